@@ -1,0 +1,3 @@
+"""crmtui: a keyboard-driven terminal CRM."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from crmtui.cli import main
+
+sys.exit(main())

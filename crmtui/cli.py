@@ -1,0 +1,148 @@
+"""The `crmtui` command. Without a subcommand it opens the terminal app.
+
+Subcommands print with rich (or JSON with --json) and never import textual, so a shell login
+banner (`crmtui due --brief`) stays fast. Every error a user can cause ends in one line on
+stderr and exit code 1; usage errors exit 2; anything unexpected is logged in full to the log
+file and reported in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Sequence
+
+from crmtui import __version__
+from crmtui.errors import CrmError
+
+# Modules that add subcommands; each has register(subparsers, common).
+COMMAND_MODULES = (
+    "crmtui.commands.core",
+    "crmtui.commands.database",
+)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"crmtui: error: {message}\n")
+
+
+def global_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand (SUPPRESS keeps the outer value)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+                        help="database file or postgresql:// URL (env CRMTUI_DB)")
+    common.add_argument("--user", metavar="LOGIN", default=argparse.SUPPRESS,
+                        help="act as this user (default: the OS login)")
+    common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
+                        help="interface language (default: from the locale)")
+    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                        help="config file (default: the user's config.toml)")
+    return common
+
+
+def build_parser() -> Parser:
+    import importlib
+
+    common = global_options()
+    parser = Parser(prog="crmtui", parents=[common],
+                    description="A keyboard-driven CRM for the terminal. Without a command, "
+                                "opens the app.")
+    parser.add_argument("--version", action="version", version=f"crmtui {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the app on a throw-away database filled with demo data")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    try:
+        _set_language(args)
+        handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
+            or _run_app
+        return handler(args) or 0
+    except CrmError as error:
+        _fail(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except Exception as error:  # anything unexpected: one line for the user, details in the log
+        return _unexpected(error)
+
+
+def _set_language(args) -> None:
+    from crmtui.i18n import set_language
+
+    if args.lang:
+        set_language(args.lang)
+        return
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
+    if locale.lower().startswith("zh"):
+        set_language("zh")
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"crmtui: {message}\n")
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _unexpected(error: Exception) -> int:
+    import traceback
+
+    import peewee
+
+    if isinstance(error, peewee.DatabaseError):
+        _fail(f"database error: {str(error).splitlines()[0] if str(error) else error!r}; "
+              "nothing was changed")
+        return 1
+    from crmtui.locations import log_file
+
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(error)))
+        where = f" (details in {path})"
+    except OSError:
+        where = ""
+    _fail(f"unexpected error: {error.__class__.__name__}: {error}{where}")
+    return 1
+
+
+def open_context(args, *, create: bool = True):
+    """The acting user on the database the options name."""
+    from crmtui.config import load_config
+    from crmtui.locations import default_database
+    from crmtui.services.context import open_context as open_ctx
+
+    from pathlib import Path
+
+    config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
+    target = args.db or os.environ.get("CRMTUI_DB") or default_database()
+    return open_ctx(target, login=args.user, config=config, create=create)
+
+
+def _run_app(args) -> int:
+    from crmtui.commands.core import run_demo_preview
+
+    return run_demo_preview(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the crmtui command line, one module per area."""

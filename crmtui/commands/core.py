@@ -1,0 +1,471 @@
+"""Daily work from the shell: due, add, log, show, grade, order, find, snooze, care, promise, demo."""
+
+from __future__ import annotations
+
+import argparse
+
+from crmtui.i18n import _
+from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+
+SECTION_TITLES = {
+    "complaint": "Complaints at risk",
+    "promise": "Promises due",
+    "follow_up": "Follow-ups due",
+    "care": "Care dates",
+    "referral": "Ask for a referral",
+    "dropped": "At risk of being dropped",
+    "review": "Account plan reviews",
+}
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("due", parents=[common], help="today's due list")
+    p.add_argument("--date", metavar="D", help="the day to list (default today)")
+    p.add_argument("--all", action="store_true", help="everyone's items (managers)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--brief", action="store_true", help="one line, for a login banner")
+    p.set_defaults(handler=cmd_due)
+
+    p = subparsers.add_parser("add", parents=[common], help="add a customer")
+    p.add_argument("name")
+    p.add_argument("--company", default="")
+    p.add_argument("--title", default="")
+    p.add_argument("--phone", action="append", default=[], help="repeat for several numbers")
+    p.add_argument("--email", default="")
+    p.add_argument("--need", choices=("clear", "potential", "none"), default="potential")
+    p.add_argument("--close", metavar="D", help="expected close date")
+    p.add_argument("--amount", metavar="A", help="expected amount")
+    p.add_argument("--source", choices=("canvass", "marketing", "referral", "research", "agent",
+                                        "records", "event"))
+    p.add_argument("--status", choices=("existing", "intent", "potential", "terminated"))
+    p.add_argument("--tags", default="", help="comma-separated")
+    p.add_argument("--notes", default="")
+    p.add_argument("--owner", metavar="LOGIN", help="owning rep (managers)")
+    p.add_argument("--referred-by", metavar="CUSTOMER", help="who referred this customer")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_add)
+
+    p = subparsers.add_parser("log", parents=[common], help="log an interaction")
+    p.add_argument("customer", help="id or unambiguous name")
+    p.add_argument("--summary", required=True)
+    p.add_argument("--channel", default="phone",
+                   choices=("phone", "email", "sms", "wechat", "visit", "meeting", "event",
+                            "other"))
+    p.add_argument("--outcome", default="neutral",
+                   choices=("positive", "neutral", "negative", "no_answer"))
+    p.add_argument("--direction", default="out", choices=("out", "in"))
+    p.add_argument("--next", metavar="D", help="next step date (+3d, fri, 2026-12-01…)")
+    p.add_argument("--next-step", default="", metavar="TEXT", help="what the next step is")
+    p.add_argument("--promise", default="", metavar="TEXT", help="what was promised")
+    p.add_argument("--promise-due", metavar="D")
+    p.add_argument("--at", metavar="WHEN", help="when it happened (default now)")
+    p.add_argument("--referral-ask", action="store_true", help="a referral was asked for")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_log)
+
+    p = subparsers.add_parser("show", parents=[common], help="a customer's profile")
+    p.add_argument("customer")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = subparsers.add_parser("grade", parents=[common],
+                              help="change need / expected close, or pin a grade")
+    p.add_argument("customer")
+    p.add_argument("--need", choices=("clear", "potential", "none"))
+    p.add_argument("--close", metavar="D", help="expected close date ('none' clears it)")
+    p.add_argument("--pin", metavar="G", help="pin grade A–E (needs --reason)")
+    p.add_argument("--unpin", action="store_true", help="let the rules grade again")
+    p.add_argument("--reason", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_grade)
+
+    p = subparsers.add_parser("order", parents=[common], help="record an order")
+    p.add_argument("customer")
+    p.add_argument("--amount", required=True, metavar="A")
+    p.add_argument("--product", default="")
+    p.add_argument("--quantity", default="1")
+    p.add_argument("--date", metavar="D")
+    p.add_argument("--gift", default="")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_order)
+
+    p = subparsers.add_parser("find", parents=[common],
+                              help="search customers by name, company, phone, e-mail, pinyin")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_find)
+
+    p = subparsers.add_parser("snooze", parents=[common], help="move a follow-up to a later day")
+    p.add_argument("customer")
+    p.add_argument("until", metavar="D")
+    p.set_defaults(handler=cmd_snooze)
+
+    p = subparsers.add_parser("care", parents=[common], help="add a birthday or other care date")
+    p.add_argument("customer")
+    p.add_argument("date", metavar="MM-DD", help="month-day, e.g. 03-15 (lunar with --lunar)")
+    p.add_argument("--kind", default="birthday", choices=("birthday", "anniversary", "other"))
+    p.add_argument("--year", help="year of birth, if known")
+    p.add_argument("--lunar", action="store_true", help="a Chinese lunar date (农历)")
+    p.add_argument("--leap", action="store_true", help="in a lunar leap month (闰月)")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=cmd_care)
+
+    p = subparsers.add_parser("promise", parents=[common], help="record or close a promise")
+    p.add_argument("customer", nargs="?", help="customer (to add a promise)")
+    p.add_argument("text", nargs="?")
+    p.add_argument("--due", metavar="D")
+    p.add_argument("--done", metavar="ID", type=int, help="mark promise ID kept")
+    p.add_argument("--broken", metavar="ID", type=int, help="mark promise ID broken")
+    p.set_defaults(handler=cmd_promise)
+
+    p = subparsers.add_parser("demo", parents=[common],
+                              help="fill an empty database with demo data")
+    p.add_argument("--customers", type=int, default=200, metavar="N")
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(handler=cmd_demo)
+
+
+def _ctx(args):
+    from crmtui.cli import open_context
+
+    return open_context(args)
+
+
+def _day(ctx, text: str | None):
+    from crmtui.errors import InvalidInput
+    from crmtui.rules import DateInputError, parse_date
+
+    if not text:
+        return ctx.today()
+    try:
+        return parse_date(text, ctx.today())
+    except DateInputError as error:
+        raise InvalidInput.one("date", str(error)) from None
+
+
+def _customer(ctx, reference: str):
+    from crmtui.services.customers import resolve_customer
+
+    return resolve_customer(ctx, reference)
+
+
+# -- due ----------------------------------------------------------------------------------------
+
+def cmd_due(args) -> int:
+    from crmtui.services.due import brief, due_list
+    from crmtui.services.grading import move_grades_if_due
+
+    ctx = _ctx(args)
+    day = _day(ctx, args.date)
+    move_grades_if_due(ctx)
+    everyone = args.all and ctx.role in ("manager", "support")
+    items = due_list(ctx, day, everyone=everyone)
+    if args.brief:
+        print(str(brief(items)))
+    elif args.json:
+        emit_json([item.to_json() for item in items])
+    else:
+        print_due(ctx, items, day, everyone)
+    return 0
+
+
+def print_due(ctx, items, day, everyone: bool) -> None:
+    from rich.table import Table
+
+    out = console()
+    title = _("Due on {day}").format(day=day.isoformat())
+    if not items:
+        from crmtui.services.due import coming_up
+
+        out.print(f"[bold]{title}[/]: " + _("nothing due. Coming up:"))
+        for item in coming_up(ctx, day, everyone=everyone):
+            out.print(f"  {item.due}  {item.customer}  {item.company}  ({item.detail})")
+        return
+    out.print(f"[bold]{title}[/]")
+    sections: dict = {}
+    for item in items:
+        sections.setdefault(item.kind, []).append(item)
+    for kind, section in sections.items():
+        out.print(f"\n[bold underline]{_(SECTION_TITLES[kind.value])}[/] ({len(section)})")
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, width=16, overflow="ellipsis")
+        table.add_column(no_wrap=True, width=16, overflow="ellipsis")
+        table.add_column(width=1)
+        table.add_column(no_wrap=True, width=5)
+        table.add_column(overflow="fold", ratio=1)
+        if everyone:
+            table.add_column(no_wrap=True, max_width=12, overflow="ellipsis")
+        for item in section:
+            grade = item.grade.value if item.grade else ""
+            due = item.due.strftime("%m-%d")
+            if item.overdue_days:
+                due = f"[red]{due}[/]"
+            row = [item.customer, item.company, f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]",
+                   due, item.detail]
+            if everyone:
+                row.append(item.owner)
+            table.add_row(*row)
+        out.print(table)
+
+
+# -- customers ----------------------------------------------------------------------------------
+
+def cmd_add(args) -> int:
+    from crmtui.services.customers import add_customer
+
+    ctx = _ctx(args)
+    values = {"name": args.name, "company": args.company, "title": args.title,
+              "phones": ", ".join(args.phone), "email": args.email, "need": args.need,
+              "tags": args.tags, "notes": args.notes}
+    if args.close:
+        values["expected_close"] = args.close
+    if args.amount:
+        values["expected_amount"] = args.amount
+    if args.source:
+        values["source"] = args.source
+    if args.status:
+        values["status"] = args.status
+    referred_by = _customer(ctx, args.referred_by).id if args.referred_by else None
+    customer = add_customer(ctx, values, owner=args.owner, referred_by=referred_by)
+    if args.json:
+        emit_json({"id": customer.id, "grade": customer.grade, "next_due": customer.next_due})
+    else:
+        print(customer.id)
+    return 0
+
+
+def cmd_log(args) -> int:
+    from crmtui.services.interactions import log_interaction
+
+    ctx = _ctx(args)
+    customer = _customer(ctx, args.customer)
+    result = log_interaction(
+        ctx, customer.id, summary=args.summary, channel=args.channel, outcome=args.outcome,
+        direction=args.direction, next_step=args.next_step, next_on=args.next,
+        promise=args.promise, promise_due=args.promise_due, at=args.at,
+        referral_ask=args.referral_ask)
+    c = result.customer
+    if args.json:
+        emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
+                   "followups": c.followups, "next_due": c.next_due,
+                   "promise_id": result.promise.id if result.promise else None})
+    else:
+        console().print(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due "
+                          "{due}").format(id=result.interaction.id, name=c.name, grade=c.grade,
+                                          n=c.followups, due=c.next_due))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from crmtui.services.profile import customer_profile, profile_json
+
+    ctx = _ctx(args)
+    profile = customer_profile(ctx, _customer(ctx, args.customer).id)
+    if args.json:
+        emit_json(profile_json(ctx, profile))
+        return 0
+    from rich.table import Table
+
+    c = profile.customer
+    out = console()
+    flags = []
+    if c.grade_pinned:
+        flags.append(_("pinned: {reason}").format(reason=c.pin_reason))
+    if profile.slipped:
+        flags.append(_("close date slipped"))
+    if profile.no_estimate:
+        flags.append(_("no close estimate"))
+    out.print(f"[{GRADE_STYLES[c.grade]}]{c.grade}[/] [bold]{c.name}[/] #{c.id}  {c.company}"
+              + (f"  [dim]{' · '.join(flags)}[/]" if flags else ""))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    for label, value in (
+        (_("Owner"), profile.owner.label),
+        (_("Status"), f"{c.status} · {c.deal_status} · {_('tier')} {profile.tier.value}"),
+        (_("Need"), f"{c.need}" + (f" · close {c.expected_close}" if c.expected_close else "")),
+        (_("Next due"), f"{c.next_due}  ({profile.cadence}"
+         + (f"; {c.next_step}" if c.next_step else "") + ")"),
+        (_("Follow-ups"), str(c.followups)),
+        (_("Phones"), ", ".join(c.phone_list)),
+        (_("E-mail"), c.email),
+        (_("Revenue"), money(c.revenue)),
+        (_("Tags"), ", ".join(c.tag_list)),
+    ):
+        if value:
+            facts.add_row(label, value)
+    out.print(facts)
+    if profile.care:
+        out.print(_("Care: ") + "; ".join(
+            f"{o.care.kind} {o.next_on}" + (" (lunar)" if o.care.lunar else "")
+            for o in profile.care))
+    open_promises = [p for p in profile.promises if p.status == "open"]
+    for promise in open_promises:
+        out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due))
+    if profile.interactions:
+        table = Table(title=_("Interactions"), title_justify="left", show_edge=False)
+        for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
+            table.add_column(column)
+        for i in profile.interactions[:15]:
+            table.add_row(local_time(i.at, ctx.zone), i.channel, i.outcome, i.summary, i.by.login)
+        out.print(table)
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from crmtui.services.customers import regrade
+
+    ctx = _ctx(args)
+    customer = _customer(ctx, args.customer)
+    clear = bool(args.close and args.close.strip().lower() in ("none", "-", "unknown"))
+    customer = regrade(ctx, customer.id, need=args.need,
+                       expected_close=None if clear else args.close, clear_close=clear,
+                       pin=args.pin, unpin=args.unpin, reason=args.reason)
+    if args.json:
+        emit_json({"id": customer.id, "grade": customer.grade, "pinned": customer.grade_pinned,
+                   "next_due": customer.next_due})
+    else:
+        console().print(_("{name}: grade {grade}{pinned}, next due {due}").format(
+            name=customer.name, grade=customer.grade,
+            pinned=" (" + _("pinned") + ")" if customer.grade_pinned else "",
+            due=customer.next_due))
+    return 0
+
+
+def cmd_order(args) -> int:
+    from crmtui.services.interactions import record_order
+
+    ctx = _ctx(args)
+    customer = _customer(ctx, args.customer)
+    order = record_order(ctx, customer.id, amount=args.amount, product=args.product,
+                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note)
+    if args.json:
+        emit_json({"id": order.id, "customer_id": customer.id, "amount": order.amount,
+                   "on": order.on})
+    else:
+        console().print(_("Order #{id}: {amount} for {name} on {day}").format(
+            id=order.id, amount=money(order.amount), name=customer.name, day=order.on))
+    return 0
+
+
+def cmd_find(args) -> int:
+    from crmtui.services.customers import find_customers
+
+    ctx = _ctx(args)
+    rows = find_customers(ctx, " ".join(args.query), limit=max(1, min(args.limit, 1000)))
+    if args.json:
+        emit_json([{"id": c.id, "name": c.name, "company": c.company, "grade": c.grade,
+                    "phones": c.phone_list, "email": c.email, "owner": c.owner.login,
+                    "next_due": c.next_due} for c in rows])
+        return 0
+    if not rows:
+        console().print(_("no customer matches"))
+        return 0
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("#", _("Customer"), _("Company"), _("G"), _("Phone"), _("E-mail"),
+                   _("Next due")):
+        table.add_column(column)
+    for c in rows:
+        table.add_row(str(c.id), c.name, c.company, f"[{GRADE_STYLES[c.grade]}]{c.grade}[/]",
+                      c.phone_list[0] if c.phone_list else "", c.email, str(c.next_due))
+    console().print(table)
+    return 0
+
+
+def cmd_snooze(args) -> int:
+    from crmtui.services.customers import snooze
+
+    ctx = _ctx(args)
+    customer = snooze(ctx, _customer(ctx, args.customer).id, args.until)
+    console().print(_("{name}: next due {due}").format(name=customer.name, due=customer.next_due))
+    return 0
+
+
+def cmd_care(args) -> int:
+    from crmtui.errors import InvalidInput
+    from crmtui.services.interactions import add_care_date
+
+    ctx = _ctx(args)
+    customer = _customer(ctx, args.customer)
+    text = args.date.strip().lstrip("-")
+    parts = text.replace("/", "-").split("-")
+    if len(parts) != 2:
+        raise InvalidInput.one("date", _("'{text}' is not MM-DD").format(text=args.date))
+    care = add_care_date(ctx, customer.id, month=parts[0], day=parts[1], kind=args.kind,
+                         year=args.year, lunar=args.lunar, leap=args.leap, note=args.note)
+    console().print(_("Care date #{id} added for {name}").format(id=care.id, name=customer.name))
+    return 0
+
+
+def cmd_promise(args) -> int:
+    from crmtui.errors import InvalidInput
+    from crmtui.services.interactions import add_promise, close_promise
+
+    ctx = _ctx(args)
+    if args.done or args.broken:
+        promise = close_promise(ctx, args.done or args.broken,
+                                "done" if args.done else "broken")
+        console().print(_("Promise #{id} marked {status}").format(id=promise.id,
+                                                                   status=promise.status))
+        return 0
+    if not args.customer or not args.text:
+        raise InvalidInput.one("promise", _("give a customer and what was promised, with --due"))
+    customer = _customer(ctx, args.customer)
+    promise = add_promise(ctx, customer.id, args.text, args.due)
+    console().print(_("Promise #{id} for {name}, due {due}").format(
+        id=promise.id, name=customer.name, due=promise.due))
+    return 0
+
+
+# -- demo ---------------------------------------------------------------------------------------
+
+def cmd_demo(args) -> int:
+    import time
+
+    from crmtui.demo import build_demo
+
+    ctx = _ctx(args)
+    started = time.perf_counter()
+    summary = build_demo(ctx, args.customers, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    console().print(_(
+        "Demo data in {target}: {customers} customers, {interactions} interactions, {orders} "
+        "orders, {complaints} complaints, {care} care dates, {promises} promises "
+        "({seconds:.1f} s)").format(
+        target=ctx.store.target, customers=summary.customers,
+        interactions=summary.interactions, orders=summary.orders,
+        complaints=summary.complaints, care=summary.care_dates, promises=summary.promises,
+        seconds=elapsed))
+    return 0
+
+
+def demo_database(args) -> str:
+    """A throw-away database with demo data, removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from crmtui.cli import open_context
+    from crmtui.demo import build_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="crmtui-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "demo.sqlite3"
+    demo_args = argparse.Namespace(**{**vars(args), "db": str(path)})
+    ctx = open_context(demo_args)
+    build_demo(ctx, 200)
+    ctx.store.close()
+    return str(path)
+
+
+def run_demo_preview(args) -> int:
+    """Without the terminal app: print the due list (on demo data with --demo)."""
+    if args.demo:
+        args.db = demo_database(args)
+    return cmd_due(argparse.Namespace(**{**vars(args), "date": None, "all": False,
+                                         "json": False, "brief": False}))

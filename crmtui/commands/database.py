@@ -1,0 +1,65 @@
+"""`crmtui db check|backup|migrate`: look after the database file."""
+
+from __future__ import annotations
+
+from crmtui.i18n import _
+from crmtui.output import console, emit_json
+
+
+def register(subparsers, common) -> None:
+    db = subparsers.add_parser("db", parents=[common], help="check, back up or migrate")
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    p = actions.add_parser("check", parents=[common],
+                           help="integrity, schema version and derived columns")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_check)
+    p = actions.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.set_defaults(handler=cmd_backup)
+    p = actions.add_parser("migrate", parents=[common], help="upgrade to this version's schema")
+    p.set_defaults(handler=cmd_migrate)
+
+
+def _target(args):
+    import os
+
+    from crmtui.locations import default_database
+
+    return args.db or os.environ.get("CRMTUI_DB") or str(default_database())
+
+
+def cmd_check(args) -> int:
+    from crmtui.services.maintenance import check_database
+
+    report = check_database(_target(args))
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        out = console()
+        for line in report.lines:
+            out.print(line)
+        out.print(_("OK") if report.ok else "[red]" + _("problems found") + "[/]")
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args) -> int:
+    from pathlib import Path
+
+    from crmtui.cli import open_context
+    from crmtui.services.maintenance import backup
+
+    ctx = open_context(args, create=False)
+    path = backup(ctx, Path(args.output) if args.output else None)
+    console().print(_("Backup written to {path}").format(path=path))
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from crmtui.db import LATEST_VERSION, open_store
+
+    store = open_store(_target(args), create=False)
+    for notice in store.notices:
+        console().print(notice)
+    console().print(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
+    store.close()
+    return 0

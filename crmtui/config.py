@@ -1,0 +1,145 @@
+"""User and team settings from a TOML file, validated once at start-up.
+
+Example ``config.toml``::
+
+    lang = "zh"
+    workdays_only = true        # cadence dates falling on a weekend move to Monday
+    care_lead_days = 3          # care dates show on the due list this many days ahead
+
+    [cadence]                   # grade -> daily | weekly | half_monthly | monthly | yearly
+    B = "half_monthly"
+
+    [playbook]                  # one line shown when logging an interaction with this grade
+    A = "Confirm the decision maker and the date"
+
+    [sla.respond]               # first-response targets per severity
+    critical = "30min"
+    [sla.resolve]
+    low = "10d"
+    [sla.business_hours]
+    days = ["mon", "tue", "wed", "thu", "fri"]
+    start = "09:00"
+    end = "18:00"
+    [sla]
+    holidays = ["2026-10-01", "2026-10-02"]
+
+    [keys]                      # binding id -> keys, e.g. remap logging to "L"
+    log = "L"
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+from crmtui.errors import CrmError
+from crmtui.rules import (
+    DEFAULT_POLICY,
+    BusinessHours,
+    Cadence,
+    Grade,
+    Severity,
+    SlaPolicy,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DURATION = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$")
+_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings; every field has a working default so no file is needed."""
+
+    lang: str | None = None
+    """Interface language (en or zh); None follows the locale."""
+    cadence: Mapping[Grade, Cadence] = field(default_factory=dict)
+    """The team's grade -> cadence overrides; grades not listed use the spec's defaults."""
+    workdays_only: bool = False
+    care_lead_days: int = 3
+    playbook: Mapping[Grade, str] = field(default_factory=dict)
+    sla: SlaPolicy = DEFAULT_POLICY
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Binding id -> comma-separated keys, applied with App.set_keymap."""
+    source: Path | None = None
+
+    def with_lang(self, lang: str | None) -> "Config":
+        return replace(self, lang=lang) if lang else self
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the TOML file at `path` (default: the user's config file); absent means defaults."""
+    from crmtui.locations import config_file
+
+    path = path or config_file()
+    if not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CrmError(f"cannot read the config file {path}: {error}") from None
+    try:
+        return _parse(raw, path)
+    except (ValueError, TypeError, KeyError) as error:
+        raise CrmError(f"config file {path}: {error}") from None
+
+
+def _parse(raw: Mapping[str, Any], path: Path) -> Config:
+    lang = raw.get("lang")
+    if lang is not None and lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
+    cadence = {Grade(g.upper()): Cadence(c) for g, c in raw.get("cadence", {}).items()}
+    playbook = {Grade(g.upper()): str(text) for g, text in raw.get("playbook", {}).items()}
+    lead = int(raw.get("care_lead_days", 3))
+    if not 0 <= lead <= 60:
+        raise ValueError("care_lead_days must be between 0 and 60")
+    keys = {str(k): str(v) for k, v in raw.get("keys", {}).items()}
+    return Config(
+        lang=lang,
+        cadence=cadence,
+        workdays_only=bool(raw.get("workdays_only", False)),
+        care_lead_days=lead,
+        playbook=playbook,
+        sla=_parse_sla(raw.get("sla", {})),
+        keys=keys,
+        source=path,
+    )
+
+
+def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
+    respond = dict(DEFAULT_POLICY.respond)
+    resolve = dict(DEFAULT_POLICY.resolve)
+    for severity, text in raw.get("respond", {}).items():
+        respond[Severity(severity)] = parse_duration(text)
+    for severity, text in raw.get("resolve", {}).items():
+        resolve[Severity(severity)] = parse_duration(text)
+    hours = None
+    if "business_hours" in raw:
+        bh = raw["business_hours"]
+        days = bh.get("days", ["mon", "tue", "wed", "thu", "fri"])
+        hours = BusinessHours(
+            weekdays=frozenset(_WEEKDAYS[d.lower()[:3]] for d in days),
+            start=time.fromisoformat(bh.get("start", "09:00")),
+            end=time.fromisoformat(bh.get("end", "18:00")),
+        )
+        if hours.start >= hours.end:
+            raise ValueError("sla.business_hours start must come before end")
+    holidays = frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays", []))
+    return SlaPolicy(respond=respond, resolve=resolve, business_hours=hours, holidays=holidays)
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90min', '4h', '3d', '2w' -> timedelta."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w")
+    return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])

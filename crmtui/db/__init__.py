@@ -1,0 +1,30 @@
+"""Storage: the Peewee models, opening a database, migrations and the queries hot paths need."""
+
+from crmtui.db.connection import Store, backup_sqlite, open_store, write_transaction
+from crmtui.db.migrations import LATEST_VERSION
+from crmtui.db.models import (
+    MODELS,
+    AccountPlan,
+    AuditLog,
+    CareDate,
+    Commitment,
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Customer,
+    GradeChange,
+    Interaction,
+    Order,
+    SchemaVersion,
+    Setting,
+    Survey,
+    User,
+    database,
+)
+
+__all__ = [
+    "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
+    "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
+    "ComplaintEvent", "Contact", "Customer", "GradeChange", "Interaction", "Order",
+    "SchemaVersion", "Setting", "Survey", "User",
+]

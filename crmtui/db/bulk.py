@@ -1,0 +1,72 @@
+"""Fast inserts of many rows (demo data, benchmark data, imports) inside the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import peewee
+
+from crmtui.db.models import database
+
+CHUNK = 5000
+
+
+def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
+                rows: Iterable[Sequence]) -> int:
+    """Insert `rows` (values in the order of `fields`, converted by each field's db_value).
+
+    SQLite gets one prepared statement through executemany (several times faster than building
+    an INSERT per chunk); other backends use peewee's multi-row inserts.
+    """
+    fields, rows = _with_defaults(model, fields, rows)
+    converters = [f.db_value for f in fields]
+    count = 0
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        marks = ", ".join("?" for _ in fields)
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        cursor = database.cursor()
+        batch = []
+        for row in rows:
+            batch.append([convert(v) for convert, v in zip(converters, row)])
+            if len(batch) >= CHUNK:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+        return count
+    batch = []
+    for row in rows:
+        batch.append(tuple(row))
+        if len(batch) >= CHUNK // 5:
+            model.insert_many(batch, fields=list(fields)).execute()
+            count += len(batch)
+            batch.clear()
+    if batch:
+        model.insert_many(batch, fields=list(fields)).execute()
+        count += len(batch)
+    return count
+
+
+def _with_defaults(model, fields, rows):
+    """Add the columns left out that have a Python-side default (peewee puts none in the DDL)."""
+    given = {f.name for f in fields}
+    extra = [f for f in model._meta.sorted_fields
+             if f.name not in given and f.default is not None and not f.primary_key]
+    if not extra:
+        return list(fields), rows
+    values = tuple(f.default() if callable(f.default) else f.default for f in extra)
+    return [*fields, *extra], (tuple(row) + values for row in rows)
+
+
+def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
+    """After inserting explicit ids on PostgreSQL, move each id sequence past the largest id."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return
+    for model in models:
+        table = model._meta.table_name
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")

@@ -1,0 +1,46 @@
+"""Column types that keep the spec's promises: money as exact Decimal, timestamps in UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import BigIntegerField, DateTimeField
+
+_CENT = Decimal("0.01")
+
+
+class MoneyField(BigIntegerField):
+    """Decimal amounts stored as integer cents, so sums in SQL stay exact on every backend."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(_CENT)
+
+
+class UtcDateTimeField(DateTimeField):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC to second precision.
+
+    A fixed format keeps the text order of SQLite timestamps the same as their time order.
+    """
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value

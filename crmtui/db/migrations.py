@@ -1,0 +1,144 @@
+"""Schema versions. A new database gets the latest schema at once; an older file is upgraded one
+version at a time after a backup copy; a file from a newer crmtui is refused."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import peewee
+
+from crmtui.db.models import MODELS, Customer, SchemaVersion, database
+from crmtui.errors import StorageError
+
+LATEST_VERSION = 2
+
+FTS_TABLE = "customer_fts"
+_FTS_DDL = [
+    # External-content FTS5 over customer.search_doc, kept in step by triggers so every writer
+    # (forms, CLI, bulk import) updates the index in its own transaction.
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        search_doc, content='customer', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_insert AFTER INSERT ON customer BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_delete AFTER DELETE ON customer BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
+        VALUES ('delete', old.id, old.search_doc); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_update AFTER UPDATE OF search_doc ON customer
+        BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
+        VALUES ('delete', old.id, old.search_doc);
+        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
+]
+
+
+def _is_sqlite(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.SqliteDatabase)
+
+
+def create_search_index(db: peewee.Database) -> None:
+    if _is_sqlite(db):
+        for statement in _FTS_DDL:
+            db.execute_sql(statement)
+
+
+def _v2_search_index(db: peewee.Database) -> None:
+    """v2: full-text search over names, companies, phones, e-mail and pinyin keys."""
+    from crmtui.search import search_document
+
+    for customer in Customer.select(
+        Customer.id, Customer.name, Customer.company, Customer.phones, Customer.email,
+        Customer.im_id, Customer.tags,
+    ):
+        doc = search_document(customer.name, customer.company, customer.phones, customer.email,
+                              customer.im_id, customer.tags)
+        Customer.update(search_doc=doc).where(Customer.id == customer.id).execute()
+    create_search_index(db)
+    if _is_sqlite(db):
+        db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+# version -> the step that brings a database from version-1 to version
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
+    2: _v2_search_index,
+}
+
+
+def schema_version(db: peewee.Database) -> int | None:
+    """The stored version; None for an empty database."""
+    tables = set(db.get_tables())
+    if not tables:
+        return None
+    if "schema_version" not in tables:
+        raise StorageError(
+            f"{db.database} is not a crmtui database (it holds other tables: "
+            f"{', '.join(sorted(tables)[:4])})"
+        )
+    row = SchemaVersion.select().first()
+    if row is None:
+        raise StorageError(f"{db.database} has no schema version; it was not made by crmtui")
+    return row.version
+
+
+def ensure_schema(store, *, migrate: bool = True) -> None:
+    """Create, check or upgrade the schema of an open store."""
+    db = store.db
+    try:
+        version = schema_version(db)
+    except peewee.DatabaseError as error:
+        from crmtui.db.connection import corrupt_error
+
+        if store.path is not None:
+            raise corrupt_error(store.path, error) from None
+        raise StorageError(f"cannot read {store.target}: {error}") from None
+    if version is None:
+        if store.readonly:
+            raise StorageError(f"{store.target} is empty and read-only; nothing to show")
+        _create_latest(db)
+        return
+    if version > LATEST_VERSION:
+        raise StorageError(
+            f"{store.target} was written by a newer crmtui (schema {version}; this crmtui knows "
+            f"up to {LATEST_VERSION}); upgrade crmtui to open it"
+        )
+    if version < LATEST_VERSION:
+        if store.readonly or not migrate:
+            raise StorageError(
+                f"{store.target} uses schema {version} and needs an upgrade to {LATEST_VERSION}; "
+                "run `crmtui db migrate` with write access"
+            )
+        upgrade(store, version)
+
+
+def _create_latest(db: peewee.Database) -> None:
+    from crmtui.db.connection import write_transaction
+
+    with write_transaction():
+        if schema_version(db) is not None:  # another process created it meanwhile
+            return
+        db.create_tables(MODELS)
+        create_search_index(db)
+        SchemaVersion.create(version=LATEST_VERSION)
+
+
+def upgrade(store, version: int) -> None:
+    """Back up, then apply each step in one transaction per version."""
+    from crmtui.db.connection import backup_sqlite, write_transaction
+
+    if store.path is not None:
+        backup = backup_sqlite(store.db, store.path, label=f"schema{version}")
+        store.notices.append(
+            f"upgraded the database from schema {version} to {LATEST_VERSION}; "
+            f"the previous file is kept at {backup}"
+        )
+    for target in range(version + 1, LATEST_VERSION + 1):
+        with write_transaction():
+            current = SchemaVersion.select().first().version
+            if current >= target:  # another process upgraded it meanwhile
+                continue
+            MIGRATIONS[target](store.db)
+            SchemaVersion.update(version=target).execute()
+
+
+__all__ = ["LATEST_VERSION", "MIGRATIONS", "ensure_schema", "schema_version", "FTS_TABLE",
+           "database"]

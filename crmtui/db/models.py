@@ -1,0 +1,345 @@
+"""The Peewee models of the customer archive (SPEC §3).
+
+Derived values that hot paths need are stored and kept current by the service layer in the same
+transaction as the write that changes them: `Customer.next_due` and `cadence_due` (the due list),
+`Customer.revenue` (80/20), `Customer.search_doc` (search), `Customer.grade` (dashboard).
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from crmtui.db.fields import MoneyField, UtcDateTimeField
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this file was last migrated to."""
+
+    version = IntegerField()
+
+    class Meta:
+        table_name = "schema_version"
+
+
+class Setting(BaseModel):
+    """Small per-database facts, e.g. the day grades were last moved by the calendar."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class User(BaseModel):
+    id = AutoField()
+    login = CharField(max_length=64, unique=True)
+    display_name = CharField(max_length=128, default="")
+    role = CharField(max_length=16, default="rep")  # rep | support | manager
+    active = BooleanField(default=True)
+    created_at = UtcDateTimeField()
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.login
+
+
+class Customer(BaseModel):
+    id = AutoField()
+    # archive (客户档案)
+    name = CharField(max_length=200)
+    company = CharField(max_length=200, default="")
+    title = CharField(max_length=100, default="")
+    phones = TextField(default="")  # comma-separated, first is primary
+    email = CharField(max_length=254, default="")
+    address = TextField(default="")
+    im_id = CharField(max_length=100, default="")  # WeChat or other IM handle
+    native_place = CharField(max_length=100, default="")
+    education = CharField(max_length=100, default="")
+    family = TextField(default="")
+    personality = TextField(default="")  # hobbies and personality
+    notes = TextField(default="")
+    tags = TextField(default="")  # comma-separated, lower case
+    goals = TextField(default="")  # 客户的目标
+    opinions = TextField(default="")  # 观点: likes and dislikes
+    situation = TextField(default="")  # 现状: current problems and needs
+    competitors = TextField(default="")  # 竞品
+    membership = CharField(max_length=50, default="")
+    # grading (客户等级)
+    need = CharField(max_length=16, default="potential")
+    expected_close = DateField(null=True)
+    expected_amount = MoneyField(null=True)
+    grade = CharField(max_length=1, default="D")
+    grade_pinned = BooleanField(default=False)
+    pin_reason = TextField(default="")
+    # follow-up (追踪)
+    cadence = CharField(max_length=16, null=True)  # own cadence; None follows the grade
+    next_step = TextField(default="")
+    next_step_on = DateField(null=True)  # explicit next date from the last interaction or a snooze
+    next_due = DateField()
+    cadence_due = DateField()  # when the cadence alone makes it due: for "at risk of being dropped"
+    followups = IntegerField(default=0)
+    last_contact_at = UtcDateTimeField(null=True)
+    last_contact_on = DateField(null=True)  # local date of last_contact_at, for cadence arithmetic
+    # classifications
+    status = CharField(max_length=16, default="potential")
+    deal_status = CharField(max_length=16, default="potential")
+    source = CharField(max_length=16, default="")
+    referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="SET NULL")
+    owner = ForeignKeyField(User, backref="customers")
+    credit_limit = MoneyField(null=True)
+    credit_rating = CharField(max_length=16, default="")
+    # kept current for 80/20 and referrals
+    revenue = MoneyField(default=0)
+    referral_moment_on = DateField(null=True)
+    referral_asked_on = DateField(null=True)
+    search_doc = TextField(default="")
+    created_at = UtcDateTimeField()
+    created_on = DateField()  # local date of creation: a never-contacted customer is due then
+    updated_at = UtcDateTimeField()
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("owner", "next_due"), False),
+            (("next_due",), False),
+            (("owner", "grade"), False),
+            (("grade",), False),
+            (("name",), False),
+            (("referral_moment_on",), False),
+            (("cadence_due",), False),
+        )
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p.strip() for p in self.phones.split(",") if p.strip()]
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+
+class Contact(BaseModel):
+    """People at the customer's organisation and their part in the decision."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    title = CharField(max_length=100, default="")
+    role = CharField(max_length=16, default="user")  # decision_maker|influencer|purchaser|user
+    phone = CharField(max_length=64, default="")
+    email = CharField(max_length=254, default="")
+    note = TextField(default="")
+
+
+class AccountPlan(BaseModel):
+    """Key-customer plan (重点客户计划): targets, progress and a review date on the due list."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="plans", unique=True, on_delete="CASCADE")
+    products = TextField(default="")
+    target_price = MoneyField(null=True)
+    target_volume = IntegerField(null=True)
+    visit_every_days = IntegerField(null=True)
+    services = TextField(default="")
+    progress = TextField(default="")
+    review_on = DateField(index=True)
+    updated_at = UtcDateTimeField()
+
+
+class Interaction(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="interactions", on_delete="CASCADE")
+    at = UtcDateTimeField()
+    channel = CharField(max_length=16, default="phone")
+    direction = CharField(max_length=8, default="out")  # out | in
+    summary = TextField()
+    outcome = CharField(max_length=16, default="neutral")
+    next_step = TextField(default="")
+    next_on = DateField(null=True)
+    referral_ask = BooleanField(default=False)
+    by = ForeignKeyField(User, backref="interactions")
+    followup_number = IntegerField(default=0)  # 0 = first contact
+
+    class Meta:
+        indexes = (
+            (("customer", "at"), False),
+            (("at",), False),
+            (("by", "at"), False),
+        )
+
+
+class Commitment(BaseModel):
+    """A promise made to the customer (承诺)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="commitments", on_delete="CASCADE")
+    interaction = ForeignKeyField(Interaction, null=True, backref="commitments", on_delete="SET NULL")
+    text = TextField()
+    due = DateField()
+    status = CharField(max_length=8, default="open")  # open | done | broken
+    created_at = UtcDateTimeField()
+    closed_at = UtcDateTimeField(null=True)
+    by = ForeignKeyField(User, backref="commitments")
+
+    class Meta:
+        indexes = ((("status", "due"), False),)
+
+
+class Order(BaseModel):
+    """A sale (交易记录)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE")
+    on = DateField()
+    product = CharField(max_length=200, default="")
+    quantity = IntegerField(default=1)
+    amount = MoneyField()
+    gift = CharField(max_length=200, default="")
+    note = TextField(default="")
+    by = ForeignKeyField(User, backref="orders")
+    created_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "sales_order"  # "order" is an SQL keyword
+        indexes = ((("customer", "on"), False), (("on",), False))
+
+
+class Complaint(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="complaints", on_delete="CASCADE")
+    opened_at = UtcDateTimeField()
+    channel = CharField(max_length=16, default="phone")
+    category = CharField(max_length=64, default="")
+    severity = CharField(max_length=16, default="normal")
+    summary = CharField(max_length=300)
+    description = TextField(default="")
+    owner = ForeignKeyField(User, null=True, backref="complaints", on_delete="SET NULL")
+    status = CharField(max_length=20, default="new")
+    respond_by = UtcDateTimeField()
+    resolve_by = UtcDateTimeField()
+    acknowledged_at = UtcDateTimeField(null=True)
+    promised_at = UtcDateTimeField(null=True)
+    waiting_since = UtcDateTimeField(null=True)  # set while waiting_customer: the clock is paused
+    paused_seconds = IntegerField(default=0)
+    resolved_at = UtcDateTimeField(null=True)
+    closed_at = UtcDateTimeField(null=True)
+    resolution = TextField(default="")
+    root_cause = TextField(default="")
+    satisfaction = SmallIntegerField(null=True)
+    created_by = ForeignKeyField(User, backref="+")
+    updated_at = UtcDateTimeField()
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("status", "resolve_by"), False),
+            (("owner", "status"), False),
+            (("customer",), False),
+            (("opened_at",), False),
+        )
+
+
+class ComplaintEvent(BaseModel):
+    """The complaint's timeline: who did what when."""
+
+    id = AutoField()
+    complaint = ForeignKeyField(Complaint, backref="events", on_delete="CASCADE")
+    at = UtcDateTimeField()
+    by = ForeignKeyField(User, backref="+")
+    kind = CharField(max_length=16)  # opened | status | note | severity | owner | promise
+    from_value = CharField(max_length=64, default="")
+    to_value = CharField(max_length=64, default="")
+    note = TextField(default="")
+
+
+class CareDate(BaseModel):
+    """A yearly date to care for the customer (客户关怀): birthday, anniversary…"""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="care_dates", on_delete="CASCADE")
+    kind = CharField(max_length=16, default="birthday")  # birthday | anniversary | other
+    month = SmallIntegerField()
+    day = SmallIntegerField()
+    year = SmallIntegerField(null=True)  # birth year when known; a --MM-DD birthday has none
+    lunar = BooleanField(default=False)
+    leap = BooleanField(default=False)  # lunar leap month
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("lunar", "month", "day"), False),)
+
+
+class Survey(BaseModel):
+    """Satisfaction scores 1–5 per dimension (顾客满意度)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="surveys", on_delete="CASCADE")
+    complaint = ForeignKeyField(Complaint, null=True, backref="surveys", on_delete="SET NULL")
+    at = UtcDateTimeField(index=True)
+    product = SmallIntegerField(null=True)
+    service = SmallIntegerField(null=True)
+    responsiveness = SmallIntegerField(null=True)
+    value = SmallIntegerField(null=True)
+    overall = SmallIntegerField(null=True)
+    by = ForeignKeyField(User, null=True, backref="+")
+
+
+class GradeChange(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE")
+    at = UtcDateTimeField()
+    on = DateField()  # local day of the change, for movement over 7/30/90 days
+    from_grade = CharField(max_length=1, null=True)  # None for a new customer
+    to_grade = CharField(max_length=1)
+    reason = TextField(default="")
+    by = ForeignKeyField(User, null=True, backref="+")  # None when the calendar moved it
+
+    class Meta:
+        indexes = ((("customer", "at"), False), (("on",), False))
+
+
+class AuditLog(BaseModel):
+    id = AutoField()
+    at = UtcDateTimeField(index=True)
+    user = ForeignKeyField(User, null=True, backref="+")
+    action = CharField(max_length=32)  # export | delete | reassign | role | merge | import | restore
+    entity = CharField(max_length=32, default="")
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+
+MODELS = [
+    SchemaVersion,
+    Setting,
+    User,
+    Customer,
+    Contact,
+    AccountPlan,
+    Interaction,
+    Commitment,
+    Order,
+    Complaint,
+    ComplaintEvent,
+    CareDate,
+    Survey,
+    GradeChange,
+    AuditLog,
+]

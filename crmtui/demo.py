@@ -1,0 +1,521 @@
+"""Realistic demo data, generated deterministically from a seed.
+
+Mixed Chinese and English customers across every grade, with contact histories whose follow-ups
+fall due today, overdue and later; orders with a long-tailed revenue (so 80/20 means something);
+care dates (some lunar, some within the next days), promises, complaints in every state,
+surveys, referrals, account plans for key customers and recent grade movements.
+
+Rows go in through bulk inserts inside one transaction, so 100,000 customers take seconds, and
+every stored derived column (grade, next_due, cadence_due, revenue, search document) is computed
+with the same rules the services use.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from crmtui.db import (
+    AccountPlan,
+    CareDate,
+    Commitment,
+    Complaint,
+    ComplaintEvent,
+    Contact,
+    Customer,
+    GradeChange,
+    Interaction,
+    Order,
+    Survey,
+    User,
+    write_transaction,
+)
+from crmtui.db.bulk import bulk_insert, reset_sequences
+from crmtui.errors import CrmError
+from crmtui.rules import (
+    Grade,
+    Need,
+    Severity,
+    cadence_due,
+    customer_due,
+    default_cadence,
+    grade_for,
+    grade_reason,
+    key_customers,
+    sla_deadlines,
+)
+from crmtui.search import search_document
+
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+            "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙"
+            "史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤单")
+GIVEN = ("伟 芳 娜 秀英 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平 刚 桂英 建华 晓东 "
+         "志强 海燕 丹 萍 鹏 华 红 玉兰 飞 玲 桂芳 建国 婷 雪 慧 宁 斌 浩 凯 佳 欣 子涵 梓萱 "
+         "一鸣 思远 晨 立 雨 琳 博 文 俊 昊").split()
+FIRST_NAMES = ("James Mary John Patricia Robert Jennifer Michael Linda David Elizabeth William "
+               "Barbara Richard Susan Joseph Jessica Thomas Sarah Daniel Karen Anna Lukas Sofia "
+               "Emma Noah Olivia Liam Mia Lucas Amelia Oliver Chloe Ethan Grace").split()
+LAST_NAMES = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Wilson Anderson Taylor "
+              "Thomas Moore Martin Jackson Thompson White Harris Clark Lewis Walker Young King "
+              "Wright Lopez Hill Green Adams Baker Nelson Carter Müller Schmidt Rossi Dubois").split()
+CITIES = ("北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "重庆", "武汉", "西安", "苏州",
+          "天津", "长沙", "厦门")
+CN_WORDS = ("华信", "恒通", "瑞达", "博远", "启航", "宏图", "嘉禾", "天成", "鼎盛", "汇丰", "新元",
+            "中联", "金桥", "远景", "海纳", "同创", "东方", "锦程", "智达", "长青")
+CN_TRADES = ("科技", "贸易", "机械", "电子", "物流", "食品", "医药", "建材", "软件", "纺织")
+EN_WORDS = ("Northwind", "Bluebird", "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne",
+            "Harbor", "Summit", "Pioneer", "Evergreen", "Silverline", "Redwood", "Atlas", "Nimbus")
+EN_TRADES = ("Trading", "Systems", "Logistics", "Foods", "Medical", "Machinery", "Software",
+             "Textiles", "Electronics", "Materials")
+EN_SUFFIXES = ("Ltd", "Inc.", "GmbH", "LLC", "Co.")
+TITLES_ZH = ("采购经理", "总经理", "技术总监", "财务主管", "运营经理", "项目经理", "董事长", "")
+TITLES_EN = ("Purchasing Manager", "CEO", "CTO", "Finance Lead", "Operations Manager",
+             "Project Manager", "Owner", "")
+PRODUCTS = ("Standard licence", "Pro licence", "Support plan", "Training day", "Hardware kit",
+            "标准版软件", "专业版软件", "年度服务", "培训课程", "设备套装")
+SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
+CHANNELS = ("phone", "phone", "phone", "wechat", "wechat", "email", "visit", "meeting", "sms",
+            "event")
+SUMMARIES_ZH = ("电话沟通了新报价，客户需要内部讨论", "上门拜访，演示了产品功能", "微信跟进合同细节",
+                "客户询问交货时间", "发送了产品资料和成功案例", "约好下周面谈", "电话未接通",
+                "客户对价格有异议", "客户对上次服务表示感谢", "确认了决策人和预算")
+SUMMARIES_EN = ("Called about the new quote; they need to discuss it internally",
+                "Visited and demoed the product", "Followed up on contract details",
+                "Asked about delivery times", "Sent brochure and case studies",
+                "Agreed to meet next week", "No answer", "Pushback on price",
+                "Thanked us for the quick fix last month", "Confirmed the decision maker and budget")
+NEXT_STEPS = {True: ("发送合同草稿", "确认付款方式", "安排技术交流"),
+              False: ("Send revised quote", "Book a demo", "Call back after their meeting")}
+PROMISES = {True: ("寄送样品", "提供报价单", "安排工程师上门"),
+            False: ("Send the price list", "Deliver samples", "Arrange a site visit")}
+COMPLAINT_TOPICS = (("delivery", "Order arrived late"), ("quality", "Device stops after an hour"),
+                    ("billing", "Invoice amount is wrong"), ("service", "Engineer missed the visit"),
+                    ("quality", "产品包装破损"), ("delivery", "发货延迟一周"),
+                    ("service", "客服电话一直占线"))
+REP_NAMES = (("wang.fang", "王芳"), ("li.na", "李娜"), ("zhang.wei", "张伟"), ("emma.brown", "Emma Brown"),
+             ("liu.yang", "刘洋"), ("noah.king", "Noah King"), ("chen.jing", "陈静"),
+             ("zhao.lei", "赵磊"))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    customers: int
+    users: int
+    interactions: int
+    orders: int
+    complaints: int
+    care_dates: int
+    promises: int
+
+
+class _Rows:
+    """Per-table row buffers flushed in bulk, children after their customers."""
+
+    ORDER = ("customer", "contact", "interaction", "commitment", "order", "care", "complaint",
+             "event", "survey", "grade", "plan")
+
+    def __init__(self) -> None:
+        self.rows = {name: [] for name in self.ORDER}
+        self.counts = {name: 0 for name in self.ORDER}
+
+    def add(self, table: str, row: tuple) -> None:
+        self.rows[table].append(row)
+
+    def flush(self, specs) -> None:
+        for name in self.ORDER:
+            if self.rows[name]:
+                model, fields = specs[name]
+                self.counts[name] += bulk_insert(model, fields, self.rows[name])
+                self.rows[name].clear()
+
+
+def _specs():
+    return {
+        "customer": (Customer, [
+            Customer.id, Customer.name, Customer.company, Customer.title, Customer.phones,
+            Customer.email, Customer.address, Customer.im_id, Customer.native_place,
+            Customer.tags, Customer.notes, Customer.need, Customer.expected_close,
+            Customer.expected_amount, Customer.grade, Customer.grade_pinned, Customer.pin_reason,
+            Customer.next_step, Customer.next_step_on, Customer.next_due, Customer.cadence_due,
+            Customer.followups, Customer.last_contact_at, Customer.last_contact_on,
+            Customer.status, Customer.deal_status, Customer.source, Customer.referred_by,
+            Customer.owner, Customer.revenue, Customer.referral_moment_on,
+            Customer.referral_asked_on, Customer.search_doc, Customer.created_at,
+            Customer.created_on, Customer.updated_at, Customer.version, Customer.membership,
+            Customer.goals, Customer.situation, Customer.competitors,
+        ]),
+        "contact": (Contact, [Contact.customer, Contact.name, Contact.title, Contact.role,
+                              Contact.phone, Contact.email]),
+        "interaction": (Interaction, [
+            Interaction.id, Interaction.customer, Interaction.at, Interaction.channel,
+            Interaction.direction, Interaction.summary, Interaction.outcome,
+            Interaction.next_step, Interaction.next_on, Interaction.referral_ask, Interaction.by,
+            Interaction.followup_number]),
+        "commitment": (Commitment, [
+            Commitment.customer, Commitment.interaction, Commitment.text, Commitment.due,
+            Commitment.status, Commitment.created_at, Commitment.closed_at, Commitment.by]),
+        "order": (Order, [Order.customer, Order.on, Order.product, Order.quantity, Order.amount,
+                          Order.gift, Order.note, Order.by, Order.created_at]),
+        "care": (CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
+                            CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note]),
+        "complaint": (Complaint, [
+            Complaint.id, Complaint.customer, Complaint.opened_at, Complaint.channel,
+            Complaint.category, Complaint.severity, Complaint.summary, Complaint.description,
+            Complaint.owner, Complaint.status, Complaint.respond_by, Complaint.resolve_by,
+            Complaint.acknowledged_at, Complaint.promised_at, Complaint.waiting_since,
+            Complaint.paused_seconds, Complaint.resolved_at, Complaint.closed_at,
+            Complaint.resolution, Complaint.root_cause, Complaint.satisfaction,
+            Complaint.created_by, Complaint.updated_at, Complaint.version]),
+        "event": (ComplaintEvent, [ComplaintEvent.complaint, ComplaintEvent.at, ComplaintEvent.by,
+                                   ComplaintEvent.kind, ComplaintEvent.from_value,
+                                   ComplaintEvent.to_value, ComplaintEvent.note]),
+        "survey": (Survey, [Survey.customer, Survey.complaint, Survey.at, Survey.product,
+                            Survey.service, Survey.responsiveness, Survey.value, Survey.overall,
+                            Survey.by]),
+        "grade": (GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
+                                GradeChange.from_grade, GradeChange.to_grade, GradeChange.reason,
+                                GradeChange.by]),
+        "plan": (AccountPlan, [AccountPlan.customer, AccountPlan.products,
+                               AccountPlan.target_volume, AccountPlan.visit_every_days,
+                               AccountPlan.services, AccountPlan.progress, AccountPlan.review_on,
+                               AccountPlan.updated_at]),
+    }
+
+
+def build_demo(ctx, customers: int = 200, *, seed: int = 7, today: date | None = None,
+               interactions_per_customer: float = 10.0) -> DemoSummary:
+    """Fill an empty database. Refuses a database that already holds customers."""
+    if customers < 1 or customers > 2_000_000:
+        raise CrmError("--customers must be between 1 and 2,000,000")
+    ctx.require_writable()
+    with write_transaction():
+        if Customer.select().exists():
+            raise CrmError(
+                f"the database already holds {Customer.select().count()} customers; demo data "
+                "goes only into an empty database (choose another file with --db)")
+        generator = _Generator(ctx, customers, seed, today or ctx.today(),
+                               interactions_per_customer)
+        return generator.run()
+
+
+class _Generator:
+    def __init__(self, ctx, count: int, seed: int, today: date, per_customer: float) -> None:
+        self.ctx = ctx
+        self.count = count
+        self.rng = random.Random(seed)
+        self.today = today
+        self.zone = ctx.zone
+        self.per_customer = per_customer
+        self.rows = _Rows()
+        self.specs = _specs()
+        self.interaction_id = 0
+        self.complaint_id = 0
+        self.revenue: dict[int, Decimal] = {}
+        self.now = datetime.combine(today, time(17, 30), self.zone).astimezone(timezone.utc)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def moment(self, day: date) -> datetime:
+        hour = self.rng.randint(8, 18)
+        return datetime.combine(day, time(hour, self.rng.randrange(0, 60, 5)), self.zone)
+
+    def users(self) -> list[User]:
+        manager = self.ctx.user
+        if manager.role != "manager":
+            manager.role = "manager"
+            manager.save()
+        reps_wanted = 5 if self.count <= 2000 else min(50, max(5, self.count // 2000))
+        reps = []
+        for index in range(reps_wanted):
+            if index < len(REP_NAMES):
+                login, display = REP_NAMES[index]
+            else:
+                login, display = f"rep{index + 1:02d}", f"Rep {index + 1:02d}"
+            user, _ = User.get_or_create(login=login, defaults={
+                "display_name": display, "role": "rep", "created_at": self.now})
+            reps.append(user)
+        support, _ = User.get_or_create(login="support", defaults={
+            "display_name": "客服 Support", "role": "support", "created_at": self.now})
+        self.support = support
+        return [manager, *reps]
+
+    def person(self) -> tuple[str, str, str, str, str, bool]:
+        rng = self.rng
+        if rng.random() < 0.6:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            city = rng.choice(CITIES)
+            company = (f"{city}{rng.choice(CN_WORDS)}{rng.choice(CN_TRADES)}有限公司"
+                       if rng.random() < 0.85 else "")
+            phone = f"1{rng.choice('3456789')}{rng.randint(0, 9)} {rng.randint(1000, 9999)} " \
+                    f"{rng.randint(1000, 9999)}"
+            title = rng.choice(TITLES_ZH)
+            return name, company, phone, title, city, True
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        name = f"{first} {last}"
+        company = (f"{rng.choice(EN_WORDS)} {rng.choice(EN_TRADES)} {rng.choice(EN_SUFFIXES)}"
+                   if rng.random() < 0.85 else "")
+        phone = rng.choice((f"+1 555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                            f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                            f"+49 30 {rng.randint(100000, 999999)}"))
+        title = rng.choice(TITLES_EN)
+        return name, company, phone, title, "", False
+
+    # -- generation ----------------------------------------------------------------------------
+    def run(self) -> DemoSummary:
+        owners = self.users()
+        for start in range(1, self.count + 1, 2000):
+            for customer_id in range(start, min(start + 2000, self.count + 1)):
+                self.customer(customer_id, owners)
+            self.rows.flush(self.specs)
+        self.plans()
+        self.rows.flush(self.specs)
+        reset_sequences([Customer, Interaction, Complaint])
+        counts = self.rows.counts
+        return DemoSummary(customers=counts["customer"], users=len(owners) + 1,
+                           interactions=counts["interaction"], orders=counts["order"],
+                           complaints=counts["complaint"], care_dates=counts["care"],
+                           promises=counts["commitment"])
+
+    def customer(self, cid: int, owners: list[User]) -> None:
+        rng, today = self.rng, self.today
+        name, company, phone, title, city, chinese = self.person()
+        owner = owners[cid % len(owners)]
+        age_days = int(rng.random() ** 1.5 * 1000)
+        created_on = today - timedelta(days=age_days)
+        created_at = self.moment(created_on)
+        roll = rng.random()
+        need = Need.CLEAR if roll < 0.45 else Need.POTENTIAL if roll < 0.8 else Need.NONE
+        close = None
+        if need is Need.CLEAR and rng.random() < 0.9:
+            close = today + timedelta(days=rng.randint(-20, 240))
+        grade = grade_for(need, close, today)
+        pinned = rng.random() < 0.02
+        if pinned:
+            grade = Grade(rng.choice("ABC"))
+        cadence = default_cadence(grade, self.ctx.config.cadence)
+
+        # contact history: the last contact lands so that the next due spreads around today
+        touches = self.touch_count(age_days)
+        history: list[datetime] = []
+        if touches:
+            step_days = {"daily": 1, "weekly": 7, "half_monthly": 15, "monthly": 30,
+                         "yearly": 365}[cadence.value]
+            last_gap = min(age_days, int(rng.random() * step_days * 1.6))
+            last_day = today - timedelta(days=last_gap)
+            days = sorted(rng.randint(0, max(0, age_days - last_gap)) for _ in range(touches - 1))
+            history = [self.moment(created_on + timedelta(days=d)) for d in days]
+            history.append(self.moment(last_day))
+            latest = self.now - timedelta(minutes=rng.randint(5, 300))
+            history = sorted(min(at, latest) for at in history)
+        last_at = history[-1] if history else None
+        last_on = last_at.astimezone(self.zone).date() if last_at else None
+        next_step, next_on = "", None
+        if last_on and rng.random() < 0.3:
+            next_on = last_on + timedelta(days=rng.randint(1, 21))
+            next_step = rng.choice(NEXT_STEPS[chinese])
+        referral_moment = None
+        referral_asked = None
+        for number, at in enumerate(history):
+            self.interaction_id += 1
+            outcome = rng.choices(("positive", "neutral", "negative", "no_answer"),
+                                  weights=(3, 5, 1, 1))[0]
+            summaries = SUMMARIES_ZH if chinese else SUMMARIES_EN
+            summary = summaries[8] if outcome == "positive" and rng.random() < 0.3 \
+                else rng.choice(summaries)
+            ask = outcome == "positive" and rng.random() < 0.15
+            is_last = number == len(history) - 1
+            self.rows.add("interaction", (
+                self.interaction_id, cid, at, rng.choice(CHANNELS),
+                "in" if rng.random() < 0.2 else "out", summary, outcome,
+                next_step if is_last else "", next_on if is_last else None, ask, owner.id,
+                number))
+            if outcome == "positive":
+                referral_moment = at.astimezone(self.zone).date()
+            if ask:
+                referral_asked = at.astimezone(self.zone).date()
+            if is_last and rng.random() < 0.18:
+                due = today + timedelta(days=rng.randint(-6, 12))
+                due = max(due, at.date())
+                status = "open" if due >= today - timedelta(days=6) and rng.random() < 0.8 \
+                    else rng.choice(("done", "broken"))
+                self.rows.add("commitment", (
+                    cid, self.interaction_id, rng.choice(PROMISES[chinese]), due, status, at,
+                    None if status == "open" else at + timedelta(days=2), owner.id))
+
+        revenue = Decimal(0)
+        status, deal = ("potential", "potential")
+        if need is Need.NONE and rng.random() < 0.3:
+            status = "terminated"
+        elif rng.random() < 0.45:
+            status, deal = "existing", "won"
+            for _ in range(self.order_count()):
+                day = created_on + timedelta(days=rng.randint(0, age_days))
+                amount = Decimal(int(math.exp(rng.gauss(8.3, 1.2)))).quantize(Decimal("1"))
+                amount = max(amount, Decimal(50))
+                revenue += amount
+                self.rows.add("order", (cid, day, rng.choice(PRODUCTS), rng.randint(1, 20),
+                                        amount, "", "", owner.id, self.moment(day)))
+                referral_moment = max(referral_moment or day, day)
+        elif need is Need.CLEAR:
+            status, deal = "intent", "negotiating"
+        if revenue:
+            self.revenue[cid] = revenue
+
+        self.care(cid, created_on)
+        if rng.random() < self.complaint_rate():
+            self.complaint(cid, owner, created_on)
+        if revenue and rng.random() < 0.25:
+            scores = [min(5, max(1, round(rng.gauss(4, 0.9)))) for _ in range(5)]
+            day = today - timedelta(days=rng.randint(0, 400))
+            self.rows.add("survey", (cid, None, self.moment(day), *scores, owner.id))
+        if company and rng.random() < 0.3:
+            for _ in range(rng.randint(1, 3)):
+                contact_name, _c, contact_phone, contact_title, _city, _zh = self.person()
+                self.rows.add("contact", (cid, contact_name, contact_title,
+                                          rng.choice(("decision_maker", "influencer",
+                                                      "purchaser", "user")), contact_phone, ""))
+        self.grade_history(cid, grade, created_at, need, close, owner)
+
+        explicit = next_on if next_on and last_on and next_on > last_on else None
+        next_due = customer_due(created_on, last_on, cadence, explicit=explicit,
+                                workdays_only=self.ctx.config.workdays_only)
+        referred_by = None
+        source = rng.choice(SOURCES)
+        if cid > 10 and rng.random() < 0.08:
+            referred_by = rng.randint(1, cid - 1)
+            source = "referral"
+        email = ""
+        if rng.random() < 0.7:
+            local = f"c{cid}" if chinese else name.lower().replace(" ", ".").replace("ü", "ue")
+            domain = rng.choice(("example.com", "example.cn", "mail.example.org"))
+            email = f"{local}@{domain}"
+        tags = ",".join(sorted(rng.sample(("vip", "north", "south", "online", "wholesale",
+                                           "retail", "new"), rng.randint(0, 2))))
+        self.rows.add("customer", (
+            cid, name, company, title, phone, email,
+            f"{city}市{rng.randint(1, 300)}号" if city else f"{rng.randint(1, 300)} High Street",
+            f"wx_{cid}" if chinese and rng.random() < 0.6 else "", city, tags, "",
+            need.value, close,
+            Decimal(rng.randrange(5, 500) * 1000) if need is Need.CLEAR else None,
+            grade.value, pinned, "key account, decided with the manager" if pinned else "",
+            next_step, explicit, next_due, cadence_due(created_on, last_on, cadence),
+            max(0, len(history) - 1), last_at, last_on, status, deal, source, referred_by,
+            owner.id, revenue, referral_moment, referral_asked,
+            search_document(name, company, phone, email, "", tags),
+            created_at, created_on, created_at, 1,
+            rng.choice(("", "", "silver", "gold")), "", "", "",
+        ))
+
+    def touch_count(self, age_days: int) -> int:
+        rng = self.rng
+        mean = self.per_customer
+        if rng.random() < 0.08:
+            return 0
+        count = int(rng.expovariate(1 / mean)) + 1
+        return min(count, max(1, age_days // 2 + 1), int(mean * 8))
+
+    def order_count(self) -> int:
+        return min(30, int(self.rng.expovariate(1 / 5.5)) + 1)
+
+    def complaint_rate(self) -> float:
+        return 0.05
+
+    def care(self, cid: int, created_on: date) -> None:
+        rng = self.rng
+        if rng.random() > 0.45:
+            return
+        if rng.random() < 0.06:  # make sure some care dates are near
+            day = self.today + timedelta(days=rng.randint(0, 3))
+            self.rows.add("care", (cid, "birthday", day.month, day.day,
+                                   rng.randint(1960, 2000), False, False, ""))
+            return
+        lunar = rng.random() < 0.25
+        month = rng.randint(1, 12)
+        day_of = rng.randint(1, 30 if lunar else 28)
+        year = rng.randint(1955, 2002) if rng.random() < 0.7 and not lunar else None
+        kind = "birthday" if rng.random() < 0.8 else "anniversary"
+        note = "" if kind == "birthday" else "合作纪念日"
+        self.rows.add("care", (cid, kind, month, day_of, year, lunar, False, note))
+
+    def complaint(self, cid: int, owner: User, created_on: date) -> None:
+        rng = self.rng
+        self.complaint_id += 1
+        severity = rng.choices(list(Severity), weights=(1, 3, 8, 4))[0]
+        category, summary = rng.choice(COMPLAINT_TOPICS)
+        age = timedelta(minutes=int(rng.random() ** 3 * 60 * 24 * 60))
+        opened = self.now - age
+        respond_by, resolve_by = sla_deadlines(opened, severity, self.ctx.config.sla)
+        handler = self.support if rng.random() < 0.7 else None
+        events = [(opened, "opened", "", "new", summary)]
+        status = "new"
+        acknowledged = promised = resolved = closed = None
+        resolution = root_cause = ""
+        satisfaction = None
+        progress = rng.random()
+        if age > timedelta(days=20):
+            progress = 0.7 + progress * 0.3
+        if progress > 0.2 and handler:
+            acknowledged = opened + (respond_by - opened) * rng.uniform(0.1, 1.4)
+            promised = acknowledged + timedelta(hours=rng.randint(4, 72))
+            status = "acknowledged"
+            events.append((acknowledged, "status", "new", status, "promised a reply"))
+        if progress > 0.4 and acknowledged:
+            started = acknowledged + timedelta(minutes=30)
+            events.append((started, "status", status, "in_progress", ""))
+            status = "in_progress"
+        if progress > 0.7 and status == "in_progress":
+            resolved = opened + (resolve_by - opened) * rng.uniform(0.2, 1.3)
+            if resolved < self.now:
+                resolution, root_cause = "Replaced the unit and refunded shipping", "supplier"
+                events.append((resolved, "status", status, "resolved", resolution))
+                status = "resolved"
+                if progress > 0.8:
+                    closed = resolved + timedelta(days=1)
+                    if closed < self.now:
+                        satisfaction = rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 4))[0]
+                        events.append((closed, "status", status, "closed", ""))
+                        status = "closed"
+                    else:
+                        closed = None
+            else:
+                resolved = None
+        self.rows.add("complaint", (
+            self.complaint_id, cid, opened, rng.choice(("phone", "email", "wechat")), category,
+            severity.value, summary, "", handler.id if handler else None, status, respond_by,
+            resolve_by, acknowledged, promised, None, 0, resolved, closed, resolution,
+            root_cause, satisfaction, owner.id, events[-1][0], 1))
+        for at, kind, old, new, note in events:
+            self.rows.add("event", (self.complaint_id, at, handler.id if handler else owner.id,
+                                    kind, old, new, note))
+
+    def grade_history(self, cid, grade, created_at, need, close, owner) -> None:
+        rng = self.rng
+        today = self.today
+        if grade in (Grade.A, Grade.B, Grade.C) and rng.random() < 0.5:
+            first = Grade(rng.choice([g for g in "BCD" if g > grade.value] or ["D"]))
+            self.rows.add("grade", (cid, created_at, created_at.date(), None, first.value,
+                                    "new customer", owner.id))
+            moved = datetime.combine(today - timedelta(days=rng.randint(0, 89)), time(9),
+                                     self.zone)
+            moved = max(moved, created_at)
+            self.rows.add("grade", (cid, moved, moved.date(), first.value, grade.value,
+                                    grade_reason(need, close, today), None))
+        else:
+            self.rows.add("grade", (cid, created_at, created_at.date(), None, grade.value,
+                                    "new customer", owner.id))
+            if grade in (Grade.D, Grade.E) and rng.random() < 0.1:
+                moved = datetime.combine(today - timedelta(days=rng.randint(0, 89)), time(10),
+                                         self.zone)
+                moved = max(moved, created_at)
+                self.rows.add("grade", (cid, moved, moved.date(), "C", grade.value,
+                                        "close date moved out", owner.id))
+
+    def plans(self) -> None:
+        keys = sorted(key_customers(self.revenue), key=lambda c: -self.revenue[c])
+        for cid in keys[: max(5, min(500, len(keys) // 10))]:
+            review = self.today + timedelta(days=self.rng.randint(-10, 90))
+            self.rows.add("plan", (cid, "Pro licence, annual support", self.rng.randint(10, 200),
+                                   30, "Quarterly business review; priority support line",
+                                   "", review, self.now))

@@ -1,0 +1,35 @@
+"""Where crmtui keeps its files. One module owns the paths so tests can redirect them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "crmtui"
+
+
+def data_directory() -> Path:
+    override = os.environ.get("CRMTUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    override = os.environ.get("CRMTUI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def default_database() -> Path:
+    return data_directory() / "crmtui.sqlite3"
+
+
+def log_file() -> Path:
+    """Unexpected errors are written here in full; the user sees one line that points to it."""
+    return data_directory() / "crmtui.log"

@@ -1,0 +1,61 @@
+"""Printing for the command line: JSON for scripts, rich tables for people (imported lazily)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+
+def _default(value: Any):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+_console = None
+
+
+def console():
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False)
+    return _console
+
+
+def grade_style(grade: str | None) -> str:
+    """The one colour per grade used everywhere on the command line (the TUI mirrors it)."""
+    return GRADE_STYLES.get(grade or "", "")
+
+
+GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
+
+
+def money(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return f"{amount:,.2f}"
+
+
+def local_time(moment: datetime | None, zone=None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,93 @@
+"""Pure domain rules: no I/O, no clock, no database; today and now are always parameters."""
+
+from .cadence import (
+    DEFAULT_CADENCE,
+    Bucket,
+    Cadence,
+    bucket_for,
+    cadence_due,
+    cadence_step,
+    customer_due,
+    default_cadence,
+    next_due,
+)
+from .care import (
+    CARE_LEAD_DAYS,
+    CareWindow,
+    LunarDay,
+    care_due,
+    care_window,
+    lunar_to_solar,
+    next_lunar_occurrence,
+    next_occurrence,
+    solar_to_lunar,
+)
+from .dates import DateInputError, parse_date, parse_datetime
+from .due import DueItem, DueKind, order_due_items, overdue_days
+from .followup import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, at_risk_of_drop, followup_stage
+from .grades import (
+    GRADE_ORDER,
+    Grade,
+    Need,
+    grade_cutoffs,
+    grade_for,
+    grade_rank,
+    grade_reason,
+    has_no_estimate,
+    is_demotion,
+    is_promotion,
+    is_slipped,
+)
+from .referral import (
+    REFERRAL_KINDS,
+    REFERRAL_WINDOW_DAYS,
+    ReferralEvent,
+    referral_ask_due,
+    referral_moment,
+)
+from .satisfaction import DIMENSIONS, csi
+from .sla import (
+    DEFAULT_POLICY,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    BusinessHours,
+    ComplaintStatus,
+    Severity,
+    SlaPolicy,
+    SlaState,
+    add_service_time,
+    can_transition,
+    sla_deadlines,
+    sla_state,
+    time_left,
+)
+from .value import Tier, key_customers, pareto, tier_at, value_tier, value_tiers
+
+__all__ = [
+    # grades
+    "GRADE_ORDER", "Grade", "Need", "grade_cutoffs", "grade_for", "grade_rank", "grade_reason",
+    "has_no_estimate", "is_demotion", "is_promotion", "is_slipped",
+    # cadence
+    "DEFAULT_CADENCE", "Bucket", "Cadence", "bucket_for", "cadence_due", "cadence_step",
+    "customer_due", "default_cadence", "next_due",
+    # followup
+    "FOLLOWUP_REFERENCE", "FOLLOWUP_STAGES", "at_risk_of_drop", "followup_stage",
+    # value
+    "Tier", "key_customers", "pareto", "tier_at", "value_tier", "value_tiers",
+    # sla
+    "DEFAULT_POLICY", "OPEN_STATUSES", "TRANSITIONS", "BusinessHours", "ComplaintStatus",
+    "Severity", "SlaPolicy", "SlaState", "add_service_time", "can_transition", "sla_deadlines",
+    "sla_state", "time_left",
+    # care
+    "CARE_LEAD_DAYS", "CareWindow", "LunarDay", "care_due", "care_window", "lunar_to_solar",
+    "next_lunar_occurrence", "next_occurrence", "solar_to_lunar",
+    # referral
+    "REFERRAL_KINDS", "REFERRAL_WINDOW_DAYS", "ReferralEvent", "referral_ask_due",
+    "referral_moment",
+    # satisfaction
+    "DIMENSIONS", "csi",
+    # due
+    "DueItem", "DueKind", "order_due_items", "overdue_days",
+    # dates
+    "DateInputError", "parse_date", "parse_datetime",
+]

@@ -1,0 +1,37 @@
+"""Moments to ask for a referral (SPEC 2.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+REFERRAL_WINDOW_DAYS = 7
+REFERRAL_KINDS = frozenset({"order", "interaction", "satisfaction"})
+
+
+@dataclass(frozen=True)
+class ReferralEvent:
+    """Something that happened with a customer: an order, an interaction or a satisfaction score."""
+
+    kind: str
+    outcome: str | None = None
+    score: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in REFERRAL_KINDS:
+            raise ValueError(f"unknown referral event kind {self.kind!r}")
+
+
+def referral_moment(event: ReferralEvent) -> bool:
+    """True for a purchase, a positive interaction or a satisfaction score of 4 or 5."""
+    if event.kind == "order":
+        return True
+    if event.kind == "interaction":
+        return event.outcome == "positive"
+    return event.score is not None and event.score >= 4
+
+
+def referral_ask_due(moment_on: date, asked_on: date | None, today: date) -> bool:
+    """True for 7 days from the moment, unless a referral was asked for since."""
+    in_window = moment_on <= today < moment_on + timedelta(days=REFERRAL_WINDOW_DAYS)
+    return in_window and (asked_on is None or asked_on < moment_on)

@@ -1,0 +1,150 @@
+"""Complaint statuses and service levels (SPEC 2.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+
+from ._base import StrEnum
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class SlaState(StrEnum):
+    OK = "ok"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+
+
+class ComplaintStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+_S = ComplaintStatus
+TRANSITIONS: Mapping[ComplaintStatus, frozenset[ComplaintStatus]] = MappingProxyType({
+    _S.NEW: frozenset({_S.ACKNOWLEDGED}),
+    _S.ACKNOWLEDGED: frozenset({_S.IN_PROGRESS}),
+    _S.IN_PROGRESS: frozenset({_S.WAITING_CUSTOMER, _S.RESOLVED}),
+    _S.WAITING_CUSTOMER: frozenset({_S.IN_PROGRESS}),
+    _S.RESOLVED: frozenset({_S.CLOSED, _S.REOPENED}),
+    _S.CLOSED: frozenset({_S.REOPENED}),
+    _S.REOPENED: frozenset({_S.IN_PROGRESS}),
+})
+
+OPEN_STATUSES: frozenset[ComplaintStatus] = frozenset(ComplaintStatus) - {_S.RESOLVED, _S.CLOSED}
+
+
+def can_transition(old: ComplaintStatus | str, new: ComplaintStatus | str) -> bool:
+    """True when a complaint may move from old to new."""
+    return ComplaintStatus(new) in TRANSITIONS[ComplaintStatus(old)]
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Working time: weekdays (0 = Monday) from start to end."""
+
+    weekdays: frozenset[int] = frozenset(range(5))
+    start: time = time(9)
+    end: time = time(18)
+
+    def __post_init__(self) -> None:
+        # Without at least one open slot add_service_time would never finish.
+        if not self.weekdays or not set(self.weekdays) <= set(range(7)):
+            raise ValueError("business hours need weekdays between 0 (Monday) and 6 (Sunday)")
+        if self.start >= self.end:
+            raise ValueError("business hours must end after they start")
+        object.__setattr__(self, "weekdays", frozenset(self.weekdays))
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """Response and resolution targets per severity, in calendar or business time."""
+
+    respond: Mapping[Severity, timedelta]
+    resolve: Mapping[Severity, timedelta]
+    business_hours: BusinessHours | None = None
+    holidays: frozenset[date] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        # Configs arrive with string keys; a str enum does not hash like its value.
+        for name in ("respond", "resolve"):
+            targets = {Severity(k): v for k, v in getattr(self, name).items()}
+            if set(targets) != set(Severity):
+                raise ValueError(f"the {name} targets need every severity")
+            object.__setattr__(self, name, MappingProxyType(targets))
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+
+
+DEFAULT_POLICY = SlaPolicy(
+    respond={
+        Severity.CRITICAL: timedelta(hours=1),
+        Severity.HIGH: timedelta(hours=4),
+        Severity.NORMAL: timedelta(hours=24),
+        Severity.LOW: timedelta(hours=72),
+    },
+    resolve={
+        Severity.CRITICAL: timedelta(hours=24),
+        Severity.HIGH: timedelta(days=3),
+        Severity.NORMAL: timedelta(days=7),
+        Severity.LOW: timedelta(days=14),
+    },
+)
+
+
+def add_service_time(start: datetime, duration: timedelta, policy: SlaPolicy) -> datetime:
+    """start plus duration, counting only business hours when the policy has them."""
+    hours = policy.business_hours
+    if hours is None or not duration:
+        return start + duration
+    if duration < timedelta(0):
+        raise ValueError("a service time cannot be negative")
+    tz, remaining, current = start.tzinfo, duration, start
+    while True:
+        day = current.date()
+        if day.weekday() in hours.weekdays and day not in policy.holidays:
+            opens = datetime.combine(day, hours.start, tzinfo=tz)
+            closes = datetime.combine(day, hours.end, tzinfo=tz)
+            if current < closes:
+                begin = max(current, opens)
+                if remaining <= closes - begin:
+                    return begin + remaining
+                remaining -= closes - begin
+        current = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def sla_deadlines(
+    opened_at: datetime, severity: Severity | str, policy: SlaPolicy = DEFAULT_POLICY
+) -> tuple[datetime, datetime]:
+    """(respond_by, resolve_by) for a complaint opened at opened_at."""
+    severity = Severity(severity)
+    return (
+        add_service_time(opened_at, policy.respond[severity], policy),
+        add_service_time(opened_at, policy.resolve[severity], policy),
+    )
+
+
+def sla_state(now: datetime, opened_at: datetime, deadline: datetime) -> SlaState:
+    """Breached after the deadline; at risk once a quarter of the window or less remains."""
+    if now > deadline:
+        return SlaState.BREACHED
+    if (deadline - now) * 4 <= deadline - opened_at:
+        return SlaState.AT_RISK
+    return SlaState.OK
+
+
+def time_left(now: datetime, deadline: datetime) -> timedelta:
+    """Time until the deadline, negative when overdue."""
+    return deadline - now

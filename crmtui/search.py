@@ -1,0 +1,81 @@
+"""What customer search matches: a search document per customer, and the query built from typing.
+
+The document lists every token a user may type the start of: words of the name, company, e-mail,
+IM id and tags; for Chinese text every suffix of each run of characters (so 三 finds 张三), its
+pinyin in full and as initials (zhangsan, zs) with their suffixes; and phone digits with their
+suffixes (so the last four digits find a number). The database indexes it with FTS5 and matches
+each typed word as a prefix, which keeps a keystroke to an index look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_MAX_RUN = 16
+
+
+def _suffixes(text: str, minimum: int = 1) -> list[str]:
+    return [text[i:] for i in range(len(text)) if len(text) - i >= minimum]
+
+
+@lru_cache(maxsize=65536)
+def _pinyin_tokens(run: str) -> tuple[str, ...]:
+    try:
+        from pypinyin import Style, lazy_pinyin, pinyin
+    except ImportError:  # pinyin search is an extra; Chinese characters still match
+        return ()
+    syllables = lazy_pinyin(run, errors="ignore")
+    if not syllables:
+        return ()
+    tokens = set()
+    tokens.update("".join(syllables[i:]) for i in range(len(syllables)))
+    initials = "".join(s[0] for s in syllables if s)
+    tokens.update(_suffixes(initials))
+    # Surnames and other polyphones (重/曾/单…): also index every reading of the first character.
+    for reading in pinyin(run[0], style=Style.NORMAL, heteronym=True)[0]:
+        rest = syllables[1:]
+        tokens.add(reading + "".join(rest))
+        tokens.add(reading[0] + "".join(s[0] for s in rest if s))
+    return tuple(sorted(tokens))
+
+
+def search_document(name: str, company: str = "", phones: str = "", email: str = "",
+                    im_id: str = "", tags: str = "") -> str:
+    tokens: list[str] = []
+    for text in (name, company):
+        for run in _CJK_RUN.findall(text or ""):
+            run = run[:_MAX_RUN]
+            tokens.extend(_suffixes(run))
+            tokens.extend(_pinyin_tokens(run))
+        tokens.extend(w.lower() for w in _WORD.findall(_CJK_RUN.sub(" ", text or "")))
+    for phone in (phones or "").split(","):
+        digits = re.sub(r"\D", "", phone)
+        if digits:
+            tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
+    for text in (email, im_id, tags.replace(",", " ") if tags else ""):
+        tokens.extend(w.lower() for w in _WORD.findall(text or ""))
+    seen = dict.fromkeys(t for t in tokens if t)
+    return " ".join(seen)
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a typed query, each to match the start of a document token."""
+    terms = []
+    for raw in (text or "").split():
+        if re.fullmatch(r"[\d\s()+\-]+", raw):
+            raw = re.sub(r"\D", "", raw)
+        cleaned = " ".join(_WORD.findall(raw.lower()))
+        if cleaned:
+            terms.append(cleaned)
+    return terms
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: every term as a quoted prefix, all required."""
+    terms = query_terms(text)
+    if not terms:
+        return None
+    return " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)

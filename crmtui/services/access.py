@@ -1,0 +1,47 @@
+"""Who may see and change what (SPEC §6), enforced here for the TUI and the CLI alike.
+
+rep: sees and changes their own customers. support: sees every customer read-only and handles
+every complaint. manager: sees and changes everything, and may reassign.
+"""
+
+from __future__ import annotations
+
+from crmtui.db import Customer
+from crmtui.errors import Forbidden, NotFound
+from crmtui.i18n import _
+
+
+def scope_customers(ctx, query, *, everyone: bool = False):
+    """Limit a Customer query to what the user's list shows: their own, or all when allowed."""
+    if ctx.role == "rep" or (not everyone and ctx.role == "manager"):
+        return query.where(Customer.owner == ctx.user.id)
+    return query
+
+
+def can_view(ctx, customer: Customer) -> bool:
+    return ctx.role in ("manager", "support") or customer.owner_id == ctx.user.id
+
+
+def can_edit(ctx, customer: Customer) -> bool:
+    return ctx.role == "manager" or (ctx.role == "rep" and customer.owner_id == ctx.user.id)
+
+
+def get_visible_customer(ctx, customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None or not can_view(ctx, customer):
+        raise NotFound(_("no customer with id {id}").format(id=customer_id))
+    return customer
+
+
+def get_editable_customer(ctx, customer_id: int) -> Customer:
+    customer = get_visible_customer(ctx, customer_id)
+    if not can_edit(ctx, customer):
+        if ctx.role == "support":
+            raise Forbidden(_("support can read profiles but not change them"))
+        raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))
+    return customer
+
+
+def require_manager(ctx, action: str) -> None:
+    if ctx.role != "manager":
+        raise Forbidden(_("only a manager can {action}").format(action=action))

@@ -1,0 +1,152 @@
+"""Who is acting, with which settings, and what time it is: passed to every service call."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
+from typing import Callable
+
+import peewee
+
+from crmtui.config import Config
+from crmtui.db import Store, User, open_store, write_transaction
+from crmtui.db.connection import WRITE_ATTEMPTS, is_retryable
+from crmtui.errors import CrmError, Forbidden, StorageError
+
+ROLES = ("rep", "support", "manager")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def local_zone() -> tzinfo:
+    return datetime.now().astimezone().tzinfo
+
+
+@dataclass
+class Context:
+    """The acting user, the open store, the settings and the clock."""
+
+    store: Store
+    user: User
+    config: Config = field(default_factory=Config)
+    clock: Callable[[], datetime] = utc_now
+    zone: tzinfo = field(default_factory=local_zone)
+
+    def now(self) -> datetime:
+        """Now, as an aware UTC datetime."""
+        return self.clock().astimezone(timezone.utc)
+
+    def today(self) -> date:
+        """Today in the user's zone."""
+        return self.clock().astimezone(self.zone).date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def is_manager(self) -> bool:
+        return self.user.role == "manager"
+
+    def require_writable(self) -> None:
+        if self.store.readonly:
+            raise StorageError("the database is open read-only; nothing was changed")
+
+
+def os_login() -> str:
+    for name in ("CRMTUI_USER",):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        return "user"
+
+
+def writes(function):
+    """Run a service function in a short IMMEDIATE write transaction, retried when locked.
+
+    The first argument must be the Context. Retrying re-runs the whole function, which reads
+    everything it needs inside the transaction, so a retry never works from stale data.
+    """
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(ctx: Context, *args, **kwargs):
+        ctx.require_writable()
+        delay = 0.05
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with write_transaction():
+                    return function(ctx, *args, **kwargs)
+            except peewee.OperationalError as error:
+                if not is_retryable(error):
+                    raise _storage_error(error) from None
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise StorageError(
+                        "the database stayed busy (other users are saving); nothing was "
+                        "changed, try again"
+                    ) from None
+                time.sleep(delay)
+                delay *= 2
+            except peewee.IntegrityError as error:
+                raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+
+    return wrapper
+
+
+def _storage_error(error: Exception) -> StorageError:
+    text = str(error).splitlines()[0]
+    if "readonly" in text or "read-only" in text:
+        return StorageError("the database is read-only; nothing was changed")
+    if "disk" in text and "full" in text:
+        return StorageError("the disk is full; nothing was changed")
+    return StorageError(f"the database refused the change ({text}); nothing was changed")
+
+
+def open_context(target, *, login: str | None = None, config: Config | None = None,
+                 clock: Callable[[], datetime] = utc_now, zone: tzinfo | None = None,
+                 create: bool = True) -> Context:
+    """Open the store and find the acting user (the first user of a new database is its manager)."""
+    store = open_store(target, create=create)
+    try:
+        user = resolve_user(store, login or os_login(), clock)
+    except BaseException:
+        store.close()
+        raise
+    return Context(store=store, user=user, config=config or Config(), clock=clock,
+                   zone=zone or local_zone())
+
+
+def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_now) -> User:
+    user = User.get_or_none(User.login == login)
+    if user is not None:
+        if not user.active:
+            raise Forbidden(f"the user {login} is deactivated in this database")
+        return user
+    if store.readonly:
+        if User.select().exists():
+            raise Forbidden(f"{login} is not a user of this database")
+        return User(login=login, display_name=login, role="manager", created_at=clock())
+    with write_transaction():
+        if not User.select().exists():
+            return User.create(login=login, display_name=login, role="manager",
+                               created_at=clock())
+        user = User.get_or_none(User.login == login)
+    if user is None:
+        raise Forbidden(
+            f"{login} is not a user of this database; a manager can add them with "
+            f"`crmtui user add {login}`"
+        )
+    return user

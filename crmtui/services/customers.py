@@ -1,0 +1,383 @@
+"""The customer archive: create, edit, regrade, pin, reassign, snooze, find.
+
+Every write keeps the stored derived columns consistent with the rules in the same transaction:
+grade (unless pinned) and its history, next_due and cadence_due, the search document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from peewee import Value, fn
+
+from crmtui.db import Customer, GradeChange, User
+from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
+from crmtui.i18n import _
+from crmtui.rules import (
+    Cadence,
+    Grade,
+    Need,
+    cadence_due,
+    customer_due,
+    default_cadence,
+    grade_for,
+    grade_reason,
+)
+from crmtui.search import fts_query, query_terms, search_document
+from crmtui.services.access import (
+    can_view,
+    get_editable_customer,
+    get_visible_customer,
+    require_manager,
+    scope_customers,
+)
+from crmtui.services.context import Context, writes
+from crmtui.services.validation import CUSTOMER_FIELDS, clean_date, clean_fields, grade_value
+
+SEARCH_FIELDS = ("name", "company", "phones", "email", "im_id", "tags")
+# Optional choices are stored as "" rather than NULL.
+_EMPTY_AS_BLANK = ("source",)
+
+
+# -- derived columns ----------------------------------------------------------------------------
+
+def effective_cadence(ctx: Context, customer: Customer) -> Cadence:
+    if customer.cadence:
+        return Cadence(customer.cadence)
+    return default_cadence(Grade(customer.grade), ctx.config.cadence)
+
+
+def reschedule(ctx: Context, customer: Customer) -> None:
+    """Recompute next_due and cadence_due from the stored facts (no save)."""
+    cadence = effective_cadence(ctx, customer)
+    explicit = customer.next_step_on
+    if explicit is not None and customer.last_contact_on is not None \
+            and explicit <= customer.last_contact_on:
+        explicit = None  # an old explicit date that a later contact has overtaken
+    customer.next_due = customer_due(
+        customer.created_on, customer.last_contact_on, cadence,
+        explicit=explicit, workdays_only=ctx.config.workdays_only,
+    )
+    customer.cadence_due = cadence_due(customer.created_on, customer.last_contact_on, cadence)
+
+
+def apply_grade(ctx: Context, customer: Customer, *, reason: str = "", by: User | None = None,
+                today: date | None = None) -> bool:
+    """Set the grade the rules give (unless pinned), recording a change. True if it moved."""
+    if customer.grade_pinned:
+        return False
+    today = today or ctx.today()
+    new = grade_for(Need(customer.need), customer.expected_close, today)
+    return record_grade(ctx, customer, new,
+                        reason or grade_reason(Need(customer.need), customer.expected_close, today),
+                        by=by)
+
+
+def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
+                 by: User | None) -> bool:
+    old = customer.grade
+    if old == new.value and customer.id is not None:
+        return False
+    customer.grade = new.value
+    if customer.id is not None:
+        GradeChange.create(customer=customer, at=ctx.now(), on=ctx.today(), from_grade=old,
+                           to_grade=new.value, reason=reason, by=by)
+    return True
+
+
+def refresh_search(customer: Customer) -> None:
+    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS))
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+@writes
+def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None = None,
+                 referred_by: int | None = None) -> Customer:
+    """Create a customer from raw field values (text as typed, or typed values)."""
+    values = dict(values)
+    values.setdefault("need", Need.POTENTIAL.value)
+    cleaned = clean_fields(values, ctx.today())
+    if not cleaned.get("name"):
+        raise InvalidInput.one("name", _("required"))
+    owner_user = _owner_for_new(ctx, owner)
+    now, today = ctx.now(), ctx.today()
+    for name in _EMPTY_AS_BLANK:
+        if name in cleaned and cleaned[name] is None:
+            cleaned[name] = ""
+    customer = Customer(owner=owner_user, created_at=now, created_on=today, updated_at=now,
+                        updated_by=ctx.user.id, **cleaned)
+    if referred_by is not None:
+        customer.referred_by = get_visible_customer(ctx, referred_by)
+        if not customer.source:
+            customer.source = "referral"
+    customer.grade = grade_for(Need(customer.need), customer.expected_close, today).value
+    reschedule(ctx, customer)
+    refresh_search(customer)
+    customer.save(force_insert=True)
+    GradeChange.create(customer=customer, at=now, on=today, from_grade=None,
+                       to_grade=customer.grade, by=ctx.user.id,
+                       reason=_("new customer: {reason}").format(
+                           reason=grade_reason(Need(customer.need), customer.expected_close, today)))
+    return customer
+
+
+def _owner_for_new(ctx: Context, login: str | None) -> User:
+    if ctx.role == "support":
+        from crmtui.errors import Forbidden
+
+        raise Forbidden(_("support can read profiles but not add customers"))
+    if not login or login == ctx.user.login:
+        return ctx.user
+    require_manager(ctx, _("assign customers to another rep"))
+    return get_user(login)
+
+
+def get_user(login: str) -> User:
+    user = User.get_or_none(User.login == login)
+    if user is None:
+        raise NotFound(_("no user {login}").format(login=login))
+    return user
+
+
+@writes
+def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], *,
+                    expected_version: int | None = None) -> Customer:
+    """Save edited fields. With expected_version, refuse if someone saved since it was read."""
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    cleaned = clean_fields(changes, ctx.today())
+    for name in _EMPTY_AS_BLANK:
+        if name in cleaned and cleaned[name] is None:
+            cleaned[name] = ""
+    changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
+    if not changed:
+        return customer
+    for name, value in changed.items():
+        setattr(customer, name, value)
+    if {"need", "expected_close"} & changed.keys():
+        apply_grade(ctx, customer, by=ctx.user)
+    if {"need", "expected_close", "cadence"} & changed.keys():
+        reschedule(ctx, customer)
+    if set(SEARCH_FIELDS) & changed.keys():
+        refresh_search(customer)
+    _save_versioned(ctx, customer)
+    return customer
+
+
+def _check_version(customer: Customer, expected_version: int | None) -> None:
+    if expected_version is not None and customer.version != expected_version:
+        raise _conflict(customer)
+
+
+def _conflict(customer: Customer) -> Conflict:
+    who = customer.updated_by.label if customer.updated_by_id else _("someone")
+    when = customer.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if customer.updated_at \
+        else "?"
+    return Conflict(
+        _("{name} was changed by {who} at {when} after you opened it; reload, then apply "
+          "your edit again").format(name=customer.name, who=who, when=when),
+        changed_by=who, changed_at=customer.updated_at,
+    )
+
+
+def _save_versioned(ctx: Context, customer: Customer) -> None:
+    """Write the row only if its version is still the one read; bump it."""
+    read_version = customer.version
+    customer.version = read_version + 1
+    customer.updated_at = ctx.now()
+    customer.updated_by = ctx.user.id
+    data = {field: getattr(customer, field.name) for field in Customer._meta.sorted_fields
+            if field.name != "id"}
+    updated = (Customer.update(data)
+               .where((Customer.id == customer.id) & (Customer.version == read_version))
+               .execute())
+    if updated != 1:
+        customer.version = read_version
+        raise _conflict(Customer.get_by_id(customer.id))
+
+
+@writes
+def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
+            expected_close: Any = None, clear_close: bool = False, pin: str | None = None,
+            unpin: bool = False, reason: str = "", expected_version: int | None = None) -> Customer:
+    """Change need and expected close (the grade follows), or pin a manual grade with a reason."""
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    today = ctx.today()
+    errors: dict[str, str] = {}
+    if need is not None:
+        try:
+            customer.need = Need(str(need).strip().lower()).value
+        except ValueError:
+            errors["need"] = _("'{text}' is not one of clear, potential, none").format(text=need)
+    if clear_close:
+        customer.expected_close = None
+    elif expected_close not in (None, ""):
+        try:
+            customer.expected_close = clean_date(expected_close, today)
+        except ValueError as error:
+            errors["expected_close"] = str(error)
+    pinned_grade = None
+    if pin:
+        try:
+            pinned_grade = grade_value(pin)
+        except InvalidInput as error:
+            errors.update(error.errors)
+        if not reason.strip():
+            errors["reason"] = _("a pinned grade needs a reason")
+    if errors:
+        raise InvalidInput(errors)
+    if pinned_grade is not None:
+        customer.grade_pinned = True
+        customer.pin_reason = reason.strip()
+        record_grade(ctx, customer, pinned_grade, _("pinned: {reason}").format(reason=reason.strip()),
+                     by=ctx.user)
+    else:
+        if unpin:
+            customer.grade_pinned = False
+            customer.pin_reason = ""
+        apply_grade(ctx, customer, by=ctx.user,
+                    reason=(reason.strip() + ": " if reason.strip() else "")
+                    + grade_reason(Need(customer.need), customer.expected_close, today))
+    reschedule(ctx, customer)
+    _save_versioned(ctx, customer)
+    return customer
+
+
+@writes
+def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
+    from crmtui.services.audit import audit
+
+    require_manager(ctx, _("reassign customers"))
+    customer = get_visible_customer(ctx, customer_id)
+    new_owner = get_user(login)
+    if customer.owner_id == new_owner.id:
+        return customer
+    old = customer.owner.login
+    customer.owner = new_owner
+    _save_versioned(ctx, customer)
+    audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
+    return customer
+
+
+@writes
+def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
+    """Move the customer's next follow-up to a later day without logging a contact."""
+    customer = get_editable_customer(ctx, customer_id)
+    today = ctx.today()
+    try:
+        day = clean_date(until, today)
+    except ValueError as error:
+        raise InvalidInput.one("until", str(error)) from None
+    if day is None:
+        raise InvalidInput.one("until", _("required"))
+    if day <= today:
+        raise InvalidInput.one("until", _("snooze to a day after today"))
+    customer.next_step_on = day
+    reschedule(ctx, customer)
+    Customer.update(next_step_on=customer.next_step_on, next_due=customer.next_due,
+                    cadence_due=customer.cadence_due).where(Customer.id == customer.id).execute()
+    return customer
+
+
+# -- reads --------------------------------------------------------------------------------------
+
+def get_customer(ctx: Context, customer_id: int) -> Customer:
+    return get_visible_customer(ctx, customer_id)
+
+
+def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = True) -> list[int]:
+    """Ids of visible customers matching typed text (name, company, phone, e-mail, pinyin)."""
+    from crmtui.db.migrations import FTS_TABLE
+    from peewee import SQL, SqliteDatabase
+
+    terms = query_terms(text)
+    if not terms:
+        return []
+    query = Customer.select(Customer.id)
+    if isinstance(ctx.store.db, SqliteDatabase):
+        match = fts_query(text)
+        query = query.where(SQL(
+            f"customer.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match]))
+    else:
+        for term in terms:
+            query = query.where(Customer.search_doc.contains(term))
+    query = scope_customers(ctx, query, everyone=everyone)
+    return [row.id for row in query.order_by(Customer.name, Customer.id).limit(limit)]
+
+
+def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
+    ids = search_ids(ctx, text, limit=limit)
+    if not ids:
+        return []
+    rows = {c.id: c for c in Customer.select(Customer, User).join(User, on=Customer.owner)
+            .where(Customer.id.in_(ids))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def resolve_customer(ctx: Context, reference: Any) -> Customer:
+    """A customer from an id, an exact name, or a search that finds exactly one."""
+    text = str(reference).strip()
+    if not text:
+        raise NotFound(_("no customer given"))
+    if text.isdigit() or (text.startswith("#") and text[1:].isdigit()):
+        return get_visible_customer(ctx, int(text.lstrip("#")))
+    exact = [c for c in Customer.select().where(fn.lower(Customer.name) == text.lower())
+             if can_view(ctx, c)]
+    if len(exact) == 1:
+        return exact[0]
+    matches = exact or find_customers(ctx, text, limit=6)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(_("no customer matches '{text}'").format(text=text))
+    listed = ", ".join(f"{c.name} (#{c.id})" for c in matches[:5])
+    raise CrmError(_("'{text}' matches several customers: {listed}; use the id").format(
+        text=text, listed=listed))
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    rows: list
+    total: int
+
+
+CUSTOMER_SORTS = {
+    "name": (Customer.name, Customer.id),
+    "company": (Customer.company, Customer.name),
+    "grade": (Customer.grade, Customer.next_due),
+    "next_due": (Customer.next_due, Customer.grade),
+    "revenue": (Customer.revenue.desc(), Customer.id),
+    "last_contact": (Customer.last_contact_at.desc(nulls="LAST"), Customer.id),
+    "created": (Customer.created_at.desc(), Customer.id),
+}
+
+
+def list_customers(ctx: Context, *, text: str = "", grade: str | None = None,
+                   owner: str | None = None, status: str | None = None, tag: str | None = None,
+                   source: str | None = None, sort: str = "name", offset: int = 0,
+                   limit: int = 100, everyone: bool = True) -> CustomerPage:
+    """One page of the customers the user may see, filtered and sorted in SQL."""
+    query = Customer.select(Customer, User).join(User, on=Customer.owner)
+    query = scope_customers(ctx, query, everyone=everyone)
+    if text.strip():
+        ids = search_ids(ctx, text, limit=5000, everyone=everyone)
+        query = query.where(Customer.id.in_(ids))
+    if grade:
+        query = query.where(Customer.grade.in_([g.strip().upper() for g in grade.split(",")]))
+    if owner:
+        query = query.where(User.login == owner)
+    if status:
+        query = query.where(Customer.status == status)
+    if source:
+        query = query.where(Customer.source == source)
+    if tag:
+        tags = Value(",").concat(Customer.tags).concat(",")
+        query = query.where(tags.contains(f",{tag.lower()},"))
+    total = query.count()
+    order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
+    rows = list(query.order_by(*order).offset(offset).limit(limit))
+    return CustomerPage(rows=rows, total=total)

@@ -1,0 +1,60 @@
+"""Grades move by themselves as the calendar moves (a C whose close date comes within a month is
+an A today). Once a day, the first command or screen that opens the database moves them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crmtui.db import Customer, Setting
+from crmtui.rules import Need, grade_cutoffs
+from crmtui.services.context import Context, writes
+from crmtui.services.customers import apply_grade, reschedule
+
+_SETTING = "grades_moved_on"
+
+
+def grades_moved_on() -> date | None:
+    row = Setting.get_or_none(Setting.key == _SETTING)
+    return date.fromisoformat(row.value) if row else None
+
+
+def move_grades_if_due(ctx: Context) -> int:
+    """Move grades once per day; cheap (one read) when already done today or read-only."""
+    if ctx.store.readonly:
+        return 0
+    last = grades_moved_on()
+    if last is not None and last >= ctx.today():
+        return 0
+    return move_grades(ctx)
+
+
+@writes
+def move_grades(ctx: Context) -> int:
+    """Regrade every unpinned clear-need customer whose stored grade the calendar has changed.
+
+    The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
+    daily run touches the few customers that crossed a bound. Returns how many moved.
+    """
+    today = ctx.today()
+    a, b, c = grade_cutoffs(today)
+    close = Customer.expected_close
+    stale = (
+        ((close <= a) & (Customer.grade != "A"))
+        | ((close > a) & (close <= b) & (Customer.grade != "B"))
+        | ((close > b) & (close <= c) & (Customer.grade != "C"))
+        | ((close > c) & (Customer.grade != "D"))
+    )
+    query = Customer.select().where(
+        (Customer.need == Need.CLEAR.value) & (Customer.grade_pinned == False)  # noqa: E712
+        & close.is_null(False) & stale)
+    moved = 0
+    for customer in query:
+        if apply_grade(ctx, customer, today=today):
+            reschedule(ctx, customer)
+            Customer.update(grade=customer.grade, next_due=customer.next_due,
+                            cadence_due=customer.cadence_due).where(
+                Customer.id == customer.id).execute()
+            moved += 1
+    Setting.insert(key=_SETTING, value=today.isoformat()).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
+    return moved

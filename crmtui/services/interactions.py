@@ -1,0 +1,279 @@
+"""Logging contacts (追踪), promises (承诺), orders (交易记录) and care dates (客户关怀)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from crmtui.db import CareDate, Commitment, Customer, Interaction, Order, User
+from crmtui.errors import InvalidInput, NotFound
+from crmtui.i18n import _
+from crmtui.rules import (
+    DateInputError,
+    ReferralEvent,
+    next_lunar_occurrence,
+    next_occurrence,
+    parse_datetime,
+    referral_moment,
+)
+from crmtui.services.access import get_editable_customer, get_visible_customer, scope_customers
+from crmtui.services.context import Context, writes
+from crmtui.services.customers import apply_grade, reschedule
+from crmtui.services.validation import (
+    CARE_KINDS,
+    CHANNELS,
+    DIRECTIONS,
+    OUTCOMES,
+    FieldError,
+    choice,
+    clean_date,
+    clean_int,
+    clean_positive_money,
+    optional_text,
+    required_text,
+)
+
+
+@dataclass(frozen=True)
+class LogResult:
+    interaction: Interaction
+    customer: Customer
+    promise: Commitment | None
+
+
+def _collect(errors: dict, field: str, clean, *args):
+    try:
+        return clean(*args)
+    except FieldError as error:
+        errors[field] = str(error)
+        return None
+
+
+def clean_moment(value: Any, ctx: Context) -> datetime:
+    """A past or present moment typed by the user (default now); never in the future."""
+    if value in (None, ""):
+        return ctx.now()
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = parse_datetime(str(value), ctx.local(ctx.now()))
+        except DateInputError as error:
+            raise FieldError(str(error)) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.zone)
+    if moment > ctx.now():
+        raise FieldError(_("cannot be in the future"))
+    return moment
+
+
+@writes
+def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: str = "phone",
+                    outcome: str = "neutral", direction: str = "out", next_step: str = "",
+                    next_on: Any = None, promise: str = "", promise_due: Any = None,
+                    at: Any = None, referral_ask: bool = False) -> LogResult:
+    """Store a contact and everything that follows from it, in one transaction:
+    the follow-up count, last contact, grade (as of today), next due, a promise, referral flags."""
+    customer = get_editable_customer(ctx, customer_id)
+    today = ctx.today()
+    errors: dict[str, str] = {}
+    summary = _collect(errors, "summary", required_text(2000), summary, today)
+    channel = _collect(errors, "channel", choice(CHANNELS), channel, today)
+    outcome = _collect(errors, "outcome", choice(OUTCOMES), outcome, today)
+    direction = _collect(errors, "direction", choice(DIRECTIONS), direction, today)
+    next_step = _collect(errors, "next_step", optional_text(500), next_step, today)
+    moment = _collect(errors, "at", clean_moment, at, ctx)
+    next_on = _collect(errors, "next_on", clean_date, next_on, today)
+    promise = _collect(errors, "promise", optional_text(500), promise, today)
+    promise_due = _collect(errors, "promise_due", clean_date, promise_due, today)
+    contact_day = ctx.local_date(moment) if moment else today
+    if next_on is not None and "next_on" not in errors and next_on <= contact_day:
+        errors["next_on"] = _("the next step must come after the contact ({day})").format(
+            day=contact_day.isoformat())
+    if promise and promise_due is None and "promise_due" not in errors:
+        errors["promise_due"] = _("a promise needs a due date")
+    if promise_due is not None and not promise and "promise" not in errors:
+        errors["promise"] = _("say what was promised")
+    if promise_due is not None and promise_due < contact_day and "promise_due" not in errors:
+        errors["promise_due"] = _("a promise cannot be due before the contact")
+    if errors:
+        raise InvalidInput(errors)
+
+    first_contact = customer.last_contact_at is None
+    number = 0 if first_contact else customer.followups + 1
+    interaction = Interaction.create(
+        customer=customer, at=moment, channel=channel, direction=direction, summary=summary,
+        outcome=outcome, next_step=next_step, next_on=next_on, referral_ask=referral_ask,
+        by=ctx.user.id, followup_number=number,
+    )
+    if not first_contact:
+        customer.followups = number
+    if first_contact or moment >= customer.last_contact_at:
+        customer.last_contact_at = moment
+        customer.last_contact_on = contact_day
+        customer.next_step = next_step
+        customer.next_step_on = next_on
+    if referral_moment(ReferralEvent(kind="interaction", outcome=outcome, score=None)):
+        customer.referral_moment_on = max(contact_day, customer.referral_moment_on or contact_day)
+    if referral_ask:
+        customer.referral_asked_on = max(contact_day, customer.referral_asked_on or contact_day)
+    apply_grade(ctx, customer, today=today)
+    reschedule(ctx, customer)
+    customer.save()
+    commitment = None
+    if promise:
+        commitment = Commitment.create(customer=customer, interaction=interaction, text=promise,
+                                       due=promise_due, created_at=ctx.now(), by=ctx.user.id)
+    return LogResult(interaction=interaction, customer=customer, promise=commitment)
+
+
+@writes
+def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitment:
+    customer = get_editable_customer(ctx, customer_id)
+    today = ctx.today()
+    errors: dict[str, str] = {}
+    text = _collect(errors, "promise", required_text(500), text, today)
+    day = _collect(errors, "promise_due", clean_date, due, today)
+    if day is None and "promise_due" not in errors:
+        errors["promise_due"] = _("a promise needs a due date")
+    if errors:
+        raise InvalidInput(errors)
+    return Commitment.create(customer=customer, text=text, due=day, created_at=ctx.now(),
+                             by=ctx.user.id)
+
+
+@writes
+def close_promise(ctx: Context, commitment_id: int, status: str = "done") -> Commitment:
+    """Mark a promise kept (done) or broken."""
+    if status not in ("done", "broken"):
+        raise InvalidInput.one("status", _("a promise is closed as done or broken"))
+    commitment = Commitment.get_or_none(Commitment.id == commitment_id)
+    if commitment is None:
+        raise NotFound(_("no promise with id {id}").format(id=commitment_id))
+    get_editable_customer(ctx, commitment.customer_id)
+    commitment.status = status
+    commitment.closed_at = ctx.now()
+    commitment.save()
+    return commitment
+
+
+@writes
+def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
+    commitment = Commitment.get_or_none(Commitment.id == commitment_id)
+    if commitment is None:
+        raise NotFound(_("no promise with id {id}").format(id=commitment_id))
+    get_editable_customer(ctx, commitment.customer_id)
+    try:
+        day = clean_date(until, ctx.today())
+    except FieldError as error:
+        raise InvalidInput.one("until", str(error)) from None
+    if day is None or day <= ctx.today():
+        raise InvalidInput.one("until", _("snooze to a day after today"))
+    commitment.due = day
+    commitment.save()
+    return commitment
+
+
+@writes
+def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = "",
+                 on: Any = None, quantity: Any = 1, gift: str = "", note: str = "") -> Order:
+    """A sale: adds to the stored revenue (80/20), opens a referral moment, marks the deal won."""
+    customer = get_editable_customer(ctx, customer_id)
+    today = ctx.today()
+    errors: dict[str, str] = {}
+    amount = _collect(errors, "amount", clean_positive_money, amount, today)
+    product = _collect(errors, "product", optional_text(200), product, today)
+    day = _collect(errors, "on", clean_date, on, today)
+    quantity = _collect(errors, "quantity", clean_int(1, 10_000_000), quantity, today)
+    gift = _collect(errors, "gift", optional_text(200), gift, today)
+    note = _collect(errors, "note", optional_text(2000, multiline=True), note, today)
+    day = day or today
+    if "on" not in errors and day > today:
+        errors["on"] = _("an order cannot be in the future")
+    if errors:
+        raise InvalidInput(errors)
+    order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
+                         amount=amount, gift=gift, note=note, by=ctx.user.id,
+                         created_at=ctx.now())
+    customer.revenue = (customer.revenue or Decimal(0)) + amount
+    customer.deal_status = "won"
+    if customer.status in ("potential", "intent"):
+        customer.status = "existing"
+    if referral_moment(ReferralEvent(kind="order", outcome=None, score=None)):
+        customer.referral_moment_on = max(day, customer.referral_moment_on or day)
+    Customer.update(revenue=customer.revenue, deal_status=customer.deal_status,
+                    status=customer.status, referral_moment_on=customer.referral_moment_on) \
+        .where(Customer.id == customer.id).execute()
+    return order
+
+
+@writes
+def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind: str = "birthday",
+                  year: Any = None, lunar: bool = False, leap: bool = False,
+                  note: str = "") -> CareDate:
+    customer = get_editable_customer(ctx, customer_id)
+    today = ctx.today()
+    errors: dict[str, str] = {}
+    kind = _collect(errors, "kind", choice(CARE_KINDS), kind, today)
+    month = _collect(errors, "month", clean_int(1, 12), month, today)
+    day_of = _collect(errors, "day", clean_int(1, 30 if lunar else 31), day, today)
+    year = _collect(errors, "year", clean_int(1900, 2200), year, today)
+    note = _collect(errors, "note", optional_text(200), note, today)
+    if month is None and "month" not in errors:
+        errors["month"] = _("required")
+    if day_of is None and "day" not in errors:
+        errors["day"] = _("required")
+    if not errors:
+        try:
+            if lunar:
+                next_lunar_occurrence(month, day_of, today, leap=leap)
+            else:
+                next_occurrence(month, day_of, today)
+                date(2000, month, day_of)  # a leap year: Feb 29 is allowed
+        except ValueError:
+            errors["day"] = _("{month}/{day} is not a day of the year").format(
+                month=month, day=day_of)
+    if errors:
+        raise InvalidInput(errors)
+    return CareDate.create(customer=customer, kind=kind, month=month, day=day_of, year=year,
+                           lunar=lunar, leap=leap and lunar, note=note)
+
+
+def interactions_for(ctx: Context, customer_id: int, *, limit: int = 100) -> list[Interaction]:
+    get_visible_customer(ctx, customer_id)
+    return list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
+                .where(Interaction.customer == customer_id)
+                .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(limit))
+
+
+def timeline(ctx: Context, *, rep: str | None = None, channel: str | None = None,
+             outcome: str | None = None, since: date | None = None, until: date | None = None,
+             customer_text: str = "", offset: int = 0, limit: int = 100,
+             everyone: bool = True) -> list[Interaction]:
+    """Interactions across customers, newest first, one page at a time."""
+    from datetime import time as dtime
+
+    query = (Interaction.select(Interaction, Customer, User)
+             .join(Customer, on=Interaction.customer)
+             .switch(Interaction).join(User, on=Interaction.by))
+    query = scope_customers(ctx, query, everyone=everyone)
+    if rep:
+        query = query.where(User.login == rep)
+    if channel:
+        query = query.where(Interaction.channel == channel)
+    if outcome:
+        query = query.where(Interaction.outcome == outcome)
+    if since:
+        query = query.where(Interaction.at >= datetime.combine(since, dtime.min, ctx.zone))
+    if until:
+        query = query.where(Interaction.at < datetime.combine(until, dtime.max, ctx.zone))
+    if customer_text.strip():
+        from crmtui.services.customers import search_ids
+
+        query = query.where(Interaction.customer.in_(
+            search_ids(ctx, customer_text, limit=2000, everyone=everyone)))
+    return list(query.order_by(Interaction.at.desc(), Interaction.id.desc())
+                .offset(offset).limit(limit))
+

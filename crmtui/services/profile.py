@@ -1,0 +1,177 @@
+"""Everything the profile screen and `crmtui show` present about one customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from peewee import fn
+
+from crmtui.db import (
+    AccountPlan,
+    CareDate,
+    Commitment,
+    Complaint,
+    Contact,
+    Customer,
+    GradeChange,
+    Interaction,
+    Order,
+    User,
+)
+from crmtui.rules import (
+    Need,
+    Tier,
+    has_no_estimate,
+    is_slipped,
+    next_lunar_occurrence,
+    next_occurrence,
+    solar_to_lunar,
+    tier_at,
+)
+from crmtui.services.access import can_edit, get_visible_customer
+from crmtui.services.context import Context
+from crmtui.services.customers import effective_cadence
+
+
+@dataclass(frozen=True)
+class CareOccurrence:
+    care: CareDate
+    next_on: date
+    lunar_label: str
+    """For a lunar date, its lunar month/day; for a solar one, the lunar date of its next day."""
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    customer: Customer
+    owner: User
+    cadence: str
+    tier: Tier
+    slipped: bool
+    no_estimate: bool
+    editable: bool
+    interactions: list[Interaction]
+    orders: list[Order]
+    promises: list[Commitment]
+    complaints: list[Complaint]
+    care: list[CareOccurrence]
+    grade_history: list[GradeChange]
+    contacts: list[Contact]
+    referred_by: Customer | None
+    referrals: list[Customer]
+    plan: AccountPlan | None
+
+
+def value_tier_of(customer: Customer) -> Tier:
+    """The customer's 80/20 tier from two indexed sums over the stored revenue column."""
+    if not customer.revenue:
+        return Tier.NONE
+    total = Customer.select(fn.SUM(Customer.revenue)).scalar() or 0
+    ahead = Customer.select(fn.SUM(Customer.revenue)).where(
+        (Customer.revenue > customer.revenue)
+        | ((Customer.revenue == customer.revenue) & (Customer.id < customer.id))).scalar() or 0
+    field = Customer.revenue
+    return tier_at(field.python_value(ahead), customer.revenue, field.python_value(total))
+
+
+def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200) -> CustomerProfile:
+    customer = get_visible_customer(ctx, customer_id)
+    today = ctx.today()
+    need = Need(customer.need)
+    care = []
+    for item in CareDate.select().where(CareDate.customer == customer.id):
+        if item.lunar:
+            when = next_lunar_occurrence(item.month, item.day, today, leap=item.leap)
+            label = f"{'闰' if item.leap else ''}{item.month}/{item.day}"
+        else:
+            when = next_occurrence(item.month, item.day, today)
+            lunar = solar_to_lunar(when)
+            label = f"{'闰' if lunar.leap else ''}{lunar.month}/{lunar.day}"
+        care.append(CareOccurrence(care=item, next_on=when, lunar_label=label))
+    care.sort(key=lambda c: c.next_on)
+    return CustomerProfile(
+        customer=customer,
+        owner=customer.owner,
+        cadence=effective_cadence(ctx, customer).value,
+        tier=value_tier_of(customer),
+        slipped=need is Need.CLEAR and is_slipped(customer.expected_close, today),
+        no_estimate=has_no_estimate(need, customer.expected_close, today),
+        editable=can_edit(ctx, customer),
+        interactions=list(
+            Interaction.select(Interaction, User).join(User, on=Interaction.by)
+            .where(Interaction.customer == customer.id)
+            .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions)),
+        orders=list(Order.select().where(Order.customer == customer.id)
+                    .order_by(Order.on.desc(), Order.id.desc())),
+        promises=list(Commitment.select().where(Commitment.customer == customer.id)
+                      .order_by(Commitment.status != "open", Commitment.due.desc())),
+        complaints=list(Complaint.select().where(Complaint.customer == customer.id)
+                        .order_by(Complaint.opened_at.desc())),
+        care=care,
+        grade_history=list(GradeChange.select(GradeChange, User)
+                           .join(User, on=GradeChange.by, join_type="LEFT OUTER")
+                           .where(GradeChange.customer == customer.id)
+                           .order_by(GradeChange.at.desc(), GradeChange.id.desc())),
+        contacts=list(Contact.select().where(Contact.customer == customer.id)),
+        referred_by=(Customer.get_or_none(Customer.id == customer.referred_by_id)
+                     if customer.referred_by_id else None),
+        referrals=list(Customer.select().where(Customer.referred_by == customer.id)
+                       .order_by(Customer.created_at)),
+        plan=AccountPlan.get_or_none(AccountPlan.customer == customer.id),
+    )
+
+
+def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
+    c = profile.customer
+    return {
+        "id": c.id,
+        "name": c.name,
+        "company": c.company,
+        "title": c.title,
+        "phones": c.phone_list,
+        "email": c.email,
+        "im_id": c.im_id,
+        "address": c.address,
+        "tags": c.tag_list,
+        "grade": c.grade,
+        "pinned": c.grade_pinned,
+        "pin_reason": c.pin_reason,
+        "need": c.need,
+        "expected_close": c.expected_close,
+        "expected_amount": c.expected_amount,
+        "slipped": profile.slipped,
+        "no_estimate": profile.no_estimate,
+        "tier": profile.tier.value,
+        "status": c.status,
+        "deal_status": c.deal_status,
+        "source": c.source,
+        "owner": profile.owner.login,
+        "cadence": profile.cadence,
+        "next_due": c.next_due,
+        "next_step": c.next_step,
+        "followups": c.followups,
+        "last_contact": c.last_contact_at,
+        "revenue": c.revenue or Decimal(0),
+        "version": c.version,
+        "referred_by": c.referred_by_id,
+        "referrals": [r.id for r in profile.referrals],
+        "interactions": [
+            {"id": i.id, "at": i.at, "channel": i.channel, "direction": i.direction,
+             "outcome": i.outcome, "summary": i.summary, "next_step": i.next_step,
+             "next_on": i.next_on, "by": i.by.login, "followup_number": i.followup_number}
+            for i in profile.interactions],
+        "orders": [{"id": o.id, "on": o.on, "product": o.product, "quantity": o.quantity,
+                    "amount": o.amount} for o in profile.orders],
+        "promises": [{"id": p.id, "text": p.text, "due": p.due, "status": p.status}
+                     for p in profile.promises],
+        "complaints": [{"id": k.id, "summary": k.summary, "severity": k.severity,
+                        "status": k.status, "opened_at": k.opened_at} for k in profile.complaints],
+        "care_dates": [{"id": o.care.id, "kind": o.care.kind, "month": o.care.month,
+                        "day": o.care.day, "lunar": o.care.lunar, "next": o.next_on}
+                       for o in profile.care],
+        "grade_history": [{"at": g.at, "from": g.from_grade, "to": g.to_grade,
+                           "reason": g.reason, "by": g.by.login if g.by_id else None}
+                          for g in profile.grade_history],
+    }

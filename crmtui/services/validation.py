@@ -1,0 +1,223 @@
+"""Turning typed text into clean values, one field at a time, with a reason when it is wrong.
+
+Forms call `clean_field` as the user types; services call `clean_fields` before saving, so the
+CLI, the TUI and imports accept and refuse exactly the same things.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Mapping
+
+from crmtui.errors import InvalidInput
+from crmtui.i18n import _
+from crmtui.rules import Cadence, DateInputError, Grade, Need, parse_date
+
+CHANNELS = ("phone", "email", "sms", "wechat", "visit", "meeting", "event", "other")
+OUTCOMES = ("positive", "neutral", "negative", "no_answer")
+DIRECTIONS = ("out", "in")
+STATUSES = ("existing", "intent", "potential", "terminated")
+DEAL_STATUSES = ("won", "negotiating", "potential")
+SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
+CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user")
+CARE_KINDS = ("birthday", "anniversary", "other")
+
+MAX_MONEY = Decimal("1000000000000")
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s\-().]{5,30}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
+
+
+class FieldError(ValueError):
+    """The reason one field's text was refused."""
+
+
+def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
+    """Strip control characters (pasted escapes, NULs) and surrounding space; enforce a length."""
+    text = "" if value is None else str(value)
+    allowed = "\n\t" if multiline else ""
+    text = "".join(
+        ch for ch in text
+        if ch in allowed or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+    if not multiline:
+        text = " ".join(text.split())
+    text = text.strip()
+    if len(text) > limit:
+        raise FieldError(_("too long: {n} characters, at most {limit}").format(
+            n=len(text), limit=limit))
+    return text
+
+
+def required_text(limit: int) -> Callable[[Any, date], str]:
+    def clean(value: Any, today: date) -> str:
+        text = clean_text(value, limit=limit)
+        if not text:
+            raise FieldError(_("required"))
+        return text
+    return clean
+
+
+def optional_text(limit: int, multiline: bool = False) -> Callable[[Any, date], str]:
+    return lambda value, today: clean_text(value, limit=limit, multiline=multiline)
+
+
+def clean_email(value: Any, today: date | None = None) -> str:
+    text = clean_text(value, limit=254)
+    if text and not _EMAIL.match(text):
+        raise FieldError(_("'{text}' is not an e-mail address").format(text=text))
+    return text.lower()
+
+
+def clean_phone(text: str) -> str:
+    text = clean_text(text, limit=40)
+    digits = re.sub(r"\D", "", text)
+    if not _PHONE.match(text) or not 5 <= len(digits) <= 20:
+        raise FieldError(_("'{text}' is not a phone number").format(text=text))
+    return text
+
+
+def clean_phones(value: Any, today: date | None = None) -> str:
+    """Comma- or semicolon-separated phone numbers, each checked."""
+    if isinstance(value, (list, tuple)):
+        parts = [str(v) for v in value]
+    else:
+        parts = re.split(r"[,;/]", "" if value is None else str(value))
+    phones = [clean_phone(p) for p in parts if p.strip()]
+    return ", ".join(dict.fromkeys(phones))
+
+
+def clean_tags(value: Any, today: date | None = None) -> str:
+    parts = value if isinstance(value, (list, tuple)) else re.split(r"[,;，]", str(value or ""))
+    tags = [clean_text(p, limit=40).lower().replace(" ", "-") for p in parts]
+    return ",".join(dict.fromkeys(t for t in tags if t))
+
+
+def clean_date(value: Any, today: date) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    text = clean_text(value, limit=40)
+    if not text:
+        return None
+    try:
+        return parse_date(text, today)
+    except DateInputError as error:
+        raise FieldError(str(error)) from None
+
+
+def clean_money(value: Any, today: date | None = None) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    text = clean_text(value, limit=40).replace(",", "").replace("¥", "").replace("$", "")
+    text = text.replace("￥", "").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise FieldError(_("'{text}' is not an amount").format(text=value)) from None
+    if not amount.is_finite():
+        raise FieldError(_("'{text}' is not an amount").format(text=value))
+    if amount < 0:
+        raise FieldError(_("must not be negative"))
+    if amount >= MAX_MONEY:
+        raise FieldError(_("too large"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FieldError(_("at most two decimals"))
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_positive_money(value: Any, today: date | None = None) -> Decimal:
+    amount = clean_money(value, today)
+    if amount is None:
+        raise FieldError(_("required"))
+    if amount == 0:
+        raise FieldError(_("must be more than zero"))
+    return amount
+
+
+def choice(options: tuple[str, ...], *, optional: bool = False) -> Callable[[Any, date], str | None]:
+    def clean(value: Any, today: date) -> str | None:
+        text = clean_text(value, limit=40).lower()
+        if not text and optional:
+            return None
+        if text not in options:
+            raise FieldError(_("'{text}' is not one of {options}").format(
+                text=text, options=", ".join(options)))
+        return text
+    return clean
+
+
+def clean_int(low: int, high: int) -> Callable[[Any, date], int | None]:
+    def clean(value: Any, today: date) -> int | None:
+        if value is None or value == "":
+            return None
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise FieldError(_("'{text}' is not a whole number").format(text=value)) from None
+        if not low <= number <= high:
+            raise FieldError(_("must be between {low} and {high}").format(low=low, high=high))
+        return number
+    return clean
+
+
+CUSTOMER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "name": required_text(200),
+    "company": optional_text(200),
+    "title": optional_text(100),
+    "phones": clean_phones,
+    "email": clean_email,
+    "address": optional_text(500, multiline=True),
+    "im_id": optional_text(100),
+    "native_place": optional_text(100),
+    "education": optional_text(100),
+    "family": optional_text(2000, multiline=True),
+    "personality": optional_text(2000, multiline=True),
+    "notes": optional_text(10000, multiline=True),
+    "tags": clean_tags,
+    "goals": optional_text(2000, multiline=True),
+    "opinions": optional_text(2000, multiline=True),
+    "situation": optional_text(2000, multiline=True),
+    "competitors": optional_text(2000, multiline=True),
+    "membership": optional_text(50),
+    "need": choice(tuple(n.value for n in Need)),
+    "expected_close": clean_date,
+    "expected_amount": clean_money,
+    "cadence": choice(tuple(c.value for c in Cadence), optional=True),
+    "status": choice(STATUSES),
+    "deal_status": choice(DEAL_STATUSES),
+    "source": choice(SOURCES, optional=True),
+    "credit_limit": clean_money,
+    "credit_rating": optional_text(16),
+}
+
+
+def clean_field(name: str, value: Any, today: date,
+                table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> Any:
+    """One field's clean value, or FieldError with the reason."""
+    return table[name](value, today)
+
+
+def clean_fields(values: Mapping[str, Any], today: date,
+                 table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> dict:
+    """All fields at once; InvalidInput lists every refused field so a form can mark each."""
+    cleaned, errors = {}, {}
+    for name, value in values.items():
+        if name not in table:
+            errors[name] = _("unknown field")
+            continue
+        try:
+            cleaned[name] = table[name](value, today)
+        except FieldError as error:
+            errors[name] = str(error)
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+def grade_value(value: Any) -> Grade:
+    try:
+        return Grade(str(value).strip().upper())
+    except ValueError:
+        raise InvalidInput.one("grade", _("'{text}' is not a grade A–E").format(text=value)) from None

@@ -1,0 +1,30 @@
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import crmtui.rules
+
+FORBIDDEN = ("peewee", "textual", "rich", "crmtui.db", "crmtui.services")
+CLOCK = re.compile(r"today\(\)|\.now\(|utcnow\(|^import time\b|\btime\.time\(", re.MULTILINE)
+RULES_DIR = Path(crmtui.rules.__file__).parent
+
+
+def test_rules_import_nothing_heavy():
+    code = (
+        "import sys, crmtui.rules; "
+        f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, check=True, cwd=RULES_DIR.parent.parent,
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_rules_never_read_the_clock():
+    sources = sorted(RULES_DIR.glob("*.py"))
+    assert len(sources) >= 10
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert not CLOCK.search(text), path.name
