@@ -107,10 +107,6 @@ def _unexpected(error: Exception) -> int:
 
     import peewee
 
-    if isinstance(error, peewee.DatabaseError):
-        _fail(f"database error: {str(error).splitlines()[0] if str(error) else error!r}; "
-              "nothing was changed")
-        return 1
     from crmtui.locations import log_file
 
     path = log_file()
@@ -121,7 +117,11 @@ def _unexpected(error: Exception) -> int:
         where = f" (details in {path})"
     except OSError:
         where = ""
-    _fail(f"unexpected error: {error.__class__.__name__}: {error}{where}")
+    if isinstance(error, peewee.DatabaseError):
+        first = str(error).splitlines()[0] if str(error) else repr(error)
+        _fail(f"database error: {first}; nothing was changed{where}")
+    else:
+        _fail(f"unexpected error: {error.__class__.__name__}: {error}{where}")
     return 1
 
 

@@ -111,6 +111,10 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
             raise StorageError(f"there is no database at {path}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            reason = "not a directory" if isinstance(error, FileExistsError) else error.strerror
+            raise StorageError(f"cannot create the database at {path}: {reason}") from None
+        try:
             create_private_file(path)
         except FileExistsError:
             pass  # another process created it first

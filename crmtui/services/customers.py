@@ -300,8 +300,8 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
     query = Customer.select(Customer.id)
     if isinstance(ctx.store.db, SqliteDatabase):
         match = fts_query(text)
-        query = query.where(SQL(
-            f"customer.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match]))
+        query = query.where(Customer.id.in_(
+            SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match])))
     else:
         for term in terms:
             query = query.where(Customer.search_doc.contains(term))

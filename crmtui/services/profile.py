@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from crmtui.db import (
     AccountPlan,
@@ -111,7 +111,7 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                         .order_by(Complaint.opened_at.desc())),
         care=care,
         grade_history=list(GradeChange.select(GradeChange, User)
-                           .join(User, on=GradeChange.by, join_type="LEFT OUTER")
+                           .join(User, on=GradeChange.by, join_type=JOIN.LEFT_OUTER)
                            .where(GradeChange.customer == customer.id)
                            .order_by(GradeChange.at.desc(), GradeChange.id.desc())),
         contacts=list(Contact.select().where(Contact.customer == customer.id)),

@@ -1,0 +1,163 @@
+"""Opening, creating, upgrading and refusing database files — with real SQLite files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from crmtui.db import LATEST_VERSION, Customer, open_store
+from crmtui.db.connection import latest_backup
+from crmtui.errors import StorageError
+from crmtui.services.customers import add_customer, find_customers
+from tests.conftest import make_context
+
+V1_SCHEMA = Path(__file__).parent.parent / "data" / "schema_v1.sql"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_database_and_its_wal_are_private(db_path, clock):
+    ctx = make_context(db_path, clock)
+    add_customer(ctx, {"name": "x"})
+    assert mode(db_path) == 0o600
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert wal.exists() and mode(wal) == 0o600
+    pragmas = {name: ctx.store.db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+               for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1,
+                       "busy_timeout": 5000}
+    ctx.store.close()
+
+
+def test_a_group_shared_directory_gives_group_access(tmp_path, clock):
+    shared = tmp_path / "team"
+    shared.mkdir()
+    shared.chmod(0o2770)
+    ctx = make_context(shared / "crm.sqlite3", clock)
+    assert mode(shared / "crm.sqlite3") == 0o660
+    ctx.store.close()
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes, not a database\n" * 10)
+    with pytest.raises(StorageError, match="not a crmtui database"):
+        open_store(path)
+    assert path.read_text().startswith("my notes")
+
+
+def test_an_sqlite_file_of_another_program_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE photos (id INTEGER)")
+    with pytest.raises(StorageError, match="not a crmtui database"):
+        open_store(path)
+
+
+def test_a_corrupt_file_is_refused_with_a_pointer_to_check_and_backups(db_path, clock):
+    ctx = make_context(db_path, clock)
+    for i in range(50):
+        add_customer(ctx, {"name": f"customer {i}", "notes": "x" * 500})
+    from crmtui.services.maintenance import backup
+
+    saved = backup(ctx)
+    ctx.store.close()
+    data = bytearray(db_path.read_bytes())
+    data[100:4096 * 3] = os.urandom(4096 * 3 - 100)
+    db_path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    with pytest.raises(StorageError) as caught:
+        open_store(db_path)
+    message = str(caught.value)
+    assert "db check" in message and str(saved) in message
+    assert latest_backup(db_path) == saved
+
+
+def test_a_newer_schema_is_refused_and_untouched(db_path, clock):
+    make_context(db_path, clock).store.close()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE schema_version SET version = 99")
+    before = db_path.read_bytes()
+    with pytest.raises(StorageError, match="newer crmtui"):
+        open_store(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_an_older_schema_is_upgraded_after_a_backup(db_path, clock):
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript(V1_SCHEMA.read_text())
+        connection.execute(
+            "INSERT INTO user (login, display_name, role, active, created_at) "
+            "VALUES ('boss', 'Boss', 'manager', 1, '2026-01-01 00:00:00')")
+        columns = {"name": "'张三'", "company": "'重庆华信'", "phones": "'13812345678'",
+                   "owner_id": "1", "next_due": "'2026-11-23'", "cadence_due": "'2026-11-23'",
+                   "created_at": "'2026-01-01 00:00:00'", "created_on": "'2026-01-01'",
+                   "updated_at": "'2026-01-01 00:00:00'"}
+        defaults = {"title": "''", "email": "''", "address": "''", "im_id": "''",
+                    "native_place": "''", "education": "''", "family": "''",
+                    "personality": "''", "notes": "''", "tags": "''", "goals": "''",
+                    "opinions": "''", "situation": "''", "competitors": "''",
+                    "membership": "''", "need": "'potential'", "grade": "'D'",
+                    "grade_pinned": "0", "pin_reason": "''", "next_step": "''",
+                    "followups": "0", "status": "'potential'", "deal_status": "'potential'",
+                    "source": "''", "revenue": "0", "search_doc": "''", "credit_rating": "''",
+                    "version": "1"}
+        columns.update(defaults)
+        connection.execute(f"INSERT INTO customer ({', '.join(columns)}) "
+                           f"VALUES ({', '.join(columns.values())})")
+    ctx = make_context(db_path, clock)
+    assert any("upgraded the database from schema 1" in n for n in ctx.store.notices)
+    backup = latest_backup(db_path)
+    assert backup is not None and mode(backup) == 0o600
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (1,)
+    assert [c.name for c in find_customers(ctx, "zs")] == ["张三"]
+    assert [c.name for c in find_customers(ctx, "5678")] == ["张三"]
+    from crmtui.db import SchemaVersion
+
+    assert SchemaVersion.get().version == LATEST_VERSION
+    ctx.store.close()
+
+
+def test_a_read_only_file_opens_for_reading_with_a_notice(db_path, clock):
+    ctx = make_context(db_path, clock)
+    add_customer(ctx, {"name": "kept"})
+    ctx.store.close()
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    db_path.chmod(0o400)
+    if os.access(db_path, os.W_OK):
+        pytest.skip("running as a user who can write read-only files (root)")
+    readonly = make_context(db_path, clock)
+    assert readonly.store.readonly
+    assert [c.name for c in Customer.select()] == ["kept"]
+    with pytest.raises(StorageError, match="read-only"):
+        add_customer(readonly, {"name": "lost?"})
+    readonly.store.close()
+
+
+def test_a_read_only_store_refuses_writes_even_as_root(db_path, clock):
+    ctx = make_context(db_path, clock)
+    ctx.store.readonly = True
+    with pytest.raises(StorageError, match="read-only"):
+        add_customer(ctx, {"name": "nope"})
+    ctx.store.close()
+
+
+def test_an_unwritable_location_gives_one_clear_message(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StorageError, match="cannot create the database"):
+        open_store(blocker / "sub" / "crm.sqlite3")
+
+
+def test_a_directory_is_not_a_database(tmp_path):
+    with pytest.raises(StorageError, match="is a directory"):
+        open_store(tmp_path)

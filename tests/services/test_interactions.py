@@ -1,0 +1,122 @@
+"""Logging contacts, promises, orders and care dates keeps every stored figure right."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from crmtui.db import Commitment, Customer, GradeChange, Interaction, Order
+from crmtui.errors import InvalidInput
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import (
+    add_care_date,
+    close_promise,
+    log_interaction,
+    record_order,
+)
+from tests.conftest import NOW, TODAY
+
+
+def test_first_contact_then_follow_ups_are_counted_and_next_due_follows_the_cadence(ctx, clock):
+    customer = add_customer(ctx, {"name": "B-lead", "need": "clear", "expected_close": "+2m"})
+    result = log_interaction(ctx, customer.id, summary="intro call")
+    assert result.interaction.followup_number == 0
+    stored = Customer.get_by_id(customer.id)
+    assert (stored.followups, stored.next_due) == (0, TODAY + timedelta(days=7))  # B: weekly
+    clock.now = NOW + timedelta(days=7)
+    log_interaction(ctx, customer.id, summary="second call")
+    clock.now = NOW + timedelta(days=8)
+    result = log_interaction(ctx, customer.id, summary="third", next_on="+3d", next_step="demo")
+    stored = Customer.get_by_id(customer.id)
+    assert result.interaction.followup_number == 2
+    assert stored.followups == 2
+    assert stored.next_due == date(2026, 12, 4)  # explicit next step wins over the cadence
+    assert stored.next_step == "demo"
+    assert stored.last_contact_on == date(2026, 12, 1)
+
+
+def test_logging_regrades_as_of_today_and_records_the_change(ctx, clock):
+    customer = add_customer(ctx, {"name": "C-lead", "need": "clear",
+                                  "expected_close": "2027-03-01"})
+    assert customer.grade == "C"
+    clock.now = datetime(2027, 2, 10, 9, tzinfo=timezone.utc)  # close now within a month
+    log_interaction(ctx, customer.id, summary="checking in")
+    stored = Customer.get_by_id(customer.id)
+    assert stored.grade == "A"
+    assert stored.next_due == date(2027, 2, 11)  # A: daily
+    assert GradeChange.select().where(GradeChange.to_grade == "A").count() == 1
+
+
+def test_a_promise_is_stored_with_the_interaction(ctx):
+    customer = add_customer(ctx, {"name": "Promised"})
+    result = log_interaction(ctx, customer.id, summary="call", promise="send samples",
+                             promise_due="fri")
+    assert result.promise.due == date(2026, 11, 27)
+    assert Commitment.get_by_id(result.promise.id).interaction_id == result.interaction.id
+    close_promise(ctx, result.promise.id, "done")
+    assert Commitment.get_by_id(result.promise.id).status == "done"
+
+
+@pytest.mark.parametrize("fields, bad", [
+    ({"summary": ""}, "summary"),
+    ({"summary": "x", "channel": "pigeon"}, "channel"),
+    ({"summary": "x", "next_on": "2026-02-30"}, "next_on"),
+    ({"summary": "x", "next_on": "yesterday"}, "next_on"),
+    ({"summary": "x", "promise": "call back"}, "promise_due"),
+    ({"summary": "x", "promise_due": "+2d"}, "promise"),
+    ({"summary": "x", "at": "+1d"}, "at"),
+])
+def test_bad_log_input_is_refused_and_nothing_changes(ctx, fields, bad):
+    customer = add_customer(ctx, {"name": "Careful"})
+    before = Customer.get_by_id(customer.id)
+    with pytest.raises(InvalidInput) as caught:
+        log_interaction(ctx, customer.id, **fields)
+    assert bad in caught.value.errors
+    after = Customer.get_by_id(customer.id)
+    assert (after.next_due, after.followups, after.last_contact_at) == \
+        (before.next_due, before.followups, before.last_contact_at)
+    assert Interaction.select().count() == 0
+
+
+def test_a_backdated_contact_counts_but_does_not_move_last_contact(ctx, clock):
+    customer = add_customer(ctx, {"name": "Backdated"})
+    log_interaction(ctx, customer.id, summary="today")
+    log_interaction(ctx, customer.id, summary="last week", at="2026-11-16 10:00")
+    stored = Customer.get_by_id(customer.id)
+    assert stored.followups == 1
+    assert stored.last_contact_on == TODAY
+
+
+def test_orders_keep_revenue_exact_and_open_a_referral_moment(ctx):
+    customer = add_customer(ctx, {"name": "Buyer"})
+    record_order(ctx, customer.id, amount="0.10", product="a")
+    record_order(ctx, customer.id, amount="0.20", product="b")
+    record_order(ctx, customer.id, amount="1,000.05", on="2026-11-20")
+    stored = Customer.get_by_id(customer.id)
+    assert stored.revenue == Decimal("1000.35")
+    assert (stored.deal_status, stored.status) == ("won", "existing")
+    assert stored.referral_moment_on == TODAY
+    for bad in ("abc", "-5", "0", "1.234", "NaN"):
+        with pytest.raises(InvalidInput):
+            record_order(ctx, customer.id, amount=bad)
+    assert Order.select().count() == 3
+
+
+def test_care_dates_are_validated(ctx):
+    customer = add_customer(ctx, {"name": "Birthday"})
+    add_care_date(ctx, customer.id, month=2, day=29)
+    add_care_date(ctx, customer.id, month=8, day=30, lunar=True)
+    with pytest.raises(InvalidInput):
+        add_care_date(ctx, customer.id, month=2, day=30)
+    with pytest.raises(InvalidInput):
+        add_care_date(ctx, customer.id, month=13, day=1)
+
+
+def test_logging_one_interaction_takes_a_bounded_number_of_queries(ctx):
+    customer = add_customer(ctx, {"name": "Hot path"})
+    with count_queries() as counter:
+        log_interaction(ctx, customer.id, summary="call", promise="x", promise_due="+1d")
+    assert counter.count <= 8
