@@ -302,7 +302,8 @@ class _Generator:
         if touches:
             step_days = {"daily": 1, "weekly": 7, "half_monthly": 15, "monthly": 30,
                          "yearly": 365}[cadence.value]
-            last_gap = min(age_days, int(rng.random() * step_days * 1.6))
+            # mostly within the cadence; about one in ten has run past it (overdue)
+            last_gap = min(age_days, int(rng.random() * step_days * 1.1))
             last_day = today - timedelta(days=last_gap)
             days = sorted(rng.randint(0, max(0, age_days - last_gap)) for _ in range(touches - 1))
             history = [self.moment(created_on + timedelta(days=d)) for d in days]
@@ -312,7 +313,7 @@ class _Generator:
         last_at = history[-1] if history else None
         last_on = last_at.astimezone(self.zone).date() if last_at else None
         next_step, next_on = "", None
-        if last_on and rng.random() < 0.3:
+        if last_on and (today - last_on).days <= 14 and rng.random() < 0.3:
             next_on = last_on + timedelta(days=rng.randint(1, 21))
             next_step = rng.choice(NEXT_STEPS[chinese])
         referral_moment = None
@@ -320,11 +321,11 @@ class _Generator:
         for number, at in enumerate(history):
             self.interaction_id += 1
             outcome = rng.choices(("positive", "neutral", "negative", "no_answer"),
-                                  weights=(3, 5, 1, 1))[0]
+                                  weights=(1.2, 6, 1.5, 1))[0]
             summaries = SUMMARIES_ZH if chinese else SUMMARIES_EN
             summary = summaries[8] if outcome == "positive" and rng.random() < 0.3 \
                 else rng.choice(summaries)
-            ask = outcome == "positive" and rng.random() < 0.15
+            ask = outcome == "positive" and rng.random() < 0.4
             is_last = number == len(history) - 1
             self.rows.add("interaction", (
                 self.interaction_id, cid, at, rng.choice(CHANNELS),
@@ -335,7 +336,7 @@ class _Generator:
                 referral_moment = at.astimezone(self.zone).date()
             if ask:
                 referral_asked = at.astimezone(self.zone).date()
-            if is_last and rng.random() < 0.18:
+            if is_last and rng.random() < 0.08:
                 due = today + timedelta(days=rng.randint(-6, 12))
                 due = max(due, at.date())
                 status = "open" if due >= today - timedelta(days=6) and rng.random() < 0.8 \
@@ -362,6 +363,8 @@ class _Generator:
             status, deal = "intent", "negotiating"
         if revenue:
             self.revenue[cid] = revenue
+        if referral_moment and (today - referral_moment).days < 7 and rng.random() < 0.7:
+            referral_asked = referral_moment  # most reps already asked
 
         self.care(cid, created_on)
         if rng.random() < self.complaint_rate():
@@ -411,8 +414,8 @@ class _Generator:
     def touch_count(self, age_days: int) -> int:
         rng = self.rng
         mean = self.per_customer
-        if rng.random() < 0.08:
-            return 0
+        if age_days < 30 and rng.random() < 0.3:
+            return 0  # a new lead not contacted yet
         count = int(rng.expovariate(1 / mean)) + 1
         return min(count, max(1, age_days // 2 + 1), int(mean * 8))
 
@@ -426,7 +429,7 @@ class _Generator:
         rng = self.rng
         if rng.random() > 0.45:
             return
-        if rng.random() < 0.06:  # make sure some care dates are near
+        if rng.random() < 0.015:  # make sure some care dates are near
             day = self.today + timedelta(days=rng.randint(0, 3))
             self.rows.add("care", (cid, "birthday", day.month, day.day,
                                    rng.randint(1960, 2000), False, False, ""))

@@ -25,7 +25,8 @@ def _default(value: Any):
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+    indent = 2 if sys.stdout.isatty() else None  # compact for scripts, readable on a terminal
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=indent))
     sys.stdout.write("\n")
 
 
