@@ -10,7 +10,7 @@ import peewee
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 
-LATEST_VERSION = 2
+LATEST_VERSION = 3
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -58,9 +58,22 @@ def _v2_search_index(db: peewee.Database) -> None:
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
+def _v3_owner_indexes(db: peewee.Database) -> None:
+    """v3: owner-leading indexes for the due list's drop-risk and referral sections; drop
+    single-column indexes that a composite index already covers (they slow every insert)."""
+    for name in ("customer_owner_id", "interaction_customer_id", "interaction_by_id",
+                 "sales_order_customer_id", "grade_change_customer_id"):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_cadence_due" '
+                   'ON "customer" ("owner_id", "cadence_due")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_referral_moment_on" '
+                   'ON "customer" ("owner_id", "referral_moment_on")')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
+    3: _v3_owner_indexes,
 }
 
 

@@ -102,7 +102,7 @@ class Customer(BaseModel):
     deal_status = CharField(max_length=16, default="potential")
     source = CharField(max_length=16, default="")
     referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="SET NULL")
-    owner = ForeignKeyField(User, backref="customers")
+    owner = ForeignKeyField(User, backref="customers", index=False)  # see Meta.indexes
     credit_limit = MoneyField(null=True)
     credit_rating = CharField(max_length=16, default="")
     # kept current for 80/20 and referrals
@@ -118,9 +118,12 @@ class Customer(BaseModel):
 
     class Meta:
         indexes = (
+            # Composite indexes lead with the owner: every list a rep sees is "mine, by date".
             (("owner", "next_due"), False),
-            (("next_due",), False),
             (("owner", "grade"), False),
+            (("owner", "cadence_due"), False),
+            (("owner", "referral_moment_on"), False),
+            (("next_due",), False),
             (("grade",), False),
             (("name",), False),
             (("referral_moment_on",), False),
@@ -166,7 +169,7 @@ class AccountPlan(BaseModel):
 
 class Interaction(BaseModel):
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="interactions", on_delete="CASCADE")
+    customer = ForeignKeyField(Customer, backref="interactions", on_delete="CASCADE", index=False)
     at = UtcDateTimeField()
     channel = CharField(max_length=16, default="phone")
     direction = CharField(max_length=8, default="out")  # out | in
@@ -175,7 +178,7 @@ class Interaction(BaseModel):
     next_step = TextField(default="")
     next_on = DateField(null=True)
     referral_ask = BooleanField(default=False)
-    by = ForeignKeyField(User, backref="interactions")
+    by = ForeignKeyField(User, backref="interactions", index=False)
     followup_number = IntegerField(default=0)  # 0 = first contact
 
     class Meta:
@@ -207,7 +210,7 @@ class Order(BaseModel):
     """A sale (交易记录)."""
 
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE")
+    customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE", index=False)
     on = DateField()
     product = CharField(max_length=200, default="")
     quantity = IntegerField(default=1)
@@ -252,7 +255,6 @@ class Complaint(BaseModel):
         indexes = (
             (("status", "resolve_by"), False),
             (("owner", "status"), False),
-            (("customer",), False),
             (("opened_at",), False),
         )
 
@@ -304,7 +306,8 @@ class Survey(BaseModel):
 
 class GradeChange(BaseModel):
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE")
+    customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE",
+                               index=False)
     at = UtcDateTimeField()
     on = DateField()  # local day of the change, for movement over 7/30/90 days
     from_grade = CharField(max_length=1, null=True)  # None for a new customer

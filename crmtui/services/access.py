@@ -11,11 +11,17 @@ from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 
 
+def owner_filter(ctx, *, everyone: bool = False) -> int | None:
+    """The owner a list is limited to (the user's own), or None for everyone when allowed."""
+    if ctx.role == "rep" or (not everyone and ctx.role == "manager"):
+        return ctx.user.id
+    return None
+
+
 def scope_customers(ctx, query, *, everyone: bool = False):
     """Limit a Customer query to what the user's list shows: their own, or all when allowed."""
-    if ctx.role == "rep" or (not everyone and ctx.role == "manager"):
-        return query.where(Customer.owner == ctx.user.id)
-    return query
+    owner = owner_filter(ctx, everyone=everyone)
+    return query if owner is None else query.where(Customer.owner == owner)
 
 
 def can_view(ctx, customer: Customer) -> bool:

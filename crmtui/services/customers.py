@@ -30,6 +30,7 @@ from crmtui.services.access import (
     can_view,
     get_editable_customer,
     get_visible_customer,
+    owner_filter,
     require_manager,
     scope_customers,
 )
@@ -291,31 +292,18 @@ def get_customer(ctx: Context, customer_id: int) -> Customer:
 
 def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = True) -> list[int]:
     """Ids of visible customers matching typed text (name, company, phone, e-mail, pinyin)."""
-    from crmtui.db.migrations import FTS_TABLE
-    from peewee import SQL, SqliteDatabase
+    from crmtui.db.search import matching_customer_ids
 
-    terms = query_terms(text)
-    if not terms:
-        return []
-    query = Customer.select(Customer.id)
-    if isinstance(ctx.store.db, SqliteDatabase):
-        match = fts_query(text)
-        query = query.where(Customer.id.in_(
-            SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match])))
-    else:
-        for term in terms:
-            query = query.where(Customer.search_doc.contains(term))
-    query = scope_customers(ctx, query, everyone=everyone)
-    return [row.id for row in query.order_by(Customer.name, Customer.id).limit(limit)]
+    return matching_customer_ids(query_terms(text), fts_query(text) or "",
+                                 owner_id=owner_filter(ctx, everyone=everyone), limit=limit)
 
 
 def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
     ids = search_ids(ctx, text, limit=limit)
     if not ids:
         return []
-    rows = {c.id: c for c in Customer.select(Customer, User).join(User, on=Customer.owner)
-            .where(Customer.id.in_(ids))}
-    return [rows[i] for i in ids if i in rows]
+    rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
+    return sorted(rows, key=lambda c: (c.name, c.id))
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:

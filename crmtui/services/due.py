@@ -1,14 +1,18 @@
 """Today's due list (SPEC §4.1): one indexed query per section, ordered by the rules.
 
-Follow-ups come from the stored, indexed `customer.next_due` (index owner, next_due), never from
-scanning interactions; care dates from the (lunar, month, day) index with the day keys the rules
-give for the window; referral asks and drop risks from stored columns as well.
+Follow-ups come from the stored `customer.next_due` through the (owner, next_due) index, never
+from scanning interactions; drop risks and referral asks from stored columns through
+owner-leading indexes; care dates from the (lunar, month, day) index with the day keys the rules
+give for the window. Rows are read as tuples: building model objects would cost more than the
+queries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
@@ -16,7 +20,6 @@ from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
     DueKind,
-    Grade,
     SlaState,
     care_window,
     next_lunar_occurrence,
@@ -28,117 +31,123 @@ from crmtui.rules import (
 from crmtui.services.complaints import OPEN, next_deadline
 from crmtui.services.context import Context
 
-_CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.grade,
-                     Customer.owner, User.login, User.display_name)
+# Every section selects these first, then its own columns.
+_CUSTOMER = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
 
 
-def _scoped(ctx: Context, query, everyone: bool):
-    if ctx.role == "rep" or not everyone:
-        return query.where(Customer.owner == ctx.user.id)
-    return query
+class _Section:
+    """Shared state of one due-list build: the day, the scope and the owners' names."""
 
+    def __init__(self, ctx: Context, day: date, everyone: bool) -> None:
+        self.ctx = ctx
+        self.day = day
+        self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
+        self._owners: dict[int, str] | None = None
 
-def _item(kind: DueKind, row, due: date, day: date, detail: str, ref_id=None,
-          at_risk: bool = False) -> DueItem:
-    customer = row if isinstance(row, Customer) else row.customer
-    owner = customer.owner
-    return DueItem(
-        kind=kind, customer_id=customer.id, customer=customer.name, company=customer.company,
-        grade=Grade(customer.grade), owner=owner.display_name or owner.login, due=due,
-        overdue_days=overdue_days(due, day), detail=detail, ref_id=ref_id, at_risk=at_risk,
-    )
+    def scoped(self, query):
+        return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
 
+    def owner_name(self, owner_id: int) -> str:
+        if self._owners is None:
+            self._owners = {uid: display or login for uid, login, display in
+                            User.select(User.id, User.login, User.display_name).tuples()}
+        return self._owners.get(owner_id, "")
 
-def _customers(ctx: Context, everyone: bool):
-    return _scoped(ctx, Customer.select(*_CUSTOMER_COLUMNS).join(User, on=Customer.owner), everyone)
+    def item(self, kind: DueKind, row, due: date, detail: str, *, ref_id=None,
+             at_risk: bool = False) -> DueItem:
+        customer_id, name, company, grade, owner_id = row[:5]
+        return DueItem(kind=kind, customer_id=customer_id, customer=name, company=company,
+                       grade=grade, owner=self.owner_name(owner_id), due=due,
+                       overdue_days=overdue_days(due, self.day), detail=detail, ref_id=ref_id,
+                       at_risk=at_risk)
 
 
 def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
              kinds: set[DueKind] | None = None) -> list[DueItem]:
     """Everything due on `day` (default today) for the user, or for everyone a manager sees."""
-    day = day or ctx.today()
+    section = _Section(ctx, day or ctx.today(), everyone)
     wanted = kinds or set(DueKind)
     if ctx.role == "support":
         wanted &= {DueKind.COMPLAINT}
+    builders = {
+        DueKind.COMPLAINT: _complaints, DueKind.PROMISE: _promises,
+        DueKind.FOLLOW_UP: _follow_ups, DueKind.CARE: _care, DueKind.REFERRAL: _referrals,
+        DueKind.DROPPED: _dropped, DueKind.REVIEW: _reviews,
+    }
     items: list[DueItem] = []
-    if DueKind.COMPLAINT in wanted:
-        items += _complaints(ctx, day, everyone)
-    if DueKind.PROMISE in wanted:
-        items += _promises(ctx, day, everyone)
-    if DueKind.FOLLOW_UP in wanted:
-        items += _follow_ups(ctx, day, everyone)
-    if DueKind.CARE in wanted:
-        items += _care(ctx, day, everyone)
-    if DueKind.REFERRAL in wanted:
-        items += _referrals(ctx, day, everyone)
-    if DueKind.DROPPED in wanted:
-        items += _dropped(ctx, day, everyone)
-    if DueKind.REVIEW in wanted:
-        items += _reviews(ctx, day, everyone)
+    for kind, build in builders.items():
+        if kind in wanted:
+            items += build(section)
     return order_due_items(items)
 
 
-def _follow_ups(ctx, day, everyone) -> list[DueItem]:
-    query = _customers(ctx, everyone).select_extend(
-        Customer.next_due, Customer.next_step, Customer.next_step_on, Customer.followups,
-        Customer.cadence_due, Customer.last_contact_on,
-    ).where(Customer.next_due <= day)
+def _follow_ups(s: _Section) -> list[DueItem]:
+    query = s.scoped(Customer.select(
+        *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.next_step_on,
+        Customer.followups, Customer.cadence_due, Customer.last_contact_on,
+    ).where(Customer.next_due <= s.day))
     items = []
-    for row in query:
-        late = overdue_days(row.next_due, day)
-        if row.last_contact_on is None:
+    for row in query.tuples():
+        next_due, next_step, next_step_on, followups, cadence_due, last_contact_on = row[5:]
+        late = overdue_days(next_due, s.day)
+        if last_contact_on is None:
             why = _("first contact")
-        elif row.next_step_on is not None and row.next_step_on == row.next_due:
-            why = row.next_step or _("next step")
+        elif next_step_on is not None and next_step_on == next_due:
+            why = next_step or _("next step")
         else:
             why = _("cadence")
         if late:
             why += " · " + _("overdue {n} d").format(n=late)
-        at_risk = row.grade in "ABC" and row.followups < 4 and row.cadence_due < day
+        at_risk = row[3] in "ABC" and followups < 4 and cadence_due < s.day
         if at_risk:
             why += " · " + _("at risk of being dropped")
-        items.append(_item(DueKind.FOLLOW_UP, row, row.next_due, day, why, at_risk=at_risk))
+        items.append(s.item(DueKind.FOLLOW_UP, row, next_due, why, at_risk=at_risk))
     return items
 
 
-def _promises(ctx, day, everyone) -> list[DueItem]:
-    query = (Commitment.select(Commitment.id, Commitment.text, Commitment.due, *_CUSTOMER_COLUMNS)
-             .join(Customer).join(User, on=Customer.owner)
-             .where((Commitment.status == "open") & (Commitment.due <= day)))
-    query = _scoped(ctx, query, everyone)
+def _promises(s: _Section) -> list[DueItem]:
+    query = s.scoped(
+        Commitment.select(*_CUSTOMER, Commitment.id, Commitment.text, Commitment.due)
+        .join(Customer)
+        .where((Commitment.status == "open") & (Commitment.due <= s.day)))
     items = []
-    for row in query:
-        late = overdue_days(row.due, day)
-        detail = row.text + (" · " + _("broken: {n} d late").format(n=late) if late else "")
-        items.append(_item(DueKind.PROMISE, row, row.due, day, detail, ref_id=row.id))
+    for row in query.tuples():
+        promise_id, text, due = row[5:]
+        late = overdue_days(due, s.day)
+        detail = text + (" · " + _("broken: {n} d late").format(n=late) if late else "")
+        items.append(s.item(DueKind.PROMISE, row, due, detail, ref_id=promise_id))
     return items
 
 
-def _complaints(ctx, day, everyone) -> list[DueItem]:
-    now = ctx.now()
-    query = (Complaint.select(Complaint, *_CUSTOMER_COLUMNS)
-             .join(Customer).join(User, on=Customer.owner)
-             .where(Complaint.status.in_(OPEN)))
+def _complaints(s: _Section) -> list[DueItem]:
+    ctx, now = s.ctx, s.ctx.now()
+    query = (Complaint.select(*_CUSTOMER, Complaint.id, Complaint.severity, Complaint.summary,
+                              Complaint.opened_at, Complaint.acknowledged_at,
+                              Complaint.respond_by, Complaint.resolve_by,
+                              Complaint.waiting_since)
+             .join(Customer).where(Complaint.status.in_(OPEN)))
     if ctx.role == "support":
-        if not everyone:
+        if s.owner_id is not None:
             query = query.where((Complaint.owner == ctx.user.id) | Complaint.owner.is_null())
-    elif ctx.role == "rep" or not everyone:
+    elif s.owner_id is not None:
         query = query.where((Customer.owner == ctx.user.id) | (Complaint.owner == ctx.user.id))
     items = []
-    for complaint in query:
-        which, deadline = next_deadline(complaint, now)
-        state = sla_state(now, complaint.opened_at, deadline)
+    for row in query.tuples():
+        complaint_id, severity, summary, opened_at = row[5:9]
+        clock_of = Complaint(acknowledged_at=row[9], respond_by=row[10], resolve_by=row[11],
+                             waiting_since=row[12])
+        which, deadline = next_deadline(clock_of, now)
+        state = sla_state(now, opened_at, deadline)
         if state == SlaState.OK:
             continue
         left = deadline - now
         if state == SlaState.BREACHED:
-            detail = _("{which} overdue by {time}").format(which=which, time=_span(-left))
+            clock = _("{which} overdue by {time}").format(which=which, time=_span(-left))
         else:
-            detail = _("{which} within {time}").format(which=which, time=_span(left))
-        detail = f"{complaint.severity} · {complaint.summary} · {detail}"
-        local_deadline = ctx.local_date(deadline)
-        items.append(_item(DueKind.COMPLAINT, complaint, local_deadline, day, detail,
-                           ref_id=complaint.id, at_risk=state == SlaState.AT_RISK))
+            clock = _("{which} within {time}").format(which=which, time=_span(left))
+        items.append(s.item(DueKind.COMPLAINT, row, ctx.local_date(deadline),
+                            f"{severity} · {summary} · {clock}", ref_id=complaint_id,
+                            at_risk=state == SlaState.AT_RISK))
     return items
 
 
@@ -151,80 +160,74 @@ def _span(delta: timedelta) -> str:
     return f"{minutes // 1440}d"
 
 
-def _care(ctx, day, everyone) -> list[DueItem]:
-    lead = ctx.config.care_lead_days
-    window = care_window(day, lead)
-    conditions = []
-    solar_keys = sorted(window.solar)
-    lunar_keys = sorted(window.lunar)
-    if not solar_keys and not lunar_keys:
+def _care(s: _Section) -> list[DueItem]:
+    lead = s.ctx.config.care_lead_days
+    window = care_window(s.day, lead)
+    conditions = [
+        (CareDate.lunar == False) & (CareDate.month == m) & (CareDate.day == d)  # noqa: E712
+        for m, d in sorted(window.solar)
+    ] + [
+        (CareDate.lunar == True) & (CareDate.month == m) & (CareDate.day == d)  # noqa: E712
+        & (CareDate.leap == leap)
+        for m, d, leap in sorted(window.lunar)
+    ]
+    if not conditions:
         return []
-    from functools import reduce
-    from operator import or_
-
-    for month, dom in solar_keys:
-        conditions.append((CareDate.lunar == False) & (CareDate.month == month)  # noqa: E712
-                          & (CareDate.day == dom))
-    for month, dom, leap in lunar_keys:
-        conditions.append((CareDate.lunar == True) & (CareDate.month == month)  # noqa: E712
-                          & (CareDate.day == dom) & (CareDate.leap == leap))
-    query = (CareDate.select(CareDate, *_CUSTOMER_COLUMNS).join(Customer).join(User, on=Customer.owner)
-             .where(reduce(or_, conditions)))
-    query = _scoped(ctx, query, everyone)
+    query = s.scoped(
+        CareDate.select(*_CUSTOMER, CareDate.id, CareDate.kind, CareDate.month, CareDate.day,
+                        CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note)
+        .join(Customer).where(reduce(or_, conditions)))
     items = []
-    for care in query:
-        if care.lunar:
-            when = next_lunar_occurrence(care.month, care.day, day, leap=care.leap)
+    for row in query.tuples():
+        care_id, kind, month, day_of, year, lunar, leap, note = row[5:]
+        if lunar:
+            when = next_lunar_occurrence(month, day_of, s.day, leap=leap)
         else:
-            when = next_occurrence(care.month, care.day, day)
-        if not day <= when <= day + timedelta(days=lead):
+            when = next_occurrence(month, day_of, s.day)
+        if not s.day <= when <= s.day + timedelta(days=lead):
             continue
-        label = _(care.kind)
-        if care.kind == "birthday" and care.year and not care.lunar:
-            label += " " + _("({age})").format(age=when.year - care.year)
-        if care.lunar:
-            label += " · " + _("lunar {month}/{day}").format(month=care.month, day=care.day)
-        if when == day:
-            label += " · " + _("today")
-        else:
-            label += " · " + _("in {n} d").format(n=(when - day).days)
-        if care.note:
-            label += " · " + care.note
-        items.append(_item(DueKind.CARE, care, when, day, label, ref_id=care.id))
+        label = _(kind)
+        if kind == "birthday" and year and not lunar:
+            label += " " + _("({age})").format(age=when.year - year)
+        if lunar:
+            label += " · " + _("lunar {month}/{day}").format(month=month, day=day_of)
+        label += " · " + (_("today") if when == s.day
+                          else _("in {n} d").format(n=(when - s.day).days))
+        if note:
+            label += " · " + note
+        items.append(s.item(DueKind.CARE, row, when, label, ref_id=care_id))
     return items
 
 
-def _referrals(ctx, day, everyone) -> list[DueItem]:
-    start = day - timedelta(days=REFERRAL_WINDOW_DAYS - 1)
-    query = _customers(ctx, everyone).select_extend(Customer.referral_moment_on).where(
-        (Customer.referral_moment_on >= start) & (Customer.referral_moment_on <= day)
+def _referrals(s: _Section) -> list[DueItem]:
+    start = s.day - timedelta(days=REFERRAL_WINDOW_DAYS - 1)
+    query = s.scoped(Customer.select(*_CUSTOMER, Customer.referral_moment_on).where(
+        (Customer.referral_moment_on >= start) & (Customer.referral_moment_on <= s.day)
         & (Customer.referral_asked_on.is_null()
-           | (Customer.referral_asked_on < Customer.referral_moment_on))
-    )
-    return [_item(DueKind.REFERRAL, row, row.referral_moment_on, day,
-                  _("ask for a referral (since {day})").format(day=row.referral_moment_on))
-            for row in query]
+           | (Customer.referral_asked_on < Customer.referral_moment_on))))
+    return [s.item(DueKind.REFERRAL, row, row[5],
+                   _("ask for a referral (since {day})").format(day=row[5]))
+            for row in query.tuples()]
 
 
-def _dropped(ctx, day, everyone) -> list[DueItem]:
+def _dropped(s: _Section) -> list[DueItem]:
     """A–C customers with fewer than 4 follow-ups whose cadence ran out, not otherwise due."""
-    query = _customers(ctx, everyone).select_extend(
-        Customer.cadence_due, Customer.followups, Customer.next_due).where(
-        Customer.grade.in_(["A", "B", "C"]) & (Customer.followups < 4)
-        & (Customer.cadence_due < day) & (Customer.next_due > day))
-    return [_item(DueKind.DROPPED, row, row.cadence_due, day,
-                  _("{n} follow-ups, no contact since {day}; next planned {next}").format(
-                      n=row.followups, day=row.cadence_due, next=row.next_due), at_risk=True)
-            for row in query]
+    query = s.scoped(Customer.select(
+        *_CUSTOMER, Customer.cadence_due, Customer.followups, Customer.next_due).where(
+        (Customer.cadence_due < s.day) & Customer.grade.in_(["A", "B", "C"])
+        & (Customer.followups < 4) & (Customer.next_due > s.day)))
+    return [s.item(DueKind.DROPPED, row, row[5],
+                   _("{n} follow-ups, no contact since {day}; next planned {next}").format(
+                       n=row[6], day=row[5], next=row[7]), at_risk=True)
+            for row in query.tuples()]
 
 
-def _reviews(ctx, day, everyone) -> list[DueItem]:
-    query = (AccountPlan.select(AccountPlan.id, AccountPlan.review_on, *_CUSTOMER_COLUMNS)
-             .join(Customer).join(User, on=Customer.owner)
-             .where(AccountPlan.review_on <= day))
-    query = _scoped(ctx, query, everyone)
-    return [_item(DueKind.REVIEW, row, row.review_on, day, _("account plan review"),
-                  ref_id=row.id) for row in query]
+def _reviews(s: _Section) -> list[DueItem]:
+    query = s.scoped(
+        AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on)
+        .join(Customer).where(AccountPlan.review_on <= s.day))
+    return [s.item(DueKind.REVIEW, row, row[6], _("account plan review"), ref_id=row[5])
+            for row in query.tuples()]
 
 
 @dataclass(frozen=True)
@@ -238,13 +241,11 @@ class Brief:
             return _("nothing due")
         parts = [_("{n} due").format(n=self.due)]
         if self.overdue_promises:
-            parts.append(_("{n} overdue promise", ).format(n=self.overdue_promises)
-                         if self.overdue_promises == 1
-                         else _("{n} overdue promises").format(n=self.overdue_promises))
+            parts.append((_("{n} overdue promise") if self.overdue_promises == 1
+                          else _("{n} overdue promises")).format(n=self.overdue_promises))
         if self.complaints_at_risk:
-            parts.append(_("{n} complaint at risk").format(n=self.complaints_at_risk)
-                         if self.complaints_at_risk == 1
-                         else _("{n} complaints at risk").format(n=self.complaints_at_risk))
+            parts.append((_("{n} complaint at risk") if self.complaints_at_risk == 1
+                          else _("{n} complaints at risk")).format(n=self.complaints_at_risk))
         return ", ".join(parts)
 
 
@@ -258,10 +259,9 @@ def brief(items: list[DueItem]) -> Brief:
 def coming_up(ctx: Context, day: date | None = None, *, everyone: bool = False,
               limit: int = 5) -> list[DueItem]:
     """The next follow-ups after `day`, for an empty day to show what comes next."""
-    day = day or ctx.today()
-    query = (_customers(ctx, everyone).select_extend(Customer.next_due, Customer.next_step)
-             .where(Customer.next_due > day).order_by(Customer.next_due, Customer.grade)
-             .limit(limit))
-    return [_item(DueKind.FOLLOW_UP, row, row.next_due, day,
-                  row.next_step or _("cadence")) for row in query]
-
+    s = _Section(ctx, day or ctx.today(), everyone)
+    query = s.scoped(Customer.select(*_CUSTOMER, Customer.next_due, Customer.next_step)
+                     .where(Customer.next_due > s.day)
+                     .order_by(Customer.next_due, Customer.grade).limit(limit))
+    return [s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence"))
+            for row in query.tuples()]

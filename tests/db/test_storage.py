@@ -161,3 +161,19 @@ def test_an_unwritable_location_gives_one_clear_message(tmp_path):
 def test_a_directory_is_not_a_database(tmp_path):
     with pytest.raises(StorageError, match="is a directory"):
         open_store(tmp_path)
+
+
+def _schema(path: Path) -> set[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return {(kind, name) for kind, name in connection.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+
+
+def test_an_upgraded_file_has_the_same_schema_as_a_new_one(tmp_path, clock):
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as connection:
+        connection.executescript(V1_SCHEMA.read_text())
+    make_context(old, clock).store.close()
+    new = tmp_path / "new.sqlite3"
+    make_context(new, clock).store.close()
+    assert _schema(old) == _schema(new)

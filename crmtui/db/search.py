@@ -1,0 +1,39 @@
+"""Customer search in storage: FTS5 on SQLite, a substring match of search_doc elsewhere."""
+
+from __future__ import annotations
+
+import peewee
+
+from crmtui.db.migrations import FTS_TABLE
+from crmtui.db.models import Customer, database
+
+
+def matching_customer_ids(terms: list[str], match: str, *, owner_id: int | None,
+                          limit: int) -> list[int]:
+    """Ids whose search document has every term as a word prefix, in id order, at most `limit`.
+
+    The FTS query shape is chosen for speed per keystroke: unscoped, the index alone answers;
+    for one owner, a one-letter prefix (which matches a large share of everyone) streams matches
+    and stops at `limit`, while a longer one intersects its small match set with the owner's ids.
+    """
+    if not terms:
+        return []
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        if owner_id is None:
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?"
+            params = (match, limit)
+        elif sum(len(t) for t in terms) <= 1:
+            sql = (f"SELECT c.id FROM {FTS_TABLE} f CROSS JOIN customer c ON c.id = f.rowid "
+                   f"WHERE {FTS_TABLE} MATCH ? AND c.owner_id = ? LIMIT ?")
+            params = (match, owner_id, limit)
+        else:
+            sql = (f"SELECT id FROM customer WHERE owner_id = ? AND id IN "
+                   f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?) LIMIT ?")
+            params = (owner_id, match, limit)
+        return [row[0] for row in database.execute_sql(sql, params)]
+    query = Customer.select(Customer.id)
+    for term in terms:
+        query = query.where(Customer.search_doc.contains(term))
+    if owner_id is not None:
+        query = query.where(Customer.owner == owner_id)
+    return [row[0] for row in query.order_by(Customer.id).limit(limit).tuples()]
