@@ -33,7 +33,7 @@ from crmtui.db import (
     User,
     write_transaction,
 )
-from crmtui.db.bulk import bulk_insert, reset_sequences
+from crmtui.db.bulk import bulk_insert, deferred_indexes, reset_sequences
 from crmtui.errors import CrmError
 from crmtui.rules import (
     Grade,
@@ -265,12 +265,13 @@ class _Generator:
     # -- generation ----------------------------------------------------------------------------
     def run(self) -> DemoSummary:
         owners = self.users()
-        for start in range(1, self.count + 1, 2000):
-            for customer_id in range(start, min(start + 2000, self.count + 1)):
-                self.customer(customer_id, owners)
+        with deferred_indexes(model for model, _fields in self.specs.values()):
+            for start in range(1, self.count + 1, 2000):
+                for customer_id in range(start, min(start + 2000, self.count + 1)):
+                    self.customer(customer_id, owners)
+                self.rows.flush(self.specs)
+            self.plans()
             self.rows.flush(self.specs)
-        self.plans()
-        self.rows.flush(self.specs)
         reset_sequences([Customer, Interaction, Complaint])
         counts = self.rows.counts
         return DemoSummary(customers=counts["customer"], users=len(owners) + 1,

@@ -22,7 +22,7 @@ def _suffixes(text: str, minimum: int = 1) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _pinyin_tokens(run: str) -> tuple[str, ...]:
+def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     try:
         from pypinyin import Style, lazy_pinyin, pinyin
     except ImportError:  # pinyin search is an extra; Chinese characters still match
@@ -34,7 +34,9 @@ def _pinyin_tokens(run: str) -> tuple[str, ...]:
     tokens.update("".join(syllables[i:]) for i in range(len(syllables)))
     initials = "".join(s[0] for s in syllables if s)
     tokens.update(_suffixes(initials))
-    # Surnames and other polyphones (重/曾/单…): also index every reading of the first character.
+    if not surname:  # phrases (重庆, 长沙) read right from pypinyin's phrase dictionary
+        return tuple(sorted(tokens))
+    # A surname is read alone, where polyphones (曾, 单, 仇…) are ambiguous: index every reading.
     for reading in pinyin(run[0], style=Style.NORMAL, heteronym=True)[0]:
         rest = syllables[1:]
         tokens.add(reading + "".join(rest))
@@ -45,11 +47,11 @@ def _pinyin_tokens(run: str) -> tuple[str, ...]:
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
                     im_id: str = "", tags: str = "") -> str:
     tokens: list[str] = []
-    for text in (name, company):
+    for text, is_name in ((name, True), (company, False)):
         for run in _CJK_RUN.findall(text or ""):
             run = run[:_MAX_RUN]
             tokens.extend(_suffixes(run))
-            tokens.extend(_pinyin_tokens(run))
+            tokens.extend(_pinyin_tokens(run, is_name))
         tokens.extend(w.lower() for w in _WORD.findall(_CJK_RUN.sub(" ", text or "")))
     for phone in (phones or "").split(","):
         digits = re.sub(r"\D", "", phone)
