@@ -421,7 +421,7 @@ class _Generator:
         return min(count, max(1, age_days // 2 + 1), int(mean * 8))
 
     def order_count(self) -> int:
-        return min(30, int(self.rng.expovariate(1 / 5.5)) + 1)
+        return min(30, int(self.rng.expovariate(1 / 6.6)) + 1)
 
     def complaint_rate(self) -> float:
         return 0.05

@@ -1,0 +1,169 @@
+"""Measure crmtui against the targets of SPEC §7 on the benchmark database.
+
+    python bench/run.py                 # build bench/results/bench-100k.sqlite3 if missing, measure
+    python bench/run.py --json out.json # also write the results as JSON
+    python bench/run.py --rebuild       # rebuild the database first (timed)
+    python bench/run.py --only due,search
+
+Whole-process rows are wall-clock medians of repeated runs after a warm-up, with the floor
+(`python -c pass`, `import textual.app`) measured in the same run; in-process rows time the
+service call alone. Run it on a quiet machine: other load moves every number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import DEFAULT_DB, MANAGER, Report, Row, stats, time_calls, time_process  # noqa: E402
+
+PY = sys.executable
+REP = "wang.fang"  # a demo rep owning about 2,000 of the 100,000 customers
+
+
+def build(db: Path, customers: int, report: Report) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run([PY, "-m", "crmtui", "--db", str(db), "--user", MANAGER, "demo",
+                    "--customers", str(customers)], check=True)
+    seconds = time.perf_counter() - started
+    report.add(Row("build benchmark database", "< 120 s", seconds, seconds, seconds, "s", 1,
+                   f"{customers:,} customers", ok=seconds < 120))
+
+
+def facts(db: Path, report: Report) -> None:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        for table in ("customer", "interaction", "sales_order", "complaint", "care_date",
+                      "commitment", "user"):
+            report.facts[table] = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    report.facts["file_mb"] = round(db.stat().st_size / 1e6)
+    report.facts["python"] = sys.version.split()[0]
+    report.facts["cpus"] = os.cpu_count()
+    print(f"data: {report.facts}", file=sys.stderr)
+
+
+def processes(db: Path, report: Report, runs: int) -> None:
+    env = {"CRMTUI_USER": REP, "COLUMNS": "100"}
+    floor = report.add(Row("python -c pass", "floor", *stats(time_process([PY, "-c", "pass"], runs)),
+                           "ms", runs))
+    report.add(Row("python -c 'import textual.app'", "floor",
+                   *stats(time_process([PY, "-c", "import textual.app"], runs)), "ms", runs))
+    for label, args, target in (
+        ("crmtui due --json", ["due", "--json"], 120),
+        ("crmtui due (rich table)", ["due"], 200),
+        ("crmtui due --brief", ["due", "--brief"], 120),
+    ):
+        samples = time_process([PY, "-m", "crmtui", "--db", str(db), *args], runs, env)
+        median, low, high = stats(samples)
+        report.add(Row(f"{label}, 100k customers", f"≤ {target} ms", median, low, high, "ms", runs,
+                       f"{median / floor.median:.1f}× python", ok=median <= target))
+
+
+def _context(db: Path, login: str):
+    from crmtui.services.context import open_context
+
+    return open_context(db, login=login)
+
+
+def queries(db: Path, report: Report, runs: int) -> None:
+    from crmtui.rules import DueKind
+    from crmtui.services.due import due_list
+
+    ctx = _context(db, REP)
+    rows = len(due_list(ctx, kinds={DueKind.FOLLOW_UP}))
+    samples = time_calls(lambda: due_list(ctx, kinds={DueKind.FOLLOW_UP}), runs)
+    median, low, high = stats(samples)
+    report.add(Row("due-list query (one rep, follow-ups)", "≤ 2 ms", median, low, high, "ms", runs,
+                   f"{rows} rows", ok=median <= 2))
+    everything = len(due_list(ctx))
+    median, low, high = stats(time_calls(lambda: due_list(ctx), runs))
+    report.add(Row("whole due list (one rep, all 7 sections)", "—", median, low, high, "ms", runs,
+                   f"{everything} items"))
+    ctx.store.close()
+
+
+def search(db: Path, report: Report, runs: int) -> None:
+    from crmtui.services.customers import search_ids
+
+    for login, label in ((REP, "rep: own customers"), (MANAGER, "manager: all")):
+        ctx = _context(db, login)
+        everyone = login == MANAGER
+        typed = ["zhang", "zs", "wangf", "138", "北京", "smith", "acme", "li lei"]
+        keystrokes = [word[:i] for word in typed for i in range(1, len(word) + 1)]
+        samples = []
+        for _ in range(max(1, runs // 10)):
+            for text in keystrokes:
+                started = time.perf_counter()
+                search_ids(ctx, text, limit=20, everyone=everyone)
+                samples.append((time.perf_counter() - started) * 1000)
+        median, low, high = stats(samples)
+        report.add(Row(f"search per keystroke ({label})", "≤ 2 ms", median, low, high, "ms",
+                       len(samples), f"p95 {sorted(samples)[int(len(samples) * .95)]:.2f} ms",
+                       ok=median <= 2))
+        ctx.store.close()
+
+
+def logging(db: Path, report: Report, runs: int) -> None:
+    """Log interactions on a private copy (the benchmark file stays as built)."""
+    from crmtui.db import Customer
+    from crmtui.services.interactions import log_interaction
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "copy.sqlite3"
+        shutil.copy(db, copy)
+        ctx = _context(copy, REP)
+        ids = [c.id for c in Customer.select(Customer.id).where(Customer.owner == ctx.user.id)]
+        rng = random.Random(1)
+
+        def log_one():
+            log_interaction(ctx, rng.choice(ids), summary="benchmark call", outcome="neutral",
+                            next_on="+3d")
+
+        median, low, high = stats(time_calls(log_one, runs))
+        report.add(Row("log one interaction (transaction incl. regrade)", "≤ 3 ms", median, low,
+                       high, "ms", runs, ok=median <= 3))
+        ctx.store.close()
+
+
+MEASURES = {"process": processes, "due": queries, "search": search, "log": logging}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(MEASURES)}")
+    parser.add_argument("--json", type=Path, metavar="FILE")
+    args = parser.parse_args()
+    report = Report()
+    if args.rebuild or not args.db.exists():
+        build(args.db, args.customers, report)
+    facts(args.db, report)
+    wanted = args.only.split(",") if args.only else list(MEASURES)
+    for name in wanted:
+        MEASURES[name](args.db, report, args.runs)
+    report.print_table()
+    if args.json:
+        from common import write_json
+
+        write_json(report, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
