@@ -48,6 +48,8 @@ def grade_style(grade: str | None) -> str:
 
 
 GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
+# Service-level states of complaints (the TUI mirrors these too).
+SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
 
 
 def money(amount: Decimal | None) -> str:

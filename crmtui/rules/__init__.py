@@ -57,6 +57,8 @@ from .sla import (
     SlaState,
     add_service_time,
     can_transition,
+    resume_deadline,
+    service_time_between,
     sla_deadlines,
     sla_state,
     time_left,
@@ -76,8 +78,8 @@ __all__ = [
     "Tier", "key_customers", "pareto", "tier_at", "value_tier", "value_tiers",
     # sla
     "DEFAULT_POLICY", "OPEN_STATUSES", "TRANSITIONS", "BusinessHours", "ComplaintStatus",
-    "Severity", "SlaPolicy", "SlaState", "add_service_time", "can_transition", "sla_deadlines",
-    "sla_state", "time_left",
+    "Severity", "SlaPolicy", "SlaState", "add_service_time", "can_transition", "resume_deadline",
+    "service_time_between", "sla_deadlines", "sla_state", "time_left",
     # care
     "CARE_LEAD_DAYS", "CareWindow", "LunarDay", "care_due", "care_window", "lunar_to_solar",
     "next_lunar_occurrence", "next_occurrence", "solar_to_lunar",

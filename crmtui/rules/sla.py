@@ -125,6 +125,36 @@ def add_service_time(start: datetime, duration: timedelta, policy: SlaPolicy) ->
         current = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
 
 
+def service_time_between(start: datetime, end: datetime, policy: SlaPolicy) -> timedelta:
+    """The service time from start to end (zero when end is not later): calendar time, or only
+    the business hours in between when the policy has them, counted in start's zone."""
+    if end <= start:
+        return timedelta(0)
+    hours = policy.business_hours
+    if hours is None:
+        return end - start
+    tz = start.tzinfo
+    if tz is not None:
+        end = end.astimezone(tz)
+    total, day = timedelta(0), start.date()
+    while day <= end.date():
+        if day.weekday() in hours.weekdays and day not in policy.holidays:
+            opens = max(start, datetime.combine(day, hours.start, tzinfo=tz))
+            closes = min(end, datetime.combine(day, hours.end, tzinfo=tz))
+            if closes > opens:
+                total += closes - opens
+        day += timedelta(days=1)
+    return total
+
+
+def resume_deadline(deadline: datetime, waiting_since: datetime, resumed_at: datetime,
+                    policy: SlaPolicy) -> datetime:
+    """The resolution deadline after the clock was paused from waiting_since to resumed_at:
+    moved by the service time paused (so business hours count only the working time lost)."""
+    paused = service_time_between(waiting_since, resumed_at, policy)
+    return add_service_time(deadline, paused, policy)
+
+
 def sla_deadlines(
     opened_at: datetime, severity: Severity | str, policy: SlaPolicy = DEFAULT_POLICY
 ) -> tuple[datetime, datetime]:

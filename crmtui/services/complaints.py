@@ -1,16 +1,91 @@
-"""Complaints (投诉): the clock that service levels are measured against."""
+"""Complaints (投诉): intake, the status workflow, service-level clocks, the queue and metrics.
+
+Every action is one call that reads the complaint, checks the role and the workflow
+(`rules.TRANSITIONS`), writes the row with optimistic locking on `version` and appends a
+`ComplaintEvent`, all in one short write transaction.
+
+Service time is counted in UTC when the policy uses calendar time, and in the user's zone
+(`ctx.zone`) when it has business hours, because opening hours and holidays are local.
+While a complaint waits on the customer its resolution clock is paused: the deadline shown moves
+with the clock, and on resuming `resolve_by` moves for good by the service time paused
+(`paused_seconds` adds it up).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
 
-from crmtui.db import Complaint
-from crmtui.rules import OPEN_STATUSES
+from peewee import JOIN, Case, fn
+
+from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
+from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
+from crmtui.i18n import _
+from crmtui.rules import (
+    DEFAULT_POLICY,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ComplaintStatus,
+    DateInputError,
+    ReferralEvent,
+    Severity,
+    SlaPolicy,
+    SlaState,
+    add_service_time,
+    can_transition,
+    parse_datetime,
+    referral_moment,
+    resume_deadline,
+    service_time_between,
+    sla_deadlines,
+    sla_state,
+)
+from crmtui.services.access import get_visible_customer
+from crmtui.services.context import Context, writes
+from crmtui.services.validation import CHANNELS, FieldError, choice, clean_int, clean_text
 
 OPEN = tuple(status.value for status in OPEN_STATUSES)
+SEVERITIES = tuple(s.value for s in Severity)
+STATUSES = tuple(s.value for s in ComplaintStatus)
+HANDLER_ROLES = ("support", "manager")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+_S = ComplaintStatus
+# What each move is called in messages ("cannot resolve complaint #4: ...").
+_ACTIONS = {
+    _S.ACKNOWLEDGED: "acknowledge",
+    _S.IN_PROGRESS: "start work on",
+    _S.WAITING_CUSTOMER: "wait for the customer on",
+    _S.RESOLVED: "resolve",
+    _S.CLOSED: "close",
+    _S.REOPENED: "reopen",
+}
 
 
-def next_deadline(complaint: Complaint, now: datetime) -> tuple[str, datetime]:
+# -- the clocks ---------------------------------------------------------------------------------
+
+def _service_zone(policy: SlaPolicy, zone: tzinfo, moment: datetime) -> datetime:
+    return moment.astimezone(zone if policy.business_hours else timezone.utc)
+
+
+def deadlines_for(opened_at: datetime, severity: Severity | str, policy: SlaPolicy = DEFAULT_POLICY,
+                  zone: tzinfo = timezone.utc) -> tuple[datetime, datetime]:
+    """(respond_by, resolve_by) in UTC for a complaint opened at opened_at."""
+    respond, resolve = sla_deadlines(_service_zone(policy, zone, opened_at), severity, policy)
+    return respond.astimezone(timezone.utc), resolve.astimezone(timezone.utc)
+
+
+def _moved_by_pause(deadline: datetime, waiting_since: datetime, until: datetime,
+                    policy: SlaPolicy, zone: tzinfo) -> datetime:
+    local = _service_zone(policy, zone, deadline)
+    return resume_deadline(local, _service_zone(policy, zone, waiting_since), until,
+                           policy).astimezone(timezone.utc)
+
+
+def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
+                  zone: tzinfo = timezone.utc) -> tuple[str, datetime]:
     """Which clock runs now ('respond' or 'resolve') and its deadline.
 
     While waiting on the customer the resolution clock is paused, so its deadline moves with now.
@@ -19,5 +94,839 @@ def next_deadline(complaint: Complaint, now: datetime) -> tuple[str, datetime]:
         return "respond", complaint.respond_by
     deadline = complaint.resolve_by
     if complaint.waiting_since is not None:
-        deadline += now - complaint.waiting_since
+        deadline = _moved_by_pause(deadline, complaint.waiting_since, now, policy, zone)
     return "resolve", deadline
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """Where a complaint stands against its service levels at one moment."""
+
+    clock: str
+    """'respond' until acknowledged, then 'resolve'; '' once resolved or closed."""
+    deadline: datetime | None
+    """The running clock's deadline (moving with the pause while waiting); None when stopped."""
+    state: SlaState
+    """ok / at_risk / breached; while paused, the state when the pause began; once stopped,
+    whether the resolution came within its target."""
+    time_left: timedelta | None
+    """Until the deadline, negative when overdue; None when stopped."""
+    paused: bool = False
+
+
+def sla_clock(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
+              zone: tzinfo = timezone.utc) -> SlaClock:
+    """The service-level clock of a complaint (a model or any row with the same attributes)."""
+    if complaint.status not in OPEN:
+        late = complaint.resolved_at is not None and complaint.resolved_at > complaint.resolve_by
+        return SlaClock("", None, SlaState.BREACHED if late else SlaState.OK, None)
+    which, deadline = next_deadline(complaint, now, policy, zone)
+    paused = which == "resolve" and complaint.waiting_since is not None
+    measured_at = complaint.waiting_since if paused else now
+    state = sla_state(measured_at, complaint.opened_at,
+                      complaint.resolve_by if paused else deadline)
+    return SlaClock(which, deadline, state, deadline - now, paused)
+
+
+def span(delta: timedelta) -> str:
+    """A short length of time: 45m, 3h05, 4d (a negative span reads the same as its size)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}"
+    return f"{minutes // 1440}d"
+
+
+# -- reading one complaint ----------------------------------------------------------------------
+
+def _complaint_id(value: Any) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit():
+        raise NotFound(_("no complaint with id {id}").format(id=value))
+    return int(text)
+
+
+def get_complaint(ctx: Context, complaint_id: Any) -> Complaint:
+    """A complaint the user may see: support and managers see all, reps their customers'."""
+    number = _complaint_id(complaint_id)
+    complaint = (Complaint.select(Complaint, Customer).join(Customer)
+                 .where(Complaint.id == number).first())
+    if complaint is None or not _can_see(ctx, complaint.customer):
+        raise NotFound(_("no complaint with id {id}").format(id=complaint_id))
+    return complaint
+
+
+def _can_see(ctx: Context, customer: Customer) -> bool:
+    return ctx.role in HANDLER_ROLES or customer.owner_id == ctx.user.id
+
+
+def _require_handler(ctx: Context) -> None:
+    if ctx.role not in HANDLER_ROLES:
+        raise Forbidden(_("only support staff or a manager can handle complaints"))
+
+
+def _for_handling(ctx: Context, complaint_id: Any, expected_version: int | None) -> Complaint:
+    complaint = get_complaint(ctx, complaint_id)
+    _require_handler(ctx)
+    if expected_version is not None and complaint.version != expected_version:
+        raise _conflict(ctx, complaint.id)
+    return complaint
+
+
+def _require_move(complaint: Complaint, target: ComplaintStatus) -> None:
+    current = ComplaintStatus(complaint.status)
+    if can_transition(current, target):
+        return
+    allowed = ", ".join(s.value for s in ComplaintStatus if s in TRANSITIONS[current])
+    message = _("cannot {action} complaint #{id}: it is {status}; from {status} it can go to "
+                "{allowed}").format(action=_(_ACTIONS[target]), id=complaint.id,
+                                    status=current.value, allowed=allowed)
+    if target is _S.CLOSED and current.value in OPEN:
+        message += "; " + _("resolve it with a resolution note first")
+    raise CrmError(message)
+
+
+def _conflict(ctx: Context, complaint_id: int) -> Conflict:
+    last = (ComplaintEvent.select(ComplaintEvent, User).join(User)
+            .where((ComplaintEvent.complaint == complaint_id) & (ComplaintEvent.kind != "note"))
+            .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc()).first())
+    who = last.by.label if last else _("someone")
+    when = ctx.local(last.at).strftime("%Y-%m-%d %H:%M") if last else "?"
+    return Conflict(
+        _("complaint #{id} was changed by {who} at {when} after you opened it; reload it and "
+          "try again").format(id=complaint_id, who=who, when=when),
+        changed_by=who, changed_at=last.at if last else None,
+    )
+
+
+def _now(ctx: Context) -> datetime:
+    return ctx.now().replace(microsecond=0)  # stored to the second
+
+
+def _save(ctx: Context, complaint: Complaint, now: datetime,
+          events: Iterable[tuple[str, str, str, str]]) -> Complaint:
+    """Write the row if its version is still the one read, bump it and append the events."""
+    read_version = complaint.version
+    complaint.version = read_version + 1
+    complaint.updated_at = now
+    # __data__ holds foreign keys as ids: no lazy loads of the related rows
+    data = {f: complaint.__data__.get(f.name) for f in Complaint._meta.sorted_fields
+            if f.name != "id"}
+    updated = (Complaint.update(data)
+               .where((Complaint.id == complaint.id) & (Complaint.version == read_version))
+               .execute())
+    if updated != 1:
+        complaint.version = read_version
+        raise _conflict(ctx, complaint.id)
+    _events(ctx, complaint, now, events)
+    return complaint
+
+
+def _events(ctx, complaint, now, events) -> None:
+    for kind, old, new, note in events:
+        ComplaintEvent.create(complaint=complaint.id, at=now, by=ctx.user.id, kind=kind,
+                              from_value=old, to_value=new, note=note)
+
+
+def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
+    old = complaint.status
+    complaint.status = new.value
+    return ("status", old, new.value, note)
+
+
+# -- input --------------------------------------------------------------------------------------
+
+def _clean(errors: dict, name: str, clean, value):
+    try:
+        return clean(value)
+    except FieldError as error:
+        errors[name] = str(error)
+        return None
+
+
+def _text(limit: int, *, required: bool = False, multiline: bool = False, why: str = ""):
+    def clean(value):
+        text = clean_text(value, limit=limit, multiline=multiline)
+        if required and not text:
+            raise FieldError(why or _("required"))
+        return text
+    return clean
+
+
+def severity_value(value: Any) -> Severity:
+    text = clean_text(value, limit=40).lower()
+    try:
+        return Severity(text)
+    except ValueError:
+        raise InvalidInput.one("severity", _("'{text}' is not a severity; use one of {options}")
+                               .format(text=value, options=", ".join(SEVERITIES))) from None
+
+
+def status_value(value: Any) -> ComplaintStatus:
+    text = clean_text(value, limit=40).lower()
+    try:
+        return ComplaintStatus(text)
+    except ValueError:
+        raise InvalidInput.one("status", _("'{text}' is not a complaint status; use one of "
+                                           "{options}").format(text=value,
+                                                               options=", ".join(STATUSES))) \
+            from None
+
+
+def _values(value: Any, clean) -> list[str]:
+    """One value, a comma-separated text or a list of them, each checked."""
+    if value is None or value == "":
+        return []
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    return [clean(p).value for p in parts if str(p).strip()]
+
+
+def _handler_user(login: Any) -> User | None:
+    """The user a complaint is assigned to; '', '-' and 'none' mean nobody."""
+    text = clean_text(login, limit=64)
+    if text.lower() in ("", "-", "none"):
+        return None
+    user = User.get_or_none(User.login == text)
+    if user is None or not user.active:
+        raise NotFound(_("no user {login}").format(login=text))
+    if user.role not in HANDLER_ROLES:
+        raise InvalidInput.one("owner", _("{login} is a rep; complaints are handled by support "
+                                          "staff or managers").format(login=text))
+    return user
+
+
+def _moment(ctx: Context, value: Any, now: datetime, name: str) -> datetime:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=ctx.zone)
+    else:
+        try:
+            moment = parse_datetime(clean_text(value, limit=60), ctx.local(now))
+        except DateInputError as error:
+            raise InvalidInput.one(name, str(error)) from None
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _label(ctx: Context, moment: datetime) -> str:
+    return ctx.local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+@writes
+def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any, channel: Any = "phone",
+                   category: Any = "", description: Any = "", owner: Any = None,
+                   opened_at: Any = None) -> Complaint:
+    """Record a complaint; its deadlines follow from the severity and the team's policy.
+
+    A rep may open complaints on their own customers (left unassigned for support); support and
+    managers on any customer. owner None leaves support staff owning what they open themselves.
+    opened_at back-dates a complaint received earlier (never in the future).
+    """
+    customer = get_visible_customer(ctx, customer_id)
+    now = _now(ctx)
+    errors: dict[str, str] = {}
+    try:
+        severity = severity_value(severity)
+    except InvalidInput as error:
+        errors.update(error.errors)
+    summary = _clean(errors, "summary", _text(300, required=True), summary)
+    channel = _clean(errors, "channel", lambda v: choice(CHANNELS)(v or "phone", None), channel)
+    category = _clean(errors, "category", _text(64), category)
+    description = _clean(errors, "description", _text(5000, multiline=True), description)
+    opened = now
+    if opened_at not in (None, ""):
+        try:
+            opened = _moment(ctx, opened_at, now, "opened_at")
+        except InvalidInput as error:
+            errors.update(error.errors)
+        else:
+            if opened > now:
+                errors["opened_at"] = _("cannot be in the future")
+    if errors:
+        raise InvalidInput(errors)
+    if owner not in (None, "") and ctx.role not in HANDLER_ROLES:
+        raise Forbidden(_("only support staff or a manager can assign complaints"))
+    handler = _handler_user(owner) if owner is not None else (
+        ctx.user if ctx.role == "support" else None)
+    respond_by, resolve_by = deadlines_for(opened, severity, ctx.config.sla, ctx.zone)
+    complaint = Complaint.create(
+        customer=customer, opened_at=opened, channel=channel, category=category,
+        severity=severity.value, summary=summary, description=description, owner=handler,
+        status=_S.NEW.value, respond_by=respond_by, resolve_by=resolve_by,
+        created_by=ctx.user.id, updated_at=now,
+    )
+    events = [("opened", "", _S.NEW.value, summary)]
+    if handler is not None:
+        events.append(("owner", "", handler.login, ""))
+    _events(ctx, complaint, now, events)
+    return complaint
+
+
+@writes
+def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str = "",
+                expected_version: int | None = None) -> Complaint:
+    """First response: record when the customer was told they will hear back (给客户一个明确的时间)."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    _require_move(complaint, _S.ACKNOWLEDGED)
+    now = _now(ctx)
+    if promised_at in (None, ""):
+        raise InvalidInput.one("promise", _("required: the time the customer was promised"))
+    promised = _moment(ctx, promised_at, now, "promise")
+    if promised <= now:
+        raise InvalidInput.one("promise", _("{when} is not in the future; promise the customer a "
+                                            "later time").format(when=_label(ctx, promised)))
+    note = _clean_note(note)
+    complaint.acknowledged_at = now
+    complaint.promised_at = promised
+    events = [_status_event(complaint, _S.ACKNOWLEDGED, note),
+              ("promise", "", promised.isoformat(), "")]
+    if complaint.owner_id is None:  # whoever answers first takes it
+        complaint.owner = ctx.user.id
+        events.append(("owner", "", ctx.user.login, ""))
+    return _save(ctx, complaint, now, events)
+
+
+def _clean_note(note: Any) -> str:
+    try:
+        return clean_text(note, limit=2000, multiline=True)
+    except FieldError as error:
+        raise InvalidInput.one("note", str(error)) from None
+
+
+@writes
+def start_work(ctx: Context, complaint_id: Any, *, note: str = "",
+               expected_version: int | None = None) -> Complaint:
+    """Work on it (in_progress); on a complaint waiting for the customer this resumes the clock."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    if complaint.status == _S.WAITING_CUSTOMER.value:
+        return _resume(ctx, complaint, note)
+    _require_move(complaint, _S.IN_PROGRESS)
+    now = _now(ctx)
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS,
+                                                     _clean_note(note))])
+
+
+@writes
+def wait_for_customer(ctx: Context, complaint_id: Any, *, note: str = "",
+                      expected_version: int | None = None) -> Complaint:
+    """Waiting on the customer (waiting_customer): the resolution clock pauses."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    _require_move(complaint, _S.WAITING_CUSTOMER)
+    now = _now(ctx)
+    complaint.waiting_since = now
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.WAITING_CUSTOMER,
+                                                     _clean_note(note))])
+
+
+@writes
+def resume(ctx: Context, complaint_id: Any, *, note: str = "",
+           expected_version: int | None = None) -> Complaint:
+    """The customer answered: in_progress again, resolve_by moved by the service time paused."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    if complaint.status != _S.WAITING_CUSTOMER.value:
+        raise CrmError(_("cannot resume complaint #{id}: it is {status}, not waiting for the "
+                         "customer").format(id=complaint.id, status=complaint.status))
+    return _resume(ctx, complaint, note)
+
+
+def _resume(ctx: Context, complaint: Complaint, note: str) -> Complaint:
+    now = _now(ctx)
+    policy = ctx.config.sla
+    since = complaint.waiting_since or now
+    paused = service_time_between(_service_zone(policy, ctx.zone, since), now, policy)
+    complaint.resolve_by = _moved_by_pause(complaint.resolve_by, since, now, policy, ctx.zone)
+    complaint.paused_seconds = (complaint.paused_seconds or 0) + int(paused.total_seconds())
+    complaint.waiting_since = None
+    note = _clean_note(note)
+    pause_note = _("clock paused {span}").format(span=span(paused))
+    return _save(ctx, complaint, now, [_status_event(
+        complaint, _S.IN_PROGRESS, f"{note} · {pause_note}" if note else pause_note)])
+
+
+@writes
+def resolve(ctx: Context, complaint_id: Any, resolution: Any, root_cause: Any = "", *,
+            expected_version: int | None = None) -> Complaint:
+    """Resolved, with what was done (required) and the root cause."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    _require_move(complaint, _S.RESOLVED)
+    errors: dict[str, str] = {}
+    resolution = _clean(errors, "resolution", _text(
+        2000, required=True, multiline=True, why=_("required: say how it was resolved")),
+        resolution)
+    root_cause = _clean(errors, "root_cause", _text(500), root_cause)
+    if errors:
+        raise InvalidInput(errors)
+    now = _now(ctx)
+    complaint.resolved_at = now
+    complaint.resolution = resolution
+    complaint.root_cause = root_cause
+    note = resolution + (" · " + _("root cause: {cause}").format(cause=root_cause)
+                         if root_cause else "")
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.RESOLVED, note)])
+
+
+@writes
+def close(ctx: Context, complaint_id: Any, satisfaction: Any = None, *, note: str = "",
+          expected_version: int | None = None) -> Complaint:
+    """Closed after resolution, with the customer's satisfaction 1–5 if they gave one.
+
+    A score is kept as a survey (overall); 4 or 5 opens a referral moment for the customer.
+    """
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    _require_move(complaint, _S.CLOSED)
+    errors: dict[str, str] = {}
+    score = _clean(errors, "satisfaction", lambda v: clean_int(1, 5)(v, None), satisfaction)
+    if errors:
+        raise InvalidInput(errors)
+    if not (complaint.resolution or "").strip():
+        raise InvalidInput.one("resolution", _("complaint #{id} has no resolution note; reopen "
+                                               "and resolve it with one").format(id=complaint.id))
+    now = _now(ctx)
+    complaint.closed_at = now
+    complaint.satisfaction = score
+    note = _clean_note(note)
+    if score is not None:
+        note = _("satisfaction {score}/5").format(score=score) + (f" · {note}" if note else "")
+        _record_satisfaction(ctx, complaint, score, now)
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.CLOSED, note)])
+
+
+def _record_satisfaction(ctx: Context, complaint: Complaint, score: int, now: datetime) -> None:
+    Survey.create(customer=complaint.customer_id, complaint=complaint.id, at=now, overall=score,
+                  by=ctx.user.id)
+    if referral_moment(ReferralEvent(kind="satisfaction", score=score)):
+        today = ctx.local_date(now)
+        customer = complaint.customer
+        moment_on = max(today, customer.referral_moment_on or today)
+        Customer.update(referral_moment_on=moment_on).where(Customer.id == customer.id).execute()
+
+
+@writes
+def reopen(ctx: Context, complaint_id: Any, *, note: str = "",
+           expected_version: int | None = None) -> Complaint:
+    """Back to work after a resolution that did not hold; the original deadlines stay."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    _require_move(complaint, _S.REOPENED)
+    now = _now(ctx)
+    # The old resolution text stays until a new one replaces it; the timeline keeps both.
+    complaint.resolved_at = None
+    complaint.closed_at = None
+    complaint.satisfaction = None
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.REOPENED, _clean_note(note))])
+
+
+@writes
+def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = "",
+                 expected_version: int | None = None) -> Complaint:
+    """Re-judge the severity of an open complaint: both deadlines are worked out again from
+    opened_at with the new targets, and the resolution deadline keeps the time paused so far."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    new = severity_value(severity)
+    if complaint.status not in OPEN:
+        raise CrmError(_("cannot change the severity of complaint #{id}: it is {status}; reopen "
+                         "it first").format(id=complaint.id, status=complaint.status))
+    if new.value == complaint.severity:
+        return complaint
+    policy = ctx.config.sla
+    respond_by, resolve_by = deadlines_for(complaint.opened_at, new, policy, ctx.zone)
+    paused = timedelta(seconds=complaint.paused_seconds or 0)
+    complaint.respond_by = respond_by
+    complaint.resolve_by = add_service_time(_service_zone(policy, ctx.zone, resolve_by), paused,
+                                            policy).astimezone(timezone.utc)
+    old = complaint.severity
+    complaint.severity = new.value
+    now = _now(ctx)
+    return _save(ctx, complaint, now, [("severity", old, new.value, _clean_note(note))])
+
+
+@writes
+def assign(ctx: Context, complaint_id: Any, login: Any, *,
+           expected_version: int | None = None) -> Complaint:
+    """Give the complaint to a support person or manager ('-' or '' leaves it unassigned)."""
+    complaint = _for_handling(ctx, complaint_id, expected_version)
+    handler = _handler_user(login)
+    if complaint.owner_id == (handler.id if handler else None):
+        return complaint
+    old = complaint.owner.login if complaint.owner_id else ""
+    complaint.owner = handler
+    now = _now(ctx)
+    return _save(ctx, complaint, now, [("owner", old, handler.login if handler else "", "")])
+
+
+@writes
+def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
+    """A note on the timeline. Anyone who sees the complaint may add one (the customer's rep
+    too); notes never conflict with other changes, so they leave the version alone."""
+    complaint = get_complaint(ctx, complaint_id)
+    errors: dict[str, str] = {}
+    text = _clean(errors, "note", _text(2000, required=True, multiline=True), text)
+    if errors:
+        raise InvalidInput(errors)
+    return ComplaintEvent.create(complaint=complaint.id, at=_now(ctx), by=ctx.user.id,
+                                 kind="note", note=text)
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the complaints queue, with its service-level clock at the moment read."""
+
+    id: int
+    customer_id: int
+    customer: str
+    company: str
+    severity: str
+    status: str
+    owner: str | None
+    """Login of the support person or manager handling it; None while unassigned."""
+    owner_name: str | None
+    summary: str
+    category: str
+    channel: str
+    opened_at: datetime
+    respond_by: datetime
+    resolve_by: datetime
+    acknowledged_at: datetime | None
+    promised_at: datetime | None
+    waiting_since: datetime | None
+    resolved_at: datetime | None
+    version: int
+    sla: SlaClock
+
+    @property
+    def sla_state(self) -> SlaState:
+        return self.sla.state
+
+    @property
+    def time_left(self) -> timedelta | None:
+        return self.sla.time_left
+
+    def to_json(self) -> dict:
+        left = self.sla.time_left
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "severity": self.severity,
+            "status": self.status,
+            "owner": self.owner,
+            "summary": self.summary,
+            "category": self.category,
+            "channel": self.channel,
+            "opened_at": self.opened_at,
+            "respond_by": self.respond_by,
+            "resolve_by": self.resolve_by,
+            "acknowledged_at": self.acknowledged_at,
+            "promised_at": self.promised_at,
+            "waiting_since": self.waiting_since,
+            "resolved_at": self.resolved_at,
+            "clock": self.sla.clock or None,
+            "deadline": self.sla.deadline,
+            "sla_state": self.sla.state.value,
+            "time_left_seconds": int(left.total_seconds()) if left is not None else None,
+            "paused": self.sla.paused,
+            "version": self.version,
+        }
+
+
+_QUEUE_COLUMNS = (
+    Complaint.id, Complaint.customer, Customer.name, Customer.company, Complaint.severity,
+    Complaint.status, User.login, User.display_name, Complaint.summary, Complaint.category,
+    Complaint.channel, Complaint.opened_at, Complaint.respond_by, Complaint.resolve_by,
+    Complaint.acknowledged_at, Complaint.promised_at, Complaint.waiting_since,
+    Complaint.resolved_at, Complaint.version,
+)
+
+
+def _queue_query(ctx: Context):
+    query = (Complaint.select(*_QUEUE_COLUMNS)
+             .join(Customer, on=Complaint.customer)
+             .switch(Complaint).join(User, JOIN.LEFT_OUTER, on=Complaint.owner))
+    if ctx.role not in HANDLER_ROLES:
+        query = query.where(Customer.owner == ctx.user.id)
+    return query
+
+
+def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
+    policy, zone = ctx.config.sla, ctx.zone
+    rows = []
+    for r in query.namedtuples():
+        rows.append(QueueRow(
+            id=r.id, customer_id=r.customer, customer=r.name, company=r.company,
+            severity=r.severity, status=r.status, owner=r.login, owner_name=r.display_name,
+            summary=r.summary, category=r.category, channel=r.channel, opened_at=r.opened_at,
+            respond_by=r.respond_by, resolve_by=r.resolve_by, acknowledged_at=r.acknowledged_at,
+            promised_at=r.promised_at, waiting_since=r.waiting_since, resolved_at=r.resolved_at,
+            version=r.version, sla=sla_clock(r, now, policy, zone),
+        ))
+    return rows
+
+
+def _queue_order(row: QueueRow) -> tuple:
+    if row.sla.time_left is not None:
+        return (0, row.sla.time_left, SEVERITY_RANK.get(row.severity, 9), row.id)
+    # stopped clocks (resolved, closed) after the open ones, the newest first
+    return (1, -row.opened_at.timestamp(), 0, -row.id)
+
+
+def complaint_queue(ctx: Context, *, include_closed: bool = False, mine: bool = False,
+                    unassigned: bool = False, severity: Any = None, status: Any = None,
+                    customer_id: int | None = None) -> list[QueueRow]:
+    """The complaints the user may see, most urgent first: by time left to the running deadline
+    (respond_by until acknowledged, then resolve_by, moved by a running pause).
+
+    Open complaints only, unless include_closed or a status filter names others. mine: those
+    the user handles (for a rep, their customers' — all a rep sees anyway). severity and
+    status take one value, a comma-separated text or a list.
+    """
+    now = _now(ctx)
+    query = _queue_query(ctx)
+    statuses = _values(status, status_value)
+    severities = _values(severity, severity_value)
+    if statuses:
+        query = query.where(Complaint.status.in_(statuses))
+    elif not include_closed:
+        query = query.where(Complaint.status.in_(OPEN))
+    if severities:
+        query = query.where(Complaint.severity.in_(severities))
+    if mine and ctx.role in HANDLER_ROLES:
+        query = query.where(Complaint.owner == ctx.user.id)
+    if unassigned:
+        query = query.where(Complaint.owner.is_null())
+    if customer_id is not None:
+        query = query.where(Complaint.customer == customer_id)
+    return sorted(_rows(ctx, query, now), key=_queue_order)
+
+
+def complaint_row(ctx: Context, complaint_id: Any) -> QueueRow:
+    """One complaint as a queue line (to refresh a row after an action)."""
+    complaint = get_complaint(ctx, complaint_id)
+    return _rows(ctx, _queue_query(ctx).where(Complaint.id == complaint.id), _now(ctx))[0]
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    row: QueueRow
+    complaint: Complaint
+    events: list[ComplaintEvent]
+    """Oldest first, each with `by` (the user) loaded."""
+    interactions: list[Interaction]
+    """The customer's most recent contacts, newest first."""
+    handler: bool
+    """True when the user may act on it (support or manager)."""
+
+    def to_json(self, ctx: Context) -> dict:
+        c = self.complaint
+        return {
+            **self.row.to_json(),
+            "description": c.description,
+            "resolution": c.resolution,
+            "root_cause": c.root_cause,
+            "satisfaction": c.satisfaction,
+            "closed_at": c.closed_at,
+            "paused_seconds": c.paused_seconds,
+            "created_by": c.created_by.login,
+            "events": [{"at": e.at, "by": e.by.login, "kind": e.kind, "from": e.from_value,
+                        "to": e.to_value, "note": e.note} for e in self.events],
+            "interactions": [{"id": i.id, "at": i.at, "channel": i.channel,
+                              "outcome": i.outcome, "summary": i.summary, "by": i.by.login}
+                             for i in self.interactions],
+        }
+
+
+def complaint_detail(ctx: Context, complaint_id: Any, *, interactions: int = 10) -> ComplaintDetail:
+    """A complaint with its timeline and the customer's recent interactions."""
+    row = complaint_row(ctx, complaint_id)
+    complaint = (Complaint.select(Complaint, User).join(User, on=Complaint.created_by)
+                 .where(Complaint.id == row.id).get())
+    events = list(ComplaintEvent.select(ComplaintEvent, User).join(User)
+                  .where(ComplaintEvent.complaint == row.id)
+                  .order_by(ComplaintEvent.at, ComplaintEvent.id))
+    recent = list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
+                  .where(Interaction.customer == row.customer_id)
+                  .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
+    return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
+                           handler=ctx.role in HANDLER_ROLES)
+
+
+def event_text(ctx: Context, event: ComplaintEvent) -> str:
+    """One timeline entry in words, times in the user's zone."""
+    note = f": {event.note}" if event.note else ""
+    if event.kind == "opened":
+        return _("opened") + note
+    if event.kind == "status":
+        return f"{event.from_value} → {event.to_value}{note}"
+    if event.kind == "promise":
+        try:
+            when = _label(ctx, datetime.fromisoformat(event.to_value))
+        except ValueError:
+            when = event.to_value
+        return _("promised the customer an answer by {when}").format(when=when)
+    if event.kind == "owner":
+        return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
+                                               new=event.to_value or _("nobody"))
+    if event.kind == "severity":
+        return _("severity {old} → {new}").format(old=event.from_value,
+                                                  new=event.to_value) + note
+    return event.note
+
+
+# -- metrics ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlaTally:
+    """Complaints that met or missed one target; pending ones have not reached it yet."""
+
+    met: int = 0
+    missed: int = 0
+    pending: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """met / (met + missed), None when none was measured yet."""
+        measured = self.met + self.missed
+        return self.met / measured if measured else None
+
+    def __add__(self, other: "SlaTally") -> "SlaTally":
+        return SlaTally(self.met + other.met, self.missed + other.missed,
+                        self.pending + other.pending)
+
+    def to_json(self) -> dict:
+        share = self.share
+        return {"met": self.met, "missed": self.missed, "pending": self.pending,
+                "share": round(share, 4) if share is not None else None}
+
+
+@dataclass(frozen=True)
+class SlaBreakdown:
+    opened: int = 0
+    response: SlaTally = SlaTally()
+    resolution: SlaTally = SlaTally()
+
+    def __add__(self, other: "SlaBreakdown") -> "SlaBreakdown":
+        return SlaBreakdown(self.opened + other.opened, self.response + other.response,
+                            self.resolution + other.resolution)
+
+    def to_json(self) -> dict:
+        return {"opened": self.opened, "response": self.response.to_json(),
+                "resolution": self.resolution.to_json()}
+
+
+@dataclass(frozen=True)
+class ComplaintMetrics:
+    """Service levels of the complaints opened in a period, and satisfaction of those closed."""
+
+    since: date
+    until: date
+    total: SlaBreakdown
+    by_severity: dict[str, SlaBreakdown]
+    """Every severity, most severe first, zero when none."""
+    by_owner: dict[str, SlaBreakdown]
+    """By the handler's login; '' for unassigned."""
+    by_status: dict[str, int]
+    """Current status of the complaints opened in the period."""
+    closed: int
+    """Complaints closed in the period (whenever opened)."""
+    satisfaction: float | None
+    """Average satisfaction 1–5 given at close in the period, two decimals."""
+    satisfaction_counts: dict[int, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "since": self.since, "until": self.until, **self.total.to_json(),
+            "by_severity": {k: v.to_json() for k, v in self.by_severity.items()},
+            "by_owner": {k: v.to_json() for k, v in self.by_owner.items()},
+            "by_status": self.by_status, "closed": self.closed,
+            "satisfaction": self.satisfaction,
+            "satisfaction_counts": {str(k): v for k, v in self.satisfaction_counts.items()},
+        }
+
+
+def _period_bounds(ctx: Context, since: date | datetime, until: date | datetime):
+    def start(day):
+        if isinstance(day, datetime):
+            return day
+        return datetime.combine(day, time(0), tzinfo=ctx.zone)
+    end = until if isinstance(until, datetime) else start(until + timedelta(days=1))
+    return start(since).astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def _count(condition):
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def complaint_metrics(ctx: Context, since: date | datetime, until: date | datetime, *,
+                      everyone: bool = False) -> ComplaintMetrics:
+    """Shares answered within the first-response target and resolved within the resolution
+    target, per severity and per owner, for complaints opened from `since` to `until` (local
+    days, both included; or datetimes, until excluded). A target counts as met or missed once
+    the complaint was answered (resolved) or its deadline passed; before that it is pending —
+    a complaint waiting on the customer has missed only if it was late before the pause.
+
+    Scope: reps see their customers' complaints; without `everyone`, others see those they
+    handle or that are on their customers; with it, support and managers see all.
+    """
+    start, end = _period_bounds(ctx, since, until)
+    now = _now(ctx)
+    c = Complaint
+    answered = c.acknowledged_at.is_null(False)
+    resolved = c.resolved_at.is_null(False)
+    late_before_pause = c.waiting_since.is_null(False) & (c.resolve_by < c.waiting_since)
+    running_late = c.waiting_since.is_null() & (c.resolve_by < now)
+    query = (c.select(
+        c.severity, User.login, c.status, fn.COUNT(c.id).alias("opened"),
+        _count(answered & (c.acknowledged_at <= c.respond_by)).alias("response_met"),
+        _count((answered & (c.acknowledged_at > c.respond_by))
+               | (~answered & (c.respond_by < now))).alias("response_missed"),
+        _count(resolved & (c.resolved_at <= c.resolve_by)).alias("resolution_met"),
+        _count((resolved & (c.resolved_at > c.resolve_by))
+               | (~resolved & (late_before_pause | running_late))).alias("resolution_missed"),
+    ).join(Customer, on=c.customer).switch(c).join(User, JOIN.LEFT_OUTER, on=c.owner)
+        .where((c.opened_at >= start) & (c.opened_at < end))
+        .group_by(c.severity, User.login, c.status))
+    query = _metrics_scope(ctx, query, everyone)
+    by_severity = {s: SlaBreakdown() for s in SEVERITIES}
+    by_owner: dict[str, SlaBreakdown] = {}
+    by_status = {s: 0 for s in STATUSES}
+    for r in query.namedtuples():
+        opened = int(r.opened)
+        response_met, response_missed = int(r.response_met or 0), int(r.response_missed or 0)
+        resolution_met = int(r.resolution_met or 0)
+        resolution_missed = int(r.resolution_missed or 0)
+        part = SlaBreakdown(
+            opened,
+            SlaTally(response_met, response_missed, opened - response_met - response_missed),
+            SlaTally(resolution_met, resolution_missed,
+                     opened - resolution_met - resolution_missed))
+        by_severity[r.severity] = by_severity.get(r.severity, SlaBreakdown()) + part
+        owner = r.login or ""
+        by_owner[owner] = by_owner.get(owner, SlaBreakdown()) + part
+        by_status[r.status] = by_status.get(r.status, 0) + opened
+    total = sum(by_severity.values(), SlaBreakdown())
+
+    closes = (c.select(c.satisfaction, fn.COUNT(c.id).alias("n"))
+              .join(Customer, on=c.customer).switch(c).join(User, JOIN.LEFT_OUTER, on=c.owner)
+              .where((c.status == _S.CLOSED.value) & (c.closed_at >= start) & (c.closed_at < end))
+              .group_by(c.satisfaction))
+    counts = {r.satisfaction: int(r.n) for r in _metrics_scope(ctx, closes, everyone).namedtuples()}
+    scored = {score: n for score, n in sorted(counts.items()) if score is not None}
+    given = sum(scored.values())
+    average = round(sum(s * n for s, n in scored.items()) / given, 2) if given else None
+    return ComplaintMetrics(
+        since=since.date() if isinstance(since, datetime) else since,
+        until=until.date() if isinstance(until, datetime) else until,
+        total=total, by_severity=by_severity,
+        by_owner=dict(sorted(by_owner.items())), by_status=by_status,
+        closed=sum(counts.values()), satisfaction=average, satisfaction_counts=scored,
+    )
+
+
+def _metrics_scope(ctx: Context, query, everyone: bool):
+    if ctx.role not in HANDLER_ROLES:
+        return query.where(Customer.owner == ctx.user.id)
+    if not everyone:
+        return query.where((Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id))
+    return query

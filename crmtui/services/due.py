@@ -26,9 +26,8 @@ from crmtui.rules import (
     next_occurrence,
     order_due_items,
     overdue_days,
-    sla_state,
 )
-from crmtui.services.complaints import OPEN, next_deadline
+from crmtui.services.complaints import OPEN, sla_clock, span
 from crmtui.services.context import Context
 
 # Every section selects these first, then its own columns.
@@ -124,7 +123,7 @@ def _complaints(s: _Section) -> list[DueItem]:
     query = (Complaint.select(*_CUSTOMER, Complaint.id, Complaint.severity, Complaint.summary,
                               Complaint.opened_at, Complaint.acknowledged_at,
                               Complaint.respond_by, Complaint.resolve_by,
-                              Complaint.waiting_since)
+                              Complaint.waiting_since, Complaint.status)
              .join(Customer).where(Complaint.status.in_(OPEN)))
     if ctx.role == "support":
         if s.owner_id is not None:
@@ -134,30 +133,24 @@ def _complaints(s: _Section) -> list[DueItem]:
     items = []
     for row in query.tuples():
         complaint_id, severity, summary, opened_at = row[5:9]
-        clock_of = Complaint(acknowledged_at=row[9], respond_by=row[10], resolve_by=row[11],
-                             waiting_since=row[12])
-        which, deadline = next_deadline(clock_of, now)
-        state = sla_state(now, opened_at, deadline)
-        if state == SlaState.OK:
+        clock = sla_clock(Complaint(status=row[13], opened_at=opened_at, acknowledged_at=row[9],
+                                    respond_by=row[10], resolve_by=row[11],
+                                    waiting_since=row[12]),
+                          now, ctx.config.sla, ctx.zone)
+        if clock.state == SlaState.OK:
             continue
-        left = deadline - now
-        if state == SlaState.BREACHED:
-            clock = _("{which} overdue by {time}").format(which=which, time=_span(-left))
+        if clock.time_left < timedelta(0):
+            detail = _("{which} overdue by {time}").format(which=clock.clock,
+                                                           time=span(clock.time_left))
         else:
-            clock = _("{which} within {time}").format(which=which, time=_span(left))
-        items.append(s.item(DueKind.COMPLAINT, row, ctx.local_date(deadline),
-                            f"{severity} · {summary} · {clock}", ref_id=complaint_id,
-                            at_risk=state == SlaState.AT_RISK))
+            detail = _("{which} within {time}").format(which=clock.clock,
+                                                       time=span(clock.time_left))
+        if clock.paused:
+            detail += " · " + _("waiting for the customer")
+        items.append(s.item(DueKind.COMPLAINT, row, ctx.local_date(clock.deadline),
+                            f"{severity} · {summary} · {detail}", ref_id=complaint_id,
+                            at_risk=clock.state == SlaState.AT_RISK))
     return items
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h{minutes % 60:02d}"
-    return f"{minutes // 1440}d"
 
 
 def _care(s: _Section) -> list[DueItem]:

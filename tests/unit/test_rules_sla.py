@@ -15,6 +15,8 @@ from crmtui.rules import (
     SlaState,
     add_service_time,
     can_transition,
+    resume_deadline,
+    service_time_between,
     sla_deadlines,
     sla_state,
     time_left,
@@ -128,3 +130,68 @@ def test_business_time_never_earlier_than_calendar(start, duration):
     if duration:
         assert end.weekday() < 5 and end.date() not in BUSINESS.holidays
         assert time(9) < end.time() <= time(18)
+
+
+def test_service_time_between_in_calendar_time():
+    assert service_time_between(OPENED, OPENED + 5 * H, DEFAULT_POLICY) == 5 * H
+    assert service_time_between(OPENED, OPENED, DEFAULT_POLICY) == timedelta(0)
+    assert service_time_between(OPENED + H, OPENED, DEFAULT_POLICY) == timedelta(0)
+
+
+def test_service_time_between_counts_only_business_hours():
+    monday = datetime(2026, 11, 30, 10, 0)
+    assert service_time_between(FRIDAY, monday, BUSINESS) == 3 * H  # Fri 16-18, Mon 9-10
+    saturday, sunday = datetime(2026, 11, 28, 9), datetime(2026, 11, 29, 20)
+    assert service_time_between(saturday, sunday, BUSINESS) == timedelta(0)
+    # Monday 17:00 to Wednesday 10:00 over the Tuesday 2026-12-01 holiday: 1 h + 1 h.
+    assert service_time_between(datetime(2026, 11, 30, 17), datetime(2026, 12, 2, 10),
+                                BUSINESS) == 2 * H
+    evening = datetime(2026, 11, 23, 18, 30)
+    assert service_time_between(evening, datetime(2026, 11, 24, 8, 59), BUSINESS) == timedelta(0)
+
+
+def test_service_time_between_converts_end_to_start_zone():
+    tz = timezone(timedelta(hours=8))
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=tz)
+    end = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # 11:00 at +08:00
+    assert service_time_between(start, end, BUSINESS) == 2 * H
+
+
+def test_pause_moves_the_deadline_by_calendar_time():
+    deadline = OPENED + 24 * H
+    paused_from = OPENED + 2 * H
+    assert resume_deadline(deadline, paused_from, paused_from + 90 * timedelta(minutes=1),
+                           DEFAULT_POLICY) == deadline + timedelta(minutes=90)
+    assert resume_deadline(deadline, paused_from, paused_from, DEFAULT_POLICY) == deadline
+
+
+def test_pause_over_a_weekend_moves_the_deadline_by_the_working_time_lost():
+    deadline = datetime(2026, 11, 27, 17, 30)  # Friday
+    paused_from, resumed = datetime(2026, 11, 27, 17, 0), datetime(2026, 11, 30, 10, 0)
+    # 2 business hours paused (Fri 17-18, Mon 9-10): Fri 17:30 + 2 h = Mon 10:30.
+    assert resume_deadline(deadline, paused_from, resumed, BUSINESS) == \
+        datetime(2026, 11, 30, 10, 30)
+    # A pause over the weekend alone loses no working time.
+    assert resume_deadline(deadline, datetime(2026, 11, 28, 9), datetime(2026, 11, 29, 23),
+                           BUSINESS) == deadline
+
+
+def test_pause_over_a_holiday_skips_it():
+    deadline = datetime(2026, 11, 30, 17, 0)  # Monday; Tuesday is a holiday
+    moved = resume_deadline(deadline, datetime(2026, 11, 30, 16, 0),
+                            datetime(2026, 11, 30, 18, 0), BUSINESS)
+    assert moved == datetime(2026, 12, 2, 10, 0)  # 2 h: Monday 17-18, Wednesday 9-10
+
+
+@given(start=starts, duration=durations)
+def test_service_time_between_undoes_add_service_time(start, duration):
+    for policy in (DEFAULT_POLICY, BUSINESS):
+        end = add_service_time(start, duration, policy)
+        assert service_time_between(start, end, policy) == duration
+        assert service_time_between(start, end, policy) <= end - start
+
+
+@given(deadline=starts, since=starts, paused=durations)
+def test_a_pause_never_brings_the_deadline_forward(deadline, since, paused):
+    for policy in (DEFAULT_POLICY, BUSINESS):
+        assert resume_deadline(deadline, since, since + paused, policy) >= deadline

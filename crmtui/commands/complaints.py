@@ -1,0 +1,337 @@
+"""`crmtui complaint …`: complaint intake, the workflow and the queue from a shell."""
+
+from __future__ import annotations
+
+from crmtui.i18n import _
+from crmtui.output import SLA_STYLES, console, emit_json, local_time
+
+
+def register(subparsers, common) -> None:
+    from crmtui.cli import Parser
+
+    top = subparsers.add_parser("complaint", parents=[common],
+                                help="complaints (投诉): queue, service levels, workflow")
+    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
+                                 required=True)
+
+    def action(name, handler, help_text, *, json_flag=True):
+        p = actions.add_parser(name, parents=[common], help=help_text)
+        if json_flag:
+            p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action("add", cmd_add, "open a complaint for a customer")
+    p.add_argument("customer", help="id or unambiguous name")
+    p.add_argument("--severity", required=True, metavar="S", help="critical, high, normal or low")
+    p.add_argument("--summary", required=True, metavar="TEXT")
+    p.add_argument("--channel", default="phone", metavar="C",
+                   help="phone, email, sms, wechat, visit, meeting, event or other")
+    p.add_argument("--category", default="", metavar="TEXT", help="e.g. delivery, quality")
+    p.add_argument("--description", default="", metavar="TEXT")
+    p.add_argument("--owner", metavar="LOGIN", help="support person or manager handling it")
+    p.add_argument("--at", metavar="WHEN", help="when it was received (default now)")
+
+    p = action("list", cmd_list, "the queue, most urgent first")
+    p.add_argument("--all", action="store_true", help="include resolved and closed complaints")
+    p.add_argument("--mine", action="store_true", help="only those I handle")
+    p.add_argument("--unassigned", action="store_true", help="only those nobody handles yet")
+    p.add_argument("--severity", metavar="S", help="one or more, comma-separated")
+    p.add_argument("--status", metavar="S", help="one or more, comma-separated")
+    p.add_argument("--customer", metavar="CUSTOMER", help="only this customer's")
+
+    p = action("ack", cmd_ack, "acknowledge: record the time promised to the customer")
+    p.add_argument("id")
+    p.add_argument("--promise", required=True, metavar="WHEN",
+                   help="when the customer hears back: +4h, tomorrow 10:00, 2026-12-01 14:00")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("work", cmd_work, "start work (or resume after waiting for the customer)")
+    p.add_argument("id")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("wait", cmd_wait, "wait for the customer (pauses the resolution clock)")
+    p.add_argument("id")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("resolve", cmd_resolve, "resolve with a resolution note and root cause")
+    p.add_argument("id")
+    p.add_argument("--note", required=True, metavar="TEXT", help="how it was resolved")
+    p.add_argument("--cause", default="", metavar="TEXT", help="root cause")
+
+    p = action("close", cmd_close, "close a resolved complaint")
+    p.add_argument("id")
+    p.add_argument("--satisfaction", metavar="N", help="the customer's satisfaction, 1–5")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("reopen", cmd_reopen, "reopen a resolved or closed complaint")
+    p.add_argument("id")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("show", cmd_show, "a complaint with its timeline and the customer's contacts")
+    p.add_argument("id")
+
+    p = action("severity", cmd_severity, "change the severity (deadlines follow)")
+    p.add_argument("id")
+    p.add_argument("severity", metavar="S")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("assign", cmd_assign, "give it to a support person or manager ('-' for nobody)")
+    p.add_argument("id")
+    p.add_argument("login")
+
+    p = action("note", cmd_note, "add a note to the timeline")
+    p.add_argument("id")
+    p.add_argument("text")
+
+
+def _ctx(args):
+    from crmtui.cli import open_context
+
+    return open_context(args)
+
+
+# -- queue --------------------------------------------------------------------------------------
+
+def cmd_list(args) -> int:
+    from crmtui.services.complaints import complaint_queue
+
+    ctx = _ctx(args)
+    customer_id = None
+    if args.customer:
+        from crmtui.services.customers import resolve_customer
+
+        customer_id = resolve_customer(ctx, args.customer).id
+    rows = complaint_queue(ctx, include_closed=args.all, mine=args.mine,
+                           unassigned=args.unassigned, severity=args.severity,
+                           status=args.status, customer_id=customer_id)
+    if args.json:
+        emit_json([row.to_json() for row in rows])
+        return 0
+    if not rows:
+        console().print(_("no complaints"))
+        return 0
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    table.add_column("#", no_wrap=True)
+    table.add_column(_("Severity"))
+    table.add_column(_("Status"), overflow="fold")
+    table.add_column(_("Customer"), min_width=8)
+    table.add_column(_("Summary"), min_width=10)
+    table.add_column(_("Owner"))
+    wide = console().width >= 100  # on 80 columns the deadline gives way (`show` has it)
+    if wide:
+        table.add_column(_("Deadline"), no_wrap=True)
+    table.add_column(_("Left"), no_wrap=True, min_width=10)
+    for row in rows:
+        deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
+        table.add_row(str(row.id), _severity(row.severity), row.status, row.customer,
+                      row.summary, row.owner or "-", *deadline, _left(row))
+    console().print(table)
+    return 0
+
+
+def _short_time(moment, ctx) -> str:
+    """MM-DD HH:MM within this year, so the queue fits 80 columns."""
+    if moment is None:
+        return ""
+    local = ctx.local(moment)
+    return local.strftime("%m-%d %H:%M" if local.year == ctx.today().year else "%Y-%m-%d %H:%M")
+
+
+def _severity(severity: str) -> str:
+    style = {"critical": "bold red", "high": "dark_orange"}.get(severity)
+    return f"[{style}]{severity}[/]" if style else severity
+
+
+def _left(row) -> str:
+    from crmtui.services.complaints import span
+
+    style = SLA_STYLES[row.sla.state.value]
+    left = row.sla.time_left
+    if left is None:
+        text = _("late") if row.sla.state.value == "breached" else _("in time")
+    elif left.total_seconds() < 0:
+        text = _("{span} late").format(span=span(left))
+    elif row.sla.state.value == "at_risk":
+        text = _("{span} at risk").format(span=span(left))
+    else:
+        text = span(left)
+    if row.sla.paused:
+        text += " " + _("paused")
+    return f"[{style}]{text}[/]"
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+def _done(args, ctx, complaint, message: str) -> int:
+    from crmtui.services.complaints import complaint_row
+
+    if args.json:
+        emit_json(complaint_row(ctx, complaint.id).to_json())
+    else:
+        console().print(message)
+    return 0
+
+
+def cmd_add(args) -> int:
+    from crmtui.services.complaints import open_complaint
+    from crmtui.services.customers import resolve_customer
+
+    ctx = _ctx(args)
+    customer = resolve_customer(ctx, args.customer)
+    complaint = open_complaint(ctx, customer.id, args.severity, args.summary,
+                               channel=args.channel, category=args.category,
+                               description=args.description, owner=args.owner,
+                               opened_at=args.at)
+    return _done(args, ctx, complaint, _(
+        "Complaint #{id} for {name}: {severity}, respond by {respond}, resolve by {resolve}")
+        .format(id=complaint.id, name=customer.name, severity=complaint.severity,
+                respond=local_time(complaint.respond_by, ctx.zone),
+                resolve=local_time(complaint.resolve_by, ctx.zone)))
+
+
+def cmd_ack(args) -> int:
+    from crmtui.services.complaints import acknowledge
+
+    ctx = _ctx(args)
+    complaint = acknowledge(ctx, args.id, args.promise, note=args.note)
+    return _done(args, ctx, complaint, _(
+        "Complaint #{id} acknowledged; the customer was promised {when}").format(
+        id=complaint.id, when=local_time(complaint.promised_at, ctx.zone)))
+
+
+def cmd_work(args) -> int:
+    from crmtui.services.complaints import start_work
+
+    ctx = _ctx(args)
+    complaint = start_work(ctx, args.id, note=args.note)
+    return _done(args, ctx, complaint, _("Complaint #{id} in progress, resolve by {when}").format(
+        id=complaint.id, when=local_time(complaint.resolve_by, ctx.zone)))
+
+
+def cmd_wait(args) -> int:
+    from crmtui.services.complaints import wait_for_customer
+
+    ctx = _ctx(args)
+    complaint = wait_for_customer(ctx, args.id, note=args.note)
+    return _done(args, ctx, complaint, _(
+        "Complaint #{id} is waiting for the customer; the resolution clock is paused").format(
+        id=complaint.id))
+
+
+def cmd_resolve(args) -> int:
+    from crmtui.services.complaints import resolve
+
+    ctx = _ctx(args)
+    complaint = resolve(ctx, args.id, args.note, args.cause)
+    return _done(args, ctx, complaint, _("Complaint #{id} resolved").format(id=complaint.id))
+
+
+def cmd_close(args) -> int:
+    from crmtui.services.complaints import close
+
+    ctx = _ctx(args)
+    complaint = close(ctx, args.id, args.satisfaction, note=args.note)
+    message = _("Complaint #{id} closed").format(id=complaint.id)
+    if complaint.satisfaction is not None:
+        message += " " + _("(satisfaction {score}/5)").format(score=complaint.satisfaction)
+    return _done(args, ctx, complaint, message)
+
+
+def cmd_reopen(args) -> int:
+    from crmtui.services.complaints import reopen
+
+    ctx = _ctx(args)
+    complaint = reopen(ctx, args.id, note=args.note)
+    return _done(args, ctx, complaint, _(
+        "Complaint #{id} reopened; it is still due by {when}").format(
+        id=complaint.id, when=local_time(complaint.resolve_by, ctx.zone)))
+
+
+def cmd_severity(args) -> int:
+    from crmtui.services.complaints import set_severity
+
+    ctx = _ctx(args)
+    complaint = set_severity(ctx, args.id, args.severity, note=args.note)
+    return _done(args, ctx, complaint, _(
+        "Complaint #{id} is {severity}: respond by {respond}, resolve by {resolve}").format(
+        id=complaint.id, severity=complaint.severity,
+        respond=local_time(complaint.respond_by, ctx.zone),
+        resolve=local_time(complaint.resolve_by, ctx.zone)))
+
+
+def cmd_assign(args) -> int:
+    from crmtui.services.complaints import assign
+
+    ctx = _ctx(args)
+    complaint = assign(ctx, args.id, args.login)
+    owner = complaint.owner.login if complaint.owner_id else _("nobody")
+    return _done(args, ctx, complaint, _("Complaint #{id} is handled by {owner}").format(
+        id=complaint.id, owner=owner))
+
+
+def cmd_note(args) -> int:
+    from crmtui.services.complaints import add_note
+
+    ctx = _ctx(args)
+    event = add_note(ctx, args.id, args.text)
+    if args.json:
+        emit_json({"complaint_id": event.complaint_id, "at": event.at, "note": event.note})
+    else:
+        console().print(_("Note added to complaint #{id}").format(id=event.complaint_id))
+    return 0
+
+
+# -- detail -------------------------------------------------------------------------------------
+
+def cmd_show(args) -> int:
+    from crmtui.services.complaints import complaint_detail, event_text
+
+    ctx = _ctx(args)
+    detail = complaint_detail(ctx, args.id)
+    if args.json:
+        emit_json(detail.to_json(ctx))
+        return 0
+    from rich.table import Table
+
+    row, complaint = detail.row, detail.complaint
+    out = console()
+    out.print(f"[bold]#{row.id} {row.summary}[/]  {_severity(row.severity)} · {row.status} · "
+              + _("owner {owner}").format(owner=row.owner or "-"))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for label, value in (
+        (_("Customer"), f"{row.customer} (#{row.customer_id})"
+         + (f" · {row.company}" if row.company else "")),
+        (_("Channel"), row.channel + (f" · {row.category}" if row.category else "")),
+        (_("Opened"), local_time(row.opened_at, ctx.zone)),
+        (_("Respond by"), local_time(row.respond_by, ctx.zone)),
+        (_("Resolve by"), local_time(row.resolve_by, ctx.zone)),
+        (_("Promised"), local_time(row.promised_at, ctx.zone)),
+        (_("Service level"), _left(row)),
+        (_("Description"), complaint.description),
+        (_("Resolution"), complaint.resolution),
+        (_("Root cause"), complaint.root_cause),
+        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
+    ):
+        if value:
+            facts.add_row(label, value)
+    out.print(facts)
+    timeline = Table(title=_("Timeline"), title_justify="left", show_edge=False)
+    for column in (_("When"), _("By"), _("What")):
+        timeline.add_column(column, overflow="fold")
+    for event in detail.events:
+        timeline.add_row(local_time(event.at, ctx.zone), event.by.login, event_text(ctx, event))
+    out.print(timeline)
+    if detail.interactions:
+        recent = Table(title=_("Recent interactions"), title_justify="left", show_edge=False)
+        for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
+            recent.add_column(column, overflow="fold")
+        for i in detail.interactions:
+            recent.add_row(local_time(i.at, ctx.zone), i.channel, i.outcome, i.summary,
+                           i.by.login)
+        out.print(recent)
+    return 0
