@@ -45,7 +45,6 @@ from crmtui.rules import (
     grade_for,
     grade_reason,
     key_customers,
-    sla_deadlines,
 )
 from crmtui.search import search_document
 
@@ -95,6 +94,10 @@ COMPLAINT_TOPICS = (("delivery", "Order arrived late"), ("quality", "Device stop
                     ("billing", "Invoice amount is wrong"), ("service", "Engineer missed the visit"),
                     ("quality", "产品包装破损"), ("delivery", "发货延迟一周"),
                     ("service", "客服电话一直占线"))
+RESOLUTIONS = (("Replaced the unit and refunded shipping", "supplier batch"),
+               ("Re-sent the order by express", "warehouse backlog"),
+               ("Corrected the invoice and apologised", "billing data entry"),
+               ("补发新品并致歉", "包装不足"), ("安排工程师重新上门", "排班冲突"))
 REP_NAMES = (("wang.fang", "王芳"), ("li.na", "李娜"), ("zhang.wei", "张伟"), ("emma.brown", "Emma Brown"),
              ("liu.yang", "刘洋"), ("noah.king", "Noah King"), ("chen.jing", "陈静"),
              ("zhao.lei", "赵磊"))
@@ -215,6 +218,8 @@ class _Generator:
         self.complaint_id = 0
         self.revenue: dict[int, Decimal] = {}
         self.now = datetime.combine(today, time(17, 30), self.zone).astimezone(timezone.utc)
+        # complaints run on the real clock: their service levels are read against it
+        self.complaint_now = min(self.now, ctx.now()).replace(second=0, microsecond=0)
 
     # -- helpers -------------------------------------------------------------------------------
     def moment(self, day: date) -> datetime:
@@ -369,7 +374,9 @@ class _Generator:
 
         self.care(cid, created_on)
         if rng.random() < self.complaint_rate():
-            self.complaint(cid, owner, created_on)
+            satisfied_on = self.complaint(cid, owner, created_at)
+            if satisfied_on:
+                referral_moment = max(referral_moment or satisfied_on, satisfied_on)
         if revenue and rng.random() < 0.25:
             scores = [min(5, max(1, round(rng.gauss(4, 0.9)))) for _ in range(5)]
             day = today - timedelta(days=rng.randint(0, 400))
@@ -443,56 +450,96 @@ class _Generator:
         note = "" if kind == "birthday" else "合作纪念日"
         self.rows.add("care", (cid, kind, month, day_of, year, lunar, False, note))
 
-    def complaint(self, cid: int, owner: User, created_on: date) -> None:
-        rng = self.rng
+    def complaint(self, cid: int, owner: User, created_at: datetime) -> date | None:
+        """A complaint at some point of its workflow, with the events that led there.
+
+        Returns the day of a satisfied close (a referral moment), if any.
+        """
+        from crmtui.services.complaints import deadline_after_pause, deadlines_for, pause_note
+
+        rng, now = self.rng, self.complaint_now
+        if created_at >= now:  # a customer added later today has no complaint yet
+            return None
+        policy = self.ctx.config.sla
         self.complaint_id += 1
+        kid = self.complaint_id
         severity = rng.choices(list(Severity), weights=(1, 3, 8, 4))[0]
         category, summary = rng.choice(COMPLAINT_TOPICS)
         age = timedelta(minutes=int(rng.random() ** 3 * 60 * 24 * 60))
-        opened = self.now - age
-        respond_by, resolve_by = sla_deadlines(opened, severity, self.ctx.config.sla)
-        handler = self.support if rng.random() < 0.7 else None
-        events = [(opened, "opened", "", "new", summary)]
+        opened = max(now - age, created_at.astimezone(timezone.utc))
+        respond_by, resolve_by = deadlines_for(opened, severity, policy, self.zone)
+        handler = self.support if rng.random() < 0.85 else self.ctx.user
+        events = [(opened, owner.id, "opened", "", "new", summary)]
         status = "new"
-        acknowledged = promised = resolved = closed = None
+        acknowledged = promised = waiting = resolved = closed = None
+        paused_seconds = 0
         resolution = root_cause = ""
         satisfaction = None
+        referral_on = None
+
+        def move(at, new, note=""):
+            nonlocal status
+            events.append((at, handler.id, "status", status, new, note))
+            status = new
+
         progress = rng.random()
         if age > timedelta(days=20):
             progress = 0.7 + progress * 0.3
-        if progress > 0.2 and handler:
-            acknowledged = opened + (respond_by - opened) * rng.uniform(0.1, 1.4)
-            promised = acknowledged + timedelta(hours=rng.randint(4, 72))
-            status = "acknowledged"
-            events.append((acknowledged, "status", "new", status, "promised a reply"))
-        if progress > 0.4 and acknowledged:
-            started = acknowledged + timedelta(minutes=30)
-            events.append((started, "status", status, "in_progress", ""))
-            status = "in_progress"
-        if progress > 0.7 and status == "in_progress":
-            resolved = opened + (resolve_by - opened) * rng.uniform(0.2, 1.3)
-            if resolved < self.now:
-                resolution, root_cause = "Replaced the unit and refunded shipping", "supplier"
-                events.append((resolved, "status", status, "resolved", resolution))
-                status = "resolved"
-                if progress > 0.8:
-                    closed = resolved + timedelta(days=1)
-                    if closed < self.now:
-                        satisfaction = rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 4))[0]
-                        events.append((closed, "status", status, "closed", ""))
-                        status = "closed"
-                    else:
-                        closed = None
+        elif age > timedelta(days=3):  # only recent complaints may still be unanswered
+            progress = 0.3 + progress * 0.7
+        last = opened
+        if progress > 0.2:
+            at = opened + (respond_by - opened) * rng.uniform(0.1, 1.4)
+            if at < now:
+                acknowledged, last = at, at
+                promised = at + timedelta(hours=rng.randint(4, 72))
+                move(at, "acknowledged")
+                events.append((at, handler.id, "promise", "", promised.isoformat(), ""))
+                events.append((at, handler.id, "owner", "", handler.login, ""))
+        if progress > 0.4 and acknowledged and last + timedelta(minutes=30) < now:
+            last += timedelta(minutes=30)
+            move(last, "in_progress")
+        if status == "in_progress" and rng.random() < 0.3:  # asked the customer for something
+            since = last + (now - last) * rng.uniform(0.1, 0.6)
+            until = since + timedelta(hours=rng.randint(2, 96))
+            move(since, "waiting_customer")
+            if progress <= 0.7 and (until >= now or rng.random() < 0.5):
+                waiting = since
             else:
-                resolved = None
+                until = max(since, min(until, now - timedelta(minutes=1)))
+                resolve_by, paused = deadline_after_pause(resolve_by, since, until, policy,
+                                                          self.zone)
+                paused_seconds = int(paused.total_seconds())
+                move(until, "in_progress", pause_note(paused))
+                last = until
+        if progress > 0.7 and status == "in_progress":
+            at = max(last + timedelta(hours=1),
+                     opened + (resolve_by - opened) * rng.uniform(0.2, 1.3))
+            if at < now:
+                resolved = at
+                resolution, root_cause = rng.choice(RESOLUTIONS)
+                move(at, "resolved", f"{resolution} · root cause: {root_cause}")
+                if progress > 0.8 and at + timedelta(days=1) < now:
+                    closed = at + timedelta(days=1)
+                    satisfaction = rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 4))[0]
+                    move(closed, "closed", f"satisfaction {satisfaction}/5")
+                    self.rows.add("survey", (cid, kid, closed, None, None, None, None,
+                                             satisfaction, handler.id))
+                    if satisfaction >= 4:
+                        referral_on = closed.astimezone(self.zone).date()
+                    if rng.random() < 0.04 and closed + timedelta(days=2) < now:
+                        move(closed + timedelta(days=2), "reopened", "the fault came back")
+                        resolved = closed = satisfaction = None
+                        referral_on = None
         self.rows.add("complaint", (
-            self.complaint_id, cid, opened, rng.choice(("phone", "email", "wechat")), category,
-            severity.value, summary, "", handler.id if handler else None, status, respond_by,
-            resolve_by, acknowledged, promised, None, 0, resolved, closed, resolution,
-            root_cause, satisfaction, owner.id, events[-1][0], 1))
-        for at, kind, old, new, note in events:
-            self.rows.add("event", (self.complaint_id, at, handler.id if handler else owner.id,
-                                    kind, old, new, note))
+            kid, cid, opened, rng.choice(("phone", "email", "wechat")), category,
+            severity.value, summary, "", handler.id if acknowledged else None, status,
+            respond_by, resolve_by, acknowledged, promised, waiting, paused_seconds, resolved,
+            closed, resolution, root_cause, satisfaction, owner.id, events[-1][0],
+            1 + sum(1 for event in events if event[2] == "status")))
+        for at, by, kind, old, new, note in events:
+            self.rows.add("event", (kid, at, by, kind, old, new, note))
+        return referral_on
 
     def grade_history(self, cid, grade, created_at, need, close, owner) -> None:
         rng = self.rng

@@ -116,7 +116,7 @@ def cmd_list(args) -> int:
     table = Table(show_edge=False)
     table.add_column("#", no_wrap=True)
     table.add_column(_("Severity"))
-    table.add_column(_("Status"), overflow="fold")
+    table.add_column(_("Status"), min_width=12)
     table.add_column(_("Customer"), min_width=8)
     table.add_column(_("Summary"), min_width=10)
     table.add_column(_("Owner"))
@@ -126,7 +126,8 @@ def cmd_list(args) -> int:
     table.add_column(_("Left"), no_wrap=True, min_width=10)
     for row in rows:
         deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
-        table.add_row(str(row.id), _severity(row.severity), row.status, row.customer,
+        table.add_row(str(row.id), _severity(row.severity), row.status.replace("_", " "),
+                      row.customer,
                       row.summary, row.owner or "-", *deadline, _left(row))
     console().print(table)
     return 0

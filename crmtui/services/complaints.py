@@ -77,11 +77,13 @@ def deadlines_for(opened_at: datetime, severity: Severity | str, policy: SlaPoli
     return respond.astimezone(timezone.utc), resolve.astimezone(timezone.utc)
 
 
-def _moved_by_pause(deadline: datetime, waiting_since: datetime, until: datetime,
-                    policy: SlaPolicy, zone: tzinfo) -> datetime:
-    local = _service_zone(policy, zone, deadline)
-    return resume_deadline(local, _service_zone(policy, zone, waiting_since), until,
-                           policy).astimezone(timezone.utc)
+def deadline_after_pause(deadline: datetime, waiting_since: datetime, until: datetime,
+                         policy: SlaPolicy = DEFAULT_POLICY,
+                         zone: tzinfo = timezone.utc) -> tuple[datetime, timedelta]:
+    """(the deadline moved by a pause from waiting_since to until, the service time paused)."""
+    since = _service_zone(policy, zone, waiting_since)
+    moved = resume_deadline(_service_zone(policy, zone, deadline), since, until, policy)
+    return moved.astimezone(timezone.utc), service_time_between(since, until, policy)
 
 
 def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
@@ -94,7 +96,8 @@ def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
         return "respond", complaint.respond_by
     deadline = complaint.resolve_by
     if complaint.waiting_since is not None:
-        deadline = _moved_by_pause(deadline, complaint.waiting_since, now, policy, zone)
+        deadline, _paused = deadline_after_pause(deadline, complaint.waiting_since, now, policy,
+                                                 zone)
     return "resolve", deadline
 
 
@@ -432,16 +435,18 @@ def resume(ctx: Context, complaint_id: Any, *, note: str = "",
 
 def _resume(ctx: Context, complaint: Complaint, note: str) -> Complaint:
     now = _now(ctx)
-    policy = ctx.config.sla
-    since = complaint.waiting_since or now
-    paused = service_time_between(_service_zone(policy, ctx.zone, since), now, policy)
-    complaint.resolve_by = _moved_by_pause(complaint.resolve_by, since, now, policy, ctx.zone)
+    complaint.resolve_by, paused = deadline_after_pause(
+        complaint.resolve_by, complaint.waiting_since or now, now, ctx.config.sla, ctx.zone)
     complaint.paused_seconds = (complaint.paused_seconds or 0) + int(paused.total_seconds())
     complaint.waiting_since = None
     note = _clean_note(note)
-    pause_note = _("clock paused {span}").format(span=span(paused))
     return _save(ctx, complaint, now, [_status_event(
-        complaint, _S.IN_PROGRESS, f"{note} · {pause_note}" if note else pause_note)])
+        complaint, _S.IN_PROGRESS, f"{note} · {pause_note(paused)}" if note else pause_note(paused))])
+
+
+def pause_note(paused: timedelta) -> str:
+    """What the timeline says when the clock starts again."""
+    return _("clock paused {span}").format(span=span(paused))
 
 
 @writes
