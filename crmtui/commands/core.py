@@ -304,6 +304,13 @@ def cmd_show(args) -> int:
     open_promises = [p for p in profile.promises if p.status == "open"]
     for promise in open_promises:
         out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due))
+    from crmtui.services.complaints import OPEN
+
+    for complaint in profile.complaints:
+        if complaint.status in OPEN:
+            out.print(_("Complaint #{id}: {severity} · {status} · {summary}").format(
+                id=complaint.id, severity=complaint.severity, status=complaint.status,
+                summary=complaint.summary))
     if profile.interactions:
         table = Table(title=_("Interactions"), title_justify="left", show_edge=False)
         for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):

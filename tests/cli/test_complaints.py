@@ -43,6 +43,9 @@ def test_a_complaint_from_intake_to_close(cli, customer):
     assert datetime.fromisoformat(complaint["respond_by"]) == opened_at + timedelta(hours=4)
     assert datetime.fromisoformat(complaint["resolve_by"]) == opened_at + timedelta(days=3)
 
+    profile = cli("show", "张三")
+    assert f"Complaint #{cid}: high · new · 发货延迟一周" in profile.out
+    assert cli("show", "张三", "--json").json()["complaints"][0]["id"] == complaint["id"]
     listed = cli("complaint", "list", "--json").json()
     assert [c["id"] for c in listed] == [complaint["id"]]
     assert set(listed[0]) >= {"id", "customer_id", "customer", "severity", "status", "owner",
