@@ -47,6 +47,7 @@ from crmtui.rules import (
     key_customers,
 )
 from crmtui.search import search_document
+from crmtui.services.complaints import deadline_after_pause, deadlines_for, pause_note
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
             "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙"
@@ -455,8 +456,6 @@ class _Generator:
 
         Returns the day of a satisfied close (a referral moment), if any.
         """
-        from crmtui.services.complaints import deadline_after_pause, deadlines_for, pause_note
-
         rng, now = self.rng, self.complaint_now
         if created_at >= now:  # a customer added later today has no complaint yet
             return None

@@ -40,6 +40,15 @@ class UtcDateTimeField(DateTimeField):
         return value
 
     def python_value(self, value):
+        if value is None:
+            return None
+        if value.__class__ is str and len(value) == 19:
+            # The format db_value writes: parsed directly, several times faster than peewee's
+            # general path, which matters when a list reads thousands of timestamps.
+            try:
+                return datetime.fromisoformat(value + "+00:00")
+            except ValueError:
+                pass
         value = super().python_value(value)
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)

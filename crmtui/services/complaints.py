@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN, Case, fn
 
@@ -70,7 +70,8 @@ def _service_zone(policy: SlaPolicy, zone: tzinfo, moment: datetime) -> datetime
     return moment.astimezone(zone if policy.business_hours else timezone.utc)
 
 
-def deadlines_for(opened_at: datetime, severity: Severity | str, policy: SlaPolicy = DEFAULT_POLICY,
+def deadlines_for(opened_at: datetime, severity: Severity | str,
+                  policy: SlaPolicy = DEFAULT_POLICY,
                   zone: tzinfo = timezone.utc) -> tuple[datetime, datetime]:
     """(respond_by, resolve_by) in UTC for a complaint opened at opened_at."""
     respond, resolve = sla_deadlines(_service_zone(policy, zone, opened_at), severity, policy)
@@ -101,7 +102,33 @@ def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
     return "resolve", deadline
 
 
-@dataclass(frozen=True)
+_utc = Complaint.opened_at.python_value
+CLOCK_COLUMNS = (Complaint.status, Complaint.opened_at, Complaint.acknowledged_at,
+                 Complaint.respond_by, Complaint.resolve_by, Complaint.waiting_since,
+                 Complaint.resolved_at)
+"""What sla_clock reads; select these, then ClockFacts.from_row(the raw values)."""
+
+
+class ClockFacts(NamedTuple):
+    """The stored facts a complaint's clock is read from (times aware, UTC)."""
+
+    status: str
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    respond_by: datetime
+    resolve_by: datetime
+    waiting_since: datetime | None
+    resolved_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, values) -> "ClockFacts":
+        """From the raw database values of CLOCK_COLUMNS, in that order."""
+        status, opened, acknowledged, respond, resolve, waiting, resolved = values
+        return cls(status, _utc(opened), _utc(acknowledged), _utc(respond), _utc(resolve),
+                   _utc(waiting), _utc(resolved))
+
+
+@dataclass(frozen=True, slots=True)
 class SlaClock:
     """Where a complaint stands against its service levels at one moment."""
 
@@ -117,9 +144,9 @@ class SlaClock:
     paused: bool = False
 
 
-def sla_clock(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
-              zone: tzinfo = timezone.utc) -> SlaClock:
-    """The service-level clock of a complaint (a model or any row with the same attributes)."""
+def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
+              policy: SlaPolicy = DEFAULT_POLICY, zone: tzinfo = timezone.utc) -> SlaClock:
+    """The service-level clock of a complaint (a model, or ClockFacts read from a row)."""
     if complaint.status not in OPEN:
         late = complaint.resolved_at is not None and complaint.resolved_at > complaint.resolve_by
         return SlaClock("", None, SlaState.BREACHED if late else SlaState.OK, None)
@@ -317,9 +344,9 @@ def _label(ctx: Context, moment: datetime) -> str:
 # -- actions ------------------------------------------------------------------------------------
 
 @writes
-def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any, channel: Any = "phone",
-                   category: Any = "", description: Any = "", owner: Any = None,
-                   opened_at: Any = None) -> Complaint:
+def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
+                   channel: Any = "phone", category: Any = "", description: Any = "",
+                   owner: Any = None, opened_at: Any = None) -> Complaint:
     """Record a complaint; its deadlines follow from the severity and the team's policy.
 
     A rep may open complaints on their own customers (left unassigned for support); support and
@@ -440,8 +467,8 @@ def _resume(ctx: Context, complaint: Complaint, note: str) -> Complaint:
     complaint.paused_seconds = (complaint.paused_seconds or 0) + int(paused.total_seconds())
     complaint.waiting_since = None
     note = _clean_note(note)
-    return _save(ctx, complaint, now, [_status_event(
-        complaint, _S.IN_PROGRESS, f"{note} · {pause_note(paused)}" if note else pause_note(paused))])
+    said = f"{note} · {pause_note(paused)}" if note else pause_note(paused)
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS, said)])
 
 
 def pause_note(paused: timedelta) -> str:
@@ -574,7 +601,7 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
 
 # -- the queue ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueueRow:
     """One line of the complaints queue, with its service-level clock at the moment read."""
 
@@ -583,22 +610,24 @@ class QueueRow:
     customer: str
     company: str
     severity: str
-    status: str
     owner: str | None
     """Login of the support person or manager handling it; None while unassigned."""
     owner_name: str | None
     summary: str
     category: str
     channel: str
-    opened_at: datetime
-    respond_by: datetime
-    resolve_by: datetime
-    acknowledged_at: datetime | None
     promised_at: datetime | None
-    waiting_since: datetime | None
-    resolved_at: datetime | None
     version: int
+    facts: ClockFacts
     sla: SlaClock
+
+    status = property(lambda self: self.facts.status)
+    opened_at = property(lambda self: self.facts.opened_at)
+    respond_by = property(lambda self: self.facts.respond_by)
+    resolve_by = property(lambda self: self.facts.resolve_by)
+    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
+    waiting_since = property(lambda self: self.facts.waiting_since)
+    resolved_at = property(lambda self: self.facts.resolved_at)
 
     @property
     def sla_state(self) -> SlaState:
@@ -639,10 +668,8 @@ class QueueRow:
 
 _QUEUE_COLUMNS = (
     Complaint.id, Complaint.customer, Customer.name, Customer.company, Complaint.severity,
-    Complaint.status, User.login, User.display_name, Complaint.summary, Complaint.category,
-    Complaint.channel, Complaint.opened_at, Complaint.respond_by, Complaint.resolve_by,
-    Complaint.acknowledged_at, Complaint.promised_at, Complaint.waiting_since,
-    Complaint.resolved_at, Complaint.version,
+    User.login, User.display_name, Complaint.summary, Complaint.category, Complaint.channel,
+    Complaint.promised_at, Complaint.version, *CLOCK_COLUMNS,
 )
 
 
@@ -656,17 +683,13 @@ def _queue_query(ctx: Context):
 
 
 def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
-    policy, zone = ctx.config.sla, ctx.zone
+    # Straight from the cursor: peewee's per-value conversions would cost more than the query.
+    policy, zone, utc = ctx.config.sla, ctx.zone, _utc
     rows = []
-    for r in query.namedtuples():
-        rows.append(QueueRow(
-            id=r.id, customer_id=r.customer, customer=r.name, company=r.company,
-            severity=r.severity, status=r.status, owner=r.login, owner_name=r.display_name,
-            summary=r.summary, category=r.category, channel=r.channel, opened_at=r.opened_at,
-            respond_by=r.respond_by, resolve_by=r.resolve_by, acknowledged_at=r.acknowledged_at,
-            promised_at=r.promised_at, waiting_since=r.waiting_since, resolved_at=r.resolved_at,
-            version=r.version, sla=sla_clock(r, now, policy, zone),
-        ))
+    for row in ctx.store.db.execute(query).fetchall():
+        facts = ClockFacts.from_row(row[12:])
+        rows.append(QueueRow(*row[:10], utc(row[10]), row[11], facts,
+                             sla_clock(facts, now, policy, zone)))
     return rows
 
 
@@ -742,7 +765,8 @@ class ComplaintDetail:
         }
 
 
-def complaint_detail(ctx: Context, complaint_id: Any, *, interactions: int = 10) -> ComplaintDetail:
+def complaint_detail(ctx: Context, complaint_id: Any, *,
+                     interactions: int = 10) -> ComplaintDetail:
     """A complaint with its timeline and the customer's recent interactions."""
     row = complaint_row(ctx, complaint_id)
     complaint = (Complaint.select(Complaint, User).join(User, on=Complaint.created_by)
@@ -882,17 +906,17 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
     late_before_pause = c.waiting_since.is_null(False) & (c.resolve_by < c.waiting_since)
     running_late = c.waiting_since.is_null() & (c.resolve_by < now)
     query = (c.select(
-        c.severity, User.login, c.status, fn.COUNT(c.id).alias("opened"),
+        c.severity, c.owner, c.status, fn.COUNT(c.id).alias("opened"),
         _count(answered & (c.acknowledged_at <= c.respond_by)).alias("response_met"),
         _count((answered & (c.acknowledged_at > c.respond_by))
                | (~answered & (c.respond_by < now))).alias("response_missed"),
         _count(resolved & (c.resolved_at <= c.resolve_by)).alias("resolution_met"),
         _count((resolved & (c.resolved_at > c.resolve_by))
                | (~resolved & (late_before_pause | running_late))).alias("resolution_missed"),
-    ).join(Customer, on=c.customer).switch(c).join(User, JOIN.LEFT_OUTER, on=c.owner)
-        .where((c.opened_at >= start) & (c.opened_at < end))
-        .group_by(c.severity, User.login, c.status))
+    ).where((c.opened_at >= start) & (c.opened_at < end))
+        .group_by(c.severity, c.owner, c.status))
     query = _metrics_scope(ctx, query, everyone)
+    logins = dict(User.select(User.id, User.login).tuples())
     by_severity = {s: SlaBreakdown() for s in SEVERITIES}
     by_owner: dict[str, SlaBreakdown] = {}
     by_status = {s: 0 for s in STATUSES}
@@ -907,16 +931,16 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
             SlaTally(resolution_met, resolution_missed,
                      opened - resolution_met - resolution_missed))
         by_severity[r.severity] = by_severity.get(r.severity, SlaBreakdown()) + part
-        owner = r.login or ""
+        owner = logins.get(r.owner, "")
         by_owner[owner] = by_owner.get(owner, SlaBreakdown()) + part
         by_status[r.status] = by_status.get(r.status, 0) + opened
     total = sum(by_severity.values(), SlaBreakdown())
 
     closes = (c.select(c.satisfaction, fn.COUNT(c.id).alias("n"))
-              .join(Customer, on=c.customer).switch(c).join(User, JOIN.LEFT_OUTER, on=c.owner)
               .where((c.status == _S.CLOSED.value) & (c.closed_at >= start) & (c.closed_at < end))
               .group_by(c.satisfaction))
-    counts = {r.satisfaction: int(r.n) for r in _metrics_scope(ctx, closes, everyone).namedtuples()}
+    closes = _metrics_scope(ctx, closes, everyone)
+    counts = {r.satisfaction: int(r.n) for r in closes.namedtuples()}
     scored = {score: n for score, n in sorted(counts.items()) if score is not None}
     given = sum(scored.values())
     average = round(sum(s * n for s, n in scored.items()) / given, 2) if given else None
@@ -930,8 +954,10 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
 
 
 def _metrics_scope(ctx: Context, query, everyone: bool):
+    """Join the customer only when the scope needs its owner."""
     if ctx.role not in HANDLER_ROLES:
-        return query.where(Customer.owner == ctx.user.id)
+        return query.join(Customer, on=Complaint.customer).where(Customer.owner == ctx.user.id)
     if not everyone:
-        return query.where((Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id))
+        return query.join(Customer, on=Complaint.customer).where(
+            (Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id))
     return query

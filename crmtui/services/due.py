@@ -27,7 +27,7 @@ from crmtui.rules import (
     order_due_items,
     overdue_days,
 )
-from crmtui.services.complaints import OPEN, sla_clock, span
+from crmtui.services.complaints import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock, span
 from crmtui.services.context import Context
 
 # Every section selects these first, then its own columns.
@@ -121,9 +121,7 @@ def _promises(s: _Section) -> list[DueItem]:
 def _complaints(s: _Section) -> list[DueItem]:
     ctx, now = s.ctx, s.ctx.now()
     query = (Complaint.select(*_CUSTOMER, Complaint.id, Complaint.severity, Complaint.summary,
-                              Complaint.opened_at, Complaint.acknowledged_at,
-                              Complaint.respond_by, Complaint.resolve_by,
-                              Complaint.waiting_since, Complaint.status)
+                              *CLOCK_COLUMNS)
              .join(Customer).where(Complaint.status.in_(OPEN)))
     if ctx.role == "support":
         if s.owner_id is not None:
@@ -132,11 +130,8 @@ def _complaints(s: _Section) -> list[DueItem]:
         query = query.where((Customer.owner == ctx.user.id) | (Complaint.owner == ctx.user.id))
     items = []
     for row in query.tuples():
-        complaint_id, severity, summary, opened_at = row[5:9]
-        clock = sla_clock(Complaint(status=row[13], opened_at=opened_at, acknowledged_at=row[9],
-                                    respond_by=row[10], resolve_by=row[11],
-                                    waiting_since=row[12]),
-                          now, ctx.config.sla, ctx.zone)
+        complaint_id, severity, summary = row[5:8]
+        clock = sla_clock(ClockFacts(*row[8:]), now, ctx.config.sla, ctx.zone)
         if clock.state == SlaState.OK:
             continue
         if clock.time_left < timedelta(0):

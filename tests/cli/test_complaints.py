@@ -1,4 +1,4 @@
-"""`crmtui complaint …` as a subprocess: each command, its JSON, and one clear line per bad input."""
+"""`crmtui complaint …` as a subprocess: each command, its JSON, one clear line per bad input."""
 
 from __future__ import annotations
 
@@ -150,7 +150,8 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(cli, customer):
                               "resolve it with a resolution note first")),
         (("close", new, "--satisfaction", "4"), ("it is new",)),
         (("ack", new, "--promise=-1h"), ("is not in the future",)),
-        (("ack", new, "--promise", "2020-01-01 10:00"), ("2020-01-01 10:00 is not in the future",)),
+        (("ack", new, "--promise", "2020-01-01 10:00"),
+         ("2020-01-01 10:00 is not in the future",)),
         (("ack", new, "--promise", "someday"), ("'someday' is not a date or time",)),
         (("ack", working, "--promise", "+1h"), ("it is in_progress; from in_progress it can go to "
                                                 "waiting_customer, resolved",)),

@@ -1,4 +1,4 @@
-"""Complaints on a real SQLite file with a fixed clock: deadlines, clocks, workflow, roles, queue."""
+"""Complaints on a real SQLite file with a fixed clock: deadlines, workflow, roles, queue."""
 
 from __future__ import annotations
 
