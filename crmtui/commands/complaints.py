@@ -6,6 +6,9 @@ from crmtui.i18n import _
 from crmtui.output import SLA_STYLES, console, emit_json, local_time
 
 
+TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
+
+
 def register(subparsers, common) -> None:
     from crmtui.cli import Parser
 
@@ -39,6 +42,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--severity", metavar="S", help="one or more, comma-separated")
     p.add_argument("--status", metavar="S", help="one or more, comma-separated")
     p.add_argument("--customer", metavar="CUSTOMER", help="only this customer's")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help=f"at most N, the most urgent (default: all with --json, "
+                        f"{TABLE_ROWS} in the table)")
 
     p = action("ack", cmd_ack, "acknowledge: record the time promised to the customer")
     p.add_argument("id")
@@ -105,13 +111,16 @@ def cmd_list(args) -> int:
     rows = complaint_queue(ctx, include_closed=args.all, mine=args.mine,
                            unassigned=args.unassigned, severity=args.severity,
                            status=args.status, customer_id=customer_id)
+    limit = max(0, args.limit) if args.limit is not None else None
     if args.json:
-        emit_json([row.to_json() for row in rows])
+        emit_json([row.to_json() for row in rows[:limit]])
         return 0
     if not rows:
         console().print(_("no complaints"))
         return 0
     from rich.table import Table
+
+    shown = rows[:TABLE_ROWS if limit is None else limit]
 
     table = Table(show_edge=False)
     table.add_column("#", no_wrap=True)
@@ -124,12 +133,14 @@ def cmd_list(args) -> int:
     if wide:
         table.add_column(_("Deadline"), no_wrap=True)
     table.add_column(_("Left"), no_wrap=True, min_width=10)
-    for row in rows:
+    for row in shown:
         deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
         table.add_row(str(row.id), _severity(row.severity), row.status.replace("_", " "),
-                      row.customer,
-                      row.summary, row.owner or "-", *deadline, _left(row))
+                      row.customer, row.summary, row.owner or "-", *deadline, _left(row))
     console().print(table)
+    if len(rows) > len(shown):
+        console().print(_("… and {n} more (--limit N shows more, --json all)").format(
+            n=len(rows) - len(shown)))
     return 0
 
 

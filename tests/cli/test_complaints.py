@@ -116,6 +116,10 @@ def test_the_queue_as_a_table_and_with_filters(cli, customer):
     assert ids("--mine", user="sam") == [second["id"]]
     assert ids("--status", "new,acknowledged") == [second["id"], first["id"]]
     assert ids("--customer", "zs") == [second["id"], first["id"]]
+    assert ids("--limit", "1") == [second["id"]]
+    shortened = cli("complaint", "list", "--limit", "1")
+    assert "critical" in shortened.out and " low " not in shortened.out
+    assert shortened.out.rstrip().endswith("… and 1 more (--limit N shows more, --json all)")
     assigned = cli("complaint", "assign", str(first["id"]), "sam")
     assert assigned.out.strip() == f"Complaint #{first['id']} is handled by sam"
     assert ids("--unassigned") == []

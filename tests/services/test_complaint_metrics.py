@@ -45,7 +45,7 @@ def handled(ctx, rep_ctx, clock):
         return open_complaint(by, customer.id, severity, f"{severity} issue", **kwargs).id
 
     a, b = opened("critical", owner="sam"), opened("high", owner="sam")
-    c = opened("low", ritas, by=rep_ctx)
+    opened("low", ritas, by=rep_ctx)  # C: never answered
     d, e, f = opened("normal"), opened("normal"), opened("high")
     o = opened("normal", opened_at=NOW - 7 * D)
 
