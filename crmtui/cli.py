@@ -20,6 +20,7 @@ from crmtui.errors import CrmError
 COMMAND_MODULES = (
     "crmtui.commands.core",
     "crmtui.commands.database",
+    "crmtui.commands.users",
 )
 
 
@@ -135,7 +136,10 @@ def open_context(args, *, create: bool = True):
 
     config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
     target = args.db or os.environ.get("CRMTUI_DB") or default_database()
-    return open_ctx(target, login=args.user, config=config, create=create)
+    ctx = open_ctx(target, login=args.user, config=config, create=create)
+    for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
+        sys.stderr.write(f"crmtui: note: {notice}\n")
+    return ctx
 
 
 def _run_app(args) -> int:

@@ -48,6 +48,7 @@ from crmtui.rules import (
     sla_deadlines,
 )
 from crmtui.search import search_document
+from crmtui.services.access import require_manager
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
             "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙"
@@ -191,6 +192,7 @@ def build_demo(ctx, customers: int = 200, *, seed: int = 7, today: date | None =
     if customers < 1 or customers > 2_000_000:
         raise CrmError("--customers must be between 1 and 2,000,000")
     ctx.require_writable()
+    require_manager(ctx, "fill the database with demo data")
     with write_transaction():
         if Customer.select().exists():
             raise CrmError(
@@ -223,9 +225,6 @@ class _Generator:
 
     def users(self) -> list[User]:
         manager = self.ctx.user
-        if manager.role != "manager":
-            manager.role = "manager"
-            manager.save()
         reps_wanted = 5 if self.count <= 2000 else min(50, max(5, self.count // 2000))
         reps = []
         for index in range(reps_wanted):

@@ -132,13 +132,23 @@ def _owner_for_new(ctx: Context, login: str | None) -> User:
     if not login or login == ctx.user.login:
         return ctx.user
     require_manager(ctx, _("assign customers to another rep"))
-    return get_user(login)
+    return get_owner(login)
 
 
 def get_user(login: str) -> User:
     user = User.get_or_none(User.login == login)
     if user is None:
         raise NotFound(_("no user {login}").format(login=login))
+    return user
+
+
+def get_owner(login: str) -> User:
+    """A user who may own customers: active, and a rep or a manager."""
+    user = get_user(login)
+    if not user.active:
+        raise CrmError(_("{login} is deactivated and cannot own customers").format(login=login))
+    if user.role == "support":
+        raise CrmError(_("{login} is support staff and cannot own customers").format(login=login))
     return user
 
 
@@ -253,7 +263,7 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
 
     require_manager(ctx, _("reassign customers"))
     customer = get_visible_customer(ctx, customer_id)
-    new_owner = get_user(login)
+    new_owner = get_owner(login)
     if customer.owner_id == new_owner.id:
         return customer
     old = customer.owner.login
@@ -261,6 +271,51 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     _save_versioned(ctx, customer)
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
     return customer
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What a deletion removed, for the confirmation and the audit log."""
+
+    customer_id: int
+    name: str
+    interactions: int
+    orders: int
+    complaints: int
+
+    def __str__(self) -> str:
+        return _("{name} (#{id}) with {i} interactions, {o} orders and {c} complaints").format(
+            name=self.name, id=self.customer_id, i=self.interactions, o=self.orders,
+            c=self.complaints)
+
+
+def deletion_preview(ctx: Context, customer_id: int) -> Deleted:
+    """What deleting the customer would remove (nothing is changed)."""
+    from crmtui.db import Complaint, Interaction, Order
+
+    customer = get_editable_customer(ctx, customer_id)
+    return Deleted(
+        customer_id=customer.id, name=customer.name,
+        interactions=Interaction.select().where(Interaction.customer == customer.id).count(),
+        orders=Order.select().where(Order.customer == customer.id).count(),
+        complaints=Complaint.select().where(Complaint.customer == customer.id).count(),
+    )
+
+
+@writes
+def delete_customer(ctx: Context, customer_id: int, *,
+                    expected_version: int | None = None) -> Deleted:
+    """Delete a customer and its history (interactions, orders, promises, complaints…),
+    recording the deletion in the audit log. Managers may delete any customer, reps their own."""
+    from crmtui.services.audit import audit
+
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    removed = deletion_preview(ctx, customer_id)
+    Customer.delete().where(Customer.id == customer.id).execute()
+    audit(ctx, "delete", "customer", customer.id,
+          f"{removed}; owner {customer.owner.login}")
+    return removed
 
 
 @writes
@@ -302,9 +357,10 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
         match = fts_query(text)
         query = query.where(Customer.id.in_(
             SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match])))
-    else:
+    else:  # no FTS5: the same "typed word starts a token" match over the space-separated doc
+        doc = Value(" ").concat(Customer.search_doc)
         for term in terms:
-            query = query.where(Customer.search_doc.contains(term))
+            query = query.where(doc.contains(" " + term))
     query = scope_customers(ctx, query, everyone=everyone)
     return [row.id for row in query.order_by(Customer.name, Customer.id).limit(limit)]
 

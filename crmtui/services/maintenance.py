@@ -128,9 +128,12 @@ def _check_derived(report: CheckReport, config: Config) -> None:
 
 
 def backup(ctx, destination: Path | None = None) -> Path:
+    """A copy of the whole database (managers only, like any export of every customer)."""
+    from crmtui.services.access import require_manager
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
 
+    require_manager(ctx, _("back up the database"))
     if not ctx.store.is_sqlite:
         raise CrmError(_("back up a PostgreSQL database with pg_dump"))
     path = backup_sqlite(ctx.store.db, ctx.store.path, destination)
