@@ -178,7 +178,7 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
     else:
         notices.append(f"{path} is read-only: you can look but not change anything")
         db = peewee.SqliteDatabase(
-            f"file:{quote(str(path))}?mode=ro",
+            f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if _frozen(path) else ""),
             uri=True,
             pragmas={"foreign_keys": 1, "busy_timeout": int(timeout * 1000)},
             timeout=timeout,
@@ -191,8 +191,26 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except peewee.DatabaseError as error:
         store.close()
+        if store.readonly and "readonly" in str(error).replace("-", ""):
+            raise StorageError(
+                f"{path} is read-only and cannot be read here: changes still in its -wal file "
+                "need someone with write access to open it once") from None
         raise corrupt_error(path, error) from None
     return store
+
+
+def _frozen(path: Path) -> bool:
+    """True when no one has the file open for writing and no one can: SQLite may then read it
+    without its shared-memory file, which a read-only directory cannot hold."""
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    unsaved = wal.exists() and wal.stat().st_size > 0
+    return not shm.exists() and not unsaved and not os.access(path.parent, os.W_OK)
+
+
+def is_corruption(error: Exception) -> bool:
+    text = str(error).lower()
+    return "malformed" in text or "file is not a database" in text
 
 
 def corrupt_error(path: Path, error: Exception) -> StorageError:

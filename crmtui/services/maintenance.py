@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -69,7 +70,7 @@ def check_database(target, config: Config | None = None) -> CheckReport:
             except peewee.DatabaseError as error:
                 report.bad(_("search index: {error}").format(error=error))
         _check_derived(report, config or Config())
-    except peewee.DatabaseError as error:
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
     finally:
         store.close()
@@ -77,8 +78,6 @@ def check_database(target, config: Config | None = None) -> CheckReport:
 
 
 def _raw_integrity(path: Path, report: CheckReport) -> None:
-    import sqlite3
-
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
