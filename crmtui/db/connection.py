@@ -294,9 +294,8 @@ def is_retryable(error: BaseException) -> bool:
         if "database is locked" in text or "database is busy" in text \
                 or "database table is locked" in text:
             return True
-        # peewee keeps the driver's exception as its first argument
-        inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else None
-        error = inner or error.__cause__ or error.__context__
+        # peewee keeps the driver's exception as `orig`
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
     return False
 
 

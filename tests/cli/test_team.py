@@ -76,3 +76,19 @@ def test_reps_cannot_reach_other_reps_customers_from_the_shell(cli):
                           "support can read profiles but not change them")
     assert cli("find", "boss", "--json", user="rita").json() == []
     assert cli("show", theirs, "--json").json()["interactions"] == []
+
+
+def test_the_same_commands_run_on_postgresql(cli, pg_server):
+    cli.db = pg_server.create_schema()
+    try:
+        added = cli("add", "张三", "--need", "clear", "--close", "+10d", "--json")
+        assert added.code == 0, added.err
+        assert cli("log", "zs", "--summary", "called", "--json").json()["followups"] == 0
+        assert [i["kind"] for i in cli("due", "--json").json()] == []
+        assert cli("user", "add", "rita").code == 0
+        assert cli("delete", "张三", "--yes").code == 0
+        assert [e["action"] for e in cli("audit", "--json").json()] == ["delete", "user"]
+        assert_one_clear_line(cli("db", "backup"), "pg_dump")
+        assert cli("db", "check").code == 0
+    finally:
+        pg_server.drop_schema(str(cli.db))

@@ -112,3 +112,15 @@ def test_search_matches_the_start_of_words_on_every_backend(ctx):
     assert search_ids(ctx, "rading") == []
     assert search_ids(ctx, "LI") == [lee.id]
     assert search_ids(ctx, "%") == [] and search_ids(ctx, "_") == []
+
+
+def test_demo_data_fills_every_table_and_checks_clean(ctx, db_target):
+    from crmtui.demo import build_demo
+    from crmtui.services.maintenance import check_database
+
+    summary = build_demo(ctx, 40)
+    assert Customer.select().count() == summary.customers == 40
+    assert Interaction.select().count() == summary.interactions > 0
+    assert add_customer(ctx, {"name": "after the demo"}).id == 41
+    report = check_database(db_target)
+    assert report.ok, report.problems

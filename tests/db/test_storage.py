@@ -211,3 +211,22 @@ def test_an_unwritable_location_gives_one_clear_message(tmp_path):
 def test_a_directory_is_not_a_database(tmp_path):
     with pytest.raises(StorageError, match="is a directory"):
         open_store(tmp_path)
+
+
+def test_only_errors_that_mean_someone_else_is_writing_are_retried():
+    import peewee
+
+    from crmtui.db.connection import is_retryable
+
+    class DriverError(Exception):
+        def __init__(self, message, pgcode):
+            super().__init__(message)
+            self.pgcode = pgcode
+
+    assert is_retryable(peewee.OperationalError("database is locked"))
+    assert is_retryable(DriverError("could not serialize access", "40001"))
+    assert is_retryable(peewee.OperationalError(DriverError("deadlock detected", "40P01")))
+    assert is_retryable(DriverError("canceling statement due to lock timeout", "55P03"))
+    assert not is_retryable(peewee.OperationalError("disk I/O error"))
+    assert not is_retryable(DriverError("duplicate key value", "23505"))
+    assert not is_retryable(peewee.IntegrityError("UNIQUE constraint failed: user.login"))

@@ -67,9 +67,9 @@ def test_a_last_manager_cannot_demote_or_deactivate_themselves(ctx, rep_ctx):
 def test_deactivating_needs_the_customers_handed_over(ctx, rep_ctx):
     first = add_customer(rep_ctx, {"name": "Rita 1"})
     add_customer(rep_ctx, {"name": "Rita 2"})
-    complaint = Complaint.create(customer=first.id, opened_at=NOW, summary="late", owner=rep_ctx.user.id,
-                                 respond_by=NOW, resolve_by=NOW, created_by=rep_ctx.user.id,
-                                 updated_at=NOW)
+    complaint = Complaint.create(customer=first.id, opened_at=NOW, summary="late",
+                                 owner=rep_ctx.user.id, respond_by=NOW, resolve_by=NOW,
+                                 created_by=rep_ctx.user.id, updated_at=NOW)
     version = Customer.get_by_id(first.id).version
     with pytest.raises(CrmError, match="rita owns 2 customers"):
         deactivate_user(ctx, "rita")
