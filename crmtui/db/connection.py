@@ -111,9 +111,7 @@ def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool 
 
 
 def _open_server(url: str) -> Store:
-    from playhouse.db_url import connect
-
-    from playhouse.db_url import parse
+    from playhouse.db_url import connect, parse
 
     shown = _without_password(url)
     timeout = busy_timeout()

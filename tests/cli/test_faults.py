@@ -115,6 +115,9 @@ def test_a_locked_database_gives_one_clear_line_and_changes_nothing(cli):
         cli.env["CRMTUI_BUSY_TIMEOUT"] = "0.2"  # three waits of 0.2 s, then give up
         result = cli("log", "1", "--summary", "will it wait?")
         assert_one_clear_line(result, "the database stayed busy", "nothing was changed")
+        # reading goes on (the day's grade move, a write, waits for another time)
+        due = cli("due", "--json")
+        assert (due.code, [i["customer"] for i in due.json()]) == (0, ["Locked out"])
     finally:
         holder.communicate("\n", timeout=10)
     with sqlite3.connect(cli.db) as connection:
