@@ -13,7 +13,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from crmtui.db import Complaint, Customer, User
+from crmtui.db import Complaint, ComplaintEvent, Customer, User
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
@@ -158,8 +158,7 @@ def deactivate_user(ctx: Context, login: str, *, to: str | None = None) -> Deact
     if user.role == "manager":
         _keep_a_manager(user, _("deactivate"))
     target, moved = _hand_over(ctx, user, to)
-    complaints = Complaint.update(owner=target.id if target else None).where(
-        (Complaint.owner == user.id) & Complaint.status.in_(OPEN)).execute()
+    complaints = _hand_over_complaints(ctx, user, target)
     user.active = False
     user.save()
     detail = user.login
@@ -170,6 +169,24 @@ def deactivate_user(ctx: Context, login: str, *, to: str | None = None) -> Deact
     audit(ctx, "deactivate", "user", user.id, detail)
     return Deactivated(login=user.login, customers_moved=moved, complaints_moved=complaints,
                        to=target.login if target else None)
+
+
+def _hand_over_complaints(ctx: Context, user: User, target: User | None) -> int:
+    """Open complaints of `user` go to `target`, or back to the unassigned queue; each one's
+    timeline says so, and its version moves so that a form opened before is refused."""
+    now = ctx.now()
+    open_ones = [c.id for c in Complaint.select(Complaint.id).where(
+        (Complaint.owner == user.id) & Complaint.status.in_(OPEN))]
+    if not open_ones:
+        return 0
+    Complaint.update(owner=target.id if target else None, version=Complaint.version + 1,
+                     updated_at=now).where(Complaint.id.in_(open_ones)).execute()
+    ComplaintEvent.insert_many(
+        [{"complaint": cid, "at": now, "by": ctx.user.id, "kind": "owner",
+          "from_value": user.login, "to_value": target.login if target else "",
+          "note": _("{login} was deactivated").format(login=user.login)}
+         for cid in open_ones]).execute()
+    return len(open_ones)
 
 
 def _keep_a_manager(user: User, action: str) -> None:

@@ -82,7 +82,10 @@ def test_deactivating_needs_the_customers_handed_over(ctx, rep_ctx):
     assert (done.customers_moved, done.complaints_moved, done.to) == (2, 1, "ray")
     moved = Customer.get_by_id(first.id)
     assert moved.owner.login == "ray" and moved.version == version + 1
-    assert Complaint.get_by_id(complaint.id).owner.login == "ray"
+    handed = Complaint.get_by_id(complaint.id)
+    assert (handed.owner.login, handed.version) == ("ray", complaint.version + 1)
+    assert [(e.kind, e.from_value, e.to_value, e.by.login) for e in handed.events] == [
+        ("owner", "rita", "ray", "boss")]
     # an edit form opened before the hand-over is refused, naming the manager
     with pytest.raises(Exception, match="changed by boss"):
         update_customer(ctx, first.id, {"company": "x"}, expected_version=version)
@@ -142,3 +145,17 @@ def test_a_refused_action_leaves_no_audit_entry(ctx, rep_ctx):
         delete_customer(as_user(ctx, "sam"), customer.id)
     assert audit_entries(ctx) == []
     assert Customer.select().count() == 1
+
+
+def test_support_staff_leaving_send_their_open_complaints_back_to_the_queue(ctx, rep_ctx):
+    customer = add_customer(ctx, {"name": "Unhappy"})
+    sam = User.get(User.login == "sam")
+    complaint = Complaint.create(customer=customer.id, opened_at=NOW, summary="broken",
+                                 owner=sam.id, respond_by=NOW, resolve_by=NOW,
+                                 created_by=sam.id, updated_at=NOW)
+    done = deactivate_user(ctx, "sam")
+    assert (done.customers_moved, done.complaints_moved, done.to) == (0, 1, None)
+    queued = Complaint.get_by_id(complaint.id)
+    assert queued.owner_id is None
+    assert [(e.from_value, e.to_value) for e in queued.events] == [("sam", "")]
+    assert actions(ctx) == [("deactivate", "sam; 1 open complaints back to the queue")]
