@@ -1,5 +1,5 @@
-"""Shared fixtures: a real SQLite file per test (or a fresh PostgreSQL database, for the tests
-that ask for the `backend` fixture's "pg" side), a fixed clock, users of each role.
+"""Shared fixtures: a real SQLite file per test (or a fresh PostgreSQL schema, for the tests
+whose `backend` fixture has a "pg" side), a fixed clock, users of each role.
 
 PostgreSQL tests run when CRMTUI_TEST_PG_URL names a server where the user may create
 databases; they skip without it, and fail when CRMTUI_REQUIRE_PG=1 (CI) and the server is not
@@ -139,7 +139,7 @@ def backend() -> str:
 
 @pytest.fixture
 def db_target(request, backend, db_path):
-    """A path to a new SQLite file, or the URL of a new, empty PostgreSQL database."""
+    """A path to a new SQLite file, or a URL that opens a new, empty PostgreSQL schema."""
     if backend == "sqlite":
         return db_path
     server = request.getfixturevalue("pg_server")

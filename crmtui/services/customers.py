@@ -314,7 +314,9 @@ def delete_customer(ctx: Context, customer_id: int, *,
     removed = deletion_preview(ctx, customer_id)
     Customer.delete().where(Customer.id == customer.id).execute()
     audit(ctx, "delete", "customer", customer.id,
-          f"{removed}; owner {customer.owner.login}")
+          f"{removed.name} (#{removed.customer_id}) with {removed.interactions} interactions, "
+          f"{removed.orders} orders and {removed.complaints} complaints; "
+          f"owner {customer.owner.login}")
     return removed
 
 

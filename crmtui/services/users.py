@@ -84,16 +84,14 @@ def add_user(ctx: Context, login: str, *, name: str = "", role: str = "rep") -> 
     if user is None:
         user = User.create(login=login, display_name=name or login, role=role,
                            created_at=ctx.now())
-        audit(ctx, "user", "user", user.id, _("added {login} as {role}").format(
-            login=login, role=role))
+        audit(ctx, "user", "user", user.id, f"added {login} as {role}")
     else:
         user.active = True
         user.role = role
         if name:
             user.display_name = name
         user.save()
-        audit(ctx, "user", "user", user.id, _("reactivated {login} as {role}").format(
-            login=login, role=role))
+        audit(ctx, "user", "user", user.id, f"reactivated {login} as {role}")
     return user
 
 
@@ -184,7 +182,7 @@ def _hand_over_complaints(ctx: Context, user: User, target: User | None) -> int:
     ComplaintEvent.insert_many(
         [{"complaint": cid, "at": now, "by": ctx.user.id, "kind": "owner",
           "from_value": user.login, "to_value": target.login if target else "",
-          "note": _("{login} was deactivated").format(login=user.login)}
+          "note": f"{user.login} was deactivated"}
          for cid in open_ones]).execute()
     return len(open_ones)
 
