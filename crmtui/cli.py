@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "crmtui.commands.core",
     "crmtui.commands.database",
     "crmtui.commands.complaints",
+    "crmtui.commands.users",
 )
 
 
@@ -80,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except Exception as error:  # anything unexpected: one line for the user, details in the log
-        return _unexpected(error)
+        return _unexpected(error, args)
 
 
 def _set_language(args) -> None:
@@ -103,12 +104,23 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def _unexpected(error: Exception) -> int:
+def _unexpected(error: Exception, args) -> int:
+    import sqlite3
     import traceback
 
     import peewee
 
+    from crmtui.db.connection import corrupt_error, is_corruption
     from crmtui.locations import log_file
+
+    target = database_target(args)
+    database_errors = (peewee.DatabaseError, sqlite3.DatabaseError)  # raw ones come from fetching
+    if isinstance(error, database_errors) and is_corruption(error) and "://" not in target:
+        # damage found after opening (in a page the opening checks did not read)
+        from pathlib import Path
+
+        _fail(str(corrupt_error(Path(target), error)))
+        return 1
 
     path = log_file()
     try:
@@ -118,7 +130,7 @@ def _unexpected(error: Exception) -> int:
         where = f" (details in {path})"
     except OSError:
         where = ""
-    if isinstance(error, peewee.DatabaseError):
+    if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
         _fail(f"database error: {first}; nothing was changed{where}")
     else:
@@ -126,17 +138,25 @@ def _unexpected(error: Exception) -> int:
     return 1
 
 
+def database_target(args) -> str:
+    """The database the options name: --db, else CRMTUI_DB, else the default file."""
+    from crmtui.locations import default_database
+
+    return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
+
+
 def open_context(args, *, create: bool = True):
     """The acting user on the database the options name."""
     from crmtui.config import load_config
-    from crmtui.locations import default_database
     from crmtui.services.context import open_context as open_ctx
 
     from pathlib import Path
 
     config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
-    target = args.db or os.environ.get("CRMTUI_DB") or default_database()
-    return open_ctx(target, login=args.user, config=config, create=create)
+    ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
+    for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
+        sys.stderr.write(f"crmtui: note: {notice}\n")
+    return ctx
 
 
 def _run_app(args) -> int:

@@ -81,8 +81,11 @@ def load_config(path: Path | None = None) -> Config:
     from crmtui.locations import config_file
 
     path = path or config_file()
-    if not path.exists():
-        return Config()
+    try:
+        if not path.exists():
+            return Config()
+    except OSError as error:  # e.g. a directory on the way that the user may not enter
+        raise CrmError(f"cannot read the config file {path}: {error.strerror}") from None
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

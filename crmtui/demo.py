@@ -47,6 +47,7 @@ from crmtui.rules import (
     key_customers,
 )
 from crmtui.search import search_document
+from crmtui.services.access import require_manager
 from crmtui.services.complaints import deadline_after_pause, deadlines_for, pause_note
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -195,6 +196,7 @@ def build_demo(ctx, customers: int = 200, *, seed: int = 7, today: date | None =
     if customers < 1 or customers > 2_000_000:
         raise CrmError("--customers must be between 1 and 2,000,000")
     ctx.require_writable()
+    require_manager(ctx, "fill the database with demo data")
     with write_transaction():
         if Customer.select().exists():
             raise CrmError(
@@ -229,9 +231,6 @@ class _Generator:
 
     def users(self) -> list[User]:
         manager = self.ctx.user
-        if manager.role != "manager":
-            manager.role = "manager"
-            manager.save()
         reps_wanted = 5 if self.count <= 2000 else min(50, max(5, self.count // 2000))
         reps = []
         for index in range(reps_wanted):

@@ -1,9 +1,18 @@
-"""Shared fixtures: a real SQLite file per test, a fixed clock, users of each role."""
+"""Shared fixtures: a real SQLite file per test (or a fresh PostgreSQL schema, for the tests
+whose `backend` fixture has a "pg" side), a fixed clock, users of each role.
+
+PostgreSQL tests run when CRMTUI_TEST_PG_URL names a server where the user may create
+databases; they skip without it, and fail when CRMTUI_REQUIRE_PG=1 (CI) and the server is not
+there.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -51,10 +60,101 @@ def make_context(db_path, clock, login="boss", config: Config | None = None) -> 
                         config=config or Config())
 
 
+class PgServer:
+    """A PostgreSQL server with one database per test process, in which each test gets a
+    schema of its own (quicker to make than a database, and just as empty)."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.database = f"crmtui_test_{os.getpid()}"
+
+    def _admin(self, database: str | None = None):
+        import psycopg2
+
+        url = self.url if database is None else self._url_of(database)
+        connection = psycopg2.connect(url, connect_timeout=5)
+        connection.autocommit = True
+        return connection
+
+    def _url_of(self, database: str, query: str = "") -> str:
+        return urlunsplit(urlsplit(self.url)._replace(path=f"/{database}", query=query))
+
+    def _execute(self, statement: str, database: str | None = None) -> None:
+        connection = self._admin(database)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '10s'")
+                cursor.execute(statement)
+        finally:
+            connection.close()
+
+    def start(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{self.database}" TEMPLATE template0 ENCODING \'UTF8\'')
+
+    def stop(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def create_schema(self) -> str:
+        """A new empty schema; the URL makes it the connection's search path."""
+        name = f"t{next(self._numbers)}"
+        self._execute(f'CREATE SCHEMA "{name}"', self.database)
+        return self._url_of(self.database, f"options=-csearch_path%3D{name}")
+
+    def drop_schema(self, url: str) -> None:
+        name = urlsplit(url).query.rsplit("%3D", 1)[1]
+        try:
+            self._execute(f'DROP SCHEMA "{name}" CASCADE', self.database)
+        except Exception:  # still in use by a leftover connection: dropped with the database
+            pass
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    url = os.environ.get("CRMTUI_TEST_PG_URL", "").strip()
+    required = os.environ.get("CRMTUI_REQUIRE_PG") == "1"
+    if not url:
+        if required:
+            pytest.fail("CRMTUI_REQUIRE_PG=1 but CRMTUI_TEST_PG_URL is not set")
+        pytest.skip("PostgreSQL tests need CRMTUI_TEST_PG_URL")
+    server = PgServer(url)
+    try:
+        server.start()
+    except Exception as error:  # the driver's errors, or no driver
+        message = f"PostgreSQL at {url} is not usable: {str(error).strip()}"
+        if required:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def ctx(db_path, clock) -> Context:
+def backend() -> str:
+    """Which database the `ctx` fixture opens; test folders that run on both override this."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db_target(request, backend, db_path):
+    """A path to a new SQLite file, or a URL that opens a new, empty PostgreSQL schema."""
+    if backend == "sqlite":
+        return db_path
+    server = request.getfixturevalue("pg_server")
+    url = server.create_schema()
+    request.addfinalizer(lambda: server.drop_schema(url))
+    return url
+
+
+BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+@pytest.fixture
+def ctx(db_target, clock) -> Context:
     """The first user of a new database: its manager."""
-    context = make_context(db_path, clock)
+    context = make_context(db_target, clock)
     yield context
     context.store.close()
 

@@ -21,11 +21,9 @@ def register(subparsers, common) -> None:
 
 
 def _target(args):
-    import os
+    from crmtui.cli import database_target
 
-    from crmtui.locations import default_database
-
-    return args.db or os.environ.get("CRMTUI_DB") or str(default_database())
+    return database_target(args)
 
 
 def cmd_check(args) -> int:

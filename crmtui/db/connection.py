@@ -8,6 +8,7 @@ message. PostgreSQL URLs go through ``playhouse.db_url``.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import time
@@ -22,8 +23,14 @@ from crmtui.db.models import database
 from crmtui.errors import StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_SECONDS = 5
-WRITE_ATTEMPTS = 5
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long one statement waits for another user's write to finish (env CRMTUI_BUSY_TIMEOUT)."""
+WRITE_PATIENCE = 3
+"""A write is retried for up to this many busy timeouts before the user is told to try again."""
+# PostgreSQL: serialization failure, deadlock, lock timeout. Retrying the transaction is the cure.
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+log = logging.getLogger("crmtui.db")
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Store:
     """The SQLite file, or None for a server database."""
     readonly: bool = False
     notices: list[str] = field(default_factory=list)
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS
 
     @property
     def is_sqlite(self) -> bool:
@@ -48,17 +56,34 @@ class Store:
 
 
 def file_mode_for(directory: Path) -> int:
-    """0600 for a private file; 0660 when the directory is shared with a group (group-writable)."""
+    """0600 for a private file; 0660 when the directory is shared with a group: group-writable
+    but not writable by everyone (a world-writable directory such as /tmp shares with no group)."""
     try:
-        shared = bool(directory.stat().st_mode & stat.S_IWGRP)
+        bits = directory.stat().st_mode
     except OSError:
-        shared = False
+        return 0o600
+    shared = bool(bits & stat.S_IWGRP) and not bits & stat.S_IWOTH
     return 0o660 if shared else 0o600
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty file with the right mode before SQLite touches it (WAL files follow it)."""
-    mode = file_mode_for(path.parent)
+def busy_timeout() -> float:
+    text = os.environ.get("CRMTUI_BUSY_TIMEOUT", "").strip()
+    if not text:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1
+    if not 0.01 <= seconds <= 3600:
+        raise StorageError(f"CRMTUI_BUSY_TIMEOUT must be a number of seconds, not {text!r}")
+    return seconds
+
+
+def create_private_file(path: Path, mode: int | None = None) -> None:
+    """Create an empty file with the right mode before SQLite touches it (SQLite gives its -wal
+    and -shm files the database file's mode)."""
+    if mode is None:
+        mode = file_mode_for(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     try:
         os.fchmod(fd, mode)  # the umask may have narrowed a group-shared mode
@@ -86,11 +111,16 @@ def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool 
 
 
 def _open_server(url: str) -> Store:
-    from playhouse.db_url import connect
+    from playhouse.db_url import connect, parse
 
     shown = _without_password(url)
+    timeout = busy_timeout()
+    # A writer waiting on a row lock gives up like an SQLite writer, and is retried.
+    options = parse(url).get("options", "")
+    if "lock_timeout" not in options:
+        options = f"{options} -c lock_timeout={int(timeout * 1000)}".strip()
     try:
-        db = connect(url)
+        db = connect(url, options=options)
         db.connect()
     except ImportError:
         raise StorageError(
@@ -100,7 +130,7 @@ def _open_server(url: str) -> Store:
         raise StorageError(f"cannot connect to {shown}: {_first_line(error)}") from None
     except RuntimeError as error:
         raise StorageError(f"cannot open {shown}: {error}") from None
-    return Store(db=db, target=shown)
+    return Store(db=db, target=shown, busy_timeout=timeout)
 
 
 def _open_sqlite(path: Path, *, create: bool) -> Store:
@@ -129,6 +159,7 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
         raise StorageError(f"{path} is not a crmtui database (it is not an SQLite file)")
 
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    timeout = busy_timeout()
     notices = []
     if writable:
         db = peewee.SqliteDatabase(
@@ -137,28 +168,47 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
                 "journal_mode": "wal",
                 "foreign_keys": 1,
                 "synchronous": 1,
-                "busy_timeout": BUSY_TIMEOUT_SECONDS * 1000,
+                "busy_timeout": int(timeout * 1000),
             },
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=timeout,
             check_same_thread=False,
         )
     else:
         notices.append(f"{path} is read-only: you can look but not change anything")
         db = peewee.SqliteDatabase(
-            f"file:{quote(str(path))}?mode=ro",
+            f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if _frozen(path) else ""),
             uri=True,
-            pragmas={"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_SECONDS * 1000},
-            timeout=BUSY_TIMEOUT_SECONDS,
+            pragmas={"foreign_keys": 1, "busy_timeout": int(timeout * 1000)},
+            timeout=timeout,
             check_same_thread=False,
         )
-    store = Store(db=db, target=str(path), path=path, readonly=not writable, notices=notices)
+    store = Store(db=db, target=str(path), path=path, readonly=not writable, notices=notices,
+                  busy_timeout=timeout)
     try:
         db.connect()
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except peewee.DatabaseError as error:
         store.close()
+        if store.readonly and "readonly" in str(error).replace("-", ""):
+            raise StorageError(
+                f"{path} is read-only and cannot be read here: changes still in its -wal file "
+                "need someone with write access to open it once") from None
         raise corrupt_error(path, error) from None
     return store
+
+
+def _frozen(path: Path) -> bool:
+    """True when no one has the file open for writing and no one can: SQLite may then read it
+    without its shared-memory file, which a read-only directory cannot hold."""
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    unsaved = wal.exists() and wal.stat().st_size > 0
+    return not shm.exists() and not unsaved and not os.access(path.parent, os.W_OK)
+
+
+def is_corruption(error: Exception) -> bool:
+    text = str(error).lower()
+    return "malformed" in text or "file is not a database" in text
 
 
 def corrupt_error(path: Path, error: Exception) -> StorageError:
@@ -186,12 +236,15 @@ def latest_backup(path: Path) -> Path | None:
 
 def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | None = None,
                   *, label: str = "") -> Path:
-    """A consistent online copy through SQLite's backup API, private like the original."""
+    """A consistent online copy through SQLite's backup API, private like the original: 0600,
+    or 0660 when the database's directory is group-shared."""
     import sqlite3
 
+    mode = None
     if destination is None:
+        mode = file_mode_for(path.parent)
         folder = backup_directory(path)
-        folder.mkdir(exist_ok=True, mode=0o700 if file_mode_for(path.parent) == 0o600 else 0o770)
+        _make_backup_folder(folder, mode)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         suffix = f"-{label}" if label else ""
         destination = folder / f"{path.stem}-{stamp}{suffix}.sqlite3"
@@ -203,7 +256,7 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
     if destination.exists():
         raise StorageError(f"{destination} already exists; choose another file name")
     try:
-        create_private_file(destination)
+        create_private_file(destination, mode)
     except OSError as error:
         raise StorageError(f"cannot write the backup {destination}: {error.strerror}") from None
     target = sqlite3.connect(str(destination))
@@ -214,21 +267,95 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
     return destination
 
 
-def is_retryable(error: Exception) -> bool:
-    text = str(error).lower()
-    return any(s in text for s in ("database is locked", "database is busy", "deadlock detected",
-                                   "could not serialize"))
+def _make_backup_folder(folder: Path, file_mode: int) -> None:
+    folder_mode = 0o770 if file_mode == 0o660 else 0o700
+    try:
+        folder.mkdir(exist_ok=True, mode=folder_mode)
+        if stat.S_IMODE(folder.stat().st_mode) & 0o777 != folder_mode \
+                and folder.stat().st_uid == os.getuid():
+            # mkdir's mode is narrowed by the umask; keep a shared folder's setgid bit
+            keep = folder.stat().st_mode & stat.S_ISGID
+            folder.chmod(folder_mode | keep)
+    except OSError as error:
+        raise StorageError(f"cannot create the backup folder {folder}: {error.strerror}") from None
+
+
+def is_retryable(error: BaseException) -> bool:
+    """True for errors that mean "someone else was writing": retrying the transaction helps."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if code in _RETRYABLE_SQLSTATES:
+            return True
+        text = str(error).lower()
+        if "database is locked" in text or "database is busy" in text \
+                or "database table is locked" in text:
+            return True
+        # peewee keeps the driver's exception as `orig`
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+    return False
+
+
+def retry_writes(function, *, patience: float):
+    """Run `function()` (which opens its own transaction), retrying while others hold the
+    database, for up to `patience` seconds; then raise StorageError. Jittered backoff keeps
+    PostgreSQL's instant serialization failures from retrying in lockstep."""
+    import random
+
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return function()
+        except Exception as error:
+            if not is_retryable(error):
+                raise
+            if time.monotonic() >= deadline:
+                log.info("gave up after %d attempts: %s", attempt, _first_line(error))
+                raise StorageError(
+                    "the database stayed busy (other users are saving); nothing was changed, "
+                    "try again") from None
+            log.info("retrying (attempt %d): %s", attempt, _first_line(error))
+            time.sleep(random.uniform(delay / 2, delay))
+            delay = min(delay * 2, 0.5)
+
+
+def _is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)
 
 
 @contextmanager
 def write_transaction():
-    """A write transaction begun IMMEDIATE on SQLite, so a read-then-write cannot deadlock."""
-    if isinstance(database.obj, peewee.SqliteDatabase):
+    """A write transaction: begun IMMEDIATE on SQLite, so a read-then-write cannot deadlock
+    (writers queue for the lock); SERIALIZABLE on PostgreSQL, so concurrent writers behave as
+    if they had queued (the loser gets a serialization failure and is retried)."""
+    if database.in_transaction():
+        with database.atomic() as transaction:  # a savepoint inside the caller's transaction
+            yield transaction
+    elif _is_sqlite():
         with database.atomic("IMMEDIATE") as transaction:
             yield transaction
     else:
-        with database.atomic() as transaction:
+        with database.atomic("SERIALIZABLE") as transaction:
             yield transaction
+
+
+@contextmanager
+def schema_transaction():
+    """Creating or upgrading the schema, one process at a time, seeing what others did first."""
+    if _is_sqlite():
+        with database.atomic("IMMEDIATE") as transaction:
+            yield transaction
+    else:
+        with database.atomic() as transaction:  # read committed: re-reads see the winner's work
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            yield transaction
+
+
+_SCHEMA_LOCK = 0x63726D74  # "crmt"
 
 
 def _first_line(error: Exception) -> str:

@@ -124,9 +124,9 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
 
 
 def _create_latest(db: peewee.Database) -> None:
-    from crmtui.db.connection import write_transaction
+    from crmtui.db.connection import schema_transaction
 
-    with write_transaction():
+    with schema_transaction():
         if schema_version(db) is not None:  # another process created it meanwhile
             return
         db.create_tables(MODELS)
@@ -136,7 +136,7 @@ def _create_latest(db: peewee.Database) -> None:
 
 def upgrade(store, version: int) -> None:
     """Back up, then apply each step in one transaction per version."""
-    from crmtui.db.connection import backup_sqlite, write_transaction
+    from crmtui.db.connection import backup_sqlite, schema_transaction
 
     if store.path is not None:
         backup = backup_sqlite(store.db, store.path, label=f"schema{version}")
@@ -145,7 +145,7 @@ def upgrade(store, version: int) -> None:
             f"the previous file is kept at {backup}"
         )
     for target in range(version + 1, LATEST_VERSION + 1):
-        with write_transaction():
+        with schema_transaction():
             current = SchemaVersion.select().first().version
             if current >= target:  # another process upgraded it meanwhile
                 continue

@@ -32,8 +32,9 @@ def matching_customer_ids(terms: list[str], match: str, *, owner_id: int | None,
             params = (owner_id, match, limit)
         return [row[0] for row in database.execute_sql(sql, params)]
     query = Customer.select(Customer.id)
-    for term in terms:
-        query = query.where(Customer.search_doc.contains(term))
+    doc = peewee.Value(" ").concat(Customer.search_doc)
+    for term in terms:  # the same "typed word starts a token" match over the space-separated doc
+        query = query.where(doc.contains(" " + term))
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     return [row[0] for row in query.order_by(Customer.id).limit(limit).tuples()]

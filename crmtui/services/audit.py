@@ -1,8 +1,20 @@
-"""The audit log: exports, deletions, reassignments, role changes, merges, imports, restores."""
+"""The audit log: exports, deletions, reassignments, role changes, merges, imports, restores.
+
+Entries are written in the same transaction as the action, so an entry exists exactly when the
+action happened. Actions in use:
+
+- ``export``: a file of customers left the database (detail: format and count)
+- ``delete``: a customer and its history were deleted
+- ``reassign``: customers moved to another owner
+- ``user``, ``role``, ``deactivate``: users added or reactivated, roles changed, users removed
+- ``backup``, ``merge``, ``import``, ``restore``
+"""
 
 from __future__ import annotations
 
-from crmtui.db import AuditLog
+from crmtui.db import AuditLog, User
+from crmtui.i18n import _
+from crmtui.services.access import require_manager
 
 
 def audit(ctx, action: str, entity: str = "", entity_id: int | None = None,
@@ -10,3 +22,21 @@ def audit(ctx, action: str, entity: str = "", entity_id: int | None = None,
     """Record an action inside the caller's transaction (so it is kept only if the action is)."""
     return AuditLog.create(at=ctx.now(), user=ctx.user.id, action=action, entity=entity,
                            entity_id=entity_id, detail=detail)
+
+
+def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:
+    """The newest entries first (managers only); `user` is loaded with each."""
+    from peewee import JOIN
+
+    require_manager(ctx, _("read the audit log"))
+    query = (AuditLog.select(AuditLog, User).join(User, JOIN.LEFT_OUTER, on=AuditLog.user)
+             .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+    if action:
+        query = query.where(AuditLog.action == action.strip().lower())
+    return list(query.limit(max(1, limit)))
+
+
+def entry_json(entry: AuditLog) -> dict:
+    return {"id": entry.id, "at": entry.at, "user": entry.user.login if entry.user_id else None,
+            "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
+            "detail": entry.detail}

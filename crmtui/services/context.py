@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from typing import Callable
@@ -12,9 +12,10 @@ from typing import Callable
 import peewee
 
 from crmtui.config import Config
-from crmtui.db import Store, User, open_store, write_transaction
-from crmtui.db.connection import WRITE_ATTEMPTS, is_retryable
+from crmtui.db import Store, User, database, open_store, write_transaction
+from crmtui.db.connection import WRITE_PATIENCE, retry_writes
 from crmtui.errors import CrmError, Forbidden, StorageError
+from crmtui.i18n import _
 
 ROLES = ("rep", "support", "manager")
 
@@ -75,35 +76,47 @@ def os_login() -> str:
 
 
 def writes(function):
-    """Run a service function in a short IMMEDIATE write transaction, retried when locked.
+    """Run a service function in a short write transaction (IMMEDIATE on SQLite, SERIALIZABLE
+    on PostgreSQL), retried while other users hold the database.
 
     The first argument must be the Context. Retrying re-runs the whole function, which reads
-    everything it needs inside the transaction, so a retry never works from stale data.
+    everything it needs inside the transaction, so a retry never works from stale data. The
+    acting user is re-read first, so a role changed or a user deactivated since the app opened
+    takes effect at the next save. Called inside another service's transaction, it joins it.
     """
-    import functools
 
     @functools.wraps(function)
     def wrapper(ctx: Context, *args, **kwargs):
         ctx.require_writable()
-        delay = 0.05
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                with write_transaction():
-                    return function(ctx, *args, **kwargs)
-            except peewee.OperationalError as error:
-                if not is_retryable(error):
-                    raise _storage_error(error) from None
-                if attempt == WRITE_ATTEMPTS - 1:
-                    raise StorageError(
-                        "the database stayed busy (other users are saving); nothing was "
-                        "changed, try again"
-                    ) from None
-                time.sleep(delay)
-                delay *= 2
-            except peewee.IntegrityError as error:
-                raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+        if database.in_transaction():
+            return function(ctx, *args, **kwargs)
+
+        def attempt():
+            with write_transaction():
+                refresh_user(ctx)
+                return function(ctx, *args, **kwargs)
+
+        try:
+            return retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
+        except peewee.IntegrityError as error:
+            raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+        except peewee.DataError as error:
+            raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+        except peewee.OperationalError as error:
+            raise _storage_error(error) from None
 
     return wrapper
+
+
+def refresh_user(ctx: Context) -> None:
+    """Re-read the acting user (role, active) from the database."""
+    if ctx.user.id is None:
+        return
+    user = User.get_or_none(User.id == ctx.user.id)
+    if user is None or not user.active:
+        raise Forbidden(_("the user {login} is deactivated in this database").format(
+            login=ctx.user.login))
+    ctx.user = user
 
 
 def _storage_error(error: Exception) -> StorageError:
@@ -139,11 +152,15 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
         if User.select().exists():
             raise Forbidden(f"{login} is not a user of this database")
         return User(login=login, display_name=login, role="manager", created_at=clock())
-    with write_transaction():
-        if not User.select().exists():
-            return User.create(login=login, display_name=login, role="manager",
-                               created_at=clock())
-        user = User.get_or_none(User.login == login)
+
+    def first_user_or_existing():
+        with write_transaction():
+            if not User.select().exists():
+                return User.create(login=login, display_name=login, role="manager",
+                                   created_at=clock())
+            return User.get_or_none(User.login == login)
+
+    user = retry_writes(first_user_or_existing, patience=store.busy_timeout * WRITE_PATIENCE)
     if user is None:
         raise Forbidden(
             f"{login} is not a user of this database; a manager can add them with "

@@ -35,7 +35,7 @@ from crmtui.services.access import (
     scope_customers,
 )
 from crmtui.services.context import Context, writes
-from crmtui.services.validation import CUSTOMER_FIELDS, clean_date, clean_fields, grade_value
+from crmtui.services.validation import clean_date, clean_fields, grade_value
 
 SEARCH_FIELDS = ("name", "company", "phones", "email", "im_id", "tags")
 # Optional choices are stored as "" rather than NULL.
@@ -133,13 +133,23 @@ def _owner_for_new(ctx: Context, login: str | None) -> User:
     if not login or login == ctx.user.login:
         return ctx.user
     require_manager(ctx, _("assign customers to another rep"))
-    return get_user(login)
+    return get_owner(login)
 
 
 def get_user(login: str) -> User:
     user = User.get_or_none(User.login == login)
     if user is None:
         raise NotFound(_("no user {login}").format(login=login))
+    return user
+
+
+def get_owner(login: str) -> User:
+    """A user who may own customers: active, and a rep or a manager."""
+    user = get_user(login)
+    if not user.active:
+        raise CrmError(_("{login} is deactivated and cannot own customers").format(login=login))
+    if user.role == "support":
+        raise CrmError(_("{login} is support staff and cannot own customers").format(login=login))
     return user
 
 
@@ -254,7 +264,7 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
 
     require_manager(ctx, _("reassign customers"))
     customer = get_visible_customer(ctx, customer_id)
-    new_owner = get_user(login)
+    new_owner = get_owner(login)
     if customer.owner_id == new_owner.id:
         return customer
     old = customer.owner.login
@@ -262,6 +272,53 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     _save_versioned(ctx, customer)
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
     return customer
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What a deletion removed, for the confirmation and the audit log."""
+
+    customer_id: int
+    name: str
+    interactions: int
+    orders: int
+    complaints: int
+
+    def __str__(self) -> str:
+        return _("{name} (#{id}) with {i} interactions, {o} orders and {c} complaints").format(
+            name=self.name, id=self.customer_id, i=self.interactions, o=self.orders,
+            c=self.complaints)
+
+
+def deletion_preview(ctx: Context, customer_id: int) -> Deleted:
+    """What deleting the customer would remove (nothing is changed)."""
+    from crmtui.db import Complaint, Interaction, Order
+
+    customer = get_editable_customer(ctx, customer_id)
+    return Deleted(
+        customer_id=customer.id, name=customer.name,
+        interactions=Interaction.select().where(Interaction.customer == customer.id).count(),
+        orders=Order.select().where(Order.customer == customer.id).count(),
+        complaints=Complaint.select().where(Complaint.customer == customer.id).count(),
+    )
+
+
+@writes
+def delete_customer(ctx: Context, customer_id: int, *,
+                    expected_version: int | None = None) -> Deleted:
+    """Delete a customer and its history (interactions, orders, promises, complaints…),
+    recording the deletion in the audit log. Managers may delete any customer, reps their own."""
+    from crmtui.services.audit import audit
+
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    removed = deletion_preview(ctx, customer_id)
+    Customer.delete().where(Customer.id == customer.id).execute()
+    audit(ctx, "delete", "customer", customer.id,
+          f"{removed.name} (#{removed.customer_id}) with {removed.interactions} interactions, "
+          f"{removed.orders} orders and {removed.complaints} complaints; "
+          f"owner {customer.owner.login}")
+    return removed
 
 
 @writes

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from crmtui.db import Customer, Setting
+from crmtui.errors import StorageError
 from crmtui.rules import Need, grade_cutoffs
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
@@ -25,7 +26,10 @@ def move_grades_if_due(ctx: Context) -> int:
     last = grades_moved_on()
     if last is not None and last >= ctx.today():
         return 0
-    return move_grades(ctx)
+    try:
+        return move_grades(ctx)
+    except StorageError:  # others kept the database busy: reading goes on, grades move next time
+        return 0
 
 
 @writes

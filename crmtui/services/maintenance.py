@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -69,7 +70,7 @@ def check_database(target, config: Config | None = None) -> CheckReport:
             except peewee.DatabaseError as error:
                 report.bad(_("search index: {error}").format(error=error))
         _check_derived(report, config or Config())
-    except peewee.DatabaseError as error:
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
     finally:
         store.close()
@@ -77,8 +78,6 @@ def check_database(target, config: Config | None = None) -> CheckReport:
 
 
 def _raw_integrity(path: Path, report: CheckReport) -> None:
-    import sqlite3
-
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -128,9 +127,12 @@ def _check_derived(report: CheckReport, config: Config) -> None:
 
 
 def backup(ctx, destination: Path | None = None) -> Path:
+    """A copy of the whole database (managers only, like any export of every customer)."""
+    from crmtui.services.access import require_manager
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
 
+    require_manager(ctx, _("back up the database"))
     if not ctx.store.is_sqlite:
         raise CrmError(_("back up a PostgreSQL database with pg_dump"))
     path = backup_sqlite(ctx.store.db, ctx.store.path, destination)

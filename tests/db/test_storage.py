@@ -26,8 +26,9 @@ def test_a_new_database_and_its_wal_are_private(db_path, clock):
     ctx = make_context(db_path, clock)
     add_customer(ctx, {"name": "x"})
     assert mode(db_path) == 0o600
-    wal = db_path.with_name(db_path.name + "-wal")
-    assert wal.exists() and mode(wal) == 0o600
+    for suffix in ("-wal", "-shm"):
+        companion = db_path.with_name(db_path.name + suffix)
+        assert companion.exists() and mode(companion) == 0o600, suffix
     pragmas = {name: ctx.store.db.execute_sql(f"PRAGMA {name}").fetchone()[0]
                for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1,
@@ -35,13 +36,62 @@ def test_a_new_database_and_its_wal_are_private(db_path, clock):
     ctx.store.close()
 
 
-def test_a_group_shared_directory_gives_group_access(tmp_path, clock):
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)  # the usual umask, which would leave files group-read-only
+    yield
+    os.umask(old)
+
+
+def test_a_group_shared_directory_gives_group_access(tmp_path, clock, umask_022):
     shared = tmp_path / "team"
     shared.mkdir()
     shared.chmod(0o2770)
-    ctx = make_context(shared / "crm.sqlite3", clock)
-    assert mode(shared / "crm.sqlite3") == 0o660
+    path = shared / "crm.sqlite3"
+    ctx = make_context(path, clock)
+    add_customer(ctx, {"name": "x"})
+    for name in ("crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm"):
+        assert mode(shared / name) == 0o660, name
+    from crmtui.services.maintenance import backup
+
+    copy = backup(ctx)
+    assert copy.parent == shared / "backups"
+    assert mode(copy) == 0o660
+    assert mode(copy.parent) == 0o2770  # the team can read it; new files keep the group
     ctx.store.close()
+
+
+def test_backups_of_a_private_database_are_private(tmp_path, clock, umask_022):
+    from crmtui.services.maintenance import backup
+
+    ctx = make_context(tmp_path / "crm.sqlite3", clock)
+    copy = backup(ctx)
+    assert (mode(copy), mode(copy.parent)) == (0o600, 0o700)
+    # a world-writable directory (like /tmp) is not a team's shared directory
+    public = tmp_path / "public"
+    public.mkdir()
+    public.chmod(0o1777)
+    assert mode(backup(ctx, public / "copy.sqlite3")) == 0o600
+    ctx.store.close()
+
+
+def test_the_busy_timeout_can_be_set_and_a_bad_one_is_refused(db_path, monkeypatch):
+    monkeypatch.setenv("CRMTUI_BUSY_TIMEOUT", "0.5")
+    store = open_store(db_path)
+    assert store.db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 500
+    assert store.busy_timeout == 0.5
+    store.close()
+    monkeypatch.setenv("CRMTUI_BUSY_TIMEOUT", "soon")
+    with pytest.raises(StorageError, match="CRMTUI_BUSY_TIMEOUT must be a number of seconds"):
+        open_store(db_path)
+
+
+def test_an_unreachable_server_gives_one_clear_message_without_the_password():
+    with pytest.raises(StorageError) as caught:
+        open_store("postgresql://crm:s3cret@127.0.0.1:1/crm")
+    message = str(caught.value)
+    assert message.startswith("cannot connect to postgresql://crm:***@127.0.0.1:1/crm")
+    assert "s3cret" not in message
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
@@ -177,3 +227,22 @@ def test_an_upgraded_file_has_the_same_schema_as_a_new_one(tmp_path, clock):
     new = tmp_path / "new.sqlite3"
     make_context(new, clock).store.close()
     assert _schema(old) == _schema(new)
+
+
+def test_only_errors_that_mean_someone_else_is_writing_are_retried():
+    import peewee
+
+    from crmtui.db.connection import is_retryable
+
+    class DriverError(Exception):
+        def __init__(self, message, pgcode):
+            super().__init__(message)
+            self.pgcode = pgcode
+
+    assert is_retryable(peewee.OperationalError("database is locked"))
+    assert is_retryable(DriverError("could not serialize access", "40001"))
+    assert is_retryable(peewee.OperationalError(DriverError("deadlock detected", "40P01")))
+    assert is_retryable(DriverError("canceling statement due to lock timeout", "55P03"))
+    assert not is_retryable(peewee.OperationalError("disk I/O error"))
+    assert not is_retryable(DriverError("duplicate key value", "23505"))
+    assert not is_retryable(peewee.IntegrityError("UNIQUE constraint failed: user.login"))

@@ -1,0 +1,156 @@
+"""Team administration: `crmtui user add|list|role|remove`, `crmtui audit`, `crmtui delete`."""
+
+from __future__ import annotations
+
+from crmtui.i18n import _
+from crmtui.output import console, emit_json, local_time
+
+ROLE_CHOICES = ("rep", "support", "manager")
+
+
+def register(subparsers, common) -> None:
+    user = subparsers.add_parser("user", parents=[common],
+                                 help="add users, change roles, deactivate (managers)")
+    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    p = actions.add_parser("add", parents=[common], help="add a user (or bring one back)")
+    p.add_argument("login", help="their OS login")
+    p.add_argument("--name", default="", help="display name")
+    p.add_argument("--role", choices=ROLE_CHOICES, default="rep")
+    p.set_defaults(handler=cmd_user_add)
+
+    p = actions.add_parser("list", parents=[common], help="everyone, with what they own")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_user_list)
+
+    p = actions.add_parser("role", parents=[common], help="change a user's role")
+    p.add_argument("login")
+    p.add_argument("role", choices=ROLE_CHOICES)
+    p.add_argument("--to", metavar="LOGIN",
+                   help="who takes over their customers (when a rep becomes support)")
+    p.set_defaults(handler=cmd_user_role)
+
+    p = actions.add_parser("remove", parents=[common],
+                           help="deactivate a user; their customers must go to someone else")
+    p.add_argument("login")
+    p.add_argument("--to", metavar="LOGIN", help="who takes over their customers")
+    p.set_defaults(handler=cmd_user_remove)
+
+    p = subparsers.add_parser("audit", parents=[common],
+                              help="the audit log: exports, deletions, reassignments, roles")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--action", metavar="A", help="only this action (delete, reassign, role…)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_audit)
+
+    p = subparsers.add_parser("delete", parents=[common],
+                              help="delete a customer and its history (audited)")
+    p.add_argument("customer", help="id or unambiguous name")
+    p.add_argument("--yes", action="store_true", help="confirm the deletion")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_delete)
+
+
+def _ctx(args):
+    from crmtui.cli import open_context
+
+    return open_context(args)
+
+
+def cmd_user_add(args) -> int:
+    from crmtui.services.users import add_user
+
+    user = add_user(_ctx(args), args.login, name=args.name, role=args.role)
+    console().print(_("{login} can use the database as {role}").format(login=user.login,
+                                                                        role=user.role))
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from crmtui.services.users import list_users
+
+    ctx = _ctx(args)
+    members = list_users(ctx)
+    if args.json:
+        emit_json([m.to_json() for m in members])
+        return 0
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in (_("Login"), _("Name"), _("Role"), _("Customers"), _("Open complaints"),
+                   _("Since")):
+        table.add_column(column)
+    for m in members:
+        style = "" if m.active else "dim"
+        role = m.role if m.active else _("{role}, deactivated").format(role=m.role)
+        table.add_row(m.login, m.name, role, str(m.customers), str(m.open_complaints),
+                      local_time(m.created_at, ctx.zone)[:10], style=style)
+    console().print(table)
+    return 0
+
+
+def cmd_user_role(args) -> int:
+    from crmtui.services.users import set_role
+
+    user = set_role(_ctx(args), args.login, args.role, to=args.to)
+    console().print(_("{login} is now {role}").format(login=user.login, role=user.role))
+    return 0
+
+
+def cmd_user_remove(args) -> int:
+    from crmtui.services.users import deactivate_user
+
+    done = deactivate_user(_ctx(args), args.login, to=args.to)
+    text = _("{login} is deactivated").format(login=done.login)
+    if done.to:
+        text += "; " + _("{n} customers and {c} open complaints went to {to}").format(
+            n=done.customers_moved, c=done.complaints_moved, to=done.to)
+    elif done.complaints_moved:
+        text += "; " + _("{c} open complaints went back to the queue").format(
+            c=done.complaints_moved)
+    console().print(text)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from crmtui.services.audit import audit_entries, entry_json
+
+    ctx = _ctx(args)
+    entries = audit_entries(ctx, limit=max(1, min(args.limit, 100_000)), action=args.action)
+    if args.json:
+        emit_json([entry_json(e) for e in entries])
+        return 0
+    if not entries:
+        console().print(_("the audit log has no entries") if not args.action
+                        else _("no '{action}' entries").format(action=args.action))
+        return 0
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in (_("When"), _("Who"), _("Action"), _("Record"), _("Detail")):
+        table.add_column(column)
+    for e in entries:
+        record = f"{e.entity} #{e.entity_id}" if e.entity_id is not None else e.entity
+        table.add_row(local_time(e.at, ctx.zone), e.user.login if e.user_id else "",
+                      e.action, record, e.detail)
+    console().print(table)
+    return 0
+
+
+def cmd_delete(args) -> int:
+    from crmtui.errors import CrmError
+    from crmtui.services.customers import delete_customer, deletion_preview, resolve_customer
+
+    ctx = _ctx(args)
+    customer = resolve_customer(ctx, args.customer)
+    if not args.yes:
+        raise CrmError(_("this would delete {what}; add --yes to delete").format(
+            what=deletion_preview(ctx, customer.id)))
+    removed = delete_customer(ctx, customer.id)
+    if args.json:
+        emit_json({"id": removed.customer_id, "name": removed.name,
+                   "interactions": removed.interactions, "orders": removed.orders,
+                   "complaints": removed.complaints})
+    else:
+        console().print(_("Deleted {what}").format(what=removed))
+    return 0
