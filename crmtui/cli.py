@@ -20,6 +20,7 @@ from crmtui.errors import CrmError
 COMMAND_MODULES = (
     "crmtui.commands.core",
     "crmtui.commands.database",
+    "crmtui.commands.transfer",
 )
 
 
