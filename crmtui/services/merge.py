@@ -116,8 +116,8 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
         if _empty(theirs) or mine == theirs:
             continue
         if name in COMBINED:
-            clean = clean_phones if name == "phones" else clean_tags
-            joined = clean(f"{mine},{theirs}" if mine else theirs, today)
+            joined = _combined_phones(mine, theirs) if name == "phones" \
+                else clean_tags(f"{mine},{theirs}", today)
             if joined != mine:
                 plan.combined[name] = joined
         elif _empty(mine):
@@ -129,7 +129,8 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
                                        .format(grade=other.grade, reason=other.pin_reason)))
     if other.owner_id != keep.owner_id:
         plan.conflicts.append(Conflict("owner", keep.owner.login, other.owner.login))
-    if other.referred_by_id and other.referred_by_id != keep.id and not keep.referred_by_id:
+    keeps_referrer = keep.referred_by_id not in (None, other.id)  # OTHER itself won't remain
+    if other.referred_by_id and other.referred_by_id != keep.id and not keeps_referrer:
         plan.filled["referred_by"] = other.referred_by_id
     referrals = Customer.select().where((Customer.referred_by == other.id)
                                         & (Customer.id != keep.id)).count()
@@ -171,6 +172,19 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
             plan.moved["account_plan"] = 1
     plan.dropped = {k: len(v) for k, v in drop.items() if v}
     return plan, drop
+
+
+def _combined_phones(mine: str, theirs: str) -> str:
+    """KEEP's numbers, then OTHER's that are not the same number written another way."""
+    from crmtui.services.transfer.importer import phone_key
+
+    phones = [p.strip() for p in mine.split(",") if p.strip()]
+    known = {phone_key(p) for p in phones}
+    for phone in (p.strip() for p in theirs.split(",") if p.strip()):
+        if phone_key(phone) not in known:
+            phones.append(phone)
+            known.add(phone_key(phone))
+    return clean_phones(phones)
 
 
 def _after_orders(name: str, value: Any, won: bool) -> Any:
@@ -223,7 +237,6 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
         (Customer.referred_by == other.id) & (Customer.id != keep.id)).execute()
     if keep.referred_by_id == other.id:
         keep.referred_by = None
-
     for name, value in {**plan.filled, **plan.combined}.items():
         setattr(keep, name, value)
     _combine_history(keep, other)

@@ -33,7 +33,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         raise CrmError(_("{name} is an Excel workbook, not CSV; save it as \"CSV UTF-8\" "
                          "first").format(name=name))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise CrmError(_("{name} starts like UTF-16 text but is not; save it as \"CSV "
+                             "UTF-8\"").format(name=name)) from None
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:

@@ -173,10 +173,17 @@ def card_values(card) -> dict[str, str]:
         name = family + given if _CJK.search(family + given) else " ".join(
             p for p in (given, family) if p)
     values["name"] = name
+    values["title"] = first("TITLE")
     org = contents.get("org")
     if org:
-        values["company"] = _text(org[0].value)
-    values["title"] = first("TITLE")
+        units = org[0].value if isinstance(org[0].value, list) else [org[0].value]
+        units = [str(u).strip() for u in units if str(u).strip()]
+        if units:
+            values["company"] = units[0]
+        if len(units) > 1:  # departments: ORG:Company;Sales;EMEA
+            department = " / ".join(units[1:])
+            values["title"] = f"{values['title']} ({department})" if values["title"] \
+                else department
     phones = [phone_text(_text(line.value)) for line in _preferred(contents.get("tel", []))]
     values["phones"] = ", ".join(p for p in phones if p)
     emails = [_text(line.value) for line in _preferred(contents.get("email", []))]
