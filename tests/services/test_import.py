@@ -439,3 +439,15 @@ def test_birthday_forms_refused(text):
 def test_users_are_only_looked_up_not_created(ctx, tmp_path):
     import_file(ctx, write(tmp_path, "name,owner\nX,boss\n"))
     assert User.select().count() == 1
+
+
+def test_an_unreadable_header_row_stops_the_import(ctx, tmp_path):
+    with pytest.raises(CrmError, match=r"the header row \(line 1\) is unreadable"):
+        import_file(ctx, write(tmp_path, '"name"x,phone\nA,138 0000 1111\n'))
+
+
+def test_text_between_vcards_is_reported_by_line(ctx, tmp_path):
+    text = "BEGIN:VCARD\nVERSION:3.0\nFN:A\nEND:VCARD\nstray words\n\nBEGIN:VCARD\nFN:B\nEND:VCARD\n"
+    report = import_file(ctx, write(tmp_path, text, "s.vcf"), skip_bad=True)
+    assert [(r.line, r.reasons) for r in report.rejected] == [(5, ("text outside a vCard",))]
+    assert report.imported == 2

@@ -91,11 +91,11 @@ def read_csv(text: str, *, encoding: str = "UTF-8",
     source = SourceFile(kind="csv", records=[], encoding=encoding, delimiter=delimiter)
     rows = _physical_rows(text, delimiter)
     header: Sequence[str] | None = None
-    header_problems: list[str] = []
     for line, row, problem in rows:
         if problem and header is None:
-            header_problems.append(_("line {line}: {problem}").format(line=line, problem=problem))
-            continue
+            source.problems.append(_("the header row (line {line}) is unreadable: {problem}")
+                                   .format(line=line, problem=problem))
+            return source
         if header is None:
             header = row
             columns = _columns(header, mapping or {}, source)
@@ -106,7 +106,6 @@ def read_csv(text: str, *, encoding: str = "UTF-8",
         else:
             _fill(record, row, columns, len(header))
         source.records.append(record)
-    source.problems.extend(header_problems)
     if header is None:
         source.problems.append(_("the file is empty; it needs a header row and one row per "
                                  "customer"))

@@ -34,10 +34,10 @@ def looks_like_vcard(text: str) -> bool:
     return False
 
 
-def split_cards(text: str) -> tuple[list[tuple[int, str]], list[str]]:
-    """(first line, card text) of each card, binary properties removed; and stray lines."""
+def split_cards(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(first line, card text) of each card, binary properties removed; and (line, problem)."""
     cards: list[tuple[int, str]] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     current: list[str] | None = None
     start = 0
     skipping = False
@@ -47,7 +47,7 @@ def split_cards(text: str) -> tuple[list[tuple[int, str]], list[str]]:
             if upper == "BEGIN:VCARD":
                 current, start, skipping = [line.strip()], number, False
             elif upper:
-                problems.append(_("line {line}: text outside a vCard").format(line=number))
+                problems.append((number, _("text outside a vCard")))
             continue
         if skipping:
             if line[:1] in (" ", "\t"):
@@ -60,14 +60,14 @@ def split_cards(text: str) -> tuple[list[tuple[int, str]], list[str]]:
             cards.append((start, "\r\n".join(current) + "\r\n"))
             current = None
         elif upper == "BEGIN:VCARD":
-            problems.append(_("line {line}: a vCard without END:VCARD").format(line=start))
+            problems.append((start, _("a vCard without END:VCARD")))
             current, start = [line.strip()], number
         elif _BINARY_PROPERTY.match(line):
             skipping = True
         elif line.strip() or line[:1] in (" ", "\t"):
             current.append(line)
     if current is not None:
-        problems.append(_("line {line}: a vCard without END:VCARD").format(line=start))
+        problems.append((start, _("a vCard without END:VCARD")))
     return cards, problems
 
 
@@ -77,9 +77,8 @@ def read_vcards(text: str, *, encoding: str = "UTF-8") -> SourceFile:
     cards, stray = split_cards(text)
     source = SourceFile(kind="vcard", records=[], encoding=encoding,
                         labels={f: LABELS.get(f, X_PREFIX + f.upper()) for f in IMPORT_FIELDS})
-    for line in stray:
-        source.records.append(SourceRecord(line=int(re.search(r"\d+", line).group()),
-                                           problems=[line.split(": ", 1)[1]]))
+    for line, problem in stray:
+        source.records.append(SourceRecord(line=line, problems=[problem]))
     for line, card_text in cards:
         record = SourceRecord(line=line)
         try:
