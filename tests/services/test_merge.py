@@ -22,7 +22,7 @@ from crmtui.db import (
     Survey,
 )
 from crmtui.errors import CrmError, Forbidden, NotFound
-from crmtui.rules import sla_deadlines, Severity
+from crmtui.rules import Severity, sla_deadlines
 from crmtui.services.customers import add_customer, find_customers
 from crmtui.services.interactions import (
     add_care_date,
