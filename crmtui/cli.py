@@ -139,9 +139,9 @@ def open_context(args, *, create: bool = True):
 
 
 def _run_app(args) -> int:
-    from crmtui.commands.core import run_demo_preview
+    from crmtui.app import run_app
 
-    return run_demo_preview(args)
+    return run_app(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,7 @@ import peewee
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 
-LATEST_VERSION = 2
+LATEST_VERSION = 3
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -58,9 +58,20 @@ def _v2_search_index(db: peewee.Database) -> None:
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
+def _v3_care_greeted(db: peewee.Database) -> None:
+    """v3: care dates remember when the greeting was logged, so it leaves the due list."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.models import CareDate
+
+    migrate(SchemaMigrator.from_database(db).add_column(
+        CareDate._meta.table_name, "greeted_on", CareDate.greeted_on))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
+    3: _v3_care_greeted,
 }
 
 

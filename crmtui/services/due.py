@@ -179,6 +179,8 @@ def _care(ctx, day, everyone) -> list[DueItem]:
             when = next_occurrence(care.month, care.day, day)
         if not day <= when <= day + timedelta(days=lead):
             continue
+        if care.greeted_on is not None and care.greeted_on >= when - timedelta(days=lead):
+            continue  # already cared for this occurrence
         label = _(care.kind)
         if care.kind == "birthday" and care.year and not care.lunar:
             label += " " + _("({age})").format(age=when.year - care.year)
