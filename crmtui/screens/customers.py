@@ -55,9 +55,10 @@ class CustomersScreen(PagedScreen):
     COUNT_TEXT = _("{n:,} customers")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", _("New"), id="new-customer"),
-        Binding("e", "edit", _("Edit"), id="edit"),
-        Binding("s", "sort", _("Sort"), id="sort"),
+        Binding("n", "new", _("New"), id="new-customer", tooltip=_("add a customer")),
+        Binding("e", "edit", _("Edit"), id="edit", tooltip=_("edit the customer")),
+        Binding("s", "sort", _("Sort"), id="sort",
+                tooltip=_("name, company, grade, next due, revenue, last contact, newest")),
     ]
 
     def __init__(self) -> None:

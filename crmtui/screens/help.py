@@ -128,7 +128,10 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in key_sections():
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
-                table.add_row(self._display(binding), binding.description)
+                line = Text(binding.description)
+                if binding.tooltip:
+                    line.append(" — " + binding.tooltip, style="dim")
+                table.add_row(self._display(binding), line)
             table.add_row("", "")
         return table
 

@@ -50,8 +50,9 @@ class PagedScreen(CrmScreen):
     AUTO_FOCUS = "#list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", _("Filter"), id="filter"),
-        Binding("a", "toggle_scope", _("Mine/all"), id="scope"),
+        Binding("slash", "filter", _("Filter"), id="filter", tooltip=_("filter in place")),
+        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
+                tooltip=_("my customers or everyone's (managers)")),
         Binding("r", "reload", _("Reload"), id="reload", show=False),
     ]
 

@@ -120,6 +120,9 @@ def _overview(ctx, p) -> Table:
     for label, value in rows:
         if value:
             grid.add_row(label, value)
+    for interaction in p.interactions[:3]:
+        grid.add_row(_("Recent"), f"{local_moment(interaction.at, ctx.zone)[:10]}  "
+                     f"{_(interaction.channel)} · {interaction.summary}")
     promises = [x for x in p.promises if x.status == "open"]
     for promise in promises:
         late = promise.due < ctx.today()
@@ -166,10 +169,10 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
              for x in p.contacts], _("No contacts recorded.")),
         "timeline": TabRows(
             [(_("When"), 16), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 10),
-             (_("Summary"), None)],
+             (_("Next"), 10), (_("Summary"), None)],
             [(local_moment(i.at, zone), _(i.channel), _(i.outcome.replace("_", " ")),
-              i.by.label, i.summary + (f" → {i.next_step}" if i.next_step else "")
-              + (f" ({i.next_on.isoformat()})" if i.next_on else ""))
+              i.by.label, i.next_on.isoformat() if i.next_on else "",
+              i.summary + (f" → {i.next_step}" if i.next_step else ""))
              for i in p.interactions], _("No interactions yet: press l to log the first.")),
         "orders": TabRows(
             [(_("Date"), 10), (_("Product"), 20), (_("Qty"), 5), (_("Amount"), 14),
@@ -219,11 +222,12 @@ class ProfileScreen(CrmScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", _("Back"), id="back"),
-        Binding("e", "edit", _("Edit"), id="edit"),
-        Binding("l", "log", _("Log"), id="log"),
-        Binding("g", "regrade", _("Regrade"), id="regrade"),
-        Binding("o", "order", _("Order"), id="order"),
-        Binding("p", "promise", _("Promise"), id="promise"),
+        Binding("e", "edit", _("Edit"), id="edit", tooltip=_("edit the archive")),
+        Binding("l", "log", _("Log"), id="log", tooltip=_("log a contact")),
+        Binding("g", "regrade", _("Regrade"), id="regrade",
+                tooltip=_("need, expected close, or pin a grade")),
+        Binding("o", "order", _("Order"), id="order", tooltip=_("record an order")),
+        Binding("p", "promise", _("Promise"), id="promise", tooltip=_("record a promise")),
         Binding("right_square_bracket", "next_tab", _("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", _("Previous tab"), id="previous-tab",
                 show=False),

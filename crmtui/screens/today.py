@@ -87,10 +87,13 @@ class TodayScreen(CrmScreen):
     AUTO_FOCUS = "DueList"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", _("Log"), id="log", tooltip=_("log a contact for this item")),
-        Binding("s", "snooze", _("Snooze"), id="snooze"),
-        Binding("a", "toggle_scope", _("Mine/all"), id="scope"),
-        Binding("slash", "filter", _("Filter"), id="filter"),
+        Binding("l", "log", _("Log"), id="log",
+                tooltip=_("log a contact; the item leaves the list")),
+        Binding("s", "snooze", _("Snooze"), id="snooze", tooltip=_("move it to a later day")),
+        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
+                tooltip=_("my items or everyone's (managers)")),
+        Binding("slash", "filter", _("Filter"), id="filter",
+                tooltip=_("words, or grade:A kind:promise owner:")),
         Binding("r", "reload", _("Reload"), id="reload", show=False),
     ]
 
@@ -141,7 +144,8 @@ class TodayScreen(CrmScreen):
         self.shown_width = width
         due.show_items(items, today=data.day, owner=owner, width=width, keep=keep)
         self.query_one("#columns", Static).update(due.columns.header())
-        summary = Text(data.day.strftime("%a %Y-%m-%d"), style="bold")
+        summary = Text()
+        summary.append(data.day.strftime("%a %Y-%m-%d"), style="bold")
         summary.append(" · " + (data.brief if self.items else _("nothing due")))
         if query.values or query.text:
             summary.append(" · " + _("showing {n} of {total}").format(n=len(items),
@@ -159,7 +163,8 @@ class TodayScreen(CrmScreen):
         data = self.data
         if self.items:
             return Text(_("No item matches the filter. Press escape in the filter to clear it."))
-        text = Text(_("Nothing is due today."), style="bold")
+        text = Text()
+        text.append(_("Nothing is due today."), style="bold")
         if not data.coming:
             text.append("\n\n" + _("Nothing is planned yet either: press 2 for your customers."))
             return text

@@ -17,8 +17,8 @@ def grade_style(grade: str | None) -> str:
 
 def grade_text(grade: str | None, *, pinned: bool = False) -> Text:
     """The grade letter in its colour; a pinned grade carries a mark."""
-    letter = grade or "-"
-    text = Text(letter, style=grade_style(grade))
+    text = Text()
+    text.append(grade or "-", style=grade_style(grade))
     if pinned:
         text.append("*", style="dim")
     return text
@@ -26,7 +26,8 @@ def grade_text(grade: str | None, *, pinned: bool = False) -> Text:
 
 def grade_badge(grade: str | None, *, pinned: bool = False) -> Text:
     """A block badge for headers: the letter on its colour."""
-    text = Text(f" {grade or '-'} ", style=f"reverse {grade_style(grade)}".strip())
+    text = Text()
+    text.append(f" {grade or '-'} ", style=f"reverse {grade_style(grade)}".strip())
     if pinned:
         text.append(" " + _("pinned"), style="dim")
     return text

@@ -63,7 +63,7 @@ class FormDialog(ServiceCalls, ModalScreen[Result]):
     }
     FormDialog #fields {
         height: auto;
-        max-height: 1fr;
+        max-height: 60vh;
     }
     FormDialog #notice {
         display: none;

@@ -13,11 +13,14 @@ from textual.widgets import Static
 from crmtui.i18n import _
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_for, grade_reason
 from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.errors import InvalidInput
 from crmtui.services.validation import (
     ORDER_FIELDS,
     PROMISE_FIELDS,
+    FieldError,
     choice,
     clean_date,
+    grade_value,
     optional_text,
 )
 from crmtui.widgets.date_input import resolve_date
@@ -25,6 +28,16 @@ from crmtui.widgets.form import FieldRow
 from crmtui.widgets.grade import grade_style
 
 NEEDS = tuple(n.value for n in Need)
+
+
+def clean_pin(value: Any, today: date | None = None) -> str | None:
+    """A grade to pin, or None to follow the rules."""
+    if not value:
+        return None
+    try:
+        return grade_value(value).value
+    except InvalidInput as error:
+        raise FieldError(error.errors["grade"]) from None
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class RegradeDialog(FormDialog[Any]):
 
     TITLE_TEXT = _("Regrade")
     FIELDS = {"need": choice(NEEDS), "expected_close": clean_date,
-              "pin": choice(tuple(g.value for g in GRADE_ORDER), optional=True),
+              "pin": clean_pin,
               "reason": optional_text(500)}
 
     def __init__(self, facts: GradeFacts) -> None:
