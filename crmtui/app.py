@@ -4,6 +4,7 @@ top, dialogs as modal screens, a command palette that also jumps to customers, a
 from __future__ import annotations
 
 import traceback
+from concurrent.futures import Future
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -63,10 +64,12 @@ class CrmApp(App[None]):
         Binding("q", "quit", _("Quit"), id="quit"),
     ]
 
-    def __init__(self, ctx: Context, *, everyone: bool = False) -> None:
+    def __init__(self, ctx: Context, *, everyone: bool = False,
+                 early_today: Future | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.everyone = everyone and self.can_see_everyone
+        self._early_today = early_today
         self.keymap: dict[str, str] = dict(ctx.config.keys)
         self.register_theme(CALM)
         self.theme = CALM.name
@@ -82,6 +85,11 @@ class CrmApp(App[None]):
         if not self.can_see_everyone:
             return ""
         return _("everyone") if self.everyone else _("mine")
+
+    def take_early_today(self) -> Future | None:
+        """The Today list read while the app started (once, and only for the user's own items)."""
+        early, self._early_today = self._early_today, None
+        return None if self.everyone else early
 
     def view_tabs(self) -> list[tuple[str, str, bool]]:
         """(key, title, is current) of each view the user may open, for the status line."""
@@ -182,17 +190,10 @@ def write_log(error: BaseException) -> str:
     return str(path)
 
 
-def run_app(args) -> int:
-    """`crmtui` without a subcommand: the app on the configured (or, with --demo, a demo) database."""
-    from crmtui.cli import open_context
-
-    if getattr(args, "demo", False):
-        from crmtui.commands.core import demo_database
-
-        args.db = demo_database(args)
-    ctx = open_context(args)
+def run_app(ctx: Context, early_today: Future | None = None) -> int:
+    """Run the app on an open Context until the user quits; the store is closed after."""
     try:
-        app = CrmApp(ctx)
+        app = CrmApp(ctx, early_today=early_today)
         app.run()
     finally:
         ctx.store.close()

@@ -96,7 +96,7 @@ class CustomersScreen(PagedScreen):
             if wide:
                 cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
                           c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]
-            rows.append(Row(str(c.id), c.id, tuple(cells)))
+            rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name))
         return Page(rows=rows, offset=offset, total=page.total)
 
     def action_sort(self) -> None:

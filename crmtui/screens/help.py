@@ -98,8 +98,8 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", _("Close"), id="help-close"),
-        Binding("j,down", "scroll_down", _("Down"), show=False),
-        Binding("k,up", "scroll_up", _("Up"), show=False),
+        Binding("j,down", "scroll_down", _("Down"), show=False, id="help-down"),
+        Binding("k,up", "scroll_up", _("Up"), show=False, id="help-up"),
     ]
 
     def compose(self) -> ComposeResult:

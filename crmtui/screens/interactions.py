@@ -83,7 +83,7 @@ class InteractionsScreen(PagedScreen):
             Row(str(i.id), i.customer_id, (
                 when(i.at, zone, today, widths[0]), clip(i.customer.name, widths[1]),
                 _(i.channel), _(i.outcome.replace("_", " ")), clip(i.by.label, widths[4]),
-                clip(i.summary, widths[5])))
+                clip(i.summary, widths[5])), customer=i.customer.name)
             for i in rows], offset=offset)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -98,8 +98,8 @@ class InteractionsScreen(PagedScreen):
         customer_id = self.current_customer()
         if key is None or customer_id is None:
             return
-        name = str(self.table.get_row(key)[1])
-        self.app.push_screen(LogDialog(LogTarget(customer_id, name)), self._logged)
+        self.app.push_screen(LogDialog(LogTarget(customer_id, self.name_of.get(key, ""))),
+                             self._logged)
 
     def _logged(self, logged) -> None:
         if logged is not None:

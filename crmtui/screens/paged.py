@@ -26,6 +26,8 @@ class Row:
     key: str
     customer_id: int
     cells: tuple
+    customer: str = ""
+    """The customer's name, uncut."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class PagedScreen(CrmScreen):
         self.complete = False
         self.fetching_more = False
         self.customer_of: dict[str, int] = {}
+        self.name_of: dict[str, str] = {}
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
@@ -113,6 +116,7 @@ class PagedScreen(CrmScreen):
         for label, width in self.columns(self._width()):
             table.add_column(label, width=width)
         self.customer_of = {}
+        self.name_of = {}
         self.loaded = 0
         self.total = page.total
         self.complete = False
@@ -127,6 +131,7 @@ class PagedScreen(CrmScreen):
             if row.key in self.customer_of:
                 continue  # a row that moved pages while new rows arrived
             self.customer_of[row.key] = row.customer_id
+            self.name_of[row.key] = row.customer
             table.add_row(*row.cells, key=row.key)
         self.loaded = page.offset + len(page.rows)
         self.complete = page.last or (self.total is not None and self.loaded >= self.total)

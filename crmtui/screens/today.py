@@ -7,8 +7,6 @@ so and shows what comes next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,37 +14,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind, Grade
 from crmtui.screens.base import CrmScreen
+from crmtui.services.worklist import TodayList, today_list
 from crmtui.widgets.due_list import DueList, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery
 from crmtui.widgets.grade import grade_style
 from crmtui.widgets.text import fit, short_day
-
-
-@dataclass(frozen=True)
-class TodayData:
-    day: date
-    items: list[DueItem]
-    brief: str
-    coming: list[DueItem] = field(default_factory=list)
-    moved: int = 0
-    """Grades the calendar moved on this load (the first load of the day)."""
-
-
-def load_today(ctx, everyone: bool) -> TodayData:
-    """Runs in a worker: move grades once a day, then read the due list (or what comes next)."""
-    from crmtui.services.due import brief, coming_up, due_list
-    from crmtui.services.grading import move_grades_if_due
-
-    moved = move_grades_if_due(ctx)
-    items = due_list(ctx, everyone=everyone)
-    coming = [] if items else coming_up(ctx, everyone=everyone, limit=8)
-    return TodayData(day=ctx.today(), items=items, brief=str(brief(items)), coming=coming,
-                     moved=moved)
 
 
 def _kind(text: str) -> DueKind:
@@ -99,9 +76,10 @@ class TodayScreen(CrmScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: TodayData | None = None
+        self.data: TodayList | None = None
         self.items: list[DueItem] = []
         self.shown_width = 0
+        self._had_item = False
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
@@ -117,13 +95,17 @@ class TodayScreen(CrmScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.call_service(load_today, self.ctx, self.app.everyone, done=self._loaded,
+        early = self.app.take_early_today()
+        if early is not None:  # read while the app was starting
+            self.call_service(early.result, done=self._loaded, group="load")
+            return
+        self.call_service(today_list, self.ctx, self.app.everyone, done=self._loaded,
                           group="load")
 
     def action_reload(self) -> None:
         self.reload()
 
-    def _loaded(self, data: TodayData) -> None:
+    def _loaded(self, data: TodayList) -> None:
         first = self.data is None
         self.data = data
         self.items = list(data.items)
@@ -206,15 +188,17 @@ class TodayScreen(CrmScreen):
     def _filter_done(self) -> None:
         self.query_one(DueList).focus()
 
-    @on(OptionList.OptionHighlighted)
+    @on(DueList.Highlighted)
     def _highlighted(self) -> None:
-        self.refresh_bindings()
+        # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
+        has_item = self.current_item() is not None
+        if has_item != self._had_item:
+            self._had_item = has_item
+            self.refresh_bindings()
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        item = self.current_item()
-        if item is not None:
-            self.app.open_profile(item.customer_id)
+    @on(DueList.Selected)
+    def _selected(self, event: DueList.Selected) -> None:
+        self.app.open_profile(event.item.customer_id)
 
     def action_toggle_scope(self) -> None:
         self.app.toggle_scope()

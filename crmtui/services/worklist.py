@@ -8,13 +8,15 @@ gets its next review date.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from crmtui.db import AccountPlan, CareDate, Commitment
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
-from crmtui.rules import DueKind
+from crmtui.rules import DueItem, DueKind
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import snooze
@@ -25,6 +27,38 @@ REVIEW_EVERY = "+3m"
 """An account plan is reviewed quarterly unless the user picks another day."""
 
 SNOOZABLE = frozenset({DueKind.FOLLOW_UP, DueKind.PROMISE, DueKind.REVIEW})
+
+
+@dataclass(frozen=True)
+class TodayList:
+    """What the Today screen shows: the due list, its one-line summary, or what comes next."""
+
+    day: date
+    items: list[DueItem]
+    brief: str
+    coming: list[DueItem] = field(default_factory=list)
+    moved: int = 0
+    """Grades the calendar moved on this read (the first of the day)."""
+
+
+def today_list(ctx: Context, everyone: bool = False) -> TodayList:
+    """Move grades once a day, then read the due list (or, on an empty day, what comes next)."""
+    from crmtui.services.due import brief, coming_up, due_list
+    from crmtui.services.grading import move_grades_if_due
+
+    moved = move_grades_if_due(ctx)
+    items = due_list(ctx, everyone=everyone)
+    coming = [] if items else coming_up(ctx, everyone=everyone, limit=8)
+    return TodayList(day=ctx.today(), items=items, brief=str(brief(items)), coming=coming,
+                     moved=moved)
+
+
+def read_today_early(ctx: Context) -> "Future[TodayList]":
+    """Start reading the user's Today list in a thread, to overlap with loading the app."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="today")
+    future = executor.submit(today_list, ctx)
+    executor.shutdown(wait=False)
+    return future
 
 
 def _later_day(value: Any, today: date, field: str, errors: dict) -> date | None:

@@ -22,8 +22,8 @@ class NavTable(DataTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", _("Down"), show=False, id="list-down"),
         Binding("k", "cursor_up", _("Up"), show=False, id="list-up"),
-        Binding("home", "scroll_top", _("First"), show=False),
-        Binding("end", "scroll_bottom", _("Last"), show=False),
+        Binding("home", "scroll_top", _("First"), show=False, id="list-first"),
+        Binding("end", "scroll_bottom", _("Last"), show=False, id="list-last"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
