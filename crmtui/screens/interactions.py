@@ -14,7 +14,7 @@ from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
 from crmtui.widgets.filter_bar import FilterQuery
 from crmtui.widgets.lists import PAGE_SIZE
-from crmtui.widgets.text import clip, local_moment
+from crmtui.widgets.text import clip, local_moment, short_moment
 
 
 def _one_of(options: tuple[str, ...]):
@@ -25,14 +25,6 @@ def _one_of(options: tuple[str, ...]):
             raise ValueError(_("one of {options}").format(options=", ".join(options)))
         return found[0]
     return parse
-
-
-def when(moment, zone, today, width: int) -> str:
-    """The local time of a contact; without the year when it is this year and space is short."""
-    text = local_moment(moment, zone)
-    if width < 16 and text.startswith(f"{today.year}-"):
-        return text[5:]
-    return text
 
 
 class _Day:
@@ -81,7 +73,8 @@ class InteractionsScreen(PagedScreen):
         widths = [w for _label, w in self.columns(width)]
         return Page(rows=[
             Row(str(i.id), i.customer_id, (
-                when(i.at, zone, today, widths[0]), clip(i.customer.name, widths[1]),
+                (local_moment(i.at, zone) if widths[0] >= 16 else
+                 short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
                 _(i.channel), _(i.outcome.replace("_", " ")), clip(i.by.label, widths[4]),
                 clip(i.summary, widths[5])), customer=i.customer.name)
             for i in rows], offset=offset)

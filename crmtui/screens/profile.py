@@ -21,7 +21,7 @@ from crmtui.screens.base import CrmScreen
 from crmtui.services.profile import ReferralNode
 from crmtui.widgets.grade import grade_badge, grade_style, grade_text
 from crmtui.widgets.lists import NavTable
-from crmtui.widgets.text import clip, local_moment
+from crmtui.widgets.text import clip, local_moment, short_day, short_moment
 
 Column = tuple[str, int | None]
 """A table column: its heading and a width (None: the rest of the screen)."""
@@ -160,7 +160,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
 
     p = customer_profile(ctx, customer_id)
     c = p.customer
-    zone = ctx.zone
+    zone, today = ctx.zone, ctx.today()
     tabs = {
         "contacts": TabRows(
             [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
@@ -168,10 +168,10 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
             [(x.name, x.title, _(x.role.replace("_", " ")), x.phone, x.email)
              for x in p.contacts], _("No contacts recorded.")),
         "timeline": TabRows(
-            [(_("When"), 16), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 10),
-             (_("Next"), 10), (_("Summary"), None)],
-            [(local_moment(i.at, zone), _(i.channel), _(i.outcome.replace("_", " ")),
-              i.by.label, i.next_on.isoformat() if i.next_on else "",
+            [(_("When"), 11), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 8),
+             (_("Next"), 5), (_("Summary"), None)],
+            [(short_moment(i.at, zone, today), _(i.channel), _(i.outcome.replace("_", " ")),
+              clip(i.by.label, 8), short_day(i.next_on, today),
               i.summary + (f" → {i.next_step}" if i.next_step else ""))
              for i in p.interactions], _("No interactions yet: press l to log the first.")),
         "orders": TabRows(
@@ -182,8 +182,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
               " · ".join(x for x in (o.gift, o.note) if x)) for o in p.orders],
             _("No orders yet: press o to record one.")),
         "complaints": TabRows(
-            [(_("Opened"), 16), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
-            [(local_moment(k.opened_at, zone), _(k.severity), _(k.status.replace("_", " ")),
+            [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
+            [(short_moment(k.opened_at, zone, today), _(k.severity), _(k.status.replace("_", " ")),
               k.summary) for k in p.complaints], _("No complaints.")),
         "care": TabRows(
             [(_("Kind"), 12), (_("Date"), 14), (_("Next"), 10), (_("Lunar"), 8),
@@ -194,8 +194,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
               o.next_on.isoformat(), o.lunar_label, o.care.note) for o in p.care],
             _("No care dates.")),
         "grades": TabRows(
-            [(_("When"), 16), (_("Change"), 7), (_("By"), 10), (_("Reason"), None)],
-            [(local_moment(g.at, zone),
+            [(_("When"), 11), (_("Change"), 7), (_("By"), 10), (_("Reason"), None)],
+            [(short_moment(g.at, zone, today),
               Text.assemble(grade_text(g.from_grade) if g.from_grade else Text("·"), " → ",
                             grade_text(g.to_grade)),
               g.by.label if g.by_id else _("calendar"), g.reason) for g in p.grade_history],

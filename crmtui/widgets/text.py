@@ -41,3 +41,12 @@ def local_moment(moment: datetime | None, zone: tzinfo) -> str:
     if moment is None:
         return ""
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def short_moment(moment: datetime | None, zone: tzinfo, today: date) -> str:
+    """A local time in 11 cells: MM-DD HH:MM this year, the date alone before."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return local.strftime("%m-%d %H:%M") if local.year == today.year else \
+        local.date().isoformat()
