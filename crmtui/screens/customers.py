@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 
 from crmtui.i18n import _
 from crmtui.screens.paged import Page, PagedScreen, Row
-from crmtui.services.validation import SOURCES, STATUSES, FieldError, choice, clean_tags
-from crmtui.widgets.filter_bar import FilterQuery
+from crmtui.services.validation import SOURCES, STATUSES, clean_tags
+from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
 from crmtui.widgets.grade import grade_text
 from crmtui.widgets.lists import PAGE_SIZE
 from crmtui.widgets.text import clip, short_day
@@ -23,28 +23,12 @@ SORT_TITLES = {"name": _("name"), "company": _("company"), "grade": _("grade"),
                "last_contact": _("last contact"), "created": _("newest")}
 
 
-def _checked(cleaner):
-    def parse(text: str):
-        try:
-            return cleaner(text, None)
-        except FieldError as error:
-            raise ValueError(str(error)) from None
-    return parse
-
-
-def _grades(text: str) -> str:
-    grades = [g.strip().upper() for g in text.split(",") if g.strip()]
-    if not grades or any(g not in "ABCDE" or len(g) != 1 for g in grades):
-        raise ValueError(_("grades A–E, e.g. grade:A,B"))
-    return ",".join(grades)
-
-
 FILTER_KEYS = {
-    "grade": _grades,
+    "grade": grades,
     "owner": str.lower,
-    "status": _checked(choice(STATUSES)),
-    "tag": _checked(clean_tags),
-    "source": _checked(choice(SOURCES)),
+    "status": one_of(STATUSES),
+    "tag": clean_tags,
+    "source": one_of(SOURCES),
 }
 
 
@@ -82,7 +66,8 @@ class CustomersScreen(PagedScreen):
 
         values = query.values
         page = list_customers(
-            self.ctx, text=query.text, grade=values.get("grade"), owner=values.get("owner"),
+            self.ctx, text=query.text, grade=",".join(values.get("grade", ())) or None,
+            owner=values.get("owner"),
             status=values.get("status"), tag=values.get("tag"), source=values.get("source"),
             sort=self.sort, offset=offset, limit=PAGE_SIZE, everyone=self.app.everyone)
         wide = width >= 110

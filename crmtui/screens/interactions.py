@@ -9,22 +9,12 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from crmtui.i18n import _
-from crmtui.rules import DateInputError, parse_date
+from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
-from crmtui.widgets.filter_bar import FilterQuery
+from crmtui.widgets.filter_bar import FilterQuery, one_of
 from crmtui.widgets.lists import PAGE_SIZE
 from crmtui.widgets.text import clip, local_moment, short_moment
-
-
-def _one_of(options: tuple[str, ...]):
-    def parse(text: str) -> str:
-        text = text.lower()
-        found = [o for o in options if o.startswith(text)]
-        if len(found) != 1:
-            raise ValueError(_("one of {options}").format(options=", ".join(options)))
-        return found[0]
-    return parse
 
 
 class _Day:
@@ -34,10 +24,7 @@ class _Day:
         self.screen = screen
 
     def __call__(self, text: str):
-        try:
-            return parse_date(text, self.screen.ctx.today())
-        except DateInputError as error:
-            raise ValueError(str(error)) from None
+        return parse_date(text, self.screen.ctx.today())  # DateInputError is a ValueError
 
 
 class InteractionsScreen(PagedScreen):
@@ -51,8 +38,8 @@ class InteractionsScreen(PagedScreen):
     def __init__(self) -> None:
         super().__init__()
         day = _Day(self)
-        self.FILTER_KEYS = {"rep": str.lower, "channel": _one_of(CHANNELS),
-                            "outcome": _one_of(OUTCOMES), "since": day, "until": day}
+        self.FILTER_KEYS = {"rep": str.lower, "channel": one_of(CHANNELS),
+                            "outcome": one_of(OUTCOMES), "since": day, "until": day}
 
     def columns(self, width: int) -> list[tuple[str, int]]:
         wide = width >= 110

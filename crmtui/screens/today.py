@@ -17,38 +17,24 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from crmtui.i18n import _
-from crmtui.rules import DueItem, DueKind, Grade
+from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.services.worklist import TodayList, today_list
 from crmtui.widgets.due_list import DueList, item_key
-from crmtui.widgets.filter_bar import FilterBar, FilterQuery
+from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
 from crmtui.widgets.grade import grade_style
 from crmtui.widgets.text import fit, short_day
 
 
-def _kind(text: str) -> DueKind:
-    text = text.lower()
-    for kind in DueKind:
-        if kind.value.startswith(text):
-            return kind
-    raise ValueError(_("one of {kinds}").format(kinds=", ".join(k.value for k in DueKind)))
-
-
-def _grades(text: str) -> frozenset[str]:
-    grades = frozenset(g.strip().upper() for g in text.split(",") if g.strip())
-    if not grades or not grades <= {g.value for g in Grade}:
-        raise ValueError(_("grades A–E, e.g. grade:A,B"))
-    return grades
-
-
-FILTER_KEYS = {"grade": _grades, "kind": _kind, "owner": str.lower}
+FILTER_KEYS = {"grade": grades, "kind": one_of(tuple(kind.value for kind in DueKind)),
+               "owner": str.lower}
 
 
 def matches(item: DueItem, query: FilterQuery) -> bool:
     values = query.values
     if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
         return False
-    if "kind" in values and item.kind is not values["kind"]:
+    if "kind" in values and item.kind.value != values["kind"]:
         return False
     if "owner" in values and values["owner"] not in item.owner.lower():
         return False

@@ -20,6 +20,8 @@ from crmtui.rules import DueItem, DueKind
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import snooze
+from crmtui.services.due import brief, coming_up, due_list
+from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import LogResult, log_interaction, snooze_promise
 from crmtui.services.validation import FieldError, clean_date
 
@@ -43,9 +45,6 @@ class TodayList:
 
 def today_list(ctx: Context, everyone: bool = False) -> TodayList:
     """Move grades once a day, then read the due list (or, on an empty day, what comes next)."""
-    from crmtui.services.due import brief, coming_up, due_list
-    from crmtui.services.grading import move_grades_if_due
-
     moved = move_grades_if_due(ctx)
     items = due_list(ctx, everyone=everyone)
     coming = [] if items else coming_up(ctx, everyone=everyone, limit=8)
@@ -61,16 +60,16 @@ def read_today_early(ctx: Context) -> "Future[TodayList]":
     return future
 
 
-def _later_day(value: Any, today: date, field: str, errors: dict) -> date | None:
+def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
     try:
         day = clean_date(value, today)
     except FieldError as error:
-        errors[field] = str(error)
+        errors[name] = str(error)
         return None
     if day is None:
-        errors[field] = _("required")
+        errors[name] = _("required")
     elif day <= today:
-        errors[field] = _("pick a day after today")
+        errors[name] = _("pick a day after today")
     return day
 
 

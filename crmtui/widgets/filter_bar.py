@@ -37,6 +37,27 @@ class FilterQuery:
         return " ".join(parts)
 
 
+def one_of(options: tuple[str, ...]) -> KeyParser:
+    """A key whose value is one of `options`, typed in full or as an unambiguous start."""
+    def parse(text: str) -> str:
+        text = text.lower()
+        found = [option for option in options if option.startswith(text)]
+        if text in options:
+            return text
+        if len(found) != 1:
+            raise ValueError(_("one of {options}").format(options=", ".join(options)))
+        return found[0]
+    return parse
+
+
+def grades(text: str) -> tuple[str, ...]:
+    """grade:A or grade:A,B."""
+    found = tuple(dict.fromkeys(g.strip().upper() for g in text.split(",") if g.strip()))
+    if not found or any(g not in ("A", "B", "C", "D", "E") for g in found):
+        raise ValueError(_("grades A–E, e.g. grade:A,B"))
+    return found
+
+
 def parse_filter(text: str, keys: Mapping[str, KeyParser]) -> FilterQuery:
     """Split typed filter text into search words and checked key:value filters."""
     words, values, errors = [], {}, {}
