@@ -17,6 +17,7 @@ from crmtui.i18n import _
 from crmtui.palette import CrmCommands
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
+from crmtui.widgets.status import StatusLine
 
 CALM = Theme(
     name="crmtui",
@@ -102,8 +103,6 @@ class CrmApp(App[None]):
 
     def toggle_scope(self) -> bool:
         self.everyone = not self.everyone and self.can_see_everyone
-        from crmtui.widgets.status import StatusLine
-
         for line in self.screen.query(StatusLine):
             line.refresh()
         return self.everyone

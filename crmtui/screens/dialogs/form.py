@@ -36,7 +36,7 @@ def choices(values: Iterable[str], labels: Mapping[str, str] | None = None) -> l
 
 class FormDialog(ServiceCalls, ModalScreen[Result]):
     """A modal form. Subclasses give `compose_fields` and `save` (run in a worker thread, it may
-    only use the Context and plain values), and may refine `check` and `on_conflict`.
+    only use the Context and plain values), and may refine `on_conflict`.
 
     It always dismisses: with the saved result, or None on escape or Cancel.
     """
@@ -182,10 +182,6 @@ class FormDialog(ServiceCalls, ModalScreen[Result]):
         row.set_error(None)
         return True
 
-    def check(self, values: Mapping[str, Any]) -> dict[str, str]:
-        """Reasons that need several fields together (e.g. a promise needs a due date)."""
-        return {}
-
     def field_changed(self, row: FieldRow) -> None:
         """Hook for live previews; called after a field was validated."""
 
@@ -233,12 +229,10 @@ class FormDialog(ServiceCalls, ModalScreen[Result]):
         if self.saving:
             return
         rows = self.rows
+        # Checks that need several fields together (a promise needs a due date) are the
+        # service's: its reasons come back beside the fields below, in _failed.
         bad = [row for row in rows.values() if not self.validate_row(row)]
         values = self.values()
-        for field, reason in self.check(values).items():
-            if field in rows:
-                rows[field].set_error(reason)
-                bad.append(rows[field])
         if bad:
             first = min(bad, key=lambda row: list(rows).index(row.field))
             first.focus_control()
