@@ -161,9 +161,19 @@ def open_context(args, *, create: bool = True):
 
 
 def _run_app(args) -> int:
-    from crmtui.commands.core import run_demo_preview
+    """The terminal app, on the configured database or (--demo) a throw-away demo one."""
+    from crmtui.services.worklist import read_today_early
 
-    return run_demo_preview(args)
+    if args.demo:
+        from crmtui.commands.core import demo_database
+
+        args.db = demo_database(args)
+    ctx = open_context(args)
+    # Textual takes longer to import than Today's list takes to read: do both at once.
+    early = read_today_early(ctx)
+    from crmtui.app import run_app
+
+    return run_app(ctx, early)
 
 
 if __name__ == "__main__":  # pragma: no cover

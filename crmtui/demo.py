@@ -220,7 +220,9 @@ class _Generator:
         self.interaction_id = 0
         self.complaint_id = 0
         self.revenue: dict[int, Decimal] = {}
-        self.now = datetime.combine(today, time(17, 30), self.zone).astimezone(timezone.utc)
+        # Nothing happens after the moment the data is made (late afternoon of another day).
+        self.now = ctx.now() if today == ctx.today() else \
+            datetime.combine(today, time(17, 30), self.zone).astimezone(timezone.utc)
         # complaints run on the real clock: their service levels are read against it
         self.complaint_now = min(self.now, ctx.now()).replace(second=0, microsecond=0)
 
@@ -290,7 +292,7 @@ class _Generator:
         owner = owners[cid % len(owners)]
         age_days = int(rng.random() ** 1.5 * 1000)
         created_on = today - timedelta(days=age_days)
-        created_at = self.moment(created_on)
+        created_at = min(self.moment(created_on), self.now - timedelta(minutes=30))
         roll = rng.random()
         need = Need.CLEAR if roll < 0.45 else Need.POTENTIAL if roll < 0.8 else Need.NONE
         close = None

@@ -469,10 +469,3 @@ def demo_database(args) -> str:
     ctx.store.close()
     return str(path)
 
-
-def run_demo_preview(args) -> int:
-    """Without the terminal app: print the due list (on demo data with --demo)."""
-    if args.demo:
-        args.db = demo_database(args)
-    return cmd_due(argparse.Namespace(**{**vars(args), "date": None, "all": False,
-                                         "json": False, "brief": False}))

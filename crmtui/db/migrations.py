@@ -10,7 +10,7 @@ import peewee
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 
-LATEST_VERSION = 3
+LATEST_VERSION = 4
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -70,10 +70,23 @@ def _v3_owner_indexes(db: peewee.Database) -> None:
                    'ON "customer" ("owner_id", "referral_moment_on")')
 
 
+def _v4_care_greeted(db: peewee.Database) -> None:
+    """v4: care dates remember when the greeting was logged, so it leaves the due list."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.models import CareDate
+
+    table = CareDate._meta.table_name
+    if "greeted_on" not in {column.name for column in db.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(db).add_column(table, "greeted_on",
+                                                            CareDate.greeted_on))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
     3: _v3_owner_indexes,
+    4: _v4_care_greeted,
 }
 
 

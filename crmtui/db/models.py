@@ -284,6 +284,7 @@ class CareDate(BaseModel):
     lunar = BooleanField(default=False)
     leap = BooleanField(default=False)  # lunar leap month
     note = TextField(default="")
+    greeted_on = DateField(null=True)  # when care was last logged; hides the coming occurrence
 
     class Meta:
         indexes = ((("lunar", "month", "day"), False),)

@@ -163,17 +163,20 @@ def _care(s: _Section) -> list[DueItem]:
         return []
     query = s.scoped(
         CareDate.select(*_CUSTOMER, CareDate.id, CareDate.kind, CareDate.month, CareDate.day,
-                        CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note)
+                        CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note,
+                        CareDate.greeted_on)
         .join(Customer).where(reduce(or_, conditions)))
     items = []
     for row in query.tuples():
-        care_id, kind, month, day_of, year, lunar, leap, note = row[5:]
+        care_id, kind, month, day_of, year, lunar, leap, note, greeted_on = row[5:]
         if lunar:
             when = next_lunar_occurrence(month, day_of, s.day, leap=leap)
         else:
             when = next_occurrence(month, day_of, s.day)
         if not s.day <= when <= s.day + timedelta(days=lead):
             continue
+        if greeted_on is not None and greeted_on >= when - timedelta(days=lead):
+            continue  # already cared for this occurrence
         label = _(kind)
         if kind == "birthday" and year and not lunar:
             label += " " + _("({age})").format(age=when.year - year)

@@ -23,16 +23,14 @@ from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
 from crmtui.services.validation import (
     CARE_KINDS,
-    CHANNELS,
-    DIRECTIONS,
-    OUTCOMES,
+    INTERACTION_FIELDS,
+    ORDER_FIELDS,
+    PROMISE_FIELDS,
     FieldError,
     choice,
     clean_date,
     clean_int,
-    clean_positive_money,
     optional_text,
-    required_text,
 )
 
 
@@ -79,15 +77,16 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    summary = _collect(errors, "summary", required_text(2000), summary, today)
-    channel = _collect(errors, "channel", choice(CHANNELS), channel, today)
-    outcome = _collect(errors, "outcome", choice(OUTCOMES), outcome, today)
-    direction = _collect(errors, "direction", choice(DIRECTIONS), direction, today)
-    next_step = _collect(errors, "next_step", optional_text(500), next_step, today)
+    fields = INTERACTION_FIELDS
+    summary = _collect(errors, "summary", fields["summary"], summary, today)
+    channel = _collect(errors, "channel", fields["channel"], channel, today)
+    outcome = _collect(errors, "outcome", fields["outcome"], outcome, today)
+    direction = _collect(errors, "direction", fields["direction"], direction, today)
+    next_step = _collect(errors, "next_step", fields["next_step"], next_step, today)
     moment = _collect(errors, "at", clean_moment, at, ctx)
-    next_on = _collect(errors, "next_on", clean_date, next_on, today)
-    promise = _collect(errors, "promise", optional_text(500), promise, today)
-    promise_due = _collect(errors, "promise_due", clean_date, promise_due, today)
+    next_on = _collect(errors, "next_on", fields["next_on"], next_on, today)
+    promise = _collect(errors, "promise", fields["promise"], promise, today)
+    promise_due = _collect(errors, "promise_due", fields["promise_due"], promise_due, today)
     contact_day = ctx.local_date(moment) if moment else today
     if next_on is not None and "next_on" not in errors and next_on <= contact_day:
         errors["next_on"] = _("the next step must come after the contact ({day})").format(
@@ -134,8 +133,8 @@ def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitme
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    text = _collect(errors, "promise", required_text(500), text, today)
-    day = _collect(errors, "promise_due", clean_date, due, today)
+    text = _collect(errors, "promise", PROMISE_FIELDS["promise"], text, today)
+    day = _collect(errors, "promise_due", PROMISE_FIELDS["promise_due"], due, today)
     if day is None and "promise_due" not in errors:
         errors["promise_due"] = _("a promise needs a due date")
     if errors:
@@ -183,12 +182,13 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    amount = _collect(errors, "amount", clean_positive_money, amount, today)
-    product = _collect(errors, "product", optional_text(200), product, today)
-    day = _collect(errors, "on", clean_date, on, today)
-    quantity = _collect(errors, "quantity", clean_int(1, 10_000_000), quantity, today)
-    gift = _collect(errors, "gift", optional_text(200), gift, today)
-    note = _collect(errors, "note", optional_text(2000, multiline=True), note, today)
+    fields = ORDER_FIELDS
+    amount = _collect(errors, "amount", fields["amount"], amount, today)
+    product = _collect(errors, "product", fields["product"], product, today)
+    day = _collect(errors, "on", fields["on"], on, today)
+    quantity = _collect(errors, "quantity", fields["quantity"], quantity, today)
+    gift = _collect(errors, "gift", fields["gift"], gift, today)
+    note = _collect(errors, "note", fields["note"], note, today)
     day = day or today
     if "on" not in errors and day > today:
         errors["on"] = _("an order cannot be in the future")

@@ -30,7 +30,7 @@ from crmtui.rules import (
     solar_to_lunar,
     tier_at,
 )
-from crmtui.services.access import can_edit, get_visible_customer
+from crmtui.services.access import can_edit, can_view, get_visible_customer
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
 
@@ -175,3 +175,52 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                            "reason": g.reason, "by": g.by.login if g.by_id else None}
                           for g in profile.grade_history],
     }
+
+
+@dataclass(frozen=True)
+class ReferralNode:
+    """A customer in a referral tree; `visible` is False for another rep's customer."""
+
+    id: int
+    name: str
+    company: str
+    grade: str
+    visible: bool
+    children: tuple["ReferralNode", ...] = ()
+
+
+def referral_tree(ctx: Context, customer_id: int, *, up: int = 5, down: int = 3,
+                  width: int = 50) -> ReferralNode:
+    """Who referred the customer (up to `up` steps back) and whom they referred (`down` levels).
+
+    The root is the earliest referrer found; the path from it leads to the customer, whose
+    own referrals hang below (at most `width` per customer).
+    """
+    customer = get_visible_customer(ctx, customer_id)
+
+    def node(row: Customer, children=()) -> ReferralNode:
+        shown = can_view(ctx, row)
+        return ReferralNode(id=row.id, name=row.name if shown else "…", company=row.company
+                            if shown else "", grade=row.grade, visible=shown,
+                            children=tuple(children))
+
+    def below(row: Customer, levels: int) -> list[ReferralNode]:
+        if levels == 0:
+            return []
+        kids = (Customer.select().where(Customer.referred_by == row.id)
+                .order_by(Customer.created_at, Customer.id).limit(width))
+        return [node(kid, below(kid, levels - 1)) for kid in kids]
+
+    tree = node(customer, below(customer, down))
+    seen = {customer.id}
+    current = customer
+    for _step in range(up):
+        if current.referred_by_id is None or current.referred_by_id in seen:
+            break
+        parent = Customer.get_or_none(Customer.id == current.referred_by_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        tree = node(parent, [tree])
+        current = parent
+    return tree

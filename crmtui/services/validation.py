@@ -197,6 +197,34 @@ CUSTOMER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
 }
 
 
+# The other forms' fields; the services clean with these tables too, so a form's message as you
+# type is the one the save would give.
+INTERACTION_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "summary": required_text(2000),
+    "channel": choice(CHANNELS),
+    "outcome": choice(OUTCOMES),
+    "direction": choice(DIRECTIONS),
+    "next_step": optional_text(500),
+    "next_on": clean_date,
+    "promise": optional_text(500),
+    "promise_due": clean_date,
+}
+
+PROMISE_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "promise": required_text(500),
+    "promise_due": clean_date,
+}
+
+ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "amount": clean_positive_money,
+    "product": optional_text(200),
+    "on": clean_date,
+    "quantity": clean_int(1, 10_000_000),
+    "gift": optional_text(200),
+    "note": optional_text(2000, multiline=True),
+}
+
+
 def clean_field(name: str, value: Any, today: date,
                 table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> Any:
     """One field's clean value, or FieldError with the reason."""

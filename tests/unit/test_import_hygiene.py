@@ -28,3 +28,14 @@ def test_rules_never_read_the_clock():
     for path in sources:
         text = path.read_text(encoding="utf-8")
         assert not CLOCK.search(text), path.name
+
+
+def test_the_command_line_and_services_import_no_textual():
+    code = (
+        "import sys, crmtui.cli, crmtui.commands.core, crmtui.commands.database, "
+        "crmtui.services.worklist, crmtui.services.profile; "
+        "crmtui.cli.build_parser(); print('textual' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=RULES_DIR.parent.parent)
+    assert result.stdout.strip() == "False"

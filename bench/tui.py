@@ -1,0 +1,125 @@
+"""The terminal app against SPEC §7: launch to Today painted, CPU per cursor move, memory.
+
+    python bench/tui.py --db /tmp/big.sqlite3 --user boss [--runs 7] [--everyone]
+
+Build the database once with `crmtui --db /tmp/big.sqlite3 demo --customers 100000` (about a
+minute); `boss` is its manager. Each launch is a fresh process, headless; its time runs from
+spawning the process until the Today screen has painted its due list (imports, opening the
+database, the daily grade move and the due-list query included). Medians are reported.
+Targets: launch <= 0.5 s, cursor move <= 16 ms CPU, <= 100 MB RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+CHILD = r"""
+import asyncio, json, sys, time
+from crmtui.services.context import open_context
+from crmtui.services.worklist import read_today_early
+
+db, user, everyone, moves = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
+if not moves:  # the order of `crmtui`'s own start: the list is read while Textual loads
+    ctx = open_context(db, login=user)
+    early = None if everyone else read_today_early(ctx)
+
+from crmtui.app import CrmApp
+from crmtui.screens.today import TodayScreen
+
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def report(**facts):
+    print(json.dumps({"rss_mb": rss_mb(), **facts}), flush=True)
+
+
+shown = TodayScreen._loaded
+
+
+def loaded(self, data):
+    shown(self, data)
+    self.call_after_refresh(painted, self.app, len(data.items))
+
+
+def painted(app, count):
+    report(items=count)
+    app.exit()
+
+
+async def cursor():
+    # CPU per key press in Today, repaint included (the pilot's own idle checks add a little).
+    app = CrmApp(open_context(db, login=user), everyone=everyone)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not getattr(app.screen, "data", None):
+            await pilot.pause(0.05)
+        await pilot.pause()
+        cpu = []
+        for step in range(moves):
+            start = time.process_time()
+            await pilot.press("j" if step % 60 < 30 else "k")
+            cpu.append(time.process_time() - start)
+        cpu.sort()
+        report(items=len(app.screen.data.items), move_ms_median=1000 * cpu[len(cpu) // 2],
+               move_ms_p95=1000 * cpu[int(len(cpu) * 0.95)])
+
+
+if moves:
+    asyncio.run(cursor())
+else:
+    TodayScreen._loaded = loaded
+    CrmApp(ctx, everyone=everyone, early_today=early).run(headless=True, size=(120, 40))
+"""
+
+
+def launch(db: str, user: str, everyone: bool, moves: int = 0) -> tuple[float, float, dict]:
+    """Wall time to Today painted, the child's CPU time in all (user + system), its report."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", CHILD, db, user, "1" if everyone else "0",
+                                str(moves)], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    return elapsed, usage.ru_utime + usage.ru_stime, json.loads(line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--user", default=os.environ.get("CRMTUI_USER", "boss"))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--everyone", action="store_true", help="a manager's view of everyone")
+    parser.add_argument("--moves", type=int, default=200, help="cursor moves to time")
+    args = parser.parse_args()
+
+    times, cpus, facts = [], [], {}
+    for _run in range(args.runs):
+        elapsed, cpu, facts = launch(args.db, args.user, args.everyone)
+        times.append(elapsed)
+        cpus.append(cpu)
+    print(f"launch to Today painted: median {statistics.median(times) * 1000:.0f} ms "
+          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {args.runs} runs; "
+          f"{facts['items']} items due); process CPU median "
+          f"{statistics.median(cpus) * 1000:.0f} ms; RSS {facts['rss_mb']:.0f} MB; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    _elapsed, _cpu, moved = launch(args.db, args.user, args.everyone, args.moves)
+    print(f"cursor move in Today: median {moved['move_ms_median']:.2f} ms CPU, "
+          f"p95 {moved['move_ms_p95']:.2f} ms ({args.moves} moves); "
+          f"RSS after {moved['rss_mb']:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The terminal app (SPEC §4): Today, Customers and Interactions as modes, the profile pushed on
+top, dialogs as modal screens, a command palette that also jumps to customers, and help."""
+
+from __future__ import annotations
+
+import traceback
+from concurrent.futures import Future
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from crmtui.errors import CrmError
+from crmtui.i18n import _
+from crmtui.palette import CrmCommands
+from crmtui.screens.views import VIEWS, view_named
+from crmtui.services.context import Context
+from crmtui.widgets.status import StatusLine
+
+CALM = Theme(
+    name="crmtui",
+    # xterm-256 palette colours, so a 256-colour terminal shows exactly these
+    primary="#5f87af",
+    secondary="#87afaf",
+    accent="#d7af5f",
+    warning="#d7875f",
+    error="#d75f5f",
+    success="#87af87",
+    foreground="#d0d0d0",
+    background="#1c1c1c",
+    surface="#262626",
+    panel="#303030",
+    dark=True,
+    variables={
+        "block-cursor-background": "#3a3a3a",
+        "block-cursor-foreground": "#ffffff",
+        "block-cursor-text-style": "bold",
+        "block-cursor-blurred-background": "#303030",
+        "footer-key-foreground": "#d7af5f",
+        "input-selection-background": "#5f87af 40%",
+    },
+)
+
+
+def _view_bindings() -> list[BindingType]:
+    # Not in the footer: the status line shows the views with their keys.
+    return [Binding(view.key, f"app.view('{view.name}')", view.title, id=f"view-{view.name}",
+                    tooltip=view.description, show=False) for view in VIEWS]
+
+
+class CrmApp(App[None]):
+    """crmtui's app. The Context (store, user, config, clock) is given, so tests fix the clock."""
+
+    TITLE = "crmtui"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, Any]] = {view.name: view.make for view in VIEWS}
+    DEFAULT_MODE: ClassVar[str] = VIEWS[0].name
+    COMMANDS = App.COMMANDS | {CrmCommands}
+    COMMAND_PALETTE_DISPLAY = "^p"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_view_bindings(),
+        Binding("question_mark", "help", _("Help"), id="help", tooltip=_("every key")),
+        Binding("q", "quit", _("Quit"), id="quit"),
+    ]
+
+    def __init__(self, ctx: Context, *, everyone: bool = False,
+                 early_today: Future | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.everyone = everyone and self.can_see_everyone
+        self._early_today = early_today
+        self.keymap: dict[str, str] = dict(ctx.config.keys)
+        self.register_theme(CALM)
+        self.theme = CALM.name
+
+    # -- scope -----------------------------------------------------------------------------------
+    @property
+    def can_see_everyone(self) -> bool:
+        """Managers (and support, for complaints) may switch between their own and everyone's."""
+        return self.ctx.role in ("manager", "support")
+
+    @property
+    def scope_label(self) -> str:
+        if not self.can_see_everyone:
+            return ""
+        return _("everyone") if self.everyone else _("mine")
+
+    def take_early_today(self) -> Future | None:
+        """The Today list read while the app started (once, and only for the user's own items)."""
+        early, self._early_today = self._early_today, None
+        return None if self.everyone else early
+
+    def view_tabs(self) -> list[tuple[str, str, bool]]:
+        """(key, title, is current) of each view the user may open, for the status line."""
+        tabs = []
+        for view in VIEWS:
+            if view.allows(self.ctx.role):
+                key = self.keymap.get(f"view-{view.name}", view.key).split(",")[0].strip()
+                tabs.append((key, view.title, view.name == self.current_mode))
+        return tabs
+
+    def toggle_scope(self) -> bool:
+        self.everyone = not self.everyone and self.can_see_everyone
+        for line in self.screen.query(StatusLine):
+            line.refresh()
+        return self.everyone
+
+    # -- start ----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.keymap:
+            from crmtui.screens.help import known_binding_ids
+
+            unknown = sorted(set(self.keymap) - known_binding_ids())
+            if unknown:
+                self.notify(_("config [keys]: no action called {names}").format(
+                    names=", ".join(unknown)), severity="warning", timeout=10)
+            self.set_keymap(self.keymap)
+        for notice in self.ctx.store.notices:
+            self.notify(notice, severity="warning", timeout=10)
+
+    # -- navigation -----------------------------------------------------------------------------
+    def action_view(self, name: str) -> None:
+        view = view_named(name)
+        if not view.allows(self.ctx.role):
+            self.notify(_("{title} is not available to your role").format(title=view.title),
+                        severity="warning")
+            return
+        # Leaving a view closes what was opened on top of it (a profile), so coming back with
+        # its key shows the view itself.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from crmtui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def open_profile(self, customer_id: int) -> None:
+        from crmtui.screens.profile import ProfileScreen
+
+        self.push_screen(ProfileScreen(customer_id))
+
+    # -- errors ---------------------------------------------------------------------------------
+    def report_error(self, error: BaseException, *, title: str | None = None) -> None:
+        """One clear notice: the service's sentence for a CrmError, a logged summary otherwise."""
+        import peewee
+
+        if isinstance(error, CrmError):
+            self.notify(str(error), title=title or _("Not done"), severity="error", timeout=8)
+            return
+        where = write_log(error)
+        if isinstance(error, peewee.DatabaseError):
+            first = (str(error).splitlines() or [type(error).__name__])[0]
+            message = _("database error: {error}; nothing was changed").format(error=first)
+        else:
+            message = _("unexpected error: {kind}: {error}").format(
+                kind=type(error).__name__, error=error)
+        if where:
+            message += " " + _("(details in {path})").format(path=where)
+        self.notify(message, title=title or _("Not done"), severity="error", timeout=12)
+
+    def _fatal_error(self) -> None:
+        # A crash still ends the app, but the user reads one line; the traceback is in the log.
+        error = self._exception
+        where = write_log(error) if error is not None else ""
+        self.bell()
+        line = _("crmtui: unexpected error: {kind}: {error}").format(
+            kind=type(error).__name__, error=error)
+        if where:
+            line += " " + _("(details in {path})").format(path=where)
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
+
+
+def write_log(error: BaseException) -> str:
+    """Append the full traceback to the log file; its path, or '' if it cannot be written."""
+    from crmtui.locations import log_file
+
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return ""
+    return str(path)
+
+
+def run_app(ctx: Context, early_today: Future | None = None) -> int:
+    """Run the app on an open Context until the user quits; the store is closed after."""
+    try:
+        app = CrmApp(ctx, early_today=early_today)
+        app.run()
+    finally:
+        ctx.store.close()
+    return app.return_code or 0

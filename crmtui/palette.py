@@ -1,0 +1,79 @@
+"""The command palette's crmtui entries (ctrl+p): `view:` screens, `action:` keys of the current
+screen, and `customer:` to jump to any customer by name, company, phone or pinyin initials."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import Callable, Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from crmtui.i18n import _
+from crmtui.screens.views import VIEWS
+
+CUSTOMER_HITS = 12
+
+
+def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
+    """(id, title, help) for the customers a palette query finds; runs in a worker thread."""
+    from crmtui.services.customers import find_customers
+
+    rows = []
+    for customer in find_customers(ctx, text, limit=CUSTOMER_HITS):
+        title = _("customer: {name}").format(name=customer.name)
+        if customer.company:
+            title += f" · {customer.company}"
+        phone = customer.phone_list[0] if customer.phone_list else ""
+        detail = " · ".join(part for part in (
+            _("grade {grade}").format(grade=customer.grade), phone,
+            customer.owner.label) if part)
+        rows.append((customer.id, title, detail))
+    return rows
+
+
+class CrmCommands(Provider):
+    """Screens, the keys of the screen below the palette, and customers."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable]]:
+        app = self.app
+        role = app.ctx.role
+        for view in VIEWS:
+            if view.allows(role):
+                yield (_("view: {title}").format(title=view.title), view.description,
+                       partial(app.action_view, view.name))
+        yield _("view: Help (every key)"), "?", app.action_help
+        seen = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if binding.action.startswith("app.view") or binding.action in ("help", "quit"):
+                continue
+            seen.add(binding.action)
+            yield (_("action: {what}").format(what=binding.description),
+                   app.get_key_display(binding),
+                   partial(self._run, active.node, binding.action))
+
+    async def _run(self, node, action: str) -> None:
+        await self.app.run_action(action, node)
+
+    async def discover(self) -> Hits:
+        for title, help_text, command in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, command in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
+        if not query.strip():
+            return
+        try:
+            found = await asyncio.to_thread(customer_matches, self.app.ctx, query)
+        except Exception:  # a search that fails (busy database) just finds nothing
+            return
+        for rank, (customer_id, title, detail) in enumerate(found):
+            yield Hit(0.95 - rank * 0.01, title, partial(self.app.open_profile, customer_id),
+                      text=title, help=detail)

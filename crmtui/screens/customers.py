@@ -1,0 +1,118 @@
+"""Customers (SPEC §4.6): every customer you may see, sorted and filtered in SQL, a page at a time.
+`n` adds a customer (the same form as editing), `e` edits the one under the cursor, `s` changes
+the sort, `/` filters by text or by grade:, owner:, status:, tag:, source:."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from crmtui.i18n import _
+from crmtui.screens.paged import Page, PagedScreen, Row
+from crmtui.services.validation import SOURCES, STATUSES, clean_tags
+from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
+from crmtui.widgets.grade import grade_text
+from crmtui.widgets.lists import PAGE_SIZE
+from crmtui.widgets.text import clip, short_day
+
+SORTS = ("name", "company", "grade", "next_due", "revenue", "last_contact", "created")
+SORT_TITLES = {"name": _("name"), "company": _("company"), "grade": _("grade"),
+               "next_due": _("next due"), "revenue": _("revenue"),
+               "last_contact": _("last contact"), "created": _("newest")}
+
+
+FILTER_KEYS = {
+    "grade": grades,
+    "owner": str.lower,
+    "status": one_of(STATUSES),
+    "tag": clean_tags,
+    "source": one_of(SOURCES),
+}
+
+
+class CustomersScreen(PagedScreen):
+    HEADING = _("Customers")
+    FILTER_KEYS = FILTER_KEYS
+    FILTER_HINT = _("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
+    COUNT_TEXT = _("{n:,} customers")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", _("New"), id="new-customer", tooltip=_("add a customer")),
+        Binding("e", "edit", _("Edit"), id="edit", tooltip=_("edit the customer")),
+        Binding("s", "sort", _("Sort"), id="sort",
+                tooltip=_("name, company, grade, next due, revenue, last contact, newest")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "name"
+
+    def describe(self) -> str:
+        return _("sorted by {what}").format(what=SORT_TITLES[self.sort])
+
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        if width < 110:
+            return [(_("Name"), 14), (_("Company"), 16), ("G", 2), (_("Owner"), 9),
+                    (_("Status"), 10), (_("Next due"), 10)]
+        columns = [(_("Name"), 18), (_("Company"), 26), ("G", 2), (_("Owner"), 12),
+                   (_("Status"), 10), (_("Next due"), 10), (_("Last"), 5), (_("Phone"), 16)]
+        used = sum(w for _label, w in columns) + 2 * len(columns)
+        return [*columns, (_("Tags"), max(6, width - used - 4))]
+
+    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
+        from crmtui.services.customers import list_customers
+
+        values = query.values
+        page = list_customers(
+            self.ctx, text=query.text, grade=",".join(values.get("grade", ())) or None,
+            owner=values.get("owner"),
+            status=values.get("status"), tag=values.get("tag"), source=values.get("source"),
+            sort=self.sort, offset=offset, limit=PAGE_SIZE, everyone=self.app.everyone)
+        wide = width >= 110
+        today = self.ctx.today()
+        rows = []
+        for c in page.rows:
+            due = Text(c.next_due.isoformat(), style="bold red" if c.next_due < today else "")
+            cells = [clip(c.name, 18 if wide else 14), clip(c.company, 26 if wide else 16),
+                     grade_text(c.grade, pinned=c.grade_pinned), clip(c.owner.label, 12),
+                     _(c.status), due]
+            if wide:
+                cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
+                          c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]
+            rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name))
+        return Page(rows=rows, offset=offset, total=page.total)
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reload()
+
+    def action_new(self) -> None:
+        from crmtui.screens.dialogs.customer import CustomerForm
+
+        def created(customer) -> None:
+            if customer is not None:
+                self.app.notify(_("{name} added.").format(name=customer.name), title=_("Saved"))
+                self.app.open_profile(customer.id)
+
+        self.app.push_screen(CustomerForm(), created)
+
+    def action_edit(self) -> None:
+        from crmtui.screens.dialogs.customer import CustomerForm
+
+        customer_id = self.current_customer()
+        if customer_id is None:
+            return
+
+        def saved(customer) -> None:
+            if customer is not None:
+                self.app.notify(_("{name} saved.").format(name=customer.name), title=_("Saved"))
+                self.reload()
+
+        self.app.push_screen(CustomerForm(customer_id), saved)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new", "edit") and self.ctx.role == "support":
+            return False
+        return super().check_action(action, parameters)

@@ -1,0 +1,208 @@
+"""The customer form (客户档案), for a new customer (`n`) and for editing one (`e`).
+
+Editing saves only the fields you changed and passes the version it read; when someone else saved
+the customer meanwhile, the dialog says who and when, keeps your edit, and `ctrl+r` reloads their
+version with your changes laid on top for you to check and save again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from crmtui.errors import Conflict
+from crmtui.i18n import _
+from crmtui.rules import Cadence, Need
+from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.services.validation import (
+    CUSTOMER_FIELDS,
+    DEAL_STATUSES,
+    SOURCES,
+    STATUSES,
+)
+from crmtui.widgets.form import FieldRow
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"  # text | date | select
+    options: tuple[str, ...] = ()
+    blank: str | None = None
+    hint: str = ""
+
+
+FORM: tuple[FormField, ...] = (
+    FormField("name", _("Name")),
+    FormField("company", _("Company")),
+    FormField("title", _("Title")),
+    FormField("phones", _("Phones"), hint=_("several: separate with commas")),
+    FormField("email", _("E-mail")),
+    FormField("im_id", _("WeChat / IM")),
+    FormField("need", _("Need"), "select", tuple(n.value for n in Need)),
+    FormField("expected_close", _("Expected close"), "date"),
+    FormField("expected_amount", _("Exp. amount"), hint=_("e.g. 12000 or 12,000.50")),
+    FormField("status", _("Status"), "select", STATUSES),
+    FormField("deal_status", _("Deal"), "select", DEAL_STATUSES),
+    FormField("source", _("Source"), "select", SOURCES, blank=_("unknown")),
+    FormField("cadence", _("Cadence"), "select", tuple(c.value for c in Cadence),
+              blank=_("by grade")),
+    FormField("tags", _("Tags"), hint=_("comma-separated")),
+    FormField("address", _("Address")),
+    FormField("membership", _("Membership")),
+    FormField("native_place", _("Native place")),
+    FormField("education", _("Education")),
+    FormField("family", _("Family")),
+    FormField("personality", _("Hobbies")),
+    FormField("goals", _("Goals, plans")),
+    FormField("opinions", _("Likes, dislikes")),
+    FormField("situation", _("Problems, needs")),
+    FormField("competitors", _("Competitors")),
+    FormField("notes", _("Notes")),
+    FormField("credit_limit", _("Credit limit")),
+    FormField("credit_rating", _("Credit rating")),
+)
+
+NEW_DEFAULTS = {"need": "potential", "status": "potential", "deal_status": "potential"}
+
+
+def form_values(customer) -> dict[str, str]:
+    """A customer's stored fields as the form shows them (text)."""
+    values = {}
+    for field in FORM:
+        value = getattr(customer, field.name)
+        if value is None:
+            values[field.name] = ""
+        elif isinstance(value, date):
+            values[field.name] = value.isoformat()
+        elif isinstance(value, Decimal):
+            values[field.name] = format(value, "f")
+        else:
+            values[field.name] = str(value)
+    return values
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the form read: the values, the version to save against, the name."""
+
+    values: dict[str, str]
+    version: int
+    name: str
+
+
+def read_customer(ctx, customer_id: int) -> Stored:
+    from crmtui.services.access import get_editable_customer
+
+    customer = get_editable_customer(ctx, customer_id)
+    return Stored(form_values(customer), customer.version, customer.name)
+
+
+class CustomerForm(FormDialog[Any]):
+    """New customer when `customer_id` is None; otherwise edit that customer."""
+
+    FIELDS = CUSTOMER_FIELDS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reload", _("Reload theirs, keep mine"), id="form-reload"),
+    ]
+
+    def __init__(self, customer_id: int | None = None) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.stored: Stored | None = None
+        self.loading = False
+        self.conflicted = False
+
+    def title_text(self) -> str:
+        return _("New customer") if self.customer_id is None else _("Edit customer")
+
+    def intro_text(self) -> str:
+        if self.customer_id is None:
+            return _("Name is required; everything else can come later.")
+        return _("Loading…")
+
+    def compose_fields(self) -> ComposeResult:
+        for field in FORM:
+            default = NEW_DEFAULTS.get(field.name, "") if self.customer_id is None else ""
+            if field.kind == "select":
+                yield self.select_row(field.name, field.label, choices(field.options),
+                                      default or None, blank=field.blank, hint=field.hint)
+            elif field.kind == "date":
+                yield self.date_row(field.name, field.label, default)
+            else:
+                yield self.text_row(field.name, field.label, default, hint=field.hint,
+                                    required=field.name == "name")
+
+    def on_mount(self) -> None:
+        if self.customer_id is not None:
+            self.loading = True  # nothing to save before the stored values are in
+            self.call_service(read_customer, self.ctx, self.customer_id, done=self._loaded,
+                              failed=self._load_failed, group="load")
+
+    def _loaded(self, stored: Stored) -> None:
+        self.loading = False
+        self.stored = stored
+        rows = self.rows
+        for name, value in stored.values.items():
+            rows[name].value = value
+        self.query_one("#intro").update(stored.name)
+        rows["name"].focus_control()
+
+    def _load_failed(self, error: BaseException) -> bool:
+        self.dismiss(None)
+        return False
+
+    def action_save(self) -> None:
+        if not self.loading:
+            super().action_save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload":
+            return self.conflicted
+        return True
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.customers import add_customer, update_customer
+
+        if self.customer_id is None:
+            return add_customer(self.ctx, values)
+        stored = self.stored
+        changed = {name: value for name, value in values.items()
+                   if value != stored.values.get(name)}
+        return update_customer(self.ctx, self.customer_id, changed,
+                               expected_version=stored.version)
+
+    def on_conflict(self, error: Conflict) -> None:
+        self.conflicted = True
+        self.refresh_bindings()
+        self.show_notice(str(error) + "\n" + _("Your edit is kept. Press ctrl+r to load their "
+                                                "version with your changes on top, then save."),
+                         error=True)
+
+    def action_reload(self) -> None:
+        if self.conflicted and not self.saving:
+            self.call_service(read_customer, self.ctx, self.customer_id, done=self._reapply,
+                              group="load")
+
+    def _reapply(self, fresh: Stored) -> None:
+        """Their saved values, with every field you changed kept as you typed it."""
+        old = self.stored
+        rows: dict[str, FieldRow] = self.rows
+        kept = []
+        for name, row in rows.items():
+            mine = row.value
+            if mine != old.values.get(name):
+                kept.append(name)
+            else:
+                row.value = fresh.values.get(name, "")
+        self.stored = fresh
+        self.conflicted = False
+        self.refresh_bindings()
+        self.show_notice(_("Reloaded. Kept your changes to: {fields}. Check and save again.")
+                         .format(fields=", ".join(kept) or _("nothing")))

@@ -1,0 +1,299 @@
+"""The base of every form dialog: validate as you type with the services' own field tables, save
+in a thread worker, and on any refusal keep the dialog open with everything typed in it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, ClassVar, Iterable, Mapping, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+
+from crmtui.errors import Conflict, CrmError, InvalidInput
+from crmtui.i18n import _
+from crmtui.screens.base import ServiceCalls
+from crmtui.services.validation import FieldError
+from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.form import FieldRow
+
+Result = TypeVar("Result")
+Cleaner = Callable[[Any, date], Any]
+
+BUSY_NOTICE_AFTER = 0.4
+"""Seconds a save may take before the dialog says it is waiting for the database."""
+
+
+def choices(values: Iterable[str], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Select options from stored values, shown with a readable label."""
+    labels = labels or {}
+    return [(labels.get(value, _(value.replace("_", " "))), value) for value in values]
+
+
+class FormDialog(ServiceCalls, ModalScreen[Result]):
+    """A modal form. Subclasses give `compose_fields` and `save` (run in a worker thread, it may
+    only use the Context and plain values), and may refine `on_conflict`.
+
+    It always dismisses: with the saved result, or None on escape or Cancel.
+    """
+
+    DEFAULT_CSS = """
+    FormDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    FormDialog > #dialog {
+        width: 100%;
+        max-width: 104;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-color: $text;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    FormDialog #intro {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    FormDialog #fields {
+        height: auto;
+        max-height: 60vh;
+    }
+    FormDialog #notice {
+        display: none;
+        color: $text-warning;
+        margin-top: 1;
+    }
+    FormDialog #notice.-shown {
+        display: block;
+    }
+    FormDialog #notice.-error {
+        color: $text-error;
+    }
+    FormDialog #buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    FormDialog #buttons Button {
+        margin-left: 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", _("Save"), id="form-save", priority=True),
+        Binding("escape", "cancel", _("Cancel"), id="form-cancel"),
+    ]
+
+    AUTO_FOCUS = "FieldRow Input, FieldRow Select, FieldRow Checkbox"
+    TITLE_TEXT: ClassVar[str] = ""
+    FIELDS: ClassVar[Mapping[str, Cleaner]] = {}
+    """Field name -> the cleaner the service uses, for validating as you type."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saving = False
+        self._busy_timer = None
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        dialog = Vertical(id="dialog")
+        dialog.border_title = self.title_text()
+        with dialog:
+            intro = self.intro_text()
+            if intro:
+                yield Static(intro, id="intro")
+            with VerticalScroll(id="fields", can_focus=False):
+                yield from self.compose_fields()
+            yield Static("", id="notice", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button(self.save_label(), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+        yield Footer()
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    def intro_text(self) -> Any:
+        return ""
+
+    def save_label(self) -> str:
+        return _("Save")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def ctx(self):
+        return self.app.ctx  # type: ignore[attr-defined]
+
+    @property
+    def today(self) -> date:
+        return self.ctx.today()
+
+    # -- field helpers --------------------------------------------------------------------------
+    def text_row(self, field: str, label: str, value: Any = "", *, required: bool = False,
+                 hint: str = "", placeholder: str = "", wide: bool = False) -> FieldRow:
+        control = Input("" if value is None else str(value), placeholder=placeholder,
+                        compact=True, select_on_focus=False, id=f"field-{field}")
+        return FieldRow(field, label, control, hint=hint, required=required, wide=wide)
+
+    def date_row(self, field: str, label: str, value: Any = "", *, required: bool = False
+                 ) -> FieldRow:
+        text = value.isoformat() if isinstance(value, date) else (value or "")
+        control = DateInput(text, today=self.today, required=required, id=f"field-{field}")
+        return FieldRow(field, label, control, required=required)
+
+    def select_row(self, field: str, label: str, options: list[tuple[str, str]], value: Any = None,
+                   *, blank: str | None = None, hint: str = "") -> FieldRow:
+        control: Select = Select(options, value=value if value not in (None, "") else Select.NULL,
+                                 allow_blank=blank is not None, prompt=blank or "",
+                                 compact=True, id=f"field-{field}")
+        return FieldRow(field, label, control, hint=hint)
+
+    def check_row(self, field: str, label: str, value: bool = False, *, hint: str = ""
+                  ) -> FieldRow:
+        control = Checkbox(label, value=value, compact=True, id=f"field-{field}")
+        return FieldRow(field, "", control, hint=hint)
+
+    @property
+    def rows(self) -> dict[str, FieldRow]:
+        return {row.field: row for row in self.query(FieldRow)}
+
+    def values(self) -> dict[str, Any]:
+        return {name: row.value for name, row in self.rows.items()}
+
+    # -- validation -----------------------------------------------------------------------------
+    def validate_row(self, row: FieldRow) -> bool:
+        cleaner = self.FIELDS.get(row.field)
+        if cleaner is None:
+            return True
+        try:
+            cleaner(row.value, self.today)
+        except FieldError as error:
+            row.set_error(str(error))
+            return False
+        row.set_error(None)
+        return True
+
+    def field_changed(self, row: FieldRow) -> None:
+        """Hook for live previews; called after a field was validated."""
+
+    def _row_of(self, widget: Widget) -> FieldRow | None:
+        for node in widget.ancestors_with_self:
+            if isinstance(node, FieldRow):
+                return node
+        return None
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(DateInput.Changed)
+    def _field_edited(self, event) -> None:
+        row = self._row_of(event.control)
+        if row is None:
+            return
+        if self.query_one("#notice").has_class("-error") and not self.saving:
+            self.show_notice("")
+        self.validate_row(row)
+        self.field_changed(row)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # -- notices --------------------------------------------------------------------------------
+    def show_notice(self, text: str, *, error: bool = False) -> None:
+        notice = self.query_one("#notice", Static)
+        notice.update(text)
+        notice.set_class(bool(text), "-shown")
+        notice.set_class(error, "-error")
+
+    # -- save -----------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        rows = self.rows
+        # Checks that need several fields together (a promise needs a due date) are the
+        # service's: its reasons come back beside the fields below, in _failed.
+        bad = [row for row in rows.values() if not self.validate_row(row)]
+        values = self.values()
+        if bad:
+            first = min(bad, key=lambda row: list(rows).index(row.field))
+            first.focus_control()
+            self.show_notice(_("Not saved: fix the fields marked in red."), error=True)
+            return
+        self.saving = True
+        self.show_notice("")
+        self.query_one("#save", Button).disabled = True
+        self._busy_timer = self.set_timer(BUSY_NOTICE_AFTER, self._still_saving)
+        self.call_service(self.save, values, done=self._saved, failed=self._failed, group="save")
+
+    def save(self, values: dict[str, Any]) -> Any:
+        """Store the values (runs in a worker thread); return what the dialog dismisses with."""
+        raise NotImplementedError
+
+    def _still_saving(self) -> None:
+        if self.saving:
+            self.show_notice(_("Saving… waiting for the database (someone else is saving)."))
+
+    def _finish_saving(self) -> None:
+        self.saving = False
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+        self.query_one("#save", Button).disabled = False
+
+    def _saved(self, result: Any) -> None:
+        self._finish_saving()
+        self.dismiss(result)
+
+    def _failed(self, error: BaseException) -> bool:
+        self._finish_saving()
+        if isinstance(error, InvalidInput):
+            rows = self.rows
+            loose = []
+            for field, reason in error.errors.items():
+                if field in rows:
+                    rows[field].set_error(reason)
+                else:
+                    loose.append(f"{field}: {reason}")
+            marked = [rows[f] for f in error.errors if f in rows]
+            if marked:
+                marked[0].focus_control()
+            self.show_notice(_("Not saved: ") + ("; ".join(loose) if loose else
+                                                 _("fix the fields marked in red.")), error=True)
+            return True
+        if isinstance(error, Conflict):
+            self.on_conflict(error)
+            return True
+        if isinstance(error, CrmError):
+            self.show_notice(_("Not saved: {reason}").format(reason=error) + " "
+                             + _("Your input is kept; try again."), error=True)
+            self.app.notify(str(error), title=_("Not saved"), severity="error")
+            return True
+        self.show_notice(_("Not saved: an unexpected error; your input is kept."), error=True)
+        return False
+
+    def on_conflict(self, error: Conflict) -> None:
+        self.show_notice(str(error), error=True)
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
+            return
+        self.dismiss(None)

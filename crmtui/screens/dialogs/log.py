@@ -1,0 +1,112 @@
+"""Logging a contact (`l`): channel, summary, outcome, next step and date, an optional promise;
+from a due item, settling the item too (promise kept, greeting sent, referral asked, next review)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from rich.text import Text
+from textual.app import ComposeResult
+
+from crmtui.i18n import _
+from crmtui.rules import DueItem, DueKind, Grade
+from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.services.interactions import LogResult
+from crmtui.services.validation import CHANNELS, INTERACTION_FIELDS, OUTCOMES, clean_date
+from crmtui.widgets.grade import grade_style
+
+LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
+              "referral_ask")
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    """Whom the contact was with, and the due item it answers (if logged from Today)."""
+
+    customer_id: int
+    name: str
+    company: str = ""
+    grade: str | None = None
+    item: DueItem | None = None
+
+    @classmethod
+    def from_item(cls, item: DueItem) -> "LogTarget":
+        return cls(item.customer_id, item.customer, item.company,
+                   item.grade.value if item.grade else None, item)
+
+
+@dataclass(frozen=True)
+class Logged:
+    result: LogResult
+    settled: bool
+    """True when the due item it was logged for is done and leaves the list."""
+
+
+def settles(kind: DueKind, values: Mapping[str, Any]) -> bool:
+    if kind is DueKind.PROMISE:
+        return bool(values.get("promise_kept"))
+    if kind is DueKind.REFERRAL:
+        return bool(values.get("referral_ask"))
+    return kind is not DueKind.COMPLAINT
+
+
+class LogDialog(FormDialog[Logged]):
+    TITLE_TEXT = _("Log an interaction")
+    FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date}
+
+    def __init__(self, target: LogTarget) -> None:
+        super().__init__()
+        self.target = target
+
+    def intro_text(self) -> Text:
+        target = self.target
+        text = Text()
+        text.append(target.name, style="bold")
+        if target.company:
+            text.append(f" · {target.company}")
+        if target.grade:
+            text.append(" · " + _("grade") + " ")
+            text.append(target.grade, style=grade_style(target.grade))
+        if target.item is not None:
+            text.append("\n" + _("Due: {detail}").format(detail=target.item.detail))
+        playbook = self.ctx.config.playbook.get(Grade(target.grade)) if target.grade else None
+        if playbook:
+            text.append("\n" + _("Playbook {grade}: {line}").format(grade=target.grade,
+                                                                    line=playbook),
+                        style="italic")
+        return text
+
+    def compose_fields(self) -> ComposeResult:
+        item = self.target.item
+        yield self.text_row("summary", _("Summary"), required=True, wide=True,
+                            placeholder=_("what was said"))
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS), "phone")
+        yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES), "neutral")
+        yield self.text_row("next_step", _("Next step"), wide=True,
+                            placeholder=_("what comes next (optional)"))
+        yield self.date_row("next_on", _("Next date"))
+        yield self.text_row("promise", _("Promise"), wide=True,
+                            placeholder=_("what you promised (optional)"))
+        yield self.date_row("promise_due", _("Promise due"))
+        yield self.check_row("referral_ask", _("Asked for a referral"),
+                             item is not None and item.kind is DueKind.REFERRAL)
+        if item is not None and item.kind is DueKind.PROMISE and item.ref_id is not None:
+            yield self.check_row("promise_kept", _("Promise kept: {text}").format(
+                text=item.detail.split(" · ")[0]), True)
+        if item is not None and item.kind is DueKind.REVIEW and item.ref_id is not None:
+            yield self.date_row("next_review", _("Next review"), "+3m", required=True)
+
+    def save(self, values: dict[str, Any]) -> Logged:
+        from crmtui.services.interactions import log_interaction
+        from crmtui.services.worklist import log_due_item
+
+        target = self.target
+        fields = {name: values[name] for name in LOG_FIELDS if name in values}
+        item = target.item
+        if item is None:
+            return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)
+        result = log_due_item(self.ctx, item.kind, target.customer_id, item.ref_id,
+                              promise_kept=bool(values.get("promise_kept")),
+                              next_review=values.get("next_review"), **fields)
+        return Logged(result, settles(item.kind, values))

@@ -1,0 +1,88 @@
+"""The interaction log (SPEC §4.3): contacts across customers, newest first, a page at a time,
+filtered by rep:, channel:, outcome:, since: and until: (dates as in every form), and by customer
+name words. `enter` opens the customer, `l` logs another contact with them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from crmtui.i18n import _
+from crmtui.rules import parse_date
+from crmtui.screens.paged import Page, PagedScreen, Row
+from crmtui.services.validation import CHANNELS, OUTCOMES
+from crmtui.widgets.filter_bar import FilterQuery, one_of
+from crmtui.widgets.lists import PAGE_SIZE
+from crmtui.widgets.text import clip, local_moment, short_moment
+
+
+class _Day:
+    """A filter date, parsed against the day the filter is typed."""
+
+    def __init__(self, screen: "InteractionsScreen") -> None:
+        self.screen = screen
+
+    def __call__(self, text: str):
+        return parse_date(text, self.screen.ctx.today())  # DateInputError is a ValueError
+
+
+class InteractionsScreen(PagedScreen):
+    HEADING = _("Interactions")
+    FILTER_HINT = _("customer words… or rep:li.na channel:phone outcome: since:-7d until:")
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "log", _("Log"), id="log"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        day = _Day(self)
+        self.FILTER_KEYS = {"rep": str.lower, "channel": one_of(CHANNELS),
+                            "outcome": one_of(OUTCOMES), "since": day, "until": day}
+
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        wide = width >= 110
+        columns = [(_("When"), 16 if wide else 11), (_("Customer"), 16 if wide else 12),
+                   (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 10 if wide else 8)]
+        used = sum(w for _label, w in columns) + 2 * len(columns)
+        return [*columns, (_("Summary"), max(12, width - used - 4))]
+
+    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
+        from crmtui.services.interactions import timeline
+
+        values = query.values
+        rows = timeline(self.ctx, rep=values.get("rep"), channel=values.get("channel"),
+                        outcome=values.get("outcome"), since=values.get("since"),
+                        until=values.get("until"), customer_text=query.text, offset=offset,
+                        limit=PAGE_SIZE, everyone=self.app.everyone)
+        zone, today = self.ctx.zone, self.ctx.today()
+        widths = [w for _label, w in self.columns(width)]
+        return Page(rows=[
+            Row(str(i.id), i.customer_id, (
+                (local_moment(i.at, zone) if widths[0] >= 16 else
+                 short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
+                _(i.channel), _(i.outcome.replace("_", " ")), clip(i.by.label, widths[4]),
+                clip(i.summary, widths[5])), customer=i.customer.name)
+            for i in rows], offset=offset)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "log":
+            return self.current_customer() is not None or None
+        return super().check_action(action, parameters)
+
+    def action_log(self) -> None:
+        from crmtui.screens.dialogs.log import LogDialog, LogTarget
+
+        key = self.table.current_key
+        customer_id = self.current_customer()
+        if key is None or customer_id is None:
+            return
+        self.app.push_screen(LogDialog(LogTarget(customer_id, self.name_of.get(key, ""))),
+                             self._logged)
+
+    def _logged(self, logged) -> None:
+        if logged is not None:
+            self.app.notify(_("Logged for {name}.").format(name=logged.result.customer.name),
+                            title=_("Saved"))
+            self.reload()

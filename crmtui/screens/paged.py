@@ -1,0 +1,205 @@
+"""The base of the long lists (Customers, Interactions): a filter bar, a summary line and a table
+filled one SQL page at a time; the next page is fetched when the cursor nears the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Mapping
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from crmtui.i18n import _
+from crmtui.screens.base import CrmScreen
+from crmtui.widgets.filter_bar import FilterBar, FilterQuery, KeyParser
+from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
+
+FILTER_DELAY = 0.15
+"""Seconds of quiet typing before a filter runs its query."""
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    customer_id: int
+    cells: tuple
+    customer: str = ""
+    """The customer's name, uncut."""
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    offset: int
+    total: int | None = None
+    """The number of matching rows, when the query knows it."""
+
+    @property
+    def last(self) -> bool:
+        return len(self.rows) < PAGE_SIZE
+
+
+class PagedScreen(CrmScreen):
+    """Subclasses give FILTER_KEYS, `columns(width)` and `fetch` (run in a worker)."""
+
+    CSS_PATH = "paged.tcss"
+    FILTER_KEYS: ClassVar[Mapping[str, KeyParser]] = {}
+    FILTER_HINT: ClassVar[str] = ""
+    COUNT_TEXT: ClassVar[str] = _("{n:,} rows")
+    AUTO_FOCUS = "#list"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", _("Filter"), id="filter", tooltip=_("filter in place")),
+        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
+                tooltip=_("my customers or everyone's (managers)")),
+        Binding("r", "reload", _("Reload"), id="reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = 0
+        self.total: int | None = None
+        self.complete = False
+        self.fetching_more = False
+        self.customer_of: dict[str, int] = {}
+        self.name_of: dict[str, str] = {}
+        self._filter_timer = None
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterBar(self.FILTER_KEYS, placeholder=self.FILTER_HINT, id="filter")
+        yield Static(_("Loading…"), id="summary")
+        yield ProfileRows(id="list")
+
+    # -- what subclasses give -------------------------------------------------------------------
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        raise NotImplementedError
+
+    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
+        """Read one page (runs in a worker thread; services only)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return ""
+
+    # -- loading --------------------------------------------------------------------------------
+    @property
+    def filter_query(self) -> FilterQuery:
+        return self.query_one(FilterBar).current
+
+    @property
+    def table(self) -> ListTable:
+        return self.query_one("#list", ListTable)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        query = self.filter_query
+        if not query.ok:
+            return
+        self.call_service(self.fetch, query, 0, self._width(), done=self._first_page,
+                          group="load")
+
+    def _width(self) -> int:
+        return max(60, self.table.size.width or self.app.size.width)
+
+    def _first_page(self, page: Page) -> None:
+        table = self.table
+        keep = table.current_key
+        table.clear(columns=True)
+        for label, width in self.columns(self._width()):
+            table.add_column(label, width=width)
+        self.customer_of = {}
+        self.name_of = {}
+        self.loaded = 0
+        self.total = page.total
+        self.complete = False
+        self._append(page)
+        if keep is not None and keep in self.customer_of:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._summary()
+
+    def _append(self, page: Page) -> None:
+        table = self.table
+        for row in page.rows:
+            if row.key in self.customer_of:
+                continue  # a row that moved pages while new rows arrived
+            self.customer_of[row.key] = row.customer_id
+            self.name_of[row.key] = row.customer
+            table.add_row(*row.cells, key=row.key)
+        self.loaded = page.offset + len(page.rows)
+        self.complete = page.last or (self.total is not None and self.loaded >= self.total)
+
+    @on(ListTable.NearEnd)
+    def _near_end(self) -> None:
+        if self.complete or self.fetching_more or not self.filter_query.ok:
+            return
+        self.fetching_more = True
+        self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
+                          done=self._more, failed=self._more_failed, group="more")
+
+    def _more(self, page: Page) -> None:
+        self.fetching_more = False
+        self._append(page)
+        self._summary()
+
+    def _more_failed(self, error: BaseException) -> bool:
+        self.fetching_more = False
+        return False
+
+    def _summary(self) -> None:
+        text = Text()
+        if self.total is not None:
+            text.append(self.COUNT_TEXT.format(n=self.total), style="bold")
+        else:
+            text.append(_("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
+                        style="bold")
+        described = self.describe()
+        if described:
+            text.append(" · " + described)
+        query = self.filter_query
+        if query.values or query.text:
+            text.append(" · " + _("filter: {what}").format(what=query.describe()), style="italic")
+        if not self.loaded:
+            text.append(" · " + _("nothing matches"), style="italic")
+        self.query_one("#summary", Static).update(text)
+
+    # -- keys -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_scope":
+            return self.app.can_see_everyone
+        return True
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_toggle_scope(self) -> None:
+        self.app.toggle_scope()
+        self.reload()
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        if event.query.ok:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self.reload)
+
+    @on(FilterBar.Done)
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        customer_id = self.customer_of.get(event.row_key.value)
+        if customer_id is not None:
+            self.app.open_profile(customer_id)
+
+    def current_customer(self) -> int | None:
+        key = self.table.current_key
+        return self.customer_of.get(key) if key is not None else None

@@ -1,0 +1,237 @@
+"""Today (SPEC §4.1), the screen that opens: the due list in its sections, worked from the keyboard.
+
+`l` logs a contact and the item leaves the list at once; `s` snoozes; `enter` opens the profile;
+`a` switches between my items and everyone's (managers); `/` filters in place. An empty day says
+so and shows what comes next.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from crmtui.i18n import _
+from crmtui.rules import DueItem, DueKind
+from crmtui.screens.base import CrmScreen
+from crmtui.services.worklist import TodayList, today_list
+from crmtui.widgets.due_list import DueList, item_key
+from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
+from crmtui.widgets.grade import grade_style
+from crmtui.widgets.text import fit, short_day
+
+
+FILTER_KEYS = {"grade": grades, "kind": one_of(tuple(kind.value for kind in DueKind)),
+               "owner": str.lower}
+
+
+def matches(item: DueItem, query: FilterQuery) -> bool:
+    values = query.values
+    if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
+        return False
+    if "kind" in values and item.kind.value != values["kind"]:
+        return False
+    if "owner" in values and values["owner"] not in item.owner.lower():
+        return False
+    if query.text:
+        haystack = " ".join((item.customer, item.company, item.detail, item.owner)).casefold()
+        return all(word in haystack for word in query.text.casefold().split())
+    return True
+
+
+class TodayScreen(CrmScreen):
+    HEADING = _("Today")
+    CSS_PATH = "today.tcss"
+    AUTO_FOCUS = "DueList"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "log", _("Log"), id="log",
+                tooltip=_("log a contact; the item leaves the list")),
+        Binding("s", "snooze", _("Snooze"), id="snooze", tooltip=_("move it to a later day")),
+        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
+                tooltip=_("my items or everyone's (managers)")),
+        Binding("slash", "filter", _("Filter"), id="filter",
+                tooltip=_("words, or grade:A kind:promise owner:")),
+        Binding("r", "reload", _("Reload"), id="reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: TodayList | None = None
+        self.items: list[DueItem] = []
+        self.shown_width = 0
+        self._had_item = False
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
+                        id="filter")
+        yield Static(_("Loading the due list…"), id="summary")
+        yield Static("", id="columns")
+        yield DueList(id="due")
+        with Vertical(id="empty"):
+            yield Static("", id="empty-text")
+
+    # -- loading --------------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        early = self.app.take_early_today()
+        if early is not None:  # read while the app was starting
+            self.call_service(early.result, done=self._loaded, group="load")
+            return
+        self.call_service(today_list, self.ctx, self.app.everyone, done=self._loaded,
+                          group="load")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def _loaded(self, data: TodayList) -> None:
+        first = self.data is None
+        self.data = data
+        self.items = list(data.items)
+        self.show()
+        if first and data.moved:
+            self.app.notify(_("The calendar moved {n} grades today.").format(n=data.moved))
+
+    # -- drawing --------------------------------------------------------------------------------
+    def show(self, keep: tuple | None = None) -> None:
+        data = self.data
+        if data is None:
+            return
+        due = self.query_one(DueList)
+        query = self.query_one(FilterBar).current
+        items = [item for item in self.items if matches(item, query)]
+        owner = self.app.everyone
+        width = max(40, due.size.width or self.app.size.width)
+        self.shown_width = width
+        due.show_items(items, today=data.day, owner=owner, width=width, keep=keep)
+        self.query_one("#columns", Static).update(due.columns.header())
+        summary = Text()
+        summary.append(data.day.strftime("%a %Y-%m-%d"), style="bold")
+        summary.append(" · " + (data.brief if self.items else _("nothing due")))
+        if query.values or query.text:
+            summary.append(" · " + _("showing {n} of {total}").format(n=len(items),
+                                                                    total=len(self.items)),
+                           style="italic")
+        self.query_one("#summary", Static).update(summary)
+        empty = not items
+        self.set_class(empty, "-empty")
+        if empty:
+            self.query_one("#empty-text", Static).update(self._empty_text(query))
+        elif self.focused is None:
+            due.focus()
+
+    def _empty_text(self, query: FilterQuery) -> Text:
+        data = self.data
+        if self.items:
+            return Text(_("No item matches the filter. Press escape in the filter to clear it."))
+        text = Text()
+        text.append(_("Nothing is due today."), style="bold")
+        if not data.coming:
+            text.append("\n\n" + _("Nothing is planned yet either: press 2 for your customers."))
+            return text
+        text.append("\n\n" + _("Coming up:") + "\n")
+        for item in data.coming:
+            text.append("  " + fit(short_day(item.due, data.day), 5) + "  ")
+            text.append(fit(item.customer, 16) + "  ")
+            text.append(item.grade.value if item.grade else "-",
+                        style=grade_style(item.grade.value if item.grade else ""))
+            text.append("  " + fit(item.company, 20) + "  ", style="dim")
+            text.append(item.detail + "\n")
+        return text
+
+    def on_resize(self) -> None:
+        due = self.query_one(DueList)
+        if self.data is not None and due.size.width and due.size.width != self.shown_width:
+            item = due.highlighted_item
+            self.show(keep=item_key(item) if item else None)
+
+    # -- keys -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_scope":
+            return self.app.can_see_everyone
+        if action in ("log", "snooze"):
+            return self.current_item() is not None or None
+        return True
+
+    def current_item(self) -> DueItem | None:
+        return self.query_one(DueList).highlighted_item
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(FilterBar.Changed)
+    def _filtered(self, event: FilterBar.Changed) -> None:
+        self.show()
+
+    @on(FilterBar.Done)
+    def _filter_done(self) -> None:
+        self.query_one(DueList).focus()
+
+    @on(DueList.Highlighted)
+    def _highlighted(self) -> None:
+        # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
+        has_item = self.current_item() is not None
+        if has_item != self._had_item:
+            self._had_item = has_item
+            self.refresh_bindings()
+
+    @on(DueList.Selected)
+    def _selected(self, event: DueList.Selected) -> None:
+        self.app.open_profile(event.item.customer_id)
+
+    def action_toggle_scope(self) -> None:
+        self.app.toggle_scope()
+        self.reload()
+
+    def action_log(self) -> None:
+        from crmtui.screens.dialogs.log import LogDialog, LogTarget
+
+        item = self.current_item()
+        if item is None:
+            return
+        self.app.push_screen(LogDialog(LogTarget.from_item(item)),
+                             lambda logged: self._after_log(item, logged))
+
+    def _after_log(self, item: DueItem, logged) -> None:
+        if logged is None:
+            return
+        customer = logged.result.customer
+        self.app.notify(_("Logged for {name}; next due {due}.").format(
+            name=customer.name, due=customer.next_due.isoformat()), title=_("Saved"))
+        if logged.settled:
+            self._drop(item)
+        self.reload()
+
+    def action_snooze(self) -> None:
+        from crmtui.screens.dialogs.small import SnoozeDialog
+        from crmtui.services.worklist import snooze_refusal
+
+        item = self.current_item()
+        if item is None:
+            return
+        refusal = snooze_refusal(item.kind)
+        if refusal:
+            self.app.notify(refusal, title=_("Cannot snooze"), severity="warning")
+            return
+        self.app.push_screen(SnoozeDialog(item), lambda done: self._after_snooze(item, done))
+
+    def _after_snooze(self, item: DueItem, done) -> None:
+        if done is None:
+            return
+        self.app.notify(_("{name} snoozed.").format(name=item.customer), title=_("Saved"))
+        self._drop(item)
+        self.reload()
+
+    def _drop(self, item: DueItem) -> None:
+        """Take the item off the list now; the reload that follows confirms it."""
+        due = self.query_one(DueList)
+        following = due.item_after(item)
+        self.items = [other for other in self.items if item_key(other) != item_key(item)]
+        self.show(keep=following)

@@ -1,0 +1,159 @@
+"""Working the due list: logging or snoozing a due item settles it in one transaction.
+
+Logging a follow-up moves the customer's next due date; for the other kinds the item's own record
+is settled at the same time, so the item leaves the list as soon as the contact is saved: a promise
+can be marked kept, a care date remembers the greeting, a referral ask is flagged, an account plan
+gets its next review date.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crmtui.db import AccountPlan, CareDate, Commitment
+from crmtui.errors import CrmError, InvalidInput, NotFound
+from crmtui.i18n import _
+from crmtui.rules import DueItem, DueKind
+from crmtui.services.access import get_editable_customer
+from crmtui.services.context import Context, writes
+from crmtui.services.customers import snooze
+from crmtui.services.due import brief, coming_up, due_list
+from crmtui.services.grading import move_grades_if_due
+from crmtui.services.interactions import LogResult, log_interaction, snooze_promise
+from crmtui.services.validation import FieldError, clean_date
+
+REVIEW_EVERY = "+3m"
+"""An account plan is reviewed quarterly unless the user picks another day."""
+
+SNOOZABLE = frozenset({DueKind.FOLLOW_UP, DueKind.PROMISE, DueKind.REVIEW})
+
+
+@dataclass(frozen=True)
+class TodayList:
+    """What the Today screen shows: the due list, its one-line summary, or what comes next."""
+
+    day: date
+    items: list[DueItem]
+    brief: str
+    coming: list[DueItem] = field(default_factory=list)
+    moved: int = 0
+    """Grades the calendar moved on this read (the first of the day)."""
+
+
+def today_list(ctx: Context, everyone: bool = False) -> TodayList:
+    """Move grades once a day, then read the due list (or, on an empty day, what comes next)."""
+    moved = move_grades_if_due(ctx)
+    items = due_list(ctx, everyone=everyone)
+    coming = [] if items else coming_up(ctx, everyone=everyone, limit=8)
+    return TodayList(day=ctx.today(), items=items, brief=str(brief(items)), coming=coming,
+                     moved=moved)
+
+
+def read_today_early(ctx: Context) -> "Future[TodayList]":
+    """Start reading the user's Today list in a thread, to overlap with loading the app."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="today")
+    future = executor.submit(today_list, ctx)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
+    try:
+        day = clean_date(value, today)
+    except FieldError as error:
+        errors[name] = str(error)
+        return None
+    if day is None:
+        errors[name] = _("required")
+    elif day <= today:
+        errors[name] = _("pick a day after today")
+    return day
+
+
+@writes
+def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None = None,
+                 *, promise_kept: bool = False, next_review: Any = REVIEW_EVERY,
+                 **fields: Any) -> LogResult:
+    """Log a contact for a due item and settle the item; all or nothing."""
+    kind = DueKind(kind)
+    errors: dict[str, str] = {}
+    review_on = None
+    if kind is DueKind.REVIEW and ref_id is not None:
+        review_on = _later_day(next_review, ctx.today(), "next_review", errors)
+    try:
+        result = log_interaction(ctx, customer_id, **fields)
+    except InvalidInput as error:
+        raise InvalidInput({**error.errors, **errors}) from None
+    if errors:
+        raise InvalidInput(errors)
+    contact_day = ctx.local_date(result.interaction.at)
+    if kind is DueKind.PROMISE and promise_kept and ref_id is not None:
+        promise = _own(Commitment, ref_id, customer_id, _("promise"))
+        promise.status = "done"
+        promise.closed_at = ctx.now()
+        promise.save()
+    elif kind is DueKind.CARE and ref_id is not None:
+        care = _own(CareDate, ref_id, customer_id, _("care date"))
+        care.greeted_on = max(contact_day, care.greeted_on or contact_day)
+        care.save()
+    elif kind is DueKind.REVIEW and ref_id is not None:
+        plan = _own(AccountPlan, ref_id, customer_id, _("account plan"))
+        plan.review_on = review_on
+        plan.updated_at = ctx.now()
+        plan.save()
+    return result
+
+
+def _own(model, ref_id: int, customer_id: int, label: str):
+    row = model.get_or_none((model.id == ref_id) & (model.customer == customer_id))
+    if row is None:
+        raise NotFound(_("the {what} is gone; reload the list").format(what=label))
+    return row
+
+
+def snooze_refusal(kind: DueKind | str) -> str | None:
+    """Why an item of this kind cannot be snoozed, or None when it can."""
+    kind = DueKind(kind)
+    if kind in SNOOZABLE:
+        return None
+    return {
+        DueKind.COMPLAINT: _("a complaint keeps its deadlines; handle it instead"),
+        DueKind.CARE: _("a care date cannot move; log the greeting, or it leaves after its day"),
+        DueKind.REFERRAL: _("a referral ask lasts 7 days; log the ask, or let it pass"),
+        DueKind.DROPPED: _("this customer went past their cadence; log a contact to keep them"),
+    }.get(kind, _("this item cannot be snoozed"))
+
+
+def snooze_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None,
+                    until: Any):
+    """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
+    kind = DueKind(kind)
+    refusal = snooze_refusal(kind)
+    if refusal:
+        raise CrmError(refusal)
+    if kind is DueKind.FOLLOW_UP:
+        return snooze(ctx, customer_id, until)
+    if ref_id is None:
+        raise CrmError(_("this item cannot be snoozed"))
+    if kind is DueKind.PROMISE:
+        return snooze_promise(ctx, ref_id, until)
+    return move_review(ctx, ref_id, until)
+
+
+@writes
+def move_review(ctx: Context, plan_id: int, until: Any) -> AccountPlan:
+    plan = AccountPlan.get_or_none(AccountPlan.id == plan_id)
+    if plan is None:
+        raise NotFound(_("no account plan with id {id}").format(id=plan_id))
+    get_editable_customer(ctx, plan.customer_id)
+    errors: dict[str, str] = {}
+    day = _later_day(until, ctx.today(), "until", errors)
+    if errors:
+        raise InvalidInput(errors)
+    plan.review_on = day
+    plan.updated_at = ctx.now()
+    plan.save()
+    return plan

@@ -1,0 +1,151 @@
+"""A date field that understands what people type (2026-12-01, today, +3d, fri…) and says, beside
+itself, which day that is or what is wrong with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from crmtui.i18n import _
+from crmtui.services.validation import FieldError, clean_date
+
+
+def describe_day(day: date, today: date) -> str:
+    """'Fri 2026-11-27 · in 4 days' — the resolved date with its distance from today."""
+    delta = (day - today).days
+    if delta == 0:
+        when = _("today")
+    elif delta == 1:
+        when = _("tomorrow")
+    elif delta == -1:
+        when = _("yesterday")
+    elif delta > 0:
+        when = _("in {n} days").format(n=delta)
+    else:
+        when = _("{n} days ago").format(n=-delta)
+    return f"{day.strftime('%a')} {day.isoformat()} · {when}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    day: date | None
+    error: str | None
+
+
+def resolve_date(text: str, today: date, *, required: bool = False) -> Resolution:
+    """The day typed text names, with the same rules as every service (validation.clean_date)."""
+    try:
+        day = clean_date(text, today)
+    except FieldError as error:
+        return Resolution(None, str(error))
+    if day is None and required:
+        return Resolution(None, _("required"))
+    return Resolution(day, None)
+
+
+class DateInput(Horizontal):
+    """An input for one date plus a note beside it: the resolved day, or why it is not a date."""
+
+    DEFAULT_CSS = """
+    DateInput {
+        height: auto;
+        width: 1fr;
+    }
+    DateInput > Input {
+        width: 16;
+    }
+    DateInput > .date-note {
+        width: 1fr;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    DateInput > .date-note.-error {
+        color: $text-error;
+    }
+    """
+
+    class Changed(Message):
+        """The text changed; `day` is the resolved date or None, `error` the reason if any."""
+
+        def __init__(self, date_input: "DateInput", day: date | None, error: str | None) -> None:
+            super().__init__()
+            self.date_input = date_input
+            self.day = day
+            self.error = error
+
+        @property
+        def control(self) -> "DateInput":
+            return self.date_input
+
+    def __init__(self, value: str = "", *, today: date, required: bool = False,
+                 placeholder: str = "", id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.today = today
+        self.required = required
+        self._initial = value
+        self._placeholder = placeholder
+        self._forced_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(self._initial, placeholder=self._placeholder, compact=True,
+                    select_on_focus=False)
+        yield Static("", classes="date-note", markup=False)
+
+    def on_mount(self) -> None:
+        self._show(self.resolution)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    @property
+    def resolution(self) -> Resolution:
+        return resolve_date(self.input.value if self.is_mounted else self._initial, self.today,
+                            required=self.required)
+
+    @property
+    def day(self) -> date | None:
+        return self.resolution.day
+
+    def set_error(self, message: str | None) -> None:
+        """Show a reason from a save (e.g. 'must come after the contact') until the next edit."""
+        self._forced_error = message
+        self._show(self.resolution)
+
+    def focus(self, scroll_visible: bool = True) -> "DateInput":
+        self.input.focus(scroll_visible)
+        return self
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._forced_error = None
+        resolution = self.resolution
+        self._show(resolution)
+        self.post_message(self.Changed(self, resolution.day, resolution.error))
+
+    def _show(self, resolution: Resolution) -> None:
+        note = self.query_one(".date-note", Static)
+        error = self._forced_error or resolution.error
+        if error:
+            note.update(error)
+        elif resolution.day is not None:
+            note.update(describe_day(resolution.day, self.today))
+        else:
+            note.update(_("e.g. +3d, fri, 2026-12-01"))
+        note.set_class(bool(error), "-error")

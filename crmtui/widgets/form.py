@@ -1,0 +1,109 @@
+"""One labelled row of a form: the label, the control, and beside it what is wrong (or a hint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from crmtui.widgets.date_input import DateInput
+
+
+class FieldRow(Horizontal):
+    """A form row for the field `field`; `value` reads its control as text (or bool)."""
+
+    DEFAULT_CSS = """
+    FieldRow {
+        height: auto;
+        margin-bottom: 0;
+    }
+    FieldRow > .field-label {
+        width: 15;
+        padding-right: 1;
+        color: $text-muted;
+    }
+    FieldRow.-required > .field-label {
+        color: $text;
+    }
+    FieldRow > Input, FieldRow > Select {
+        width: 34;
+    }
+    FieldRow > Checkbox {
+        width: auto;
+        max-width: 50;
+    }
+    FieldRow > DateInput {
+        width: 1fr;
+    }
+    FieldRow > .field-note {
+        width: 1fr;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    FieldRow > .field-note.-error {
+        color: $text-error;
+    }
+    FieldRow.-wide > Input {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, field: str, label: str, control: Widget, *, hint: str = "",
+                 required: bool = False, wide: bool = False) -> None:
+        super().__init__(classes="field-row", id=f"row-{field}")
+        self.field = field
+        self.label = label
+        self.control = control
+        self.hint = hint
+        self.required = required
+        self.error: str | None = None
+        self.set_class(required, "-required")
+        self.set_class(wide, "-wide")
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label + (" *" if self.required else ""), classes="field-label")
+        yield self.control
+        if not isinstance(self.control, DateInput):
+            yield Static(self.hint, classes="field-note", markup=False)
+
+    @property
+    def value(self) -> Any:
+        control = self.control
+        if isinstance(control, Select):
+            return "" if control.value is Select.NULL else control.value
+        if isinstance(control, Checkbox):
+            return control.value
+        if isinstance(control, (Input, DateInput)):
+            return control.value
+        raise TypeError(f"no value for {type(control).__name__}")
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        control = self.control
+        if isinstance(control, Select):
+            control.value = value if value not in (None, "") else Select.NULL
+        elif isinstance(control, Checkbox):
+            control.value = bool(value)
+        else:
+            control.value = "" if value is None else str(value)
+
+    def set_error(self, message: str | None) -> None:
+        """Show why the field was refused (None clears it and shows the hint again)."""
+        self.error = message or None
+        if isinstance(self.control, DateInput):
+            self.control.set_error(message)
+            return
+        note = self.query_one(".field-note", Static)
+        note.update(message or self.hint)
+        note.set_class(bool(message), "-error")
+
+    def set_hint(self, hint: str) -> None:
+        self.hint = hint
+        if self.error is None and not isinstance(self.control, DateInput):
+            self.query_one(".field-note", Static).update(hint)
+
+    def focus_control(self) -> None:
+        self.control.focus()

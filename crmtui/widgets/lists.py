@@ -1,0 +1,72 @@
+"""Lists that move the way keyboard people expect (k9s, lazygit, mutt): arrows and j/k, g/G for
+top and bottom, page keys. Tables are filled a page at a time and say when the cursor nears the
+end, so a screen can fetch the next page instead of loading a whole table."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from crmtui.i18n import _
+
+PAGE_SIZE = 100
+"""Rows fetched per query in long lists."""
+
+
+class NavTable(DataTable):
+    """A row-cursor table with j/k and home/end to the first and last row."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", _("Down"), show=False, id="list-down"),
+        Binding("k", "cursor_up", _("Up"), show=False, id="list-up"),
+        Binding("home", "scroll_top", _("First"), show=False, id="list-first"),
+        Binding("end", "scroll_bottom", _("Last"), show=False, id="list-last"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False,
+                         cursor_foreground_priority="renderable")
+
+    @property
+    def current_key(self) -> str | None:
+        """The key of the row under the cursor, if any."""
+        if not self.row_count:
+            return None
+        row_key, _column = self.coordinate_to_cell_key((self.cursor_row, 0))
+        return row_key.value
+
+
+class ListTable(NavTable):
+    """A paged list: also g/G, and NearEnd when the cursor reaches the last rows loaded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "scroll_top", _("Top"), show=False, id="list-top"),
+        Binding("G", "scroll_bottom", _("Bottom"), show=False, id="list-bottom"),
+    ]
+
+    class NearEnd(Message):
+        """The cursor is within a few rows of the end of what is loaded."""
+
+        def __init__(self, table: "ListTable") -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> "ListTable":
+            return self.table
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if new.row > old.row and new.row >= self.row_count - 5:
+            self.post_message(self.NearEnd(self))
+
+
+class ProfileRows(ListTable):
+    """A paged list of customers (or their records): enter opens the profile."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", _("Profile"), id="profile"),
+    ]

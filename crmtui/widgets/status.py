@@ -1,0 +1,80 @@
+"""The top line of every screen: where you are, who you are, which database, what you see."""
+
+from __future__ import annotations
+
+import os
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widget import Widget
+
+from crmtui.i18n import _
+
+
+def shorten_path(target: str) -> str:
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and target.startswith(home + os.sep):
+        return "~" + target[len(home):]
+    return target
+
+
+class StatusLine(Widget):
+    """The views and their keys on the left (the current one marked, then the title of a screen
+    opened on top of it); user, role, scope, database and a read-only flag on the right.
+
+    Reads the app each time it paints; call `refresh()` when the scope changes.
+    """
+
+    DEFAULT_CSS = """
+    StatusLine {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    def __init__(self, title: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title = title
+
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.refresh()
+
+    def _left(self) -> Text:
+        app = self.app
+        text = Text()
+        for key, title, current in app.view_tabs():
+            text.append(f" {key} {title} ", style="bold reverse" if current else "dim")
+        if self.screen is not app.screen_stack[0] and self.title:
+            text.append(" › ", style="dim")
+            text.append(self.title, style="bold")
+        return text
+
+    def render(self) -> Text:
+        app = self.app
+        ctx = app.ctx
+        width = max(10, self.content_size.width)
+        left = self._left()
+        parts = [f"{ctx.user.label} ({_(ctx.role)})"]
+        if app.scope_label:
+            parts.append(app.scope_label)
+        who = " · ".join(parts)
+        flag = " · " + _("read-only") if ctx.store.readonly else ""
+        database = shorten_path(ctx.store.target)
+        room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
+        if room < 8:
+            database = ""
+        elif cell_len(database) > room:
+            database = "…" + database[-(room - 1):]
+        right = Text(who)
+        if database:
+            right.append(" · " + database, style="dim")
+        if flag:
+            right.append(flag, style="bold yellow")
+        right.append(" ")
+        gap = max(1, width - cell_len(left.plain) - cell_len(right.plain))
+        line = left + Text(" " * gap) + right
+        line.truncate(width)
+        return line

@@ -1,0 +1,211 @@
+"""Getting around: views by key, the command palette's customer jump, help, remapped keys, long
+lists fetched a page at a time, filters, and the profile's tabs."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.command import CommandPalette
+from textual.widgets import Static, Tree
+
+from crmtui.app import CrmApp
+from crmtui.db import AccountPlan, Customer
+from crmtui.screens.customers import CustomersScreen
+from crmtui.screens.dialogs.log import LogDialog
+from crmtui.screens.help import HelpScreen, known_binding_ids
+from crmtui.screens.interactions import InteractionsScreen
+from crmtui.screens.profile import ProfileScreen
+from crmtui.screens.today import TodayScreen
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import add_care_date
+from crmtui.widgets.lists import PAGE_SIZE, ListTable, NavTable
+from tests.app.conftest import press, screen_text, settle, type_text
+
+
+async def test_number_keys_switch_views_and_q_quits(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")
+        assert isinstance(app.screen, CustomersScreen)
+        await press(pilot, "3")
+        assert isinstance(app.screen, InteractionsScreen)
+        await press(pilot, "1")
+        assert isinstance(app.screen, TodayScreen)
+        await press(pilot, "q")
+        assert app.return_code == 0 and not app.is_running
+
+
+async def test_the_palette_jumps_to_a_customer_by_name(app, demo_ctx):
+    customer = Customer.select().where(Customer.name.contains(" ")).order_by(Customer.id).first()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        assert CommandPalette.is_open(app)
+        await type_text(pilot, customer.name.split()[1].lower())
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert f"customer: {customer.name}" in screen_text(app)
+        await type_text(pilot, " " + customer.name.split()[0][:3].lower())
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await press(pilot, "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        assert app.screen.customer_id == customer.id
+        assert customer.name in screen_text(app)
+
+
+async def test_the_palette_finds_by_company_and_phone_digits(ctx):
+    target = add_customer(ctx, {"name": "张三", "company": "重庆华信", "phones": "138 1234 5678"})
+    add_customer(ctx, {"name": "李四", "company": "北京恒通", "phones": "139 0000 1111"})
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for query in ("华信", "5678"):
+            await press(pilot, "ctrl+p")
+            await type_text(pilot, query)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            text = screen_text(app)
+            assert "customer: 张三 · 重庆华信" in text and "李四" not in text
+            await press(pilot, "escape")
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "5678")
+        await pilot.pause(0.3)
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, ProfileScreen) and app.screen.customer_id == target.id
+
+
+async def test_help_lists_the_keys_of_every_screen(app):
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Everywhere" in screen_text(app)
+        console = Console(width=100, file=io.StringIO(), record=True)
+        console.print(app.screen.query_one("#help-text", Static).content)
+        text = console.export_text()
+        for words in ("Everywhere", "Today", "Customers", "Interactions", "Customer profile",
+                      "Lists", "Forms", "Snooze", "Mine/all", "Regrade", "Promise", "Sort",
+                      "New", "Next tab", "Command palette"):
+            assert words in text, words
+        assert {"log", "snooze", "regrade", "new-customer", "view-today", "help",
+                "quit", "form-save"} <= known_binding_ids()
+        await press(pilot, "escape")
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_keys_are_remapped_from_the_config_file(demo_ctx):
+    from dataclasses import replace
+
+    demo_ctx.config = replace(demo_ctx.config, keys={"log": "L", "view-customers": "c",
+                                                     "no-such-action": "x"})
+    app = CrmApp(demo_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("no-such-action" in n.message for n in app._notifications)
+        await press(pilot, "l")
+        assert isinstance(app.screen, TodayScreen)
+        await press(pilot, "L")
+        assert isinstance(app.screen, LogDialog)
+        await press(pilot, "escape", "c")
+        assert isinstance(app.screen, CustomersScreen)
+        assert " c Customers " in screen_text(app)
+
+
+async def test_customers_come_a_page_at_a_time_sorted_and_filtered(app, demo_ctx):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "a", "2")
+        table = app.screen.query_one("#list", ListTable)
+        assert table.row_count == PAGE_SIZE
+        assert "120 customers" in screen_text(app)
+        await press(pilot, "G")
+        await settle(pilot)
+        assert table.row_count == 120
+        names = [str(table.get_row_at(i)[0]) for i in range(3)]
+        assert names == sorted(names)
+        await press(pilot, "s")
+        assert "sorted by company" in screen_text(app)
+        await press(pilot, "slash")
+        await type_text(pilot, "grade:A")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        expected = Customer.select().where(Customer.grade == "A").count()
+        assert table.row_count == expected
+        assert {str(table.get_row_at(i)[2]).rstrip("*") for i in range(table.row_count)} == {"A"}
+        await type_text(pilot, " status:nope")
+        assert "status: one of existing, intent" in screen_text(app)
+        assert table.row_count == expected  # a bad filter keeps the last good list
+        await press(pilot, "escape")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert table.row_count == PAGE_SIZE
+
+
+async def test_the_interaction_log_filters_by_channel_and_date(app, demo_ctx):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "slash")
+        await type_text(pilot, "channel:wechat since:-7d")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        table = app.screen.query_one("#list", ListTable)
+        assert table.row_count > 0
+        channels = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert channels == {"wechat"}
+        days = [str(table.get_row_at(i)[0])[:10] for i in range(table.row_count)]
+        assert min(days) >= "2026-11-16"
+        await type_text(pilot, " channel:pigeon")
+        assert "channel: one of" in screen_text(app)
+
+
+async def test_the_profile_shows_care_dates_in_both_calendars_referrals_and_the_plan(
+        ctx, clock):
+    parent = add_customer(ctx, {"name": "介绍人"})
+    child = add_customer(ctx, {"name": "王小明"}, referred_by=parent.id)
+    grandchild = add_customer(ctx, {"name": "Zoe"}, referred_by=child.id)
+    add_care_date(ctx, child.id, month=10, day=17, lunar=True)  # 农历十月十七 = 2026-11-25
+    AccountPlan.create(customer=child.id, products="Pro licence", review_on="2027-02-01",
+                       updated_at=ctx.now())
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_profile(child.id)
+        await settle(pilot)
+        screen = app.screen
+        care = screen.query_one("#table-care", NavTable)
+        assert [str(c) for c in care.get_row_at(0)][:4] == ["birthday", "lunar 10/17",
+                                                            "2026-11-25", "10/17"]
+        tree = screen.query_one("#referral-tree", Tree)
+        assert "介绍人" in str(tree.root.label)
+        middle = tree.root.children[0]
+        assert "王小明" in str(middle.label) and "this customer" in str(middle.label)
+        assert "Zoe" in str(middle.children[0].label)
+        await press(pilot, *["right_square_bracket"] * 8)
+        assert "Pro licence" in screen_text(app)
+        # a referral in the tree opens its own profile
+        tree.select_node(middle.children[0])
+        await settle(pilot)
+        assert app.screen.customer_id == grandchild.id
+        await press(pilot, "escape")
+        assert app.screen.customer_id == child.id
+
+
+async def test_crmtui_demo_opens_the_app_on_a_throwaway_database(monkeypatch):
+    from crmtui import cli
+
+    seen = {}
+
+    def fake_run(self):
+        seen["customers"] = Customer.select().count()
+        seen["target"] = self.ctx.store.target
+        seen["screen"] = self.DEFAULT_MODE
+
+    monkeypatch.setattr(CrmApp, "run", fake_run)
+    monkeypatch.setenv("CRMTUI_USER", "boss")
+    assert cli.main(["--demo"]) == 0
+    assert seen["customers"] == 200
+    assert seen["target"].endswith("demo.sqlite3")
+    assert seen["screen"] == "today"

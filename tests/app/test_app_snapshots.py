@@ -1,0 +1,85 @@
+"""SVG snapshots of the main screens at 80×24 and 120×40 (`pytest --snapshot-update` after a
+deliberate change of the look). Demo data for a fixed day and seed, a fixed clock, no blink."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmtui.app import CrmApp
+from crmtui.db import Customer
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import log_interaction
+from tests.app.conftest import settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+def steps(*keys: str, then=None):
+    """A run_before that lets the app load, presses keys, and waits for what they start."""
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        if then is not None:
+            then(pilot.app)
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before
+
+
+def a_customer_with_orders(ctx) -> int:
+    return (Customer.select().where((Customer.owner == ctx.user.id) & (Customer.revenue > 0))
+            .order_by(Customer.id).first().id)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_today(snap_compare, app, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps())
+
+
+def test_today_everyone(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("a"))
+
+
+def test_today_empty_shows_what_comes_next(snap_compare, ctx):
+    customer = add_customer(ctx, {"name": "王小明", "company": "重庆华信科技有限公司"})
+    log_interaction(ctx, customer.id, summary="intro", next_on="+4d", next_step="demo")
+    ctx.store.target = "crm.sqlite3"
+    assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=steps())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_profile(snap_compare, app, demo_ctx, size):
+    customer_id = a_customer_with_orders(demo_ctx)
+    assert snap_compare(app, terminal_size=size, run_before=steps(
+        then=lambda app: app.open_profile(customer_id)))
+
+
+def test_profile_timeline(snap_compare, app, demo_ctx):
+    customer_id = a_customer_with_orders(demo_ctx)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
+        "right_square_bracket", "right_square_bracket",
+        then=lambda app: app.open_profile(customer_id)))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_customers(snap_compare, app, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps("2"))
+
+
+def test_interactions(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("3"))
+
+
+def test_log_dialog(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
+        "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
+
+
+def test_customer_form_with_a_bad_email(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
+        "2", "n", "Z", "o", "e", "tab", "tab", "tab", "tab", "z", "o", "e", "@"))
+
+
+def test_help(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
