@@ -16,6 +16,7 @@ The world (today is Monday 2026-11-23, T; customers made at T-100 unless said ot
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -54,15 +55,10 @@ from crmtui.services.stats import (
     scope_for,
 )
 from crmtui.services.surveys import record_survey
-from tests.conftest import BACKENDS, NOW, TODAY, as_user
+from tests.conftest import NOW, TODAY, as_user
 
 T = TODAY
 DAY = timedelta(days=1)
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
 
 
 def at(clock, day: date, hour: int = 9) -> None:
@@ -397,3 +393,28 @@ def test_an_empty_database_has_empty_figures(ctx):
     assert figures.pareto.curve == () and key_customer_ids(scope_for(ctx), figures.pareto) == []
     assert all(row.csi is None for row in figures.csi)
     assert figures.to_json()["key_share"] is None
+
+
+def test_every_figure_reads_an_index_never_the_whole_customer_table(ctx, world):
+    """The shape that keeps the dashboard fast on 100,000 customers (bench/dashboard.py)."""
+    if not ctx.store.is_sqlite:
+        pytest.skip("query plans are SQLite's")
+    plans = []
+    database = ctx.store.db
+    execute = database.execute_sql
+
+    def explain(sql, params=None, *args, **kwargs):
+        if not sql.startswith("EXPLAIN"):
+            plans.extend(row[-1] for row in execute("EXPLAIN QUERY PLAN " + sql, params))
+        return execute(sql, params, *args, **kwargs)
+
+    database.execute_sql = explain
+    try:
+        for context, everyone in ((ctx, True), (ctx, False), (world["rita"], False)):
+            figures = dashboard(context, 90, everyone=everyone)
+            scope = scope_for(context, everyone=everyone)
+            key_customer_ids(scope, figures.pareto)
+            moved_customer_ids(scope, 90, PROMOTED)
+    finally:
+        del database.execute_sql
+    assert plans and not [step for step in plans if re.fullmatch(r"SCAN t\d+", step)]
