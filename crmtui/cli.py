@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "crmtui.commands.database",
     "crmtui.commands.complaints",
     "crmtui.commands.users",
+    "crmtui.commands.transfer",
     "crmtui.commands.stats",
 )
 

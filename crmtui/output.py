@@ -24,9 +24,14 @@ def _default(value: Any):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON with dates, Decimals and enums written the way every command writes them."""
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+
+
 def emit_json(data: Any) -> None:
     indent = 2 if sys.stdout.isatty() else None  # compact for scripts, readable on a terminal
-    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=indent))
+    sys.stdout.write(json_text(data, indent))
     sys.stdout.write("\n")
 
 

@@ -44,15 +44,20 @@ def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     return tuple(sorted(tokens))
 
 
+@lru_cache(maxsize=65536)  # names and companies repeat across a large import
+def _text_tokens(text: str, is_name: bool) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        run = run[:_MAX_RUN]
+        tokens.extend(_suffixes(run))
+        tokens.extend(_pinyin_tokens(run, is_name))
+    tokens.extend(w.lower() for w in _WORD.findall(_CJK_RUN.sub(" ", text)))
+    return tuple(tokens)
+
+
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
                     im_id: str = "", tags: str = "") -> str:
-    tokens: list[str] = []
-    for text, is_name in ((name, True), (company, False)):
-        for run in _CJK_RUN.findall(text or ""):
-            run = run[:_MAX_RUN]
-            tokens.extend(_suffixes(run))
-            tokens.extend(_pinyin_tokens(run, is_name))
-        tokens.extend(w.lower() for w in _WORD.findall(_CJK_RUN.sub(" ", text or "")))
+    tokens: list[str] = [*_text_tokens(name or "", True), *_text_tokens(company or "", False)]
     for phone in (phones or "").split(","):
         digits = re.sub(r"\D", "", phone)
         if digits:

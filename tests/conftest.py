@@ -152,6 +152,13 @@ BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
 @pytest.fixture
+def sqlite_only(backend):
+    """For tests of SQLite's own files and pragmas, in folders that also run on PostgreSQL."""
+    if backend != "sqlite":
+        pytest.skip("about the SQLite file itself")
+
+
+@pytest.fixture
 def ctx(db_target, clock) -> Context:
     """The first user of a new database: its manager."""
     context = make_context(db_target, clock)

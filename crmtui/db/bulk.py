@@ -10,6 +10,12 @@ import peewee
 from crmtui.db.models import database
 
 CHUNK = 5000
+# Field classes whose db_value passes str and int through (subclasses that convert, such as
+# MoneyField, have their own db_value and are not among them).
+_PLAIN_DB_VALUES = {cls.db_value for cls in (peewee.CharField, peewee.TextField,
+                                             peewee.IntegerField, peewee.SmallIntegerField,
+                                             peewee.AutoField, peewee.ForeignKeyField)}
+_PLAIN_TYPES = {str, int}
 
 
 def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
@@ -27,9 +33,13 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
         marks = ", ".join("?" for _ in fields)
         sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
         cursor = database.cursor()
+        # Text, integer and key columns holding str, int or None go to SQLite as they are:
+        # calling db_value on each of them is most of the cost of a wide insert.
+        plain = [type(f).db_value in _PLAIN_DB_VALUES for f in fields]
         batch = []
         for row in rows:
-            batch.append([convert(v) for convert, v in zip(converters, row)])
+            batch.append([v if keep and (v is None or type(v) in _PLAIN_TYPES) else convert(v)
+                          for convert, keep, v in zip(converters, plain, row)])
             if len(batch) >= CHUNK:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -60,6 +70,24 @@ def _with_defaults(model, fields, rows):
         return list(fields), rows
     values = tuple(f.default() if callable(f.default) else f.default for f in extra)
     return [*fields, *extra], (tuple(row) + values for row in rows)
+
+
+def reserve_ids(model: type[peewee.Model], count: int) -> list[int]:
+    """`count` new ids for rows the caller inserts with explicit ids in this transaction.
+
+    SQLite: the ids after the largest, safe under the write lock of an IMMEDIATE transaction.
+    PostgreSQL: taken from the table's sequence, so concurrent inserts never collide.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.table_name
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        start = (database.execute_sql(f'SELECT MAX(id) FROM "{table}"').fetchone()[0] or 0) + 1
+        return list(range(start, start + count))
+    cursor = database.execute_sql(
+        f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) "
+        f"FROM generate_series(1, %s)", (count,))
+    return [row[0] for row in cursor.fetchall()]
 
 
 def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:

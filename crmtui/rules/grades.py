@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -26,6 +27,7 @@ class Need(StrEnum):
 GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
 
 
+@lru_cache(maxsize=32)  # called for every customer graded on the same day
 def grade_cutoffs(today: date) -> tuple[date, date, date]:
     """The inclusive latest close dates for A, B and C."""
     return (

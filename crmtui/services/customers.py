@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from peewee import Value, fn
 
+from crmtui.config import Config
 from crmtui.db import Customer, GradeChange, User
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
@@ -45,23 +46,32 @@ _EMPTY_AS_BLANK = ("source",)
 # -- derived columns ----------------------------------------------------------------------------
 
 def effective_cadence(ctx: Context, customer: Customer) -> Cadence:
-    if customer.cadence:
-        return Cadence(customer.cadence)
-    return default_cadence(Grade(customer.grade), ctx.config.cadence)
+    return cadence_of(ctx.config, customer.grade, customer.cadence)
+
+
+def cadence_of(config: Config, grade: str, own_cadence: str | None) -> Cadence:
+    if own_cadence:
+        return Cadence(own_cadence)
+    return default_cadence(Grade(grade), config.cadence)
+
+
+def follow_up_dates(config: Config, *, grade: str, own_cadence: str | None, created_on: date,
+                    last_contact_on: date | None, next_step_on: date | None) -> tuple[date, date]:
+    """(next_due, cadence_due) from the stored facts of a customer."""
+    cadence = cadence_of(config, grade, own_cadence)
+    explicit = next_step_on
+    if explicit is not None and last_contact_on is not None and explicit <= last_contact_on:
+        explicit = None  # an old explicit date that a later contact has overtaken
+    return (customer_due(created_on, last_contact_on, cadence, explicit=explicit,
+                         workdays_only=config.workdays_only),
+            cadence_due(created_on, last_contact_on, cadence))
 
 
 def reschedule(ctx: Context, customer: Customer) -> None:
     """Recompute next_due and cadence_due from the stored facts (no save)."""
-    cadence = effective_cadence(ctx, customer)
-    explicit = customer.next_step_on
-    if explicit is not None and customer.last_contact_on is not None \
-            and explicit <= customer.last_contact_on:
-        explicit = None  # an old explicit date that a later contact has overtaken
-    customer.next_due = customer_due(
-        customer.created_on, customer.last_contact_on, cadence,
-        explicit=explicit, workdays_only=ctx.config.workdays_only,
-    )
-    customer.cadence_due = cadence_due(customer.created_on, customer.last_contact_on, cadence)
+    customer.next_due, customer.cadence_due = follow_up_dates(
+        ctx.config, grade=customer.grade, own_cadence=customer.cadence, created_on=customer.created_on,
+        last_contact_on=customer.last_contact_on, next_step_on=customer.next_step_on)
 
 
 def apply_grade(ctx: Context, customer: Customer, *, reason: str = "", by: User | None = None,

@@ -15,7 +15,6 @@ from crmtui.db import Customer, Order, backup_sqlite, open_store
 from crmtui.db.migrations import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
-from crmtui.rules import Cadence, Grade, cadence_due, customer_due, default_cadence
 
 
 @dataclass
@@ -49,6 +48,16 @@ def check_database(target, config: Config | None = None) -> CheckReport:
             _raw_integrity(path, report)
         return report
     try:
+        return check_store(store, config, report)
+    finally:
+        store.close()
+
+
+def check_store(store, config: Config | None = None,
+                report: CheckReport | None = None) -> CheckReport:
+    """The checks of `crmtui db check` on an open store."""
+    report = report or CheckReport()
+    try:
         db = store.db
         report.good(_("schema version is current"))
         if store.is_sqlite:
@@ -72,8 +81,6 @@ def check_database(target, config: Config | None = None) -> CheckReport:
         _check_derived(report, config or Config())
     except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
-    finally:
-        store.close()
     return report
 
 
@@ -93,19 +100,16 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
 
 def _check_derived(report: CheckReport, config: Config) -> None:
     """Stored next_due, cadence_due and revenue must equal what the rules and orders give."""
+    from crmtui.services.customers import follow_up_dates
+
     wrong_due = 0
     for c in Customer.select(Customer.id, Customer.grade, Customer.cadence, Customer.created_on,
                              Customer.last_contact_on, Customer.next_step_on, Customer.next_due,
                              Customer.cadence_due).iterator():
-        cadence = Cadence(c.cadence) if c.cadence else default_cadence(Grade(c.grade),
-                                                                       config.cadence)
-        explicit = c.next_step_on
-        if explicit is not None and c.last_contact_on is not None and explicit <= c.last_contact_on:
-            explicit = None
-        expected = customer_due(c.created_on, c.last_contact_on, cadence, explicit=explicit,
-                                workdays_only=config.workdays_only)
-        if expected != c.next_due or cadence_due(c.created_on, c.last_contact_on,
-                                                 cadence) != c.cadence_due:
+        expected = follow_up_dates(config, grade=c.grade, own_cadence=c.cadence,
+                                   created_on=c.created_on, last_contact_on=c.last_contact_on,
+                                   next_step_on=c.next_step_on)
+        if expected != (c.next_due, c.cadence_due):
             wrong_due += 1
     if wrong_due:
         report.bad(_("{n} customers have a stored next due that the rules disagree with")
@@ -139,3 +143,175 @@ def backup(ctx, destination: Path | None = None) -> Path:
     if not ctx.store.readonly:
         writes(lambda c: audit(c, "backup", detail=str(path)))(ctx)
     return path
+
+
+# -- restore ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    replaced_copy: Path | None
+    """Where the database that was replaced is kept (None when there was none)."""
+    schema_version: int
+    notices: list[str]
+
+
+def inspect_backup(path: Path) -> int:
+    """The schema version of a crmtui database file; CrmError saying why it is not usable."""
+    import sqlite3
+
+    from crmtui.db import LATEST_VERSION
+    from crmtui.db.connection import SQLITE_HEADER
+
+    if not path.is_file():
+        raise CrmError(_("there is no file {path}").format(path=path))
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise CrmError(_("cannot read {path}: {reason}").format(path=path,
+                                                                reason=error.strerror)) from None
+    if header != SQLITE_HEADER:
+        raise CrmError(_("{path} is not a crmtui database (it is not an SQLite file); nothing "
+                         "was restored").format(path=path))
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            problems = [r[0] for r in connection.execute("PRAGMA integrity_check").fetchall()]
+            tables = {r[0] for r in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = None
+            if {"schema_version", "customer", "user"} <= tables:
+                row = connection.execute("SELECT version FROM schema_version").fetchone()
+                version = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise CrmError(_("{path} cannot be read as a database ({error}); nothing was restored")
+                       .format(path=path, error=str(error).splitlines()[0])) from None
+    if problems != ["ok"]:
+        raise CrmError(_("{path} fails the integrity check ({problem}); nothing was restored")
+                       .format(path=path, problem=problems[0]))
+    if version is None:
+        raise CrmError(_("{path} is not a crmtui database (no crmtui schema); nothing was "
+                         "restored").format(path=path))
+    if version > LATEST_VERSION:
+        raise CrmError(_("{path} was written by a newer crmtui (schema {version}; this crmtui "
+                         "knows up to {latest}); nothing was restored").format(
+            path=path, version=version, latest=LATEST_VERSION))
+    return version
+
+
+def restore(target: str, source: Path, *, login: str | None = None,
+            config: Config | None = None) -> RestoreResult:
+    """Replace the SQLite database at `target` with the crmtui database file `source`.
+
+    The file is checked first (SQLite, integrity, a crmtui schema this version can open). When
+    the current database opens, only a manager may replace it and a consistent copy of it is
+    kept in backups/; a database too damaged to open is copied there as it is. The content is
+    copied in with SQLite's backup API, which other connections see as one write; a file that
+    SQLite cannot write into is swapped for a fresh copy instead. An older schema is upgraded
+    by the first open afterwards, which also records the restore in the audit log.
+    """
+    import os
+    import shutil
+    import sqlite3
+    import time
+
+    from crmtui.db.connection import backup_directory, create_private_file, file_mode_for
+    from crmtui.services.context import open_context
+
+    text = str(target)
+    if "://" in text and not text.startswith("sqlite:"):
+        raise CrmError(_("restore works on SQLite files; restore a PostgreSQL database with "
+                         "pg_restore or psql"))
+    path = Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:") else text)
+    path = path.expanduser()
+    source = source.expanduser()
+    version = inspect_backup(source)
+    if path.exists() and os.path.samefile(path, source):
+        raise CrmError(_("{path} is the database itself; give a backup file").format(path=path))
+
+    replaced = None
+    intact = False
+    if path.exists():
+        try:
+            ctx = open_context(path, login=login, config=config, create=False)
+        except StorageError:
+            ctx = None  # too damaged (or too new) to open: keep the file as it is
+        if ctx is not None:
+            try:
+                if ctx.role != "manager":
+                    raise CrmError(_("only a manager can restore the database"))
+                if ctx.store.readonly:
+                    raise StorageError(_("{path} is read-only; nothing was restored").format(
+                        path=path))
+                replaced = backup_sqlite(ctx.store.db, path, label="before-restore")
+                intact = True
+            finally:
+                ctx.store.close()
+        else:
+            folder = backup_directory(path)
+            folder.mkdir(exist_ok=True, mode=0o700 if file_mode_for(path.parent) == 0o600
+                         else 0o770)
+            replaced = folder / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}-damaged.sqlite3"
+            create_private_file(replaced)
+            shutil.copyfile(path, replaced)
+            for suffix in ("-wal", "-shm"):
+                extra = Path(str(path) + suffix)
+                if extra.exists():
+                    shutil.copyfile(extra, Path(str(replaced) + suffix))
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_private_file(path)
+        intact = True
+
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        if intact:
+            writer = sqlite3.connect(str(path), timeout=5)
+            try:
+                reader.backup(writer)
+            finally:
+                writer.close()
+        else:
+            fresh = path.parent / f".{path.name}.restore-{os.getpid()}"
+            create_private_file(fresh)
+            try:
+                writer = sqlite3.connect(str(fresh))
+                try:
+                    reader.backup(writer)
+                finally:
+                    writer.close()
+                for suffix in ("-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                os.replace(fresh, path)
+            finally:
+                fresh.unlink(missing_ok=True)
+    except sqlite3.OperationalError as error:
+        raise StorageError(_("could not restore into {path} ({error}); the database is as it "
+                             "was{kept}").format(
+            path=path, error=str(error).splitlines()[0],
+            kept=_(", and a copy is at {copy}").format(copy=replaced) if replaced else "")) \
+            from None
+    finally:
+        reader.close()
+
+    store = open_store(path)
+    try:
+        from crmtui.db import AuditLog, User
+        from crmtui.db.connection import write_transaction
+        from crmtui.services.context import os_login, utc_now
+
+        # None when the restored database is another team's, where this login is no user.
+        user = User.get_or_none(User.login == (login or os_login()))
+        with write_transaction():
+            AuditLog.create(at=utc_now(), user=user.id if user else None, action="restore",
+                            entity="database", detail=_("from {source}; replaced copy kept at "
+                                                        "{copy}").format(
+                                source=source, copy=replaced or _("(none)")))
+        notices = list(store.notices)
+    finally:
+        store.close()
+    return RestoreResult(restored_from=source, replaced_copy=replaced, schema_version=version,
+                         notices=notices)

@@ -38,10 +38,14 @@ def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
     """Strip control characters (pasted escapes, NULs) and surrounding space; enforce a length."""
     text = "" if value is None else str(value)
     allowed = "\n\t" if multiline else ""
-    text = "".join(
-        ch for ch in text
-        if ch in allowed or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
+    if not multiline:  # a line break in a one-line field separates words
+        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    probe = text.replace("\n", "").replace("\t", "") if multiline else text
+    if not probe.isprintable():  # printable text has none of the categories removed below
+        text = "".join(
+            ch for ch in text
+            if ch in allowed or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+        )
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()

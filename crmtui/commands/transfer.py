@@ -1,0 +1,221 @@
+"""Getting data in and out: `crmtui import`, `crmtui export`, `crmtui merge`."""
+
+from __future__ import annotations
+
+import sys
+
+from crmtui.i18n import _
+from crmtui.output import console, emit_json
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "import", parents=[common], help="import customers from CSV or vCard",
+        description="Import customers from a CSV file with a header row (UTF-8, GBK/GB18030; "
+                    "comma, semicolon or tab; English or Chinese column names) or a vCard file "
+                    "(2.1, 3.0, 4.0). A file with any bad row imports nothing unless "
+                    "--skip-bad is given; customers already there (same phone or e-mail) are "
+                    "reported and not created again.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="import the good rows even if some are bad")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                   help="read COLUMN as FIELD (COLUMN= ignores it); repeat for several")
+    p.add_argument("--owner", metavar="LOGIN",
+                   help="owner of every imported customer (managers; default: the file's "
+                        "owner column, else you)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    p = subparsers.add_parser(
+        "export", parents=[common], help="export customers (csv, vcf, json) or a calendar (ics)",
+        description="Export your customers (all customers with --all, managers) as CSV or "
+                    "vCard 4.0 that import back, as JSON with their whole history, or your "
+                    "follow-ups, promises and care dates as an iCalendar file. Every export is "
+                    "recorded in the audit log.")
+    p.add_argument("--format", required=True, choices=("csv", "vcf", "ics", "json"))
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (private to you); default standard output")
+    p.add_argument("--all", action="store_true", help="every rep's customers (managers)")
+    p.add_argument("--json", action="store_true",
+                   help="print what was exported as JSON (with -o)")
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser(
+        "merge", parents=[common], help="merge a duplicate customer into another",
+        description="Move everything OTHER has (interactions, orders, promises, complaints, "
+                    "care dates, contacts, surveys, grade history, referrals) to KEEP, fill "
+                    "KEEP's empty fields from OTHER, report fields where both differ (KEEP's "
+                    "value stays), then delete OTHER.")
+    p.add_argument("keep", metavar="KEEP", help="the customer that stays (id or name)")
+    p.add_argument("other", metavar="OTHER", help="the duplicate that goes (id or name)")
+    p.add_argument("--dry-run", action="store_true", help="show what would happen")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_merge)
+
+
+def _ctx(args):
+    from crmtui.cli import open_context
+
+    return open_context(args)
+
+
+def _say(text: str) -> None:
+    console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from crmtui.services.transfer.csvfile import parse_mapping
+    from crmtui.services.transfer.importer import import_file
+
+    mapping = parse_mapping(args.map)
+    ctx = _ctx(args)
+    report = import_file(ctx, Path(args.file), dry_run=args.dry_run, skip_bad=args.skip_bad,
+                         mapping=mapping, owner=args.owner)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print_import_report(report)
+    if report.blocked:
+        if report.imported:
+            message = _("{n} bad rows; nothing was imported. Fix them, or import the {good} "
+                        "good rows with --skip-bad").format(n=len(report.rejected),
+                                                            good=report.imported)
+        else:
+            message = _("{n} bad rows and none to import; nothing was imported").format(
+                n=len(report.rejected))
+        sys.stderr.write(f"crmtui: {message}\n")
+        return 1
+    return 0
+
+
+def print_import_report(report) -> None:
+    from pathlib import Path
+
+    kind = "CSV" if report.kind == "csv" else "vCard"
+    what = f"{kind}, {report.encoding}"
+    if report.kind == "csv":
+        what += ", " + _(DELIMITER_NAMES.get(report.delimiter, report.delimiter)) + \
+            _("-separated")
+    _say(_("{file}: {what}; {n} records").format(file=Path(report.file).name, what=what,
+                                                  n=report.records))
+    if report.ignored_columns:
+        _say(_("Ignored columns: {columns} (read one with --map COLUMN=FIELD)").format(
+            columns=", ".join(report.ignored_columns)))
+    if report.rejected:
+        _say(_("Rejected ({n}):").format(n=len(report.rejected)))
+        for row in report.rejected:
+            _say(_("  line {line}{name}: {reasons}").format(
+                line=row.line, name=f" {row.name}" if row.name else "",
+                reasons="; ".join(row.reasons)))
+    if report.duplicates:
+        _say(_("Already there, not imported ({n}):").format(n=len(report.duplicates)))
+        for dup in report.duplicates:
+            if dup.existing_id is not None:
+                where = _("#{id} {name}").format(id=dup.existing_id, name=dup.existing_name)
+                if dup.existing_owner:
+                    where += f" ({dup.existing_owner})"
+            else:
+                where = _("line {line}").format(line=dup.earlier_line)
+            line = _("  line {line} {name}: same {match} as {where}").format(
+                line=dup.line, name=dup.name, match=dup.match, where=where)
+            if dup.merge_command:
+                line += "; " + _("#{a} and #{b} are one customer: {command}").format(
+                    a=dup.merge[0], b=dup.merge[1], command=dup.merge_command)
+            _say(line)
+    details = []
+    if report.pinned:
+        details.append(_("{n} imported grades pinned").format(n=report.pinned))
+    if report.care_dates:
+        details.append(_("{n} birthdays and anniversaries").format(n=report.care_dates))
+    extra = f" ({', '.join(details)})" if details else ""
+    if report.dry_run:
+        if report.blocked:
+            _say(_("Dry run: {n} rows are good; with bad rows nothing would be imported "
+                   "without --skip-bad.").format(n=report.imported))
+        else:
+            _say(_("Dry run: would import {n} customers{extra}; nothing was changed.")
+                 .format(n=report.imported, extra=extra))
+    elif report.committed:
+        ids = _(" (#{first}–#{last})").format(first=report.ids[0], last=report.ids[1]) \
+            if report.ids else ""
+        _say(_("Imported {n} customers{ids}{extra}.").format(n=report.imported, ids=ids,
+                                                             extra=extra))
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from crmtui.errors import CrmError
+    from crmtui.services.transfer.exporter import export
+
+    if args.json and not args.output:
+        raise CrmError(_("--json describes a file written with -o; without -o the export "
+                         "itself goes to standard output"))
+    ctx = _ctx(args)
+    result = export(ctx, args.format, Path(args.output) if args.output else None,
+                    everyone=args.all)
+    if args.json:
+        emit_json({"format": result.format, "customers": result.customers,
+                   "items": result.items, "file": result.destination, "all": result.everyone})
+    elif args.output:
+        if result.format == "ics":
+            _say(_("Exported {n} calendar events for {c} customers to {file}").format(
+                n=result.items, c=result.customers, file=result.destination))
+        else:
+            _say(_("Exported {n} customers to {file}").format(n=result.customers,
+                                                             file=result.destination))
+    return 0
+
+
+# -- merge ----------------------------------------------------------------------------------------
+
+def cmd_merge(args) -> int:
+    from crmtui.services.customers import resolve_customer
+    from crmtui.services.merge import merge_customers, plan_merge
+
+    ctx = _ctx(args)
+    keep = resolve_customer(ctx, args.keep)
+    other = resolve_customer(ctx, args.other)
+    if args.dry_run:
+        plan = plan_merge(ctx, keep.id, other.id)
+    else:
+        plan = merge_customers(ctx, keep.id, other.id)
+    if args.json:
+        emit_json(plan.to_json())
+        return 0
+    head = _("Would merge") if args.dry_run else _("Merged")
+    _say(_("{head} #{other} {other_name} into #{keep} {keep_name}").format(
+        head=head, other=plan.other_id, other_name=plan.other_name, keep=plan.keep_id,
+        keep_name=plan.keep_name))
+    if plan.moved:
+        _say(_("  moved: {items}").format(items=", ".join(
+            f"{n} {_(name.replace('_', ' '))}" for name, n in plan.moved.items())))
+    if plan.filled:
+        _say(_("  filled from #{id}: {fields}").format(id=plan.other_id, fields=", ".join(
+            f"{name}={value}" for name, value in plan.filled.items())))
+    for name, value in plan.combined.items():
+        _say(_("  {field} combined: {value}").format(field=name, value=value))
+    if plan.dropped:
+        _say(_("  copies dropped: {items}").format(items=", ".join(
+            f"{n} {_(name.replace('_', ' '))}" for name, n in plan.dropped.items())))
+    if plan.conflicts:
+        _say(_("  differing, #{id}'s value kept:").format(id=plan.keep_id))
+        for conflict in plan.conflicts:
+            _say(_("    {field}: {keep}  (#{other} had: {theirs})").format(
+                field=conflict.field, keep=conflict.keep, other=plan.other_id,
+                theirs=conflict.other))
+    if args.dry_run:
+        _say(_("Nothing was changed (dry run)."))
+    else:
+        _say(_("#{id} was deleted; the merge is in the audit log.").format(id=plan.other_id))
+    return 0

@@ -1,0 +1,162 @@
+"""The user's follow-ups, promises and care dates as an iCalendar file (icalendar library).
+
+Everything is an all-day VEVENT with a VALARM: Google, Apple and Fastmail calendars ignore
+VTODO. UIDs are stable (the database's instance id, the kind and the record id), so importing a
+newer export updates each event instead of adding a second one: a follow-up moves to its new
+day. Overdue follow-ups and promises sit on today, where a calendar shows them. Solar birthdays
+and anniversaries repeat yearly (a 29 February one on the last day of February); lunar ones,
+which RRULE cannot express, are single events for the next few years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable
+
+from crmtui.i18n import _
+from crmtui.rules import next_lunar_occurrence
+
+LUNAR_YEARS = 5
+ALARM_HOUR = 9  # the reminder rings at 09:00 local time
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    customer_id: int
+    name: str
+    company: str
+    grade: str
+    due: date
+    next_step: str
+    phones: str
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: int
+    customer_id: int
+    name: str
+    text: str
+    due: date
+
+
+@dataclass(frozen=True)
+class Care:
+    id: int
+    customer_id: int
+    name: str
+    kind: str
+    month: int
+    day: int
+    year: int | None
+    lunar: bool
+    leap: bool
+    note: str
+
+
+def _event(uid: str, day: date, summary: str, description: str, stamp: datetime,
+           alarm_before_days: int = 0, categories: str = ""):
+    from icalendar import Alarm, Event
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    if description:
+        event.add("description", description)
+    if categories:
+        event.add("categories", [categories])
+    event.add("transp", "TRANSPARENT")  # a reminder, not busy time
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(days=-alarm_before_days, hours=ALARM_HOUR))
+    event.add_component(alarm)
+    return event
+
+
+def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
+                   follow_ups: Iterable[FollowUp], promises: Iterable[Promise],
+                   care: Iterable[Care], lead_days: int) -> tuple[bytes, int]:
+    """The calendar file and the number of events in it."""
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//crmtui//crmtui//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("crmtui: {owner}").format(owner=owner))
+    count = 0
+    for item in follow_ups:
+        late = (today - item.due).days
+        summary = _("Follow up {name}").format(name=item.name)
+        if item.company:
+            summary += f" ({item.company})"
+        lines = [_("Grade {grade}").format(grade=item.grade)]
+        if item.next_step:
+            lines.append(_("Next step: {text}").format(text=item.next_step))
+        if late > 0:
+            lines.append(_("Overdue since {day}").format(day=item.due.isoformat()))
+        if item.phones:
+            lines.append(_("Phone: {phones}").format(phones=item.phones))
+        lines.append(f"crmtui show {item.customer_id}")
+        calendar.add_component(_event(
+            f"follow-up-{item.customer_id}@{instance}", max(item.due, today), summary,
+            "\n".join(lines), stamp, categories="follow-up"))
+        count += 1
+    for promise in promises:
+        late = (today - promise.due).days
+        summary = _("Promise to {name}: {text}").format(name=promise.name, text=promise.text)
+        description = _("Was due {day}").format(day=promise.due.isoformat()) if late > 0 else ""
+        calendar.add_component(_event(
+            f"promise-{promise.id}@{instance}", max(promise.due, today), summary,
+            "\n".join(filter(None, [description, f"crmtui show {promise.customer_id}"])), stamp,
+            categories="promise"))
+        count += 1
+    for item in care:
+        count += _add_care(calendar, item, instance=instance, today=today, stamp=stamp,
+                           lead_days=lead_days)
+    return calendar.to_ical(), count
+
+
+def _care_summary(item: Care) -> str:
+    if item.kind == "birthday":
+        summary = _("Birthday: {name}").format(name=item.name)
+    elif item.kind == "anniversary":
+        summary = _("Anniversary: {name}").format(name=item.name)
+    else:
+        summary = _("Care date: {name}").format(name=item.name)
+    return summary + (f" · {item.note}" if item.note else "")
+
+
+def _add_care(calendar, item: Care, *, instance: str, today: date, stamp: datetime,
+              lead_days: int) -> int:
+    summary = _care_summary(item)
+    description = f"crmtui show {item.customer_id}"
+    if item.lunar:
+        label = ("闰" if item.leap else "") + f"{item.month}/{item.day}"
+        description = _("Lunar {date}").format(date=label) + "\n" + description
+        day = today
+        for _year in range(LUNAR_YEARS):
+            day = next_lunar_occurrence(item.month, item.day, day, leap=item.leap)
+            calendar.add_component(_event(
+                f"care-{item.id}-{day.year}@{instance}", day, summary, description, stamp,
+                alarm_before_days=lead_days, categories=item.kind))
+            day += timedelta(days=1)
+        return LUNAR_YEARS
+    if item.year:
+        description = _("Since {year}").format(year=item.year) + "\n" + description
+    if (item.month, item.day) == (2, 29):
+        first = date(today.year, 3, 1) - timedelta(days=1)  # last day of February
+        rule = {"freq": "yearly", "bymonth": 2, "bymonthday": -1}
+    else:
+        first = date(today.year, item.month, item.day)
+        rule = {"freq": "yearly"}
+    event = _event(f"care-{item.id}@{instance}", first, summary, description, stamp,
+                   alarm_before_days=lead_days, categories=item.kind)
+    event.add("rrule", rule)
+    calendar.add_component(event)
+    return 1

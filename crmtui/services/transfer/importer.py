@@ -1,0 +1,515 @@
+"""Importing customers from a CSV or vCard file (SPEC §5).
+
+Every record is checked with the form's own validation; a report names each rejected record by
+the line it starts on, with every reason. By default a file with any bad record imports nothing;
+`skip_bad` imports the good ones. Records with the phone number or e-mail address of an existing
+customer, or of an earlier record of the file, are reported and not created. The good records go
+in as one transaction through bulk inserts, with the grade, next due date, search document and
+grade history computed by the same functions the customer form uses.
+
+A grade column keeps the team's judgement: it fills an empty need (A–C imply a clear need, E none)
+and, when the rules then give another grade (no close date, say), the imported grade is pinned
+with the reason "imported grade" until someone sets a close date and unpins it. A crmtui export says
+which grades were pinned (grade_pinned), and then only those are pinned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Mapping
+
+from crmtui.db import CareDate, Customer, GradeChange, User
+from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
+from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
+from crmtui.i18n import _
+from crmtui.rules import Grade, Need, grade_for, grade_reason
+from crmtui.search import search_document
+from crmtui.services.context import Context
+from crmtui.services.customers import follow_up_dates
+from crmtui.services.transfer.columns import choice_value, flag_value
+from crmtui.services.transfer.records import SourceFile, SourceRecord
+from crmtui.services.transfer.values import CareSpec, amount_text, date_text, parse_care_text
+from crmtui.services.validation import (
+    CUSTOMER_FIELDS,
+    FieldError,
+    clean_date,
+    clean_fields,
+    grade_value,
+    optional_text,
+)
+
+# A load this large (or larger than what is stored) rebuilds indexes once instead of per row.
+DEFERRED_INDEX_ROWS = 20_000
+
+_EXTRA = frozenset(("birthday", "anniversary", "grade", "grade_pinned", "pin_reason", "owner",
+                    "last_contact", "next_step", "next_step_on", "first_name", "last_name"))
+# Form fields whose spreadsheet spelling is turned into the form's first (明显需求 → clear,
+# 2026/12/1 → 2026-12-1, 1.2万 → 12000).
+_CONVERTED = {
+    **dict.fromkeys(("need", "status", "deal_status", "source", "cadence"), choice_value),
+    "expected_close": lambda _key, text: date_text(text),
+    **dict.fromkeys(("expected_amount", "credit_limit"), lambda _key, text: amount_text(text)),
+}
+_GRADE_SUFFIX = re.compile(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    name: str
+    reasons: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "name": self.name, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A record not imported because its customer is already there."""
+
+    line: int
+    name: str
+    match: str
+    """What matched: "phone 138 1234 5678" or "e-mail a@b.cn"."""
+    existing_id: int | None = None
+    existing_name: str = ""
+    existing_owner: str = ""
+    earlier_line: int | None = None
+    """The line of the file's earlier record for the same customer."""
+    merge: tuple[int, int] | None = None
+    """(keep, other) when the record matches two existing customers: they are one person."""
+
+    @property
+    def merge_command(self) -> str | None:
+        return f"crmtui merge {self.merge[0]} {self.merge[1]}" if self.merge else None
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "name": self.name, "match": self.match,
+                "existing_id": self.existing_id, "existing_name": self.existing_name,
+                "existing_owner": self.existing_owner, "earlier_line": self.earlier_line,
+                "merge": self.merge_command}
+
+
+@dataclass
+class ImportReport:
+    file: str
+    kind: str
+    encoding: str
+    delimiter: str
+    records: int = 0
+    imported: int = 0
+    """Customers created (with dry_run: that would be created)."""
+    pinned: int = 0
+    care_dates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    skip_bad: bool = False
+    committed: bool = False
+    ids: tuple[int, int] | None = None
+    """The first and last id created."""
+
+    @property
+    def blocked(self) -> bool:
+        """True when bad records stopped the whole import."""
+        return bool(self.rejected) and not self.skip_bad
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "kind": self.kind, "encoding": self.encoding,
+                "delimiter": self.delimiter, "records": self.records,
+                "imported": self.imported, "pinned": self.pinned, "care_dates": self.care_dates,
+                "rejected": [r.to_json() for r in self.rejected],
+                "duplicates": [d.to_json() for d in self.duplicates],
+                "ignored_columns": self.ignored_columns, "dry_run": self.dry_run,
+                "committed": self.committed, "first_id": self.ids[0] if self.ids else None,
+                "last_id": self.ids[1] if self.ids else None}
+
+
+# -- one checked record ---------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    line: int
+    fields: dict[str, Any]
+    owner_id: int
+    grade: Grade
+    pinned: bool
+    pin_reason: str
+    history_reason: str
+    care: list[CareSpec]
+    last_contact_on: date | None
+    next_step: str
+    next_step_on: date | None
+    keys: list[tuple[str, str]]
+    """(kind, key) pairs that identify the customer: normalised phones and the e-mail."""
+
+
+def phone_key(phone: str) -> str:
+    """Digits of a phone number as dialled at home: +86 138…, 0086 138… and 138… are one key."""
+    number = re.split(r"(?i)\s*(?:x|ext\.?)\s*\d", phone, maxsplit=1)[0]
+    digits = re.sub(r"\D", "", number)
+    if digits.startswith("00"):
+        digits = digits[2:]
+    elif phone.strip().startswith("+"):
+        pass
+    else:
+        return digits
+    if digits.startswith("86") and len(digits) >= 12:  # China: mobile 1…, landline 0 + area
+        rest = digits[2:]
+        return rest if rest.startswith("1") and len(rest) == 11 else "0" + rest
+    return digits
+
+
+def identity_keys(phones: str, email: str) -> list[tuple[str, str]]:
+    keys = [("phone", phone_key(p)) for p in phones.split(",") if p.strip()]
+    keys = [k for k in keys if len(k[1]) >= 7]  # too short to say two people are one
+    if email:
+        keys.append(("email", email.lower()))
+    return keys
+
+
+class _Checker:
+    """Turns source records into checked rows or rejections."""
+
+    def __init__(self, ctx: Context, source: SourceFile, owner: str | None) -> None:
+        self.ctx = ctx
+        self.today = ctx.today()
+        self.labels = source.labels
+        self.users = {u.login.lower(): u for u in User.select()}
+        self.users_by_name = {}
+        for user in self.users.values():
+            self.users_by_name.setdefault(user.display_name.strip().lower(), []).append(user)
+        self.fixed_owner = self._owner_option(owner)
+
+    def _owner_option(self, login: str | None) -> User | None:
+        if not login:
+            return None
+        user = self.users.get(login.lower())
+        if user is None:
+            raise NotFound(_("no user {login}").format(login=login))
+        if user.id != self.ctx.user.id and not self.ctx.is_manager:
+            raise Forbidden(_("only a manager can import customers for another rep"))
+        return user
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    def owner_for(self, text: str, errors: dict[str, str]) -> int:
+        if self.fixed_owner is not None:
+            return self.fixed_owner.id
+        if not text:
+            return self.ctx.user.id
+        user = self.users.get(text.lower())
+        if user is None:
+            named = self.users_by_name.get(text.lower(), [])
+            user = named[0] if len(named) == 1 else None
+        if user is None:
+            errors["owner"] = _("no user '{login}'").format(login=text)
+        elif user.id != self.ctx.user.id and not self.ctx.is_manager:
+            errors["owner"] = _("'{login}' is another rep; only a manager imports customers for "
+                                "other reps").format(login=text)
+        elif user.role == "support":
+            errors["owner"] = _("'{login}' is in support; customers belong to reps and "
+                                "managers").format(login=text)
+        else:
+            return user.id
+        return self.ctx.user.id
+
+    def check(self, record: SourceRecord) -> _Row | Rejection:
+        values = dict(record.values)
+        name = values.get("name", "")
+        if record.problems:
+            return Rejection(record.line, name, tuple(record.problems))
+        today = self.today
+        errors: dict[str, str] = {}
+        extra = dict.fromkeys(_EXTRA, "")
+        for key in _EXTRA.intersection(values):
+            extra[key] = values.pop(key)
+        for key in _CONVERTED.keys() & values.keys():
+            values[key] = _CONVERTED[key](key, values[key])
+        if not values.get("name"):
+            errors["name"] = _("required")
+        try:
+            cleaned = clean_fields(values, today)
+        except InvalidInput as error:
+            errors.update(error.errors)
+            cleaned = {}
+
+        care = []
+        for kind in ("birthday", "anniversary"):
+            if extra[kind]:
+                try:
+                    care.append(parse_care_text(extra[kind], today, kind))
+                except FieldError as error:
+                    errors[kind] = str(error)
+        imported_grade = None
+        if extra["grade"]:
+            try:
+                imported_grade = grade_value(_GRADE_SUFFIX.sub("", extra["grade"]))
+            except InvalidInput as error:
+                errors["grade"] = error.errors["grade"]
+        pinned_flag = flag_value(extra["grade_pinned"]) if extra["grade_pinned"] else False
+        if pinned_flag is None:
+            errors["grade_pinned"] = _("'{text}' is not yes or no").format(
+                text=extra["grade_pinned"])
+        elif pinned_flag and imported_grade is None and "grade" not in errors:
+            errors["grade_pinned"] = _("a pinned grade needs a grade")
+        pin_reason = self._text(errors, "pin_reason", extra["pin_reason"], 500)
+        next_step = self._text(errors, "next_step", extra["next_step"], 500)
+        last_contact_on = self._date(errors, "last_contact", extra["last_contact"])
+        if last_contact_on is not None and last_contact_on > today:
+            errors["last_contact"] = _("cannot be in the future")
+        next_step_on = self._date(errors, "next_step_on", extra["next_step_on"])
+        owner_id = self.owner_for(extra["owner"], errors) if extra["owner"] or \
+            self.fixed_owner else self.ctx.user.id
+        if errors:
+            reasons = tuple(f"{self.label(key)}: {reason}" for key, reason in errors.items())
+            return Rejection(record.line, name, reasons)
+
+        if "source" in cleaned and cleaned["source"] is None:
+            cleaned["source"] = ""  # optional choices are stored as "", not NULL
+        if "need" not in cleaned:
+            cleaned["need"] = _need_implied_by(imported_grade)
+        need, close = Need(cleaned["need"]), cleaned.get("expected_close")
+        rules_grade = grade_for(need, close, today)
+        why = grade_reason(need, close, today)
+        if extra["grade_pinned"]:
+            pinned = bool(pinned_flag)
+        else:
+            pinned = imported_grade is not None and imported_grade != rules_grade
+        if pinned:
+            pin_reason = pin_reason or _("imported grade")
+            history = _("pinned on import ({reason}); the rules give {grade}: {why}").format(
+                reason=pin_reason, grade=rules_grade.value, why=why)
+        else:
+            pin_reason = ""
+            history = _("imported: {why}").format(why=why)
+        return _Row(
+            line=record.line, fields=cleaned, owner_id=owner_id,
+            grade=imported_grade if pinned else rules_grade, pinned=pinned,
+            pin_reason=pin_reason, history_reason=history, care=care,
+            last_contact_on=last_contact_on, next_step=next_step, next_step_on=next_step_on,
+            keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")))
+
+    def _text(self, errors: dict, key: str, value: str, limit: int) -> str:
+        if not value:
+            return ""
+        try:
+            return optional_text(limit)(value, self.today)
+        except FieldError as error:
+            errors[key] = str(error)
+            return ""
+
+    def _date(self, errors: dict, key: str, value: str) -> date | None:
+        try:
+            return clean_date(date_text(value), self.today) if value else None
+        except FieldError as error:
+            errors[key] = str(error)
+            return None
+
+
+def _need_implied_by(grade: Grade | None) -> str:
+    """The need a grade implies when the file gives none: A–C clear, E none, D potential."""
+    if grade in (Grade.A, Grade.B, Grade.C):
+        return Need.CLEAR.value
+    if grade is Grade.E:
+        return Need.NONE.value
+    return Need.POTENTIAL.value
+
+
+# -- reading the file -----------------------------------------------------------------------------
+
+def read_source(path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:
+    """Read a CSV or vCard file (by its content, not its name)."""
+    from crmtui.services.transfer.csvfile import decode, read_csv
+    from crmtui.services.transfer.vcard import looks_like_vcard, read_vcards
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(_("there is no file {path}").format(path=path)) from None
+    except IsADirectoryError:
+        raise CrmError(_("{path} is a directory, not a file").format(path=path)) from None
+    except OSError as error:
+        raise CrmError(_("cannot read {path}: {reason}").format(
+            path=path, reason=error.strerror)) from None
+    text, encoding = decode(data, path.name)
+    if looks_like_vcard(text):
+        if mapping:
+            raise CrmError(_("--map names CSV columns; {name} is a vCard file").format(
+                name=path.name))
+        return read_vcards(text, encoding=encoding)
+    return read_csv(text, encoding=encoding, mapping=mapping)
+
+
+# -- the import -----------------------------------------------------------------------------------
+
+def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bool = False,
+                mapping: Mapping[str, str | None] | None = None,
+                owner: str | None = None) -> ImportReport:
+    """Read, check and (unless dry_run, or bad records without skip_bad) import a file."""
+    if ctx.role == "support":
+        raise Forbidden(_("support can read profiles but not add customers"))
+    if not dry_run:
+        ctx.require_writable()
+    source = read_source(Path(path), mapping)
+    if source.problems:
+        raise CrmError(_("{name}: {problem}; nothing was imported").format(
+            name=Path(path).name, problem="; ".join(source.problems)))
+    report = ImportReport(file=str(path), kind=source.kind, encoding=source.encoding,
+                          delimiter=source.delimiter, records=len(source.records),
+                          ignored_columns=source.ignored_columns, dry_run=dry_run,
+                          skip_bad=skip_bad)
+    checker = _Checker(ctx, source, owner)
+    rows: list[_Row] = []
+    records, source.records = source.records, []
+    for index, record in enumerate(records):
+        records[index] = None  # keep memory flat: a record is not needed once checked
+        result = checker.check(record)
+        if isinstance(result, Rejection):
+            report.rejected.append(result)
+        else:
+            rows.append(result)
+    if dry_run or report.blocked:
+        accepted = _drop_duplicates(rows, report)
+        _count(report, accepted)
+        return report
+    _write(ctx, rows, report, Path(path).name)
+    return report
+
+
+def _count(report: ImportReport, rows: list[_Row]) -> None:
+    report.imported = len(rows)
+    report.pinned = sum(1 for r in rows if r.pinned)
+    report.care_dates = sum(len(r.care) for r in rows)
+
+
+def _drop_duplicates(rows: list[_Row], report: ImportReport) -> list[_Row]:
+    """Rows whose customer is not there yet; the others are reported as duplicates."""
+    report.duplicates.clear()
+    if not rows:
+        return []
+    existing: dict[tuple[str, str], int] = {}
+    facts: dict[int, tuple[str, int]] = {}
+    for cid, name, owner_id, phones, email in Customer.select(
+            Customer.id, Customer.name, Customer.owner, Customer.phones,
+            Customer.email).tuples().iterator():
+        facts[cid] = (name, owner_id)
+        for key in identity_keys(phones, email):
+            existing.setdefault(key, cid)
+    logins = dict(User.select(User.id, User.login).tuples())
+    seen: dict[tuple[str, str], _Row] = {}
+    accepted = []
+    for row in rows:
+        name = row.fields["name"]
+        hits = [(key, existing[key]) for key in row.keys if key in existing]
+        if hits:
+            key, cid = hits[0]
+            others = sorted({c for _k, c in hits})
+            report.duplicates.append(Duplicate(
+                line=row.line, name=name, match=_describe(key, row), existing_id=cid,
+                existing_name=facts[cid][0], existing_owner=logins.get(facts[cid][1], ""),
+                merge=(others[0], others[1]) if len(others) > 1 else None))
+            continue
+        earlier = next((seen[key] for key in row.keys if key in seen), None)
+        if earlier is not None:
+            key = next(k for k in row.keys if seen.get(k) is earlier)
+            report.duplicates.append(Duplicate(line=row.line, name=name,
+                                               match=_describe(key, row),
+                                               earlier_line=earlier.line))
+            continue
+        for key in row.keys:
+            seen.setdefault(key, row)
+        accepted.append(row)
+    return accepted
+
+
+def _describe(key: tuple[str, str], row: _Row) -> str:
+    kind, value = key
+    if kind == "email":
+        return _("e-mail {address}").format(address=row.fields.get("email", value))
+    phone = next((p.strip() for p in row.fields.get("phones", "").split(",")
+                  if phone_key(p) == value), value)
+    return _("phone {number}").format(number=phone)
+
+
+_CUSTOMER_COLUMNS = [
+    "id", *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
+    "next_due", "cadence_due", "last_contact_at", "last_contact_on", "owner", "search_doc",
+    "created_at", "created_on", "updated_at", "updated_by",
+]
+
+
+def _write(ctx: Context, rows: list[_Row], report: ImportReport, name: str) -> None:
+    """Everything in one write transaction: duplicates checked against what is stored now."""
+    from crmtui.services.audit import audit
+    from crmtui.services.context import writes
+
+    @writes
+    def run(ctx: Context) -> None:
+        accepted = _drop_duplicates(rows, report)
+        _count(report, accepted)
+        if accepted:
+            stored = Customer.select().count()
+            if len(accepted) >= DEFERRED_INDEX_ROWS and len(accepted) > stored:
+                with deferred_indexes([Customer, GradeChange, CareDate]):
+                    report.ids = _insert(ctx, accepted)
+            else:
+                report.ids = _insert(ctx, accepted)
+        detail = _("{file}: {imported} imported, {duplicates} duplicates, {rejected} rejected")\
+            .format(file=name, imported=report.imported, duplicates=len(report.duplicates),
+                    rejected=len(report.rejected))
+        if report.ids:
+            detail += f" (#{report.ids[0]}–#{report.ids[1]})"
+        audit(ctx, "import", "customer", None, detail)
+
+    run(ctx)
+    report.committed = True
+
+
+def _insert(ctx: Context, rows: list[_Row]) -> tuple[int, int]:
+    now, today, zone = ctx.now(), ctx.today(), ctx.zone
+    meta = Customer._meta.fields
+    defaults = {name: meta[name].default for name in CUSTOMER_FIELDS}
+    ids = reserve_ids(Customer, len(rows))
+    noon = time(12)
+
+    def customers():
+        for cid, row in zip(ids, rows):
+            values = row.fields
+            last_on = row.last_contact_on
+            next_due, cadence_due = follow_up_dates(
+                ctx.config, grade=row.grade.value, own_cadence=values.get("cadence"), created_on=today,
+                last_contact_on=last_on, next_step_on=row.next_step_on)
+            yield (
+                cid, *(values.get(name, defaults[name]) for name in CUSTOMER_FIELDS),
+                row.grade.value, row.pinned, row.pin_reason, row.next_step, row.next_step_on,
+                next_due, cadence_due,
+                datetime.combine(last_on, noon, zone) if last_on else None, last_on,
+                row.owner_id,
+                search_document(values["name"], values.get("company", ""),
+                                values.get("phones", ""), values.get("email", ""),
+                                values.get("im_id", ""), values.get("tags", "")),
+                now, today, now, ctx.user.id,
+            )
+
+    bulk_insert(Customer, [meta[name] for name in _CUSTOMER_COLUMNS], customers())
+    bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
+                              GradeChange.from_grade, GradeChange.to_grade, GradeChange.reason,
+                              GradeChange.by],
+                ((cid, now, today, None, row.grade.value, row.history_reason, ctx.user.id)
+                 for cid, row in zip(ids, rows)))
+    bulk_insert(CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
+                           CareDate.year, CareDate.lunar, CareDate.leap],
+                ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
+                 for cid, row in zip(ids, rows) for spec in row.care))
+    return ids[0], ids[-1]
+
+
+__all__ = ["ImportReport", "Rejection", "Duplicate", "import_file", "read_source", "phone_key"]
