@@ -16,8 +16,8 @@ Decisions the figures rest on:
   also counted as new.
 - A period of N days is the N local days ending today, today included.
 - Key customers follow `rules.key_customers`: revenue descending, ties by id ascending, the
-  shortest prefix holding at least 80% of the revenue; found by a running SUM window over the
-  revenue index, with the exact integer cents (no float at the 80% boundary).
+  shortest prefix holding at least 80% of the revenue, reached in exact integer cents (no float
+  at the 80% boundary).
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import reduce
 from time import perf_counter
 from typing import Iterable, Sequence
 
-from peewee import JOIN, Case, Select, Value, Window, fn
+from peewee import Case, Select, Value, Window, fn
 
 from crmtui.db import Customer, GradeChange, Survey, User, database
+from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
     DIMENSIONS,
@@ -67,7 +68,7 @@ class Scope:
     owner_id: int | None
     """The one owner the figures are limited to, or None for everyone."""
     day: date
-    zone: object
+    zone: tzinfo
 
     def customers(self, query):
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
@@ -160,14 +161,20 @@ def _rank(column):
     return Case(column, [(grade, grade_rank(grade)) for grade in GRADES])
 
 
-def _net_moves(scope: Scope, period: int):
-    """Per customer with a change in the period: its net rank step (negative = towards A, as
-    rules.is_promotion(start, end)) and whether it was added in the period. Read from the
-    covering (on, customer, from_grade, to_grade) index."""
+def _net_step():
+    """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
+    (a customer's first change, from no grade, is no step)."""
     g = GradeChange
-    step = Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
+    return fn.SUM(Case(None, [(g.from_grade.is_null(False),
+                               _rank(g.to_grade) - _rank(g.from_grade))], 0))
+
+
+def _net_moves(scope: Scope, period: int):
+    """Per customer with a change in the period: its net step and whether it was added in the
+    period, from the covering (on, customer, from_grade, to_grade) index."""
+    g = GradeChange
     added = Case(None, [(g.from_grade.is_null(), 1)], 0)
-    query = (g.select(g.customer.alias("customer_id"), fn.SUM(step).alias("net"),
+    query = (g.select(g.customer.alias("customer_id"), _net_step().alias("net"),
                       fn.SUM(added).alias("added"))
              .where((g.on >= scope.since(period)) & (g.on <= scope.day))
              .group_by(g.customer))
@@ -190,11 +197,9 @@ def movement(scope: Scope, period: int) -> Movement:
 
 def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
     """The customers behind a movement figure (PROMOTED or DEMOTED), by id."""
-    moves = _net_moves(scope, period)
-    net = fn.SUM(Case(None, [(GradeChange.from_grade.is_null(False),
-                              _rank(GradeChange.to_grade) - _rank(GradeChange.from_grade))], 0))
-    query = moves.having(net < 0 if direction == PROMOTED else net > 0).order_by(
-        GradeChange.customer)
+    net = _net_step()
+    query = (_net_moves(scope, period).having(net < 0 if direction == PROMOTED else net > 0)
+             .order_by(GradeChange.customer))
     return [row[0] for row in query.tuples()]
 
 
@@ -500,8 +505,6 @@ class Dashboard:
 def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
               day: date | None = None) -> Dashboard:
     """Every figure of the dashboard for the last `period` days (7, 30 or 90)."""
-    from crmtui.errors import InvalidInput
-
     if period not in PERIODS:
         raise InvalidInput.one("period", _("the period is 7, 30 or 90 days, not {n}").format(
             n=period))
@@ -554,7 +557,7 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
     for start in range(0, len(wanted), 500):  # keep each IN list short
         query = (Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
                                  User.login, Customer.next_due, Customer.revenue)
-                 .join(User, JOIN.INNER, on=(Customer.owner == User.id))
+                 .join(User, on=(Customer.owner == User.id))
                  .where(Customer.id.in_(wanted[start:start + 500])))
         if owner is not None:
             query = query.where(Customer.owner == owner)
