@@ -10,6 +10,7 @@ from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
 
 REPORT_FORMATS = ("html", "svg")
 REPORT_WIDTH = 100  # columns of a report written to a file
+REPORT_ROWS = 100  # rows per section; a longer list is for --json
 BAR_WIDTH = 30
 
 
@@ -95,6 +96,7 @@ def _percent(share: float | None) -> str:
 
 
 def print_dashboard(d) -> None:
+    from rich.markup import escape as esc
     from rich.table import Table
 
     out = console()
@@ -107,9 +109,8 @@ def print_dashboard(d) -> None:
     for _i in range(3):
         grades.add_column(no_wrap=True)
     top = max(d.grades.values(), default=0) or 1
-    for grade, count in d.grades.items():
-        style = GRADE_STYLES.get(grade, "")
-        grades.add_row(f"[{style}]{grade}[/]", f"[{style}]{bar(count / top)}[/]",
+    for letter, count in d.grades.items():
+        grades.add_row(grade(letter), f"[{GRADE_STYLES[letter]}]{bar(count / top)}[/]",
                        f"{count:,}")
     out.print(f"\n[bold underline]{_('Customers per grade')}[/] ({total:,})")
     out.print(grades)
@@ -121,12 +122,12 @@ def print_dashboard(d) -> None:
     if d.reps:
         matrix = Table(title=_("Grade × rep"), title_justify="left", show_edge=False)
         matrix.add_column(_("rep"), no_wrap=True, max_width=18, overflow="ellipsis")
-        for grade in d.grades:
-            matrix.add_column(f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]", justify="right")
+        for letter in d.grades:
+            matrix.add_column(grade(letter), justify="right")
         matrix.add_column(_("all"), justify="right")
         matrix.add_column(_("overdue"), justify="right")
         for rep in d.reps:
-            matrix.add_row(rep.name, *(f"{n:,}" for n in rep.grades.values()),
+            matrix.add_row(esc(rep.name), *(f"{n:,}" for n in rep.grades.values()),
                            f"{rep.customers:,}",
                            f"[red]{rep.overdue:,}[/]" if rep.overdue else "0")
         out.print()
@@ -151,9 +152,9 @@ def print_dashboard(d) -> None:
         for row in d.at_risk[:10]:
             contact = (_("no contact since {day}").format(day=row.last_contact)
                        if row.last_contact else _("never contacted"))
-            out.print(f"  [{GRADE_STYLES.get(row.grade, '')}]{row.grade}[/] {row.customer} "
-                      f"#{row.customer_id} · " + _("{n} follow-ups").format(n=row.followups)
-                      + f" · {contact}" + (f" · {row.owner}" if d.team else ""))
+            out.print(f"  {grade(row.grade)} {esc(row.customer)} #{row.customer_id} · "
+                      + _("{n} follow-ups").format(n=row.followups)
+                      + f" · {contact}" + (f" · {esc(row.owner)}" if d.team else ""))
         if len(d.at_risk) > 10:
             out.print("  " + _("… and {n} more").format(n=len(d.at_risk) - 10))
 
@@ -241,31 +242,38 @@ def cmd_report(args) -> int:
 
 
 def write_report(ctx, report, path: Path, fmt: str) -> None:
-    """Render the report with rich into an HTML or SVG file (recorded, not shown)."""
+    """Render the report with rich into an HTML or SVG file, written private to the user and
+    moved into place once the export is in the audit log (as every export)."""
     import io
+    import os
 
     from rich.console import Console
 
     from crmtui.errors import CrmError
+    from crmtui.services.audit import audit
+    from crmtui.services.context import writes
+    from crmtui.services.transfer.exporter import private_temporary_file
 
     recorder = Console(record=True, width=REPORT_WIDTH, file=io.StringIO(), highlight=False,
                        color_system="truecolor")
     print_report(report, recorder, ctx.zone)
-    title = _report_title(report)
+    temporary = private_temporary_file(path)
     try:
-        if fmt == "html":
-            recorder.save_html(str(path))
-        else:
-            recorder.save_svg(str(path), title=title)
-    except OSError as error:
-        raise CrmError(_("cannot write {path}: {reason}").format(
-            path=path, reason=error.strerror or error)) from None
-    if not ctx.store.readonly:
-        from crmtui.services.audit import audit
-        from crmtui.services.context import writes
-
-        writes(lambda c: audit(c, "export", "report", detail=f"{report.kind} {report.day} "
-                                                             f"-> {path}"))(ctx)
+        try:
+            if fmt == "html":
+                recorder.save_html(str(temporary))
+            else:
+                recorder.save_svg(str(temporary), title=_report_title(report))
+        except OSError as error:
+            raise CrmError(_("cannot write {path}: {reason}").format(
+                path=path, reason=error.strerror or error)) from None
+        writes(lambda c: audit(c, "export", "report", None,
+                               f"{report.kind} {report.day} -> {path}"))(ctx)
+        os.replace(temporary, path)
+        temporary = None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _report_title(report) -> str:
@@ -274,94 +282,75 @@ def _report_title(report) -> str:
     return _("Weekly report {start} – {end}").format(start=report.start, end=report.end)
 
 
+def grade(letter: str | None) -> str:
+    """A grade letter in its colour (– for none)."""
+    style = GRADE_STYLES.get(letter or "")
+    return f"[{style}]{letter}[/]" if style else "–"
+
+
 def print_report(report, out, zone=None) -> None:
+    from rich.markup import escape as esc
     from rich.table import Table
 
     whose = _("the team") if report.team else report.user
     out.print(f"[bold]{_report_title(report)}[/] · {whose}")
 
-    def section(title: str, count: int) -> None:
-        out.print(f"\n[bold underline]{title}[/] ({count})")
-
-    def table(*columns: str):
+    def section(title: str, rows: list, columns: tuple, cells) -> None:
+        """A heading with the count, then up to REPORT_ROWS rows; columns are a maximum
+        width each, or "wide" for the one that folds."""
+        out.print(f"\n[bold underline]{title}[/] ({len(rows)})")
+        if not rows:
+            return
         grid = Table.grid(padding=(0, 1))
         for column in columns:
             if column == "wide":
                 grid.add_column(overflow="fold", ratio=1)
             else:
-                grid.add_column(no_wrap=True, overflow="ellipsis",
-                                max_width=int(column) if column.isdigit() else None)
-        return grid
+                grid.add_column(no_wrap=True, overflow="ellipsis", max_width=column)
+        for row in rows[:REPORT_ROWS]:
+            grid.add_row(*cells(row))
+        out.print(grid)
+        if len(rows) > REPORT_ROWS:
+            out.print("  " + _("… and {n} more (all of them with --json)").format(
+                n=len(rows) - REPORT_ROWS))
 
-    def grade(letter: str | None) -> str:
-        return f"[{GRADE_STYLES.get(letter or '', '')}]{letter or '–'}[/]"
+    def team(who: str) -> str:
+        return f" · {esc(who)}" if report.team and who else ""
 
-    section(_("Done"), len(report.done))
-    if report.done:
-        done = table("11", "1", "16", "8", "wide")
-        for row in report.done:
-            when = local_time(row.at, zone)
-            when = when[11:] if report.kind == "daily" else when[5:]
-            number = _("first contact") if row.followup_number == 0 else \
-                _("follow-up {n}").format(n=row.followup_number)
-            done.add_row(when, grade(row.grade), row.customer, row.channel,
-                         f"{row.summary} · {row.outcome} · {number}"
-                         + (f" · {row.by}" if report.team else ""))
-        out.print(done)
+    def done(row):
+        when = local_time(row.at, zone)
+        number = _("first contact") if row.followup_number == 0 else \
+            _("follow-up {n}").format(n=row.followup_number)
+        return (when[11:] if report.kind == "daily" else when[5:], grade(row.grade),
+                esc(row.customer), row.channel,
+                f"{esc(row.summary)} · {row.outcome} · {number}" + team(row.by))
 
-    section(_("Missed (due, not done)"), len(report.missed))
-    if report.missed:
-        missed = table("5", "1", "16", "16", "wide")
-        for row in report.missed:
-            missed.add_row(row.due.strftime("%m-%d"), grade(row.grade), row.customer,
-                           row.company, (row.next_step or _("cadence"))
-                           + (f" · {row.owner}" if report.team else ""))
-        out.print(missed)
+    section(_("Done"), report.done, (11, 1, 16, 8, "wide"), done)
+    section(_("Missed (due, not done)"), report.missed, (5, 1, 16, 16, "wide"),
+            lambda row: (row.due.strftime("%m-%d"), grade(row.grade), esc(row.customer),
+                         esc(row.company), esc(row.next_step or _("cadence")) + team(row.owner)))
     if report.backlog:
         out.print(_("[red]{n} older follow-ups are still overdue[/]").format(n=report.backlog))
-
     for title, rows in ((_("Promises kept"), report.promises_kept),
                         (_("Promises broken"), report.promises_broken),
                         (_("Promises due, not kept yet"), report.promises_open)):
-        section(title, len(rows))
-        if rows:
-            promises = table("5", "16", "wide")
-            for row in rows:
-                promises.add_row(row.due.strftime("%m-%d"), row.customer, row.text)
-            out.print(promises)
-
-    section(_("New complaints"), len(report.complaints))
-    if report.complaints:
-        complaints = table("6", "8", "16", "wide")
-        for row in report.complaints:
-            complaints.add_row(f"#{row.complaint_id}", row.severity, row.customer,
-                               f"{row.summary} · {row.status}")
-        out.print(complaints)
-
-    section(_("Grade changes"), len(report.grade_changes))
-    if report.grade_changes:
-        moves = table("16", "8", "wide")
-        for row in report.grade_changes:
-            moves.add_row(row.customer, f"{grade(row.from_grade)} → {grade(row.to_grade)}",
-                          row.reason + (f" · {row.by}" if row.by else ""))
-        out.print(moves)
-
-    section(_("Orders"), len(report.orders))
+        section(title, rows, (5, 16, "wide"),
+                lambda row: (row.due.strftime("%m-%d"), esc(row.customer), esc(row.text)))
+    section(_("New complaints"), report.complaints, (6, 8, 16, "wide"),
+            lambda row: (f"#{row.complaint_id}", row.severity, esc(row.customer),
+                         f"{esc(row.summary)} · {row.status}"))
+    section(_("Grade changes"), report.grade_changes, (16, 8, "wide"),
+            lambda row: (esc(row.customer), f"{grade(row.from_grade)} → {grade(row.to_grade)}",
+                         esc(row.reason) + (f" · {esc(row.by)}" if row.by else "")))
+    section(_("Orders"), report.orders, (5, 16, "wide", 14),
+            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
+                         f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
     if report.orders:
-        orders = table("5", "16", "wide", "14")
-        for row in report.orders:
-            orders.add_row(row.on.strftime("%m-%d"), row.customer,
-                           f"{row.product} × {row.quantity}", f"{money(row.amount):>14}")
-        out.print(orders)
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
-
-    section(_("Plan for {day}").format(day=report.plan_day), len(report.plan))
-    if report.plan:
-        plan = table("9", "1", "16", "wide")
-        for item in report.plan:
-            plan.add_row(_(item.kind.value), grade(item.grade.value if item.grade else None),
-                         item.customer, item.detail + (f" · {item.owner}" if report.team else ""))
-        out.print(plan)
+    section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
+            lambda item: (_(item.kind.value).replace("_", "-"),
+                          grade(item.grade.value if item.grade else None),
+                          esc(item.customer), esc(item.detail) + team(item.owner)))
 
 
 # -- survey -------------------------------------------------------------------------------------

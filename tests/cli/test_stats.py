@@ -127,6 +127,8 @@ def test_a_report_written_as_a_file_for_mailing(cli, shop, tmp_path, options, st
     assert result.code == 0, result.err
     path = tmp_path / options[-1].rsplit("/", 1)[1]
     assert str(path) in result.out
+    assert path.stat().st_mode & 0o777 == 0o600  # customer data: private, as every export
+    assert list(tmp_path.glob(".*.tmp")) == []
     content = path.read_text(encoding="utf-8")
     assert content.lstrip().startswith(start)
     assert "Daily report" in content.replace("&#160;", " ") and "Li" in content
@@ -151,7 +153,7 @@ def test_a_report_file_goes_to_the_working_directory_by_default(cli, shop, tmp_p
     (("--date", "+3d"), ("has not come yet",)),
     (("-o", "{dir}/day.txt"), ("--format html",)),
     (("--json", "-o", "{dir}/day.html"), ("not JSON",)),
-    (("-o", "{dir}/missing/day.html"), ("cannot write",)),
+    (("-o", "{dir}/missing/day.html"), ("no directory",)),
 ])
 def test_bad_report_options_get_one_clear_line(cli, shop, tmp_path, args, fragments):
     args = [a.format(dir=tmp_path) for a in args]
@@ -182,3 +184,13 @@ def test_stats_and_report_json_import_neither_textual_nor_rich(cli, shop):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=cli.env)
     assert done.returncode == 0, done.stderr
+
+
+def test_text_that_looks_like_markup_is_printed_as_typed(cli):
+    assert cli("add", "[red]Mallory[/]", "--company", "[/] Ltd").code == 0
+    assert cli("log", "[red]Mallory[/]", "--summary", "said [bold]no[/]").code == 0
+    report = cli("report", "daily")
+    assert report.code == 0, report.err
+    assert "[red]Mallory[/]" in report.out and "said [bold]no[/]" in report.out
+    assert "– → D" in report.out  # a new customer's first grade comes from none
+    assert cli("stats").code == 0
