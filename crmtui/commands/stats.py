@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crmtui.i18n import _
 from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+from crmtui.rules import DIMENSIONS
 
 REPORT_FORMATS = ("html", "svg")
 REPORT_WIDTH = 100  # columns of a report written to a file
@@ -42,8 +43,8 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser("survey", parents=[common],
                               help="record a satisfaction survey (1–5 per dimension)")
     p.add_argument("customer", help="id or unambiguous name")
-    for dimension in ("product", "service", "responsiveness", "value", "overall"):
-        p.add_argument(f"--{dimension}", metavar="N")
+    for dimension in DIMENSIONS:
+        p.add_argument(f"--{dimension}", metavar="N", help="1–5")
     p.add_argument("--at", metavar="WHEN", help="when it was given (default now)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_survey)
@@ -362,8 +363,7 @@ def cmd_survey(args) -> int:
 
     ctx = open_context(args)
     customer = resolve_customer(ctx, args.customer)
-    scores = {name: getattr(args, name) for name in
-              ("product", "service", "responsiveness", "value", "overall")
+    scores = {name: getattr(args, name) for name in DIMENSIONS
               if getattr(args, name) is not None}
     survey = record_survey(ctx, customer.id, scores, at=args.at)
     if args.json:

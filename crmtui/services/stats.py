@@ -91,7 +91,7 @@ def _money(cents) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
-# -- grades, grade × rep, overdue per rep --------------------------------------------------------
+# -- grades, grade × rep, overdue per rep ---------------------------------------------------------
 
 @dataclass(frozen=True)
 class RepFigures:
@@ -136,7 +136,7 @@ def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
     return totals
 
 
-# -- movement ------------------------------------------------------------------------------------
+# -- movement -------------------------------------------------------------------------------------
 
 PROMOTED, DEMOTED = "promoted", "demoted"
 
@@ -203,7 +203,7 @@ def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
     return [row[0] for row in query.tuples()]
 
 
-# -- follow-up stages and drop risks ---------------------------------------------------------------
+# -- follow-up stages and drop risks --------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Stage:
@@ -533,7 +533,7 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
     )
 
 
-# -- the customers behind a figure ------------------------------------------------------------------
+# -- the customers behind a figure ----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CustomerRow:

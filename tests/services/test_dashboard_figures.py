@@ -260,7 +260,8 @@ revenues = st.lists(st.sampled_from([0, 1, 5, 5, 10, 50, 100, 250, 999]), min_si
                     max_size=70)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amounts=revenues, owners=st.lists(st.booleans(), min_size=70, max_size=70))
 def test_the_sql_ranking_matches_the_rules_key_customers(ctx, rep_ctx, amounts, owners):
     """Many ties, more customers than curve points (segments end inside runs of ties)."""
