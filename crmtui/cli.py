@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "crmtui.commands.complaints",
     "crmtui.commands.users",
     "crmtui.commands.transfer",
+    "crmtui.commands.stats",
 )
 
 

@@ -10,7 +10,7 @@ import peewee
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 
-LATEST_VERSION = 4
+LATEST_VERSION = 5
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -82,11 +82,32 @@ def _v4_care_greeted(db: peewee.Database) -> None:
                                                             CareDate.greeted_on))
 
 
+def _v5_dashboard_indexes(db: peewee.Database) -> None:
+    """v5: indexes the dashboard's aggregates read instead of the wide customer rows (revenue
+    ranking, stages and drop risks, conversion by source, grade movement); the new grade index
+    leads with the grade, so the single-column one goes."""
+    db.execute_sql('DROP INDEX IF EXISTS "customer_grade"')
+    db.execute_sql('DROP INDEX IF EXISTS "grade_change_on"')
+    for statement in (
+        'CREATE INDEX IF NOT EXISTS "customer_grade_followups_status_cadence_due" '
+        'ON "customer" ("grade", "followups", "status", "cadence_due")',
+        'CREATE INDEX IF NOT EXISTS "customer_source_deal_status" '
+        'ON "customer" ("source", "deal_status")',
+        'CREATE INDEX IF NOT EXISTS "customer_revenue_desc" ON "customer" ("revenue" DESC)',
+        'CREATE INDEX IF NOT EXISTS "customer_owner_id_revenue_desc" '
+        'ON "customer" ("owner_id", "revenue" DESC)',
+        'CREATE INDEX IF NOT EXISTS "grade_change_on_customer_id_from_grade_to_grade" '
+        'ON "grade_change" ("on", "customer_id", "from_grade", "to_grade")',
+    ):
+        db.execute_sql(statement)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
     3: _v3_owner_indexes,
     4: _v4_care_greeted,
+    5: _v5_dashboard_indexes,
 }
 
 

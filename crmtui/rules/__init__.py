@@ -45,7 +45,7 @@ from .referral import (
     referral_ask_due,
     referral_moment,
 )
-from .satisfaction import DIMENSIONS, csi
+from .satisfaction import DIMENSIONS, csi, csi_of_total
 from .sla import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -87,7 +87,7 @@ __all__ = [
     "REFERRAL_KINDS", "REFERRAL_WINDOW_DAYS", "ReferralEvent", "referral_ask_due",
     "referral_moment",
     # satisfaction
-    "DIMENSIONS", "csi",
+    "DIMENSIONS", "csi", "csi_of_total",
     # due
     "DueItem", "DueKind", "order_due_items", "overdue_days",
     # dates

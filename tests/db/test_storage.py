@@ -229,6 +229,40 @@ def test_an_upgraded_file_has_the_same_schema_as_a_new_one(tmp_path, clock):
     assert _schema(old) == _schema(new)
 
 
+DASHBOARD_INDEXES = {
+    "customer_grade_followups_status_cadence_due": "grade, followups, status, cadence_due",
+    "customer_source_deal_status": "source, deal_status",
+    "customer_revenue_desc": "revenue DESC",
+    "customer_owner_id_revenue_desc": "owner_id, revenue DESC",
+    "grade_change_on_customer_id_from_grade_to_grade": "on, customer_id, from_grade, to_grade",
+}
+
+
+def _indexes(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as connection:
+        return {name: sql for name, sql in connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_schema_4_gets_the_dashboard_indexes_and_drops_the_ones_they_cover(db_path, clock):
+    make_context(db_path, clock).store.close()
+    with sqlite3.connect(db_path) as connection:  # the file as schema 4 left it
+        for name in DASHBOARD_INDEXES:
+            connection.execute(f'DROP INDEX "{name}"')
+        connection.execute('CREATE INDEX "customer_grade" ON "customer" ("grade")')
+        connection.execute('CREATE INDEX "grade_change_on" ON "grade_change" ("on")')
+        connection.execute("UPDATE schema_version SET version = 4")
+    ctx = make_context(db_path, clock)
+    assert any("from schema 4 to 5" in notice for notice in ctx.store.notices)
+    ctx.store.close()
+    indexes = _indexes(db_path)
+    assert "customer_grade" not in indexes and "grade_change_on" not in indexes
+    for name, columns in DASHBOARD_INDEXES.items():
+        listed = indexes[name].split("(", 1)[1].rstrip(")").replace('"', "")
+        assert listed == columns, name
+    assert latest_backup(db_path) is not None
+
+
 def test_only_errors_that_mean_someone_else_is_writing_are_retried():
     import peewee
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmtui.rules import DIMENSIONS, csi
+from crmtui.rules import DIMENSIONS, csi, csi_of_total
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,14 @@ def test_range(scores):
     value = csi(scores)
     assert 0 <= value <= 100
     assert round(value, 1) == value
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5), max_size=50))
+def test_the_index_of_a_total_is_the_index_of_its_scores(scores):
+    assert csi_of_total(sum(scores), len(scores)) == csi(scores)
+
+
+def test_a_total_no_scores_of_one_to_five_can_make_is_refused():
+    for total, count in ((1, 2), (11, 2), (-3, 1)):
+        with pytest.raises(ValueError):
+            csi_of_total(total, count)

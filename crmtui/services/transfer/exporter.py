@@ -313,7 +313,7 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
                              "nothing was exported").format(db=ctx.store.target))
     owner_id = _scope_owner(ctx, everyone)
     instance = instance_id(ctx)  # made in its own short transaction, before the reading starts
-    temporary = _temporary_file(destination) if destination is not None else None
+    temporary = private_temporary_file(destination) if destination is not None else None
     try:
         with ctx.store.db.atomic():  # one snapshot of the database for the whole file
             if fmt == "ics":
@@ -349,7 +349,7 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
                         everyone=owner_id is None)
 
 
-def _temporary_file(destination: Path) -> Path:
+def private_temporary_file(destination: Path) -> Path:
     """A new private file beside the destination (same directory, so the rename is atomic)."""
     destination = destination.expanduser()
     folder = destination.parent
@@ -373,4 +373,5 @@ def _temporary_file(destination: Path) -> Path:
     raise CrmError(_("cannot write {path}").format(path=destination))
 
 
-__all__ = ["FORMATS", "CSV_COLUMNS", "ExportResult", "export", "instance_id"]
+__all__ = ["FORMATS", "CSV_COLUMNS", "ExportResult", "export", "instance_id",
+           "private_temporary_file"]

@@ -1,0 +1,375 @@
+"""`crmtui stats`, `crmtui report daily|weekly` and `crmtui survey`: the dashboard's figures,
+the end-of-day review and satisfaction scores from a shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crmtui.i18n import _
+from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+from crmtui.rules import DIMENSIONS
+
+REPORT_FORMATS = ("html", "svg")
+REPORT_WIDTH = 100  # columns of a report written to a file
+REPORT_ROWS = 100  # rows per section; a longer list is for --json
+BAR_WIDTH = 30
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("stats", parents=[common],
+                              help="the dashboard's figures: grades, movement, stages, 80/20, "
+                                   "conversion, CSI, service levels")
+    p.add_argument("--period", type=int, choices=(7, 30, 90), default=30,
+                   help="days of grade movement and complaint service levels (default 30)")
+    p.add_argument("--all", action="store_true", help="the whole team (managers)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser("report", parents=[common],
+                              help="the end-of-day (or week) review: done, missed, promises, "
+                                   "complaints, tomorrow's plan")
+    p.add_argument("kind", choices=("daily", "weekly"),
+                   help="one day, or the Monday–Sunday week holding it")
+    p.add_argument("--date", metavar="D", help="the day (default today)")
+    p.add_argument("--all", action="store_true", help="the whole team (managers)")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--format", choices=REPORT_FORMATS,
+                        help="write the report to a file, for mailing")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="file to write (default report-KIND-DATE.html or .svg)")
+    p.set_defaults(handler=cmd_report)
+
+    p = subparsers.add_parser("survey", parents=[common],
+                              help="record a satisfaction survey (1–5 per dimension)")
+    p.add_argument("customer", help="id or unambiguous name")
+    for dimension in DIMENSIONS:
+        p.add_argument(f"--{dimension}", metavar="N", help="1–5")
+    p.add_argument("--at", metavar="WHEN", help="when it was given (default now)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_survey)
+
+
+def _context(args):
+    from crmtui.cli import open_context
+    from crmtui.services.grading import move_grades_if_due
+
+    ctx = open_context(args)
+    move_grades_if_due(ctx)
+    return ctx
+
+
+# -- stats --------------------------------------------------------------------------------------
+
+def cmd_stats(args) -> int:
+    from crmtui.services.stats import (
+        DEMOTED,
+        PROMOTED,
+        dashboard,
+        key_customer_ids,
+        moved_customer_ids,
+        scope_for,
+    )
+
+    ctx = _context(args)
+    figures = dashboard(ctx, args.period, everyone=args.all)
+    if not args.json:
+        print_dashboard(figures)
+        return 0
+    scope = scope_for(ctx, everyone=args.all, day=figures.day)
+    data = figures.to_json()
+    data["movement"][PROMOTED] = moved_customer_ids(scope, args.period, PROMOTED)
+    data["movement"][DEMOTED] = moved_customer_ids(scope, args.period, DEMOTED)
+    data["key_customers"] = key_customer_ids(scope, figures.pareto)
+    emit_json(data)
+    return 0
+
+
+def bar(value: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar for a share 0..1, in eighths of a character."""
+    eighths = round(max(0.0, min(1.0, value)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("" if not part else " ▏▎▍▌▋▊▉"[part])
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def print_dashboard(d) -> None:
+    from rich.markup import escape as esc
+    from rich.table import Table
+
+    out = console()
+    whose = _("the team") if d.team else _("my customers")
+    out.print(f"[bold]{_('Dashboard')}[/] · {whose} · {d.day} · "
+              + _("last {n} days").format(n=d.period))
+
+    total = sum(d.grades.values())
+    grades = Table.grid(padding=(0, 1))
+    for _i in range(3):
+        grades.add_column(no_wrap=True)
+    top = max(d.grades.values(), default=0) or 1
+    for letter, count in d.grades.items():
+        grades.add_row(grade(letter), f"[{GRADE_STYLES[letter]}]{bar(count / top)}[/]",
+                       f"{count:,}")
+    out.print(f"\n[bold underline]{_('Customers per grade')}[/] ({total:,})")
+    out.print(grades)
+    m = d.movement
+    out.print(_("Movement since {since}: [green]▲ {up:,} promoted[/], [red]▼ {down:,} "
+                "demoted[/], {new:,} new").format(since=m.since, up=m.promotions,
+                                                  down=m.demotions, new=m.new))
+
+    if d.reps:
+        matrix = Table(title=_("Grade × rep"), title_justify="left", show_edge=False)
+        matrix.add_column(_("rep"), no_wrap=True, max_width=18, overflow="ellipsis")
+        for letter in d.grades:
+            matrix.add_column(grade(letter), justify="right")
+        matrix.add_column(_("all"), justify="right")
+        matrix.add_column(_("overdue"), justify="right")
+        for rep in d.reps:
+            matrix.add_row(esc(rep.name), *(f"{n:,}" for n in rep.grades.values()),
+                           f"{rep.customers:,}",
+                           f"[red]{rep.overdue:,}[/]" if rep.overdue else "0")
+        out.print()
+        out.print(matrix)
+
+    stages = Table(title=_("Follow-up stages of open customers (reference: % of sales "
+                           "closing there)"), title_justify="left", show_edge=False)
+    stages.add_column(_("stage"), no_wrap=True)
+    stages.add_column(_("customers"), justify="right")
+    stages.add_column(_("share"), justify="right")
+    stages.add_column("", no_wrap=True)
+    stages.add_column(_("reference"), justify="right")
+    for stage in d.stages:
+        stages.add_row(_(stage.stage), f"{stage.customers:,}", _percent(stage.share),
+                       bar(stage.share or 0, 20),
+                       "" if stage.reference is None else f"{stage.reference}%")
+    out.print()
+    out.print(stages)
+    if d.at_risk:
+        out.print(_("[yellow]{n} A–C customers at risk of being dropped[/] (fewer than 4 "
+                    "follow-ups, cadence run out):").format(n=len(d.at_risk)))
+        for row in d.at_risk[:10]:
+            contact = (_("no contact since {day}").format(day=row.last_contact)
+                       if row.last_contact else _("never contacted"))
+            out.print(f"  {grade(row.grade)} {esc(row.customer)} #{row.customer_id} · "
+                      + _("{n} follow-ups").format(n=row.followups)
+                      + f" · {contact}" + (f" · {esc(row.owner)}" if d.team else ""))
+        if len(d.at_risk) > 10:
+            out.print("  " + _("… and {n} more").format(n=len(d.at_risk) - 10))
+
+    p = d.pareto
+    out.print(f"\n[bold underline]{_('Revenue 80/20')}[/]")
+    if p.customers:
+        out.print(_("{key:,} key customers of {all:,} with revenue ({cshare}) hold {rshare} of "
+                    "{total}").format(key=p.key_count, all=p.customers,
+                                      cshare=_percent(p.key_customer_share),
+                                      rshare=_percent(p.key_share), total=money(p.total)))
+        for customers, revenue in p.curve[1::4]:
+            out.print(f"  {_('top')} {customers * 100:5.1f}%  {bar(revenue)} {revenue * 100:.1f}%")
+    else:
+        out.print(_("no revenue recorded yet"))
+
+    conversion = Table(title=_("Conversion by source (won / all)"), title_justify="left",
+                       show_edge=False)
+    for title in (_("source"), _("won"), _("all"), _("rate")):
+        conversion.add_column(title, justify="left" if title == _("source") else "right")
+    for row in d.conversion:
+        conversion.add_row(_(row.source) if row.source else _("(not recorded)"), f"{row.won:,}",
+                           f"{row.customers:,}", _percent(row.rate))
+    out.print()
+    out.print(conversion)
+
+    out.print(f"\n[bold underline]{_('Customer satisfaction (CSI 0–100)')}[/]")
+    for row in d.csi:
+        value = "–" if row.csi is None else f"{row.csi:.1f}"
+        out.print(f"  {row.quarter}  {bar((row.csi or 0) / 100, 20)} {value}  "
+                  + _("({n} surveys)").format(n=row.surveys))
+
+    sla = d.sla
+    out.print(f"\n[bold underline]{_('Complaint service levels')}[/] "
+              + _("(opened since {since})").format(since=sla.since))
+    table = Table(show_edge=False)
+    for title in (_("severity"), _("opened"), _("answered in time"), _("resolved in time")):
+        table.add_column(title, justify="left" if title == _("severity") else "right")
+    rows = [(_(name), part) for name, part in sla.by_severity.items()]
+    rows.append((_("all"), sla.total))
+    for name, part in rows:
+        table.add_row(name, str(part.opened), _sla_share(part.response),
+                      _sla_share(part.resolution))
+    out.print(table)
+    if sla.satisfaction is not None:
+        out.print(_("Satisfaction at close: {avg} / 5 ({n} closed)").format(
+            avg=sla.satisfaction, n=sla.closed))
+
+
+def _sla_share(tally) -> str:
+    share = tally.share
+    text = _percent(share) + f" ({tally.met}/{tally.met + tally.missed})"
+    if share is None:
+        return "–"
+    style = "green" if share >= 0.9 else "yellow" if share >= 0.75 else "red"
+    return f"[{style}]{text}[/]"
+
+
+# -- report -------------------------------------------------------------------------------------
+
+def cmd_report(args) -> int:
+    from crmtui.commands.core import _day
+    from crmtui.errors import InvalidInput
+    from crmtui.services.reports import build_report
+
+    fmt = args.format
+    if args.output and args.json:
+        raise InvalidInput.one("output", _("-o writes the report as html or svg, not JSON"))
+    if args.output and not fmt:
+        fmt = Path(args.output).suffix.lower().lstrip(".")
+        if fmt not in REPORT_FORMATS:
+            raise InvalidInput.one("output", _("say --format html or --format svg for {file}")
+                                   .format(file=args.output))
+    ctx = _context(args)
+    report = build_report(ctx, args.kind, _day(ctx, args.date), everyone=args.all)
+    if args.json:
+        emit_json(report.to_json())
+        return 0
+    if not fmt:
+        print_report(report, console(), ctx.zone)
+        return 0
+    path = Path(args.output or f"report-{report.kind}-{report.day.isoformat()}.{fmt}")
+    write_report(ctx, report, path, fmt)
+    console().print(_("Report written to {path}").format(path=path))
+    return 0
+
+
+def write_report(ctx, report, path: Path, fmt: str) -> None:
+    """Render the report with rich into an HTML or SVG file, written private to the user and
+    moved into place once the export is in the audit log (as every export)."""
+    import io
+    import os
+
+    from rich.console import Console
+
+    from crmtui.errors import CrmError
+    from crmtui.services.audit import audit
+    from crmtui.services.context import writes
+    from crmtui.services.transfer.exporter import private_temporary_file
+
+    recorder = Console(record=True, width=REPORT_WIDTH, file=io.StringIO(), highlight=False,
+                       color_system="truecolor")
+    print_report(report, recorder, ctx.zone)
+    temporary = private_temporary_file(path)
+    try:
+        try:
+            if fmt == "html":
+                recorder.save_html(str(temporary))
+            else:
+                recorder.save_svg(str(temporary), title=_report_title(report))
+        except OSError as error:
+            raise CrmError(_("cannot write {path}: {reason}").format(
+                path=path, reason=error.strerror or error)) from None
+        writes(lambda c: audit(c, "export", "report", None,
+                               f"{report.kind} {report.day} -> {path}"))(ctx)
+        os.replace(temporary, path)
+        temporary = None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def _report_title(report) -> str:
+    if report.kind == "daily":
+        return _("Daily report {day}").format(day=report.day)
+    return _("Weekly report {start} – {end}").format(start=report.start, end=report.end)
+
+
+def grade(letter: str | None) -> str:
+    """A grade letter in its colour (– for none)."""
+    style = GRADE_STYLES.get(letter or "")
+    return f"[{style}]{letter}[/]" if style else "–"
+
+
+def print_report(report, out, zone=None) -> None:
+    from rich.markup import escape as esc
+    from rich.table import Table
+
+    whose = _("the team") if report.team else report.user
+    out.print(f"[bold]{_report_title(report)}[/] · {whose}")
+
+    def section(title: str, rows: list, columns: tuple, cells) -> None:
+        """A heading with the count, then up to REPORT_ROWS rows; columns are a maximum
+        width each, or "wide" for the one that folds."""
+        out.print(f"\n[bold underline]{title}[/] ({len(rows)})")
+        if not rows:
+            return
+        grid = Table.grid(padding=(0, 1))
+        for column in columns:
+            if column == "wide":
+                grid.add_column(overflow="fold", ratio=1)
+            else:
+                grid.add_column(no_wrap=True, overflow="ellipsis", max_width=column)
+        for row in rows[:REPORT_ROWS]:
+            grid.add_row(*cells(row))
+        out.print(grid)
+        if len(rows) > REPORT_ROWS:
+            out.print("  " + _("… and {n} more (all of them with --json)").format(
+                n=len(rows) - REPORT_ROWS))
+
+    def team(who: str) -> str:
+        return f" · {esc(who)}" if report.team and who else ""
+
+    def done(row):
+        when = local_time(row.at, zone)
+        number = _("first contact") if row.followup_number == 0 else \
+            _("follow-up {n}").format(n=row.followup_number)
+        return (when[11:] if report.kind == "daily" else when[5:], grade(row.grade),
+                esc(row.customer), row.channel,
+                f"{esc(row.summary)} · {row.outcome} · {number}" + team(row.by))
+
+    section(_("Done"), report.done, (11, 1, 16, 8, "wide"), done)
+    section(_("Missed (due, not done)"), report.missed, (5, 1, 16, 16, "wide"),
+            lambda row: (row.due.strftime("%m-%d"), grade(row.grade), esc(row.customer),
+                         esc(row.company), esc(row.next_step or _("cadence")) + team(row.owner)))
+    if report.backlog:
+        out.print(_("[red]{n} older follow-ups are still overdue[/]").format(n=report.backlog))
+    for title, rows in ((_("Promises kept"), report.promises_kept),
+                        (_("Promises broken"), report.promises_broken),
+                        (_("Promises due, not kept yet"), report.promises_open)):
+        section(title, rows, (5, 16, "wide"),
+                lambda row: (row.due.strftime("%m-%d"), esc(row.customer), esc(row.text)))
+    section(_("New complaints"), report.complaints, (6, 8, 16, "wide"),
+            lambda row: (f"#{row.complaint_id}", row.severity, esc(row.customer),
+                         f"{esc(row.summary)} · {row.status}"))
+    section(_("Grade changes"), report.grade_changes, (16, 8, "wide"),
+            lambda row: (esc(row.customer), f"{grade(row.from_grade)} → {grade(row.to_grade)}",
+                         esc(row.reason) + (f" · {esc(row.by)}" if row.by else "")))
+    section(_("Orders"), report.orders, (5, 16, "wide", 14),
+            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
+                         f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
+    if report.orders:
+        out.print(_("Total {amount}").format(amount=money(report.order_total)))
+    section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
+            lambda item: (_(item.kind.value).replace("_", "-"),
+                          grade(item.grade.value if item.grade else None),
+                          esc(item.customer), esc(item.detail) + team(item.owner)))
+
+
+# -- survey -------------------------------------------------------------------------------------
+
+def cmd_survey(args) -> int:
+    from crmtui.cli import open_context
+    from crmtui.services.customers import resolve_customer
+    from crmtui.services.surveys import record_survey
+
+    ctx = open_context(args)
+    customer = resolve_customer(ctx, args.customer)
+    scores = {name: getattr(args, name) for name in DIMENSIONS
+              if getattr(args, name) is not None}
+    survey = record_survey(ctx, customer.id, scores, at=args.at)
+    if args.json:
+        emit_json({"id": survey.id, "customer_id": customer.id, "at": survey.at,
+                   **{name: getattr(survey, name) for name in scores}})
+    else:
+        console().print(_("Survey #{id} recorded for {name}").format(id=survey.id,
+                                                                    name=customer.name))
+    return 0

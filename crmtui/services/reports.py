@@ -1,0 +1,274 @@
+"""The end-of-day (and end-of-week) review (每日工作计划/总结): what was done, what was missed,
+promises kept and broken, new complaints, grade changes, orders, and the next day's plan.
+
+A daily report covers one local day. A weekly report covers the Monday–Sunday week holding the
+day, up to today at the latest (a report on Friday covers Monday to Friday: days still to come
+have nothing done or missed yet). The plan is the due list of the day after the last day
+covered.
+
+Scope follows the user's lists (`access.owner_filter`): their own customers and the
+interactions they logged; with `everyone`, managers (and support) get the whole team's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from crmtui.db import Commitment, Complaint, Customer, GradeChange, Interaction, Order, User
+from crmtui.errors import InvalidInput
+from crmtui.i18n import _
+from crmtui.rules import DueItem, overdue_days
+from crmtui.services.access import owner_filter
+from crmtui.services.context import Context
+from crmtui.services.due import due_list
+
+KINDS = ("daily", "weekly")
+
+
+@dataclass(frozen=True)
+class Done:
+    """An interaction logged in the period."""
+
+    at: datetime
+    customer_id: int
+    customer: str
+    grade: str
+    channel: str
+    outcome: str
+    summary: str
+    followup_number: int
+    by: str
+
+    def to_json(self) -> dict:
+        return {"at": self.at, "customer_id": self.customer_id, "customer": self.customer,
+                "grade": self.grade, "channel": self.channel, "outcome": self.outcome,
+                "summary": self.summary, "followup_number": self.followup_number,
+                "by": self.by}
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A follow-up that fell due in the period and is still not done."""
+
+    customer_id: int
+    customer: str
+    company: str
+    grade: str
+    owner: str
+    due: date
+    overdue_days: int
+    next_step: str
+
+    def to_json(self) -> dict:
+        return {"customer_id": self.customer_id, "customer": self.customer,
+                "company": self.company, "grade": self.grade, "owner": self.owner,
+                "due": self.due, "overdue_days": self.overdue_days, "next_step": self.next_step}
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    promise_id: int
+    customer_id: int
+    customer: str
+    text: str
+    due: date
+    status: str
+    closed_at: datetime | None
+
+    def to_json(self) -> dict:
+        return {"id": self.promise_id, "customer_id": self.customer_id,
+                "customer": self.customer, "text": self.text, "due": self.due,
+                "status": self.status, "closed_at": self.closed_at}
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint_id: int
+    customer_id: int
+    customer: str
+    severity: str
+    summary: str
+    status: str
+    opened_at: datetime
+
+    def to_json(self) -> dict:
+        return {"id": self.complaint_id, "customer_id": self.customer_id,
+                "customer": self.customer, "severity": self.severity, "summary": self.summary,
+                "status": self.status, "opened_at": self.opened_at}
+
+
+@dataclass(frozen=True)
+class GradeMove:
+    customer_id: int
+    customer: str
+    at: datetime
+    from_grade: str | None
+    to_grade: str
+    reason: str
+    by: str
+    """The login of who changed it; '' when the calendar moved it."""
+
+    def to_json(self) -> dict:
+        return {"customer_id": self.customer_id, "customer": self.customer, "at": self.at,
+                "from": self.from_grade, "to": self.to_grade, "reason": self.reason,
+                "by": self.by}
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order_id: int
+    customer_id: int
+    customer: str
+    on: date
+    product: str
+    quantity: int
+    amount: Decimal
+
+    def to_json(self) -> dict:
+        return {"id": self.order_id, "customer_id": self.customer_id, "customer": self.customer,
+                "on": self.on, "product": self.product, "quantity": self.quantity,
+                "amount": self.amount}
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    """daily or weekly."""
+    day: date
+    start: date
+    end: date
+    """The last day covered (inclusive)."""
+    user: str
+    team: bool
+    done: list[Done]
+    missed: list[Missed]
+    backlog: int
+    """Follow-ups that fell due before the period and are still not done."""
+    promises_kept: list[PromiseRow]
+    promises_broken: list[PromiseRow]
+    promises_open: list[PromiseRow]
+    """Promises due in the period and not kept yet."""
+    complaints: list[ComplaintRow]
+    grade_changes: list[GradeMove]
+    orders: list[OrderRow]
+    plan_day: date
+    plan: list[DueItem]
+
+    @property
+    def order_total(self) -> Decimal:
+        return sum((order.amount for order in self.orders), Decimal("0.00"))
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind, "date": self.day, "start": self.start, "end": self.end,
+            "user": self.user, "team": self.team,
+            "done": [row.to_json() for row in self.done],
+            "missed": [row.to_json() for row in self.missed],
+            "backlog": self.backlog,
+            "promises_kept": [row.to_json() for row in self.promises_kept],
+            "promises_broken": [row.to_json() for row in self.promises_broken],
+            "promises_open": [row.to_json() for row in self.promises_open],
+            "complaints": [row.to_json() for row in self.complaints],
+            "grade_changes": [row.to_json() for row in self.grade_changes],
+            "orders": [row.to_json() for row in self.orders],
+            "order_total": self.order_total,
+            "plan_date": self.plan_day,
+            "plan": [item.to_json() for item in self.plan],
+        }
+
+
+def report_period(kind: str, day: date, today: date) -> tuple[date, date]:
+    """The first and last day a report on `day` covers."""
+    if kind not in KINDS:
+        raise InvalidInput.one("kind", _("a report is daily or weekly, not {kind}").format(
+            kind=kind))
+    if day > today:
+        raise InvalidInput.one("date", _("{day} has not come yet; a report covers days up to "
+                                          "today").format(day=day.isoformat()))
+    if kind == "daily":
+        return day, day
+    monday = day - timedelta(days=day.weekday())
+    return monday, min(monday + timedelta(days=6), today)
+
+
+def build_report(ctx: Context, kind: str = "daily", day: date | None = None, *,
+                 everyone: bool = False) -> Report:
+    """The review of `day` (default today) or of its week."""
+    today = ctx.today()
+    day = day or today
+    start, end = report_period(kind, day, today)
+    owner = owner_filter(ctx, everyone=everyone)
+    since = datetime.combine(start, time(0), tzinfo=ctx.zone)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=ctx.zone)
+    logins = dict(User.select(User.id, User.login).tuples())
+
+    def mine(query):
+        return query if owner is None else query.where(Customer.owner == owner)
+
+    i = Interaction
+    done = (i.select(i.at, Customer.id, Customer.name, Customer.grade, i.channel, i.outcome,
+                     i.summary, i.followup_number, i.by)
+            .join(Customer, on=(i.customer == Customer.id))
+            .where((i.at >= since) & (i.at < until)).order_by(i.at, i.id))
+    if owner is not None:
+        done = done.where(i.by == ctx.user.id)
+
+    missed = mine(Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
+                                  Customer.owner, Customer.next_due, Customer.next_step)
+                  .where((Customer.next_due >= start) & (Customer.next_due <= end))
+                  .order_by(Customer.next_due, Customer.grade, Customer.name, Customer.id))
+    backlog = mine(Customer.select().where(Customer.next_due < start)).count()
+
+    p = Commitment
+    promise_columns = (p.id, Customer.id, Customer.name, p.text, p.due, p.status, p.closed_at)
+
+    def promises(condition):
+        return [PromiseRow(*row) for row in mine(
+            p.select(*promise_columns).join(Customer, on=(p.customer == Customer.id))
+            .where(condition).order_by(p.due, p.id)).tuples()]
+
+    closed_in_period = (p.closed_at >= since) & (p.closed_at < until)
+
+    c = Complaint
+    complaints = (c.select(c.id, Customer.id, Customer.name, c.severity, c.summary, c.status,
+                           c.opened_at)
+                  .join(Customer, on=(c.customer == Customer.id))
+                  .where((c.opened_at >= since) & (c.opened_at < until))
+                  .order_by(c.opened_at, c.id))
+    if owner is not None:
+        complaints = complaints.where((Customer.owner == owner) | (c.owner == ctx.user.id))
+
+    g = GradeChange
+    moves = mine(g.select(Customer.id, Customer.name, g.at, g.from_grade, g.to_grade, g.reason,
+                          g.by)
+                 .join(Customer, on=(g.customer == Customer.id))
+                 .where((g.on >= start) & (g.on <= end)).order_by(g.at, g.id))
+
+    o = Order
+    orders = mine(o.select(o.id, Customer.id, Customer.name, o.on, o.product, o.quantity,
+                           o.amount)
+                  .join(Customer, on=(o.customer == Customer.id))
+                  .where((o.on >= start) & (o.on <= end)).order_by(o.on, o.id))
+
+    plan_day = end + timedelta(days=1)
+    return Report(
+        kind=kind, day=day, start=start, end=end, user=ctx.user.login, team=owner is None,
+        done=[Done(at, cid, name, grade, channel, outcome, summary, number,
+                   logins.get(by, "")) for at, cid, name, grade, channel, outcome, summary,
+              number, by in done.tuples()],
+        missed=[Missed(cid, name, company, grade, logins.get(owner_id, ""), due,
+                       overdue_days(due, end), step)
+                for cid, name, company, grade, owner_id, due, step in missed.tuples()],
+        backlog=backlog,
+        promises_kept=promises((p.status == "done") & closed_in_period),
+        promises_broken=promises((p.status == "broken") & closed_in_period),
+        promises_open=promises((p.status == "open") & (p.due >= start) & (p.due <= end)),
+        complaints=[ComplaintRow(*row) for row in complaints.tuples()],
+        grade_changes=[GradeMove(cid, name, at, old, new, reason, logins.get(by, ""))
+                       for cid, name, at, old, new, reason, by in moves.tuples()],
+        orders=[OrderRow(*row) for row in orders.tuples()],
+        plan_day=plan_day,
+        plan=due_list(ctx, plan_day, everyone=everyone),
+    )
