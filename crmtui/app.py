@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import traceback
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterable
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.theme import Theme
 
 from crmtui.errors import CrmError
-from crmtui.i18n import _
+from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
+from crmtui.widgets.localized import translate_bindings
 from crmtui.widgets.status import StatusLine
 
 CALM = Theme(
@@ -61,13 +64,28 @@ class CrmApp(App[None]):
     COMMAND_PALETTE_DISPLAY = "^p"
     BINDINGS: ClassVar[list[BindingType]] = [
         *_view_bindings(),
-        Binding("question_mark", "help", _("Help"), id="help", tooltip=_("every key")),
-        Binding("q", "quit", _("Quit"), id="quit"),
+        Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
+    # Textual's own words that crmtui shows (the footer's palette key, the palette's commands)
+    TEXTUAL_MESSAGES = (
+        N_("palette"), N_("Open the command palette"), N_("Search for commands…"),
+        N_("Quit the app and return to the command prompt."),
+        N_("Theme"), N_("Change the current theme"),
+        N_("Quit the application as soon as possible"),
+        N_("Keys"), N_("Show help for the focused widget and a summary of available keys"),
+        N_("Hide the keys and widget help panel"),
+        N_("Maximize"), N_("Maximize the focused widget"),
+        N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+        N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+    )
 
     def __init__(self, ctx: Context, *, everyone: bool = False,
                  early_today: Future | None = None) -> None:
+        if ctx.config.lang:  # --lang, else the config file's (the command line chose already)
+            set_language(ctx.config.lang)
         super().__init__()
+        self._bindings = translate_bindings(self._bindings)
         self.ctx = ctx
         self.everyone = everyone and self.can_see_everyone
         self._early_today = early_today
@@ -98,7 +116,7 @@ class CrmApp(App[None]):
         for view in VIEWS:
             if view.allows(self.ctx.role):
                 key = self.keymap.get(f"view-{view.name}", view.key).split(",")[0].strip()
-                tabs.append((key, view.title, view.name == self.current_mode))
+                tabs.append((key, _(view.title), view.name == self.current_mode))
         return tabs
 
     def toggle_scope(self) -> bool:
@@ -124,7 +142,7 @@ class CrmApp(App[None]):
     def action_view(self, name: str) -> None:
         view = view_named(name)
         if not view.allows(self.ctx.role):
-            self.notify(_("{title} is not available to your role").format(title=view.title),
+            self.notify(_("{title} is not available to your role").format(title=_(view.title)),
                         severity="warning")
             return
         # Leaving a view closes what was opened on top of it (a profile), so coming back with
@@ -132,6 +150,16 @@ class CrmApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.switch_mode(name)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"),
+                                            id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback,
+                                command.discover)
 
     def action_help(self) -> None:
         from crmtui.screens.help import HelpScreen

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from crmtui import __version__
 from crmtui.errors import CrmError
+from crmtui.i18n import LANGUAGES, N_, _
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
@@ -27,23 +28,37 @@ COMMAND_MODULES = (
 )
 
 
+# argparse's own words (it looks them up with gettext; see _translate_argparse)
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("options"), N_("positional arguments"),
+    N_("show this help message and exit"), N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"), N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("one of the arguments %s is required"),
+)
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, exit 2
         self.print_usage(sys.stderr)
-        self.exit(2, f"crmtui: error: {message}\n")
+        self.exit(2, _("crmtui: error: {message}").format(message=message) + "\n")
 
 
 def global_options() -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand (SUPPRESS keeps the outer value)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
-                        help="database file or postgresql:// URL (env CRMTUI_DB)")
+                        help=_("database file or postgresql:// URL (env CRMTUI_DB)"))
     common.add_argument("--user", metavar="LOGIN", default=argparse.SUPPRESS,
-                        help="act as this user (default: the OS login)")
-    common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
-                        help="interface language (default: from the locale)")
+                        help=_("act as this user (default: the OS login)"))
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                        help=_("interface language (default: the config file's lang, "
+                               "else the locale)"))
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
-                        help="config file (default: the user's config.toml)")
+                        help=_("config file (default: the user's config.toml)"))
     return common
 
 
@@ -52,11 +67,11 @@ def build_parser() -> Parser:
 
     common = global_options()
     parser = Parser(prog="crmtui", parents=[common],
-                    description="A keyboard-driven CRM for the terminal. Without a command, "
-                                "opens the app.")
+                    description=_("A keyboard-driven CRM for the terminal. Without a command, "
+                                  "opens the app."))
     parser.add_argument("--version", action="version", version=f"crmtui {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="open the app on a throw-away database filled with demo data")
+                        help=_("open the app on a throw-away database filled with demo data"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers, common)
@@ -64,13 +79,13 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    set_language_early(sys.argv[1:] if argv is None else list(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
-        _set_language(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
             or _run_app
         return handler(args) or 0
@@ -86,19 +101,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _unexpected(error, args)
 
 
-def _set_language(args) -> None:
-    from crmtui.i18n import set_language
+def set_language_early(argv: list[str]) -> None:
+    """Choose the language before the parser is built, so that help and usage errors speak it
+    too: --lang, else the config file's lang, else the locale."""
+    from crmtui.i18n import choose_language, set_language
 
-    if args.lang:
-        set_language(args.lang)
-        return
-    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
-    if locale.lower().startswith("zh"):
-        set_language("zh")
+    flag = _option_value(argv, "--lang")
+    flag = flag if flag in LANGUAGES else None  # a wrong one is the parser's to report
+    configured = None
+    if flag is None:
+        from pathlib import Path
+
+        from crmtui.config import load_config
+
+        config = _option_value(argv, "--config")
+        try:
+            configured = load_config(Path(config) if config else None).lang
+        except CrmError:
+            pass  # reported in full when the command opens its context
+    set_language(choose_language(flag, configured, os.environ))
+    _translate_argparse()
+
+
+def _option_value(argv: list[str], name: str) -> str | None:
+    """The value given to option `name` (as `name VALUE` or `name=VALUE`), if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(name + "="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _translate_argparse() -> None:
+    # argparse looks its words up with gettext.gettext under its own domain, for which no
+    # Chinese catalogue is installed; give it ours.
+    argparse._ = _  # type: ignore[attr-defined]
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"crmtui: {message}\n")
+    sys.stderr.write(_("crmtui: {message}").format(message=message) + "\n")
 
 
 def _silence_stdout() -> None:
@@ -129,14 +173,15 @@ def _unexpected(error: Exception, args) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as log:
             log.write("".join(traceback.format_exception(error)))
-        where = f" (details in {path})"
+        where = " " + _("(details in {path})").format(path=path)
     except OSError:
         where = ""
     if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
-        _fail(f"database error: {first}; nothing was changed{where}")
+        _fail(_("database error: {error}; nothing was changed").format(error=first) + where)
     else:
-        _fail(f"unexpected error: {error.__class__.__name__}: {error}{where}")
+        _fail(_("unexpected error: {kind}: {error}").format(
+            kind=error.__class__.__name__, error=error) + where)
     return 1
 
 
@@ -157,7 +202,7 @@ def open_context(args, *, create: bool = True):
     config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
     ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
-        sys.stderr.write(f"crmtui: note: {notice}\n")
+        sys.stderr.write(_("crmtui: note: {notice}").format(notice=notice) + "\n")
     return ctx
 
 

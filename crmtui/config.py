@@ -25,6 +25,13 @@ Example ``config.toml``::
 
     [keys]                      # binding id -> keys, e.g. remap logging to "L"
     log = "L"
+
+    [greetings]                 # a greeting list before these holidays (off when empty)
+    holidays = ["Spring Festival", "Mid-Autumn Festival"]   # or 春节, 中秋节; any the
+    lead_days = 7               # `holidays` library knows for the country
+    grades = ["A", "B"]         # customers of these grades…
+    tiers = ["key"]             # …or of these 80/20 tiers (key, important, ordinary, none);
+    country = "CN"              # with neither, every customer except grade E
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from crmtui.errors import CrmError
+from crmtui.i18n import _
 from crmtui.rules import (
     DEFAULT_POLICY,
     BusinessHours,
@@ -44,6 +52,7 @@ from crmtui.rules import (
     Grade,
     Severity,
     SlaPolicy,
+    Tier,
 )
 
 if sys.version_info >= (3, 11):
@@ -54,6 +63,19 @@ else:  # pragma: no cover
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DURATION = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$")
 _DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class Greetings:
+    """Holiday greetings (节日问候): which holidays, how early, for which customers."""
+
+    holidays: tuple[str, ...] = ()
+    """Holiday names as the config file gives them; empty turns greetings off."""
+    lead_days: int = 7
+    grades: frozenset[Grade] = frozenset()
+    tiers: frozenset[Tier] = frozenset()
+    """Customers of these grades or tiers get greetings; with neither, all but grade E."""
+    country: str = "CN"
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,7 @@ class Config:
     sla: SlaPolicy = DEFAULT_POLICY
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
+    greetings: Greetings = Greetings()
     source: Path | None = None
 
     def with_lang(self, lang: str | None) -> "Config":
@@ -85,26 +108,28 @@ def load_config(path: Path | None = None) -> Config:
         if not path.exists():
             return Config()
     except OSError as error:  # e.g. a directory on the way that the user may not enter
-        raise CrmError(f"cannot read the config file {path}: {error.strerror}") from None
+        raise CrmError(_("cannot read the config file {path}: {strerror}").format(
+            path=path, strerror=error.strerror)) from None
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CrmError(f"cannot read the config file {path}: {error}") from None
+        raise CrmError(_("cannot read the config file {path}: {error}").format(
+            path=path, error=error)) from None
     try:
         return _parse(raw, path)
     except (ValueError, TypeError, KeyError) as error:
-        raise CrmError(f"config file {path}: {error}") from None
+        raise CrmError(_("config file {path}: {error}").format(path=path, error=error)) from None
 
 
 def _parse(raw: Mapping[str, Any], path: Path) -> Config:
     lang = raw.get("lang")
     if lang is not None and lang not in ("en", "zh"):
-        raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
+        raise ValueError(_("lang must be 'en' or 'zh', not {lang!r}").format(lang=lang))
     cadence = {Grade(g.upper()): Cadence(c) for g, c in raw.get("cadence", {}).items()}
     playbook = {Grade(g.upper()): str(text) for g, text in raw.get("playbook", {}).items()}
     lead = int(raw.get("care_lead_days", 3))
     if not 0 <= lead <= 60:
-        raise ValueError("care_lead_days must be between 0 and 60")
+        raise ValueError(_("care_lead_days must be between 0 and 60"))
     keys = {str(k): str(v) for k, v in raw.get("keys", {}).items()}
     return Config(
         lang=lang,
@@ -114,8 +139,50 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         playbook=playbook,
         sla=_parse_sla(raw.get("sla", {})),
         keys=keys,
+        greetings=_parse_greetings(raw.get("greetings", {})),
         source=path,
     )
+
+
+def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:
+    unknown = set(raw) - {"holidays", "lead_days", "grades", "tiers", "country"}
+    if unknown:
+        raise ValueError(_("[greetings] has no setting {names}").format(
+            names=", ".join(sorted(unknown))))
+    names = tuple(str(name) for name in raw.get("holidays", []))
+    lead = int(raw.get("lead_days", 7))
+    if not 0 <= lead <= 60:
+        raise ValueError(_("greetings.lead_days must be between 0 and 60"))
+    greetings = Greetings(
+        holidays=names, lead_days=lead,
+        grades=frozenset(Grade(str(g).upper()) for g in raw.get("grades", [])),
+        tiers=frozenset(Tier(str(t).lower()) for t in raw.get("tiers", [])),
+        country=str(raw.get("country", "CN")).upper())
+    if names:
+        _check_holidays(greetings)
+    return greetings
+
+
+def _check_holidays(greetings: Greetings) -> None:
+    """Every configured holiday must be one the holidays library knows for the country."""
+    from datetime import date as day
+
+    from crmtui import festivals
+
+    year = day.today().year  # names, not dates: any year will do
+    try:
+        festivals.holidays_of(greetings.country, year)
+    except NotImplementedError:
+        raise ValueError(_("greetings.country: no holidays known for {country}").format(
+            country=greetings.country)) from None
+    missing = [name for name in greetings.holidays
+               if festivals.find(greetings.country, year, name) is None
+               and festivals.find(greetings.country, year + 1, name) is None]
+    if missing:
+        raise ValueError(_("greetings.holidays: {names} not known for {country}; use one of "
+                           "{known}").format(names=", ".join(missing), country=greetings.country,
+                                             known=", ".join(festivals.known_names(
+                                                 greetings.country, year))))
 
 
 def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
@@ -135,7 +202,7 @@ def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
             end=time.fromisoformat(bh.get("end", "18:00")),
         )
         if hours.start >= hours.end:
-            raise ValueError("sla.business_hours start must come before end")
+            raise ValueError(_("sla.business_hours start must come before end"))
     holidays = frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays", []))
     return SlaPolicy(respond=respond, resolve=resolve, business_hours=hours, holidays=holidays)
 
@@ -144,5 +211,6 @@ def parse_duration(text: str) -> timedelta:
     """'90min', '4h', '3d', '2w' -> timedelta."""
     match = _DURATION.match(str(text))
     if not match:
-        raise ValueError(f"{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w")
+        raise ValueError(_("{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w").format(
+            text=text))
     return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])

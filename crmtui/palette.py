@@ -40,7 +40,7 @@ class CrmCommands(Provider):
         role = app.ctx.role
         for view in VIEWS:
             if view.allows(role):
-                yield (_("view: {title}").format(title=view.title), view.description,
+                yield (_("view: {title}").format(title=_(view.title)), _(view.description),
                        partial(app.action_view, view.name))
         yield _("view: Help (every key)"), "?", app.action_help
         seen = set()

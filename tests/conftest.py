@@ -45,6 +45,16 @@ def _private_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CRMTUI_USER", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Every test starts in English, whatever the one before chose or the machine's locale."""
+    from crmtui.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmtui.i18n import _
+from crmtui.labels import label
 from crmtui.output import SLA_STYLES, console, emit_json, local_time
 
 
@@ -13,7 +14,7 @@ def register(subparsers, common) -> None:
     from crmtui.cli import Parser
 
     top = subparsers.add_parser("complaint", parents=[common],
-                                help="complaints (投诉): queue, service levels, workflow")
+                                help=_("complaints (投诉): queue, service levels, workflow"))
     actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
                                  required=True)
 
@@ -24,69 +25,69 @@ def register(subparsers, common) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    p = action("add", cmd_add, "open a complaint for a customer")
-    p.add_argument("customer", help="id or unambiguous name")
-    p.add_argument("--severity", required=True, metavar="S", help="critical, high, normal or low")
+    p = action("add", cmd_add, _("open a complaint for a customer"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("--severity", required=True, metavar="S", help=_("critical, high, normal or low"))
     p.add_argument("--summary", required=True, metavar="TEXT")
     p.add_argument("--channel", default="phone", metavar="C",
-                   help="phone, email, sms, wechat, visit, meeting, event or other")
-    p.add_argument("--category", default="", metavar="TEXT", help="e.g. delivery, quality")
+                   help=_("phone, email, sms, wechat, visit, meeting, event or other"))
+    p.add_argument("--category", default="", metavar="TEXT", help=_("e.g. delivery, quality"))
     p.add_argument("--description", default="", metavar="TEXT")
-    p.add_argument("--owner", metavar="LOGIN", help="support person or manager handling it")
-    p.add_argument("--at", metavar="WHEN", help="when it was received (default now)")
+    p.add_argument("--owner", metavar="LOGIN", help=_("support person or manager handling it"))
+    p.add_argument("--at", metavar="WHEN", help=_("when it was received (default now)"))
 
-    p = action("list", cmd_list, "the queue, most urgent first")
-    p.add_argument("--all", action="store_true", help="include resolved and closed complaints")
-    p.add_argument("--mine", action="store_true", help="only those I handle")
-    p.add_argument("--unassigned", action="store_true", help="only those nobody handles yet")
-    p.add_argument("--severity", metavar="S", help="one or more, comma-separated")
-    p.add_argument("--status", metavar="S", help="one or more, comma-separated")
-    p.add_argument("--customer", metavar="CUSTOMER", help="only this customer's")
+    p = action("list", cmd_list, _("the queue, most urgent first"))
+    p.add_argument("--all", action="store_true", help=_("include resolved and closed complaints"))
+    p.add_argument("--mine", action="store_true", help=_("only those I handle"))
+    p.add_argument("--unassigned", action="store_true", help=_("only those nobody handles yet"))
+    p.add_argument("--severity", metavar="S", help=_("one or more, comma-separated"))
+    p.add_argument("--status", metavar="S", help=_("one or more, comma-separated"))
+    p.add_argument("--customer", metavar="CUSTOMER", help=_("only this customer's"))
     p.add_argument("--limit", type=int, metavar="N",
-                   help=f"at most N, the most urgent (default: all with --json, "
-                        f"{TABLE_ROWS} in the table)")
+                   help=_("at most N, the most urgent (default: all with --json, {n} in the "
+                          "table)").format(n=TABLE_ROWS))
 
-    p = action("ack", cmd_ack, "acknowledge: record the time promised to the customer")
+    p = action("ack", cmd_ack, _("acknowledge: record the time promised to the customer"))
     p.add_argument("id")
     p.add_argument("--promise", required=True, metavar="WHEN",
-                   help="when the customer hears back: +4h, tomorrow 10:00, 2026-12-01 14:00")
+                   help=_("when the customer hears back: +4h, tomorrow 10:00, 2026-12-01 14:00"))
     p.add_argument("--note", default="", metavar="TEXT")
 
-    p = action("work", cmd_work, "start work (or resume after waiting for the customer)")
-    p.add_argument("id")
-    p.add_argument("--note", default="", metavar="TEXT")
-
-    p = action("wait", cmd_wait, "wait for the customer (pauses the resolution clock)")
+    p = action("work", cmd_work, _("start work (or resume after waiting for the customer)"))
     p.add_argument("id")
     p.add_argument("--note", default="", metavar="TEXT")
 
-    p = action("resolve", cmd_resolve, "resolve with a resolution note and root cause")
-    p.add_argument("id")
-    p.add_argument("--note", required=True, metavar="TEXT", help="how it was resolved")
-    p.add_argument("--cause", default="", metavar="TEXT", help="root cause")
-
-    p = action("close", cmd_close, "close a resolved complaint")
-    p.add_argument("id")
-    p.add_argument("--satisfaction", metavar="N", help="the customer's satisfaction, 1–5")
-    p.add_argument("--note", default="", metavar="TEXT")
-
-    p = action("reopen", cmd_reopen, "reopen a resolved or closed complaint")
+    p = action("wait", cmd_wait, _("wait for the customer (pauses the resolution clock)"))
     p.add_argument("id")
     p.add_argument("--note", default="", metavar="TEXT")
 
-    p = action("show", cmd_show, "a complaint with its timeline and the customer's contacts")
+    p = action("resolve", cmd_resolve, _("resolve with a resolution note and root cause"))
+    p.add_argument("id")
+    p.add_argument("--note", required=True, metavar="TEXT", help=_("how it was resolved"))
+    p.add_argument("--cause", default="", metavar="TEXT", help=_("root cause"))
+
+    p = action("close", cmd_close, _("close a resolved complaint"))
+    p.add_argument("id")
+    p.add_argument("--satisfaction", metavar="N", help=_("the customer's satisfaction, 1–5"))
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("reopen", cmd_reopen, _("reopen a resolved or closed complaint"))
+    p.add_argument("id")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = action("show", cmd_show, _("a complaint with its timeline and the customer's contacts"))
     p.add_argument("id")
 
-    p = action("severity", cmd_severity, "change the severity (deadlines follow)")
+    p = action("severity", cmd_severity, _("change the severity (deadlines follow)"))
     p.add_argument("id")
     p.add_argument("severity", metavar="S")
     p.add_argument("--note", default="", metavar="TEXT")
 
-    p = action("assign", cmd_assign, "give it to a support person or manager ('-' for nobody)")
+    p = action("assign", cmd_assign, _("give it to a support person or manager ('-' for nobody)"))
     p.add_argument("id")
     p.add_argument("login")
 
-    p = action("note", cmd_note, "add a note to the timeline")
+    p = action("note", cmd_note, _("add a note to the timeline"))
     p.add_argument("id")
     p.add_argument("text")
 
@@ -135,7 +136,7 @@ def cmd_list(args) -> int:
     table.add_column(_("Left"), no_wrap=True, min_width=10)
     for row in shown:
         deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
-        table.add_row(str(row.id), _severity(row.severity), row.status.replace("_", " "),
+        table.add_row(str(row.id), _severity(row.severity), label("complaint_status", row.status),
                       row.customer, row.summary, row.owner or "-", *deadline, _left(row))
     console().print(table)
     if len(rows) > len(shown):
@@ -154,7 +155,8 @@ def _short_time(moment, ctx) -> str:
 
 def _severity(severity: str) -> str:
     style = {"critical": "bold red", "high": "dark_orange"}.get(severity)
-    return f"[{style}]{severity}[/]" if style else severity
+    text = label("severity", severity)
+    return f"[{style}]{text}[/]" if style else text
 
 
 def _left(row) -> str:
@@ -199,7 +201,8 @@ def cmd_add(args) -> int:
                                opened_at=args.at)
     return _done(args, ctx, complaint, _(
         "Complaint #{id} for {name}: {severity}, respond by {respond}, resolve by {resolve}")
-        .format(id=complaint.id, name=customer.name, severity=complaint.severity,
+        .format(id=complaint.id, name=customer.name,
+                severity=label("severity", complaint.severity),
                 respond=local_time(complaint.respond_by, ctx.zone),
                 resolve=local_time(complaint.resolve_by, ctx.zone)))
 
@@ -269,7 +272,7 @@ def cmd_severity(args) -> int:
     complaint = set_severity(ctx, args.id, args.severity, note=args.note)
     return _done(args, ctx, complaint, _(
         "Complaint #{id} is {severity}: respond by {respond}, resolve by {resolve}").format(
-        id=complaint.id, severity=complaint.severity,
+        id=complaint.id, severity=label("severity", complaint.severity),
         respond=local_time(complaint.respond_by, ctx.zone),
         resolve=local_time(complaint.resolve_by, ctx.zone)))
 
@@ -310,15 +313,17 @@ def cmd_show(args) -> int:
 
     row, complaint = detail.row, detail.complaint
     out = console()
-    out.print(f"[bold]#{row.id} {row.summary}[/]  {_severity(row.severity)} · {row.status} · "
+    out.print(f"[bold]#{row.id} {row.summary}[/]  {_severity(row.severity)} · "
+              f"{label('complaint_status', row.status)} · "
               + _("owner {owner}").format(owner=row.owner or "-"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    for label, value in (
+    for title, value in (
         (_("Customer"), f"{row.customer} (#{row.customer_id})"
          + (f" · {row.company}" if row.company else "")),
-        (_("Channel"), row.channel + (f" · {row.category}" if row.category else "")),
+        (_("Channel"), label("channel", row.channel)
+         + (f" · {row.category}" if row.category else "")),
         (_("Opened"), local_time(row.opened_at, ctx.zone)),
         (_("Respond by"), local_time(row.respond_by, ctx.zone)),
         (_("Resolve by"), local_time(row.resolve_by, ctx.zone)),
@@ -330,7 +335,7 @@ def cmd_show(args) -> int:
         (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
     ):
         if value:
-            facts.add_row(label, value)
+            facts.add_row(title, value)
     out.print(facts)
     timeline = Table(title=_("Timeline"), title_justify="left", show_edge=False)
     for column in (_("When"), _("By"), _("What")):
@@ -343,7 +348,8 @@ def cmd_show(args) -> int:
         for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
             recent.add_column(column, overflow="fold")
         for i in detail.interactions:
-            recent.add_row(local_time(i.at, ctx.zone), i.channel, i.outcome, i.summary,
+            recent.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
+                           label("outcome", i.outcome), i.summary,
                            i.by.login)
         out.print(recent)
     return 0

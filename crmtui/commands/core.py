@@ -4,49 +4,39 @@ from __future__ import annotations
 
 import argparse
 
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
+from crmtui.labels import label, lunar_text
 from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
 
-SECTION_TITLES = {
-    "complaint": "Complaints at risk",
-    "promise": "Promises due",
-    "follow_up": "Follow-ups due",
-    "care": "Care dates",
-    "referral": "Ask for a referral",
-    "dropped": "At risk of being dropped",
-    "review": "Account plan reviews",
-}
-
-
 def register(subparsers, common) -> None:
-    p = subparsers.add_parser("due", parents=[common], help="today's due list")
-    p.add_argument("--date", metavar="D", help="the day to list (default today)")
-    p.add_argument("--all", action="store_true", help="everyone's items (managers)")
+    p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
+    p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
+    p.add_argument("--all", action="store_true", help=_("everyone's items (managers)"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--brief", action="store_true", help="one line, for a login banner")
+    p.add_argument("--brief", action="store_true", help=_("one line, for a login banner"))
     p.set_defaults(handler=cmd_due)
 
-    p = subparsers.add_parser("add", parents=[common], help="add a customer")
+    p = subparsers.add_parser("add", parents=[common], help=_("add a customer"))
     p.add_argument("name")
     p.add_argument("--company", default="")
     p.add_argument("--title", default="")
-    p.add_argument("--phone", action="append", default=[], help="repeat for several numbers")
+    p.add_argument("--phone", action="append", default=[], help=_("repeat for several numbers"))
     p.add_argument("--email", default="")
     p.add_argument("--need", choices=("clear", "potential", "none"), default="potential")
-    p.add_argument("--close", metavar="D", help="expected close date")
-    p.add_argument("--amount", metavar="A", help="expected amount")
+    p.add_argument("--close", metavar="D", help=_("expected close date"))
+    p.add_argument("--amount", metavar="A", help=_("expected amount"))
     p.add_argument("--source", choices=("canvass", "marketing", "referral", "research", "agent",
                                         "records", "event"))
     p.add_argument("--status", choices=("existing", "intent", "potential", "terminated"))
-    p.add_argument("--tags", default="", help="comma-separated")
+    p.add_argument("--tags", default="", help=_("comma-separated"))
     p.add_argument("--notes", default="")
-    p.add_argument("--owner", metavar="LOGIN", help="owning rep (managers)")
-    p.add_argument("--referred-by", metavar="CUSTOMER", help="who referred this customer")
+    p.add_argument("--owner", metavar="LOGIN", help=_("owning rep (managers)"))
+    p.add_argument("--referred-by", metavar="CUSTOMER", help=_("who referred this customer"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_add)
 
-    p = subparsers.add_parser("log", parents=[common], help="log an interaction")
-    p.add_argument("customer", help="id or unambiguous name")
+    p = subparsers.add_parser("log", parents=[common], help=_("log an interaction"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("--summary", required=True)
     p.add_argument("--channel", default="phone",
                    choices=("phone", "email", "sms", "wechat", "visit", "meeting", "event",
@@ -54,32 +44,41 @@ def register(subparsers, common) -> None:
     p.add_argument("--outcome", default="neutral",
                    choices=("positive", "neutral", "negative", "no_answer"))
     p.add_argument("--direction", default="out", choices=("out", "in"))
-    p.add_argument("--next", metavar="D", help="next step date (+3d, fri, 2026-12-01…)")
-    p.add_argument("--next-step", default="", metavar="TEXT", help="what the next step is")
-    p.add_argument("--promise", default="", metavar="TEXT", help="what was promised")
+    p.add_argument("--next", metavar="D", help=_("next step date (+3d, fri, 2026-12-01…)"))
+    p.add_argument("--next-step", default="", metavar="TEXT", help=_("what the next step is"))
+    p.add_argument("--promise", default="", metavar="TEXT", help=_("what was promised"))
     p.add_argument("--promise-due", metavar="D")
-    p.add_argument("--at", metavar="WHEN", help="when it happened (default now)")
-    p.add_argument("--referral-ask", action="store_true", help="a referral was asked for")
+    p.add_argument("--at", metavar="WHEN", help=_("when it happened (default now)"))
+    p.add_argument("--referral-ask", action="store_true", help=_("a referral was asked for"))
+    p.add_argument("--greeting", action="store_true",
+                   help=_("it was a holiday greeting: the customer leaves the greeting list"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_log)
 
-    p = subparsers.add_parser("show", parents=[common], help="a customer's profile")
+    p = subparsers.add_parser("greetings", parents=[common],
+                              help=_("who to greet before the holidays coming up (节日问候)"))
+    p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
+    p.add_argument("--all", action="store_true", help=_("everyone's customers (managers)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_greetings)
+
+    p = subparsers.add_parser("show", parents=[common], help=_("a customer's profile"))
     p.add_argument("customer")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
     p = subparsers.add_parser("grade", parents=[common],
-                              help="change need / expected close, or pin a grade")
+                              help=_("change need / expected close, or pin a grade"))
     p.add_argument("customer")
     p.add_argument("--need", choices=("clear", "potential", "none"))
-    p.add_argument("--close", metavar="D", help="expected close date ('none' clears it)")
-    p.add_argument("--pin", metavar="G", help="pin grade A–E (needs --reason)")
-    p.add_argument("--unpin", action="store_true", help="let the rules grade again")
+    p.add_argument("--close", metavar="D", help=_("expected close date ('none' clears it)"))
+    p.add_argument("--pin", metavar="G", help=_("pin grade A–E (needs --reason)"))
+    p.add_argument("--unpin", action="store_true", help=_("let the rules grade again"))
     p.add_argument("--reason", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_grade)
 
-    p = subparsers.add_parser("order", parents=[common], help="record an order")
+    p = subparsers.add_parser("order", parents=[common], help=_("record an order"))
     p.add_argument("customer")
     p.add_argument("--amount", required=True, metavar="A")
     p.add_argument("--product", default="")
@@ -91,37 +90,37 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_order)
 
     p = subparsers.add_parser("find", parents=[common],
-                              help="search customers by name, company, phone, e-mail, pinyin")
+                              help=_("search customers by name, company, phone, e-mail, pinyin"))
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_find)
 
-    p = subparsers.add_parser("snooze", parents=[common], help="move a follow-up to a later day")
+    p = subparsers.add_parser("snooze", parents=[common], help=_("move a follow-up to a later day"))
     p.add_argument("customer")
     p.add_argument("until", metavar="D")
     p.set_defaults(handler=cmd_snooze)
 
-    p = subparsers.add_parser("care", parents=[common], help="add a birthday or other care date")
+    p = subparsers.add_parser("care", parents=[common], help=_("add a birthday or other care date"))
     p.add_argument("customer")
-    p.add_argument("date", metavar="MM-DD", help="month-day, e.g. 03-15 (lunar with --lunar)")
+    p.add_argument("date", metavar="MM-DD", help=_("month-day, e.g. 03-15 (lunar with --lunar)"))
     p.add_argument("--kind", default="birthday", choices=("birthday", "anniversary", "other"))
-    p.add_argument("--year", help="year of birth, if known")
-    p.add_argument("--lunar", action="store_true", help="a Chinese lunar date (农历)")
-    p.add_argument("--leap", action="store_true", help="in a lunar leap month (闰月)")
+    p.add_argument("--year", help=_("year of birth, if known"))
+    p.add_argument("--lunar", action="store_true", help=_("a Chinese lunar date (农历)"))
+    p.add_argument("--leap", action="store_true", help=_("in a lunar leap month (闰月)"))
     p.add_argument("--note", default="")
     p.set_defaults(handler=cmd_care)
 
-    p = subparsers.add_parser("promise", parents=[common], help="record or close a promise")
-    p.add_argument("customer", nargs="?", help="customer (to add a promise)")
+    p = subparsers.add_parser("promise", parents=[common], help=_("record or close a promise"))
+    p.add_argument("customer", nargs="?", help=_("customer (to add a promise)"))
     p.add_argument("text", nargs="?")
     p.add_argument("--due", metavar="D")
-    p.add_argument("--done", metavar="ID", type=int, help="mark promise ID kept")
-    p.add_argument("--broken", metavar="ID", type=int, help="mark promise ID broken")
+    p.add_argument("--done", metavar="ID", type=int, help=_("mark promise ID kept"))
+    p.add_argument("--broken", metavar="ID", type=int, help=_("mark promise ID broken"))
     p.set_defaults(handler=cmd_promise)
 
     p = subparsers.add_parser("demo", parents=[common],
-                              help="fill an empty database with demo data")
+                              help=_("fill an empty database with demo data"))
     p.add_argument("--customers", type=int, default=200, metavar="N")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=cmd_demo)
@@ -142,7 +141,7 @@ def _day(ctx, text: str | None):
     try:
         return parse_date(text, ctx.today())
     except DateInputError as error:
-        raise InvalidInput.one("date", str(error)) from None
+        raise InvalidInput.one("date", explain(error)) from None
 
 
 def _customer(ctx, reference: str):
@@ -188,7 +187,7 @@ def print_due(ctx, items, day, everyone: bool) -> None:
     for item in items:
         sections.setdefault(item.kind, []).append(item)
     for kind, section in sections.items():
-        out.print(f"\n[bold underline]{_(SECTION_TITLES[kind.value])}[/] ({len(section)})")
+        out.print(f"\n[bold underline]{label('due_section', kind)}[/] ({len(section)})")
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, width=16, overflow="ellipsis")
         table.add_column(no_wrap=True, width=16, overflow="ellipsis")
@@ -208,6 +207,55 @@ def print_due(ctx, items, day, everyone: bool) -> None:
                 row.append(item.owner)
             table.add_row(*row)
         out.print(table)
+
+
+def cmd_greetings(args) -> int:
+    from crmtui.rules import DueKind
+    from crmtui.services.due import due_list
+    from crmtui.services.greetings import upcoming_holidays
+
+    ctx = _ctx(args)
+    day = _day(ctx, args.date)
+    everyone = args.all and ctx.role in ("manager", "support")
+    items = due_list(ctx, day, everyone=everyone, kinds={DueKind.GREETING})
+    if args.json:
+        emit_json([item.to_json() for item in items])
+        return 0
+    out = console()
+    if not ctx.config.greetings.holidays:
+        out.print(_("No holidays are set for greetings: add [greetings] holidays = "
+                    "[\"Spring Festival\", \"Mid-Autumn Festival\"] to the config file."),
+                  markup=False)
+        return 0
+    from crmtui.festivals import shown_name
+
+    coming = upcoming_holidays(ctx, day)
+    if not coming:
+        out.print(_("No holiday for greetings within {n} days of {day}.").format(
+            n=ctx.config.greetings.lead_days, day=day.isoformat()))
+        return 0
+    from rich.markup import escape as esc
+    from rich.table import Table
+
+    for holiday in coming:
+        section = [item for item in items if item.due == holiday.day]
+        out.print(f"[bold underline]{esc(shown_name(holiday))}[/] {holiday.day.isoformat()} "
+                  + _("({n} to greet)").format(n=len(section)))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, width=16, overflow="ellipsis")
+        table.add_column(no_wrap=True, width=20, overflow="ellipsis")
+        table.add_column(width=1)
+        if everyone:
+            table.add_column(no_wrap=True, max_width=12, overflow="ellipsis")
+        for item in section:
+            grade = item.grade.value if item.grade else ""
+            row = [esc(item.customer), esc(item.company),
+                   f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]"]
+            if everyone:
+                row.append(esc(item.owner))
+            table.add_row(*row)
+        out.print(table)
+    return 0
 
 
 # -- customers ----------------------------------------------------------------------------------
@@ -241,11 +289,18 @@ def cmd_log(args) -> int:
 
     ctx = _ctx(args)
     customer = _customer(ctx, args.customer)
-    result = log_interaction(
-        ctx, customer.id, summary=args.summary, channel=args.channel, outcome=args.outcome,
+    fields = dict(
+        summary=args.summary, channel=args.channel, outcome=args.outcome,
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
         referral_ask=args.referral_ask)
+    if args.greeting:
+        from crmtui.rules import DueKind
+        from crmtui.services.worklist import log_due_item
+
+        result = log_due_item(ctx, DueKind.GREETING, customer.id, **fields)
+    else:
+        result = log_interaction(ctx, customer.id, **fields)
     c = result.customer
     if args.json:
         emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
@@ -259,6 +314,8 @@ def cmd_log(args) -> int:
 
 
 def cmd_show(args) -> int:
+    from rich.markup import escape as esc
+
     from crmtui.services.profile import customer_profile, profile_json
 
     ctx = _ctx(args)
@@ -277,16 +334,18 @@ def cmd_show(args) -> int:
         flags.append(_("close date slipped"))
     if profile.no_estimate:
         flags.append(_("no close estimate"))
-    out.print(f"[{GRADE_STYLES[c.grade]}]{c.grade}[/] [bold]{c.name}[/] #{c.id}  {c.company}"
-              + (f"  [dim]{' · '.join(flags)}[/]" if flags else ""))
+    out.print(f"[{GRADE_STYLES[c.grade]}]{c.grade}[/] [bold]{esc(c.name)}[/] #{c.id}  "
+              f"{esc(c.company)}" + (f"  [dim]{esc(' · '.join(flags))}[/]" if flags else ""))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    for label, value in (
+    for title, value in (
         (_("Owner"), profile.owner.label),
-        (_("Status"), f"{c.status} · {c.deal_status} · {_('tier')} {profile.tier.value}"),
-        (_("Need"), f"{c.need}" + (f" · close {c.expected_close}" if c.expected_close else "")),
-        (_("Next due"), f"{c.next_due}  ({profile.cadence}"
+        (_("Status"), " · ".join((label("status", c.status), label("deal", c.deal_status),
+                                  _("tier {tier}").format(tier=label("tier", profile.tier))))),
+        (_("Need"), label("need", c.need) + (
+            " · " + _("close {day}").format(day=c.expected_close) if c.expected_close else "")),
+        (_("Next due"), f"{c.next_due}  ({label('cadence', profile.cadence)}"
          + (f"; {c.next_step}" if c.next_step else "") + ")"),
         (_("Follow-ups"), str(c.followups)),
         (_("Phones"), ", ".join(c.phone_list)),
@@ -295,28 +354,32 @@ def cmd_show(args) -> int:
         (_("Tags"), ", ".join(c.tag_list)),
     ):
         if value:
-            facts.add_row(label, value)
+            facts.add_row(title, value)
     out.print(facts)
     if profile.care:
-        out.print(_("Care: ") + "; ".join(
-            f"{o.care.kind} {o.next_on}" + (" (lunar)" if o.care.lunar else "")
-            for o in profile.care))
+        out.print(_("Care: {dates}").format(dates="; ".join(
+            f"{label('care', o.care.kind)} {o.next_on}"
+            + (f" ({lunar_text(o.care.month, o.care.day, o.care.leap)})" if o.care.lunar else "")
+            for o in profile.care)), markup=False)
     open_promises = [p for p in profile.promises if p.status == "open"]
     for promise in open_promises:
-        out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due))
+        out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due),
+                  markup=False)
     from crmtui.services.complaints import OPEN
 
     for complaint in profile.complaints:
         if complaint.status in OPEN:
             out.print(_("Complaint #{id}: {severity} · {status} · {summary}").format(
-                id=complaint.id, severity=complaint.severity, status=complaint.status,
-                summary=complaint.summary))
+                id=complaint.id, severity=label("severity", complaint.severity),
+                status=label("complaint_status", complaint.status),
+                summary=complaint.summary), markup=False)
     if profile.interactions:
         table = Table(title=_("Interactions"), title_justify="left", show_edge=False)
         for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
             table.add_column(column)
         for i in profile.interactions[:15]:
-            table.add_row(local_time(i.at, ctx.zone), i.channel, i.outcome, i.summary, i.by.login)
+            table.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
+                          label("outcome", i.outcome), esc(i.summary), i.by.login)
         out.print(table)
     return 0
 
@@ -373,7 +436,7 @@ def cmd_find(args) -> int:
     from rich.table import Table
 
     table = Table(show_edge=False)
-    for column in ("#", _("Customer"), _("Company"), _("G"), _("Phone"), _("E-mail"),
+    for column in ("#", _("Customer"), _("Company"), "G", _("Phone"), _("E-mail"),
                    _("Next due")):
         table.add_column(column)
     for c in rows:
@@ -416,8 +479,8 @@ def cmd_promise(args) -> int:
     if args.done or args.broken:
         promise = close_promise(ctx, args.done or args.broken,
                                 "done" if args.done else "broken")
-        console().print(_("Promise #{id} marked {status}").format(id=promise.id,
-                                                                   status=promise.status))
+        console().print(_("Promise #{id} marked {status}").format(
+            id=promise.id, status=label("promise", promise.status)))
         return 0
     if not args.customer or not args.text:
         raise InvalidInput.one("promise", _("give a customer and what was promised, with --due"))

@@ -8,24 +8,24 @@ from crmtui.output import console, emit_json
 
 def register(subparsers, common) -> None:
     db = subparsers.add_parser("db", parents=[common],
-                               help="check, back up, restore or migrate")
+                               help=_("check, back up, restore or migrate"))
     actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     p = actions.add_parser("check", parents=[common],
-                           help="integrity, schema version and derived columns")
+                           help=_("integrity, schema version and derived columns"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)
-    p = actions.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    p = actions.add_parser("backup", parents=[common], help=_("a consistent copy of the database"))
     p.add_argument("-o", "--output", metavar="FILE")
     p.set_defaults(handler=cmd_backup)
     p = actions.add_parser(
-        "restore", parents=[common], help="replace the database with a backup file",
-        description="Check FILE (a crmtui database this version can open, passing SQLite's "
+        "restore", parents=[common], help=_("replace the database with a backup file"),
+        description=_("Check FILE (a crmtui database this version can open, passing SQLite's "
                     "integrity check), keep a copy of the current database in backups/, then "
-                    "replace it with FILE. SQLite only; managers.")
+                    "replace it with FILE. SQLite only; managers."))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_restore)
-    p = actions.add_parser("migrate", parents=[common], help="upgrade to this version's schema")
+    p = actions.add_parser("migrate", parents=[common], help=_("upgrade to this version's schema"))
     p.set_defaults(handler=cmd_migrate)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmtui.i18n import _
+from crmtui.labels import label, stored_text
 from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
 from crmtui.rules import DIMENSIONS
 
@@ -17,35 +18,35 @@ BAR_WIDTH = 30
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("stats", parents=[common],
-                              help="the dashboard's figures: grades, movement, stages, 80/20, "
-                                   "conversion, CSI, service levels")
+                              help=_("the dashboard's figures: grades, movement, stages, 80/20, "
+                                   "conversion, CSI, service levels"))
     p.add_argument("--period", type=int, choices=(7, 30, 90), default=30,
-                   help="days of grade movement and complaint service levels (default 30)")
-    p.add_argument("--all", action="store_true", help="the whole team (managers)")
+                   help=_("days of grade movement and complaint service levels (default 30)"))
+    p.add_argument("--all", action="store_true", help=_("the whole team (managers)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
     p = subparsers.add_parser("report", parents=[common],
-                              help="the end-of-day (or week) review: done, missed, promises, "
-                                   "complaints, tomorrow's plan")
+                              help=_("the end-of-day (or week) review: done, missed, promises, "
+                                   "complaints, tomorrow's plan"))
     p.add_argument("kind", choices=("daily", "weekly"),
-                   help="one day, or the Monday–Sunday week holding it")
-    p.add_argument("--date", metavar="D", help="the day (default today)")
-    p.add_argument("--all", action="store_true", help="the whole team (managers)")
+                   help=_("one day, or the Monday–Sunday week holding it"))
+    p.add_argument("--date", metavar="D", help=_("the day (default today)"))
+    p.add_argument("--all", action="store_true", help=_("the whole team (managers)"))
     output = p.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
     output.add_argument("--format", choices=REPORT_FORMATS,
-                        help="write the report to a file, for mailing")
+                        help=_("write the report to a file, for mailing"))
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="file to write (default report-KIND-DATE.html or .svg)")
+                   help=_("file to write (default report-KIND-DATE.html or .svg)"))
     p.set_defaults(handler=cmd_report)
 
     p = subparsers.add_parser("survey", parents=[common],
-                              help="record a satisfaction survey (1–5 per dimension)")
-    p.add_argument("customer", help="id or unambiguous name")
+                              help=_("record a satisfaction survey (1–5 per dimension)"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
     for dimension in DIMENSIONS:
-        p.add_argument(f"--{dimension}", metavar="N", help="1–5")
-    p.add_argument("--at", metavar="WHEN", help="when it was given (default now)")
+        p.add_argument(f"--{dimension}", metavar="N", help=_("1–5"))
+    p.add_argument("--at", metavar="WHEN", help=_("when it was given (default now)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_survey)
 
@@ -142,7 +143,7 @@ def print_dashboard(d) -> None:
     stages.add_column("", no_wrap=True)
     stages.add_column(_("reference"), justify="right")
     for stage in d.stages:
-        stages.add_row(_(stage.stage), f"{stage.customers:,}", _percent(stage.share),
+        stages.add_row(label("stage", stage.stage), f"{stage.customers:,}", _percent(stage.share),
                        bar(stage.share or 0, 20),
                        "" if stage.reference is None else f"{stage.reference}%")
     out.print()
@@ -176,7 +177,7 @@ def print_dashboard(d) -> None:
     for title in (_("source"), _("won"), _("all"), _("rate")):
         conversion.add_column(title, justify="left" if title == _("source") else "right")
     for row in d.conversion:
-        conversion.add_row(_(row.source) if row.source else _("(not recorded)"), f"{row.won:,}",
+        conversion.add_row(label("source", row.source) or _("(not recorded)"), f"{row.won:,}",
                            f"{row.customers:,}", _percent(row.rate))
     out.print()
     out.print(conversion)
@@ -193,7 +194,7 @@ def print_dashboard(d) -> None:
     table = Table(show_edge=False)
     for title in (_("severity"), _("opened"), _("answered in time"), _("resolved in time")):
         table.add_column(title, justify="left" if title == _("severity") else "right")
-    rows = [(_(name), part) for name, part in sla.by_severity.items()]
+    rows = [(label("severity", name), part) for name, part in sla.by_severity.items()]
     rows.append((_("all"), sla.total))
     for name, part in rows:
         table.add_row(name, str(part.opened), _sla_share(part.response),
@@ -323,8 +324,9 @@ def print_report(report, out, zone=None) -> None:
         number = _("first contact") if row.followup_number == 0 else \
             _("follow-up {n}").format(n=row.followup_number)
         return (when[11:] if report.kind == "daily" else when[5:], grade(row.grade),
-                esc(row.customer), row.channel,
-                f"{esc(row.summary)} · {row.outcome} · {number}" + team(row.by))
+                esc(row.customer), label("channel", row.channel),
+                f"{esc(row.summary)} · {label('outcome', row.outcome)} · {number}"
+                + team(row.by))
 
     section(_("Done"), report.done, (11, 1, 16, 8, "wide"), done)
     section(_("Missed (due, not done)"), report.missed, (5, 1, 16, 16, "wide"),
@@ -338,18 +340,19 @@ def print_report(report, out, zone=None) -> None:
         section(title, rows, (5, 16, "wide"),
                 lambda row: (row.due.strftime("%m-%d"), esc(row.customer), esc(row.text)))
     section(_("New complaints"), report.complaints, (6, 8, 16, "wide"),
-            lambda row: (f"#{row.complaint_id}", row.severity, esc(row.customer),
-                         f"{esc(row.summary)} · {row.status}"))
+            lambda row: (f"#{row.complaint_id}", label("severity", row.severity),
+                         esc(row.customer),
+                         f"{esc(row.summary)} · {label('complaint_status', row.status)}"))
     section(_("Grade changes"), report.grade_changes, (16, 8, "wide"),
             lambda row: (esc(row.customer), f"{grade(row.from_grade)} → {grade(row.to_grade)}",
-                         esc(row.reason) + (f" · {esc(row.by)}" if row.by else "")))
+                         esc(stored_text(row.reason)) + (f" · {esc(row.by)}" if row.by else "")))
     section(_("Orders"), report.orders, (5, 16, "wide", 14),
             lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
                          f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
     section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
-            lambda item: (_(item.kind.value).replace("_", "-"),
+            lambda item: (label("due", item.kind),
                           grade(item.grade.value if item.grade else None),
                           esc(item.customer), esc(item.detail) + team(item.owner)))
 

@@ -5,54 +5,52 @@ from __future__ import annotations
 import sys
 
 from crmtui.i18n import _
+from crmtui.labels import label
 from crmtui.output import console, emit_json
-
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser(
-        "import", parents=[common], help="import customers from CSV or vCard",
-        description="Import customers from a CSV file with a header row (UTF-8, GBK/GB18030; "
+        "import", parents=[common], help=_("import customers from CSV or vCard"),
+        description=_("Import customers from a CSV file with a header row (UTF-8, GBK/GB18030; "
                     "comma, semicolon or tab; English or Chinese column names) or a vCard file "
                     "(2.1, 3.0, 4.0). A file with any bad row imports nothing unless "
                     "--skip-bad is given; customers already there (same phone or e-mail) are "
-                    "reported and not created again.")
+                    "reported and not created again."))
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
+    p.add_argument("--dry-run", action="store_true", help=_("check and report; change nothing"))
     p.add_argument("--skip-bad", action="store_true",
-                   help="import the good rows even if some are bad")
+                   help=_("import the good rows even if some are bad"))
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                   help="read COLUMN as FIELD (COLUMN= ignores it); repeat for several")
+                   help=_("read COLUMN as FIELD (COLUMN= ignores it); repeat for several"))
     p.add_argument("--owner", metavar="LOGIN",
-                   help="owner of every imported customer (managers; default: the file's "
-                        "owner column, else you)")
+                   help=_("owner of every imported customer (managers; default: the file's "
+                        "owner column, else you)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
     p = subparsers.add_parser(
-        "export", parents=[common], help="export customers (csv, vcf, json) or a calendar (ics)",
-        description="Export your customers (all customers with --all, managers) as CSV or "
+        "export", parents=[common], help=_("export customers (csv, vcf, json) or a calendar (ics)"),
+        description=_("Export your customers (all customers with --all, managers) as CSV or "
                     "vCard 4.0 that import back, as JSON with their whole history, or your "
                     "follow-ups, promises and care dates as an iCalendar file. Every export is "
-                    "recorded in the audit log.")
+                    "recorded in the audit log."))
     p.add_argument("--format", required=True, choices=("csv", "vcf", "ics", "json"))
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write to FILE (private to you); default standard output")
-    p.add_argument("--all", action="store_true", help="every rep's customers (managers)")
+                   help=_("write to FILE (private to you); default standard output"))
+    p.add_argument("--all", action="store_true", help=_("every rep's customers (managers)"))
     p.add_argument("--json", action="store_true",
-                   help="print what was exported as JSON (with -o)")
+                   help=_("print what was exported as JSON (with -o)"))
     p.set_defaults(handler=cmd_export)
 
     p = subparsers.add_parser(
-        "merge", parents=[common], help="merge a duplicate customer into another",
-        description="Move everything OTHER has (interactions, orders, promises, complaints, "
+        "merge", parents=[common], help=_("merge a duplicate customer into another"),
+        description=_("Move everything OTHER has (interactions, orders, promises, complaints, "
                     "care dates, contacts, surveys, grade history, referrals) to KEEP, fill "
                     "KEEP's empty fields from OTHER, report fields where both differ (KEEP's "
-                    "value stays), then delete OTHER.")
-    p.add_argument("keep", metavar="KEEP", help="the customer that stays (id or name)")
-    p.add_argument("other", metavar="OTHER", help="the duplicate that goes (id or name)")
-    p.add_argument("--dry-run", action="store_true", help="show what would happen")
+                    "value stays), then delete OTHER."))
+    p.add_argument("keep", metavar="KEEP", help=_("the customer that stays (id or name)"))
+    p.add_argument("other", metavar="OTHER", help=_("the duplicate that goes (id or name)"))
+    p.add_argument("--dry-run", action="store_true", help=_("show what would happen"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_merge)
 
@@ -102,8 +100,7 @@ def print_import_report(report) -> None:
     kind = "CSV" if report.kind == "csv" else "vCard"
     what = f"{kind}, {report.encoding}"
     if report.kind == "csv":
-        what += ", " + _(DELIMITER_NAMES.get(report.delimiter, report.delimiter)) + \
-            _("-separated")
+        what += ", " + label("delimiter", report.delimiter)
     _say(_("{file}: {what}; {n} records").format(file=Path(report.file).name, what=what,
                                                   n=report.records))
     if report.ignored_columns:
@@ -199,7 +196,7 @@ def cmd_merge(args) -> int:
         keep_name=plan.keep_name))
     if plan.moved:
         _say(_("  moved: {items}").format(items=", ".join(
-            f"{n} {_(name.replace('_', ' '))}" for name, n in plan.moved.items())))
+            f"{n} {label('records', name)}" for name, n in plan.moved.items())))
     if plan.filled:
         _say(_("  filled from #{id}: {fields}").format(id=plan.other_id, fields=", ".join(
             f"{name}={value}" for name, value in plan.filled.items())))
@@ -207,7 +204,7 @@ def cmd_merge(args) -> int:
         _say(_("  {field} combined: {value}").format(field=name, value=value))
     if plan.dropped:
         _say(_("  copies dropped: {items}").format(items=", ".join(
-            f"{n} {_(name.replace('_', ' '))}" for name, n in plan.dropped.items())))
+            f"{n} {label('records', name)}" for name, n in plan.dropped.items())))
     if plan.conflicts:
         _say(_("  differing, #{id}'s value kept:").format(id=plan.keep_id))
         for conflict in plan.conflicts:

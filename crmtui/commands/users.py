@@ -10,43 +10,43 @@ ROLE_CHOICES = ("rep", "support", "manager")
 
 def register(subparsers, common) -> None:
     user = subparsers.add_parser("user", parents=[common],
-                                 help="add users, change roles, deactivate (managers)")
+                                 help=_("add users, change roles, deactivate (managers)"))
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
-    p = actions.add_parser("add", parents=[common], help="add a user (or bring one back)")
-    p.add_argument("login", help="their OS login")
-    p.add_argument("--name", default="", help="display name")
+    p = actions.add_parser("add", parents=[common], help=_("add a user (or bring one back)"))
+    p.add_argument("login", help=_("their OS login"))
+    p.add_argument("--name", default="", help=_("display name"))
     p.add_argument("--role", choices=ROLE_CHOICES, default="rep")
     p.set_defaults(handler=cmd_user_add)
 
-    p = actions.add_parser("list", parents=[common], help="everyone, with what they own")
+    p = actions.add_parser("list", parents=[common], help=_("everyone, with what they own"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_user_list)
 
-    p = actions.add_parser("role", parents=[common], help="change a user's role")
+    p = actions.add_parser("role", parents=[common], help=_("change a user's role"))
     p.add_argument("login")
     p.add_argument("role", choices=ROLE_CHOICES)
     p.add_argument("--to", metavar="LOGIN",
-                   help="who takes over their customers (when a rep becomes support)")
+                   help=_("who takes over their customers (when a rep becomes support)"))
     p.set_defaults(handler=cmd_user_role)
 
     p = actions.add_parser("remove", parents=[common],
-                           help="deactivate a user; their customers must go to someone else")
+                           help=_("deactivate a user; their customers must go to someone else"))
     p.add_argument("login")
-    p.add_argument("--to", metavar="LOGIN", help="who takes over their customers")
+    p.add_argument("--to", metavar="LOGIN", help=_("who takes over their customers"))
     p.set_defaults(handler=cmd_user_remove)
 
     p = subparsers.add_parser("audit", parents=[common],
-                              help="the audit log: exports, deletions, reassignments, roles")
+                              help=_("the audit log: exports, deletions, reassignments, roles"))
     p.add_argument("--limit", type=int, default=50, metavar="N")
-    p.add_argument("--action", metavar="A", help="only this action (delete, reassign, role…)")
+    p.add_argument("--action", metavar="A", help=_("only this action (delete, reassign, role…)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
 
     p = subparsers.add_parser("delete", parents=[common],
-                              help="delete a customer and its history (audited)")
-    p.add_argument("customer", help="id or unambiguous name")
-    p.add_argument("--yes", action="store_true", help="confirm the deletion")
+                              help=_("delete a customer and its history (audited)"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("--yes", action="store_true", help=_("confirm the deletion"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_delete)
 

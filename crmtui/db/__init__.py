@@ -13,6 +13,7 @@ from crmtui.db.models import (
     Contact,
     Customer,
     GradeChange,
+    HolidayGreeting,
     Interaction,
     Order,
     SchemaVersion,
@@ -25,6 +26,7 @@ from crmtui.db.models import (
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
-    "ComplaintEvent", "Contact", "Customer", "GradeChange", "Interaction", "Order",
+    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
+    "Order",
     "SchemaVersion", "Setting", "Survey", "User",
 ]

@@ -21,6 +21,7 @@ import peewee
 
 from crmtui.db.models import database
 from crmtui.errors import StorageError
+from crmtui.i18n import _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -75,7 +76,8 @@ def busy_timeout() -> float:
     except ValueError:
         seconds = -1
     if not 0.01 <= seconds <= 3600:
-        raise StorageError(f"CRMTUI_BUSY_TIMEOUT must be a number of seconds, not {text!r}")
+        raise StorageError(_("CRMTUI_BUSY_TIMEOUT must be a number of seconds, not {text!r}")
+                           .format(text=text))
     return seconds
 
 
@@ -124,39 +126,46 @@ def _open_server(url: str) -> Store:
         db.connect()
     except ImportError:
         raise StorageError(
-            f"cannot open {shown}: the PostgreSQL driver is missing; install crmtui[pg]"
+            _("cannot open {shown}: the PostgreSQL driver is missing; install crmtui[pg]").format(
+                shown=shown)
         ) from None
     except peewee.PeeweeException as error:
-        raise StorageError(f"cannot connect to {shown}: {_first_line(error)}") from None
+        raise StorageError(_("cannot connect to {shown}: {error}").format(
+            shown=shown, error=_first_line(error))) from None
     except RuntimeError as error:
-        raise StorageError(f"cannot open {shown}: {error}") from None
+        raise StorageError(_("cannot open {shown}: {error}").format(
+            shown=shown, error=error)) from None
     return Store(db=db, target=shown, busy_timeout=timeout)
 
 
 def _open_sqlite(path: Path, *, create: bool) -> Store:
     if path.is_dir():
-        raise StorageError(f"{path} is a directory, not a database file")
+        raise StorageError(_("{path} is a directory, not a database file").format(path=path))
     if not path.exists():
         if not create:
-            raise StorageError(f"there is no database at {path}")
+            raise StorageError(_("there is no database at {path}").format(path=path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
             reason = "not a directory" if isinstance(error, FileExistsError) else error.strerror
-            raise StorageError(f"cannot create the database at {path}: {reason}") from None
+            raise StorageError(_("cannot create the database at {path}: {reason}").format(
+                path=path, reason=reason)) from None
         try:
             create_private_file(path)
         except FileExistsError:
             pass  # another process created it first
         except OSError as error:
-            raise StorageError(f"cannot create the database at {path}: {error.strerror}") from None
+            raise StorageError(_("cannot create the database at {path}: {strerror}").format(
+                path=path, strerror=error.strerror)) from None
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise StorageError(f"cannot read {path}: {error.strerror}") from None
+        raise StorageError(_("cannot read {path}: {strerror}").format(
+            path=path, strerror=error.strerror)) from None
     if header and header != SQLITE_HEADER:
-        raise StorageError(f"{path} is not a crmtui database (it is not an SQLite file)")
+        raise StorageError(_("{path} is not a crmtui database (it is not an SQLite file)").format(
+            path=path))
 
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     timeout = busy_timeout()
@@ -174,7 +183,8 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
             check_same_thread=False,
         )
     else:
-        notices.append(f"{path} is read-only: you can look but not change anything")
+        notices.append(_("{path} is read-only: you can look but not change anything").format(
+            path=path))
         db = peewee.SqliteDatabase(
             f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if _frozen(path) else ""),
             uri=True,
@@ -191,8 +201,8 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
         store.close()
         if store.readonly and "readonly" in str(error).replace("-", ""):
             raise StorageError(
-                f"{path} is read-only and cannot be read here: changes still in its -wal file "
-                "need someone with write access to open it once") from None
+                _("{path} is read-only and cannot be read here: changes still in its -wal file "
+                  "need someone with write access to open it once").format(path=path)) from None
         raise corrupt_error(path, error) from None
     return store
 
@@ -214,12 +224,15 @@ def is_corruption(error: Exception) -> bool:
 def corrupt_error(path: Path, error: Exception) -> StorageError:
     message = _first_line(error)
     if "locked" in message or "busy" in message:
-        return StorageError(f"{path} is locked by another program; try again in a moment")
-    hint = f"run `crmtui --db {path} db check`"
+        return StorageError(_("{path} is locked by another program; try again in a moment")
+                            .format(path=path))
+    hint = _("run `crmtui --db {path} db check`").format(path=path)
     latest = latest_backup(path)
     if latest:
-        hint += f", or restore the latest backup with `crmtui --db {path} db restore {latest}`"
-    return StorageError(f"{path} cannot be read as a database ({message}); {hint}")
+        hint += _(", or restore the latest backup with `crmtui --db {path} db restore {backup}`"
+                  ).format(path=path, backup=latest)
+    return StorageError(_("{path} cannot be read as a database ({message}); {hint}").format(
+        path=path, message=message, hint=hint))
 
 
 def backup_directory(path: Path) -> Path:
@@ -254,11 +267,13 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
             destination = folder / f"{path.stem}-{stamp}{suffix}-{counter}.sqlite3"
     destination = destination.expanduser()
     if destination.exists():
-        raise StorageError(f"{destination} already exists; choose another file name")
+        raise StorageError(_("{destination} already exists; choose another file name").format(
+            destination=destination))
     try:
         create_private_file(destination, mode)
     except OSError as error:
-        raise StorageError(f"cannot write the backup {destination}: {error.strerror}") from None
+        raise StorageError(_("cannot write the backup {destination}: {strerror}").format(
+            destination=destination, strerror=error.strerror)) from None
     target = sqlite3.connect(str(destination))
     try:
         db.connection().backup(target)
@@ -277,7 +292,8 @@ def _make_backup_folder(folder: Path, file_mode: int) -> None:
             keep = folder.stat().st_mode & stat.S_ISGID
             folder.chmod(folder_mode | keep)
     except OSError as error:
-        raise StorageError(f"cannot create the backup folder {folder}: {error.strerror}") from None
+        raise StorageError(_("cannot create the backup folder {folder}: {strerror}").format(
+            folder=folder, strerror=error.strerror)) from None
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -315,9 +331,9 @@ def retry_writes(function, *, patience: float):
                 raise
             if time.monotonic() >= deadline:
                 log.info("gave up after %d attempts: %s", attempt, _first_line(error))
-                raise StorageError(
+                raise StorageError(_(
                     "the database stayed busy (other users are saving); nothing was changed, "
-                    "try again") from None
+                    "try again")) from None
             log.info("retrying (attempt %d): %s", attempt, _first_line(error))
             time.sleep(random.uniform(delay / 2, delay))
             delay = min(delay * 2, 0.5)

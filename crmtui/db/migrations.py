@@ -9,8 +9,9 @@ import peewee
 
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
+from crmtui.i18n import _
 
-LATEST_VERSION = 5
+LATEST_VERSION = 6
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -102,12 +103,20 @@ def _v5_dashboard_indexes(db: peewee.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v6_holiday_greetings(db: peewee.Database) -> None:
+    """v6: holiday greetings sent, so a customer leaves that holiday's greeting list."""
+    from crmtui.db.models import HolidayGreeting
+
+    db.create_tables([HolidayGreeting], safe=True)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
     3: _v3_owner_indexes,
     4: _v4_care_greeted,
     5: _v5_dashboard_indexes,
+    6: _v6_holiday_greetings,
 }
 
 
@@ -118,12 +127,13 @@ def schema_version(db: peewee.Database) -> int | None:
         return None
     if "schema_version" not in tables:
         raise StorageError(
-            f"{db.database} is not a crmtui database (it holds other tables: "
-            f"{', '.join(sorted(tables)[:4])})"
+            _("{database} is not a crmtui database (it holds other tables: {tables})").format(
+                database=db.database, tables=", ".join(sorted(tables)[:4]))
         )
     row = SchemaVersion.select().first()
     if row is None:
-        raise StorageError(f"{db.database} has no schema version; it was not made by crmtui")
+        raise StorageError(_("{database} has no schema version; it was not made by crmtui").format(
+            database=db.database))
     return row.version
 
 
@@ -137,22 +147,26 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
 
         if store.path is not None:
             raise corrupt_error(store.path, error) from None
-        raise StorageError(f"cannot read {store.target}: {error}") from None
+        raise StorageError(_("cannot read {target}: {error}").format(
+            target=store.target, error=error)) from None
     if version is None:
         if store.readonly:
-            raise StorageError(f"{store.target} is empty and read-only; nothing to show")
+            raise StorageError(_("{target} is empty and read-only; nothing to show").format(
+                target=store.target))
         _create_latest(db)
         return
     if version > LATEST_VERSION:
         raise StorageError(
-            f"{store.target} was written by a newer crmtui (schema {version}; this crmtui knows "
-            f"up to {LATEST_VERSION}); upgrade crmtui to open it"
+            _("{target} was written by a newer crmtui (schema {version}; this crmtui knows up to "
+              "{latest}); upgrade crmtui to open it").format(
+                target=store.target, version=version, latest=LATEST_VERSION)
         )
     if version < LATEST_VERSION:
         if store.readonly or not migrate:
             raise StorageError(
-                f"{store.target} uses schema {version} and needs an upgrade to {LATEST_VERSION}; "
-                "run `crmtui db migrate` with write access"
+                _("{target} uses schema {version} and needs an upgrade to {latest}; run "
+                  "`crmtui db migrate` with write access").format(
+                    target=store.target, version=version, latest=LATEST_VERSION)
             )
         upgrade(store, version)
 
@@ -175,9 +189,8 @@ def upgrade(store, version: int) -> None:
     if store.path is not None:
         backup = backup_sqlite(store.db, store.path, label=f"schema{version}")
         store.notices.append(
-            f"upgraded the database from schema {version} to {LATEST_VERSION}; "
-            f"the previous file is kept at {backup}"
-        )
+            _("upgraded the database from schema {version} to {latest}; the previous file is "
+              "kept at {backup}").format(version=version, latest=LATEST_VERSION, backup=backup))
     for target in range(version + 1, LATEST_VERSION + 1):
         with schema_transaction():
             current = SchemaVersion.select().first().version

@@ -299,6 +299,22 @@ class CareDate(BaseModel):
         indexes = ((("lunar", "month", "day"), False),)
 
 
+class HolidayGreeting(BaseModel):
+    """A holiday greeting sent (节日问候): the customer leaves that holiday's greeting list."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="holiday_greetings", on_delete="CASCADE",
+                               index=False)
+    holiday = CharField(max_length=100)  # the holidays library's English name
+    day = DateField()  # the holiday's first day that year
+    at = UtcDateTimeField()
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        table_name = "holiday_greeting"
+        indexes = ((("customer", "holiday", "day"), True), (("holiday", "day"), False))
+
+
 class Survey(BaseModel):
     """Satisfaction scores 1–5 per dimension (顾客满意度)."""
 
@@ -354,6 +370,7 @@ MODELS = [
     Complaint,
     ComplaintEvent,
     CareDate,
+    HolidayGreeting,
     Survey,
     GradeChange,
     AuditLog,

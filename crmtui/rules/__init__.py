@@ -22,6 +22,7 @@ from .care import (
     next_occurrence,
     solar_to_lunar,
 )
+from ._base import Explained
 from .dates import DateInputError, parse_date, parse_datetime
 from .due import DueItem, DueKind, order_due_items, overdue_days
 from .followup import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, at_risk_of_drop, followup_stage
@@ -30,6 +31,7 @@ from .grades import (
     Grade,
     Need,
     grade_cutoffs,
+    grade_explanation,
     grade_for,
     grade_rank,
     grade_reason,
@@ -68,6 +70,7 @@ from .value import Tier, key_customers, pareto, tier_at, value_tier, value_tiers
 __all__ = [
     # grades
     "GRADE_ORDER", "Grade", "Need", "grade_cutoffs", "grade_for", "grade_rank", "grade_reason",
+    "grade_explanation", "Explained",
     "has_no_estimate", "is_demotion", "is_promotion", "is_slipped",
     # cadence
     "DEFAULT_CADENCE", "Bucket", "Cadence", "bucket_for", "cadence_due", "cadence_step",

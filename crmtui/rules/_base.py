@@ -12,3 +12,23 @@ class StrEnum(str, Enum):
         return self.value
 
     __format__ = str.__format__
+
+
+def N_(message: str) -> str:
+    """Marks a message for the interface's catalogue (crmtui.i18n translates it where shown);
+    the rules themselves speak English and import nothing of the interface."""
+    return message
+
+
+class Explained:
+    """A message as a template and its values: English by str(), and translatable where shown
+    (crmtui.i18n.explain) since the template is a catalogue message."""
+
+    def __init__(self, template: str, *, words: tuple[str, ...] = (), **values: object) -> None:
+        self.template = template
+        self.values = values
+        self.words = words
+        """Names of the values that are themselves catalogue messages (a month name)."""
+
+    def __str__(self) -> str:
+        return self.template.format(**self.values)

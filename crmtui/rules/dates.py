@@ -8,13 +8,19 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ._base import N_, Explained
+
 
 class DateInputError(ValueError):
-    """Text that is not a date or time; the message is one sentence for the user."""
+    """Text that is not a date or time; the message is one sentence for the user.
 
+    `explained` holds it as a catalogue template and values, for the interface's language.
+    """
 
-_DATE_HINT = "use 2026-12-01, today, tomorrow, +3d, +2w, +1m or a weekday"
-_DATETIME_HINT = "use 2026-12-01 14:00, tomorrow 10:00, fri 15:30, 14:00, +2h, +30min or a date"
+    def __init__(self, template: str, *, words: tuple[str, ...] = (), **values: object) -> None:
+        self.explained = Explained(template, words=words, **values)
+        super().__init__(str(self.explained))
+
 
 _DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "后天": 2}
 
@@ -34,22 +40,25 @@ _RELATIVE_TIME = re.compile(r"([+-])(\d{1,5})(h|min)")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _DAY_AND_CLOCK = re.compile(r"(.+?)\s+(\d{1,2}:\d{2})")
 _UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
-# Not calendar.month_name: it follows the process locale, and these messages are English.
+# Not calendar.month_name: it follows the process locale; these are catalogue messages.
 _MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+    N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
 )
 
 
 def _iso(text: str, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise DateInputError(f"{text} is not a date (there is no month {month})")
+        raise DateInputError(N_("{text} is not a date (there is no month {month})"),
+                             text=text, month=month)
     if year < 1:
-        raise DateInputError(f"{text} is not a date (there is no year {year})")
+        raise DateInputError(N_("{text} is not a date (there is no year {year})"),
+                             text=text, year=year)
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        name = _MONTH_NAMES[month - 1]
-        raise DateInputError(f"{text} is not a date ({name} {year} has {days} days)")
+        raise DateInputError(N_("{text} is not a date ({name} {year} has {days} days)"),
+                             words=("name",), text=text, name=_MONTH_NAMES[month - 1],
+                             year=year, days=days)
     return date(year, month, day)
 
 
@@ -68,7 +77,7 @@ def _recognised_date(raw: str, today: date) -> date | None:
         try:
             return today + step
         except (OverflowError, ValueError):
-            raise DateInputError(f"'{raw}' is too far from today") from None
+            raise DateInputError(N_("'{text}' is too far from today"), text=raw) from None
     return None
 
 
@@ -76,17 +85,19 @@ def parse_date(text: str, today: date) -> date:
     """A date typed as ISO, a day word, a relative offset (+3d, -1m) or a weekday."""
     raw = text.strip()
     if not raw:
-        raise DateInputError(f"a date is required; {_DATE_HINT}")
+        raise DateInputError(N_("a date is required; use 2026-12-01, today, tomorrow, +3d, +2w, "
+                                "+1m or a weekday"))
     parsed = _recognised_date(raw, today)
     if parsed is None:
-        raise DateInputError(f"'{raw}' is not a date; {_DATE_HINT}")
+        raise DateInputError(N_("'{text}' is not a date; use 2026-12-01, today, tomorrow, +3d, "
+                                "+2w, +1m or a weekday"), text=raw)
     return parsed
 
 
 def _clock(text: str) -> time:
     hour, minute = map(int, _CLOCK.fullmatch(text).groups())
     if hour > 23 or minute > 59:
-        raise DateInputError(f"{text} is not a time of day; use 00:00 to 23:59")
+        raise DateInputError(N_("{text} is not a time of day; use 00:00 to 23:59"), text=text)
     return time(hour, minute)
 
 
@@ -94,14 +105,15 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     """A date and time typed as +2h, +30min, 14:00, '<date> 14:00' or a date (at 09:00)."""
     raw = text.strip()
     if not raw:
-        raise DateInputError(f"a date or time is required; {_DATETIME_HINT}")
+        raise DateInputError(N_("a date or time is required; use 2026-12-01 14:00, tomorrow "
+                                "10:00, fri 15:30, 14:00, +2h, +30min or a date"))
     if m := _RELATIVE_TIME.fullmatch(raw.lower()):
         sign, amount, unit = m.groups()
         step = timedelta(**{"hours" if unit == "h" else "minutes": int(amount)})
         try:
             return now - step if sign == "-" else now + step
         except OverflowError:
-            raise DateInputError(f"'{raw}' is too far from now") from None
+            raise DateInputError(N_("'{text}' is too far from now"), text=raw) from None
     day: date | None
     if _CLOCK.fullmatch(raw):
         day, at = now.date(), _clock(raw)
@@ -110,5 +122,6 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     else:
         day, at = _recognised_date(raw, now.date()), time(9)
     if day is None:
-        raise DateInputError(f"'{raw}' is not a date or time; {_DATETIME_HINT}")
+        raise DateInputError(N_("'{text}' is not a date or time; use 2026-12-01 14:00, tomorrow "
+                                "10:00, fri 15:30, 14:00, +2h, +30min or a date"), text=raw)
     return datetime.combine(day, at, tzinfo=now.tzinfo)

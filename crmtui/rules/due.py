@@ -17,6 +17,7 @@ class DueKind(StrEnum):
     PROMISE = "promise"
     FOLLOW_UP = "follow_up"
     CARE = "care"
+    GREETING = "greeting"
     REFERRAL = "referral"
     DROPPED = "dropped"
     REVIEW = "review"

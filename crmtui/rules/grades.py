@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-from ._base import StrEnum
+from ._base import N_, Explained, StrEnum
 
 
 class Grade(StrEnum):
@@ -66,22 +66,30 @@ def has_no_estimate(need: Need | str, expected_close: date | None, today: date) 
     )
 
 
-def grade_reason(need: Need | str, expected_close: date | None, today: date) -> str:
-    """A short English reason for the grade grade_for gives."""
+def grade_explanation(need: Need | str, expected_close: date | None, today: date) -> Explained:
+    """Why grade_for gives its grade, as a catalogue message and its values."""
     need = Need(need)
     if need is Need.NONE:
-        return "no need"
+        return Explained(N_("no need"))
     if need is Need.POTENTIAL:
-        return "potential need"
+        return Explained(N_("potential need"))
     if expected_close is None:
-        return "clear need, no close estimate"
+        return Explained(N_("clear need, no close estimate"))
+    close = expected_close.isoformat()
     if is_slipped(expected_close, today):
-        return f"clear need, close date slipped ({expected_close.isoformat()})"
+        return Explained(N_("clear need, close date slipped ({day})"), day=close)
     for months, cutoff in zip((1, 3, 6), grade_cutoffs(today)):
         if expected_close <= cutoff:
-            unit = "month" if months == 1 else "months"
-            return f"clear need, close {expected_close.isoformat()} within {months} {unit}"
-    return f"clear need, close {expected_close.isoformat()} more than 6 months away"
+            if months == 1:
+                return Explained(N_("clear need, close {day} within 1 month"), day=close)
+            return Explained(N_("clear need, close {day} within {months} months"), day=close,
+                             months=months)
+    return Explained(N_("clear need, close {day} more than 6 months away"), day=close)
+
+
+def grade_reason(need: Need | str, expected_close: date | None, today: date) -> str:
+    """A short English reason for the grade grade_for gives (as stored in the grade history)."""
+    return str(grade_explanation(need, expected_close, today))
 
 
 def grade_rank(grade: Grade | str) -> int:

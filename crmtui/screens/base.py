@@ -7,9 +7,11 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from crmtui.i18n import _
+from crmtui.widgets.footer import KeysFooter
+from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.status import StatusLine
 
 Done = Callable[[Any], None]
@@ -53,21 +55,22 @@ class ServiceCalls:
             callbacks.pop(event.worker)
 
 
-class CrmScreen(ServiceCalls, Screen):
+class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
     """A screen with the status line on top and the footer of its keys below."""
 
     HEADING = ""
+    """An English msgid (N_), shown translated."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(self.heading())
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def heading(self) -> str:
-        return self.HEADING
+        return _(self.HEADING) if self.HEADING else ""
 
     def set_heading(self, text: str) -> None:
         self.query_one(StatusLine).set_title(text)

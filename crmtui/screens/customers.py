@@ -9,7 +9,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import SOURCES, STATUSES, clean_tags
 from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
@@ -18,9 +19,9 @@ from crmtui.widgets.lists import PAGE_SIZE
 from crmtui.widgets.text import clip, short_day
 
 SORTS = ("name", "company", "grade", "next_due", "revenue", "last_contact", "created")
-SORT_TITLES = {"name": _("name"), "company": _("company"), "grade": _("grade"),
-               "next_due": _("next due"), "revenue": _("revenue"),
-               "last_contact": _("last contact"), "created": _("newest")}
+SORT_TITLES = {"name": N_("name"), "company": N_("company"), "grade": N_("grade"),
+               "next_due": N_("next due"), "revenue": N_("revenue"),
+               "last_contact": N_("last contact"), "created": N_("newest")}
 
 
 FILTER_KEYS = {
@@ -33,16 +34,16 @@ FILTER_KEYS = {
 
 
 class CustomersScreen(PagedScreen):
-    HEADING = _("Customers")
+    HEADING = N_("Customers")
     FILTER_KEYS = FILTER_KEYS
-    FILTER_HINT = _("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
-    COUNT_TEXT = _("{n:,} customers")
+    FILTER_HINT = N_("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
+    COUNT_TEXT = N_("{n:,} customers")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", _("New"), id="new-customer", tooltip=_("add a customer")),
-        Binding("e", "edit", _("Edit"), id="edit", tooltip=_("edit the customer")),
-        Binding("s", "sort", _("Sort"), id="sort",
-                tooltip=_("name, company, grade, next due, revenue, last contact, newest")),
+        Binding("n", "new", N_("New"), id="new-customer", tooltip=N_("add a customer")),
+        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the customer")),
+        Binding("s", "sort", N_("Sort"), id="sort",
+                tooltip=N_("name, company, grade, next due, revenue, last contact, newest")),
     ]
 
     def __init__(self) -> None:
@@ -50,7 +51,7 @@ class CustomersScreen(PagedScreen):
         self.sort = "name"
 
     def describe(self) -> str:
-        return _("sorted by {what}").format(what=SORT_TITLES[self.sort])
+        return _("sorted by {what}").format(what=_(SORT_TITLES[self.sort]))
 
     def columns(self, width: int) -> list[tuple[str, int]]:
         if width < 110:
@@ -77,7 +78,7 @@ class CustomersScreen(PagedScreen):
             due = Text(c.next_due.isoformat(), style="bold red" if c.next_due < today else "")
             cells = [clip(c.name, 18 if wide else 14), clip(c.company, 26 if wide else 16),
                      grade_text(c.grade, pinned=c.grade_pinned), clip(c.owner.label, 12),
-                     _(c.status), due]
+                     label("status", c.status), due]
             if wide:
                 cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
                           c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]

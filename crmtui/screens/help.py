@@ -14,8 +14,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.screens.views import VIEWS
+from crmtui.widgets.localized import LocalizedBindings
 
 
 def _bindings(*classes: type[DOMNode]) -> list[Binding]:
@@ -36,7 +37,8 @@ def _bindings(*classes: type[DOMNode]) -> list[Binding]:
 
 
 def key_sections() -> list[tuple[str, list[Binding]]]:
-    """(section title, bindings) for the app, every view, the profile, lists, filters, forms."""
+    """(section title, bindings) for the app, every view, the profile, lists, filters, forms;
+    the bindings' descriptions are English msgids."""
     from crmtui.app import CrmApp
     from crmtui.screens.dialogs.customer import CustomerForm
     from crmtui.screens.dialogs.form import FormDialog
@@ -46,24 +48,24 @@ def key_sections() -> list[tuple[str, list[Binding]]]:
     from crmtui.widgets.lists import ListTable
 
     everywhere = _bindings(CrmApp) + [
-        Binding("ctrl+p", "command_palette", _("Command palette: screens, actions, customers")),
-        Binding("ctrl+q", "quit", _("Quit (also from a form)")),
+        Binding("ctrl+p", "command_palette", N_("Command palette: screens, actions, customers")),
+        Binding("ctrl+q", "quit", N_("Quit (also from a form)")),
     ]
     sections = [(_("Everywhere"), everywhere)]
     for view in VIEWS:
-        sections.append((view.title, _bindings(view.screen_class())))
+        sections.append((_(view.title), _bindings(view.screen_class())))
     sections += [
         (_("Customer profile"), _bindings(ProfileScreen)),
         (_("Lists"), _bindings(ListTable, DueList) + [
-            Binding("up,down", "", _("Move")),
-            Binding("pageup,pagedown", "", _("Page up / down")),
+            Binding("up,down", "", N_("Move")),
+            Binding("pageup,pagedown", "", N_("Page up / down")),
         ]),
         (_("Filter bar"), _bindings(FilterBar) + [
-            Binding("enter", "", _("Keep the filter, back to the list")),
+            Binding("enter", "", N_("Keep the filter, back to the list")),
         ]),
         (_("Forms"), _bindings(FormDialog, CustomerForm) + [
-            Binding("tab,enter", "", _("Next field")),
-            Binding("shift+tab", "", _("Previous field")),
+            Binding("tab,enter", "", N_("Next field")),
+            Binding("shift+tab", "", N_("Previous field")),
         ]),
     ]
     return sections
@@ -75,7 +77,7 @@ def known_binding_ids() -> set[str]:
             if binding.id}
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedBindings, ModalScreen[None]):
     """Every key, screen by screen."""
 
     DEFAULT_CSS = """
@@ -97,9 +99,9 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", _("Close"), id="help-close"),
-        Binding("j,down", "scroll_down", _("Down"), show=False, id="help-down"),
-        Binding("k,up", "scroll_up", _("Up"), show=False, id="help-up"),
+        Binding("escape,q,question_mark", "close", N_("Close"), id="help-close"),
+        Binding("j,down", "scroll_down", N_("Down"), show=False, id="help-down"),
+        Binding("k,up", "scroll_up", N_("Up"), show=False, id="help-up"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -128,9 +130,9 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in key_sections():
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
-                line = Text(binding.description)
+                line = Text(_(binding.description))
                 if binding.tooltip:
-                    line.append(" — " + binding.tooltip, style="dim")
+                    line.append(" — " + _(binding.tooltip), style="dim")
                 table.add_row(self._display(binding), line)
             table.add_row("", "")
         return table

@@ -8,7 +8,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
@@ -28,11 +29,11 @@ class _Day:
 
 
 class InteractionsScreen(PagedScreen):
-    HEADING = _("Interactions")
-    FILTER_HINT = _("customer words… or rep:li.na channel:phone outcome: since:-7d until:")
+    HEADING = N_("Interactions")
+    FILTER_HINT = N_("customer words… or rep:li.na channel:phone outcome: since:-7d until:")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", _("Log"), id="log"),
+        Binding("l", "log", N_("Log"), id="log"),
     ]
 
     def __init__(self) -> None:
@@ -62,7 +63,8 @@ class InteractionsScreen(PagedScreen):
             Row(str(i.id), i.customer_id, (
                 (local_moment(i.at, zone) if widths[0] >= 16 else
                  short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
-                _(i.channel), _(i.outcome.replace("_", " ")), clip(i.by.label, widths[4]),
+                label("channel", i.channel), label("outcome", i.outcome),
+                clip(i.by.label, widths[4]),
                 clip(i.summary, widths[5])), customer=i.customer.name)
             for i in rows], offset=offset)
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.screens.base import CrmScreen
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, KeyParser
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
@@ -48,14 +48,15 @@ class PagedScreen(CrmScreen):
     CSS_PATH = "paged.tcss"
     FILTER_KEYS: ClassVar[Mapping[str, KeyParser]] = {}
     FILTER_HINT: ClassVar[str] = ""
-    COUNT_TEXT: ClassVar[str] = _("{n:,} rows")
+    COUNT_TEXT: ClassVar[str] = N_("{n:,} rows")
+    """FILTER_HINT and COUNT_TEXT are English msgids (N_), shown translated."""
     AUTO_FOCUS = "#list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", _("Filter"), id="filter", tooltip=_("filter in place")),
-        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
-                tooltip=_("my customers or everyone's (managers)")),
-        Binding("r", "reload", _("Reload"), id="reload", show=False),
+        Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("filter in place")),
+        Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
+                tooltip=N_("my customers or everyone's (managers)")),
+        Binding("r", "reload", N_("Reload"), id="reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -69,7 +70,8 @@ class PagedScreen(CrmScreen):
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
-        yield FilterBar(self.FILTER_KEYS, placeholder=self.FILTER_HINT, id="filter")
+        yield FilterBar(self.FILTER_KEYS, placeholder=_(self.FILTER_HINT) if self.FILTER_HINT
+                        else "", id="filter")
         yield Static(_("Loading…"), id="summary")
         yield ProfileRows(id="list")
 
@@ -156,7 +158,7 @@ class PagedScreen(CrmScreen):
     def _summary(self) -> None:
         text = Text()
         if self.total is not None:
-            text.append(self.COUNT_TEXT.format(n=self.total), style="bold")
+            text.append(_(self.COUNT_TEXT).format(n=self.total), style="bold")
         else:
             text.append(_("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
                         style="bold")

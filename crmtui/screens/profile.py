@@ -1,6 +1,7 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise."""
+referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care
+date (solar or lunar; both calendars are shown)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tree
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label, lunar_text, stored_text
 from crmtui.output import money
 from crmtui.screens.base import CrmScreen
 from crmtui.services.profile import ReferralNode
@@ -61,11 +63,11 @@ def _header(ctx, p) -> Text:
         if part:
             text.append(f" · {part}")
     text.append("\n")
-    next_bits = [p.cadence.replace("_", "-")]
+    next_bits = [label("cadence", p.cadence)]
     if c.next_step:
         next_bits.append(c.next_step)
-    status = [_("tier {tier}").format(tier=_(p.tier.value)),
-              f"{_(c.status)} / {_(c.deal_status)}",
+    status = [_("tier {tier}").format(tier=label("tier", p.tier)),
+              f"{label('status', c.status)} / {label('deal', c.deal_status)}",
               _("owner {name}").format(name=p.owner.label),
               _("next due {day} ({why})").format(day=c.next_due.isoformat(),
                                                  why="; ".join(next_bits)),
@@ -73,7 +75,7 @@ def _header(ctx, p) -> Text:
     text.append(" · ".join(status))
     flags = []
     if c.grade_pinned:
-        flags.append(_("grade pinned: {reason}").format(reason=c.pin_reason))
+        flags.append(_("grade pinned: {reason}").format(reason=stored_text(c.pin_reason)))
     if p.slipped:
         flags.append(_("close date slipped"))
     if p.no_estimate:
@@ -96,9 +98,9 @@ def _overview(ctx, p) -> Table:
         (_("Phones"), ", ".join(c.phone_list)),
         (_("E-mail"), c.email),
         (_("WeChat / IM"), c.im_id),
-        (_("Need"), f"{_(c.need)} · {_('close')} {close}"
+        (_("Need"), label("need", c.need) + " · " + _("close {day}").format(day=close)
          + (f" · {money(c.expected_amount)}" if c.expected_amount else "")),
-        (_("Source"), _(c.source) if c.source else ""),
+        (_("Source"), label("source", c.source)),
         (_("Last contact"), local_moment(c.last_contact_at, ctx.zone)),
         (_("Revenue"), money(c.revenue) if c.revenue else ""),
         (_("Tags"), ", ".join(c.tag_list)),
@@ -117,18 +119,38 @@ def _overview(ctx, p) -> Table:
     ]
     if p.referred_by is not None:
         rows.append((_("Referred by"), f"{p.referred_by.name} #{p.referred_by.id}"))
-    for label, value in rows:
+    for occurrence in p.care:
+        rows.append((label("care", occurrence.care.kind), care_summary(occurrence)))
+    for title, value in rows:
         if value:
-            grid.add_row(label, value)
+            grid.add_row(title, value)
     for interaction in p.interactions[:3]:
         grid.add_row(_("Recent"), f"{local_moment(interaction.at, ctx.zone)[:10]}  "
-                     f"{_(interaction.channel)} · {interaction.summary}")
+                     f"{label('channel', interaction.channel)} · {interaction.summary}")
     promises = [x for x in p.promises if x.status == "open"]
     for promise in promises:
         late = promise.due < ctx.today()
         grid.add_row(_("Promise"), Text(f"{promise.due.isoformat()}  {promise.text}",
                                         style="bold red" if late else ""))
     return grid
+
+
+def care_date_text(care) -> str:
+    """A care date as it was set, in its calendar: 03-15, 农历八月十五 / lunar 8/15."""
+    if care.lunar:
+        return lunar_text(care.month, care.day, care.leap)
+    return f"{care.month:02d}-{care.day:02d}"
+
+
+def care_summary(occurrence) -> str:
+    """Both calendars at once: the date as set, and its next day in the other calendar."""
+    care, lunar = occurrence.care, occurrence.next_lunar
+    other = occurrence.next_on.isoformat() if care.lunar else \
+        f"{occurrence.next_on.isoformat()}, {lunar_text(lunar.month, lunar.day, lunar.leap)}"
+    text = _("{date}, next {next}").format(date=care_date_text(care), next=other)
+    if care.year and care.kind == "birthday" and not care.lunar:
+        text += " · " + _("born {year}").format(year=care.year)
+    return text + (f" · {care.note}" if care.note else "")
 
 
 def _plan(p) -> Table | None:
@@ -138,7 +160,7 @@ def _plan(p) -> Table | None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    for label, value in (
+    for title, value in (
         (_("Review on"), plan.review_on.isoformat()),
         (_("Products"), plan.products),
         (_("Target price"), money(plan.target_price)),
@@ -149,7 +171,7 @@ def _plan(p) -> Table | None:
         (_("Progress"), plan.progress),
     ):
         if value:
-            grid.add_row(label, value)
+            grid.add_row(title, value)
     return grid
 
 
@@ -165,12 +187,13 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
         "contacts": TabRows(
             [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
              (_("E-mail"), None)],
-            [(x.name, x.title, _(x.role.replace("_", " ")), x.phone, x.email)
+            [(x.name, x.title, label("contact_role", x.role), x.phone, x.email)
              for x in p.contacts], _("No contacts recorded.")),
         "timeline": TabRows(
             [(_("When"), 11), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 8),
              (_("Next"), 5), (_("Summary"), None)],
-            [(short_moment(i.at, zone, today), _(i.channel), _(i.outcome.replace("_", " ")),
+            [(short_moment(i.at, zone, today), label("channel", i.channel),
+              label("outcome", i.outcome),
               clip(i.by.label, 8), short_day(i.next_on, today),
               i.summary + (f" → {i.next_step}" if i.next_step else ""))
              for i in p.interactions], _("No interactions yet: press l to log the first.")),
@@ -183,22 +206,23 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
             _("No orders yet: press o to record one.")),
         "complaints": TabRows(
             [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
-            [(short_moment(k.opened_at, zone, today), _(k.severity), _(k.status.replace("_", " ")),
-              k.summary) for k in p.complaints], _("No complaints.")),
+            [(short_moment(k.opened_at, zone, today), label("severity", k.severity),
+              label("complaint_status", k.status), k.summary) for k in p.complaints],
+            _("No complaints.")),
         "care": TabRows(
-            [(_("Kind"), 12), (_("Date"), 14), (_("Next"), 10), (_("Lunar"), 8),
+            [(_("Kind"), 10), (_("Date"), 16), (_("Next"), 10), (_("Lunar"), 16),
              (_("Note"), None)],
-            [(_(o.care.kind), (_("lunar {m}/{d}") if o.care.lunar else "{m:02d}-{d:02d}")
-              .format(m=o.care.month, d=o.care.day) + (f" ({o.care.year})" if o.care.year
-                                                      else ""),
-              o.next_on.isoformat(), o.lunar_label, o.care.note) for o in p.care],
-            _("No care dates.")),
+            [(label("care", o.care.kind), care_date_text(o.care)
+              + (f" ({o.care.year})" if o.care.year else ""), o.next_on.isoformat(),
+              lunar_text(o.next_lunar.month, o.next_lunar.day, o.next_lunar.leap), o.care.note)
+             for o in p.care], _("No care dates: press c to add a birthday.")),
         "grades": TabRows(
             [(_("When"), 11), (_("Change"), 7), (_("By"), 10), (_("Reason"), None)],
             [(short_moment(g.at, zone, today),
               Text.assemble(grade_text(g.from_grade) if g.from_grade else Text("·"), " → ",
                             grade_text(g.to_grade)),
-              g.by.label if g.by_id else _("calendar"), g.reason) for g in p.grade_history],
+              g.by.label if g.by_id else _("calendar"), stored_text(g.reason))
+             for g in p.grade_history],
             _("No grade changes.")),
     }
     facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
@@ -211,9 +235,9 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
 
 
 TAB_TITLES = {
-    "overview": _("Overview"), "contacts": _("Contacts"), "timeline": _("Timeline"),
-    "orders": _("Orders"), "complaints": _("Complaints"), "care": _("Care"),
-    "grades": _("Grades"), "referrals": _("Referrals"), "plan": _("Plan"),
+    "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
+    "orders": N_("Orders"), "complaints": N_("Complaints"), "care": N_("Care"),
+    "grades": N_("Grades"), "referrals": N_("Referrals"), "plan": N_("Plan"),
 }
 
 
@@ -221,17 +245,19 @@ class ProfileScreen(CrmScreen):
     CSS_PATH = "profile.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="back"),
-        Binding("e", "edit", _("Edit"), id="edit", tooltip=_("edit the archive")),
-        Binding("l", "log", _("Log"), id="log", tooltip=_("log a contact")),
-        Binding("g", "regrade", _("Regrade"), id="regrade",
-                tooltip=_("need, expected close, or pin a grade")),
-        Binding("o", "order", _("Order"), id="order", tooltip=_("record an order")),
-        Binding("p", "promise", _("Promise"), id="promise", tooltip=_("record a promise")),
-        Binding("right_square_bracket", "next_tab", _("Next tab"), id="next-tab"),
-        Binding("left_square_bracket", "previous_tab", _("Previous tab"), id="previous-tab",
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the archive")),
+        Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
+        Binding("g", "regrade", N_("Regrade"), id="regrade",
+                tooltip=N_("need, expected close, or pin a grade")),
+        Binding("o", "order", N_("Order"), id="order", tooltip=N_("record an order")),
+        Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
+        Binding("c", "care", N_("Care date"), id="care-date",
+                tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
+        Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
+        Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
-        Binding("r", "reload", _("Reload"), id="reload", show=False),
+        Binding("r", "reload", N_("Reload"), id="reload", show=False),
     ]
 
     def __init__(self, customer_id: int) -> None:
@@ -245,15 +271,15 @@ class ProfileScreen(CrmScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="header")
         with TabbedContent(id="tabs"):
-            with TabPane(TAB_TITLES["overview"], id="overview"):
+            with TabPane(_(TAB_TITLES["overview"]), id="overview"):
                 with VerticalScroll(id="overview-scroll"):
                     yield Static("", id="overview-text")
             for name in ("contacts", "timeline", "orders", "complaints", "care", "grades"):
-                with TabPane(TAB_TITLES[name], id=name):
+                with TabPane(_(TAB_TITLES[name]), id=name):
                     yield NavTable(id=f"table-{name}")
-            with TabPane(TAB_TITLES["referrals"], id="referrals"):
+            with TabPane(_(TAB_TITLES["referrals"]), id="referrals"):
                 yield Tree("", id="referral-tree")
-            with TabPane(TAB_TITLES["plan"], id="plan"):
+            with TabPane(_(TAB_TITLES["plan"]), id="plan"):
                 with VerticalScroll(id="plan-scroll"):
                     yield Static("", id="plan-text")
 
@@ -300,22 +326,22 @@ class ProfileScreen(CrmScreen):
     def _fill(self, table: DataTable, tab: TabRows, width: int) -> None:
         cursor = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
+        if not tab.rows:  # the message across the whole table, not cut to the first column
+            table.add_column("", width=width)
+            table.add_row(Text(tab.empty, style="dim"))
+            table.show_cursor = False
+            return
         fixed = sum(w for _label, w in tab.columns if w) + 2 * len(tab.columns)
-        for label, column_width in tab.columns:
-            table.add_column(label, width=column_width or max(12, width - fixed))
+        for heading, column_width in tab.columns:
+            table.add_column(heading, width=column_width or max(12, width - fixed))
         rest = next((i for i, (_l, w) in enumerate(tab.columns) if w is None), None)
         rows = []
         for row in tab.rows:
             if rest is not None and isinstance(row[rest], str):
                 row = (*row[:rest], clip(row[rest], max(12, width - fixed)), *row[rest + 1:])
             rows.append(row)
-        if rows:
-            table.add_rows(rows)
-            table.move_cursor(row=min(cursor, len(rows) - 1))
-        else:
-            table.add_row(Text(tab.empty, style="dim"), *[""] * (len(tab.columns) - 1))
-            table.show_cursor = False
-            return
+        table.add_rows(rows)
+        table.move_cursor(row=min(cursor, len(rows) - 1))
         table.show_cursor = True
 
     def _fill_tree(self, root: ReferralNode) -> None:
@@ -348,7 +374,7 @@ class ProfileScreen(CrmScreen):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "log", "regrade", "order", "promise"):
+        if action in ("edit", "log", "regrade", "order", "promise", "care"):
             if self.view is None:
                 return None
             return self.view.editable or None
@@ -430,3 +456,11 @@ class ProfileScreen(CrmScreen):
             return
         self.app.push_screen(PromiseDialog(self.customer_id, self.view.name),
                              lambda promise: self._after_save(promise, _("Promise recorded.")))
+
+    def action_care(self) -> None:
+        from crmtui.screens.dialogs.care import CareDialog
+
+        if self.view is None:
+            return
+        self.app.push_screen(CareDialog(self.customer_id, self.view.name),
+                             lambda care: self._after_save(care, _("Care date added.")))

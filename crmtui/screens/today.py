@@ -16,7 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import weekday_name
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.services.worklist import TodayList, today_list
@@ -45,19 +46,19 @@ def matches(item: DueItem, query: FilterQuery) -> bool:
 
 
 class TodayScreen(CrmScreen):
-    HEADING = _("Today")
+    HEADING = N_("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "DueList"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", _("Log"), id="log",
-                tooltip=_("log a contact; the item leaves the list")),
-        Binding("s", "snooze", _("Snooze"), id="snooze", tooltip=_("move it to a later day")),
-        Binding("a", "toggle_scope", _("Mine/all"), id="scope",
-                tooltip=_("my items or everyone's (managers)")),
-        Binding("slash", "filter", _("Filter"), id="filter",
-                tooltip=_("words, or grade:A kind:promise owner:")),
-        Binding("r", "reload", _("Reload"), id="reload", show=False),
+        Binding("l", "log", N_("Log"), id="log",
+                tooltip=N_("log a contact; the item leaves the list")),
+        Binding("s", "snooze", N_("Snooze"), id="snooze", tooltip=N_("move it to a later day")),
+        Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
+                tooltip=N_("my items or everyone's (managers)")),
+        Binding("slash", "filter", N_("Filter"), id="filter",
+                tooltip=N_("words, or grade:A kind:promise owner:")),
+        Binding("r", "reload", N_("Reload"), id="reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -113,7 +114,7 @@ class TodayScreen(CrmScreen):
         due.show_items(items, today=data.day, owner=owner, width=width, keep=keep)
         self.query_one("#columns", Static).update(due.columns.header())
         summary = Text()
-        summary.append(data.day.strftime("%a %Y-%m-%d"), style="bold")
+        summary.append(f"{weekday_name(data.day)} {data.day.isoformat()}", style="bold")
         summary.append(" · " + (data.brief if self.items else _("nothing due")))
         if query.values or query.text:
             summary.append(" · " + _("showing {n} of {total}").format(n=len(items),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
-from crmtui.i18n import _
+from crmtui.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class View:
     name: str
     """The mode's name, also the binding id `view-<name>` for remapping its key."""
     title: str
+    """An English msgid: shown as _(title)."""
     key: str
     """The default key that switches to it."""
     screen: str
@@ -39,13 +40,13 @@ class View:
 
 
 VIEWS: tuple[View, ...] = (
-    View("today", _("Today"), "1", "crmtui.screens.today:TodayScreen",
-         _("what is due today")),
-    View("customers", _("Customers"), "2", "crmtui.screens.customers:CustomersScreen",
-         _("every customer, sorted and filtered")),
-    View("interactions", _("Interactions"), "3",
+    View("today", N_("Today"), "1", "crmtui.screens.today:TodayScreen",
+         N_("what is due today")),
+    View("customers", N_("Customers"), "2", "crmtui.screens.customers:CustomersScreen",
+         N_("every customer, sorted and filtered")),
+    View("interactions", N_("Interactions"), "3",
          "crmtui.screens.interactions:InteractionsScreen",
-         _("the contact log across customers")),
+         N_("the contact log across customers")),
 )
 
 

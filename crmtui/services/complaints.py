@@ -22,7 +22,8 @@ from peewee import JOIN, Case, fn
 
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
-from crmtui.i18n import _
+from crmtui.i18n import N_, _, explain
+from crmtui.labels import term
 from crmtui.rules import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -55,12 +56,12 @@ SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _S = ComplaintStatus
 # What each move is called in messages ("cannot resolve complaint #4: ...").
 _ACTIONS = {
-    _S.ACKNOWLEDGED: "acknowledge",
-    _S.IN_PROGRESS: "start work on",
-    _S.WAITING_CUSTOMER: "wait for the customer on",
-    _S.RESOLVED: "resolve",
-    _S.CLOSED: "close",
-    _S.REOPENED: "reopen",
+    _S.ACKNOWLEDGED: N_("acknowledge"),
+    _S.IN_PROGRESS: N_("start work on"),
+    _S.WAITING_CUSTOMER: N_("wait for the customer on"),
+    _S.RESOLVED: N_("resolve"),
+    _S.CLOSED: N_("close"),
+    _S.REOPENED: N_("reopen"),
 }
 
 
@@ -162,10 +163,10 @@ def span(delta: timedelta) -> str:
     """A short length of time: 45m, 3h05, 4d (a negative span reads the same as its size)."""
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes}m"
+        return _("{minutes}m").format(minutes=minutes)
     if minutes < 48 * 60:
-        return f"{minutes // 60}h{minutes % 60:02d}"
-    return f"{minutes // 1440}d"
+        return _("{hours}h{minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
+    return _("{days}d").format(days=minutes // 1440)
 
 
 # -- reading one complaint ----------------------------------------------------------------------
@@ -208,10 +209,11 @@ def _require_move(complaint: Complaint, target: ComplaintStatus) -> None:
     current = ComplaintStatus(complaint.status)
     if can_transition(current, target):
         return
-    allowed = ", ".join(s.value for s in ComplaintStatus if s in TRANSITIONS[current])
+    allowed = ", ".join(term("complaint_status", s) for s in ComplaintStatus
+                        if s in TRANSITIONS[current])
     message = _("cannot {action} complaint #{id}: it is {status}; from {status} it can go to "
                 "{allowed}").format(action=_(_ACTIONS[target]), id=complaint.id,
-                                    status=current.value, allowed=allowed)
+                                    status=term("complaint_status", current), allowed=allowed)
     if target is _S.CLOSED and current.value in OPEN:
         message += "; " + _("resolve it with a resolution note first")
     raise CrmError(message)
@@ -333,7 +335,7 @@ def _moment(ctx: Context, value: Any, now: datetime, name: str) -> datetime:
         try:
             moment = parse_datetime(clean_text(value, limit=60), ctx.local(now))
         except DateInputError as error:
-            raise InvalidInput.one(name, str(error)) from None
+            raise InvalidInput.one(name, explain(error)) from None
     return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 
@@ -456,7 +458,8 @@ def resume(ctx: Context, complaint_id: Any, *, note: str = "",
     complaint = _for_handling(ctx, complaint_id, expected_version)
     if complaint.status != _S.WAITING_CUSTOMER.value:
         raise CrmError(_("cannot resume complaint #{id}: it is {status}, not waiting for the "
-                         "customer").format(id=complaint.id, status=complaint.status))
+                         "customer").format(id=complaint.id,
+                                            status=term("complaint_status", complaint.status)))
     return _resume(ctx, complaint, note)
 
 
@@ -557,7 +560,8 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     new = severity_value(severity)
     if complaint.status not in OPEN:
         raise CrmError(_("cannot change the severity of complaint #{id}: it is {status}; reopen "
-                         "it first").format(id=complaint.id, status=complaint.status))
+                         "it first").format(id=complaint.id,
+                                            status=term("complaint_status", complaint.status)))
     if new.value == complaint.severity:
         return complaint
     policy = ctx.config.sla
@@ -787,7 +791,8 @@ def event_text(ctx: Context, event: ComplaintEvent) -> str:
     if event.kind == "opened":
         return _("opened") + note
     if event.kind == "status":
-        return f"{event.from_value} → {event.to_value}{note}"
+        return (f"{term('complaint_status', event.from_value)} → "
+                f"{term('complaint_status', event.to_value)}{note}")
     if event.kind == "promise":
         try:
             when = _label(ctx, datetime.fromisoformat(event.to_value))
@@ -798,8 +803,8 @@ def event_text(ctx: Context, event: ComplaintEvent) -> str:
         return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
                                                new=event.to_value or _("nobody"))
     if event.kind == "severity":
-        return _("severity {old} → {new}").format(old=event.from_value,
-                                                  new=event.to_value) + note
+        return _("severity {old} → {new}").format(old=term("severity", event.from_value),
+                                                  new=term("severity", event.to_value)) + note
     return event.note
 
 

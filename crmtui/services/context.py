@@ -62,7 +62,7 @@ class Context:
 
     def require_writable(self) -> None:
         if self.store.readonly:
-            raise StorageError("the database is open read-only; nothing was changed")
+            raise StorageError(_("the database is open read-only; nothing was changed"))
 
 
 def os_login() -> str:
@@ -99,9 +99,11 @@ def writes(function):
         try:
             return retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
         except peewee.IntegrityError as error:
-            raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+            raise CrmError(_("not saved: {reason}").format(
+                reason=str(error).splitlines()[0])) from None
         except peewee.DataError as error:
-            raise CrmError(f"not saved: {str(error).splitlines()[0]}") from None
+            raise CrmError(_("not saved: {reason}").format(
+                reason=str(error).splitlines()[0])) from None
         except peewee.OperationalError as error:
             raise _storage_error(error) from None
 
@@ -122,10 +124,11 @@ def refresh_user(ctx: Context) -> None:
 def _storage_error(error: Exception) -> StorageError:
     text = str(error).splitlines()[0]
     if "readonly" in text or "read-only" in text:
-        return StorageError("the database is read-only; nothing was changed")
+        return StorageError(_("the database is read-only; nothing was changed"))
     if "disk" in text and "full" in text:
-        return StorageError("the disk is full; nothing was changed")
-    return StorageError(f"the database refused the change ({text}); nothing was changed")
+        return StorageError(_("the disk is full; nothing was changed"))
+    return StorageError(_("the database refused the change ({text}); nothing was changed").format(
+        text=text))
 
 
 def open_context(target, *, login: str | None = None, config: Config | None = None,
@@ -146,11 +149,12 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
     user = User.get_or_none(User.login == login)
     if user is not None:
         if not user.active:
-            raise Forbidden(f"the user {login} is deactivated in this database")
+            raise Forbidden(_("the user {login} is deactivated in this database").format(
+                login=login))
         return user
     if store.readonly:
         if User.select().exists():
-            raise Forbidden(f"{login} is not a user of this database")
+            raise Forbidden(_("{login} is not a user of this database").format(login=login))
         return User(login=login, display_name=login, role="manager", created_at=clock())
 
     def first_user_or_existing():
@@ -163,7 +167,7 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
     user = retry_writes(first_user_or_existing, patience=store.busy_timeout * WRITE_PATIENCE)
     if user is None:
         raise Forbidden(
-            f"{login} is not a user of this database; a manager can add them with "
-            f"`crmtui user add {login}`"
+            _("{login} is not a user of this database; a manager can add them with `crmtui user "
+              "add {login}`").format(login=login)
         )
     return user

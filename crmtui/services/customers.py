@@ -130,8 +130,8 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
     customer.save(force_insert=True)
     GradeChange.create(customer=customer, at=now, on=today, from_grade=None,
                        to_grade=customer.grade, by=ctx.user.id,
-                       reason=_("new customer: {reason}").format(
-                           reason=grade_reason(Need(customer.need), customer.expected_close, today)))
+                       reason="new customer: {why}".format(  # stored in English (labels.STORED)
+                           why=grade_reason(Need(customer.need), customer.expected_close, today)))
     return customer
 
 
@@ -254,7 +254,7 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
     if pinned_grade is not None:
         customer.grade_pinned = True
         customer.pin_reason = reason.strip()
-        record_grade(ctx, customer, pinned_grade, _("pinned: {reason}").format(reason=reason.strip()),
+        record_grade(ctx, customer, pinned_grade, f"pinned: {reason.strip()}",  # labels.STORED
                      by=ctx.user)
     else:
         if unpin:

@@ -16,6 +16,7 @@ from operator import or_
 
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
+from crmtui.labels import label, lunar_text
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
@@ -70,7 +71,8 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
         wanted &= {DueKind.COMPLAINT}
     builders = {
         DueKind.COMPLAINT: _complaints, DueKind.PROMISE: _promises,
-        DueKind.FOLLOW_UP: _follow_ups, DueKind.CARE: _care, DueKind.REFERRAL: _referrals,
+        DueKind.FOLLOW_UP: _follow_ups, DueKind.CARE: _care, DueKind.GREETING: _greetings,
+        DueKind.REFERRAL: _referrals,
         DueKind.DROPPED: _dropped, DueKind.REVIEW: _reviews,
     }
     items: list[DueItem] = []
@@ -135,15 +137,16 @@ def _complaints(s: _Section) -> list[DueItem]:
         if clock.state == SlaState.OK:
             continue
         if clock.time_left < timedelta(0):
-            detail = _("{which} overdue by {time}").format(which=clock.clock,
+            detail = _("{which} overdue by {time}").format(which=label("clock", clock.clock),
                                                            time=span(clock.time_left))
         else:
-            detail = _("{which} within {time}").format(which=clock.clock,
+            detail = _("{which} within {time}").format(which=label("clock", clock.clock),
                                                        time=span(clock.time_left))
         if clock.paused:
             detail += " · " + _("waiting for the customer")
         items.append(s.item(DueKind.COMPLAINT, row, ctx.local_date(clock.deadline),
-                            f"{severity} · {summary} · {detail}", ref_id=complaint_id,
+                            f"{label('severity', severity)} · {summary} · {detail}",
+                            ref_id=complaint_id,
                             at_risk=clock.state == SlaState.AT_RISK))
     return items
 
@@ -177,17 +180,25 @@ def _care(s: _Section) -> list[DueItem]:
             continue
         if greeted_on is not None and greeted_on >= when - timedelta(days=lead):
             continue  # already cared for this occurrence
-        label = _(kind)
+        detail = label("care", kind)
         if kind == "birthday" and year and not lunar:
-            label += " " + _("({age})").format(age=when.year - year)
+            detail += " " + _("({age})").format(age=when.year - year)
         if lunar:
-            label += " · " + _("lunar {month}/{day}").format(month=month, day=day_of)
-        label += " · " + (_("today") if when == s.day
-                          else _("in {n} d").format(n=(when - s.day).days))
+            detail += " · " + lunar_text(month, day_of, leap)
+        detail += " · " + (_("today") if when == s.day
+                           else _("in {n} d").format(n=(when - s.day).days))
         if note:
-            label += " · " + note
-        items.append(s.item(DueKind.CARE, row, when, label, ref_id=care_id))
+            detail += " · " + note
+        items.append(s.item(DueKind.CARE, row, when, detail, ref_id=care_id))
     return items
+
+
+def _greetings(s: _Section) -> list[DueItem]:
+    if not s.ctx.config.greetings.holidays:  # off: not even the holidays library is loaded
+        return []
+    from crmtui.services.greetings import greeting_items
+
+    return greeting_items(s)
 
 
 def _referrals(s: _Section) -> list[DueItem]:
@@ -237,7 +248,8 @@ class Brief:
         if self.complaints_at_risk:
             parts.append((_("{n} complaint at risk") if self.complaints_at_risk == 1
                           else _("{n} complaints at risk")).format(n=self.complaints_at_risk))
-        return ", ".join(parts)
+        # Translators: what joins the parts of the one-line summary ("3 due, 1 overdue promise")
+        return _(", ").join(parts)
 
 
 def brief(items: list[DueItem]) -> Brief:

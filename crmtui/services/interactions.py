@@ -9,7 +9,7 @@ from typing import Any
 
 from crmtui.db import CareDate, Commitment, Customer, Interaction, Order, User
 from crmtui.errors import InvalidInput, NotFound
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
 from crmtui.rules import (
     DateInputError,
     ReferralEvent,
@@ -59,7 +59,7 @@ def clean_moment(value: Any, ctx: Context) -> datetime:
         try:
             moment = parse_datetime(str(value), ctx.local(ctx.now()))
         except DateInputError as error:
-            raise FieldError(str(error)) from None
+            raise FieldError(explain(error)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ctx.zone)
     if moment > ctx.now():

@@ -241,7 +241,7 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
         setattr(keep, name, value)
     _combine_history(keep, other)
     if not keep.grade_pinned:
-        apply_grade(ctx, keep, by=ctx.user, reason=_("merged with #{id}").format(id=other.id))
+        apply_grade(ctx, keep, by=ctx.user, reason=f"merged with #{other.id}")  # labels.STORED
     reschedule(ctx, keep)
     refresh_search(keep)
     Customer.delete().where(Customer.id == other.id).execute()

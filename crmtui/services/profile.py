@@ -21,6 +21,7 @@ from crmtui.db import (
     User,
 )
 from crmtui.rules import (
+    LunarDay,
     Need,
     Tier,
     has_no_estimate,
@@ -39,8 +40,8 @@ from crmtui.services.customers import effective_cadence
 class CareOccurrence:
     care: CareDate
     next_on: date
-    lunar_label: str
-    """For a lunar date, its lunar month/day; for a solar one, the lunar date of its next day."""
+    next_lunar: LunarDay
+    """The lunar date of next_on, so both calendars can be shown."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,9 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
     for item in CareDate.select().where(CareDate.customer == customer.id):
         if item.lunar:
             when = next_lunar_occurrence(item.month, item.day, today, leap=item.leap)
-            label = f"{'闰' if item.leap else ''}{item.month}/{item.day}"
         else:
             when = next_occurrence(item.month, item.day, today)
-            lunar = solar_to_lunar(when)
-            label = f"{'闰' if lunar.leap else ''}{lunar.month}/{lunar.day}"
-        care.append(CareOccurrence(care=item, next_on=when, lunar_label=label))
+        care.append(CareOccurrence(care=item, next_on=when, next_lunar=solar_to_lunar(when)))
     care.sort(key=lambda c: c.next_on)
     return CustomerProfile(
         customer=customer,

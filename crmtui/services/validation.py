@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from crmtui.errors import InvalidInput
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
 from crmtui.rules import Cadence, DateInputError, Grade, Need, parse_date
 
 CHANNELS = ("phone", "email", "sms", "wechat", "visit", "meeting", "event", "other")
@@ -108,7 +108,7 @@ def clean_date(value: Any, today: date) -> date | None:
     try:
         return parse_date(text, today)
     except DateInputError as error:
-        raise FieldError(str(error)) from None
+        raise FieldError(explain(error)) from None
 
 
 def clean_money(value: Any, today: date | None = None) -> Decimal | None:

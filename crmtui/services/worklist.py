@@ -2,8 +2,8 @@
 
 Logging a follow-up moves the customer's next due date; for the other kinds the item's own record
 is settled at the same time, so the item leaves the list as soon as the contact is saved: a promise
-can be marked kept, a care date remembers the greeting, a referral ask is flagged, an account plan
-gets its next review date.
+can be marked kept, a care date remembers the greeting, a holiday greeting is recorded for the
+holidays coming up, a referral ask is flagged, an account plan gets its next review date.
 """
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: in
         care = _own(CareDate, ref_id, customer_id, _("care date"))
         care.greeted_on = max(contact_day, care.greeted_on or contact_day)
         care.save()
+    elif kind is DueKind.GREETING:
+        from crmtui.services.greetings import record_greetings
+
+        record_greetings(ctx, customer_id, contact_day)
     elif kind is DueKind.REVIEW and ref_id is not None:
         plan = _own(AccountPlan, ref_id, customer_id, _("account plan"))
         plan.review_on = review_on
@@ -122,6 +126,8 @@ def snooze_refusal(kind: DueKind | str) -> str | None:
     return {
         DueKind.COMPLAINT: _("a complaint keeps its deadlines; handle it instead"),
         DueKind.CARE: _("a care date cannot move; log the greeting, or it leaves after its day"),
+        DueKind.GREETING: _("a holiday does not move; log the greeting, or it leaves after the "
+                            "holiday"),
         DueKind.REFERRAL: _("a referral ask lasts 7 days; log the ask, or let it pass"),
         DueKind.DROPPED: _("this customer went past their cadence; log a contact to keep them"),
     }.get(kind, _("this item cannot be snoozed"))

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from crmtui.i18n import _
+from crmtui.labels import weekday_name
 from crmtui.services.validation import FieldError, clean_date
 
 
@@ -29,7 +30,7 @@ def describe_day(day: date, today: date) -> str:
         when = _("in {n} days").format(n=delta)
     else:
         when = _("{n} days ago").format(n=-delta)
-    return f"{day.strftime('%a')} {day.isoformat()} · {when}"
+    return f"{weekday_name(day)} {day.isoformat()} · {when}"
 
 
 @dataclass(frozen=True)

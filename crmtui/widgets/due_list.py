@@ -16,10 +16,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from crmtui.commands.core import SECTION_TITLES
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.rules import DueItem
 from crmtui.widgets.grade import grade_style
+from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.text import fit, short_day
 
 
@@ -76,7 +77,7 @@ def item_key(item: DueItem) -> tuple:
     return (item.kind.value, item.customer_id, item.ref_id)
 
 
-class DueList(ScrollView, can_focus=True):
+class DueList(LocalizedBindings, ScrollView, can_focus=True):
     """Due items under section headings; the cursor skips the headings.
 
     Drawn with Textual's line API: a repaint renders only the lines on screen, so a manager's
@@ -84,13 +85,13 @@ class DueList(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", _("Down"), show=False, id="list-down"),
-        Binding("up,k", "cursor_up", _("Up"), show=False, id="list-up"),
-        Binding("home,g", "first", _("Top"), show=False, id="list-top"),
-        Binding("end,G", "last", _("Bottom"), show=False, id="list-bottom"),
-        Binding("pagedown", "page_down", _("Page down"), show=False, id="list-page-down"),
-        Binding("pageup", "page_up", _("Page up"), show=False, id="list-page-up"),
-        Binding("enter", "select", _("Profile"), id="profile"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="list-down"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="list-up"),
+        Binding("home,g", "first", N_("Top"), show=False, id="list-top"),
+        Binding("end,G", "last", N_("Bottom"), show=False, id="list-bottom"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="list-page-down"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="list-page-up"),
+        Binding("enter", "select", N_("Profile"), id="profile"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -161,7 +162,7 @@ class DueList(ScrollView, can_focus=True):
         rows: list[DueItem | None] = []
         headings: dict[int, str] = {}
         for kind, section in sections.items():
-            headings[len(rows)] = f" {_(SECTION_TITLES[kind.value])} ({len(section)})"
+            headings[len(rows)] = f" {label('due_section', kind)} ({len(section)})"
             rows.append(None)
             rows.extend(section)
         self.items, self.headings = rows, headings

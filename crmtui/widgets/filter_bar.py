@@ -13,7 +13,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _, explain
+from crmtui.widgets.localized import LocalizedBindings
 
 KeyParser = Callable[[str], Any]
 """Turns a token's value into a filter value, or raises ValueError with the reason."""
@@ -71,7 +72,7 @@ def parse_filter(text: str, keys: Mapping[str, KeyParser]) -> FilterQuery:
             try:
                 values[key] = keys[key](raw)
             except ValueError as error:
-                errors[key] = f"{key}: {error}"
+                errors[key] = f"{key}: {explain(error)}"
         elif sep and key and not key.isdigit() and key.isascii() and key.isalpha():
             errors[key] = _("unknown filter {key}:; use {keys}").format(
                 key=key, keys=", ".join(f"{k}:" for k in keys))
@@ -80,11 +81,11 @@ def parse_filter(text: str, keys: Mapping[str, KeyParser]) -> FilterQuery:
     return FilterQuery(text=" ".join(words), values=values, errors=errors)
 
 
-class FilterBar(Horizontal):
+class FilterBar(LocalizedBindings, Horizontal):
     """A hidden-until-used filter line. Posts Changed as you type, Done on enter or escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", _("Clear filter"), id="filter-clear"),
+        Binding("escape", "clear", N_("Clear filter"), id="filter-clear"),
     ]
 
     DEFAULT_CSS = """

@@ -10,20 +10,21 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from crmtui.i18n import _
+from crmtui.i18n import N_
+from crmtui.widgets.localized import LocalizedBindings
 
 PAGE_SIZE = 100
 """Rows fetched per query in long lists."""
 
 
-class NavTable(DataTable):
+class NavTable(LocalizedBindings, DataTable):
     """A row-cursor table with j/k and home/end to the first and last row."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", _("Down"), show=False, id="list-down"),
-        Binding("k", "cursor_up", _("Up"), show=False, id="list-up"),
-        Binding("home", "scroll_top", _("First"), show=False, id="list-first"),
-        Binding("end", "scroll_bottom", _("Last"), show=False, id="list-last"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="list-down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="list-up"),
+        Binding("home", "scroll_top", N_("First row"), show=False, id="list-first"),
+        Binding("end", "scroll_bottom", N_("Last row"), show=False, id="list-last"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -43,8 +44,8 @@ class ListTable(NavTable):
     """A paged list: also g/G, and NearEnd when the cursor reaches the last rows loaded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "scroll_top", _("Top"), show=False, id="list-top"),
-        Binding("G", "scroll_bottom", _("Bottom"), show=False, id="list-bottom"),
+        Binding("g", "scroll_top", N_("Top"), show=False, id="list-top"),
+        Binding("G", "scroll_bottom", N_("Bottom"), show=False, id="list-bottom"),
     ]
 
     class NearEnd(Message):
@@ -68,5 +69,5 @@ class ProfileRows(ListTable):
     """A paged list of customers (or their records): enter opens the profile."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", _("Profile"), id="profile"),
+        Binding("enter", "select_cursor", N_("Profile"), id="profile"),
     ]

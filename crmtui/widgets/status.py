@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from crmtui.i18n import _
+from crmtui.labels import label
 
 
 def shorten_path(target: str) -> str:
@@ -57,7 +58,7 @@ class StatusLine(Widget):
         ctx = app.ctx
         width = max(10, self.content_size.width)
         left = self._left()
-        parts = [f"{ctx.user.label} ({_(ctx.role)})"]
+        parts = [f"{ctx.user.label} ({label('role', ctx.role)})"]
         if app.scope_label:
             parts.append(app.scope_label)
         who = " · ".join(parts)

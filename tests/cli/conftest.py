@@ -27,7 +27,8 @@ class Cli:
         self.env = {**os.environ, "CRMTUI_DATA_DIR": str(home / "data"),
                     "CRMTUI_CONFIG": str(home / "config.toml"), "CRMTUI_USER": "boss",
                     "LANG": "C.UTF-8", "COLUMNS": "120", "TZ": "UTC"}
-        self.env.pop("CRMTUI_DB", None)
+        for name in ("CRMTUI_DB", "LC_ALL", "LC_MESSAGES"):  # English unless a test says
+            self.env.pop(name, None)
 
     def __call__(self, *args: str, db: bool = True, user: str | None = None) -> Result:
         command = [sys.executable, "-m", "crmtui"]

@@ -253,7 +253,7 @@ def test_schema_4_gets_the_dashboard_indexes_and_drops_the_ones_they_cover(db_pa
         connection.execute('CREATE INDEX "grade_change_on" ON "grade_change" ("on")')
         connection.execute("UPDATE schema_version SET version = 4")
     ctx = make_context(db_path, clock)
-    assert any("from schema 4 to 5" in notice for notice in ctx.store.notices)
+    assert any(f"from schema 4 to {LATEST_VERSION}" in notice for notice in ctx.store.notices)
     ctx.store.close()
     indexes = _indexes(db_path)
     assert "customer_grade" not in indexes and "grade_change_on" not in indexes
@@ -261,6 +261,20 @@ def test_schema_4_gets_the_dashboard_indexes_and_drops_the_ones_they_cover(db_pa
         listed = indexes[name].split("(", 1)[1].rstrip(")").replace('"', "")
         assert listed == columns, name
     assert latest_backup(db_path) is not None
+
+
+def test_schema_5_gets_the_holiday_greetings_table(db_path, clock):
+    make_context(db_path, clock).store.close()
+    with sqlite3.connect(db_path) as connection:  # the file as schema 5 left it
+        connection.execute('DROP TABLE "holiday_greeting"')
+        connection.execute("UPDATE schema_version SET version = 5")
+    ctx = make_context(db_path, clock)
+    assert any("from schema 5 to 6" in notice for notice in ctx.store.notices)
+    ctx.store.close()
+    indexes = _indexes(db_path)
+    assert "UNIQUE" in indexes["holiday_greeting_customer_id_holiday_day"]
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (6,)
 
 
 def test_only_errors_that_mean_someone_else_is_writing_are_retried():

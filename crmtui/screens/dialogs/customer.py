@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from crmtui.errors import Conflict
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.rules import Cadence, Need
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.validation import (
@@ -34,39 +34,42 @@ class FormField:
     label: str
     kind: str = "text"  # text | date | select
     options: tuple[str, ...] = ()
+    labels: str = ""
+    """The crmtui.labels kind that names a select's options."""
     blank: str | None = None
     hint: str = ""
+    """label, blank and hint are English msgids (N_), shown translated."""
 
 
 FORM: tuple[FormField, ...] = (
-    FormField("name", _("Name")),
-    FormField("company", _("Company")),
-    FormField("title", _("Title")),
-    FormField("phones", _("Phones"), hint=_("several: separate with commas")),
-    FormField("email", _("E-mail")),
-    FormField("im_id", _("WeChat / IM")),
-    FormField("need", _("Need"), "select", tuple(n.value for n in Need)),
-    FormField("expected_close", _("Expected close"), "date"),
-    FormField("expected_amount", _("Exp. amount"), hint=_("e.g. 12000 or 12,000.50")),
-    FormField("status", _("Status"), "select", STATUSES),
-    FormField("deal_status", _("Deal"), "select", DEAL_STATUSES),
-    FormField("source", _("Source"), "select", SOURCES, blank=_("unknown")),
-    FormField("cadence", _("Cadence"), "select", tuple(c.value for c in Cadence),
-              blank=_("by grade")),
-    FormField("tags", _("Tags"), hint=_("comma-separated")),
-    FormField("address", _("Address")),
-    FormField("membership", _("Membership")),
-    FormField("native_place", _("Native place")),
-    FormField("education", _("Education")),
-    FormField("family", _("Family")),
-    FormField("personality", _("Hobbies")),
-    FormField("goals", _("Goals, plans")),
-    FormField("opinions", _("Likes, dislikes")),
-    FormField("situation", _("Problems, needs")),
-    FormField("competitors", _("Competitors")),
-    FormField("notes", _("Notes")),
-    FormField("credit_limit", _("Credit limit")),
-    FormField("credit_rating", _("Credit rating")),
+    FormField("name", N_("Name")),
+    FormField("company", N_("Company")),
+    FormField("title", N_("Title")),
+    FormField("phones", N_("Phones"), hint=N_("several: separate with commas")),
+    FormField("email", N_("E-mail")),
+    FormField("im_id", N_("WeChat / IM")),
+    FormField("need", N_("Need"), "select", tuple(n.value for n in Need), "need"),
+    FormField("expected_close", N_("Expected close"), "date"),
+    FormField("expected_amount", N_("Exp. amount"), hint=N_("e.g. 12000 or 12,000.50")),
+    FormField("status", N_("Status"), "select", STATUSES, "status"),
+    FormField("deal_status", N_("Deal"), "select", DEAL_STATUSES, "deal"),
+    FormField("source", N_("Source"), "select", SOURCES, "source", blank=N_("unknown")),
+    FormField("cadence", N_("Cadence"), "select", tuple(c.value for c in Cadence), "cadence",
+              blank=N_("by grade")),
+    FormField("tags", N_("Tags"), hint=N_("comma-separated")),
+    FormField("address", N_("Address")),
+    FormField("membership", N_("Membership")),
+    FormField("native_place", N_("Native place")),
+    FormField("education", N_("Education")),
+    FormField("family", N_("Family")),
+    FormField("personality", N_("Hobbies")),
+    FormField("goals", N_("Goals, plans")),
+    FormField("opinions", N_("Likes, dislikes")),
+    FormField("situation", N_("Problems, needs")),
+    FormField("competitors", N_("Competitors")),
+    FormField("notes", N_("Notes")),
+    FormField("credit_limit", N_("Credit limit")),
+    FormField("credit_rating", N_("Credit rating")),
 )
 
 NEW_DEFAULTS = {"need": "potential", "status": "potential", "deal_status": "potential"}
@@ -109,7 +112,7 @@ class CustomerForm(FormDialog[Any]):
 
     FIELDS = CUSTOMER_FIELDS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reload", _("Reload theirs, keep mine"), id="form-reload"),
+        Binding("ctrl+r", "reload", N_("Reload theirs, keep mine"), id="form-reload"),
     ]
 
     def __init__(self, customer_id: int | None = None) -> None:
@@ -131,12 +134,15 @@ class CustomerForm(FormDialog[Any]):
         for field in FORM:
             default = NEW_DEFAULTS.get(field.name, "") if self.customer_id is None else ""
             if field.kind == "select":
-                yield self.select_row(field.name, field.label, choices(field.options),
-                                      default or None, blank=field.blank, hint=field.hint)
+                yield self.select_row(field.name, _(field.label),
+                                      choices(field.options, field.labels), default or None,
+                                      blank=_(field.blank) if field.blank else None,
+                                      hint=_(field.hint) if field.hint else "")
             elif field.kind == "date":
-                yield self.date_row(field.name, field.label, default)
+                yield self.date_row(field.name, _(field.label), default)
             else:
-                yield self.text_row(field.name, field.label, default, hint=field.hint,
+                yield self.text_row(field.name, _(field.label), default,
+                                    hint=_(field.hint) if field.hint else "",
                                     required=field.name == "name")
 
     def on_mount(self) -> None:
@@ -204,5 +210,6 @@ class CustomerForm(FormDialog[Any]):
         self.stored = fresh
         self.conflicted = False
         self.refresh_bindings()
+        names = {field.name: _(field.label) for field in FORM}
         self.show_notice(_("Reloaded. Kept your changes to: {fields}. Check and save again.")
-                         .format(fields=", ".join(kept) or _("nothing")))
+                         .format(fields=", ".join(names.get(f, f) for f in kept) or _("nothing")))

@@ -15,11 +15,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from crmtui.errors import Conflict, CrmError, InvalidInput
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import labelled
 from crmtui.screens.base import ServiceCalls
 from crmtui.services.validation import FieldError
 from crmtui.widgets.date_input import DateInput
 from crmtui.widgets.form import FieldRow
+from crmtui.widgets.localized import LocalizedBindings
 
 Result = TypeVar("Result")
 Cleaner = Callable[[Any, date], Any]
@@ -28,13 +30,12 @@ BUSY_NOTICE_AFTER = 0.4
 """Seconds a save may take before the dialog says it is waiting for the database."""
 
 
-def choices(values: Iterable[str], labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """Select options from stored values, shown with a readable label."""
-    labels = labels or {}
-    return [(labels.get(value, _(value.replace("_", " "))), value) for value in values]
+def choices(values: Iterable[str], kind: str) -> list[tuple[str, str]]:
+    """Select options from stored values, shown with their label (crmtui.labels) of `kind`."""
+    return labelled(kind, values)
 
 
-class FormDialog(ServiceCalls, ModalScreen[Result]):
+class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     """A modal form. Subclasses give `compose_fields` and `save` (run in a worker thread, it may
     only use the Context and plain values), and may refine `on_conflict`.
 
@@ -87,12 +88,13 @@ class FormDialog(ServiceCalls, ModalScreen[Result]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", _("Save"), id="form-save", priority=True),
-        Binding("escape", "cancel", _("Cancel"), id="form-cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form-save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
     ]
 
     AUTO_FOCUS = "FieldRow Input, FieldRow Select, FieldRow Checkbox"
     TITLE_TEXT: ClassVar[str] = ""
+    """An English msgid (N_), shown translated."""
     FIELDS: ClassVar[Mapping[str, Cleaner]] = {}
     """Field name -> the cleaner the service uses, for validating as you type."""
 
@@ -118,7 +120,7 @@ class FormDialog(ServiceCalls, ModalScreen[Result]):
         yield Footer()
 
     def title_text(self) -> str:
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
 
     def intro_text(self) -> Any:
         return ""

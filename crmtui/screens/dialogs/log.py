@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from rich.text import Text
 from textual.app import ComposeResult
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.rules import DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
@@ -52,7 +52,7 @@ def settles(kind: DueKind, values: Mapping[str, Any]) -> bool:
 
 
 class LogDialog(FormDialog[Logged]):
-    TITLE_TEXT = _("Log an interaction")
+    TITLE_TEXT = N_("Log an interaction")
     FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date}
 
     def __init__(self, target: LogTarget) -> None:
@@ -81,8 +81,8 @@ class LogDialog(FormDialog[Logged]):
         item = self.target.item
         yield self.text_row("summary", _("Summary"), required=True, wide=True,
                             placeholder=_("what was said"))
-        yield self.select_row("channel", _("Channel"), choices(CHANNELS), "phone")
-        yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES), "neutral")
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
+        yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"), "neutral")
         yield self.text_row("next_step", _("Next step"), wide=True,
                             placeholder=_("what comes next (optional)"))
         yield self.date_row("next_on", _("Next date"))

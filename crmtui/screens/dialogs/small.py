@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from crmtui.i18n import _
-from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_for, grade_reason
+from crmtui.i18n import N_, _, explain
+from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.errors import InvalidInput
 from crmtui.services.validation import (
@@ -26,6 +26,7 @@ from crmtui.services.validation import (
 from crmtui.widgets.date_input import resolve_date
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.grade import grade_style
+from crmtui.labels import stored_text
 
 NEEDS = tuple(n.value for n in Need)
 
@@ -57,7 +58,7 @@ class GradeFacts:
 class RegradeDialog(FormDialog[Any]):
     """Change need and expected close (the grade follows the rules), or pin a grade by hand."""
 
-    TITLE_TEXT = _("Regrade")
+    TITLE_TEXT = N_("Regrade")
     FIELDS = {"need": choice(NEEDS), "expected_close": clean_date,
               "pin": clean_pin,
               "reason": optional_text(500)}
@@ -71,12 +72,12 @@ class RegradeDialog(FormDialog[Any]):
         text = Text(facts.name + " · " + _("now") + " ")
         text.append(facts.grade, style=grade_style(facts.grade))
         if facts.pinned:
-            text.append(" " + _("(pinned: {reason})").format(reason=facts.pin_reason))
+            text.append(" " + _("(pinned: {reason})").format(reason=stored_text(facts.pin_reason)))
         return text
 
     def compose_fields(self) -> ComposeResult:
         facts = self.facts
-        yield self.select_row("need", _("Need"), choices(NEEDS), facts.need)
+        yield self.select_row("need", _("Need"), choices(NEEDS, "need"), facts.need)
         yield self.date_row("expected_close", _("Expected close"), facts.expected_close)
         yield self.select_row("pin", _("Pin grade"), [(g.value, g.value) for g in GRADE_ORDER],
                               facts.grade if facts.pinned else None, blank=_("follow the rules"))
@@ -105,7 +106,7 @@ class RegradeDialog(FormDialog[Any]):
         else:
             grade = grade_for(values["need"], close.day, self.today).value
             text.append(grade, style=grade_style(grade))
-            text.append(" · " + grade_reason(values["need"], close.day, self.today))
+            text.append(" · " + explain(grade_explanation(values["need"], close.day, self.today)))
         outcome.update(text)
 
     def save(self, values: dict[str, Any]):
@@ -121,7 +122,7 @@ class RegradeDialog(FormDialog[Any]):
 
 
 class OrderDialog(FormDialog[Any]):
-    TITLE_TEXT = _("Record an order")
+    TITLE_TEXT = N_("Record an order")
     FIELDS = ORDER_FIELDS
 
     def __init__(self, customer_id: int, name: str) -> None:
@@ -147,7 +148,7 @@ class OrderDialog(FormDialog[Any]):
 
 
 class PromiseDialog(FormDialog[Any]):
-    TITLE_TEXT = _("Record a promise")
+    TITLE_TEXT = N_("Record a promise")
     FIELDS = PROMISE_FIELDS
 
     def __init__(self, customer_id: int, name: str) -> None:
@@ -171,7 +172,7 @@ class PromiseDialog(FormDialog[Any]):
 class SnoozeDialog(FormDialog[Any]):
     """Move a due item to a later day."""
 
-    TITLE_TEXT = _("Snooze")
+    TITLE_TEXT = N_("Snooze")
     FIELDS = {"until": clean_date}
 
     def __init__(self, item: DueItem) -> None:

@@ -28,6 +28,7 @@ from crmtui.db import (
     Contact,
     Customer,
     GradeChange,
+    HolidayGreeting,
     Interaction,
     Order,
     Setting,
@@ -237,6 +238,7 @@ _CHILDREN: tuple[tuple[str, type, Callable], ...] = (
     ("care_dates", CareDate, lambda m: m.id),
     ("surveys", Survey, lambda m: (m.at, m.id)),
     ("grade_history", GradeChange, lambda m: (m.at, m.id)),
+    ("holiday_greetings", HolidayGreeting, lambda m: (m.day, m.id)),
 )
 
 

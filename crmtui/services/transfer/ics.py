@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from crmtui.i18n import _
+from crmtui.labels import lunar_text
 from crmtui.rules import next_lunar_occurrence
 
 LUNAR_YEARS = 5
@@ -137,8 +138,7 @@ def _add_care(calendar, item: Care, *, instance: str, today: date, stamp: dateti
     summary = _care_summary(item)
     description = f"crmtui show {item.customer_id}"
     if item.lunar:
-        label = ("闰" if item.leap else "") + f"{item.month}/{item.day}"
-        description = _("Lunar {date}").format(date=label) + "\n" + description
+        description = lunar_text(item.month, item.day, item.leap) + "\n" + description
         day = today
         for _year in range(LUNAR_YEARS):
             day = next_lunar_occurrence(item.month, item.day, day, leap=item.leap)

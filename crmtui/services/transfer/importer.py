@@ -284,12 +284,12 @@ class _Checker:
         else:
             pinned = imported_grade is not None and imported_grade != rules_grade
         if pinned:
-            pin_reason = pin_reason or _("imported grade")
-            history = _("pinned on import ({reason}); the rules give {grade}: {why}").format(
+            pin_reason = pin_reason or "imported grade"  # stored in English (labels.STORED)
+            history = "pinned on import ({reason}); the rules give {grade}: {why}".format(
                 reason=pin_reason, grade=rules_grade.value, why=why)
         else:
             pin_reason = ""
-            history = _("imported: {why}").format(why=why)
+            history = f"imported: {why}"  # stored in English (labels.STORED)
         return _Row(
             line=record.line, fields=cleaned, owner_id=owner_id,
             grade=imported_grade if pinned else rules_grade, pinned=pinned,

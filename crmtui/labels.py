@@ -1,0 +1,293 @@
+"""The domain's words as people read them (SPEC §2): stored values stay English in the database
+and in JSON, which are contracts; only what is shown goes through here.
+
+`label("need", "potential")` is "potential" in English and 潜在需求 in Chinese: each kind of
+value is a gettext context, so the same English word can read differently by what it describes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any, Mapping
+
+from crmtui.i18n import N_, NC_, _, current_language, pgettext
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "need": {
+        "clear": NC_("need", "clear"),
+        "potential": NC_("need", "potential"),
+        "none": NC_("need", "none"),
+    },
+    "status": {
+        "existing": NC_("status", "existing"),
+        "intent": NC_("status", "intent"),
+        "potential": NC_("status", "potential"),
+        "terminated": NC_("status", "terminated"),
+    },
+    "deal": {
+        "won": NC_("deal", "won"),
+        "negotiating": NC_("deal", "negotiating"),
+        "potential": NC_("deal", "potential"),
+    },
+    "source": {
+        "canvass": NC_("source", "canvass"),
+        "marketing": NC_("source", "marketing"),
+        "referral": NC_("source", "referral"),
+        "research": NC_("source", "research"),
+        "agent": NC_("source", "agent"),
+        "records": NC_("source", "records"),
+        "event": NC_("source", "event"),
+    },
+    "cadence": {
+        "daily": NC_("cadence", "daily"),
+        "weekly": NC_("cadence", "weekly"),
+        "half_monthly": NC_("cadence", "half-monthly"),
+        "monthly": NC_("cadence", "monthly"),
+        "yearly": NC_("cadence", "yearly"),
+    },
+    "bucket": {
+        "urgent": NC_("bucket", "urgent"),
+        "soon": NC_("bucket", "soon"),
+        "later": NC_("bucket", "later"),
+        "slow": NC_("bucket", "slow"),
+    },
+    "tier": {
+        "key": NC_("tier", "key"),
+        "important": NC_("tier", "important"),
+        "ordinary": NC_("tier", "ordinary"),
+        "none": NC_("tier", "none"),
+    },
+    "channel": {
+        "phone": NC_("channel", "phone"),
+        "email": NC_("channel", "email"),
+        "sms": NC_("channel", "sms"),
+        "wechat": NC_("channel", "wechat"),
+        "visit": NC_("channel", "visit"),
+        "meeting": NC_("channel", "meeting"),
+        "event": NC_("channel", "event"),
+        "other": NC_("channel", "other"),
+    },
+    "outcome": {
+        "positive": NC_("outcome", "positive"),
+        "neutral": NC_("outcome", "neutral"),
+        "negative": NC_("outcome", "negative"),
+        "no_answer": NC_("outcome", "no answer"),
+    },
+    "direction": {
+        "out": NC_("direction", "out"),
+        "in": NC_("direction", "in"),
+    },
+    "role": {
+        "rep": NC_("role", "rep"),
+        "support": NC_("role", "support"),
+        "manager": NC_("role", "manager"),
+    },
+    "contact_role": {
+        "decision_maker": NC_("contact role", "decision maker"),
+        "influencer": NC_("contact role", "influencer"),
+        "purchaser": NC_("contact role", "purchaser"),
+        "user": NC_("contact role", "user"),
+    },
+    "severity": {
+        "critical": NC_("severity", "critical"),
+        "high": NC_("severity", "high"),
+        "normal": NC_("severity", "normal"),
+        "low": NC_("severity", "low"),
+    },
+    "complaint_status": {
+        "new": NC_("complaint status", "new"),
+        "acknowledged": NC_("complaint status", "acknowledged"),
+        "in_progress": NC_("complaint status", "in progress"),
+        "waiting_customer": NC_("complaint status", "waiting customer"),
+        "resolved": NC_("complaint status", "resolved"),
+        "closed": NC_("complaint status", "closed"),
+        "reopened": NC_("complaint status", "reopened"),
+    },
+    "clock": {  # the complaint clock that runs
+        "respond": NC_("clock", "respond"),
+        "resolve": NC_("clock", "resolve"),
+    },
+    "sla": {
+        "ok": NC_("service level", "ok"),
+        "at_risk": NC_("service level", "at risk"),
+        "breached": NC_("service level", "breached"),
+    },
+    "promise": {
+        "open": NC_("promise", "open"),
+        "done": NC_("promise", "done"),
+        "broken": NC_("promise", "broken"),
+    },
+    "care": {
+        "birthday": NC_("care", "birthday"),
+        "anniversary": NC_("care", "anniversary"),
+        "other": NC_("care", "other"),
+    },
+    "due": {  # a due item's kind in a line of text
+        "complaint": NC_("due", "complaint"),
+        "promise": NC_("due", "promise"),
+        "follow_up": NC_("due", "follow-up"),
+        "care": NC_("due", "care"),
+        "greeting": NC_("due", "greeting"),
+        "referral": NC_("due", "referral"),
+        "dropped": NC_("due", "dropped"),
+        "review": NC_("due", "review"),
+    },
+    "due_section": {  # the heading of a due item's section
+        "complaint": NC_("due section", "Complaints at risk"),
+        "promise": NC_("due section", "Promises due"),
+        "follow_up": NC_("due section", "Follow-ups due"),
+        "care": NC_("due section", "Care dates"),
+        "greeting": NC_("due section", "Holiday greetings"),
+        "referral": NC_("due section", "Ask for a referral"),
+        "dropped": NC_("due section", "At risk of being dropped"),
+        "review": NC_("due section", "Account plan reviews"),
+    },
+    "records": {  # what a merge moves or drops
+        "interactions": NC_("records", "interactions"),
+        "promises": NC_("records", "promises"),
+        "orders": NC_("records", "orders"),
+        "complaints": NC_("records", "complaints"),
+        "surveys": NC_("records", "surveys"),
+        "grade_history": NC_("records", "grade history"),
+        "referrals": NC_("records", "referrals"),
+        "care_dates": NC_("records", "care dates"),
+        "contacts": NC_("records", "contacts"),
+        "account_plan": NC_("records", "account plan"),
+    },
+    "delimiter": {
+        ",": NC_("delimiter", "comma-separated"),
+        ";": NC_("delimiter", "semicolon-separated"),
+        "\t": NC_("delimiter", "tab-separated"),
+    },
+    "stage": {  # follow-up stages; the numbers read the same in both languages
+        "first": NC_("stage", "first"),
+    },
+}
+
+_CONTEXTS = {"contact_role": "contact role", "complaint_status": "complaint status",
+             "sla": "service level", "due_section": "due section"}
+
+
+def label(kind: str, value: Any) -> str:
+    """The shown word for a stored value of `kind` (the value itself when it has none)."""
+    if isinstance(value, Enum):
+        value = value.value
+    if value is None or value == "":
+        return ""
+    english = LABELS[kind].get(value)
+    if english is None:
+        return str(value)
+    return pgettext(_CONTEXTS.get(kind, kind), english)
+
+
+def term(kind: str, value: Any) -> str:
+    """The stored value itself in English, where messages name values as the command line
+    takes them (in_progress); its label in another language."""
+    if current_language() == "en":
+        return str(value.value if isinstance(value, Enum) else value)
+    return label(kind, value)
+
+
+def labelled(kind: str, values) -> list[tuple[str, str]]:
+    """(shown word, stored value) pairs, e.g. for a select."""
+    return [(label(kind, value), value) for value in values]
+
+
+# -- lunar dates --------------------------------------------------------------------------------
+
+_LUNAR_MONTHS = ("正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊")
+_DIGITS = "一二三四五六七八九十"
+
+
+def lunar_day_name(day: int) -> str:
+    """初一 … 初十, 十一 … 十九, 二十, 廿一 … 廿九, 三十."""
+    if day <= 10:
+        return "初" + _DIGITS[day - 1]
+    if day < 20:
+        return "十" + _DIGITS[day - 11]
+    if day == 20:
+        return "二十"
+    if day < 30:
+        return "廿" + _DIGITS[day - 21]
+    return "三十"
+
+
+def lunar_text(month: int, day: int, leap: bool = False) -> str:
+    """A lunar month and day: 农历八月十五 / 农历闰四月初一 in Chinese, lunar 8/15 in English."""
+    if current_language() == "zh":
+        return "农历" + ("闰" if leap else "") + _LUNAR_MONTHS[month - 1] + "月" + \
+            lunar_day_name(day)
+    if leap:
+        return _("lunar leap {month}/{day}").format(month=month, day=day)
+    return _("lunar {month}/{day}").format(month=month, day=day)
+
+
+_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def weekday_name(day: date) -> str:
+    """The short weekday name in the interface language (not the process locale's)."""
+    return _(_WEEKDAYS[day.weekday()])
+
+
+# -- text stored in English ---------------------------------------------------------------------
+# Grade-history reasons are written in English whatever the writer's language (the history is
+# shared by a team); they are shown translated when they are one of these messages. A group
+# named `why` must itself be one of them; other groups (a typed reason) are shown as typed.
+
+STORED = (
+    N_("no need"), N_("potential need"), N_("clear need, no close estimate"),
+    N_("clear need, close date slipped ({day})"), N_("clear need, close {day} within 1 month"),
+    N_("clear need, close {day} within {months} months"),
+    N_("clear need, close {day} more than 6 months away"),
+    N_("new customer: {why}"), N_("pinned: {reason}"), N_("merged with #{id}"),
+    N_("imported grade"), N_("pinned on import ({reason}); the rules give {grade}: {why}"),
+    N_("imported: {why}"),
+    N_("{reason}: {why}"),
+)
+
+
+def _pattern(template: str):
+    import re
+
+    parts, position = [], 0
+    for match in re.finditer(r"\{(\w+)\}", template):
+        parts.append(re.escape(template[position:match.start()]))
+        parts.append(f"(?P<{match.group(1)}>.+?)")
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+_STORED_PATTERNS: list | None = None
+
+
+def _matched(text: str) -> tuple[str, dict[str, str]] | None:
+    global _STORED_PATTERNS
+    if _STORED_PATTERNS is None:
+        _STORED_PATTERNS = [(template, _pattern(template)) for template in STORED]
+    for template, pattern in _STORED_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values = match.groupdict()
+        if "why" in values:
+            why = stored_text(values["why"], strict=True)
+            if why is None:
+                continue
+            values["why"] = why
+        return template, values
+    return None
+
+
+def stored_text(text: str, *, strict: bool = False) -> str | None:
+    """English text stored by crmtui (a grade-history reason) in the interface language; text
+    it did not write comes back as it is (None with strict)."""
+    if current_language() == "en" or not text:
+        return text
+    found = _matched(text)
+    if found is None:
+        return None if strict else text
+    template, values = found
+    return _(template).format(**values)
