@@ -195,7 +195,7 @@ class CrmApp(App[None]):
         error = self._exception
         where = write_log(error) if error is not None else ""
         self.bell()
-        line = _("crmtui: unexpected error: {kind}: {error}").format(
+        line = "crmtui: " + _("unexpected error: {kind}: {error}").format(
             kind=type(error).__name__, error=error)
         if where:
             line += " " + _("(details in {path})").format(path=where)

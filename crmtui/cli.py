@@ -44,7 +44,7 @@ ARGPARSE_MESSAGES = (
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, exit 2
         self.print_usage(sys.stderr)
-        self.exit(2, _("crmtui: error: {message}").format(message=message) + "\n")
+        self.exit(2, "crmtui: " + _("error: {message}").format(message=message) + "\n")
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -69,7 +69,8 @@ def build_parser() -> Parser:
     parser = Parser(prog="crmtui", parents=[common],
                     description=_("A keyboard-driven CRM for the terminal. Without a command, "
                                   "opens the app."))
-    parser.add_argument("--version", action="version", version=f"crmtui {__version__}")
+    parser.add_argument("--version", action="version", version=f"crmtui {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--demo", action="store_true",
                         help=_("open the app on a throw-away database filled with demo data"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -142,7 +143,7 @@ def _translate_argparse() -> None:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(_("crmtui: {message}").format(message=message) + "\n")
+    sys.stderr.write(f"crmtui: {message}\n")  # the program's name is not translated
 
 
 def _silence_stdout() -> None:
@@ -202,7 +203,7 @@ def open_context(args, *, create: bool = True):
     config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
     ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
-        sys.stderr.write(_("crmtui: note: {notice}").format(notice=notice) + "\n")
+        sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx
 
 

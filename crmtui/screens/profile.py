@@ -145,9 +145,13 @@ def care_date_text(care) -> str:
 def care_summary(occurrence) -> str:
     """Both calendars at once: the date as set, and its next day in the other calendar."""
     care, lunar = occurrence.care, occurrence.next_lunar
-    other = occurrence.next_on.isoformat() if care.lunar else \
-        f"{occurrence.next_on.isoformat()}, {lunar_text(lunar.month, lunar.day, lunar.leap)}"
-    text = _("{date}, next {next}").format(date=care_date_text(care), next=other)
+    if care.lunar:
+        text = _("{date}, next {next}").format(date=care_date_text(care),
+                                                next=occurrence.next_on.isoformat())
+    else:
+        text = _("{date}, next {next} ({lunar})").format(
+            date=care_date_text(care), next=occurrence.next_on.isoformat(),
+            lunar=lunar_text(lunar.month, lunar.day, lunar.leap))
     if care.year and care.kind == "birthday" and not care.lunar:
         text += " · " + _("born {year}").format(year=care.year)
     return text + (f" · {care.note}" if care.note else "")
@@ -210,7 +214,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
               label("complaint_status", k.status), k.summary) for k in p.complaints],
             _("No complaints.")),
         "care": TabRows(
-            [(_("Kind"), 10), (_("Date"), 16), (_("Next"), 10), (_("Lunar"), 16),
+            [(_("Kind"), 11), (_("Date"), 16), (_("Next"), 10), (_("Lunar"), 15),
              (_("Note"), None)],
             [(label("care", o.care.kind), care_date_text(o.care)
               + (f" ({o.care.year})" if o.care.year else ""), o.next_on.isoformat(),

@@ -177,7 +177,7 @@ async def test_the_profile_shows_care_dates_in_both_calendars_referrals_and_the_
         screen = app.screen
         care = screen.query_one("#table-care", NavTable)
         assert [str(c) for c in care.get_row_at(0)][:4] == ["birthday", "lunar 10/17",
-                                                            "2026-11-25", "10/17"]
+                                                            "2026-11-25", "lunar 10/17"]
         tree = screen.query_one("#referral-tree", Tree)
         assert "介绍人" in str(tree.root.label)
         middle = tree.root.children[0]
