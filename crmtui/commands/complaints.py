@@ -27,7 +27,8 @@ def register(subparsers, common) -> None:
 
     p = action("add", cmd_add, _("open a complaint for a customer"))
     p.add_argument("customer", help=_("id or unambiguous name"))
-    p.add_argument("--severity", required=True, metavar="S", help=_("critical, high, normal or low"))
+    p.add_argument("--severity", required=True, metavar="S",
+                   help=_("critical, high, normal or low"))
     p.add_argument("--summary", required=True, metavar="TEXT")
     p.add_argument("--channel", default="phone", metavar="C",
                    help=_("phone, email, sms, wechat, visit, meeting, event or other"))

@@ -20,8 +20,8 @@ def register(subparsers, common) -> None:
     p = actions.add_parser(
         "restore", parents=[common], help=_("replace the database with a backup file"),
         description=_("Check FILE (a crmtui database this version can open, passing SQLite's "
-                    "integrity check), keep a copy of the current database in backups/, then "
-                    "replace it with FILE. SQLite only; managers."))
+                      "integrity check), keep a copy of the current database in backups/, then "
+                      "replace it with FILE. SQLite only; managers."))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_restore)

@@ -19,7 +19,7 @@ BAR_WIDTH = 30
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("stats", parents=[common],
                               help=_("the dashboard's figures: grades, movement, stages, 80/20, "
-                                   "conversion, CSI, service levels"))
+                                     "conversion, CSI, service levels"))
     p.add_argument("--period", type=int, choices=(7, 30, 90), default=30,
                    help=_("days of grade movement and complaint service levels (default 30)"))
     p.add_argument("--all", action="store_true", help=_("the whole team (managers)"))
@@ -28,7 +28,7 @@ def register(subparsers, common) -> None:
 
     p = subparsers.add_parser("report", parents=[common],
                               help=_("the end-of-day (or week) review: done, missed, promises, "
-                                   "complaints, tomorrow's plan"))
+                                     "complaints, tomorrow's plan"))
     p.add_argument("kind", choices=("daily", "weekly"),
                    help=_("one day, or the Monday–Sunday week holding it"))
     p.add_argument("--date", metavar="D", help=_("the day (default today)"))

@@ -12,10 +12,10 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser(
         "import", parents=[common], help=_("import customers from CSV or vCard"),
         description=_("Import customers from a CSV file with a header row (UTF-8, GBK/GB18030; "
-                    "comma, semicolon or tab; English or Chinese column names) or a vCard file "
-                    "(2.1, 3.0, 4.0). A file with any bad row imports nothing unless "
-                    "--skip-bad is given; customers already there (same phone or e-mail) are "
-                    "reported and not created again."))
+                      "comma, semicolon or tab; English or Chinese column names) or a vCard file "
+                      "(2.1, 3.0, 4.0). A file with any bad row imports nothing unless "
+                      "--skip-bad is given; customers already there (same phone or e-mail) are "
+                      "reported and not created again."))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help=_("check and report; change nothing"))
     p.add_argument("--skip-bad", action="store_true",
@@ -24,16 +24,16 @@ def register(subparsers, common) -> None:
                    help=_("read COLUMN as FIELD (COLUMN= ignores it); repeat for several"))
     p.add_argument("--owner", metavar="LOGIN",
                    help=_("owner of every imported customer (managers; default: the file's "
-                        "owner column, else you)"))
+                          "owner column, else you)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
     p = subparsers.add_parser(
         "export", parents=[common], help=_("export customers (csv, vcf, json) or a calendar (ics)"),
         description=_("Export your customers (all customers with --all, managers) as CSV or "
-                    "vCard 4.0 that import back, as JSON with their whole history, or your "
-                    "follow-ups, promises and care dates as an iCalendar file. Every export is "
-                    "recorded in the audit log."))
+                      "vCard 4.0 that import back, as JSON with their whole history, or your "
+                      "follow-ups, promises and care dates as an iCalendar file. Every export is "
+                      "recorded in the audit log."))
     p.add_argument("--format", required=True, choices=("csv", "vcf", "ics", "json"))
     p.add_argument("-o", "--output", metavar="FILE",
                    help=_("write to FILE (private to you); default standard output"))
@@ -45,9 +45,9 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser(
         "merge", parents=[common], help=_("merge a duplicate customer into another"),
         description=_("Move everything OTHER has (interactions, orders, promises, complaints, "
-                    "care dates, contacts, surveys, grade history, referrals) to KEEP, fill "
-                    "KEEP's empty fields from OTHER, report fields where both differ (KEEP's "
-                    "value stays), then delete OTHER."))
+                      "care dates, contacts, surveys, grade history, referrals) to KEEP, fill "
+                      "KEEP's empty fields from OTHER, report fields where both differ (KEEP's "
+                      "value stays), then delete OTHER."))
     p.add_argument("keep", metavar="KEEP", help=_("the customer that stays (id or name)"))
     p.add_argument("other", metavar="OTHER", help=_("the duplicate that goes (id or name)"))
     p.add_argument("--dry-run", action="store_true", help=_("show what would happen"))

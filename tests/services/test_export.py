@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -257,3 +257,50 @@ def test_today_is_the_reference_for_grades_after_import(team, tmp_path, clock):
     assert rows["=SUM(A1)"] == ("B", True)
     assert TODAY < clock.now.date()
     other.store.close()
+
+
+def _lunar_events(today, care, lead_days=3):
+    from icalendar import Calendar
+
+    from crmtui.services.transfer.ics import calendar_bytes
+
+    data, count = calendar_bytes(instance="i", owner="boss", today=today,
+                                 stamp=datetime(2026, 1, 1, tzinfo=timezone.utc), follow_ups=[],
+                                 promises=[], care=[care], lead_days=lead_days)
+    events = Calendar.from_ical(data).walk("VEVENT")
+    assert count == len(events)
+    return events
+
+
+def test_lunar_dates_in_the_calendar_match_the_holidays_of_those_years():
+    """中秋 (8/15) and 除夕 (12/30, the 29th when the twelfth month is short) land where the
+    holidays library puts Mid-Autumn and Chinese New Year's Eve, year after year."""
+    from crmtui import festivals
+    from crmtui.services.transfer.ics import Care
+
+    today = date(2026, 11, 23)
+    moon = _lunar_events(today, Care(1, 7, "张三", "birthday", 8, 15, None, True, False, ""))
+    eve = _lunar_events(today, Care(2, 7, "张三", "other", 12, 30, None, True, False, "除夕"))
+    assert [e.decoded("dtstart") for e in moon] == [
+        festivals.find("CN", year, "Mid-Autumn Festival").day for year in range(2027, 2032)]
+    assert [e.decoded("dtstart") for e in eve] == [
+        festivals.find("CN", year, "Chinese New Year's Eve").day for year in range(2027, 2032)]
+    assert [e.decoded("dtstart") for e in eve][:2] == [date(2027, 2, 5), date(2028, 1, 25)]
+    assert all(str(e["uid"]).startswith("care-2-") for e in eve)
+    assert "lunar 12/30" in str(eve[0]["description"])
+
+
+def test_a_leap_month_date_falls_in_the_regular_month_of_years_without_it():
+    from crmtui.i18n import set_language
+    from crmtui.services.transfer.ics import Care
+
+    set_language("zh")
+    events = _lunar_events(date(2025, 7, 5), Care(3, 7, "王小明", "anniversary", 6, 10, None,
+                                                  True, True, ""))
+    assert [e.decoded("dtstart") for e in events] == [
+        date(2025, 8, 3), date(2026, 7, 23), date(2027, 7, 13), date(2028, 7, 31),
+        date(2029, 7, 20)]
+    assert str(events[0]["summary"]) == "纪念日：王小明"
+    assert "农历闰六月初十" in str(events[0]["description"])
+    alarm = events[0].walk("VALARM")[0]
+    assert alarm.decoded("trigger") == timedelta(days=-3, hours=9)

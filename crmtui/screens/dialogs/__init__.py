@@ -12,5 +12,5 @@ from crmtui.screens.dialogs.small import (
     SnoozeDialog,
 )
 
-__all__ = ["CareDialog", "CustomerForm", "FormDialog", "LogDialog", "Logged", "LogTarget", "GradeFacts",
-           "OrderDialog", "PromiseDialog", "RegradeDialog", "SnoozeDialog"]
+__all__ = ["CareDialog", "CustomerForm", "FormDialog", "LogDialog", "Logged", "LogTarget",
+           "GradeFacts", "OrderDialog", "PromiseDialog", "RegradeDialog", "SnoozeDialog"]
