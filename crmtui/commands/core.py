@@ -345,8 +345,8 @@ def cmd_show(args) -> int:
                                   _("tier {tier}").format(tier=label("tier", profile.tier))))),
         (_("Need"), label("need", c.need) + (
             " · " + _("close {day}").format(day=c.expected_close) if c.expected_close else "")),
-        (_("Next due"), f"{c.next_due}  ({label('cadence', profile.cadence)}"
-         + (f"; {c.next_step}" if c.next_step else "") + ")"),
+        (_("Next due"), _("{day} ({why})").format(day=c.next_due, why=_("; ").join(
+            [label("cadence", profile.cadence)] + ([c.next_step] if c.next_step else [])))),
         (_("Follow-ups"), str(c.followups)),
         (_("Phones"), ", ".join(c.phone_list)),
         (_("E-mail"), c.email),

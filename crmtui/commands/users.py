@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmtui.i18n import _
+from crmtui.labels import label
 from crmtui.output import console, emit_json, local_time
 
 ROLE_CHOICES = ("rep", "support", "manager")
@@ -61,8 +62,8 @@ def cmd_user_add(args) -> int:
     from crmtui.services.users import add_user
 
     user = add_user(_ctx(args), args.login, name=args.name, role=args.role)
-    console().print(_("{login} can use the database as {role}").format(login=user.login,
-                                                                        role=user.role))
+    console().print(_("{login} can use the database as {role}").format(
+        login=user.login, role=label("role", user.role)))
     return 0
 
 
@@ -82,7 +83,8 @@ def cmd_user_list(args) -> int:
         table.add_column(column)
     for m in members:
         style = "" if m.active else "dim"
-        role = m.role if m.active else _("{role}, deactivated").format(role=m.role)
+        role = label("role", m.role) if m.active else _("{role}, deactivated").format(
+            role=label("role", m.role))
         table.add_row(m.login, m.name, role, str(m.customers), str(m.open_complaints),
                       local_time(m.created_at, ctx.zone)[:10], style=style)
     console().print(table)
@@ -93,7 +95,8 @@ def cmd_user_role(args) -> int:
     from crmtui.services.users import set_role
 
     user = set_role(_ctx(args), args.login, args.role, to=args.to)
-    console().print(_("{login} is now {role}").format(login=user.login, role=user.role))
+    console().print(_("{login} is now {role}").format(login=user.login,
+                                                      role=label("role", user.role)))
     return 0
 
 

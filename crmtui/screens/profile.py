@@ -70,7 +70,7 @@ def _header(ctx, p) -> Text:
               f"{label('status', c.status)} / {label('deal', c.deal_status)}",
               _("owner {name}").format(name=p.owner.label),
               _("next due {day} ({why})").format(day=c.next_due.isoformat(),
-                                                 why="; ".join(next_bits)),
+                                                 why=_("; ").join(next_bits)),
               _("{n} follow-ups").format(n=c.followups)]
     text.append(" · ".join(status))
     flags = []

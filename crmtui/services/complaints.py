@@ -787,12 +787,14 @@ def complaint_detail(ctx: Context, complaint_id: Any, *,
 
 def event_text(ctx: Context, event: ComplaintEvent) -> str:
     """One timeline entry in words, times in the user's zone."""
-    note = f": {event.note}" if event.note else ""
+    def noted(text: str) -> str:
+        return _("{what}: {note}").format(what=text, note=event.note) if event.note else text
+
     if event.kind == "opened":
-        return _("opened") + note
+        return noted(_("opened"))
     if event.kind == "status":
-        return (f"{term('complaint_status', event.from_value)} → "
-                f"{term('complaint_status', event.to_value)}{note}")
+        return noted(f"{term('complaint_status', event.from_value)} → "
+                     f"{term('complaint_status', event.to_value)}")
     if event.kind == "promise":
         try:
             when = _label(ctx, datetime.fromisoformat(event.to_value))
@@ -803,8 +805,8 @@ def event_text(ctx: Context, event: ComplaintEvent) -> str:
         return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
                                                new=event.to_value or _("nobody"))
     if event.kind == "severity":
-        return _("severity {old} → {new}").format(old=term("severity", event.from_value),
-                                                  new=term("severity", event.to_value)) + note
+        return noted(_("severity {old} → {new}").format(old=term("severity", event.from_value),
+                                                        new=term("severity", event.to_value)))
     return event.note
 
 

@@ -43,8 +43,9 @@ class CareDialog(FormDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         yield self.select_row("kind", _("Kind"), labelled("care", CARE_KINDS), "birthday")
-        yield self.text_row("date", _("Date"), required=True, wide=True,
-                            placeholder=_("03-15, 1985-03-15, 农历八月十五, lunar leap 4-15"))
+        yield self.text_row("date", _("Date"), required=True,
+                            placeholder=_("03-15 or 农历八月十五"),
+                            hint=_("with the year: 1985-03-15; a leap month: 闰四月初一"))
         yield self.check_row("lunar", _("Lunar calendar (农历)"))
         yield self.text_row("note", _("Note"), wide=True)
         yield Static("", id="outcome")
