@@ -2,7 +2,8 @@
 and in JSON, which are contracts; only what is shown goes through here.
 
 `label("need", "potential")` is "potential" in English and 潜在需求 in Chinese: each kind of
-value is a gettext context, so the same English word can read differently by what it describes.
+value is a gettext context (its name with spaces for underscores), so the same English word can
+read differently by what it describes.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "respond": NC_("clock", "respond"),
         "resolve": NC_("clock", "resolve"),
     },
-    "sla": {
+    "service_level": {
         "ok": NC_("service level", "ok"),
         "at_risk": NC_("service level", "at risk"),
         "breached": NC_("service level", "breached"),
@@ -165,10 +166,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-_CONTEXTS = {"contact_role": "contact role", "complaint_status": "complaint status",
-             "sla": "service level", "due_section": "due section"}
-
-
 def label(kind: str, value: Any) -> str:
     """The shown word for a stored value of `kind` (the value itself when it has none)."""
     if isinstance(value, Enum):
@@ -178,7 +175,7 @@ def label(kind: str, value: Any) -> str:
     english = LABELS[kind].get(value)
     if english is None:
         return str(value)
-    return pgettext(_CONTEXTS.get(kind, kind), english)
+    return pgettext(kind.replace("_", " "), english)  # the kind is the message's context
 
 
 def term(kind: str, value: Any) -> str:

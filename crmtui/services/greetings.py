@@ -18,12 +18,8 @@ from crmtui import festivals
 from crmtui.config import Greetings
 from crmtui.db import Customer, HolidayGreeting
 from crmtui.i18n import _
-from crmtui.rules import DueItem, DueKind, Grade, Tier
+from crmtui.rules import DueItem, DueKind, Grade, Tier, tier_at
 from crmtui.services.context import Context
-
-KEY_SHARE = Decimal("0.8")
-IMPORTANT_SHARE = Decimal("0.95")
-
 
 def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
     """The configured holidays whose first day is within the lead days of `day`."""
@@ -35,7 +31,7 @@ def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
 
 def _tier_bounds() -> tuple[tuple | None, tuple | None]:
     """The (revenue, id) of the last key customer and of the last important one, in the
-    team-wide revenue ranking (revenue descending, then id), as crmtui.rules.tier_at ranks."""
+    team-wide revenue ranking (revenue descending, then id), as the profile ranks them."""
     total = Customer.revenue.python_value(
         Customer.select(fn.SUM(Customer.revenue)).scalar() or 0) or Decimal(0)
     if total <= 0:
@@ -44,10 +40,11 @@ def _tier_bounds() -> tuple[tuple | None, tuple | None]:
     ahead = Decimal(0)
     ranked = (Customer.select(Customer.id, Customer.revenue).where(Customer.revenue > 0)
               .order_by(Customer.revenue.desc(), Customer.id).tuples())
-    for customer_id, revenue in ranked:
-        if ahead < KEY_SHARE * total:
+    for customer_id, revenue in ranked:  # stops at the first ordinary customer
+        tier = tier_at(ahead, revenue, total)
+        if tier is Tier.KEY:
             key = (revenue, customer_id)
-        elif ahead + revenue <= IMPORTANT_SHARE * total:
+        elif tier is Tier.IMPORTANT:
             important = (revenue, customer_id)
         else:
             break

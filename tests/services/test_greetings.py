@@ -117,6 +117,20 @@ def test_grade_and_tier_filters(book, grades, tiers, expected):
     assert _greeted(book) == sorted(expected)
 
 
+def test_tiers_follow_the_revenue_ranking(ctx, clock):
+    _at(clock, date(2026, 11, 23))
+    for name, amount in (("key", "800"), ("important 1", "100"), ("important 2", "50"),
+                         ("ordinary", "50")):
+        record_order(ctx, add_customer(ctx, {"name": name}).id, amount=amount)
+    _at(clock, date(2027, 2, 1))
+    for tiers, expected in (({Tier.KEY}, ["key"]),
+                            ({Tier.IMPORTANT}, ["important 1", "important 2"]),
+                            ({Tier.ORDINARY}, ["ordinary"]),
+                            ({Tier.KEY, Tier.ORDINARY}, ["key", "ordinary"])):
+        _greetings(ctx, tiers=frozenset(tiers))
+        assert _greeted(ctx) == expected, tiers
+
+
 def test_only_within_the_lead_days(book, clock):
     _greetings(book, lead_days=3)
     assert _greeted(book) == []

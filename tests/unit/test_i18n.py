@@ -146,6 +146,14 @@ def test_every_stored_value_has_a_label():
         assert set(values) <= set(LABELS[kind]), kind
 
 
+def test_every_label_is_found_in_the_catalogue_under_its_kind():
+    """A label's context is its kind's name; a mismatch would leave it English in Chinese."""
+    set_language("zh")
+    english = [(kind, value) for kind, values in LABELS.items() for value in values
+               if label(kind, value).isascii()]
+    assert english == []
+
+
 @pytest.mark.parametrize("kind, value, chinese", [
     ("need", "clear", "明显需求"), ("need", "potential", "潜在需求"), ("need", "none", "无需求"),
     ("cadence", "daily", "日志"), ("cadence", "weekly", "周志"),
