@@ -260,10 +260,7 @@ class ProfileScreen(CrmScreen):
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("plan")
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
+    def load_data(self) -> None:
         self.call_service(load_profile, self.ctx, self.customer_id, done=self._loaded,
                           failed=self._load_failed, group="load")
 

@@ -7,6 +7,7 @@ so and shows what comes next.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -48,6 +49,7 @@ class TodayScreen(CrmScreen):
     HEADING = _("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "DueList"
+    REFRESH_AFTER = timedelta(minutes=1)  # complaint clocks move; so does the day
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log", _("Log"), id="log",
@@ -65,6 +67,7 @@ class TodayScreen(CrmScreen):
         self.data: TodayList | None = None
         self.items: list[DueItem] = []
         self.shown_width = 0
+        self.shown_scope: bool | None = None
         self._had_item = False
 
     def compose_body(self) -> ComposeResult:
@@ -77,10 +80,7 @@ class TodayScreen(CrmScreen):
             yield Static("", id="empty-text")
 
     # -- loading --------------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
+    def load_data(self) -> None:
         early = self.app.take_early_today()
         if early is not None:  # read while the app was starting
             self.call_service(early.result, done=self._loaded, group="load")
@@ -93,9 +93,12 @@ class TodayScreen(CrmScreen):
 
     def _loaded(self, data: TodayList) -> None:
         first = self.data is None
+        # the same list read again (someone saved): the cursor stays on its item
+        current = self.current_item() if self.shown_scope == self.app.everyone else None
+        self.shown_scope = self.app.everyone
         self.data = data
         self.items = list(data.items)
-        self.show()
+        self.show(keep=item_key(current) if current else None)
         if first and data.moved:
             self.app.notify(_("The calendar moved {n} grades today.").format(n=data.moved))
 
