@@ -53,8 +53,9 @@ def grade_style(grade: str | None) -> str:
 
 
 GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
-# Service-level states of complaints (the TUI mirrors these too).
+# Service-level states and severities of complaints (the TUI mirrors these too).
 SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
+SEVERITY_STYLES = {"critical": "bold red", "high": "dark_orange"}
 
 
 def money(amount: Decimal | None) -> str:

@@ -66,6 +66,8 @@ class CrmScreen(ServiceCalls, Screen):
     """
 
     HEADING = ""
+    COMPACT_FOOTER: ClassVar[bool] = False
+    """Less space between keys, for screens with many."""
     CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0
     REFRESH_AFTER: ClassVar[timedelta | None] = None
 
@@ -106,7 +108,7 @@ class CrmScreen(ServiceCalls, Screen):
     def compose(self) -> ComposeResult:
         yield StatusLine(self.heading())
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=self.COMPACT_FOOTER)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -1,6 +1,7 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise."""
+referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise,
+`x` a complaint (enter on one in the complaints tab opens it)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class TabRows:
     columns: list[Column]
     rows: list[tuple]
     empty: str
+    keys: tuple[str, ...] = ()
+    """Row keys, when enter on a row opens it."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
         "complaints": TabRows(
             [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
             [(short_moment(k.opened_at, zone, today), _(k.severity), _(k.status.replace("_", " ")),
-              k.summary) for k in p.complaints], _("No complaints.")),
+              k.summary) for k in p.complaints], _("No complaints."),
+            keys=tuple(str(k.id) for k in p.complaints)),
         "care": TabRows(
             [(_("Kind"), 12), (_("Date"), 14), (_("Next"), 10), (_("Lunar"), 8),
              (_("Note"), None)],
@@ -228,6 +232,8 @@ class ProfileScreen(CrmScreen):
                 tooltip=_("need, expected close, or pin a grade")),
         Binding("o", "order", _("Order"), id="order", tooltip=_("record an order")),
         Binding("p", "promise", _("Promise"), id="promise", tooltip=_("record a promise")),
+        Binding("x", "complaint", _("Complaint"), id="complaint",
+                tooltip=_("record a complaint from this customer")),
         Binding("right_square_bracket", "next_tab", _("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", _("Previous tab"), id="previous-tab",
                 show=False),
@@ -307,7 +313,11 @@ class ProfileScreen(CrmScreen):
                 row = (*row[:rest], clip(row[rest], max(12, width - fixed)), *row[rest + 1:])
             rows.append(row)
         if rows:
-            table.add_rows(rows)
+            if tab.keys:
+                for row, key in zip(rows, tab.keys):
+                    table.add_row(*row, key=key)
+            else:
+                table.add_rows(rows)
             table.move_cursor(row=min(cursor, len(rows) - 1))
         else:
             table.add_row(Text(tab.empty, style="dim"), *[""] * (len(tab.columns) - 1))
@@ -349,6 +359,8 @@ class ProfileScreen(CrmScreen):
             if self.view is None:
                 return None
             return self.view.editable or None
+        if action == "complaint":  # support opens complaints on profiles it only reads
+            return self.view is not None or None
         return True
 
     def action_back(self) -> None:
@@ -366,6 +378,11 @@ class ProfileScreen(CrmScreen):
         target = next(iter(pane.query("NavTable, Tree, VerticalScroll")), None)
         if target is not None and target.focusable:
             target.focus()
+
+    @on(DataTable.RowSelected, "#table-complaints")
+    def _complaint_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value and event.row_key.value.isdigit():
+            self.app.open_complaint(int(event.row_key.value))
 
     @on(Tree.NodeSelected)
     def _referral_selected(self, event: Tree.NodeSelected) -> None:
@@ -427,3 +444,12 @@ class ProfileScreen(CrmScreen):
             return
         self.app.push_screen(PromiseDialog(self.customer_id, self.view.name),
                              lambda promise: self._after_save(promise, _("Promise recorded.")))
+
+    def action_complaint(self) -> None:
+        from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
+
+        if self.view is None:
+            return
+        self.app.push_screen(NewComplaintDialog(self.customer_id, self.view.name),
+                             lambda complaint: self._after_save(
+                                 complaint, opened_message(self.ctx, complaint)))

@@ -187,7 +187,11 @@ class TodayScreen(CrmScreen):
 
     @on(DueList.Selected)
     def _selected(self, event: DueList.Selected) -> None:
-        self.app.open_profile(event.item.customer_id)
+        item = event.item
+        if item.kind is DueKind.COMPLAINT and item.ref_id is not None:
+            self.app.open_complaint(item.ref_id)
+        else:
+            self.app.open_profile(item.customer_id)
 
     def action_toggle_scope(self) -> None:
         self.app.toggle_scope()

@@ -46,6 +46,8 @@ VIEWS: tuple[View, ...] = (
     View("interactions", _("Interactions"), "3",
          "crmtui.screens.interactions:InteractionsScreen",
          _("the contact log across customers")),
+    View("complaints", _("Complaints"), "4", "crmtui.screens.complaints:ComplaintsScreen",
+         _("the complaints queue, most urgent first")),
 )
 
 

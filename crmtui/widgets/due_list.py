@@ -80,7 +80,8 @@ class DueList(LineList[DueItem]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", _("Profile"), id="profile"),
+        Binding("enter", "select", _("Profile"), id="profile",
+                tooltip=_("the customer's profile (on a complaint: the complaint)")),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"due-list--heading"}

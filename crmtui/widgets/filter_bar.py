@@ -50,6 +50,19 @@ def one_of(options: tuple[str, ...]) -> KeyParser:
     return parse
 
 
+def some_of(options: tuple[str, ...]) -> KeyParser:
+    """A key taking one or more of `options`, comma-separated (severity:high,critical), each
+    typed in full or as an unambiguous start."""
+    one = one_of(options)
+
+    def parse(text: str) -> tuple[str, ...]:
+        found = tuple(dict.fromkeys(one(part) for part in text.split(",") if part.strip()))
+        if not found:
+            raise ValueError(_("one or more of {options}").format(options=", ".join(options)))
+        return found
+    return parse
+
+
 def grades(text: str) -> tuple[str, ...]:
     """grade:A or grade:A,B."""
     found = tuple(dict.fromkeys(g.strip().upper() for g in text.split(",") if g.strip()))
@@ -159,6 +172,13 @@ class FilterBar(Horizontal):
     def open(self) -> None:
         self.add_class("-open")
         self.input.focus()
+
+    def toggle_word(self, word: str) -> None:
+        """Add a filter word, or take it out if it is there; the bar shows, the focus stays."""
+        words = self.input.value.split()
+        kept = [w for w in words if w.lower() != word.lower()]
+        self.input.value = " ".join(kept if len(kept) < len(words) else [*words, word])
+        self.set_class(bool(self.input.value), "-open")
 
     def action_clear(self) -> None:
         had_text = bool(self.input.value)

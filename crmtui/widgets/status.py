@@ -58,8 +58,10 @@ class StatusLine(Widget):
         width = max(10, self.content_size.width)
         left = self._left()
         parts = [f"{ctx.user.label} ({_(ctx.role)})"]
-        if app.scope_label:
-            parts.append(app.scope_label)
+        scope = getattr(self.screen, "scope_label", None)  # a screen with a scope of its own
+        scope = app.scope_label if scope is None else scope
+        if scope:
+            parts.append(scope)
         who = " · ".join(parts)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
         database = shorten_path(ctx.store.target)
