@@ -3,9 +3,11 @@ left to each complaint's running deadline, coloured by service-level state.
 
 `a` acknowledge, `w` work, `p` wait for the customer (again: resume), `r` resolve, `c` close,
 `R` reopen, `s` severity, `o` owner, `t` a note, `n` a new complaint, `enter` the complaint with
-its timeline. `/` filters: words match customer, company, summary and category; `mine`,
-`unassigned` and `closed` (resolved and closed ones too) and `severity:high,critical`,
-`status:new`, `owner:sam`. Reps see the complaints on their own customers.
+its timeline; the footer offers the moves the highlighted complaint can make. The queue holds the
+open complaints and the resolved ones waiting to be closed. `/` filters: words match customer,
+company, summary and category; `mine`, `unassigned`, `closed` (closed ones too),
+`severity:high,critical`, `status:new`, `owner:sam`. Reps see the complaints on their own
+customers. Drawn with the line API, so thousands of complaints move as quickly as a dozen.
 """
 
 from __future__ import annotations

@@ -42,11 +42,13 @@ class StatusLine(Widget):
         self.title = title
         self.refresh()
 
-    def _left(self) -> Text:
+    def _left(self, *, short: bool = False) -> Text:
+        """short: the other views by their keys alone, when the line is narrow."""
         app = self.app
         text = Text()
         for key, title, current in app.view_tabs():
-            text.append(f" {key} {title} ", style="bold reverse" if current else "dim")
+            label = f" {key} {title} " if current or not short else f" {key} "
+            text.append(label, style="bold reverse" if current else "dim")
         if self.screen is not app.screen_stack[0] and self.title:
             text.append(" › ", style="dim")
             text.append(self.title, style="bold")
@@ -64,6 +66,8 @@ class StatusLine(Widget):
             parts.append(scope)
         who = " · ".join(parts)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
+        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + 2 > width:
+            left = self._left(short=True)
         database = shorten_path(ctx.store.target)
         room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
         if room < 8:

@@ -628,3 +628,22 @@ async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
         await settle(pilot)
         assert isinstance(app.screen, ComplaintScreen)
         assert app.screen.complaint_id == queue_ctx.waiting
+
+
+async def test_the_profiles_complaints_tab_and_the_palette_open_complaints(app, queue_ctx):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_profile(_customer("boss"))
+        await settle(pilot)
+        for _tab in range(4):  # overview, contacts, timeline, orders -> complaints
+            await press(pilot, "right_square_bracket")
+        assert "发货延迟一周" in screen_text(app)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ComplaintScreen)
+        assert app.screen.complaint_id == queue_ctx.at_risk
+        await press(pilot, "escape", "escape", "ctrl+p")
+        await type_text(pilot, "complaint: new")
+        await pilot.pause(0.3)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, NewComplaintDialog)
+        assert app.screen.customer_id is None  # the customer is searched for

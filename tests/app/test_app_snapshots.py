@@ -83,3 +83,18 @@ def test_customer_form_with_a_bad_email(snap_compare, app):
 
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_complaints(snap_compare, app, queue_ctx, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps("4"))
+
+
+def test_complaint_detail(snap_compare, app, queue_ctx):
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps(
+        then=lambda app: app.open_complaint(queue_ctx.working)))
+
+
+def test_acknowledge_refuses_a_past_time(snap_compare, app, queue_ctx):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
+        "4", "j", "j", "a", "1", "0", ":", "0", "0"))

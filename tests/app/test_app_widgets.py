@@ -1,16 +1,17 @@
-"""Widgets on their own: the date input, the filter parser, CJK-safe columns."""
+"""Widgets on their own: the date and date-time inputs, the filter parser, CJK-safe columns."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from crmtui.rules import DueItem, DueKind
-from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.complaint_list import ComplaintColumns, sla_words
+from crmtui.widgets.date_input import DateInput, DateTimeInput
 from crmtui.widgets.due_list import DueColumns
-from crmtui.widgets.filter_bar import parse_filter
+from crmtui.widgets.filter_bar import parse_filter, some_of
 from crmtui.widgets.text import fit
 from tests.conftest import TODAY
 
@@ -78,3 +79,72 @@ def test_wide_characters_line_up_with_latin_ones():
     chinese, latin = line("欧阳建国", "重庆华信科技有限公司"), line("Bob Li", "Acme Ltd")
     assert cell_len(chinese) == cell_len(latin)
     assert cell_len(chinese[:chinese.index("A ")]) == cell_len(latin[:latin.index("A ")])
+
+
+class MomentApp(App):
+    def compose(self) -> ComposeResult:
+        now = datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc)
+        yield DateTimeInput(now=lambda: now, required=True, future=True)
+
+
+async def test_the_date_time_input_shows_the_time_meant_or_refuses_a_past_one():
+    app = MomentApp()
+    async with app.run_test() as pilot:
+        widget = app.query_one(DateTimeInput)
+        note = widget.query_one(".date-note")
+        assert str(note.render()) == "required"
+        for typed, moment, shown in (
+            ("+4h", datetime(2026, 11, 23, 22, 0), "Mon 2026-11-23 22:00 · in 4h00"),
+            ("+30min", datetime(2026, 11, 23, 18, 30), "Mon 2026-11-23 18:30 · in 30m"),
+            ("tomorrow 10:00", datetime(2026, 11, 24, 10, 0), "Tue 2026-11-24 10:00 · in 16h00"),
+            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d"),
+        ):
+            widget.value = typed
+            await pilot.pause()
+            assert widget.moment == moment.replace(tzinfo=timezone.utc), typed
+            assert str(note.render()) == shown
+        for typed, reason in (
+            ("17:59", "2026-11-23 17:59 is not in the future; pick a later time"),
+            ("-1h", "2026-11-23 17:00 is not in the future; pick a later time"),
+            ("25:00", "25:00 is not a time of day; use 00:00 to 23:59"),
+        ):
+            widget.value = typed
+            await pilot.pause()
+            assert widget.moment is None
+            assert str(note.render()) == reason
+            assert note.has_class("-error")
+
+
+def test_some_of_takes_several_values_each_by_an_unambiguous_start():
+    severity = some_of(("critical", "high", "normal", "low"))
+    assert severity("crit,high") == ("critical", "high")
+    assert severity("low,low") == ("low",)
+    query = parse_filter("mine severity:c,h status:x", {"severity": severity,
+                                                        "status": some_of(("new", "closed"))})
+    assert (query.text, dict(query.values)) == ("mine", {"severity": ("critical", "high")})
+    assert query.errors == {"status": "status: one of new, closed"}
+
+
+def test_queue_columns_fit_the_width_with_wide_characters():
+    from crmtui.services.complaints import ClockFacts, QueueRow, SlaClock
+    from crmtui.rules import SlaState
+
+    def row(customer, summary, state=SlaState.AT_RISK, left=timedelta(minutes=10)):
+        opened = datetime(2026, 11, 23, 17, 10, tzinfo=timezone.utc)
+        facts = ClockFacts("new", opened, None, opened + timedelta(hours=1),
+                           opened + timedelta(days=1), None)
+        return QueueRow(12, 1, customer, "", "critical", None, None, summary, "", "phone", None,
+                        1, facts, SlaClock("respond", opened + timedelta(hours=1), state, left))
+
+    for width in (79, 119):
+        columns = ComplaintColumns.for_width(width)
+        chinese = columns.line(row("欧阳建国", "发货延迟一周，客户很生气"), timezone.utc, TODAY)
+        latin = columns.line(row("Bob Li", "Late delivery, angry customer"), timezone.utc,
+                             TODAY)
+        assert cell_len(chinese.plain) == cell_len(latin.plain) == width
+        assert cell_len(columns.header().plain) == width
+        assert "10m left" in latin.plain
+    paused = SlaClock("resolve", None, SlaState.OK, timedelta(days=13), paused=True)
+    late = SlaClock("resolve", None, SlaState.BREACHED, -timedelta(hours=3, minutes=5))
+    assert (sla_words(paused), sla_words(late)) == ("paused 13d", "3h05 late")
+    assert sla_words(SlaClock("", None, SlaState.BREACHED, None)) == "late"
