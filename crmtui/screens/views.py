@@ -46,6 +46,8 @@ VIEWS: tuple[View, ...] = (
     View("interactions", _("Interactions"), "3",
          "crmtui.screens.interactions:InteractionsScreen",
          _("the contact log across customers")),
+    View("dashboard", _("Dashboard"), "5", "crmtui.screens.dashboard:DashboardScreen",
+         _("grades, movement, 80/20, conversion, satisfaction, service levels")),
 )
 
 
