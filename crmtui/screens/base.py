@@ -70,6 +70,9 @@ class CrmScreen(ServiceCalls, Screen):
     """Less space between keys, for screens with many."""
     CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0
     REFRESH_AFTER: ClassVar[timedelta | None] = None
+    WATCH_CHANGES: ClassVar[bool] = True
+    """False for a screen read afresh whenever it is shown (the dashboard's figures), rather
+    than whenever someone saves."""
 
     _change_watch: ChangeWatch | None = None
     _reloaded_at: datetime | None = None
@@ -86,11 +89,12 @@ class CrmScreen(ServiceCalls, Screen):
         self.load_data()
 
     def on_mount(self) -> None:
-        self._change_watch = ChangeWatch(self.ctx)
-        self.set_interval(self.CHANGE_CHECK_SECONDS, self._check_for_changes)
+        if self.WATCH_CHANGES:
+            self._change_watch = ChangeWatch(self.ctx)
+            self.set_interval(self.CHANGE_CHECK_SECONDS, self._check_for_changes)
 
     def on_screen_resume(self) -> None:
-        if self._reloaded_at is None:
+        if self._reloaded_at is None or not self.WATCH_CHANGES:
             self.reload()
         else:
             self._check_for_changes(shown_again=True)

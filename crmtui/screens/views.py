@@ -48,6 +48,8 @@ VIEWS: tuple[View, ...] = (
          _("the contact log across customers")),
     View("complaints", _("Complaints"), "4", "crmtui.screens.complaints:ComplaintsScreen",
          _("the complaints queue, most urgent first")),
+    View("dashboard", _("Dashboard"), "5", "crmtui.screens.dashboard:DashboardScreen",
+         _("grades, movement, 80/20, conversion, satisfaction, service levels")),
 )
 
 

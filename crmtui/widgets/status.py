@@ -66,9 +66,10 @@ class StatusLine(Widget):
             parts.append(scope)
         who = " · ".join(parts)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
-        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + 2 > width:
-            left = self._left(short=True)
         database = shorten_path(ctx.store.target)
+        # the other views' names give way first: to who you are, then to the database's name
+        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + cell_len(database) + 5 > width:
+            left = self._left(short=True)
         room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
         if room < 8:
             database = ""

@@ -604,7 +604,7 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
 async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
     demo_ctx.config = replace(demo_ctx.config, keys={"complaint-ack": "A", "view-complaints": "0"})
     app = CrmApp(demo_ctx)
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(130, 60)) as pilot:
         await settle(pilot)
         assert " 0 Complaints " in screen_text(app)
         await press(pilot, "0")

@@ -81,6 +81,19 @@ def test_customer_form_with_a_bad_email(snap_compare, app):
         "2", "n", "Z", "o", "e", "tab", "tab", "tab", "tab", "z", "o", "e", "@"))
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare, app, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps("5"))
+
+
+def test_dashboard_team_90_days(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("5", "a", "p", "p"))
+
+
+def test_dashboard_customers_behind_a_figure(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("5", "a", "down", "enter"))
+
+
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
 

@@ -1,13 +1,17 @@
-"""Widgets on their own: the date and date-time inputs, the filter parser, CJK-safe columns."""
+"""Widgets on their own: the date and date-time inputs, the filter parser, CJK-safe columns,
+charts."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
 from rich.cells import cell_len
+from rich.console import Console
 from textual.app import App, ComposeResult
 
+from crmtui.output import bar
 from crmtui.rules import DueItem, DueKind
+from crmtui.widgets.charts import Bar, BarRows, ColumnChart
 from crmtui.widgets.complaint_list import ComplaintColumns, sla_words
 from crmtui.widgets.date_input import DateInput, DateTimeInput
 from crmtui.widgets.due_list import DueColumns
@@ -148,3 +152,43 @@ def test_queue_columns_fit_the_width_with_wide_characters():
     late = SlaClock("resolve", None, SlaState.BREACHED, -timedelta(hours=3, minutes=5))
     assert (sla_words(paused), sla_words(late)) == ("paused 13d", "3h05 late")
     assert sla_words(SlaClock("", None, SlaState.BREACHED, None)) == "late"
+
+
+def drawn(renderable, width: int) -> list[str]:
+    console = Console(width=width, color_system=None, legacy_windows=False)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get().rstrip("\n").split("\n")
+
+
+def test_a_bar_is_drawn_in_eighths_of_a_cell():
+    assert bar(0, 10) == "" and bar(1, 10) == "█" * 10
+    assert bar(0.5, 3) == "█▌" and bar(1 / 80, 10) == "▏"
+    assert bar(2.0, 4) == "████" and bar(-1, 4) == ""  # clamped to 0..1
+
+
+def test_bar_rows_give_the_bars_what_the_text_leaves_and_keep_columns_aligned():
+    rows = BarRows([("A", Bar(1.0), "12", "60.0%"), ("张三", Bar(0.25), "3", "15.0%"),
+                    ("C", Bar(None), "0", "–")], right=(2, 3), max_bar=100)
+    for width in (40, 80):
+        lines = drawn(rows, width)
+        assert all(cell_len(line) <= width for line in lines)
+        bar_width = width - (4 + 2 + 5) - 3
+        assert lines[0] == "A    " + "█" * bar_width + " 12 60.0%"
+        assert lines[1].startswith("张三 " + bar(0.25, bar_width) + " ")
+        assert lines[1].endswith("  3 15.0%") and lines[2].endswith("  0     –")
+    assert cell_len(drawn(BarRows([("x", Bar(1.0))], max_bar=8), 80)[0]) == 10
+
+
+def test_the_column_chart_rises_to_its_values_and_marks_where_the_highlight_ends():
+    chart = ColumnChart([0.5, 1.0, 1.0, 1.0], height=2, highlight=1, caption="customers")
+    lines = drawn(chart, 6 + 4 * 4)
+    assert lines == ["100% ┤    ████████████",
+                     "     │████████████████",
+                     "  0% └───┴────────────",
+                     "      customers"]
+    assert drawn(ColumnChart([]), 40) == [""]
+    narrow = drawn(ColumnChart([0.2] * 20, height=3), 30)
+    assert all(cell_len(line) <= 30 for line in narrow)
+    assert narrow[2] == "     │" + "▅" * 20  # 0.2 of 3 lines: 4.8 eighths of the first
+
