@@ -45,6 +45,8 @@ SHOWN = (*OPEN, "resolved")
 """What the queue shows unless asked for more: the open complaints, and the resolved ones
 waiting to be closed."""
 FILTER_DELAY = 0.15
+FOOTER_DELAY = 0.15
+"""Seconds the cursor rests before the footer shows the moves of the row under it."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class ComplaintsScreen(ComplaintActions):
         self.shown_width = 0
         self._filter_timer = None
         self._footer_status: str | None = None
+        self._footer_timer = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(FILTER_KEYS, id="filter", placeholder=_(
@@ -159,6 +162,7 @@ class ComplaintsScreen(ComplaintActions):
         current = queue.highlighted_item
         queue.show_rows(rows, zone=self.ctx.zone, today=self.ctx.today(), width=width,
                         keep=current.id if current else None)
+        self._refresh_footer()
         self.query_one("#columns", Static).update(queue.columns.header())
         self.query_one("#summary", Static).update(self._summary(rows, query))
         empty = not rows
@@ -230,8 +234,14 @@ class ComplaintsScreen(ComplaintActions):
 
     @on(ComplaintList.Highlighted)
     def _highlighted(self) -> None:
-        # The footer offers the moves of the highlighted complaint's status; rebuild it only
-        # when that changes.
+        # The footer offers the moves of the highlighted complaint's status. Rebuilding it
+        # costs more than a cursor move, so it waits until the cursor rests (the keys
+        # themselves always act on the row under the cursor).
+        if self._footer_timer is not None:
+            self._footer_timer.stop()
+        self._footer_timer = self.set_timer(FOOTER_DELAY, self._refresh_footer)
+
+    def _refresh_footer(self) -> None:
         row = self.current_row()
         status = row.status if row else None
         if status != self._footer_status:

@@ -255,6 +255,7 @@ async def test_an_illegal_move_shows_the_services_message_and_changes_nothing(ap
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
         before = (stored(queue_ctx.new).version, timeline(queue_ctx.new))
+        await pilot.pause(0.3)  # the footer follows once the cursor rests
         footer = screen_text(app).splitlines()[-1]
         assert "a Ack" in footer and "c Close" not in footer and "r Resolve" not in footer
 

@@ -7,11 +7,19 @@ import pytest
 
 from crmtui.app import CrmApp
 from crmtui.db import Customer
+from crmtui.screens.base import CrmScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
 from tests.app.conftest import settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture(autouse=True)
+def _no_change_checks(monkeypatch):
+    """A picture of a screen as it loaded: no check for other users' saves while it is taken
+    (the app's own first reads may commit, and a reload would race the picture)."""
+    monkeypatch.setattr(CrmScreen, "CHANGE_CHECK_SECONDS", 3600.0)
 
 
 def steps(*keys: str, then=None):
