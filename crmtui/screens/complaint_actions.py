@@ -24,7 +24,7 @@ from crmtui.services.complaints import (
     complaint_row,
     move_refusal,
 )
-from crmtui.widgets.text import local_moment
+from crmtui.widgets.text import clip, local_moment
 
 _S = ComplaintStatus
 
@@ -52,9 +52,15 @@ def handler_choices(ctx) -> list[tuple[str, str]]:
     """(label, login) of whom a complaint can be given to (runs in a worker)."""
     from crmtui.services.complaints import handlers
 
-    return [(f"{user.login} · {user.display_name} ({_(user.role)})"
-             if user.display_name and user.display_name != user.login
-             else f"{user.login} ({_(user.role)})", user.login) for user in handlers(ctx)]
+    choices = []
+    for user in handlers(ctx):
+        label = user.login
+        if user.display_name and user.display_name != user.login:
+            label += f" · {user.display_name}"
+        if user.role == "manager":
+            label += " (" + _("manager") + ")"
+        choices.append((clip(label, 30), user.login))
+    return choices
 
 
 class ComplaintActions(CrmScreen):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -113,7 +114,8 @@ class CustomerPicker(Vertical):
         self.matches = matches
         options = self.options
         options.clear_options()
-        options.add_options([Option(match.label, id=str(match.id)) for match in matches])
+        options.add_options([Option(Text(match.label, no_wrap=True, overflow="ellipsis"),
+                                    id=str(match.id)) for match in matches])
         if matches:
             options.highlighted = 0
         self.set_class(bool(matches), "-matches")

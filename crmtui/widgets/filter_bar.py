@@ -31,7 +31,8 @@ class FilterQuery:
         return not self.errors
 
     def describe(self) -> str:
-        parts = [f"{key}:{value}" for key, value in self.values.items()]
+        parts = [f"{key}:{','.join(map(str, value)) if isinstance(value, tuple) else value}"
+                 for key, value in self.values.items()]
         if self.text:
             parts.append(f'"{self.text}"')
         return " ".join(parts)

@@ -18,6 +18,10 @@ def shorten_path(target: str) -> str:
     return target
 
 
+DATABASE_ROOM = 20
+"""Cells of the database's name worth shortening the views' names for."""
+
+
 class StatusLine(Widget):
     """The views and their keys on the left (the current one marked, then the title of a screen
     opened on top of it); user, role, scope, database and a read-only flag on the right.
@@ -68,7 +72,9 @@ class StatusLine(Widget):
         flag = " · " + _("read-only") if ctx.store.readonly else ""
         database = shorten_path(ctx.store.target)
         # the other views' names give way first: to who you are, then to the database's name
-        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + cell_len(database) + 5 > width:
+        # (a long path is cut rather than taking the names' place)
+        wanted = min(cell_len(database), DATABASE_ROOM)
+        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + wanted + 5 > width:
             left = self._left(short=True)
         room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
         if room < 8:
