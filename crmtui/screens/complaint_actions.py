@@ -23,6 +23,7 @@ from crmtui.services.complaints import (
     QueueRow,
     complaint_row,
     move_refusal,
+    severity_refusal,
 )
 from crmtui.widgets.text import clip, local_moment
 
@@ -37,6 +38,18 @@ MOVES = {"acknowledge": _S.ACKNOWLEDGED, "work": _S.IN_PROGRESS, "wait": _S.WAIT
 """The actions that move a complaint along the workflow, and where to."""
 
 
+Refusal = Callable[[QueueRow], "str | None"]
+"""Why a complaint (read again) cannot take an action now, in the service's words; or None."""
+
+
+def _move(target: ComplaintStatus) -> Refusal:
+    return lambda row: move_refusal(row.id, row.status, target)
+
+
+def _nothing(row: QueueRow) -> None:
+    return None
+
+
 def can_now(action: str, status: str) -> bool:
     """Whether a complaint in `status` can take the action (so the footer offers its key)."""
     if action == "wait" and status == _S.WAITING_CUSTOMER.value:
@@ -44,7 +57,7 @@ def can_now(action: str, status: str) -> bool:
     if action in MOVES:
         return can_transition(status, MOVES[action])
     if action == "severity":
-        return status in OPEN
+        return status in OPEN  # as severity_refusal says
     return True
 
 
@@ -90,11 +103,11 @@ class ComplaintActions(CrmScreen):
                 tooltip=_("add a note to the timeline")),
     ]
 
-    def current_row(self) -> QueueRow | None:
-        raise NotImplementedError
-
     scope_label = ""
     """What the status line says the screen shows (the queue: mine or everyone's)."""
+
+    def current_row(self) -> QueueRow | None:
+        raise NotImplementedError
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in HANDLER_ACTIONS and self.ctx.role not in HANDLER_ROLES:
@@ -124,7 +137,7 @@ class ComplaintActions(CrmScreen):
     def action_acknowledge(self) -> None:
         from crmtui.screens.dialogs.complaint import AcknowledgeDialog
 
-        self._with_dialog(_S.ACKNOWLEDGED, AcknowledgeDialog, lambda c: _(
+        self._with_dialog(_move(_S.ACKNOWLEDGED), AcknowledgeDialog, lambda c: _(
             "#{id} acknowledged; the customer was promised {when}.").format(
             id=c.id, when=local_moment(c.promised_at, self.ctx.zone)))
 
@@ -149,7 +162,7 @@ class ComplaintActions(CrmScreen):
     def action_resolve(self) -> None:
         from crmtui.screens.dialogs.complaint import ResolveDialog
 
-        self._with_dialog(_S.RESOLVED, ResolveDialog,
+        self._with_dialog(_move(_S.RESOLVED), ResolveDialog,
                           lambda c: _("#{id} resolved.").format(id=c.id))
 
     def action_close(self) -> None:
@@ -160,19 +173,20 @@ class ComplaintActions(CrmScreen):
                 return _("#{id} closed.").format(id=c.id)
             return _("#{id} closed; satisfaction {score}/5.").format(id=c.id, score=c.satisfaction)
 
-        self._with_dialog(_S.CLOSED, CloseDialog, said)
+        self._with_dialog(_move(_S.CLOSED), CloseDialog, said)
 
     def action_reopen(self) -> None:
         from crmtui.screens.dialogs.complaint import ReopenDialog
 
-        self._with_dialog(_S.REOPENED, ReopenDialog, lambda c: _(
+        self._with_dialog(_move(_S.REOPENED), ReopenDialog, lambda c: _(
             "#{id} reopened; it is still due by {when}.").format(
             id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
 
     def action_severity(self) -> None:
         from crmtui.screens.dialogs.complaint import SeverityDialog
 
-        self._with_dialog(None, SeverityDialog, lambda c: _(
+        self._with_dialog(lambda row: severity_refusal(row.id, row.status), SeverityDialog,
+                          lambda c: _(
             "#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
             id=c.id, severity=_(c.severity), respond=local_moment(c.respond_by, self.ctx.zone),
             resolve=local_moment(c.resolve_by, self.ctx.zone)))
@@ -184,7 +198,7 @@ class ComplaintActions(CrmScreen):
         if row is None:
             return
         self.call_service(handler_choices, self.ctx, done=lambda choices: self._with_dialog(
-            None, lambda fresh: OwnerDialog(fresh, choices), lambda c: _(
+            _nothing, lambda fresh: OwnerDialog(fresh, choices), lambda c: _(
                 "#{id} is handled by {owner}.").format(
                 id=c.id, owner=c.owner.login if c.owner_id else _("nobody"))),
             group="action")
@@ -192,7 +206,7 @@ class ComplaintActions(CrmScreen):
     def action_note(self) -> None:
         from crmtui.screens.dialogs.complaint import NoteDialog
 
-        self._with_dialog(None, NoteDialog,
+        self._with_dialog(_nothing, NoteDialog,
                           lambda event: _("Note added to #{id}.").format(id=event.complaint_id))
 
     # -- how they run ---------------------------------------------------------------------------
@@ -205,15 +219,15 @@ class ComplaintActions(CrmScreen):
                           done=lambda complaint: self._changed(said(complaint)),
                           failed=self._refused, group="action")
 
-    def _with_dialog(self, target: ComplaintStatus | None, dialog: Callable[[QueueRow], Any],
+    def _with_dialog(self, refusal_of: Refusal, dialog: Callable[[QueueRow], Any],
                      said: Callable[[Any], str]) -> None:
-        """Read the complaint again; refuse a move the workflow does not allow, else ask."""
+        """Read the complaint again; refuse what it cannot take now, else ask."""
         row = self.current_row()
         if row is None:
             return
 
         def ask(fresh: QueueRow) -> None:
-            refusal = move_refusal(fresh.id, fresh.status, target) if target else None
+            refusal = refusal_of(fresh)
             if refusal:
                 self.app.notify(refusal, title=_("Not done"), severity="error", timeout=8)
                 if fresh.version != row.version:

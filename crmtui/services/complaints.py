@@ -569,6 +569,14 @@ def reopen(ctx: Context, complaint_id: Any, *, note: str = "",
     return _save(ctx, complaint, now, [_status_event(complaint, _S.REOPENED, _clean_note(note))])
 
 
+def severity_refusal(complaint_id: int, status: str) -> str | None:
+    """Why the severity of a complaint in `status` cannot change, or None when it can."""
+    if status in OPEN:
+        return None
+    return _("cannot change the severity of complaint #{id}: it is {status}; reopen it "
+             "first").format(id=complaint_id, status=status)
+
+
 @writes
 def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = "",
                  expected_version: int | None = None) -> Complaint:
@@ -576,9 +584,9 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     opened_at with the new targets, and the resolution deadline keeps the time paused so far."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     new = severity_value(severity)
-    if complaint.status not in OPEN:
-        raise CrmError(_("cannot change the severity of complaint #{id}: it is {status}; reopen "
-                         "it first").format(id=complaint.id, status=complaint.status))
+    refusal = severity_refusal(complaint.id, complaint.status)
+    if refusal:
+        raise CrmError(refusal)
     if new.value == complaint.severity:
         return complaint
     policy = ctx.config.sla

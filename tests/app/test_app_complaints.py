@@ -648,3 +648,19 @@ async def test_the_profiles_complaints_tab_and_the_palette_open_complaints(app, 
         await press(pilot, "enter")
         assert isinstance(app.screen, NewComplaintDialog)
         assert app.screen.customer_id is None  # the customer is searched for
+
+
+async def test_the_severity_of_a_closed_complaint_is_refused_before_asking(app, queue_ctx):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_queue(pilot)
+        await press(pilot, "slash")
+        await fill(pilot, "closed status:closed")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert shown_ids(app) == [queue_ctx.closed]
+        await press(pilot, "s")
+        assert isinstance(app.screen, ComplaintsScreen)  # no dialog
+        assert (f"cannot change the severity of complaint #{queue_ctx.closed}: it is closed; "
+                "reopen it first") in notices(app)
+        assert stored(queue_ctx.closed).severity == "normal"
