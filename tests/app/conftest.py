@@ -92,7 +92,7 @@ class Queue:
     """normal, closed with satisfaction 4."""
 
 
-def _customer(owner: str, index: int = 0) -> int:
+def customer_of(owner: str, index: int = 0) -> int:
     from crmtui.db import Customer, User
 
     owner_id = User.get(User.login == owner).id
@@ -111,7 +111,7 @@ def queue_ctx(demo_ctx, clock) -> Queue:
     ago = lambda **delta: APP_NOW - timedelta(**delta)  # noqa: E731
 
     clock.now = ago(hours=6)
-    working = k.open_complaint(support, _customer("li.na"), "normal", "Wrong colour delivered",
+    working = k.open_complaint(support, customer_of("li.na"), "normal", "Wrong colour delivered",
                                channel="wechat", category="quality",
                                description="Ordered grey, got blue.")
     clock.now = ago(hours=5, minutes=50)
@@ -119,30 +119,30 @@ def queue_ctx(demo_ctx, clock) -> Queue:
     clock.now = ago(hours=5)
     k.start_work(support, working.id)
 
-    waiting = k.open_complaint(support, _customer("li.na", 1), "low", "Manual in English only")
+    waiting = k.open_complaint(support, customer_of("li.na", 1), "low", "Manual in English only")
     k.acknowledge(support, waiting.id, "+1d")
     k.start_work(support, waiting.id)
     clock.now = ago(hours=4)
     k.wait_for_customer(support, waiting.id, note="asked which language")
 
     clock.now = ago(hours=3)
-    resolved = k.open_complaint(demo_ctx, _customer("boss", 2), "high", "Invoice sent twice")
+    resolved = k.open_complaint(demo_ctx, customer_of("boss", 2), "high", "Invoice sent twice")
     k.acknowledge(demo_ctx, resolved.id, "+1h")
     k.start_work(demo_ctx, resolved.id)
     clock.now = ago(hours=2)
     k.resolve(demo_ctx, resolved.id, "credit note issued", "billing run repeated")
 
-    closed = k.open_complaint(support, _customer("li.na", 2), "normal", "Late delivery")
+    closed = k.open_complaint(support, customer_of("li.na", 2), "normal", "Late delivery")
     k.acknowledge(support, closed.id, "+2h")
     k.start_work(support, closed.id)
     k.resolve(support, closed.id, "re-sent by express")
     k.close(support, closed.id, 4)
 
     clock.now = APP_NOW
-    at_risk = k.open_complaint(demo_ctx, _customer("boss"), "critical", "发货延迟一周",
+    at_risk = k.open_complaint(demo_ctx, customer_of("boss"), "critical", "发货延迟一周",
                                channel="phone", category="delivery",
                                opened_at=ago(minutes=50))
-    new = k.open_complaint(demo_ctx, _customer("boss", 1), "high", "Invoice address wrong",
+    new = k.open_complaint(demo_ctx, customer_of("boss", 1), "high", "Invoice address wrong",
                            channel="email")
     return Queue(at_risk=at_risk.id, new=new.id, working=working.id, waiting=waiting.id,
                  resolved=resolved.id, closed=closed.id)

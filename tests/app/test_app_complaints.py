@@ -27,9 +27,10 @@ from crmtui.screens.dialogs.complaint import (
 from crmtui.screens.profile import ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services import complaints as service
+from crmtui.services.customers import add_customer
 from crmtui.widgets.complaint_list import ComplaintList
 from crmtui.widgets.due_list import DueList
-from tests.app.conftest import APP_NOW, _customer, press, screen_text, settle, type_text
+from tests.app.conftest import APP_NOW, customer_of, press, screen_text, settle, type_text
 from tests.conftest import as_user
 
 
@@ -410,11 +411,12 @@ async def test_the_detail_shows_the_timeline_after_actions_and_the_customers_con
         text = screen_text(app)
         assert f"Complaint #{queue_ctx.new}" in text and "Invoice address wrong" in text
         for words in ("opened: Invoice address wrong", "new → acknowledged",
-                      "promised the customer an answer by 2026-11-23 20:00", "owner nobody → boss",
+                      "promised the customer an answer by 2026-11-23 20:00",
+                      "owner nobody → boss",
                       "acknowledged → in_progress", "Recent contacts with 秦俊"):
             assert words in text, words
         assert text.index("new → acknowledged") < text.index("acknowledged → in_progress")
-        customer = Customer.get_by_id(_customer("boss", 1))
+        customer = Customer.get_by_id(customer_of("boss", 1))
         latest = customer.interactions.order_by(-customer.interactions.model.at).first()
         assert latest.summary[:20] in text
 
@@ -476,7 +478,7 @@ async def test_a_change_made_meanwhile_is_reported_and_the_dialog_keeps_the_inpu
 
 async def test_x_on_a_profile_opens_a_complaint_that_shows_in_the_queue_and_on_today_once_at_risk(
         app, demo_ctx, clock, quick_watch):
-    customer = Customer.get_by_id(_customer("boss", 3))
+    customer = Customer.get_by_id(customer_of("boss", 3))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.open_profile(customer.id)
@@ -520,7 +522,7 @@ async def test_x_on_a_profile_opens_a_complaint_that_shows_in_the_queue_and_on_t
 
 
 async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, demo_ctx):
-    customer = Customer.get_by_id(_customer("li.na", 3))
+    customer = Customer.get_by_id(customer_of("li.na", 3))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_queue(pilot)
         await press(pilot, "n")
@@ -542,7 +544,7 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         assert complaint.id in shown_ids(app)
 
 
-# -- noticing others ---------------------------------------------------------------------------------
+# -- noticing others -----------------------------------------------------------------------------
 
 async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queue_ctx, demo_ctx,
                                                                       quick_watch):
@@ -552,7 +554,7 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
         before = shown_ids(app)
         await in_another_connection(service.acknowledge, support, queue_ctx.at_risk, "+3h")
         created = await in_another_connection(
-            service.open_complaint, support, _customer("boss", 4), "normal", "noticed by itself")
+            service.open_complaint, support, customer_of("boss", 4), "normal", "noticed by itself")
         await pilot.pause(0.4)
         await settle(pilot)
         assert set(shown_ids(app)) == set(before) | {created.id}
@@ -562,7 +564,7 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
         # Today, for the owner of the customer, picks up an at-risk complaint support opened
         await press(pilot, "1")
         late = await in_another_connection(
-            service.open_complaint, support, _customer("boss", 5), "critical", "line down",
+            service.open_complaint, support, customer_of("boss", 5), "critical", "line down",
             opened_at=APP_NOW - timedelta(minutes=55))
         await pilot.pause(0.4)
         await settle(pilot)
@@ -590,9 +592,7 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
         await pilot.pause(0.4)
         await settle(pilot)
         assert calls == []  # nobody changed anything
-        await in_another_connection(
-            lambda: __import__("crmtui.services.customers", fromlist=["x"]).add_customer(
-                demo_ctx, {"name": "Zeta Newcomer"}))
+        await in_another_connection(add_customer, demo_ctx, {"name": "Zeta Newcomer"})
         await pilot.pause(0.4)
         await settle(pilot)
         assert calls == ["customers"]
@@ -600,7 +600,7 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
         assert "Zeta Newcomer" in screen_text(app)
 
 
-# -- keys, help and palette -------------------------------------------------------------------------
+# -- keys, help and palette ----------------------------------------------------------------------
 
 async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
     demo_ctx.config = replace(demo_ctx.config, keys={"complaint-ack": "A", "view-complaints": "0"})
@@ -634,7 +634,7 @@ async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
 async def test_the_profiles_complaints_tab_and_the_palette_open_complaints(app, queue_ctx):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_profile(_customer("boss"))
+        app.open_profile(customer_of("boss"))
         await settle(pilot)
         for _tab in range(4):  # overview, contacts, timeline, orders -> complaints
             await press(pilot, "right_square_bracket")
