@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +18,10 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from crmtui.i18n import _
+from crmtui.widgets.text import clip
+
+MATCH_WIDTH = 34
+"""Cells of a match when the picker has no size yet."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,9 @@ class CustomerPicker(Vertical):
         self.matches = matches
         options = self.options
         options.clear_options()
-        options.add_options([Option(Text(match.label, no_wrap=True, overflow="ellipsis"),
-                                    id=str(match.id)) for match in matches])
+        width = max(8, (self.size.width or MATCH_WIDTH) - 1)  # one line each, cut to fit
+        options.add_options([Option(clip(match.label, width), id=str(match.id))
+                             for match in matches])
         if matches:
             options.highlighted = 0
         self.set_class(bool(matches), "-matches")

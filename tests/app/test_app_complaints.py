@@ -532,9 +532,9 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         assert "pick one: type part of a name, then enter" in screen_text(app)
         await type_text(pilot, customer.name)
         await settle(pilot)
-        assert f"{customer.name} · " in screen_text(app)  # the matches below the field
+        assert f"#{customer.id} {customer.name}" in screen_text(app)  # matches below the field
         await press(pilot, "enter")  # takes the first match, then the next field
-        assert f"→ {customer.name}" in screen_text(app)
+        assert f"→ #{customer.id} {customer.name}" in screen_text(app)
         await press(pilot, "tab")  # severity -> summary
         await type_text(pilot, "damaged packaging")
         await press(pilot, "ctrl+s")

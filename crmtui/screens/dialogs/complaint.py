@@ -263,8 +263,8 @@ def customer_matches(ctx, text: str) -> list[CustomerMatch]:
 
     found = []
     for customer in find_customers(ctx, text, limit=CUSTOMER_MATCHES):
-        label = " · ".join(part for part in (customer.name, customer.company,
-                                             f"#{customer.id}") if part)
+        label = f"#{customer.id} {customer.name}" + (
+            f" · {customer.company}" if customer.company else "")
         found.append(CustomerMatch(customer.id, label, customer.name))
     return found
 
