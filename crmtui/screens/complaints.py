@@ -25,6 +25,7 @@ from textual.widgets import Static
 
 from crmtui.i18n import _
 from crmtui.screens.complaint_actions import ComplaintActions
+from crmtui.screens.paged import FILTER_DELAY
 from crmtui.services.complaints import (
     HANDLER_ROLES,
     OPEN,
@@ -44,7 +45,6 @@ FLAGS = ("mine", "unassigned", "closed")
 SHOWN = (*OPEN, "resolved")
 """What the queue shows unless asked for more: the open complaints, and the resolved ones
 waiting to be closed."""
-FILTER_DELAY = 0.15
 FOOTER_DELAY = 0.15
 """Seconds the cursor rests before the footer shows the moves of the row under it."""
 
