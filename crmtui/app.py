@@ -171,6 +171,11 @@ class CrmApp(App[None]):
 
         self.push_screen(ProfileScreen(customer_id))
 
+    def open_complaint(self, complaint_id: int) -> None:
+        from crmtui.screens.complaint import ComplaintScreen
+
+        self.push_screen(ComplaintScreen(complaint_id))
+
     # -- errors ---------------------------------------------------------------------------------
     def report_error(self, error: BaseException, *, title: str | None = None) -> None:
         """One clear notice: the service's sentence for a CrmError, a logged summary otherwise."""

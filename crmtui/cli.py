@@ -62,7 +62,43 @@ def global_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> Parser:
+class _Skipped:
+    """Stands in for the parsers of commands not being run: building every subcommand's
+    arguments costs more than running `crmtui due`, so only the one asked for is built."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self
+
+
+class _OnlyCommand:
+    def __init__(self, subparsers, wanted: str) -> None:
+        self._subparsers = subparsers
+        self._wanted = wanted
+
+    def add_parser(self, name, **kwargs):
+        if name == self._wanted:
+            return self._subparsers.add_parser(name, **kwargs)
+        return _Skipped()
+
+
+_VALUE_OPTIONS = ("--db", "--user", "--lang", "--config")
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (the first word not an option)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(command: str | None = None) -> Parser:
+    """The parser; with `command`, only that subcommand's arguments are built."""
     import importlib
 
     common = global_options()
@@ -74,19 +110,24 @@ def build_parser() -> Parser:
     parser.add_argument("--demo", action="store_true",
                         help=_("open the app on a throw-away database filled with demo data"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    target = _OnlyCommand(subparsers, command) if command else subparsers
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers, common)
+        importlib.import_module(name).register(target, common)
+    if command and command not in subparsers.choices:  # unknown: list every command
+        return build_parser()
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    set_language_early(sys.argv[1:] if argv is None else list(argv))
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language_early(argv)
+    parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
+        _skip_server_drivers(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
             or _run_app
         return handler(args) or 0
@@ -184,6 +225,17 @@ def _unexpected(error: Exception, args) -> int:
         _fail(_("unexpected error: {kind}: {error}").format(
             kind=error.__class__.__name__, error=error) + where)
     return 1
+
+
+def _skip_server_drivers(args) -> None:
+    """peewee imports every database driver installed; a session on an SQLite file never uses
+    the PostgreSQL ones, and psycopg2 alone costs about a fifth of `crmtui due`'s start-up."""
+    if "peewee" in sys.modules:  # too late to matter (and never in a process already using it)
+        return
+    target = database_target(args)
+    if "://" not in target or target.startswith("sqlite"):
+        for name in ("psycopg2", "psycopg"):
+            sys.modules.setdefault(name, None)  # makes `import psycopg2` fail fast in peewee
 
 
 def database_target(args) -> str:

@@ -53,8 +53,26 @@ def grade_style(grade: str | None) -> str:
 
 
 GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
-# Service-level states of complaints (the TUI mirrors these too).
+# Service-level states and severities of complaints (the TUI mirrors these too).
 SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
+SEVERITY_STYLES = {"critical": "bold red", "high": "dark_orange"}
+
+
+def bar(share: float, width: int = 30) -> str:
+    """A horizontal bar for a share 0..1, `width` cells at most, in eighths of a cell."""
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("" if not part else " ▏▎▍▌▋▊▉"[part])
+
+
+def percent(share: float | None) -> str:
+    """A share 0..1 as a percentage with one decimal ("–" when there is none)."""
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def share_style(share: float) -> str:
+    """The colour of a service-level share: green from 90%, yellow from 75%, red below."""
+    return "green" if share >= 0.9 else "yellow" if share >= 0.75 else "red"
 
 
 def money(amount: Decimal | None) -> str:

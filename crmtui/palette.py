@@ -1,5 +1,6 @@
 """The command palette's crmtui entries (ctrl+p): `view:` screens, `action:` keys of the current
-screen, and `customer:` to jump to any customer by name, company, phone or pinyin initials."""
+screen, `complaint: new…`, `customer:` to jump to any customer by name, company, phone or pinyin
+initials, and `complaint: #12` to open a complaint by its number."""
 
 from __future__ import annotations
 
@@ -13,6 +14,23 @@ from crmtui.i18n import _
 from crmtui.screens.views import VIEWS
 
 CUSTOMER_HITS = 12
+
+
+def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
+    """(id, title, help) of the complaint a number (12 or #12) names; runs in a worker thread."""
+    from crmtui.errors import CrmError
+    from crmtui.services.complaints import complaint_row
+
+    number = text.strip().lstrip("#")
+    if not number.isdigit():
+        return None
+    try:
+        row = complaint_row(ctx, number)
+    except CrmError:
+        return None
+    title = _("complaint: #{id} {summary}").format(id=row.id, summary=row.summary)
+    detail = " · ".join((row.customer, _(row.severity), _(row.status.replace("_", " "))))
+    return row.id, title, detail
 
 
 def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
@@ -43,6 +61,8 @@ class CrmCommands(Provider):
                 yield (_("view: {title}").format(title=_(view.title)), _(view.description),
                        partial(app.action_view, view.name))
         yield _("view: Help (every key)"), "?", app.action_help
+        yield (_("complaint: new…"), _("record a complaint; choose the customer by searching"),
+               self._new_complaint)
         seen = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
@@ -58,6 +78,18 @@ class CrmCommands(Provider):
     async def _run(self, node, action: str) -> None:
         await self.app.run_action(action, node)
 
+    def _new_complaint(self) -> None:
+        from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
+
+        app = self.app
+
+        def opened(complaint) -> None:
+            if complaint is not None:
+                app.notify(opened_message(app.ctx, complaint), title=_("Saved"))
+                app.open_complaint(complaint.id)
+
+        app.push_screen(NewComplaintDialog(), opened)
+
     async def discover(self) -> Hits:
         for title, help_text, command in self._commands():
             yield DiscoveryHit(title, command, help=help_text)
@@ -71,9 +103,14 @@ class CrmCommands(Provider):
         if not query.strip():
             return
         try:
+            complaint = await asyncio.to_thread(complaint_match, self.app.ctx, query)
             found = await asyncio.to_thread(customer_matches, self.app.ctx, query)
         except Exception:  # a search that fails (busy database) just finds nothing
             return
+        if complaint is not None:
+            complaint_id, title, detail = complaint
+            yield Hit(1.0, title, partial(self.app.open_complaint, complaint_id), text=title,
+                      help=detail)
         for rank, (customer_id, title, detail) in enumerate(found):
             yield Hit(0.95 - rank * 0.01, title, partial(self.app.open_profile, customer_id),
                       text=title, help=detail)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import SLA_STYLES, console, emit_json, local_time
+from crmtui.output import SEVERITY_STYLES, SLA_STYLES, console, emit_json, local_time
 
 
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
@@ -155,7 +155,7 @@ def _short_time(moment, ctx) -> str:
 
 
 def _severity(severity: str) -> str:
-    style = {"critical": "bold red", "high": "dark_orange"}.get(severity)
+    style = SEVERITY_STYLES.get(severity)
     text = label("severity", severity)
     return f"[{style}]{text}[/]" if style else text
 

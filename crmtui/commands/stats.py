@@ -7,13 +7,21 @@ from pathlib import Path
 
 from crmtui.i18n import _
 from crmtui.labels import label, stored_text
-from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+from crmtui.output import (
+    GRADE_STYLES,
+    bar,
+    console,
+    emit_json,
+    local_time,
+    money,
+    percent,
+    share_style,
+)
 from crmtui.rules import DIMENSIONS
 
 REPORT_FORMATS = ("html", "svg")
 REPORT_WIDTH = 100  # columns of a report written to a file
 REPORT_ROWS = 100  # rows per section; a longer list is for --json
-BAR_WIDTH = 30
 
 
 def register(subparsers, common) -> None:
@@ -86,17 +94,6 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def bar(value: float, width: int = BAR_WIDTH) -> str:
-    """A horizontal bar for a share 0..1, in eighths of a character."""
-    eighths = round(max(0.0, min(1.0, value)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return "█" * full + ("" if not part else " ▏▎▍▌▋▊▉"[part])
-
-
-def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
-
-
 def print_dashboard(d) -> None:
     from rich.markup import escape as esc
     from rich.table import Table
@@ -143,7 +140,7 @@ def print_dashboard(d) -> None:
     stages.add_column("", no_wrap=True)
     stages.add_column(_("reference"), justify="right")
     for stage in d.stages:
-        stages.add_row(label("stage", stage.stage), f"{stage.customers:,}", _percent(stage.share),
+        stages.add_row(label("stage", stage.stage), f"{stage.customers:,}", percent(stage.share),
                        bar(stage.share or 0, 20),
                        "" if stage.reference is None else f"{stage.reference}%")
     out.print()
@@ -165,8 +162,8 @@ def print_dashboard(d) -> None:
     if p.customers:
         out.print(_("{key:,} key customers of {all:,} with revenue ({cshare}) hold {rshare} of "
                     "{total}").format(key=p.key_count, all=p.customers,
-                                      cshare=_percent(p.key_customer_share),
-                                      rshare=_percent(p.key_share), total=money(p.total)))
+                                      cshare=percent(p.key_customer_share),
+                                      rshare=percent(p.key_share), total=money(p.total)))
         for customers, revenue in p.curve[1::4]:
             out.print(f"  {_('top')} {customers * 100:5.1f}%  {bar(revenue)} {revenue * 100:.1f}%")
     else:
@@ -178,7 +175,7 @@ def print_dashboard(d) -> None:
         conversion.add_column(title, justify="left" if title == _("source") else "right")
     for row in d.conversion:
         conversion.add_row(label("source", row.source) or _("(not recorded)"), f"{row.won:,}",
-                           f"{row.customers:,}", _percent(row.rate))
+                           f"{row.customers:,}", percent(row.rate))
     out.print()
     out.print(conversion)
 
@@ -207,11 +204,10 @@ def print_dashboard(d) -> None:
 
 def _sla_share(tally) -> str:
     share = tally.share
-    text = _percent(share) + f" ({tally.met}/{tally.met + tally.missed})"
+    text = percent(share) + f" ({tally.met}/{tally.met + tally.missed})"
     if share is None:
         return "–"
-    style = "green" if share >= 0.9 else "yellow" if share >= 0.75 else "red"
-    return f"[{style}]{text}[/]"
+    return f"[{share_style(share)}]{text}[/]"
 
 
 # -- report -------------------------------------------------------------------------------------

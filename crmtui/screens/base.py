@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from crmtui.i18n import _
+from crmtui.services.changes import ChangeWatch
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.status import StatusLine
@@ -56,15 +58,64 @@ class ServiceCalls:
 
 
 class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
-    """A screen with the status line on top and the footer of its keys below."""
+    """A screen with the status line on top and the footer of its keys below.
+
+    It loads with `reload()` when first shown, and notices changes made by others: every
+    CHANGE_CHECK_SECONDS while it is on top, and whenever it is shown again, it asks a
+    ChangeWatch (a probe that reads no table) and reloads only when someone committed since.
+    A screen whose rows hold clocks (time left, what is due today) also reloads once its
+    data is REFRESH_AFTER old by the Context's clock.
+    """
 
     HEADING = ""
     """An English msgid (N_), shown translated."""
+    COMPACT_FOOTER: ClassVar[bool] = False
+    """Less space between keys, for screens with many."""
+    CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0
+    REFRESH_AFTER: ClassVar[timedelta | None] = None
+    WATCH_CHANGES: ClassVar[bool] = True
+    """False for a screen read afresh whenever it is shown (the dashboard's figures), rather
+    than whenever someone saves."""
+
+    _change_watch: ChangeWatch | None = None
+    _reloaded_at: datetime | None = None
+
+    def load_data(self) -> None:
+        """Read the screen's data (in a worker) and show it; screens give this."""
+
+    def reload(self) -> None:
+        """Read the data again. What was committed until now is then shown, so the change
+        watch starts afresh (a screen's own save is not noticed a second time)."""
+        if self._change_watch is not None:
+            self._change_watch.changed()
+        self._reloaded_at = self.ctx.now()
+        self.load_data()
+
+    def on_mount(self) -> None:
+        if self.WATCH_CHANGES:
+            self._change_watch = ChangeWatch(self.ctx)
+            self.set_interval(self.CHANGE_CHECK_SECONDS, self._check_for_changes)
+
+    def on_screen_resume(self) -> None:
+        if self._reloaded_at is None or not self.WATCH_CHANGES:
+            self.reload()
+        else:
+            self._check_for_changes(shown_again=True)
+
+    def _check_for_changes(self, shown_again: bool = False) -> None:
+        if self._change_watch is None or self._reloaded_at is None:
+            return
+        if not (shown_again or self.is_active):
+            return  # under a dialog or another screen: checked when shown again
+        stale = (self.REFRESH_AFTER is not None
+                 and self.ctx.now() - self._reloaded_at >= self.REFRESH_AFTER)
+        if stale or self._change_watch.changed():
+            self.reload()
 
     def compose(self) -> ComposeResult:
         yield StatusLine(self.heading())
         yield from self.compose_body()
-        yield KeysFooter()
+        yield KeysFooter(compact=self.COMPACT_FOOTER)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

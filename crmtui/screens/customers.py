@@ -62,7 +62,7 @@ class CustomersScreen(PagedScreen):
         used = sum(w for _label, w in columns) + 2 * len(columns)
         return [*columns, (_("Tags"), max(6, width - used - 4))]
 
-    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
+    def fetch(self, query: FilterQuery, offset: int, width: int, limit: int = PAGE_SIZE) -> Page:
         from crmtui.services.customers import list_customers
 
         values = query.values
@@ -70,7 +70,7 @@ class CustomersScreen(PagedScreen):
             self.ctx, text=query.text, grade=",".join(values.get("grade", ())) or None,
             owner=values.get("owner"),
             status=values.get("status"), tag=values.get("tag"), source=values.get("source"),
-            sort=self.sort, offset=offset, limit=PAGE_SIZE, everyone=self.app.everyone)
+            sort=self.sort, offset=offset, limit=limit, everyone=self.app.everyone)
         wide = width >= 110
         today = self.ctx.today()
         rows = []
@@ -83,7 +83,7 @@ class CustomersScreen(PagedScreen):
                 cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
                           c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]
             rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name))
-        return Page(rows=rows, offset=offset, total=page.total)
+        return Page(rows=rows, offset=offset, total=page.total, limit=limit)
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

@@ -40,6 +40,7 @@ def key_sections() -> list[tuple[str, list[Binding]]]:
     """(section title, bindings) for the app, every view, the profile, lists, filters, forms;
     the bindings' descriptions are English msgids."""
     from crmtui.app import CrmApp
+    from crmtui.screens.complaint import ComplaintScreen
     from crmtui.screens.dialogs.customer import CustomerForm
     from crmtui.screens.dialogs.form import FormDialog
     from crmtui.screens.profile import ProfileScreen
@@ -53,8 +54,10 @@ def key_sections() -> list[tuple[str, list[Binding]]]:
     ]
     sections = [(_("Everywhere"), everywhere)]
     for view in VIEWS:
-        sections.append((_(view.title), _bindings(view.screen_class())))
+        screen = view.screen_class()
+        sections.append((_(view.title), _bindings(screen, *getattr(screen, "HELP_WIDGETS", ()))))
     sections += [
+        (_("Complaint"), _bindings(ComplaintScreen)),
         (_("Customer profile"), _bindings(ProfileScreen)),
         (_("Lists"), _bindings(ListTable, DueList) + [
             Binding("up,down", "", N_("Move")),

@@ -49,14 +49,14 @@ class InteractionsScreen(PagedScreen):
         used = sum(w for _label, w in columns) + 2 * len(columns)
         return [*columns, (_("Summary"), max(12, width - used - 4))]
 
-    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
+    def fetch(self, query: FilterQuery, offset: int, width: int, limit: int = PAGE_SIZE) -> Page:
         from crmtui.services.interactions import timeline
 
         values = query.values
         rows = timeline(self.ctx, rep=values.get("rep"), channel=values.get("channel"),
                         outcome=values.get("outcome"), since=values.get("since"),
                         until=values.get("until"), customer_text=query.text, offset=offset,
-                        limit=PAGE_SIZE, everyone=self.app.everyone)
+                        limit=limit, everyone=self.app.everyone)
         zone, today = self.ctx.zone, self.ctx.today()
         widths = [w for _label, w in self.columns(width)]
         return Page(rows=[
@@ -66,7 +66,7 @@ class InteractionsScreen(PagedScreen):
                 label("channel", i.channel), label("outcome", i.outcome),
                 clip(i.by.label, widths[4]),
                 clip(i.summary, widths[5])), customer=i.customer.name)
-            for i in rows], offset=offset)
+            for i in rows], offset=offset, limit=limit)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "log":

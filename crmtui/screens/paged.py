@@ -20,6 +20,10 @@ from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
 FILTER_DELAY = 0.15
 """Seconds of quiet typing before a filter runs its query."""
 
+RELOAD_AT_MOST = 5 * PAGE_SIZE
+"""Rows read again when the list reloads (someone changed something): the pages the user
+scrolled through, up to this many, so the cursor stays where it was."""
+
 
 @dataclass(frozen=True)
 class Row:
@@ -36,10 +40,12 @@ class Page:
     offset: int
     total: int | None = None
     """The number of matching rows, when the query knows it."""
+    limit: int = PAGE_SIZE
+    """How many rows were asked for."""
 
     @property
     def last(self) -> bool:
-        return len(self.rows) < PAGE_SIZE
+        return len(self.rows) < self.limit
 
 
 class PagedScreen(CrmScreen):
@@ -79,8 +85,8 @@ class PagedScreen(CrmScreen):
     def columns(self, width: int) -> list[tuple[str, int]]:
         raise NotImplementedError
 
-    def fetch(self, query: FilterQuery, offset: int, width: int) -> Page:
-        """Read one page (runs in a worker thread; services only)."""
+    def fetch(self, query: FilterQuery, offset: int, width: int, limit: int = PAGE_SIZE) -> Page:
+        """Read `limit` rows from `offset` (runs in a worker thread; services only)."""
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -95,17 +101,15 @@ class PagedScreen(CrmScreen):
     def table(self) -> ListTable:
         return self.query_one("#list", ListTable)
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def action_reload(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def load_data(self) -> None:
         query = self.filter_query
         if not query.ok:
             return
-        self.call_service(self.fetch, query, 0, self._width(), done=self._first_page,
+        limit = min(max(PAGE_SIZE, self.loaded), RELOAD_AT_MOST)
+        self.call_service(self.fetch, query, 0, self._width(), limit, done=self._first_page,
                           group="load")
 
     def _width(self) -> int:

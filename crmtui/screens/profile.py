@@ -1,7 +1,8 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
 referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care
-date (solar or lunar; both calendars are shown)."""
+date (solar or lunar; both calendars are shown), `x` a complaint (enter on one in the complaints
+tab opens it)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ class TabRows:
     columns: list[Column]
     rows: list[tuple]
     empty: str
+    keys: tuple[str, ...] = ()
+    """Row keys, when enter on a row opens it."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
             [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
             [(short_moment(k.opened_at, zone, today), label("severity", k.severity),
               label("complaint_status", k.status), k.summary) for k in p.complaints],
-            _("No complaints.")),
+            _("No complaints."), keys=tuple(str(k.id) for k in p.complaints)),
         "care": TabRows(
             [(_("Kind"), 11), (_("Date"), 16), (_("Next"), 10), (_("Lunar"), 15),
              (_("Note"), None)],
@@ -258,6 +261,8 @@ class ProfileScreen(CrmScreen):
         Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
         Binding("c", "care", N_("Care date"), id="care-date",
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
+        Binding("x", "complaint", N_("Complaint"), id="complaint",
+                tooltip=N_("record a complaint from this customer")),
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
@@ -290,10 +295,7 @@ class ProfileScreen(CrmScreen):
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("plan")
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
+    def load_data(self) -> None:
         self.call_service(load_profile, self.ctx, self.customer_id, done=self._loaded,
                           failed=self._load_failed, group="load")
 
@@ -344,7 +346,11 @@ class ProfileScreen(CrmScreen):
             if rest is not None and isinstance(row[rest], str):
                 row = (*row[:rest], clip(row[rest], max(12, width - fixed)), *row[rest + 1:])
             rows.append(row)
-        table.add_rows(rows)
+        if tab.keys:
+            for row, key in zip(rows, tab.keys):
+                table.add_row(*row, key=key)
+        else:
+            table.add_rows(rows)
         table.move_cursor(row=min(cursor, len(rows) - 1))
         table.show_cursor = True
 
@@ -382,6 +388,8 @@ class ProfileScreen(CrmScreen):
             if self.view is None:
                 return None
             return self.view.editable or None
+        if action == "complaint":  # support opens complaints on profiles it only reads
+            return self.view is not None or None
         return True
 
     def action_back(self) -> None:
@@ -399,6 +407,11 @@ class ProfileScreen(CrmScreen):
         target = next(iter(pane.query("NavTable, Tree, VerticalScroll")), None)
         if target is not None and target.focusable:
             target.focus()
+
+    @on(DataTable.RowSelected, "#table-complaints")
+    def _complaint_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value and event.row_key.value.isdigit():
+            self.app.open_complaint(int(event.row_key.value))
 
     @on(Tree.NodeSelected)
     def _referral_selected(self, event: Tree.NodeSelected) -> None:
@@ -468,3 +481,12 @@ class ProfileScreen(CrmScreen):
             return
         self.app.push_screen(CareDialog(self.customer_id, self.view.name),
                              lambda care: self._after_save(care, _("Care date added.")))
+
+    def action_complaint(self) -> None:
+        from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
+
+        if self.view is None:
+            return
+        self.app.push_screen(NewComplaintDialog(self.customer_id, self.view.name),
+                             lambda complaint: self._after_save(
+                                 complaint, opened_message(self.ctx, complaint)))

@@ -7,6 +7,7 @@ so and shows what comes next.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -49,6 +50,7 @@ class TodayScreen(CrmScreen):
     HEADING = N_("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "DueList"
+    REFRESH_AFTER = timedelta(minutes=1)  # complaint clocks move; so does the day
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log", N_("Log"), id="log",
@@ -66,6 +68,7 @@ class TodayScreen(CrmScreen):
         self.data: TodayList | None = None
         self.items: list[DueItem] = []
         self.shown_width = 0
+        self.shown_scope: bool | None = None
         self._had_item = False
 
     def compose_body(self) -> ComposeResult:
@@ -78,10 +81,7 @@ class TodayScreen(CrmScreen):
             yield Static("", id="empty-text")
 
     # -- loading --------------------------------------------------------------------------------
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
+    def load_data(self) -> None:
         early = self.app.take_early_today()
         if early is not None:  # read while the app was starting
             self.call_service(early.result, done=self._loaded, group="load")
@@ -94,9 +94,12 @@ class TodayScreen(CrmScreen):
 
     def _loaded(self, data: TodayList) -> None:
         first = self.data is None
+        # the same list read again (someone saved): the cursor stays on its item
+        current = self.current_item() if self.shown_scope == self.app.everyone else None
+        self.shown_scope = self.app.everyone
         self.data = data
         self.items = list(data.items)
-        self.show()
+        self.show(keep=item_key(current) if current else None)
         if first and data.moved:
             self.app.notify(_("The calendar moved {n} grades today.").format(n=data.moved))
 
@@ -185,7 +188,11 @@ class TodayScreen(CrmScreen):
 
     @on(DueList.Selected)
     def _selected(self, event: DueList.Selected) -> None:
-        self.app.open_profile(event.item.customer_id)
+        item = event.item
+        if item.kind is DueKind.COMPLAINT and item.ref_id is not None:
+            self.app.open_complaint(item.ref_id)
+        else:
+            self.app.open_profile(item.customer_id)
 
     def action_toggle_scope(self) -> None:
         self.app.toggle_scope()

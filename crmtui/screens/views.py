@@ -47,6 +47,10 @@ VIEWS: tuple[View, ...] = (
     View("interactions", N_("Interactions"), "3",
          "crmtui.screens.interactions:InteractionsScreen",
          N_("the contact log across customers")),
+    View("complaints", N_("Complaints"), "4", "crmtui.screens.complaints:ComplaintsScreen",
+         N_("the complaints queue, most urgent first")),
+    View("dashboard", N_("Dashboard"), "5", "crmtui.screens.dashboard:DashboardScreen",
+         N_("grades, movement, 80/20, conversion, satisfaction, service levels")),
 )
 
 

@@ -13,7 +13,7 @@ with the clock, and on resuming `resolve_by` moves for good by the service time 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, NamedTuple
@@ -205,18 +205,26 @@ def _for_handling(ctx: Context, complaint_id: Any, expected_version: int | None)
     return complaint
 
 
-def _require_move(complaint: Complaint, target: ComplaintStatus) -> None:
-    current = ComplaintStatus(complaint.status)
+def move_refusal(complaint_id: int, status: str, target: ComplaintStatus) -> str | None:
+    """Why a complaint in `status` cannot move to `target` (the sentence every action refuses
+    with), or None when it can. Screens ask before opening a dialog for a move."""
+    current = ComplaintStatus(status)
     if can_transition(current, target):
-        return
+        return None
     allowed = ", ".join(term("complaint_status", s) for s in ComplaintStatus
                         if s in TRANSITIONS[current])
     message = _("cannot {action} complaint #{id}: it is {status}; from {status} it can go to "
-                "{allowed}").format(action=_(_ACTIONS[target]), id=complaint.id,
+                "{allowed}").format(action=_(_ACTIONS[target]), id=complaint_id,
                                     status=term("complaint_status", current), allowed=allowed)
     if target is _S.CLOSED and current.value in OPEN:
         message += "; " + _("resolve it with a resolution note first")
-    raise CrmError(message)
+    return message
+
+
+def _require_move(complaint: Complaint, target: ComplaintStatus) -> None:
+    refusal = move_refusal(complaint.id, complaint.status, target)
+    if refusal:
+        raise CrmError(refusal)
 
 
 def _conflict(ctx: Context, complaint_id: int) -> Conflict:
@@ -278,12 +286,27 @@ def _clean(errors: dict, name: str, clean, value):
 
 
 def _text(limit: int, *, required: bool = False, multiline: bool = False, why: str = ""):
-    def clean(value):
+    def clean(value, today=None):
         text = clean_text(value, limit=limit, multiline=multiline)
         if required and not text:
             raise FieldError(why or _("required"))
         return text
     return clean
+
+
+COMPLAINT_FIELDS: dict[str, Callable[..., Any]] = {
+    "summary": _text(300, required=True),
+    "category": _text(64),
+    "description": _text(5000, multiline=True),
+    "resolution": _text(2000, required=True, multiline=True,
+                        why=_("required: say how it was resolved")),
+    "root_cause": _text(500),
+    "note": _text(2000, multiline=True),
+    "timeline_note": _text(2000, required=True, multiline=True),
+    "satisfaction": lambda value, today=None: clean_int(1, 5)(value, today),
+}
+"""How the actions clean each field, as (value, today) cleaners a form validates with."""
+_FIELD = COMPLAINT_FIELDS
 
 
 def severity_value(value: Any) -> Severity:
@@ -362,10 +385,10 @@ def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
         severity = severity_value(severity)
     except InvalidInput as error:
         errors.update(error.errors)
-    summary = _clean(errors, "summary", _text(300, required=True), summary)
+    summary = _clean(errors, "summary", _FIELD["summary"], summary)
     channel = _clean(errors, "channel", lambda v: choice(CHANNELS)(v or "phone", None), channel)
-    category = _clean(errors, "category", _text(64), category)
-    description = _clean(errors, "description", _text(5000, multiline=True), description)
+    category = _clean(errors, "category", _FIELD["category"], category)
+    description = _clean(errors, "description", _FIELD["description"], description)
     opened = now
     if opened_at not in (None, ""):
         try:
@@ -421,7 +444,7 @@ def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str 
 
 def _clean_note(note: Any) -> str:
     try:
-        return clean_text(note, limit=2000, multiline=True)
+        return _FIELD["note"](note)
     except FieldError as error:
         raise InvalidInput.one("note", str(error)) from None
 
@@ -486,10 +509,8 @@ def resolve(ctx: Context, complaint_id: Any, resolution: Any, root_cause: Any = 
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.RESOLVED)
     errors: dict[str, str] = {}
-    resolution = _clean(errors, "resolution", _text(
-        2000, required=True, multiline=True, why=_("required: say how it was resolved")),
-        resolution)
-    root_cause = _clean(errors, "root_cause", _text(500), root_cause)
+    resolution = _clean(errors, "resolution", _FIELD["resolution"], resolution)
+    root_cause = _clean(errors, "root_cause", _FIELD["root_cause"], root_cause)
     if errors:
         raise InvalidInput(errors)
     now = _now(ctx)
@@ -511,7 +532,7 @@ def close(ctx: Context, complaint_id: Any, satisfaction: Any = None, *, note: st
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.CLOSED)
     errors: dict[str, str] = {}
-    score = _clean(errors, "satisfaction", lambda v: clean_int(1, 5)(v, None), satisfaction)
+    score = _clean(errors, "satisfaction", _FIELD["satisfaction"], satisfaction)
     if errors:
         raise InvalidInput(errors)
     if not (complaint.resolution or "").strip():
@@ -551,6 +572,14 @@ def reopen(ctx: Context, complaint_id: Any, *, note: str = "",
     return _save(ctx, complaint, now, [_status_event(complaint, _S.REOPENED, _clean_note(note))])
 
 
+def severity_refusal(complaint_id: int, status: str) -> str | None:
+    """Why the severity of a complaint in `status` cannot change, or None when it can."""
+    if status in OPEN:
+        return None
+    return _("cannot change the severity of complaint #{id}: it is {status}; reopen it "
+             "first").format(id=complaint_id, status=term("complaint_status", status))
+
+
 @writes
 def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = "",
                  expected_version: int | None = None) -> Complaint:
@@ -558,10 +587,9 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     opened_at with the new targets, and the resolution deadline keeps the time paused so far."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     new = severity_value(severity)
-    if complaint.status not in OPEN:
-        raise CrmError(_("cannot change the severity of complaint #{id}: it is {status}; reopen "
-                         "it first").format(id=complaint.id,
-                                            status=term("complaint_status", complaint.status)))
+    refusal = severity_refusal(complaint.id, complaint.status)
+    if refusal:
+        raise CrmError(refusal)
     if new.value == complaint.severity:
         return complaint
     policy = ctx.config.sla
@@ -574,6 +602,14 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     complaint.severity = new.value
     now = _now(ctx)
     return _save(ctx, complaint, now, [("severity", old, new.value, _clean_note(note))])
+
+
+def handlers(ctx: Context) -> list[User]:
+    """The active support staff and managers a complaint can be given to, by login."""
+    _require_handler(ctx)
+    return list(User.select().where((User.active == True) &  # noqa: E712
+                                    User.role.in_(HANDLER_ROLES))
+                .order_by(User.login))
 
 
 @writes
@@ -596,7 +632,7 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
     too); notes never conflict with other changes, so they leave the version alone."""
     complaint = get_complaint(ctx, complaint_id)
     errors: dict[str, str] = {}
-    text = _clean(errors, "note", _text(2000, required=True, multiline=True), text)
+    text = _clean(errors, "note", _FIELD["timeline_note"], text)
     if errors:
         raise InvalidInput(errors)
     return ComplaintEvent.create(complaint=complaint.id, at=_now(ctx), by=ctx.user.id,

@@ -47,6 +47,22 @@ class _Section:
     def scoped(self, query):
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
 
+    def owned(self):
+        """The owner's customer ids, read from the compact (owner, …) index."""
+        return Customer.select(Customer.id).where(Customer.owner == self.owner_id)
+
+    def scoped_rows(self, query, model, *, by_date: bool = False):
+        """Limit rows of a customer's table (promises, care dates…) to the owner's customers.
+
+        Filtering on the owner's ids, rather than on the joined customer row, keeps a cold
+        start from reading thousands of scattered customer rows only to drop them. With
+        `by_date`, `customer_id + 0` stops SQLite from driving the query from the owner's ids,
+        so it starts from the section's own date index, which selects far fewer rows."""
+        if self.owner_id is None:
+            return query
+        column = model.customer + 0 if by_date else model.customer
+        return query.where(column.in_(self.owned()))
+
     def owner_name(self, owner_id: int) -> str:
         if self._owners is None:
             self._owners = {uid: display or login for uid, login, display in
@@ -107,10 +123,10 @@ def _follow_ups(s: _Section) -> list[DueItem]:
 
 
 def _promises(s: _Section) -> list[DueItem]:
-    query = s.scoped(
+    query = s.scoped_rows(
         Commitment.select(*_CUSTOMER, Commitment.id, Commitment.text, Commitment.due)
         .join(Customer)
-        .where((Commitment.status == "open") & (Commitment.due <= s.day)))
+        .where((Commitment.status == "open") & (Commitment.due <= s.day)), Commitment)
     items = []
     for row in query.tuples():
         promise_id, text, due = row[5:]
@@ -129,7 +145,7 @@ def _complaints(s: _Section) -> list[DueItem]:
         if s.owner_id is not None:
             query = query.where((Complaint.owner == ctx.user.id) | Complaint.owner.is_null())
     elif s.owner_id is not None:
-        query = query.where((Customer.owner == ctx.user.id) | (Complaint.owner == ctx.user.id))
+        query = query.where(Complaint.customer.in_(s.owned()) | (Complaint.owner == ctx.user.id))
     items = []
     for row in query.tuples():
         complaint_id, severity, summary = row[5:8]
@@ -154,21 +170,25 @@ def _complaints(s: _Section) -> list[DueItem]:
 def _care(s: _Section) -> list[DueItem]:
     lead = s.ctx.config.care_lead_days
     window = care_window(s.day, lead)
+    # One condition per (calendar, leap, month) with its days: a handful of index ranges
+    # (building a condition per day costs more in query building than the query itself).
+    days_of: dict[tuple[bool, bool, int], list[int]] = {}
+    for month, day_of in window.solar:
+        days_of.setdefault((False, False, month), []).append(day_of)
+    for month, day_of, leap in window.lunar:
+        days_of.setdefault((True, leap, month), []).append(day_of)
     conditions = [
-        (CareDate.lunar == False) & (CareDate.month == m) & (CareDate.day == d)  # noqa: E712
-        for m, d in sorted(window.solar)
-    ] + [
-        (CareDate.lunar == True) & (CareDate.month == m) & (CareDate.day == d)  # noqa: E712
-        & (CareDate.leap == leap)
-        for m, d, leap in sorted(window.lunar)
+        (CareDate.lunar == lunar) & (CareDate.leap == leap) & (CareDate.month == month)
+        & CareDate.day.in_(sorted(days))
+        for (lunar, leap, month), days in sorted(days_of.items())
     ]
     if not conditions:
         return []
-    query = s.scoped(
+    query = s.scoped_rows(
         CareDate.select(*_CUSTOMER, CareDate.id, CareDate.kind, CareDate.month, CareDate.day,
                         CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note,
                         CareDate.greeted_on)
-        .join(Customer).where(reduce(or_, conditions)))
+        .join(Customer).where(reduce(or_, conditions)), CareDate, by_date=True)
     items = []
     for row in query.tuples():
         care_id, kind, month, day_of, year, lunar, leap, note, greeted_on = row[5:]
@@ -225,9 +245,9 @@ def _dropped(s: _Section) -> list[DueItem]:
 
 
 def _reviews(s: _Section) -> list[DueItem]:
-    query = s.scoped(
+    query = s.scoped_rows(
         AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on)
-        .join(Customer).where(AccountPlan.review_on <= s.day))
+        .join(Customer).where(AccountPlan.review_on <= s.day), AccountPlan)
     return [s.item(DueKind.REVIEW, row, row[6], _("account plan review"), ref_id=row[5])
             for row in query.tuples()]
 

@@ -138,7 +138,7 @@ def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
 
 # -- movement -------------------------------------------------------------------------------------
 
-PROMOTED, DEMOTED = "promoted", "demoted"
+PROMOTED, DEMOTED, NEW = "promoted", "demoted", "new"
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,14 @@ def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
     net = _net_step()
     query = (_net_moves(scope, period).having(net < 0 if direction == PROMOTED else net > 0)
              .order_by(GradeChange.customer))
+    return [row[0] for row in query.tuples()]
+
+
+def new_customer_ids(scope: Scope, period: int) -> list[int]:
+    """The customers behind the movement's `new`: added in the period, by id."""
+    g = GradeChange
+    added = fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0))
+    query = _net_moves(scope, period).having(added > 0).order_by(g.customer)
     return [row[0] for row in query.tuples()]
 
 
@@ -565,14 +573,40 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
     return [rows[i] for i in wanted if i in rows]
 
 
+AT_RISK, KEY_CUSTOMERS = "at_risk", "key_customers"
+BEHIND_FIGURES = (PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS)
+"""The figures of the dashboard that stand for a list of customers."""
+
+
+def customers_behind(ctx: Context, figures: Dashboard, figure: str, *,
+                     limit: int = 1000) -> tuple[list[CustomerRow], int]:
+    """The customers behind one figure of `figures` (one of BEHIND_FIGURES) in the figure's
+    order, for the same people, day and period; the first `limit` of them, and how many there
+    are."""
+    scope = scope_for(ctx, everyone=figures.team, day=figures.day)
+    if figure in (PROMOTED, DEMOTED):
+        ids = moved_customer_ids(scope, figures.period, figure)
+    elif figure == NEW:
+        ids = new_customer_ids(scope, figures.period)
+    elif figure == AT_RISK:
+        ids = [row.customer_id for row in figures.at_risk]
+    elif figure == KEY_CUSTOMERS:
+        ids = key_customer_ids(scope, figures.pareto)
+    else:
+        raise ValueError(f"no customers behind the figure {figure!r}")
+    return customer_rows(ctx, ids, limit=limit), len(ids)
+
+
 def _round(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
 
 
 __all__ = [
-    "PERIODS", "PROMOTED", "DEMOTED", "Scope", "scope_for", "RepFigures", "rep_figures",
-    "grade_totals", "Movement", "movement", "moved_customer_ids", "Stage", "followup_stages",
+    "PERIODS", "PROMOTED", "DEMOTED", "NEW", "AT_RISK", "KEY_CUSTOMERS", "BEHIND_FIGURES",
+    "Scope", "scope_for", "RepFigures", "rep_figures",
+    "grade_totals", "Movement", "movement", "moved_customer_ids", "new_customer_ids",
+    "Stage", "followup_stages",
     "AtRisk", "at_risk", "Pareto", "pareto", "key_customer_ids",
     "Conversion", "conversion_by_source", "QuarterCsi", "csi_by_quarter", "Dashboard",
-    "dashboard", "CustomerRow", "customer_rows",
+    "dashboard", "CustomerRow", "customer_rows", "customers_behind",
 ]

@@ -4,7 +4,8 @@ itself, which day that is or what is wrong with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import Input, Static
 
 from crmtui.i18n import _
 from crmtui.labels import weekday_name
+from crmtui.rules import DateInputError, parse_datetime
 from crmtui.services.validation import FieldError, clean_date
 
 
@@ -149,4 +151,78 @@ class DateInput(Horizontal):
             note.update(describe_day(resolution.day, self.today))
         else:
             note.update(_("e.g. +3d, fri, 2026-12-01"))
+        note.set_class(bool(error), "-error")
+
+
+@dataclass(frozen=True)
+class MomentResolution:
+    moment: datetime | None
+    error: str | None
+
+    @property
+    def day(self) -> date | None:
+        return self.moment.date() if self.moment else None
+
+
+def describe_moment(moment: datetime, now: datetime) -> str:
+    """'Tue 2026-11-24 10:00 · in 16h00' — the resolved time with its distance from now."""
+    from crmtui.services.complaints import span
+
+    delta = moment - now
+    when = (_("in {span}") if delta.total_seconds() >= 0 else _("{span} ago")).format(
+        span=span(delta))
+    return f"{moment.strftime('%a %Y-%m-%d %H:%M')} · {when}"
+
+
+def resolve_moment(text: str, now: datetime, *, required: bool = False,
+                   future: bool = False) -> MomentResolution:
+    """The time typed text names (rules.parse_datetime, as the services read it), in now's zone;
+    with `future`, a time not after now is refused."""
+    if not text.strip():
+        return MomentResolution(None, _("required") if required else None)
+    try:
+        moment = parse_datetime(text, now)
+    except DateInputError as error:
+        return MomentResolution(None, str(error))
+    if future and moment <= now:
+        return MomentResolution(None, _("{when} is not in the future; pick a later time").format(
+            when=moment.strftime("%Y-%m-%d %H:%M")))
+    return MomentResolution(moment, None)
+
+
+class DateTimeInput(DateInput):
+    """A date-and-time field (+4h, tomorrow 10:00, 2026-12-01 14:00): beside it the time it
+    resolves to, or why it is not one. `now` gives the current local time at each keystroke."""
+
+    DEFAULT_CSS = """
+    DateTimeInput > Input {
+        width: 20;
+    }
+    """
+
+    def __init__(self, value: str = "", *, now: Callable[[], datetime], required: bool = False,
+                 future: bool = False, placeholder: str = "", id: str | None = None) -> None:
+        super().__init__(value, today=now().date(), required=required, placeholder=placeholder,
+                         id=id)
+        self.now = now
+        self.future = future
+
+    @property
+    def resolution(self) -> MomentResolution:  # type: ignore[override]
+        return resolve_moment(self.input.value if self.is_mounted else self._initial,
+                              self.now(), required=self.required, future=self.future)
+
+    @property
+    def moment(self) -> datetime | None:
+        return self.resolution.moment
+
+    def _show(self, resolution: MomentResolution) -> None:  # type: ignore[override]
+        note = self.query_one(".date-note", Static)
+        error = self._forced_error or resolution.error
+        if error:
+            note.update(error)
+        elif resolution.moment is not None:
+            note.update(describe_moment(resolution.moment, self.now()))
+        else:
+            note.update(_("e.g. +4h, tomorrow 10:00, 2026-12-01 14:00"))
         note.set_class(bool(error), "-error")

@@ -32,7 +32,8 @@ class FilterQuery:
         return not self.errors
 
     def describe(self) -> str:
-        parts = [f"{key}:{value}" for key, value in self.values.items()]
+        parts = [f"{key}:{','.join(map(str, value)) if isinstance(value, tuple) else value}"
+                 for key, value in self.values.items()]
         if self.text:
             parts.append(f'"{self.text}"')
         return " ".join(parts)
@@ -48,6 +49,19 @@ def one_of(options: tuple[str, ...]) -> KeyParser:
         if len(found) != 1:
             raise ValueError(_("one of {options}").format(options=", ".join(options)))
         return found[0]
+    return parse
+
+
+def some_of(options: tuple[str, ...]) -> KeyParser:
+    """A key taking one or more of `options`, comma-separated (severity:high,critical), each
+    typed in full or as an unambiguous start."""
+    one = one_of(options)
+
+    def parse(text: str) -> tuple[str, ...]:
+        found = tuple(dict.fromkeys(one(part) for part in text.split(",") if part.strip()))
+        if not found:
+            raise ValueError(_("one or more of {options}").format(options=", ".join(options)))
+        return found
     return parse
 
 
@@ -160,6 +174,13 @@ class FilterBar(LocalizedBindings, Horizontal):
     def open(self) -> None:
         self.add_class("-open")
         self.input.focus()
+
+    def toggle_word(self, word: str) -> None:
+        """Add a filter word, or take it out if it is there; the bar shows, the focus stays."""
+        words = self.input.value.split()
+        kept = [w for w in words if w.lower() != word.lower()]
+        self.input.value = " ".join(kept if len(kept) < len(words) else [*words, word])
+        self.set_class(bool(self.input.value), "-open")
 
     def action_clear(self) -> None:
         had_text = bool(self.input.value)

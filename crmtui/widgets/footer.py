@@ -60,7 +60,11 @@ class KeysFooter(Horizontal):
     }
     """
 
+    def __init__(self, compact: bool = False) -> None:
+        super().__init__()
+        self._compact = compact
+
     def compose(self) -> ComposeResult:
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=self._compact)
         if self.app.ENABLE_COMMAND_PALETTE:
             yield PaletteKey()

@@ -28,7 +28,7 @@ class FieldRow(Horizontal):
     FieldRow.-required > .field-label {
         color: $text;
     }
-    FieldRow > Input, FieldRow > Select {
+    FieldRow > Input, FieldRow > Select, FieldRow > CustomerPicker {
         width: 34;
     }
     FieldRow > Checkbox {
@@ -76,8 +76,8 @@ class FieldRow(Horizontal):
             return "" if control.value is Select.NULL else control.value
         if isinstance(control, Checkbox):
             return control.value
-        if isinstance(control, (Input, DateInput)):
-            return control.value
+        if isinstance(control, (Input, DateInput)) or hasattr(control, "value"):
+            return control.value  # a control of crmtui's own (a customer picker)
         raise TypeError(f"no value for {type(control).__name__}")
 
     @value.setter

@@ -19,6 +19,10 @@ def shorten_path(target: str) -> str:
     return target
 
 
+DATABASE_ROOM = 20
+"""Cells of the database's name worth shortening the views' names for."""
+
+
 class StatusLine(Widget):
     """The views and their keys on the left (the current one marked, then the title of a screen
     opened on top of it); user, role, scope, database and a read-only flag on the right.
@@ -43,11 +47,13 @@ class StatusLine(Widget):
         self.title = title
         self.refresh()
 
-    def _left(self) -> Text:
+    def _left(self, *, short: bool = False) -> Text:
+        """short: the other views by their keys alone, when the line is narrow."""
         app = self.app
         text = Text()
         for key, title, current in app.view_tabs():
-            text.append(f" {key} {title} ", style="bold reverse" if current else "dim")
+            label = f" {key} {title} " if current or not short else f" {key} "
+            text.append(label, style="bold reverse" if current else "dim")
         if self.screen is not app.screen_stack[0] and self.title:
             text.append(" › ", style="dim")
             text.append(self.title, style="bold")
@@ -59,11 +65,18 @@ class StatusLine(Widget):
         width = max(10, self.content_size.width)
         left = self._left()
         parts = [f"{ctx.user.label} ({label('role', ctx.role)})"]
-        if app.scope_label:
-            parts.append(app.scope_label)
+        scope = getattr(self.screen, "scope_label", None)  # a screen with a scope of its own
+        scope = app.scope_label if scope is None else scope
+        if scope:
+            parts.append(scope)
         who = " · ".join(parts)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
         database = shorten_path(ctx.store.target)
+        # the other views' names give way first: to who you are, then to the database's name
+        # (a long path is cut rather than taking the names' place)
+        wanted = min(cell_len(database), DATABASE_ROOM)
+        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + wanted + 5 > width:
+            left = self._left(short=True)
         room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
         if room < 8:
             database = ""

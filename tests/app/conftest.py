@@ -3,7 +3,8 @@ that day, a steady cursor (for snapshots), and helpers to wait for the screen to
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from textual.widgets import Input
@@ -71,3 +72,77 @@ def screen_text(app) -> str:
     """The screen as plain text, line by line."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The complaints `queue_ctx` adds to the demo's two, by what they are at APP_NOW."""
+
+    at_risk: int
+    """critical, new, boss's customer 邵霞, 10 minutes left to answer."""
+    new: int
+    """high, new, unassigned, boss's customer 秦俊."""
+    working: int
+    """normal, in progress, support's, on li.na's customer."""
+    waiting: int
+    """low, waiting for the customer, support's."""
+    resolved: int
+    """high, resolved by boss, waiting to be closed."""
+    closed: int
+    """normal, closed with satisfaction 4."""
+
+
+def customer_of(owner: str, index: int = 0) -> int:
+    from crmtui.db import Customer, User
+
+    owner_id = User.get(User.login == owner).id
+    return (Customer.select(Customer.id).where(Customer.owner == owner_id)
+            .order_by(Customer.id).offset(index).first().id)
+
+
+@pytest.fixture
+def queue_ctx(demo_ctx, clock) -> Queue:
+    """Complaints at every stage, made through the services at fixed times before APP_NOW
+    (the demo's `support` handles some). The clock is left at APP_NOW."""
+    from crmtui.services import complaints as k
+    from tests.conftest import as_user
+
+    support = as_user(demo_ctx, "support")
+    ago = lambda **delta: APP_NOW - timedelta(**delta)  # noqa: E731
+
+    clock.now = ago(hours=6)
+    working = k.open_complaint(support, customer_of("li.na"), "normal", "Wrong colour delivered",
+                               channel="wechat", category="quality",
+                               description="Ordered grey, got blue.")
+    clock.now = ago(hours=5, minutes=50)
+    k.acknowledge(support, working.id, "tomorrow 10:00", note="called back")
+    clock.now = ago(hours=5)
+    k.start_work(support, working.id)
+
+    waiting = k.open_complaint(support, customer_of("li.na", 1), "low", "Manual in English only")
+    k.acknowledge(support, waiting.id, "+1d")
+    k.start_work(support, waiting.id)
+    clock.now = ago(hours=4)
+    k.wait_for_customer(support, waiting.id, note="asked which language")
+
+    clock.now = ago(hours=3)
+    resolved = k.open_complaint(demo_ctx, customer_of("boss", 2), "high", "Invoice sent twice")
+    k.acknowledge(demo_ctx, resolved.id, "+1h")
+    k.start_work(demo_ctx, resolved.id)
+    clock.now = ago(hours=2)
+    k.resolve(demo_ctx, resolved.id, "credit note issued", "billing run repeated")
+
+    closed = k.open_complaint(support, customer_of("li.na", 2), "normal", "Late delivery")
+    k.acknowledge(support, closed.id, "+2h")
+    k.start_work(support, closed.id)
+    k.resolve(support, closed.id, "re-sent by express")
+    k.close(support, closed.id, 4)
+
+    clock.now = APP_NOW
+    at_risk = k.open_complaint(demo_ctx, customer_of("boss"), "critical", "发货延迟一周",
+                               channel="phone", category="delivery",
+                               opened_at=ago(minutes=50))
+    new = k.open_complaint(demo_ctx, customer_of("boss", 1), "high", "Invoice address wrong",
+                           channel="email")
+    return Queue(at_risk=at_risk.id, new=new.id, working=working.id, waiting=waiting.id,
+                 resolved=resolved.id, closed=closed.id)

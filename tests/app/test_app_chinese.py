@@ -11,7 +11,6 @@ import pytest
 from textual.command import CommandPalette
 
 from crmtui.app import CrmApp
-from crmtui.config import Config
 from crmtui.db import CareDate, Customer
 from crmtui.screens.dialogs.care import CareDialog
 from crmtui.screens.dialogs.customer import CustomerForm

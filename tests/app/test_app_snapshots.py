@@ -7,11 +7,19 @@ import pytest
 
 from crmtui.app import CrmApp
 from crmtui.db import Customer
+from crmtui.screens.base import CrmScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
 from tests.app.conftest import settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture(autouse=True)
+def _no_change_checks(monkeypatch):
+    """A picture of a screen as it loaded: no check for other users' saves while it is taken
+    (the app's own first reads may commit, and a reload would race the picture)."""
+    monkeypatch.setattr(CrmScreen, "CHANGE_CHECK_SECONDS", 3600.0)
 
 
 def steps(*keys: str, then=None):
@@ -81,5 +89,33 @@ def test_customer_form_with_a_bad_email(snap_compare, app):
         "2", "n", "Z", "o", "e", "tab", "tab", "tab", "tab", "z", "o", "e", "@"))
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare, app, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps("5"))
+
+
+def test_dashboard_team_90_days(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("5", "a", "p", "p"))
+
+
+def test_dashboard_customers_behind_a_figure(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("5", "a", "down", "enter"))
+
+
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_complaints(snap_compare, app, queue_ctx, size):
+    assert snap_compare(app, terminal_size=size, run_before=steps("4"))
+
+
+def test_complaint_detail(snap_compare, app, queue_ctx):
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps(
+        then=lambda app: app.open_complaint(queue_ctx.working)))
+
+
+def test_acknowledge_refuses_a_past_time(snap_compare, app, queue_ctx):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
+        "4", "j", "j", "a", "1", "0", ":", "0", "0"))

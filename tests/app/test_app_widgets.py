@@ -1,16 +1,21 @@
-"""Widgets on their own: the date input, the filter parser, CJK-safe columns."""
+"""Widgets on their own: the date and date-time inputs, the filter parser, CJK-safe columns,
+charts."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from rich.cells import cell_len
+from rich.console import Console
 from textual.app import App, ComposeResult
 
+from crmtui.output import bar
 from crmtui.rules import DueItem, DueKind
-from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.charts import Bar, BarRows, ColumnChart
+from crmtui.widgets.complaint_list import ComplaintColumns, sla_words
+from crmtui.widgets.date_input import DateInput, DateTimeInput
 from crmtui.widgets.due_list import DueColumns
-from crmtui.widgets.filter_bar import parse_filter
+from crmtui.widgets.filter_bar import parse_filter, some_of
 from crmtui.widgets.text import fit
 from tests.conftest import TODAY
 
@@ -78,3 +83,112 @@ def test_wide_characters_line_up_with_latin_ones():
     chinese, latin = line("欧阳建国", "重庆华信科技有限公司"), line("Bob Li", "Acme Ltd")
     assert cell_len(chinese) == cell_len(latin)
     assert cell_len(chinese[:chinese.index("A ")]) == cell_len(latin[:latin.index("A ")])
+
+
+class MomentApp(App):
+    def compose(self) -> ComposeResult:
+        now = datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc)
+        yield DateTimeInput(now=lambda: now, required=True, future=True)
+
+
+async def test_the_date_time_input_shows_the_time_meant_or_refuses_a_past_one():
+    app = MomentApp()
+    async with app.run_test() as pilot:
+        widget = app.query_one(DateTimeInput)
+        note = widget.query_one(".date-note")
+        assert str(note.render()) == "required"
+        for typed, moment, shown in (
+            ("+4h", datetime(2026, 11, 23, 22, 0), "Mon 2026-11-23 22:00 · in 4h00"),
+            ("+30min", datetime(2026, 11, 23, 18, 30), "Mon 2026-11-23 18:30 · in 30m"),
+            ("tomorrow 10:00", datetime(2026, 11, 24, 10, 0), "Tue 2026-11-24 10:00 · in 16h00"),
+            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d"),
+        ):
+            widget.value = typed
+            await pilot.pause()
+            assert widget.moment == moment.replace(tzinfo=timezone.utc), typed
+            assert str(note.render()) == shown
+        for typed, reason in (
+            ("17:59", "2026-11-23 17:59 is not in the future; pick a later time"),
+            ("-1h", "2026-11-23 17:00 is not in the future; pick a later time"),
+            ("25:00", "25:00 is not a time of day; use 00:00 to 23:59"),
+        ):
+            widget.value = typed
+            await pilot.pause()
+            assert widget.moment is None
+            assert str(note.render()) == reason
+            assert note.has_class("-error")
+
+
+def test_some_of_takes_several_values_each_by_an_unambiguous_start():
+    severity = some_of(("critical", "high", "normal", "low"))
+    assert severity("crit,high") == ("critical", "high")
+    assert severity("low,low") == ("low",)
+    query = parse_filter("mine severity:c,h status:x", {"severity": severity,
+                                                        "status": some_of(("new", "closed"))})
+    assert (query.text, dict(query.values)) == ("mine", {"severity": ("critical", "high")})
+    assert query.errors == {"status": "status: one of new, closed"}
+
+
+def test_queue_columns_fit_the_width_with_wide_characters():
+    from crmtui.services.complaints import ClockFacts, QueueRow, SlaClock
+    from crmtui.rules import SlaState
+
+    def row(customer, summary, state=SlaState.AT_RISK, left=timedelta(minutes=10)):
+        opened = datetime(2026, 11, 23, 17, 10, tzinfo=timezone.utc)
+        facts = ClockFacts("new", opened, None, opened + timedelta(hours=1),
+                           opened + timedelta(days=1), None)
+        return QueueRow(12, 1, customer, "", "critical", None, None, summary, "", "phone", None,
+                        1, facts, SlaClock("respond", opened + timedelta(hours=1), state, left))
+
+    for width in (79, 119):
+        columns = ComplaintColumns.for_width(width)
+        chinese = columns.line(row("欧阳建国", "发货延迟一周，客户很生气"), timezone.utc, TODAY)
+        latin = columns.line(row("Bob Li", "Late delivery, angry customer"), timezone.utc,
+                             TODAY)
+        assert cell_len(chinese.plain) == cell_len(latin.plain) == width
+        assert cell_len(columns.header().plain) == width
+        assert "10m left" in latin.plain
+    paused = SlaClock("resolve", None, SlaState.OK, timedelta(days=13), paused=True)
+    late = SlaClock("resolve", None, SlaState.BREACHED, -timedelta(hours=3, minutes=5))
+    assert (sla_words(paused), sla_words(late)) == ("paused 13d", "3h05 late")
+    assert sla_words(SlaClock("", None, SlaState.BREACHED, None)) == "late"
+
+
+def drawn(renderable, width: int) -> list[str]:
+    console = Console(width=width, color_system=None, legacy_windows=False)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get().rstrip("\n").split("\n")
+
+
+def test_a_bar_is_drawn_in_eighths_of_a_cell():
+    assert bar(0, 10) == "" and bar(1, 10) == "█" * 10
+    assert bar(0.5, 3) == "█▌" and bar(1 / 80, 10) == "▏"
+    assert bar(2.0, 4) == "████" and bar(-1, 4) == ""  # clamped to 0..1
+
+
+def test_bar_rows_give_the_bars_what_the_text_leaves_and_keep_columns_aligned():
+    rows = BarRows([("A", Bar(1.0), "12", "60.0%"), ("张三", Bar(0.25), "3", "15.0%"),
+                    ("C", Bar(None), "0", "–")], right=(2, 3), max_bar=100)
+    for width in (40, 80):
+        lines = drawn(rows, width)
+        assert all(cell_len(line) <= width for line in lines)
+        bar_width = width - (4 + 2 + 5) - 3
+        assert lines[0] == "A    " + "█" * bar_width + " 12 60.0%"
+        assert lines[1].startswith("张三 " + bar(0.25, bar_width) + " ")
+        assert lines[1].endswith("  3 15.0%") and lines[2].endswith("  0     –")
+    assert cell_len(drawn(BarRows([("x", Bar(1.0))], max_bar=8), 80)[0]) == 10
+
+
+def test_the_column_chart_rises_to_its_values_and_marks_where_the_highlight_ends():
+    chart = ColumnChart([0.5, 1.0, 1.0, 1.0], height=2, highlight=1, caption="customers")
+    lines = drawn(chart, 6 + 4 * 4)
+    assert lines == ["100% ┤    ████████████",
+                     "     │████████████████",
+                     "  0% └───┴────────────",
+                     "      customers"]
+    assert drawn(ColumnChart([]), 40) == [""]
+    narrow = drawn(ColumnChart([0.2] * 20, height=3), 30)
+    assert all(cell_len(line) <= 30 for line in narrow)
+    assert narrow[2] == "     │" + "▅" * 20  # 0.2 of 3 lines: 4.8 eighths of the first
+

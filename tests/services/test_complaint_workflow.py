@@ -29,11 +29,14 @@ from crmtui.services.complaints import (
     complaint_queue,
     complaint_row,
     get_complaint,
+    handlers,
+    move_refusal,
     open_complaint,
     reopen,
     resolve,
     resume,
     set_severity,
+    severity_refusal,
     start_work,
     wait_for_customer,
 )
@@ -385,6 +388,35 @@ def test_illegal_moves_are_refused_naming_the_status_and_what_is_allowed(ctx, ol
     allowed = ", ".join(s.value for s in S if s in TRANSITIONS[old])
     assert f"it is {old.value}; from {old.value} it can go to {allowed}" in str(refused.value)
     assert snapshot(complaint.id) == before
+
+
+@pytest.mark.parametrize(("old", "new"), ILLEGAL, ids=[f"{o}->{n}" for o, n in ILLEGAL])
+def test_a_screen_asks_for_the_refusal_before_a_dialog_and_gets_the_actions_words(ctx, old,
+                                                                                   new):
+    complaint = complaint_in(ctx, old)
+    with pytest.raises(CrmError) as refused:
+        ACTIONS[new](ctx, complaint.id)
+    assert move_refusal(complaint.id, old.value, new) == str(refused.value)
+
+
+def test_no_refusal_for_a_legal_move_and_the_severity_only_while_open(ctx):
+    assert all(move_refusal(1, old.value, new) is None for old, new in LEGAL)
+    complaint = complaint_in(ctx, S.CLOSED)
+    with pytest.raises(CrmError) as refused:
+        set_severity(ctx, complaint.id, "high")
+    assert severity_refusal(complaint.id, "closed") == str(refused.value)
+    assert severity_refusal(complaint.id, "reopened") is None
+
+
+def test_complaints_go_to_active_support_staff_and_managers(ctx, rep_ctx):
+    from crmtui.services.users import add_user, deactivate_user
+
+    add_user(ctx, "sue", role="support")
+    deactivate_user(ctx, "sue")
+    assert [user.login for user in handlers(ctx)] == ["boss", "sam"]
+    assert [user.login for user in handlers(as_user(ctx, "sam"))] == ["boss", "sam"]
+    with pytest.raises(Forbidden):
+        handlers(rep_ctx)
 
 
 @pytest.mark.parametrize("status", [s for s in S if s is not S.WAITING_CUSTOMER])

@@ -1,23 +1,10 @@
-"""The dashboard's figures against values worked out by hand, on SQLite and PostgreSQL.
-
-The world (today is Monday 2026-11-23, T; customers made at T-100 unless said otherwise):
-
- id name owner  made as        pins (day: grade)           source     contacts   order (T-1)
- 1  Ada  boss   clear, no date A@T-100                      referral   never      400
- 2  Ben  boss   potential (D)  C@T-40, B@T-5                referral   T-12..T-8  300
- 3  Cai  boss   potential (D)  C@T-100, A@T-20, C@T-10      canvass    T-30, T-29 100
- 4  Dan  boss   potential (D)  —                            canvass    today      100
- 5  Eve  boss   no need (E)    —                            (none)     never      100
- 6  Fay  rita   potential (D)  A@T-6                        referral   today      —
- 7  Gus  rita   potential (D), terminated; E@T-7            marketing  never      —
- 8  Hal  rita   potential (D)  A@T-100, B@T-60              marketing  T-20..T-18 —
- 9  Ivy  boss   potential, made at T-2; A@T-1               event      never      —
-"""
+"""The dashboard's figures against values worked out by hand, on SQLite and PostgreSQL, in the
+world described in tests/dashboard_world.py."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -40,85 +27,33 @@ from crmtui.rules import (
 from crmtui.rules import pareto as rules_pareto
 from crmtui.services.complaints import acknowledge, complaint_metrics, open_complaint
 from crmtui.services.context import Context
-from crmtui.services.customers import add_customer, regrade
-from crmtui.services.interactions import log_interaction, record_order
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import record_order
 from crmtui.services.stats import (
     AT_RISK_BELOW_FOLLOWUPS,
     AT_RISK_GRADES,
+    AT_RISK,
     DEMOTED,
+    KEY_CUSTOMERS,
+    NEW,
     PROMOTED,
     customer_rows,
+    customers_behind,
     dashboard,
     key_customer_ids,
     moved_customer_ids,
+    new_customer_ids,
     pareto,
     scope_for,
 )
 from crmtui.services.surveys import record_survey
 from tests.conftest import NOW, TODAY, as_user
-
-T = TODAY
-DAY = timedelta(days=1)
-
-
-def at(clock, day: date, hour: int = 9) -> None:
-    clock.now = datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
+from tests.dashboard_world import DAY, T, at, build_world
 
 
 @pytest.fixture
 def world(ctx, rep_ctx, clock):
-    rita = rep_ctx
-    at(clock, T - 100 * DAY)
-
-    def add(name, source="", by=ctx, **values):
-        values = {"name": name, "need": "potential", **values}
-        if source:
-            values["source"] = source
-        return add_customer(by, values).id
-
-    def pin(customer_id, grade, day, by=ctx):
-        at(clock, day)
-        regrade(by, customer_id, pin=grade, reason="test")
-
-    def contact(customer_id, day, by=ctx):
-        at(clock, day, 8)
-        log_interaction(by, customer_id, summary="call")
-
-    ada = add("Ada", "referral", need="clear")
-    ben = add("Ben", "referral")
-    cai = add("Cai", "canvass")
-    dan = add("Dan", "canvass")
-    eve = add("Eve", need="none")
-    fay = add("Fay", "referral", by=rita)
-    gus = add("Gus", "marketing", by=rita, status="terminated")
-    hal = add("Hal", "marketing", by=rita)
-    pin(ada, "A", T - 100 * DAY)
-    pin(cai, "C", T - 100 * DAY)
-    pin(hal, "A", T - 100 * DAY, by=rita)
-    pin(ben, "C", T - 40 * DAY)
-    pin(hal, "B", T - 60 * DAY, by=rita)
-    for days in (30, 29):
-        contact(cai, T - days * DAY)
-    pin(cai, "A", T - 20 * DAY)
-    for days in (20, 19, 18):
-        contact(hal, T - days * DAY, by=rita)
-    for days in (12, 11, 10, 9, 8):
-        contact(ben, T - days * DAY)
-    pin(cai, "C", T - 10 * DAY)
-    pin(gus, "E", T - 7 * DAY, by=rita)
-    pin(fay, "A", T - 6 * DAY, by=rita)
-    pin(ben, "B", T - 5 * DAY)
-    at(clock, T - 2 * DAY)
-    ivy = add("Ivy", "event")
-    pin(ivy, "A", T - 1 * DAY)
-    at(clock, T - 1 * DAY, 12)
-    for customer_id, amount in ((ada, 400), (ben, 300), (cai, 100), (dan, 100), (eve, 100)):
-        record_order(ctx, customer_id, amount=amount)
-    contact(dan, T)
-    contact(fay, T, by=rita)
-    clock.now = NOW
-    return {"rita": rita, "ids": dict(ada=ada, ben=ben, cai=cai, dan=dan, eve=eve, fay=fay,
-                                      gus=gus, hal=hal, ivy=ivy)}
+    return build_world(ctx, rep_ctx, clock)
 
 
 def test_the_world_is_the_one_described(ctx, world):
@@ -159,6 +94,44 @@ def test_movement_counts_each_customer_once_by_its_net_move(ctx, world, period, 
     scope = scope_for(ctx, everyone=True)
     assert moved_customer_ids(scope, period, PROMOTED) == promoted
     assert moved_customer_ids(scope, period, DEMOTED) == demoted
+
+
+def test_the_customers_behind_new_are_those_added_in_the_period(ctx, world, clock):
+    scope = scope_for(ctx, everyone=True)
+    assert [new_customer_ids(scope, period) for period in (7, 30, 90)] == [[9], [9], [9]]
+    # the other eight were made at T-100: the first day of the 90 days up to T-11
+    assert new_customer_ids(scope_for(ctx, everyone=True, day=T - 11 * DAY), 90) == \
+        list(range(1, 9))
+    assert new_customer_ids(scope_for(ctx, everyone=True, day=T - 10 * DAY), 90) == []
+    assert new_customer_ids(scope_for(world["rita"]), 90) == []
+
+
+@pytest.mark.parametrize(("figure", "names"), [
+    (PROMOTED, ["Ben", "Fay", "Ivy"]),
+    (DEMOTED, ["Gus"]),
+    (NEW, ["Ivy"]),
+    (AT_RISK, ["Ada", "Cai", "Hal", "Ivy"]),
+    (KEY_CUSTOMERS, ["Ada", "Ben", "Cai"]),
+])
+def test_the_customers_behind_each_figure(ctx, world, figure, names):
+    figures = dashboard(ctx, 30, everyone=True)
+    rows, total = customers_behind(ctx, figures, figure)
+    assert [row.customer for row in rows] == names and total == len(names)
+    rows, total = customers_behind(ctx, figures, figure, limit=1)
+    assert [row.customer for row in rows] == names[:1] and total == len(names)
+
+
+def test_the_customers_behind_a_figure_are_the_figures_own_people_and_day(ctx, world, clock):
+    mine = dashboard(ctx, 90)  # boss's own customers
+    assert [r.customer for r in customers_behind(ctx, mine, PROMOTED)[0]] == ["Ben", "Ivy"]
+    assert customers_behind(ctx, mine, DEMOTED) == ([], 0)
+    rita = world["rita"]
+    theirs = dashboard(rita, 90)
+    assert [r.customer for r in customers_behind(rita, theirs, DEMOTED)[0]] == ["Gus", "Hal"]
+    clock.now += 40 * DAY  # the list follows the figures' day, not the clock
+    assert [r.customer for r in customers_behind(rita, theirs, DEMOTED)[0]] == ["Gus", "Hal"]
+    with pytest.raises(ValueError):
+        customers_behind(ctx, mine, "grades")
 
 
 def test_movement_agrees_with_the_rules_on_first_and_last_grade(ctx, world):

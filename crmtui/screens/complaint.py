@@ -1,0 +1,177 @@
+"""One complaint: what it is about, its clocks, the timeline of who did what when, and the
+customer's recent contacts. The queue's keys work here too; `enter` opens the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from crmtui.i18n import _
+from crmtui.screens.complaint_actions import ComplaintActions
+from crmtui.screens.dialogs.complaint import complaint_line
+from crmtui.services.complaints import QueueRow, span
+from crmtui.widgets.text import local_moment, short_moment
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    """What the screen shows, read and formatted in a worker."""
+
+    row: QueueRow
+    header: Text
+    body: Any
+
+
+def _facts(ctx, detail) -> Table:
+    row, complaint = detail.row, detail.complaint
+    zone = ctx.zone
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    customer = f"{row.customer} #{row.customer_id}" + (f" · {row.company}" if row.company else "")
+    resolve_by = local_moment(row.resolve_by, zone)
+    if complaint.paused_seconds:
+        resolve_by += " · " + _("moved by {span} waiting for the customer").format(
+            span=span(timedelta(seconds=complaint.paused_seconds)))
+    for label, value in (
+        (_("Customer"), customer),
+        (_("Owner"), row.owner_name or row.owner or _("nobody")),
+        (_("Channel"), _(row.channel) + (f" · {row.category}" if row.category else "")),
+        (_("Opened"), local_moment(row.opened_at, zone) + " · "
+         + _("by {login}").format(login=complaint.created_by.login)),
+        (_("Respond by"), local_moment(row.respond_by, zone)),
+        (_("Acknowledged"), local_moment(row.acknowledged_at, zone)),
+        (_("Promised"), local_moment(row.promised_at, zone)),
+        (_("Resolve by"), resolve_by),
+        (_("Waiting since"), local_moment(row.waiting_since, zone)),
+        (_("Resolved"), local_moment(row.resolved_at, zone)),
+        (_("Description"), complaint.description),
+        (_("Resolution"), complaint.resolution),
+        (_("Root cause"), complaint.root_cause),
+        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
+    ):
+        if value:
+            grid.add_row(label, value)
+    return grid
+
+
+def _timeline(ctx, detail) -> Table:
+    from crmtui.services.complaints import event_text
+
+    today = ctx.today()
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True,
+                  header_style="bold dim")
+    table.add_column(_("When"), no_wrap=True, width=11)
+    table.add_column(_("By"), no_wrap=True, max_width=12)
+    table.add_column(_("What"), overflow="fold", ratio=1)
+    for event in detail.events:
+        table.add_row(short_moment(event.at, ctx.zone, today), event.by.login,
+                      event_text(ctx, event))
+    return table
+
+
+def _contacts(ctx, detail) -> Table | Text:
+    if not detail.interactions:
+        return Text(_("No contacts with the customer yet."), style="dim")
+    today = ctx.today()
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True,
+                  header_style="bold dim")
+    table.add_column(_("When"), no_wrap=True, width=11)
+    table.add_column(_("Channel"), no_wrap=True, width=7)
+    table.add_column(_("Outcome"), no_wrap=True, width=9)
+    table.add_column(_("By"), no_wrap=True, max_width=10)
+    table.add_column(_("Summary"), overflow="fold", ratio=1)
+    for i in detail.interactions:
+        table.add_row(short_moment(i.at, ctx.zone, today), _(i.channel),
+                      _(i.outcome.replace("_", " ")), i.by.login, i.summary)
+    return table
+
+
+def load_complaint(ctx, complaint_id: int) -> ComplaintView:
+    """Runs in a worker: the complaint, its timeline and the customer's recent contacts."""
+    from crmtui.services.complaints import complaint_detail
+
+    detail = complaint_detail(ctx, complaint_id)
+    body = Group(
+        _facts(ctx, detail),
+        Text("\n" + _("Timeline"), style="bold underline"),
+        _timeline(ctx, detail),
+        Text("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
+             style="bold underline"),
+        _contacts(ctx, detail),
+    )
+    return ComplaintView(row=detail.row, header=complaint_line(detail.row), body=body)
+
+
+class ComplaintScreen(ComplaintActions):
+    CSS_PATH = "complaint.tcss"
+    AUTO_FOCUS = "#body"
+    REFRESH_AFTER = timedelta(minutes=1)  # the time left moves with the clock
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="back"),
+        Binding("enter", "customer", _("Customer"), id="complaint-customer",
+                tooltip=_("the customer's profile")),
+        Binding("j", "scroll(1)", _("Down"), show=False, id="scroll-down"),
+        Binding("k", "scroll(-1)", _("Up"), show=False, id="scroll-up"),
+    ]
+
+    def __init__(self, complaint_id: int) -> None:
+        super().__init__()
+        self.complaint_id = complaint_id
+        self.view: ComplaintView | None = None
+
+    def heading(self) -> str:
+        return _("Complaint #{id}").format(id=self.complaint_id)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Loading…"), id="header")
+        with VerticalScroll(id="body"):
+            yield Static("", id="detail")
+
+    def load_data(self) -> None:
+        self.call_service(load_complaint, self.ctx, self.complaint_id, done=self._loaded,
+                          failed=self._load_failed, group="load")
+
+    def _loaded(self, view: ComplaintView) -> None:
+        self.view = view
+        self.query_one("#header", Static).update(view.header)
+        self.query_one("#detail", Static).update(view.body)
+        self.refresh_bindings()
+
+    def _load_failed(self, error: BaseException) -> bool:
+        if self.view is None and self.app.screen is self:
+            self.app.pop_screen()
+        return False
+
+    def current_row(self) -> QueueRow | None:
+        return self.view.row if self.view else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "customer":
+            return self.view is not None or None
+        return super().check_action(action, parameters)
+
+    def action_back(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def action_customer(self) -> None:
+        if self.view is not None:
+            self.app.open_profile(self.view.row.customer_id)
+
+    def action_scroll(self, step: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        if step > 0:
+            body.scroll_down(animate=False)
+        else:
+            body.scroll_up(animate=False)

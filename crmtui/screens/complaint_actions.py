@@ -1,0 +1,251 @@
+"""The keys that work a complaint, shared by the queue and the complaint's own screen.
+
+Moves that ask something (acknowledge, resolve, close, reopen, severity, owner, a note) first
+read the complaint again, so the dialog shows it as it is now and a move the workflow refuses is
+refused at once with the service's own sentence. Every action passes the version it read; a
+change by someone else in between is reported with who and when, and the screen reloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+
+from crmtui.errors import Conflict
+from crmtui.i18n import _
+from crmtui.rules import ComplaintStatus, can_transition
+from crmtui.screens.base import CrmScreen
+from crmtui.services.complaints import (
+    HANDLER_ROLES,
+    OPEN,
+    QueueRow,
+    complaint_row,
+    move_refusal,
+    severity_refusal,
+)
+from crmtui.widgets.text import clip, local_moment
+
+_S = ComplaintStatus
+
+HANDLER_ACTIONS = frozenset({"acknowledge", "work", "wait", "resolve", "close", "reopen",
+                             "severity", "owner"})
+"""What only support staff and managers may do (a rep may add a note)."""
+
+MOVES = {"acknowledge": _S.ACKNOWLEDGED, "work": _S.IN_PROGRESS, "wait": _S.WAITING_CUSTOMER,
+         "resolve": _S.RESOLVED, "close": _S.CLOSED, "reopen": _S.REOPENED}
+"""The actions that move a complaint along the workflow, and where to."""
+
+
+Refusal = Callable[[QueueRow], "str | None"]
+"""Why a complaint (read again) cannot take an action now, in the service's words; or None."""
+
+
+def _move(target: ComplaintStatus) -> Refusal:
+    return lambda row: move_refusal(row.id, row.status, target)
+
+
+def _nothing(row: QueueRow) -> None:
+    return None
+
+
+def can_now(action: str, status: str) -> bool:
+    """Whether a complaint in `status` can take the action (so the footer offers its key)."""
+    if action == "wait" and status == _S.WAITING_CUSTOMER.value:
+        return True  # the same key resumes
+    if action in MOVES:
+        return can_transition(status, MOVES[action])
+    if action == "severity":
+        return status in OPEN  # as severity_refusal says
+    return True
+
+
+def handler_choices(ctx) -> list[tuple[str, str]]:
+    """(label, login) of whom a complaint can be given to (runs in a worker)."""
+    from crmtui.services.complaints import handlers
+
+    choices = []
+    for user in handlers(ctx):
+        label = user.login
+        if user.display_name and user.display_name != user.login:
+            label += f" · {user.display_name}"
+        if user.role == "manager":
+            label += " (" + _("manager") + ")"
+        choices.append((clip(label, 30), user.login))
+    return choices
+
+
+class ComplaintActions(CrmScreen):
+    """Subclasses give `current_row()`; after a change the screen reloads."""
+
+    COMPACT_FOOTER = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "acknowledge", _("Ack"), id="complaint-ack",
+                tooltip=_("acknowledge: record the time promised to the customer")),
+        Binding("w", "work", _("Work"), id="complaint-work",
+                tooltip=_("start work (or resume after waiting for the customer)")),
+        Binding("p", "wait", _("Wait"), id="complaint-wait",
+                tooltip=_("waiting for the customer: the resolution clock pauses; "
+                          "again to resume")),
+        Binding("r", "resolve", _("Resolve"), id="complaint-resolve",
+                tooltip=_("resolution and root cause")),
+        Binding("c", "close", _("Close"), id="complaint-close",
+                tooltip=_("close a resolved complaint, with the customer's satisfaction 1–5")),
+        Binding("R", "reopen", _("Reopen"), id="complaint-reopen",
+                tooltip=_("a resolution that did not hold; the deadlines stay")),
+        Binding("s", "severity", _("Severity"), id="complaint-severity",
+                tooltip=_("re-judge the severity; the deadlines follow")),
+        Binding("o", "owner", _("Owner"), id="complaint-owner",
+                tooltip=_("give it to a support person or manager")),
+        Binding("t", "note", _("Note"), id="complaint-note",
+                tooltip=_("add a note to the timeline")),
+    ]
+
+    scope_label = ""
+    """What the status line says the screen shows (the queue: mine or everyone's)."""
+
+    def current_row(self) -> QueueRow | None:
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in HANDLER_ACTIONS and self.ctx.role not in HANDLER_ROLES:
+            return False
+        if action in HANDLER_ACTIONS or action == "note":
+            row = self.current_row()
+            if row is None:
+                return None
+            # a move this complaint cannot make now stays out of the footer (see on_key)
+            return can_now(action, row.status)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """The key of a move left out of the footer still answers: the action reads the
+        complaint again and says why not (or, if it changed meanwhile, goes ahead)."""
+        if self.ctx.role not in HANDLER_ROLES or self.current_row() is None:
+            return
+        bindings = dict(self._binding_chain).get(self)
+        for binding in bindings.key_to_bindings.get(event.key, ()) if bindings else ():
+            if binding.action in HANDLER_ACTIONS and not self.check_action(binding.action, ()):
+                event.stop()
+                event.prevent_default()
+                getattr(self, f"action_{binding.action}")()
+                return
+
+    # -- the moves ------------------------------------------------------------------------------
+    def action_acknowledge(self) -> None:
+        from crmtui.screens.dialogs.complaint import AcknowledgeDialog
+
+        self._with_dialog(_move(_S.ACKNOWLEDGED), AcknowledgeDialog, lambda c: _(
+            "#{id} acknowledged; the customer was promised {when}.").format(
+            id=c.id, when=local_moment(c.promised_at, self.ctx.zone)))
+
+    def action_work(self) -> None:
+        from crmtui.services.complaints import start_work
+
+        self._now(start_work, lambda c: _("#{id} in progress; resolve by {when}.").format(
+            id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+
+    def action_wait(self) -> None:
+        from crmtui.services.complaints import resume, wait_for_customer
+
+        row = self.current_row()
+        if row is not None and row.status == _S.WAITING_CUSTOMER.value:
+            self._now(resume, lambda c: _("#{id} in progress again; resolve by {when}.").format(
+                id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+        else:
+            self._now(wait_for_customer, lambda c: _(
+                "#{id} is waiting for the customer; the resolution clock is paused.").format(
+                id=c.id))
+
+    def action_resolve(self) -> None:
+        from crmtui.screens.dialogs.complaint import ResolveDialog
+
+        self._with_dialog(_move(_S.RESOLVED), ResolveDialog,
+                          lambda c: _("#{id} resolved.").format(id=c.id))
+
+    def action_close(self) -> None:
+        from crmtui.screens.dialogs.complaint import CloseDialog
+
+        def said(c) -> str:
+            if c.satisfaction is None:
+                return _("#{id} closed.").format(id=c.id)
+            return _("#{id} closed; satisfaction {score}/5.").format(id=c.id, score=c.satisfaction)
+
+        self._with_dialog(_move(_S.CLOSED), CloseDialog, said)
+
+    def action_reopen(self) -> None:
+        from crmtui.screens.dialogs.complaint import ReopenDialog
+
+        self._with_dialog(_move(_S.REOPENED), ReopenDialog, lambda c: _(
+            "#{id} reopened; it is still due by {when}.").format(
+            id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+
+    def action_severity(self) -> None:
+        from crmtui.screens.dialogs.complaint import SeverityDialog
+
+        self._with_dialog(lambda row: severity_refusal(row.id, row.status), SeverityDialog,
+                          lambda c: _(
+            "#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
+            id=c.id, severity=_(c.severity), respond=local_moment(c.respond_by, self.ctx.zone),
+            resolve=local_moment(c.resolve_by, self.ctx.zone)))
+
+    def action_owner(self) -> None:
+        from crmtui.screens.dialogs.complaint import OwnerDialog
+
+        row = self.current_row()
+        if row is None:
+            return
+        self.call_service(handler_choices, self.ctx, done=lambda choices: self._with_dialog(
+            _nothing, lambda fresh: OwnerDialog(fresh, choices), lambda c: _(
+                "#{id} is handled by {owner}.").format(
+                id=c.id, owner=c.owner.login if c.owner_id else _("nobody"))),
+            group="action")
+
+    def action_note(self) -> None:
+        from crmtui.screens.dialogs.complaint import NoteDialog
+
+        self._with_dialog(_nothing, NoteDialog,
+                          lambda event: _("Note added to #{id}.").format(id=event.complaint_id))
+
+    # -- how they run ---------------------------------------------------------------------------
+    def _now(self, service: Callable[..., Any], said: Callable[[Any], str]) -> None:
+        """A move that asks nothing: straight to the service, with the version shown."""
+        row = self.current_row()
+        if row is None:
+            return
+        self.call_service(service, self.ctx, row.id, expected_version=row.version,
+                          done=lambda complaint: self._changed(said(complaint)),
+                          failed=self._refused, group="action")
+
+    def _with_dialog(self, refusal_of: Refusal, dialog: Callable[[QueueRow], Any],
+                     said: Callable[[Any], str]) -> None:
+        """Read the complaint again; refuse what it cannot take now, else ask."""
+        row = self.current_row()
+        if row is None:
+            return
+
+        def ask(fresh: QueueRow) -> None:
+            refusal = refusal_of(fresh)
+            if refusal:
+                self.app.notify(refusal, title=_("Not done"), severity="error", timeout=8)
+                if fresh.version != row.version:
+                    self.reload()
+                return
+            self.app.push_screen(dialog(fresh),
+                                 lambda done: self._changed(said(done)) if done else None)
+
+        self.call_service(complaint_row, self.ctx, row.id, done=ask, group="action")
+
+    def _changed(self, message: str) -> None:
+        self.app.notify(message, title=_("Saved"))
+        self.reload()
+
+    def _refused(self, error: BaseException) -> bool:
+        if isinstance(error, Conflict):
+            self.app.notify(str(error), title=_("Changed meanwhile"), severity="warning",
+                            timeout=10)
+            self.reload()
+            return True
+        return False  # the app reports it: the service's sentence

@@ -1,0 +1,348 @@
+"""The complaint dialogs: acknowledge (the time promised to the customer), resolve, close,
+severity, owner, reopen, a note, and a new complaint.
+
+Each action passes the version of the complaint the dialog was opened on. When someone else
+changed it meanwhile, the dialog says who and when, reads the complaint again and keeps what was
+typed: saving again applies it to their version (if the workflow still allows it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+
+from crmtui.errors import Conflict
+from crmtui.i18n import _
+from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.rules import Severity
+from crmtui.services.complaints import (
+    COMPLAINT_FIELDS,
+    SEVERITIES,
+    QueueRow,
+    complaint_row,
+    span,
+)
+from crmtui.services.validation import CHANNELS, FieldError, choice
+from crmtui.widgets.complaint_list import STATUS_LABELS, severity_text, sla_text
+from crmtui.widgets.customer_picker import CustomerMatch, CustomerPicker
+from crmtui.widgets.date_input import DateTimeInput, resolve_moment
+from crmtui.widgets.form import FieldRow
+from crmtui.widgets.text import local_moment
+
+CUSTOMER_MATCHES = 8
+
+
+def complaint_line(row: QueueRow) -> Text:
+    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
+    text = Text()
+    text.append(f"#{row.id} ", style="bold")
+    text.append(row.customer, style="bold")
+    if row.company:
+        text.append(f" · {row.company}")
+    text.append(" · ")
+    text.append_text(severity_text(row.severity))
+    text.append(" · " + STATUS_LABELS.get(row.status, row.status) + " · ")
+    text.append_text(sla_text(row.sla))
+    text.append("\n" + row.summary)
+    return text
+
+
+def targets_hint(policy, severity: str) -> str:
+    """'answer within 4h00, resolve within 3d' for a severity under the team's policy."""
+    if severity not in SEVERITIES:
+        return ""
+    hint = _("answer within {respond}, resolve within {resolve}").format(
+        respond=span(policy.respond[Severity(severity)]),
+        resolve=span(policy.resolve[Severity(severity)]))
+    if policy.business_hours is not None:
+        hint += " " + _("(business hours)")
+    return hint
+
+
+class ComplaintDialog(FormDialog[Any]):
+    """An action on one complaint; subclasses give the fields and `act`."""
+
+    def __init__(self, row: QueueRow) -> None:
+        super().__init__()
+        self.row = row
+
+    def intro_text(self) -> Text:
+        return complaint_line(self.row)
+
+    def act(self, values: dict[str, Any], expected_version: int) -> Any:
+        """The service call (in a worker thread)."""
+        raise NotImplementedError
+
+    def save(self, values: dict[str, Any]) -> Any:
+        return self.act(values, self.row.version)
+
+    def on_conflict(self, error: Conflict) -> None:
+        self.show_notice(str(error) + ". " + _("Reading it again; what you typed is kept."),
+                         error=True)
+        self.call_service(complaint_row, self.ctx, self.row.id,
+                          done=lambda row: self._reread(row, str(error)), group="reread")
+
+    def _reread(self, row: QueueRow, conflict: str) -> None:
+        self.row = row
+        self.query_one("#intro").update(self.intro_text())
+        self.show_notice(conflict + ". " + _(
+            "It is now {status}; what you typed is kept: ctrl+s applies it to their "
+            "version.").format(status=STATUS_LABELS.get(row.status, row.status)), error=True)
+
+
+class AcknowledgeDialog(ComplaintDialog):
+    TITLE_TEXT = _("Acknowledge")
+
+    def __init__(self, row: QueueRow) -> None:
+        super().__init__(row)
+        self.FIELDS = {"promise": self._clean_promise, "note": COMPLAINT_FIELDS["note"]}
+
+    def save_label(self) -> str:
+        return _("Acknowledge")
+
+    def _now(self):
+        return self.ctx.local(self.ctx.now())
+
+    def _clean_promise(self, value: Any, today=None):
+        resolution = resolve_moment(str(value or ""), self._now(), required=True, future=True)
+        if resolution.error:
+            raise FieldError(resolution.error)
+        return resolution.moment
+
+    def compose_fields(self) -> ComposeResult:
+        control = DateTimeInput(now=self._now, required=True, future=True,
+                                placeholder="+4h", id="field-promise")
+        yield FieldRow("promise", _("Promised"), control, required=True)
+        yield self.text_row("note", _("Note"), wide=True,
+                            placeholder=_("what the customer was told (optional)"))
+
+    def intro_text(self) -> Text:
+        text = super().intro_text()
+        text.append("\n" + _("When will the customer hear back? (+4h, tomorrow 10:00, "
+                             "2026-12-01 14:00)"), style="italic")
+        return text
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import acknowledge
+
+        return acknowledge(self.ctx, self.row.id, values["promise"], note=values["note"],
+                           expected_version=expected_version)
+
+
+class ResolveDialog(ComplaintDialog):
+    TITLE_TEXT = _("Resolve")
+    FIELDS = {"resolution": COMPLAINT_FIELDS["resolution"],
+              "root_cause": COMPLAINT_FIELDS["root_cause"]}
+
+    def save_label(self) -> str:
+        return _("Resolve")
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.text_row("resolution", _("Resolution"), required=True, wide=True,
+                            placeholder=_("what was done"))
+        yield self.text_row("root_cause", _("Root cause"), wide=True,
+                            placeholder=_("why it happened"))
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import resolve
+
+        return resolve(self.ctx, self.row.id, values["resolution"], values["root_cause"],
+                       expected_version=expected_version)
+
+
+class CloseDialog(ComplaintDialog):
+    TITLE_TEXT = _("Close")
+    FIELDS = {"satisfaction": COMPLAINT_FIELDS["satisfaction"], "note": COMPLAINT_FIELDS["note"]}
+
+    def save_label(self) -> str:
+        return _("Close")
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.text_row("satisfaction", _("Satisfaction"),
+                            hint=_("1 (very unhappy) to 5 (very happy); empty if not given"))
+        yield self.text_row("note", _("Note"), wide=True)
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import close
+
+        return close(self.ctx, self.row.id, values["satisfaction"], note=values["note"],
+                     expected_version=expected_version)
+
+
+class SeverityDialog(ComplaintDialog):
+    TITLE_TEXT = _("Severity")
+    FIELDS = {"severity": choice(SEVERITIES), "note": COMPLAINT_FIELDS["note"]}
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.select_row("severity", _("Severity"), choices(SEVERITIES), self.row.severity,
+                              hint=targets_hint(self.ctx.config.sla, self.row.severity))
+        yield self.text_row("note", _("Why"), wide=True)
+
+    def intro_text(self) -> Text:
+        text = super().intro_text()
+        text.append("\n" + _("Both deadlines are worked out again from when it was opened."),
+                    style="italic")
+        return text
+
+    def field_changed(self, row: FieldRow) -> None:
+        if row.field == "severity":
+            row.set_hint(targets_hint(self.ctx.config.sla, row.value))
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import set_severity
+
+        return set_severity(self.ctx, self.row.id, values["severity"], note=values["note"],
+                            expected_version=expected_version)
+
+
+class OwnerDialog(ComplaintDialog):
+    TITLE_TEXT = _("Owner")
+
+    def __init__(self, row: QueueRow, handlers: list[tuple[str, str]]) -> None:
+        """handlers: (label, login) of the support staff and managers."""
+        super().__init__(row)
+        self.handlers = handlers
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.select_row("owner", _("Owner"), self.handlers, self.row.owner,
+                              blank=_("nobody"))
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import assign
+
+        return assign(self.ctx, self.row.id, values["owner"] or "-",
+                      expected_version=expected_version)
+
+
+class ReopenDialog(ComplaintDialog):
+    TITLE_TEXT = _("Reopen")
+    FIELDS = {"note": COMPLAINT_FIELDS["note"]}
+
+    def save_label(self) -> str:
+        return _("Reopen")
+
+    def intro_text(self) -> Text:
+        text = super().intro_text()
+        text.append("\n" + _("It keeps its original deadlines."), style="italic")
+        return text
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.text_row("note", _("Why"), wide=True,
+                            placeholder=_("what did not hold (optional)"))
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import reopen
+
+        return reopen(self.ctx, self.row.id, note=values["note"],
+                      expected_version=expected_version)
+
+
+class NoteDialog(ComplaintDialog):
+    """A note on the timeline; notes never conflict, so no version is passed."""
+
+    TITLE_TEXT = _("Note")
+    FIELDS = {"note": COMPLAINT_FIELDS["timeline_note"]}
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.text_row("note", _("Note"), required=True, wide=True)
+
+    def act(self, values, expected_version):
+        from crmtui.services.complaints import add_note
+
+        return add_note(self.ctx, self.row.id, values["note"])
+
+
+# -- a new complaint ------------------------------------------------------------------------------
+
+def customer_matches(ctx, text: str) -> list[CustomerMatch]:
+    """The customers typed text finds (runs in a worker)."""
+    from crmtui.services.customers import find_customers
+
+    found = []
+    for customer in find_customers(ctx, text, limit=CUSTOMER_MATCHES):
+        label = f"#{customer.id} {customer.name}" + (
+            f" · {customer.company}" if customer.company else "")
+        found.append(CustomerMatch(customer.id, label, customer.name))
+    return found
+
+
+def opened_message(ctx, complaint) -> str:
+    """What the user is told once a complaint is recorded."""
+    if complaint is None:
+        return ""
+    return _("Complaint #{id} opened: respond by {respond}, resolve by {resolve}.").format(
+        id=complaint.id, respond=local_moment(complaint.respond_by, ctx.zone),
+        resolve=local_moment(complaint.resolve_by, ctx.zone))
+
+
+def _chosen_customer(value: Any, today=None) -> int:
+    if not value:
+        raise FieldError(_("pick one: type part of a name, then enter"))
+    return int(value)
+
+
+class NewComplaintDialog(FormDialog[Any]):
+    """Record a complaint; for a customer given, or one chosen by searching."""
+
+    TITLE_TEXT = _("New complaint")
+    FIELDS = {"customer": _chosen_customer, "severity": choice(SEVERITIES),
+              "summary": COMPLAINT_FIELDS["summary"], "channel": choice(CHANNELS),
+              "category": COMPLAINT_FIELDS["category"],
+              "description": COMPLAINT_FIELDS["description"]}
+
+    def __init__(self, customer_id: int | None = None, name: str = "") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.name_text = name
+
+    def intro_text(self) -> str:
+        if self.customer_id is None:
+            return _("Choose the customer by name, company, phone or pinyin initials.")
+        return self.name_text
+
+    def save_label(self) -> str:
+        return _("Open")
+
+    def compose_fields(self) -> ComposeResult:
+        if self.customer_id is None:
+            picker = CustomerPicker(placeholder=_("name, company, phone, pinyin…"),
+                                    id="field-customer")
+            yield FieldRow("customer", _("Customer"), picker, required=True)
+        yield self.select_row("severity", _("Severity"), choices(SEVERITIES), "normal",
+                              hint=targets_hint(self.ctx.config.sla, "normal"))
+        yield self.text_row("summary", _("Summary"), required=True, wide=True)
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS), "phone")
+        yield self.text_row("category", _("Category"), placeholder=_("delivery, quality…"))
+        yield self.text_row("description", _("Description"), wide=True)
+
+    def field_changed(self, row: FieldRow) -> None:
+        if row.field == "severity":
+            row.set_hint(targets_hint(self.ctx.config.sla, row.value))
+
+    @on(CustomerPicker.Search)
+    def _search(self, event: CustomerPicker.Search) -> None:
+        picker, text = event.picker, event.text
+        self.call_service(customer_matches, self.ctx, text,
+                          done=lambda found: picker.show_matches(text, found),
+                          failed=lambda error: True, group="search")
+
+    @on(CustomerPicker.Chosen)
+    def _chosen(self, event: CustomerPicker.Chosen) -> None:
+        row = self.rows["customer"]
+        if event.match is None:
+            row.set_hint("")
+        else:
+            row.set_error(None)
+            row.set_hint("→ " + event.match.label)
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.complaints import open_complaint
+
+        customer = self.customer_id if self.customer_id is not None else int(values["customer"])
+        return open_complaint(self.ctx, customer, values["severity"], values["summary"],
+                              channel=values["channel"], category=values["category"],
+                              description=values["description"])
+

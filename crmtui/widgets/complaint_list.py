@@ -1,0 +1,148 @@
+"""The complaints queue as a line-API list: one line per complaint, the time left to its running
+deadline coloured by service-level state (the command line's colours), then severity, status,
+customer, owner, the time promised to the customer and the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from crmtui.i18n import _
+from crmtui.output import SEVERITY_STYLES, SLA_STYLES
+from crmtui.services.complaints import QueueRow, SlaClock, span
+from crmtui.widgets.line_list import LineList
+from crmtui.widgets.text import fit, short_moment
+
+STATUS_LABELS = {
+    "new": _("new"), "acknowledged": _("acknowledged"), "in_progress": _("in progress"),
+    "waiting_customer": _("waiting"), "resolved": _("resolved"), "closed": _("closed"),
+    "reopened": _("reopened"),
+}
+STATUS_SHORT = {**STATUS_LABELS, "acknowledged": _("acked"), "in_progress": _("working")}
+SEVERITY_SHORT = {"critical": _("crit"), "high": _("high"), "normal": _("norm"), "low": _("low")}
+
+
+def sla_words(sla: SlaClock) -> str:
+    """The time left to the running deadline, or how late it is, in a few words."""
+    if sla.time_left is None:  # resolved or closed: was it in time?
+        return _("late") if sla.state.value == "breached" else _("in time")
+    if sla.paused:  # waiting for the customer: the time left stands still
+        return _("paused {span}").format(span=span(sla.time_left))
+    if sla.time_left.total_seconds() < 0:
+        return _("{span} late").format(span=span(sla.time_left))
+    return _("{span} left").format(span=span(sla.time_left))
+
+
+def sla_style(sla: SlaClock) -> str:
+    style = SLA_STYLES[sla.state.value]
+    return f"dim {style}" if sla.time_left is None else style
+
+
+def sla_text(sla: SlaClock) -> Text:
+    return Text(sla_words(sla), style=sla_style(sla))
+
+
+def severity_text(severity: str, *, short: bool = False) -> Text:
+    label = SEVERITY_SHORT.get(severity, severity) if short else _(severity)
+    return Text(label, style=SEVERITY_STYLES.get(severity, ""))
+
+
+@dataclass(frozen=True)
+class ComplaintColumns:
+    """Cell widths of the queue's columns for one terminal width."""
+
+    wide: bool
+    id: int
+    left: int
+    severity: int
+    status: int
+    customer: int
+    owner: int
+    promised: int
+    summary: int
+
+    @classmethod
+    def for_width(cls, width: int) -> "ComplaintColumns":
+        wide = width >= 110
+        if wide:
+            fixed = dict(id=5, left=14, severity=8, status=12, customer=16, owner=10,
+                         promised=11)
+        else:
+            fixed = dict(id=4, left=11, severity=4, status=8, customer=10, owner=7,
+                         promised=11)
+        gaps = (2 if wide else 1) * len(fixed) + 1
+        summary = max(8, width - sum(fixed.values()) - gaps)
+        return cls(wide=wide, summary=summary, **fixed)
+
+    @property
+    def gap(self) -> str:
+        return "  " if self.wide else " "
+
+    def header(self) -> Text:
+        cells = [("#", self.id, True), (_("Left"), self.left, False),
+                 (_("Sev") if not self.wide else _("Severity"), self.severity, False),
+                 (_("Status"), self.status, False), (_("Customer"), self.customer, False),
+                 (_("Owner"), self.owner, False), (_("Promised"), self.promised, False),
+                 (_("Summary"), self.summary, False)]
+        text = Text(" ")
+        for index, (label, width, right) in enumerate(cells):
+            if index:
+                text.append(self.gap)
+            text.append(label.rjust(width) if right else fit(label, width))
+        return text
+
+    def line(self, row: QueueRow, zone: tzinfo, today: date) -> Text:
+        closed = row.sla.time_left is None
+        text = Text(" ", style="dim" if closed else "")
+        gap = self.gap
+        text.append(str(row.id).rjust(self.id), style="dim")
+        text.append(gap)
+        text.append(fit(sla_words(row.sla), self.left), style=sla_style(row.sla))
+        text.append(gap)
+        severity = SEVERITY_SHORT.get(row.severity, row.severity) if not self.wide \
+            else _(row.severity)
+        text.append(fit(severity, self.severity), style=SEVERITY_STYLES.get(row.severity, ""))
+        text.append(gap)
+        labels = STATUS_LABELS if self.wide else STATUS_SHORT
+        text.append(fit(labels.get(row.status, row.status), self.status))
+        text.append(gap)
+        text.append(fit(row.customer, self.customer))
+        text.append(gap)
+        text.append(fit(row.owner or "-", self.owner), style="" if row.owner else "dim")
+        text.append(gap)
+        text.append(fit(short_moment(row.promised_at, zone, today), self.promised))
+        text.append(gap)
+        text.append(fit(row.summary, self.summary))
+        return text
+
+
+class ComplaintList(LineList[QueueRow]):
+    """The queue, most urgent first (the service's order); enter opens the complaint."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", _("Open"), id="complaint-open",
+                tooltip=_("the complaint, its timeline and the customer's contacts")),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = ComplaintColumns.for_width(80)
+        self.zone: tzinfo | None = None
+        self.today: date | None = None
+
+    def show_rows(self, rows: list[QueueRow], *, zone: tzinfo, today: date, width: int,
+                  keep: int | None = None) -> None:
+        """Replace the rows, keeping the cursor on complaint `keep` (or near it)."""
+        self.columns = ComplaintColumns.for_width(width)
+        self.zone, self.today = zone, today
+        self.set_items(rows, width=width, keep=keep)
+
+    def row_key(self, item: QueueRow) -> int:
+        return item.id
+
+    def line_text(self, index: int) -> Text:
+        return self.columns.line(self.items[index], self.zone, self.today)
