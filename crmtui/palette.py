@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from crmtui.i18n import _
+from crmtui.labels import label
 from crmtui.screens.views import VIEWS
 
 CUSTOMER_HITS = 12
@@ -29,7 +30,8 @@ def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
     except CrmError:
         return None
     title = _("complaint: #{id} {summary}").format(id=row.id, summary=row.summary)
-    detail = " · ".join((row.customer, _(row.severity), _(row.status.replace("_", " "))))
+    detail = " · ".join((row.customer, label("severity", row.severity),
+                         label("complaint_status", row.status)))
     return row.id, title, detail
 
 

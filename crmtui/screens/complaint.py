@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.screens.complaint_actions import ComplaintActions
 from crmtui.screens.dialogs.complaint import complaint_line
 from crmtui.services.complaints import QueueRow, span
@@ -42,10 +43,11 @@ def _facts(ctx, detail) -> Table:
     if complaint.paused_seconds:
         resolve_by += " · " + _("moved by {span} waiting for the customer").format(
             span=span(timedelta(seconds=complaint.paused_seconds)))
-    for label, value in (
+    channel = label("channel", row.channel) + (f" · {row.category}" if row.category else "")
+    for heading, value in (
         (_("Customer"), customer),
         (_("Owner"), row.owner_name or row.owner or _("nobody")),
-        (_("Channel"), _(row.channel) + (f" · {row.category}" if row.category else "")),
+        (_("Channel"), channel),
         (_("Opened"), local_moment(row.opened_at, zone) + " · "
          + _("by {login}").format(login=complaint.created_by.login)),
         (_("Respond by"), local_moment(row.respond_by, zone)),
@@ -60,7 +62,7 @@ def _facts(ctx, detail) -> Table:
         (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
     ):
         if value:
-            grid.add_row(label, value)
+            grid.add_row(heading, value)
     return grid
 
 
@@ -91,8 +93,8 @@ def _contacts(ctx, detail) -> Table | Text:
     table.add_column(_("By"), no_wrap=True, max_width=10)
     table.add_column(_("Summary"), overflow="fold", ratio=1)
     for i in detail.interactions:
-        table.add_row(short_moment(i.at, ctx.zone, today), _(i.channel),
-                      _(i.outcome.replace("_", " ")), i.by.login, i.summary)
+        table.add_row(short_moment(i.at, ctx.zone, today), label("channel", i.channel),
+                      label("outcome", i.outcome), i.by.login, i.summary)
     return table
 
 
@@ -118,11 +120,11 @@ class ComplaintScreen(ComplaintActions):
     REFRESH_AFTER = timedelta(minutes=1)  # the time left moves with the clock
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="back"),
-        Binding("enter", "customer", _("Customer"), id="complaint-customer",
-                tooltip=_("the customer's profile")),
-        Binding("j", "scroll(1)", _("Down"), show=False, id="scroll-down"),
-        Binding("k", "scroll(-1)", _("Up"), show=False, id="scroll-up"),
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("enter", "customer", N_("Customer"), id="complaint-customer",
+                tooltip=N_("the customer's profile")),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="scroll-down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="scroll-up"),
     ]
 
     def __init__(self, complaint_id: int) -> None:

@@ -14,7 +14,8 @@ from textual import events
 from textual.binding import Binding, BindingType
 
 from crmtui.errors import Conflict
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.rules import ComplaintStatus, can_transition
 from crmtui.screens.base import CrmScreen
 from crmtui.services.complaints import (
@@ -82,25 +83,25 @@ class ComplaintActions(CrmScreen):
     COMPACT_FOOTER = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "acknowledge", _("Ack"), id="complaint-ack",
-                tooltip=_("acknowledge: record the time promised to the customer")),
-        Binding("w", "work", _("Work"), id="complaint-work",
-                tooltip=_("start work (or resume after waiting for the customer)")),
-        Binding("p", "wait", _("Wait"), id="complaint-wait",
-                tooltip=_("waiting for the customer: the resolution clock pauses; "
-                          "again to resume")),
-        Binding("r", "resolve", _("Resolve"), id="complaint-resolve",
-                tooltip=_("resolution and root cause")),
-        Binding("c", "close", _("Close"), id="complaint-close",
-                tooltip=_("close a resolved complaint, with the customer's satisfaction 1–5")),
-        Binding("R", "reopen", _("Reopen"), id="complaint-reopen",
-                tooltip=_("a resolution that did not hold; the deadlines stay")),
-        Binding("s", "severity", _("Severity"), id="complaint-severity",
-                tooltip=_("re-judge the severity; the deadlines follow")),
-        Binding("o", "owner", _("Owner"), id="complaint-owner",
-                tooltip=_("give it to a support person or manager")),
-        Binding("t", "note", _("Note"), id="complaint-note",
-                tooltip=_("add a note to the timeline")),
+        Binding("a", "acknowledge", N_("Ack"), id="complaint-ack",
+                tooltip=N_("acknowledge: record the time promised to the customer")),
+        Binding("w", "work", N_("Work"), id="complaint-work",
+                tooltip=N_("start work (or resume after waiting for the customer)")),
+        Binding("p", "wait", N_("Wait"), id="complaint-wait",
+                tooltip=N_("waiting for the customer: the resolution clock pauses; "
+                           "again to resume")),
+        Binding("r", "resolve", N_("Resolve"), id="complaint-resolve",
+                tooltip=N_("resolution and root cause")),
+        Binding("c", "close", N_("Close"), id="complaint-close",
+                tooltip=N_("close a resolved complaint, with the customer's satisfaction 1–5")),
+        Binding("R", "reopen", N_("Reopen"), id="complaint-reopen",
+                tooltip=N_("a resolution that did not hold; the deadlines stay")),
+        Binding("s", "severity", N_("Severity"), id="complaint-severity",
+                tooltip=N_("re-judge the severity; the deadlines follow")),
+        Binding("o", "owner", N_("Owner"), id="complaint-owner",
+                tooltip=N_("give it to a support person or manager")),
+        Binding("t", "note", N_("Note"), id="complaint-note",
+                tooltip=N_("add a note to the timeline")),
     ]
 
     scope_label = ""
@@ -188,8 +189,8 @@ class ComplaintActions(CrmScreen):
         self._with_dialog(lambda row: severity_refusal(row.id, row.status), SeverityDialog,
                           lambda c: _(
             "#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
-            id=c.id, severity=_(c.severity), respond=local_moment(c.respond_by, self.ctx.zone),
-            resolve=local_moment(c.resolve_by, self.ctx.zone)))
+            id=c.id, severity=label("severity", c.severity),
+            respond=local_moment(c.respond_by, self.ctx.zone), resolve=local_moment(c.resolve_by, self.ctx.zone)))
 
     def action_owner(self) -> None:
         from crmtui.screens.dialogs.complaint import OwnerDialog

@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.screens.complaint_actions import ComplaintActions
 from crmtui.screens.paged import FILTER_DELAY
 from crmtui.services.complaints import (
@@ -82,19 +82,19 @@ def matches(row: QueueRow, words: list[str], owner: str | None) -> bool:
 
 
 class ComplaintsScreen(ComplaintActions):
-    HEADING = _("Complaints")
+    HEADING = N_("Complaints")
     CSS_PATH = "complaints.tcss"
     AUTO_FOCUS = "ComplaintList"
     REFRESH_AFTER = timedelta(minutes=1)  # the time left moves with the clock
     HELP_WIDGETS = (ComplaintList,)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", _("New"), id="new-complaint",
-                tooltip=_("a new complaint: choose the customer by searching")),
-        Binding("slash", "filter", _("Filter"), id="filter",
-                tooltip=_("words, or mine unassigned closed severity:high status:new owner:")),
-        Binding("m", "mine", _("Mine"), id="complaint-mine",
-                tooltip=_("only those I handle, or everyone's")),
+        Binding("n", "new", N_("New"), id="new-complaint",
+                tooltip=N_("a new complaint: choose the customer by searching")),
+        Binding("slash", "filter", N_("Filter"), id="filter",
+                tooltip=N_("words, or mine unassigned closed severity:high status:new owner:")),
+        Binding("m", "mine", N_("Mine"), id="complaint-mine",
+                tooltip=N_("only those I handle, or everyone's")),
     ]
 
     def __init__(self) -> None:

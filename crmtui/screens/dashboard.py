@@ -28,7 +28,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.output import money, percent, share_style
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import (
@@ -68,26 +69,26 @@ class Panels(VerticalScroll, can_focus=False, inherit_bindings=False):
 
 
 class DashboardScreen(CrmScreen):
-    HEADING = _("Dashboard")
+    HEADING = N_("Dashboard")
     WATCH_CHANGES = False  # read afresh when shown and on `r`
     CSS_PATH = "dashboard.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_figure", _("Customers"), id="open-figure",
-                tooltip=_("the customers behind the figure: promoted, demoted, new, at risk, "
-                          "key customers")),
-        Binding("p", "period", _("Period"), id="dashboard-period",
-                tooltip=_("movement and service levels over 7, 30 or 90 days")),
-        Binding("a", "toggle_scope", _("Mine/team"), id="scope",
-                tooltip=_("my customers or the team's (managers)")),
-        Binding("r", "reload", _("Refresh"), id="reload", tooltip=_("read the figures again")),
-        Binding("tab,down,right,j", "next_figure", _("Next figure"), id="figure-next",
+        Binding("enter", "open_figure", N_("Customers"), id="open-figure",
+                tooltip=N_("the customers behind the figure: promoted, demoted, new, at risk, "
+                           "key customers")),
+        Binding("p", "period", N_("Period"), id="dashboard-period",
+                tooltip=N_("movement and service levels over 7, 30 or 90 days")),
+        Binding("a", "toggle_scope", N_("Mine/team"), id="scope",
+                tooltip=N_("my customers or the team's (managers)")),
+        Binding("r", "reload", N_("Refresh"), id="reload", tooltip=N_("read the figures again")),
+        Binding("tab,down,right,j", "next_figure", N_("Next figure"), id="figure-next",
                 show=False),
-        Binding("shift+tab,up,left,k", "previous_figure", _("Previous figure"),
+        Binding("shift+tab,up,left,k", "previous_figure", N_("Previous figure"),
                 id="figure-previous", show=False),
-        Binding("pagedown", "page(1)", _("Page down"), id="dashboard-page-down", show=False),
-        Binding("pageup", "page(-1)", _("Page up"), id="dashboard-page-up", show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), id="dashboard-page-down", show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), id="dashboard-page-up", show=False),
     ]
 
     def __init__(self) -> None:
@@ -279,7 +280,7 @@ def stages_chart(d: Dashboard) -> RenderableType:
     rows = []
     for stage in d.stages:
         reference = stage.reference
-        rows.append((_(stage.stage), f"{stage.customers:,}", Bar(stage.share, "cyan"),
+        rows.append((label("stage", stage.stage), f"{stage.customers:,}", Bar(stage.share, "cyan"),
                      percent(stage.share), Bar(None if reference is None else reference / 100,
                                                "dim"),
                      "–" if reference is None else f"{reference}%"))
@@ -338,7 +339,7 @@ def conversion_chart(d: Dashboard) -> RenderableType:
     if not d.conversion:
         return Text(_("No customers yet."), style="dim")
     return BarRows(
-        [(_(row.source) if row.source else _("(not recorded)"), Bar(row.rate, "green"),
+        [(label("source", row.source) or _("(not recorded)"), Bar(row.rate, "green"),
           percent(row.rate), f"{row.won:,}/{row.customers:,}") for row in d.conversion],
         right=(2, 3))
 
@@ -368,7 +369,7 @@ def sla_table(d: Dashboard) -> RenderableType:
     table.add_column(_("answered in time"), justify="right", no_wrap=True)
     table.add_column(_("resolved in time"), justify="right", no_wrap=True)
     for name, part in sla.by_severity.items():
-        table.add_row(_(name), f"{part.opened:,}", _sla_cell(part.response),
+        table.add_row(label("severity", name), f"{part.opened:,}", _sla_cell(part.response),
                       _sla_cell(part.resolution))
     table.add_row(Text(_("all"), style="bold"), f"{sla.total.opened:,}",
                   _sla_cell(sla.total.response), _sla_cell(sla.total.resolution))

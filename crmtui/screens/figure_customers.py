@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.output import money
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import (
@@ -49,7 +49,7 @@ class FigureCustomersScreen(CrmScreen):
     WATCH_CHANGES = False  # the customers behind the figures as the dashboard read them
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), id="back"),
+        Binding("escape", "back", N_("Back"), id="back"),
     ]
 
     def __init__(self, figures: Dashboard, figure: str) -> None:

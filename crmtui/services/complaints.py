@@ -289,7 +289,7 @@ def _text(limit: int, *, required: bool = False, multiline: bool = False, why: s
     def clean(value, today=None):
         text = clean_text(value, limit=limit, multiline=multiline)
         if required and not text:
-            raise FieldError(why or _("required"))
+            raise FieldError(_(why) if why else _("required"))
         return text
     return clean
 
@@ -299,7 +299,7 @@ COMPLAINT_FIELDS: dict[str, Callable[..., Any]] = {
     "category": _text(64),
     "description": _text(5000, multiline=True),
     "resolution": _text(2000, required=True, multiline=True,
-                        why=_("required: say how it was resolved")),
+                        why=N_("required: say how it was resolved")),
     "root_cause": _text(500),
     "note": _text(2000, multiline=True),
     "timeline_note": _text(2000, required=True, multiline=True),

@@ -11,19 +11,35 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from crmtui.i18n import _
+from crmtui.i18n import NC_, N_, _, pgettext
+from crmtui.labels import label
 from crmtui.output import SEVERITY_STYLES, SLA_STYLES
 from crmtui.services.complaints import QueueRow, SlaClock, span
 from crmtui.widgets.line_list import LineList
 from crmtui.widgets.text import fit, short_moment
 
-STATUS_LABELS = {
-    "new": _("new"), "acknowledged": _("acknowledged"), "in_progress": _("in progress"),
-    "waiting_customer": _("waiting"), "resolved": _("resolved"), "closed": _("closed"),
-    "reopened": _("reopened"),
+# The queue's words: shorter than the domain's labels, to fit its columns.
+STATUS_WORDS = {
+    "new": NC_("queue", "new"), "acknowledged": NC_("queue", "acknowledged"),
+    "in_progress": NC_("queue", "in progress"), "waiting_customer": NC_("queue", "waiting"),
+    "resolved": NC_("queue", "resolved"), "closed": NC_("queue", "closed"),
+    "reopened": NC_("queue", "reopened"),
 }
-STATUS_SHORT = {**STATUS_LABELS, "acknowledged": _("acked"), "in_progress": _("working")}
-SEVERITY_SHORT = {"critical": _("crit"), "high": _("high"), "normal": _("norm"), "low": _("low")}
+STATUS_SHORT = {**STATUS_WORDS, "acknowledged": NC_("queue", "acked"),
+                "in_progress": NC_("queue", "working")}
+SEVERITY_SHORT = {"critical": NC_("queue", "crit"), "high": NC_("queue", "high"),
+                  "normal": NC_("queue", "norm"), "low": NC_("queue", "low")}
+
+
+def status_word(status: str, *, short: bool = False) -> str:
+    """A complaint's status as the queue shows it, in the interface language."""
+    word = (STATUS_SHORT if short else STATUS_WORDS).get(status)
+    return pgettext("queue", word) if word else status
+
+
+def severity_word(severity: str, *, short: bool = False) -> str:
+    word = SEVERITY_SHORT.get(severity) if short else None
+    return pgettext("queue", word) if word else label("severity", severity)
 
 
 def sla_words(sla: SlaClock) -> str:
@@ -47,8 +63,7 @@ def sla_text(sla: SlaClock) -> Text:
 
 
 def severity_text(severity: str, *, short: bool = False) -> Text:
-    label = SEVERITY_SHORT.get(severity, severity) if short else _(severity)
-    return Text(label, style=SEVERITY_STYLES.get(severity, ""))
+    return Text(severity_word(severity, short=short), style=SEVERITY_STYLES.get(severity, ""))
 
 
 @dataclass(frozen=True)
@@ -89,10 +104,10 @@ class ComplaintColumns:
                  (_("Owner"), self.owner, False), (_("Promised"), self.promised, False),
                  (_("Summary"), self.summary, False)]
         text = Text(" ")
-        for index, (label, width, right) in enumerate(cells):
+        for index, (heading, width, right) in enumerate(cells):
             if index:
                 text.append(self.gap)
-            text.append(label.rjust(width) if right else fit(label, width))
+            text.append(heading.rjust(width) if right else fit(heading, width))
         return text
 
     def line(self, row: QueueRow, zone: tzinfo, today: date) -> Text:
@@ -103,12 +118,10 @@ class ComplaintColumns:
         text.append(gap)
         text.append(fit(sla_words(row.sla), self.left), style=sla_style(row.sla))
         text.append(gap)
-        severity = SEVERITY_SHORT.get(row.severity, row.severity) if not self.wide \
-            else _(row.severity)
-        text.append(fit(severity, self.severity), style=SEVERITY_STYLES.get(row.severity, ""))
+        text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
+                    style=SEVERITY_STYLES.get(row.severity, ""))
         text.append(gap)
-        labels = STATUS_LABELS if self.wide else STATUS_SHORT
-        text.append(fit(labels.get(row.status, row.status), self.status))
+        text.append(fit(status_word(row.status, short=not self.wide), self.status))
         text.append(gap)
         text.append(fit(row.customer, self.customer))
         text.append(gap)
@@ -124,8 +137,8 @@ class ComplaintList(LineList[QueueRow]):
     """The queue, most urgent first (the service's order); enter opens the complaint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", _("Open"), id="complaint-open",
-                tooltip=_("the complaint, its timeline and the customer's contacts")),
+        Binding("enter", "select", N_("Open"), id="complaint-open",
+                tooltip=N_("the complaint, its timeline and the customer's contacts")),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

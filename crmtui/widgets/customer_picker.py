@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from crmtui.i18n import _
+from crmtui.i18n import N_
+from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.text import clip
 
 MATCH_WIDTH = 34
@@ -32,7 +33,7 @@ class CustomerMatch:
     name: str
 
 
-class CustomerPicker(Vertical):
+class CustomerPicker(LocalizedBindings, Vertical):
     """A search input with its matches below. `value` is the chosen customer's id as text
     ('' until one is chosen)."""
 
@@ -54,8 +55,8 @@ class CustomerPicker(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", _("Next match"), show=False, id="picker-down"),
-        Binding("up", "move(-1)", _("Previous match"), show=False, id="picker-up"),
+        Binding("down", "move(1)", N_("Next match"), show=False, id="picker-down"),
+        Binding("up", "move(-1)", N_("Previous match"), show=False, id="picker-up"),
     ]
 
     class Search(Message):

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from crmtui.errors import Conflict
-from crmtui.i18n import _
+from crmtui.i18n import N_, _
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.rules import Severity
 from crmtui.services.complaints import (
@@ -26,7 +26,7 @@ from crmtui.services.complaints import (
     span,
 )
 from crmtui.services.validation import CHANNELS, FieldError, choice
-from crmtui.widgets.complaint_list import STATUS_LABELS, severity_text, sla_text
+from crmtui.widgets.complaint_list import severity_text, sla_text, status_word
 from crmtui.widgets.customer_picker import CustomerMatch, CustomerPicker
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
 from crmtui.widgets.form import FieldRow
@@ -44,7 +44,7 @@ def complaint_line(row: QueueRow) -> Text:
         text.append(f" · {row.company}")
     text.append(" · ")
     text.append_text(severity_text(row.severity))
-    text.append(" · " + STATUS_LABELS.get(row.status, row.status) + " · ")
+    text.append(" · " + status_word(row.status) + " · ")
     text.append_text(sla_text(row.sla))
     text.append("\n" + row.summary)
     return text
@@ -90,11 +90,11 @@ class ComplaintDialog(FormDialog[Any]):
         self.query_one("#intro").update(self.intro_text())
         self.show_notice(conflict + ". " + _(
             "It is now {status}; what you typed is kept: ctrl+s applies it to their "
-            "version.").format(status=STATUS_LABELS.get(row.status, row.status)), error=True)
+            "version.").format(status=status_word(row.status)), error=True)
 
 
 class AcknowledgeDialog(ComplaintDialog):
-    TITLE_TEXT = _("Acknowledge")
+    TITLE_TEXT = N_("Acknowledge")
 
     def __init__(self, row: QueueRow) -> None:
         super().__init__(row)
@@ -133,7 +133,7 @@ class AcknowledgeDialog(ComplaintDialog):
 
 
 class ResolveDialog(ComplaintDialog):
-    TITLE_TEXT = _("Resolve")
+    TITLE_TEXT = N_("Resolve")
     FIELDS = {"resolution": COMPLAINT_FIELDS["resolution"],
               "root_cause": COMPLAINT_FIELDS["root_cause"]}
 
@@ -154,7 +154,7 @@ class ResolveDialog(ComplaintDialog):
 
 
 class CloseDialog(ComplaintDialog):
-    TITLE_TEXT = _("Close")
+    TITLE_TEXT = N_("Close")
     FIELDS = {"satisfaction": COMPLAINT_FIELDS["satisfaction"], "note": COMPLAINT_FIELDS["note"]}
 
     def save_label(self) -> str:
@@ -173,7 +173,7 @@ class CloseDialog(ComplaintDialog):
 
 
 class SeverityDialog(ComplaintDialog):
-    TITLE_TEXT = _("Severity")
+    TITLE_TEXT = N_("Severity")
     FIELDS = {"severity": choice(SEVERITIES), "note": COMPLAINT_FIELDS["note"]}
 
     def compose_fields(self) -> ComposeResult:
@@ -199,7 +199,7 @@ class SeverityDialog(ComplaintDialog):
 
 
 class OwnerDialog(ComplaintDialog):
-    TITLE_TEXT = _("Owner")
+    TITLE_TEXT = N_("Owner")
 
     def __init__(self, row: QueueRow, handlers: list[tuple[str, str]]) -> None:
         """handlers: (label, login) of the support staff and managers."""
@@ -218,7 +218,7 @@ class OwnerDialog(ComplaintDialog):
 
 
 class ReopenDialog(ComplaintDialog):
-    TITLE_TEXT = _("Reopen")
+    TITLE_TEXT = N_("Reopen")
     FIELDS = {"note": COMPLAINT_FIELDS["note"]}
 
     def save_label(self) -> str:
@@ -243,7 +243,7 @@ class ReopenDialog(ComplaintDialog):
 class NoteDialog(ComplaintDialog):
     """A note on the timeline; notes never conflict, so no version is passed."""
 
-    TITLE_TEXT = _("Note")
+    TITLE_TEXT = N_("Note")
     FIELDS = {"note": COMPLAINT_FIELDS["timeline_note"]}
 
     def compose_fields(self) -> ComposeResult:
@@ -287,7 +287,7 @@ def _chosen_customer(value: Any, today=None) -> int:
 class NewComplaintDialog(FormDialog[Any]):
     """Record a complaint; for a customer given, or one chosen by searching."""
 
-    TITLE_TEXT = _("New complaint")
+    TITLE_TEXT = N_("New complaint")
     FIELDS = {"customer": _chosen_customer, "severity": choice(SEVERITIES),
               "summary": COMPLAINT_FIELDS["summary"], "channel": choice(CHANNELS),
               "category": COMPLAINT_FIELDS["category"],
