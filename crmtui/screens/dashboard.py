@@ -29,7 +29,7 @@ from textual.events import DescendantFocus
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label
+from crmtui.labels import label, weekday_name
 from crmtui.output import money, percent, share_style
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import (
@@ -160,7 +160,7 @@ class DashboardScreen(CrmScreen):
             text.append(_("Reading the figures…") if not self.failed else
                         _("The figures could not be read; r tries again."))
         else:
-            text.append(figures.day.strftime("%a %Y-%m-%d"), style="bold")
+            text.append(f"{weekday_name(figures.day)} {figures.day.isoformat()}", style="bold")
             text.append(" · " + (_("the team") if figures.team else _("my customers")))
             text.append(" · " + _("last {n} days").format(n=figures.period))
             if self.refreshing:

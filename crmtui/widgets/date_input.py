@@ -171,7 +171,7 @@ def describe_moment(moment: datetime, now: datetime) -> str:
     delta = moment - now
     when = (_("in {span}") if delta.total_seconds() >= 0 else _("{span} ago")).format(
         span=span(delta))
-    return f"{moment.strftime('%a %Y-%m-%d %H:%M')} · {when}"
+    return f"{weekday_name(moment)} {moment.strftime('%Y-%m-%d %H:%M')} · {when}"
 
 
 def resolve_moment(text: str, now: datetime, *, required: bool = False,

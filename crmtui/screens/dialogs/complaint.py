@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from crmtui.errors import Conflict
-from crmtui.i18n import N_, _
+from crmtui.i18n import N_, _, pgettext
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.rules import Severity
 from crmtui.services.complaints import (
@@ -177,8 +177,8 @@ class SeverityDialog(ComplaintDialog):
     FIELDS = {"severity": choice(SEVERITIES), "note": COMPLAINT_FIELDS["note"]}
 
     def compose_fields(self) -> ComposeResult:
-        yield self.select_row("severity", _("Severity"), choices(SEVERITIES), self.row.severity,
-                              hint=targets_hint(self.ctx.config.sla, self.row.severity))
+        yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"),
+                              self.row.severity, hint=targets_hint(self.ctx.config.sla, self.row.severity))
         yield self.text_row("note", _("Why"), wide=True)
 
     def intro_text(self) -> Text:
@@ -304,17 +304,17 @@ class NewComplaintDialog(FormDialog[Any]):
         return self.name_text
 
     def save_label(self) -> str:
-        return _("Open")
+        return pgettext("button", "Open")
 
     def compose_fields(self) -> ComposeResult:
         if self.customer_id is None:
             picker = CustomerPicker(placeholder=_("name, company, phone, pinyin…"),
                                     id="field-customer")
             yield FieldRow("customer", _("Customer"), picker, required=True)
-        yield self.select_row("severity", _("Severity"), choices(SEVERITIES), "normal",
+        yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"), "normal",
                               hint=targets_hint(self.ctx.config.sla, "normal"))
         yield self.text_row("summary", _("Summary"), required=True, wide=True)
-        yield self.select_row("channel", _("Channel"), choices(CHANNELS), "phone")
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
         yield self.text_row("category", _("Category"), placeholder=_("delivery, quality…"))
         yield self.text_row("description", _("Description"), wide=True)
 
