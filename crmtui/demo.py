@@ -465,7 +465,13 @@ class _Generator:
         kid = self.complaint_id
         severity = rng.choices(list(Severity), weights=(1, 3, 8, 4))[0]
         category, summary = rng.choice(COMPLAINT_TOPICS)
-        age = timedelta(minutes=int(rng.random() ** 3 * 60 * 24 * 60))
+        team_scale = self.count > 2000
+        if not team_scale:  # a small demo: recent complaints, so the queue shows every state
+            age = timedelta(minutes=int(rng.random() ** 3 * 60 * 24 * 60))
+        elif rng.random() < 0.12:  # a team's complaints accumulate; a few are recent
+            age = timedelta(minutes=int(rng.random() ** 2 * 60 * 24 * 5))
+        else:
+            age = timedelta(minutes=int(rng.random() * 60 * 24 * 180))
         opened = max(now - age, created_at.astimezone(timezone.utc))
         respond_by, resolve_by = deadlines_for(opened, severity, policy, self.zone)
         handler = self.support if rng.random() < 0.85 else self.ctx.user
@@ -483,7 +489,10 @@ class _Generator:
             status = new
 
         progress = rng.random()
-        if age > timedelta(days=20):
+        if team_scale and now - opened > (resolve_by - opened) * 1.5:
+            # most are finished well past their target; a few linger
+            progress = 0.75 + progress * 0.25 if rng.random() < 0.95 else 0.3 + progress * 0.4
+        elif age > timedelta(days=20):
             progress = 0.7 + progress * 0.3
         elif age > timedelta(days=3):  # only recent complaints may still be unanswered
             progress = 0.3 + progress * 0.7

@@ -12,7 +12,6 @@ from peewee import (
     BooleanField,
     CharField,
     DatabaseProxy,
-    DateField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -20,7 +19,7 @@ from peewee import (
     TextField,
 )
 
-from crmtui.db.fields import MoneyField, UtcDateTimeField
+from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
 
 database = DatabaseProxy()
 
@@ -83,7 +82,7 @@ class Customer(BaseModel):
     membership = CharField(max_length=50, default="")
     # grading (客户等级)
     need = CharField(max_length=16, default="potential")
-    expected_close = DateField(null=True)
+    expected_close = IsoDateField(null=True)
     expected_amount = MoneyField(null=True)
     grade = CharField(max_length=1, default="D")
     grade_pinned = BooleanField(default=False)
@@ -91,12 +90,12 @@ class Customer(BaseModel):
     # follow-up (追踪)
     cadence = CharField(max_length=16, null=True)  # own cadence; None follows the grade
     next_step = TextField(default="")
-    next_step_on = DateField(null=True)  # explicit next date from the last interaction or a snooze
-    next_due = DateField()
-    cadence_due = DateField()  # when the cadence alone makes it due: for "at risk of being dropped"
+    next_step_on = IsoDateField(null=True)  # explicit next date from the last interaction or a snooze
+    next_due = IsoDateField()
+    cadence_due = IsoDateField()  # when the cadence alone makes it due: for "at risk of being dropped"
     followups = IntegerField(default=0)
     last_contact_at = UtcDateTimeField(null=True)
-    last_contact_on = DateField(null=True)  # local date of last_contact_at, for cadence arithmetic
+    last_contact_on = IsoDateField(null=True)  # local date of last_contact_at, for cadence arithmetic
     # classifications
     status = CharField(max_length=16, default="potential")
     deal_status = CharField(max_length=16, default="potential")
@@ -107,11 +106,11 @@ class Customer(BaseModel):
     credit_rating = CharField(max_length=16, default="")
     # kept current for 80/20 and referrals
     revenue = MoneyField(default=0)
-    referral_moment_on = DateField(null=True)
-    referral_asked_on = DateField(null=True)
+    referral_moment_on = IsoDateField(null=True)
+    referral_asked_on = IsoDateField(null=True)
     search_doc = TextField(default="")
     created_at = UtcDateTimeField()
-    created_on = DateField()  # local date of creation: a never-contacted customer is due then
+    created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     version = IntegerField(default=1)
@@ -172,7 +171,7 @@ class AccountPlan(BaseModel):
     visit_every_days = IntegerField(null=True)
     services = TextField(default="")
     progress = TextField(default="")
-    review_on = DateField(index=True)
+    review_on = IsoDateField(index=True)
     updated_at = UtcDateTimeField()
 
 
@@ -185,7 +184,7 @@ class Interaction(BaseModel):
     summary = TextField()
     outcome = CharField(max_length=16, default="neutral")
     next_step = TextField(default="")
-    next_on = DateField(null=True)
+    next_on = IsoDateField(null=True)
     referral_ask = BooleanField(default=False)
     by = ForeignKeyField(User, backref="interactions", index=False)
     followup_number = IntegerField(default=0)  # 0 = first contact
@@ -205,7 +204,7 @@ class Commitment(BaseModel):
     customer = ForeignKeyField(Customer, backref="commitments", on_delete="CASCADE")
     interaction = ForeignKeyField(Interaction, null=True, backref="commitments", on_delete="SET NULL")
     text = TextField()
-    due = DateField()
+    due = IsoDateField()
     status = CharField(max_length=8, default="open")  # open | done | broken
     created_at = UtcDateTimeField()
     closed_at = UtcDateTimeField(null=True)
@@ -220,7 +219,7 @@ class Order(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE", index=False)
-    on = DateField()
+    on = IsoDateField()
     product = CharField(max_length=200, default="")
     quantity = IntegerField(default=1)
     amount = MoneyField()
@@ -293,7 +292,7 @@ class CareDate(BaseModel):
     lunar = BooleanField(default=False)
     leap = BooleanField(default=False)  # lunar leap month
     note = TextField(default="")
-    greeted_on = DateField(null=True)  # when care was last logged; hides the coming occurrence
+    greeted_on = IsoDateField(null=True)  # when care was last logged; hides the coming occurrence
 
     class Meta:
         indexes = ((("lunar", "month", "day"), False),)
@@ -306,7 +305,7 @@ class HolidayGreeting(BaseModel):
     customer = ForeignKeyField(Customer, backref="holiday_greetings", on_delete="CASCADE",
                                index=False)
     holiday = CharField(max_length=100)  # the holidays library's English name
-    day = DateField()  # the holiday's first day that year
+    day = IsoDateField()  # the holiday's first day that year
     at = UtcDateTimeField()
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
@@ -335,7 +334,7 @@ class GradeChange(BaseModel):
     customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE",
                                index=False)
     at = UtcDateTimeField()
-    on = DateField()  # local day of the change, for movement over 7/30/90 days
+    on = IsoDateField()  # local day of the change, for movement over 7/30/90 days
     from_grade = CharField(max_length=1, null=True)  # None for a new customer
     to_grade = CharField(max_length=1)
     reason = TextField(default="")

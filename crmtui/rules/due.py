@@ -24,6 +24,7 @@ class DueKind(StrEnum):
 
 
 _SECTION = {kind: i for i, kind in enumerate(DueKind)}
+_GRADES = {grade.value: grade for grade in Grade}
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class DueItem:
     at_risk: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", DueKind(self.kind))
-        if self.grade is not None:
-            object.__setattr__(self, "grade", Grade(self.grade))
+        # Checked before converting: a long due list builds thousands of items.
+        if self.kind.__class__ is not DueKind:
+            object.__setattr__(self, "kind", DueKind(self.kind))
+        if self.grade is not None and self.grade.__class__ is not Grade:
+            object.__setattr__(self, "grade", _GRADES.get(self.grade) or Grade(self.grade))
 
     def to_json(self) -> dict:
         """The item as `crmtui due --json` prints it."""

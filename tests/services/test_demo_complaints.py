@@ -78,3 +78,14 @@ def test_the_services_carry_on_from_demo_data(demo):
     resume(demo, waiting.id)
     fresh = next(r for r in queue if r.status == "new")
     assert acknowledge(demo, fresh.id, "+2h").status == "acknowledged"
+
+
+def test_a_team_sized_demo_has_mostly_finished_complaints(ctx):
+    """At team scale complaints accumulate over months: most are finished, a few are open."""
+    build_demo(ctx, 2500)
+    statuses = Counter(c.status for c in Complaint.select(Complaint.status))
+    total = sum(statuses.values())
+    still_open = sum(statuses[s.value] for s in OPEN_STATUSES)
+    assert total > 80
+    assert statuses["closed"] + statuses["resolved"] > 0.7 * total
+    assert 0 < still_open < 0.25 * total
