@@ -171,42 +171,48 @@ def cmd_due(args) -> int:
 
 
 def print_due(ctx, items, day, everyone: bool) -> None:
-    from rich.table import Table
+    """The due list as aligned lines under section headings: one line per item, the detail cut
+    to the terminal's width (drawn as plain lines, a long list prints several times faster than
+    through a rich Table)."""
+    from rich.cells import cell_len
+    from rich.markup import escape
+    from rich.text import Text
+
+    from crmtui.cells import clip, fit
 
     out = console()
     title = _("Due on {day}").format(day=day.isoformat())
     if not items:
         from crmtui.services.due import coming_up
 
-        out.print(f"[bold]{title}[/]: " + _("nothing due. Coming up:"))
+        out.print(f"[bold]{title}[/]: " + _("nothing due. Coming up:"), highlight=False)
         for item in coming_up(ctx, day, everyone=everyone):
-            out.print(f"  {item.due}  {item.customer}  {item.company}  ({item.detail})")
+            out.print(f"  {item.due}  {item.customer}  {item.company}  ({item.detail})",
+                      markup=False, highlight=False)
         return
     out.print(f"[bold]{title}[/]")
     sections: dict = {}
     for item in items:
         sections.setdefault(item.kind, []).append(item)
+    owner_width = min(12, max((cell_len(i.owner) for i in items), default=0)) if everyone else 0
+    detail_width = max(12, out.width - 16 - 16 - 1 - 5 - 4 - (owner_width + 1 if everyone else 0))
     for kind, section in sections.items():
-        out.print(f"\n[bold underline]{label('due_section', kind)}[/] ({len(section)})")
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True, width=16, overflow="ellipsis")
-        table.add_column(no_wrap=True, width=16, overflow="ellipsis")
-        table.add_column(width=1)
-        table.add_column(no_wrap=True, width=5)
-        table.add_column(overflow="fold", ratio=1)
-        if everyone:
-            table.add_column(no_wrap=True, max_width=12, overflow="ellipsis")
+        out.print(f"\n[bold underline]{escape(label('due_section', kind))}[/] ({len(section)})",
+                  highlight=False)
+        lines = Text(no_wrap=True, overflow="crop")
         for item in section:
-            grade = item.grade.value if item.grade else ""
-            due = item.due.strftime("%m-%d")
-            if item.overdue_days:
-                due = f"[red]{due}[/]"
-            row = [item.customer, item.company, f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]",
-                   due, item.detail]
+            grade = item.grade.value if item.grade else " "
+            lines.append(f"{fit(item.customer, 16)} {fit(item.company, 16)} ")
+            lines.append(grade, style=GRADE_STYLES.get(grade, ""))
+            lines.append(" ")
+            lines.append(item.due.strftime("%m-%d"), style="red" if item.overdue_days else "")
             if everyone:
-                row.append(item.owner)
-            table.add_row(*row)
-        out.print(table)
+                lines.append(f" {fit(item.detail, detail_width)} {clip(item.owner, owner_width)}")
+            else:
+                lines.append(f" {clip(item.detail, detail_width)}")
+            lines.append("\n")
+        lines.rstrip()
+        out.print(lines)
 
 
 def cmd_greetings(args) -> int:

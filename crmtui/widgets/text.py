@@ -4,28 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from rich.cells import cell_len, set_cell_size
+from crmtui.cells import ELLIPSIS, clip, fit
 
-ELLIPSIS = "…"
-
-
-def fit(text: str, width: int) -> str:
-    """`text` cut or padded to exactly `width` terminal cells (a wide character counts two)."""
-    text = " ".join((text or "").split())
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    # A wide character cut in half leaves a space; drop it so the ellipsis follows the text.
-    return set_cell_size(set_cell_size(text, width - 1).rstrip() + ELLIPSIS, width)
-
-
-def clip(text: str, width: int) -> str:
-    """`text` cut to at most `width` cells, not padded."""
-    text = " ".join((text or "").split())
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, max(0, width - 1)).rstrip() + ELLIPSIS
+__all__ = ["ELLIPSIS", "clip", "fit", "local_moment", "short_day", "short_moment"]
 
 
 def short_day(day: date | None, today: date) -> str:

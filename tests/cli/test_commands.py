@@ -51,6 +51,21 @@ def test_brief_is_one_line(cli):
     assert (result.code, result.out) == (0, "2 due\n")
 
 
+def test_due_table_lines_up_wide_names_and_prints_names_as_typed(cli):
+    cli("add", "张三丰", "--company", "重庆华信科技有限公司华信分公司", "--json")
+    cli("add", "[red]Bracket[/]", "--company", "Acme", "--json")
+    result = cli("due")
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if "张三丰" in line or "Bracket" in line]
+    assert len(lines) == 2
+    assert "[red]Bracket[/]" in result.out  # shown as typed, not read as markup
+    # the grade letter sits in the same terminal column whatever the width of the names
+    from rich.cells import cell_len
+    columns = {cell_len(line[:line.index(" D ")]) for line in lines}
+    assert len(columns) == 1
+    assert all(cell_len(line) <= 120 for line in result.out.splitlines())
+
+
 def test_find_by_pinyin_and_phone(cli):
     cli("add", "李四", "--phone", "+86 139 0000 1111")
     cli("add", "Li Lei", "--email", "lilei@example.com")
