@@ -36,7 +36,9 @@ class FieldError(ValueError):
 
 def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
     """Strip control characters (pasted escapes, NULs) and surrounding space; enforce a length."""
-    text = "" if value is None else str(value)
+    if value is None or value == "":  # most cells of an imported sheet are empty
+        return ""
+    text = str(value)
     allowed = "\n\t" if multiline else ""
     if not multiline:  # a line break in a one-line field separates words
         text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
