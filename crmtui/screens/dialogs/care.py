@@ -15,7 +15,7 @@ from crmtui.errors import InvalidInput
 from crmtui.i18n import N_, _
 from crmtui.labels import labelled, lunar_text, weekday_name
 from crmtui.rules import next_lunar_occurrence, next_occurrence, solar_to_lunar
-from crmtui.screens.dialogs.form import FormDialog
+from crmtui.screens.dialogs.form import CustomerDialog
 from crmtui.services.transfer.values import CareSpec, parse_care_text
 from crmtui.services.validation import CARE_KINDS, FieldError, choice, optional_text
 from crmtui.widgets.form import FieldRow
@@ -28,18 +28,10 @@ def clean_care_day(value: Any, today: date) -> CareSpec:
     return spec
 
 
-class CareDialog(FormDialog[Any]):
+class CareDialog(CustomerDialog[Any]):
     TITLE_TEXT = N_("Add a care date")
     FIELDS = {"kind": choice(CARE_KINDS), "date": clean_care_day,
               "note": optional_text(200)}
-
-    def __init__(self, customer_id: int, name: str) -> None:
-        super().__init__()
-        self.customer_id = customer_id
-        self.name_text = name
-
-    def intro_text(self) -> str:
-        return self.name_text
 
     def compose_fields(self) -> ComposeResult:
         yield self.select_row("kind", _("Kind"), labelled("care", CARE_KINDS), "birthday")

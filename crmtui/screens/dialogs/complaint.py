@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _, pgettext
-from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.rules import Severity
 from crmtui.services.complaints import (
     COMPLAINT_FIELDS,
@@ -284,7 +284,7 @@ def _chosen_customer(value: Any, today=None) -> int:
     return int(value)
 
 
-class NewComplaintDialog(FormDialog[Any]):
+class NewComplaintDialog(CustomerDialog[Any]):
     """Record a complaint; for a customer given, or one chosen by searching."""
 
     TITLE_TEXT = N_("New complaint")
@@ -294,9 +294,7 @@ class NewComplaintDialog(FormDialog[Any]):
               "description": COMPLAINT_FIELDS["description"]}
 
     def __init__(self, customer_id: int | None = None, name: str = "") -> None:
-        super().__init__()
-        self.customer_id = customer_id
-        self.name_text = name
+        super().__init__(customer_id, name)  # type: ignore[arg-type]  # None: chosen in the form
 
     def intro_text(self) -> str:
         if self.customer_id is None:

@@ -299,3 +299,15 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
             return
         self.dismiss(None)
+
+
+class CustomerDialog(FormDialog[Result]):
+    """A form about one customer, whose name heads it."""
+
+    def __init__(self, customer_id: int, name: str) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.name_text = name
+
+    def intro_text(self) -> Any:
+        return self.name_text

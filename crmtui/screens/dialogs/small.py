@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from crmtui.i18n import N_, _, explain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
-from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.errors import InvalidInput
 from crmtui.services.validation import (
     ORDER_FIELDS,
@@ -121,17 +121,9 @@ class RegradeDialog(FormDialog[Any]):
                        expected_version=facts.version)
 
 
-class OrderDialog(FormDialog[Any]):
+class OrderDialog(CustomerDialog[Any]):
     TITLE_TEXT = N_("Record an order")
     FIELDS = ORDER_FIELDS
-
-    def __init__(self, customer_id: int, name: str) -> None:
-        super().__init__()
-        self.customer_id = customer_id
-        self.name_text = name
-
-    def intro_text(self) -> str:
-        return self.name_text
 
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("amount", _("Amount"), required=True, placeholder="12000.00")
@@ -147,14 +139,9 @@ class OrderDialog(FormDialog[Any]):
         return record_order(self.ctx, self.customer_id, **values)
 
 
-class PromiseDialog(FormDialog[Any]):
+class PromiseDialog(CustomerDialog[Any]):
     TITLE_TEXT = N_("Record a promise")
     FIELDS = PROMISE_FIELDS
-
-    def __init__(self, customer_id: int, name: str) -> None:
-        super().__init__()
-        self.customer_id = customer_id
-        self.name_text = name
 
     def intro_text(self) -> str:
         return _("What did you promise {name}, and by when?").format(name=self.name_text)
