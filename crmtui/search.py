@@ -55,17 +55,32 @@ def _text_tokens(text: str, is_name: bool) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+NAME_END = " · "
+"""Separates the name's tokens from the rest of a document (the index reads it as a space), so
+that results whose own name matches can be ranked first without computing pinyin again."""
+
+
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
                     im_id: str = "", tags: str = "") -> str:
-    tokens: list[str] = [*_text_tokens(name or "", True), *_text_tokens(company or "", False)]
+    named = list(dict.fromkeys(t for t in _text_tokens(name or "", True) if t))
+    tokens: list[str] = [*_text_tokens(company or "", False)]
     for phone in (phones or "").split(","):
         digits = re.sub(r"\D", "", phone)
         if digits:
             tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
     for text in (email, im_id, tags.replace(",", " ") if tags else ""):
         tokens.extend(w.lower() for w in _WORD.findall(text or ""))
-    seen = dict.fromkeys(t for t in tokens if t)
-    return " ".join(seen)
+    rest = dict.fromkeys(t for t in tokens if t and t not in named)
+    return " ".join(named) + NAME_END + " ".join(rest)
+
+
+def name_matches(document: str, terms: list[str]) -> bool:
+    """Whether every typed term starts a token of the name itself (its words, characters or
+    pinyin) in a stored search document, rather than only of the company, phone or e-mail."""
+    name, marked, _rest = (document or "").partition(NAME_END)
+    tokens = name.split() if marked else []
+    return all(any(token.startswith(word) for token in tokens)
+               for term in terms for word in term.split())
 
 
 def query_terms(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 6
+LATEST_VERSION = 7
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -43,17 +43,20 @@ def create_search_index(db: peewee.Database) -> None:
             db.execute_sql(statement)
 
 
-def _v2_search_index(db: peewee.Database) -> None:
-    """v2: full-text search over names, companies, phones, e-mail and pinyin keys."""
+def _write_search_documents() -> None:
     from crmtui.search import search_document
 
-    for customer in Customer.select(
-        Customer.id, Customer.name, Customer.company, Customer.phones, Customer.email,
-        Customer.im_id, Customer.tags,
-    ):
-        doc = search_document(customer.name, customer.company, customer.phones, customer.email,
-                              customer.im_id, customer.tags)
-        Customer.update(search_doc=doc).where(Customer.id == customer.id).execute()
+    rows = Customer.select(Customer.id, Customer.name, Customer.company, Customer.phones,
+                           Customer.email, Customer.im_id, Customer.tags).tuples()
+    documents = [(search_document(*fields), customer_id) for customer_id, *fields in rows]
+    mark = database.param
+    database.cursor().executemany(
+        f'UPDATE "customer" SET "search_doc" = {mark} WHERE "id" = {mark}', documents)
+
+
+def _v2_search_index(db: peewee.Database) -> None:
+    """v2: full-text search over names, companies, phones, e-mail and pinyin keys."""
+    _write_search_documents()
     create_search_index(db)
     if _is_sqlite(db):
         db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
@@ -110,6 +113,14 @@ def _v6_holiday_greetings(db: peewee.Database) -> None:
     db.create_tables([HolidayGreeting], safe=True)
 
 
+def _v7_named_search_documents(db: peewee.Database) -> None:
+    """v7: search documents mark where the name's tokens end, so a name match ranks first."""
+    from crmtui.db.bulk import deferred_indexes
+
+    with deferred_indexes([]):  # the index is rebuilt once, not updated row by row
+        _write_search_documents()
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -117,6 +128,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     4: _v4_care_greeted,
     5: _v5_dashboard_indexes,
     6: _v6_holiday_greetings,
+    7: _v7_named_search_documents,
 }
 
 

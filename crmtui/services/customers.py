@@ -26,7 +26,7 @@ from crmtui.rules import (
     grade_for,
     grade_reason,
 )
-from crmtui.search import fts_query, query_terms, search_document
+from crmtui.search import fts_query, name_matches, query_terms, search_document
 from crmtui.services.access import (
     can_view,
     get_editable_customer,
@@ -366,11 +366,14 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
 
 
 def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
-    ids = search_ids(ctx, text, limit=limit)
+    """Customers matching typed text: those whose own name matches first (zs finds 张三 before
+    a company in 郑州), then by name. A few times `limit` are read so that ranking has choice."""
+    ids = search_ids(ctx, text, limit=limit * 4)
     if not ids:
         return []
+    terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(rows, key=lambda c: (c.name, c.id))
+    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.name, c.id))[:limit]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:

@@ -269,12 +269,13 @@ def test_schema_5_gets_the_holiday_greetings_table(db_path, clock):
         connection.execute('DROP TABLE "holiday_greeting"')
         connection.execute("UPDATE schema_version SET version = 5")
     ctx = make_context(db_path, clock)
-    assert any("from schema 5 to 6" in notice for notice in ctx.store.notices)
+    assert any(f"from schema 5 to {LATEST_VERSION}" in notice for notice in ctx.store.notices)
     ctx.store.close()
     indexes = _indexes(db_path)
     assert "UNIQUE" in indexes["holiday_greeting_customer_id_holiday_day"]
     with sqlite3.connect(db_path) as connection:
-        assert connection.execute("SELECT version FROM schema_version").fetchone() == (6,)
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (
+            LATEST_VERSION,)
 
 
 def test_only_errors_that_mean_someone_else_is_writing_are_retried():
@@ -294,3 +295,26 @@ def test_only_errors_that_mean_someone_else_is_writing_are_retried():
     assert not is_retryable(peewee.OperationalError("disk I/O error"))
     assert not is_retryable(DriverError("duplicate key value", "23505"))
     assert not is_retryable(peewee.IntegrityError("UNIQUE constraint failed: user.login"))
+
+
+def test_schema_6_search_documents_learn_where_the_name_ends(db_path, clock):
+    ctx = make_context(db_path, clock)
+    zhongshan = add_customer(ctx, {"name": "Bob Lee", "company": "中山贸易"}).id
+    zhang = add_customer(ctx, {"name": "张三", "company": "Acme"}).id
+    ctx.store.close()
+    with sqlite3.connect(db_path) as connection:  # documents as schema 6 wrote them: no marker
+        for customer_id, doc in connection.execute("SELECT id, search_doc FROM customer"):
+            connection.execute("UPDATE customer SET search_doc = ? WHERE id = ?",
+                               (doc.replace(" · ", " "), customer_id))
+        connection.execute("UPDATE schema_version SET version = 6")
+    ctx = make_context(db_path, clock)
+    assert any(f"from schema 6 to {LATEST_VERSION}" in notice for notice in ctx.store.notices)
+    docs = dict(Customer.select(Customer.id, Customer.search_doc).tuples())
+    assert docs[zhang].startswith("张三 ") and " · " in docs[zhang]
+    # the index was rebuilt from the new documents, and a name match comes first
+    assert [c.id for c in find_customers(ctx, "zs")] == [zhang, zhongshan]
+    assert [c.id for c in find_customers(ctx, "acme")] == [zhang]
+    ctx.store.close()
+    with sqlite3.connect(db_path) as connection:  # raises if the index and documents differ
+        connection.execute(
+            "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -48,6 +48,15 @@ def test_control_characters_are_stripped_and_overlong_text_refused(ctx):
     with pytest.raises(InvalidInput) as caught:
         add_customer(ctx, {"name": "x" * 201})
     assert "too long" in caught.value.errors["name"]
+
+
+def test_customers_whose_own_name_matches_come_first(ctx):
+    bob = add_customer(ctx, {"name": "Bob Lee", "company": "中山贸易"}).id  # zhongshan: zs
+    zhang = add_customer(ctx, {"name": "张三", "company": "Acme"}).id
+    zoe = add_customer(ctx, {"name": "Zoe Smith"}).id  # z… s…: both words, in the name
+    assert [c.id for c in find_customers(ctx, "zs")] == [zhang, bob]
+    assert [c.id for c in find_customers(ctx, "z s")] == [zoe, zhang, bob]
+    assert [c.id for c in find_customers(ctx, "lee")] == [bob]
 
 
 def test_search_finds_by_pinyin_initials_phone_suffix_company_and_email(ctx):
