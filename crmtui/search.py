@@ -21,10 +21,25 @@ def _suffixes(text: str, minimum: int = 1) -> list[str]:
     return [text[i:] for i in range(len(text)) if len(text) - i >= minimum]
 
 
+# Surnames read otherwise than the character's everyday reading (pypinyin has no surname mode):
+# a name starting with one is indexed under both readings, so 曾 is found as zeng and ceng.
+SURNAME_READINGS = {
+    "万俟": ("mo", "qi"), "尉迟": ("yu", "chi"), "单于": ("chan", "yu"),
+    "曾": ("zeng",), "单": ("shan",), "仇": ("qiu",), "解": ("xie",), "区": ("ou",),
+    "查": ("zha",), "朴": ("piao",), "乐": ("yue",), "盖": ("ge",), "翟": ("zhai",),
+    "缪": ("miao",), "种": ("chong",), "覃": ("qin",), "重": ("chong",), "秘": ("bi",),
+    "华": ("hua",), "过": ("guo",), "纪": ("ji",), "燕": ("yan",), "繁": ("po",),
+    "瞿": ("qu",), "折": ("she",), "那": ("na",), "粘": ("nian",), "藏": ("zang",),
+    "都": ("du",), "六": ("lu",), "薄": ("bo",), "贾": ("jia",), "居": ("ju",),
+    "盛": ("sheng",), "柏": ("bai",), "牟": ("mou",), "陆": ("lu",), "阚": ("kan",),
+    "车": ("che",), "宿": ("su",), "卜": ("bu",), "员": ("yun",), "尉": ("yu",),
+}
+
+
 @lru_cache(maxsize=65536)
 def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     try:
-        from pypinyin import Style, lazy_pinyin, pinyin
+        from pypinyin import lazy_pinyin
     except ImportError:  # pinyin search is an extra; Chinese characters still match
         return ()
     syllables = lazy_pinyin(run, errors="ignore")
@@ -36,11 +51,13 @@ def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     tokens.update(_suffixes(initials))
     if not surname:  # phrases (重庆, 长沙) read right from pypinyin's phrase dictionary
         return tuple(sorted(tokens))
-    # A surname is read alone, where polyphones (曾, 单, 仇…) are ambiguous: index every reading.
-    for reading in pinyin(run[0], style=Style.NORMAL, heteronym=True)[0]:
-        rest = syllables[1:]
-        tokens.add(reading + "".join(rest))
-        tokens.add(reading[0] + "".join(s[0] for s in rest if s))
+    for length in (2, 1):  # a compound surname (尉迟) before a single one (尉)
+        reading = SURNAME_READINGS.get(run[:length])
+        if reading and len(syllables) >= length:
+            read = [*reading, *syllables[length:]]
+            tokens.add("".join(read))
+            tokens.add("".join(s[0] for s in read if s))
+            break
     return tuple(sorted(tokens))
 
 

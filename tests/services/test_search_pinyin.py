@@ -51,6 +51,15 @@ def test_a_pinyin_that_belongs_to_no_one_finds_no_one(ctx, people):
     assert found(ctx, "david li") == set()
 
 
+def test_a_surname_is_read_as_a_surname_and_as_written_not_every_way_it_could_be(ctx):
+    ding = add_customer(ctx, {"name": "丁思远"}).id  # 丁 also reads zhēng, never as a surname
+    yuchi = add_customer(ctx, {"name": "尉迟恭"}).id  # a compound surname
+    le = add_customer(ctx, {"name": "乐嘉"}).id  # yuè as a surname, lè as written
+    assert ding in found(ctx, "dsy") and ding not in found(ctx, "zs") | found(ctx, "zhengsi")
+    assert yuchi in found(ctx, "yuchigong") & found(ctx, "ycg")
+    assert le in found(ctx, "yuejia") & found(ctx, "lejia") & found(ctx, "yj")
+
+
 def test_editing_a_name_or_company_keeps_the_search_current(ctx, people):
     update_customer(ctx, people["zhang"], {"name": "李四", "company": "成都天府"})
     assert people["zhang"] not in found(ctx, "zs") | found(ctx, "chongqing")
