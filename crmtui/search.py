@@ -79,7 +79,7 @@ that results whose own name matches can be ranked first without computing pinyin
 
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
                     im_id: str = "", tags: str = "") -> str:
-    named = list(dict.fromkeys(t for t in _text_tokens(name or "", True) if t))
+    named = dict.fromkeys(t for t in _text_tokens(name or "", True) if t)
     tokens: list[str] = [*_text_tokens(company or "", False)]
     for phone in (phones or "").split(","):
         digits = re.sub(r"\D", "", phone)
