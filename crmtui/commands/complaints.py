@@ -303,7 +303,10 @@ def cmd_note(args) -> int:
 # -- detail -------------------------------------------------------------------------------------
 
 def cmd_show(args) -> int:
-    from crmtui.services.complaints import complaint_detail, event_text
+    from rich.markup import escape
+    from rich.text import Text
+
+    from crmtui.services.complaints import complaint_detail, complaint_facts, event_text
 
     ctx = _ctx(args)
     detail = complaint_detail(ctx, args.id)
@@ -312,37 +315,24 @@ def cmd_show(args) -> int:
         return 0
     from rich.table import Table
 
-    row, complaint = detail.row, detail.complaint
+    row = detail.row
     out = console()
-    out.print(f"[bold]#{row.id} {row.summary}[/]  {_severity(row.severity)} · "
+    out.print(f"[bold]#{row.id} {escape(row.summary)}[/]  {_severity(row.severity)} · "
               f"{label('complaint_status', row.status)} · "
               + _("owner {owner}").format(owner=row.owner or "-"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    for title, value in (
-        (_("Customer"), f"{row.customer} (#{row.customer_id})"
-         + (f" · {row.company}" if row.company else "")),
-        (_("Channel"), label("channel", row.channel)
-         + (f" · {row.category}" if row.category else "")),
-        (_("Opened"), local_time(row.opened_at, ctx.zone)),
-        (_("Respond by"), local_time(row.respond_by, ctx.zone)),
-        (_("Resolve by"), local_time(row.resolve_by, ctx.zone)),
-        (_("Promised"), local_time(row.promised_at, ctx.zone)),
-        (_("Service level"), _left(row)),
-        (_("Description"), complaint.description),
-        (_("Resolution"), complaint.resolution),
-        (_("Root cause"), complaint.root_cause),
-        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
-    ):
-        if value:
-            facts.add_row(title, value)
+    for title, value in complaint_facts(detail, lambda moment: local_time(moment, ctx.zone)):
+        facts.add_row(title, Text(value))
+    facts.add_row(_("Service level"), _left(row))
     out.print(facts)
     timeline = Table(title=_("Timeline"), title_justify="left", show_edge=False)
     for column in (_("When"), _("By"), _("What")):
         timeline.add_column(column, overflow="fold")
     for event in detail.events:
-        timeline.add_row(local_time(event.at, ctx.zone), event.by.login, event_text(ctx, event))
+        timeline.add_row(local_time(event.at, ctx.zone), event.by.login,
+                         Text(event_text(ctx, event)))
     out.print(timeline)
     if detail.interactions:
         recent = Table(title=_("Recent interactions"), title_justify="left", show_edge=False)
@@ -350,7 +340,6 @@ def cmd_show(args) -> int:
             recent.add_column(column, overflow="fold")
         for i in detail.interactions:
             recent.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
-                           label("outcome", i.outcome), i.summary,
-                           i.by.login)
+                           label("outcome", i.outcome), Text(i.summary), i.by.login)
         out.print(recent)
     return 0

@@ -19,7 +19,7 @@ from crmtui.i18n import N_, _
 from crmtui.labels import label
 from crmtui.screens.complaint_actions import ComplaintActions
 from crmtui.screens.dialogs.complaint import complaint_line
-from crmtui.services.complaints import QueueRow, span
+from crmtui.services.complaints import QueueRow, complaint_facts
 from crmtui.widgets.text import local_moment, short_moment
 
 
@@ -33,36 +33,11 @@ class ComplaintView:
 
 
 def _facts(ctx, detail) -> Table:
-    row, complaint = detail.row, detail.complaint
-    zone = ctx.zone
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    customer = f"{row.customer} #{row.customer_id}" + (f" · {row.company}" if row.company else "")
-    resolve_by = local_moment(row.resolve_by, zone)
-    if complaint.paused_seconds:
-        resolve_by += " · " + _("moved by {span} waiting for the customer").format(
-            span=span(timedelta(seconds=complaint.paused_seconds)))
-    channel = label("channel", row.channel) + (f" · {row.category}" if row.category else "")
-    for heading, value in (
-        (_("Customer"), customer),
-        (_("Owner"), row.owner_name or row.owner or _("nobody")),
-        (_("Channel"), channel),
-        (_("Opened"), local_moment(row.opened_at, zone) + " · "
-         + _("by {login}").format(login=complaint.created_by.login)),
-        (_("Respond by"), local_moment(row.respond_by, zone)),
-        (_("Acknowledged"), local_moment(row.acknowledged_at, zone)),
-        (_("Promised"), local_moment(row.promised_at, zone)),
-        (_("Resolve by"), resolve_by),
-        (_("Waiting since"), local_moment(row.waiting_since, zone)),
-        (_("Resolved"), local_moment(row.resolved_at, zone)),
-        (_("Description"), complaint.description),
-        (_("Resolution"), complaint.resolution),
-        (_("Root cause"), complaint.root_cause),
-        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
-    ):
-        if value:
-            grid.add_row(heading, value)
+    for heading, text in complaint_facts(detail, lambda moment: local_moment(moment, ctx.zone)):
+        grid.add_row(heading, text)
     return grid
 
 

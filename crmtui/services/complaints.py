@@ -23,7 +23,7 @@ from peewee import JOIN, Case, fn
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import N_, _, explain
-from crmtui.labels import term
+from crmtui.labels import label, term
 from crmtui.rules import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -819,6 +819,37 @@ def complaint_detail(ctx: Context, complaint_id: Any, *,
                   .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
     return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
                            handler=ctx.role in HANDLER_ROLES)
+
+
+def complaint_facts(detail: "ComplaintDetail",
+                    moment: Callable[[datetime | None], str]) -> list[tuple[str, str]]:
+    """(heading, text) of what a complaint's detail shows, on screen and on the command line,
+    with `moment` formatting its times; facts not known yet are left out."""
+    row, complaint = detail.row, detail.complaint
+    resolve_by = moment(row.resolve_by)
+    if complaint.paused_seconds:
+        resolve_by += " · " + _("moved by {span} waiting for the customer").format(
+            span=span(timedelta(seconds=complaint.paused_seconds)))
+    facts = [
+        (_("Customer"), f"{row.customer} #{row.customer_id}"
+         + (f" · {row.company}" if row.company else "")),
+        (_("Owner"), row.owner_name or row.owner or _("nobody")),
+        (_("Channel"), label("channel", row.channel)
+         + (f" · {row.category}" if row.category else "")),
+        (_("Opened"), moment(row.opened_at) + " · "
+         + _("by {login}").format(login=complaint.created_by.login)),
+        (_("Respond by"), moment(row.respond_by)),
+        (_("Acknowledged"), moment(row.acknowledged_at)),
+        (_("Promised"), moment(row.promised_at)),
+        (_("Resolve by"), resolve_by),
+        (_("Waiting since"), moment(row.waiting_since)),
+        (_("Resolved"), moment(row.resolved_at)),
+        (_("Description"), complaint.description),
+        (_("Resolution"), complaint.resolution),
+        (_("Root cause"), complaint.root_cause),
+        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
+    ]
+    return [(heading, text) for heading, text in facts if text]
 
 
 def event_text(ctx: Context, event: ComplaintEvent) -> str:

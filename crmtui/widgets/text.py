@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from crmtui.cells import ELLIPSIS, clip, fit
+from crmtui.output import local_time as local_moment
 
 __all__ = ["ELLIPSIS", "clip", "fit", "local_moment", "short_day", "short_moment"]
 
@@ -16,12 +17,6 @@ def short_day(day: date | None, today: date) -> str:
     if day.year == today.year or abs((day - today).days) < 180:
         return day.strftime("%m-%d")
     return day.isoformat()
-
-
-def local_moment(moment: datetime | None, zone: tzinfo) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def short_moment(moment: datetime | None, zone: tzinfo, today: date) -> str:

@@ -92,8 +92,18 @@ def test_a_complaint_from_intake_to_close(cli, customer):
     assert text.code == 0
     for fragment in ("发货延迟一周", "Timeline", "waiting_customer → in_progress",
                      "promised the customer an answer by", "severity high → critical",
-                     "customer sent photos", "closed → reopened: broke again"):
+                     "customer sent photos", "closed → reopened: broke again",
+                     "Owner", "Respond by", "by boss", "5/5"):
         assert fragment in text.out, fragment
+
+
+def test_a_complaint_shows_its_text_as_typed(cli, customer):
+    cid = str(cli("complaint", "add", str(customer), "--severity", "low", "--summary",
+                  "[red]broken[/] lid", "--json").json()["id"])
+    cli("complaint", "note", cid, "see [b]photo[/b]")
+    text = cli("complaint", "show", cid)
+    assert text.code == 0, text.err
+    assert "[red]broken[/] lid" in text.out and "see [b]photo[/b]" in text.out
 
 
 def test_the_queue_as_a_table_and_with_filters(cli, customer):
