@@ -55,29 +55,21 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _ItemMessage(Message):
+        def __init__(self, line_list: "LineList", item: Any) -> None:
+            super().__init__()
+            self.line_list = line_list
+            self.item = item
+
+        @property
+        def control(self) -> "LineList":
+            return self.line_list
+
+    class Highlighted(_ItemMessage):
         """The cursor moved (item None: the list is empty)."""
 
-        def __init__(self, line_list: "LineList", item: Any) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.item = item
-
-        @property
-        def control(self) -> "LineList":
-            return self.line_list
-
-    class Selected(Message):
+    class Selected(_ItemMessage):
         """Enter (or a click) on a row."""
-
-        def __init__(self, line_list: "LineList", item: Any) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.item = item
-
-        @property
-        def control(self) -> "LineList":
-            return self.line_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
