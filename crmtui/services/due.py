@@ -67,12 +67,11 @@ class _Section:
     def raw_rows(query, date_columns: tuple[int, ...]):
         """The query's rows as the driver returns them, with only the given columns read as
         dates: peewee's per-value conversion costs more than the query on a long list."""
+        read_date = Customer.next_due.python_value
         for row in Customer._meta.database.execute(query).fetchall():
             row = list(row)
             for index in date_columns:
-                value = row[index]
-                if value.__class__ is str:
-                    row[index] = date.fromisoformat(value[:10])
+                row[index] = read_date(row[index])
             yield row
 
     def owner_name(self, owner_id: int) -> str:
