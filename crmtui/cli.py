@@ -120,9 +120,10 @@ def build_parser(command: str | None = None) -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    set_language_early(argv)
+    early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
+    args.early_config = early_config
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -143,14 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _unexpected(error, args)
 
 
-def set_language_early(argv: list[str]) -> None:
+def set_language_early(argv: list[str]):
     """Choose the language before the parser is built, so that help and usage errors speak it
-    too: --lang, else the config file's lang, else the locale."""
+    too: --lang, else the config file's lang, else the locale. Returns the config read for it
+    (None when --lang decided or the file is bad), for the command to use."""
     from crmtui.i18n import choose_language, set_language
 
     flag = _option_value(argv, "--lang")
     flag = flag if flag in LANGUAGES else None  # a wrong one is the parser's to report
-    configured = None
+    configured = loaded = None
     if flag is None:
         from pathlib import Path
 
@@ -158,11 +160,13 @@ def set_language_early(argv: list[str]) -> None:
 
         config = _option_value(argv, "--config")
         try:
-            configured = load_config(Path(config) if config else None).lang
+            loaded = load_config(Path(config) if config else None)
+            configured = loaded.lang
         except CrmError:
             pass  # reported in full when the command opens its context
     set_language(choose_language(flag, configured, os.environ))
     _translate_argparse()
+    return loaded
 
 
 def _option_value(argv: list[str], name: str) -> str | None:
@@ -252,7 +256,9 @@ def open_context(args, *, create: bool = True):
 
     from pathlib import Path
 
-    config = load_config(Path(args.config) if args.config else None).with_lang(args.lang)
+    config = getattr(args, "early_config", None) \
+        or load_config(Path(args.config) if args.config else None)
+    config = config.with_lang(args.lang)
     ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
