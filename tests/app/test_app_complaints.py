@@ -533,9 +533,8 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         await type_text(pilot, customer.name)
         await settle(pilot)
         assert f"#{customer.id} {customer.name}" in screen_text(app)  # matches below the field
-        await press(pilot, "enter")  # takes the first match, then the next field
+        await press(pilot, "enter")  # takes the first match, then the next field: the summary
         assert f"→ #{customer.id} {customer.name}" in screen_text(app)
-        await press(pilot, "tab")  # severity -> summary
         await type_text(pilot, "damaged packaging")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ComplaintsScreen)

@@ -309,9 +309,10 @@ class NewComplaintDialog(CustomerDialog[Any]):
             picker = CustomerPicker(placeholder=_("name, company, phone, pinyin…"),
                                     id="field-customer")
             yield FieldRow("customer", _("Customer"), picker, required=True)
+        # what happened first: typing straight after `x` or `n` writes the summary
+        yield self.text_row("summary", _("Summary"), required=True, wide=True)
         yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"), "normal",
                               hint=targets_hint(self.ctx.config.sla, "normal"))
-        yield self.text_row("summary", _("Summary"), required=True, wide=True)
         yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
         yield self.text_row("category", _("Category"), placeholder=_("delivery, quality…"))
         yield self.text_row("description", _("Description"), wide=True)
