@@ -3,6 +3,9 @@
     python tools/catalogue.py refresh   # add new messages (untranslated), drop unused ones,
                                         # then compile the .mo for a source checkout
     python tools/catalogue.py check     # what is missing, untranslated, fuzzy or inconsistent
+    python tools/catalogue.py adopt OTHER.po   # take OTHER's translations where ours have none
+                                        # (after a merge conflict: keep one side, refresh, adopt
+                                        # the other side's file)
 
 Messages are the string literals passed to _(), N_(), pgettext() and NC_() in crmtui/ (babel's
 Python extractor, the same as `pybabel extract -k NC_:1c,2`). Needs babel (in the test extra).
@@ -58,7 +61,10 @@ def read(path: Path) -> Catalog:
 
 def write(catalog: Catalog, path: Path) -> None:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=PO_WIDTH, ignore_obsolete=True, include_lineno=False)
+    # Sorted and without source locations: branches that add messages merge without conflicts
+    # in lines they did not touch.
+    write_po(buffer, catalog, width=PO_WIDTH, ignore_obsolete=True, include_lineno=False,
+             no_location=True, sort_output=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
 
@@ -165,12 +171,34 @@ def check(root: Path = ROOT) -> int:
     return status
 
 
+def adopt(other: Path, root: Path = ROOT) -> int:
+    """Fill untranslated entries of our catalogue from another .po of the same locale."""
+    source = read(other)
+    adopted = 0
+    for locale in LOCALES:
+        path = po_path(locale, root)
+        catalog = read(path)
+        for message in catalog:
+            if not message.id or message.string:
+                continue
+            entry = source.get(message.id, context=message.context)
+            if entry is not None and entry.string and not entry.fuzzy:
+                message.string = entry.string
+                adopted += 1
+        write(catalog, path)
+        compile_mo(path)
+    print(f"adopted {adopted} translations from {other}")
+    return 0
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "refresh":
         refresh()
     elif command == "check":
         sys.exit(check())
+    elif command == "adopt" and len(sys.argv) == 3:
+        sys.exit(adopt(Path(sys.argv[2])))
     else:
         print(__doc__)
         sys.exit(2)
