@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from crmtui.i18n import _, explain
-from crmtui.labels import label, lunar_text
+from crmtui.labels import label, lunar_text, maintenance_words, stored_text
 from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
 
 def register(subparsers, common) -> None:
@@ -86,8 +86,33 @@ def register(subparsers, common) -> None:
     p.add_argument("--date", metavar="D")
     p.add_argument("--gift", default="")
     p.add_argument("--note", default="")
+    p.add_argument("--cost", metavar="A", help=_("what the sale cost (for ranking by profit)"))
+    p.add_argument("--next-close", metavar="D",
+                   help=_("the next opportunity's expected close (otherwise the need becomes "
+                          "potential)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_order)
+
+    p = subparsers.add_parser("status", parents=[common],
+                              help=_("terminate a customer (已终止合作), or make them active "
+                                     "again, with a reason"))
+    p.add_argument("customer")
+    p.add_argument("lifecycle", choices=("terminated", "active"))
+    p.add_argument("--reason", default="", help=_("why (required, kept in the history)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = subparsers.add_parser("class", parents=[common],
+                              help=_("set a customer's value class by judgement, or --unpin"))
+    p.add_argument("customer")
+    p.add_argument("value_class", nargs="?", metavar="CLASS",
+                   choices=("key", "important", "ordinary", "none"),
+                   help=_("key, important, ordinary or none"))
+    p.add_argument("--reason", default="", help=_("why (required to pin a class)"))
+    p.add_argument("--unpin", action="store_true",
+                   help=_("let the figures (80/20) decide the class again"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_class)
 
     p = subparsers.add_parser("find", parents=[common],
                               help=_("search customers by name, company, phone, e-mail, pinyin"))
@@ -322,9 +347,11 @@ def cmd_log(args) -> int:
 def cmd_show(args) -> int:
     from rich.markup import escape as esc
 
+    from crmtui.services.grading import move_grades_if_due
     from crmtui.services.profile import customer_profile, profile_json
 
     ctx = _ctx(args)
+    move_grades_if_due(ctx)  # the lifecycle and class shown are today's
     profile = customer_profile(ctx, _customer(ctx, args.customer).id)
     if args.json:
         emit_json(profile_json(ctx, profile))
@@ -347,12 +374,13 @@ def cmd_show(args) -> int:
     facts.add_column()
     for title, value in (
         (_("Owner"), profile.owner.label),
-        (_("Status"), " · ".join((label("status", c.status), label("deal", c.deal_status),
-                                  _("tier {tier}").format(tier=label("tier", profile.tier))))),
+        (_("Lifecycle"), lifecycle_text(profile)),
+        (_("Value class"), value_class_text(profile)),
+        (_("Maintenance"), maintenance_text(profile.maintenance)),
         (_("Need"), label("need", c.need) + (
             " · " + _("close {day}").format(day=c.expected_close) if c.expected_close else "")),
         (_("Next due"), _("{day} ({why})").format(day=c.next_due, why=_("; ").join(
-            [label("cadence", profile.cadence)] + ([c.next_step] if c.next_step else [])))),
+            [due_rule_text(profile)] + ([c.next_step] if c.next_step else [])))),
         (_("Follow-ups"), str(c.followups)),
         (_("Phones"), ", ".join(c.phone_list)),
         (_("E-mail"), c.email),
@@ -362,6 +390,12 @@ def cmd_show(args) -> int:
         if value:
             facts.add_row(title, value)
     out.print(facts)
+    if profile.wins:
+        out.print(_("Wins: {wins}").format(wins="; ".join(
+            (_("{day} {amount} after {n} follow-up") if w.followups == 1
+             else _("{day} {amount} after {n} follow-ups")).format(
+                day=w.on, amount=money(w.amount), n=w.followups) for w in profile.wins[:5])),
+            markup=False)
     if profile.care:
         out.print(_("Care: {dates}").format(dates="; ".join(
             f"{label('care', o.care.kind)} {o.next_on}"
@@ -390,6 +424,86 @@ def cmd_show(args) -> int:
     return 0
 
 
+def lifecycle_text(profile) -> str:
+    """The lifecycle line of a profile: the lifecycle, why when terminated, and the deal."""
+    c = profile.customer
+    text = label("lifecycle", c.lifecycle)
+    if c.lifecycle == "terminated" and c.lifecycle_reason:
+        text += " (" + stored_text(c.lifecycle_reason) + ")"
+    elif c.lifecycle == "lapsed" and c.last_order_on:
+        text += " · " + _("no order since {day}").format(day=c.last_order_on)
+    elif c.lifecycle == "customer" and profile.lapses_on:
+        text += " · " + _("lapses on {day} without an order").format(day=profile.lapses_on)
+    return text + " · " + label("deal", c.deal_status)
+
+
+def value_class_text(profile) -> str:
+    c = profile.customer
+    text = label("tier", c.value_class)
+    if c.class_pinned:
+        return text + " (" + _("pinned: {reason}").format(reason=c.class_reason) + ")"
+    return text + " (" + _("by the figures") + ")" if c.value_class != "none" else text
+
+
+def maintenance_text(maintenance) -> str:
+    """'key customer · weekly visit', 'account plan · every 14 days'; '' when not maintained."""
+    if maintenance is None:
+        return ""
+    return maintenance_words(maintenance.value_class, maintenance.cadence,
+                             maintenance.every_days)
+
+
+def due_rule_text(profile) -> str:
+    """What made the next follow-up due."""
+    rule = profile.customer.due_rule
+    if rule == "class" or rule == "plan":
+        return maintenance_text(profile.maintenance) or label("cadence", profile.cadence)
+    if rule == "win_back":
+        return label("due", "win_back")
+    if rule == "first_contact":
+        return _("first contact")
+    return label("cadence", profile.cadence)
+
+
+def cmd_status(args) -> int:
+    from crmtui.services.lifecycle import set_lifecycle
+
+    ctx = _ctx(args)
+    customer = set_lifecycle(ctx, _customer(ctx, args.customer).id, args.lifecycle,
+                             reason=args.reason)
+    if args.json:
+        emit_json({"id": customer.id, "lifecycle": customer.lifecycle,
+                   "lifecycle_reason": customer.lifecycle_reason, "status": customer.status,
+                   "next_due": customer.next_due})
+    else:
+        console().print(_("{name}: {lifecycle}, next due {due}").format(
+            name=customer.name, lifecycle=label("lifecycle", customer.lifecycle),
+            due=customer.next_due), markup=False)
+    return 0
+
+
+def cmd_class(args) -> int:
+    from crmtui.errors import InvalidInput
+    from crmtui.services.lifecycle import set_value_class
+
+    ctx = _ctx(args)
+    if args.unpin == bool(args.value_class):
+        raise InvalidInput.one("class", _("give a class (key, important, ordinary or none) "
+                                          "with --reason, or --unpin"))
+    customer = set_value_class(ctx, _customer(ctx, args.customer).id, args.value_class,
+                               reason=args.reason, unpin=args.unpin)
+    if args.json:
+        emit_json({"id": customer.id, "value_class": {
+            "class": customer.value_class, "pinned": customer.class_pinned,
+            "reason": customer.class_reason}, "next_due": customer.next_due})
+    else:
+        console().print(_("{name}: value class {tier}{pinned}, next due {due}").format(
+            name=customer.name, tier=label("tier", customer.value_class),
+            pinned=" (" + _("pinned") + ")" if customer.class_pinned else "",
+            due=customer.next_due), markup=False)
+    return 0
+
+
 def cmd_grade(args) -> int:
     from crmtui.services.customers import regrade
 
@@ -415,14 +529,31 @@ def cmd_order(args) -> int:
 
     ctx = _ctx(args)
     customer = _customer(ctx, args.customer)
+    from crmtui.db import Customer, Win
+
     order = record_order(ctx, customer.id, amount=args.amount, product=args.product,
-                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note)
+                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note,
+                         cost=args.cost, next_close=args.next_close)
+    win = Win.get_or_none(Win.order == order.id)
+    after = Customer.get_by_id(customer.id)
     if args.json:
         emit_json({"id": order.id, "customer_id": customer.id, "amount": order.amount,
-                   "on": order.on})
+                   "on": order.on, "cost": order.cost,
+                   "win": {"date": win.on, "amount": win.amount, "followups": win.followups}
+                   if win else None,
+                   "need": after.need, "expected_close": after.expected_close,
+                   "grade": after.grade, "lifecycle": after.lifecycle,
+                   "value_class": after.value_class, "next_due": after.next_due})
     else:
         console().print(_("Order #{id}: {amount} for {name} on {day}").format(
-            id=order.id, amount=money(order.amount), name=customer.name, day=order.on))
+            id=order.id, amount=money(order.amount), name=customer.name, day=order.on),
+            markup=False)
+        if win is not None:
+            console().print((_("A win after {n} follow-up; grade {grade}, next due {due}")
+                             if win.followups == 1 else
+                             _("A win after {n} follow-ups; grade {grade}, next due {due}"))
+                            .format(n=win.followups, grade=after.grade, due=after.next_due),
+                            markup=False)
     return 0
 
 

@@ -132,17 +132,28 @@ def print_dashboard(d) -> None:
         out.print()
         out.print(matrix)
 
-    stages = Table(title=_("Follow-up stages of open customers (reference: % of sales "
-                           "closing there)"), title_justify="left", show_edge=False)
+    wins = Table(title=_("Wins by the follow-up at which they closed (reference: the manuals' "
+                         "share of sales)"), title_justify="left", show_edge=False)
+    wins.add_column(_("stage"), no_wrap=True)
+    wins.add_column(_("wins"), justify="right")
+    wins.add_column(_("share"), justify="right")
+    wins.add_column("", no_wrap=True)
+    wins.add_column(_("reference"), justify="right")
+    for stage in d.win_stages:
+        wins.add_row(label("stage", stage.stage), f"{stage.wins:,}", percent(stage.share),
+                     bar(stage.share or 0, 20),
+                     "" if stage.reference is None else f"{stage.reference}%")
+    out.print()
+    out.print(wins)
+    stages = Table(title=_("Open customers by follow-ups so far"), title_justify="left",
+                   show_edge=False)
     stages.add_column(_("stage"), no_wrap=True)
     stages.add_column(_("customers"), justify="right")
     stages.add_column(_("share"), justify="right")
     stages.add_column("", no_wrap=True)
-    stages.add_column(_("reference"), justify="right")
-    for stage in d.stages:
+    for stage in d.open_stages:
         stages.add_row(label("stage", stage.stage), f"{stage.customers:,}", percent(stage.share),
-                       bar(stage.share or 0, 20),
-                       "" if stage.reference is None else f"{stage.reference}%")
+                       bar(stage.share or 0, 20))
     out.print()
     out.print(stages)
     if d.at_risk:
@@ -156,6 +167,15 @@ def print_dashboard(d) -> None:
                       + f" · {contact}" + (f" · {esc(row.owner)}" if d.team else ""))
         if len(d.at_risk) > 10:
             out.print("  " + _("… and {n} more").format(n=len(d.at_risk) - 10))
+
+    out.print(f"\n[bold underline]{_('Keeping customers')}[/]")
+    r = d.retention
+    out.print(_("Retention: {share} of the {n:,} customers who bought from {since} to {until} "
+                "bought again since {again}").format(
+        share=percent(r.share), n=r.previous_buyers, since=r.previous_since,
+        until=r.previous_until, again=r.since))
+    out.print(_("Lapsed: {n:,} customers to win back, who bought {amount} in the last year")
+              .format(n=d.lapsed.customers, amount=money(d.lapsed.revenue_last_year)))
 
     p = d.pareto
     out.print(f"\n[bold underline]{_('Revenue 80/20')}[/]")

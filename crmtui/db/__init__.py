@@ -12,6 +12,7 @@ from crmtui.db.models import (
     ComplaintEvent,
     Contact,
     Customer,
+    CustomerChange,
     GradeChange,
     HolidayGreeting,
     Interaction,
@@ -20,6 +21,7 @@ from crmtui.db.models import (
     Setting,
     Survey,
     User,
+    Win,
     database,
 )
 
@@ -28,5 +30,5 @@ __all__ = [
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
     "Order",
-    "SchemaVersion", "Setting", "Survey", "User",
+    "SchemaVersion", "Setting", "Survey", "User", "Win", "CustomerChange",
 ]

@@ -112,9 +112,11 @@ class DashboardScreen(CrmScreen):
                             yield Figure(behind=DEMOTED, id="demoted", classes="number")
                             yield Figure(behind=NEW, id="new", classes="number")
                     yield Figure(_("Grade × rep · overdue follow-ups"), id="matrix")
-                    yield Figure(_("Follow-up stages of open customers"), id="stages")
+                    yield Figure(_("Wins by the follow-up at which they closed"), id="wins")
+                    yield Figure(_("Open customers by follow-ups so far"), id="stages")
                     yield Figure(_("At risk of being dropped"), behind=AT_RISK, id="at-risk")
                 with Vertical(classes="column", id="value"):
+                    yield Figure(_("Keeping customers"), id="keeping")
                     yield Figure(_("Revenue 80/20"), behind=KEY_CUSTOMERS, id="pareto")
                     yield Figure(_("Conversion by source · won / all"), id="conversion")
                     yield Figure(_("Satisfaction · CSI per quarter (0–100)"), id="csi")
@@ -183,7 +185,11 @@ class DashboardScreen(CrmScreen):
         figure("demoted", Text(_("▼ {n:,} demoted").format(n=m.demotions), style="red"))
         figure("new", Text(_("+ {n:,} new").format(n=m.new), style="bold"))
         figure("matrix", matrix_table(d))
+        figure("wins", wins_chart(d),
+               _("Wins by the follow-up at which they closed ({n:,})").format(
+                   n=sum(stage.wins for stage in d.win_stages)))
         figure("stages", stages_chart(d))
+        figure("keeping", keeping_text(d))
         figure("at-risk", at_risk_list(d),
                _("At risk of being dropped ({n:,})").format(n=len(d.at_risk)))
         figure("pareto", pareto_chart(d))
@@ -276,19 +282,44 @@ def matrix_table(d: Dashboard) -> RenderableType:
     return table
 
 
-def stages_chart(d: Dashboard) -> RenderableType:
+def wins_chart(d: Dashboard) -> RenderableType:
+    """The period's wins by the follow-up at which they closed, beside the manuals' shares of
+    sales closed at each stage: the same quantity, so the bars compare."""
     rows = []
-    for stage in d.stages:
+    for stage in d.win_stages:
         reference = stage.reference
-        rows.append((label("stage", stage.stage), f"{stage.customers:,}", Bar(stage.share, "cyan"),
+        rows.append((label("stage", stage.stage), f"{stage.wins:,}", Bar(stage.share, "cyan"),
                      percent(stage.share), Bar(None if reference is None else reference / 100,
                                                "dim"),
                      "–" if reference is None else f"{reference}%"))
-    chart = BarRows(rows, header=(_("stage"), "", _("open customers"), "", _("sales close"), ""),
+    chart = BarRows(rows, header=(_("stage"), "", _("our wins"), "", _("manuals"), ""),
                     right=(1, 3, 5))
-    note = Text(_("sales close: the share of sales closed at each stage (manuals)"),
-                style="dim")
+    note = Text(_("manuals: the share of sales closed at each follow-up"), style="dim")
     return Group(chart, note)
+
+
+def stages_chart(d: Dashboard) -> RenderableType:
+    """Open customers by the follow-ups of their open opportunity so far."""
+    rows = [(label("stage", stage.stage), f"{stage.customers:,}", Bar(stage.share, "cyan"),
+             percent(stage.share)) for stage in d.open_stages]
+    return BarRows(rows, header=(_("stage"), "", _("open customers"), ""), right=(1, 3))
+
+
+def keeping_text(d: Dashboard) -> RenderableType:
+    """Retention over the period and the lapsed customers to win back."""
+    r, lapsed = d.retention, d.lapsed
+    text = Text()
+    text.append(percent(r.share), style="bold")
+    text.append(" " + _("retention: of {n:,} buyers from {since} to {until}, {back:,} bought "
+                        "again").format(n=r.previous_buyers, since=short_day(r.previous_since,
+                                                                              d.day),
+                                        until=short_day(r.previous_until, d.day),
+                                        back=r.returned))
+    text.append("\n")
+    text.append(f"{lapsed.customers:,}", style="bold yellow" if lapsed.customers else "bold")
+    text.append(" " + _("lapsed, to win back; they bought {amount} in the last year").format(
+        amount=money(lapsed.revenue_last_year)))
+    return text
 
 
 def at_risk_list(d: Dashboard) -> RenderableType:

@@ -1,5 +1,6 @@
 """Grades move by themselves as the calendar moves (a C whose close date comes within a month is
-an A today). Once a day, the first command or screen that opens the database moves them."""
+an A today). Once a day, the first command or screen that opens the database moves them, then
+catches up lifecycles and value classes (services.lifecycle.catch_up)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,25 @@ def grades_moved_on() -> date | None:
 
 
 def move_grades_if_due(ctx: Context) -> int:
-    """Move grades once per day; cheap (one read) when already done today or read-only."""
+    """Move grades, then catch up lifecycles and classes, once per day; cheap (one read) when
+    already done today or read-only. Returns how many grades moved."""
+    from crmtui.db.migrations import RESCHEDULE_ALL
+    from crmtui.services.lifecycle import CAUGHT_UP, catch_up
+
     if ctx.store.readonly:
         return 0
-    last = grades_moved_on()
-    if last is not None and last >= ctx.today():
-        return 0
+    done = dict(Setting.select(Setting.key, Setting.value).where(
+        Setting.key.in_([_SETTING, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
+    today = ctx.today().isoformat()
+    moved = 0
     try:
-        return move_grades(ctx)
-    except StorageError:  # others kept the database busy: reading goes on, grades move next time
-        return 0
+        if done.get(_SETTING, "") < today:
+            moved = move_grades(ctx)
+        if done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done:
+            catch_up(ctx)
+    except StorageError:  # others kept the database busy: reading goes on, they move next time
+        pass
+    return moved
 
 
 @writes
@@ -56,7 +66,7 @@ def move_grades(ctx: Context) -> int:
         if apply_grade(ctx, customer, today=today):
             reschedule(ctx, customer)
             Customer.update(grade=customer.grade, next_due=customer.next_due,
-                            cadence_due=customer.cadence_due).where(
+                            cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
                 Customer.id == customer.id).execute()
             moved += 1
     Setting.insert(key=_SETTING, value=today.isoformat()).on_conflict(
