@@ -303,9 +303,10 @@ def test_a_two_row_header_under_merged_group_headings(ctx, tmp_path):
 
 
 def test_workbook_export_is_typed_with_headers_in_the_interface_language(team_with_contacts,
-                                                                         tmp_path):
+                                                                         tmp_path, clock):
     from crmtui.i18n import set_language
 
+    before, people = snapshot(), all_contacts()
     path = tmp_path / "zh.xlsx"
     set_language("zh")
     try:
@@ -330,6 +331,11 @@ def test_workbook_export_is_typed_with_headers_in_the_interface_language(team_wi
     assert cell.data_type == "s"
     assert [c.value for c in contacts[1]][:3] == ["客户编号", "客户", "姓名"]
     assert contacts.max_row == 4
+    other = fresh_database(tmp_path, clock)  # Chinese headers and words import back
+    report = import_file(other, path)
+    assert (report.rejected, report.imported, report.contacts) == ([], 5, 3)
+    assert snapshot() == before and all_contacts() == people
+    other.store.close()
 
 
 def test_every_sheet_header_reads_back_as_its_field_in_both_languages():
