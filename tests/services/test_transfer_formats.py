@@ -19,6 +19,7 @@ from crmtui.services.transfer.contacts import CONTACT_FIELDS, contact_field_for
 from crmtui.services.transfer.exporter import export, safe_cell, sheet_headers
 from crmtui.services.transfer.importer import import_file
 from crmtui.services.transfer.layouts import GOOGLE_HEADER, OUTLOOK_HEADER
+from crmtui.services.transfer.table import unguard
 from tests.conftest import NOW, as_user
 from tests.services.test_export import fresh_database, snapshot, team  # noqa: F401 (fixture)
 
@@ -68,6 +69,53 @@ def test_google_contacts_csv_in_full(ctx):
     assert mary.tags == "friends"
     assert mary.address == "1 High Street\nLondon SW1A 1AA\nUK"
     assert care_of(mary.id) == [("birthday", 7, 4, None, False, False)]
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_a_google_file_exported_back_in_googles_layout(ctx, tmp_path):
+    import_file(ctx, DATA / "google-contacts.csv", skip_bad=True)
+    path = tmp_path / "back.csv"
+    export(ctx, "csv", path, layout="google")
+    original = {r["Name"]: r for r in rows_of(DATA / "google-contacts.csv")}
+    for row in rows_of(path):
+        source = original[row["Name"]]
+        for column in ("Given Name", "Family Name", "Birthday", "Hobby",
+                       "Organization 1 - Name"):
+            assert row[column] == source[column], column
+        emails = {source["E-mail 1 - Value"], source["E-mail 2 - Value"]} - {""}
+        assert row["E-mail 1 - Value"] in emails
+        phones = {p.strip() for c in ("Phone 1 - Value", "Phone 2 - Value")
+                  for p in source[c].split(":::") if p.strip()}
+        assert set(row["Phone 1 - Value"].split(" ::: ")) <= phones
+        groups = {g.lower() for g in source["Group Membership"].split(" ::: ")}
+        assert {g.lower() for g in row["Group Membership"].split(" ::: ")} <= groups | {
+            g.lstrip("* ") for g in groups}  # tags are lower case
+    li = next(r for r in rows_of(path) if r["Name"] == "李伟")
+    assert li["Organization 1 - Title"] == "销售总监 (销售部)"
+    assert li["Group Membership"] == "* myContacts ::: vip ::: * starred"
+
+
+def test_an_outlook_file_exported_back_in_outlooks_layout(ctx, tmp_path):
+    import_file(ctx, DATA / "outlook-contacts.csv")
+    path = tmp_path / "back.csv"
+    export(ctx, "csv", path, layout="outlook")
+    original = {r["E-mail Address"]: r for r in rows_of(DATA / "outlook-contacts.csv")}
+    for row in rows_of(path):
+        source = original[row["E-mail Address"]]
+        for column in ("Last Name", "Company", "Birthday", "Hobby"):
+            assert row[column] == source[column], column
+        if source["Middle Name"]:
+            assert row["First Name"] == f"{source['First Name']} {source['Middle Name']}"
+        else:
+            assert row["First Name"] == source["First Name"]
+        numbers = {source[c] for c in OUTLOOK_HEADER if c.endswith("Phone") and source[c]}
+        assert {row[c] for c in OUTLOOK_HEADER if c.endswith("Phone") and row[c]} <= numbers
+    li = next(r for r in rows_of(path) if r["Company"] == "华信科技有限公司")
+    assert (li["Job Title"], li["Categories"]) == ("经理 (销售部)", "vip;北方")
+    assert (li["Mobile Phone"], li["Business Phone"]) == ("138 1234 5678", "023-6666 8888")
 
 
 def test_an_empty_value_between_google_separators_stops_the_file(ctx):
@@ -129,8 +177,9 @@ def test_outlook_layout_export_holds_what_outlook_has(team_with_contacts, tmp_pa
     assert tuple(rows[0].keys()) == OUTLOOK_HEADER
     zhang = next(r for r in rows if r["Company"] == "重庆华信, 科技有限公司")
     assert (zhang["Last Name"], zhang["First Name"], zhang["Birthday"]) == ("张", "三", "3/15/1985")
-    assert (zhang["Mobile Phone"], zhang["Primary Phone"]) == ("023-6666 8888 x12",
-                                                               "'+86 138 1234 5678")
+    # read by Outlook's importer, which keeps a ': a phone number is written as it is
+    assert (zhang["Mobile Phone"], zhang["Business Phone"]) == ("+86 138 1234 5678",
+                                                                "023-6666 8888 x12")
     other = fresh_database(tmp_path, clock)
     report = import_file(other, path)
     assert (report.layout, report.rejected, report.imported) == ("outlook", [], 5)
@@ -403,9 +452,17 @@ def test_a_folder_of_address_books_points_at_them(ctx, tmp_path):
 @pytest.mark.parametrize("text", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_like_text_is_written_as_text_and_read_back(text):
     assert safe_cell(text) == "'" + text
-    from crmtui.services.transfer.table import unguard
-
     assert unguard(safe_cell(text)) == text
+
+
+def test_google_and_outlook_cells_keep_phone_numbers_and_dates_but_guard_formulas():
+    from crmtui.services.transfer.exporter import contacts_tool_cell
+
+    assert contacts_tool_cell("+86 138 0013 8000") == "+86 138 0013 8000"
+    assert contacts_tool_cell("--07-04") == "--07-04"
+    assert contacts_tool_cell("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
+    assert contacts_tool_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert contacts_tool_cell("-minus") == "'-minus"
 
 
 def test_numbers_in_numeric_columns_stay_numbers():

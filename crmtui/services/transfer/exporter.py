@@ -237,6 +237,18 @@ def safe_cell(text: str, numeric: bool = False) -> str:
     return text
 
 
+_DIGITS_ONLY = re.compile(r"[+-]?[\d\s().-]+")
+
+
+def contacts_tool_cell(text: str) -> str:
+    """A cell of Google's or Outlook's layout, read by their importers, which keep a ' as part
+    of the value: phone numbers and dates (+86 138…, --07-04), which can call no function, are
+    written as they are; other formula-like text is guarded as in crmtui's own CSV."""
+    if text[:1] in "+-" and _DIGITS_ONLY.fullmatch(text):
+        return text
+    return safe_cell(text)
+
+
 def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
                      layout: str = "crmtui") -> tuple[int, int]:
     """(customers, contacts written)."""
@@ -258,7 +270,7 @@ def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
         def rows():
             for c in _customers(owner_id).iterator():
                 values = _archive(ctx, c, logins, care)
-                yield [safe_cell(v) for v in build(
+                yield [contacts_tool_cell(v) for v in build(
                     values, c.phone_list, c.tag_list, care.get((c.id, "birthday")),
                     care.get((c.id, "anniversary")))]
 

@@ -477,7 +477,8 @@ def outlook_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[st
            "Job Title": values["title"], "Business Street": values["address"],
            "E-mail Address": values["email"], "Hobby": values["personality"],
            "Categories": ";".join(tags)}
-    slots = [t for t in OUTLOOK_PHONES if t != "Assistant's Phone"]
+    # in the order the import reads them back, without Primary (whose kind is not known)
+    slots = [t for t in OUTLOOK_PHONES if t not in ("Assistant's Phone", "Primary Phone")]
     for slot, phone in zip(slots, phones):
         row[slot] = phone
     for phone in phones[len(slots):]:
