@@ -517,3 +517,24 @@ def test_zero_bytes_that_are_not_utf16_are_refused(ctx, tmp_path):
     path.write_bytes(b"\x00\x01\x02\x03\x00\x00\x00\x07" * 10)
     with pytest.raises(CrmError, match="zero bytes"):
         import_file(ctx, path)
+
+
+def test_googles_newer_export_with_labels_and_label_columns(ctx, tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "First Name,Middle Name,Last Name,Phonetic First Name,Nickname,File As,"
+        "Organization Name,Organization Title,Organization Department,Birthday,Notes,Photo,"
+        "Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value,"
+        "Relation 1 - Label,Relation 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value\n"
+        "Ann,,Lee,,Annie,,Globex,Buyer,Purchasing,1990-02-03,,,"
+        "* myContacts ::: Wholesale,* Work,ann@globex.example.com,Mobile,"
+        "+1 555 0100 ::: +1 555 0101,Assistant,Bob Hart,Shoe size,42\n", encoding="utf-8")
+    report = import_file(ctx, path)
+    assert (report.layout, report.rejected, report.ignored_columns) == ("google", [], [])
+    ann = Customer.get()
+    assert (ann.name, ann.company, ann.title) == ("Ann Lee", "Globex", "Buyer (Purchasing)")
+    assert (ann.email, ann.phones, ann.tags) == ("ann@globex.example.com",
+                                                 "+1 555 0100, +1 555 0101", "wholesale")
+    assert ann.notes == "Nickname: Annie\nShoe size: 42"
+    assert care_of(ann.id) == [("birthday", 2, 3, 1990, False, False)]
+    assert [(c["name"], c["title"]) for c in contacts_of(ann.id)] == [("Bob Hart", "Assistant")]
