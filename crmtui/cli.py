@@ -118,12 +118,15 @@ def build_parser(command: str | None = None) -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, login: str | None = None) -> int:
+    """Run the command line. `login` is who runs it, for tests; by default the OS login of the
+    process (its user id: nothing on the command line or in the environment can change it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     args.early_config = early_config
+    args.run_by = login  # not "login": subcommands have a positional of that name
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -249,6 +252,12 @@ def database_target(args) -> str:
     return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
 
 
+def claimed_user(args) -> str | None:
+    """The login the command line asks to act as: --user, else CRMTUI_USER (both only a claim,
+    honoured for a manager; see services.context.acting_login)."""
+    return (getattr(args, "user", None) or os.environ.get("CRMTUI_USER", "")).strip() or None
+
+
 def open_context(args, *, create: bool = True):
     """The acting user on the database the options name."""
     from crmtui.config import load_config
@@ -259,7 +268,8 @@ def open_context(args, *, create: bool = True):
     config = getattr(args, "early_config", None) \
         or load_config(Path(args.config) if args.config else None)
     config = config.with_lang(args.lang)
-    ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
+    ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
+                   as_user=claimed_user(args), config=config, create=create)
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx

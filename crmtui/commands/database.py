@@ -64,11 +64,13 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from pathlib import Path
 
+    from crmtui.cli import claimed_user
     from crmtui.config import load_config
     from crmtui.services.maintenance import restore
 
     config = load_config(Path(args.config) if args.config else None)
-    result = restore(_target(args), Path(args.file), login=args.user, config=config)
+    result = restore(_target(args), Path(args.file), login=args.run_by,
+                     as_user=claimed_user(args), config=config)
     if args.json:
         emit_json({"restored_from": str(result.restored_from),
                    "replaced_copy": str(result.replaced_copy) if result.replaced_copy else None,

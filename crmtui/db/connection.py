@@ -20,6 +20,8 @@ from urllib.parse import quote
 import peewee
 
 from crmtui.db.models import database
+from crmtui.db.team import TeamMode
+from crmtui.db.team import detect as detect_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
@@ -46,6 +48,8 @@ class Store:
     readonly: bool = False
     notices: list[str] = field(default_factory=list)
     busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    team: "TeamMode | None" = None
+    """PostgreSQL with roles enforced by the server (see crmtui.db.team); None elsewhere."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,6 +109,8 @@ def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool 
         store = _open_sqlite(path.expanduser(), create=create)
     database.initialize(store.db)
     try:
+        if not store.is_sqlite:
+            store.team = detect_team_mode(store.db)
         ensure_schema(store, migrate=migrate)
     except BaseException:
         store.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import getpass
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
@@ -16,6 +15,7 @@ from crmtui.db import Store, User, database, open_store, write_transaction
 from crmtui.db.connection import WRITE_PATIENCE, retry_writes
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
+from crmtui.labels import label
 
 ROLES = ("rep", "support", "manager")
 
@@ -66,13 +66,19 @@ class Context:
 
 
 def os_login() -> str:
-    for name in ("CRMTUI_USER",):
-        if os.environ.get(name):
-            return os.environ[name]
+    """The login of the account running this process, from its user id: the environment
+    (USER, LOGNAME, CRMTUI_USER) says whatever whoever started the process wrote there."""
     try:
+        import pwd
+    except ImportError:  # not POSIX: the account name Windows reports
+        import getpass
+
         return getpass.getuser()
-    except Exception:  # no passwd entry (containers)
-        return "user"
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # no passwd entry (some containers)
+        return f"uid{uid}"
 
 
 def writes(function):
@@ -131,18 +137,57 @@ def _storage_error(error: Exception) -> StorageError:
         text=text))
 
 
-def open_context(target, *, login: str | None = None, config: Config | None = None,
-                 clock: Callable[[], datetime] = utc_now, zone: tzinfo | None = None,
-                 create: bool = True) -> Context:
-    """Open the store and find the acting user (the first user of a new database is its manager)."""
+def open_context(target, *, login: str | None = None, as_user: str | None = None,
+                 config: Config | None = None, clock: Callable[[], datetime] = utc_now,
+                 zone: tzinfo | None = None, create: bool = True) -> Context:
+    """Open the store and find the acting user (the first user of a new database is its manager).
+
+    `login` is who runs this, as code decides it (default: the OS login of this process).
+    `as_user` is a login someone asked to act as (`--user`, CRMTUI_USER): see `acting_login`.
+    """
     store = open_store(target, create=create)
     try:
-        user = resolve_user(store, login or os_login(), clock)
+        acting = acting_login(store, login or os_login(), as_user)
+        user = resolve_user(store, acting, clock)
     except BaseException:
         store.close()
         raise
     return Context(store=store, user=user, config=config or Config(), clock=clock,
                    zone=zone or local_zone())
+
+
+def acting_login(store: Store, runner: str, as_user: str | None) -> str:
+    """Who acts: `runner`, or `as_user` when the runner may act as someone else.
+
+    Acting as another user is for managers (covering for a colleague, fixing their records): it
+    is honoured when the runner is an active manager of the database, or on a database no one
+    has claimed yet (its first user becomes its manager). Where PostgreSQL enforces the roles,
+    the server says who is connected (`session_user`) and no other name is accepted.
+    """
+    if store.team is not None:
+        connected = store.team.session_user
+        if as_user and as_user != connected:
+            raise Forbidden(_(
+                "cannot act as {login}: on this database you are the database role you connect "
+                "as ({connected}); connect as {login} to act as them").format(
+                login=as_user, connected=connected))
+        return connected
+    if not as_user or as_user == runner:
+        return runner
+    if not User.select().exists():  # unclaimed: the first user becomes its manager
+        return as_user
+    boss = User.get_or_none(User.login == runner)
+    if boss is None:
+        raise Forbidden(_(
+            "cannot act as {login}: your login {runner} is not a user of this database, and only "
+            "a manager may act as someone else").format(login=as_user, runner=runner))
+    if not boss.active or boss.role != "manager":
+        raise Forbidden(_(
+            "cannot act as {login}: only a manager may act as someone else, and your login "
+            "{runner} is {role}").format(
+            login=as_user, runner=runner,
+            role=label("role", boss.role) if boss.active else _("deactivated")))
+    return as_user
 
 
 def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_now) -> User:
