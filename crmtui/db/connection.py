@@ -302,6 +302,22 @@ def _make_backup_folder(folder: Path, file_mode: int) -> None:
             folder=folder, strerror=error.strerror)) from None
 
 
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a grant or row-level policy that refuses."""
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a PostgreSQL error (peewee keeps the driver's exception as `orig`)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if code:
+            return code
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+    return None
+
+
 def is_retryable(error: BaseException) -> bool:
     """True for errors that mean "someone else was writing": retrying the transaction helps."""
     seen = set()

@@ -171,12 +171,10 @@ def apply_team_mode(db: peewee.Database) -> SetupReport:
             "cannot create the team's roles: {error}; the owner {owner} needs CREATEROLE "
             "(a superuser runs: ALTER ROLE {owner} CREATEROLE)").format(
             error=str(error).splitlines()[0], owner=owner)) from None
-    for statement in _grants(schema, team, groups):
-        db.execute_sql(statement)
-    for statement in _policies(groups):
-        db.execute_sql(statement)
-    for statement in _functions(schema, owner, team, groups):
-        db.execute_sql(statement)
+    cursor = db.cursor()
+    for statement in (*_grants(schema, team, groups), *_policies(groups),
+                      *_functions(schema, owner, team, groups)):
+        cursor.execute(statement)  # no parameters: the driver leaves format()'s %I alone
     return report
 
 

@@ -12,7 +12,12 @@ import peewee
 
 from crmtui.config import Config
 from crmtui.db import Store, User, database, open_store, write_transaction
-from crmtui.db.connection import WRITE_PATIENCE, retry_writes
+from crmtui.db.connection import (
+    INSUFFICIENT_PRIVILEGE,
+    WRITE_PATIENCE,
+    retry_writes,
+    sqlstate,
+)
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -112,6 +117,12 @@ def writes(function):
                 reason=str(error).splitlines()[0])) from None
         except peewee.OperationalError as error:
             raise _storage_error(error) from None
+        except peewee.ProgrammingError as error:
+            if sqlstate(error) == INSUFFICIENT_PRIVILEGE:  # the server enforces the roles
+                raise Forbidden(_("the database does not allow this to the role {login} ({text}); "
+                                  "nothing was changed").format(
+                    login=ctx.user.login, text=str(error).splitlines()[0])) from None
+            raise
 
     return wrapper
 
