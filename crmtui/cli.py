@@ -131,6 +131,12 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None) -> int:
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
+        if args.config and early_config is None:  # a file named must be there and be good
+            from pathlib import Path
+
+            from crmtui.config import load_config
+
+            args.early_config = load_config(Path(args.config))
         _skip_server_drivers(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
             or _run_app
@@ -201,30 +207,34 @@ def _silence_stdout() -> None:
 
 def _unexpected(error: Exception, args) -> int:
     import sqlite3
-    import traceback
+    from pathlib import Path
 
     import peewee
 
-    from crmtui.db.connection import corrupt_error, is_corruption
-    from crmtui.locations import log_file
+    from crmtui.crashlog import write_log
+    from crmtui.db.connection import (
+        corrupt_error,
+        disk_full_error,
+        is_corruption,
+        is_io_error,
+        mark_suspect,
+    )
 
     target = database_target(args)
     database_errors = (peewee.DatabaseError, sqlite3.DatabaseError)  # raw ones come from fetching
+    if isinstance(error, database_errors) and "://" not in target and is_io_error(error):
+        mark_suspect(Path(target))  # the next open checks the file
+    full = disk_full_error(error, target)
+    if full is not None:
+        _fail(str(full))
+        return 1
     if isinstance(error, database_errors) and is_corruption(error) and "://" not in target:
         # damage found after opening (in a page the opening checks did not read)
-        from pathlib import Path
-
         _fail(str(corrupt_error(Path(target), error)))
         return 1
 
-    path = log_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as log:
-            log.write("".join(traceback.format_exception(error)))
-        where = " " + _("(details in {path})").format(path=path)
-    except OSError:
-        where = ""
+    logged = write_log(error)
+    where = " " + _("(details in {path})").format(path=logged) if logged else ""
     if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
         _fail(_("database error: {error}; nothing was changed").format(error=first) + where)

@@ -15,6 +15,9 @@ from crmtui.db import Store, User, database, open_store, write_transaction
 from crmtui.db.connection import (
     INSUFFICIENT_PRIVILEGE,
     WRITE_PATIENCE,
+    disk_full_error,
+    is_io_error,
+    mark_suspect,
     retry_writes,
     sqlstate,
 )
@@ -116,7 +119,7 @@ def writes(function):
             raise CrmError(_("not saved: {reason}").format(
                 reason=str(error).splitlines()[0])) from None
         except peewee.OperationalError as error:
-            raise _storage_error(error) from None
+            raise _storage_error(ctx.store, error) from None
         except peewee.ProgrammingError as error:
             if sqlstate(error) == INSUFFICIENT_PRIVILEGE:  # the server enforces the roles
                 raise Forbidden(_("the database does not allow this to the role {login} ({text}); "
@@ -138,12 +141,15 @@ def refresh_user(ctx: Context) -> None:
     ctx.user = user
 
 
-def _storage_error(error: Exception) -> StorageError:
+def _storage_error(store: Store, error: Exception) -> StorageError:
+    full = disk_full_error(error, store.path or store.target)
+    if is_io_error(error) and store.path is not None:
+        mark_suspect(store.path)  # the next open checks the file
+    if full is not None:
+        return full
     text = str(error).splitlines()[0]
     if "readonly" in text or "read-only" in text:
         return StorageError(_("the database is read-only; nothing was changed"))
-    if "disk" in text and "full" in text:
-        return StorageError(_("the disk is full; nothing was changed"))
     return StorageError(_("the database refused the change ({text}); nothing was changed").format(
         text=text))
 
