@@ -216,7 +216,12 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
             problem = quick_check(db)
             if problem:
                 raise peewee.DatabaseError(f"database disk image is malformed: {problem}")
-            suspect_marker(path).unlink(missing_ok=True)
+            notices.append(_("{path} was left by a session that did not finish (a crash or a "
+                             "disk error); a quick check found it sound").format(path=path))
+            try:
+                suspect_marker(path).unlink(missing_ok=True)
+            except OSError:  # a read-only folder: the next open with write access removes it
+                pass
     except peewee.DatabaseError as error:
         store.close()
         if store.readonly and "readonly" in str(error).replace("-", ""):
