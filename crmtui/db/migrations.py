@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 8
+LATEST_VERSION = 9
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -121,14 +121,28 @@ def _v7_named_search_documents(db: peewee.Database) -> None:
         _write_search_documents()
 
 
+def _v8_audit_chain(db: peewee.Database) -> None:
+    """v8: audit entries carry a hash chain (SQLite), so a deleted or edited entry shows."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.audit_chain import chain_existing
+    from crmtui.db.models import AuditLog
+
+    table = AuditLog._meta.table_name
+    if "hash" not in {column.name for column in db.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(db).add_column(table, "hash", AuditLog.hash))
+    if _is_sqlite(db):
+        chain_existing(db)
+
+
 TERMINATED_BY_STATUS = "relationship status was terminated"  # stored English (labels.STORED)
 RESCHEDULE_ALL = "reschedule_all"
 """A Setting: every customer's next due is recomputed by the next daily catch-up (which knows
 the user's settings; a migration does not)."""
 
 
-def _v8_lifecycle(db: peewee.Database) -> None:
-    """v8: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
+def _v9_lifecycle(db: peewee.Database) -> None:
+    """v9: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
 
     Adds the columns and tables, then fills them from what is stored: the order facts of every
     customer (last order, regular_until, profit = revenue, since no order has a cost yet), the
@@ -176,12 +190,12 @@ def _v8_lifecycle(db: peewee.Database) -> None:
         'CREATE INDEX IF NOT EXISTS "customer_profit_desc" ON "customer" ("profit" DESC)',
     ):
         db.execute_sql(statement)
-    _v8_fill()
+    _v9_fill()
     Setting.insert(key=RESCHEDULE_ALL, value="1").on_conflict(
         conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
 
-def _v8_fill() -> None:
+def _v9_fill() -> None:
     from datetime import datetime, time, timedelta, timezone
 
     from crmtui.db.models import Customer, CustomerChange, Interaction, Order
@@ -242,7 +256,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _v5_dashboard_indexes,
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
-    8: _v8_lifecycle,
+    8: _v8_audit_chain,
+    9: _v9_lifecycle,
 }
 
 
@@ -288,6 +303,13 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
                 target=store.target, version=version, latest=LATEST_VERSION)
         )
     if version < LATEST_VERSION:
+        team = getattr(store, "team", None)
+        if team is not None and not team.is_owner:
+            raise StorageError(
+                _("{target} uses schema {version} and needs an upgrade to {latest}; the "
+                  "database owner ({owner}) runs `crmtui db migrate`").format(
+                    target=store.target, version=version, latest=LATEST_VERSION,
+                    owner=team.owner))
         if store.readonly or not migrate:
             raise StorageError(
                 _("{target} uses schema {version} and needs an upgrade to {latest}; run "
@@ -324,6 +346,10 @@ def upgrade(store, version: int) -> None:
                 continue
             MIGRATIONS[target](store.db)
             SchemaVersion.update(version=target).execute()
+            if getattr(store, "team", None) is not None:  # new tables get grants and policies
+                from crmtui.db.team import apply_team_mode
+
+                apply_team_mode(store.db)
 
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "ensure_schema", "schema_version", "FTS_TABLE",

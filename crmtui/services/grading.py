@@ -15,8 +15,14 @@ from crmtui.services.customers import apply_grade, reschedule
 _SETTING = "grades_moved_on"
 
 
-def grades_moved_on() -> date | None:
-    row = Setting.get_or_none(Setting.key == _SETTING)
+def _setting_key(ctx: Context) -> str:
+    """Where PostgreSQL enforces the roles, each person moves the grades they may change (a rep
+    their own customers, a manager all) and keeps their own day."""
+    return _SETTING if ctx.store.team is None else f"{_SETTING}:{ctx.user.login}"
+
+
+def grades_moved_on(ctx: Context) -> date | None:
+    row = Setting.get_or_none(Setting.key == _setting_key(ctx))
     return date.fromisoformat(row.value) if row else None
 
 
@@ -28,14 +34,20 @@ def move_grades_if_due(ctx: Context) -> int:
 
     if ctx.store.readonly:
         return 0
+    if ctx.store.team is not None and ctx.role == "support":
+        return 0  # support changes no customer; their reps and managers move the grades
+    key = _setting_key(ctx)
+    # The catch-up ranks every customer and writes the team's settings: in team mode, where the
+    # server shows a rep only their own customers, a manager's first command of the day does it.
+    catches_up = ctx.store.team is None or ctx.role == "manager"
     done = dict(Setting.select(Setting.key, Setting.value).where(
-        Setting.key.in_([_SETTING, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
+        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
     today = ctx.today().isoformat()
     moved = 0
     try:
-        if done.get(_SETTING, "") < today:
+        if done.get(key, "") < today:
             moved = move_grades(ctx)
-        if done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done:
+        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done):
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
         pass
@@ -69,6 +81,7 @@ def move_grades(ctx: Context) -> int:
                             cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
                 Customer.id == customer.id).execute()
             moved += 1
-    Setting.insert(key=_SETTING, value=today.isoformat()).on_conflict(
+    key = _setting_key(ctx)
+    Setting.insert(key=key, value=today.isoformat()).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
     return moved

@@ -18,7 +18,9 @@ Value classes are relative: one customer's order can move others across a bound.
 customer is reclassified at once (two sums over the ranking's index); everyone else by the
 daily catch-up, which also lapses customers whose time ran out. Both run set-based: one
 ranking query returns only the customers whose class differs, one index range the customers
-who lapse, and only those are rescheduled.
+who lapse, and only those are rescheduled. On a PostgreSQL team database, where the server
+shows a rep only their own customers, ranking is left to a manager (the catch-up runs on a
+manager's first command of the day).
 
 Every lifecycle and class change is kept in `customer_change` with who, when and why (automatic
 ones with no user).
@@ -187,8 +189,11 @@ def class_by_figures(ctx: Context, customer: Customer, *, exclude: Iterable[int]
 
 def refresh_value_class(ctx: Context, customer: Customer, *, by: int | None = None,
                         exclude: Iterable[int] = ()) -> bool:
-    """Set the class the figures give, unless pinned, recording a change. True if it moved."""
-    if customer.class_pinned:
+    """Set the class the figures give, unless pinned, recording a change. True if it moved.
+
+    In team mode the server shows a rep only their own customers, whose ranking is not the
+    team's: their class is left to a manager's daily catch-up."""
+    if customer.class_pinned or (ctx.store.team is not None and ctx.role != "manager"):
         return False
     found = class_by_figures(ctx, customer, exclude=exclude).value
     if found == customer.value_class:

@@ -25,7 +25,7 @@ def at(clock, day: date) -> None:
     clock.now = datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc)
 
 
-def _as_schema_7(path) -> None:
+def _as_schema_8(path) -> None:
     """The file as crmtui wrote it before lifecycles: no new tables, indexes or columns."""
     with sqlite3.connect(path) as connection:
         for name in ("customer_lifecycle_last_order_on", "customer_profit_desc"):
@@ -37,7 +37,7 @@ def _as_schema_7(path) -> None:
                 connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         connection.execute("UPDATE customer SET followups = 9")  # as the old rule counted
         connection.execute("DELETE FROM setting")
-        connection.execute("UPDATE schema_version SET version = 7")
+        connection.execute("UPDATE schema_version SET version = 8")
 
 
 def _objects(path) -> set[tuple[str, str]]:
@@ -46,7 +46,7 @@ def _objects(path) -> set[tuple[str, str]]:
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
 
 
-def test_schema_7_learns_lifecycles_from_what_is_stored(tmp_path, clock):
+def test_schema_8_learns_lifecycles_from_what_is_stored(tmp_path, clock):
     path = tmp_path / "old.sqlite3"
     ctx = make_context(path, clock)
     at(clock, TODAY - 400 * DAY)
@@ -66,12 +66,12 @@ def test_schema_7_learns_lifecycles_from_what_is_stored(tmp_path, clock):
         log_interaction(ctx, buyer, summary=f"T-{days}", direction=direction, outcome=outcome)
     clock.now = datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=timezone.utc)
     ctx.store.close()
-    _as_schema_7(path)
+    _as_schema_8(path)
     with sqlite3.connect(path) as connection:  # a user had typed terminated as the status
         connection.execute("UPDATE customer SET status = 'terminated' WHERE id = ?", (gone,))
 
     ctx = make_context(path, clock)
-    assert any(f"from schema 7 to {LATEST_VERSION}" in note for note in ctx.store.notices)
+    assert any(f"from schema 8 to {LATEST_VERSION}" in note for note in ctx.store.notices)
     assert latest_backup(path) is not None
     rows = {c.name: c for c in Customer.select()}
     assert {name: (c.lifecycle, c.status) for name, c in rows.items()} == {
