@@ -17,7 +17,7 @@ def run(tmp_path, capsys):
 
     def run(*argv: str) -> tuple[int, str, str]:
         try:
-            code = main(["--db", database, "--user", "boss", *argv])
+            code = main(["--db", database, *argv], login="boss")
         except SystemExit as stop:  # usage errors: argparse exits
             code = stop.code
         captured = capsys.readouterr()
