@@ -14,6 +14,7 @@ from peewee import (
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
+    SQL,
     Model,
     SmallIntegerField,
     TextField,
@@ -22,6 +23,10 @@ from peewee import (
 from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
 
 database = DatabaseProxy()
+
+BLANK = SQL("DEFAULT ''")
+"""A database-side default for text columns added to a table that other writers already fill
+(imports, raw inserts), as the migration that added them declares it."""
 
 
 class BaseModel(Model):
@@ -155,11 +160,11 @@ class Contact(BaseModel):
     name = CharField(max_length=200)
     title = CharField(max_length=100, default="")
     role = CharField(max_length=16, default="user")  # validation.CONTACT_ROLES
-    department = CharField(max_length=100, default="")
+    department = CharField(max_length=100, default="", constraints=[BLANK])
     phone = TextField(default="")  # comma-separated, first is primary (as Customer.phones)
     email = CharField(max_length=254, default="")
-    im_id = CharField(max_length=100, default="")
-    birthday = CharField(max_length=10, default="")  # YYYY-MM-DD, or --MM-DD without a year
+    im_id = CharField(max_length=100, default="", constraints=[BLANK])
+    birthday = CharField(max_length=10, default="", constraints=[BLANK])  # YYYY-MM-DD, or --MM-DD without a year
     note = TextField(default="")
 
     @property
@@ -178,10 +183,10 @@ class AccountPlan(BaseModel):
     target_volume = IntegerField(null=True)
     visit_every_days = IntegerField(null=True)
     services = TextField(default="")
-    strengths = TextField(default="")
-    weaknesses = TextField(default="")
-    opportunities = TextField(default="")
-    threats = TextField(default="")
+    strengths = TextField(default="", constraints=[BLANK])
+    weaknesses = TextField(default="", constraints=[BLANK])
+    opportunities = TextField(default="", constraints=[BLANK])
+    threats = TextField(default="", constraints=[BLANK])
     progress = TextField(default="")  # one line per note, newest first: "YYYY-MM-DD · who · text"
     review_on = IsoDateField(index=True)
     updated_at = UtcDateTimeField()
@@ -204,7 +209,7 @@ class Interaction(BaseModel):
     # the person spoken to; the name stays on the interaction when the contact is removed
     contact = ForeignKeyField(Contact, null=True, backref="interactions", on_delete="SET NULL",
                               index=False)  # see the partial index below
-    contact_name = CharField(max_length=200, default="")
+    contact_name = CharField(max_length=200, default="", constraints=[BLANK])
 
     class Meta:
         indexes = (
@@ -353,7 +358,7 @@ class Survey(BaseModel):
     value = SmallIntegerField(null=True)
     overall = SmallIntegerField(null=True)
     by = ForeignKeyField(User, null=True, backref="+")
-    comment = TextField(default="")  # what the customer said, in their words
+    comment = TextField(default="", constraints=[BLANK])  # what the customer said, in their words
 
 
 class SurveyScore(BaseModel):

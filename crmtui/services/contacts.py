@@ -34,16 +34,17 @@ from crmtui.services.validation import (
 
 DEFAULT_ROLE = "other"
 
-_BIRTHDAY = re.compile(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})")
+_BIRTHDAY = (re.compile(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})"),  # 1985-03-15, 03-15, --03-15
+             re.compile(r"(?:(\d{4})|--)(\d{2})(\d{2})"))  # vCard's 19850315, --0315
 
 
 def clean_birthday(value: Any, today: date | None = None) -> str:
     """A birthday as YYYY-MM-DD, or --MM-DD (as vCard writes it) when the year is not known;
-    typed as 1985-03-15, 03-15 or --03-15."""
+    typed as 1985-03-15, 03-15 or --03-15 (or as vCard's 19850315 and --0315)."""
     text = "" if value is None else str(value).strip().replace("/", "-")
     if not text:
         return ""
-    match = _BIRTHDAY.fullmatch(text)
+    match = _BIRTHDAY[0].fullmatch(text) or _BIRTHDAY[1].fullmatch(text)
     if match is None:
         raise FieldError(_("'{text}' is not a birthday (write 1985-03-15, or 03-15 without the "
                            "year)").format(text=value))
