@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 8
+LATEST_VERSION = 9
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -130,8 +130,22 @@ def _v7_named_search_documents(db: peewee.Database) -> None:
         _write_search_documents()
 
 
-def _v8_accounts(db: peewee.Database) -> None:
-    """v8: key accounts (重点客户). Contacts gain a department, IM id and birthday, and several
+def _v8_audit_chain(db: peewee.Database) -> None:
+    """v8: audit entries carry a hash chain (SQLite), so a deleted or edited entry shows."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.audit_chain import chain_existing
+    from crmtui.db.models import AuditLog
+
+    table = AuditLog._meta.table_name
+    if "hash" not in {column.name for column in db.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(db).add_column(table, "hash", AuditLog.hash))
+    if _is_sqlite(db):
+        chain_existing(db)
+
+
+def _v9_accounts(db: peewee.Database) -> None:
+    """v9: key accounts (重点客户). Contacts gain a department, IM id and birthday, and several
     phone numbers in the one column; an interaction names the contact spoken to; account plans
     gain a yearly target amount and strengths, weaknesses, opportunities and threats; surveys
     a comment and scores on dimensions the team configures; reps get targets, and orders an
@@ -188,7 +202,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _v5_dashboard_indexes,
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
-    8: _v8_accounts,
+    8: _v8_audit_chain,
+    9: _v9_accounts,
 }
 
 
@@ -234,6 +249,13 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
                 target=store.target, version=version, latest=LATEST_VERSION)
         )
     if version < LATEST_VERSION:
+        team = getattr(store, "team", None)
+        if team is not None and not team.is_owner:
+            raise StorageError(
+                _("{target} uses schema {version} and needs an upgrade to {latest}; the "
+                  "database owner ({owner}) runs `crmtui db migrate`").format(
+                    target=store.target, version=version, latest=LATEST_VERSION,
+                    owner=team.owner))
         if store.readonly or not migrate:
             raise StorageError(
                 _("{target} uses schema {version} and needs an upgrade to {latest}; run "
@@ -270,6 +292,10 @@ def upgrade(store, version: int) -> None:
                 continue
             MIGRATIONS[target](store.db)
             SchemaVersion.update(version=target).execute()
+            if getattr(store, "team", None) is not None:  # new tables get grants and policies
+                from crmtui.db.team import apply_team_mode
+
+                apply_team_mode(store.db)
 
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "ensure_schema", "schema_version", "FTS_TABLE",
