@@ -27,7 +27,7 @@ def crm(tmp_path, capsys):
     db = tmp_path / "crm.sqlite3"
 
     def run(*argv: str, user: str = "boss") -> Ran:
-        code = main(["--db", str(db), "--user", user, *argv])
+        code = main(["--db", str(db), *argv], login=user)
         captured = capsys.readouterr()
         return Ran(code, captured.out, captured.err)
 
