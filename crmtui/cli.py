@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "crmtui.commands.users",
     "crmtui.commands.transfer",
     "crmtui.commands.stats",
+    "crmtui.commands.accounts",
 )
 
 

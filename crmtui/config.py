@@ -23,6 +23,11 @@ Example ``config.toml``::
     [sla]
     holidays = ["2026-10-01", "2026-10-02"]
 
+    [survey]                    # satisfaction dimensions, 1–5 each; the CSI is over these
+    dimensions = ["product", "service", "delivery", "competitors", "overall"]
+    [survey.labels]             # how a dimension of the team's own is shown
+    delivery = "交货准时 On-time delivery"
+
     [keys]                      # binding id -> keys, e.g. remap logging to "L"
     log = "L"
 
@@ -54,6 +59,7 @@ from crmtui.i18n import _
 from crmtui.rules import (
     LAPSE_DAYS,
     DEFAULT_POLICY,
+    DIMENSIONS,
     BusinessHours,
     Cadence,
     Grade,
@@ -70,6 +76,19 @@ else:  # pragma: no cover
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DURATION = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$")
 _DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    """The satisfaction dimensions the team asks about (由顾客来确定测评指标): any of the five
+    of SPEC 2.8, `competitors` (compared with competitors), or its own, in the order asked."""
+
+    dimensions: tuple[str, ...] = DIMENSIONS
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """How each of the team's own dimensions is shown (the known ones are translated)."""
+
+
+_DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,7 @@ class Config:
     workdays_only: bool = False
     care_lead_days: int = 3
     playbook: Mapping[Grade, str] = field(default_factory=dict)
+    survey: SurveySettings = SurveySettings()
     sla: SlaPolicy = DEFAULT_POLICY
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
@@ -167,6 +187,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         workdays_only=bool(raw.get("workdays_only", False)),
         care_lead_days=lead,
         playbook=playbook,
+        survey=_parse_survey(raw.get("survey", {})),
         sla=_parse_sla(raw.get("sla", {})),
         keys=keys,
         greetings=_parse_greetings(raw.get("greetings", {})),
@@ -198,6 +219,29 @@ def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
         raise ValueError(_("maintenance.key_by must be 'revenue' or 'profit', not {value!r}")
                          .format(value=key_by))
     return Maintenance(cadence=cadence, lapse_days=lapse_days, key_by=key_by)
+
+
+def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:
+    unknown = set(raw) - {"dimensions", "labels"}
+    if unknown:
+        raise ValueError(_("[survey] has no setting {names}").format(
+            names=", ".join(sorted(unknown))))
+    names = tuple(str(name).strip().lower() for name in raw.get("dimensions", DIMENSIONS))
+    wrong = [name for name in names if not _DIMENSION_NAME.match(name)]
+    if wrong:
+        raise ValueError(_("survey.dimensions: {names} must be lower-case words (letters, digits, "
+                           "_)").format(names=", ".join(wrong)))
+    if not names:
+        raise ValueError(_("survey.dimensions needs at least one dimension"))
+    if len(set(names)) != len(names):
+        raise ValueError(_("survey.dimensions names a dimension twice"))
+    labels = {str(k).strip().lower(): " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
+              for k, v in raw.get("labels", {}).items()}
+    strays = sorted(set(labels) - set(names))
+    if strays:
+        raise ValueError(_("survey.labels: {names} not among survey.dimensions").format(
+            names=", ".join(strays)))
+    return SurveySettings(dimensions=names, labels=labels)
 
 
 def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:

@@ -104,6 +104,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "influencer": NC_("contact role", "influencer"),
         "purchaser": NC_("contact role", "purchaser"),
         "user": NC_("contact role", "user"),
+        "other": NC_("contact role", "other"),
     },
     "severity": {
         "critical": NC_("severity", "critical"),
@@ -180,6 +181,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         ";": NC_("delimiter", "semicolon-separated"),
         "\t": NC_("delimiter", "tab-separated"),
     },
+    "dimension": {  # satisfaction dimensions (顾客满意度)
+        "product": NC_("dimension", "product"),
+        "service": NC_("dimension", "service"),
+        "responsiveness": NC_("dimension", "responsiveness"),
+        "value": NC_("dimension", "value"),
+        "overall": NC_("dimension", "overall"),
+        "competitors": NC_("dimension", "compared with competitors"),
+    },
+    "period_kind": {
+        "month": NC_("period kind", "month"),
+        "quarter": NC_("period kind", "quarter"),
+        "year": NC_("period kind", "year"),
+    },
     "stage": {  # follow-up stages; the numbers read the same in both languages
         "first": NC_("stage", "first"),
     },
@@ -205,6 +219,16 @@ def maintenance_words(value_class: Any, cadence: Any = None,
         return _("account plan · every {n} days").format(n=every_days)
     return _("{tier} customer · {visits}").format(tier=label("tier", value_class),
                                                   visits=label("visits", cadence))
+
+
+def dimension_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """A satisfaction dimension as shown: the team's own label from the config file, else the
+    known dimension's word, else its name."""
+    if labels and labels.get(name):
+        return labels[name]
+    if name in LABELS["dimension"]:
+        return label("dimension", name)
+    return name.replace("_", " ")
 
 
 def term(kind: str, value: Any) -> str:

@@ -20,6 +20,8 @@ from crmtui.db.models import (
     SchemaVersion,
     Setting,
     Survey,
+    SurveyScore,
+    Target,
     User,
     Win,
     database,
@@ -30,5 +32,6 @@ __all__ = [
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
     "Order",
-    "SchemaVersion", "Setting", "Survey", "User", "Win", "CustomerChange",
+    "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
+    "CustomerChange",
 ]

@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 9
+LATEST_VERSION = 10
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -43,12 +43,21 @@ def create_search_index(db: peewee.Database) -> None:
             db.execute_sql(statement)
 
 
-def _write_search_documents() -> None:
+def _write_search_documents(*, only_with_contacts: bool = False) -> None:
+    from crmtui.db.models import Contact
     from crmtui.search import search_document
 
+    people: dict[int, list[tuple[str, str, str]]] = {}
+    if "contact" in database.get_tables():
+        for customer_id, *person in (Contact.select(Contact.customer, Contact.name,
+                                                     Contact.phone, Contact.email)
+                                     .order_by(Contact.id).tuples()):
+            people.setdefault(customer_id, []).append(tuple(person))
     rows = Customer.select(Customer.id, Customer.name, Customer.company, Customer.phones,
                            Customer.email, Customer.im_id, Customer.tags).tuples()
-    documents = [(search_document(*fields), customer_id) for customer_id, *fields in rows]
+    documents = [(search_document(*fields, contacts=people.get(customer_id, ())), customer_id)
+                 for customer_id, *fields in rows
+                 if customer_id in people or not only_with_contacts]
     mark = database.param
     database.cursor().executemany(
         f'UPDATE "customer" SET "search_doc" = {mark} WHERE "id" = {mark}', documents)
@@ -135,14 +144,64 @@ def _v8_audit_chain(db: peewee.Database) -> None:
         chain_existing(db)
 
 
+def _v9_accounts(db: peewee.Database) -> None:
+    """v9: key accounts (重点客户). Contacts gain a department, IM id and birthday, and several
+    phone numbers in the one column; an interaction names the contact spoken to; account plans
+    gain a yearly target amount and strengths, weaknesses, opportunities and threats; surveys
+    a comment and scores on dimensions the team configures; reps get targets, and orders an
+    index by the rep who booked them. Customers with contacts get search documents that hold
+    them."""
+    from peewee import SQL, CharField, ForeignKeyField, TextField
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.fields import MoneyField
+    from crmtui.db.models import Contact, SurveyScore, Target, User
+
+    def text(length: int | None = None):
+        extra = {} if length is None else {"max_length": length}
+        return (TextField if length is None else CharField)(
+            default="", constraints=[SQL("DEFAULT ''")], **extra)
+
+    migrator = SchemaMigrator.from_database(db)
+    columns = {
+        "contact": [("department", text(100)), ("im_id", text(100)), ("birthday", text(10))],
+        "interaction": [("contact_id", ForeignKeyField(Contact, field=Contact.id, null=True,
+                                                       on_delete="SET NULL")),
+                        ("contact_name", text(200))],
+        "account_plan": [("target_amount", MoneyField(null=True)),
+                         *((name, text()) for name in ("strengths", "weaknesses",
+                                                       "opportunities", "threats")),
+                         ("updated_by_id", ForeignKeyField(User, field=User.id, null=True,
+                                                           on_delete="SET NULL"))],
+        "survey": [("comment", text())],
+    }
+    operations = []
+    for table, wanted in columns.items():
+        have = {column.name for column in db.get_columns(table)}
+        operations += [migrator.alter_add_column(table, name, field, allow_not_null=True)
+                       for name, field in wanted if name not in have]
+    if not _is_sqlite(db):  # several numbers now fit (SQLite never limited the length)
+        operations.append(migrator.alter_column_type("contact", "phone", TextField()))
+    migrate(*operations)
+    db.create_tables([SurveyScore, Target], safe=True)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "interaction_contact_id" ON "interaction" '
+                   '("contact_id") WHERE "contact_id" IS NOT NULL')
+    # each rep's orders in a target's period from the index alone; it leads with the rep, so
+    # the rep's own index goes
+    db.execute_sql('DROP INDEX IF EXISTS "sales_order_by_id"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_by_id_on_amount" '
+                   'ON "sales_order" ("by_id", "on", "amount")')
+    _write_search_documents(only_with_contacts=True)
+
+
 TERMINATED_BY_STATUS = "relationship status was terminated"  # stored English (labels.STORED)
 RESCHEDULE_ALL = "reschedule_all"
 """A Setting: every customer's next due is recomputed by the next daily catch-up (which knows
 the user's settings; a migration does not)."""
 
 
-def _v9_lifecycle(db: peewee.Database) -> None:
-    """v9: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
+def _v10_lifecycle(db: peewee.Database) -> None:
+    """v10: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
 
     Adds the columns and tables, then fills them from what is stored: the order facts of every
     customer (last order, regular_until, profit = revenue, since no order has a cost yet), the
@@ -190,12 +249,12 @@ def _v9_lifecycle(db: peewee.Database) -> None:
         'CREATE INDEX IF NOT EXISTS "customer_profit_desc" ON "customer" ("profit" DESC)',
     ):
         db.execute_sql(statement)
-    _v9_fill()
+    _v10_fill()
     Setting.insert(key=RESCHEDULE_ALL, value="1").on_conflict(
         conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
 
-def _v9_fill() -> None:
+def _v10_fill() -> None:
     from datetime import datetime, time, timedelta, timezone
 
     from crmtui.db.models import Customer, CustomerChange, Interaction, Order
@@ -257,7 +316,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
     8: _v8_audit_chain,
-    9: _v9_lifecycle,
+    9: _v9_accounts,
+    10: _v10_lifecycle,
 }
 
 

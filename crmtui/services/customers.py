@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from peewee import Value, fn
 
 from crmtui.config import Config
-from crmtui.db import AccountPlan, Customer, CustomerChange, GradeChange, User
+from crmtui.db import AccountPlan, Contact, Customer, CustomerChange, GradeChange, User
 from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
@@ -134,7 +134,12 @@ def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
 
 
 def refresh_search(customer: Customer) -> None:
-    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS))
+    """The customer's search document, with the names, phones and e-mail of its contacts."""
+    contacts = () if customer.id is None else (
+        Contact.select(Contact.name, Contact.phone, Contact.email)
+        .where(Contact.customer == customer.id).order_by(Contact.id).tuples())
+    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS),
+                                          contacts=contacts)
 
 
 # -- writes -------------------------------------------------------------------------------------

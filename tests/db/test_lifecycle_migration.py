@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from crmtui.db import LATEST_VERSION, Customer, CustomerChange, Setting
 from crmtui.db.connection import latest_backup
-from crmtui.db.migrations import RESCHEDULE_ALL
+from crmtui.db.migrations import MIGRATIONS, RESCHEDULE_ALL, _v10_lifecycle
 from crmtui.services.customers import add_customer
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import log_interaction, record_order
@@ -15,6 +15,8 @@ from crmtui.services.maintenance import check_store
 from tests.conftest import TODAY, make_context
 
 DAY = timedelta(days=1)
+LIFECYCLES = next(version for version, step in MIGRATIONS.items() if step is _v10_lifecycle)
+"""The schema version that added lifecycles."""
 NEW_COLUMNS = {"customer": ("lifecycle", "lifecycle_reason", "value_class", "class_pinned",
                             "class_reason", "due_rule", "last_order_on", "regular_until",
                             "opportunity_since", "profit"),
@@ -25,7 +27,7 @@ def at(clock, day: date) -> None:
     clock.now = datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc)
 
 
-def _as_schema_8(path) -> None:
+def _as_before_lifecycles(path) -> None:
     """The file as crmtui wrote it before lifecycles: no new tables, indexes or columns."""
     with sqlite3.connect(path) as connection:
         for name in ("customer_lifecycle_last_order_on", "customer_profit_desc"):
@@ -37,7 +39,7 @@ def _as_schema_8(path) -> None:
                 connection.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         connection.execute("UPDATE customer SET followups = 9")  # as the old rule counted
         connection.execute("DELETE FROM setting")
-        connection.execute("UPDATE schema_version SET version = 8")
+        connection.execute(f"UPDATE schema_version SET version = {LIFECYCLES - 1}")
 
 
 def _objects(path) -> set[tuple[str, str]]:
@@ -46,7 +48,7 @@ def _objects(path) -> set[tuple[str, str]]:
             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
 
 
-def test_schema_8_learns_lifecycles_from_what_is_stored(tmp_path, clock):
+def test_a_file_from_before_lifecycles_learns_them_from_what_is_stored(tmp_path, clock):
     path = tmp_path / "old.sqlite3"
     ctx = make_context(path, clock)
     at(clock, TODAY - 400 * DAY)
@@ -66,12 +68,13 @@ def test_schema_8_learns_lifecycles_from_what_is_stored(tmp_path, clock):
         log_interaction(ctx, buyer, summary=f"T-{days}", direction=direction, outcome=outcome)
     clock.now = datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=timezone.utc)
     ctx.store.close()
-    _as_schema_8(path)
+    _as_before_lifecycles(path)
     with sqlite3.connect(path) as connection:  # a user had typed terminated as the status
         connection.execute("UPDATE customer SET status = 'terminated' WHERE id = ?", (gone,))
 
     ctx = make_context(path, clock)
-    assert any(f"from schema 8 to {LATEST_VERSION}" in note for note in ctx.store.notices)
+    assert any(f"from schema {LIFECYCLES - 1} to {LATEST_VERSION}" in note
+               for note in ctx.store.notices)
     assert latest_backup(path) is not None
     rows = {c.name: c for c in Customer.select()}
     assert {name: (c.lifecycle, c.status) for name, c in rows.items()} == {
