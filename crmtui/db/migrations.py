@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 7
+LATEST_VERSION = 8
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -121,6 +121,22 @@ def _v7_named_search_documents(db: peewee.Database) -> None:
         _write_search_documents()
 
 
+def _v8_sort_names(db: peewee.Database) -> None:
+    """v8: customers sort by the pinyin of their names (周, 唐, 孔, 孙 as zhou, tang, kong, sun),
+    read from a stored, indexed sort key."""
+    from crmtui.search import sort_key
+
+    # Plain ALTER TABLE: peewee's SQLite migrator rebuilds the table for a NOT NULL column,
+    # which would drop the search index's triggers.
+    if "sort_name" not in {column.name for column in db.get_columns("customer")}:
+        db.execute_sql('ALTER TABLE "customer" ADD COLUMN "sort_name" TEXT NOT NULL DEFAULT \'\'')
+    rows = Customer.select(Customer.id, Customer.name).tuples()
+    mark = database.param
+    database.cursor().executemany(f'UPDATE "customer" SET "sort_name" = {mark} WHERE "id" = {mark}',
+                                  [(sort_key(name), customer_id) for customer_id, name in rows])
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_sort_name" ON "customer" ("sort_name")')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -129,6 +145,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _v5_dashboard_indexes,
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
+    8: _v8_sort_names,
 }
 
 

@@ -109,6 +109,7 @@ class Customer(BaseModel):
     referral_moment_on = IsoDateField(null=True)
     referral_asked_on = IsoDateField(null=True)
     search_doc = TextField(default="")
+    sort_name = TextField(default="")  # the name as names sort: pinyin for Chinese (search.sort_key)
     created_at = UtcDateTimeField()
     created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
@@ -128,6 +129,7 @@ class Customer(BaseModel):
             (("grade", "followups", "status", "cadence_due"), False),
             (("source", "deal_status"), False),
             (("name",), False),
+            (("sort_name",), False),
             (("referral_moment_on",), False),
             (("cadence_due",), False),
         )

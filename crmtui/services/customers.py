@@ -26,7 +26,7 @@ from crmtui.rules import (
     grade_for,
     grade_reason,
 )
-from crmtui.search import fts_query, name_matches, query_terms, search_document
+from crmtui.search import fts_query, name_matches, query_terms, search_document, sort_key
 from crmtui.services.access import (
     can_view,
     get_editable_customer,
@@ -99,7 +99,9 @@ def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
 
 
 def refresh_search(customer: Customer) -> None:
+    """The search document and the sort key, from the fields they are made of."""
     customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS))
+    customer.sort_name = sort_key(customer.name)
 
 
 # -- writes -------------------------------------------------------------------------------------
@@ -373,7 +375,8 @@ def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer
         return []
     terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.name, c.id))[:limit]
+    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name,
+                                       c.id))[:limit]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:
@@ -404,8 +407,8 @@ class CustomerPage:
 
 
 CUSTOMER_SORTS = {
-    "name": (Customer.name, Customer.id),
-    "company": (Customer.company, Customer.name),
+    "name": (Customer.sort_name, Customer.name, Customer.id),
+    "company": (Customer.company, Customer.sort_name),
     "grade": (Customer.grade, Customer.next_due),
     "next_due": (Customer.next_due, Customer.grade),
     "revenue": (Customer.revenue.desc(), Customer.id),

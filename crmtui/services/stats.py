@@ -45,6 +45,7 @@ from crmtui.rules import (
     followup_stage,
     grade_rank,
 )
+from crmtui.search import sort_key
 from crmtui.services.access import owner_filter
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
@@ -125,7 +126,7 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
               .where(User.id.in_(list(grades))))
     rows = [RepFigures(login=login, name=display or login, grades=grades[uid], overdue=late)
             for uid, login, display, late in owners.tuples()]
-    return sorted(rows, key=lambda r: (r.name.casefold(), r.login))
+    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
 
 def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
