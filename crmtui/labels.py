@@ -247,6 +247,11 @@ def duration(delta: timedelta, *, parts: int = 2) -> str:
         larger=shown[0], smaller=shown[1]) if len(shown) > 1 else shown[0]
 
 
+def days_span(n: int) -> str:
+    """A number of days in the same style: 5d, 5天."""
+    return duration(timedelta(days=n))
+
+
 # -- text stored in English ---------------------------------------------------------------------
 # Grade-history reasons are written in English whatever the writer's language (the history is
 # shared by a team); they are shown translated when they are one of these messages. A group

@@ -101,7 +101,7 @@ async def test_the_date_time_input_shows_the_time_meant_or_refuses_a_past_one():
             ("+4h", datetime(2026, 11, 23, 22, 0), "Mon 2026-11-23 22:00 · in 4h"),
             ("+30min", datetime(2026, 11, 23, 18, 30), "Mon 2026-11-23 18:30 · in 30m"),
             ("tomorrow 10:00", datetime(2026, 11, 24, 10, 0), "Tue 2026-11-24 10:00 · in 16h"),
-            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d"),
+            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d 20h"),
         ):
             widget.value = typed
             await pilot.pause()
