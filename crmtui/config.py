@@ -23,6 +23,11 @@ Example ``config.toml``::
     [sla]
     holidays = ["2026-10-01", "2026-10-02"]
 
+    [survey]                    # satisfaction dimensions, 1–5 each; the CSI is over these
+    dimensions = ["product", "service", "delivery", "competitors", "overall"]
+    [survey.labels]             # how a dimension of the team's own is shown
+    delivery = "交货准时 On-time delivery"
+
     [keys]                      # binding id -> keys, e.g. remap logging to "L"
     log = "L"
 
@@ -47,6 +52,7 @@ from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.rules import (
     DEFAULT_POLICY,
+    DIMENSIONS,
     BusinessHours,
     Cadence,
     Grade,
@@ -65,6 +71,19 @@ _DURATION = re.compile(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\
 _DURATION_PART = re.compile(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
 _DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "分钟": 60,
                    "分": 60, "小时": 3600, "天": 86400, "周": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    """The satisfaction dimensions the team asks about (由顾客来确定测评指标): any of the five
+    of SPEC 2.8, `competitors` (compared with competitors), or its own, in the order asked."""
+
+    dimensions: tuple[str, ...] = DIMENSIONS
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """How each of the team's own dimensions is shown (the known ones are translated)."""
+
+
+_DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,7 @@ class Config:
     workdays_only: bool = False
     care_lead_days: int = 3
     playbook: Mapping[Grade, str] = field(default_factory=dict)
+    survey: SurveySettings = SurveySettings()
     sla: SlaPolicy = DEFAULT_POLICY
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
@@ -102,12 +122,16 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the TOML file at `path` (default: the user's config file); absent means defaults."""
+    """Read the TOML file at `path`, which must exist; without one, the user's config file,
+    where an absent file means the defaults."""
     from crmtui.locations import config_file
 
+    given = path is not None
     path = path or config_file()
     try:
         if not path.exists():
+            if given:
+                raise CrmError(_("there is no config file {path}").format(path=path))
             return Config()
     except OSError as error:  # e.g. a directory on the way that the user may not enter
         raise CrmError(_("cannot read the config file {path}: {strerror}").format(
@@ -139,11 +163,35 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         workdays_only=bool(raw.get("workdays_only", False)),
         care_lead_days=lead,
         playbook=playbook,
+        survey=_parse_survey(raw.get("survey", {})),
         sla=_parse_sla(raw.get("sla", {})),
         keys=keys,
         greetings=_parse_greetings(raw.get("greetings", {})),
         source=path,
     )
+
+
+def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:
+    unknown = set(raw) - {"dimensions", "labels"}
+    if unknown:
+        raise ValueError(_("[survey] has no setting {names}").format(
+            names=", ".join(sorted(unknown))))
+    names = tuple(str(name).strip().lower() for name in raw.get("dimensions", DIMENSIONS))
+    wrong = [name for name in names if not _DIMENSION_NAME.match(name)]
+    if wrong:
+        raise ValueError(_("survey.dimensions: {names} must be lower-case words (letters, digits, "
+                           "_)").format(names=", ".join(wrong)))
+    if not names:
+        raise ValueError(_("survey.dimensions needs at least one dimension"))
+    if len(set(names)) != len(names):
+        raise ValueError(_("survey.dimensions names a dimension twice"))
+    labels = {str(k).strip().lower(): " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
+              for k, v in raw.get("labels", {}).items()}
+    strays = sorted(set(labels) - set(names))
+    if strays:
+        raise ValueError(_("survey.labels: {names} not among survey.dimensions").format(
+            names=", ".join(strays)))
+    return SurveySettings(dimensions=names, labels=labels)
 
 
 def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:

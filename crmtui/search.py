@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterable
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -79,14 +80,22 @@ that results whose own name matches can be ranked first without computing pinyin
 
 
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
-                    im_id: str = "", tags: str = "") -> str:
+                    im_id: str = "", tags: str = "",
+                    contacts: Iterable[tuple[str, str, str]] = ()) -> str:
+    """The customer's tokens; `contacts` are the (name, phones, e-mail) of the people at the
+    customer, so that typing a contact's name (or its pinyin) finds the customer."""
     named = dict.fromkeys(t for t in _text_tokens(name or "", True) if t)
     tokens: list[str] = [*_text_tokens(company or "", False)]
-    for phone in (phones or "").split(","):
+    people = list(contacts)
+    for person, _phones, _email in people:
+        tokens.extend(_text_tokens(person or "", True))
+    for phone in [*(phones or "").split(","),
+                  *(part for _p, numbers, _e in people for part in (numbers or "").split(","))]:
         digits = re.sub(r"\D", "", phone)
         if digits:
             tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
-    for text in (email, im_id, tags.replace(",", " ") if tags else ""):
+    for text in (email, im_id, tags.replace(",", " ") if tags else "",
+                 *(address for _p, _n, address in people)):
         tokens.extend(w.lower() for w in _WORD.findall(text or ""))
     rest = dict.fromkeys(t for t in tokens if t and t not in named)
     return " ".join(named) + NAME_END + " ".join(rest)

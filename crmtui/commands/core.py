@@ -53,6 +53,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--referral-ask", action="store_true", help=_("a referral was asked for"))
     p.add_argument("--greeting", action="store_true",
                    help=_("it was a holiday greeting: the customer leaves the greeting list"))
+    p.add_argument("--contact", metavar="NAME", help=_("the contact spoken to (联系人)"))
+    p.add_argument("--plan-progress", default="", metavar="TEXT",
+                   help=_("a progress line for the customer's account plan"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_log)
 
@@ -303,7 +306,7 @@ def cmd_log(args) -> int:
         summary=args.summary, channel=args.channel, outcome=args.outcome,
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
-        referral_ask=args.referral_ask)
+        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress)
     if args.greeting:
         from crmtui.rules import DueKind
         from crmtui.services.worklist import log_due_item
@@ -315,6 +318,7 @@ def cmd_log(args) -> int:
     if args.json:
         emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
                    "followups": c.followups, "next_due": c.next_due,
+                   "contact": result.interaction.contact_name or None,
                    "promise_id": result.promise.id if result.promise else None})
     else:
         console().print(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due "
@@ -552,5 +556,6 @@ def demo_database(args) -> str:
     ctx = open_context(demo_args)
     build_demo(ctx, 200)
     ctx.store.close()
+    args.run_by = ctx.user.login  # its manager, who asked for it (under --user's name too)
     return str(path)
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from peewee import Value, fn
 
 from crmtui.config import Config
-from crmtui.db import Customer, GradeChange, User
+from crmtui.db import Contact, Customer, GradeChange, User
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -99,8 +99,13 @@ def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
 
 
 def refresh_search(customer: Customer) -> None:
-    """The search document and the sort key, from the fields they are made of."""
-    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS))
+    """The customer's search document, with the names, phones and e-mail of its contacts, and
+    the key its name sorts by."""
+    contacts = () if customer.id is None else (
+        Contact.select(Contact.name, Contact.phone, Contact.email)
+        .where(Contact.customer == customer.id).order_by(Contact.id).tuples())
+    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS),
+                                          contacts=contacts)
     customer.sort_name = sort_key(customer.name)
 
 
@@ -384,8 +389,8 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     text = str(reference).strip()
     if not text:
         raise NotFound(_("no customer given"))
-    if text.isdigit() or (text.startswith("#") and text[1:].isdigit()):
-        return get_visible_customer(ctx, int(text.lstrip("#")))
+    if text.removeprefix("#").isdigit():  # an id (one too large or not ASCII names no one)
+        return get_visible_customer(ctx, text)
     exact = [c for c in Customer.select().where(fn.lower(Customer.name) == text.lower())
              if can_view(ctx, c)]
     if len(exact) == 1:

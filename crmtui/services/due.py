@@ -17,6 +17,7 @@ from operator import or_
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
 from crmtui.labels import days_span, label, lunar_text
+from crmtui.output import money, percent
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
@@ -256,11 +257,42 @@ def _dropped(s: _Section) -> list[DueItem]:
 
 
 def _reviews(s: _Section) -> list[DueItem]:
+    from crmtui.services.plans import progress_of, year_figures
+
     query = s.scoped_rows(
-        AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on)
+        AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on,
+                           AccountPlan.target_amount, AccountPlan.visit_every_days)
         .join(Customer).where(AccountPlan.review_on <= s.day), AccountPlan)
-    return [s.item(DueKind.REVIEW, row, row[6], _("account plan review"), ref_id=row[5])
-            for row in query.tuples()]
+    rows = list(query.tuples())
+    figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
+    items = []
+    for row in rows:
+        plan = AccountPlan(id=row[5], review_on=row[6], target_amount=row[7],
+                           visit_every_days=row[8])
+        items.append(s.item(DueKind.REVIEW, row, row[6],
+                            review_detail(progress_of(plan, figures[row[0]], s.day)),
+                            ref_id=row[5]))
+    return items
+
+
+def review_detail(progress) -> str:
+    """What a plan review shows: orders this year against the target, visits against the
+    cycle."""
+    parts = [_("account plan review")]
+    if progress.target_amount:
+        parts.append(_("{year} orders {ordered} of {target} ({share})").format(
+            year=progress.year, ordered=money(progress.ordered),
+            target=money(progress.target_amount), share=percent(progress.share)))
+    else:
+        parts.append(_("{year} orders {ordered}").format(year=progress.year,
+                                                         ordered=money(progress.ordered)))
+    if progress.visit_every_days:
+        parts.append(_("{visits} visits of {expected} (every {days} d)").format(
+            visits=progress.visits, expected=progress.expected_visits,
+            days=progress.visit_every_days))
+    else:
+        parts.append(_("{visits} visits").format(visits=progress.visits))
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ DIRECTIONS = ("out", "in")
 STATUSES = ("existing", "intent", "potential", "terminated")
 DEAL_STATUSES = ("won", "negotiating", "potential")
 SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
-CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user")
+CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user", "other")
 CARE_KINDS = ("birthday", "anniversary", "other")
 
 MAX_MONEY = Decimal("1000000000000")
