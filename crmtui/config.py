@@ -74,8 +74,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DURATION = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$")
-_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
+_DURATION_PART = re.compile(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
+_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "分钟": 60,
+                   "分": 60, "小时": 3600, "天": 86400, "周": 7 * 86400}
 
 
 @dataclass(frozen=True)
@@ -308,9 +310,9 @@ def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
 
 
 def parse_duration(text: str) -> timedelta:
-    """'90min', '4h', '3d', '2w' -> timedelta."""
-    match = _DURATION.match(str(text))
-    if not match:
+    """'90min', '4h', '3d', '2w', and lengths as crmtui shows them ('1d 5h', '1天5小时')."""
+    if not _DURATION.match(str(text)):
         raise ValueError(_("{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w").format(
             text=text))
-    return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
+    return timedelta(seconds=sum(int(n) * _DURATION_UNITS[unit]
+                                 for n, unit in _DURATION_PART.findall(str(text))))

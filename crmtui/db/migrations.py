@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 10
+LATEST_VERSION = 11
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -194,14 +194,30 @@ def _v9_accounts(db: peewee.Database) -> None:
     _write_search_documents(only_with_contacts=True)
 
 
+def _v10_sort_names(db: peewee.Database) -> None:
+    """v10: customers sort by the pinyin of their names (周, 唐, 孔, 孙 as zhou, tang, kong,
+    sun), read from a stored, indexed sort key."""
+    from crmtui.search import sort_key
+
+    # Plain ALTER TABLE: peewee's SQLite migrator rebuilds the table for a NOT NULL column,
+    # which would drop the search index's triggers.
+    if "sort_name" not in {column.name for column in db.get_columns("customer")}:
+        db.execute_sql('ALTER TABLE "customer" ADD COLUMN "sort_name" TEXT NOT NULL DEFAULT \'\'')
+    rows = Customer.select(Customer.id, Customer.name).tuples()
+    mark = database.param
+    database.cursor().executemany(f'UPDATE "customer" SET "sort_name" = {mark} WHERE "id" = {mark}',
+                                  [(sort_key(name), customer_id) for customer_id, name in rows])
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_sort_name" ON "customer" ("sort_name")')
+
+
 TERMINATED_BY_STATUS = "relationship status was terminated"  # stored English (labels.STORED)
 RESCHEDULE_ALL = "reschedule_all"
 """A Setting: every customer's next due is recomputed by the next daily catch-up (which knows
 the user's settings; a migration does not)."""
 
 
-def _v10_lifecycle(db: peewee.Database) -> None:
-    """v10: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
+def _v11_lifecycle(db: peewee.Database) -> None:
+    """v11: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
 
     Adds the columns and tables, then fills them from what is stored: the order facts of every
     customer (last order, regular_until, profit = revenue, since no order has a cost yet), the
@@ -249,12 +265,12 @@ def _v10_lifecycle(db: peewee.Database) -> None:
         'CREATE INDEX IF NOT EXISTS "customer_profit_desc" ON "customer" ("profit" DESC)',
     ):
         db.execute_sql(statement)
-    _v10_fill()
+    _v11_fill()
     Setting.insert(key=RESCHEDULE_ALL, value="1").on_conflict(
         conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
 
-def _v10_fill() -> None:
+def _v11_fill() -> None:
     from datetime import datetime, time, timedelta, timezone
 
     from crmtui.db.models import Customer, CustomerChange, Interaction, Order
@@ -317,7 +333,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     7: _v7_named_search_documents,
     8: _v8_audit_chain,
     9: _v9_accounts,
-    10: _v10_lifecycle,
+    10: _v10_sort_names,
+    11: _v11_lifecycle,
 }
 
 

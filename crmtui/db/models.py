@@ -128,6 +128,9 @@ class Customer(BaseModel):
     referral_moment_on = IsoDateField(null=True)
     referral_asked_on = IsoDateField(null=True)
     search_doc = TextField(default="")
+    # the name as names sort, pinyin for Chinese (search.sort_key); a database default, so raw
+    # inserts that do not name it still work (they sort first until the name is saved again)
+    sort_name = TextField(default="", constraints=[SQL("DEFAULT ''")])
     created_at = UtcDateTimeField()
     created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
@@ -147,6 +150,7 @@ class Customer(BaseModel):
             (("grade", "followups", "status", "cadence_due"), False),
             (("source", "deal_status"), False),
             (("name",), False),
+            (("sort_name",), False),
             (("referral_moment_on",), False),
             (("cadence_due",), False),
             (("lifecycle", "last_order_on"), False),  # the daily lapse check, lapsed counts

@@ -23,7 +23,7 @@ from peewee import JOIN, Case, fn
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import N_, _, explain
-from crmtui.labels import label, term
+from crmtui.labels import duration, label, term
 from crmtui.rules import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -159,14 +159,9 @@ def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
     return SlaClock(which, deadline, state, deadline - now, paused)
 
 
-def span(delta: timedelta) -> str:
-    """A short length of time: 45m, 3h05, 4d (a negative span reads the same as its size)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return _("{minutes}m").format(minutes=minutes)
-    if minutes < 48 * 60:
-        return _("{hours}h{minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
-    return _("{days}d").format(days=minutes // 1440)
+def span(delta: timedelta, *, parts: int = 2) -> str:
+    """A length of time as crmtui shows every one: 1d 5h, 3h 5m, 45m (see labels.duration)."""
+    return duration(delta, parts=parts)
 
 
 # -- reading one complaint ----------------------------------------------------------------------
@@ -605,11 +600,14 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
 
 
 def handlers(ctx: Context) -> list[User]:
-    """The active support staff and managers a complaint can be given to, by login."""
+    """The active support staff and managers a complaint can be given to, by name (pinyin
+    for Chinese names)."""
+    from crmtui.search import sort_key
+
     _require_handler(ctx)
-    return list(User.select().where((User.active == True) &  # noqa: E712
-                                    User.role.in_(HANDLER_ROLES))
-                .order_by(User.login))
+    return sorted(User.select().where((User.active == True) &  # noqa: E712
+                                      User.role.in_(HANDLER_ROLES)),
+                  key=lambda user: (sort_key(user.label), user.login))
 
 
 @writes

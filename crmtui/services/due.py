@@ -22,7 +22,7 @@ from operator import or_
 
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
-from crmtui.labels import label, lunar_text, maintenance_words
+from crmtui.labels import days_span, label, lunar_text, maintenance_words
 from crmtui.output import money, percent
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
@@ -147,7 +147,7 @@ def _follow_ups(s: _Section) -> list[DueItem]:
         late = overdue_days(next_due, s.day)
         why = _why_due(s, row)
         if late:
-            why += " · " + _("overdue {n} d").format(n=late)
+            why += " · " + _("overdue {span}").format(span=days_span(late))
         at_risk = row[3] in "ABC" and followups < 4 and cadence_due < s.day
         if at_risk:
             why += " · " + _("at risk of being dropped")
@@ -192,7 +192,7 @@ def _win_back(s: _Section) -> list[DueItem]:
             why += " · " + row[6]
         late = overdue_days(next_due, s.day)
         if late:
-            why += " · " + _("overdue {n} d").format(n=late)
+            why += " · " + _("overdue {span}").format(span=days_span(late))
         items.append(s.item(DueKind.WIN_BACK, row, next_due, why))
     return items
 
@@ -206,7 +206,7 @@ def _promises(s: _Section) -> list[DueItem]:
     for row in query.tuples():
         promise_id, text, due = row[5:]
         late = overdue_days(due, s.day)
-        detail = text + (" · " + _("broken: {n} d late").format(n=late) if late else "")
+        detail = text + (" · " + _("broken: {span} late").format(span=days_span(late)) if late else "")
         items.append(s.item(DueKind.PROMISE, row, due, detail, ref_id=promise_id))
     return items
 
@@ -281,7 +281,7 @@ def _care(s: _Section) -> list[DueItem]:
         if lunar:
             detail += " · " + lunar_text(month, day_of, leap)
         detail += " · " + (_("today") if when == s.day
-                           else _("in {n} d").format(n=(when - s.day).days))
+                           else _("in {span}").format(span=days_span((when - s.day).days)))
         if note:
             detail += " · " + note
         items.append(s.item(DueKind.CARE, row, when, detail, ref_id=care_id))

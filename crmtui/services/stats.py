@@ -56,6 +56,7 @@ from crmtui.rules import (
     followup_stage,
     grade_rank,
 )
+from crmtui.search import sort_key
 from crmtui.services.access import owner_filter
 from crmtui.services.complaint_analysis import ComplaintCauses, complaint_causes
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
@@ -143,7 +144,7 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
     rows = [RepFigures(login=login, name=display or login, grades=grades[uid],
                        overdue=late - unchased.get(uid, 0))
             for uid, login, display, late in owners.tuples()]
-    return sorted(rows, key=lambda r: (r.name.casefold(), r.login))
+    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
 
 def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
@@ -42,15 +43,21 @@ def severity_word(severity: str, *, short: bool = False) -> str:
     return pgettext("queue", word) if word else label("severity", severity)
 
 
-def sla_words(sla: SlaClock) -> str:
-    """The time left to the running deadline, or how late it is, in a few words."""
+def sla_words(sla: SlaClock, width: int | None = None) -> str:
+    """The time left to the running deadline, or how late it is, in a few words; within
+    `width` cells, the time in its largest unit alone when both do not fit."""
     if sla.time_left is None:  # resolved or closed: was it in time?
         return _("late") if sla.state.value == "breached" else _("in time")
     if sla.paused:  # waiting for the customer: the time left stands still
-        return _("paused {span}").format(span=span(sla.time_left))
-    if sla.time_left.total_seconds() < 0:
-        return _("{span} late").format(span=span(sla.time_left))
-    return _("{span} left").format(span=span(sla.time_left))
+        template = _("paused {span}")
+    elif sla.time_left.total_seconds() < 0:
+        template = _("{span} late")
+    else:
+        template = _("{span} left")
+    words = template.format(span=span(sla.time_left))
+    if width is not None and cell_len(words) > width:
+        words = template.format(span=span(sla.time_left, parts=1))
+    return words
 
 
 def sla_style(sla: SlaClock) -> str:
@@ -116,7 +123,7 @@ class ComplaintColumns:
         gap = self.gap
         text.append(str(row.id).rjust(self.id), style="dim")
         text.append(gap)
-        text.append(fit(sla_words(row.sla), self.left), style=sla_style(row.sla))
+        text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
         text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
                     style=SEVERITY_STYLES.get(row.severity, ""))
