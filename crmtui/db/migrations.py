@@ -326,9 +326,12 @@ def _v11_fill() -> None:
 def _v12_team_figures(db: peewee.Database) -> None:
     """v12: indexes the manager's figures read instead of the rows: the pipeline (open
     opportunities by grade and close month), each rep's wins in a period (leading with the
-    rep, so the rep's own index goes) and the prospects each rep won as customers."""
+    rep, so the rep's own index goes), the prospects each rep won as customers, and a period's
+    targets."""
     db.execute_sql('DROP INDEX IF EXISTS "win_by_id"')
+    db.execute_sql('DROP INDEX IF EXISTS "target_starts_on_ends_on"')
     for statement in (
+        'CREATE INDEX IF NOT EXISTS "target_period_user_id" ON "target" ("period", "user_id")',
         'CREATE INDEX IF NOT EXISTS "customer_need_grade_expected_close_expected_amount_status" '
         'ON "customer" ("need", "grade", "expected_close", "expected_amount", "status")',
         'CREATE INDEX IF NOT EXISTS "win_by_id_on_amount" ON "win" ("by_id", "on", "amount")',

@@ -451,7 +451,7 @@ class Target(BaseModel):
     set_at = UtcDateTimeField()
 
     class Meta:
-        indexes = ((("user", "period"), True), (("starts_on", "ends_on"), False))
+        indexes = ((("user", "period"), True), (("period", "user"), False))
 
 
 class GradeChange(BaseModel):

@@ -14,7 +14,8 @@ Decisions:
   (rules.DEFAULT_CONVERSION) is used instead, and said so.
 - The history is read from the grade changes of the year (each customer's chain of changes:
   the grades it held are its first change's `from` and every `to`) and the wins of the year;
-  customers without a change in the year held their current grade all year.
+  customers without a change in the year held their current grade all year. It is measured
+  once a day and kept in the settings for the day's other reads.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from crmtui.rules import (
     Grade,
     conversion_weights,
     grades_before,
+    grades_held,
     weighted,
 )
 
@@ -122,9 +124,7 @@ def tally(grade_totals: dict[str, int], changes: Iterable[tuple[int, date, str |
 
     def settle(customer: int, start: str | None, moves: list[tuple[date, str]]) -> None:
         settled.add(customer)
-        held = {start} if start is not None else set()
-        held.update(to for _day, to in moves)
-        for grade in held:
+        for grade in grades_held(start, moves):
             at[grade] += 1
         unchanged[moves[-1][1]] = unchanged.get(moves[-1][1], 0) - 1  # its grade now
         won_at: set[str] = set()  # held before a win, each grade counted once

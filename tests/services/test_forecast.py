@@ -157,3 +157,21 @@ def test_each_rep_side_by_side(ctx, rep_ctx, clock):
         "complaints_per_100": 50.0}
     with pytest.raises(Forbidden):
         rep_comparison(rita)
+
+
+def test_the_weights_are_measured_once_a_day(ctx, history, clock):
+    from playhouse.test_utils import count_queries
+
+    from crmtui.db import Setting
+    from crmtui.services.pipeline import WEIGHTS_SETTING, forecast_weights
+
+    first = forecast_weights(ctx, TODAY)
+    assert Setting.get(Setting.key == WEIGHTS_SETTING).value.startswith('{"day": "2026-11-23"')
+    with count_queries() as counter:
+        again = forecast_weights(ctx, TODAY)
+    assert counter.count == 1 and again == first
+    add_customer(ctx, {"name": "late", "need": "clear", "expected_close": "+1w"})
+    assert forecast_weights(ctx, TODAY) == first  # the day's measure stands
+    tomorrow = forecast_weights(ctx, TODAY + timedelta(days=1))
+    assert tomorrow.until == TODAY + timedelta(days=1)
+    assert tomorrow.grades[Grade.A].customers == first.grades[Grade.A].customers + 1
