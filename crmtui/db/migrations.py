@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 12
+LATEST_VERSION = 13
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -323,8 +323,18 @@ def _v11_fill() -> None:
             CustomerChange.by]).execute()
 
 
-def _v12_team_figures(db: peewee.Database) -> None:
-    """v12: indexes the manager's figures read instead of the rows: the pipeline (open
+def _v12_period_indexes(db: peewee.Database) -> None:
+    """v12: the order and win date indexes also hold the customer and the follow-ups, so
+    retention and the wins' follow-up stages read a period from the index alone."""
+    db.execute_sql('DROP INDEX IF EXISTS "sales_order_on"')
+    db.execute_sql('DROP INDEX IF EXISTS "win_on"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_on_customer_id" '
+                   'ON "sales_order" ("on", "customer_id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "win_on_followups" ON "win" ("on", "followups")')
+
+
+def _v13_team_figures(db: peewee.Database) -> None:
+    """v13: indexes the manager's figures read instead of the rows: the pipeline (open
     opportunities by grade and close month), each rep's wins in a period (leading with the
     rep, so the rep's own index goes), the prospects each rep won as customers, and a period's
     targets."""
@@ -353,7 +363,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     9: _v9_accounts,
     10: _v10_sort_names,
     11: _v11_lifecycle,
-    12: _v12_team_figures,
+    12: _v12_period_indexes,
+    13: _v13_team_figures,
 }
 
 
