@@ -102,6 +102,9 @@ class ComplaintActions(CrmScreen):
                 tooltip=N_("give it to a support person or manager")),
         Binding("t", "note", N_("Note"), id="complaint-note",
                 tooltip=N_("add a note to the timeline")),
+        Binding("S", "survey", N_("Survey"), id="survey",
+                tooltip=N_("a satisfaction survey after the closed complaint, with the "
+                           "customer's comment")),
     ]
 
     scope_label = ""
@@ -119,6 +122,9 @@ class ComplaintActions(CrmScreen):
                 return None
             # a move this complaint cannot make now stays out of the footer (see on_key)
             return can_now(action, row.status)
+        if action == "survey":
+            row = self.current_row()
+            return row is not None and row.status == _S.CLOSED.value
         return True
 
     def on_key(self, event: events.Key) -> None:
@@ -209,6 +215,16 @@ class ComplaintActions(CrmScreen):
 
         self._with_dialog(_nothing, NoteDialog,
                           lambda event: _("Note added to #{id}.").format(id=event.complaint_id))
+
+    def action_survey(self) -> None:
+        from crmtui.screens.dialogs.accounts import SurveyDialog
+
+        row = self.current_row()
+        if row is None or row.status != _S.CLOSED.value:
+            return
+        self.app.push_screen(SurveyDialog(row.customer_id, row.customer, row.id),
+                             lambda survey: self._changed(_("Survey recorded after #{id}.").format(
+                                 id=row.id)) if survey else None)
 
     # -- how they run ---------------------------------------------------------------------------
     def _now(self, service: Callable[..., Any], said: Callable[[Any], str]) -> None:

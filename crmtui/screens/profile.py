@@ -20,7 +20,12 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 from crmtui.i18n import N_, _
 from crmtui.labels import label, lunar_text, stored_text
 from crmtui.output import money
-from crmtui.screens.base import CrmScreen
+from crmtui.screens.profile_accounts import (
+    ACCOUNT_ACTIONS,
+    ACCOUNT_BINDINGS,
+    ProfileAccountKeys,
+    contacts_keys,
+)
 from crmtui.services.profile import ReferralNode
 from crmtui.widgets.grade import grade_badge, grade_style, grade_text
 from crmtui.widgets.lists import NavTable
@@ -195,7 +200,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
             [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
              (_("E-mail"), None)],
             [(x.name, x.title, label("contact_role", x.role), x.phone, x.email)
-             for x in p.contacts], _("No contacts recorded.")),
+             for x in p.contacts],
+            _("No contacts recorded."), keys=tuple(str(x.id) for x in p.contacts)),
         "timeline": TabRows(
             [(_("When"), 11), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 8),
              (_("Next"), 5), (_("Summary"), None)],
@@ -248,7 +254,7 @@ TAB_TITLES = {
 }
 
 
-class ProfileScreen(CrmScreen):
+class ProfileScreen(ProfileAccountKeys):
     CSS_PATH = "profile.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -267,6 +273,7 @@ class ProfileScreen(CrmScreen):
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
+        *ACCOUNT_BINDINGS,
     ]
 
     def __init__(self, customer_id: int) -> None:
@@ -285,6 +292,8 @@ class ProfileScreen(CrmScreen):
                     yield Static("", id="overview-text")
             for name in ("contacts", "timeline", "orders", "complaints", "care", "grades"):
                 with TabPane(_(TAB_TITLES[name]), id=name):
+                    if name == "contacts":
+                        yield Static("", id="contacts-keys", classes="tab-keys")
                     yield NavTable(id=f"table-{name}")
             with TabPane(_(TAB_TITLES["referrals"]), id="referrals"):
                 yield Tree("", id="referral-tree")
@@ -321,12 +330,19 @@ class ProfileScreen(CrmScreen):
         for name, tab in view.tabs.items():
             self._fill(self.query_one(f"#table-{name}", NavTable), tab, width)
         self._fill_tree(view.referrals)
+        keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
+        self.query_one("#contacts-keys", Static).update(keys)
+        self.query_one("#contacts-keys", Static).display = bool(keys)
         tabs = self.query_one(TabbedContent)
-        if view.plan is not None:
-            self.query_one("#plan-text", Static).update(view.plan)
+        if view.plan is not None or view.editable:
+            empty = Text(_("No account plan yet: press P to make one (the year's targets, a "
+                           "visit cycle, strengths and weaknesses, a review date)."), style="dim")
+            self.query_one("#plan-text", Static).update(empty if view.plan is None else view.plan)
             tabs.show_tab("plan")
         else:
             tabs.hide_tab("plan")
+        if self.tab_after_load is not None:
+            tabs.active, self.tab_after_load = self.tab_after_load, None
         self.refresh_bindings()
 
     def _fill(self, table: DataTable, tab: TabRows, width: int) -> None:
@@ -390,6 +406,8 @@ class ProfileScreen(CrmScreen):
             return self.view.editable or None
         if action == "complaint":  # support opens complaints on profiles it only reads
             return self.view is not None or None
+        if action in ACCOUNT_ACTIONS:
+            return self.account_action_allowed(action)
         return True
 
     def action_back(self) -> None:

@@ -144,6 +144,16 @@ def remove_contact(ctx: Context, contact_id: Any) -> Contact:
     return contact
 
 
+def visible_contact(ctx: Context, contact_id: Any) -> Contact:
+    """A contact whose customer the user may see."""
+    contact = _contact(contact_id)
+    try:
+        get_visible_customer(ctx, contact.customer_id)
+    except NotFound:
+        raise NotFound(_("no contact with id {id}").format(id=contact_id)) from None
+    return contact
+
+
 def contacts_of(ctx: Context, customer_id: int) -> list[Contact]:
     """The customer's contacts: decision makers first, then by name."""
     get_visible_customer(ctx, customer_id)
@@ -186,4 +196,5 @@ def contact_json(contact: Contact) -> dict:
 
 
 __all__ = ["CONTACT_ROLES", "CONTACT_FIELDS", "DEFAULT_ROLE", "clean_birthday", "add_contact",
-           "update_contact", "remove_contact", "contacts_of", "find_contact", "contact_json"]
+           "update_contact", "remove_contact", "visible_contact", "contacts_of", "find_contact",
+           "contact_json"]

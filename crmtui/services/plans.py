@@ -268,6 +268,10 @@ def progress_of(plan: AccountPlan, figures: tuple[Decimal, int], today: date) ->
                          visit_every_days=plan.visit_every_days, today=today)
 
 
+def has_plan(customer_id: int) -> bool:
+    return AccountPlan.select().where(AccountPlan.customer == customer_id).exists()
+
+
 def plan_status(ctx: Context, customer_id: int) -> PlanStatus | None:
     """The customer's plan and its year so far, or None without a plan."""
     from crmtui.services.access import can_edit
@@ -285,4 +289,4 @@ def plan_status(ctx: Context, customer_id: int) -> PlanStatus | None:
 
 __all__ = ["PLAN_FIELDS", "REVIEW_EVERY", "clean_cycle", "PlanSaved", "set_plan",
            "add_progress", "remove_plan", "ProgressNote", "progress_notes", "PlanStatus",
-           "year_figures", "progress_of", "plan_status"]
+           "year_figures", "progress_of", "has_plan", "plan_status"]

@@ -1,5 +1,7 @@
-"""Logging a contact (`l`): channel, summary, outcome, next step and date, an optional promise;
-from a due item, settling the item too (promise kept, greeting sent, referral asked, next review)."""
+"""Logging a contact (`l`): channel, summary, outcome, next step and date, an optional promise,
+the person spoken to (one of the customer's contacts) and, after a visit to a customer with an
+account plan, a line of the plan's progress; from a due item, settling the item too (promise
+kept, greeting sent, referral asked, next review)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,34 @@ from rich.text import Text
 from textual.app import ComposeResult
 
 from crmtui.i18n import N_, _
-from crmtui.rules import DueItem, DueKind, Grade
+from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
 from crmtui.services.validation import CHANNELS, INTERACTION_FIELDS, OUTCOMES, clean_date
 from crmtui.widgets.grade import grade_style
 
 LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
-              "referral_ask")
+              "referral_ask", "contact", "plan_progress")
+
+
+@dataclass(frozen=True)
+class LogChoices:
+    """The customer's contacts to name (label, id) and whether they have an account plan."""
+
+    contacts: list[tuple[str, int]]
+    has_plan: bool
+
+
+def log_choices(ctx, customer_id: int) -> LogChoices:
+    """Runs in a worker: what the log form offers for this customer."""
+    from crmtui.labels import label
+    from crmtui.services.contacts import contacts_of
+    from crmtui.services.plans import has_plan
+
+    people = [(f"{c.name} · {label('contact_role', c.role)}" + (f" · {c.title}" if c.title
+                                                                  else ""), c.id)
+              for c in contacts_of(ctx, customer_id)]
+    return LogChoices(contacts=people, has_plan=has_plan(customer_id))
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,30 @@ class LogDialog(FormDialog[Logged]):
     def __init__(self, target: LogTarget) -> None:
         super().__init__()
         self.target = target
+        self.has_plan = False
+
+    def on_mount(self) -> None:
+        self.call_service(log_choices, self.ctx, self.target.customer_id,
+                          done=self._offer_choices, group="choices")
+
+    def _offer_choices(self, found: LogChoices) -> None:
+        rows = self.rows
+        if found.contacts and "contact" in rows:
+            rows["contact"].control.set_options(found.contacts)
+            rows["contact"].display = True
+        self.has_plan = found.has_plan
+        self._offer_progress()
+
+    def _offer_progress(self) -> None:
+        """The plan's progress line is asked after a visit (or meeting) on a planned account."""
+        rows = self.rows
+        if "plan_progress" in rows:
+            rows["plan_progress"].display = self.has_plan and rows["channel"].value in \
+                VISIT_CHANNELS
+
+    def field_changed(self, row) -> None:
+        if row.field == "channel":
+            self._offer_progress()
 
     def intro_text(self) -> Text:
         target = self.target
@@ -89,6 +135,13 @@ class LogDialog(FormDialog[Logged]):
         yield self.text_row("promise", _("Promise"), wide=True,
                             placeholder=_("what you promised (optional)"))
         yield self.date_row("promise_due", _("Promise due"))
+        contact = self.select_row("contact", _("Spoke with"), [], blank=_("(not named)"))
+        contact.display = False  # shown once the customer's contacts are read
+        yield contact
+        progress = self.text_row("plan_progress", _("Plan progress"), wide=True,
+                                 placeholder=_("a line for the account plan (optional)"))
+        progress.display = False
+        yield progress
         yield self.check_row("referral_ask", _("Asked for a referral"),
                              item is not None and item.kind is DueKind.REFERRAL)
         if item is not None and item.kind is DueKind.PROMISE and item.ref_id is not None:
@@ -103,6 +156,9 @@ class LogDialog(FormDialog[Logged]):
 
         target = self.target
         fields = {name: values[name] for name in LOG_FIELDS if name in values}
+        fields["contact"] = fields.get("contact") or None
+        if fields.get("channel") not in VISIT_CHANNELS or not self.has_plan:
+            fields.pop("plan_progress", None)
         item = target.item
         if item is None:
             return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)

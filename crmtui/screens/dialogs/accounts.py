@@ -1,0 +1,242 @@
+"""The key-account dialogs of the profile: a contact at the customer (`n` on the Contacts tab,
+`enter` on a contact to edit it, `delete` to remove it), the account plan (`P`) and a
+satisfaction survey (`S`, also on a closed complaint) over the team's configured dimensions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+
+from crmtui.i18n import N_, _
+from crmtui.labels import dimension_label, label
+from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.services.contacts import CONTACT_FIELDS
+from crmtui.services.plans import PLAN_FIELDS
+from crmtui.services.validation import CONTACT_ROLES, clean_int, optional_text
+
+CONTACT_FORM_FIELDS = ("name", "role", "title", "department", "phones", "email", "im_id",
+                       "birthday", "notes")
+PLAN_FORM_FIELDS = ("products", "target_amount", "target_volume", "target_price",
+                    "visit_every_days", "services", "strengths", "weaknesses", "opportunities",
+                    "threats", "review_on")
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    """A contact as the edit form shows it (read in a worker)."""
+
+    id: int
+    customer_id: int
+    name: str
+    role: str
+    title: str
+    department: str
+    phones: str
+    email: str
+    im_id: str
+    birthday: str
+    notes: str
+
+    @classmethod
+    def of(cls, contact) -> "ContactFacts":
+        return cls(id=contact.id, customer_id=contact.customer_id, name=contact.name,
+                   role=contact.role, title=contact.title, department=contact.department,
+                   phones=", ".join(contact.phone_list), email=contact.email,
+                   im_id=contact.im_id, birthday=contact.birthday or "", notes=contact.note)
+
+
+def read_contact(ctx, contact_id: int) -> ContactFacts:
+    """Runs in a worker: the contact to edit, as its customer's viewer may read it."""
+    from crmtui.services.contacts import visible_contact
+
+    return ContactFacts.of(visible_contact(ctx, contact_id))
+
+
+class ContactDialog(CustomerDialog[Any]):
+    """Add a contact at the customer, or edit one (`contact` given)."""
+
+    FIELDS = CONTACT_FIELDS
+
+    def __init__(self, customer_id: int, name: str, contact: ContactFacts | None = None) -> None:
+        super().__init__(customer_id, name)
+        self.contact = contact
+
+    def title_text(self) -> str:
+        return _("New contact") if self.contact is None else _("Edit contact")
+
+    def compose_fields(self) -> ComposeResult:
+        c = self.contact
+        yield self.text_row("name", _("Name"), c.name if c else "", required=True)
+        yield self.select_row("role", _("Role"), choices(CONTACT_ROLES, "contact_role"),
+                              c.role if c else "other",
+                              hint=_("who decides, influences, buys or uses"))
+        yield self.text_row("title", _("Title"), c.title if c else "")
+        yield self.text_row("department", _("Department"), c.department if c else "")
+        yield self.text_row("phones", _("Phones"), c.phones if c else "",
+                            placeholder=_("several: comma between"))
+        yield self.text_row("email", _("E-mail"), c.email if c else "")
+        yield self.text_row("im_id", _("WeChat / IM"), c.im_id if c else "")
+        yield self.text_row("birthday", _("Birthday"), c.birthday if c else "",
+                            placeholder=_("1985-03-15, or 03-15"))
+        yield self.text_row("notes", _("Notes"), c.notes if c else "", wide=True)
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.contacts import add_contact, update_contact
+
+        fields = {name: values[name] for name in CONTACT_FORM_FIELDS if name in values}
+        if self.contact is None:
+            return add_contact(self.ctx, self.customer_id, fields)
+        return update_contact(self.ctx, self.contact.id, fields)
+
+
+class RemoveContactDialog(CustomerDialog[Any]):
+    """Remove a contact, once asked; interactions that named them keep the name."""
+
+    TITLE_TEXT = N_("Remove contact")
+
+    def __init__(self, customer_id: int, name: str, contact: ContactFacts) -> None:
+        super().__init__(customer_id, name)
+        self.contact = contact
+
+    def intro_text(self) -> Text:
+        contact = self.contact
+        text = Text(self.name_text + "\n", style="bold")
+        text.append(_("Remove {contact} ({role})? The interactions that named them keep the "
+                      "name.").format(contact=contact.name,
+                                      role=label("contact_role", contact.role)), style="")
+        return text
+
+    def save_label(self) -> str:
+        return _("Remove")
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.contacts import remove_contact
+
+        return remove_contact(self.ctx, self.contact.id)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class PlanDialog(CustomerDialog[Any]):
+    """Create or change the customer's account plan (重点客户计划); a progress line may be added
+    at the same time."""
+
+    FIELDS = {**PLAN_FIELDS, "progress": optional_text(500)}
+
+    def __init__(self, customer_id: int, name: str, plan: Any | None = None) -> None:
+        super().__init__(customer_id, name)
+        self.plan = plan
+
+    def title_text(self) -> str:
+        return _("New account plan") if self.plan is None else _("Account plan")
+
+    def intro_text(self) -> Text:
+        text = Text(self.name_text, style="bold")
+        if self.plan is None:
+            text.append("\n" + _("Reviewed a quarter from today unless you give a day."),
+                        style="")
+        return text
+
+    def compose_fields(self) -> ComposeResult:
+        plan = self.plan
+
+        def value(name: str) -> str:
+            return _text(getattr(plan, name)) if plan is not None else ""
+
+        yield self.text_row("products", _("Products"), value("products"), wide=True)
+        yield self.text_row("target_amount", _("Target amount"), value("target_amount"),
+                            hint=_("orders for the year"))
+        yield self.text_row("target_volume", _("Target volume"), value("target_volume"),
+                            hint=_("units for the year"))
+        yield self.text_row("target_price", _("Target price"), value("target_price"))
+        yield self.text_row("visit_every_days", _("Visit every"), value("visit_every_days"),
+                            hint=_("days between visits"))
+        yield self.text_row("services", _("Services"), value("services"), wide=True,
+                            placeholder=_("services promised"))
+        yield self.text_row("strengths", _("Strengths"), value("strengths"), wide=True)
+        yield self.text_row("weaknesses", _("Weaknesses"), value("weaknesses"), wide=True)
+        yield self.text_row("opportunities", _("Opportunities"), value("opportunities"),
+                            wide=True)
+        yield self.text_row("threats", _("Threats"), value("threats"), wide=True)
+        yield self.date_row("review_on", _("Review on"), plan.review_on if plan else "")
+        yield self.text_row("progress", _("Progress"), wide=True,
+                            placeholder=_("a line of progress (optional)"))
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.plans import set_plan
+
+        fields = {name: values[name] for name in PLAN_FORM_FIELDS if name in values}
+        return set_plan(self.ctx, self.customer_id, fields, progress=values.get("progress", ""))
+
+
+SCORES = ((5, N_("very satisfied")), (4, N_("satisfied")), (3, N_("neutral")),
+          (2, N_("dissatisfied")), (1, N_("very dissatisfied")))
+COMPETITOR_SCORES = ((5, N_("much better")), (4, N_("better")), (3, N_("the same")),
+                     (2, N_("worse")), (1, N_("much worse")))
+"""The Likert scale's words; comparing with competitors reads better / worse."""
+
+
+def score_choices(dimension: str) -> list[tuple[str, str]]:
+    scale = COMPETITOR_SCORES if dimension == "competitors" else SCORES
+    return [(f"{n} · {_(words)}", str(n)) for n, words in scale]
+
+
+class SurveyDialog(CustomerDialog[Any]):
+    """A satisfaction survey: 1–5 on each of the team's dimensions (any left blank), and the
+    customer's comment in their words; after a closed complaint when `complaint_id` is given."""
+
+    TITLE_TEXT = N_("Satisfaction survey")
+
+    def __init__(self, customer_id: int, name: str, complaint_id: int | None = None) -> None:
+        super().__init__(customer_id, name)
+        self.complaint_id = complaint_id
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self.ctx.config.survey.dimensions
+
+    @property
+    def FIELDS(self):  # type: ignore[override]  # the dimensions are the team's
+        return {**{f"score-{name}": clean_int(1, 5) for name in self.dimensions},
+                "comment": optional_text(2000)}
+
+    def intro_text(self) -> Text:
+        text = Text(self.name_text, style="bold")
+        if self.complaint_id is not None:
+            text.append(" · " + _("after complaint #{id}").format(id=self.complaint_id),
+                        style="")
+        text.append("\n" + _("Score what the customer answered; leave the rest blank."),
+                    style="")
+        return text
+
+    def compose_fields(self) -> ComposeResult:
+        labels = self.ctx.config.survey.labels
+        for name in self.dimensions:
+            yield self.select_row(f"score-{name}", dimension_label(name, labels),
+                                  score_choices(name), blank="–")
+        yield self.text_row("comment", _("Comment"), wide=True,
+                            placeholder=_("in the customer's words"))
+
+    def save(self, values: dict[str, Any]):
+        from crmtui.services.surveys import record_survey
+
+        scores = {name: values.get(f"score-{name}") or None for name in self.dimensions}
+        return record_survey(self.ctx, self.customer_id, scores, comment=values.get("comment", ""),
+                             complaint=self.complaint_id)
+
+
+__all__ = ["ContactFacts", "read_contact", "ContactDialog", "RemoveContactDialog", "PlanDialog",
+           "SurveyDialog", "score_choices"]

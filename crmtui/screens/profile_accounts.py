@@ -1,0 +1,159 @@
+"""The profile's key-account keys: on the Contacts tab `n` adds a contact, `enter` edits the one
+under the cursor and `delete` removes it (after asking); `P` creates or edits the account plan;
+`S` records a satisfaction survey. Offered only to whoever may change the customer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, TabbedContent
+
+from crmtui.i18n import N_, _
+from crmtui.screens.base import CrmScreen
+
+ACCOUNT_ACTIONS = frozenset({"new_contact", "remove_contact", "plan", "survey"})
+CONTACT_ACTIONS = frozenset({"new_contact", "remove_contact"})
+
+
+ACCOUNT_BINDINGS: list[BindingType] = [
+    Binding("n", "new_contact", N_("New contact"), id="new-contact", show=False,
+            tooltip=N_("add a person at this customer (Contacts tab)")),
+    Binding("delete", "remove_contact", N_("Remove contact"), id="remove-contact", show=False,
+            tooltip=N_("remove the contact under the cursor (Contacts tab)")),
+    Binding("P", "plan", N_("Plan"), id="account-plan", show=False,
+            tooltip=N_("the account plan (重点客户计划): targets, visit cycle, SWOT, review")),
+    Binding("S", "survey", N_("Survey"), id="survey", show=False,
+            tooltip=N_("a satisfaction survey with the customer's comment")),
+]
+"""The profile's keys for them, after its own. The footer is full at 80 columns, so the Contacts
+tab says its keys in a line of its own (contacts_keys) and `?` lists them all."""
+
+
+def contacts_keys(editable: bool, any_contacts: bool) -> str:
+    """The Contacts tab's line of keys, for whoever may change the customer."""
+    if not editable:
+        return ""
+    if not any_contacts:
+        return _("n new contact")
+    return _("n new contact · enter edit · del remove")
+
+
+class ProfileAccountKeys(CrmScreen):
+    """The base of ProfileScreen, which gives `view` and `_after_save`."""
+
+
+    tab_after_load: str | None = None
+    """A tab to show once the profile is read again (the plan, after it was saved)."""
+
+    def account_action_allowed(self, action: str) -> bool | None:
+        """check_action for ACCOUNT_ACTIONS: hidden unless the user may change the customer;
+        the contact keys only on the Contacts tab (remove: with a contact under the cursor)."""
+        view = self.view
+        if view is None:
+            return None
+        if not view.editable:
+            return False
+        if action in CONTACT_ACTIONS:
+            if self.query_one(TabbedContent).active != "contacts":
+                return False
+            if action == "remove_contact":
+                return self._contact_under_cursor() is not None or None
+        return True
+
+    def _contact_under_cursor(self) -> int | None:
+        table = self.query_one("#table-contacts", DataTable)
+        if not table.row_count or not table.show_cursor:
+            return None
+        key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return int(key.value) if key.value and key.value.isdigit() else None
+
+    @on(TabbedContent.TabActivated)
+    def _account_keys_follow_tab(self) -> None:
+        self.refresh_bindings()
+
+    def action_new_contact(self) -> None:
+        from crmtui.screens.dialogs.accounts import ContactDialog
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            ContactDialog(view.customer_id, view.name),
+            lambda contact: self._after_save(contact, _("Contact {name} added.").format(
+                name=contact.name) if contact else ""))
+
+    @on(DataTable.RowSelected, "#table-contacts")
+    def _contact_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        view = self.view
+        if view is None or not view.editable or not key or not key.isdigit():
+            return
+        self._with_contact(int(key), self._edit_contact)
+
+    def action_remove_contact(self) -> None:
+        contact_id = self._contact_under_cursor()
+        if contact_id is not None:
+            self._with_contact(contact_id, self._ask_remove)
+
+    def _with_contact(self, contact_id: int, then) -> None:
+        from crmtui.screens.dialogs.accounts import read_contact
+
+        self.call_service(read_contact, self.ctx, contact_id,
+                          done=then, group="action")
+
+    def _edit_contact(self, facts) -> None:
+        from crmtui.screens.dialogs.accounts import ContactDialog
+
+        view = self.view
+        self.app.push_screen(
+            ContactDialog(view.customer_id, view.name, facts),
+            lambda contact: self._after_save(contact, _("Contact {name} saved.").format(
+                name=contact.name) if contact else ""))
+
+    def _ask_remove(self, facts) -> None:
+        from crmtui.screens.dialogs.accounts import RemoveContactDialog
+
+        view = self.view
+        self.app.push_screen(
+            RemoveContactDialog(view.customer_id, view.name, facts),
+            lambda contact: self._after_save(contact, _("Contact {name} removed.").format(
+                name=contact.name) if contact else ""))
+
+    def action_plan(self) -> None:
+        from crmtui.services.plans import plan_status
+
+        view = self.view
+        if view is None:
+            return
+        self.call_service(plan_status, self.ctx, view.customer_id,
+                          done=self._edit_plan, group="action")
+
+    def _edit_plan(self, status) -> None:
+        from crmtui.screens.dialogs.accounts import PlanDialog
+
+        view = self.view
+        plan = status.plan if status is not None else None
+
+        def saved(result) -> None:
+            if result is None:
+                return
+            message = _("Account plan saved; review on {day}.").format(
+                day=result.plan.review_on.isoformat())
+            self.tab_after_load = "plan"
+            self._after_save(result, message)
+
+        self.app.push_screen(PlanDialog(view.customer_id, view.name, plan),
+                             saved)
+
+    def action_survey(self) -> None:
+        from crmtui.screens.dialogs.accounts import SurveyDialog
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            SurveyDialog(view.customer_id, view.name),
+            lambda survey: self._after_save(survey, _("Survey recorded.")))
+
+
+__all__ = ["ProfileAccountKeys", "ACCOUNT_ACTIONS", "ACCOUNT_BINDINGS"]
