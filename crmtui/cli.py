@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime, tzinfo
 from typing import Callable, Sequence
 
 from crmtui import __version__
 from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _
+from crmtui.plaintext import strip_controls
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
@@ -118,30 +120,53 @@ def build_parser(command: str | None = None) -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | None = None,
+         zone: tzinfo | None = None) -> int:
+    """Run one command line; the exit code. `clock` and `zone` replace the real clock and the
+    machine's time zone (tests run commands in-process on a fixed day)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     args.early_config = early_config
+    args.clock, args.zone, args.context = clock, zone, None
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    try:
+        return _run(args)
+    finally:
+        if args.context is not None:
+            args.context.store.close()
+
+
+def _run(args) -> int:
     try:
         _skip_server_drivers(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
             or _run_app
         return handler(args) or 0
     except CrmError as error:
-        _fail(str(error))
+        if _saved(args):  # refused after a change committed: say both
+            _fail(_("saved: {what}; then: {error}").format(what=_saved(args), error=error))
+        else:
+            _fail(str(error))
         return 1
     except KeyboardInterrupt:
+        if _saved(args):
+            _fail(_("saved: {what}; interrupted after it").format(what=_saved(args)))
         return 130
     except BrokenPipeError:
         _silence_stdout()
         return 0
     except Exception as error:  # anything unexpected: one line for the user, details in the log
         return _unexpected(error, args)
+
+
+def _saved(args) -> str:
+    """What the command's context committed, in words ("" when nothing was saved)."""
+    context = getattr(args, "context", None)
+    return ", ".join(context.saved) if context is not None else ""
 
 
 def set_language_early(argv: list[str]):
@@ -188,7 +213,9 @@ def _translate_argparse() -> None:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"crmtui: {message}\n")  # the program's name is not translated
+    # One line, whatever the message quotes (typed text may hold line breaks or escapes).
+    line = strip_controls(str(message))
+    sys.stderr.write(f"crmtui: {line}\n")  # the program's name is not translated
 
 
 def _silence_stdout() -> None:
@@ -222,6 +249,11 @@ def _unexpected(error: Exception, args) -> int:
         where = " " + _("(details in {path})").format(path=path)
     except OSError:
         where = ""
+    saved = _saved(args)
+    if saved:  # the change is in: reporting a failure would make the user save it again
+        _fail(_("saved: {what}; the confirmation could not be printed: {kind}: {error}").format(
+            what=saved, kind=error.__class__.__name__, error=error) + where)
+        return 0
     if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
         _fail(_("database error: {error}; nothing was changed").format(error=first) + where)
@@ -259,7 +291,10 @@ def open_context(args, *, create: bool = True):
     config = getattr(args, "early_config", None) \
         or load_config(Path(args.config) if args.config else None)
     config = config.with_lang(args.lang)
-    ctx = open_ctx(database_target(args), login=args.user, config=config, create=create)
+    extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
+    ctx = open_ctx(database_target(args), login=args.user, config=config, create=create,
+                   zone=getattr(args, "zone", None), **extra)
+    args.context = ctx  # what it saves is told even if the command fails after
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx

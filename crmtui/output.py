@@ -25,8 +25,24 @@ def _default(value: Any):
 
 
 def json_text(data: Any, indent: int | None = None) -> str:
-    """JSON with dates, Decimals and enums written the way every command writes them."""
-    return json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+    """JSON with dates, Decimals and enums written the way every command writes them.
+
+    Characters are written as they are, except those a terminal would act on or hide (C1
+    controls, bidi overrides and other non-printing ones, which JSON itself lets through):
+    those are escaped as \\uXXXX, so JSON on a terminal is text too."""
+    text = json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+    if text.isprintable() or text.replace("\n", "").isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    # Outside strings JSON holds only ASCII and line breaks, so these are inside strings.
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def emit_json(data: Any) -> None:
@@ -39,12 +55,42 @@ _console = None
 
 
 def console():
+    """The command line's console: no highlighting, no emoji codes, and never a control
+    character from the text it prints (see `text_only_console`)."""
     global _console
     if _console is None:
-        from rich.console import Console
-
-        _console = Console(highlight=False)
+        _console = text_only_console()
     return _console
+
+
+def text_only_console(**options):
+    """A rich Console that prints text as text: whatever a renderable holds, its segments
+    reach the terminal without control characters (rich's own styles still do), so a stored
+    value missed on its way to the screen cannot retitle a terminal or set its clipboard.
+    Markup is still the caller's to avoid: stored text goes in as `Text`. Options are rich's
+    Console options."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from crmtui.plaintext import strip_controls
+
+    class TextOnlyConsole(Console):
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                text = segment.text
+                if segment.control is None and not text.isprintable():
+                    clean = strip_controls(text, multiline=True)
+                    if clean != text:
+                        segment = Segment(clean, segment.style)
+                yield segment
+
+    return TextOnlyConsole(**{"highlight": False, "emoji": False, **options})
+
+
+def say(message: str, **options) -> None:
+    """Print a line that may quote stored or typed text (a confirmation, a notice): as plain
+    text, never as markup."""
+    console().print(message, markup=False, highlight=False, **options)
 
 
 def grade_style(grade: str | None) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import SEVERITY_STYLES, SLA_STYLES, console, emit_json, local_time
+from crmtui.output import SEVERITY_STYLES, SLA_STYLES, console, emit_json, local_time, say
+from crmtui.present.text import plain
 
 
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
@@ -137,8 +138,9 @@ def cmd_list(args) -> int:
     table.add_column(_("Left"), no_wrap=True, min_width=10)
     for row in shown:
         deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
-        table.add_row(str(row.id), _severity(row.severity), label("complaint_status", row.status),
-                      row.customer, row.summary, row.owner or "-", *deadline, _left(row))
+        table.add_row(str(row.id), _severity(row.severity),
+                      plain(label("complaint_status", row.status)), plain(row.customer),
+                      plain(row.summary), plain(row.owner or "-"), *deadline, _left(row))
     console().print(table)
     if len(rows) > len(shown):
         console().print(_("… and {n} more (--limit N shows more, --json all)").format(
@@ -154,13 +156,11 @@ def _short_time(moment, ctx) -> str:
     return local.strftime("%m-%d %H:%M" if local.year == ctx.today().year else "%Y-%m-%d %H:%M")
 
 
-def _severity(severity: str) -> str:
-    style = SEVERITY_STYLES.get(severity)
-    text = label("severity", severity)
-    return f"[{style}]{text}[/]" if style else text
+def _severity(severity: str):
+    return plain(label("severity", severity), SEVERITY_STYLES.get(severity, ""))
 
 
-def _left(row) -> str:
+def _left(row):
     from crmtui.services.complaints import span
 
     style = SLA_STYLES[row.sla.state.value]
@@ -175,7 +175,7 @@ def _left(row) -> str:
         text = span(left)
     if row.sla.paused:
         text += " " + _("paused")
-    return f"[{style}]{text}[/]"
+    return plain(text, style)
 
 
 # -- actions ------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def _done(args, ctx, complaint, message: str) -> int:
     if args.json:
         emit_json(complaint_row(ctx, complaint.id).to_json())
     else:
-        console().print(message)
+        say(message)
     return 0
 
 
@@ -296,16 +296,13 @@ def cmd_note(args) -> int:
     if args.json:
         emit_json({"complaint_id": event.complaint_id, "at": event.at, "note": event.note})
     else:
-        console().print(_("Note added to complaint #{id}").format(id=event.complaint_id))
+        say(_("Note added to complaint #{id}").format(id=event.complaint_id))
     return 0
 
 
 # -- detail -------------------------------------------------------------------------------------
 
 def cmd_show(args) -> int:
-    from rich.markup import escape
-    from rich.text import Text
-
     from crmtui.services.complaints import complaint_detail, complaint_facts, event_text
 
     ctx = _ctx(args)
@@ -317,29 +314,34 @@ def cmd_show(args) -> int:
 
     row = detail.row
     out = console()
-    out.print(f"[bold]#{row.id} {escape(row.summary)}[/]  {_severity(row.severity)} · "
-              f"{label('complaint_status', row.status)} · "
-              + _("owner {owner}").format(owner=row.owner or "-"))
+    header = plain(f"#{row.id} ", "bold")
+    header.append(plain(row.summary, "bold"))
+    header.append("  ")
+    header.append(_severity(row.severity))
+    header.append(plain(f" · {label('complaint_status', row.status)} · "
+                        + _("owner {owner}").format(owner=row.owner or "-")))
+    out.print(header)
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
     for title, value in complaint_facts(detail, lambda moment: local_time(moment, ctx.zone)):
-        facts.add_row(title, Text(value))
+        facts.add_row(title, plain(value, multiline=True))
     facts.add_row(_("Service level"), _left(row))
     out.print(facts)
     timeline = Table(title=_("Timeline"), title_justify="left", show_edge=False)
     for column in (_("When"), _("By"), _("What")):
         timeline.add_column(column, overflow="fold")
     for event in detail.events:
-        timeline.add_row(local_time(event.at, ctx.zone), event.by.login,
-                         Text(event_text(ctx, event)))
+        timeline.add_row(local_time(event.at, ctx.zone), plain(event.by.login),
+                         plain(event_text(ctx, event), multiline=True))
     out.print(timeline)
     if detail.interactions:
         recent = Table(title=_("Recent interactions"), title_justify="left", show_edge=False)
         for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
             recent.add_column(column, overflow="fold")
         for i in detail.interactions:
-            recent.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
-                           label("outcome", i.outcome), Text(i.summary), i.by.login)
+            recent.add_row(local_time(i.at, ctx.zone), plain(label("channel", i.channel)),
+                           plain(label("outcome", i.outcome)), plain(i.summary),
+                           plain(i.by.login))
         out.print(recent)
     return 0

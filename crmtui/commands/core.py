@@ -6,7 +6,8 @@ import argparse
 
 from crmtui.i18n import _, explain
 from crmtui.labels import label, lunar_text
-from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money, say
+from crmtui.present.text import plain
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
@@ -240,13 +241,13 @@ def cmd_greetings(args) -> int:
         out.print(_("No holiday for greetings within {n} days of {day}.").format(
             n=ctx.config.greetings.lead_days, day=day.isoformat()))
         return 0
-    from rich.markup import escape as esc
     from rich.table import Table
 
     for holiday in coming:
         section = [item for item in items if item.due == holiday.day]
-        out.print(f"[bold underline]{esc(shown_name(holiday))}[/] {holiday.day.isoformat()} "
-                  + _("({n} to greet)").format(n=len(section)))
+        heading = plain(shown_name(holiday), "bold underline")
+        heading.append(f" {holiday.day.isoformat()} " + _("({n} to greet)").format(n=len(section)))
+        out.print(heading)
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, width=16, overflow="ellipsis")
         table.add_column(no_wrap=True, width=20, overflow="ellipsis")
@@ -255,10 +256,10 @@ def cmd_greetings(args) -> int:
             table.add_column(no_wrap=True, max_width=12, overflow="ellipsis")
         for item in section:
             grade = item.grade.value if item.grade else ""
-            row = [esc(item.customer), esc(item.company),
-                   f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]"]
+            row = [plain(item.customer), plain(item.company),
+                   plain(grade, GRADE_STYLES.get(grade, ""))]
             if everyone:
-                row.append(esc(item.owner))
+                row.append(plain(item.owner))
             table.add_row(*row)
         out.print(table)
     return 0
@@ -313,15 +314,13 @@ def cmd_log(args) -> int:
                    "followups": c.followups, "next_due": c.next_due,
                    "promise_id": result.promise.id if result.promise else None})
     else:
-        console().print(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due "
-                          "{due}").format(id=result.interaction.id, name=c.name, grade=c.grade,
-                                          n=c.followups, due=c.next_due))
+        say(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due {due}").format(
+            id=result.interaction.id, name=c.name, grade=c.grade, n=c.followups,
+            due=c.next_due))
     return 0
 
 
 def cmd_show(args) -> int:
-    from rich.markup import escape as esc
-
     from crmtui.services.profile import customer_profile, profile_json
 
     ctx = _ctx(args)
@@ -340,8 +339,15 @@ def cmd_show(args) -> int:
         flags.append(_("close date slipped"))
     if profile.no_estimate:
         flags.append(_("no close estimate"))
-    out.print(f"[{GRADE_STYLES[c.grade]}]{c.grade}[/] [bold]{esc(c.name)}[/] #{c.id}  "
-              f"{esc(c.company)}" + (f"  [dim]{esc(' · '.join(flags))}[/]" if flags else ""))
+    header = plain(c.grade, GRADE_STYLES.get(c.grade, ""))
+    header.append(" ")
+    header.append(plain(c.name, "bold"))
+    header.append(f" #{c.id}  ")
+    header.append(plain(c.company))
+    if flags:
+        header.append("  ")
+        header.append(plain(" · ".join(flags), "dim"))
+    out.print(header)
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
@@ -360,7 +366,7 @@ def cmd_show(args) -> int:
         (_("Tags"), ", ".join(c.tag_list)),
     ):
         if value:
-            facts.add_row(title, value)
+            facts.add_row(title, plain(value))
     out.print(facts)
     if profile.care:
         out.print(_("Care: {dates}").format(dates="; ".join(
@@ -384,8 +390,9 @@ def cmd_show(args) -> int:
         for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
             table.add_column(column)
         for i in profile.interactions[:15]:
-            table.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
-                          label("outcome", i.outcome), esc(i.summary), i.by.login)
+            table.add_row(local_time(i.at, ctx.zone), plain(label("channel", i.channel)),
+                          plain(label("outcome", i.outcome)), plain(i.summary),
+                          plain(i.by.login))
         out.print(table)
     return 0
 
@@ -403,7 +410,7 @@ def cmd_grade(args) -> int:
         emit_json({"id": customer.id, "grade": customer.grade, "pinned": customer.grade_pinned,
                    "next_due": customer.next_due})
     else:
-        console().print(_("{name}: grade {grade}{pinned}, next due {due}").format(
+        say(_("{name}: grade {grade}{pinned}, next due {due}").format(
             name=customer.name, grade=customer.grade,
             pinned=" (" + _("pinned") + ")" if customer.grade_pinned else "",
             due=customer.next_due))
@@ -421,7 +428,7 @@ def cmd_order(args) -> int:
         emit_json({"id": order.id, "customer_id": customer.id, "amount": order.amount,
                    "on": order.on})
     else:
-        console().print(_("Order #{id}: {amount} for {name} on {day}").format(
+        say(_("Order #{id}: {amount} for {name} on {day}").format(
             id=order.id, amount=money(order.amount), name=customer.name, day=order.on))
     return 0
 
@@ -446,8 +453,10 @@ def cmd_find(args) -> int:
                    _("Next due")):
         table.add_column(column)
     for c in rows:
-        table.add_row(str(c.id), c.name, c.company, f"[{GRADE_STYLES[c.grade]}]{c.grade}[/]",
-                      c.phone_list[0] if c.phone_list else "", c.email, str(c.next_due))
+        table.add_row(str(c.id), plain(c.name), plain(c.company),
+                      plain(c.grade, GRADE_STYLES.get(c.grade, "")),
+                      plain(c.phone_list[0] if c.phone_list else ""), plain(c.email),
+                      str(c.next_due))
     console().print(table)
     return 0
 
@@ -457,7 +466,7 @@ def cmd_snooze(args) -> int:
 
     ctx = _ctx(args)
     customer = snooze(ctx, _customer(ctx, args.customer).id, args.until)
-    console().print(_("{name}: next due {due}").format(name=customer.name, due=customer.next_due))
+    say(_("{name}: next due {due}").format(name=customer.name, due=customer.next_due))
     return 0
 
 
@@ -473,7 +482,7 @@ def cmd_care(args) -> int:
         raise InvalidInput.one("date", _("'{text}' is not MM-DD").format(text=args.date))
     care = add_care_date(ctx, customer.id, month=parts[0], day=parts[1], kind=args.kind,
                          year=args.year, lunar=args.lunar, leap=args.leap, note=args.note)
-    console().print(_("Care date #{id} added for {name}").format(id=care.id, name=customer.name))
+    say(_("Care date #{id} added for {name}").format(id=care.id, name=customer.name))
     return 0
 
 
@@ -485,14 +494,14 @@ def cmd_promise(args) -> int:
     if args.done or args.broken:
         promise = close_promise(ctx, args.done or args.broken,
                                 "done" if args.done else "broken")
-        console().print(_("Promise #{id} marked {status}").format(
+        say(_("Promise #{id} marked {status}").format(
             id=promise.id, status=label("promise", promise.status)))
         return 0
     if not args.customer or not args.text:
         raise InvalidInput.one("promise", _("give a customer and what was promised, with --due"))
     customer = _customer(ctx, args.customer)
     promise = add_promise(ctx, customer.id, args.text, args.due)
-    console().print(_("Promise #{id} for {name}, due {due}").format(
+    say(_("Promise #{id} for {name}, due {due}").format(
         id=promise.id, name=customer.name, due=promise.due))
     return 0
 
@@ -508,7 +517,7 @@ def cmd_demo(args) -> int:
     started = time.perf_counter()
     summary = build_demo(ctx, args.customers, seed=args.seed)
     elapsed = time.perf_counter() - started
-    console().print(_(
+    say(_(
         "Demo data in {target}: {customers} customers, {interactions} interactions, {orders} "
         "orders, {complaints} complaints, {care} care dates, {promises} promises "
         "({seconds:.1f} s)").format(

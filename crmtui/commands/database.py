@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crmtui.i18n import _
-from crmtui.output import console, emit_json
+from crmtui.output import console, emit_json, say
 
 
 def register(subparsers, common) -> None:
@@ -44,7 +44,7 @@ def cmd_check(args) -> int:
     else:
         out = console()
         for line in report.lines:
-            out.print(line)
+            say(line)
         out.print(_("OK") if report.ok else "[red]" + _("problems found") + "[/]")
     return 0 if report.ok else 1
 
@@ -57,7 +57,7 @@ def cmd_backup(args) -> int:
 
     ctx = open_context(args, create=False)
     path = backup(ctx, Path(args.output) if args.output else None)
-    console().print(_("Backup written to {path}").format(path=path))
+    say(_("Backup written to {path}").format(path=path))
     return 0
 
 
@@ -90,7 +90,7 @@ def cmd_migrate(args) -> int:
 
     store = open_store(_target(args), create=False)
     for notice in store.notices:
-        console().print(notice)
-    console().print(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
+        say(notice)
+    say(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
     store.close()
     return 0

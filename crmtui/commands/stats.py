@@ -15,8 +15,10 @@ from crmtui.output import (
     local_time,
     money,
     percent,
+    say,
     share_style,
 )
+from crmtui.present.text import plain
 from crmtui.rules import DIMENSIONS
 
 REPORT_FORMATS = ("html", "svg")
@@ -235,7 +237,7 @@ def cmd_report(args) -> int:
         return 0
     path = Path(args.output or f"report-{report.kind}-{report.day.isoformat()}.{fmt}")
     write_report(ctx, report, path, fmt)
-    console().print(_("Report written to {path}").format(path=path))
+    say(_("Report written to {path}").format(path=path))
     return 0
 
 
@@ -245,15 +247,14 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
     import io
     import os
 
-    from rich.console import Console
-
     from crmtui.errors import CrmError
+    from crmtui.output import text_only_console
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
     from crmtui.services.transfer.exporter import private_temporary_file
 
-    recorder = Console(record=True, width=REPORT_WIDTH, file=io.StringIO(), highlight=False,
-                       color_system="truecolor")
+    recorder = text_only_console(record=True, width=REPORT_WIDTH, file=io.StringIO(),
+                                 color_system="truecolor")
     print_report(report, recorder, ctx.zone)
     temporary = private_temporary_file(path)
     try:
@@ -265,8 +266,9 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
         except OSError as error:
             raise CrmError(_("cannot write {path}: {reason}").format(
                 path=path, reason=error.strerror or error)) from None
+        # not a change the user asked for: if the move below fails, nothing was saved for them
         writes(lambda c: audit(c, "export", "report", None,
-                               f"{report.kind} {report.day} -> {path}"))(ctx)
+                               f"{report.kind} {report.day} -> {path}"), record=False)(ctx)
         os.replace(temporary, path)
         temporary = None
     finally:
@@ -291,7 +293,10 @@ def print_report(report, out, zone=None) -> None:
     from rich.table import Table
 
     whose = _("the team") if report.team else report.user
-    out.print(f"[bold]{_report_title(report)}[/] · {whose}")
+    heading = plain(_report_title(report), "bold")
+    heading.append(" · ")
+    heading.append(plain(whose))
+    out.print(heading)
 
     def section(title: str, rows: list, columns: tuple, cells) -> None:
         """A heading with the count, then up to REPORT_ROWS rows; columns are a maximum
@@ -369,6 +374,5 @@ def cmd_survey(args) -> int:
         emit_json({"id": survey.id, "customer_id": customer.id, "at": survey.at,
                    **{name: getattr(survey, name) for name in scores}})
     else:
-        console().print(_("Survey #{id} recorded for {name}").format(id=survey.id,
-                                                                    name=customer.name))
+        say(_("Survey #{id} recorded for {name}").format(id=survey.id, name=customer.name))
     return 0

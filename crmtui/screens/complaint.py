@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.text import plain
 from crmtui.screens.complaint_actions import ComplaintActions
 from crmtui.screens.dialogs.complaint import complaint_line
 from crmtui.services.complaints import QueueRow, complaint_facts
@@ -37,7 +38,7 @@ def _facts(ctx, detail) -> Table:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     for heading, text in complaint_facts(detail, lambda moment: local_moment(moment, ctx.zone)):
-        grid.add_row(heading, text)
+        grid.add_row(heading, plain(text, multiline=True))
     return grid
 
 
@@ -51,8 +52,8 @@ def _timeline(ctx, detail) -> Table:
     table.add_column(_("By"), no_wrap=True, max_width=12)
     table.add_column(_("What"), overflow="fold", ratio=1)
     for event in detail.events:
-        table.add_row(short_moment(event.at, ctx.zone, today), event.by.login,
-                      event_text(ctx, event))
+        table.add_row(short_moment(event.at, ctx.zone, today), plain(event.by.login),
+                      plain(event_text(ctx, event), multiline=True))
     return table
 
 
@@ -68,8 +69,8 @@ def _contacts(ctx, detail) -> Table | Text:
     table.add_column(_("By"), no_wrap=True, max_width=10)
     table.add_column(_("Summary"), overflow="fold", ratio=1)
     for i in detail.interactions:
-        table.add_row(short_moment(i.at, ctx.zone, today), label("channel", i.channel),
-                      label("outcome", i.outcome), i.by.login, i.summary)
+        table.add_row(short_moment(i.at, ctx.zone, today), plain(label("channel", i.channel)),
+                      plain(label("outcome", i.outcome)), plain(i.by.login), plain(i.summary))
     return table
 
 
@@ -82,8 +83,8 @@ def load_complaint(ctx, complaint_id: int) -> ComplaintView:
         _facts(ctx, detail),
         Text("\n" + _("Timeline"), style="bold underline"),
         _timeline(ctx, detail),
-        Text("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
-             style="bold underline"),
+        plain("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
+              "bold underline", multiline=True),
         _contacts(ctx, detail),
     )
     return ComplaintView(row=detail.row, header=complaint_line(detail.row), body=body)

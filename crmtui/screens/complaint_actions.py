@@ -17,6 +17,7 @@ from crmtui.errors import Conflict
 from crmtui.i18n import N_, _
 from crmtui.labels import label
 from crmtui.rules import ComplaintStatus, can_transition
+from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.services.complaints import (
     HANDLER_ROLES,
@@ -73,7 +74,7 @@ def handler_choices(ctx) -> list[tuple[str, str]]:
             label += f" · {user.display_name}"
         if user.role == "manager":
             label += " (" + _("manager") + ")"
-        choices.append((clip(label, 30), user.login))
+        choices.append((plain(clip(label, 30)), user.login))
     return choices
 
 

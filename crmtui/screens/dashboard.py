@@ -31,6 +31,7 @@ from textual.widgets import Static
 from crmtui.i18n import N_, _
 from crmtui.labels import label, weekday_name
 from crmtui.output import money, percent, share_style
+from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import (
     AT_RISK,
@@ -271,7 +272,8 @@ def matrix_table(d: Dashboard) -> RenderableType:
     table.add_column(_("all"), justify="right")
     table.add_column(_("overdue"), justify="right")
     for rep in d.reps:
-        table.add_row(rep.name, *(f"{n:,}" for n in rep.grades.values()), f"{rep.customers:,}",
+        table.add_row(plain(rep.name), *(f"{n:,}" for n in rep.grades.values()),
+                      f"{rep.customers:,}",
                       Text(f"{rep.overdue:,}", style="bold red" if rep.overdue else ""))
     return table
 
@@ -305,10 +307,10 @@ def at_risk_list(d: Dashboard) -> RenderableType:
     for row in rows[:AT_RISK_SHOWN]:
         contact = (_("last contact {day}").format(day=short_day(row.last_contact, d.day))
                    if row.last_contact else _("never contacted"))
-        cells = [grade_text(row.grade), clip(row.customer, 30), _("{n} follow-ups").format(
-            n=row.followups), contact]
+        cells = [grade_text(row.grade), plain(clip(row.customer, 30)),
+                 _("{n} follow-ups").format(n=row.followups), contact]
         if d.team:
-            cells.append(row.owner)
+            cells.append(plain(row.owner))
         table.add_row(*cells)
     lead = Text(_("A–C, fewer than 4 follow-ups, cadence run out"), style="dim")
     more = len(rows) - AT_RISK_SHOWN

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 from crmtui.i18n import N_, _
 from crmtui.labels import label, lunar_text, stored_text
 from crmtui.output import money
+from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.services.profile import ReferralNode
 from crmtui.widgets.grade import grade_badge, grade_style, grade_text
@@ -60,11 +61,13 @@ class ProfileView:
 def _header(ctx, p) -> Text:
     c = p.customer
     text = grade_badge(c.grade)
-    text.append(f" {c.name}", style="bold")
+    text.append(" ")
+    text.append(plain(c.name, "bold"))
     text.append(f"  #{c.id}", style="dim")
     for part in (c.company, c.title):
         if part:
-            text.append(f" · {part}")
+            text.append(" · ")
+            text.append(plain(part))
     text.append("\n")
     next_bits = [label("cadence", p.cadence)]
     if c.next_step:
@@ -75,7 +78,7 @@ def _header(ctx, p) -> Text:
               _("next due {day} ({why})").format(day=c.next_due.isoformat(),
                                                  why=_("; ").join(next_bits)),
               _("{n} follow-ups").format(n=c.followups)]
-    text.append(" · ".join(status))
+    text.append(plain(" · ".join(status)))
     flags = []
     if c.grade_pinned:
         flags.append(_("grade pinned: {reason}").format(reason=stored_text(c.pin_reason)))
@@ -87,7 +90,7 @@ def _header(ctx, p) -> Text:
         flags.append(_("read-only for you"))
     if flags:
         text.append("\n")
-        text.append(" · ".join(flags), style="bold yellow")
+        text.append(plain(" · ".join(flags), "bold yellow"))
     return text
 
 
@@ -126,15 +129,15 @@ def _overview(ctx, p) -> Table:
         rows.append((label("care", occurrence.care.kind), care_summary(occurrence)))
     for title, value in rows:
         if value:
-            grid.add_row(title, value)
+            grid.add_row(title, plain(value, multiline=True))
     for interaction in p.interactions[:3]:
-        grid.add_row(_("Recent"), f"{local_moment(interaction.at, ctx.zone)[:10]}  "
-                     f"{label('channel', interaction.channel)} · {interaction.summary}")
+        grid.add_row(_("Recent"), plain(f"{local_moment(interaction.at, ctx.zone)[:10]}  "
+                     f"{label('channel', interaction.channel)} · {interaction.summary}"))
     promises = [x for x in p.promises if x.status == "open"]
     for promise in promises:
         late = promise.due < ctx.today()
-        grid.add_row(_("Promise"), Text(f"{promise.due.isoformat()}  {promise.text}",
-                                        style="bold red" if late else ""))
+        grid.add_row(_("Promise"), plain(f"{promise.due.isoformat()}  {promise.text}",
+                                         "bold red" if late else ""))
     return grid
 
 
@@ -178,7 +181,7 @@ def _plan(p) -> Table | None:
         (_("Progress"), plan.progress),
     ):
         if value:
-            grid.add_row(title, value)
+            grid.add_row(title, plain(value, multiline=True))
     return grid
 
 
@@ -375,9 +378,10 @@ class ProfileScreen(CrmScreen):
     def _tree_label(self, node: ReferralNode) -> Text:
         text = Text()
         text.append(node.grade, style=grade_style(node.grade))
-        text.append(f" {node.name}", style="bold" if node.id == self.customer_id else "")
+        text.append(" ")
+        text.append(plain(node.name, "bold" if node.id == self.customer_id else ""))
         if node.company:
-            text.append(f" · {node.company}", style="dim")
+            text.append(plain(f" · {node.company}", "dim"))
         if node.id == self.customer_id:
             text.append("  ◀ " + _("this customer"), style="italic")
         return text

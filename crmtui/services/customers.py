@@ -36,9 +36,16 @@ from crmtui.services.access import (
     scope_customers,
 )
 from crmtui.services.context import Context, writes
-from crmtui.services.validation import clean_date, clean_fields, grade_value
+from crmtui.services.validation import (
+    FieldError,
+    clean_date,
+    clean_fields,
+    clean_text,
+    grade_value,
+)
 
 SEARCH_FIELDS = ("name", "company", "phones", "email", "im_id", "tags")
+PIN_REASON_LIMIT = 500
 # Optional choices are stored as "" rather than NULL.
 _EMPTY_AS_BLANK = ("source",)
 
@@ -242,26 +249,31 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
         except ValueError as error:
             errors["expected_close"] = str(error)
     pinned_grade = None
+    try:
+        reason = clean_text(reason, limit=PIN_REASON_LIMIT)
+    except FieldError as error:
+        errors["reason"] = str(error)
+        reason = ""
     if pin:
         try:
             pinned_grade = grade_value(pin)
         except InvalidInput as error:
             errors.update(error.errors)
-        if not reason.strip():
+        if not reason and "reason" not in errors:
             errors["reason"] = _("a pinned grade needs a reason")
     if errors:
         raise InvalidInput(errors)
     if pinned_grade is not None:
         customer.grade_pinned = True
-        customer.pin_reason = reason.strip()
-        record_grade(ctx, customer, pinned_grade, f"pinned: {reason.strip()}",  # labels.STORED
+        customer.pin_reason = reason
+        record_grade(ctx, customer, pinned_grade, f"pinned: {reason}",  # labels.STORED
                      by=ctx.user)
     else:
         if unpin:
             customer.grade_pinned = False
             customer.pin_reason = ""
         apply_grade(ctx, customer, by=ctx.user,
-                    reason=(reason.strip() + ": " if reason.strip() else "")
+                    reason=(reason + ": " if reason else "")
                     + grade_reason(Need(customer.need), customer.expected_close, today))
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)

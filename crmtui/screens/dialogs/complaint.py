@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _, pgettext
+from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.rules import Severity
 from crmtui.services.complaints import (
@@ -39,14 +40,16 @@ def complaint_line(row: QueueRow) -> Text:
     """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
     text = Text()
     text.append(f"#{row.id} ", style="bold")
-    text.append(row.customer, style="bold")
+    text.append(plain(row.customer, "bold"))
     if row.company:
-        text.append(f" · {row.company}")
+        text.append(" · ")
+        text.append(plain(row.company))
     text.append(" · ")
     text.append_text(severity_text(row.severity))
     text.append(" · " + status_word(row.status) + " · ")
     text.append_text(sla_text(row.sla))
-    text.append("\n" + row.summary)
+    text.append("\n")
+    text.append(plain(row.summary))
     return text
 
 
@@ -296,10 +299,10 @@ class NewComplaintDialog(CustomerDialog[Any]):
     def __init__(self, customer_id: int | None = None, name: str = "") -> None:
         super().__init__(customer_id, name)  # type: ignore[arg-type]  # None: chosen in the form
 
-    def intro_text(self) -> str:
+    def intro_text(self) -> Text:
         if self.customer_id is None:
-            return _("Choose the customer by name, company, phone or pinyin initials.")
-        return self.name_text
+            return Text(_("Choose the customer by name, company, phone or pinyin initials."))
+        return plain(self.name_text)
 
     def save_label(self) -> str:
         return pgettext("button", "Open")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from rich.text import Text
 from textual.app import ComposeResult
+
+from crmtui.present.text import plain
 
 from crmtui.i18n import N_, _
 from crmtui.rules import DueItem, DueKind, Grade
@@ -61,20 +62,21 @@ class LogDialog(FormDialog[Logged]):
 
     def intro_text(self) -> Text:
         target = self.target
-        text = Text()
-        text.append(target.name, style="bold")
+        text = plain(target.name, "bold")
         if target.company:
-            text.append(f" · {target.company}")
+            text.append(" · ")
+            text.append(plain(target.company))
         if target.grade:
             text.append(" · " + _("grade") + " ")
             text.append(target.grade, style=grade_style(target.grade))
         if target.item is not None:
-            text.append("\n" + _("Due: {detail}").format(detail=target.item.detail))
+            text.append("\n")
+            text.append(plain(_("Due: {detail}").format(detail=target.item.detail)))
         playbook = self.ctx.config.playbook.get(Grade(target.grade)) if target.grade else None
         if playbook:
-            text.append("\n" + _("Playbook {grade}: {line}").format(grade=target.grade,
-                                                                    line=playbook),
-                        style="italic")
+            text.append("\n")
+            text.append(plain(_("Playbook {grade}: {line}").format(grade=target.grade,
+                                                                   line=playbook), "italic"))
         return text
 
     def compose_fields(self) -> ComposeResult:

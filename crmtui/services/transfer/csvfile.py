@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import (
     IMPORT_FIELDS,
     JOINED_FIELDS,
@@ -195,6 +196,8 @@ def write_csv(out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        # stored text is only ever text, in files too (rows an older version stored unclean)
+        writer.writerow([strip_controls(value, multiline=True) if isinstance(value, str)
+                         else value for value in row])
         count += 1
     return count

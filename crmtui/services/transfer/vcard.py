@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls_by_line
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceFile, SourceRecord
 
@@ -305,6 +306,6 @@ def card_text(card: Card, product: str) -> str:
 def write_vcards(out, cards: Iterable[Card], product: str) -> int:
     count = 0
     for card in cards:
-        out.write(card_text(card, product))
+        out.write(strip_controls_by_line(card_text(card, product)))  # stored text is text
         count += 1
     return count
