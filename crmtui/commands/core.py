@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crmtui.i18n import _, explain
 from crmtui.labels import label, lunar_text
@@ -95,6 +96,9 @@ def register(subparsers, common) -> None:
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--format", choices=("table", "mutt"), default="table",
+                   help=_("mutt: e-mail addresses as mutt's query_command and aerc's "
+                          "address-book-cmd read them"))
     p.set_defaults(handler=cmd_find)
 
     p = subparsers.add_parser("snooze", parents=[common], help=_("move a follow-up to a later day"))
@@ -437,6 +441,8 @@ def cmd_find(args) -> int:
     from crmtui.services.customers import find_customers
 
     ctx = _ctx(args)
+    if args.format == "mutt":
+        return _print_mail_addresses(ctx, " ".join(args.query), max(1, min(args.limit, 1000)))
     rows = find_customers(ctx, " ".join(args.query), limit=max(1, min(args.limit, 1000)))
     if args.json:
         emit_json([{"id": c.id, "name": c.name, "company": c.company, "grade": c.grade,
@@ -458,6 +464,16 @@ def cmd_find(args) -> int:
                       plain(c.phone_list[0] if c.phone_list else ""), plain(c.email),
                       str(c.next_due))
     console().print(table)
+    return 0
+
+
+def _print_mail_addresses(ctx, query: str, limit: int) -> int:
+    from crmtui.services.transfer.mailquery import mail_addresses, mutt_lines
+
+    found = mail_addresses(ctx, query, limit=limit)
+    header = _("crmtui: {n} addresses for '{query}'").format(n=len(found), query=query) \
+        if found else _("crmtui: no e-mail address for '{query}'").format(query=query)
+    sys.stdout.write("".join(line + "\n" for line in mutt_lines(header, found)))
     return 0
 
 

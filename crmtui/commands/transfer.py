@@ -10,13 +10,20 @@ from crmtui.output import console, emit_json
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser(
-        "import", parents=[common], help=_("import customers from CSV or vCard"),
-        description=_("Import customers from a CSV file with a header row (UTF-8, GBK/GB18030; "
-                      "comma, semicolon or tab; English or Chinese column names) or a vCard file "
-                      "(2.1, 3.0, 4.0). A file with any bad row imports nothing unless "
-                      "--skip-bad is given; customers already there (same phone or e-mail) are "
-                      "reported and not created again."))
+        "import", parents=[common],
+        help=_("import customers from CSV, an Excel workbook, vCard or a vdir"),
+        description=_("Import customers from a CSV file with a header row (UTF-8, UTF-16, "
+                      "GBK/GB18030; comma, semicolon or tab; English or Chinese column names; "
+                      "Google and Outlook contact exports), an Excel workbook (.xlsx), a vCard "
+                      "file (2.1, 3.0, 4.0) or a vdir (a folder of .vcf files). A file with any "
+                      "bad row imports nothing unless --skip-bad is given; customers already "
+                      "there (same phone or e-mail) are reported and not created again."))
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--sheet", metavar="NAME",
+                   help=_("the sheet of a workbook to read (when it has several)"))
+    p.add_argument("--encoding", metavar="NAME",
+                   help=_("the text encoding of a CSV file, when it is not detected (big5, "
+                          "shift_jis, utf-16-le…)"))
     p.add_argument("--dry-run", action="store_true", help=_("check and report; change nothing"))
     p.add_argument("--skip-bad", action="store_true",
                    help=_("import the good rows even if some are bad"))
@@ -29,14 +36,23 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_import)
 
     p = subparsers.add_parser(
-        "export", parents=[common], help=_("export customers (csv, vcf, json) or a calendar (ics)"),
-        description=_("Export your customers (all customers with --all, managers) as CSV or "
-                      "vCard 4.0 that import back, as JSON with their whole history, or your "
-                      "follow-ups, promises and care dates as an iCalendar file. Every export is "
-                      "recorded in the audit log."))
-    p.add_argument("--format", required=True, choices=("csv", "vcf", "ics", "json"))
+        "export", parents=[common],
+        help=_("export customers (csv, xlsx, vcf, vdir, json) or a calendar (ics)"),
+        description=_("Export your customers (all customers with --all, managers) with their "
+                      "contacts as CSV (crmtui's layout, or Google's or Outlook's with --layout), "
+                      "an Excel workbook, vCard 4.0 or a vdir (a folder of .vcf files for khard "
+                      "and vdirsyncer) that import back, as JSON with their whole history, or "
+                      "your follow-ups, promises and care dates as an iCalendar file. Every "
+                      "export is recorded in the audit log."))
+    p.add_argument("--format", required=True,
+                   choices=("csv", "xlsx", "vcf", "vdir", "ics", "json"))
+    p.add_argument("destination", nargs="?", metavar="PATH",
+                   help=_("the file (the folder for vdir) to write; the same as -o"))
     p.add_argument("-o", "--output", metavar="FILE",
                    help=_("write to FILE (private to you); default standard output"))
+    p.add_argument("--layout", choices=("crmtui", "google", "outlook"), default="crmtui",
+                   help=_("CSV columns as crmtui (default), Google Contacts or Outlook write "
+                          "them"))
     p.add_argument("--all", action="store_true", help=_("every rep's customers (managers)"))
     p.add_argument("--json", action="store_true",
                    help=_("print what was exported as JSON (with -o)"))
@@ -76,7 +92,8 @@ def cmd_import(args) -> int:
     mapping = parse_mapping(args.map)
     ctx = _ctx(args)
     report = import_file(ctx, Path(args.file), dry_run=args.dry_run, skip_bad=args.skip_bad,
-                         mapping=mapping, owner=args.owner)
+                         mapping=mapping, owner=args.owner, sheet=args.sheet,
+                         encoding=args.encoding)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -97,20 +114,30 @@ def cmd_import(args) -> int:
 def print_import_report(report) -> None:
     from pathlib import Path
 
-    kind = "CSV" if report.kind == "csv" else "vCard"
-    what = f"{kind}, {report.encoding}"
     if report.kind == "csv":
-        what += ", " + label("delimiter", report.delimiter)
+        what = f"CSV, {report.encoding}, " + label("delimiter", report.delimiter)
+    elif report.kind == "xlsx":
+        what = _("Excel workbook, sheet {sheet}").format(sheet=report.sheet)
+    elif report.kind == "vdir":
+        what = _("vdir (a folder of vCards), {encoding}").format(encoding=report.encoding)
+    else:
+        what = f"vCard, {report.encoding}"
+    if report.layout:
+        what += ", " + {"google": _("Google Contacts layout"),
+                        "outlook": _("Outlook layout")}[report.layout]
     _say(_("{file}: {what}; {n} records").format(file=Path(report.file).name, what=what,
                                                   n=report.records))
     if report.ignored_columns:
         _say(_("Ignored columns: {columns} (read one with --map COLUMN=FIELD)").format(
             columns=", ".join(report.ignored_columns)))
+    if report.ignored_files:
+        _say(_("Not vCards, passed over: {files}").format(files=", ".join(report.ignored_files)))
+    row_word = "row" if report.kind == "xlsx" else "line"
     if report.rejected:
         _say(_("Rejected ({n}):").format(n=len(report.rejected)))
         for row in report.rejected:
-            _say(_("  line {line}{name}: {reasons}").format(
-                line=row.line, name=f" {row.name}" if row.name else "",
+            _say(_("  {where}{name}: {reasons}").format(
+                where=_where(row_word, row.line, row.file), name=f" {row.name}" if row.name else "",
                 reasons="; ".join(row.reasons)))
     if report.duplicates:
         _say(_("Already there, not imported ({n}):").format(n=len(report.duplicates)))
@@ -120,9 +147,10 @@ def print_import_report(report) -> None:
                 if dup.existing_owner:
                     where += f" ({dup.existing_owner})"
             else:
-                where = _("line {line}").format(line=dup.earlier_line)
-            line = _("  line {line} {name}: same {match} as {where}").format(
-                line=dup.line, name=dup.name, match=dup.match, where=where)
+                where = _where(row_word, dup.earlier_line, "")
+            line = _("  {where} {name}: same {match} as {earlier}").format(
+                where=_where(row_word, dup.line, dup.file), name=dup.name, match=dup.match,
+                earlier=where)
             if dup.merge_command:
                 line += "; " + _("#{a} and #{b} are one customer: {command}").format(
                     a=dup.merge[0], b=dup.merge[1], command=dup.merge_command)
@@ -132,6 +160,8 @@ def print_import_report(report) -> None:
         details.append(_("{n} imported grades pinned").format(n=report.pinned))
     if report.care_dates:
         details.append(_("{n} birthdays and anniversaries").format(n=report.care_dates))
+    if report.contacts:
+        details.append(_("{n} contacts").format(n=report.contacts))
     extra = f" ({', '.join(details)})" if details else ""
     if report.dry_run:
         if report.blocked:
@@ -147,6 +177,14 @@ def print_import_report(report) -> None:
                                                              extra=extra))
 
 
+def _where(word: str, line: int, file: str) -> str:
+    """"line 3", "row 3" (a workbook), "x.vcf line 3" (a vdir), "Contacts row 3"."""
+    if file:
+        return _("{file} {word} {n}").format(file=file, word=_("row") if word == "row"
+                                              else _("line"), n=line)
+    return _("row {n}").format(n=line) if word == "row" else _("line {n}").format(n=line)
+
+
 # -- export ---------------------------------------------------------------------------------------
 
 def cmd_export(args) -> int:
@@ -155,22 +193,45 @@ def cmd_export(args) -> int:
     from crmtui.errors import CrmError
     from crmtui.services.transfer.exporter import export
 
-    if args.json and not args.output:
+    if args.destination and args.output and args.destination != args.output:
+        raise CrmError(_("give the file once: as PATH or as -o, not both"))
+    output = args.output or args.destination
+    if args.json and not output:
         raise CrmError(_("--json describes a file written with -o; without -o the export "
                          "itself goes to standard output"))
     ctx = _ctx(args)
-    result = export(ctx, args.format, Path(args.output) if args.output else None,
-                    everyone=args.all)
+    result = export(ctx, args.format, Path(output) if output else None,
+                    everyone=args.all, layout=args.layout)
     if args.json:
-        emit_json({"format": result.format, "customers": result.customers,
-                   "items": result.items, "file": result.destination, "all": result.everyone})
-    elif args.output:
+        emit_json({"format": result.format, "layout": result.layout,
+                   "customers": result.customers, "contacts": result.contacts,
+                   "contacts_left_out": result.contacts_left_out,
+                   "items": result.items, "file": result.destination, "all": result.everyone,
+                   "unchanged": result.unchanged, "others": result.others})
+    elif output:
         if result.format == "ics":
             _say(_("Exported {n} calendar events for {c} customers to {file}").format(
                 n=result.items, c=result.customers, file=result.destination))
+        elif result.format == "vdir":
+            _say(_("Exported {n} customers and {k} contacts to {folder}: {changed} files "
+                   "written, {same} unchanged").format(
+                       n=result.customers, k=result.contacts, folder=result.destination,
+                       changed=result.customers + result.contacts - result.unchanged,
+                       same=result.unchanged))
+            if result.others:
+                _say(_("{n} other .vcf files in the folder were left as they are (customers "
+                       "deleted or not in this export)").format(n=result.others))
+        elif result.contacts:
+            _say(_("Exported {n} customers and {k} contacts to {file}").format(
+                n=result.customers, k=result.contacts, file=result.destination))
         else:
             _say(_("Exported {n} customers to {file}").format(n=result.customers,
                                                              file=result.destination))
+    if result.contacts_left_out and not args.json:
+        sys.stderr.write("crmtui: " + _(
+            "{n} contacts of these customers are not in the file: the {layout} layout holds one "
+            "person per row; the crmtui layout, xlsx, vcf and vdir carry them").format(
+                n=result.contacts_left_out, layout=result.layout.capitalize()) + "\n")
     return 0
 
 

@@ -37,7 +37,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_says_so_on_one_line(cli, tmp_p
     assert skipped.code == 0
     report = skipped.json()
     assert (report["imported"], report["committed"]) == (1, True)
-    assert report["rejected"] == [{"line": 3, "name": "坏人",
+    assert report["rejected"] == [{"line": 3, "file": None, "name": "坏人",
                                    "reasons": ["邮箱: 'bad@' is not an e-mail address"]}]
 
 
@@ -62,7 +62,7 @@ def test_import_errors_are_one_clear_line(cli, tmp_path):
     assert_one_clear_line(cli("import", str(tmp_path / "none.csv")), "there is no file")
     workbook = tmp_path / "book.xlsx"
     workbook.write_bytes(b"PK\x03\x04....")
-    assert_one_clear_line(cli("import", str(workbook)), "Excel workbook")
+    assert_one_clear_line(cli("import", str(workbook)), "damaged")
     names = tmp_path / "n.csv"
     names.write_text("Kunde\nX\n")
     assert_one_clear_line(cli("import", str(names)), "--map COLUMN=name")
@@ -78,11 +78,12 @@ def test_export_to_standard_output_and_to_a_file(cli, tmp_path):
     assert out.code == 0 and out.err == ""
     rows = list(csv.DictReader(io.StringIO(out.out)))
     assert [r["name"] for r in rows] == ["Jane Doe", "李四"]
-    assert rows[0]["birthday"] == "--04-15"
+    assert rows[0]["birthday"] == "'--04-15"  # a spreadsheet would compute --04-15
     path = tmp_path / "c.vcf"
     written = cli("export", "--format", "vcf", "-o", str(path), "--json")
-    assert written.json() == {"format": "vcf", "customers": 2, "items": 2,
-                              "file": str(path), "all": False}
+    assert written.json() == {"format": "vcf", "layout": "crmtui", "customers": 2,
+                              "contacts": 0, "contacts_left_out": 0, "items": 2,
+                              "file": str(path), "all": False, "unchanged": 0, "others": 0}
     assert path.read_text().count("BEGIN:VCARD") == 2
     ics = cli("export", "--format", "ics")
     assert ics.out.startswith("BEGIN:VCALENDAR") and "BEGIN:VALARM" in ics.out
@@ -142,11 +143,94 @@ def test_db_restore_round_trip_and_refusals(cli, tmp_path):
                               str(copy), db=False), "pg_restore")
 
 
-def test_everyday_commands_do_not_load_vobject_or_icalendar(cli):
+def test_everyday_commands_do_not_load_vobject_icalendar_or_openpyxl(cli):
     cli("add", "Someone")
     code = ("import sys; from crmtui.cli import main; "
             f"main(['--db', {str(cli.db)!r}, 'due', '--json']); "
-            "print('loaded:' + ','.join(m for m in ('vobject', 'icalendar') if m in sys.modules))")
+            "print('loaded:' + ','.join(m for m in ('vobject', 'icalendar', 'openpyxl') "
+            "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=cli.env, check=True)
     assert done.stdout.strip().splitlines()[-1] == "loaded:"
+
+
+# -- mail clients ---------------------------------------------------------------------------------
+
+def read_like_mutt(output: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """As mutt reads a query_command: the first line is a message, then address TAB name TAB
+    other per line (aerc: the first field must parse as an address, the second is the name)."""
+    from email.utils import parseaddr
+
+    first, *lines = output.split("\n")
+    entries = []
+    for line in lines:
+        if not line:
+            continue
+        fields = line.split("\t")
+        assert len(fields) == 3, line
+        assert "@" in parseaddr(fields[0])[1], line
+        entries.append(tuple(fields))
+    assert "@" not in parseaddr(first)[1]  # aerc passes over a first line that is no address
+    return first, entries
+
+
+def test_find_format_mutt_for_names_with_commas_tabs_and_cjk(cli):
+    cli("add", "Doe, Jane", "--company", "Acme, Inc.", "--email", "jane@acme.example.com")
+    cli("add", "张三", "--company", "重庆华信", "--email", "zs@huaxin.example.cn",
+        "--phone", "138 1234 5678")
+    cli("add", "No Mail", "--company", "Acme, Inc.")
+    import sqlite3
+
+    with sqlite3.connect(cli.db) as db:  # a contact stored before text was cleaned on write
+        db.execute("INSERT INTO contact (customer_id, name, title, role, phone, email, note) "
+                   "VALUES (2, '王\t经理', '', 'decision_maker', '', 'wang@huaxin.example.cn', '')")
+    result = cli("find", "zs", "--format", "mutt")
+    assert result.code == 0 and result.err == ""
+    first, entries = read_like_mutt(result.out)
+    assert first == "crmtui: 2 addresses for 'zs'"  # pinyin initials, as find matches
+    assert entries == [("zs@huaxin.example.cn", "张三", "重庆华信"),
+                       ("wang@huaxin.example.cn", "王 经理", "重庆华信")]
+    first, entries = read_like_mutt(cli("find", "acme", "--format", "mutt").out)
+    assert entries == [("jane@acme.example.com", "Doe, Jane", "Acme, Inc.")]
+    first, entries = read_like_mutt(cli("find", "wang", "--format", "mutt").out)
+    assert entries == [("wang@huaxin.example.cn", "王 经理", "重庆华信")]
+    first, entries = read_like_mutt(cli("find", "nobody", "--format", "mutt").out)
+    assert (first, entries) == ("crmtui: no e-mail address for 'nobody'", [])
+
+
+def test_mutt_lines_never_carry_a_tab_or_line_break_inside_a_field():
+    from crmtui.services.transfer.mailquery import MailAddress, mutt_lines
+
+    lines = mutt_lines("head\tline\n", [MailAddress("a@b.cn", "x\ty\nz\x1b[31m", "c\r\nd")])
+    assert lines == ["head line", "a@b.cn\tx y z [31m\tc d"]
+
+
+def test_import_and_export_options_for_workbooks_and_vdirs(cli, tmp_path):
+    cli("add", "张三", "--company", "重庆华信", "--phone", "138 1234 5678")
+    book = tmp_path / "out.xlsx"
+    written = cli("export", "--format", "xlsx", str(book))
+    assert written.code == 0, written.err
+    assert written.out.strip() == f"Exported 1 customers to {book}"
+    assert_one_clear_line(cli("export", "--format", "xlsx"), "name it")
+    assert_one_clear_line(cli("export", "--format", "vcf", "--layout", "google", "-o",
+                              str(tmp_path / "x.vcf")), "--format csv")
+    folder = tmp_path / "cards"
+    done = cli("export", "--format", "vdir", str(folder))
+    assert done.code == 0 and "1 files written, 0 unchanged" in done.out
+    assert cli("export", "--format", "vdir", str(folder)).out.strip().endswith(
+        "0 files written, 1 unchanged")
+    assert_one_clear_line(cli("import", str(book), "--sheet", "Nope"),
+                          "has no sheet 'Nope'; its sheets: Customers, Contacts")
+    dry = cli("import", str(book), "--dry-run")
+    assert dry.code == 0 and "Excel workbook, sheet Customers" in dry.out
+    assert "row 2 张三: same phone 138 1234 5678 as #1 张三 (boss)" in dry.out
+    assert_one_clear_line(cli("import", str(folder), "--sheet", "x"), "--sheet")
+    vdir = cli("import", str(folder), "--dry-run", "--json").json()
+    assert (vdir["kind"], vdir["records"], len(vdir["duplicates"])) == ("vdir", 1, 1)
+    assert vdir["duplicates"][0]["file"] == "customer-00000001.vcf"
+    utf16 = tmp_path / "u.csv"
+    utf16.write_bytes("name,phone\nX,139 0000 0000\n".encode("utf-16-le"))
+    assert cli("import", str(utf16), "--dry-run", "--json").json()["encoding"] == "UTF-16"
+    assert_one_clear_line(cli("import", str(utf16), "--encoding", "nope"), "not an encoding")
+    google = cli("export", "--format", "csv", "--layout", "google")
+    assert google.code == 0 and google.out.startswith("Name,Given Name,Family Name")

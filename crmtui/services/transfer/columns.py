@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from crmtui.i18n import NC_
 from crmtui.services.validation import CUSTOMER_FIELDS
 
 # Fields an import understands beyond the customer form's own fields.
@@ -19,8 +20,38 @@ IMPORT_FIELDS = (*CUSTOMER_FIELDS, *EXTRA_FIELDS)
 # Several columns may feed these; their values are joined rather than the first one kept.
 JOINED_FIELDS = {"phones": ", ", "tags": ",", "notes": "\n"}
 
-# Columns a crmtui export writes for reading only: derived from the history, not imported.
-EXPORT_ONLY = ("id", "next_due", "followups", "revenue", "created_on")
+# Columns a crmtui export writes for reading only: derived from the history, not imported
+# (as named in a CSV, and in a workbook in English and Chinese).
+EXPORT_ONLY = ("id", "next_due", "followups", "revenue", "created_on", "next due", "应跟进日期",
+               "跟进次数", "销售额", "创建日期")
+
+# A workbook's column titles for the CSV columns, in the "column" context (translated where
+# shown); the import reads each back in English and Chinese (a test holds them to it).
+COLUMN_TITLES = {
+    "id": NC_("column", "#"), "name": NC_("column", "Name"),
+    "company": NC_("column", "Company"), "title": NC_("column", "Title"),
+    "phones": NC_("column", "Phones"), "email": NC_("column", "E-mail"),
+    "address": NC_("column", "Address"), "im_id": NC_("column", "WeChat / IM"),
+    "native_place": NC_("column", "Native place"), "education": NC_("column", "Education"),
+    "family": NC_("column", "Family"), "personality": NC_("column", "Hobbies and personality"),
+    "notes": NC_("column", "Notes"), "tags": NC_("column", "Tags"),
+    "goals": NC_("column", "Goals"), "opinions": NC_("column", "Likes and dislikes"),
+    "situation": NC_("column", "Situation"), "competitors": NC_("column", "Competitors"),
+    "membership": NC_("column", "Membership"), "birthday": NC_("column", "Birthday"),
+    "anniversary": NC_("column", "Anniversary"), "need": NC_("column", "Need"),
+    "expected_close": NC_("column", "Expected close"),
+    "expected_amount": NC_("column", "Expected amount"), "grade": NC_("column", "Grade"),
+    "grade_pinned": NC_("column", "Grade pinned"), "pin_reason": NC_("column", "Pin reason"),
+    "cadence": NC_("column", "Cadence"), "status": NC_("column", "Status"),
+    "deal_status": NC_("column", "Deal status"), "source": NC_("column", "Source"),
+    "credit_limit": NC_("column", "Credit limit"),
+    "credit_rating": NC_("column", "Credit rating"), "owner": NC_("column", "Owner"),
+    "last_contact": NC_("column", "Last contact"), "next_step": NC_("column", "Next step"),
+    "next_step_on": NC_("column", "Next step on"), "next_due": NC_("column", "Next due"),
+    "followups": NC_("column", "Follow-ups"), "revenue": NC_("column", "Revenue"),
+    "created_on": NC_("column", "Created on"),
+}
+CONTACT_SHEET_TITLES = (NC_("column", "Customer id"), NC_("column", "Customer"))
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "display name", "contact", "contact name", "customer",
@@ -43,18 +74,19 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "address": ("address", "business address", "home address", "street", "mailing address",
                 "address 1 - formatted", "地址", "联系地址", "通讯地址", "公司地址", "家庭地址",
                 "详细地址"),
-    "im_id": ("im", "im id", "wechat", "weixin", "wechat id", "qq", "微信", "微信号", "qq号"),
+    "im_id": ("im", "im id", "wechat", "weixin", "wechat id", "wechat / im", "qq", "微信",
+              "微信号", "qq号"),
     "native_place": ("native place", "hometown", "籍贯", "老家", "家乡"),
     "education": ("education", "学历", "教育", "教育背景"),
     "family": ("family", "家庭", "家庭情况", "家庭成员"),
-    "personality": ("personality", "hobbies", "interests", "爱好", "兴趣", "兴趣爱好", "性格",
-                    "个性"),
+    "personality": ("personality", "hobbies", "hobby", "interests", "hobbies and personality",
+                    "爱好", "兴趣", "兴趣爱好", "性格", "个性"),
     "notes": ("notes", "note", "comment", "comments", "remark", "remarks", "description",
               "备注", "说明", "描述"),
     "tags": ("tags", "tag", "labels", "label", "categories", "category", "group", "groups",
              "group membership", "标签", "分组", "分类", "类别"),
     "goals": ("goals", "goal", "目标", "客户目标", "客户的目标"),
-    "opinions": ("opinions", "likes", "观点", "喜好"),
+    "opinions": ("opinions", "likes", "likes and dislikes", "观点", "喜好"),
     "situation": ("situation", "现状", "需求现状"),
     "competitors": ("competitors", "competitor", "竞品", "竞争对手", "竞争产品"),
     "membership": ("membership", "member level", "会员", "会员等级", "会员级别"),

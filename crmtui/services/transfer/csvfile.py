@@ -1,9 +1,11 @@
 """CSV with a header row, as spreadsheets write it.
 
-Encodings: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text"), and
-GB18030/GBK as Chinese Excel saves "CSV". The delimiter (comma, semicolon or tab) is the one the
+Encodings: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", with or
+without a byte-order mark), GB18030/GBK as Chinese Excel saves "CSV", or any encoding named with
+`--encoding`. The delimiter (comma, semicolon or tab) is the one the
 header line uses most outside quotes. Records carry the physical line they start on, counting
 the newlines inside quoted values, so a report points at the line a spreadsheet user can find.
+The columns are read by `table.TableReader`, as a workbook's sheet is.
 """
 
 from __future__ import annotations
@@ -13,32 +15,28 @@ import csv
 import io
 from typing import Iterable, Mapping, Sequence
 
-from crmtui.errors import CrmError
+from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.plaintext import strip_controls
-from crmtui.services.transfer.columns import (
-    IMPORT_FIELDS,
-    JOINED_FIELDS,
-    field_for_column,
-    is_export_only,
-)
-from crmtui.services.transfer.records import SourceFile, SourceRecord
+from crmtui.services.transfer.columns import IMPORT_FIELDS
+from crmtui.services.transfer.records import SourceFile
+from crmtui.services.transfer.table import TableReader
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_CJK = ("\u3400", "\u9fff")
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """The text of a file and the name of its encoding."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CrmError(_("{name} is an Excel workbook, not CSV; save it as \"CSV UTF-8\" "
-                         "first").format(name=name))
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the name of its encoding (the one given, or the one detected)."""
+    if encoding:
+        return _decode_as(data, name, encoding)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             raise CrmError(_("{name} starts like UTF-16 text but is not; save it as \"CSV "
                              "UTF-8\"").format(name=name)) from None
+    if b"\x00" in data[:65536]:
+        return _decode_utf16_without_bom(data, name)
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -47,7 +45,45 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("gb18030"), "GB18030"
     except UnicodeDecodeError:
         raise CrmError(_("{name} is neither UTF-8 nor GB18030 (GBK) text; save it as "
-                         "\"CSV UTF-8\"").format(name=name)) from None
+                         "\"CSV UTF-8\", or name its encoding with --encoding").format(
+                             name=name)) from None
+
+
+def _decode_as(data: bytes, name: str, encoding: str) -> tuple[str, str]:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InvalidInput.one("encoding", _("'{encoding}' is not an encoding Python knows "
+                                             "(utf-8, utf-16-le, gb18030, big5, shift_jis…)")
+                               .format(encoding=encoding)) from None
+    try:
+        text = data.decode(codec.name)
+    except UnicodeDecodeError as error:
+        raise CrmError(_("{name} is not {encoding} text (byte {offset} cannot be read)").format(
+            name=name, encoding=encoding, offset=error.start)) from None
+    return text.lstrip("\ufeff"), codec.name.upper()
+
+
+def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-16 saved without a byte-order mark: text in Latin letters, digits and delimiters has a
+    zero byte in every other position (the odd ones for little-endian)."""
+    sample = data[:65536]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = max(1, len(sample) // 2)
+    if odd > half // 4 and even < odd // 8:
+        codec = "utf-16-le"
+    elif even > half // 4 and odd < even // 8:
+        codec = "utf-16-be"
+    else:
+        raise CrmError(_("{name} holds zero bytes, so it is not text in any encoding crmtui "
+                         "detects; save it as \"CSV UTF-8\", or name its encoding with "
+                         "--encoding").format(name=name))
+    try:
+        return data.decode(codec), "UTF-16"
+    except UnicodeDecodeError:
+        raise CrmError(_("{name} looks like UTF-16 text without a byte-order mark but is not; "
+                         "save it as \"CSV UTF-8\", or name its encoding with --encoding")
+                       .format(name=name)) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -88,33 +124,10 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str | None]:
 
 def read_csv(text: str, *, encoding: str = "UTF-8",
              mapping: Mapping[str, str | None] | None = None) -> SourceFile:
+    """A CSV file's records, read as they are needed (the header is read at once)."""
     delimiter = sniff_delimiter(text)
-    source = SourceFile(kind="csv", records=[], encoding=encoding, delimiter=delimiter)
-    rows = _physical_rows(text, delimiter)
-    header: Sequence[str] | None = None
-    for line, row, problem in rows:
-        if problem and header is None:
-            source.problems.append(_("the header row (line {line}) is unreadable: {problem}")
-                                   .format(line=line, problem=problem))
-            return source
-        if header is None:
-            header = row
-            columns = _columns(header, mapping or {}, source)
-            continue
-        record = SourceRecord(line=line)
-        if problem:
-            record.problems.append(problem)
-        else:
-            _fill(record, row, columns, len(header))
-        source.records.append(record)
-    if header is None:
-        source.problems.append(_("the file is empty; it needs a header row and one row per "
-                                 "customer"))
-    elif "name" not in source.labels and not {"first_name", "last_name"} & source.labels.keys():
-        source.problems.append(_(
-            "no column holds the customer's name (columns: {columns}); name one with "
-            "--map COLUMN=name").format(columns=", ".join(h for h in header if h.strip())))
-    return source
+    source = SourceFile(kind="csv", encoding=encoding, delimiter=delimiter)
+    return TableReader(source, mapping).read(_physical_rows(text, delimiter))
 
 
 def _physical_rows(text: str, delimiter: str):
@@ -134,60 +147,6 @@ def _physical_rows(text: str, delimiter: str):
         start, last_line = last_line + 1, reader.line_num
         if any(cell.strip() for cell in row):
             yield start, row, None
-
-
-def _columns(header: Sequence[str], mapping: Mapping[str, str | None],
-             source: SourceFile) -> list[str | None]:
-    """The import field of each column (None: ignored)."""
-    by_key = {}
-    for given, target in mapping.items():
-        found = [h for h in header if h.strip() == given.strip()]
-        if not found:
-            raise CrmError(_("--map {column}: the file has no column '{column}' (columns: "
-                             "{columns})").format(column=given,
-                                                  columns=", ".join(h for h in header if h)))
-        by_key[given.strip()] = target
-    columns: list[str | None] = []
-    for title in header:
-        clean = title.strip().lstrip("\ufeff")
-        if clean in by_key:
-            target = by_key[clean]
-        else:
-            target = field_for_column(clean)
-        if target is None and clean and not is_export_only(clean) and clean not in by_key:
-            source.ignored_columns.append(clean)
-        if target is not None:
-            known = source.labels.get(target)
-            source.labels[target] = f"{known}, {clean}" if known else clean
-        columns.append(target)
-    return columns
-
-
-def _fill(record: SourceRecord, row: Sequence[str], columns: Sequence[str | None],
-          width: int) -> None:
-    if len(row) > width and any(cell.strip() for cell in row[width:]):
-        record.problems.append(_(
-            "{n} values for {width} columns; a value holding the delimiter must be in quotes")
-            .format(n=len(row), width=width))
-        return
-    values = record.values
-    for target, cell in zip(columns, row):
-        if target is None:
-            continue
-        cell = cell.strip()
-        if not cell:
-            continue
-        if cell[0] == "'" and cell[1:2] in ("=", "@"):
-            cell = cell[1:]  # the guard a crmtui export puts before formula-like text
-        if target in values:
-            if target in JOINED_FIELDS:
-                values[target] += JOINED_FIELDS[target] + cell
-            continue
-        values[target] = cell
-    first, last = values.pop("first_name", ""), values.pop("last_name", "")
-    if (first or last) and not values.get("name"):
-        cjk = any(_CJK[0] <= ch <= _CJK[1] for ch in first + last)
-        values["name"] = (last + first) if cjk else " ".join(p for p in (first, last) if p)
 
 
 def write_csv(out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:

@@ -1,5 +1,6 @@
-"""Exports (SPEC §5): CSV and vCard that re-import to the same customers, an iCalendar file of
-the user's follow-ups, promises and care dates, and JSON of everything the user may see.
+"""Exports (SPEC §5): CSV (crmtui's own layout, or Google's or Outlook's), Excel workbooks,
+vCard files and vdirs that re-import to the same customers with their contacts, an iCalendar
+file of the user's follow-ups, promises and care dates, and JSON of everything the user may see.
 
 A rep (and a manager, by default) exports their own customers; a manager exports everyone's
 with `everyone`. Every export is written to the audit log, so an export needs a writable
@@ -10,6 +11,7 @@ place only once the audit entry is saved.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from peewee import ForeignKeyField
+from peewee import ForeignKeyField, fn
 
 from crmtui.db import (
     AccountPlan,
@@ -40,9 +42,16 @@ from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context, writes
+from crmtui.services.transfer.contacts import (
+    CONTACT_FIELD_NAMES,
+    CONTACT_FIELDS,
+    contact_column,
+    contact_text,
+)
+from crmtui.services.transfer.table import FORMULA_START
 from crmtui.services.transfer.values import CareSpec
 
-FORMATS = ("csv", "vcf", "ics", "json")
+FORMATS = ("csv", "vcf", "ics", "json", "xlsx", "vdir")
 FOLLOW_UP_DAYS = 90
 """The calendar holds follow-ups due within this many days (and every overdue one)."""
 CHUNK = 500
@@ -64,8 +73,8 @@ VCARD_EXTRA = (
     "grade", "grade_pinned", "pin_reason", "cadence", "status", "deal_status", "source",
     "credit_limit", "credit_rating", "owner", "last_contact", "next_step", "next_step_on",
 )
-# Spreadsheets run a cell starting with these as a formula; a leading ' keeps it text.
-FORMULA_START = ("=", "@", "\t", "\r")
+# Columns written as numbers: a number there stays a number (no formula guard before a sign).
+NUMERIC_COLUMNS = frozenset(("id", "expected_amount", "credit_limit", "followups", "revenue"))
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,15 @@ class ExportResult:
     """What the file holds: customers, or calendar events for ics."""
     destination: str
     everyone: bool
+    layout: str = "crmtui"
+    contacts: int = 0
+    """Contacts written with their customers."""
+    contacts_left_out: int = 0
+    """Contacts of the customers that the chosen layout cannot hold (Google's, Outlook's)."""
+    unchanged: int = 0
+    """vdir: files already holding the card written."""
+    others: int = 0
+    """vdir: card files in the folder that this export did not write."""
 
 
 # -- common ---------------------------------------------------------------------------------------
@@ -132,34 +150,149 @@ def _first_care(owner_id: int | None) -> dict[tuple[int, str], CareSpec]:
     return found
 
 
-def _archive(ctx: Context, customer: Customer, logins: dict[int, str],
-             care: dict[tuple[int, str], CareSpec]) -> dict[str, Any]:
-    """A customer's importable fields (and the derived figures) as text, by CSV column."""
+def _archive_values(ctx: Context, customer: Customer, logins: dict[int, str],
+                    care: dict[tuple[int, str], CareSpec]) -> dict[str, Any]:
+    """A customer's importable fields (and the derived figures) as stored, by CSV column."""
     values = {name: getattr(customer, name) for name in CSV_COLUMNS
               if name in Customer._meta.fields and name != "owner"}
     values["owner"] = logins.get(customer.owner_id, "")
     values["last_contact"] = ctx.local_date(customer.last_contact_at) \
         if customer.last_contact_at else None
     for kind in ("birthday", "anniversary"):
-        spec = care.get((customer.id, kind))
-        values[kind] = spec.to_text() if spec else ""
-    return {name: _text(values.get(name)) for name in CSV_COLUMNS}
+        values[kind] = care.get((customer.id, kind))
+    return {name: values.get(name) for name in CSV_COLUMNS}
+
+
+def _archive(ctx: Context, customer: Customer, logins: dict[int, str],
+             care: dict[tuple[int, str], CareSpec]) -> dict[str, str]:
+    """A customer's importable fields (and the derived figures) as text, by CSV column."""
+    values = _archive_values(ctx, customer, logins, care)
+    for kind in ("birthday", "anniversary"):
+        values[kind] = values[kind].to_text() if values[kind] else ""
+    return {name: _text(value) for name, value in values.items()}
+
+
+def _contacts_of(owner_id: int | None) -> Iterator[tuple[int, list[Contact]]]:
+    """(customer id, its contacts) in customer id order, for the customers in scope."""
+    query = Contact.select(Contact).join(Customer, on=Contact.customer)
+    if owner_id is not None:
+        query = query.where(Customer.owner == owner_id)
+    current, group = None, []
+    for contact in query.order_by(Contact.customer, Contact.id).iterator():
+        if contact.customer_id != current:
+            if group:
+                yield current, group
+            current, group = contact.customer_id, []
+        group.append(contact)
+    if group:
+        yield current, group
+
+
+class _ContactsByCustomer:
+    """Each customer's contacts as customers are read in id order (one query, merged)."""
+
+    def __init__(self, owner_id: int | None) -> None:
+        self._groups = _contacts_of(owner_id)
+        self._next = next(self._groups, None)
+        self.count = 0
+
+    def of(self, customer_id: int) -> list[Contact]:
+        while self._next is not None and self._next[0] < customer_id:
+            self._next = next(self._groups, None)
+        if self._next is not None and self._next[0] == customer_id:
+            found = self._next[1]
+            self._next = next(self._groups, None)
+            self.count += len(found)
+            return found
+        return []
+
+
+def _most_contacts(owner_id: int | None) -> int:
+    """The most contacts any customer in scope has (the CSV's contact column groups)."""
+    query = Contact.select(Contact.customer, fn.COUNT(Contact.id).alias("n")).join(
+        Customer, on=Contact.customer)
+    if owner_id is not None:
+        query = query.where(Customer.owner == owner_id)
+    counts = query.group_by(Contact.customer).tuples()
+    return max((n for _cid, n in counts), default=0)
+
+
+def _count_contacts(owner_id: int | None) -> int:
+    query = Contact.select().join(Customer, on=Contact.customer)
+    if owner_id is not None:
+        query = query.where(Customer.owner == owner_id)
+    return query.count()
 
 
 # -- CSV --------------------------------------------------------------------------------------------
 
-def _safe_cell(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
-def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str) -> int:
+def safe_cell(text: str, numeric: bool = False) -> str:
+    """Text a spreadsheet would run as a formula, with a ' before it (imports take it off); a
+    number in a numeric column stays a number."""
+    if text.startswith(FORMULA_START) and not (numeric and _NUMBER.fullmatch(text)):
+        return "'" + text
+    return text
+
+
+_DIGITS_ONLY = re.compile(r"[+-]?[\d\s().-]+")
+
+
+def contacts_tool_cell(text: str) -> str:
+    """A cell of Google's or Outlook's layout, read by their importers, which keep a ' as part
+    of the value: phone numbers and dates (+86 138…, --07-04), which can call no function, are
+    written as they are; other formula-like text is guarded as in crmtui's own CSV."""
+    if text[:1] in "+-" and _DIGITS_ONLY.fullmatch(text):
+        return text
+    return safe_cell(text)
+
+
+def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
+                     layout: str = "crmtui") -> tuple[int, int]:
+    """(customers, contacts written)."""
     from crmtui.services.transfer.csvfile import write_csv
 
     logins = dict(User.select(User.id, User.login).tuples())
     care = _first_care(owner_id)
-    rows = ([_safe_cell(v) for v in _archive(ctx, c, logins, care).values()]
-            for c in _customers(owner_id).iterator())
-    return write_csv(out, CSV_COLUMNS, rows)
+    if layout != "crmtui":
+        from crmtui.services.transfer.layouts import (
+            GOOGLE_HEADER,
+            OUTLOOK_HEADER,
+            google_row,
+            outlook_row,
+        )
+
+        header, build = ((GOOGLE_HEADER, google_row) if layout == "google"
+                         else (OUTLOOK_HEADER, outlook_row))
+
+        def rows():
+            for c in _customers(owner_id).iterator():
+                values = _archive(ctx, c, logins, care)
+                yield [contacts_tool_cell(v) for v in build(
+                    values, c.phone_list, c.tag_list, care.get((c.id, "birthday")),
+                    care.get((c.id, "anniversary")))]
+
+        return write_csv(out, header, rows()), 0
+    most = _most_contacts(owner_id)
+    header = list(CSV_COLUMNS) + [contact_column(n, f) for n in range(1, most + 1)
+                                  for f in CONTACT_FIELD_NAMES]
+    contacts = _ContactsByCustomer(owner_id)
+    numeric = [name in NUMERIC_COLUMNS for name in CSV_COLUMNS]
+
+    def crmtui_rows():
+        for c in _customers(owner_id).iterator():
+            row = [safe_cell(v, n) for v, n in zip(_archive(ctx, c, logins, care).values(),
+                                                    numeric)]
+            people = contacts.of(c.id)
+            for contact in people:
+                row += [safe_cell(contact_text(getattr(contact, f))) for f in CONTACT_FIELD_NAMES]
+            row += [""] * (len(CONTACT_FIELD_NAMES) * (most - len(people)))
+            yield row
+
+    count = write_csv(out, header, crmtui_rows())
+    return count, contacts.count
 
 
 # -- vCard ------------------------------------------------------------------------------------------
@@ -170,32 +303,151 @@ def _vcard_date(spec: CareSpec | None) -> str:
     return (f"{spec.year:04d}" if spec.year else "--") + f"{spec.month:02d}{spec.day:02d}"
 
 
-def write_vcard_export(ctx: Context, out, owner_id: int | None, instance: str) -> int:
+def _uid(instance: str, kind: str, row_id: int) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"crmtui:{instance}:{kind}:{row_id}"))
+
+
+def vcard_cards(ctx: Context, owner_id: int | None,
+                instance: str) -> Iterator[tuple[int, int | None, str]]:
+    """(customer id, contact id or None, card text): each customer in scope, then its
+    contacts' cards."""
     from crmtui import __version__
-    from crmtui.services.transfer.vcard import Card, write_vcards
+    from crmtui.services.transfer.vcard import Card, card_text, contact_card_text
+
+    product = f"-//crmtui//crmtui {__version__}//EN"
+    logins = dict(User.select(User.id, User.login).tuples())
+    care = _first_care(owner_id)
+    contacts = _ContactsByCustomer(owner_id)
+    for customer in _customers(owner_id).iterator():
+        values = _archive(ctx, customer, logins, care)
+        birthday = care.get((customer.id, "birthday"))
+        anniversary = care.get((customer.id, "anniversary"))
+        extra = [(name, values[name]) for name in VCARD_EXTRA]
+        for kind, spec in (("birthday", birthday), ("anniversary", anniversary)):
+            if spec is not None and spec.lunar:
+                extra.append((kind, spec.to_text()))
+        uid = _uid(instance, "customer", customer.id)
+        yield customer.id, None, card_text(Card(
+            uid=uid, name=customer.name, company=customer.company, title=customer.title,
+            phones=customer.phone_list, email=customer.email, address=customer.address,
+            notes=customer.notes, tags=customer.tag_list,
+            birthday=_vcard_date(birthday), anniversary=_vcard_date(anniversary),
+            revision=customer.updated_at.strftime("%Y%m%dT%H%M%SZ"), extra=extra), product)
+        for contact in contacts.of(customer.id):
+            contact_uid = _uid(instance, "contact", contact.id)
+            yield customer.id, contact.id, contact_card_text(
+                contact_uid, uid, customer.company or customer.name,
+                {f: contact_text(getattr(contact, f)) for f in CONTACT_FIELD_NAMES}, product)
+
+
+def write_vcard_export(ctx: Context, out, owner_id: int | None,
+                       instance: str) -> tuple[int, int]:
+    """(customers, contacts written)."""
+    counts = [0, 0]
+    for _customer_id, contact_id, text in vcard_cards(ctx, owner_id, instance):
+        out.write(text)
+        counts[contact_id is not None] += 1
+    return counts[0], counts[1]
+
+
+# -- Excel ----------------------------------------------------------------------------------------
+
+def _sheet_value(value: Any, column: str) -> Any:
+    """A stored value as a workbook cell: dates and amounts typed, choices in the interface
+    language as the import reads them back, yes/no as words."""
+    from crmtui.labels import label
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, CareSpec):
+        if value.year and not value.lunar:
+            return date(value.year, value.month, value.day)
+        return _care_words(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if column in _CHOICE_LABELS and isinstance(value, str):
+        return label(_CHOICE_LABELS[column], value)
+    return value
+
+
+_CHOICE_LABELS = {"need": "need", "status": "status", "deal_status": "deal", "source": "source",
+                  "cadence": "cadence"}
+
+
+def _care_words(spec: CareSpec) -> str:
+    """A lunar or yearless date as text the import reads: 农历闰--04-15 in Chinese."""
+    from crmtui.i18n import current_language
+
+    text = spec.to_text()
+    if current_language() == "zh" and spec.lunar:
+        day = text.split(" ")[-1]
+        return "农历" + ("闰" if spec.leap else "") + day
+    return text
+
+
+def sheet_headers() -> tuple[list[str], list[str]]:
+    """The customers' and the contacts' sheet headers in the interface language."""
+    from crmtui.i18n import pgettext
+    from crmtui.services.transfer.columns import COLUMN_TITLES, CONTACT_SHEET_TITLES
+
+    customers = [pgettext("column", COLUMN_TITLES[name]) for name in CSV_COLUMNS]
+    contacts = [pgettext("column", title) for title in CONTACT_SHEET_TITLES] + [
+        pgettext("column", spec.title) for spec in CONTACT_FIELDS]
+    return customers, contacts
+
+
+def write_xlsx_export(ctx: Context, path: Path, owner_id: int | None,
+                      instance: str) -> tuple[int, int]:
+    """A workbook: the customers on one sheet, their contacts on a second. (customers,
+    contacts)."""
+    from crmtui.services.transfer.workbook import write_workbook
 
     logins = dict(User.select(User.id, User.login).tuples())
     care = _first_care(owner_id)
+    customer_header, contact_header = sheet_headers()
 
-    def cards() -> Iterator[Card]:
-        for customer in _customers(owner_id).iterator():
-            values = _archive(ctx, customer, logins, care)
-            birthday = care.get((customer.id, "birthday"))
-            anniversary = care.get((customer.id, "anniversary"))
-            extra = [(name, values[name]) for name in VCARD_EXTRA]
-            for kind, spec in (("birthday", birthday), ("anniversary", anniversary)):
-                if spec is not None and spec.lunar:
-                    extra.append((kind, spec.to_text()))
-            yield Card(
-                uid="urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                 f"crmtui:{instance}:customer:{customer.id}")),
-                name=customer.name, company=customer.company, title=customer.title,
-                phones=customer.phone_list, email=customer.email, address=customer.address,
-                notes=customer.notes, tags=customer.tag_list,
-                birthday=_vcard_date(birthday), anniversary=_vcard_date(anniversary),
-                revision=customer.updated_at.strftime("%Y%m%dT%H%M%SZ"), extra=extra)
+    def customer_rows():
+        for c in _customers(owner_id).iterator():
+            values = _archive_values(ctx, c, logins, care)
+            yield [_sheet_value(values[name], name) for name in CSV_COLUMNS]
 
-    return write_vcards(out, cards(), f"-//crmtui//crmtui {__version__}//EN")
+    names = dict(_customers(owner_id).select(Customer.id, Customer.name).tuples())
+    counted = [0]
+
+    def contact_rows():
+        for customer_id, people in _contacts_of(owner_id):
+            for contact in people:
+                counted[0] += 1
+                yield [customer_id, names.get(customer_id, "")] + [
+                    _sheet_value(getattr(contact, spec.name), "")
+                    if spec.name != "role" else _role_word(contact.role)
+                    for spec in CONTACT_FIELDS]
+
+    count = write_workbook(path, [
+        (_("Customers"), customer_header, customer_rows()),
+        (_("Contacts"), contact_header, contact_rows()),
+    ])
+    return count, counted[0]
+
+
+def _role_word(role: str) -> str:
+    from crmtui.labels import label
+
+    return label("contact_role", role)
+
+
+# -- vdir -----------------------------------------------------------------------------------------
+
+def write_vdir_export(ctx: Context, writer, owner_id: int | None,
+                      instance: str) -> tuple[int, int]:
+    """Every card into the vdir writer (files are moved into place after the audit)."""
+    from crmtui.services.transfer.vdir import file_name
+
+    counts = [0, 0]
+    for customer_id, contact_id, text in vcard_cards(ctx, owner_id, instance):
+        writer.add(file_name(customer_id, contact_id), text)
+        counts[contact_id is not None] += 1
+    return counts[0], counts[1]
 
 
 # -- iCalendar --------------------------------------------------------------------------------------
@@ -303,19 +555,33 @@ def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) ->
 # -- writing and auditing -------------------------------------------------------------------------
 
 def export(ctx: Context, fmt: str, destination: Path | None = None, *,
-           everyone: bool = False, stdout=None) -> ExportResult:
+           everyone: bool = False, stdout=None, layout: str = "crmtui") -> ExportResult:
     """Write an export to `destination` (or standard output) and record it in the audit log."""
     from crmtui.services.audit import audit
+    from crmtui.services.transfer.layouts import LAYOUTS
 
     if fmt not in FORMATS:
         raise InvalidInput.one("format", _("'{fmt}' is not one of {formats}").format(
             fmt=fmt, formats=", ".join(FORMATS)))
+    if layout not in LAYOUTS:
+        raise InvalidInput.one("layout", _("'{layout}' is not one of {layouts}").format(
+            layout=layout, layouts=", ".join(LAYOUTS)))
+    if layout != "crmtui" and fmt != "csv":
+        raise CrmError(_("--layout {layout} is a layout of CSV files; use it with --format csv")
+                       .format(layout=layout))
+    if fmt in ("xlsx", "vdir") and destination is None:
+        raise CrmError(_("--format xlsx writes a file and --format vdir a folder; name it "
+                         "(crmtui export --format {fmt} PATH)").format(fmt=fmt))
     if ctx.store.readonly:
         raise StorageError(_("exports are written to the audit log, and {db} is read-only; "
                              "nothing was exported").format(db=ctx.store.target))
     owner_id = _scope_owner(ctx, everyone)
+    folder = _vdir_folder(destination) if fmt == "vdir" else None
     instance = instance_id(ctx)  # made in its own short transaction, before the reading starts
-    temporary = private_temporary_file(destination) if destination is not None else None
+    temporary = private_temporary_file(destination) \
+        if destination is not None and folder is None else None
+    vdir = None
+    contacts = unchanged = others = 0
     try:
         with ctx.store.db.atomic():  # one snapshot of the database for the whole file
             if fmt == "ics":
@@ -326,29 +592,68 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
                     getattr(out, "buffer", out).write(data)
                 else:
                     temporary.write_bytes(data)
+            elif fmt == "xlsx":
+                customers, contacts = write_xlsx_export(ctx, temporary, owner_id, instance)
+            elif fmt == "vdir":
+                from crmtui.services.transfer.vdir import VdirWriter
+
+                vdir = VdirWriter(folder, file_mode_for(folder))
+                customers, contacts = write_vdir_export(ctx, vdir, owner_id, instance)
             else:
-                writer = {"csv": write_csv_export, "vcf": write_vcard_export,
-                          "json": write_json_export}[fmt]
+                if fmt == "json":
+                    def writer(ctx, out, owner_id, instance):
+                        return write_json_export(ctx, out, owner_id, instance), 0
+                elif fmt == "csv":
+                    def writer(ctx, out, owner_id, instance):
+                        return write_csv_export(ctx, out, owner_id, instance, layout)
+                else:
+                    writer = write_vcard_export
                 if temporary is None:
-                    items = customers = writer(ctx, stdout or sys.stdout, owner_id, instance)
+                    customers, contacts = writer(ctx, stdout or sys.stdout, owner_id, instance)
                 else:
                     # Excel reads UTF-8 CSV right only with a byte-order mark.
                     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
                     with open(temporary, "w", encoding=encoding, newline="") as out:
-                        items = customers = writer(ctx, out, owner_id, instance)
+                        customers, contacts = writer(ctx, out, owner_id, instance)
+            if fmt != "ics":
+                items = customers
+            left_out = _count_contacts(owner_id) if layout != "crmtui" else 0
         shown = str(destination) if destination is not None else _("standard output")
         writes(lambda c: audit(c, "export", "customer", None, _(
             "{fmt}: {n} customers ({scope}) to {where}").format(
-            fmt=fmt, n=customers, scope=_("all") if owner_id is None else _("own"),
-            where=shown)), record=False)(ctx)  # if the rename fails, nothing was exported
+            fmt=fmt if layout == "crmtui" else f"{fmt} ({layout})", n=customers,
+            scope=_("all") if owner_id is None else _("own"), where=shown)),
+            record=False)(ctx)  # if the rename fails, nothing was exported
         if temporary is not None:
             os.replace(temporary, destination)
             temporary = None
+        if vdir is not None:
+            vdir.commit()
+            unchanged, others = vdir.unchanged, vdir.others()
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+        if vdir is not None:
+            vdir.discard()
     return ExportResult(format=fmt, customers=customers, items=items, destination=shown,
-                        everyone=owner_id is None)
+                        everyone=owner_id is None, layout=layout, contacts=contacts,
+                        contacts_left_out=left_out, unchanged=unchanged, others=others)
+
+
+def _vdir_folder(destination: Path) -> Path:
+    """The vdir's folder, made when its parent exists."""
+    folder = destination.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise CrmError(_("{path} is a file; a vdir is a folder").format(path=folder))
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise CrmError(_("there is no directory {path}").format(path=folder.parent))
+        try:
+            folder.mkdir(mode=0o700 if file_mode_for(folder.parent) == 0o600 else 0o770)
+        except OSError as error:
+            raise CrmError(_("cannot make the folder {path}: {reason}").format(
+                path=folder, reason=error.strerror)) from None
+    return folder
 
 
 def private_temporary_file(destination: Path) -> Path:
@@ -376,4 +681,4 @@ def private_temporary_file(destination: Path) -> Path:
 
 
 __all__ = ["FORMATS", "CSV_COLUMNS", "ExportResult", "export", "instance_id",
-           "private_temporary_file"]
+           "private_temporary_file", "safe_cell", "sheet_headers"]

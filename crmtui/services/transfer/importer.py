@@ -1,6 +1,8 @@
-"""Importing customers from a CSV or vCard file (SPEC §5).
+"""Importing customers from a CSV file, an Excel workbook, a vCard file or a vdir (SPEC §5).
 
-Every record is checked with the form's own validation; a report names each rejected record by
+Each source yields records (with the line or row they start on) through `SourceFile.records`;
+from there one pipeline checks, reports and inserts them, whatever the format. Every record is
+checked with the form's own validation; a report names each rejected record by
 the line it starts on, with every reason. By default a file with any bad record imports nothing;
 `skip_bad` imports the good ones. Records with the phone number or e-mail address of an existing
 customer, or of an earlier record of the file, are reported and not created. The good records go
@@ -10,7 +12,9 @@ grade history computed by the same functions the customer form uses.
 A grade column keeps the team's judgement: it fills an empty need (A–C imply a clear need, E none)
 and, when the rules then give another grade (no close date, say), the imported grade is pinned
 with the reason "imported grade" until someone sets a close date and unpins it. A crmtui export says
-which grades were pinned (grade_pinned), and then only those are pinned.
+which grades were pinned (grade_pinned), and then only those are pinned. The contacts a record
+carries (contact columns, a Contacts sheet, contact cards) are checked with the contact field
+table and go in with their customer, or not at all.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Mapping
 
-from crmtui.db import CareDate, Customer, GradeChange, User
+from crmtui.db import CareDate, Contact, Customer, GradeChange, User
 from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
@@ -30,6 +34,7 @@ from crmtui.search import search_document
 from crmtui.services.context import Context
 from crmtui.services.customers import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
+from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES, clean_contact, field_title
 from crmtui.services.transfer.records import SourceFile, SourceRecord
 from crmtui.services.transfer.values import CareSpec, amount_text, date_text, parse_care_text
 from crmtui.services.validation import (
@@ -63,9 +68,12 @@ class Rejection:
     line: int
     name: str
     reasons: tuple[str, ...]
+    file: str = ""
+    """The file of a vdir, or the sheet of a workbook's contact, the line is in."""
 
     def to_json(self) -> dict:
-        return {"line": self.line, "name": self.name, "reasons": list(self.reasons)}
+        return {"line": self.line, "file": self.file or None, "name": self.name,
+                "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Duplicate:
     name: str
     match: str
     """What matched: "phone 138 1234 5678" or "e-mail a@b.cn"."""
+    file: str = ""
     existing_id: int | None = None
     existing_name: str = ""
     existing_owner: str = ""
@@ -89,7 +98,8 @@ class Duplicate:
         return f"crmtui merge {self.merge[0]} {self.merge[1]}" if self.merge else None
 
     def to_json(self) -> dict:
-        return {"line": self.line, "name": self.name, "match": self.match,
+        return {"line": self.line, "file": self.file or None, "name": self.name,
+                "match": self.match,
                 "existing_id": self.existing_id, "existing_name": self.existing_name,
                 "existing_owner": self.existing_owner, "earlier_line": self.earlier_line,
                 "merge": self.merge_command}
@@ -106,9 +116,14 @@ class ImportReport:
     """Customers created (with dry_run: that would be created)."""
     pinned: int = 0
     care_dates: int = 0
+    contacts: int = 0
+    """Contacts created with the customers (with dry_run: that would be)."""
     rejected: list[Rejection] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    ignored_files: list[str] = field(default_factory=list)
+    layout: str = ""
+    sheet: str = ""
     dry_run: bool = False
     skip_bad: bool = False
     committed: bool = False
@@ -122,11 +137,14 @@ class ImportReport:
 
     def to_json(self) -> dict:
         return {"file": self.file, "kind": self.kind, "encoding": self.encoding,
-                "delimiter": self.delimiter, "records": self.records,
+                "delimiter": self.delimiter, "layout": self.layout or None,
+                "sheet": self.sheet or None, "records": self.records,
                 "imported": self.imported, "pinned": self.pinned, "care_dates": self.care_dates,
+                "contacts": self.contacts,
                 "rejected": [r.to_json() for r in self.rejected],
                 "duplicates": [d.to_json() for d in self.duplicates],
-                "ignored_columns": self.ignored_columns, "dry_run": self.dry_run,
+                "ignored_columns": self.ignored_columns, "ignored_files": self.ignored_files,
+                "dry_run": self.dry_run,
                 "committed": self.committed, "first_id": self.ids[0] if self.ids else None,
                 "last_id": self.ids[1] if self.ids else None}
 
@@ -148,6 +166,8 @@ class _Row:
     next_step_on: date | None
     keys: list[tuple[str, str]]
     """(kind, key) pairs that identify the customer: normalised phones and the e-mail."""
+    contacts: list[dict[str, Any]]
+    file: str = ""
 
 
 def phone_key(phone: str) -> str:
@@ -225,7 +245,7 @@ class _Checker:
         values = dict(record.values)
         name = values.get("name", "")
         if record.problems:
-            return Rejection(record.line, name, tuple(record.problems))
+            return Rejection(record.line, name, tuple(record.problems), record.file)
         today = self.today
         errors: dict[str, str] = {}
         extra = dict.fromkeys(_EXTRA, "")
@@ -268,9 +288,15 @@ class _Checker:
         next_step_on = self._date(errors, "next_step_on", extra["next_step_on"])
         owner_id = self.owner_for(extra["owner"], errors) if extra["owner"] or \
             self.fixed_owner else self.ctx.user.id
-        if errors:
-            reasons = tuple(f"{self.label(key)}: {reason}" for key, reason in errors.items())
-            return Rejection(record.line, name, reasons)
+        reasons = [f"{self.label(key)}: {reason}" for key, reason in errors.items()]
+        contacts = []
+        for contact in record.contacts:
+            cleaned_contact, problems = clean_contact(contact.values, today)
+            reasons += [f"{contact.where} – {field_title(key)}: {reason}"
+                        for key, reason in problems.items()]
+            contacts.append(cleaned_contact)
+        if reasons:
+            return Rejection(record.line, name, tuple(reasons), record.file)
 
         if "source" in cleaned and cleaned["source"] is None:
             cleaned["source"] = ""  # optional choices are stored as "", not NULL
@@ -295,7 +321,8 @@ class _Checker:
             grade=imported_grade if pinned else rules_grade, pinned=pinned,
             pin_reason=pin_reason, history_reason=history, care=care,
             last_contact_on=last_contact_on, next_step=next_step, next_step_on=next_step_on,
-            keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")))
+            keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")),
+            contacts=contacts, file=record.file)
 
     def _text(self, errors: dict, key: str, value: str, limit: int) -> str:
         if not value:
@@ -325,52 +352,68 @@ def _need_implied_by(grade: Grade | None) -> str:
 
 # -- reading the file -----------------------------------------------------------------------------
 
-def read_source(path: Path, mapping: Mapping[str, str | None] | None = None) -> SourceFile:
-    """Read a CSV or vCard file (by its content, not its name)."""
+def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
+                sheet: str | None = None, encoding: str | None = None) -> SourceFile:
+    """Read a CSV file, a workbook, a vCard file (by content, not name) or a vdir (a folder)."""
     from crmtui.services.transfer.csvfile import decode, read_csv
     from crmtui.services.transfer.vcard import looks_like_vcard, read_vcards
+    from crmtui.services.transfer.workbook import is_workbook, read_workbook
 
+    if path.is_dir():
+        from crmtui.services.transfer.vdir import read_vdir
+
+        _refuse_options(path, mapping, sheet, _("a folder of vCards"))
+        return read_vdir(path, encoding)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotFound(_("there is no file {path}").format(path=path)) from None
-    except IsADirectoryError:
-        raise CrmError(_("{path} is a directory, not a file").format(path=path)) from None
     except OSError as error:
         raise CrmError(_("cannot read {path}: {reason}").format(
             path=path, reason=error.strerror)) from None
-    text, encoding = decode(data, path.name)
+    if is_workbook(data[:8]):
+        return read_workbook(path, data, sheet=sheet, mapping=mapping)
+    text, encoding = decode(data, path.name, encoding)
     if looks_like_vcard(text):
-        if mapping:
-            raise CrmError(_("--map names CSV columns; {name} is a vCard file").format(
-                name=path.name))
+        _refuse_options(path, mapping, sheet, _("a vCard file"))
         return read_vcards(text, encoding=encoding)
+    _refuse_options(path, None, sheet, _("a CSV file"))
     return read_csv(text, encoding=encoding, mapping=mapping)
+
+
+def _refuse_options(path: Path, mapping, sheet: str | None, what: str) -> None:
+    if mapping:
+        raise CrmError(_("--map names the columns of a CSV file or a sheet; {name} is {what}")
+                       .format(name=path.name, what=what))
+    if sheet is not None:
+        raise CrmError(_("--sheet names a sheet of a workbook; {name} is {what}").format(
+            name=path.name, what=what))
 
 
 # -- the import -----------------------------------------------------------------------------------
 
 def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bool = False,
                 mapping: Mapping[str, str | None] | None = None,
-                owner: str | None = None) -> ImportReport:
+                owner: str | None = None, sheet: str | None = None,
+                encoding: str | None = None) -> ImportReport:
     """Read, check and (unless dry_run, or bad records without skip_bad) import a file."""
     if ctx.role == "support":
         raise Forbidden(_("support can read profiles but not add customers"))
     if not dry_run:
         ctx.require_writable()
-    source = read_source(Path(path), mapping)
+    source = read_source(Path(path), mapping, sheet=sheet, encoding=encoding)
     if source.problems:
         raise CrmError(_("{name}: {problem}; nothing was imported").format(
             name=Path(path).name, problem="; ".join(source.problems)))
     report = ImportReport(file=str(path), kind=source.kind, encoding=source.encoding,
-                          delimiter=source.delimiter, records=len(source.records),
-                          ignored_columns=source.ignored_columns, dry_run=dry_run,
+                          delimiter=source.delimiter, layout=source.layout, sheet=source.sheet,
+                          ignored_columns=source.ignored_columns,
+                          ignored_files=source.ignored_files, dry_run=dry_run,
                           skip_bad=skip_bad)
     checker = _Checker(ctx, source, owner)
     rows: list[_Row] = []
-    records, source.records = source.records, []
-    for index, record in enumerate(records):
-        records[index] = None  # keep memory flat: a record is not needed once checked
+    for record in source.records:  # read as checked: a record is not kept once checked
+        report.records += 1
         result = checker.check(record)
         if isinstance(result, Rejection):
             report.rejected.append(result)
@@ -388,6 +431,7 @@ def _count(report: ImportReport, rows: list[_Row]) -> None:
     report.imported = len(rows)
     report.pinned = sum(1 for r in rows if r.pinned)
     report.care_dates = sum(len(r.care) for r in rows)
+    report.contacts = sum(len(r.contacts) for r in rows)
 
 
 def _drop_duplicates(rows: list[_Row], report: ImportReport) -> list[_Row]:
@@ -413,7 +457,8 @@ def _drop_duplicates(rows: list[_Row], report: ImportReport) -> list[_Row]:
             key, cid = hits[0]
             others = sorted({c for _k, c in hits})
             report.duplicates.append(Duplicate(
-                line=row.line, name=name, match=_describe(key, row), existing_id=cid,
+                line=row.line, name=name, match=_describe(key, row), file=row.file,
+                existing_id=cid,
                 existing_name=facts[cid][0], existing_owner=logins.get(facts[cid][1], ""),
                 merge=(others[0], others[1]) if len(others) > 1 else None))
             continue
@@ -421,7 +466,7 @@ def _drop_duplicates(rows: list[_Row], report: ImportReport) -> list[_Row]:
         if earlier is not None:
             key = next(k for k in row.keys if seen.get(k) is earlier)
             report.duplicates.append(Duplicate(line=row.line, name=name,
-                                               match=_describe(key, row),
+                                               match=_describe(key, row), file=row.file,
                                                earlier_line=earlier.line))
             continue
         for key in row.keys:
@@ -458,7 +503,7 @@ def _write(ctx: Context, rows: list[_Row], report: ImportReport, name: str) -> N
         if accepted:
             stored = Customer.select().count()
             if len(accepted) >= DEFERRED_INDEX_ROWS and len(accepted) > stored:
-                with deferred_indexes([Customer, GradeChange, CareDate]):
+                with deferred_indexes([Customer, GradeChange, CareDate, Contact]):
                     report.ids = _insert(ctx, accepted)
             else:
                 report.ids = _insert(ctx, accepted)
@@ -509,6 +554,10 @@ def _insert(ctx: Context, rows: list[_Row]) -> tuple[int, int]:
                            CareDate.year, CareDate.lunar, CareDate.leap],
                 ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
                  for cid, row in zip(ids, rows) for spec in row.care))
+    contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
+    bulk_insert(Contact, [Contact.customer, *contact_fields],
+                ((cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
+                 for cid, row in zip(ids, rows) for contact in row.contacts))
     return ids[0], ids[-1]
 
 

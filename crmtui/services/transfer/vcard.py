@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from crmtui.i18n import _
 from crmtui.plaintext import strip_controls_by_line
 from crmtui.services.transfer.columns import IMPORT_FIELDS
-from crmtui.services.transfer.records import SourceFile, SourceRecord
+from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BINARY_PROPERTY = re.compile(r"^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
@@ -73,27 +73,101 @@ def split_cards(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]
 
 
 def read_vcards(text: str, *, encoding: str = "UTF-8") -> SourceFile:
+    source = SourceFile(kind="vcard", encoding=encoding, labels=vcard_labels())
+    items = parse_cards(text)
+    if not items:
+        source.problems.append(_("the file holds no vCard"))
+    source.records = assemble(items)
+    return source
+
+
+def vcard_labels() -> dict[str, str]:
+    return {f: LABELS.get(f, X_PREFIX + f.upper().replace("_", "-")) for f in IMPORT_FIELDS}
+
+
+def parse_cards(text: str, file: str = "") -> list[SourceRecord | tuple[str, SourceRecord]]:
+    """The cards of one file: a customer's record, or (the customer's UID, a record holding the
+    contact card) for a contact card (RELATED;TYPE=contact), in the file's order."""
     import vobject
 
     cards, stray = split_cards(text)
-    source = SourceFile(kind="vcard", records=[], encoding=encoding,
-                        labels={f: LABELS.get(f, X_PREFIX + f.upper()) for f in IMPORT_FIELDS})
-    for line, problem in stray:
-        source.records.append(SourceRecord(line=line, problems=[problem]))
+    items: list = [SourceRecord(line=line, file=file, problems=[problem])
+                   for line, problem in stray]
     for line, card_text in cards:
-        record = SourceRecord(line=line)
+        record = SourceRecord(line=line, file=file)
         try:
             card = vobject.readOne(card_text, allowQP=True)
         except Exception as error:  # vobject raises its own and binascii errors alike
             record.problems.append(_("not a readable vCard ({error})").format(
                 error=str(error).splitlines()[0] if str(error) else type(error).__name__))
+            items.append(record)
+            continue
+        customer = contact_of(card)
+        if customer:
+            record.contacts.append(SourceContact(
+                where=_("the contact card at line {n}").format(n=line),
+                values=contact_card_values(card)))
+            items.append((customer, record))
+            continue
+        record.values = card_values(card)
+        uid = card.contents.get("uid")
+        record.ref = _text(uid[0].value) if uid else ""
+        items.append(record)
+    items.sort(key=lambda item: (item[1] if isinstance(item, tuple) else item).line)
+    return items
+
+
+def assemble(items: list) -> list[SourceRecord]:
+    """Customer records with their contact cards attached by UID, in order; a contact card whose
+    customer is not among the cards is a problem of its own."""
+    by_uid = {item.ref: item for item in items if isinstance(item, SourceRecord) and item.ref}
+    records = []
+    for item in items:
+        if not isinstance(item, tuple):
+            records.append(item)
+            continue
+        uid, holder = item
+        customer = by_uid.get(uid)
+        if customer is not None:
+            customer.contacts.extend(holder.contacts)
         else:
-            record.values = card_values(card)
-        source.records.append(record)
-    source.records.sort(key=lambda r: r.line)
-    if not cards and not source.records:
-        source.problems.append(_("the file holds no vCard"))
-    return source
+            contact = holder.contacts[0]
+            holder.values = {"name": contact.values.get("name", "")}
+            holder.contacts = []
+            holder.problems.append(_("a contact card of {uid}, whose card is not among those "
+                                     "imported").format(uid=uid))
+            records.append(holder)
+    return records
+
+
+def contact_of(card) -> str:
+    """The UID of the customer a contact card belongs to (RELATED;TYPE=contact), or ""."""
+    for line in card.contents.get("related", []):
+        if "CONTACT" in _params(line):
+            return _text(line.value)
+    return ""
+
+
+def contact_card_values(card) -> dict[str, str]:
+    """Contact field -> text, read through the contact field table's vCard properties."""
+    from crmtui.services.transfer.contacts import CONTACT_FIELDS
+
+    values = {}
+    for spec in CONTACT_FIELDS:
+        lines = card.contents.get(spec.property.lower())
+        if not lines:
+            continue
+        text = _text(_preferred(lines)[0].value)
+        values[spec.name] = phone_text(text) if spec.property == "TEL" else text
+    if not values.get("name") and card.contents.get("n"):
+        n = card.contents["n"][0].value
+        values["name"] = _name_of(_text(getattr(n, "given", "")), _text(getattr(n, "family", "")))
+    return {k: v for k, v in values.items() if v}
+
+
+def _name_of(given: str, family: str) -> str:
+    return family + given if _CJK.search(family + given) else " ".join(
+        p for p in (given, family) if p)
 
 
 def _params(line) -> set[str]:
@@ -169,9 +243,7 @@ def card_values(card) -> dict[str, str]:
     name = first("FN")
     if not name and contents.get("n"):
         n = contents["n"][0].value
-        family, given = _text(getattr(n, "family", "")), _text(getattr(n, "given", ""))
-        name = family + given if _CJK.search(family + given) else " ".join(
-            p for p in (given, family) if p)
+        name = _name_of(_text(getattr(n, "given", "")), _text(getattr(n, "family", "")))
     values["name"] = name
     values["title"] = first("TITLE")
     org = contents.get("org")
@@ -299,6 +371,26 @@ def card_text(card: Card, product: str) -> str:
             lines.append(f"{X_PREFIX}{name.upper().replace('_', '-')}:{escape(value)}")
     if card.revision:
         lines.append(f"REV:{card.revision}")
+    lines.append("END:VCARD")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def contact_card_text(uid: str, customer_uid: str, organization: str,
+                      values: Mapping[str, str], product: str) -> str:
+    """A contact person's own card: ORG is the customer's company, RELATED;TYPE=contact links it
+    to the customer's card, and each contact field goes to its property in the field table."""
+    from crmtui.services.transfer.contacts import CONTACT_FIELDS
+
+    family, given = split_name(values.get("name", ""))
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{product}", f"UID:{uid}",
+             "KIND:individual", f"N:{escape(family)};{escape(given)};;;"]
+    for spec in CONTACT_FIELDS:
+        value = values.get(spec.name, "")
+        if value != "":
+            lines.append(f"{spec.property}:{escape(value)}")
+    if organization:
+        lines.append(f"ORG:{escape(organization)}")
+    lines.append(f"RELATED;TYPE=contact:{customer_uid}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
 
