@@ -1,4 +1,5 @@
-"""Printing for the command line: JSON for scripts, rich tables for people (imported lazily)."""
+"""Printing for the command line: JSON for scripts, and the console that prints for people
+(rich, imported when first used). What is printed is made by `crmtui.present`."""
 
 from __future__ import annotations
 
@@ -91,43 +92,3 @@ def say(message: str, **options) -> None:
     """Print a line that may quote stored or typed text (a confirmation, a notice): as plain
     text, never as markup."""
     console().print(message, markup=False, highlight=False, **options)
-
-
-def grade_style(grade: str | None) -> str:
-    """The one colour per grade used everywhere on the command line (the TUI mirrors it)."""
-    return GRADE_STYLES.get(grade or "", "")
-
-
-GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
-# Service-level states and severities of complaints (the TUI mirrors these too).
-SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
-SEVERITY_STYLES = {"critical": "bold red", "high": "dark_orange"}
-
-
-def bar(share: float, width: int = 30) -> str:
-    """A horizontal bar for a share 0..1, `width` cells at most, in eighths of a cell."""
-    eighths = round(max(0.0, min(1.0, share)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return "█" * full + ("" if not part else " ▏▎▍▌▋▊▉"[part])
-
-
-def percent(share: float | None) -> str:
-    """A share 0..1 as a percentage with one decimal ("–" when there is none)."""
-    return "–" if share is None else f"{share * 100:.1f}%"
-
-
-def share_style(share: float) -> str:
-    """The colour of a service-level share: green from 90%, yellow from 75%, red below."""
-    return "green" if share >= 0.9 else "yellow" if share >= 0.75 else "red"
-
-
-def money(amount: Decimal | None) -> str:
-    if amount is None:
-        return ""
-    return f"{amount:,.2f}"
-
-
-def local_time(moment: datetime | None, zone=None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

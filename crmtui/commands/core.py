@@ -6,8 +6,10 @@ import argparse
 import sys
 
 from crmtui.i18n import _, explain
-from crmtui.labels import label, lunar_text
-from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money, say
+from crmtui.labels import label
+from crmtui.output import console, emit_json, say
+from crmtui.present.numbers import money
+from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 
 def register(subparsers, common) -> None:
@@ -176,45 +178,30 @@ def cmd_due(args) -> int:
 
 
 def print_due(ctx, items, day, everyone: bool) -> None:
-    """The due list as aligned lines under section headings: one line per item, the detail cut
-    to the terminal's width (drawn as plain lines, a long list prints several times faster than
-    through a rich Table)."""
-    from rich.cells import cell_len
-    from rich.markup import escape
+    """The due list as Today draws it (`present.due`): aligned lines under section headings,
+    the reason cut to the terminal's width (plain lines: a long list prints several times
+    faster than through a rich Table)."""
     from rich.text import Text
 
-    from crmtui.cells import clip, fit
+    from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
 
     out = console()
     title = _("Due on {day}").format(day=day.isoformat())
     if not items:
         from crmtui.services.due import coming_up
 
-        out.print(f"[bold]{title}[/]: " + _("nothing due. Coming up:"), highlight=False)
+        out.print(Text.assemble((title, "bold"), ": " + _("nothing due. Coming up:")))
         for item in coming_up(ctx, day, everyone=everyone):
-            out.print(f"  {item.due}  {item.customer}  {item.company}  ({item.detail})",
-                      markup=False, highlight=False)
+            out.print(coming_up_line(item, day))
         return
-    out.print(f"[bold]{title}[/]")
-    sections: dict = {}
-    for item in items:
-        sections.setdefault(item.kind, []).append(item)
-    owner_width = min(12, max((cell_len(i.owner) for i in items), default=0)) if everyone else 0
-    detail_width = max(12, out.width - 16 - 16 - 1 - 5 - 4 - (owner_width + 1 if everyone else 0))
-    for kind, section in sections.items():
-        out.print(f"\n[bold underline]{escape(label('due_section', kind))}[/] ({len(section)})",
-                  highlight=False)
+    out.print(Text(title, style="bold"))
+    columns = DueColumns.for_width(out.width, owner=everyone)
+    for kind, section in sections(items).items():
+        out.print()
+        out.print(Text(section_heading(kind, len(section)), style="bold underline"))
         lines = Text(no_wrap=True, overflow="crop")
         for item in section:
-            grade = item.grade.value if item.grade else " "
-            lines.append(f"{fit(item.customer, 16)} {fit(item.company, 16)} ")
-            lines.append(grade, style=GRADE_STYLES.get(grade, ""))
-            lines.append(" ")
-            lines.append(item.due.strftime("%m-%d"), style="red" if item.overdue_days else "")
-            if everyone:
-                lines.append(f" {fit(item.detail, detail_width)} {clip(item.owner, owner_width)}")
-            else:
-                lines.append(f" {clip(item.detail, detail_width)}")
+            lines.append_text(columns.line(item, day))
             lines.append("\n")
         lines.rstrip()
         out.print(lines)
@@ -246,10 +233,12 @@ def cmd_greetings(args) -> int:
             n=ctx.config.greetings.lead_days, day=day.isoformat()))
         return 0
     from rich.table import Table
+    from rich.text import Text
 
     for holiday in coming:
         section = [item for item in items if item.due == holiday.day]
-        heading = plain(shown_name(holiday), "bold underline")
+        heading = Text()
+        heading.append(plain(shown_name(holiday), "bold underline"))
         heading.append(f" {holiday.day.isoformat()} " + _("({n} to greet)").format(n=len(section)))
         out.print(heading)
         table = Table.grid(padding=(0, 1))
@@ -261,7 +250,7 @@ def cmd_greetings(args) -> int:
         for item in section:
             grade = item.grade.value if item.grade else ""
             row = [plain(item.customer), plain(item.company),
-                   plain(grade, GRADE_STYLES.get(grade, ""))]
+                   plain(grade, grade_style(grade))]
             if everyone:
                 row.append(plain(item.owner))
             table.add_row(*row)
@@ -324,7 +313,19 @@ def cmd_log(args) -> int:
     return 0
 
 
+SHOWN_INTERACTIONS = 15
+"""Interactions `crmtui show` lists (--json has them all)."""
+
+
 def cmd_show(args) -> int:
+    """The profile as the app shows it (`present.profile`): the header, the overview, then the
+    complaints and the latest interactions."""
+    from crmtui.present.profile import (
+        profile_header,
+        profile_overview,
+        profile_sections,
+        section_table,
+    )
     from crmtui.services.profile import customer_profile, profile_json
 
     ctx = _ctx(args)
@@ -332,72 +333,17 @@ def cmd_show(args) -> int:
     if args.json:
         emit_json(profile_json(ctx, profile))
         return 0
-    from rich.table import Table
-
-    c = profile.customer
+    today = ctx.today()
     out = console()
-    flags = []
-    if c.grade_pinned:
-        flags.append(_("pinned: {reason}").format(reason=c.pin_reason))
-    if profile.slipped:
-        flags.append(_("close date slipped"))
-    if profile.no_estimate:
-        flags.append(_("no close estimate"))
-    header = plain(c.grade, GRADE_STYLES.get(c.grade, ""))
-    header.append(" ")
-    header.append(plain(c.name, "bold"))
-    header.append(f" #{c.id}  ")
-    header.append(plain(c.company))
-    if flags:
-        header.append("  ")
-        header.append(plain(" · ".join(flags), "dim"))
-    out.print(header)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
-    for title, value in (
-        (_("Owner"), profile.owner.label),
-        (_("Status"), " · ".join((label("status", c.status), label("deal", c.deal_status),
-                                  _("tier {tier}").format(tier=label("tier", profile.tier))))),
-        (_("Need"), label("need", c.need) + (
-            " · " + _("close {day}").format(day=c.expected_close) if c.expected_close else "")),
-        (_("Next due"), _("{day} ({why})").format(day=c.next_due, why=_("; ").join(
-            [label("cadence", profile.cadence)] + ([c.next_step] if c.next_step else [])))),
-        (_("Follow-ups"), str(c.followups)),
-        (_("Phones"), ", ".join(c.phone_list)),
-        (_("E-mail"), c.email),
-        (_("Revenue"), money(c.revenue)),
-        (_("Tags"), ", ".join(c.tag_list)),
-    ):
-        if value:
-            facts.add_row(title, plain(value))
-    out.print(facts)
-    if profile.care:
-        out.print(_("Care: {dates}").format(dates="; ".join(
-            f"{label('care', o.care.kind)} {o.next_on}"
-            + (f" ({lunar_text(o.care.month, o.care.day, o.care.leap)})" if o.care.lunar else "")
-            for o in profile.care)), markup=False)
-    open_promises = [p for p in profile.promises if p.status == "open"]
-    for promise in open_promises:
-        out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due),
-                  markup=False)
-    from crmtui.services.complaints import OPEN
-
-    for complaint in profile.complaints:
-        if complaint.status in OPEN:
-            out.print(_("Complaint #{id}: {severity} · {status} · {summary}").format(
-                id=complaint.id, severity=label("severity", complaint.severity),
-                status=label("complaint_status", complaint.status),
-                summary=complaint.summary), markup=False)
-    if profile.interactions:
-        table = Table(title=_("Interactions"), title_justify="left", show_edge=False)
-        for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
-            table.add_column(column)
-        for i in profile.interactions[:15]:
-            table.add_row(local_time(i.at, ctx.zone), plain(label("channel", i.channel)),
-                          plain(label("outcome", i.outcome)), plain(i.summary),
-                          plain(i.by.login))
-        out.print(table)
+    out.print(profile_header(profile))
+    out.print()
+    out.print(profile_overview(profile, ctx.zone, today))
+    sections = profile_sections(profile, ctx.zone, today)
+    for key, title, limit in (("complaints", _("Complaints"), None),
+                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
+        if sections[key].rows:
+            out.print()
+            out.print(section_table(sections[key], title=title, limit=limit))
     return 0
 
 
@@ -460,7 +406,7 @@ def cmd_find(args) -> int:
         table.add_column(column)
     for c in rows:
         table.add_row(str(c.id), plain(c.name), plain(c.company),
-                      plain(c.grade, GRADE_STYLES.get(c.grade, "")),
+                      plain(c.grade, grade_style(c.grade)),
                       plain(c.phone_list[0] if c.phone_list else ""), plain(c.email),
                       str(c.next_due))
     console().print(table)

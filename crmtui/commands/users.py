@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import console, emit_json, local_time, say
+from crmtui.output import console, emit_json, say
 from crmtui.present.text import plain
+from crmtui.present.time import local_day, moment
 
 ROLE_CHOICES = ("rep", "support", "manager")
 
@@ -88,7 +89,7 @@ def cmd_user_list(args) -> int:
             role=label("role", m.role))
         table.add_row(plain(m.login), plain(m.name), role, str(m.customers),
                       str(m.open_complaints),
-                      local_time(m.created_at, ctx.zone)[:10], style=style)
+                      local_day(m.created_at, ctx.zone), style=style)
     console().print(table)
     return 0
 
@@ -135,7 +136,7 @@ def cmd_audit(args) -> int:
         table.add_column(column)
     for e in entries:
         record = f"{e.entity} #{e.entity_id}" if e.entity_id is not None else e.entity
-        table.add_row(local_time(e.at, ctx.zone), plain(e.user.login if e.user_id else ""),
+        table.add_row(moment(e.at, ctx.zone), plain(e.user.login if e.user_id else ""),
                       plain(e.action), plain(record), plain(e.detail))
     console().print(table)
     return 0

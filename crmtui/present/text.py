@@ -4,11 +4,12 @@ string, without control characters whatever the database holds (the rule of
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from crmtui.plaintext import strip_controls
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def safe(value: Any, *, multiline: bool = False) -> str:
@@ -18,6 +19,8 @@ def safe(value: Any, *, multiline: bool = False) -> str:
     return strip_controls(value if isinstance(value, str) else str(value), multiline=multiline)
 
 
-def plain(value: Any, style: str = "", *, multiline: bool = False) -> Text:
+def plain(value: Any, style: str = "", *, multiline: bool = False) -> "Text":
     """Stored text as a `Text` in `style`: shown as typed, markup and all."""
+    from rich.text import Text  # here: commands that print JSON import this module, not rich
+
     return Text(safe(value, multiline=multiline), style=style)

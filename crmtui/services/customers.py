@@ -16,6 +16,7 @@ from crmtui.config import Config
 from crmtui.db import Customer, GradeChange, User
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.present.time import moment
 from crmtui.rules import (
     Cadence,
     Grade,
@@ -175,7 +176,7 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
                     expected_version: int | None = None) -> Customer:
     """Save edited fields. With expected_version, refuse if someone saved since it was read."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     cleaned = clean_fields(changes, ctx.today())
     for name in _EMPTY_AS_BLANK:
         if name in cleaned and cleaned[name] is None:
@@ -195,15 +196,14 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
     return customer
 
 
-def _check_version(customer: Customer, expected_version: int | None) -> None:
+def _check_version(ctx: Context, customer: Customer, expected_version: int | None) -> None:
     if expected_version is not None and customer.version != expected_version:
-        raise _conflict(customer)
+        raise _conflict(ctx, customer)
 
 
-def _conflict(customer: Customer) -> Conflict:
+def _conflict(ctx: Context, customer: Customer) -> Conflict:
     who = customer.updated_by.label if customer.updated_by_id else _("someone")
-    when = customer.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if customer.updated_at \
-        else "?"
+    when = moment(customer.updated_at, ctx.zone) if customer.updated_at else "?"
     return Conflict(
         _("{name} was changed by {who} at {when} after you opened it; reload, then apply "
           "your edit again").format(name=customer.name, who=who, when=when),
@@ -224,7 +224,7 @@ def _save_versioned(ctx: Context, customer: Customer) -> None:
                .execute())
     if updated != 1:
         customer.version = read_version
-        raise _conflict(Customer.get_by_id(customer.id))
+        raise _conflict(ctx, Customer.get_by_id(customer.id))
 
 
 @writes
@@ -233,7 +233,7 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
             unpin: bool = False, reason: str = "", expected_version: int | None = None) -> Customer:
     """Change need and expected close (the grade follows), or pin a manual grade with a reason."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     today = ctx.today()
     errors: dict[str, str] = {}
     if need is not None:
@@ -333,7 +333,7 @@ def delete_customer(ctx: Context, customer_id: int, *,
     from crmtui.services.audit import audit
 
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     removed = deletion_preview(ctx, customer_id)
     Customer.delete().where(Customer.id == customer.id).execute()
     audit(ctx, "delete", "customer", customer.id,

@@ -17,6 +17,7 @@ from operator import or_
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
 from crmtui.labels import label, lunar_text
+from crmtui.present.time import span
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
@@ -28,7 +29,7 @@ from crmtui.rules import (
     order_due_items,
     overdue_days,
 )
-from crmtui.services.complaints import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock, span
+from crmtui.services.complaints import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 from crmtui.services.context import Context
 
 # Every section selects these first, then its own columns.

@@ -17,10 +17,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from crmtui.cells import clip
 from crmtui.i18n import N_
 from crmtui.present.text import plain
 from crmtui.widgets.localized import LocalizedBindings
-from crmtui.widgets.text import clip
 
 MATCH_WIDTH = 34
 """Cells of a match when the picker has no size yet."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from crmtui.i18n import N_
-from crmtui.present.text import plain
+from crmtui.present.text import safe
 from crmtui.widgets.localized import LocalizedBindings
 
 PAGE_SIZE = 100
@@ -21,8 +22,10 @@ PAGE_SIZE = 100
 
 def _as_text(cell: Any) -> Any:
     """A string cell as plain text: DataTable reads strings as markup, and cells hold names,
-    summaries and other stored text."""
-    return plain(cell) if isinstance(cell, str) else cell
+    summaries and other stored text. One line, as DataTable draws a string in a row."""
+    if not isinstance(cell, str):
+        return cell
+    return Text(safe(cell), end="", no_wrap=True)
 
 
 class NavTable(LocalizedBindings, DataTable):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from rich.text import Text
 from textual.app import ComposeResult
 
+from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 
 from crmtui.i18n import N_, _
@@ -15,7 +17,6 @@ from crmtui.rules import DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
 from crmtui.services.validation import CHANNELS, INTERACTION_FIELDS, OUTCOMES, clean_date
-from crmtui.widgets.grade import grade_style
 
 LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
               "referral_ask")
@@ -62,7 +63,8 @@ class LogDialog(FormDialog[Logged]):
 
     def intro_text(self) -> Text:
         target = self.target
-        text = plain(target.name, "bold")
+        text = Text()
+        text.append(plain(target.name, "bold"))
         if target.company:
             text.append(" · ")
             text.append(plain(target.company))

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _, explain
+from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
@@ -26,7 +27,6 @@ from crmtui.services.validation import (
 )
 from crmtui.widgets.date_input import resolve_date
 from crmtui.widgets.form import FieldRow
-from crmtui.widgets.grade import grade_style
 from crmtui.labels import stored_text
 
 NEEDS = tuple(n.value for n in Need)

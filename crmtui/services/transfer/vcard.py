@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from crmtui.i18n import _
-from crmtui.plaintext import strip_controls_by_line
+from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 
@@ -312,7 +312,10 @@ class Card:
 
 
 def escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\n", "\\n")
+    """A property value as vCard writes it; stored text is only ever text (rows an older
+    version stored unclean lose their control characters here)."""
+    text = strip_controls(text, multiline=True)
+    return (text.replace("\\", "\\\\").replace("\n", "\\n")
             .replace(",", "\\,").replace(";", "\\;"))
 
 
@@ -398,6 +401,6 @@ def contact_card_text(uid: str, customer_uid: str, organization: str,
 def write_vcards(out, cards: Iterable[Card], product: str) -> int:
     count = 0
     for card in cards:
-        out.write(strip_controls_by_line(card_text(card, product)))  # stored text is text
+        out.write(card_text(card, product))
         count += 1
     return count
