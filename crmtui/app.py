@@ -3,7 +3,6 @@ top, dialogs as modal screens, a command palette that also jumps to customers, a
 
 from __future__ import annotations
 
-import traceback
 from concurrent.futures import Future
 from typing import Any, ClassVar, Iterable
 
@@ -14,6 +13,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme
 
+from crmtui.crashlog import write_log
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
@@ -214,20 +214,6 @@ class CrmApp(App[None]):
             line += " " + _("(details in {path})").format(path=where)
         self._exit_renderables.append(Text(line))
         self._close_messages_no_wait()
-
-
-def write_log(error: BaseException) -> str:
-    """Append the full traceback to the log file; its path, or '' if it cannot be written."""
-    from crmtui.locations import log_file
-
-    path = log_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as log:
-            log.write("".join(traceback.format_exception(error)))
-    except OSError:
-        return ""
-    return str(path)
 
 
 def run_app(ctx: Context, early_today: Future | None = None) -> int:

@@ -120,28 +120,37 @@ def build_parser(command: str | None = None) -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | None = None,
-         zone: tzinfo | None = None) -> int:
-    """Run one command line; the exit code. `clock` and `zone` replace the real clock and the
-    machine's time zone (tests run commands in-process on a fixed day)."""
+def main(argv: Sequence[str] | None = None, *, login: str | None = None,
+         clock: Callable[[], datetime] | None = None, zone: tzinfo | None = None) -> int:
+    """Run the command line; the exit code. `login` is who runs it, for tests; by default the OS
+    login of the process (its user id: nothing on the command line or in the environment can
+    change it). `clock` and `zone` replace the real clock and the machine's time zone (tests run
+    commands in-process on a fixed day)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
     args = parser.parse_args(argv)
     args.early_config = early_config
+    args.run_by = login  # not "login": subcommands have a positional of that name
     args.clock, args.zone, args.context = clock, zone, None
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
-        return _run(args)
+        return _run(args, early_config)
     finally:
         if args.context is not None:
             args.context.store.close()
 
 
-def _run(args) -> int:
+def _run(args, early_config) -> int:
     try:
+        if args.config and early_config is None:  # a file named must be there and be good
+            from pathlib import Path
+
+            from crmtui.config import load_config
+
+            args.early_config = load_config(Path(args.config))
         _skip_server_drivers(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
             or _run_app
@@ -225,30 +234,34 @@ def _silence_stdout() -> None:
 
 def _unexpected(error: Exception, args) -> int:
     import sqlite3
-    import traceback
+    from pathlib import Path
 
     import peewee
 
-    from crmtui.db.connection import corrupt_error, is_corruption
-    from crmtui.locations import log_file
+    from crmtui.crashlog import write_log
+    from crmtui.db.connection import (
+        corrupt_error,
+        disk_full_error,
+        is_corruption,
+        is_io_error,
+        mark_suspect,
+    )
 
     target = database_target(args)
     database_errors = (peewee.DatabaseError, sqlite3.DatabaseError)  # raw ones come from fetching
+    if isinstance(error, database_errors) and "://" not in target and is_io_error(error):
+        mark_suspect(Path(target))  # the next open checks the file
+    full = disk_full_error(error, target)
+    if full is not None:
+        _fail(str(full))
+        return 1
     if isinstance(error, database_errors) and is_corruption(error) and "://" not in target:
         # damage found after opening (in a page the opening checks did not read)
-        from pathlib import Path
-
         _fail(str(corrupt_error(Path(target), error)))
         return 1
 
-    path = log_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as log:
-            log.write("".join(traceback.format_exception(error)))
-        where = " " + _("(details in {path})").format(path=path)
-    except OSError:
-        where = ""
+    logged = write_log(error)
+    where = " " + _("(details in {path})").format(path=logged) if logged else ""
     saved = _saved(args)
     if saved:  # the change is in: reporting a failure would make the user save it again
         _fail(_("saved: {what}; the confirmation could not be printed: {kind}: {error}").format(
@@ -281,6 +294,12 @@ def database_target(args) -> str:
     return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
 
 
+def claimed_user(args) -> str | None:
+    """The login the command line asks to act as: --user, else CRMTUI_USER (both only a claim,
+    honoured for a manager; see services.context.acting_login)."""
+    return (getattr(args, "user", None) or os.environ.get("CRMTUI_USER", "")).strip() or None
+
+
 def open_context(args, *, create: bool = True):
     """The acting user on the database the options name."""
     from crmtui.config import load_config
@@ -292,7 +311,8 @@ def open_context(args, *, create: bool = True):
         or load_config(Path(args.config) if args.config else None)
     config = config.with_lang(args.lang)
     extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
-    ctx = open_ctx(database_target(args), login=args.user, config=config, create=create,
+    ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
+                   as_user=claimed_user(args), config=config, create=create,
                    zone=getattr(args, "zone", None), **extra)
     args.context = ctx  # what it saves is told even if the command fails after
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean

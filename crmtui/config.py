@@ -101,12 +101,16 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the TOML file at `path` (default: the user's config file); absent means defaults."""
+    """Read the TOML file at `path`, which must exist; without one, the user's config file,
+    where an absent file means the defaults."""
     from crmtui.locations import config_file
 
+    given = path is not None
     path = path or config_file()
     try:
         if not path.exists():
+            if given:
+                raise CrmError(_("there is no config file {path}").format(path=path))
             return Config()
     except OSError as error:  # e.g. a directory on the way that the user may not enter
         raise CrmError(_("cannot read the config file {path}: {strerror}").format(

@@ -507,5 +507,6 @@ def demo_database(args) -> str:
     ctx = open_context(demo_args)
     build_demo(ctx, 200)
     ctx.store.close()
+    args.run_by = ctx.user.login  # its manager, who asked for it (under --user's name too)
     return str(path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmtui.i18n import _
+from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 
 
@@ -27,6 +28,16 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_restore)
     p = actions.add_parser("migrate", parents=[common], help=_("upgrade to this version's schema"))
     p.set_defaults(handler=cmd_migrate)
+    p = actions.add_parser(
+        "setup-roles", parents=[common],
+        help=_("PostgreSQL: have the server enforce the roles (the tables' owner)"),
+        description=_("Make every user of this PostgreSQL database their own database role in a "
+                      "group for their role, with row-level security, matching grants and an "
+                      "audit log written by triggers. Run it connected as the role that owns "
+                      "the tables, which needs CREATEROLE. Running it again brings the roles "
+                      "and policies up to date."))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_setup_roles)
 
 
 def _target(args):
@@ -64,11 +75,13 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from pathlib import Path
 
+    from crmtui.cli import claimed_user
     from crmtui.config import load_config
     from crmtui.services.maintenance import restore
 
     config = load_config(Path(args.config) if args.config else None)
-    result = restore(_target(args), Path(args.file), login=args.user, config=config)
+    result = restore(_target(args), Path(args.file), login=args.run_by,
+                     as_user=claimed_user(args), config=config)
     if args.json:
         emit_json({"restored_from": str(result.restored_from),
                    "replaced_copy": str(result.replaced_copy) if result.replaced_copy else None,
@@ -93,4 +106,31 @@ def cmd_migrate(args) -> int:
         say(notice)
     say(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
     store.close()
+    return 0
+
+
+def cmd_setup_roles(args) -> int:
+    from crmtui.cli import open_context
+    from crmtui.services.users import set_up_roles
+
+    ctx = open_context(args, create=False)
+    report = set_up_roles(ctx)
+    if args.json:
+        emit_json(report.to_json())
+        return 0
+
+    def said(text: str) -> None:
+        say(text, soft_wrap=True)
+
+    said(_("The server now enforces the roles on {target}; the tables' owner is {owner}.").format(
+        target=ctx.store.target, owner=report.owner))
+    said(_("Group roles: {groups}, all members of {team} (name it in pg_hba.conf as "
+           "+{team}).").format(groups=", ".join(report.groups.values()), team=report.team_group))
+    for login, role in report.members.items():
+        said("  " + _("{login}: {role}").format(login=login, role=label("role", role)))
+    people = [name for name in report.created_roles if name in report.members]
+    if people:
+        said(_("New login roles: {logins}. They connect by peer authentication on the server's "
+               "socket; for remote access give each a password (ALTER ROLE … PASSWORD) or use "
+               "GSSAPI.").format(logins=", ".join(people)))
     return 0

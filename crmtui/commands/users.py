@@ -63,9 +63,15 @@ def _ctx(args):
 def cmd_user_add(args) -> int:
     from crmtui.services.users import add_user
 
-    user = add_user(_ctx(args), args.login, name=args.name, role=args.role)
+    ctx = _ctx(args)
+    user = add_user(ctx, args.login, name=args.name, role=args.role)
     say(_("{login} can use the database as {role}").format(
         login=user.login, role=label("role", user.role)))
+    if ctx.store.team is not None:
+        console().print(_("On this PostgreSQL database {login} connects as the database role "
+                          "{login}: by peer authentication on the server's socket, or remotely "
+                          "with a password (ALTER ROLE … PASSWORD) or GSSAPI.").format(
+            login=user.login), markup=False, soft_wrap=True)
     return 0
 
 

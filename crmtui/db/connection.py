@@ -20,6 +20,8 @@ from urllib.parse import quote
 import peewee
 
 from crmtui.db.models import database
+from crmtui.db.team import TeamMode
+from crmtui.db.team import detect as detect_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
@@ -46,6 +48,8 @@ class Store:
     readonly: bool = False
     notices: list[str] = field(default_factory=list)
     busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    team: "TeamMode | None" = None
+    """PostgreSQL with roles enforced by the server (see crmtui.db.team); None elsewhere."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,6 +58,9 @@ class Store:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+            if self.path is not None:
+                key = str(self.path)
+                _OPEN_HERE[key] = _OPEN_HERE.get(key, 1) - 1
 
 
 def file_mode_for(directory: Path) -> int:
@@ -93,6 +100,10 @@ def create_private_file(path: Path, mode: int | None = None) -> None:
         os.close(fd)
 
 
+_OPEN_HERE: dict[str, int] = {}
+"""SQLite files this process has open, and how many times (see `_left_unfinished`)."""
+
+
 def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Store:
     """Open (creating if needed) the database at `target` and bring its schema up to date."""
     from crmtui.db.migrations import ensure_schema
@@ -105,6 +116,8 @@ def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool 
         store = _open_sqlite(path.expanduser(), create=create)
     database.initialize(store.db)
     try:
+        if not store.is_sqlite:
+            store.team = detect_team_mode(store.db)
         ensure_schema(store, migrate=migrate)
     except BaseException:
         store.close()
@@ -194,9 +207,21 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
         )
     store = Store(db=db, target=str(path), path=path, readonly=not writable, notices=notices,
                   busy_timeout=timeout)
+    unfinished = _left_unfinished(path)
     try:
         db.connect()
+        _OPEN_HERE[str(path)] = _OPEN_HERE.get(str(path), 0) + 1
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        if unfinished:
+            problem = quick_check(db)
+            if problem:
+                raise peewee.DatabaseError(f"database disk image is malformed: {problem}")
+            notices.append(_("{path} was left by a session that did not finish (a crash or a "
+                             "disk error); a quick check found it sound").format(path=path))
+            try:
+                suspect_marker(path).unlink(missing_ok=True)
+            except OSError:  # a read-only folder: the next open with write access removes it
+                pass
     except peewee.DatabaseError as error:
         store.close()
         if store.readonly and "readonly" in str(error).replace("-", ""):
@@ -205,6 +230,79 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
                   "need someone with write access to open it once").format(path=path)) from None
         raise corrupt_error(path, error) from None
     return store
+
+
+def quick_check(db: peewee.Database) -> str | None:
+    """SQLite's quick integrity check (pages, records, no index cross-check); the first
+    problem, or None."""
+    rows = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
+    return None if rows == ["ok"] else rows[0]
+
+
+def suspect_marker(path: Path) -> Path:
+    """A file beside the database saying the last session met an I/O error there."""
+    return path.with_name(path.name + "-needs-check")
+
+
+def mark_suspect(path: Path | None) -> None:
+    """Ask the next open to check the file (best effort: a full disk may refuse even this)."""
+    if path is None:
+        return
+    try:
+        create_private_file(suspect_marker(path))
+    except OSError:
+        pass
+
+
+def _left_unfinished(path: Path) -> bool:
+    """Whether the file should be checked as it is opened: after an I/O error (the marker), or
+    after a session that ended without closing it (a crash, kill -9, power loss), which leaves
+    a write-ahead log that no running process holds. Costs two stat calls when neither holds,
+    which is every normal open."""
+    if suspect_marker(path).exists():
+        return True
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.stat().st_size == 0:
+            return False
+    except OSError:
+        return False
+    if _OPEN_HERE.get(str(path), 0) > 0:
+        return False  # this process has it open: the log is ours
+    return _held_by_no_one(path.with_name(path.name + "-shm"))
+
+
+# SQLite's unix VFS keeps a read lock on this byte of the -shm file for as long as a
+# connection is open (UNIX_SHM_DMS, the "dead man switch", in os_unix.c).
+_SHM_DEAD_MAN_SWITCH = 128
+
+
+def _held_by_no_one(shm: Path) -> bool:
+    """True when no process holds the database open (no lock on the -shm file's dead man
+    switch). Only asks (F_GETLK), never locks, so it cannot disturb another connection; on
+    systems where the question is not portable, assumes someone does."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import fcntl
+    import struct
+
+    try:
+        fd = os.open(shm, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        layout = "hhqqi4x"  # struct flock on Linux: type, whence, start, len, pid
+        probe = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, _SHM_DEAD_MAN_SWITCH, 1, 0)
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, probe)
+        return struct.unpack(layout, answer)[0] == fcntl.F_UNLCK
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _frozen(path: Path) -> bool:
@@ -240,17 +338,53 @@ def backup_directory(path: Path) -> Path:
 
 
 def latest_backup(path: Path) -> Path | None:
+    """The newest backup of the database at `path` that opens and passes a quick check."""
     folder = backup_directory(path)
     if not folder.is_dir():
         return None
-    candidates = sorted(folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime)
-    return candidates[-1] if candidates else None
+    candidates = sorted(folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime,
+                        reverse=True)
+    for candidate in candidates[:10]:
+        if backup_problem(candidate) is None:
+            return candidate
+    return None
+
+
+def backup_problem(path: Path) -> str | None:
+    """Why the file is not a backup that can be restored (empty, not SQLite, damaged, not
+    crmtui's), or None when it opens and passes SQLite's quick check."""
+    import sqlite3
+
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return error.strerror
+    if header != SQLITE_HEADER:
+        return _("empty") if not header else _("not an SQLite file")
+    try:
+        # immutable: read the file as it is, making no -wal or -shm beside it
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        try:
+            rows = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+            if rows != ["ok"]:
+                return rows[0]
+            connection.execute("SELECT version FROM schema_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return _first_line(error)
+    return None
 
 
 def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | None = None,
                   *, label: str = "") -> Path:
     """A consistent online copy through SQLite's backup API, private like the original: 0600,
-    or 0660 when the database's directory is group-shared."""
+    or 0660 when the database's directory is group-shared.
+
+    The copy is written under a temporary name beside the destination and renamed only once
+    it is complete and opens, so a full disk or a crash never leaves an empty or partial file
+    where a backup is expected."""
     import sqlite3
 
     mode = None
@@ -269,16 +403,32 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
     if destination.exists():
         raise StorageError(_("{destination} already exists; choose another file name").format(
             destination=destination))
+    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
-        create_private_file(destination, mode)
-    except OSError as error:
-        raise StorageError(_("cannot write the backup {destination}: {strerror}").format(
-            destination=destination, strerror=error.strerror)) from None
-    target = sqlite3.connect(str(destination))
-    try:
-        db.connection().backup(target)
-    finally:
-        target.close()
+        create_private_file(partial, mode)
+        target = sqlite3.connect(str(partial))
+        try:
+            db.connection().backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one file, whole by itself
+        finally:
+            target.close()
+        problem = backup_problem(partial)
+        if problem is not None:
+            raise StorageError(_("the copy does not open ({problem})").format(problem=problem))
+        os.replace(partial, destination)
+    except (OSError, sqlite3.Error, peewee.DatabaseError, StorageError) as error:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        full = disk_full_error(error, destination)
+        if full is not None:
+            raise StorageError(_("no backup was written: {reason}").format(reason=full)) \
+                from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror \
+            else _first_line(error)
+        raise StorageError(_("cannot write the backup {destination}: {reason}").format(
+            destination=destination, reason=reason)) from None
     return destination
 
 
@@ -294,6 +444,98 @@ def _make_backup_folder(folder: Path, file_mode: int) -> None:
     except OSError as error:
         raise StorageError(_("cannot create the backup folder {folder}: {strerror}").format(
             folder=folder, strerror=error.strerror)) from None
+
+
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a grant or row-level policy that refuses."""
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a PostgreSQL error (peewee keeps the driver's exception as `orig`)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if code:
+            return code
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+    return None
+
+
+SQLITE_FULL = 13
+SQLITE_IOERR = 10
+_PG_DISK_FULL = "53100"
+
+
+def _causes(error: BaseException | None):
+    """The error and what it wraps or interrupted: peewee keeps the driver's exception as
+    `orig`, and a failed commit's rollback error holds the commit's error as its context."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+
+
+def is_disk_full(error: BaseException) -> bool:
+    import errno
+
+    for cause in _causes(error):
+        if getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL:
+            return True
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if (getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)) == _PG_DISK_FULL:
+            return True
+        text = str(cause).lower()
+        if "database or disk is full" in text or "no space left on device" in text:
+            return True
+    return False
+
+
+def is_io_error(error: BaseException) -> bool:
+    """A failed read or write of the file itself (not a lock or a constraint)."""
+    for cause in _causes(error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (SQLITE_IOERR, SQLITE_FULL):
+            return True
+        if "disk i/o error" in str(cause).lower():
+            return True
+    return is_disk_full(error)
+
+
+def disk_full_error(error: BaseException, where: str | os.PathLike) -> StorageError | None:
+    """One sentence saying the disk is full and where, or None when `error` is no such thing.
+    `where` is the database the error met; a file being written (an export, a backup) that
+    the error names is reported instead."""
+    if not is_disk_full(error):
+        return None
+    text = os.fspath(where)
+    named = next((cause.filename for cause in _causes(error)
+                  if isinstance(cause, OSError) and cause.filename), None)
+    if named is None and "://" in text and not text.startswith("sqlite:"):
+        return StorageError(_("the database server's disk is full ({target}); nothing was "
+                              "changed").format(target=_without_password(text)))
+    path = Path(os.fsdecode(named) if named is not None else
+                text.removeprefix("sqlite:///")).expanduser()
+    return StorageError(_("the disk holding {path} is full ({free} free); nothing was changed, "
+                          "free some space and try again").format(path=path,
+                                                                   free=_free_space(path)))
+
+
+def _free_space(path: Path) -> str:
+    import shutil
+
+    folder = path if path.is_dir() else path.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return "?"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if free < 1024 or unit == "GB":
+            return f"{free} {unit}" if unit == "bytes" else f"{free:.1f} {unit}"
+        free /= 1024
+    return "?"
 
 
 def is_retryable(error: BaseException) -> bool:

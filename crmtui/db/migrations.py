@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 7
+LATEST_VERSION = 8
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -121,6 +121,20 @@ def _v7_named_search_documents(db: peewee.Database) -> None:
         _write_search_documents()
 
 
+def _v8_audit_chain(db: peewee.Database) -> None:
+    """v8: audit entries carry a hash chain (SQLite), so a deleted or edited entry shows."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.audit_chain import chain_existing
+    from crmtui.db.models import AuditLog
+
+    table = AuditLog._meta.table_name
+    if "hash" not in {column.name for column in db.get_columns(table)}:
+        migrate(SchemaMigrator.from_database(db).add_column(table, "hash", AuditLog.hash))
+    if _is_sqlite(db):
+        chain_existing(db)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -129,6 +143,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _v5_dashboard_indexes,
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
+    8: _v8_audit_chain,
 }
 
 
@@ -174,6 +189,13 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
                 target=store.target, version=version, latest=LATEST_VERSION)
         )
     if version < LATEST_VERSION:
+        team = getattr(store, "team", None)
+        if team is not None and not team.is_owner:
+            raise StorageError(
+                _("{target} uses schema {version} and needs an upgrade to {latest}; the "
+                  "database owner ({owner}) runs `crmtui db migrate`").format(
+                    target=store.target, version=version, latest=LATEST_VERSION,
+                    owner=team.owner))
         if store.readonly or not migrate:
             raise StorageError(
                 _("{target} uses schema {version} and needs an upgrade to {latest}; run "
@@ -210,6 +232,10 @@ def upgrade(store, version: int) -> None:
                 continue
             MIGRATIONS[target](store.db)
             SchemaVersion.update(version=target).execute()
+            if getattr(store, "team", None) is not None:  # new tables get grants and policies
+                from crmtui.db.team import apply_team_mode
+
+                apply_team_mode(store.db)
 
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "ensure_schema", "schema_version", "FTS_TABLE",

@@ -354,6 +354,8 @@ class AuditLog(BaseModel):
     entity = CharField(max_length=32, default="")
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
+    hash = CharField(max_length=64, null=True)
+    """SQLite: covers this entry and the one before it (crmtui.db.audit_chain)."""
 
 
 MODELS = [

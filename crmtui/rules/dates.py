@@ -22,6 +22,11 @@ class DateInputError(ValueError):
         super().__init__(str(self.explained))
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+"""Days a user may type: beyond them lies no customer's date, only typing slips (0001-01-01,
++999y) and moments that no time zone conversion can hold."""
+
 _DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "后天": 2}
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -64,6 +69,14 @@ def _iso(text: str, year: int, month: int, day: int) -> date:
 
 def _recognised_date(raw: str, today: date) -> date | None:
     # None means the text has none of the accepted forms; a form with bad numbers raises.
+    day = _any_date(raw, today)
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise DateInputError(N_("{text} is out of range: use a day from {first} to {last}"),
+                             text=raw, first=EARLIEST.isoformat(), last=LATEST.isoformat())
+    return day
+
+
+def _any_date(raw: str, today: date) -> date | None:
     word = raw.lower()
     if m := _ISO.fullmatch(word):
         return _iso(raw, *map(int, m.groups()))

@@ -11,6 +11,26 @@ from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 
 
+MAX_ID = 2**31 - 1
+"""The largest id either backend stores (PostgreSQL's serial ids are 32-bit): a larger number
+names no record, and is not sent to the database (SQLite cannot even take it as a parameter)."""
+
+
+def record_id(value) -> int | None:
+    """The id a user gave ("12", "#12" or 12), or None when it is no id: not ASCII digits, 0,
+    or beyond any id stored."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().removeprefix("#")
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
+            return None
+        number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def owner_filter(ctx, *, everyone: bool = False) -> int | None:
     """The owner a list is limited to (the user's own), or None for everyone when allowed."""
     if ctx.role == "rep" or (not everyone and ctx.role == "manager"):
@@ -33,7 +53,8 @@ def can_edit(ctx, customer: Customer) -> bool:
 
 
 def get_visible_customer(ctx, customer_id: int) -> Customer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
+    number = record_id(customer_id)
+    customer = Customer.get_or_none(Customer.id == number) if number is not None else None
     if customer is None or not can_view(ctx, customer):
         raise NotFound(_("no customer with id {id}").format(id=customer_id))
     return customer

@@ -13,15 +13,22 @@ action happened. Actions in use:
 from __future__ import annotations
 
 from crmtui.db import AuditLog, User
+from crmtui.db.audit_chain import append_entry
+from crmtui.db.team import TRIGGER_ACTIONS
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
 
 
 def audit(ctx, action: str, entity: str = "", entity_id: int | None = None,
-          detail: str = "") -> AuditLog:
-    """Record an action inside the caller's transaction (so it is kept only if the action is)."""
-    return AuditLog.create(at=ctx.now(), user=ctx.user.id, action=action, entity=entity,
-                           entity_id=entity_id, detail=detail)
+          detail: str = "") -> AuditLog | None:
+    """Record an action inside the caller's transaction (so it is kept only if the action is).
+
+    Where PostgreSQL enforces the roles, the database's triggers record deletions,
+    reassignments and changes to users themselves (None here)."""
+    if ctx.store.team is not None and action in TRIGGER_ACTIONS:
+        return None
+    return append_entry(at=ctx.now(), user_id=ctx.user.id, action=action, entity=entity,
+                        entity_id=entity_id, detail=detail)
 
 
 def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:

@@ -44,7 +44,7 @@ from crmtui.rules import (
     sla_deadlines,
     sla_state,
 )
-from crmtui.services.access import get_visible_customer
+from crmtui.services.access import get_visible_customer, record_id
 from crmtui.services.context import Context, writes
 from crmtui.services.validation import CHANNELS, FieldError, choice, clean_int, clean_text
 
@@ -163,10 +163,10 @@ def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
 # -- reading one complaint ----------------------------------------------------------------------
 
 def _complaint_id(value: Any) -> int:
-    text = str(value).strip().lstrip("#")
-    if not text.isdigit():
+    number = record_id(value)
+    if number is None:
         raise NotFound(_("no complaint with id {id}").format(id=value))
-    return int(text)
+    return number
 
 
 def get_complaint(ctx: Context, complaint_id: Any) -> Complaint:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import getpass
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
@@ -13,9 +12,18 @@ import peewee
 
 from crmtui.config import Config
 from crmtui.db import Store, User, database, open_store, write_transaction
-from crmtui.db.connection import WRITE_PATIENCE, retry_writes
+from crmtui.db.connection import (
+    INSUFFICIENT_PRIVILEGE,
+    WRITE_PATIENCE,
+    disk_full_error,
+    is_io_error,
+    mark_suspect,
+    retry_writes,
+    sqlstate,
+)
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
+from crmtui.labels import label
 
 ROLES = ("rep", "support", "manager")
 
@@ -70,13 +78,19 @@ class Context:
 
 
 def os_login() -> str:
-    for name in ("CRMTUI_USER",):
-        if os.environ.get(name):
-            return os.environ[name]
+    """The login of the account running this process, from its user id: the environment
+    (USER, LOGNAME, CRMTUI_USER) says whatever whoever started the process wrote there."""
     try:
+        import pwd
+    except ImportError:  # not POSIX: the account name Windows reports
+        import getpass
+
         return getpass.getuser()
-    except Exception:  # no passwd entry (containers)
-        return "user"
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # no passwd entry (some containers)
+        return f"uid{uid}"
 
 
 def writes(function=None, *, record: bool = True):
@@ -114,7 +128,13 @@ def writes(function=None, *, record: bool = True):
             raise CrmError(_("not saved: {reason}").format(
                 reason=str(error).splitlines()[0])) from None
         except peewee.OperationalError as error:
-            raise _storage_error(error) from None
+            raise _storage_error(ctx.store, error) from None
+        except peewee.ProgrammingError as error:
+            if sqlstate(error) == INSUFFICIENT_PRIVILEGE:  # the server enforces the roles
+                raise Forbidden(_("the database does not allow this to the role {login} ({text}); "
+                                  "nothing was changed").format(
+                    login=ctx.user.login, text=str(error).splitlines()[0])) from None
+            raise
         if record:
             ctx.saved.append(saved_description(function, result))
         return result
@@ -141,28 +161,70 @@ def refresh_user(ctx: Context) -> None:
     ctx.user = user
 
 
-def _storage_error(error: Exception) -> StorageError:
+def _storage_error(store: Store, error: Exception) -> StorageError:
+    full = disk_full_error(error, store.path or store.target)
+    if is_io_error(error) and store.path is not None:
+        mark_suspect(store.path)  # the next open checks the file
+    if full is not None:
+        return full
     text = str(error).splitlines()[0]
     if "readonly" in text or "read-only" in text:
         return StorageError(_("the database is read-only; nothing was changed"))
-    if "disk" in text and "full" in text:
-        return StorageError(_("the disk is full; nothing was changed"))
     return StorageError(_("the database refused the change ({text}); nothing was changed").format(
         text=text))
 
 
-def open_context(target, *, login: str | None = None, config: Config | None = None,
-                 clock: Callable[[], datetime] = utc_now, zone: tzinfo | None = None,
-                 create: bool = True) -> Context:
-    """Open the store and find the acting user (the first user of a new database is its manager)."""
+def open_context(target, *, login: str | None = None, as_user: str | None = None,
+                 config: Config | None = None, clock: Callable[[], datetime] = utc_now,
+                 zone: tzinfo | None = None, create: bool = True) -> Context:
+    """Open the store and find the acting user (the first user of a new database is its manager).
+
+    `login` is who runs this, as code decides it (default: the OS login of this process).
+    `as_user` is a login someone asked to act as (`--user`, CRMTUI_USER): see `acting_login`.
+    """
     store = open_store(target, create=create)
     try:
-        user = resolve_user(store, login or os_login(), clock)
+        acting = acting_login(store, login or os_login(), as_user)
+        user = resolve_user(store, acting, clock)
     except BaseException:
         store.close()
         raise
     return Context(store=store, user=user, config=config or Config(), clock=clock,
                    zone=zone or local_zone())
+
+
+def acting_login(store: Store, runner: str, as_user: str | None) -> str:
+    """Who acts: `runner`, or `as_user` when the runner may act as someone else.
+
+    Acting as another user is for managers (covering for a colleague, fixing their records): it
+    is honoured when the runner is an active manager of the database, or on a database no one
+    has claimed yet (its first user becomes its manager). Where PostgreSQL enforces the roles,
+    the server says who is connected (`session_user`) and no other name is accepted.
+    """
+    if store.team is not None:
+        connected = store.team.session_user
+        if as_user and as_user != connected:
+            raise Forbidden(_(
+                "cannot act as {login}: on this database you are the database role you connect "
+                "as ({connected}); connect as {login} to act as them").format(
+                login=as_user, connected=connected))
+        return connected
+    if not as_user or as_user == runner:
+        return runner
+    if not User.select().exists():  # unclaimed: the first user becomes its manager
+        return as_user
+    boss = User.get_or_none(User.login == runner)
+    if boss is None:
+        raise Forbidden(_(
+            "cannot act as {login}: your login {runner} is not a user of this database, and only "
+            "a manager may act as someone else").format(login=as_user, runner=runner))
+    if not boss.active or boss.role != "manager":
+        raise Forbidden(_(
+            "cannot act as {login}: only a manager may act as someone else, and your login "
+            "{runner} is {role}").format(
+            login=as_user, runner=runner,
+            role=label("role", boss.role) if boss.active else _("deactivated")))
+    return as_user
 
 
 def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_now) -> User:

@@ -393,8 +393,8 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     text = str(reference).strip()
     if not text:
         raise NotFound(_("no customer given"))
-    if text.isdigit() or (text.startswith("#") and text[1:].isdigit()):
-        return get_visible_customer(ctx, int(text.lstrip("#")))
+    if text.removeprefix("#").isdigit():  # an id (one too large or not ASCII names no one)
+        return get_visible_customer(ctx, text)
     exact = [c for c in Customer.select().where(fn.lower(Customer.name) == text.lower())
              if can_view(ctx, c)]
     if len(exact) == 1:

@@ -14,8 +14,14 @@ from crmtui.services.customers import apply_grade, reschedule
 _SETTING = "grades_moved_on"
 
 
-def grades_moved_on() -> date | None:
-    row = Setting.get_or_none(Setting.key == _SETTING)
+def _setting_key(ctx: Context) -> str:
+    """Where PostgreSQL enforces the roles, each person moves the grades they may change (a rep
+    their own customers, a manager all) and keeps their own day."""
+    return _SETTING if ctx.store.team is None else f"{_SETTING}:{ctx.user.login}"
+
+
+def grades_moved_on(ctx: Context) -> date | None:
+    row = Setting.get_or_none(Setting.key == _setting_key(ctx))
     return date.fromisoformat(row.value) if row else None
 
 
@@ -23,7 +29,9 @@ def move_grades_if_due(ctx: Context) -> int:
     """Move grades once per day; cheap (one read) when already done today or read-only."""
     if ctx.store.readonly:
         return 0
-    last = grades_moved_on()
+    if ctx.store.team is not None and ctx.role == "support":
+        return 0  # support changes no customer; their reps and managers move the grades
+    last = grades_moved_on(ctx)
     if last is not None and last >= ctx.today():
         return 0
     try:
@@ -59,6 +67,7 @@ def move_grades(ctx: Context) -> int:
                             cadence_due=customer.cadence_due).where(
                 Customer.id == customer.id).execute()
             moved += 1
-    Setting.insert(key=_SETTING, value=today.isoformat()).on_conflict(
+    key = _setting_key(ctx)
+    Setting.insert(key=key, value=today.isoformat()).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
     return moved

@@ -18,7 +18,12 @@ from crmtui.rules import (
     parse_datetime,
     referral_moment,
 )
-from crmtui.services.access import get_editable_customer, get_visible_customer, scope_customers
+from crmtui.services.access import (
+    get_editable_customer,
+    get_visible_customer,
+    record_id,
+    scope_customers,
+)
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
 from crmtui.services.validation import (
@@ -148,7 +153,8 @@ def close_promise(ctx: Context, commitment_id: int, status: str = "done") -> Com
     """Mark a promise kept (done) or broken."""
     if status not in ("done", "broken"):
         raise InvalidInput.one("status", _("a promise is closed as done or broken"))
-    commitment = Commitment.get_or_none(Commitment.id == commitment_id)
+    number = record_id(commitment_id)
+    commitment = Commitment.get_or_none(Commitment.id == number) if number else None
     if commitment is None:
         raise NotFound(_("no promise with id {id}").format(id=commitment_id))
     get_editable_customer(ctx, commitment.customer_id)
@@ -160,7 +166,8 @@ def close_promise(ctx: Context, commitment_id: int, status: str = "done") -> Com
 
 @writes
 def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
-    commitment = Commitment.get_or_none(Commitment.id == commitment_id)
+    number = record_id(commitment_id)
+    commitment = Commitment.get_or_none(Commitment.id == number) if number else None
     if commitment is None:
         raise NotFound(_("no promise with id {id}").format(id=commitment_id))
     get_editable_customer(ctx, commitment.customer_id)

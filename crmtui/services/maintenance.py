@@ -78,10 +78,30 @@ def check_store(store, config: Config | None = None,
                 report.good(_("search index"))
             except peewee.DatabaseError as error:
                 report.bad(_("search index: {error}").format(error=error))
+        _check_access(store, report)
         _check_derived(report, config or Config())
     except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
     return report
+
+
+def _check_access(store, report: CheckReport) -> None:
+    """Who enforces the roles here, and whether the audit log is whole."""
+    from crmtui.db.audit_chain import verify_chain
+
+    if store.is_sqlite:
+        report.good(_("roles are checked by crmtui: everyone who can write the file is trusted"))
+        chain = verify_chain(store.db)
+        for problem in chain.problems:
+            report.bad(problem)
+        if not chain.problems:
+            report.good(_("audit log: {n} entries, hash chain intact").format(n=chain.entries))
+    elif store.team is not None:
+        report.good(_("team mode: the server enforces the roles; you are the database role "
+                      "{role}").format(role=store.team.session_user))
+    else:
+        report.good(_("single-role mode: everyone connects as one database role and crmtui "
+                      "checks the roles; `crmtui db setup-roles` has the server enforce them"))
 
 
 def _raw_integrity(path: Path, report: CheckReport) -> None:
@@ -203,7 +223,7 @@ def inspect_backup(path: Path) -> int:
 
 
 def restore(target: str, source: Path, *, login: str | None = None,
-            config: Config | None = None) -> RestoreResult:
+            as_user: str | None = None, config: Config | None = None) -> RestoreResult:
     """Replace the SQLite database at `target` with the crmtui database file `source`.
 
     The file is checked first (SQLite, integrity, a crmtui schema this version can open). When
@@ -212,6 +232,9 @@ def restore(target: str, source: Path, *, login: str | None = None,
     copied in with SQLite's backup API, which other connections see as one write; a file that
     SQLite cannot write into is swapped for a fresh copy instead. An older schema is upgraded
     by the first open afterwards, which also records the restore in the audit log.
+
+    `login` and `as_user` are as for `open_context`; a database too damaged to open cannot say
+    who its managers are, so its restore is recorded under the login that ran it.
     """
     import os
     import shutil
@@ -219,7 +242,7 @@ def restore(target: str, source: Path, *, login: str | None = None,
     import time
 
     from crmtui.db.connection import backup_directory, create_private_file, file_mode_for
-    from crmtui.services.context import open_context
+    from crmtui.services.context import open_context, os_login
 
     text = str(target)
     if "://" in text and not text.startswith("sqlite:"):
@@ -234,13 +257,15 @@ def restore(target: str, source: Path, *, login: str | None = None,
 
     replaced = None
     intact = False
+    acting = login or os_login()
     if path.exists():
         try:
-            ctx = open_context(path, login=login, config=config, create=False)
+            ctx = open_context(path, login=login, as_user=as_user, config=config, create=False)
         except StorageError:
             ctx = None  # too damaged (or too new) to open: keep the file as it is
         if ctx is not None:
             try:
+                acting = ctx.user.login
                 if ctx.role != "manager":
                     raise CrmError(_("only a manager can restore the database"))
                 if ctx.store.readonly:
@@ -299,17 +324,18 @@ def restore(target: str, source: Path, *, login: str | None = None,
 
     store = open_store(path)
     try:
-        from crmtui.db import AuditLog, User
+        from crmtui.db import User
+        from crmtui.db.audit_chain import append_entry
         from crmtui.db.connection import write_transaction
-        from crmtui.services.context import os_login, utc_now
+        from crmtui.services.context import utc_now
 
         # None when the restored database is another team's, where this login is no user.
-        user = User.get_or_none(User.login == (login or os_login()))
+        user = User.get_or_none(User.login == acting)
         with write_transaction():
-            AuditLog.create(at=utc_now(), user=user.id if user else None, action="restore",
-                            entity="database", detail=_("from {source}; replaced copy kept at "
-                                                        "{copy}").format(
-                                source=source, copy=replaced or _("(none)")))
+            append_entry(at=utc_now(), user_id=user.id if user else None, action="restore",
+                         entity="database", detail=_("from {source}; replaced copy kept at "
+                                                     "{copy}").format(
+                             source=source, copy=replaced or _("(none)")))
         notices = list(store.notices)
     finally:
         store.close()

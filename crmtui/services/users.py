@@ -13,7 +13,8 @@ from datetime import datetime
 
 from peewee import fn
 
-from crmtui.db import Complaint, ComplaintEvent, Customer, User
+from crmtui.db import Complaint, ComplaintEvent, Customer, User, database
+from crmtui.db import team as team_mode
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
@@ -93,7 +94,15 @@ def add_user(ctx: Context, login: str, *, name: str = "", role: str = "rep") -> 
             user.display_name = name
         user.save()
         audit(ctx, "user", "user", user.id, f"reactivated {login} as {role}")
+    _grant(ctx, login, role)
     return user
+
+
+def _grant(ctx: Context, login: str, role: str | None) -> None:
+    """Where PostgreSQL enforces the roles: give the person's database role (created if
+    missing) the group of `role`, or none."""
+    if ctx.store.team is not None:
+        team_mode.set_role(database.obj, login, role)
 
 
 def list_users(ctx: Context) -> list[TeamMember]:
@@ -133,6 +142,7 @@ def set_role(ctx: Context, login: str, role: str, *, to: str | None = None) -> U
     user.role = role
     user.save()
     audit(ctx, "role", "user", user.id, f"{user.login}: {old} -> {role}")
+    _grant(ctx, user.login, role)
     if user.id == ctx.user.id:
         ctx.user = user
     return user
@@ -160,6 +170,7 @@ def deactivate_user(ctx: Context, login: str, *, to: str | None = None) -> Deact
     complaints = _hand_over_complaints(ctx, user, target)
     user.active = False
     user.save()
+    _grant(ctx, user.login, None)
     detail = user.login
     if target is not None:
         detail += f"; {moved} customers and {complaints} open complaints to {target.login}"
@@ -216,3 +227,26 @@ def _hand_over(ctx: Context, user: User, to: str | None) -> tuple[User | None, i
         audit(ctx, "reassign", "user", user.id,
               f"{owned} customers {user.login} -> {target.login}")
     return target, owned
+
+
+@writes
+def set_up_roles(ctx: Context) -> team_mode.SetupReport:
+    """Have PostgreSQL enforce the roles (crmtui.db.team): run by a manager connected as the
+    role that owns the tables. Every active user gets a database role of their login in the
+    group of their crmtui role; the owner becomes a manager of the database if they were not."""
+    require_manager(ctx, _("set up the database roles"))
+    if ctx.store.is_sqlite:
+        raise CrmError(_("roles enforced by the database need PostgreSQL; on an SQLite file "
+                         "everyone who can write the file is trusted"))
+
+    def add_owner(login: str) -> None:
+        owner = User.get_or_none(User.login == login)
+        if owner is None:
+            User.create(login=login, display_name=login, role="manager", created_at=ctx.now())
+        elif owner.role != "manager" or not owner.active:
+            owner.role, owner.active = "manager", True
+            owner.save()
+
+    report = team_mode.set_up_roles(database.obj, add_owner=add_owner)
+    ctx.store.team = team_mode.detect(database.obj)
+    return report

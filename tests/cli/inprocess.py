@@ -24,8 +24,8 @@ class Result:
         return json.loads(self.out)
 
 
-def run_cli(argv: list[str], *, db, clock) -> Result:
-    """One command, as `crmtui --db DB ARGV…` would run it, acting as $CRMTUI_USER."""
+def run_cli(argv: list[str], *, db, clock, login: str = "boss") -> Result:
+    """One command, as `crmtui --db DB ARGV…` would run it for the OS login `login`."""
     # a byte stream under the text, as a real standard output has (calendars write bytes)
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -33,7 +33,7 @@ def run_cli(argv: list[str], *, db, clock) -> Result:
     full = ["--db", str(db), *argv]
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            code = main(full, clock=clock, zone=timezone.utc)
+            code = main(full, login=login, clock=clock, zone=timezone.utc)
         except SystemExit as stop:  # usage errors, --help
             code = stop.code if isinstance(stop.code, int) else 1
     out.flush()

@@ -168,7 +168,7 @@ def test_non_tui_commands_do_not_import_textual(cli):
     cli("add", "x")
     code = (
         "import sys; from crmtui.cli import main\n"
-        f"main(['--db', {str(cli.db)!r}, 'due', '--json'])\n"
+        f"main(['--db', {str(cli.db)!r}, 'due', '--json'], login='boss')\n"
         "assert 'textual' not in sys.modules, 'textual imported'\n"
         "assert 'rich' not in sys.modules, 'rich imported for JSON'\n"
     )

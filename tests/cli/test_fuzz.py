@@ -124,7 +124,6 @@ def test_random_arguments_end_in_one_clear_line_and_refusals_change_nothing(
 
     db = tmp_path / "crm.sqlite3"
     shutil.copy(world, db)
-    monkeypatch.setenv("CRMTUI_USER", "boss")
     monkeypatch.chdir(tmp_path)  # files a command writes (backups, exports) land here
     runs = []
 

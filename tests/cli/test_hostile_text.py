@@ -23,7 +23,6 @@ VCARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:[/] vcard \x1b]0;t\x07\r\nORG:[bold]o
 
 @pytest.fixture
 def hostile_db(tmp_path, clock, monkeypatch):
-    monkeypatch.setenv("CRMTUI_USER", "boss")
     monkeypatch.setenv("COLUMNS", "120")
     path = tmp_path / "hostile.sqlite3"
     ctx = make_context(path, clock)
@@ -145,11 +144,9 @@ def test_markup_in_stored_text_shows_literally(hostile_db, clock):
     assert "[link=http://x]y[/link]" in shown
 
 
-def test_a_name_holding_markup_does_not_turn_a_saved_order_into_an_error(tmp_path, clock,
-                                                                          monkeypatch):
+def test_a_name_holding_markup_does_not_turn_a_saved_order_into_an_error(tmp_path, clock):
     """The finding that made users order twice: the order was saved, then the confirmation
     failed on the customer's name and the command exited 1."""
-    monkeypatch.setenv("CRMTUI_USER", "boss")
     db = tmp_path / "crm.sqlite3"
     added = run_cli(["add", "[/] closer"], db=db, clock=clock)
     assert added.code == 0, added.err

@@ -15,8 +15,7 @@ from tests.cli.inprocess import run_cli
 
 
 @pytest.fixture
-def db(tmp_path, clock, monkeypatch):
-    monkeypatch.setenv("CRMTUI_USER", "boss")
+def db(tmp_path, clock):
     path = tmp_path / "crm.sqlite3"
     added = run_cli(["add", "Ada", "--need", "clear", "--close", "+20d"], db=path, clock=clock)
     assert added.code == 0, added.err

@@ -15,6 +15,7 @@ from crmtui.services.complaints import acknowledge, open_complaint
 from crmtui.services.customers import add_customer, regrade
 from crmtui.services.interactions import log_interaction, record_order
 from crmtui.services.surveys import record_survey
+from tests.cli.conftest import run_as
 from tests.cli.test_commands import assert_one_clear_line
 from tests.conftest import Clock, as_user, make_context
 
@@ -139,7 +140,7 @@ def test_a_report_written_as_a_file_for_mailing(cli, shop, tmp_path, options, st
 
 
 def test_a_report_file_goes_to_the_working_directory_by_default(cli, shop, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "crmtui", "--db", str(cli.db), "report",
+    done = subprocess.run([*run_as("boss"), "--db", str(cli.db), "report",
                            "weekly", "--format", "svg"], capture_output=True, text=True,
                           env=cli.env, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -177,8 +178,8 @@ def test_survey_from_the_shell(cli, shop):
 def test_stats_and_report_json_import_neither_textual_nor_rich(cli, shop):
     code = (
         "import sys; from crmtui.cli import main\n"
-        f"main(['--db', {str(cli.db)!r}, 'stats', '--json', '--all'])\n"
-        f"main(['--db', {str(cli.db)!r}, 'report', 'weekly', '--json'])\n"
+        f"main(['--db', {str(cli.db)!r}, 'stats', '--json', '--all'], login='boss')\n"
+        f"main(['--db', {str(cli.db)!r}, 'report', 'weekly', '--json'], login='boss')\n"
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

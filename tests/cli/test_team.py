@@ -101,8 +101,8 @@ def test_team_json_commands_import_neither_textual_nor_rich(cli):
     cli("user", "add", "rita")
     code = (
         "import sys; from crmtui.cli import main\n"
-        f"main(['--db', {str(cli.db)!r}, 'user', 'list', '--json'])\n"
-        f"main(['--db', {str(cli.db)!r}, 'audit', '--json'])\n"
+        f"main(['--db', {str(cli.db)!r}, 'user', 'list', '--json'], login='boss')\n"
+        f"main(['--db', {str(cli.db)!r}, 'audit', '--json'], login='boss')\n"
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -193,7 +193,7 @@ def test_the_config_names_holidays_the_library_knows(tmp_path):
 def test_without_greetings_the_due_list_does_not_load_the_holidays_library(ctx, sqlite_only):
     ctx.store.close()
     code = ("import sys; from crmtui.cli import main; "
-            f"main(['--db', {str(ctx.store.target)!r}, '--user', 'boss', 'due', '--json']); "
+            f"main(['--db', {str(ctx.store.target)!r}, 'due', '--json'], login='boss'); "
             "print('holidays' in sys.modules, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)

@@ -116,3 +116,17 @@ def test_datetime_rejected(text, message):
     with pytest.raises(DateInputError) as error:
         parse_datetime(text, NOW)
     assert str(error.value).startswith(message)
+
+
+def test_days_outside_1900_to_2999_are_refused_by_both_parsers():
+    today = date(2026, 11, 23)
+    now = datetime(2026, 11, 23, 10, 0)
+    assert parse_date("1900-01-01", today) == date(1900, 1, 1)
+    assert parse_date("2999-12-31", today) == date(2999, 12, 31)
+    for text in ("1899-12-31", "3000-01-01", "0001-01-01", "+999y", "-200y"):
+        with pytest.raises(DateInputError, match="is out of range: use a day from 1900-01-01 "
+                                                 "to 2999-12-31"):
+            parse_date(text, today)
+    with pytest.raises(DateInputError, match="out of range"):
+        parse_datetime("0001-01-01 00:00", now)
+    assert parse_datetime("2999-12-31 23:59", now) == datetime(2999, 12, 31, 23, 59)
