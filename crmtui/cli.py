@@ -9,6 +9,7 @@ file and reported in one line.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from datetime import datetime, tzinfo
@@ -46,7 +47,8 @@ ARGPARSE_MESSAGES = (
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, exit 2
         self.print_usage(sys.stderr)
-        self.exit(2, "crmtui: " + _("error: {message}").format(message=message) + "\n")
+        line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
+        self.exit(2, "crmtui: " + line + "\n")
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -84,6 +86,9 @@ class _OnlyCommand:
 
 
 _VALUE_OPTIONS = ("--db", "--user", "--lang", "--config")
+PATH_ERRORS = frozenset((errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+                         errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.ELOOP))
+"""What an OSError says about a path the user named, rather than about the machine."""
 
 
 def requested_command(argv: Sequence[str]) -> str | None:
@@ -161,13 +166,22 @@ def _run(args, early_config) -> int:
         else:
             _fail(str(error))
         return 1
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except OSError as error:
+        if error.errno not in PATH_ERRORS or error.filename is None:
+            return _unexpected(error, args)  # a full disk, a device error: said there
+        # a file named on the command line that cannot be (too long a name, no such folder…)
+        reason = _("cannot use {path}: {reason}").format(path=error.filename,
+                                                         reason=error.strerror)
+        _fail(_("saved: {what}; then: {error}").format(what=_saved(args), error=reason)
+              if _saved(args) else reason)
+        return 1
     except KeyboardInterrupt:
         if _saved(args):
             _fail(_("saved: {what}; interrupted after it").format(what=_saved(args)))
         return 130
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
     except Exception as error:  # anything unexpected: one line for the user, details in the log
         return _unexpected(error, args)
 

@@ -301,18 +301,16 @@ _FIELD = COMPLAINT_FIELDS
 
 
 def severity_value(value: Any) -> Severity:
-    text = clean_text(value, limit=40).lower()
-    try:
-        return Severity(text)
+    try:  # too long a text is not a severity either
+        return Severity(clean_text(value, limit=40).lower())
     except ValueError:
         raise InvalidInput.one("severity", _("'{text}' is not a severity; use one of {options}")
                                .format(text=value, options=", ".join(SEVERITIES))) from None
 
 
 def status_value(value: Any) -> ComplaintStatus:
-    text = clean_text(value, limit=40).lower()
     try:
-        return ComplaintStatus(text)
+        return ComplaintStatus(clean_text(value, limit=40).lower())
     except ValueError:
         raise InvalidInput.one("status", _("'{text}' is not a complaint status; use one of "
                                            "{options}").format(text=value,
@@ -330,7 +328,10 @@ def _values(value: Any, clean) -> list[str]:
 
 def _handler_user(login: Any) -> User | None:
     """The user a complaint is assigned to; '', '-' and 'none' mean nobody."""
-    text = clean_text(login, limit=64)
+    try:
+        text = clean_text(login, limit=64)
+    except FieldError:
+        raise NotFound(_("no user {login}").format(login=login)) from None
     if text.lower() in ("", "-", "none"):
         return None
     user = User.get_or_none(User.login == text)
@@ -350,6 +351,8 @@ def _moment(ctx: Context, value: Any, now: datetime, name: str) -> datetime:
             when = parse_datetime(clean_text(value, limit=60), ctx.local(now))
         except DateInputError as error:
             raise InvalidInput.one(name, explain(error)) from None
+        except FieldError as error:
+            raise InvalidInput.one(name, str(error)) from None
     return when.astimezone(timezone.utc).replace(microsecond=0)
 
 

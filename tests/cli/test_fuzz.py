@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sqlite3
 
 import pytest
@@ -19,9 +20,10 @@ from tests.hostile import build_hostile, forbidden_in
 
 GROUPS = commands_by_module()
 GLOBAL_OPTIONS = {"help", "db", "user", "lang", "config", "version", "demo"}
-EXAMPLES = 80
+EXAMPLES = int(os.environ.get("CRMTUI_FUZZ_EXAMPLES", "80"))
 """Command lines per module of commands: enough to reach every argument of every command with
-the values below, while the whole test stays within seconds."""
+the values below, while the whole test stays within seconds (CRMTUI_FUZZ_EXAMPLES=2000 for a
+deeper search)."""
 
 NASTY = (
     "", " ", "0", "1", "-1", "2", "3", "7", "99999999999999999999", "-99999999999999999999",
@@ -140,7 +142,7 @@ def test_random_arguments_end_in_one_clear_line_and_refusals_change_nothing(
         assert "unexpected error" not in result.err, f"{shown}: {result.err}"
         assert not forbidden_in(result.err), f"{shown}: {result.err!r}"
         lines = result.err.strip().splitlines()
-        if result.code == 1:
+        if result.code == 1 and (lines or not result.out):  # or problems found (db check)
             assert len(lines) == 1 and lines[0].startswith("crmtui: "), f"{shown}: {lines}"
         if result.code == 2:
             assert lines and lines[-1].startswith("crmtui: "), f"{shown}: {lines}"
