@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "crmtui.commands.users",
     "crmtui.commands.transfer",
     "crmtui.commands.stats",
+    "crmtui.commands.accounts",
 )
 
 

@@ -23,6 +23,11 @@ Example ``config.toml``::
     [sla]
     holidays = ["2026-10-01", "2026-10-02"]
 
+    [survey]                    # satisfaction dimensions, 1–5 each; the CSI is over these
+    dimensions = ["product", "service", "delivery", "competitors", "overall"]
+    [survey.labels]             # how a dimension of the team's own is shown
+    delivery = "交货准时 On-time delivery"
+
     [keys]                      # binding id -> keys, e.g. remap logging to "L"
     log = "L"
 
@@ -48,6 +53,7 @@ from crmtui.i18n import _
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
     DEFAULT_POLICY,
+    DIMENSIONS,
     BusinessHours,
     Cadence,
     Grade,
@@ -62,8 +68,23 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DURATION = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$")
-_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
+_DURATION_PART = re.compile(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
+_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "分钟": 60,
+                   "分": 60, "小时": 3600, "天": 86400, "周": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    """The satisfaction dimensions the team asks about (由顾客来确定测评指标): any of the five
+    of SPEC 2.8, `competitors` (compared with competitors), or its own, in the order asked."""
+
+    dimensions: tuple[str, ...] = DIMENSIONS
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """How each of the team's own dimensions is shown (the known ones are translated)."""
+
+
+_DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,7 @@ class Config:
     workdays_only: bool = False
     care_lead_days: int = 3
     playbook: Mapping[Grade, str] = field(default_factory=dict)
+    survey: SurveySettings = SurveySettings()
     sla: SlaPolicy = DEFAULT_POLICY
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
@@ -144,11 +166,35 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         workdays_only=bool(raw.get("workdays_only", False)),
         care_lead_days=lead,
         playbook=playbook,
+        survey=_parse_survey(raw.get("survey", {})),
         sla=_parse_sla(raw.get("sla", {})),
         keys=keys,
         greetings=_parse_greetings(raw.get("greetings", {})),
         source=path,
     )
+
+
+def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:
+    unknown = set(raw) - {"dimensions", "labels"}
+    if unknown:
+        raise ValueError(_("[survey] has no setting {names}").format(
+            names=", ".join(sorted(unknown))))
+    names = tuple(str(name).strip().lower() for name in raw.get("dimensions", DIMENSIONS))
+    wrong = [name for name in names if not _DIMENSION_NAME.match(name)]
+    if wrong:
+        raise ValueError(_("survey.dimensions: {names} must be lower-case words (letters, digits, "
+                           "_)").format(names=", ".join(wrong)))
+    if not names:
+        raise ValueError(_("survey.dimensions needs at least one dimension"))
+    if len(set(names)) != len(names):
+        raise ValueError(_("survey.dimensions names a dimension twice"))
+    labels = {str(k).strip().lower(): " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
+              for k, v in raw.get("labels", {}).items()}
+    strays = sorted(set(labels) - set(names))
+    if strays:
+        raise ValueError(_("survey.labels: {names} not among survey.dimensions").format(
+            names=", ".join(strays)))
+    return SurveySettings(dimensions=names, labels=labels)
 
 
 def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:
@@ -216,9 +262,9 @@ def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
 
 
 def parse_duration(text: str) -> timedelta:
-    """'90min', '4h', '3d', '2w' -> timedelta."""
-    match = _DURATION.match(str(text))
-    if not match:
+    """'90min', '4h', '3d', '2w', and lengths as crmtui shows them ('1d 5h', '1天5小时')."""
+    if not _DURATION.match(str(text)):
         raise ValueError(_("{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w").format(
             text=text))
-    return timedelta(seconds=int(match.group(1)) * _DURATION_UNITS[match.group(2)])
+    return timedelta(seconds=sum(int(n) * _DURATION_UNITS[unit]
+                                 for n, unit in _DURATION_PART.findall(str(text))))

@@ -46,7 +46,7 @@ from crmtui.rules import (
     grade_reason,
     key_customers,
 )
-from crmtui.search import search_document
+from crmtui.search import search_document, sort_key
 from crmtui.services.access import require_manager
 from crmtui.services.complaints import deadline_after_pause, deadlines_for, pause_note
 
@@ -148,7 +148,7 @@ def _specs():
             Customer.followups, Customer.last_contact_at, Customer.last_contact_on,
             Customer.status, Customer.deal_status, Customer.source, Customer.referred_by,
             Customer.owner, Customer.revenue, Customer.referral_moment_on,
-            Customer.referral_asked_on, Customer.search_doc, Customer.created_at,
+            Customer.referral_asked_on, Customer.search_doc, Customer.sort_name, Customer.created_at,
             Customer.created_on, Customer.updated_at, Customer.version, Customer.membership,
             Customer.goals, Customer.situation, Customer.competitors,
         ]),
@@ -416,7 +416,7 @@ class _Generator:
             next_step, explicit, next_due, cadence_due(created_on, last_on, cadence),
             max(0, len(history) - 1), last_at, last_on, status, deal, source, referred_by,
             owner.id, revenue, referral_moment, referral_asked,
-            search_document(name, company, phone, email, "", tags),
+            search_document(name, company, phone, email, "", tags), sort_key(name),
             created_at, created_on, created_at, 1,
             rng.choice(("", "", "silver", "gold")), "", "", "",
         ))

@@ -89,6 +89,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "influencer": NC_("contact role", "influencer"),
         "purchaser": NC_("contact role", "purchaser"),
         "user": NC_("contact role", "user"),
+        "other": NC_("contact role", "other"),
     },
     "severity": {
         "critical": NC_("severity", "critical"),
@@ -161,6 +162,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         ";": NC_("delimiter", "semicolon-separated"),
         "\t": NC_("delimiter", "tab-separated"),
     },
+    "dimension": {  # satisfaction dimensions (顾客满意度)
+        "product": NC_("dimension", "product"),
+        "service": NC_("dimension", "service"),
+        "responsiveness": NC_("dimension", "responsiveness"),
+        "value": NC_("dimension", "value"),
+        "overall": NC_("dimension", "overall"),
+        "competitors": NC_("dimension", "compared with competitors"),
+    },
+    "period_kind": {
+        "month": NC_("period kind", "month"),
+        "quarter": NC_("period kind", "quarter"),
+        "year": NC_("period kind", "year"),
+    },
     "stage": {  # follow-up stages; the numbers read the same in both languages
         "first": NC_("stage", "first"),
     },
@@ -176,6 +190,16 @@ def label(kind: str, value: Any) -> str:
     if english is None:
         return str(value)
     return pgettext(kind.replace("_", " "), english)  # the kind is the message's context
+
+
+def dimension_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """A satisfaction dimension as shown: the team's own label from the config file, else the
+    known dimension's word, else its name."""
+    if labels and labels.get(name):
+        return labels[name]
+    if name in LABELS["dimension"]:
+        return label("dimension", name)
+    return name.replace("_", " ")
 
 
 def term(kind: str, value: Any) -> str:

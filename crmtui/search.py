@@ -10,7 +10,9 @@ each typed word as a prefix, which keeps a keystroke to an index look-up.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
+from typing import Iterable
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -78,14 +80,22 @@ that results whose own name matches can be ranked first without computing pinyin
 
 
 def search_document(name: str, company: str = "", phones: str = "", email: str = "",
-                    im_id: str = "", tags: str = "") -> str:
+                    im_id: str = "", tags: str = "",
+                    contacts: Iterable[tuple[str, str, str]] = ()) -> str:
+    """The customer's tokens; `contacts` are the (name, phones, e-mail) of the people at the
+    customer, so that typing a contact's name (or its pinyin) finds the customer."""
     named = dict.fromkeys(t for t in _text_tokens(name or "", True) if t)
     tokens: list[str] = [*_text_tokens(company or "", False)]
-    for phone in (phones or "").split(","):
+    people = list(contacts)
+    for person, _phones, _email in people:
+        tokens.extend(_text_tokens(person or "", True))
+    for phone in [*(phones or "").split(","),
+                  *(part for _p, numbers, _e in people for part in (numbers or "").split(","))]:
         digits = re.sub(r"\D", "", phone)
         if digits:
             tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
-    for text in (email, im_id, tags.replace(",", " ") if tags else ""):
+    for text in (email, im_id, tags.replace(",", " ") if tags else "",
+                 *(address for _p, _n, address in people)):
         tokens.extend(w.lower() for w in _WORD.findall(text or ""))
     rest = dict.fromkeys(t for t in tokens if t and t not in named)
     return " ".join(named) + NAME_END + " ".join(rest)
@@ -118,3 +128,41 @@ def fts_query(text: str) -> str | None:
     if not terms:
         return None
     return " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+
+
+SORT_KEY_LENGTH = 120
+
+
+def _surname_syllable(character: str, reading: str) -> str:
+    from pypinyin import Style, pinyin
+
+    for candidate in pinyin(character, style=Style.TONE3, heteronym=True,
+                            neutral_tone_with_five=True)[0]:
+        if candidate.rstrip("012345") == reading:
+            return candidate
+    return reading + "5"
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str) -> str:
+    """What names sort by: Chinese characters as their pinyin with tone numbers (周 zhou1,
+    孔 kong3; a surname read as a surname, 曾 zeng1), everything lower case, only letters and
+    digits. The tone digit ends each syllable, so 西安 (xi1an1) comes before 先 (xian1) as in a
+    dictionary, and plain letters and digits compare the same under every database collation
+    (no spaces or punctuation, which some ignore)."""
+    text = (text or "").strip()
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:  # pinyin is an extra: names then sort by their characters
+        syllables = [text]
+    else:
+        syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+        if _CJK_RUN.match(text):
+            for length in (2, 1):  # a compound surname (尉迟) before a single one (尉)
+                reading = SURNAME_READINGS.get(text[:length])
+                if reading and len(syllables) >= length:
+                    syllables[:length] = [_surname_syllable(ch, r)
+                                          for ch, r in zip(text[:length], reading)]
+                    break
+    folded = unicodedata.normalize("NFKD", "".join(syllables)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())[:SORT_KEY_LENGTH]

@@ -56,6 +56,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--referral-ask", action="store_true", help=_("a referral was asked for"))
     p.add_argument("--greeting", action="store_true",
                    help=_("it was a holiday greeting: the customer leaves the greeting list"))
+    p.add_argument("--contact", metavar="NAME", help=_("the contact spoken to (联系人)"))
+    p.add_argument("--plan-progress", default="", metavar="TEXT",
+                   help=_("a progress line for the customer's account plan"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_log)
 
@@ -293,7 +296,7 @@ def cmd_log(args) -> int:
         summary=args.summary, channel=args.channel, outcome=args.outcome,
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
-        referral_ask=args.referral_ask)
+        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress)
     if args.greeting:
         from crmtui.rules import DueKind
         from crmtui.services.worklist import log_due_item
@@ -305,6 +308,7 @@ def cmd_log(args) -> int:
     if args.json:
         emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
                    "followups": c.followups, "next_due": c.next_due,
+                   "contact": result.interaction.contact_name or None,
                    "promise_id": result.promise.id if result.promise else None})
     else:
         say(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due {due}").format(

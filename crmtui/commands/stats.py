@@ -49,6 +49,10 @@ def register(subparsers, common) -> None:
     p.add_argument("customer", help=_("id or unambiguous name"))
     for dimension in DIMENSIONS:
         p.add_argument(f"--{dimension}", metavar="N", help=_("1–5"))
+    p.add_argument("--score", action="append", default=[], metavar="NAME=N",
+                   help=_("a score 1–5 on a dimension set in the config file (repeat)"))
+    p.add_argument("--comment", default="", metavar="TEXT", help=_("what the customer said"))
+    p.add_argument("--complaint", metavar="ID", help=_("the closed complaint it follows"))
     p.add_argument("--at", metavar="WHEN", help=_("when it was given (default now)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_survey)
@@ -255,17 +259,28 @@ def print_report(report, out, zone=None) -> None:
 
 def cmd_survey(args) -> int:
     from crmtui.cli import open_context
+    from crmtui.errors import InvalidInput
     from crmtui.services.customers import resolve_customer
     from crmtui.services.surveys import record_survey
 
-    ctx = open_context(args)
-    customer = resolve_customer(ctx, args.customer)
     scores = {name: getattr(args, name) for name in DIMENSIONS
               if getattr(args, name) is not None}
-    survey = record_survey(ctx, customer.id, scores, at=args.at)
+    for given in args.score:
+        name, equals, value = given.partition("=")
+        if not equals or not name.strip():
+            raise InvalidInput.one("score", _("'{text}' is not NAME=N, e.g. competitors=4")
+                                   .format(text=given))
+        scores[name.strip().lower()] = value.strip()
+    ctx = open_context(args)
+    customer = resolve_customer(ctx, args.customer)
+    survey = record_survey(ctx, customer.id, scores, at=args.at, comment=args.comment,
+                           complaint=args.complaint)
     if args.json:
+        given = {name: int(value) for name, value in scores.items() if str(value).strip()}
         emit_json({"id": survey.id, "customer_id": customer.id, "at": survey.at,
-                   **{name: getattr(survey, name) for name in scores}})
+                   "complaint_id": survey.complaint_id, "comment": survey.comment,
+                   **{name: score for name, score in given.items() if name in DIMENSIONS},
+                   "scores": given})
     else:
         say(_("Survey #{id} recorded for {name}").format(id=survey.id, name=customer.name))
     return 0

@@ -19,6 +19,8 @@ from crmtui.db.models import (
     SchemaVersion,
     Setting,
     Survey,
+    SurveyScore,
+    Target,
     User,
     database,
 )
@@ -28,5 +30,5 @@ __all__ = [
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
     "Order",
-    "SchemaVersion", "Setting", "Survey", "User",
+    "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User",
 ]

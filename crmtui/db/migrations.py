@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 8
+LATEST_VERSION = 10
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -43,12 +43,21 @@ def create_search_index(db: peewee.Database) -> None:
             db.execute_sql(statement)
 
 
-def _write_search_documents() -> None:
+def _write_search_documents(*, only_with_contacts: bool = False) -> None:
+    from crmtui.db.models import Contact
     from crmtui.search import search_document
 
+    people: dict[int, list[tuple[str, str, str]]] = {}
+    if "contact" in database.get_tables():
+        for customer_id, *person in (Contact.select(Contact.customer, Contact.name,
+                                                     Contact.phone, Contact.email)
+                                     .order_by(Contact.id).tuples()):
+            people.setdefault(customer_id, []).append(tuple(person))
     rows = Customer.select(Customer.id, Customer.name, Customer.company, Customer.phones,
                            Customer.email, Customer.im_id, Customer.tags).tuples()
-    documents = [(search_document(*fields), customer_id) for customer_id, *fields in rows]
+    documents = [(search_document(*fields, contacts=people.get(customer_id, ())), customer_id)
+                 for customer_id, *fields in rows
+                 if customer_id in people or not only_with_contacts]
     mark = database.param
     database.cursor().executemany(
         f'UPDATE "customer" SET "search_doc" = {mark} WHERE "id" = {mark}', documents)
@@ -135,6 +144,72 @@ def _v8_audit_chain(db: peewee.Database) -> None:
         chain_existing(db)
 
 
+def _v9_accounts(db: peewee.Database) -> None:
+    """v9: key accounts (重点客户). Contacts gain a department, IM id and birthday, and several
+    phone numbers in the one column; an interaction names the contact spoken to; account plans
+    gain a yearly target amount and strengths, weaknesses, opportunities and threats; surveys
+    a comment and scores on dimensions the team configures; reps get targets, and orders an
+    index by the rep who booked them. Customers with contacts get search documents that hold
+    them."""
+    from peewee import SQL, CharField, ForeignKeyField, TextField
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from crmtui.db.fields import MoneyField
+    from crmtui.db.models import Contact, SurveyScore, Target, User
+
+    def text(length: int | None = None):
+        extra = {} if length is None else {"max_length": length}
+        return (TextField if length is None else CharField)(
+            default="", constraints=[SQL("DEFAULT ''")], **extra)
+
+    migrator = SchemaMigrator.from_database(db)
+    columns = {
+        "contact": [("department", text(100)), ("im_id", text(100)), ("birthday", text(10))],
+        "interaction": [("contact_id", ForeignKeyField(Contact, field=Contact.id, null=True,
+                                                       on_delete="SET NULL")),
+                        ("contact_name", text(200))],
+        "account_plan": [("target_amount", MoneyField(null=True)),
+                         *((name, text()) for name in ("strengths", "weaknesses",
+                                                       "opportunities", "threats")),
+                         ("updated_by_id", ForeignKeyField(User, field=User.id, null=True,
+                                                           on_delete="SET NULL"))],
+        "survey": [("comment", text())],
+    }
+    operations = []
+    for table, wanted in columns.items():
+        have = {column.name for column in db.get_columns(table)}
+        operations += [migrator.alter_add_column(table, name, field, allow_not_null=True)
+                       for name, field in wanted if name not in have]
+    if not _is_sqlite(db):  # several numbers now fit (SQLite never limited the length)
+        operations.append(migrator.alter_column_type("contact", "phone", TextField()))
+    migrate(*operations)
+    db.create_tables([SurveyScore, Target], safe=True)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "interaction_contact_id" ON "interaction" '
+                   '("contact_id") WHERE "contact_id" IS NOT NULL')
+    # each rep's orders in a target's period from the index alone; it leads with the rep, so
+    # the rep's own index goes
+    db.execute_sql('DROP INDEX IF EXISTS "sales_order_by_id"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_by_id_on_amount" '
+                   'ON "sales_order" ("by_id", "on", "amount")')
+    _write_search_documents(only_with_contacts=True)
+
+
+def _v10_sort_names(db: peewee.Database) -> None:
+    """v10: customers sort by the pinyin of their names (周, 唐, 孔, 孙 as zhou, tang, kong,
+    sun), read from a stored, indexed sort key."""
+    from crmtui.search import sort_key
+
+    # Plain ALTER TABLE: peewee's SQLite migrator rebuilds the table for a NOT NULL column,
+    # which would drop the search index's triggers.
+    if "sort_name" not in {column.name for column in db.get_columns("customer")}:
+        db.execute_sql('ALTER TABLE "customer" ADD COLUMN "sort_name" TEXT NOT NULL DEFAULT \'\'')
+    rows = Customer.select(Customer.id, Customer.name).tuples()
+    mark = database.param
+    database.cursor().executemany(f'UPDATE "customer" SET "sort_name" = {mark} WHERE "id" = {mark}',
+                                  [(sort_key(name), customer_id) for customer_id, name in rows])
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_sort_name" ON "customer" ("sort_name")')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -144,6 +219,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     6: _v6_holiday_greetings,
     7: _v7_named_search_documents,
     8: _v8_audit_chain,
+    9: _v9_accounts,
+    10: _v10_sort_names,
 }
 
 

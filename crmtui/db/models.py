@@ -14,6 +14,7 @@ from peewee import (
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
+    SQL,
     Model,
     SmallIntegerField,
     TextField,
@@ -22,6 +23,10 @@ from peewee import (
 from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
 
 database = DatabaseProxy()
+
+BLANK = SQL("DEFAULT ''")
+"""A database-side default for text columns added to a table that other writers already fill
+(imports, raw inserts), as the migration that added them declares it."""
 
 
 class BaseModel(Model):
@@ -109,6 +114,9 @@ class Customer(BaseModel):
     referral_moment_on = IsoDateField(null=True)
     referral_asked_on = IsoDateField(null=True)
     search_doc = TextField(default="")
+    # the name as names sort, pinyin for Chinese (search.sort_key); a database default, so raw
+    # inserts that do not name it still work (they sort first until the name is saved again)
+    sort_name = TextField(default="", constraints=[SQL("DEFAULT ''")])
     created_at = UtcDateTimeField()
     created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
@@ -128,6 +136,7 @@ class Customer(BaseModel):
             (("grade", "followups", "status", "cadence_due"), False),
             (("source", "deal_status"), False),
             (("name",), False),
+            (("sort_name",), False),
             (("referral_moment_on",), False),
             (("cadence_due",), False),
         )
@@ -148,16 +157,23 @@ Customer.add_index(Customer.owner, Customer.revenue.desc(), name="customer_owner
 
 
 class Contact(BaseModel):
-    """People at the customer's organisation and their part in the decision."""
+    """People at the customer's organisation and their part in the decision (联系人)."""
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
     name = CharField(max_length=200)
     title = CharField(max_length=100, default="")
-    role = CharField(max_length=16, default="user")  # decision_maker|influencer|purchaser|user
-    phone = CharField(max_length=64, default="")
+    role = CharField(max_length=16, default="user")  # validation.CONTACT_ROLES
+    department = CharField(max_length=100, default="", constraints=[BLANK])
+    phone = TextField(default="")  # comma-separated, first is primary (as Customer.phones)
     email = CharField(max_length=254, default="")
+    im_id = CharField(max_length=100, default="", constraints=[BLANK])
+    birthday = CharField(max_length=10, default="", constraints=[BLANK])  # YYYY-MM-DD, or --MM-DD without a year
     note = TextField(default="")
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p.strip() for p in self.phone.split(",") if p.strip()]
 
 
 class AccountPlan(BaseModel):
@@ -166,13 +182,19 @@ class AccountPlan(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="plans", unique=True, on_delete="CASCADE")
     products = TextField(default="")
+    target_amount = MoneyField(null=True)  # orders for the calendar year
     target_price = MoneyField(null=True)
     target_volume = IntegerField(null=True)
     visit_every_days = IntegerField(null=True)
     services = TextField(default="")
-    progress = TextField(default="")
+    strengths = TextField(default="", constraints=[BLANK])
+    weaknesses = TextField(default="", constraints=[BLANK])
+    opportunities = TextField(default="", constraints=[BLANK])
+    threats = TextField(default="", constraints=[BLANK])
+    progress = TextField(default="")  # one line per note, newest first: "YYYY-MM-DD · who · text"
     review_on = IsoDateField(index=True)
     updated_at = UtcDateTimeField()
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
 
 
 class Interaction(BaseModel):
@@ -188,6 +210,10 @@ class Interaction(BaseModel):
     referral_ask = BooleanField(default=False)
     by = ForeignKeyField(User, backref="interactions", index=False)
     followup_number = IntegerField(default=0)  # 0 = first contact
+    # the person spoken to; the name stays on the interaction when the contact is removed
+    contact = ForeignKeyField(Contact, null=True, backref="interactions", on_delete="SET NULL",
+                              index=False)  # see the partial index below
+    contact_name = CharField(max_length=200, default="", constraints=[BLANK])
 
     class Meta:
         indexes = (
@@ -195,6 +221,13 @@ class Interaction(BaseModel):
             (("at",), False),
             (("by", "at"), False),
         )
+
+
+# Only the few interactions that name a contact are indexed: removing a contact finds them
+# (its ON DELETE SET NULL) without reading every interaction, and logging one without a
+# contact pays nothing.
+Interaction.add_index(Interaction.index(Interaction.contact, name="interaction_contact_id")
+                      .where(Interaction.contact.is_null(False)))
 
 
 class Commitment(BaseModel):
@@ -225,12 +258,14 @@ class Order(BaseModel):
     amount = MoneyField()
     gift = CharField(max_length=200, default="")
     note = TextField(default="")
-    by = ForeignKeyField(User, backref="orders")
+    by = ForeignKeyField(User, backref="orders", index=False)  # see Meta.indexes
     created_at = UtcDateTimeField()
 
     class Meta:
         table_name = "sales_order"  # "order" is an SQL keyword
-        indexes = ((("customer", "on"), False), (("on",), False))
+        # (by, on, amount): each rep's orders in a target's period, summed from the index alone
+        indexes = ((("customer", "on"), False), (("on",), False),
+                   (("by", "on", "amount"), False))
 
 
 class Complaint(BaseModel):
@@ -327,6 +362,38 @@ class Survey(BaseModel):
     value = SmallIntegerField(null=True)
     overall = SmallIntegerField(null=True)
     by = ForeignKeyField(User, null=True, backref="+")
+    comment = TextField(default="", constraints=[BLANK])  # what the customer said, in their words
+
+
+class SurveyScore(BaseModel):
+    """A score 1–5 on a dimension the team configured beyond the five of SPEC 2.8 (which keep
+    their columns on the survey), e.g. a comparison with competitors."""
+
+    id = AutoField()
+    survey = ForeignKeyField(Survey, backref="extra_scores", on_delete="CASCADE", index=False)
+    dimension = CharField(max_length=32)
+    score = SmallIntegerField()
+
+    class Meta:
+        table_name = "survey_score"
+        indexes = ((("survey", "dimension"), True),)
+
+
+class Target(BaseModel):
+    """A rep's sales target (销售目标) for a month, a quarter or a year."""
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="targets", index=False)
+    period = CharField(max_length=8)  # 2026-12 | 2027-Q1 | 2027
+    starts_on = IsoDateField()
+    ends_on = IsoDateField()  # the period's last day
+    amount = MoneyField(null=True)  # orders
+    new_customers = IntegerField(null=True)  # prospects won as customers
+    set_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    set_at = UtcDateTimeField()
+
+    class Meta:
+        indexes = ((("user", "period"), True), (("starts_on", "ends_on"), False))
 
 
 class GradeChange(BaseModel):
@@ -373,6 +440,8 @@ MODELS = [
     CareDate,
     HolidayGreeting,
     Survey,
+    SurveyScore,
+    Target,
     GradeChange,
     AuditLog,
 ]

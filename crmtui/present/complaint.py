@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -52,16 +53,22 @@ def severity_text(severity: str, *, short: bool = False) -> Text:
 
 # -- the clock ------------------------------------------------------------------------------------
 
-def sla_words(sla: Any) -> str:
+def sla_words(sla: Any, width: int | None = None) -> str:
     """The time left to the running deadline of a clock (`services.complaints.SlaClock`), or how
-    late it is, in a few words: 3h05 left, 45m late, paused 2d; once stopped, late or in time."""
+    late it is, in a few words: 3h 5m left, 45m late, paused 2d; once stopped, late or in time.
+    Within `width` cells, the time in its largest unit alone when both do not fit."""
     if sla.time_left is None:  # resolved or closed: was it in time?
         return _("late") if sla.state.value == "breached" else _("in time")
     if sla.paused:  # waiting for the customer: the time left stands still
-        return _("paused {span}").format(span=span(sla.time_left))
-    if sla.time_left.total_seconds() < 0:
-        return _("{span} late").format(span=span(sla.time_left))
-    return _("{span} left").format(span=span(sla.time_left))
+        template = _("paused {span}")
+    elif sla.time_left.total_seconds() < 0:
+        template = _("{span} late")
+    else:
+        template = _("{span} left")
+    words = template.format(span=span(sla.time_left))
+    if width is not None and cell_len(words) > width:
+        words = template.format(span=span(sla.time_left, parts=1))
+    return words
 
 
 def sla_style(sla: Any) -> str:

@@ -7,14 +7,14 @@ services' stored notes use these too.
 - `short_moment`: 11-23 14:05 this year, the date alone before (11 cells, for tables)
 - `compact_moment`: 11-23 14:05 this year, 2025-11-23 14:05 before (a deadline column)
 - `short_day`: 11-23 near today, 2027-01-05 far from it
-- `span`: 45m, 3h05, 4d
+- `span`: 45m, 3h 5m, 1d 5h (the one style of a length of time); `days_span`: 5d
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from crmtui.i18n import _
+from crmtui.i18n import N_, _, pgettext
 
 MOMENT = "%Y-%m-%d %H:%M"
 """The one format of a full moment."""
@@ -61,11 +61,23 @@ def short_day(day: date | None, today: date) -> str:
     return day.isoformat()
 
 
-def span(delta: timedelta) -> str:
-    """A short length of time: 45m, 3h05, 4d (a negative span reads the same as its size)."""
+_UNITS = (N_("{n}d"), N_("{n}h"), N_("{n}m"))  # days, hours, minutes: 1天, 5小时, 20分钟
+
+
+def span(delta: timedelta, *, parts: int = 2) -> str:
+    """A length of time in one style everywhere: its largest unit and the next, `1d 5h`,
+    `5h 20m`, `45m` (`1天5小时`, `5小时20分钟`, `45分钟`). A negative length reads as its size;
+    `parts=1` keeps the largest unit only, for narrow columns."""
     minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return _("{minutes}m").format(minutes=minutes)
-    if minutes < 48 * 60:
-        return _("{hours}h{minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
-    return _("{days}d").format(days=minutes // 1440)
+    days, rest = divmod(minutes, 24 * 60)
+    amounts = (days, *divmod(rest, 60))
+    first = next((i for i, n in enumerate(amounts) if n), len(amounts) - 1)
+    shown = [_(_UNITS[i]).format(n=amounts[i])
+             for i in range(first, min(first + parts, len(amounts))) if amounts[i] or i == first]
+    return pgettext("duration", "{larger} {smaller}").format(
+        larger=shown[0], smaller=shown[1]) if len(shown) > 1 else shown[0]
+
+
+def days_span(n: int) -> str:
+    """A number of days in the same style: 5d, 5天."""
+    return span(timedelta(days=n))

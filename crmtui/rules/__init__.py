@@ -1,5 +1,26 @@
 """Pure domain rules: no I/O, no clock, no database; today and now are always parameters."""
 
+from .accounts import (
+    DEFAULT_CONVERSION,
+    HISTORY_DAYS,
+    MIN_HISTORY,
+    VISIT_CHANNELS,
+    Conversion,
+    Period,
+    PeriodError,
+    PeriodKind,
+    PlanProgress,
+    TargetProgress,
+    conversion_weights,
+    days_left,
+    grades_before,
+    grades_held,
+    parse_period,
+    period_of,
+    plan_progress,
+    target_progress,
+    weighted,
+)
 from .cadence import (
     DEFAULT_CADENCE,
     Bucket,
@@ -47,7 +68,7 @@ from .referral import (
     referral_ask_due,
     referral_moment,
 )
-from .satisfaction import DIMENSIONS, csi, csi_of_total
+from .satisfaction import COMPETITORS, DIMENSIONS, csi, csi_of_total
 from .sla import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -90,9 +111,14 @@ __all__ = [
     "REFERRAL_KINDS", "REFERRAL_WINDOW_DAYS", "ReferralEvent", "referral_ask_due",
     "referral_moment",
     # satisfaction
-    "DIMENSIONS", "csi", "csi_of_total",
+    "COMPETITORS", "DIMENSIONS", "csi", "csi_of_total",
     # due
     "DueItem", "DueKind", "order_due_items", "overdue_days",
     # dates
     "DateInputError", "parse_date", "parse_datetime",
+    # key accounts, targets and the forecast
+    "DEFAULT_CONVERSION", "HISTORY_DAYS", "MIN_HISTORY", "VISIT_CHANNELS", "Conversion",
+    "Period", "PeriodError", "PeriodKind", "PlanProgress", "TargetProgress",
+    "conversion_weights", "days_left", "grades_before", "grades_held", "parse_period",
+    "period_of", "plan_progress", "target_progress", "weighted",
 ]

@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 DIMENSIONS: tuple[str, ...] = ("product", "service", "responsiveness", "value", "overall")
+"""The five dimensions of SPEC 2.8, and the default a team's survey asks about."""
+COMPETITORS = "competitors"
+"""A known dimension beyond the five: the customer's comparison with our competitors
+(1 much worse … 5 much better)."""
 
 
 def csi(scores: Iterable[int]) -> float | None:

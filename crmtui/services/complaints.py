@@ -595,11 +595,14 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
 
 
 def handlers(ctx: Context) -> list[User]:
-    """The active support staff and managers a complaint can be given to, by login."""
+    """The active support staff and managers a complaint can be given to, by name (pinyin
+    for Chinese names)."""
+    from crmtui.search import sort_key
+
     _require_handler(ctx)
-    return list(User.select().where((User.active == True) &  # noqa: E712
-                                    User.role.in_(HANDLER_ROLES))
-                .order_by(User.login))
+    return sorted(User.select().where((User.active == True) &  # noqa: E712
+                                      User.role.in_(HANDLER_ROLES)),
+                  key=lambda user: (sort_key(user.label), user.login))
 
 
 @writes

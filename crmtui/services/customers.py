@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from peewee import Value, fn
 
 from crmtui.config import Config
-from crmtui.db import Customer, GradeChange, User
+from crmtui.db import Contact, Customer, GradeChange, User
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.present.time import moment
@@ -27,7 +27,7 @@ from crmtui.rules import (
     grade_for,
     grade_reason,
 )
-from crmtui.search import fts_query, name_matches, query_terms, search_document
+from crmtui.search import fts_query, name_matches, query_terms, search_document, sort_key
 from crmtui.services.access import (
     can_view,
     get_editable_customer,
@@ -107,7 +107,14 @@ def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
 
 
 def refresh_search(customer: Customer) -> None:
-    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS))
+    """The customer's search document, with the names, phones and e-mail of its contacts, and
+    the key its name sorts by."""
+    contacts = () if customer.id is None else (
+        Contact.select(Contact.name, Contact.phone, Contact.email)
+        .where(Contact.customer == customer.id).order_by(Contact.id).tuples())
+    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS),
+                                          contacts=contacts)
+    customer.sort_name = sort_key(customer.name)
 
 
 # -- writes -------------------------------------------------------------------------------------
@@ -385,7 +392,8 @@ def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer
         return []
     terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.name, c.id))[:limit]
+    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name,
+                                       c.id))[:limit]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:
@@ -416,8 +424,8 @@ class CustomerPage:
 
 
 CUSTOMER_SORTS = {
-    "name": (Customer.name, Customer.id),
-    "company": (Customer.company, Customer.name),
+    "name": (Customer.sort_name, Customer.name, Customer.id),
+    "company": (Customer.company, Customer.sort_name),
     "grade": (Customer.grade, Customer.next_due),
     "next_due": (Customer.next_due, Customer.grade),
     "revenue": (Customer.revenue.desc(), Customer.id),

@@ -17,7 +17,8 @@ from operator import or_
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
 from crmtui.labels import label, lunar_text
-from crmtui.present.time import span
+from crmtui.present.numbers import money, percent
+from crmtui.present.time import days_span, span
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
@@ -126,7 +127,7 @@ def _follow_ups(s: _Section) -> list[DueItem]:
         else:
             why = _("cadence")
         if late:
-            why += " · " + _("overdue {n} d").format(n=late)
+            why += " · " + _("overdue {span}").format(span=days_span(late))
         at_risk = row[3] in "ABC" and followups < 4 and cadence_due < s.day
         if at_risk:
             why += " · " + _("at risk of being dropped")
@@ -143,7 +144,7 @@ def _promises(s: _Section) -> list[DueItem]:
     for row in query.tuples():
         promise_id, text, due = row[5:]
         late = overdue_days(due, s.day)
-        detail = text + (" · " + _("broken: {n} d late").format(n=late) if late else "")
+        detail = text + (" · " + _("broken: {span} late").format(span=days_span(late)) if late else "")
         items.append(s.item(DueKind.PROMISE, row, due, detail, ref_id=promise_id))
     return items
 
@@ -218,7 +219,7 @@ def _care(s: _Section) -> list[DueItem]:
         if lunar:
             detail += " · " + lunar_text(month, day_of, leap)
         detail += " · " + (_("today") if when == s.day
-                           else _("in {n} d").format(n=(when - s.day).days))
+                           else _("in {span}").format(span=days_span((when - s.day).days)))
         if note:
             detail += " · " + note
         items.append(s.item(DueKind.CARE, row, when, detail, ref_id=care_id))
@@ -257,11 +258,42 @@ def _dropped(s: _Section) -> list[DueItem]:
 
 
 def _reviews(s: _Section) -> list[DueItem]:
+    from crmtui.services.plans import progress_of, year_figures
+
     query = s.scoped_rows(
-        AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on)
+        AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on,
+                           AccountPlan.target_amount, AccountPlan.visit_every_days)
         .join(Customer).where(AccountPlan.review_on <= s.day), AccountPlan)
-    return [s.item(DueKind.REVIEW, row, row[6], _("account plan review"), ref_id=row[5])
-            for row in query.tuples()]
+    rows = list(query.tuples())
+    figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
+    items = []
+    for row in rows:
+        plan = AccountPlan(id=row[5], review_on=row[6], target_amount=row[7],
+                           visit_every_days=row[8])
+        items.append(s.item(DueKind.REVIEW, row, row[6],
+                            review_detail(progress_of(plan, figures[row[0]], s.day)),
+                            ref_id=row[5]))
+    return items
+
+
+def review_detail(progress) -> str:
+    """What a plan review shows: orders this year against the target, visits against the
+    cycle."""
+    parts = [_("account plan review")]
+    if progress.target_amount:
+        parts.append(_("{year} orders {ordered} of {target} ({share})").format(
+            year=progress.year, ordered=money(progress.ordered),
+            target=money(progress.target_amount), share=percent(progress.share)))
+    else:
+        parts.append(_("{year} orders {ordered}").format(year=progress.year,
+                                                         ordered=money(progress.ordered)))
+    if progress.visit_every_days:
+        parts.append(_("{visits} visits of {expected} (every {days} d)").format(
+            visits=progress.visits, expected=progress.expected_visits,
+            days=progress.visit_every_days))
+    else:
+        parts.append(_("{visits} visits").format(visits=progress.visits))
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)

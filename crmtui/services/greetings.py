@@ -18,6 +18,7 @@ from crmtui import festivals
 from crmtui.config import Greetings
 from crmtui.db import Customer, HolidayGreeting
 from crmtui.i18n import _
+from crmtui.present.time import days_span
 from crmtui.rules import DueItem, DueKind, Grade, Tier, tier_at
 from crmtui.services.context import Context
 
@@ -99,7 +100,7 @@ def greeting_items(section) -> list[DueItem]:
                             Customer.owner)
             .where(who & Customer.id.not_in(greeted)))
         days = (holiday.day - section.day).days
-        when = _("today") if days == 0 else _("in {n} d").format(n=days)
+        when = _("today") if days == 0 else _("in {span}").format(span=days_span(days))
         detail = f"{festivals.shown_name(holiday)} · {when}"
         items += [section.item(DueKind.GREETING, row, holiday.day, detail)
                   for row in query.tuples()]

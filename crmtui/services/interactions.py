@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from crmtui.db import CareDate, Commitment, Customer, Interaction, Order, User
-from crmtui.errors import InvalidInput, NotFound
+from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
     DateInputError,
@@ -76,9 +76,12 @@ def clean_moment(value: Any, ctx: Context) -> datetime:
 def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: str = "phone",
                     outcome: str = "neutral", direction: str = "out", next_step: str = "",
                     next_on: Any = None, promise: str = "", promise_due: Any = None,
-                    at: Any = None, referral_ask: bool = False) -> LogResult:
+                    at: Any = None, referral_ask: bool = False, contact: Any = None,
+                    plan_progress: str = "") -> LogResult:
     """Store a contact and everything that follows from it, in one transaction:
-    the follow-up count, last contact, grade (as of today), next due, a promise, referral flags."""
+    the follow-up count, last contact, grade (as of today), next due, a promise, referral flags;
+    `contact` names the person spoken to (a contact's id or name), `plan_progress` adds a line
+    to the customer's account plan."""
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
@@ -102,6 +105,7 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
         errors["promise"] = _("say what was promised")
     if promise_due is not None and promise_due < contact_day and "promise_due" not in errors:
         errors["promise_due"] = _("a promise cannot be due before the contact")
+    person = _collect(errors, "contact", _person, customer.id, contact)
     if errors:
         raise InvalidInput(errors)
 
@@ -110,8 +114,13 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     interaction = Interaction.create(
         customer=customer, at=moment, channel=channel, direction=direction, summary=summary,
         outcome=outcome, next_step=next_step, next_on=next_on, referral_ask=referral_ask,
-        by=ctx.user.id, followup_number=number,
+        by=ctx.user.id, followup_number=number, contact=person,
+        contact_name=person.name if person else "",
     )
+    if plan_progress and str(plan_progress).strip():
+        from crmtui.services.plans import add_progress
+
+        add_progress(ctx, customer.id, plan_progress, on=contact_day)
     if not first_contact:
         customer.followups = number
     if first_contact or moment >= customer.last_contact_at:
@@ -131,6 +140,20 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
         commitment = Commitment.create(customer=customer, interaction=interaction, text=promise,
                                        due=promise_due, created_at=ctx.now(), by=ctx.user.id)
     return LogResult(interaction=interaction, customer=customer, promise=commitment)
+
+
+def _person(customer_id: int, contact: Any):
+    """The contact spoken to, by id or name, or None."""
+    if contact is None or (isinstance(contact, str) and not contact.strip()):
+        return None
+    from crmtui.services.contacts import find_contact
+
+    try:
+        return find_contact(customer_id, contact)
+    except InvalidInput as error:
+        raise FieldError(" ".join(error.errors.values())) from None
+    except CrmError as error:
+        raise FieldError(str(error)) from None
 
 
 @writes

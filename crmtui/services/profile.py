@@ -158,7 +158,8 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
         "interactions": [
             {"id": i.id, "at": i.at, "channel": i.channel, "direction": i.direction,
              "outcome": i.outcome, "summary": i.summary, "next_step": i.next_step,
-             "next_on": i.next_on, "by": i.by.login, "followup_number": i.followup_number}
+             "next_on": i.next_on, "by": i.by.login, "followup_number": i.followup_number,
+             "contact": i.contact_name or None}
             for i in profile.interactions],
         "orders": [{"id": o.id, "on": o.on, "product": o.product, "quantity": o.quantity,
                     "amount": o.amount} for o in profile.orders],

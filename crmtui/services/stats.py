@@ -33,7 +33,7 @@ from typing import Iterable, Sequence
 
 from peewee import Case, Select, Value, Window, fn
 
-from crmtui.db import Customer, GradeChange, Survey, User, database
+from crmtui.db import Customer, GradeChange, Survey, SurveyScore, User, database
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -45,7 +45,9 @@ from crmtui.rules import (
     followup_stage,
     grade_rank,
 )
+from crmtui.search import sort_key
 from crmtui.services.access import owner_filter
+from crmtui.services.complaint_analysis import ComplaintCauses, complaint_causes
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
 from crmtui.services.validation import SOURCES
@@ -125,7 +127,7 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
               .where(User.id.in_(list(grades))))
     rows = [RepFigures(login=login, name=display or login, grades=grades[uid], overdue=late)
             for uid, login, display, late in owners.tuples()]
-    return sorted(rows, key=lambda r: (r.name.casefold(), r.login))
+    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
 
 def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
@@ -443,28 +445,46 @@ def _quarters(day: date, count: int) -> list[date]:
     return starts
 
 
-def csi_by_quarter(scope: Scope, quarters: int = CSI_QUARTERS) -> list[QuarterCsi]:
-    """CSI per local calendar quarter over the last `quarters` quarters, oldest first: per
-    quarter one range of the survey time index summing and counting the dimension scores
-    (UNION ALL, so nothing is sorted), the index from them by rules.csi_of_total."""
+def csi_by_quarter(scope: Scope, quarters: int = CSI_QUARTERS,
+                   dimensions: Sequence[str] = DIMENSIONS) -> list[QuarterCsi]:
+    """CSI per local calendar quarter over the last `quarters` quarters, oldest first, over the
+    configured `dimensions`: per quarter one range of the survey time index summing and
+    counting the scores of the five survey columns configured, and one over the scores of the
+    team's own dimensions (UNION ALL, so nothing is sorted); the index from them by
+    rules.csi_of_total."""
     starts = _quarters(scope.day, quarters)
     bounds = [datetime.combine(s, time(0), tzinfo=scope.zone) for s in starts]
     s = Survey
-    columns = [getattr(s, name) for name in DIMENSIONS]
-    points = reduce(operator.add, (fn.COALESCE(column, 0) for column in columns))
-    given = reduce(operator.add, (fn.COUNT(column) for column in columns))
+    columns = [getattr(s, name) for name in DIMENSIONS if name in dimensions]
+    own = [name for name in dimensions if name not in DIMENSIONS]
+    points = reduce(operator.add, (fn.COALESCE(column, 0) for column in columns), Value(0))
+    given = reduce(operator.add, (fn.COUNT(column) for column in columns), Value(0))
 
-    def one(index: int):
-        query = s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
-            (s.at >= bounds[index]) & (s.at < bounds[index + 1]))
+    def scoped(query):
         if scope.owner_id is not None:
             query = query.join(Customer, on=(s.customer == Customer.id)).where(
                 Customer.owner == scope.owner_id)
         return query
 
+    def one(index: int):
+        return scoped(s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
+            (s.at >= bounds[index]) & (s.at < bounds[index + 1])))
+
     union = reduce(operator.add, (one(index) for index in range(len(starts) - 1)))
     found = {index: (surveys, int(total or 0), int(scores or 0))
              for index, surveys, total, scores in union.tuples()}
+    if own:
+        def extra(index: int):
+            return scoped(SurveyScore.select(Value(index), fn.SUM(SurveyScore.score),
+                                             fn.COUNT(SurveyScore.id))
+                          .join(s, on=(SurveyScore.survey == s.id))
+                          .where((s.at >= bounds[index]) & (s.at < bounds[index + 1])
+                                 & SurveyScore.dimension.in_(own)))
+
+        more = reduce(operator.add, (extra(index) for index in range(len(starts) - 1)))
+        for index, total, scores in more.tuples():
+            surveys, before, counted = found[index]
+            found[index] = (surveys, before + int(total or 0), counted + int(scores or 0))
     return [QuarterCsi(quarter=f"{start.year}-Q{(start.month - 1) // 3 + 1}",
                        surveys=found[index][0], scores=found[index][2],
                        csi=csi_of_total(found[index][1], found[index][2]))
@@ -488,6 +508,7 @@ class Dashboard:
     conversion: list[Conversion]
     csi: list[QuarterCsi]
     sla: ComplaintMetrics
+    causes: ComplaintCauses | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Milliseconds per figure, for the benchmark."""
 
@@ -506,6 +527,7 @@ class Dashboard:
             "conversion_by_source": {row.source: row.to_json() for row in self.conversion},
             "csi": [row.to_json() for row in self.csi],
             "sla": self.sla.to_json(),
+            "complaint_causes": self.causes.to_json() if self.causes else None,
         }
 
 
@@ -533,9 +555,11 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
         at_risk=timed("at_risk", at_risk, scope),
         pareto=timed("pareto", pareto, scope),
         conversion=timed("conversion", conversion_by_source, scope),
-        csi=timed("csi", csi_by_quarter, scope),
+        csi=timed("csi", csi_by_quarter, scope, dimensions=ctx.config.survey.dimensions),
         sla=timed("sla", complaint_metrics, ctx, scope.since(period), scope.day,
                   everyone=everyone),
+        causes=timed("complaint_causes", complaint_causes, ctx, day=scope.day,
+                     everyone=everyone),
         timings=timings,
     )
 

@@ -1,32 +1,74 @@
-"""Satisfaction surveys (顾客满意度): Likert 1–5 per dimension, feeding the CSI (SPEC 2.8)."""
+"""Satisfaction surveys (顾客满意度): Likert 1–5 per dimension, feeding the CSI (SPEC 2.8).
+
+The dimensions are the team's (`[survey] dimensions` in config.toml; the five of SPEC 2.8 by
+default), so that the indicators can be chosen with the customers (由顾客来确定测评指标),
+comparison with competitors included. The five keep their columns on the survey; any other
+dimension is a row of `survey_score`. A survey may come from a closed complaint and carries the
+customer's comment in their words.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping
 
-from crmtui.db import Customer, Survey
-from crmtui.errors import InvalidInput
+from peewee import JOIN
+
+from crmtui.db import Complaint, Customer, Survey, SurveyScore, User
+from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, ReferralEvent, referral_moment
-from crmtui.services.access import get_editable_customer
+from crmtui.services.access import can_edit, get_editable_customer, get_visible_customer
 from crmtui.services.context import Context, writes
 from crmtui.services.interactions import clean_moment
-from crmtui.services.validation import FieldError, clean_int
+from crmtui.services.validation import FieldError, clean_int, clean_text
+
+HANDLERS = ("support", "manager")
+
+
+def configured(ctx: Context) -> tuple[str, ...]:
+    """The dimensions the team asks about, in order."""
+    return ctx.config.survey.dimensions
+
+
+def _survey_customer(ctx: Context, customer_id: int, complaint: Any) -> tuple[Customer,
+                                                                              Complaint | None]:
+    """The customer to survey, and the closed complaint the survey follows: whoever may change
+    the customer surveys them; support staff too after a complaint they may handle."""
+    if complaint in (None, ""):
+        return get_editable_customer(ctx, customer_id), None
+    try:
+        number = int(str(complaint).strip().lstrip("#"))
+    except ValueError:
+        raise InvalidInput.one("complaint", _("'{text}' is not a complaint number").format(
+            text=complaint)) from None
+    customer = get_visible_customer(ctx, customer_id)
+    found = Complaint.get_or_none((Complaint.id == number) & (Complaint.customer == customer.id))
+    if found is None:
+        raise NotFound(_("{name} has no complaint #{id}").format(name=customer.name, id=number))
+    if found.status != "closed":
+        raise InvalidInput.one("complaint", _("complaint #{id} is not closed yet").format(
+            id=number))
+    if ctx.role not in HANDLERS and not can_edit(ctx, customer):
+        raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))
+    return customer, found
 
 
 @writes
 def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
-                  at: Any = None) -> Survey:
-    """Store the scores given (any of the dimensions, at least one); an overall score of 4 or 5
-    is a moment to ask for a referral."""
-    customer = get_editable_customer(ctx, customer_id)
+                  at: Any = None, comment: Any = "", complaint: Any = None) -> Survey:
+    """Store the scores given (any of the configured dimensions, at least one) with the
+    customer's comment; an overall score of 4 or 5 is a moment to ask for a referral."""
+    customer, closed = _survey_customer(ctx, customer_id, complaint)
     today = ctx.today()
+    dimensions = configured(ctx)
     errors: dict[str, str] = {}
     cleaned: dict[str, int | None] = {}
     for name, value in scores.items():
-        if name not in DIMENSIONS:
-            errors[name] = _("not a survey dimension ({names})").format(
-                names=", ".join(DIMENSIONS))
+        if name not in dimensions:
+            errors[name] = _("'{name}' is not a survey dimension here (configured: {names})") \
+                .format(name=name, names=", ".join(dimensions))
             continue
         try:
             cleaned[name] = clean_int(1, 5)(value, today)
@@ -36,14 +78,63 @@ def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
         moment = clean_moment(at, ctx)
     except FieldError as error:
         errors["at"] = str(error)
+    try:
+        comment = clean_text(comment, limit=2000, multiline=True)
+    except FieldError as error:
+        errors["comment"] = str(error)
     if not errors and not any(v is not None for v in cleaned.values()):
         errors["scores"] = _("give at least one score from 1 to 5")
     if errors:
         raise InvalidInput(errors)
-    survey = Survey.create(customer=customer, at=moment, by=ctx.user.id, **cleaned)
-    overall = cleaned.get("overall")
+    given = {name: score for name, score in cleaned.items() if score is not None}
+    survey = Survey.create(customer=customer, complaint=closed, at=moment, by=ctx.user.id,
+                           comment=comment,
+                           **{name: score for name, score in given.items() if name in DIMENSIONS})
+    extra = [(survey.id, name, score) for name, score in given.items() if name not in DIMENSIONS]
+    if extra:
+        SurveyScore.insert_many(extra, fields=[SurveyScore.survey, SurveyScore.dimension,
+                                               SurveyScore.score]).execute()
+    overall = given.get("overall")
     if referral_moment(ReferralEvent(kind="satisfaction", score=overall)):
         day = ctx.local_date(moment)
         moment_on = max(day, customer.referral_moment_on or day)
         Customer.update(referral_moment_on=moment_on).where(Customer.id == customer.id).execute()
     return survey
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    id: int
+    at: datetime
+    scores: dict[str, int]
+    """Every score given, the five columns and the team's own dimensions alike."""
+    comment: str
+    complaint_id: int | None
+    by: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "at": self.at, "scores": self.scores, "comment": self.comment,
+                "complaint_id": self.complaint_id, "by": self.by}
+
+
+def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[SurveyView]:
+    """The customer's surveys, newest first, with every score they hold."""
+    get_visible_customer(ctx, customer_id)
+    rows = list(Survey.select(Survey, User).join(User, JOIN.LEFT_OUTER, on=Survey.by)
+                .where(Survey.customer == customer_id)
+                .order_by(Survey.at.desc(), Survey.id.desc()).limit(limit))
+    extra: dict[int, dict[str, int]] = {}
+    if rows:
+        for survey_id, name, score in (SurveyScore.select(SurveyScore.survey,
+                                                          SurveyScore.dimension, SurveyScore.score)
+                                       .where(SurveyScore.survey.in_([r.id for r in rows]))
+                                       .tuples()):
+            extra.setdefault(survey_id, {})[name] = score
+    return [SurveyView(
+        id=r.id, at=r.at, comment=r.comment, complaint_id=r.complaint_id,
+        by=r.by.login if r.by_id else "",
+        scores={**{name: getattr(r, name) for name in DIMENSIONS if getattr(r, name) is not None},
+                **extra.get(r.id, {})}) for r in rows]
+
+
+__all__ = ["configured", "record_survey", "SurveyView", "surveys_of"]

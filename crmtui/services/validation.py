@@ -7,6 +7,7 @@ CLI, the TUI and imports accept and refuse exactly the same things.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
@@ -22,7 +23,7 @@ DIRECTIONS = ("out", "in")
 STATUSES = ("existing", "intent", "potential", "terminated")
 DEAL_STATUSES = ("won", "negotiating", "potential")
 SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
-CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user")
+CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user", "other")
 CARE_KINDS = ("birthday", "anniversary", "other")
 
 MAX_MONEY = Decimal("1000000000000")
@@ -110,16 +111,45 @@ def clean_date(value: Any, today: date) -> date | None:
         raise FieldError(explain(error)) from None
 
 
+# Amounts as people write them: ¥12,000, ￥8万, 1.2万元, 3亿, RMB 500, 8k.
+_CURRENCY_PREFIX = re.compile(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.IGNORECASE)
+_CURRENCY_SUFFIX = re.compile(r"\s*(?:元|块|块钱|圆|rmb|cny)$", re.IGNORECASE)
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
+                "k": Decimal(1_000)}
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The number an amount means (¥1.2万 → 12000), unchecked; None when it is not one.
+
+    Full-width digits and signs read as their ASCII forms (NFKC); thousands separators are
+    dropped; one multiplier (千, 万, 亿, k) may follow the number, and a currency sign or word
+    may come before it or after it. Import and every form read amounts here."""
+    raw = unicodedata.normalize("NFKC", text).strip().replace("，", ",")
+    raw = _CURRENCY_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", raw))
+    multiplier = Decimal(1)
+    if raw[-1:].lower() in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[raw[-1:].lower()]
+        raw = raw[:-1].rstrip()
+    raw = _CURRENCY_PREFIX.sub("", raw).replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+        return None
+    try:
+        return Decimal(raw) * multiplier
+    except InvalidOperation:
+        return None
+
+
 def clean_money(value: Any, today: date | None = None) -> Decimal | None:
     if value is None or value == "":
         return None
-    text = clean_text(value, limit=40).replace(",", "").replace("¥", "").replace("$", "")
-    text = text.replace("￥", "").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(_("'{text}' is not an amount").format(text=value)) from None
-    if not amount.is_finite():
+    if isinstance(value, (Decimal, int)):
+        amount: Decimal | None = Decimal(value)
+    else:
+        text = clean_text(value, limit=40)
+        if not text:
+            return None
+        amount = parse_amount(text)
+    if amount is None or not amount.is_finite():
         raise FieldError(_("'{text}' is not an amount").format(text=value))
     if amount < 0:
         raise FieldError(_("must not be negative"))

@@ -20,6 +20,7 @@ from crmtui.present.time import short_moment
 from crmtui.services.complaints import QueueRow
 from crmtui.widgets.line_list import LineList
 
+
 @dataclass(frozen=True)
 class ComplaintColumns:
     """Cell widths of the queue's columns for one terminal width."""
@@ -70,7 +71,7 @@ class ComplaintColumns:
         gap = self.gap
         text.append(str(row.id).rjust(self.id), style="dim")
         text.append(gap)
-        text.append(fit(sla_words(row.sla), self.left), style=sla_style(row.sla))
+        text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
         text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
                     style=severity_style(row.severity))

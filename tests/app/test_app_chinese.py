@@ -195,10 +195,10 @@ def test_the_due_list_names_lunar_dates_in_each_language(ctx, clock):
     add_care_date(ctx, customer.id, month=10, day=17, lunar=True)  # 2026-11-25
     [item] = [i for i in due_list(ctx) if i.kind.value == "care"]
     assert item.due == date(2026, 11, 25)
-    assert item.detail == "birthday · lunar 10/17 · in 2 d"
+    assert item.detail == "birthday · lunar 10/17 · in 2d"
     set_language("zh")
     [item] = [i for i in due_list(ctx) if i.kind.value == "care"]
-    assert item.detail == "生日 · 农历十月十七 · 2 天后"
+    assert item.detail == "生日 · 农历十月十七 · 2天后"
 
 
 def test_grade_history_and_orders_read_in_chinese(ctx):

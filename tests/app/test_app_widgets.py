@@ -99,10 +99,10 @@ async def test_the_date_time_input_shows_the_time_meant_or_refuses_a_past_one():
         note = widget.query_one(".date-note")
         assert str(note.render()) == "required"
         for typed, moment, shown in (
-            ("+4h", datetime(2026, 11, 23, 22, 0), "Mon 2026-11-23 22:00 · in 4h00"),
+            ("+4h", datetime(2026, 11, 23, 22, 0), "Mon 2026-11-23 22:00 · in 4h"),
             ("+30min", datetime(2026, 11, 23, 18, 30), "Mon 2026-11-23 18:30 · in 30m"),
-            ("tomorrow 10:00", datetime(2026, 11, 24, 10, 0), "Tue 2026-11-24 10:00 · in 16h00"),
-            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d"),
+            ("tomorrow 10:00", datetime(2026, 11, 24, 10, 0), "Tue 2026-11-24 10:00 · in 16h"),
+            ("2026-12-01 14:00", datetime(2026, 12, 1, 14, 0), "Tue 2026-12-01 14:00 · in 7d 20h"),
         ):
             widget.value = typed
             await pilot.pause()
@@ -151,7 +151,7 @@ def test_queue_columns_fit_the_width_with_wide_characters():
         assert "10m left" in latin.plain
     paused = SlaClock("resolve", None, SlaState.OK, timedelta(days=13), paused=True)
     late = SlaClock("resolve", None, SlaState.BREACHED, -timedelta(hours=3, minutes=5))
-    assert (sla_words(paused), sla_words(late)) == ("paused 13d", "3h05 late")
+    assert (sla_words(paused), sla_words(late)) == ("paused 13d", "3h 5m late")
     assert sla_words(SlaClock("", None, SlaState.BREACHED, None)) == "late"
 
 

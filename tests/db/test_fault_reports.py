@@ -209,10 +209,14 @@ def test_damage_left_by_a_crash_is_found_as_the_file_opens(db_path, clock):
     for number in range(300):
         add_customer(ctx, {"name": f"Customer {number}", "notes": "n" * 300})
     ctx.store.close()
+    with sqlite3.connect(db_path) as connection:  # a page holding customers' records
+        pages = [row[0] for row in connection.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'customer' AND pagetype = 'leaf' "
+            "ORDER BY pageno")]
+    middle_page = pages[len(pages) // 2] - 1  # dbstat counts pages from 1
     _crash_while_writing(db_path)
-    middle_page = db_path.stat().st_size // 4096 // 2
-    with open(db_path, "r+b") as handle:  # 300 bytes of garbage over a data page's records
-        handle.seek(middle_page * 4096 + 4096 - 350)
+    with open(db_path, "r+b") as handle:  # 300 bytes of garbage over where its records start
+        handle.seek(middle_page * 4096 + 8)
         handle.write(os.urandom(300))
     with pytest.raises(StorageError, match="cannot be read as a database") as caught:
         open_store(db_path)

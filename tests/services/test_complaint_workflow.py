@@ -196,7 +196,7 @@ def test_waiting_pauses_the_clock_and_resuming_moves_the_deadline(ctx, clock):
     assert stored.paused_seconds == 5 * 3600 + 1800
     notes = [e.note for e in ComplaintEvent.select().where(
         (ComplaintEvent.complaint == complaint.id) & (ComplaintEvent.to_value == "in_progress"))]
-    assert notes == ["", "clock paused 5h00", "clock paused 30m"]
+    assert notes == ["", "clock paused 5h", "clock paused 30m"]
 
 
 def test_the_state_freezes_while_waiting(ctx, clock):
@@ -207,7 +207,7 @@ def test_the_state_freezes_while_waiting(ctx, clock):
     line = row(ctx, complaint)
     assert (line.sla_state, line.time_left, line.sla.paused) == (SlaState.AT_RISK, 5 * H, True)
     [item] = due_list(ctx, kinds={DueKind.COMPLAINT})
-    assert item.detail.endswith("resolve within 5h00 · waiting for the customer")
+    assert item.detail.endswith("resolve within 5h · waiting for the customer")
 
     clock.now = NOW
     late = in_progress(ctx, "critical")
@@ -685,7 +685,7 @@ def test_the_today_list_uses_the_business_hours_clock(ctx, clock):
     clock.now = local(2026, 12, 1, 10, 0)
     [item] = due_list(bctx, kinds={DueKind.COMPLAINT})
     assert (item.ref_id, item.due, item.detail) == (
-        complaint.id, date(2026, 12, 1), "high · the device stops · respond within 2h30")
+        complaint.id, date(2026, 12, 1), "high · the device stops · respond within 2h 30m")
     assert complaint.respond_by == local(2026, 12, 1, 12, 30)
 
 

@@ -55,7 +55,8 @@ def test_customers_whose_own_name_matches_come_first(ctx):
     zhang = add_customer(ctx, {"name": "张三", "company": "Acme"}).id
     zoe = add_customer(ctx, {"name": "Zoe Smith"}).id  # z… s…: both words, in the name
     assert [c.id for c in find_customers(ctx, "zs")] == [zhang, bob]
-    assert [c.id for c in find_customers(ctx, "z s")] == [zoe, zhang, bob]
+    # both name matches by pinyin order (zhang before zoe), then the company match
+    assert [c.id for c in find_customers(ctx, "z s")] == [zhang, zoe, bob]
     assert [c.id for c in find_customers(ctx, "lee")] == [bob]
 
 

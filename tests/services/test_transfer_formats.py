@@ -158,8 +158,9 @@ def test_outlook_csv_full_header_with_bom_and_crlf(ctx):
     assert care_of(li.id) == [("birthday", 5, 20, 1980, False, False)]  # 0/0/00 is no date
     assert contacts_of(li.id) == [  # in the order of Outlook's columns
         {"name": "小张", "title": "Assistant", "role": "user", "phone": "139 0000 1111",
-         "email": "", "note": ""},
-        {"name": "王总", "title": "Manager", "role": "user", "phone": "", "email": "", "note": ""}]
+         "email": "", "note": "", "department": "", "im_id": "", "birthday": ""},
+        {"name": "王总", "title": "Manager", "role": "user", "phone": "", "email": "", "note": "",
+         "department": "", "im_id": "", "birthday": ""}]
     john = Customer.get(Customer.email == "john@acme.example.com")
     assert (john.name, john.title) == ("John Q. Smith", "CEO")  # Title is Mr., not the job
     assert john.phone_list == ["+1 617 555 0100", "+1 617 555 0199"]
@@ -199,11 +200,13 @@ def test_outlook_layout_export_holds_what_outlook_has(team_with_contacts, tmp_pa
 def team_with_contacts(team):
     zhang = Customer.get(Customer.name == "张三")
     Contact.create(customer=zhang, name="王经理", title="采购经理", role="decision_maker",
-                   phone="023-6666 0001", email="wang@huaxin.example.cn", note="周一不在")
+                   phone="023-6666 0001, 138 0000 0003", email="wang@huaxin.example.cn",
+                   note="周一不在", department="采购部", im_id="wx_wang", birthday="--02-29")
     Contact.create(customer=zhang, name="=cmd|' /C calc'!A0", role="influencer",
                    phone="+86 139 0000 0002", note="line one\nline two, with; delimiters")
     leap = Customer.get(Customer.name == "Leap Lunar")
-    Contact.create(customer=leap, name="Ann Lee", role="purchaser", email="ann@example.com")
+    Contact.create(customer=leap, name="Ann Lee", role="other", email="ann@example.com",
+                   birthday="1980-07-01")
     add_customer(team, {"name": "No Contacts Yet", "email": "none@example.com"})
     return team
 
@@ -233,7 +236,8 @@ def test_csv_contact_columns_and_their_checks(ctx, tmp_path):
     report = import_file(ctx, path)
     assert [(r.line, r.reasons) for r in report.rejected] == [(3, (
         "Contact 1 – Name: required", "Contact 1 – E-mail: 'bad@' is not an e-mail address",
-        "Contact 2 – Role: 'boss' is not one of decision_maker, influencer, purchaser, user"))]
+        "Contact 2 – Role: 'boss' is not one of decision_maker, influencer, purchaser, user, "
+        "other"))]
     assert Contact.select().count() == 0  # all or nothing
     report = import_file(ctx, path, skip_bad=True)
     assert report.contacts == 3

@@ -15,12 +15,13 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from crmtui.i18n import NC_, _, catalogue
+from crmtui.services.contacts import clean_birthday
 from crmtui.services.transfer.columns import column_key
 from crmtui.services.validation import (
     CONTACT_ROLES,
     FieldError,
     clean_email,
-    clean_phone,
+    clean_phones,
     optional_text,
     required_text,
 )
@@ -39,10 +40,6 @@ def _role(value: Any, today: date) -> str:
             return role
     raise FieldError(_("'{text}' is not one of {options}").format(
         text=text, options=", ".join(CONTACT_ROLES)))
-
-
-def _phone(value: Any, today: date) -> str:
-    return clean_phone(value) if str(value or "").strip() else ""
 
 
 @dataclass(frozen=True)
@@ -68,11 +65,16 @@ CONTACT_FIELDS: tuple[ContactField, ...] = (
     ContactField("title", NC_("column", "Title"), optional_text(100), "TITLE",
                  ("职务", "职位", "job title")),
     ContactField("role", NC_("column", "Role"), _role, "ROLE", ("角色", "决策角色")),
-    ContactField("phone", NC_("column", "Phone"), _phone, "TEL", ("电话", "手机", "mobile")),
+    ContactField("phone", NC_("column", "Phone"), clean_phones, "TEL",
+                 ("电话", "手机", "mobile")),
     ContactField("email", NC_("column", "E-mail"), clean_email, "EMAIL",
                  ("邮箱", "电子邮件", "email")),
     ContactField("note", NC_("column", "Note"), optional_text(2000, multiline=True), "NOTE",
                  ("备注", "notes")),
+    ContactField("department", NC_("column", "Department"), optional_text(100), "",
+                 ("部门", "dept")),
+    ContactField("im_id", NC_("column", "IM"), optional_text(100), "", ("微信", "wechat")),
+    ContactField("birthday", NC_("column", "Birthday"), clean_birthday, "BDAY", ("生日",)),
 )
 CONTACT_FIELD_NAMES = tuple(f.name for f in CONTACT_FIELDS)
 _BY_NAME = {f.name: f for f in CONTACT_FIELDS}

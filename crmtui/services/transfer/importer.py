@@ -30,7 +30,7 @@ from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import Grade, Need, grade_for, grade_reason
-from crmtui.search import search_document
+from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
 from crmtui.services.customers import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
@@ -487,7 +487,7 @@ def _describe(key: tuple[str, str], row: _Row) -> str:
 _CUSTOMER_COLUMNS = [
     "id", *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
     "next_due", "cadence_due", "last_contact_at", "last_contact_on", "owner", "search_doc",
-    "created_at", "created_on", "updated_at", "updated_by",
+    "sort_name", "created_at", "created_on", "updated_at", "updated_by",
 ]
 
 
@@ -541,7 +541,7 @@ def _insert(ctx: Context, rows: list[_Row]) -> tuple[int, int]:
                 search_document(values["name"], values.get("company", ""),
                                 values.get("phones", ""), values.get("email", ""),
                                 values.get("im_id", ""), values.get("tags", "")),
-                now, today, now, ctx.user.id,
+                sort_key(values["name"]), now, today, now, ctx.user.id,
             )
 
     bulk_insert(Customer, [meta[name] for name in _CUSTOMER_COLUMNS], customers())

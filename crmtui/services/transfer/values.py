@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from crmtui.i18n import _
-from crmtui.services.validation import FieldError
+from crmtui.services.validation import FieldError, parse_amount
 
 _NUMERIC_DATE = re.compile(r"(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -28,19 +27,11 @@ def date_text(text: str) -> str:
     return text
 
 
-_TEN_THOUSAND = re.compile(r"^(.*?)\s*万\s*元?$")
-
-
 def amount_text(text: str) -> str:
-    """¥1.2万 → 12000; a trailing 元 is dropped; anything else is left to the form's check."""
-    raw = text.strip()
-    if m := _TEN_THOUSAND.match(raw):
-        number = m.group(1).replace(",", "").replace("¥", "").replace("￥", "").strip()
-        try:
-            return str(Decimal(number) * 10000)
-        except InvalidOperation:
-            return text
-    return raw[:-1] if raw.endswith("元") else text
+    """¥1.2万 → 12000 (the forms' own reading, `parse_amount`); anything else is left to the
+    form's check, which gives its reason."""
+    amount = parse_amount(text) if text.strip() else None
+    return text if amount is None else str(amount)
 
 
 @dataclass(frozen=True)
