@@ -31,6 +31,12 @@ Example ``config.toml``::
     [keys]                      # binding id -> keys, e.g. remap logging to "L"
     log = "L"
 
+    [maintenance]               # visiting the customers who bought (客户维护), a team setting
+    key = "weekly"              # value class -> cadence: key weekly, important half_monthly,
+    important = "half_monthly"  # ordinary monthly, none quarterly by default
+    lapse_days = 180            # lapsed: no order for longer than this and twice their usual gap
+    key_by = "revenue"          # or "profit": rank key customers by gross profit (orders' cost)
+
     [greetings]                 # a greeting list before these holidays (off when empty)
     holidays = ["Spring Festival", "Mid-Autumn Festival"]   # or 春节, 中秋节; any the
     lead_days = 7               # `holidays` library knows for the country
@@ -52,6 +58,7 @@ from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
+    LAPSE_DAYS,
     DEFAULT_POLICY,
     DIMENSIONS,
     BusinessHours,
@@ -100,6 +107,24 @@ class Greetings:
     country: str = "CN"
 
 
+KEY_BY = ("revenue", "profit")
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """Maintenance visits by value class, lapsing and how key customers are ranked.
+
+    Read when a customer is written and by the daily catch-up, so it is a team setting: every
+    user of one database should have the same one.
+    """
+
+    cadence: Mapping[Tier, Cadence] = field(default_factory=dict)
+    """The team's value class -> cadence overrides; classes not listed use the spec's."""
+    lapse_days: int = LAPSE_DAYS
+    key_by: str = "revenue"
+    """Rank customers into value classes by `revenue`, or by gross `profit` (orders' cost)."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings; every field has a working default so no file is needed."""
@@ -116,6 +141,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
     greetings: Greetings = Greetings()
+    maintenance: Maintenance = Maintenance()
     source: Path | None = None
 
     def with_lang(self, lang: str | None) -> "Config":
@@ -170,8 +196,34 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         sla=_parse_sla(raw.get("sla", {})),
         keys=keys,
         greetings=_parse_greetings(raw.get("greetings", {})),
+        maintenance=_parse_maintenance(raw.get("maintenance", {})),
         source=path,
     )
+
+
+def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
+    classes = {tier.value for tier in Tier}
+    unknown = set(raw) - classes - {"lapse_days", "key_by"}
+    if unknown:
+        raise ValueError(_("[maintenance] has no setting {names}").format(
+            names=", ".join(sorted(unknown))))
+    cadence = {}
+    for name in sorted(classes & set(raw)):
+        try:
+            cadence[Tier(name)] = Cadence(str(raw[name]))
+        except ValueError:
+            raise ValueError(_("maintenance.{name} must be one of {cadences}, not {value!r}").format(
+                name=name, cadences=", ".join(c.value for c in Cadence),
+                value=raw[name])) from None
+    lapse_days = raw.get("lapse_days", LAPSE_DAYS)
+    if isinstance(lapse_days, bool) or not isinstance(lapse_days, int) \
+            or not 1 <= lapse_days <= 3650:
+        raise ValueError(_("maintenance.lapse_days must be a number of days from 1 to 3650"))
+    key_by = raw.get("key_by", "revenue")
+    if key_by not in KEY_BY:
+        raise ValueError(_("maintenance.key_by must be 'revenue' or 'profit', not {value!r}")
+                         .format(value=key_by))
+    return Maintenance(cadence=cadence, lapse_days=lapse_days, key_by=key_by)
 
 
 def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:

@@ -5,6 +5,17 @@ fall due today, overdue and later; orders with a long-tailed revenue (so 80/20 m
 care dates (some lunar, some within the next days), promises, complaints in every state,
 surveys, referrals, account plans for key customers and recent grade movements.
 
+After the sale: every buyer's first order closed the lead, on the day of the follow-up that
+did it, and some later orders closed new opportunities (wins, with the follow-ups the contact
+history gives them); most buyers bought
+recently, some have lapsed (to win back), some customers were terminated with a reason. Once
+every customer is made, the value classes (80/20) are known: key customers get account plans
+(visit every 7 or 14 days, or weekly by their class), most maintained customers had their last
+visit within their cadence, and the next due dates fold the maintenance in.
+
+The draws of the lifecycle come from a second random stream, so the customers, contacts and
+complaints of a seed stay the ones they were before lifecycles existed.
+
 Rows go in through bulk inserts inside one transaction, so 100,000 customers take seconds, and
 every stored derived column (grade, next_due, cadence_due, revenue, search document) is computed
 with the same rules the services use.
@@ -26,25 +37,34 @@ from crmtui.db import (
     ComplaintEvent,
     Contact,
     Customer,
+    CustomerChange,
     GradeChange,
     Interaction,
     Order,
     Survey,
     User,
+    Win,
     write_transaction,
 )
 from crmtui.db.bulk import bulk_insert, deferred_indexes, reset_sequences
 from crmtui.errors import CrmError
 from crmtui.rules import (
     Grade,
+    Lifecycle,
     Need,
     Severity,
-    cadence_due,
-    customer_due,
+    Tier,
+    counts_as_followup,
     default_cadence,
     grade_for,
     grade_reason,
     key_customers,
+    lapses_on,
+    lifecycle_for,
+    maintenance_for,
+    regular_until,
+    schedule,
+    value_tiers,
 )
 from crmtui.search import search_document, sort_key
 from crmtui.services.access import require_manager
@@ -100,6 +120,20 @@ RESOLUTIONS = (("Replaced the unit and refunded shipping", "supplier batch"),
                ("Re-sent the order by express", "warehouse backlog"),
                ("Corrected the invoice and apologised", "billing data entry"),
                ("补发新品并致歉", "包装不足"), ("安排工程师重新上门", "排班冲突"))
+TERMINATION_REASONS = ("went with a competitor", "company closed", "moved to another region",
+                       "不再需要此类产品", "长期拖欠货款")
+VISIT_SUMMARIES = {True: ("例行拜访，了解使用情况", "回访客户，收集改进意见"),
+                   False: ("Account visit: how the product is working for them",
+                           "Check-in call with the account's users")}
+KEPT_UP = {Tier.KEY: 0.8, Tier.IMPORTANT: 0.7, Tier.ORDINARY: 0.6, Tier.NONE: 0.5}
+"""The share of maintained customers whose last visit is within their maintenance cadence."""
+LATER_WINS = 0.3
+"""Of the later orders after contacts, the share that closed a new opportunity (the others,
+and those without a contact, are repeat buys)."""
+ACTIVE_BUYERS = 0.88
+"""The share of buyers still buying; the rest stopped a while ago and may have lapsed."""
+
+
 REP_NAMES = (("wang.fang", "王芳"), ("li.na", "李娜"), ("zhang.wei", "张伟"), ("emma.brown", "Emma Brown"),
              ("liu.yang", "刘洋"), ("noah.king", "Noah King"), ("chen.jing", "陈静"),
              ("zhao.lei", "赵磊"))
@@ -119,8 +153,8 @@ class DemoSummary:
 class _Rows:
     """Per-table row buffers flushed in bulk, children after their customers."""
 
-    ORDER = ("customer", "contact", "interaction", "commitment", "order", "care", "complaint",
-             "event", "survey", "grade", "plan")
+    ORDER = ("customer", "contact", "interaction", "commitment", "order", "win", "change",
+             "care", "complaint", "event", "survey", "grade", "plan")
 
     def __init__(self) -> None:
         self.rows = {name: [] for name in self.ORDER}
@@ -150,7 +184,9 @@ def _specs():
             Customer.owner, Customer.revenue, Customer.referral_moment_on,
             Customer.referral_asked_on, Customer.search_doc, Customer.sort_name, Customer.created_at,
             Customer.created_on, Customer.updated_at, Customer.version, Customer.membership,
-            Customer.goals, Customer.situation, Customer.competitors,
+            Customer.goals, Customer.situation, Customer.competitors, Customer.lifecycle,
+            Customer.lifecycle_reason, Customer.due_rule, Customer.last_order_on,
+            Customer.regular_until, Customer.opportunity_since, Customer.profit,
         ]),
         "contact": (Contact, [Contact.customer, Contact.name, Contact.title, Contact.role,
                               Contact.phone, Contact.email]),
@@ -162,8 +198,15 @@ def _specs():
         "commitment": (Commitment, [
             Commitment.customer, Commitment.interaction, Commitment.text, Commitment.due,
             Commitment.status, Commitment.created_at, Commitment.closed_at, Commitment.by]),
-        "order": (Order, [Order.customer, Order.on, Order.product, Order.quantity, Order.amount,
-                          Order.gift, Order.note, Order.by, Order.created_at]),
+        "order": (Order, [Order.id, Order.customer, Order.on, Order.product, Order.quantity,
+                          Order.amount, Order.cost, Order.gift, Order.note, Order.by,
+                          Order.created_at]),
+        "win": (Win, [Win.customer, Win.order, Win.on, Win.amount, Win.followups, Win.at,
+                      Win.by]),
+        "change": (CustomerChange, [CustomerChange.customer, CustomerChange.at,
+                                    CustomerChange.on, CustomerChange.what,
+                                    CustomerChange.from_value, CustomerChange.to_value,
+                                    CustomerChange.reason, CustomerChange.by]),
         "care": (CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
                             CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note]),
         "complaint": (Complaint, [
@@ -212,6 +255,7 @@ class _Generator:
         self.ctx = ctx
         self.count = count
         self.rng = random.Random(seed)
+        self.life = random.Random(seed * 7919 + 1)  # lifecycle draws (see the module notes)
         self.today = today
         self.zone = ctx.zone
         self.per_customer = per_customer
@@ -219,7 +263,13 @@ class _Generator:
         self.specs = _specs()
         self.interaction_id = 0
         self.complaint_id = 0
+        self.order_id = 0
         self.revenue: dict[int, Decimal] = {}
+        self.profit: dict[int, Decimal] = {}
+        self.buyers: dict[int, tuple] = {}
+        """Per customer still buying, what the schedule needs once the value classes are
+        known: (owner id, chinese, cadence, created_on, last contact, explicit next step,
+        last order, regular_until, counted contacts of the open opportunity, followups)."""
         # Nothing happens after the moment the data is made (late afternoon of another day).
         self.now = ctx.now() if today == ctx.today() else \
             datetime.combine(today, time(17, 30), self.zone).astimezone(timezone.utc)
@@ -277,9 +327,9 @@ class _Generator:
                 for customer_id in range(start, min(start + 2000, self.count + 1)):
                     self.customer(customer_id, owners)
                 self.rows.flush(self.specs)
-            self.plans()
+            self.maintain(self.plans())
             self.rows.flush(self.specs)
-        reset_sequences([Customer, Interaction, Complaint])
+        reset_sequences([Customer, Interaction, Complaint, Order])
         counts = self.rows.counts
         return DemoSummary(customers=counts["customer"], users=len(owners) + 1,
                            interactions=counts["interaction"], orders=counts["order"],
@@ -326,6 +376,7 @@ class _Generator:
             next_step = rng.choice(NEXT_STEPS[chinese])
         referral_moment = None
         referral_asked = None
+        contacts: list[tuple[datetime, str, str]] = []
         for number, at in enumerate(history):
             self.interaction_id += 1
             outcome = rng.choices(("positive", "neutral", "negative", "no_answer"),
@@ -335,9 +386,11 @@ class _Generator:
                 else rng.choice(summaries)
             ask = outcome == "positive" and rng.random() < 0.4
             is_last = number == len(history) - 1
+            channel = rng.choice(CHANNELS)
+            direction = "in" if rng.random() < 0.2 else "out"
+            contacts.append((at, direction, outcome))
             self.rows.add("interaction", (
-                self.interaction_id, cid, at, rng.choice(CHANNELS),
-                "in" if rng.random() < 0.2 else "out", summary, outcome,
+                self.interaction_id, cid, at, channel, direction, summary, outcome,
                 next_step if is_last else "", next_on if is_last else None, ask, owner.id,
                 number))
             if outcome == "positive":
@@ -355,6 +408,8 @@ class _Generator:
 
         revenue = Decimal(0)
         status, deal = ("potential", "potential")
+        orders: list[list] = []
+        drawn_moment = referral_moment
         if need is Need.NONE and rng.random() < 0.3:
             status = "terminated"
         elif rng.random() < 0.45:
@@ -364,14 +419,20 @@ class _Generator:
                 amount = Decimal(int(math.exp(rng.gauss(8.3, 1.2)))).quantize(Decimal("1"))
                 amount = max(amount, Decimal(50))
                 revenue += amount
-                self.rows.add("order", (cid, day, rng.choice(PRODUCTS), rng.randint(1, 20),
-                                        amount, "", "", owner.id, self.moment(day)))
-                referral_moment = max(referral_moment or day, day)
+                orders.append([day, amount, rng.choice(PRODUCTS), rng.randint(1, 20),
+                               self.moment(day)])
+                drawn_moment = max(drawn_moment or day, day)
         elif need is Need.CLEAR:
             status, deal = "intent", "negotiating"
         if revenue:
             self.revenue[cid] = revenue
-        if referral_moment and (today - referral_moment).days < 7 and rng.random() < 0.7:
+        # decided on the dates as drawn, so that the main stream draws what it always drew
+        asked = bool(drawn_moment and (today - drawn_moment).days < 7 and rng.random() < 0.7)
+        life = self.after_sale(cid, owner, created_on, created_at, age_days, orders, contacts,
+                               status)
+        for day, *_rest in orders:
+            referral_moment = max(referral_moment or day, day)
+        if asked and referral_moment and (today - referral_moment).days < 7:
             referral_asked = referral_moment  # most reps already asked
 
         self.care(cid, created_on)
@@ -392,8 +453,15 @@ class _Generator:
         self.grade_history(cid, grade, created_at, need, close, owner)
 
         explicit = next_on if next_on and last_on and next_on > last_on else None
-        next_due = customer_due(created_on, last_on, cadence, explicit=explicit,
-                                workdays_only=self.ctx.config.workdays_only)
+        lifecycle, reason, last_order, regular, opportunity_since, followups, counted = life
+        lapsed_on = lapses_on(last_order, regular, self.ctx.config.maintenance.lapse_days) \
+            if lifecycle is Lifecycle.LAPSED else None
+        planned = schedule(created_on=created_on, last_touch=last_on, grade_cadence=cadence,
+                           explicit=explicit, lapsed_on=lapsed_on,
+                           workdays_only=self.ctx.config.workdays_only)
+        if lifecycle is Lifecycle.CUSTOMER:
+            self.buyers[cid] = (owner.id, chinese, cadence, created_on, last_at, explicit,
+                                last_order, regular, counted, followups)
         referred_by = None
         source = rng.choice(SOURCES)
         if cid > 10 and rng.random() < 0.08:
@@ -413,13 +481,151 @@ class _Generator:
             need.value, close,
             Decimal(rng.randrange(5, 500) * 1000) if need is Need.CLEAR else None,
             grade.value, pinned, "key account, decided with the manager" if pinned else "",
-            next_step, explicit, next_due, cadence_due(created_on, last_on, cadence),
-            max(0, len(history) - 1), last_at, last_on, status, deal, source, referred_by,
+            next_step, explicit, planned.next_due, planned.cadence_due,
+            followups, last_at, last_on, status, deal, source, referred_by,
             owner.id, revenue, referral_moment, referral_asked,
             search_document(name, company, phone, email, "", tags), sort_key(name),
             created_at, created_on, created_at, 1,
-            rng.choice(("", "", "silver", "gold")), "", "", "",
+            rng.choice(("", "", "silver", "gold")), "", "", "", lifecycle.value, reason,
+            planned.rule.value, last_order, regular, opportunity_since,
+            self.profit.get(cid, Decimal(0)),
         ))
+
+    def after_sale(self, cid: int, owner: User, created_on: date, created_at: datetime,
+                   age_days: int, orders: list[list], contacts: list[tuple],
+                   status: str) -> tuple:
+        """The orders' rows, their wins and costs, and what they give the customer:
+        (lifecycle, its reason, last order, regular_until, opportunity start, followups,
+        counted contacts of the open opportunity)."""
+        life, today, zone = self.life, self.today, self.zone
+        if status == "terminated":
+            reason = life.choice(TERMINATION_REASONS)
+            at = min(created_at + timedelta(days=life.randint(1, max(1, age_days))),
+                     self.now - timedelta(hours=1))
+            self.rows.add("change", (cid, at, at.astimezone(zone).date(), "lifecycle",
+                                     "prospect", "terminated", reason, owner.id))
+            return Lifecycle.TERMINATED, reason, None, None, None, *self._opened(contacts, None)
+        if not orders:
+            return Lifecycle.PROSPECT, "", None, None, None, *self._opened(contacts, None)
+        self._place_orders(orders, contacts, created_on, age_days)
+        days = [order[0] for order in orders]
+        opened = None
+        profit = Decimal(0)
+        for number, (day, amount, product, quantity, at) in enumerate(orders):
+            self.order_id += 1
+            cost = (amount * Decimal(str(round(life.uniform(0.4, 0.85), 2)))).quantize(
+                Decimal("0.01"))
+            profit += amount - cost
+            self.rows.add("order", (self.order_id, cid, day, product, quantity, amount, cost,
+                                    "", "", owner.id, at))
+            closed = min(self.now, datetime.combine(day + timedelta(days=1), time(0), zone)
+                         - timedelta(seconds=1))
+            counted = sum(1 for when, direction, outcome in contacts
+                          if (opened is None or when > opened) and when <= closed
+                          and counts_as_followup(direction, outcome))
+            # the first sale closed the lead; a later one closed an opportunity someone worked
+            if number == 0 or (counted and life.random() < LATER_WINS):
+                self.rows.add("win", (cid, self.order_id, day, amount, max(0, counted - 1),
+                                      at, owner.id))
+                opened = closed
+        self.profit[cid] = profit
+        first = orders[0]
+        self.rows.add("change", (cid, first[4], first[0], "lifecycle", "prospect", "customer",
+                                 f"order on {first[0]}", owner.id))
+        lifecycle = lifecycle_for(days, today)
+        regular = regular_until(days)
+        if lifecycle is Lifecycle.LAPSED:
+            lapsed_on = lapses_on(days[-1], regular, self.ctx.config.maintenance.lapse_days)
+            self.rows.add("change", (cid, datetime.combine(lapsed_on, time(6), zone), lapsed_on,
+                                     "lifecycle", "customer", "lapsed",
+                                     f"no order since {days[-1]}", None))
+        return lifecycle, "", days[-1], regular, opened, *self._opened(contacts, opened)
+
+    def _place_orders(self, orders: list[list], contacts: list[tuple], created_on: date,
+                      age_days: int) -> None:
+        """Move the drawn order days (in place, sorted) to where sales happen: the first one
+        on the day of the follow-up that closed the lead (how many it took, spread as a team's
+        are), the rest between then and today; a few buyers stopped buying a while ago."""
+        life, today, zone = self.life, self.today, self.zone
+        orders.sort(key=lambda order: order[0])
+        counted = sorted(when for when, direction, outcome in contacts
+                         if counts_as_followup(direction, outcome))
+        start, end = orders[0][0], today
+        if counted:
+            took = life.choices((1, 2, 3, 4, life.randint(5, 12), life.randint(13, 20)),
+                                weights=(6, 8, 10, 12, 56, 8))[0]
+            start = max(created_on, counted[min(took, len(counted)) - 1].astimezone(zone).date())
+        if life.random() > ACTIVE_BUYERS and age_days > 240:
+            # drifting away: lapsed within the last month, some not called since
+            lapse_days = self.ctx.config.maintenance.lapse_days
+            latest = today - timedelta(days=lapse_days + 1 + life.randint(0, 30))
+            if latest >= start:
+                end = latest
+        first, span = orders[0][0], max(1, (today - orders[0][0]).days)
+        for order in orders:
+            day = start + timedelta(days=(order[0] - first).days * (end - start).days // span)
+            order[0] = day
+            order[4] = min(datetime.combine(day, order[4].timetz()),
+                           self.now - timedelta(minutes=30))
+        orders.sort(key=lambda order: order[0])
+
+    @staticmethod
+    def _opened(contacts: list[tuple], opened: datetime | None) -> tuple[int, int]:
+        """(followups, counted contacts) of the opportunity open since `opened`."""
+        counted = sum(1 for when, direction, outcome in contacts
+                      if (opened is None or when > opened)
+                      and counts_as_followup(direction, outcome))
+        return max(0, counted - 1), counted
+
+    def maintain(self, plan_cycles: dict[int, int | None]) -> None:
+        """Once the value classes are known: most maintained customers had a visit within
+        their cadence; every buyer's class and schedule are stored."""
+        ranking = self.profit if self.ctx.config.maintenance.key_by == "profit" else self.revenue
+        classes = value_tiers(ranking)
+        config = self.ctx.config
+        updates = []
+        for cid, value_class in classes.items():
+            facts = self.buyers.get(cid)
+            if facts is None:
+                updates.append((value_class.value, None, cid))
+                continue
+            owner_id, chinese, cadence, created_on, last_at, explicit, last_order, regular, \
+                counted, followups = facts
+            kept = maintenance_for(Lifecycle.CUSTOMER, value_class,
+                                   plan_every_days=plan_cycles.get(cid),
+                                   overrides=config.maintenance.cadence)
+            last_on = last_at.astimezone(self.zone).date() if last_at else None
+            step_days = ((self.today + kept.step) - self.today).days
+            due = last_on + kept.step if last_on else created_on
+            if due <= self.today and self.life.random() < KEPT_UP[value_class]:
+                earliest = max(created_on, last_on + timedelta(days=1) if last_on else created_on)
+                day = max(earliest, self.today - timedelta(days=self.life.randint(0, step_days - 1)))
+                at = min(datetime.combine(day, time(self.life.randint(9, 16)), self.zone),
+                         self.now - timedelta(minutes=self.life.randint(5, 300)))
+                self.interaction_id += 1
+                self.rows.add("interaction", (
+                    self.interaction_id, cid, at, "visit", "out",
+                    self.life.choice(VISIT_SUMMARIES[chinese]), "positive", "", None, False,
+                    owner_id, followups + (1 if counted else 0)))
+                followups += 1 if counted else 0
+                counted += 1
+                last_at, last_on = at, at.astimezone(self.zone).date()
+            planned = schedule(created_on=created_on, last_touch=last_on, grade_cadence=cadence,
+                               explicit=explicit, maintenance=kept,
+                               workdays_only=config.workdays_only)
+            updates.append((value_class.value, (
+                planned.next_due.isoformat(), planned.cadence_due.isoformat(),
+                planned.rule.value, Customer.last_contact_at.db_value(last_at),
+                last_on.isoformat() if last_on else None, followups), cid))
+        mark = Customer._meta.database.param
+        cursor = Customer._meta.database.cursor()
+        cursor.executemany(f'UPDATE "customer" SET "value_class" = {mark} WHERE "id" = {mark}',
+                           [(value_class, cid) for value_class, _facts, cid in updates])
+        cursor.executemany(
+            f'UPDATE "customer" SET "next_due" = {mark}, "cadence_due" = {mark}, '
+            f'"due_rule" = {mark}, "last_contact_at" = {mark}, "last_contact_on" = {mark}, '
+            f'"followups" = {mark} WHERE "id" = {mark}',
+            [(*facts, cid) for _class, facts, cid in updates if facts is not None])
 
     def touch_count(self, age_days: int) -> int:
         rng = self.rng
@@ -572,10 +778,15 @@ class _Generator:
                 self.rows.add("grade", (cid, moved, moved.date(), "C", grade.value,
                                         "close date moved out", owner.id))
 
-    def plans(self) -> None:
+    def plans(self) -> dict[int, int | None]:
+        """Account plans for the largest key customers; returns their visit cycles."""
         keys = sorted(key_customers(self.revenue), key=lambda c: -self.revenue[c])
+        cycles = {}
         for cid in keys[: max(5, min(500, len(keys) // 10))]:
             review = self.today + timedelta(days=self.rng.randint(-10, 90))
-            self.rows.add("plan", (cid, "Pro licence, annual support", self.rng.randint(10, 200),
-                                   30, "Quarterly business review; priority support line",
+            volume = self.rng.randint(10, 200)
+            cycles[cid] = self.life.choice((7, 14, 14, None))  # None: weekly, as key customers
+            self.rows.add("plan", (cid, "Pro licence, annual support", volume, cycles[cid],
+                                   "Quarterly business review; priority support line",
                                    "", review, self.now))
+        return cycles

@@ -45,7 +45,22 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "weekly": NC_("cadence", "weekly"),
         "half_monthly": NC_("cadence", "half-monthly"),
         "monthly": NC_("cadence", "monthly"),
+        "quarterly": NC_("cadence", "quarterly"),
         "yearly": NC_("cadence", "yearly"),
+    },
+    "lifecycle": {
+        "prospect": NC_("lifecycle", "prospect"),
+        "customer": NC_("lifecycle", "customer"),
+        "lapsed": NC_("lifecycle", "lapsed"),
+        "terminated": NC_("lifecycle", "terminated"),
+    },
+    "visits": {  # a maintenance cadence, as visits
+        "daily": NC_("visits", "daily visit"),
+        "weekly": NC_("visits", "weekly visit"),
+        "half_monthly": NC_("visits", "half-monthly visit"),
+        "monthly": NC_("visits", "monthly visit"),
+        "quarterly": NC_("visits", "quarterly visit"),
+        "yearly": NC_("visits", "yearly visit"),
     },
     "bucket": {
         "urgent": NC_("bucket", "urgent"),
@@ -129,6 +144,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "complaint": NC_("due", "complaint"),
         "promise": NC_("due", "promise"),
         "follow_up": NC_("due", "follow-up"),
+        "win_back": NC_("due", "win back"),
         "care": NC_("due", "care"),
         "greeting": NC_("due", "greeting"),
         "referral": NC_("due", "referral"),
@@ -139,6 +155,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "complaint": NC_("due section", "Complaints at risk"),
         "promise": NC_("due section", "Promises due"),
         "follow_up": NC_("due section", "Follow-ups due"),
+        "win_back": NC_("due section", "Win back"),
         "care": NC_("due section", "Care dates"),
         "greeting": NC_("due section", "Holiday greetings"),
         "referral": NC_("due section", "Ask for a referral"),
@@ -156,6 +173,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "care_dates": NC_("records", "care dates"),
         "contacts": NC_("records", "contacts"),
         "account_plan": NC_("records", "account plan"),
+        "wins": NC_("records", "wins"),
+        "lifecycle_history": NC_("records", "lifecycle and class history"),
     },
     "delimiter": {
         ",": NC_("delimiter", "comma-separated"),
@@ -190,6 +209,16 @@ def label(kind: str, value: Any) -> str:
     if english is None:
         return str(value)
     return pgettext(kind.replace("_", " "), english)  # the kind is the message's context
+
+
+def maintenance_words(value_class: Any, cadence: Any = None,
+                      every_days: int | None = None) -> str:
+    """What sets a customer's maintenance visits, as the due list and the profile say it:
+    "key customer · weekly visit", or "account plan · every 14 days"."""
+    if every_days:
+        return _("account plan · every {n} days").format(n=every_days)
+    return _("{tier} customer · {visits}").format(tier=label("tier", value_class),
+                                                  visits=label("visits", cadence))
 
 
 def dimension_label(name: str, labels: Mapping[str, str] | None = None) -> str:
@@ -266,6 +295,10 @@ STORED = (
     N_("imported grade"), N_("pinned on import ({reason}); the rules give {grade}: {why}"),
     N_("imported: {why}"),
     N_("{reason}: {why}"),
+    # lifecycle and value class history
+    N_("sale closed: {why}"), N_("next opportunity: {why}"), N_("order on {day}"),
+    N_("no order since {day}"), N_("lapse days changed"), N_("unpinned"),
+    N_("relationship status was terminated"),
 )
 
 

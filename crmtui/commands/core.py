@@ -93,8 +93,33 @@ def register(subparsers, common) -> None:
     p.add_argument("--date", metavar="D")
     p.add_argument("--gift", default="")
     p.add_argument("--note", default="")
+    p.add_argument("--cost", metavar="A", help=_("what the sale cost (for ranking by profit)"))
+    p.add_argument("--next-close", metavar="D",
+                   help=_("the next opportunity's expected close (otherwise the need becomes "
+                          "potential)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_order)
+
+    p = subparsers.add_parser("status", parents=[common],
+                              help=_("terminate a customer (已终止合作), or make them active "
+                                     "again, with a reason"))
+    p.add_argument("customer")
+    p.add_argument("lifecycle", choices=("terminated", "active"))
+    p.add_argument("--reason", default="", help=_("why (required, kept in the history)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = subparsers.add_parser("class", parents=[common],
+                              help=_("set a customer's value class by judgement, or --unpin"))
+    p.add_argument("customer")
+    p.add_argument("value_class", nargs="?", metavar="CLASS",
+                   choices=("key", "important", "ordinary", "none"),
+                   help=_("key, important, ordinary or none"))
+    p.add_argument("--reason", default="", help=_("why (required to pin a class)"))
+    p.add_argument("--unpin", action="store_true",
+                   help=_("let the figures (80/20) decide the class again"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_class)
 
     p = subparsers.add_parser("find", parents=[common],
                               help=_("search customers by name, company, phone, e-mail, pinyin"))
@@ -330,9 +355,11 @@ def cmd_show(args) -> int:
         profile_sections,
         section_table,
     )
+    from crmtui.services.grading import move_grades_if_due
     from crmtui.services.profile import customer_profile, profile_json
 
     ctx = _ctx(args)
+    move_grades_if_due(ctx)  # the lifecycle and class shown are today's
     profile = customer_profile(ctx, _customer(ctx, args.customer).id)
     if args.json:
         emit_json(profile_json(ctx, profile))
@@ -348,6 +375,45 @@ def cmd_show(args) -> int:
         if sections[key].rows:
             out.print()
             out.print(section_table(sections[key], title=title, limit=limit))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from crmtui.services.lifecycle import set_lifecycle
+
+    ctx = _ctx(args)
+    customer = set_lifecycle(ctx, _customer(ctx, args.customer).id, args.lifecycle,
+                             reason=args.reason)
+    if args.json:
+        emit_json({"id": customer.id, "lifecycle": customer.lifecycle,
+                   "lifecycle_reason": customer.lifecycle_reason, "status": customer.status,
+                   "next_due": customer.next_due})
+    else:
+        say(_("{name}: {lifecycle}, next due {due}").format(
+            name=customer.name, lifecycle=label("lifecycle", customer.lifecycle),
+            due=customer.next_due))
+    return 0
+
+
+def cmd_class(args) -> int:
+    from crmtui.errors import InvalidInput
+    from crmtui.services.lifecycle import set_value_class
+
+    ctx = _ctx(args)
+    if args.unpin == bool(args.value_class):
+        raise InvalidInput.one("class", _("give a class (key, important, ordinary or none) "
+                                          "with --reason, or --unpin"))
+    customer = set_value_class(ctx, _customer(ctx, args.customer).id, args.value_class,
+                               reason=args.reason, unpin=args.unpin)
+    if args.json:
+        emit_json({"id": customer.id, "value_class": {
+            "class": customer.value_class, "pinned": customer.class_pinned,
+            "reason": customer.class_reason}, "next_due": customer.next_due})
+    else:
+        say(_("{name}: value class {tier}{pinned}, next due {due}").format(
+            name=customer.name, tier=label("tier", customer.value_class),
+            pinned=" (" + _("pinned") + ")" if customer.class_pinned else "",
+            due=customer.next_due))
     return 0
 
 
@@ -376,14 +442,29 @@ def cmd_order(args) -> int:
 
     ctx = _ctx(args)
     customer = _customer(ctx, args.customer)
+    from crmtui.db import Customer, Win
+
     order = record_order(ctx, customer.id, amount=args.amount, product=args.product,
-                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note)
+                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note,
+                         cost=args.cost, next_close=args.next_close)
+    win = Win.get_or_none(Win.order == order.id)
+    after = Customer.get_by_id(customer.id)
     if args.json:
         emit_json({"id": order.id, "customer_id": customer.id, "amount": order.amount,
-                   "on": order.on})
+                   "on": order.on, "cost": order.cost,
+                   "win": {"date": win.on, "amount": win.amount, "followups": win.followups}
+                   if win else None,
+                   "need": after.need, "expected_close": after.expected_close,
+                   "grade": after.grade, "lifecycle": after.lifecycle,
+                   "value_class": after.value_class, "next_due": after.next_due})
     else:
         say(_("Order #{id}: {amount} for {name} on {day}").format(
             id=order.id, amount=money(order.amount), name=customer.name, day=order.on))
+        if win is not None:
+            say((_("A win after {n} follow-up; grade {grade}, next due {due}")
+                 if win.followups == 1 else
+                 _("A win after {n} follow-ups; grade {grade}, next due {due}"))
+                .format(n=win.followups, grade=after.grade, due=after.next_due))
     return 0
 
 

@@ -12,6 +12,7 @@ from crmtui.db.models import (
     ComplaintEvent,
     Contact,
     Customer,
+    CustomerChange,
     GradeChange,
     HolidayGreeting,
     Interaction,
@@ -22,6 +23,7 @@ from crmtui.db.models import (
     SurveyScore,
     Target,
     User,
+    Win,
     database,
 )
 
@@ -30,5 +32,6 @@ __all__ = [
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
     "Order",
-    "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User",
+    "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
+    "CustomerChange",
 ]

@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 10
+LATEST_VERSION = 11
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -210,6 +210,119 @@ def _v10_sort_names(db: peewee.Database) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_sort_name" ON "customer" ("sort_name")')
 
 
+TERMINATED_BY_STATUS = "relationship status was terminated"  # stored English (labels.STORED)
+RESCHEDULE_ALL = "reschedule_all"
+"""A Setting: every customer's next due is recomputed by the next daily catch-up (which knows
+the user's settings; a migration does not)."""
+
+
+def _v11_lifecycle(db: peewee.Database) -> None:
+    """v11: the customer lifecycle, value classes, maintenance visits and wins (客户维护).
+
+    Adds the columns and tables, then fills them from what is stored: the order facts of every
+    customer (last order, regular_until, profit = revenue, since no order has a cost yet), the
+    lifecycle (`prospect` or `customer` by their orders; `terminated` where the relationship
+    status a user set was terminated, with that as its reason — the status itself is kept as
+    typed), the value class by revenue (the 80/20 tiers), and the follow-up count of the open
+    opportunity (outbound answered contacts after the first, since the last order: every past
+    sale is taken to have closed an opportunity). Lapsing and the new next due dates, which
+    depend on the day and the team's settings, are left to the first daily catch-up.
+    """
+    from playhouse.migrate import SchemaMigrator, migrate
+    from peewee import SQL, BigIntegerField, BooleanField, CharField, TextField
+
+    from crmtui.db.fields import IsoDateField, UtcDateTimeField
+    from crmtui.db.models import CustomerChange, Setting, Win
+
+    def text(default: str, length: int | None = None):
+        field = TextField if length is None else CharField
+        extra = {} if length is None else {"max_length": length}
+        return field(default=default, constraints=[SQL(f"DEFAULT '{default}'")], **extra)
+
+    migrator = SchemaMigrator.from_database(db)
+    columns = {
+        "customer": [
+            ("lifecycle", text("prospect", 12)), ("lifecycle_reason", text("")),
+            ("value_class", text("none", 12)),
+            ("class_pinned", BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])),
+            ("class_reason", text("")), ("due_rule", text("first_contact", 16)),
+            ("last_order_on", IsoDateField(null=True)), ("regular_until", IsoDateField(null=True)),
+            ("opportunity_since", UtcDateTimeField(null=True)),
+            ("profit", BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])),
+        ],
+        "sales_order": [("cost", BigIntegerField(null=True))],
+    }
+    operations = []
+    for table, wanted in columns.items():
+        have = {column.name for column in db.get_columns(table)}
+        operations += [migrator.alter_add_column(table, name, field, allow_not_null=True)
+                       for name, field in wanted if name not in have]
+    migrate(*operations)
+    db.create_tables([Win, CustomerChange], safe=True)
+    for statement in (
+        'CREATE INDEX IF NOT EXISTS "customer_lifecycle_last_order_on" '
+        'ON "customer" ("lifecycle", "last_order_on")',
+        'CREATE INDEX IF NOT EXISTS "customer_profit_desc" ON "customer" ("profit" DESC)',
+    ):
+        db.execute_sql(statement)
+    _v11_fill()
+    Setting.insert(key=RESCHEDULE_ALL, value="1").on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
+
+
+def _v11_fill() -> None:
+    from datetime import datetime, time, timedelta, timezone
+
+    from crmtui.db.models import Customer, CustomerChange, Interaction, Order
+    from crmtui.rules import Tier, regular_until, value_tiers
+
+    mark = database.param
+    days: dict[int, list] = {}
+    for customer_id, day in Order.select(Order.customer, Order.on).order_by(
+            Order.customer, Order.on).tuples().iterator():
+        days.setdefault(customer_id, []).append(day)
+    # the open opportunity started after the day of the last sale (UTC: the zone is unknown)
+    since = {cid: datetime.combine(found[-1] + timedelta(days=1), time(0), timezone.utc)
+             - timedelta(seconds=1) for cid, found in days.items()}
+    counted = (Interaction.direction == "out") & (Interaction.outcome != "no_answer")
+    contacts: dict[int, int] = {}
+    query = (Interaction.select(Interaction.customer, Interaction.at)
+             .where(counted).order_by(Interaction.customer))
+    for customer_id, at in query.tuples().iterator():
+        opened = since.get(customer_id)
+        if opened is None or at > opened:
+            contacts[customer_id] = contacts.get(customer_id, 0) + 1
+    customers = list(Customer.select(Customer.id, Customer.status,
+                                     Customer.revenue.coerce(False)).tuples())
+    tiers = value_tiers({cid: cents for cid, _status, cents in customers if cents})
+    rows = []
+    for customer_id, status, cents in customers:
+        found = days.get(customer_id)
+        lifecycle = "terminated" if status == "terminated" else \
+            "customer" if found else "prospect"
+        regular = regular_until(found) if found else None
+        rows.append((
+            lifecycle, TERMINATED_BY_STATUS if lifecycle == "terminated" else "",
+            str(tiers.get(customer_id, Tier.NONE)),
+            found[-1].isoformat() if found else None,
+            regular.isoformat() if regular else None,
+            Customer.opportunity_since.db_value(since.get(customer_id)),
+            int(cents or 0), max(0, contacts.get(customer_id, 0) - 1), customer_id))
+    database.cursor().executemany(
+        f'UPDATE "customer" SET "lifecycle" = {mark}, "lifecycle_reason" = {mark}, '
+        f'"value_class" = {mark}, "last_order_on" = {mark}, "regular_until" = {mark}, '
+        f'"opportunity_since" = {mark}, "profit" = {mark}, "followups" = {mark} '
+        f'WHERE "id" = {mark}', rows)
+    now = datetime.now(timezone.utc)
+    terminated = [(cid, now, now.date(), "lifecycle", "", "terminated", TERMINATED_BY_STATUS,
+                   None) for cid, status, _cents in customers if status == "terminated"]
+    if terminated:
+        CustomerChange.insert_many(terminated, fields=[
+            CustomerChange.customer, CustomerChange.at, CustomerChange.on, CustomerChange.what,
+            CustomerChange.from_value, CustomerChange.to_value, CustomerChange.reason,
+            CustomerChange.by]).execute()
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -221,6 +334,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     8: _v8_audit_chain,
     9: _v9_accounts,
     10: _v10_sort_names,
+    11: _v11_lifecycle,
 }
 
 

@@ -2,7 +2,9 @@
 
 Derived values that hot paths need are stored and kept current by the service layer in the same
 transaction as the write that changes them: `Customer.next_due` and `cadence_due` (the due list),
-`Customer.revenue` (80/20), `Customer.search_doc` (search), `Customer.grade` (dashboard).
+`Customer.revenue` (80/20), `Customer.search_doc` (search), `Customer.grade` (dashboard),
+`Customer.lifecycle`, `value_class`, `last_order_on` and `regular_until` (maintenance and
+win-back, crmtui.services.lifecycle).
 """
 
 from __future__ import annotations
@@ -101,7 +103,19 @@ class Customer(BaseModel):
     followups = IntegerField(default=0)
     last_contact_at = UtcDateTimeField(null=True)
     last_contact_on = IsoDateField(null=True)  # local date of last_contact_at, for cadence arithmetic
-    # classifications
+    # lifecycle and maintenance (客户维护): see crmtui.rules.lifecycle and services.lifecycle
+    lifecycle = CharField(max_length=12, default="prospect")  # prospect|customer|lapsed|terminated
+    lifecycle_reason = TextField(default="")  # why terminated (set by hand)
+    value_class = CharField(max_length=12, default="none")  # key|important|ordinary|none
+    class_pinned = BooleanField(default=False)  # set by hand with class_reason
+    class_reason = TextField(default="")
+    due_rule = CharField(max_length=16, default="first_contact")  # rules.DueRule: why next_due
+    last_order_on = IsoDateField(null=True)
+    regular_until = IsoDateField(null=True)  # last order + twice the usual gap between orders
+    opportunity_since = UtcDateTimeField(null=True)  # the open opportunity's start (None: ever)
+    profit = MoneyField(default=0)  # gross profit of the orders (an order without a cost: all)
+    # classifications; status 'terminated' always goes with lifecycle 'terminated', so the
+    # dashboard's covering indexes can keep reading the status
     status = CharField(max_length=16, default="potential")
     deal_status = CharField(max_length=16, default="potential")
     source = CharField(max_length=16, default="")
@@ -139,6 +153,7 @@ class Customer(BaseModel):
             (("sort_name",), False),
             (("referral_moment_on",), False),
             (("cadence_due",), False),
+            (("lifecycle", "last_order_on"), False),  # the daily lapse check, lapsed counts
         )
 
     @property
@@ -154,6 +169,8 @@ class Customer(BaseModel):
 # (the rowid every index ends with).
 Customer.add_index(Customer.revenue.desc(), name="customer_revenue_desc")
 Customer.add_index(Customer.owner, Customer.revenue.desc(), name="customer_owner_id_revenue_desc")
+# Ranking by gross profit, when the team's key customers go by profit ([maintenance] key_by)
+Customer.add_index(Customer.profit.desc(), name="customer_profit_desc")
 
 
 class Contact(BaseModel):
@@ -256,6 +273,7 @@ class Order(BaseModel):
     product = CharField(max_length=200, default="")
     quantity = IntegerField(default=1)
     amount = MoneyField()
+    cost = MoneyField(null=True)  # what the sale cost, for ranking key customers by profit
     gift = CharField(max_length=200, default="")
     note = TextField(default="")
     by = ForeignKeyField(User, backref="orders", index=False)  # see Meta.indexes
@@ -266,6 +284,40 @@ class Order(BaseModel):
         # (by, on, amount): each rep's orders in a target's period, summed from the index alone
         indexes = ((("customer", "on"), False), (("on",), False),
                    (("by", "on", "amount"), False))
+
+
+class Win(BaseModel):
+    """A sale that closed an opportunity (the need was clear): how many follow-ups it took."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="wins", on_delete="CASCADE", index=False)
+    order = ForeignKeyField(Order, null=True, backref="wins", on_delete="SET NULL")
+    on = IsoDateField()
+    amount = MoneyField()
+    followups = IntegerField()  # outbound answered contacts after the first (rules.lifecycle)
+    at = UtcDateTimeField()
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("customer", "on"), False), (("on",), False))
+
+
+class CustomerChange(BaseModel):
+    """The history of a customer's lifecycle and value class: who changed it, when, and why."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="changes", on_delete="CASCADE", index=False)
+    at = UtcDateTimeField()
+    on = IsoDateField()
+    what = CharField(max_length=16)  # lifecycle | value_class
+    from_value = CharField(max_length=16, default="")
+    to_value = CharField(max_length=16)
+    reason = TextField(default="")
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")  # None: automatic
+
+    class Meta:
+        table_name = "customer_change"
+        indexes = ((("customer", "at"), False),)
 
 
 class Complaint(BaseModel):
@@ -435,6 +487,8 @@ MODELS = [
     Interaction,
     Commitment,
     Order,
+    Win,
+    CustomerChange,
     Complaint,
     ComplaintEvent,
     CareDate,

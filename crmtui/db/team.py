@@ -47,7 +47,8 @@ from crmtui.i18n import _
 GROUPS = ("rep", "support", "manager")
 
 CUSTOMER_TABLES = ("contact", "account_plan", "interaction", "commitment", "sales_order",
-                   "care_date", "holiday_greeting", "survey", "grade_change", "complaint")
+                   "care_date", "holiday_greeting", "survey", "grade_change", "complaint", "win",
+                   "customer_change")
 """Tables with a customer_id: their rows are seen and changed with their customer."""
 
 TRIGGER_ACTIONS = frozenset({"delete", "reassign", "user", "role", "deactivate"})

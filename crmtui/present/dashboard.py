@@ -1,6 +1,7 @@
 """The dashboard's figures as panels, written once for `crmtui stats` and the Dashboard screen:
-customers per grade, movement over the period, grade × rep with overdue follow-ups, follow-up
-stages beside the manuals' reference, the customers at risk of being dropped, revenue 80/20,
+customers per grade, movement over the period, grade × rep with overdue follow-ups, wins by the
+follow-up at which they closed beside the manuals' reference, open customers by follow-ups so
+far, the customers at risk of being dropped, retention and lapsed customers, revenue 80/20,
 conversion by source, CSI per quarter and complaint service levels.
 
 `dashboard_panels(figures)` gives them in reading order, each a `Panel` (a key, a title and a rich
@@ -64,9 +65,12 @@ def dashboard_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
         Panel("movement", _("Movement · last {n} days, since {since}").format(
             n=d.period, since=short_day(d.movement.since, d.day)), movement_line(d)),
         Panel("matrix", _("Grade × rep · overdue follow-ups"), matrix_table(d)),
-        Panel("stages", _("Follow-up stages of open customers"), stages_chart(d)),
+        Panel("wins", _("Wins by the follow-up at which they closed ({n:,})").format(
+            n=sum(stage.wins for stage in d.win_stages)), wins_chart(d)),
+        Panel("stages", _("Open customers by follow-ups so far"), stages_chart(d)),
         Panel("at-risk", _("At risk of being dropped ({n:,})").format(n=len(d.at_risk)),
               at_risk_list(d, interactive=interactive), behind=AT_RISK),
+        Panel("keeping", _("Keeping customers"), keeping_text(d)),
         Panel("pareto", _("Revenue 80/20"), pareto_chart(d), behind=KEY_CUSTOMERS),
         Panel("conversion", _("Conversion by source · won / all"), conversion_chart(d)),
         Panel("csi", _("Satisfaction · CSI per quarter (0–100)"), csi_chart(d)),
@@ -118,19 +122,44 @@ def matrix_table(d: Any) -> RenderableType:
     return table
 
 
-def stages_chart(d: Any) -> RenderableType:
+def wins_chart(d: Any) -> RenderableType:
+    """The period's wins by the follow-up at which they closed, beside the manuals' shares of
+    sales closed at each stage: the same quantity, so the bars compare."""
     rows = []
-    for stage in d.stages:
+    for stage in d.win_stages:
         reference = stage.reference
-        rows.append((label("stage", stage.stage), count(stage.customers),
-                     Bar(stage.share, "cyan"), percent(stage.share),
+        rows.append((label("stage", stage.stage), count(stage.wins), Bar(stage.share, "cyan"),
+                     percent(stage.share),
                      Bar(None if reference is None else reference / 100, "dim"),
                      "–" if reference is None else f"{reference}%"))
-    chart = BarRows(rows, header=(_("stage"), "", _("open customers"), "", _("sales close"), ""),
+    chart = BarRows(rows, header=(_("stage"), "", _("our wins"), "", _("manuals"), ""),
                     right=(1, 3, 5))
-    note = Text(_("sales close: the share of sales closed at each stage (manuals)"),
-                style="dim")
+    note = Text(_("manuals: the share of sales closed at each follow-up"), style="dim")
     return Group(chart, note)
+
+
+def stages_chart(d: Any) -> RenderableType:
+    """Open customers by the follow-ups of their open opportunity so far."""
+    rows = [(label("stage", stage.stage), count(stage.customers), Bar(stage.share, "cyan"),
+             percent(stage.share)) for stage in d.open_stages]
+    return BarRows(rows, header=(_("stage"), "", _("open customers"), ""), right=(1, 3))
+
+
+def keeping_text(d: Any) -> Text:
+    """Retention over the period and the lapsed customers to win back."""
+    r, lapsed = d.retention, d.lapsed
+    text = Text()
+    text.append(percent(r.share), style="bold")
+    text.append(" " + _("retention: of {n:,} buyers from {since} to {until}, {back:,} bought "
+                        "again").format(n=r.previous_buyers,
+                                        since=short_day(r.previous_since, d.day),
+                                        until=short_day(r.previous_until, d.day),
+                                        back=r.returned))
+    text.append("\n")
+    text.append(count(lapsed.customers), style="bold yellow" if lapsed.customers else "bold")
+    text.append(" " + _("lapsed, to win back; they bought {amount} in the last year").format(
+        amount=money(lapsed.revenue_last_year)))
+    return text
 
 
 def at_risk_list(d: Any, *, interactive: bool = False) -> RenderableType:

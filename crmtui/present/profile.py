@@ -21,7 +21,7 @@ from rich.text import Text
 
 from crmtui.cells import clip
 from crmtui.i18n import _
-from crmtui.labels import label, lunar_text, stored_text
+from crmtui.labels import label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_badge, grade_style, grade_text
 from crmtui.present.text import plain
@@ -69,15 +69,65 @@ def profile_header(p: Any) -> Text:
 def header_facts(p: Any) -> list[str]:
     """The header's second line, part by part."""
     c = p.customer
-    next_bits = [label("cadence", p.cadence)]
+    next_bits = [due_rule_text(p)]
     if c.next_step:
         next_bits.append(c.next_step)
     return [_("tier {tier}").format(tier=label("tier", p.tier)),
-            f"{label('status', c.status)} / {label('deal', c.deal_status)}",
+            f"{label('lifecycle', c.lifecycle)} / {label('deal', c.deal_status)}",
             _("owner {name}").format(name=p.owner.label),
             _("next due {day} ({why})").format(day=c.next_due.isoformat(),
                                                why=_("; ").join(next_bits)),
             _("{n} follow-ups").format(n=c.followups)]
+
+
+def lifecycle_text(p: Any) -> str:
+    """The lifecycle: why when terminated, since when lapsed, until when a customer; the deal."""
+    c = p.customer
+    text = label("lifecycle", c.lifecycle)
+    if c.lifecycle == "terminated" and c.lifecycle_reason:
+        text += " (" + stored_text(c.lifecycle_reason) + ")"
+    elif c.lifecycle == "lapsed" and c.last_order_on:
+        text += " · " + _("no order since {day}").format(day=c.last_order_on)
+    elif c.lifecycle == "customer" and p.lapses_on:
+        text += " · " + _("lapses on {day} without an order").format(day=p.lapses_on)
+    return text + " · " + label("deal", c.deal_status)
+
+
+def value_class_text(p: Any) -> str:
+    """The value class, pinned with its reason or by the figures."""
+    c = p.customer
+    text = label("tier", c.value_class)
+    if c.class_pinned:
+        return text + " (" + _("pinned: {reason}").format(reason=c.class_reason) + ")"
+    return text + " (" + _("by the figures") + ")" if c.value_class != "none" else text
+
+
+def maintenance_text(maintenance: Any) -> str:
+    """'key customer · weekly visit', 'account plan · every 14 days'; '' when not maintained."""
+    if maintenance is None:
+        return ""
+    return maintenance_words(maintenance.value_class, maintenance.cadence,
+                             maintenance.every_days)
+
+
+def due_rule_text(p: Any) -> str:
+    """What made the next follow-up due."""
+    rule = p.customer.due_rule
+    if rule in ("class", "plan"):
+        return maintenance_text(p.maintenance) or label("cadence", p.cadence)
+    if rule == "win_back":
+        return label("due", "win_back")
+    if rule == "first_contact":
+        return _("first contact")
+    return label("cadence", p.cadence)
+
+
+def wins_text(p: Any, shown: int = 5) -> str:
+    """The latest wins: when, how much, after how many follow-ups."""
+    return "; ".join(
+        (_("{day} {amount} after {n} follow-up") if w.followups == 1
+         else _("{day} {amount} after {n} follow-ups")).format(
+            day=w.on, amount=money(w.amount), n=w.followups) for w in p.wins[:shown])
 
 
 def header_flags(p: Any) -> list[str]:
@@ -102,6 +152,10 @@ def overview_rows(p: Any, zone: tzinfo, today: date) -> list[tuple[str, Text]]:
     c = p.customer
     close = c.expected_close.isoformat() if c.expected_close else _("no estimate")
     facts: list[tuple[str, Any]] = [
+        (_("Lifecycle"), lifecycle_text(p)),
+        (_("Value class"), value_class_text(p)),
+        (_("Maintenance"), maintenance_text(p.maintenance)),
+        (_("Wins"), wins_text(p)),
         (_("Phones"), ", ".join(c.phone_list)),
         (_("E-mail"), c.email),
         (_("WeChat / IM"), c.im_id),

@@ -61,6 +61,28 @@ from .grades import (
     is_promotion,
     is_slipped,
 )
+from .lifecycle import (
+    CHASED,
+    DEFAULT_MAINTENANCE,
+    LAPSE_DAYS,
+    DueRule,
+    Lifecycle,
+    Maintenance,
+    MaintenanceSource,
+    Schedule,
+    buying_days,
+    counts_as_followup,
+    is_lapsed,
+    lapses_on,
+    lifecycle_for,
+    maintenance_cadence,
+    maintenance_for,
+    opportunity_followups,
+    regular_until,
+    schedule,
+    twice_usual_gap,
+    usual_gap,
+)
 from .referral import (
     REFERRAL_KINDS,
     REFERRAL_WINDOW_DAYS,
@@ -100,6 +122,11 @@ __all__ = [
     "FOLLOWUP_REFERENCE", "FOLLOWUP_STAGES", "at_risk_of_drop", "followup_stage",
     # value
     "Tier", "key_customers", "pareto", "tier_at", "value_tier", "value_tiers",
+    # lifecycle and maintenance
+    "CHASED", "DEFAULT_MAINTENANCE", "LAPSE_DAYS", "DueRule", "Lifecycle", "Maintenance",
+    "MaintenanceSource", "Schedule", "buying_days", "counts_as_followup", "is_lapsed",
+    "lapses_on", "lifecycle_for", "maintenance_cadence", "maintenance_for",
+    "opportunity_followups", "regular_until", "schedule", "twice_usual_gap", "usual_gap",
     # sla
     "DEFAULT_POLICY", "OPEN_STATUSES", "TRANSITIONS", "BusinessHours", "ComplaintStatus",
     "Severity", "SlaPolicy", "SlaState", "add_service_time", "can_transition", "resume_deadline",

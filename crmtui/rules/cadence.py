@@ -17,6 +17,8 @@ class Cadence(StrEnum):
     WEEKLY = "weekly"
     HALF_MONTHLY = "half_monthly"
     MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    """Not a grade's default: the maintenance cadence of a customer of no value class."""
     YEARLY = "yearly"
 
 
@@ -40,6 +42,7 @@ _STEPS: Mapping[Cadence, relativedelta] = MappingProxyType({
     Cadence.WEEKLY: relativedelta(days=7),
     Cadence.HALF_MONTHLY: relativedelta(days=15),
     Cadence.MONTHLY: relativedelta(months=1),
+    Cadence.QUARTERLY: relativedelta(months=3),
     Cadence.YEARLY: relativedelta(years=1),
 })
 

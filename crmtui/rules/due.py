@@ -16,6 +16,8 @@ class DueKind(StrEnum):
     COMPLAINT = "complaint"
     PROMISE = "promise"
     FOLLOW_UP = "follow_up"
+    WIN_BACK = "win_back"
+    """A lapsed customer to win back (挽回)."""
     CARE = "care"
     GREETING = "greeting"
     REFERRAL = "referral"

@@ -41,8 +41,8 @@ WIDE = 110
 MOVEMENT = (PROMOTED, DEMOTED, NEW)
 """The movement panel's figures."""
 LAYOUT = {
-    "pipeline": ("grades", "movement", "matrix", "stages", "at-risk"),
-    "value": ("pareto", "conversion", "csi", "sla"),
+    "pipeline": ("grades", "movement", "matrix", "wins", "stages", "at-risk"),
+    "value": ("keeping", "pareto", "conversion", "csi", "sla"),
 }
 """Where each panel of `present.dashboard` stands: two columns in a wide terminal, one under
 the other at 80 columns. The movement panel holds the figures of `movement_figures`."""

@@ -13,19 +13,24 @@ from typing import Any, Mapping
 from peewee import Value, fn
 
 from crmtui.config import Config
-from crmtui.db import Contact, Customer, GradeChange, User
+from crmtui.db import AccountPlan, Contact, Customer, CustomerChange, GradeChange, User
+from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.present.time import moment
 from crmtui.rules import (
     Cadence,
     Grade,
+    Lifecycle,
     Need,
-    cadence_due,
-    customer_due,
+    Schedule,
+    Tier,
     default_cadence,
     grade_for,
     grade_reason,
+    lapses_on,
+    maintenance_for,
+    schedule,
 )
 from crmtui.search import fts_query, name_matches, query_terms, search_document, sort_key
 from crmtui.services.access import (
@@ -63,23 +68,53 @@ def cadence_of(config: Config, grade: str, own_cadence: str | None) -> Cadence:
     return default_cadence(Grade(grade), config.cadence)
 
 
+def schedule_of(config: Config, *, grade: str, own_cadence: str | None, created_on: date,
+                last_contact_on: date | None, next_step_on: date | None,
+                lifecycle: str = Lifecycle.PROSPECT.value, value_class: str = Tier.NONE.value,
+                plan_every_days: int | None = None, last_order_on: date | None = None,
+                regular_until: date | None = None) -> Schedule:
+    """The follow-up schedule (rules.schedule) from the stored facts of a customer: the
+    grade's cadence, the maintenance of a `customer` by value class or account plan, and the
+    day a lapsed customer lapsed."""
+    maintenance = maintenance_for(lifecycle, value_class, plan_every_days=plan_every_days,
+                                  overrides=config.maintenance.cadence)
+    lapsed_on = None
+    if lifecycle == Lifecycle.LAPSED.value and last_order_on is not None:
+        lapsed_on = lapses_on(last_order_on, regular_until, config.maintenance.lapse_days)
+    return schedule(created_on=created_on, last_touch=last_contact_on,
+                    grade_cadence=cadence_of(config, grade, own_cadence),
+                    explicit=next_step_on, maintenance=maintenance, lapsed_on=lapsed_on,
+                    workdays_only=config.workdays_only)
+
+
 def follow_up_dates(config: Config, *, grade: str, own_cadence: str | None, created_on: date,
                     last_contact_on: date | None, next_step_on: date | None) -> tuple[date, date]:
-    """(next_due, cadence_due) from the stored facts of a customer."""
-    cadence = cadence_of(config, grade, own_cadence)
-    explicit = next_step_on
-    if explicit is not None and last_contact_on is not None and explicit <= last_contact_on:
-        explicit = None  # an old explicit date that a later contact has overtaken
-    return (customer_due(created_on, last_contact_on, cadence, explicit=explicit,
-                         workdays_only=config.workdays_only),
-            cadence_due(created_on, last_contact_on, cadence))
+    """(next_due, cadence_due) of a prospect (no orders, so no maintenance) from its facts."""
+    found = schedule_of(config, grade=grade, own_cadence=own_cadence, created_on=created_on,
+                        last_contact_on=last_contact_on, next_step_on=next_step_on)
+    return found.next_due, found.cadence_due
+
+
+def plan_cycle(customer_id: int | None) -> int | None:
+    """The visit cycle in days of the customer's account plan, if it sets one."""
+    if customer_id is None:
+        return None
+    return (AccountPlan.select(AccountPlan.visit_every_days)
+            .where(AccountPlan.customer == customer_id).scalar())
 
 
 def reschedule(ctx: Context, customer: Customer) -> None:
-    """Recompute next_due and cadence_due from the stored facts (no save)."""
-    customer.next_due, customer.cadence_due = follow_up_dates(
-        ctx.config, grade=customer.grade, own_cadence=customer.cadence, created_on=customer.created_on,
-        last_contact_on=customer.last_contact_on, next_step_on=customer.next_step_on)
+    """Recompute next_due, cadence_due and due_rule from the stored facts (no save)."""
+    found = schedule_of(
+        ctx.config, grade=customer.grade, own_cadence=customer.cadence,
+        created_on=customer.created_on, last_contact_on=customer.last_contact_on,
+        next_step_on=customer.next_step_on, lifecycle=customer.lifecycle,
+        value_class=customer.value_class,
+        plan_every_days=plan_cycle(customer.id)
+        if customer.lifecycle == Lifecycle.CUSTOMER.value else None,
+        last_order_on=customer.last_order_on, regular_until=customer.regular_until)
+    customer.next_due, customer.cadence_due = found.next_due, found.cadence_due
+    customer.due_rule = found.rule.value
 
 
 def apply_grade(ctx: Context, customer: Customer, *, reason: str = "", by: User | None = None,
@@ -140,9 +175,17 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
         if not customer.source:
             customer.source = "referral"
     customer.grade = grade_for(Need(customer.need), customer.expected_close, today).value
+    terminated = customer.status == "terminated"  # an archive of old customers being entered
+    if terminated:
+        customer.lifecycle = Lifecycle.TERMINATED.value
+        customer.lifecycle_reason = TERMINATED_BY_STATUS
     reschedule(ctx, customer)
     refresh_search(customer)
     customer.save(force_insert=True)
+    if terminated:
+        CustomerChange.create(customer=customer, at=now, on=today, what="lifecycle",
+                              from_value="", to_value=customer.lifecycle,
+                              reason=TERMINATED_BY_STATUS, by=ctx.user.id)
     GradeChange.create(customer=customer, at=now, on=today, from_grade=None,
                        to_grade=customer.grade, by=ctx.user.id,
                        reason="new customer: {why}".format(  # stored in English (labels.STORED)
@@ -191,6 +234,10 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
     changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
     if not changed:
         return customer
+    if "terminated" in (changed.get("status"), customer.status) and "status" in changed:
+        raise InvalidInput.one("status", _(
+            "terminating a customer, or ending a termination, needs a reason: use the "
+            "profile's lifecycle key or `crmtui status NAME terminated --reason …`"))
     for name, value in changed.items():
         setattr(customer, name, value)
     if {"need", "expected_close"} & changed.keys():
@@ -366,7 +413,8 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
     customer.next_step_on = day
     reschedule(ctx, customer)
     Customer.update(next_step_on=customer.next_step_on, next_due=customer.next_due,
-                    cadence_due=customer.cadence_due).where(Customer.id == customer.id).execute()
+                    cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
+        Customer.id == customer.id).execute()
     return customer
 
 
@@ -448,8 +496,10 @@ def list_customers(ctx: Context, *, text: str = "", grade: str | None = None,
         query = query.where(Customer.grade.in_([g.strip().upper() for g in grade.split(",")]))
     if owner:
         query = query.where(User.login == owner)
-    if status:
-        query = query.where(Customer.status == status)
+    if status:  # a lifecycle (which supersedes the status), or a relationship status as typed
+        column = Customer.lifecycle if status in {life.value for life in Lifecycle} \
+            else Customer.status
+        query = query.where(column == status)
     if source:
         query = query.where(Customer.source == source)
     if tag:

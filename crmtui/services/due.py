@@ -1,10 +1,16 @@
 """Today's due list (SPEC §4.1): one indexed query per section, ordered by the rules.
 
 Follow-ups come from the stored `customer.next_due` through the (owner, next_due) index, never
-from scanning interactions; drop risks and referral asks from stored columns through
+from scanning interactions; the same rows, split by lifecycle, give the lapsed customers to win
+back (the stored next_due folds in maintenance visits and the day a customer lapsed, with the
+rule that set it in `due_rule`). Drop risks and referral asks come from stored columns through
 owner-leading indexes; care dates from the (lunar, month, day) index with the day keys the rules
 give for the window. Rows are read as tuples: building model objects would cost more than the
 queries.
+
+Terminated customers are on no chase list: not followed up, maintained, won back, asked for a
+referral, greeted or reviewed, and not at risk of being dropped. Their promises and complaints
+stay on the list: those are still owed.
 """
 
 from __future__ import annotations
@@ -16,17 +22,20 @@ from operator import or_
 
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
-from crmtui.labels import label, lunar_text
+from crmtui.labels import label, lunar_text, maintenance_words
 from crmtui.present.numbers import money, percent
 from crmtui.present.time import days_span, span
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
     DueKind,
+    DueRule,
+    Lifecycle,
     SlaState,
     care_window,
     next_lunar_occurrence,
     next_occurrence,
+    maintenance_cadence,
     order_due_items,
     overdue_days,
 )
@@ -35,6 +44,8 @@ from crmtui.services.context import Context
 
 # Every section selects these first, then its own columns.
 _CUSTOMER = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
+CHASED = Customer.lifecycle != Lifecycle.TERMINATED.value
+"""The customers on chase lists: all but the terminated."""
 
 
 class _Section:
@@ -45,6 +56,8 @@ class _Section:
         self.day = day
         self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
         self._owners: dict[int, str] | None = None
+        self._due_rows: list | None = None
+        self._plans: dict[int, int] | None = None
 
     def scoped(self, query):
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
@@ -100,7 +113,8 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
         wanted &= {DueKind.COMPLAINT}
     builders = {
         DueKind.COMPLAINT: _complaints, DueKind.PROMISE: _promises,
-        DueKind.FOLLOW_UP: _follow_ups, DueKind.CARE: _care, DueKind.GREETING: _greetings,
+        DueKind.FOLLOW_UP: _follow_ups, DueKind.WIN_BACK: _win_back, DueKind.CARE: _care,
+        DueKind.GREETING: _greetings,
         DueKind.REFERRAL: _referrals,
         DueKind.DROPPED: _dropped, DueKind.REVIEW: _reviews,
     }
@@ -111,27 +125,76 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
     return order_due_items(items)
 
 
+def _due_rows(s: _Section) -> list:
+    """The chased customers whose next due has come: one range of the (owner, next_due) index,
+    read once for the follow-ups and the win-backs."""
+    if s._due_rows is None:
+        query = s.scoped(Customer.select(
+            *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.next_step_on,
+            Customer.followups, Customer.cadence_due, Customer.last_contact_on,
+            Customer.lifecycle, Customer.due_rule, Customer.value_class, Customer.last_order_on,
+        ).where((Customer.next_due <= s.day) & CHASED))
+        s._due_rows = list(s.raw_rows(query, date_columns=(5, 7, 9, 10, 14)))
+    return s._due_rows
+
+
 def _follow_ups(s: _Section) -> list[DueItem]:
-    query = s.scoped(Customer.select(
-        *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.next_step_on,
-        Customer.followups, Customer.cadence_due, Customer.last_contact_on,
-    ).where(Customer.next_due <= s.day))
+    lapsed = Lifecycle.LAPSED.value
     items = []
-    for row in s.raw_rows(query, date_columns=(5, 7, 9, 10)):
-        next_due, next_step, next_step_on, followups, cadence_due, last_contact_on = row[5:]
+    for row in _due_rows(s):
+        if row[11] == lapsed:
+            continue
+        next_due, next_step, next_step_on, followups, cadence_due, last_contact_on = row[5:11]
         late = overdue_days(next_due, s.day)
-        if last_contact_on is None:
-            why = _("first contact")
-        elif next_step_on is not None and next_step_on == next_due:
-            why = next_step or _("next step")
-        else:
-            why = _("cadence")
+        why = _why_due(s, row)
         if late:
             why += " · " + _("overdue {span}").format(span=days_span(late))
         at_risk = row[3] in "ABC" and followups < 4 and cadence_due < s.day
         if at_risk:
             why += " · " + _("at risk of being dropped")
         items.append(s.item(DueKind.FOLLOW_UP, row, next_due, why, at_risk=at_risk))
+    return items
+
+
+def _why_due(s: _Section, row) -> str:
+    """What made a follow-up due, from its stored rule: the first contact, a next step, the
+    grade's cadence, the value class's visits or the account plan's."""
+    next_step, last_contact_on, rule, value_class = row[6], row[10], row[12], row[13]
+    if last_contact_on is None:
+        return _("first contact")
+    if rule == DueRule.NEXT_STEP.value:
+        return next_step or _("next step")
+    if rule == DueRule.VALUE_CLASS.value:
+        return maintenance_words(
+            value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence))
+    if rule == DueRule.PLAN.value:
+        if s._plans is None:
+            ids = [r[0] for r in _due_rows(s) if r[12] == DueRule.PLAN.value]
+            s._plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+                            .where(AccountPlan.customer.in_(ids)).tuples())
+        days = s._plans.get(row[0])
+        if days:
+            return maintenance_words(value_class, every_days=days)
+    return _("cadence")
+
+
+def _win_back(s: _Section) -> list[DueItem]:
+    """Lapsed customers (流失客户) whose win-back call has come: on the day they lapsed, then
+    at their grade's cadence."""
+    lapsed = Lifecycle.LAPSED.value
+    items = []
+    for row in _due_rows(s):
+        if row[11] != lapsed:
+            continue
+        next_due, last_order_on = row[5], row[14]
+        why = _("no order since {day}").format(day=last_order_on) if last_order_on \
+            else _("no recent order")
+        if row[12] == DueRule.NEXT_STEP.value and row[6]:
+            why += " · " + row[6]
+        late = overdue_days(next_due, s.day)
+        if late:
+            why += " · " + _("overdue {span}").format(span=days_span(late))
+        items.append(s.item(DueKind.WIN_BACK, row, next_due, why))
     return items
 
 
@@ -201,7 +264,7 @@ def _care(s: _Section) -> list[DueItem]:
         CareDate.select(*_CUSTOMER, CareDate.id, CareDate.kind, CareDate.month, CareDate.day,
                         CareDate.year, CareDate.lunar, CareDate.leap, CareDate.note,
                         CareDate.greeted_on)
-        .join(Customer).where(reduce(or_, conditions)), CareDate, by_date=True)
+        .join(Customer).where(reduce(or_, conditions) & CHASED), CareDate, by_date=True)
     items = []
     for row in query.tuples():
         care_id, kind, month, day_of, year, lunar, leap, note, greeted_on = row[5:]
@@ -239,7 +302,7 @@ def _referrals(s: _Section) -> list[DueItem]:
     query = s.scoped(Customer.select(*_CUSTOMER, Customer.referral_moment_on).where(
         (Customer.referral_moment_on >= start) & (Customer.referral_moment_on <= s.day)
         & (Customer.referral_asked_on.is_null()
-           | (Customer.referral_asked_on < Customer.referral_moment_on))))
+           | (Customer.referral_asked_on < Customer.referral_moment_on)) & CHASED))
     return [s.item(DueKind.REFERRAL, row, row[5],
                    _("ask for a referral (since {day})").format(day=row[5]))
             for row in query.tuples()]
@@ -250,7 +313,7 @@ def _dropped(s: _Section) -> list[DueItem]:
     query = s.scoped(Customer.select(
         *_CUSTOMER, Customer.cadence_due, Customer.followups, Customer.next_due).where(
         (Customer.cadence_due < s.day) & Customer.grade.in_(["A", "B", "C"])
-        & (Customer.followups < 4) & (Customer.next_due > s.day)))
+        & (Customer.followups < 4) & (Customer.next_due > s.day) & CHASED))
     return [s.item(DueKind.DROPPED, row, row[5],
                    _("{n} follow-ups, no contact since {day}; next planned {next}").format(
                        n=row[6], day=row[5], next=row[7]), at_risk=True)
@@ -263,7 +326,7 @@ def _reviews(s: _Section) -> list[DueItem]:
     query = s.scoped_rows(
         AccountPlan.select(*_CUSTOMER, AccountPlan.id, AccountPlan.review_on,
                            AccountPlan.target_amount, AccountPlan.visit_every_days)
-        .join(Customer).where(AccountPlan.review_on <= s.day), AccountPlan)
+        .join(Customer).where((AccountPlan.review_on <= s.day) & CHASED), AccountPlan)
     rows = list(query.tuples())
     figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
     items = []
@@ -301,11 +364,15 @@ class Brief:
     due: int
     overdue_promises: int
     complaints_at_risk: int
+    win_back: int = 0
+    """Lapsed customers to call back (counted apart from `due`)."""
 
     def __str__(self) -> str:
-        if not (self.due or self.overdue_promises or self.complaints_at_risk):
+        if not (self.due or self.overdue_promises or self.complaints_at_risk or self.win_back):
             return _("nothing due")
         parts = [_("{n} due").format(n=self.due)]
+        if self.win_back:
+            parts.append(_("{n} to win back").format(n=self.win_back))
         if self.overdue_promises:
             parts.append((_("{n} overdue promise") if self.overdue_promises == 1
                           else _("{n} overdue promises")).format(n=self.overdue_promises))
@@ -319,8 +386,9 @@ class Brief:
 def brief(items: list[DueItem]) -> Brief:
     promises = sum(1 for i in items if i.kind == DueKind.PROMISE and i.overdue_days > 0)
     complaints = sum(1 for i in items if i.kind == DueKind.COMPLAINT)
-    return Brief(due=len(items) - promises - complaints, overdue_promises=promises,
-                 complaints_at_risk=complaints)
+    win_back = sum(1 for i in items if i.kind == DueKind.WIN_BACK)
+    return Brief(due=len(items) - promises - complaints - win_back, overdue_promises=promises,
+                 complaints_at_risk=complaints, win_back=win_back)
 
 
 def coming_up(ctx: Context, day: date | None = None, *, everyone: bool = False,
@@ -328,7 +396,7 @@ def coming_up(ctx: Context, day: date | None = None, *, everyone: bool = False,
     """The next follow-ups after `day`, for an empty day to show what comes next."""
     s = _Section(ctx, day or ctx.today(), everyone)
     query = s.scoped(Customer.select(*_CUSTOMER, Customer.next_due, Customer.next_step)
-                     .where(Customer.next_due > s.day)
+                     .where((Customer.next_due > s.day) & CHASED)
                      .order_by(Customer.next_due, Customer.grade).limit(limit))
     return [s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence"))
             for row in query.tuples()]

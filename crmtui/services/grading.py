@@ -1,5 +1,6 @@
 """Grades move by themselves as the calendar moves (a C whose close date comes within a month is
-an A today). Once a day, the first command or screen that opens the database moves them."""
+an A today). Once a day, the first command or screen that opens the database moves them, then
+catches up lifecycles and value classes (services.lifecycle.catch_up)."""
 
 from __future__ import annotations
 
@@ -26,18 +27,31 @@ def grades_moved_on(ctx: Context) -> date | None:
 
 
 def move_grades_if_due(ctx: Context) -> int:
-    """Move grades once per day; cheap (one read) when already done today or read-only."""
+    """Move grades, then catch up lifecycles and classes, once per day; cheap (one read) when
+    already done today or read-only. Returns how many grades moved."""
+    from crmtui.db.migrations import RESCHEDULE_ALL
+    from crmtui.services.lifecycle import CAUGHT_UP, catch_up
+
     if ctx.store.readonly:
         return 0
     if ctx.store.team is not None and ctx.role == "support":
         return 0  # support changes no customer; their reps and managers move the grades
-    last = grades_moved_on(ctx)
-    if last is not None and last >= ctx.today():
-        return 0
+    key = _setting_key(ctx)
+    # The catch-up ranks every customer and writes the team's settings: in team mode, where the
+    # server shows a rep only their own customers, a manager's first command of the day does it.
+    catches_up = ctx.store.team is None or ctx.role == "manager"
+    done = dict(Setting.select(Setting.key, Setting.value).where(
+        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
+    today = ctx.today().isoformat()
+    moved = 0
     try:
-        return move_grades(ctx)
-    except StorageError:  # others kept the database busy: reading goes on, grades move next time
-        return 0
+        if done.get(key, "") < today:
+            moved = move_grades(ctx)
+        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done):
+            catch_up(ctx)
+    except StorageError:  # others kept the database busy: reading goes on, they move next time
+        pass
+    return moved
 
 
 @writes(record=False)  # housekeeping, not a change the user asked for
@@ -64,7 +78,7 @@ def move_grades(ctx: Context) -> int:
         if apply_grade(ctx, customer, today=today):
             reschedule(ctx, customer)
             Customer.update(grade=customer.grade, next_due=customer.next_due,
-                            cadence_due=customer.cadence_due).where(
+                            cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
                 Customer.id == customer.id).execute()
             moved += 1
     key = _setting_key(ctx)

@@ -1,5 +1,6 @@
 """Holiday greetings (节日问候): in the days before a configured holiday (Spring Festival,
-Mid-Autumn…), the customers of the chosen grades or 80/20 tiers who were not greeted for it yet.
+Mid-Autumn…), the customers of the chosen grades or value classes who were not greeted for it
+yet.
 
 Off unless the config file lists holidays; then the due list asks the holidays library (through
 crmtui.festivals) which of them come up within the lead days, and runs one query only when one
@@ -10,16 +11,13 @@ for every holiday coming up, so the customer leaves those lists.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-
-from peewee import fn
 
 from crmtui import festivals
 from crmtui.config import Greetings
 from crmtui.db import Customer, HolidayGreeting
 from crmtui.i18n import _
 from crmtui.present.time import days_span
-from crmtui.rules import DueItem, DueKind, Grade, Tier, tier_at
+from crmtui.rules import DueItem, DueKind, Grade, Lifecycle
 from crmtui.services.context import Context
 
 def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
@@ -30,59 +28,20 @@ def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
     return festivals.upcoming(greetings.country, greetings.holidays, day, greetings.lead_days)
 
 
-def _tier_bounds() -> tuple[tuple | None, tuple | None]:
-    """The (revenue, id) of the last key customer and of the last important one, in the
-    team-wide revenue ranking (revenue descending, then id), as the profile ranks them."""
-    total = Customer.revenue.python_value(
-        Customer.select(fn.SUM(Customer.revenue)).scalar() or 0) or Decimal(0)
-    if total <= 0:
-        return None, None
-    key = important = None
-    ahead = Decimal(0)
-    ranked = (Customer.select(Customer.id, Customer.revenue).where(Customer.revenue > 0)
-              .order_by(Customer.revenue.desc(), Customer.id).tuples())
-    for customer_id, revenue in ranked:  # stops at the first ordinary customer
-        tier = tier_at(ahead, revenue, total)
-        if tier is Tier.KEY:
-            key = (revenue, customer_id)
-        elif tier is Tier.IMPORTANT:
-            important = (revenue, customer_id)
-        else:
-            break
-        ahead += revenue
-    return key, important or key
-
-
-def _upto(bound: tuple | None):
-    """Ranked at or before `bound` (nothing when there is none)."""
-    if bound is None:
-        return Customer.id < 0
-    revenue, customer_id = bound
-    return (Customer.revenue > revenue) | ((Customer.revenue == revenue)
-                                           & (Customer.id <= customer_id))
-
-
 def _who(greetings: Greetings):
-    """The customers the greetings are for: of the chosen grades or tiers."""
+    """The customers the greetings are for: of the chosen grades or value classes (the stored
+    class: by the figures, or as pinned by hand). Terminated customers are greeted by nobody."""
     grades = {g.value for g in greetings.grades}
-    tiers = greetings.tiers
+    tiers = {t.value for t in greetings.tiers}
     if not grades and not tiers:
-        return Customer.grade != Grade.E.value
-    condition = Customer.grade.in_(sorted(grades)) if grades else None
-    parts = []
-    if tiers & {Tier.KEY, Tier.IMPORTANT, Tier.ORDINARY}:
-        key, important = _tier_bounds()
-        if Tier.KEY in tiers:
-            parts.append(_upto(key))
-        if Tier.IMPORTANT in tiers:
-            parts.append(_upto(important) & ~_upto(key))
-        if Tier.ORDINARY in tiers:
-            parts.append((Customer.revenue > 0) & ~_upto(important))
-    if Tier.NONE in tiers:
-        parts.append(Customer.revenue <= 0)
-    for part in parts:
-        condition = part if condition is None else (condition | part)
-    return condition
+        wanted = Customer.grade != Grade.E.value
+    elif grades and tiers:
+        wanted = Customer.grade.in_(sorted(grades)) | Customer.value_class.in_(sorted(tiers))
+    elif grades:
+        wanted = Customer.grade.in_(sorted(grades))
+    else:
+        wanted = Customer.value_class.in_(sorted(tiers))
+    return wanted & (Customer.lifecycle != Lifecycle.TERMINATED.value)
 
 
 def greeting_items(section) -> list[DueItem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,9 @@ from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
     DateInputError,
+    Lifecycle,
     ReferralEvent,
+    counts_as_followup,
     next_lunar_occurrence,
     next_occurrence,
     parse_datetime,
@@ -26,6 +28,7 @@ from crmtui.services.access import (
 )
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
+from crmtui.services.lifecycle import counted_contacts
 from crmtui.services.validation import (
     CARE_KINDS,
     INTERACTION_FIELDS,
@@ -110,19 +113,21 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
         raise InvalidInput(errors)
 
     first_contact = customer.last_contact_at is None
-    number = 0 if first_contact else customer.followups + 1
+    # The open opportunity's follow-ups: its outbound answered contacts after the first.
+    in_opportunity = customer.opportunity_since is None or moment > customer.opportunity_since
+    counted = counts_as_followup(direction, outcome) and in_opportunity
+    customer.followups = max(0, counted_contacts(customer, ctx.now() + timedelta(days=1))
+                             + counted - 1)
     interaction = Interaction.create(
         customer=customer, at=moment, channel=channel, direction=direction, summary=summary,
         outcome=outcome, next_step=next_step, next_on=next_on, referral_ask=referral_ask,
-        by=ctx.user.id, followup_number=number, contact=person,
+        by=ctx.user.id, followup_number=customer.followups, contact=person,
         contact_name=person.name if person else "",
     )
     if plan_progress and str(plan_progress).strip():
         from crmtui.services.plans import add_progress
 
         add_progress(ctx, customer.id, plan_progress, on=contact_day)
-    if not first_contact:
-        customer.followups = number
     if first_contact or moment >= customer.last_contact_at:
         customer.last_contact_at = moment
         customer.last_contact_on = contact_day
@@ -207,9 +212,18 @@ def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
 
 @writes
 def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = "",
-                 on: Any = None, quantity: Any = 1, gift: str = "", note: str = "") -> Order:
-    """A sale: adds to the stored revenue (80/20), opens a referral moment, marks the deal won."""
+                 on: Any = None, quantity: Any = 1, gift: str = "", note: str = "",
+                 cost: Any = None, next_close: Any = None,
+                 expected_version: int | None = None) -> Order:
+    """A sale: adds to the stored revenue and profit (80/20), opens a referral moment, marks
+    the deal won, and closes the opportunity (services.lifecycle.after_sale: a win when the
+    need was clear; the need potential and the close date cleared unless `next_close` gives
+    the next one). The customer's version moves: the need, grade and schedule may change."""
+    from crmtui.services.customers import _check_version, _save_versioned
+    from crmtui.services.lifecycle import after_sale
+
     customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = ORDER_FIELDS
@@ -219,23 +233,33 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
     quantity = _collect(errors, "quantity", fields["quantity"], quantity, today)
     gift = _collect(errors, "gift", fields["gift"], gift, today)
     note = _collect(errors, "note", fields["note"], note, today)
+    cost = _collect(errors, "cost", fields["cost"], cost, today)
+    next_close = _collect(errors, "next_close", fields["next_close"], next_close, today)
     day = day or today
     if "on" not in errors and day > today:
         errors["on"] = _("an order cannot be in the future")
+    elif "on" not in errors and day < customer.created_on:
+        errors["on"] = _("an order cannot be dated before the customer was added ({day})").format(
+            day=customer.created_on.isoformat())
+    if next_close is not None and "next_close" not in errors and next_close < today:
+        errors["next_close"] = _("the next close date cannot be in the past")
+    if customer.lifecycle == Lifecycle.TERMINATED.value:
+        errors["customer"] = _("{name} is terminated; set them back to active (with a reason) "
+                               "before recording an order").format(name=customer.name)
     if errors:
         raise InvalidInput(errors)
     order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
-                         amount=amount, gift=gift, note=note, by=ctx.user.id,
+                         amount=amount, cost=cost, gift=gift, note=note, by=ctx.user.id,
                          created_at=ctx.now())
     customer.revenue = (customer.revenue or Decimal(0)) + amount
+    customer.profit = (customer.profit or Decimal(0)) + amount - (cost or Decimal(0))
     customer.deal_status = "won"
     if customer.status in ("potential", "intent"):
         customer.status = "existing"
     if referral_moment(ReferralEvent(kind="order", outcome=None, score=None)):
         customer.referral_moment_on = max(day, customer.referral_moment_on or day)
-    Customer.update(revenue=customer.revenue, deal_status=customer.deal_status,
-                    status=customer.status, referral_moment_on=customer.referral_moment_on) \
-        .where(Customer.id == customer.id).execute()
+    after_sale(ctx, customer, order, next_close)
+    _save_versioned(ctx, customer)
     return order
 
 

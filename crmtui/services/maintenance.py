@@ -120,16 +120,23 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
 
 def _check_derived(report: CheckReport, config: Config) -> None:
     """Stored next_due, cadence_due and revenue must equal what the rules and orders give."""
-    from crmtui.services.customers import follow_up_dates
+    from crmtui.db import AccountPlan
+    from crmtui.services.customers import schedule_of
 
+    plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+                 .where(AccountPlan.visit_every_days.is_null(False)).tuples())
     wrong_due = 0
     for c in Customer.select(Customer.id, Customer.grade, Customer.cadence, Customer.created_on,
                              Customer.last_contact_on, Customer.next_step_on, Customer.next_due,
-                             Customer.cadence_due).iterator():
-        expected = follow_up_dates(config, grade=c.grade, own_cadence=c.cadence,
-                                   created_on=c.created_on, last_contact_on=c.last_contact_on,
-                                   next_step_on=c.next_step_on)
-        if expected != (c.next_due, c.cadence_due):
+                             Customer.cadence_due, Customer.lifecycle, Customer.value_class,
+                             Customer.last_order_on, Customer.regular_until).iterator():
+        found = schedule_of(config, grade=c.grade, own_cadence=c.cadence,
+                            created_on=c.created_on, last_contact_on=c.last_contact_on,
+                            next_step_on=c.next_step_on, lifecycle=c.lifecycle,
+                            value_class=c.value_class,
+                            plan_every_days=plans.get(c.id) if c.lifecycle == "customer" else None,
+                            last_order_on=c.last_order_on, regular_until=c.regular_until)
+        if (found.next_due, found.cadence_due) != (c.next_due, c.cadence_due):
             wrong_due += 1
     if wrong_due:
         report.bad(_("{n} customers have a stored next due that the rules disagree with")

@@ -25,10 +25,12 @@ from crmtui.db import (
     Complaint,
     Contact,
     Customer,
+    CustomerChange,
     GradeChange,
     Interaction,
     Order,
     Survey,
+    Win,
 )
 from crmtui.errors import CrmError
 from crmtui.i18n import _
@@ -50,6 +52,8 @@ MOVED = (
     ("complaints", Complaint),
     ("surveys", Survey),
     ("grade_history", GradeChange),
+    ("wins", Win),
+    ("lifecycle_history", CustomerChange),
 )
 COMBINED = ("phones", "tags")
 # Fields whose values differ in form only are not conflicts worth reporting.
@@ -239,7 +243,7 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
         keep.referred_by = None
     for name, value in {**plan.filled, **plan.combined}.items():
         setattr(keep, name, value)
-    _combine_history(keep, other)
+    _combine_history(ctx, keep, other)
     if not keep.grade_pinned:
         apply_grade(ctx, keep, by=ctx.user, reason=f"merged with #{other.id}")  # labels.STORED
     reschedule(ctx, keep)
@@ -254,7 +258,28 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
     return plan
 
 
-def _combine_history(keep: Customer, other: Customer) -> None:
+def _combine_lifecycle(ctx: Context, keep: Customer, other: Customer) -> None:
+    """The lifecycle facts of the combined history: orders, profit, the later of the two open
+    opportunities and its follow-ups, the lifecycle (KEEP's termination stays) and class (KEEP's
+    pin stays)."""
+    from crmtui.services.lifecycle import (
+        refresh_followups,
+        refresh_lifecycle,
+        refresh_order_facts,
+        refresh_value_class,
+    )
+
+    keep.profit = (keep.profit or Decimal(0)) + (other.profit or Decimal(0))
+    starts = [s for s in (keep.opportunity_since, other.opportunity_since) if s is not None]
+    keep.opportunity_since = max(starts) if starts else None
+    refresh_followups(ctx, keep)
+    days = refresh_order_facts(keep)
+    refresh_lifecycle(ctx, keep, days=days, by=ctx.user.id,
+                      reason=f"merged with #{other.id}")  # labels.STORED
+    refresh_value_class(ctx, keep, exclude=(other.id,))
+
+
+def _combine_history(ctx: Context, keep: Customer, other: Customer) -> None:
     """Recompute what the combined history gives: contacts, revenue, dates of moments."""
     both_contacted = keep.last_contact_at is not None and other.last_contact_at is not None
     keep.followups = keep.followups + other.followups + (1 if both_contacted else 0)
@@ -281,6 +306,7 @@ def _combine_history(keep: Customer, other: Customer) -> None:
     won = Order.select().where(Order.customer == keep.id).exists()
     keep.deal_status = _after_orders("deal_status", keep.deal_status, won)
     keep.status = _after_orders("status", keep.status, won)
+    _combine_lifecycle(ctx, keep, other)
     for name in ("referral_moment_on", "referral_asked_on"):
         days = [d for d in (getattr(keep, name), getattr(other, name)) if d is not None]
         setattr(keep, name, max(days) if days else None)

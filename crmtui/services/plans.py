@@ -175,8 +175,8 @@ def _reschedule(ctx: Context, customer: Customer) -> None:
     """The customer's schedule after its visit cycle changed (stored columns only: the
     customer's own fields, and its version, are untouched)."""
     reschedule(ctx, customer)
-    Customer.update(next_due=customer.next_due, cadence_due=customer.cadence_due) \
-        .where(Customer.id == customer.id).execute()
+    Customer.update(next_due=customer.next_due, cadence_due=customer.cadence_due,
+                    due_rule=customer.due_rule).where(Customer.id == customer.id).execute()
 
 
 # -- reads ----------------------------------------------------------------------------------------

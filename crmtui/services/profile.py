@@ -15,18 +15,24 @@ from crmtui.db import (
     Complaint,
     Contact,
     Customer,
+    CustomerChange,
     GradeChange,
     Interaction,
     Order,
     User,
+    Win,
 )
 from crmtui.rules import (
+    Lifecycle,
     LunarDay,
+    Maintenance,
     Need,
     Tier,
     has_no_estimate,
     is_slipped,
     next_lunar_occurrence,
+    lapses_on,
+    maintenance_for,
     next_occurrence,
     solar_to_lunar,
     tier_at,
@@ -63,6 +69,13 @@ class CustomerProfile:
     referred_by: Customer | None
     referrals: list[Customer]
     plan: AccountPlan | None
+    maintenance: Maintenance | None
+    """How often the customer is visited to keep them (customers only), and what says so."""
+    lapses_on: date | None
+    """The day a customer lapses without another order (or lapsed)."""
+    wins: list[Win]
+    changes: list[CustomerChange]
+    """The lifecycle and value class history, newest first."""
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -89,6 +102,8 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
             when = next_occurrence(item.month, item.day, today)
         care.append(CareOccurrence(care=item, next_on=when, next_lunar=solar_to_lunar(when)))
     care.sort(key=lambda c: c.next_on)
+    plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
+    settings = ctx.config.maintenance
     return CustomerProfile(
         customer=customer,
         owner=customer.owner,
@@ -117,7 +132,20 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      if customer.referred_by_id else None),
         referrals=list(Customer.select().where(Customer.referred_by == customer.id)
                        .order_by(Customer.created_at)),
-        plan=AccountPlan.get_or_none(AccountPlan.customer == customer.id),
+        plan=plan,
+        maintenance=maintenance_for(
+            customer.lifecycle, customer.value_class,
+            plan_every_days=plan.visit_every_days if plan is not None else None,
+            overrides=settings.cadence),
+        lapses_on=(lapses_on(customer.last_order_on, customer.regular_until, settings.lapse_days)
+                   if customer.last_order_on is not None
+                   and customer.lifecycle != Lifecycle.TERMINATED.value else None),
+        wins=list(Win.select().where(Win.customer == customer.id)
+                  .order_by(Win.on.desc(), Win.id.desc())),
+        changes=list(CustomerChange.select(CustomerChange, User)
+                     .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
+                     .where(CustomerChange.customer == customer.id)
+                     .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
     )
 
 
@@ -143,6 +171,14 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
         "no_estimate": profile.no_estimate,
         "tier": profile.tier.value,
         "status": c.status,
+        "lifecycle": c.lifecycle,
+        "lifecycle_reason": c.lifecycle_reason,
+        "value_class": {"class": c.value_class, "pinned": c.class_pinned,
+                        "reason": c.class_reason},
+        "maintenance": maintenance_json(profile.maintenance),
+        "due_rule": c.due_rule,
+        "last_order_on": c.last_order_on,
+        "lapses_on": profile.lapses_on,
         "deal_status": c.deal_status,
         "source": c.source,
         "owner": profile.owner.login,
@@ -173,7 +209,22 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
         "grade_history": [{"at": g.at, "from": g.from_grade, "to": g.to_grade,
                            "reason": g.reason, "by": g.by.login if g.by_id else None}
                           for g in profile.grade_history],
+        "wins": [{"date": w.on, "amount": w.amount, "followups": w.followups,
+                  "order_id": w.order_id} for w in profile.wins],
+        "lifecycle_history": [{"at": h.at, "what": h.what, "from": h.from_value or None,
+                               "to": h.to_value, "reason": h.reason,
+                               "by": h.by.login if h.by_id else None}
+                              for h in profile.changes],
     }
+
+
+def maintenance_json(maintenance: Maintenance | None) -> dict | None:
+    """The maintenance cadence and its source, as `crmtui show --json` writes it."""
+    if maintenance is None:
+        return None
+    return {"source": maintenance.source.value,
+            "cadence": maintenance.cadence.value if maintenance.cadence else None,
+            "every_days": maintenance.every_days}
 
 
 @dataclass(frozen=True)

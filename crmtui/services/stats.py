@@ -18,6 +18,15 @@ Decisions the figures rest on:
 - Key customers follow `rules.key_customers`: revenue descending, ties by id ascending, the
   shortest prefix holding at least 80% of the revenue, reached in exact integer cents (no float
   at the 80% boundary).
+- Two follow-up figures, each for what it is: `win_stages` (JSON `followup_stages`) are the
+  wins of the period by the follow-up at which they closed, the quantity the manuals'
+  2/3/5/10/80% describe; `open_stages` are the open customers (not E, not terminated) by the
+  follow-ups of their open opportunity so far.
+- Lapsed customers: how many there are now, and what they bought in the year up to the day.
+- Retention over a period of N days: of the customers with an order in the N days before the
+  period, the share with an order in the period.
+- Terminated customers count in the grades and the history, but not as overdue or at risk:
+  nobody chases them.
 """
 
 from __future__ import annotations
@@ -31,9 +40,10 @@ from functools import reduce
 from time import perf_counter
 from typing import Iterable, Sequence
 
+from dateutil.relativedelta import relativedelta
 from peewee import Case, Select, Value, Window, fn
 
-from crmtui.db import Customer, GradeChange, Survey, SurveyScore, User, database
+from crmtui.db import Customer, GradeChange, Order, Survey, SurveyScore, User, Win, database
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -41,6 +51,7 @@ from crmtui.rules import (
     FOLLOWUP_REFERENCE,
     FOLLOWUP_STAGES,
     GRADE_ORDER,
+    Lifecycle,
     csi_of_total,
     followup_stage,
     grade_rank,
@@ -60,6 +71,7 @@ CSI_QUARTERS = 5  # this quarter and the four before it
 AT_RISK_GRADES = ("A", "B", "C")
 AT_RISK_BELOW_FOLLOWUPS = 4
 GRADES = tuple(g.value for g in GRADE_ORDER)
+TERMINATED = Lifecycle.TERMINATED.value
 OPEN_GRADES = GRADES[:-1]  # E is a dead customer (死亡客户)
 
 
@@ -125,7 +137,12 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
                .where((Customer.owner == User.id) & (Customer.next_due < scope.day)))
     owners = (User.select(User.id, User.login, User.display_name, overdue)
               .where(User.id.in_(list(grades))))
-    rows = [RepFigures(login=login, name=display or login, grades=grades[uid], overdue=late)
+    # the few terminated customers (found by their lifecycle's index) are chased by nobody
+    unchased = dict(Customer.select(Customer.owner, fn.COUNT(Customer.id)).where(
+        (Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
+        .group_by(Customer.owner).tuples())
+    rows = [RepFigures(login=login, name=display or login, grades=grades[uid],
+                       overdue=late - unchased.get(uid, 0))
             for uid, login, display, late in owners.tuples()]
     return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
@@ -216,26 +233,126 @@ def new_customer_ids(scope: Scope, period: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Stage:
+    """Open customers at one follow-up stage of their open opportunity."""
+
     stage: str
     customers: int
     share: float | None
     """Of the open customers (grade A–D, not terminated), 0..1."""
-    reference: int | None
-    """Percent of sales closing at this stage, as the manuals cite it (none for 12+)."""
 
 
-def followup_stages(scope: Scope) -> list[Stage]:
-    """Open customers (not E, not terminated) by follow-up stage, beside the reference."""
+def open_stages(scope: Scope) -> list[Stage]:
+    """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
     query = scope.customers(
         Customer.select(Customer.grade, Customer.followups, fn.COUNT(Customer.id))
-        .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != "terminated"))
+        .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != TERMINATED))
         .group_by(Customer.grade, Customer.followups))  # the index's order: no sorting
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
     for _grade, followups, count in query.tuples():
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
-    return [Stage(stage=stage, customers=count, share=count / total if total else None,
-                  reference=FOLLOWUP_REFERENCE.get(stage)) for stage, count in counts.items()]
+    return [Stage(stage=stage, customers=count, share=count / total if total else None)
+            for stage, count in counts.items()]
+
+
+@dataclass(frozen=True)
+class WinStage:
+    """The wins of the period that closed at one follow-up stage."""
+
+    stage: str
+    wins: int
+    share: float | None
+    """Of the period's wins, 0..1."""
+    reference: int | None
+    """Percent of sales closing at this stage, as the manuals cite it (none for 12+)."""
+
+
+def win_stages(scope: Scope, period: int) -> list[WinStage]:
+    """The period's wins by the follow-up at which they closed, beside the reference: one
+    range of the win date index."""
+    query = (Win.select(Win.followups, fn.COUNT(Win.id))
+             .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
+             .group_by(Win.followups))
+    if scope.owner_id is not None:
+        query = query.join(Customer, on=(Win.customer == Customer.id)).where(
+            Customer.owner == scope.owner_id)
+    counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
+    for followups, count in query.tuples():
+        counts[followup_stage(followups)] += count
+    total = sum(counts.values())
+    return [WinStage(stage=stage, wins=count, share=count / total if total else None,
+                     reference=FOLLOWUP_REFERENCE.get(stage)) for stage, count in counts.items()]
+
+
+# -- after the sale: lapsed customers and retention ----------------------------------------------
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Customers who stopped buying (流失客户), to be won back."""
+
+    customers: int
+    revenue_last_year: Decimal
+    """What they bought in the year up to the day."""
+
+    def to_json(self) -> dict:
+        return {"customers": self.customers, "revenue_last_year": self.revenue_last_year}
+
+
+def lapsed(scope: Scope) -> Lapsed:
+    """How many lapsed customers, from the (lifecycle, last_order_on) index; and their orders of
+    the last year, read for the few who last bought within it."""
+    year_ago = scope.day - relativedelta(years=1)
+    is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
+    count = scope.customers(Customer.select(fn.COUNT(Customer.id)).where(is_lapsed)).scalar()
+    recent = scope.customers(Customer.select(Customer.id).where(
+        is_lapsed & (Customer.last_order_on > year_ago)))
+    cents = (Order.select(_cents(fn.SUM(Order.amount)))
+             .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
+             .scalar())
+    return Lapsed(customers=int(count or 0), revenue_last_year=_money(cents))
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Of the customers who bought in the period before, the share who bought again in this."""
+
+    since: date
+    until: date
+    previous_since: date
+    previous_until: date
+    previous_buyers: int
+    returned: int
+
+    @property
+    def share(self) -> float | None:
+        return self.returned / self.previous_buyers if self.previous_buyers else None
+
+    def to_json(self) -> dict:
+        return {"since": self.since, "until": self.until, "previous_since": self.previous_since,
+                "previous_until": self.previous_until, "previous_buyers": self.previous_buyers,
+                "returned": self.returned, "share": _round(self.share)}
+
+
+def retention(scope: Scope, period: int) -> Retention:
+    """Retention over the period: two ranges of the order date index."""
+    since = scope.since(period)
+    before = since - timedelta(days=period)
+
+    def buyers(first: date, last: date):
+        query = Order.select(Order.customer).where((Order.on >= first) & (Order.on <= last))
+        if scope.owner_id is not None:
+            query = query.where(Order.customer.in_(
+                Customer.select(Customer.id).where(Customer.owner == scope.owner_id)))
+        return query
+
+    previous = buyers(before, since - timedelta(days=1)).distinct().alias("previous")
+    count = Select([previous], [fn.COUNT(previous.c.customer_id)]).bind(database).scalar()
+    returned = (Select([previous], [fn.COUNT(previous.c.customer_id)])
+                .where(previous.c.customer_id.in_(buyers(since, scope.day)))
+                .bind(database).scalar())
+    return Retention(since=since, until=scope.day, previous_since=before,
+                     previous_until=since - timedelta(days=1), previous_buyers=int(count or 0),
+                     returned=int(returned or 0))
 
 
 @dataclass(frozen=True)
@@ -267,6 +384,7 @@ def at_risk(scope: Scope) -> list[AtRisk]:
         .join(User, on=(Customer.owner == User.id))
         .where(Customer.grade.in_(AT_RISK_GRADES)
                & (Customer.followups < AT_RISK_BELOW_FOLLOWUPS)
+               & (Customer.status != TERMINATED)  # the covering index's column
                & (Customer.cadence_due < scope.day))
         .order_by(Customer.cadence_due, Customer.id))
     return [AtRisk(*row) for row in query.tuples()]
@@ -502,8 +620,11 @@ class Dashboard:
     grades: dict[str, int]
     movement: Movement
     reps: list[RepFigures]
-    stages: list[Stage]
+    open_stages: list[Stage]
+    win_stages: list[WinStage]
     at_risk: list[AtRisk]
+    lapsed: Lapsed
+    retention: Retention
     pareto: Pareto
     conversion: list[Conversion]
     csi: list[QuarterCsi]
@@ -519,9 +640,13 @@ class Dashboard:
             "movement": self.movement.to_json(),
             "grade_matrix": {r.login: r.grades for r in self.reps},
             "overdue_by_rep": {r.login: r.overdue for r in self.reps},
-            "followup_stages": {s.stage: {"customers": s.customers, "share": _round(s.share),
-                                          "reference": s.reference} for s in self.stages},
+            "followup_stages": {s.stage: {"wins": s.wins, "share": _round(s.share),
+                                          "reference": s.reference} for s in self.win_stages},
+            "open_stages": {s.stage: {"customers": s.customers, "share": _round(s.share)}
+                            for s in self.open_stages},
             "at_risk": [row.to_json() for row in self.at_risk],
+            "lapsed": self.lapsed.to_json(),
+            "retention": self.retention.to_json(),
             "key_share": _round(self.pareto.key_share),
             "pareto": self.pareto.to_json(),
             "conversion_by_source": {row.source: row.to_json() for row in self.conversion},
@@ -551,8 +676,11 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
         day=scope.day, period=period, team=scope.owner_id is None,
         grades=grade_totals(reps), reps=reps,
         movement=timed("movement", movement, scope, period),
-        stages=timed("stages", followup_stages, scope),
+        open_stages=timed("open_stages", open_stages, scope),
+        win_stages=timed("win_stages", win_stages, scope, period),
         at_risk=timed("at_risk", at_risk, scope),
+        lapsed=timed("lapsed", lapsed, scope),
+        retention=timed("retention", retention, scope, period),
         pareto=timed("pareto", pareto, scope),
         conversion=timed("conversion", conversion_by_source, scope),
         csi=timed("csi", csi_by_quarter, scope, dimensions=ctx.config.survey.dimensions),
@@ -626,8 +754,8 @@ __all__ = [
     "PERIODS", "PROMOTED", "DEMOTED", "NEW", "AT_RISK", "KEY_CUSTOMERS", "BEHIND_FIGURES",
     "Scope", "scope_for", "RepFigures", "rep_figures",
     "grade_totals", "Movement", "movement", "moved_customer_ids", "new_customer_ids",
-    "Stage", "followup_stages",
-    "AtRisk", "at_risk", "Pareto", "pareto", "key_customer_ids",
+    "Stage", "open_stages", "WinStage", "win_stages", "Lapsed", "lapsed", "Retention",
+    "retention", "AtRisk", "at_risk", "Pareto", "pareto", "key_customer_ids",
     "Conversion", "conversion_by_source", "QuarterCsi", "csi_by_quarter", "Dashboard",
     "dashboard", "CustomerRow", "customer_rows", "customers_behind",
 ]

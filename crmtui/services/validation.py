@@ -251,6 +251,8 @@ ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
     "quantity": clean_int(1, 10_000_000),
     "gift": optional_text(200),
     "note": optional_text(2000, multiline=True),
+    "cost": clean_money,
+    "next_close": clean_date,
 }
 
 

@@ -28,7 +28,7 @@ from crmtui.services.validation import FieldError, clean_date
 REVIEW_EVERY = "+3m"
 """An account plan is reviewed quarterly unless the user picks another day."""
 
-SNOOZABLE = frozenset({DueKind.FOLLOW_UP, DueKind.PROMISE, DueKind.REVIEW})
+SNOOZABLE = frozenset({DueKind.FOLLOW_UP, DueKind.WIN_BACK, DueKind.PROMISE, DueKind.REVIEW})
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def snooze_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id:
     refusal = snooze_refusal(kind)
     if refusal:
         raise CrmError(refusal)
-    if kind is DueKind.FOLLOW_UP:
+    if kind in (DueKind.FOLLOW_UP, DueKind.WIN_BACK):  # both move the customer's next due
         return snooze(ctx, customer_id, until)
     if ref_id is None:
         raise CrmError(_("this item cannot be snoozed"))

@@ -206,7 +206,7 @@ def test_grade_history_and_orders_read_in_chinese(ctx):
     from crmtui.screens.profile import load_profile
 
     customer = add_customer(ctx, {"name": "张三", "need": "clear", "expected_close": "+20d"})
-    record_order(ctx, customer.id, amount="12000", product="专业版")
+    record_order(ctx, customer.id, amount="12000", product="专业版", next_close="+20d")
     log_interaction(ctx, customer.id, summary="报价", channel="wechat", outcome="positive")
     set_language("zh")
     view = load_profile(ctx, customer.id)

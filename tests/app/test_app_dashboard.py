@@ -81,9 +81,14 @@ async def test_the_dashboard_shows_the_services_figures(ctx, world):
         assert movement_numbers(app) == (2, 0, 1)
         assert matrix_rows(app) == {"boss": [2, 1, 1, 1, 1, 6, 5]}
         stages = figure_text(app, "stages")
-        for stage in figures.stages:
+        for stage in figures.open_stages:
             assert re.search(rf"^{re.escape(stage.stage)} +{stage.customers} ", stages, re.M)
-        assert re.search(r"^first +3 .* 60\.0% .* 2%$", stages, re.M)  # Ada Dan Ivy of 5 open
+        assert re.search(r"^first +3 .* 60\.0%$", stages, re.M)  # Ada Dan Ivy of 5 open
+        wins = figure_text(app, "wins")  # Ada's sale closed her opportunity at first contact
+        assert re.search(r"^first +1 .* 100\.0% .* 2%$", wins, re.M)
+        assert re.search(r"^4-11 +0 .* 80%$", wins, re.M)
+        keeping = figure_text(app, "keeping")
+        assert "retention: of 0 buyers" in keeping and "0 lapsed, to win back" in keeping
         at_risk = figure_text(app, "at-risk")
         assert [r.customer for r in figures.at_risk] == ["Ada", "Cai", "Ivy"]
         assert all(name in at_risk for name in ("Ada", "Cai", "Ivy"))
@@ -158,11 +163,11 @@ async def test_arrows_and_tab_move_between_figures(ctx, world):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(pilot)
         order = []
-        for _step in range(11):
+        for _step in range(13):
             order.append(app.focused.id)
             await press(pilot, "tab")
-        assert order == ["grades", "promoted", "demoted", "new", "matrix", "stages", "at-risk",
-                         "pareto", "conversion", "csi", "sla"]
+        assert order == ["grades", "promoted", "demoted", "new", "matrix", "wins", "stages",
+                         "at-risk", "keeping", "pareto", "conversion", "csi", "sla"]
         assert app.focused.id == "grades"  # round again
         await press(pilot, "up")
         assert app.focused.id == "sla"
@@ -180,7 +185,7 @@ async def test_a_manager_switches_between_mine_and_the_team(ctx, world):
         assert screen.figures == team and team.team
         assert shown_grades(app) == {"A": 3, "B": 2, "C": 1, "D": 1, "E": 2}
         assert matrix_rows(app) == {"boss": [2, 1, 1, 1, 1, 6, 5],
-                                    "Rita Rep": [1, 1, 0, 0, 1, 3, 2]}
+                                    "Rita Rep": [1, 1, 0, 0, 1, 3, 1]}  # Gus terminated
         assert "the team" in screen_text(app)
         await press(pilot, "down", "right", "enter")  # demoted, the team's: Gus
         assert [r.customer for r in stats.customers_behind(ctx, team, DEMOTED)[0]] == ["Gus"]
@@ -197,7 +202,7 @@ async def test_a_rep_sees_only_their_own_and_has_no_team_switch(ctx, world):
         screen = await open_dashboard(pilot)
         assert screen.figures == dashboard(rita, 30) and not screen.figures.team
         assert shown_grades(app) == {"A": 1, "B": 1, "C": 0, "D": 0, "E": 1}
-        assert matrix_rows(app) == {"Rita Rep": [1, 1, 0, 0, 1, 3, 2]}
+        assert matrix_rows(app) == {"Rita Rep": [1, 1, 0, 0, 1, 3, 1]}
         assert "boss" not in figure_text(app, "matrix")
         assert "No revenue recorded yet." in figure_text(app, "pareto")
         assert "Mine/team" not in screen_text(app)

@@ -17,7 +17,8 @@ def test_lang_zh_prints_chinese_headings_and_domain_words(cli):
     assert "的待办" in result.out and "到期的追踪 (1)" in result.out
     assert "首次联系" in result.out and "张三" in result.out
     shown = cli("--lang", "zh", "show", "张三")
-    assert "明显需求" in shown.out and "价值层级：无收入 · 潜在 / 潜在" in shown.out
+    assert "明显需求" in shown.out and "客户阶段  准客户 · 潜在" in shown.out
+    assert "价值类别  无收入" in shown.out
     assert "Next due" not in shown.out and "下次追踪" in shown.out
     english = cli("due")
     assert "Follow-ups due (1)" in english.out and "first contact" in english.out

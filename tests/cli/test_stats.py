@@ -60,8 +60,12 @@ def test_stats_json_for_the_team(cli, shop):
                                             "demoted")} == {
         "promotions": 2, "demotions": 0, "new": 0, "promoted": [shop["zhang"], shop["ray"]],
         "demoted": []}
-    assert data["followup_stages"]["first"]["customers"] == 3
+    assert data["open_stages"]["first"]["customers"] == 3
+    # both sales were repeat orders (no clear need): no win to place beside the reference
+    assert data["followup_stages"]["first"] == {"wins": 0, "share": None, "reference": 2}
     assert data["followup_stages"]["4-11"]["reference"] == 80
+    assert data["retention"]["previous_buyers"] == 0
+    assert data["lapsed"]["customers"] == 0
     assert data["key_customers"] == [shop["zhang"]]  # 800 of 1000: exactly 80%
     assert data["key_share"] == 0.8
     assert data["conversion_by_source"] == {
@@ -87,7 +91,8 @@ def test_stats_json_is_scoped_to_the_user(cli, shop):
 def test_stats_as_text(cli, shop):
     result = cli("stats", "--all")
     assert result.code == 0, result.err
-    for text in ("Customers per grade", "Grade × rep", "Follow-up stages", "Revenue 80/20",
+    for text in ("Customers per grade", "Grade × rep", "Wins by the follow-up",
+                 "Open customers by follow-ups", "Retention", "Lapsed", "Revenue 80/20",
                  "1 key customers of 2", "Conversion by source", "CSI", "service levels"):
         assert text in result.out
     assert result.err == ""

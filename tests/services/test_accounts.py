@@ -231,6 +231,8 @@ def test_who_may_write_plans(team, huaxin, who, allowed):
 def test_a_visit_adds_progress_and_the_review_shows_the_year(team, huaxin, clock):
     set_plan(team["rita"], huaxin, {"target_amount": "100000", "visit_every_days": "30",
                                     "review_on": "today"})
+    # a customer since January: an order cannot be dated before the customer was added
+    Customer.update(created_on=date(2026, 1, 5)).where(Customer.id == huaxin).execute()
     record_order(team["rita"], huaxin, amount="25000", on="2026-03-01")
     record_order(team["rita"], huaxin, amount="999", on="2026-11-23")
     log_interaction(team["rita"], huaxin, summary="拜访", channel="visit", at="2026-06-01 10:00",

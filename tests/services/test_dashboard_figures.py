@@ -72,7 +72,8 @@ def test_grades_matrix_and_overdue_per_rep(ctx, world):
     assert team.grades == {"A": 3, "B": 2, "C": 1, "D": 1, "E": 2}
     assert [(r.login, r.grades, r.customers, r.overdue) for r in team.reps] == [
         ("boss", {"A": 2, "B": 1, "C": 1, "D": 1, "E": 1}, 6, 5),  # Ada Ben Cai Eve Ivy late
-        ("rita", {"A": 1, "B": 1, "C": 0, "D": 0, "E": 1}, 3, 2),  # Gus Hal late
+        ("rita", {"A": 1, "B": 1, "C": 0, "D": 0, "E": 1}, 3, 1),  # Hal late; Gus is
+        # terminated: chased by nobody
     ]
     mine = dashboard(ctx, 30)
     assert mine.team is False
@@ -170,20 +171,30 @@ def test_support_sees_the_whole_team(ctx, world):
                                                          "E": 2}
 
 
-def test_followup_stages_of_open_customers_beside_the_reference(ctx, world):
-    stages = dashboard(ctx, 30, everyone=True).stages
+def test_followup_stages_of_open_customers(ctx, world):
+    stages = dashboard(ctx, 30, everyone=True).open_stages
     # open: not E (Eve, Gus) and not terminated (Gus); Ada Dan Fay Ivy never followed up
-    assert [(s.stage, s.customers, s.reference) for s in stages] == [
-        ("first", 4, 2), ("1", 1, 3), ("2", 1, 5), ("3", 0, 10), ("4-11", 1, 80), ("12+", 0, None)]
+    assert [(s.stage, s.customers) for s in stages] == [
+        ("first", 4), ("1", 1), ("2", 1), ("3", 0), ("4-11", 1), ("12+", 0)]
     assert [s.share for s in stages] == pytest.approx([4 / 7, 1 / 7, 1 / 7, 0, 1 / 7, 0])
+
+
+def test_wins_by_the_follow_up_at_which_they_closed_beside_the_reference(ctx, world):
+    """Of the five orders at T-1 only Ada's closed an opportunity (the only clear need), with
+    no contact at all: a win at first contact."""
+    stages = dashboard(ctx, 30, everyone=True).win_stages
+    assert [(s.stage, s.wins, s.reference) for s in stages] == [
+        ("first", 1, 2), ("1", 0, 3), ("2", 0, 5), ("3", 0, 10), ("4-11", 0, 80), ("12+", 0, None)]
     assert all(FOLLOWUP_REFERENCE.get(s.stage) == s.reference for s in stages)
+    assert [s.share for s in stages] == [1.0, 0, 0, 0, 0, 0]
+    assert all(s.wins == 0 for s in dashboard(world["rita"], 30).win_stages)
 
 
 def test_followup_stages_map_counts_as_the_rules_do(ctx):
     for count in (0, 1, 2, 3, 4, 11, 12, 40):
         customer = add_customer(ctx, {"name": f"c{count}"})
         Customer.update(followups=count).where(Customer.id == customer.id).execute()
-    stages = {s.stage: s.customers for s in dashboard(ctx, 7).stages}
+    stages = {s.stage: s.customers for s in dashboard(ctx, 7).open_stages}
     expected = {stage: 0 for stage in stages}
     for count in (0, 1, 2, 3, 4, 11, 12, 40):
         expected[followup_stage(count)] += 1
@@ -344,12 +355,16 @@ def test_the_period_is_7_30_or_90_days(ctx):
 def test_json_has_the_documented_keys(ctx, world):
     data = dashboard(ctx, 30, everyone=True).to_json()
     assert {"grades", "movement", "followup_stages", "key_share", "conversion_by_source",
-            "csi", "sla", "grade_matrix", "overdue_by_rep", "at_risk", "pareto"} <= set(data)
+            "csi", "sla", "grade_matrix", "overdue_by_rep", "at_risk", "pareto", "open_stages",
+            "lapsed", "retention"} <= set(data)
     assert data["movement"]["promotions"] == 3 and data["key_share"] == 0.8
-    assert data["followup_stages"]["first"] == {"customers": 4, "share": 0.5714, "reference": 2}
+    assert data["followup_stages"]["first"] == {"wins": 1, "share": 1.0, "reference": 2}
+    assert data["open_stages"]["first"] == {"customers": 4, "share": 0.5714}
+    assert data["lapsed"] == {"customers": 0, "revenue_last_year": Decimal("0.00")}
+    assert data["retention"]["previous_buyers"] == 0 and data["retention"]["share"] is None
     assert data["conversion_by_source"]["referral"] == {"customers": 3, "won": 2,
                                                         "rate": 0.6667}
-    assert data["overdue_by_rep"] == {"boss": 5, "rita": 2}
+    assert data["overdue_by_rep"] == {"boss": 5, "rita": 1}  # Gus is terminated
 
 
 def test_customer_rows_keep_the_order_given_and_hide_what_a_rep_cannot_see(ctx, world):

@@ -17,6 +17,7 @@ from crmtui.i18n import set_language
 from crmtui.rules import DueKind, Grade, Tier
 from crmtui.services.customers import add_customer
 from crmtui.services.due import due_list
+from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import log_interaction, record_order
 from crmtui.services.worklist import log_due_item, snooze_refusal
 
@@ -75,9 +76,9 @@ def book(ctx, clock):
     _at(clock, date(2026, 11, 23))
     add_customer(ctx, {"name": "甲 A", "need": "clear", "expected_close": "+10d"})
     key = add_customer(ctx, {"name": "乙 key", "need": "clear", "expected_close": "+5m"})
-    record_order(ctx, key.id, amount="900000")
+    record_order(ctx, key.id, amount="900000", next_close="+5m")  # the next deal: still C
     small = add_customer(ctx, {"name": "丙 small", "need": "clear", "expected_close": "+5m"})
-    record_order(ctx, small.id, amount="1000")
+    record_order(ctx, small.id, amount="1000", next_close="+5m")
     add_customer(ctx, {"name": "丁 C", "need": "clear", "expected_close": "+5m"})
     add_customer(ctx, {"name": "戊 dead", "need": "none"})
     _at(clock, date(2027, 1, 31))
@@ -123,6 +124,7 @@ def test_tiers_follow_the_revenue_ranking(ctx, clock):
                          ("ordinary", "50")):
         record_order(ctx, add_customer(ctx, {"name": name}).id, amount=amount)
     _at(clock, date(2027, 2, 1))
+    move_grades_if_due(ctx)  # the day's catch-up re-ranks those whom later orders moved
     for tiers, expected in (({Tier.KEY}, ["key"]),
                             ({Tier.IMPORTANT}, ["important 1", "important 2"]),
                             ({Tier.ORDINARY}, ["ordinary"]),

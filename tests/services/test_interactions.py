@@ -90,8 +90,10 @@ def test_a_backdated_contact_counts_but_does_not_move_last_contact(ctx, clock):
     assert stored.last_contact_on == TODAY
 
 
-def test_orders_keep_revenue_exact_and_open_a_referral_moment(ctx):
+def test_orders_keep_revenue_exact_and_open_a_referral_moment(ctx, clock):
+    clock.now = NOW - timedelta(days=7)
     customer = add_customer(ctx, {"name": "Buyer"})
+    clock.now = NOW
     record_order(ctx, customer.id, amount="0.10", product="a")
     record_order(ctx, customer.id, amount="0.20", product="b")
     record_order(ctx, customer.id, amount="1,000.05", on="2026-11-20")

@@ -20,6 +20,8 @@ from crmtui.db import (
     Interaction,
     Order,
     Survey,
+    Win,
+    CustomerChange,
 )
 from crmtui.errors import CrmError, Forbidden, NotFound
 from crmtui.rules import Severity, sla_deadlines
@@ -38,16 +40,21 @@ from tests.conftest import NOW, TODAY, as_user
 def counts(customer_id: int) -> dict[str, int]:
     return {model.__name__: model.select().where(model.customer == customer_id).count()
             for model in (Interaction, Commitment, Order, Complaint, CareDate, Contact, Survey,
-                          GradeChange, AccountPlan)}
+                          GradeChange, AccountPlan, Win, CustomerChange)}
 
 
 @pytest.fixture
 def pair(ctx, clock):
+    clock.now = NOW - timedelta(days=15)
     keep = add_customer(ctx, {"name": "张三", "phones": "138 1234 5678", "tags": "vip",
                               "company": "华信", "email": "zs@example.cn"})
+    close = (TODAY + timedelta(days=20)).isoformat()
     other = add_customer(ctx, {"name": "张三 (2)", "phones": "+86 138 1234 5678, 023 6666 8888",
                                "company": "华信科技", "title": "采购经理", "tags": "north",
-                               "address": "重庆", "need": "clear", "expected_close": "+20d"})
+                               "address": "重庆", "need": "clear", "expected_close": close})
+    clock.now = NOW - timedelta(days=12)
+    # a first sale that closed an opportunity, and the next one already in view
+    record_order(ctx, other.id, amount="1200.00", product="kit", next_close=close)
     clock.now = NOW - timedelta(days=10)
     log_interaction(ctx, other.id, summary="first call")
     clock.now = NOW - timedelta(days=5)
@@ -56,7 +63,6 @@ def pair(ctx, clock):
     log_interaction(ctx, other.id, summary="sent the quote", next_on="2026-11-27",
                     next_step="call about the quote")
     clock.now = NOW
-    record_order(ctx, other.id, amount="1200.00", product="kit")
     add_promise(ctx, other.id, "send samples", "+3d")
     add_care_date(ctx, keep.id, month=3, day=15)
     add_care_date(ctx, other.id, month=3, day=15)  # the same birthday twice
@@ -80,10 +86,11 @@ def test_merge_moves_everything_fills_empty_fields_and_reports_conflicts(ctx, pa
     assert counts(other.id) == dict.fromkeys(counts(other.id), 0)
     moved = counts(keep.id)
     assert moved == {"Interaction": 3, "Commitment": 1, "Order": 1, "Complaint": 1,
-                     "CareDate": 2, "Contact": 1, "Survey": 1, "GradeChange": 2,
-                     "AccountPlan": 1}
+                     "CareDate": 2, "Contact": 1, "Survey": 1, "GradeChange": 3,
+                     "AccountPlan": 1, "Win": 1, "CustomerChange": 4}
     assert plan.moved == {"interactions": 2, "promises": 1, "orders": 1, "complaints": 1,
-                          "grade_history": 1, "surveys": 1, "referrals": 1,
+                          "grade_history": 2, "surveys": 1, "referrals": 1, "wins": 1,
+                          "lifecycle_history": 2,
                           "care_dates": 1, "contacts": 1, "account_plan": 1}
     assert plan.dropped == {"care_dates": 1}
     assert Customer.get_by_id(referred.id).referred_by_id == keep.id

@@ -132,6 +132,8 @@ class OrderDialog(CustomerDialog[Any]):
         yield self.text_row("product", _("Product"), wide=True)
         yield self.date_row("on", _("Date"), "today")
         yield self.text_row("quantity", _("Quantity"), "1")
+        yield self.text_row("cost", _("Cost"), placeholder=_("for profit"))
+        yield self.date_row("next_close", _("Next close"))
         yield self.text_row("gift", _("Gift"), wide=True)
         yield self.text_row("note", _("Note"), wide=True)
 

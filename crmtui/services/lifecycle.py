@@ -1,0 +1,466 @@
+"""After the sale (客户维护): lifecycles, wins, value classes and the daily catch-up.
+
+The stored columns this module keeps current, in the transaction of every write that changes
+them (and the rules that give them, in crmtui.rules.lifecycle):
+
+- `lifecycle`: `prospect` until the first order, then `customer`; `lapsed` once the last order
+  is older than both `[maintenance] lapse_days` and twice the usual gap between orders;
+  `terminated` only by hand, with a reason. `status` 'terminated' always goes with it.
+- `last_order_on`, `regular_until` (last order + twice the usual gap): the order facts the lapse
+  rule reads, so the daily check is one range of the (lifecycle, last_order_on) index.
+- `value_class`: the 80/20 tier by revenue (or gross profit with `key_by = "profit"`), unless
+  a manager or the owner pinned one with a reason.
+- `opportunity_since` and `followups`: the open opportunity's start and its follow-ups so far
+  (outbound answered contacts after the first); a win closes it and opens the next.
+- `next_due`, `cadence_due`, `due_rule`: the schedule (services.customers.reschedule).
+
+Value classes are relative: one customer's order can move others across a bound. The written
+customer is reclassified at once (two sums over the ranking's index); everyone else by the
+daily catch-up, which also lapses customers whose time ran out. Both run set-based: one
+ranking query returns only the customers whose class differs, one index range the customers
+who lapse, and only those are rescheduled. On a PostgreSQL team database, where the server
+shows a rep only their own customers, ranking is left to a manager (the catch-up runs on a
+manager's first command of the day).
+
+Every lifecycle and class change is kept in `customer_change` with who, when and why (automatic
+ones with no user).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Iterable
+
+from peewee import Case, Select, Window, fn
+
+from crmtui.db import AccountPlan, Customer, CustomerChange, Interaction, Order, Setting, Win
+from crmtui.db.migrations import RESCHEDULE_ALL, TERMINATED_BY_STATUS
+from crmtui.errors import InvalidInput
+from crmtui.i18n import _
+from crmtui.rules import (
+    Lifecycle,
+    Need,
+    Tier,
+    grade_reason,
+    lifecycle_for,
+    regular_until,
+    tier_at,
+)
+from crmtui.services.access import get_editable_customer
+from crmtui.services.context import Context, writes
+from crmtui.services.customers import (
+    _check_version,
+    _save_versioned,
+    apply_grade,
+    reschedule,
+    schedule_of,
+)
+from crmtui.services.validation import clean_text
+
+LIFECYCLE, VALUE_CLASS = "lifecycle", "value_class"
+"""What a customer_change row records."""
+ACTIVE = "active"
+"""The target of `set_lifecycle` that ends a termination (the lifecycle then follows the
+orders again)."""
+CAUGHT_UP = "lifecycle_caught_up_on"
+KEY_SHARE, IMPORTANT_SHARE = Decimal("0.8"), Decimal("0.95")
+COUNTED_CONTACT = (Interaction.direction == "out") & (Interaction.outcome != "no_answer")
+"""rules.counts_as_followup in SQL (tests hold the two together)."""
+
+
+def record_change(ctx: Context, customer_id: int, what: str, old: str, new: str, reason: str,
+                  *, by: int | None) -> None:
+    CustomerChange.create(customer=customer_id, at=ctx.now(), on=ctx.today(), what=what,
+                          from_value=old or "", to_value=new, reason=reason, by=by)
+
+
+# -- order facts and the lifecycle ----------------------------------------------------------------
+
+def order_days(customer_id: int) -> list[date]:
+    return [row[0] for row in Order.select(Order.on).where(Order.customer == customer_id)
+            .order_by(Order.on).tuples()]
+
+
+def refresh_order_facts(customer: Customer) -> list[date]:
+    """Set last_order_on and regular_until from the customer's orders; returns the order days."""
+    days = order_days(customer.id)
+    customer.last_order_on = days[-1] if days else None
+    customer.regular_until = regular_until(days) if days else None
+    return days
+
+
+def refresh_lifecycle(ctx: Context, customer: Customer, *, reason: str = "",
+                      by: int | None = None, days: Iterable[date] | None = None) -> bool:
+    """Set the lifecycle the orders give (a terminated customer stays terminated), recording
+    a change. True if it moved."""
+    if customer.lifecycle == Lifecycle.TERMINATED.value:
+        return False
+    found = lifecycle_for(order_days(customer.id) if days is None else days, ctx.today(),
+                          lapse_days=ctx.config.maintenance.lapse_days).value
+    if found == customer.lifecycle:
+        return False
+    record_change(ctx, customer.id, LIFECYCLE, customer.lifecycle, found, reason, by=by)
+    customer.lifecycle = found
+    return True
+
+
+@writes
+def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
+                  expected_version: int | None = None) -> Customer:
+    """Terminate a customer (已终止合作), or end a termination (`active`): both with a reason,
+    kept in the history. An active customer's lifecycle then follows their orders again."""
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    target = str(target).strip().lower()
+    errors: dict[str, str] = {}
+    if target not in (Lifecycle.TERMINATED.value, ACTIVE):
+        if target in {life.value for life in Lifecycle}:
+            errors["lifecycle"] = _("'{text}' follows from the orders; set terminated, or active "
+                                    "to end a termination").format(text=target)
+        else:
+            errors["lifecycle"] = _("'{text}' is not a lifecycle to set; use terminated or "
+                                    "active").format(text=target)
+    reason = clean_reason(reason, errors)
+    if not errors:
+        terminated = customer.lifecycle == Lifecycle.TERMINATED.value
+        if target == Lifecycle.TERMINATED.value and terminated:
+            errors["lifecycle"] = _("{name} is already terminated").format(name=customer.name)
+        elif target == ACTIVE and not terminated:
+            errors["lifecycle"] = _("{name} is not terminated").format(name=customer.name)
+    if errors:
+        raise InvalidInput(errors)
+    old = customer.lifecycle
+    if target == Lifecycle.TERMINATED.value:
+        customer.lifecycle = Lifecycle.TERMINATED.value
+        customer.lifecycle_reason = reason
+        customer.status = "terminated"
+        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason,
+                      by=ctx.user.id)
+    else:
+        days = order_days(customer.id)
+        customer.lifecycle = lifecycle_for(days, ctx.today(),
+                                           lapse_days=ctx.config.maintenance.lapse_days).value
+        customer.lifecycle_reason = ""
+        customer.status = "existing" if days else "potential"
+        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason,
+                      by=ctx.user.id)
+    reschedule(ctx, customer)
+    _save_versioned(ctx, customer)
+    return customer
+
+
+def clean_reason(value: Any, errors: dict[str, str]) -> str:
+    """A reason a change needs: required, one line."""
+    try:
+        reason = clean_text(value, limit=500)
+    except ValueError as error:
+        errors["reason"] = str(error)
+        return ""
+    if not reason:
+        errors["reason"] = _("a reason is required")
+    return reason
+
+
+# -- value classes --------------------------------------------------------------------------------
+
+def ranking_column(ctx: Context):
+    """The stored figure key customers are ranked by: revenue, or gross profit."""
+    return Customer.profit if ctx.config.maintenance.key_by == "profit" else Customer.revenue
+
+
+def class_by_figures(ctx: Context, customer: Customer, *, exclude: Iterable[int] = ()) -> Tier:
+    """The customer's 80/20 tier from two sums over the ranking column's index, with the
+    customer's figure as it is in memory (its stored row, and the rows of `exclude`, are left
+    out: they may be about to change)."""
+    column = ranking_column(ctx)
+    amount = getattr(customer, column.name) or Decimal(0)
+    if amount <= 0:
+        return Tier.NONE
+    others = Customer.id.not_in([customer.id, *exclude]) if customer.id is not None \
+        else Customer.id.not_in(list(exclude) or [0])
+    total = Customer.select(fn.SUM(column)).where((column > 0) & others).scalar() or 0
+    ahead = Customer.select(fn.SUM(column)).where(
+        others & ((column > amount) | ((column == amount) & (Customer.id < (customer.id or 0))))
+    ).scalar() or 0
+    return tier_at(column.python_value(ahead), amount, column.python_value(total) + amount,
+                   KEY_SHARE, IMPORTANT_SHARE)
+
+
+def refresh_value_class(ctx: Context, customer: Customer, *, by: int | None = None,
+                        exclude: Iterable[int] = ()) -> bool:
+    """Set the class the figures give, unless pinned, recording a change. True if it moved.
+
+    In team mode the server shows a rep only their own customers, whose ranking is not the
+    team's: their class is left to a manager's daily catch-up."""
+    if customer.class_pinned or (ctx.store.team is not None and ctx.role != "manager"):
+        return False
+    found = class_by_figures(ctx, customer, exclude=exclude).value
+    if found == customer.value_class:
+        return False
+    record_change(ctx, customer.id, VALUE_CLASS, customer.value_class, found, "", by=by)
+    customer.value_class = found
+    return True
+
+
+@writes
+def set_value_class(ctx: Context, customer_id: int, value_class: str | None = None, *,
+                    reason: str = "", unpin: bool = False,
+                    expected_version: int | None = None) -> Customer:
+    """Pin a value class chosen by judgement (定性) with a reason, or unpin it to let the
+    figures decide again. The owner or a manager may."""
+    customer = get_editable_customer(ctx, customer_id)
+    _check_version(customer, expected_version)
+    errors: dict[str, str] = {}
+    old = customer.value_class
+    if unpin:
+        if not customer.class_pinned:
+            errors["value_class"] = _("{name}'s class is not pinned").format(name=customer.name)
+        try:
+            reason = clean_text(reason or "", limit=500)
+        except ValueError as error:
+            errors["reason"] = str(error)
+        if errors:
+            raise InvalidInput(errors)
+        customer.class_pinned = False
+        customer.class_reason = ""
+        customer.value_class = class_by_figures(ctx, customer).value
+        record_change(ctx, customer.id, VALUE_CLASS, old, customer.value_class,
+                      reason or "unpinned", by=ctx.user.id)  # labels.STORED
+    else:
+        wanted = str(value_class or "").strip().lower()
+        if wanted not in {tier.value for tier in Tier}:
+            errors["value_class"] = _("'{text}' is not a value class; use key, important, "
+                                      "ordinary or none").format(text=value_class or "")
+        reason = clean_reason(reason, errors)
+        if errors:
+            raise InvalidInput(errors)
+        customer.class_pinned = True
+        customer.class_reason = reason
+        customer.value_class = wanted
+        record_change(ctx, customer.id, VALUE_CLASS, old, wanted, f"pinned: {reason}",
+                      by=ctx.user.id)  # labels.STORED
+    reschedule(ctx, customer)
+    _save_versioned(ctx, customer)
+    return customer
+
+
+# -- sales and wins -------------------------------------------------------------------------------
+
+def counted_contacts(customer: Customer, until: datetime) -> int:
+    """The open opportunity's outbound answered contacts up to `until`, counted over the
+    (customer, at) index."""
+    if customer.id is None:
+        return 0
+    query = Interaction.select(fn.COUNT(Interaction.id)).where(
+        (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= until))
+    if customer.opportunity_since is not None:
+        query = query.where(Interaction.at > customer.opportunity_since)
+    return query.scalar() or 0
+
+
+def opportunity_followups_until(customer: Customer, until: datetime) -> int:
+    """rules.opportunity_followups for the customer's open opportunity, in SQL."""
+    return max(0, counted_contacts(customer, until) - 1)
+
+
+def refresh_followups(ctx: Context, customer: Customer) -> None:
+    """The open opportunity's follow-ups so far."""
+    customer.followups = opportunity_followups_until(customer, ctx.now() + timedelta(days=1))
+
+
+def close_of_sale(ctx: Context, day: date) -> datetime:
+    """Where a sale on `day` splits the contacts: now for a sale today, the end of its day for
+    an earlier one (later contacts belong to the next opportunity)."""
+    end = datetime.combine(day + timedelta(days=1), time(0), ctx.zone) - timedelta(seconds=1)
+    return min(ctx.now(), end)
+
+
+def after_sale(ctx: Context, customer: Customer, order: Order,
+               next_close: date | None) -> Win | None:
+    """What an order does to the customer (not saved): a win when the need was clear, with the
+    follow-ups it took; the opportunity closed (the close date cleared, the need potential)
+    unless the next one is given; the grade, lifecycle, value class and schedule that follow."""
+    win = None
+    closed = close_of_sale(ctx, order.on)
+    if customer.need == Need.CLEAR.value:
+        win = Win.create(customer=customer, order=order, on=order.on, amount=order.amount,
+                         followups=opportunity_followups_until(customer, closed), at=ctx.now(),
+                         by=ctx.user.id)
+        customer.opportunity_since = closed
+        customer.need = Need.POTENTIAL.value
+        customer.expected_close = None
+    if next_close is not None:
+        customer.need = Need.CLEAR.value
+        customer.expected_close = next_close
+    today = ctx.today()
+    why = grade_reason(Need(customer.need), customer.expected_close, today)
+    if win is not None:
+        apply_grade(ctx, customer, by=ctx.user, reason=f"sale closed: {why}")  # labels.STORED
+        refresh_followups(ctx, customer)
+    elif next_close is not None:
+        apply_grade(ctx, customer, by=ctx.user,
+                    reason=f"next opportunity: {why}")  # labels.STORED
+    days = refresh_order_facts(customer)
+    refresh_lifecycle(ctx, customer, by=ctx.user.id, days=days,
+                      reason=f"order on {order.on}")  # labels.STORED
+    refresh_value_class(ctx, customer)
+    reschedule(ctx, customer)
+    return win
+
+
+def wins_of(customer_id: int) -> list[Win]:
+    return list(Win.select().where(Win.customer == customer_id)
+                .order_by(Win.on.desc(), Win.id.desc()))
+
+
+# -- the daily catch-up ---------------------------------------------------------------------------
+
+@writes
+def catch_up(ctx: Context) -> dict[str, int]:
+    """Once a day (and after an upgrade): terminate where only the status says so, lapse the
+    customers whose time ran out (and un-lapse them if lapse_days grew), reclassify whoever
+    the ranking moved, and reschedule those customers. Returns how many of each."""
+    today = ctx.today()
+    done = {"terminated": _terminate_by_status(ctx), "lapsed": 0, "returned": 0, "classes": 0}
+    moved = set()
+    for target, rows in _lapse_moves(ctx, today).items():
+        for customer_id, old, last_order in rows:
+            reason = f"no order since {last_order}" if target == Lifecycle.LAPSED.value \
+                else "lapse days changed"  # labels.STORED
+            record_change(ctx, customer_id, LIFECYCLE, old, target, reason, by=None)
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), 500):
+            Customer.update(lifecycle=target).where(
+                Customer.id.in_(ids[start:start + 500])).execute()
+        done["lapsed" if target == Lifecycle.LAPSED.value else "returned"] = len(ids)
+        moved.update(ids)
+    for customer_id, old, new in _class_moves(ctx):
+        record_change(ctx, customer_id, VALUE_CLASS, old, new, "", by=None)
+        Customer.update(value_class=new).where(Customer.id == customer_id).execute()
+        done["classes"] += 1
+        moved.add(customer_id)
+    everyone = Setting.get_or_none(Setting.key == RESCHEDULE_ALL) is not None
+    done["rescheduled"] = reschedule_many(ctx, None if everyone else sorted(moved))
+    if everyone:
+        Setting.delete().where(Setting.key == RESCHEDULE_ALL).execute()
+    Setting.insert(key=CAUGHT_UP, value=today.isoformat()).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
+    return done
+
+
+def _terminate_by_status(ctx: Context) -> int:
+    """Rows written with status terminated by a path that knows no lifecycle (a bulk import):
+    terminated, with the status as the reason."""
+    rows = list(Customer.select(Customer.id, Customer.lifecycle).where(
+        (Customer.status == "terminated")
+        & (Customer.lifecycle != Lifecycle.TERMINATED.value)).tuples())
+    ids = [customer_id for customer_id, _old in rows]
+    for customer_id, old in rows:
+        record_change(ctx, customer_id, LIFECYCLE, old, Lifecycle.TERMINATED.value,
+                      TERMINATED_BY_STATUS, by=None)
+    if ids:
+        Customer.update(lifecycle=Lifecycle.TERMINATED.value,
+                        lifecycle_reason=TERMINATED_BY_STATUS).where(
+            Customer.id.in_(ids)).execute()
+    return len(ids)
+
+
+def _lapse_moves(ctx: Context, today: date) -> dict[str, list[tuple[int, str, date]]]:
+    """rules.is_lapsed in SQL: customers to lapse, and lapsed ones who no longer are (the
+    team's lapse_days grew). Both read the (lifecycle, last_order_on) index."""
+    cutoff = today - timedelta(days=ctx.config.maintenance.lapse_days)
+    lapsed = (Customer.last_order_on < cutoff) & (
+        Customer.regular_until.is_null() | (Customer.regular_until < today))
+    columns = (Customer.id, Customer.lifecycle, Customer.last_order_on)
+    to_lapse = Customer.select(*columns).where(
+        (Customer.lifecycle == Lifecycle.CUSTOMER.value) & lapsed)
+    back = Customer.select(*columns).where(
+        (Customer.lifecycle == Lifecycle.LAPSED.value) & ~lapsed)
+    return {Lifecycle.LAPSED.value: list(to_lapse.tuples()),
+            Lifecycle.CUSTOMER.value: list(back.tuples())}
+
+
+def _ratio(share: Decimal) -> tuple[int, int]:
+    numerator, denominator = share.as_integer_ratio()
+    return numerator, denominator
+
+
+def _class_moves(ctx: Context) -> list[tuple[int, str, str]]:
+    """(id, stored class, class by the figures) of every unpinned customer whose stored class
+    the ranking no longer gives: rules.tier_at over a running sum in integer cents, so the
+    bounds are exact."""
+    column = ranking_column(ctx)
+    cents = column.coerce(False)
+    total = int(Customer.select(fn.SUM(cents)).where(column > 0).scalar() or 0)
+    moves: list[tuple[int, str, str]] = []
+    unpinned = Customer.class_pinned == False  # noqa: E712
+    if total > 0:
+        window = Window(order_by=[column.desc(), Customer.id], frame_type=Window.ROWS,
+                        start=Window.preceding())
+        ranked = (Customer.select(Customer.id.alias("customer_id"),
+                                  Customer.value_class.alias("stored"),
+                                  Customer.class_pinned.alias("pinned"),
+                                  cents.alias("amount"),
+                                  fn.SUM(cents).over(window).alias("running"))
+                  .where(column > 0).window(window).alias("ranked"))
+        key_n, key_d = _ratio(KEY_SHARE)
+        important_n, important_d = _ratio(IMPORTANT_SHARE)
+        found = Case(None, [
+            ((ranked.c.running - ranked.c.amount) * key_d < key_n * total, Tier.KEY.value),
+            (ranked.c.running * important_d <= important_n * total, Tier.IMPORTANT.value),
+        ], Tier.ORDINARY.value)
+        query = (Select([ranked], [ranked.c.customer_id, ranked.c.stored, found])
+                 .where((ranked.c.pinned == False) & (found != ranked.c.stored))  # noqa: E712
+                 .bind(Customer._meta.database))
+        moves += list(query.tuples())
+    nothing = Customer.select(Customer.id, Customer.value_class).where(
+        unpinned & (column <= 0) & (Customer.value_class != Tier.NONE.value))
+    moves += [(cid, stored, Tier.NONE.value) for cid, stored in nothing.tuples()]
+    return moves
+
+
+def reschedule_many(ctx: Context, ids: list[int] | None) -> int:
+    """Recompute the stored schedule of the given customers (None: everyone), writing only the
+    rows that change. Returns how many changed."""
+    if ids is not None and not ids:
+        return 0
+    plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+                 .where(AccountPlan.visit_every_days.is_null(False)).tuples())
+    c = Customer
+    columns = (c.id, c.grade, c.cadence, c.created_on, c.last_contact_on, c.next_step_on,
+               c.lifecycle, c.value_class, c.last_order_on, c.regular_until, c.next_due,
+               c.cadence_due, c.due_rule)
+    batches = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    changed = []
+    for batch in batches:
+        query = c.select(*columns)
+        if batch is not None:
+            query = query.where(c.id.in_(batch))
+        for (cid, grade, own, created_on, last_on, step_on, lifecycle, value_class, last_order,
+             regular, next_due, cadence_due, rule) in query.tuples().iterator():
+            found = schedule_of(
+                ctx.config, grade=grade, own_cadence=own, created_on=created_on,
+                last_contact_on=last_on, next_step_on=step_on, lifecycle=lifecycle,
+                value_class=value_class,
+                plan_every_days=plans.get(cid) if lifecycle == Lifecycle.CUSTOMER.value else None,
+                last_order_on=last_order, regular_until=regular)
+            if (found.next_due, found.cadence_due, found.rule.value) != (next_due, cadence_due,
+                                                                         rule):
+                changed.append((found.next_due.isoformat(), found.cadence_due.isoformat(),
+                                found.rule.value, cid))
+    if changed:
+        mark = Customer._meta.database.param
+        Customer._meta.database.cursor().executemany(
+            f'UPDATE "customer" SET "next_due" = {mark}, "cadence_due" = {mark}, '
+            f'"due_rule" = {mark} WHERE "id" = {mark}', changed)
+    return len(changed)
+
+
+__all__ = [
+    "LIFECYCLE", "VALUE_CLASS", "ACTIVE", "CAUGHT_UP", "record_change", "order_days",
+    "refresh_order_facts", "refresh_lifecycle", "set_lifecycle", "clean_reason",
+    "ranking_column", "class_by_figures", "refresh_value_class", "set_value_class",
+    "counted_contacts", "opportunity_followups_until", "refresh_followups", "close_of_sale", "after_sale", "wins_of",
+    "catch_up", "reschedule_many",
+]

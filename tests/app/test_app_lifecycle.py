@@ -1,0 +1,100 @@
+"""After the sale, with the keys a user presses: Today's Win back section, and the profile's
+value class and lifecycle keys — checked on the screen and in the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from crmtui.app import CrmApp
+from crmtui.db import Customer, CustomerChange, Interaction
+from crmtui.rules import DueKind
+from crmtui.screens.dialogs.log import LogDialog
+from crmtui.screens.dialogs.small import SnoozeDialog
+from crmtui.screens.today import TodayScreen
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import log_interaction, record_order
+from crmtui.widgets.due_list import DueList
+from tests.app.conftest import press, screen_text, settle, type_text
+from tests.conftest import NOW, TODAY
+
+
+def at(clock, day: date) -> None:
+    clock.now = datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc)
+
+
+def shown(app) -> list:
+    return [item for item in app.screen.query_one(DueList).items if item is not None]
+
+
+@pytest.fixture
+def drifters(ctx, clock):
+    """Two buyers whose one order is more than 180 days old: 王芳 never called since she lapsed
+    (a win-back due), Acme called last week (not due yet)."""
+    ids = []
+    for name in ("王芳", "Acme"):
+        at(clock, date(2026, 3, 2))
+        customer = add_customer(ctx, {"name": name, "company": "重庆华信"})
+        log_interaction(ctx, customer.id, summary="intro")
+        record_order(ctx, customer.id, amount="50000")
+        ids.append(customer.id)
+    at(clock, TODAY.replace(day=16))
+    log_interaction(ctx, ids[1], summary="how are things?")
+    clock.now = NOW
+    return ids
+
+
+async def cursor_on(pilot, kind: DueKind):
+    due = pilot.app.screen.query_one(DueList)
+    for _step in range(len(due.items)):
+        item = due.highlighted_item
+        if item is not None and item.kind is kind:
+            return item
+        await pilot.press("j")
+    raise AssertionError(f"no {kind} item on Today")
+
+
+async def test_win_back_section_lists_the_lapsed_and_a_call_settles_it(ctx, drifters):
+    wang, acme = drifters
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        text = screen_text(app)
+        assert "Win back (1)" in text
+        assert "no order since 2026-03-02" in text
+        assert "1 to win back" in text  # the summary line counts them apart
+        [item] = [i for i in shown(app) if i.kind is DueKind.WIN_BACK]
+        assert item.customer_id == wang
+        assert Customer.get_by_id(wang).lifecycle == "lapsed"  # the day's catch-up lapsed her
+        assert Customer.get_by_id(acme).lifecycle == "lapsed"
+
+        await cursor_on(pilot, DueKind.WIN_BACK)
+        await press(pilot, "l")
+        assert isinstance(app.screen, LogDialog)
+        await type_text(pilot, "we miss you: new catalogue sent")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, TodayScreen)
+        assert not [i for i in shown(app) if i.kind is DueKind.WIN_BACK]
+        assert "Win back" not in screen_text(app)
+        assert Interaction.select().where(Interaction.customer == wang).count() == 2
+        customer = Customer.get_by_id(wang)
+        assert customer.next_due > TODAY and customer.lifecycle == "lapsed"
+
+
+async def test_a_win_back_call_can_be_snoozed(ctx, drifters):
+    wang, _acme = drifters
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await cursor_on(pilot, DueKind.WIN_BACK)
+        await press(pilot, "s")
+        assert isinstance(app.screen, SnoozeDialog)
+        await press(pilot, "ctrl+u")
+        await type_text(pilot, "+2w")
+        await press(pilot, "enter", "ctrl+s")
+        assert isinstance(app.screen, TodayScreen)
+        assert not [i for i in shown(app) if i.kind is DueKind.WIN_BACK]
+        assert Customer.get_by_id(wang).next_due == date(2026, 12, 7)
+        assert CustomerChange.select().where(CustomerChange.to_value == "lapsed").count() == 2
