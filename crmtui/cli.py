@@ -142,11 +142,7 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None,
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
-    try:
-        return _run(args, early_config)
-    finally:
-        if args.context is not None:
-            args.context.store.close()
+    return _run(args, early_config)
 
 
 def _run(args, early_config) -> int:
