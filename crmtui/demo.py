@@ -548,13 +548,16 @@ class _Generator:
         are), the rest between then and today; a few buyers stopped buying a while ago."""
         life, today, zone = self.life, self.today, self.zone
         orders.sort(key=lambda order: order[0])
-        counted = sorted(when for when, direction, outcome in contacts
-                         if counts_as_followup(direction, outcome))
+        # the lead closed in the first half of the customer's life, so later orders have room
+        halfway = created_on + timedelta(days=age_days // 2)
+        counted = sorted(day for day in (when.astimezone(zone).date() for when, direction, outcome
+                                         in contacts if counts_as_followup(direction, outcome))
+                         if day <= halfway)
         start, end = orders[0][0], today
         if counted:
             took = life.choices((1, 2, 3, 4, life.randint(5, 12), life.randint(13, 20)),
                                 weights=(6, 8, 10, 12, 56, 8))[0]
-            start = max(created_on, counted[min(took, len(counted)) - 1].astimezone(zone).date())
+            start = max(created_on, counted[min(took, len(counted)) - 1])
         if life.random() > ACTIVE_BUYERS and age_days > 240:
             # drifting away: lapsed within the last month, some not called since
             lapse_days = self.ctx.config.maintenance.lapse_days

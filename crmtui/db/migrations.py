@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 11
+LATEST_VERSION = 12
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -323,6 +323,16 @@ def _v11_fill() -> None:
             CustomerChange.by]).execute()
 
 
+def _v12_period_indexes(db: peewee.Database) -> None:
+    """v12: the order and win date indexes also hold the customer and the follow-ups, so
+    retention and the wins' follow-up stages read a period from the index alone."""
+    db.execute_sql('DROP INDEX IF EXISTS "sales_order_on"')
+    db.execute_sql('DROP INDEX IF EXISTS "win_on"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_on_customer_id" '
+                   'ON "sales_order" ("on", "customer_id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "win_on_followups" ON "win" ("on", "followups")')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -335,6 +345,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     9: _v9_accounts,
     10: _v10_sort_names,
     11: _v11_lifecycle,
+    12: _v12_period_indexes,
 }
 
 

@@ -282,7 +282,8 @@ class Order(BaseModel):
     class Meta:
         table_name = "sales_order"  # "order" is an SQL keyword
         # (by, on, amount): each rep's orders in a target's period, summed from the index alone
-        indexes = ((("customer", "on"), False), (("on",), False),
+        # (on, customer) holds what retention reads: the buyers of a period, without the rows
+        indexes = ((("customer", "on"), False), (("on", "customer"), False),
                    (("by", "on", "amount"), False))
 
 
@@ -299,7 +300,7 @@ class Win(BaseModel):
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
     class Meta:
-        indexes = ((("customer", "on"), False), (("on",), False))
+        indexes = ((("customer", "on"), False), (("on", "followups"), False))
 
 
 class CustomerChange(BaseModel):
