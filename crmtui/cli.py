@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None,
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
+    if any("\x00" in arg for arg in argv):  # no real command line can hold one; main(argv) can
+        parser.error(_("an argument holds a NUL character"))
     args = parser.parse_args(argv)
     args.early_config = early_config
     args.run_by = login  # not "login": subcommands have a positional of that name

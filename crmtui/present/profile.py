@@ -73,7 +73,7 @@ def header_facts(p: Any) -> list[str]:
     if c.next_step:
         next_bits.append(c.next_step)
     return [_("tier {tier}").format(tier=label("tier", p.tier)),
-            f"{label('lifecycle', c.lifecycle)} / {label('deal', c.deal_status)}",
+            f"{label('status', c.status)} / {label('deal', c.deal_status)}",
             _("owner {name}").format(name=p.owner.label),
             _("next due {day} ({why})").format(day=c.next_due.isoformat(),
                                                why=_("; ").join(next_bits)),
