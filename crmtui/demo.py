@@ -42,6 +42,8 @@ from crmtui.db import (
     Interaction,
     Order,
     Survey,
+    SurveyScore,
+    Target,
     User,
     Win,
     write_transaction,
@@ -65,6 +67,7 @@ from crmtui.rules import (
     regular_until,
     schedule,
     value_tiers,
+    period_of,
 )
 from crmtui.search import search_document, sort_key
 from crmtui.services.access import require_manager
@@ -134,6 +137,27 @@ ACTIVE_BUYERS = 0.88
 """The share of buyers still buying; the rest stopped a while ago and may have lapsed."""
 
 
+DEPARTMENTS = {True: ("采购部", "技术部", "财务部", "总经办", "生产部", ""),
+               False: ("Purchasing", "Engineering", "Finance", "Management", "Operations", "")}
+CONTACT_NOTES = {True: ("喜欢喝茶，周五下午最好约", "决定年度预算", "对售后响应很在意"),
+                 False: ("Prefers e-mail before calls", "Signs off the yearly budget",
+                         "Cares most about support response times")}
+SURVEY_COMMENTS = {
+    True: {True: ("交货准时，服务周到", "比上家供应商响应快", "工程师很专业"),
+           False: ("价格偏高", "发票总是开错", "电话很难打通")},
+    False: {True: ("Delivery on time and friendly support", "Faster than our last supplier",
+                   "The engineer knew the product well"),
+            False: ("Too expensive for what it does", "Invoices keep coming wrong",
+                    "Hard to reach anyone by phone")},
+}
+PLAN_ANALYSES = (
+    ("技术领先，售后响应快", "价格高于竞品", "客户明年新建工厂", "竞品在本地降价"),
+    ("Strong relationship with the CTO", "Single product line", "Expansion into the south",
+     "A competitor bundles support for free"),
+    ("多年合作，信任度高", "交货周期偏长", "数字化改造项目", "客户预算收紧"),
+)
+PLAN_NOTES = ("季度业务回顾已完成", "演示了新版本，客户有兴趣", "确认了明年的采购计划",
+              "Quarterly review done", "Met the new purchasing lead", "Agreed on a pilot")
 REP_NAMES = (("wang.fang", "王芳"), ("li.na", "李娜"), ("zhang.wei", "张伟"), ("emma.brown", "Emma Brown"),
              ("liu.yang", "刘洋"), ("noah.king", "Noah King"), ("chen.jing", "陈静"),
              ("zhao.lei", "赵磊"))
@@ -154,7 +178,7 @@ class _Rows:
     """Per-table row buffers flushed in bulk, children after their customers."""
 
     ORDER = ("customer", "contact", "interaction", "commitment", "order", "win", "change",
-             "care", "complaint", "event", "survey", "grade", "plan")
+             "care", "complaint", "event", "survey", "survey_score", "grade", "plan", "target")
 
     def __init__(self) -> None:
         self.rows = {name: [] for name in self.ORDER}
@@ -188,13 +212,14 @@ def _specs():
             Customer.lifecycle_reason, Customer.due_rule, Customer.last_order_on,
             Customer.regular_until, Customer.opportunity_since, Customer.profit,
         ]),
-        "contact": (Contact, [Contact.customer, Contact.name, Contact.title, Contact.role,
-                              Contact.phone, Contact.email]),
+        "contact": (Contact, [Contact.id, Contact.customer, Contact.name, Contact.title,
+                              Contact.role, Contact.phone, Contact.email, Contact.department,
+                              Contact.im_id, Contact.birthday, Contact.note]),
         "interaction": (Interaction, [
             Interaction.id, Interaction.customer, Interaction.at, Interaction.channel,
             Interaction.direction, Interaction.summary, Interaction.outcome,
             Interaction.next_step, Interaction.next_on, Interaction.referral_ask, Interaction.by,
-            Interaction.followup_number]),
+            Interaction.followup_number, Interaction.contact, Interaction.contact_name]),
         "commitment": (Commitment, [
             Commitment.customer, Commitment.interaction, Commitment.text, Commitment.due,
             Commitment.status, Commitment.created_at, Commitment.closed_at, Commitment.by]),
@@ -220,16 +245,22 @@ def _specs():
         "event": (ComplaintEvent, [ComplaintEvent.complaint, ComplaintEvent.at, ComplaintEvent.by,
                                    ComplaintEvent.kind, ComplaintEvent.from_value,
                                    ComplaintEvent.to_value, ComplaintEvent.note]),
-        "survey": (Survey, [Survey.customer, Survey.complaint, Survey.at, Survey.product,
-                            Survey.service, Survey.responsiveness, Survey.value, Survey.overall,
-                            Survey.by]),
+        "survey": (Survey, [Survey.id, Survey.customer, Survey.complaint, Survey.at,
+                            Survey.product, Survey.service, Survey.responsiveness, Survey.value,
+                            Survey.overall, Survey.by, Survey.comment]),
+        "survey_score": (SurveyScore, [SurveyScore.survey, SurveyScore.dimension,
+                                       SurveyScore.score]),
+        "target": (Target, [Target.user, Target.period, Target.starts_on, Target.ends_on,
+                            Target.amount, Target.new_customers, Target.set_by, Target.set_at]),
         "grade": (GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
                                 GradeChange.from_grade, GradeChange.to_grade, GradeChange.reason,
                                 GradeChange.by]),
         "plan": (AccountPlan, [AccountPlan.customer, AccountPlan.products,
                                AccountPlan.target_volume, AccountPlan.visit_every_days,
                                AccountPlan.services, AccountPlan.progress, AccountPlan.review_on,
-                               AccountPlan.updated_at]),
+                               AccountPlan.updated_at, AccountPlan.target_amount,
+                               AccountPlan.strengths, AccountPlan.weaknesses,
+                               AccountPlan.opportunities, AccountPlan.threats]),
     }
 
 
@@ -262,6 +293,13 @@ class _Generator:
         self.rows = _Rows()
         self.specs = _specs()
         self.interaction_id = 0
+        self.contact_id = 0
+        self.survey_id = 0
+        # Key accounts (contacts' details, who was spoken to, plans, targets, survey comments)
+        # draw from their own sequence, so the rest of the demo stays as it was.
+        self.accounts = random.Random(seed * 1000 + 14)
+        self.booked: dict[tuple[int, int], Decimal] = {}
+        """Orders of the last 30, 91 and 365 days per booking user, for their targets."""
         self.complaint_id = 0
         self.order_id = 0
         self.revenue: dict[int, Decimal] = {}
@@ -328,8 +366,9 @@ class _Generator:
                     self.customer(customer_id, owners)
                 self.rows.flush(self.specs)
             self.maintain(self.plans())
+            self.targets(owners)
             self.rows.flush(self.specs)
-        reset_sequences([Customer, Interaction, Complaint, Order])
+        reset_sequences([Customer, Interaction, Complaint, Order, Contact, Survey])
         counts = self.rows.counts
         return DemoSummary(customers=counts["customer"], users=len(owners) + 1,
                            interactions=counts["interaction"], orders=counts["order"],
@@ -377,6 +416,7 @@ class _Generator:
         referral_moment = None
         referral_asked = None
         contacts: list[tuple[datetime, str, str]] = []
+        first_interaction = len(self.rows.rows["interaction"])
         for number, at in enumerate(history):
             self.interaction_id += 1
             outcome = rng.choices(("positive", "neutral", "negative", "no_answer"),
@@ -392,7 +432,7 @@ class _Generator:
             self.rows.add("interaction", (
                 self.interaction_id, cid, at, channel, direction, summary, outcome,
                 next_step if is_last else "", next_on if is_last else None, ask, owner.id,
-                number))
+                number, None, ""))
             if outcome == "positive":
                 referral_moment = at.astimezone(self.zone).date()
             if ask:
@@ -443,13 +483,15 @@ class _Generator:
         if revenue and rng.random() < 0.25:
             scores = [min(5, max(1, round(rng.gauss(4, 0.9)))) for _ in range(5)]
             day = today - timedelta(days=rng.randint(0, 400))
-            self.rows.add("survey", (cid, None, self.moment(day), *scores, owner.id))
+            self.survey(cid, None, self.moment(day), scores, owner.id, chinese)
         if company and rng.random() < 0.3:
+            people = []
             for _ in range(rng.randint(1, 3)):
                 contact_name, _c, contact_phone, contact_title, _city, _zh = self.person()
-                self.rows.add("contact", (cid, contact_name, contact_title,
-                                          rng.choice(("decision_maker", "influencer",
-                                                      "purchaser", "user")), contact_phone, ""))
+                role = rng.choice(("decision_maker", "influencer", "purchaser", "user"))
+                people.append(self.contact(cid, contact_name, contact_title, role,
+                                           contact_phone, chinese))
+            self.spoken_to(first_interaction, people)
         self.grade_history(cid, grade, created_at, need, close, owner)
 
         explicit = next_on if next_on and last_on and next_on > last_on else None
@@ -518,6 +560,10 @@ class _Generator:
             profit += amount - cost
             self.rows.add("order", (self.order_id, cid, day, product, quantity, amount, cost,
                                     "", "", owner.id, at))
+            for window in (30, 91, 365):  # the run rates the reps' targets follow
+                if (self.today - day).days < window:
+                    key = (owner.id, window)
+                    self.booked[key] = self.booked.get(key, Decimal(0)) + amount
             closed = min(self.now, datetime.combine(day + timedelta(days=1), time(0), zone)
                          - timedelta(seconds=1))
             counted = sum(1 for when, direction, outcome in contacts
@@ -609,7 +655,7 @@ class _Generator:
                 self.rows.add("interaction", (
                     self.interaction_id, cid, at, "visit", "out",
                     self.life.choice(VISIT_SUMMARIES[chinese]), "positive", "", None, False,
-                    owner_id, followups + (1 if counted else 0)))
+                    owner_id, followups + (1 if counted else 0), None, ""))
                 followups += 1 if counted else 0
                 counted += 1
                 last_at, last_on = at, at.astimezone(self.zone).date()
@@ -741,8 +787,8 @@ class _Generator:
                     closed = at + timedelta(days=1)
                     satisfaction = rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 4))[0]
                     move(closed, "closed", f"satisfaction {satisfaction}/5")
-                    self.rows.add("survey", (cid, kid, closed, None, None, None, None,
-                                             satisfaction, handler.id))
+                    self.survey(cid, kid, closed, [None, None, None, None, satisfaction],
+                                handler.id, any("\u4e00" <= ch <= "\u9fff" for ch in summary))
                     if satisfaction >= 4:
                         referral_on = closed.astimezone(self.zone).date()
                     if rng.random() < 0.04 and closed + timedelta(days=2) < now:
@@ -782,14 +828,81 @@ class _Generator:
                                         "close date moved out", owner.id))
 
     def plans(self) -> dict[int, int | None]:
-        """Account plans for the largest key customers; returns their visit cycles."""
+        """Account plans with targets for the largest key customers; returns their visit
+        cycles."""
+        rng = self.accounts
         keys = sorted(key_customers(self.revenue), key=lambda c: -self.revenue[c])
         cycles = {}
         for cid in keys[: max(5, min(500, len(keys) // 10))]:
             review = self.today + timedelta(days=self.rng.randint(-10, 90))
             volume = self.rng.randint(10, 200)
             cycles[cid] = self.life.choice((7, 14, 14, None))  # None: weekly, as key customers
+            target = (self.revenue[cid] / 2000 * Decimal(rng.choice(("0.8", "1", "1.2", "1.5")))
+                      ).quantize(Decimal(1)) * 1000
+            strengths, weaknesses, opportunities, threats = rng.choice(PLAN_ANALYSES)
+            progress = "\n".join(
+                f"{(self.today - timedelta(days=days)).isoformat()} · boss · {note}"
+                for days, note in sorted(((rng.randint(3, 80), rng.choice(PLAN_NOTES))
+                                          for _ in range(rng.randint(0, 3))))
+            )
             self.rows.add("plan", (cid, "Pro licence, annual support", volume, cycles[cid],
                                    "Quarterly business review; priority support line",
-                                   "", review, self.now))
+                                   progress, review, self.now, max(target, Decimal(10000)),
+                                   strengths, weaknesses, opportunities, threats))
         return cycles
+
+    # -- key accounts --------------------------------------------------------------------------
+    def contact(self, cid: int, name: str, title: str, role: str, phone: str,
+                chinese: bool) -> tuple[int, str]:
+        """A contact with the details a rep learns over time; (id, name)."""
+        rng = self.accounts
+        self.contact_id += 1
+        department = rng.choice(DEPARTMENTS[chinese])
+        im_id = f"wx_{self.contact_id}" if chinese and rng.random() < 0.5 else ""
+        birthday = (f"--{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                    if rng.random() < 0.3 else "")
+        note = rng.choice(CONTACT_NOTES[chinese]) if rng.random() < 0.3 else ""
+        self.rows.add("contact", (self.contact_id, cid, name, title, role, phone, "",
+                                  department, im_id, birthday, note))
+        return self.contact_id, name
+
+    def spoken_to(self, first: int, people: list[tuple[int, str]]) -> None:
+        """Name the contact spoken to on about half of the customer's interactions."""
+        rows = self.rows.rows["interaction"]
+        for index in range(first, len(rows)):
+            if self.accounts.random() < 0.5:
+                contact_id, name = self.accounts.choice(people)
+                rows[index] = (*rows[index][:-2], contact_id, name)
+
+    def survey(self, cid: int, complaint: int | None, at: datetime, scores: list,
+               by: int, chinese: bool) -> None:
+        """A survey; some carry the customer's words and their comparison with competitors."""
+        rng = self.accounts
+        self.survey_id += 1
+        overall = next((score for score in reversed(scores) if score is not None), 3)
+        comment = rng.choice(SURVEY_COMMENTS[chinese][overall >= 4]) if rng.random() < 0.4 else ""
+        self.rows.add("survey", (self.survey_id, cid, complaint, at, *scores, by, comment))
+        if complaint is None and rng.random() < 0.5:
+            self.rows.add("survey_score", (self.survey_id, "competitors",
+                                           min(5, max(1, round(rng.gauss(3.4, 1))))))
+
+    def targets(self, owners: list[User]) -> None:
+        """Each rep's targets for this month, quarter and year (and next year's in December):
+        a little above what they booked over the last month, quarter or year."""
+        rng = self.accounts
+        periods = [period_of(kind, self.today) for kind in ("month", "quarter", "year")]
+        if self.today.month == 12:
+            periods.append(period_of("year", self.today.replace(year=self.today.year + 1)))
+        for user in owners:
+            if user.role != "rep":
+                continue
+            for period in periods:
+                days = {"month": 30, "quarter": 91, "year": 365}[period.kind.value]
+                stretch = Decimal(rng.choice(("1.0", "1.1", "1.2", "1.3")))
+                booked = self.booked.get((user.id, days), Decimal(0))
+                amount = (booked * stretch / 1000).quantize(Decimal(1)) * 1000
+                months = days // 30
+                self.rows.add("target", (user.id, period.key, period.start, period.end,
+                                         max(amount, Decimal(1000)),
+                                         max(1, months * rng.randint(1, 3)),
+                                         self.ctx.user.id, self.now))

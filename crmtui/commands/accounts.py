@@ -1,5 +1,5 @@
-"""`crmtui contact …` and `crmtui plan …`: the people at a customer and account plans for key
-customers from a shell."""
+"""`crmtui contact …`, `crmtui plan …` and `crmtui target …`: the people at a customer, account
+plans for key customers and the team's sales targets from a shell."""
 
 from __future__ import annotations
 
@@ -84,6 +84,31 @@ def register(subparsers, common) -> None:
     p.add_argument("customer", help=_("id or unambiguous name"))
     p = action(actions, "rm", cmd_plan_rm, _("remove a customer's plan"))
     p.add_argument("customer", help=_("id or unambiguous name"))
+
+    top = subparsers.add_parser("target", parents=[common],
+                                help=_("sales targets per rep (销售目标): set by managers"))
+    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
+                                 required=True)
+    p = action(actions, "set", cmd_target_set,
+               _("set a rep's target for a month, a quarter or a year"))
+    p.add_argument("login")
+    period_options(p, required=True)
+    p.add_argument("--amount", metavar="A", help=_("orders to reach"))
+    p.add_argument("--new-customers", metavar="N", help=_("prospects to win as customers"))
+    p = action(actions, "rm", cmd_target_rm, _("remove a rep's target for a period"))
+    p.add_argument("login")
+    period_options(p, required=True)
+    p = action(actions, "list", cmd_target_list,
+               _("targets and results for a period (default this month)"))
+    period_options(p, required=False)
+
+
+def period_options(p, *, required: bool) -> None:
+    """--month 2026-12, --quarter 2027-Q1 or --year 2027: one of them."""
+    period = p.add_mutually_exclusive_group(required=required)
+    period.add_argument("--month", metavar="YYYY-MM")
+    period.add_argument("--quarter", metavar="YYYY-QN")
+    period.add_argument("--year", metavar="YYYY")
 
 
 def _ctx(args):
@@ -262,3 +287,91 @@ def cmd_plan_rm(args) -> int:
     else:
         console().print(_("Plan for {name} removed").format(name=customer.name), markup=False)
     return 0
+
+
+# -- targets ------------------------------------------------------------------------------------
+
+def _period_text(args) -> tuple[str, str] | None:
+    for kind in ("month", "quarter", "year"):
+        value = getattr(args, kind, None)
+        if value is not None:
+            return kind, value
+    return None
+
+
+def cmd_target_set(args) -> int:
+    from crmtui.services.targets import set_target, target_json
+
+    ctx = _ctx(args)
+    kind, text = _period_text(args)
+    target = set_target(ctx, args.login, text, kind=kind, amount=args.amount,
+                        new_customers=args.new_customers)
+    if args.json:
+        emit_json(target_json(target))
+    else:
+        console().print(_("Target for {login} in {period} saved").format(
+            login=args.login, period=target.period), markup=False)
+    return 0
+
+
+def cmd_target_rm(args) -> int:
+    from crmtui.services.targets import remove_target
+
+    ctx = _ctx(args)
+    kind, text = _period_text(args)
+    target = remove_target(ctx, args.login, text, kind=kind)
+    if args.json:
+        emit_json({"login": args.login, "period": target.period, "removed": True})
+    else:
+        console().print(_("Target for {login} in {period} removed").format(
+            login=args.login, period=target.period), markup=False)
+    return 0
+
+
+def cmd_target_list(args) -> int:
+    from crmtui.services.targets import target_board
+
+    ctx = _ctx(args)
+    chosen = _period_text(args)
+    board = target_board(ctx, chosen[1] if chosen else None,
+                         kind=chosen[0] if chosen else "month")
+    if args.json:
+        emit_json(board.to_json())
+        return 0
+    print_targets(board)
+    return 0
+
+
+def print_targets(board) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    out.print(Text.assemble((_("Targets"), "bold"), " · ", board.period.key, " · ",
+                            _("{start} – {end}, {n} days left").format(
+                                start=board.period.start, end=board.period.end,
+                                n=board.days_left)))
+    if not board.rows:
+        out.print(_("No targets for {period}.").format(period=board.period.key))
+        return
+    table = Table(show_edge=False)
+    for title in (_("rep"), _("orders"), _("target"), _("share"), _("per day"), _("new"),
+                  _("target"), _("per day")):
+        table.add_column(title, justify="left" if title == _("rep") else "right", no_wrap=True)
+    for row in board.rows:
+        amount, new = row.amount, row.new_customers
+        table.add_row(
+            Text(row.name), money(row.orders),
+            money(amount.target) if amount else "–", percent(amount.share) if amount else "",
+            _per_day(amount, money) if amount else "",
+            str(row.won), str(int(new.target)) if new else "–",
+            _per_day(new, lambda v: f"{v:.2f}") if new else "")
+    out.print(table)
+
+
+def _per_day(progress, shown) -> str:
+    if progress.per_day is None:
+        return _("missed")
+    if not progress.per_day:
+        return _("reached")
+    return shown(progress.per_day)

@@ -73,6 +73,7 @@ def cmd_stats(args) -> int:
     from crmtui.services.stats import (
         DEMOTED,
         PROMOTED,
+        TARGET_KINDS,
         dashboard,
         key_customer_ids,
         moved_customer_ids,
@@ -80,7 +81,8 @@ def cmd_stats(args) -> int:
     )
 
     ctx = _context(args)
-    figures = dashboard(ctx, args.period, everyone=args.all)
+    figures = dashboard(ctx, args.period, everyone=args.all,
+                        target_kinds=TARGET_KINDS if args.json else ("month",))
     if not args.json:
         print_dashboard(figures)
         return 0

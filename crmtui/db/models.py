@@ -154,6 +154,8 @@ class Customer(BaseModel):
             (("referral_moment_on",), False),
             (("cadence_due",), False),
             (("lifecycle", "last_order_on"), False),  # the daily lapse check, lapsed counts
+            # the pipeline: open opportunities by grade and close month, from the index alone
+            (("need", "grade", "expected_close", "expected_amount", "status"), False),
         )
 
     @property
@@ -297,10 +299,12 @@ class Win(BaseModel):
     amount = MoneyField()
     followups = IntegerField()  # outbound answered contacts after the first (rules.lifecycle)
     at = UtcDateTimeField()
-    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
 
     class Meta:
-        indexes = ((("customer", "on"), False), (("on", "followups"), False))
+        # (by, on, amount): each rep's wins in a period from the index alone
+        indexes = ((("customer", "on"), False), (("on", "followups"), False),
+                   (("by", "on", "amount"), False))
 
 
 class CustomerChange(BaseModel):
@@ -318,7 +322,9 @@ class CustomerChange(BaseModel):
 
     class Meta:
         table_name = "customer_change"
-        indexes = ((("customer", "at"), False),)
+        # (what, to_value, from_value, on, by): prospects won as customers in a period, by who
+        indexes = ((("customer", "at"), False),
+                   (("what", "to_value", "from_value", "on", "by"), False))
 
 
 class Complaint(BaseModel):
@@ -446,7 +452,7 @@ class Target(BaseModel):
     set_at = UtcDateTimeField()
 
     class Meta:
-        indexes = ((("user", "period"), True), (("starts_on", "ends_on"), False))
+        indexes = ((("user", "period"), True), (("period", "user"), False))
 
 
 class GradeChange(BaseModel):

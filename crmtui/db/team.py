@@ -214,7 +214,7 @@ def _is_member(db: peewee.Database, member: str, group: str) -> bool:
 # -- grants -------------------------------------------------------------------------------------
 
 APP_TABLES = ("schema_version", "setting", "user", "customer", *CUSTOMER_TABLES,
-              "complaint_event", "audit_log")
+              "complaint_event", "survey_score", "target", "audit_log")
 
 
 def _grants(schema: str, team: str, groups: dict[str, str]) -> list[str]:
@@ -240,7 +240,10 @@ def _grants(schema: str, team: str, groups: dict[str, str]) -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {t}",
         f"GRANT INSERT, UPDATE, DELETE ON {customer_rows} TO {rep}",
         f"GRANT INSERT, UPDATE, DELETE ON {tables('complaint', 'complaint_event')} TO {support}",
-        f"GRANT INSERT ON {tables('survey')} TO {support}",
+        f"GRANT INSERT ON {tables('survey', 'survey_score')} TO {support}",
+        f"GRANT INSERT, UPDATE, DELETE ON {tables('survey_score')} TO {rep}, {manager}",
+        # sales targets: set by managers, each rep reads their own
+        f"GRANT INSERT, UPDATE, DELETE ON {tables('target')} TO {manager}",
         # closing a complaint with a good score opens the customer's referral moment
         f"GRANT UPDATE (referral_moment_on) ON {tables('customer')} TO {support}",
         f"GRANT INSERT, UPDATE, DELETE ON {customer_rows} TO {manager}",
@@ -298,6 +301,21 @@ def _policies(groups: dict[str, str]) -> list[str]:
     policy("complaint_event", "crmtui_manager", "ALL", manager, "true", "true")
     policy("complaint_event", "crmtui_support", "ALL", support, "true", "true")
     policy("complaint_event", "crmtui_rep_own", "ALL", rep, own_event, own_event)
+
+    # a survey's scores on the team's own dimensions go with the survey
+    own_score = (f"EXISTS (SELECT 1 FROM survey v JOIN customer c ON c.id = v.customer_id "
+                 f"WHERE v.id = survey_score.survey_id AND c.owner_id = {_ME})")
+    restricted("survey_score")
+    policy("survey_score", "crmtui_manager", "ALL", manager, "true", "true")
+    policy("survey_score", "crmtui_support_read", "SELECT", support, "true", None)
+    policy("survey_score", "crmtui_support_add", "INSERT", support, None, "true")
+    policy("survey_score", "crmtui_rep_own", "ALL", rep, own_score, own_score)
+
+    # targets: managers set everyone's; reps (and support) read their own
+    own_target = f"user_id = {_ME}"
+    restricted("target")
+    policy("target", "crmtui_manager", "ALL", manager, "true", "true")
+    policy("target", "crmtui_own_read", "SELECT", f"{rep}, {support}", own_target, None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

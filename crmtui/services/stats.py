@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import reduce
 from time import perf_counter
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
 from peewee import Case, Select, Value, Window, fn
@@ -630,6 +630,13 @@ class Dashboard:
     csi: list[QuarterCsi]
     sla: ComplaintMetrics
     causes: ComplaintCauses | None = None
+    pipeline: Any = None
+    """services.pipeline.Pipeline: open opportunities by grade and close month, and the
+    forecast."""
+    targets: dict[str, Any] = field(default_factory=dict)
+    """services.targets.TargetBoard of this month, quarter and year, by kind."""
+    comparison: Any = None
+    """services.reps.RepComparison of this month (a manager's team view only)."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Milliseconds per figure, for the benchmark."""
 
@@ -653,12 +660,19 @@ class Dashboard:
             "csi": [row.to_json() for row in self.csi],
             "sla": self.sla.to_json(),
             "complaint_causes": self.causes.to_json() if self.causes else None,
+            "pipeline": self.pipeline.to_json() if self.pipeline else None,
+            "targets": {kind: board.to_json() for kind, board in self.targets.items()},
+            "reps": self.comparison.to_json() if self.comparison else None,
         }
 
 
+TARGET_KINDS = ("month", "quarter", "year")
+
+
 def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
-              day: date | None = None) -> Dashboard:
-    """Every figure of the dashboard for the last `period` days (7, 30 or 90)."""
+              day: date | None = None, target_kinds: Sequence[str] = ("month",)) -> Dashboard:
+    """Every figure of the dashboard for the last `period` days (7, 30 or 90); the targets of
+    this month (the Dashboard's panel), or of each of `target_kinds`."""
     if period not in PERIODS:
         raise InvalidInput.one("period", _("the period is 7, 30 or 90 days, not {n}").format(
             n=period))
@@ -688,8 +702,27 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
                   everyone=everyone),
         causes=timed("complaint_causes", complaint_causes, ctx, day=scope.day,
                      everyone=everyone),
+        **accounts_figures(ctx, scope, reps, timed, target_kinds),
         timings=timings,
     )
+
+
+def accounts_figures(ctx: Context, scope: Scope, reps: list[RepFigures], timed,
+                     target_kinds: Sequence[str]) -> dict:
+    """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
+    day, and (for a manager's team view) each rep side by side this month."""
+    # imported here: these services build on this module's figures
+    from crmtui.services.pipeline import forecast_weights, pipeline
+    from crmtui.services.reps import rep_comparison
+    from crmtui.services.targets import target_board
+
+    weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
+    found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}
+    found["targets"] = timed("targets", lambda: {
+        kind: target_board(ctx, kind=kind, day=scope.day) for kind in target_kinds})
+    if ctx.is_manager and scope.owner_id is None:
+        found["comparison"] = timed("reps", rep_comparison, ctx, day=scope.day, figures=reps)
+    return found
 
 
 # -- the customers behind a figure ----------------------------------------------------------------

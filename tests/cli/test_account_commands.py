@@ -140,3 +140,41 @@ def test_surveys_on_the_team_s_dimensions(crm, huaxin):
     one_line(crm("survey", str(huaxin), "--score", "taste"), "is not NAME=N")
     one_line(crm("survey", str(huaxin), "--product", "4", "--complaint", "7"),
              "has no complaint #7")
+
+
+def test_targets_from_the_shell(crm, huaxin):
+    set_ = crm("target", "set", "rita", "--month", "2026-12", "--amount", "100000",
+               "--new-customers", "5", "--json")
+    assert set_.code == 0, set_.err
+    assert set_.json() == {"login": "rita", "period": "2026-12", "starts_on": "2026-12-01",
+                           "ends_on": "2026-12-31", "amount": "100000.00", "new_customers": 5}
+    assert crm("target", "set", "rita", "--quarter", "2027-Q1", "--amount", "300000").code == 0
+    assert crm("target", "set", "rita", "--year", "2027", "--new-customers", "40").code == 0
+    listed = crm("target", "list", "--quarter", "2027-Q1", "--json").json()
+    assert (listed["period"], listed["days_left"] > 0) == ("2027-Q1", True)
+    assert [r["login"] for r in listed["reps"] if r["amount"]] == ["rita"]
+    one_line(crm("target", "set", "nobody", "--month", "2026-12", "--amount", "1"),
+             "no user nobody")
+    one_line(crm("target", "set", "rita", "--month", "2026-13", "--amount", "1"),
+             "2026-13 is not a month (there is no month 13)")
+    one_line(crm("target", "set", "rita", "--quarter", "2027-Q5", "--amount", "1"),
+             "2027-Q5 is not a quarter (Q1 to Q4)")
+    one_line(crm("target", "set", "rita", "--month", "2026-12", "--amount", "-100"),
+             "must not be negative")
+    one_line(crm("target", "set", "rita", "--month", "2026-12", "--amount", "1", user="rita"),
+             "only a manager can set targets")
+    assert crm("target", "list", "--month", "2026-12", "--json").json()["reps"][0]["amount"][
+        "target"] == "100000.00"  # nothing the refusals typed was kept
+    assert crm("target", "rm", "rita", "--year", "2027").code == 0
+
+
+def test_stats_json_gains_the_manager_s_figures(crm, huaxin):
+    crm("add", "Deal", "--need", "clear", "--close", "+20d", "--amount", "5000")
+    crm("target", "set", "rita", "--month", "2026-12", "--amount", "1000")
+    data = crm("stats", "--json", "--all").json()
+    assert set(data) >= {"pipeline", "targets", "reps", "complaint_causes"}
+    assert data["pipeline"]["by_grade"]["A"]["amount"] == "5000.00"
+    assert data["pipeline"]["weights"]["defaulted"] == ["A", "B", "C", "D", "E"]
+    assert set(data["targets"]) == {"month", "quarter", "year"}
+    assert {row["login"] for row in data["reps"]["reps"]} >= {"boss"}
+    assert crm("stats", "--json", user="rita").json()["reps"] is None  # managers only

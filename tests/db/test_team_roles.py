@@ -447,3 +447,42 @@ def test_the_command_line_takes_who_you_are_from_the_server(team, capsys):
            f"+{team.group('team')})" in out
     assert main(["--db", rita, "db", "check"]) == 0
     assert "team mode: the server enforces the roles" in capsys.readouterr().out
+
+
+def test_targets_and_survey_scores_follow_the_roles(team, clock):
+    """Managers set everyone's targets; a rep reads their own and sets none; a survey's scores
+    on the team's own dimensions are seen with the survey's customer."""
+    from dataclasses import replace
+
+    from crmtui.config import SurveySettings
+    from crmtui.services.surveys import record_survey
+    from crmtui.services.targets import set_target, target_board
+
+    boss = team.open("boss", clock)
+    try:
+        set_target(boss, team.people["rita"], "2026-12", amount="1000")
+        set_target(boss, team.people["ray"], "2026-12", amount="2000")
+        assert len(target_board(boss, "2026-12").rows) == 2
+    finally:
+        boss.store.close()
+    rita = team.open("rita", clock)
+    try:
+        assert [row.login for row in target_board(rita, "2026-12").rows] == [
+            team.people["rita"]]
+        own = replace(rita, config=replace(rita.config, survey=SurveySettings(
+            dimensions=("overall", "competitors"))))
+        record_survey(own, team.ids["rita"], {"overall": 5, "competitors": 4})
+    finally:
+        rita.store.close()
+    rita, ray = team.raw("rita"), team.raw("ray")
+    try:
+        assert _rows(rita, "SELECT amount FROM target") == [(100000,)]
+        _refused(rita, "UPDATE target SET amount = 1")
+        _refused(rita, "INSERT INTO target (user_id, period, starts_on, ends_on, amount, set_at) "
+                       "SELECT user_id, '2027', '2027-01-01', '2027-12-31', 1, now() "
+                       "FROM target")
+        assert _rows(rita, "SELECT dimension, score FROM survey_score") == [("competitors", 4)]
+        assert _rows(ray, "SELECT * FROM survey_score") == []
+    finally:
+        rita.close()
+        ray.close()

@@ -228,6 +228,19 @@ def test_who_may_write_plans(team, huaxin, who, allowed):
         assert plan_status(ctx, huaxin).editable is False
 
 
+def test_the_visit_cycle_moves_the_next_due_date(team, huaxin, clock):
+    """A customer who bought is visited by the plan's cycle rather than by their value class."""
+    record_order(team["rita"], huaxin, amount="1000")
+    log_interaction(team["rita"], huaxin, summary="first call")
+    before = Customer.get_by_id(huaxin).next_due
+    set_plan(team["rita"], huaxin, {"visit_every_days": "3"})  # the plan's cycle wins
+    customer = Customer.get_by_id(huaxin)
+    assert (customer.next_due, customer.due_rule) == (TODAY + timedelta(days=3), "plan")
+    remove_plan(team["rita"], huaxin)
+    assert Customer.get_by_id(huaxin).next_due == before
+    assert AuditLog.get(AuditLog.entity == "account_plan").action == "delete"
+
+
 def test_a_visit_adds_progress_and_the_review_shows_the_year(team, huaxin, clock):
     set_plan(team["rita"], huaxin, {"target_amount": "100000", "visit_every_days": "30",
                                     "review_on": "today"})

@@ -1,0 +1,248 @@
+"""Sales targets (销售目标): a manager sets each rep's orders and new customers to win for a month,
+a quarter or a year (yearly targets are set in December for the next year); results come from
+what is recorded.
+
+Decisions:
+
+- Orders count for the user who booked them (the order's `by`: the rep who made the sale),
+  read per rep from the (by, on, amount) index, so a period's sum never touches the orders
+  themselves.
+- New customers won are prospects whose first order made them customers in the period
+  (the lifecycle change prospect → customer), counted for who booked that order.
+- A period's days left count today; what is still missing is spread over them
+  (rules.target_progress).
+- Reps see their own targets, managers everyone's; only managers set them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from peewee import fn
+
+from crmtui.db import CustomerChange, Order, Target, User
+from crmtui.errors import CrmError, InvalidInput, NotFound
+from crmtui.i18n import _, explain
+from crmtui.rules import (
+    Period,
+    PeriodError,
+    PeriodKind,
+    TargetProgress,
+    days_left,
+    parse_period,
+    period_of,
+    target_progress,
+)
+from crmtui.services.access import require_manager
+from crmtui.services.audit import audit
+from crmtui.services.context import Context, writes
+from crmtui.services.validation import FieldError, clean_money
+
+
+def clean_count(value: Any, today: date | None = None) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise FieldError(_("'{text}' is not a whole number").format(text=value)) from None
+    if number < 0:
+        raise FieldError(_("must not be negative"))
+    if number > 1_000_000:
+        raise FieldError(_("too large"))
+    return number
+
+
+def period_value(text: Any, kind: PeriodKind | str | None = None) -> Period:
+    """A period as typed (2026-12, 2027-Q1, 2027), or one clear message."""
+    try:
+        return parse_period(str(text or ""), kind)
+    except PeriodError as error:
+        raise InvalidInput.one(str(PeriodKind(kind)) if kind else "period",
+                               explain(error)) from None
+
+
+def _target_user(login: Any) -> User:
+    user = User.get_or_none(User.login == str(login).strip())
+    if user is None:
+        raise NotFound(_("no user {login}").format(login=login))
+    if not user.active:
+        raise CrmError(_("{login} is deactivated and has no targets").format(login=user.login))
+    if user.role == "support":
+        raise CrmError(_("{login} is support staff and has no sales targets").format(
+            login=user.login))
+    return user
+
+
+@writes
+def set_target(ctx: Context, login: Any, period: Any, *, kind: PeriodKind | str | None = None,
+               amount: Any = None, new_customers: Any = None) -> Target:
+    """Set (or change) a rep's target for a period: the amount of orders, the new customers to
+    win, or both; a value not given stays as it was. Managers only."""
+    require_manager(ctx, _("set targets"))
+    errors: dict[str, str] = {}
+    try:
+        found = period_value(period, kind)
+    except InvalidInput as error:
+        errors.update(error.errors)
+        found = None
+    try:
+        amount = clean_money(amount)
+    except FieldError as error:
+        errors["amount"] = str(error)
+    try:
+        new_customers = clean_count(new_customers)
+    except FieldError as error:
+        errors["new_customers"] = str(error)
+    if not errors and amount is None and new_customers is None:
+        errors["amount"] = _("give an amount of orders, a number of new customers, or both")
+    if errors:
+        raise InvalidInput(errors)
+    user = _target_user(login)
+    target = Target.get_or_none((Target.user == user.id) & (Target.period == found.key))
+    if target is None:
+        target = Target(user=user, period=found.key, starts_on=found.start, ends_on=found.end)
+    if amount is not None:
+        target.amount = amount
+    if new_customers is not None:
+        target.new_customers = new_customers
+    target.set_by = ctx.user.id
+    target.set_at = ctx.now()
+    target.save()
+    return target
+
+
+@writes
+def remove_target(ctx: Context, login: Any, period: Any, *,
+                  kind: PeriodKind | str | None = None) -> Target:
+    require_manager(ctx, _("remove targets"))
+    found = period_value(period, kind)
+    user = User.get_or_none(User.login == str(login).strip())
+    if user is None:
+        raise NotFound(_("no user {login}").format(login=login))
+    target = Target.get_or_none((Target.user == user.id) & (Target.period == found.key))
+    if target is None:
+        raise NotFound(_("{login} has no target for {period}").format(login=user.login,
+                                                                      period=found.key))
+    target.delete_instance()
+    audit(ctx, "delete", "target", target.id, f"{user.login} {found.key}: amount "
+          f"{target.amount}, new customers {target.new_customers}")
+    return target
+
+
+def target_json(target: Target) -> dict:
+    return {"login": target.user.login, "period": target.period, "starts_on": target.starts_on,
+            "ends_on": target.ends_on, "amount": target.amount,
+            "new_customers": target.new_customers}
+
+
+# -- results --------------------------------------------------------------------------------------
+
+def _money(cents) -> Decimal:
+    return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
+    """Orders booked by each user from `start` to `end` (both included): one range of the
+    (by, on, amount) index per user."""
+    if not user_ids:
+        return {}
+    o = Order.alias("o")
+    total = (o.select(fn.SUM(o.amount).coerce(False))
+             .where((o.by == User.id) & (o.on >= start) & (o.on <= end)))
+    rows = User.select(User.id, total).where(User.id.in_(user_ids)).tuples()
+    return {uid: _money(cents) for uid, cents in rows}
+
+
+def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[int, int]:
+    """Prospects who became customers from `start` to `end`, by who booked the order that made
+    them customers (the lifecycle's change prospect → customer)."""
+    if not user_ids:
+        return {}
+    c = CustomerChange
+    query = (c.select(c.by, fn.COUNT(c.id))
+             .where(c.by.in_(user_ids) & (c.what == "lifecycle") & (c.from_value == "prospect")
+                    & (c.to_value == "customer") & (c.on >= start) & (c.on <= end))
+             .group_by(c.by))
+    return {uid: int(n) for uid, n in query.tuples()}
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    login: str
+    name: str
+    orders: Decimal
+    won: int
+    """New customers won in the period so far."""
+    amount: TargetProgress | None
+    """Orders against the amount target; None without one."""
+    new_customers: TargetProgress | None
+
+    def to_json(self) -> dict:
+        def progress(p: TargetProgress | None, whole: bool) -> dict | None:
+            if p is None:
+                return None
+            return {"target": int(p.target) if whole else p.target,
+                    "achieved": int(p.achieved) if whole else p.achieved,
+                    "remaining": int(p.remaining) if whole else p.remaining,
+                    "share": None if p.share is None else round(p.share, 4),
+                    "per_day": p.per_day}
+        return {"login": self.login, "name": self.name, "orders": self.orders,
+                "new_customers_won": self.won, "amount": progress(self.amount, False),
+                "new_customers": progress(self.new_customers, True)}
+
+
+@dataclass(frozen=True)
+class TargetBoard:
+    """Every visible rep's target and results for one period, on one day."""
+
+    period: Period
+    day: date
+    days_left: int
+    rows: list[TargetRow]
+
+    def to_json(self) -> dict:
+        return {"period": self.period.key, "kind": self.period.kind.value,
+                "starts_on": self.period.start, "ends_on": self.period.end, "day": self.day,
+                "days_left": self.days_left, "reps": [row.to_json() for row in self.rows]}
+
+
+def target_board(ctx: Context, period: Any = None, *, kind: PeriodKind | str = "month",
+                 day: date | None = None) -> TargetBoard:
+    """Targets and results for a period (default: the `kind` holding `day`): a manager sees
+    every rep (those without a target too), a rep their own row."""
+    day = day or ctx.today()
+    found = period_value(period, kind) if period else period_of(kind, day)
+    until = min(found.end, day)
+    targets = {t.user_id: t for t in Target.select().where(Target.period == found.key)}
+    if ctx.is_manager:
+        users = list(User.select().where(
+            User.id.in_(list(targets) or [0]) | ((User.role == "rep") & User.active)))
+    else:
+        users = [ctx.user] if ctx.user.id in targets or ctx.role == "rep" else []
+    ids = [u.id for u in users]
+    orders = orders_by_user(ids, found.start, until) if until >= found.start else {}
+    won = new_customers_by_user(ids, found.start, until) if until >= found.start else {}
+    rows = []
+    for user in users:
+        target = targets.get(user.id)
+        achieved = orders.get(user.id, Decimal("0.00"))
+        count = won.get(user.id, 0)
+        rows.append(TargetRow(
+            login=user.login, name=user.label, orders=achieved, won=count,
+            amount=(target_progress(target.amount, achieved, found, day)
+                    if target is not None and target.amount is not None else None),
+            new_customers=(target_progress(target.new_customers, count, found, day)
+                           if target is not None and target.new_customers is not None
+                           else None)))
+    rows.sort(key=lambda r: (r.amount is None, -(r.amount.share or 0) if r.amount else 0,
+                             r.name.casefold(), r.login))
+    return TargetBoard(period=found, day=day, days_left=days_left(found, day), rows=rows)
+
+
+__all__ = ["clean_count", "period_value", "set_target", "remove_target", "target_json",
+           "orders_by_user", "new_customers_by_user", "TargetRow", "TargetBoard",
+           "target_board"]
