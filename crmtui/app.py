@@ -17,6 +17,7 @@ from crmtui.crashlog import write_log
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
+from crmtui.present.text import safe
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
 from crmtui.widgets.localized import translate_bindings
@@ -175,6 +176,13 @@ class CrmApp(App[None]):
         from crmtui.screens.complaint import ComplaintScreen
 
         self.push_screen(ComplaintScreen(complaint_id))
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A notification, as plain text: messages quote names, summaries and typed text, which
+        must never be read as markup (pass markup=True for a message that holds none of them)."""
+        super().notify(safe(message, multiline=True), title=safe(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     # -- errors ---------------------------------------------------------------------------------
     def report_error(self, error: BaseException, *, title: str | None = None) -> None:

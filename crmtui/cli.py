@@ -9,13 +9,16 @@ file and reported in one line.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+from datetime import datetime, tzinfo
 from typing import Callable, Sequence
 
 from crmtui import __version__
 from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _
+from crmtui.plaintext import strip_controls
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
@@ -45,7 +48,8 @@ ARGPARSE_MESSAGES = (
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, exit 2
         self.print_usage(sys.stderr)
-        self.exit(2, "crmtui: " + _("error: {message}").format(message=message) + "\n")
+        line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
+        self.exit(2, "crmtui: " + line + "\n")
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -83,6 +87,9 @@ class _OnlyCommand:
 
 
 _VALUE_OPTIONS = ("--db", "--user", "--lang", "--config")
+PATH_ERRORS = frozenset((errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+                         errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.ELOOP))
+"""What an OSError says about a path the user named, rather than about the machine."""
 
 
 def requested_command(argv: Sequence[str]) -> str | None:
@@ -119,18 +126,28 @@ def build_parser(command: str | None = None) -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, login: str | None = None) -> int:
-    """Run the command line. `login` is who runs it, for tests; by default the OS login of the
-    process (its user id: nothing on the command line or in the environment can change it)."""
+def main(argv: Sequence[str] | None = None, *, login: str | None = None,
+         clock: Callable[[], datetime] | None = None, zone: tzinfo | None = None) -> int:
+    """Run the command line; the exit code. `login` is who runs it, for tests; by default the OS
+    login of the process (its user id: nothing on the command line or in the environment can
+    change it). `clock` and `zone` replace the real clock and the machine's time zone (tests run
+    commands in-process on a fixed day)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
     parser = build_parser(requested_command(argv))
+    if any("\x00" in arg for arg in argv):  # no real command line can hold one; main(argv) can
+        parser.error(_("an argument holds a NUL character"))
     args = parser.parse_args(argv)
     args.early_config = early_config
     args.run_by = login  # not "login": subcommands have a positional of that name
+    args.clock, args.zone, args.context = clock, zone, None
     for name, default in (("db", None), ("user", None), ("lang", None), ("config", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    return _run(args, early_config)
+
+
+def _run(args, early_config) -> int:
     try:
         if args.config and early_config is None:  # a file named must be there and be good
             from pathlib import Path
@@ -143,15 +160,35 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None) -> int:
             or _run_app
         return handler(args) or 0
     except CrmError as error:
-        _fail(str(error))
+        if _saved(args):  # refused after a change committed: say both
+            _fail(_("saved: {what}; then: {error}").format(what=_saved(args), error=error))
+        else:
+            _fail(str(error))
         return 1
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except OSError as error:
+        if error.errno not in PATH_ERRORS or error.filename is None:
+            return _unexpected(error, args)  # a full disk, a device error: said there
+        # a file named on the command line that cannot be (too long a name, no such folder…)
+        reason = _("cannot use {path}: {reason}").format(path=error.filename,
+                                                         reason=error.strerror)
+        _fail(_("saved: {what}; then: {error}").format(what=_saved(args), error=reason)
+              if _saved(args) else reason)
+        return 1
+    except KeyboardInterrupt:
+        if _saved(args):
+            _fail(_("saved: {what}; interrupted after it").format(what=_saved(args)))
+        return 130
     except Exception as error:  # anything unexpected: one line for the user, details in the log
         return _unexpected(error, args)
+
+
+def _saved(args) -> str:
+    """What the command's context committed, in words ("" when nothing was saved)."""
+    context = getattr(args, "context", None)
+    return ", ".join(context.saved) if context is not None else ""
 
 
 def set_language_early(argv: list[str]):
@@ -198,7 +235,9 @@ def _translate_argparse() -> None:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"crmtui: {message}\n")  # the program's name is not translated
+    # One line, whatever the message quotes (typed text may hold line breaks or escapes).
+    line = strip_controls(str(message))
+    sys.stderr.write(f"crmtui: {line}\n")  # the program's name is not translated
 
 
 def _silence_stdout() -> None:
@@ -236,6 +275,11 @@ def _unexpected(error: Exception, args) -> int:
 
     logged = write_log(error)
     where = " " + _("(details in {path})").format(path=logged) if logged else ""
+    saved = _saved(args)
+    if saved:  # the change is in: reporting a failure would make the user save it again
+        _fail(_("saved: {what}; the confirmation could not be printed: {kind}: {error}").format(
+            what=saved, kind=error.__class__.__name__, error=error) + where)
+        return 0
     if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
         _fail(_("database error: {error}; nothing was changed").format(error=first) + where)
@@ -279,8 +323,11 @@ def open_context(args, *, create: bool = True):
     config = getattr(args, "early_config", None) \
         or load_config(Path(args.config) if args.config else None)
     config = config.with_lang(args.lang)
+    extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
     ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
-                   as_user=claimed_user(args), config=config, create=create)
+                   as_user=claimed_user(args), config=config, create=create,
+                   zone=getattr(args, "zone", None), **extra)
+    args.context = ctx  # what it saves is told even if the command fails after
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx

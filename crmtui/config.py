@@ -56,6 +56,7 @@ from typing import Any, Mapping
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
 from crmtui.rules import (
     LAPSE_DAYS,
     DEFAULT_POLICY,
@@ -178,7 +179,9 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
     if lang is not None and lang not in ("en", "zh"):
         raise ValueError(_("lang must be 'en' or 'zh', not {lang!r}").format(lang=lang))
     cadence = {Grade(g.upper()): Cadence(c) for g, c in raw.get("cadence", {}).items()}
-    playbook = {Grade(g.upper()): str(text) for g, text in raw.get("playbook", {}).items()}
+    # shown in the app: the same rule as stored text (no control characters)
+    playbook = {Grade(g.upper()): " ".join(strip_controls(str(text)).split())
+                for g, text in raw.get("playbook", {}).items()}
     lead = int(raw.get("care_lead_days", 3))
     if not 0 <= lead <= 60:
         raise ValueError(_("care_lead_days must be between 0 and 60"))
@@ -251,7 +254,8 @@ def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:
     if unknown:
         raise ValueError(_("[greetings] has no setting {names}").format(
             names=", ".join(sorted(unknown))))
-    names = tuple(str(name) for name in raw.get("holidays", []))
+    names = tuple(" ".join(strip_controls(str(name)).split())
+                  for name in raw.get("holidays", []))
     lead = int(raw.get("lead_days", 7))
     if not 0 <= lead <= 60:
         raise ValueError(_("greetings.lead_days must be between 0 and 60"))

@@ -8,7 +8,7 @@ read differently by what it describes.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 from typing import Any, Mapping
 
@@ -279,30 +279,6 @@ _WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N
 def weekday_name(day: date) -> str:
     """The short weekday name in the interface language (not the process locale's)."""
     return _(_WEEKDAYS[day.weekday()])
-
-
-# -- lengths of time ----------------------------------------------------------------------------
-
-_UNITS = (N_("{n}d"), N_("{n}h"), N_("{n}m"))  # days, hours, minutes: 1天, 5小时, 20分钟
-
-
-def duration(delta: timedelta, *, parts: int = 2) -> str:
-    """A length of time in one style everywhere: its largest unit and the next, `1d 5h`,
-    `5h 20m`, `45m` (`1天5小时`, `5小时20分钟`, `45分钟`). A negative length reads as its size;
-    `parts=1` keeps the largest unit only, for narrow columns."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    amounts = (days, *divmod(rest, 60))
-    first = next((i for i, n in enumerate(amounts) if n), len(amounts) - 1)
-    shown = [_(_UNITS[i]).format(n=amounts[i])
-             for i in range(first, min(first + parts, len(amounts))) if amounts[i] or i == first]
-    return pgettext("duration", "{larger} {smaller}").format(
-        larger=shown[0], smaller=shown[1]) if len(shown) > 1 else shown[0]
-
-
-def days_span(n: int) -> str:
-    """A number of days in the same style: 5d, 5天."""
-    return duration(timedelta(days=n))
 
 
 # -- text stored in English ---------------------------------------------------------------------

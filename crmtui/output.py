@@ -1,4 +1,5 @@
-"""Printing for the command line: JSON for scripts, rich tables for people (imported lazily)."""
+"""Printing for the command line: JSON for scripts, and the console that prints for people
+(rich, imported when first used). What is printed is made by `crmtui.present`."""
 
 from __future__ import annotations
 
@@ -25,8 +26,24 @@ def _default(value: Any):
 
 
 def json_text(data: Any, indent: int | None = None) -> str:
-    """JSON with dates, Decimals and enums written the way every command writes them."""
-    return json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+    """JSON with dates, Decimals and enums written the way every command writes them.
+
+    Characters are written as they are, except those a terminal would act on or hide (C1
+    controls, bidi overrides and other non-printing ones, which JSON itself lets through):
+    those are escaped as \\uXXXX, so JSON on a terminal is text too."""
+    text = json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+    if text.isprintable() or text.replace("\n", "").isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    # Outside strings JSON holds only ASCII and line breaks, so these are inside strings.
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def emit_json(data: Any) -> None:
@@ -39,49 +56,39 @@ _console = None
 
 
 def console():
+    """The command line's console: no highlighting, no emoji codes, and never a control
+    character from the text it prints (see `text_only_console`)."""
     global _console
     if _console is None:
-        from rich.console import Console
-
-        _console = Console(highlight=False)
+        _console = text_only_console()
     return _console
 
 
-def grade_style(grade: str | None) -> str:
-    """The one colour per grade used everywhere on the command line (the TUI mirrors it)."""
-    return GRADE_STYLES.get(grade or "", "")
+def text_only_console(**options):
+    """A rich Console that prints text as text: whatever a renderable holds, its segments
+    reach the terminal without control characters (rich's own styles still do), so a stored
+    value missed on its way to the screen cannot retitle a terminal or set its clipboard.
+    Markup is still the caller's to avoid: stored text goes in as `Text`. Options are rich's
+    Console options."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from crmtui.plaintext import strip_controls
+
+    class TextOnlyConsole(Console):
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                text = segment.text
+                if segment.control is None and not text.isprintable():
+                    clean = strip_controls(text, multiline=True)
+                    if clean != text:
+                        segment = Segment(clean, segment.style)
+                yield segment
+
+    return TextOnlyConsole(**{"highlight": False, "emoji": False, **options})
 
 
-GRADE_STYLES = {"A": "bold red", "B": "dark_orange", "C": "yellow", "D": "cyan", "E": "grey50"}
-# Service-level states and severities of complaints (the TUI mirrors these too).
-SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
-SEVERITY_STYLES = {"critical": "bold red", "high": "dark_orange"}
-
-
-def bar(share: float, width: int = 30) -> str:
-    """A horizontal bar for a share 0..1, `width` cells at most, in eighths of a cell."""
-    eighths = round(max(0.0, min(1.0, share)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return "█" * full + ("" if not part else " ▏▎▍▌▋▊▉"[part])
-
-
-def percent(share: float | None) -> str:
-    """A share 0..1 as a percentage with one decimal ("–" when there is none)."""
-    return "–" if share is None else f"{share * 100:.1f}%"
-
-
-def share_style(share: float) -> str:
-    """The colour of a service-level share: green from 90%, yellow from 75%, red below."""
-    return "green" if share >= 0.9 else "yellow" if share >= 0.75 else "red"
-
-
-def money(amount: Decimal | None) -> str:
-    if amount is None:
-        return ""
-    return f"{amount:,.2f}"
-
-
-def local_time(moment: datetime | None, zone=None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+def say(message: str, **options) -> None:
+    """Print a line that may quote stored or typed text (a confirmation, a notice): as plain
+    text, never as markup."""
+    console().print(message, markup=False, highlight=False, **options)

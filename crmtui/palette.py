@@ -9,9 +9,11 @@ from functools import partial
 from typing import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from crmtui.i18n import _
 from crmtui.labels import label
+from crmtui.present.text import plain, safe
 from crmtui.screens.views import VIEWS
 
 CUSTOMER_HITS = 12
@@ -111,8 +113,11 @@ class CrmCommands(Provider):
             return
         if complaint is not None:
             complaint_id, title, detail = complaint
-            yield Hit(1.0, title, partial(self.app.open_complaint, complaint_id), text=title,
-                      help=detail)
+            yield Hit(1.0, plain(title), partial(self.app.open_complaint, complaint_id),
+                      text=safe(title), help=escape(safe(detail)))
         for rank, (customer_id, title, detail) in enumerate(found):
-            yield Hit(0.95 - rank * 0.01, title, partial(self.app.open_profile, customer_id),
-                      text=title, help=detail)
+            # names and summaries are stored text: shown plain (the help line is always read
+            # as markup, so it is escaped)
+            yield Hit(0.95 - rank * 0.01, plain(title),
+                      partial(self.app.open_profile, customer_id), text=safe(title),
+                      help=escape(safe(detail)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from crmtui.i18n import N_, _
 from crmtui.labels import label
-from crmtui.output import console, emit_json, money, percent
+from crmtui.output import console, emit_json
+from crmtui.present.numbers import money, percent
 
 CONTACT_OPTIONS = (
     # (option, field, help)

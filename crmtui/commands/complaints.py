@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import SEVERITY_STYLES, SLA_STYLES, console, emit_json, local_time
+from crmtui.output import console, emit_json, say
+from crmtui.present.text import plain
+from crmtui.present.time import compact_moment, moment
 
 
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
@@ -122,6 +124,8 @@ def cmd_list(args) -> int:
         return 0
     from rich.table import Table
 
+    from crmtui.present.complaint import severity_text, sla_text
+
     shown = rows[:TABLE_ROWS if limit is None else limit]
 
     table = Table(show_edge=False)
@@ -132,50 +136,20 @@ def cmd_list(args) -> int:
     table.add_column(_("Summary"), min_width=10)
     table.add_column(_("Owner"))
     wide = console().width >= 100  # on 80 columns the deadline gives way (`show` has it)
+    today = ctx.today()
     if wide:
         table.add_column(_("Deadline"), no_wrap=True)
     table.add_column(_("Left"), no_wrap=True, min_width=10)
     for row in shown:
-        deadline = [_short_time(row.sla.deadline, ctx)] if wide else []
-        table.add_row(str(row.id), _severity(row.severity), label("complaint_status", row.status),
-                      row.customer, row.summary, row.owner or "-", *deadline, _left(row))
+        deadline = [compact_moment(row.sla.deadline, ctx.zone, today)] if wide else []
+        table.add_row(str(row.id), severity_text(row.severity),
+                      plain(label("complaint_status", row.status)), plain(row.customer),
+                      plain(row.summary), plain(row.owner or "-"), *deadline, sla_text(row.sla))
     console().print(table)
     if len(rows) > len(shown):
         console().print(_("… and {n} more (--limit N shows more, --json all)").format(
             n=len(rows) - len(shown)))
     return 0
-
-
-def _short_time(moment, ctx) -> str:
-    """MM-DD HH:MM within this year, so the queue fits 80 columns."""
-    if moment is None:
-        return ""
-    local = ctx.local(moment)
-    return local.strftime("%m-%d %H:%M" if local.year == ctx.today().year else "%Y-%m-%d %H:%M")
-
-
-def _severity(severity: str) -> str:
-    style = SEVERITY_STYLES.get(severity)
-    text = label("severity", severity)
-    return f"[{style}]{text}[/]" if style else text
-
-
-def _left(row) -> str:
-    from crmtui.services.complaints import span
-
-    style = SLA_STYLES[row.sla.state.value]
-    left = row.sla.time_left
-    if left is None:
-        text = _("late") if row.sla.state.value == "breached" else _("in time")
-    elif left.total_seconds() < 0:
-        text = _("{span} late").format(span=span(left))
-    elif row.sla.state.value == "at_risk":
-        text = _("{span} at risk").format(span=span(left))
-    else:
-        text = span(left)
-    if row.sla.paused:
-        text += " " + _("paused")
-    return f"[{style}]{text}[/]"
 
 
 # -- actions ------------------------------------------------------------------------------------
@@ -186,7 +160,7 @@ def _done(args, ctx, complaint, message: str) -> int:
     if args.json:
         emit_json(complaint_row(ctx, complaint.id).to_json())
     else:
-        console().print(message)
+        say(message)
     return 0
 
 
@@ -204,8 +178,8 @@ def cmd_add(args) -> int:
         "Complaint #{id} for {name}: {severity}, respond by {respond}, resolve by {resolve}")
         .format(id=complaint.id, name=customer.name,
                 severity=label("severity", complaint.severity),
-                respond=local_time(complaint.respond_by, ctx.zone),
-                resolve=local_time(complaint.resolve_by, ctx.zone)))
+                respond=moment(complaint.respond_by, ctx.zone),
+                resolve=moment(complaint.resolve_by, ctx.zone)))
 
 
 def cmd_ack(args) -> int:
@@ -215,7 +189,7 @@ def cmd_ack(args) -> int:
     complaint = acknowledge(ctx, args.id, args.promise, note=args.note)
     return _done(args, ctx, complaint, _(
         "Complaint #{id} acknowledged; the customer was promised {when}").format(
-        id=complaint.id, when=local_time(complaint.promised_at, ctx.zone)))
+        id=complaint.id, when=moment(complaint.promised_at, ctx.zone)))
 
 
 def cmd_work(args) -> int:
@@ -224,7 +198,7 @@ def cmd_work(args) -> int:
     ctx = _ctx(args)
     complaint = start_work(ctx, args.id, note=args.note)
     return _done(args, ctx, complaint, _("Complaint #{id} in progress, resolve by {when}").format(
-        id=complaint.id, when=local_time(complaint.resolve_by, ctx.zone)))
+        id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)))
 
 
 def cmd_wait(args) -> int:
@@ -263,7 +237,7 @@ def cmd_reopen(args) -> int:
     complaint = reopen(ctx, args.id, note=args.note)
     return _done(args, ctx, complaint, _(
         "Complaint #{id} reopened; it is still due by {when}").format(
-        id=complaint.id, when=local_time(complaint.resolve_by, ctx.zone)))
+        id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)))
 
 
 def cmd_severity(args) -> int:
@@ -274,8 +248,8 @@ def cmd_severity(args) -> int:
     return _done(args, ctx, complaint, _(
         "Complaint #{id} is {severity}: respond by {respond}, resolve by {resolve}").format(
         id=complaint.id, severity=label("severity", complaint.severity),
-        respond=local_time(complaint.respond_by, ctx.zone),
-        resolve=local_time(complaint.resolve_by, ctx.zone)))
+        respond=moment(complaint.respond_by, ctx.zone),
+        resolve=moment(complaint.resolve_by, ctx.zone)))
 
 
 def cmd_assign(args) -> int:
@@ -296,50 +270,23 @@ def cmd_note(args) -> int:
     if args.json:
         emit_json({"complaint_id": event.complaint_id, "at": event.at, "note": event.note})
     else:
-        console().print(_("Note added to complaint #{id}").format(id=event.complaint_id))
+        say(_("Note added to complaint #{id}").format(id=event.complaint_id))
     return 0
 
 
 # -- detail -------------------------------------------------------------------------------------
 
 def cmd_show(args) -> int:
-    from rich.markup import escape
-    from rich.text import Text
-
-    from crmtui.services.complaints import complaint_detail, complaint_facts, event_text
+    """The complaint as its screen shows it (`present.complaint`)."""
+    from crmtui.present.complaint import complaint_body, complaint_heading
+    from crmtui.services.complaints import complaint_detail
 
     ctx = _ctx(args)
     detail = complaint_detail(ctx, args.id)
     if args.json:
         emit_json(detail.to_json(ctx))
         return 0
-    from rich.table import Table
-
-    row = detail.row
     out = console()
-    out.print(f"[bold]#{row.id} {escape(row.summary)}[/]  {_severity(row.severity)} · "
-              f"{label('complaint_status', row.status)} · "
-              + _("owner {owner}").format(owner=row.owner or "-"))
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
-    for title, value in complaint_facts(detail, lambda moment: local_time(moment, ctx.zone)):
-        facts.add_row(title, Text(value))
-    facts.add_row(_("Service level"), _left(row))
-    out.print(facts)
-    timeline = Table(title=_("Timeline"), title_justify="left", show_edge=False)
-    for column in (_("When"), _("By"), _("What")):
-        timeline.add_column(column, overflow="fold")
-    for event in detail.events:
-        timeline.add_row(local_time(event.at, ctx.zone), event.by.login,
-                         Text(event_text(ctx, event)))
-    out.print(timeline)
-    if detail.interactions:
-        recent = Table(title=_("Recent interactions"), title_justify="left", show_edge=False)
-        for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
-            recent.add_column(column, overflow="fold")
-        for i in detail.interactions:
-            recent.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
-                           label("outcome", i.outcome), Text(i.summary), i.by.login)
-        out.print(recent)
+    out.print(complaint_heading(detail.row))
+    out.print(complaint_body(detail, ctx.zone, ctx.today()))
     return 0

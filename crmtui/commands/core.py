@@ -6,8 +6,11 @@ import argparse
 import sys
 
 from crmtui.i18n import _, explain
-from crmtui.labels import label, lunar_text, maintenance_words, stored_text
-from crmtui.output import GRADE_STYLES, console, emit_json, local_time, money
+from crmtui.labels import label
+from crmtui.output import console, emit_json, say
+from crmtui.present.numbers import money
+from crmtui.present.styles import grade_style
+from crmtui.present.text import plain
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
@@ -203,45 +206,30 @@ def cmd_due(args) -> int:
 
 
 def print_due(ctx, items, day, everyone: bool) -> None:
-    """The due list as aligned lines under section headings: one line per item, the detail cut
-    to the terminal's width (drawn as plain lines, a long list prints several times faster than
-    through a rich Table)."""
-    from rich.cells import cell_len
-    from rich.markup import escape
+    """The due list as Today draws it (`present.due`): aligned lines under section headings,
+    the reason cut to the terminal's width (plain lines: a long list prints several times
+    faster than through a rich Table)."""
     from rich.text import Text
 
-    from crmtui.cells import clip, fit
+    from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
 
     out = console()
     title = _("Due on {day}").format(day=day.isoformat())
     if not items:
         from crmtui.services.due import coming_up
 
-        out.print(f"[bold]{title}[/]: " + _("nothing due. Coming up:"), highlight=False)
+        out.print(Text.assemble((title, "bold"), ": " + _("nothing due. Coming up:")))
         for item in coming_up(ctx, day, everyone=everyone):
-            out.print(f"  {item.due}  {item.customer}  {item.company}  ({item.detail})",
-                      markup=False, highlight=False)
+            out.print(coming_up_line(item, day))
         return
-    out.print(f"[bold]{title}[/]")
-    sections: dict = {}
-    for item in items:
-        sections.setdefault(item.kind, []).append(item)
-    owner_width = min(12, max((cell_len(i.owner) for i in items), default=0)) if everyone else 0
-    detail_width = max(12, out.width - 16 - 16 - 1 - 5 - 4 - (owner_width + 1 if everyone else 0))
-    for kind, section in sections.items():
-        out.print(f"\n[bold underline]{escape(label('due_section', kind))}[/] ({len(section)})",
-                  highlight=False)
+    out.print(Text(title, style="bold"))
+    columns = DueColumns.for_width(out.width, owner=everyone)
+    for kind, section in sections(items).items():
+        out.print()
+        out.print(Text(section_heading(kind, len(section)), style="bold underline"))
         lines = Text(no_wrap=True, overflow="crop")
         for item in section:
-            grade = item.grade.value if item.grade else " "
-            lines.append(f"{fit(item.customer, 16)} {fit(item.company, 16)} ")
-            lines.append(grade, style=GRADE_STYLES.get(grade, ""))
-            lines.append(" ")
-            lines.append(item.due.strftime("%m-%d"), style="red" if item.overdue_days else "")
-            if everyone:
-                lines.append(f" {fit(item.detail, detail_width)} {clip(item.owner, owner_width)}")
-            else:
-                lines.append(f" {clip(item.detail, detail_width)}")
+            lines.append_text(columns.line(item, day))
             lines.append("\n")
         lines.rstrip()
         out.print(lines)
@@ -272,13 +260,15 @@ def cmd_greetings(args) -> int:
         out.print(_("No holiday for greetings within {n} days of {day}.").format(
             n=ctx.config.greetings.lead_days, day=day.isoformat()))
         return 0
-    from rich.markup import escape as esc
     from rich.table import Table
+    from rich.text import Text
 
     for holiday in coming:
         section = [item for item in items if item.due == holiday.day]
-        out.print(f"[bold underline]{esc(shown_name(holiday))}[/] {holiday.day.isoformat()} "
-                  + _("({n} to greet)").format(n=len(section)))
+        heading = Text()
+        heading.append(plain(shown_name(holiday), "bold underline"))
+        heading.append(f" {holiday.day.isoformat()} " + _("({n} to greet)").format(n=len(section)))
+        out.print(heading)
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, width=16, overflow="ellipsis")
         table.add_column(no_wrap=True, width=20, overflow="ellipsis")
@@ -287,10 +277,10 @@ def cmd_greetings(args) -> int:
             table.add_column(no_wrap=True, max_width=12, overflow="ellipsis")
         for item in section:
             grade = item.grade.value if item.grade else ""
-            row = [esc(item.customer), esc(item.company),
-                   f"[{GRADE_STYLES.get(grade, '')}]{grade}[/]"]
+            row = [plain(item.customer), plain(item.company),
+                   plain(grade, grade_style(grade))]
             if everyone:
-                row.append(esc(item.owner))
+                row.append(plain(item.owner))
             table.add_row(*row)
         out.print(table)
     return 0
@@ -346,15 +336,25 @@ def cmd_log(args) -> int:
                    "contact": result.interaction.contact_name or None,
                    "promise_id": result.promise.id if result.promise else None})
     else:
-        console().print(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due "
-                          "{due}").format(id=result.interaction.id, name=c.name, grade=c.grade,
-                                          n=c.followups, due=c.next_due))
+        say(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due {due}").format(
+            id=result.interaction.id, name=c.name, grade=c.grade, n=c.followups,
+            due=c.next_due))
     return 0
 
 
-def cmd_show(args) -> int:
-    from rich.markup import escape as esc
+SHOWN_INTERACTIONS = 15
+"""Interactions `crmtui show` lists (--json has them all)."""
 
+
+def cmd_show(args) -> int:
+    """The profile as the app shows it (`present.profile`): the header, the overview, then the
+    complaints and the latest interactions."""
+    from crmtui.present.profile import (
+        profile_header,
+        profile_overview,
+        profile_sections,
+        section_table,
+    )
     from crmtui.services.grading import move_grades_if_due
     from crmtui.services.profile import customer_profile, profile_json
 
@@ -364,113 +364,18 @@ def cmd_show(args) -> int:
     if args.json:
         emit_json(profile_json(ctx, profile))
         return 0
-    from rich.table import Table
-
-    c = profile.customer
+    today = ctx.today()
     out = console()
-    flags = []
-    if c.grade_pinned:
-        flags.append(_("pinned: {reason}").format(reason=c.pin_reason))
-    if profile.slipped:
-        flags.append(_("close date slipped"))
-    if profile.no_estimate:
-        flags.append(_("no close estimate"))
-    out.print(f"[{GRADE_STYLES[c.grade]}]{c.grade}[/] [bold]{esc(c.name)}[/] #{c.id}  "
-              f"{esc(c.company)}" + (f"  [dim]{esc(' · '.join(flags))}[/]" if flags else ""))
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
-    for title, value in (
-        (_("Owner"), profile.owner.label),
-        (_("Lifecycle"), lifecycle_text(profile)),
-        (_("Value class"), value_class_text(profile)),
-        (_("Maintenance"), maintenance_text(profile.maintenance)),
-        (_("Need"), label("need", c.need) + (
-            " · " + _("close {day}").format(day=c.expected_close) if c.expected_close else "")),
-        (_("Next due"), _("{day} ({why})").format(day=c.next_due, why=_("; ").join(
-            [due_rule_text(profile)] + ([c.next_step] if c.next_step else [])))),
-        (_("Follow-ups"), str(c.followups)),
-        (_("Phones"), ", ".join(c.phone_list)),
-        (_("E-mail"), c.email),
-        (_("Revenue"), money(c.revenue)),
-        (_("Tags"), ", ".join(c.tag_list)),
-    ):
-        if value:
-            facts.add_row(title, value)
-    out.print(facts)
-    if profile.wins:
-        out.print(_("Wins: {wins}").format(wins="; ".join(
-            (_("{day} {amount} after {n} follow-up") if w.followups == 1
-             else _("{day} {amount} after {n} follow-ups")).format(
-                day=w.on, amount=money(w.amount), n=w.followups) for w in profile.wins[:5])),
-            markup=False)
-    if profile.care:
-        out.print(_("Care: {dates}").format(dates="; ".join(
-            f"{label('care', o.care.kind)} {o.next_on}"
-            + (f" ({lunar_text(o.care.month, o.care.day, o.care.leap)})" if o.care.lunar else "")
-            for o in profile.care)), markup=False)
-    open_promises = [p for p in profile.promises if p.status == "open"]
-    for promise in open_promises:
-        out.print(_("Promise: {text} (due {due})").format(text=promise.text, due=promise.due),
-                  markup=False)
-    from crmtui.services.complaints import OPEN
-
-    for complaint in profile.complaints:
-        if complaint.status in OPEN:
-            out.print(_("Complaint #{id}: {severity} · {status} · {summary}").format(
-                id=complaint.id, severity=label("severity", complaint.severity),
-                status=label("complaint_status", complaint.status),
-                summary=complaint.summary), markup=False)
-    if profile.interactions:
-        table = Table(title=_("Interactions"), title_justify="left", show_edge=False)
-        for column in (_("When"), _("Channel"), _("Outcome"), _("Summary"), _("By")):
-            table.add_column(column)
-        for i in profile.interactions[:15]:
-            table.add_row(local_time(i.at, ctx.zone), label("channel", i.channel),
-                          label("outcome", i.outcome), esc(i.summary), i.by.login)
-        out.print(table)
+    out.print(profile_header(profile))
+    out.print()
+    out.print(profile_overview(profile, ctx.zone, today))
+    sections = profile_sections(profile, ctx.zone, today)
+    for key, title, limit in (("complaints", _("Complaints"), None),
+                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
+        if sections[key].rows:
+            out.print()
+            out.print(section_table(sections[key], title=title, limit=limit))
     return 0
-
-
-def lifecycle_text(profile) -> str:
-    """The lifecycle line of a profile: the lifecycle, why when terminated, and the deal."""
-    c = profile.customer
-    text = label("lifecycle", c.lifecycle)
-    if c.lifecycle == "terminated" and c.lifecycle_reason:
-        text += " (" + stored_text(c.lifecycle_reason) + ")"
-    elif c.lifecycle == "lapsed" and c.last_order_on:
-        text += " · " + _("no order since {day}").format(day=c.last_order_on)
-    elif c.lifecycle == "customer" and profile.lapses_on:
-        text += " · " + _("lapses on {day} without an order").format(day=profile.lapses_on)
-    return text + " · " + label("deal", c.deal_status)
-
-
-def value_class_text(profile) -> str:
-    c = profile.customer
-    text = label("tier", c.value_class)
-    if c.class_pinned:
-        return text + " (" + _("pinned: {reason}").format(reason=c.class_reason) + ")"
-    return text + " (" + _("by the figures") + ")" if c.value_class != "none" else text
-
-
-def maintenance_text(maintenance) -> str:
-    """'key customer · weekly visit', 'account plan · every 14 days'; '' when not maintained."""
-    if maintenance is None:
-        return ""
-    return maintenance_words(maintenance.value_class, maintenance.cadence,
-                             maintenance.every_days)
-
-
-def due_rule_text(profile) -> str:
-    """What made the next follow-up due."""
-    rule = profile.customer.due_rule
-    if rule == "class" or rule == "plan":
-        return maintenance_text(profile.maintenance) or label("cadence", profile.cadence)
-    if rule == "win_back":
-        return label("due", "win_back")
-    if rule == "first_contact":
-        return _("first contact")
-    return label("cadence", profile.cadence)
 
 
 def cmd_status(args) -> int:
@@ -484,9 +389,9 @@ def cmd_status(args) -> int:
                    "lifecycle_reason": customer.lifecycle_reason, "status": customer.status,
                    "next_due": customer.next_due})
     else:
-        console().print(_("{name}: {lifecycle}, next due {due}").format(
+        say(_("{name}: {lifecycle}, next due {due}").format(
             name=customer.name, lifecycle=label("lifecycle", customer.lifecycle),
-            due=customer.next_due), markup=False)
+            due=customer.next_due))
     return 0
 
 
@@ -505,10 +410,10 @@ def cmd_class(args) -> int:
             "class": customer.value_class, "pinned": customer.class_pinned,
             "reason": customer.class_reason}, "next_due": customer.next_due})
     else:
-        console().print(_("{name}: value class {tier}{pinned}, next due {due}").format(
+        say(_("{name}: value class {tier}{pinned}, next due {due}").format(
             name=customer.name, tier=label("tier", customer.value_class),
             pinned=" (" + _("pinned") + ")" if customer.class_pinned else "",
-            due=customer.next_due), markup=False)
+            due=customer.next_due))
     return 0
 
 
@@ -525,7 +430,7 @@ def cmd_grade(args) -> int:
         emit_json({"id": customer.id, "grade": customer.grade, "pinned": customer.grade_pinned,
                    "next_due": customer.next_due})
     else:
-        console().print(_("{name}: grade {grade}{pinned}, next due {due}").format(
+        say(_("{name}: grade {grade}{pinned}, next due {due}").format(
             name=customer.name, grade=customer.grade,
             pinned=" (" + _("pinned") + ")" if customer.grade_pinned else "",
             due=customer.next_due))
@@ -553,15 +458,13 @@ def cmd_order(args) -> int:
                    "grade": after.grade, "lifecycle": after.lifecycle,
                    "value_class": after.value_class, "next_due": after.next_due})
     else:
-        console().print(_("Order #{id}: {amount} for {name} on {day}").format(
-            id=order.id, amount=money(order.amount), name=customer.name, day=order.on),
-            markup=False)
+        say(_("Order #{id}: {amount} for {name} on {day}").format(
+            id=order.id, amount=money(order.amount), name=customer.name, day=order.on))
         if win is not None:
-            console().print((_("A win after {n} follow-up; grade {grade}, next due {due}")
-                             if win.followups == 1 else
-                             _("A win after {n} follow-ups; grade {grade}, next due {due}"))
-                            .format(n=win.followups, grade=after.grade, due=after.next_due),
-                            markup=False)
+            say((_("A win after {n} follow-up; grade {grade}, next due {due}")
+                 if win.followups == 1 else
+                 _("A win after {n} follow-ups; grade {grade}, next due {due}"))
+                .format(n=win.followups, grade=after.grade, due=after.next_due))
     return 0
 
 
@@ -587,8 +490,10 @@ def cmd_find(args) -> int:
                    _("Next due")):
         table.add_column(column)
     for c in rows:
-        table.add_row(str(c.id), c.name, c.company, f"[{GRADE_STYLES[c.grade]}]{c.grade}[/]",
-                      c.phone_list[0] if c.phone_list else "", c.email, str(c.next_due))
+        table.add_row(str(c.id), plain(c.name), plain(c.company),
+                      plain(c.grade, grade_style(c.grade)),
+                      plain(c.phone_list[0] if c.phone_list else ""), plain(c.email),
+                      str(c.next_due))
     console().print(table)
     return 0
 
@@ -608,7 +513,7 @@ def cmd_snooze(args) -> int:
 
     ctx = _ctx(args)
     customer = snooze(ctx, _customer(ctx, args.customer).id, args.until)
-    console().print(_("{name}: next due {due}").format(name=customer.name, due=customer.next_due))
+    say(_("{name}: next due {due}").format(name=customer.name, due=customer.next_due))
     return 0
 
 
@@ -624,7 +529,7 @@ def cmd_care(args) -> int:
         raise InvalidInput.one("date", _("'{text}' is not MM-DD").format(text=args.date))
     care = add_care_date(ctx, customer.id, month=parts[0], day=parts[1], kind=args.kind,
                          year=args.year, lunar=args.lunar, leap=args.leap, note=args.note)
-    console().print(_("Care date #{id} added for {name}").format(id=care.id, name=customer.name))
+    say(_("Care date #{id} added for {name}").format(id=care.id, name=customer.name))
     return 0
 
 
@@ -636,14 +541,14 @@ def cmd_promise(args) -> int:
     if args.done or args.broken:
         promise = close_promise(ctx, args.done or args.broken,
                                 "done" if args.done else "broken")
-        console().print(_("Promise #{id} marked {status}").format(
+        say(_("Promise #{id} marked {status}").format(
             id=promise.id, status=label("promise", promise.status)))
         return 0
     if not args.customer or not args.text:
         raise InvalidInput.one("promise", _("give a customer and what was promised, with --due"))
     customer = _customer(ctx, args.customer)
     promise = add_promise(ctx, customer.id, args.text, args.due)
-    console().print(_("Promise #{id} for {name}, due {due}").format(
+    say(_("Promise #{id} for {name}, due {due}").format(
         id=promise.id, name=customer.name, due=promise.due))
     return 0
 
@@ -659,7 +564,7 @@ def cmd_demo(args) -> int:
     started = time.perf_counter()
     summary = build_demo(ctx, args.customers, seed=args.seed)
     elapsed = time.perf_counter() - started
-    console().print(_(
+    say(_(
         "Demo data in {target}: {customers} customers, {interactions} interactions, {orders} "
         "orders, {complaints} complaints, {care} care dates, {promises} promises "
         "({seconds:.1f} s)").format(

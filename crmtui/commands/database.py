@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import console, emit_json
+from crmtui.output import console, emit_json, say
 
 
 def register(subparsers, common) -> None:
@@ -55,7 +55,7 @@ def cmd_check(args) -> int:
     else:
         out = console()
         for line in report.lines:
-            out.print(line)
+            say(line)
         out.print(_("OK") if report.ok else "[red]" + _("problems found") + "[/]")
     return 0 if report.ok else 1
 
@@ -68,7 +68,7 @@ def cmd_backup(args) -> int:
 
     ctx = open_context(args, create=False)
     path = backup(ctx, Path(args.output) if args.output else None)
-    console().print(_("Backup written to {path}").format(path=path))
+    say(_("Backup written to {path}").format(path=path))
     return 0
 
 
@@ -103,8 +103,8 @@ def cmd_migrate(args) -> int:
 
     store = open_store(_target(args), create=False)
     for notice in store.notices:
-        console().print(notice)
-    console().print(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
+        say(notice)
+    say(_("Schema version {v}: up to date").format(v=LATEST_VERSION))
     store.close()
     return 0
 
@@ -118,20 +118,19 @@ def cmd_setup_roles(args) -> int:
     if args.json:
         emit_json(report.to_json())
         return 0
-    out = console()
 
-    def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False, soft_wrap=True)
+    def said(text: str) -> None:
+        say(text, soft_wrap=True)
 
-    say(_("The server now enforces the roles on {target}; the tables' owner is {owner}.").format(
+    said(_("The server now enforces the roles on {target}; the tables' owner is {owner}.").format(
         target=ctx.store.target, owner=report.owner))
-    say(_("Group roles: {groups}, all members of {team} (name it in pg_hba.conf as "
-          "+{team}).").format(groups=", ".join(report.groups.values()), team=report.team_group))
+    said(_("Group roles: {groups}, all members of {team} (name it in pg_hba.conf as "
+           "+{team}).").format(groups=", ".join(report.groups.values()), team=report.team_group))
     for login, role in report.members.items():
-        say("  " + _("{login}: {role}").format(login=login, role=label("role", role)))
+        said("  " + _("{login}: {role}").format(login=login, role=label("role", role)))
     people = [name for name in report.created_roles if name in report.members]
     if people:
-        say(_("New login roles: {logins}. They connect by peer authentication on the server's "
-              "socket; for remote access give each a password (ALTER ROLE … PASSWORD) or use "
-              "GSSAPI.").format(logins=", ".join(people)))
+        said(_("New login roles: {logins}. They connect by peer authentication on the server's "
+               "socket; for remote access give each a password (ALTER ROLE … PASSWORD) or use "
+               "GSSAPI.").format(logins=", ".join(people)))
     return 0

@@ -7,16 +7,11 @@ from pathlib import Path
 
 from crmtui.i18n import _
 from crmtui.labels import label, stored_text
-from crmtui.output import (
-    GRADE_STYLES,
-    bar,
-    console,
-    emit_json,
-    local_time,
-    money,
-    percent,
-    share_style,
-)
+from crmtui.output import console, emit_json, say
+from crmtui.present.numbers import money
+from crmtui.present.styles import grade_style
+from crmtui.present.text import plain
+from crmtui.present.time import moment
 from crmtui.rules import DIMENSIONS
 
 REPORT_FORMATS = ("html", "svg")
@@ -101,139 +96,17 @@ def cmd_stats(args) -> int:
 
 
 def print_dashboard(d) -> None:
-    from rich.markup import escape as esc
-    from rich.table import Table
+    """The dashboard's panels (`present.dashboard`), one under the other."""
+    from rich.text import Text
+
+    from crmtui.present.dashboard import dashboard_heading, dashboard_panels
 
     out = console()
-    whose = _("the team") if d.team else _("my customers")
-    out.print(f"[bold]{_('Dashboard')}[/] · {whose} · {d.day} · "
-              + _("last {n} days").format(n=d.period))
-
-    total = sum(d.grades.values())
-    grades = Table.grid(padding=(0, 1))
-    for _i in range(3):
-        grades.add_column(no_wrap=True)
-    top = max(d.grades.values(), default=0) or 1
-    for letter, count in d.grades.items():
-        grades.add_row(grade(letter), f"[{GRADE_STYLES[letter]}]{bar(count / top)}[/]",
-                       f"{count:,}")
-    out.print(f"\n[bold underline]{_('Customers per grade')}[/] ({total:,})")
-    out.print(grades)
-    m = d.movement
-    out.print(_("Movement since {since}: [green]▲ {up:,} promoted[/], [red]▼ {down:,} "
-                "demoted[/], {new:,} new").format(since=m.since, up=m.promotions,
-                                                  down=m.demotions, new=m.new))
-
-    if d.reps:
-        matrix = Table(title=_("Grade × rep"), title_justify="left", show_edge=False)
-        matrix.add_column(_("rep"), no_wrap=True, max_width=18, overflow="ellipsis")
-        for letter in d.grades:
-            matrix.add_column(grade(letter), justify="right")
-        matrix.add_column(_("all"), justify="right")
-        matrix.add_column(_("overdue"), justify="right")
-        for rep in d.reps:
-            matrix.add_row(esc(rep.name), *(f"{n:,}" for n in rep.grades.values()),
-                           f"{rep.customers:,}",
-                           f"[red]{rep.overdue:,}[/]" if rep.overdue else "0")
+    out.print(Text.assemble((_("Dashboard"), "bold"), " · ", dashboard_heading(d)))
+    for panel in dashboard_panels(d):
         out.print()
-        out.print(matrix)
-
-    wins = Table(title=_("Wins by the follow-up at which they closed (reference: the manuals' "
-                         "share of sales)"), title_justify="left", show_edge=False)
-    wins.add_column(_("stage"), no_wrap=True)
-    wins.add_column(_("wins"), justify="right")
-    wins.add_column(_("share"), justify="right")
-    wins.add_column("", no_wrap=True)
-    wins.add_column(_("reference"), justify="right")
-    for stage in d.win_stages:
-        wins.add_row(label("stage", stage.stage), f"{stage.wins:,}", percent(stage.share),
-                     bar(stage.share or 0, 20),
-                     "" if stage.reference is None else f"{stage.reference}%")
-    out.print()
-    out.print(wins)
-    stages = Table(title=_("Open customers by follow-ups so far"), title_justify="left",
-                   show_edge=False)
-    stages.add_column(_("stage"), no_wrap=True)
-    stages.add_column(_("customers"), justify="right")
-    stages.add_column(_("share"), justify="right")
-    stages.add_column("", no_wrap=True)
-    for stage in d.open_stages:
-        stages.add_row(label("stage", stage.stage), f"{stage.customers:,}", percent(stage.share),
-                       bar(stage.share or 0, 20))
-    out.print()
-    out.print(stages)
-    if d.at_risk:
-        out.print(_("[yellow]{n} A–C customers at risk of being dropped[/] (fewer than 4 "
-                    "follow-ups, cadence run out):").format(n=len(d.at_risk)))
-        for row in d.at_risk[:10]:
-            contact = (_("no contact since {day}").format(day=row.last_contact)
-                       if row.last_contact else _("never contacted"))
-            out.print(f"  {grade(row.grade)} {esc(row.customer)} #{row.customer_id} · "
-                      + _("{n} follow-ups").format(n=row.followups)
-                      + f" · {contact}" + (f" · {esc(row.owner)}" if d.team else ""))
-        if len(d.at_risk) > 10:
-            out.print("  " + _("… and {n} more").format(n=len(d.at_risk) - 10))
-
-    out.print(f"\n[bold underline]{_('Keeping customers')}[/]")
-    r = d.retention
-    out.print(_("Retention: {share} of the {n:,} customers who bought from {since} to {until} "
-                "bought again since {again}").format(
-        share=percent(r.share), n=r.previous_buyers, since=r.previous_since,
-        until=r.previous_until, again=r.since))
-    out.print(_("Lapsed: {n:,} customers to win back, who bought {amount} in the last year")
-              .format(n=d.lapsed.customers, amount=money(d.lapsed.revenue_last_year)))
-
-    p = d.pareto
-    out.print(f"\n[bold underline]{_('Revenue 80/20')}[/]")
-    if p.customers:
-        out.print(_("{key:,} key customers of {all:,} with revenue ({cshare}) hold {rshare} of "
-                    "{total}").format(key=p.key_count, all=p.customers,
-                                      cshare=percent(p.key_customer_share),
-                                      rshare=percent(p.key_share), total=money(p.total)))
-        for customers, revenue in p.curve[1::4]:
-            out.print(f"  {_('top')} {customers * 100:5.1f}%  {bar(revenue)} {revenue * 100:.1f}%")
-    else:
-        out.print(_("no revenue recorded yet"))
-
-    conversion = Table(title=_("Conversion by source (won / all)"), title_justify="left",
-                       show_edge=False)
-    for title in (_("source"), _("won"), _("all"), _("rate")):
-        conversion.add_column(title, justify="left" if title == _("source") else "right")
-    for row in d.conversion:
-        conversion.add_row(label("source", row.source) or _("(not recorded)"), f"{row.won:,}",
-                           f"{row.customers:,}", percent(row.rate))
-    out.print()
-    out.print(conversion)
-
-    out.print(f"\n[bold underline]{_('Customer satisfaction (CSI 0–100)')}[/]")
-    for row in d.csi:
-        value = "–" if row.csi is None else f"{row.csi:.1f}"
-        out.print(f"  {row.quarter}  {bar((row.csi or 0) / 100, 20)} {value}  "
-                  + _("({n} surveys)").format(n=row.surveys))
-
-    sla = d.sla
-    out.print(f"\n[bold underline]{_('Complaint service levels')}[/] "
-              + _("(opened since {since})").format(since=sla.since))
-    table = Table(show_edge=False)
-    for title in (_("severity"), _("opened"), _("answered in time"), _("resolved in time")):
-        table.add_column(title, justify="left" if title == _("severity") else "right")
-    rows = [(label("severity", name), part) for name, part in sla.by_severity.items()]
-    rows.append((_("all"), sla.total))
-    for name, part in rows:
-        table.add_row(name, str(part.opened), _sla_share(part.response),
-                      _sla_share(part.resolution))
-    out.print(table)
-    if sla.satisfaction is not None:
-        out.print(_("Satisfaction at close: {avg} / 5 ({n} closed)").format(
-            avg=sla.satisfaction, n=sla.closed))
-
-
-def _sla_share(tally) -> str:
-    share = tally.share
-    text = percent(share) + f" ({tally.met}/{tally.met + tally.missed})"
-    if share is None:
-        return "–"
-    return f"[{share_style(share)}]{text}[/]"
+        out.print(Text(panel.title, style="bold underline"))
+        out.print(panel.body)
 
 
 # -- report -------------------------------------------------------------------------------------
@@ -261,7 +134,7 @@ def cmd_report(args) -> int:
         return 0
     path = Path(args.output or f"report-{report.kind}-{report.day.isoformat()}.{fmt}")
     write_report(ctx, report, path, fmt)
-    console().print(_("Report written to {path}").format(path=path))
+    say(_("Report written to {path}").format(path=path))
     return 0
 
 
@@ -271,15 +144,14 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
     import io
     import os
 
-    from rich.console import Console
-
     from crmtui.errors import CrmError
+    from crmtui.output import text_only_console
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
     from crmtui.services.transfer.exporter import private_temporary_file
 
-    recorder = Console(record=True, width=REPORT_WIDTH, file=io.StringIO(), highlight=False,
-                       color_system="truecolor")
+    recorder = text_only_console(record=True, width=REPORT_WIDTH, file=io.StringIO(),
+                                 color_system="truecolor")
     print_report(report, recorder, ctx.zone)
     temporary = private_temporary_file(path)
     try:
@@ -291,8 +163,9 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
         except OSError as error:
             raise CrmError(_("cannot write {path}: {reason}").format(
                 path=path, reason=error.strerror or error)) from None
+        # not a change the user asked for: if the move below fails, nothing was saved for them
         writes(lambda c: audit(c, "export", "report", None,
-                               f"{report.kind} {report.day} -> {path}"))(ctx)
+                               f"{report.kind} {report.day} -> {path}"), record=False)(ctx)
         os.replace(temporary, path)
         temporary = None
     finally:
@@ -307,17 +180,22 @@ def _report_title(report) -> str:
 
 
 def grade(letter: str | None) -> str:
-    """A grade letter in its colour (– for none)."""
-    style = GRADE_STYLES.get(letter or "")
+    """A grade letter in its colour (– for none), as markup."""
+    style = grade_style(letter)
     return f"[{style}]{letter}[/]" if style else "–"
 
 
 def print_report(report, out, zone=None) -> None:
     from rich.markup import escape as esc
     from rich.table import Table
+    from rich.text import Text
 
     whose = _("the team") if report.team else report.user
-    out.print(f"[bold]{_report_title(report)}[/] · {whose}")
+    heading = Text()
+    heading.append(_report_title(report), style="bold")
+    heading.append(" · ")
+    heading.append(plain(whose))
+    out.print(heading)
 
     def section(title: str, rows: list, columns: tuple, cells) -> None:
         """A heading with the count, then up to REPORT_ROWS rows; columns are a maximum
@@ -342,7 +220,7 @@ def print_report(report, out, zone=None) -> None:
         return f" · {esc(who)}" if report.team and who else ""
 
     def done(row):
-        when = local_time(row.at, zone)
+        when = moment(row.at, zone)
         number = _("first contact") if row.followup_number == 0 else \
             _("follow-up {n}").format(n=row.followup_number)
         return (when[11:] if report.kind == "daily" else when[5:], grade(row.grade),
@@ -406,7 +284,5 @@ def cmd_survey(args) -> int:
                    **{name: score for name, score in given.items() if name in DIMENSIONS},
                    "scores": given})
     else:
-        console().print(_("Survey #{id} recorded for {name}").format(id=survey.id,
-                                                                    name=customer.name),
-                        markup=False)
+        say(_("Survey #{id} recorded for {name}").format(id=survey.id, name=customer.name))
     return 0

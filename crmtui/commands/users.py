@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.output import console, emit_json, local_time
+from crmtui.output import console, emit_json, say
+from crmtui.present.text import plain
+from crmtui.present.time import local_day, moment
 
 ROLE_CHOICES = ("rep", "support", "manager")
 
@@ -63,7 +65,7 @@ def cmd_user_add(args) -> int:
 
     ctx = _ctx(args)
     user = add_user(ctx, args.login, name=args.name, role=args.role)
-    console().print(_("{login} can use the database as {role}").format(
+    say(_("{login} can use the database as {role}").format(
         login=user.login, role=label("role", user.role)))
     if ctx.store.team is not None:
         console().print(_("On this PostgreSQL database {login} connects as the database role "
@@ -91,8 +93,9 @@ def cmd_user_list(args) -> int:
         style = "" if m.active else "dim"
         role = label("role", m.role) if m.active else _("{role}, deactivated").format(
             role=label("role", m.role))
-        table.add_row(m.login, m.name, role, str(m.customers), str(m.open_complaints),
-                      local_time(m.created_at, ctx.zone)[:10], style=style)
+        table.add_row(plain(m.login), plain(m.name), role, str(m.customers),
+                      str(m.open_complaints),
+                      local_day(m.created_at, ctx.zone), style=style)
     console().print(table)
     return 0
 
@@ -101,8 +104,7 @@ def cmd_user_role(args) -> int:
     from crmtui.services.users import set_role
 
     user = set_role(_ctx(args), args.login, args.role, to=args.to)
-    console().print(_("{login} is now {role}").format(login=user.login,
-                                                      role=label("role", user.role)))
+    say(_("{login} is now {role}").format(login=user.login, role=label("role", user.role)))
     return 0
 
 
@@ -117,7 +119,7 @@ def cmd_user_remove(args) -> int:
     elif done.complaints_moved:
         text += "; " + _("{c} open complaints went back to the queue").format(
             c=done.complaints_moved)
-    console().print(text)
+    say(text)
     return 0
 
 
@@ -130,8 +132,8 @@ def cmd_audit(args) -> int:
         emit_json([entry_json(e) for e in entries])
         return 0
     if not entries:
-        console().print(_("the audit log has no entries") if not args.action
-                        else _("no '{action}' entries").format(action=args.action))
+        say(_("the audit log has no entries") if not args.action
+            else _("no '{action}' entries").format(action=args.action))
         return 0
     from rich.table import Table
 
@@ -140,8 +142,8 @@ def cmd_audit(args) -> int:
         table.add_column(column)
     for e in entries:
         record = f"{e.entity} #{e.entity_id}" if e.entity_id is not None else e.entity
-        table.add_row(local_time(e.at, ctx.zone), e.user.login if e.user_id else "",
-                      e.action, record, e.detail)
+        table.add_row(moment(e.at, ctx.zone), plain(e.user.login if e.user_id else ""),
+                      plain(e.action), plain(record), plain(e.detail))
     console().print(table)
     return 0
 
@@ -161,5 +163,5 @@ def cmd_delete(args) -> int:
                    "interactions": removed.interactions, "orders": removed.orders,
                    "complaints": removed.complaints})
     else:
-        console().print(_("Deleted {what}").format(what=removed))
+        say(_("Deleted {what}").format(what=removed))
     return 0

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,11 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label
+from crmtui.present.complaint import complaint_body, complaint_heading
 from crmtui.screens.complaint_actions import ComplaintActions
-from crmtui.screens.dialogs.complaint import complaint_line
-from crmtui.services.complaints import QueueRow, complaint_facts
-from crmtui.widgets.text import local_moment, short_moment
+from crmtui.services.complaints import QueueRow
 
 
 @dataclass(frozen=True)
@@ -32,61 +28,13 @@ class ComplaintView:
     body: Any
 
 
-def _facts(ctx, detail) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for heading, text in complaint_facts(detail, lambda moment: local_moment(moment, ctx.zone)):
-        grid.add_row(heading, text)
-    return grid
-
-
-def _timeline(ctx, detail) -> Table:
-    from crmtui.services.complaints import event_text
-
-    today = ctx.today()
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True,
-                  header_style="bold dim")
-    table.add_column(_("When"), no_wrap=True, width=11)
-    table.add_column(_("By"), no_wrap=True, max_width=12)
-    table.add_column(_("What"), overflow="fold", ratio=1)
-    for event in detail.events:
-        table.add_row(short_moment(event.at, ctx.zone, today), event.by.login,
-                      event_text(ctx, event))
-    return table
-
-
-def _contacts(ctx, detail) -> Table | Text:
-    if not detail.interactions:
-        return Text(_("No contacts with the customer yet."), style="dim")
-    today = ctx.today()
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True,
-                  header_style="bold dim")
-    table.add_column(_("When"), no_wrap=True, width=11)
-    table.add_column(_("Channel"), no_wrap=True, width=7)
-    table.add_column(_("Outcome"), no_wrap=True, width=9)
-    table.add_column(_("By"), no_wrap=True, max_width=10)
-    table.add_column(_("Summary"), overflow="fold", ratio=1)
-    for i in detail.interactions:
-        table.add_row(short_moment(i.at, ctx.zone, today), label("channel", i.channel),
-                      label("outcome", i.outcome), i.by.login, i.summary)
-    return table
-
-
 def load_complaint(ctx, complaint_id: int) -> ComplaintView:
     """Runs in a worker: the complaint, its timeline and the customer's recent contacts."""
     from crmtui.services.complaints import complaint_detail
 
     detail = complaint_detail(ctx, complaint_id)
-    body = Group(
-        _facts(ctx, detail),
-        Text("\n" + _("Timeline"), style="bold underline"),
-        _timeline(ctx, detail),
-        Text("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
-             style="bold underline"),
-        _contacts(ctx, detail),
-    )
-    return ComplaintView(row=detail.row, header=complaint_line(detail.row), body=body)
+    return ComplaintView(row=detail.row, header=complaint_heading(detail.row),
+                         body=complaint_body(detail, ctx.zone, ctx.today()))
 
 
 class ComplaintScreen(ComplaintActions):

@@ -13,10 +13,13 @@ from typing import Any, Callable, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 
+from crmtui.cells import clip
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.time import moment
 from crmtui.rules import ComplaintStatus, can_transition
+from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.services.complaints import (
     HANDLER_ROLES,
@@ -26,7 +29,6 @@ from crmtui.services.complaints import (
     move_refusal,
     severity_refusal,
 )
-from crmtui.widgets.text import clip, local_moment
 
 _S = ComplaintStatus
 
@@ -73,7 +75,7 @@ def handler_choices(ctx) -> list[tuple[str, str]]:
             label += f" · {user.display_name}"
         if user.role == "manager":
             label += " (" + _("manager") + ")"
-        choices.append((clip(label, 30), user.login))
+        choices.append((plain(clip(label, 30)), user.login))
     return choices
 
 
@@ -146,13 +148,13 @@ class ComplaintActions(CrmScreen):
 
         self._with_dialog(_move(_S.ACKNOWLEDGED), AcknowledgeDialog, lambda c: _(
             "#{id} acknowledged; the customer was promised {when}.").format(
-            id=c.id, when=local_moment(c.promised_at, self.ctx.zone)))
+            id=c.id, when=moment(c.promised_at, self.ctx.zone)))
 
     def action_work(self) -> None:
         from crmtui.services.complaints import start_work
 
         self._now(start_work, lambda c: _("#{id} in progress; resolve by {when}.").format(
-            id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+            id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
 
     def action_wait(self) -> None:
         from crmtui.services.complaints import resume, wait_for_customer
@@ -160,7 +162,7 @@ class ComplaintActions(CrmScreen):
         row = self.current_row()
         if row is not None and row.status == _S.WAITING_CUSTOMER.value:
             self._now(resume, lambda c: _("#{id} in progress again; resolve by {when}.").format(
-                id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+                id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
         else:
             self._now(wait_for_customer, lambda c: _(
                 "#{id} is waiting for the customer; the resolution clock is paused.").format(
@@ -187,7 +189,7 @@ class ComplaintActions(CrmScreen):
 
         self._with_dialog(_move(_S.REOPENED), ReopenDialog, lambda c: _(
             "#{id} reopened; it is still due by {when}.").format(
-            id=c.id, when=local_moment(c.resolve_by, self.ctx.zone)))
+            id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
 
     def action_severity(self) -> None:
         from crmtui.screens.dialogs.complaint import SeverityDialog
@@ -196,7 +198,7 @@ class ComplaintActions(CrmScreen):
                           lambda c: _(
             "#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
             id=c.id, severity=label("severity", c.severity),
-            respond=local_moment(c.respond_by, self.ctx.zone), resolve=local_moment(c.resolve_by, self.ctx.zone)))
+            respond=moment(c.respond_by, self.ctx.zone), resolve=moment(c.resolve_by, self.ctx.zone)))
 
     def action_owner(self) -> None:
         from crmtui.screens.dialogs.complaint import OwnerDialog

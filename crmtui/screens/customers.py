@@ -9,14 +9,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.styles import grade_text
+from crmtui.present.time import short_day
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import SOURCES, STATUSES, clean_tags
 from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
-from crmtui.widgets.grade import grade_text
 from crmtui.widgets.lists import PAGE_SIZE
-from crmtui.widgets.text import clip, short_day
 
 SORTS = ("name", "company", "grade", "next_due", "revenue", "last_contact", "created")
 SORT_TITLES = {"name": N_("name"), "company": N_("company"), "grade": N_("grade"),

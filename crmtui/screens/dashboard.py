@@ -17,9 +17,6 @@ from __future__ import annotations
 from time import perf_counter
 from typing import ClassVar
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -29,33 +26,32 @@ from textual.events import DescendantFocus
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label, weekday_name
-from crmtui.output import money, percent, share_style
-from crmtui.screens.base import CrmScreen
-from crmtui.services.stats import (
-    AT_RISK,
-    DEMOTED,
-    KEY_CUSTOMERS,
-    NEW,
-    PERIODS,
-    PROMOTED,
-    Dashboard,
-    dashboard,
+from crmtui.present.dashboard import (
+    Panel,
+    dashboard_heading,
+    dashboard_panels,
+    movement_figures,
 )
-from crmtui.widgets.charts import Bar, BarRows, ColumnChart
-from crmtui.widgets.grade import grade_style, grade_text
-from crmtui.widgets.text import clip, short_day
+from crmtui.screens.base import CrmScreen
+from crmtui.services.stats import Dashboard, dashboard
+from crmtui.vocab import DEMOTED, NEW, PERIODS, PROMOTED
 
 WIDE = 110
 """From this many columns the panels stand in two columns."""
-AT_RISK_SHOWN = 5
-"""Customers at risk listed in the panel; `enter` opens all of them."""
+MOVEMENT = (PROMOTED, DEMOTED, NEW)
+"""The movement panel's figures."""
+LAYOUT = {
+    "pipeline": ("grades", "movement", "matrix", "wins", "stages", "at-risk"),
+    "value": ("keeping", "pareto", "conversion", "csi", "sla"),
+}
+"""Where each panel of `present.dashboard` stands: two columns in a wide terminal, one under
+the other at 80 columns. The movement panel holds the figures of `movement_figures`."""
 DEFAULT_PERIOD = 30
 
 
 class Figure(Static, can_focus=True):
     """One figure of the dashboard, a stop for the arrow keys. `behind` names the customers
-    `enter` opens (one of services.stats.BEHIND_FIGURES), or None."""
+    `enter` opens (one of vocab.BEHIND_FIGURES), or None."""
 
     def __init__(self, title: str = "", *, behind: str | None = None, id: str | None = None,
                  classes: str = "panel") -> None:
@@ -104,23 +100,17 @@ class DashboardScreen(CrmScreen):
         yield Static(_("Reading the figures…"), id="summary")
         with Panels(id="panels"):
             with Vertical(id="columns"):
-                with Vertical(classes="column", id="pipeline"):
-                    yield Figure(_("Customers per grade"), id="grades")
-                    with Vertical(id="movement", classes="panel"):
-                        with Horizontal():
-                            yield Figure(behind=PROMOTED, id="promoted", classes="number")
-                            yield Figure(behind=DEMOTED, id="demoted", classes="number")
-                            yield Figure(behind=NEW, id="new", classes="number")
-                    yield Figure(_("Grade × rep · overdue follow-ups"), id="matrix")
-                    yield Figure(_("Wins by the follow-up at which they closed"), id="wins")
-                    yield Figure(_("Open customers by follow-ups so far"), id="stages")
-                    yield Figure(_("At risk of being dropped"), behind=AT_RISK, id="at-risk")
-                with Vertical(classes="column", id="value"):
-                    yield Figure(_("Keeping customers"), id="keeping")
-                    yield Figure(_("Revenue 80/20"), behind=KEY_CUSTOMERS, id="pareto")
-                    yield Figure(_("Conversion by source · won / all"), id="conversion")
-                    yield Figure(_("Satisfaction · CSI per quarter (0–100)"), id="csi")
-                    yield Figure(_("Complaint service levels"), id="sla")
+                for column, keys in LAYOUT.items():
+                    with Vertical(classes="column", id=column):
+                        for key in keys:
+                            if key == "movement":
+                                with Vertical(id="movement", classes="panel"):
+                                    with Horizontal():
+                                        for figure in MOVEMENT:
+                                            yield Figure(behind=figure, id=figure,
+                                                         classes="number")
+                            else:
+                                yield Figure(id=key)
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -156,15 +146,12 @@ class DashboardScreen(CrmScreen):
 
     # -- drawing --------------------------------------------------------------------------------
     def _summary(self) -> None:
-        text = Text()
         figures = self.figures
         if figures is None:
-            text.append(_("Reading the figures…") if not self.failed else
+            text = Text(_("Reading the figures…") if not self.failed else
                         _("The figures could not be read; r tries again."))
         else:
-            text.append(f"{weekday_name(figures.day)} {figures.day.isoformat()}", style="bold")
-            text.append(" · " + (_("the team") if figures.team else _("my customers")))
-            text.append(" · " + _("last {n} days").format(n=figures.period))
+            text = dashboard_heading(figures)
             if self.refreshing:
                 text.append(" · " + _("refreshing…"), style="italic")
             elif self.failed:
@@ -174,38 +161,22 @@ class DashboardScreen(CrmScreen):
     def show(self, d: Dashboard) -> None:
         self.add_class("-loaded")
         self._summary()
-        figure = self._figure
-        total = sum(d.grades.values())
-        figure("grades", grades_chart(d), _("Customers per grade ({n:,})").format(n=total))
-        movement = self.query_one("#movement")
-        movement.border_title = _("Movement · last {n} days, since {since}").format(
-            n=d.period, since=short_day(d.movement.since, d.day))
-        m = d.movement
-        figure("promoted", Text(_("▲ {n:,} promoted").format(n=m.promotions), style="green"))
-        figure("demoted", Text(_("▼ {n:,} demoted").format(n=m.demotions), style="red"))
-        figure("new", Text(_("+ {n:,} new").format(n=m.new), style="bold"))
-        figure("matrix", matrix_table(d))
-        figure("wins", wins_chart(d),
-               _("Wins by the follow-up at which they closed ({n:,})").format(
-                   n=sum(stage.wins for stage in d.win_stages)))
-        figure("stages", stages_chart(d))
-        figure("keeping", keeping_text(d))
-        figure("at-risk", at_risk_list(d),
-               _("At risk of being dropped ({n:,})").format(n=len(d.at_risk)))
-        figure("pareto", pareto_chart(d))
-        figure("conversion", conversion_chart(d))
-        figure("csi", csi_chart(d))
-        figure("sla", sla_table(d), _("Complaint service levels · opened since {since}").format(
-            since=short_day(d.sla.since, d.day)))
+        for panel in dashboard_panels(d, interactive=True):
+            if panel.key == "movement":
+                self.query_one("#movement").border_title = panel.title
+            else:
+                self._figure(panel)
+        for figure in movement_figures(d):
+            self._figure(figure)
         if self.focused is None:
             self.query_one("#grades", Figure).focus(scroll_visible=False)
         self.refresh_bindings()
 
-    def _figure(self, name: str, content: RenderableType, title: str | None = None) -> None:
-        figure = self.query_one(f"#{name}", Figure)
-        figure.update(content)
-        if title is not None:
-            figure.border_title = title
+    def _figure(self, panel: Panel) -> None:
+        figure = self.query_one(f"#{panel.key}", Figure)
+        figure.update(panel.body)
+        figure.border_title = panel.title
+        figure.behind = panel.behind
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -253,160 +224,3 @@ class DashboardScreen(CrmScreen):
         if behind is None or self.figures is None:
             return
         self.app.push_screen(FigureCustomersScreen(self.figures, behind))
-
-
-# -- the panels' content (pure functions of the figures) ------------------------------------------
-
-def grades_chart(d: Dashboard) -> BarRows:
-    total = sum(d.grades.values())
-    top = max(d.grades.values(), default=0) or 1
-    return BarRows(
-        [(grade_text(letter), Bar(count / top, grade_style(letter)), f"{count:,}",
-          percent(count / total if total else None)) for letter, count in d.grades.items()],
-        right=(2, 3))
-
-
-def matrix_table(d: Dashboard) -> RenderableType:
-    if not d.reps:
-        return Text(_("No customers yet."), style="dim")
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-                  header_style="bold")
-    table.add_column(_("rep"), no_wrap=True, max_width=16, overflow="ellipsis")
-    for letter in d.grades:
-        table.add_column(grade_text(letter), justify="right")
-    table.add_column(_("all"), justify="right")
-    table.add_column(_("overdue"), justify="right")
-    for rep in d.reps:
-        table.add_row(rep.name, *(f"{n:,}" for n in rep.grades.values()), f"{rep.customers:,}",
-                      Text(f"{rep.overdue:,}", style="bold red" if rep.overdue else ""))
-    return table
-
-
-def wins_chart(d: Dashboard) -> RenderableType:
-    """The period's wins by the follow-up at which they closed, beside the manuals' shares of
-    sales closed at each stage: the same quantity, so the bars compare."""
-    rows = []
-    for stage in d.win_stages:
-        reference = stage.reference
-        rows.append((label("stage", stage.stage), f"{stage.wins:,}", Bar(stage.share, "cyan"),
-                     percent(stage.share), Bar(None if reference is None else reference / 100,
-                                               "dim"),
-                     "–" if reference is None else f"{reference}%"))
-    chart = BarRows(rows, header=(_("stage"), "", _("our wins"), "", _("manuals"), ""),
-                    right=(1, 3, 5))
-    note = Text(_("manuals: the share of sales closed at each follow-up"), style="dim")
-    return Group(chart, note)
-
-
-def stages_chart(d: Dashboard) -> RenderableType:
-    """Open customers by the follow-ups of their open opportunity so far."""
-    rows = [(label("stage", stage.stage), f"{stage.customers:,}", Bar(stage.share, "cyan"),
-             percent(stage.share)) for stage in d.open_stages]
-    return BarRows(rows, header=(_("stage"), "", _("open customers"), ""), right=(1, 3))
-
-
-def keeping_text(d: Dashboard) -> RenderableType:
-    """Retention over the period and the lapsed customers to win back."""
-    r, lapsed = d.retention, d.lapsed
-    text = Text()
-    text.append(percent(r.share), style="bold")
-    text.append(" " + _("retention: of {n:,} buyers from {since} to {until}, {back:,} bought "
-                        "again").format(n=r.previous_buyers, since=short_day(r.previous_since,
-                                                                              d.day),
-                                        until=short_day(r.previous_until, d.day),
-                                        back=r.returned))
-    text.append("\n")
-    text.append(f"{lapsed.customers:,}", style="bold yellow" if lapsed.customers else "bold")
-    text.append(" " + _("lapsed, to win back; they bought {amount} in the last year").format(
-        amount=money(lapsed.revenue_last_year)))
-    return text
-
-
-def at_risk_list(d: Dashboard) -> RenderableType:
-    rows = d.at_risk
-    if not rows:
-        return Text(_("Nobody: every A–C customer is being followed up."), style="dim")
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True, overflow="ellipsis")
-    table.add_column(no_wrap=True, justify="right")
-    table.add_column(no_wrap=True, style="dim")
-    if d.team:
-        table.add_column(no_wrap=True, max_width=10, overflow="ellipsis")
-    for row in rows[:AT_RISK_SHOWN]:
-        contact = (_("last contact {day}").format(day=short_day(row.last_contact, d.day))
-                   if row.last_contact else _("never contacted"))
-        cells = [grade_text(row.grade), clip(row.customer, 30), _("{n} follow-ups").format(
-            n=row.followups), contact]
-        if d.team:
-            cells.append(row.owner)
-        table.add_row(*cells)
-    lead = Text(_("A–C, fewer than 4 follow-ups, cadence run out"), style="dim")
-    more = len(rows) - AT_RISK_SHOWN
-    tail = Text(_("… and {n:,} more; enter lists them all").format(n=more) if more > 0 else
-                _("enter lists them"), style="dim")
-    return Group(lead, table, tail)
-
-
-def pareto_chart(d: Dashboard) -> RenderableType:
-    p = d.pareto
-    if not p.customers:
-        return Text(_("No revenue recorded yet."), style="dim")
-    lead = Text()
-    lead.append(_("{key:,} key customers").format(key=p.key_count), style="bold green")
-    lead.append(" " + _("of {all:,} with revenue ({cshare}) hold {rshare} of {total}").format(
-        all=p.customers, cshare=percent(p.key_customer_share), rshare=percent(p.key_share),
-        total=money(p.total)))
-    share = p.key_customer_share or 0.0
-    highlight = next((i + 1 for i, (customers, _revenue) in enumerate(p.curve)
-                      if customers >= share - 1e-9), len(p.curve))
-    chart = ColumnChart([revenue for _customers, revenue in p.curve], height=5,
-                        highlight=highlight,
-                        caption=_("revenue held by the customers, largest first; key up to ┴"))
-    return Group(lead, chart)
-
-
-def conversion_chart(d: Dashboard) -> RenderableType:
-    if not d.conversion:
-        return Text(_("No customers yet."), style="dim")
-    return BarRows(
-        [(label("source", row.source) or _("(not recorded)"), Bar(row.rate, "green"),
-          percent(row.rate), f"{row.won:,}/{row.customers:,}") for row in d.conversion],
-        right=(2, 3))
-
-
-def csi_chart(d: Dashboard) -> RenderableType:
-    return BarRows(
-        [(row.quarter, Bar(None if row.csi is None else row.csi / 100, "cyan"),
-          "–" if row.csi is None else f"{row.csi:.1f}",
-          _("{n:,} surveys").format(n=row.surveys)) for row in d.csi],
-        right=(2, 3))
-
-
-def _sla_cell(tally) -> Text:
-    share = tally.share
-    if share is None:
-        return Text("–", style="dim")
-    return Text(f"{percent(share)} {tally.met}/{tally.met + tally.missed}",
-                style=share_style(share))
-
-
-def sla_table(d: Dashboard) -> RenderableType:
-    sla = d.sla
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-                  header_style="bold")
-    table.add_column(_("severity"), no_wrap=True)
-    table.add_column(_("opened"), justify="right")
-    table.add_column(_("answered in time"), justify="right", no_wrap=True)
-    table.add_column(_("resolved in time"), justify="right", no_wrap=True)
-    for name, part in sla.by_severity.items():
-        table.add_row(label("severity", name), f"{part.opened:,}", _sla_cell(part.response),
-                      _sla_cell(part.resolution))
-    table.add_row(Text(_("all"), style="bold"), f"{sla.total.opened:,}",
-                  _sla_cell(sla.total.response), _sla_cell(sla.total.resolution))
-    if sla.satisfaction is None:
-        satisfaction = Text(_("No satisfaction given at close in the period."), style="dim")
-    else:
-        satisfaction = Text(_("Satisfaction at close: {avg} / 5 ({n:,} closed)").format(
-            avg=sla.satisfaction, n=sla.closed))
-    return Group(table, satisfaction)

@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.output import money
+from crmtui.present.numbers import money
+from crmtui.present.styles import grade_text
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import (
     AT_RISK,
@@ -24,9 +26,7 @@ from crmtui.services.stats import (
     Dashboard,
     customers_behind,
 )
-from crmtui.widgets.grade import grade_text
 from crmtui.widgets.lists import ProfileRows
-from crmtui.widgets.text import clip
 
 LIMIT = 1000
 """Customers listed at most (a figure can stand for thousands)."""

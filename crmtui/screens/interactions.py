@@ -8,14 +8,15 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.time import moment, short_moment
 from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
 from crmtui.widgets.filter_bar import FilterQuery, one_of
 from crmtui.widgets.lists import PAGE_SIZE
-from crmtui.widgets.text import clip, local_moment, short_moment
 
 
 class _Day:
@@ -61,7 +62,7 @@ class InteractionsScreen(PagedScreen):
         widths = [w for _label, w in self.columns(width)]
         return Page(rows=[
             Row(str(i.id), i.customer_id, (
-                (local_moment(i.at, zone) if widths[0] >= 16 else
+                (moment(i.at, zone) if widths[0] >= 16 else
                  short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
                 label("channel", i.channel), label("outcome", i.outcome),
                 clip(i.by.label, widths[4]),

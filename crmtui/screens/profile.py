@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +16,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tree
 
+from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.labels import label, lunar_text, stored_text
-from crmtui.output import money
+from crmtui.present.profile import (
+    Section,
+    account_plan,
+    profile_header,
+    profile_overview,
+    profile_sections,
+    referral_label,
+)
 from crmtui.screens.profile_accounts import (
     ACCOUNT_ACTIONS,
     ACCOUNT_BINDINGS,
@@ -27,21 +33,7 @@ from crmtui.screens.profile_accounts import (
     contacts_keys,
 )
 from crmtui.services.profile import ReferralNode
-from crmtui.widgets.grade import grade_badge, grade_style, grade_text
 from crmtui.widgets.lists import NavTable
-from crmtui.widgets.text import clip, local_moment, short_day, short_moment
-
-Column = tuple[str, int | None]
-"""A table column: its heading and a width (None: the rest of the screen)."""
-
-
-@dataclass(frozen=True)
-class TabRows:
-    columns: list[Column]
-    rows: list[tuple]
-    empty: str
-    keys: tuple[str, ...] = ()
-    """Row keys, when enter on a row opens it."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +44,7 @@ class ProfileView:
     name: str
     header: Text
     overview: Any
-    tabs: dict[str, TabRows]
+    tabs: dict[str, Section]
     referrals: ReferralNode
     plan: Any | None
     editable: bool
@@ -60,131 +52,6 @@ class ProfileView:
     """GradeFacts for the regrade dialog."""
     company: str = ""
     grade: str = ""
-
-
-def _header(ctx, p) -> Text:
-    c = p.customer
-    text = grade_badge(c.grade)
-    text.append(f" {c.name}", style="bold")
-    text.append(f"  #{c.id}", style="dim")
-    for part in (c.company, c.title):
-        if part:
-            text.append(f" · {part}")
-    text.append("\n")
-    next_bits = [label("cadence", p.cadence)]
-    if c.next_step:
-        next_bits.append(c.next_step)
-    status = [_("tier {tier}").format(tier=label("tier", p.tier)),
-              f"{label('status', c.status)} / {label('deal', c.deal_status)}",
-              _("owner {name}").format(name=p.owner.label),
-              _("next due {day} ({why})").format(day=c.next_due.isoformat(),
-                                                 why=_("; ").join(next_bits)),
-              _("{n} follow-ups").format(n=c.followups)]
-    text.append(" · ".join(status))
-    flags = []
-    if c.grade_pinned:
-        flags.append(_("grade pinned: {reason}").format(reason=stored_text(c.pin_reason)))
-    if p.slipped:
-        flags.append(_("close date slipped"))
-    if p.no_estimate:
-        flags.append(_("no close estimate"))
-    if not p.editable:
-        flags.append(_("read-only for you"))
-    if flags:
-        text.append("\n")
-        text.append(" · ".join(flags), style="bold yellow")
-    return text
-
-
-def _overview(ctx, p) -> Table:
-    c = p.customer
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    close = c.expected_close.isoformat() if c.expected_close else _("no estimate")
-    rows = [
-        (_("Phones"), ", ".join(c.phone_list)),
-        (_("E-mail"), c.email),
-        (_("WeChat / IM"), c.im_id),
-        (_("Need"), label("need", c.need) + " · " + _("close {day}").format(day=close)
-         + (f" · {money(c.expected_amount)}" if c.expected_amount else "")),
-        (_("Source"), label("source", c.source)),
-        (_("Last contact"), local_moment(c.last_contact_at, ctx.zone)),
-        (_("Revenue"), money(c.revenue) if c.revenue else ""),
-        (_("Tags"), ", ".join(c.tag_list)),
-        (_("Address"), c.address),
-        (_("Membership"), c.membership),
-        (_("Native place"), c.native_place),
-        (_("Education"), c.education),
-        (_("Family"), c.family),
-        (_("Hobbies"), c.personality),
-        (_("Goals, plans"), c.goals),
-        (_("Likes, dislikes"), c.opinions),
-        (_("Problems, needs"), c.situation),
-        (_("Competitors"), c.competitors),
-        (_("Credit"), " · ".join(x for x in (money(c.credit_limit), c.credit_rating) if x)),
-        (_("Notes"), c.notes),
-    ]
-    if p.referred_by is not None:
-        rows.append((_("Referred by"), f"{p.referred_by.name} #{p.referred_by.id}"))
-    for occurrence in p.care:
-        rows.append((label("care", occurrence.care.kind), care_summary(occurrence)))
-    for title, value in rows:
-        if value:
-            grid.add_row(title, value)
-    for interaction in p.interactions[:3]:
-        grid.add_row(_("Recent"), f"{local_moment(interaction.at, ctx.zone)[:10]}  "
-                     f"{label('channel', interaction.channel)} · {interaction.summary}")
-    promises = [x for x in p.promises if x.status == "open"]
-    for promise in promises:
-        late = promise.due < ctx.today()
-        grid.add_row(_("Promise"), Text(f"{promise.due.isoformat()}  {promise.text}",
-                                        style="bold red" if late else ""))
-    return grid
-
-
-def care_date_text(care) -> str:
-    """A care date as it was set, in its calendar: 03-15, 农历八月十五 / lunar 8/15."""
-    if care.lunar:
-        return lunar_text(care.month, care.day, care.leap)
-    return f"{care.month:02d}-{care.day:02d}"
-
-
-def care_summary(occurrence) -> str:
-    """Both calendars at once: the date as set, and its next day in the other calendar."""
-    care, lunar = occurrence.care, occurrence.next_lunar
-    if care.lunar:
-        text = _("{date}, next {next}").format(date=care_date_text(care),
-                                                next=occurrence.next_on.isoformat())
-    else:
-        text = _("{date}, next {next} ({lunar})").format(
-            date=care_date_text(care), next=occurrence.next_on.isoformat(),
-            lunar=lunar_text(lunar.month, lunar.day, lunar.leap))
-    if care.year and care.kind == "birthday" and not care.lunar:
-        text += " · " + _("born {year}").format(year=care.year)
-    return text + (f" · {care.note}" if care.note else "")
-
-
-def _plan(p) -> Table | None:
-    plan = p.plan
-    if plan is None:
-        return None
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for title, value in (
-        (_("Review on"), plan.review_on.isoformat()),
-        (_("Products"), plan.products),
-        (_("Target price"), money(plan.target_price)),
-        (_("Target volume"), str(plan.target_volume or "")),
-        (_("Visit every"), _("{n} days").format(n=plan.visit_every_days)
-         if plan.visit_every_days else ""),
-        (_("Services"), plan.services),
-        (_("Progress"), plan.progress),
-    ):
-        if value:
-            grid.add_row(title, value)
-    return grid
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
@@ -195,56 +62,14 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     p = customer_profile(ctx, customer_id)
     c = p.customer
     zone, today = ctx.zone, ctx.today()
-    tabs = {
-        "contacts": TabRows(
-            [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
-             (_("E-mail"), None)],
-            [(x.name, x.title, label("contact_role", x.role), x.phone, x.email)
-             for x in p.contacts],
-            _("No contacts recorded."), keys=tuple(str(x.id) for x in p.contacts)),
-        "timeline": TabRows(
-            [(_("When"), 11), (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 8),
-             (_("Next"), 5), (_("Summary"), None)],
-            [(short_moment(i.at, zone, today), label("channel", i.channel),
-              label("outcome", i.outcome),
-              clip(i.by.label, 8), short_day(i.next_on, today),
-              i.summary + (f" → {i.next_step}" if i.next_step else ""))
-             for i in p.interactions], _("No interactions yet: press l to log the first.")),
-        "orders": TabRows(
-            [(_("Date"), 10), (_("Product"), 20), (_("Qty"), 5), (_("Amount"), 14),
-             (_("Note"), None)],
-            [(o.on.isoformat(), o.product, str(o.quantity),
-              Text(money(o.amount), justify="right"),
-              " · ".join(x for x in (o.gift, o.note) if x)) for o in p.orders],
-            _("No orders yet: press o to record one.")),
-        "complaints": TabRows(
-            [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
-            [(short_moment(k.opened_at, zone, today), label("severity", k.severity),
-              label("complaint_status", k.status), k.summary) for k in p.complaints],
-            _("No complaints."), keys=tuple(str(k.id) for k in p.complaints)),
-        "care": TabRows(
-            [(_("Kind"), 11), (_("Date"), 16), (_("Next"), 10), (_("Lunar"), 15),
-             (_("Note"), None)],
-            [(label("care", o.care.kind), care_date_text(o.care)
-              + (f" ({o.care.year})" if o.care.year else ""), o.next_on.isoformat(),
-              lunar_text(o.next_lunar.month, o.next_lunar.day, o.next_lunar.leap), o.care.note)
-             for o in p.care], _("No care dates: press c to add a birthday.")),
-        "grades": TabRows(
-            [(_("When"), 11), (_("Change"), 7), (_("By"), 10), (_("Reason"), None)],
-            [(short_moment(g.at, zone, today),
-              Text.assemble(grade_text(g.from_grade) if g.from_grade else Text("·"), " → ",
-                            grade_text(g.to_grade)),
-              g.by.label if g.by_id else _("calendar"), stored_text(g.reason))
-             for g in p.grade_history],
-            _("No grade changes.")),
-    }
+    tabs = profile_sections(p, zone, today)
     facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
                        expected_close=c.expected_close, grade=c.grade, pinned=c.grade_pinned,
                        pin_reason=c.pin_reason, version=c.version)
-    return ProfileView(customer_id=c.id, name=c.name, header=_header(ctx, p),
-                       overview=_overview(ctx, p), tabs=tabs,
-                       referrals=referral_tree(ctx, c.id), plan=_plan(p), editable=p.editable,
-                       facts=facts, company=c.company, grade=c.grade)
+    return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
+                       overview=profile_overview(p, zone, today), tabs=tabs,
+                       referrals=referral_tree(ctx, c.id), plan=account_plan(p),
+                       editable=p.editable, facts=facts, company=c.company, grade=c.grade)
 
 
 TAB_TITLES = {
@@ -345,7 +170,7 @@ class ProfileScreen(ProfileAccountKeys):
             tabs.active, self.tab_after_load = self.tab_after_load, None
         self.refresh_bindings()
 
-    def _fill(self, table: DataTable, tab: TabRows, width: int) -> None:
+    def _fill(self, table: DataTable, tab: Section, width: int) -> None:
         cursor = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
         if not tab.rows:  # the message across the whole table, not cut to the first column
@@ -389,14 +214,7 @@ class ProfileScreen(ProfileAccountKeys):
         tree.root.expand_all()
 
     def _tree_label(self, node: ReferralNode) -> Text:
-        text = Text()
-        text.append(node.grade, style=grade_style(node.grade))
-        text.append(f" {node.name}", style="bold" if node.id == self.customer_id else "")
-        if node.company:
-            text.append(f" · {node.company}", style="dim")
-        if node.id == self.customer_id:
-            text.append("  ◀ " + _("this customer"), style="italic")
-        return text
+        return referral_label(node, self.customer_id)
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,13 +19,12 @@ from textual.widgets import Static
 
 from crmtui.i18n import N_, _
 from crmtui.labels import weekday_name
+from crmtui.present.due import coming_up_line
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.services.worklist import TodayList, today_list
 from crmtui.widgets.due_list import DueList, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
-from crmtui.widgets.grade import grade_style
-from crmtui.widgets.text import fit, short_day
 
 
 FILTER_KEYS = {"grade": grades, "kind": one_of(tuple(kind.value for kind in DueKind)),
@@ -142,12 +141,8 @@ class TodayScreen(CrmScreen):
             return text
         text.append("\n\n" + _("Coming up:") + "\n")
         for item in data.coming:
-            text.append("  " + fit(short_day(item.due, data.day), 5) + "  ")
-            text.append(fit(item.customer, 16) + "  ")
-            text.append(item.grade.value if item.grade else "-",
-                        style=grade_style(item.grade.value if item.grade else ""))
-            text.append("  " + fit(item.company, 20) + "  ", style="dim")
-            text.append(item.detail + "\n")
+            text.append_text(coming_up_line(item, data.day))
+            text.append("\n")
         return text
 
     def on_resize(self) -> None:

@@ -23,7 +23,8 @@ from peewee import JOIN, Case, fn
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import N_, _, explain
-from crmtui.labels import duration, label, term
+from crmtui.labels import term
+from crmtui.present.time import moment, span
 from crmtui.rules import (
     DEFAULT_POLICY,
     OPEN_STATUSES,
@@ -159,11 +160,6 @@ def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
     return SlaClock(which, deadline, state, deadline - now, paused)
 
 
-def span(delta: timedelta, *, parts: int = 2) -> str:
-    """A length of time as crmtui shows every one: 1d 5h, 3h 5m, 45m (see labels.duration)."""
-    return duration(delta, parts=parts)
-
-
 # -- reading one complaint ----------------------------------------------------------------------
 
 def _complaint_id(value: Any) -> int:
@@ -227,7 +223,7 @@ def _conflict(ctx: Context, complaint_id: int) -> Conflict:
             .where((ComplaintEvent.complaint == complaint_id) & (ComplaintEvent.kind != "note"))
             .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc()).first())
     who = last.by.label if last else _("someone")
-    when = ctx.local(last.at).strftime("%Y-%m-%d %H:%M") if last else "?"
+    when = moment(last.at, ctx.zone) if last else "?"
     return Conflict(
         _("complaint #{id} was changed by {who} at {when} after you opened it; reload it and "
           "try again").format(id=complaint_id, who=who, when=when),
@@ -305,18 +301,16 @@ _FIELD = COMPLAINT_FIELDS
 
 
 def severity_value(value: Any) -> Severity:
-    text = clean_text(value, limit=40).lower()
-    try:
-        return Severity(text)
+    try:  # too long a text is not a severity either
+        return Severity(clean_text(value, limit=40).lower())
     except ValueError:
         raise InvalidInput.one("severity", _("'{text}' is not a severity; use one of {options}")
                                .format(text=value, options=", ".join(SEVERITIES))) from None
 
 
 def status_value(value: Any) -> ComplaintStatus:
-    text = clean_text(value, limit=40).lower()
     try:
-        return ComplaintStatus(text)
+        return ComplaintStatus(clean_text(value, limit=40).lower())
     except ValueError:
         raise InvalidInput.one("status", _("'{text}' is not a complaint status; use one of "
                                            "{options}").format(text=value,
@@ -334,7 +328,10 @@ def _values(value: Any, clean) -> list[str]:
 
 def _handler_user(login: Any) -> User | None:
     """The user a complaint is assigned to; '', '-' and 'none' mean nobody."""
-    text = clean_text(login, limit=64)
+    try:
+        text = clean_text(login, limit=64)
+    except FieldError:
+        raise NotFound(_("no user {login}").format(login=login)) from None
     if text.lower() in ("", "-", "none"):
         return None
     user = User.get_or_none(User.login == text)
@@ -348,17 +345,15 @@ def _handler_user(login: Any) -> User | None:
 
 def _moment(ctx: Context, value: Any, now: datetime, name: str) -> datetime:
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=ctx.zone)
+        when = value if value.tzinfo else value.replace(tzinfo=ctx.zone)
     else:
         try:
-            moment = parse_datetime(clean_text(value, limit=60), ctx.local(now))
+            when = parse_datetime(clean_text(value, limit=60), ctx.local(now))
         except DateInputError as error:
             raise InvalidInput.one(name, explain(error)) from None
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
-
-
-def _label(ctx: Context, moment: datetime) -> str:
-    return ctx.local(moment).strftime("%Y-%m-%d %H:%M")
+        except FieldError as error:
+            raise InvalidInput.one(name, str(error)) from None
+    return when.astimezone(timezone.utc).replace(microsecond=0)
 
 
 # -- actions ------------------------------------------------------------------------------------
@@ -425,7 +420,7 @@ def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str 
     promised = _moment(ctx, promised_at, now, "promise")
     if promised <= now:
         raise InvalidInput.one("promise", _("{when} is not in the future; promise the customer a "
-                                            "later time").format(when=_label(ctx, promised)))
+                                            "later time").format(when=moment(promised, ctx.zone)))
     note = _clean_note(note)
     complaint.acknowledged_at = now
     complaint.promised_at = promised
@@ -817,62 +812,6 @@ def complaint_detail(ctx: Context, complaint_id: Any, *,
                   .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
     return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
                            handler=ctx.role in HANDLER_ROLES)
-
-
-def complaint_facts(detail: "ComplaintDetail",
-                    moment: Callable[[datetime | None], str]) -> list[tuple[str, str]]:
-    """(heading, text) of what a complaint's detail shows, on screen and on the command line,
-    with `moment` formatting its times; facts not known yet are left out."""
-    row, complaint = detail.row, detail.complaint
-    resolve_by = moment(row.resolve_by)
-    if complaint.paused_seconds:
-        resolve_by += " · " + _("moved by {span} waiting for the customer").format(
-            span=span(timedelta(seconds=complaint.paused_seconds)))
-    facts = [
-        (_("Customer"), f"{row.customer} #{row.customer_id}"
-         + (f" · {row.company}" if row.company else "")),
-        (_("Owner"), row.owner_name or row.owner or _("nobody")),
-        (_("Channel"), label("channel", row.channel)
-         + (f" · {row.category}" if row.category else "")),
-        (_("Opened"), moment(row.opened_at) + " · "
-         + _("by {login}").format(login=complaint.created_by.login)),
-        (_("Respond by"), moment(row.respond_by)),
-        (_("Acknowledged"), moment(row.acknowledged_at)),
-        (_("Promised"), moment(row.promised_at)),
-        (_("Resolve by"), resolve_by),
-        (_("Waiting since"), moment(row.waiting_since)),
-        (_("Resolved"), moment(row.resolved_at)),
-        (_("Description"), complaint.description),
-        (_("Resolution"), complaint.resolution),
-        (_("Root cause"), complaint.root_cause),
-        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
-    ]
-    return [(heading, text) for heading, text in facts if text]
-
-
-def event_text(ctx: Context, event: ComplaintEvent) -> str:
-    """One timeline entry in words, times in the user's zone."""
-    def noted(text: str) -> str:
-        return _("{what}: {note}").format(what=text, note=event.note) if event.note else text
-
-    if event.kind == "opened":
-        return noted(_("opened"))
-    if event.kind == "status":
-        return noted(f"{term('complaint_status', event.from_value)} → "
-                     f"{term('complaint_status', event.to_value)}")
-    if event.kind == "promise":
-        try:
-            when = _label(ctx, datetime.fromisoformat(event.to_value))
-        except ValueError:
-            when = event.to_value
-        return _("promised the customer an answer by {when}").format(when=when)
-    if event.kind == "owner":
-        return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
-                                               new=event.to_value or _("nobody"))
-    if event.kind == "severity":
-        return noted(_("severity {old} → {new}").format(old=term("severity", event.from_value),
-                                                        new=term("severity", event.to_value)))
-    return event.note
 
 
 # -- metrics ------------------------------------------------------------------------------------

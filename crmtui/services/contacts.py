@@ -17,7 +17,7 @@ from crmtui.db import Contact, Customer
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.search import name_matches, query_terms, search_document
-from crmtui.services.access import get_editable_customer, get_visible_customer
+from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import refresh_search
@@ -107,10 +107,9 @@ def _editable_contact(ctx: Context, contact_id: Any) -> tuple[Contact, Customer]
 
 
 def _contact(contact_id: Any) -> Contact:
-    try:
-        number = int(str(contact_id).strip().lstrip("#"))
-    except ValueError:
-        raise NotFound(_("'{text}' is not a contact id").format(text=contact_id)) from None
+    number = record_id(contact_id)  # none beyond any id stored: the database cannot hold it
+    if number is None:
+        raise NotFound(_("'{text}' is not a contact id").format(text=contact_id))
     contact = Contact.get_or_none(Contact.id == number)
     if contact is None:
         raise NotFound(_("no contact with id {id}").format(id=number))

@@ -45,6 +45,10 @@ class Context:
     config: Config = field(default_factory=Config)
     clock: Callable[[], datetime] = utc_now
     zone: tzinfo = field(default_factory=local_zone)
+    saved: list[str] = field(default_factory=list)
+    """What this context's writes committed, in words ("record order #12"), oldest first: a
+    front end that fails after a commit says the change was saved instead of reporting a
+    failure (which would invite a second, duplicate save)."""
 
     def now(self) -> datetime:
         """Now, as an aware UTC datetime."""
@@ -89,7 +93,7 @@ def os_login() -> str:
         return f"uid{uid}"
 
 
-def writes(function):
+def writes(function=None, *, record: bool = True):
     """Run a service function in a short write transaction (IMMEDIATE on SQLite, SERIALIZABLE
     on PostgreSQL), retried while other users hold the database.
 
@@ -97,7 +101,12 @@ def writes(function):
     everything it needs inside the transaction, so a retry never works from stale data. The
     acting user is re-read first, so a role changed or a user deactivated since the app opened
     takes effect at the next save. Called inside another service's transaction, it joins it.
+
+    Once committed, the change is noted in `ctx.saved`; housekeeping the user did not ask for
+    (grades moved by the calendar) is written with `@writes(record=False)`.
     """
+    if function is None:
+        return functools.partial(writes, record=record)
 
     @functools.wraps(function)
     def wrapper(ctx: Context, *args, **kwargs):
@@ -111,7 +120,7 @@ def writes(function):
                 return function(ctx, *args, **kwargs)
 
         try:
-            return retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
+            result = retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
         except peewee.IntegrityError as error:
             raise CrmError(_("not saved: {reason}").format(
                 reason=str(error).splitlines()[0])) from None
@@ -126,8 +135,19 @@ def writes(function):
                                   "nothing was changed").format(
                     login=ctx.user.login, text=str(error).splitlines()[0])) from None
             raise
+        if record:
+            ctx.saved.append(saved_description(function, result))
+        return result
 
     return wrapper
+
+
+def saved_description(function: Callable, result: object) -> str:
+    """A committed write in a few words: the service's name and the id of what it returned."""
+    name = function.__name__
+    what = "change" if name == "<lambda>" else name.strip("_").replace("_", " ")
+    number = getattr(result, "id", None)
+    return f"{what} #{number}" if isinstance(number, int) else what
 
 
 def refresh_user(ctx: Context) -> None:

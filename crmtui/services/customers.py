@@ -17,6 +17,7 @@ from crmtui.db import AccountPlan, Contact, Customer, CustomerChange, GradeChang
 from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.present.time import moment
 from crmtui.rules import (
     Cadence,
     Grade,
@@ -41,9 +42,16 @@ from crmtui.services.access import (
     scope_customers,
 )
 from crmtui.services.context import Context, writes
-from crmtui.services.validation import clean_date, clean_fields, grade_value
+from crmtui.services.validation import (
+    FieldError,
+    clean_date,
+    clean_fields,
+    clean_text,
+    grade_value,
+)
 
 SEARCH_FIELDS = ("name", "company", "phones", "email", "im_id", "tags")
+PIN_REASON_LIMIT = 500
 # Optional choices are stored as "" rather than NULL.
 _EMPTY_AS_BLANK = ("source",)
 
@@ -218,7 +226,7 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
                     expected_version: int | None = None) -> Customer:
     """Save edited fields. With expected_version, refuse if someone saved since it was read."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     cleaned = clean_fields(changes, ctx.today())
     for name in _EMPTY_AS_BLANK:
         if name in cleaned and cleaned[name] is None:
@@ -242,15 +250,14 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
     return customer
 
 
-def _check_version(customer: Customer, expected_version: int | None) -> None:
+def _check_version(ctx: Context, customer: Customer, expected_version: int | None) -> None:
     if expected_version is not None and customer.version != expected_version:
-        raise _conflict(customer)
+        raise _conflict(ctx, customer)
 
 
-def _conflict(customer: Customer) -> Conflict:
+def _conflict(ctx: Context, customer: Customer) -> Conflict:
     who = customer.updated_by.label if customer.updated_by_id else _("someone")
-    when = customer.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if customer.updated_at \
-        else "?"
+    when = moment(customer.updated_at, ctx.zone) if customer.updated_at else "?"
     return Conflict(
         _("{name} was changed by {who} at {when} after you opened it; reload, then apply "
           "your edit again").format(name=customer.name, who=who, when=when),
@@ -271,7 +278,7 @@ def _save_versioned(ctx: Context, customer: Customer) -> None:
                .execute())
     if updated != 1:
         customer.version = read_version
-        raise _conflict(Customer.get_by_id(customer.id))
+        raise _conflict(ctx, Customer.get_by_id(customer.id))
 
 
 @writes
@@ -280,7 +287,7 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
             unpin: bool = False, reason: str = "", expected_version: int | None = None) -> Customer:
     """Change need and expected close (the grade follows), or pin a manual grade with a reason."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     today = ctx.today()
     errors: dict[str, str] = {}
     if need is not None:
@@ -296,26 +303,31 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
         except ValueError as error:
             errors["expected_close"] = str(error)
     pinned_grade = None
+    try:
+        reason = clean_text(reason, limit=PIN_REASON_LIMIT)
+    except FieldError as error:
+        errors["reason"] = str(error)
+        reason = ""
     if pin:
         try:
             pinned_grade = grade_value(pin)
         except InvalidInput as error:
             errors.update(error.errors)
-        if not reason.strip():
+        if not reason and "reason" not in errors:
             errors["reason"] = _("a pinned grade needs a reason")
     if errors:
         raise InvalidInput(errors)
     if pinned_grade is not None:
         customer.grade_pinned = True
-        customer.pin_reason = reason.strip()
-        record_grade(ctx, customer, pinned_grade, f"pinned: {reason.strip()}",  # labels.STORED
+        customer.pin_reason = reason
+        record_grade(ctx, customer, pinned_grade, f"pinned: {reason}",  # labels.STORED
                      by=ctx.user)
     else:
         if unpin:
             customer.grade_pinned = False
             customer.pin_reason = ""
         apply_grade(ctx, customer, by=ctx.user,
-                    reason=(reason.strip() + ": " if reason.strip() else "")
+                    reason=(reason + ": " if reason else "")
                     + grade_reason(Need(customer.need), customer.expected_close, today))
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)
@@ -375,7 +387,7 @@ def delete_customer(ctx: Context, customer_id: int, *,
     from crmtui.services.audit import audit
 
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     removed = deletion_preview(ctx, customer_id)
     Customer.delete().where(Customer.id == customer.id).execute()
     audit(ctx, "delete", "customer", customer.id,

@@ -22,8 +22,9 @@ from operator import or_
 
 from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
 from crmtui.i18n import _
-from crmtui.labels import days_span, label, lunar_text, maintenance_words
-from crmtui.output import money, percent
+from crmtui.labels import label, lunar_text, maintenance_words
+from crmtui.present.numbers import money, percent
+from crmtui.present.time import days_span, span
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
     DueItem,
@@ -38,7 +39,7 @@ from crmtui.rules import (
     order_due_items,
     overdue_days,
 )
-from crmtui.services.complaints import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock, span
+from crmtui.services.complaints import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 from crmtui.services.context import Context
 
 # Every section selects these first, then its own columns.

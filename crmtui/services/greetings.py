@@ -10,13 +10,13 @@ for every holiday coming up, so the customer leaves those lists.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from crmtui import festivals
 from crmtui.config import Greetings
 from crmtui.db import Customer, HolidayGreeting
 from crmtui.i18n import _
-from crmtui.labels import duration
+from crmtui.present.time import days_span
 from crmtui.rules import DueItem, DueKind, Grade, Lifecycle
 from crmtui.services.context import Context
 
@@ -59,7 +59,7 @@ def greeting_items(section) -> list[DueItem]:
                             Customer.owner)
             .where(who & Customer.id.not_in(greeted)))
         days = (holiday.day - section.day).days
-        when = _("today") if days == 0 else _("in {span}").format(span=duration(timedelta(days=days)))
+        when = _("today") if days == 0 else _("in {span}").format(span=days_span(days))
         detail = f"{festivals.shown_name(holiday)} · {when}"
         items += [section.item(DueKind.GREETING, row, holiday.day, detail)
                   for row in query.tuples()]

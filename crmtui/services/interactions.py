@@ -223,7 +223,7 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
     from crmtui.services.lifecycle import after_sale
 
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = ORDER_FIELDS

@@ -111,7 +111,7 @@ def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
     """Terminate a customer (已终止合作), or end a termination (`active`): both with a reason,
     kept in the history. An active customer's lifecycle then follows their orders again."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     target = str(target).strip().lower()
     errors: dict[str, str] = {}
     if target not in (Lifecycle.TERMINATED.value, ACTIVE):
@@ -210,7 +210,7 @@ def set_value_class(ctx: Context, customer_id: int, value_class: str | None = No
     """Pin a value class chosen by judgement (定性) with a reason, or unpin it to let the
     figures decide again. The owner or a manager may."""
     customer = get_editable_customer(ctx, customer_id)
-    _check_version(customer, expected_version)
+    _check_version(ctx, customer, expected_version)
     errors: dict[str, str] = {}
     old = customer.value_class
     if unpin:
@@ -316,7 +316,7 @@ def wins_of(customer_id: int) -> list[Win]:
 
 # -- the daily catch-up ---------------------------------------------------------------------------
 
-@writes
+@writes(record=False)  # housekeeping, not a change the user asked for
 def catch_up(ctx: Context) -> dict[str, int]:
     """Once a day (and after an upgrade): terminate where only the status says so, lapse the
     customers whose time ran out (and un-lapse them if lapse_days grew), reclassify whoever

@@ -62,8 +62,8 @@ from crmtui.services.complaint_analysis import ComplaintCauses, complaint_causes
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
 from crmtui.services.validation import SOURCES
+from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED
 
-PERIODS = (7, 30, 90)
 KEY_SHARE = Decimal("0.8")
 PARETO_POINTS = 20  # the cumulative revenue share at every 5% of the ranked customers
 CSI_QUARTERS = 5  # this quarter and the four before it
@@ -157,7 +157,6 @@ def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
 
 # -- movement -------------------------------------------------------------------------------------
 
-PROMOTED, DEMOTED, NEW = "promoted", "demoted", "new"
 
 
 @dataclass(frozen=True)
@@ -758,8 +757,6 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
     return [rows[i] for i in wanted if i in rows]
 
 
-AT_RISK, KEY_CUSTOMERS = "at_risk", "key_customers"
-BEHIND_FIGURES = (PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS)
 """The figures of the dashboard that stand for a list of customers."""
 
 

@@ -22,6 +22,7 @@ from crmtui.services.audit import audit
 from crmtui.services.complaints import OPEN
 from crmtui.services.context import ROLES, Context, writes
 from crmtui.services.customers import get_owner, get_user
+from crmtui.services.validation import FieldError, clean_text
 
 MAX_LOGIN = 64
 MAX_NAME = 128
@@ -66,11 +67,11 @@ def clean_role(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    name = " ".join((text or "").split())
-    if len(name) > MAX_NAME:
-        raise InvalidInput.one("name", _("too long: {n} characters, at most {limit}").format(
-            n=len(name), limit=MAX_NAME))
-    return name
+    """A display name as stored: the one cleaning rule for typed text (no control characters)."""
+    try:
+        return clean_text(text, limit=MAX_NAME)
+    except FieldError as error:
+        raise InvalidInput.one("name", str(error)) from None
 
 
 @writes

@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _, explain
+from crmtui.plaintext import strip_controls
 from crmtui.rules import Cadence, DateInputError, Grade, Need, parse_date
 
 CHANNELS = ("phone", "email", "sms", "wechat", "visit", "meeting", "event", "other")
@@ -35,19 +36,16 @@ class FieldError(ValueError):
 
 
 def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
-    """Strip control characters (pasted escapes, NULs) and surrounding space; enforce a length."""
+    """Typed or imported text as it is stored: without control and format characters (the rule
+    of `crmtui.plaintext`: pasted escapes, NULs, bidi overrides), one-line text on one line with
+    single spaces, no surrounding space; longer than `limit` is refused.
+
+    Every write path cleans its free text here (the services' field tables, pin reasons,
+    display names, imports, config text shown in the app), so stored text is only ever text.
+    """
     if value is None or value == "":  # most cells of an imported sheet are empty
         return ""
-    text = str(value)
-    allowed = "\n\t" if multiline else ""
-    if not multiline:  # a line break in a one-line field separates words
-        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    probe = text.replace("\n", "").replace("\t", "") if multiline else text
-    if not probe.isprintable():  # printable text has none of the categories removed below
-        text = "".join(
-            ch for ch in text
-            if ch in allowed or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-        )
+    text = strip_controls(str(value), multiline=multiline)
     if not multiline:
         text = " ".join(text.split())
     text = text.strip()

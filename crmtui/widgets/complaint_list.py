@@ -1,6 +1,7 @@
 """The complaints queue as a line-API list: one line per complaint, the time left to its running
-deadline coloured by service-level state (the command line's colours), then severity, status,
-customer, owner, the time promised to the customer and the summary."""
+deadline coloured by service-level state, then severity, status, customer, owner, the time
+promised to the customer and the summary (words and colours of `crmtui.present.complaint`, the
+command line's)."""
 
 from __future__ import annotations
 
@@ -8,69 +9,16 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from crmtui.i18n import NC_, N_, _, pgettext
-from crmtui.labels import label
-from crmtui.output import SEVERITY_STYLES, SLA_STYLES
-from crmtui.services.complaints import QueueRow, SlaClock, span
+from crmtui.cells import fit
+from crmtui.i18n import N_, _
+from crmtui.present.complaint import severity_word, sla_style, sla_words, status_word
+from crmtui.present.styles import severity_style
+from crmtui.present.time import short_moment
+from crmtui.services.complaints import QueueRow
 from crmtui.widgets.line_list import LineList
-from crmtui.widgets.text import fit, short_moment
-
-# The queue's words: shorter than the domain's labels, to fit its columns.
-STATUS_WORDS = {
-    "new": NC_("queue", "new"), "acknowledged": NC_("queue", "acknowledged"),
-    "in_progress": NC_("queue", "in progress"), "waiting_customer": NC_("queue", "waiting"),
-    "resolved": NC_("queue", "resolved"), "closed": NC_("queue", "closed"),
-    "reopened": NC_("queue", "reopened"),
-}
-STATUS_SHORT = {**STATUS_WORDS, "acknowledged": NC_("queue", "acked"),
-                "in_progress": NC_("queue", "working")}
-SEVERITY_SHORT = {"critical": NC_("queue", "crit"), "high": NC_("queue", "high"),
-                  "normal": NC_("queue", "norm"), "low": NC_("queue", "low")}
-
-
-def status_word(status: str, *, short: bool = False) -> str:
-    """A complaint's status as the queue shows it, in the interface language."""
-    word = (STATUS_SHORT if short else STATUS_WORDS).get(status)
-    return pgettext("queue", word) if word else status
-
-
-def severity_word(severity: str, *, short: bool = False) -> str:
-    word = SEVERITY_SHORT.get(severity) if short else None
-    return pgettext("queue", word) if word else label("severity", severity)
-
-
-def sla_words(sla: SlaClock, width: int | None = None) -> str:
-    """The time left to the running deadline, or how late it is, in a few words; within
-    `width` cells, the time in its largest unit alone when both do not fit."""
-    if sla.time_left is None:  # resolved or closed: was it in time?
-        return _("late") if sla.state.value == "breached" else _("in time")
-    if sla.paused:  # waiting for the customer: the time left stands still
-        template = _("paused {span}")
-    elif sla.time_left.total_seconds() < 0:
-        template = _("{span} late")
-    else:
-        template = _("{span} left")
-    words = template.format(span=span(sla.time_left))
-    if width is not None and cell_len(words) > width:
-        words = template.format(span=span(sla.time_left, parts=1))
-    return words
-
-
-def sla_style(sla: SlaClock) -> str:
-    style = SLA_STYLES[sla.state.value]
-    return f"dim {style}" if sla.time_left is None else style
-
-
-def sla_text(sla: SlaClock) -> Text:
-    return Text(sla_words(sla), style=sla_style(sla))
-
-
-def severity_text(severity: str, *, short: bool = False) -> Text:
-    return Text(severity_word(severity, short=short), style=SEVERITY_STYLES.get(severity, ""))
 
 
 @dataclass(frozen=True)
@@ -126,7 +74,7 @@ class ComplaintColumns:
         text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
         text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
-                    style=SEVERITY_STYLES.get(row.severity, ""))
+                    style=severity_style(row.severity))
         text.append(gap)
         text.append(fit(status_word(row.status, short=not self.wide), self.status))
         text.append(gap)

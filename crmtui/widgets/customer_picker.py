@@ -17,9 +17,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from crmtui.cells import clip
 from crmtui.i18n import N_
+from crmtui.present.text import plain
 from crmtui.widgets.localized import LocalizedBindings
-from crmtui.widgets.text import clip
 
 MATCH_WIDTH = 34
 """Cells of a match when the picker has no size yet."""
@@ -119,7 +120,7 @@ class CustomerPicker(LocalizedBindings, Vertical):
         options = self.options
         options.clear_options()
         width = max(8, (self.size.width or MATCH_WIDTH) - 1)  # one line each, cut to fit
-        options.add_options([Option(clip(match.label, width), id=str(match.id))
+        options.add_options([Option(plain(clip(match.label, width)), id=str(match.id))
                              for match in matches])
         if matches:
             options.highlighted = 0

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from crmtui.i18n import _
 from crmtui.labels import weekday_name
+from crmtui.present.time import MOMENT, span
 from crmtui.rules import DateInputError, parse_datetime
 from crmtui.services.validation import FieldError, clean_date
 
@@ -166,12 +167,10 @@ class MomentResolution:
 
 def describe_moment(moment: datetime, now: datetime) -> str:
     """'Tue 2026-11-24 10:00 · in 16h00' — the resolved time with its distance from now."""
-    from crmtui.services.complaints import span
-
     delta = moment - now
     when = (_("in {span}") if delta.total_seconds() >= 0 else _("{span} ago")).format(
         span=span(delta))
-    return f"{weekday_name(moment)} {moment.strftime('%Y-%m-%d %H:%M')} · {when}"
+    return f"{weekday_name(moment)} {moment.strftime(MOMENT)} · {when}"
 
 
 def resolve_moment(text: str, now: datetime, *, required: bool = False,
@@ -186,7 +185,7 @@ def resolve_moment(text: str, now: datetime, *, required: bool = False,
         return MomentResolution(None, str(error))
     if future and moment <= now:
         return MomentResolution(None, _("{when} is not in the future; pick a later time").format(
-            when=moment.strftime("%Y-%m-%d %H:%M")))
+            when=moment.strftime(MOMENT)))
     return MomentResolution(moment, None)
 
 

@@ -1,71 +1,19 @@
 """The due list of the Today screen: one line per item under a heading per section, in the order
-the rules give; the cursor skips the headings. Columns are cut to terminal cells, so Chinese
-names line up with Latin ones."""
+the rules give; the cursor skips the headings. The lines are `crmtui.present.due`'s, the same as
+`crmtui due` prints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Sequence
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from crmtui.i18n import N_, _
-from crmtui.labels import label
+from crmtui.i18n import N_
+from crmtui.present.due import DueColumns, section_heading, sections
 from crmtui.rules import DueItem
-from crmtui.widgets.grade import grade_style
 from crmtui.widgets.line_list import LineList
-from crmtui.widgets.text import fit, short_day
-
-
-@dataclass(frozen=True)
-class DueColumns:
-    """Cell widths of the due list's columns for one terminal width."""
-
-    customer: int
-    company: int
-    due: int
-    why: int
-    owner: int
-
-    GAP: ClassVar[int] = 2
-
-    @classmethod
-    def for_width(cls, width: int, *, owner: bool) -> "DueColumns":
-        wide = width >= 110
-        customer = 18 if wide else 14
-        company = 24 if wide else 16
-        owner_width = (12 if wide else 9) if owner else 0
-        fixed = customer + company + 1 + 5 + owner_width
-        gaps = cls.GAP * (5 if owner else 4) + 1
-        why = max(12, width - fixed - gaps)
-        return cls(customer=customer, company=company, due=5, why=why, owner=owner_width)
-
-    def header(self) -> Text:
-        text = Text(" ")
-        text.append(fit(_("Customer"), self.customer) + "  ")
-        text.append(fit(_("Company"), self.company) + "  ")
-        text.append("G  ")
-        text.append(fit(_("Due"), self.due) + "  ")
-        text.append(fit(_("Why"), self.why))
-        if self.owner:
-            text.append("  " + fit(_("Owner"), self.owner))
-        return text
-
-    def line(self, item: DueItem, today: date) -> Text:
-        text = Text(" ")
-        text.append(fit(item.customer, self.customer) + "  ")
-        text.append(fit(item.company, self.company) + "  ", style="dim")
-        grade = item.grade.value if item.grade is not None else "-"
-        text.append(grade, style=grade_style(grade))
-        text.append("  ")
-        text.append(fit(short_day(item.due, today), self.due) + "  ",
-                    style="bold red" if item.overdue_days else "")
-        text.append(fit(item.detail, self.why))
-        if self.owner:
-            text.append("  " + fit(item.owner, self.owner), style="dim")
-        return text
 
 
 def item_key(item: DueItem) -> tuple:
@@ -104,13 +52,10 @@ class DueList(LineList[DueItem]):
         """Replace the list, keeping the cursor on the item keyed `keep` (or near it)."""
         self.columns = DueColumns.for_width(width, owner=owner)
         self.today = today
-        sections: dict = {}
-        for item in items:
-            sections.setdefault(item.kind, []).append(item)
         rows: list[DueItem | None] = []
         headings: dict[int, str] = {}
-        for kind, section in sections.items():
-            headings[len(rows)] = f" {label('due_section', kind)} ({len(section)})"
+        for kind, section in sections(items).items():
+            headings[len(rows)] = " " + section_heading(kind, len(section))
             rows.append(None)
             rows.extend(section)
         self.headings = headings

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from crmtui.present.text import safe
 from crmtui.widgets.date_input import DateInput
 
 
@@ -87,8 +88,8 @@ class FieldRow(Horizontal):
             control.value = value if value not in (None, "") else Select.NULL
         elif isinstance(control, Checkbox):
             control.value = bool(value)
-        else:
-            control.value = "" if value is None else str(value)
+        else:  # stored text, shown as text (an Input would show control characters raw)
+            control.value = safe(value)
 
     def set_error(self, message: str | None) -> None:
         """Show why the field was refused (None clears it and shows the hint again)."""

@@ -1,4 +1,5 @@
-"""One colour per grade, the same everywhere (it mirrors the command line's GRADE_STYLES)."""
+"""The grade badge of a header: the letter on its colour, with a pinned mark (the colours are
+`crmtui.present.styles`', the same on the command line)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from crmtui.i18n import _
-from crmtui.output import GRADE_STYLES
-
-
-def grade_style(grade: str | None) -> str:
-    """The grade's colour, the same as the command line's."""
-    return GRADE_STYLES.get(grade or "", "")
-
-
-def grade_text(grade: str | None, *, pinned: bool = False) -> Text:
-    """The grade letter in its colour; a pinned grade carries a mark."""
-    text = Text()
-    text.append(grade or "-", style=grade_style(grade))
-    if pinned:
-        text.append("*", style="dim")
-    return text
-
-
-def grade_badge(grade: str | None, *, pinned: bool = False) -> Text:
-    """A block badge for headers: the letter on its colour."""
-    text = Text()
-    text.append(f" {grade or '-'} ", style=f"reverse {grade_style(grade)}".strip())
-    if pinned:
-        text.append(" " + _("pinned"), style="dim")
-    return text
+from crmtui.present.styles import grade_badge
 
 
 class GradeBadge(Static):

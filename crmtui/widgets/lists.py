@@ -4,21 +4,33 @@ end, so a screen can fetch the next page instead of loading a whole table."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from crmtui.i18n import N_
+from crmtui.present.text import safe
 from crmtui.widgets.localized import LocalizedBindings
 
 PAGE_SIZE = 100
 """Rows fetched per query in long lists."""
 
 
+def _as_text(cell: Any) -> Any:
+    """A string cell as plain text: DataTable reads strings as markup, and cells hold names,
+    summaries and other stored text. One line, as DataTable draws a string in a row."""
+    if not isinstance(cell, str):
+        return cell
+    return Text(safe(cell), end="", no_wrap=True)
+
+
 class NavTable(LocalizedBindings, DataTable):
-    """A row-cursor table with j/k and home/end to the first and last row."""
+    """A row-cursor table with j/k and home/end to the first and last row. String cells are
+    shown as plain text, never as markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", N_("Down"), show=False, id="list-down"),
@@ -30,6 +42,13 @@ class NavTable(LocalizedBindings, DataTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False,
                          cursor_foreground_priority="renderable")
+
+    def add_row(self, *cells: Any, **options: Any) -> RowKey:
+        return super().add_row(*(_as_text(cell) for cell in cells), **options)
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
+                    update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, _as_text(value), update_width=update_width)
 
     @property
     def current_key(self) -> str | None:

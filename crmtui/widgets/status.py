@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from crmtui.i18n import _
 from crmtui.labels import label
+from crmtui.present.text import safe
 
 
 def shorten_path(target: str) -> str:
@@ -41,10 +42,11 @@ class StatusLine(Widget):
 
     def __init__(self, title: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.title = title
+        self.title = safe(title)
 
     def set_title(self, title: str) -> None:
-        self.title = title
+        """A title that may be stored text (a customer's name)."""
+        self.title = safe(title)
         self.refresh()
 
     def _left(self, *, short: bool = False) -> Text:
@@ -64,14 +66,14 @@ class StatusLine(Widget):
         ctx = app.ctx
         width = max(10, self.content_size.width)
         left = self._left()
-        parts = [f"{ctx.user.label} ({label('role', ctx.role)})"]
+        parts = [f"{safe(ctx.user.label)} ({label('role', ctx.role)})"]
         scope = getattr(self.screen, "scope_label", None)  # a screen with a scope of its own
         scope = app.scope_label if scope is None else scope
         if scope:
             parts.append(scope)
         who = " · ".join(parts)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
-        database = shorten_path(ctx.store.target)
+        database = safe(shorten_path(ctx.store.target))
         # the other views' names give way first: to who you are, then to the database's name
         # (a long path is cut rather than taking the names' place)
         wanted = min(cell_len(database), DATABASE_ROOM)

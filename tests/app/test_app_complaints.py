@@ -12,7 +12,7 @@ import pytest
 
 from crmtui.app import CrmApp
 from crmtui.db import Complaint, ComplaintEvent, Customer, Survey
-from crmtui.output import SLA_STYLES
+from crmtui.present.styles import SLA_STYLES
 from crmtui.rules import DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.complaint import ComplaintScreen

@@ -9,14 +9,15 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.app import App, ComposeResult
 
-from crmtui.output import bar
+from crmtui.cells import fit
+from crmtui.present.charts import Bar, BarRows, ColumnChart
+from crmtui.present.complaint import sla_words
+from crmtui.present.due import DueColumns
+from crmtui.present.numbers import bar
 from crmtui.rules import DueItem, DueKind
-from crmtui.widgets.charts import Bar, BarRows, ColumnChart
-from crmtui.widgets.complaint_list import ComplaintColumns, sla_words
+from crmtui.widgets.complaint_list import ComplaintColumns
 from crmtui.widgets.date_input import DateInput, DateTimeInput
-from crmtui.widgets.due_list import DueColumns
 from crmtui.widgets.filter_bar import parse_filter, some_of
-from crmtui.widgets.text import fit
 from tests.conftest import TODAY
 
 

@@ -146,4 +146,6 @@ def test_stats_json_has_retention_lapsed_and_both_follow_up_figures(run, lead):
     code, out, _err = run("stats")
     assert "Wins by the follow-up at which they closed" in out
     assert "Open customers by follow-ups so far" in out
-    assert "Retention" in out and "Lapsed" in out
+    # the screen's panel, printed: retention over the period and the lapsed customers
+    assert "Keeping customers" in out and "retention: of 0 buyers" in out
+    assert "0 lapsed, to win back" in out

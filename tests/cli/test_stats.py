@@ -92,7 +92,8 @@ def test_stats_as_text(cli, shop):
     result = cli("stats", "--all")
     assert result.code == 0, result.err
     for text in ("Customers per grade", "Grade × rep", "Wins by the follow-up",
-                 "Open customers by follow-ups", "Retention", "Lapsed", "Revenue 80/20",
+                 "Open customers by follow-ups", "Keeping customers", "retention: of", "lapsed, to win back",
+                 "Revenue 80/20",
                  "1 key customers of 2", "Conversion by source", "CSI", "service levels"):
         assert text in result.out
     assert result.err == ""

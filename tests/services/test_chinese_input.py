@@ -10,7 +10,7 @@ import pytest
 
 from crmtui.db import Customer
 from crmtui.i18n import set_language
-from crmtui.labels import duration
+from crmtui.present.time import span
 from crmtui.search import sort_key
 from crmtui.services.customers import add_customer, find_customers, list_customers, update_customer
 from crmtui.services.interactions import record_order
@@ -98,13 +98,13 @@ def test_import_reads_amounts_with_the_forms_parser():
     (timedelta(seconds=20), "0m", "0分钟"),
 ])
 def test_one_style_of_duration_in_both_languages(delta, english, chinese):
-    assert duration(delta) == english
+    assert span(delta) == english
     set_language("zh")
-    assert duration(delta) == chinese
+    assert span(delta) == chinese
 
 
 def test_a_narrow_column_keeps_the_largest_unit():
-    assert duration(timedelta(hours=29, minutes=32), parts=1) == "1d"
+    assert span(timedelta(hours=29, minutes=32), parts=1) == "1d"
 
 
 def test_the_config_reads_durations_in_the_same_style():

@@ -16,38 +16,18 @@ from textual.app import ComposeResult
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _, pgettext
-from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.present.complaint import complaint_heading, status_word
+from crmtui.present.text import plain
+from crmtui.present.time import moment, span
 from crmtui.rules import Severity
-from crmtui.services.complaints import (
-    COMPLAINT_FIELDS,
-    SEVERITIES,
-    QueueRow,
-    complaint_row,
-    span,
-)
+from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.services.complaints import COMPLAINT_FIELDS, SEVERITIES, QueueRow, complaint_row
 from crmtui.services.validation import CHANNELS, FieldError, choice
-from crmtui.widgets.complaint_list import severity_text, sla_text, status_word
 from crmtui.widgets.customer_picker import CustomerMatch, CustomerPicker
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
 from crmtui.widgets.form import FieldRow
-from crmtui.widgets.text import local_moment
 
 CUSTOMER_MATCHES = 8
-
-
-def complaint_line(row: QueueRow) -> Text:
-    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
-    text = Text()
-    text.append(f"#{row.id} ", style="bold")
-    text.append(row.customer, style="bold")
-    if row.company:
-        text.append(f" · {row.company}")
-    text.append(" · ")
-    text.append_text(severity_text(row.severity))
-    text.append(" · " + status_word(row.status) + " · ")
-    text.append_text(sla_text(row.sla))
-    text.append("\n" + row.summary)
-    return text
 
 
 def targets_hint(policy, severity: str) -> str:
@@ -70,7 +50,7 @@ class ComplaintDialog(FormDialog[Any]):
         self.row = row
 
     def intro_text(self) -> Text:
-        return complaint_line(self.row)
+        return complaint_heading(self.row)
 
     def act(self, values: dict[str, Any], expected_version: int) -> Any:
         """The service call (in a worker thread)."""
@@ -274,8 +254,8 @@ def opened_message(ctx, complaint) -> str:
     if complaint is None:
         return ""
     return _("Complaint #{id} opened: respond by {respond}, resolve by {resolve}.").format(
-        id=complaint.id, respond=local_moment(complaint.respond_by, ctx.zone),
-        resolve=local_moment(complaint.resolve_by, ctx.zone))
+        id=complaint.id, respond=moment(complaint.respond_by, ctx.zone),
+        resolve=moment(complaint.resolve_by, ctx.zone))
 
 
 def _chosen_customer(value: Any, today=None) -> int:
@@ -296,10 +276,10 @@ class NewComplaintDialog(CustomerDialog[Any]):
     def __init__(self, customer_id: int | None = None, name: str = "") -> None:
         super().__init__(customer_id, name)  # type: ignore[arg-type]  # None: chosen in the form
 
-    def intro_text(self) -> str:
+    def intro_text(self) -> Text:
         if self.customer_id is None:
-            return _("Choose the customer by name, company, phone or pinyin initials.")
-        return self.name_text
+            return Text(_("Choose the customer by name, company, phone or pinyin initials."))
+        return plain(self.name_text)
 
     def save_label(self) -> str:
         return pgettext("button", "Open")

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _
+from crmtui.present.text import plain
 from crmtui.rules import Cadence, Need
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.validation import (
@@ -157,7 +158,7 @@ class CustomerForm(FormDialog[Any]):
         rows = self.rows
         for name, value in stored.values.items():
             rows[name].value = value
-        self.query_one("#intro").update(stored.name)
+        self.query_one("#intro").update(plain(stored.name))
         rows["name"].focus_control()
 
     def _load_failed(self, error: BaseException) -> bool:

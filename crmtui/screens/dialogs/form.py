@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 from crmtui.errors import Conflict, CrmError, InvalidInput
 from crmtui.i18n import N_, _
 from crmtui.labels import labelled
+from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.services.validation import FieldError
 from crmtui.widgets.date_input import DateInput
@@ -142,7 +143,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     # -- field helpers --------------------------------------------------------------------------
     def text_row(self, field: str, label: str, value: Any = "", *, required: bool = False,
                  hint: str = "", placeholder: str = "", wide: bool = False) -> FieldRow:
-        control = Input("" if value is None else str(value), placeholder=placeholder,
+        control = Input(safe(value), placeholder=placeholder,
                         compact=True, select_on_focus=False, id=f"field-{field}")
         return FieldRow(field, label, control, hint=hint, required=required, wide=wide)
 
@@ -161,7 +162,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     def check_row(self, field: str, label: str, value: bool = False, *, hint: str = ""
                   ) -> FieldRow:
-        control = Checkbox(label, value=value, compact=True, id=f"field-{field}")
+        control = Checkbox(plain(label), value=value, compact=True, id=f"field-{field}")
         return FieldRow(field, "", control, hint=hint)
 
     @property
@@ -310,4 +311,4 @@ class CustomerDialog(FormDialog[Result]):
         self.name_text = name
 
     def intro_text(self) -> Any:
-        return self.name_text
+        return plain(self.name_text)

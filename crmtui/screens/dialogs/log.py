@@ -11,12 +11,14 @@ from typing import Any, Mapping
 from rich.text import Text
 from textual.app import ComposeResult
 
+from crmtui.present.styles import grade_style
+from crmtui.present.text import plain
+
 from crmtui.i18n import N_, _
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
 from crmtui.services.validation import CHANNELS, INTERACTION_FIELDS, OUTCOMES, clean_date
-from crmtui.widgets.grade import grade_style
 
 LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
               "referral_ask", "contact", "plan_progress")
@@ -108,19 +110,21 @@ class LogDialog(FormDialog[Logged]):
     def intro_text(self) -> Text:
         target = self.target
         text = Text()
-        text.append(target.name, style="bold")
+        text.append(plain(target.name, "bold"))
         if target.company:
-            text.append(f" · {target.company}")
+            text.append(" · ")
+            text.append(plain(target.company))
         if target.grade:
             text.append(" · " + _("grade") + " ")
             text.append(target.grade, style=grade_style(target.grade))
         if target.item is not None:
-            text.append("\n" + _("Due: {detail}").format(detail=target.item.detail))
+            text.append("\n")
+            text.append(plain(_("Due: {detail}").format(detail=target.item.detail)))
         playbook = self.ctx.config.playbook.get(Grade(target.grade)) if target.grade else None
         if playbook:
-            text.append("\n" + _("Playbook {grade}: {line}").format(grade=target.grade,
-                                                                    line=playbook),
-                        style="italic")
+            text.append("\n")
+            text.append(plain(_("Playbook {grade}: {line}").format(grade=target.grade,
+                                                                   line=playbook), "italic"))
         return text
 
     def compose_fields(self) -> ComposeResult:

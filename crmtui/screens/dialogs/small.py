@@ -11,6 +11,8 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _, explain
+from crmtui.present.styles import grade_style
+from crmtui.present.text import plain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.errors import InvalidInput
@@ -25,7 +27,6 @@ from crmtui.services.validation import (
 )
 from crmtui.widgets.date_input import resolve_date
 from crmtui.widgets.form import FieldRow
-from crmtui.widgets.grade import grade_style
 from crmtui.labels import stored_text
 
 NEEDS = tuple(n.value for n in Need)
@@ -69,10 +70,11 @@ class RegradeDialog(FormDialog[Any]):
 
     def intro_text(self) -> Text:
         facts = self.facts
-        text = Text(facts.name + " · " + _("now") + " ")
+        text = plain(facts.name + " · " + _("now") + " ")
         text.append(facts.grade, style=grade_style(facts.grade))
         if facts.pinned:
-            text.append(" " + _("(pinned: {reason})").format(reason=stored_text(facts.pin_reason)))
+            text.append(plain(" " + _("(pinned: {reason})").format(
+                reason=stored_text(facts.pin_reason))))
         return text
 
     def compose_fields(self) -> ComposeResult:
@@ -145,8 +147,8 @@ class PromiseDialog(CustomerDialog[Any]):
     TITLE_TEXT = N_("Record a promise")
     FIELDS = PROMISE_FIELDS
 
-    def intro_text(self) -> str:
-        return _("What did you promise {name}, and by when?").format(name=self.name_text)
+    def intro_text(self) -> Text:
+        return plain(_("What did you promise {name}, and by when?").format(name=self.name_text))
 
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("promise", _("Promise"), required=True, wide=True)
@@ -168,8 +170,8 @@ class SnoozeDialog(FormDialog[Any]):
         super().__init__()
         self.item = item
 
-    def intro_text(self) -> str:
-        return f"{self.item.customer} · {self.item.detail}"
+    def intro_text(self) -> Text:
+        return plain(f"{self.item.customer} · {self.item.detail}")
 
     def save_label(self) -> str:
         return _("Snooze")

@@ -17,6 +17,7 @@ from typing import Iterable, Mapping, Sequence
 
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceFile
 from crmtui.services.transfer.table import TableReader
@@ -154,6 +155,8 @@ def write_csv(out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        # stored text is only ever text, in files too (rows an older version stored unclean)
+        writer.writerow([strip_controls(value, multiline=True) if isinstance(value, str)
+                         else value for value in row])
         count += 1
     return count

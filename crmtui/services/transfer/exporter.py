@@ -121,7 +121,7 @@ def _of_scope(model, owner_id: int | None):
     return query
 
 
-@writes
+@writes(record=False)  # housekeeping: not what the user asked to save
 def instance_id(ctx: Context) -> str:
     """A random id of this database, made once: the stable part of exported UIDs."""
     row = Setting.get_or_none(Setting.key == "instance_id")
@@ -622,7 +622,8 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
         writes(lambda c: audit(c, "export", "customer", None, _(
             "{fmt}: {n} customers ({scope}) to {where}").format(
             fmt=fmt if layout == "crmtui" else f"{fmt} ({layout})", n=customers,
-            scope=_("all") if owner_id is None else _("own"), where=shown)))(ctx)
+            scope=_("all") if owner_id is None else _("own"), where=shown)),
+            record=False)(ctx)  # if the rename fails, nothing was exported
         if temporary is not None:
             os.replace(temporary, destination)
             temporary = None

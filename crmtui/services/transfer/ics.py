@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls_by_line
 from crmtui.labels import lunar_text
 from crmtui.rules import next_lunar_occurrence
 
@@ -120,7 +121,8 @@ def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
     for item in care:
         count += _add_care(calendar, item, instance=instance, today=today, stamp=stamp,
                            lead_days=lead_days)
-    return calendar.to_ical(), count
+    data = strip_controls_by_line(calendar.to_ical().decode("utf-8")).encode("utf-8")
+    return data, count  # stored text is only ever text, in files too
 
 
 def _care_summary(item: Care) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 
@@ -311,7 +312,10 @@ class Card:
 
 
 def escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\n", "\\n")
+    """A property value as vCard writes it; stored text is only ever text (rows an older
+    version stored unclean lose their control characters here)."""
+    text = strip_controls(text, multiline=True)
+    return (text.replace("\\", "\\\\").replace("\n", "\\n")
             .replace(",", "\\,").replace(";", "\\;"))
 
 

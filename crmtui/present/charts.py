@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-from crmtui.output import bar
+from crmtui.present.numbers import bar
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 """A column's top cell, by how many eighths of it are filled."""

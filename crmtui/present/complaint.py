@@ -1,0 +1,208 @@
+"""A complaint as people read it, on the command line (`crmtui complaint show|list`) and in the
+app (the queue, the complaint's screen, the dialogs that act on it): its words for status and
+severity, its clock, its heading, its facts and its timeline.
+
+Functions take what the services return (a `QueueRow`, a `ComplaintDetail`) and the user's zone;
+nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from crmtui.i18n import NC_, _, pgettext
+from crmtui.labels import label, term
+from crmtui.present.styles import SEVERITY_STYLES, SLA_STYLES
+from crmtui.present.text import plain
+from crmtui.present.time import moment, short_moment, span
+
+# The queue's words: shorter than the domain's labels, to fit its columns.
+STATUS_WORDS = {
+    "new": NC_("queue", "new"), "acknowledged": NC_("queue", "acknowledged"),
+    "in_progress": NC_("queue", "in progress"), "waiting_customer": NC_("queue", "waiting"),
+    "resolved": NC_("queue", "resolved"), "closed": NC_("queue", "closed"),
+    "reopened": NC_("queue", "reopened"),
+}
+STATUS_SHORT = {**STATUS_WORDS, "acknowledged": NC_("queue", "acked"),
+                "in_progress": NC_("queue", "working")}
+SEVERITY_SHORT = {"critical": NC_("queue", "crit"), "high": NC_("queue", "high"),
+                  "normal": NC_("queue", "norm"), "low": NC_("queue", "low")}
+
+
+def status_word(status: str, *, short: bool = False) -> str:
+    """A complaint's status as the queue shows it, in the interface language."""
+    word = (STATUS_SHORT if short else STATUS_WORDS).get(status)
+    return pgettext("queue", word) if word else status
+
+
+def severity_word(severity: str, *, short: bool = False) -> str:
+    word = SEVERITY_SHORT.get(severity) if short else None
+    return pgettext("queue", word) if word else label("severity", severity)
+
+
+def severity_text(severity: str, *, short: bool = False) -> Text:
+    return Text(severity_word(severity, short=short), style=SEVERITY_STYLES.get(severity, ""))
+
+
+# -- the clock ------------------------------------------------------------------------------------
+
+def sla_words(sla: Any, width: int | None = None) -> str:
+    """The time left to the running deadline of a clock (`services.complaints.SlaClock`), or how
+    late it is, in a few words: 3h 5m left, 45m late, paused 2d; once stopped, late or in time.
+    Within `width` cells, the time in its largest unit alone when both do not fit."""
+    if sla.time_left is None:  # resolved or closed: was it in time?
+        return _("late") if sla.state.value == "breached" else _("in time")
+    if sla.paused:  # waiting for the customer: the time left stands still
+        template = _("paused {span}")
+    elif sla.time_left.total_seconds() < 0:
+        template = _("{span} late")
+    else:
+        template = _("{span} left")
+    words = template.format(span=span(sla.time_left))
+    if width is not None and cell_len(words) > width:
+        words = template.format(span=span(sla.time_left, parts=1))
+    return words
+
+
+def sla_style(sla: Any) -> str:
+    """Its state's colour, dimmed once the clock has stopped."""
+    style = SLA_STYLES[sla.state.value]
+    return f"dim {style}" if sla.time_left is None else style
+
+
+def sla_text(sla: Any) -> Text:
+    return Text(sla_words(sla), style=sla_style(sla))
+
+
+# -- one complaint --------------------------------------------------------------------------------
+
+def complaint_heading(row: Any) -> Text:
+    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
+    text = Text()
+    text.append(f"#{row.id} ", style="bold")
+    text.append(plain(row.customer, "bold"))
+    if row.company:
+        text.append(" · ")
+        text.append(plain(row.company))
+    text.append(" · ")
+    text.append_text(severity_text(row.severity))
+    text.append(" · " + status_word(row.status) + " · ")
+    text.append_text(sla_text(row.sla))
+    text.append("\n")
+    text.append(plain(row.summary))
+    return text
+
+
+def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
+    """(heading, text) of what a complaint's detail (`services.complaints.ComplaintDetail`)
+    shows, times in the user's zone; facts not known yet are left out."""
+    row, complaint = detail.row, detail.complaint
+    resolve_by = moment(row.resolve_by, zone)
+    if complaint.paused_seconds:
+        resolve_by += " · " + _("moved by {span} waiting for the customer").format(
+            span=span(timedelta(seconds=complaint.paused_seconds)))
+    facts = [
+        (_("Customer"), f"{row.customer} #{row.customer_id}"
+         + (f" · {row.company}" if row.company else "")),
+        (_("Owner"), row.owner_name or row.owner or _("nobody")),
+        (_("Channel"), label("channel", row.channel)
+         + (f" · {row.category}" if row.category else "")),
+        (_("Opened"), moment(row.opened_at, zone) + " · "
+         + _("by {login}").format(login=complaint.created_by.login)),
+        (_("Respond by"), moment(row.respond_by, zone)),
+        (_("Acknowledged"), moment(row.acknowledged_at, zone)),
+        (_("Promised"), moment(row.promised_at, zone)),
+        (_("Resolve by"), resolve_by),
+        (_("Waiting since"), moment(row.waiting_since, zone)),
+        (_("Resolved"), moment(row.resolved_at, zone)),
+        (_("Description"), complaint.description),
+        (_("Resolution"), complaint.resolution),
+        (_("Root cause"), complaint.root_cause),
+        (_("Satisfaction"), f"{complaint.satisfaction}/5" if complaint.satisfaction else ""),
+    ]
+    return [(heading, text) for heading, text in facts if text]
+
+
+def event_text(event: Any, zone: tzinfo) -> str:
+    """One timeline entry (`db.ComplaintEvent`) in words, times in the user's zone."""
+    def noted(text: str) -> str:
+        return _("{what}: {note}").format(what=text, note=event.note) if event.note else text
+
+    if event.kind == "opened":
+        return noted(_("opened"))
+    if event.kind == "status":
+        return noted(f"{term('complaint_status', event.from_value)} → "
+                     f"{term('complaint_status', event.to_value)}")
+    if event.kind == "promise":
+        try:
+            when = moment(datetime.fromisoformat(event.to_value), zone)
+        except ValueError:
+            when = event.to_value
+        return _("promised the customer an answer by {when}").format(when=when)
+    if event.kind == "owner":
+        return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
+                                               new=event.to_value or _("nobody"))
+    if event.kind == "severity":
+        return noted(_("severity {old} → {new}").format(old=term("severity", event.from_value),
+                                                        new=term("severity", event.to_value)))
+    return event.note
+
+
+def facts_table(detail: Any, zone: tzinfo) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for heading, text in complaint_facts(detail, zone):
+        grid.add_row(heading, plain(text, multiline=True))
+    return grid
+
+
+def _table() -> Table:
+    return Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold dim")
+
+
+def timeline_table(events: Iterable[Any], zone: tzinfo, today: date) -> Table:
+    """Who did what when, oldest first."""
+    table = _table()
+    table.add_column(_("When"), no_wrap=True, width=11)
+    table.add_column(_("By"), no_wrap=True, max_width=12)
+    table.add_column(_("What"), overflow="fold", ratio=1)
+    for event in events:
+        table.add_row(short_moment(event.at, zone, today), plain(event.by.login),
+                      plain(event_text(event, zone), multiline=True))
+    return table
+
+
+def contacts_table(interactions: list[Any], zone: tzinfo, today: date) -> RenderableType:
+    """The customer's recent contacts, newest first."""
+    if not interactions:
+        return Text(_("No contacts with the customer yet."), style="dim")
+    table = _table()
+    table.add_column(_("When"), no_wrap=True, width=11)
+    table.add_column(_("Channel"), no_wrap=True, width=7)
+    table.add_column(_("Outcome"), no_wrap=True, width=9)
+    table.add_column(_("By"), no_wrap=True, max_width=10)
+    table.add_column(_("Summary"), overflow="fold", ratio=1)
+    for i in interactions:
+        table.add_row(short_moment(i.at, zone, today), plain(label("channel", i.channel)),
+                      plain(label("outcome", i.outcome)), plain(i.by.login), plain(i.summary))
+    return table
+
+
+def complaint_body(detail: Any, zone: tzinfo, today: date) -> Group:
+    """Everything under the heading: the facts, the timeline and the customer's contacts."""
+    return Group(
+        facts_table(detail, zone),
+        Text("\n" + _("Timeline"), style="bold underline"),
+        timeline_table(detail.events, zone, today),
+        plain("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
+              "bold underline", multiline=True),
+        contacts_table(detail.interactions, zone, today),
+    )

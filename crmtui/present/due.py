@@ -1,0 +1,93 @@
+"""The due list as lines of text, the same on the command line (`crmtui due`) and on Today: one
+line per item under a heading per section, columns cut to terminal cells so Chinese names line
+up with Latin ones. The items' words (`detail`) are the services' (they are part of the JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+
+from crmtui.cells import fit
+from crmtui.i18n import _
+from crmtui.labels import label
+from crmtui.present.styles import grade_style
+from crmtui.present.text import safe
+from crmtui.present.time import short_day
+from crmtui.rules import DueItem, DueKind
+
+
+def sections(items: Iterable[DueItem]) -> dict[DueKind, list[DueItem]]:
+    """The items by kind, in the order the rules gave them."""
+    found: dict[DueKind, list[DueItem]] = {}
+    for item in items:
+        found.setdefault(item.kind, []).append(item)
+    return found
+
+
+def coming_up_line(item: DueItem, today: date) -> Text:
+    """A follow-up after the day shown, for a day with nothing due: when, who, why."""
+    grade = item.grade.value if item.grade else "-"
+    text = Text("  " + fit(short_day(item.due, today), 5) + "  ")
+    text.append(fit(item.customer, 16) + "  ")
+    text.append(grade, style=grade_style(grade))
+    text.append("  " + fit(item.company, 20) + "  ", style="dim")
+    text.append(safe(item.detail))
+    return text
+
+
+def section_heading(kind: DueKind, count: int) -> str:
+    """'Follow-ups due (12)'."""
+    return f"{label('due_section', kind)} ({count})"
+
+
+@dataclass(frozen=True)
+class DueColumns:
+    """Cell widths of the due list's columns for one terminal width."""
+
+    customer: int
+    company: int
+    due: int
+    why: int
+    owner: int
+
+    GAP: ClassVar[int] = 2
+
+    @classmethod
+    def for_width(cls, width: int, *, owner: bool) -> "DueColumns":
+        wide = width >= 110
+        customer = 18 if wide else 14
+        company = 24 if wide else 16
+        owner_width = (12 if wide else 9) if owner else 0
+        fixed = customer + company + 1 + 5 + owner_width
+        gaps = cls.GAP * (5 if owner else 4) + 1
+        why = max(12, width - fixed - gaps)
+        return cls(customer=customer, company=company, due=5, why=why, owner=owner_width)
+
+    def header(self) -> Text:
+        text = Text(" ")
+        text.append(fit(_("Customer"), self.customer) + "  ")
+        text.append(fit(_("Company"), self.company) + "  ")
+        text.append("G  ")
+        text.append(fit(_("Due"), self.due) + "  ")
+        text.append(fit(_("Why"), self.why))
+        if self.owner:
+            text.append("  " + fit(_("Owner"), self.owner))
+        return text
+
+    def line(self, item: DueItem, today: date) -> Text:
+        text = Text(" ")
+        text.append(fit(item.customer, self.customer) + "  ")
+        text.append(fit(item.company, self.company) + "  ", style="dim")
+        grade = item.grade.value if item.grade is not None else "-"
+        text.append(grade, style=grade_style(grade))
+        text.append("  ")
+        text.append(fit(short_day(item.due, today), self.due) + "  ",
+                    style="bold red" if item.overdue_days else "")
+        text.append(fit(item.detail, self.why))
+        if self.owner:
+            text.append("  " + fit(item.owner, self.owner), style="dim")
+        return text
