@@ -13,3 +13,7 @@ PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS = (
     "promoted", "demoted", "new", "at_risk", "key_customers")
 BEHIND_FIGURES = (PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS)
 """The figures whose customers can be listed."""
+TARGETS, REPS, GRADE_REP = "targets", "reps", "grade_rep"
+TEAM_FIGURES = (TARGETS, REPS, GRADE_REP)
+"""The figures that open a table of the team, a row per rep (whose `enter` lists that rep's
+customers)."""

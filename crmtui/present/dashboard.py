@@ -29,7 +29,16 @@ from crmtui.present.numbers import count, money, percent, share_of, share_style
 from crmtui.present.styles import grade_style, grade_text
 from crmtui.present.text import plain
 from crmtui.present.time import short_day
-from crmtui.vocab import AT_RISK, DEMOTED, KEY_CUSTOMERS, NEW, PROMOTED
+from crmtui.vocab import (
+    AT_RISK,
+    DEMOTED,
+    GRADE_REP,
+    KEY_CUSTOMERS,
+    NEW,
+    PROMOTED,
+    REPS,
+    TARGETS,
+)
 
 AT_RISK_SHOWN = 5
 """Customers at risk listed in the panel (the screen's `enter`, and --json, give them all)."""
@@ -64,7 +73,9 @@ def dashboard_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
               grades_chart(d)),
         Panel("movement", _("Movement · last {n} days, since {since}").format(
             n=d.period, since=short_day(d.movement.since, d.day)), movement_line(d)),
-        Panel("matrix", _("Grade × rep · overdue follow-ups"), matrix_table(d)),
+        Panel("matrix", _("Grade × rep · overdue follow-ups"), matrix_table(d),
+              behind=GRADE_REP),
+        *accounts_panels(d, interactive=interactive),
         Panel("wins", _("Wins by the follow-up at which they closed ({n:,})").format(
             n=sum(stage.wins for stage in d.win_stages)), wins_chart(d)),
         Panel("stages", _("Open customers by follow-ups so far"), stages_chart(d)),
@@ -76,7 +87,36 @@ def dashboard_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
         Panel("csi", _("Satisfaction · CSI per quarter (0–100)"), csi_chart(d)),
         Panel("sla", _("Complaint service levels · opened since {since}").format(
             since=short_day(d.sla.since, d.day)), sla_table(d)),
+        *causes_panels(d),
     ]
+
+
+def accounts_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
+    """This month's targets, each rep side by side (a manager's team view) and the pipeline
+    with its forecast (present.accounts)."""
+    from crmtui.present.accounts import pipeline_chart, reps_panel, targets_panel
+
+    panels = []
+    board = d.targets.get("month")
+    if board is not None:
+        panels.append(Panel("targets", _("Targets · {period}").format(period=board.period.key),
+                            targets_panel(board, interactive=interactive), behind=TARGETS))
+    if d.comparison is not None:
+        panels.append(Panel("reps", _("Reps side by side · {period}").format(
+            period=d.comparison.period.key), reps_panel(d.comparison, interactive=interactive),
+            behind=REPS))
+    if d.pipeline is not None:
+        panels.append(Panel("forecast", _("Pipeline and forecast"), pipeline_chart(d.pipeline)))
+    return panels
+
+
+def causes_panels(d: Any) -> list[Panel]:
+    from crmtui.present.accounts import causes_table
+
+    if d.causes is None:
+        return []
+    return [Panel("causes", _("Complaints by category and root cause · since {since}").format(
+        since=short_day(d.causes.since, d.day)), causes_table(d.causes))]
 
 
 def movement_figures(d: Any) -> list[Panel]:

@@ -34,15 +34,15 @@ from crmtui.present.dashboard import (
 )
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import Dashboard, dashboard
-from crmtui.vocab import DEMOTED, NEW, PERIODS, PROMOTED
+from crmtui.vocab import DEMOTED, NEW, PERIODS, PROMOTED, REPS, TARGETS, TEAM_FIGURES
 
 WIDE = 110
 """From this many columns the panels stand in two columns."""
 MOVEMENT = (PROMOTED, DEMOTED, NEW)
 """The movement panel's figures."""
 LAYOUT = {
-    "pipeline": ("grades", "movement", "matrix", "wins", "stages", "at-risk"),
-    "value": ("keeping", "pareto", "conversion", "csi", "sla"),
+    "pipeline": ("grades", "movement", "matrix", "forecast", "wins", "stages", "at-risk"),
+    "value": ("targets", "reps", "keeping", "pareto", "conversion", "csi", "sla", "causes"),
 }
 """Where each panel of `present.dashboard` stands: two columns in a wide terminal, one under
 the other at 80 columns. The movement panel holds the figures of `movement_figures`."""
@@ -71,9 +71,9 @@ class DashboardScreen(CrmScreen):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_figure", N_("Customers"), id="open-figure",
-                tooltip=N_("the customers behind the figure: promoted, demoted, new, at risk, "
-                           "key customers")),
+        Binding("enter", "open_figure", N_("Open"), id="open-figure",
+                tooltip=N_("what is behind the figure: the customers promoted, demoted, new, at "
+                           "risk or key; the targets, each rep, grade × rep")),
         Binding("p", "period", N_("Period"), id="dashboard-period",
                 tooltip=N_("movement and service levels over 7, 30 or 90 days")),
         Binding("a", "toggle_scope", N_("Mine/team"), id="scope",
@@ -161,11 +161,16 @@ class DashboardScreen(CrmScreen):
     def show(self, d: Dashboard) -> None:
         self.add_class("-loaded")
         self._summary()
+        shown = set()
         for panel in dashboard_panels(d, interactive=True):
+            shown.add(panel.key)
             if panel.key == "movement":
                 self.query_one("#movement").border_title = panel.title
             else:
                 self._figure(panel)
+        for figure in self.query(Figure):  # a figure this view has not (reps: managers')
+            if figure.id and figure.id not in MOVEMENT:
+                figure.display = figure.id in shown
         for figure in movement_figures(d):
             self._figure(figure)
         if self.focused is None:
@@ -223,4 +228,18 @@ class DashboardScreen(CrmScreen):
         behind = self.current_behind()
         if behind is None or self.figures is None:
             return
+        if behind in TEAM_FIGURES:
+            self.app.push_screen(team_screen(behind, self.figures))
+            return
         self.app.push_screen(FigureCustomersScreen(self.figures, behind))
+
+
+def team_screen(figure: str, figures: Dashboard):
+    """The table behind a team figure: targets, each rep side by side, grade × rep."""
+    from crmtui.screens.team import GradeRepScreen, RepsScreen, TargetsScreen
+
+    if figure == TARGETS:
+        return TargetsScreen()
+    if figure == REPS:
+        return RepsScreen()
+    return GradeRepScreen(figures.reps)

@@ -94,8 +94,12 @@ class FigureCustomersScreen(CrmScreen):
             text.append(" · " + _("the first {n:,} shown").format(n=len(rows)))
         if not total:
             text.append(" · " + _("nobody behind this figure now"), style="italic")
-        text.append(" · " + (_("the team") if self.figures.team else _("my customers")))
+        text.append(" · " + self.whose())
         self.query_one("#summary", Static).update(text)
+
+    def whose(self) -> str:
+        """Whose customers they are, for the summary line."""
+        return _("the team") if self.figures.team else _("my customers")
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -28,11 +28,12 @@ from typing import Any
 from peewee import Case, fn
 
 from crmtui.db import Complaint, Customer, Interaction, Survey, SurveyScore, Target, User, Win
+from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context
-from crmtui.services.stats import GRADES, RepFigures, Scope, rep_figures
+from crmtui.services.stats import GRADES, CustomerRow, RepFigures, Scope, rep_figures
 from crmtui.services.targets import new_customers_by_user, orders_by_user, period_value
 
 SORTS = ("name", *GRADES, "customers", "done", "missed", "new", "wins", "orders", "share",
@@ -253,4 +254,32 @@ def _csi(ctx: Context, start: datetime, end: datetime) -> dict[int, float | None
     return {owner: csi_of_total(total, count) for owner, (total, count) in totals.items()}
 
 
-__all__ = ["SORTS", "RepRow", "RepComparison", "rep_comparison"]
+OVERDUE = "overdue"
+"""rep_customers' filter for the customers whose follow-up is overdue."""
+
+
+def rep_customers(ctx: Context, login: str, *, grade: str | None = None, day: date | None = None,
+                  limit: int = 1000) -> tuple[list[CustomerRow], int]:
+    """A rep's customers (at a grade, or `OVERDUE`), the most pressing next due first; the
+    first `limit`, and how many there are. Managers and support open anyone's, a rep their
+    own."""
+    user = User.get_or_none(User.login == login)
+    if user is None:
+        raise NotFound(_("no user {login}").format(login=login))
+    if ctx.role == "rep" and user.id != ctx.user.id:
+        raise Forbidden(_("a rep sees their own customers only"))
+    day = day or ctx.today()
+    where = Customer.owner == user.id
+    if grade == OVERDUE:
+        where &= Customer.next_due < day
+    elif grade:
+        where &= Customer.grade == grade
+    total = Customer.select().where(where).count()
+    query = (Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
+                             User.login, Customer.next_due, Customer.revenue)
+             .join(User, on=(Customer.owner == User.id)).where(where)
+             .order_by(Customer.next_due, Customer.id).limit(limit))
+    return [CustomerRow(*row) for row in query.tuples()], total
+
+
+__all__ = ["SORTS", "RepRow", "RepComparison", "rep_comparison", "OVERDUE", "rep_customers"]

@@ -163,17 +163,18 @@ async def test_arrows_and_tab_move_between_figures(ctx, world):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(pilot)
         order = []
-        for _step in range(13):
+        for _step in range(16):
             order.append(app.focused.id)
             await press(pilot, "tab")
-        assert order == ["grades", "promoted", "demoted", "new", "matrix", "wins", "stages",
-                         "at-risk", "keeping", "pareto", "conversion", "csi", "sla"]
+        assert order == ["grades", "promoted", "demoted", "new", "matrix", "forecast", "wins",
+                         "stages", "at-risk", "targets", "keeping", "pareto", "conversion",
+                         "csi", "sla", "causes"]  # each rep side by side: the team's view
         assert app.focused.id == "grades"  # round again
         await press(pilot, "up")
-        assert app.focused.id == "sla"
-        assert "Complaint service levels" in screen_text(app)  # scrolled into view
+        assert app.focused.id == "causes"
+        assert "Complaints by category and root cause" in screen_text(app)  # scrolled into view
         await press(pilot, "k", "k", "j")
-        assert app.focused.id == "csi"
+        assert app.focused.id == "sla"
 
 
 async def test_a_manager_switches_between_mine_and_the_team(ctx, world):

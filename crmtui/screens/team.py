@@ -1,0 +1,299 @@
+"""The team's figures as tables to move through, opened from the dashboard with `enter`: the
+targets of a month, quarter or year (a rep their own, a manager everyone's), each rep side by
+side (managers) and the grade × rep figure. `enter` on a rep opens their customers (on a grade's
+column: at that grade; on overdue: the overdue ones), `s` sorts by the column under the cursor
+(again: by name), `p` moves between this month, quarter and year, `escape` goes back."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from crmtui.i18n import N_, _
+from crmtui.present.accounts import (
+    TARGET_COLUMNS,
+    Column,
+    comparison_heading,
+    plain,
+    rep_columns,
+    targets_heading,
+    targets_summary,
+)
+from crmtui.screens.base import CrmScreen
+from crmtui.screens.figure_customers import FigureCustomersScreen
+from crmtui.widgets.lists import NavTable
+
+PERIOD_KINDS = ("month", "quarter", "year")
+WIDE = 110
+"""From this many columns the rep comparison shows the customers per grade."""
+GRADES = "ABCDE"
+
+
+class TeamTable(NavTable):
+    """A table with a cell cursor: the column under it says what `enter` and `s` mean."""
+
+    def __init__(self) -> None:
+        super().__init__(id="team-table")
+        self.cursor_type = "cell"
+
+
+class TeamTableScreen(CrmScreen):
+    """A table of one row per rep; subclasses read it (`read`) and describe its columns."""
+
+    CSS_PATH = "team.tcss"
+    AUTO_FOCUS = "#team-table"
+    WATCH_CHANGES = False  # read when opened, on `p` and on `r`
+    SORTABLE: ClassVar[bool] = False
+    PERIODS: ClassVar[bool] = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("s", "sort", N_("Sort"), id="sort",
+                tooltip=N_("by the column under the cursor; again: by name")),
+        Binding("p", "period", N_("Period"), id="team-period",
+                tooltip=N_("this month, quarter or year")),
+        Binding("r", "reload", N_("Refresh"), id="reload", show=False),
+    ]
+
+    def __init__(self, kind: str = "month") -> None:
+        super().__init__()
+        self.kind = kind
+        self.sort = "name"
+        self.data: Any = None
+        self.logins: list[str] = []
+        self.columns: list[Column] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("Reading the figures…"), id="summary")
+        yield TeamTable()
+        yield Static("", id="keys-hint")
+
+    # -- reading --------------------------------------------------------------------------------
+    def read(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def load_data(self) -> None:
+        self.call_service(self.read(), done=self._loaded, group="load")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def _loaded(self, data: Any) -> None:
+        self.data = data
+        self.show()
+
+    # -- drawing --------------------------------------------------------------------------------
+    def table_columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def table_rows(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def summary(self) -> Text:
+        raise NotImplementedError
+
+    def hint(self) -> str:
+        parts = [_("enter: the rep's customers")]
+        if self.SORTABLE:
+            parts.append(_("s: sort by the column"))
+        if self.PERIODS:
+            parts.append(_("p: month, quarter, year"))
+        return " · ".join(parts)
+
+    def show(self) -> None:
+        table = self.query_one(TeamTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        self.columns = self.table_columns()
+        for column in self.columns:
+            heading = column.heading if column.heading in GRADES else _(column.heading)
+            if column.key == self.sort and self.SORTABLE and column.key != "name":
+                heading += " ▼"
+            table.add_column(Text(heading, justify="right" if column.right else "left"),
+                             key=column.key)
+        rows = list(self.table_rows())
+        self.logins = [row.login for row in rows]
+        for row in rows:
+            cells = []
+            for column in self.columns:
+                cell = column.cell(row)
+                if column.right:
+                    cell = cell if isinstance(cell, Text) else Text(str(cell))
+                    cell.justify = "right"
+                cells.append(cell)
+            table.add_row(*cells, key=row.login)
+        if rows:
+            table.move_cursor(row=min(cursor.row, len(rows) - 1),
+                              column=min(cursor.column, len(self.columns) - 1))
+        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#keys-hint", Static).update(self.hint() if rows else "")
+        self.refresh_bindings()
+
+    # -- keys -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sort":
+            return self.SORTABLE
+        if action == "period":
+            return self.PERIODS
+        return True
+
+    def current_column(self) -> Column | None:
+        table = self.query_one(TeamTable)
+        if not self.columns or not table.row_count:
+            return None
+        return self.columns[min(table.cursor_column, len(self.columns) - 1)]
+
+    def action_sort(self) -> None:
+        column = self.current_column()
+        if column is None:
+            return
+        self.sort = "name" if column.key == self.sort else column.key
+        self.show()
+
+    def action_period(self) -> None:
+        self.kind = PERIOD_KINDS[(PERIOD_KINDS.index(self.kind) + 1) % len(PERIOD_KINDS)]
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.CellSelected)
+    def _open_rep(self, event: DataTable.CellSelected) -> None:
+        login = event.cell_key.row_key.value
+        column = event.cell_key.column_key.value or ""
+        if not login:
+            return
+        grade = column if column in GRADES or column == "overdue" else None
+        self.app.push_screen(RepCustomersScreen(login, self.rep_name(login), grade))
+
+    def rep_name(self, login: str) -> str:
+        return login
+
+
+class TargetsScreen(TeamTableScreen):
+    """Targets against results: orders and new customers, what each day left needs."""
+
+    HEADING = N_("Targets")
+
+    def read(self):
+        from crmtui.services.targets import target_board
+
+        return lambda: target_board(self.ctx, kind=self.kind)
+
+    def table_columns(self) -> list[Column]:
+        return TARGET_COLUMNS
+
+    def table_rows(self):
+        return self.data.rows
+
+    def summary(self) -> Text:
+        board = self.data
+        text = targets_heading(board)
+        if board.rows:
+            text.append(" · ")
+            text.append_text(targets_summary(board))
+        else:
+            text.append(" · " + _("No targets for {period}.").format(period=board.period.key))
+        return text
+
+    def rep_name(self, login: str) -> str:
+        return next((row.name for row in self.data.rows if row.login == login), login)
+
+
+class RepsScreen(TeamTableScreen):
+    """Each rep side by side (managers)."""
+
+    HEADING = N_("Reps side by side")
+    SORTABLE = True
+
+    def read(self):
+        from crmtui.services.reps import rep_comparison
+
+        return lambda: rep_comparison(self.ctx, kind=self.kind)
+
+    def table_columns(self) -> list[Column]:
+        return rep_columns(self.app.size.width >= WIDE)
+
+    def table_rows(self):
+        return self.data.sorted(self.sort)
+
+    def summary(self) -> Text:
+        return comparison_heading(self.data, self.sort)
+
+    def rep_name(self, login: str) -> str:
+        return next((row.name for row in self.data.rows if row.login == login), login)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.show()
+
+
+MATRIX_COLUMNS: list[Column] = [
+    Column("name", N_("rep"), lambda r: plain(r.name), right=False),
+    *(Column(letter, letter, (lambda g: lambda r: f"{r.grades.get(g, 0):,}")(letter))
+      for letter in GRADES),
+    Column("all", N_("all"), lambda r: f"{r.customers:,}"),
+    Column("overdue", N_("overdue"),
+           lambda r: Text(f"{r.overdue:,}", style="bold red" if r.overdue else "")),
+]
+
+
+class GradeRepScreen(TeamTableScreen):
+    """The grade × rep figure of the dashboard, drillable: `enter` on a count opens those
+    customers."""
+
+    HEADING = N_("Grade × rep")
+    PERIODS = False
+
+    def __init__(self, reps: list) -> None:
+        super().__init__()
+        self.reps = reps
+
+    def read(self):
+        return lambda: self.reps
+
+    def table_columns(self) -> list[Column]:
+        return MATRIX_COLUMNS
+
+    def table_rows(self):
+        return self.data
+
+    def summary(self) -> Text:
+        return Text(_("Customers per grade and rep, with their overdue follow-ups"))
+
+    def rep_name(self, login: str) -> str:
+        return next((row.name for row in self.data if row.login == login), login)
+
+
+class RepCustomersScreen(FigureCustomersScreen):
+    """A rep's customers (at a grade, or overdue), the most pressing next due first."""
+
+    def __init__(self, login: str, name: str, grade: str | None = None) -> None:
+        super().__init__(None, "")
+        self.login = login
+        self.rep = name
+        self.grade = grade
+
+    def heading(self) -> str:
+        if self.grade == "overdue":
+            return _("{rep} · overdue").format(rep=self.rep)
+        if self.grade:
+            return _("{rep} · grade {grade}").format(rep=self.rep, grade=self.grade)
+        return _("{rep} · customers").format(rep=self.rep)
+
+    def load_data(self) -> None:
+        from crmtui.services.reps import rep_customers
+
+        self.call_service(rep_customers, self.ctx, self.login, grade=self.grade,
+                          limit=1000, done=self._loaded, group="load")
+
+    def whose(self) -> str:
+        return self.rep
+
+
+__all__ = ["TargetsScreen", "RepsScreen", "GradeRepScreen", "RepCustomersScreen"]
