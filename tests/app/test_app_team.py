@@ -38,8 +38,17 @@ async def open_figure(pilot, figure: str) -> None:
     assert isinstance(app.screen, DashboardScreen)
     if app.ctx.role == "manager" and not app.everyone:
         await press(pilot, "a")
+    for _round in range(50):  # the figures read (the team's, after `a`)
+        if app.screen.figures is not None and not app.screen.refreshing:
+            break
+        await settle(pilot)
     app.screen.query_one(f"#{figure}", Figure).focus()
     await press(pilot, "enter")
+    for _round in range(50):  # the table read and painted
+        if getattr(app.screen, "data", None) is not None:
+            break
+        await settle(pilot)
+    await settle(pilot)
 
 
 def opens(figure: str):
