@@ -5,7 +5,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from crmtui.errors import CrmError
+from crmtui.i18n import _
+
 APP_NAME = "crmtui"
+
+
+def user_path(path: str | os.PathLike[str]) -> Path:
+    """A path as the user typed it, with `~` and `~login` expanded.
+
+    `~name` for a login the system does not know is a clear refusal, not a crash.
+    """
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        raise CrmError(_("{path}: there is no such user's home folder").format(
+            path=os.fspath(path))) from None
 
 
 def data_directory() -> Path:

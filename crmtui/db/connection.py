@@ -24,6 +24,7 @@ from crmtui.db.team import TeamMode
 from crmtui.db.team import detect as detect_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
+from crmtui.locations import user_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -113,7 +114,7 @@ def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool 
         store = _open_server(text)
     else:
         path = Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:") else text)
-        store = _open_sqlite(path.expanduser(), create=create)
+        store = _open_sqlite(user_path(path), create=create)
     database.initialize(store.db)
     try:
         if not store.is_sqlite:
@@ -399,7 +400,7 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
         while destination.exists():
             counter += 1
             destination = folder / f"{path.stem}-{stamp}{suffix}-{counter}.sqlite3"
-    destination = destination.expanduser()
+    destination = user_path(destination)
     if destination.exists():
         raise StorageError(_("{destination} already exists; choose another file name").format(
             destination=destination))

@@ -15,6 +15,7 @@ from crmtui.db import Customer, Order, backup_sqlite, open_store
 from crmtui.db.migrations import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
+from crmtui.locations import user_path
 
 
 @dataclass
@@ -256,8 +257,8 @@ def restore(target: str, source: Path, *, login: str | None = None,
         raise CrmError(_("restore works on SQLite files; restore a PostgreSQL database with "
                          "pg_restore or psql"))
     path = Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:") else text)
-    path = path.expanduser()
-    source = source.expanduser()
+    path = user_path(path)
+    source = user_path(source)
     version = inspect_backup(source)
     if path.exists() and os.path.samefile(path, source):
         raise CrmError(_("{path} is the database itself; give a backup file").format(path=path))

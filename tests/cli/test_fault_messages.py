@@ -100,6 +100,19 @@ def test_a_config_file_given_and_missing_is_an_error(run, tmp_path):
     assert (code, out, err) == (1, "", f"crmtui: 配置文件 {missing} 不存在\n")
 
 
+def test_a_home_folder_of_a_login_the_system_does_not_know_is_refused(run, capsys):
+    before = _contents(run.db)
+    for args, path in [(("export", "--format=csv", "~no-such-login/out.csv"), "~no-such-login/out.csv"),
+                       (("export", "--format=vdir", "~no-such-login"), "~no-such-login"),
+                       (("db", "backup", "-o", "~no-such-login/copy.sqlite3"), "~no-such-login/copy.sqlite3")]:
+        code, out, err = run(*args)
+        assert (code, err) == (1, f"crmtui: {path}: there is no such user's home folder\n"), args
+    assert main(["--db", "~no-such-login/crm.sqlite3", "due"], login="boss") == 1
+    assert capsys.readouterr().err == ("crmtui: ~no-such-login/crm.sqlite3: there is no such "
+                                       "user's home folder\n")
+    assert _contents(run.db) == before
+
+
 def test_the_crash_log_is_private(run, monkeypatch, tmp_path):
     from crmtui.commands import core
     from crmtui.locations import log_file

@@ -40,6 +40,7 @@ from crmtui.db import (
 from crmtui.db.connection import file_mode_for
 from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
+from crmtui.locations import user_path
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context, writes
 from crmtui.services.transfer.contacts import (
@@ -642,7 +643,7 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
 
 def _vdir_folder(destination: Path) -> Path:
     """The vdir's folder, made when its parent exists."""
-    folder = destination.expanduser()
+    folder = user_path(destination)
     if folder.exists() and not folder.is_dir():
         raise CrmError(_("{path} is a file; a vdir is a folder").format(path=folder))
     if not folder.exists():
@@ -658,7 +659,7 @@ def _vdir_folder(destination: Path) -> Path:
 
 def private_temporary_file(destination: Path) -> Path:
     """A new private file beside the destination (same directory, so the rename is atomic)."""
-    destination = destination.expanduser()
+    destination = user_path(destination)
     folder = destination.parent
     if destination.is_dir():
         raise CrmError(_("{path} is a directory; give a file name").format(path=destination))
