@@ -135,6 +135,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "done": NC_("promise", "done"),
         "broken": NC_("promise", "broken"),
     },
+    "instruction": {
+        "open": NC_("instruction", "open"),
+        "late": NC_("instruction", "late"),
+        "done": NC_("instruction", "done"),
+    },
     "care": {
         "birthday": NC_("care", "birthday"),
         "anniversary": NC_("care", "anniversary"),
@@ -142,6 +147,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "due": {  # a due item's kind in a line of text
         "complaint": NC_("due", "complaint"),
+        "instruction": NC_("due", "instruction"),
         "promise": NC_("due", "promise"),
         "follow_up": NC_("due", "follow-up"),
         "win_back": NC_("due", "win back"),
@@ -153,6 +159,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "due_section": {  # the heading of a due item's section
         "complaint": NC_("due section", "Complaints at risk"),
+        "instruction": NC_("due section", "Manager's instructions"),
         "promise": NC_("due section", "Promises due"),
         "follow_up": NC_("due section", "Follow-ups due"),
         "win_back": NC_("due section", "Win back"),
@@ -175,6 +182,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "account_plan": NC_("records", "account plan"),
         "wins": NC_("records", "wins"),
         "lifecycle_history": NC_("records", "lifecycle and class history"),
+        "instructions": NC_("records", "instructions"),
     },
     "delimiter": {
         ",": NC_("delimiter", "comma-separated"),

@@ -22,6 +22,7 @@ from crmtui.db import (
     Contact,
     Customer,
     GradeChange,
+    Instruction,
     Interaction,
     Order,
     User,
@@ -74,6 +75,7 @@ TEXT_COLUMNS = {
     ComplaintEvent: ("note",),
     CareDate: ("note",),
     GradeChange: ("reason",),
+    Instruction: ("text", "note"),
     AuditLog: ("entity", "detail"),
     User: ("display_name",),
 }
@@ -168,6 +170,12 @@ def build_hostile(ctx, clock, today) -> Hostile:
         k.resolve(support, number, TYPED, TYPED)
         k.close(support, number, 4, note=TYPED)
     clock.now = now
+
+    from crmtui.services.instructions import give_instruction, report_done
+
+    for _copy in range(2):  # one open, one reported done
+        given = give_instruction(ctx, boss.login, customer, TYPED, "today")
+    report_done(ctx, given.id, TYPED_LINES)
 
     rep = User.select().where(User.role == "rep").order_by(User.id).first()
     AuditLog.insert(at=now, user=boss.id, action="export", entity="customer",

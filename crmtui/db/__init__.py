@@ -15,6 +15,7 @@ from crmtui.db.models import (
     CustomerChange,
     GradeChange,
     HolidayGreeting,
+    Instruction,
     Interaction,
     Order,
     SchemaVersion,
@@ -30,7 +31,7 @@ from crmtui.db.models import (
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
-    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
+    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Instruction", "Interaction",
     "Order",
     "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
     "CustomerChange",

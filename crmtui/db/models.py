@@ -289,6 +289,26 @@ class Order(BaseModel):
                    (("by", "on", "amount"), False))
 
 
+class Instruction(BaseModel):
+    """A manager's instruction to a rep about a customer (上级指令), due by a day: open until
+    the rep reports it done, with a note on what was done."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="instructions", on_delete="CASCADE")
+    to = ForeignKeyField(User, backref="instructions", index=False)  # see Meta.indexes
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    text = TextField()
+    due = IsoDateField()
+    given_at = UtcDateTimeField()
+    done_at = UtcDateTimeField(null=True)
+    done_on = IsoDateField(null=True)  # the local day it was reported done (daily report)
+    note = TextField(default="")
+
+    class Meta:
+        # (to, done_on, due): a rep's open instructions on Today; (done_on, to): a day's report
+        indexes = ((("to", "done_on", "due"), False), (("done_on", "to"), False))
+
+
 class Win(BaseModel):
     """A sale that closed an opportunity (the need was clear): how many follow-ups it took."""
 
@@ -494,6 +514,7 @@ MODELS = [
     Interaction,
     Commitment,
     Order,
+    Instruction,
     Win,
     CustomerChange,
     Complaint,

@@ -46,6 +46,15 @@ from .care import (
 from ._base import Explained
 from .dates import DateInputError, parse_date, parse_datetime
 from .due import DueItem, DueKind, order_due_items, overdue_days
+from .followthrough import (
+    AGE_BUCKETS,
+    PAYMENT_TERMS_DAYS,
+    InstructionState,
+    age_bucket,
+    days_overdue,
+    instruction_state,
+    payment_due,
+)
 from .followup import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, at_risk_of_drop, followup_stage
 from .grades import (
     GRADE_ORDER,
@@ -139,6 +148,9 @@ __all__ = [
     "referral_moment",
     # satisfaction
     "COMPETITORS", "DIMENSIONS", "csi", "csi_of_total",
+    # instructions and receivables
+    "AGE_BUCKETS", "PAYMENT_TERMS_DAYS", "InstructionState", "age_bucket", "days_overdue",
+    "instruction_state", "payment_due",
     # due
     "DueItem", "DueKind", "order_due_items", "overdue_days",
     # dates

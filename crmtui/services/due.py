@@ -112,7 +112,8 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
     if ctx.role == "support":
         wanted &= {DueKind.COMPLAINT}
     builders = {
-        DueKind.COMPLAINT: _complaints, DueKind.PROMISE: _promises,
+        DueKind.COMPLAINT: _complaints, DueKind.INSTRUCTION: _instructions,
+        DueKind.PROMISE: _promises,
         DueKind.FOLLOW_UP: _follow_ups, DueKind.WIN_BACK: _win_back, DueKind.CARE: _care,
         DueKind.GREETING: _greetings,
         DueKind.REFERRAL: _referrals,
@@ -241,6 +242,12 @@ def _complaints(s: _Section) -> list[DueItem]:
                             ref_id=complaint_id,
                             at_risk=clock.state == SlaState.AT_RISK))
     return items
+
+
+def _instructions(s: _Section) -> list[DueItem]:
+    from crmtui.services.instructions import due_items
+
+    return due_items(s)
 
 
 def _care(s: _Section) -> list[DueItem]:

@@ -27,6 +27,7 @@ from crmtui.db import (
     Customer,
     CustomerChange,
     GradeChange,
+    Instruction,
     Interaction,
     Order,
     Survey,
@@ -54,6 +55,7 @@ MOVED = (
     ("grade_history", GradeChange),
     ("wins", Win),
     ("lifecycle_history", CustomerChange),
+    ("instructions", Instruction),
 )
 COMBINED = ("phones", "tags")
 # Fields whose values differ in form only are not conflicts worth reporting.

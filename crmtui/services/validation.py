@@ -256,6 +256,13 @@ ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
 }
 
 
+INSTRUCTION_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "text": required_text(500),
+    "due": clean_date,
+    "note": optional_text(2000, multiline=True),
+}
+
+
 def clean_field(name: str, value: Any, today: date,
                 table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> Any:
     """One field's clean value, or FieldError with the reason."""
