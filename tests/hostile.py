@@ -25,6 +25,7 @@ from crmtui.db import (
     Instruction,
     Interaction,
     Order,
+    Payment,
     User,
 )
 
@@ -76,6 +77,7 @@ TEXT_COLUMNS = {
     CareDate: ("note",),
     GradeChange: ("reason",),
     Instruction: ("text", "note"),
+    Payment: ("note",),
     AuditLog: ("entity", "detail"),
     User: ("display_name",),
 }
@@ -128,7 +130,11 @@ def build_hostile(ctx, clock, today) -> Hostile:
     log_interaction(ctx, customer, summary=TYPED, outcome="positive", next_step=TYPED,
                     next_on="+2d", promise=TYPED, promise_due="today")
     add_promise(ctx, customer, TYPED, "+1d")
-    record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED)
+    order = record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED,
+                         deliver_on="today")
+    from crmtui.services.receivables import record_payment
+
+    record_payment(ctx, order.id, "200", note=TYPED)
     soon = today + timedelta(days=1)
     add_care_date(ctx, customer, month=soon.month, day=soon.day, kind="birthday", note=TYPED)
     add_care_date(ctx, customer, month=8, day=15, kind="anniversary", lunar=True, note=TYPED)

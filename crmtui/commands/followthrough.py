@@ -1,4 +1,5 @@
-"""Following work through from the shell: the manager's instructions (instruct, instruction)."""
+"""Following work through from the shell: the manager's instructions (instruct, instruction),
+deliveries (deliver) and payments (pay)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,28 @@ def register(subparsers, common) -> None:
                            help=_("withdraw an instruction (managers)"))
     q.add_argument("id", metavar="ID")
     q.set_defaults(handler=cmd_instruction_cancel)
+
+    p = subparsers.add_parser("pay", parents=[common],
+                              help=_("record a payment against an order (回款)"))
+    p.add_argument("order", metavar="ORDER", help=_("the order's id"))
+    p.add_argument("amount", metavar="AMOUNT")
+    p.add_argument("--date", metavar="D", help=_("when it was received (default today)"))
+    p.add_argument("--method", default="transfer", metavar="M",
+                   help=_("transfer, cash, card, cheque, wechat, alipay or other"))
+    p.add_argument("--note", default="", metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_pay)
+
+    p = subparsers.add_parser("deliver", parents=[common],
+                              help=_("record an order delivered (in full or in part) or "
+                                     "returned"))
+    p.add_argument("order", metavar="ORDER", help=_("the order's id"))
+    p.add_argument("--date", metavar="D", help=_("when (default today)"))
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--partly", action="store_true", help=_("a part of it was delivered"))
+    how.add_argument("--returned", action="store_true", help=_("the customer sent it back"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_deliver)
 
 
 def _ctx(args):
@@ -110,4 +133,47 @@ def cmd_instruction_cancel(args) -> int:
     ctx = _ctx(args)
     instruction = cancel_instruction(ctx, args.id)
     say(_("Instruction #{id} withdrawn").format(id=instruction.id))
+    return 0
+
+
+def _balance_json(ctx, customer_id: int) -> dict:
+    from crmtui.db import Customer
+    from crmtui.services.receivables import balance_of
+
+    return balance_of(ctx, Customer.get_by_id(customer_id)).to_json()
+
+
+def cmd_pay(args) -> int:
+    from crmtui.present.numbers import money
+    from crmtui.services.receivables import record_payment
+
+    ctx = _ctx(args)
+    payment = record_payment(ctx, args.order, args.amount, on=args.date, method=args.method,
+                             note=args.note)
+    order = payment.order
+    if args.json:
+        emit_json({"id": payment.id, "order_id": order.id, "customer_id": payment.customer_id,
+                   "amount": payment.amount, "on": payment.on, "method": payment.method,
+                   "paid": order.paid, "owed": order.owed,
+                   "balance": _balance_json(ctx, payment.customer_id)})
+    else:
+        say(_("Payment #{id}: {amount} on order #{order}; {owed} still owed on it").format(
+            id=payment.id, amount=money(payment.amount), order=order.id,
+            owed=money(order.owed)))
+    return 0
+
+
+def cmd_deliver(args) -> int:
+    from crmtui.labels import label
+    from crmtui.services.receivables import deliver
+
+    ctx = _ctx(args)
+    order = deliver(ctx, args.order, on=args.date, partly=args.partly, returned=args.returned)
+    if args.json:
+        emit_json({"id": order.id, "customer_id": order.customer_id, "delivery": order.delivery,
+                   "delivered_on": order.delivered_on, "owed": order.owed,
+                   "owed_since": order.owed_since})
+    else:
+        say(_("Order #{id}: {state}").format(id=order.id,
+                                            state=label("delivery", order.delivery)))
     return 0

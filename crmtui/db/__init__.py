@@ -18,6 +18,7 @@ from crmtui.db.models import (
     Instruction,
     Interaction,
     Order,
+    Payment,
     SchemaVersion,
     Setting,
     Survey,
@@ -32,7 +33,7 @@ __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
     "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Instruction", "Interaction",
-    "Order",
+    "Order", "Payment",
     "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
     "CustomerChange",
 ]

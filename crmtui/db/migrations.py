@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 14
+LATEST_VERSION = 15
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -358,6 +358,36 @@ def _v14_instructions(db: peewee.Database) -> None:
     db.create_tables([Instruction], safe=True)
 
 
+def _v15_receivables(db: peewee.Database) -> None:
+    """v15: orders followed through delivery and payment (回款). Orders gain a planned and an
+    actual delivery day, a delivery state, what was paid and what is still owed (and since
+    when); payments are kept one by one. Orders recorded before this version are taken as
+    delivered on their day and paid in full then (a payment each, by whoever booked the order),
+    so an existing database does not wake up to years of receivables no one tracked."""
+    from crmtui.db.models import Payment
+
+    have = {column.name for column in db.get_columns("sales_order")}
+    for name, definition in (("deliver_on", "DATE"), ("delivered_on", "DATE"),
+                             ("delivery", "VARCHAR(16) NOT NULL DEFAULT 'ordered'"),
+                             ("paid", "BIGINT NOT NULL DEFAULT 0"),
+                             ("owed", "BIGINT NOT NULL DEFAULT 0"), ("owed_since", "DATE")):
+        if name not in have:
+            db.execute_sql(f'ALTER TABLE "sales_order" ADD COLUMN "{name}" {definition}')
+    db.create_tables([Payment], safe=True)
+    db.execute_sql('INSERT INTO "payment" ("order_id", "customer_id", "on", "amount", "method", '
+                   '"note", "by_id", "at") SELECT "id", "customer_id", "on", "amount", '
+                   '\'other\', \'\', "by_id", "created_at" FROM "sales_order" '
+                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
+    db.execute_sql('UPDATE "sales_order" SET "delivery" = \'delivered\', '
+                   '"delivered_on" = "on", "paid" = "amount", "owed" = 0, "owed_since" = "on" '
+                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_owing" ON "sales_order" '
+                   '("owed_since", "customer_id", "owed") WHERE ("owed" > 0)')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_pending_delivery" ON "sales_order" '
+                   '("deliver_on", "customer_id") '
+                   'WHERE ("delivery" IN (\'ordered\', \'partly_delivered\'))')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -373,6 +403,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     12: _v12_period_indexes,
     13: _v13_team_figures,
     14: _v14_instructions,
+    15: _v15_receivables,
 }
 
 

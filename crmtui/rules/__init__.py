@@ -48,9 +48,12 @@ from .dates import DateInputError, parse_date, parse_datetime
 from .due import DueItem, DueKind, order_due_items, overdue_days
 from .followthrough import (
     AGE_BUCKETS,
+    DELIVERY_MOVES,
     PAYMENT_TERMS_DAYS,
+    DeliveryState,
     InstructionState,
     age_bucket,
+    credit_excess,
     days_overdue,
     instruction_state,
     payment_due,
@@ -149,7 +152,8 @@ __all__ = [
     # satisfaction
     "COMPETITORS", "DIMENSIONS", "csi", "csi_of_total",
     # instructions and receivables
-    "AGE_BUCKETS", "PAYMENT_TERMS_DAYS", "InstructionState", "age_bucket", "days_overdue",
+    "AGE_BUCKETS", "DELIVERY_MOVES", "PAYMENT_TERMS_DAYS", "DeliveryState", "InstructionState",
+    "age_bucket", "credit_excess", "days_overdue",
     "instruction_state", "payment_due",
     # due
     "DueItem", "DueKind", "order_due_items", "overdue_days",

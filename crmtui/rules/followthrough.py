@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from ._base import StrEnum
 
@@ -51,3 +52,32 @@ def age_bucket(overdue: int) -> str | None:
     if overdue <= 90:
         return AGE_BUCKETS[2]
     return AGE_BUCKETS[3]
+
+
+class DeliveryState(StrEnum):
+    """Where an order's delivery stands."""
+
+    ORDERED = "ordered"
+    DELIVERED = "delivered"
+    PARTLY_DELIVERED = "partly_delivered"
+    RETURNED = "returned"
+
+
+DELIVERY_MOVES: dict[DeliveryState, frozenset[DeliveryState]] = {
+    DeliveryState.ORDERED: frozenset({DeliveryState.DELIVERED, DeliveryState.PARTLY_DELIVERED,
+                                      DeliveryState.RETURNED}),
+    DeliveryState.PARTLY_DELIVERED: frozenset({DeliveryState.DELIVERED,
+                                               DeliveryState.PARTLY_DELIVERED,
+                                               DeliveryState.RETURNED}),
+    DeliveryState.DELIVERED: frozenset({DeliveryState.RETURNED}),
+    DeliveryState.RETURNED: frozenset(),
+}
+"""Which delivery states may follow which: a part delivery may be followed by more parts."""
+
+
+def credit_excess(owed: Decimal, amount: Decimal, limit: Decimal | None) -> Decimal:
+    """How far an order of `amount` takes a customer who owes `owed` past their credit limit
+    (0 when it stays within it, or there is no limit)."""
+    if limit is None:
+        return Decimal(0)
+    return max(Decimal(0), owed + amount - limit)

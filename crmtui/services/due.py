@@ -113,7 +113,7 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
         wanted &= {DueKind.COMPLAINT}
     builders = {
         DueKind.COMPLAINT: _complaints, DueKind.INSTRUCTION: _instructions,
-        DueKind.PROMISE: _promises,
+        DueKind.PROMISE: _promises, DueKind.DELIVERY: _deliveries, DueKind.PAYMENT: _payments,
         DueKind.FOLLOW_UP: _follow_ups, DueKind.WIN_BACK: _win_back, DueKind.CARE: _care,
         DueKind.GREETING: _greetings,
         DueKind.REFERRAL: _referrals,
@@ -248,6 +248,18 @@ def _instructions(s: _Section) -> list[DueItem]:
     from crmtui.services.instructions import due_items
 
     return due_items(s)
+
+
+def _deliveries(s: _Section) -> list[DueItem]:
+    from crmtui.services.receivables import delivery_items
+
+    return delivery_items(s)
+
+
+def _payments(s: _Section) -> list[DueItem]:
+    from crmtui.services.receivables import payment_items
+
+    return payment_items(s)
 
 
 def _care(s: _Section) -> list[DueItem]:

@@ -40,14 +40,20 @@ def move_grades_if_due(ctx: Context) -> int:
     # The catch-up ranks every customer and writes the team's settings: in team mode, where the
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
+    from crmtui.services.receivables import REVENUE_COUNTED, count_revenue_as_configured
+
     done = dict(Setting.select(Setting.key, Setting.value).where(
-        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
+        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])).tuples())
     today = ctx.today().isoformat()
     moved = 0
+    recount = done.get(REVENUE_COUNTED, "orders") != ctx.config.receivables.revenue_counts
     try:
         if done.get(key, "") < today:
             moved = move_grades(ctx)
-        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done):
+        if catches_up and recount:  # [revenue] counts changed: recount, then rerank
+            count_revenue_as_configured(ctx)
+        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done
+                           or recount):
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
         pass

@@ -25,6 +25,7 @@ DEAL_STATUSES = ("won", "negotiating", "potential")
 SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
 CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user", "other")
 CARE_KINDS = ("birthday", "anniversary", "other")
+PAYMENT_METHODS = ("transfer", "cash", "card", "cheque", "wechat", "alipay", "other")
 
 MAX_MONEY = Decimal("1000000000000")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
@@ -253,8 +254,16 @@ ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
     "note": optional_text(2000, multiline=True),
     "cost": clean_money,
     "next_close": clean_date,
+    "deliver_on": clean_date,
 }
 
+
+PAYMENT_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "amount": clean_positive_money,
+    "on": clean_date,
+    "method": choice(PAYMENT_METHODS),
+    "note": optional_text(500),
+}
 
 INSTRUCTION_FIELDS: dict[str, Callable[[Any, date], Any]] = {
     "text": required_text(500),

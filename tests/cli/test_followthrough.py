@@ -92,3 +92,54 @@ def test_bad_instructions_end_in_one_line_and_change_nothing(crm, zhang):
     one_line(crm("instruction", "cancel", "1", user="rita"), "only a manager")
     assert crm("instruction", "cancel", "1").code == 0
     assert crm("instruction", "list", "--all", "--json").json() == []
+
+
+def test_order_delivered_and_paid_from_the_shell(crm, zhang, clock):
+    ordered = crm("order", str(zhang), "--amount", "12000", "--product", "服务器",
+                  "--deliver-on", "+1d", "--json")
+    assert ordered.code == 0, ordered.err
+    assert (ordered.json()["owed"], ordered.json()["deliver_on"]) == ("12000.00", "2026-11-24")
+    clock.now = NOW + timedelta(days=1)
+    due = crm("due", "--json", user="rita").json()
+    assert [(i["kind"], i["ref_id"]) for i in due if i["kind"] == "delivery"] == [
+        ("delivery", 1)]
+    delivered = crm("deliver", "1", "--json", user="rita")
+    assert delivered.json()["delivery"] == "delivered"
+    assert delivered.json()["owed_since"] == "2026-11-24"
+    paid = crm("pay", "1", "5,000", "--method", "cash", user="rita")
+    assert paid.out.strip() == "Payment #1: 5,000.00 on order #1; 7,000.00 still owed on it"
+    clock.now = NOW + timedelta(days=40)  # 30 days from delivery: 9 days overdue
+    late = [i for i in crm("due", "--json", user="rita").json() if i["kind"] == "payment"]
+    assert [(i["ref_id"], i["due"], i["overdue_days"]) for i in late] == [(1, "2026-12-24", 9)]
+    assert "Payments overdue (1)" in crm("due", user="rita").out
+    last = crm("pay", "1", "7000", "--date", "today", "--json", user="rita").json()
+    assert (last["paid"], last["owed"], last["balance"]["owed"]) == (
+        "12000.00", "0.00", "0.00")
+
+
+def test_bad_payments_and_deliveries_end_in_one_line(crm, zhang):
+    assert crm("order", str(zhang), "--amount", "1000").code == 0
+    one_line(crm("pay", "1", "1000.01"), "1,000.01 is more than the 1,000.00 still owed")
+    one_line(crm("pay", "1", "--", "-5"), "must not be negative")
+    one_line(crm("pay", "9", "5"), "no order with id 9")
+    one_line(crm("pay", "1", "5", user="ray"), "no order with id 1")
+    one_line(crm("deliver", "1", "--date", "+1d"), "cannot be in the future")
+    one_line(crm("deliver", "1", "--partly", "--returned"), "not allowed with", code=2)
+    assert crm("deliver", "1", "--returned").code == 0
+    one_line(crm("deliver", "1"), "order #1 is already returned")
+    one_line(crm("pay", "1", "5"), "nothing is owed on order #1")
+
+
+def test_an_order_past_the_credit_limit_needs_over_limit(crm, zhang):
+    from crmtui.services.context import open_context
+    from crmtui.services.customers import update_customer
+
+    ctx = open_context(crm.db, login="boss")
+    update_customer(ctx, zhang, {"credit_limit": "10000"})
+    ctx.store.close()
+    assert crm("order", str(zhang), "--amount", "9000").code == 0
+    one_line(crm("order", str(zhang), "--amount", "1500", user="rita"),
+             "past their credit limit of 10,000.00 by 500.00", "--over-limit")
+    assert len(crm("show", str(zhang), "--json").json()["orders"]) == 1
+    assert crm("order", str(zhang), "--amount", "1500", "--yes", user="rita").code == 0
+    assert len(crm("show", str(zhang), "--json").json()["orders"]) == 2

@@ -78,6 +78,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["complaint", "note", k["closed"][1], TYPED],
         ["instruct", "boss", c, TYPED, "--due", "+2d"],
         ["instruction", "done", "1", "--note", TYPED], ["instruction", "cancel", "2"],
+        ["pay", "1", "10", "--note", TYPED], ["deliver", "1", "--partly"],
         ["user", "add", "newbie", "--name", MARKUP + BIDI], ["user", "role", "newbie", "support"],
         ["user", "remove", "newbie"],
         ["import", str(csv_file), "--dry-run"], ["import", str(csv_file)],
