@@ -6,7 +6,7 @@ tab opens it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -52,6 +52,10 @@ class ProfileView:
     """GradeFacts for the regrade dialog."""
     company: str = ""
     grade: str = ""
+    orders: dict[int, tuple] = field(default_factory=dict)
+    """order id -> (owed, order day), for a payment on the highlighted order."""
+    owner_login: str = ""
+    owner_name: str = ""
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
@@ -69,7 +73,9 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
                        overview=profile_overview(p, zone, today), tabs=tabs,
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, company=c.company, grade=c.grade)
+                       editable=p.editable, facts=facts, company=c.company, grade=c.grade,
+                       orders={o.id: (o.owed, o.on) for o in p.orders},
+                       owner_login=p.owner.login, owner_name=p.owner.label)
 
 
 TAB_TITLES = {
@@ -94,6 +100,10 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
         Binding("x", "complaint", N_("Complaint"), id="complaint",
                 tooltip=N_("record a complaint from this customer")),
+        Binding("dollar_sign", "pay", N_("Payment"), id="payment", show=False,
+                tooltip=N_("record a payment on the highlighted order (Orders tab)")),
+        Binding("i", "instruct", N_("Instruct"), id="instruct", show=False,
+                tooltip=N_("give the owner an instruction about this customer (managers)")),
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
@@ -119,6 +129,8 @@ class ProfileScreen(ProfileAccountKeys):
                 with TabPane(_(TAB_TITLES[name]), id=name):
                     if name == "contacts":
                         yield Static("", id="contacts-keys", classes="tab-keys")
+                    if name == "orders":
+                        yield Static("", id="orders-keys", classes="tab-keys")
                     yield NavTable(id=f"table-{name}")
             with TabPane(_(TAB_TITLES["referrals"]), id="referrals"):
                 yield Tree("", id="referral-tree")
@@ -158,6 +170,11 @@ class ProfileScreen(ProfileAccountKeys):
         keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
         self.query_one("#contacts-keys", Static).update(keys)
         self.query_one("#contacts-keys", Static).display = bool(keys)
+        owing = view.editable and any(owed for owed, _on in view.orders.values())
+        hint = self.query_one("#orders-keys", Static)
+        hint.update(Text(_("$ records a payment on the highlighted order"), style="dim")
+                    if owing else "")
+        hint.display = owing
         tabs = self.query_one(TabbedContent)
         if view.plan is not None or view.editable:
             empty = Text(_("No account plan yet: press P to make one (the year's targets, a "
@@ -218,7 +235,9 @@ class ProfileScreen(ProfileAccountKeys):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "log", "regrade", "order", "promise", "care"):
+        if action == "instruct":
+            return self.ctx.is_manager and self.view is not None
+        if action in ("edit", "log", "regrade", "order", "promise", "care", "pay"):
             if self.view is None:
                 return None
             return self.view.editable or None
@@ -326,3 +345,38 @@ class ProfileScreen(ProfileAccountKeys):
         self.app.push_screen(NewComplaintDialog(self.customer_id, self.view.name),
                              lambda complaint: self._after_save(
                                  complaint, opened_message(self.ctx, complaint)))
+
+    def action_pay(self) -> None:
+        from crmtui.screens.dialogs.followthrough import PaymentDialog
+
+        view = self.view
+        if view is None:
+            return
+        tabs = self.query_one(TabbedContent)
+        table = self.query_one("#table-orders", NavTable)
+        order_id = None
+        if tabs.active == "orders" and table.row_count and view.orders:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            order_id = int(key) if key and key.isdigit() else None
+        if order_id is None:
+            tabs.active = "orders"
+            self.app.notify(_("Choose the order on the Orders tab, then press $."))
+            return
+        owed, ordered_on = view.orders[order_id]
+        if not owed:
+            self.app.notify(_("Nothing is owed on order #{id}.").format(id=order_id),
+                            severity="warning")
+            return
+        self.app.push_screen(PaymentDialog(order_id, view.name, owed, ordered_on),
+                             lambda paid: self._after_save(paid, _("Payment recorded.")))
+
+    def action_instruct(self) -> None:
+        from crmtui.screens.dialogs.followthrough import InstructionDialog
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            InstructionDialog(view.customer_id, view.name, view.owner_login, view.owner_name),
+            lambda given: self._after_save(given, _("Instruction given to {owner}.").format(
+                owner=view.owner_name)))

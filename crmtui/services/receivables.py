@@ -196,6 +196,16 @@ def deliver(ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False
     return order
 
 
+def order_facts(ctx: Context, order_id: Any) -> tuple[Decimal, date]:
+    """What is still owed on an order the user may see, and its day."""
+    number = record_id(order_id)
+    order = Order.get_or_none(Order.id == number) if number else None
+    if order is None:
+        raise NotFound(_("no order with id {id}").format(id=order_id))
+    get_visible_customer(ctx, order.customer_id)
+    return order.owed, order.on
+
+
 def payments_of(ctx: Context, order_id: int) -> list[Payment]:
     get_visible_customer(ctx, Order.get_by_id(order_id).customer_id)
     return list(Payment.select().where(Payment.order == order_id).order_by(Payment.on,

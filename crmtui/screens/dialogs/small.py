@@ -1,4 +1,5 @@
-"""The short dialogs: regrade (`g`), order (`o`), promise (`p`) and snooze (`s`)."""
+"""The short dialogs: regrade (`g`), order (`o`, with the credit limit's confirmation),
+promise (`p`) and snooze (`s`)."""
 
 from __future__ import annotations
 
@@ -124,8 +125,12 @@ class RegradeDialog(FormDialog[Any]):
 
 
 class OrderDialog(CustomerDialog[Any]):
+    """An order; one past the customer's credit limit says by how much and is recorded only
+    when saved again (the confirmation)."""
+
     TITLE_TEXT = N_("Record an order")
     FIELDS = ORDER_FIELDS
+    over_limit_confirmed = False
 
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("amount", _("Amount"), required=True, placeholder="12000.00")
@@ -134,13 +139,30 @@ class OrderDialog(CustomerDialog[Any]):
         yield self.text_row("quantity", _("Quantity"), "1")
         yield self.text_row("cost", _("Cost"), placeholder=_("for profit"))
         yield self.date_row("next_close", _("Next close"))
+        yield self.date_row("deliver_on", _("Delivery"))
         yield self.text_row("gift", _("Gift"), wide=True)
         yield self.text_row("note", _("Note"), wide=True)
+
+    def field_changed(self, row: FieldRow) -> None:
+        if row.field == "amount":  # a confirmation holds for the amount it was given for
+            self.over_limit_confirmed = False
+
+    def _failed(self, error: BaseException) -> bool:
+        from crmtui.services.receivables import OverCreditLimit
+
+        if isinstance(error, OverCreditLimit):
+            self._finish_saving()
+            self.over_limit_confirmed = True
+            self.show_notice(_("Not saved: {reason}. Press ctrl+s again to record it past the "
+                               "limit.").format(reason=error), error=True)
+            return True
+        return super()._failed(error)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.interactions import record_order
 
-        return record_order(self.ctx, self.customer_id, **values)
+        return record_order(self.ctx, self.customer_id, over_limit=self.over_limit_confirmed,
+                            **values)
 
 
 class PromiseDialog(CustomerDialog[Any]):
