@@ -5,6 +5,7 @@ from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.models import (
     MODELS,
     AccountPlan,
+    Appointment,
     AuditLog,
     CareDate,
     Commitment,
@@ -31,9 +32,9 @@ from crmtui.db.models import (
 
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
-    "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
-    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Instruction", "Interaction",
-    "Order", "Payment",
+    "database", "AccountPlan", "Appointment", "AuditLog", "CareDate", "Commitment", "Complaint",
+    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Instruction",
+    "Interaction", "Order", "Payment",
     "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
     "CustomerChange",
 ]

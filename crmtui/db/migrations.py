@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 15
+LATEST_VERSION = 16
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -351,15 +351,23 @@ def _v13_team_figures(db: peewee.Database) -> None:
         db.execute_sql(statement)
 
 
-def _v14_instructions(db: peewee.Database) -> None:
-    """v14: the manager's instructions to reps about customers (上级指令)."""
+def _v14_appointments(db: peewee.Database) -> None:
+    """v14: appointments (拜访计划): visits, calls and meetings at a time, with their purpose,
+    preparation and the review after them."""
+    from crmtui.db.models import Appointment
+
+    db.create_tables([Appointment], safe=True)
+
+
+def _v15_instructions(db: peewee.Database) -> None:
+    """v15: the manager's instructions to reps about customers (上级指令)."""
     from crmtui.db.models import Instruction
 
     db.create_tables([Instruction], safe=True)
 
 
-def _v15_receivables(db: peewee.Database) -> None:
-    """v15: orders followed through delivery and payment (回款). Orders gain a planned and an
+def _v16_receivables(db: peewee.Database) -> None:
+    """v16: orders followed through delivery and payment (回款). Orders gain a planned and an
     actual delivery day, a delivery state, what was paid and what is still owed (and since
     when); payments are kept one by one. Orders recorded before this version are taken as
     delivered on their day and paid in full then (a payment each, by whoever booked the order),
@@ -402,8 +410,9 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     11: _v11_lifecycle,
     12: _v12_period_indexes,
     13: _v13_team_figures,
-    14: _v14_instructions,
-    15: _v15_receivables,
+    14: _v14_appointments,
+    15: _v15_instructions,
+    16: _v16_receivables,
 }
 
 
