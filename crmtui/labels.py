@@ -194,6 +194,35 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "quarter": NC_("period kind", "quarter"),
         "year": NC_("period kind", "year"),
     },
+    "record": {  # what `crmtui edit`, `rm` and the history name
+        "customer": NC_("record", "customer"),
+        "interaction": NC_("record", "interaction"),
+        "order": NC_("record", "order"),
+        "promise": NC_("record", "promise"),
+        "care": NC_("record", "care date"),
+        "survey": NC_("record", "survey"),
+        "win": NC_("record", "win"),
+        "complaint": NC_("record", "complaint"),
+    },
+    "action": {  # a change in the history and in undo (services.journal.ACTIONS)
+        "log": NC_("action", "log"),
+        "promise": NC_("action", "promise"),
+        "promise_done": NC_("action", "promise kept"),
+        "promise_broken": NC_("action", "promise broken"),
+        "promise_snooze": NC_("action", "promise moved"),
+        "order": NC_("action", "order"),
+        "care": NC_("action", "care date"),
+        "survey": NC_("action", "survey"),
+        "snooze": NC_("action", "snooze"),
+        "regrade": NC_("action", "regrade"),
+        "pin": NC_("action", "pin"),
+        "edit": NC_("action", "edit"),
+        "delete": NC_("action", "delete"),
+        "status": NC_("action", "status"),
+        "class": NC_("action", "value class"),
+        "reassign": NC_("action", "reassign"),
+        "undo": NC_("action", "undo"),
+    },
     "stage": {  # follow-up stages; the numbers read the same in both languages
         "first": NC_("stage", "first"),
     },
@@ -298,7 +327,7 @@ STORED = (
     # lifecycle and value class history
     N_("sale closed: {why}"), N_("next opportunity: {why}"), N_("order on {day}"),
     N_("no order since {day}"), N_("lapse days changed"), N_("unpinned"),
-    N_("relationship status was terminated"),
+    N_("relationship status was terminated"), N_("orders corrected"),
 )
 
 
