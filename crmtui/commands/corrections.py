@@ -1,5 +1,7 @@
 """`crmtui edit KIND ID …` and `crmtui rm KIND ID`: correcting or removing an interaction, an
-order, a promise, a care date or a survey (the ids are those `crmtui show` prints)."""
+order, a promise, a care date or a survey (the ids are those `crmtui show` prints);
+`crmtui history NAME`: who changed what on a customer; `crmtui undo`: the user's last change
+from the command line, reversed (`--dry-run` shows it and changes nothing)."""
 
 from __future__ import annotations
 
@@ -103,6 +105,20 @@ def register(subparsers, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rm)
 
+    p = subparsers.add_parser("history", parents=[common],
+                              help=_("who changed what on a customer, and when (newest first)"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("--limit", type=int, default=100, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_history)
+
+    p = subparsers.add_parser("undo", parents=[common],
+                              help=_("undo your last change made from the command line"))
+    p.add_argument("--dry-run", action="store_true",
+                   help=_("say what would be undone; change nothing"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_undo)
+
 
 def _ctx(args):
     from crmtui.cli import open_context
@@ -164,4 +180,38 @@ def cmd_rm(args) -> int:
         emit_json(removed.to_json())
     else:
         say(str(removed))
+    return 0
+
+
+def cmd_history(args) -> int:
+    from crmtui.output import console
+    from crmtui.present.history import history_text
+    from crmtui.services.customers import resolve_customer
+    from crmtui.services.history import history_of
+
+    ctx = _ctx(args)
+    customer = resolve_customer(ctx, args.customer)
+    entries = history_of(ctx, customer.id, limit=max(1, min(args.limit, 10_000)))
+    if args.json:
+        emit_json([entry.to_json() for entry in entries])
+        return 0
+    console().print(history_text(entries, ctx.zone, name=customer.name))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from crmtui.present.history import undo_text
+    from crmtui.services.history import undo, undo_preview
+
+    ctx = _ctx(args)
+    if args.dry_run:
+        plan = undo_preview(ctx)
+        message = _("Would undo: {what}").format(what=undo_text(plan, ctx.zone, ctx.today()))
+    else:
+        plan = undo(ctx)
+        message = _("Undone: {what}").format(what=undo_text(plan, ctx.zone, ctx.today()))
+    if args.json:
+        emit_json({**plan.to_json(), "undone": not args.dry_run})
+    else:
+        say(message)
     return 0

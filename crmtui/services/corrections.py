@@ -112,9 +112,13 @@ def _stored(ctx: Context, kind: str, number_text: Any):
 
 
 def editable_record(ctx: Context, kind: str, number: Any, *,
-                    expected_version: int | None = None):
+                    expected_version: int | None = None,
+                    expected: Mapping[str, Any] | None = None):
     """(record, customer) for a change by the user: the record must exist, its customer be
-    theirs to change, and (with `expected_version`) no one have saved it since it was read."""
+    theirs to change, and no one have saved it since it was read: its version is still
+    `expected_version`, and its values still `expected` (journal.record_values as read; on
+    SQLite the id of a record deleted meanwhile can be taken by a newer one, which the values
+    tell apart)."""
     kind = kind_of(kind)
     row = _stored(ctx, kind, number)
     try:
@@ -129,7 +133,10 @@ def editable_record(ctx: Context, kind: str, number: Any, *,
             record=label("record", kind), id=row.id)) from None
     if expected_version is not None and row.version != expected_version:
         raise changed_since(ctx, kind, row.id)
+    if expected is not None and record_values(kind, row) != dict(expected):
+        raise changed_since(ctx, kind, row.id)
     return row, customer
+
 
 
 def changed_since(ctx: Context, kind: str, number: int, *, after: int = 0) -> Conflict:
@@ -295,12 +302,13 @@ INTERACTION_EDITS = ("summary", "channel", "outcome", "direction", "next_step", 
 
 @writes
 def edit_interaction(ctx: Context, interaction_id: Any, changes: Mapping[str, Any], *,
-                     expected_version: int | None = None) -> Interaction:
+                     expected_version: int | None = None,
+                     expected: Mapping[str, Any] | None = None) -> Interaction:
     """Correct a logged contact: the fields given are checked as when logging it."""
     from crmtui.services.interactions import _person, clean_moment
 
     row, customer = editable_record(ctx, "interaction", interaction_id,
-                                    expected_version=expected_version)
+                                    expected_version=expected_version, expected=expected)
     given = _given(changes, INTERACTION_EDITS, "interaction")
     today = ctx.today()
     errors: dict[str, str] = {}
@@ -347,10 +355,12 @@ ORDER_EDITS = ("amount", "product", "on", "quantity", "gift", "note", "cost")
 
 @writes
 def edit_order(ctx: Context, order_id: Any, changes: Mapping[str, Any], *,
-               expected_version: int | None = None) -> Order:
+               expected_version: int | None = None,
+               expected: Mapping[str, Any] | None = None) -> Order:
     """Correct an order: the fields given are checked as when recording it; revenue, profit,
     the 80/20 class, the lifecycle and the order's win follow."""
-    row, customer = editable_record(ctx, "order", order_id, expected_version=expected_version)
+    row, customer = editable_record(ctx, "order", order_id, expected_version=expected_version,
+                                    expected=expected)
     given = _given(changes, ORDER_EDITS, "order")
     today = ctx.today()
     errors: dict[str, str] = {}
@@ -425,10 +435,12 @@ PROMISE_EDITS = ("text", "due", "status")
 
 @writes
 def edit_promise(ctx: Context, promise_id: Any, changes: Mapping[str, Any], *,
-                 expected_version: int | None = None) -> Commitment:
+                 expected_version: int | None = None,
+                 expected: Mapping[str, Any] | None = None) -> Commitment:
     """Correct a promise: what was promised, its due date, or its status (open, done,
     broken)."""
-    row, customer = editable_record(ctx, "promise", promise_id, expected_version=expected_version)
+    row, customer = editable_record(ctx, "promise", promise_id, expected_version=expected_version,
+                                    expected=expected)
     given = _given(changes, PROMISE_EDITS, "promise")
     today = ctx.today()
     errors: dict[str, str] = {}
@@ -461,12 +473,14 @@ CARE_EDITS = ("kind", "month", "day", "year", "lunar", "leap", "note")
 
 @writes
 def edit_care_date(ctx: Context, care_id: Any, changes: Mapping[str, Any], *,
-                   expected_version: int | None = None) -> CareDate:
+                   expected_version: int | None = None,
+                   expected: Mapping[str, Any] | None = None) -> CareDate:
     """Correct a care date: the date is checked whole (month, day, calendar) as when adding
     it; a moved date shows on the due list again even if the old one was greeted."""
     from crmtui.services.interactions import clean_care
 
-    row, customer = editable_record(ctx, "care", care_id, expected_version=expected_version)
+    row, customer = editable_record(ctx, "care", care_id, expected_version=expected_version,
+                                    expected=expected)
     given = _given(changes, CARE_EDITS, "care")
     current = {"kind": row.kind, "month": row.month, "day": row.day, "year": row.year,
                "lunar": row.lunar, "leap": row.leap, "note": row.note}
@@ -484,13 +498,15 @@ def edit_care_date(ctx: Context, care_id: Any, changes: Mapping[str, Any], *,
 
 @writes
 def edit_survey(ctx: Context, survey_id: Any, changes: Mapping[str, Any], *,
-                expected_version: int | None = None) -> Survey:
+                expected_version: int | None = None,
+                expected: Mapping[str, Any] | None = None) -> Survey:
     """Correct a survey: scores on the configured dimensions (an empty score removes it;
     one at least stays), the comment, when it was taken."""
     from crmtui.services.interactions import clean_moment
     from crmtui.services.surveys import clean_scores
 
-    row, customer = editable_record(ctx, "survey", survey_id, expected_version=expected_version)
+    row, customer = editable_record(ctx, "survey", survey_id, expected_version=expected_version,
+                                    expected=expected)
     given = {name: value for name, value in changes.items() if value is not None}
     if not given:
         raise InvalidInput.one("survey", _("say what to change"))
@@ -559,13 +575,15 @@ class Removed:
 
 @writes
 def remove_record(ctx: Context, kind: Any, number: Any, *,
-                  expected_version: int | None = None) -> Removed:
+                  expected_version: int | None = None,
+                  expected: Mapping[str, Any] | None = None) -> Removed:
     """Remove an interaction, promise, order, care date or survey (kept in the history, so
     it can be undone); what followed from it follows again."""
     from crmtui.services.audit import audit
 
     kind = kind_of(kind)
-    row, customer = editable_record(ctx, kind, number, expected_version=expected_version)
+    row, customer = editable_record(ctx, kind, number, expected_version=expected_version,
+                                    expected=expected)
     with journal(ctx, "delete", customer, entity=kind, entity_id=row.id) as kept:
         if kind == "interaction":
             latest_before = latest_contact(customer.id)
@@ -582,12 +600,12 @@ def remove_record(ctx: Context, kind: Any, number: Any, *,
         elif kind == "order":
             win = Win.get_or_none(Win.order == row.id)
             latest = _latest_win(customer.id)
-            kept.deleted(kind, row)
-            if win is not None:
+            if win is not None:  # kept in the order it goes, so undo restores the order first
                 kept.deleted("win", win)
                 Win.delete().where(Win.id == win.id).execute()
                 if latest is not None and latest.id == win.id:
                     _reopen_opportunity(ctx, customer, row, win)
+            kept.deleted(kind, row)
             Order.delete().where(Order.id == row.id).execute()
             follow_orders(ctx, customer)
             settle(ctx, customer)
@@ -609,8 +627,9 @@ EDITS = {"interaction": edit_interaction, "order": edit_order, "promise": edit_p
 
 
 def edit_record(ctx: Context, kind: Any, number: Any, changes: Mapping[str, Any], *,
-                expected_version: int | None = None):
-    return EDITS[kind_of(kind)](ctx, number, changes, expected_version=expected_version)
+                expected_version: int | None = None, expected: Mapping[str, Any] | None = None):
+    return EDITS[kind_of(kind)](ctx, number, changes, expected_version=expected_version,
+                                expected=expected)
 
 
 

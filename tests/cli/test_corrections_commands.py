@@ -122,3 +122,45 @@ def test_another_reps_record_is_no_record_of_theirs(crm, lead):
             f"no order with id {lead['order']}")
     refused(crm("edit", "interaction", str(lead["interaction"]), "--summary", "x", login="rita"),
             f"no interaction with id {lead['interaction']}")
+
+
+def test_undo_shows_what_it_would_undo_then_undoes_the_last_command_line_change(crm, lead):
+    before = ok(crm("show", lead["customer"], "--json")).json()
+    ok(crm("log", lead["customer"], "--summary", "second call", "--next", "+5d"))
+    assert ok(crm("undo", "--dry-run")).out.strip() == "Would undo: log for 张三 at 10:00"
+    assert ok(crm("show", lead["customer"], "--json")).json()["interactions"][0]["summary"] == \
+        "second call"
+    assert ok(crm("undo")).out.strip() == "Undone: log for 张三 at 10:00"
+    after = ok(crm("show", lead["customer"], "--json")).json()
+    for name in ("next_due", "followups", "interactions", "grade", "next_step"):
+        assert after[name] == before[name], name
+    undone = ok(crm("undo", "--json")).json()  # the survey before it
+    assert (undone["action"], undone["undone"]) == ("survey", True)
+
+
+def test_undo_with_nothing_to_undo_and_undo_refused_say_why(crm, lead):
+    ok(crm("user", "add", "rita", "--role", "rep"))
+    refused(crm("undo", login="rita"), "nothing to undo: you have changed nothing from the "
+                                       "command line")
+    ok(crm("edit", "interaction", str(lead["interaction"]), "--summary", "fixed"))
+    ok(crm("user", "add", "ming", "--role", "manager"))
+    ok(crm("edit", "interaction", str(lead["interaction"]), "--summary", "fixed again",
+           login="ming"))
+    refused(crm("undo"), f"cannot undo: interaction #{lead['interaction']} was changed by ming "
+                         "at 2026-11-23 10:00 since; nothing was undone")
+
+
+def test_history_lists_who_changed_what(crm, lead):
+    ok(crm("edit", "order", str(lead["order"]), "--quantity", "3"))
+    out = ok(crm("history", lead["customer"])).out
+    first = out.splitlines()[:2]
+    assert first[0].startswith("2026-11-23 10:00  boss  edit · order #")
+    assert first[0].endswith("(command line)")
+    assert first[1].strip() == "quantity: 1 → 3"
+    assert f"interaction #{lead['interaction']} added: first call" in out
+    entries = ok(crm("history", lead["customer"], "--json")).json()
+    assert entries[0]["changes"] == [{"record": "order", "id": lead["order"],
+                                      "field": "quantity", "old": 1, "new": 3}]
+    assert (entries[0]["by"], entries[0]["origin"], entries[0]["action"]) == \
+        ("boss", "cli", "edit")
+    refused(crm("history", "nobody-at-all"), "no customer matches 'nobody-at-all'")
