@@ -38,6 +38,7 @@ from crmtui.rules import (
     tier_at,
 )
 from crmtui.services.access import can_edit, can_view, get_visible_customer
+from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
 from crmtui.services.surveys import surveys_of
@@ -77,6 +78,8 @@ class CustomerProfile:
     wins: list[Win]
     changes: list[CustomerChange]
     """The lifecycle and value class history, newest first."""
+    appointments: list[AppointmentView]
+    """Visits, calls and meetings, the latest first."""
     surveys: list = field(default_factory=list)
     """services.surveys.SurveyView, newest first."""
 
@@ -149,6 +152,7 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
                      .where(CustomerChange.customer == customer.id)
                      .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
+        appointments=appointments_of(ctx, customer.id),
         surveys=surveys_of(ctx, customer.id),
     )
 
@@ -220,6 +224,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                                "to": h.to_value, "reason": h.reason,
                                "by": h.by.login if h.by_id else None}
                               for h in profile.changes],
+        "appointments": [view.to_json() for view in profile.appointments],
     }
 
 
