@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 16
+LATEST_VERSION = 17
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -359,15 +359,33 @@ def _v14_appointments(db: peewee.Database) -> None:
     db.create_tables([Appointment], safe=True)
 
 
-def _v15_instructions(db: peewee.Database) -> None:
-    """v15: the manager's instructions to reps about customers (上级指令)."""
+CORRECTABLE_TABLES = ("interaction", "commitment", "sales_order", "care_date", "survey")
+"""The records a user corrects or removes (`crmtui edit`, `crmtui rm`, the profile's tabs)."""
+
+
+def _v15_corrections(db: peewee.Database) -> None:
+    """v15: interactions, promises, orders, care dates and surveys carry a version, so a
+    correction saved over a newer one is refused; every change to a customer's records is kept
+    (who, when, each field before and after) for the history and for undo."""
+    from crmtui.db.models import ChangeSet, FieldChange
+
+    for table in CORRECTABLE_TABLES:
+        if "version" not in {column.name for column in db.get_columns(table)}:
+            # plain ALTER TABLE: the same statement on both backends, no table rebuilt
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL '
+                           'DEFAULT 1')
+    db.create_tables([ChangeSet, FieldChange], safe=True)
+
+
+def _v16_instructions(db: peewee.Database) -> None:
+    """v16: the manager's instructions to reps about customers (上级指令)."""
     from crmtui.db.models import Instruction
 
     db.create_tables([Instruction], safe=True)
 
 
-def _v16_receivables(db: peewee.Database) -> None:
-    """v16: orders followed through delivery and payment (回款). Orders gain a planned and an
+def _v17_receivables(db: peewee.Database) -> None:
+    """v17: orders followed through delivery and payment (回款). Orders gain a planned and an
     actual delivery day, a delivery state, what was paid and what is still owed (and since
     when); payments are kept one by one. Orders recorded before this version are taken as
     delivered on their day and paid in full then (a payment each, by whoever booked the order),
@@ -411,8 +429,9 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     12: _v12_period_indexes,
     13: _v13_team_figures,
     14: _v14_appointments,
-    15: _v15_instructions,
-    16: _v16_receivables,
+    15: _v15_corrections,
+    16: _v16_instructions,
+    17: _v17_receivables,
 }
 
 

@@ -196,6 +196,18 @@ def deliver(ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False
     return order
 
 
+def follow_balances(customer_id: int) -> None:
+    """What is owed on each of the customer's orders after orders were corrected or a
+    correction undone: the amount less what was paid (a returned order owes nothing), from its
+    delivery, else its day."""
+    from peewee import Case
+
+    Order.update(owed=Case(None, [(Order.amount > Order.paid, Order.amount - Order.paid)], 0),
+                 owed_since=fn.COALESCE(Order.delivered_on, Order.on)).where(
+        (Order.customer == customer_id)
+        & (Order.delivery != DeliveryState.RETURNED.value)).execute()
+
+
 def order_facts(ctx: Context, order_id: Any) -> tuple[Decimal, date]:
     """What is still owed on an order the user may see, and its day."""
     number = record_id(order_id)
