@@ -617,16 +617,18 @@ class _Generator:
         owed, owed_since)."""
         rng, today = self.cash, self.today
         age = (today - day).days
-        if age <= 7 and rng.random() < 0.6:  # still to deliver
-            planned = day + timedelta(days=rng.randint(1, 10))
+        if age <= 3 and rng.random() < 0.5:  # still to deliver
+            planned = day + timedelta(days=rng.randint(1, 5))
             return planned, None, "ordered", Decimal(0), amount, day
         delivered = min(today, day + timedelta(days=rng.randint(0, 5)))
-        state = "partly_delivered" if age <= 30 and rng.random() < 0.1 else "delivered"
+        state = "partly_delivered" if age <= 14 and rng.random() < 0.05 else "delivered"
         draw = rng.random()
         if age > 120:
-            share = Decimal(1) if draw < 0.985 else Decimal("0.5")
-        else:
-            share = Decimal(1) if draw < 0.8 else Decimal("0.3") if draw < 0.9 else Decimal(0)
+            share = Decimal(1) if draw < 0.99 else Decimal("0.5")
+        elif age > 45:
+            share = Decimal(1) if draw < 0.92 else Decimal("0.5") if draw < 0.97 else Decimal(0)
+        else:  # mostly not due yet
+            share = Decimal(1) if draw < 0.6 else Decimal("0.3") if draw < 0.8 else Decimal(0)
         paid = (amount * share).quantize(Decimal("0.01"))
         parts = [paid] if paid and (paid == amount and rng.random() < 0.7 or paid < amount)             else [(paid / 2).quantize(Decimal("0.01")), paid - (paid / 2).quantize(
                 Decimal("0.01"))] if paid else []

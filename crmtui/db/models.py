@@ -10,10 +10,12 @@ win-back, crmtui.services.lifecycle).
 from __future__ import annotations
 
 from peewee import (
+    OP,
     AutoField,
     BooleanField,
     CharField,
     DatabaseProxy,
+    Expression,
     ForeignKeyField,
     IntegerField,
     SQL,
@@ -344,9 +346,11 @@ class Order(BaseModel):
                    (("by", "on", "amount"), False))
 
 
-OWING = Order.owed > 0
+# Literal SQL, not parameters: SQLite uses a partial index only for a query whose terms are
+# the index's own, and a bound parameter never is.
+OWING = Order.owed > SQL("0")
 """Orders with something still to pay: a few of all orders, indexed apart (receivables)."""
-PENDING_DELIVERY = Order.delivery.in_(("ordered", "partly_delivered"))
+PENDING_DELIVERY = Expression(Order.delivery, OP.IN, SQL("('ordered', 'partly_delivered')"))
 """Orders still to deliver (in full)."""
 # Only the orders still owed, or still to deliver, are indexed: Today's overdue payments and
 # deliveries due, and the receivables, read a small index whatever the number of orders.
