@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Mapping
 
-from peewee import fn
+from peewee import ForeignKeyField, fn
 
 from crmtui.db import (
     CareDate,
@@ -162,6 +162,41 @@ def viewable_record(ctx: Context, kind: str, number: Any):
         raise NotFound(_("no {record} with id {id}").format(
             record=label("record", kind), id=row.id)) from None
     return row
+
+
+@dataclass(frozen=True)
+class EditableRecord:
+    """A record as read for a correction form: its values, and what the save checks that no
+    one changed since (its version and its stored values)."""
+
+    kind: str
+    id: int
+    customer_id: int
+    customer: str
+    version: int
+    values: dict[str, Any]
+    """The record's columns as Python values (a survey's: every score, by dimension)."""
+    expected: dict[str, Any]
+    """journal.record_values as read, for `expected=` of the save."""
+
+
+def read_record(ctx: Context, kind: Any, number: Any) -> EditableRecord:
+    """A record the user may correct, for the profile's edit and remove dialogs (a record of a
+    customer they only read is refused now, not after the form is filled)."""
+    kind = kind_of(kind)
+    row, customer = editable_record(ctx, kind, number)
+    values = {column.name: row.__data__.get(column.name)  # ids, not the records they name
+              if isinstance(column, ForeignKeyField) else getattr(row, column.name)
+              for column in type(row)._meta.sorted_fields
+              if column.name not in ("customer", "by")}
+    if kind == "survey":
+        values["scores"] = {**{name: getattr(row, name) for name in DIMENSIONS
+                               if getattr(row, name) is not None},
+                            **dict(SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
+                                   .where(SurveyScore.survey == row.id).tuples())}
+    return EditableRecord(kind=kind, id=row.id, customer_id=customer.id, customer=customer.name,
+                          version=row.version, values=values,
+                          expected=record_values(kind, row))
 
 
 # -- what follows from the records ----------------------------------------------------------------
@@ -662,4 +697,5 @@ __all__ = ["KINDS", "MODELS", "kind_of", "editable_record", "viewable_record", "
            "latest_contact", "follow_contacts", "follow_orders", "recount_wins",
            "referral_dates", "refresh_referrals", "settle", "close_moment", "edit_interaction",
            "edit_order", "edit_promise", "edit_care_date", "edit_survey", "edit_record",
-           "remove_record", "Removed", "EDITS", "record_json"]
+           "remove_record", "Removed", "EDITS", "record_json", "EditableRecord",
+           "read_record"]
