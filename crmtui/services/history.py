@@ -63,6 +63,10 @@ hand: undo puts one back only when undoing that change (and nothing moved it sin
 it is derived again."""
 
 
+RECOUNTED = {("win", "followups")}
+"""Values the services count again when other records change: not a change by anyone."""
+
+
 class Damaged(CrmError):
     """A history row that is not what crmtui writes (changed by another tool)."""
 
@@ -355,7 +359,8 @@ class Reversal:
             if row.field == "" and old is None:  # created: must be as created
                 if now is None:
                     raise self._refuse(row.entity, row.entity_id, gone=True)
-                if any(now.get(key) != value for key, value in new.items()):
+                if any(now.get(key) != value for key, value in new.items()
+                       if (row.entity, key) not in RECOUNTED):
                     raise self._refuse(row.entity, row.entity_id)
             elif row.field == "":  # removed: comes back (under a new id if its own is taken)
                 continue

@@ -231,3 +231,14 @@ def test_a_manager_reassigns_by_login_or_name_and_owner_filters_take_either(ctx,
         reassign(ctx, lead.id, "sam")
     reassign(ctx, lead.id, "Ray Rep")
     assert [e.action for e in history_of(ctx, lead.id)[:3]] == ["reassign", "reassign", "edit"]
+
+
+def test_a_win_counted_again_does_not_stop_undoing_its_order(ctx, clock, lead):
+    calls = [log_interaction(ctx, lead.id, summary=f"call {n}").interaction for n in range(3)]
+    order = record_order(ctx, lead.id, amount="900")
+    ctx.origin = "cli"  # the correction from the command line: the app's undo is the order's
+    edit_interaction(ctx, calls[1].id, {"outcome": "no_answer"})
+    assert Win.get(Win.order == order.id).followups == 1
+    ctx.origin = "app"
+    assert undo(ctx).action == "order"
+    assert not Order.select().where(Order.id == order.id).exists()
