@@ -19,6 +19,15 @@ from tests.app.conftest import press, screen_text, settle, type_text
 from tests.app.test_app_today import cursor_on, shown
 
 
+async def until(pilot, condition, what: str) -> None:
+    """Wait (settling, never a fixed sleep) until `condition()` holds."""
+    for _round in range(50):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError(f"never: {what}")
+
+
 def boss_customer(ctx) -> Customer:
     return (Customer.select().where((Customer.owner == ctx.user.id)
                                     & (Customer.lifecycle != "terminated"))
@@ -56,24 +65,23 @@ async def test_dollar_on_an_order_records_a_payment(demo_ctx):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.open_profile(customer.id)
-        await settle(pilot)
-        assert isinstance(app.screen, ProfileScreen)
+        await until(pilot, lambda: isinstance(app.screen, ProfileScreen)
+                    and app.screen.view is not None, "the profile read")
         assert "owes" in screen_text(app)
         await press(pilot, "dollar_sign")  # not on the Orders tab: it goes there
         table = app.screen.query_one("#table-orders", NavTable)
-        assert app.screen.query_one("#tabs").active == "orders"
+        await until(pilot, lambda: app.screen.query_one("#tabs").active == "orders",
+                    "the Orders tab shown")
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == str(
             order.id)  # the newest order first
         await press(pilot, "dollar_sign")
-        assert isinstance(app.screen, PaymentDialog)
+        await until(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment form")
         assert app.screen.values()["amount"] == "12000.00"  # all that is owed, to start with
         await press(pilot, "end", "ctrl+u")  # clear it, and type what was paid
         await type_text(pilot, "5000")
         await press(pilot, "ctrl+s")
-        assert isinstance(app.screen, ProfileScreen)
-        await settle(pilot)
-        text = screen_text(app)
-        assert "7,000.00" in text  # what is still owed, in the Orders tab
+        await until(pilot, lambda: isinstance(app.screen, ProfileScreen)
+                    and "7,000.00" in screen_text(app), "what is still owed, on the Orders tab")
     [payment] = Payment.select().where(Payment.order == order.id)
     assert payment.amount == Decimal("5000.00")
     assert Order.get_by_id(order.id).owed == Decimal("7000.00")
