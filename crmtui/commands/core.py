@@ -121,6 +121,13 @@ def register(subparsers, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_class)
 
+    p = subparsers.add_parser("assign", parents=[common],
+                              help=_("give a customer to another owner (managers; audited)"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("login", metavar="LOGIN", help=_("the new owner: a login, or a user's name"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_assign)
+
     p = subparsers.add_parser("find", parents=[common],
                               help=_("search customers by name, company, phone, e-mail, pinyin"))
     p.add_argument("query", nargs="+")
@@ -348,7 +355,8 @@ SHOWN_INTERACTIONS = 15
 
 def cmd_show(args) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
-    complaints and the latest interactions."""
+    complaints, the latest interactions, orders, promises, care dates and surveys, each with
+    the ids `crmtui edit`, `crmtui rm` and the complaint commands take."""
     from crmtui.present.profile import (
         profile_header,
         profile_overview,
@@ -371,10 +379,12 @@ def cmd_show(args) -> int:
     out.print(profile_overview(profile, ctx.zone, today))
     sections = profile_sections(profile, ctx.zone, today)
     for key, title, limit in (("complaints", _("Complaints"), None),
-                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
+                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS),
+                              ("orders", _("Orders"), None), ("promises", _("Promises"), None),
+                              ("care", _("Care dates"), None), ("surveys", _("Surveys"), None)):
         if sections[key].rows:
             out.print()
-            out.print(section_table(sections[key], title=title, limit=limit))
+            out.print(section_table(sections[key], title=title, limit=limit, ids=True))
     return 0
 
 
@@ -465,6 +475,21 @@ def cmd_order(args) -> int:
                  if win.followups == 1 else
                  _("A win after {n} follow-ups; grade {grade}, next due {due}"))
                 .format(n=win.followups, grade=after.grade, due=after.next_due))
+    return 0
+
+
+def cmd_assign(args) -> int:
+    from crmtui.present.text import user_text
+    from crmtui.services.customers import reassign
+
+    ctx = _ctx(args)
+    customer = reassign(ctx, _customer(ctx, args.customer).id, args.login)
+    if args.json:
+        emit_json({"id": customer.id, "owner": customer.owner.login,
+                   "version": customer.version})
+    else:
+        say(_("{name}: owner {owner}").format(name=customer.name,
+                                              owner=user_text(customer.owner)))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -38,8 +38,10 @@ from crmtui.rules import (
     tier_at,
 )
 from crmtui.services.access import can_edit, can_view, get_visible_customer
+from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
+from crmtui.services.surveys import surveys_of
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ class CustomerProfile:
     wins: list[Win]
     changes: list[CustomerChange]
     """The lifecycle and value class history, newest first."""
+    appointments: list[AppointmentView]
+    """Visits, calls and meetings, the latest first."""
+    surveys: list = field(default_factory=list)
+    """services.surveys.SurveyView, newest first."""
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -146,6 +152,8 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
                      .where(CustomerChange.customer == customer.id)
                      .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
+        appointments=appointments_of(ctx, customer.id),
+        surveys=surveys_of(ctx, customer.id),
     )
 
 
@@ -201,6 +209,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                     "amount": o.amount} for o in profile.orders],
         "promises": [{"id": p.id, "text": p.text, "due": p.due, "status": p.status}
                      for p in profile.promises],
+        "surveys": [s.to_json() for s in profile.surveys],
         "complaints": [{"id": k.id, "summary": k.summary, "severity": k.severity,
                         "status": k.status, "opened_at": k.opened_at} for k in profile.complaints],
         "care_dates": [{"id": o.care.id, "kind": o.care.kind, "month": o.care.month,
@@ -215,6 +224,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                                "to": h.to_value, "reason": h.reason,
                                "by": h.by.login if h.by_id else None}
                               for h in profile.changes],
+        "appointments": [view.to_json() for view in profile.appointments],
     }
 
 

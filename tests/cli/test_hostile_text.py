@@ -51,6 +51,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["export", "--format", "json"], ["export", "--format", "csv", "--all"],
         ["export", "--format", "vcf", "--all"], ["export", "--format", "ics", "--all"],
         ["merge", c, other, "--dry-run"], ["delete", other],
+        ["agenda"], ["agenda", "--date", "tomorrow"], ["appointment", "list"],
     ]
     writing = [
         ["add", TYPED, "--company", TYPED, "--notes", TYPED, "--tags", "[/],x"],
@@ -62,7 +63,18 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["snooze", c, "+3d"], ["care", c, "03-15", "--note", TYPED],
         ["promise", c, TYPED, "--due", "+1d"], ["promise", "--done", "1"],
         ["promise", "--broken", "2"],
+        ["appointment", "add", c, "--at", "tomorrow 09:00", "--place", TYPED, "--prep", TYPED],
+        ["appointment", "move", "1", "--at", "tomorrow 12:00"],
+        ["appointment", "cancel", "2"],
         ["survey", c, "--overall", "5", "--product", "4"],
+        *[["edit", kind, str(number), *options] for kind, number, options in (
+            ("interaction", world.records["interaction"], ["--summary", TYPED, "--next-step",
+                                                           TYPED]),
+            ("order", world.records["order"], ["--product", TYPED, "--note", TYPED]),
+            ("promise", world.records["promise"], ["--text", TYPED]),
+            ("care", world.records["care"], ["--note", TYPED]),
+            ("survey", world.records["survey"], ["--comment", TYPED]))],
+        ["show", c],
         ["complaint", "add", c, "--severity", "high", "--summary", TYPED, "--category",
          "[/]", "--description", TYPED],
         ["complaint", "ack", k["new"][0], "--promise", "+4h", "--note", TYPED],
@@ -85,6 +97,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["db", "backup", "-o", str(out / "backup.sqlite3")],
     ]
     destroying = [
+        *[["rm", kind, str(number)] for kind, number in world.records.items()],
         ["merge", c, other], ["delete", str(world.customer + 2), "--yes"], ["db", "migrate"],
         ["db", "restore", str(out / "backup.sqlite3")],
         ["demo", "--customers", "3", "--db", str(tmp_path / "demo.sqlite3")],
