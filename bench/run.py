@@ -96,21 +96,31 @@ def processes(db: Path, report: Report, runs: int) -> None:
                            "ms", runs))
     report.add(Row("python -c 'import textual.app'", "floor",
                    *stats(time_process([PY, "-c", "import textual.app"], runs)), "ms", runs))
-    for label, args, target in (
-        ("crmtui due --json", ["due", "--json"], 120),
-        ("crmtui due (rich table)", ["due"], 200),
-        ("crmtui due --brief", ["due", "--brief"], 120),
+    for label, args, target, login in (
+        ("crmtui due --json (a rep)", ["due", "--json"], 100, REP),
+        ("crmtui due (table, a rep)", ["due"], 150, REP),
+        ("crmtui due --brief (a rep)", ["due", "--brief"], 80, REP),
+        ("crmtui due --all --json (manager, the team)", ["due", "--all", "--json"], 300, MANAGER),
     ):
-        samples = time_process([PY, "-m", "crmtui", "--db", str(db), *args], runs, env)
+        command = [PY, "-m", "crmtui", "--db", str(db), *args]
+        samples = time_process(command, runs, {**env, "CRMTUI_USER": login})
         median, low, high = stats(samples)
+        items = _count_items(command, {**env, "CRMTUI_USER": login}) if "--json" in args else ""
         report.add(Row(f"{label}, 100k customers", f"≤ {target} ms", median, low, high, "ms", runs,
-                       f"{median / floor.median:.1f}× python", ok=median <= target))
+                       f"{items}{median / floor.median:.1f}× python", ok=median <= target))
     # the dashboard's figures for scripts: the aggregates (≤ 150 ms) and starting the process
     samples = time_process([PY, "-m", "crmtui", "--db", str(db), "stats", "--json", "--all"],
                            runs, {**env, "CRMTUI_USER": MANAGER})
     median, low, high = stats(samples)
     report.add(Row("crmtui stats --json --all (manager), 100k customers", "—", median, low,
                    high, "ms", runs, f"{median / floor.median:.1f}× python"))
+
+
+def _count_items(command: list[str], env: dict) -> str:
+    import json
+
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=True)
+    return f"{len(json.loads(done.stdout)):,} items; "
 
 
 def _context(db: Path, login: str):
@@ -208,19 +218,21 @@ def terminal_app(db: Path, report: Report, runs: int) -> None:
     """Launch to Today painted, a cursor move's CPU and memory (bench/tui.py's child process)."""
     import tui
 
-    floor = [tui.launch_minimal(str(db), REP) * 1000 for _ in range(max(3, runs // 2))]
+    names = tui.due_names(str(db), REP)
+    floor = [tui.launch_minimal(names) * 1000 for _ in range(max(3, runs // 2))]
     floor_median, floor_low, floor_high = stats(floor)
-    report.add(Row("minimal Textual app, same due list in a DataTable", "floor", floor_median,
-                   floor_low, floor_high, "ms", len(floor)))
+    report.add(Row("minimal Textual app, same names in a DataTable, no database", "floor",
+                   floor_median, floor_low, floor_high, "ms", len(floor)))
     samples, rss, items = [], 0.0, 0
     for _ in range(max(3, runs // 2)):
         elapsed, _cpu, facts = tui.launch(str(db), REP, False)
         samples.append(elapsed * 1000)
         rss, items = max(rss, facts["rss_mb"]), facts["items"]
     median, low, high = stats(samples)
-    report.add(Row("TUI launch to Today painted (headless)", "≤ 500 ms", median, low, high, "ms",
-                   len(samples), f"{items} items due; {median / floor_median:.2f}× the floor",
-                   ok=median <= 500))
+    report.add(Row("TUI launch to Today painted (headless)", "≤ 1.3× the floor", median, low,
+                   high, "ms", len(samples),
+                   f"{items} items due; {median / floor_median:.2f}× the floor",
+                   ok=median <= 1.3 * floor_median))
     _elapsed, _cpu, moved = tui.launch(str(db), REP, False, 200)
     report.add(Row("keypress to repaint (cursor move in Today)", "≤ 16 ms CPU",
                    moved["move_ms_median"], moved["move_ms_median"], moved["move_ms_p95"],
@@ -244,8 +256,8 @@ def csv_import(db: Path, report: Report, runs: int) -> None:
     rates = [rows / r["seconds"] for r in results]
     median, low, high = stats(rates)
     peak = max(r["peak_rss_mb"] for r in results)
-    report.add(Row(f"CSV import, {rows:,} rows", "≥ 40,000 rows/s", median, low, high, "rows/s",
-                   3, f"peak RSS {peak:.0f} MB", ok=median >= 40_000))
+    report.add(Row(f"CSV import, {rows:,} rows", "≥ 15,000 rows/s", median, low, high, "rows/s",
+                   3, f"peak RSS {peak:.0f} MB (≤ 150 MB)", ok=median >= 15_000 and peak <= 150))
 
 
 MEASURES = {"process": processes, "due": queries, "search": search, "log": logging,

@@ -83,13 +83,12 @@ else:
 """
 
 
-# The floor: a minimal Textual app that reads the same due list and shows it in a DataTable.
+# The floor: a minimal Textual app painting the same names in a DataTable, no database (the
+# rows are handed to it as JSON, read before the clock starts).
 MINIMAL = r"""
 import json, sys
 from textual.app import App
 from textual.widgets import DataTable
-from crmtui.services.context import open_context
-from crmtui.services.due import due_list
 
 class Minimal(App):
     def compose(self):
@@ -98,10 +97,9 @@ class Minimal(App):
     def on_mount(self):
         table = self.query_one(DataTable)
         table.add_columns("customer", "company", "grade", "due", "detail")
-        items = due_list(open_context(sys.argv[1], login=sys.argv[2]))
-        table.add_rows([(i.customer, i.company, i.grade.value if i.grade else "",
-                         i.due.isoformat(), i.detail) for i in items])
-        self.call_after_refresh(self.painted, len(items))
+        rows = json.loads(sys.argv[1])
+        table.add_rows(rows)
+        self.call_after_refresh(self.painted, len(rows))
 
     def painted(self, count):
         print(json.dumps({"items": count}), flush=True)
@@ -111,10 +109,22 @@ Minimal().run(headless=True, size=(120, 40))
 """
 
 
-def launch_minimal(db: str, user: str) -> float:
+def due_names(db: str, user: str) -> str:
+    """The rows Today would show for `user`, as the JSON the floor app is given."""
+    from crmtui.services.context import open_context
+    from crmtui.services.due import due_list
+
+    ctx = open_context(db, login=user)
+    rows = [(i.customer, i.company, i.grade.value if i.grade else "", i.due.isoformat(),
+             i.detail) for i in due_list(ctx)]
+    ctx.store.close()
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def launch_minimal(names: str) -> float:
     """Wall time of the floor app, spawned the same way, to its table painted."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", MINIMAL, db, user],
+    process = subprocess.Popen([sys.executable, "-c", MINIMAL, names],
                                stdout=subprocess.PIPE, text=True)
     process.stdout.readline()
     elapsed = time.perf_counter() - started
