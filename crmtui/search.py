@@ -14,8 +14,10 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from crmtui.patterns import lazy_pattern
+
+_CJK_RUN = lazy_pattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = lazy_pattern(r"[^\W_]+", re.UNICODE)
 _MAX_RUN = 16
 
 

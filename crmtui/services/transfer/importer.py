@@ -29,6 +29,7 @@ from crmtui.db import CareDate, Contact, Customer, GradeChange, User
 from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
@@ -58,7 +59,7 @@ _CONVERTED = {
     "expected_close": lambda _key, text: date_text(text),
     **dict.fromkeys(("expected_amount", "credit_limit"), lambda _key, text: amount_text(text)),
 }
-_GRADE_SUFFIX = re.compile(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
+_GRADE_SUFFIX = lazy_pattern(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
 
 
 # -- the report -----------------------------------------------------------------------------------
