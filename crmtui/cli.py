@@ -30,6 +30,19 @@ COMMAND_MODULES = (
     "crmtui.commands.stats",
     "crmtui.commands.accounts",
 )
+# Which module adds each command, so that running one imports only its module (a command not
+# listed here still works: every module is then imported to find it).
+COMMAND_HOMES = {
+    **dict.fromkeys(("due", "add", "log", "greetings", "show", "grade", "order", "status",
+                     "class", "find", "snooze", "care", "promise", "demo"),
+                    "crmtui.commands.core"),
+    "db": "crmtui.commands.database",
+    "complaint": "crmtui.commands.complaints",
+    **dict.fromkeys(("user", "audit", "delete"), "crmtui.commands.users"),
+    **dict.fromkeys(("import", "export", "merge"), "crmtui.commands.transfer"),
+    **dict.fromkeys(("stats", "report", "survey"), "crmtui.commands.stats"),
+    **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
+}
 
 
 # argparse's own words (it looks them up with gettext; see _translate_argparse)
@@ -119,7 +132,8 @@ def build_parser(command: str | None = None) -> Parser:
                         help=_("open the app on a throw-away database filled with demo data"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     target = _OnlyCommand(subparsers, command) if command else subparsers
-    for name in COMMAND_MODULES:
+    home = COMMAND_HOMES.get(command) if command else None
+    for name in (home,) if home else COMMAND_MODULES:
         importlib.import_module(name).register(target, common)
     if command and command not in subparsers.choices:  # unknown: list every command
         return build_parser()

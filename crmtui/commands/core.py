@@ -168,11 +168,11 @@ def _ctx(args):
 
 
 def _day(ctx, text: str | None):
+    if not text:
+        return ctx.today()
     from crmtui.errors import InvalidInput
     from crmtui.rules import DateInputError, parse_date
 
-    if not text:
-        return ctx.today()
     try:
         return parse_date(text, ctx.today())
     except DateInputError as error:
@@ -188,17 +188,18 @@ def _customer(ctx, reference: str):
 # -- due ----------------------------------------------------------------------------------------
 
 def cmd_due(args) -> int:
-    from crmtui.services.due import brief, due_list
+    from crmtui.services.due import count_due, due_list
     from crmtui.services.grading import move_grades_if_due
 
     ctx = _ctx(args)
     day = _day(ctx, args.date)
     move_grades_if_due(ctx)
     everyone = args.all and ctx.role in ("manager", "support")
+    if args.brief:  # counts only: a login banner should not build the list
+        print(str(count_due(ctx, day, everyone=everyone)))
+        return 0
     items = due_list(ctx, day, everyone=everyone)
-    if args.brief:
-        print(str(brief(items)))
-    elif args.json:
+    if args.json:
         emit_json([item.to_json() for item in items])
     else:
         print_due(ctx, items, day, everyone)

@@ -9,7 +9,6 @@ the interactions that named the contact keep the name.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Callable, Mapping
 
