@@ -8,7 +8,8 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, Iterable
 
 
 def _default(value: Any):
@@ -31,7 +32,10 @@ def json_text(data: Any, indent: int | None = None) -> str:
     Characters are written as they are, except those a terminal would act on or hide (C1
     controls, bidi overrides and other non-printing ones, which JSON itself lets through):
     those are escaped as \\uXXXX, so JSON on a terminal is text too."""
-    text = json.dumps(data, default=_default, ensure_ascii=False, indent=indent)
+    return _printable(json.dumps(data, default=_default, ensure_ascii=False, indent=indent))
+
+
+def _printable(text: str) -> str:
     if text.isprintable() or text.replace("\n", "").isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
@@ -50,6 +54,39 @@ def emit_json(data: Any) -> None:
     indent = 2 if sys.stdout.isatty() else None  # compact for scripts, readable on a terminal
     sys.stdout.write(json_text(data, indent))
     sys.stdout.write("\n")
+
+
+def emit_json_rows(fields: tuple[str, ...], rows: Iterable[tuple], chunk: int = 2000) -> None:
+    """Print `[dict(zip(fields, row)) for row in rows]` as `emit_json` would, byte for byte,
+    writing as the rows come, without a dict per row (a manager's due list has tens of
+    thousands). Values are None, bools, ints, strings, dates or what `emit_json` writes."""
+    if sys.stdout.isatty():  # indented for people: the plain path
+        emit_json([dict(zip(fields, row)) for row in rows])
+        return
+    names = [encode_basestring(name) + ": " for name in fields]
+    write, batch, opened = sys.stdout.write, [], False
+    for row in rows:
+        batch.append("{" + ", ".join([name + _json_value(value)
+                                      for name, value in zip(names, row)]) + "}")
+        if len(batch) == chunk:
+            write((", " if opened else "[") + _printable(", ".join(batch)))
+            batch, opened = [], True
+    tail = _printable(", ".join(batch))
+    write((", " + tail if tail else "") if opened else "[" + tail)
+    write("]\n")
+
+
+def _json_value(value: Any) -> str:
+    kind = value.__class__
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is date:
+        return '"' + value.isoformat() + '"'
+    return json.dumps(value, default=_default, ensure_ascii=False)
 
 
 _console = None

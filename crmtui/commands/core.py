@@ -188,7 +188,7 @@ def _customer(ctx, reference: str):
 # -- due ----------------------------------------------------------------------------------------
 
 def cmd_due(args) -> int:
-    from crmtui.services.due import count_due, due_list
+    from crmtui.services.due import DUE_FIELDS, count_due, due_list, due_rows
     from crmtui.services.grading import move_grades_if_due
 
     ctx = _ctx(args)
@@ -197,12 +197,12 @@ def cmd_due(args) -> int:
     everyone = args.all and ctx.role in ("manager", "support")
     if args.brief:  # counts only: a login banner should not build the list
         print(str(count_due(ctx, day, everyone=everyone)))
-        return 0
-    items = due_list(ctx, day, everyone=everyone)
-    if args.json:
-        emit_json([item.to_json() for item in items])
+    elif args.json:  # row by row as it is read: a manager's team has tens of thousands
+        from crmtui.output import emit_json_rows
+
+        emit_json_rows(DUE_FIELDS, due_rows(ctx, day, everyone=everyone))
     else:
-        print_due(ctx, items, day, everyone)
+        print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
     return 0
 
 

@@ -49,7 +49,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "COMPETITORS", "DIMENSIONS", "csi", "csi_of_total",
     ),
     "due": (
-        "DueItem", "DueKind", "order_due_items", "overdue_days",
+        "DueItem", "DueKind", "due_sort_key", "order_due_items", "overdue_days",
     ),
     "dates": (
         "DateInputError", "parse_date", "parse_datetime",

@@ -35,6 +35,7 @@ from crmtui.rules import (
     Lifecycle,
     SlaState,
     care_window,
+    due_sort_key,
     next_lunar_occurrence,
     next_occurrence,
     maintenance_cadence,
@@ -138,6 +139,43 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
         items += [section.item(kind, line, line[5], line[6], ref_id=line[7], at_risk=line[8])
                   for line in LINES[kind](section)]
     return order_due_items(items)
+
+
+DUE_FIELDS = ("kind", "customer_id", "customer", "company", "grade", "owner", "due",
+              "overdue_days", "detail", "ref_id")
+"""The fields of a due row, as `DueItem.to_json` names them."""
+
+
+def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
+    """The due list as rows of DUE_FIELDS' values, in the list's order, section by section:
+    what `crmtui due --json` prints, without a DueItem per line (a manager's team has tens of
+    thousands). Dates are dates and the grade a letter or None."""
+    s = _Section(ctx, day or ctx.today(), everyone)
+    today = s.day
+    for kind in _wanted(ctx, None):
+        if kind is DueKind.GREETING:
+            for item in order_due_items(_greetings(s)):
+                yield (kind.value, item.customer_id, item.customer, item.company,
+                       item.grade.value if item.grade is not None else None, item.owner,
+                       item.due, item.overdue_days, item.detail, item.ref_id)
+            continue
+        owner_name = s.owner_name
+        keyed = []
+        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
+            owner = owner_name(owner_id)
+            late = (today - due).days
+            if late < 0:
+                late = 0
+            keyed.append((due_sort_key(kind, grade, due, name, cid, ref_id, detail, owner, company,
+                                       late, at_risk),
+                          (kind.value, cid, name, company, grade, owner, due, late, detail, ref_id)))
+        keyed.sort(key=_first)
+        for _key, row in keyed:
+            yield row
+
+
+def _first(pair):
+    return pair[0]
 
 
 def _wanted(ctx: Context, kinds: set[DueKind] | None) -> list[DueKind]:
