@@ -188,7 +188,7 @@ def _customer(ctx, reference: str):
 # -- due ----------------------------------------------------------------------------------------
 
 def cmd_due(args) -> int:
-    from crmtui.services.due import DUE_FIELDS, count_due, due_list, due_rows
+    from crmtui.services.due import DUE_COLUMNS, count_due, due_list, due_rows
     from crmtui.services.grading import move_grades_if_due
 
     ctx = _ctx(args)
@@ -200,7 +200,7 @@ def cmd_due(args) -> int:
     elif args.json:  # row by row as it is read: a manager's team has tens of thousands
         from crmtui.output import emit_json_rows
 
-        emit_json_rows(DUE_FIELDS, due_rows(ctx, day, everyone=everyone))
+        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone))
     else:
         print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
     return 0

@@ -49,6 +49,10 @@ from crmtui.services.context import Context
 _CUSTOMER = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
 CHASED = Customer.lifecycle != Lifecycle.TERMINATED.value
 """The customers on chase lists: all but the terminated."""
+# Stored values compared row by row (an enum member's .value costs a lookup each time).
+_LAPSED = Lifecycle.LAPSED.value
+_BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (DueRule.NEXT_STEP.value, DueRule.VALUE_CLASS.value,
+                                           DueRule.PLAN.value)
 
 
 class _Section:
@@ -63,6 +67,7 @@ class _Section:
         self._due_rows: list | None = None
         self._plans: dict[int, int] | None = None
         self._late: dict[int, str] = {}
+        self._days: dict[int, str] = {}
 
     def scoped(self, query):
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
@@ -87,11 +92,15 @@ class _Section:
     def raw_rows(query, date_columns: tuple[int, ...]):
         """The query's rows as the driver returns them, with only the given columns read as
         dates: peewee's per-value conversion costs more than the query on a long list."""
-        read_date = Customer.next_due.python_value
+        read_date, seen = Customer.next_due.python_value, {}  # a long list repeats few days
         for row in Customer._meta.database.execute(query).fetchall():
             row = list(row)
             for index in date_columns:
-                row[index] = read_date(row[index])
+                raw = row[index]
+                day = seen.get(raw)
+                if day is None:
+                    day = seen[raw] = read_date(raw)
+                row[index] = day
             yield row
 
     @staticmethod
@@ -105,11 +114,18 @@ class _Section:
                             User.select(User.id, User.login, User.display_name).tuples()}
         return self._owners.get(owner_id, "")
 
+    def days(self, days: int) -> str:
+        """`days_span(days)`, worked out once per number (a long list repeats a few)."""
+        text = self._days.get(days)
+        if text is None:
+            text = self._days[days] = days_span(days)
+        return text
+
     def late(self, days: int) -> str:
         """" · overdue 5d", for a follow-up or a win-back `days` late ("" when not late)."""
         text = self._late.get(days)
         if text is None:
-            text = self._late[days] = (" · " + _("overdue {span}").format(span=days_span(days))
+            text = self._late[days] = (" · " + _("overdue {span}").format(span=self.days(days))
                                        if days > 0 else "")
         return text
 
@@ -141,13 +157,14 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
     return order_due_items(items)
 
 
-DUE_FIELDS = ("kind", "customer_id", "customer", "company", "grade", "owner", "due",
-              "overdue_days", "detail", "ref_id")
-"""The fields of a due row, as `DueItem.to_json` names them."""
+DUE_COLUMNS = (("kind", "text"), ("customer_id", "int"), ("customer", "text"),
+               ("company", "text"), ("grade", "text?"), ("owner", "text"), ("due", "date"),
+               ("overdue_days", "int"), ("detail", "text"), ("ref_id", "int?"))
+"""The columns of a due row, as `DueItem.to_json` names them (output.json_row_format's kinds)."""
 
 
 def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
-    """The due list as rows of DUE_FIELDS' values, in the list's order, section by section:
+    """The due list as rows of DUE_COLUMNS' values, in the list's order, section by section:
     what `crmtui due --json` prints, without a DueItem per line (a manager's team has tens of
     thousands). Dates are dates and the grade a letter or None."""
     s = _Section(ctx, day or ctx.today(), everyone)
@@ -159,16 +176,16 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
                        item.grade.value if item.grade is not None else None, item.owner,
                        item.due, item.overdue_days, item.detail, item.ref_id)
             continue
-        owner_name = s.owner_name
-        keyed = []
+        s.owner_name(0)  # reads the owners' names
+        owners, value, keyed = s._owners, kind.value, []
         for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
-            owner = owner_name(owner_id)
+            owner = owners.get(owner_id, "")
             late = (today - due).days
             if late < 0:
                 late = 0
             keyed.append((due_sort_key(kind, grade, due, name, cid, ref_id, detail, owner, company,
                                        late, at_risk),
-                          (kind.value, cid, name, company, grade, owner, due, late, detail, ref_id)))
+                          (value, cid, name, company, grade, owner, due, late, detail, ref_id)))
         keyed.sort(key=_first)
         for _key, row in keyed:
             yield row
@@ -193,46 +210,49 @@ def _due_query(s: _Section, *columns):
 
 
 def _due_rows(s: _Section) -> list:
-    """The due customers' rows, read once for the follow-ups and the win-backs."""
+    """The due customers' rows, read once for the follow-ups and the win-backs: _CUSTOMER, then
+    next_due, next_step, followups, cadence_due, last_contact_on, lifecycle, due_rule,
+    value_class, last_order_on (read as a date by the win-backs, the few that show it)."""
     if s._due_rows is None:
         query = _due_query(
-            s, *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.next_step_on,
-            Customer.followups, Customer.cadence_due, Customer.last_contact_on,
-            Customer.lifecycle, Customer.due_rule, Customer.value_class, Customer.last_order_on)
-        s._due_rows = list(s.raw_rows(query, date_columns=(5, 7, 9, 10, 14)))
+            s, *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.followups,
+            Customer.cadence_due, Customer.last_contact_on, Customer.lifecycle,
+            Customer.due_rule, Customer.value_class, Customer.last_order_on)
+        s._due_rows = list(s.raw_rows(query, date_columns=(5, 8)))
     return s._due_rows
 
 
 def _follow_ups(s: _Section) -> list[Line]:
-    lapsed = Lifecycle.LAPSED.value
+    day, late, why_due = s.day, s.late, _why_due
     at_risk_words = " · " + _("at risk of being dropped")
     lines = []
     for row in _due_rows(s):
-        if row[11] == lapsed:
+        if row[10] == _LAPSED:
             continue
-        next_due, followups, cadence_due = row[5], row[8], row[9]
-        why = _why_due(s, row) + s.late((s.day - next_due).days)
-        at_risk = row[3] in "ABC" and followups < 4 and cadence_due < s.day
+        next_due = row[5]
+        why = why_due(s, row) + late((day - next_due).days)
+        at_risk = row[3] in "ABC" and row[7] < 4 and row[8] < day
         if at_risk:
             why += at_risk_words
-        lines.append((*row[:5], next_due, why, None, at_risk))
+        lines.append((row[0], row[1], row[2], row[3], row[4], next_due, why, None, at_risk))
     return lines
 
 
 def _why_due(s: _Section, row) -> str:
     """What made a follow-up due, from its stored rule: the first contact, a next step, the
     grade's cadence, the value class's visits or the account plan's."""
-    next_step, last_contact_on, rule, value_class = row[6], row[10], row[12], row[13]
-    if last_contact_on is None:
+    if row[9] is None:  # never contacted
         return _("first contact")
-    if rule == DueRule.NEXT_STEP.value:
-        return next_step or _("next step")
-    if rule == DueRule.VALUE_CLASS.value:
+    rule = row[11]
+    if rule == _BY_NEXT_STEP:
+        return row[6] or _("next step")
+    value_class = row[12]
+    if rule == _BY_VALUE_CLASS:
         return maintenance_words(
             value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence))
-    if rule == DueRule.PLAN.value:
+    if rule == _BY_PLAN:
         if s._plans is None:
-            ids = [r[0] for r in _due_rows(s) if r[12] == DueRule.PLAN.value]
+            ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
             s._plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
                             .where(AccountPlan.customer.in_(ids)).tuples())
         days = s._plans.get(row[0])
@@ -244,15 +264,15 @@ def _why_due(s: _Section, row) -> str:
 def _win_back(s: _Section) -> list[Line]:
     """Lapsed customers (流失客户) whose win-back call has come: on the day they lapsed, then
     at their grade's cadence."""
-    lapsed = Lifecycle.LAPSED.value
+    read_date = Customer.last_order_on.python_value
     lines = []
     for row in _due_rows(s):
-        if row[11] != lapsed:
+        if row[10] != _LAPSED:
             continue
-        next_due, last_order_on = row[5], row[14]
+        next_due, last_order_on = row[5], read_date(row[13])
         why = _("no order since {day}").format(day=last_order_on) if last_order_on \
             else _("no recent order")
-        if row[12] == DueRule.NEXT_STEP.value and row[6]:
+        if row[11] == _BY_NEXT_STEP and row[6]:
             why += " · " + row[6]
         lines.append((*row[:5], next_due, why + s.late((s.day - next_due).days), None, False))
     return lines
@@ -268,10 +288,10 @@ def _promises(s: _Section) -> list[Line]:
     query = _promise_query(s, *_CUSTOMER, Commitment.id, Commitment.text, Commitment.due)
     broken = _("broken: {span} late")
     lines = []
-    for row in query.tuples():
+    for row in s.raw_rows(query, date_columns=(7,)):
         promise_id, text, due = row[5:]
         late = overdue_days(due, s.day)
-        detail = text + (" · " + broken.format(span=days_span(late)) if late else "")
+        detail = text + (" · " + broken.format(span=s.days(late)) if late else "")
         lines.append((*row[:5], due, detail, promise_id, False))
     return lines
 
@@ -386,8 +406,9 @@ def _referral_query(s: _Section, *columns):
 
 def _referrals(s: _Section) -> list[Line]:
     ask = _("ask for a referral (since {day})")
+    query = _referral_query(s, *_CUSTOMER, Customer.referral_moment_on)
     return [(*row[:5], row[5], ask.format(day=row[5]), None, False)
-            for row in _referral_query(s, *_CUSTOMER, Customer.referral_moment_on).tuples()]
+            for row in s.raw_rows(query, date_columns=(5,))]
 
 
 def _dropped_query(s: _Section, *columns):

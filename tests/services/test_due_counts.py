@@ -17,7 +17,7 @@ from crmtui.db import Customer, User
 from crmtui.demo import build_demo
 from crmtui.output import emit_json_rows, json_text
 from crmtui.rules import DueKind
-from crmtui.services.due import DUE_FIELDS, brief, count_due, due_list, due_rows
+from crmtui.services.due import DUE_COLUMNS, brief, count_due, due_list, due_rows
 from tests.conftest import TODAY, as_user
 
 DAYS = (TODAY, TODAY + timedelta(days=4), TODAY + timedelta(days=40), TODAY - timedelta(days=9))
@@ -66,7 +66,7 @@ def test_nothing_due_counts_nothing(ctx):
 def bulk_json(ctx, day, everyone) -> str:
     out = io.StringIO()
     with redirect_stdout(out):
-        emit_json_rows(DUE_FIELDS, due_rows(ctx, day, everyone=everyone), chunk=7)
+        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone), chunk=7)
     return out.getvalue()
 
 
