@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "crmtui.commands.transfer",
     "crmtui.commands.stats",
     "crmtui.commands.accounts",
+    "crmtui.commands.appointments",
 )
 # Which module adds each command, so that running one imports only its module (a command not
 # listed here still works: every module is then imported to find it).
@@ -42,6 +43,7 @@ COMMAND_HOMES = {
     **dict.fromkeys(("import", "export", "merge"), "crmtui.commands.transfer"),
     **dict.fromkeys(("stats", "report", "survey"), "crmtui.commands.stats"),
     **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
+    **dict.fromkeys(("appointment", "agenda"), "crmtui.commands.appointments"),
 }
 
 

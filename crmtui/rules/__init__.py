@@ -54,6 +54,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "dates": (
         "DateInputError", "parse_date", "parse_datetime",
     ),
+    "appointments": (
+        "DEFAULT_MINUTES", "MAX_MINUTES", "OCCUPYING", "AppointmentKind", "AppointmentStatus",
+        "Purpose", "PurposeMet", "Slot", "day_window", "first_clash", "is_missed", "minute_of",
+        "overlaps",
+    ),
     "accounts": (
         "DEFAULT_CONVERSION", "HISTORY_DAYS", "MIN_HISTORY", "VISIT_CHANNELS", "Conversion",
         "Period", "PeriodError", "PeriodKind", "PlanProgress", "TargetProgress",
