@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEFAULT_DB, MANAGER, Report, Row, stats, time_calls, time_process  # noqa: E402
+from common import (  # noqa: E402
+    DEFAULT_DB, MANAGER, Report, Row, stats, time_calls, time_process, time_process_cpu)
 
 PY = sys.executable
 REP = "wang.fang"  # a demo rep owning about 2,000 of the 100,000 customers
@@ -103,11 +104,12 @@ def processes(db: Path, report: Report, runs: int) -> None:
         ("crmtui due --all --json (manager, the team)", ["due", "--all", "--json"], 300, MANAGER),
     ):
         command = [PY, "-m", "crmtui", "--db", str(db), *args]
-        samples = time_process(command, runs, {**env, "CRMTUI_USER": login})
+        samples, cpu = time_process_cpu(command, runs, {**env, "CRMTUI_USER": login})
         median, low, high = stats(samples)
         items = _count_items(command, {**env, "CRMTUI_USER": login}) if "--json" in args else ""
         report.add(Row(f"{label}, 100k customers", f"≤ {target} ms", median, low, high, "ms", runs,
-                       f"{items}{median / floor.median:.1f}× python", ok=median <= target))
+                       f"{items}{median / floor.median:.1f}× python; CPU {stats(cpu)[0]:.0f} ms",
+                       ok=median <= target))
     # the dashboard's figures for scripts: the aggregates (≤ 150 ms) and starting the process
     samples = time_process([PY, "-m", "crmtui", "--db", str(db), "stats", "--json", "--all"],
                            runs, {**env, "CRMTUI_USER": MANAGER})

@@ -13,8 +13,6 @@ from typing import cast
 
 
 class _LazyPattern:
-    __slots__ = ("_source", "_flags", "_compiled")
-
     def __init__(self, source: str, flags: int) -> None:
         self._source = source
         self._flags = flags
@@ -26,7 +24,9 @@ class _LazyPattern:
         return self._compiled
 
     def __getattr__(self, name: str):  # match, search, sub, pattern, groupindex…
-        return getattr(self.compiled(), name)
+        value = getattr(self.compiled(), name)
+        setattr(self, name, value)  # found directly from now on: as quick as the pattern's own
+        return value
 
     def __repr__(self) -> str:
         return f"lazy_pattern({self._source!r}, {self._flags!r})"

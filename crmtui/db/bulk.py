@@ -15,7 +15,8 @@ CHUNK = 5000
 _PLAIN_DB_VALUES = {cls.db_value for cls in (peewee.CharField, peewee.TextField,
                                              peewee.IntegerField, peewee.SmallIntegerField,
                                              peewee.AutoField, peewee.ForeignKeyField)}
-_PLAIN_TYPES = {str, int}
+_PLAIN_TYPES = frozenset((str, int, type(None)))
+_NO_TYPES: frozenset = frozenset()
 
 
 def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
@@ -35,11 +36,12 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
         cursor = database.cursor()
         # Text, integer and key columns holding str, int or None go to SQLite as they are:
         # calling db_value on each of them is most of the cost of a wide insert.
-        plain = [type(f).db_value in _PLAIN_DB_VALUES for f in fields]
+        passed = [_PLAIN_TYPES if type(f).db_value in _PLAIN_DB_VALUES else _NO_TYPES
+                  for f in fields]  # the types each column takes as they are
         batch = []
         for row in rows:
-            batch.append([v if keep and (v is None or type(v) in _PLAIN_TYPES) else convert(v)
-                          for convert, keep, v in zip(converters, plain, row)])
+            batch.append([v if type(v) in kept else convert(v)
+                          for convert, kept, v in zip(converters, passed, row)])
             if len(batch) >= CHUNK:
                 cursor.executemany(sql, batch)
                 count += len(batch)
