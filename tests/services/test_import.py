@@ -520,3 +520,49 @@ def test_an_encoding_named_that_does_not_fit_names_the_byte(ctx, tmp_path):
     path.write_bytes(path.read_bytes() + b"\x81\n")
     with pytest.raises(CrmError, match=r"is not utf-8 text \(byte 11 cannot be read\)"):
         import_file(ctx, path, encoding="utf-8")
+
+
+def test_worker_processes_check_as_this_process_does(ctx, tmp_path, monkeypatch, db_target,
+                                                     clock):
+    """A large file is checked in worker processes: the report and the rows stored are the
+    same as when this process checks it."""
+    import crmtui.services.transfer.importer as importer
+    from tests.conftest import make_context
+
+    monkeypatch.setattr(importer, "POOL_CHUNK", 3)
+    monkeypatch.setattr(importer, "BATCH", 4)
+    monkeypatch.setattr(importer, "MAX_WORKERS", 2)
+    monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
+    good = "".join(f"李{n}号,13{n:09d},c{n}@example.cn,,农历 --08-{n % 20 + 1:02d}\n"
+                   for n in range(25))
+    text = "name,phones,email,grade,birthday\n" + good + "Bad,12,,Z,\n" + \
+        "李3号 again,13000000003,,,\n"
+    path = write(tmp_path, text)
+    pools = []
+    start = importer._Checker.start_pool
+
+    def start_pool(checker, size):
+        start(checker, size)
+        pools.append(checker.pool is not None)
+
+    monkeypatch.setattr(importer._Checker, "start_pool", start_pool)
+
+    def imported(pool_from: int):
+        monkeypatch.setattr(importer, "POOL_FILE_BYTES", pool_from)
+        report = import_file(ctx, path, skip_bad=True)
+        stored = [(c.name, c.phones, c.email, c.grade, c.search_doc, c.sort_name, c.next_due)
+                  for c in Customer.select().order_by(Customer.id)]
+        cares = [(c.month, c.day, c.lunar) for c in CareDate.select().order_by(CareDate.id)]
+        Customer.delete().execute()
+        return report.to_json(), stored, cares
+
+    single = imported(10**12)
+    pooled = imported(0)
+    assert pools == [False, True]
+    assert pooled[1] == single[1] and len(single[1]) == 25
+    assert pooled[2] == single[2] and len(single[2]) == 25
+    for report in (single[0], pooled[0]):
+        report.pop("first_id"), report.pop("last_id")
+    assert pooled[0] == single[0]
+    assert [r["line"] for r in single[0]["rejected"]] == [27]
+    assert [d["earlier_line"] for d in single[0]["duplicates"]] == [5]

@@ -19,15 +19,18 @@ table and go in with their customer, or not at all.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from collections import deque
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from crmtui.db import CareDate, Contact, Customer, GradeChange, User
-from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
+from crmtui.db.bulk import bulk_insert, db_values, deferred_indexes, reserve_ids
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -170,6 +173,8 @@ class _Row:
     """(kind, key) pairs that identify the customer: normalised phones and the e-mail."""
     contacts: list[dict[str, Any]]
     file: str = ""
+    values: tuple = ()
+    """The customer row's own columns (_ROW_COLUMNS), ready for the database."""
 
 
 def phone_key(phone: str) -> str:
@@ -208,6 +213,11 @@ class _Checker:
         for user in self.users.values():
             self.users_by_name.setdefault(user.display_name.strip().lower(), []).append(user)
         self.fixed_owner = self._owner_option(owner)
+        self.pool = None
+        self.workers = 1
+        meta = Customer._meta.fields
+        self.row_fields = [meta[name] for name in _ROW_COLUMNS]
+        self.defaults = {name: meta[name].default for name in CUSTOMER_FIELDS}
 
     def _owner_option(self, login: str | None) -> User | None:
         if not login:
@@ -318,13 +328,62 @@ class _Checker:
         else:
             pin_reason = ""
             history = f"imported: {why}"  # stored in English (labels.STORED)
+        grade = imported_grade if pinned else rules_grade
+        next_due, cadence_due = follow_up_dates(
+            self.ctx.config, grade=grade.value, own_cadence=cleaned.get("cadence"),
+            created_on=today, last_contact_on=last_contact_on, next_step_on=next_step_on)
+        get = cleaned.get
+        values = db_values(self.row_fields, (
+            *[get(name, self.defaults[name]) for name in CUSTOMER_FIELDS],
+            grade.value, pinned, pin_reason, next_step, next_step_on, next_due, cadence_due,
+            datetime.combine(last_contact_on, time(12), self.ctx.zone) if last_contact_on
+            else None, last_contact_on, owner_id,
+            search_document(cleaned["name"], get("company", ""), get("phones", ""),
+                            get("email", ""), get("im_id", ""), get("tags", "")),
+            sort_key(cleaned["name"])))
         return _Row(
-            line=record.line, fields=cleaned, owner_id=owner_id,
-            grade=imported_grade if pinned else rules_grade, pinned=pinned,
+            line=record.line, fields=cleaned, owner_id=owner_id, grade=grade, pinned=pinned,
             pin_reason=pin_reason, history_reason=history, care=care,
             last_contact_on=last_contact_on, next_step=next_step, next_step_on=next_step_on,
             keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")),
-            contacts=contacts, file=record.file)
+            contacts=contacts, file=record.file, values=values)
+
+    def check_all(self, records: Iterable[SourceRecord]) -> Iterator[_Row | Rejection]:
+        """Each record checked, in order: in worker processes when there is a pool."""
+        if self.pool is None:
+            for record in records:
+                yield self.check(record)
+            return
+        # A few chunks in flight per worker: enough to keep them busy, while the file is read
+        # only as fast as the rows are taken (Pool.imap would read it all ahead).
+        pending: deque = deque()
+        for chunk in _chunks(records, POOL_CHUNK):
+            pending.append(self.pool.apply_async(_check_in_worker, (chunk,)))
+            if len(pending) > 2 * self.workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+    def start_pool(self, size_in_bytes: int) -> None:
+        """Check in worker processes (forked: each has this checker) when the file is large
+        and there are cores to share it: checking a record and making its search document is
+        most of an import's work."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if size_in_bytes < POOL_FILE_BYTES or workers < 2 or not hasattr(os, "fork"):
+            return
+        global _WORKER_CHECKER
+        _WORKER_CHECKER = self
+        self.workers = workers
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def __getstate__(self):  # what a worker process is sent: nothing (it has a fork's copy)
+        raise TypeError("a checker is not sent to the workers")
 
     def _text(self, errors: dict, key: str, value: str, limit: int) -> str:
         if not value:
@@ -425,7 +484,18 @@ def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bo
                           ignored_files=sources[0].ignored_files, dry_run=dry_run,
                           skip_bad=skip_bad)
     checker = _Checker(ctx, sources[0], owner)
-    if dry_run:
+    try:
+        if path.is_file():
+            checker.start_pool(path.stat().st_size)
+        return _import(ctx, path, sources, checker, report, mapping=mapping, sheet=sheet,
+                       encoding=encoding)
+    finally:
+        checker.stop_pool()
+
+
+def _import(ctx: Context, path: Path, sources: list[SourceFile], checker: _Checker,
+            report: ImportReport, **reading) -> ImportReport:
+    if report.dry_run:
         _load(sources.pop(), checker, report, None)
         return report
 
@@ -435,8 +505,7 @@ def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bo
     @writes
     def run(ctx: Context) -> None:
         # A retried transaction (PostgreSQL's serialization failures) reads the file again.
-        source = sources.pop() if sources else read_source(path, mapping, sheet=sheet,
-                                                           encoding=encoding)
+        source = sources.pop() if sources else read_source(path, **reading)
         loader = _Loader(ctx)
         _load(source, checker, report, loader)
         if report.blocked:
@@ -457,6 +526,28 @@ def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bo
     return report
 
 
+POOL_FILE_BYTES = 2_000_000
+"""A file this large is checked in worker processes (about 10,000 spreadsheet rows)."""
+MAX_WORKERS = 4
+POOL_CHUNK = 500
+_WORKER_CHECKER: _Checker | None = None
+
+
+def _check_in_worker(records: list[SourceRecord]) -> list[_Row | Rejection]:
+    return [_WORKER_CHECKER.check(record) for record in records]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class _Blocked(Exception):
     """Bad records without skip_bad: nothing is imported."""
 
@@ -475,9 +566,8 @@ def _load(source: SourceFile, checker: _Checker, report: ImportReport,
     report.duplicates.clear()
     duplicates = _Duplicates()
     batch: list[_Row] = []
-    for record in source.records:  # read as checked: a record is not kept once inserted
+    for row in checker.check_all(source.records):  # not kept once inserted
         report.records += 1
-        row = checker.check(record)
         if isinstance(row, Rejection):
             report.rejected.append(row)
             continue
@@ -547,11 +637,12 @@ def _describe(key: tuple[str, str], row: _Row) -> str:
     return _("phone {number}").format(number=phone)
 
 
-_CUSTOMER_COLUMNS = [
-    "id", *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
+_ROW_COLUMNS = [
+    *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
     "next_due", "cadence_due", "last_contact_at", "last_contact_on", "owner", "search_doc",
-    "sort_name", "created_at", "created_on", "updated_at", "updated_by",
+    "sort_name",
 ]
+_CUSTOMER_COLUMNS = ["id", *_ROW_COLUMNS, "created_at", "created_on", "updated_at", "updated_by"]
 
 
 class _Loader:
@@ -565,7 +656,6 @@ class _Loader:
         self.now, self.today, self.zone = ctx.now(), ctx.today(), ctx.zone
         meta = Customer._meta.fields
         self.fields = [meta[name] for name in _CUSTOMER_COLUMNS]
-        self.defaults = {name: meta[name].default for name in CUSTOMER_FIELDS}
         self.stored = Customer.select().count()
         self.inserted = 0
         self.first_id: int | None = None
@@ -580,30 +670,13 @@ class _Loader:
             self.deferred.enter_context(deferred_indexes([Customer, GradeChange, CareDate,
                                                           Contact]))
             self.deferring = True
-        ctx, now, today, zone = self.ctx, self.now, self.today, self.zone
         ids = reserve_ids(Customer, len(rows))
-        defaults, noon, by = self.defaults, time(12), ctx.user.id
-
-        def customers():
-            for cid, row in zip(ids, rows):
-                values = row.fields
-                last_on = row.last_contact_on
-                next_due, cadence_due = follow_up_dates(
-                    ctx.config, grade=row.grade.value, own_cadence=values.get("cadence"),
-                    created_on=today, last_contact_on=last_on, next_step_on=row.next_step_on)
-                yield (
-                    cid, *(values.get(name, defaults[name]) for name in CUSTOMER_FIELDS),
-                    row.grade.value, row.pinned, row.pin_reason, row.next_step,
-                    row.next_step_on, next_due, cadence_due,
-                    datetime.combine(last_on, noon, zone) if last_on else None, last_on,
-                    row.owner_id,
-                    search_document(values["name"], values.get("company", ""),
-                                    values.get("phones", ""), values.get("email", ""),
-                                    values.get("im_id", ""), values.get("tags", "")),
-                    sort_key(values["name"]), now, today, now, by,
-                )
-
-        bulk_insert(Customer, self.fields, customers())
+        by = self.ctx.user.id
+        # the same moment and day on every row: converted for the database once
+        now, today = Customer.created_at.db_value(self.now), Customer.created_on.db_value(
+            self.today)
+        bulk_insert(Customer, self.fields, ((cid, *row.values, now, today, now, by)
+                                            for cid, row in zip(ids, rows)), converted=True)
         bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
                                   GradeChange.from_grade, GradeChange.to_grade,
                                   GradeChange.reason, GradeChange.by],
