@@ -45,6 +45,7 @@ COMMAND_HOMES = {
     **dict.fromkeys(("stats", "report", "survey"), "crmtui.commands.stats"),
     **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
     **dict.fromkeys(("appointment", "agenda"), "crmtui.commands.appointments"),
+    **dict.fromkeys(("edit", "rm", "history", "undo"), "crmtui.commands.corrections"),
 }
 
 
