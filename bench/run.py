@@ -220,6 +220,7 @@ def terminal_app(db: Path, report: Report, runs: int) -> None:
     """Launch to Today painted, a cursor move's CPU and memory (bench/tui.py's child process)."""
     import tui
 
+    let_runner_act_as_anyone(db)
     names = tui.due_names(str(db), REP)
     floor = [tui.launch_minimal(names) * 1000 for _ in range(max(3, runs // 2))]
     floor_median, floor_low, floor_high = stats(floor)

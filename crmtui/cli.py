@@ -122,8 +122,19 @@ def requested_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = None) -> Parser:
-    """The parser; with `command`, only that subcommand's arguments are built."""
+def asks_for_help(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for help (-h, --help or an abbreviation of it)."""
+    for token in argv:
+        if token == "--":
+            return False
+        if token == "-h" or (len(token) > 2 and "--help".startswith(token)):
+            return True
+    return False
+
+
+def build_parser(command: str | None = None, *, commands: bool = True) -> Parser:
+    """The parser; with `command`, only that subcommand's arguments are built; without
+    `commands`, none (the app's own start, which names no command and asks for no help)."""
     import importlib
 
     common = global_options()
@@ -137,7 +148,7 @@ def build_parser(command: str | None = None) -> Parser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     target = _OnlyCommand(subparsers, command) if command else subparsers
     home = COMMAND_HOMES.get(command) if command else None
-    for name in (home,) if home else COMMAND_MODULES:
+    for name in (home,) if home else COMMAND_MODULES if commands else ():
         importlib.import_module(name).register(target, common)
     if command and command not in subparsers.choices:  # unknown: list every command
         return build_parser()
@@ -152,7 +163,8 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None,
     commands in-process on a fixed day)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
-    parser = build_parser(requested_command(argv))
+    command = requested_command(argv)
+    parser = build_parser(command, commands=command is not None or asks_for_help(argv))
     if any("\x00" in arg for arg in argv):  # no real command line can hold one; main(argv) can
         parser.error(_("an argument holds a NUL character"))
     args = parser.parse_args(argv)

@@ -97,3 +97,24 @@ def test_each_command_names_the_module_that_adds_it():
             assert COMMAND_HOMES.get(word) == module, (
                 f"add {word!r}: {module!r} to crmtui.cli.COMMAND_HOMES")
     assert set(COMMAND_HOMES.values()) <= set(COMMAND_MODULES)
+
+
+def test_the_app_starts_without_loading_any_command():
+    probe = ("import json, sys; import crmtui.cli as cli; cli._run_app = lambda args: 0; "
+             "code = cli.main(['--db', sys.argv[1]]); "
+             "print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("
+             "'crmtui.commands.'))]))")
+    done = subprocess.run([sys.executable, "-c", probe, "/nonexistent/crm.sqlite3"],
+                          capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(done.stdout) == [0, []]
+
+
+@pytest.mark.parametrize(("argv", "asks"), [
+    (["-h"], True), (["--help"], True), (["--he"], True), (["--db", "x", "--h"], True),
+    (["--db", "--help"], True), ([], False), (["--demo"], False), (["--", "-h"], False),
+    (["--lang", "zh"], False), (["-"], False),
+])
+def test_help_is_recognised_as_argparse_does(argv, asks):
+    from crmtui.cli import asks_for_help
+
+    assert asks_for_help(argv) is asks
