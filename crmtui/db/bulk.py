@@ -118,15 +118,21 @@ def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
 
 @contextmanager
 def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
-    """Drop the secondary indexes of `models` (and the search triggers) while loading many rows,
-    then build them once at the end: much faster than updating them row by row. SQLite only;
-    use inside the loading transaction so a failure leaves the schema as it was."""
+    """Drop the secondary indexes of `models` (and SQLite's search triggers) while loading many
+    rows, then build them once at the end: much faster than updating them row by row. Use inside
+    the loading transaction so a failure leaves the schema as it was (both databases undo DDL
+    with the transaction)."""
+    tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
+        saved = _postgres_indexes(tables)
+        for name, _sql in saved:
+            database.execute_sql(f'DROP INDEX "{name}"')
         yield
+        for _name, sql in saved:
+            database.execute_sql(sql)
         return
     from crmtui.db.migrations import FTS_TABLE, create_search_index
 
-    tables = [m._meta.table_name for m in models]
     marks = ", ".join("?" for _ in tables)
     saved = database.execute_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
@@ -143,3 +149,19 @@ def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
     if triggers:
         create_search_index(database.obj)
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the tables' plain indexes in the current schema: not unique, not
+    backing a constraint, on tables the connected role owns (where the server enforces the team's
+    roles, a user's import leaves the indexes alone)."""
+    if not tables:
+        return []
+    return database.execute_sql(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+        "WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema()) "
+        "AND pg_has_role(current_user, t.relowner, 'USAGE') "
+        "AND NOT x.indisunique AND NOT x.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        (tables,)).fetchall()
