@@ -5,6 +5,9 @@
     python bench/run.py --rebuild       # rebuild the database first (timed; also done when it
                                         # was built on another day)
     python bench/run.py --only due,search
+    python bench/run.py --pg postgresql://postgres@host/postgres --customers 1000000
+                                        # builds a team in a database of its own (crmtui_bench)
+                                        # there, measures, and drops it (--pg-keep keeps it)
 
 Whole-process rows are wall-clock medians of repeated runs after a warm-up, with the floor
 (`python -c pass`, `import textual.app`) measured in the same run; in-process rows time the
@@ -263,6 +266,135 @@ def csv_import(db: Path, report: Report, runs: int) -> None:
                    3, f"peak RSS {peak:.0f} MB (≤ 150 MB)", ok=median >= 15_000 and peak <= 150))
 
 
+def postgres(url: str, customers: int, report: Report, runs: int, keep: bool) -> None:
+    """The team on PostgreSQL: a database of its own on the server `url` names, built with the
+    demo (a rep per 2,000 customers), measured, then dropped unless `keep`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    name = "crmtui_bench"
+    target = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = cursor.fetchone() is not None
+    built = exists and _pg_customers(target) == customers
+    try:
+        if not built:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+            started = time.perf_counter()
+            subprocess.run([PY, "-m", "crmtui", "--db", target, "--user", MANAGER, "demo",
+                            "--customers", str(customers)], check=True)
+            psycopg2_run(target, "ANALYZE")
+            seconds = time.perf_counter() - started
+            report.add(Row("PostgreSQL: build the team (demo, ANALYZE)", "—", seconds, seconds,
+                           seconds, "s", 1, f"{customers:,} customers"))
+        _pg_measure(target, customers, report, runs)
+    finally:
+        if not keep:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def psycopg2_run(url: str, statement: str):
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def _pg_customers(url: str) -> int:
+    try:
+        return psycopg2_run(url, "SELECT count(*) FROM customer")[0][0]
+    except Exception:  # not built, or built by an older schema
+        return -1
+
+
+def _pg_measure(url: str, customers: int, report: Report, runs: int) -> None:
+    from peewee import fn
+
+    from crmtui.db import Customer, User
+    from crmtui.rules import DueKind
+    from crmtui.services.customers import search_ids
+    from crmtui.services.due import due_list
+    from crmtui.services.interactions import log_interaction
+    from crmtui.services.stats import dashboard as figures
+
+    rows = psycopg2_run(url, "SELECT count(*), (SELECT count(*) FROM \"user\" WHERE role = 'rep'),"
+                             " (SELECT count(*) FROM interaction), (SELECT count(*) FROM "
+                             "sales_order), pg_database_size(current_database()) FROM customer")
+    total, reps, interactions, orders, size = rows[0]
+    report.facts["postgresql"] = {"customers": total, "reps": reps, "interactions": interactions,
+                                  "orders": orders, "size_mb": round(size / 1e6)}
+    print(f"postgresql: {report.facts['postgresql']}", file=sys.stderr)
+    label = f"PostgreSQL {total:,} customers"
+    ctx = _context(url, MANAGER)
+    counts = (Customer.select(User.login, fn.COUNT(Customer.id)).join(User, on=Customer.owner == User.id)
+              .where((User.role == "rep") & (Customer.next_due <= ctx.today()))
+              .group_by(User.login).tuples())
+    rep = min(counts, key=lambda row: abs(row[1] - 200))[0]
+    ctx.store.close()
+
+    ctx = _context(url, rep)
+    found = len(due_list(ctx, kinds={DueKind.FOLLOW_UP}))
+    median, low, high = stats(time_calls(lambda: due_list(ctx, kinds={DueKind.FOLLOW_UP}), runs))
+    report.add(Row(f"{label}: a rep's due-list query (follow-ups)", "≤ 5 ms", median, low, high,
+                   "ms", runs, f"{found} rows ({rep})", ok=median <= 5))
+    everything = len(due_list(ctx))
+    median, low, high = stats(time_calls(lambda: due_list(ctx), runs))
+    report.add(Row(f"{label}: a rep's whole due list", "—", median, low, high, "ms", runs,
+                   f"{everything} items"))
+    ids = [c.id for c in Customer.select(Customer.id).where(Customer.owner == ctx.user.id)]
+    rng = random.Random(1)
+    median, low, high = stats(time_calls(lambda: log_interaction(
+        ctx, rng.choice(ids), summary="benchmark call", outcome="neutral", next_on="+3d"),
+        runs))
+    report.add(Row(f"{label}: log one interaction", "≤ 3 ms", median, low, high, "ms", runs,
+                   ok=median <= 3))
+    ctx.store.close()
+
+    typed = ["zhang", "zs", "wangf", "138", "北京", "smith", "acme", "li lei"]
+    keystrokes = [word[:i] for word in typed for i in range(1, len(word) + 1)]
+    for login, scope in ((rep, "a rep: own customers"), (MANAGER, "manager: all")):
+        ctx = _context(url, login)
+        samples = []
+        for text in keystrokes:
+            started = time.perf_counter()
+            search_ids(ctx, text, limit=20, everyone=login == MANAGER)
+            samples.append((time.perf_counter() - started) * 1000)
+        median, low, high = stats(samples)
+        slowest = max(zip(samples, keystrokes))
+        report.add(Row(f"{label}: search per keystroke ({scope})", "—", median, low, high, "ms",
+                       len(samples), f"p95 {sorted(samples)[int(len(samples) * .95)]:.1f} ms; "
+                       f"slowest {slowest[1]!r}"))
+        ctx.store.close()
+
+    ctx = _context(url, MANAGER)
+    timings: list[dict] = []
+
+    def team_dashboard():
+        timings.append(figures(ctx, 30, everyone=True).timings)
+
+    median, low, high = stats(time_calls(team_dashboard, max(3, runs // 3)))
+    typical = timings[len(timings) // 2]
+    slow = ", ".join(f"{name} {ms:.0f}" for name, ms in
+                     sorted(typical.items(), key=lambda item: -item[1])[:3])
+    report.add(Row(f"{label}: dashboard, all aggregates (team, 30 days)", "≤ 500 ms", median,
+                   low, high, "ms", len(timings) - 1, f"slowest: {slow} ms", ok=median <= 500))
+    ctx.store.close()
+
+
 MEASURES = {"process": processes, "due": queries, "search": search, "log": logging,
             "dashboard": dashboard, "tui": terminal_app, "import": csv_import}
 
@@ -282,9 +414,22 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(MEASURES)}")
     parser.add_argument("--json", type=Path, metavar="FILE")
+    parser.add_argument("--pg", metavar="URL", help="measure a team on this PostgreSQL server "
+                        "instead (--customers, default 1,000,000 there)")
+    parser.add_argument("--pg-keep", action="store_true",
+                        help="keep the PostgreSQL benchmark database (and reuse it next time)")
     args = parser.parse_args()
     report = Report()
     compile_bytecode()
+    if args.pg:
+        customers = args.customers if "--customers" in sys.argv else 1_000_000
+        postgres(args.pg, customers, report, args.runs, args.pg_keep)
+        report.print_table()
+        if args.json:
+            from common import write_json
+
+            write_json(report, args.json)
+        return 0
     if args.rebuild or is_stale(args.db):
         build(args.db, args.customers, report)
     facts(args.db, report)
