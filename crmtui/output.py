@@ -82,7 +82,7 @@ _JSON_KINDS = {
     "text?": "{N if v%d is None else e(v%d)}",
     "int": "{I(v%d)}",
     "int?": "{N if v%d is None else I(v%d)}",
-    "date": '"{v%d.isoformat()}"',
+    "date": '"{D(v%d)}"',
 }
 
 
@@ -99,7 +99,15 @@ def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str
         names.append(f"v{index}")
     source = (f"def format_row(row):\n    {', '.join(names)}, = row\n"
               f"    return f'{{{{{', '.join(fields)}}}}}'\n")
-    namespace = {"e": encode_basestring, "I": int.__repr__, "N": "null"}
+    days: dict[date, str] = {}  # date.isoformat is slow, and a long list repeats few days
+
+    def iso_day(day: date) -> str:
+        text = days.get(day)
+        if text is None:
+            text = days[day] = day.isoformat()
+        return text
+
+    namespace = {"e": encode_basestring, "I": int.__repr__, "N": "null", "D": iso_day}
     exec(source, namespace)  # noqa: S102 (made from the checked names and kinds above)
     return namespace["format_row"]
 

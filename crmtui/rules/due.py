@@ -79,12 +79,15 @@ _GRADE_RANK = {grade.value: rank for rank, grade in enumerate(GRADE_ORDER)}
 def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: str,
                  customer_id: int, ref_id: int | None, detail: str, owner: str, company: str,
                  overdue: int, at_risk: bool) -> tuple:
-    """Where a due item goes in the list, from its fields (items and bulk rows sort alike)."""
+    """Where a due item goes in the list, from its fields (items and bulk rows sort alike): by
+    section, then follow-ups by grade and due day, the others by due day and grade."""
     rank = _GRADE_RANK[grade] if grade is not None else len(_GRADE_RANK)
-    head = (rank, due) if kind is DueKind.FOLLOW_UP else (due, rank)
+    # (section, grade, day) packed in one number, which most comparisons of a long list settle
+    day = due.toordinal()  # below 10**6 (year 2738)
+    head = rank * 10**6 + day if kind is DueKind.FOLLOW_UP else day * 10 + rank
     # The trailing fields only break ties, so that the order never depends on the input's.
-    return (_SECTION[kind], *head, customer, customer_id, ref_id is not None, ref_id or 0,
-            detail, owner, company, overdue, at_risk)
+    return (_SECTION[kind] * 10**8 + head, customer, customer_id, ref_id is not None,
+            ref_id or 0, detail, owner, company, overdue, at_risk)
 
 
 def _sort_key(item: DueItem) -> tuple:

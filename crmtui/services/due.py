@@ -405,10 +405,16 @@ def _referral_query(s: _Section, *columns):
 
 
 def _referrals(s: _Section) -> list[Line]:
-    ask = _("ask for a referral (since {day})")
+    ask, asks = _("ask for a referral (since {day})"), {}
     query = _referral_query(s, *_CUSTOMER, Customer.referral_moment_on)
-    return [(*row[:5], row[5], ask.format(day=row[5]), None, False)
-            for row in s.raw_rows(query, date_columns=(5,))]
+    lines = []
+    for row in s.raw_rows(query, date_columns=(5,)):
+        since = row[5]
+        text = asks.get(since)
+        if text is None:  # one text per day: formatting a date is slow
+            text = asks[since] = ask.format(day=since)
+        lines.append((*row[:5], since, text, None, False))
+    return lines
 
 
 def _dropped_query(s: _Section, *columns):
