@@ -209,13 +209,41 @@ def logging(db: Path, report: Report, runs: int) -> None:
         ctx.store.close()
 
 
+def _slowest(timings: dict, count: int = 3) -> str:
+    """The dashboard figures that took longest, as "pareto 127, reps 46 ms"."""
+    slow = sorted(timings.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{name} {ms:.0f}" for name, ms in slow) + " ms"
+
+
+def profile(db: Path, report: Report, runs: int) -> None:
+    """A key account's profile: contacts, the plan and its year, the timeline (the profile screen
+    reads this once when it opens)."""
+    import sqlite3
+
+    from crmtui.services.profile import customer_profile
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        customer_id, contacts = connection.execute(
+            "SELECT p.customer_id, count(c.id) FROM account_plan p "
+            "JOIN contact c ON c.customer_id = p.customer_id "
+            "GROUP BY p.customer_id ORDER BY count(c.id) DESC, p.customer_id LIMIT 1").fetchone()
+    ctx = _context(db, MANAGER)
+    median, low, high = stats(time_calls(lambda: customer_profile(ctx, customer_id), runs))
+    report.add(Row("profile with contacts and plan (one customer)", "—", median, low, high,
+                   "ms", runs, f"customer {customer_id}, {contacts} contacts"))
+    ctx.store.close()
+
+
 def dashboard(db: Path, report: Report, runs: int) -> None:
     from crmtui.services.stats import dashboard as figures
 
     ctx = _context(db, MANAGER)
-    median, low, high = stats(time_calls(lambda: figures(ctx, 30, everyone=True), runs))
+    timings: list[dict] = []
+    median, low, high = stats(time_calls(
+        lambda: timings.append(figures(ctx, 30, everyone=True).timings), runs))
     report.add(Row("dashboard, all aggregates (team, 30 days)", "≤ 150 ms", median, low, high,
-                   "ms", runs, ok=median <= 150))
+                   "ms", runs, "targets, pipeline, reps included; slowest: "
+                   + _slowest(timings[len(timings) // 2]), ok=median <= 150))
     ctx.store.close()
 
 
@@ -387,16 +415,14 @@ def _pg_measure(url: str, customers: int, report: Report, runs: int) -> None:
         timings.append(figures(ctx, 30, everyone=True).timings)
 
     median, low, high = stats(time_calls(team_dashboard, max(3, runs // 3)))
-    typical = timings[len(timings) // 2]
-    slow = ", ".join(f"{name} {ms:.0f}" for name, ms in
-                     sorted(typical.items(), key=lambda item: -item[1])[:3])
     report.add(Row(f"{label}: dashboard, all aggregates (team, 30 days)", "≤ 500 ms", median,
-                   low, high, "ms", len(timings) - 1, f"slowest: {slow} ms", ok=median <= 500))
+                   low, high, "ms", len(timings) - 1,
+                   "slowest: " + _slowest(timings[len(timings) // 2]), ok=median <= 500))
     ctx.store.close()
 
 
 MEASURES = {"process": processes, "due": queries, "search": search, "log": logging,
-            "dashboard": dashboard, "tui": terminal_app, "import": csv_import}
+            "profile": profile, "dashboard": dashboard, "tui": terminal_app, "import": csv_import}
 
 
 def compile_bytecode() -> None:
