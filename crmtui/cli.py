@@ -36,7 +36,7 @@ COMMAND_MODULES = (
 # listed here still works: every module is then imported to find it).
 COMMAND_HOMES = {
     **dict.fromkeys(("due", "add", "log", "greetings", "show", "grade", "order", "status",
-                     "class", "find", "snooze", "care", "promise", "demo"),
+                     "class", "find", "snooze", "care", "promise", "demo", "assign"),
                     "crmtui.commands.core"),
     "db": "crmtui.commands.database",
     "complaint": "crmtui.commands.complaints",

@@ -63,7 +63,7 @@ class _Section:
         self.ctx = ctx
         self.day = day
         self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
-        self._owners: dict[int, str] | None = None
+        self._owners: dict[int, tuple[str, str]] | None = None
         self._due_rows: list | None = None
         self._plans: dict[int, int] | None = None
         self._late: dict[int, str] = {}
@@ -108,11 +108,12 @@ class _Section:
         """The one row of an aggregate query, with NULL sums (no rows) as 0."""
         return tuple(value or 0 for value in query.tuples().get())
 
-    def owner_name(self, owner_id: int) -> str:
+    def _owner(self, owner_id: int) -> tuple[str, str]:
+        """(name shown, login) of an owner."""
         if self._owners is None:
-            self._owners = {uid: display or login for uid, login, display in
+            self._owners = {uid: (display or login, login) for uid, login, display in
                             User.select(User.id, User.login, User.display_name).tuples()}
-        return self._owners.get(owner_id, "")
+        return self._owners.get(owner_id, ("", ""))
 
     def days(self, days: int) -> str:
         """`days_span(days)`, worked out once per number (a long list repeats a few)."""
@@ -132,10 +133,11 @@ class _Section:
     def item(self, kind: DueKind, row, due: date, detail: str, *, ref_id=None,
              at_risk: bool = False) -> DueItem:
         customer_id, name, company, grade, owner_id = row[:5]
+        owner, login = self._owner(owner_id)
         return DueItem(kind=kind, customer_id=customer_id, customer=name, company=company,
-                       grade=grade, owner=self.owner_name(owner_id), due=due,
+                       grade=grade, owner=owner, due=due,
                        overdue_days=overdue_days(due, self.day), detail=detail, ref_id=ref_id,
-                       at_risk=at_risk)
+                       at_risk=at_risk, owner_login=login)
 
 
 # A section's lines, before they become DueItems or JSON: the customer's five columns
@@ -176,10 +178,11 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
                        item.grade.value if item.grade is not None else None, item.owner,
                        item.due, item.overdue_days, item.detail, item.ref_id)
             continue
-        s.owner_name(0)  # reads the owners' names
-        owners, value, keyed = s._owners, kind.value, []
+        s._owner(0)  # reads the owners' names
+        names = {uid: shown for uid, (shown, _login) in s._owners.items()}
+        value, keyed = kind.value, []
         for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
-            owner = owners.get(owner_id, "")
+            owner = names.get(owner_id, "")
             late = (today - due).days
             if late < 0:
                 late = 0
