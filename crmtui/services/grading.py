@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 from crmtui.db import Customer, Setting
+from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL
 from crmtui.errors import StorageError
 from crmtui.rules import Need, grade_cutoffs
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import apply_grade, reschedule
 
 _SETTING = "grades_moved_on"
 
@@ -26,12 +26,14 @@ def grades_moved_on(ctx: Context) -> date | None:
     return date.fromisoformat(row.value) if row else None
 
 
+REVENUE_COUNTED = "revenue_counts"
+"""A Setting: what the stored revenue counts now (orders unless set), so a change of
+`[revenue] counts` is noticed and every customer recounted once (services.receivables)."""
+
+
 def move_grades_if_due(ctx: Context) -> int:
     """Move grades, then catch up lifecycles and classes, once per day; cheap (one read) when
     already done today or read-only. Returns how many grades moved."""
-    from crmtui.db.migrations import RESCHEDULE_ALL
-    from crmtui.services.lifecycle import CAUGHT_UP, catch_up
-
     if ctx.store.readonly:
         return 0
     if ctx.store.team is not None and ctx.role == "support":
@@ -40,8 +42,6 @@ def move_grades_if_due(ctx: Context) -> int:
     # The catch-up ranks every customer and writes the team's settings: in team mode, where the
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
-    from crmtui.services.receivables import REVENUE_COUNTED, count_revenue_as_configured
-
     done = dict(Setting.select(Setting.key, Setting.value).where(
         Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])).tuples())
     today = ctx.today().isoformat()
@@ -51,9 +51,13 @@ def move_grades_if_due(ctx: Context) -> int:
         if done.get(key, "") < today:
             moved = move_grades(ctx)
         if catches_up and recount:  # [revenue] counts changed: recount, then rerank
+            from crmtui.services.receivables import count_revenue_as_configured
+
             count_revenue_as_configured(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done
                            or recount):
+            from crmtui.services.lifecycle import catch_up  # once a day: not on every start
+
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
         pass
@@ -67,6 +71,8 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
+    from crmtui.services.customers import apply_grade, reschedule
+
     today = ctx.today()
     a, b, c = grade_cutoffs(today)
     close = Customer.expected_close

@@ -23,8 +23,7 @@ from peewee import JOIN
 from crmtui.db import Customer, Instruction, User
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
-from crmtui.present.time import days_span
-from crmtui.rules import DueItem, DueKind, InstructionState, instruction_state, overdue_days
+from crmtui.rules import InstructionState, instruction_state, overdue_days
 from crmtui.services.access import get_visible_customer, record_id, require_manager
 from crmtui.services.context import Context, writes
 from crmtui.services.validation import INSTRUCTION_FIELDS, FieldError
@@ -202,30 +201,6 @@ def open_for_customer(ctx: Context, customer_id: int) -> list[InstructionRow]:
     query = _query().where((Instruction.customer == customer_id)
                            & Instruction.done_on.is_null())
     return [_row(ctx, found, today) for found in query.order_by(Instruction.due, Instruction.id)]
-
-
-def due_items(section) -> list[DueItem]:
-    """Today's section: the instructions not yet reported done to the user (or to everyone a
-    manager sees), whatever their day."""
-    query = (Instruction.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                                Customer.owner, Instruction.id, Instruction.text,
-                                Instruction.due, _By.login, _By.display_name)
-             .join(Customer, on=Instruction.customer)
-             .switch(Instruction).join(_By, JOIN.LEFT_OUTER, on=Instruction.by)
-             .where(Instruction.done_on.is_null()))
-    if section.owner_id is not None:
-        query = query.where(Instruction.to == section.owner_id)
-    items = []
-    for row in query.tuples():
-        instruction_id, text, due, by_login, by_name = row[5:]
-        detail = text
-        if by_login:
-            detail += " · " + _("from {who}").format(who=by_name or by_login)
-        late = overdue_days(due, section.day)
-        if late:
-            detail += " · " + _("late by {span}").format(span=days_span(late))
-        items.append(section.item(DueKind.INSTRUCTION, row, due, detail, ref_id=instruction_id))
-    return items
 
 
 @dataclass(frozen=True)

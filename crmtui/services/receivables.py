@@ -23,38 +23,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from peewee import fn
 
 from crmtui.db import Customer, Order, Payment, Setting, User
-from crmtui.db.models import OWING, PENDING_DELIVERY
+from crmtui.db.models import OWING
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.numbers import money
-from crmtui.present.time import days_span
 from crmtui.rules import (
     AGE_BUCKETS,
     DELIVERY_MOVES,
     DeliveryState,
-    DueItem,
-    DueKind,
     age_bucket,
     credit_excess,
     days_overdue,
-    overdue_days,
-    payment_due,
 )
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.context import Context, writes
+from crmtui.services.grading import REVENUE_COUNTED
 from crmtui.services.validation import PAYMENT_FIELDS, FieldError
 
-REVENUE_COUNTED = "revenue_counts"
-"""A Setting: what the stored revenue counts now (orders unless set), so a change of
-`[revenue] counts` is noticed and every customer recounted once."""
 ZERO = Decimal("0.00")
 
 
@@ -260,51 +253,6 @@ def balance_of(ctx: Context, customer: Customer, day: date | None = None) -> Bal
 
 
 # -- Today ------------------------------------------------------------------------------------
-
-def delivery_items(section) -> list[DueItem]:
-    """Orders to deliver by the day shown (late ones say how late)."""
-    query = section.scoped_rows(
-        Order.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                     Customer.owner, Order.id, Order.deliver_on, Order.product, Order.amount,
-                     Order.delivery)
-        .join(Customer, on=Order.customer)
-        .where(PENDING_DELIVERY & (Order.deliver_on <= section.day)), Order, by_date=True)
-    items = []
-    for row in query.tuples():
-        order_id, due, product, amount, state = row[5:]
-        detail = _("deliver order #{id}").format(id=order_id)
-        if product:
-            detail += " · " + product
-        detail += " · " + money(amount)
-        if state == DeliveryState.PARTLY_DELIVERED.value:
-            detail += " · " + label("delivery", state)
-        late = overdue_days(due, section.day)
-        if late:
-            detail += " · " + _("late by {span}").format(span=days_span(late))
-        items.append(section.item(DueKind.DELIVERY, row, due, detail, ref_id=order_id))
-    return items
-
-
-def payment_items(section) -> list[DueItem]:
-    """Orders whose payment is overdue on the day shown."""
-    terms = section.ctx.config.receivables.terms_days
-    query = section.scoped_rows(
-        Order.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                     Customer.owner, Order.id, Order.owed_since, Order.owed, Order.on)
-        .join(Customer, on=Order.customer)
-        .where(OWING & (Order.owed_since < section.day - timedelta(days=terms))),
-        Order, by_date=True)
-    items = []
-    for row in query.tuples():
-        order_id, owed_since, owed, ordered_on = row[5:]
-        due = payment_due(owed_since, terms)
-        detail = _("{owed} owed on order #{id} of {day}").format(
-            owed=money(owed), id=order_id, day=ordered_on.isoformat())
-        detail += " · " + _("overdue {span}").format(
-            span=days_span(overdue_days(due, section.day)))
-        items.append(section.item(DueKind.PAYMENT, row, due, detail, ref_id=order_id))
-    return items
-
 
 # -- receivables (the dashboard, stats --json) ------------------------------------------------
 
