@@ -3,8 +3,9 @@ top, dialogs as modal screens, a command palette that also jumps to customers, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, SystemCommand

@@ -12,13 +12,17 @@ import argparse
 import errno
 import os
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import Callable, Sequence
 
 from crmtui import __version__
+from crmtui.commands._common import Parser, claimed_user, database_target, open_context
 from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _
 from crmtui.plaintext import strip_controls
+
+__all__ = ["COMMAND_HOMES", "COMMAND_MODULES", "Parser", "build_parser", "claimed_user",
+           "database_target", "global_options", "main", "open_context"]
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
@@ -63,13 +67,6 @@ ARGPARSE_MESSAGES = (
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("one of the arguments %s is required"),
 )
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one clear line, exit 2
-        self.print_usage(sys.stderr)
-        line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
-        self.exit(2, "crmtui: " + line + "\n")
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -331,40 +328,6 @@ def _skip_server_drivers(args) -> None:
     if "://" not in target or target.startswith("sqlite"):
         for name in ("psycopg2", "psycopg"):
             sys.modules.setdefault(name, None)  # makes `import psycopg2` fail fast in peewee
-
-
-def database_target(args) -> str:
-    """The database the options name: --db, else CRMTUI_DB, else the default file."""
-    from crmtui.locations import default_database
-
-    return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
-
-
-def claimed_user(args) -> str | None:
-    """The login the command line asks to act as: --user, else CRMTUI_USER (both only a claim,
-    honoured for a manager; see services.context.acting_login)."""
-    return (getattr(args, "user", None) or os.environ.get("CRMTUI_USER", "")).strip() or None
-
-
-def open_context(args, *, create: bool = True):
-    """The acting user on the database the options name."""
-    from crmtui.config import load_config
-    from crmtui.services.context import open_context as open_ctx
-
-    from pathlib import Path
-
-    config = getattr(args, "early_config", None) \
-        or load_config(Path(args.config) if args.config else None)
-    config = config.with_lang(args.lang)
-    extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
-    ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
-                   as_user=claimed_user(args), config=config, create=create,
-                   zone=getattr(args, "zone", None), **extra)
-    ctx.origin = "cli"  # its own undo (the app's context says "app")
-    args.context = ctx  # what it saves is told even if the command fails after
-    for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
-        sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
-    return ctx
 
 
 def _run_app(args) -> int:

@@ -54,20 +54,21 @@ Example ``config.toml``::
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
-    LAPSE_DAYS,
     DEFAULT_POLICY,
-    PAYMENT_TERMS_DAYS,
     DIMENSIONS,
+    LAPSE_DAYS,
+    PAYMENT_TERMS_DAYS,
     BusinessHours,
     Cadence,
     Grade,
@@ -165,7 +166,7 @@ class Config:
     receivables: Receivables = Receivables()
     source: Path | None = None
 
-    def with_lang(self, lang: str | None) -> "Config":
+    def with_lang(self, lang: str | None) -> Config:
         return replace(self, lang=lang) if lang else self
 
 
@@ -234,9 +235,10 @@ def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
         try:
             cadence[Tier(name)] = Cadence(str(raw[name]))
         except ValueError:
-            raise ValueError(_("maintenance.{name} must be one of {cadences}, not {value!r}").format(
-                name=name, cadences=", ".join(c.value for c in Cadence),
-                value=raw[name])) from None
+            raise ValueError(
+                _("maintenance.{name} must be one of {cadences}, not {value!r}").format(
+                    name=name, cadences=", ".join(c.value for c in Cadence),
+                    value=raw[name])) from None
     lapse_days = raw.get("lapse_days", LAPSE_DAYS)
     if isinstance(lapse_days, bool) or not isinstance(lapse_days, int) \
             or not 1 <= lapse_days <= 3650:
@@ -279,7 +281,8 @@ def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:
         raise ValueError(_("survey.dimensions needs at least one dimension"))
     if len(set(names)) != len(names):
         raise ValueError(_("survey.dimensions names a dimension twice"))
-    labels = {str(k).strip().lower(): " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
+    labels = {str(k).strip().lower():
+              " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
               for k, v in raw.get("labels", {}).items()}
     strays = sorted(set(labels) - set(names))
     if strays:

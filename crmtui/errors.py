@@ -36,5 +36,5 @@ class InvalidInput(CrmError):
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in self.errors.items()))
 
     @classmethod
-    def one(cls, field: str, reason: str) -> "InvalidInput":
+    def one(cls, field: str, reason: str) -> InvalidInput:
         return cls({field: reason})

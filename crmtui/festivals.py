@@ -51,7 +51,7 @@ def holidays_of(country: str, year: int) -> tuple[Holiday, ...]:
         locals_ = chinese.get(day, "").split("; ") if chinese else []
         if len(locals_) != len(parts):
             locals_ = [""] * len(parts)
-        for part, local in zip(parts, locals_):
+        for part, local in zip(parts, locals_, strict=True):
             if any(word in part for word in _IN_LIEU) or part in found:
                 continue
             names = {_fold(part), _fold(_BRACKETS.sub(" ", part))}

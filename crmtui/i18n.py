@@ -16,8 +16,8 @@ messages with `python tools/catalogue.py refresh` (README, "Translations").
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 DOMAIN = "crmtui"
 LOCALE_DIR = Path(__file__).with_name("locale")

@@ -8,9 +8,10 @@ read differently by what it describes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Literal, overload
 
 from crmtui.i18n import N_, NC_, _, current_language, pgettext
 
@@ -498,6 +499,10 @@ def _matched(text: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+@overload
+def stored_text(text: str, *, strict: Literal[False] = False) -> str: ...
+@overload
+def stored_text(text: str, *, strict: bool) -> str | None: ...
 def stored_text(text: str, *, strict: bool = False) -> str | None:
     """English text stored by crmtui (a grade-history reason) in the interface language; text
     it did not write comes back as it is (None with strict)."""

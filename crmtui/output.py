@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 
 def _default(value: Any):
@@ -63,7 +64,7 @@ def emit_json_rows(columns: Sequence[tuple[str, str]], rows: Iterable[tuple],
     thousands). `columns` are (name, kind) as `json_row_format` takes them."""
     names = [name for name, _kind in columns]
     if sys.stdout.isatty():  # indented for people: the plain path
-        emit_json([dict(zip(names, row)) for row in rows])
+        emit_json([dict(zip(names, row, strict=True)) for row in rows])
         return
     format_row = json_row_format(columns)
     write, batch, opened = sys.stdout.write, [], False

@@ -5,8 +5,8 @@ initials, and `complaint: #12` to open a complaint by its number."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
@@ -68,7 +68,7 @@ class CrmCommands(Provider):
         yield (_("complaint: new…"), _("record a complaint; choose the customer by searching"),
                self._new_complaint)
         seen = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue

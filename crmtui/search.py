@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from crmtui.patterns import lazy_pattern
 
@@ -165,7 +165,7 @@ def sort_key(text: str) -> str:
                 reading = SURNAME_READINGS.get(text[:length])
                 if reading and len(syllables) >= length:
                     syllables[:length] = [_surname_syllable(ch, r)
-                                          for ch, r in zip(text[:length], reading)]
+                                          for ch, r in zip(text[:length], reading, strict=False)]
                     break
     folded = unicodedata.normalize("NFKD", "".join(syllables)).casefold()
     return "".join(ch for ch in folded if ch.isalnum())[:SORT_KEY_LENGTH]

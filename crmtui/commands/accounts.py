@@ -3,6 +3,7 @@ plans for key customers and the team's sales targets from a shell."""
 
 from __future__ import annotations
 
+from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import N_, _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
@@ -34,8 +35,6 @@ PLAN_OPTIONS = (
 
 
 def register(subparsers, common) -> None:
-    from crmtui.cli import Parser
-
     top = subparsers.add_parser("contact", parents=[common],
                                 help=_("the people at a customer (联系人) and their roles"))
     actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
@@ -112,8 +111,6 @@ def period_options(p, *, required: bool) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

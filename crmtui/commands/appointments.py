@@ -3,14 +3,13 @@ the day's schedule (拜访计划) from a shell."""
 
 from __future__ import annotations
 
+from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
 
 
 def register(subparsers, common) -> None:
-    from crmtui.cli import Parser
-
     top = subparsers.add_parser("appointment", parents=[common],
                                 help=_("visits, calls and meetings at a time (拜访计划)"))
     actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
@@ -57,8 +56,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

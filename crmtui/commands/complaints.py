@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 from crmtui.present.text import plain
 from crmtui.present.time import compact_moment, moment
 
-
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
 
 
 def register(subparsers, common) -> None:
-    from crmtui.cli import Parser
-
     top = subparsers.add_parser("complaint", parents=[common],
                                 help=_("complaints (投诉): queue, service levels, workflow"))
     actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
@@ -96,8 +94,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

@@ -1,16 +1,19 @@
-"""Daily work from the shell: due, add, log, show, grade, order, find, snooze, care, promise, demo."""
+"""Daily work from the shell: due, add, log, show, grade, order, find, snooze, care, promise,
+demo."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from crmtui.commands._common import open_context
 from crmtui.i18n import _, explain
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
+
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
@@ -172,8 +175,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 
@@ -457,7 +458,6 @@ def cmd_order(args) -> int:
     ctx = _ctx(args)
     customer = _customer(ctx, args.customer)
     from crmtui.db import Customer, Win
-
     from crmtui.errors import CrmError
     from crmtui.services.receivables import OverCreditLimit
 
@@ -620,7 +620,6 @@ def demo_database(args) -> str:
     import tempfile
     from pathlib import Path
 
-    from crmtui.cli import open_context
     from crmtui.demo import build_demo
 
     folder = Path(tempfile.mkdtemp(prefix="crmtui-demo-"))

@@ -5,6 +5,7 @@ from the command line, reversed (`--dry-run` shows it and changes nothing)."""
 
 from __future__ import annotations
 
+from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import emit_json, say
 from crmtui.rules import DIMENSIONS
@@ -49,8 +50,6 @@ METAVARS = {"on": "D", "due": "D", "next_on": "D", "at": "WHEN", "amount": "A", 
 
 
 def register(subparsers, common) -> None:
-    from crmtui.cli import Parser
-
     top = subparsers.add_parser(
         "edit", parents=[common],
         help=_("correct an interaction, order, promise, care date or survey by its id (ids: "
@@ -121,8 +120,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crmtui.commands._common import claimed_user, database_target, open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
@@ -41,8 +42,6 @@ def register(subparsers, common) -> None:
 
 
 def _target(args):
-    from crmtui.cli import database_target
-
     return database_target(args)
 
 
@@ -63,7 +62,6 @@ def cmd_check(args) -> int:
 def cmd_backup(args) -> int:
     from pathlib import Path
 
-    from crmtui.cli import open_context
     from crmtui.services.maintenance import backup
 
     ctx = open_context(args, create=False)
@@ -75,7 +73,6 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from pathlib import Path
 
-    from crmtui.cli import claimed_user
     from crmtui.config import load_config
     from crmtui.services.maintenance import restore
 
@@ -110,7 +107,6 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_setup_roles(args) -> int:
-    from crmtui.cli import open_context
     from crmtui.services.users import set_up_roles
 
     ctx = open_context(args, create=False)

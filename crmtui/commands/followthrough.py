@@ -3,13 +3,12 @@ deliveries (deliver) and payments (pay)."""
 
 from __future__ import annotations
 
+from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 
 
 def register(subparsers, common) -> None:
-    from crmtui.cli import Parser
-
     p = subparsers.add_parser("instruct", parents=[common],
                               help=_("give a rep an instruction about a customer (上级指令; "
                                      "managers)"))
@@ -70,8 +69,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

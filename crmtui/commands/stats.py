@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.labels import label, stored_text
 from crmtui.output import console, emit_json, say
@@ -59,7 +60,6 @@ def register(subparsers, common) -> None:
 
 
 def _context(args):
-    from crmtui.cli import open_context
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -280,7 +280,6 @@ def print_report(report, out, zone=None) -> None:
 # -- survey -------------------------------------------------------------------------------------
 
 def cmd_survey(args) -> int:
-    from crmtui.cli import open_context
     from crmtui.errors import InvalidInput
     from crmtui.services.customers import resolve_customer
     from crmtui.services.surveys import record_survey

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
+
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser(
@@ -72,8 +74,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
@@ -55,8 +56,6 @@ def register(subparsers, common) -> None:
 
 
 def _ctx(args):
-    from crmtui.cli import open_context
-
     return open_context(args)
 
 

@@ -1,9 +1,10 @@
-"""Fast inserts of many rows (demo data, benchmark data, imports) inside the caller's transaction."""
+"""Fast inserts of many rows (demo data, benchmark data, imports) inside the caller's
+transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Sequence
 
 import peewee
 
@@ -35,7 +36,7 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
         # Text, integer and key columns holding str, int or None go to the database as they
         # are: calling db_value on each of them is most of the cost of a wide insert.
         rows = ([v if type(v) in kept else convert(v)
-                 for convert, kept, v in zip(converters, passed, row)] for row in rows)
+                 for convert, kept, v in zip(converters, passed, row, strict=True)] for row in rows)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     table = model._meta.table_name
     cursor = database.cursor()
@@ -71,7 +72,7 @@ def db_values(fields: Sequence[peewee.Field], values: Iterable) -> tuple:
     int and None in plain columns): rows converted ahead, in worker processes say, then go
     through `bulk_insert` as they are."""
     return tuple(v if type(v) in _PLAIN_TYPES and type(f).db_value in _PLAIN_DB_VALUES
-                 else f.db_value(v) for f, v in zip(fields, values))
+                 else f.db_value(v) for f, v in zip(fields, values, strict=True))
 
 
 def _with_defaults(model, fields, rows, converted: bool):

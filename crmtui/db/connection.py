@@ -12,7 +12,7 @@ import logging
 import os
 import stat
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -43,13 +43,14 @@ class Store:
 
     db: peewee.Database
     target: str
-    """What the user gave (a path or a URL without its password), for messages and the status line."""
+    """What the user gave (a path or a URL without its password), for messages and the status
+    line."""
     path: Path | None = None
     """The SQLite file, or None for a server database."""
     readonly: bool = False
     notices: list[str] = field(default_factory=list)
     busy_timeout: float = BUSY_TIMEOUT_SECONDS
-    team: "TeamMode | None" = None
+    team: TeamMode | None = None
     """PostgreSQL with roles enforced by the server (see crmtui.db.team); None elsewhere."""
 
     @property
@@ -219,10 +220,9 @@ def _open_sqlite(path: Path, *, create: bool) -> Store:
                 raise peewee.DatabaseError(f"database disk image is malformed: {problem}")
             notices.append(_("{path} was left by a session that did not finish (a crash or a "
                              "disk error); a quick check found it sound").format(path=path))
-            try:
+            # a read-only folder: the next open with write access removes it
+            with suppress(OSError):
                 suspect_marker(path).unlink(missing_ok=True)
-            except OSError:  # a read-only folder: the next open with write access removes it
-                pass
     except peewee.DatabaseError as error:
         store.close()
         if store.readonly and "readonly" in str(error).replace("-", ""):
@@ -249,10 +249,8 @@ def mark_suspect(path: Path | None) -> None:
     """Ask the next open to check the file (best effort: a full disk may refuse even this)."""
     if path is None:
         return
-    try:
+    with suppress(OSError):
         create_private_file(suspect_marker(path))
-    except OSError:
-        pass
 
 
 def _left_unfinished(path: Path) -> bool:
@@ -418,10 +416,8 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
             raise StorageError(_("the copy does not open ({problem})").format(problem=problem))
         os.replace(partial, destination)
     except (OSError, sqlite3.Error, peewee.DatabaseError, StorageError) as error:
-        try:
+        with suppress(OSError):
             partial.unlink(missing_ok=True)
-        except OSError:
-            pass
         full = disk_full_error(error, destination)
         if full is not None:
             raise StorageError(_("no backup was written: {reason}").format(reason=full)) \

@@ -3,7 +3,7 @@ version at a time after a backup copy; a file from a newer crmtui is refused."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import peewee
 
@@ -230,8 +230,8 @@ def _v11_lifecycle(db: peewee.Database) -> None:
     sale is taken to have closed an opportunity). Lapsing and the new next due dates, which
     depend on the day and the team's settings, are left to the first daily catch-up.
     """
-    from playhouse.migrate import SchemaMigrator, migrate
     from peewee import SQL, BigIntegerField, BooleanField, CharField, TextField
+    from playhouse.migrate import SchemaMigrator, migrate
 
     from crmtui.db.fields import IsoDateField, UtcDateTimeField
     from crmtui.db.models import CustomerChange, Setting, Win

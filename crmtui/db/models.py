@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from peewee import (
     OP,
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -18,7 +19,6 @@ from peewee import (
     Expression,
     ForeignKeyField,
     IntegerField,
-    SQL,
     Model,
     SmallIntegerField,
     TextField,
@@ -99,12 +99,15 @@ class Customer(BaseModel):
     # follow-up (追踪)
     cadence = CharField(max_length=16, null=True)  # own cadence; None follows the grade
     next_step = TextField(default="")
-    next_step_on = IsoDateField(null=True)  # explicit next date from the last interaction or a snooze
+    # explicit next date from the last interaction or a snooze
+    next_step_on = IsoDateField(null=True)
     next_due = IsoDateField()
-    cadence_due = IsoDateField()  # when the cadence alone makes it due: for "at risk of being dropped"
+    # when the cadence alone makes it due: for "at risk of being dropped"
+    cadence_due = IsoDateField()
     followups = IntegerField(default=0)
     last_contact_at = UtcDateTimeField(null=True)
-    last_contact_on = IsoDateField(null=True)  # local date of last_contact_at, for cadence arithmetic
+    # local date of last_contact_at, for cadence arithmetic
+    last_contact_on = IsoDateField(null=True)
     # lifecycle and maintenance (客户维护): see crmtui.rules.lifecycle and services.lifecycle
     lifecycle = CharField(max_length=12, default="prospect")  # prospect|customer|lapsed|terminated
     lifecycle_reason = TextField(default="")  # why terminated (set by hand)
@@ -189,7 +192,8 @@ class Contact(BaseModel):
     phone = TextField(default="")  # comma-separated, first is primary (as Customer.phones)
     email = CharField(max_length=254, default="")
     im_id = CharField(max_length=100, default="", constraints=[BLANK])
-    birthday = CharField(max_length=10, default="", constraints=[BLANK])  # YYYY-MM-DD, or --MM-DD without a year
+    # YYYY-MM-DD, or --MM-DD without a year
+    birthday = CharField(max_length=10, default="", constraints=[BLANK])
     note = TextField(default="")
 
     @property
@@ -258,7 +262,8 @@ class Commitment(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="commitments", on_delete="CASCADE")
-    interaction = ForeignKeyField(Interaction, null=True, backref="commitments", on_delete="SET NULL")
+    interaction = ForeignKeyField(Interaction, null=True, backref="commitments",
+                                  on_delete="SET NULL")
     text = TextField()
     due = IsoDateField()
     status = CharField(max_length=8, default="open")  # open | done | broken
@@ -629,7 +634,8 @@ class AuditLog(BaseModel):
     id = AutoField()
     at = UtcDateTimeField(index=True)
     user = ForeignKeyField(User, null=True, backref="+")
-    action = CharField(max_length=32)  # export | delete | reassign | role | merge | import | restore
+    # export | delete | reassign | role | merge | import | restore
+    action = CharField(max_length=32)
     entity = CharField(max_length=32, default="")
     entity_id = IntegerField(null=True)
     detail = TextField(default="")

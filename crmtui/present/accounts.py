@@ -9,8 +9,9 @@ not), so the app's sortable tables and the command line's rich tables show the s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -18,11 +19,12 @@ from rich.table import Table
 from rich.text import Text
 
 from crmtui.i18n import N_, _
-from crmtui.present.time import span
 from crmtui.present.charts import Bar, BarRows
+from crmtui.present.charts import Cell as ChartCell
 from crmtui.present.numbers import money, percent, share_style
 from crmtui.present.styles import grade_style, grade_text
 from crmtui.present.text import plain
+from crmtui.present.time import span
 
 Cell = Any
 """Text or a rich Text."""
@@ -226,7 +228,7 @@ def pipeline_chart(pipeline: Any, *, months: int = 6) -> RenderableType:
         return Text(_("No open opportunities with an expected amount."), style="dim")
     weights = pipeline.weights.grades_by_letter
     top = max((cell.amount for cell in pipeline.by_grade.values()), default=0) or 1
-    rows = []
+    rows: list[tuple[ChartCell, ...]] = []
     for letter, cell in pipeline.by_grade.items():
         weight = weights.get(letter)
         rate = "" if weight is None else percent(float(weight.rate)) + \

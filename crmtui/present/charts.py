@@ -4,8 +4,8 @@ Styles are plain Rich colours, so they read in a 16-colour terminal too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -62,14 +62,14 @@ class BarRows:
         lines = []
         if self.header:
             header = Text(style="bold")
-            for i, (cell, width) in enumerate(zip(self.header, widths)):
+            for i, (title, width) in enumerate(zip(self.header, widths, strict=False)):
                 if i:
                     header.append(" ")
-                header.append(_padded(Text(cell), width, i in self.right))
+                header.append(_padded(Text(title), width, i in self.right))
             lines.append(header)
         for row in self.rows:
             line = Text()
-            for i, (cell, width) in enumerate(zip(row, widths)):
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False)):
                 if i:
                     line.append(" ")
                 if isinstance(cell, Bar):
@@ -139,7 +139,7 @@ class ColumnChart:
                            options.max_width)
 
 
-def _plain(cell) -> str:
+def _plain(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -191,7 +191,8 @@ def movement_figures(d: Any) -> list[Panel]:
 
 def movement_line(d: Any) -> Text:
     """The movement's three numbers on one line."""
-    return Text("   ").join(figure.body for figure in movement_figures(d))
+    # the movement's bodies are Text (movement_figures)
+    return Text("   ").join(cast(Text, figure.body) for figure in movement_figures(d))
 
 
 def grades_chart(d: Any) -> BarRows:
@@ -274,8 +275,8 @@ def at_risk_list(d: Any, *, interactive: bool = False) -> RenderableType:
     for row in rows[:AT_RISK_SHOWN]:
         contact = (_("last contact {day}").format(day=short_day(row.last_contact, d.day))
                    if row.last_contact else _("never contacted"))
-        cells = [grade_text(row.grade), plain(clip(row.customer, 30)),
-                 _("{n} follow-ups").format(n=row.followups), contact]
+        cells: list[RenderableType] = [grade_text(row.grade), plain(clip(row.customer, 30)),
+                                       _("{n} follow-ups").format(n=row.followups), contact]
         if d.team:
             cells.append(plain(row.owner))
         table.add_row(*cells)

@@ -57,7 +57,7 @@ class DueColumns:
     GAP: ClassVar[int] = 2
 
     @classmethod
-    def for_width(cls, width: int, *, owner: bool) -> "DueColumns":
+    def for_width(cls, width: int, *, owner: bool) -> DueColumns:
         wide = width >= 110
         customer = 18 if wide else 14
         company = 24 if wide else 16

@@ -105,10 +105,10 @@ def move_text(move: Any, zone: tzinfo) -> str:
     if move.field == "":
         return _("{record} #{id} removed: {what}").format(
             record=what, id=move.entity_id, what=value_text(move.entity, "", move.old, zone))
-    return "{field}: {old} → {new}".format(
-        field=field_name(move.entity, move.field),
-        old=value_text(move.entity, move.field, move.old, zone),
-        new=value_text(move.entity, move.field, move.new, zone))
+    field = field_name(move.entity, move.field)
+    old = value_text(move.entity, move.field, move.old, zone)
+    new = value_text(move.entity, move.field, move.new, zone)
+    return f"{field}: {old} → {new}"
 
 
 def entry_title(entry: Any) -> str:

@@ -5,9 +5,10 @@ to terminal cells, so Chinese names line up with Latin ones."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 from rich.text import Text
 
@@ -85,7 +86,7 @@ class ScheduleColumns:
     KIND: ClassVar[int] = 6
 
     @classmethod
-    def for_width(cls, width: int, *, owner: bool = False) -> "ScheduleColumns":
+    def for_width(cls, width: int, *, owner: bool = False) -> ScheduleColumns:
         wide = width >= 110
         customer = 18 if wide else 14
         company = 20 if wide else 0

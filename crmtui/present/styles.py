@@ -22,7 +22,7 @@ def grade_style(grade: str | None) -> str:
     return GRADE_STYLES.get(grade or "", "")
 
 
-def grade_text(grade: str | None, *, pinned: bool = False) -> "Text":
+def grade_text(grade: str | None, *, pinned: bool = False) -> Text:
     """The grade letter in its colour ('-' for none); a pinned grade carries a mark."""
     from rich.text import Text  # here: the command line imports the styles without rich
 
@@ -33,7 +33,7 @@ def grade_text(grade: str | None, *, pinned: bool = False) -> "Text":
     return text
 
 
-def grade_badge(grade: str | None, *, pinned: bool = False) -> "Text":
+def grade_badge(grade: str | None, *, pinned: bool = False) -> Text:
     """A block badge for headers: the letter on its colour."""
     from rich.text import Text
 

@@ -19,7 +19,7 @@ def safe(value: Any, *, multiline: bool = False) -> str:
     return strip_controls(value if isinstance(value, str) else str(value), multiline=multiline)
 
 
-def plain(value: Any, style: str = "", *, multiline: bool = False) -> "Text":
+def plain(value: Any, style: str = "", *, multiline: bool = False) -> Text:
     """Stored text as a `Text` in `style`: shown as typed, markup and all."""
     from rich.text import Text  # here: commands that print JSON import this module, not rich
 

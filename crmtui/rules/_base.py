@@ -9,9 +9,10 @@ class StrEnum(str, Enum):
     """A str enum whose str() and format() give the value, as the CLI and the database expect."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
-    __format__ = str.__format__
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(self, format_spec)
 
 
 def N_(message: str) -> str:

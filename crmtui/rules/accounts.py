@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from crmtui.patterns import lazy_pattern
 
@@ -32,7 +33,7 @@ class PeriodError(ValueError):
     """Text that is not a month, quarter or year; `explained` holds the message for the
     interface's language."""
 
-    def __init__(self, template: str, **values: object) -> None:
+    def __init__(self, template: str, **values: Any) -> None:
         self.explained = Explained(template, **values)
         super().__init__(str(self.explained))
 

@@ -9,9 +9,9 @@ and one that starts at 10:00 are back to back, not a clash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Iterable
 
 from ._base import StrEnum
 

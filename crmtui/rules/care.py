@@ -60,7 +60,7 @@ def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> date:
     if not (1 <= month <= 12 and 1 <= day <= 30):
         raise ValueError(f"lunar month {month} day {day} is not a lunar date")
     leap = leap and LunarDate.leap_month_for_year(year) == month
-    solar = LunarDate(year, month, min(day, 29), leap).to_solar_date()
+    solar: date = LunarDate(year, month, min(day, 29), leap).to_solar_date()
     if day == 30 and not _last_of_lunar_month(solar):
         solar += timedelta(days=1)
     return solar

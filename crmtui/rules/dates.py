@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -104,7 +105,8 @@ def _any_date(raw: str, today: date) -> date | None:
 
 def _offset(raw: str, today: date, amount: int, unit: str) -> date:
     try:
-        return today + relativedelta(**{unit: amount})
+        step: dict[str, Any] = {unit: amount}
+        return today + relativedelta(**step)
     except (OverflowError, ValueError):
         raise DateInputError(N_("'{text}' is too far from today"), text=raw) from None
 
@@ -130,8 +132,8 @@ _EN_MONTH_END = {"eom": 0, "end of month": 0, "end of the month": 0, "month end"
 _EN_YEAR_END = {"eoy": 0, "end of year": 0, "end of the year": 0, "year end": 0,
                 "end of next year": 1}
 # 3天后, 两周后, 2个月以后, 十天前; in 3 days, 2 weeks ago.
-_ZH_SPAN = lazy_pattern(r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*(天|日|周|星期|个星期|个礼拜|"
-                        r"礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)")
+_ZH_SPAN = lazy_pattern(r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*"
+                        r"(天|日|周|星期|个星期|个礼拜|礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)")
 _ZH_SPAN_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "个星期": "weeks",
                   "礼拜": "weeks", "个礼拜": "weeks", "个月": "months", "月": "months",
                   "年": "years"}
@@ -230,10 +232,10 @@ def parse_date(text: str, today: date) -> date:
 
 
 def _clock(text: str) -> time:
-    hour, minute = map(int, _CLOCK.fullmatch(text).groups())
-    if hour > 23 or minute > 59:
+    match = _CLOCK.fullmatch(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise DateInputError(N_("{text} is not a time of day; use 00:00 to 23:59"), text=text)
-    return time(hour, minute)
+    return time(int(match[1]), int(match[2]))
 
 
 def parse_datetime(text: str, now: datetime) -> datetime:

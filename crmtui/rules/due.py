@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ._base import StrEnum
 from .grades import GRADE_ORDER, Grade
@@ -61,7 +62,7 @@ class DueItem:
         if self.grade is not None and self.grade.__class__ is not Grade:
             object.__setattr__(self, "grade", _GRADES.get(self.grade) or Grade(self.grade))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The item as `crmtui due --json` prints it."""
         return {
             "kind": self.kind.value,
@@ -82,12 +83,14 @@ def overdue_days(due: date, today: date) -> int:
     return max(0, (today - due).days)
 
 
+# section-grade-day packed, then the fields that break ties (see due_sort_key)
+SortKey = tuple[int, str, int, bool, int, str, str, str, int, bool]
 _GRADE_RANK = {grade.value: rank for rank, grade in enumerate(GRADE_ORDER)}
 
 
 def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: str,
                  customer_id: int, ref_id: int | None, detail: str, owner: str, company: str,
-                 overdue: int, at_risk: bool) -> tuple:
+                 overdue: int, at_risk: bool) -> SortKey:
     """Where a due item goes in the list, from its fields (items and bulk rows sort alike): by
     section, then follow-ups by grade and due day, the others by due day and grade."""
     rank = _GRADE_RANK[grade] if grade is not None else len(_GRADE_RANK)
@@ -99,7 +102,7 @@ def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: 
             ref_id or 0, detail, owner, company, overdue, at_risk)
 
 
-def _sort_key(item: DueItem) -> tuple:
+def _sort_key(item: DueItem) -> SortKey:
     return due_sort_key(item.kind, item.grade, item.due, item.customer, item.customer_id,
                         item.ref_id, item.detail, item.owner, item.company, item.overdue_days,
                         item.at_risk)

@@ -78,7 +78,7 @@ def grade_explanation(need: Need | str, expected_close: date | None, today: date
     close = expected_close.isoformat()
     if is_slipped(expected_close, today):
         return Explained(N_("clear need, close date slipped ({day})"), day=close)
-    for months, cutoff in zip((1, 3, 6), grade_cutoffs(today)):
+    for months, cutoff in zip((1, 3, 6), grade_cutoffs(today), strict=True):
         if expected_close <= cutoff:
             if months == 1:
                 return Explained(N_("clear need, close {day} within 1 month"), day=close)

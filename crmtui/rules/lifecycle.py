@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from types import MappingProxyType
 
 from dateutil.relativedelta import relativedelta
@@ -98,7 +99,7 @@ def twice_usual_gap(order_days: Iterable[date]) -> int | None:
     """Twice the median gap in days between consecutive buying days; None with fewer than
     two buying days."""
     days = buying_days(order_days)
-    gaps = sorted((later - earlier).days for earlier, later in zip(days, days[1:]))
+    gaps = sorted((later - earlier).days for earlier, later in pairwise(days))
     if not gaps:
         return None
     middle = len(gaps) // 2
@@ -150,7 +151,8 @@ def lifecycle_for(order_days: Iterable[date], today: date, *, terminated: bool =
 
 # -- maintenance ----------------------------------------------------------------------------------
 
-def maintenance_cadence(value_class: Tier | str, overrides: Mapping | None = None) -> Cadence:
+def maintenance_cadence(value_class: Tier | str,
+                        overrides: Mapping[str, str] | None = None) -> Cadence:
     """The visiting cadence of a value class, from the team's overrides when it has one."""
     value_class = Tier(value_class)
     for key, value in (overrides or {}).items():
@@ -180,13 +182,15 @@ class Maintenance:
     @property
     def step(self) -> relativedelta:
         if self.source is MaintenanceSource.PLAN:
+            assert self.every_days is not None  # __post_init__ holds it
             return relativedelta(days=self.every_days)
+        assert self.cadence is not None  # __post_init__ holds it
         return cadence_step(self.cadence)
 
 
 def maintenance_for(lifecycle: Lifecycle | str, value_class: Tier | str, *,
                     plan_every_days: int | None = None,
-                    overrides: Mapping | None = None) -> Maintenance | None:
+                    overrides: Mapping[str, str] | None = None) -> Maintenance | None:
     """The maintenance of a customer: the plan's visit cycle when one is set, else the value
     class's cadence; None unless the lifecycle is `customer`."""
     if Lifecycle(lifecycle) is not Lifecycle.CUSTOMER:

@@ -10,7 +10,6 @@ from crmtui.db import Customer
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 
-
 MAX_ID = 2**31 - 1
 """The largest id either backend stores (PostgreSQL's serial ids are 32-bit): a larger number
 names no record, and is not sent to the database (SQLite cannot even take it as a parameter)."""

@@ -9,8 +9,9 @@ the interactions that named the contact keep the name.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from crmtui.db import Contact, Customer
 from crmtui.errors import CrmError, InvalidInput, NotFound

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
-from typing import Callable
 
 import peewee
 

@@ -20,9 +20,10 @@ A record of a customer the user may not see is named as missing, as if it did no
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from peewee import ForeignKeyField, fn
 
@@ -46,7 +47,6 @@ from crmtui.services.access import get_editable_customer, get_visible_customer, 
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import _save_versioned, apply_grade, reschedule
 from crmtui.services.journal import (
-    SCORES,
     creation_of,
     customer_fields_of,
     deletion_of,
@@ -385,7 +385,7 @@ def edit_interaction(ctx: Context, interaction_id: Any, changes: Mapping[str, An
             values["contact"] = person.id if person else None
             values["contact_name"] = person.name if person else ""
     moment = values.get("at") or row.at
-    next_on = values["next_on"] if "next_on" in values else row.next_on
+    next_on = values.get("next_on", row.next_on)
     day = ctx.local_date(moment)
     if (next_on is not None and {"at", "next_on"} & values.keys() and "next_on" not in errors
             and "at" not in errors and next_on <= day):

@@ -6,9 +6,10 @@ grade (unless pinned) and its history, next_due and cadence_due, the search docu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from peewee import Value, fn
 
@@ -188,10 +189,10 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
         CustomerChange.create(customer=customer, at=now, on=today, what="lifecycle",
                               from_value="", to_value=customer.lifecycle,
                               reason=TERMINATED_BY_STATUS, by=ctx.user.id)
+    why = grade_reason(Need(customer.need), customer.expected_close, today)
     GradeChange.create(customer=customer, at=now, on=today, from_grade=None,
                        to_grade=customer.grade, by=ctx.user.id,
-                       reason="new customer: {why}".format(  # stored in English (labels.STORED)
-                           why=grade_reason(Need(customer.need), customer.expected_close, today)))
+                       reason=f"new customer: {why}")  # stored in English (labels.STORED)
     return customer
 
 

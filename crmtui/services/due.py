@@ -36,14 +36,14 @@ from crmtui.rules import (
     SlaState,
     care_window,
     due_sort_key,
+    maintenance_cadence,
     next_lunar_occurrence,
     next_occurrence,
-    maintenance_cadence,
     order_due_items,
     overdue_days,
 )
-from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 from crmtui.services.context import Context
+from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 
 # Every section selects these first, then its own columns.
 _CUSTOMER = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)

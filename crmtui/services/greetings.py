@@ -20,6 +20,7 @@ from crmtui.present.time import days_span
 from crmtui.rules import DueItem, DueKind, Grade, Lifecycle
 from crmtui.services.context import Context
 
+
 def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
     """The configured holidays whose first day is within the lead days of `day`."""
     greetings: Greetings = ctx.config.greetings

@@ -71,7 +71,7 @@ class Damaged(CrmError):
     """A history row that is not what crmtui writes (changed by another tool)."""
 
 
-# -- reading ----------------------------------------------------------------------------------------
+# -- reading --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class FieldMove:
@@ -235,7 +235,7 @@ def settled_by_others(ctx: Context, customer_ids: list[int], since: datetime) ->
     return list(found.values())
 
 
-# -- undo -------------------------------------------------------------------------------------------
+# -- undo -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class UndoPlan:

@@ -15,11 +15,12 @@ counts…) are not kept: undo recomputes them.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from peewee import JOIN, ForeignKeyField, Model
 
@@ -222,7 +223,7 @@ def stored_customer(customer_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     return {column.name: encode(column, column.python_value(raw))
-            for column, raw in zip(columns, row)}
+            for column, raw in zip(columns, row, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ ones with no user).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from peewee import Case, Select, Window, fn
 
@@ -49,7 +50,6 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
-from crmtui.services.journal import journal
 from crmtui.services.customers import (
     _check_version,
     _save_versioned,
@@ -57,6 +57,7 @@ from crmtui.services.customers import (
     reschedule,
     schedule_of,
 )
+from crmtui.services.journal import journal
 from crmtui.services.validation import clean_text
 
 LIFECYCLE, VALUE_CLASS = "lifecycle", "value_class"
@@ -472,6 +473,7 @@ __all__ = [
     "LIFECYCLE", "VALUE_CLASS", "ACTIVE", "CAUGHT_UP", "record_change", "order_days",
     "refresh_order_facts", "refresh_lifecycle", "set_lifecycle", "clean_reason",
     "ranking_column", "class_by_figures", "refresh_value_class", "set_value_class",
-    "counted_contacts", "opportunity_followups_until", "refresh_followups", "close_of_sale", "after_sale", "wins_of",
+    "counted_contacts", "opportunity_followups_until", "refresh_followups", "close_of_sale",
+    "after_sale", "wins_of",
     "catch_up", "reschedule_many",
 ]

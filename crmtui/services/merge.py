@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
-
 from crmtui.db import (
     AccountPlan,
     Appointment,

@@ -21,10 +21,10 @@ Decisions:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable
 
 import peewee
 from peewee import fn
@@ -55,7 +55,7 @@ class PipelineCell:
     weighted: Decimal = Decimal("0.00")
     """The same, each weighted by its grade's conversion."""
 
-    def __add__(self, other: "PipelineCell") -> "PipelineCell":
+    def __add__(self, other: PipelineCell) -> PipelineCell:
         return PipelineCell(self.customers + other.customers, self.amount + other.amount,
                             self.weighted + other.weighted)
 

@@ -3,9 +3,9 @@ the plan's profile tab and by the due list's reviews, which should not load the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Iterable
 
 from peewee import fn
 

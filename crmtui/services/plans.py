@@ -9,9 +9,10 @@ setting or clearing it moves the customer's next due date in the same transactio
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from crmtui.db import AccountPlan, Customer
 from crmtui.errors import InvalidInput, NotFound

@@ -31,9 +31,9 @@ from crmtui.rules import (
     Tier,
     has_no_estimate,
     is_slipped,
-    next_lunar_occurrence,
     lapses_on,
     maintenance_for,
+    next_lunar_occurrence,
     next_occurrence,
     solar_to_lunar,
     tier_at,
@@ -42,9 +42,9 @@ from crmtui.services.access import can_edit, can_view, get_visible_customer
 from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
-from crmtui.services.surveys import surveys_of
 from crmtui.services.instructions import open_for_customer
 from crmtui.services.receivables import balance_of
+from crmtui.services.surveys import surveys_of
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ class ReferralNode:
     company: str
     grade: str
     visible: bool
-    children: tuple["ReferralNode", ...] = ()
+    children: tuple[ReferralNode, ...] = ()
 
 
 def referral_tree(ctx: Context, customer_id: int, *, up: int = 5, down: int = 3,

@@ -84,11 +84,11 @@ class ClockFacts(NamedTuple):
     resolved_at: datetime | None = None
 
     @classmethod
-    def from_row(cls, values) -> "ClockFacts":
+    def from_row(cls, values) -> ClockFacts:
         """From the raw database values of CLOCK_COLUMNS, in that order."""
         status, opened, acknowledged, respond, resolve, waiting, resolved = values
-        return cls(status, read_utc(opened), read_utc(acknowledged), read_utc(respond), read_utc(resolve),
-                   read_utc(waiting), read_utc(resolved))
+        return cls(status, read_utc(opened), read_utc(acknowledged), read_utc(respond),
+                   read_utc(resolve), read_utc(waiting), read_utc(resolved))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import reduce
 from time import perf_counter
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from peewee import Case, Select, Value, Window, fn

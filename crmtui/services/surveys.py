@@ -9,9 +9,10 @@ customer's comment in their words.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from peewee import JOIN
 
@@ -164,4 +165,5 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
                 **extra.get(r.id, {})}) for r in rows]
 
 
-__all__ = ["configured", "clean_scores", "survey_editor", "record_survey", "SurveyView", "surveys_of"]
+__all__ = ["configured", "clean_scores", "survey_editor", "record_survey", "SurveyView",
+           "surveys_of"]

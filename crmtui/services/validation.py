@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from crmtui.config import parse_duration
 from crmtui.errors import InvalidInput
@@ -185,7 +186,8 @@ def clean_positive_money(value: Any, today: date | None = None) -> Decimal:
     return amount
 
 
-def choice(options: tuple[str, ...], *, optional: bool = False) -> Callable[[Any, date], str | None]:
+def choice(options: tuple[str, ...], *,
+           optional: bool = False) -> Callable[[Any, date], str | None]:
     def clean(value: Any, today: date) -> str | None:
         text = clean_text(value, limit=40).lower()
         if not text and optional:
@@ -351,4 +353,5 @@ def grade_value(value: Any) -> Grade:
     try:
         return Grade(str(value).strip().upper())
     except ValueError:
-        raise InvalidInput.one("grade", _("'{text}' is not a grade A–E").format(text=value)) from None
+        raise InvalidInput.one(
+            "grade", _("'{text}' is not a grade A–E").format(text=value)) from None

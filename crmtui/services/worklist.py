@@ -54,7 +54,7 @@ def today_list(ctx: Context, everyone: bool = False) -> TodayList:
                      moved=moved)
 
 
-def read_today_early(ctx: Context) -> "Future[TodayList]":
+def read_today_early(ctx: Context) -> Future[TodayList]:
     """Start reading the user's Today list in a thread, to overlap with loading the app."""
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="today")
     future = executor.submit(today_list, ctx)

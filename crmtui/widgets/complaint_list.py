@@ -36,7 +36,7 @@ class ComplaintColumns:
     summary: int
 
     @classmethod
-    def for_width(cls, width: int) -> "ComplaintColumns":
+    def for_width(cls, width: int) -> ComplaintColumns:
         wide = width >= 110
         if wide:
             fixed = dict(id=5, left=14, severity=8, status=12, customer=16, owner=10,

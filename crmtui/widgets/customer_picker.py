@@ -63,25 +63,25 @@ class CustomerPicker(LocalizedBindings, Vertical):
     class Search(Message):
         """The typed text changed: find the customers it matches."""
 
-        def __init__(self, picker: "CustomerPicker", text: str) -> None:
+        def __init__(self, picker: CustomerPicker, text: str) -> None:
             super().__init__()
             self.picker = picker
             self.text = text
 
         @property
-        def control(self) -> "CustomerPicker":
+        def control(self) -> CustomerPicker:
             return self.picker
 
     class Chosen(Message):
         """A customer was chosen (None: the choice was cleared by typing)."""
 
-        def __init__(self, picker: "CustomerPicker", match: CustomerMatch | None) -> None:
+        def __init__(self, picker: CustomerPicker, match: CustomerMatch | None) -> None:
             super().__init__()
             self.picker = picker
             self.match = match
 
         @property
-        def control(self) -> "CustomerPicker":
+        def control(self) -> CustomerPicker:
             return self.picker
 
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
@@ -108,7 +108,7 @@ class CustomerPicker(LocalizedBindings, Vertical):
     def value(self) -> str:
         return str(self.chosen.id) if self.chosen else ""
 
-    def focus(self, scroll_visible: bool = True) -> "CustomerPicker":
+    def focus(self, scroll_visible: bool = True) -> CustomerPicker:
         self.input.focus(scroll_visible)
         return self
 

@@ -3,9 +3,9 @@ itself, which day that is or what is wrong with it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -77,14 +77,14 @@ class DateInput(Horizontal):
     class Changed(Message):
         """The text changed; `day` is the resolved date or None, `error` the reason if any."""
 
-        def __init__(self, date_input: "DateInput", day: date | None, error: str | None) -> None:
+        def __init__(self, date_input: DateInput, day: date | None, error: str | None) -> None:
             super().__init__()
             self.date_input = date_input
             self.day = day
             self.error = error
 
         @property
-        def control(self) -> "DateInput":
+        def control(self) -> DateInput:
             return self.date_input
 
     def __init__(self, value: str = "", *, today: date, required: bool = False,
@@ -131,7 +131,7 @@ class DateInput(Horizontal):
         self._forced_error = message
         self._show(self.resolution)
 
-    def focus(self, scroll_visible: bool = True) -> "DateInput":
+    def focus(self, scroll_visible: bool = True) -> DateInput:
         self.input.focus(scroll_visible)
         return self
 

@@ -4,8 +4,9 @@ the rules give; the cursor skips the headings. The lines are `crmtui.present.due
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -131,24 +132,24 @@ class FilterBar(LocalizedBindings, Horizontal):
     """
 
     class Changed(Message):
-        def __init__(self, bar: "FilterBar", query: FilterQuery) -> None:
+        def __init__(self, bar: FilterBar, query: FilterQuery) -> None:
             super().__init__()
             self.bar = bar
             self.query = query
 
         @property
-        def control(self) -> "FilterBar":
+        def control(self) -> FilterBar:
             return self.bar
 
     class Done(Message):
         """Enter (keep the filter) or escape (cleared): give the list its focus back."""
 
-        def __init__(self, bar: "FilterBar") -> None:
+        def __init__(self, bar: FilterBar) -> None:
             super().__init__()
             self.bar = bar
 
         @property
-        def control(self) -> "FilterBar":
+        def control(self) -> FilterBar:
             return self.bar
 
     def __init__(self, keys: Mapping[str, KeyParser] | None = None, *, placeholder: str = "",

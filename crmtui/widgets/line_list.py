@@ -4,7 +4,8 @@ people expect (arrows and j/k, g/G, page keys) and skips lines that are not rows
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, Hashable, Sequence, TypeVar
+from collections.abc import Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -56,13 +57,13 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
     """
 
     class _ItemMessage(Message):
-        def __init__(self, line_list: "LineList", item: Any) -> None:
+        def __init__(self, line_list: LineList, item: Any) -> None:
             super().__init__()
             self.line_list = line_list
             self.item = item
 
         @property
-        def control(self) -> "LineList":
+        def control(self) -> LineList:
             return self.line_list
 
     class Highlighted(_ItemMessage):

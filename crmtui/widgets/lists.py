@@ -70,12 +70,12 @@ class ListTable(NavTable):
     class NearEnd(Message):
         """The cursor is within a few rows of the end of what is loaded."""
 
-        def __init__(self, table: "ListTable") -> None:
+        def __init__(self, table: ListTable) -> None:
             super().__init__()
             self.table = table
 
         @property
-        def control(self) -> "ListTable":
+        def control(self) -> ListTable:
             return self.table
 
     def watch_cursor_coordinate(self, old, new) -> None:

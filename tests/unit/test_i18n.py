@@ -270,7 +270,7 @@ def test_the_language_module_needs_nothing_but_the_standard_library():
                 if getattr(alias, "name", None)} | {
         node.module.split(".")[0] for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"__future__", "gettext", "pathlib", "typing"}
+    assert imported <= {"__future__", "collections", "gettext", "pathlib", "typing"}
 
 
 def test_grades_are_letters_in_every_language():

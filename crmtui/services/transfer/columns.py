@@ -55,8 +55,8 @@ CONTACT_SHEET_TITLES = (NC_("column", "Customer id"), NC_("column", "Customer"))
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "display name", "contact", "contact name", "customer",
-             "customer name", "client", "client name", "姓名", "名称", "客户", "客户名称", "客户姓名",
-             "联系人", "联系人姓名", "名字"),
+             "customer name", "client", "client name", "姓名", "名称", "客户", "客户名称",
+             "客户姓名", "联系人", "联系人姓名", "名字"),
     "first_name": ("first name", "given name", "forename", "名"),
     "last_name": ("last name", "family name", "surname", "姓"),
     "company": ("company", "company name", "organization", "organisation", "org",

@@ -9,9 +9,10 @@ and JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from crmtui.i18n import NC_, _, catalogue
 from crmtui.patterns import lazy_pattern

@@ -14,8 +14,9 @@ import codecs
 import csv
 import io
 import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, TextIO
+from typing import TextIO
 
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _

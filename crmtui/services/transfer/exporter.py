@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from peewee import ForeignKeyField, fn
 
@@ -226,7 +227,7 @@ def _count_contacts(owner_id: int | None) -> int:
     return query.count()
 
 
-# -- CSV --------------------------------------------------------------------------------------------
+# -- CSV ------------------------------------------------------------------------------------------
 
 _NUMBER = lazy_pattern(r"[+-]?\d+(\.\d+)?")
 
@@ -286,7 +287,7 @@ def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
     def crmtui_rows():
         for c in _customers(owner_id).iterator():
             row = [safe_cell(v, n) for v, n in zip(_archive(ctx, c, logins, care).values(),
-                                                    numeric)]
+                                                    numeric, strict=True)]
             people = contacts.of(c.id)
             for contact in people:
                 row += [safe_cell(contact_text(getattr(contact, f))) for f in CONTACT_FIELD_NAMES]
@@ -297,7 +298,7 @@ def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
     return count, contacts.count
 
 
-# -- vCard ------------------------------------------------------------------------------------------
+# -- vCard ----------------------------------------------------------------------------------------
 
 def _vcard_date(spec: CareSpec | None) -> str:
     if spec is None or spec.lunar:
@@ -452,7 +453,7 @@ def write_vdir_export(ctx: Context, writer, owner_id: int | None,
     return counts[0], counts[1]
 
 
-# -- iCalendar --------------------------------------------------------------------------------------
+# -- iCalendar ------------------------------------------------------------------------------------
 
 def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[bytes, int, int]:
     """(file bytes, events, customers in scope)."""
@@ -481,7 +482,7 @@ def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[
     return data, events, _customers(owner_id).count()
 
 
-# -- JSON ---------------------------------------------------------------------------------------
+# -- JSON -----------------------------------------------------------------------------------------
 
 _CHILDREN: tuple[tuple[str, type, Callable], ...] = (
     ("contacts", Contact, lambda m: m.id),

@@ -10,13 +10,13 @@ which RRULE cannot express, are single events for the next few years.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable
 
 from crmtui.i18n import _
-from crmtui.plaintext import strip_controls_by_line
 from crmtui.labels import lunar_text
+from crmtui.plaintext import strip_controls_by_line
 from crmtui.rules import next_lunar_occurrence
 
 LUNAR_YEARS = 5

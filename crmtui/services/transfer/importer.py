@@ -23,11 +23,12 @@ import multiprocessing
 import os
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from crmtui.db import CareDate, Contact, Customer, GradeChange, User
 from crmtui.db.bulk import bulk_insert, db_values, deferred_indexes, reserve_ids
@@ -323,8 +324,7 @@ class _Checker:
             pinned = imported_grade is not None and imported_grade != rules_grade
         if pinned:
             pin_reason = pin_reason or "imported grade"  # stored in English (labels.STORED)
-            history = "pinned on import ({reason}); the rules give {grade}: {why}".format(
-                reason=pin_reason, grade=rules_grade.value, why=why)
+            history = f"pinned on import ({pin_reason}); the rules give {rules_grade.value}: {why}"
         else:
             pin_reason = ""
             history = f"imported: {why}"  # stored in English (labels.STORED)
@@ -676,20 +676,21 @@ class _Loader:
         now, today = Customer.created_at.db_value(self.now), Customer.created_on.db_value(
             self.today)
         bulk_insert(Customer, self.fields, ((cid, *row.values, now, today, now, by)
-                                            for cid, row in zip(ids, rows)), converted=True)
+                                            for cid, row in zip(ids, rows, strict=True)),
+                    converted=True)
         bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
                                   GradeChange.from_grade, GradeChange.to_grade,
                                   GradeChange.reason, GradeChange.by],
                     ((cid, now, today, None, row.grade.value, row.history_reason, by)
-                     for cid, row in zip(ids, rows)))
+                     for cid, row in zip(ids, rows, strict=True)))
         bulk_insert(CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
                                CareDate.year, CareDate.lunar, CareDate.leap],
                     ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
-                     for cid, row in zip(ids, rows) for spec in row.care))
+                     for cid, row in zip(ids, rows, strict=True) for spec in row.care))
         contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
         bulk_insert(Contact, [Contact.customer, *contact_fields],
                     ((cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
-                     for cid, row in zip(ids, rows) for contact in row.contacts))
+                     for cid, row in zip(ids, rows, strict=True) for contact in row.contacts))
         self.inserted += len(rows)
         self.first_id = ids[0] if self.first_id is None else self.first_id
         self.last_id = ids[-1]

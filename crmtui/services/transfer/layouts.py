@@ -15,7 +15,7 @@ layout keeps crmtui's own fields as Google custom fields, which import back; Out
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -480,7 +480,7 @@ def outlook_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[st
            "Categories": ";".join(tags)}
     # in the order the import reads them back, without Primary (whose kind is not known)
     slots = [t for t in OUTLOOK_PHONES if t not in ("Assistant's Phone", "Primary Phone")]
-    for slot, phone in zip(slots, phones):
+    for slot, phone in zip(slots, phones, strict=False):
         row[slot] = phone
     for phone in phones[len(slots):]:
         notes.append(_("Phone: {number}").format(number=phone))

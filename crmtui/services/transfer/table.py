@@ -10,7 +10,7 @@ a Google or Outlook column group that `layouts` puts together.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _

@@ -130,7 +130,7 @@ def parse_care_text(text: str, today: date, kind: str = "birthday") -> CareSpec 
                 born = date(year, month, day if (month, day) != (2, 29) else 28)
             except ValueError:
                 born = None
-            if born is None or not 1900 <= year or born > today:
+            if born is None or not year >= 1900 or born > today:
                 raise FieldError(_("'{text}': the year must be between 1900 and this year")
                                  .format(text=raw))
     if lunar and year is not None and not 1900 <= year <= today.year:

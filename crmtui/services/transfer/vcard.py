@@ -10,8 +10,8 @@ before parsing: the CRM keeps none of them and they are most of a phone's export
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -343,8 +343,9 @@ def split_name(name: str) -> tuple[str, str]:
     return (family, given) if given else (name, "")
 
 
-_COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
-                      "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门"}
+_COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+                      "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫",
+                      "西门"}
 
 
 def card_text(card: Card, product: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
 from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.services.transfer.records import SourceFile, SourceRecord

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from crmtui.errors import CrmError, NotFound
 from crmtui.i18n import _

@@ -1,0 +1,52 @@
+"""What every command module shares: the parser class whose errors are one line, and the
+acting user's context on the database the options name."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, exit 2
+        self.print_usage(sys.stderr)
+        line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
+        self.exit(2, "crmtui: " + line + "\n")
+
+
+def database_target(args) -> str:
+    """The database the options name: --db, else CRMTUI_DB, else the default file."""
+    from crmtui.locations import default_database
+
+    return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
+
+
+def claimed_user(args) -> str | None:
+    """The login the command line asks to act as: --user, else CRMTUI_USER (both only a claim,
+    honoured for a manager; see services.context.acting_login)."""
+    return (getattr(args, "user", None) or os.environ.get("CRMTUI_USER", "")).strip() or None
+
+
+def open_context(args, *, create: bool = True):
+    """The acting user on the database the options name."""
+    from pathlib import Path
+
+    from crmtui.config import load_config
+    from crmtui.services.context import open_context as open_ctx
+
+    config = getattr(args, "early_config", None) \
+        or load_config(Path(args.config) if args.config else None)
+    config = config.with_lang(args.lang)
+    extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
+    ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
+                   as_user=claimed_user(args), config=config, create=create,
+                   zone=getattr(args, "zone", None), **extra)
+    ctx.origin = "cli"  # its own undo (the app's context says "app")
+    args.context = ctx  # what it saves is told even if the command fails after
+    for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
+        sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
+    return ctx

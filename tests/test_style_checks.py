@@ -1,0 +1,21 @@
+"""The fast style checks also run with the tests, so a broken import contract or a lint finding
+shows up before CI. mypy (about 15 s on this machine) runs in .ci/run only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.mark.parametrize("command", [["ruff", "check", "crmtui"], ["lint-imports"]],
+                         ids=["ruff", "import-linter"])
+def test_the_style_check_passes(command: list[str]) -> None:
+    done = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
