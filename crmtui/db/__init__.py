@@ -1,6 +1,6 @@
 """Storage: the Peewee models, opening a database, migrations and the queries hot paths need."""
 
-from crmtui.db.connection import Store, backup_sqlite, open_store, write_transaction
+from crmtui.db.connection import Store, backup_sqlite, write_transaction
 from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.models import (
     MODELS,
@@ -31,6 +31,7 @@ from crmtui.db.models import (
     Win,
     database,
 )
+from crmtui.db.store import open_store
 
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",

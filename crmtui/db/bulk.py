@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import peewee
 
 from crmtui.db.models import database
+from crmtui.db.search import FTS_TABLE, create_search_index
 
 CHUNK = 5000
 # Field classes whose db_value passes str and int through (subclasses that convert, such as
@@ -132,8 +133,6 @@ def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
         for _name, sql in saved:
             database.execute_sql(sql)
         return
-    from crmtui.db.migrations import FTS_TABLE, create_search_index
-
     marks = ", ".join("?" for _ in tables)
     saved = database.execute_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "

@@ -21,7 +21,6 @@ import peewee
 
 from crmtui.db.models import database
 from crmtui.db.team import TeamMode
-from crmtui.db.team import detect as detect_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
@@ -106,28 +105,7 @@ _OPEN_HERE: dict[str, int] = {}
 """SQLite files this process has open, and how many times (see `_left_unfinished`)."""
 
 
-def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Store:
-    """Open (creating if needed) the database at `target` and bring its schema up to date."""
-    from crmtui.db.migrations import ensure_schema
-
-    text = os.fspath(target)
-    if "://" in text and not text.startswith("sqlite:"):
-        store = _open_server(text)
-    else:
-        path = Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:") else text)
-        store = _open_sqlite(user_path(path), create=create)
-    database.initialize(store.db)
-    try:
-        if not store.is_sqlite:
-            store.team = detect_team_mode(store.db)
-        ensure_schema(store, migrate=migrate)
-    except BaseException:
-        store.close()
-        raise
-    return store
-
-
-def _open_server(url: str) -> Store:
+def open_server(url: str) -> Store:
     from playhouse.db_url import connect, parse
 
     shown = _without_password(url)
@@ -153,7 +131,7 @@ def _open_server(url: str) -> Store:
     return Store(db=db, target=shown, busy_timeout=timeout)
 
 
-def _open_sqlite(path: Path, *, create: bool) -> Store:
+def open_sqlite(path: Path, *, create: bool) -> Store:
     if path.is_dir():
         raise StorageError(_("{path} is a directory, not a database file").format(path=path))
     if not path.exists():

@@ -7,40 +7,16 @@ from collections.abc import Callable
 
 import peewee
 
+from crmtui.db.connection import backup_sqlite, corrupt_error, schema_transaction
 from crmtui.db.models import MODELS, Customer, SchemaVersion, database
+from crmtui.db.search import FTS_TABLE, create_search_index
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
 LATEST_VERSION = 17
 
-FTS_TABLE = "customer_fts"
-_FTS_DDL = [
-    # External-content FTS5 over customer.search_doc, kept in step by triggers so every writer
-    # (forms, CLI, bulk import) updates the index in its own transaction.
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        search_doc, content='customer', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_insert AFTER INSERT ON customer BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_delete AFTER DELETE ON customer BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
-        VALUES ('delete', old.id, old.search_doc); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_update AFTER UPDATE OF search_doc ON customer
-        BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
-        VALUES ('delete', old.id, old.search_doc);
-        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
-]
-
-
 def _is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
-
-
-def create_search_index(db: peewee.Database) -> None:
-    if _is_sqlite(db):
-        for statement in _FTS_DDL:
-            db.execute_sql(statement)
 
 
 def _write_search_documents(*, only_with_contacts: bool = False) -> None:
@@ -460,8 +436,6 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
     try:
         version = schema_version(db)
     except peewee.DatabaseError as error:
-        from crmtui.db.connection import corrupt_error
-
         if store.path is not None:
             raise corrupt_error(store.path, error) from None
         raise StorageError(_("cannot read {target}: {error}").format(
@@ -496,8 +470,6 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
 
 
 def _create_latest(db: peewee.Database) -> None:
-    from crmtui.db.connection import schema_transaction
-
     with schema_transaction():
         if schema_version(db) is not None:  # another process created it meanwhile
             return
@@ -508,8 +480,6 @@ def _create_latest(db: peewee.Database) -> None:
 
 def upgrade(store, version: int) -> None:
     """Back up, then apply each step in one transaction per version."""
-    from crmtui.db.connection import backup_sqlite, schema_transaction
-
     if store.path is not None:
         backup = backup_sqlite(store.db, store.path, label=f"schema{version}")
         store.notices.append(

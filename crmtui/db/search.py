@@ -1,11 +1,38 @@
-"""Customer search in storage: FTS5 on SQLite, a substring match of search_doc elsewhere."""
+"""Customer search in storage: FTS5 on SQLite (its table and triggers are made here), a substring
+match of search_doc elsewhere."""
 
 from __future__ import annotations
 
 import peewee
 
-from crmtui.db.migrations import FTS_TABLE
 from crmtui.db.models import Customer, database
+
+FTS_TABLE = "customer_fts"
+_FTS_DDL = [
+    # External-content FTS5 over customer.search_doc, kept in step by triggers so every writer
+    # (forms, CLI, bulk import) updates the index in its own transaction.
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        search_doc, content='customer', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_insert AFTER INSERT ON customer BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_delete AFTER DELETE ON customer BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
+        VALUES ('delete', old.id, old.search_doc); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customer_fts_update AFTER UPDATE OF search_doc ON customer
+        BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_doc)
+        VALUES ('delete', old.id, old.search_doc);
+        INSERT INTO {FTS_TABLE}(rowid, search_doc) VALUES (new.id, new.search_doc); END""",
+]
+
+
+def create_search_index(db: peewee.Database) -> None:
+    """The full-text index and the triggers that keep it in step (SQLite only: elsewhere search
+    matches search_doc directly)."""
+    if isinstance(db, peewee.SqliteDatabase):
+        for statement in _FTS_DDL:
+            db.execute_sql(statement)
 
 
 def matching_customer_ids(terms: list[str], match: str, *, owner_id: int | None,

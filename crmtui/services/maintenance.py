@@ -12,7 +12,7 @@ from peewee import fn
 
 from crmtui.config import Config
 from crmtui.db import Customer, Order, backup_sqlite, open_store
-from crmtui.db.migrations import FTS_TABLE
+from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path

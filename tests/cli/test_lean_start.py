@@ -23,7 +23,8 @@ BRIEF_MODULES = {
     "crmtui.commands._common",  # the parser class and the context every command opens
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
-    "crmtui.db.models", "crmtui.db.team",
+    "crmtui.db.models", "crmtui.db.team", "crmtui.db.store",
+    "crmtui.db.search",  # the search index's table, which the schema check names
     "crmtui.labels", "crmtui.output", "crmtui.present", "crmtui.present.numbers",  # words
     "crmtui.present.styles", "crmtui.present.text", "crmtui.present.time",
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules

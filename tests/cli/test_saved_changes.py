@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from crmtui.db import Order
-from crmtui.db.connection import open_store
+from crmtui.db import open_store
 from tests.cli.inprocess import run_cli
 
 
