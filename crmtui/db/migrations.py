@@ -4,14 +4,41 @@ version at a time after a backup copy; a file from a newer crmtui is refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta, timezone
 
 import peewee
+from peewee import SQL, BigIntegerField, BooleanField, CharField, ForeignKeyField, TextField
 
 from crmtui.db.connection import backup_sqlite, corrupt_error, schema_transaction
-from crmtui.db.models import MODELS, Customer, SchemaVersion, database
+from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
+from crmtui.db.models import (
+    MODELS,
+    Appointment,
+    AuditLog,
+    CareDate,
+    ChangeSet,
+    Contact,
+    Customer,
+    CustomerChange,
+    FieldChange,
+    HolidayGreeting,
+    Instruction,
+    Interaction,
+    Order,
+    Payment,
+    SchemaVersion,
+    Setting,
+    SurveyScore,
+    Target,
+    User,
+    Win,
+    database,
+)
 from crmtui.db.search import FTS_TABLE, create_search_index
+from crmtui.db.team import apply_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
+from crmtui.rules import Tier, regular_until, value_tiers
 
 LATEST_VERSION = 17
 
@@ -20,8 +47,7 @@ def _is_sqlite(db: peewee.Database) -> bool:
 
 
 def _write_search_documents(*, only_with_contacts: bool = False) -> None:
-    from crmtui.db.models import Contact
-    from crmtui.search import search_document
+    from crmtui.search import search_document  # an upgrade step only: off every start
 
     people: dict[int, list[tuple[str, str, str]]] = {}
     if "contact" in database.get_tables():
@@ -61,9 +87,7 @@ def _v3_owner_indexes(db: peewee.Database) -> None:
 
 def _v4_care_greeted(db: peewee.Database) -> None:
     """v4: care dates remember when the greeting was logged, so it leaves the due list."""
-    from playhouse.migrate import SchemaMigrator, migrate
-
-    from crmtui.db.models import CareDate
+    from playhouse.migrate import SchemaMigrator, migrate  # an upgrade step only: off every start
 
     table = CareDate._meta.table_name
     if "greeted_on" not in {column.name for column in db.get_columns(table)}:
@@ -93,14 +117,13 @@ def _v5_dashboard_indexes(db: peewee.Database) -> None:
 
 def _v6_holiday_greetings(db: peewee.Database) -> None:
     """v6: holiday greetings sent, so a customer leaves that holiday's greeting list."""
-    from crmtui.db.models import HolidayGreeting
 
     db.create_tables([HolidayGreeting], safe=True)
 
 
 def _v7_named_search_documents(db: peewee.Database) -> None:
     """v7: search documents mark where the name's tokens end, so a name match ranks first."""
-    from crmtui.db.bulk import deferred_indexes
+    from crmtui.db.bulk import deferred_indexes  # an upgrade step only: off every start
 
     with deferred_indexes([]):  # the index is rebuilt once, not updated row by row
         _write_search_documents()
@@ -108,10 +131,9 @@ def _v7_named_search_documents(db: peewee.Database) -> None:
 
 def _v8_audit_chain(db: peewee.Database) -> None:
     """v8: audit entries carry a hash chain (SQLite), so a deleted or edited entry shows."""
-    from playhouse.migrate import SchemaMigrator, migrate
+    from playhouse.migrate import SchemaMigrator, migrate  # an upgrade step only: off every start
 
-    from crmtui.db.audit_chain import chain_existing
-    from crmtui.db.models import AuditLog
+    from crmtui.db.audit_chain import chain_existing  # an upgrade step only: off every start
 
     table = AuditLog._meta.table_name
     if "hash" not in {column.name for column in db.get_columns(table)}:
@@ -127,11 +149,7 @@ def _v9_accounts(db: peewee.Database) -> None:
     a comment and scores on dimensions the team configures; reps get targets, and orders an
     index by the rep who booked them. Customers with contacts get search documents that hold
     them."""
-    from peewee import SQL, CharField, ForeignKeyField, TextField
-    from playhouse.migrate import SchemaMigrator, migrate
-
-    from crmtui.db.fields import MoneyField
-    from crmtui.db.models import Contact, SurveyScore, Target, User
+    from playhouse.migrate import SchemaMigrator, migrate  # an upgrade step only: off every start
 
     def text(length: int | None = None):
         extra = {} if length is None else {"max_length": length}
@@ -173,7 +191,7 @@ def _v9_accounts(db: peewee.Database) -> None:
 def _v10_sort_names(db: peewee.Database) -> None:
     """v10: customers sort by the pinyin of their names (周, 唐, 孔, 孙 as zhou, tang, kong,
     sun), read from a stored, indexed sort key."""
-    from crmtui.search import sort_key
+    from crmtui.search import sort_key  # an upgrade step only: off every start
 
     # Plain ALTER TABLE: peewee's SQLite migrator rebuilds the table for a NOT NULL column,
     # which would drop the search index's triggers.
@@ -206,11 +224,7 @@ def _v11_lifecycle(db: peewee.Database) -> None:
     sale is taken to have closed an opportunity). Lapsing and the new next due dates, which
     depend on the day and the team's settings, are left to the first daily catch-up.
     """
-    from peewee import SQL, BigIntegerField, BooleanField, CharField, TextField
-    from playhouse.migrate import SchemaMigrator, migrate
-
-    from crmtui.db.fields import IsoDateField, UtcDateTimeField
-    from crmtui.db.models import CustomerChange, Setting, Win
+    from playhouse.migrate import SchemaMigrator, migrate  # an upgrade step only: off every start
 
     def text(default: str, length: int | None = None):
         field = TextField if length is None else CharField
@@ -249,11 +263,6 @@ def _v11_lifecycle(db: peewee.Database) -> None:
 
 
 def _v11_fill() -> None:
-    from datetime import datetime, time, timedelta, timezone
-
-    from crmtui.db.models import Customer, CustomerChange, Interaction, Order
-    from crmtui.rules import Tier, regular_until, value_tiers
-
     mark = database.param
     days: dict[int, list] = {}
     for customer_id, day in Order.select(Order.customer, Order.on).order_by(
@@ -332,7 +341,6 @@ def _v13_team_figures(db: peewee.Database) -> None:
 def _v14_appointments(db: peewee.Database) -> None:
     """v14: appointments (拜访计划): visits, calls and meetings at a time, with their purpose,
     preparation and the review after them."""
-    from crmtui.db.models import Appointment
 
     db.create_tables([Appointment], safe=True)
 
@@ -345,7 +353,6 @@ def _v15_corrections(db: peewee.Database) -> None:
     """v15: interactions, promises, orders, care dates and surveys carry a version, so a
     correction saved over a newer one is refused; every change to a customer's records is kept
     (who, when, each field before and after) for the history and for undo."""
-    from crmtui.db.models import ChangeSet, FieldChange
 
     for table in CORRECTABLE_TABLES:
         if "version" not in {column.name for column in db.get_columns(table)}:
@@ -357,7 +364,6 @@ def _v15_corrections(db: peewee.Database) -> None:
 
 def _v16_instructions(db: peewee.Database) -> None:
     """v16: the manager's instructions to reps about customers (上级指令)."""
-    from crmtui.db.models import Instruction
 
     db.create_tables([Instruction], safe=True)
 
@@ -368,7 +374,6 @@ def _v17_receivables(db: peewee.Database) -> None:
     when); payments are kept one by one. Orders recorded before this version are taken as
     delivered on their day and paid in full then (a payment each, by whoever booked the order),
     so an existing database does not wake up to years of receivables no one tracked."""
-    from crmtui.db.models import Payment
 
     have = {column.name for column in db.get_columns("sales_order")}
     for name, definition in (("deliver_on", "DATE"), ("delivered_on", "DATE"),
@@ -493,7 +498,6 @@ def upgrade(store, version: int) -> None:
             MIGRATIONS[target](store.db)
             SchemaVersion.update(version=target).execute()
             if getattr(store, "team", None) is not None:  # new tables get grants and policies
-                from crmtui.db.team import apply_team_mode
 
                 apply_team_mode(store.db)
 
