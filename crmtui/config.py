@@ -62,6 +62,7 @@ from typing import Any
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
+from crmtui.locations import config_file
 from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
@@ -173,8 +174,6 @@ class Config:
 def load_config(path: Path | None = None) -> Config:
     """Read the TOML file at `path`, which must exist; without one, the user's config file,
     where an absent file means the defaults."""
-    from crmtui.locations import config_file
-
     given = path is not None
     path = path or config_file()
     try:

@@ -22,6 +22,7 @@ from datetime import datetime
 import peewee
 
 from crmtui.db.models import AuditLog, Setting, database
+from crmtui.i18n import _
 
 HEAD_KEY = "audit_head"
 GENESIS = ""
@@ -109,8 +110,6 @@ def verify_chain(db: peewee.Database) -> ChainReport:
     """Walk the chain: a link that does not hold means the entry was changed, or (when ids
     are missing before it) that entries were deleted; a head ahead of the newest entry means
     the newest entries were deleted."""
-    from crmtui.i18n import _
-
     report = ChainReport()
     rows = db.execute_sql('SELECT id, at, user_id, action, entity, entity_id, detail, hash '
                           'FROM "audit_log" ORDER BY id').fetchall()
@@ -146,8 +145,6 @@ def verify_chain(db: peewee.Database) -> ChainReport:
 
 
 def _missing(first: int, last: int) -> str:
-    from crmtui.i18n import _
-
     if first == last:
         return _("audit entry #{id} was deleted").format(id=first)
     return _("audit entries #{first} to #{last} were deleted").format(first=first, last=last)

@@ -44,8 +44,10 @@ from crmtui.present.numbers import money
 from crmtui.present.time import moment as shown_moment
 from crmtui.rules import DIMENSIONS, Need, ReferralEvent, referral_moment
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
+from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import _save_versioned, apply_grade, reschedule
+from crmtui.services.interactions import _person, clean_care, clean_moment
 from crmtui.services.journal import (
     creation_of,
     customer_fields_of,
@@ -61,6 +63,8 @@ from crmtui.services.lifecycle import (
     refresh_order_facts,
     refresh_value_class,
 )
+from crmtui.services.receivables import follow_balances, revenue_sum
+from crmtui.services.surveys import clean_scores
 from crmtui.services.validation import (
     INTERACTION_FIELDS,
     ORDER_FIELDS,
@@ -299,8 +303,6 @@ def follow_orders(ctx: Context, customer: Customer, *, moments: Iterable[datetim
     """The customer's order figures after orders changed (no save): revenue and profit, the
     order facts, lifecycle, value class, referral dates and the follow-ups of the wins touched
     (`recount_wins`)."""
-    from crmtui.services.receivables import follow_balances, revenue_sum
-
     kept = Order.delivery != "returned"  # a returned order is no revenue
     profit = (Order.select(fn.SUM(Order.amount - fn.COALESCE(Order.cost, 0)))
               .where((Order.customer == customer.id) & kept).scalar())
@@ -361,8 +363,6 @@ def edit_interaction(ctx: Context, interaction_id: Any, changes: Mapping[str, An
                      expected_version: int | None = None,
                      expected: Mapping[str, Any] | None = None) -> Interaction:
     """Correct a logged contact: the fields given are checked as when logging it."""
-    from crmtui.services.interactions import _person, clean_moment
-
     row, customer = editable_record(ctx, "interaction", interaction_id,
                                     expected_version=expected_version, expected=expected)
     given = _given(changes, INTERACTION_EDITS, "interaction")
@@ -542,8 +542,6 @@ def edit_care_date(ctx: Context, care_id: Any, changes: Mapping[str, Any], *,
                    expected: Mapping[str, Any] | None = None) -> CareDate:
     """Correct a care date: the date is checked whole (month, day, calendar) as when adding
     it; a moved date shows on the due list again even if the old one was greeted."""
-    from crmtui.services.interactions import clean_care
-
     row, customer = editable_record(ctx, "care", care_id, expected_version=expected_version,
                                     expected=expected)
     given = _given(changes, CARE_EDITS, "care")
@@ -567,9 +565,6 @@ def edit_survey(ctx: Context, survey_id: Any, changes: Mapping[str, Any], *,
                 expected: Mapping[str, Any] | None = None) -> Survey:
     """Correct a survey: scores on the configured dimensions (an empty score removes it;
     one at least stays), the comment, when it was taken."""
-    from crmtui.services.interactions import clean_moment
-    from crmtui.services.surveys import clean_scores
-
     row, customer = editable_record(ctx, "survey", survey_id, expected_version=expected_version,
                                     expected=expected)
     given = {name: value for name, value in changes.items() if value is not None}
@@ -644,8 +639,6 @@ def remove_record(ctx: Context, kind: Any, number: Any, *,
                   expected: Mapping[str, Any] | None = None) -> Removed:
     """Remove an interaction, promise, order, care date or survey (kept in the history, so
     it can be undone); what followed from it follows again."""
-    from crmtui.services.audit import audit
-
     kind = kind_of(kind)
     row, customer = editable_record(ctx, kind, number, expected_version=expected_version,
                                     expected=expected)

@@ -14,8 +14,20 @@ from typing import Any
 from peewee import Value, fn
 
 from crmtui.config import Config
-from crmtui.db import AccountPlan, Contact, Customer, CustomerChange, GradeChange, User
+from crmtui.db import (
+    AccountPlan,
+    Complaint,
+    Contact,
+    Customer,
+    CustomerChange,
+    GradeChange,
+    Instruction,
+    Interaction,
+    Order,
+    User,
+)
 from crmtui.db.migrations import TERMINATED_BY_STATUS
+from crmtui.db.search import matching_customer_ids
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.present.text import user_text
@@ -43,6 +55,7 @@ from crmtui.services.access import (
     require_manager,
     scope_customers,
 )
+from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.journal import journal
 from crmtui.services.validation import (
@@ -376,8 +389,6 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
 def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     """Give the customer to another owner (managers): audited and kept in the history. The
     owner is named by login or by display name (one that names one person)."""
-    from crmtui.services.audit import audit
-
     require_manager(ctx, _("reassign customers"))
     customer = get_visible_customer(ctx, customer_id)
     new_owner = get_owner(owner_login(login))
@@ -388,7 +399,6 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
         customer.owner = new_owner
         _save_versioned(ctx, customer)
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
-    from crmtui.db import Instruction
 
     # open instructions go to whoever now looks after the customer
     Instruction.update(to=new_owner.id).where((Instruction.customer == customer.id)
@@ -414,8 +424,6 @@ class Deleted:
 
 def deletion_preview(ctx: Context, customer_id: int) -> Deleted:
     """What deleting the customer would remove (nothing is changed)."""
-    from crmtui.db import Complaint, Interaction, Order
-
     customer = get_editable_customer(ctx, customer_id)
     return Deleted(
         customer_id=customer.id, name=customer.name,
@@ -430,8 +438,6 @@ def delete_customer(ctx: Context, customer_id: int, *,
                     expected_version: int | None = None) -> Deleted:
     """Delete a customer and its history (interactions, orders, promises, complaints…),
     recording the deletion in the audit log. Managers may delete any customer, reps their own."""
-    from crmtui.services.audit import audit
-
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
     removed = deletion_preview(ctx, customer_id)
@@ -473,8 +479,6 @@ def get_customer(ctx: Context, customer_id: int) -> Customer:
 
 def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = True) -> list[int]:
     """Ids of visible customers matching typed text (name, company, phone, e-mail, pinyin)."""
-    from crmtui.db.search import matching_customer_ids
-
     return matching_customer_ids(query_terms(text), fts_query(text) or "",
                                  owner_id=owner_filter(ctx, everyone=everyone), limit=limit)
 

@@ -43,6 +43,7 @@ from crmtui.rules import (
     overdue_days,
 )
 from crmtui.services.context import Context
+from crmtui.services.followthrough_due import delivery_lines, instruction_lines, payment_lines
 from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 
 # Every section selects these first, then its own columns.
@@ -459,20 +460,14 @@ def _reviews(s: _Section) -> list[Line]:
 
 
 def _instructions(s: _Section) -> list[Line]:
-    from crmtui.services.followthrough_due import instruction_lines
-
     return instruction_lines(s)
 
 
 def _deliveries(s: _Section) -> list[Line]:
-    from crmtui.services.followthrough_due import delivery_lines
-
     return delivery_lines(s)
 
 
 def _payments(s: _Section) -> list[Line]:
-    from crmtui.services.followthrough_due import payment_lines
-
     return payment_lines(s)
 
 

@@ -31,19 +31,33 @@ from crmtui.db import (
     ComplaintEvent,
     Customer,
     FieldChange,
+    Interaction,
     SurveyScore,
     User,
+    Win,
 )
 from crmtui.errors import Conflict, CrmError
 from crmtui.i18n import _
 from crmtui.labels import label
+from crmtui.present.time import moment
 from crmtui.rules import Grade
 from crmtui.services.access import (
     get_editable_customer,
     get_visible_customer,
     require_manager,
 )
+from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
+from crmtui.services.corrections import (
+    _refresh_survey_referral,
+    close_moment,
+    follow_contacts,
+    follow_orders,
+    latest_contact,
+    refresh_referrals,
+    settle,
+)
+from crmtui.services.customers import _save_versioned, get_owner, record_grade, refresh_search
 from crmtui.services.journal import (
     ENTITIES,
     SCORES,
@@ -54,6 +68,13 @@ from crmtui.services.journal import (
     last_change_of,
     load,
     record_values,
+)
+from crmtui.services.lifecycle import (
+    LIFECYCLE,
+    VALUE_CLASS,
+    record_change,
+    refresh_lifecycle,
+    refresh_value_class,
 )
 
 UNDONE = "undone"  # the reason of a grade, lifecycle or class change undo made (stored English)
@@ -337,8 +358,6 @@ class Reversal:
 
     # -- checking ------------------------------------------------------------------------------
     def _refuse(self, entity: str, number: int, *, gone: bool = False) -> Conflict:
-        from crmtui.present.time import moment
-
         last = last_change_of(entity, number, after=self.change.id)
         what = label("record", entity)
         if last is None:
@@ -377,8 +396,6 @@ class Reversal:
 
     # -- reversing -----------------------------------------------------------------------------
     def run(self) -> None:
-        from crmtui.services.corrections import latest_contact
-
         self.check()
         with journal(self.ctx, "undo", self.customer, entity=self.change.entity,
                      entity_id=self.change.entity_id, undoes=self.change.id) as kept:
@@ -400,9 +417,6 @@ class Reversal:
     def _moments(self) -> list[datetime]:
         """When the contacts and the wins the change touched were (before and after it): the
         wins whose opportunity holds one of them count their follow-ups again."""
-        from crmtui.db import Interaction, Win
-        from crmtui.services.corrections import close_moment
-
         at, on = column_of("interaction", "at"), column_of("win", "on")
         win_at = column_of("win", "at")
         found: list[datetime] = []
@@ -467,9 +481,6 @@ class Reversal:
 
     def _customer_back(self) -> None:
         """The customer's fields from before the change (see the module notes)."""
-        from crmtui.services.customers import record_grade
-        from crmtui.services.lifecycle import LIFECYCLE, VALUE_CLASS, record_change
-
         customer = self.customer
         if self.change.entity == "survey":
             return  # the referral moment is derived again from the surveys
@@ -493,9 +504,6 @@ class Reversal:
                 setattr(customer, row.field, value)
 
     def _owner_back(self, owner_id: int) -> None:
-        from crmtui.services.audit import audit
-        from crmtui.services.customers import get_owner
-
         require_manager(self.ctx, _("reassign customers"))
         new = User.get_or_none(User.id == owner_id)
         if new is None:
@@ -505,16 +513,6 @@ class Reversal:
               f"{self.customer.owner.login} -> {new.login} (undone)")
 
     def _derive(self, latest_before) -> None:
-        from crmtui.services.corrections import (
-            _refresh_survey_referral,
-            follow_contacts,
-            follow_orders,
-            refresh_referrals,
-            settle,
-        )
-        from crmtui.services.customers import _save_versioned, refresh_search
-        from crmtui.services.lifecycle import refresh_lifecycle, refresh_value_class
-
         ctx, customer = self.ctx, self.customer
         kinds = {row.entity for row in self.records}
         if self.change.entity == "survey":

@@ -11,11 +11,24 @@ import peewee
 from peewee import fn
 
 from crmtui.config import Config
-from crmtui.db import Customer, Order, backup_sqlite, open_store
+from crmtui.db import (
+    LATEST_VERSION,
+    AccountPlan,
+    Customer,
+    Order,
+    Payment,
+    backup_sqlite,
+    open_store,
+)
+from crmtui.db.connection import SQLITE_HEADER, backup_directory, create_private_file, file_mode_for
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
+from crmtui.services.access import require_manager
+from crmtui.services.audit import audit
+from crmtui.services.context import open_context, os_login, writes
+from crmtui.services.customers import schedule_of
 
 
 @dataclass
@@ -121,9 +134,6 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
 
 def _check_derived(report: CheckReport, config: Config) -> None:
     """Stored next_due, cadence_due and revenue must equal what the rules and orders give."""
-    from crmtui.db import AccountPlan
-    from crmtui.services.customers import schedule_of
-
     plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
                  .where(AccountPlan.visit_every_days.is_null(False)).tuples())
     wrong_due = 0
@@ -144,7 +154,6 @@ def _check_derived(report: CheckReport, config: Config) -> None:
                    .format(n=wrong_due))
     else:
         report.good(_("stored next due dates"))
-    from crmtui.db import Payment
 
     if config.receivables.revenue_counts == "payments":
         sums = dict(Payment.select(Payment.customer, fn.SUM(Payment.amount))
@@ -167,10 +176,6 @@ def _check_derived(report: CheckReport, config: Config) -> None:
 
 def backup(ctx, destination: Path | None = None) -> Path:
     """A copy of the whole database (managers only, like any export of every customer)."""
-    from crmtui.services.access import require_manager
-    from crmtui.services.audit import audit
-    from crmtui.services.context import writes
-
     require_manager(ctx, _("back up the database"))
     if not ctx.store.is_sqlite:
         raise CrmError(_("back up a PostgreSQL database with pg_dump"))
@@ -194,9 +199,6 @@ class RestoreResult:
 def inspect_backup(path: Path) -> int:
     """The schema version of a crmtui database file; CrmError saying why it is not usable."""
     import sqlite3
-
-    from crmtui.db import LATEST_VERSION
-    from crmtui.db.connection import SQLITE_HEADER
 
     if not path.is_file():
         raise CrmError(_("there is no file {path}").format(path=path))
@@ -255,9 +257,6 @@ def restore(target: str, source: Path, *, login: str | None = None,
     import shutil
     import sqlite3
     import time
-
-    from crmtui.db.connection import backup_directory, create_private_file, file_mode_for
-    from crmtui.services.context import open_context, os_login
 
     text = str(target)
     if "://" in text and not text.startswith("sqlite:"):

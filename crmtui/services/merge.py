@@ -36,6 +36,7 @@ from crmtui.db import (
 from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.services.access import get_editable_customer
+from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import (
     _save_versioned,
@@ -43,6 +44,13 @@ from crmtui.services.customers import (
     refresh_search,
     reschedule,
 )
+from crmtui.services.lifecycle import (
+    refresh_followups,
+    refresh_lifecycle,
+    refresh_order_facts,
+    refresh_value_class,
+)
+from crmtui.services.receivables import revenue_sum
 from crmtui.services.validation import CUSTOMER_FIELDS, clean_phones, clean_tags
 
 # Moved row by row with a plain UPDATE of their customer column.
@@ -227,8 +235,6 @@ def plan_merge(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
 
 @writes
 def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
-    from crmtui.services.audit import audit
-
     keep, other = _pair(ctx, keep_id, other_id)
     plan, drop = _plan(ctx, keep, other)
     snapshot = {name: getattr(other, name) for name in CUSTOMER_FIELDS}
@@ -266,13 +272,6 @@ def _combine_lifecycle(ctx: Context, keep: Customer, other: Customer) -> None:
     """The lifecycle facts of the combined history: orders, profit, the later of the two open
     opportunities and its follow-ups, the lifecycle (KEEP's termination stays) and class (KEEP's
     pin stays)."""
-    from crmtui.services.lifecycle import (
-        refresh_followups,
-        refresh_lifecycle,
-        refresh_order_facts,
-        refresh_value_class,
-    )
-
     keep.profit = (keep.profit or Decimal(0)) + (other.profit or Decimal(0))
     starts = [s for s in (keep.opportunity_since, other.opportunity_since) if s is not None]
     keep.opportunity_since = max(starts) if starts else None
@@ -305,7 +304,6 @@ def _combine_history(ctx: Context, keep: Customer, other: Customer) -> None:
         if interaction.followup_number != first + offset:
             Interaction.update(followup_number=first + offset).where(
                 Interaction.id == interaction.id).execute()
-    from crmtui.services.receivables import revenue_sum
 
     keep.revenue = revenue_sum(keep.id, ctx.config.receivables.revenue_counts)
     won = Order.select().where(Order.customer == keep.id).exists()

@@ -18,7 +18,7 @@ from crmtui.db import AccountPlan, Customer
 from crmtui.errors import InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import PlanProgress
-from crmtui.services.access import get_editable_customer, get_visible_customer
+from crmtui.services.access import can_edit, get_editable_customer, get_visible_customer
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import reschedule
@@ -241,8 +241,6 @@ def has_plan(customer_id: int) -> bool:
 
 def plan_status(ctx: Context, customer_id: int) -> PlanStatus | None:
     """The customer's plan and its year so far, or None without a plan."""
-    from crmtui.services.access import can_edit
-
     customer = get_visible_customer(ctx, customer_id)
     plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
     if plan is None:

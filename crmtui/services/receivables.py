@@ -45,7 +45,9 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.context import Context, writes
+from crmtui.services.customers import _save_versioned, reschedule
 from crmtui.services.grading import REVENUE_COUNTED
+from crmtui.services.lifecycle import refresh_value_class
 from crmtui.services.validation import PAYMENT_FIELDS, FieldError
 
 ZERO = Decimal("0.00")
@@ -146,9 +148,6 @@ def record_payment(ctx: Context, order_id: Any, amount: Any, *, on: Any = None,
 
 def _revenue_moved(ctx: Context, customer: Customer, amount: Decimal,
                    profit: Decimal = ZERO) -> None:
-    from crmtui.services.customers import _save_versioned, reschedule
-    from crmtui.services.lifecycle import refresh_value_class
-
     customer.revenue = (customer.revenue or ZERO) + amount
     customer.profit = (customer.profit or ZERO) + profit
     refresh_value_class(ctx, customer, by=ctx.user.id)

@@ -62,6 +62,10 @@ from crmtui.services.access import owner_filter
 from crmtui.services.complaint_analysis import ComplaintCauses, complaint_causes
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
+from crmtui.services.instructions import instruction_counts as counts
+from crmtui.services.pipeline import forecast_weights, pipeline
+from crmtui.services.receivables import receivables as owed
+from crmtui.services.targets import target_board
 from crmtui.services.validation import SOURCES
 from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED
 
@@ -93,14 +97,10 @@ class Scope:
 
 
 def receivables(ctx: Context, day: date, *, owner_id: int | None):
-    from crmtui.services.receivables import receivables as owed
-
     return owed(ctx, day, owner_id=owner_id)
 
 
 def instruction_counts(ctx: Context, since: date, day: date):
-    from crmtui.services.instructions import instruction_counts as counts
-
     return counts(ctx, since, day)
 
 
@@ -735,9 +735,7 @@ def accounts_figures(ctx: Context, scope: Scope, reps: list[RepFigures], timed,
     """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
     day, and (for a manager's team view) each rep side by side this month."""
     # imported here: these services build on this module's figures
-    from crmtui.services.pipeline import forecast_weights, pipeline
     from crmtui.services.reps import rep_comparison
-    from crmtui.services.targets import target_board
 
     weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
     found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from crmtui.db import Complaint, ComplaintEvent, Customer, User, database
+from crmtui.db import Complaint, ComplaintEvent, Customer, Instruction, User, database
 from crmtui.db import team as team_mode
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
@@ -226,7 +226,6 @@ def _hand_over(ctx: Context, user: User, to: str | None) -> tuple[User | None, i
                         updated_by=ctx.user.id).where(Customer.owner == user.id).execute()
         audit(ctx, "reassign", "user", user.id,
               f"{owned} customers {user.login} -> {target.login}")
-    from crmtui.db import Instruction
 
     # the manager's open instructions about those customers go with them
     Instruction.update(to=target.id).where((Instruction.to == user.id)

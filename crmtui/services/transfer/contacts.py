@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from crmtui.i18n import NC_, _, catalogue
+from crmtui.i18n import NC_, _, catalogue, pgettext
+from crmtui.labels import LABELS
 from crmtui.patterns import lazy_pattern
 from crmtui.services.contacts import clean_birthday
 from crmtui.services.transfer.columns import column_key
@@ -30,8 +31,6 @@ from crmtui.services.validation import (
 
 def _role(value: Any, today: date) -> str:
     """A contact's part in the decision: the stored word, its English label or its Chinese one."""
-    from crmtui.labels import LABELS
-
     text = " ".join(str(value or "").split()).lower()
     if not text:
         return "user"
@@ -120,8 +119,6 @@ def contact_column(number: int, field: str) -> str:
 
 def field_title(field: str) -> str:
     """A contact field's title in the interface language, for messages and sheet headers."""
-    from crmtui.i18n import pgettext
-
     return pgettext("column", _BY_NAME[field].title)
 
 

@@ -37,7 +37,8 @@ from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
 from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
-from crmtui.services.context import Context
+from crmtui.services.audit import audit
+from crmtui.services.context import Context, writes
 from crmtui.services.customers import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
 from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES, clean_contact, field_title
@@ -498,9 +499,6 @@ def _import(ctx: Context, path: Path, sources: list[SourceFile], checker: _Check
     if report.dry_run:
         _load(sources.pop(), checker, report, None)
         return report
-
-    from crmtui.services.audit import audit
-    from crmtui.services.context import writes
 
     @writes
     def run(ctx: Context) -> None:

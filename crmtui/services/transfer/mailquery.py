@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from crmtui.db import Contact, Customer
 from crmtui.services.access import owner_filter
 from crmtui.services.context import Context
+from crmtui.services.customers import find_customers
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,6 @@ class MailAddress:
 
 
 def mail_addresses(ctx: Context, text: str, *, limit: int = 50) -> list[MailAddress]:
-    from crmtui.services.customers import find_customers
-
     found: list[MailAddress] = []
     seen: set[tuple[str, str]] = set()
 
