@@ -314,7 +314,7 @@ def _check_holidays(greetings: Greetings) -> None:
     """Every configured holiday must be one the holidays library knows for the country."""
     from datetime import date as day
 
-    from crmtui import festivals
+    from crmtui import festivals  # the holidays library: only when greetings name holidays
 
     year = day.today().year  # names, not dates: any year will do
     try:

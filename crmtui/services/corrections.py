@@ -64,7 +64,7 @@ from crmtui.services.lifecycle import (
     refresh_value_class,
 )
 from crmtui.services.receivables import follow_balances, revenue_sum
-from crmtui.services.surveys import clean_scores
+from crmtui.services.surveys import clean_scores, survey_editor
 from crmtui.services.validation import (
     INTERACTION_FIELDS,
     ORDER_FIELDS,
@@ -128,8 +128,6 @@ def editable_record(ctx: Context, kind: str, number: Any, *,
     row = _stored(ctx, kind, number)
     try:
         if kind == "survey":
-            from crmtui.services.surveys import survey_editor
-
             customer = survey_editor(ctx, row)
         else:
             customer = get_editable_customer(ctx, row.customer_id)

@@ -28,7 +28,7 @@ from crmtui.db import (
 )
 from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.db.search import matching_customer_ids
-from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
+from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.present.text import user_text
 from crmtui.present.time import moment
@@ -211,8 +211,6 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
 
 def _owner_for_new(ctx: Context, login: str | None) -> User:
     if ctx.role == "support":
-        from crmtui.errors import Forbidden
-
         raise Forbidden(_("support can read profiles but not add customers"))
     if not login or login == ctx.user.login:
         return ctx.user

@@ -43,7 +43,14 @@ from crmtui.rules import (
     overdue_days,
 )
 from crmtui.services.context import Context
-from crmtui.services.followthrough_due import delivery_lines, instruction_lines, payment_lines
+from crmtui.services.followthrough_due import (
+    delivery_lines,
+    delivery_query,
+    instruction_lines,
+    instruction_query,
+    payment_lines,
+    payment_query,
+)
 from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
 
 # Every section selects these first, then its own columns.
@@ -447,7 +454,7 @@ def _reviews(s: _Section) -> list[Line]:
                               AccountPlan.target_amount, AccountPlan.visit_every_days).tuples())
     if not rows:
         return []
-    from crmtui.services.plan_figures import progress_of, year_figures
+    from crmtui.services.plan_figures import progress_of, year_figures  # not for `due --brief`
 
     figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
     lines = []
@@ -552,12 +559,6 @@ def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) 
                                              fn.SUM(Case(None, [(lapsed, 1)], 0))))
         due += total - win_back
     if wanted & {DueKind.INSTRUCTION, DueKind.DELIVERY, DueKind.PAYMENT}:
-        from crmtui.services.followthrough_due import (
-            delivery_query,
-            instruction_query,
-            payment_query,
-        )
-
         for kind, query in ((DueKind.INSTRUCTION, instruction_query),
                             (DueKind.DELIVERY, delivery_query), (DueKind.PAYMENT, payment_query)):
             if kind in wanted:

@@ -51,7 +51,7 @@ def move_grades_if_due(ctx: Context) -> int:
         if done.get(key, "") < today:
             moved = move_grades(ctx)
         if catches_up and recount:  # [revenue] counts changed: recount, then rerank
-            from crmtui.services.receivables import count_revenue_as_configured
+            from crmtui.services.receivables import count_revenue_as_configured  # rarely
 
             count_revenue_as_configured(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done
@@ -71,7 +71,7 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
-    from crmtui.services.customers import apply_grade, reschedule
+    from crmtui.services.customers import apply_grade, reschedule  # not for `crmtui due`
 
     today = ctx.today()
     a, b, c = grade_cutoffs(today)

@@ -17,17 +17,24 @@ from crmtui.db import (
     Customer,
     Order,
     Payment,
+    User,
     backup_sqlite,
     open_store,
 )
-from crmtui.db.connection import SQLITE_HEADER, backup_directory, create_private_file, file_mode_for
+from crmtui.db.connection import (
+    SQLITE_HEADER,
+    backup_directory,
+    create_private_file,
+    file_mode_for,
+    write_transaction,
+)
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
 from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
-from crmtui.services.context import open_context, os_login, writes
+from crmtui.services.context import open_context, os_login, utc_now, writes
 from crmtui.services.customers import schedule_of
 
 
@@ -101,7 +108,7 @@ def check_store(store, config: Config | None = None,
 
 def _check_access(store, report: CheckReport) -> None:
     """Who enforces the roles here, and whether the audit log is whole."""
-    from crmtui.db.audit_chain import verify_chain
+    from crmtui.db.audit_chain import verify_chain  # hashing: only when the log is checked
 
     if store.is_sqlite:
         report.good(_("roles are checked by crmtui: everyone who can write the file is trusted"))
@@ -338,10 +345,7 @@ def restore(target: str, source: Path, *, login: str | None = None,
 
     store = open_store(path)
     try:
-        from crmtui.db import User
-        from crmtui.db.audit_chain import append_entry
-        from crmtui.db.connection import write_transaction
-        from crmtui.services.context import utc_now
+        from crmtui.db.audit_chain import append_entry  # hashing: only when a restore is logged
 
         # None when the restored database is another team's, where this login is no user.
         user = User.get_or_none(User.login == acting)

@@ -33,7 +33,7 @@ from crmtui.db import (
     Survey,
     Win,
 )
-from crmtui.errors import CrmError
+from crmtui.errors import CrmError, Forbidden
 from crmtui.i18n import _
 from crmtui.services.access import get_editable_customer
 from crmtui.services.audit import audit
@@ -51,6 +51,7 @@ from crmtui.services.lifecycle import (
     refresh_value_class,
 )
 from crmtui.services.receivables import revenue_sum
+from crmtui.services.transfer.importer import phone_key
 from crmtui.services.validation import CUSTOMER_FIELDS, clean_phones, clean_tags
 
 # Moved row by row with a plain UPDATE of their customer column.
@@ -192,8 +193,6 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
 
 def _combined_phones(mine: str, theirs: str) -> str:
     """KEEP's numbers, then OTHER's that are not the same number written another way."""
-    from crmtui.services.transfer.importer import phone_key
-
     phones = [p.strip() for p in mine.split(",") if p.strip()]
     known = {phone_key(p) for p in phones}
     for phone in (p.strip() for p in theirs.split(",") if p.strip()):
@@ -221,8 +220,6 @@ def _pair(ctx: Context, keep_id: int, other_id: int) -> tuple[Customer, Customer
     if keep_id == other_id:
         raise CrmError(_("a customer cannot be merged into itself"))
     if ctx.role == "support":
-        from crmtui.errors import Forbidden
-
         raise Forbidden(_("support can read profiles but not merge customers"))
     return get_editable_customer(ctx, keep_id), get_editable_customer(ctx, other_id)
 

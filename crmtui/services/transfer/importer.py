@@ -42,8 +42,12 @@ from crmtui.services.context import Context, writes
 from crmtui.services.customers import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
 from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES, clean_contact, field_title
+from crmtui.services.transfer.csvfile import decode, open_text, read_csv
 from crmtui.services.transfer.records import SourceFile, SourceRecord
 from crmtui.services.transfer.values import CareSpec, amount_text, date_text, parse_care_text
+from crmtui.services.transfer.vcard import looks_like_vcard, read_vcards
+from crmtui.services.transfer.vdir import read_vdir
+from crmtui.services.transfer.workbook import is_workbook, read_workbook
 from crmtui.services.validation import (
     CUSTOMER_FIELDS,
     FieldError,
@@ -418,13 +422,7 @@ def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
                 sheet: str | None = None, encoding: str | None = None) -> SourceFile:
     """Read a CSV file, a workbook, a vCard file (by content, not name) or a vdir (a folder).
     A CSV file is streamed: its records are read as they are asked for."""
-    from crmtui.services.transfer.csvfile import decode, open_text, read_csv
-    from crmtui.services.transfer.vcard import looks_like_vcard, read_vcards
-    from crmtui.services.transfer.workbook import is_workbook, read_workbook
-
     if path.is_dir():
-        from crmtui.services.transfer.vdir import read_vdir
-
         _refuse_options(path, mapping, sheet, _("a folder of vCards"))
         return read_vdir(path, encoding)
     try:

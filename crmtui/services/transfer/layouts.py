@@ -21,6 +21,7 @@ from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceRecord
+from crmtui.services.transfer.vcard import split_name
 
 GOOGLE_SEPARATOR = " ::: "
 _GOOGLE_GROUP = lazy_pattern(r"^(e-mail|phone|address|organization|website|event|im|relation|"
@@ -440,8 +441,6 @@ OUTLOOK_EMPTY_DATE = "0/0/00"
 def google_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str],
                birthday, anniversary) -> list[str]:
     """One customer in Google's layout; `values` are the export's text by crmtui column."""
-    from crmtui.services.transfer.vcard import split_name
-
     family, given = split_name(values["name"])
     custom = dict(values)
     birthday_text = ""
@@ -470,8 +469,6 @@ def google_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str
 def outlook_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str],
                 birthday, anniversary) -> list[str]:
     """One customer in Outlook's layout: what Outlook has columns for."""
-    from crmtui.services.transfer.vcard import split_name
-
     family, given = split_name(values["name"])
     notes = [values["notes"]] if values["notes"] else []
     row = {"First Name": given, "Last Name": family, "Company": values["company"],

@@ -17,6 +17,7 @@ from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
+from crmtui.services.transfer.contacts import CONTACT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 
 _LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
@@ -151,8 +152,6 @@ def contact_of(card) -> str:
 
 def contact_card_values(card) -> dict[str, str]:
     """Contact field -> text, read through the contact field table's vCard properties."""
-    from crmtui.services.transfer.contacts import CONTACT_FIELDS
-
     values = {}
     for spec in CONTACT_FIELDS:
         lines = card.contents.get(spec.property.lower())
@@ -384,8 +383,6 @@ def contact_card_text(uid: str, customer_uid: str, organization: str,
                       values: Mapping[str, str], product: str) -> str:
     """A contact person's own card: ORG is the customer's company, RELATED;TYPE=contact links it
     to the customer's card, and each contact field goes to its property in the field table."""
-    from crmtui.services.transfer.contacts import CONTACT_FIELDS
-
     family, given = split_name(values.get("name", ""))
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{product}", f"UID:{uid}",
              "KIND:individual", f"N:{escape(family)};{escape(given)};;;"]

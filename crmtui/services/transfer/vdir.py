@@ -18,7 +18,9 @@ from pathlib import Path
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
+from crmtui.services.transfer.csvfile import decode
 from crmtui.services.transfer.records import SourceFile, SourceRecord
+from crmtui.services.transfer.vcard import assemble, looks_like_vcard, parse_cards, vcard_labels
 
 CARD_SUFFIXES = (".vcf", ".vcard")
 
@@ -34,14 +36,6 @@ def card_files(folder: Path) -> tuple[list[Path], list[str]]:
 
 
 def read_vdir(folder: Path, encoding: str | None = None) -> SourceFile:
-    from crmtui.services.transfer.csvfile import decode
-    from crmtui.services.transfer.vcard import (
-        assemble,
-        looks_like_vcard,
-        parse_cards,
-        vcard_labels,
-    )
-
     try:
         files, others = card_files(folder)
     except OSError as error:
