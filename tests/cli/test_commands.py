@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -162,16 +160,3 @@ def test_demo_fills_an_empty_database_once(cli):
     assert len(cli("find", "a", "--json").json()) > 0
     assert_one_clear_line(cli("demo"), "already holds 60 customers")
     assert cli("db", "check").code == 0
-
-
-def test_non_tui_commands_do_not_import_textual(cli):
-    cli("add", "x")
-    code = (
-        "import sys; from crmtui.cli import main\n"
-        f"main(['--db', {str(cli.db)!r}, 'due', '--json'], login='boss')\n"
-        "assert 'textual' not in sys.modules, 'textual imported'\n"
-        "assert 'rich' not in sys.modules, 'rich imported for JSON'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=cli.env)
-    assert done.returncode == 0, done.stderr

@@ -30,17 +30,6 @@ def test_rules_never_read_the_clock():
         assert not CLOCK.search(text), path.name
 
 
-def test_the_command_line_and_services_import_no_textual():
-    code = (
-        "import sys, crmtui.cli, crmtui.commands.core, crmtui.commands.database, "
-        "crmtui.services.worklist, crmtui.services.profile; "
-        "crmtui.cli.build_parser(); print('textual' in sys.modules)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=RULES_DIR.parent.parent)
-    assert result.stdout.strip() == "False"
-
-
 def test_every_rule_name_is_found_in_the_module_it_is_listed_under():
     import importlib
 
