@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from crmtui.db import Complaint
-from crmtui.services.complaints import _metrics_scope
+from crmtui.services.complaints.metrics import _metrics_scope
 from crmtui.services.context import Context
 
 MONTHS = 6

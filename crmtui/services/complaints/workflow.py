@@ -1,26 +1,18 @@
-"""Complaints (投诉): intake, the status workflow, service-level clocks, the queue and metrics.
+"""Complaints' workflow: reading one complaint, cleaning what was typed, and the actions
+(open, acknowledge, work, wait, resume, resolve, close, reopen, severity, assign, note).
 
 Every action is one call that reads the complaint, checks the role and the workflow
 (`rules.TRANSITIONS`), writes the row with optimistic locking on `version` and appends a
 `ComplaintEvent`, all in one short write transaction.
-
-Service time is counted in UTC when the policy uses calendar time, and in the user's zone
-(`ctx.zone`) when it has business hours, because opening hours and holidays are local.
-While a complaint waits on the customer its resolution clock is paused: the deadline shown moves
-with the clock, and on resuming `resolve_by` moves for good by the service time paused
-(`paused_seconds` adds it up).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from peewee import JOIN, Case, fn
-
-from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, Survey, User
+from crmtui.db import Complaint, ComplaintEvent, Customer, Survey, User
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import N_, _, explain
 from crmtui.labels import term
@@ -31,7 +23,6 @@ from crmtui.rules import (
     DateInputError,
     ReferralEvent,
     Severity,
-    SlaState,
     add_service_time,
     can_transition,
     parse_datetime,
@@ -40,15 +31,10 @@ from crmtui.rules import (
 from crmtui.services.access import get_visible_customer, record_id
 from crmtui.services.context import Context, writes
 from crmtui.services.sla_clock import (
-    CLOCK_COLUMNS,
     OPEN,
-    ClockFacts,
-    SlaClock,
     deadline_after_pause,
     deadlines_for,
     in_service_zone,
-    read_utc,
-    sla_clock,
 )
 from crmtui.services.validation import CHANNELS, FieldError, choice, clean_int, clean_text
 
@@ -320,7 +306,8 @@ def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
 @writes
 def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str = "",
                 expected_version: int | None = None) -> Complaint:
-    """First response: record when the customer was told they will hear back (给客户一个明确的时间)."""
+    """First response: record when the customer was told they will hear back
+    (给客户一个明确的时间)."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.ACKNOWLEDGED)
     now = _now(ctx)
@@ -539,345 +526,3 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
         raise InvalidInput(errors)
     return ComplaintEvent.create(complaint=complaint.id, at=_now(ctx), by=ctx.user.id,
                                  kind="note", note=text)
-
-
-# -- the queue ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One line of the complaints queue, with its service-level clock at the moment read."""
-
-    id: int
-    customer_id: int
-    customer: str
-    company: str
-    severity: str
-    owner: str | None
-    """Login of the support person or manager handling it; None while unassigned."""
-    owner_name: str | None
-    summary: str
-    category: str
-    channel: str
-    promised_at: datetime | None
-    version: int
-    facts: ClockFacts
-    sla: SlaClock
-
-    status = property(lambda self: self.facts.status)
-    opened_at = property(lambda self: self.facts.opened_at)
-    respond_by = property(lambda self: self.facts.respond_by)
-    resolve_by = property(lambda self: self.facts.resolve_by)
-    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
-    waiting_since = property(lambda self: self.facts.waiting_since)
-    resolved_at = property(lambda self: self.facts.resolved_at)
-
-    @property
-    def sla_state(self) -> SlaState:
-        return self.sla.state
-
-    @property
-    def time_left(self) -> timedelta | None:
-        return self.sla.time_left
-
-    def to_json(self) -> dict:
-        left = self.sla.time_left
-        return {
-            "id": self.id,
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "company": self.company,
-            "severity": self.severity,
-            "status": self.status,
-            "owner": self.owner,
-            "summary": self.summary,
-            "category": self.category,
-            "channel": self.channel,
-            "opened_at": self.opened_at,
-            "respond_by": self.respond_by,
-            "resolve_by": self.resolve_by,
-            "acknowledged_at": self.acknowledged_at,
-            "promised_at": self.promised_at,
-            "waiting_since": self.waiting_since,
-            "resolved_at": self.resolved_at,
-            "clock": self.sla.clock or None,
-            "deadline": self.sla.deadline,
-            "sla_state": self.sla.state.value,
-            "time_left_seconds": int(left.total_seconds()) if left is not None else None,
-            "paused": self.sla.paused,
-            "version": self.version,
-        }
-
-
-_QUEUE_COLUMNS = (
-    Complaint.id, Complaint.customer, Customer.name, Customer.company, Complaint.severity,
-    User.login, User.display_name, Complaint.summary, Complaint.category, Complaint.channel,
-    Complaint.promised_at, Complaint.version, *CLOCK_COLUMNS,
-)
-
-
-def _queue_query(ctx: Context):
-    query = (Complaint.select(*_QUEUE_COLUMNS)
-             .join(Customer, on=Complaint.customer)
-             .switch(Complaint).join(User, JOIN.LEFT_OUTER, on=Complaint.owner))
-    if ctx.role not in HANDLER_ROLES:
-        query = query.where(Customer.owner == ctx.user.id)
-    return query
-
-
-def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
-    # Straight from the cursor: peewee's per-value conversions would cost more than the query.
-    policy, zone, utc = ctx.config.sla, ctx.zone, read_utc
-    rows = []
-    for row in ctx.store.db.execute(query).fetchall():
-        facts = ClockFacts.from_row(row[12:])
-        rows.append(QueueRow(*row[:10], utc(row[10]), row[11], facts,
-                             sla_clock(facts, now, policy, zone)))
-    return rows
-
-
-def _queue_order(row: QueueRow) -> tuple:
-    if row.sla.time_left is not None:
-        return (0, row.sla.time_left, SEVERITY_RANK.get(row.severity, 9), row.id)
-    # stopped clocks (resolved, closed) after the open ones, the newest first
-    return (1, -row.opened_at.timestamp(), 0, -row.id)
-
-
-def complaint_queue(ctx: Context, *, include_closed: bool = False, mine: bool = False,
-                    unassigned: bool = False, severity: Any = None, status: Any = None,
-                    customer_id: int | None = None) -> list[QueueRow]:
-    """The complaints the user may see, most urgent first: by time left to the running deadline
-    (respond_by until acknowledged, then resolve_by, moved by a running pause).
-
-    Open complaints only, unless include_closed or a status filter names others. mine: those
-    the user handles (for a rep, their customers' — all a rep sees anyway). severity and
-    status take one value, a comma-separated text or a list.
-    """
-    now = _now(ctx)
-    query = _queue_query(ctx)
-    statuses = _values(status, status_value)
-    severities = _values(severity, severity_value)
-    if statuses:
-        query = query.where(Complaint.status.in_(statuses))
-    elif not include_closed:
-        query = query.where(Complaint.status.in_(OPEN))
-    if severities:
-        query = query.where(Complaint.severity.in_(severities))
-    if mine and ctx.role in HANDLER_ROLES:
-        query = query.where(Complaint.owner == ctx.user.id)
-    if unassigned:
-        query = query.where(Complaint.owner.is_null())
-    if customer_id is not None:
-        query = query.where(Complaint.customer == customer_id)
-    return sorted(_rows(ctx, query, now), key=_queue_order)
-
-
-def complaint_row(ctx: Context, complaint_id: Any) -> QueueRow:
-    """One complaint as a queue line (to refresh a row after an action)."""
-    complaint = get_complaint(ctx, complaint_id)
-    return _rows(ctx, _queue_query(ctx).where(Complaint.id == complaint.id), _now(ctx))[0]
-
-
-@dataclass(frozen=True)
-class ComplaintDetail:
-    row: QueueRow
-    complaint: Complaint
-    events: list[ComplaintEvent]
-    """Oldest first, each with `by` (the user) loaded."""
-    interactions: list[Interaction]
-    """The customer's most recent contacts, newest first."""
-    handler: bool
-    """True when the user may act on it (support or manager)."""
-
-    def to_json(self, ctx: Context) -> dict:
-        c = self.complaint
-        return {
-            **self.row.to_json(),
-            "description": c.description,
-            "resolution": c.resolution,
-            "root_cause": c.root_cause,
-            "satisfaction": c.satisfaction,
-            "closed_at": c.closed_at,
-            "paused_seconds": c.paused_seconds,
-            "created_by": c.created_by.login,
-            "events": [{"at": e.at, "by": e.by.login, "kind": e.kind, "from": e.from_value,
-                        "to": e.to_value, "note": e.note} for e in self.events],
-            "interactions": [{"id": i.id, "at": i.at, "channel": i.channel,
-                              "outcome": i.outcome, "summary": i.summary, "by": i.by.login}
-                             for i in self.interactions],
-        }
-
-
-def complaint_detail(ctx: Context, complaint_id: Any, *,
-                     interactions: int = 10) -> ComplaintDetail:
-    """A complaint with its timeline and the customer's recent interactions."""
-    row = complaint_row(ctx, complaint_id)
-    complaint = (Complaint.select(Complaint, User).join(User, on=Complaint.created_by)
-                 .where(Complaint.id == row.id).get())
-    events = list(ComplaintEvent.select(ComplaintEvent, User).join(User)
-                  .where(ComplaintEvent.complaint == row.id)
-                  .order_by(ComplaintEvent.at, ComplaintEvent.id))
-    recent = list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
-                  .where(Interaction.customer == row.customer_id)
-                  .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
-    return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
-                           handler=ctx.role in HANDLER_ROLES)
-
-
-# -- metrics ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SlaTally:
-    """Complaints that met or missed one target; pending ones have not reached it yet."""
-
-    met: int = 0
-    missed: int = 0
-    pending: int = 0
-
-    @property
-    def share(self) -> float | None:
-        """met / (met + missed), None when none was measured yet."""
-        measured = self.met + self.missed
-        return self.met / measured if measured else None
-
-    def __add__(self, other: "SlaTally") -> "SlaTally":
-        return SlaTally(self.met + other.met, self.missed + other.missed,
-                        self.pending + other.pending)
-
-    def to_json(self) -> dict:
-        share = self.share
-        return {"met": self.met, "missed": self.missed, "pending": self.pending,
-                "share": round(share, 4) if share is not None else None}
-
-
-@dataclass(frozen=True)
-class SlaBreakdown:
-    opened: int = 0
-    response: SlaTally = SlaTally()
-    resolution: SlaTally = SlaTally()
-
-    def __add__(self, other: "SlaBreakdown") -> "SlaBreakdown":
-        return SlaBreakdown(self.opened + other.opened, self.response + other.response,
-                            self.resolution + other.resolution)
-
-    def to_json(self) -> dict:
-        return {"opened": self.opened, "response": self.response.to_json(),
-                "resolution": self.resolution.to_json()}
-
-
-@dataclass(frozen=True)
-class ComplaintMetrics:
-    """Service levels of the complaints opened in a period, and satisfaction of those closed."""
-
-    since: date
-    until: date
-    total: SlaBreakdown
-    by_severity: dict[str, SlaBreakdown]
-    """Every severity, most severe first, zero when none."""
-    by_owner: dict[str, SlaBreakdown]
-    """By the handler's login; '' for unassigned."""
-    by_status: dict[str, int]
-    """Current status of the complaints opened in the period."""
-    closed: int
-    """Complaints closed in the period (whenever opened)."""
-    satisfaction: float | None
-    """Average satisfaction 1–5 given at close in the period, two decimals."""
-    satisfaction_counts: dict[int, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {
-            "since": self.since, "until": self.until, **self.total.to_json(),
-            "by_severity": {k: v.to_json() for k, v in self.by_severity.items()},
-            "by_owner": {k: v.to_json() for k, v in self.by_owner.items()},
-            "by_status": self.by_status, "closed": self.closed,
-            "satisfaction": self.satisfaction,
-            "satisfaction_counts": {str(k): v for k, v in self.satisfaction_counts.items()},
-        }
-
-
-def _period_bounds(ctx: Context, since: date | datetime, until: date | datetime):
-    def start(day):
-        if isinstance(day, datetime):
-            return day
-        return datetime.combine(day, time(0), tzinfo=ctx.zone)
-    end = until if isinstance(until, datetime) else start(until + timedelta(days=1))
-    return start(since).astimezone(timezone.utc), end.astimezone(timezone.utc)
-
-
-def _count(condition):
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
-def complaint_metrics(ctx: Context, since: date | datetime, until: date | datetime, *,
-                      everyone: bool = False) -> ComplaintMetrics:
-    """Shares answered within the first-response target and resolved within the resolution
-    target, per severity and per owner, for complaints opened from `since` to `until` (local
-    days, both included; or datetimes, until excluded). A target counts as met or missed once
-    the complaint was answered (resolved) or its deadline passed; before that it is pending —
-    a complaint waiting on the customer has missed only if it was late before the pause.
-
-    Scope: reps see their customers' complaints; without `everyone`, others see those they
-    handle or that are on their customers; with it, support and managers see all.
-    """
-    start, end = _period_bounds(ctx, since, until)
-    now = _now(ctx)
-    c = Complaint
-    answered = c.acknowledged_at.is_null(False)
-    resolved = c.resolved_at.is_null(False)
-    late_before_pause = c.waiting_since.is_null(False) & (c.resolve_by < c.waiting_since)
-    running_late = c.waiting_since.is_null() & (c.resolve_by < now)
-    query = (c.select(
-        c.severity, c.owner, c.status, fn.COUNT(c.id).alias("opened"),
-        _count(answered & (c.acknowledged_at <= c.respond_by)).alias("response_met"),
-        _count((answered & (c.acknowledged_at > c.respond_by))
-               | (~answered & (c.respond_by < now))).alias("response_missed"),
-        _count(resolved & (c.resolved_at <= c.resolve_by)).alias("resolution_met"),
-        _count((resolved & (c.resolved_at > c.resolve_by))
-               | (~resolved & (late_before_pause | running_late))).alias("resolution_missed"),
-    ).where((c.opened_at >= start) & (c.opened_at < end))
-        .group_by(c.severity, c.owner, c.status))
-    query = _metrics_scope(ctx, query, everyone)
-    logins = dict(User.select(User.id, User.login).tuples())
-    by_severity = {s: SlaBreakdown() for s in SEVERITIES}
-    by_owner: dict[str, SlaBreakdown] = {}
-    by_status = {s: 0 for s in STATUSES}
-    for r in query.namedtuples():
-        opened = int(r.opened)
-        response_met, response_missed = int(r.response_met or 0), int(r.response_missed or 0)
-        resolution_met = int(r.resolution_met or 0)
-        resolution_missed = int(r.resolution_missed or 0)
-        part = SlaBreakdown(
-            opened,
-            SlaTally(response_met, response_missed, opened - response_met - response_missed),
-            SlaTally(resolution_met, resolution_missed,
-                     opened - resolution_met - resolution_missed))
-        by_severity[r.severity] = by_severity.get(r.severity, SlaBreakdown()) + part
-        owner = logins.get(r.owner, "")
-        by_owner[owner] = by_owner.get(owner, SlaBreakdown()) + part
-        by_status[r.status] = by_status.get(r.status, 0) + opened
-    total = sum(by_severity.values(), SlaBreakdown())
-
-    closes = (c.select(c.satisfaction, fn.COUNT(c.id).alias("n"))
-              .where((c.status == _S.CLOSED.value) & (c.closed_at >= start) & (c.closed_at < end))
-              .group_by(c.satisfaction))
-    closes = _metrics_scope(ctx, closes, everyone)
-    counts = {r.satisfaction: int(r.n) for r in closes.namedtuples()}
-    scored = {score: n for score, n in sorted(counts.items()) if score is not None}
-    given = sum(scored.values())
-    average = round(sum(s * n for s, n in scored.items()) / given, 2) if given else None
-    return ComplaintMetrics(
-        since=since.date() if isinstance(since, datetime) else since,
-        until=until.date() if isinstance(until, datetime) else until,
-        total=total, by_severity=by_severity,
-        by_owner=dict(sorted(by_owner.items())), by_status=by_status,
-        closed=sum(counts.values()), satisfaction=average, satisfaction_counts=scored,
-    )
-
-
-def _metrics_scope(ctx: Context, query, everyone: bool):
-    """Join the customer only when the scope needs its owner."""
-    if ctx.role not in HANDLER_ROLES:
-        return query.join(Customer, on=Complaint.customer).where(Customer.owner == ctx.user.id)
-    if not everyone:
-        return query.join(Customer, on=Complaint.customer).where(
-            (Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id))
-    return query

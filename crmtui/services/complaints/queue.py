@@ -1,0 +1,213 @@
+"""The complaint queue and one complaint's detail, as frozen rows the screens and the command
+line read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from peewee import JOIN
+
+from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, User
+from crmtui.rules import (
+    SlaState,
+)
+from crmtui.services.complaints.workflow import (
+    HANDLER_ROLES,
+    SEVERITY_RANK,
+    _now,
+    _values,
+    get_complaint,
+    severity_value,
+    status_value,
+)
+from crmtui.services.context import Context
+from crmtui.services.sla_clock import (
+    CLOCK_COLUMNS,
+    OPEN,
+    ClockFacts,
+    SlaClock,
+    read_utc,
+    sla_clock,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the complaints queue, with its service-level clock at the moment read."""
+
+    id: int
+    customer_id: int
+    customer: str
+    company: str
+    severity: str
+    owner: str | None
+    """Login of the support person or manager handling it; None while unassigned."""
+    owner_name: str | None
+    summary: str
+    category: str
+    channel: str
+    promised_at: datetime | None
+    version: int
+    facts: ClockFacts
+    sla: SlaClock
+
+    status = property(lambda self: self.facts.status)
+    opened_at = property(lambda self: self.facts.opened_at)
+    respond_by = property(lambda self: self.facts.respond_by)
+    resolve_by = property(lambda self: self.facts.resolve_by)
+    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
+    waiting_since = property(lambda self: self.facts.waiting_since)
+    resolved_at = property(lambda self: self.facts.resolved_at)
+
+    @property
+    def sla_state(self) -> SlaState:
+        return self.sla.state
+
+    @property
+    def time_left(self) -> timedelta | None:
+        return self.sla.time_left
+
+    def to_json(self) -> dict:
+        left = self.sla.time_left
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "severity": self.severity,
+            "status": self.status,
+            "owner": self.owner,
+            "summary": self.summary,
+            "category": self.category,
+            "channel": self.channel,
+            "opened_at": self.opened_at,
+            "respond_by": self.respond_by,
+            "resolve_by": self.resolve_by,
+            "acknowledged_at": self.acknowledged_at,
+            "promised_at": self.promised_at,
+            "waiting_since": self.waiting_since,
+            "resolved_at": self.resolved_at,
+            "clock": self.sla.clock or None,
+            "deadline": self.sla.deadline,
+            "sla_state": self.sla.state.value,
+            "time_left_seconds": int(left.total_seconds()) if left is not None else None,
+            "paused": self.sla.paused,
+            "version": self.version,
+        }
+
+
+_QUEUE_COLUMNS = (
+    Complaint.id, Complaint.customer, Customer.name, Customer.company, Complaint.severity,
+    User.login, User.display_name, Complaint.summary, Complaint.category, Complaint.channel,
+    Complaint.promised_at, Complaint.version, *CLOCK_COLUMNS,
+)
+
+
+def _queue_query(ctx: Context):
+    query = (Complaint.select(*_QUEUE_COLUMNS)
+             .join(Customer, on=Complaint.customer)
+             .switch(Complaint).join(User, JOIN.LEFT_OUTER, on=Complaint.owner))
+    if ctx.role not in HANDLER_ROLES:
+        query = query.where(Customer.owner == ctx.user.id)
+    return query
+
+
+def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
+    # Straight from the cursor: peewee's per-value conversions would cost more than the query.
+    policy, zone, utc = ctx.config.sla, ctx.zone, read_utc
+    rows = []
+    for row in ctx.store.db.execute(query).fetchall():
+        facts = ClockFacts.from_row(row[12:])
+        rows.append(QueueRow(*row[:10], utc(row[10]), row[11], facts,
+                             sla_clock(facts, now, policy, zone)))
+    return rows
+
+
+def _queue_order(row: QueueRow) -> tuple:
+    if row.sla.time_left is not None:
+        return (0, row.sla.time_left, SEVERITY_RANK.get(row.severity, 9), row.id)
+    # stopped clocks (resolved, closed) after the open ones, the newest first
+    return (1, -row.opened_at.timestamp(), 0, -row.id)
+
+
+def complaint_queue(ctx: Context, *, include_closed: bool = False, mine: bool = False,
+                    unassigned: bool = False, severity: Any = None, status: Any = None,
+                    customer_id: int | None = None) -> list[QueueRow]:
+    """The complaints the user may see, most urgent first: by time left to the running deadline
+    (respond_by until acknowledged, then resolve_by, moved by a running pause).
+
+    Open complaints only, unless include_closed or a status filter names others. mine: those
+    the user handles (for a rep, their customers' — all a rep sees anyway). severity and
+    status take one value, a comma-separated text or a list.
+    """
+    now = _now(ctx)
+    query = _queue_query(ctx)
+    statuses = _values(status, status_value)
+    severities = _values(severity, severity_value)
+    if statuses:
+        query = query.where(Complaint.status.in_(statuses))
+    elif not include_closed:
+        query = query.where(Complaint.status.in_(OPEN))
+    if severities:
+        query = query.where(Complaint.severity.in_(severities))
+    if mine and ctx.role in HANDLER_ROLES:
+        query = query.where(Complaint.owner == ctx.user.id)
+    if unassigned:
+        query = query.where(Complaint.owner.is_null())
+    if customer_id is not None:
+        query = query.where(Complaint.customer == customer_id)
+    return sorted(_rows(ctx, query, now), key=_queue_order)
+
+
+def complaint_row(ctx: Context, complaint_id: Any) -> QueueRow:
+    """One complaint as a queue line (to refresh a row after an action)."""
+    complaint = get_complaint(ctx, complaint_id)
+    return _rows(ctx, _queue_query(ctx).where(Complaint.id == complaint.id), _now(ctx))[0]
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    row: QueueRow
+    complaint: Complaint
+    events: list[ComplaintEvent]
+    """Oldest first, each with `by` (the user) loaded."""
+    interactions: list[Interaction]
+    """The customer's most recent contacts, newest first."""
+    handler: bool
+    """True when the user may act on it (support or manager)."""
+
+    def to_json(self, ctx: Context) -> dict:
+        c = self.complaint
+        return {
+            **self.row.to_json(),
+            "description": c.description,
+            "resolution": c.resolution,
+            "root_cause": c.root_cause,
+            "satisfaction": c.satisfaction,
+            "closed_at": c.closed_at,
+            "paused_seconds": c.paused_seconds,
+            "created_by": c.created_by.login,
+            "events": [{"at": e.at, "by": e.by.login, "kind": e.kind, "from": e.from_value,
+                        "to": e.to_value, "note": e.note} for e in self.events],
+            "interactions": [{"id": i.id, "at": i.at, "channel": i.channel,
+                              "outcome": i.outcome, "summary": i.summary, "by": i.by.login}
+                             for i in self.interactions],
+        }
+
+
+def complaint_detail(ctx: Context, complaint_id: Any, *,
+                     interactions: int = 10) -> ComplaintDetail:
+    """A complaint with its timeline and the customer's recent interactions."""
+    row = complaint_row(ctx, complaint_id)
+    complaint = (Complaint.select(Complaint, User).join(User, on=Complaint.created_by)
+                 .where(Complaint.id == row.id).get())
+    events = list(ComplaintEvent.select(ComplaintEvent, User).join(User)
+                  .where(ComplaintEvent.complaint == row.id)
+                  .order_by(ComplaintEvent.at, ComplaintEvent.id))
+    recent = list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
+                  .where(Interaction.customer == row.customer_id)
+                  .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
+    return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
+                           handler=ctx.role in HANDLER_ROLES)
