@@ -327,7 +327,8 @@ def _skip_server_drivers(args) -> None:
     target = database_target(args)
     if "://" not in target or target.startswith("sqlite"):
         for name in ("psycopg2", "psycopg"):
-            sys.modules.setdefault(name, None)  # makes `import psycopg2` fail fast in peewee
+            # makes `import psycopg2` fail fast in peewee (None is how sys.modules says so)
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def _run_app(args) -> int:

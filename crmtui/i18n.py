@@ -18,6 +18,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "crmtui"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -93,7 +94,7 @@ def NC_(context: str, message: str) -> str:
 def explain(message: object) -> str:
     """A message from the rules (an Explained, or an error carrying one as `explained`) in the
     interface language; anything else as str() gives it."""
-    explained = getattr(message, "explained", message)
+    explained: Any = getattr(message, "explained", message)
     template = getattr(explained, "template", None)
     if template is None:
         return str(message)

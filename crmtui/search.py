@@ -50,7 +50,7 @@ def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     syllables = lazy_pinyin(run, errors="ignore")
     if not syllables:
         return ()
-    tokens = set()
+    tokens: set[str] = set()
     tokens.update("".join(syllables[i:]) for i in range(len(syllables)))
     initials = "".join(s[0] for s in syllables if s)
     tokens.update(_suffixes(initials))

@@ -33,7 +33,9 @@ def utc_now() -> datetime:
 
 
 def local_zone() -> tzinfo:
-    return datetime.now().astimezone().tzinfo
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None  # astimezone() always sets one
+    return zone
 
 
 @dataclass

@@ -42,7 +42,7 @@ def move_grades_if_due(ctx: Context) -> int:
     # The catch-up ranks every customer and writes the team's settings: in team mode, where the
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
-    done = dict(Setting.select(Setting.key, Setting.value).where(
+    done: dict[str, str] = dict(Setting.select(Setting.key, Setting.value).where(
         Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])).tuples())
     today = ctx.today().isoformat()
     moved = 0

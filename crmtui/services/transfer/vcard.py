@@ -172,7 +172,7 @@ def _name_of(given: str, family: str) -> str:
 
 def _params(line) -> set[str]:
     """TYPE values and bare parameters of a property, upper case (TYPE="voice,cell" splits)."""
-    found = set()
+    found: set[str] = set()
     for value in line.params.get("TYPE", []):
         found.update(v.strip().upper() for v in value.split(","))
     found.update(p.upper() for p in getattr(line, "singletonparams", []) or [])
@@ -321,7 +321,9 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    out, current, size = [], [], 0
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
     for ch in line:
         width = len(ch.encode("utf-8"))
         if size + width > 75:

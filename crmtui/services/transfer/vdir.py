@@ -27,7 +27,8 @@ CARD_SUFFIXES = (".vcf", ".vcard")
 
 def card_files(folder: Path) -> tuple[list[Path], list[str]]:
     """(the folder's card files in name order, the names of its other files)."""
-    cards, others = [], []
+    cards: list[Path] = []
+    others: list[Path] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or not entry.is_file():
             continue

@@ -232,7 +232,7 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterab
         sheet.append(head)
         count = 0
         for row in rows:
-            out = []
+            out: list[Any] = []
             for value in row:
                 if isinstance(value, str):
                     if not value:
