@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 
 def database_target(args) -> str:
     """The database the options name: --db, else CRMTUI_DB, else the default file."""
-    from crmtui.locations import default_database
+    from crmtui.locations import default_database  # platformdirs: only when no --db is given
 
     return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
 
@@ -33,6 +33,7 @@ def claimed_user(args) -> str | None:
 
 def open_context(args, *, create: bool = True):
     """The acting user on the database the options name."""
+    # storage loads only once a command opens it: parsing and usage errors stay quick
     from pathlib import Path
 
     from crmtui.config import load_config

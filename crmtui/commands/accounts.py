@@ -9,6 +9,9 @@ from crmtui.labels import label
 from crmtui.output import console, emit_json
 from crmtui.present.numbers import money, percent
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 CONTACT_OPTIONS = (
     # (option, field, help)
     ("--role", "role", N_("decision_maker, influencer, purchaser, user or other")),

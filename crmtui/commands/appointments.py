@@ -8,6 +8,9 @@ from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 
 def register(subparsers, common) -> None:
     top = subparsers.add_parser("appointment", parents=[common],

@@ -10,6 +10,9 @@ from crmtui.i18n import _
 from crmtui.output import emit_json, say
 from crmtui.rules import DIMENSIONS
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 KINDS = ("interaction", "order", "promise", "care", "survey")
 """services.corrections.KINDS, without importing the services to build the parser."""
 

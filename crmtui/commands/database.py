@@ -7,6 +7,9 @@ from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 
 def register(subparsers, common) -> None:
     db = subparsers.add_parser("db", parents=[common],

@@ -7,6 +7,9 @@ from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 
 def register(subparsers, common) -> None:
     p = subparsers.add_parser("instruct", parents=[common],

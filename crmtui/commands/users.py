@@ -9,6 +9,9 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.text import plain
 from crmtui.present.time import local_day, moment
 
+# Handlers import their services as they run: registering these commands (`crmtui --help`
+# registers every module) loads no storage.
+
 ROLE_CHOICES = ("rep", "support", "manager")
 
 
