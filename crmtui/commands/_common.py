@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 
 def database_target(args) -> str:
     """The database the options name: --db, else CRMTUI_DB, else the default file."""
-    from crmtui.locations import default_database  # platformdirs: only when no --db is given
+    from crmtui.locations import default_database  # platformdirs: only once a path is needed
 
     return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
 
