@@ -4,9 +4,8 @@ the rules give; the cursor skips the headings. The lines are `crmtui.present.due
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
