@@ -210,6 +210,9 @@ RESCHEDULE_ALL = "reschedule_all"
 the user's settings; a migration does not)."""
 CAUGHT_UP = "lifecycle_caught_up_on"
 """A Setting: the day lifecycles and value classes were last caught up (services.lifecycle)."""
+REVENUE_COUNTED = "revenue_counts"
+"""A Setting: what the stored revenue counts now (orders unless set), so a change of
+`[revenue] counts` is noticed and every customer recounted once (services.receivables)."""
 
 
 def _v11_lifecycle(db: peewee.Database) -> None:

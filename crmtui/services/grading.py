@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from crmtui.db import Customer, Setting
-from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL
+from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED
 from crmtui.errors import StorageError
 from crmtui.rules import Need, grade_cutoffs
 from crmtui.services.context import Context, writes
@@ -24,11 +24,6 @@ def _setting_key(ctx: Context) -> str:
 def grades_moved_on(ctx: Context) -> date | None:
     row = Setting.get_or_none(Setting.key == _setting_key(ctx))
     return date.fromisoformat(row.value) if row else None
-
-
-REVENUE_COUNTED = "revenue_counts"
-"""A Setting: what the stored revenue counts now (orders unless set), so a change of
-`[revenue] counts` is noticed and every customer recounted once (services.receivables)."""
 
 
 def move_grades_if_due(ctx: Context) -> int:

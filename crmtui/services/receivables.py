@@ -30,6 +30,7 @@ from typing import Any
 from peewee import fn
 
 from crmtui.db import Customer, Order, Payment, Setting, User
+from crmtui.db.migrations import REVENUE_COUNTED
 from crmtui.db.models import OWING
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
@@ -46,7 +47,6 @@ from crmtui.rules import (
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import _save_versioned, reschedule
-from crmtui.services.grading import REVENUE_COUNTED
 from crmtui.services.lifecycle import refresh_value_class
 from crmtui.services.validation import PAYMENT_FIELDS, FieldError
 
