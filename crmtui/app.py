@@ -67,6 +67,9 @@ class CrmApp(App[None]):
         *_view_bindings(),
         Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
         Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit-now", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", N_("palette"), id="command-palette", show=False,
+                key_display="^p", priority=True, tooltip=N_("Open the command palette")),
     ]
     # Textual's own words that crmtui shows (the footer's palette key, the palette's commands)
     TEXTUAL_MESSAGES = (
@@ -165,7 +168,7 @@ class CrmApp(App[None]):
     def action_help(self) -> None:
         from crmtui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(getattr(self.screen, "KEYS_SECTION", "everywhere")))
 
     def open_profile(self, customer_id: int) -> None:
         from crmtui.screens.profile import ProfileScreen

@@ -38,6 +38,7 @@ def load_complaint(ctx, complaint_id: int) -> ComplaintView:
 
 
 class ComplaintScreen(ComplaintActions):
+    KEYS_SECTION = "complaint"
     CSS_PATH = "complaint.tcss"
     AUTO_FOCUS = "#body"
     REFRESH_AFTER = timedelta(minutes=1)  # the time left moves with the clock

@@ -82,6 +82,7 @@ def matches(row: QueueRow, words: list[str], owner: str | None) -> bool:
 
 
 class ComplaintsScreen(ComplaintActions):
+    KEYS_SECTION = "complaints"
     HEADING = N_("Complaints")
     CSS_PATH = "complaints.tcss"
     AUTO_FOCUS = "ComplaintList"
@@ -93,7 +94,7 @@ class ComplaintsScreen(ComplaintActions):
                 tooltip=N_("a new complaint: choose the customer by searching")),
         Binding("slash", "filter", N_("Filter"), id="filter",
                 tooltip=N_("words, or mine unassigned closed severity:high status:new owner:")),
-        Binding("m", "mine", N_("Mine"), id="complaint-mine",
+        Binding("a", "mine", N_("Mine/all"), id="scope",
                 tooltip=N_("only those I handle, or everyone's")),
     ]
 

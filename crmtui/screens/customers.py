@@ -35,15 +35,17 @@ FILTER_KEYS = {
 
 
 class CustomersScreen(PagedScreen):
+    KEYS_SECTION = "customers"
     HEADING = N_("Customers")
     FILTER_KEYS = FILTER_KEYS
     FILTER_HINT = N_("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
     COUNT_TEXT = N_("{n:,} customers")
+    FOOTER_FIRST = ("profile", "new-customer", "edit")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", N_("New"), id="new-customer", tooltip=N_("add a customer")),
         Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the customer")),
-        Binding("s", "sort", N_("Sort"), id="sort",
+        Binding("greater_than_sign", "sort", N_("Sort"), id="sort",
                 tooltip=N_("name, company, grade, next due, revenue, last contact, newest")),
     ]
 

@@ -44,6 +44,7 @@ def figure_title(figures: Dashboard, figure: str) -> str:
 
 
 class FigureCustomersScreen(CrmScreen):
+    KEYS_SECTION = "lists"
     CSS_PATH = "figure_customers.tcss"
     AUTO_FOCUS = "#list"
     WATCH_CHANGES = False  # the customers behind the figures as the dashboard read them

@@ -32,6 +32,8 @@ class Row:
     cells: tuple
     customer: str = ""
     """The customer's name, uncut."""
+    can_log: bool = True
+    """Whether the user may log a contact with the row's customer."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class PagedScreen(CrmScreen):
         self.fetching_more = False
         self.customer_of: dict[str, int] = {}
         self.name_of: dict[str, str] = {}
+        self.can_log_at: dict[str, bool] = {}
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
@@ -123,6 +126,7 @@ class PagedScreen(CrmScreen):
             table.add_column(label, width=width)
         self.customer_of = {}
         self.name_of = {}
+        self.can_log_at = {}
         self.loaded = 0
         self.total = page.total
         self.complete = False
@@ -138,6 +142,7 @@ class PagedScreen(CrmScreen):
                 continue  # a row that moved pages while new rows arrived
             self.customer_of[row.key] = row.customer_id
             self.name_of[row.key] = row.customer
+            self.can_log_at[row.key] = row.can_log
             table.add_row(*row.cells, key=row.key)
         self.loaded = page.offset + len(page.rows)
         self.complete = page.last or (self.total is not None and self.loaded >= self.total)

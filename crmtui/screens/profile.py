@@ -1,6 +1,6 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care
+referrals and the account plan. `e` edit, `l` log, `R` regrade, `o` order, `p` promise, `c` a care
 date (solar or lunar; both calendars are shown), `x` a complaint (enter on one in the complaints
 tab opens it)."""
 
@@ -52,11 +52,14 @@ class ProfileView:
     """GradeFacts for the regrade dialog."""
     company: str = ""
     grade: str = ""
+    loggable: bool = False
+    """Whether the user may log a contact (support: while a complaint is open)."""
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
     from crmtui.screens.dialogs.small import GradeFacts
+    from crmtui.services.access import can_log
     from crmtui.services.profile import customer_profile, referral_tree
 
     p = customer_profile(ctx, customer_id)
@@ -69,7 +72,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
                        overview=profile_overview(p, zone, today), tabs=tabs,
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, company=c.company, grade=c.grade)
+                       editable=p.editable, facts=facts, company=c.company, grade=c.grade,
+                       loggable=p.editable or can_log(ctx, c))
 
 
 TAB_TITLES = {
@@ -80,23 +84,25 @@ TAB_TITLES = {
 
 
 class ProfileScreen(ProfileAccountKeys):
+    KEYS_SECTION = "profile"
     CSS_PATH = "profile.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="back"),
-        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the archive")),
+        # most used first: the footer keeps these and drops the rest when narrow
         Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
-        Binding("g", "regrade", N_("Regrade"), id="regrade",
-                tooltip=N_("need, expected close, or pin a grade")),
         Binding("o", "order", N_("Order"), id="order", tooltip=N_("record an order")),
         Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
-        Binding("c", "care", N_("Care date"), id="care-date",
-                tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
         Binding("x", "complaint", N_("Complaint"), id="complaint",
                 tooltip=N_("record a complaint from this customer")),
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
+        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the archive")),
+        Binding("c", "care", N_("Care date"), id="care-date",
+                tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
+        Binding("R", "regrade", N_("Regrade"), id="regrade",
+                tooltip=N_("need, expected close, or pin a grade")),
+        Binding("escape", "back", N_("Back"), id="back"),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
         *ACCOUNT_BINDINGS,
     ]
@@ -221,7 +227,10 @@ class ProfileScreen(ProfileAccountKeys):
         if action in ("edit", "log", "regrade", "order", "promise", "care"):
             if self.view is None:
                 return None
-            return self.view.editable or None
+            if action == "log":
+                return self.view.loggable
+            # not offered to whoever may not change the customer (support reads profiles)
+            return self.view.editable
         if action == "complaint":  # support opens complaints on profiles it only reads
             return self.view is not None or None
         if action in ACCOUNT_ACTIONS:

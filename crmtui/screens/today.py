@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,7 +22,8 @@ from crmtui.labels import weekday_name
 from crmtui.present.due import coming_up_line
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
-from crmtui.services.worklist import TodayList, today_list
+from crmtui.services.access import can_log_item
+from crmtui.services.worklist import TodayList, snooze_refusal, today_list
 from crmtui.widgets.due_list import DueList, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
 
@@ -46,6 +47,7 @@ def matches(item: DueItem, query: FilterQuery) -> bool:
 
 
 class TodayScreen(CrmScreen):
+    KEYS_SECTION = "today"
     HEADING = N_("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "DueList"
@@ -68,7 +70,7 @@ class TodayScreen(CrmScreen):
         self.items: list[DueItem] = []
         self.shown_width = 0
         self.shown_scope: bool | None = None
-        self._had_item = False
+        self._had_item: tuple[bool, bool] = (False, False)
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
@@ -156,8 +158,28 @@ class TodayScreen(CrmScreen):
         if action == "toggle_scope":
             return self.app.can_see_everyone
         if action in ("log", "snooze"):
-            return self.current_item() is not None or None
+            item = self.current_item()
+            if item is None:
+                return None
+            if action == "log" and not can_log_item(self.ctx.role, item):
+                return False  # support logs only about a complaint: not offered elsewhere
+            if action == "snooze" and snooze_refusal(item.kind):
+                return False  # not offered; the key still says why (on_key)
+            return True
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """`s` on an item that cannot be snoozed is left out of the footer, but still answers
+        with the reason."""
+        item = self.current_item()
+        if item is None or not snooze_refusal(item.kind):
+            return
+        bindings = dict(self._binding_chain).get(self)
+        if bindings and any(binding.action == "snooze"
+                            for binding in bindings.key_to_bindings.get(event.key, ())):
+            event.stop()
+            event.prevent_default()
+            self.action_snooze()
 
     def current_item(self) -> DueItem | None:
         return self.query_one(DueList).highlighted_item
@@ -176,7 +198,9 @@ class TodayScreen(CrmScreen):
     @on(DueList.Highlighted)
     def _highlighted(self) -> None:
         # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
-        has_item = self.current_item() is not None
+        item = self.current_item()
+        has_item = (item is not None and can_log_item(self.ctx.role, item),
+                    item is not None and not snooze_refusal(item.kind))
         if has_item != self._had_item:
             self._had_item = has_item
             self.refresh_bindings()
@@ -214,7 +238,6 @@ class TodayScreen(CrmScreen):
 
     def action_snooze(self) -> None:
         from crmtui.screens.dialogs.small import SnoozeDialog
-        from crmtui.services.worklist import snooze_refusal
 
         item = self.current_item()
         if item is None:

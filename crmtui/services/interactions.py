@@ -22,6 +22,7 @@ from crmtui.rules import (
 )
 from crmtui.services.access import (
     get_editable_customer,
+    get_loggable_customer,
     get_visible_customer,
     record_id,
     scope_customers,
@@ -85,7 +86,7 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     the follow-up count, last contact, grade (as of today), next due, a promise, referral flags;
     `contact` names the person spoken to (a contact's id or name), `plan_progress` adds a line
     to the customer's account plan."""
-    customer = get_editable_customer(ctx, customer_id)
+    customer = get_loggable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = INTERACTION_FIELDS

@@ -105,7 +105,7 @@ async def test_a_contact_is_added_from_the_profile_then_edited_and_removed(app, 
             "李明", "decision_maker", "总经理", "liming@example.cn")
         assert contact.phone_list == ["139 0000 1111", "023 6666 7777"]
         assert contact_rows(app)[0][:3] == ["李明", "总经理", "decision maker"]
-        assert "n new contact · enter edit · del remove" in screen_text(app)
+        assert "n new contact · enter edit · d delete" in screen_text(app)
 
         await press(pilot, "enter")  # edit the contact under the cursor
         assert isinstance(app.screen, ContactDialog)

@@ -136,7 +136,7 @@ async def test_regrade_with_a_pinned_grade_shows_in_the_grade_history(app, demo_
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await open_profile(pilot, customer.id)
-        await press(pilot, "g")
+        await press(pilot, "R")
         assert isinstance(app.screen, RegradeDialog)
         await press(pilot, "tab", "tab")  # need -> expected close -> pin
         await press(pilot, "enter", "down", "enter")  # the first grade: A

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from crmtui.errors import Conflict, CrmError, InvalidInput
 from crmtui.i18n import N_, _
@@ -21,6 +21,7 @@ from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.services.validation import FieldError
 from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.localized import LocalizedBindings
 
@@ -94,6 +95,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     ]
 
     AUTO_FOCUS = "FieldRow Input, FieldRow Select, FieldRow Checkbox"
+    KEYS_SECTION = "forms"
     TITLE_TEXT: ClassVar[str] = ""
     """An English msgid (N_), shown translated."""
     FIELDS: ClassVar[Mapping[str, Cleaner]] = {}
@@ -118,7 +120,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             with Horizontal(id="buttons"):
                 yield Button(self.save_label(), id="save", variant="primary", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def title_text(self) -> str:
         return _(self.TITLE_TEXT) if self.TITLE_TEXT else ""

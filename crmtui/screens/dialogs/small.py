@@ -1,4 +1,4 @@
-"""The short dialogs: regrade (`g`), order (`o`), promise (`p`) and snooze (`s`)."""
+"""The short dialogs: regrade (`R`), order (`o`), promise (`p`) and snooze (`s`)."""
 
 from __future__ import annotations
 
