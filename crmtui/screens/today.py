@@ -161,7 +161,7 @@ class TodayScreen(CrmScreen):
             item = self.current_item()
             if item is None:
                 return None
-            if action == "log" and not can_log_item(self.ctx.role, item):
+            if action == "log" and not can_log_item(self.ctx, item):
                 return False  # support logs only about a complaint: not offered elsewhere
             if action == "snooze" and snooze_refusal(item.kind):
                 return False  # not offered; the key still says why (on_key)
@@ -199,7 +199,7 @@ class TodayScreen(CrmScreen):
     def _highlighted(self) -> None:
         # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         item = self.current_item()
-        has_item = (item is not None and can_log_item(self.ctx.role, item),
+        has_item = (item is not None and can_log_item(self.ctx, item),
                     item is not None and not snooze_refusal(item.kind))
         if has_item != self._had_item:
             self._had_item = has_item

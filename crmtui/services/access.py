@@ -71,16 +71,24 @@ def can_log(ctx, customer: Customer) -> bool:
     has an open complaint."""
     if can_edit(ctx, customer):
         return True
-    return ctx.role == "support" and bool(with_open_complaints([customer.id]))
+    return support_logs(ctx) and bool(with_open_complaints([customer.id]))
 
 
-def can_log_item(role: str, item) -> bool:
+def support_logs(ctx) -> bool:
+    """Whether the user is support and may log contacts here. A PostgreSQL team database's
+    grants do not let support write contacts yet, so there it is not offered."""
+    return ctx.role == "support" and not getattr(ctx.store, "team", None)
+
+
+def can_log_item(ctx, item) -> bool:
     """Whether a due item of the user's own list may be answered with a logged contact: a rep's
     and a manager's items are their customers'; support's are open complaints, whose customer
     support may log with (can_log)."""
     from crmtui.rules import DueKind
 
-    return role != "support" or item.kind is DueKind.COMPLAINT
+    if ctx.role != "support":
+        return True
+    return support_logs(ctx) and item.kind is DueKind.COMPLAINT
 
 
 def loggable_customers(ctx, customer_ids) -> set[int]:
@@ -89,7 +97,7 @@ def loggable_customers(ctx, customer_ids) -> set[int]:
     if ctx.role == "manager":
         return ids
     if ctx.role == "support":
-        return with_open_complaints(ids)
+        return with_open_complaints(ids) if support_logs(ctx) else set()
     owned = Customer.select(Customer.id).where(Customer.id.in_(list(ids)),
                                                Customer.owner == ctx.user.id)
     return {customer_id for (customer_id,) in owned.tuples()} if ids else set()
@@ -116,9 +124,11 @@ def get_loggable_customer(ctx, customer_id: int) -> Customer:
     """The customer a contact is logged with, if the user may (see can_log)."""
     customer = get_visible_customer(ctx, customer_id)
     if not can_log(ctx, customer):
-        if ctx.role == "support":
+        if support_logs(ctx):
             raise Forbidden(_("support may log a contact only with a customer who has an open "
                               "complaint"))
+        if ctx.role == "support":
+            raise Forbidden(_("support can read profiles but not change them"))
         raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))
     return customer
 
