@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "crmtui.commands.transfer",
     "crmtui.commands.stats",
     "crmtui.commands.accounts",
+    "crmtui.commands.appointments",
 )
 
 

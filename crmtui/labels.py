@@ -135,6 +135,29 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "done": NC_("promise", "done"),
         "broken": NC_("promise", "broken"),
     },
+    "appointment_kind": {
+        "visit": NC_("appointment kind", "visit"),
+        "call": NC_("appointment kind", "call"),
+        "meeting": NC_("appointment kind", "meeting"),
+    },
+    "purpose": {  # why a visit is made (拜访目的)
+        "revenue": NC_("purpose", "revenue"),
+        "retain": NC_("purpose", "retention"),
+        "relationship": NC_("purpose", "relationship"),
+        "information": NC_("purpose", "information"),
+        "develop": NC_("purpose", "development"),
+    },
+    "appointment_status": {
+        "planned": NC_("appointment status", "planned"),
+        "done": NC_("appointment status", "done"),
+        "cancelled": NC_("appointment status", "cancelled"),
+        "missed": NC_("appointment status", "missed"),
+    },
+    "review_answer": {  # was the purpose met, were the instructions carried out
+        "yes": NC_("review answer", "yes"),
+        "partly": NC_("review answer", "partly"),
+        "no": NC_("review answer", "no"),
+    },
     "care": {
         "birthday": NC_("care", "birthday"),
         "anniversary": NC_("care", "anniversary"),
@@ -175,6 +198,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "account_plan": NC_("records", "account plan"),
         "wins": NC_("records", "wins"),
         "lifecycle_history": NC_("records", "lifecycle and class history"),
+        "appointments": NC_("records", "appointments"),
     },
     "delimiter": {
         ",": NC_("delimiter", "comma-separated"),

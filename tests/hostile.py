@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from crmtui.db import (
     AccountPlan,
+    Appointment,
     AuditLog,
     CareDate,
     Commitment,
@@ -69,6 +70,7 @@ TEXT_COLUMNS = {
     AccountPlan: ("products", "services", "progress"),
     Interaction: ("summary", "next_step"),
     Commitment: ("text",),
+    Appointment: ("place", "prep", "contact_name", "still_open"),
     Order: ("product", "gift", "note"),
     Complaint: ("category", "summary", "description", "resolution", "root_cause"),
     ComplaintEvent: ("note",),
@@ -80,7 +82,8 @@ TEXT_COLUMNS = {
 """Every free-text column, by table (choices such as grade or status keep their values: the
 rules refuse others, which `db check` reports)."""
 MULTILINE = {"address", "family", "personality", "notes", "goals", "opinions", "situation",
-             "competitors", "description", "resolution", "note", "progress", "services"}
+             "competitors", "description", "resolution", "note", "progress", "services", "prep",
+             "still_open"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,12 @@ def build_hostile(ctx, clock, today) -> Hostile:
                        review_on=today, updated_at=now).on_conflict_ignore().execute()
     Contact.insert(customer=customer, name=TYPED, title=TYPED, role="decision_maker",
                    phone=TYPED, email=TYPED, note=TYPED).execute()
+    from crmtui.services.appointments import add_appointment
+
+    add_appointment(ctx, customer, at="today 23:00", minutes=30, purpose="revenue",
+                    place=TYPED, prep=TYPED_LINES, contact=TYPED)
+    add_appointment(ctx, customer, at="today 08:00", past=True, kind="call", place=TYPED,
+                    prep=TYPED)
 
     support = as_user(ctx, "support")
     complaints: dict[str, list[int]] = {}

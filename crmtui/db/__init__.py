@@ -5,6 +5,7 @@ from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.models import (
     MODELS,
     AccountPlan,
+    Appointment,
     AuditLog,
     CareDate,
     Commitment,
@@ -29,7 +30,7 @@ from crmtui.db.models import (
 
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
-    "database", "AccountPlan", "AuditLog", "CareDate", "Commitment", "Complaint",
+    "database", "AccountPlan", "Appointment", "AuditLog", "CareDate", "Commitment", "Complaint",
     "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
     "Order",
     "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",

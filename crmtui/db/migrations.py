@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 13
+LATEST_VERSION = 14
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -351,6 +351,14 @@ def _v13_team_figures(db: peewee.Database) -> None:
         db.execute_sql(statement)
 
 
+def _v14_appointments(db: peewee.Database) -> None:
+    """v14: appointments (拜访计划): visits, calls and meetings at a time, with their purpose,
+    preparation and the review after them."""
+    from crmtui.db.models import Appointment
+
+    db.create_tables([Appointment], safe=True)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -365,6 +373,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     11: _v11_lifecycle,
     12: _v12_period_indexes,
     13: _v13_team_figures,
+    14: _v14_appointments,
 }
 
 

@@ -266,6 +266,47 @@ class Commitment(BaseModel):
         indexes = ((("status", "due"), False),)
 
 
+class Appointment(BaseModel):
+    """A visit, call or meeting with a customer at a time (拜访计划), with its purpose and
+    preparation, and after it the review: was the purpose met, were the manager's instructions
+    carried out, what is still open."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="appointments", on_delete="CASCADE",
+                               index=False)  # see Meta.indexes
+    user = ForeignKeyField(User, backref="appointments", index=False)  # who attends
+    starts_at = UtcDateTimeField()
+    ends_at = UtcDateTimeField()  # starts_at + minutes: the clash check reads an interval
+    minutes = IntegerField()
+    kind = CharField(max_length=12, default="visit")  # rules.AppointmentKind
+    purpose = CharField(max_length=16, default="")  # rules.Purpose, or none given
+    place = TextField(default="")
+    prep = TextField(default="")  # preparation notes
+    # the person to meet; the name stays when the contact is removed
+    contact = ForeignKeyField(Contact, null=True, backref="appointments", on_delete="SET NULL",
+                              index=False)
+    contact_name = CharField(max_length=200, default="")
+    status = CharField(max_length=12, default="planned")  # rules.AppointmentStatus
+    moves = IntegerField(default=0)  # how often it was moved to another time
+    first_starts_at = UtcDateTimeField()  # the time first booked, kept when it moves
+    # the review, when logged
+    interaction = ForeignKeyField(Interaction, null=True, backref="appointments",
+                                  on_delete="SET NULL", index=False)
+    purpose_met = CharField(max_length=8, default="")  # rules.PurposeMet, or not asked
+    instructions_done = CharField(max_length=8, default="")  # the same answers; "" not asked
+    still_open = TextField(default="")
+    closed_at = UtcDateTimeField(null=True)  # logged or cancelled
+    created_at = UtcDateTimeField()
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        # (user, starts_at): one person's day and the clash check; (customer, starts_at): the
+        # profile and the open appointment a logged visit closes; (starts_at): the team's day
+        indexes = ((("user", "starts_at"), False), (("customer", "starts_at"), False),
+                   (("starts_at",), False))
+
+
 class Order(BaseModel):
     """A sale (交易记录)."""
 
@@ -493,6 +534,7 @@ MODELS = [
     AccountPlan,
     Interaction,
     Commitment,
+    Appointment,
     Order,
     Win,
     CustomerChange,

@@ -48,7 +48,7 @@ GROUPS = ("rep", "support", "manager")
 
 CUSTOMER_TABLES = ("contact", "account_plan", "interaction", "commitment", "sales_order",
                    "care_date", "holiday_greeting", "survey", "grade_change", "complaint", "win",
-                   "customer_change")
+                   "customer_change", "appointment")
 """Tables with a customer_id: their rows are seen and changed with their customer."""
 
 TRIGGER_ACTIONS = frozenset({"delete", "reassign", "user", "role", "deactivate"})

@@ -21,6 +21,21 @@ from .accounts import (
     target_progress,
     weighted,
 )
+from .appointments import (
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    OCCUPYING,
+    AppointmentKind,
+    AppointmentStatus,
+    Purpose,
+    PurposeMet,
+    Slot,
+    day_window,
+    first_clash,
+    is_missed,
+    minute_of,
+    overlaps,
+)
 from .cadence import (
     DEFAULT_CADENCE,
     Bucket,
@@ -143,6 +158,10 @@ __all__ = [
     "DueItem", "DueKind", "order_due_items", "overdue_days",
     # dates
     "DateInputError", "parse_date", "parse_datetime",
+    # appointments
+    "DEFAULT_MINUTES", "MAX_MINUTES", "OCCUPYING", "AppointmentKind", "AppointmentStatus",
+    "Purpose", "PurposeMet", "Slot", "day_window", "first_clash", "is_missed", "minute_of",
+    "overlaps",
     # key accounts, targets and the forecast
     "DEFAULT_CONVERSION", "HISTORY_DAYS", "MIN_HISTORY", "VISIT_CHANNELS", "Conversion",
     "Period", "PeriodError", "PeriodKind", "PlanProgress", "TargetProgress",

@@ -1,12 +1,12 @@
 """Merging a duplicate customer into another (SPEC §5 `crmtui merge KEEP OTHER`).
 
 Everything OTHER has moves to KEEP: interactions, promises, orders, complaints, care dates,
-contacts, surveys, grade history, account plan, and the customers it referred. KEEP's empty
-fields take OTHER's values; phones and tags are combined; where both have a different value,
-KEEP's stays and the difference is reported. The figures kept from the history (follow-up count,
-last contact, revenue, referral dates, next due, grade, search document) are recomputed, OTHER
-is deleted, and the merge is audited with OTHER's fields, all in one transaction. A manager may
-merge any two customers; a rep two of their own.
+contacts, surveys, grade history, appointments, account plan, and the customers it referred.
+KEEP's empty fields take OTHER's values; phones and tags are combined; where both have a
+different value, KEEP's stays and the difference is reported. The figures kept from the history
+(follow-up count, last contact, revenue, referral dates, next due, grade, search document) are
+recomputed, OTHER is deleted, and the merge is audited with OTHER's fields, all in one
+transaction. A manager may merge any two customers; a rep two of their own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from peewee import fn
 
 from crmtui.db import (
     AccountPlan,
+    Appointment,
     CareDate,
     Commitment,
     Complaint,
@@ -54,6 +55,7 @@ MOVED = (
     ("grade_history", GradeChange),
     ("wins", Win),
     ("lifecycle_history", CustomerChange),
+    ("appointments", Appointment),
 )
 COMBINED = ("phones", "tags")
 # Fields whose values differ in form only are not conflicts worth reporting.

@@ -38,6 +38,7 @@ from crmtui.rules import (
     tier_at,
 )
 from crmtui.services.access import can_edit, can_view, get_visible_customer
+from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
 
@@ -76,6 +77,8 @@ class CustomerProfile:
     wins: list[Win]
     changes: list[CustomerChange]
     """The lifecycle and value class history, newest first."""
+    appointments: list[AppointmentView]
+    """Visits, calls and meetings, the latest first."""
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -146,6 +149,7 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
                      .where(CustomerChange.customer == customer.id)
                      .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
+        appointments=appointments_of(ctx, customer.id),
     )
 
 
@@ -215,6 +219,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                                "to": h.to_value, "reason": h.reason,
                                "by": h.by.login if h.by_id else None}
                               for h in profile.changes],
+        "appointments": [view.to_json() for view in profile.appointments],
     }
 
 

@@ -12,10 +12,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
+from crmtui.config import parse_duration
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _, explain
 from crmtui.plaintext import strip_controls
-from crmtui.rules import Cadence, DateInputError, Grade, Need, parse_date
+from crmtui.rules import (
+    MAX_MINUTES,
+    AppointmentKind,
+    Cadence,
+    DateInputError,
+    Grade,
+    Need,
+    Purpose,
+    PurposeMet,
+    parse_date,
+)
 
 CHANNELS = ("phone", "email", "sms", "wechat", "visit", "meeting", "event", "other")
 OUTCOMES = ("positive", "neutral", "negative", "no_answer")
@@ -25,6 +36,9 @@ DEAL_STATUSES = ("won", "negotiating", "potential")
 SOURCES = ("canvass", "marketing", "referral", "research", "agent", "records", "event")
 CONTACT_ROLES = ("decision_maker", "influencer", "purchaser", "user", "other")
 CARE_KINDS = ("birthday", "anniversary", "other")
+APPOINTMENT_KINDS = tuple(kind.value for kind in AppointmentKind)
+PURPOSES = tuple(purpose.value for purpose in Purpose)
+REVIEW_ANSWERS = tuple(answer.value for answer in PurposeMet)
 
 MAX_MONEY = Decimal("1000000000000")
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
@@ -253,6 +267,43 @@ ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
     "note": optional_text(2000, multiline=True),
     "cost": clean_money,
     "next_close": clean_date,
+}
+
+
+def clean_minutes(value: Any, today: date | None = None) -> int | None:
+    """An appointment's length: whole minutes (60), or a length as durations are written
+    (1h 30m, 90min, 1小时); from one minute to a day. None when not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = clean_text(value, limit=40)
+    if text.isascii() and text.lstrip("+-").isdigit():
+        minutes = int(text)
+    else:
+        try:
+            minutes = int(parse_duration(text).total_seconds() // 60)
+        except ValueError:
+            raise FieldError(_("'{text}' is not a length of time; use minutes (45) or 1h 30m")
+                             .format(text=text)) from None
+    if minutes <= 0:
+        raise FieldError(_("an appointment lasts at least a minute"))
+    if minutes > MAX_MINUTES:
+        raise FieldError(_("an appointment lasts at most a day ({n} minutes)").format(
+            n=MAX_MINUTES))
+    return minutes
+
+
+APPOINTMENT_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "minutes": clean_minutes,
+    "kind": choice(APPOINTMENT_KINDS),
+    "purpose": choice(PURPOSES, optional=True),
+    "place": optional_text(300),
+    "prep": optional_text(2000, multiline=True),
+}
+
+REVIEW_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "purpose_met": choice(REVIEW_ANSWERS, optional=True),
+    "instructions_done": choice(REVIEW_ANSWERS, optional=True),
+    "still_open": optional_text(2000, multiline=True),
 }
 
 

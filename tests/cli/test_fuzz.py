@@ -51,7 +51,7 @@ KINDS = (
     (("customer", "keep", "other", "id", "done", "broken", "referred_by"), IDS),
     (("date", "close", "next", "at", "due", "until", "promise_due", "promise"), DATES),
     (("amount", "quantity", "satisfaction", "limit", "customers", "seed", "year", "product",
-      "service", "responsiveness", "value", "overall", "period"), AMOUNTS),
+      "service", "responsiveness", "value", "overall", "period", "minutes"), AMOUNTS),
 )
 """Values shaped like what an argument takes, by its name: ids, dates and numbers, including
 ones out of every range."""

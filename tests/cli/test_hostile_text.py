@@ -51,6 +51,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["export", "--format", "json"], ["export", "--format", "csv", "--all"],
         ["export", "--format", "vcf", "--all"], ["export", "--format", "ics", "--all"],
         ["merge", c, other, "--dry-run"], ["delete", other],
+        ["agenda"], ["agenda", "--date", "tomorrow"], ["appointment", "list"],
     ]
     writing = [
         ["add", TYPED, "--company", TYPED, "--notes", TYPED, "--tags", "[/],x"],
@@ -62,6 +63,9 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["snooze", c, "+3d"], ["care", c, "03-15", "--note", TYPED],
         ["promise", c, TYPED, "--due", "+1d"], ["promise", "--done", "1"],
         ["promise", "--broken", "2"],
+        ["appointment", "add", c, "--at", "tomorrow 09:00", "--place", TYPED, "--prep", TYPED],
+        ["appointment", "move", "1", "--at", "tomorrow 12:00"],
+        ["appointment", "cancel", "2"],
         ["survey", c, "--overall", "5", "--product", "4"],
         ["complaint", "add", c, "--severity", "high", "--summary", TYPED, "--category",
          "[/]", "--description", TYPED],

@@ -1,0 +1,162 @@
+"""`crmtui appointment …` and `crmtui agenda`: visits, calls and meetings at a time of day, and
+the day's schedule (拜访计划) from a shell."""
+
+from __future__ import annotations
+
+from crmtui.i18n import _
+from crmtui.output import console, emit_json, say
+from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
+
+
+def register(subparsers, common) -> None:
+    from crmtui.cli import Parser
+
+    top = subparsers.add_parser("appointment", parents=[common],
+                                help=_("visits, calls and meetings at a time (拜访计划)"))
+    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
+                                 required=True)
+
+    def action(name, handler, help_text):
+        p = actions.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action("add", cmd_add, _("book a visit, call or meeting with a customer"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("--at", required=True, metavar="WHEN",
+                   help=_("when: 'tomorrow 10:00', 'fri 15:30', '2026-12-01 09:30', +2h"))
+    p.add_argument("--minutes", metavar="N", help=_("how long (default 60; 90 or 1h 30m)"))
+    p.add_argument("--kind", choices=APPOINTMENT_KINDS, default="visit")
+    p.add_argument("--purpose", choices=PURPOSES,
+                   help=_("why: revenue, retain, relationship, information or develop"))
+    p.add_argument("--place", default="", metavar="TEXT", help=_("where"))
+    p.add_argument("--prep", default="", metavar="TEXT", help=_("what to prepare"))
+    p.add_argument("--contact", metavar="NAME", help=_("the contact to meet (联系人)"))
+    p.add_argument("--past", action="store_true",
+                   help=_("record one already held, to log what happened"))
+
+    p = action("list", cmd_list, _("a day's appointments with their ids (default today)"))
+    p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
+
+    p = action("move", cmd_move, _("move a planned appointment to another time"))
+    p.add_argument("id")
+    p.add_argument("--at", required=True, metavar="WHEN", help=_("the new time"))
+    p.add_argument("--minutes", metavar="N", help=_("a new length"))
+
+    p = action("cancel", cmd_cancel, _("cancel a planned appointment"))
+    p.add_argument("id")
+
+    p = subparsers.add_parser("agenda", parents=[common],
+                              help=_("the day's schedule: appointments with their purpose and "
+                                     "preparation"))
+    p.add_argument("--date", metavar="D", help=_("the day (default today; tomorrow for the "
+                                                 "evening's plan)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_agenda)
+
+
+def _ctx(args):
+    from crmtui.cli import open_context
+
+    return open_context(args)
+
+
+def _confirm(ctx, verb: str, row) -> None:
+    """The appointment in one line, in the user's zone: '#12: visit with 张三, Tue 2026-11-24
+    10:00–11:00'."""
+    from crmtui.labels import label, weekday_name
+    from crmtui.present.schedule import time_range
+    from crmtui.services.appointments import appointment
+
+    view = appointment(ctx, row.id)
+    local = view.starts_at.astimezone(ctx.zone)
+    say(verb.format(id=view.id, kind=label("appointment_kind", view.kind), name=view.customer,
+                    day=f"{weekday_name(local.date())} {local.date().isoformat()}",
+                    time=time_range(view, ctx.zone)))
+
+
+def cmd_add(args) -> int:
+    from crmtui.commands.core import _customer
+    from crmtui.services.appointments import add_appointment, appointment
+
+    ctx = _ctx(args)
+    customer = _customer(ctx, args.customer)
+    row = add_appointment(ctx, customer.id, at=args.at, minutes=args.minutes, kind=args.kind,
+                          purpose=args.purpose, place=args.place, prep=args.prep,
+                          contact=args.contact, past=args.past)
+    if args.json:
+        emit_json(appointment(ctx, row.id))
+    else:
+        _confirm(ctx, _("Appointment #{id}: {kind} with {name}, {day} {time}"), row)
+    return 0
+
+
+def cmd_move(args) -> int:
+    from crmtui.services.appointments import appointment, move_appointment
+
+    ctx = _ctx(args)
+    row = move_appointment(ctx, args.id, at=args.at, minutes=args.minutes)
+    if args.json:
+        emit_json(appointment(ctx, row.id))
+    else:
+        _confirm(ctx, _("Appointment #{id} moved: {kind} with {name}, {day} {time}"), row)
+    return 0
+
+
+def cmd_cancel(args) -> int:
+    from crmtui.services.appointments import appointment, cancel_appointment
+
+    ctx = _ctx(args)
+    row = cancel_appointment(ctx, args.id)
+    if args.json:
+        emit_json(appointment(ctx, row.id))
+    else:
+        _confirm(ctx, _("Appointment #{id} cancelled: {kind} with {name}, {day} {time}"), row)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from crmtui.commands.core import _day
+    from crmtui.present.schedule import empty_schedule, list_lines, schedule_title
+    from crmtui.services.appointments import schedule
+
+    ctx = _ctx(args)
+    day = _day(ctx, args.date)
+    views = schedule(ctx, day, cancelled=True)
+    if args.json:
+        emit_json([view.to_json() for view in views])
+        return 0
+    _print(views and schedule_title(day, len(views)) or empty_schedule(day),
+           list_lines(views, ctx.zone, console().width))
+    return 0
+
+
+def cmd_agenda(args) -> int:
+    from crmtui.commands.core import _day
+    from crmtui.present.schedule import agenda_lines, empty_schedule, schedule_title
+    from crmtui.services.appointments import schedule
+
+    ctx = _ctx(args)
+    day = _day(ctx, args.date)
+    views = schedule(ctx, day)
+    if args.json:
+        emit_json([view.to_json() for view in views])
+        return 0
+    _print(views and schedule_title(day, len(views)) or empty_schedule(day),
+           agenda_lines(views, ctx.zone, console().width))
+    return 0
+
+
+def _print(title: str, lines) -> None:
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(title, style="bold"))
+    if lines:
+        body = Text(no_wrap=True, overflow="crop")
+        for line in lines:
+            body.append_text(line)
+            body.append("\n")
+        body.rstrip()
+        out.print(body)

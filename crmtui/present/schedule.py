@@ -1,0 +1,187 @@
+"""A day's appointments as lines of text, the same on the command line (`crmtui agenda`,
+`crmtui appointment list`) and at the top of Today: the time in the user's zone, the kind, the
+customer, the purpose, then the preparation, the place and the person to meet. Columns are cut
+to terminal cells, so Chinese names line up with Latin ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import ClassVar, Iterable
+
+from rich.text import Text
+
+from crmtui.cells import clip, fit
+from crmtui.i18n import _
+from crmtui.labels import label, weekday_name
+from crmtui.present.text import safe
+from crmtui.present.time import span
+
+DONE_MARK = "✓"
+MISSED_MARK = "!"
+MISSED_STYLE = "bold red"
+
+
+def clock(moment: datetime, zone: tzinfo) -> str:
+    """HH:MM of a moment in the user's zone."""
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def time_range(view, zone: tzinfo) -> str:
+    """10:00–11:00 in the user's zone (11 cells)."""
+    return f"{clock(view.starts_at, zone)}–{clock(view.ends_at, zone)}"
+
+
+def status_word(view) -> str:
+    """planned, done, cancelled, or missed (planned, its time over, not logged)."""
+    return label("appointment_status", "missed" if view.missed else view.status)
+
+
+def mark(view) -> tuple[str, str]:
+    """The one-cell mark before a line and its style: done ✓, missed !, else a space."""
+    if view.status == "done":
+        return DONE_MARK, "green"
+    if view.missed:
+        return MISSED_MARK, MISSED_STYLE
+    if view.status == "cancelled":
+        return "×", "dim"
+    return " ", ""
+
+
+def schedule_title(day: date, count: int) -> str:
+    """'Schedule Tue 2026-11-24 (3)'."""
+    return _("Schedule {weekday} {day} ({n})").format(
+        weekday=weekday_name(day), day=day.isoformat(), n=count)
+
+
+def empty_schedule(day: date) -> str:
+    return _("No appointments on {day}.").format(day=day.isoformat())
+
+
+def details(view) -> str:
+    """What to bring and where: 'prep: … · at: … · meet: …' (one line, '' when none)."""
+    parts = []
+    if view.prep:
+        parts.append(_("prep: {text}").format(text=" ".join(safe(view.prep).split())))
+    if view.place:
+        parts.append(_("at: {place}").format(place=safe(view.place)))
+    if view.contact:
+        parts.append(_("meet: {name}").format(name=safe(view.contact)))
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class ScheduleColumns:
+    """Cell widths of a schedule line for one terminal width."""
+
+    customer: int
+    company: int
+    purpose: int
+    rest: int
+    owner: int
+
+    GAP: ClassVar[int] = 2
+    TIME: ClassVar[int] = 11
+    KIND: ClassVar[int] = 6
+
+    @classmethod
+    def for_width(cls, width: int, *, owner: bool = False) -> "ScheduleColumns":
+        wide = width >= 110
+        customer = 18 if wide else 14
+        company = 20 if wide else 0
+        purpose = 12
+        owner_width = (12 if wide else 9) if owner else 0
+        fixed = 1 + cls.TIME + cls.KIND + customer + company + purpose + owner_width
+        gaps = cls.GAP * (4 + bool(company) + bool(owner_width)) + 1
+        rest = max(10, width - fixed - gaps)
+        return cls(customer=customer, company=company, purpose=purpose, rest=rest,
+                   owner=owner_width)
+
+    def line(self, view, zone: tzinfo, *, detail: bool = True) -> Text:
+        """One appointment: mark, time, kind, customer, (company,) purpose, then what to
+        prepare, where and whom to meet, cut to the width (`detail` False leaves that to a
+        second line, `detail_line`)."""
+        sign, sign_style = mark(view)
+        dim = "dim" if view.status == "cancelled" else ""
+        text = Text(sign, style=sign_style)
+        text.append(fit(time_range(view, zone), self.TIME) + "  ",
+                    style=MISSED_STYLE if view.missed else dim or "bold")
+        text.append(fit(label("appointment_kind", view.kind), self.KIND) + "  ", style=dim)
+        text.append(fit(view.customer, self.customer) + "  ", style=dim)
+        if self.company:
+            text.append(fit(view.company, self.company) + "  ", style="dim")
+        text.append(fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
+                    style=dim or "cyan")
+        if self.owner:
+            text.append(fit(view.user, self.owner) + "  ", style="dim")
+        if detail:
+            text.append(clip(details(view), self.rest), style="dim" if dim else "")
+        text.rstrip()
+        return text
+
+    def detail_line(self, view) -> Text | None:
+        """The preparation, place and contact under the line, indented to the kind column
+        (None when there is nothing to say)."""
+        words = details(view)
+        if not words:
+            return None
+        indent = 1 + self.TIME + self.GAP
+        return Text(" " * indent + words, style="dim")
+
+
+def agenda_lines(views: Iterable, zone: tzinfo, width: int, *,
+                 owner: bool = False) -> list[Text]:
+    """The schedule as the command line prints it: each appointment's line, its details on
+    the line below, and what was reviewed after a visit."""
+    columns = ScheduleColumns.for_width(width, owner=owner)
+    lines: list[Text] = []
+    for view in views:
+        lines.append(columns.line(view, zone, detail=False))
+        below = columns.detail_line(view)
+        if below is not None:
+            lines.append(below)
+        review = review_line(view, columns)
+        if review is not None:
+            lines.append(review)
+    return lines
+
+
+def review_line(view, columns: ScheduleColumns) -> Text | None:
+    """After a logged visit: 'purpose met: partly · still open: …'."""
+    if view.status != "done" or not (view.purpose_met or view.still_open
+                                      or view.instructions_done):
+        return None
+    parts = []
+    if view.purpose_met:
+        parts.append(_("purpose met: {answer}").format(
+            answer=label("review_answer", view.purpose_met)))
+    if view.instructions_done:
+        parts.append(_("instructions carried out: {answer}").format(
+            answer=label("review_answer", view.instructions_done)))
+    if view.still_open:
+        parts.append(_("still open: {text}").format(
+            text=" ".join(safe(view.still_open).split())))
+    return Text(" " * (1 + columns.TIME + columns.GAP) + " · ".join(parts), style="green")
+
+
+def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
+    """`crmtui appointment list`: id, status and length before each schedule line."""
+    columns = ScheduleColumns.for_width(max(40, width - 18))
+    lines = []
+    for view in views:
+        text = Text(fit(f"#{view.id}", 6) + " ", style="dim")
+        text.append(fit(status_word(view), 9) + " ",
+                    style=MISSED_STYLE if view.missed else "dim")
+        line = columns.line(view, zone)
+        text.append_text(line)
+        lines.append(text)
+    return lines
+
+
+def length(view) -> str:
+    """The appointment's length in the one style of a length of time (1h 30m)."""
+    return span(timedelta(minutes=view.minutes))
+
+
+__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "empty_schedule",
+           "details", "ScheduleColumns", "agenda_lines", "review_line", "list_lines", "length"]

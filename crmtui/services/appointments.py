@@ -1,0 +1,359 @@
+"""Appointments (拜访计划): a visit, call or meeting with a customer at a time, with its purpose
+and preparation; a day's schedule; and the review after a visit.
+
+Who may: a rep books, moves and cancels appointments with their own customers, a manager with
+anyone's; support none. An appointment is the booker's: it is on their schedule, and two of
+one person's appointments may not share a moment (back to back is fine; the clash is named).
+Times are typed in the user's zone (rules.parse_datetime), stored in UTC, and a day's schedule
+is the day in the reader's zone. A time that has passed is refused unless the appointment is
+recorded as already held (`past`), which is how a visit made without booking is put on the
+schedule before it is logged.
+
+Transitions: planned → done (logging the visit closes it with the review, `close_with_review`),
+planned → cancelled; a planned appointment may move to another time (the first time booked and
+the number of moves are kept, for the day's review).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from crmtui.db import Appointment, Customer, Interaction, User
+from crmtui.errors import Forbidden, InvalidInput, NotFound
+from crmtui.i18n import _, explain
+from crmtui.labels import label
+from crmtui.present.time import moment as shown_moment
+from crmtui.rules import (
+    DEFAULT_MINUTES,
+    OCCUPYING,
+    AppointmentStatus,
+    DateInputError,
+    Slot,
+    day_window,
+    first_clash,
+    is_missed,
+    minute_of,
+    parse_datetime,
+)
+from crmtui.services.access import (
+    get_editable_customer,
+    get_visible_customer,
+    record_id,
+)
+from crmtui.services.context import Context, writes
+from crmtui.services.validation import (
+    APPOINTMENT_FIELDS,
+    REVIEW_FIELDS,
+    FieldError,
+    clean_fields,
+)
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    """An appointment as lists, the schedule and JSON read it (times in UTC; shown in the
+    user's zone by crmtui.present.schedule)."""
+
+    id: int
+    customer_id: int
+    customer: str
+    company: str
+    user: str
+    """The login of who attends."""
+    starts_at: datetime
+    ends_at: datetime
+    minutes: int
+    kind: str
+    purpose: str
+    place: str
+    prep: str
+    contact: str
+    status: str
+    missed: bool
+    """Planned, its time over, and not logged."""
+    moves: int
+    first_starts_at: datetime
+    purpose_met: str
+    instructions_done: str
+    still_open: str
+    interaction_id: int | None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "customer_id": self.customer_id, "customer": self.customer,
+            "company": self.company, "user": self.user, "starts_at": self.starts_at,
+            "ends_at": self.ends_at, "minutes": self.minutes, "kind": self.kind,
+            "purpose": self.purpose or None, "place": self.place, "prep": self.prep,
+            "contact": self.contact or None, "status": self.status, "missed": self.missed,
+            "moves": self.moves,
+            "first_starts_at": self.first_starts_at if self.moves else None,
+            "review": {"purpose_met": self.purpose_met or None,
+                       "instructions_done": self.instructions_done or None,
+                       "still_open": self.still_open,
+                       "interaction_id": self.interaction_id}
+            if self.status == AppointmentStatus.DONE else None,
+        }
+
+
+def view_of(row: Appointment, now: datetime) -> AppointmentView:
+    """The view of an appointment read with its customer and user."""
+    customer, user = row.customer, row.user
+    return AppointmentView(
+        id=row.id, customer_id=row.customer_id, customer=customer.name,
+        company=customer.company, user=user.login, starts_at=row.starts_at,
+        ends_at=row.ends_at, minutes=row.minutes, kind=row.kind, purpose=row.purpose,
+        place=row.place, prep=row.prep, contact=row.contact_name, status=row.status,
+        missed=is_missed(row.status, row.ends_at, now), moves=row.moves,
+        first_starts_at=row.first_starts_at, purpose_met=row.purpose_met,
+        instructions_done=row.instructions_done, still_open=row.still_open,
+        interaction_id=row.interaction_id)
+
+
+def _with_names():
+    return (Appointment.select(Appointment, Customer.id, Customer.name, Customer.company,
+                               User.id, User.login)
+            .join(Customer, on=Appointment.customer)
+            .switch(Appointment).join(User, on=Appointment.user))
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def schedule(ctx: Context, day: date, *, everyone: bool = False,
+             cancelled: bool = False) -> list[AppointmentView]:
+    """The day's appointments (the day in the user's zone) in time order: the user's own, or
+    everyone's for a manager or support who asks. Cancelled ones only with `cancelled`."""
+    start, end = day_window(day, ctx.zone)
+    query = _with_names().where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+    if not (everyone and ctx.role in ("manager", "support")):
+        query = query.where(Appointment.user == ctx.user.id)
+    if not cancelled:
+        query = query.where(Appointment.status != AppointmentStatus.CANCELLED.value)
+    now = ctx.now()
+    return [view_of(row, now) for row in
+            query.order_by(Appointment.starts_at, Appointment.id)]
+
+
+def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
+    """A customer's appointments, the latest first (a profile's list, `show --json`)."""
+    get_visible_customer(ctx, customer_id)
+    now = ctx.now()
+    return [view_of(row, now) for row in _with_names()
+            .where(Appointment.customer == customer_id)
+            .order_by(Appointment.starts_at.desc(), Appointment.id.desc())]
+
+
+def appointment(ctx: Context, appointment_id: Any) -> AppointmentView:
+    """One appointment the user may see."""
+    row = _visible(ctx, appointment_id)
+    return view_of(_with_names().where(Appointment.id == row.id).get(), ctx.now())
+
+
+def _find(appointment_id: Any) -> Appointment:
+    number = record_id(appointment_id)
+    if number is None:
+        raise NotFound(_("'{text}' is not an appointment id").format(text=appointment_id))
+    row = Appointment.get_or_none(Appointment.id == number)
+    if row is None:
+        raise NotFound(_("no appointment with id {id}").format(id=number))
+    return row
+
+
+def _visible(ctx: Context, appointment_id: Any) -> Appointment:
+    row = _find(appointment_id)
+    try:
+        get_visible_customer(ctx, row.customer_id)
+    except NotFound:
+        raise NotFound(_("no appointment with id {id}").format(id=row.id)) from None
+    return row
+
+
+def _changeable(ctx: Context, appointment_id: Any) -> Appointment:
+    """An appointment the user may move or cancel: a planned one with a customer they may
+    change, on their own schedule (a manager's: anyone's)."""
+    row = _visible(ctx, appointment_id)
+    get_editable_customer(ctx, row.customer_id)
+    if row.user_id != ctx.user.id and not ctx.is_manager:
+        raise Forbidden(_("appointment #{id} is on {login}'s schedule").format(
+            id=row.id, login=row.user.login))
+    if row.status != AppointmentStatus.PLANNED:
+        raise InvalidInput.one("appointment", _(
+            "appointment #{id} is already {status}; nothing was changed").format(
+            id=row.id, status=label("appointment_status", row.status)))
+    return row
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def clean_start(ctx: Context, value: Any, *, past: bool = False) -> datetime:
+    """The moment typed (`tomorrow 10:00`, `fri 15:30`, `+2h`) in the user's zone, to the
+    minute. Refused: nothing typed; a time that has passed, unless `past` (an appointment
+    already held, recorded to log it); a time to come with `past`."""
+    if isinstance(value, datetime):
+        start = value if value.tzinfo else value.replace(tzinfo=ctx.zone)
+    else:
+        text = "" if value is None else str(value)
+        try:
+            start = parse_datetime(text, ctx.local(ctx.now()))
+        except DateInputError as error:
+            raise FieldError(explain(error)) from None
+    start = minute_of(start)
+    now = minute_of(ctx.now())
+    if start < now and not past:
+        raise FieldError(_("{when} has passed; book a time to come (an appointment already "
+                           "held is recorded as past)").format(
+            when=shown_moment(start, ctx.zone)))
+    if start > now and past:
+        raise FieldError(_("{when} is still to come; only an appointment already held is "
+                           "recorded as past").format(when=shown_moment(start, ctx.zone)))
+    return start
+
+
+def _check_clash(ctx: Context, user_id: int, slot: Slot) -> None:
+    """Refuse a slot that overlaps another appointment on the same person's schedule."""
+    near = (Appointment.select(Appointment.id, Appointment.starts_at, Appointment.minutes,
+                               Appointment.customer)
+            .where((Appointment.user == user_id)
+                   & (Appointment.status.in_([s.value for s in OCCUPYING]))
+                   & (Appointment.starts_at < slot.end) & (Appointment.ends_at > slot.start)))
+    rows = {row.id: row for row in near}
+    clash = first_clash(slot, [Slot(row.starts_at, row.minutes, row.id) for row in rows.values()])
+    if clash is None:
+        return
+    row = rows[clash.key]
+    customer = Customer.get_by_id(row.customer_id)
+    raise InvalidInput.one("at", _(
+        "{start}–{end} clashes with appointment #{id}, {other_start}–{other_end} with {name}; "
+        "nothing was changed").format(
+        start=_clock(slot.start, ctx), end=_clock(slot.end, ctx), id=row.id,
+        other_start=shown_moment(clash.start, ctx.zone), other_end=_clock(clash.end, ctx),
+        name=customer.name))
+
+
+def _clock(moment: datetime, ctx: Context) -> str:
+    return ctx.local(moment).strftime("%H:%M")
+
+
+def _contact(customer_id: int, contact: Any):
+    """The contact to meet, by id or name, or None."""
+    if contact is None or (isinstance(contact, str) and not contact.strip()):
+        return None
+    from crmtui.services.interactions import _person
+
+    return _person(customer_id, contact)
+
+
+@writes
+def add_appointment(ctx: Context, customer_id: int, *, at: Any, minutes: Any = None,
+                    kind: Any = "visit", purpose: Any = None, place: Any = "", prep: Any = "",
+                    contact: Any = None, past: bool = False) -> Appointment:
+    """Book a visit, call or meeting on the user's schedule. Every field is checked first and
+    all that is wrong is reported at once; then the clash, which names the other appointment."""
+    customer = get_editable_customer(ctx, customer_id)
+    errors: dict[str, str] = {}
+    start = None
+    try:
+        start = clean_start(ctx, at, past=past)
+    except FieldError as error:
+        errors["at"] = str(error)
+    fields: dict[str, Any] = {}
+    try:
+        fields = clean_fields({"minutes": minutes, "kind": kind or "visit", "purpose": purpose,
+                               "place": place, "prep": prep}, ctx.today(), APPOINTMENT_FIELDS)
+    except InvalidInput as error:
+        errors.update(error.errors)
+    person = None
+    try:
+        person = _contact(customer.id, contact)
+    except FieldError as error:
+        errors["contact"] = str(error)
+    if errors:
+        raise InvalidInput(errors)
+    length = fields["minutes"] or DEFAULT_MINUTES
+    slot = Slot(start, length)
+    _check_clash(ctx, ctx.user.id, slot)
+    now = ctx.now()
+    return Appointment.create(
+        customer=customer, user=ctx.user.id, starts_at=start, ends_at=slot.end, minutes=length,
+        kind=fields["kind"], purpose=fields["purpose"] or "", place=fields["place"],
+        prep=fields["prep"], contact=person, contact_name=person.name if person else "",
+        first_starts_at=start, created_at=now, created_by=ctx.user.id, updated_at=now)
+
+
+@writes
+def move_appointment(ctx: Context, appointment_id: Any, *, at: Any,
+                     minutes: Any = None) -> Appointment:
+    """Move a planned appointment to another time to come (and length, when given)."""
+    row = _changeable(ctx, appointment_id)
+    errors: dict[str, str] = {}
+    start = length = None
+    try:
+        start = clean_start(ctx, at)
+    except FieldError as error:
+        errors["at"] = str(error)
+    try:
+        length = clean_fields({"minutes": minutes}, ctx.today(), APPOINTMENT_FIELDS)["minutes"]
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    length = length or row.minutes
+    if start == row.starts_at and length == row.minutes:
+        raise InvalidInput.one("at", _("appointment #{id} is already at {when}").format(
+            id=row.id, when=shown_moment(start, ctx.zone)))
+    slot = Slot(start, length, row.id)
+    _check_clash(ctx, row.user_id, slot)
+    row.starts_at, row.minutes, row.ends_at = start, length, slot.end
+    row.moves += 1
+    row.updated_at = ctx.now()
+    row.save()
+    return row
+
+
+@writes
+def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
+    """Cancel a planned appointment: it stays in the customer's history as cancelled and
+    frees its time."""
+    row = _changeable(ctx, appointment_id)
+    row.status = AppointmentStatus.CANCELLED.value
+    row.closed_at = row.updated_at = ctx.now()
+    row.save()
+    return row
+
+
+def open_appointment(ctx: Context, customer_id: int, day: date) -> Appointment | None:
+    """The user's planned appointment with the customer on `day` (the first, by time): the one
+    a logged interaction closes when none is named."""
+    start, end = day_window(day, ctx.zone)
+    return (Appointment.select()
+            .where((Appointment.customer == customer_id) & (Appointment.user == ctx.user.id)
+                   & (Appointment.status == AppointmentStatus.PLANNED.value)
+                   & (Appointment.starts_at >= start) & (Appointment.starts_at < end))
+            .order_by(Appointment.starts_at, Appointment.id).first())
+
+
+def close_with_review(ctx: Context, appointment_id: Any, interaction: Interaction, *,
+                      purpose_met: Any = None, instructions_done: Any = None,
+                      still_open: Any = "") -> Appointment:
+    """Close a planned appointment with the interaction that logged it and the review's
+    answers. Runs inside the logging transaction (services.interactions.log_interaction)."""
+    row = _changeable(ctx, appointment_id)
+    if row.customer_id != interaction.customer_id:
+        raise InvalidInput.one("appointment", _(
+            "appointment #{id} is with another customer").format(id=row.id))
+    review = clean_fields({"purpose_met": purpose_met, "instructions_done": instructions_done,
+                           "still_open": still_open}, ctx.today(), REVIEW_FIELDS)
+    row.status = AppointmentStatus.DONE.value
+    row.interaction = interaction
+    row.purpose_met = review["purpose_met"] or ""
+    row.instructions_done = review["instructions_done"] or ""
+    row.still_open = review["still_open"]
+    row.closed_at = row.updated_at = ctx.now()
+    row.save()
+    return row
+
+
+__all__ = ["AppointmentView", "schedule", "appointments_of", "appointment", "add_appointment",
+           "move_appointment", "cancel_appointment", "open_appointment", "close_with_review",
+           "clean_start", "view_of"]
