@@ -118,4 +118,4 @@ def test_complaint_detail(snap_compare, app, queue_ctx):
 
 def test_acknowledge_refuses_a_past_time(snap_compare, app, queue_ctx):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
-        "4", "j", "j", "a", "1", "0", ":", "0", "0"))
+        "4", "j", "j", "A", "1", "0", ":", "0", "0"))
