@@ -348,7 +348,8 @@ SHOWN_INTERACTIONS = 15
 
 def cmd_show(args) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
-    complaints and the latest interactions."""
+    complaints, the latest interactions, orders, promises, care dates and surveys, each with
+    the ids `crmtui edit`, `crmtui rm` and the complaint commands take."""
     from crmtui.present.profile import (
         profile_header,
         profile_overview,
@@ -371,10 +372,12 @@ def cmd_show(args) -> int:
     out.print(profile_overview(profile, ctx.zone, today))
     sections = profile_sections(profile, ctx.zone, today)
     for key, title, limit in (("complaints", _("Complaints"), None),
-                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
+                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS),
+                              ("orders", _("Orders"), None), ("promises", _("Promises"), None),
+                              ("care", _("Care dates"), None), ("surveys", _("Surveys"), None)):
         if sections[key].rows:
             out.print()
-            out.print(section_table(sections[key], title=title, limit=limit))
+            out.print(section_table(sections[key], title=title, limit=limit, ids=True))
     return 0
 
 
