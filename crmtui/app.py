@@ -67,7 +67,8 @@ class CrmApp(App[None]):
         *_view_bindings(),
         Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
         Binding("q", "quit", N_("Quit"), id="quit"),
-        Binding("ctrl+q", "quit", N_("Quit"), id="quit-now", show=False, priority=True),
+        Binding("ctrl+q", "request_quit", N_("Quit"), id="quit-now", show=False,
+                priority=True),
         Binding("ctrl+p", "command_palette", N_("palette"), id="command-palette", show=False,
                 key_display="^p", priority=True, tooltip=N_("Open the command palette")),
     ]
@@ -154,6 +155,21 @@ class CrmApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.switch_mode(name)
+
+    async def action_request_quit(self) -> None:
+        """ctrl+q: quit, asking first when a form holds changes (ctrl+q again quits)."""
+        from crmtui.screens.dialogs.form import DiscardDialog, FormDialog
+
+        if isinstance(self.screen, DiscardDialog):
+            self.exit()
+            return
+        changed = next((screen for screen in reversed(self.screen_stack)
+                        if isinstance(screen, FormDialog) and screen.changed), None)
+        if changed is None:
+            self.exit()
+            return
+        self.push_screen(DiscardDialog(changed.title_text(), quitting=True),
+                         lambda quit: self.exit() if quit else None)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

@@ -90,7 +90,7 @@ def test_log_form_with_chinese_text(snap_compare, demo_ctx, lang):
         await settle(pilot)
         await press(pilot, "l")
         await type_text(pilot, "电话沟通报价，客户很满意")
-        await press(pilot, "tab", "tab", "tab")
+        await press(pilot, "tab", "tab", "tab", "tab")  # when, channel, outcome -> next step
         await type_text(pilot, "周五上门演示")
         await press(pilot, "tab")
         await type_text(pilot, "周五")

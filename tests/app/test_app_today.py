@@ -62,7 +62,7 @@ async def test_logging_from_today_takes_the_item_off_and_shows_it_in_the_timelin
         await press(pilot, "l")
         assert isinstance(app.screen, LogDialog)
         await type_text(pilot, "quote call")
-        await press(pilot, "tab", "tab", "tab")  # channel, outcome -> next step
+        await press(pilot, "tab", "tab", "tab", "tab")  # when, channel, outcome -> next step
         await type_text(pilot, "contract")
         await press(pilot, "tab")
         await type_text(pilot, "+3d")

@@ -18,10 +18,18 @@ from crmtui.i18n import N_, _
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
-from crmtui.services.validation import CHANNELS, INTERACTION_FIELDS, OUTCOMES, clean_date
+from crmtui.services.validation import (
+    CHANNELS,
+    INTERACTION_FIELDS,
+    OUTCOMES,
+    FieldError,
+    clean_date,
+)
+from crmtui.widgets.date_input import DateTimeInput, resolve_moment
+from crmtui.widgets.form import FieldRow
 
-LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
-              "referral_ask", "contact", "plan_progress")
+LOG_FIELDS = ("summary", "at", "channel", "outcome", "next_step", "next_on", "promise",
+              "promise_due", "referral_ask", "contact", "plan_progress")
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,18 @@ class LogDialog(FormDialog[Logged]):
         super().__init__()
         self.target = target
         self.has_plan = False
+        self.FIELDS = {**self.FIELDS, "at": self._clean_at}
+
+    def _now(self):
+        return self.ctx.local(self.ctx.now())
+
+    def _clean_at(self, value: Any, today=None):
+        """When the contact happened: empty is now; back-dated through the same parser as
+        every time typed (the service parses it again when saving)."""
+        resolution = resolve_moment(str(value or ""), self._now(), past=True)
+        if resolution.error:
+            raise FieldError(resolution.error)
+        return resolution.moment
 
     def on_mount(self) -> None:
         self.call_service(log_choices, self.ctx, self.target.customer_id,
@@ -129,8 +149,11 @@ class LogDialog(FormDialog[Logged]):
 
     def compose_fields(self) -> ComposeResult:
         item = self.target.item
-        yield self.text_row("summary", _("Summary"), required=True, wide=True,
+        yield self.text_row("summary", _("Summary"), required=True, wide=True, lines=3,
                             placeholder=_("what was said"))
+        yield FieldRow("at", _("When"), DateTimeInput(
+            now=self._now, past=True, id="field-at",
+            empty_hint=_("now; or earlier: 10:30, yesterday 15:00, -2h")))
         yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
         yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"), "neutral")
         yield self.text_row("next_step", _("Next step"), wide=True,

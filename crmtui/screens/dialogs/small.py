@@ -135,7 +135,7 @@ class OrderDialog(CustomerDialog[Any]):
         yield self.text_row("cost", _("Cost"), placeholder=_("for profit"))
         yield self.date_row("next_close", _("Next close"))
         yield self.text_row("gift", _("Gift"), wide=True)
-        yield self.text_row("note", _("Note"), wide=True)
+        yield self.text_row("note", _("Note"), wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.interactions import record_order
