@@ -100,6 +100,27 @@ def complaint_heading(row: Any) -> Text:
     return text
 
 
+def queue_detail(row: Any, zone: tzinfo) -> Text:
+    """One queue row whole, for the line under the queue: the heading, who handles it, what
+    the customer was promised, and the summary uncut."""
+    text = Text()
+    text.append(f"#{row.id} ", style="bold")
+    text.append(plain(row.customer, "bold"))
+    if row.company:
+        text.append(" · ")
+        text.append(plain(row.company))
+    text.append(" · ")
+    text.append_text(severity_text(row.severity))
+    text.append(" · " + status_word(row.status) + " · ")
+    text.append_text(sla_text(row.sla))
+    text.append(" · " + _("owner {name}").format(name=row.owner_name or row.owner or _("nobody")))
+    if row.promised_at is not None:
+        text.append(" · " + _("promised {when}").format(when=moment(row.promised_at, zone)))
+    text.append("\n")
+    text.append(plain(row.summary))
+    return text
+
+
 def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
     """(heading, text) of what a complaint's detail (`services.complaints.ComplaintDetail`)
     shows, times in the user's zone; facts not known yet are left out."""

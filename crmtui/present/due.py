@@ -16,7 +16,7 @@ from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.styles import grade_style
 from crmtui.present.text import safe
-from crmtui.present.time import short_day
+from crmtui.present.time import days_span, short_day
 from crmtui.rules import DueItem, DueKind
 
 
@@ -36,6 +36,27 @@ def coming_up_line(item: DueItem, today: date) -> Text:
     text.append(grade, style=grade_style(grade))
     text.append("  " + fit(item.company, 20) + "  ", style="dim")
     text.append(safe(item.detail))
+    return text
+
+
+def item_detail(item: DueItem, today: date, *, owner: bool = True) -> Text:
+    """One due item whole, for the line under the list: who, why in full, when, whose."""
+    text = Text()
+    text.append(safe(item.customer), style="bold")
+    if item.company:
+        text.append(" · " + safe(item.company))
+    if item.grade is not None:
+        text.append(" · ")
+        text.append(_("grade {grade}").format(grade=item.grade.value),
+                    style=grade_style(item.grade.value))
+    text.append(" · " + label("due_section", item.kind) + " · ")
+    due = _("due {day}").format(day=item.due.isoformat())
+    if item.overdue_days:
+        due += " (" + _("{span} late").format(span=days_span(item.overdue_days)) + ")"
+    text.append(due, style="bold" if item.overdue_days else "")
+    text.append("\n" + safe(item.detail))
+    if owner and item.owner:
+        text.append(" · " + _("owner {name}").format(name=safe(item.owner)), style="dim")
     return text
 
 

@@ -34,7 +34,9 @@ from crmtui.services.complaints import (
     QueueRow,
     complaint_queue,
 )
+from crmtui.present.complaint import queue_detail
 from crmtui.widgets.complaint_list import ComplaintList
+from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, some_of
 from crmtui.widgets.status import StatusLine
 
@@ -114,6 +116,7 @@ class ComplaintsScreen(ComplaintActions):
         yield Static(_("Loading the complaints…"), id="summary")
         yield Static("", id="columns")
         yield ComplaintList(id="queue")
+        yield DetailLine(id="detail")
         with Vertical(id="empty"):
             yield Static("", id="empty-text")
 
@@ -235,6 +238,8 @@ class ComplaintsScreen(ComplaintActions):
 
     @on(ComplaintList.Highlighted)
     def _highlighted(self) -> None:
+        row = self.current_row()
+        self.query_one(DetailLine).show(queue_detail(row, self.ctx.zone) if row else None)
         # The footer offers the moves of the highlighted complaint's status. Rebuilding it
         # costs more than a cursor move, so it waits until the cursor rests (the keys
         # themselves always act on the row under the cursor).

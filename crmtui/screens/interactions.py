@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
@@ -13,6 +14,7 @@ from textual.widgets import DataTable
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.text import plain
 from crmtui.present.time import moment, short_moment
 from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
@@ -29,6 +31,21 @@ class _Day:
 
     def __call__(self, text: str):
         return parse_date(text, self.screen.ctx.today())  # DateInputError is a ValueError
+
+
+def interaction_detail(i, zone) -> Text:
+    """One contact whole, for the line under the list."""
+    text = Text()
+    text.append(moment(i.at, zone) + " · ")
+    text.append(plain(i.customer.name, "bold"))
+    text.append(" · " + " · ".join((label("channel", i.channel), label("outcome", i.outcome),
+                                     _("by {login}").format(login=i.by.label))))
+    text.append("\n")
+    text.append(plain(i.summary))
+    if i.next_step:
+        text.append(" → ")
+        text.append(plain(i.next_step))
+    return text
 
 
 class InteractionsScreen(PagedScreen):
@@ -76,7 +93,7 @@ class InteractionsScreen(PagedScreen):
                 label("channel", i.channel), label("outcome", i.outcome),
                 clip(i.by.label, widths[4]),
                 clip(i.summary, widths[5])), customer=i.customer.name,
-                can_log=i.customer_id in loggable)
+                can_log=i.customer_id in loggable, detail=interaction_detail(i, zone))
             for i in rows], offset=offset, limit=limit)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

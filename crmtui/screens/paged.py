@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from crmtui.i18n import N_, _
 from crmtui.screens.base import CrmScreen
+from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, KeyParser
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
 
@@ -34,6 +35,8 @@ class Row:
     """The customer's name, uncut."""
     can_log: bool = True
     """Whether the user may log a contact with the row's customer."""
+    detail: object = ""
+    """The row whole (a Text or a string), for the line under the list."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class PagedScreen(CrmScreen):
         self.customer_of: dict[str, int] = {}
         self.name_of: dict[str, str] = {}
         self.can_log_at: dict[str, bool] = {}
+        self.detail_of: dict[str, object] = {}
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
@@ -83,6 +87,7 @@ class PagedScreen(CrmScreen):
                         else "", id="filter")
         yield Static(_("Loading…"), id="summary")
         yield ProfileRows(id="list")
+        yield DetailLine(id="detail")
 
     # -- what subclasses give -------------------------------------------------------------------
     def columns(self, width: int) -> list[tuple[str, int]]:
@@ -127,6 +132,7 @@ class PagedScreen(CrmScreen):
         self.customer_of = {}
         self.name_of = {}
         self.can_log_at = {}
+        self.detail_of = {}
         self.loaded = 0
         self.total = page.total
         self.complete = False
@@ -134,6 +140,7 @@ class PagedScreen(CrmScreen):
         if keep is not None and keep in self.customer_of:
             table.move_cursor(row=table.get_row_index(keep))
         self._summary()
+        self._show_detail()
 
     def _append(self, page: Page) -> None:
         table = self.table
@@ -143,6 +150,7 @@ class PagedScreen(CrmScreen):
             self.customer_of[row.key] = row.customer_id
             self.name_of[row.key] = row.customer
             self.can_log_at[row.key] = row.can_log
+            self.detail_of[row.key] = row.detail
             table.add_row(*row.cells, key=row.key)
         self.loaded = page.offset + len(page.rows)
         self.complete = page.last or (self.total is not None and self.loaded >= self.total)
@@ -204,6 +212,11 @@ class PagedScreen(CrmScreen):
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.table.focus()
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        key = self.table.current_key
+        self.query_one(DetailLine).show(self.detail_of.get(key) if key is not None else None)
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

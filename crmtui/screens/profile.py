@@ -33,6 +33,7 @@ from crmtui.screens.profile_accounts import (
     contacts_keys,
 )
 from crmtui.services.profile import ReferralNode
+from crmtui.widgets.detail_line import DetailLine, row_text
 from crmtui.widgets.lists import NavTable
 
 
@@ -115,6 +116,8 @@ class ProfileScreen(ProfileAccountKeys):
         super().__init__()
         self.customer_id = customer_id
         self.view: ProfileView | None = None
+        self.whole_rows: dict[str, list[tuple]] = {}
+        """Each table's rows uncut (by table id), for the line under the tabs."""
 
     def heading(self) -> str:
         return _("Customer")
@@ -135,6 +138,7 @@ class ProfileScreen(ProfileAccountKeys):
             with TabPane(_(TAB_TITLES["plan"]), id="plan"):
                 with VerticalScroll(id="plan-scroll"):
                     yield Static("", id="plan-text")
+        yield DetailLine(id="detail")
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("plan")
@@ -179,10 +183,12 @@ class ProfileScreen(ProfileAccountKeys):
             tabs.hide_tab("plan")
         if self.tab_after_load is not None:
             tabs.active, self.tab_after_load = self.tab_after_load, None
+        self._show_detail()
         self.refresh_bindings()
 
     def _fill(self, table: DataTable, tab: Section, width: int) -> None:
         cursor = table.cursor_row if table.row_count else 0
+        self.whole_rows[table.id or ""] = list(tab.rows)
         table.clear(columns=True)
         if not tab.rows:  # the message across the whole table, not cut to the first column
             table.add_column("", width=width)
@@ -257,6 +263,20 @@ class ProfileScreen(ProfileAccountKeys):
         target = next(iter(pane.query("NavTable, Tree, VerticalScroll")), None)
         if target is not None and target.focusable:
             target.focus()
+
+    @on(DataTable.RowHighlighted)
+    @on(TabbedContent.TabActivated)
+    def _show_detail(self) -> None:
+        """The highlighted row of the tab's table whole, under the tabs; nothing on the other
+        tabs (they show their text whole already)."""
+        detail = self.query_one(DetailLine)
+        pane = self.query_one(TabbedContent).active_pane
+        table = next(iter(pane.query(NavTable)), None) if pane is not None else None
+        rows = self.whole_rows.get(table.id or "", []) if table is not None else []
+        if table is None or not rows or not table.show_cursor or table.cursor_row >= len(rows):
+            detail.show(None)
+            return
+        detail.show(row_text(rows[table.cursor_row]))
 
     @on(DataTable.RowSelected, "#table-complaints")
     def _complaint_selected(self, event: DataTable.RowSelected) -> None:

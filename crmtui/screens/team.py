@@ -297,5 +297,8 @@ class RepCustomersScreen(FigureCustomersScreen):
     def whose(self) -> str:
         return self.rep
 
+    def shows_owner(self) -> bool:
+        return False  # all this rep's
+
 
 __all__ = ["TargetsScreen", "RepsScreen", "GradeRepScreen", "RepCustomersScreen"]

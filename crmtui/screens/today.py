@@ -19,11 +19,12 @@ from textual.widgets import Static
 
 from crmtui.i18n import N_, _
 from crmtui.labels import weekday_name
-from crmtui.present.due import coming_up_line
+from crmtui.present.due import coming_up_line, item_detail
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.services.access import can_log_item
 from crmtui.services.worklist import TodayList, snooze_refusal, today_list
+from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.due_list import DueList, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
 
@@ -78,6 +79,7 @@ class TodayScreen(CrmScreen):
         yield Static(_("Loading the due list…"), id="summary")
         yield Static("", id="columns")
         yield DueList(id="due")
+        yield DetailLine(id="detail")
         with Vertical(id="empty"):
             yield Static("", id="empty-text")
 
@@ -197,8 +199,11 @@ class TodayScreen(CrmScreen):
 
     @on(DueList.Highlighted)
     def _highlighted(self) -> None:
-        # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         item = self.current_item()
+        self.query_one(DetailLine).show(
+            item_detail(item, self.data.day, owner=self.app.everyone)
+            if item is not None and self.data is not None else None)
+        # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         has_item = (item is not None and can_log_item(self.ctx, item),
                     item is not None and not snooze_refusal(item.kind))
         if has_item != self._had_item:
