@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -17,6 +18,7 @@ from crmtui.crashlog import write_log
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
+from crmtui.present.styles import ansi_theme, use_colour
 from crmtui.present.text import safe
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
@@ -85,11 +87,15 @@ class CrmApp(App[None]):
         N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
     )
 
+    # ANSI colours (grades, clocks) in truecolor that stay apart on a 16-colour terminal
+    ansi_theme_dark = Reactive(ansi_theme(), init=False)
+
     def __init__(self, ctx: Context, *, everyone: bool = False,
                  early_today: Future | None = None) -> None:
         if ctx.config.lang:  # --lang, else the config file's (the command line chose already)
             set_language(ctx.config.lang)
         super().__init__()
+        use_colour(not self.no_color)  # Textual reads NO_COLOR: monochrome, and no colour here
         self._bindings = translate_bindings(self._bindings)
         self.ctx = ctx
         self.everyone = everyone and self.can_see_everyone

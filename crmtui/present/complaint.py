@@ -19,7 +19,7 @@ from rich.text import Text
 
 from crmtui.i18n import NC_, _, pgettext
 from crmtui.labels import label, term
-from crmtui.present.styles import SEVERITY_STYLES, SLA_STYLES
+from crmtui.present.styles import AT_RISK_MARK, SEVERITY_STYLES, SLA_STYLES
 from crmtui.present.text import plain
 from crmtui.present.time import moment, short_moment, span
 
@@ -65,6 +65,8 @@ def sla_words(sla: Any, width: int | None = None) -> str:
         template = _("{span} late")
     else:
         template = _("{span} left")
+    if sla.state.value == "at_risk" and not sla.paused:
+        template = AT_RISK_MARK + template  # at risk without its colour, too
     words = template.format(span=span(sla.time_left))
     if width is not None and cell_len(words) > width:
         words = template.format(span=span(sla.time_left, parts=1))
@@ -72,9 +74,13 @@ def sla_words(sla: Any, width: int | None = None) -> str:
 
 
 def sla_style(sla: Any) -> str:
-    """Its state's colour, dimmed once the clock has stopped."""
-    style = SLA_STYLES[sla.state.value]
-    return f"dim {style}" if sla.time_left is None else style
+    """Its state's colour. Once the clock has stopped, only a late one keeps a colour, not
+    bold; not dimmed, since a dimmed red is blended towards the background and a 16-colour
+    terminal then shows it as the yellow of at risk."""
+    if sla.time_left is None:
+        return SLA_STYLES["breached"].replace("bold", "").strip() \
+            if sla.state.value == "breached" else ""
+    return SLA_STYLES[sla.state.value]
 
 
 def sla_text(sla: Any) -> Text:

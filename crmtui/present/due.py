@@ -14,7 +14,7 @@ from rich.text import Text
 from crmtui.cells import fit
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.present.styles import grade_style
+from crmtui.present.styles import OVERDUE_MARK, grade_style, overdue_style
 from crmtui.present.text import safe
 from crmtui.present.time import days_span, short_day
 from crmtui.rules import DueItem, DueKind
@@ -83,10 +83,10 @@ class DueColumns:
         customer = 18 if wide else 14
         company = 24 if wide else 16
         owner_width = (12 if wide else 9) if owner else 0
-        fixed = customer + company + 1 + 5 + owner_width
+        fixed = customer + company + 1 + 6 + owner_width
         gaps = cls.GAP * (5 if owner else 4) + 1
         why = max(12, width - fixed - gaps)
-        return cls(customer=customer, company=company, due=5, why=why, owner=owner_width)
+        return cls(customer=customer, company=company, due=6, why=why, owner=owner_width)
 
     def header(self) -> Text:
         text = Text(" ")
@@ -106,8 +106,8 @@ class DueColumns:
         grade = item.grade.value if item.grade is not None else "-"
         text.append(grade, style=grade_style(grade))
         text.append("  ")
-        text.append(fit(short_day(item.due, today), self.due) + "  ",
-                    style="bold red" if item.overdue_days else "")
+        day = short_day(item.due, today) + (OVERDUE_MARK if item.overdue_days else "")
+        text.append(fit(day, self.due) + "  ", style=overdue_style(bool(item.overdue_days)))
         text.append(fit(item.detail, self.why))
         if self.owner:
             text.append("  " + fit(item.owner, self.owner), style="dim")

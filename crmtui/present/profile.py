@@ -23,7 +23,13 @@ from crmtui.cells import clip
 from crmtui.i18n import _
 from crmtui.labels import dimension_label, label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
-from crmtui.present.styles import grade_badge, grade_style, grade_text
+from crmtui.present.styles import (
+    OVERDUE_MARK,
+    grade_badge,
+    grade_style,
+    grade_text,
+    overdue_style,
+)
 from crmtui.present.text import plain
 from crmtui.present.time import local_day, moment, short_day, short_moment
 
@@ -189,8 +195,9 @@ def overview_rows(p: Any, zone: tzinfo, today: date) -> list[tuple[str, Text]]:
                                         f"{interaction.summary}")))
     for promise in (x for x in p.promises if x.status == "open"):
         late = promise.due < today
-        rows.append((_("Promise"), plain(f"{promise.due.isoformat()}  {promise.text}",
-                                         "bold red" if late else "")))
+        mark = OVERDUE_MARK if late else " "
+        rows.append((_("Promise"), plain(f"{promise.due.isoformat()}{mark} {promise.text}",
+                                         overdue_style(late))))
     return rows
 
 
@@ -260,8 +267,8 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
         "promises": Section(
             [(_("Due"), 10), (_("Status"), 8), (_("Promise"), None)],
             [(x.due.isoformat(), Text(label("promise", x.status),
-                                      style="bold red" if x.status == "open" and x.due < today
-                                      else ""), x.text) for x in p.promises],
+                                      style=overdue_style(x.status == "open" and x.due < today)),
+              x.text) for x in p.promises],
             _("No promises: press p to record one."),
             keys=tuple(str(x.id) for x in p.promises)),
         "complaints": Section(

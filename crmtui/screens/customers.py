@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
-from crmtui.present.styles import grade_text
+from crmtui.present.styles import OVERDUE_MARK, grade_text, overdue_style
 from crmtui.present.text import plain
 from crmtui.present.time import short_day
 from crmtui.screens.paged import Page, PagedScreen, Row
@@ -38,7 +38,7 @@ FILTER_KEYS = {
 def due_text(day, today) -> Text:
     """The next due day; an overdue one marked with ! as well as in red."""
     if day < today:
-        return Text(day.isoformat() + "!", style="bold red")
+        return Text(day.isoformat() + OVERDUE_MARK, style=overdue_style())
     return Text(day.isoformat())
 
 

@@ -67,24 +67,27 @@ class ComplaintColumns:
 
     def line(self, row: QueueRow, zone: tzinfo, today: date) -> Text:
         closed = row.sla.time_left is None
-        text = Text(" ", style="dim" if closed else "")
+        # a stopped clock's row is dimmed, all but the clock, whose colour says late
+        rest = "dim" if closed else ""
+        text = Text(" ")
         gap = self.gap
         text.append(str(row.id).rjust(self.id), style="dim")
         text.append(gap)
         text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
         text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
-                    style=severity_style(row.severity))
+                    style=f"{rest} {severity_style(row.severity)}".strip())
+        text.append(gap, style=rest)
+        text.append(fit(status_word(row.status, short=not self.wide), self.status), style=rest)
         text.append(gap)
-        text.append(fit(status_word(row.status, short=not self.wide), self.status))
+        text.append(fit(row.customer, self.customer), style=rest)
         text.append(gap)
-        text.append(fit(row.customer, self.customer))
+        text.append(fit(row.owner or "-", self.owner), style="dim" if closed or not row.owner
+                    else "")
         text.append(gap)
-        text.append(fit(row.owner or "-", self.owner), style="" if row.owner else "dim")
+        text.append(fit(short_moment(row.promised_at, zone, today), self.promised), style=rest)
         text.append(gap)
-        text.append(fit(short_moment(row.promised_at, zone, today), self.promised))
-        text.append(gap)
-        text.append(fit(row.summary, self.summary))
+        text.append(fit(row.summary, self.summary), style=rest)
         return text
 
 
