@@ -11,7 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import Reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from crmtui.crashlog import write_log
@@ -20,6 +20,7 @@ from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
 from crmtui.present.styles import ansi_theme, use_colour
 from crmtui.present.text import safe
+from crmtui.screens.base import ServiceCalls
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
 from crmtui.widgets.localized import translate_bindings
@@ -56,7 +57,7 @@ def _view_bindings() -> list[BindingType]:
                     tooltip=view.description, show=False) for view in VIEWS]
 
 
-class CrmApp(App[None]):
+class CrmApp(ServiceCalls, App[None]):
     """crmtui's app. The Context (store, user, config, clock) is given, so tests fix the clock."""
 
     TITLE = "crmtui"
@@ -69,6 +70,8 @@ class CrmApp(App[None]):
         *_view_bindings(),
         Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
         Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("u", "undo", N_("Undo"), id="undo", show=False,
+                tooltip=N_("undo your last change in the app (shown first, then asked)")),
         Binding("ctrl+q", "request_quit", N_("Quit"), id="quit-now", show=False,
                 priority=True),
         Binding("ctrl+p", "command_palette", N_("palette"), id="command-palette", show=False,
@@ -170,7 +173,7 @@ class CrmApp(App[None]):
             self.exit()
             return
         changed = next((screen for screen in reversed(self.screen_stack)
-                        if isinstance(screen, FormDialog) and screen.changed), None)
+                        if isinstance(screen, FormDialog) and screen.has_changes), None)
         if changed is None:
             self.exit()
             return
@@ -191,6 +194,30 @@ class CrmApp(App[None]):
         from crmtui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(getattr(self.screen, "KEYS_SECTION", "everywhere")))
+
+    # -- undo -----------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        from crmtui.services.history import undo_preview
+
+        if isinstance(self.screen, ModalScreen):  # a dialog is open: finish it first
+            return
+        self.call_service(undo_preview, self.ctx, done=self._confirm_undo, group="undo")
+
+    def _confirm_undo(self, plan) -> None:
+        from crmtui.screens.dialogs.corrections import UndoDialog
+
+        self.push_screen(UndoDialog(plan), self._undone)
+
+    def _undone(self, plan) -> None:
+        from crmtui.present.history import undo_text
+
+        if plan is None:
+            return
+        self.notify(_("Undone: {what}").format(
+            what=undo_text(plan, self.ctx.zone, self.ctx.today())), title=_("Undone"))
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
 
     def open_profile(self, customer_id: int) -> None:
         from crmtui.screens.profile import ProfileScreen

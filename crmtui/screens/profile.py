@@ -1,8 +1,11 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
-archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-referrals and the account plan. `e` edit, `l` log, `R` regrade, `o` order, `p` promise, `c` a care
-date (solar or lunar; both calendars are shown), `x` a complaint (enter on one in the complaints
-tab opens it)."""
+archive, contacts, the interactions timeline, orders, promises, complaints, care dates, surveys,
+grade history, the history of every change, referrals and the account plan. `e` edit, `l` log,
+`R` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both calendars are shown),
+`x` a complaint (enter on one in the complaints tab opens it), `v` the value class by
+judgement, `T` terminate or make active again. On the tabs of records, `e` or
+`enter` corrects the highlighted one and `d` removes it (after asking); elsewhere `e` edits the
+archive."""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
+from crmtui.labels import label
+from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
     account_plan,
@@ -51,41 +56,65 @@ class ProfileView:
     editable: bool
     facts: Any
     """GradeFacts for the regrade dialog."""
+    class_facts: Any
+    """ClassFacts for the value class and lifecycle dialogs."""
     company: str = ""
     grade: str = ""
+    owner: str = ""
+    """The owner's login."""
     loggable: bool = False
     """Whether the user may log a contact (support: while a complaint is open)."""
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
+    from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
     from crmtui.services.access import can_log
+    from crmtui.services.history import history_of
     from crmtui.services.profile import customer_profile, referral_tree
 
     p = customer_profile(ctx, customer_id)
     c = p.customer
     zone, today = ctx.zone, ctx.today()
     tabs = profile_sections(p, zone, today)
+    tabs["history"] = history_section(history_of(ctx, c.id), zone, today)
     facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
                        expected_close=c.expected_close, grade=c.grade, pinned=c.grade_pinned,
                        pin_reason=c.pin_reason, version=c.version)
+    class_facts = ClassFacts(customer_id=c.id, name=c.name, value_class=c.value_class,
+                             pinned=c.class_pinned, reason=c.class_reason,
+                             lifecycle=c.lifecycle, lifecycle_reason=c.lifecycle_reason,
+                             version=c.version)
     return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
                        overview=profile_overview(p, zone, today), tabs=tabs,
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, company=c.company, grade=c.grade,
-                       loggable=p.editable or can_log(ctx, c))
+                       editable=p.editable, facts=facts, class_facts=class_facts,
+                       company=c.company, grade=c.grade,
+                       owner=p.owner.login, loggable=p.editable or can_log(ctx, c))
+
+
+def history_section(entries: list, zone, today) -> Section:
+    """The History tab: who changed what and when, newest first."""
+    return Section([(_("When"), 11), (_("By"), 10), (_("What"), 24), (_("Change"), None)],
+                   history_rows(entries, zone, today), _("No changes recorded yet."))
 
 
 TAB_TITLES = {
     "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
-    "orders": N_("Orders"), "complaints": N_("Complaints"), "care": N_("Care"),
-    "grades": N_("Grades"), "referrals": N_("Referrals"), "plan": N_("Plan"),
+    "orders": N_("Orders"), "promises": N_("Promises"), "complaints": N_("Complaints"),
+    "care": N_("Care"), "surveys": N_("Surveys"), "grades": N_("Grades"),
+    "history": N_("History"), "referrals": N_("Referrals"), "plan": N_("Plan"),
 }
+ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise",
+             "care": "care", "surveys": "survey"}
+"""The tabs whose rows are corrected (`e`, `enter`) and removed (`d`): the kind of record."""
 
 
 TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades")
-"""The tabs that are tables, in order."""
+"""The tabs that are tables, in order, before the referrals and the plan."""
+LATER_TABS = ("promises", "surveys", "history")
+"""Tables after the plan (added later: the tabs before keep their places)."""
 
 
 class ProfileScreen(ProfileAccountKeys):
@@ -102,11 +131,20 @@ class ProfileScreen(ProfileAccountKeys):
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
-        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the archive")),
+        Binding("e", "edit", N_("Edit"), id="edit",
+                tooltip=N_("the highlighted record on a tab of records, else the archive")),
+        Binding("d", "delete_row", N_("Delete"), id="delete-row", show=False,
+                tooltip=N_("remove the highlighted record (asks first; u undoes it)")),
         Binding("c", "care", N_("Care date"), id="care-date",
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
         Binding("R", "regrade", N_("Regrade"), id="regrade",
                 tooltip=N_("need, expected close, or pin a grade")),
+        Binding("v", "value_class", N_("Class"), id="value-class", show=False,
+                tooltip=N_("the value class by judgement (定性), or back to the figures")),
+        Binding("T", "lifecycle", N_("Lifecycle"), id="lifecycle", show=False,
+                tooltip=N_("terminate the customer (已终止合作), or make them active again")),
+        Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
+                tooltip=N_("give the customer to another owner (managers)")),
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
         *ACCOUNT_BINDINGS,
@@ -138,6 +176,9 @@ class ProfileScreen(ProfileAccountKeys):
             with TabPane(_(TAB_TITLES["plan"]), id="plan"):
                 with VerticalScroll(id="plan-scroll"):
                     yield Static("", id="plan-text")
+            for name in LATER_TABS:
+                with TabPane(_(TAB_TITLES[name]), id=name):
+                    yield NavTable(id=f"table-{name}")
         yield DetailLine(id="detail")
 
     def on_mount(self) -> None:
@@ -167,7 +208,7 @@ class ProfileScreen(ProfileAccountKeys):
         self.query_one("#overview-text", Static).update(view.overview)
         width = max(60, self.app.size.width - 4)
         for name, tab in view.tabs.items():
-            if name in TABLE_TABS:
+            if name in TABLE_TABS or name in LATER_TABS:
                 self._fill(self.query_one(f"#table-{name}", NavTable), tab, width)
         self._fill_tree(view.referrals)
         keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
@@ -235,7 +276,17 @@ class ProfileScreen(ProfileAccountKeys):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "log", "regrade", "order", "promise", "care"):
+        if action == "reassign":
+            return self.view is not None and self.ctx.is_manager
+        if action == "delete_row":
+            if self.view is None or not self.view.editable:
+                return False
+            tab = self.query_one(TabbedContent).active
+            if tab == "contacts":
+                return self._contact_under_cursor() is not None or None
+            return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
+        if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
+                      "lifecycle"):
             if self.view is None:
                 return None
             if action == "log":
@@ -299,10 +350,108 @@ class ProfileScreen(ProfileAccountKeys):
             self.reload()
 
     def action_edit(self) -> None:
+        """The highlighted record on a tab of records (a contact on Contacts), else the
+        archive."""
         from crmtui.screens.dialogs.customer import CustomerForm
 
+        tab = self.query_one(TabbedContent).active
+        if tab in ROW_KINDS:
+            found = self._record_under_cursor()
+            if found is not None:
+                self._correct(*found)
+            return
+        if tab == "contacts":
+            contact = self._contact_under_cursor()
+            if contact is not None:
+                self._with_contact(contact, self._edit_contact)
+            return
         self.app.push_screen(CustomerForm(self.customer_id),
                              lambda saved: self._after_save(saved, _("Customer saved.")))
+
+    def _record_under_cursor(self) -> tuple[str, int] | None:
+        """(kind, id) of the record highlighted on the current tab of records."""
+        tab = self.query_one(TabbedContent).active
+        kind = ROW_KINDS.get(tab)
+        if kind is None:
+            return None
+        table = self.query_one(f"#table-{tab}", DataTable)
+        if not table.row_count or not table.show_cursor:
+            return None
+        key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return (kind, int(key.value)) if key.value and key.value.isdigit() else None
+
+    @on(DataTable.RowSelected,
+        "#table-timeline, #table-orders, #table-promises, #table-care, #table-surveys")
+    def _record_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        tab = self.query_one(TabbedContent).active
+        if self.view is None or not self.view.editable or tab not in ROW_KINDS:
+            return
+        if key and key.isdigit():
+            self._correct(ROW_KINDS[tab], int(key))
+
+    def _correct(self, kind: str, number: int) -> None:
+        from crmtui.services.corrections import read_record
+
+        self.call_service(read_record, self.ctx, kind, number, done=self._edit_record,
+                          group="action")
+
+    def _edit_record(self, record) -> None:
+        from crmtui.labels import label
+        from crmtui.screens.dialogs.accounts import SurveyDialog
+        from crmtui.screens.dialogs.care import CareDialog
+        from crmtui.screens.dialogs.log import LogDialog, LogTarget
+        from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog
+
+        view = self.view
+        if view is None:
+            return
+        kind = record.kind
+        if kind == "interaction":
+            dialog = LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade),
+                               record=record)
+        elif kind == "order":
+            dialog = OrderDialog(view.customer_id, view.name, record)
+        elif kind == "promise":
+            dialog = PromiseDialog(view.customer_id, view.name, record)
+        elif kind == "care":
+            dialog = CareDialog(view.customer_id, view.name, record)
+        else:
+            dialog = SurveyDialog(view.customer_id, view.name, record=record)
+        saved = _("{record} #{id} saved.").format(record=label("record", kind).capitalize(),
+                                                  id=record.id)
+        self.app.push_screen(dialog, lambda result: self._after_save(result, saved))
+
+    def action_reassign(self) -> None:
+        from crmtui.screens.dialogs.corrections import ReassignDialog
+        from crmtui.present.text import user_text
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            ReassignDialog(view.customer_id, view.name, view.owner),
+            lambda customer: self._after_save(customer, _("{name}: owner {owner}").format(
+                name=customer.name, owner=user_text(customer.owner)) if customer else ""))
+
+    def action_delete_row(self) -> None:
+        from crmtui.services.corrections import read_record
+
+        tab = self.query_one(TabbedContent).active
+        if tab == "contacts":
+            self.action_remove_contact()
+            return
+        found = self._record_under_cursor()
+        if found is not None:
+            self.call_service(read_record, self.ctx, *found, done=self._ask_removal,
+                              group="action")
+
+    def _ask_removal(self, record) -> None:
+        from crmtui.screens.dialogs.corrections import RemoveRecordDialog
+
+        self.app.push_screen(RemoveRecordDialog(record),
+                             lambda removed: self._after_save(removed, str(removed)
+                                                              if removed else ""))
 
     def action_log(self) -> None:
         from crmtui.screens.dialogs.log import LogDialog, LogTarget
@@ -327,6 +476,24 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(RegradeDialog(self.view.facts), lambda customer: self._after_save(
             customer, _("Grade {grade}.").format(grade=customer.grade) if customer else ""))
+
+    def action_value_class(self) -> None:
+        from crmtui.screens.dialogs.lifecycle import ValueClassDialog
+
+        if self.view is None:
+            return
+        self.app.push_screen(ValueClassDialog(self.view.class_facts), lambda customer: (
+            self._after_save(customer, _("Value class {value_class}.").format(
+                value_class=label("tier", customer.value_class)) if customer else "")))
+
+    def action_lifecycle(self) -> None:
+        from crmtui.screens.dialogs.lifecycle import LifecycleDialog
+
+        if self.view is None:
+            return
+        self.app.push_screen(LifecycleDialog(self.view.class_facts), lambda customer: (
+            self._after_save(customer, _("Lifecycle {lifecycle}.").format(
+                lifecycle=label("lifecycle", customer.lifecycle)) if customer else "")))
 
     def action_order(self) -> None:
         from crmtui.screens.dialogs.small import OrderDialog

@@ -1,5 +1,5 @@
 """The profile's key-account keys: on the Contacts tab `n` adds a contact, `enter` edits the one
-under the cursor and `d` (or `delete`) removes it (after asking); `P` creates or edits the account plan;
+under the cursor and `delete` (or `d`) removes it (after asking); `P` creates or edits the account plan;
 `S` records a satisfaction survey. Offered only to whoever may change the customer."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ CONTACT_ACTIONS = frozenset({"new_contact", "remove_contact"})
 ACCOUNT_BINDINGS: list[BindingType] = [
     Binding("n", "new_contact", N_("New contact"), id="new-contact", show=False,
             tooltip=N_("add a person at this customer (Contacts tab)")),
-    Binding("d,delete", "remove_contact", N_("Remove contact"), id="remove-contact", show=False,
+    Binding("delete", "remove_contact", N_("Remove contact"), id="remove-contact", show=False,
             tooltip=N_("remove the contact under the cursor (Contacts tab)")),
     Binding("P", "plan", N_("Plan"), id="account-plan", show=False,
             tooltip=N_("the account plan (重点客户计划): targets, visit cycle, SWOT, review")),

@@ -82,7 +82,8 @@ async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock)
             "HelpScreen", "CommandPalette", "LogDialog", "SnoozeDialog", "CustomerForm",
             "RegradeDialog", "OrderDialog", "PromiseDialog", "CareDialog", "NewComplaintDialog",
             "AcknowledgeDialog", "ResolveDialog", "CloseDialog", "ReopenDialog",
-            "SeverityDialog", "OwnerDialog", "NoteDialog"} <= tour.seen
+            "SeverityDialog", "OwnerDialog", "NoteDialog", "RemoveRecordDialog", "UndoDialog",
+            "ReassignDialog", "SurveyDialog"} <= tour.seen
 
 
 async def visit_everything(tour: Tour, world) -> None:
@@ -114,9 +115,10 @@ async def visit_everything(tour: Tour, world) -> None:
     app.open_profile(world.customer)
     text = await tour.check("profile")
     assert "[/] closer" in text and "[link=http://x]y[/link]" in text
-    await tour.dialogs("elRopcx", "profile")
+    await tour.dialogs("elRopcxOu", "profile")
     for _tab in TAB_TITLES:
         await tour.press("right_square_bracket", where="profile tab")
+        await tour.dialogs("ed", "profile tab")  # a record's correction, and its removal
     await tour.press("escape")
 
     await tour.press("4")

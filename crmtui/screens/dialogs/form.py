@@ -116,7 +116,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         self._start = self.values()
 
     @property
-    def changed(self) -> bool:
+    def has_changes(self) -> bool:
         """Whether the user typed or chose something since the form opened."""
         return self._start is not None and self.values() != self._start
 
@@ -197,6 +197,12 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     def values(self) -> dict[str, Any]:
         return {name: row.value for name, row in self.rows.items()}
+
+    @staticmethod
+    def changed(values: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
+        """The fields of a correction form whose value differs from what it showed."""
+        return {name: value for name, value in values.items()
+                if name in shown and value != shown[name]}
 
     # -- validation -----------------------------------------------------------------------------
     def validate_row(self, row: FieldRow) -> bool:
@@ -326,7 +332,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         if self.saving:
             self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
             return
-        if self.changed:
+        if self.has_changes:
             self.app.push_screen(DiscardDialog(self.title_text()),
                                  lambda discard: self.dismiss(None) if discard else None)
             return
