@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from crmtui.i18n import _
 from crmtui.labels import weekday_name
@@ -44,6 +44,27 @@ class FormInput(Input):
         self._correcting = False
         self.select_on_focus = True
         self.cursor_position = len(self.value)
+
+
+class FormTextArea(TextArea):
+    """A form's text area (summaries, notes): entering it selects what it holds, as FormInput
+    does, so typing replaces a filled one; sent back to correct it, the cursor goes to the end."""
+
+    def __init__(self, text: str = "", **options) -> None:
+        super().__init__(text, soft_wrap=True, compact=True, tab_behavior="focus",
+                         show_line_numbers=False, **options)
+        self._correcting = False
+
+    def correct(self) -> None:
+        self._correcting = True
+        self.focus()
+
+    def on_focus(self) -> None:
+        if self._correcting:
+            self._correcting = False
+            self.move_cursor(self.document.end)
+        else:
+            self.select_all()
 
 
 def describe_day(day: date, today: date) -> str:

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from crmtui.present.text import safe
-from crmtui.widgets.date_input import DateInput, FormInput
+from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 
 
 class FieldRow(Horizontal):
@@ -124,7 +124,7 @@ class FieldRow(Horizontal):
     def focus_control(self) -> None:
         """Back to the field to correct it (after a refused save)."""
         control = self.control.input if isinstance(self.control, DateInput) else self.control
-        if isinstance(control, FormInput):
+        if isinstance(control, (FormInput, FormTextArea)):
             control.correct()
         else:
             self.control.focus()

@@ -20,7 +20,7 @@ from crmtui.labels import labelled
 from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.services.validation import FieldError
-from crmtui.widgets.date_input import DateInput, FormInput
+from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.localized import LocalizedBindings
@@ -164,9 +164,8 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         (summaries, notes, descriptions)."""
         control: Widget
         if lines > 1:
-            control = TextArea(safe(value, multiline=True), soft_wrap=True, compact=True,
-                               tab_behavior="focus", show_line_numbers=False,
-                               placeholder=placeholder, id=f"field-{field}")
+            control = FormTextArea(safe(value, multiline=True), placeholder=placeholder,
+                                   id=f"field-{field}")
             control.styles.max_height = lines
         else:
             control = FormInput(safe(value), placeholder=placeholder, compact=True,
