@@ -19,9 +19,9 @@ from rich.text import Text
 
 from crmtui.i18n import NC_, _, pgettext
 from crmtui.labels import label, term
-from crmtui.present.styles import AT_RISK_MARK, SEVERITY_STYLES, SLA_STYLES
+from crmtui.present.styles import AT_RISK_MARK, SEVERITY_STYLES, SLA_STYLES, overdue_style
 from crmtui.present.text import plain
-from crmtui.present.time import moment, short_moment, span
+from crmtui.present.time import days_span, moment, short_moment, span
 
 # The queue's words: shorter than the domain's labels, to fit its columns.
 STATUS_WORDS = {
@@ -87,6 +87,27 @@ def sla_text(sla: Any) -> Text:
     return Text(sla_words(sla), style=sla_style(sla))
 
 
+# -- what needs doing ----------------------------------------------------------------------------
+
+CLOSE_AFTER_DAYS = 3
+"""A resolved complaint still open this many days after its resolution is nudged to close
+(ask the customer, record the satisfaction)."""
+
+
+def promise_passed(row: Any, now: datetime) -> bool:
+    """Whether the time promised to the customer has passed and the complaint is still open."""
+    return (row.promised_at is not None and row.sla.time_left is not None
+            and row.promised_at < now)
+
+
+def days_to_close(row: Any, today: date, zone: tzinfo) -> int | None:
+    """Days since a resolved complaint was resolved, once it should be closed; else None."""
+    if row.status != "resolved" or row.resolved_at is None:
+        return None
+    days = (today - row.resolved_at.astimezone(zone).date()).days
+    return days if days >= CLOSE_AFTER_DAYS else None
+
+
 # -- one complaint --------------------------------------------------------------------------------
 
 def complaint_heading(row: Any) -> Text:
@@ -106,9 +127,10 @@ def complaint_heading(row: Any) -> Text:
     return text
 
 
-def queue_detail(row: Any, zone: tzinfo) -> Text:
+def queue_detail(row: Any, zone: tzinfo, now: datetime | None = None) -> Text:
     """One queue row whole, for the line under the queue: the heading, who handles it, what
-    the customer was promised, and the summary uncut."""
+    the customer was promised (and whether that time has passed), a nudge to close a complaint
+    resolved days ago, and the summary uncut."""
     text = Text()
     text.append(f"#{row.id} ", style="bold")
     text.append(plain(row.customer, "bold"))
@@ -122,6 +144,14 @@ def queue_detail(row: Any, zone: tzinfo) -> Text:
     text.append(" · " + _("owner {name}").format(name=row.owner_name or row.owner or _("nobody")))
     if row.promised_at is not None:
         text.append(" · " + _("promised {when}").format(when=moment(row.promised_at, zone)))
+        if now is not None and promise_passed(row, now):
+            text.append(" " + _("(passed: tell the customer where it stands)"),
+                        style=overdue_style())
+    if now is not None:
+        days = days_to_close(row, now.astimezone(zone).date(), zone)
+        if days is not None:
+            text.append(" · " + _("resolved {span} ago: close it with the customer's "
+                                  "satisfaction").format(span=days_span(days)), style="bold")
     text.append("\n")
     text.append(plain(row.summary))
     return text

@@ -340,7 +340,8 @@ def account_plan(p: Any) -> Table | None:
         (_("Target amount"), money(plan.target_amount)),
         (_("Target price"), money(plan.target_price)),
         (_("Target volume"), str(plan.target_volume or "")),
-        (_("Visit every"), _("{n} days").format(n=plan.visit_every_days)
+        (_("Visit every"), (_("{n} day") if plan.visit_every_days == 1 else _("{n} days"))
+         .format(n=plan.visit_every_days)
          if plan.visit_every_days else ""),
         (_("Services"), plan.services),
         (_("Strengths"), plan.strengths),

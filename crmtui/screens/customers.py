@@ -68,6 +68,7 @@ class CustomersScreen(PagedScreen):
     FILTER_KEYS = FILTER_KEYS
     FILTER_HINT = N_("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
     COUNT_TEXT = N_("{n:,} customers")
+    COUNT_ONE = N_("{n:,} customer")
     FOOTER_FIRST = ("profile", "new-customer", "edit")
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -105,7 +105,7 @@ class FigureCustomersScreen(CrmScreen):
         if keep is not None and keep in self.customer_of:
             table.move_cursor(row=table.get_row_index(keep))
         text = Text()
-        text.append(_("{n:,} customers").format(n=total), style="bold")
+        text.append((_("{n:,} customer") if total == 1 else _("{n:,} customers")).format(n=total), style="bold")
         if total > len(rows):
             text.append(" · " + _("the first {n:,} shown").format(n=len(rows)))
         if not total:

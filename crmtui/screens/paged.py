@@ -21,6 +21,9 @@ from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
 FILTER_DELAY = 0.15
 """Seconds of quiet typing before a filter runs its query."""
 
+TO_END_AT_MOST = 100_000
+"""Rows G reads at most to reach the end of a list."""
+
 RELOAD_AT_MOST = 5 * PAGE_SIZE
 """Rows read again when the list reloads (someone changed something): the pages the user
 scrolled through, up to this many, so the cursor stays where it was."""
@@ -60,7 +63,9 @@ class PagedScreen(CrmScreen):
     FILTER_KEYS: ClassVar[Mapping[str, KeyParser]] = {}
     FILTER_HINT: ClassVar[str] = ""
     COUNT_TEXT: ClassVar[str] = N_("{n:,} rows")
-    """FILTER_HINT and COUNT_TEXT are English msgids (N_), shown translated."""
+    COUNT_ONE: ClassVar[str] = N_("{n:,} row")
+    """FILTER_HINT and COUNT_TEXT (COUNT_ONE for one) are English msgids (N_), shown
+    translated."""
     AUTO_FOCUS = "#list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,6 +168,24 @@ class PagedScreen(CrmScreen):
         self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
                           done=self._more, failed=self._more_failed, group="more")
 
+    @on(ListTable.ToEnd)
+    def _to_end(self) -> None:
+        """G goes to the last row of the list, not of what is read so far: the rest is read
+        in one query, then the cursor goes to its end."""
+        if self.complete or not self.filter_query.ok:
+            return
+        self.fetching_more = True
+        rest = (self.total - self.loaded) if self.total is not None else TO_END_AT_MOST
+        self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
+                          limit=max(1, min(rest, TO_END_AT_MOST)), done=self._at_end,
+                          failed=self._more_failed, group="more")
+
+    def _at_end(self, page: Page) -> None:
+        self._more(page)
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+
     def _more(self, page: Page) -> None:
         self.fetching_more = False
         self._append(page)
@@ -175,7 +198,8 @@ class PagedScreen(CrmScreen):
     def _summary(self) -> None:
         text = Text()
         if self.total is not None:
-            text.append(_(self.COUNT_TEXT).format(n=self.total), style="bold")
+            count = self.COUNT_ONE if self.total == 1 else self.COUNT_TEXT
+            text.append(_(count).format(n=self.total), style="bold")
         else:
             text.append(_("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
                         style="bold")

@@ -73,6 +73,21 @@ class ListTable(NavTable):
         def control(self) -> "ListTable":
             return self.table
 
+    class ToEnd(Message):
+        """G (or end) on a list not read to its end: the screen reads the rest."""
+
+        def __init__(self, table: "ListTable") -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> "ListTable":
+            return self.table
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self.post_message(self.ToEnd(self))
+
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
         if new.row > old.row and new.row >= self.row_count - 5:

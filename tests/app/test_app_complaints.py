@@ -543,6 +543,11 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         complaint = Complaint.get(Complaint.summary == "damaged packaging")
         assert complaint.customer_id == customer.id and complaint.severity == "normal"
         assert complaint.id in shown_ids(app)
+        # the cursor is on the new complaint, so the keys offered are its own
+        assert queue(app).highlighted_item.id == complaint.id
+        await pilot.pause(0.3)
+        footer = screen_text(app).splitlines()[-1]
+        assert "A Ack" in footer and "C Close" not in footer
 
 
 # -- noticing others -----------------------------------------------------------------------------
@@ -667,3 +672,23 @@ async def test_the_severity_of_a_closed_complaint_is_refused_before_asking(app, 
         assert (f"cannot change the severity of complaint #{queue_ctx.closed}: it is closed; "
                 "reopen it first") in notices(app)
         assert stored(queue_ctx.closed).severity == "normal"
+
+
+async def test_a_passed_promise_and_a_complaint_resolved_days_ago_are_flagged(app, queue_ctx,
+                                                                              clock):
+    """The working one was promised for 10:00 the next morning; the resolved one waits to be
+    closed. Three days on, both say so."""
+    clock.now = APP_NOW + timedelta(days=3)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_queue(pilot)
+        text = screen_text(app)
+        assert "1 to close" in text
+        await cursor_to(pilot, queue_ctx.working)
+        line = next(line for line in screen_text(app).splitlines()
+                    if "Wrong colour delivered" in line)
+        assert "11-24 10:00!" in line  # promised, passed: marked
+        assert "passed: tell the customer" in screen_text(app)  # and said under the list
+        await cursor_to(pilot, queue_ctx.resolved)
+        assert "resolved!" in next(line for line in screen_text(app).splitlines()
+                                   if "Invoice sent twice" in line)
+        assert "close it with the customer's satisfaction" in screen_text(app)

@@ -71,3 +71,14 @@ async def test_a_reps_customers_have_no_owner_column_a_managers_team_has(demo_ct
         owners = {Customer.get_by_id(boss.screen.customer_of[key]).owner.login
                   for key in list(boss.screen.customer_of)[:40]}
         assert len(owners) > 1
+
+
+async def test_one_customer_is_one_customer(app, demo_ctx):
+    name = Customer.get_by_id(customer_of("boss")).name
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "slash")
+        await pilot.press(*name)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "1 customer ·" in screen_text(app) and "1 customers" not in screen_text(app)
