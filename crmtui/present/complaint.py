@@ -19,7 +19,13 @@ from rich.text import Text
 
 from crmtui.i18n import NC_, _, pgettext
 from crmtui.labels import label, term
-from crmtui.present.styles import AT_RISK_MARK, SEVERITY_STYLES, SLA_STYLES, overdue_style
+from crmtui.present.styles import (
+    AT_RISK_MARK,
+    OVERDUE_MARK,
+    SEVERITY_STYLES,
+    SLA_STYLES,
+    overdue_style,
+)
 from crmtui.present.text import plain
 from crmtui.present.time import days_span, moment, short_moment, span
 
@@ -157,10 +163,15 @@ def queue_detail(row: Any, zone: tzinfo, now: datetime | None = None) -> Text:
     return text
 
 
-def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
+def complaint_facts(detail: Any, zone: tzinfo,
+                    now: datetime | None = None) -> list[tuple[str, str]]:
     """(heading, text) of what a complaint's detail (`services.complaints.ComplaintDetail`)
-    shows, times in the user's zone; facts not known yet are left out."""
+    shows, times in the user's zone; facts not known yet are left out. With `now`, a time
+    promised to the customer that has passed says so."""
     row, complaint = detail.row, detail.complaint
+    promised = moment(row.promised_at, zone)
+    if promised and now is not None and promise_passed(row, now):
+        promised += OVERDUE_MARK + " " + _("(passed: tell the customer where it stands)")
     resolve_by = moment(row.resolve_by, zone)
     if complaint.paused_seconds:
         resolve_by += " · " + _("moved by {span} waiting for the customer").format(
@@ -175,7 +186,7 @@ def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
          + _("by {login}").format(login=complaint.created_by.login)),
         (_("Respond by"), moment(row.respond_by, zone)),
         (_("Acknowledged"), moment(row.acknowledged_at, zone)),
-        (_("Promised"), moment(row.promised_at, zone)),
+        (_("Promised"), promised),
         (_("Resolve by"), resolve_by),
         (_("Waiting since"), moment(row.waiting_since, zone)),
         (_("Resolved"), moment(row.resolved_at, zone)),
@@ -212,11 +223,11 @@ def event_text(event: Any, zone: tzinfo) -> str:
     return event.note
 
 
-def facts_table(detail: Any, zone: tzinfo) -> Table:
+def facts_table(detail: Any, zone: tzinfo, now: datetime | None = None) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    for heading, text in complaint_facts(detail, zone):
+    for heading, text in complaint_facts(detail, zone, now):
         grid.add_row(heading, plain(text, multiline=True))
     return grid
 
@@ -253,10 +264,11 @@ def contacts_table(interactions: list[Any], zone: tzinfo, today: date) -> Render
     return table
 
 
-def complaint_body(detail: Any, zone: tzinfo, today: date) -> Group:
+def complaint_body(detail: Any, zone: tzinfo, today: date,
+                   now: datetime | None = None) -> Group:
     """Everything under the heading: the facts, the timeline and the customer's contacts."""
     return Group(
-        facts_table(detail, zone),
+        facts_table(detail, zone, now),
         Text("\n" + _("Timeline"), style="bold underline"),
         timeline_table(detail.events, zone, today),
         plain("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),

@@ -34,7 +34,7 @@ def load_complaint(ctx, complaint_id: int) -> ComplaintView:
 
     detail = complaint_detail(ctx, complaint_id)
     return ComplaintView(row=detail.row, header=complaint_heading(detail.row),
-                         body=complaint_body(detail, ctx.zone, ctx.today()))
+                         body=complaint_body(detail, ctx.zone, ctx.today(), ctx.now()))
 
 
 class ComplaintScreen(ComplaintActions):

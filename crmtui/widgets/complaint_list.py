@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from crmtui.cells import fit
-from crmtui.i18n import N_, _
+from crmtui.i18n import N_, _, pgettext
 from crmtui.present.complaint import (
     days_to_close,
     promise_passed,
@@ -88,7 +88,9 @@ class ComplaintColumns:
                     style=f"{rest} {severity_style(row.severity)}".strip())
         text.append(gap, style=rest)
         nudge = now is not None and days_to_close(row, today, zone) is not None
-        status = status_word(row.status, short=not self.wide) + ("!" if nudge else "")
+        status = status_word(row.status, short=not self.wide)
+        if nudge:  # resolved days ago: to close (short: close!, to fit the column)
+            status = pgettext("queue", "close") + "!" if not self.wide else status + "!"
         text.append(fit(status, self.status), style="bold" if nudge else rest)
         text.append(gap)
         text.append(fit(row.customer, self.customer), style=rest)

@@ -688,6 +688,9 @@ async def test_a_passed_promise_and_a_complaint_resolved_days_ago_are_flagged(ap
                     if "Wrong colour delivered" in line)
         assert "11-24 10:00!" in line  # promised, passed: marked
         assert "passed: tell the customer" in screen_text(app)  # and said under the list
+        await press(pilot, "enter")
+        assert "11-24 10:00! (passed" in screen_text(app)  # and on the complaint itself
+        await press(pilot, "escape")
         await cursor_to(pilot, queue_ctx.resolved)
         assert "resolved!" in next(line for line in screen_text(app).splitlines()
                                    if "Invoice sent twice" in line)
