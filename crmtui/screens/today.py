@@ -64,6 +64,10 @@ class TodayScreen(CrmScreen):
         Binding("l", "log", N_("Log"), id="log",
                 tooltip=N_("log a contact; the item leaves the list")),
         Binding("s", "snooze", N_("Snooze"), id="snooze", tooltip=N_("move it to a later day")),
+        Binding("f", "report_done", N_("Done"), id="report-done",
+                tooltip=N_("report the manager's instruction carried out, with a note")),
+        Binding("dollar_sign", "pay", N_("Payment"), id="payment",
+                tooltip=N_("record a payment on the overdue order")),
         Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
                 tooltip=N_("my items or everyone's (managers)")),
         Binding("slash", "filter", N_("Filter"), id="filter",
@@ -77,7 +81,7 @@ class TodayScreen(CrmScreen):
         self.items: list[DueItem] = []
         self.shown_width = 0
         self.shown_scope: bool | None = None
-        self._had_item: tuple[bool, bool] = (False, False)
+        self._had_item: tuple[bool, bool, DueKind | None] = (False, False, None)
         self._loaded_at = None
         self.settled: list = []
         """services.history.Settled: why items left the list (recent ones are shown)."""
@@ -212,6 +216,10 @@ class TodayScreen(CrmScreen):
             if action == "snooze" and snooze_refusal(item.kind):
                 return False  # not offered; the key still says why (on_key)
             return True
+        if action in ("report_done", "pay"):  # offered on the items they act on
+            item = self.current_item()
+            kind = DueKind.INSTRUCTION if action == "report_done" else DueKind.PAYMENT
+            return item is not None and item.kind is kind
         return True
 
     def on_key(self, event: events.Key) -> None:
@@ -249,7 +257,8 @@ class TodayScreen(CrmScreen):
             if item is not None and self.data is not None else None)
         # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         has_item = (item is not None and can_log_item(self.ctx, item),
-                    item is not None and not snooze_refusal(item.kind))
+                    item is not None and not snooze_refusal(item.kind),
+                    item.kind if item is not None else None)
         if has_item != self._had_item:
             self._had_item = has_item
             self.refresh_bindings()
@@ -310,3 +319,49 @@ class TodayScreen(CrmScreen):
         following = due.item_after(item)
         self.items = [other for other in self.items if item_key(other) != item_key(item)]
         self.show(keep=following)
+
+    def action_report_done(self) -> None:
+        from crmtui.screens.dialogs.followthrough import ReportDoneDialog
+
+        item = self.current_item()
+        if item is None or item.kind is not DueKind.INSTRUCTION or item.ref_id is None:
+            return
+        text = item.detail.split(" · ")[0]
+        self.app.push_screen(ReportDoneDialog(item.ref_id, item.customer, text),
+                             lambda done: self._after_done(item, done))
+
+    def _after_done(self, item: DueItem, done) -> None:
+        if done is None:
+            return
+        self.app.notify(_("Instruction reported done."), title=_("Saved"))
+        self._drop(item)
+        self.reload()
+
+    def action_pay(self) -> None:
+        item = self.current_item()
+        if item is None or item.kind is not DueKind.PAYMENT or item.ref_id is None:
+            return
+        self.call_service(order_owed, self.ctx, item.ref_id,
+                          done=lambda facts: self._pay(item, facts))
+
+    def _pay(self, item: DueItem, facts) -> None:
+        from crmtui.screens.dialogs.followthrough import PaymentDialog
+
+        owed, ordered_on = facts
+        self.app.push_screen(PaymentDialog(item.ref_id, item.customer, owed, ordered_on),
+                             lambda paid: self._after_paid(item, paid))
+
+    def _after_paid(self, item: DueItem, paid) -> None:
+        if paid is None:
+            return
+        self.app.notify(_("Payment recorded."), title=_("Saved"))
+        if not paid.order.owed:
+            self._drop(item)
+        self.reload()
+
+
+def order_owed(ctx, order_id: int):
+    """(owed, order day) of an order, read in a worker."""
+    from crmtui.services.receivables import order_facts
+
+    return order_facts(ctx, order_id)
