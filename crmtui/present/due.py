@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 
 from crmtui.cells import fit
-from crmtui.i18n import _
+from crmtui.i18n import _, pgettext
 from crmtui.labels import label
 from crmtui.present.styles import OVERDUE_MARK, grade_style, overdue_style
 from crmtui.present.text import safe
@@ -50,7 +50,7 @@ def item_detail(item: DueItem, today: date, *, owner: bool = True) -> Text:
         text.append(_("grade {grade}").format(grade=item.grade.value),
                     style=grade_style(item.grade.value))
     text.append(" · " + label("due_section", item.kind) + " · ")
-    due = _("due {day}").format(day=item.due.isoformat())
+    due = pgettext("due item", "due {day}").format(day=item.due.isoformat())
     if item.overdue_days:
         due += " (" + _("{span} late").format(span=days_span(item.overdue_days)) + ")"
     text.append(due, style="bold" if item.overdue_days else "")
