@@ -214,6 +214,7 @@ def print_due(ctx, items, day, everyone: bool) -> None:
     from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
 
     out = console()
+    _print_schedule(ctx, day, everyone, out)
     title = _("Due on {day}").format(day=day.isoformat())
     if not items:
         from crmtui.services.due import coming_up
@@ -233,6 +234,26 @@ def print_due(ctx, items, day, everyone: bool) -> None:
             lines.append("\n")
         lines.rstrip()
         out.print(lines)
+
+
+def _print_schedule(ctx, day, everyone: bool, out) -> None:
+    """The day's appointments above the due list, as Today shows them (nothing when none)."""
+    from rich.text import Text
+
+    from crmtui.present.schedule import agenda_lines, schedule_title
+    from crmtui.services.appointments import schedule
+
+    views = schedule(ctx, day, everyone=everyone)
+    if not views:
+        return
+    out.print(Text(schedule_title(day, len(views)), style="bold"))
+    lines = Text(no_wrap=True, overflow="crop")
+    for line in agenda_lines(views, ctx.zone, out.width, owner=everyone):
+        lines.append_text(line)
+        lines.append("\n")
+    lines.rstrip()
+    out.print(lines)
+    out.print()
 
 
 def cmd_greetings(args) -> int:

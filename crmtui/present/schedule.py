@@ -54,6 +54,11 @@ def schedule_title(day: date, count: int) -> str:
         weekday=weekday_name(day), day=day.isoformat(), n=count)
 
 
+def schedule_heading(count: int) -> str:
+    """The schedule's heading on Today: 'Schedule (3)'."""
+    return _("Schedule ({n})").format(n=count)
+
+
 def empty_schedule(day: date) -> str:
     return _("No appointments on {day}.").format(day=day.isoformat())
 
@@ -82,7 +87,7 @@ class ScheduleColumns:
 
     GAP: ClassVar[int] = 2
     TIME: ClassVar[int] = 11
-    KIND: ClassVar[int] = 6
+    KIND: ClassVar[int] = 7
 
     @classmethod
     def for_width(cls, width: int, *, owner: bool = False) -> "ScheduleColumns":
@@ -183,5 +188,6 @@ def length(view) -> str:
     return span(timedelta(minutes=view.minutes))
 
 
-__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "empty_schedule",
+__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "schedule_heading",
+           "empty_schedule",
            "details", "ScheduleColumns", "agenda_lines", "review_line", "list_lines", "length"]

@@ -2,7 +2,7 @@
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
 referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care
 date (solar or lunar; both calendars are shown), `x` a complaint (enter on one in the complaints
-tab opens it)."""
+tab opens it), `b` books an appointment."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
+from crmtui.labels import weekday_name
 from crmtui.present.profile import (
     Section,
     account_plan,
@@ -94,6 +95,9 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
         Binding("x", "complaint", N_("Complaint"), id="complaint",
                 tooltip=N_("record a complaint from this customer")),
+        # not in the footer (full at 80 columns): `?` lists it
+        Binding("b", "book", N_("Book"), id="book", show=False,
+                tooltip=N_("book a visit, call or meeting with the customer at a time")),
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
         Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
                 show=False),
@@ -218,7 +222,7 @@ class ProfileScreen(ProfileAccountKeys):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "log", "regrade", "order", "promise", "care"):
+        if action in ("edit", "log", "regrade", "order", "promise", "care", "book"):
             if self.view is None:
                 return None
             return self.view.editable or None
@@ -317,6 +321,22 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(CareDialog(self.customer_id, self.view.name),
                              lambda care: self._after_save(care, _("Care date added.")))
+
+    def action_book(self) -> None:
+        from crmtui.screens.dialogs.appointment import BookDialog
+
+        if self.view is None:
+            return
+
+        def booked(row) -> None:
+            if row is None:
+                return
+            when = row.starts_at.astimezone(self.ctx.zone)
+            self._after_save(row, _("Booked for {day} {time}.").format(
+                day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+                time=when.strftime("%H:%M")))
+
+        self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
 
     def action_complaint(self) -> None:
         from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message

@@ -16,7 +16,7 @@ from crmtui.screens.dashboard import DashboardScreen
 from crmtui.screens.interactions import InteractionsScreen
 from crmtui.screens.profile import TAB_TITLES, ProfileScreen
 from crmtui.screens.today import TodayScreen
-from crmtui.widgets.due_list import DueList
+from crmtui.widgets.due_list import DueList, is_appointment
 from tests.app.conftest import APP_NOW, press, screen_text, settle, type_text
 from tests.conftest import TODAY
 from tests.hostile import build_hostile, forbidden_in
@@ -78,7 +78,8 @@ async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock)
             "HelpScreen", "CommandPalette", "LogDialog", "SnoozeDialog", "CustomerForm",
             "RegradeDialog", "OrderDialog", "PromiseDialog", "CareDialog", "NewComplaintDialog",
             "AcknowledgeDialog", "ResolveDialog", "CloseDialog", "ReopenDialog",
-            "SeverityDialog", "OwnerDialog", "NoteDialog"} <= tour.seen
+            "SeverityDialog", "OwnerDialog", "NoteDialog", "BookDialog", "MoveDialog",
+            "CancelAppointmentDialog"} <= tour.seen
 
 
 async def visit_everything(tour: Tour, world) -> None:
@@ -87,11 +88,17 @@ async def visit_everything(tour: Tour, world) -> None:
     assert isinstance(app.screen, TodayScreen)
     assert "[/] closer" in text
     due = app.screen.query_one(DueList)
+    planned = next(index for index, item in enumerate(due.items)
+                   if is_appointment(item) and item.status == "planned" and not item.missed)
+    due.move_to(planned)  # the schedule's appointment: logged, booked, moved, cancelled
+    await tour.dialogs("lbmd", "today schedule")
     for index, item in enumerate(due.items):  # not a complaint: logged and snoozed in dialogs
-        if item is not None and item.kind is not DueKind.COMPLAINT:
+        if item is not None and not is_appointment(item) and item.kind is not DueKind.COMPLAINT:
             due.move_to(index)
             break
-    await tour.dialogs("ls", "today")
+    await tour.dialogs("lsb", "today")
+    await tour.press("t", where="today tomorrow")
+    await tour.press("t", where="today again")
     await tour.press("a", where="today everyone")
     await tour.press("slash", where="today filter")
     await type_text(pilot, "[/] [bold]")  # what is typed shows as typed too
@@ -110,7 +117,7 @@ async def visit_everything(tour: Tour, world) -> None:
     app.open_profile(world.customer)
     text = await tour.check("profile")
     assert "[/] closer" in text and "[link=http://x]y[/link]" in text
-    await tour.dialogs("elgopcx", "profile")
+    await tour.dialogs("elgopcxb", "profile")
     for _tab in TAB_TITLES:
         await tour.press("right_square_bracket", where="profile tab")
     await tour.press("escape")

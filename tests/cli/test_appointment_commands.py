@@ -152,3 +152,15 @@ def test_show_json_lists_the_customers_appointments(crm):
         (2, "call", None, "2026-11-27T15:30:00+00:00"),
         (1, "visit", "retain", "2026-11-24T10:00:00+00:00")]
     assert crm("show", "Bob", "--json").json()["appointments"] == []
+
+
+def test_due_prints_the_days_schedule_above_the_due_list(crm):
+    assert crm("appointment", "add", "Bob", "--at", "tomorrow 09:00", "--prep",
+               "bring the contract").code == 0
+    evening = crm("due", "--date", "tomorrow").out.splitlines()
+    assert evening[0] == "Schedule Tue 2026-11-24 (1)"
+    assert evening[1].split()[:3] == ["09:00–10:00", "visit", "Bob"]
+    assert evening[2].strip() == "prep: bring the contract"
+    assert "Due on 2026-11-24" in evening
+    assert not crm("due").out.startswith("Schedule")  # nothing booked today
+    assert isinstance(crm("due", "--date", "tomorrow", "--json").json(), list)  # unchanged

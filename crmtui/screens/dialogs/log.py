@@ -59,6 +59,11 @@ class LogTarget:
         return cls(item.customer_id, item.customer, item.company,
                    item.grade.value if item.grade else None, item)
 
+    @classmethod
+    def for_appointment(cls, view) -> "LogTarget":
+        """Logging an appointment of the schedule (a visit, call or meeting held)."""
+        return cls(view.customer_id, view.customer, view.company)
+
 
 @dataclass(frozen=True)
 class Logged:
