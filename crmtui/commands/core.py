@@ -59,6 +59,13 @@ def register(subparsers, common) -> None:
     p.add_argument("--contact", metavar="NAME", help=_("the contact spoken to (联系人)"))
     p.add_argument("--plan-progress", default="", metavar="TEXT",
                    help=_("a progress line for the customer's account plan"))
+    p.add_argument("--appointment", metavar="ID",
+                   help=_("the appointment this closes (default: your open one with the "
+                          "customer that day, once it has begun)"))
+    p.add_argument("--purpose-met", choices=("yes", "partly", "no"),
+                   help=_("after a visit: was its purpose met"))
+    p.add_argument("--still-open", default="", metavar="TEXT",
+                   help=_("after a visit: what is still open"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_log)
 
@@ -342,7 +349,8 @@ def cmd_log(args) -> int:
         summary=args.summary, channel=args.channel, outcome=args.outcome,
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
-        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress)
+        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress,
+        appointment=args.appointment, purpose_met=args.purpose_met, still_open=args.still_open)
     if args.greeting:
         from crmtui.rules import DueKind
         from crmtui.services.worklist import log_due_item
@@ -355,21 +363,26 @@ def cmd_log(args) -> int:
         emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
                    "followups": c.followups, "next_due": c.next_due,
                    "contact": result.interaction.contact_name or None,
-                   "promise_id": result.promise.id if result.promise else None})
+                   "promise_id": result.promise.id if result.promise else None,
+                   "appointment_id": result.appointment.id if result.appointment else None})
     else:
         say(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due {due}").format(
             id=result.interaction.id, name=c.name, grade=c.grade, n=c.followups,
             due=c.next_due))
+        if result.appointment is not None:
+            say(_("Appointment #{id} held and closed.").format(id=result.appointment.id))
     return 0
 
 
 SHOWN_INTERACTIONS = 15
 """Interactions `crmtui show` lists (--json has them all)."""
+SHOWN_APPOINTMENTS = 5
+"""Appointments `crmtui show` lists, the latest first (--json has them all)."""
 
 
 def cmd_show(args) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
-    complaints and the latest interactions."""
+    latest appointments, the complaints and the latest interactions."""
     from crmtui.present.profile import (
         profile_header,
         profile_overview,
@@ -391,7 +404,8 @@ def cmd_show(args) -> int:
     out.print()
     out.print(profile_overview(profile, ctx.zone, today))
     sections = profile_sections(profile, ctx.zone, today)
-    for key, title, limit in (("complaints", _("Complaints"), None),
+    for key, title, limit in (("schedule", _("Schedule"), SHOWN_APPOINTMENTS),
+                              ("complaints", _("Complaints"), None),
                               ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
         if sections[key].rows:
             out.print()

@@ -151,11 +151,10 @@ def agenda_lines(views: Iterable, zone: tzinfo, width: int, *,
     return lines
 
 
-def review_line(view, columns: ScheduleColumns) -> Text | None:
-    """After a logged visit: 'purpose met: partly · still open: …'."""
-    if view.status != "done" or not (view.purpose_met or view.still_open
-                                      or view.instructions_done):
-        return None
+def review_words(view) -> str:
+    """After a logged visit: 'purpose met: partly · still open: …' ('' before)."""
+    if view.status != "done":
+        return ""
     parts = []
     if view.purpose_met:
         parts.append(_("purpose met: {answer}").format(
@@ -166,7 +165,15 @@ def review_line(view, columns: ScheduleColumns) -> Text | None:
     if view.still_open:
         parts.append(_("still open: {text}").format(
             text=" ".join(safe(view.still_open).split())))
-    return Text(" " * (1 + columns.TIME + columns.GAP) + " · ".join(parts), style="green")
+    return " · ".join(parts)
+
+
+def review_line(view, columns: ScheduleColumns) -> Text | None:
+    """The review under a logged visit's line (None before, or when nothing was answered)."""
+    words = review_words(view)
+    if not words:
+        return None
+    return Text(" " * (1 + columns.TIME + columns.GAP) + words, style="green")
 
 
 def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
@@ -190,4 +197,4 @@ def length(view) -> str:
 
 __all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "schedule_heading",
            "empty_schedule",
-           "details", "ScheduleColumns", "agenda_lines", "review_line", "list_lines", "length"]
+           "details", "ScheduleColumns", "agenda_lines", "review_words", "review_line", "list_lines", "length"]

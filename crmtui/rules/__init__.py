@@ -23,6 +23,7 @@ from .accounts import (
 )
 from .appointments import (
     DEFAULT_MINUTES,
+    EARLY_LOG,
     MAX_MINUTES,
     OCCUPYING,
     AppointmentKind,
@@ -32,6 +33,7 @@ from .appointments import (
     Slot,
     day_window,
     first_clash,
+    held_by,
     is_missed,
     minute_of,
     overlaps,
@@ -159,7 +161,7 @@ __all__ = [
     # dates
     "DateInputError", "parse_date", "parse_datetime",
     # appointments
-    "DEFAULT_MINUTES", "MAX_MINUTES", "OCCUPYING", "AppointmentKind", "AppointmentStatus",
+    "DEFAULT_MINUTES", "EARLY_LOG", "MAX_MINUTES", "OCCUPYING", "held_by", "AppointmentKind", "AppointmentStatus",
     "Purpose", "PurposeMet", "Slot", "day_window", "first_clash", "is_missed", "minute_of",
     "overlaps",
     # key accounts, targets and the forecast

@@ -1,8 +1,8 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care
-date (solar or lunar; both calendars are shown), `x` a complaint (enter on one in the complaints
-tab opens it), `b` books an appointment."""
+appointments, referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p`
+promise, `c` a care date (solar or lunar; both calendars are shown), `x` a complaint (enter on
+one in the complaints tab opens it), `b` books an appointment."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
 TAB_TITLES = {
     "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
     "orders": N_("Orders"), "complaints": N_("Complaints"), "care": N_("Care"),
-    "grades": N_("Grades"), "referrals": N_("Referrals"), "plan": N_("Plan"),
+    "grades": N_("Grades"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
+    "plan": N_("Plan"),
 }
 
 
@@ -119,7 +120,8 @@ class ProfileScreen(ProfileAccountKeys):
             with TabPane(_(TAB_TITLES["overview"]), id="overview"):
                 with VerticalScroll(id="overview-scroll"):
                     yield Static("", id="overview-text")
-            for name in ("contacts", "timeline", "orders", "complaints", "care", "grades"):
+            for name in ("contacts", "timeline", "orders", "complaints", "care", "grades",
+                         "schedule"):
                 with TabPane(_(TAB_TITLES[name]), id=name):
                     if name == "contacts":
                         yield Static("", id="contacts-keys", classes="tab-keys")

@@ -35,7 +35,9 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def schedule_ctx(demo_ctx, clock):
     """boss's day on 23 November (the app opens at 18:00): a visit at 09:30 and a call at 14:00
-    (over, not logged), a meeting at 19:00; a visit tomorrow at 10:00. Booked that morning."""
+    (over, not logged), a meeting at 19:00; a visit tomorrow at 10:00. Booked that morning,
+    in place of the demo's own."""
+    Appointment.delete().execute()
     clock.now = at(23, 8)
     first, second, third = (customer_of("boss", i) for i in range(3))
     add_appointment(demo_ctx, first, at="today 09:30", purpose="revenue",
@@ -190,3 +192,50 @@ def test_tomorrows_schedule(snap_compare, schedule_ctx, lang):
     ctx = schedule_ctx
     ctx.config = replace(ctx.config, lang=lang)
     assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=steps("t"))
+
+
+async def test_logging_a_visit_from_the_schedule_closes_it_with_the_review(schedule_ctx):
+    from crmtui.screens.dialogs.log import LogDialog
+
+    app = CrmApp(schedule_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        visit = await cursor_to(pilot, lambda row: is_appointment(row)
+                                and row.starts_at == at(23, 9, 30))
+        await press(pilot, "l")
+        assert isinstance(app.screen, LogDialog)
+        dialog = app.screen
+        assert dialog.query_one("#row-channel", FieldRow).value == "visit"
+        text = screen_text(app)
+        assert "Closes the appointment" in text and "09:30–10:30" in text and "Purpose met" in text
+        assert not dialog.query_one("#row-instructions_done", FieldRow).display  # none yet
+        await type_text(pilot, "presented the 2027 price list")
+        dialog.query_one("#field-purpose_met").focus()
+        await press(pilot, "enter", "down", "down", "enter")  # (not answered), yes, partly
+        assert dialog.query_one("#row-purpose_met", FieldRow).value == "partly"
+        await press(pilot, "tab")
+        await type_text(pilot, "framework agreement for 2027")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, TodayScreen)
+        stored = Appointment.get_by_id(visit.id)
+        assert (stored.status, stored.purpose_met, stored.still_open) == (
+            "done", "partly", "framework agreement for 2027")
+        assert stored.interaction.summary == "presented the 2027 price list"
+        assert stored.interaction.channel == "visit"
+        row = next(r for r in rows(app) if is_appointment(r) and r.id == visit.id)
+        assert row.status == "done" and not row.missed
+        assert "✓09:30–10:30" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_review_after_a_visit(snap_compare, schedule_ctx, lang):
+    """The log form on the 09:30 visit: it closes the appointment and asks the review."""
+    ctx = schedule_ctx
+    ctx.config = replace(ctx.config, lang=lang)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "l")
+        await type_text(pilot, "演示了新价目表" if lang == "zh" else "presented the price list")
+
+    assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=run_before)
