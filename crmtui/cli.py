@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "crmtui.commands.stats",
     "crmtui.commands.accounts",
     "crmtui.commands.appointments",
+    "crmtui.commands.corrections",
 )
 
 
@@ -328,6 +329,7 @@ def open_context(args, *, create: bool = True):
     ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
                    as_user=claimed_user(args), config=config, create=create,
                    zone=getattr(args, "zone", None), **extra)
+    ctx.origin = "cli"  # its own undo (the app's context says "app")
     args.context = ctx  # what it saves is told even if the command fails after
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
@@ -343,6 +345,7 @@ def _run_app(args) -> int:
 
         args.db = demo_database(args)
     ctx = open_context(args)
+    ctx.origin = "app"
     # Textual takes longer to import than Today's list takes to read: do both at once.
     early = read_today_early(ctx)
     from crmtui.app import run_app

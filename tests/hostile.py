@@ -9,7 +9,7 @@ version or another tool could have stored it: rendering must be safe for dirty r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from crmtui.db import (
@@ -22,9 +22,11 @@ from crmtui.db import (
     ComplaintEvent,
     Contact,
     Customer,
+    FieldChange,
     GradeChange,
     Interaction,
     Order,
+    Survey,
     User,
 )
 
@@ -68,13 +70,15 @@ TEXT_COLUMNS = {
                "credit_rating"),
     Contact: ("name", "title", "phone", "email", "note"),
     AccountPlan: ("products", "services", "progress"),
-    Interaction: ("summary", "next_step"),
+    Interaction: ("summary", "next_step", "contact_name"),
     Commitment: ("text",),
     Appointment: ("place", "prep", "contact_name", "still_open"),
     Order: ("product", "gift", "note"),
     Complaint: ("category", "summary", "description", "resolution", "root_cause"),
     ComplaintEvent: ("note",),
     CareDate: ("note",),
+    Survey: ("comment",),
+    FieldChange: ("old", "new"),
     GradeChange: ("reason",),
     AuditLog: ("entity", "detail"),
     User: ("display_name",),
@@ -99,6 +103,9 @@ class Hostile:
     resolved, closed."""
     rep_login: str
     """A rep's login, itself hostile."""
+    records: dict[str, int] = field(default_factory=dict)
+    """boss's customer's records by kind (interaction, order, promise, care, survey), for
+    `crmtui edit` and `rm`."""
 
 
 def build_hostile(ctx, clock, today) -> Hostile:
@@ -126,14 +133,17 @@ def build_hostile(ctx, clock, today) -> Hostile:
     # through the services, typed as a user could type it
     regrade(ctx, customer, need="clear", expected_close="+10d")
     regrade(ctx, customer, pin="A", reason=TYPED)
-    log_interaction(ctx, customer, summary=TYPED, outcome="positive", next_step=TYPED,
-                    next_on="+2d", promise=TYPED, promise_due="today")
-    add_promise(ctx, customer, TYPED, "+1d")
-    record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED)
+    logged = log_interaction(ctx, customer, summary=TYPED, outcome="positive", next_step=TYPED,
+                             next_on="+2d", promise=TYPED, promise_due="today")
+    promise = add_promise(ctx, customer, TYPED, "+1d")
+    order = record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED)
     soon = today + timedelta(days=1)
     add_care_date(ctx, customer, month=soon.month, day=soon.day, kind="birthday", note=TYPED)
-    add_care_date(ctx, customer, month=8, day=15, kind="anniversary", lunar=True, note=TYPED)
-    record_survey(ctx, customer, {"overall": 5, "product": 4})
+    care = add_care_date(ctx, customer, month=8, day=15, kind="anniversary", lunar=True,
+                         note=TYPED)
+    survey = record_survey(ctx, customer, {"overall": 5, "product": 4}, comment=TYPED)
+    records = {"interaction": logged.interaction.id, "promise": promise.id, "order": order.id,
+               "care": care.id, "survey": survey.id}
     AccountPlan.insert(customer=customer, products=TYPED, services=TYPED, progress=TYPED,
                        review_on=today, updated_at=now).on_conflict_ignore().execute()
     Contact.insert(customer=customer, name=TYPED, title=TYPED, role="decision_maker",
@@ -196,4 +206,5 @@ def build_hostile(ctx, clock, today) -> Hostile:
         Customer.update(search_doc=row.search_doc).where(Customer.id == row.id).execute()
     rep_login = "[/]rep\x1b]0;x\x07"
     User.update(login=rep_login).where(User.id == rep.id).execute()
-    return Hostile(customer=customer, other=other, complaints=complaints, rep_login=rep_login)
+    return Hostile(customer=customer, other=other, complaints=complaints, rep_login=rep_login,
+                   records=records)

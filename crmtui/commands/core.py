@@ -382,7 +382,9 @@ SHOWN_APPOINTMENTS = 5
 
 def cmd_show(args) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
-    latest appointments, the complaints and the latest interactions."""
+    latest appointments, the complaints, the latest interactions, orders, promises, care dates
+    and surveys, each with the ids `crmtui edit`, `crmtui rm`, the appointment and complaint
+    commands take."""
     from crmtui.present.profile import (
         profile_header,
         profile_overview,
@@ -406,10 +408,12 @@ def cmd_show(args) -> int:
     sections = profile_sections(profile, ctx.zone, today)
     for key, title, limit in (("schedule", _("Schedule"), SHOWN_APPOINTMENTS),
                               ("complaints", _("Complaints"), None),
-                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS)):
+                              ("timeline", _("Interactions"), SHOWN_INTERACTIONS),
+                              ("orders", _("Orders"), None), ("promises", _("Promises"), None),
+                              ("care", _("Care dates"), None), ("surveys", _("Surveys"), None)):
         if sections[key].rows:
             out.print()
-            out.print(section_table(sections[key], title=title, limit=limit))
+            out.print(section_table(sections[key], title=title, limit=limit, ids=True))
     return 0
 
 

@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 14
+LATEST_VERSION = 15
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -359,6 +359,24 @@ def _v14_appointments(db: peewee.Database) -> None:
     db.create_tables([Appointment], safe=True)
 
 
+CORRECTABLE_TABLES = ("interaction", "commitment", "sales_order", "care_date", "survey")
+"""The records a user corrects or removes (`crmtui edit`, `crmtui rm`, the profile's tabs)."""
+
+
+def _v15_corrections(db: peewee.Database) -> None:
+    """v15: interactions, promises, orders, care dates and surveys carry a version, so a
+    correction saved over a newer one is refused; every change to a customer's records is kept
+    (who, when, each field before and after) for the history and for undo."""
+    from crmtui.db.models import ChangeSet, FieldChange
+
+    for table in CORRECTABLE_TABLES:
+        if "version" not in {column.name for column in db.get_columns(table)}:
+            # plain ALTER TABLE: the same statement on both backends, no table rebuilt
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL '
+                           'DEFAULT 1')
+    db.create_tables([ChangeSet, FieldChange], safe=True)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -374,6 +392,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     12: _v12_period_indexes,
     13: _v13_team_figures,
     14: _v14_appointments,
+    15: _v15_corrections,
 }
 
 

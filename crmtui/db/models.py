@@ -233,6 +233,8 @@ class Interaction(BaseModel):
     contact = ForeignKeyField(Contact, null=True, backref="interactions", on_delete="SET NULL",
                               index=False)  # see the partial index below
     contact_name = CharField(max_length=200, default="", constraints=[BLANK])
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
     class Meta:
         indexes = (
@@ -261,6 +263,8 @@ class Commitment(BaseModel):
     created_at = UtcDateTimeField()
     closed_at = UtcDateTimeField(null=True)
     by = ForeignKeyField(User, backref="commitments")
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
     class Meta:
         indexes = ((("status", "due"), False),)
@@ -321,6 +325,8 @@ class Order(BaseModel):
     note = TextField(default="")
     by = ForeignKeyField(User, backref="orders", index=False)  # see Meta.indexes
     created_at = UtcDateTimeField()
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
     class Meta:
         table_name = "sales_order"  # "order" is an SQL keyword
@@ -428,6 +434,8 @@ class CareDate(BaseModel):
     leap = BooleanField(default=False)  # lunar leap month
     note = TextField(default="")
     greeted_on = IsoDateField(null=True)  # when care was last logged; hides the coming occurrence
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
     class Meta:
         indexes = ((("lunar", "month", "day"), False),)
@@ -463,6 +471,8 @@ class Survey(BaseModel):
     overall = SmallIntegerField(null=True)
     by = ForeignKeyField(User, null=True, backref="+")
     comment = TextField(default="", constraints=[BLANK])  # what the customer said, in their words
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
 
 class SurveyScore(BaseModel):
@@ -513,6 +523,45 @@ class GradeChange(BaseModel):
                    (("on", "customer", "from_grade", "to_grade"), False))
 
 
+class ChangeSet(BaseModel):
+    """One change a user made to a customer's records (a contact logged, an order, an edit, a
+    deletion…), from the app or the command line: the customer's history lists them, and undo
+    reverses the user's latest (crmtui.services.history)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="change_sets", on_delete="CASCADE", index=False)
+    at = UtcDateTimeField()
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    origin = CharField(max_length=8)  # app | cli: each has its own undo
+    action = CharField(max_length=24)  # history.ACTIONS
+    entity = CharField(max_length=16, default="")  # the record acted on (customer, order…)
+    entity_id = IntegerField(null=True)
+    undoes = IntegerField(null=True)  # the change this one undid
+
+    class Meta:
+        table_name = "change_set"
+        indexes = ((("customer", "at"), False), (("by", "origin", "id"), False),
+                   (("undoes",), False))
+
+
+class FieldChange(BaseModel):
+    """A field of one record before and after a change (values as stored, JSON-encoded); a
+    record created or deleted as a whole has an empty field name and its row as the value."""
+
+    id = AutoField()
+    change_set = ForeignKeyField(ChangeSet, backref="fields", on_delete="CASCADE", index=False)
+    customer = ForeignKeyField(Customer, backref="+", on_delete="CASCADE", index=False)
+    entity = CharField(max_length=16)
+    entity_id = IntegerField()
+    field = CharField(max_length=32, default="")
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        table_name = "field_change"
+        indexes = ((("change_set",), False), (("entity", "entity_id"), False))
+
+
 class AuditLog(BaseModel):
     id = AutoField()
     at = UtcDateTimeField(index=True)
@@ -546,5 +595,7 @@ MODELS = [
     SurveyScore,
     Target,
     GradeChange,
+    ChangeSet,
+    FieldChange,
     AuditLog,
 ]

@@ -48,8 +48,11 @@ GROUPS = ("rep", "support", "manager")
 
 CUSTOMER_TABLES = ("contact", "account_plan", "interaction", "commitment", "sales_order",
                    "care_date", "holiday_greeting", "survey", "grade_change", "complaint", "win",
-                   "customer_change", "appointment")
+                   "customer_change", "appointment", "change_set", "field_change")
 """Tables with a customer_id: their rows are seen and changed with their customer."""
+
+SUPPORT_HISTORY = ("change_set", "field_change")
+"""The history tables, which support adds to when it records or corrects a survey."""
 
 TRIGGER_ACTIONS = frozenset({"delete", "reassign", "user", "role", "deactivate"})
 """Audit actions the database's triggers record in team mode (the application adds the rest)."""
@@ -240,7 +243,10 @@ def _grants(schema: str, team: str, groups: dict[str, str]) -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {t}",
         f"GRANT INSERT, UPDATE, DELETE ON {customer_rows} TO {rep}",
         f"GRANT INSERT, UPDATE, DELETE ON {tables('complaint', 'complaint_event')} TO {support}",
-        f"GRANT INSERT ON {tables('survey', 'survey_score')} TO {support}",
+        # support records surveys after complaints, and their history
+        f"GRANT INSERT ON {tables('survey', 'survey_score', *SUPPORT_HISTORY)} TO {support}",
+        # and corrects the surveys that follow complaints (policies below)
+        f"GRANT UPDATE, DELETE ON {tables('survey', 'survey_score')} TO {support}",
         f"GRANT INSERT, UPDATE, DELETE ON {tables('survey_score')} TO {rep}, {manager}",
         # sales targets: set by managers, each rep reads their own
         f"GRANT INSERT, UPDATE, DELETE ON {tables('target')} TO {manager}",
@@ -292,8 +298,13 @@ def _policies(groups: dict[str, str]) -> list[str]:
             policy(table, "crmtui_support", "ALL", support, "true", "true")
         else:
             policy(table, "crmtui_support_read", "SELECT", support, "true", None)
-        if table == "survey":
+        if table == "survey" or table in SUPPORT_HISTORY:
             policy(table, "crmtui_support_add", "INSERT", support, None, "true")
+        if table == "survey":
+            after_complaint = "complaint_id IS NOT NULL"
+            policy(table, "crmtui_support_fix", "UPDATE", support, after_complaint,
+                   after_complaint)
+            policy(table, "crmtui_support_remove", "DELETE", support, after_complaint, None)
 
     own_event = (f"EXISTS (SELECT 1 FROM complaint k JOIN customer c ON c.id = k.customer_id "
                  f"WHERE k.id = complaint_event.complaint_id AND c.owner_id = {_ME})")
@@ -309,6 +320,9 @@ def _policies(groups: dict[str, str]) -> list[str]:
     policy("survey_score", "crmtui_manager", "ALL", manager, "true", "true")
     policy("survey_score", "crmtui_support_read", "SELECT", support, "true", None)
     policy("survey_score", "crmtui_support_add", "INSERT", support, None, "true")
+    complaint_score = ("EXISTS (SELECT 1 FROM survey v WHERE v.id = survey_score.survey_id "
+                       "AND v.complaint_id IS NOT NULL)")
+    policy("survey_score", "crmtui_support_fix", "DELETE", support, complaint_score, None)
     policy("survey_score", "crmtui_rep_own", "ALL", rep, own_score, own_score)
 
     # targets: managers set everyone's; reps (and support) read their own

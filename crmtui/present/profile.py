@@ -21,7 +21,7 @@ from rich.text import Text
 
 from crmtui.cells import clip
 from crmtui.i18n import _
-from crmtui.labels import label, lunar_text, maintenance_words, stored_text
+from crmtui.labels import dimension_label, label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_badge, grade_style, grade_text
 from crmtui.present.text import plain
@@ -249,14 +249,23 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
             [(short_moment(i.at, zone, today), label("channel", i.channel),
               label("outcome", i.outcome), clip(i.by.label, 8), short_day(i.next_on, today),
               i.summary + (f" → {i.next_step}" if i.next_step else ""))
-             for i in p.interactions], _("No interactions yet: press l to log the first.")),
+             for i in p.interactions], _("No interactions yet: press l to log the first."),
+            keys=tuple(str(i.id) for i in p.interactions)),
         "orders": Section(
             [(_("Date"), 10), (_("Product"), 20), (_("Qty"), 5), (_("Amount"), 14),
              (_("Note"), None)],
             [(o.on.isoformat(), o.product, str(o.quantity),
               Text(money(o.amount), justify="right"),
               " · ".join(x for x in (o.gift, o.note) if x)) for o in p.orders],
-            _("No orders yet: press o to record one.")),
+            _("No orders yet: press o to record one."),
+            keys=tuple(str(o.id) for o in p.orders)),
+        "promises": Section(
+            [(_("Due"), 10), (_("Status"), 8), (_("Promise"), None)],
+            [(x.due.isoformat(), Text(label("promise", x.status),
+                                      style="bold red" if x.status == "open" and x.due < today
+                                      else ""), x.text) for x in p.promises],
+            _("No promises: press p to record one."),
+            keys=tuple(str(x.id) for x in p.promises)),
         "complaints": Section(
             [(_("Opened"), 11), (_("Severity"), 8), (_("Status"), 16), (_("Summary"), None)],
             [(short_moment(k.opened_at, zone, today), label("severity", k.severity),
@@ -268,7 +277,13 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
             [(label("care", o.care.kind), care_date_text(o.care)
               + (f" ({o.care.year})" if o.care.year else ""), o.next_on.isoformat(),
               lunar_text(o.next_lunar.month, o.next_lunar.day, o.next_lunar.leap), o.care.note)
-             for o in p.care], _("No care dates: press c to add a birthday.")),
+             for o in p.care], _("No care dates: press c to add a birthday."),
+            keys=tuple(str(o.care.id) for o in p.care)),
+        "surveys": Section(
+            [(_("When"), 11), (_("Scores"), 30), (_("Comment"), None)],
+            [(short_moment(s.at, zone, today), survey_scores_text(s.scores), s.comment)
+             for s in p.surveys], _("No surveys."),
+            keys=tuple(str(s.id) for s in p.surveys)),
         "grades": Section(
             [(_("When"), 11), (_("Change"), 7), (_("By"), 10), (_("Reason"), None)],
             [(short_moment(g.at, zone, today),
@@ -290,18 +305,31 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
     }
 
 
-def section_table(section: Section, *, title: str = "", limit: int | None = None) -> Table:
+def section_table(section: Section, *, title: str = "", limit: int | None = None,
+                  ids: bool = False) -> Table:
     """A section as a rich table (the command line's form; the screen uses a DataTable), at
-    most `limit` rows."""
+    most `limit` rows; with `ids`, the records' ids first (what `crmtui edit` and `rm`
+    take)."""
     table = Table(title=title or None, title_justify="left", show_edge=False)
+    numbered = ids and len(section.keys) == len(section.rows)
+    if numbered:
+        table.add_column("#", justify="right", no_wrap=True)
     for heading, width in section.columns:
         if width is None:
             table.add_column(heading, overflow="fold", ratio=1)
         else:
             table.add_column(heading, max_width=width, no_wrap=True, overflow="ellipsis")
-    for row in section.rows[:limit]:
-        table.add_row(*(cell if isinstance(cell, Text) else plain(cell) for cell in row))
+    for index, row in enumerate(section.rows[:limit]):
+        cells = [cell if isinstance(cell, Text) else plain(cell) for cell in row]
+        if numbered:
+            cells.insert(0, Text(section.keys[index], style="dim"))
+        table.add_row(*cells)
     return table
+
+
+def survey_scores_text(scores: dict[str, int]) -> str:
+    """A survey's scores: 'overall 5 · product 4'."""
+    return " · ".join(f"{dimension_label(name)} {score}" for name, score in scores.items())
 
 
 # -- the account plan and referrals ---------------------------------------------------------------

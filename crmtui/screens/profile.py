@@ -81,6 +81,10 @@ TAB_TITLES = {
 }
 
 
+TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades", "schedule")
+"""The tabs that are tables, in order."""
+
+
 class ProfileScreen(ProfileAccountKeys):
     CSS_PATH = "profile.tcss"
 
@@ -120,8 +124,7 @@ class ProfileScreen(ProfileAccountKeys):
             with TabPane(_(TAB_TITLES["overview"]), id="overview"):
                 with VerticalScroll(id="overview-scroll"):
                     yield Static("", id="overview-text")
-            for name in ("contacts", "timeline", "orders", "complaints", "care", "grades",
-                         "schedule"):
+            for name in TABLE_TABS:
                 with TabPane(_(TAB_TITLES[name]), id=name):
                     if name == "contacts":
                         yield Static("", id="contacts-keys", classes="tab-keys")
@@ -159,7 +162,8 @@ class ProfileScreen(ProfileAccountKeys):
         self.query_one("#overview-text", Static).update(view.overview)
         width = max(60, self.app.size.width - 4)
         for name, tab in view.tabs.items():
-            self._fill(self.query_one(f"#table-{name}", NavTable), tab, width)
+            if name in TABLE_TABS:
+                self._fill(self.query_one(f"#table-{name}", NavTable), tab, width)
         self._fill_tree(view.referrals)
         keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
         self.query_one("#contacts-keys", Static).update(keys)

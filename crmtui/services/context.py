@@ -45,6 +45,11 @@ class Context:
     config: Config = field(default_factory=Config)
     clock: Callable[[], datetime] = utc_now
     zone: tzinfo = field(default_factory=local_zone)
+    origin: str = "app"
+    """Where the user acts: `app` or `cli`. Each has its own undo (the app's `u` undoes the
+    app's last change, `crmtui undo` the command line's)."""
+    journal: object | None = field(default=None, repr=False, compare=False)
+    """The change being recorded for the history while a write runs (services.journal)."""
     saved: list[str] = field(default_factory=list)
     """What this context's writes committed, in words ("record order #12"), oldest first: a
     front end that fails after a commit says the change was saved instead of reporting a

@@ -42,6 +42,7 @@ from crmtui.services.access import (
     scope_customers,
 )
 from crmtui.services.context import Context, writes
+from crmtui.services.journal import journal
 from crmtui.services.validation import (
     FieldError,
     clean_date,
@@ -238,15 +239,16 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
         raise InvalidInput.one("status", _(
             "terminating a customer, or ending a termination, needs a reason: use the "
             "profile's lifecycle key or `crmtui status NAME terminated --reason …`"))
-    for name, value in changed.items():
-        setattr(customer, name, value)
-    if {"need", "expected_close"} & changed.keys():
-        apply_grade(ctx, customer, by=ctx.user)
-    if {"need", "expected_close", "cadence"} & changed.keys():
-        reschedule(ctx, customer)
-    if set(SEARCH_FIELDS) & changed.keys():
-        refresh_search(customer)
-    _save_versioned(ctx, customer)
+    with journal(ctx, "edit", customer):
+        for name, value in changed.items():
+            setattr(customer, name, value)
+        if {"need", "expected_close"} & changed.keys():
+            apply_grade(ctx, customer, by=ctx.user)
+        if {"need", "expected_close", "cadence"} & changed.keys():
+            reschedule(ctx, customer)
+        if set(SEARCH_FIELDS) & changed.keys():
+            refresh_search(customer)
+        _save_versioned(ctx, customer)
     return customer
 
 
@@ -317,20 +319,21 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
             errors["reason"] = _("a pinned grade needs a reason")
     if errors:
         raise InvalidInput(errors)
-    if pinned_grade is not None:
-        customer.grade_pinned = True
-        customer.pin_reason = reason
-        record_grade(ctx, customer, pinned_grade, f"pinned: {reason}",  # labels.STORED
-                     by=ctx.user)
-    else:
-        if unpin:
-            customer.grade_pinned = False
-            customer.pin_reason = ""
-        apply_grade(ctx, customer, by=ctx.user,
-                    reason=(reason + ": " if reason else "")
-                    + grade_reason(Need(customer.need), customer.expected_close, today))
-    reschedule(ctx, customer)
-    _save_versioned(ctx, customer)
+    with journal(ctx, "pin" if pinned_grade is not None or unpin else "regrade", customer):
+        if pinned_grade is not None:
+            customer.grade_pinned = True
+            customer.pin_reason = reason
+            record_grade(ctx, customer, pinned_grade, f"pinned: {reason}",  # labels.STORED
+                         by=ctx.user)
+        else:
+            if unpin:
+                customer.grade_pinned = False
+                customer.pin_reason = ""
+            apply_grade(ctx, customer, by=ctx.user,
+                        reason=(reason + ": " if reason else "")
+                        + grade_reason(Need(customer.need), customer.expected_close, today))
+        reschedule(ctx, customer)
+        _save_versioned(ctx, customer)
     return customer
 
 
@@ -344,8 +347,9 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     if customer.owner_id == new_owner.id:
         return customer
     old = customer.owner.login
-    customer.owner = new_owner
-    _save_versioned(ctx, customer)
+    with journal(ctx, "reassign", customer):
+        customer.owner = new_owner
+        _save_versioned(ctx, customer)
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
     return customer
 
@@ -410,11 +414,12 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
         raise InvalidInput.one("until", _("required"))
     if day <= today:
         raise InvalidInput.one("until", _("snooze to a day after today"))
-    customer.next_step_on = day
-    reschedule(ctx, customer)
-    Customer.update(next_step_on=customer.next_step_on, next_due=customer.next_due,
-                    cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
-        Customer.id == customer.id).execute()
+    with journal(ctx, "snooze", customer):
+        customer.next_step_on = day
+        reschedule(ctx, customer)
+        Customer.update(next_step_on=customer.next_step_on, next_due=customer.next_due,
+                        cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
+            Customer.id == customer.id).execute()
     return customer
 
 

@@ -28,6 +28,7 @@ from crmtui.services.access import (
 )
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
+from crmtui.services.journal import journal, record_values
 from crmtui.services.lifecycle import counted_contacts
 from crmtui.services.validation import (
     CARE_KINDS,
@@ -135,7 +136,20 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
                 name=customer.name, day=contact_day.isoformat())
     if errors:
         raise InvalidInput(errors)
+    with journal(ctx, "log", customer, entity="interaction") as kept:
+        return _log(ctx, customer, kept, moment=moment, contact_day=contact_day,
+                    summary=summary, channel=channel, outcome=outcome, direction=direction,
+                    next_step=next_step, next_on=next_on, promise=promise,
+                    promise_due=promise_due, referral_ask=referral_ask, person=person,
+                    plan_progress=plan_progress, closing=closing, review=review)
 
+
+def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_day: date,
+         summary: str, channel: str, outcome: str, direction: str, next_step: str,
+         next_on: date | None, promise: str, promise_due: date | None, referral_ask: bool,
+         person, plan_progress: str, closing: Appointment | None = None,
+         review: dict | None = None) -> LogResult:
+    today = ctx.today()
     first_contact = customer.last_contact_at is None
     # The open opportunity's follow-ups: its outbound answered contacts after the first.
     in_opportunity = customer.opportunity_since is None or moment > customer.opportunity_since
@@ -148,6 +162,8 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
         by=ctx.user.id, followup_number=customer.followups, contact=person,
         contact_name=person.name if person else "",
     )
+    kept.entity_id = interaction.id
+    kept.created("interaction", interaction)
     if plan_progress and str(plan_progress).strip():
         from crmtui.services.plans import add_progress
 
@@ -168,10 +184,14 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     if promise:
         commitment = Commitment.create(customer=customer, interaction=interaction, text=promise,
                                        due=promise_due, created_at=ctx.now(), by=ctx.user.id)
+        kept.created("promise", commitment)
     if closing is not None:
         from crmtui.services.appointments import close_appointment
+        from crmtui.services.journal import record_values
 
-        close_appointment(ctx, closing, interaction, review)
+        before = record_values("appointment", closing)
+        close_appointment(ctx, closing, interaction, review or {})
+        kept.updated("appointment", closing, before)  # undoing the log opens it again
     return LogResult(interaction=interaction, customer=customer, promise=commitment,
                      appointment=closing)
 
@@ -201,8 +221,12 @@ def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitme
         errors["promise_due"] = _("a promise needs a due date")
     if errors:
         raise InvalidInput(errors)
-    return Commitment.create(customer=customer, text=text, due=day, created_at=ctx.now(),
-                             by=ctx.user.id)
+    with journal(ctx, "promise", customer, entity="promise") as kept:
+        commitment = Commitment.create(customer=customer, text=text, due=day,
+                                       created_at=ctx.now(), by=ctx.user.id)
+        kept.entity_id = commitment.id
+        kept.created("promise", commitment)
+    return commitment
 
 
 @writes
@@ -214,10 +238,15 @@ def close_promise(ctx: Context, commitment_id: int, status: str = "done") -> Com
     commitment = Commitment.get_or_none(Commitment.id == number) if number else None
     if commitment is None:
         raise NotFound(_("no promise with id {id}").format(id=commitment_id))
-    get_editable_customer(ctx, commitment.customer_id)
-    commitment.status = status
-    commitment.closed_at = ctx.now()
-    commitment.save()
+    customer = get_editable_customer(ctx, commitment.customer_id)
+    with journal(ctx, f"promise_{status}", customer, entity="promise",
+                 entity_id=commitment.id) as kept:
+        before = record_values("promise", commitment)
+        commitment.status = status
+        commitment.closed_at = ctx.now()
+        commitment.version += 1
+        commitment.save()
+        kept.updated("promise", commitment, before)
     return commitment
 
 
@@ -227,15 +256,20 @@ def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
     commitment = Commitment.get_or_none(Commitment.id == number) if number else None
     if commitment is None:
         raise NotFound(_("no promise with id {id}").format(id=commitment_id))
-    get_editable_customer(ctx, commitment.customer_id)
+    customer = get_editable_customer(ctx, commitment.customer_id)
     try:
         day = clean_date(until, ctx.today())
     except FieldError as error:
         raise InvalidInput.one("until", str(error)) from None
     if day is None or day <= ctx.today():
         raise InvalidInput.one("until", _("snooze to a day after today"))
-    commitment.due = day
-    commitment.save()
+    with journal(ctx, "promise_snooze", customer, entity="promise",
+                 entity_id=commitment.id) as kept:
+        before = record_values("promise", commitment)
+        commitment.due = day
+        commitment.version += 1
+        commitment.save()
+        kept.updated("promise", commitment, before)
     return commitment
 
 
@@ -277,26 +311,30 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
                                "before recording an order").format(name=customer.name)
     if errors:
         raise InvalidInput(errors)
-    order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
-                         amount=amount, cost=cost, gift=gift, note=note, by=ctx.user.id,
-                         created_at=ctx.now())
-    customer.revenue = (customer.revenue or Decimal(0)) + amount
-    customer.profit = (customer.profit or Decimal(0)) + amount - (cost or Decimal(0))
-    customer.deal_status = "won"
-    if customer.status in ("potential", "intent"):
-        customer.status = "existing"
-    if referral_moment(ReferralEvent(kind="order", outcome=None, score=None)):
-        customer.referral_moment_on = max(day, customer.referral_moment_on or day)
-    after_sale(ctx, customer, order, next_close)
-    _save_versioned(ctx, customer)
+    with journal(ctx, "order", customer, entity="order") as kept:
+        order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
+                             amount=amount, cost=cost, gift=gift, note=note, by=ctx.user.id,
+                             created_at=ctx.now())
+        kept.entity_id = order.id
+        kept.created("order", order)
+        customer.revenue = (customer.revenue or Decimal(0)) + amount
+        customer.profit = (customer.profit or Decimal(0)) + amount - (cost or Decimal(0))
+        customer.deal_status = "won"
+        if customer.status in ("potential", "intent"):
+            customer.status = "existing"
+        if referral_moment(ReferralEvent(kind="order", outcome=None, score=None)):
+            customer.referral_moment_on = max(day, customer.referral_moment_on or day)
+        win = after_sale(ctx, customer, order, next_close)
+        if win is not None:
+            kept.created("win", win)
+        _save_versioned(ctx, customer)
     return order
 
 
-@writes
-def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind: str = "birthday",
-                  year: Any = None, lunar: bool = False, leap: bool = False,
-                  note: str = "") -> CareDate:
-    customer = get_editable_customer(ctx, customer_id)
+def clean_care(ctx: Context, *, month: Any, day: Any, kind: str = "birthday", year: Any = None,
+               lunar: bool = False, leap: bool = False, note: str = "") -> dict[str, Any]:
+    """A care date's fields as stored, or InvalidInput naming each refused field (adding one
+    and correcting one check the same)."""
     today = ctx.today()
     errors: dict[str, str] = {}
     kind = _collect(errors, "kind", choice(CARE_KINDS), kind, today)
@@ -320,8 +358,22 @@ def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind:
                 month=month, day=day_of)
     if errors:
         raise InvalidInput(errors)
-    return CareDate.create(customer=customer, kind=kind, month=month, day=day_of, year=year,
-                           lunar=lunar, leap=leap and lunar, note=note)
+    return {"kind": kind, "month": month, "day": day_of, "year": year, "lunar": bool(lunar),
+            "leap": bool(leap and lunar), "note": note}
+
+
+@writes
+def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind: str = "birthday",
+                  year: Any = None, lunar: bool = False, leap: bool = False,
+                  note: str = "") -> CareDate:
+    customer = get_editable_customer(ctx, customer_id)
+    values = clean_care(ctx, month=month, day=day, kind=kind, year=year, lunar=lunar, leap=leap,
+                        note=note)
+    with journal(ctx, "care", customer, entity="care") as kept:
+        care = CareDate.create(customer=customer, **values)
+        kept.entity_id = care.id
+        kept.created("care", care)
+    return care
 
 
 def interactions_for(ctx: Context, customer_id: int, *, limit: int = 100) -> list[Interaction]:

@@ -49,6 +49,7 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
+from crmtui.services.journal import journal
 from crmtui.services.customers import (
     _check_version,
     _save_versioned,
@@ -130,6 +131,12 @@ def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
             errors["lifecycle"] = _("{name} is not terminated").format(name=customer.name)
     if errors:
         raise InvalidInput(errors)
+    with journal(ctx, "status", customer):
+        _set_lifecycle(ctx, customer, target, reason)
+    return customer
+
+
+def _set_lifecycle(ctx: Context, customer: Customer, target: str, reason: str) -> None:
     old = customer.lifecycle
     if target == Lifecycle.TERMINATED.value:
         customer.lifecycle = Lifecycle.TERMINATED.value
@@ -147,7 +154,6 @@ def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
                       by=ctx.user.id)
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)
-    return customer
 
 
 def clean_reason(value: Any, errors: dict[str, str]) -> str:
@@ -211,6 +217,13 @@ def set_value_class(ctx: Context, customer_id: int, value_class: str | None = No
     figures decide again. The owner or a manager may."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
+    with journal(ctx, "class", customer):
+        _set_value_class(ctx, customer, value_class, reason=reason, unpin=unpin)
+    return customer
+
+
+def _set_value_class(ctx: Context, customer: Customer, value_class: str | None, *, reason: str,
+                     unpin: bool) -> None:
     errors: dict[str, str] = {}
     old = customer.value_class
     if unpin:
@@ -242,7 +255,6 @@ def set_value_class(ctx: Context, customer_id: int, value_class: str | None = No
                       by=ctx.user.id)  # labels.STORED
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)
-    return customer
 
 
 # -- sales and wins -------------------------------------------------------------------------------

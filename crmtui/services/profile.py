@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -41,6 +41,7 @@ from crmtui.services.access import can_edit, can_view, get_visible_customer
 from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
+from crmtui.services.surveys import surveys_of
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class CustomerProfile:
     """The lifecycle and value class history, newest first."""
     appointments: list[AppointmentView]
     """Visits, calls and meetings, the latest first."""
+    surveys: list = field(default_factory=list)
+    """services.surveys.SurveyView, newest first."""
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -150,6 +153,7 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      .where(CustomerChange.customer == customer.id)
                      .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
         appointments=appointments_of(ctx, customer.id),
+        surveys=surveys_of(ctx, customer.id),
     )
 
 
@@ -205,6 +209,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                     "amount": o.amount} for o in profile.orders],
         "promises": [{"id": p.id, "text": p.text, "due": p.due, "status": p.status}
                      for p in profile.promises],
+        "surveys": [s.to_json() for s in profile.surveys],
         "complaints": [{"id": k.id, "summary": k.summary, "severity": k.severity,
                         "status": k.status, "opened_at": k.opened_at} for k in profile.complaints],
         "care_dates": [{"id": o.care.id, "kind": o.care.kind, "month": o.care.month,

@@ -22,6 +22,7 @@ from crmtui.rules import DIMENSIONS, ReferralEvent, referral_moment
 from crmtui.services.access import can_edit, get_editable_customer, get_visible_customer
 from crmtui.services.context import Context, writes
 from crmtui.services.interactions import clean_moment
+from crmtui.services.journal import journal
 from crmtui.services.validation import FieldError, clean_int, clean_text
 
 HANDLERS = ("support", "manager")
@@ -55,15 +56,12 @@ def _survey_customer(ctx: Context, customer_id: int, complaint: Any) -> tuple[Cu
     return customer, found
 
 
-@writes
-def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
-                  at: Any = None, comment: Any = "", complaint: Any = None) -> Survey:
-    """Store the scores given (any of the configured dimensions, at least one) with the
-    customer's comment; an overall score of 4 or 5 is a moment to ask for a referral."""
-    customer, closed = _survey_customer(ctx, customer_id, complaint)
+def clean_scores(ctx: Context, scores: Mapping[str, Any],
+                 errors: dict[str, str]) -> dict[str, int | None]:
+    """Scores 1–5 on the configured dimensions (None: not given); a refused one is added to
+    `errors` by its dimension."""
     today = ctx.today()
     dimensions = configured(ctx)
-    errors: dict[str, str] = {}
     cleaned: dict[str, int | None] = {}
     for name, value in scores.items():
         if name not in dimensions:
@@ -74,6 +72,25 @@ def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
             cleaned[name] = clean_int(1, 5)(value, today)
         except FieldError as error:
             errors[name] = str(error)
+    return cleaned
+
+
+def survey_editor(ctx: Context, survey: Survey) -> Customer:
+    """The customer of a survey the user may correct: as for recording it, whoever may change
+    the customer, and support a survey that follows a complaint."""
+    if survey.complaint_id is not None and ctx.role in HANDLERS:
+        return get_visible_customer(ctx, survey.customer_id)
+    return get_editable_customer(ctx, survey.customer_id)
+
+
+@writes
+def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
+                  at: Any = None, comment: Any = "", complaint: Any = None) -> Survey:
+    """Store the scores given (any of the configured dimensions, at least one) with the
+    customer's comment; an overall score of 4 or 5 is a moment to ask for a referral."""
+    customer, closed = _survey_customer(ctx, customer_id, complaint)
+    errors: dict[str, str] = {}
+    cleaned = clean_scores(ctx, scores, errors)
     try:
         moment = clean_moment(at, ctx)
     except FieldError as error:
@@ -87,6 +104,21 @@ def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
     if errors:
         raise InvalidInput(errors)
     given = {name: score for name, score in cleaned.items() if score is not None}
+    with journal(ctx, "survey", customer, entity="survey") as kept:
+        survey = _store_survey(ctx, customer, closed, moment, comment, given)
+        kept.entity_id = survey.id
+        kept.created("survey", survey)
+        overall = given.get("overall")
+        if referral_moment(ReferralEvent(kind="satisfaction", score=overall)):
+            day = ctx.local_date(moment)
+            moment_on = max(day, customer.referral_moment_on or day)
+            Customer.update(referral_moment_on=moment_on).where(
+                Customer.id == customer.id).execute()
+    return survey
+
+
+def _store_survey(ctx: Context, customer: Customer, closed: Complaint | None, moment: datetime,
+                  comment: str, given: dict[str, int]) -> Survey:
     survey = Survey.create(customer=customer, complaint=closed, at=moment, by=ctx.user.id,
                            comment=comment,
                            **{name: score for name, score in given.items() if name in DIMENSIONS})
@@ -94,11 +126,6 @@ def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
     if extra:
         SurveyScore.insert_many(extra, fields=[SurveyScore.survey, SurveyScore.dimension,
                                                SurveyScore.score]).execute()
-    overall = given.get("overall")
-    if referral_moment(ReferralEvent(kind="satisfaction", score=overall)):
-        day = ctx.local_date(moment)
-        moment_on = max(day, customer.referral_moment_on or day)
-        Customer.update(referral_moment_on=moment_on).where(Customer.id == customer.id).execute()
     return survey
 
 
@@ -137,4 +164,4 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
                 **extra.get(r.id, {})}) for r in rows]
 
 
-__all__ = ["configured", "record_survey", "SurveyView", "surveys_of"]
+__all__ = ["configured", "clean_scores", "survey_editor", "record_survey", "SurveyView", "surveys_of"]

@@ -17,13 +17,14 @@ from crmtui.db import AccountPlan, CareDate, Commitment
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind
-from crmtui.services.access import get_editable_customer
+from crmtui.services.access import get_editable_customer, get_visible_customer
 from crmtui.services.appointments import AppointmentView, schedule
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import snooze
 from crmtui.services.due import brief, coming_up, due_list
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import LogResult, log_interaction, snooze_promise
+from crmtui.services.journal import journal, record_values
 from crmtui.services.validation import FieldError, clean_date
 
 REVIEW_EVERY = "+3m"
@@ -89,23 +90,37 @@ def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: in
     review_on = None
     if kind is DueKind.REVIEW and ref_id is not None:
         review_on = _later_day(next_review, ctx.today(), "next_review", errors)
-    try:
-        result = log_interaction(ctx, customer_id, **fields)
-    except InvalidInput as error:
-        raise InvalidInput({**error.errors, **errors}) from None
-    if errors:
-        raise InvalidInput(errors)
-    contact_day = ctx.local_date(result.interaction.at)
-    if kind is DueKind.PROMISE and promise_kept and ref_id is not None:
-        promise = _own(Commitment, ref_id, customer_id, _("promise"))
-        promise.status = "done"
-        promise.closed_at = ctx.now()
-        promise.save()
-    elif kind is DueKind.CARE and ref_id is not None:
-        care = _own(CareDate, ref_id, customer_id, _("care date"))
-        care.greeted_on = max(contact_day, care.greeted_on or contact_day)
-        care.save()
-    elif kind is DueKind.GREETING:
+    customer = get_visible_customer(ctx, customer_id)  # log_interaction checks the rest
+    with journal(ctx, "log", customer, entity="interaction") as kept:
+        try:
+            result = log_interaction(ctx, customer_id, **fields)
+        except InvalidInput as error:
+            raise InvalidInput({**error.errors, **errors}) from None
+        if errors:
+            raise InvalidInput(errors)
+        contact_day = ctx.local_date(result.interaction.at)
+        if kind is DueKind.PROMISE and promise_kept and ref_id is not None:
+            promise = _own(Commitment, ref_id, customer_id, _("promise"))
+            before = record_values("promise", promise)
+            promise.status = "done"
+            promise.closed_at = ctx.now()
+            promise.version += 1
+            promise.save()
+            kept.updated("promise", promise, before)
+        elif kind is DueKind.CARE and ref_id is not None:
+            care = _own(CareDate, ref_id, customer_id, _("care date"))
+            before = record_values("care", care)
+            care.greeted_on = max(contact_day, care.greeted_on or contact_day)
+            care.save()
+            kept.updated("care", care, before)
+        _settle_other(ctx, kind, ref_id, customer_id, contact_day, review_on)
+    return result
+
+
+def _settle_other(ctx: Context, kind: DueKind, ref_id: int | None, customer_id: int,
+                  contact_day: date, review_on: date | None) -> None:
+    """The due items the history does not keep: greetings and plan reviews."""
+    if kind is DueKind.GREETING:
         from crmtui.services.greetings import record_greetings
 
         record_greetings(ctx, customer_id, contact_day)
@@ -114,7 +129,6 @@ def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: in
         plan.review_on = review_on
         plan.updated_at = ctx.now()
         plan.save()
-    return result
 
 
 def _own(model, ref_id: int, customer_id: int, label: str):

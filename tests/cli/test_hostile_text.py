@@ -68,6 +68,14 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["appointment", "cancel", "2"],
         ["log", c, "--summary", TYPED, "--purpose-met", "partly", "--still-open", TYPED],
         ["survey", c, "--overall", "5", "--product", "4"],
+        *[["edit", kind, str(number), *options] for kind, number, options in (
+            ("interaction", world.records["interaction"], ["--summary", TYPED, "--next-step",
+                                                           TYPED]),
+            ("order", world.records["order"], ["--product", TYPED, "--note", TYPED]),
+            ("promise", world.records["promise"], ["--text", TYPED]),
+            ("care", world.records["care"], ["--note", TYPED]),
+            ("survey", world.records["survey"], ["--comment", TYPED]))],
+        ["show", c],
         ["complaint", "add", c, "--severity", "high", "--summary", TYPED, "--category",
          "[/]", "--description", TYPED],
         ["complaint", "ack", k["new"][0], "--promise", "+4h", "--note", TYPED],
@@ -90,6 +98,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["db", "backup", "-o", str(out / "backup.sqlite3")],
     ]
     destroying = [
+        *[["rm", kind, str(number)] for kind, number in world.records.items()],
         ["merge", c, other], ["delete", str(world.customer + 2), "--yes"], ["db", "migrate"],
         ["db", "restore", str(out / "backup.sqlite3")],
         ["demo", "--customers", "3", "--db", str(tmp_path / "demo.sqlite3")],

@@ -486,3 +486,41 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
     finally:
         rita.close()
         ray.close()
+
+
+def test_corrections_and_their_history_follow_the_roles(team, clock):
+    from crmtui.db import ChangeSet, Survey
+    from crmtui.errors import NotFound
+    from crmtui.services.corrections import edit_order, edit_survey, remove_record
+
+    rita = team.open("rita", clock)
+    try:
+        order = record_order(rita, team.ids["rita"], amount="1200")
+        edit_order(rita, order.id, {"quantity": "3", "amount": "3600"})
+        assert Customer.get_by_id(team.ids["rita"]).revenue == Decimal("3600.00")
+        remove_record(rita, "order", order.id)
+        assert Customer.get_by_id(team.ids["rita"]).revenue == Decimal(0)
+        actions = [c.action for c in ChangeSet.select().order_by(ChangeSet.id)]
+        assert actions[-3:] == ["order", "edit", "delete"]
+        assert {c.customer_id for c in ChangeSet.select()} == {team.ids["rita"]}  # hers only
+        with pytest.raises(NotFound):  # ray's order, the first of the database
+            remove_record(rita, "order", 1)
+    finally:
+        rita.store.close()
+
+    sam = team.open("sam", clock)
+    try:
+        number = team.ids["complaint"]
+        acknowledge(sam, number, "+4h")
+        start_work(sam, number)
+        resolve(sam, number, "re-sent")
+        close(sam, number, 5)
+        survey = Survey.get(Survey.complaint == number)
+        edit_survey(sam, survey.id, {"overall": "3"})
+        assert Survey.get_by_id(survey.id).overall == 3
+        remove_record(sam, "survey", survey.id)
+        assert not Survey.select().where(Survey.id == survey.id).exists()
+        with pytest.raises(Forbidden):
+            remove_record(sam, "interaction", 1)
+    finally:
+        sam.store.close()

@@ -308,3 +308,18 @@ def test_the_calendar_export_holds_appointments_with_time_place_and_an_alarm(rep
     (alarm,) = event.walk("VALARM")
     assert alarm.decoded("trigger") == timedelta(minutes=-30)
     assert str(events[f"appointment-{call.id}"]["status"]) == "CANCELLED"
+
+
+def test_undoing_the_log_opens_the_appointment_again(rep_ctx, mine, clock):
+    from crmtui.services.history import undo
+    from crmtui.services.interactions import log_interaction
+
+    visit = add_appointment(rep_ctx, mine.id, at="today 10:00")
+    logged = log_interaction(rep_ctx, mine.id, summary="visited", purpose_met="yes",
+                             still_open="the contract")
+    assert logged.appointment.id == visit.id
+    undo(rep_ctx)
+    stored = Appointment.get_by_id(visit.id)
+    assert (stored.status, stored.purpose_met, stored.still_open, stored.interaction_id,
+            stored.closed_at) == ("planned", "", "", None, None)
+    assert Interaction.select().count() == 0

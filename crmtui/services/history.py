@@ -1,0 +1,502 @@
+"""A customer's history (who changed what, when, each field before and after) and undo.
+
+The history is the change sets services.journal records, with the complaint timelines beside
+them (complaint events already keep who moved a complaint from what to what). It is what the
+profile's History tab and `crmtui history NAME` show, and what Today reads to say why an item
+left the list when a colleague settled it.
+
+Undo reverses the user's latest change from where they work (the app's `u`, or `crmtui undo`
+for the command line): what the change created is removed, what it removed comes back, and
+fields it changed get their values from before; the figures derived from the records are then
+recomputed (services.corrections). It is refused, with who and when, when someone changed a
+record since: the records the change touched must be as the change left them. The customer's
+own fields follow two rules. When the change was to the customer alone (an edit, a regrade, a
+snooze, a status), each field must still hold what the change wrote. When the change was to a
+record (a contact logged, an order), the fields it moved on the customer as a consequence (the
+next step, the need a sale closed, the referral dates) are put back only where no later change
+moved them again. An undo is itself a change in the history, and is not undone by undo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from peewee import JOIN
+
+from crmtui.db import (
+    ChangeSet,
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    FieldChange,
+    SurveyScore,
+    User,
+)
+from crmtui.errors import Conflict, CrmError
+from crmtui.i18n import _
+from crmtui.labels import label
+from crmtui.rules import Grade
+from crmtui.services.access import (
+    get_editable_customer,
+    get_visible_customer,
+    require_manager,
+)
+from crmtui.services.context import Context, writes
+from crmtui.services.journal import (
+    ENTITIES,
+    SCORES,
+    column_of,
+    current_values,
+    decode,
+    journal,
+    last_change_of,
+    load,
+    record_values,
+)
+
+UNDONE = "undone"  # the reason of a grade, lifecycle or class change undo made (stored English)
+SET_BY_HAND = {"grade": "pin", "lifecycle": "status", "value_class": "class"}
+"""Customer fields the services derive unless set by hand, and the change that sets each by
+hand: undo puts one back only when undoing that change (and nothing moved it since); otherwise
+it is derived again."""
+
+
+class Damaged(CrmError):
+    """A history row that is not what crmtui writes (changed by another tool)."""
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldMove:
+    """One field of one record: its value before and after (decoded; a whole record created
+    or removed has field '' and its values as a dict)."""
+
+    entity: str
+    entity_id: int
+    field: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict:
+        return {"record": self.entity, "id": self.entity_id, "field": self.field or None,
+                "old": _json_value(self.old), "new": _json_value(self.new)}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to a customer: a change set, or a complaint's timeline event."""
+
+    id: int | None
+    """The change set (None for a complaint event)."""
+    at: datetime
+    by: str
+    """The display name of who changed it ('' when unknown)."""
+    login: str
+    origin: str
+    """app, cli, or '' for a complaint event."""
+    action: str
+    """services.journal.ACTIONS, or `complaint`."""
+    entity: str
+    entity_id: int | None
+    fields: tuple[FieldMove, ...] = ()
+    undone_by: int | None = None
+    """The change set that undid this one."""
+    undoes: int | None = None
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "at": self.at, "by": self.login or None, "origin": self.origin
+                or None, "action": self.action, "record": self.entity,
+                "record_id": self.entity_id, "undone_by": self.undone_by,
+                "undoes": self.undoes, "note": self.note or None,
+                "changes": [move.to_json() for move in self.fields]}
+
+
+def _decoded(entity: str, name: str, raw: str | None) -> Any:
+    """A stored value as Python (a damaged one as its text)."""
+    try:
+        value = load(raw)
+    except ValueError:
+        return raw
+    if entity not in ENTITIES:
+        return value
+    if not name:
+        if not isinstance(value, dict):
+            return value
+        model = ENTITIES[entity]
+        return {key: (decode(model._meta.fields[key], item) if key in model._meta.fields
+                      else item) for key, item in value.items()}
+    try:
+        return decode(column_of(entity, name), value)
+    except (KeyError, ValueError, TypeError):
+        return value
+
+
+def history_of(ctx: Context, customer_id: int, *, limit: int = 200) -> list[HistoryEntry]:
+    """The customer's changes, newest first: change sets and complaint events together."""
+    customer = get_visible_customer(ctx, customer_id)
+    sets = list(ChangeSet.select(ChangeSet, User).join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
+                .where(ChangeSet.customer == customer.id)
+                .order_by(ChangeSet.id.desc()).limit(limit))
+    moves: dict[int, list[FieldMove]] = {}
+    if sets:
+        for set_id, entity, number, name, old, new in (
+                FieldChange.select(FieldChange.change_set, FieldChange.entity,
+                                   FieldChange.entity_id, FieldChange.field, FieldChange.old,
+                                   FieldChange.new)
+                .where(FieldChange.change_set.in_([s.id for s in sets]))
+                .order_by(FieldChange.id).tuples()):
+            moves.setdefault(set_id, []).append(FieldMove(
+                entity=entity, entity_id=number, field=name,
+                old=_decoded(entity, name, old), new=_decoded(entity, name, new)))
+    _owners_by_login(moves)
+    undone = {row.undoes: row.id for row in sets if row.undoes is not None}
+    if sets:
+        undone.update({undoes: number for number, undoes in ChangeSet.select(
+            ChangeSet.id, ChangeSet.undoes).where(ChangeSet.undoes.in_([s.id for s in sets]))
+            .tuples()})
+    entries = [HistoryEntry(
+        id=row.id, at=row.at, by=row.by.label if row.by_id else "",
+        login=row.by.login if row.by_id else "", origin=row.origin, action=row.action,
+        entity=row.entity, entity_id=row.entity_id, fields=tuple(moves.get(row.id, ())),
+        undone_by=undone.get(row.id), undoes=row.undoes) for row in sets]
+    events = (ComplaintEvent.select(ComplaintEvent, User)
+              .join(User, JOIN.LEFT_OUTER, on=ComplaintEvent.by)
+              .switch(ComplaintEvent).join(Complaint)
+              .where(Complaint.customer == customer.id)
+              .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc()).limit(limit))
+    entries += [HistoryEntry(
+        id=None, at=event.at, by=event.by.label if event.by_id else "",
+        login=event.by.login if event.by_id else "", origin="", action="complaint",
+        entity="complaint", entity_id=event.complaint_id,
+        fields=(FieldMove("complaint", event.complaint_id, event.kind, event.from_value or None,
+                          event.to_value or None),),
+        note=event.note) for event in events]
+    entries.sort(key=lambda e: (e.at, e.id or 0), reverse=True)
+    return entries[:limit]
+
+
+def _owners_by_login(moves: dict[int, list[FieldMove]]) -> None:
+    """Owners are kept as user ids: shown by their logins."""
+    owners = [(set_id, index, move) for set_id, found in moves.items()
+              for index, move in enumerate(found)
+              if move.entity == "customer" and move.field == "owner"]
+    ids = {value for _s, _i, move in owners for value in (move.old, move.new)
+           if isinstance(value, int)}
+    logins = dict(User.select(User.id, User.login).where(User.id.in_(list(ids))).tuples()) \
+        if ids else {}
+    for set_id, index, move in owners:
+        moves[set_id][index] = FieldMove(move.entity, move.entity_id, move.field,
+                                         logins.get(move.old, move.old),
+                                         logins.get(move.new, move.new))
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Why a customer left someone's due list: a colleague changed their records."""
+
+    customer_id: int
+    customer: str
+    action: str
+    by: str
+    at: datetime
+
+
+def settled_by_others(ctx: Context, customer_ids: list[int], since: datetime) -> list[Settled]:
+    """The latest change by someone else to each of these customers since `since` (for the
+    customers that left the user's list), newest first."""
+    if not customer_ids:
+        return []
+    rows = (ChangeSet.select(ChangeSet, User, Customer.name)
+            .join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
+            .switch(ChangeSet).join(Customer)
+            .where(ChangeSet.customer.in_(customer_ids[:500]) & (ChangeSet.at >= since)
+                   & ((ChangeSet.by != ctx.user.id) | ChangeSet.by.is_null()))
+            .order_by(ChangeSet.id.desc()))
+    found: dict[int, Settled] = {}
+    for row in rows:
+        if row.customer_id not in found:
+            found[row.customer_id] = Settled(
+                customer_id=row.customer_id, customer=row.customer.name, action=row.action,
+                by=row.by.label if row.by_id else "", at=row.at)
+    return list(found.values())
+
+
+# -- undo -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UndoPlan:
+    """The change undo would reverse (or did)."""
+
+    change_id: int
+    action: str
+    customer_id: int
+    customer: str
+    at: datetime
+    entity: str
+    entity_id: int | None
+    moves: tuple[FieldMove, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {"change_id": self.change_id, "action": self.action,
+                "customer_id": self.customer_id, "customer": self.customer, "at": self.at,
+                "record": self.entity, "record_id": self.entity_id}
+
+
+def _latest_own(ctx: Context) -> ChangeSet | None:
+    """The user's latest change from where they work that is not an undo and not undone."""
+    undone = ChangeSet.select(ChangeSet.undoes).where(ChangeSet.undoes.is_null(False))
+    return (ChangeSet.select(ChangeSet, Customer.id, Customer.name).join(Customer)
+            .where((ChangeSet.by == ctx.user.id) & (ChangeSet.origin == ctx.origin)
+                   & (ChangeSet.action != "undo") & ChangeSet.id.not_in(undone))
+            .order_by(ChangeSet.id.desc()).first())
+
+
+def _nothing(ctx: Context) -> CrmError:
+    if ctx.origin == "cli":
+        return CrmError(_("nothing to undo: you have changed nothing from the command line "
+                          "(or it was all undone)"))
+    return CrmError(_("nothing to undo: you have changed nothing in the app (or it was all "
+                      "undone)"))
+
+
+def _plan(change: ChangeSet) -> UndoPlan:
+    return UndoPlan(change_id=change.id, action=change.action, customer_id=change.customer_id,
+                    customer=change.customer.name, at=change.at, entity=change.entity,
+                    entity_id=change.entity_id)
+
+
+def undo_preview(ctx: Context) -> UndoPlan:
+    """What `undo` would reverse now (nothing is changed)."""
+    change = _latest_own(ctx)
+    if change is None:
+        raise _nothing(ctx)
+    return _plan(change)
+
+
+@writes
+def undo(ctx: Context, change_id: int | None = None) -> UndoPlan:
+    """Reverse the user's latest change (see the module notes); with `change_id`, only if that
+    is still their latest (what they were shown)."""
+    change = _latest_own(ctx)
+    if change is None:
+        raise _nothing(ctx)
+    plan = _plan(change)
+    if change_id is not None and change.id != change_id:
+        raise CrmError(_("your latest change is now another one ({action} for {name}); nothing "
+                         "was undone").format(action=label("action", change.action),
+                                              name=plan.customer))
+    customer = _undo_customer(ctx, change)
+    rows = list(FieldChange.select().where(FieldChange.change_set == change.id)
+                .order_by(FieldChange.id))
+    Reversal(ctx, change, customer, rows).run()
+    return plan
+
+
+def _undo_customer(ctx: Context, change: ChangeSet) -> Customer:
+    if change.action == "reassign":
+        require_manager(ctx, _("reassign customers"))
+    if change.entity == "survey" and ctx.role == "support":  # a survey after a complaint
+        return get_visible_customer(ctx, change.customer_id)
+    return get_editable_customer(ctx, change.customer_id)
+
+
+class Reversal:
+    """Undoing one change set: check that nothing changed since, then reverse it."""
+
+    def __init__(self, ctx: Context, change: ChangeSet, customer: Customer,
+                 rows: list[FieldChange]) -> None:
+        self.ctx, self.change, self.customer = ctx, change, customer
+        self.records = [r for r in rows if r.entity != "customer"]
+        self.fields = [r for r in rows if r.entity == "customer"]
+        self.strict = not self.records
+        for row in rows:
+            if row.entity not in ENTITIES:
+                raise Damaged(_("the history of this change is damaged (it names '{what}'); "
+                                "nothing was undone").format(what=row.entity))
+
+    def _value(self, row: FieldChange, which: str) -> Any:
+        try:
+            return load(getattr(row, which))
+        except ValueError:
+            raise Damaged(_("the history of this change is damaged; nothing was undone")) \
+                from None
+
+    # -- checking ------------------------------------------------------------------------------
+    def _refuse(self, entity: str, number: int, *, gone: bool = False) -> Conflict:
+        from crmtui.present.time import moment
+
+        last = last_change_of(entity, number, after=self.change.id)
+        what = label("record", entity)
+        if last is None:
+            text = (_("{record} #{id} is gone") if gone else
+                    _("{record} #{id} was changed since")).format(record=what, id=number)
+        else:
+            text = (_("{record} #{id} was deleted by {who} at {when}") if gone else
+                    _("{record} #{id} was changed by {who} at {when} since")).format(
+                record=what, id=number, who=last.by or _("someone"),
+                when=moment(last.at, self.ctx.zone))
+        return Conflict(_("cannot undo: {why}; nothing was undone").format(why=text),
+                        changed_by=last.by if last else "", changed_at=last.at if last else None)
+
+    def check(self) -> None:
+        for row in self.records:
+            old, new = self._value(row, "old"), self._value(row, "new")
+            now = current_values(row.entity, row.entity_id)
+            if row.field == "" and old is None:  # created: must be as created
+                if now is None:
+                    raise self._refuse(row.entity, row.entity_id, gone=True)
+                if any(now.get(key) != value for key, value in new.items()):
+                    raise self._refuse(row.entity, row.entity_id)
+            elif row.field == "":  # removed: comes back (under a new id if its own is taken)
+                continue
+            else:
+                if now is None:
+                    raise self._refuse(row.entity, row.entity_id, gone=True)
+                if now.get(row.field) != new:
+                    raise self._refuse(row.entity, row.entity_id)
+        if self.strict:
+            now = record_values("customer", self.customer)
+            for row in self.fields:
+                if row.field not in SET_BY_HAND and now.get(row.field) != self._value(row, "new"):
+                    raise self._refuse("customer", self.customer.id)
+
+    # -- reversing -----------------------------------------------------------------------------
+    def run(self) -> None:
+        from crmtui.services.corrections import latest_contact
+
+        self.check()
+        with journal(self.ctx, "undo", self.customer, entity=self.change.entity,
+                     entity_id=self.change.entity_id, undoes=self.change.id) as kept:
+            latest_before = latest_contact(self.customer.id)
+            updates: dict[tuple[str, int], dict[str, Any]] = {}
+            for row in reversed(self.records):
+                old = self._value(row, "old")
+                if row.field == "" and old is None:
+                    self._remove(kept, row)
+                elif row.field == "":
+                    self._restore(kept, row, old)
+                else:
+                    updates.setdefault((row.entity, row.entity_id), {})[row.field] = old
+            for (entity, number), values in updates.items():
+                self._put_back(kept, entity, number, values)
+            self._customer_back()
+            self._derive(latest_before)
+
+    def _remove(self, kept, row: FieldChange) -> None:
+        model = ENTITIES[row.entity]
+        record = model.get_by_id(row.entity_id)
+        kept.deleted(row.entity, record)
+        model.delete().where(model.id == record.id).execute()
+
+    def _restore(self, kept, row: FieldChange, values: dict[str, Any]) -> None:
+        model = ENTITIES[row.entity]
+        decoded = {key: decode(model._meta.fields[key], value) for key, value in values.items()
+                   if key in model._meta.fields}
+        if not model.select().where(model.id == row.entity_id).exists():
+            decoded["id"] = row.entity_id
+        number = model.insert(**decoded).execute()
+        record = model.get_by_id(decoded.get("id", number))
+        if row.entity == "survey" and values.get(SCORES):
+            SurveyScore.insert_many([(record.id, name, score)
+                                     for name, score in values[SCORES].items()],
+                                    fields=[SurveyScore.survey, SurveyScore.dimension,
+                                            SurveyScore.score]).execute()
+        kept.created(row.entity, record)
+
+    def _put_back(self, kept, entity: str, number: int, values: dict[str, Any]) -> None:
+        model = ENTITIES[entity]
+        record = model.get_by_id(number)
+        before = record_values(entity, record)
+        for name, value in values.items():
+            if name == SCORES:
+                SurveyScore.delete().where(SurveyScore.survey == number).execute()
+                for dimension, score in (value or {}).items():
+                    SurveyScore.create(survey=number, dimension=dimension, score=score)
+            else:
+                setattr(record, name, decode(model._meta.fields[name], value))
+        if "version" in model._meta.fields:
+            record.version = (record.version or 1) + 1
+        record.save()
+        kept.updated(entity, record, before)
+
+    def _customer_back(self) -> None:
+        """The customer's fields from before the change (see the module notes)."""
+        from crmtui.services.customers import record_grade
+        from crmtui.services.lifecycle import LIFECYCLE, VALUE_CLASS, record_change
+
+        customer = self.customer
+        if self.change.entity == "survey":
+            return  # the referral moment is derived again from the surveys
+        now = record_values("customer", customer)
+        for row in self.fields:
+            old, new = self._value(row, "old"), self._value(row, "new")
+            if row.field in SET_BY_HAND and SET_BY_HAND[row.field] != self.change.action:
+                continue  # derived again below
+            if not (self.strict and row.field not in SET_BY_HAND) and now.get(row.field) != new:
+                continue  # moved again since: the later change stands
+            value = decode(column_of("customer", row.field), old)
+            if row.field == "grade":
+                record_grade(self.ctx, customer, Grade(value), UNDONE, by=self.ctx.user)
+            elif row.field in (LIFECYCLE, VALUE_CLASS):
+                record_change(self.ctx, customer.id, row.field, getattr(customer, row.field),
+                              value, UNDONE, by=self.ctx.user.id)
+                setattr(customer, row.field, value)
+            else:
+                if row.field == "owner":
+                    self._owner_back(value)
+                setattr(customer, row.field, value)
+
+    def _owner_back(self, owner_id: int) -> None:
+        from crmtui.services.audit import audit
+        from crmtui.services.customers import get_owner
+
+        require_manager(self.ctx, _("reassign customers"))
+        new = User.get_or_none(User.id == owner_id)
+        if new is None:
+            raise CrmError(_("the former owner is no longer a user; nothing was undone"))
+        get_owner(new.login)
+        audit(self.ctx, "reassign", "customer", self.customer.id,
+              f"{self.customer.owner.login} -> {new.login} (undone)")
+
+    def _derive(self, latest_before) -> None:
+        from crmtui.services.corrections import (
+            _refresh_survey_referral,
+            follow_contacts,
+            follow_orders,
+            refresh_referrals,
+            settle,
+        )
+        from crmtui.services.customers import _save_versioned, refresh_search
+        from crmtui.services.lifecycle import refresh_lifecycle, refresh_value_class
+
+        ctx, customer = self.ctx, self.customer
+        kinds = {row.entity for row in self.records}
+        if self.change.entity == "survey":
+            _refresh_survey_referral(ctx, customer)
+            return
+        if "interaction" in kinds:
+            follow_contacts(ctx, customer, latest_before)
+        if kinds & {"order", "win"}:
+            follow_orders(ctx, customer)
+        elif "survey" in kinds:
+            refresh_referrals(ctx, customer)
+        else:
+            refresh_lifecycle(ctx, customer, by=ctx.user.id, reason=UNDONE)
+            refresh_value_class(ctx, customer)
+        settle(ctx, customer)
+        refresh_search(customer)
+        _save_versioned(ctx, customer)
+
+
+__all__ = ["FieldMove", "HistoryEntry", "history_of", "Settled", "settled_by_others",
+           "UndoPlan", "undo_preview", "undo", "Damaged", "UNDONE"]

@@ -1,0 +1,272 @@
+"""Recording changes for the history (who, when, each field before and after) and for undo.
+
+A write that changes a customer's records opens a journal with `journal(ctx, action, customer)`,
+tells it which records it created, updated or deleted, and on leaving the journal writes one
+`ChangeSet` with a `FieldChange` per field: the customer's own fields are compared with what
+they were when the journal opened, so everything the write changed on the customer is kept
+without each service listing it. A service called inside another's journal adds to it (a
+promise made while logging is part of the log).
+
+Values are kept as the database stores them, JSON-encoded, so that undo can put back exactly
+what was there. Figures the services recompute from the records (next due, revenue, follow-up
+counts…) are not kept: undo recomputes them.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterator
+
+from peewee import JOIN, ForeignKeyField, Model
+
+from crmtui.db import (
+    Appointment,
+    CareDate,
+    ChangeSet,
+    Commitment,
+    Customer,
+    FieldChange,
+    Interaction,
+    Order,
+    Survey,
+    SurveyScore,
+    User,
+    Win,
+)
+
+ENTITIES: dict[str, type[Model]] = {
+    "customer": Customer, "interaction": Interaction, "order": Order, "promise": Commitment,
+    "care": CareDate, "survey": Survey, "win": Win, "appointment": Appointment,
+}
+"""What a change names (`FieldChange.entity`), and the table it is in."""
+
+NOT_KEPT = frozenset({"id", "version", "updated_at"})
+"""Columns no history keeps: the id names the record, the version and the time of the last
+save move with every save."""
+CUSTOMER_NOT_KEPT = NOT_KEPT | {
+    "updated_at", "updated_by", "search_doc", "sort_name",
+    # recomputed from the records by the services (and by undo)
+    "next_due", "cadence_due", "due_rule", "followups", "last_contact_at", "last_contact_on",
+    "revenue", "profit", "last_order_on", "regular_until",
+}
+SCORES = "scores"
+"""A survey's scores on the team's own dimensions (rows of survey_score), kept as one field."""
+
+ACTIONS = ("log", "promise", "promise_done", "promise_broken", "promise_snooze", "order",
+           "care", "survey", "snooze", "regrade", "pin", "edit", "delete", "status", "class",
+           "reassign", "undo")
+"""What a change set did, as `ChangeSet.action` stores it (labels.label("action", …))."""
+
+
+def _not_kept(entity: str) -> frozenset[str]:
+    return CUSTOMER_NOT_KEPT if entity == "customer" else NOT_KEPT
+
+
+def encode(column, value: Any) -> Any:
+    """A value as a JSON-encodable stored value (money in cents, times as stored text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return column.db_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return column.db_value(value)
+    if isinstance(value, Model):
+        return value.id
+    return value
+
+
+def decode(column, value: Any) -> Any:
+    """The Python value of an encoded value."""
+    if value is None:
+        return None
+    return column.python_value(value)
+
+
+def record_values(entity: str, record: Model) -> dict[str, Any]:
+    """The kept columns of a record, encoded (a survey with its extra scores)."""
+    skip = _not_kept(entity)
+    values = {column.name: encode(column, record.__data__.get(column.name))
+              for column in type(record)._meta.sorted_fields if column.name not in skip}
+    if entity == "survey" and record.id is not None:
+        values[SCORES] = {name: score for name, score in
+                          SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
+                          .where(SurveyScore.survey == record.id).tuples()}
+    return values
+
+
+def current_values(entity: str, entity_id: int) -> dict[str, Any] | None:
+    """The kept columns of the stored record, or None when it is not there."""
+    model = ENTITIES[entity]
+    record = model.get_or_none(model.id == entity_id)
+    return None if record is None else record_values(entity, record)
+
+
+def column_of(entity: str, name: str):
+    return ENTITIES[entity]._meta.fields[name]
+
+
+def fk_columns(entity: str) -> set[str]:
+    return {f.name for f in ENTITIES[entity]._meta.sorted_fields
+            if isinstance(f, ForeignKeyField)}
+
+
+@dataclass
+class Journal:
+    """One change being recorded (see the module notes)."""
+
+    ctx: Any
+    action: str
+    customer_id: int
+    entity: str
+    entity_id: int | None
+    undoes: int | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    rows: list[tuple[str, int, str, Any, Any]] = field(default_factory=list)
+    """(entity, id, field, old, new), in the order they happened."""
+
+    def created(self, entity: str, record: Model) -> None:
+        self.rows.append((entity, record.id, "", None, record_values(entity, record)))
+
+    def deleted(self, entity: str, record: Model) -> None:
+        self.rows.append((entity, record.id, "", record_values(entity, record), None))
+
+    def updated(self, entity: str, record: Model, before: dict[str, Any]) -> None:
+        """Keep each field of `record` that differs from `before` (from `record_values`)."""
+        after = record_values(entity, record)
+        for name, old in before.items():
+            if after.get(name) != old:
+                self.rows.append((entity, record.id, name, old, after.get(name)))
+
+    def finish(self) -> ChangeSet | None:
+        """Write the change set: the records' changes and every kept customer field that
+        moved (None when nothing changed, or the customer is gone)."""
+        customer = Customer.get_or_none(Customer.id == self.customer_id)
+        if customer is None:
+            return None
+        after = record_values("customer", customer)
+        rows = list(self.rows) + [("customer", self.customer_id, name, old, after.get(name))
+                                  for name, old in self.before.items() if after.get(name) != old]
+        if not rows:
+            return None
+        change = ChangeSet.create(customer=self.customer_id, at=self.ctx.now(),
+                                  by=self.ctx.user.id, origin=self.ctx.origin,
+                                  action=self.action, entity=self.entity,
+                                  entity_id=self.entity_id, undoes=self.undoes)
+        FieldChange.insert_many(
+            [(change.id, self.customer_id, entity, number, name, _dump(old), _dump(new))
+             for entity, number, name, old, new in rows],
+            fields=[FieldChange.change_set, FieldChange.customer, FieldChange.entity,
+                    FieldChange.entity_id, FieldChange.field, FieldChange.old,
+                    FieldChange.new]).execute()
+        return change
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+@contextmanager
+def journal(ctx, action: str, customer: Customer, *, entity: str = "customer",
+            entity_id: int | None = None, undoes: int | None = None) -> Iterator[Journal]:
+    """Record what the block changes as one change set; inside another journal of the same
+    customer, add to that one instead."""
+    open_one = ctx.journal
+    if open_one is not None and open_one.customer_id == customer.id:
+        yield open_one
+        return
+    started = Journal(ctx=ctx, action=action, customer_id=customer.id, entity=entity,
+                      entity_id=customer.id if entity == "customer" and entity_id is None
+                      else entity_id, undoes=undoes,
+                      before=_customer_before(customer))
+    ctx.journal = started
+    try:
+        yield started
+        started.finish()
+    finally:
+        ctx.journal = open_one
+
+
+def _customer_before(customer: Customer) -> dict[str, Any]:
+    """The customer's kept fields as stored: from the object when it is as read, else read
+    again (a service may have changed it in memory before opening the journal)."""
+    if not customer._dirty and customer.id is not None:
+        return record_values("customer", customer)
+    return current_values("customer", customer.id) or {}
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a record, and when (for a refusal that names them)."""
+
+    by: str
+    at: datetime
+    action: str
+
+
+def last_change_of(entity: str, entity_id: int, *, after: int = 0,
+                   name: str | None = None) -> LastChange | None:
+    """The newest recorded change of a record (of one field of it, with `name`) in a change
+    set newer than `after`."""
+    query = (ChangeSet.select(ChangeSet.at, ChangeSet.action, User.login, User.display_name)
+             .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+             .switch(ChangeSet).join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
+             .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
+                    & (ChangeSet.id > after)))
+    if name is not None:
+        query = query.where((FieldChange.field == name) | (FieldChange.field == ""))
+    row = query.order_by(ChangeSet.id.desc()).tuples().first()
+    if row is None:
+        return None
+    at, action, login, display = row
+    return LastChange(by=display or login or "", at=at, action=action)
+
+
+def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
+    """Who deleted a record, when, and the customer it belonged to; None when no deletion of
+    it is recorded."""
+    row = (ChangeSet.select(ChangeSet.at, ChangeSet.action, User.login, User.display_name,
+                            FieldChange.customer)
+           .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+           .switch(ChangeSet).join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
+           .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
+                  & (FieldChange.field == "") & FieldChange.new.is_null())
+           .order_by(ChangeSet.id.desc()).tuples().first())
+    if row is None:
+        return None
+    at, action, login, display, customer_id = row
+    return LastChange(by=display or login or "", at=at, action=action), customer_id
+
+
+def creation_of(entity: str, entity_id: int) -> ChangeSet | None:
+    """The change set that created a record, when it was recorded."""
+    return (ChangeSet.select().join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+            .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
+                   & (FieldChange.field == "") & FieldChange.old.is_null())
+            .order_by(ChangeSet.id.desc()).first())
+
+
+def customer_fields_of(change: ChangeSet) -> dict[str, tuple[Any, Any]]:
+    """The customer's fields a change set moved: name -> (old, new), decoded."""
+    found = {}
+    for name, old, new in (FieldChange.select(FieldChange.field, FieldChange.old,
+                                              FieldChange.new)
+                           .where((FieldChange.change_set == change.id)
+                                  & (FieldChange.entity == "customer")).tuples()):
+        column = column_of("customer", name)
+        found[name] = (decode(column, load(old)), decode(column, load(new)))
+    return found
+
+
+__all__ = ["ENTITIES", "ACTIONS", "SCORES", "Journal", "journal", "record_values",
+           "current_values", "encode", "decode", "load", "column_of", "last_change_of",
+           "deletion_of", "creation_of", "customer_fields_of", "LastChange"]
