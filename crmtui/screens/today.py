@@ -5,8 +5,8 @@ their purpose and preparation), then the due list in its sections, worked from t
 `a` switches between my items and everyone's (managers); `/` filters in place. `t` turns to
 tomorrow (the evening's plan) and back; `b` books an appointment with the customer under the
 cursor, `m` moves the appointment under the cursor and `d` cancels it (asked first). The footer
-is full at 80 columns, so these four are named in the line above the list. An empty day says so
-and shows what comes next.
+is full at 80 columns, so `b` and `t` are named beside the summary line and the schedule's keys
+in its heading. An empty day says so and shows what comes next.
 """
 
 from __future__ import annotations
