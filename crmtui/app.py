@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from crmtui.crashlog import write_log
@@ -18,6 +18,7 @@ from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
 from crmtui.present.text import safe
+from crmtui.screens.base import ServiceCalls
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.context import Context
 from crmtui.widgets.localized import translate_bindings
@@ -54,7 +55,7 @@ def _view_bindings() -> list[BindingType]:
                     tooltip=view.description, show=False) for view in VIEWS]
 
 
-class CrmApp(App[None]):
+class CrmApp(ServiceCalls, App[None]):
     """crmtui's app. The Context (store, user, config, clock) is given, so tests fix the clock."""
 
     TITLE = "crmtui"
@@ -67,6 +68,8 @@ class CrmApp(App[None]):
         *_view_bindings(),
         Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
         Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("u", "undo", N_("Undo"), id="undo", show=False,
+                tooltip=N_("undo your last change in the app (shown first, then asked)")),
     ]
     # Textual's own words that crmtui shows (the footer's palette key, the palette's commands)
     TEXTUAL_MESSAGES = (
@@ -166,6 +169,30 @@ class CrmApp(App[None]):
         from crmtui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    # -- undo -----------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        from crmtui.services.history import undo_preview
+
+        if isinstance(self.screen, ModalScreen):  # a dialog is open: finish it first
+            return
+        self.call_service(undo_preview, self.ctx, done=self._confirm_undo, group="undo")
+
+    def _confirm_undo(self, plan) -> None:
+        from crmtui.screens.dialogs.corrections import UndoDialog
+
+        self.push_screen(UndoDialog(plan), self._undone)
+
+    def _undone(self, plan) -> None:
+        from crmtui.present.history import undo_text
+
+        if plan is None:
+            return
+        self.notify(_("Undone: {what}").format(
+            what=undo_text(plan, self.ctx.zone, self.ctx.today())), title=_("Undone"))
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
 
     def open_profile(self, customer_id: int) -> None:
         from crmtui.screens.profile import ProfileScreen

@@ -128,6 +128,13 @@ def register(subparsers, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_class)
 
+    p = subparsers.add_parser("assign", parents=[common],
+                              help=_("give a customer to another owner (managers; audited)"))
+    p.add_argument("customer", help=_("id or unambiguous name"))
+    p.add_argument("login", metavar="LOGIN", help=_("the new owner: a login, or a user's name"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_assign)
+
     p = subparsers.add_parser("find", parents=[common],
                               help=_("search customers by name, company, phone, e-mail, pinyin"))
     p.add_argument("query", nargs="+")
@@ -504,6 +511,21 @@ def cmd_order(args) -> int:
                  if win.followups == 1 else
                  _("A win after {n} follow-ups; grade {grade}, next due {due}"))
                 .format(n=win.followups, grade=after.grade, due=after.next_due))
+    return 0
+
+
+def cmd_assign(args) -> int:
+    from crmtui.present.text import user_text
+    from crmtui.services.customers import reassign
+
+    ctx = _ctx(args)
+    customer = reassign(ctx, _customer(ctx, args.customer).id, args.login)
+    if args.json:
+        emit_json({"id": customer.id, "owner": customer.owner.login,
+                   "version": customer.version})
+    else:
+        say(_("{name}: owner {owner}").format(name=customer.name,
+                                              owner=user_text(customer.owner)))
     return 0
 
 

@@ -24,8 +24,8 @@ from crmtui.i18n import _
 from crmtui.labels import dimension_label, label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_badge, grade_style, grade_text
-from crmtui.present.text import plain
 from crmtui.present.schedule import details, mark, review_words, status_word, time_range
+from crmtui.present.text import plain, user_text
 from crmtui.present.time import local_day, moment, short_day, short_moment
 
 Column = tuple[str, int | None]
@@ -75,7 +75,7 @@ def header_facts(p: Any) -> list[str]:
         next_bits.append(c.next_step)
     return [_("tier {tier}").format(tier=label("tier", p.tier)),
             f"{label('status', c.status)} / {label('deal', c.deal_status)}",
-            _("owner {name}").format(name=p.owner.label),
+            _("owner {name}").format(name=user_text(p.owner)),
             _("next due {day} ({why})").format(day=c.next_due.isoformat(),
                                                why=_("; ").join(next_bits)),
             _("{n} follow-ups").format(n=c.followups)]

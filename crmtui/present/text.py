@@ -24,3 +24,12 @@ def plain(value: Any, style: str = "", *, multiline: bool = False) -> "Text":
     from rich.text import Text  # here: commands that print JSON import this module, not rich
 
     return Text(safe(value, multiline=multiline), style=style)
+
+
+def user_text(user: Any) -> str:
+    """A user as shown where the login matters (to filter by it, to reassign to it): the name
+    with the login, '王芳 (wang.fang)'; the login alone when they are the same."""
+    name, login = safe(getattr(user, "display_name", "")), safe(getattr(user, "login", ""))
+    if name and name != login:
+        return f"{name} ({login})"
+    return login

@@ -44,6 +44,8 @@ class DueItem:
     detail: str
     ref_id: int | None = None
     at_risk: bool = False
+    owner_login: str = ""
+    """The owner's login (`owner` is the name shown), for `owner:` filters."""
 
     def __post_init__(self) -> None:
         # Checked before converting: a long due list builds thousands of items.

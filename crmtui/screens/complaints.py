@@ -73,7 +73,8 @@ def search_words(query: FilterQuery) -> list[str]:
 
 
 def matches(row: QueueRow, words: list[str], owner: str | None) -> bool:
-    if owner is not None and owner not in (row.owner or "").lower():
+    if owner is not None and owner not in (row.owner or "").lower() \
+            and owner not in (row.owner_name or "").lower():  # a login, or a name
         return False
     if words:
         haystack = " ".join((row.customer, row.company, row.summary, row.category)).casefold()

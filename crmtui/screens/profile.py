@@ -1,8 +1,10 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
-archive, contacts, the interactions timeline, orders, complaints, care dates, grade history,
-appointments, referrals and the account plan. `e` edit, `l` log, `g` regrade, `o` order, `p`
-promise, `c` a care date (solar or lunar; both calendars are shown), `x` a complaint (enter on
-one in the complaints tab opens it), `b` books an appointment."""
+archive, contacts, the interactions timeline, orders, promises, complaints, care dates, surveys,
+grade history, the history of every change, appointments, referrals and the account plan. `e`
+edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both
+calendars are shown), `x` a complaint (enter on one in the complaints tab opens it), `b` books
+an appointment. On the tabs of records, `e` or `enter` corrects the highlighted one and `d`
+removes it (after asking); elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import weekday_name
+from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
     account_plan,
@@ -53,36 +56,53 @@ class ProfileView:
     """GradeFacts for the regrade dialog."""
     company: str = ""
     grade: str = ""
+    owner: str = ""
+    """The owner's login."""
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
     from crmtui.screens.dialogs.small import GradeFacts
+    from crmtui.services.history import history_of
     from crmtui.services.profile import customer_profile, referral_tree
 
     p = customer_profile(ctx, customer_id)
     c = p.customer
     zone, today = ctx.zone, ctx.today()
     tabs = profile_sections(p, zone, today)
+    tabs["history"] = history_section(history_of(ctx, c.id), zone, today)
     facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
                        expected_close=c.expected_close, grade=c.grade, pinned=c.grade_pinned,
                        pin_reason=c.pin_reason, version=c.version)
     return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
                        overview=profile_overview(p, zone, today), tabs=tabs,
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, company=c.company, grade=c.grade)
+                       editable=p.editable, facts=facts, company=c.company, grade=c.grade,
+                       owner=p.owner.login)
+
+
+def history_section(entries: list, zone, today) -> Section:
+    """The History tab: who changed what and when, newest first."""
+    return Section([(_("When"), 11), (_("By"), 10), (_("What"), 24), (_("Change"), None)],
+                   history_rows(entries, zone, today), _("No changes recorded yet."))
 
 
 TAB_TITLES = {
     "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
-    "orders": N_("Orders"), "complaints": N_("Complaints"), "care": N_("Care"),
-    "grades": N_("Grades"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
+    "orders": N_("Orders"), "promises": N_("Promises"), "complaints": N_("Complaints"),
+    "care": N_("Care"), "surveys": N_("Surveys"), "grades": N_("Grades"),
+    "history": N_("History"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
     "plan": N_("Plan"),
 }
+ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise",
+             "care": "care", "surveys": "survey"}
+"""The tabs whose rows are corrected (`e`, `enter`) and removed (`d`): the kind of record."""
 
 
-TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades", "schedule")
-"""The tabs that are tables, in order."""
+TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades")
+"""The tabs that are tables, in order, before the referrals and the plan."""
+LATER_TABS = ("promises", "surveys", "history", "schedule")
+"""Tables after the plan (added later: the tabs before keep their places)."""
 
 
 class ProfileScreen(ProfileAccountKeys):
@@ -90,7 +110,12 @@ class ProfileScreen(ProfileAccountKeys):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
-        Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the archive")),
+        Binding("e", "edit", N_("Edit"), id="edit",
+                tooltip=N_("the highlighted record on a tab of records, else the archive")),
+        Binding("d", "delete_row", N_("Delete"), id="delete-row", show=False,
+                tooltip=N_("remove the highlighted record (asks first; u undoes it)")),
+        Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
+                tooltip=N_("give the customer to another owner (managers)")),
         Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
         Binding("g", "regrade", N_("Regrade"), id="regrade",
                 tooltip=N_("need, expected close, or pin a grade")),
@@ -134,6 +159,9 @@ class ProfileScreen(ProfileAccountKeys):
             with TabPane(_(TAB_TITLES["plan"]), id="plan"):
                 with VerticalScroll(id="plan-scroll"):
                     yield Static("", id="plan-text")
+            for name in LATER_TABS:
+                with TabPane(_(TAB_TITLES[name]), id=name):
+                    yield NavTable(id=f"table-{name}")
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("plan")
@@ -162,7 +190,7 @@ class ProfileScreen(ProfileAccountKeys):
         self.query_one("#overview-text", Static).update(view.overview)
         width = max(60, self.app.size.width - 4)
         for name, tab in view.tabs.items():
-            if name in TABLE_TABS:
+            if name in TABLE_TABS or name in LATER_TABS:
                 self._fill(self.query_one(f"#table-{name}", NavTable), tab, width)
         self._fill_tree(view.referrals)
         keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
@@ -228,6 +256,15 @@ class ProfileScreen(ProfileAccountKeys):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reassign":
+            return self.view is not None and self.ctx.is_manager
+        if action == "delete_row":
+            if self.view is None or not self.view.editable:
+                return False
+            tab = self.query_one(TabbedContent).active
+            if tab == "contacts":
+                return self._contact_under_cursor() is not None or None
+            return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
         if action in ("edit", "log", "regrade", "order", "promise", "care", "book"):
             if self.view is None:
                 return None
@@ -275,10 +312,108 @@ class ProfileScreen(ProfileAccountKeys):
             self.reload()
 
     def action_edit(self) -> None:
+        """The highlighted record on a tab of records (a contact on Contacts), else the
+        archive."""
         from crmtui.screens.dialogs.customer import CustomerForm
 
+        tab = self.query_one(TabbedContent).active
+        if tab in ROW_KINDS:
+            found = self._record_under_cursor()
+            if found is not None:
+                self._correct(*found)
+            return
+        if tab == "contacts":
+            contact = self._contact_under_cursor()
+            if contact is not None:
+                self._with_contact(contact, self._edit_contact)
+            return
         self.app.push_screen(CustomerForm(self.customer_id),
                              lambda saved: self._after_save(saved, _("Customer saved.")))
+
+    def _record_under_cursor(self) -> tuple[str, int] | None:
+        """(kind, id) of the record highlighted on the current tab of records."""
+        tab = self.query_one(TabbedContent).active
+        kind = ROW_KINDS.get(tab)
+        if kind is None:
+            return None
+        table = self.query_one(f"#table-{tab}", DataTable)
+        if not table.row_count or not table.show_cursor:
+            return None
+        key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return (kind, int(key.value)) if key.value and key.value.isdigit() else None
+
+    @on(DataTable.RowSelected,
+        "#table-timeline, #table-orders, #table-promises, #table-care, #table-surveys")
+    def _record_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        tab = self.query_one(TabbedContent).active
+        if self.view is None or not self.view.editable or tab not in ROW_KINDS:
+            return
+        if key and key.isdigit():
+            self._correct(ROW_KINDS[tab], int(key))
+
+    def _correct(self, kind: str, number: int) -> None:
+        from crmtui.services.corrections import read_record
+
+        self.call_service(read_record, self.ctx, kind, number, done=self._edit_record,
+                          group="action")
+
+    def _edit_record(self, record) -> None:
+        from crmtui.labels import label
+        from crmtui.screens.dialogs.accounts import SurveyDialog
+        from crmtui.screens.dialogs.care import CareDialog
+        from crmtui.screens.dialogs.log import LogDialog, LogTarget
+        from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog
+
+        view = self.view
+        if view is None:
+            return
+        kind = record.kind
+        if kind == "interaction":
+            dialog = LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade),
+                               record=record)
+        elif kind == "order":
+            dialog = OrderDialog(view.customer_id, view.name, record)
+        elif kind == "promise":
+            dialog = PromiseDialog(view.customer_id, view.name, record)
+        elif kind == "care":
+            dialog = CareDialog(view.customer_id, view.name, record)
+        else:
+            dialog = SurveyDialog(view.customer_id, view.name, record=record)
+        saved = _("{record} #{id} saved.").format(record=label("record", kind).capitalize(),
+                                                  id=record.id)
+        self.app.push_screen(dialog, lambda result: self._after_save(result, saved))
+
+    def action_reassign(self) -> None:
+        from crmtui.screens.dialogs.corrections import ReassignDialog
+        from crmtui.present.text import user_text
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            ReassignDialog(view.customer_id, view.name, view.owner),
+            lambda customer: self._after_save(customer, _("{name}: owner {owner}").format(
+                name=customer.name, owner=user_text(customer.owner)) if customer else ""))
+
+    def action_delete_row(self) -> None:
+        from crmtui.services.corrections import read_record
+
+        tab = self.query_one(TabbedContent).active
+        if tab == "contacts":
+            self.action_remove_contact()
+            return
+        found = self._record_under_cursor()
+        if found is not None:
+            self.call_service(read_record, self.ctx, *found, done=self._ask_removal,
+                              group="action")
+
+    def _ask_removal(self, record) -> None:
+        from crmtui.screens.dialogs.corrections import RemoveRecordDialog
+
+        self.app.push_screen(RemoveRecordDialog(record),
+                             lambda removed: self._after_save(removed, str(removed)
+                                                              if removed else ""))
 
     def action_log(self) -> None:
         from crmtui.screens.dialogs.log import LogDialog, LogTarget

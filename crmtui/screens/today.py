@@ -6,7 +6,8 @@ their purpose and preparation), then the due list in its sections, worked from t
 tomorrow (the evening's plan) and back; `b` books an appointment with the customer under the
 cursor, `m` moves the appointment under the cursor and `d` cancels it (asked first). The footer
 is full at 80 columns, so `b` and `t` are named beside the summary line and the schedule's keys
-in its heading. An empty day says so and shows what comes next.
+in its heading. An empty day says so and shows what comes next. When an item leaves because a
+colleague settled it, a line says who did what ("张三: logged by 王芳 10:42") for a while.
 """
 
 from __future__ import annotations
@@ -53,12 +54,17 @@ def matches(item: Any, query: FilterQuery) -> bool:
         return False
     if "kind" in values and item.kind.value != values["kind"]:
         return False
-    if "owner" in values and values["owner"] not in item.owner.lower():
+    if "owner" in values and values["owner"] not in item.owner.lower() \
+            and values["owner"] != item.owner_login.lower():  # a name, or a login
         return False
     if query.text:
         haystack = " ".join((item.customer, item.company, item.detail, item.owner)).casefold()
         return all(word in haystack for word in query.text.casefold().split())
     return True
+
+
+SETTLED_SHOWN = timedelta(minutes=15)
+"""How long a line says why an item left (a colleague's log, snooze…)."""
 
 
 class TodayScreen(CrmScreen):
@@ -96,6 +102,9 @@ class TodayScreen(CrmScreen):
         self.shown_width = 0
         self.shown_scope: bool | None = None
         self._had_item = False
+        self._loaded_at = None
+        self.settled: list = []
+        """services.history.Settled: why items left the list (recent ones are shown)."""
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
@@ -103,6 +112,7 @@ class TodayScreen(CrmScreen):
         with Horizontal(id="summary-row"):
             yield Static(_("Loading the due list…"), id="summary")
             yield Static("", id="hints")
+        yield Static("", id="settled")
         yield Static("", id="columns")
         yield DueList(id="due")
         with Vertical(id="empty"):
@@ -123,8 +133,12 @@ class TodayScreen(CrmScreen):
 
     def _loaded(self, data: TodayList) -> None:
         first = self.data is None
+        same_list = self.shown_scope == self.app.everyone
+        if self.data is not None and same_list and self._loaded_at is not None:
+            self._ask_why_gone(self.data, data)
+        self._loaded_at = self.ctx.now()
         # the same list read again (someone saved): the cursor stays on its item
-        current = self.current_item() if self.shown_scope == self.app.everyone else None
+        current = self.current_item() if same_list else None
         self.shown_scope = self.app.everyone
         self.data = data
         self.items = list(data.items)
@@ -132,6 +146,35 @@ class TodayScreen(CrmScreen):
         self.show(keep=item_key(current) if current else None)
         if first and data.moved:
             self.app.notify(_("The calendar moved {n} grades today.").format(n=data.moved))
+
+    def _ask_why_gone(self, before: TodayList, now: TodayList) -> None:
+        """The customers whose items left since the last read: who settled them?"""
+        from crmtui.services.history import settled_by_others
+
+        still = {item.customer_id for item in now.items}
+        gone = list(dict.fromkeys(item.customer_id for item in before.items
+                                  if item.customer_id not in still))
+        if gone:
+            self.call_service(settled_by_others, self.ctx, gone, self._loaded_at,
+                              done=self._show_settled, group="settled")
+
+    def _show_settled(self, found: list) -> None:
+        known = {(s.customer_id, s.at) for s in self.settled}
+        self.settled = [s for s in found if (s.customer_id, s.at) not in known] + self.settled
+        self._draw_settled()
+
+    def _draw_settled(self) -> None:
+        from crmtui.present.history import settled_text
+
+        line = self.query_one("#settled", Static)
+        recent = [s for s in self.settled if self.ctx.now() - s.at <= SETTLED_SHOWN][:3]
+        self.settled = recent
+        line.display = bool(recent)
+        if recent and self.data is not None:
+            text = Text(_("Left the list:") + " ", style="bold")
+            text.append(" · ".join(settled_text(s, self.ctx.zone, self.data.day)
+                                   for s in recent))
+            line.update(text)
 
     # -- drawing --------------------------------------------------------------------------------
     def show(self, keep: tuple | None = None) -> None:
@@ -161,6 +204,7 @@ class TodayScreen(CrmScreen):
                            style="italic")
         self.query_one("#summary", Static).update(summary)
         self._show_hints()
+        self._draw_settled()
         empty = not items and not appointments
         self.set_class(empty, "-empty")
         if empty:

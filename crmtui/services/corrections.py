@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from peewee import fn
+from peewee import ForeignKeyField, fn
 
 from crmtui.db import (
     CareDate,
@@ -164,6 +164,41 @@ def viewable_record(ctx: Context, kind: str, number: Any):
     return row
 
 
+@dataclass(frozen=True)
+class EditableRecord:
+    """A record as read for a correction form: its values, and what the save checks that no
+    one changed since (its version and its stored values)."""
+
+    kind: str
+    id: int
+    customer_id: int
+    customer: str
+    version: int
+    values: dict[str, Any]
+    """The record's columns as Python values (a survey's: every score, by dimension)."""
+    expected: dict[str, Any]
+    """journal.record_values as read, for `expected=` of the save."""
+
+
+def read_record(ctx: Context, kind: Any, number: Any) -> EditableRecord:
+    """A record the user may correct, for the profile's edit and remove dialogs (a record of a
+    customer they only read is refused now, not after the form is filled)."""
+    kind = kind_of(kind)
+    row, customer = editable_record(ctx, kind, number)
+    values = {column.name: row.__data__.get(column.name)  # ids, not the records they name
+              if isinstance(column, ForeignKeyField) else getattr(row, column.name)
+              for column in type(row)._meta.sorted_fields
+              if column.name not in ("customer", "by")}
+    if kind == "survey":
+        values["scores"] = {**{name: getattr(row, name) for name in DIMENSIONS
+                               if getattr(row, name) is not None},
+                            **dict(SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
+                                   .where(SurveyScore.survey == row.id).tuples())}
+    return EditableRecord(kind=kind, id=row.id, customer_id=customer.id, customer=customer.name,
+                          version=row.version, values=values,
+                          expected=record_values(kind, row))
+
+
 # -- what follows from the records ----------------------------------------------------------------
 
 def latest_contact(customer_id: int) -> Interaction | None:
@@ -171,11 +206,13 @@ def latest_contact(customer_id: int) -> Interaction | None:
             .order_by(Interaction.at.desc(), Interaction.id.desc()).first())
 
 
-def follow_contacts(ctx: Context, customer: Customer, latest_before: Interaction | None) -> None:
+def follow_contacts(ctx: Context, customer: Customer, latest_before: Interaction | None, *,
+                    moments: Iterable[datetime] = (), referrals: bool = True) -> None:
     """The customer's contact figures after interactions changed (no save): the last contact,
     the next step (taken from the latest contact again when it came from the latest contact
-    before the change; a snooze or a later step stays), the follow-ups, the wins' follow-ups
-    and the referral dates."""
+    before the change; a snooze or a later step stays), the follow-ups, the follow-ups of the
+    wins whose opportunity holds one of `moments` (the contacts' times before and after), and
+    the referral dates (when `referrals`: a positive contact or a referral ask changed)."""
     latest = latest_contact(customer.id)
     customer.last_contact_at = latest.at if latest else None
     customer.last_contact_on = ctx.local_date(latest.at) if latest else None
@@ -188,8 +225,9 @@ def follow_contacts(ctx: Context, customer: Customer, latest_before: Interaction
         customer.next_step = latest.next_step if latest else ""
         customer.next_step_on = latest.next_on if latest else None
     refresh_followups(ctx, customer)
-    recount_wins(ctx, customer)
-    refresh_referrals(ctx, customer)
+    recount_wins(ctx, customer, moments=moments)
+    if referrals:
+        refresh_referrals(ctx, customer)
 
 
 def close_moment(ctx: Context, win: Win) -> datetime:
@@ -199,11 +237,23 @@ def close_moment(ctx: Context, win: Win) -> datetime:
     return min(win.at, end)
 
 
-def recount_wins(ctx: Context, customer: Customer) -> None:
-    """Each win's follow-ups from the contacts between the win before it and its close."""
+def recount_wins(ctx: Context, customer: Customer, *, moments: Iterable[datetime] = (),
+                 ids: Iterable[int] = ()) -> None:
+    """The follow-ups of the wins a change touched, from the contacts between the win before
+    and their close: those whose opportunity holds one of `moments`, and those in `ids`. The
+    others keep the count they were stored with (wins imported or made otherwise may count
+    their day differently)."""
+    moments, ids = [m for m in moments if m is not None], set(ids)
+    if not moments and not ids:
+        return
     opened = None
     for win in Win.select().where(Win.customer == customer.id).order_by(Win.on, Win.id):
         closed = close_moment(ctx, win)
+        touched = win.id in ids or any((opened is None or moment > opened) and moment <= closed
+                                       for moment in moments)
+        if not touched:
+            opened = closed
+            continue
         query = Interaction.select(fn.COUNT(Interaction.id)).where(
             (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= closed))
         if opened is not None:
@@ -243,9 +293,11 @@ def refresh_referrals(ctx: Context, customer: Customer) -> None:
     customer.referral_moment_on, customer.referral_asked_on = referral_dates(ctx, customer.id)
 
 
-def follow_orders(ctx: Context, customer: Customer) -> None:
+def follow_orders(ctx: Context, customer: Customer, *, moments: Iterable[datetime] = (),
+                  ids: Iterable[int] = ()) -> None:
     """The customer's order figures after orders changed (no save): revenue and profit, the
-    order facts, lifecycle, value class, referral dates and the wins' follow-ups."""
+    order facts, lifecycle, value class, referral dates and the follow-ups of the wins touched
+    (`recount_wins`)."""
     revenue, profit = (Order.select(fn.SUM(Order.amount),
                                     fn.SUM(Order.amount - fn.COALESCE(Order.cost, 0)))
                        .where(Order.customer == customer.id).tuples().first())
@@ -257,7 +309,7 @@ def follow_orders(ctx: Context, customer: Customer) -> None:
             else "potential"
     refresh_lifecycle(ctx, customer, by=ctx.user.id, days=days, reason=ORDERS_CORRECTED)
     refresh_value_class(ctx, customer)
-    recount_wins(ctx, customer)
+    recount_wins(ctx, customer, moments=moments, ids=ids)
     refresh_followups(ctx, customer)
     refresh_referrals(ctx, customer)
 
@@ -340,9 +392,11 @@ def edit_interaction(ctx: Context, interaction_id: Any, changes: Mapping[str, An
     with journal(ctx, "edit", customer, entity="interaction", entity_id=row.id) as kept:
         latest_before = latest_contact(customer.id)
         before = record_values("interaction", row)
+        was = (row.at, row.outcome == "positive" or row.referral_ask)
         _save(row, values)
         kept.updated("interaction", row, before)
-        follow_contacts(ctx, customer, latest_before)
+        follow_contacts(ctx, customer, latest_before, moments=(was[0], row.at),
+                        referrals=was[1] or row.outcome == "positive" or row.referral_ask)
         settle(ctx, customer)
         customer.save()
     return row
@@ -383,15 +437,19 @@ def edit_order(ctx: Context, order_id: Any, changes: Mapping[str, Any], *,
         _save(row, values)
         kept.updated("order", row, before)
         win = Win.get_or_none(Win.order == row.id)
+        touched: dict[str, Any] = {}
         if win is not None and (win.on, win.amount) != (row.on, row.amount):
             latest = _latest_win(customer.id)
             was = record_values("win", win)
+            closed_before = close_moment(ctx, win)
             win.on, win.amount = row.on, row.amount
             win.save()
             kept.updated("win", win, was)
             if latest is not None and latest.id == win.id:
                 customer.opportunity_since = close_moment(ctx, win)
-        follow_orders(ctx, customer)
+            if win.on != Win.on.python_value(was["on"]):  # its opportunity, and the next
+                touched = {"ids": (win.id,), "moments": (closed_before, close_moment(ctx, win))}
+        follow_orders(ctx, customer, **touched)
         settle(ctx, customer)
         _save_versioned(ctx, customer)
     return row
@@ -594,20 +652,23 @@ def remove_record(ctx: Context, kind: Any, number: Any, *,
                 kept.updated("promise", promise, was)
             kept.deleted(kind, row)
             Interaction.delete().where(Interaction.id == row.id).execute()
-            follow_contacts(ctx, customer, latest_before)
+            follow_contacts(ctx, customer, latest_before, moments=(row.at,),
+                            referrals=row.outcome == "positive" or row.referral_ask)
             settle(ctx, customer)
             customer.save()
         elif kind == "order":
             win = Win.get_or_none(Win.order == row.id)
             latest = _latest_win(customer.id)
+            moments = ()
             if win is not None:  # kept in the order it goes, so undo restores the order first
+                moments = (close_moment(ctx, win),)  # the next win's opportunity grows
                 kept.deleted("win", win)
                 Win.delete().where(Win.id == win.id).execute()
                 if latest is not None and latest.id == win.id:
                     _reopen_opportunity(ctx, customer, row, win)
             kept.deleted(kind, row)
             Order.delete().where(Order.id == row.id).execute()
-            follow_orders(ctx, customer)
+            follow_orders(ctx, customer, moments=moments)
             settle(ctx, customer)
             _save_versioned(ctx, customer)
         elif kind == "survey":
@@ -662,4 +723,5 @@ __all__ = ["KINDS", "MODELS", "kind_of", "editable_record", "viewable_record", "
            "latest_contact", "follow_contacts", "follow_orders", "recount_wins",
            "referral_dates", "refresh_referrals", "settle", "close_moment", "edit_interaction",
            "edit_order", "edit_promise", "edit_care_date", "edit_survey", "edit_record",
-           "remove_record", "Removed", "EDITS", "record_json"]
+           "remove_record", "Removed", "EDITS", "record_json", "EditableRecord",
+           "read_record"]

@@ -17,6 +17,7 @@ from crmtui.db import AccountPlan, Contact, Customer, CustomerChange, GradeChang
 from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.errors import Conflict, CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.present.text import user_text
 from crmtui.present.time import moment
 from crmtui.rules import (
     Cadence,
@@ -202,7 +203,7 @@ def _owner_for_new(ctx: Context, login: str | None) -> User:
     if not login or login == ctx.user.login:
         return ctx.user
     require_manager(ctx, _("assign customers to another rep"))
-    return get_owner(login)
+    return get_owner(owner_login(login))
 
 
 def get_user(login: str) -> User:
@@ -210,6 +211,28 @@ def get_user(login: str) -> User:
     if user is None:
         raise NotFound(_("no user {login}").format(login=login))
     return user
+
+
+def owner_login(text: Any) -> str:
+    """The login a typed owner names: a login, or a display name that is one person's."""
+    typed = str(text or "").strip()
+    if not typed or User.select().where(User.login == typed).exists():
+        return typed
+    named = list(User.select(User.login).where(
+        fn.LOWER(User.display_name) == typed.lower()).tuples())
+    if len(named) == 1:
+        return named[0][0]
+    if len(named) > 1:
+        raise CrmError(_("'{name}' is the name of several users ({logins}); use the login")
+                       .format(name=typed, logins=", ".join(login for (login,) in named)))
+    return typed
+
+
+def owner_choices(ctx: Context) -> list[tuple[str, str]]:
+    """(shown, login) of everyone who may own customers: active reps and managers."""
+    users = (User.select().where(User.active & User.role.in_(("rep", "manager")))
+             .order_by(User.display_name, User.login))
+    return [(user_text(user), user.login) for user in users]
 
 
 def get_owner(login: str) -> User:
@@ -224,8 +247,9 @@ def get_owner(login: str) -> User:
 
 @writes
 def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], *,
-                    expected_version: int | None = None) -> Customer:
-    """Save edited fields. With expected_version, refuse if someone saved since it was read."""
+                    expected_version: int | None = None, owner: str | None = None) -> Customer:
+    """Save edited fields. With expected_version, refuse if someone saved since it was read.
+    With `owner` (a login; managers), the customer is reassigned in the same transaction."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
     cleaned = clean_fields(changes, ctx.today())
@@ -233,8 +257,19 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
         if name in cleaned and cleaned[name] is None:
             cleaned[name] = ""
     changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
-    if not changed:
-        return customer
+    target = owner_login(owner) if owner not in (None, "") else None
+    moving = target is not None and target != customer.owner.login
+    if moving:
+        require_manager(ctx, _("reassign customers"))
+        get_owner(target)  # refused before anything is saved
+    if changed:
+        _save_fields(ctx, customer, changed)
+    if moving:
+        customer = reassign(ctx, customer.id, target)
+    return customer
+
+
+def _save_fields(ctx: Context, customer: Customer, changed: dict[str, Any]) -> None:
     if "terminated" in (changed.get("status"), customer.status) and "status" in changed:
         raise InvalidInput.one("status", _(
             "terminating a customer, or ending a termination, needs a reason: use the "
@@ -249,7 +284,6 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
         if set(SEARCH_FIELDS) & changed.keys():
             refresh_search(customer)
         _save_versioned(ctx, customer)
-    return customer
 
 
 def _check_version(ctx: Context, customer: Customer, expected_version: int | None) -> None:
@@ -339,11 +373,13 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
 
 @writes
 def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
+    """Give the customer to another owner (managers): audited and kept in the history. The
+    owner is named by login or by display name (one that names one person)."""
     from crmtui.services.audit import audit
 
     require_manager(ctx, _("reassign customers"))
     customer = get_visible_customer(ctx, customer_id)
-    new_owner = get_owner(login)
+    new_owner = get_owner(owner_login(login))
     if customer.owner_id == new_owner.id:
         return customer
     old = customer.owner.login
@@ -499,8 +535,10 @@ def list_customers(ctx: Context, *, text: str = "", grade: str | None = None,
         query = query.where(Customer.id.in_(ids))
     if grade:
         query = query.where(Customer.grade.in_([g.strip().upper() for g in grade.split(",")]))
-    if owner:
-        query = query.where(User.login == owner)
+    if owner:  # a login or a display name
+        typed = owner.strip().lower()
+        query = query.where((fn.LOWER(User.login) == typed)
+                            | (fn.LOWER(User.display_name) == typed))
     if status:  # a lifecycle (which supersedes the status), or a relationship status as typed
         column = Customer.lifecycle if status in {life.value for life in Lifecycle} \
             else Customer.status

@@ -55,7 +55,7 @@ class _Section:
         self.ctx = ctx
         self.day = day
         self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
-        self._owners: dict[int, str] | None = None
+        self._owners: dict[int, tuple[str, str]] | None = None
         self._due_rows: list | None = None
         self._plans: dict[int, int] | None = None
 
@@ -89,19 +89,21 @@ class _Section:
                 row[index] = read_date(row[index])
             yield row
 
-    def owner_name(self, owner_id: int) -> str:
+    def _owner(self, owner_id: int) -> tuple[str, str]:
+        """(name shown, login) of an owner."""
         if self._owners is None:
-            self._owners = {uid: display or login for uid, login, display in
+            self._owners = {uid: (display or login, login) for uid, login, display in
                             User.select(User.id, User.login, User.display_name).tuples()}
-        return self._owners.get(owner_id, "")
+        return self._owners.get(owner_id, ("", ""))
 
     def item(self, kind: DueKind, row, due: date, detail: str, *, ref_id=None,
              at_risk: bool = False) -> DueItem:
         customer_id, name, company, grade, owner_id = row[:5]
+        owner, login = self._owner(owner_id)
         return DueItem(kind=kind, customer_id=customer_id, customer=name, company=company,
-                       grade=grade, owner=self.owner_name(owner_id), due=due,
+                       grade=grade, owner=owner, due=due,
                        overdue_days=overdue_days(due, self.day), detail=detail, ref_id=ref_id,
-                       at_risk=at_risk)
+                       at_risk=at_risk, owner_login=login)
 
 
 def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,

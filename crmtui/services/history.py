@@ -63,6 +63,10 @@ hand: undo puts one back only when undoing that change (and nothing moved it sin
 it is derived again."""
 
 
+RECOUNTED = {("win", "followups")}
+"""Values the services count again when other records change: not a change by anyone."""
+
+
 class Damaged(CrmError):
     """A history row that is not what crmtui writes (changed by another tool)."""
 
@@ -355,7 +359,8 @@ class Reversal:
             if row.field == "" and old is None:  # created: must be as created
                 if now is None:
                     raise self._refuse(row.entity, row.entity_id, gone=True)
-                if any(now.get(key) != value for key, value in new.items()):
+                if any(now.get(key) != value for key, value in new.items()
+                       if (row.entity, key) not in RECOUNTED):
                     raise self._refuse(row.entity, row.entity_id)
             elif row.field == "":  # removed: comes back (under a new id if its own is taken)
                 continue
@@ -391,6 +396,37 @@ class Reversal:
                 self._put_back(kept, entity, number, values)
             self._customer_back()
             self._derive(latest_before)
+
+    def _moments(self) -> list[datetime]:
+        """When the contacts and the wins the change touched were (before and after it): the
+        wins whose opportunity holds one of them count their follow-ups again."""
+        from crmtui.db import Interaction, Win
+        from crmtui.services.corrections import close_moment
+
+        at, on = column_of("interaction", "at"), column_of("win", "on")
+        win_at = column_of("win", "at")
+        found: list[datetime] = []
+        for row in self.records:
+            if row.entity not in ("interaction", "win"):
+                continue
+            values = [self._value(row, "old"), self._value(row, "new")]
+            if row.field == "":
+                for snapshot in (v for v in values if isinstance(v, dict)):
+                    if row.entity == "interaction" and snapshot.get("at"):
+                        found.append(decode(at, snapshot["at"]))
+                    elif row.entity == "win" and snapshot.get("on") and snapshot.get("at"):
+                        found.append(close_moment(self.ctx, Win(
+                            on=decode(on, snapshot["on"]), at=decode(win_at, snapshot["at"]))))
+            elif row.entity == "interaction":
+                record = Interaction.get_or_none(Interaction.id == row.entity_id)
+                found += [decode(at, v) for v in values if row.field == "at" and v]
+                found += [record.at] if record is not None else []
+            elif row.entity == "win" and row.field == "on":
+                record = Win.get_or_none(Win.id == row.entity_id)
+                if record is not None:
+                    found += [close_moment(self.ctx, Win(on=decode(on, v), at=record.at))
+                              for v in values if v]
+        return found
 
     def _remove(self, kept, row: FieldChange) -> None:
         model = ENTITIES[row.entity]
@@ -484,10 +520,11 @@ class Reversal:
         if self.change.entity == "survey":
             _refresh_survey_referral(ctx, customer)
             return
+        moments = self._moments()
         if "interaction" in kinds:
-            follow_contacts(ctx, customer, latest_before)
+            follow_contacts(ctx, customer, latest_before, moments=moments)
         if kinds & {"order", "win"}:
-            follow_orders(ctx, customer)
+            follow_orders(ctx, customer, moments=moments)
         elif "survey" in kinds:
             refresh_referrals(ctx, customer)
         else:

@@ -146,10 +146,9 @@ class Journal:
     def finish(self) -> ChangeSet | None:
         """Write the change set: the records' changes and every kept customer field that
         moved (None when nothing changed, or the customer is gone)."""
-        customer = Customer.get_or_none(Customer.id == self.customer_id)
-        if customer is None:
+        after = stored_customer(self.customer_id)
+        if after is None:
             return None
-        after = record_values("customer", customer)
         rows = list(self.rows) + [("customer", self.customer_id, name, old, after.get(name))
                                   for name, old in self.before.items() if after.get(name) != old]
         if not rows:
@@ -201,7 +200,31 @@ def _customer_before(customer: Customer) -> dict[str, Any]:
     again (a service may have changed it in memory before opening the journal)."""
     if not customer._dirty and customer.id is not None:
         return record_values("customer", customer)
-    return current_values("customer", customer.id) or {}
+    return stored_customer(customer.id) or {}
+
+
+_CUSTOMER_SQL: dict[type, tuple[str, list]] = {}
+"""The statement that reads a customer's kept fields, per kind of database (the placeholders
+differ): built once, as building it costs more than running it (every logged contact reads
+it)."""
+
+
+def stored_customer(customer_id: int) -> dict[str, Any] | None:
+    """The customer's kept fields as stored (record_values), or None when it is gone."""
+    from crmtui.db import database
+
+    key = type(database.obj)
+    if key not in _CUSTOMER_SQL:
+        columns = [column for column in Customer._meta.sorted_fields
+                   if column.name not in CUSTOMER_NOT_KEPT]
+        sql, _params = Customer.select(*columns).where(Customer.id == 0).sql()
+        _CUSTOMER_SQL[key] = (sql, columns)
+    sql, columns = _CUSTOMER_SQL[key]
+    row = database.execute_sql(sql, (customer_id,)).fetchone()
+    if row is None:
+        return None
+    return {column.name: encode(column, column.python_value(raw))
+            for column, raw in zip(columns, row)}
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class DateInput(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Input(self._initial, placeholder=self._placeholder, compact=True,
-                    select_on_focus=False)
+                    select_on_focus=True)  # typing replaces the date shown
         yield Static("", classes="date-note", markup=False)
 
     def on_mount(self) -> None:

@@ -78,7 +78,8 @@ async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock)
             "HelpScreen", "CommandPalette", "LogDialog", "SnoozeDialog", "CustomerForm",
             "RegradeDialog", "OrderDialog", "PromiseDialog", "CareDialog", "NewComplaintDialog",
             "AcknowledgeDialog", "ResolveDialog", "CloseDialog", "ReopenDialog",
-            "SeverityDialog", "OwnerDialog", "NoteDialog", "BookDialog", "MoveDialog",
+            "SeverityDialog", "OwnerDialog", "NoteDialog", "RemoveRecordDialog", "UndoDialog",
+            "ReassignDialog", "SurveyDialog", "BookDialog", "MoveDialog",
             "CancelAppointmentDialog"} <= tour.seen
 
 
@@ -117,9 +118,10 @@ async def visit_everything(tour: Tour, world) -> None:
     app.open_profile(world.customer)
     text = await tour.check("profile")
     assert "[/] closer" in text and "[link=http://x]y[/link]" in text
-    await tour.dialogs("elgopcxb", "profile")
+    await tour.dialogs("elgopcxOub", "profile")
     for _tab in TAB_TITLES:
         await tour.press("right_square_bracket", where="profile tab")
+        await tour.dialogs("ed", "profile tab")  # a record's correction, and its removal
     await tour.press("escape")
 
     await tour.press("4")

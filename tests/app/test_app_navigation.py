@@ -184,7 +184,7 @@ async def test_the_profile_shows_care_dates_in_both_calendars_referrals_and_the_
         middle = tree.root.children[0]
         assert "王小明" in str(middle.label) and "this customer" in str(middle.label)
         assert "Zoe" in str(middle.children[0].label)
-        await press(pilot, *["right_square_bracket"] * 9)  # the last tab
+        await press(pilot, *["right_square_bracket"] * 8)
         assert "Pro licence" in screen_text(app)
         # a referral in the tree opens its own profile
         tree.select_node(middle.children[0])

@@ -164,3 +164,22 @@ def test_history_lists_who_changed_what(crm, lead):
     assert (entries[0]["by"], entries[0]["origin"], entries[0]["action"]) == \
         ("boss", "cli", "edit")
     refused(crm("history", "nobody-at-all"), "no customer matches 'nobody-at-all'")
+
+
+def test_assign_gives_a_customer_to_another_owner_named_by_login_or_name(crm, lead):
+    ok(crm("user", "add", "wang.fang", "--name", "王芳", "--role", "rep"))
+    assert ok(crm("assign", lead["customer"], "王芳")).out.strip() == \
+        "张三: owner 王芳 (wang.fang)"
+    assert ok(crm("show", lead["customer"], "--json")).json()["owner"] == "wang.fang"
+    assert "owner 王芳 (wang.fang)" in ok(crm("show", lead["customer"])).out
+    assert ok(crm("assign", lead["customer"], "boss", "--json")).json()["owner"] == "boss"
+    refused(crm("assign", lead["customer"], "nobody"), "no user nobody")
+    refused(crm("assign", lead["customer"], "boss", login="wang.fang"),
+            "no customer with id")  # not theirs any more: a rep sees only their own
+    ok(crm("assign", lead["customer"], "wang.fang"))
+    refused(crm("assign", lead["customer"], "boss", login="wang.fang"),
+            "only a manager can reassign customers")
+    history = ok(crm("history", lead["customer"])).out
+    assert "owner: boss → wang.fang" in history
+    assert ok(crm("undo")).out.strip().startswith("Undone: reassign for 张三")
+    assert ok(crm("show", lead["customer"], "--json")).json()["owner"] == "boss"

@@ -260,3 +260,16 @@ def test_every_correction_is_kept_with_who_and_each_field(ctx, lead):
     removed = ChangeSet.select().order_by(ChangeSet.id.desc()).first()
     rows = {(f.entity, f.field) for f in removed.fields}
     assert {("order", ""), ("win", ""), ("customer", "need")} <= rows
+
+
+def test_only_the_wins_a_correction_touches_are_counted_again(ctx, clock, lead):
+    first = log_interaction(ctx, lead.id, summary="call").interaction
+    order = record_order(ctx, lead.id, amount="900")
+    Win.update(followups=7).where(Win.order == order.id).execute()  # counted another way
+    clock.now = NOW + timedelta(days=2)
+    later = log_interaction(ctx, lead.id, summary="after the sale").interaction
+    edit_interaction(ctx, later.id, {"outcome": "positive"})
+    edit_order(ctx, order.id, {"note": "rush"})
+    assert Win.get(Win.order == order.id).followups == 7  # neither touched its opportunity
+    edit_interaction(ctx, first.id, {"summary": "first call"})
+    assert Win.get(Win.order == order.id).followups == 0  # this one did: counted again

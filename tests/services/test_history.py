@@ -212,3 +212,33 @@ def test_a_damaged_history_row_refuses_undo_and_changes_nothing(ctx, lead):
     assert state(lead) == before
     assert history_of(ctx, lead.id)  # still shown, the damaged value as its text
     assert ChangeSet.select().where(ChangeSet.action == "undo").count() == 0
+
+
+def test_a_manager_reassigns_by_login_or_name_and_owner_filters_take_either(ctx, rep_ctx, lead):
+    from crmtui.errors import Forbidden
+    from crmtui.services.customers import list_customers, owner_choices
+
+    update_customer(ctx, lead.id, {"company": "重庆华信"}, owner="Rita Rep")
+    assert (fresh(lead).owner_id, fresh(lead).company) == (rep_ctx.user.id, "重庆华信")
+    assert [c.id for c in list_customers(ctx, owner="rita").rows] == [lead.id]
+    assert [c.id for c in list_customers(ctx, owner="rita rep").rows] == [lead.id]
+    assert ("Rita Rep (rita)", "rita") in owner_choices(ctx)
+    assert all(login != "sam" for _shown, login in owner_choices(ctx))  # support owns none
+    with pytest.raises(Forbidden, match="only a manager can reassign customers"):
+        update_customer(rep_ctx, lead.id, {"company": "x"}, owner="ray")
+    assert fresh(lead).company == "重庆华信"  # refused before anything was saved
+    with pytest.raises(CrmError, match="sam is support staff and cannot own customers"):
+        reassign(ctx, lead.id, "sam")
+    reassign(ctx, lead.id, "Ray Rep")
+    assert [e.action for e in history_of(ctx, lead.id)[:3]] == ["reassign", "reassign", "edit"]
+
+
+def test_a_win_counted_again_does_not_stop_undoing_its_order(ctx, clock, lead):
+    calls = [log_interaction(ctx, lead.id, summary=f"call {n}").interaction for n in range(3)]
+    order = record_order(ctx, lead.id, amount="900")
+    ctx.origin = "cli"  # the correction from the command line: the app's undo is the order's
+    edit_interaction(ctx, calls[1].id, {"outcome": "no_answer"})
+    assert Win.get(Win.order == order.id).followups == 1
+    ctx.origin = "app"
+    assert undo(ctx).action == "order"
+    assert not Order.select().where(Order.id == order.id).exists()

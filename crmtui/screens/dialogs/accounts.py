@@ -12,8 +12,10 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 
+from crmtui.errors import InvalidInput
 from crmtui.i18n import N_, _
 from crmtui.labels import dimension_label, label
+from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.services.contacts import CONTACT_FIELDS
 from crmtui.services.plans import PLAN_FIELDS
@@ -105,10 +107,11 @@ class RemoveContactDialog(CustomerDialog[Any]):
 
     def intro_text(self) -> Text:
         contact = self.contact
-        text = Text(self.name_text + "\n", style="bold")
-        text.append(_("Remove {contact} ({role})? The interactions that named them keep the "
-                      "name.").format(contact=contact.name,
-                                      role=label("contact_role", contact.role)), style="")
+        text = plain(self.name_text, "bold")  # stored text: never markup or escapes
+        text.append("\n")
+        text.append_text(plain(_("Remove {contact} ({role})? The interactions that named them "
+                                 "keep the name.").format(
+            contact=contact.name, role=label("contact_role", contact.role))))
         return text
 
     def save_label(self) -> str:
@@ -144,7 +147,7 @@ class PlanDialog(CustomerDialog[Any]):
         return _("New account plan") if self.plan is None else _("Account plan")
 
     def intro_text(self) -> Text:
-        text = Text(self.name_text, style="bold")
+        text = plain(self.name_text, "bold")
         if self.plan is None:
             text.append("\n" + _("Reviewed a quarter from today unless you give a day."),
                         style="")
@@ -200,9 +203,22 @@ class SurveyDialog(CustomerDialog[Any]):
 
     TITLE_TEXT = N_("Satisfaction survey")
 
-    def __init__(self, customer_id: int, name: str, complaint_id: int | None = None) -> None:
+    def __init__(self, customer_id: int, name: str, complaint_id: int | None = None,
+                 record: Any = None) -> None:
         super().__init__(customer_id, name)
         self.complaint_id = complaint_id
+        self.record = record
+        self.shown: dict[str, Any] = {}
+        if record is not None:
+            scores = record.values.get("scores") or {}
+            self.complaint_id = record.values.get("complaint")
+            self.shown = {**{f"score-{name}": str(score) for name, score in scores.items()},
+                          "comment": record.values.get("comment") or ""}
+
+    def title_text(self) -> str:
+        if self.record is None:
+            return super().title_text()
+        return _("Edit survey #{id}").format(id=self.record.id)
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -214,7 +230,7 @@ class SurveyDialog(CustomerDialog[Any]):
                 "comment": optional_text(2000)}
 
     def intro_text(self) -> Text:
-        text = Text(self.name_text, style="bold")
+        text = plain(self.name_text, "bold")
         if self.complaint_id is not None:
             text.append(" · " + _("after complaint #{id}").format(id=self.complaint_id),
                         style="")
@@ -224,15 +240,30 @@ class SurveyDialog(CustomerDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         labels = self.ctx.config.survey.labels
+        shown = self.shown
         for name in self.dimensions:
             yield self.select_row(f"score-{name}", dimension_label(name, labels),
-                                  score_choices(name), blank="–")
-        yield self.text_row("comment", _("Comment"), wide=True,
+                                  score_choices(name), shown.get(f"score-{name}"), blank="–")
+        yield self.text_row("comment", _("Comment"), shown.get("comment", ""), wide=True,
                             placeholder=_("in the customer's words"))
 
     def save(self, values: dict[str, Any]):
+        from crmtui.services.corrections import edit_survey
         from crmtui.services.surveys import record_survey
 
+        record = self.record
+        if record is not None:
+            shown = {**{f"score-{name}": "" for name in self.dimensions}, **self.shown}
+            changes = self.changed(values, shown)
+            if not changes:
+                return None  # nothing changed: as if cancelled
+            fields = {name.removeprefix("score-"): value for name, value in changes.items()}
+            try:
+                return edit_survey(self.ctx, record.id, fields, expected_version=record.version,
+                                   expected=record.expected)
+            except InvalidInput as error:  # the form names the scores' rows score-…
+                raise InvalidInput({(f"score-{k}" if k in self.dimensions else k): v
+                                    for k, v in error.errors.items()}) from None
         scores = {name: values.get(f"score-{name}") or None for name in self.dimensions}
         return record_survey(self.ctx, self.customer_id, scores, comment=values.get("comment", ""),
                              complaint=self.complaint_id)

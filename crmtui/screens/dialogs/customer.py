@@ -94,18 +94,24 @@ def form_values(customer) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Stored:
-    """What the form read: the values, the version to save against, the name."""
+    """What the form read: the values, the version to save against, the name; for managers
+    the owner's login and who may own customers."""
 
     values: dict[str, str]
     version: int
     name: str
+    owner: str = ""
+    owners: tuple[tuple[str, str], ...] = ()
 
 
 def read_customer(ctx, customer_id: int) -> Stored:
     from crmtui.services.access import get_editable_customer
+    from crmtui.services.customers import owner_choices
 
     customer = get_editable_customer(ctx, customer_id)
-    return Stored(form_values(customer), customer.version, customer.name)
+    owners = tuple(owner_choices(ctx)) if ctx.is_manager else ()
+    return Stored(form_values(customer), customer.version, customer.name,
+                  owner=customer.owner.login, owners=owners)
 
 
 class CustomerForm(FormDialog[Any]):
@@ -133,6 +139,9 @@ class CustomerForm(FormDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         for field in FORM:
+            if field.name == "need" and self.ctx.is_manager:  # managers choose the owner
+                yield self.select_row("owner", _("Owner"), [], blank="…",
+                                      hint=_("reps and managers"))
             default = NEW_DEFAULTS.get(field.name, "") if self.customer_id is None else ""
             if field.kind == "select":
                 yield self.select_row(field.name, _(field.label),
@@ -151,6 +160,18 @@ class CustomerForm(FormDialog[Any]):
             self.loading = True  # nothing to save before the stored values are in
             self.call_service(read_customer, self.ctx, self.customer_id, done=self._loaded,
                               failed=self._load_failed, group="load")
+        elif self.ctx.is_manager:
+            from crmtui.services.customers import owner_choices
+
+            self.call_service(owner_choices, self.ctx, group="owners",
+                              done=lambda owners: self._offer_owners(owners,
+                                                                     self.ctx.user.login))
+
+    def _offer_owners(self, owners, owner: str) -> None:
+        row = self.rows.get("owner")
+        if row is not None:  # names are stored text: shown plain, never as markup
+            row.control.set_options([(plain(shown), login) for shown, login in owners])
+            row.value = owner
 
     def _loaded(self, stored: Stored) -> None:
         self.loading = False
@@ -158,6 +179,8 @@ class CustomerForm(FormDialog[Any]):
         rows = self.rows
         for name, value in stored.values.items():
             rows[name].value = value
+        if stored.owners:
+            self._offer_owners(stored.owners, stored.owner)
         self.query_one("#intro").update(plain(stored.name))
         rows["name"].focus_control()
 
@@ -177,13 +200,15 @@ class CustomerForm(FormDialog[Any]):
     def save(self, values: dict[str, Any]):
         from crmtui.services.customers import add_customer, update_customer
 
+        owner = values.pop("owner", None) or None
         if self.customer_id is None:
-            return add_customer(self.ctx, values)
+            return add_customer(self.ctx, values, owner=owner)
         stored = self.stored
         changed = {name: value for name, value in values.items()
                    if value != stored.values.get(name)}
         return update_customer(self.ctx, self.customer_id, changed,
-                               expected_version=stored.version)
+                               expected_version=stored.version,
+                               owner=owner if owner != stored.owner else None)
 
     def on_conflict(self, error: Conflict) -> None:
         self.conflicted = True

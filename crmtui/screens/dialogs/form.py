@@ -146,8 +146,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     # -- field helpers --------------------------------------------------------------------------
     def text_row(self, field: str, label: str, value: Any = "", *, required: bool = False,
                  hint: str = "", placeholder: str = "", wide: bool = False) -> FieldRow:
+        # entering a filled field selects its text, so typing replaces it (1 then 3 is 3)
         control = Input(safe(value), placeholder=placeholder,
-                        compact=True, select_on_focus=False, id=f"field-{field}")
+                        compact=True, select_on_focus=True, id=f"field-{field}")
         return FieldRow(field, label, control, hint=hint, required=required, wide=wide)
 
     def date_row(self, field: str, label: str, value: Any = "", *, required: bool = False
@@ -174,6 +175,12 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     def values(self) -> dict[str, Any]:
         return {name: row.value for name, row in self.rows.items()}
+
+    @staticmethod
+    def changed(values: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
+        """The fields of a correction form whose value differs from what it showed."""
+        return {name: value for name, value in values.items()
+                if name in shown and value != shown[name]}
 
     # -- validation -----------------------------------------------------------------------------
     def validate_row(self, row: FieldRow) -> bool:

@@ -22,8 +22,10 @@ from crmtui.i18n import N_, _
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
+from crmtui.screens.dialogs.corrections import form_text
 from crmtui.services.validation import (
     CHANNELS,
+    DIRECTIONS,
     INTERACTION_FIELDS,
     OUTCOMES,
     REVIEW_ANSWERS,
@@ -107,16 +109,38 @@ def settles(kind: DueKind, values: Mapping[str, Any]) -> bool:
     return kind is not DueKind.COMPLAINT
 
 
+INTERACTION_EDITS = ("summary", "channel", "outcome", "direction", "at", "next_step", "next_on",
+                     "contact", "referral_ask")
+"""What correcting a logged contact changes (the promise made in it is corrected on its own)."""
+
+
 class LogDialog(FormDialog[Logged]):
+    """Log a contact, or correct one (`record`: services.corrections.EditableRecord)."""
+
     TITLE_TEXT = N_("Log an interaction")
     FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date, **REVIEW_FIELDS}
 
-    def __init__(self, target: LogTarget) -> None:
+    def __init__(self, target: LogTarget, record: Any = None) -> None:
         super().__init__()
         self.target = target
         self.has_plan = False
         self.closing = None
         """The appointment this contact closes, once read: its review is asked."""
+        self.record = record
+        self.shown: dict[str, Any] = {}
+        if record is not None:
+            values = record.values
+            self.shown = {"summary": values["summary"], "channel": values["channel"],
+                          "outcome": values["outcome"], "direction": values["direction"],
+                          "next_step": values["next_step"],
+                          "next_on": form_text(values["next_on"]),
+                          "contact": values.get("contact") or "",
+                          "referral_ask": bool(values["referral_ask"])}
+
+    def title_text(self) -> str:
+        if self.record is None:
+            return super().title_text()
+        return _("Edit interaction #{id}").format(id=self.record.id)
 
     def on_mount(self) -> None:
         self.call_service(log_choices, self.ctx, self.target.customer_id,
@@ -128,9 +152,12 @@ class LogDialog(FormDialog[Logged]):
         if found.contacts and "contact" in rows:
             rows["contact"].control.set_options(found.contacts)
             rows["contact"].display = True
+            if self.shown.get("contact"):
+                rows["contact"].value = self.shown["contact"]
         self.has_plan = found.has_plan
         self._offer_progress()
-        self.closing = found.appointment
+        if self.record is None:  # a correction closes no appointment
+            self.closing = found.appointment
         if self.closing is not None:
             from crmtui.screens.dialogs.appointment import describe
 
@@ -174,6 +201,9 @@ class LogDialog(FormDialog[Logged]):
         return text
 
     def compose_fields(self) -> ComposeResult:
+        if self.record is not None:
+            yield from self.compose_correction()
+            return
         item = self.target.item
         yield self.text_row("summary", _("Summary"), required=True, wide=True,
                             placeholder=_("what was said"))
@@ -213,10 +243,31 @@ class LogDialog(FormDialog[Logged]):
             row.display = False
             yield row
 
+    def compose_correction(self) -> ComposeResult:
+        shown = self.shown
+        shown["at"] = form_text(self.record.values["at"], self.ctx.zone)  # the user's zone
+        yield self.text_row("summary", _("Summary"), shown["summary"], required=True, wide=True)
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"),
+                              shown["channel"])
+        yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"),
+                              shown["outcome"])
+        yield self.select_row("direction", _("Direction"), choices(DIRECTIONS, "direction"),
+                              shown["direction"])
+        yield self.text_row("at", _("When"), shown["at"], required=True,
+                            hint=_("e.g. 2026-11-23 10:42"))
+        yield self.text_row("next_step", _("Next step"), shown["next_step"], wide=True)
+        yield self.date_row("next_on", _("Next date"), shown["next_on"])
+        contact = self.select_row("contact", _("Spoke with"), [], blank=_("(not named)"))
+        contact.display = False
+        yield contact
+        yield self.check_row("referral_ask", _("Asked for a referral"), shown["referral_ask"])
+
     def save(self, values: dict[str, Any]) -> Logged:
         from crmtui.services.interactions import log_interaction
         from crmtui.services.worklist import log_due_item
 
+        if self.record is not None:
+            return self.save_correction(values)
         target = self.target
         fields = {name: values[name] for name in LOG_FIELDS if name in values}
         fields["contact"] = fields.get("contact") or None
@@ -233,3 +284,15 @@ class LogDialog(FormDialog[Logged]):
                               promise_kept=bool(values.get("promise_kept")),
                               next_review=values.get("next_review"), **fields)
         return Logged(result, settles(item.kind, values))
+
+    def save_correction(self, values: dict[str, Any]):
+        from crmtui.services.corrections import edit_interaction
+
+        record = self.record
+        changes = self.changed(values, self.shown)
+        if not changes:
+            return None  # nothing changed: as if cancelled
+        if "contact" in changes:
+            changes["contact"] = changes["contact"] or ""
+        return edit_interaction(self.ctx, record.id, changes, expected_version=record.version,
+                                expected=record.expected)

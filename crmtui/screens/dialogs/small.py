@@ -14,6 +14,7 @@ from crmtui.i18n import N_, _, explain
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
+from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.errors import InvalidInput
 from crmtui.services.validation import (
@@ -30,6 +31,7 @@ from crmtui.widgets.form import FieldRow
 from crmtui.labels import stored_text
 
 NEEDS = tuple(n.value for n in Need)
+PROMISE_STATUSES = ("open", "done", "broken")
 
 
 def clean_pin(value: Any, today: date | None = None) -> str | None:
@@ -123,41 +125,105 @@ class RegradeDialog(FormDialog[Any]):
                        expected_version=facts.version)
 
 
+ORDER_EDITS = ("amount", "product", "on", "quantity", "cost", "gift", "note")
+
+
 class OrderDialog(CustomerDialog[Any]):
+    """Record an order, or correct one (`record`: services.corrections.EditableRecord)."""
+
     TITLE_TEXT = N_("Record an order")
     FIELDS = ORDER_FIELDS
 
+    def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
+        super().__init__(customer_id, name)
+        self.record = record
+        self.shown = {name: form_text(record.values.get(name)) for name in ORDER_EDITS} \
+            if record is not None else {}
+
+    def title_text(self) -> str:
+        if self.record is None:
+            return super().title_text()
+        return _("Edit order #{id}").format(id=self.record.id)
+
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("amount", _("Amount"), required=True, placeholder="12000.00")
-        yield self.text_row("product", _("Product"), wide=True)
-        yield self.date_row("on", _("Date"), "today")
-        yield self.text_row("quantity", _("Quantity"), "1")
-        yield self.text_row("cost", _("Cost"), placeholder=_("for profit"))
-        yield self.date_row("next_close", _("Next close"))
-        yield self.text_row("gift", _("Gift"), wide=True)
-        yield self.text_row("note", _("Note"), wide=True)
+        shown = self.shown
+        yield self.text_row("amount", _("Amount"), shown.get("amount", ""), required=True,
+                            placeholder="12000.00")
+        yield self.text_row("product", _("Product"), shown.get("product", ""), wide=True)
+        yield self.date_row("on", _("Date"), shown.get("on", "today"))
+        yield self.text_row("quantity", _("Quantity"), shown.get("quantity", "1"))
+        yield self.text_row("cost", _("Cost"), shown.get("cost", ""), placeholder=_("for profit"))
+        if self.record is None:
+            yield self.date_row("next_close", _("Next close"))
+        yield self.text_row("gift", _("Gift"), shown.get("gift", ""), wide=True)
+        yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True)
 
     def save(self, values: dict[str, Any]):
+        from crmtui.services.corrections import edit_order
         from crmtui.services.interactions import record_order
 
-        return record_order(self.ctx, self.customer_id, **values)
+        record = self.record
+        if record is None:
+            return record_order(self.ctx, self.customer_id, **values)
+        changes = self.changed(values, self.shown)
+        if not changes:
+            return None  # nothing changed: as if cancelled
+        return edit_order(self.ctx, record.id, changes, expected_version=record.version,
+                          expected=record.expected)
 
 
 class PromiseDialog(CustomerDialog[Any]):
+    """Record a promise, or correct one (`record`): its text, due date or status."""
+
     TITLE_TEXT = N_("Record a promise")
-    FIELDS = PROMISE_FIELDS
+    FIELDS = {**PROMISE_FIELDS, "status": choice(PROMISE_STATUSES)}
+
+    def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
+        super().__init__(customer_id, name)
+        self.record = record
+        self.shown = {"promise": form_text(record.values["text"]),
+                      "promise_due": form_text(record.values["due"]),
+                      "status": record.values["status"]} if record is not None else {}
+
+    def title_text(self) -> str:
+        if self.record is None:
+            return super().title_text()
+        return _("Edit promise #{id}").format(id=self.record.id)
 
     def intro_text(self) -> Text:
+        if self.record is not None:
+            return plain(self.name_text)
         return plain(_("What did you promise {name}, and by when?").format(name=self.name_text))
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("promise", _("Promise"), required=True, wide=True)
-        yield self.date_row("promise_due", _("Due"), required=True)
+        shown = self.shown
+        yield self.text_row("promise", _("Promise"), shown.get("promise", ""), required=True,
+                            wide=True)
+        yield self.date_row("promise_due", _("Due"), shown.get("promise_due", ""),
+                            required=True)
+        if self.record is not None:
+            yield self.select_row("status", _("Status"), choices(PROMISE_STATUSES, "promise"),
+                                  shown["status"])
 
     def save(self, values: dict[str, Any]):
+        from crmtui.services.corrections import edit_promise
         from crmtui.services.interactions import add_promise
 
-        return add_promise(self.ctx, self.customer_id, values["promise"], values["promise_due"])
+        record = self.record
+        if record is None:
+            return add_promise(self.ctx, self.customer_id, values["promise"],
+                               values["promise_due"])
+        changes = self.changed(values, self.shown)
+        if not changes:
+            return None
+        fields = {"text": changes.get("promise"), "due": changes.get("promise_due"),
+                  "status": changes.get("status")}
+        try:
+            return edit_promise(self.ctx, record.id, fields, expected_version=record.version,
+                                expected=record.expected)
+        except InvalidInput as error:  # the service's names for the form's fields
+            names = {"text": "promise", "due": "promise_due"}
+            raise InvalidInput({names.get(k, k): v for k, v in error.errors.items()}) from None
 
 
 class SnoozeDialog(FormDialog[Any]):
