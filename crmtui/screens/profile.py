@@ -2,9 +2,10 @@
 archive, contacts, the interactions timeline, orders, promises, complaints, care dates, surveys,
 grade history, the history of every change, appointments, referrals and the account plan. `e`
 edit, `l` log, `g` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both
-calendars are shown), `x` a complaint (enter on one in the complaints tab opens it), `b` books
-an appointment. On the tabs of records, `e` or `enter` corrects the highlighted one and `d`
-removes it (after asking); elsewhere `e` edits the archive."""
+calendars are shown), `x` a complaint (enter on one in the complaints tab opens it), `v` the
+value class by judgement, `T` terminate or make active again, `b` books an appointment. On the
+tabs of records, `e` or `enter` corrects the highlighted one and `d` removes it (after asking);
+elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.labels import weekday_name
+from crmtui.labels import label, weekday_name
 from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
@@ -54,6 +55,8 @@ class ProfileView:
     editable: bool
     facts: Any
     """GradeFacts for the regrade dialog."""
+    class_facts: Any
+    """ClassFacts for the value class and lifecycle dialogs."""
     company: str = ""
     grade: str = ""
     owner: str = ""
@@ -62,6 +65,7 @@ class ProfileView:
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
+    from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
     from crmtui.services.history import history_of
     from crmtui.services.profile import customer_profile, referral_tree
@@ -74,10 +78,15 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
                        expected_close=c.expected_close, grade=c.grade, pinned=c.grade_pinned,
                        pin_reason=c.pin_reason, version=c.version)
+    class_facts = ClassFacts(customer_id=c.id, name=c.name, value_class=c.value_class,
+                             pinned=c.class_pinned, reason=c.class_reason,
+                             lifecycle=c.lifecycle, lifecycle_reason=c.lifecycle_reason,
+                             version=c.version)
     return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
                        overview=profile_overview(p, zone, today), tabs=tabs,
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, company=c.company, grade=c.grade,
+                       editable=p.editable, facts=facts, class_facts=class_facts,
+                       company=c.company, grade=c.grade,
                        owner=p.owner.login)
 
 
@@ -125,6 +134,10 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
         Binding("x", "complaint", N_("Complaint"), id="complaint",
                 tooltip=N_("record a complaint from this customer")),
+        Binding("v", "value_class", N_("Class"), id="value-class", show=False,
+                tooltip=N_("the value class by judgement (定性), or back to the figures")),
+        Binding("T", "lifecycle", N_("Lifecycle"), id="lifecycle", show=False,
+                tooltip=N_("terminate the customer (已终止合作), or make them active again")),
         # not in the footer (full at 80 columns): `?` lists it
         Binding("b", "book", N_("Book"), id="book", show=False,
                 tooltip=N_("book a visit, call or meeting with the customer at a time")),
@@ -265,7 +278,8 @@ class ProfileScreen(ProfileAccountKeys):
             if tab == "contacts":
                 return self._contact_under_cursor() is not None or None
             return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
-        if action in ("edit", "log", "regrade", "order", "promise", "care", "book"):
+        if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
+                      "lifecycle", "book"):
             if self.view is None:
                 return None
             return self.view.editable or None
@@ -438,6 +452,24 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(RegradeDialog(self.view.facts), lambda customer: self._after_save(
             customer, _("Grade {grade}.").format(grade=customer.grade) if customer else ""))
+
+    def action_value_class(self) -> None:
+        from crmtui.screens.dialogs.lifecycle import ValueClassDialog
+
+        if self.view is None:
+            return
+        self.app.push_screen(ValueClassDialog(self.view.class_facts), lambda customer: (
+            self._after_save(customer, _("Value class {value_class}.").format(
+                value_class=label("tier", customer.value_class)) if customer else "")))
+
+    def action_lifecycle(self) -> None:
+        from crmtui.screens.dialogs.lifecycle import LifecycleDialog
+
+        if self.view is None:
+            return
+        self.app.push_screen(LifecycleDialog(self.view.class_facts), lambda customer: (
+            self._after_save(customer, _("Lifecycle {lifecycle}.").format(
+                lifecycle=label("lifecycle", customer.lifecycle)) if customer else "")))
 
     def action_order(self) -> None:
         from crmtui.screens.dialogs.small import OrderDialog

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +34,10 @@ WIDE = 110
 """From this many columns the rep comparison shows the customers per grade."""
 GRADES = "ABCDE"
 
+
+
+def _cell_width(cell: Any) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
 
 class TeamTable(NavTable):
     """A table with a cell cursor: the column under it says what `enter` and `s` mean."""
@@ -105,28 +110,33 @@ class TeamTableScreen(CrmScreen):
             parts.append(_("p: month, quarter, year"))
         return " · ".join(parts)
 
+    @staticmethod
+    def _cell(column: Column, row: Any) -> Any:
+        cell = column.cell(row)
+        if column.right:
+            cell = cell if isinstance(cell, Text) else Text(str(cell))
+            cell.justify = "right"
+        return cell
+
     def show(self) -> None:
         table = self.query_one(TeamTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
         self.columns = self.table_columns()
-        for column in self.columns:
+        rows = list(self.table_rows())
+        self.logins = [row.login for row in rows]
+        cells = [[self._cell(column, row) for column in self.columns] for row in rows]
+        for index, column in enumerate(self.columns):
             heading = column.heading if column.heading in GRADES else _(column.heading)
             if column.key == self.sort and self.SORTABLE and column.key != "name":
                 heading += " ▼"
+            # widths measured here, not left to the table's later pass, so the first paint is
+            # already the final one
+            width = max([cell_len(heading), *(_cell_width(row[index]) for row in cells)])
             table.add_column(Text(heading, justify="right" if column.right else "left"),
-                             key=column.key)
-        rows = list(self.table_rows())
-        self.logins = [row.login for row in rows]
-        for row in rows:
-            cells = []
-            for column in self.columns:
-                cell = column.cell(row)
-                if column.right:
-                    cell = cell if isinstance(cell, Text) else Text(str(cell))
-                    cell.justify = "right"
-                cells.append(cell)
-            table.add_row(*cells, key=row.login)
+                             key=column.key, width=width)
+        for row, row_cells in zip(rows, cells):
+            table.add_row(*row_cells, key=row.login)
         if rows:
             table.move_cursor(row=min(cursor.row, len(rows) - 1),
                               column=min(cursor.column, len(self.columns) - 1))

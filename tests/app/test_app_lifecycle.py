@@ -10,14 +10,16 @@ import pytest
 from crmtui.app import CrmApp
 from crmtui.db import Customer, CustomerChange, Interaction
 from crmtui.rules import DueKind
+from crmtui.screens.dialogs.lifecycle import LifecycleDialog, ValueClassDialog
 from crmtui.screens.dialogs.log import LogDialog
 from crmtui.screens.dialogs.small import SnoozeDialog
+from crmtui.screens.profile import ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction, record_order
 from crmtui.widgets.due_list import DueList
 from tests.app.conftest import press, screen_text, settle, type_text
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, as_user
 
 
 def at(clock, day: date) -> None:
@@ -98,3 +100,94 @@ async def test_a_win_back_call_can_be_snoozed(ctx, drifters):
         assert not [i for i in shown(app) if i.kind is DueKind.WIN_BACK]
         assert Customer.get_by_id(wang).next_due == date(2026, 12, 7)
         assert CustomerChange.select().where(CustomerChange.to_value == "lapsed").count() == 2
+
+
+async def open_profile(pilot, customer_id: int) -> None:
+    pilot.app.open_profile(customer_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ProfileScreen)
+
+
+async def test_v_pins_a_value_class_with_a_reason_and_unpins_it(ctx, drifters):
+    wang, _acme = drifters
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_profile(pilot, wang)
+        await press(pilot, "v")
+        assert isinstance(app.screen, ValueClassDialog)
+        assert "(by the figures)" in screen_text(app)
+        await press(pilot, "enter", "down", "enter")  # the first class after the figures: key
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ValueClassDialog)  # a pin needs its reason
+        assert "a reason is required" in screen_text(app)
+        assert not Customer.get_by_id(wang).class_pinned
+        await type_text(pilot, "strategic account")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+        stored = Customer.get_by_id(wang)
+        assert (stored.value_class, stored.class_pinned, stored.class_reason) == (
+            "key", True, "strategic account")
+        assert "strategic account" in screen_text(app)
+
+        await press(pilot, "v")
+        assert isinstance(app.screen, ValueClassDialog)
+        assert "(pinned: strategic account)" in screen_text(app)
+        await press(pilot, "enter", "up", "enter")  # back to "by the figures"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+    stored = Customer.get_by_id(wang)
+    assert not stored.class_pinned
+    changes = [(change.to_value, change.reason) for change in CustomerChange.select().where(
+        CustomerChange.customer == wang, CustomerChange.what == "value_class").order_by(
+        CustomerChange.id)]
+    assert changes[-2:] == [("key", "pinned: strategic account"),
+                           (stored.value_class, "unpinned")]
+
+
+async def test_t_terminates_a_customer_off_today_and_makes_them_active_again(ctx, drifters):
+    wang, _acme = drifters
+    app = CrmApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert [i for i in shown(app) if i.customer_id == wang]
+        await open_profile(pilot, wang)
+        await press(pilot, "T")
+        assert isinstance(app.screen, LifecycleDialog)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, LifecycleDialog)  # the reason is required
+        await type_text(pilot, "went with a competitor")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+        stored = Customer.get_by_id(wang)
+        assert (stored.lifecycle, stored.lifecycle_reason) == ("terminated",
+                                                               "went with a competitor")
+        await press(pilot, "escape")
+        await press(pilot, "r")
+        assert isinstance(app.screen, TodayScreen)
+        assert not [i for i in shown(app) if i.customer_id == wang]
+
+        await open_profile(pilot, wang)
+        await press(pilot, "T")
+        assert "is terminated (went with a competitor)" in screen_text(app)
+        await type_text(pilot, "signed again")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+    stored = Customer.get_by_id(wang)
+    assert (stored.lifecycle, stored.lifecycle_reason) == ("lapsed", "")
+    assert CustomerChange.select().where(CustomerChange.customer == wang,
+                                         CustomerChange.reason == "signed again").count() == 1
+
+
+async def test_support_is_not_offered_the_class_or_lifecycle_keys(ctx, rep_ctx, drifters):
+    wang, _acme = drifters
+    app = CrmApp(as_user(ctx, "sam"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_profile(pilot, wang)
+        await press(pilot, "v", "T")
+        assert isinstance(app.screen, ProfileScreen)
+        assert not app.screen.check_action("value_class", ())
+        assert not app.screen.check_action("lifecycle", ())
+    stored = Customer.get_by_id(wang)
+    assert (stored.class_pinned, stored.lifecycle) == (False, "lapsed")

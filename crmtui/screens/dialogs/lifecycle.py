@@ -75,9 +75,11 @@ class ValueClassDialog(FormDialog[Any]):
 
         facts = self.facts
         chosen = values["value_class"]
-        if chosen is None:
+        if not chosen:  # the blank choice: back to the figures
+            # the field still holding the pin's own reason is not a reason to unpin
+            reason = values["reason"] if values["reason"] != facts.reason else ""
             return set_value_class(self.ctx, facts.customer_id, unpin=True,
-                                   reason=values["reason"], expected_version=facts.version)
+                                   reason=reason, expected_version=facts.version)
         return set_value_class(self.ctx, facts.customer_id, chosen, reason=values["reason"],
                                expected_version=facts.version)
 
