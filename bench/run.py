@@ -5,6 +5,9 @@
     python bench/run.py --rebuild       # rebuild the database first (timed; also done when it
                                         # was built on another day)
     python bench/run.py --only due,search
+    python bench/run.py --pg postgresql://postgres@host/postgres --customers 1000000
+                                        # builds a team in a database of its own (crmtui_bench)
+                                        # there, measures, and drops it (--pg-keep keeps it)
 
 Whole-process rows are wall-clock medians of repeated runs after a warm-up, with the floor
 (`python -c pass`, `import textual.app`) measured in the same run; in-process rows time the
@@ -26,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEFAULT_DB, MANAGER, Report, Row, stats, time_calls, time_process  # noqa: E402
+from common import (  # noqa: E402
+    DEFAULT_DB, MANAGER, Report, Row, stats, time_calls, time_process, time_process_cpu)
 
 PY = sys.executable
 REP = "wang.fang"  # a demo rep owning about 2,000 of the 100,000 customers
@@ -96,21 +100,32 @@ def processes(db: Path, report: Report, runs: int) -> None:
                            "ms", runs))
     report.add(Row("python -c 'import textual.app'", "floor",
                    *stats(time_process([PY, "-c", "import textual.app"], runs)), "ms", runs))
-    for label, args, target in (
-        ("crmtui due --json", ["due", "--json"], 120),
-        ("crmtui due (rich table)", ["due"], 200),
-        ("crmtui due --brief", ["due", "--brief"], 120),
+    for label, args, target, login in (
+        ("crmtui due --json (a rep)", ["due", "--json"], 100, REP),
+        ("crmtui due (table, a rep)", ["due"], 150, REP),
+        ("crmtui due --brief (a rep)", ["due", "--brief"], 80, REP),
+        ("crmtui due --all --json (manager, the team)", ["due", "--all", "--json"], 300, MANAGER),
     ):
-        samples = time_process([PY, "-m", "crmtui", "--db", str(db), *args], runs, env)
+        command = [PY, "-m", "crmtui", "--db", str(db), *args]
+        samples, cpu = time_process_cpu(command, runs, {**env, "CRMTUI_USER": login})
         median, low, high = stats(samples)
+        items = _count_items(command, {**env, "CRMTUI_USER": login}) if "--json" in args else ""
         report.add(Row(f"{label}, 100k customers", f"≤ {target} ms", median, low, high, "ms", runs,
-                       f"{median / floor.median:.1f}× python", ok=median <= target))
+                       f"{items}{median / floor.median:.1f}× python; CPU {stats(cpu)[0]:.0f} ms",
+                       ok=median <= target))
     # the dashboard's figures for scripts: the aggregates (≤ 150 ms) and starting the process
     samples = time_process([PY, "-m", "crmtui", "--db", str(db), "stats", "--json", "--all"],
                            runs, {**env, "CRMTUI_USER": MANAGER})
     median, low, high = stats(samples)
     report.add(Row("crmtui stats --json --all (manager), 100k customers", "—", median, low,
                    high, "ms", runs, f"{median / floor.median:.1f}× python"))
+
+
+def _count_items(command: list[str], env: dict) -> str:
+    import json
+
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=True)
+    return f"{len(json.loads(done.stdout)):,} items; "
 
 
 def _context(db: Path, login: str):
@@ -194,13 +209,41 @@ def logging(db: Path, report: Report, runs: int) -> None:
         ctx.store.close()
 
 
+def _slowest(timings: dict, count: int = 3) -> str:
+    """The dashboard figures that took longest, as "pareto 127, reps 46 ms"."""
+    slow = sorted(timings.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{name} {ms:.0f}" for name, ms in slow) + " ms"
+
+
+def profile(db: Path, report: Report, runs: int) -> None:
+    """A key account's profile: contacts, the plan and its year, the timeline (the profile screen
+    reads this once when it opens)."""
+    import sqlite3
+
+    from crmtui.services.profile import customer_profile
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        customer_id, contacts = connection.execute(
+            "SELECT p.customer_id, count(c.id) FROM account_plan p "
+            "JOIN contact c ON c.customer_id = p.customer_id "
+            "GROUP BY p.customer_id ORDER BY count(c.id) DESC, p.customer_id LIMIT 1").fetchone()
+    ctx = _context(db, MANAGER)
+    median, low, high = stats(time_calls(lambda: customer_profile(ctx, customer_id), runs))
+    report.add(Row("profile with contacts and plan (one customer)", "—", median, low, high,
+                   "ms", runs, f"customer {customer_id}, {contacts} contacts"))
+    ctx.store.close()
+
+
 def dashboard(db: Path, report: Report, runs: int) -> None:
     from crmtui.services.stats import dashboard as figures
 
     ctx = _context(db, MANAGER)
-    median, low, high = stats(time_calls(lambda: figures(ctx, 30, everyone=True), runs))
+    timings: list[dict] = []
+    median, low, high = stats(time_calls(
+        lambda: timings.append(figures(ctx, 30, everyone=True).timings), runs))
     report.add(Row("dashboard, all aggregates (team, 30 days)", "≤ 150 ms", median, low, high,
-                   "ms", runs, ok=median <= 150))
+                   "ms", runs, "targets, pipeline, reps included; slowest: "
+                   + _slowest(timings[len(timings) // 2]), ok=median <= 150))
     ctx.store.close()
 
 
@@ -208,19 +251,22 @@ def terminal_app(db: Path, report: Report, runs: int) -> None:
     """Launch to Today painted, a cursor move's CPU and memory (bench/tui.py's child process)."""
     import tui
 
-    floor = [tui.launch_minimal(str(db), REP) * 1000 for _ in range(max(3, runs // 2))]
+    let_runner_act_as_anyone(db)
+    names = tui.due_names(str(db), REP)
+    floor = [tui.launch_minimal(names) * 1000 for _ in range(max(3, runs // 2))]
     floor_median, floor_low, floor_high = stats(floor)
-    report.add(Row("minimal Textual app, same due list in a DataTable", "floor", floor_median,
-                   floor_low, floor_high, "ms", len(floor)))
+    report.add(Row("minimal Textual app, same names in a DataTable, no database", "floor",
+                   floor_median, floor_low, floor_high, "ms", len(floor)))
     samples, rss, items = [], 0.0, 0
     for _ in range(max(3, runs // 2)):
         elapsed, _cpu, facts = tui.launch(str(db), REP, False)
         samples.append(elapsed * 1000)
         rss, items = max(rss, facts["rss_mb"]), facts["items"]
     median, low, high = stats(samples)
-    report.add(Row("TUI launch to Today painted (headless)", "≤ 500 ms", median, low, high, "ms",
-                   len(samples), f"{items} items due; {median / floor_median:.2f}× the floor",
-                   ok=median <= 500))
+    report.add(Row("TUI launch to Today painted (headless)", "≤ 1.3× the floor", median, low,
+                   high, "ms", len(samples),
+                   f"{items} items due; {median / floor_median:.2f}× the floor",
+                   ok=median <= 1.3 * floor_median))
     _elapsed, _cpu, moved = tui.launch(str(db), REP, False, 200)
     report.add(Row("keypress to repaint (cursor move in Today)", "≤ 16 ms CPU",
                    moved["move_ms_median"], moved["move_ms_median"], moved["move_ms_p95"],
@@ -244,12 +290,139 @@ def csv_import(db: Path, report: Report, runs: int) -> None:
     rates = [rows / r["seconds"] for r in results]
     median, low, high = stats(rates)
     peak = max(r["peak_rss_mb"] for r in results)
-    report.add(Row(f"CSV import, {rows:,} rows", "≥ 40,000 rows/s", median, low, high, "rows/s",
-                   3, f"peak RSS {peak:.0f} MB", ok=median >= 40_000))
+    report.add(Row(f"CSV import, {rows:,} rows", "≥ 15,000 rows/s", median, low, high, "rows/s",
+                   3, f"peak RSS {peak:.0f} MB (≤ 150 MB)", ok=median >= 15_000 and peak <= 150))
+
+
+def postgres(url: str, customers: int, report: Report, runs: int, keep: bool) -> None:
+    """The team on PostgreSQL: a database of its own on the server `url` names, built with the
+    demo (a rep per 2,000 customers), measured, then dropped unless `keep`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    name = "crmtui_bench"
+    target = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = cursor.fetchone() is not None
+    built = exists and _pg_customers(target) == customers
+    try:
+        if not built:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+            started = time.perf_counter()
+            subprocess.run([PY, "-m", "crmtui", "--db", target, "--user", MANAGER, "demo",
+                            "--customers", str(customers)], check=True)
+            psycopg2_run(target, "ANALYZE")
+            seconds = time.perf_counter() - started
+            report.add(Row("PostgreSQL: build the team (demo, ANALYZE)", "—", seconds, seconds,
+                           seconds, "s", 1, f"{customers:,} customers"))
+        _pg_measure(target, customers, report, runs)
+    finally:
+        if not keep:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def psycopg2_run(url: str, statement: str):
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def _pg_customers(url: str) -> int:
+    try:
+        return psycopg2_run(url, "SELECT count(*) FROM customer")[0][0]
+    except Exception:  # not built, or built by an older schema
+        return -1
+
+
+def _pg_measure(url: str, customers: int, report: Report, runs: int) -> None:
+    from peewee import fn
+
+    from crmtui.db import Customer, User
+    from crmtui.rules import DueKind
+    from crmtui.services.customers import search_ids
+    from crmtui.services.due import due_list
+    from crmtui.services.interactions import log_interaction
+    from crmtui.services.stats import dashboard as figures
+
+    rows = psycopg2_run(url, "SELECT count(*), (SELECT count(*) FROM \"user\" WHERE role = 'rep'),"
+                             " (SELECT count(*) FROM interaction), (SELECT count(*) FROM "
+                             "sales_order), pg_database_size(current_database()) FROM customer")
+    total, reps, interactions, orders, size = rows[0]
+    report.facts["postgresql"] = {"customers": total, "reps": reps, "interactions": interactions,
+                                  "orders": orders, "size_mb": round(size / 1e6)}
+    print(f"postgresql: {report.facts['postgresql']}", file=sys.stderr)
+    label = f"PostgreSQL {total:,} customers"
+    ctx = _context(url, MANAGER)
+    counts = (Customer.select(User.login, fn.COUNT(Customer.id)).join(User, on=Customer.owner == User.id)
+              .where((User.role == "rep") & (Customer.next_due <= ctx.today()))
+              .group_by(User.login).tuples())
+    rep = min(counts, key=lambda row: abs(row[1] - 200))[0]
+    ctx.store.close()
+
+    ctx = _context(url, rep)
+    found = len(due_list(ctx, kinds={DueKind.FOLLOW_UP}))
+    median, low, high = stats(time_calls(lambda: due_list(ctx, kinds={DueKind.FOLLOW_UP}), runs))
+    report.add(Row(f"{label}: a rep's due-list query (follow-ups)", "≤ 5 ms", median, low, high,
+                   "ms", runs, f"{found} rows ({rep})", ok=median <= 5))
+    everything = len(due_list(ctx))
+    median, low, high = stats(time_calls(lambda: due_list(ctx), runs))
+    report.add(Row(f"{label}: a rep's whole due list", "—", median, low, high, "ms", runs,
+                   f"{everything} items"))
+    ids = [c.id for c in Customer.select(Customer.id).where(Customer.owner == ctx.user.id)]
+    rng = random.Random(1)
+    median, low, high = stats(time_calls(lambda: log_interaction(
+        ctx, rng.choice(ids), summary="benchmark call", outcome="neutral", next_on="+3d"),
+        runs))
+    report.add(Row(f"{label}: log one interaction", "≤ 3 ms", median, low, high, "ms", runs,
+                   ok=median <= 3))
+    ctx.store.close()
+
+    typed = ["zhang", "zs", "wangf", "138", "北京", "smith", "acme", "li lei"]
+    keystrokes = [word[:i] for word in typed for i in range(1, len(word) + 1)]
+    for login, scope in ((rep, "a rep: own customers"), (MANAGER, "manager: all")):
+        ctx = _context(url, login)
+        samples = []
+        for text in keystrokes:
+            started = time.perf_counter()
+            search_ids(ctx, text, limit=20, everyone=login == MANAGER)
+            samples.append((time.perf_counter() - started) * 1000)
+        median, low, high = stats(samples)
+        slowest = max(zip(samples, keystrokes))
+        report.add(Row(f"{label}: search per keystroke ({scope})", "—", median, low, high, "ms",
+                       len(samples), f"p95 {sorted(samples)[int(len(samples) * .95)]:.1f} ms; "
+                       f"slowest {slowest[1]!r}"))
+        ctx.store.close()
+
+    ctx = _context(url, MANAGER)
+    timings: list[dict] = []
+
+    def team_dashboard():
+        timings.append(figures(ctx, 30, everyone=True).timings)
+
+    median, low, high = stats(time_calls(team_dashboard, max(3, runs // 3)))
+    report.add(Row(f"{label}: dashboard, all aggregates (team, 30 days)", "≤ 500 ms", median,
+                   low, high, "ms", len(timings) - 1,
+                   "slowest: " + _slowest(timings[len(timings) // 2]), ok=median <= 500))
+    ctx.store.close()
 
 
 MEASURES = {"process": processes, "due": queries, "search": search, "log": logging,
-            "dashboard": dashboard, "tui": terminal_app, "import": csv_import}
+            "profile": profile, "dashboard": dashboard, "tui": terminal_app, "import": csv_import}
 
 
 def compile_bytecode() -> None:
@@ -267,9 +440,22 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(MEASURES)}")
     parser.add_argument("--json", type=Path, metavar="FILE")
+    parser.add_argument("--pg", metavar="URL", help="measure a team on this PostgreSQL server "
+                        "instead (--customers, default 1,000,000 there)")
+    parser.add_argument("--pg-keep", action="store_true",
+                        help="keep the PostgreSQL benchmark database (and reuse it next time)")
     args = parser.parse_args()
     report = Report()
     compile_bytecode()
+    if args.pg:
+        customers = args.customers if "--customers" in sys.argv else 1_000_000
+        postgres(args.pg, customers, report, args.runs, args.pg_keep)
+        report.print_table()
+        if args.json:
+            from common import write_json
+
+            write_json(report, args.json)
+        return 0
     if args.rebuild or is_stale(args.db):
         build(args.db, args.customers, report)
     facts(args.db, report)

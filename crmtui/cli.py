@@ -32,6 +32,21 @@ COMMAND_MODULES = (
     "crmtui.commands.appointments",
     "crmtui.commands.corrections",
 )
+# Which module adds each command, so that running one imports only its module (a command not
+# listed here still works: every module is then imported to find it).
+COMMAND_HOMES = {
+    **dict.fromkeys(("due", "add", "log", "greetings", "show", "grade", "order", "status",
+                     "class", "find", "snooze", "care", "promise", "demo", "assign"),
+                    "crmtui.commands.core"),
+    "db": "crmtui.commands.database",
+    "complaint": "crmtui.commands.complaints",
+    **dict.fromkeys(("user", "audit", "delete"), "crmtui.commands.users"),
+    **dict.fromkeys(("import", "export", "merge"), "crmtui.commands.transfer"),
+    **dict.fromkeys(("stats", "report", "survey"), "crmtui.commands.stats"),
+    **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
+    **dict.fromkeys(("appointment", "agenda"), "crmtui.commands.appointments"),
+    **dict.fromkeys(("edit", "rm", "history", "undo"), "crmtui.commands.corrections"),
+}
 
 
 # argparse's own words (it looks them up with gettext; see _translate_argparse)
@@ -107,8 +122,19 @@ def requested_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = None) -> Parser:
-    """The parser; with `command`, only that subcommand's arguments are built."""
+def asks_for_help(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for help (-h, --help or an abbreviation of it)."""
+    for token in argv:
+        if token == "--":
+            return False
+        if token == "-h" or (len(token) > 2 and "--help".startswith(token)):
+            return True
+    return False
+
+
+def build_parser(command: str | None = None, *, commands: bool = True) -> Parser:
+    """The parser; with `command`, only that subcommand's arguments are built; without
+    `commands`, none (the app's own start, which names no command and asks for no help)."""
     import importlib
 
     common = global_options()
@@ -121,7 +147,8 @@ def build_parser(command: str | None = None) -> Parser:
                         help=_("open the app on a throw-away database filled with demo data"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     target = _OnlyCommand(subparsers, command) if command else subparsers
-    for name in COMMAND_MODULES:
+    home = COMMAND_HOMES.get(command) if command else None
+    for name in (home,) if home else COMMAND_MODULES if commands else ():
         importlib.import_module(name).register(target, common)
     if command and command not in subparsers.choices:  # unknown: list every command
         return build_parser()
@@ -136,7 +163,8 @@ def main(argv: Sequence[str] | None = None, *, login: str | None = None,
     commands in-process on a fixed day)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     early_config = set_language_early(argv)
-    parser = build_parser(requested_command(argv))
+    command = requested_command(argv)
+    parser = build_parser(command, commands=command is not None or asks_for_help(argv))
     if any("\x00" in arg for arg in argv):  # no real command line can hold one; main(argv) can
         parser.error(_("an argument holds a NUL character"))
     args = parser.parse_args(argv)

@@ -47,7 +47,6 @@ Example ``config.toml``::
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
@@ -56,6 +55,7 @@ from typing import Any, Mapping
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
     LAPSE_DAYS,
@@ -75,8 +75,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DURATION = re.compile(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
-_DURATION_PART = re.compile(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
+_DURATION = lazy_pattern(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
+_DURATION_PART = lazy_pattern(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
 _DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "分钟": 60,
                    "分": 60, "小时": 3600, "天": 86400, "周": 7 * 86400}
 
@@ -91,7 +91,7 @@ class SurveySettings:
     """How each of the team's own dimensions is shown (the known ones are translated)."""
 
 
-_DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_DIMENSION_NAME = lazy_pattern(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 @dataclass(frozen=True)

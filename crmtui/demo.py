@@ -345,7 +345,8 @@ class _Generator:
 
     def users(self) -> list[User]:
         manager = self.ctx.user
-        reps_wanted = 5 if self.count <= 2000 else min(50, max(5, self.count // 2000))
+        # a rep per 2,000 customers: 50 for the benchmark's 100k, 500 for a million
+        reps_wanted = 5 if self.count <= 2000 else min(500, max(5, self.count // 2000))
         reps = []
         for index in range(reps_wanted):
             if index < len(REP_NAMES):

@@ -9,14 +9,14 @@ or "substituted" in lieu of another are not holidays of their own.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from crmtui.i18n import current_language
+from crmtui.patterns import lazy_pattern
 
-_BRACKETS = re.compile(r"\s*[(（]([^)）]*)[)）]\s*")
+_BRACKETS = lazy_pattern(r"\s*[(（]([^)）]*)[)）]\s*")
 _IN_LIEU = ("observed", "substituted", "补假", "调休", "休息日")
 
 

@@ -14,8 +14,11 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+from crmtui.patterns import lazy_pattern
+
+_CJK_RUN = lazy_pattern(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = lazy_pattern(r"[^\W_]+", re.UNICODE)
+_NOT_DIGIT = lazy_pattern(r"\D")
 _MAX_RUN = 16
 
 
@@ -91,7 +94,7 @@ def search_document(name: str, company: str = "", phones: str = "", email: str =
         tokens.extend(_text_tokens(person or "", True))
     for phone in [*(phones or "").split(","),
                   *(part for _p, numbers, _e in people for part in (numbers or "").split(","))]:
-        digits = re.sub(r"\D", "", phone)
+        digits = _NOT_DIGIT.sub("", phone)
         if digits:
             tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
     for text in (email, im_id, tags.replace(",", " ") if tags else "",

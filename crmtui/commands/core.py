@@ -182,11 +182,11 @@ def _ctx(args):
 
 
 def _day(ctx, text: str | None):
+    if not text:
+        return ctx.today()
     from crmtui.errors import InvalidInput
     from crmtui.rules import DateInputError, parse_date
 
-    if not text:
-        return ctx.today()
     try:
         return parse_date(text, ctx.today())
     except DateInputError as error:
@@ -202,20 +202,21 @@ def _customer(ctx, reference: str):
 # -- due ----------------------------------------------------------------------------------------
 
 def cmd_due(args) -> int:
-    from crmtui.services.due import brief, due_list
+    from crmtui.services.due import DUE_COLUMNS, count_due, due_list, due_rows
     from crmtui.services.grading import move_grades_if_due
 
     ctx = _ctx(args)
     day = _day(ctx, args.date)
     move_grades_if_due(ctx)
     everyone = args.all and ctx.role in ("manager", "support")
-    items = due_list(ctx, day, everyone=everyone)
-    if args.brief:
-        print(str(brief(items)))
-    elif args.json:
-        emit_json([item.to_json() for item in items])
+    if args.brief:  # counts only: a login banner should not build the list
+        print(str(count_due(ctx, day, everyone=everyone)))
+    elif args.json:  # row by row as it is read: a manager's team has tens of thousands
+        from crmtui.output import emit_json_rows
+
+        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone))
     else:
-        print_due(ctx, items, day, everyone)
+        print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
     return 0
 
 

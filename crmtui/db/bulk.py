@@ -15,53 +15,66 @@ CHUNK = 5000
 _PLAIN_DB_VALUES = {cls.db_value for cls in (peewee.CharField, peewee.TextField,
                                              peewee.IntegerField, peewee.SmallIntegerField,
                                              peewee.AutoField, peewee.ForeignKeyField)}
-_PLAIN_TYPES = {str, int}
+_PLAIN_TYPES = frozenset((str, int, type(None)))
+_NO_TYPES: frozenset = frozenset()
 
 
 def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
-                rows: Iterable[Sequence]) -> int:
-    """Insert `rows` (values in the order of `fields`, converted by each field's db_value).
+                rows: Iterable[Sequence], *, converted: bool = False) -> int:
+    """Insert `rows` (values in the order of `fields`, converted by each field's db_value, or
+    already converted with `db_values` when `converted`).
 
-    SQLite gets one prepared statement through executemany (several times faster than building
-    an INSERT per chunk); other backends use peewee's multi-row inserts.
+    One prepared statement for many rows: executemany on SQLite (several times faster than
+    building an INSERT per chunk), multi-row VALUES pages on PostgreSQL.
     """
-    fields, rows = _with_defaults(model, fields, rows)
-    converters = [f.db_value for f in fields]
-    count = 0
+    fields, rows = _with_defaults(model, fields, rows, converted)
+    if not converted:
+        converters = [f.db_value for f in fields]
+        passed = [_PLAIN_TYPES if type(f).db_value in _PLAIN_DB_VALUES else _NO_TYPES
+                  for f in fields]  # the types each column takes as they are
+        # Text, integer and key columns holding str, int or None go to the database as they
+        # are: calling db_value on each of them is most of the cost of a wide insert.
+        rows = ([v if type(v) in kept else convert(v)
+                 for convert, kept, v in zip(converters, passed, row)] for row in rows)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    table = model._meta.table_name
+    cursor = database.cursor()
     if isinstance(database.obj, peewee.SqliteDatabase):
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
         marks = ", ".join("?" for _ in fields)
-        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-        cursor = database.cursor()
-        # Text, integer and key columns holding str, int or None go to SQLite as they are:
-        # calling db_value on each of them is most of the cost of a wide insert.
-        plain = [type(f).db_value in _PLAIN_DB_VALUES for f in fields]
-        batch = []
-        for row in rows:
-            batch.append([v if keep and (v is None or type(v) in _PLAIN_TYPES) else convert(v)
-                          for convert, keep, v in zip(converters, plain, row)])
-            if len(batch) >= CHUNK:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch.clear()
-        if batch:
+        sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+
+        def send(batch):
             cursor.executemany(sql, batch)
-            count += len(batch)
-        return count
+    else:
+        from psycopg2.extras import execute_values
+
+        sql = f'INSERT INTO "{table}" ({columns}) VALUES %s'
+
+        def send(batch):
+            execute_values(cursor, sql, batch, page_size=CHUNK // 5)
+    count = 0
     batch = []
     for row in rows:
-        batch.append(tuple(row))
-        if len(batch) >= CHUNK // 5:
-            model.insert_many(batch, fields=list(fields)).execute()
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            send(batch)
             count += len(batch)
-            batch.clear()
+            batch = []
     if batch:
-        model.insert_many(batch, fields=list(fields)).execute()
+        send(batch)
         count += len(batch)
     return count
 
 
-def _with_defaults(model, fields, rows):
+def db_values(fields: Sequence[peewee.Field], values: Iterable) -> tuple:
+    """`values` as `bulk_insert` hands them to the database (each field's db_value, except str,
+    int and None in plain columns): rows converted ahead, in worker processes say, then go
+    through `bulk_insert` as they are."""
+    return tuple(v if type(v) in _PLAIN_TYPES and type(f).db_value in _PLAIN_DB_VALUES
+                 else f.db_value(v) for f, v in zip(fields, values))
+
+
+def _with_defaults(model, fields, rows, converted: bool):
     """Add the columns left out that have a Python-side default (peewee puts none in the DDL)."""
     given = {f.name for f in fields}
     extra = [f for f in model._meta.sorted_fields
@@ -69,6 +82,8 @@ def _with_defaults(model, fields, rows):
     if not extra:
         return list(fields), rows
     values = tuple(f.default() if callable(f.default) else f.default for f in extra)
+    if converted:
+        values = db_values(extra, values)
     return [*fields, *extra], (tuple(row) + values for row in rows)
 
 
@@ -103,15 +118,21 @@ def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
 
 @contextmanager
 def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
-    """Drop the secondary indexes of `models` (and the search triggers) while loading many rows,
-    then build them once at the end: much faster than updating them row by row. SQLite only;
-    use inside the loading transaction so a failure leaves the schema as it was."""
+    """Drop the secondary indexes of `models` (and SQLite's search triggers) while loading many
+    rows, then build them once at the end: much faster than updating them row by row. Use inside
+    the loading transaction so a failure leaves the schema as it was (both databases undo DDL
+    with the transaction)."""
+    tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
+        saved = _postgres_indexes(tables)
+        for name, _sql in saved:
+            database.execute_sql(f'DROP INDEX "{name}"')
         yield
+        for _name, sql in saved:
+            database.execute_sql(sql)
         return
     from crmtui.db.migrations import FTS_TABLE, create_search_index
 
-    tables = [m._meta.table_name for m in models]
     marks = ", ".join("?" for _ in tables)
     saved = database.execute_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
@@ -128,3 +149,19 @@ def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
     if triggers:
         create_search_index(database.obj)
         database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the tables' plain indexes in the current schema: not unique, not
+    backing a constraint, on tables the connected role owns (where the server enforces the team's
+    roles, a user's import leaves the indexes alone)."""
+    if not tables:
+        return []
+    return database.execute_sql(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+        "WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema()) "
+        "AND pg_has_role(current_user, t.relowner, 'USAGE') "
+        "AND NOT x.indisunique AND NOT x.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        (tables,)).fetchall()

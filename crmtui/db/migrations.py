@@ -214,6 +214,8 @@ TERMINATED_BY_STATUS = "relationship status was terminated"  # stored English (l
 RESCHEDULE_ALL = "reschedule_all"
 """A Setting: every customer's next due is recomputed by the next daily catch-up (which knows
 the user's settings; a migration does not)."""
+CAUGHT_UP = "lifecycle_caught_up_on"
+"""A Setting: the day lifecycles and value classes were last caught up (services.lifecycle)."""
 
 
 def _v11_lifecycle(db: peewee.Database) -> None:

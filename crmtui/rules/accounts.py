@@ -7,11 +7,12 @@ Pure: no clock (today is a parameter), no storage. Money is Decimal.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from crmtui.patterns import lazy_pattern
 
 from ._base import N_, Explained, StrEnum
 from .grades import Grade
@@ -65,9 +66,9 @@ class Period:
         return self.key
 
 
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_QUARTER = re.compile(r"(\d{4})-?[Qq](\d{1,2})")
-_YEAR = re.compile(r"(\d{4})")
+_MONTH = lazy_pattern(r"(\d{4})-(\d{1,2})")
+_QUARTER = lazy_pattern(r"(\d{4})-?[Qq](\d{1,2})")
+_YEAR = lazy_pattern(r"(\d{4})")
 
 
 def month_period(year: int, month: int) -> Period:

@@ -9,10 +9,11 @@ weekdays (`fri`, `周五`: the next one, within seven days), days of a calendar 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+
+from crmtui.patterns import lazy_pattern
 
 from ._base import N_, Explained
 
@@ -49,12 +50,12 @@ _WEEKDAYS: dict[str, int] = {
     "礼拜天": 6,
 }
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_RELATIVE_DAYS = re.compile(r"([+-])(\d{1,5})([dwmy])")
-_RELATIVE_TIME = re.compile(r"([+-])(\d{1,5})(h|min)")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_ISO = lazy_pattern(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_RELATIVE_DAYS = lazy_pattern(r"([+-])(\d{1,5})([dwmy])")
+_RELATIVE_TIME = lazy_pattern(r"([+-])(\d{1,5})(h|min)")
+_CLOCK = lazy_pattern(r"(\d{1,2}):(\d{2})")
 # a space between day and time, or none after a Chinese day (明天10:00, 下周一9:30)
-_DAY_AND_CLOCK = re.compile(r"(.+?)(?:\s+|(?<=[\u4e00-\u9fff]))(\d{1,2}:\d{2})")
+_DAY_AND_CLOCK = lazy_pattern(r"(.+?)(?:\s+|(?<=[\u4e00-\u9fff]))(\d{1,2}:\d{2})")
 _UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 # Not calendar.month_name: it follows the process locale; these are catalogue messages.
 _MONTH_NAMES = (
@@ -113,29 +114,29 @@ def _offset(raw: str, today: date, amount: int, unit: str) -> date:
 _WEEK_DAY_ZH = "一二三四五六日"
 _WEEK_WORD = r"(?:周|星期|礼拜|个星期|个礼拜)"
 # 本周五 / 这周五: this calendar week; 下周一, 下下周五: the next ones; 上周三: the last one.
-_ZH_WEEK_DAY = re.compile(rf"(本|这|这个|下|下个|下下|下下个|上|上个|上上|上上个)?{_WEEK_WORD}"
-                          rf"([{_WEEK_DAY_ZH}天])")
+_ZH_WEEK_DAY = lazy_pattern(rf"(本|这|这个|下|下个|下下|下下个|上|上个|上上|上上个)?{_WEEK_WORD}"
+                            rf"([{_WEEK_DAY_ZH}天])")
 _ZH_WEEKS = {None: None, "本": 0, "这": 0, "这个": 0, "下": 1, "下个": 1, "下下": 2, "下下个": 2,
              "上": -1, "上个": -1, "上上": -2, "上上个": -2}
-_EN_WEEK_DAY = re.compile(r"(this|next|last) ([a-z]+)")
+_EN_WEEK_DAY = lazy_pattern(r"(this|next|last) ([a-z]+)")
 _EN_WEEKS = {"this": 0, "next": 1, "last": -1}
 # 月底 / 本月底 / 下月底 / 下个月底 (月末 the same); 年底 / 今年底 / 明年底.
-_ZH_MONTH_END = re.compile(r"(本|这个|这|下|下个|上|上个)?月[底末]")
+_ZH_MONTH_END = lazy_pattern(r"(本|这个|这|下|下个|上|上个)?月[底末]")
 _ZH_MONTHS = {None: 0, "本": 0, "这个": 0, "这": 0, "下": 1, "下个": 1, "上": -1, "上个": -1}
-_ZH_YEAR_END = re.compile(r"(今|本|明|去)?年[底末]")
+_ZH_YEAR_END = lazy_pattern(r"(今|本|明|去)?年[底末]")
 _ZH_YEARS = {None: 0, "今": 0, "本": 0, "明": 1, "去": -1}
 _EN_MONTH_END = {"eom": 0, "end of month": 0, "end of the month": 0, "month end": 0,
                  "end of next month": 1, "next month end": 1}
 _EN_YEAR_END = {"eoy": 0, "end of year": 0, "end of the year": 0, "year end": 0,
                 "end of next year": 1}
 # 3天后, 两周后, 2个月以后, 十天前; in 3 days, 2 weeks ago.
-_ZH_SPAN = re.compile(r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*(天|日|周|星期|个星期|个礼拜|"
-                      r"礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)")
+_ZH_SPAN = lazy_pattern(r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*(天|日|周|星期|个星期|个礼拜|"
+                        r"礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)")
 _ZH_SPAN_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "个星期": "weeks",
                   "礼拜": "weeks", "个礼拜": "weeks", "个月": "months", "月": "months",
                   "年": "years"}
-_EN_SPAN = re.compile(r"(?:in (\d{1,5}) (day|week|month|year)s?|(\d{1,5}) (day|week|month|year)s?"
-                      r" (ago|later|from now))")
+_EN_SPAN = lazy_pattern(r"(?:in (\d{1,5}) (day|week|month|year)s?|(\d{1,5}) (day|week|month|year)s?"
+                        r" (ago|later|from now))")
 _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ._base import StrEnum
-from .grades import Grade, grade_rank
+from .grades import GRADE_ORDER, Grade
 
 
 class DueKind(StrEnum):
@@ -75,18 +75,27 @@ def overdue_days(due: date, today: date) -> int:
     return max(0, (today - due).days)
 
 
-def _sort_key(item: DueItem) -> tuple:
-    grade = grade_rank(item.grade) if item.grade is not None else len(Grade)
-    if item.kind is DueKind.FOLLOW_UP:
-        head = (grade, item.due)
-    else:
-        head = (item.due, grade)
+_GRADE_RANK = {grade.value: rank for rank, grade in enumerate(GRADE_ORDER)}
+
+
+def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: str,
+                 customer_id: int, ref_id: int | None, detail: str, owner: str, company: str,
+                 overdue: int, at_risk: bool) -> tuple:
+    """Where a due item goes in the list, from its fields (items and bulk rows sort alike): by
+    section, then follow-ups by grade and due day, the others by due day and grade."""
+    rank = _GRADE_RANK[grade] if grade is not None else len(_GRADE_RANK)
+    # (section, grade, day) packed in one number, which most comparisons of a long list settle
+    day = due.toordinal()  # below 10**6 (year 2738)
+    head = rank * 10**6 + day if kind is DueKind.FOLLOW_UP else day * 10 + rank
     # The trailing fields only break ties, so that the order never depends on the input's.
-    tail = (
-        item.customer, item.customer_id, item.ref_id is not None, item.ref_id or 0,
-        item.detail, item.owner, item.company, item.overdue_days, item.at_risk,
-    )
-    return (_SECTION[item.kind], *head, *tail)
+    return (_SECTION[kind] * 10**8 + head, customer, customer_id, ref_id is not None,
+            ref_id or 0, detail, owner, company, overdue, at_risk)
+
+
+def _sort_key(item: DueItem) -> tuple:
+    return due_sort_key(item.kind, item.grade, item.due, item.customer, item.customer_id,
+                        item.ref_id, item.detail, item.owner, item.company, item.overdue_days,
+                        item.at_risk)
 
 
 def order_due_items(items: Iterable[DueItem]) -> list[DueItem]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any, NamedTuple
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from peewee import JOIN, Case, fn
 
@@ -26,29 +26,32 @@ from crmtui.i18n import N_, _, explain
 from crmtui.labels import term
 from crmtui.present.time import moment, span
 from crmtui.rules import (
-    DEFAULT_POLICY,
-    OPEN_STATUSES,
     TRANSITIONS,
     ComplaintStatus,
     DateInputError,
     ReferralEvent,
     Severity,
-    SlaPolicy,
     SlaState,
     add_service_time,
     can_transition,
     parse_datetime,
     referral_moment,
-    resume_deadline,
-    service_time_between,
-    sla_deadlines,
-    sla_state,
 )
 from crmtui.services.access import get_visible_customer, record_id
 from crmtui.services.context import Context, writes
+from crmtui.services.sla_clock import (
+    CLOCK_COLUMNS,
+    OPEN,
+    ClockFacts,
+    SlaClock,
+    deadline_after_pause,
+    deadlines_for,
+    in_service_zone,
+    read_utc,
+    sla_clock,
+)
 from crmtui.services.validation import CHANNELS, FieldError, choice, clean_int, clean_text
 
-OPEN = tuple(status.value for status in OPEN_STATUSES)
 SEVERITIES = tuple(s.value for s in Severity)
 STATUSES = tuple(s.value for s in ComplaintStatus)
 HANDLER_ROLES = ("support", "manager")
@@ -64,100 +67,6 @@ _ACTIONS = {
     _S.CLOSED: N_("close"),
     _S.REOPENED: N_("reopen"),
 }
-
-
-# -- the clocks ---------------------------------------------------------------------------------
-
-def _service_zone(policy: SlaPolicy, zone: tzinfo, moment: datetime) -> datetime:
-    return moment.astimezone(zone if policy.business_hours else timezone.utc)
-
-
-def deadlines_for(opened_at: datetime, severity: Severity | str,
-                  policy: SlaPolicy = DEFAULT_POLICY,
-                  zone: tzinfo = timezone.utc) -> tuple[datetime, datetime]:
-    """(respond_by, resolve_by) in UTC for a complaint opened at opened_at."""
-    respond, resolve = sla_deadlines(_service_zone(policy, zone, opened_at), severity, policy)
-    return respond.astimezone(timezone.utc), resolve.astimezone(timezone.utc)
-
-
-def deadline_after_pause(deadline: datetime, waiting_since: datetime, until: datetime,
-                         policy: SlaPolicy = DEFAULT_POLICY,
-                         zone: tzinfo = timezone.utc) -> tuple[datetime, timedelta]:
-    """(the deadline moved by a pause from waiting_since to until, the service time paused)."""
-    since = _service_zone(policy, zone, waiting_since)
-    moved = resume_deadline(_service_zone(policy, zone, deadline), since, until, policy)
-    return moved.astimezone(timezone.utc), service_time_between(since, until, policy)
-
-
-def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
-                  zone: tzinfo = timezone.utc) -> tuple[str, datetime]:
-    """Which clock runs now ('respond' or 'resolve') and its deadline.
-
-    While waiting on the customer the resolution clock is paused, so its deadline moves with now.
-    """
-    if complaint.acknowledged_at is None:
-        return "respond", complaint.respond_by
-    deadline = complaint.resolve_by
-    if complaint.waiting_since is not None:
-        deadline, _paused = deadline_after_pause(deadline, complaint.waiting_since, now, policy,
-                                                 zone)
-    return "resolve", deadline
-
-
-_utc = Complaint.opened_at.python_value
-CLOCK_COLUMNS = (Complaint.status, Complaint.opened_at, Complaint.acknowledged_at,
-                 Complaint.respond_by, Complaint.resolve_by, Complaint.waiting_since,
-                 Complaint.resolved_at)
-"""What sla_clock reads; select these, then ClockFacts.from_row(the raw values)."""
-
-
-class ClockFacts(NamedTuple):
-    """The stored facts a complaint's clock is read from (times aware, UTC)."""
-
-    status: str
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    respond_by: datetime
-    resolve_by: datetime
-    waiting_since: datetime | None
-    resolved_at: datetime | None = None
-
-    @classmethod
-    def from_row(cls, values) -> "ClockFacts":
-        """From the raw database values of CLOCK_COLUMNS, in that order."""
-        status, opened, acknowledged, respond, resolve, waiting, resolved = values
-        return cls(status, _utc(opened), _utc(acknowledged), _utc(respond), _utc(resolve),
-                   _utc(waiting), _utc(resolved))
-
-
-@dataclass(frozen=True, slots=True)
-class SlaClock:
-    """Where a complaint stands against its service levels at one moment."""
-
-    clock: str
-    """'respond' until acknowledged, then 'resolve'; '' once resolved or closed."""
-    deadline: datetime | None
-    """The running clock's deadline (moving with the pause while waiting); None when stopped."""
-    state: SlaState
-    """ok / at_risk / breached; while paused, the state when the pause began; once stopped,
-    whether the resolution came within its target."""
-    time_left: timedelta | None
-    """Until the deadline, negative when overdue; None when stopped."""
-    paused: bool = False
-
-
-def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
-              policy: SlaPolicy = DEFAULT_POLICY, zone: tzinfo = timezone.utc) -> SlaClock:
-    """The service-level clock of a complaint (a model, or ClockFacts read from a row)."""
-    if complaint.status not in OPEN:
-        late = complaint.resolved_at is not None and complaint.resolved_at > complaint.resolve_by
-        return SlaClock("", None, SlaState.BREACHED if late else SlaState.OK, None)
-    which, deadline = next_deadline(complaint, now, policy, zone)
-    paused = which == "resolve" and complaint.waiting_since is not None
-    measured_at = complaint.waiting_since if paused else now
-    state = sla_state(measured_at, complaint.opened_at,
-                      complaint.resolve_by if paused else deadline)
-    return SlaClock(which, deadline, state, deadline - now, paused)
 
 
 # -- reading one complaint ----------------------------------------------------------------------
@@ -586,7 +495,7 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     respond_by, resolve_by = deadlines_for(complaint.opened_at, new, policy, ctx.zone)
     paused = timedelta(seconds=complaint.paused_seconds or 0)
     complaint.respond_by = respond_by
-    complaint.resolve_by = add_service_time(_service_zone(policy, ctx.zone, resolve_by), paused,
+    complaint.resolve_by = add_service_time(in_service_zone(policy, ctx.zone, resolve_by), paused,
                                             policy).astimezone(timezone.utc)
     old = complaint.severity
     complaint.severity = new.value
@@ -717,7 +626,7 @@ def _queue_query(ctx: Context):
 
 def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
     # Straight from the cursor: peewee's per-value conversions would cost more than the query.
-    policy, zone, utc = ctx.config.sla, ctx.zone, _utc
+    policy, zone, utc = ctx.config.sla, ctx.zone, read_utc
     rows = []
     for row in ctx.store.db.execute(query).fetchall():
         facts = ClockFacts.from_row(row[12:])

@@ -9,13 +9,13 @@ the interactions that named the contact keep the name.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Callable, Mapping
 
 from crmtui.db import Contact, Customer
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.search import name_matches, query_terms, search_document
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.audit import audit
@@ -34,8 +34,8 @@ from crmtui.services.validation import (
 
 DEFAULT_ROLE = "other"
 
-_BIRTHDAY = (re.compile(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})"),  # 1985-03-15, 03-15, --03-15
-             re.compile(r"(?:(\d{4})|--)(\d{2})(\d{2})"))  # vCard's 19850315, --0315
+_BIRTHDAY = (lazy_pattern(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})"),  # 1985-03-15, 03-15, --03-15
+             lazy_pattern(r"(?:(\d{4})|--)(\d{2})(\d{2})"))  # vCard's 19850315, --0315
 
 
 def clean_birthday(value: Any, today: date | None = None) -> str:

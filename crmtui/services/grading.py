@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 from crmtui.db import Customer, Setting
+from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL
 from crmtui.errors import StorageError
 from crmtui.rules import Need, grade_cutoffs
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import apply_grade, reschedule
 
 _SETTING = "grades_moved_on"
 
@@ -29,9 +29,6 @@ def grades_moved_on(ctx: Context) -> date | None:
 def move_grades_if_due(ctx: Context) -> int:
     """Move grades, then catch up lifecycles and classes, once per day; cheap (one read) when
     already done today or read-only. Returns how many grades moved."""
-    from crmtui.db.migrations import RESCHEDULE_ALL
-    from crmtui.services.lifecycle import CAUGHT_UP, catch_up
-
     if ctx.store.readonly:
         return 0
     if ctx.store.team is not None and ctx.role == "support":
@@ -48,6 +45,8 @@ def move_grades_if_due(ctx: Context) -> int:
         if done.get(key, "") < today:
             moved = move_grades(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done):
+            from crmtui.services.lifecycle import catch_up  # once a day: not on every start
+
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
         pass
@@ -61,6 +60,8 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
+    from crmtui.services.customers import apply_grade, reschedule
+
     today = ctx.today()
     a, b, c = grade_cutoffs(today)
     close = Customer.expected_close

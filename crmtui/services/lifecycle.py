@@ -35,7 +35,7 @@ from typing import Any, Iterable
 from peewee import Case, Select, Window, fn
 
 from crmtui.db import AccountPlan, Customer, CustomerChange, Interaction, Order, Setting, Win
-from crmtui.db.migrations import RESCHEDULE_ALL, TERMINATED_BY_STATUS
+from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL, TERMINATED_BY_STATUS
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -64,7 +64,6 @@ LIFECYCLE, VALUE_CLASS = "lifecycle", "value_class"
 ACTIVE = "active"
 """The target of `set_lifecycle` that ends a termination (the lifecycle then follows the
 orders again)."""
-CAUGHT_UP = "lifecycle_caught_up_on"
 KEY_SHARE, IMPORTANT_SHARE = Decimal("0.8"), Decimal("0.95")
 COUNTED_CONTACT = (Interaction.direction == "out") & (Interaction.outcome != "no_answer")
 """rules.counts_as_followup in SQL (tests hold the two together)."""

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 from crmtui.config import parse_duration
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _, explain
+from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.rules import (
     MAX_MINUTES,
@@ -41,8 +42,8 @@ PURPOSES = tuple(purpose.value for purpose in Purpose)
 REVIEW_ANSWERS = tuple(answer.value for answer in PurposeMet)
 
 MAX_MONEY = Decimal("1000000000000")
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
-_PHONE = re.compile(r"^\+?[\d\s\-().]{5,30}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
+_EMAIL = lazy_pattern(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
+_PHONE = lazy_pattern(r"^\+?[\d\s\-().]{5,30}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -126,8 +127,8 @@ def clean_date(value: Any, today: date) -> date | None:
 
 
 # Amounts as people write them: ¥12,000, ￥8万, 1.2万元, 3亿, RMB 500, 8k.
-_CURRENCY_PREFIX = re.compile(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.IGNORECASE)
-_CURRENCY_SUFFIX = re.compile(r"\s*(?:元|块|块钱|圆|rmb|cny)$", re.IGNORECASE)
+_CURRENCY_PREFIX = lazy_pattern(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.IGNORECASE)
+_CURRENCY_SUFFIX = lazy_pattern(r"\s*(?:元|块|块钱|圆|rmb|cny)$", re.IGNORECASE)
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
                 "k": Decimal(1_000)}
 

@@ -11,21 +11,21 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmtui.db import AccountPlan, CareDate, Commitment
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind
-from crmtui.services.access import get_editable_customer, get_visible_customer
-from crmtui.services.appointments import AppointmentView, schedule
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import snooze
 from crmtui.services.due import brief, coming_up, due_list
 from crmtui.services.grading import move_grades_if_due
-from crmtui.services.interactions import LogResult, log_interaction, snooze_promise
-from crmtui.services.journal import journal, record_values
-from crmtui.services.validation import FieldError, clean_date
+
+if TYPE_CHECKING:
+    from crmtui.services.interactions import LogResult
+
+# Logging, snoozing and their checks are imported where they are done: the app reads Today's list
+# (today_list) while it starts, and should not wait for the services that change it.
 
 REVIEW_EVERY = "+3m"
 """An account plan is reviewed quarterly unless the user picks another day."""
@@ -44,13 +44,16 @@ class TodayList:
     coming: list[DueItem] = field(default_factory=list)
     moved: int = 0
     """Grades the calendar moved on this read (the first of the day)."""
-    schedule: list[AppointmentView] = field(default_factory=list)
-    """The day's appointments in time order (cancelled ones left out)."""
+    schedule: list = field(default_factory=list)
+    """The day's appointments in time order (services.appointments.AppointmentView; cancelled
+    ones left out)."""
 
 
 def today_list(ctx: Context, everyone: bool = False, day: date | None = None) -> TodayList:
     """Move grades once a day, then read the day's schedule and due list (or, on a day with
     nothing due, what comes next). `day` is today unless given (tomorrow: the evening's plan)."""
+    from crmtui.services.appointments import schedule
+
     moved = move_grades_if_due(ctx)
     day = day or ctx.today()
     items = due_list(ctx, day, everyone=everyone)
@@ -68,6 +71,8 @@ def read_today_early(ctx: Context) -> "Future[TodayList]":
 
 
 def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
+    from crmtui.services.validation import FieldError, clean_date
+
     try:
         day = clean_date(value, today)
     except FieldError as error:
@@ -85,6 +90,10 @@ def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: in
                  *, promise_kept: bool = False, next_review: Any = REVIEW_EVERY,
                  **fields: Any) -> LogResult:
     """Log a contact for a due item and settle the item; all or nothing."""
+    from crmtui.services.access import get_visible_customer
+    from crmtui.services.interactions import log_interaction
+    from crmtui.services.journal import journal, record_values
+
     kind = DueKind(kind)
     errors: dict[str, str] = {}
     review_on = None
@@ -156,6 +165,9 @@ def snooze_refusal(kind: DueKind | str) -> str | None:
 def snooze_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None,
                     until: Any):
     """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
+    from crmtui.services.customers import snooze
+    from crmtui.services.interactions import snooze_promise
+
     kind = DueKind(kind)
     refusal = snooze_refusal(kind)
     if refusal:
@@ -171,6 +183,8 @@ def snooze_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id:
 
 @writes
 def move_review(ctx: Context, plan_id: int, until: Any) -> AccountPlan:
+    from crmtui.services.access import get_editable_customer
+
     plan = AccountPlan.get_or_none(AccountPlan.id == plan_id)
     if plan is None:
         raise NotFound(_("no account plan with id {id}").format(id=plan_id))

@@ -1,15 +1,27 @@
-"""Reusable widgets: grade badge, date input, due list, paged tables, filter bar, status line."""
+"""Reusable widgets: grade badge, date input, due list, paged tables, filter bar, status line.
 
-from crmtui.widgets.date_input import DateInput, describe_day, resolve_date
-from crmtui.widgets.due_list import DueList
-from crmtui.widgets.filter_bar import FilterBar, FilterQuery, parse_filter
-from crmtui.widgets.form import FieldRow
-from crmtui.widgets.grade import GradeBadge
-from crmtui.widgets.lists import PAGE_SIZE, ListTable, NavTable, ProfileRows
-from crmtui.widgets.status import StatusLine
+`from crmtui.widgets import X` loads only X's module (PEP 562): the app's first screen should not
+wait for the forms' date input or the paged tables."""
 
-__all__ = [
-    "DateInput", "describe_day", "resolve_date", "DueList", "FilterBar",
-    "FilterQuery", "parse_filter", "FieldRow", "GradeBadge", "PAGE_SIZE", "ListTable", "NavTable",
-    "ProfileRows", "StatusLine",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    **dict.fromkeys(("DateInput", "describe_day", "resolve_date"), "date_input"),
+    "DueList": "due_list",
+    **dict.fromkeys(("FilterBar", "FilterQuery", "parse_filter"), "filter_bar"),
+    "FieldRow": "form",
+    "GradeBadge": "grade",
+    **dict.fromkeys(("PAGE_SIZE", "ListTable", "NavTable", "ProfileRows"), "lists"),
+    "StatusLine": "status",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -524,3 +524,24 @@ def test_corrections_and_their_history_follow_the_roles(team, clock):
             remove_record(sam, "interaction", 1)
     finally:
         sam.store.close()
+
+
+def test_a_large_import_by_a_manager_leaves_the_owners_indexes_alone(team, clock, tmp_path,
+                                                                      monkeypatch):
+    """Deferring the indexes drops them, which only their owner may: a manager connected as
+    their own role imports with the indexes kept up to date instead."""
+    import crmtui.services.transfer.importer as importer
+    from crmtui.services.customers import find_customers
+    from crmtui.services.transfer.importer import import_file
+
+    monkeypatch.setattr(importer, "DEFERRED_INDEX_ROWS", 3)
+    monkeypatch.setattr(importer, "BATCH", 2)
+    path = tmp_path / "in.csv"
+    path.write_text("name,phones\n" + "".join(f"Imported {n},139{n:08d}\n" for n in range(9)))
+    boss = team.open("boss", clock)
+    report = import_file(boss, path)
+    assert report.committed and report.imported == 9
+    assert [c.name for c in find_customers(boss, "Imported 8")] == ["Imported 8"]
+    indexes = {row[0] for row in boss.store.db.execute_sql(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'customer'")}
+    assert "customer_owner_id_next_due" in indexes

@@ -456,3 +456,113 @@ def test_text_between_vcards_is_reported_by_line(ctx, tmp_path):
     report = import_file(ctx, write(tmp_path, text, "s.vcf"), skip_bad=True)
     assert [(r.line, r.reasons) for r in report.rejected] == [(5, ("text outside a vCard",))]
     assert report.imported == 2
+
+
+# -- streaming: records go in a batch at a time, inside one transaction -------------------------
+
+def test_a_bad_record_after_batches_went_in_imports_nothing(ctx, tmp_path, monkeypatch):
+    import crmtui.services.transfer.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH", 7)
+    rows = [f"Customer {n},139{n:08d}\n" for n in range(30)]
+    rows.insert(25, "Again 3,13900000003\n")  # line 27: the phone of line 5
+    text = "name,phones\n" + "".join(rows) + "Bad Phone,12\n"
+    report = import_file(ctx, write(tmp_path, text))
+    assert report.blocked and not report.committed and report.ids is None
+    assert Customer.select().count() == 0 and GradeChange.select().count() == 0
+    assert (report.records, report.imported) == (32, 30)
+    assert [(r.line, r.reasons) for r in report.rejected] == [
+        (33, ("phones: '12' is not a phone number",))]
+    assert [(d.line, d.earlier_line) for d in report.duplicates] == [(27, 5)]
+    assert not AuditLog.select().where(AuditLog.action == "import").exists()
+
+    report = import_file(ctx, write(tmp_path, text), skip_bad=True)
+    assert report.committed and report.imported == 30 == Customer.select().count()
+    assert report.ids[1] - report.ids[0] == 29  # (PostgreSQL does not take back its ids)
+    assert [(d.line, d.earlier_line) for d in report.duplicates] == [(27, 5)]
+    assert find_customers(ctx, "Customer 29")[0].phones == "13900000029"
+
+
+def test_indexes_are_deferred_once_the_load_outgrows_the_stored_rows(ctx, tmp_path,
+                                                                       monkeypatch):
+    import crmtui.services.transfer.importer as importer
+
+    for n in range(12):
+        add_customer(ctx, {"name": f"Stored {n}"})
+    monkeypatch.setattr(importer, "BATCH", 5)
+    monkeypatch.setattr(importer, "DEFERRED_INDEX_ROWS", 10)
+    rows = "".join(f"张{n}号,138{n:08d}\n" for n in range(40))
+    report = import_file(ctx, write(tmp_path, "name,phones\n" + rows))
+    assert report.imported == 40 and report.ids == (13, 52)
+    # rows put in before the indexes were dropped, and after, are all found
+    assert [c.name for c in find_customers(ctx, "00000001")] == ["张1号"]
+    assert [c.name for c in find_customers(ctx, "00000039")] == ["张39号"]
+    assert [c.name for c in find_customers(ctx, "stored 11")] == ["Stored 11"]
+    assert check_store(ctx.store).ok
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4, 1 << 20])
+def test_a_byte_that_is_not_text_is_found_wherever_the_file_is_cut(tmp_path, chunk):
+    from crmtui.services.transfer.csvfile import _undecodable_at
+
+    path = tmp_path / "f.csv"
+    path.write_bytes("name\n张三\n".encode() + b"\xff\xfe" + b"tail\n")
+    assert _undecodable_at(path, "utf-8", chunk) == 12
+    assert _undecodable_at(path, "utf-8-sig", chunk) == 12
+    assert _undecodable_at(path, "latin-1", chunk) is None
+    path.write_bytes("name\n张三\n".encode("gb18030"))
+    assert _undecodable_at(path, "gb18030", chunk) is None
+    assert _undecodable_at(path, "utf-8", chunk) == 5
+
+
+def test_an_encoding_named_that_does_not_fit_names_the_byte(ctx, tmp_path):
+    path = write(tmp_path, "name\nZhang\n")
+    path.write_bytes(path.read_bytes() + b"\x81\n")
+    with pytest.raises(CrmError, match=r"is not utf-8 text \(byte 11 cannot be read\)"):
+        import_file(ctx, path, encoding="utf-8")
+
+
+def test_worker_processes_check_as_this_process_does(ctx, tmp_path, monkeypatch, db_target,
+                                                     clock):
+    """A large file is checked in worker processes: the report and the rows stored are the
+    same as when this process checks it."""
+    import crmtui.services.transfer.importer as importer
+    from tests.conftest import make_context
+
+    monkeypatch.setattr(importer, "POOL_CHUNK", 3)
+    monkeypatch.setattr(importer, "BATCH", 4)
+    monkeypatch.setattr(importer, "MAX_WORKERS", 2)
+    monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
+    good = "".join(f"李{n}号,13{n:09d},c{n}@example.cn,,农历 --08-{n % 20 + 1:02d}\n"
+                   for n in range(25))
+    text = "name,phones,email,grade,birthday\n" + good + "Bad,12,,Z,\n" + \
+        "李3号 again,13000000003,,,\n"
+    path = write(tmp_path, text)
+    pools = []
+    start = importer._Checker.start_pool
+
+    def start_pool(checker, size):
+        start(checker, size)
+        pools.append(checker.pool is not None)
+
+    monkeypatch.setattr(importer._Checker, "start_pool", start_pool)
+
+    def imported(pool_from: int):
+        monkeypatch.setattr(importer, "POOL_FILE_BYTES", pool_from)
+        report = import_file(ctx, path, skip_bad=True)
+        stored = [(c.name, c.phones, c.email, c.grade, c.search_doc, c.sort_name, c.next_due)
+                  for c in Customer.select().order_by(Customer.id)]
+        cares = [(c.month, c.day, c.lunar) for c in CareDate.select().order_by(CareDate.id)]
+        Customer.delete().execute()
+        return report.to_json(), stored, cares
+
+    single = imported(10**12)
+    pooled = imported(0)
+    assert pools == [False, True]
+    assert pooled[1] == single[1] and len(single[1]) == 25
+    assert pooled[2] == single[2] and len(single[2]) == 25
+    for report in (single[0], pooled[0]):
+        report.pop("first_id"), report.pop("last_id")
+    assert pooled[0] == single[0]
+    assert [r["line"] for r in single[0]["rejected"]] == [27]
+    assert [d["earlier_line"] for d in single[0]["duplicates"]] == [5]

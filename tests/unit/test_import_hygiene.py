@@ -39,3 +39,24 @@ def test_the_command_line_and_services_import_no_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=RULES_DIR.parent.parent)
     assert result.stdout.strip() == "False"
+
+
+def test_every_rule_name_is_found_in_the_module_it_is_listed_under():
+    import importlib
+
+    listed = [name for names in crmtui.rules._EXPORTS.values() for name in names]
+    assert len(listed) == len(set(listed))
+    for module, names in crmtui.rules._EXPORTS.items():
+        source = importlib.import_module(f"crmtui.rules.{module}")
+        for name in names:
+            assert getattr(crmtui.rules, name) is getattr(source, name)
+    assert "no_such_rule" not in dir(crmtui.rules)
+
+
+def test_a_rule_loads_only_its_own_module():
+    code = ("import sys; from crmtui.rules import DueKind; "
+            "print(sorted(m for m in sys.modules if m.startswith('crmtui.rules.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=RULES_DIR.parent.parent)
+    assert result.stdout.strip() == str(["crmtui.rules._base", "crmtui.rules.due",
+                                         "crmtui.rules.grades"])

@@ -92,3 +92,22 @@ def test_order_does_not_depend_on_input_when_only_detail_differs():
     a = item("promise", 1, "Bo", "A", due, ref_id=None, detail="call back")
     b = item("promise", 1, "Bo", "A", due, ref_id=None, detail="send quote")
     assert order_due_items([a, b]) == order_due_items([b, a]) == [a, b]
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(list(DueKind)), st.integers(1, 5), st.sampled_from(["Li", "Wang", "李", "A"]),
+    st.sampled_from([*Grade, None]), st.dates(date(1900, 1, 1), date(2700, 12, 31)),
+    st.one_of(st.none(), st.integers(1, 5)), st.sampled_from(["", "b", "a"])), max_size=40))
+def test_the_order_is_section_then_grade_and_day_then_the_tie_breakers(rows):
+    """What the packed sort key must keep: the plain lexicographic order of the fields."""
+    items = [item(kind, cid, name, grade, due, ref_id, detail)
+             for kind, cid, name, grade, due, ref_id, detail in rows]
+    kinds = list(DueKind)
+
+    def reference(i):
+        rank = list(Grade).index(i.grade) if i.grade is not None else len(Grade)
+        head = (rank, i.due) if i.kind is DueKind.FOLLOW_UP else (i.due, rank)
+        return (kinds.index(i.kind), *head, i.customer, i.customer_id, i.ref_id is not None,
+                i.ref_id or 0, i.detail, i.owner, i.company, i.overdue_days, i.at_risk)
+
+    assert order_due_items(items) == sorted(items, key=reference)

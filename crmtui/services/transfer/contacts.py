@@ -9,12 +9,12 @@ and JSON.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
 from crmtui.i18n import NC_, _, catalogue
+from crmtui.patterns import lazy_pattern
 from crmtui.services.contacts import clean_birthday
 from crmtui.services.transfer.columns import column_key
 from crmtui.services.validation import (
@@ -80,7 +80,7 @@ CONTACT_FIELD_NAMES = tuple(f.name for f in CONTACT_FIELDS)
 _BY_NAME = {f.name: f for f in CONTACT_FIELDS}
 
 # "Contact 2 - E-mail", "contact_2_email", "联系人2 邮箱": a numbered contact's field.
-_NUMBERED = re.compile(r"^(?:contact|联系人)(\d{1,3})(.+)$")
+_NUMBERED = lazy_pattern(r"^(?:contact|联系人)(\d{1,3})(.+)$")
 _keys: dict[str, str] | None = None
 
 

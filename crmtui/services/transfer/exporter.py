@@ -11,7 +11,6 @@ place only once the audit entry is saved.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from crmtui.db.connection import file_mode_for
 from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
+from crmtui.patterns import lazy_pattern
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context, writes
 from crmtui.services.transfer.contacts import (
@@ -228,7 +228,7 @@ def _count_contacts(owner_id: int | None) -> int:
 
 # -- CSV --------------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_NUMBER = lazy_pattern(r"[+-]?\d+(\.\d+)?")
 
 
 def safe_cell(text: str, numeric: bool = False) -> str:
@@ -239,7 +239,7 @@ def safe_cell(text: str, numeric: bool = False) -> str:
     return text
 
 
-_DIGITS_ONLY = re.compile(r"[+-]?[\d\s().-]+")
+_DIGITS_ONLY = lazy_pattern(r"[+-]?[\d\s().-]+")
 
 
 def contacts_tool_cell(text: str) -> str:

@@ -19,16 +19,21 @@ table and go in with their customer, or not at all.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from crmtui.db import CareDate, Contact, Customer, GradeChange, User
-from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
+from crmtui.db.bulk import bulk_insert, db_values, deferred_indexes, reserve_ids
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
@@ -58,7 +63,7 @@ _CONVERTED = {
     "expected_close": lambda _key, text: date_text(text),
     **dict.fromkeys(("expected_amount", "credit_limit"), lambda _key, text: amount_text(text)),
 }
-_GRADE_SUFFIX = re.compile(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
+_GRADE_SUFFIX = lazy_pattern(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -168,6 +173,8 @@ class _Row:
     """(kind, key) pairs that identify the customer: normalised phones and the e-mail."""
     contacts: list[dict[str, Any]]
     file: str = ""
+    values: tuple = ()
+    """The customer row's own columns (_ROW_COLUMNS), ready for the database."""
 
 
 def phone_key(phone: str) -> str:
@@ -206,6 +213,11 @@ class _Checker:
         for user in self.users.values():
             self.users_by_name.setdefault(user.display_name.strip().lower(), []).append(user)
         self.fixed_owner = self._owner_option(owner)
+        self.pool = None
+        self.workers = 1
+        meta = Customer._meta.fields
+        self.row_fields = [meta[name] for name in _ROW_COLUMNS]
+        self.defaults = {name: meta[name].default for name in CUSTOMER_FIELDS}
 
     def _owner_option(self, login: str | None) -> User | None:
         if not login:
@@ -316,13 +328,62 @@ class _Checker:
         else:
             pin_reason = ""
             history = f"imported: {why}"  # stored in English (labels.STORED)
+        grade = imported_grade if pinned else rules_grade
+        next_due, cadence_due = follow_up_dates(
+            self.ctx.config, grade=grade.value, own_cadence=cleaned.get("cadence"),
+            created_on=today, last_contact_on=last_contact_on, next_step_on=next_step_on)
+        get = cleaned.get
+        values = db_values(self.row_fields, (
+            *[get(name, self.defaults[name]) for name in CUSTOMER_FIELDS],
+            grade.value, pinned, pin_reason, next_step, next_step_on, next_due, cadence_due,
+            datetime.combine(last_contact_on, time(12), self.ctx.zone) if last_contact_on
+            else None, last_contact_on, owner_id,
+            search_document(cleaned["name"], get("company", ""), get("phones", ""),
+                            get("email", ""), get("im_id", ""), get("tags", "")),
+            sort_key(cleaned["name"])))
         return _Row(
-            line=record.line, fields=cleaned, owner_id=owner_id,
-            grade=imported_grade if pinned else rules_grade, pinned=pinned,
+            line=record.line, fields=cleaned, owner_id=owner_id, grade=grade, pinned=pinned,
             pin_reason=pin_reason, history_reason=history, care=care,
             last_contact_on=last_contact_on, next_step=next_step, next_step_on=next_step_on,
             keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")),
-            contacts=contacts, file=record.file)
+            contacts=contacts, file=record.file, values=values)
+
+    def check_all(self, records: Iterable[SourceRecord]) -> Iterator[_Row | Rejection]:
+        """Each record checked, in order: in worker processes when there is a pool."""
+        if self.pool is None:
+            for record in records:
+                yield self.check(record)
+            return
+        # A few chunks in flight per worker: enough to keep them busy, while the file is read
+        # only as fast as the rows are taken (Pool.imap would read it all ahead).
+        pending: deque = deque()
+        for chunk in _chunks(records, POOL_CHUNK):
+            pending.append(self.pool.apply_async(_check_in_worker, (chunk,)))
+            if len(pending) > 2 * self.workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+    def start_pool(self, size_in_bytes: int) -> None:
+        """Check in worker processes (forked: each has this checker) when the file is large
+        and there are cores to share it: checking a record and making its search document is
+        most of an import's work."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if size_in_bytes < POOL_FILE_BYTES or workers < 2 or not hasattr(os, "fork"):
+            return
+        global _WORKER_CHECKER
+        _WORKER_CHECKER = self
+        self.workers = workers
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def __getstate__(self):  # what a worker process is sent: nothing (it has a fork's copy)
+        raise TypeError("a checker is not sent to the workers")
 
     def _text(self, errors: dict, key: str, value: str, limit: int) -> str:
         if not value:
@@ -354,8 +415,9 @@ def _need_implied_by(grade: Grade | None) -> str:
 
 def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
                 sheet: str | None = None, encoding: str | None = None) -> SourceFile:
-    """Read a CSV file, a workbook, a vCard file (by content, not name) or a vdir (a folder)."""
-    from crmtui.services.transfer.csvfile import decode, read_csv
+    """Read a CSV file, a workbook, a vCard file (by content, not name) or a vdir (a folder).
+    A CSV file is streamed: its records are read as they are asked for."""
+    from crmtui.services.transfer.csvfile import decode, open_text, read_csv
     from crmtui.services.transfer.vcard import looks_like_vcard, read_vcards
     from crmtui.services.transfer.workbook import is_workbook, read_workbook
 
@@ -365,20 +427,24 @@ def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
         _refuse_options(path, mapping, sheet, _("a folder of vCards"))
         return read_vdir(path, encoding)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+        if is_workbook(head[:8]):
+            return read_workbook(path, path.read_bytes(), sheet=sheet, mapping=mapping)
+        stream, shown, named = open_text(path, head, encoding)
     except FileNotFoundError:
         raise NotFound(_("there is no file {path}").format(path=path)) from None
     except OSError as error:
         raise CrmError(_("cannot read {path}: {reason}").format(
             path=path, reason=error.strerror)) from None
-    if is_workbook(data[:8]):
-        return read_workbook(path, data, sheet=sheet, mapping=mapping)
-    text, encoding = decode(data, path.name, encoding)
-    if looks_like_vcard(text):
+    if looks_like_vcard(stream.read(4096)):
+        stream.close()
+        text, shown = decode(path.read_bytes(), path.name, encoding)
         _refuse_options(path, mapping, sheet, _("a vCard file"))
-        return read_vcards(text, encoding=encoding)
+        return read_vcards(text, encoding=shown)
+    stream.seek(0)
     _refuse_options(path, None, sheet, _("a CSV file"))
-    return read_csv(text, encoding=encoding, mapping=mapping)
+    return read_csv(stream, encoding=shown, mapping=mapping, strip_marks=named)
 
 
 def _refuse_options(path: Path, mapping, sheet: str | None, what: str) -> None:
@@ -396,83 +462,170 @@ def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bo
                 mapping: Mapping[str, str | None] | None = None,
                 owner: str | None = None, sheet: str | None = None,
                 encoding: str | None = None) -> ImportReport:
-    """Read, check and (unless dry_run, or bad records without skip_bad) import a file."""
+    """Read, check and (unless dry_run, or bad records without skip_bad) import a file.
+
+    The file streams through once: each record is read, checked, compared with what is stored
+    and with the file's earlier records, and inserted in batches, all inside one write
+    transaction, so memory stays flat however long the file and a failure imports nothing. A
+    bad record (without skip_bad) stops the inserting; the rest is still checked for the
+    report, then the transaction is rolled back."""
     if ctx.role == "support":
         raise Forbidden(_("support can read profiles but not add customers"))
     if not dry_run:
         ctx.require_writable()
-    source = read_source(Path(path), mapping, sheet=sheet, encoding=encoding)
-    if source.problems:
+    path = Path(path)
+    sources = [read_source(path, mapping, sheet=sheet, encoding=encoding)]
+    if sources[0].problems:
         raise CrmError(_("{name}: {problem}; nothing was imported").format(
-            name=Path(path).name, problem="; ".join(source.problems)))
-    report = ImportReport(file=str(path), kind=source.kind, encoding=source.encoding,
-                          delimiter=source.delimiter, layout=source.layout, sheet=source.sheet,
-                          ignored_columns=source.ignored_columns,
-                          ignored_files=source.ignored_files, dry_run=dry_run,
+            name=path.name, problem="; ".join(sources[0].problems)))
+    report = ImportReport(file=str(path), kind=sources[0].kind, encoding=sources[0].encoding,
+                          delimiter=sources[0].delimiter, layout=sources[0].layout,
+                          sheet=sources[0].sheet, ignored_columns=sources[0].ignored_columns,
+                          ignored_files=sources[0].ignored_files, dry_run=dry_run,
                           skip_bad=skip_bad)
-    checker = _Checker(ctx, source, owner)
-    rows: list[_Row] = []
-    for record in source.records:  # read as checked: a record is not kept once checked
-        report.records += 1
-        result = checker.check(record)
-        if isinstance(result, Rejection):
-            report.rejected.append(result)
-        else:
-            rows.append(result)
-    if dry_run or report.blocked:
-        accepted = _drop_duplicates(rows, report)
-        _count(report, accepted)
+    checker = _Checker(ctx, sources[0], owner)
+    try:
+        if path.is_file():
+            checker.start_pool(path.stat().st_size)
+        return _import(ctx, path, sources, checker, report, mapping=mapping, sheet=sheet,
+                       encoding=encoding)
+    finally:
+        checker.stop_pool()
+
+
+def _import(ctx: Context, path: Path, sources: list[SourceFile], checker: _Checker,
+            report: ImportReport, **reading) -> ImportReport:
+    if report.dry_run:
+        _load(sources.pop(), checker, report, None)
         return report
-    _write(ctx, rows, report, Path(path).name)
+
+    from crmtui.services.audit import audit
+    from crmtui.services.context import writes
+
+    @writes
+    def run(ctx: Context) -> None:
+        # A retried transaction (PostgreSQL's serialization failures) reads the file again.
+        source = sources.pop() if sources else read_source(path, **reading)
+        loader = _Loader(ctx)
+        _load(source, checker, report, loader)
+        if report.blocked:
+            raise _Blocked  # rolls back what went in before the first bad record
+        report.ids = loader.finish()
+        detail = _("{file}: {imported} imported, {duplicates} duplicates, {rejected} rejected")\
+            .format(file=path.name, imported=report.imported, duplicates=len(report.duplicates),
+                    rejected=len(report.rejected))
+        if report.ids:
+            detail += f" (#{report.ids[0]}–#{report.ids[1]})"
+        audit(ctx, "import", "customer", None, detail)
+
+    try:
+        run(ctx)
+    except _Blocked:
+        return report
+    report.committed = True
     return report
 
 
-def _count(report: ImportReport, rows: list[_Row]) -> None:
-    report.imported = len(rows)
-    report.pinned = sum(1 for r in rows if r.pinned)
-    report.care_dates = sum(len(r.care) for r in rows)
-    report.contacts = sum(len(r.contacts) for r in rows)
+POOL_FILE_BYTES = 2_000_000
+"""A file this large is checked in worker processes (about 10,000 spreadsheet rows)."""
+MAX_WORKERS = 4
+POOL_CHUNK = 500
+_WORKER_CHECKER: _Checker | None = None
 
 
-def _drop_duplicates(rows: list[_Row], report: ImportReport) -> list[_Row]:
-    """Rows whose customer is not there yet; the others are reported as duplicates."""
+def _check_in_worker(records: list[SourceRecord]) -> list[_Row | Rejection]:
+    return [_WORKER_CHECKER.check(record) for record in records]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Blocked(Exception):
+    """Bad records without skip_bad: nothing is imported."""
+
+
+BATCH = 2000
+"""Checked records inserted at a time."""
+
+
+def _load(source: SourceFile, checker: _Checker, report: ImportReport,
+          loader: _Loader | None) -> None:
+    """Check every record of the source into the report, dropping duplicates, and hand the
+    accepted ones to `loader` (None: a dry run) while no bad record has blocked the import."""
+    for name in ("records", "imported", "pinned", "care_dates", "contacts"):
+        setattr(report, name, 0)
+    report.rejected.clear()
     report.duplicates.clear()
-    if not rows:
-        return []
-    existing: dict[tuple[str, str], int] = {}
-    facts: dict[int, tuple[str, int]] = {}
-    for cid, name, owner_id, phones, email in Customer.select(
-            Customer.id, Customer.name, Customer.owner, Customer.phones,
-            Customer.email).tuples().iterator():
-        facts[cid] = (name, owner_id)
-        for key in identity_keys(phones, email):
-            existing.setdefault(key, cid)
-    logins = dict(User.select(User.id, User.login).tuples())
-    seen: dict[tuple[str, str], _Row] = {}
-    accepted = []
-    for row in rows:
+    duplicates = _Duplicates()
+    batch: list[_Row] = []
+    for row in checker.check_all(source.records):  # not kept once inserted
+        report.records += 1
+        if isinstance(row, Rejection):
+            report.rejected.append(row)
+            continue
+        duplicate = duplicates.of(row)
+        if duplicate is not None:
+            report.duplicates.append(duplicate)
+            continue
+        report.imported += 1
+        report.pinned += row.pinned
+        report.care_dates += len(row.care)
+        report.contacts += len(row.contacts)
+        if loader is not None and not report.blocked:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                loader.insert(batch)
+                batch = []
+    if loader is not None and not report.blocked and batch:
+        loader.insert(batch)
+
+
+class _Duplicates:
+    """Tells a record whose customer is already stored, or came earlier in the file."""
+
+    def __init__(self) -> None:
+        self.existing: dict[tuple[str, str], int] = {}
+        self.facts: dict[int, tuple[str, int]] = {}
+        for cid, name, owner_id, phones, email in Customer.select(
+                Customer.id, Customer.name, Customer.owner, Customer.phones,
+                Customer.email).tuples().iterator():
+            keys = identity_keys(phones, email)
+            if keys:
+                self.facts[cid] = (name, owner_id)
+                for key in keys:
+                    self.existing.setdefault(key, cid)
+        self.logins = dict(User.select(User.id, User.login).tuples())
+        self.seen: dict[tuple[str, str], tuple[int, str]] = {}
+        """Key -> (line, file) of the file's first record with it."""
+
+    def of(self, row: _Row) -> Duplicate | None:
         name = row.fields["name"]
-        hits = [(key, existing[key]) for key in row.keys if key in existing]
+        hits = [(key, self.existing[key]) for key in row.keys if key in self.existing]
         if hits:
             key, cid = hits[0]
             others = sorted({c for _k, c in hits})
-            report.duplicates.append(Duplicate(
+            return Duplicate(
                 line=row.line, name=name, match=_describe(key, row), file=row.file,
-                existing_id=cid,
-                existing_name=facts[cid][0], existing_owner=logins.get(facts[cid][1], ""),
-                merge=(others[0], others[1]) if len(others) > 1 else None))
-            continue
-        earlier = next((seen[key] for key in row.keys if key in seen), None)
+                existing_id=cid, existing_name=self.facts[cid][0],
+                existing_owner=self.logins.get(self.facts[cid][1], ""),
+                merge=(others[0], others[1]) if len(others) > 1 else None)
+        earlier = next((self.seen[key] for key in row.keys if key in self.seen), None)
         if earlier is not None:
-            key = next(k for k in row.keys if seen.get(k) is earlier)
-            report.duplicates.append(Duplicate(line=row.line, name=name,
-                                               match=_describe(key, row), file=row.file,
-                                               earlier_line=earlier.line))
-            continue
+            key = next(k for k in row.keys if self.seen.get(k) is earlier)
+            return Duplicate(line=row.line, name=name, match=_describe(key, row), file=row.file,
+                             earlier_line=earlier[0])
+        marker = (row.line, row.file)
         for key in row.keys:
-            seen.setdefault(key, row)
-        accepted.append(row)
-    return accepted
+            self.seen.setdefault(key, marker)
+        return None
 
 
 def _describe(key: tuple[str, str], row: _Row) -> str:
@@ -484,81 +637,67 @@ def _describe(key: tuple[str, str], row: _Row) -> str:
     return _("phone {number}").format(number=phone)
 
 
-_CUSTOMER_COLUMNS = [
-    "id", *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
+_ROW_COLUMNS = [
+    *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
     "next_due", "cadence_due", "last_contact_at", "last_contact_on", "owner", "search_doc",
-    "sort_name", "created_at", "created_on", "updated_at", "updated_by",
+    "sort_name",
 ]
+_CUSTOMER_COLUMNS = ["id", *_ROW_COLUMNS, "created_at", "created_on", "updated_at", "updated_by"]
 
 
-def _write(ctx: Context, rows: list[_Row], report: ImportReport, name: str) -> None:
-    """Everything in one write transaction: duplicates checked against what is stored now."""
-    from crmtui.services.audit import audit
-    from crmtui.services.context import writes
+class _Loader:
+    """Inserts checked records in batches inside the import's transaction. Once a load has put
+    in more rows than were stored (and many, or the database held few), the secondary indexes
+    and the search index are dropped, and built once at the end: much quicker than updating
+    them row by row."""
 
-    @writes
-    def run(ctx: Context) -> None:
-        accepted = _drop_duplicates(rows, report)
-        _count(report, accepted)
-        if accepted:
-            stored = Customer.select().count()
-            if len(accepted) >= DEFERRED_INDEX_ROWS and len(accepted) > stored:
-                with deferred_indexes([Customer, GradeChange, CareDate, Contact]):
-                    report.ids = _insert(ctx, accepted)
-            else:
-                report.ids = _insert(ctx, accepted)
-        detail = _("{file}: {imported} imported, {duplicates} duplicates, {rejected} rejected")\
-            .format(file=name, imported=report.imported, duplicates=len(report.duplicates),
-                    rejected=len(report.rejected))
-        if report.ids:
-            detail += f" (#{report.ids[0]}–#{report.ids[1]})"
-        audit(ctx, "import", "customer", None, detail)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.now, self.today, self.zone = ctx.now(), ctx.today(), ctx.zone
+        meta = Customer._meta.fields
+        self.fields = [meta[name] for name in _CUSTOMER_COLUMNS]
+        self.stored = Customer.select().count()
+        self.inserted = 0
+        self.first_id: int | None = None
+        self.last_id: int | None = None
+        self.deferred = ExitStack()
+        self.deferring = False
 
-    run(ctx)
-    report.committed = True
+    def insert(self, rows: list[_Row]) -> None:
+        total = self.inserted + len(rows)
+        if not self.deferring and total > self.stored and (
+                total >= DEFERRED_INDEX_ROWS or self.stored < BATCH):
+            self.deferred.enter_context(deferred_indexes([Customer, GradeChange, CareDate,
+                                                          Contact]))
+            self.deferring = True
+        ids = reserve_ids(Customer, len(rows))
+        by = self.ctx.user.id
+        # the same moment and day on every row: converted for the database once
+        now, today = Customer.created_at.db_value(self.now), Customer.created_on.db_value(
+            self.today)
+        bulk_insert(Customer, self.fields, ((cid, *row.values, now, today, now, by)
+                                            for cid, row in zip(ids, rows)), converted=True)
+        bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
+                                  GradeChange.from_grade, GradeChange.to_grade,
+                                  GradeChange.reason, GradeChange.by],
+                    ((cid, now, today, None, row.grade.value, row.history_reason, by)
+                     for cid, row in zip(ids, rows)))
+        bulk_insert(CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
+                               CareDate.year, CareDate.lunar, CareDate.leap],
+                    ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
+                     for cid, row in zip(ids, rows) for spec in row.care))
+        contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
+        bulk_insert(Contact, [Contact.customer, *contact_fields],
+                    ((cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
+                     for cid, row in zip(ids, rows) for contact in row.contacts))
+        self.inserted += len(rows)
+        self.first_id = ids[0] if self.first_id is None else self.first_id
+        self.last_id = ids[-1]
 
-
-def _insert(ctx: Context, rows: list[_Row]) -> tuple[int, int]:
-    now, today, zone = ctx.now(), ctx.today(), ctx.zone
-    meta = Customer._meta.fields
-    defaults = {name: meta[name].default for name in CUSTOMER_FIELDS}
-    ids = reserve_ids(Customer, len(rows))
-    noon = time(12)
-
-    def customers():
-        for cid, row in zip(ids, rows):
-            values = row.fields
-            last_on = row.last_contact_on
-            next_due, cadence_due = follow_up_dates(
-                ctx.config, grade=row.grade.value, own_cadence=values.get("cadence"), created_on=today,
-                last_contact_on=last_on, next_step_on=row.next_step_on)
-            yield (
-                cid, *(values.get(name, defaults[name]) for name in CUSTOMER_FIELDS),
-                row.grade.value, row.pinned, row.pin_reason, row.next_step, row.next_step_on,
-                next_due, cadence_due,
-                datetime.combine(last_on, noon, zone) if last_on else None, last_on,
-                row.owner_id,
-                search_document(values["name"], values.get("company", ""),
-                                values.get("phones", ""), values.get("email", ""),
-                                values.get("im_id", ""), values.get("tags", "")),
-                sort_key(values["name"]), now, today, now, ctx.user.id,
-            )
-
-    bulk_insert(Customer, [meta[name] for name in _CUSTOMER_COLUMNS], customers())
-    bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
-                              GradeChange.from_grade, GradeChange.to_grade, GradeChange.reason,
-                              GradeChange.by],
-                ((cid, now, today, None, row.grade.value, row.history_reason, ctx.user.id)
-                 for cid, row in zip(ids, rows)))
-    bulk_insert(CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
-                           CareDate.year, CareDate.lunar, CareDate.leap],
-                ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
-                 for cid, row in zip(ids, rows) for spec in row.care))
-    contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
-    bulk_insert(Contact, [Contact.customer, *contact_fields],
-                ((cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
-                 for cid, row in zip(ids, rows) for contact in row.contacts))
-    return ids[0], ids[-1]
+    def finish(self) -> tuple[int, int] | None:
+        """Build what was deferred; the first and last id inserted."""
+        self.deferred.close()
+        return (self.first_id, self.last_id) if self.first_id is not None else None
 
 
 __all__ = ["ImportReport", "Rejection", "Duplicate", "import_file", "read_source", "phone_key"]

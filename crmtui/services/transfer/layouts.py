@@ -18,15 +18,16 @@ import re
 from typing import Iterable, Sequence
 
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceRecord
 
 GOOGLE_SEPARATOR = " ::: "
-_GOOGLE_GROUP = re.compile(r"^(e-mail|phone|address|organization|website|event|im|relation|"
-                           r"custom field|external id)\s+(\d+)\s*-\s*(.+)$", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_GOOGLE_GROUP = lazy_pattern(r"^(e-mail|phone|address|organization|website|event|im|relation|"
+                             r"custom field|external id)\s+(\d+)\s*-\s*(.+)$", re.IGNORECASE)
+_SPACES = lazy_pattern(r"\s+")
+_US_DATE = lazy_pattern(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_CJK = lazy_pattern(r"[\u3400-\u9fff]")
 
 
 def _key(title: str) -> str:

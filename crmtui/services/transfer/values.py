@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.services.validation import FieldError, parse_amount
 
-_NUMERIC_DATE = re.compile(r"(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?")
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_TIME_TAIL = re.compile(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_NUMERIC_DATE = lazy_pattern(r"(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?")
+_COMPACT_DATE = lazy_pattern(r"(\d{4})(\d{2})(\d{2})")
+_TIME_TAIL = lazy_pattern(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def date_text(text: str) -> str:
@@ -54,14 +55,14 @@ class CareSpec:
         return day
 
 
-_LUNAR_PREFIX = re.compile(r"^(lunar|农历|阴历|旧历)\s*[:：]?\s*", re.IGNORECASE)
-_LEAP_PREFIX = re.compile(r"^(leap|闰)\s*", re.IGNORECASE)
-_MONTH_DAY = re.compile(r"(?:(\d{4})\s*[-/.年]\s*|--\s*)?(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?")
+_LUNAR_PREFIX = lazy_pattern(r"^(lunar|农历|阴历|旧历)\s*[:：]?\s*", re.IGNORECASE)
+_LEAP_PREFIX = lazy_pattern(r"^(leap|闰)\s*", re.IGNORECASE)
+_MONTH_DAY = lazy_pattern(r"(?:(\d{4})\s*[-/.年]\s*|--\s*)?(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
               "十": 10}
 _CN_MONTHS = {"正": 1, "冬": 11, "腊": 12, "臘": 12}
-_CN_LUNAR = re.compile(r"(?:(\d{4})\s*年\s*)?(闰)?([正冬腊臘一二三四五六七八九十]{1,3})月"
-                       r"([初十廿卅一二三四五六七八九]{2,3})日?")
+_CN_LUNAR = lazy_pattern(r"(?:(\d{4})\s*年\s*)?(闰)?([正冬腊臘一二三四五六七八九十]{1,3})月"
+                         r"([初十廿卅一二三四五六七八九]{2,3})日?")
 
 
 def _cn_number(text: str) -> int | None:

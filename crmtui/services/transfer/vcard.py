@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from crmtui.i18n import _
+from crmtui.patterns import lazy_pattern
 from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BINARY_PROPERTY = re.compile(r"^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
+_BINARY_PROPERTY = lazy_pattern(r"^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
+_CJK = lazy_pattern(r"[\u3400-\u9fff\uf900-\ufaff]")
 X_PREFIX = "X-CRMTUI-"
 
 LABELS = {"name": "FN", "company": "ORG", "title": "TITLE", "phones": "TEL", "email": "EMAIL",

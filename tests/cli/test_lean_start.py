@@ -1,0 +1,120 @@
+"""`crmtui due` is what shells and login banners run: it loads only what it uses.
+
+Every module costs start-up time (the banner's whole budget is about 80 ms, of which Python
+itself takes 10 and peewee 35). These tests fail when `crmtui due --brief` or `--json` imports
+a module not listed here: add one only when the command needs it, and say why.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from crmtui.cli import COMMAND_HOMES, COMMAND_MODULES
+from tests.cli.inprocess import _words_registered_by
+from tests.conftest import make_context
+
+BRIEF_MODULES = {
+    "crmtui", "crmtui.cli", "crmtui.errors", "crmtui.i18n", "crmtui.plaintext",  # the command line
+    "crmtui.commands", "crmtui.commands.core",  # only the module that adds `due`
+    "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
+    "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
+    "crmtui.db.models", "crmtui.db.team",
+    "crmtui.labels", "crmtui.output", "crmtui.present", "crmtui.present.numbers",  # words
+    "crmtui.present.styles", "crmtui.present.text", "crmtui.present.time",
+    "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules
+    "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
+    "crmtui.rules.referral", "crmtui.rules.satisfaction", "crmtui.rules.sla",
+    "crmtui.rules.value",
+    "crmtui.services", "crmtui.services.context", "crmtui.services.due",  # the services
+    "crmtui.services.grading", "crmtui.services.sla_clock",
+}
+JSON_MODULES = BRIEF_MODULES | {
+    "crmtui.rules.accounts", "crmtui.services.plan_figures",  # account plans' reviews
+}
+# Outside the standard library: the ORM and what the rules need (dates, the lunar calendar) and
+# the config file's place. Not rich, not textual, not psycopg2 for an SQLite file.
+THIRD_PARTY = {"peewee", "dateutil", "six", "lunardate", "platformdirs"}
+
+PROBE = """
+import json, sys
+from crmtui.cli import main
+code = main(sys.argv[1:], login="boss")
+sys.stdout.flush()
+names = sorted(name for name, module in sys.modules.items() if module is not None)
+sys.stderr.write("\\n" + json.dumps({"code": code, "modules": names}) + "\\n")
+"""
+
+
+def loaded_modules(*argv: str) -> tuple[str, set[str]]:
+    """What `crmtui ARGV` prints and every module it imported, in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          check=True, timeout=60)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return done.stdout, set(report["modules"])
+
+
+def outside_stdlib(modules: set[str]) -> set[str]:
+    tops = {name.split(".")[0] for name in modules}
+    return {name for name in tops if name not in sys.stdlib_module_names
+            and not name.startswith("_") and name not in ("crmtui", "__main__")}
+
+
+@pytest.fixture
+def team_db(db_path, clock):
+    from crmtui.demo import build_demo
+
+    ctx = make_context(db_path, clock)
+    build_demo(ctx, 60, seed=2)
+    ctx.store.close()
+    return db_path
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [
+    (("due", "--brief"), BRIEF_MODULES),
+    (("due", "--json"), JSON_MODULES),
+    (("due", "--all", "--json"), JSON_MODULES),
+])
+def test_due_imports_only_the_listed_modules(team_db, argv, allowed):
+    # The day's first command also moves grades and catches up lifecycles (the writing
+    # services): the banners after it are the ones to keep lean.
+    loaded_modules("--db", str(team_db), "due", "--brief")
+    out, modules = loaded_modules("--db", str(team_db), *argv)
+    assert out.strip()  # it did run: a line, or the JSON list
+    crmtui_modules = {name for name in modules if name.split(".")[0] == "crmtui"}
+    assert crmtui_modules - allowed == set(), "not on the list; add only what `due` needs"
+    assert outside_stdlib(modules) - THIRD_PARTY == set()
+
+
+def test_each_command_names_the_module_that_adds_it():
+    """cli.COMMAND_HOMES lets a command import only its own module: keep it whole and true."""
+    for module in COMMAND_MODULES:
+        for word in _words_registered_by(module):
+            assert COMMAND_HOMES.get(word) == module, (
+                f"add {word!r}: {module!r} to crmtui.cli.COMMAND_HOMES")
+    assert set(COMMAND_HOMES.values()) <= set(COMMAND_MODULES)
+
+
+def test_the_app_starts_without_loading_any_command():
+    probe = ("import json, sys; import crmtui.cli as cli; cli._run_app = lambda args: 0; "
+             "code = cli.main(['--db', sys.argv[1]]); "
+             "print(json.dumps([code, sorted(m for m in sys.modules if m.startswith("
+             "'crmtui.commands.'))]))")
+    done = subprocess.run([sys.executable, "-c", probe, "/nonexistent/crm.sqlite3"],
+                          capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(done.stdout) == [0, []]
+
+
+@pytest.mark.parametrize(("argv", "asks"), [
+    (["-h"], True), (["--help"], True), (["--he"], True), (["--db", "x", "--h"], True),
+    (["--db", "--help"], True), ([], False), (["--demo"], False), (["--", "-h"], False),
+    (["--lang", "zh"], False), (["-"], False),
+])
+def test_help_is_recognised_as_argparse_does(argv, asks):
+    from crmtui.cli import asks_for_help
+
+    assert asks_for_help(argv) is asks
