@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "crmtui.commands.accounts",
     "crmtui.commands.appointments",
     "crmtui.commands.corrections",
+    "crmtui.commands.followthrough",
 )
 # Which module adds each command, so that running one imports only its module (a command not
 # listed here still works: every module is then imported to find it).
@@ -46,6 +47,8 @@ COMMAND_HOMES = {
     **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
     **dict.fromkeys(("appointment", "agenda"), "crmtui.commands.appointments"),
     **dict.fromkeys(("edit", "rm", "history", "undo"), "crmtui.commands.corrections"),
+    **dict.fromkeys(("instruct", "instruction", "pay", "deliver"),
+                    "crmtui.commands.followthrough"),
 }
 
 

@@ -37,6 +37,12 @@ Example ``config.toml``::
     lapse_days = 180            # lapsed: no order for longer than this and twice their usual gap
     key_by = "revenue"          # or "profit": rank key customers by gross profit (orders' cost)
 
+    [receivables]               # payments (回款)
+    terms_days = 30             # days to pay from delivery (from the order before delivery)
+
+    [revenue]                   # what revenue and the 80/20 tiers count, a team setting:
+    counts = "orders"           # the orders booked, or "payments" received
+
     [greetings]                 # a greeting list before these holidays (off when empty)
     holidays = ["Spring Festival", "Mid-Autumn Festival"]   # or 春节, 中秋节; any the
     lead_days = 7               # `holidays` library knows for the country
@@ -60,6 +66,7 @@ from crmtui.plaintext import strip_controls
 from crmtui.rules import (
     LAPSE_DAYS,
     DEFAULT_POLICY,
+    PAYMENT_TERMS_DAYS,
     DIMENSIONS,
     BusinessHours,
     Cadence,
@@ -125,6 +132,19 @@ class Maintenance:
     """Rank customers into value classes by `revenue`, or by gross `profit` (orders' cost)."""
 
 
+REVENUE_COUNTS = ("orders", "payments")
+
+
+@dataclass(frozen=True)
+class Receivables:
+    """Payment terms and what revenue counts (team settings, like `Maintenance`)."""
+
+    terms_days: int = PAYMENT_TERMS_DAYS
+    """Days a customer has to pay, from delivery (from the order before it is delivered)."""
+    revenue_counts: str = "orders"
+    """`[revenue] counts`: revenue and the 80/20 tiers count orders, or payments received."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings; every field has a working default so no file is needed."""
@@ -142,6 +162,7 @@ class Config:
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
     greetings: Greetings = Greetings()
     maintenance: Maintenance = Maintenance()
+    receivables: Receivables = Receivables()
     source: Path | None = None
 
     def with_lang(self, lang: str | None) -> "Config":
@@ -197,6 +218,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         keys=keys,
         greetings=_parse_greetings(raw.get("greetings", {})),
         maintenance=_parse_maintenance(raw.get("maintenance", {})),
+        receivables=_parse_receivables(raw.get("receivables", {}), raw.get("revenue", {})),
         source=path,
     )
 
@@ -224,6 +246,23 @@ def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
         raise ValueError(_("maintenance.key_by must be 'revenue' or 'profit', not {value!r}")
                          .format(value=key_by))
     return Maintenance(cadence=cadence, lapse_days=lapse_days, key_by=key_by)
+
+
+def _parse_receivables(raw: Mapping[str, Any], revenue: Mapping[str, Any]) -> Receivables:
+    for section, given, known in (("receivables", raw, {"terms_days"}),
+                                  ("revenue", revenue, {"counts"})):
+        unknown = set(given) - known
+        if unknown:
+            raise ValueError(_("[{section}] has no setting {names}").format(
+                section=section, names=", ".join(sorted(unknown))))
+    terms = raw.get("terms_days", PAYMENT_TERMS_DAYS)
+    if isinstance(terms, bool) or not isinstance(terms, int) or not 0 <= terms <= 3650:
+        raise ValueError(_("receivables.terms_days must be a number of days from 0 to 3650"))
+    counts = revenue.get("counts", "orders")
+    if counts not in REVENUE_COUNTS:
+        raise ValueError(_("revenue.counts must be 'orders' or 'payments', not {value!r}")
+                         .format(value=counts))
+    return Receivables(terms_days=terms, revenue_counts=counts)
 
 
 def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:

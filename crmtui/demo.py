@@ -40,8 +40,10 @@ from crmtui.db import (
     Customer,
     CustomerChange,
     GradeChange,
+    Instruction,
     Interaction,
     Order,
+    Payment,
     Survey,
     SurveyScore,
     Target,
@@ -116,6 +118,11 @@ NEXT_STEPS = {True: ("发送合同草稿", "确认付款方式", "安排技术�
               False: ("Send revised quote", "Book a demo", "Call back after their meeting")}
 PROMISES = {True: ("寄送样品", "提供报价单", "安排工程师上门"),
             False: ("Send the price list", "Deliver samples", "Arrange a site visit")}
+INSTRUCTIONS_ZH = ("带新价目表拜访客户", "催收逾期货款", "确认下季度采购计划", "安排技术交流",
+                   "了解竞品报价")
+INSTRUCTIONS_EN = ("Present the new price list", "Collect the overdue payment",
+                   "Confirm next quarter's order plan", "Arrange a technical session",
+                   "Find out the competitor's price")
 COMPLAINT_TOPICS = (("delivery", "Order arrived late"), ("quality", "Device stops after an hour"),
                     ("billing", "Invoice amount is wrong"), ("service", "Engineer missed the visit"),
                     ("quality", "产品包装破损"), ("delivery", "发货延迟一周"),
@@ -193,9 +200,9 @@ class DemoSummary:
 class _Rows:
     """Per-table row buffers flushed in bulk, children after their customers."""
 
-    ORDER = ("customer", "contact", "interaction", "commitment", "order", "win", "change",
-             "care", "complaint", "event", "survey", "survey_score", "grade", "plan", "target",
-             "appointment")
+    ORDER = ("customer", "contact", "interaction", "commitment", "order", "payment",
+             "instruction", "win", "change", "care", "complaint", "event", "survey",
+             "survey_score", "grade", "plan", "target", "appointment")
 
     def __init__(self) -> None:
         self.rows = {name: [] for name in self.ORDER}
@@ -242,7 +249,14 @@ def _specs():
             Commitment.status, Commitment.created_at, Commitment.closed_at, Commitment.by]),
         "order": (Order, [Order.id, Order.customer, Order.on, Order.product, Order.quantity,
                           Order.amount, Order.cost, Order.gift, Order.note, Order.by,
-                          Order.created_at]),
+                          Order.created_at, Order.deliver_on, Order.delivered_on,
+                          Order.delivery, Order.paid, Order.owed, Order.owed_since]),
+        "payment": (Payment, [Payment.order, Payment.customer, Payment.on, Payment.amount,
+                              Payment.method, Payment.note, Payment.by, Payment.at]),
+        "instruction": (Instruction, [Instruction.customer, Instruction.to, Instruction.by,
+                                      Instruction.text, Instruction.due, Instruction.given_at,
+                                      Instruction.done_at, Instruction.done_on,
+                                      Instruction.note]),
         "win": (Win, [Win.customer, Win.order, Win.on, Win.amount, Win.followups, Win.at,
                       Win.by]),
         "change": (CustomerChange, [CustomerChange.customer, CustomerChange.at,
@@ -321,6 +335,10 @@ class _Generator:
         # Key accounts (contacts' details, who was spoken to, plans, targets, survey comments)
         # draw from their own sequence, so the rest of the demo stays as it was.
         self.accounts = random.Random(seed * 1000 + 14)
+        # deliveries, payments and instructions draw from their own sequence too
+        self.cash = random.Random(seed * 1000 + 19)
+        self.owner_of: dict[int, int] = {}
+        self.chinese: dict[int, bool] = {}
         self.visits = random.Random(seed * 31 + 19)  # the appointments' own stream
         self.booked: dict[tuple[int, int], Decimal] = {}
         """Orders of the last 30, 91 and 365 days per booking user, for their targets."""
@@ -392,6 +410,7 @@ class _Generator:
                 self.rows.flush(self.specs)
             self.maintain(self.plans())
             self.targets(owners)
+            self.instructions(owners)
             self.rows.flush(self.specs)
             self.appointments(owners)
             self.rows.flush(self.specs)
@@ -406,6 +425,7 @@ class _Generator:
         rng, today = self.rng, self.today
         name, company, phone, title, city, chinese = self.person()
         owner = owners[cid % len(owners)]
+        self.owner_of[cid], self.chinese[cid] = owner.id, chinese
         age_days = int(rng.random() ** 1.5 * 1000)
         created_on = today - timedelta(days=age_days)
         created_at = min(self.moment(created_on), self.now - timedelta(minutes=30))
@@ -586,7 +606,8 @@ class _Generator:
                 Decimal("0.01"))
             profit += amount - cost
             self.rows.add("order", (self.order_id, cid, day, product, quantity, amount, cost,
-                                    "", "", owner.id, at))
+                                    "", "", owner.id, at,
+                                    *self.follow_through(cid, owner, day, amount)))
             for window in (30, 91, 365):  # the run rates the reps' targets follow
                 if (self.today - day).days < window:
                     key = (owner.id, window)
@@ -613,6 +634,60 @@ class _Generator:
                                      "lifecycle", "customer", "lapsed",
                                      f"no order since {days[-1]}", None))
         return lifecycle, "", days[-1], regular, opened, *self._opened(contacts, opened)
+
+    def follow_through(self, cid: int, owner: User, day: date, amount: Decimal) -> tuple:
+        """An order's delivery and payments (回款), from their own draws: older orders were
+        delivered within days and paid within the terms, a few late or still in part; the
+        last week's are partly still to deliver (some due today or late); the last months' are
+        partly unpaid, some overdue. The order's (deliver_on, delivered_on, delivery, paid,
+        owed, owed_since)."""
+        rng, today = self.cash, self.today
+        age = (today - day).days
+        if age <= 3 and rng.random() < 0.5:  # still to deliver
+            planned = day + timedelta(days=rng.randint(1, 5))
+            return planned, None, "ordered", Decimal(0), amount, day
+        delivered = min(today, day + timedelta(days=rng.randint(0, 5)))
+        state = "partly_delivered" if age <= 14 and rng.random() < 0.05 else "delivered"
+        draw = rng.random()
+        if age > 120:
+            share = Decimal(1) if draw < 0.99 else Decimal("0.5")
+        elif age > 45:
+            share = Decimal(1) if draw < 0.92 else Decimal("0.5") if draw < 0.97 else Decimal(0)
+        else:  # mostly not due yet
+            share = Decimal(1) if draw < 0.6 else Decimal("0.3") if draw < 0.8 else Decimal(0)
+        paid = (amount * share).quantize(Decimal("0.01"))
+        parts = [paid] if paid and (paid == amount and rng.random() < 0.7 or paid < amount)             else [(paid / 2).quantize(Decimal("0.01")), paid - (paid / 2).quantize(
+                Decimal("0.01"))] if paid else []
+        for part in parts:
+            on = min(today, delivered + timedelta(days=rng.randint(0, 40)))
+            self.rows.add("payment", (self.order_id, cid, on, part,
+                                      rng.choice(("transfer", "transfer", "transfer", "cash",
+                                                  "wechat", "alipay")), "", owner.id,
+                                      datetime.combine(on, time(15), self.zone)))
+        return None, delivered, state, paid, amount - paid, delivered
+
+    def instructions(self, owners: list[User]) -> None:
+        """The manager's instructions (上级指令) to the reps about some of their customers:
+        most reported done, some open, a few late."""
+        rng, today, manager = self.cash, self.today, self.ctx.user
+        for cid in range(1, self.count + 1):
+            owner = self.owner_of.get(cid)
+            if owner is None or owner == manager.id or rng.random() > 0.03:  # to reps
+                continue
+            chinese = self.chinese.get(cid, True)
+            text = rng.choice(INSTRUCTIONS_ZH if chinese else INSTRUCTIONS_EN)
+            given = today - timedelta(days=rng.randint(0, 20))
+            due = given + timedelta(days=rng.randint(1, 14))
+            given_at = datetime.combine(given, time(9), self.zone)
+            done = due < today and rng.random() < 0.6 or rng.random() < 0.3
+            done_on = min(today, due + timedelta(days=rng.randint(-3, 2))) if done else None
+            if done_on is not None and done_on < given:
+                done_on = given
+            self.rows.add("instruction", (
+                cid, owner, manager.id, text, due, given_at,
+                datetime.combine(done_on, time(17), self.zone) if done_on else None, done_on,
+                rng.choice(("已落实", "客户已确认")) if done and chinese
+                else "done as asked" if done else ""))
 
     def _place_orders(self, orders: list[list], contacts: list[tuple], created_on: date,
                       age_days: int) -> None:

@@ -158,6 +158,26 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "partly": NC_("review answer", "partly"),
         "no": NC_("review answer", "no"),
     },
+    "instruction": {
+        "open": NC_("instruction", "open"),
+        "late": NC_("instruction", "late"),
+        "done": NC_("instruction", "done"),
+    },
+    "delivery": {
+        "ordered": NC_("delivery", "ordered"),
+        "delivered": NC_("delivery", "delivered"),
+        "partly_delivered": NC_("delivery", "partly delivered"),
+        "returned": NC_("delivery", "returned"),
+    },
+    "payment_method": {
+        "transfer": NC_("payment method", "bank transfer"),
+        "cash": NC_("payment method", "cash"),
+        "card": NC_("payment method", "card"),
+        "cheque": NC_("payment method", "cheque"),
+        "wechat": NC_("payment method", "WeChat Pay"),
+        "alipay": NC_("payment method", "Alipay"),
+        "other": NC_("payment method", "other"),
+    },
     "care": {
         "birthday": NC_("care", "birthday"),
         "anniversary": NC_("care", "anniversary"),
@@ -165,6 +185,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "due": {  # a due item's kind in a line of text
         "complaint": NC_("due", "complaint"),
+        "instruction": NC_("due", "instruction"),
+        "delivery": NC_("due", "delivery"),
+        "payment": NC_("due", "payment"),
         "promise": NC_("due", "promise"),
         "follow_up": NC_("due", "follow-up"),
         "win_back": NC_("due", "win back"),
@@ -176,7 +199,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "due_section": {  # the heading of a due item's section
         "complaint": NC_("due section", "Complaints at risk"),
+        "instruction": NC_("due section", "Manager's instructions"),
         "promise": NC_("due section", "Promises due"),
+        "delivery": NC_("due section", "Deliveries due"),
+        "payment": NC_("due section", "Payments overdue"),
         "follow_up": NC_("due section", "Follow-ups due"),
         "win_back": NC_("due section", "Win back"),
         "care": NC_("due section", "Care dates"),
@@ -199,6 +225,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "wins": NC_("records", "wins"),
         "lifecycle_history": NC_("records", "lifecycle and class history"),
         "appointments": NC_("records", "appointments"),
+        "instructions": NC_("records", "instructions"),
+        "payments": NC_("records", "payments"),
     },
     "delimiter": {
         ",": NC_("delimiter", "comma-separated"),

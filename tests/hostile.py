@@ -24,8 +24,10 @@ from crmtui.db import (
     Customer,
     FieldChange,
     GradeChange,
+    Instruction,
     Interaction,
     Order,
+    Payment,
     Survey,
     User,
 )
@@ -80,6 +82,8 @@ TEXT_COLUMNS = {
     Survey: ("comment",),
     FieldChange: ("old", "new"),
     GradeChange: ("reason",),
+    Instruction: ("text", "note"),
+    Payment: ("note",),
     AuditLog: ("entity", "detail"),
     User: ("display_name",),
 }
@@ -136,7 +140,11 @@ def build_hostile(ctx, clock, today) -> Hostile:
     logged = log_interaction(ctx, customer, summary=TYPED, outcome="positive", next_step=TYPED,
                              next_on="+2d", promise=TYPED, promise_due="today")
     promise = add_promise(ctx, customer, TYPED, "+1d")
-    order = record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED)
+    order = record_order(ctx, customer, amount="1200", product=TYPED, gift=TYPED, note=TYPED,
+                         deliver_on="today")
+    from crmtui.services.receivables import record_payment
+
+    record_payment(ctx, order.id, "200", note=TYPED)
     soon = today + timedelta(days=1)
     add_care_date(ctx, customer, month=soon.month, day=soon.day, kind="birthday", note=TYPED)
     care = add_care_date(ctx, customer, month=8, day=15, kind="anniversary", lunar=True,
@@ -187,6 +195,12 @@ def build_hostile(ctx, clock, today) -> Hostile:
         k.resolve(support, number, TYPED, TYPED)
         k.close(support, number, 4, note=TYPED)
     clock.now = now
+
+    from crmtui.services.instructions import give_instruction, report_done
+
+    for _copy in range(2):  # one open, one reported done
+        given = give_instruction(ctx, boss.login, customer, TYPED, "today")
+    report_done(ctx, given.id, TYPED_LINES)
 
     rep = User.select().where(User.role == "rep").order_by(User.id).first()
     AuditLog.insert(at=now, user=boss.id, action="export", entity="customer",

@@ -104,6 +104,9 @@ def register(subparsers, common) -> None:
     p.add_argument("--next-close", metavar="D",
                    help=_("the next opportunity's expected close (otherwise the need becomes "
                           "potential)"))
+    p.add_argument("--deliver-on", metavar="D", help=_("the planned delivery day"))
+    p.add_argument("--over-limit", "--yes", dest="over_limit", action="store_true",
+                   help=_("record it even past the customer's credit limit"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_order)
 
@@ -491,9 +494,17 @@ def cmd_order(args) -> int:
     customer = _customer(ctx, args.customer)
     from crmtui.db import Customer, Win
 
-    order = record_order(ctx, customer.id, amount=args.amount, product=args.product,
-                         on=args.date, quantity=args.quantity, gift=args.gift, note=args.note,
-                         cost=args.cost, next_close=args.next_close)
+    from crmtui.errors import CrmError
+    from crmtui.services.receivables import OverCreditLimit
+
+    try:
+        order = record_order(ctx, customer.id, amount=args.amount, product=args.product,
+                             on=args.date, quantity=args.quantity, gift=args.gift,
+                             note=args.note, cost=args.cost, next_close=args.next_close,
+                             deliver_on=args.deliver_on, over_limit=args.over_limit)
+    except OverCreditLimit as refusal:
+        raise CrmError(_("{refusal}; nothing was recorded: add --over-limit to record it "
+                         "anyway").format(refusal=refusal)) from None
     win = Win.get_or_none(Win.order == order.id)
     after = Customer.get_by_id(customer.id)
     if args.json:
@@ -503,7 +514,8 @@ def cmd_order(args) -> int:
                    if win else None,
                    "need": after.need, "expected_close": after.expected_close,
                    "grade": after.grade, "lifecycle": after.lifecycle,
-                   "value_class": after.value_class, "next_due": after.next_due})
+                   "value_class": after.value_class, "next_due": after.next_due,
+                   "deliver_on": order.deliver_on, "owed": order.owed})
     else:
         say(_("Order #{id}: {amount} for {name} on {day}").format(
             id=order.id, amount=money(order.amount), name=customer.name, day=order.on))

@@ -11,7 +11,7 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
-from crmtui.present.time import moment
+from crmtui.present.time import days_span, moment
 from crmtui.rules import DIMENSIONS
 
 REPORT_FORMATS = ("html", "svg")
@@ -251,6 +251,26 @@ def print_report(report, out, zone=None) -> None:
                          f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
+    # the schedule kept and missed (appointments) belongs here, before the follow-through
+    section(_("Instructions done"), report.instructions_done, (5, 16, "wide"),
+            lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
+                         esc(row.text) + (f" → {esc(row.note)}" if row.note else "")
+                         + team(row.to)))
+    section(_("Instructions open"), report.instructions_open, (5, 16, "wide"),
+            lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
+                         esc(row.text) + (" · [red]" + esc(_("late by {span}").format(
+                             span=days_span(row.overdue_days))) + "[/]"
+                             if row.overdue_days else "") + team(row.to)))
+    section(_("Deliveries"), report.deliveries, (5, 16, "wide", 14),
+            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
+                         f"#{row.order_id} {esc(row.product)} · {label('delivery', row.delivery)}",
+                         f"{money(row.amount):>14}"))
+    section(_("Payments received"), report.payments, (5, 16, "wide", 14),
+            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
+                         f"#{row.order_id} · {label('payment_method', row.method)}",
+                         f"{money(row.amount):>14}"))
+    if report.payments:
+        out.print(_("Received {amount}").format(amount=money(report.received)))
     section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
             lambda item: (label("due", item.kind),
                           grade(item.grade.value if item.grade else None),
@@ -268,6 +288,8 @@ def cmd_survey(args) -> int:
     scores = {name: getattr(args, name) for name in DIMENSIONS
               if getattr(args, name) is not None}
     for given in args.score:
+        if not isinstance(given, str):  # argparse drops a bare "--" value: `--score=--`
+            given = "--"
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
             raise InvalidInput.one("score", _("'{text}' is not NAME=N, e.g. competitors=4")

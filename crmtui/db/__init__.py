@@ -18,8 +18,10 @@ from crmtui.db.models import (
     FieldChange,
     GradeChange,
     HolidayGreeting,
+    Instruction,
     Interaction,
     Order,
+    Payment,
     SchemaVersion,
     Setting,
     Survey,
@@ -33,8 +35,8 @@ from crmtui.db.models import (
 __all__ = [
     "MODELS", "LATEST_VERSION", "Store", "open_store", "backup_sqlite", "write_transaction",
     "database", "AccountPlan", "Appointment", "AuditLog", "CareDate", "Commitment", "Complaint",
-    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Interaction",
-    "Order",
+    "ComplaintEvent", "Contact", "Customer", "GradeChange", "HolidayGreeting", "Instruction",
+    "Interaction", "Order", "Payment",
     "SchemaVersion", "Setting", "Survey", "SurveyScore", "Target", "User", "Win",
     "CustomerChange", "ChangeSet", "FieldChange",
 ]

@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 15
+LATEST_VERSION = 17
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -379,6 +379,43 @@ def _v15_corrections(db: peewee.Database) -> None:
     db.create_tables([ChangeSet, FieldChange], safe=True)
 
 
+def _v16_instructions(db: peewee.Database) -> None:
+    """v16: the manager's instructions to reps about customers (上级指令)."""
+    from crmtui.db.models import Instruction
+
+    db.create_tables([Instruction], safe=True)
+
+
+def _v17_receivables(db: peewee.Database) -> None:
+    """v17: orders followed through delivery and payment (回款). Orders gain a planned and an
+    actual delivery day, a delivery state, what was paid and what is still owed (and since
+    when); payments are kept one by one. Orders recorded before this version are taken as
+    delivered on their day and paid in full then (a payment each, by whoever booked the order),
+    so an existing database does not wake up to years of receivables no one tracked."""
+    from crmtui.db.models import Payment
+
+    have = {column.name for column in db.get_columns("sales_order")}
+    for name, definition in (("deliver_on", "DATE"), ("delivered_on", "DATE"),
+                             ("delivery", "VARCHAR(16) NOT NULL DEFAULT 'ordered'"),
+                             ("paid", "BIGINT NOT NULL DEFAULT 0"),
+                             ("owed", "BIGINT NOT NULL DEFAULT 0"), ("owed_since", "DATE")):
+        if name not in have:
+            db.execute_sql(f'ALTER TABLE "sales_order" ADD COLUMN "{name}" {definition}')
+    db.create_tables([Payment], safe=True)
+    db.execute_sql('INSERT INTO "payment" ("order_id", "customer_id", "on", "amount", "method", '
+                   '"note", "by_id", "at") SELECT "id", "customer_id", "on", "amount", '
+                   '\'other\', \'\', "by_id", "created_at" FROM "sales_order" '
+                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
+    db.execute_sql('UPDATE "sales_order" SET "delivery" = \'delivered\', '
+                   '"delivered_on" = "on", "paid" = "amount", "owed" = 0, "owed_since" = "on" '
+                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_owing" ON "sales_order" '
+                   '("owed_since", "customer_id", "owed") WHERE ("owed" > 0)')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_pending_delivery" ON "sales_order" '
+                   '("deliver_on", "customer_id") '
+                   'WHERE ("delivery" IN (\'ordered\', \'partly_delivered\'))')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -395,6 +432,8 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     13: _v13_team_figures,
     14: _v14_appointments,
     15: _v15_corrections,
+    16: _v16_instructions,
+    17: _v17_receivables,
 }
 
 

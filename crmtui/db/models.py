@@ -10,10 +10,12 @@ win-back, crmtui.services.lifecycle).
 from __future__ import annotations
 
 from peewee import (
+    OP,
     AutoField,
     BooleanField,
     CharField,
     DatabaseProxy,
+    Expression,
     ForeignKeyField,
     IntegerField,
     SQL,
@@ -325,6 +327,14 @@ class Order(BaseModel):
     note = TextField(default="")
     by = ForeignKeyField(User, backref="orders", index=False)  # see Meta.indexes
     created_at = UtcDateTimeField()
+    # delivery and payment (回款): services.receivables keeps paid, owed and owed_since current
+    deliver_on = IsoDateField(null=True)  # the delivery planned (on Today that day)
+    delivered_on = IsoDateField(null=True)  # the (first) delivery
+    delivery = CharField(max_length=16, default="ordered",
+                         constraints=[SQL("DEFAULT 'ordered'")])  # rules.DeliveryState
+    paid = MoneyField(default=0, constraints=[SQL("DEFAULT 0")])
+    owed = MoneyField(default=0, constraints=[SQL("DEFAULT 0")])  # 0 once returned
+    owed_since = IsoDateField(null=True)  # payment terms run from here: delivery, else order
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
@@ -334,6 +344,59 @@ class Order(BaseModel):
         # (on, customer) holds what retention reads: the buyers of a period, without the rows
         indexes = ((("customer", "on"), False), (("on", "customer"), False),
                    (("by", "on", "amount"), False))
+
+
+# Literal SQL, not parameters: SQLite uses a partial index only for a query whose terms are
+# the index's own, and a bound parameter never is.
+OWING = Order.owed > SQL("0")
+"""Orders with something still to pay: a few of all orders, indexed apart (receivables)."""
+PENDING_DELIVERY = Expression(Order.delivery, OP.IN, SQL("('ordered', 'partly_delivered')"))
+"""Orders still to deliver (in full)."""
+# Only the orders still owed, or still to deliver, are indexed: Today's overdue payments and
+# deliveries due, and the receivables, read a small index whatever the number of orders.
+Order.add_index(Order.index(Order.owed_since, Order.customer, Order.owed,
+                            name="sales_order_owing").where(OWING))
+Order.add_index(Order.index(Order.deliver_on, Order.customer,
+                            name="sales_order_pending_delivery").where(PENDING_DELIVERY))
+
+
+class Payment(BaseModel):
+    """Money received against an order (回款): its day, amount and how it was paid."""
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="payments", on_delete="CASCADE")
+    customer = ForeignKeyField(Customer, backref="payments", on_delete="CASCADE", index=False)
+    on = IsoDateField()
+    amount = MoneyField()
+    method = CharField(max_length=16, default="transfer")  # validation.PAYMENT_METHODS
+    note = TextField(default="")
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    at = UtcDateTimeField()
+
+    class Meta:
+        # (customer, on): a customer's payments; (on, customer, amount): a period's payments
+        # (the day's report, revenue counted by payments) from the index alone
+        indexes = ((("customer", "on"), False), (("on", "customer", "amount"), False))
+
+
+class Instruction(BaseModel):
+    """A manager's instruction to a rep about a customer (上级指令), due by a day: open until
+    the rep reports it done, with a note on what was done."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="instructions", on_delete="CASCADE")
+    to = ForeignKeyField(User, backref="instructions", index=False)  # see Meta.indexes
+    by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    text = TextField()
+    due = IsoDateField()
+    given_at = UtcDateTimeField()
+    done_at = UtcDateTimeField(null=True)
+    done_on = IsoDateField(null=True)  # the local day it was reported done (daily report)
+    note = TextField(default="")
+
+    class Meta:
+        # (to, done_on, due): a rep's open instructions on Today; (done_on, to): a day's report
+        indexes = ((("to", "done_on", "due"), False), (("done_on", "to"), False))
 
 
 class Win(BaseModel):
@@ -585,6 +648,8 @@ MODELS = [
     Commitment,
     Appointment,
     Order,
+    Payment,
+    Instruction,
     Win,
     CustomerChange,
     Complaint,

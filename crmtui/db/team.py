@@ -48,7 +48,8 @@ GROUPS = ("rep", "support", "manager")
 
 CUSTOMER_TABLES = ("contact", "account_plan", "interaction", "commitment", "sales_order",
                    "care_date", "holiday_greeting", "survey", "grade_change", "complaint", "win",
-                   "customer_change", "appointment", "change_set", "field_change")
+                   "customer_change", "appointment", "change_set", "field_change", "instruction",
+                   "payment")
 """Tables with a customer_id: their rows are seen and changed with their customer."""
 
 SUPPORT_HISTORY = ("change_set", "field_change")

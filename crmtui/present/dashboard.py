@@ -14,6 +14,7 @@ in `screens.dashboard.LAYOUT`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from rich import box
@@ -88,7 +89,64 @@ def dashboard_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
         Panel("sla", _("Complaint service levels · opened since {since}").format(
             since=short_day(d.sla.since, d.day)), sla_table(d)),
         *causes_panels(d),
+        *followthrough_panels(d),
     ]
+
+
+def followthrough_panels(d: Any) -> list[Panel]:
+    """What customers owe (回款) and the manager's instructions."""
+    panels = []
+    if d.receivables is not None:
+        panels.append(Panel("receivables", _("Receivables · overdue by age · {terms} days to "
+                                             "pay").format(terms=d.receivables.terms_days),
+                            receivables_table(d.receivables)))
+    if d.instructions:
+        panels.append(Panel("instructions", _("Manager's instructions · done since {since}")
+                            .format(since=short_day(d.day - timedelta(days=d.period - 1),
+                                                    d.day)),
+                            instructions_table(d.instructions)))
+    return panels
+
+
+def receivables_table(owed: Any) -> RenderableType:
+    """Owed, overdue by age (≤ 30, 31–60, 61–90, > 90 days), the team's total first and then
+    each rep."""
+    from crmtui.rules import AGE_BUCKETS
+
+    if not owed.total.orders:
+        return Text(_("Nothing is owed."), style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
+                  header_style="bold")
+    table.add_column(_("rep"), no_wrap=True, max_width=12, overflow="ellipsis")
+    table.add_column(_("owed"), justify="right")
+    for heading in (_("≤30 d"), _("31–60 d"), _("61–90 d"), _(">90 d")):
+        table.add_column(heading, justify="right")
+
+    def row(name: Text, o: Any) -> None:
+        cells = [Text(money(o.by_age[bucket]) if o.by_age[bucket] else "-",
+                      style="bold red" if bucket == AGE_BUCKETS[-1] and o.by_age[bucket] else "")
+                 for bucket in AGE_BUCKETS]
+        table.add_row(name, money(o.owed), *cells)
+
+    row(Text(_("all"), style="bold"), owed.total)
+    if len(owed.by_rep) > 1:
+        for _login, name, o in owed.by_rep:
+            row(plain(name), o)
+    return table
+
+
+def instructions_table(counts: Any) -> RenderableType:
+    """Each rep's instructions: open, late, done (and done late)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
+                  header_style="bold")
+    table.add_column(_("rep"), no_wrap=True, max_width=16, overflow="ellipsis")
+    for heading in (_("open"), _("late"), _("done"), _("done late")):
+        table.add_column(heading, justify="right")
+    for c in counts:
+        table.add_row(plain(c.name), count(c.open),
+                      Text(count(c.late), style="bold red" if c.late else ""),
+                      count(c.done), count(c.done_late))
+    return table
 
 
 def accounts_panels(d: Any, *, interactive: bool = False) -> list[Panel]:

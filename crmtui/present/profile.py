@@ -26,7 +26,7 @@ from crmtui.present.numbers import money
 from crmtui.present.styles import grade_badge, grade_style, grade_text
 from crmtui.present.schedule import details, mark, review_words, status_word, time_range
 from crmtui.present.text import plain, user_text
-from crmtui.present.time import local_day, moment, short_day, short_moment
+from crmtui.present.time import days_span, local_day, moment, short_day, short_moment
 
 Column = tuple[str, int | None]
 """A section's column: its heading and a width in cells (None: the rest of the width)."""
@@ -60,11 +60,50 @@ def profile_header(p: Any) -> Text:
             text.append(plain(part))
     text.append("\n")
     text.append(plain(" · ".join(header_facts(p))))
+    owing = balance_line(p.balance) if getattr(p, "balance", None) is not None else None
+    if owing is not None:
+        text.append("\n")
+        text.append_text(owing)
     flags = header_flags(p)
     if flags:
         text.append("\n")
         text.append(plain(" · ".join(flags), "bold yellow"))
     return text
+
+
+def balance_line(balance: Any) -> Text | None:
+    """What the customer owes, overdue and since when, and the credit limit: 'owes 7,000.00
+    since 2026-11-26 · 7,000.00 overdue (12d) · credit limit 10,000.00' (None when nothing is
+    owed and no limit is set)."""
+    if not balance.owed and balance.credit_limit is None:
+        return None
+    text = Text()
+    if balance.owed:
+        text.append(_("owes {amount} since {day}").format(amount=money(balance.owed),
+                                                          day=balance.since.isoformat()))
+    else:
+        text.append(_("owes nothing"))
+    if balance.overdue:
+        text.append(" · ")
+        text.append(_("{amount} overdue ({span})").format(
+            amount=money(balance.overdue), span=days_span(balance.oldest_overdue_days)),
+            style="bold red")
+    if balance.credit_limit is not None:
+        text.append(" · " + _("credit limit {amount}").format(amount=money(balance.credit_limit)))
+        if balance.owed > balance.credit_limit:
+            text.append(" " + _("(over by {amount})").format(
+                amount=money(balance.owed - balance.credit_limit)), style="bold red")
+    return text
+
+
+def order_state(o: Any, today: date) -> str:
+    """An order's delivery in a few words: 'delivered 11-26', 'due 12-01', 'returned'."""
+    if o.delivery == "ordered":
+        return _("due {day}").format(day=short_day(o.deliver_on, today)) if o.deliver_on \
+            else label("delivery", o.delivery)
+    if o.delivery == "returned" or o.delivered_on is None:
+        return label("delivery", o.delivery)
+    return f"{label('delivery', o.delivery)} {short_day(o.delivered_on, today)}"
 
 
 def header_facts(p: Any) -> list[str]:
@@ -252,10 +291,11 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
              for i in p.interactions], _("No interactions yet: press l to log the first."),
             keys=tuple(str(i.id) for i in p.interactions)),
         "orders": Section(
-            [(_("Date"), 10), (_("Product"), 20), (_("Qty"), 5), (_("Amount"), 14),
-             (_("Note"), None)],
+            [(_("Date"), 10), (_("Product"), 16), (_("Qty"), 4), (_("Amount"), 12),
+             (_("Delivery"), 16), (_("Owed"), 11), (_("Note"), None)],
             [(o.on.isoformat(), o.product, str(o.quantity),
-              Text(money(o.amount), justify="right"),
+              Text(money(o.amount), justify="right"), order_state(o, today),
+              Text(money(o.owed) if o.owed else "-", justify="right"),
               " · ".join(x for x in (o.gift, o.note) if x)) for o in p.orders],
             _("No orders yet: press o to record one."),
             keys=tuple(str(o.id) for o in p.orders)),

@@ -65,6 +65,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "conversion_weights", "days_left", "grades_before", "grades_held", "parse_period",
         "period_of", "plan_progress", "target_progress", "weighted",
     ),
+    "followthrough": (
+        "AGE_BUCKETS", "DELIVERY_MOVES", "PAYMENT_TERMS_DAYS", "DeliveryState",
+        "InstructionState", "age_bucket", "credit_excess", "days_overdue", "instruction_state",
+        "payment_due",
+    ),
     "_base": (
         "Explained",
     ),

@@ -14,7 +14,13 @@ class DueKind(StrEnum):
     """Kinds of due item, in the order of the Today screen's sections."""
 
     COMPLAINT = "complaint"
+    INSTRUCTION = "instruction"
+    """The manager's instruction about a customer (上级指令), until reported done."""
     PROMISE = "promise"
+    DELIVERY = "delivery"
+    """An order to deliver today (or late)."""
+    PAYMENT = "payment"
+    """An order whose payment is overdue (回款)."""
     FOLLOW_UP = "follow_up"
     WIN_BACK = "win_back"
     """A lapsed customer to win back (挽回)."""
@@ -31,7 +37,8 @@ _GRADES = {grade.value: grade for grade in Grade}
 
 @dataclass(frozen=True)
 class DueItem:
-    """One line of the due list; ref_id is the complaint, commitment, care date or plan."""
+    """One line of the due list; ref_id is the complaint, instruction, commitment, care date or
+    plan."""
 
     kind: DueKind
     customer_id: int

@@ -42,7 +42,8 @@ MOVEMENT = (PROMOTED, DEMOTED, NEW)
 """The movement panel's figures."""
 LAYOUT = {
     "pipeline": ("grades", "movement", "matrix", "forecast", "wins", "stages", "at-risk"),
-    "value": ("targets", "reps", "keeping", "pareto", "conversion", "csi", "sla", "causes"),
+    "value": ("targets", "reps", "receivables", "instructions", "keeping", "pareto",
+              "conversion", "csi", "sla", "causes"),
 }
 """Where each panel of `present.dashboard` stands: two columns in a wide terminal, one under
 the other at 80 columns. The movement panel holds the figures of `movement_figures`."""

@@ -9,7 +9,7 @@ elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -61,6 +61,9 @@ class ProfileView:
     grade: str = ""
     owner: str = ""
     """The owner's login."""
+    owner_name: str = ""
+    orders: dict[int, tuple] = field(default_factory=dict)
+    """order id -> (owed, order day), for a payment on the highlighted order."""
 
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
@@ -87,7 +90,8 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
                        referrals=referral_tree(ctx, c.id), plan=account_plan(p),
                        editable=p.editable, facts=facts, class_facts=class_facts,
                        company=c.company, grade=c.grade,
-                       owner=p.owner.login)
+                       owner=p.owner.login, owner_name=p.owner.label,
+                       orders={o.id: (o.owed, o.on) for o in p.orders})
 
 
 def history_section(entries: list, zone, today) -> Section:
@@ -138,6 +142,10 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("the value class by judgement (定性), or back to the figures")),
         Binding("T", "lifecycle", N_("Lifecycle"), id="lifecycle", show=False,
                 tooltip=N_("terminate the customer (已终止合作), or make them active again")),
+        Binding("dollar_sign", "pay", N_("Payment"), id="payment", show=False,
+                tooltip=N_("record a payment on the highlighted order (Orders tab)")),
+        Binding("i", "instruct", N_("Instruct"), id="instruct", show=False,
+                tooltip=N_("give the owner an instruction about this customer (managers)")),
         # not in the footer (full at 80 columns): `?` lists it
         Binding("b", "book", N_("Book"), id="book", show=False,
                 tooltip=N_("book a visit, call or meeting with the customer at a time")),
@@ -166,6 +174,8 @@ class ProfileScreen(ProfileAccountKeys):
                 with TabPane(_(TAB_TITLES[name]), id=name):
                     if name == "contacts":
                         yield Static("", id="contacts-keys", classes="tab-keys")
+                    if name == "orders":
+                        yield Static("", id="orders-keys", classes="tab-keys")
                     yield NavTable(id=f"table-{name}")
             with TabPane(_(TAB_TITLES["referrals"]), id="referrals"):
                 yield Tree("", id="referral-tree")
@@ -209,6 +219,11 @@ class ProfileScreen(ProfileAccountKeys):
         keys = contacts_keys(view.editable, bool(view.tabs["contacts"].rows))
         self.query_one("#contacts-keys", Static).update(keys)
         self.query_one("#contacts-keys", Static).display = bool(keys)
+        owing = view.editable and any(owed for owed, _on in view.orders.values())
+        hint = self.query_one("#orders-keys", Static)
+        hint.update(Text(_("$ records a payment on the highlighted order"), style="dim")
+                    if owing else "")
+        hint.display = owing
         tabs = self.query_one(TabbedContent)
         if view.plan is not None or view.editable:
             empty = Text(_("No account plan yet: press P to make one (the year's targets, a "
@@ -269,6 +284,8 @@ class ProfileScreen(ProfileAccountKeys):
 
     # -- keys -----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "instruct":
+            return self.ctx.is_manager and self.view is not None
         if action == "reassign":
             return self.view is not None and self.ctx.is_manager
         if action == "delete_row":
@@ -279,7 +296,7 @@ class ProfileScreen(ProfileAccountKeys):
                 return self._contact_under_cursor() is not None or None
             return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
         if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
-                      "lifecycle", "book"):
+                      "lifecycle", "pay", "book"):
             if self.view is None:
                 return None
             return self.view.editable or None
@@ -519,3 +536,38 @@ class ProfileScreen(ProfileAccountKeys):
         self.app.push_screen(NewComplaintDialog(self.customer_id, self.view.name),
                              lambda complaint: self._after_save(
                                  complaint, opened_message(self.ctx, complaint)))
+
+    def action_pay(self) -> None:
+        from crmtui.screens.dialogs.followthrough import PaymentDialog
+
+        view = self.view
+        if view is None:
+            return
+        tabs = self.query_one(TabbedContent)
+        table = self.query_one("#table-orders", NavTable)
+        order_id = None
+        if tabs.active == "orders" and table.row_count and view.orders:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            order_id = int(key) if key and key.isdigit() else None
+        if order_id is None:
+            tabs.active = "orders"
+            self.app.notify(_("Choose the order on the Orders tab, then press $."))
+            return
+        owed, ordered_on = view.orders[order_id]
+        if not owed:
+            self.app.notify(_("Nothing is owed on order #{id}.").format(id=order_id),
+                            severity="warning")
+            return
+        self.app.push_screen(PaymentDialog(order_id, view.name, owed, ordered_on),
+                             lambda paid: self._after_save(paid, _("Payment recorded.")))
+
+    def action_instruct(self) -> None:
+        from crmtui.screens.dialogs.followthrough import InstructionDialog
+
+        view = self.view
+        if view is None:
+            return
+        self.app.push_screen(
+            InstructionDialog(view.customer_id, view.name, view.owner, view.owner_name),
+            lambda given: self._after_save(given, _("Instruction given to {owner}.").format(
+                owner=view.owner_name)))

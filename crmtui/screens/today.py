@@ -77,6 +77,10 @@ class TodayScreen(CrmScreen):
         Binding("l", "log", N_("Log"), id="log",
                 tooltip=N_("log a contact; the item leaves the list")),
         Binding("s", "snooze", N_("Snooze"), id="snooze", tooltip=N_("move it to a later day")),
+        Binding("f", "report_done", N_("Done"), id="report-done",
+                tooltip=N_("report the manager's instruction carried out, with a note")),
+        Binding("dollar_sign", "pay", N_("Payment"), id="payment",
+                tooltip=N_("record a payment on the overdue order")),
         Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
                 tooltip=N_("my items or everyone's (managers)")),
         Binding("slash", "filter", N_("Filter"), id="filter",
@@ -101,7 +105,7 @@ class TodayScreen(CrmScreen):
         """The evening view: tomorrow's schedule and due list."""
         self.shown_width = 0
         self.shown_scope: bool | None = None
-        self._had_item = False
+        self._had_item: Any = None
         self._loaded_at = None
         self.settled: list = []
         """services.history.Settled: why items left the list (recent ones are shown)."""
@@ -258,6 +262,9 @@ class TodayScreen(CrmScreen):
             return item is not None and self.ctx.role in ("rep", "manager")
         if action in ("move_appointment", "cancel_appointment"):
             return item is not None and is_appointment(item) and self._may_change(item)
+        if action in ("report_done", "pay"):  # offered on the items they act on
+            kind = DueKind.INSTRUCTION if action == "report_done" else DueKind.PAYMENT
+            return item is not None and not is_appointment(item) and item.kind is kind
         return True
 
     def _may_change(self, view) -> bool:
@@ -283,11 +290,12 @@ class TodayScreen(CrmScreen):
     def _highlighted(self) -> None:
         # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         item = self.current_item()
-        has_item = (item is not None, is_appointment(item))
-        if has_item != self._had_item:
-            self._had_item = has_item
+        # a due item's kind, or an appointment's status (its own keys)
+        shown = (("appointment", item.status) if is_appointment(item) else item.kind) \
+            if item is not None else None
+        if shown != self._had_item:
+            self._had_item = shown
             self.refresh_bindings()
-
 
     @on(DueList.Selected)
     def _selected(self, event: DueList.Selected) -> None:
@@ -398,3 +406,49 @@ class TodayScreen(CrmScreen):
         self.appointments = [other for other in self.appointments
                              if item_key(other) != item_key(item)]
         self.show(keep=following)
+
+    def action_report_done(self) -> None:
+        from crmtui.screens.dialogs.followthrough import ReportDoneDialog
+
+        item = self.current_item()
+        if item is None or item.kind is not DueKind.INSTRUCTION or item.ref_id is None:
+            return
+        text = item.detail.split(" · ")[0]
+        self.app.push_screen(ReportDoneDialog(item.ref_id, item.customer, text),
+                             lambda done: self._after_done(item, done))
+
+    def _after_done(self, item: DueItem, done) -> None:
+        if done is None:
+            return
+        self.app.notify(_("Instruction reported done."), title=_("Saved"))
+        self._drop(item)
+        self.reload()
+
+    def action_pay(self) -> None:
+        item = self.current_item()
+        if item is None or item.kind is not DueKind.PAYMENT or item.ref_id is None:
+            return
+        self.call_service(order_owed, self.ctx, item.ref_id,
+                          done=lambda facts: self._pay(item, facts))
+
+    def _pay(self, item: DueItem, facts) -> None:
+        from crmtui.screens.dialogs.followthrough import PaymentDialog
+
+        owed, ordered_on = facts
+        self.app.push_screen(PaymentDialog(item.ref_id, item.customer, owed, ordered_on),
+                             lambda paid: self._after_paid(item, paid))
+
+    def _after_paid(self, item: DueItem, paid) -> None:
+        if paid is None:
+            return
+        self.app.notify(_("Payment recorded."), title=_("Saved"))
+        if not paid.order.owed:
+            self._drop(item)
+        self.reload()
+
+
+def order_owed(ctx, order_id: int):
+    """(owed, order day) of an order, read in a worker."""
+    from crmtui.services.receivables import order_facts
+
+    return order_facts(ctx, order_id)

@@ -39,6 +39,7 @@ from crmtui.db import (
 from crmtui.errors import Conflict, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.labels import label
+from crmtui.present.numbers import money
 from crmtui.present.time import moment as shown_moment
 from crmtui.rules import DIMENSIONS, Need, ReferralEvent, referral_moment
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
@@ -298,11 +299,14 @@ def follow_orders(ctx: Context, customer: Customer, *, moments: Iterable[datetim
     """The customer's order figures after orders changed (no save): revenue and profit, the
     order facts, lifecycle, value class, referral dates and the follow-ups of the wins touched
     (`recount_wins`)."""
-    revenue, profit = (Order.select(fn.SUM(Order.amount),
-                                    fn.SUM(Order.amount - fn.COALESCE(Order.cost, 0)))
-                       .where(Order.customer == customer.id).tuples().first())
-    customer.revenue = Order.amount.python_value(revenue or 0)
+    from crmtui.services.receivables import follow_balances, revenue_sum
+
+    kept = Order.delivery != "returned"  # a returned order is no revenue
+    profit = (Order.select(fn.SUM(Order.amount - fn.COALESCE(Order.cost, 0)))
+              .where((Order.customer == customer.id) & kept).scalar())
+    customer.revenue = revenue_sum(customer.id, ctx.config.receivables.revenue_counts)
     customer.profit = Order.amount.python_value(profit or 0)
+    follow_balances(customer.id)
     days = refresh_order_facts(customer)
     if not days and customer.deal_status == "won":
         customer.deal_status = "negotiating" if customer.need == Need.CLEAR.value \
@@ -430,6 +434,9 @@ def edit_order(ctx: Context, order_id: Any, changes: Mapping[str, Any], *,
                              "({day})").format(day=customer.created_on.isoformat())
     if "quantity" in values and values["quantity"] is None and "quantity" not in errors:
         errors["quantity"] = _("required")
+    if values.get("amount") is not None and "amount" not in errors and values["amount"] < row.paid:
+        errors["amount"] = _("{paid} was paid on this order already").format(
+            paid=money(row.paid))
     if errors:
         raise InvalidInput(errors)
     with journal(ctx, "edit", customer, entity="order", entity_id=row.id) as kept:

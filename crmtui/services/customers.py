@@ -387,6 +387,11 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
         customer.owner = new_owner
         _save_versioned(ctx, customer)
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
+    from crmtui.db import Instruction
+
+    # open instructions go to whoever now looks after the customer
+    Instruction.update(to=new_owner.id).where((Instruction.customer == customer.id)
+                                              & Instruction.done_on.is_null()).execute()
     return customer
 
 

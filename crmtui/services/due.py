@@ -458,8 +458,27 @@ def _reviews(s: _Section) -> list[Line]:
     return lines
 
 
+def _instructions(s: _Section) -> list[Line]:
+    from crmtui.services.followthrough_due import instruction_lines
+
+    return instruction_lines(s)
+
+
+def _deliveries(s: _Section) -> list[Line]:
+    from crmtui.services.followthrough_due import delivery_lines
+
+    return delivery_lines(s)
+
+
+def _payments(s: _Section) -> list[Line]:
+    from crmtui.services.followthrough_due import payment_lines
+
+    return payment_lines(s)
+
+
 LINES = {
-    DueKind.COMPLAINT: _complaints, DueKind.PROMISE: _promises,
+    DueKind.COMPLAINT: _complaints, DueKind.INSTRUCTION: _instructions,
+    DueKind.PROMISE: _promises, DueKind.DELIVERY: _deliveries, DueKind.PAYMENT: _payments,
     DueKind.FOLLOW_UP: _follow_ups, DueKind.WIN_BACK: _win_back, DueKind.CARE: _care,
     DueKind.REFERRAL: _referrals, DueKind.DROPPED: _dropped, DueKind.REVIEW: _reviews,
 }
@@ -537,6 +556,17 @@ def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) 
         total, win_back = s.count(_due_query(s, fn.COUNT(Customer.id),
                                              fn.SUM(Case(None, [(lapsed, 1)], 0))))
         due += total - win_back
+    if wanted & {DueKind.INSTRUCTION, DueKind.DELIVERY, DueKind.PAYMENT}:
+        from crmtui.services.followthrough_due import (
+            delivery_query,
+            instruction_query,
+            payment_query,
+        )
+
+        for kind, query in ((DueKind.INSTRUCTION, instruction_query),
+                            (DueKind.DELIVERY, delivery_query), (DueKind.PAYMENT, payment_query)):
+            if kind in wanted:
+                due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
     if DueKind.CARE in wanted:
         due += sum(1 for _row in _care_dates(s, CareDate.id))
     if DueKind.GREETING in wanted:

@@ -26,6 +26,11 @@ def grades_moved_on(ctx: Context) -> date | None:
     return date.fromisoformat(row.value) if row else None
 
 
+REVENUE_COUNTED = "revenue_counts"
+"""A Setting: what the stored revenue counts now (orders unless set), so a change of
+`[revenue] counts` is noticed and every customer recounted once (services.receivables)."""
+
+
 def move_grades_if_due(ctx: Context) -> int:
     """Move grades, then catch up lifecycles and classes, once per day; cheap (one read) when
     already done today or read-only. Returns how many grades moved."""
@@ -38,13 +43,19 @@ def move_grades_if_due(ctx: Context) -> int:
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
     done = dict(Setting.select(Setting.key, Setting.value).where(
-        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL])).tuples())
+        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])).tuples())
     today = ctx.today().isoformat()
     moved = 0
+    recount = done.get(REVENUE_COUNTED, "orders") != ctx.config.receivables.revenue_counts
     try:
         if done.get(key, "") < today:
             moved = move_grades(ctx)
-        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done):
+        if catches_up and recount:  # [revenue] counts changed: recount, then rerank
+            from crmtui.services.receivables import count_revenue_as_configured
+
+            count_revenue_as_configured(ctx)
+        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done
+                           or recount):
             from crmtui.services.lifecycle import catch_up  # once a day: not on every start
 
             catch_up(ctx)

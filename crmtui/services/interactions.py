@@ -276,14 +276,20 @@ def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
 @writes
 def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = "",
                  on: Any = None, quantity: Any = 1, gift: str = "", note: str = "",
-                 cost: Any = None, next_close: Any = None,
-                 expected_version: int | None = None) -> Order:
-    """A sale: adds to the stored revenue and profit (80/20), opens a referral moment, marks
-    the deal won, and closes the opportunity (services.lifecycle.after_sale: a win when the
-    need was clear; the need potential and the close date cleared unless `next_close` gives
-    the next one). The customer's version moves: the need, grade and schedule may change."""
+                 cost: Any = None, next_close: Any = None, deliver_on: Any = None,
+                 over_limit: bool = False, expected_version: int | None = None) -> Order:
+    """A sale: adds to the stored revenue (unless revenue counts payments) and profit (80/20),
+    opens a referral moment, marks the deal won, and closes the opportunity
+    (services.lifecycle.after_sale: a win when the need was clear; the need potential and the
+    close date cleared unless `next_close` gives the next one). The customer's version moves:
+    the need, grade and schedule may change.
+
+    The order is owed in full until paid (services.receivables); one that takes the customer
+    past their credit limit is refused with the amount over (OverCreditLimit) unless
+    `over_limit` confirms it. `deliver_on` plans its delivery (on Today that day)."""
     from crmtui.services.customers import _check_version, _save_versioned
     from crmtui.services.lifecycle import after_sale
+    from crmtui.services.receivables import check_credit, counts_payments
 
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
@@ -298,7 +304,10 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
     note = _collect(errors, "note", fields["note"], note, today)
     cost = _collect(errors, "cost", fields["cost"], cost, today)
     next_close = _collect(errors, "next_close", fields["next_close"], next_close, today)
+    deliver_on = _collect(errors, "deliver_on", fields["deliver_on"], deliver_on, today)
     day = day or today
+    if deliver_on is not None and "on" not in errors and deliver_on < day:
+        errors["deliver_on"] = _("the delivery cannot be planned before the order")
     if "on" not in errors and day > today:
         errors["on"] = _("an order cannot be in the future")
     elif "on" not in errors and day < customer.created_on:
@@ -311,13 +320,17 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
                                "before recording an order").format(name=customer.name)
     if errors:
         raise InvalidInput(errors)
+    if not over_limit:
+        check_credit(ctx, customer, amount)
     with journal(ctx, "order", customer, entity="order") as kept:
         order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
                              amount=amount, cost=cost, gift=gift, note=note, by=ctx.user.id,
-                             created_at=ctx.now())
+                             created_at=ctx.now(), deliver_on=deliver_on, owed=amount,
+                             owed_since=day)
         kept.entity_id = order.id
         kept.created("order", order)
-        customer.revenue = (customer.revenue or Decimal(0)) + amount
+        if not counts_payments(ctx):
+            customer.revenue = (customer.revenue or Decimal(0)) + amount
         customer.profit = (customer.profit or Decimal(0)) + amount - (cost or Decimal(0))
         customer.deal_status = "won"
         if customer.status in ("potential", "intent"):

@@ -144,15 +144,22 @@ def _check_derived(report: CheckReport, config: Config) -> None:
                    .format(n=wrong_due))
     else:
         report.good(_("stored next due dates"))
-    sums = dict(Order.select(Order.customer, fn.SUM(Order.amount)).group_by(Order.customer)
-                .tuples())
+    from crmtui.db import Payment
+
+    if config.receivables.revenue_counts == "payments":
+        sums = dict(Payment.select(Payment.customer, fn.SUM(Payment.amount))
+                    .group_by(Payment.customer).tuples())
+    else:  # returned orders are no revenue
+        sums = dict(Order.select(Order.customer, fn.SUM(Order.amount))
+                    .where(Order.delivery != "returned").group_by(Order.customer).tuples())
     wrong_revenue = 0
     for cid, revenue in Customer.select(Customer.id, Customer.revenue).tuples().iterator():
         expected = Order.amount.python_value(sums.get(cid, 0))
         if (revenue or Decimal(0)) != (expected or Decimal(0)):
             wrong_revenue += 1
     if wrong_revenue:
-        report.bad(_("{n} customers have a stored revenue that differs from their orders")
+        report.bad(_("{n} customers have a stored revenue that differs from their orders (or "
+                     "payments, as [revenue] counts)")
                    .format(n=wrong_revenue))
     else:
         report.good(_("stored revenue"))

@@ -28,8 +28,10 @@ from crmtui.db import (
     Customer,
     CustomerChange,
     GradeChange,
+    Instruction,
     Interaction,
     Order,
+    Payment,
     Survey,
     Win,
 )
@@ -56,6 +58,8 @@ MOVED = (
     ("wins", Win),
     ("lifecycle_history", CustomerChange),
     ("appointments", Appointment),
+    ("instructions", Instruction),
+    ("payments", Payment),
 )
 COMBINED = ("phones", "tags")
 # Fields whose values differ in form only are not conflicts worth reporting.
@@ -303,8 +307,9 @@ def _combine_history(ctx: Context, keep: Customer, other: Customer) -> None:
         if interaction.followup_number != first + offset:
             Interaction.update(followup_number=first + offset).where(
                 Interaction.id == interaction.id).execute()
-    revenue = Order.select(fn.SUM(Order.amount)).where(Order.customer == keep.id).scalar()
-    keep.revenue = Order.amount.python_value(revenue) if revenue else Decimal("0.00")
+    from crmtui.services.receivables import revenue_sum
+
+    keep.revenue = revenue_sum(keep.id, ctx.config.receivables.revenue_counts)
     won = Order.select().where(Order.customer == keep.id).exists()
     keep.deal_status = _after_orders("deal_status", keep.deal_status, won)
     keep.status = _after_orders("status", keep.status, won)

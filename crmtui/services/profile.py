@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from peewee import JOIN, fn
 
@@ -42,6 +43,8 @@ from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customers import effective_cadence
 from crmtui.services.surveys import surveys_of
+from crmtui.services.instructions import open_for_customer
+from crmtui.services.receivables import balance_of
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,10 @@ class CustomerProfile:
     """Visits, calls and meetings, the latest first."""
     surveys: list = field(default_factory=list)
     """services.surveys.SurveyView, newest first."""
+    balance: Any = None
+    """What the customer owes (services.receivables.Balance)."""
+    instructions: list = field(default_factory=list)
+    """The manager's instructions about the customer not yet reported done."""
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -154,6 +161,8 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
                      .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
         appointments=appointments_of(ctx, customer.id),
         surveys=surveys_of(ctx, customer.id),
+        balance=balance_of(ctx, customer, today),
+        instructions=open_for_customer(ctx, customer.id),
     )
 
 
@@ -206,7 +215,11 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
              "contact": i.contact_name or None}
             for i in profile.interactions],
         "orders": [{"id": o.id, "on": o.on, "product": o.product, "quantity": o.quantity,
-                    "amount": o.amount} for o in profile.orders],
+                    "amount": o.amount, "deliver_on": o.deliver_on, "delivery": o.delivery,
+                    "delivered_on": o.delivered_on, "paid": o.paid, "owed": o.owed}
+                   for o in profile.orders],
+        "balance": profile.balance.to_json() if profile.balance is not None else None,
+        "instructions": [row.to_json() for row in profile.instructions],
         "promises": [{"id": p.id, "text": p.text, "due": p.due, "status": p.status}
                      for p in profile.promises],
         "surveys": [s.to_json() for s in profile.surveys],

@@ -91,6 +91,18 @@ class Scope:
         return self.day - timedelta(days=period - 1)
 
 
+def receivables(ctx: Context, day: date, *, owner_id: int | None):
+    from crmtui.services.receivables import receivables as owed
+
+    return owed(ctx, day, owner_id=owner_id)
+
+
+def instruction_counts(ctx: Context, since: date, day: date):
+    from crmtui.services.instructions import instruction_counts as counts
+
+    return counts(ctx, since, day)
+
+
 def scope_for(ctx: Context, *, everyone: bool = False, day: date | None = None) -> Scope:
     return Scope(owner_id=owner_filter(ctx, everyone=everyone), day=day or ctx.today(),
                  zone=ctx.zone)
@@ -637,6 +649,10 @@ class Dashboard:
     """services.targets.TargetBoard of this month, quarter and year, by kind."""
     comparison: Any = None
     """services.reps.RepComparison of this month (a manager's team view only)."""
+    receivables: Any = None
+    """services.receivables.Receivables: what customers owe, overdue by age, per rep."""
+    instructions: list = field(default_factory=list)
+    """services.instructions.InstructionCounts per rep: open, late, done in the period."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Milliseconds per figure, for the benchmark."""
 
@@ -663,6 +679,9 @@ class Dashboard:
             "pipeline": self.pipeline.to_json() if self.pipeline else None,
             "targets": {kind: board.to_json() for kind, board in self.targets.items()},
             "reps": self.comparison.to_json() if self.comparison else None,
+            "receivables": self.receivables.to_json() if self.receivables else None,
+            "instructions": [{"login": c.login, "open": c.open, "late": c.late, "done": c.done,
+                              "done_late": c.done_late} for c in self.instructions],
         }
 
 
@@ -703,6 +722,9 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
         causes=timed("complaint_causes", complaint_causes, ctx, day=scope.day,
                      everyone=everyone),
         **accounts_figures(ctx, scope, reps, timed, target_kinds),
+        receivables=timed("receivables", receivables, ctx, scope.day, owner_id=scope.owner_id),
+        instructions=timed("instructions", instruction_counts, ctx, scope.since(period),
+                           scope.day),
         timings=timings,
     )
 

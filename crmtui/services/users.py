@@ -226,6 +226,11 @@ def _hand_over(ctx: Context, user: User, to: str | None) -> tuple[User | None, i
                         updated_by=ctx.user.id).where(Customer.owner == user.id).execute()
         audit(ctx, "reassign", "user", user.id,
               f"{owned} customers {user.login} -> {target.login}")
+    from crmtui.db import Instruction
+
+    # the manager's open instructions about those customers go with them
+    Instruction.update(to=target.id).where((Instruction.to == user.id)
+                                           & Instruction.done_on.is_null()).execute()
     return target, owned
 
 

@@ -40,6 +40,7 @@ CARE_KINDS = ("birthday", "anniversary", "other")
 APPOINTMENT_KINDS = tuple(kind.value for kind in AppointmentKind)
 PURPOSES = tuple(purpose.value for purpose in Purpose)
 REVIEW_ANSWERS = tuple(answer.value for answer in PurposeMet)
+PAYMENT_METHODS = ("transfer", "cash", "card", "cheque", "wechat", "alipay", "other")
 
 MAX_MONEY = Decimal("1000000000000")
 _EMAIL = lazy_pattern(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
@@ -268,6 +269,21 @@ ORDER_FIELDS: dict[str, Callable[[Any, date], Any]] = {
     "note": optional_text(2000, multiline=True),
     "cost": clean_money,
     "next_close": clean_date,
+    "deliver_on": clean_date,
+}
+
+
+PAYMENT_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "amount": clean_positive_money,
+    "on": clean_date,
+    "method": choice(PAYMENT_METHODS),
+    "note": optional_text(500),
+}
+
+INSTRUCTION_FIELDS: dict[str, Callable[[Any, date], Any]] = {
+    "text": required_text(500),
+    "due": clean_date,
+    "note": optional_text(2000, multiline=True),
 }
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from textual.screen import ModalScreen
 
 from crmtui.app import CrmApp
-from crmtui.rules import DueKind
 from crmtui.screens.complaint import ComplaintScreen
 from crmtui.screens.complaints import ComplaintsScreen
 from crmtui.screens.customers import CustomersScreen
@@ -16,6 +15,7 @@ from crmtui.screens.dashboard import DashboardScreen
 from crmtui.screens.interactions import InteractionsScreen
 from crmtui.screens.profile import TAB_TITLES, ProfileScreen
 from crmtui.screens.today import TodayScreen
+from crmtui.services.worklist import SNOOZABLE
 from crmtui.widgets.due_list import DueList, is_appointment
 from tests.app.conftest import APP_NOW, press, screen_text, settle, type_text
 from tests.conftest import TODAY
@@ -93,8 +93,8 @@ async def visit_everything(tour: Tour, world) -> None:
                    if is_appointment(item) and item.status == "planned" and not item.missed)
     due.move_to(planned)  # the schedule's appointment: logged, booked, moved, cancelled
     await tour.dialogs("lbmd", "today schedule")
-    for index, item in enumerate(due.items):  # not a complaint: logged and snoozed in dialogs
-        if item is not None and not is_appointment(item) and item.kind is not DueKind.COMPLAINT:
+    for index, item in enumerate(due.items):  # one logged and snoozed in dialogs
+        if item is not None and not is_appointment(item) and item.kind in SNOOZABLE:
             due.move_to(index)
             break
     await tour.dialogs("lsb", "today")

@@ -17,6 +17,7 @@ from crmtui.screens.profile import ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction, record_order
+from crmtui.services.receivables import record_payment
 from crmtui.widgets.due_list import DueList
 from tests.app.conftest import press, screen_text, settle, type_text
 from tests.conftest import NOW, TODAY, as_user
@@ -39,7 +40,8 @@ def drifters(ctx, clock):
         at(clock, date(2026, 3, 2))
         customer = add_customer(ctx, {"name": name, "company": "重庆华信"})
         log_interaction(ctx, customer.id, summary="intro")
-        record_order(ctx, customer.id, amount="50000")
+        order = record_order(ctx, customer.id, amount="50000")
+        record_payment(ctx, order.id, "50000")  # paid: nothing owed stays on Today
         ids.append(customer.id)
     at(clock, TODAY.replace(day=16))
     log_interaction(ctx, ids[1], summary="how are things?")

@@ -29,8 +29,10 @@ BRIEF_MODULES = {
     "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
     "crmtui.rules.referral", "crmtui.rules.satisfaction", "crmtui.rules.sla",
     "crmtui.rules.value",
+    "crmtui.rules.followthrough",  # when a payment falls due
     "crmtui.services", "crmtui.services.context", "crmtui.services.due",  # the services
     "crmtui.services.grading", "crmtui.services.sla_clock",
+    "crmtui.services.followthrough_due",  # instructions, deliveries and payments due
 }
 JSON_MODULES = BRIEF_MODULES | {
     "crmtui.rules.accounts", "crmtui.services.plan_figures",  # account plans' reviews

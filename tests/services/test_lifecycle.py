@@ -40,6 +40,7 @@ from crmtui.services.interactions import (
 from crmtui.services.lifecycle import catch_up, set_lifecycle, set_value_class
 from crmtui.services.maintenance import check_store
 from crmtui.services.profile import customer_profile, profile_json
+from crmtui.services.receivables import record_payment
 from crmtui.services.stats import dashboard
 from crmtui.services.worklist import log_due_item
 from tests.conftest import NOW, TODAY, as_user
@@ -336,7 +337,8 @@ def test_a_key_customers_weekly_visit_says_which_rule(ctx, lead, clock):
 def test_a_buyer_who_stops_lapses_is_won_back_and_returns(ctx, clock):
     at(clock, date(2026, 1, 5))
     buyer = add_customer(ctx, {"name": "Drifter"}).id
-    record_order(ctx, buyer, amount="5000")
+    paid = record_order(ctx, buyer, amount="5000")
+    record_payment(ctx, paid.id, "5000")  # nothing owed: only the lapse is due
     log_interaction(ctx, buyer, summary="thanks for the order")
     # one order: lapsed once more than 180 days have passed, from 2026-07-05
     at(clock, date(2026, 7, 4))

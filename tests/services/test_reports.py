@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -155,8 +156,37 @@ def test_json_names_every_section(ctx, week):
     assert set(data) == {"kind", "date", "start", "end", "user", "team", "done", "missed",
                          "backlog", "promises_kept", "promises_broken", "promises_open",
                          "complaints", "grade_changes", "orders", "order_total", "plan_date",
-                         "plan"}
+                         "plan", "instructions_done", "instructions_open", "deliveries",
+                         "payments", "received"}
     assert data["missed"][0] == {"customer_id": week["ids"]["Ann"], "customer": "Ann",
                                  "company": "", "grade": "D", "owner": "rita",
                                  "due": T.isoformat(), "overdue_days": 0, "next_step": ""}
     assert data["order_total"] == "250.00" and data["plan_date"] == "2026-11-24"
+
+
+def test_the_daily_report_has_the_days_instructions_deliveries_and_payments(ctx, rep_ctx, clock):
+    from crmtui.services.customers import add_customer
+    from crmtui.services.instructions import give_instruction, report_done
+    from crmtui.services.interactions import record_order
+    from crmtui.services.receivables import deliver, record_payment
+
+    zhang = add_customer(ctx, {"name": "张三"}, owner="rita").id
+    first = give_instruction(ctx, "rita", zhang, "Present the price list", "today")
+    give_instruction(ctx, "rita", zhang, "Collect the payment", "today")
+    order = record_order(rep_ctx, zhang, amount="900", product="kit")
+    deliver(rep_ctx, order.id)
+    record_payment(rep_ctx, order.id, "400", method="cash")
+    report_done(rep_ctx, first.id, "sent")
+    report = build_report(rep_ctx, "daily")
+    assert [(r.text, r.note) for r in report.instructions_done] == [
+        ("Present the price list", "sent")]
+    assert [r.text for r in report.instructions_open] == ["Collect the payment"]
+    assert [(d.order_id, d.delivery) for d in report.deliveries] == [(order.id, "delivered")]
+    assert [(p.order_id, p.amount, p.method) for p in report.payments] == [
+        (order.id, Decimal("400.00"), "cash")]
+    assert report.received == Decimal("400.00")
+    clock.now += timedelta(days=1)  # the next day: nothing of it, the open one still open
+    later = build_report(rep_ctx, "daily")
+    assert (later.instructions_done, later.deliveries, later.payments) == ([], [], [])
+    assert [(r.text, r.overdue_days) for r in later.instructions_open] == [
+        ("Collect the payment", 1)]

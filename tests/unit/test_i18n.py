@@ -134,14 +134,17 @@ DOMAIN_VALUES = {
 def test_every_stored_value_has_a_label():
     from crmtui.rules import Cadence
     from crmtui.services.validation import (
-        CARE_KINDS, CHANNELS, CONTACT_ROLES, DEAL_STATUSES, DIRECTIONS, OUTCOMES, SOURCES,
-        STATUSES)
+        CARE_KINDS, CHANNELS, CONTACT_ROLES, DEAL_STATUSES, DIRECTIONS, OUTCOMES,
+        PAYMENT_METHODS, SOURCES, STATUSES)
+    from crmtui.rules import DeliveryState, InstructionState
     from crmtui.services.context import ROLES
 
     domains = {**DOMAIN_VALUES, "status": STATUSES, "deal": DEAL_STATUSES, "source": SOURCES,
                "channel": CHANNELS, "outcome": OUTCOMES, "direction": DIRECTIONS,
                "contact_role": CONTACT_ROLES, "care": CARE_KINDS, "role": ROLES,
-               "cadence": [c.value for c in Cadence]}
+               "cadence": [c.value for c in Cadence], "payment_method": PAYMENT_METHODS,
+               "delivery": [d.value for d in DeliveryState],
+               "instruction": [i.value for i in InstructionState]}
     for kind, values in domains.items():
         assert set(values) <= set(LABELS[kind]), kind
 

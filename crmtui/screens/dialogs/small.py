@@ -1,4 +1,5 @@
-"""The short dialogs: regrade (`g`), order (`o`), promise (`p`) and snooze (`s`)."""
+"""The short dialogs: regrade (`g`), order (`o`, with the credit limit's confirmation),
+promise (`p`) and snooze (`s`)."""
 
 from __future__ import annotations
 
@@ -129,10 +130,13 @@ ORDER_EDITS = ("amount", "product", "on", "quantity", "cost", "gift", "note")
 
 
 class OrderDialog(CustomerDialog[Any]):
-    """Record an order, or correct one (`record`: services.corrections.EditableRecord)."""
+    """Record an order, or correct one (`record`: services.corrections.EditableRecord). A new
+    order past the customer's credit limit says by how much and is recorded only when saved
+    again (the confirmation)."""
 
     TITLE_TEXT = N_("Record an order")
     FIELDS = ORDER_FIELDS
+    over_limit_confirmed = False
 
     def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
         super().__init__(customer_id, name)
@@ -155,8 +159,24 @@ class OrderDialog(CustomerDialog[Any]):
         yield self.text_row("cost", _("Cost"), shown.get("cost", ""), placeholder=_("for profit"))
         if self.record is None:
             yield self.date_row("next_close", _("Next close"))
+            yield self.date_row("deliver_on", _("Delivery"))
         yield self.text_row("gift", _("Gift"), shown.get("gift", ""), wide=True)
         yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True)
+
+    def field_changed(self, row: FieldRow) -> None:
+        if row.field == "amount":  # a confirmation holds for the amount it was given for
+            self.over_limit_confirmed = False
+
+    def _failed(self, error: BaseException) -> bool:
+        from crmtui.services.receivables import OverCreditLimit
+
+        if isinstance(error, OverCreditLimit):
+            self._finish_saving()
+            self.over_limit_confirmed = True
+            self.show_notice(_("Not saved: {reason}. Press ctrl+s again to record it past the "
+                               "limit.").format(reason=error), error=True)
+            return True
+        return super()._failed(error)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_order
@@ -164,7 +184,8 @@ class OrderDialog(CustomerDialog[Any]):
 
         record = self.record
         if record is None:
-            return record_order(self.ctx, self.customer_id, **values)
+            return record_order(self.ctx, self.customer_id,
+                                over_limit=self.over_limit_confirmed, **values)
         changes = self.changed(values, self.shown)
         if not changes:
             return None  # nothing changed: as if cancelled

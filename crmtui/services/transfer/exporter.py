@@ -31,6 +31,7 @@ from crmtui.db import (
     Customer,
     GradeChange,
     HolidayGreeting,
+    Instruction,
     Interaction,
     Order,
     Setting,
@@ -506,6 +507,7 @@ _CHILDREN: tuple[tuple[str, type, Callable], ...] = (
     ("surveys", Survey, lambda m: (m.at, m.id)),
     ("grade_history", GradeChange, lambda m: (m.at, m.id)),
     ("holiday_greetings", HolidayGreeting, lambda m: (m.day, m.id)),
+    ("instructions", Instruction, lambda m: (m.due, m.id)),
     ("appointments", Appointment, lambda m: (m.starts_at, m.id)),
 )
 
