@@ -63,8 +63,6 @@ class KeyUse:
     but no other action may take the key."""
 
 
-CUSTOMER_SCREENS = ("today", "profile", "customers", "interactions")
-
 KEY_TABLE: tuple[KeyUse, ...] = (
     # -- everywhere ------------------------------------------------------------------------------
     KeyUse(("1",), N_("Today: what is due"), ("everywhere",), ("view-today",)),
@@ -128,8 +126,9 @@ KEY_TABLE: tuple[KeyUse, ...] = (
     KeyUse(("x",), N_("Record a complaint from the customer"), ("profile",), ("complaint",)),
     KeyUse(("e",), N_("Edit: the customer's archive (on a profile tab: the highlighted row)"),
            ("customers", "profile"), ("edit",)),
-    KeyUse(("d", "delete"), N_("Delete the highlighted row (asks first)"), ("profile",),
-           ("delete-row", "remove-contact")),
+    KeyUse(("d", "delete"), N_("Delete or cancel the highlighted row (asks first): a record, a "
+                               "contact, an appointment"), ("today", "profile"),
+           ("delete-row", "remove-contact", "cancel-appointment")),
     KeyUse(("n",), N_("New: a new item of the list you are on (customer, complaint, contact)"),
            ("customers", "complaints", "profile"),
            ("new-customer", "new-complaint", "new-contact")),
@@ -144,10 +143,12 @@ KEY_TABLE: tuple[KeyUse, ...] = (
     KeyUse(("v",), N_("The value class, by judgement"), ("profile",), ("value-class",)),
     KeyUse(("T",), N_("Lifecycle: terminate the customer, or make them active again"),
            ("profile",), ("lifecycle",)),
-    KeyUse(("b",), N_("Book an appointment"), CUSTOMER_SCREENS, ("book",), planned=True),
-    KeyUse(("m",), N_("Move an appointment"), CUSTOMER_SCREENS, ("move",), planned=True),
-    KeyUse(("t",), N_("Tomorrow: the evening view of Today"), ("today",), ("tomorrow",),
-           planned=True),
+    KeyUse(("b",), N_("Book an appointment with the customer: a time, how long, what for"),
+           ("today", "profile"), ("book",)),
+    KeyUse(("m",), N_("Move the highlighted appointment to another time"), ("today",),
+           ("move-appointment",)),
+    KeyUse(("t",), N_("Tomorrow: the evening's plan, its schedule and due list (again: today)"),
+           ("today",), ("tomorrow",)),
     KeyUse(("i",), N_("Give the owner an instruction about the customer (managers)"),
            ("profile",), ("instruct",)),
     KeyUse(("f",), N_("Report a manager's instruction carried out, with a note"), ("today",),

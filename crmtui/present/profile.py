@@ -23,6 +23,7 @@ from crmtui.cells import clip
 from crmtui.i18n import _
 from crmtui.labels import dimension_label, label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
+from crmtui.present.schedule import details, mark, review_words, status_word, time_range
 from crmtui.present.styles import (
     OVERDUE_MARK,
     grade_badge,
@@ -279,7 +280,8 @@ def care_summary(occurrence: Any) -> str:
 # -- the sections ---------------------------------------------------------------------------------
 
 def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
-    """The profile's records by kind: contacts, timeline, orders, complaints, care, grades."""
+    """The profile's records by kind: contacts, timeline, orders, complaints, care, grades,
+    appointments."""
     return {
         "contacts": Section(
             [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
@@ -337,6 +339,16 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
               g.by.label if g.by_id else _("calendar"), stored_text(g.reason))
              for g in p.grade_history],
             _("No grade changes.")),
+        "schedule": Section(
+            [(_("When"), 18), (_("Kind"), 7), (_("Purpose"), 12), (_("Status"), 9),
+             (_("Details"), None)],
+            [(Text.assemble(mark(a)[0],
+                            f"{short_day(a.starts_at.astimezone(zone).date(), today)} "
+                            f"{time_range(a, zone)}"),
+              label("appointment_kind", a.kind), label("purpose", a.purpose) or "-",
+              status_word(a), " · ".join(x for x in (details(a), review_words(a)) if x))
+             for a in p.appointments],
+            _("No appointments: press b to book a visit, call or meeting.")),
     }
 
 

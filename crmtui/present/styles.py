@@ -29,17 +29,23 @@ OVERDUE_MARK = "!"
 DAY_STYLES = {"overdue": "bold red"}
 """A day that has passed: a follow-up, a next due, a promise."""
 
-_COLOURED = (dict(GRADE_STYLES), dict(SLA_STYLES), dict(SEVERITY_STYLES), dict(DAY_STYLES))
+SCHEDULE_STYLES = {"missed": "bold red", "done": "green", "purpose": "cyan"}
+"""An appointment: missed (its time over, not logged), done (logged), and its purpose."""
+
+_COLOURED = (dict(GRADE_STYLES), dict(SLA_STYLES), dict(SEVERITY_STYLES), dict(DAY_STYLES),
+             dict(SCHEDULE_STYLES))
 _UNCOLOURED = ({"A": "bold reverse", "B": "bold", "C": "", "D": "", "E": ""},
                {"ok": "", "at_risk": "bold", "breached": "bold reverse"},
                {"critical": "bold reverse", "high": "bold"},
-               {"overdue": "bold"})
+               {"overdue": "bold"},
+               {"missed": "bold reverse", "done": "bold", "purpose": ""})
 
 
 def use_colour(colour: bool) -> None:
     """With NO_COLOR (colour False) the meaning styles become bold and reverse, which read on
     any terminal; the marks and words carry the rest."""
-    for styles, chosen in zip((GRADE_STYLES, SLA_STYLES, SEVERITY_STYLES, DAY_STYLES),
+    for styles, chosen in zip((GRADE_STYLES, SLA_STYLES, SEVERITY_STYLES, DAY_STYLES,
+                               SCHEDULE_STYLES),
                               _COLOURED if colour else _UNCOLOURED):
         styles.clear()
         styles.update(chosen)

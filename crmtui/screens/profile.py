@@ -1,11 +1,11 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, promises, complaints, care dates, surveys,
-grade history, the history of every change, referrals and the account plan. `e` edit, `l` log,
-`R` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both calendars are shown),
-`x` a complaint (enter on one in the complaints tab opens it), `v` the value class by
-judgement, `T` terminate or make active again. On the tabs of records, `e` or
-`enter` corrects the highlighted one and `d` removes it (after asking); elsewhere `e` edits the
-archive."""
+grade history, the history of every change, appointments, referrals and the account plan. `e`
+edit, `l` log, `R` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both
+calendars are shown), `x` a complaint (enter on one in the complaints tab opens it), `v` the
+value class by judgement, `T` terminate or make active again, `b` books an appointment. On the
+tabs of records, `e` or `enter` corrects the highlighted one and `d` removes it (after asking);
+elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.labels import label
+from crmtui.labels import label, weekday_name
 from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
@@ -109,7 +109,8 @@ TAB_TITLES = {
     "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
     "orders": N_("Orders"), "promises": N_("Promises"), "complaints": N_("Complaints"),
     "care": N_("Care"), "surveys": N_("Surveys"), "grades": N_("Grades"),
-    "history": N_("History"), "referrals": N_("Referrals"), "plan": N_("Plan"),
+    "history": N_("History"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
+    "plan": N_("Plan"),
 }
 ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise",
              "care": "care", "surveys": "survey"}
@@ -118,7 +119,7 @@ ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise"
 
 TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades")
 """The tabs that are tables, in order, before the referrals and the plan."""
-LATER_TABS = ("promises", "surveys", "history")
+LATER_TABS = ("promises", "surveys", "history", "schedule")
 """Tables after the plan (added later: the tabs before keep their places)."""
 
 
@@ -154,6 +155,8 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("give the owner an instruction about this customer (managers)")),
         Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
                 tooltip=N_("give the customer to another owner (managers)")),
+        Binding("b", "book", N_("Book"), id="book", show=False,
+                tooltip=N_("book a visit, call or meeting with the customer at a time")),
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
         *ACCOUNT_BINDINGS,
@@ -304,7 +307,7 @@ class ProfileScreen(ProfileAccountKeys):
                 return self._contact_under_cursor() is not None or None
             return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
         if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
-                      "lifecycle", "pay"):
+                      "lifecycle", "pay", "book"):
             if self.view is None:
                 return None
             if action == "log":
@@ -536,6 +539,22 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(CareDialog(self.customer_id, self.view.name),
                              lambda care: self._after_save(care, _("Care date added.")))
+
+    def action_book(self) -> None:
+        from crmtui.screens.dialogs.appointment import BookDialog
+
+        if self.view is None:
+            return
+
+        def booked(row) -> None:
+            if row is None:
+                return
+            when = row.starts_at.astimezone(self.ctx.zone)
+            self._after_save(row, _("Booked for {day} {time}.").format(
+                day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+                time=when.strftime("%H:%M")))
+
+        self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
 
     def action_complaint(self) -> None:
         from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message

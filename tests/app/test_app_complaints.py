@@ -15,7 +15,7 @@ import pytest
 from crmtui.app import CrmApp
 from crmtui.db import Complaint, ComplaintEvent, Customer, Survey
 from crmtui.present.styles import SLA_STYLES
-from crmtui.rules import DueKind
+from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.complaint import ComplaintScreen
 from crmtui.screens.complaints import ComplaintsScreen
@@ -574,13 +574,15 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
             opened_at=APP_NOW - timedelta(minutes=55))
         await pilot.pause(0.4)
         await settle(pilot)
-        assert any(item and item.ref_id == late.id and item.kind is DueKind.COMPLAINT
+        assert any(isinstance(item, DueItem) and item.ref_id == late.id
+                   and item.kind is DueKind.COMPLAINT
                    for item in app.screen.query_one(DueList).items)
 
         # and enter on it opens the complaint
         due = app.screen.query_one(DueList)
         due.move_to(next(i for i, item in enumerate(due.items)
-                         if item and item.ref_id == late.id and item.kind is DueKind.COMPLAINT))
+                         if isinstance(item, DueItem) and item.ref_id == late.id
+                         and item.kind is DueKind.COMPLAINT))
         await press(pilot, "enter")
         assert isinstance(app.screen, ComplaintScreen)
         assert app.screen.complaint_id == late.id

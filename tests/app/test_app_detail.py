@@ -8,6 +8,7 @@ from crmtui.db import Customer
 from crmtui.screens.profile import ProfileScreen
 from crmtui.services.interactions import log_interaction
 from crmtui.widgets.detail_line import DetailLine
+from crmtui.widgets.due_list import DueList, is_appointment
 from tests.app.conftest import customer_of, press, screen_text, settle
 from tests.conftest import as_user
 
@@ -44,6 +45,15 @@ async def test_interactions_and_the_profile_timeline_show_the_whole_summary(app,
 async def test_today_and_complaints_show_the_highlighted_row_whole(app, queue_ctx):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        item = app.screen.current_item()
+        assert is_appointment(item)  # the schedule comes first
+        assert item.customer in detail(app) and "–" in detail(app)  # its time, 10:00–11:00
+        if item.prep:
+            assert " ".join(item.prep.split()) in flat(detail(app))
+        due = app.screen.query_one(DueList)
+        due.move_to(next(i for i, row in enumerate(due.items)
+                         if row is not None and not is_appointment(row)))
+        await pilot.pause(0.1)
         item = app.screen.current_item()
         assert item.detail in detail(app) and item.customer in detail(app)
         await press(pilot, "j")

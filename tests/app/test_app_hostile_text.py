@@ -16,7 +16,7 @@ from crmtui.screens.interactions import InteractionsScreen
 from crmtui.screens.profile import TAB_TITLES, ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.worklist import SNOOZABLE
-from crmtui.widgets.due_list import DueList
+from crmtui.widgets.due_list import DueList, is_appointment
 from tests.app.conftest import APP_NOW, press, screen_text, settle, type_text
 from tests.conftest import TODAY
 from tests.hostile import build_hostile, forbidden_in
@@ -83,7 +83,8 @@ async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock)
             "RegradeDialog", "OrderDialog", "PromiseDialog", "CareDialog", "NewComplaintDialog",
             "AcknowledgeDialog", "ResolveDialog", "CloseDialog", "ReopenDialog",
             "SeverityDialog", "OwnerDialog", "NoteDialog", "RemoveRecordDialog", "UndoDialog",
-            "ReassignDialog", "SurveyDialog"} <= tour.seen
+            "ReassignDialog", "SurveyDialog", "BookDialog", "MoveDialog",
+            "CancelAppointmentDialog"} <= tour.seen
 
 
 async def visit_everything(tour: Tour, world) -> None:
@@ -92,11 +93,17 @@ async def visit_everything(tour: Tour, world) -> None:
     assert isinstance(app.screen, TodayScreen)
     assert "[/] closer" in text
     due = app.screen.query_one(DueList)
+    planned = next(index for index, item in enumerate(due.items)
+                   if is_appointment(item) and item.status == "planned" and not item.missed)
+    due.move_to(planned)  # the schedule's appointment: logged, booked, moved, cancelled
+    await tour.dialogs("lbmd", "today schedule")
     for index, item in enumerate(due.items):  # one logged and snoozed in dialogs
-        if item is not None and item.kind in SNOOZABLE:
+        if item is not None and not is_appointment(item) and item.kind in SNOOZABLE:
             due.move_to(index)
             break
-    await tour.dialogs("ls", "today")
+    await tour.dialogs("lsb", "today")
+    await tour.press("t", where="today tomorrow")
+    await tour.press("t", where="today again")
     await tour.press("a", where="today everyone")
     await tour.press("slash", where="today filter")
     await type_text(pilot, "[/] [bold]")  # what is typed shows as typed too
@@ -115,7 +122,7 @@ async def visit_everything(tour: Tour, world) -> None:
     app.open_profile(world.customer)
     text = await tour.check("profile")
     assert "[/] closer" in text and "[link=http://x]y[/link]" in text
-    await tour.dialogs("elRopcxOu", "profile")
+    await tour.dialogs("elRopcxOub", "profile")
     for _tab in TAB_TITLES:
         await tour.press("right_square_bracket", where="profile tab")
         await tour.dialogs("ed", "profile tab")  # a record's correction, and its removal

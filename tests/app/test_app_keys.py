@@ -19,6 +19,7 @@ from crmtui.app import CrmApp
 from crmtui.keys import KEY_TABLE, SECTIONS, entry_for, readme_section
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile import ProfileScreen
+from crmtui.widgets.due_list import is_appointment
 from crmtui.widgets.footer import FittingFooter
 from tests.app.conftest import Queue, customer_of, press, screen_text, settle
 from tests.conftest import as_user
@@ -194,7 +195,16 @@ def journeys(queue: Queue) -> dict[str, Any]:
         async def go(pilot) -> None:
             due = pilot.app.screen.query_one("#due")
             due.move_to(next(i for i, item in enumerate(due.items)
-                             if item is not None and item.kind.value == kind))
+                             if item is not None and not is_appointment(item)
+                             and item.kind.value == kind))
+            await press(pilot, *keys)
+        return go
+
+    def on_appointment(*keys: str):
+        async def go(pilot) -> None:
+            due = pilot.app.screen.query_one("#due")
+            due.move_to(next(i for i, item in enumerate(due.items) if is_appointment(item)))
+            await pilot.pause(0.1)
             await press(pilot, *keys)
         return go
 
@@ -215,6 +225,9 @@ def journeys(queue: Queue) -> dict[str, Any]:
         "today": (), "today help": ("question_mark",),
         "today log": ("l",), "today follow-up": on_today("follow_up"),
         "today snooze": on_today("follow_up", "s"),
+        "today appointment": on_appointment(), "today move": on_appointment("m"),
+        "today cancel": on_appointment("d"), "today book": on_today("follow_up", "b"),
+        "today tomorrow": ("t",),
         "customers": ("2",), "customers new": ("2", "n"),
         "interactions": ("3",),
         "complaints new complaint": complaint(queue.new),

@@ -80,8 +80,9 @@ def test_interactions(snap_compare, app):
 
 
 def test_log_dialog(snap_compare, app):
+    """The log form on the first due item (below the schedule's appointment)."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
-        "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
+        "j", "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
 
 
 def test_customer_form_with_a_bad_email(snap_compare, app):

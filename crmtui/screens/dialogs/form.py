@@ -133,7 +133,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             yield Static("", id="notice", markup=False)
             with Horizontal(id="buttons"):
                 yield Button(self.save_label(), id="save", variant="primary", compact=True)
-                yield Button(_("Cancel"), id="cancel", compact=True)
+                yield Button(self.cancel_label(), id="cancel", compact=True)
         yield KeysFooter()
 
     def title_text(self) -> str:
@@ -144,6 +144,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     def save_label(self) -> str:
         return _("Save")
+
+    def cancel_label(self) -> str:
+        return _("Cancel")
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
