@@ -4,6 +4,7 @@ filled one SQL page at a time; the next page is fetched when the cursor nears th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar, Mapping
 
 from rich.text import Text
@@ -109,18 +110,20 @@ class PagedScreen(CrmScreen):
         if not query.ok:
             return
         limit = min(max(PAGE_SIZE, self.loaded), RELOAD_AT_MOST)
-        self.call_service(self.fetch, query, 0, self._width(), limit, done=self._first_page,
-                          group="load")
+        # The columns are laid out for the width the rows were cut for, whatever it is by then.
+        width = self._width()
+        self.call_service(self.fetch, query, 0, width, limit,
+                          done=partial(self._first_page, width=width), group="load")
 
     def _width(self) -> int:
         return max(60, self.table.size.width or self.app.size.width)
 
-    def _first_page(self, page: Page) -> None:
+    def _first_page(self, page: Page, width: int) -> None:
         table = self.table
         keep = table.current_key
         table.clear(columns=True)
-        for label, width in self.columns(self._width()):
-            table.add_column(label, width=width)
+        for label, column_width in self.columns(width):
+            table.add_column(label, width=column_width)
         self.customer_of = {}
         self.name_of = {}
         self.loaded = 0

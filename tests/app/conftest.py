@@ -12,6 +12,7 @@ from textual.worker import WorkerFailed
 
 from crmtui.app import CrmApp
 from crmtui.demo import build_demo
+from crmtui.screens.base import CrmScreen
 from tests.conftest import TODAY
 
 # The demo's contacts of TODAY end before 17:30; the app's day starts after them.
@@ -39,17 +40,27 @@ def app(demo_ctx) -> CrmApp:
 
 
 async def settle(pilot) -> None:
-    """Let running workers finish and their results reach the screen (and any they start)."""
+    """Let running workers finish and their results reach the screen (and any they start).
+
+    Settled means: the screen on top has loaded once, and several pauses in a row found no
+    worker running (a busy machine can deliver a screen's first load a pause late)."""
     app = pilot.app
-    await pilot.pause()
-    for _round in range(10):
-        if all(worker.is_finished for worker in app.workers):
-            break
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerFailed:
-            pass  # the screen handles it (that is what these tests check)
+    quiet = 0
+    for _round in range(100):
         await pilot.pause()
+        screen = app.screen
+        if (any(not worker.is_finished for worker in app.workers)
+                or (isinstance(screen, CrmScreen) and screen.is_active
+                    and screen._reloaded_at is None)):
+            quiet = 0
+            try:
+                await app.workers.wait_for_complete()
+            except WorkerFailed:
+                pass  # the screen handles it (that is what these tests check)
+            continue
+        quiet += 1
+        if quiet >= 3:
+            break
 
 
 async def press(pilot, *keys: str) -> None:
