@@ -64,6 +64,9 @@ def register(subparsers, common) -> None:
                           "customer that day, once it has begun)"))
     p.add_argument("--purpose-met", choices=("yes", "partly", "no"),
                    help=_("after a visit: was its purpose met"))
+    p.add_argument("--instructions-done", choices=("yes", "partly", "no"),
+                   help=_("after a visit: were the manager's instructions for this customer "
+                          "carried out"))
     p.add_argument("--still-open", default="", metavar="TEXT",
                    help=_("after a visit: what is still open"))
     p.add_argument("--json", action="store_true")
@@ -361,7 +364,8 @@ def cmd_log(args) -> int:
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
         referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress,
-        appointment=args.appointment, purpose_met=args.purpose_met, still_open=args.still_open)
+        appointment=args.appointment, purpose_met=args.purpose_met,
+        instructions_done=args.instructions_done, still_open=args.still_open)
     if args.greeting:
         from crmtui.rules import DueKind
         from crmtui.services.worklist import log_due_item

@@ -210,6 +210,8 @@ def print_report(report, out, zone=None) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from crmtui.present.schedule import review_words
+
     whose = _("the team") if report.team else report.user
     heading = Text()
     heading.append(_report_title(report), style="bold")
@@ -271,7 +273,26 @@ def print_report(report, out, zone=None) -> None:
                          f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
-    # the schedule kept and missed (appointments) belongs here, before the follow-through
+    def at(when) -> str:
+        """When, in the user's zone: 10:00 in a daily report, 11-24 10:00 in a weekly one."""
+        shown = moment(when, zone)
+        return shown[11:] if report.kind == "daily" else shown[5:]
+
+    def appointment(view, what: str) -> tuple:
+        return (at(view.starts_at), label("appointment_kind", view.kind), esc(view.customer),
+                esc(what) + team(view.user))
+
+    width = 5 if report.kind == "daily" else 11
+    section(_("Appointments done"), report.appointments_done, (width, 7, 16, "wide"),
+            lambda view: appointment(view, " · ".join(
+                part for part in (label("purpose", view.purpose), review_words(view)) if part)))
+    section(_("Appointments moved"), report.appointments_moved, (width, 7, 16, "wide"),
+            lambda view: (at(view.first_starts_at), label("appointment_kind", view.kind),
+                          esc(view.customer),
+                          esc(_("moved to {when}").format(when=moment(view.starts_at, zone)[5:]))
+                          + team(view.user)))
+    section(_("Appointments missed"), report.appointments_missed, (width, 7, 16, "wide"),
+            lambda view: appointment(view, label("purpose", view.purpose)))
     section(_("Instructions done"), report.instructions_done, (5, 16, "wide"),
             lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
                          esc(row.text) + (f" → {esc(row.note)}" if row.note else "")
@@ -291,6 +312,14 @@ def print_report(report, out, zone=None) -> None:
                          f"{money(row.amount):>14}"))
     if report.payments:
         out.print(_("Received {amount}").format(amount=money(report.received)))
+    section(_("Appointments on {day}").format(day=report.plan_day), report.plan_appointments,
+            (5, 7, 16, "wide"),
+            lambda view: (moment(view.starts_at, zone)[11:],
+                          label("appointment_kind", view.kind), esc(view.customer),
+                          esc(" · ".join(part for part in (label("purpose", view.purpose),
+                                                           " ".join(view.prep.split()))
+                                        if part))
+                          + team(view.user)))
     section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
             lambda item: (label("due", item.kind),
                           grade(item.grade.value if item.grade else None),

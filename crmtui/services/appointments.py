@@ -136,6 +136,44 @@ def schedule(ctx: Context, day: date, *, everyone: bool = False,
             query.order_by(Appointment.starts_at, Appointment.id)]
 
 
+@dataclass(frozen=True)
+class ScheduleKept:
+    """How a period's schedule went (the daily and weekly report): the appointments held,
+    those moved away from the time first booked, and those whose time passed unlogged."""
+
+    done: list[AppointmentView]
+    moved: list[AppointmentView]
+    missed: list[AppointmentView]
+
+
+def schedule_kept(ctx: Context, start: date, end: date, *,
+                  everyone: bool = False) -> ScheduleKept:
+    """The schedule of the days `start`..`end` (the user's zone) as it went: held (logged),
+    moved (first booked for these days, then moved, wherever it went), missed (planned for
+    these days, its time over, not logged). The user's own appointments, or everyone's for a
+    manager or support who asks."""
+    since, _ignored = day_window(start, ctx.zone)
+    _ignored, until = day_window(end, ctx.zone)
+    booked = (Appointment.starts_at >= since) & (Appointment.starts_at < until)
+    first = (Appointment.first_starts_at >= since) & (Appointment.first_starts_at < until)
+    query = _with_names().where(booked | (first & (Appointment.moves > 0)))
+    if not (everyone and ctx.role in ("manager", "support")):
+        query = query.where(Appointment.user == ctx.user.id)
+    now = ctx.now()
+    views = [view_of(row, now) for row in
+             query.order_by(Appointment.starts_at, Appointment.id)]
+
+    def within(moment: datetime) -> bool:
+        return since <= moment < until
+
+    return ScheduleKept(
+        done=[v for v in views if v.status == AppointmentStatus.DONE and within(v.starts_at)],
+        moved=sorted((v for v in views if v.moves and v.status != AppointmentStatus.CANCELLED
+                      and within(v.first_starts_at)),
+                     key=lambda v: (v.first_starts_at, v.id)),
+        missed=[v for v in views if v.missed and within(v.starts_at)])
+
+
 def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
     """A customer's appointments, the latest first (a profile's list, `show --json`)."""
     get_visible_customer(ctx, customer_id)
@@ -361,10 +399,16 @@ def clean_review(ctx: Context, purpose_met: Any = None, instructions_done: Any =
 
 
 def open_instructions(ctx: Context, customer_id: int) -> list:
-    """The manager's instructions (上级指令) about the customer still open for the user, which
-    the review after a visit asks about. None exist yet: when they do (issue 19 item 4), this
-    returns them and the log form and `crmtui log --instructions-done` ask the question."""
-    return []
+    """The manager's instructions (上级指令) about the customer still open for the user (a
+    manager logging a visit: anyone's), which the review after a visit asks about: were they
+    carried out? Reporting each done, with its note, stays the rep's own step (`f`,
+    `crmtui instruction done`)."""
+    from crmtui.services.instructions import open_for_customer
+
+    rows = open_for_customer(ctx, customer_id)
+    if ctx.is_manager:
+        return rows
+    return [row for row in rows if row.to == ctx.user.login]
 
 
 def close_appointment(ctx: Context, row: Appointment, interaction: Interaction,
@@ -392,7 +436,7 @@ def close_with_review(ctx: Context, appointment_id: Any, interaction: Interactio
     return close_appointment(ctx, row, interaction, review)
 
 
-__all__ = ["AppointmentView", "schedule", "appointments_of", "appointment", "add_appointment",
+__all__ = ["AppointmentView", "ScheduleKept", "schedule", "schedule_kept", "appointments_of", "appointment", "add_appointment",
            "move_appointment", "cancel_appointment", "open_appointment", "appointment_to_close",
            "clean_review", "open_instructions", "close_appointment", "close_with_review",
            "clean_start", "view_of"]

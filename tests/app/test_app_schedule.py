@@ -195,8 +195,10 @@ def test_tomorrows_schedule(snap_compare, schedule_ctx, lang):
 
 
 async def test_logging_a_visit_from_the_schedule_closes_it_with_the_review(schedule_ctx):
+    from crmtui.db import Instruction
     from crmtui.screens.dialogs.log import LogDialog
 
+    Instruction.delete().execute()  # the demo's: this visit has none to ask about
     app = CrmApp(schedule_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -208,7 +210,7 @@ async def test_logging_a_visit_from_the_schedule_closes_it_with_the_review(sched
         assert dialog.query_one("#row-channel", FieldRow).value == "visit"
         text = screen_text(app)
         assert "Closes the appointment" in text and "09:30–10:30" in text and "Purpose met" in text
-        assert not dialog.query_one("#row-instructions_done", FieldRow).display  # none yet
+        assert not dialog.query_one("#row-instructions_done", FieldRow).display  # none open
         await type_text(pilot, "presented the 2027 price list")
         dialog.query_one("#field-purpose_met").focus()
         await press(pilot, "enter", "down", "down", "enter")  # (not answered), yes, partly
@@ -225,6 +227,39 @@ async def test_logging_a_visit_from_the_schedule_closes_it_with_the_review(sched
         row = next(r for r in rows(app) if is_appointment(r) and r.id == visit.id)
         assert row.status == "done" and not row.missed
         assert "✓09:30–10:30" in screen_text(app)
+
+
+async def test_the_review_asks_whether_the_managers_instructions_were_carried_out(
+        schedule_ctx):
+    """An instruction open about the 09:30 visit's customer: the log form names it and asks;
+    the answer is kept with the visit, and the instruction stays open until reported done."""
+    from crmtui.db import Instruction
+    from crmtui.screens.dialogs.log import LogDialog
+    from crmtui.services.instructions import give_instruction
+
+    Instruction.delete().execute()
+    first = customer_of("boss", 0)
+    given = give_instruction(schedule_ctx, "boss", first, "带上新价目表并确认预算", "today")
+    app = CrmApp(schedule_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        visit = await cursor_to(pilot, lambda row: is_appointment(row)
+                                and row.starts_at == at(23, 9, 30))
+        await press(pilot, "l")
+        assert isinstance(app.screen, LogDialog)
+        dialog = app.screen
+        await settle(pilot)
+        assert dialog.query_one("#row-instructions_done", FieldRow).display
+        assert "带上新价目表并确认预算" in screen_text(app)
+        await type_text(pilot, "presented the price list")
+        dialog.query_one("#field-instructions_done").focus()
+        await press(pilot, "enter", "down", "enter")  # (not answered), yes
+        assert dialog.query_one("#row-instructions_done", FieldRow).value == "yes"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, TodayScreen)
+        stored = Appointment.get_by_id(visit.id)
+        assert (stored.status, stored.instructions_done) == ("done", "yes")
+        assert Instruction.get_by_id(given.id).done_on is None  # reported done with `f`
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -189,3 +189,20 @@ def test_logging_the_visit_closes_it_with_the_review(crm, clock):
     one_line(crm("log", "张三", "--summary", "x", "--appointment", "1"), "already done")
     one_line(crm("log", "张三", "--summary", "x", "--appointment", "77"),
              "no appointment with id 77")
+
+
+def test_the_review_answers_whether_the_instructions_were_carried_out(crm, clock):
+    from datetime import datetime, timezone
+
+    assert crm("user", "add", "rita", "--role", "rep").code == 0
+    assert crm("assign", "张三", "rita").code == 0
+    assert crm("instruct", "rita", "张三", "带新价目表拜访", "--due", "today").code == 0
+    assert crm("appointment", "add", "张三", "--at", "today 11:00", login="rita").code == 0
+    clock.now = datetime(2026, 11, 23, 11, 30, tzinfo=timezone.utc)
+    logged = crm("log", "张三", "--summary", "presented it", "--channel", "visit",
+                 "--instructions-done", "partly", login="rita")
+    assert logged.code == 0, logged.err
+    [shown] = crm("show", "张三", "--json").json()["appointments"]
+    assert shown["review"]["instructions_done"] == "partly"
+    assert "instructions carried out: partly" in crm("agenda", login="rita").out
+    assert crm("log", "张三", "--summary", "x", "--instructions-done", "maybe").code == 2

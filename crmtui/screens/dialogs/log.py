@@ -180,8 +180,12 @@ class LogDialog(FormDialog[Logged]):
             from crmtui.screens.dialogs.appointment import describe
 
             closing = self.query_one("#closing", Static)
-            closing.update(Text(_("Closes the appointment:") + " ", style="bold")
-                           + describe(self.closing, self.ctx.zone))
+            shown = Text(_("Closes the appointment:") + " ", style="bold") \
+                + describe(self.closing, self.ctx.zone)
+            if found.instructions:  # what the question below asks about
+                shown.append("\n" + _("The manager's instructions: {items}").format(
+                    items="; ".join(" ".join(row.text.split()) for row in found.instructions)))
+            closing.update(shown)
             closing.display = True
             for name in ("purpose_met", "still_open"):
                 rows[name].display = True
