@@ -106,7 +106,10 @@ class DueColumns:
         grade = item.grade.value if item.grade is not None else "-"
         text.append(grade, style=grade_style(grade))
         text.append("  ")
-        day = short_day(item.due, today) + (OVERDUE_MARK if item.overdue_days else "")
+        day = short_day(item.due, today)
+        if len(day) > 5:  # a day of another year: its year, rather than a cut "2025-…"
+            day = str(item.due.year)
+        day += OVERDUE_MARK if item.overdue_days else ""
         text.append(fit(day, self.due) + "  ", style=overdue_style(bool(item.overdue_days)))
         text.append(fit(item.detail, self.why))
         if self.owner:

@@ -84,6 +84,10 @@ class TodayScreen(CrmScreen):
                 tooltip=N_("report the manager's instruction carried out, with a note")),
         Binding("dollar_sign", "pay", N_("Payment"), id="payment",
                 tooltip=N_("record a payment on the overdue order")),
+        Binding("m", "move_appointment", N_("Move"), id="move-appointment",
+                tooltip=N_("move the appointment under the cursor to another time")),
+        Binding("d", "cancel_appointment", N_("Cancel appointment"), id="cancel-appointment",
+                tooltip=N_("cancel the appointment under the cursor (asks first)")),
         Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
                 tooltip=N_("my items or everyone's (managers)")),
         Binding("slash", "filter", N_("Filter"), id="filter",
@@ -93,10 +97,6 @@ class TodayScreen(CrmScreen):
                 tooltip=N_("tomorrow's schedule and due list (the evening's plan), and back")),
         Binding("b", "book", N_("Book"), id="book", show=False,
                 tooltip=N_("book a visit, call or meeting with the customer at a time")),
-        Binding("m", "move_appointment", N_("Move"), id="move-appointment", show=False,
-                tooltip=N_("move the appointment under the cursor to another time")),
-        Binding("d", "cancel_appointment", N_("Cancel appointment"), id="cancel-appointment",
-                show=False, tooltip=N_("cancel the appointment under the cursor (asks first)")),
     ]
 
     def __init__(self) -> None:

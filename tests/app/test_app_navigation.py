@@ -21,7 +21,7 @@ from crmtui.search import sort_key
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import add_care_date
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, NavTable
-from tests.app.conftest import press, screen_text, settle, type_text
+from tests.app.conftest import customer_of, press, screen_text, settle, type_text
 
 
 async def test_number_keys_switch_views_and_q_quits(app):
@@ -212,3 +212,32 @@ async def test_crmtui_demo_opens_the_app_on_a_throwaway_database(monkeypatch):
     assert seen["customers"] == 200
     assert seen["target"].endswith("demo.sqlite3")
     assert seen["screen"] == "today"
+
+
+async def test_the_status_line_names_every_view_at_80_columns(demo_ctx):
+    """The database's name, the role and the space around the names give way before the views'
+    names do (they read `1 Today  2  3  4  5` once)."""
+    from crmtui.widgets.status import StatusLine
+
+    names = ("Today", "Customers", "Interactions", "Complaints", "Dashboard")
+
+    def status(app) -> str:
+        return app.screen.query_one(StatusLine).render().plain
+
+    app = CrmApp(demo_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for view in "12345":
+            await press(pilot, view)
+            line = status(app)
+            assert all(name in line for name in names), line
+            assert "boss ·" in line and len(line) <= 80  # who, and whose (mine, everyone)
+        await press(pilot, "1")
+        app.open_profile(customer_of("boss"))
+        await settle(pilot)
+        name = app.screen.view.name
+        assert name in status(app) and "boss" in status(app)  # whose profile, who you are
+    async with CrmApp(demo_ctx).run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        line = status(pilot.app)
+        assert "boss (manager)" in line and "demo.sqlite3" in line  # room for everything

@@ -67,6 +67,7 @@ def test_import_errors_are_one_clear_line(cli, tmp_path):
     names.write_text("Kunde\nX\n")
     assert_one_clear_line(cli("import", str(names)), "--map COLUMN=name")
     assert_one_clear_line(cli("import", str(names), "--map", "Kunde=nom"), "not a field")
+    assert_one_clear_line(cli("import", str(names), "--map=--"), "--map takes COLUMN=FIELD")
     assert cli("import", str(names), "--map", "Kunde=name").code == 0
     assert_one_clear_line(cli("import", str(DATA / "iphone.vcf"), "--map", "a=name"),
                           "vCard")

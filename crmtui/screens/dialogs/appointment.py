@@ -92,7 +92,7 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
         yield self.select_row("purpose", _("Purpose"), choices(PURPOSES, "purpose"),
                               blank=_("(not set)"))
         yield self.text_row("place", _("Place"), wide=True, placeholder=_("where (optional)"))
-        yield self.text_row("prep", _("Preparation"), wide=True,
+        yield self.text_row("prep", _("Preparation"), wide=True, lines=3,
                             placeholder=_("what to bring or prepare (optional)"))
         contact = self.select_row("contact", _("Meet"), [], blank=_("(not named)"))
         contact.display = False  # shown once the customer's contacts are read
