@@ -11,7 +11,7 @@ from crmtui.db.models import MODELS, Customer, SchemaVersion, database
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 17
+LATEST_VERSION = 18
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -416,6 +416,18 @@ def _v17_receivables(db: peewee.Database) -> None:
                    'WHERE ("delivery" IN (\'ordered\', \'partly_delivered\'))')
 
 
+def _v18_revenue_rank(db: peewee.Database) -> None:
+    """v18: the revenue indexes hold the customer's id after the revenue, so the 80/20
+    ranking (revenue, then id) is read from the index alone: on PostgreSQL with a million
+    customers the team's pareto figures took seconds of table reads."""
+    db.execute_sql('DROP INDEX IF EXISTS "customer_revenue_desc"')
+    db.execute_sql('DROP INDEX IF EXISTS "customer_owner_id_revenue_desc"')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_revenue_desc_id" '
+                   'ON "customer" ("revenue" DESC, "id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_revenue_desc_id" '
+                   'ON "customer" ("owner_id", "revenue" DESC, "id")')
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -434,6 +446,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     15: _v15_corrections,
     16: _v16_instructions,
     17: _v17_receivables,
+    18: _v18_revenue_rank,
 }
 
 

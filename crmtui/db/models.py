@@ -171,8 +171,11 @@ class Customer(BaseModel):
 
 # Revenue ranking for 80/20, the team's and one rep's: descending revenue, then ascending id
 # (the rowid every index ends with).
-Customer.add_index(Customer.revenue.desc(), name="customer_revenue_desc")
-Customer.add_index(Customer.owner, Customer.revenue.desc(), name="customer_owner_id_revenue_desc")
+# the 80/20 ranking reads (revenue, id) in rank order from the index alone on every backend
+# (SQLite's indexes carry the id anyway; PostgreSQL's need it named)
+Customer.add_index(Customer.revenue.desc(), Customer.id, name="customer_revenue_desc_id")
+Customer.add_index(Customer.owner, Customer.revenue.desc(), Customer.id,
+                   name="customer_owner_id_revenue_desc_id")
 # Ranking by gross profit, when the team's key customers go by profit ([maintenance] key_by)
 Customer.add_index(Customer.profit.desc(), name="customer_profit_desc")
 

@@ -232,8 +232,8 @@ def test_an_upgraded_file_has_the_same_schema_as_a_new_one(tmp_path, clock):
 DASHBOARD_INDEXES = {
     "customer_grade_followups_status_cadence_due": "grade, followups, status, cadence_due",
     "customer_source_deal_status": "source, deal_status",
-    "customer_revenue_desc": "revenue DESC",
-    "customer_owner_id_revenue_desc": "owner_id, revenue DESC",
+    "customer_revenue_desc_id": "revenue DESC, id",
+    "customer_owner_id_revenue_desc_id": "owner_id, revenue DESC, id",
     "grade_change_on_customer_id_from_grade_to_grade": "on, customer_id, from_grade, to_grade",
 }
 
