@@ -33,7 +33,8 @@ from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context
-from crmtui.services.stats import GRADES, CustomerRow, RepFigures, Scope, rep_figures
+from crmtui.services.stats import (
+    GRADES, CustomerRow, RepFigures, Scope, count_rows, rep_figures)
 from crmtui.services.targets import new_customers_by_user, orders_by_user, period_value
 
 SORTS = ("name", *GRADES, "customers", "done", "missed", "new", "wins", "orders", "share",
@@ -165,12 +166,12 @@ def rep_comparison(ctx: Context, period: Any = None, *, kind: PeriodKind | str =
     started = found.start <= day
 
     i = Interaction.alias("i")
-    done = _per_user(User.select(User.id, i.select(fn.COUNT(i.id)).where(
+    done = _per_user(User.select(User.id, i.select(count_rows()).where(
         (i.by == User.id) & (i.at >= start_at) & (i.at < end_at))).where(User.id.in_(ids))) \
         if started else {}
     c = Customer.alias("c")
     due_before = min(day, found.end + timedelta(days=1))  # due in the period, before today
-    missed = _per_user(User.select(User.id, c.select(fn.COUNT(c.id)).where(
+    missed = _per_user(User.select(User.id, c.select(count_rows()).where(
         (c.owner == User.id) & (c.next_due >= found.start) & (c.next_due < due_before)))
         .where(User.id.in_(ids))) if started else {}
     orders = orders_by_user(ids, found.start, until) if started else {}

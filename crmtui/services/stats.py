@@ -41,7 +41,7 @@ from time import perf_counter
 from typing import Any, Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
-from peewee import Case, Select, Value, Window, fn
+from peewee import SQL, Case, Select, Value, Window, fn
 
 from crmtui.db import Customer, GradeChange, Order, Survey, SurveyScore, User, Win, database
 from crmtui.errors import InvalidInput
@@ -113,6 +113,12 @@ def _cents(expression):
     return expression.coerce(False)
 
 
+def count_rows():
+    """COUNT(*): PostgreSQL answers it from an index alone, where counting a column reads the
+    table's rows too (seconds on a million customers)."""
+    return fn.COUNT(SQL("*"))
+
+
 def _money(cents) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
@@ -138,19 +144,19 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
     the follow-ups overdue — next due before the day — counted in that owner's range of the
     (owner, next_due) index."""
     matrix = scope.customers(
-        Customer.select(Customer.owner, Customer.grade, fn.COUNT(Customer.id))
+        Customer.select(Customer.owner, Customer.grade, count_rows())
         .group_by(Customer.owner, Customer.grade))
     grades: dict[int, dict[str, int]] = {}
     for owner_id, grade, count in matrix.tuples():
         grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
     if not grades:
         return []
-    overdue = (Customer.select(fn.COUNT(Customer.id))
+    overdue = (Customer.select(count_rows())
                .where((Customer.owner == User.id) & (Customer.next_due < scope.day)))
     owners = (User.select(User.id, User.login, User.display_name, overdue)
               .where(User.id.in_(list(grades))))
     # the few terminated customers (found by their lifecycle's index) are chased by nobody
-    unchased = dict(Customer.select(Customer.owner, fn.COUNT(Customer.id)).where(
+    unchased = dict(Customer.select(Customer.owner, count_rows()).where(
         (Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
         .group_by(Customer.owner).tuples())
     rows = [RepFigures(login=login, name=display or login, grades=grades[uid],
@@ -256,7 +262,7 @@ class Stage:
 def open_stages(scope: Scope) -> list[Stage]:
     """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
     query = scope.customers(
-        Customer.select(Customer.grade, Customer.followups, fn.COUNT(Customer.id))
+        Customer.select(Customer.grade, Customer.followups, count_rows())
         .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != TERMINATED))
         .group_by(Customer.grade, Customer.followups))  # the index's order: no sorting
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
@@ -282,7 +288,7 @@ class WinStage:
 def win_stages(scope: Scope, period: int) -> list[WinStage]:
     """The period's wins by the follow-up at which they closed, beside the reference: one
     range of the win date index."""
-    query = (Win.select(Win.followups, fn.COUNT(Win.id))
+    query = (Win.select(Win.followups, count_rows())
              .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
              .group_by(Win.followups))
     if scope.owner_id is not None:
@@ -315,7 +321,7 @@ def lapsed(scope: Scope) -> Lapsed:
     the last year, read for the few who last bought within it."""
     year_ago = scope.day - relativedelta(years=1)
     is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-    count = scope.customers(Customer.select(fn.COUNT(Customer.id)).where(is_lapsed)).scalar()
+    count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
     recent = scope.customers(Customer.select(Customer.id).where(
         is_lapsed & (Customer.last_order_on > year_ago)))
     cents = (Order.select(_cents(fn.SUM(Order.amount)))
@@ -443,7 +449,7 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     where the total reaches `share` finds the last key customer."""
     c = Customer
     count, total = scope.customers(
-        c.select(fn.COUNT(c.id), _cents(fn.SUM(c.revenue))).where(c.revenue > 0)).tuples().get()
+        c.select(count_rows(), _cents(fn.SUM(c.revenue))).where(c.revenue > 0)).tuples().get()
     total = int(total or 0)
     if not total:
         return Pareto(customers=0, total=_money(0), key_count=0, key_revenue=_money(0),
@@ -532,7 +538,7 @@ def conversion_by_source(scope: Scope) -> list[Conversion]:
     """Won / all customers per source (寻找客户的途径), counted in the order of the
     (source, deal_status) index."""
     query = scope.customers(
-        Customer.select(Customer.source, Customer.deal_status, fn.COUNT(Customer.id))
+        Customer.select(Customer.source, Customer.deal_status, count_rows())
         .group_by(Customer.source, Customer.deal_status))
     customers: dict[str, int] = {}
     won: dict[str, int] = {}
