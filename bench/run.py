@@ -66,7 +66,7 @@ def facts(db: Path, report: Report) -> None:
 
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         for table in ("customer", "interaction", "sales_order", "complaint", "care_date",
-                      "commitment", "user"):
+                      "commitment", "appointment", "user"):
             report.facts[table] = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     report.facts["file_mb"] = round(db.stat().st_size / 1e6)
     report.facts["python"] = sys.version.split()[0]

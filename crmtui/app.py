@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
@@ -18,6 +19,7 @@ from crmtui.crashlog import write_log
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
+from crmtui.present.styles import ansi_theme, use_colour
 from crmtui.present.text import safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.screens.views import VIEWS, view_named
@@ -71,6 +73,10 @@ class CrmApp(ServiceCalls, App[None]):
         Binding("q", "quit", N_("Quit"), id="quit"),
         Binding("u", "undo", N_("Undo"), id="undo", show=False,
                 tooltip=N_("undo your last change in the app (shown first, then asked)")),
+        Binding("ctrl+q", "request_quit", N_("Quit"), id="quit-now", show=False,
+                priority=True),
+        Binding("ctrl+p", "command_palette", N_("palette"), id="command-palette", show=False,
+                key_display="^p", priority=True, tooltip=N_("Open the command palette")),
     ]
     # Textual's own words that crmtui shows (the footer's palette key, the palette's commands)
     TEXTUAL_MESSAGES = (
@@ -85,11 +91,15 @@ class CrmApp(ServiceCalls, App[None]):
         N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
     )
 
+    # ANSI colours (grades, clocks) in truecolor that stay apart on a 16-colour terminal
+    ansi_theme_dark = Reactive(ansi_theme(), init=False)
+
     def __init__(self, ctx: Context, *, everyone: bool = False,
                  early_today: Future | None = None) -> None:
         if ctx.config.lang:  # --lang, else the config file's (the command line chose already)
             set_language(ctx.config.lang)
         super().__init__()
+        use_colour(not self.no_color)  # Textual reads NO_COLOR: monochrome, and no colour here
         self._bindings = translate_bindings(self._bindings)
         self.ctx = ctx
         self.everyone = everyone and self.can_see_everyone
@@ -156,6 +166,21 @@ class CrmApp(ServiceCalls, App[None]):
             self.pop_screen()
         self.switch_mode(name)
 
+    async def action_request_quit(self) -> None:
+        """ctrl+q: quit, asking first when a form holds changes (ctrl+q again quits)."""
+        from crmtui.screens.dialogs.form import DiscardDialog, FormDialog
+
+        if isinstance(self.screen, DiscardDialog):
+            self.exit()
+            return
+        changed = next((screen for screen in reversed(self.screen_stack)
+                        if isinstance(screen, FormDialog) and screen.has_changes), None)
+        if changed is None:
+            self.exit()
+            return
+        self.push_screen(DiscardDialog(changed.title_text(), quitting=True),
+                         lambda quit: self.exit() if quit else None)
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"),
@@ -169,7 +194,7 @@ class CrmApp(ServiceCalls, App[None]):
     def action_help(self) -> None:
         from crmtui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(getattr(self.screen, "KEYS_SECTION", "everywhere")))
 
     # -- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:

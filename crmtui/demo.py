@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from crmtui.db import (
     AccountPlan,
+    Appointment,
     CareDate,
     Commitment,
     Complaint,
@@ -165,6 +166,21 @@ PLAN_ANALYSES = (
 )
 PLAN_NOTES = ("季度业务回顾已完成", "演示了新版本，客户有兴趣", "确认了明年的采购计划",
               "Quarterly review done", "Met the new purchasing lead", "Agreed on a pilot")
+# A day's appointments (拜访计划): today's and tomorrow's slots, and what a visit is for
+TODAY_SLOTS = ((9, 30), (11, 0), (14, 0), (16, 30), (19, 0))
+TOMORROW_SLOTS = ((9, 0), (10, 30), (14, 30), (16, 0))
+APPOINTMENT_KINDS = (("visit", (60, 90)), ("visit", (60, 90)), ("visit", (60,)),
+                     ("call", (30,)), ("call", (15, 30)), ("meeting", (60, 120)))
+PURPOSES = ("revenue", "retain", "relationship", "information", "develop")
+PREPARATIONS = {True: ("带新价目表，谈明年的框架协议", "准备产品演示，带样品", "回访上次投诉的处理结果",
+                       "了解竞品报价", "确认付款进度", ""),
+                False: ("Bring the new price list; talk about next year's contract",
+                        "Prepare the demo and samples", "Follow up on last month's complaint",
+                        "Ask about the competitor's offer", "")}
+PLACES = {True: ("客户办公室", "客户工厂", "我司展厅", "咖啡厅"),
+          False: ("Their office", "Their plant", "Our showroom", "Café downstairs")}
+STILL_OPEN = {True: ("等采购部确认预算", "需要再演示一次给技术部", ""),
+              False: ("Waiting for purchasing to confirm the budget", "A second demo for IT", "")}
 REP_NAMES = (("wang.fang", "王芳"), ("li.na", "李娜"), ("zhang.wei", "张伟"), ("emma.brown", "Emma Brown"),
              ("liu.yang", "刘洋"), ("noah.king", "Noah King"), ("chen.jing", "陈静"),
              ("zhao.lei", "赵磊"))
@@ -186,7 +202,7 @@ class _Rows:
 
     ORDER = ("customer", "contact", "interaction", "commitment", "order", "payment",
              "instruction", "win", "change", "care", "complaint", "event", "survey",
-             "survey_score", "grade", "plan", "target")
+             "survey_score", "grade", "plan", "target", "appointment")
 
     def __init__(self) -> None:
         self.rows = {name: [] for name in self.ORDER}
@@ -270,6 +286,12 @@ def _specs():
         "grade": (GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
                                 GradeChange.from_grade, GradeChange.to_grade, GradeChange.reason,
                                 GradeChange.by]),
+        "appointment": (Appointment, [
+            Appointment.customer, Appointment.user, Appointment.starts_at, Appointment.ends_at,
+            Appointment.minutes, Appointment.kind, Appointment.purpose, Appointment.place,
+            Appointment.prep, Appointment.status, Appointment.first_starts_at,
+            Appointment.purpose_met, Appointment.still_open, Appointment.closed_at,
+            Appointment.created_at, Appointment.created_by, Appointment.updated_at]),
         "plan": (AccountPlan, [AccountPlan.customer, AccountPlan.products,
                                AccountPlan.target_volume, AccountPlan.visit_every_days,
                                AccountPlan.services, AccountPlan.progress, AccountPlan.review_on,
@@ -317,6 +339,7 @@ class _Generator:
         self.cash = random.Random(seed * 1000 + 19)
         self.owner_of: dict[int, int] = {}
         self.chinese: dict[int, bool] = {}
+        self.visits = random.Random(seed * 31 + 19)  # the appointments' own stream
         self.booked: dict[tuple[int, int], Decimal] = {}
         """Orders of the last 30, 91 and 365 days per booking user, for their targets."""
         self.complaint_id = 0
@@ -388,6 +411,8 @@ class _Generator:
             self.maintain(self.plans())
             self.targets(owners)
             self.instructions(owners)
+            self.rows.flush(self.specs)
+            self.appointments(owners)
             self.rows.flush(self.specs)
         reset_sequences([Customer, Interaction, Complaint, Order, Contact, Survey])
         counts = self.rows.counts
@@ -927,6 +952,45 @@ class _Generator:
                                    progress, review, self.now, max(target, Decimal(10000)),
                                    strengths, weaknesses, opportunities, threats))
         return cycles
+
+    # -- appointments ---------------------------------------------------------------------------
+    def appointments(self, owners: list[User]) -> None:
+        """Each owner's day: visits, calls and meetings today and tomorrow with customers due
+        then (today's, before the demo's moment, held and reviewed), on slots that never
+        overlap. From a stream of their own, so the rest of the demo stays as it was."""
+        rng = self.visits
+        tomorrow = self.today + timedelta(days=1)
+        for owner in owners:
+            due = list(Customer.select(Customer.id, Customer.name, Customer.next_due)
+                       .where((Customer.owner == owner.id) & (Customer.next_due <= tomorrow)
+                              & (Customer.lifecycle != Lifecycle.TERMINATED.value))
+                       .order_by(Customer.next_due, Customer.id).limit(40).tuples())
+            today_due = [row for row in due if row[2] <= self.today]
+            later = [row for row in due if row[2] == tomorrow] or today_due
+            for day, slots, pool, count in ((self.today, TODAY_SLOTS, today_due, 3),
+                                            (tomorrow, TOMORROW_SLOTS, later, 2)):
+                picked = rng.sample(pool, min(count, len(pool)))
+                for (cid, name, _due), (hour, minute) in zip(
+                        picked, sorted(rng.sample(slots, len(picked)))):
+                    self.appointment(rng, owner, cid, name, day, hour, minute)
+
+    def appointment(self, rng: random.Random, owner: User, cid: int, name: str, day: date,
+                    hour: int, minute: int) -> None:
+        chinese = not name.isascii()
+        kind, lengths = rng.choice(APPOINTMENT_KINDS)
+        # slots are at least 90 minutes apart: no two of one person's overlap
+        minutes = min(rng.choice(lengths), 90)
+        starts = datetime.combine(day, time(hour, minute), self.zone).astimezone(timezone.utc)
+        ends = starts + timedelta(minutes=minutes)
+        booked = min(self.now, starts) - timedelta(days=rng.randint(1, 5))
+        held = ends <= self.now
+        place = rng.choice(PLACES[chinese]) if kind != "call" else ""
+        self.rows.add("appointment", (
+            cid, owner.id, starts, ends, minutes, kind, rng.choice(PURPOSES), place,
+            rng.choice(PREPARATIONS[chinese]), "done" if held else "planned", starts,
+            rng.choice(("yes", "yes", "partly", "no")) if held else "",
+            rng.choice(STILL_OPEN[chinese]) if held else "", ends if held else None,
+            booked, owner.id, ends if held else booked))
 
     # -- key accounts --------------------------------------------------------------------------
     def contact(self, cid: int, name: str, title: str, role: str, phone: str,

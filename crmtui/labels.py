@@ -256,6 +256,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "survey": NC_("record", "survey"),
         "win": NC_("record", "win"),
         "complaint": NC_("record", "complaint"),
+        "appointment": NC_("record", "appointment"),
     },
     "action": {  # a change in the history and in undo (services.journal.ACTIONS)
         "log": NC_("action", "log"),
@@ -319,6 +320,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "status": NC_("field", "status"),
         "closed_at": NC_("field", "closed"),
         "interaction": NC_("field", "contact logged"),
+        "purpose_met": NC_("field", "purpose met"),
+        "instructions_done": NC_("field", "instructions carried out"),
+        "still_open": NC_("field", "still open"),
         "kind": NC_("field", "kind"),
         "month": NC_("field", "month"),
         "day": NC_("field", "day"),

@@ -146,7 +146,11 @@ def text_only_console(**options):
                         segment = Segment(clean, segment.style)
                 yield segment
 
-    return TextOnlyConsole(**{"highlight": False, "emoji": False, **options})
+    console = TextOnlyConsole(**{"highlight": False, "emoji": False, **options})
+    from crmtui.present.styles import use_colour
+
+    use_colour(not console.no_color)  # NO_COLOR: the meaning styles turn to bold and reverse
+    return console
 
 
 def say(message: str, **options) -> None:

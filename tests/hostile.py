@@ -162,6 +162,8 @@ def build_hostile(ctx, clock, today) -> Hostile:
                     place=TYPED, prep=TYPED_LINES, contact=TYPED)
     add_appointment(ctx, customer, at="today 08:00", past=True, kind="call", place=TYPED,
                     prep=TYPED)
+    add_appointment(ctx, customer, at="tomorrow 09:00", kind="meeting", place=TYPED,
+                    prep=TYPED_LINES)  # the next day's, beside the daily report's plan
 
     support = as_user(ctx, "support")
     complaints: dict[str, list[int]] = {}

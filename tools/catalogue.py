@@ -172,18 +172,20 @@ def check(root: Path = ROOT) -> int:
 
 
 def adopt(other: Path, root: Path = ROOT) -> int:
-    """Fill untranslated entries of our catalogue from another .po of the same locale."""
+    """Fill untranslated entries of our catalogue from another .po of the same locale (a fuzzy
+    entry is a guess by refresh, so the other's checked translation replaces it)."""
     source = read(other)
     adopted = 0
     for locale in LOCALES:
         path = po_path(locale, root)
         catalog = read(path)
         for message in catalog:
-            if not message.id or message.string:
+            if not message.id or (message.string and not message.fuzzy):
                 continue
             entry = source.get(message.id, context=message.context)
             if entry is not None and entry.string and not entry.fuzzy:
                 message.string = entry.string
+                message.flags.discard("fuzzy")
                 adopted += 1
         write(catalog, path)
         compile_mo(path)

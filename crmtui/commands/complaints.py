@@ -284,5 +284,5 @@ def cmd_show(args) -> int:
         return 0
     out = console()
     out.print(complaint_heading(detail.row))
-    out.print(complaint_body(detail, ctx.zone, ctx.today()))
+    out.print(complaint_body(detail, ctx.zone, ctx.today(), ctx.now()))
     return 0

@@ -62,6 +62,16 @@ def register(subparsers, common) -> None:
     p.add_argument("--contact", metavar="NAME", help=_("the contact spoken to (联系人)"))
     p.add_argument("--plan-progress", default="", metavar="TEXT",
                    help=_("a progress line for the customer's account plan"))
+    p.add_argument("--appointment", metavar="ID",
+                   help=_("the appointment this closes (default: your open one with the "
+                          "customer that day, once it has begun)"))
+    p.add_argument("--purpose-met", choices=("yes", "partly", "no"),
+                   help=_("after a visit: was its purpose met"))
+    p.add_argument("--instructions-done", choices=("yes", "partly", "no"),
+                   help=_("after a visit: were the manager's instructions for this customer "
+                          "carried out"))
+    p.add_argument("--still-open", default="", metavar="TEXT",
+                   help=_("after a visit: what is still open"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_log)
 
@@ -226,6 +236,7 @@ def print_due(ctx, items, day, everyone: bool) -> None:
     from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
 
     out = console()
+    _print_schedule(ctx, day, everyone, out)
     title = _("Due on {day}").format(day=day.isoformat())
     if not items:
         from crmtui.services.due import coming_up
@@ -245,6 +256,26 @@ def print_due(ctx, items, day, everyone: bool) -> None:
             lines.append("\n")
         lines.rstrip()
         out.print(lines)
+
+
+def _print_schedule(ctx, day, everyone: bool, out) -> None:
+    """The day's appointments above the due list, as Today shows them (nothing when none)."""
+    from rich.text import Text
+
+    from crmtui.present.schedule import agenda_lines, schedule_title
+    from crmtui.services.appointments import schedule
+
+    views = schedule(ctx, day, everyone=everyone)
+    if not views:
+        return
+    out.print(Text(schedule_title(day, len(views)), style="bold"))
+    lines = Text(no_wrap=True, overflow="crop")
+    for line in agenda_lines(views, ctx.zone, out.width, owner=everyone):
+        lines.append_text(line)
+        lines.append("\n")
+    lines.rstrip()
+    out.print(lines)
+    out.print()
 
 
 def cmd_greetings(args) -> int:
@@ -333,7 +364,9 @@ def cmd_log(args) -> int:
         summary=args.summary, channel=args.channel, outcome=args.outcome,
         direction=args.direction, next_step=args.next_step, next_on=args.next,
         promise=args.promise, promise_due=args.promise_due, at=args.at,
-        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress)
+        referral_ask=args.referral_ask, contact=args.contact, plan_progress=args.plan_progress,
+        appointment=args.appointment, purpose_met=args.purpose_met,
+        instructions_done=args.instructions_done, still_open=args.still_open)
     if args.greeting:
         from crmtui.rules import DueKind
         from crmtui.services.worklist import log_due_item
@@ -346,22 +379,28 @@ def cmd_log(args) -> int:
         emit_json({"id": result.interaction.id, "customer_id": c.id, "grade": c.grade,
                    "followups": c.followups, "next_due": c.next_due,
                    "contact": result.interaction.contact_name or None,
-                   "promise_id": result.promise.id if result.promise else None})
+                   "promise_id": result.promise.id if result.promise else None,
+                   "appointment_id": result.appointment.id if result.appointment else None})
     else:
         say(_("Logged #{id} for {name}: grade {grade}, follow-ups {n}, next due {due}").format(
             id=result.interaction.id, name=c.name, grade=c.grade, n=c.followups,
             due=c.next_due))
+        if result.appointment is not None:
+            say(_("Appointment #{id} held and closed.").format(id=result.appointment.id))
     return 0
 
 
 SHOWN_INTERACTIONS = 15
 """Interactions `crmtui show` lists (--json has them all)."""
+SHOWN_APPOINTMENTS = 5
+"""Appointments `crmtui show` lists, the latest first (--json has them all)."""
 
 
 def cmd_show(args) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
-    complaints, the latest interactions, orders, promises, care dates and surveys, each with
-    the ids `crmtui edit`, `crmtui rm` and the complaint commands take."""
+    latest appointments, the complaints, the latest interactions, orders, promises, care dates
+    and surveys, each with the ids `crmtui edit`, `crmtui rm`, the appointment and complaint
+    commands take."""
     from crmtui.present.profile import (
         profile_header,
         profile_overview,
@@ -383,7 +422,8 @@ def cmd_show(args) -> int:
     out.print()
     out.print(profile_overview(profile, ctx.zone, today))
     sections = profile_sections(profile, ctx.zone, today)
-    for key, title, limit in (("complaints", _("Complaints"), None),
+    for key, title, limit in (("schedule", _("Schedule"), SHOWN_APPOINTMENTS),
+                              ("complaints", _("Complaints"), None),
                               ("timeline", _("Interactions"), SHOWN_INTERACTIONS),
                               ("orders", _("Orders"), None), ("promises", _("Promises"), None),
                               ("care", _("Care dates"), None), ("surveys", _("Surveys"), None)):

@@ -42,7 +42,7 @@ def register(subparsers, common) -> None:
     output.add_argument("--format", choices=REPORT_FORMATS,
                         help=_("write the report to a file, for mailing"))
     p.add_argument("-o", "--output", metavar="FILE",
-                   help=_("file to write (default report-KIND-DATE.html or .svg)"))
+                   help=_("file to write (private to you); default standard output, as export"))
     p.set_defaults(handler=cmd_report)
 
     p = subparsers.add_parser("survey", parents=[common],
@@ -132,40 +132,60 @@ def cmd_report(args) -> int:
     if not fmt:
         print_report(report, console(), ctx.zone)
         return 0
-    path = Path(args.output or f"report-{report.kind}-{report.day.isoformat()}.{fmt}")
+    if not args.output:  # as `crmtui export`: the file itself to standard output
+        import sys
+
+        sys.stdout.write(render_report(ctx, report, fmt))
+        sys.stdout.flush()
+        _audit_report(ctx, report, _("standard output"))
+        return 0
+    path = Path(args.output)
     write_report(ctx, report, path, fmt)
     say(_("Report written to {path}").format(path=path))
     return 0
 
 
-def write_report(ctx, report, path: Path, fmt: str) -> None:
-    """Render the report with rich into an HTML or SVG file, written private to the user and
-    moved into place once the export is in the audit log (as every export)."""
+def render_report(ctx, report, fmt: str) -> str:
+    """The report as an HTML page or an SVG image (rich's export)."""
     import io
-    import os
 
-    from crmtui.errors import CrmError
     from crmtui.output import text_only_console
-    from crmtui.services.audit import audit
-    from crmtui.services.context import writes
-    from crmtui.services.transfer.exporter import private_temporary_file
 
     recorder = text_only_console(record=True, width=REPORT_WIDTH, file=io.StringIO(),
                                  color_system="truecolor")
     print_report(report, recorder, ctx.zone)
+    if fmt == "html":
+        return recorder.export_html()
+    return recorder.export_svg(title=_report_title(report))
+
+
+def _audit_report(ctx, report, where) -> None:
+    from crmtui.services.audit import audit
+    from crmtui.services.context import writes
+
+    # not a change the user asked for: recorded apart from their own
+    writes(lambda c: audit(c, "export", "report", None,
+                           f"{report.kind} {report.day} -> {where}"), record=False)(ctx)
+
+
+def write_report(ctx, report, path: Path, fmt: str) -> None:
+    """Render the report into an HTML or SVG file, written private to the user and moved into
+    place once the export is in the audit log (as every export)."""
+    import os
+
+    from crmtui.errors import CrmError
+    from crmtui.services.transfer.exporter import private_temporary_file
+
+    content = render_report(ctx, report, fmt)
     temporary = private_temporary_file(path)
     try:
         try:
-            if fmt == "html":
-                recorder.save_html(str(temporary))
-            else:
-                recorder.save_svg(str(temporary), title=_report_title(report))
+            temporary.write_text(content, encoding="utf-8")
         except OSError as error:
             raise CrmError(_("cannot write {path}: {reason}").format(
                 path=path, reason=error.strerror or error)) from None
-        # not a change the user asked for: if the move below fails, nothing was saved for them
-        writes(lambda c: audit(c, "export", "report", None,
-                               f"{report.kind} {report.day} -> {path}"), record=False)(ctx)
+        # if the move below fails, nothing was saved for the user
+        _audit_report(ctx, report, path)
         os.replace(temporary, path)
         temporary = None
     finally:
@@ -189,6 +209,8 @@ def print_report(report, out, zone=None) -> None:
     from rich.markup import escape as esc
     from rich.table import Table
     from rich.text import Text
+
+    from crmtui.present.schedule import review_words
 
     whose = _("the team") if report.team else report.user
     heading = Text()
@@ -251,7 +273,26 @@ def print_report(report, out, zone=None) -> None:
                          f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
-    # the schedule kept and missed (appointments) belongs here, before the follow-through
+    def at(when) -> str:
+        """When, in the user's zone: 10:00 in a daily report, 11-24 10:00 in a weekly one."""
+        shown = moment(when, zone)
+        return shown[11:] if report.kind == "daily" else shown[5:]
+
+    def appointment(view, what: str) -> tuple:
+        return (at(view.starts_at), label("appointment_kind", view.kind), esc(view.customer),
+                esc(what) + team(view.user))
+
+    width = 5 if report.kind == "daily" else 11
+    section(_("Appointments done"), report.appointments_done, (width, 7, 16, "wide"),
+            lambda view: appointment(view, " · ".join(
+                part for part in (label("purpose", view.purpose), review_words(view)) if part)))
+    section(_("Appointments moved"), report.appointments_moved, (width, 7, 16, "wide"),
+            lambda view: (at(view.first_starts_at), label("appointment_kind", view.kind),
+                          esc(view.customer),
+                          esc(_("moved to {when}").format(when=moment(view.starts_at, zone)[5:]))
+                          + team(view.user)))
+    section(_("Appointments missed"), report.appointments_missed, (width, 7, 16, "wide"),
+            lambda view: appointment(view, label("purpose", view.purpose)))
     section(_("Instructions done"), report.instructions_done, (5, 16, "wide"),
             lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
                          esc(row.text) + (f" → {esc(row.note)}" if row.note else "")
@@ -271,6 +312,14 @@ def print_report(report, out, zone=None) -> None:
                          f"{money(row.amount):>14}"))
     if report.payments:
         out.print(_("Received {amount}").format(amount=money(report.received)))
+    section(_("Appointments on {day}").format(day=report.plan_day), report.plan_appointments,
+            (5, 7, 16, "wide"),
+            lambda view: (moment(view.starts_at, zone)[11:],
+                          label("appointment_kind", view.kind), esc(view.customer),
+                          esc(" · ".join(part for part in (label("purpose", view.purpose),
+                                                           " ".join(view.prep.split()))
+                                        if part))
+                          + team(view.user)))
     section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
             lambda item: (label("due", item.kind),
                           grade(item.grade.value if item.grade else None),

@@ -168,12 +168,15 @@ def print_import_report(report) -> None:
             _say(_("Dry run: {n} rows are good; with bad rows nothing would be imported "
                    "without --skip-bad.").format(n=report.imported))
         else:
-            _say(_("Dry run: would import {n} customers{extra}; nothing was changed.")
+            _say((_("Dry run: would import {n} customer{extra}; nothing was changed.")
+                  if report.imported == 1 else
+                  _("Dry run: would import {n} customers{extra}; nothing was changed."))
                  .format(n=report.imported, extra=extra))
     elif report.committed:
         ids = _(" (#{first}–#{last})").format(first=report.ids[0], last=report.ids[1]) \
             if report.ids else ""
-        _say(_("Imported {n} customers{ids}{extra}.").format(n=report.imported, ids=ids,
+        _say((_("Imported {n} customer{ids}{extra}.") if report.imported == 1 else
+              _("Imported {n} customers{ids}{extra}.")).format(n=report.imported, ids=ids,
                                                              extra=extra))
 
 
@@ -225,7 +228,8 @@ def cmd_export(args) -> int:
             _say(_("Exported {n} customers and {k} contacts to {file}").format(
                 n=result.customers, k=result.contacts, file=result.destination))
         else:
-            _say(_("Exported {n} customers to {file}").format(n=result.customers,
+            _say((_("Exported {n} customer to {file}") if result.customers == 1 else
+                  _("Exported {n} customers to {file}")).format(n=result.customers,
                                                              file=result.destination))
     if result.contacts_left_out and not args.json:
         sys.stderr.write("crmtui: " + _(

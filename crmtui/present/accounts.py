@@ -104,7 +104,8 @@ def targets_summary(board: Any) -> Text:
             text.append(" (")
             text.append_text(_share(float(orders / total)))
             text.append(")")
-    text.append(" · " + _("{n:,} new customers").format(n=won))
+    text.append(" · " + (_("{n:,} new customer") if won == 1 else _("{n:,} new customers"))
+                .format(n=won))
     return text
 
 

@@ -19,9 +19,15 @@ from rich.text import Text
 
 from crmtui.i18n import NC_, _, pgettext
 from crmtui.labels import label, term
-from crmtui.present.styles import SEVERITY_STYLES, SLA_STYLES
+from crmtui.present.styles import (
+    AT_RISK_MARK,
+    OVERDUE_MARK,
+    SEVERITY_STYLES,
+    SLA_STYLES,
+    overdue_style,
+)
 from crmtui.present.text import plain
-from crmtui.present.time import moment, short_moment, span
+from crmtui.present.time import days_span, moment, short_moment, span
 
 # The queue's words: shorter than the domain's labels, to fit its columns.
 STATUS_WORDS = {
@@ -65,6 +71,8 @@ def sla_words(sla: Any, width: int | None = None) -> str:
         template = _("{span} late")
     else:
         template = _("{span} left")
+    if sla.state.value == "at_risk" and not sla.paused:
+        template = AT_RISK_MARK + template  # at risk without its colour, too
     words = template.format(span=span(sla.time_left))
     if width is not None and cell_len(words) > width:
         words = template.format(span=span(sla.time_left, parts=1))
@@ -72,13 +80,38 @@ def sla_words(sla: Any, width: int | None = None) -> str:
 
 
 def sla_style(sla: Any) -> str:
-    """Its state's colour, dimmed once the clock has stopped."""
-    style = SLA_STYLES[sla.state.value]
-    return f"dim {style}" if sla.time_left is None else style
+    """Its state's colour. Once the clock has stopped, only a late one keeps a colour, not
+    bold; not dimmed, since a dimmed red is blended towards the background and a 16-colour
+    terminal then shows it as the yellow of at risk."""
+    if sla.time_left is None:
+        return SLA_STYLES["breached"].replace("bold", "").strip() \
+            if sla.state.value == "breached" else ""
+    return SLA_STYLES[sla.state.value]
 
 
 def sla_text(sla: Any) -> Text:
     return Text(sla_words(sla), style=sla_style(sla))
+
+
+# -- what needs doing ----------------------------------------------------------------------------
+
+CLOSE_AFTER_DAYS = 3
+"""A resolved complaint still open this many days after its resolution is nudged to close
+(ask the customer, record the satisfaction)."""
+
+
+def promise_passed(row: Any, now: datetime) -> bool:
+    """Whether the time promised to the customer has passed and the complaint is still open."""
+    return (row.promised_at is not None and row.sla.time_left is not None
+            and row.promised_at < now)
+
+
+def days_to_close(row: Any, today: date, zone: tzinfo) -> int | None:
+    """Days since a resolved complaint was resolved, once it should be closed; else None."""
+    if row.status != "resolved" or row.resolved_at is None:
+        return None
+    days = (today - row.resolved_at.astimezone(zone).date()).days
+    return days if days >= CLOSE_AFTER_DAYS else None
 
 
 # -- one complaint --------------------------------------------------------------------------------
@@ -100,10 +133,45 @@ def complaint_heading(row: Any) -> Text:
     return text
 
 
-def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
+def queue_detail(row: Any, zone: tzinfo, now: datetime | None = None) -> Text:
+    """One queue row whole, for the line under the queue: the heading, who handles it, what
+    the customer was promised (and whether that time has passed), a nudge to close a complaint
+    resolved days ago, and the summary uncut."""
+    text = Text()
+    text.append(f"#{row.id} ", style="bold")
+    text.append(plain(row.customer, "bold"))
+    if row.company:
+        text.append(" · ")
+        text.append(plain(row.company))
+    text.append(" · ")
+    text.append_text(severity_text(row.severity))
+    text.append(" · " + status_word(row.status) + " · ")
+    text.append_text(sla_text(row.sla))
+    text.append(" · " + _("owner {name}").format(name=row.owner_name or row.owner or _("nobody")))
+    if row.promised_at is not None:
+        text.append(" · " + _("promised {when}").format(when=moment(row.promised_at, zone)))
+        if now is not None and promise_passed(row, now):
+            text.append(" " + _("(passed: tell the customer where it stands)"),
+                        style=overdue_style())
+    if now is not None:
+        days = days_to_close(row, now.astimezone(zone).date(), zone)
+        if days is not None:
+            text.append(" · " + _("resolved {span} ago: close it with the customer's "
+                                  "satisfaction").format(span=days_span(days)), style="bold")
+    text.append("\n")
+    text.append(plain(row.summary))
+    return text
+
+
+def complaint_facts(detail: Any, zone: tzinfo,
+                    now: datetime | None = None) -> list[tuple[str, str]]:
     """(heading, text) of what a complaint's detail (`services.complaints.ComplaintDetail`)
-    shows, times in the user's zone; facts not known yet are left out."""
+    shows, times in the user's zone; facts not known yet are left out. With `now`, a time
+    promised to the customer that has passed says so."""
     row, complaint = detail.row, detail.complaint
+    promised = moment(row.promised_at, zone)
+    if promised and now is not None and promise_passed(row, now):
+        promised += OVERDUE_MARK + " " + _("(passed: tell the customer where it stands)")
     resolve_by = moment(row.resolve_by, zone)
     if complaint.paused_seconds:
         resolve_by += " · " + _("moved by {span} waiting for the customer").format(
@@ -118,7 +186,7 @@ def complaint_facts(detail: Any, zone: tzinfo) -> list[tuple[str, str]]:
          + _("by {login}").format(login=complaint.created_by.login)),
         (_("Respond by"), moment(row.respond_by, zone)),
         (_("Acknowledged"), moment(row.acknowledged_at, zone)),
-        (_("Promised"), moment(row.promised_at, zone)),
+        (_("Promised"), promised),
         (_("Resolve by"), resolve_by),
         (_("Waiting since"), moment(row.waiting_since, zone)),
         (_("Resolved"), moment(row.resolved_at, zone)),
@@ -155,11 +223,11 @@ def event_text(event: Any, zone: tzinfo) -> str:
     return event.note
 
 
-def facts_table(detail: Any, zone: tzinfo) -> Table:
+def facts_table(detail: Any, zone: tzinfo, now: datetime | None = None) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    for heading, text in complaint_facts(detail, zone):
+    for heading, text in complaint_facts(detail, zone, now):
         grid.add_row(heading, plain(text, multiline=True))
     return grid
 
@@ -196,10 +264,11 @@ def contacts_table(interactions: list[Any], zone: tzinfo, today: date) -> Render
     return table
 
 
-def complaint_body(detail: Any, zone: tzinfo, today: date) -> Group:
+def complaint_body(detail: Any, zone: tzinfo, today: date,
+                   now: datetime | None = None) -> Group:
     """Everything under the heading: the facts, the timeline and the customer's contacts."""
     return Group(
-        facts_table(detail, zone),
+        facts_table(detail, zone, now),
         Text("\n" + _("Timeline"), style="bold underline"),
         timeline_table(detail.events, zone, today),
         plain("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),

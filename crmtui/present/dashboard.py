@@ -321,7 +321,8 @@ def csi_chart(d: Any) -> RenderableType:
     return BarRows(
         [(row.quarter, Bar(None if row.csi is None else row.csi / 100, "cyan"),
           "–" if row.csi is None else f"{row.csi:.1f}",
-          _("{n:,} surveys").format(n=row.surveys)) for row in d.csi],
+          (_("{n:,} survey") if row.surveys == 1 else _("{n:,} surveys")).format(
+              n=row.surveys)) for row in d.csi],
         right=(2, 3))
 
 

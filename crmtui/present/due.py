@@ -12,11 +12,11 @@ from typing import ClassVar
 from rich.text import Text
 
 from crmtui.cells import fit
-from crmtui.i18n import _
+from crmtui.i18n import _, pgettext
 from crmtui.labels import label
-from crmtui.present.styles import grade_style
+from crmtui.present.styles import OVERDUE_MARK, grade_style, overdue_style
 from crmtui.present.text import safe
-from crmtui.present.time import short_day
+from crmtui.present.time import days_span, short_day
 from crmtui.rules import DueItem, DueKind
 
 
@@ -36,6 +36,27 @@ def coming_up_line(item: DueItem, today: date) -> Text:
     text.append(grade, style=grade_style(grade))
     text.append("  " + fit(item.company, 20) + "  ", style="dim")
     text.append(safe(item.detail))
+    return text
+
+
+def item_detail(item: DueItem, today: date, *, owner: bool = True) -> Text:
+    """One due item whole, for the line under the list: who, why in full, when, whose."""
+    text = Text()
+    text.append(safe(item.customer), style="bold")
+    if item.company:
+        text.append(" · " + safe(item.company))
+    if item.grade is not None:
+        text.append(" · ")
+        text.append(_("grade {grade}").format(grade=item.grade.value),
+                    style=grade_style(item.grade.value))
+    text.append(" · " + label("due_section", item.kind) + " · ")
+    due = pgettext("due item", "due {day}").format(day=item.due.isoformat())
+    if item.overdue_days:
+        due += " (" + _("{span} late").format(span=days_span(item.overdue_days)) + ")"
+    text.append(due, style="bold" if item.overdue_days else "")
+    text.append("\n" + safe(item.detail))
+    if owner and item.owner:
+        text.append(" · " + _("owner {name}").format(name=safe(item.owner)), style="dim")
     return text
 
 
@@ -62,10 +83,10 @@ class DueColumns:
         customer = 18 if wide else 14
         company = 24 if wide else 16
         owner_width = (12 if wide else 9) if owner else 0
-        fixed = customer + company + 1 + 5 + owner_width
+        fixed = customer + company + 1 + 6 + owner_width
         gaps = cls.GAP * (5 if owner else 4) + 1
         why = max(12, width - fixed - gaps)
-        return cls(customer=customer, company=company, due=5, why=why, owner=owner_width)
+        return cls(customer=customer, company=company, due=6, why=why, owner=owner_width)
 
     def header(self) -> Text:
         text = Text(" ")
@@ -85,8 +106,11 @@ class DueColumns:
         grade = item.grade.value if item.grade is not None else "-"
         text.append(grade, style=grade_style(grade))
         text.append("  ")
-        text.append(fit(short_day(item.due, today), self.due) + "  ",
-                    style="bold red" if item.overdue_days else "")
+        day = short_day(item.due, today)
+        if len(day) > 5:  # a day of another year: its year, rather than a cut "2025-…"
+            day = str(item.due.year)
+        day += OVERDUE_MARK if item.overdue_days else ""
+        text.append(fit(day, self.due) + "  ", style=overdue_style(bool(item.overdue_days)))
         text.append(fit(item.detail, self.why))
         if self.owner:
             text.append("  " + fit(item.owner, self.owner), style="dim")

@@ -22,10 +22,12 @@ from crmtui.present.time import moment, short_moment
 VALUE_KINDS = {
     "channel": "channel", "outcome": "outcome", "direction": "direction", "need": "need",
     "deal_status": "deal", "lifecycle": "lifecycle", "value_class": "tier", "source": "source",
-    "cadence": "cadence", "severity": "severity",
+    "cadence": "cadence", "severity": "severity", "purpose": "purpose",
+    "purpose_met": "review_answer", "instructions_done": "review_answer",
 }
 """The label kind of a field's values, where they are stored words."""
-STATUS_KINDS = {"customer": "status", "promise": "promise", "complaint": "complaint_status"}
+STATUS_KINDS = {"customer": "status", "promise": "promise", "complaint": "complaint_status",
+                "appointment": "appointment_status"}
 COMPLAINT_FIELDS = {"promise": "promise_time"}
 """Complaint events by the field they change, where the kind is named otherwise."""
 CUT = 60

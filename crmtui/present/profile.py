@@ -23,7 +23,14 @@ from crmtui.cells import clip
 from crmtui.i18n import _
 from crmtui.labels import dimension_label, label, lunar_text, maintenance_words, stored_text
 from crmtui.present.numbers import money
-from crmtui.present.styles import grade_badge, grade_style, grade_text
+from crmtui.present.schedule import details, mark, review_words, status_word, time_range
+from crmtui.present.styles import (
+    OVERDUE_MARK,
+    grade_badge,
+    grade_style,
+    grade_text,
+    overdue_style,
+)
 from crmtui.present.text import plain, user_text
 from crmtui.present.time import days_span, local_day, moment, short_day, short_moment
 
@@ -228,8 +235,9 @@ def overview_rows(p: Any, zone: tzinfo, today: date) -> list[tuple[str, Text]]:
                                         f"{interaction.summary}")))
     for promise in (x for x in p.promises if x.status == "open"):
         late = promise.due < today
-        rows.append((_("Promise"), plain(f"{promise.due.isoformat()}  {promise.text}",
-                                         "bold red" if late else "")))
+        mark = OVERDUE_MARK if late else " "
+        rows.append((_("Promise"), plain(f"{promise.due.isoformat()}{mark} {promise.text}",
+                                         overdue_style(late))))
     return rows
 
 
@@ -272,7 +280,8 @@ def care_summary(occurrence: Any) -> str:
 # -- the sections ---------------------------------------------------------------------------------
 
 def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
-    """The profile's records by kind: contacts, timeline, orders, complaints, care, grades."""
+    """The profile's records by kind: contacts, timeline, orders, complaints, care, grades,
+    appointments."""
     return {
         "contacts": Section(
             [(_("Name"), 16), (_("Title"), 14), (_("Role"), 14), (_("Phone"), 16),
@@ -300,8 +309,8 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
         "promises": Section(
             [(_("Due"), 10), (_("Status"), 8), (_("Promise"), None)],
             [(x.due.isoformat(), Text(label("promise", x.status),
-                                      style="bold red" if x.status == "open" and x.due < today
-                                      else ""), x.text) for x in p.promises],
+                                      style=overdue_style(x.status == "open" and x.due < today)),
+              x.text) for x in p.promises],
             _("No promises: press p to record one."),
             keys=tuple(str(x.id) for x in p.promises)),
         "complaints": Section(
@@ -330,6 +339,16 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
               g.by.label if g.by_id else _("calendar"), stored_text(g.reason))
              for g in p.grade_history],
             _("No grade changes.")),
+        "schedule": Section(
+            [(_("When"), 18), (_("Kind"), 7), (_("Purpose"), 12), (_("Status"), 9),
+             (_("Details"), None)],
+            [(Text.assemble(mark(a)[0],
+                            f"{short_day(a.starts_at.astimezone(zone).date(), today)} "
+                            f"{time_range(a, zone)}"),
+              label("appointment_kind", a.kind), label("purpose", a.purpose) or "-",
+              status_word(a), " · ".join(x for x in (details(a), review_words(a)) if x))
+             for a in p.appointments],
+            _("No appointments: press b to book a visit, call or meeting.")),
     }
 
 
@@ -373,7 +392,8 @@ def account_plan(p: Any) -> Table | None:
         (_("Target amount"), money(plan.target_amount)),
         (_("Target price"), money(plan.target_price)),
         (_("Target volume"), str(plan.target_volume or "")),
-        (_("Visit every"), _("{n} days").format(n=plan.visit_every_days)
+        (_("Visit every"), (_("{n} day") if plan.visit_every_days == 1 else _("{n} days"))
+         .format(n=plan.visit_every_days)
          if plan.visit_every_days else ""),
         (_("Services"), plan.services),
         (_("Strengths"), plan.strengths),

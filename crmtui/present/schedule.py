@@ -15,12 +15,12 @@ from rich.text import Text
 from crmtui.cells import clip, fit
 from crmtui.i18n import _
 from crmtui.labels import label, weekday_name
+from crmtui.present.styles import SCHEDULE_STYLES
 from crmtui.present.text import safe
 from crmtui.present.time import span
 
 DONE_MARK = "✓"
 MISSED_MARK = "!"
-MISSED_STYLE = "bold red"
 
 
 def clock(moment: datetime, zone: tzinfo) -> str:
@@ -41,9 +41,9 @@ def status_word(view) -> str:
 def mark(view) -> tuple[str, str]:
     """The one-cell mark before a line and its style: done ✓, missed !, else a space."""
     if view.status == "done":
-        return DONE_MARK, "green"
+        return DONE_MARK, SCHEDULE_STYLES["done"]
     if view.missed:
-        return MISSED_MARK, MISSED_STYLE
+        return MISSED_MARK, SCHEDULE_STYLES["missed"]
     if view.status == "cancelled":
         return "×", "dim"
     return " ", ""
@@ -53,6 +53,11 @@ def schedule_title(day: date, count: int) -> str:
     """'Schedule Tue 2026-11-24 (3)'."""
     return _("Schedule {weekday} {day} ({n})").format(
         weekday=weekday_name(day), day=day.isoformat(), n=count)
+
+
+def schedule_heading(count: int) -> str:
+    """The schedule's heading on Today: 'Schedule (3)'."""
+    return _("Schedule ({n})").format(n=count)
 
 
 def empty_schedule(day: date) -> str:
@@ -83,7 +88,7 @@ class ScheduleColumns:
 
     GAP: ClassVar[int] = 2
     TIME: ClassVar[int] = 11
-    KIND: ClassVar[int] = 6
+    KIND: ClassVar[int] = 7
 
     @classmethod
     def for_width(cls, width: int, *, owner: bool = False) -> ScheduleColumns:
@@ -104,15 +109,16 @@ class ScheduleColumns:
         second line, `detail_line`)."""
         sign, sign_style = mark(view)
         dim = "dim" if view.status == "cancelled" else ""
-        text = Text(sign, style=sign_style)
+        text = Text()
+        text.append(sign, style=sign_style)
         text.append(fit(time_range(view, zone), self.TIME) + "  ",
-                    style=MISSED_STYLE if view.missed else dim or "bold")
+                    style=SCHEDULE_STYLES["missed"] if view.missed else dim or "bold")
         text.append(fit(label("appointment_kind", view.kind), self.KIND) + "  ", style=dim)
         text.append(fit(view.customer, self.customer) + "  ", style=dim)
         if self.company:
             text.append(fit(view.company, self.company) + "  ", style="dim")
         text.append(fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
-                    style=dim or "cyan")
+                    style=dim or SCHEDULE_STYLES["purpose"])
         if self.owner:
             text.append(fit(view.user, self.owner) + "  ", style="dim")
         if detail:
@@ -147,11 +153,36 @@ def agenda_lines(views: Iterable, zone: tzinfo, width: int, *,
     return lines
 
 
-def review_line(view, columns: ScheduleColumns) -> Text | None:
-    """After a logged visit: 'purpose met: partly · still open: …'."""
-    if view.status != "done" or not (view.purpose_met or view.still_open
-                                      or view.instructions_done):
-        return None
+def appointment_detail(view, zone: tzinfo, *, owner: bool = False) -> Text:
+    """One appointment whole, for the line under Today's list: when, what, with whom and why,
+    then what to prepare, where, whom to meet, and after a visit what was reviewed."""
+    sign, sign_style = mark(view)
+    text = Text()
+    if sign.strip():
+        text.append(sign + " ", style=sign_style)
+    when = view.starts_at.astimezone(zone)
+    text.append(f"{weekday_name(when.date())} {when.date().isoformat()} "
+                f"{time_range(view, zone)}",
+                style=SCHEDULE_STYLES["missed"] if view.missed else "bold")
+    text.append(" · " + label("appointment_kind", view.kind) + " · " + status_word(view))
+    text.append(" · ")
+    text.append(safe(view.customer), style="bold")
+    if view.company:
+        text.append(" · " + safe(view.company))
+    if view.purpose:
+        text.append(" · " + label("purpose", view.purpose))
+    if owner and view.user:
+        text.append(" · " + _("owner {name}").format(name=safe(view.user)), style="dim")
+    rest = " · ".join(words for words in (details(view), review_words(view)) if words)
+    if rest:
+        text.append("\n" + rest)
+    return text
+
+
+def review_words(view) -> str:
+    """After a logged visit: 'purpose met: partly · still open: …' ('' before)."""
+    if view.status != "done":
+        return ""
     parts = []
     if view.purpose_met:
         parts.append(_("purpose met: {answer}").format(
@@ -162,7 +193,15 @@ def review_line(view, columns: ScheduleColumns) -> Text | None:
     if view.still_open:
         parts.append(_("still open: {text}").format(
             text=" ".join(safe(view.still_open).split())))
-    return Text(" " * (1 + columns.TIME + columns.GAP) + " · ".join(parts), style="green")
+    return " · ".join(parts)
+
+
+def review_line(view, columns: ScheduleColumns) -> Text | None:
+    """The review under a logged visit's line (None before, or when nothing was answered)."""
+    words = review_words(view)
+    if not words:
+        return None
+    return Text(" " * (1 + columns.TIME + columns.GAP) + words, style=SCHEDULE_STYLES["done"])
 
 
 def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
@@ -172,7 +211,7 @@ def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
     for view in views:
         text = Text(fit(f"#{view.id}", 6) + " ", style="dim")
         text.append(fit(status_word(view), 9) + " ",
-                    style=MISSED_STYLE if view.missed else "dim")
+                    style=SCHEDULE_STYLES["missed"] if view.missed else "dim")
         line = columns.line(view, zone)
         text.append_text(line)
         lines.append(text)
@@ -184,5 +223,6 @@ def length(view) -> str:
     return span(timedelta(minutes=view.minutes))
 
 
-__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "empty_schedule",
-           "details", "ScheduleColumns", "agenda_lines", "review_line", "list_lines", "length"]
+__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "schedule_heading",
+           "empty_schedule",
+           "details", "appointment_detail", "ScheduleColumns", "agenda_lines", "review_words", "review_line", "list_lines", "length"]

@@ -55,9 +55,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DateInputError", "parse_date", "parse_datetime",
     ),
     "appointments": (
-        "DEFAULT_MINUTES", "MAX_MINUTES", "OCCUPYING", "AppointmentKind", "AppointmentStatus",
-        "Purpose", "PurposeMet", "Slot", "day_window", "first_clash", "is_missed", "minute_of",
-        "overlaps",
+        "DEFAULT_MINUTES", "EARLY_LOG", "MAX_MINUTES", "OCCUPYING", "AppointmentKind",
+        "AppointmentStatus", "Purpose", "PurposeMet", "Slot", "day_window", "first_clash",
+        "held_by", "is_missed", "minute_of", "overlaps",
     ),
     "accounts": (
         "DEFAULT_CONVERSION", "HISTORY_DAYS", "MIN_HISTORY", "VISIT_CHANNELS", "Conversion",

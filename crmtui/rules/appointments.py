@@ -94,6 +94,17 @@ def is_missed(status: str, end: datetime, now: datetime) -> bool:
     return status == AppointmentStatus.PLANNED and end <= now
 
 
+EARLY_LOG = timedelta(minutes=15)
+"""A contact logged this long before an appointment's start still counts as holding it."""
+
+
+def held_by(start: datetime, contact_at: datetime) -> bool:
+    """Whether a contact logged at `contact_at` (on the appointment's day) is that appointment
+    held: it began, or begins within a quarter of an hour. A morning call to confirm an
+    afternoon visit is not the visit."""
+    return contact_at >= start - EARLY_LOG
+
+
 def minute_of(moment: datetime) -> datetime:
     """A moment to the minute: appointments are booked in minutes, so `+2h` typed at
     09:13:42 is 11:13."""
@@ -102,4 +113,4 @@ def minute_of(moment: datetime) -> datetime:
 
 __all__ = ["AppointmentKind", "Purpose", "AppointmentStatus", "PurposeMet", "DEFAULT_MINUTES",
            "MAX_MINUTES", "OCCUPYING", "Slot", "overlaps", "first_clash", "day_window",
-           "is_missed", "minute_of"]
+           "is_missed", "minute_of", "EARLY_LOG", "held_by"]

@@ -69,6 +69,11 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
 
     HEADING = ""
     """An English msgid (N_), shown translated."""
+    KEYS_SECTION: ClassVar[str] = "everywhere"
+    """The section of the key table (crmtui.keys) `?` opens at."""
+    FOOTER_FIRST: ClassVar[tuple[str, ...]] = ()
+    """Binding ids the footer shows before the others (the screen's most used keys), where
+    the order of the bindings (the focused list's, the screen's, the app's) is not right."""
     COMPACT_FOOTER: ClassVar[bool] = False
     """Less space between keys, for screens with many."""
     CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0

@@ -34,10 +34,11 @@ def load_complaint(ctx, complaint_id: int) -> ComplaintView:
 
     detail = complaint_detail(ctx, complaint_id)
     return ComplaintView(row=detail.row, header=complaint_heading(detail.row),
-                         body=complaint_body(detail, ctx.zone, ctx.today()))
+                         body=complaint_body(detail, ctx.zone, ctx.today(), ctx.now()))
 
 
 class ComplaintScreen(ComplaintActions):
+    KEYS_SECTION = "complaint"
     CSS_PATH = "complaint.tcss"
     AUTO_FOCUS = "#body"
     REFRESH_AFTER = timedelta(minutes=1)  # the time left moves with the clock

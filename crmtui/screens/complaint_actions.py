@@ -85,24 +85,24 @@ class ComplaintActions(CrmScreen):
     COMPACT_FOOTER = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "acknowledge", N_("Ack"), id="complaint-ack",
+        Binding("A", "acknowledge", N_("Ack"), id="complaint-ack",
                 tooltip=N_("acknowledge: record the time promised to the customer")),
         Binding("w", "work", N_("Work"), id="complaint-work",
                 tooltip=N_("start work (or resume after waiting for the customer)")),
-        Binding("p", "wait", N_("Wait"), id="complaint-wait",
+        Binding("W", "wait", N_("Wait"), id="complaint-wait",
                 tooltip=N_("waiting for the customer: the resolution clock pauses; "
                            "again to resume")),
-        Binding("r", "resolve", N_("Resolve"), id="complaint-resolve",
+        Binding("F", "resolve", N_("Resolve"), id="complaint-resolve",
                 tooltip=N_("resolution and root cause")),
-        Binding("c", "close", N_("Close"), id="complaint-close",
+        Binding("C", "close", N_("Close"), id="complaint-close",
                 tooltip=N_("close a resolved complaint, with the customer's satisfaction 1–5")),
-        Binding("R", "reopen", N_("Reopen"), id="complaint-reopen",
+        Binding("Z", "reopen", N_("Reopen"), id="complaint-reopen",
                 tooltip=N_("a resolution that did not hold; the deadlines stay")),
-        Binding("s", "severity", N_("Severity"), id="complaint-severity",
+        Binding("exclamation_mark", "severity", N_("Severity"), id="complaint-severity",
                 tooltip=N_("re-judge the severity; the deadlines follow")),
-        Binding("o", "owner", N_("Owner"), id="complaint-owner",
+        Binding("O", "owner", N_("Owner"), id="complaint-owner",
                 tooltip=N_("give it to a support person or manager")),
-        Binding("t", "note", N_("Note"), id="complaint-note",
+        Binding("N", "note", N_("Note"), id="complaint-note",
                 tooltip=N_("add a note to the timeline")),
         Binding("S", "survey", N_("Survey"), id="survey",
                 tooltip=N_("a satisfaction survey after the closed complaint, with the "

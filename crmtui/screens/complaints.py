@@ -34,7 +34,9 @@ from crmtui.services.complaints import (
     QueueRow,
     complaint_queue,
 )
+from crmtui.present.complaint import days_to_close, queue_detail
 from crmtui.widgets.complaint_list import ComplaintList
+from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, some_of
 from crmtui.widgets.status import StatusLine
 
@@ -83,6 +85,7 @@ def matches(row: QueueRow, words: list[str], owner: str | None) -> bool:
 
 
 class ComplaintsScreen(ComplaintActions):
+    KEYS_SECTION = "complaints"
     HEADING = N_("Complaints")
     CSS_PATH = "complaints.tcss"
     AUTO_FOCUS = "ComplaintList"
@@ -94,7 +97,7 @@ class ComplaintsScreen(ComplaintActions):
                 tooltip=N_("a new complaint: choose the customer by searching")),
         Binding("slash", "filter", N_("Filter"), id="filter",
                 tooltip=N_("words, or mine unassigned closed severity:high status:new owner:")),
-        Binding("m", "mine", N_("Mine"), id="complaint-mine",
+        Binding("a", "mine", N_("Mine/all"), id="scope",
                 tooltip=N_("only those I handle, or everyone's")),
     ]
 
@@ -106,6 +109,8 @@ class ComplaintsScreen(ComplaintActions):
         self.shown_width = 0
         self._filter_timer = None
         self._footer_status: str | None = None
+        self._select_next: int | None = None
+        """A complaint to put the cursor on once the queue is read again (a new one)."""
         self._footer_timer = None
 
     def compose_body(self) -> ComposeResult:
@@ -114,6 +119,7 @@ class ComplaintsScreen(ComplaintActions):
         yield Static(_("Loading the complaints…"), id="summary")
         yield Static("", id="columns")
         yield ComplaintList(id="queue")
+        yield DetailLine(id="detail")
         with Vertical(id="empty"):
             yield Static("", id="empty-text")
 
@@ -161,8 +167,10 @@ class ComplaintsScreen(ComplaintActions):
         width = max(40, queue.size.width or self.app.size.width)
         self.shown_width = width
         current = queue.highlighted_item
+        keep = self._select_next or (current.id if current else None)
+        self._select_next = None
         queue.show_rows(rows, zone=self.ctx.zone, today=self.ctx.today(), width=width,
-                        keep=current.id if current else None)
+                        keep=keep, now=self.ctx.now())
         self._refresh_footer()
         self.query_one("#columns", Static).update(queue.columns.header())
         self.query_one("#summary", Static).update(self._summary(rows, query))
@@ -187,6 +195,11 @@ class ComplaintsScreen(ComplaintActions):
         stopped = [row.status for row in rows if row.sla.time_left is None]
         if stopped.count("resolved"):
             text.append(" · " + _("{n} resolved").format(n=stopped.count("resolved")))
+            today, zone = self.ctx.today(), self.ctx.zone
+            to_close = sum(1 for row in rows if days_to_close(row, today, zone) is not None)
+            if to_close:
+                text.append(" · ")
+                text.append(_("{n} to close").format(n=to_close), style="bold")
         if stopped.count("closed"):
             text.append(" · " + _("{n} closed").format(n=stopped.count("closed")))
         if query.values or query.text:
@@ -235,6 +248,9 @@ class ComplaintsScreen(ComplaintActions):
 
     @on(ComplaintList.Highlighted)
     def _highlighted(self) -> None:
+        row = self.current_row()
+        self.query_one(DetailLine).show(
+            queue_detail(row, self.ctx.zone, self.ctx.now()) if row else None)
         # The footer offers the moves of the highlighted complaint's status. Rebuilding it
         # costs more than a cursor move, so it waits until the cursor rests (the keys
         # themselves always act on the row under the cursor).
@@ -264,4 +280,5 @@ class ComplaintsScreen(ComplaintActions):
         if complaint is None:
             return
         self.app.notify(opened_message(self.ctx, complaint), title=_("Saved"))
+        self._select_next = complaint.id  # the cursor goes to it, and so do the keys offered
         self.reload()

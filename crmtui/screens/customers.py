@@ -12,7 +12,8 @@ from textual.binding import Binding, BindingType
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
-from crmtui.present.styles import grade_text
+from crmtui.present.styles import OVERDUE_MARK, grade_text, overdue_style
+from crmtui.present.text import plain
 from crmtui.present.time import short_day
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import SOURCES, STATUSES, clean_tags
@@ -34,16 +35,46 @@ FILTER_KEYS = {
 }
 
 
+def due_text(day, today) -> Text:
+    """The next due day; an overdue one marked with ! as well as in red."""
+    if day < today:
+        return Text(day.isoformat() + OVERDUE_MARK, style=overdue_style())
+    return Text(day.isoformat())
+
+
+def customer_detail(c, today) -> Text:
+    """One customer whole, for the line under the list."""
+    text = Text()
+    text.append(plain(c.name, "bold"))
+    for part in (c.company, label("status", c.status),
+                 _("owner {name}").format(name=c.owner.label)):
+        if part:
+            text.append(" · ")
+            text.append(plain(part))
+    text.append(" · " + _("grade {grade}").format(grade=c.grade))
+    text.append(" · " + _("next due {day}").format(day=c.next_due.isoformat()))
+    if c.next_due < today:
+        text.append(" (" + _("overdue") + ")", style="bold")
+    more = [", ".join(c.phone_list), c.email, c.tags.replace(",", " ")]
+    if any(more):
+        text.append("\n")
+        text.append(plain(" · ".join(part for part in more if part)))
+    return text
+
+
 class CustomersScreen(PagedScreen):
+    KEYS_SECTION = "customers"
     HEADING = N_("Customers")
     FILTER_KEYS = FILTER_KEYS
     FILTER_HINT = N_("name, company, phone, pinyin… or grade:A owner:li.na status: tag: source:")
     COUNT_TEXT = N_("{n:,} customers")
+    COUNT_ONE = N_("{n:,} customer")
+    FOOTER_FIRST = ("profile", "new-customer", "edit")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", N_("New"), id="new-customer", tooltip=N_("add a customer")),
         Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the customer")),
-        Binding("s", "sort", N_("Sort"), id="sort",
+        Binding("greater_than_sign", "sort", N_("Sort"), id="sort",
                 tooltip=N_("name, company, grade, next due, revenue, last contact, newest")),
     ]
 
@@ -54,12 +85,29 @@ class CustomersScreen(PagedScreen):
     def describe(self) -> str:
         return _("sorted by {what}").format(what=_(SORT_TITLES[self.sort]))
 
+    @property
+    def shows_owner(self) -> bool:
+        """The owner column, only where the list holds others' customers (not a rep's own)."""
+        from crmtui.services.access import owner_filter
+
+        return owner_filter(self.ctx, everyone=self.app.everyone) is None
+
+    def widths(self, width: int) -> dict[str, int]:
+        wide = width >= 110
+        owner = (12 if wide else 9) if self.shows_owner else 0
+        # the owner's room goes to the company when there is no owner column
+        return {"name": 18 if wide else 14,
+                "company": (26 if wide else 16) + ((12 if wide else 9) - owner),
+                "owner": owner}
+
     def columns(self, width: int) -> list[tuple[str, int]]:
+        w = self.widths(width)
+        owner = [(_("Owner"), w["owner"])] if w["owner"] else []
+        columns = [(_("Name"), w["name"]), (_("Company"), w["company"]), ("G", 2), *owner,
+                   (_("Status"), 10), (_("Next due"), 11)]
         if width < 110:
-            return [(_("Name"), 14), (_("Company"), 16), ("G", 2), (_("Owner"), 9),
-                    (_("Status"), 10), (_("Next due"), 10)]
-        columns = [(_("Name"), 18), (_("Company"), 26), ("G", 2), (_("Owner"), 12),
-                   (_("Status"), 10), (_("Next due"), 10), (_("Last"), 5), (_("Phone"), 16)]
+            return columns
+        columns += [(_("Last"), 5), (_("Phone"), 16)]
         used = sum(w for _label, w in columns) + 2 * len(columns)
         return [*columns, (_("Tags"), max(6, width - used - 4))]
 
@@ -73,17 +121,20 @@ class CustomersScreen(PagedScreen):
             status=values.get("status"), tag=values.get("tag"), source=values.get("source"),
             sort=self.sort, offset=offset, limit=limit, everyone=self.app.everyone)
         wide = width >= 110
+        w = self.widths(width)
         today = self.ctx.today()
         rows = []
         for c in page.rows:
-            due = Text(c.next_due.isoformat(), style="bold red" if c.next_due < today else "")
-            cells = [clip(c.name, 18 if wide else 14), clip(c.company, 26 if wide else 16),
-                     grade_text(c.grade, pinned=c.grade_pinned), clip(c.owner.label, 12),
-                     label("status", c.status), due]
+            cells = [clip(c.name, w["name"]), clip(c.company, w["company"]),
+                     grade_text(c.grade, pinned=c.grade_pinned)]
+            if w["owner"]:
+                cells.append(clip(c.owner.label, w["owner"]))
+            cells += [label("status", c.status), due_text(c.next_due, today)]
             if wide:
                 cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
                           c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]
-            rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name))
+            rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name,
+                            detail=customer_detail(c, today)))
         return Page(rows=rows, offset=offset, total=page.total, limit=limit)
 
     def action_sort(self) -> None:

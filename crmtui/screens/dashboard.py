@@ -66,6 +66,7 @@ class Panels(VerticalScroll, can_focus=False, inherit_bindings=False):
 
 
 class DashboardScreen(CrmScreen):
+    KEYS_SECTION = "dashboard"
     HEADING = N_("Dashboard")
     WATCH_CHANGES = False  # read afresh when shown and on `r`
     CSS_PATH = "dashboard.tcss"
@@ -75,7 +76,7 @@ class DashboardScreen(CrmScreen):
         Binding("enter", "open_figure", N_("Open"), id="open-figure",
                 tooltip=N_("what is behind the figure: the customers promoted, demoted, new, at "
                            "risk or key; the targets, each rep, grade × rep")),
-        Binding("p", "period", N_("Period"), id="dashboard-period",
+        Binding("z", "period", N_("Period"), id="dashboard-period",
                 tooltip=N_("movement and service levels over 7, 30 or 90 days")),
         Binding("a", "toggle_scope", N_("Mine/team"), id="scope",
                 tooltip=N_("my customers or the team's (managers)")),

@@ -26,6 +26,7 @@ from crmtui.services.stats import (
     Dashboard,
     customers_behind,
 )
+from crmtui.widgets.detail_line import DetailLine, row_text
 from crmtui.widgets.lists import ProfileRows
 
 LIMIT = 1000
@@ -44,6 +45,7 @@ def figure_title(figures: Dashboard, figure: str) -> str:
 
 
 class FigureCustomersScreen(CrmScreen):
+    KEYS_SECTION = "lists"
     CSS_PATH = "figure_customers.tcss"
     AUTO_FOCUS = "#list"
     WATCH_CHANGES = False  # the customers behind the figures as the dashboard read them
@@ -57,6 +59,7 @@ class FigureCustomersScreen(CrmScreen):
         self.figures = figures
         self.figure = figure
         self.customer_of: dict[str, int] = {}
+        self.whole: dict[str, Text] = {}
 
     def heading(self) -> str:
         return figure_title(self.figures, self.figure)
@@ -64,6 +67,7 @@ class FigureCustomersScreen(CrmScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the customers…"), id="summary")
         yield ProfileRows(id="list")
+        yield DetailLine(id="detail")
 
     def load_data(self) -> None:
         self.call_service(customers_behind, self.ctx, self.figures, self.figure, limit=LIMIT,
@@ -76,26 +80,48 @@ class FigureCustomersScreen(CrmScreen):
         table.clear(columns=True)
         wide = (table.size.width or self.app.size.width) >= 110
         name, company, owner, revenue = (20, 28, 12, 14) if wide else (14, 14, 9, 11)
-        for label, width in ((_("Name"), name), (_("Company"), company), ("G", 2),
-                             (_("Owner"), owner), (_("Next due"), 10), (_("Revenue"), revenue)):
+        if not self.shows_owner():
+            company, owner = company + owner, 0
+        columns = [(_("Name"), name), (_("Company"), company), ("G", 2),
+                   *([(_("Owner"), owner)] if owner else []), (_("Next due"), 10),
+                   (_("Revenue"), revenue)]
+        for label, width in columns:
             table.add_column(label, width=width)
         self.customer_of = {}
+        self.whole = {}
         for row in rows:
             key = str(row.customer_id)
             self.customer_of[key] = row.customer_id
-            table.add_row(clip(row.customer, name), clip(row.company, company),
-                          grade_text(row.grade), clip(row.owner, owner), row.next_due.isoformat(),
-                          (money(row.revenue) if row.revenue else "").rjust(revenue), key=key)
+            self.whole[key] = row_text((row.customer, row.company, grade_text(row.grade),
+                                        row.owner, row.next_due.isoformat(),
+                                        money(row.revenue) if row.revenue else ""))
+            cells = [clip(row.customer, name), clip(row.company, company),
+                     grade_text(row.grade)]
+            if owner:
+                cells.append(clip(row.owner, owner))
+            cells += [row.next_due.isoformat(),
+                      (money(row.revenue) if row.revenue else "").rjust(revenue)]
+            table.add_row(*cells, key=key)
         if keep is not None and keep in self.customer_of:
             table.move_cursor(row=table.get_row_index(keep))
         text = Text()
-        text.append(_("{n:,} customers").format(n=total), style="bold")
+        text.append((_("{n:,} customer") if total == 1 else _("{n:,} customers")).format(n=total), style="bold")
         if total > len(rows):
             text.append(" · " + _("the first {n:,} shown").format(n=len(rows)))
         if not total:
             text.append(" · " + _("nobody behind this figure now"), style="italic")
         text.append(" · " + self.whose())
         self.query_one("#summary", Static).update(text)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        key = self.query_one(ProfileRows).current_key
+        self.query_one(DetailLine).show(self.whole.get(key) if key is not None else None)
+
+    def shows_owner(self) -> bool:
+        """The owner column, unless every customer listed has the same (the viewer's own)."""
+        return self.figures.team
 
     def whose(self) -> str:
         """Whose customers they are, for the summary line."""

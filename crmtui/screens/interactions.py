@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.text import plain
 from crmtui.present.time import moment, short_moment
 from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
@@ -29,9 +33,27 @@ class _Day:
         return parse_date(text, self.screen.ctx.today())  # DateInputError is a ValueError
 
 
+def interaction_detail(i, zone) -> Text:
+    """One contact whole, for the line under the list."""
+    text = Text()
+    text.append(moment(i.at, zone) + " · ")
+    text.append(plain(i.customer.name, "bold"))
+    text.append(" · " + " · ".join((label("channel", i.channel), label("outcome", i.outcome),
+                                     _("by {login}").format(login=i.by.label))))
+    text.append("\n")
+    text.append(plain(i.summary))
+    if i.next_step:
+        text.append(" → ")
+        text.append(plain(i.next_step))
+    return text
+
+
 class InteractionsScreen(PagedScreen):
+    KEYS_SECTION = "interactions"
     HEADING = N_("Interactions")
     FILTER_HINT = N_("customer words… or rep:li.na channel:phone outcome: since:-7d until:")
+
+    FOOTER_FIRST = ("profile", "log")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "log", N_("Log"), id="log"),
@@ -39,6 +61,7 @@ class InteractionsScreen(PagedScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._shown_loggable: bool | None = None
         day = _Day(self)
         self.FILTER_KEYS = {"rep": str.lower, "channel": one_of(CHANNELS),
                             "outcome": one_of(OUTCOMES), "since": day, "until": day}
@@ -58,21 +81,36 @@ class InteractionsScreen(PagedScreen):
                         outcome=values.get("outcome"), since=values.get("since"),
                         until=values.get("until"), customer_text=query.text, offset=offset,
                         limit=limit, everyone=self.app.everyone)
+        from crmtui.services.access import loggable_customers
+
         zone, today = self.ctx.zone, self.ctx.today()
         widths = [w for _label, w in self.columns(width)]
+        loggable = loggable_customers(self.ctx, [i.customer_id for i in rows])
         return Page(rows=[
             Row(str(i.id), i.customer_id, (
                 (moment(i.at, zone) if widths[0] >= 16 else
                  short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
                 label("channel", i.channel), label("outcome", i.outcome),
                 clip(i.by.label, widths[4]),
-                clip(i.summary, widths[5])), customer=i.customer.name)
+                clip(i.summary, widths[5])), customer=i.customer.name,
+                can_log=i.customer_id in loggable, detail=interaction_detail(i, zone))
             for i in rows], offset=offset, limit=limit)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "log":
-            return self.current_customer() is not None or None
+            key = self.table.current_key
+            if key is None:
+                return None
+            return self.can_log_at.get(key, False)  # support: while a complaint is open
         return super().check_action(action, parameters)
+
+    @on(DataTable.RowHighlighted)
+    def _row_changed(self) -> None:
+        key = self.table.current_key
+        loggable = key is not None and self.can_log_at.get(key, False)
+        if loggable != self._shown_loggable:
+            self._shown_loggable = loggable
+            self.refresh_bindings()
 
     def action_log(self) -> None:
         from crmtui.screens.dialogs.log import LogDialog, LogTarget

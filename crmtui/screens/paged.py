@@ -15,11 +15,15 @@ from textual.widgets import DataTable, Static
 
 from crmtui.i18n import N_, _
 from crmtui.screens.base import CrmScreen
+from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, KeyParser
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, ProfileRows
 
 FILTER_DELAY = 0.15
 """Seconds of quiet typing before a filter runs its query."""
+
+TO_END_AT_MOST = 100_000
+"""Rows G reads at most to reach the end of a list."""
 
 RELOAD_AT_MOST = 5 * PAGE_SIZE
 """Rows read again when the list reloads (someone changed something): the pages the user
@@ -33,6 +37,10 @@ class Row:
     cells: tuple
     customer: str = ""
     """The customer's name, uncut."""
+    can_log: bool = True
+    """Whether the user may log a contact with the row's customer."""
+    detail: object = ""
+    """The row whole (a Text or a string), for the line under the list."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,9 @@ class PagedScreen(CrmScreen):
     FILTER_KEYS: ClassVar[Mapping[str, KeyParser]] = {}
     FILTER_HINT: ClassVar[str] = ""
     COUNT_TEXT: ClassVar[str] = N_("{n:,} rows")
-    """FILTER_HINT and COUNT_TEXT are English msgids (N_), shown translated."""
+    COUNT_ONE: ClassVar[str] = N_("{n:,} row")
+    """FILTER_HINT and COUNT_TEXT (COUNT_ONE for one) are English msgids (N_), shown
+    translated."""
     AUTO_FOCUS = "#list"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,6 +84,8 @@ class PagedScreen(CrmScreen):
         self.fetching_more = False
         self.customer_of: dict[str, int] = {}
         self.name_of: dict[str, str] = {}
+        self.can_log_at: dict[str, bool] = {}
+        self.detail_of: dict[str, object] = {}
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
@@ -81,6 +93,7 @@ class PagedScreen(CrmScreen):
                         else "", id="filter")
         yield Static(_("Loading…"), id="summary")
         yield ProfileRows(id="list")
+        yield DetailLine(id="detail")
 
     # -- what subclasses give -------------------------------------------------------------------
     def columns(self, width: int) -> list[tuple[str, int]]:
@@ -126,6 +139,8 @@ class PagedScreen(CrmScreen):
             table.add_column(label, width=column_width)
         self.customer_of = {}
         self.name_of = {}
+        self.can_log_at = {}
+        self.detail_of = {}
         self.loaded = 0
         self.total = page.total
         self.complete = False
@@ -133,6 +148,7 @@ class PagedScreen(CrmScreen):
         if keep is not None and keep in self.customer_of:
             table.move_cursor(row=table.get_row_index(keep))
         self._summary()
+        self._show_detail()
 
     def _append(self, page: Page) -> None:
         table = self.table
@@ -141,6 +157,8 @@ class PagedScreen(CrmScreen):
                 continue  # a row that moved pages while new rows arrived
             self.customer_of[row.key] = row.customer_id
             self.name_of[row.key] = row.customer
+            self.can_log_at[row.key] = row.can_log
+            self.detail_of[row.key] = row.detail
             table.add_row(*row.cells, key=row.key)
         self.loaded = page.offset + len(page.rows)
         self.complete = page.last or (self.total is not None and self.loaded >= self.total)
@@ -152,6 +170,24 @@ class PagedScreen(CrmScreen):
         self.fetching_more = True
         self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
                           done=self._more, failed=self._more_failed, group="more")
+
+    @on(ListTable.ToEnd)
+    def _to_end(self) -> None:
+        """G goes to the last row of the list, not of what is read so far: the rest is read
+        in one query, then the cursor goes to its end."""
+        if self.complete or not self.filter_query.ok:
+            return
+        self.fetching_more = True
+        rest = (self.total - self.loaded) if self.total is not None else TO_END_AT_MOST
+        self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
+                          limit=max(1, min(rest, TO_END_AT_MOST)), done=self._at_end,
+                          failed=self._more_failed, group="more")
+
+    def _at_end(self, page: Page) -> None:
+        self._more(page)
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
 
     def _more(self, page: Page) -> None:
         self.fetching_more = False
@@ -165,7 +201,8 @@ class PagedScreen(CrmScreen):
     def _summary(self) -> None:
         text = Text()
         if self.total is not None:
-            text.append(_(self.COUNT_TEXT).format(n=self.total), style="bold")
+            count = self.COUNT_ONE if self.total == 1 else self.COUNT_TEXT
+            text.append(_(count).format(n=self.total), style="bold")
         else:
             text.append(_("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
                         style="bold")
@@ -202,6 +239,11 @@ class PagedScreen(CrmScreen):
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.table.focus()
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        key = self.table.current_key
+        self.query_one(DetailLine).show(self.detail_of.get(key) if key is not None else None)
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -1,11 +1,11 @@
 """The customer profile (SPEC §4.2): a header with what matters at a glance, and tabs for the
 archive, contacts, the interactions timeline, orders, promises, complaints, care dates, surveys,
-grade history, the history of every change, referrals and the account plan. `e` edit, `l` log,
-`g` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both calendars are shown),
-`x` a complaint (enter on one in the complaints tab opens it), `v` the value class by
-judgement, `T` terminate or make active again. On the tabs of records, `e` or
-`enter` corrects the highlighted one and `d` removes it (after asking); elsewhere `e` edits the
-archive."""
+grade history, the history of every change, appointments, referrals and the account plan. `e`
+edit, `l` log, `R` regrade, `o` order, `p` promise, `c` a care date (solar or lunar; both
+calendars are shown), `x` a complaint (enter on one in the complaints tab opens it), `v` the
+value class by judgement, `T` terminate or make active again, `b` books an appointment. On the
+tabs of records, `e` or `enter` corrects the highlighted one and `d` removes it (after asking);
+elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.labels import label
+from crmtui.labels import label, weekday_name
 from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
@@ -38,6 +38,7 @@ from crmtui.screens.profile_accounts import (
     contacts_keys,
 )
 from crmtui.services.profile import ReferralNode
+from crmtui.widgets.detail_line import DetailLine, row_text
 from crmtui.widgets.lists import NavTable
 
 
@@ -61,6 +62,8 @@ class ProfileView:
     grade: str = ""
     owner: str = ""
     """The owner's login."""
+    loggable: bool = False
+    """Whether the user may log a contact (support: while a complaint is open)."""
     owner_name: str = ""
     orders: dict[int, tuple] = field(default_factory=dict)
     """order id -> (owed, order day), for a payment on the highlighted order."""
@@ -70,6 +73,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
     from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
+    from crmtui.services.access import can_log
     from crmtui.services.history import history_of
     from crmtui.services.profile import customer_profile, referral_tree
 
@@ -91,6 +95,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
                        editable=p.editable, facts=facts, class_facts=class_facts,
                        company=c.company, grade=c.grade,
                        owner=p.owner.login, owner_name=p.owner.label,
+                       loggable=p.editable or can_log(ctx, c),
                        orders={o.id: (o.owed, o.on) for o in p.orders})
 
 
@@ -104,7 +109,8 @@ TAB_TITLES = {
     "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
     "orders": N_("Orders"), "promises": N_("Promises"), "complaints": N_("Complaints"),
     "care": N_("Care"), "surveys": N_("Surveys"), "grades": N_("Grades"),
-    "history": N_("History"), "referrals": N_("Referrals"), "plan": N_("Plan"),
+    "history": N_("History"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
+    "plan": N_("Plan"),
 }
 ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise",
              "care": "care", "surveys": "survey"}
@@ -113,30 +119,32 @@ ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise"
 
 TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades")
 """The tabs that are tables, in order, before the referrals and the plan."""
-LATER_TABS = ("promises", "surveys", "history")
+LATER_TABS = ("promises", "surveys", "history", "schedule")
 """Tables after the plan (added later: the tabs before keep their places)."""
 
 
 class ProfileScreen(ProfileAccountKeys):
+    KEYS_SECTION = "profile"
     CSS_PATH = "profile.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="back"),
+        # most used first: the footer keeps these and drops the rest when narrow
+        Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
+        Binding("o", "order", N_("Order"), id="order", tooltip=N_("record an order")),
+        Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
+        Binding("x", "complaint", N_("Complaint"), id="complaint",
+                tooltip=N_("record a complaint from this customer")),
+        Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
+        Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
+                show=False),
         Binding("e", "edit", N_("Edit"), id="edit",
                 tooltip=N_("the highlighted record on a tab of records, else the archive")),
         Binding("d", "delete_row", N_("Delete"), id="delete-row", show=False,
                 tooltip=N_("remove the highlighted record (asks first; u undoes it)")),
-        Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
-                tooltip=N_("give the customer to another owner (managers)")),
-        Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
-        Binding("g", "regrade", N_("Regrade"), id="regrade",
-                tooltip=N_("need, expected close, or pin a grade")),
-        Binding("o", "order", N_("Order"), id="order", tooltip=N_("record an order")),
-        Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
         Binding("c", "care", N_("Care date"), id="care-date",
                 tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
-        Binding("x", "complaint", N_("Complaint"), id="complaint",
-                tooltip=N_("record a complaint from this customer")),
+        Binding("R", "regrade", N_("Regrade"), id="regrade",
+                tooltip=N_("need, expected close, or pin a grade")),
         Binding("v", "value_class", N_("Class"), id="value-class", show=False,
                 tooltip=N_("the value class by judgement (定性), or back to the figures")),
         Binding("T", "lifecycle", N_("Lifecycle"), id="lifecycle", show=False,
@@ -145,9 +153,11 @@ class ProfileScreen(ProfileAccountKeys):
                 tooltip=N_("record a payment on the highlighted order (Orders tab)")),
         Binding("i", "instruct", N_("Instruct"), id="instruct", show=False,
                 tooltip=N_("give the owner an instruction about this customer (managers)")),
-        Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
-        Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
-                show=False),
+        Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
+                tooltip=N_("give the customer to another owner (managers)")),
+        Binding("b", "book", N_("Book"), id="book", show=False,
+                tooltip=N_("book a visit, call or meeting with the customer at a time")),
+        Binding("escape", "back", N_("Back"), id="back"),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
         *ACCOUNT_BINDINGS,
     ]
@@ -156,6 +166,8 @@ class ProfileScreen(ProfileAccountKeys):
         super().__init__()
         self.customer_id = customer_id
         self.view: ProfileView | None = None
+        self.whole_rows: dict[str, list[tuple]] = {}
+        """Each table's rows uncut (by table id), for the line under the tabs."""
 
     def heading(self) -> str:
         return _("Customer")
@@ -181,6 +193,7 @@ class ProfileScreen(ProfileAccountKeys):
             for name in LATER_TABS:
                 with TabPane(_(TAB_TITLES[name]), id=name):
                     yield NavTable(id=f"table-{name}")
+        yield DetailLine(id="detail")
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("plan")
@@ -230,10 +243,12 @@ class ProfileScreen(ProfileAccountKeys):
             tabs.hide_tab("plan")
         if self.tab_after_load is not None:
             tabs.active, self.tab_after_load = self.tab_after_load, None
+        self._show_detail()
         self.refresh_bindings()
 
     def _fill(self, table: DataTable, tab: Section, width: int) -> None:
         cursor = table.cursor_row if table.row_count else 0
+        self.whole_rows[table.id or ""] = list(tab.rows)
         table.clear(columns=True)
         if not tab.rows:  # the message across the whole table, not cut to the first column
             table.add_column("", width=width)
@@ -292,10 +307,13 @@ class ProfileScreen(ProfileAccountKeys):
                 return self._contact_under_cursor() is not None or None
             return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
         if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
-                      "lifecycle", "pay"):
+                      "lifecycle", "pay", "book"):
             if self.view is None:
                 return None
-            return self.view.editable or None
+            if action == "log":
+                return self.view.loggable
+            # not offered to whoever may not change the customer (support reads profiles)
+            return self.view.editable
         if action == "complaint":  # support opens complaints on profiles it only reads
             return self.view is not None or None
         if action in ACCOUNT_ACTIONS:
@@ -317,6 +335,20 @@ class ProfileScreen(ProfileAccountKeys):
         target = next(iter(pane.query("NavTable, Tree, VerticalScroll")), None)
         if target is not None and target.focusable:
             target.focus()
+
+    @on(DataTable.RowHighlighted)
+    @on(TabbedContent.TabActivated)
+    def _show_detail(self) -> None:
+        """The highlighted row of the tab's table whole, under the tabs; nothing on the other
+        tabs (they show their text whole already)."""
+        detail = self.query_one(DetailLine)
+        pane = self.query_one(TabbedContent).active_pane
+        table = next(iter(pane.query(NavTable)), None) if pane is not None else None
+        rows = self.whole_rows.get(table.id or "", []) if table is not None else []
+        if table is None or not rows or not table.show_cursor or table.cursor_row >= len(rows):
+            detail.show(None)
+            return
+        detail.show(row_text(rows[table.cursor_row]))
 
     @on(DataTable.RowSelected, "#table-complaints")
     def _complaint_selected(self, event: DataTable.RowSelected) -> None:
@@ -507,6 +539,22 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(CareDialog(self.customer_id, self.view.name),
                              lambda care: self._after_save(care, _("Care date added.")))
+
+    def action_book(self) -> None:
+        from crmtui.screens.dialogs.appointment import BookDialog
+
+        if self.view is None:
+            return
+
+        def booked(row) -> None:
+            if row is None:
+                return
+            when = row.starts_at.astimezone(self.ctx.zone)
+            self._after_save(row, _("Booked for {day} {time}.").format(
+                day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+                time=when.strftime("%H:%M")))
+
+        self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
 
     def action_complaint(self) -> None:
         from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message

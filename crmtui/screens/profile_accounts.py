@@ -1,5 +1,5 @@
 """The profile's key-account keys: on the Contacts tab `n` adds a contact, `enter` edits the one
-under the cursor and `delete` removes it (after asking); `P` creates or edits the account plan;
+under the cursor and `delete` (or `d`) removes it (after asking); `P` creates or edits the account plan;
 `S` records a satisfaction survey. Offered only to whoever may change the customer."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def contacts_keys(editable: bool, any_contacts: bool) -> str:
         return ""
     if not any_contacts:
         return _("n new contact")
-    return _("n new contact · enter edit · del remove")
+    return _("n new contact · enter edit · d delete")
 
 
 class ProfileAccountKeys(CrmScreen):

@@ -1,8 +1,8 @@
 """The team's figures as tables to move through, opened from the dashboard with `enter`: the
 targets of a month, quarter or year (a rep their own, a manager everyone's), each rep side by
 side (managers) and the grade × rep figure. `enter` on a rep opens their customers (on a grade's
-column: at that grade; on overdue: the overdue ones), `s` sorts by the column under the cursor
-(again: by name), `p` moves between this month, quarter and year, `escape` goes back."""
+column: at that grade; on overdue: the overdue ones), `>` sorts by the column under the cursor
+(again: by name), `z` moves between this month, quarter and year, `escape` goes back."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _cell_width(cell: Any) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
 
 class TeamTable(NavTable):
-    """A table with a cell cursor: the column under it says what `enter` and `s` mean."""
+    """A table with a cell cursor: the column under it says what `enter` and `>` mean."""
 
     def __init__(self) -> None:
         super().__init__(id="team-table")
@@ -50,17 +50,19 @@ class TeamTable(NavTable):
 class TeamTableScreen(CrmScreen):
     """A table of one row per rep; subclasses read it (`read`) and describe its columns."""
 
+    KEYS_SECTION = "team"
+
     CSS_PATH = "team.tcss"
     AUTO_FOCUS = "#team-table"
-    WATCH_CHANGES = False  # read when opened, on `p` and on `r`
+    WATCH_CHANGES = False  # read when opened, on `z` and on `r`
     SORTABLE: ClassVar[bool] = False
     PERIODS: ClassVar[bool] = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
-        Binding("s", "sort", N_("Sort"), id="sort",
+        Binding("greater_than_sign", "sort", N_("Sort"), id="sort",
                 tooltip=N_("by the column under the cursor; again: by name")),
-        Binding("p", "period", N_("Period"), id="team-period",
+        Binding("z", "period", N_("Period"), id="team-period",
                 tooltip=N_("this month, quarter or year")),
         Binding("r", "reload", N_("Refresh"), id="reload", show=False),
     ]
@@ -105,9 +107,9 @@ class TeamTableScreen(CrmScreen):
     def hint(self) -> str:
         parts = [_("enter: the rep's customers")]
         if self.SORTABLE:
-            parts.append(_("s: sort by the column"))
+            parts.append(_("> sort by the column"))
         if self.PERIODS:
-            parts.append(_("p: month, quarter, year"))
+            parts.append(_("z month, quarter, year"))
         return " · ".join(parts)
 
     @staticmethod
@@ -304,6 +306,9 @@ class RepCustomersScreen(FigureCustomersScreen):
 
     def whose(self) -> str:
         return self.rep
+
+    def shows_owner(self) -> bool:
+        return False  # all this rep's
 
 
 __all__ = ["TargetsScreen", "RepsScreen", "GradeRepScreen", "RepCustomersScreen"]

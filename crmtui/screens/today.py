@@ -1,39 +1,57 @@
-"""Today (SPEC §4.1), the screen that opens: the due list in its sections, worked from the keyboard.
+"""Today (SPEC §4.1), the screen that opens: the day's schedule (appointments in time order, with
+their purpose and preparation), then the due list in its sections, worked from the keyboard.
 
 `l` logs a contact and the item leaves the list at once; `s` snoozes; `enter` opens the profile;
-`a` switches between my items and everyone's (managers); `/` filters in place. An empty day says
-so and shows what comes next. When an item leaves because a colleague settled it, a line says who
-did what ("张三: logged by 王芳 10:42") for a while.
+`a` switches between my items and everyone's (managers); `/` filters in place. `t` turns to
+tomorrow (the evening's plan) and back; `b` books an appointment with the customer under the
+cursor, `m` moves the appointment under the cursor and `d` cancels it (asked first). The footer
+is full at 80 columns, so `b` and `t` are named beside the summary line and the schedule's keys
+in its heading. An empty day says so and shows what comes next. When an item leaves because a
+colleague settled it, a line says who did what ("张三: logged by 王芳 10:42") for a while.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import weekday_name
-from crmtui.present.due import coming_up_line
+from crmtui.labels import label, weekday_name
+from crmtui.present.due import coming_up_line, item_detail
+from crmtui.present.schedule import appointment_detail, details
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
-from crmtui.services.worklist import TodayList, today_list
-from crmtui.widgets.due_list import DueList, item_key
+from crmtui.services.access import can_log_item
+from crmtui.services.worklist import TodayList, snooze_refusal, today_list
+from crmtui.widgets.detail_line import DetailLine
+from crmtui.widgets.due_list import DueList, is_appointment, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
 
 
-FILTER_KEYS = {"grade": grades, "kind": one_of(tuple(kind.value for kind in DueKind)),
+APPOINTMENT = "appointment"
+"""The filter's kind for the schedule's rows (kind:appointment)."""
+FILTER_KEYS = {"grade": grades,
+               "kind": one_of((*(kind.value for kind in DueKind), APPOINTMENT)),
                "owner": str.lower}
 
 
-def matches(item: DueItem, query: FilterQuery) -> bool:
+def matches(item: Any, query: FilterQuery) -> bool:
     values = query.values
+    if is_appointment(item):
+        if "grade" in values or values.get("kind", APPOINTMENT) != APPOINTMENT:
+            return False
+        if "owner" in values and values["owner"] not in item.user.lower():
+            return False
+        words = (item.customer, item.company, details(item), label("purpose", item.purpose),
+                 label("appointment_kind", item.kind))
+        return all(word in " ".join(words).casefold() for word in query.text.casefold().split())
     if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
         return False
     if "kind" in values and item.kind.value != values["kind"]:
@@ -52,6 +70,7 @@ SETTLED_SHOWN = timedelta(minutes=15)
 
 
 class TodayScreen(CrmScreen):
+    KEYS_SECTION = "today"
     HEADING = N_("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "DueList"
@@ -65,20 +84,31 @@ class TodayScreen(CrmScreen):
                 tooltip=N_("report the manager's instruction carried out, with a note")),
         Binding("dollar_sign", "pay", N_("Payment"), id="payment",
                 tooltip=N_("record a payment on the overdue order")),
+        Binding("m", "move_appointment", N_("Move"), id="move-appointment",
+                tooltip=N_("move the appointment under the cursor to another time")),
+        Binding("d", "cancel_appointment", N_("Cancel appointment"), id="cancel-appointment",
+                tooltip=N_("cancel the appointment under the cursor (asks first)")),
         Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
                 tooltip=N_("my items or everyone's (managers)")),
         Binding("slash", "filter", N_("Filter"), id="filter",
                 tooltip=N_("words, or grade:A kind:promise owner:")),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
+        Binding("t", "toggle_day", N_("Tomorrow"), id="tomorrow", show=False,
+                tooltip=N_("tomorrow's schedule and due list (the evening's plan), and back")),
+        Binding("b", "book", N_("Book"), id="book", show=False,
+                tooltip=N_("book a visit, call or meeting with the customer at a time")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.data: TodayList | None = None
         self.items: list[DueItem] = []
+        self.appointments: list[Any] = []
+        self.tomorrow = False
+        """The evening view: tomorrow's schedule and due list."""
         self.shown_width = 0
         self.shown_scope: bool | None = None
-        self._had_item: DueKind | None = None
+        self._had_item: Any = None
         self._loaded_at = None
         self.settled: list = []
         """services.history.Settled: why items left the list (recent ones are shown)."""
@@ -86,20 +116,24 @@ class TodayScreen(CrmScreen):
     def compose_body(self) -> ComposeResult:
         yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
                         id="filter")
-        yield Static(_("Loading the due list…"), id="summary")
+        with Horizontal(id="summary-row"):
+            yield Static(_("Loading the due list…"), id="summary")
+            yield Static("", id="hints")
         yield Static("", id="settled")
         yield Static("", id="columns")
         yield DueList(id="due")
+        yield DetailLine(id="detail")
         with Vertical(id="empty"):
             yield Static("", id="empty-text")
 
     # -- loading --------------------------------------------------------------------------------
     def load_data(self) -> None:
         early = self.app.take_early_today()
-        if early is not None:  # read while the app was starting
+        if early is not None and not self.tomorrow:  # read while the app was starting
             self.call_service(early.result, done=self._loaded, group="load")
             return
-        self.call_service(today_list, self.ctx, self.app.everyone, done=self._loaded,
+        day = self.ctx.today() + timedelta(days=1) if self.tomorrow else None
+        self.call_service(today_list, self.ctx, self.app.everyone, day, done=self._loaded,
                           group="load")
 
     def action_reload(self) -> None:
@@ -116,6 +150,7 @@ class TodayScreen(CrmScreen):
         self.shown_scope = self.app.everyone
         self.data = data
         self.items = list(data.items)
+        self.appointments = list(data.schedule)
         self.show(keep=item_key(current) if current else None)
         if first and data.moved:
             self.app.notify(_("The calendar moved {n} grades today.").format(n=data.moved))
@@ -157,33 +192,48 @@ class TodayScreen(CrmScreen):
         due = self.query_one(DueList)
         query = self.query_one(FilterBar).current
         items = [item for item in self.items if matches(item, query)]
+        appointments = [view for view in self.appointments if matches(view, query)]
         owner = self.app.everyone
         width = max(40, due.size.width or self.app.size.width)
         self.shown_width = width
-        due.show_items(items, today=data.day, owner=owner, width=width, keep=keep)
+        keys = _("l log · m move · d cancel") if self.ctx.role in ("rep", "manager") else ""
+        due.show_items(items, today=data.day, owner=owner, width=width, keep=keep,
+                       schedule=appointments, zone=self.ctx.zone, schedule_keys=keys)
         self.query_one("#columns", Static).update(due.columns.header())
         summary = Text()
+        if self.tomorrow:
+            summary.append(_("Tomorrow") + " ", style="bold reverse")
+            summary.append(" ")
         summary.append(f"{weekday_name(data.day)} {data.day.isoformat()}", style="bold")
         summary.append(" · " + (data.brief if self.items else _("nothing due")))
+        total, shown = len(self.items) + len(self.appointments), len(items) + len(appointments)
         if query.values or query.text:
-            summary.append(" · " + _("showing {n} of {total}").format(n=len(items),
-                                                                    total=len(self.items)),
+            summary.append(" · " + _("showing {n} of {total}").format(n=shown, total=total),
                            style="italic")
         self.query_one("#summary", Static).update(summary)
+        self._show_hints()
         self._draw_settled()
-        empty = not items
+        empty = not items and not appointments
         self.set_class(empty, "-empty")
         if empty:
             self.query_one("#empty-text", Static).update(self._empty_text(query))
         elif self.focused is None:
             due.focus()
 
+    def _show_hints(self) -> None:
+        """The keys the footer has no room for (the schedule's heading names its own)."""
+        rows = self.items or self.appointments
+        hints = [_("b book")] if rows and self.ctx.role in ("rep", "manager") else []
+        hints.append(_("t today") if self.tomorrow else _("t tomorrow"))
+        self.query_one("#hints", Static).update(Text(" · ".join(hints), style="dim"))
+
     def _empty_text(self, query: FilterQuery) -> Text:
         data = self.data
-        if self.items:
+        if self.items or self.appointments:
             return Text(_("No item matches the filter. Press escape in the filter to clear it."))
         text = Text()
-        text.append(_("Nothing is due today."), style="bold")
+        text.append(_("Nothing is due tomorrow.") if self.tomorrow else _("Nothing is due today."),
+                    style="bold")
         if not data.coming:
             text.append("\n\n" + _("Nothing is planned yet either: press 2 for your customers."))
             return text
@@ -203,15 +253,48 @@ class TodayScreen(CrmScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_scope":
             return self.app.can_see_everyone
-        if action in ("log", "snooze"):
-            return self.current_item() is not None or None
+        item = self.current_item()
+        if action == "log":
+            if item is None:
+                return None
+            if is_appointment(item):
+                return self._may_change(item)
+            # support logs only about a complaint: not offered elsewhere
+            return can_log_item(self.ctx, item)
+        if action == "snooze":
+            if item is None:
+                return None
+            if is_appointment(item) or snooze_refusal(item.kind):
+                return False  # not offered; on a due item the key still says why (on_key)
+            return True
+        if action == "book":
+            return item is not None and self.ctx.role in ("rep", "manager")
+        if action in ("move_appointment", "cancel_appointment"):
+            return item is not None and is_appointment(item) and self._may_change(item)
         if action in ("report_done", "pay"):  # offered on the items they act on
-            item = self.current_item()
             kind = DueKind.INSTRUCTION if action == "report_done" else DueKind.PAYMENT
-            return item is not None and item.kind is kind
+            return item is not None and not is_appointment(item) and item.kind is kind
         return True
 
-    def current_item(self) -> DueItem | None:
+    def on_key(self, event: events.Key) -> None:
+        """`s` on an item that cannot be snoozed is left out of the footer, but still answers
+        with the reason."""
+        item = self.current_item()
+        if item is None or is_appointment(item) or not snooze_refusal(item.kind):
+            return
+        bindings = dict(self._binding_chain).get(self)
+        if bindings and any(binding.action == "snooze"
+                            for binding in bindings.key_to_bindings.get(event.key, ())):
+            event.stop()
+            event.prevent_default()
+            self.action_snooze()
+
+    def _may_change(self, view) -> bool:
+        """A planned appointment on the user's own schedule (a manager: anyone's)."""
+        return view.status == "planned" and (view.user == self.ctx.user.login
+                                             or self.ctx.is_manager)
+
+    def current_item(self) -> Any:
         return self.query_one(DueList).highlighted_item
 
     def action_filter(self) -> None:
@@ -225,11 +308,26 @@ class TodayScreen(CrmScreen):
     def _filter_done(self) -> None:
         self.query_one(DueList).focus()
 
+    def _detail(self, item) -> Text | None:
+        """The highlighted row whole, for the line under the list."""
+        if item is None or self.data is None:
+            return None
+        if is_appointment(item):
+            return appointment_detail(item, self.ctx.zone, owner=self.app.everyone)
+        return item_detail(item, self.data.day, owner=self.app.everyone)
+
     @on(DueList.Highlighted)
     def _highlighted(self) -> None:
-        # The footer is rebuilt on refresh_bindings; do it only when l/s change availability.
         item = self.current_item()
-        shown = item.kind if item is not None else None
+        self.query_one(DetailLine).show(self._detail(item))
+        # The footer is rebuilt on refresh_bindings; do it only when the keys offered change:
+        # a due item's kind and whether it may be logged, or an appointment's status.
+        if item is None:
+            shown = None
+        elif is_appointment(item):
+            shown = ("appointment", item.status, self._may_change(item))
+        else:
+            shown = (item.kind, can_log_item(self.ctx, item))
         if shown != self._had_item:
             self._had_item = shown
             self.refresh_bindings()
@@ -252,8 +350,9 @@ class TodayScreen(CrmScreen):
         item = self.current_item()
         if item is None:
             return
-        self.app.push_screen(LogDialog(LogTarget.from_item(item)),
-                             lambda logged: self._after_log(item, logged))
+        target = LogTarget.for_appointment(item) if is_appointment(item) else \
+            LogTarget.from_item(item)
+        self.app.push_screen(LogDialog(target), lambda logged: self._after_log(item, logged))
 
     def _after_log(self, item: DueItem, logged) -> None:
         if logged is None:
@@ -265,9 +364,57 @@ class TodayScreen(CrmScreen):
             self._drop(item)
         self.reload()
 
+    # -- the day and its appointments -------------------------------------------------------------
+    def action_toggle_day(self) -> None:
+        self.tomorrow = not self.tomorrow
+        self.data = None
+        self.query_one("#summary", Static).update(_("Loading the due list…"))
+        self.reload()
+
+    def action_book(self) -> None:
+        from crmtui.screens.dialogs.appointment import BookDialog
+
+        item = self.current_item()
+        if item is None or not self.check_action("book", ()):
+            return
+        day_word = _("tomorrow") + " " if self.tomorrow else ""
+        self.app.push_screen(BookDialog(item.customer_id, item.customer, day_word=day_word),
+                             self._after_booking)
+
+    def _after_booking(self, row) -> None:
+        if row is None:
+            return
+        when = row.starts_at.astimezone(self.ctx.zone)
+        self.app.notify(_("Booked for {day} {time}.").format(
+            day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+            time=when.strftime("%H:%M")), title=_("Saved"))
+        self.reload()
+
+    def action_move_appointment(self) -> None:
+        from crmtui.screens.dialogs.appointment import MoveDialog
+
+        item = self.current_item()
+        if item is None or not self.check_action("move_appointment", ()):
+            return
+        self.app.push_screen(MoveDialog(item), self._after_booking)
+
+    def action_cancel_appointment(self) -> None:
+        from crmtui.screens.dialogs.appointment import CancelAppointmentDialog
+
+        item = self.current_item()
+        if item is None or not self.check_action("cancel_appointment", ()):
+            return
+
+        def cancelled(row) -> None:
+            if row is not None:
+                self.app.notify(_("Appointment cancelled."), title=_("Saved"))
+                self._drop(item)
+                self.reload()
+
+        self.app.push_screen(CancelAppointmentDialog(item), cancelled)
+
     def action_snooze(self) -> None:
         from crmtui.screens.dialogs.small import SnoozeDialog
-        from crmtui.services.worklist import snooze_refusal
 
         item = self.current_item()
         if item is None:
@@ -285,11 +432,13 @@ class TodayScreen(CrmScreen):
         self._drop(item)
         self.reload()
 
-    def _drop(self, item: DueItem) -> None:
+    def _drop(self, item: Any) -> None:
         """Take the item off the list now; the reload that follows confirms it."""
         due = self.query_one(DueList)
         following = due.item_after(item)
         self.items = [other for other in self.items if item_key(other) != item_key(item)]
+        self.appointments = [other for other in self.appointments
+                             if item_key(other) != item_key(item)]
         self.show(keep=following)
 
     def action_report_done(self) -> None:

@@ -1,14 +1,18 @@
 """Who may see and change what (SPEC §6), enforced here for the TUI and the CLI alike.
 
-rep: sees and changes their own customers. support: sees every customer read-only and handles
-every complaint. manager: sees and changes everything, and may reassign.
+rep: sees and changes their own customers. support: sees every customer read-only, handles
+every complaint, and may log a contact with a customer who has an open complaint (a call about
+the complaint is part of its history). manager: sees and changes everything, and may reassign.
 """
 
 from __future__ import annotations
 
-from crmtui.db import Customer
+from crmtui.db import Complaint, Customer
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
+from crmtui.rules import OPEN_STATUSES
+
+_OPEN = tuple(status.value for status in OPEN_STATUSES)
 
 MAX_ID = 2**31 - 1
 """The largest id either backend stores (PostgreSQL's serial ids are 32-bit): a larger number
@@ -51,6 +55,53 @@ def can_edit(ctx, customer: Customer) -> bool:
     return ctx.role == "manager" or (ctx.role == "rep" and customer.owner_id == ctx.user.id)
 
 
+def with_open_complaints(customer_ids) -> set[int]:
+    """Which of these customers have an open complaint (one query)."""
+    ids = list({number for number in customer_ids if number is not None})
+    if not ids:
+        return set()
+    query = (Complaint.select(Complaint.customer).distinct()
+             .where(Complaint.customer.in_(ids), Complaint.status.in_(_OPEN)))
+    return {customer_id for (customer_id,) in query.tuples()}
+
+
+def can_log(ctx, customer: Customer) -> bool:
+    """Who may log a contact: whoever may change the customer, and support while the customer
+    has an open complaint."""
+    if can_edit(ctx, customer):
+        return True
+    return support_logs(ctx) and bool(with_open_complaints([customer.id]))
+
+
+def support_logs(ctx) -> bool:
+    """Whether the user is support and may log contacts here. A PostgreSQL team database's
+    grants do not let support write contacts yet, so there it is not offered."""
+    return ctx.role == "support" and not getattr(ctx.store, "team", None)
+
+
+def can_log_item(ctx, item) -> bool:
+    """Whether a due item of the user's own list may be answered with a logged contact: a rep's
+    and a manager's items are their customers'; support's are open complaints, whose customer
+    support may log with (can_log)."""
+    from crmtui.rules import DueKind
+
+    if ctx.role != "support":
+        return True
+    return support_logs(ctx) and item.kind is DueKind.COMPLAINT
+
+
+def loggable_customers(ctx, customer_ids) -> set[int]:
+    """Of these visible customers, those the user may log a contact with (one query)."""
+    ids = {number for number in customer_ids if number is not None}
+    if ctx.role == "manager":
+        return ids
+    if ctx.role == "support":
+        return with_open_complaints(ids) if support_logs(ctx) else set()
+    owned = Customer.select(Customer.id).where(Customer.id.in_(list(ids)),
+                                               Customer.owner == ctx.user.id)
+    return {customer_id for (customer_id,) in owned.tuples()} if ids else set()
+
+
 def get_visible_customer(ctx, customer_id: int) -> Customer:
     number = record_id(customer_id)
     customer = Customer.get_or_none(Customer.id == number) if number is not None else None
@@ -62,6 +113,19 @@ def get_visible_customer(ctx, customer_id: int) -> Customer:
 def get_editable_customer(ctx, customer_id: int) -> Customer:
     customer = get_visible_customer(ctx, customer_id)
     if not can_edit(ctx, customer):
+        if ctx.role == "support":
+            raise Forbidden(_("support can read profiles but not change them"))
+        raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))
+    return customer
+
+
+def get_loggable_customer(ctx, customer_id: int) -> Customer:
+    """The customer a contact is logged with, if the user may (see can_log)."""
+    customer = get_visible_customer(ctx, customer_id)
+    if not can_log(ctx, customer):
+        if support_logs(ctx):
+            raise Forbidden(_("support may log a contact only with a customer who has an open "
+                              "complaint"))
         if ctx.role == "support":
             raise Forbidden(_("support can read profiles but not change them"))
         raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))

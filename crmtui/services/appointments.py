@@ -33,6 +33,7 @@ from crmtui.rules import (
     Slot,
     day_window,
     first_clash,
+    held_by,
     is_missed,
     minute_of,
     parse_datetime,
@@ -133,6 +134,44 @@ def schedule(ctx: Context, day: date, *, everyone: bool = False,
     now = ctx.now()
     return [view_of(row, now) for row in
             query.order_by(Appointment.starts_at, Appointment.id)]
+
+
+@dataclass(frozen=True)
+class ScheduleKept:
+    """How a period's schedule went (the daily and weekly report): the appointments held,
+    those moved away from the time first booked, and those whose time passed unlogged."""
+
+    done: list[AppointmentView]
+    moved: list[AppointmentView]
+    missed: list[AppointmentView]
+
+
+def schedule_kept(ctx: Context, start: date, end: date, *,
+                  everyone: bool = False) -> ScheduleKept:
+    """The schedule of the days `start`..`end` (the user's zone) as it went: held (logged),
+    moved (first booked for these days, then moved, wherever it went), missed (planned for
+    these days, its time over, not logged). The user's own appointments, or everyone's for a
+    manager or support who asks."""
+    since, _ignored = day_window(start, ctx.zone)
+    _ignored, until = day_window(end, ctx.zone)
+    booked = (Appointment.starts_at >= since) & (Appointment.starts_at < until)
+    first = (Appointment.first_starts_at >= since) & (Appointment.first_starts_at < until)
+    query = _with_names().where(booked | (first & (Appointment.moves > 0)))
+    if not (everyone and ctx.role in ("manager", "support")):
+        query = query.where(Appointment.user == ctx.user.id)
+    now = ctx.now()
+    views = [view_of(row, now) for row in
+             query.order_by(Appointment.starts_at, Appointment.id)]
+
+    def within(moment: datetime) -> bool:
+        return since <= moment < until
+
+    return ScheduleKept(
+        done=[v for v in views if v.status == AppointmentStatus.DONE and within(v.starts_at)],
+        moved=sorted((v for v in views if v.moves and v.status != AppointmentStatus.CANCELLED
+                      and within(v.first_starts_at)),
+                     key=lambda v: (v.first_starts_at, v.id)),
+        missed=[v for v in views if v.missed and within(v.starts_at)])
 
 
 def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
@@ -322,38 +361,82 @@ def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
     return row
 
 
-def open_appointment(ctx: Context, customer_id: int, day: date) -> Appointment | None:
-    """The user's planned appointment with the customer on `day` (the first, by time): the one
-    a logged interaction closes when none is named."""
+def open_appointment(ctx: Context, customer_id: int, day: date, *,
+                     at: datetime | None = None) -> Appointment | None:
+    """The user's planned appointment with the customer on `day` (the first, by time) that a
+    contact logged `at` holds (rules.held_by: it began, or begins within a quarter of an hour);
+    without `at`, the first of the day."""
     start, end = day_window(day, ctx.zone)
-    return (Appointment.select()
+    rows = (Appointment.select()
             .where((Appointment.customer == customer_id) & (Appointment.user == ctx.user.id)
                    & (Appointment.status == AppointmentStatus.PLANNED.value)
                    & (Appointment.starts_at >= start) & (Appointment.starts_at < end))
-            .order_by(Appointment.starts_at, Appointment.id).first())
+            .order_by(Appointment.starts_at, Appointment.id))
+    return next((row for row in rows if at is None or held_by(row.starts_at, at)), None)
 
 
-def close_with_review(ctx: Context, appointment_id: Any, interaction: Interaction, *,
-                      purpose_met: Any = None, instructions_done: Any = None,
-                      still_open: Any = "") -> Appointment:
-    """Close a planned appointment with the interaction that logged it and the review's
-    answers. Runs inside the logging transaction (services.interactions.log_interaction)."""
+def appointment_to_close(ctx: Context, customer_id: int, appointment_id: Any,
+                         at: datetime) -> Appointment | None:
+    """The appointment a contact with the customer at `at` closes: the one named (planned,
+    with this customer, and the user's to change), else the user's open one that day which
+    the contact holds, else none."""
+    if appointment_id in (None, ""):
+        return open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
     row = _changeable(ctx, appointment_id)
-    if row.customer_id != interaction.customer_id:
+    if row.customer_id != customer_id:
         raise InvalidInput.one("appointment", _(
             "appointment #{id} is with another customer").format(id=row.id))
+    return row
+
+
+def clean_review(ctx: Context, purpose_met: Any = None, instructions_done: Any = None,
+                 still_open: Any = "") -> dict[str, Any]:
+    """The review's answers as stored ("" for a question not answered); InvalidInput names each
+    wrong one."""
     review = clean_fields({"purpose_met": purpose_met, "instructions_done": instructions_done,
                            "still_open": still_open}, ctx.today(), REVIEW_FIELDS)
+    return {name: value or "" for name, value in review.items()}
+
+
+def open_instructions(ctx: Context, customer_id: int) -> list:
+    """The manager's instructions (上级指令) about the customer still open for the user (a
+    manager logging a visit: anyone's), which the review after a visit asks about: were they
+    carried out? Reporting each done, with its note, stays the rep's own step (`f`,
+    `crmtui instruction done`)."""
+    from crmtui.services.instructions import open_for_customer
+
+    rows = open_for_customer(ctx, customer_id)
+    if ctx.is_manager:
+        return rows
+    return [row for row in rows if row.to == ctx.user.login]
+
+
+def close_appointment(ctx: Context, row: Appointment, interaction: Interaction,
+                      review: dict[str, Any]) -> Appointment:
+    """Mark the appointment held, with the interaction that logged it and the cleaned review
+    (clean_review); inside the logging transaction."""
     row.status = AppointmentStatus.DONE.value
     row.interaction = interaction
-    row.purpose_met = review["purpose_met"] or ""
-    row.instructions_done = review["instructions_done"] or ""
-    row.still_open = review["still_open"]
+    row.purpose_met = review.get("purpose_met", "")
+    row.instructions_done = review.get("instructions_done", "")
+    row.still_open = review.get("still_open", "")
     row.closed_at = row.updated_at = ctx.now()
     row.save()
     return row
 
 
-__all__ = ["AppointmentView", "schedule", "appointments_of", "appointment", "add_appointment",
-           "move_appointment", "cancel_appointment", "open_appointment", "close_with_review",
+@writes
+def close_with_review(ctx: Context, appointment_id: Any, interaction: Interaction, *,
+                      purpose_met: Any = None, instructions_done: Any = None,
+                      still_open: Any = "") -> Appointment:
+    """Close a planned appointment with the interaction that logged it and the review's
+    answers (services.interactions.log_interaction does this as it logs)."""
+    row = appointment_to_close(ctx, interaction.customer_id, appointment_id, interaction.at)
+    review = clean_review(ctx, purpose_met, instructions_done, still_open)
+    return close_appointment(ctx, row, interaction, review)
+
+
+__all__ = ["AppointmentView", "ScheduleKept", "schedule", "schedule_kept", "appointments_of", "appointment", "add_appointment",
+           "move_appointment", "cancel_appointment", "open_appointment", "appointment_to_close",
+           "clean_review", "open_instructions", "close_appointment", "close_with_review",
            "clean_start", "view_of"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crmtui.db import CareDate, Commitment, Customer, Interaction, Order, User
+from crmtui.db import Appointment, CareDate, Commitment, Customer, Interaction, Order, User
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
@@ -22,6 +22,7 @@ from crmtui.rules import (
 )
 from crmtui.services.access import (
     get_editable_customer,
+    get_loggable_customer,
     get_visible_customer,
     record_id,
     scope_customers,
@@ -48,6 +49,8 @@ class LogResult:
     interaction: Interaction
     customer: Customer
     promise: Commitment | None
+    appointment: Appointment | None = None
+    """The appointment the contact closed (held), with the review's answers."""
 
 
 def _collect(errors: dict, field: str, clean, *args):
@@ -81,12 +84,19 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
                     outcome: str = "neutral", direction: str = "out", next_step: str = "",
                     next_on: Any = None, promise: str = "", promise_due: Any = None,
                     at: Any = None, referral_ask: bool = False, contact: Any = None,
-                    plan_progress: str = "") -> LogResult:
+                    plan_progress: str = "", appointment: Any = None, purpose_met: Any = None,
+                    instructions_done: Any = None, still_open: Any = "") -> LogResult:
     """Store a contact and everything that follows from it, in one transaction:
     the follow-up count, last contact, grade (as of today), next due, a promise, referral flags;
     `contact` names the person spoken to (a contact's id or name), `plan_progress` adds a line
-    to the customer's account plan."""
-    customer = get_editable_customer(ctx, customer_id)
+    to the customer's account plan.
+
+    The contact closes an appointment: the one named (`appointment`), else the user's open one
+    with the customer that day which it holds (it began, or begins within a quarter of an
+    hour); the review's answers are stored with it: was the purpose met, were the manager's
+    instructions carried out (yes, partly, no), what is still open. Answers without an
+    appointment to close are refused."""
+    customer = get_loggable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = INTERACTION_FIELDS
@@ -110,6 +120,21 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     if promise_due is not None and promise_due < contact_day and "promise_due" not in errors:
         errors["promise_due"] = _("a promise cannot be due before the contact")
     person = _collect(errors, "contact", _person, customer.id, contact)
+    closing, review = None, {}
+    if moment is not None:
+        from crmtui.services.appointments import appointment_to_close, clean_review
+
+        try:
+            review = clean_review(ctx, purpose_met, instructions_done, still_open)
+        except InvalidInput as error:
+            errors.update(error.errors)
+        try:
+            closing = appointment_to_close(ctx, customer.id, appointment, moment)
+        except InvalidInput as error:
+            errors.update(error.errors)
+        if closing is None and any(review.values()) and "appointment" not in errors:
+            errors["appointment"] = _("no appointment with {name} to review on {day}").format(
+                name=customer.name, day=contact_day.isoformat())
     if errors:
         raise InvalidInput(errors)
     with journal(ctx, "log", customer, entity="interaction") as kept:
@@ -117,13 +142,14 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
                     summary=summary, channel=channel, outcome=outcome, direction=direction,
                     next_step=next_step, next_on=next_on, promise=promise,
                     promise_due=promise_due, referral_ask=referral_ask, person=person,
-                    plan_progress=plan_progress)
+                    plan_progress=plan_progress, closing=closing, review=review)
 
 
 def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_day: date,
          summary: str, channel: str, outcome: str, direction: str, next_step: str,
          next_on: date | None, promise: str, promise_due: date | None, referral_ask: bool,
-         person, plan_progress: str) -> LogResult:
+         person, plan_progress: str, closing: Appointment | None = None,
+         review: dict | None = None) -> LogResult:
     today = ctx.today()
     first_contact = customer.last_contact_at is None
     # The open opportunity's follow-ups: its outbound answered contacts after the first.
@@ -160,7 +186,15 @@ def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_da
         commitment = Commitment.create(customer=customer, interaction=interaction, text=promise,
                                        due=promise_due, created_at=ctx.now(), by=ctx.user.id)
         kept.created("promise", commitment)
-    return LogResult(interaction=interaction, customer=customer, promise=commitment)
+    if closing is not None:
+        from crmtui.services.appointments import close_appointment
+        from crmtui.services.journal import record_values
+
+        before = record_values("appointment", closing)
+        close_appointment(ctx, closing, interaction, review or {})
+        kept.updated("appointment", closing, before)  # undoing the log opens it again
+    return LogResult(interaction=interaction, customer=customer, promise=commitment,
+                     appointment=closing)
 
 
 def _person(customer_id: int, contact: Any):

@@ -25,6 +25,7 @@ from typing import Any
 from peewee import JOIN, ForeignKeyField, Model
 
 from crmtui.db import (
+    Appointment,
     CareDate,
     ChangeSet,
     Commitment,
@@ -40,12 +41,13 @@ from crmtui.db import (
 
 ENTITIES: dict[str, type[Model]] = {
     "customer": Customer, "interaction": Interaction, "order": Order, "promise": Commitment,
-    "care": CareDate, "survey": Survey, "win": Win,
+    "care": CareDate, "survey": Survey, "win": Win, "appointment": Appointment,
 }
 """What a change names (`FieldChange.entity`), and the table it is in."""
 
-NOT_KEPT = frozenset({"id", "version"})
-"""Columns no history keeps: the id names the record, the version moves with every save."""
+NOT_KEPT = frozenset({"id", "version", "updated_at"})
+"""Columns no history keeps: the id names the record, the version and the time of the last
+save move with every save."""
 CUSTOMER_NOT_KEPT = NOT_KEPT | {
     "updated_at", "updated_by", "search_doc", "sort_name",
     # recomputed from the records by the services (and by undo)

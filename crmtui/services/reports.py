@@ -32,6 +32,7 @@ from crmtui.rules import DueItem, overdue_days
 from crmtui.services.access import owner_filter
 from crmtui.services.context import Context
 from crmtui.services.due import due_list
+from crmtui.services.appointments import schedule, schedule_kept
 from crmtui.services.instructions import list_instructions
 
 KINDS = ("daily", "weekly")
@@ -197,9 +198,14 @@ class Report:
     orders: list[OrderRow]
     plan_day: date
     plan: list[DueItem]
+    # the schedule kept and missed: appointments held, moved from the time first booked, and
+    # passed unlogged; the next day's appointments beside its plan
+    appointments_done: list = field(default_factory=list)
+    appointments_moved: list = field(default_factory=list)
+    appointments_missed: list = field(default_factory=list)
+    plan_appointments: list = field(default_factory=list)
     # the day's follow-through: the manager's instructions reported done in the period and
     # those still open at its end; first deliveries (and returns) and payments received.
-    # (The schedule kept and missed — appointments done, moved, missed — belongs beside these.)
     instructions_done: list = field(default_factory=list)
     instructions_open: list = field(default_factory=list)
     deliveries: list[DeliveryRow] = field(default_factory=list)
@@ -229,6 +235,10 @@ class Report:
             "order_total": self.order_total,
             "plan_date": self.plan_day,
             "plan": [item.to_json() for item in self.plan],
+            "appointments_done": [row.to_json() for row in self.appointments_done],
+            "appointments_moved": [row.to_json() for row in self.appointments_moved],
+            "appointments_missed": [row.to_json() for row in self.appointments_missed],
+            "plan_appointments": [row.to_json() for row in self.plan_appointments],
             "instructions_done": [row.to_json() for row in self.instructions_done],
             "instructions_open": [row.to_json() for row in self.instructions_open],
             "deliveries": [row.to_json() for row in self.deliveries],
@@ -324,6 +334,7 @@ def build_report(ctx: Context, kind: str = "daily", day: date | None = None, *,
                     if row.done_on is None or start <= row.done_on <= end]
 
     plan_day = end + timedelta(days=1)
+    kept = schedule_kept(ctx, start, end, everyone=owner is None)
     return Report(
         kind=kind, day=day, start=start, end=end, user=ctx.user.login, team=owner is None,
         done=[Done(at, cid, name, grade, channel, outcome, summary, number,
@@ -342,6 +353,10 @@ def build_report(ctx: Context, kind: str = "daily", day: date | None = None, *,
         orders=[OrderRow(*row) for row in orders.tuples()],
         plan_day=plan_day,
         plan=due_list(ctx, plan_day, everyone=everyone),
+        appointments_done=kept.done,
+        appointments_moved=kept.moved,
+        appointments_missed=kept.missed,
+        plan_appointments=schedule(ctx, plan_day, everyone=owner is None),
         instructions_done=[row for row in instructions if row.done_on is not None],
         instructions_open=[row for row in instructions if row.done_on is None],
         deliveries=[DeliveryRow(*row) for row in delivered.tuples()],

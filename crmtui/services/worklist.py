@@ -35,7 +35,8 @@ SNOOZABLE = frozenset({DueKind.FOLLOW_UP, DueKind.WIN_BACK, DueKind.PROMISE, Due
 
 @dataclass(frozen=True)
 class TodayList:
-    """What the Today screen shows: the due list, its one-line summary, or what comes next."""
+    """What the Today screen shows: the day's schedule, the due list and its one-line summary,
+    or what comes next."""
 
     day: date
     items: list[DueItem]
@@ -43,15 +44,22 @@ class TodayList:
     coming: list[DueItem] = field(default_factory=list)
     moved: int = 0
     """Grades the calendar moved on this read (the first of the day)."""
+    schedule: list = field(default_factory=list)
+    """The day's appointments in time order (services.appointments.AppointmentView; cancelled
+    ones left out)."""
 
 
-def today_list(ctx: Context, everyone: bool = False) -> TodayList:
-    """Move grades once a day, then read the due list (or, on an empty day, what comes next)."""
+def today_list(ctx: Context, everyone: bool = False, day: date | None = None) -> TodayList:
+    """Move grades once a day, then read the day's schedule and due list (or, on a day with
+    nothing due, what comes next). `day` is today unless given (tomorrow: the evening's plan)."""
+    from crmtui.services.appointments import schedule
+
     moved = move_grades_if_due(ctx)
-    items = due_list(ctx, everyone=everyone)
-    coming = [] if items else coming_up(ctx, everyone=everyone, limit=8)
-    return TodayList(day=ctx.today(), items=items, brief=str(brief(items)), coming=coming,
-                     moved=moved)
+    day = day or ctx.today()
+    items = due_list(ctx, day, everyone=everyone)
+    coming = [] if items else coming_up(ctx, day, everyone=everyone, limit=8)
+    return TodayList(day=day, items=items, brief=str(brief(items)), coming=coming,
+                     moved=moved, schedule=schedule(ctx, day, everyone=everyone))
 
 
 def read_today_early(ctx: Context) -> Future[TodayList]:

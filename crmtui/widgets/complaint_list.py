@@ -6,16 +6,23 @@ command line's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from crmtui.cells import fit
-from crmtui.i18n import N_, _
-from crmtui.present.complaint import severity_word, sla_style, sla_words, status_word
-from crmtui.present.styles import severity_style
+from crmtui.i18n import N_, _, pgettext
+from crmtui.present.complaint import (
+    days_to_close,
+    promise_passed,
+    severity_word,
+    sla_style,
+    sla_words,
+    status_word,
+)
+from crmtui.present.styles import OVERDUE_MARK, overdue_style, severity_style
 from crmtui.present.time import short_moment
 from crmtui.services.complaints import QueueRow
 from crmtui.widgets.line_list import LineList
@@ -40,10 +47,10 @@ class ComplaintColumns:
         wide = width >= 110
         if wide:
             fixed = dict(id=5, left=14, severity=8, status=12, customer=16, owner=10,
-                         promised=11)
+                         promised=12)
         else:
             fixed = dict(id=4, left=11, severity=4, status=8, customer=10, owner=7,
-                         promised=11)
+                         promised=12)
         gaps = (2 if wide else 1) * len(fixed) + 1
         summary = max(8, width - sum(fixed.values()) - gaps)
         return cls(wide=wide, summary=summary, **fixed)
@@ -65,26 +72,37 @@ class ComplaintColumns:
             text.append(heading.rjust(width) if right else fit(heading, width))
         return text
 
-    def line(self, row: QueueRow, zone: tzinfo, today: date) -> Text:
+    def line(self, row: QueueRow, zone: tzinfo, today: date,
+             now: datetime | None = None) -> Text:
+        """One complaint; with `now`, a passed promise and a complaint to close are marked."""
         closed = row.sla.time_left is None
-        text = Text(" ", style="dim" if closed else "")
+        # a stopped clock's row is dimmed, all but the clock, whose colour says late
+        rest = "dim" if closed else ""
+        text = Text(" ")
         gap = self.gap
         text.append(str(row.id).rjust(self.id), style="dim")
         text.append(gap)
         text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
         text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
-                    style=severity_style(row.severity))
+                    style=f"{rest} {severity_style(row.severity)}".strip())
+        text.append(gap, style=rest)
+        nudge = now is not None and days_to_close(row, today, zone) is not None
+        status = status_word(row.status, short=not self.wide)
+        if nudge:  # resolved days ago: to close (short: close!, to fit the column)
+            status = pgettext("queue", "close") + "!" if not self.wide else status + "!"
+        text.append(fit(status, self.status), style="bold" if nudge else rest)
         text.append(gap)
-        text.append(fit(status_word(row.status, short=not self.wide), self.status))
+        text.append(fit(row.customer, self.customer), style=rest)
         text.append(gap)
-        text.append(fit(row.customer, self.customer))
+        text.append(fit(row.owner or "-", self.owner), style="dim" if closed or not row.owner
+                    else "")
         text.append(gap)
-        text.append(fit(row.owner or "-", self.owner), style="" if row.owner else "dim")
+        passed = now is not None and promise_passed(row, now)
+        promised = short_moment(row.promised_at, zone, today) + (OVERDUE_MARK if passed else "")
+        text.append(fit(promised, self.promised), style=overdue_style() if passed else rest)
         text.append(gap)
-        text.append(fit(short_moment(row.promised_at, zone, today), self.promised))
-        text.append(gap)
-        text.append(fit(row.summary, self.summary))
+        text.append(fit(row.summary, self.summary), style=rest)
         return text
 
 
@@ -101,16 +119,17 @@ class ComplaintList(LineList[QueueRow]):
         self.columns = ComplaintColumns.for_width(80)
         self.zone: tzinfo | None = None
         self.today: date | None = None
+        self.now: datetime | None = None
 
     def show_rows(self, rows: list[QueueRow], *, zone: tzinfo, today: date, width: int,
-                  keep: int | None = None) -> None:
+                  keep: int | None = None, now: datetime | None = None) -> None:
         """Replace the rows, keeping the cursor on complaint `keep` (or near it)."""
         self.columns = ComplaintColumns.for_width(width)
-        self.zone, self.today = zone, today
+        self.zone, self.today, self.now = zone, today, now
         self.set_items(rows, width=width, keep=keep)
 
     def row_key(self, item: QueueRow) -> int:
         return item.id
 
     def line_text(self, index: int) -> Text:
-        return self.columns.line(self.items[index], self.zone, self.today)
+        return self.columns.line(self.items[index], self.zone, self.today, self.now)

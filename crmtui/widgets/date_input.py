@@ -11,13 +11,60 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from crmtui.i18n import _
 from crmtui.labels import weekday_name
 from crmtui.present.time import MOMENT, span
 from crmtui.rules import DateInputError, parse_datetime
 from crmtui.services.validation import FieldError, clean_date
+
+
+class FormInput(Input):
+    """A form's text input. Entering it selects what it holds, so typing replaces a pre-filled
+    value (a Quantity of 1 and a typed 3 is 3, not 13); sent back to it to correct a refused
+    value, the cursor goes to the end of the text instead, nothing selected."""
+
+    def __init__(self, value: str = "", **options) -> None:
+        super().__init__(value, select_on_focus=True, **options)
+        self._correcting = False
+
+    def correct(self) -> None:
+        """Focus to fix what was typed: the cursor at its end."""
+        self._correcting = True
+        self.focus()
+
+    def on_focus(self) -> None:
+        # runs before Input's own focus handler, which selects the text when asked to
+        if self._correcting:
+            self.select_on_focus = False
+            self.call_after_refresh(self._corrected)
+
+    def _corrected(self) -> None:
+        self._correcting = False
+        self.select_on_focus = True
+        self.cursor_position = len(self.value)
+
+
+class FormTextArea(TextArea):
+    """A form's text area (summaries, notes): entering it selects what it holds, as FormInput
+    does, so typing replaces a filled one; sent back to correct it, the cursor goes to the end."""
+
+    def __init__(self, text: str = "", **options) -> None:
+        super().__init__(text, soft_wrap=True, compact=True, tab_behavior="focus",
+                         show_line_numbers=False, **options)
+        self._correcting = False
+
+    def correct(self) -> None:
+        self._correcting = True
+        self.focus()
+
+    def on_focus(self) -> None:
+        if self._correcting:
+            self._correcting = False
+            self.move_cursor(self.document.end)
+        else:
+            self.select_all()
 
 
 def describe_day(day: date, today: date) -> str:
@@ -98,8 +145,7 @@ class DateInput(Horizontal):
         self._forced_error: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(self._initial, placeholder=self._placeholder, compact=True,
-                    select_on_focus=True)  # typing replaces the date shown
+        yield FormInput(self._initial, placeholder=self._placeholder, compact=True)
         yield Static("", classes="date-note", markup=False)
 
     def on_mount(self) -> None:
@@ -174,9 +220,9 @@ def describe_moment(moment: datetime, now: datetime) -> str:
 
 
 def resolve_moment(text: str, now: datetime, *, required: bool = False,
-                   future: bool = False) -> MomentResolution:
+                   future: bool = False, past: bool = False) -> MomentResolution:
     """The time typed text names (rules.parse_datetime, as the services read it), in now's zone;
-    with `future`, a time not after now is refused."""
+    with `future`, a time not after now is refused; with `past`, a time after now."""
     if not text.strip():
         return MomentResolution(None, _("required") if required else None)
     try:
@@ -186,6 +232,9 @@ def resolve_moment(text: str, now: datetime, *, required: bool = False,
     if future and moment <= now:
         return MomentResolution(None, _("{when} is not in the future; pick a later time").format(
             when=moment.strftime(MOMENT)))
+    if past and moment > now:
+        return MomentResolution(None, _("{when} is still to come; a contact is logged when it "
+                                        "happened").format(when=moment.strftime(MOMENT)))
     return MomentResolution(moment, None)
 
 
@@ -200,16 +249,21 @@ class DateTimeInput(DateInput):
     """
 
     def __init__(self, value: str = "", *, now: Callable[[], datetime], required: bool = False,
-                 future: bool = False, placeholder: str = "", id: str | None = None) -> None:
+                 future: bool = False, past: bool = False, placeholder: str = "",
+                 empty_hint: str = "", id: str | None = None) -> None:
         super().__init__(value, today=now().date(), required=required, placeholder=placeholder,
                          id=id)
         self.now = now
         self.future = future
+        self.past = past
+        self.empty_hint = empty_hint
+        """What the note says while the field is empty (the examples, unless given)."""
 
     @property
     def resolution(self) -> MomentResolution:  # type: ignore[override]
         return resolve_moment(self.input.value if self.is_mounted else self._initial,
-                              self.now(), required=self.required, future=self.future)
+                              self.now(), required=self.required, future=self.future,
+                              past=self.past)
 
     @property
     def moment(self) -> datetime | None:
@@ -223,5 +277,5 @@ class DateTimeInput(DateInput):
         elif resolution.moment is not None:
             note.update(describe_moment(resolution.moment, self.now()))
         else:
-            note.update(_("e.g. +4h, tomorrow 10:00, 2026-12-01 14:00"))
+            note.update(self.empty_hint or _("e.g. +4h, tomorrow 10:00, 2026-12-01 14:00"))
         note.set_class(bool(error), "-error")

@@ -1,4 +1,5 @@
-"""One labelled row of a form: the label, the control, and beside it what is wrong (or a hint)."""
+"""One labelled row of a form: the label, the control as wide as the form, and beside it what
+is wrong (or a hint) when there is something to say."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from crmtui.present.text import safe
-from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 
 
 class FieldRow(Horizontal):
@@ -29,8 +30,13 @@ class FieldRow(Horizontal):
     FieldRow.-required > .field-label {
         color: $text;
     }
-    FieldRow > Input, FieldRow > Select, FieldRow > CustomerPicker {
-        width: 34;
+    FieldRow > Input, FieldRow > Select, FieldRow > CustomerPicker, FieldRow > TextArea {
+        width: 1fr;
+    }
+    FieldRow > TextArea {
+        height: auto;
+        min-height: 2;
+        max-height: 6;
     }
     FieldRow > Checkbox {
         width: auto;
@@ -40,15 +46,16 @@ class FieldRow(Horizontal):
         width: 1fr;
     }
     FieldRow > .field-note {
-        width: 1fr;
+        width: auto;
+        max-width: 50%;
         padding: 0 1;
         color: $text-muted;
     }
+    FieldRow > .field-note.-empty {
+        display: none;
+    }
     FieldRow > .field-note.-error {
         color: $text-error;
-    }
-    FieldRow.-wide > Input {
-        width: 1fr;
     }
     """
 
@@ -68,7 +75,8 @@ class FieldRow(Horizontal):
         yield Label(self.label + (" *" if self.required else ""), classes="field-label")
         yield self.control
         if not isinstance(self.control, DateInput):
-            yield Static(self.hint, classes="field-note", markup=False)
+            yield Static(self.hint, classes="field-note" + ("" if self.hint else " -empty"),
+                         markup=False)
 
     @property
     def value(self) -> Any:
@@ -77,6 +85,8 @@ class FieldRow(Horizontal):
             return "" if control.value is Select.NULL else control.value
         if isinstance(control, Checkbox):
             return control.value
+        if isinstance(control, TextArea):
+            return control.text
         if isinstance(control, (Input, DateInput)) or hasattr(control, "value"):
             return control.value  # a control of crmtui's own (a customer picker)
         raise TypeError(f"no value for {type(control).__name__}")
@@ -88,6 +98,8 @@ class FieldRow(Horizontal):
             control.value = value if value not in (None, "") else Select.NULL
         elif isinstance(control, Checkbox):
             control.value = bool(value)
+        elif isinstance(control, TextArea):
+            control.text = safe(value, multiline=True)
         else:  # stored text, shown as text (an Input would show control characters raw)
             control.value = safe(value)
 
@@ -100,11 +112,19 @@ class FieldRow(Horizontal):
         note = self.query_one(".field-note", Static)
         note.update(message or self.hint)
         note.set_class(bool(message), "-error")
+        note.set_class(not (message or self.hint), "-empty")
 
     def set_hint(self, hint: str) -> None:
         self.hint = hint
         if self.error is None and not isinstance(self.control, DateInput):
-            self.query_one(".field-note", Static).update(hint)
+            note = self.query_one(".field-note", Static)
+            note.update(hint)
+            note.set_class(not hint, "-empty")
 
     def focus_control(self) -> None:
-        self.control.focus()
+        """Back to the field to correct it (after a refused save)."""
+        control = self.control.input if isinstance(self.control, DateInput) else self.control
+        if isinstance(control, (FormInput, FormTextArea)):
+            control.correct()
+        else:
+            self.control.focus()

@@ -29,14 +29,14 @@ def _as_text(cell: Any) -> Any:
 
 
 class NavTable(LocalizedBindings, DataTable):
-    """A row-cursor table with j/k and home/end to the first and last row. String cells are
+    """A row-cursor table with j/k, and g/G (or home/end) to the first and last row. String cells are
     shown as plain text, never as markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", N_("Down"), show=False, id="list-down"),
         Binding("k", "cursor_up", N_("Up"), show=False, id="list-up"),
-        Binding("home", "scroll_top", N_("First row"), show=False, id="list-first"),
-        Binding("end", "scroll_bottom", N_("Last row"), show=False, id="list-last"),
+        Binding("g,home", "scroll_top", N_("Top"), show=False, id="list-top"),
+        Binding("G,end", "scroll_bottom", N_("Bottom"), show=False, id="list-bottom"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -60,12 +60,7 @@ class NavTable(LocalizedBindings, DataTable):
 
 
 class ListTable(NavTable):
-    """A paged list: also g/G, and NearEnd when the cursor reaches the last rows loaded."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "scroll_top", N_("Top"), show=False, id="list-top"),
-        Binding("G", "scroll_bottom", N_("Bottom"), show=False, id="list-bottom"),
-    ]
+    """A paged list: NearEnd when the cursor reaches the last rows loaded."""
 
     class NearEnd(Message):
         """The cursor is within a few rows of the end of what is loaded."""
@@ -77,6 +72,21 @@ class ListTable(NavTable):
         @property
         def control(self) -> ListTable:
             return self.table
+
+    class ToEnd(Message):
+        """G (or end) on a list not read to its end: the screen reads the rest."""
+
+        def __init__(self, table: "ListTable") -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> "ListTable":
+            return self.table
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self.post_message(self.ToEnd(self))
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)

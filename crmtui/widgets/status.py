@@ -49,12 +49,20 @@ class StatusLine(Widget):
         self.title = safe(title)
         self.refresh()
 
-    def _left(self, *, short: bool = False) -> Text:
-        """short: the other views by their keys alone, when the line is narrow."""
+    def _left(self, form: str = "full") -> Text:
+        """The views: `full` each name padded; `compact` the other views' names with one space
+        between; `short` the other views by their keys alone."""
         app = self.app
         text = Text()
         for key, title, current in app.view_tabs():
-            label = f" {key} {title} " if current or not short else f" {key} "
+            if current:
+                label = f" {key} {title} "
+            elif form == "short":
+                label = f" {key} "
+            elif form == "compact":
+                label = f" {key} {title}"
+            else:
+                label = f" {key} {title} "
             text.append(label, style="bold reverse" if current else "dim")
         if self.screen is not app.screen_stack[0] and self.title:
             text.append(" › ", style="dim")
@@ -65,20 +73,32 @@ class StatusLine(Widget):
         app = self.app
         ctx = app.ctx
         width = max(10, self.content_size.width)
-        left = self._left()
-        parts = [f"{safe(ctx.user.label)} ({label('role', ctx.role)})"]
+        role = f" ({label('role', ctx.role)})"
         scope = getattr(self.screen, "scope_label", None)  # a screen with a scope of its own
         scope = app.scope_label if scope is None else scope
-        if scope:
-            parts.append(scope)
-        who = " · ".join(parts)
+        scope = " · " + scope if scope else ""
+        user = safe(ctx.user.label)
         flag = " · " + _("read-only") if ctx.store.readonly else ""
         database = safe(shorten_path(ctx.store.target))
-        # the other views' names give way first: to who you are, then to the database's name
-        # (a long path is cut rather than taking the names' place)
         wanted = min(cell_len(database), DATABASE_ROOM)
-        if cell_len(left.plain) + cell_len(who) + cell_len(flag) + wanted + 5 > width:
-            left = self._left(short=True)
+
+        def needs(left: Text, who: str, database_room: int) -> int:
+            return cell_len(left.plain) + cell_len(who) + cell_len(flag) + database_room + 5
+
+        # What gives way, in turn, when the line is narrow: the space around the views' names,
+        # the database's name, the role, and last the other views' names (their keys stay).
+        # A long path is cut rather than taking the names' place.
+        candidates = ((self._left(), user + role + scope, wanted),
+                      (self._left("compact"), user + role + scope, wanted),
+                      (self._left(), user + role + scope, 0),
+                      (self._left("compact"), user + role + scope, 0),
+                      (self._left(), user + scope, 0),
+                      (self._left("compact"), user + scope, 0))
+        left, who = self._left("short"), user + role + scope
+        for views, person, database_room in candidates:
+            if needs(views, person, database_room) - (0 if database_room else 3) <= width:
+                left, who = views, person
+                break
         room = width - cell_len(left.plain) - cell_len(who) - cell_len(flag) - 5
         if room < 8:
             database = ""

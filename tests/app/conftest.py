@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
 from crmtui.app import CrmApp
@@ -74,6 +74,8 @@ async def type_text(pilot, text: str) -> None:
     focused = pilot.app.focused
     if isinstance(focused, Input):
         focused.insert_text_at_cursor(text)
+    elif isinstance(focused, TextArea):
+        focused.insert(text)
     else:
         await pilot.press(*list(text))
     await settle(pilot)

@@ -33,7 +33,7 @@ def row(app, field: str) -> FieldRow:
 
 
 def fill(app, field: str, text: str) -> None:
-    app.screen.query_one(f"#field-{field}", Input).value = text
+    app.screen.query_one(f"#row-{field}", FieldRow).value = text
 
 
 def plain_customer(ctx) -> Customer:
@@ -105,7 +105,7 @@ async def test_a_contact_is_added_from_the_profile_then_edited_and_removed(app, 
             "李明", "decision_maker", "总经理", "liming@example.cn")
         assert contact.phone_list == ["139 0000 1111", "023 6666 7777"]
         assert contact_rows(app)[0][:3] == ["李明", "总经理", "decision maker"]
-        assert "n new contact · enter edit · del remove" in screen_text(app)
+        assert "n new contact · enter edit · d delete" in screen_text(app)
 
         await press(pilot, "enter")  # edit the contact under the cursor
         assert isinstance(app.screen, ContactDialog)
@@ -196,7 +196,7 @@ async def test_the_log_form_names_the_contact_and_offers_a_plan_line_after_a_vis
         await press(pilot, "l")
         assert not row(app2, "plan_progress").display  # a phone call: no plan line asked
         await type_text(pilot, "visited the plant")
-        await press(pilot, "tab", "enter", *["down"] * 4, "enter")  # channel: phone → visit
+        await press(pilot, "tab", "tab", "enter", *["down"] * 4, "enter")  # when, channel: visit
         assert row(app2, "channel").value == "visit"
         assert row(app2, "plan_progress").display
         fill(app2, "plan_progress", "签了框架协议")

@@ -88,9 +88,9 @@ def test_profile_overview_with_chinese_data(snap_compare, demo_ctx, lang):
 def test_log_form_with_chinese_text(snap_compare, demo_ctx, lang):
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await press(pilot, "l")
+        await press(pilot, "j", "l")  # the first due item, below the schedule
         await type_text(pilot, "电话沟通报价，客户很满意")
-        await press(pilot, "tab", "tab", "tab")
+        await press(pilot, "tab", "tab", "tab", "tab")  # when, channel, outcome -> next step
         await type_text(pilot, "周五上门演示")
         await press(pilot, "tab")
         await type_text(pilot, "周五")

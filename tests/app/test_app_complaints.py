@@ -4,7 +4,9 @@ changes made by others noticed while the screen is open."""
 
 from __future__ import annotations
 
+
 import asyncio
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +15,7 @@ import pytest
 from crmtui.app import CrmApp
 from crmtui.db import Complaint, ComplaintEvent, Customer, Survey
 from crmtui.present.styles import SLA_STYLES
-from crmtui.rules import DueKind
+from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.complaint import ComplaintScreen
 from crmtui.screens.complaints import ComplaintsScreen
@@ -156,7 +158,7 @@ async def test_acknowledging_asks_the_promised_time_then_w_starts_work(app, queu
     async with app.run_test(size=(100, 30)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
-        await press(pilot, "a")
+        await press(pilot, "A")
         assert isinstance(app.screen, AcknowledgeDialog)
         await type_text(pilot, "tomorrow 10:00")
         assert "Tue 2026-11-24 10:00 · in 16h" in screen_text(app)
@@ -190,7 +192,7 @@ async def test_a_promised_time_in_the_past_is_refused_in_the_dialog(app, queue_c
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
         version = stored(queue_ctx.new).version
-        await press(pilot, "a")
+        await press(pilot, "A")
         await type_text(pilot, "10:00")  # today 10:00; it is 18:00
         assert "2026-11-23 10:00 is not in the future" in screen_text(app)
         await press(pilot, "tab")
@@ -216,7 +218,7 @@ async def test_resolve_with_a_note_then_close_with_satisfaction(app, queue_ctx):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.working)
-        await press(pilot, "r")
+        await press(pilot, "F")
         assert isinstance(app.screen, ResolveDialog)
         await press(pilot, "ctrl+s")  # the resolution is required
         assert isinstance(app.screen, ResolveDialog)
@@ -234,7 +236,7 @@ async def test_resolve_with_a_note_then_close_with_satisfaction(app, queue_ctx):
         assert queue(app).highlighted_item.id == queue_ctx.working
         assert queue(app).highlighted_item.status == "resolved"
 
-        await press(pilot, "c")
+        await press(pilot, "C")
         assert isinstance(app.screen, CloseDialog)
         await type_text(pilot, "7")
         await press(pilot, "ctrl+s")
@@ -258,9 +260,9 @@ async def test_an_illegal_move_shows_the_services_message_and_changes_nothing(ap
         before = (stored(queue_ctx.new).version, timeline(queue_ctx.new))
         await pilot.pause(0.3)  # the footer follows once the cursor rests
         footer = screen_text(app).splitlines()[-1]
-        assert "a Ack" in footer and "c Close" not in footer and "r Resolve" not in footer
+        assert "A Ack" in footer and "C Close" not in footer and "F Resolve" not in footer
 
-        await press(pilot, "c")  # not offered for a new complaint, but the key answers
+        await press(pilot, "C")  # not offered for a new complaint, but the key answers
         assert isinstance(app.screen, ComplaintsScreen)  # no dialog
         assert ("cannot close complaint #{id}: it is new; from new it can go to acknowledged; "
                 "resolve it with a resolution note first").format(id=queue_ctx.new) \
@@ -268,26 +270,26 @@ async def test_an_illegal_move_shows_the_services_message_and_changes_nothing(ap
         await press(pilot, "w")
         assert any(n.startswith(f"cannot start work on complaint #{queue_ctx.new}: it is new")
                    for n in notices(app))
-        await press(pilot, "R")
+        await press(pilot, "Z")
         assert any(n.startswith(f"cannot reopen complaint #{queue_ctx.new}: it is new")
                    for n in notices(app))
         assert (stored(queue_ctx.new).version, timeline(queue_ctx.new)) == before
         assert stored(queue_ctx.new).status == "new"
 
 
-async def test_wait_for_the_customer_and_resume_with_p(app, queue_ctx):
+async def test_wait_for_the_customer_and_resume_with_shift_w(app, queue_ctx):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.waiting)
         resolve_by = stored(queue_ctx.waiting).resolve_by
-        await press(pilot, "p")  # resumes: paused for 4 hours
+        await press(pilot, "W")  # resumes: paused for 4 hours
         complaint = stored(queue_ctx.waiting)
         assert complaint.status == "in_progress" and complaint.waiting_since is None
         assert complaint.resolve_by == resolve_by + timedelta(hours=4)
         last = (ComplaintEvent.select().where(ComplaintEvent.complaint == queue_ctx.waiting)
                 .order_by(ComplaintEvent.id.desc()).first())
         assert (last.to_value, last.note) == ("in_progress", "clock paused 4h")
-        await press(pilot, "p")
+        await press(pilot, "W")
         assert stored(queue_ctx.waiting).status == "waiting_customer"
         assert "paused" in screen_text(app)
 
@@ -296,7 +298,7 @@ async def test_severity_owner_reopen_and_a_note(app, queue_ctx):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
-        await press(pilot, "s")
+        await press(pilot, "exclamation_mark")
         app.screen.rows["severity"].value = "critical"
         await press(pilot, "tab")
         await type_text(pilot, "customer is a key account")
@@ -305,14 +307,14 @@ async def test_severity_owner_reopen_and_a_note(app, queue_ctx):
         assert complaint.severity == "critical"
         assert complaint.respond_by == complaint.opened_at + timedelta(hours=1)
 
-        await press(pilot, "o")
+        await press(pilot, "O")
         assert isinstance(app.screen, OwnerDialog)
         app.screen.rows["owner"].value = "support"
         await press(pilot, "ctrl+s")
         assert stored(queue_ctx.new).owner.login == "support"
         assert queue(app).highlighted_item.owner == "support"
 
-        await press(pilot, "t")
+        await press(pilot, "N")
         await type_text(pilot, "customer called again")
         await press(pilot, "ctrl+s")
         assert ComplaintEvent.get((ComplaintEvent.complaint == queue_ctx.new)
@@ -320,7 +322,7 @@ async def test_severity_owner_reopen_and_a_note(app, queue_ctx):
             == "customer called again"
 
         await cursor_to(pilot, queue_ctx.resolved)
-        await press(pilot, "R")
+        await press(pilot, "Z")
         await type_text(pilot, "the credit note bounced")
         await press(pilot, "ctrl+s")
         complaint = stored(queue_ctx.resolved)
@@ -363,11 +365,11 @@ async def test_filters_mine_unassigned_severity_status_words_and_closed(app, que
         await pilot.pause(0.3)
         await settle(pilot)
         assert shown_ids(app) == everything
-        await press(pilot, "m")  # mine, and again everyone's
+        await press(pilot, "a")  # mine, and again everyone's
         await pilot.pause(0.3)
         await settle(pilot)
         assert set(shown_ids(app)) == {i for i in everything if rows[i].owner == "boss"}
-        await press(pilot, "m")
+        await press(pilot, "a")
         await pilot.pause(0.3)
         await settle(pilot)
         assert shown_ids(app) == everything
@@ -384,12 +386,12 @@ async def test_a_rep_sees_complaints_on_their_own_customers_and_may_add_notes(de
         assert customers and all(Customer.get_by_id(c).owner.login == "li.na" for c in customers)
         assert queue_ctx.working in shown_ids(app) and queue_ctx.new not in shown_ids(app)
         footer = screen_text(app).splitlines()[-1]
-        assert "a Ack" not in footer and "t Note" in footer
+        assert "A Ack" not in footer and "N Note" in footer
         await cursor_to(pilot, queue_ctx.working)
-        await press(pilot, "r")
+        await press(pilot, "F")
         assert isinstance(app.screen, ComplaintsScreen)
         assert stored(queue_ctx.working).status == "in_progress"
-        await press(pilot, "t")
+        await press(pilot, "N")
         await type_text(pilot, "the customer phoned me about it")
         await press(pilot, "ctrl+s")
         assert timeline(queue_ctx.working)[-1][0] == "note"
@@ -403,7 +405,7 @@ async def test_the_detail_shows_the_timeline_after_actions_and_the_customers_con
     async with app.run_test(size=(120, 50)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
-        await press(pilot, "a")
+        await press(pilot, "A")
         await type_text(pilot, "+2h")
         await press(pilot, "ctrl+s", "w")
         await press(pilot, "enter")
@@ -421,7 +423,7 @@ async def test_the_detail_shows_the_timeline_after_actions_and_the_customers_con
         assert latest.summary[:20] in text
 
         # the queue's keys work here too
-        await press(pilot, "r")
+        await press(pilot, "F")
         await type_text(pilot, "address corrected, invoice re-sent")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ComplaintScreen)
@@ -443,7 +445,7 @@ async def test_a_change_made_meanwhile_is_reported_and_the_dialog_keeps_the_inpu
     async with app.run_test(size=(100, 30)) as pilot:
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.working)
-        await press(pilot, "r")
+        await press(pilot, "F")
         await type_text(pilot, "refund")
         await in_another_connection(service.assign, support, queue_ctx.working, "boss")
         await press(pilot, "ctrl+s")
@@ -467,7 +469,7 @@ async def test_a_change_made_meanwhile_is_reported_and_the_dialog_keeps_the_inpu
         await in_another_connection(service.start_work, support, queue_ctx.at_risk)
         await in_another_connection(service.wait_for_customer, support, queue_ctx.at_risk)
         assert queue(app).highlighted_item.version == version  # not yet seen here
-        await press(pilot, "p")
+        await press(pilot, "W")
         conflict = next(n for n in notices(app) if "after you opened it" in n)
         assert f"complaint #{queue_ctx.at_risk} was changed by" in conflict
         assert stored(queue_ctx.at_risk).status == "waiting_customer"  # theirs stands
@@ -541,6 +543,11 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         complaint = Complaint.get(Complaint.summary == "damaged packaging")
         assert complaint.customer_id == customer.id and complaint.severity == "normal"
         assert complaint.id in shown_ids(app)
+        # the cursor is on the new complaint, so the keys offered are its own
+        assert queue(app).highlighted_item.id == complaint.id
+        await pilot.pause(0.3)
+        footer = screen_text(app).splitlines()[-1]
+        assert "A Ack" in footer and "C Close" not in footer
 
 
 # -- noticing others -----------------------------------------------------------------------------
@@ -567,13 +574,15 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
             opened_at=APP_NOW - timedelta(minutes=55))
         await pilot.pause(0.4)
         await settle(pilot)
-        assert any(item and item.ref_id == late.id and item.kind is DueKind.COMPLAINT
+        assert any(isinstance(item, DueItem) and item.ref_id == late.id
+                   and item.kind is DueKind.COMPLAINT
                    for item in app.screen.query_one(DueList).items)
 
         # and enter on it opens the complaint
         due = app.screen.query_one(DueList)
         due.move_to(next(i for i, item in enumerate(due.items)
-                         if item and item.ref_id == late.id and item.kind is DueKind.COMPLAINT))
+                         if isinstance(item, DueItem) and item.ref_id == late.id
+                         and item.kind is DueKind.COMPLAINT))
         await press(pilot, "enter")
         assert isinstance(app.screen, ComplaintScreen)
         assert app.screen.complaint_id == late.id
@@ -602,7 +611,7 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
 # -- keys, help and palette ----------------------------------------------------------------------
 
 async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
-    demo_ctx.config = replace(demo_ctx.config, keys={"complaint-ack": "A", "view-complaints": "0"})
+    demo_ctx.config = replace(demo_ctx.config, keys={"complaint-ack": "K", "view-complaints": "0"})
     app = CrmApp(demo_ctx)
     async with app.run_test(size=(130, 60)) as pilot:
         await settle(pilot)
@@ -610,15 +619,17 @@ async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
         await press(pilot, "0")
         assert isinstance(app.screen, ComplaintsScreen)
         await cursor_to(pilot, queue_ctx.new)
-        await press(pilot, "a")
-        assert isinstance(app.screen, ComplaintsScreen)
         await press(pilot, "A")
+        assert isinstance(app.screen, ComplaintsScreen)
+        await press(pilot, "K")
         assert isinstance(app.screen, AcknowledgeDialog)
         await press(pilot, "escape", "question_mark")
         text = screen_text(app)
-        for words in ("Complaints", "Ack", "acknowledge: record the time promised", "Wait",
-                      "Reopen", "Owner", "Note", "Customer", "Mine"):
+        for words in ("Complaints  (this screen)", "Acknowledge a complaint", "Wait for the",
+                      "Reopen", "handler", "A note on a complaint", "Mine or everyone's"):
             assert words in text, words
+        # the remapped key is the one help shows
+        assert re.search(r"\bK +Acknowledge a complaint", text)
         await press(pilot, "escape", "ctrl+p")
         await type_text(pilot, f"#{queue_ctx.waiting}")
         await pilot.pause(0.3)
@@ -658,8 +669,31 @@ async def test_the_severity_of_a_closed_complaint_is_refused_before_asking(app, 
         await settle(pilot)
         await press(pilot, "enter")
         assert shown_ids(app) == [queue_ctx.closed]
-        await press(pilot, "s")
+        await press(pilot, "exclamation_mark")
         assert isinstance(app.screen, ComplaintsScreen)  # no dialog
         assert (f"cannot change the severity of complaint #{queue_ctx.closed}: it is closed; "
                 "reopen it first") in notices(app)
         assert stored(queue_ctx.closed).severity == "normal"
+
+
+async def test_a_passed_promise_and_a_complaint_resolved_days_ago_are_flagged(app, queue_ctx,
+                                                                              clock):
+    """The working one was promised for 10:00 the next morning; the resolved one waits to be
+    closed. Three days on, both say so."""
+    clock.now = APP_NOW + timedelta(days=3)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_queue(pilot)
+        text = screen_text(app)
+        assert "1 to close" in text
+        await cursor_to(pilot, queue_ctx.working)
+        line = next(line for line in screen_text(app).splitlines()
+                    if "Wrong colour delivered" in line)
+        assert "11-24 10:00!" in line  # promised, passed: marked
+        assert "passed: tell the customer" in screen_text(app)  # and said under the list
+        await press(pilot, "enter")
+        assert "11-24 10:00! (passed" in screen_text(app)  # and on the complaint itself
+        await press(pilot, "escape")
+        await cursor_to(pilot, queue_ctx.resolved)
+        assert "resolved!" in next(line for line in screen_text(app).splitlines()
+                                   if "Invoice sent twice" in line)
+        assert "close it with the customer's satisfaction" in screen_text(app)

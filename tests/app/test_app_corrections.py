@@ -16,6 +16,7 @@ from crmtui.screens.dialogs.small import OrderDialog
 from crmtui.screens.profile import ProfileScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction, record_order
+from crmtui.widgets.form import FieldRow
 from tests.app.conftest import APP_NOW, press, screen_text, settle
 from tests.conftest import as_user
 
@@ -117,7 +118,7 @@ async def test_u_after_a_log_shows_the_log_then_undoes_it(app, demo_ctx):
         await open_profile(pilot, customer.id)
         await press(pilot, "l")
         assert isinstance(app.screen, LogDialog)
-        app.screen.query_one("#field-summary", Input).value = "called about the quote"
+        app.screen.query_one("#row-summary", FieldRow).value = "called about the quote"
         await press(pilot, "ctrl+s")
         assert Interaction.select().where(Interaction.customer == customer.id).count() == 1
         await press(pilot, "u")
@@ -144,7 +145,7 @@ async def test_enter_on_a_contact_row_corrects_it_and_escape_changes_nothing(app
         await go_to_tab(pilot, "timeline")
         await press(pilot, "enter")
         assert isinstance(app.screen, LogDialog)
-        assert app.screen.query_one("#field-summary", Input).value == "first"
+        assert app.screen.query_one("#row-summary", FieldRow).value == "first"
         await press(pilot, "escape")
         assert isinstance(app.screen, ProfileScreen)
         await press(pilot, "enter")
@@ -167,11 +168,11 @@ async def test_a_record_changed_by_someone_else_meanwhile_is_refused_in_the_form
         from crmtui.services.corrections import remove_record
 
         remove_record(as_user(demo_ctx, "ming"), "order", order.id)
-        app.screen.query_one("#field-note", Input).value = "rush"
+        app.screen.query_one("#row-note", FieldRow).value = "rush"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, OrderDialog)  # kept open with what was typed
         assert "deleted by Ming at 2026-11-23 18:00" in screen_text(app)
-        assert app.screen.query_one("#field-note", Input).value == "rush"
+        assert app.screen.query_one("#row-note", FieldRow).value == "rush"
     assert not Order.select().where(Order.id == order.id).exists()
 
 

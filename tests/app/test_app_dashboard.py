@@ -110,7 +110,7 @@ async def test_the_period_cycles_through_7_30_and_90_days(ctx, world):
         screen = await open_dashboard(pilot)
         seen = []
         for _period in range(3):
-            await press(pilot, "p")
+            await press(pilot, "z")
             figures = dashboard(ctx, screen.period)
             assert screen.figures == figures
             assert movement_numbers(app) == (figures.movement.promotions,
@@ -233,7 +233,7 @@ async def test_the_figures_stay_on_screen_while_new_ones_are_read(ctx, world, mo
             return dashboard(*args, **kwargs)
 
         monkeypatch.setattr("crmtui.screens.dashboard.dashboard", slow_dashboard)
-        await pilot.press("p")
+        await pilot.press("z")
         await pilot.pause(0.1)
         assert "refreshing…" in screen_text(app)  # the UI thread is free: it painted
         assert shown_grades(app) == before and screen.figures.period == 30
@@ -268,19 +268,20 @@ async def test_the_keys_are_in_help_remappable_and_in_the_palette(ctx, world):
     app = CrmApp(ctx)
     async with app.run_test(size=(100, 50)) as pilot:
         screen = await open_dashboard(pilot)
-        await press(pilot, "p")
+        await press(pilot, "z")
         assert screen.period == 30
         await press(pilot, "P")
         assert screen.period == 90
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = app.screen.query_one("#help-text").content
+        text = app.screen.query_one("#keys-dashboard").content
         console = Console(width=100, file=io.StringIO(), color_system=None)
         with console.capture() as capture:
             console.print(text)
         help_text = capture.get()
-        section = help_text[help_text.index("Dashboard"):]
-        for line in ("P  ", "Period", "Customers", "Refresh", "Next figure", "Mine/team"):
+        section = help_text[help_text.index("Dashboard  (this screen)"):]
+        for line in ("P  ", "Period", "Open the highlighted row", "Reload", "the next figure",
+                     "Mine or everyone's"):
             assert line in section
         await press(pilot, "escape", "ctrl+p")
         await pilot.press(*"dashb")

@@ -80,7 +80,7 @@ async def test_empty_required_fields_and_bad_dates_are_named_and_nothing_is_logg
         assert isinstance(app.screen, LogDialog)
         customer_id = app.screen.target.customer_id
         count = Interaction.select().where(Interaction.customer == customer_id).count()
-        await press(pilot, "tab", "tab", "tab", "tab")  # -> next date
+        await press(pilot, "tab", "tab", "tab", "tab", "tab")  # when, channel … -> next date
         await type_text(pilot, "2026-02-30")
         assert "February 2026 has 28 days" in screen_text(app)
         await press(pilot, "ctrl+s")
@@ -96,7 +96,7 @@ async def test_empty_required_fields_and_bad_dates_are_named_and_nothing_is_logg
         assert isinstance(app.screen, LogDialog)
         assert row(app, "promise_due").error == "a promise needs a due date"
         assert Interaction.select().where(Interaction.customer == customer_id).count() == count
-        await press(pilot, "escape")
+        await press(pilot, "escape", "tab", "enter")  # asked: discard what was typed
         assert isinstance(app.screen, TodayScreen)
 
 
@@ -136,7 +136,7 @@ async def test_regrade_with_a_pinned_grade_shows_in_the_grade_history(app, demo_
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await open_profile(pilot, customer.id)
-        await press(pilot, "g")
+        await press(pilot, "R")
         assert isinstance(app.screen, RegradeDialog)
         await press(pilot, "tab", "tab")  # need -> expected close -> pin
         await press(pilot, "enter", "down", "enter")  # the first grade: A
@@ -233,3 +233,115 @@ async def test_a_read_only_database_refuses_saves_with_a_notice(app, demo_ctx):
         assert isinstance(app.screen, LogDialog)
         assert "read-only; nothing was changed" in screen_text(app)
         assert row(app, "summary").value == "hello"
+
+
+# -- forms keep what you typed -----------------------------------------------------------------
+
+async def order_dialog(pilot, customer_id: int) -> None:
+    await settle(pilot)
+    await open_profile(pilot, customer_id)
+    await press(pilot, "o")
+    assert isinstance(pilot.app.screen, OrderDialog)
+
+
+async def test_typing_into_a_prefilled_field_replaces_it(app, demo_ctx):
+    """Quantity shows 1: tab into it and type 3, and the order is for 3 (it used to be 13)."""
+    customer = boss_customer(demo_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await order_dialog(pilot, customer.id)
+        await pilot.press(*"500")
+        await press(pilot, "tab", "tab", "tab")  # product, date -> quantity
+        assert app.focused.id == "field-quantity"
+        await press(pilot, "3")
+        assert row(app, "quantity").value == "3"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+    order = Order.select().where(Order.customer == customer.id).order_by(Order.id.desc()).get()
+    assert (order.quantity, order.amount) == (3, Decimal("500"))
+
+
+async def test_a_refused_field_is_corrected_at_the_end_of_what_was_typed(app, demo_ctx):
+    customer = boss_customer(demo_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await order_dialog(pilot, customer.id)
+        await pilot.press(*"12x")
+        await press(pilot, "tab", "ctrl+s")  # refused: back to the amount, nothing selected
+        assert app.focused.id == "field-amount"
+        await press(pilot, "backspace", "0")
+        assert row(app, "amount").value == "120"
+
+
+async def test_escape_on_a_changed_form_asks_before_throwing_it_away(app, demo_ctx):
+    from crmtui.screens.dialogs.form import DiscardDialog
+
+    customer = boss_customer(demo_ctx)
+    orders = Order.select().count()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await order_dialog(pilot, customer.id)
+        await press(pilot, "escape")  # nothing typed: closes at once
+        assert isinstance(app.screen, ProfileScreen)
+        await press(pilot, "o", "7", "escape")
+        assert isinstance(app.screen, DiscardDialog)
+        assert "lose what you typed" in screen_text(app)
+        await press(pilot, "escape")  # keep editing
+        assert isinstance(app.screen, OrderDialog) and row(app, "amount").value == "7"
+        await press(pilot, "escape", "enter")  # enter: the focused "Keep editing"
+        assert isinstance(app.screen, OrderDialog)
+        await press(pilot, "escape", "tab", "enter")  # Discard
+        assert isinstance(app.screen, ProfileScreen)
+    assert Order.select().count() == orders
+
+
+async def test_ctrl_q_on_a_changed_form_asks_and_again_quits(app, demo_ctx):
+    from crmtui.screens.dialogs.form import DiscardDialog
+
+    customer = boss_customer(demo_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await order_dialog(pilot, customer.id)
+        await press(pilot, "9", "ctrl+q")
+        assert isinstance(app.screen, DiscardDialog) and app.is_running
+        assert "Quit and lose what you typed" in screen_text(app)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, OrderDialog) and row(app, "amount").value == "9"
+        await press(pilot, "ctrl+q", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_a_contact_is_logged_back_dated_with_a_multi_line_summary(app, demo_ctx):
+    from datetime import datetime, timezone
+
+    from textual.widgets import TextArea
+
+    customer = boss_customer(demo_ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await open_profile(pilot, customer.id)
+        await press(pilot, "l")
+        assert isinstance(app.screen, LogDialog)
+        summary = app.screen.query_one("#field-summary", TextArea)
+        assert app.focused is summary
+        await pilot.press(*"called about the quote")
+        await press(pilot, "tab")
+        assert app.focused.id != "field-summary"
+        await type_text(pilot, "tomorrow 10:00")
+        assert "still to come" in screen_text(app)
+        await press(pilot, "ctrl+u")
+        await type_text(pilot, "yesterday 15:30")
+        assert "Sun 2026-11-22 15:30" in screen_text(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ProfileScreen)
+    logged = (Interaction.select().where(Interaction.customer == customer.id)
+              .order_by(Interaction.id.desc()).get())
+    assert logged.summary == "called about the quote"
+    assert logged.at.replace(tzinfo=timezone.utc) == datetime(2026, 11, 22, 15, 30,
+                                                              tzinfo=timezone.utc)
+
+
+async def test_inputs_are_as_wide_as_the_dialog(app, demo_ctx):
+    customer = boss_customer(demo_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await order_dialog(pilot, customer.id)
+        dialog = app.screen.query_one("#dialog")
+        quantity = app.screen.query_one("#field-quantity", Input)
+        assert quantity.region.right >= dialog.region.right - 3

@@ -16,7 +16,7 @@ from crmtui.screens.interactions import InteractionsScreen
 from crmtui.screens.profile import TAB_TITLES, ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.worklist import SNOOZABLE
-from crmtui.widgets.due_list import DueList
+from crmtui.widgets.due_list import DueList, is_appointment
 from tests.app.conftest import APP_NOW, press, screen_text, settle, type_text
 from tests.conftest import TODAY
 from tests.hostile import build_hostile, forbidden_in
@@ -48,7 +48,7 @@ class Tour:
         await press(self.pilot, *keys)
         return await self.check(where or " ".join(keys))
 
-    async def dialogs(self, keys: str, where: str) -> None:
+    async def dialogs(self, keys, where: str) -> None:
         """Each key in turn: whatever it opens is checked, then closed with escape."""
         base = self.app.screen
         for key in keys:
@@ -58,6 +58,10 @@ class Tour:
                 opened += 1
                 await self.press("escape", where=f"{where} {key} escape")
             assert self.app.screen is base, f"{where} {key}: could not go back"
+
+
+COMPLAINT_MOVES = ("A", "F", "C", "Z", "exclamation_mark", "O", "N")
+"""Acknowledge, resolve, close, reopen, severity, owner, note: each asks in a dialog."""
 
 
 async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock):
@@ -79,7 +83,8 @@ async def test_every_screen_tab_and_dialog_shows_stored_text_as_text(ctx, clock)
             "RegradeDialog", "OrderDialog", "PromiseDialog", "CareDialog", "NewComplaintDialog",
             "AcknowledgeDialog", "ResolveDialog", "CloseDialog", "ReopenDialog",
             "SeverityDialog", "OwnerDialog", "NoteDialog", "RemoveRecordDialog", "UndoDialog",
-            "ReassignDialog", "SurveyDialog"} <= tour.seen
+            "ReassignDialog", "SurveyDialog", "BookDialog", "MoveDialog",
+            "CancelAppointmentDialog"} <= tour.seen
 
 
 async def visit_everything(tour: Tour, world) -> None:
@@ -88,11 +93,17 @@ async def visit_everything(tour: Tour, world) -> None:
     assert isinstance(app.screen, TodayScreen)
     assert "[/] closer" in text
     due = app.screen.query_one(DueList)
+    planned = next(index for index, item in enumerate(due.items)
+                   if is_appointment(item) and item.status == "planned" and not item.missed)
+    due.move_to(planned)  # the schedule's appointment: logged, booked, moved, cancelled
+    await tour.dialogs("lbmd", "today schedule")
     for index, item in enumerate(due.items):  # one logged and snoozed in dialogs
-        if item is not None and item.kind in SNOOZABLE:
+        if item is not None and not is_appointment(item) and item.kind in SNOOZABLE:
             due.move_to(index)
             break
-    await tour.dialogs("ls", "today")
+    await tour.dialogs("lsb", "today")
+    await tour.press("t", where="today tomorrow")
+    await tour.press("t", where="today again")
     await tour.press("a", where="today everyone")
     await tour.press("slash", where="today filter")
     await type_text(pilot, "[/] [bold]")  # what is typed shows as typed too
@@ -102,7 +113,7 @@ async def visit_everything(tour: Tour, world) -> None:
     await tour.press("2")
     assert isinstance(app.screen, CustomersScreen)
     for _sort in range(7):
-        await tour.press("s", where="customers sort")
+        await tour.press("greater_than_sign", where="customers sort")
     await tour.dialogs("n", "customers")
     await tour.press("3")
     assert isinstance(app.screen, InteractionsScreen)
@@ -111,7 +122,7 @@ async def visit_everything(tour: Tour, world) -> None:
     app.open_profile(world.customer)
     text = await tour.check("profile")
     assert "[/] closer" in text and "[link=http://x]y[/link]" in text
-    await tour.dialogs("elgopcxOu", "profile")
+    await tour.dialogs("elRopcxOub", "profile")
     for _tab in TAB_TITLES:
         await tour.press("right_square_bracket", where="profile tab")
         await tour.dialogs("ed", "profile tab")  # a record's correction, and its removal
@@ -126,11 +137,11 @@ async def visit_everything(tour: Tour, world) -> None:
     for status, index in states.items():  # each state offers its own moves
         queue.move_to(index)
         await tour.check(f"complaint {status}")
-        await tour.dialogs("arcRsot", f"complaint {status}")
+        await tour.dialogs(COMPLAINT_MOVES, f"complaint {status}")
     await tour.dialogs("n", "complaints")
     await tour.press("enter", where="complaint detail")
     assert isinstance(app.screen, ComplaintScreen)
-    await tour.dialogs("arcRsot", "complaint detail")
+    await tour.dialogs(COMPLAINT_MOVES, "complaint detail")
     await tour.press("enter", where="complaint's customer")
     assert isinstance(app.screen, ProfileScreen)
     await tour.press("escape", "escape")
@@ -142,7 +153,7 @@ async def visit_everything(tour: Tour, world) -> None:
         if app.screen.current_behind() is not None:
             await tour.press("enter", where="figure customers")
             await tour.press("escape")
-    await tour.press("p", where="dashboard period")
+    await tour.press("z", where="dashboard period")
 
     await tour.press("question_mark", where="help")
     await tour.press("escape")

@@ -21,7 +21,7 @@ from crmtui.search import sort_key
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import add_care_date
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, NavTable
-from tests.app.conftest import press, screen_text, settle, type_text
+from tests.app.conftest import customer_of, press, screen_text, settle, type_text
 
 
 async def test_number_keys_switch_views_and_q_quits(app):
@@ -83,13 +83,15 @@ async def test_help_lists_the_keys_of_every_screen(app):
         await settle(pilot)
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "Everywhere" in screen_text(app)
+        assert "Today  (this screen)" in screen_text(app)  # opened at the screen's keys
         console = Console(width=100, file=io.StringIO(), record=True)
-        console.print(app.screen.query_one("#help-text", Static).content)
+        for section in app.screen.query(".help-section").results(Static):
+            console.print(section.content)
         text = console.export_text()
-        for words in ("Everywhere", "Today", "Customers", "Interactions", "Customer profile",
-                      "Lists", "Forms", "Snooze", "Mine/all", "Regrade", "Promise", "Sort",
-                      "New", "Next tab", "Command palette"):
+        for words in ("Everywhere", "Today  (this screen)", "Customers", "Interactions",
+                      "Customer profile", "Lists", "Forms", "Snooze", "Mine or everyone's",
+                      "Regrade", "Record a promise", "Sort", "New: a new item", "The next tab",
+                      "Command palette"):
             assert words in text, words
         assert {"log", "snooze", "regrade", "new-customer", "view-today", "help",
                 "quit", "form-save"} <= known_binding_ids()
@@ -122,12 +124,12 @@ async def test_customers_come_a_page_at_a_time_sorted_and_filtered(app, demo_ctx
         table = app.screen.query_one("#list", ListTable)
         assert table.row_count == PAGE_SIZE
         assert "120 customers" in screen_text(app)
-        await press(pilot, "G")
+        await press(pilot, "G")  # the end of the list, not of the first page
         await settle(pilot)
-        assert table.row_count == 120
+        assert table.row_count == 120 and table.cursor_row == 119
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert names == sorted(names, key=sort_key)  # by pinyin: 白 (bai) among the b's
-        await press(pilot, "s")
+        await press(pilot, "greater_than_sign")
         assert "sorted by company" in screen_text(app)
         await press(pilot, "slash")
         await type_text(pilot, "grade:A")
@@ -210,3 +212,32 @@ async def test_crmtui_demo_opens_the_app_on_a_throwaway_database(monkeypatch):
     assert seen["customers"] == 200
     assert seen["target"].endswith("demo.sqlite3")
     assert seen["screen"] == "today"
+
+
+async def test_the_status_line_names_every_view_at_80_columns(demo_ctx):
+    """The database's name, the role and the space around the names give way before the views'
+    names do (they read `1 Today  2  3  4  5` once)."""
+    from crmtui.widgets.status import StatusLine
+
+    names = ("Today", "Customers", "Interactions", "Complaints", "Dashboard")
+
+    def status(app) -> str:
+        return app.screen.query_one(StatusLine).render().plain
+
+    app = CrmApp(demo_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for view in "12345":
+            await press(pilot, view)
+            line = status(app)
+            assert all(name in line for name in names), line
+            assert "boss ·" in line and len(line) <= 80  # who, and whose (mine, everyone)
+        await press(pilot, "1")
+        app.open_profile(customer_of("boss"))
+        await settle(pilot)
+        name = app.screen.view.name
+        assert name in status(app) and "boss" in status(app)  # whose profile, who you are
+    async with CrmApp(demo_ctx).run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        line = status(pilot.app)
+        assert "boss (manager)" in line and "demo.sqlite3" in line  # room for everything

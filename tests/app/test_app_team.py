@@ -76,15 +76,15 @@ async def test_a_manager_sorts_the_reps_and_opens_one_reps_customers(demo_ctx):
         table = screen.query_one("#team-table")
         column = [c.key for c in screen.columns].index("customers")
         table.move_cursor(column=column)
-        await press(pilot, "s")
+        await press(pilot, "greater_than_sign")
         counts = [row.customers for row in screen.data.sorted("customers")]
         assert counts == sorted(counts, reverse=True)
         assert table_logins(app) == [row.login for row in screen.data.sorted("customers")]
         assert "▼" in screen_text(app)
-        await press(pilot, "s")  # again: by name
+        await press(pilot, "greater_than_sign")  # again: by name
         assert table_logins(app) == by_name
         assert screen.data.period.kind.value == "month"
-        await press(pilot, "p")
+        await press(pilot, "z")
         assert screen.data.period.kind.value == "quarter"
 
         table.move_cursor(row=table_logins(app).index("li.na"), column=0)

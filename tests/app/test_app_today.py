@@ -13,7 +13,7 @@ from crmtui.screens.profile import ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
-from crmtui.widgets.due_list import DueList, item_key
+from crmtui.widgets.due_list import DueList, is_appointment, item_key
 from crmtui.widgets.lists import NavTable
 from tests.app.conftest import press, screen_text, settle, type_text
 from tests.conftest import TODAY
@@ -24,7 +24,9 @@ def due_list(app) -> DueList:
 
 
 def shown(app) -> list:
-    return [item for item in due_list(app).items if item is not None]
+    """The due items on Today (the schedule's appointments above them left out)."""
+    return [item for item in due_list(app).items
+            if item is not None and not is_appointment(item)]
 
 
 async def cursor_on(pilot, kind: DueKind):
@@ -32,7 +34,7 @@ async def cursor_on(pilot, kind: DueKind):
     due = due_list(pilot.app)
     for _step in range(len(due.items)):
         item = due.highlighted_item
-        if item is not None and item.kind is kind:
+        if item is not None and not is_appointment(item) and item.kind is kind:
             return item
         await pilot.press("j")
     raise AssertionError(f"no {kind} item on Today")
@@ -62,7 +64,7 @@ async def test_logging_from_today_takes_the_item_off_and_shows_it_in_the_timelin
         await press(pilot, "l")
         assert isinstance(app.screen, LogDialog)
         await type_text(pilot, "quote call")
-        await press(pilot, "tab", "tab", "tab")  # channel, outcome -> next step
+        await press(pilot, "tab", "tab", "tab", "tab")  # when, channel, outcome -> next step
         await type_text(pilot, "contract")
         await press(pilot, "tab")
         await type_text(pilot, "+3d")

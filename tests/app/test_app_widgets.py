@@ -86,6 +86,15 @@ def test_wide_characters_line_up_with_latin_ones():
     assert cell_len(chinese[:chinese.index("A ")]) == cell_len(latin[:latin.index("A ")])
 
 
+def test_a_due_day_of_another_year_reads_its_year_not_a_cut_date():
+    columns = DueColumns.for_width(80, owner=False)
+    old = TODAY.replace(year=TODAY.year - 1, month=8, day=12)
+    item = DueItem(kind=DueKind.PAYMENT, customer_id=1, customer="蔡杰", company="", grade="B",
+                   owner="", due=old, overdue_days=(TODAY - old).days, detail="owed")
+    shown = columns.line(item, TODAY).plain
+    assert f" {old.year}! " in shown and "…" not in shown
+
+
 class MomentApp(App):
     def compose(self) -> ComposeResult:
         now = datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc)

@@ -152,3 +152,57 @@ def test_show_json_lists_the_customers_appointments(crm):
         (2, "call", None, "2026-11-27T15:30:00+00:00"),
         (1, "visit", "retain", "2026-11-24T10:00:00+00:00")]
     assert crm("show", "Bob", "--json").json()["appointments"] == []
+
+
+def test_due_prints_the_days_schedule_above_the_due_list(crm):
+    assert crm("appointment", "add", "Bob", "--at", "tomorrow 09:00", "--prep",
+               "bring the contract").code == 0
+    evening = crm("due", "--date", "tomorrow").out.splitlines()
+    assert evening[0] == "Schedule Tue 2026-11-24 (1)"
+    assert evening[1].split()[:3] == ["09:00–10:00", "visit", "Bob"]
+    assert evening[2].strip() == "prep: bring the contract"
+    assert "Due on 2026-11-24" in evening
+    assert not crm("due").out.startswith("Schedule")  # nothing booked today
+    assert isinstance(crm("due", "--date", "tomorrow", "--json").json(), list)  # unchanged
+
+
+def test_logging_the_visit_closes_it_with_the_review(crm, clock):
+    from datetime import datetime, timezone
+
+    assert crm("appointment", "add", "张三", "--at", "today 11:00", "--purpose",
+               "revenue").code == 0
+    early = crm("log", "张三", "--summary", "confirmed", "--json").json()  # at 10:00
+    assert early["appointment_id"] is None
+    clock.now = datetime(2026, 11, 23, 12, 15, tzinfo=timezone.utc)
+    logged = crm("log", "张三", "--summary", "presented the offer", "--channel", "visit",
+                 "--purpose-met", "partly", "--still-open", "price for 2027")
+    assert logged.code == 0, logged.err
+    assert logged.out.splitlines()[-1] == "Appointment #1 held and closed."
+    [shown] = crm("show", "张三", "--json").json()["appointments"]
+    assert (shown["status"], shown["review"]["purpose_met"], shown["review"]["still_open"]) == (
+        "done", "partly", "price for 2027")
+    agenda = crm("agenda").out.splitlines()
+    assert agenda[1].startswith("✓11:00–12:00")
+    assert "purpose met: partly · still open: price for 2027" in agenda[2]
+    one_line(crm("log", "张三", "--summary", "x", "--purpose-met", "yes"),
+             "no appointment with 张三 to review on 2026-11-23")
+    one_line(crm("log", "张三", "--summary", "x", "--appointment", "1"), "already done")
+    one_line(crm("log", "张三", "--summary", "x", "--appointment", "77"),
+             "no appointment with id 77")
+
+
+def test_the_review_answers_whether_the_instructions_were_carried_out(crm, clock):
+    from datetime import datetime, timezone
+
+    assert crm("user", "add", "rita", "--role", "rep").code == 0
+    assert crm("assign", "张三", "rita").code == 0
+    assert crm("instruct", "rita", "张三", "带新价目表拜访", "--due", "today").code == 0
+    assert crm("appointment", "add", "张三", "--at", "today 11:00", login="rita").code == 0
+    clock.now = datetime(2026, 11, 23, 11, 30, tzinfo=timezone.utc)
+    logged = crm("log", "张三", "--summary", "presented it", "--channel", "visit",
+                 "--instructions-done", "partly", login="rita")
+    assert logged.code == 0, logged.err
+    [shown] = crm("show", "张三", "--json").json()["appointments"]
+    assert shown["review"]["instructions_done"] == "partly"
+    assert "instructions carried out: partly" in crm("agenda", login="rita").out
+    assert crm("log", "张三", "--summary", "x", "--instructions-done", "maybe").code == 2

@@ -48,7 +48,7 @@ DATES = st.one_of(st.dates().map(lambda day: day.isoformat()),
 AMOUNTS = st.one_of(st.decimals(allow_nan=True, allow_infinity=True).map(str),
                     st.integers(min_value=-(10 ** 25), max_value=10 ** 25).map(str))
 KINDS = (
-    (("customer", "keep", "other", "id", "done", "broken", "referred_by"), IDS),
+    (("customer", "keep", "other", "id", "done", "broken", "referred_by", "appointment"), IDS),
     (("date", "close", "next", "at", "due", "until", "promise_due", "promise"), DATES),
     (("amount", "quantity", "satisfaction", "limit", "customers", "seed", "year", "product",
       "service", "responsiveness", "value", "overall", "period", "minutes"), AMOUNTS),

@@ -67,6 +67,7 @@ def recipes(world, tmp_path: Path) -> list[list[str]]:
         ["appointment", "add", c, "--at", "tomorrow 09:00", "--place", TYPED, "--prep", TYPED],
         ["appointment", "move", "1", "--at", "tomorrow 12:00"],
         ["appointment", "cancel", "2"],
+        ["log", c, "--summary", TYPED, "--purpose-met", "partly", "--still-open", TYPED],
         ["survey", c, "--overall", "5", "--product", "4"],
         *[["edit", kind, str(number), *options] for kind, number, options in (
             ("interaction", world.records["interaction"], ["--summary", TYPED, "--next-step",

@@ -145,13 +145,20 @@ def test_a_report_written_as_a_file_for_mailing(cli, shop, tmp_path, options, st
         ).fetchall() == [("export", "report")]
 
 
-def test_a_report_file_goes_to_the_working_directory_by_default(cli, shop, tmp_path):
+@pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("svg", "<svg")])
+def test_a_report_without_a_file_goes_to_standard_output_as_export_does(cli, shop, tmp_path,
+                                                                        fmt, start):
     done = subprocess.run([*run_as("boss"), "--db", str(cli.db), "report",
-                           "weekly", "--format", "svg"], capture_output=True, text=True,
+                           "weekly", "--format", fmt], capture_output=True, text=True,
                           env=cli.env, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
-    written = list(tmp_path.glob("report-weekly-*.svg"))
-    assert len(written) == 1 and written[0].name in done.stdout
+    assert done.stdout.lstrip().startswith(start) and "Weekly report" in done.stdout.replace(
+        "&#160;", " ")
+    assert not list(tmp_path.glob("report-*")) and not list(tmp_path.glob(".*.tmp"))
+    with sqlite3.connect(cli.db) as connection:
+        assert connection.execute(
+            "SELECT action, entity FROM audit_log WHERE detail LIKE '%standard output'"
+        ).fetchall() == [("export", "report")]
 
 
 @pytest.mark.parametrize(("args", "fragments"), [

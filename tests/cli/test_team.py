@@ -73,9 +73,19 @@ def test_reps_cannot_reach_other_reps_customers_from_the_shell(cli):
         assert_one_clear_line(cli(*args, user="rita"), f"no customer with id {theirs}")
     assert cli("show", theirs, user="sam").code == 0
     assert_one_clear_line(cli("log", theirs, "--summary", "x", user="sam"),
+                          "support may log a contact only with a customer who has an open "
+                          "complaint")
+    assert_one_clear_line(cli("order", theirs, "--amount", "5", user="sam"),
                           "support can read profiles but not change them")
     assert cli("find", "boss", "--json", user="rita").json() == []
     assert cli("show", theirs, "--json").json()["interactions"] == []
+    # a call about an open complaint is part of its history: support logs it
+    assert cli("complaint", "add", theirs, "--severity", "normal", "--summary", "late",
+               user="sam").code == 0
+    logged = cli("log", theirs, "--summary", "called about the delay", user="sam")
+    assert logged.code == 0, logged.err
+    assert [i["summary"] for i in cli("show", theirs, "--json").json()["interactions"]] == [
+        "called about the delay"]
 
 
 def test_the_same_commands_run_on_postgresql(cli, pg_server):

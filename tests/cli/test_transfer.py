@@ -51,7 +51,7 @@ def test_dry_run_and_duplicates(cli, tmp_path):
     assert dry.code == 0, dry.err
     assert "line 2 Li Lei: same phone 139 1111 0000 as #1 Li Lei (boss); #1 and #2 are one " \
            "customer: crmtui merge 1 2" in dry.out
-    assert "Dry run: would import 1 customers; nothing was changed." in dry.out
+    assert "Dry run: would import 1 customer; nothing was changed." in dry.out
     assert len(cli("find", "139", "--json").json()) == 1
     assert cli("merge", "1", "2").code == 0
     assert cli("import", str(path)).code == 0
@@ -67,6 +67,7 @@ def test_import_errors_are_one_clear_line(cli, tmp_path):
     names.write_text("Kunde\nX\n")
     assert_one_clear_line(cli("import", str(names)), "--map COLUMN=name")
     assert_one_clear_line(cli("import", str(names), "--map", "Kunde=nom"), "not a field")
+    assert_one_clear_line(cli("import", str(names), "--map=--"), "--map takes COLUMN=FIELD")
     assert cli("import", str(names), "--map", "Kunde=name").code == 0
     assert_one_clear_line(cli("import", str(DATA / "iphone.vcf"), "--map", "a=name"),
                           "vCard")
@@ -210,7 +211,7 @@ def test_import_and_export_options_for_workbooks_and_vdirs(cli, tmp_path):
     book = tmp_path / "out.xlsx"
     written = cli("export", "--format", "xlsx", str(book))
     assert written.code == 0, written.err
-    assert written.out.strip() == f"Exported 1 customers to {book}"
+    assert written.out.strip() == f"Exported 1 customer to {book}"
     assert_one_clear_line(cli("export", "--format", "xlsx"), "name it")
     assert_one_clear_line(cli("export", "--format", "vcf", "--layout", "google", "-o",
                               str(tmp_path / "x.vcf")), "--format csv")

@@ -219,3 +219,107 @@ def test_a_managers_everyone_schedule_and_a_reps_own(ctx, rep_ctx, mine):
     assert [v.user for v in schedule(rep_ctx, TOMORROW, everyone=True)] == ["rita"]
     assert [v.user for v in schedule(as_user(ctx, "sam"), TOMORROW, everyone=True)] == [
         "ray", "rita"]
+
+
+def test_logging_the_visit_closes_the_days_open_appointment_with_the_review(rep_ctx, mine,
+                                                                         clock):
+    from crmtui.services.interactions import log_interaction
+
+    visit = add_appointment(rep_ctx, mine.id, at="today 14:00", purpose="revenue")
+    call = log_interaction(rep_ctx, mine.id, summary="confirmed the 14:00 visit")  # at 10:00
+    assert call.appointment is None  # a morning call is not the afternoon's visit
+    assert Appointment.get_by_id(visit.id).status == "planned"
+    clock.now = utc(13, 50, day=TODAY)  # a quarter of an hour early still counts
+    logged = log_interaction(rep_ctx, mine.id, summary="presented the price list",
+                             channel="visit", purpose_met="yes", still_open="discount for 2027")
+    assert logged.appointment.id == visit.id
+    stored = Appointment.get_by_id(visit.id)
+    assert (stored.status, stored.purpose_met, stored.still_open, stored.interaction_id) == (
+        "done", "yes", "discount for 2027", logged.interaction.id)
+    again = log_interaction(rep_ctx, mine.id, summary="sent the offer")  # nothing left open
+    assert again.appointment is None
+
+
+def test_logging_names_the_appointment_it_closes(rep_ctx, mine, clock):
+    from crmtui.services.interactions import log_interaction
+
+    other = add_customer(rep_ctx, {"name": "Bob"})
+    tomorrow = add_appointment(rep_ctx, mine.id, at="tomorrow 09:00")
+    bobs = add_appointment(rep_ctx, other.id, at="tomorrow 11:00")
+    with pytest.raises(InvalidInput) as refused:
+        log_interaction(rep_ctx, mine.id, summary="x", appointment=bobs.id)
+    assert "another customer" in refused.value.errors["appointment"]
+    with pytest.raises(InvalidInput) as refused:  # every wrong field at once, nothing stored
+        log_interaction(rep_ctx, mine.id, summary="", appointment=tomorrow.id,
+                        purpose_met="maybe")
+    assert set(refused.value.errors) == {"summary", "purpose_met"}
+    assert Interaction.select().count() == 0
+    logged = log_interaction(rep_ctx, mine.id, summary="met early at a fair",
+                             appointment=tomorrow.id, purpose_met="partly")
+    assert Appointment.get_by_id(tomorrow.id).status == "done"
+    assert logged.appointment.purpose_met == "partly"
+    with pytest.raises(InvalidInput, match="already done"):
+        log_interaction(rep_ctx, mine.id, summary="again", appointment=tomorrow.id)
+
+
+def test_review_answers_without_an_appointment_are_refused(rep_ctx, mine):
+    from crmtui.services.interactions import log_interaction
+
+    with pytest.raises(InvalidInput) as refused:
+        log_interaction(rep_ctx, mine.id, summary="call", purpose_met="yes")
+    assert "no appointment with 张三 to review on 2026-11-23" in refused.value.errors[
+        "appointment"]
+    assert Interaction.select().count() == 0
+
+
+def test_a_due_item_logged_on_the_visit_closes_it_too(rep_ctx, mine, clock):
+    from crmtui.rules import DueKind
+    from crmtui.services.worklist import log_due_item
+
+    visit = add_appointment(rep_ctx, mine.id, at="today 10:00", kind="call")
+    log_due_item(rep_ctx, DueKind.FOLLOW_UP, mine.id, summary="called as planned",
+                 purpose_met="no", still_open="call back after the holidays")
+    stored = Appointment.get_by_id(visit.id)
+    assert (stored.status, stored.purpose_met) == ("done", "no")
+
+
+def test_the_calendar_export_holds_appointments_with_time_place_and_an_alarm(rep_ctx, mine,
+                                                                             tmp_path):
+    from icalendar import Calendar
+
+    from crmtui.services.transfer.exporter import export
+
+    shanghai = replace(rep_ctx, zone=ZoneInfo("Asia/Shanghai"))
+    visit = add_appointment(shanghai, mine.id, at="tomorrow 10:00", minutes=90,
+                            purpose="revenue", place="解放碑 3F", prep="带新价目表")
+    call = add_appointment(rep_ctx, mine.id, at="tomorrow 15:00", kind="call")
+    cancel_appointment(rep_ctx, call.id)
+    path = tmp_path / "rita.ics"
+    export(rep_ctx, "ics", path)
+    events = {str(e["uid"]).split("@")[0]: e
+              for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+    event = events[f"appointment-{visit.id}"]
+    assert (event.decoded("dtstart"), event.decoded("dtend")) == (utc(2), utc(3, 30))
+    assert str(event["summary"]) == "visit: 张三 (Acme)"
+    assert str(event["location"]) == "解放碑 3F"
+    assert "Purpose: revenue" in str(event["description"])
+    assert "Preparation: 带新价目表" in str(event["description"])
+    assert str(event["status"]) == "CONFIRMED"
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == timedelta(minutes=-30)
+    assert str(events[f"appointment-{call.id}"]["status"]) == "CANCELLED"
+
+
+def test_undoing_the_log_opens_the_appointment_again(rep_ctx, mine, clock):
+    from crmtui.services.history import undo
+    from crmtui.services.interactions import log_interaction
+
+    visit = add_appointment(rep_ctx, mine.id, at="today 10:00")
+    logged = log_interaction(rep_ctx, mine.id, summary="visited", purpose_met="yes",
+                             still_open="the contract")
+    assert logged.appointment.id == visit.id
+    undo(rep_ctx)
+    stored = Appointment.get_by_id(visit.id)
+    assert (stored.status, stored.purpose_met, stored.still_open, stored.interaction_id,
+            stored.closed_at) == ("planned", "", "", None, None)
+    assert Interaction.select().count() == 0

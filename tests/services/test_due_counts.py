@@ -86,7 +86,9 @@ def test_the_bulk_json_is_the_lists_json_byte_for_byte(team):
 def test_the_bulk_json_holds_greetings_and_escapes_as_the_list_does(team):
     ctx = replace(team, config=replace(team.config, greetings=Greetings(
         holidays=("Spring Festival",), lead_days=14)))
-    customer = Customer.select().where(Customer.grade == "A").first()
+    # a grade A customer due today (ordered: PostgreSQL returns unordered rows in any order)
+    customer = (Customer.select().where((Customer.grade == "A") & (Customer.next_due <= TODAY))
+                .order_by(Customer.id).first())
     Customer.update(name="Bidi\u202e evil\u0085 \u4e2d", company='say "hi"\\ \u2028').where(
         Customer.id == customer.id).execute()
     for day in (date(2027, 2, 1), TODAY):

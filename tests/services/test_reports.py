@@ -156,8 +156,9 @@ def test_json_names_every_section(ctx, week):
     assert set(data) == {"kind", "date", "start", "end", "user", "team", "done", "missed",
                          "backlog", "promises_kept", "promises_broken", "promises_open",
                          "complaints", "grade_changes", "orders", "order_total", "plan_date",
-                         "plan", "instructions_done", "instructions_open", "deliveries",
-                         "payments", "received"}
+                         "plan", "appointments_done", "appointments_moved",
+                         "appointments_missed", "plan_appointments", "instructions_done",
+                         "instructions_open", "deliveries", "payments", "received"}
     assert data["missed"][0] == {"customer_id": week["ids"]["Ann"], "customer": "Ann",
                                  "company": "", "grade": "D", "owner": "rita",
                                  "due": T.isoformat(), "overdue_days": 0, "next_step": ""}
@@ -190,3 +191,61 @@ def test_the_daily_report_has_the_days_instructions_deliveries_and_payments(ctx,
     assert (later.instructions_done, later.deliveries, later.payments) == ([], [], [])
     assert [(r.text, r.overdue_days) for r in later.instructions_open] == [
         ("Collect the payment", 1)]
+
+
+def test_the_daily_report_has_the_schedule_kept_and_missed(ctx, rep_ctx, clock, capsys):
+    """Booked on Sunday for Monday (T): 08:00 never logged (missed), 09:00 moved to Tuesday
+    (moved), 09:30 held and reviewed (done), 11:00 cancelled and 16:00 still to come (neither);
+    Tuesday's 14:00 is beside tomorrow's plan. The report is read at 10:00 on T."""
+    from crmtui.commands.stats import print_report
+    from crmtui.output import text_only_console
+    from crmtui.services.appointments import (
+        add_appointment,
+        cancel_appointment,
+        move_appointment,
+    )
+
+    at(clock, T - DAY, 12)
+    ann = add_customer(rep_ctx, {"name": "Ann"}).id
+    bob = add_customer(rep_ctx, {"name": "Bob"}).id
+    missed = add_appointment(rep_ctx, ann, at="tomorrow 08:00", purpose="retain")
+    moved = add_appointment(rep_ctx, bob, at="tomorrow 09:00", minutes="15")
+    held = add_appointment(rep_ctx, bob, at="tomorrow 09:30", minutes="20", purpose="revenue")
+    cancelled = add_appointment(rep_ctx, ann, at="tomorrow 11:00")
+    later = add_appointment(rep_ctx, ann, at="tomorrow 16:00")
+    add_appointment(ctx, ann, at="tomorrow 12:00")  # the manager's own, not on rita's report
+    at(clock, T, 8, 55)
+    move_appointment(rep_ctx, moved.id, at="tomorrow 10:00")
+    cancel_appointment(rep_ctx, cancelled.id)
+    at(clock, T, 9, 40)
+    log_interaction(rep_ctx, bob, summary="presented the price list", channel="visit",
+                    purpose_met="partly", still_open="the discount")
+    tuesday = add_appointment(rep_ctx, bob, at="tomorrow 14:00", prep="bring the contract")
+    clock.now = NOW
+
+    report = build_report(rep_ctx, "daily")
+    assert [view.id for view in report.appointments_done] == [held.id]
+    assert [view.id for view in report.appointments_moved] == [moved.id]
+    assert [view.id for view in report.appointments_missed] == [missed.id]
+    assert [view.id for view in report.plan_appointments] == [moved.id, tuesday.id]
+    assert later.id not in [view.id for view in report.appointments_missed]
+    data = json.loads(json.dumps(report.to_json(), default=_default))
+    assert data["appointments_done"][0]["review"]["purpose_met"] == "partly"
+    assert data["appointments_moved"][0]["first_starts_at"] == "2026-11-23T09:00:00+00:00"
+    assert data["appointments_moved"][0]["starts_at"] == "2026-11-24T10:00:00+00:00"
+    assert data["appointments_missed"][0]["missed"] is True
+
+    out = text_only_console(width=100, record=True)
+    print_report(report, out, timezone.utc)
+    text = out.export_text()
+    assert "Appointments done (1)" in text and "purpose met: partly" in text
+    assert "Appointments moved (1)" in text and "moved to 11-24 10:00" in text
+    assert "Appointments missed (1)" in text
+    assert "Appointments on 2026-11-24 (2)" in text and "bring the contract" in text
+    capsys.readouterr()
+
+    team = build_report(ctx, "daily", everyone=True)
+    assert [view.id for view in team.appointments_missed] == [missed.id]  # 12:00 not over yet
+    week = build_report(rep_ctx, "weekly")
+    assert [view.id for view in week.appointments_moved] == [moved.id]  # Monday 09:00 → Tue
+    assert build_report(rep_ctx, "daily", T + DAY - 2 * DAY).appointments_done == []

@@ -276,3 +276,20 @@ def test_the_language_module_needs_nothing_but_the_standard_library():
 def test_grades_are_letters_in_every_language():
     set_language("zh")
     assert [g.value for g in Grade] == ["A", "B", "C", "D", "E"]
+
+
+def test_a_due_items_day_reads_due_and_an_orders_delivery_day_reads_delivery_in_chinese():
+    from datetime import date
+
+    from crmtui.present.due import item_detail
+    from crmtui.rules import DueItem, DueKind
+
+    item = DueItem(kind=DueKind.PAYMENT, customer_id=1, customer="卢超", company="", grade=None,
+                   owner="", due=date(2026, 11, 26), overdue_days=7, detail="尚欠 427.00")
+    set_language("zh")
+    try:
+        shown = item_detail(item, date(2026, 12, 3)).plain
+        assert "2026-11-26 到期" in shown and "交付" not in shown
+        assert _("due {day}") == "{day} 交付"  # an order's delivery day, on the profile
+    finally:
+        set_language("en")

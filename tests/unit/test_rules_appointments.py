@@ -14,6 +14,7 @@ from crmtui.rules import (
     Slot,
     day_window,
     first_clash,
+    held_by,
     is_missed,
     minute_of,
     overlaps,
@@ -90,6 +91,17 @@ def test_missed_is_a_planned_appointment_whose_time_is_over():
     assert not is_missed("planned", end, at(10, 59))
     assert not is_missed("done", end, at(12))
     assert not is_missed("cancelled", end, at(12))
+
+
+@pytest.mark.parametrize(("logged", "held"), [
+    (at(9, 0), False),  # a morning call before the 14:00 visit
+    (at(13, 44), False),
+    (at(13, 45), True),  # a quarter of an hour early counts
+    (at(14, 0), True),
+    (at(18, 30), True),  # logged in the evening
+])
+def test_a_contact_holds_the_appointment_once_it_begins(logged, held):
+    assert held_by(at(14), logged) is held
 
 
 def test_moments_are_booked_to_the_minute():

@@ -85,7 +85,7 @@ class ContactDialog(CustomerDialog[Any]):
         yield self.text_row("im_id", _("WeChat / IM"), c.im_id if c else "")
         yield self.text_row("birthday", _("Birthday"), c.birthday if c else "",
                             placeholder=_("1985-03-15, or 03-15"))
-        yield self.text_row("notes", _("Notes"), c.notes if c else "", wide=True)
+        yield self.text_row("notes", _("Notes"), c.notes if c else "", wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.contacts import add_contact, update_contact
@@ -169,11 +169,11 @@ class PlanDialog(CustomerDialog[Any]):
                             hint=_("days between visits"))
         yield self.text_row("services", _("Services"), value("services"), wide=True,
                             placeholder=_("services promised"))
-        yield self.text_row("strengths", _("Strengths"), value("strengths"), wide=True)
-        yield self.text_row("weaknesses", _("Weaknesses"), value("weaknesses"), wide=True)
+        yield self.text_row("strengths", _("Strengths"), value("strengths"), wide=True, lines=3)
+        yield self.text_row("weaknesses", _("Weaknesses"), value("weaknesses"), wide=True, lines=3)
         yield self.text_row("opportunities", _("Opportunities"), value("opportunities"),
                             wide=True)
-        yield self.text_row("threats", _("Threats"), value("threats"), wide=True)
+        yield self.text_row("threats", _("Threats"), value("threats"), wide=True, lines=3)
         yield self.date_row("review_on", _("Review on"), plan.review_on if plan else "")
         yield self.text_row("progress", _("Progress"), wide=True,
                             placeholder=_("a line of progress (optional)"))
@@ -245,6 +245,7 @@ class SurveyDialog(CustomerDialog[Any]):
             yield self.select_row(f"score-{name}", dimension_label(name, labels),
                                   score_choices(name), shown.get(f"score-{name}"), blank="–")
         yield self.text_row("comment", _("Comment"), shown.get("comment", ""), wide=True,
+                            lines=3,
                             placeholder=_("in the customer's words"))
 
     def save(self, values: dict[str, Any]):

@@ -96,7 +96,7 @@ class AcknowledgeDialog(ComplaintDialog):
         control = DateTimeInput(now=self._now, required=True, future=True,
                                 placeholder="+4h", id="field-promise")
         yield FieldRow("promise", _("Promised"), control, required=True)
-        yield self.text_row("note", _("Note"), wide=True,
+        yield self.text_row("note", _("Note"), wide=True, lines=3,
                             placeholder=_("what the customer was told (optional)"))
 
     def intro_text(self) -> Text:
@@ -121,7 +121,7 @@ class ResolveDialog(ComplaintDialog):
         return _("Resolve")
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("resolution", _("Resolution"), required=True, wide=True,
+        yield self.text_row("resolution", _("Resolution"), required=True, wide=True, lines=4,
                             placeholder=_("what was done"))
         yield self.text_row("root_cause", _("Root cause"), wide=True,
                             placeholder=_("why it happened"))
@@ -143,7 +143,7 @@ class CloseDialog(ComplaintDialog):
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("satisfaction", _("Satisfaction"),
                             hint=_("1 (very unhappy) to 5 (very happy); empty if not given"))
-        yield self.text_row("note", _("Note"), wide=True)
+        yield self.text_row("note", _("Note"), wide=True, lines=3)
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import close
@@ -159,7 +159,7 @@ class SeverityDialog(ComplaintDialog):
     def compose_fields(self) -> ComposeResult:
         yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"),
                               self.row.severity, hint=targets_hint(self.ctx.config.sla, self.row.severity))
-        yield self.text_row("note", _("Why"), wide=True)
+        yield self.text_row("note", _("Why"), wide=True, lines=3)
 
     def intro_text(self) -> Text:
         text = super().intro_text()
@@ -210,7 +210,7 @@ class ReopenDialog(ComplaintDialog):
         return text
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("note", _("Why"), wide=True,
+        yield self.text_row("note", _("Why"), wide=True, lines=3,
                             placeholder=_("what did not hold (optional)"))
 
     def act(self, values, expected_version):
@@ -227,7 +227,7 @@ class NoteDialog(ComplaintDialog):
     FIELDS = {"note": COMPLAINT_FIELDS["timeline_note"]}
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("note", _("Note"), required=True, wide=True)
+        yield self.text_row("note", _("Note"), required=True, wide=True, lines=6)
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import add_note
@@ -290,12 +290,12 @@ class NewComplaintDialog(CustomerDialog[Any]):
                                     id="field-customer")
             yield FieldRow("customer", _("Customer"), picker, required=True)
         # what happened first: typing straight after `x` or `n` writes the summary
-        yield self.text_row("summary", _("Summary"), required=True, wide=True)
+        yield self.text_row("summary", _("Summary"), required=True, wide=True, lines=2)
         yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"), "normal",
                               hint=targets_hint(self.ctx.config.sla, "normal"))
         yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
         yield self.text_row("category", _("Category"), placeholder=_("delivery, quality…"))
-        yield self.text_row("description", _("Description"), wide=True)
+        yield self.text_row("description", _("Description"), wide=True, lines=5)
 
     def field_changed(self, row: FieldRow) -> None:
         if row.field == "severity":

@@ -114,6 +114,11 @@ def read_customer(ctx, customer_id: int) -> Stored:
                   owner=customer.owner.login, owners=owners)
 
 
+TEXT_LINES = {"notes": 4, "address": 2, "family": 3, "personality": 3, "goals": 3,
+              "opinions": 3, "situation": 3, "competitors": 3}
+"""The archive's free-text fields, as text areas of up to this many lines."""
+
+
 class CustomerForm(FormDialog[Any]):
     """New customer when `customer_id` is None; otherwise edit that customer."""
 
@@ -153,7 +158,8 @@ class CustomerForm(FormDialog[Any]):
             else:
                 yield self.text_row(field.name, _(field.label), default,
                                     hint=_(field.hint) if field.hint else "",
-                                    required=field.name == "name")
+                                    required=field.name == "name",
+                                    lines=TEXT_LINES.get(field.name, 1))
 
     def on_mount(self) -> None:
         if self.customer_id is not None:
@@ -183,6 +189,7 @@ class CustomerForm(FormDialog[Any]):
             self._offer_owners(stored.owners, stored.owner)
         self.query_one("#intro").update(plain(stored.name))
         rows["name"].focus_control()
+        self.call_after_refresh(self.remember_values)
 
     def _load_failed(self, error: BaseException) -> bool:
         self.dismiss(None)

@@ -65,7 +65,7 @@ class ReportDoneDialog(FormDialog[Any]):
         return _("Done")
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("note", _("What was done"), wide=True)
+        yield self.text_row("note", _("What was done"), wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.instructions import report_done

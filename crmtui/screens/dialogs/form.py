@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from crmtui.errors import Conflict, CrmError, InvalidInput
 from crmtui.i18n import N_, _
@@ -20,7 +20,8 @@ from crmtui.labels import labelled
 from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.services.validation import FieldError
-from crmtui.widgets.date_input import DateInput
+from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
+from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.localized import LocalizedBindings
 
@@ -93,7 +94,8 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
     ]
 
-    AUTO_FOCUS = "FieldRow Input, FieldRow Select, FieldRow Checkbox"
+    AUTO_FOCUS = "FieldRow Input, FieldRow TextArea, FieldRow Select, FieldRow Checkbox"
+    KEYS_SECTION = "forms"
     TITLE_TEXT: ClassVar[str] = ""
     """An English msgid (N_), shown translated."""
     FIELDS: ClassVar[Mapping[str, Cleaner]] = {}
@@ -103,6 +105,20 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         super().__init__()
         self.saving = False
         self._busy_timer = None
+        self._start: dict[str, Any] | None = None
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.remember_values)
+
+    def remember_values(self) -> None:
+        """What the form holds before the user types (a form that reads its values in a
+        worker calls this once they are in): escape asks before throwing away changes."""
+        self._start = self.values()
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the user typed or chose something since the form opened."""
+        return self._start is not None and self.values() != self._start
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -117,8 +133,8 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             yield Static("", id="notice", markup=False)
             with Horizontal(id="buttons"):
                 yield Button(self.save_label(), id="save", variant="primary", compact=True)
-                yield Button(_("Cancel"), id="cancel", compact=True)
-        yield Footer()
+                yield Button(self.cancel_label(), id="cancel", compact=True)
+        yield KeysFooter()
 
     def title_text(self) -> str:
         return _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
@@ -128,6 +144,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     def save_label(self) -> str:
         return _("Save")
+
+    def cancel_label(self) -> str:
+        return _("Cancel")
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
@@ -142,10 +161,18 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     # -- field helpers --------------------------------------------------------------------------
     def text_row(self, field: str, label: str, value: Any = "", *, required: bool = False,
-                 hint: str = "", placeholder: str = "", wide: bool = False) -> FieldRow:
-        # entering a filled field selects its text, so typing replaces it (1 then 3 is 3)
-        control = Input(safe(value), placeholder=placeholder,
-                        compact=True, select_on_focus=True, id=f"field-{field}")
+                 hint: str = "", placeholder: str = "", wide: bool = False,
+                 lines: int = 1) -> FieldRow:
+        """A text field; with `lines` > 1 a text area that wraps and grows to that many lines
+        (summaries, notes, descriptions)."""
+        control: Widget
+        if lines > 1:
+            control = FormTextArea(safe(value, multiline=True), placeholder=placeholder,
+                                   id=f"field-{field}")
+            control.styles.max_height = lines
+        else:
+            control = FormInput(safe(value), placeholder=placeholder, compact=True,
+                                id=f"field-{field}")
         return FieldRow(field, label, control, hint=hint, required=required, wide=wide)
 
     def date_row(self, field: str, label: str, value: Any = "", *, required: bool = False
@@ -202,6 +229,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         return None
 
     @on(Input.Changed)
+    @on(TextArea.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(DateInput.Changed)
@@ -306,7 +334,73 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         if self.saving:
             self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
             return
+        if self.has_changes:
+            self.app.push_screen(DiscardDialog(self.title_text()),
+                                 lambda discard: self.dismiss(None) if discard else None)
+            return
         self.dismiss(None)
+
+
+class DiscardDialog(LocalizedBindings, ModalScreen[bool]):
+    """Asked before a form with changes is closed (escape) or the app quits (ctrl+q): True to
+    throw the changes away. `Keep editing` is focused, so enter and escape both keep them."""
+
+    DEFAULT_CSS = """
+    DiscardDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    DiscardDialog > #discard {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        border: round $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    DiscardDialog #discard-buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    DiscardDialog #discard-buttons Button {
+        margin-left: 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", N_("Keep editing"), id="back"),
+    ]
+
+    def __init__(self, form_title: str, *, quitting: bool = False) -> None:
+        super().__init__()
+        self.form_title = form_title
+        self.quitting = quitting
+
+    def compose(self) -> ComposeResult:
+        box = Vertical(id="discard")
+        box.border_title = _("Unsaved changes")
+        with box:
+            question = (_("Quit and lose what you typed in “{form}”?") if self.quitting else
+                        _("Close “{form}” and lose what you typed?"))
+            yield Static(question.format(form=self.form_title), markup=False)
+            with Horizontal(id="discard-buttons"):
+                yield Button(_("Quit without saving") if self.quitting else _("Discard"),
+                             id="discard-yes", variant="error", compact=True)
+                yield Button(_("Keep editing"), id="discard-no", variant="primary",
+                             compact=True)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#discard-no", Button).focus()
+
+    @on(Button.Pressed, "#discard-yes")
+    def _discard(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#discard-no")
+    def action_keep(self) -> None:
+        self.dismiss(False)
 
 
 class CustomerDialog(FormDialog[Result]):

@@ -1,7 +1,10 @@
 """Logging a contact (`l`): channel, summary, outcome, next step and date, an optional promise,
 the person spoken to (one of the customer's contacts) and, after a visit to a customer with an
 account plan, a line of the plan's progress; from a due item, settling the item too (promise
-kept, greeting sent, referral asked, next review)."""
+kept, greeting sent, referral asked, next review). When the contact holds an appointment (the
+one logged from Today's schedule, or the user's open one with the customer today), it closes it
+and asks the review's questions: was the purpose met, were the manager's instructions carried
+out (when there are any), what is still open."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any, Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widgets import Static
 
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
@@ -24,31 +28,48 @@ from crmtui.services.validation import (
     DIRECTIONS,
     INTERACTION_FIELDS,
     OUTCOMES,
+    REVIEW_ANSWERS,
+    REVIEW_FIELDS,
+    FieldError,
     clean_date,
 )
+from crmtui.widgets.date_input import DateTimeInput, resolve_moment
+from crmtui.widgets.form import FieldRow
 
-LOG_FIELDS = ("summary", "channel", "outcome", "next_step", "next_on", "promise", "promise_due",
-              "referral_ask", "contact", "plan_progress")
+LOG_FIELDS = ("summary", "at", "channel", "outcome", "next_step", "next_on", "promise",
+              "promise_due", "referral_ask", "contact", "plan_progress")
+REVIEW = ("purpose_met", "instructions_done", "still_open")
+CHANNEL_OF_KIND = {"visit": "visit", "call": "phone", "meeting": "meeting"}
+"""The channel a held appointment's contact is logged with, by the appointment's kind."""
 
 
 @dataclass(frozen=True)
 class LogChoices:
-    """The customer's contacts to name (label, id) and whether they have an account plan."""
+    """The customer's contacts to name (label, id), whether they have an account plan, the
+    appointment the contact closes (if any) and the manager's open instructions to review."""
 
     contacts: list[tuple[str, int]]
     has_plan: bool
+    appointment: Any = None
+    instructions: tuple = ()
 
 
-def log_choices(ctx, customer_id: int) -> LogChoices:
+def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> LogChoices:
     """Runs in a worker: what the log form offers for this customer."""
     from crmtui.labels import label
+    from crmtui.services.appointments import appointment, open_appointment, open_instructions
     from crmtui.services.contacts import contacts_of
     from crmtui.services.plans import has_plan
 
     people = [(f"{c.name} · {label('contact_role', c.role)}" + (f" · {c.title}" if c.title
                                                                   else ""), c.id)
               for c in contacts_of(ctx, customer_id)]
-    return LogChoices(contacts=people, has_plan=has_plan(customer_id))
+    if appointment_id is None:
+        row = open_appointment(ctx, customer_id, ctx.today(), at=ctx.now())
+        appointment_id = row.id if row is not None else None
+    held = appointment(ctx, appointment_id) if appointment_id is not None else None
+    return LogChoices(contacts=people, has_plan=has_plan(customer_id), appointment=held,
+                      instructions=tuple(open_instructions(ctx, customer_id)))
 
 
 @dataclass(frozen=True)
@@ -60,11 +81,20 @@ class LogTarget:
     company: str = ""
     grade: str | None = None
     item: DueItem | None = None
+    appointment_id: int | None = None
+    """An appointment of the schedule being logged as held."""
+    channel: str = "phone"
 
     @classmethod
     def from_item(cls, item: DueItem) -> "LogTarget":
         return cls(item.customer_id, item.customer, item.company,
                    item.grade.value if item.grade else None, item)
+
+    @classmethod
+    def for_appointment(cls, view) -> "LogTarget":
+        """Logging an appointment of the schedule (a visit, call or meeting held)."""
+        return cls(view.customer_id, view.customer, view.company, appointment_id=view.id,
+                   channel=CHANNEL_OF_KIND.get(view.kind, "phone"))
 
 
 @dataclass(frozen=True)
@@ -91,12 +121,14 @@ class LogDialog(FormDialog[Logged]):
     """Log a contact, or correct one (`record`: services.corrections.EditableRecord)."""
 
     TITLE_TEXT = N_("Log an interaction")
-    FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date}
+    FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date, **REVIEW_FIELDS}
 
     def __init__(self, target: LogTarget, record: Any = None) -> None:
         super().__init__()
         self.target = target
         self.has_plan = False
+        self.closing = None
+        """The appointment this contact closes, once read: its review is asked."""
         self.record = record
         self.shown: dict[str, Any] = {}
         if record is not None:
@@ -107,6 +139,18 @@ class LogDialog(FormDialog[Logged]):
                           "next_on": form_text(values["next_on"]),
                           "contact": values.get("contact") or "",
                           "referral_ask": bool(values["referral_ask"])}
+        self.FIELDS = {**self.FIELDS, "at": self._clean_at}
+
+    def _now(self):
+        return self.ctx.local(self.ctx.now())
+
+    def _clean_at(self, value: Any, today=None):
+        """When the contact happened: empty is now; back-dated through the same parser as
+        every time typed (the service parses it again when saving)."""
+        resolution = resolve_moment(str(value or ""), self._now(), past=True)
+        if resolution.error:
+            raise FieldError(resolution.error)
+        return resolution.moment
 
     def title_text(self) -> str:
         if self.record is None:
@@ -115,7 +159,8 @@ class LogDialog(FormDialog[Logged]):
 
     def on_mount(self) -> None:
         self.call_service(log_choices, self.ctx, self.target.customer_id,
-                          done=self._offer_choices, group="choices")
+                          self.target.appointment_id, done=self._offer_choices,
+                          group="choices")
 
     def _offer_choices(self, found: LogChoices) -> None:
         rows = self.rows
@@ -123,9 +168,28 @@ class LogDialog(FormDialog[Logged]):
             rows["contact"].control.set_options(found.contacts)
             rows["contact"].display = True
             if self.shown.get("contact"):
+                unchanged = not self.has_changes
                 rows["contact"].value = self.shown["contact"]
+                if unchanged:  # what the form shows, not a change of the user's
+                    self.remember_values()
         self.has_plan = found.has_plan
         self._offer_progress()
+        if self.record is None:  # a correction closes no appointment
+            self.closing = found.appointment
+        if self.closing is not None:
+            from crmtui.screens.dialogs.appointment import describe
+
+            closing = self.query_one("#closing", Static)
+            shown = Text(_("Closes the appointment:") + " ", style="bold") \
+                + describe(self.closing, self.ctx.zone)
+            if found.instructions:  # what the question below asks about
+                shown.append("\n" + _("The manager's instructions: {items}").format(
+                    items="; ".join(" ".join(row.text.split()) for row in found.instructions)))
+            closing.update(shown)
+            closing.display = True
+            for name in ("purpose_met", "still_open"):
+                rows[name].display = True
+            rows["instructions_done"].display = bool(found.instructions)
 
     def _offer_progress(self) -> None:
         """The plan's progress line is asked after a visit (or meeting) on a planned account."""
@@ -163,9 +227,13 @@ class LogDialog(FormDialog[Logged]):
             yield from self.compose_correction()
             return
         item = self.target.item
-        yield self.text_row("summary", _("Summary"), required=True, wide=True,
+        yield self.text_row("summary", _("Summary"), required=True, wide=True, lines=3,
                             placeholder=_("what was said"))
-        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
+        yield FieldRow("at", _("When"), DateTimeInput(
+            now=self._now, past=True, id="field-at",
+            empty_hint=_("now; or earlier: 10:30, yesterday 15:00, -2h")))
+        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"),
+                              self.target.channel)
         yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"), "neutral")
         yield self.text_row("next_step", _("Next step"), wide=True,
                             placeholder=_("what comes next (optional)"))
@@ -187,11 +255,24 @@ class LogDialog(FormDialog[Logged]):
                 text=item.detail.split(" · ")[0]), True)
         if item is not None and item.kind is DueKind.REVIEW and item.ref_id is not None:
             yield self.date_row("next_review", _("Next review"), "+3m", required=True)
+        closing = Static("", id="closing")
+        closing.display = False  # the review, once the appointment it closes is read
+        yield closing
+        answers = choices(REVIEW_ANSWERS, "review_answer")
+        for row in (self.select_row("purpose_met", _("Purpose met"), answers,
+                                    blank=_("(not answered)")),
+                    self.select_row("instructions_done", _("Instructions done"), answers,
+                                    blank=_("(not answered)")),
+                    self.text_row("still_open", _("Still open"), wide=True,
+                                  placeholder=_("what is left to do after this visit"))):
+            row.display = False
+            yield row
 
     def compose_correction(self) -> ComposeResult:
         shown = self.shown
         shown["at"] = form_text(self.record.values["at"], self.ctx.zone)  # the user's zone
-        yield self.text_row("summary", _("Summary"), shown["summary"], required=True, wide=True)
+        yield self.text_row("summary", _("Summary"), shown["summary"], required=True, wide=True,
+                            lines=3)
         yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"),
                               shown["channel"])
         yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"),
@@ -218,6 +299,10 @@ class LogDialog(FormDialog[Logged]):
         fields["contact"] = fields.get("contact") or None
         if fields.get("channel") not in VISIT_CHANNELS or not self.has_plan:
             fields.pop("plan_progress", None)
+        if self.closing is not None:
+            fields["appointment"] = self.closing.id
+            fields.update({name: values.get(name) or None for name in REVIEW})
+            fields["still_open"] = values.get("still_open") or ""
         item = target.item
         if item is None:
             return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)

@@ -1,4 +1,4 @@
-"""The short dialogs: regrade (`g`), order (`o`, with the credit limit's confirmation),
+"""The short dialogs: regrade (`R`), order (`o`, with the credit limit's confirmation),
 promise (`p`) and snooze (`s`)."""
 
 from __future__ import annotations
@@ -161,7 +161,8 @@ class OrderDialog(CustomerDialog[Any]):
             yield self.date_row("next_close", _("Next close"))
             yield self.date_row("deliver_on", _("Delivery"))
         yield self.text_row("gift", _("Gift"), shown.get("gift", ""), wide=True)
-        yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True)
+        yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True,
+                            lines=3)
 
     def field_changed(self, row: FieldRow) -> None:
         if row.field == "amount":  # a confirmation holds for the amount it was given for

@@ -114,6 +114,8 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str | None]:
     """--map COLUMN=FIELD options: column -> field, or None to ignore the column."""
     mapping: dict[str, str | None] = {}
     for pair in pairs:
+        if not isinstance(pair, str):  # argparse drops a bare "--" value: `--map=--`
+            pair = "--"
         column, sep, target = pair.partition("=")
         column, target = column.strip(), target.strip()
         if not sep or not column:

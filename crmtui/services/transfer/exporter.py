@@ -23,6 +23,7 @@ from peewee import ForeignKeyField, fn
 
 from crmtui.db import (
     AccountPlan,
+    Appointment,
     CareDate,
     Commitment,
     Complaint,
@@ -457,7 +458,9 @@ def write_vdir_export(ctx: Context, writer, owner_id: int | None,
 
 def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[bytes, int, int]:
     """(file bytes, events, customers in scope)."""
-    from crmtui.services.transfer.ics import Care, FollowUp, Promise, calendar_bytes
+    from crmtui.labels import label
+    from crmtui.rules import day_window
+    from crmtui.services.transfer.ics import Care, FollowUp, Promise, Visit, calendar_bytes
 
     today = ctx.today()
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
@@ -474,11 +477,22 @@ def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[
         Care(c.id, c.customer_id, c.customer.name, c.kind, c.month, c.day, c.year, c.lunar,
              c.leap, c.note)
         for c in _of_scope(CareDate, owner_id).order_by(CareDate.month, CareDate.day)]
+    # the appointments from today on: the user's own schedule, or everyone's
+    query = (Appointment.select(Appointment, Customer.id, Customer.name, Customer.company)
+             .join(Customer, on=Appointment.customer)
+             .where(Appointment.starts_at >= day_window(today, ctx.zone)[0]))
+    if owner_id is not None:
+        query = query.where(Appointment.user == owner_id)
+    appointments = [
+        Visit(a.id, a.customer_id, a.customer.name, a.customer.company,
+              label("appointment_kind", a.kind), a.starts_at, a.ends_at, a.place,
+              label("purpose", a.purpose), a.prep, a.contact_name, a.status == "cancelled")
+        for a in query.order_by(Appointment.starts_at, Appointment.id)]
     owner = ctx.user.login if owner_id is not None else _("everyone")
     data, events = calendar_bytes(
         instance=instance, owner=owner, today=today, stamp=ctx.now(),
         follow_ups=follow_ups, promises=promises, care=care,
-        lead_days=ctx.config.care_lead_days)
+        lead_days=ctx.config.care_lead_days, appointments=appointments)
     return data, events, _customers(owner_id).count()
 
 
@@ -495,6 +509,7 @@ _CHILDREN: tuple[tuple[str, type, Callable], ...] = (
     ("grade_history", GradeChange, lambda m: (m.at, m.id)),
     ("holiday_greetings", HolidayGreeting, lambda m: (m.day, m.id)),
     ("instructions", Instruction, lambda m: (m.due, m.id)),
+    ("appointments", Appointment, lambda m: (m.starts_at, m.id)),
 )
 
 

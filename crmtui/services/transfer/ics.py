@@ -1,7 +1,10 @@
-"""The user's follow-ups, promises and care dates as an iCalendar file (icalendar library).
+"""The user's appointments, follow-ups, promises and care dates as an iCalendar file
+(icalendar library).
 
-Everything is an all-day VEVENT with a VALARM: Google, Apple and Fastmail calendars ignore
-VTODO. UIDs are stable (the database's instance id, the kind and the record id), so importing a
+Appointments are timed VEVENTs (in UTC) with their place, purpose and preparation and a VALARM
+half an hour before; a cancelled one stays in the file as STATUS:CANCELLED, so a calendar that
+imported it removes it. Everything else is an all-day VEVENT with a VALARM: Google, Apple and
+Fastmail calendars ignore VTODO. UIDs are stable (the database's instance id, the kind and the record id), so importing a
 newer export updates each event instead of adding a second one: a follow-up moves to its new
 day. Overdue follow-ups and promises sit on today, where a calendar shows them. Solar birthdays
 and anniversaries repeat yearly (a 29 February one on the last day of February); lunar ones,
@@ -21,6 +24,27 @@ from crmtui.rules import next_lunar_occurrence
 
 LUNAR_YEARS = 5
 ALARM_HOUR = 9  # the reminder rings at 09:00 local time
+APPOINTMENT_ALARM = timedelta(minutes=30)  # an appointment's reminder rings this long before
+
+
+@dataclass(frozen=True)
+class Visit:
+    """An appointment as the calendar shows it (times aware, shown in UTC)."""
+
+    id: int
+    customer_id: int
+    name: str
+    company: str
+    kind: str
+    """Its kind, already as shown (visit, 拜访…)."""
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    purpose: str
+    """Its purpose, as shown ('' when not set)."""
+    prep: str
+    contact: str
+    cancelled: bool
 
 
 @dataclass(frozen=True)
@@ -80,9 +104,42 @@ def _event(uid: str, day: date, summary: str, description: str, stamp: datetime,
     return event
 
 
+def _visit_event(visit: Visit, instance: str, stamp: datetime):
+    """A timed event: the appointment's time, place and what it is for, with an alarm."""
+    from icalendar import Alarm, Event
+
+    summary = f"{visit.kind}: {visit.name}" + (f" ({visit.company})" if visit.company else "")
+    lines = []
+    if visit.purpose:
+        lines.append(_("Purpose: {purpose}").format(purpose=visit.purpose))
+    if visit.prep:
+        lines.append(_("Preparation: {text}").format(text=visit.prep))
+    if visit.contact:
+        lines.append(_("Meet: {name}").format(name=visit.contact))
+    lines.append(f"crmtui show {visit.customer_id}")
+    event = Event()
+    event.add("uid", f"appointment-{visit.id}@{instance}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", visit.starts_at)
+    event.add("dtend", visit.ends_at)
+    event.add("summary", summary)
+    event.add("description", "\n".join(lines))
+    if visit.place:
+        event.add("location", visit.place)
+    event.add("categories", ["appointment"])
+    event.add("status", "CANCELLED" if visit.cancelled else "CONFIRMED")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -APPOINTMENT_ALARM)
+    event.add_component(alarm)
+    return event
+
+
 def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
                    follow_ups: Iterable[FollowUp], promises: Iterable[Promise],
-                   care: Iterable[Care], lead_days: int) -> tuple[bytes, int]:
+                   care: Iterable[Care], lead_days: int,
+                   appointments: Iterable[Visit] = ()) -> tuple[bytes, int]:
     """The calendar file and the number of events in it."""
     from icalendar import Calendar
 
@@ -92,6 +149,9 @@ def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("crmtui: {owner}").format(owner=owner))
     count = 0
+    for visit in appointments:
+        calendar.add_component(_visit_event(visit, instance, stamp))
+        count += 1
     for item in follow_ups:
         late = (today - item.due).days
         summary = _("Follow up {name}").format(name=item.name)
