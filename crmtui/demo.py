@@ -971,7 +971,7 @@ class _Generator:
                                             (tomorrow, TOMORROW_SLOTS, later, 2)):
                 picked = rng.sample(pool, min(count, len(pool)))
                 for (cid, name, _due), (hour, minute) in zip(
-                        picked, sorted(rng.sample(slots, len(picked)))):
+                        picked, sorted(rng.sample(slots, len(picked))), strict=True):
                     self.appointment(rng, owner, cid, name, day, hour, minute)
 
     def appointment(self, rng: random.Random, owner: User, cid: int, name: str, day: date,

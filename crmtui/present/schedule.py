@@ -224,5 +224,5 @@ def length(view) -> str:
 
 
 __all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "schedule_heading",
-           "empty_schedule",
-           "details", "appointment_detail", "ScheduleColumns", "agenda_lines", "review_words", "review_line", "list_lines", "length"]
+           "empty_schedule", "details", "appointment_detail", "ScheduleColumns", "agenda_lines",
+           "review_words", "review_line", "list_lines", "length"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from crmtui.i18n import _
 
 if TYPE_CHECKING:
+    from rich.terminal_theme import TerminalTheme
     from rich.text import Text
 
 GRADE_STYLES = {"A": "bold red", "B": "bright_yellow", "C": "yellow", "D": "cyan",
@@ -46,7 +47,7 @@ def use_colour(colour: bool) -> None:
     any terminal; the marks and words carry the rest."""
     for styles, chosen in zip((GRADE_STYLES, SLA_STYLES, SEVERITY_STYLES, DAY_STYLES,
                                SCHEDULE_STYLES),
-                              _COLOURED if colour else _UNCOLOURED):
+                              _COLOURED if colour else _UNCOLOURED, strict=True):
         styles.clear()
         styles.update(chosen)
 
@@ -87,7 +88,7 @@ def severity_style(severity: str) -> str:
     return SEVERITY_STYLES.get(severity, "")
 
 
-def ansi_theme():
+def ansi_theme() -> TerminalTheme:
     """How the app shows the ANSI colours above in truecolor: each near one of the 16, so a
     16-colour terminal (TERM=linux) still shows red, yellow and bright yellow apart (Textual's
     default maps yellow to orange, which such a terminal shows as red)."""

@@ -264,9 +264,8 @@ class TodayScreen(CrmScreen):
         if action == "snooze":
             if item is None:
                 return None
-            if is_appointment(item) or snooze_refusal(item.kind):
-                return False  # not offered; on a due item the key still says why (on_key)
-            return True
+            # not offered; on a due item the key still says why (on_key)
+            return not (is_appointment(item) or snooze_refusal(item.kind))
         if action == "book":
             return item is not None and self.ctx.role in ("rep", "manager")
         if action in ("move_appointment", "cancel_appointment"):

@@ -436,7 +436,8 @@ def close_with_review(ctx: Context, appointment_id: Any, interaction: Interactio
     return close_appointment(ctx, row, interaction, review)
 
 
-__all__ = ["AppointmentView", "ScheduleKept", "schedule", "schedule_kept", "appointments_of", "appointment", "add_appointment",
+__all__ = ["AppointmentView", "ScheduleKept", "schedule", "schedule_kept", "appointments_of",
+           "appointment", "add_appointment",
            "move_appointment", "cancel_appointment", "open_appointment", "appointment_to_close",
            "clean_review", "open_instructions", "close_appointment", "close_with_review",
            "clean_start", "view_of"]

@@ -29,8 +29,8 @@ def _as_text(cell: Any) -> Any:
 
 
 class NavTable(LocalizedBindings, DataTable):
-    """A row-cursor table with j/k, and g/G (or home/end) to the first and last row. String cells are
-    shown as plain text, never as markup."""
+    """A row-cursor table with j/k, and g/G (or home/end) to the first and last row. String
+    cells are shown as plain text, never as markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", N_("Down"), show=False, id="list-down"),
@@ -76,12 +76,12 @@ class ListTable(NavTable):
     class ToEnd(Message):
         """G (or end) on a list not read to its end: the screen reads the rest."""
 
-        def __init__(self, table: "ListTable") -> None:
+        def __init__(self, table: ListTable) -> None:
             super().__init__()
             self.table = table
 
         @property
-        def control(self) -> "ListTable":
+        def control(self) -> ListTable:
             return self.table
 
     def action_scroll_bottom(self) -> None:

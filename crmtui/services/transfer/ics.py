@@ -4,11 +4,11 @@
 Appointments are timed VEVENTs (in UTC) with their place, purpose and preparation and a VALARM
 half an hour before; a cancelled one stays in the file as STATUS:CANCELLED, so a calendar that
 imported it removes it. Everything else is an all-day VEVENT with a VALARM: Google, Apple and
-Fastmail calendars ignore VTODO. UIDs are stable (the database's instance id, the kind and the record id), so importing a
-newer export updates each event instead of adding a second one: a follow-up moves to its new
-day. Overdue follow-ups and promises sit on today, where a calendar shows them. Solar birthdays
-and anniversaries repeat yearly (a 29 February one on the last day of February); lunar ones,
-which RRULE cannot express, are single events for the next few years.
+Fastmail calendars ignore VTODO. UIDs are stable (the database's instance id, the kind and the
+record id), so importing a newer export updates each event instead of adding a second one: a
+follow-up moves to its new day. Overdue follow-ups and promises sit on today, where a calendar
+shows them. Solar birthdays and anniversaries repeat yearly (a 29 February one on the last day
+of February); lunar ones, which RRULE cannot express, are single events for the next few years.
 """
 
 from __future__ import annotations
