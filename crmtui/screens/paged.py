@@ -149,6 +149,7 @@ class PagedScreen(CrmScreen):
             table.move_cursor(row=table.get_row_index(keep))
         self._summary()
         self._show_detail()
+        self.refresh_bindings()  # the keys offered depend on a row being under the cursor
 
     def _append(self, page: Page) -> None:
         table = self.table
