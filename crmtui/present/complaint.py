@@ -116,8 +116,8 @@ def days_to_close(row: Any, today: date, zone: tzinfo) -> int | None:
 
 # -- one complaint --------------------------------------------------------------------------------
 
-def complaint_heading(row: Any) -> Text:
-    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
+def _heading_line(row: Any) -> Text:
+    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left'."""
     text = Text()
     text.append(f"#{row.id} ", style="bold")
     text.append(plain(row.customer, "bold"))
@@ -128,6 +128,12 @@ def complaint_heading(row: Any) -> Text:
     text.append_text(severity_text(row.severity))
     text.append(" · " + status_word(row.status) + " · ")
     text.append_text(sla_text(row.sla))
+    return text
+
+
+def complaint_heading(row: Any) -> Text:
+    """'#12 张三 · 重庆华信 · high · in progress · 3h05 left' and the summary below."""
+    text = _heading_line(row)
     text.append("\n")
     text.append(plain(row.summary))
     return text
@@ -137,16 +143,7 @@ def queue_detail(row: Any, zone: tzinfo, now: datetime | None = None) -> Text:
     """One queue row whole, for the line under the queue: the heading, who handles it, what
     the customer was promised (and whether that time has passed), a nudge to close a complaint
     resolved days ago, and the summary uncut."""
-    text = Text()
-    text.append(f"#{row.id} ", style="bold")
-    text.append(plain(row.customer, "bold"))
-    if row.company:
-        text.append(" · ")
-        text.append(plain(row.company))
-    text.append(" · ")
-    text.append_text(severity_text(row.severity))
-    text.append(" · " + status_word(row.status) + " · ")
-    text.append_text(sla_text(row.sla))
+    text = _heading_line(row)
     text.append(" · " + _("owner {name}").format(name=row.owner_name or row.owner or _("nobody")))
     if row.promised_at is not None:
         text.append(" · " + _("promised {when}").format(when=moment(row.promised_at, zone)))
