@@ -54,8 +54,17 @@ CALM = Theme(
 
 def _view_bindings() -> list[BindingType]:
     # Not in the footer: the status line shows the views with their keys.
-    return [Binding(view.key, f"app.view('{view.name}')", view.title, id=f"view-{view.name}",
-                    tooltip=view.description, show=False) for view in VIEWS]
+    return [
+        Binding(
+            view.key,
+            f"app.view('{view.name}')",
+            view.title,
+            id=f"view-{view.name}",
+            tooltip=view.description,
+            show=False,
+        )
+        for view in VIEWS
+    ]
 
 
 class CrmApp(ServiceCalls, App[None]):
@@ -71,31 +80,52 @@ class CrmApp(ServiceCalls, App[None]):
         *_view_bindings(),
         Binding("question_mark", "help", N_("Help"), id="help", tooltip=N_("every key")),
         Binding("q", "quit", N_("Quit"), id="quit"),
-        Binding("u", "undo", N_("Undo"), id="undo", show=False,
-                tooltip=N_("undo your last change in the app (shown first, then asked)")),
-        Binding("ctrl+q", "request_quit", N_("Quit"), id="quit-now", show=False,
-                priority=True),
-        Binding("ctrl+p", "command_palette", N_("palette"), id="command-palette", show=False,
-                key_display="^p", priority=True, tooltip=N_("Open the command palette")),
+        Binding(
+            "u",
+            "undo",
+            N_("Undo"),
+            id="undo",
+            show=False,
+            tooltip=N_("undo your last change in the app (shown first, then asked)"),
+        ),
+        Binding("ctrl+q", "request_quit", N_("Quit"), id="quit-now", show=False, priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            N_("palette"),
+            id="command-palette",
+            show=False,
+            key_display="^p",
+            priority=True,
+            tooltip=N_("Open the command palette"),
+        ),
     ]
     # Textual's own words that crmtui shows (the footer's palette key, the palette's commands)
     TEXTUAL_MESSAGES = (
-        N_("palette"), N_("Open the command palette"), N_("Search for commands…"),
+        N_("palette"),
+        N_("Open the command palette"),
+        N_("Search for commands…"),
         N_("Quit the app and return to the command prompt."),
-        N_("Theme"), N_("Change the current theme"),
+        N_("Theme"),
+        N_("Change the current theme"),
         N_("Quit the application as soon as possible"),
-        N_("Keys"), N_("Show help for the focused widget and a summary of available keys"),
+        N_("Keys"),
+        N_("Show help for the focused widget and a summary of available keys"),
         N_("Hide the keys and widget help panel"),
-        N_("Maximize"), N_("Maximize the focused widget"),
-        N_("Minimize"), N_("Minimize the widget and restore to normal size"),
-        N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+        N_("Maximize"),
+        N_("Maximize the focused widget"),
+        N_("Minimize"),
+        N_("Minimize the widget and restore to normal size"),
+        N_("Screenshot"),
+        N_("Save an SVG 'screenshot' of the current screen"),
     )
 
     # ANSI colours (grades, clocks) in truecolor that stay apart on a 16-colour terminal
     ansi_theme_dark = Reactive(ansi_theme(), init=False)
 
-    def __init__(self, ctx: Context, *, everyone: bool = False,
-                 early_today: Future | None = None) -> None:
+    def __init__(
+        self, ctx: Context, *, everyone: bool = False, early_today: Future | None = None
+    ) -> None:
         if ctx.config.lang:  # --lang, else the config file's (the command line chose already)
             set_language(ctx.config.lang)
         super().__init__()
@@ -147,8 +177,11 @@ class CrmApp(ServiceCalls, App[None]):
 
             unknown = sorted(set(self.keymap) - known_binding_ids())
             if unknown:
-                self.notify(_("config [keys]: no action called {names}").format(
-                    names=", ".join(unknown)), severity="warning", timeout=10)
+                self.notify(
+                    _("config [keys]: no action called {names}").format(names=", ".join(unknown)),
+                    severity="warning",
+                    timeout=10,
+                )
             self.set_keymap(self.keymap)
         for notice in self.ctx.store.notices:
             self.notify(notice, severity="warning", timeout=10)
@@ -157,8 +190,10 @@ class CrmApp(ServiceCalls, App[None]):
     def action_view(self, name: str) -> None:
         view = view_named(name)
         if not view.allows(self.ctx.role):
-            self.notify(_("{title} is not available to your role").format(title=_(view.title)),
-                        severity="warning")
+            self.notify(
+                _("{title} is not available to your role").format(title=_(view.title)),
+                severity="warning",
+            )
             return
         # Leaving a view closes what was opened on top of it (a profile), so coming back with
         # its key shows the view itself.
@@ -173,23 +208,33 @@ class CrmApp(ServiceCalls, App[None]):
         if isinstance(self.screen, DiscardDialog):
             self.exit()
             return
-        changed = next((screen for screen in reversed(self.screen_stack)
-                        if isinstance(screen, FormDialog) and screen.has_changes), None)
+        changed = next(
+            (
+                screen
+                for screen in reversed(self.screen_stack)
+                if isinstance(screen, FormDialog) and screen.has_changes
+            ),
+            None,
+        )
         if changed is None:
             self.exit()
             return
-        self.push_screen(DiscardDialog(changed.title_text(), quitting=True),
-                         lambda quit: self.exit() if quit else None)
+        self.push_screen(
+            DiscardDialog(changed.title_text(), quitting=True),
+            lambda quit: self.exit() if quit else None,
+        )
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"),
-                                            id="--command-palette"))
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            yield SystemCommand(_(command.title), _(command.help), command.callback,
-                                command.discover)
+            yield SystemCommand(
+                _(command.title), _(command.help), command.callback, command.discover
+            )
 
     def action_help(self) -> None:
         from crmtui.screens.help import HelpScreen
@@ -214,8 +259,10 @@ class CrmApp(ServiceCalls, App[None]):
 
         if plan is None:
             return
-        self.notify(_("Undone: {what}").format(
-            what=undo_text(plan, self.ctx.zone, self.ctx.today())), title=_("Undone"))
+        self.notify(
+            _("Undone: {what}").format(what=undo_text(plan, self.ctx.zone, self.ctx.today())),
+            title=_("Undone"),
+        )
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             reload()
@@ -230,12 +277,24 @@ class CrmApp(ServiceCalls, App[None]):
 
         self.push_screen(ComplaintScreen(complaint_id))
 
-    def notify(self, message: str, *, title: str = "", severity="information",
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """A notification, as plain text: messages quote names, summaries and typed text, which
         must never be read as markup (pass markup=True for a message that holds none of them)."""
-        super().notify(safe(message, multiline=True), title=safe(title), severity=severity,
-                       timeout=timeout, markup=markup)
+        super().notify(
+            safe(message, multiline=True),
+            title=safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- errors ---------------------------------------------------------------------------------
     def report_error(self, error: BaseException, *, title: str | None = None) -> None:
@@ -251,7 +310,8 @@ class CrmApp(ServiceCalls, App[None]):
             message = _("database error: {error}; nothing was changed").format(error=first)
         else:
             message = _("unexpected error: {kind}: {error}").format(
-                kind=type(error).__name__, error=error)
+                kind=type(error).__name__, error=error
+            )
         if where:
             message += " " + _("(details in {path})").format(path=where)
         self.notify(message, title=title or _("Not done"), severity="error", timeout=12)
@@ -262,7 +322,8 @@ class CrmApp(ServiceCalls, App[None]):
         where = write_log(error) if error is not None else ""
         self.bell()
         line = "crmtui: " + _("unexpected error: {kind}: {error}").format(
-            kind=type(error).__name__, error=error)
+            kind=type(error).__name__, error=error
+        )
         if where:
             line += " " + _("(details in {path})").format(path=where)
         self._exit_renderables.append(Text(line))

@@ -21,8 +21,17 @@ from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _
 from crmtui.plaintext import strip_controls
 
-__all__ = ["COMMAND_HOMES", "COMMAND_MODULES", "Parser", "build_parser", "claimed_user",
-           "database_target", "global_options", "main", "open_context"]
+__all__ = [
+    "COMMAND_HOMES",
+    "COMMAND_MODULES",
+    "Parser",
+    "build_parser",
+    "claimed_user",
+    "database_target",
+    "global_options",
+    "main",
+    "open_context",
+]
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
@@ -40,9 +49,26 @@ COMMAND_MODULES = (
 # Which module adds each command, so that running one imports only its module (a command not
 # listed here still works: every module is then imported to find it).
 COMMAND_HOMES = {
-    **dict.fromkeys(("due", "add", "log", "greetings", "show", "grade", "order", "status",
-                     "class", "find", "snooze", "care", "promise", "demo", "assign"),
-                    "crmtui.commands.core"),
+    **dict.fromkeys(
+        (
+            "due",
+            "add",
+            "log",
+            "greetings",
+            "show",
+            "grade",
+            "order",
+            "status",
+            "class",
+            "find",
+            "snooze",
+            "care",
+            "promise",
+            "demo",
+            "assign",
+        ),
+        "crmtui.commands.core",
+    ),
     "db": "crmtui.commands.database",
     "complaint": "crmtui.commands.complaints",
     **dict.fromkeys(("user", "audit", "delete"), "crmtui.commands.users"),
@@ -51,19 +77,24 @@ COMMAND_HOMES = {
     **dict.fromkeys(("contact", "plan", "target"), "crmtui.commands.accounts"),
     **dict.fromkeys(("appointment", "agenda"), "crmtui.commands.appointments"),
     **dict.fromkeys(("edit", "rm", "history", "undo"), "crmtui.commands.corrections"),
-    **dict.fromkeys(("instruct", "instruction", "pay", "deliver"),
-                    "crmtui.commands.followthrough"),
+    **dict.fromkeys(("instruct", "instruction", "pay", "deliver"), "crmtui.commands.followthrough"),
 }
 
 
 # argparse's own words (it looks them up with gettext; see _translate_argparse)
 ARGPARSE_MESSAGES = (
-    N_("usage: "), N_("options"), N_("positional arguments"),
-    N_("show this help message and exit"), N_("show program's version number and exit"),
-    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
     N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
-    N_("invalid %(type)s value: %(value)r"), N_("not allowed with argument %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"),
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("one of the arguments %s is required"),
 )
@@ -72,15 +103,30 @@ ARGPARSE_MESSAGES = (
 def global_options() -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand (SUPPRESS keeps the outer value)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
-                        help=_("database file or postgresql:// URL (env CRMTUI_DB)"))
-    common.add_argument("--user", metavar="LOGIN", default=argparse.SUPPRESS,
-                        help=_("act as this user (default: the OS login)"))
-    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                        help=_("interface language (default: the config file's lang, "
-                               "else the locale)"))
-    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
-                        help=_("config file (default: the user's config.toml)"))
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help=_("database file or postgresql:// URL (env CRMTUI_DB)"),
+    )
+    common.add_argument(
+        "--user",
+        metavar="LOGIN",
+        default=argparse.SUPPRESS,
+        help=_("act as this user (default: the OS login)"),
+    )
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("interface language (default: the config file's lang, else the locale)"),
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=_("config file (default: the user's config.toml)"),
+    )
     return common
 
 
@@ -104,8 +150,19 @@ class _OnlyCommand:
 
 
 _VALUE_OPTIONS = ("--db", "--user", "--lang", "--config")
-PATH_ERRORS = frozenset((errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
-                         errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.ELOOP))
+PATH_ERRORS = frozenset(
+    (
+        errno.ENAMETOOLONG,
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.EEXIST,
+        errno.ELOOP,
+    )
+)
 """What an OSError says about a path the user named, rather than about the machine."""
 
 
@@ -138,13 +195,22 @@ def build_parser(command: str | None = None, *, commands: bool = True) -> Parser
     import importlib
 
     common = global_options()
-    parser = Parser(prog="crmtui", parents=[common],
-                    description=_("A keyboard-driven CRM for the terminal. Without a command, "
-                                  "opens the app."))
-    parser.add_argument("--version", action="version", version=f"crmtui {__version__}",
-                        help=_("show program's version number and exit"))
-    parser.add_argument("--demo", action="store_true",
-                        help=_("open the app on a throw-away database filled with demo data"))
+    parser = Parser(
+        prog="crmtui",
+        parents=[common],
+        description=_("A keyboard-driven CRM for the terminal. Without a command, opens the app."),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"crmtui {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("open the app on a throw-away database filled with demo data"),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     target = _OnlyCommand(subparsers, command) if command else subparsers
     home = COMMAND_HOMES.get(command) if command else None
@@ -155,8 +221,13 @@ def build_parser(command: str | None = None, *, commands: bool = True) -> Parser
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, login: str | None = None,
-         clock: Callable[[], datetime] | None = None, zone: tzinfo | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    login: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+    zone: tzinfo | None = None,
+) -> int:
     """Run the command line; the exit code. `login` is who runs it, for tests; by default the OS
     login of the process (its user id: nothing on the command line or in the environment can
     change it). `clock` and `zone` replace the real clock and the machine's time zone (tests run
@@ -186,8 +257,7 @@ def _run(args, early_config) -> int:
 
             args.early_config = load_config(Path(args.config))
         _skip_server_drivers(args)
-        handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) \
-            or _run_app
+        handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) or _run_app
         return handler(args) or 0
     except CrmError as error:
         if _saved(args):  # refused after a change committed: say both
@@ -202,10 +272,12 @@ def _run(args, early_config) -> int:
         if error.errno not in PATH_ERRORS or error.filename is None:
             return _unexpected(error, args)  # a full disk, a device error: said there
         # a file named on the command line that cannot be (too long a name, no such folder…)
-        reason = _("cannot use {path}: {reason}").format(path=error.filename,
-                                                         reason=error.strerror)
-        _fail(_("saved: {what}; then: {error}").format(what=_saved(args), error=reason)
-              if _saved(args) else reason)
+        reason = _("cannot use {path}: {reason}").format(path=error.filename, reason=error.strerror)
+        _fail(
+            _("saved: {what}; then: {error}").format(what=_saved(args), error=reason)
+            if _saved(args)
+            else reason
+        )
         return 1
     except KeyboardInterrupt:
         if _saved(args):
@@ -307,15 +379,23 @@ def _unexpected(error: Exception, args) -> int:
     where = " " + _("(details in {path})").format(path=logged) if logged else ""
     saved = _saved(args)
     if saved:  # the change is in: reporting a failure would make the user save it again
-        _fail(_("saved: {what}; the confirmation could not be printed: {kind}: {error}").format(
-            what=saved, kind=error.__class__.__name__, error=error) + where)
+        _fail(
+            _("saved: {what}; the confirmation could not be printed: {kind}: {error}").format(
+                what=saved, kind=error.__class__.__name__, error=error
+            )
+            + where
+        )
         return 0
     if isinstance(error, database_errors):
         first = str(error).splitlines()[0] if str(error) else repr(error)
         _fail(_("database error: {error}; nothing was changed").format(error=first) + where)
     else:
-        _fail(_("unexpected error: {kind}: {error}").format(
-            kind=error.__class__.__name__, error=error) + where)
+        _fail(
+            _("unexpected error: {kind}: {error}").format(
+                kind=error.__class__.__name__, error=error
+            )
+            + where
+        )
     return 1
 
 

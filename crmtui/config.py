@@ -86,8 +86,18 @@ else:  # pragma: no cover
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DURATION = lazy_pattern(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
 _DURATION_PART = lazy_pattern(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
-_DURATION_UNITS = {"min": 60, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "分钟": 60,
-                   "分": 60, "小时": 3600, "天": 86400, "周": 7 * 86400}
+_DURATION_UNITS = {
+    "min": 60,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "分钟": 60,
+    "分": 60,
+    "小时": 3600,
+    "天": 86400,
+    "周": 7 * 86400,
+}
 
 
 @dataclass(frozen=True)
@@ -182,13 +192,17 @@ def load_config(path: Path | None = None) -> Config:
                 raise CrmError(_("there is no config file {path}").format(path=path))
             return Config()
     except OSError as error:  # e.g. a directory on the way that the user may not enter
-        raise CrmError(_("cannot read the config file {path}: {strerror}").format(
-            path=path, strerror=error.strerror)) from None
+        raise CrmError(
+            _("cannot read the config file {path}: {strerror}").format(
+                path=path, strerror=error.strerror
+            )
+        ) from None
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CrmError(_("cannot read the config file {path}: {error}").format(
-            path=path, error=error)) from None
+        raise CrmError(
+            _("cannot read the config file {path}: {error}").format(path=path, error=error)
+        ) from None
     try:
         return _parse(raw, path)
     except (ValueError, TypeError, KeyError) as error:
@@ -201,8 +215,10 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Config:
         raise ValueError(_("lang must be 'en' or 'zh', not {lang!r}").format(lang=lang))
     cadence = {Grade(g.upper()): Cadence(c) for g, c in raw.get("cadence", {}).items()}
     # shown in the app: the same rule as stored text (no control characters)
-    playbook = {Grade(g.upper()): " ".join(strip_controls(str(text)).split())
-                for g, text in raw.get("playbook", {}).items()}
+    playbook = {
+        Grade(g.upper()): " ".join(strip_controls(str(text)).split())
+        for g, text in raw.get("playbook", {}).items()
+    }
     lead = int(raw.get("care_lead_days", 3))
     if not 0 <= lead <= 60:
         raise ValueError(_("care_lead_days must be between 0 and 60"))
@@ -227,8 +243,9 @@ def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
     classes = {tier.value for tier in Tier}
     unknown = set(raw) - classes - {"lapse_days", "key_by"}
     if unknown:
-        raise ValueError(_("[maintenance] has no setting {names}").format(
-            names=", ".join(sorted(unknown))))
+        raise ValueError(
+            _("[maintenance] has no setting {names}").format(names=", ".join(sorted(unknown)))
+        )
     cadence = {}
     for name in sorted(classes & set(raw)):
         try:
@@ -236,75 +253,96 @@ def _parse_maintenance(raw: Mapping[str, Any]) -> Maintenance:
         except ValueError:
             raise ValueError(
                 _("maintenance.{name} must be one of {cadences}, not {value!r}").format(
-                    name=name, cadences=", ".join(c.value for c in Cadence),
-                    value=raw[name])) from None
+                    name=name, cadences=", ".join(c.value for c in Cadence), value=raw[name]
+                )
+            ) from None
     lapse_days = raw.get("lapse_days", LAPSE_DAYS)
-    if isinstance(lapse_days, bool) or not isinstance(lapse_days, int) \
-            or not 1 <= lapse_days <= 3650:
+    if (
+        isinstance(lapse_days, bool)
+        or not isinstance(lapse_days, int)
+        or not 1 <= lapse_days <= 3650
+    ):
         raise ValueError(_("maintenance.lapse_days must be a number of days from 1 to 3650"))
     key_by = raw.get("key_by", "revenue")
     if key_by not in KEY_BY:
-        raise ValueError(_("maintenance.key_by must be 'revenue' or 'profit', not {value!r}")
-                         .format(value=key_by))
+        raise ValueError(
+            _("maintenance.key_by must be 'revenue' or 'profit', not {value!r}").format(
+                value=key_by
+            )
+        )
     return Maintenance(cadence=cadence, lapse_days=lapse_days, key_by=key_by)
 
 
 def _parse_receivables(raw: Mapping[str, Any], revenue: Mapping[str, Any]) -> Receivables:
-    for section, given, known in (("receivables", raw, {"terms_days"}),
-                                  ("revenue", revenue, {"counts"})):
+    for section, given, known in (
+        ("receivables", raw, {"terms_days"}),
+        ("revenue", revenue, {"counts"}),
+    ):
         unknown = set(given) - known
         if unknown:
-            raise ValueError(_("[{section}] has no setting {names}").format(
-                section=section, names=", ".join(sorted(unknown))))
+            raise ValueError(
+                _("[{section}] has no setting {names}").format(
+                    section=section, names=", ".join(sorted(unknown))
+                )
+            )
     terms = raw.get("terms_days", PAYMENT_TERMS_DAYS)
     if isinstance(terms, bool) or not isinstance(terms, int) or not 0 <= terms <= 3650:
         raise ValueError(_("receivables.terms_days must be a number of days from 0 to 3650"))
     counts = revenue.get("counts", "orders")
     if counts not in REVENUE_COUNTS:
-        raise ValueError(_("revenue.counts must be 'orders' or 'payments', not {value!r}")
-                         .format(value=counts))
+        raise ValueError(
+            _("revenue.counts must be 'orders' or 'payments', not {value!r}").format(value=counts)
+        )
     return Receivables(terms_days=terms, revenue_counts=counts)
 
 
 def _parse_survey(raw: Mapping[str, Any]) -> SurveySettings:
     unknown = set(raw) - {"dimensions", "labels"}
     if unknown:
-        raise ValueError(_("[survey] has no setting {names}").format(
-            names=", ".join(sorted(unknown))))
+        raise ValueError(
+            _("[survey] has no setting {names}").format(names=", ".join(sorted(unknown)))
+        )
     names = tuple(str(name).strip().lower() for name in raw.get("dimensions", DIMENSIONS))
     wrong = [name for name in names if not _DIMENSION_NAME.match(name)]
     if wrong:
-        raise ValueError(_("survey.dimensions: {names} must be lower-case words (letters, digits, "
-                           "_)").format(names=", ".join(wrong)))
+        raise ValueError(
+            _("survey.dimensions: {names} must be lower-case words (letters, digits, _)").format(
+                names=", ".join(wrong)
+            )
+        )
     if not names:
         raise ValueError(_("survey.dimensions needs at least one dimension"))
     if len(set(names)) != len(names):
         raise ValueError(_("survey.dimensions names a dimension twice"))
-    labels = {str(k).strip().lower():
-              " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
-              for k, v in raw.get("labels", {}).items()}
+    labels = {
+        str(k).strip().lower(): " ".join("".join(ch for ch in str(v) if ch.isprintable()).split())
+        for k, v in raw.get("labels", {}).items()
+    }
     strays = sorted(set(labels) - set(names))
     if strays:
-        raise ValueError(_("survey.labels: {names} not among survey.dimensions").format(
-            names=", ".join(strays)))
+        raise ValueError(
+            _("survey.labels: {names} not among survey.dimensions").format(names=", ".join(strays))
+        )
     return SurveySettings(dimensions=names, labels=labels)
 
 
 def _parse_greetings(raw: Mapping[str, Any]) -> Greetings:
     unknown = set(raw) - {"holidays", "lead_days", "grades", "tiers", "country"}
     if unknown:
-        raise ValueError(_("[greetings] has no setting {names}").format(
-            names=", ".join(sorted(unknown))))
-    names = tuple(" ".join(strip_controls(str(name)).split())
-                  for name in raw.get("holidays", []))
+        raise ValueError(
+            _("[greetings] has no setting {names}").format(names=", ".join(sorted(unknown)))
+        )
+    names = tuple(" ".join(strip_controls(str(name)).split()) for name in raw.get("holidays", []))
     lead = int(raw.get("lead_days", 7))
     if not 0 <= lead <= 60:
         raise ValueError(_("greetings.lead_days must be between 0 and 60"))
     greetings = Greetings(
-        holidays=names, lead_days=lead,
+        holidays=names,
+        lead_days=lead,
         grades=frozenset(Grade(str(g).upper()) for g in raw.get("grades", [])),
         tiers=frozenset(Tier(str(t).lower()) for t in raw.get("tiers", [])),
-        country=str(raw.get("country", "CN")).upper())
+        country=str(raw.get("country", "CN")).upper(),
+    )
     if names:
         _check_holidays(greetings)
     return greetings
@@ -320,16 +358,25 @@ def _check_holidays(greetings: Greetings) -> None:
     try:
         festivals.holidays_of(greetings.country, year)
     except NotImplementedError:
-        raise ValueError(_("greetings.country: no holidays known for {country}").format(
-            country=greetings.country)) from None
-    missing = [name for name in greetings.holidays
-               if festivals.find(greetings.country, year, name) is None
-               and festivals.find(greetings.country, year + 1, name) is None]
+        raise ValueError(
+            _("greetings.country: no holidays known for {country}").format(
+                country=greetings.country
+            )
+        ) from None
+    missing = [
+        name
+        for name in greetings.holidays
+        if festivals.find(greetings.country, year, name) is None
+        and festivals.find(greetings.country, year + 1, name) is None
+    ]
     if missing:
-        raise ValueError(_("greetings.holidays: {names} not known for {country}; use one of "
-                           "{known}").format(names=", ".join(missing), country=greetings.country,
-                                             known=", ".join(festivals.known_names(
-                                                 greetings.country, year))))
+        raise ValueError(
+            _("greetings.holidays: {names} not known for {country}; use one of {known}").format(
+                names=", ".join(missing),
+                country=greetings.country,
+                known=", ".join(festivals.known_names(greetings.country, year)),
+            )
+        )
 
 
 def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
@@ -357,7 +404,9 @@ def _parse_sla(raw: Mapping[str, Any]) -> SlaPolicy:
 def parse_duration(text: str) -> timedelta:
     """'90min', '4h', '3d', '2w', and lengths as crmtui shows them ('1d 5h', '1天5小时')."""
     if not _DURATION.match(str(text)):
-        raise ValueError(_("{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w").format(
-            text=text))
-    return timedelta(seconds=sum(int(n) * _DURATION_UNITS[unit]
-                                 for n, unit in _DURATION_PART.findall(str(text))))
+        raise ValueError(
+            _("{text!r} is not a duration; use e.g. 30min, 4h, 3d or 2w").format(text=text)
+        )
+    return timedelta(
+        seconds=sum(int(n) * _DURATION_UNITS[unit] for n, unit in _DURATION_PART.findall(str(text)))
+    )

@@ -72,8 +72,7 @@ def find(country: str, year: int, name: str) -> Holiday | None:
     return next((h for h in holidays_of(country, year) if folded in h.names), None)
 
 
-def upcoming(country: str, names: tuple[str, ...], today: date, lead_days: int
-             ) -> list[Holiday]:
+def upcoming(country: str, names: tuple[str, ...], today: date, lead_days: int) -> list[Holiday]:
     """The configured holidays whose first day falls from today to today + lead_days."""
     last = today + timedelta(days=lead_days)
     found = []

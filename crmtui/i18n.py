@@ -37,7 +37,9 @@ def catalogue(lang: str) -> gettext.NullTranslations:
         locale = CATALOGUE_LOCALES.get(lang)
         _catalogues[lang] = (
             gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=True)
-            if locale else gettext.NullTranslations())
+            if locale
+            else gettext.NullTranslations()
+        )
     return _catalogues[lang]
 
 
@@ -65,8 +67,7 @@ def locale_language(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def choose_language(flag: str | None, configured: str | None,
-                    environ: Mapping[str, str]) -> str:
+def choose_language(flag: str | None, configured: str | None, environ: Mapping[str, str]) -> str:
     """--lang, else the config file's lang, else the locale, else English."""
     return flag or configured or locale_language(environ) or "en"
 

@@ -367,6 +367,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
 }
 
+
 def label(kind: str, value: Any) -> str:
     """The shown word for a stored value of `kind` (the value itself when it has none)."""
     if isinstance(value, Enum):
@@ -379,14 +380,14 @@ def label(kind: str, value: Any) -> str:
     return pgettext(kind.replace("_", " "), english)  # the kind is the message's context
 
 
-def maintenance_words(value_class: Any, cadence: Any = None,
-                      every_days: int | None = None) -> str:
+def maintenance_words(value_class: Any, cadence: Any = None, every_days: int | None = None) -> str:
     """What sets a customer's maintenance visits, as the due list and the profile say it:
     "key customer · weekly visit", or "account plan · every 14 days"."""
     if every_days:
         return _("account plan · every {n} days").format(n=every_days)
-    return _("{tier} customer · {visits}").format(tier=label("tier", value_class),
-                                                  visits=label("visits", cadence))
+    return _("{tier} customer · {visits}").format(
+        tier=label("tier", value_class), visits=label("visits", cadence)
+    )
 
 
 def dimension_label(name: str, labels: Mapping[str, str] | None = None) -> str:
@@ -434,8 +435,9 @@ def lunar_day_name(day: int) -> str:
 def lunar_text(month: int, day: int, leap: bool = False) -> str:
     """A lunar month and day: 农历八月十五 / 农历闰四月初一 in Chinese, lunar 8/15 in English."""
     if current_language() == "zh":
-        return "农历" + ("闰" if leap else "") + _LUNAR_MONTHS[month - 1] + "月" + \
-            lunar_day_name(day)
+        return (
+            "农历" + ("闰" if leap else "") + _LUNAR_MONTHS[month - 1] + "月" + lunar_day_name(day)
+        )
     if leap:
         return _("lunar leap {month}/{day}").format(month=month, day=day)
     return _("lunar {month}/{day}").format(month=month, day=day)
@@ -455,18 +457,30 @@ def weekday_name(day: date) -> str:
 # named `why` must itself be one of them; other groups (a typed reason) are shown as typed.
 
 STORED = (
-    N_("no need"), N_("potential need"), N_("clear need, no close estimate"),
-    N_("clear need, close date slipped ({day})"), N_("clear need, close {day} within 1 month"),
+    N_("no need"),
+    N_("potential need"),
+    N_("clear need, no close estimate"),
+    N_("clear need, close date slipped ({day})"),
+    N_("clear need, close {day} within 1 month"),
     N_("clear need, close {day} within {months} months"),
     N_("clear need, close {day} more than 6 months away"),
-    N_("new customer: {why}"), N_("pinned: {reason}"), N_("merged with #{id}"),
-    N_("imported grade"), N_("pinned on import ({reason}); the rules give {grade}: {why}"),
+    N_("new customer: {why}"),
+    N_("pinned: {reason}"),
+    N_("merged with #{id}"),
+    N_("imported grade"),
+    N_("pinned on import ({reason}); the rules give {grade}: {why}"),
     N_("imported: {why}"),
     N_("{reason}: {why}"),
     # lifecycle and value class history
-    N_("sale closed: {why}"), N_("next opportunity: {why}"), N_("order on {day}"),
-    N_("no order since {day}"), N_("lapse days changed"), N_("unpinned"),
-    N_("relationship status was terminated"), N_("orders corrected"), N_("undone"),
+    N_("sale closed: {why}"),
+    N_("next opportunity: {why}"),
+    N_("order on {day}"),
+    N_("no order since {day}"),
+    N_("lapse days changed"),
+    N_("unpinned"),
+    N_("relationship status was terminated"),
+    N_("orders corrected"),
+    N_("undone"),
 )
 
 
@@ -475,7 +489,7 @@ def _pattern(template: str):
 
     parts, position = [], 0
     for match in re.finditer(r"\{(\w+)\}", template):
-        parts.append(re.escape(template[position:match.start()]))
+        parts.append(re.escape(template[position : match.start()]))
         parts.append(f"(?P<{match.group(1)}>.+?)")
         position = match.end()
     parts.append(re.escape(template[position:]))

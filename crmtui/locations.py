@@ -19,8 +19,9 @@ def user_path(path: str | os.PathLike[str]) -> Path:
     try:
         return Path(path).expanduser()
     except RuntimeError:
-        raise CrmError(_("{path}: there is no such user's home folder").format(
-            path=os.fspath(path))) from None
+        raise CrmError(
+            _("{path}: there is no such user's home folder").format(path=os.fspath(path))
+        ) from None
 
 
 def data_directory() -> Path:

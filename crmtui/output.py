@@ -57,8 +57,9 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def emit_json_rows(columns: Sequence[tuple[str, str]], rows: Iterable[tuple],
-                   chunk: int = 2000) -> None:
+def emit_json_rows(
+    columns: Sequence[tuple[str, str]], rows: Iterable[tuple], chunk: int = 2000
+) -> None:
     """Print the rows as `emit_json` prints a list of dicts of `columns`' names, byte for byte,
     writing as they come and without a dict per row (a manager's due list has tens of
     thousands). `columns` are (name, kind) as `json_row_format` takes them."""
@@ -98,8 +99,10 @@ def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str
             raise ValueError(f"not a JSON column: {name!r} ({kind!r})")
         fields.append(f'"{name}": ' + _JSON_KINDS[kind].replace("%d", str(index)))
         names.append(f"v{index}")
-    source = (f"def format_row(row):\n    {', '.join(names)}, = row\n"
-              f"    return f'{{{{{', '.join(fields)}}}}}'\n")
+    source = (
+        f"def format_row(row):\n    {', '.join(names)}, = row\n"
+        f"    return f'{{{{{', '.join(fields)}}}}}'\n"
+    )
     days: dict[date, str] = {}  # date.isoformat is slow, and a long list repeats few days
 
     def iso_day(day: date) -> str:

@@ -32,8 +32,9 @@ def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
     except CrmError:
         return None
     title = _("complaint: #{id} {summary}").format(id=row.id, summary=row.summary)
-    detail = " · ".join((row.customer, label("severity", row.severity),
-                         label("complaint_status", row.status)))
+    detail = " · ".join(
+        (row.customer, label("severity", row.severity), label("complaint_status", row.status))
+    )
     return row.id, title, detail
 
 
@@ -47,9 +48,15 @@ def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
         if customer.company:
             title += f" · {customer.company}"
         phone = customer.phone_list[0] if customer.phone_list else ""
-        detail = " · ".join(part for part in (
-            _("grade {grade}").format(grade=customer.grade), phone,
-            customer.owner.label) if part)
+        detail = " · ".join(
+            part
+            for part in (
+                _("grade {grade}").format(grade=customer.grade),
+                phone,
+                customer.owner.label,
+            )
+            if part
+        )
         rows.append((customer.id, title, detail))
     return rows
 
@@ -62,11 +69,17 @@ class CrmCommands(Provider):
         role = app.ctx.role
         for view in VIEWS:
             if view.allows(role):
-                yield (_("view: {title}").format(title=_(view.title)), _(view.description),
-                       partial(app.action_view, view.name))
+                yield (
+                    _("view: {title}").format(title=_(view.title)),
+                    _(view.description),
+                    partial(app.action_view, view.name),
+                )
         yield _("view: Help (every key)"), "?", app.action_help
-        yield (_("complaint: new…"), _("record a complaint; choose the customer by searching"),
-               self._new_complaint)
+        yield (
+            _("complaint: new…"),
+            _("record a complaint; choose the customer by searching"),
+            self._new_complaint,
+        )
         seen = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -75,9 +88,11 @@ class CrmCommands(Provider):
             if binding.action.startswith("app.view") or binding.action in ("help", "quit"):
                 continue
             seen.add(binding.action)
-            yield (_("action: {what}").format(what=binding.description),
-                   app.get_key_display(binding),
-                   partial(self._run, active.node, binding.action))
+            yield (
+                _("action: {what}").format(what=binding.description),
+                app.get_key_display(binding),
+                partial(self._run, active.node, binding.action),
+            )
 
     async def _run(self, node, action: str) -> None:
         await self.app.run_action(action, node)
@@ -113,11 +128,20 @@ class CrmCommands(Provider):
             return
         if complaint is not None:
             complaint_id, title, detail = complaint
-            yield Hit(1.0, plain(title), partial(self.app.open_complaint, complaint_id),
-                      text=safe(title), help=escape(safe(detail)))
+            yield Hit(
+                1.0,
+                plain(title),
+                partial(self.app.open_complaint, complaint_id),
+                text=safe(title),
+                help=escape(safe(detail)),
+            )
         for rank, (customer_id, title, detail) in enumerate(found):
             # names and summaries are stored text: shown plain (the help line is always read
             # as markup, so it is escaped)
-            yield Hit(0.95 - rank * 0.01, plain(title),
-                      partial(self.app.open_profile, customer_id), text=safe(title),
-                      help=escape(safe(detail)))
+            yield Hit(
+                0.95 - rank * 0.01,
+                plain(title),
+                partial(self.app.open_profile, customer_id),
+                text=safe(title),
+                help=escape(safe(detail)),
+            )

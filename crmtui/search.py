@@ -29,15 +29,49 @@ def _suffixes(text: str, minimum: int = 1) -> list[str]:
 # Surnames read otherwise than the character's everyday reading (pypinyin has no surname mode):
 # a name starting with one is indexed under both readings, so 曾 is found as zeng and ceng.
 SURNAME_READINGS = {
-    "万俟": ("mo", "qi"), "尉迟": ("yu", "chi"), "单于": ("chan", "yu"),
-    "曾": ("zeng",), "单": ("shan",), "仇": ("qiu",), "解": ("xie",), "区": ("ou",),
-    "查": ("zha",), "朴": ("piao",), "乐": ("yue",), "盖": ("ge",), "翟": ("zhai",),
-    "缪": ("miao",), "种": ("chong",), "覃": ("qin",), "重": ("chong",), "秘": ("bi",),
-    "华": ("hua",), "过": ("guo",), "纪": ("ji",), "燕": ("yan",), "繁": ("po",),
-    "瞿": ("qu",), "折": ("she",), "那": ("na",), "粘": ("nian",), "藏": ("zang",),
-    "都": ("du",), "六": ("lu",), "薄": ("bo",), "贾": ("jia",), "居": ("ju",),
-    "盛": ("sheng",), "柏": ("bai",), "牟": ("mou",), "陆": ("lu",), "阚": ("kan",),
-    "车": ("che",), "宿": ("su",), "卜": ("bu",), "员": ("yun",), "尉": ("yu",),
+    "万俟": ("mo", "qi"),
+    "尉迟": ("yu", "chi"),
+    "单于": ("chan", "yu"),
+    "曾": ("zeng",),
+    "单": ("shan",),
+    "仇": ("qiu",),
+    "解": ("xie",),
+    "区": ("ou",),
+    "查": ("zha",),
+    "朴": ("piao",),
+    "乐": ("yue",),
+    "盖": ("ge",),
+    "翟": ("zhai",),
+    "缪": ("miao",),
+    "种": ("chong",),
+    "覃": ("qin",),
+    "重": ("chong",),
+    "秘": ("bi",),
+    "华": ("hua",),
+    "过": ("guo",),
+    "纪": ("ji",),
+    "燕": ("yan",),
+    "繁": ("po",),
+    "瞿": ("qu",),
+    "折": ("she",),
+    "那": ("na",),
+    "粘": ("nian",),
+    "藏": ("zang",),
+    "都": ("du",),
+    "六": ("lu",),
+    "薄": ("bo",),
+    "贾": ("jia",),
+    "居": ("ju",),
+    "盛": ("sheng",),
+    "柏": ("bai",),
+    "牟": ("mou",),
+    "陆": ("lu",),
+    "阚": ("kan",),
+    "车": ("che",),
+    "宿": ("su",),
+    "卜": ("bu",),
+    "员": ("yun",),
+    "尉": ("yu",),
 }
 
 
@@ -82,9 +116,15 @@ NAME_END = " · "
 that results whose own name matches can be ranked first without computing pinyin again."""
 
 
-def search_document(name: str, company: str = "", phones: str = "", email: str = "",
-                    im_id: str = "", tags: str = "",
-                    contacts: Iterable[tuple[str, str, str]] = ()) -> str:
+def search_document(
+    name: str,
+    company: str = "",
+    phones: str = "",
+    email: str = "",
+    im_id: str = "",
+    tags: str = "",
+    contacts: Iterable[tuple[str, str, str]] = (),
+) -> str:
     """The customer's tokens; `contacts` are the (name, phones, e-mail) of the people at the
     customer, so that typing a contact's name (or its pinyin) finds the customer."""
     named = dict.fromkeys(t for t in _text_tokens(name or "", True) if t)
@@ -92,13 +132,19 @@ def search_document(name: str, company: str = "", phones: str = "", email: str =
     people = list(contacts)
     for person, _phones, _email in people:
         tokens.extend(_text_tokens(person or "", True))
-    for phone in [*(phones or "").split(","),
-                  *(part for _p, numbers, _e in people for part in (numbers or "").split(","))]:
+    for phone in [
+        *(phones or "").split(","),
+        *(part for _p, numbers, _e in people for part in (numbers or "").split(",")),
+    ]:
         digits = _NOT_DIGIT.sub("", phone)
         if digits:
             tokens.extend(_suffixes(digits, minimum=3) if len(digits) > 3 else [digits])
-    for text in (email, im_id, tags.replace(",", " ") if tags else "",
-                 *(address for _p, _n, address in people)):
+    for text in (
+        email,
+        im_id,
+        tags.replace(",", " ") if tags else "",
+        *(address for _p, _n, address in people),
+    ):
         tokens.extend(w.lower() for w in _WORD.findall(text or ""))
     rest = dict.fromkeys(t for t in tokens if t and t not in named)
     return " ".join(named) + NAME_END + " ".join(rest)
@@ -109,8 +155,9 @@ def name_matches(document: str, terms: list[str]) -> bool:
     pinyin) in a stored search document, rather than only of the company, phone or e-mail."""
     name, marked, _rest = (document or "").partition(NAME_END)
     tokens = name.split() if marked else []
-    return all(any(token.startswith(word) for token in tokens)
-               for term in terms for word in term.split())
+    return all(
+        any(token.startswith(word) for token in tokens) for term in terms for word in term.split()
+    )
 
 
 def query_terms(text: str) -> list[str]:
@@ -139,8 +186,9 @@ SORT_KEY_LENGTH = 120
 def _surname_syllable(character: str, reading: str) -> str:
     from pypinyin import Style, pinyin
 
-    for candidate in pinyin(character, style=Style.TONE3, heteronym=True,
-                            neutral_tone_with_five=True)[0]:
+    for candidate in pinyin(
+        character, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True
+    )[0]:
         if candidate.rstrip("012345") == reading:
             return candidate
     return reading + "5"
@@ -164,8 +212,10 @@ def sort_key(text: str) -> str:
             for length in (2, 1):  # a compound surname (尉迟) before a single one (尉)
                 reading = SURNAME_READINGS.get(text[:length])
                 if reading and len(syllables) >= length:
-                    syllables[:length] = [_surname_syllable(ch, r)
-                                          for ch, r in zip(text[:length], reading, strict=False)]
+                    syllables[:length] = [
+                        _surname_syllable(ch, r)
+                        for ch, r in zip(text[:length], reading, strict=False)
+                    ]
                     break
     folded = unicodedata.normalize("NFKD", "".join(syllables)).casefold()
     return "".join(ch for ch in folded if ch.isalnum())[:SORT_KEY_LENGTH]

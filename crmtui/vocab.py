@@ -10,7 +10,12 @@ from __future__ import annotations
 PERIODS = (7, 30, 90)
 """Days of movement and service levels the dashboard covers."""
 PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS = (
-    "promoted", "demoted", "new", "at_risk", "key_customers")
+    "promoted",
+    "demoted",
+    "new",
+    "at_risk",
+    "key_customers",
+)
 BEHIND_FIGURES = (PROMOTED, DEMOTED, NEW, AT_RISK, KEY_CUSTOMERS)
 """The figures whose customers can be listed."""
 TARGETS, REPS, GRADE_REP = "targets", "reps", "grade_rep"

@@ -13,8 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-@pytest.mark.parametrize("command", [["ruff", "check", "crmtui"], ["lint-imports"]],
-                         ids=["ruff", "import-linter"])
+@pytest.mark.parametrize(
+    "command",
+    [["ruff", "check", "crmtui"], ["ruff", "format", "--check", "crmtui"], ["lint-imports"]],
+    ids=["ruff", "ruff-format", "import-linter"],
+)
 def test_the_style_check_passes(command: list[str]) -> None:
     done = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)

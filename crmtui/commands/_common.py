@@ -39,13 +39,20 @@ def open_context(args, *, create: bool = True):
     from crmtui.config import load_config
     from crmtui.services.context import open_context as open_ctx
 
-    config = getattr(args, "early_config", None) \
-        or load_config(Path(args.config) if args.config else None)
+    config = getattr(args, "early_config", None) or load_config(
+        Path(args.config) if args.config else None
+    )
     config = config.with_lang(args.lang)
     extra = {"clock": args.clock} if getattr(args, "clock", None) is not None else {}
-    ctx = open_ctx(database_target(args), login=getattr(args, "run_by", None),
-                   as_user=claimed_user(args), config=config, create=create,
-                   zone=getattr(args, "zone", None), **extra)
+    ctx = open_ctx(
+        database_target(args),
+        login=getattr(args, "run_by", None),
+        as_user=claimed_user(args),
+        config=config,
+        create=create,
+        zone=getattr(args, "zone", None),
+        **extra,
+    )
     ctx.origin = "cli"  # its own undo (the app's context says "app")
     args.context = ctx  # what it saves is told even if the command fails after
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean

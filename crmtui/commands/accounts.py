@@ -38,10 +38,12 @@ PLAN_OPTIONS = (
 
 
 def register(subparsers, common) -> None:
-    top = subparsers.add_parser("contact", parents=[common],
-                                help=_("the people at a customer (联系人) and their roles"))
-    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                                 required=True)
+    top = subparsers.add_parser(
+        "contact", parents=[common], help=_("the people at a customer (联系人) and their roles")
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
 
     def action(parent, name, handler, help_text):
         p = parent.add_parser(name, parents=[common], help=help_text)
@@ -50,49 +52,67 @@ def register(subparsers, common) -> None:
         return p
 
     def contact_fields(p):
-        p.add_argument("--phone", action="append", metavar="P",
-                       help=_("repeat for several numbers"))
+        p.add_argument(
+            "--phone", action="append", metavar="P", help=_("repeat for several numbers")
+        )
         for option, field, text in CONTACT_OPTIONS:
-            p.add_argument(option, dest=field, metavar=field.upper().split("_")[0],
-                           help=_(text) if text else None)
+            p.add_argument(
+                option,
+                dest=field,
+                metavar=field.upper().split("_")[0],
+                help=_(text) if text else None,
+            )
 
     p = action(actions, "add", cmd_contact_add, _("add a contact to a customer"))
     p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("name")
     contact_fields(p)
-    p = action(actions, "edit", cmd_contact_edit,
-               _("change a contact's fields (an empty value clears one)"))
+    p = action(
+        actions,
+        "edit",
+        cmd_contact_edit,
+        _("change a contact's fields (an empty value clears one)"),
+    )
     p.add_argument("id")
     p.add_argument("--name")
     contact_fields(p)
     p = action(actions, "rm", cmd_contact_rm, _("remove a contact"))
     p.add_argument("id")
-    p = action(actions, "list", cmd_contact_list, _("a customer's contacts, decision makers "
-                                                     "first"))
+    p = action(actions, "list", cmd_contact_list, _("a customer's contacts, decision makers first"))
     p.add_argument("customer", help=_("id or unambiguous name"))
 
-    top = subparsers.add_parser("plan", parents=[common],
-                                help=_("account plans for key customers (重点客户计划)"))
-    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                                 required=True)
-    p = action(actions, "set", cmd_plan_set,
-               _("create a customer's plan or change its fields (an empty value clears one)"))
+    top = subparsers.add_parser(
+        "plan", parents=[common], help=_("account plans for key customers (重点客户计划)")
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    p = action(
+        actions,
+        "set",
+        cmd_plan_set,
+        _("create a customer's plan or change its fields (an empty value clears one)"),
+    )
     p.add_argument("customer", help=_("id or unambiguous name"))
     for option, field, text in PLAN_OPTIONS:
-        p.add_argument(option, dest=field, metavar=field.split("_")[-1].upper(),
-                       help=_(text) if text else None)
+        p.add_argument(
+            option, dest=field, metavar=field.split("_")[-1].upper(), help=_(text) if text else None
+        )
     p.add_argument("--progress", metavar="TEXT", help=_("a progress line (after a visit, say)"))
     p = action(actions, "show", cmd_plan_show, _("a customer's plan and its year so far"))
     p.add_argument("customer", help=_("id or unambiguous name"))
     p = action(actions, "rm", cmd_plan_rm, _("remove a customer's plan"))
     p.add_argument("customer", help=_("id or unambiguous name"))
 
-    top = subparsers.add_parser("target", parents=[common],
-                                help=_("sales targets per rep (销售目标): set by managers"))
-    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                                 required=True)
-    p = action(actions, "set", cmd_target_set,
-               _("set a rep's target for a month, a quarter or a year"))
+    top = subparsers.add_parser(
+        "target", parents=[common], help=_("sales targets per rep (销售目标): set by managers")
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
+    p = action(
+        actions, "set", cmd_target_set, _("set a rep's target for a month, a quarter or a year")
+    )
     p.add_argument("login")
     period_options(p, required=True)
     p.add_argument("--amount", metavar="A", help=_("orders to reach"))
@@ -100,8 +120,9 @@ def register(subparsers, common) -> None:
     p = action(actions, "rm", cmd_target_rm, _("remove a rep's target for a period"))
     p.add_argument("login")
     period_options(p, required=True)
-    p = action(actions, "list", cmd_target_list,
-               _("targets and results for a period (default this month)"))
+    p = action(
+        actions, "list", cmd_target_list, _("targets and results for a period (default this month)")
+    )
     period_options(p, required=False)
 
 
@@ -125,6 +146,7 @@ def _customer(ctx, reference: str):
 
 # -- contacts -----------------------------------------------------------------------------------
 
+
 def _contact_values(args) -> dict:
     values = {field: getattr(args, field) for _o, field, _h in CONTACT_OPTIONS}
     if args.phone is not None:
@@ -141,8 +163,12 @@ def cmd_contact_add(args) -> int:
     if args.json:
         emit_json(contact_json(contact))
     else:
-        console().print(_("Contact #{id} {name} added to {customer}").format(
-            id=contact.id, name=contact.name, customer=customer.name), markup=False)
+        console().print(
+            _("Contact #{id} {name} added to {customer}").format(
+                id=contact.id, name=contact.name, customer=customer.name
+            ),
+            markup=False,
+        )
     return 0
 
 
@@ -154,8 +180,9 @@ def cmd_contact_edit(args) -> int:
     if args.json:
         emit_json(contact_json(contact))
     else:
-        console().print(_("Contact #{id} {name} saved").format(id=contact.id, name=contact.name),
-                        markup=False)
+        console().print(
+            _("Contact #{id} {name} saved").format(id=contact.id, name=contact.name), markup=False
+        )
     return 0
 
 
@@ -167,9 +194,9 @@ def cmd_contact_rm(args) -> int:
     if args.json:
         emit_json({"id": contact.id, "removed": True})
     else:
-        console().print(_("Contact #{id} {name} removed").format(id=contact.id,
-                                                                  name=contact.name),
-                        markup=False)
+        console().print(
+            _("Contact #{id} {name} removed").format(id=contact.id, name=contact.name), markup=False
+        )
     return 0
 
 
@@ -190,17 +217,24 @@ def cmd_contact_list(args) -> int:
         out.print(_("{name} has no contacts yet").format(name=customer.name), markup=False)
         return 0
     table = Table(title=Text(customer.name), title_justify="left", show_edge=False)
-    for column in ("#", _("Name"), _("Role"), _("Title"), _("Department"), _("Phone"),
-                   _("E-mail")):
+    for column in ("#", _("Name"), _("Role"), _("Title"), _("Department"), _("Phone"), _("E-mail")):
         table.add_column(column, overflow="fold")
     for c in contacts:
-        table.add_row(str(c.id), Text(c.name), label("contact_role", c.role), Text(c.title),
-                      Text(c.department), Text(", ".join(c.phone_list)), Text(c.email))
+        table.add_row(
+            str(c.id),
+            Text(c.name),
+            label("contact_role", c.role),
+            Text(c.title),
+            Text(c.department),
+            Text(", ".join(c.phone_list)),
+            Text(c.email),
+        )
     out.print(table)
     return 0
 
 
 # -- plans --------------------------------------------------------------------------------------
+
 
 def cmd_plan_set(args) -> int:
     from crmtui.services.plans import plan_status, set_plan
@@ -212,9 +246,14 @@ def cmd_plan_set(args) -> int:
     if args.json:
         emit_json(plan_status(ctx, customer.id).to_json())
     else:
-        console().print((_("Plan for {name} created; review on {day}") if saved.created else
-                         _("Plan for {name} saved; review on {day}")).format(
-            name=customer.name, day=saved.plan.review_on), markup=False)
+        console().print(
+            (
+                _("Plan for {name} created; review on {day}")
+                if saved.created
+                else _("Plan for {name} saved; review on {day}")
+            ).format(name=customer.name, day=saved.plan.review_on),
+            markup=False,
+        )
     return 0
 
 
@@ -226,8 +265,11 @@ def cmd_plan_show(args) -> int:
     customer = _customer(ctx, args.customer)
     status = plan_status(ctx, customer.id)
     if status is None:
-        raise NotFound(_("{name} has no account plan; create one with `crmtui plan set`")
-                       .format(name=customer.name))
+        raise NotFound(
+            _("{name} has no account plan; create one with `crmtui plan set`").format(
+                name=customer.name
+            )
+        )
     if args.json:
         emit_json(status.to_json())
         return 0
@@ -241,18 +283,29 @@ def print_plan(status) -> None:
 
     out = console()
     p, y = status.plan, status.progress
-    out.print(Text.assemble((_("Account plan"), "bold"), " · ", status.customer,
-                            f"  #{status.customer_id}"))
+    out.print(
+        Text.assemble(
+            (_("Account plan"), "bold"), " · ", status.customer, f"  #{status.customer_id}"
+        )
+    )
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     target = money(p.target_amount) if p.target_amount is not None else ""
-    year = _("{ordered} of {target} ({share})").format(
-        ordered=money(y.ordered), target=target, share=percent(y.share)) if target \
+    year = (
+        _("{ordered} of {target} ({share})").format(
+            ordered=money(y.ordered), target=target, share=percent(y.share)
+        )
+        if target
         else money(y.ordered)
-    visits = (_("{visits} of {expected} expected (every {days} days)").format(
-        visits=y.visits, expected=y.expected_visits, days=y.visit_every_days)
-        if y.visit_every_days else str(y.visits))
+    )
+    visits = (
+        _("{visits} of {expected} expected (every {days} days)").format(
+            visits=y.visits, expected=y.expected_visits, days=y.visit_every_days
+        )
+        if y.visit_every_days
+        else str(y.visits)
+    )
     for title, value in (
         (_("Review on"), p.review_on.isoformat()),
         (_("Products"), p.products),
@@ -291,6 +344,7 @@ def cmd_plan_rm(args) -> int:
 
 # -- targets ------------------------------------------------------------------------------------
 
+
 def _period_text(args) -> tuple[str, str] | None:
     for kind in ("month", "quarter", "year"):
         value = getattr(args, kind, None)
@@ -304,13 +358,18 @@ def cmd_target_set(args) -> int:
 
     ctx = _ctx(args)
     kind, text = _period_text(args)
-    target = set_target(ctx, args.login, text, kind=kind, amount=args.amount,
-                        new_customers=args.new_customers)
+    target = set_target(
+        ctx, args.login, text, kind=kind, amount=args.amount, new_customers=args.new_customers
+    )
     if args.json:
         emit_json(target_json(target))
     else:
-        console().print(_("Target for {login} in {period} saved").format(
-            login=args.login, period=target.period), markup=False)
+        console().print(
+            _("Target for {login} in {period} saved").format(
+                login=args.login, period=target.period
+            ),
+            markup=False,
+        )
     return 0
 
 
@@ -323,8 +382,12 @@ def cmd_target_rm(args) -> int:
     if args.json:
         emit_json({"login": args.login, "period": target.period, "removed": True})
     else:
-        console().print(_("Target for {login} in {period} removed").format(
-            login=args.login, period=target.period), markup=False)
+        console().print(
+            _("Target for {login} in {period} removed").format(
+                login=args.login, period=target.period
+            ),
+            markup=False,
+        )
     return 0
 
 
@@ -333,8 +396,7 @@ def cmd_target_list(args) -> int:
 
     ctx = _ctx(args)
     chosen = _period_text(args)
-    board = target_board(ctx, chosen[1] if chosen else None,
-                         kind=chosen[0] if chosen else "month")
+    board = target_board(ctx, chosen[1] if chosen else None, kind=chosen[0] if chosen else "month")
     if args.json:
         emit_json(board.to_json())
         return 0
@@ -347,25 +409,44 @@ def print_targets(board) -> None:
     from rich.text import Text
 
     out = console()
-    out.print(Text.assemble((_("Targets"), "bold"), " · ", board.period.key, " · ",
-                            _("{start} – {end}, {n} days left").format(
-                                start=board.period.start, end=board.period.end,
-                                n=board.days_left)))
+    out.print(
+        Text.assemble(
+            (_("Targets"), "bold"),
+            " · ",
+            board.period.key,
+            " · ",
+            _("{start} – {end}, {n} days left").format(
+                start=board.period.start, end=board.period.end, n=board.days_left
+            ),
+        )
+    )
     if not board.rows:
         out.print(_("No targets for {period}.").format(period=board.period.key))
         return
     table = Table(show_edge=False)
-    for title in (_("rep"), _("orders"), _("target"), _("share"), _("per day"), _("new"),
-                  _("target"), _("per day")):
+    for title in (
+        _("rep"),
+        _("orders"),
+        _("target"),
+        _("share"),
+        _("per day"),
+        _("new"),
+        _("target"),
+        _("per day"),
+    ):
         table.add_column(title, justify="left" if title == _("rep") else "right", no_wrap=True)
     for row in board.rows:
         amount, new = row.amount, row.new_customers
         table.add_row(
-            Text(row.name), money(row.orders),
-            money(amount.target) if amount else "–", percent(amount.share) if amount else "",
+            Text(row.name),
+            money(row.orders),
+            money(amount.target) if amount else "–",
+            percent(amount.share) if amount else "",
             _per_day(amount, money) if amount else "",
-            str(row.won), str(int(new.target)) if new else "–",
-            _per_day(new, lambda v: f"{v:.2f}") if new else "")
+            str(row.won),
+            str(int(new.target)) if new else "–",
+            _per_day(new, lambda v: f"{v:.2f}") if new else "",
+        )
     out.print(table)
 
 

@@ -13,10 +13,12 @@ from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
 
 
 def register(subparsers, common) -> None:
-    top = subparsers.add_parser("appointment", parents=[common],
-                                help=_("visits, calls and meetings at a time (拜访计划)"))
-    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                                 required=True)
+    top = subparsers.add_parser(
+        "appointment", parents=[common], help=_("visits, calls and meetings at a time (拜访计划)")
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
 
     def action(name, handler, help_text):
         p = actions.add_parser(name, parents=[common], help=help_text)
@@ -26,17 +28,25 @@ def register(subparsers, common) -> None:
 
     p = action("add", cmd_add, _("book a visit, call or meeting with a customer"))
     p.add_argument("customer", help=_("id or unambiguous name"))
-    p.add_argument("--at", required=True, metavar="WHEN",
-                   help=_("when: 'tomorrow 10:00', 'fri 15:30', '2026-12-01 09:30', +2h"))
+    p.add_argument(
+        "--at",
+        required=True,
+        metavar="WHEN",
+        help=_("when: 'tomorrow 10:00', 'fri 15:30', '2026-12-01 09:30', +2h"),
+    )
     p.add_argument("--minutes", metavar="N", help=_("how long (default 60; 90 or 1h 30m)"))
     p.add_argument("--kind", choices=APPOINTMENT_KINDS, default="visit")
-    p.add_argument("--purpose", choices=PURPOSES,
-                   help=_("why: revenue, retain, relationship, information or develop"))
+    p.add_argument(
+        "--purpose",
+        choices=PURPOSES,
+        help=_("why: revenue, retain, relationship, information or develop"),
+    )
     p.add_argument("--place", default="", metavar="TEXT", help=_("where"))
     p.add_argument("--prep", default="", metavar="TEXT", help=_("what to prepare"))
     p.add_argument("--contact", metavar="NAME", help=_("the contact to meet (联系人)"))
-    p.add_argument("--past", action="store_true",
-                   help=_("record one already held, to log what happened"))
+    p.add_argument(
+        "--past", action="store_true", help=_("record one already held, to log what happened")
+    )
 
     p = action("list", cmd_list, _("a day's appointments with their ids (default today)"))
     p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
@@ -49,11 +59,14 @@ def register(subparsers, common) -> None:
     p = action("cancel", cmd_cancel, _("cancel a planned appointment"))
     p.add_argument("id")
 
-    p = subparsers.add_parser("agenda", parents=[common],
-                              help=_("the day's schedule: appointments with their purpose and "
-                                     "preparation"))
-    p.add_argument("--date", metavar="D", help=_("the day (default today; tomorrow for the "
-                                                 "evening's plan)"))
+    p = subparsers.add_parser(
+        "agenda",
+        parents=[common],
+        help=_("the day's schedule: appointments with their purpose and preparation"),
+    )
+    p.add_argument(
+        "--date", metavar="D", help=_("the day (default today; tomorrow for the evening's plan)")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_agenda)
 
@@ -71,9 +84,15 @@ def _confirm(ctx, verb: str, row) -> None:
 
     view = appointment(ctx, row.id)
     local = view.starts_at.astimezone(ctx.zone)
-    say(verb.format(id=view.id, kind=label("appointment_kind", view.kind), name=view.customer,
-                    day=f"{weekday_name(local.date())} {local.date().isoformat()}",
-                    time=time_range(view, ctx.zone)))
+    say(
+        verb.format(
+            id=view.id,
+            kind=label("appointment_kind", view.kind),
+            name=view.customer,
+            day=f"{weekday_name(local.date())} {local.date().isoformat()}",
+            time=time_range(view, ctx.zone),
+        )
+    )
 
 
 def cmd_add(args) -> int:
@@ -82,9 +101,18 @@ def cmd_add(args) -> int:
 
     ctx = _ctx(args)
     customer = _customer(ctx, args.customer)
-    row = add_appointment(ctx, customer.id, at=args.at, minutes=args.minutes, kind=args.kind,
-                          purpose=args.purpose, place=args.place, prep=args.prep,
-                          contact=args.contact, past=args.past)
+    row = add_appointment(
+        ctx,
+        customer.id,
+        at=args.at,
+        minutes=args.minutes,
+        kind=args.kind,
+        purpose=args.purpose,
+        place=args.place,
+        prep=args.prep,
+        contact=args.contact,
+        past=args.past,
+    )
     if args.json:
         emit_json(appointment(ctx, row.id))
     else:
@@ -127,8 +155,10 @@ def cmd_list(args) -> int:
     if args.json:
         emit_json([view.to_json() for view in views])
         return 0
-    _print(views and schedule_title(day, len(views)) or empty_schedule(day),
-           list_lines(views, ctx.zone, console().width))
+    _print(
+        views and schedule_title(day, len(views)) or empty_schedule(day),
+        list_lines(views, ctx.zone, console().width),
+    )
     return 0
 
 
@@ -143,8 +173,10 @@ def cmd_agenda(args) -> int:
     if args.json:
         emit_json([view.to_json() for view in views])
         return 0
-    _print(views and schedule_title(day, len(views)) or empty_schedule(day),
-           agenda_lines(views, ctx.zone, console().width))
+    _print(
+        views and schedule_title(day, len(views)) or empty_schedule(day),
+        agenda_lines(views, ctx.zone, console().width),
+    )
     return 0
 
 

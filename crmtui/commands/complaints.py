@@ -13,10 +13,12 @@ TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
 
 
 def register(subparsers, common) -> None:
-    top = subparsers.add_parser("complaint", parents=[common],
-                                help=_("complaints (投诉): queue, service levels, workflow"))
-    actions = top.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                                 required=True)
+    top = subparsers.add_parser(
+        "complaint", parents=[common], help=_("complaints (投诉): queue, service levels, workflow")
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=Parser, required=True
+    )
 
     def action(name, handler, help_text, *, json_flag=True):
         p = actions.add_parser(name, parents=[common], help=help_text)
@@ -27,11 +29,16 @@ def register(subparsers, common) -> None:
 
     p = action("add", cmd_add, _("open a complaint for a customer"))
     p.add_argument("customer", help=_("id or unambiguous name"))
-    p.add_argument("--severity", required=True, metavar="S",
-                   help=_("critical, high, normal or low"))
+    p.add_argument(
+        "--severity", required=True, metavar="S", help=_("critical, high, normal or low")
+    )
     p.add_argument("--summary", required=True, metavar="TEXT")
-    p.add_argument("--channel", default="phone", metavar="C",
-                   help=_("phone, email, sms, wechat, visit, meeting, event or other"))
+    p.add_argument(
+        "--channel",
+        default="phone",
+        metavar="C",
+        help=_("phone, email, sms, wechat, visit, meeting, event or other"),
+    )
     p.add_argument("--category", default="", metavar="TEXT", help=_("e.g. delivery, quality"))
     p.add_argument("--description", default="", metavar="TEXT")
     p.add_argument("--owner", metavar="LOGIN", help=_("support person or manager handling it"))
@@ -44,14 +51,23 @@ def register(subparsers, common) -> None:
     p.add_argument("--severity", metavar="S", help=_("one or more, comma-separated"))
     p.add_argument("--status", metavar="S", help=_("one or more, comma-separated"))
     p.add_argument("--customer", metavar="CUSTOMER", help=_("only this customer's"))
-    p.add_argument("--limit", type=int, metavar="N",
-                   help=_("at most N, the most urgent (default: all with --json, {n} in the "
-                          "table)").format(n=TABLE_ROWS))
+    p.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=_("at most N, the most urgent (default: all with --json, {n} in the table)").format(
+            n=TABLE_ROWS
+        ),
+    )
 
     p = action("ack", cmd_ack, _("acknowledge: record the time promised to the customer"))
     p.add_argument("id")
-    p.add_argument("--promise", required=True, metavar="WHEN",
-                   help=_("when the customer hears back: +4h, tomorrow 10:00, 2026-12-01 14:00"))
+    p.add_argument(
+        "--promise",
+        required=True,
+        metavar="WHEN",
+        help=_("when the customer hears back: +4h, tomorrow 10:00, 2026-12-01 14:00"),
+    )
     p.add_argument("--note", default="", metavar="TEXT")
 
     p = action("work", cmd_work, _("start work (or resume after waiting for the customer)"))
@@ -99,6 +115,7 @@ def _ctx(args):
 
 # -- queue --------------------------------------------------------------------------------------
 
+
 def cmd_list(args) -> int:
     from crmtui.services.complaints import complaint_queue
 
@@ -108,9 +125,15 @@ def cmd_list(args) -> int:
         from crmtui.services.customers import resolve_customer
 
         customer_id = resolve_customer(ctx, args.customer).id
-    rows = complaint_queue(ctx, include_closed=args.all, mine=args.mine,
-                           unassigned=args.unassigned, severity=args.severity,
-                           status=args.status, customer_id=customer_id)
+    rows = complaint_queue(
+        ctx,
+        include_closed=args.all,
+        mine=args.mine,
+        unassigned=args.unassigned,
+        severity=args.severity,
+        status=args.status,
+        customer_id=customer_id,
+    )
     limit = max(0, args.limit) if args.limit is not None else None
     if args.json:
         emit_json([row.to_json() for row in rows[:limit]])
@@ -122,7 +145,7 @@ def cmd_list(args) -> int:
 
     from crmtui.present.complaint import severity_text, sla_text
 
-    shown = rows[:TABLE_ROWS if limit is None else limit]
+    shown = rows[: TABLE_ROWS if limit is None else limit]
 
     table = Table(show_edge=False)
     table.add_column("#", no_wrap=True)
@@ -138,17 +161,26 @@ def cmd_list(args) -> int:
     table.add_column(_("Left"), no_wrap=True, min_width=10)
     for row in shown:
         deadline = [compact_moment(row.sla.deadline, ctx.zone, today)] if wide else []
-        table.add_row(str(row.id), severity_text(row.severity),
-                      plain(label("complaint_status", row.status)), plain(row.customer),
-                      plain(row.summary), plain(row.owner or "-"), *deadline, sla_text(row.sla))
+        table.add_row(
+            str(row.id),
+            severity_text(row.severity),
+            plain(label("complaint_status", row.status)),
+            plain(row.customer),
+            plain(row.summary),
+            plain(row.owner or "-"),
+            *deadline,
+            sla_text(row.sla),
+        )
     console().print(table)
     if len(rows) > len(shown):
-        console().print(_("… and {n} more (--limit N shows more, --json all)").format(
-            n=len(rows) - len(shown)))
+        console().print(
+            _("… and {n} more (--limit N shows more, --json all)").format(n=len(rows) - len(shown))
+        )
     return 0
 
 
 # -- actions ------------------------------------------------------------------------------------
+
 
 def _done(args, ctx, complaint, message: str) -> int:
     from crmtui.services.complaints import complaint_row
@@ -166,16 +198,31 @@ def cmd_add(args) -> int:
 
     ctx = _ctx(args)
     customer = resolve_customer(ctx, args.customer)
-    complaint = open_complaint(ctx, customer.id, args.severity, args.summary,
-                               channel=args.channel, category=args.category,
-                               description=args.description, owner=args.owner,
-                               opened_at=args.at)
-    return _done(args, ctx, complaint, _(
-        "Complaint #{id} for {name}: {severity}, respond by {respond}, resolve by {resolve}")
-        .format(id=complaint.id, name=customer.name,
-                severity=label("severity", complaint.severity),
-                respond=moment(complaint.respond_by, ctx.zone),
-                resolve=moment(complaint.resolve_by, ctx.zone)))
+    complaint = open_complaint(
+        ctx,
+        customer.id,
+        args.severity,
+        args.summary,
+        channel=args.channel,
+        category=args.category,
+        description=args.description,
+        owner=args.owner,
+        opened_at=args.at,
+    )
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _(
+            "Complaint #{id} for {name}: {severity}, respond by {respond}, resolve by {resolve}"
+        ).format(
+            id=complaint.id,
+            name=customer.name,
+            severity=label("severity", complaint.severity),
+            respond=moment(complaint.respond_by, ctx.zone),
+            resolve=moment(complaint.resolve_by, ctx.zone),
+        ),
+    )
 
 
 def cmd_ack(args) -> int:
@@ -183,9 +230,14 @@ def cmd_ack(args) -> int:
 
     ctx = _ctx(args)
     complaint = acknowledge(ctx, args.id, args.promise, note=args.note)
-    return _done(args, ctx, complaint, _(
-        "Complaint #{id} acknowledged; the customer was promised {when}").format(
-        id=complaint.id, when=moment(complaint.promised_at, ctx.zone)))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} acknowledged; the customer was promised {when}").format(
+            id=complaint.id, when=moment(complaint.promised_at, ctx.zone)
+        ),
+    )
 
 
 def cmd_work(args) -> int:
@@ -193,8 +245,14 @@ def cmd_work(args) -> int:
 
     ctx = _ctx(args)
     complaint = start_work(ctx, args.id, note=args.note)
-    return _done(args, ctx, complaint, _("Complaint #{id} in progress, resolve by {when}").format(
-        id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} in progress, resolve by {when}").format(
+            id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)
+        ),
+    )
 
 
 def cmd_wait(args) -> int:
@@ -202,9 +260,14 @@ def cmd_wait(args) -> int:
 
     ctx = _ctx(args)
     complaint = wait_for_customer(ctx, args.id, note=args.note)
-    return _done(args, ctx, complaint, _(
-        "Complaint #{id} is waiting for the customer; the resolution clock is paused").format(
-        id=complaint.id))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} is waiting for the customer; the resolution clock is paused").format(
+            id=complaint.id
+        ),
+    )
 
 
 def cmd_resolve(args) -> int:
@@ -231,9 +294,14 @@ def cmd_reopen(args) -> int:
 
     ctx = _ctx(args)
     complaint = reopen(ctx, args.id, note=args.note)
-    return _done(args, ctx, complaint, _(
-        "Complaint #{id} reopened; it is still due by {when}").format(
-        id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} reopened; it is still due by {when}").format(
+            id=complaint.id, when=moment(complaint.resolve_by, ctx.zone)
+        ),
+    )
 
 
 def cmd_severity(args) -> int:
@@ -241,11 +309,17 @@ def cmd_severity(args) -> int:
 
     ctx = _ctx(args)
     complaint = set_severity(ctx, args.id, args.severity, note=args.note)
-    return _done(args, ctx, complaint, _(
-        "Complaint #{id} is {severity}: respond by {respond}, resolve by {resolve}").format(
-        id=complaint.id, severity=label("severity", complaint.severity),
-        respond=moment(complaint.respond_by, ctx.zone),
-        resolve=moment(complaint.resolve_by, ctx.zone)))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} is {severity}: respond by {respond}, resolve by {resolve}").format(
+            id=complaint.id,
+            severity=label("severity", complaint.severity),
+            respond=moment(complaint.respond_by, ctx.zone),
+            resolve=moment(complaint.resolve_by, ctx.zone),
+        ),
+    )
 
 
 def cmd_assign(args) -> int:
@@ -254,8 +328,12 @@ def cmd_assign(args) -> int:
     ctx = _ctx(args)
     complaint = assign(ctx, args.id, args.login)
     owner = complaint.owner.login if complaint.owner_id else _("nobody")
-    return _done(args, ctx, complaint, _("Complaint #{id} is handled by {owner}").format(
-        id=complaint.id, owner=owner))
+    return _done(
+        args,
+        ctx,
+        complaint,
+        _("Complaint #{id} is handled by {owner}").format(id=complaint.id, owner=owner),
+    )
 
 
 def cmd_note(args) -> int:
@@ -271,6 +349,7 @@ def cmd_note(args) -> int:
 
 
 # -- detail -------------------------------------------------------------------------------------
+
 
 def cmd_show(args) -> int:
     """The complaint as its screen shows it (`present.complaint`)."""

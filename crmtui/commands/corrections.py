@@ -19,8 +19,12 @@ KINDS = ("interaction", "order", "promise", "care", "survey")
 INTERACTION_OPTIONS = (
     # (option, field, help, choices)
     ("--summary", "summary", None, None),
-    ("--channel", "channel", None, ("phone", "email", "sms", "wechat", "visit", "meeting",
-                                    "event", "other")),
+    (
+        "--channel",
+        "channel",
+        None,
+        ("phone", "email", "sms", "wechat", "visit", "meeting", "event", "other"),
+    ),
     ("--outcome", "outcome", None, ("positive", "neutral", "negative", "no_answer")),
     ("--direction", "direction", None, ("out", "in")),
     ("--at", "at", "when it happened", None),
@@ -48,76 +52,132 @@ CARE_OPTIONS = (
     ("--note", "note", None, None),
 )
 
-METAVARS = {"on": "D", "due": "D", "next_on": "D", "at": "WHEN", "amount": "A", "cost": "A",
-            "quantity": "N", "year": "YYYY"}
+METAVARS = {
+    "on": "D",
+    "due": "D",
+    "next_on": "D",
+    "at": "WHEN",
+    "amount": "A",
+    "cost": "A",
+    "quantity": "N",
+    "year": "YYYY",
+}
 
 
 def register(subparsers, common) -> None:
     top = subparsers.add_parser(
-        "edit", parents=[common],
-        help=_("correct an interaction, order, promise, care date or survey by its id (ids: "
-               "crmtui show)"))
+        "edit",
+        parents=[common],
+        help=_(
+            "correct an interaction, order, promise, care date or survey by its id (ids: "
+            "crmtui show)"
+        ),
+    )
     kinds = top.add_subparsers(dest="record", metavar="KIND", parser_class=Parser, required=True)
 
     def kind_parser(name: str, help_text: str, options) -> object:
         p = kinds.add_parser(name, parents=[common], help=help_text)
         p.add_argument("id")
         for option, field, text, choices in options:
-            p.add_argument(option, dest=field, choices=choices,
-                           metavar=None if choices else METAVARS.get(field, "TEXT"),
-                           help=_(text) if text else None)
+            p.add_argument(
+                option,
+                dest=field,
+                choices=choices,
+                metavar=None if choices else METAVARS.get(field, "TEXT"),
+                help=_(text) if text else None,
+            )
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_edit)
         return p
 
     p = kind_parser("interaction", _("correct a logged contact"), INTERACTION_OPTIONS)
     ask = p.add_mutually_exclusive_group()
-    ask.add_argument("--referral-ask", dest="referral_ask", action="store_const", const=True,
-                     help=_("a referral was asked for"))
-    ask.add_argument("--no-referral-ask", dest="referral_ask", action="store_const",
-                     const=False, help=_("no referral was asked for"))
+    ask.add_argument(
+        "--referral-ask",
+        dest="referral_ask",
+        action="store_const",
+        const=True,
+        help=_("a referral was asked for"),
+    )
+    ask.add_argument(
+        "--no-referral-ask",
+        dest="referral_ask",
+        action="store_const",
+        const=False,
+        help=_("no referral was asked for"),
+    )
     kind_parser("order", _("correct an order"), ORDER_OPTIONS)
     kind_parser("promise", _("correct a promise"), PROMISE_OPTIONS)
     p = kind_parser("care", _("correct a care date"), CARE_OPTIONS)
     p.add_argument("--date", metavar="MM-DD", help=_("month-day (lunar with --lunar)"))
     calendar = p.add_mutually_exclusive_group()
-    calendar.add_argument("--lunar", dest="lunar", action="store_const", const=True,
-                          help=_("a Chinese lunar date (农历)"))
-    calendar.add_argument("--solar", dest="lunar", action="store_const", const=False,
-                          help=_("a solar (Gregorian) date"))
+    calendar.add_argument(
+        "--lunar",
+        dest="lunar",
+        action="store_const",
+        const=True,
+        help=_("a Chinese lunar date (农历)"),
+    )
+    calendar.add_argument(
+        "--solar",
+        dest="lunar",
+        action="store_const",
+        const=False,
+        help=_("a solar (Gregorian) date"),
+    )
     leap = p.add_mutually_exclusive_group()
-    leap.add_argument("--leap", dest="leap", action="store_const", const=True,
-                      help=_("in a lunar leap month (闰月)"))
-    leap.add_argument("--no-leap", dest="leap", action="store_const", const=False,
-                      help=_("not in a leap month"))
+    leap.add_argument(
+        "--leap",
+        dest="leap",
+        action="store_const",
+        const=True,
+        help=_("in a lunar leap month (闰月)"),
+    )
+    leap.add_argument(
+        "--no-leap", dest="leap", action="store_const", const=False, help=_("not in a leap month")
+    )
     p = kind_parser("survey", _("correct a survey's scores, comment or time"), ())
     for dimension in DIMENSIONS:
         p.add_argument(f"--{dimension}", metavar="N", help=_("1–5 (empty removes the score)"))
-    p.add_argument("--score", action="append", default=[], metavar="NAME=N",
-                   help=_("a score 1–5 on a dimension set in the config file (repeat)"))
+    p.add_argument(
+        "--score",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=_("a score 1–5 on a dimension set in the config file (repeat)"),
+    )
     p.add_argument("--comment", metavar="TEXT", help=_("what the customer said"))
     p.add_argument("--at", metavar="WHEN", help=_("when it was given"))
 
     p = subparsers.add_parser(
-        "rm", parents=[common],
-        help=_("remove an interaction, order, promise, care date or survey by its id (ids: "
-               "crmtui show); crmtui undo brings it back"))
+        "rm",
+        parents=[common],
+        help=_(
+            "remove an interaction, order, promise, care date or survey by its id (ids: "
+            "crmtui show); crmtui undo brings it back"
+        ),
+    )
     p.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rm)
 
-    p = subparsers.add_parser("history", parents=[common],
-                              help=_("who changed what on a customer, and when (newest first)"))
+    p = subparsers.add_parser(
+        "history",
+        parents=[common],
+        help=_("who changed what on a customer, and when (newest first)"),
+    )
     p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("--limit", type=int, default=100, metavar="N")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_history)
 
-    p = subparsers.add_parser("undo", parents=[common],
-                              help=_("undo your last change made from the command line"))
-    p.add_argument("--dry-run", action="store_true",
-                   help=_("say what would be undone; change nothing"))
+    p = subparsers.add_parser(
+        "undo", parents=[common], help=_("undo your last change made from the command line")
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help=_("say what would be undone; change nothing")
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_undo)
 
@@ -126,8 +186,13 @@ def _ctx(args):
     return open_context(args)
 
 
-OPTIONS = {"interaction": INTERACTION_OPTIONS, "order": ORDER_OPTIONS,
-           "promise": PROMISE_OPTIONS, "care": CARE_OPTIONS, "survey": ()}
+OPTIONS = {
+    "interaction": INTERACTION_OPTIONS,
+    "order": ORDER_OPTIONS,
+    "promise": PROMISE_OPTIONS,
+    "care": CARE_OPTIONS,
+    "survey": (),
+}
 
 
 def changes_of(args) -> dict:
@@ -149,8 +214,9 @@ def changes_of(args) -> dict:
         for given in args.score:
             name, equals, value = given.partition("=")
             if not equals or not name.strip():
-                raise InvalidInput.one("score", _("'{text}' is not NAME=N, e.g. competitors=4")
-                                       .format(text=given))
+                raise InvalidInput.one(
+                    "score", _("'{text}' is not NAME=N, e.g. competitors=4").format(text=given)
+                )
             changes[name.strip().lower()] = value.strip()
         changes["comment"], changes["at"] = args.comment, args.at
     return changes
@@ -166,8 +232,11 @@ def cmd_edit(args) -> int:
     if args.json:
         emit_json(record_json(args.record, row))
     else:
-        say(_("{record} #{id} saved").format(record=label("record", args.record).capitalize(),
-                                             id=row.id))
+        say(
+            _("{record} #{id} saved").format(
+                record=label("record", args.record).capitalize(), id=row.id
+            )
+        )
     return 0
 
 

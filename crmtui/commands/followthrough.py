@@ -12,9 +12,11 @@ from crmtui.output import console, emit_json, say
 
 
 def register(subparsers, common) -> None:
-    p = subparsers.add_parser("instruct", parents=[common],
-                              help=_("give a rep an instruction about a customer (上级指令; "
-                                     "managers)"))
+    p = subparsers.add_parser(
+        "instruct",
+        parents=[common],
+        help=_("give a rep an instruction about a customer (上级指令; managers)"),
+    )
     p.add_argument("login", metavar="LOGIN", help=_("the rep who owns the customer"))
     p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("text", help=_("what to do"))
@@ -22,46 +24,63 @@ def register(subparsers, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_instruct)
 
-    p = subparsers.add_parser("instruction", parents=[common],
-                              help=_("list the manager's instructions, or report one done"))
-    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
-                               required=True)
-    q = actions.add_parser("list", parents=[common],
-                           help=_("open instructions (a rep's own; a manager's team's)"))
+    p = subparsers.add_parser(
+        "instruction",
+        parents=[common],
+        help=_("list the manager's instructions, or report one done"),
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    q = actions.add_parser(
+        "list", parents=[common], help=_("open instructions (a rep's own; a manager's team's)")
+    )
     which = q.add_mutually_exclusive_group()
-    which.add_argument("--open", dest="which", action="store_const", const="open",
-                       help=_("not yet reported done (the default)"))
-    which.add_argument("--late", dest="which", action="store_const", const="late",
-                       help=_("open past their day"))
-    which.add_argument("--all", dest="which", action="store_const", const="all",
-                       help=_("done ones too"))
+    which.add_argument(
+        "--open",
+        dest="which",
+        action="store_const",
+        const="open",
+        help=_("not yet reported done (the default)"),
+    )
+    which.add_argument(
+        "--late", dest="which", action="store_const", const="late", help=_("open past their day")
+    )
+    which.add_argument(
+        "--all", dest="which", action="store_const", const="all", help=_("done ones too")
+    )
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_instruction_list, which="open")
-    q = actions.add_parser("done", parents=[common],
-                           help=_("report an instruction carried out, with a note"))
+    q = actions.add_parser(
+        "done", parents=[common], help=_("report an instruction carried out, with a note")
+    )
     q.add_argument("id", metavar="ID")
     q.add_argument("--note", default="", metavar="N", help=_("what was done"))
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_instruction_done)
-    q = actions.add_parser("cancel", parents=[common],
-                           help=_("withdraw an instruction (managers)"))
+    q = actions.add_parser("cancel", parents=[common], help=_("withdraw an instruction (managers)"))
     q.add_argument("id", metavar="ID")
     q.set_defaults(handler=cmd_instruction_cancel)
 
-    p = subparsers.add_parser("pay", parents=[common],
-                              help=_("record a payment against an order (回款)"))
+    p = subparsers.add_parser(
+        "pay", parents=[common], help=_("record a payment against an order (回款)")
+    )
     p.add_argument("order", metavar="ORDER", help=_("the order's id"))
     p.add_argument("amount", metavar="AMOUNT")
     p.add_argument("--date", metavar="D", help=_("when it was received (default today)"))
-    p.add_argument("--method", default="transfer", metavar="M",
-                   help=_("transfer, cash, card, cheque, wechat, alipay or other"))
+    p.add_argument(
+        "--method",
+        default="transfer",
+        metavar="M",
+        help=_("transfer, cash, card, cheque, wechat, alipay or other"),
+    )
     p.add_argument("--note", default="", metavar="N")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_pay)
 
-    p = subparsers.add_parser("deliver", parents=[common],
-                              help=_("record an order delivered (in full or in part) or "
-                                     "returned"))
+    p = subparsers.add_parser(
+        "deliver",
+        parents=[common],
+        help=_("record an order delivered (in full or in part) or returned"),
+    )
     p.add_argument("order", metavar="ORDER", help=_("the order's id"))
     p.add_argument("--date", metavar="D", help=_("when (default today)"))
     how = p.add_mutually_exclusive_group()
@@ -86,12 +105,21 @@ def cmd_instruct(args) -> int:
     customer = resolve_customer(ctx, args.customer)
     instruction = give_instruction(ctx, args.login, customer.id, args.text, args.due)
     if args.json:
-        emit_json({"id": instruction.id, "customer_id": customer.id, "to": args.login.strip(),
-                   "text": instruction.text, "due": instruction.due})
+        emit_json(
+            {
+                "id": instruction.id,
+                "customer_id": customer.id,
+                "to": args.login.strip(),
+                "text": instruction.text,
+                "due": instruction.due,
+            }
+        )
     else:
-        say(_("Instruction #{id} to {login} about {name}, due {due}").format(
-            id=instruction.id, login=args.login.strip(), name=customer.name,
-            due=instruction.due))
+        say(
+            _("Instruction #{id} to {login} about {name}, due {due}").format(
+                id=instruction.id, login=args.login.strip(), name=customer.name, due=instruction.due
+            )
+        )
     return 0
 
 
@@ -106,8 +134,14 @@ def cmd_instruction_list(args) -> int:
         return 0
     out = console()
     if not rows:
-        out.print({"open": _("No open instructions."), "late": _("No late instructions."),
-                   "all": _("No instructions.")}[args.which], markup=False)
+        out.print(
+            {
+                "open": _("No open instructions."),
+                "late": _("No late instructions."),
+                "all": _("No instructions."),
+            }[args.which],
+            markup=False,
+        )
         return 0
     out.print(instruction_table(rows, ctx.zone, ctx.today(), recipient=ctx.is_manager))
     return 0
@@ -119,9 +153,15 @@ def cmd_instruction_done(args) -> int:
     ctx = _ctx(args)
     instruction = report_done(ctx, args.id, args.note)
     if args.json:
-        emit_json({"id": instruction.id, "customer_id": instruction.customer_id,
-                   "done_at": instruction.done_at, "note": instruction.note,
-                   "overdue_days": max(0, (instruction.done_on - instruction.due).days)})
+        emit_json(
+            {
+                "id": instruction.id,
+                "customer_id": instruction.customer_id,
+                "done_at": instruction.done_at,
+                "note": instruction.note,
+                "overdue_days": max(0, (instruction.done_on - instruction.due).days),
+            }
+        )
     else:
         say(_("Instruction #{id} reported done").format(id=instruction.id))
     return 0
@@ -148,18 +188,30 @@ def cmd_pay(args) -> int:
     from crmtui.services.receivables import record_payment
 
     ctx = _ctx(args)
-    payment = record_payment(ctx, args.order, args.amount, on=args.date, method=args.method,
-                             note=args.note)
+    payment = record_payment(
+        ctx, args.order, args.amount, on=args.date, method=args.method, note=args.note
+    )
     order = payment.order
     if args.json:
-        emit_json({"id": payment.id, "order_id": order.id, "customer_id": payment.customer_id,
-                   "amount": payment.amount, "on": payment.on, "method": payment.method,
-                   "paid": order.paid, "owed": order.owed,
-                   "balance": _balance_json(ctx, payment.customer_id)})
+        emit_json(
+            {
+                "id": payment.id,
+                "order_id": order.id,
+                "customer_id": payment.customer_id,
+                "amount": payment.amount,
+                "on": payment.on,
+                "method": payment.method,
+                "paid": order.paid,
+                "owed": order.owed,
+                "balance": _balance_json(ctx, payment.customer_id),
+            }
+        )
     else:
-        say(_("Payment #{id}: {amount} on order #{order}; {owed} still owed on it").format(
-            id=payment.id, amount=money(payment.amount), order=order.id,
-            owed=money(order.owed)))
+        say(
+            _("Payment #{id}: {amount} on order #{order}; {owed} still owed on it").format(
+                id=payment.id, amount=money(payment.amount), order=order.id, owed=money(order.owed)
+            )
+        )
     return 0
 
 
@@ -170,10 +222,16 @@ def cmd_deliver(args) -> int:
     ctx = _ctx(args)
     order = deliver(ctx, args.order, on=args.date, partly=args.partly, returned=args.returned)
     if args.json:
-        emit_json({"id": order.id, "customer_id": order.customer_id, "delivery": order.delivery,
-                   "delivered_on": order.delivered_on, "owed": order.owed,
-                   "owed_since": order.owed_since})
+        emit_json(
+            {
+                "id": order.id,
+                "customer_id": order.customer_id,
+                "delivery": order.delivery,
+                "delivered_on": order.delivered_on,
+                "owed": order.owed,
+                "owed_since": order.owed_since,
+            }
+        )
     else:
-        say(_("Order #{id}: {state}").format(id=order.id,
-                                            state=label("delivery", order.delivery)))
+        say(_("Order #{id}: {state}").format(id=order.id, state=label("delivery", order.delivery)))
     return 0

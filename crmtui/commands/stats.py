@@ -21,37 +21,63 @@ REPORT_ROWS = 100  # rows per section; a longer list is for --json
 
 
 def register(subparsers, common) -> None:
-    p = subparsers.add_parser("stats", parents=[common],
-                              help=_("the dashboard's figures: grades, movement, stages, 80/20, "
-                                     "conversion, CSI, service levels"))
-    p.add_argument("--period", type=int, choices=(7, 30, 90), default=30,
-                   help=_("days of grade movement and complaint service levels (default 30)"))
+    p = subparsers.add_parser(
+        "stats",
+        parents=[common],
+        help=_(
+            "the dashboard's figures: grades, movement, stages, 80/20, "
+            "conversion, CSI, service levels"
+        ),
+    )
+    p.add_argument(
+        "--period",
+        type=int,
+        choices=(7, 30, 90),
+        default=30,
+        help=_("days of grade movement and complaint service levels (default 30)"),
+    )
     p.add_argument("--all", action="store_true", help=_("the whole team (managers)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
-    p = subparsers.add_parser("report", parents=[common],
-                              help=_("the end-of-day (or week) review: done, missed, promises, "
-                                     "complaints, tomorrow's plan"))
-    p.add_argument("kind", choices=("daily", "weekly"),
-                   help=_("one day, or the Monday–Sunday week holding it"))
+    p = subparsers.add_parser(
+        "report",
+        parents=[common],
+        help=_(
+            "the end-of-day (or week) review: done, missed, promises, complaints, tomorrow's plan"
+        ),
+    )
+    p.add_argument(
+        "kind", choices=("daily", "weekly"), help=_("one day, or the Monday–Sunday week holding it")
+    )
     p.add_argument("--date", metavar="D", help=_("the day (default today)"))
     p.add_argument("--all", action="store_true", help=_("the whole team (managers)"))
     output = p.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
-    output.add_argument("--format", choices=REPORT_FORMATS,
-                        help=_("write the report to a file, for mailing"))
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help=_("file to write (private to you); default standard output, as export"))
+    output.add_argument(
+        "--format", choices=REPORT_FORMATS, help=_("write the report to a file, for mailing")
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("file to write (private to you); default standard output, as export"),
+    )
     p.set_defaults(handler=cmd_report)
 
-    p = subparsers.add_parser("survey", parents=[common],
-                              help=_("record a satisfaction survey (1–5 per dimension)"))
+    p = subparsers.add_parser(
+        "survey", parents=[common], help=_("record a satisfaction survey (1–5 per dimension)")
+    )
     p.add_argument("customer", help=_("id or unambiguous name"))
     for dimension in DIMENSIONS:
         p.add_argument(f"--{dimension}", metavar="N", help=_("1–5"))
-    p.add_argument("--score", action="append", default=[], metavar="NAME=N",
-                   help=_("a score 1–5 on a dimension set in the config file (repeat)"))
+    p.add_argument(
+        "--score",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help=_("a score 1–5 on a dimension set in the config file (repeat)"),
+    )
     p.add_argument("--comment", default="", metavar="TEXT", help=_("what the customer said"))
     p.add_argument("--complaint", metavar="ID", help=_("the closed complaint it follows"))
     p.add_argument("--at", metavar="WHEN", help=_("when it was given (default now)"))
@@ -69,6 +95,7 @@ def _context(args):
 
 # -- stats --------------------------------------------------------------------------------------
 
+
 def cmd_stats(args) -> int:
     from crmtui.services.stats import (
         DEMOTED,
@@ -81,8 +108,9 @@ def cmd_stats(args) -> int:
     )
 
     ctx = _context(args)
-    figures = dashboard(ctx, args.period, everyone=args.all,
-                        target_kinds=TARGET_KINDS if args.json else ("month",))
+    figures = dashboard(
+        ctx, args.period, everyone=args.all, target_kinds=TARGET_KINDS if args.json else ("month",)
+    )
     if not args.json:
         print_dashboard(figures)
         return 0
@@ -111,6 +139,7 @@ def print_dashboard(d) -> None:
 
 # -- report -------------------------------------------------------------------------------------
 
+
 def cmd_report(args) -> int:
     from crmtui.commands.core import _day
     from crmtui.errors import InvalidInput
@@ -122,8 +151,9 @@ def cmd_report(args) -> int:
     if args.output and not fmt:
         fmt = Path(args.output).suffix.lower().lstrip(".")
         if fmt not in REPORT_FORMATS:
-            raise InvalidInput.one("output", _("say --format html or --format svg for {file}")
-                                   .format(file=args.output))
+            raise InvalidInput.one(
+                "output", _("say --format html or --format svg for {file}").format(file=args.output)
+            )
     ctx = _context(args)
     report = build_report(ctx, args.kind, _day(ctx, args.date), everyone=args.all)
     if args.json:
@@ -151,8 +181,9 @@ def render_report(ctx, report, fmt: str) -> str:
 
     from crmtui.output import text_only_console
 
-    recorder = text_only_console(record=True, width=REPORT_WIDTH, file=io.StringIO(),
-                                 color_system="truecolor")
+    recorder = text_only_console(
+        record=True, width=REPORT_WIDTH, file=io.StringIO(), color_system="truecolor"
+    )
     print_report(report, recorder, ctx.zone)
     if fmt == "html":
         return recorder.export_html()
@@ -164,8 +195,10 @@ def _audit_report(ctx, report, where) -> None:
     from crmtui.services.context import writes
 
     # not a change the user asked for: recorded apart from their own
-    writes(lambda c: audit(c, "export", "report", None,
-                           f"{report.kind} {report.day} -> {where}"), record=False)(ctx)
+    writes(
+        lambda c: audit(c, "export", "report", None, f"{report.kind} {report.day} -> {where}"),
+        record=False,
+    )(ctx)
 
 
 def write_report(ctx, report, path: Path, fmt: str) -> None:
@@ -182,8 +215,9 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
         try:
             temporary.write_text(content, encoding="utf-8")
         except OSError as error:
-            raise CrmError(_("cannot write {path}: {reason}").format(
-                path=path, reason=error.strerror or error)) from None
+            raise CrmError(
+                _("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
+            ) from None
         # if the move below fails, nothing was saved for the user
         _audit_report(ctx, report, path)
         os.replace(temporary, path)
@@ -235,124 +269,252 @@ def print_report(report, out, zone=None) -> None:
             grid.add_row(*cells(row))
         out.print(grid)
         if len(rows) > REPORT_ROWS:
-            out.print("  " + _("… and {n} more (all of them with --json)").format(
-                n=len(rows) - REPORT_ROWS))
+            out.print(
+                "  "
+                + _("… and {n} more (all of them with --json)").format(n=len(rows) - REPORT_ROWS)
+            )
 
     def team(who: str) -> str:
         return f" · {esc(who)}" if report.team and who else ""
 
     def done(row):
         when = moment(row.at, zone)
-        number = _("first contact") if row.followup_number == 0 else \
-            _("follow-up {n}").format(n=row.followup_number)
-        return (when[11:] if report.kind == "daily" else when[5:], grade(row.grade),
-                esc(row.customer), label("channel", row.channel),
-                f"{esc(row.summary)} · {label('outcome', row.outcome)} · {number}"
-                + team(row.by))
+        number = (
+            _("first contact")
+            if row.followup_number == 0
+            else _("follow-up {n}").format(n=row.followup_number)
+        )
+        return (
+            when[11:] if report.kind == "daily" else when[5:],
+            grade(row.grade),
+            esc(row.customer),
+            label("channel", row.channel),
+            f"{esc(row.summary)} · {label('outcome', row.outcome)} · {number}" + team(row.by),
+        )
 
     section(_("Done"), report.done, (11, 1, 16, 8, "wide"), done)
-    section(_("Missed (due, not done)"), report.missed, (5, 1, 16, 16, "wide"),
-            lambda row: (row.due.strftime("%m-%d"), grade(row.grade), esc(row.customer),
-                         esc(row.company), esc(row.next_step or _("cadence")) + team(row.owner)))
+    section(
+        _("Missed (due, not done)"),
+        report.missed,
+        (5, 1, 16, 16, "wide"),
+        lambda row: (
+            row.due.strftime("%m-%d"),
+            grade(row.grade),
+            esc(row.customer),
+            esc(row.company),
+            esc(row.next_step or _("cadence")) + team(row.owner),
+        ),
+    )
     if report.backlog:
         out.print(_("[red]{n} older follow-ups are still overdue[/]").format(n=report.backlog))
-    for title, rows in ((_("Promises kept"), report.promises_kept),
-                        (_("Promises broken"), report.promises_broken),
-                        (_("Promises due, not kept yet"), report.promises_open)):
-        section(title, rows, (5, 16, "wide"),
-                lambda row: (row.due.strftime("%m-%d"), esc(row.customer), esc(row.text)))
-    section(_("New complaints"), report.complaints, (6, 8, 16, "wide"),
-            lambda row: (f"#{row.complaint_id}", label("severity", row.severity),
-                         esc(row.customer),
-                         f"{esc(row.summary)} · {label('complaint_status', row.status)}"))
-    section(_("Grade changes"), report.grade_changes, (16, 8, "wide"),
-            lambda row: (esc(row.customer), f"{grade(row.from_grade)} → {grade(row.to_grade)}",
-                         esc(stored_text(row.reason)) + (f" · {esc(row.by)}" if row.by else "")))
-    section(_("Orders"), report.orders, (5, 16, "wide", 14),
-            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
-                         f"{esc(row.product)} × {row.quantity}", f"{money(row.amount):>14}"))
+    for title, rows in (
+        (_("Promises kept"), report.promises_kept),
+        (_("Promises broken"), report.promises_broken),
+        (_("Promises due, not kept yet"), report.promises_open),
+    ):
+        section(
+            title,
+            rows,
+            (5, 16, "wide"),
+            lambda row: (row.due.strftime("%m-%d"), esc(row.customer), esc(row.text)),
+        )
+    section(
+        _("New complaints"),
+        report.complaints,
+        (6, 8, 16, "wide"),
+        lambda row: (
+            f"#{row.complaint_id}",
+            label("severity", row.severity),
+            esc(row.customer),
+            f"{esc(row.summary)} · {label('complaint_status', row.status)}",
+        ),
+    )
+    section(
+        _("Grade changes"),
+        report.grade_changes,
+        (16, 8, "wide"),
+        lambda row: (
+            esc(row.customer),
+            f"{grade(row.from_grade)} → {grade(row.to_grade)}",
+            esc(stored_text(row.reason)) + (f" · {esc(row.by)}" if row.by else ""),
+        ),
+    )
+    section(
+        _("Orders"),
+        report.orders,
+        (5, 16, "wide", 14),
+        lambda row: (
+            row.on.strftime("%m-%d"),
+            esc(row.customer),
+            f"{esc(row.product)} × {row.quantity}",
+            f"{money(row.amount):>14}",
+        ),
+    )
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
+
     def at(when) -> str:
         """When, in the user's zone: 10:00 in a daily report, 11-24 10:00 in a weekly one."""
         shown = moment(when, zone)
         return shown[11:] if report.kind == "daily" else shown[5:]
 
     def appointment(view, what: str) -> tuple:
-        return (at(view.starts_at), label("appointment_kind", view.kind), esc(view.customer),
-                esc(what) + team(view.user))
+        return (
+            at(view.starts_at),
+            label("appointment_kind", view.kind),
+            esc(view.customer),
+            esc(what) + team(view.user),
+        )
 
     width = 5 if report.kind == "daily" else 11
-    section(_("Appointments done"), report.appointments_done, (width, 7, 16, "wide"),
-            lambda view: appointment(view, " · ".join(
-                part for part in (label("purpose", view.purpose), review_words(view)) if part)))
-    section(_("Appointments moved"), report.appointments_moved, (width, 7, 16, "wide"),
-            lambda view: (at(view.first_starts_at), label("appointment_kind", view.kind),
-                          esc(view.customer),
-                          esc(_("moved to {when}").format(when=moment(view.starts_at, zone)[5:]))
-                          + team(view.user)))
-    section(_("Appointments missed"), report.appointments_missed, (width, 7, 16, "wide"),
-            lambda view: appointment(view, label("purpose", view.purpose)))
-    section(_("Instructions done"), report.instructions_done, (5, 16, "wide"),
-            lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
-                         esc(row.text) + (f" → {esc(row.note)}" if row.note else "")
-                         + team(row.to)))
-    section(_("Instructions open"), report.instructions_open, (5, 16, "wide"),
-            lambda row: (row.due.strftime("%m-%d"), esc(row.customer),
-                         esc(row.text) + (" · [red]" + esc(_("late by {span}").format(
-                             span=days_span(row.overdue_days))) + "[/]"
-                             if row.overdue_days else "") + team(row.to)))
-    section(_("Deliveries"), report.deliveries, (5, 16, "wide", 14),
-            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
-                         f"#{row.order_id} {esc(row.product)} · {label('delivery', row.delivery)}",
-                         f"{money(row.amount):>14}"))
-    section(_("Payments received"), report.payments, (5, 16, "wide", 14),
-            lambda row: (row.on.strftime("%m-%d"), esc(row.customer),
-                         f"#{row.order_id} · {label('payment_method', row.method)}",
-                         f"{money(row.amount):>14}"))
+    section(
+        _("Appointments done"),
+        report.appointments_done,
+        (width, 7, 16, "wide"),
+        lambda view: appointment(
+            view,
+            " · ".join(
+                part for part in (label("purpose", view.purpose), review_words(view)) if part
+            ),
+        ),
+    )
+    section(
+        _("Appointments moved"),
+        report.appointments_moved,
+        (width, 7, 16, "wide"),
+        lambda view: (
+            at(view.first_starts_at),
+            label("appointment_kind", view.kind),
+            esc(view.customer),
+            esc(_("moved to {when}").format(when=moment(view.starts_at, zone)[5:]))
+            + team(view.user),
+        ),
+    )
+    section(
+        _("Appointments missed"),
+        report.appointments_missed,
+        (width, 7, 16, "wide"),
+        lambda view: appointment(view, label("purpose", view.purpose)),
+    )
+    section(
+        _("Instructions done"),
+        report.instructions_done,
+        (5, 16, "wide"),
+        lambda row: (
+            row.due.strftime("%m-%d"),
+            esc(row.customer),
+            esc(row.text) + (f" → {esc(row.note)}" if row.note else "") + team(row.to),
+        ),
+    )
+    section(
+        _("Instructions open"),
+        report.instructions_open,
+        (5, 16, "wide"),
+        lambda row: (
+            row.due.strftime("%m-%d"),
+            esc(row.customer),
+            esc(row.text)
+            + (
+                " · [red]"
+                + esc(_("late by {span}").format(span=days_span(row.overdue_days)))
+                + "[/]"
+                if row.overdue_days
+                else ""
+            )
+            + team(row.to),
+        ),
+    )
+    section(
+        _("Deliveries"),
+        report.deliveries,
+        (5, 16, "wide", 14),
+        lambda row: (
+            row.on.strftime("%m-%d"),
+            esc(row.customer),
+            f"#{row.order_id} {esc(row.product)} · {label('delivery', row.delivery)}",
+            f"{money(row.amount):>14}",
+        ),
+    )
+    section(
+        _("Payments received"),
+        report.payments,
+        (5, 16, "wide", 14),
+        lambda row: (
+            row.on.strftime("%m-%d"),
+            esc(row.customer),
+            f"#{row.order_id} · {label('payment_method', row.method)}",
+            f"{money(row.amount):>14}",
+        ),
+    )
     if report.payments:
         out.print(_("Received {amount}").format(amount=money(report.received)))
-    section(_("Appointments on {day}").format(day=report.plan_day), report.plan_appointments,
-            (5, 7, 16, "wide"),
-            lambda view: (moment(view.starts_at, zone)[11:],
-                          label("appointment_kind", view.kind), esc(view.customer),
-                          esc(" · ".join(part for part in (label("purpose", view.purpose),
-                                                           " ".join(view.prep.split()))
-                                        if part))
-                          + team(view.user)))
-    section(_("Plan for {day}").format(day=report.plan_day), report.plan, (9, 1, 16, "wide"),
-            lambda item: (label("due", item.kind),
-                          grade(item.grade.value if item.grade else None),
-                          esc(item.customer), esc(item.detail) + team(item.owner)))
+    section(
+        _("Appointments on {day}").format(day=report.plan_day),
+        report.plan_appointments,
+        (5, 7, 16, "wide"),
+        lambda view: (
+            moment(view.starts_at, zone)[11:],
+            label("appointment_kind", view.kind),
+            esc(view.customer),
+            esc(
+                " · ".join(
+                    part
+                    for part in (label("purpose", view.purpose), " ".join(view.prep.split()))
+                    if part
+                )
+            )
+            + team(view.user),
+        ),
+    )
+    section(
+        _("Plan for {day}").format(day=report.plan_day),
+        report.plan,
+        (9, 1, 16, "wide"),
+        lambda item: (
+            label("due", item.kind),
+            grade(item.grade.value if item.grade else None),
+            esc(item.customer),
+            esc(item.detail) + team(item.owner),
+        ),
+    )
 
 
 # -- survey -------------------------------------------------------------------------------------
+
 
 def cmd_survey(args) -> int:
     from crmtui.errors import InvalidInput
     from crmtui.services.customers import resolve_customer
     from crmtui.services.surveys import record_survey
 
-    scores = {name: getattr(args, name) for name in DIMENSIONS
-              if getattr(args, name) is not None}
+    scores = {name: getattr(args, name) for name in DIMENSIONS if getattr(args, name) is not None}
     for given in args.score:
         if not isinstance(given, str):  # argparse drops a bare "--" value: `--score=--`
             given = "--"
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
-            raise InvalidInput.one("score", _("'{text}' is not NAME=N, e.g. competitors=4")
-                                   .format(text=given))
+            raise InvalidInput.one(
+                "score", _("'{text}' is not NAME=N, e.g. competitors=4").format(text=given)
+            )
         scores[name.strip().lower()] = value.strip()
     ctx = open_context(args)
     customer = resolve_customer(ctx, args.customer)
-    survey = record_survey(ctx, customer.id, scores, at=args.at, comment=args.comment,
-                           complaint=args.complaint)
+    survey = record_survey(
+        ctx, customer.id, scores, at=args.at, comment=args.comment, complaint=args.complaint
+    )
     if args.json:
         given = {name: int(value) for name, value in scores.items() if str(value).strip()}
-        emit_json({"id": survey.id, "customer_id": customer.id, "at": survey.at,
-                   "complaint_id": survey.complaint_id, "comment": survey.comment,
-                   **{name: score for name, score in given.items() if name in DIMENSIONS},
-                   "scores": given})
+        emit_json(
+            {
+                "id": survey.id,
+                "customer_id": customer.id,
+                "at": survey.at,
+                "complaint_id": survey.complaint_id,
+                "comment": survey.comment,
+                **{name: score for name, score in given.items() if name in DIMENSIONS},
+                "scores": given,
+            }
+        )
     else:
         say(_("Survey #{id} recorded for {name}").format(id=survey.id, name=customer.name))
     return 0

@@ -16,8 +16,9 @@ ROLE_CHOICES = ("rep", "support", "manager")
 
 
 def register(subparsers, common) -> None:
-    user = subparsers.add_parser("user", parents=[common],
-                                 help=_("add users, change roles, deactivate (managers)"))
+    user = subparsers.add_parser(
+        "user", parents=[common], help=_("add users, change roles, deactivate (managers)")
+    )
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
     p = actions.add_parser("add", parents=[common], help=_("add a user (or bring one back)"))
@@ -33,25 +34,33 @@ def register(subparsers, common) -> None:
     p = actions.add_parser("role", parents=[common], help=_("change a user's role"))
     p.add_argument("login")
     p.add_argument("role", choices=ROLE_CHOICES)
-    p.add_argument("--to", metavar="LOGIN",
-                   help=_("who takes over their customers (when a rep becomes support)"))
+    p.add_argument(
+        "--to",
+        metavar="LOGIN",
+        help=_("who takes over their customers (when a rep becomes support)"),
+    )
     p.set_defaults(handler=cmd_user_role)
 
-    p = actions.add_parser("remove", parents=[common],
-                           help=_("deactivate a user; their customers must go to someone else"))
+    p = actions.add_parser(
+        "remove",
+        parents=[common],
+        help=_("deactivate a user; their customers must go to someone else"),
+    )
     p.add_argument("login")
     p.add_argument("--to", metavar="LOGIN", help=_("who takes over their customers"))
     p.set_defaults(handler=cmd_user_remove)
 
-    p = subparsers.add_parser("audit", parents=[common],
-                              help=_("the audit log: exports, deletions, reassignments, roles"))
+    p = subparsers.add_parser(
+        "audit", parents=[common], help=_("the audit log: exports, deletions, reassignments, roles")
+    )
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--action", metavar="A", help=_("only this action (delete, reassign, role…)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
 
-    p = subparsers.add_parser("delete", parents=[common],
-                              help=_("delete a customer and its history (audited)"))
+    p = subparsers.add_parser(
+        "delete", parents=[common], help=_("delete a customer and its history (audited)")
+    )
     p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("--yes", action="store_true", help=_("confirm the deletion"))
     p.add_argument("--json", action="store_true")
@@ -67,13 +76,21 @@ def cmd_user_add(args) -> int:
 
     ctx = _ctx(args)
     user = add_user(ctx, args.login, name=args.name, role=args.role)
-    say(_("{login} can use the database as {role}").format(
-        login=user.login, role=label("role", user.role)))
+    say(
+        _("{login} can use the database as {role}").format(
+            login=user.login, role=label("role", user.role)
+        )
+    )
     if ctx.store.team is not None:
-        console().print(_("On this PostgreSQL database {login} connects as the database role "
-                          "{login}: by peer authentication on the server's socket, or remotely "
-                          "with a password (ALTER ROLE … PASSWORD) or GSSAPI.").format(
-            login=user.login), markup=False, soft_wrap=True)
+        console().print(
+            _(
+                "On this PostgreSQL database {login} connects as the database role "
+                "{login}: by peer authentication on the server's socket, or remotely "
+                "with a password (ALTER ROLE … PASSWORD) or GSSAPI."
+            ).format(login=user.login),
+            markup=False,
+            soft_wrap=True,
+        )
     return 0
 
 
@@ -88,16 +105,31 @@ def cmd_user_list(args) -> int:
     from rich.table import Table
 
     table = Table(show_edge=False)
-    for column in (_("Login"), _("Name"), _("Role"), _("Customers"), _("Open complaints"),
-                   _("Since")):
+    for column in (
+        _("Login"),
+        _("Name"),
+        _("Role"),
+        _("Customers"),
+        _("Open complaints"),
+        _("Since"),
+    ):
         table.add_column(column)
     for m in members:
         style = "" if m.active else "dim"
-        role = label("role", m.role) if m.active else _("{role}, deactivated").format(
-            role=label("role", m.role))
-        table.add_row(plain(m.login), plain(m.name), role, str(m.customers),
-                      str(m.open_complaints),
-                      local_day(m.created_at, ctx.zone), style=style)
+        role = (
+            label("role", m.role)
+            if m.active
+            else _("{role}, deactivated").format(role=label("role", m.role))
+        )
+        table.add_row(
+            plain(m.login),
+            plain(m.name),
+            role,
+            str(m.customers),
+            str(m.open_complaints),
+            local_day(m.created_at, ctx.zone),
+            style=style,
+        )
     console().print(table)
     return 0
 
@@ -117,10 +149,12 @@ def cmd_user_remove(args) -> int:
     text = _("{login} is deactivated").format(login=done.login)
     if done.to:
         text += "; " + _("{n} customers and {c} open complaints went to {to}").format(
-            n=done.customers_moved, c=done.complaints_moved, to=done.to)
+            n=done.customers_moved, c=done.complaints_moved, to=done.to
+        )
     elif done.complaints_moved:
         text += "; " + _("{c} open complaints went back to the queue").format(
-            c=done.complaints_moved)
+            c=done.complaints_moved
+        )
     say(text)
     return 0
 
@@ -134,8 +168,11 @@ def cmd_audit(args) -> int:
         emit_json([entry_json(e) for e in entries])
         return 0
     if not entries:
-        say(_("the audit log has no entries") if not args.action
-            else _("no '{action}' entries").format(action=args.action))
+        say(
+            _("the audit log has no entries")
+            if not args.action
+            else _("no '{action}' entries").format(action=args.action)
+        )
         return 0
     from rich.table import Table
 
@@ -144,8 +181,13 @@ def cmd_audit(args) -> int:
         table.add_column(column)
     for e in entries:
         record = f"{e.entity} #{e.entity_id}" if e.entity_id is not None else e.entity
-        table.add_row(moment(e.at, ctx.zone), plain(e.user.login if e.user_id else ""),
-                      plain(e.action), plain(record), plain(e.detail))
+        table.add_row(
+            moment(e.at, ctx.zone),
+            plain(e.user.login if e.user_id else ""),
+            plain(e.action),
+            plain(record),
+            plain(e.detail),
+        )
     console().print(table)
     return 0
 
@@ -157,13 +199,22 @@ def cmd_delete(args) -> int:
     ctx = _ctx(args)
     customer = resolve_customer(ctx, args.customer)
     if not args.yes:
-        raise CrmError(_("this would delete {what}; add --yes to delete").format(
-            what=deletion_preview(ctx, customer.id)))
+        raise CrmError(
+            _("this would delete {what}; add --yes to delete").format(
+                what=deletion_preview(ctx, customer.id)
+            )
+        )
     removed = delete_customer(ctx, customer.id)
     if args.json:
-        emit_json({"id": removed.customer_id, "name": removed.name,
-                   "interactions": removed.interactions, "orders": removed.orders,
-                   "complaints": removed.complaints})
+        emit_json(
+            {
+                "id": removed.customer_id,
+                "name": removed.name,
+                "interactions": removed.interactions,
+                "orders": removed.orders,
+                "complaints": removed.complaints,
+            }
+        )
     else:
         say(_("Deleted {what}").format(what=removed))
     return 0

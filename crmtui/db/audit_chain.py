@@ -28,11 +28,22 @@ HEAD_KEY = "audit_head"
 GENESIS = ""
 
 
-def entry_hash(previous: str, entry_id: int, at: str, user_id: int | None, action: str,
-               entity: str, entity_id: int | None, detail: str) -> str:
+def entry_hash(
+    previous: str,
+    entry_id: int,
+    at: str,
+    user_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: str,
+) -> str:
     """The hash of one entry, from the stored values (timestamps as stored text)."""
-    payload = json.dumps([previous, entry_id, at, user_id, action, entity, entity_id, detail],
-                         ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        [previous, entry_id, at, user_id, action, entity, entity_id, detail],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -51,17 +62,27 @@ def _head() -> tuple[int, str] | None:
 def _set_head(entry_id: int, digest: str) -> None:
     value = f"{entry_id} {digest}"
     Setting.insert(key=HEAD_KEY, value=value).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: value}).execute()
+        conflict_target=[Setting.key], update={Setting.value: value}
+    ).execute()
 
 
-def append_entry(*, at: datetime, user_id: int | None, action: str, entity: str = "",
-                 entity_id: int | None = None, detail: str = "") -> AuditLog:
+def append_entry(
+    *,
+    at: datetime,
+    user_id: int | None,
+    action: str,
+    entity: str = "",
+    entity_id: int | None = None,
+    detail: str = "",
+) -> AuditLog:
     """Add an entry inside the caller's write transaction (chained on SQLite)."""
     if not _chained():
-        return AuditLog.create(at=at, user=user_id, action=action, entity=entity,
-                               entity_id=entity_id, detail=detail)
-    last = database.execute_sql('SELECT id, hash FROM "audit_log" ORDER BY id DESC LIMIT 1'
-                                ).fetchone()
+        return AuditLog.create(
+            at=at, user=user_id, action=action, entity=entity, entity_id=entity_id, detail=detail
+        )
+    last = database.execute_sql(
+        'SELECT id, hash FROM "audit_log" ORDER BY id DESC LIMIT 1'
+    ).fetchone()
     head = _head()
     # The head, not the last row, is what the next entry follows: after the newest entries are
     # deleted, the next one still points at what was there, and the gap stays visible.
@@ -69,23 +90,41 @@ def append_entry(*, at: datetime, user_id: int | None, action: str, entity: str 
     entry_id = max(last[0] if last else 0, head[0] if head else 0) + 1
     stamp = AuditLog.at.db_value(at)
     digest = entry_hash(previous, entry_id, stamp, user_id, action, entity, entity_id, detail)
-    AuditLog.insert(id=entry_id, at=at, user=user_id, action=action, entity=entity,
-                    entity_id=entity_id, detail=detail, hash=digest).execute()
+    AuditLog.insert(
+        id=entry_id,
+        at=at,
+        user=user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+        hash=digest,
+    ).execute()
     _set_head(entry_id, digest)
-    return AuditLog(id=entry_id, at=at, user=user_id, action=action, entity=entity,
-                    entity_id=entity_id, detail=detail, hash=digest)
+    return AuditLog(
+        id=entry_id,
+        at=at,
+        user=user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+        hash=digest,
+    )
 
 
 def chain_existing(db: peewee.Database) -> int:
     """Hash every entry in id order and set the head (the schema migration that adds the
     chain). Returns how many entries were chained."""
-    rows = db.execute_sql('SELECT id, at, user_id, action, entity, entity_id, detail '
-                          'FROM "audit_log" ORDER BY id').fetchall()
+    rows = db.execute_sql(
+        'SELECT id, at, user_id, action, entity, entity_id, detail FROM "audit_log" ORDER BY id'
+    ).fetchall()
     previous = GENESIS
     updates = []
     for entry_id, at, user_id, action, entity, entity_id, detail in rows:
-        previous = entry_hash(previous, entry_id, _text(at), user_id, action, entity or "",
-                              entity_id, detail or "")
+        previous = entry_hash(
+            previous, entry_id, _text(at), user_id, action, entity or "", entity_id, detail or ""
+        )
         updates.append((previous, entry_id))
     if updates:
         db.cursor().executemany('UPDATE "audit_log" SET "hash" = ? WHERE "id" = ?', updates)
@@ -111,22 +150,29 @@ def verify_chain(db: peewee.Database) -> ChainReport:
     are missing before it) that entries were deleted; a head ahead of the newest entry means
     the newest entries were deleted."""
     report = ChainReport()
-    rows = db.execute_sql('SELECT id, at, user_id, action, entity, entity_id, detail, hash '
-                          'FROM "audit_log" ORDER BY id').fetchall()
+    rows = db.execute_sql(
+        "SELECT id, at, user_id, action, entity, entity_id, detail, hash "
+        'FROM "audit_log" ORDER BY id'
+    ).fetchall()
     previous, previous_id = GENESIS, 0
     for entry_id, at, user_id, action, entity, entity_id, detail, stored in rows:
         report.entries += 1
-        expected = entry_hash(previous, entry_id, _text(at), user_id, action, entity or "",
-                              entity_id, detail or "")
+        expected = entry_hash(
+            previous, entry_id, _text(at), user_id, action, entity or "", entity_id, detail or ""
+        )
         if stored != expected:
             if entry_id != previous_id + 1:
                 report.problems.append(_missing(previous_id + 1, entry_id - 1))
             elif stored is None:
-                report.problems.append(_("audit entry #{id} has no hash: it was written "
-                                         "around crmtui").format(id=entry_id))
+                report.problems.append(
+                    _("audit entry #{id} has no hash: it was written around crmtui").format(
+                        id=entry_id
+                    )
+                )
             else:
-                report.problems.append(_("audit entry #{id} was changed after it was written")
-                                       .format(id=entry_id))
+                report.problems.append(
+                    _("audit entry #{id} was changed after it was written").format(id=entry_id)
+                )
         previous, previous_id = stored or "", entry_id
     try:
         head = _head()
@@ -134,13 +180,17 @@ def verify_chain(db: peewee.Database) -> ChainReport:
         head = (-1, "")
     if head is None:
         if rows:
-            report.problems.append(_("the audit log's head is missing (the newest entries may "
-                                     "have been deleted)"))
+            report.problems.append(
+                _("the audit log's head is missing (the newest entries may have been deleted)")
+            )
     elif head[0] > previous_id:
         report.problems.append(_missing(previous_id + 1, head[0]))
     elif head != (previous_id, previous):
-        report.problems.append(_("the audit log's head does not match entry #{id}: it was "
-                                 "changed").format(id=previous_id))
+        report.problems.append(
+            _("the audit log's head does not match entry #{id}: it was changed").format(
+                id=previous_id
+            )
+        )
     return report
 
 

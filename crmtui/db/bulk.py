@@ -14,15 +14,28 @@ from crmtui.db.search import FTS_TABLE, create_search_index
 CHUNK = 5000
 # Field classes whose db_value passes str and int through (subclasses that convert, such as
 # MoneyField, have their own db_value and are not among them).
-_PLAIN_DB_VALUES = {cls.db_value for cls in (peewee.CharField, peewee.TextField,
-                                             peewee.IntegerField, peewee.SmallIntegerField,
-                                             peewee.AutoField, peewee.ForeignKeyField)}
+_PLAIN_DB_VALUES = {
+    cls.db_value
+    for cls in (
+        peewee.CharField,
+        peewee.TextField,
+        peewee.IntegerField,
+        peewee.SmallIntegerField,
+        peewee.AutoField,
+        peewee.ForeignKeyField,
+    )
+}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
 _NO_TYPES: frozenset = frozenset()
 
 
-def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
-                rows: Iterable[Sequence], *, converted: bool = False) -> int:
+def bulk_insert(
+    model: type[peewee.Model],
+    fields: Sequence[peewee.Field],
+    rows: Iterable[Sequence],
+    *,
+    converted: bool = False,
+) -> int:
     """Insert `rows` (values in the order of `fields`, converted by each field's db_value, or
     already converted with `db_values` when `converted`).
 
@@ -32,12 +45,18 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
     fields, rows = _with_defaults(model, fields, rows, converted)
     if not converted:
         converters = [f.db_value for f in fields]
-        passed = [_PLAIN_TYPES if type(f).db_value in _PLAIN_DB_VALUES else _NO_TYPES
-                  for f in fields]  # the types each column takes as they are
+        passed = [
+            _PLAIN_TYPES if type(f).db_value in _PLAIN_DB_VALUES else _NO_TYPES for f in fields
+        ]  # the types each column takes as they are
         # Text, integer and key columns holding str, int or None go to the database as they
         # are: calling db_value on each of them is most of the cost of a wide insert.
-        rows = ([v if type(v) in kept else convert(v)
-                 for convert, kept, v in zip(converters, passed, row, strict=True)] for row in rows)
+        rows = (
+            [
+                v if type(v) in kept else convert(v)
+                for convert, kept, v in zip(converters, passed, row, strict=True)
+            ]
+            for row in rows
+        )
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     table = model._meta.table_name
     cursor = database.cursor()
@@ -54,6 +73,7 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[peewee.Field],
 
         def send(batch):
             execute_values(cursor, sql, batch, page_size=CHUNK // 5)
+
     count = 0
     batch = []
     for row in rows:
@@ -72,15 +92,20 @@ def db_values(fields: Sequence[peewee.Field], values: Iterable) -> tuple:
     """`values` as `bulk_insert` hands them to the database (each field's db_value, except str,
     int and None in plain columns): rows converted ahead, in worker processes say, then go
     through `bulk_insert` as they are."""
-    return tuple(v if type(v) in _PLAIN_TYPES and type(f).db_value in _PLAIN_DB_VALUES
-                 else f.db_value(v) for f, v in zip(fields, values, strict=True))
+    return tuple(
+        v if type(v) in _PLAIN_TYPES and type(f).db_value in _PLAIN_DB_VALUES else f.db_value(v)
+        for f, v in zip(fields, values, strict=True)
+    )
 
 
 def _with_defaults(model, fields, rows, converted: bool):
     """Add the columns left out that have a Python-side default (peewee puts none in the DDL)."""
     given = {f.name for f in fields}
-    extra = [f for f in model._meta.sorted_fields
-             if f.name not in given and f.default is not None and not f.primary_key]
+    extra = [
+        f
+        for f in model._meta.sorted_fields
+        if f.name not in given and f.default is not None and not f.primary_key
+    ]
     if not extra:
         return list(fields), rows
     values = tuple(f.default() if callable(f.default) else f.default for f in extra)
@@ -102,8 +127,9 @@ def reserve_ids(model: type[peewee.Model], count: int) -> list[int]:
         start = (database.execute_sql(f'SELECT MAX(id) FROM "{table}"').fetchone()[0] or 0) + 1
         return list(range(start, start + count))
     cursor = database.execute_sql(
-        f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) "
-        f"FROM generate_series(1, %s)", (count,))
+        f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)",
+        (count,),
+    )
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -115,7 +141,8 @@ def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
         table = model._meta.table_name
         database.execute_sql(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
+            f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
+        )
 
 
 @contextmanager
@@ -136,9 +163,15 @@ def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
     marks = ", ".join("?" for _ in tables)
     saved = database.execute_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks})", tables).fetchall()
-    triggers = [name for (name,) in database.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'customer_fts_%'")]
+        f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks})",
+        tables,
+    ).fetchall()
+    triggers = [
+        name
+        for (name,) in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'customer_fts_%'"
+        )
+    ]
     for name, _sql in saved:
         database.execute_sql(f'DROP INDEX "{name}"')
     for name in triggers:
@@ -164,4 +197,5 @@ def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:
         "AND pg_has_role(current_user, t.relowner, 'USAGE') "
         "AND NOT x.indisunique AND NOT x.indisprimary "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
-        (tables,)).fetchall()
+        (tables,),
+    ).fetchall()

@@ -84,8 +84,9 @@ def busy_timeout() -> float:
     except ValueError:
         seconds = -1
     if not 0.01 <= seconds <= 3600:
-        raise StorageError(_("CRMTUI_BUSY_TIMEOUT must be a number of seconds, not {text!r}")
-                           .format(text=text))
+        raise StorageError(
+            _("CRMTUI_BUSY_TIMEOUT must be a number of seconds, not {text!r}").format(text=text)
+        )
     return seconds
 
 
@@ -120,14 +121,17 @@ def open_server(url: str) -> Store:
     except ImportError:
         raise StorageError(
             _("cannot open {shown}: the PostgreSQL driver is missing; install crmtui[pg]").format(
-                shown=shown)
+                shown=shown
+            )
         ) from None
     except peewee.PeeweeException as error:
-        raise StorageError(_("cannot connect to {shown}: {error}").format(
-            shown=shown, error=_first_line(error))) from None
+        raise StorageError(
+            _("cannot connect to {shown}: {error}").format(shown=shown, error=_first_line(error))
+        ) from None
     except RuntimeError as error:
-        raise StorageError(_("cannot open {shown}: {error}").format(
-            shown=shown, error=error)) from None
+        raise StorageError(
+            _("cannot open {shown}: {error}").format(shown=shown, error=error)
+        ) from None
     return Store(db=db, target=shown, busy_timeout=timeout)
 
 
@@ -141,24 +145,30 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
             reason = "not a directory" if isinstance(error, FileExistsError) else error.strerror
-            raise StorageError(_("cannot create the database at {path}: {reason}").format(
-                path=path, reason=reason)) from None
+            raise StorageError(
+                _("cannot create the database at {path}: {reason}").format(path=path, reason=reason)
+            ) from None
         try:
             create_private_file(path)
         except FileExistsError:
             pass  # another process created it first
         except OSError as error:
-            raise StorageError(_("cannot create the database at {path}: {strerror}").format(
-                path=path, strerror=error.strerror)) from None
+            raise StorageError(
+                _("cannot create the database at {path}: {strerror}").format(
+                    path=path, strerror=error.strerror
+                )
+            ) from None
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise StorageError(_("cannot read {path}: {strerror}").format(
-            path=path, strerror=error.strerror)) from None
+        raise StorageError(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     if header and header != SQLITE_HEADER:
-        raise StorageError(_("{path} is not a crmtui database (it is not an SQLite file)").format(
-            path=path))
+        raise StorageError(
+            _("{path} is not a crmtui database (it is not an SQLite file)").format(path=path)
+        )
 
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     timeout = busy_timeout()
@@ -176,8 +186,9 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
             check_same_thread=False,
         )
     else:
-        notices.append(_("{path} is read-only: you can look but not change anything").format(
-            path=path))
+        notices.append(
+            _("{path} is read-only: you can look but not change anything").format(path=path)
+        )
         db = peewee.SqliteDatabase(
             f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if _frozen(path) else ""),
             uri=True,
@@ -185,8 +196,14 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
             timeout=timeout,
             check_same_thread=False,
         )
-    store = Store(db=db, target=str(path), path=path, readonly=not writable, notices=notices,
-                  busy_timeout=timeout)
+    store = Store(
+        db=db,
+        target=str(path),
+        path=path,
+        readonly=not writable,
+        notices=notices,
+        busy_timeout=timeout,
+    )
     unfinished = _left_unfinished(path)
     try:
         db.connect()
@@ -196,8 +213,12 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
             problem = quick_check(db)
             if problem:
                 raise peewee.DatabaseError(f"database disk image is malformed: {problem}")
-            notices.append(_("{path} was left by a session that did not finish (a crash or a "
-                             "disk error); a quick check found it sound").format(path=path))
+            notices.append(
+                _(
+                    "{path} was left by a session that did not finish (a crash or a "
+                    "disk error); a quick check found it sound"
+                ).format(path=path)
+            )
             # a read-only folder: the next open with write access removes it
             with suppress(OSError):
                 suspect_marker(path).unlink(missing_ok=True)
@@ -205,8 +226,11 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
         store.close()
         if store.readonly and "readonly" in str(error).replace("-", ""):
             raise StorageError(
-                _("{path} is read-only and cannot be read here: changes still in its -wal file "
-                  "need someone with write access to open it once").format(path=path)) from None
+                _(
+                    "{path} is read-only and cannot be read here: changes still in its -wal file "
+                    "need someone with write access to open it once"
+                ).format(path=path)
+            ) from None
         raise corrupt_error(path, error) from None
     return store
 
@@ -299,15 +323,20 @@ def is_corruption(error: Exception) -> bool:
 def corrupt_error(path: Path, error: Exception) -> StorageError:
     message = _first_line(error)
     if "locked" in message or "busy" in message:
-        return StorageError(_("{path} is locked by another program; try again in a moment")
-                            .format(path=path))
+        return StorageError(
+            _("{path} is locked by another program; try again in a moment").format(path=path)
+        )
     hint = _("run `crmtui --db {path} db check`").format(path=path)
     latest = latest_backup(path)
     if latest:
-        hint += _(", or restore the latest backup with `crmtui --db {path} db restore {backup}`"
-                  ).format(path=path, backup=latest)
-    return StorageError(_("{path} cannot be read as a database ({message}); {hint}").format(
-        path=path, message=message, hint=hint))
+        hint += _(
+            ", or restore the latest backup with `crmtui --db {path} db restore {backup}`"
+        ).format(path=path, backup=latest)
+    return StorageError(
+        _("{path} cannot be read as a database ({message}); {hint}").format(
+            path=path, message=message, hint=hint
+        )
+    )
 
 
 def backup_directory(path: Path) -> Path:
@@ -319,8 +348,9 @@ def latest_backup(path: Path) -> Path | None:
     folder = backup_directory(path)
     if not folder.is_dir():
         return None
-    candidates = sorted(folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime,
-                        reverse=True)
+    candidates = sorted(
+        folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for candidate in candidates[:10]:
         if backup_problem(candidate) is None:
             return candidate
@@ -354,8 +384,9 @@ def backup_problem(path: Path) -> str | None:
     return None
 
 
-def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | None = None,
-                  *, label: str = "") -> Path:
+def backup_sqlite(
+    db: peewee.SqliteDatabase, path: Path, destination: Path | None = None, *, label: str = ""
+) -> Path:
     """A consistent online copy through SQLite's backup API, private like the original: 0600,
     or 0660 when the database's directory is group-shared.
 
@@ -378,8 +409,11 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
             destination = folder / f"{path.stem}-{stamp}{suffix}-{counter}.sqlite3"
     destination = user_path(destination)
     if destination.exists():
-        raise StorageError(_("{destination} already exists; choose another file name").format(
-            destination=destination))
+        raise StorageError(
+            _("{destination} already exists; choose another file name").format(
+                destination=destination
+            )
+        )
     partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
         create_private_file(partial, mode)
@@ -398,12 +432,15 @@ def backup_sqlite(db: peewee.SqliteDatabase, path: Path, destination: Path | Non
             partial.unlink(missing_ok=True)
         full = disk_full_error(error, destination)
         if full is not None:
-            raise StorageError(_("no backup was written: {reason}").format(reason=full)) \
-                from None
-        reason = error.strerror if isinstance(error, OSError) and error.strerror \
-            else _first_line(error)
-        raise StorageError(_("cannot write the backup {destination}: {reason}").format(
-            destination=destination, reason=reason)) from None
+            raise StorageError(_("no backup was written: {reason}").format(reason=full)) from None
+        reason = (
+            error.strerror if isinstance(error, OSError) and error.strerror else _first_line(error)
+        )
+        raise StorageError(
+            _("cannot write the backup {destination}: {reason}").format(
+                destination=destination, reason=reason
+            )
+        ) from None
     return destination
 
 
@@ -411,14 +448,19 @@ def _make_backup_folder(folder: Path, file_mode: int) -> None:
     folder_mode = 0o770 if file_mode == 0o660 else 0o700
     try:
         folder.mkdir(exist_ok=True, mode=folder_mode)
-        if stat.S_IMODE(folder.stat().st_mode) & 0o777 != folder_mode \
-                and folder.stat().st_uid == os.getuid():
+        if (
+            stat.S_IMODE(folder.stat().st_mode) & 0o777 != folder_mode
+            and folder.stat().st_uid == os.getuid()
+        ):
             # mkdir's mode is narrowed by the umask; keep a shared folder's setgid bit
             keep = folder.stat().st_mode & stat.S_ISGID
             folder.chmod(folder_mode | keep)
     except OSError as error:
-        raise StorageError(_("cannot create the backup folder {folder}: {strerror}").format(
-            folder=folder, strerror=error.strerror)) from None
+        raise StorageError(
+            _("cannot create the backup folder {folder}: {strerror}").format(
+                folder=folder, strerror=error.strerror
+            )
+        ) from None
 
 
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -486,16 +528,29 @@ def disk_full_error(error: BaseException, where: str | os.PathLike) -> StorageEr
     if not is_disk_full(error):
         return None
     text = os.fspath(where)
-    named = next((cause.filename for cause in _causes(error)
-                  if isinstance(cause, OSError) and cause.filename), None)
+    named = next(
+        (
+            cause.filename
+            for cause in _causes(error)
+            if isinstance(cause, OSError) and cause.filename
+        ),
+        None,
+    )
     if named is None and "://" in text and not text.startswith("sqlite:"):
-        return StorageError(_("the database server's disk is full ({target}); nothing was "
-                              "changed").format(target=_without_password(text)))
-    path = Path(os.fsdecode(named) if named is not None else
-                text.removeprefix("sqlite:///")).expanduser()
-    return StorageError(_("the disk holding {path} is full ({free} free); nothing was changed, "
-                          "free some space and try again").format(path=path,
-                                                                   free=_free_space(path)))
+        return StorageError(
+            _("the database server's disk is full ({target}); nothing was changed").format(
+                target=_without_password(text)
+            )
+        )
+    path = Path(
+        os.fsdecode(named) if named is not None else text.removeprefix("sqlite:///")
+    ).expanduser()
+    return StorageError(
+        _(
+            "the disk holding {path} is full ({free} free); nothing was changed, "
+            "free some space and try again"
+        ).format(path=path, free=_free_space(path))
+    )
 
 
 def _free_space(path: Path) -> str:
@@ -522,8 +577,11 @@ def is_retryable(error: BaseException) -> bool:
         if code in _RETRYABLE_SQLSTATES:
             return True
         text = str(error).lower()
-        if "database is locked" in text or "database is busy" in text \
-                or "database table is locked" in text:
+        if (
+            "database is locked" in text
+            or "database is busy" in text
+            or "database table is locked" in text
+        ):
             return True
         # peewee keeps the driver's exception as `orig`
         error = getattr(error, "orig", None) or error.__cause__ or error.__context__
@@ -548,9 +606,12 @@ def retry_writes(function, *, patience: float):
                 raise
             if time.monotonic() >= deadline:
                 log.info("gave up after %d attempts: %s", attempt, _first_line(error))
-                raise StorageError(_(
-                    "the database stayed busy (other users are saving); nothing was changed, "
-                    "try again")) from None
+                raise StorageError(
+                    _(
+                        "the database stayed busy (other users are saving); nothing was changed, "
+                        "try again"
+                    )
+                ) from None
             log.info("retrying (attempt %d): %s", attempt, _first_line(error))
             time.sleep(random.uniform(delay / 2, delay))
             delay = min(delay * 2, 0.5)

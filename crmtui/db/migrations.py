@@ -42,6 +42,7 @@ from crmtui.rules import Tier, regular_until, value_tiers
 
 LATEST_VERSION = 18
 
+
 def _is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
 
@@ -51,18 +52,30 @@ def _write_search_documents(*, only_with_contacts: bool = False) -> None:
 
     people: dict[int, list[tuple[str, str, str]]] = {}
     if "contact" in database.get_tables():
-        for customer_id, *person in (Contact.select(Contact.customer, Contact.name,
-                                                     Contact.phone, Contact.email)
-                                     .order_by(Contact.id).tuples()):
+        for customer_id, *person in (
+            Contact.select(Contact.customer, Contact.name, Contact.phone, Contact.email)
+            .order_by(Contact.id)
+            .tuples()
+        ):
             people.setdefault(customer_id, []).append(tuple(person))
-    rows = Customer.select(Customer.id, Customer.name, Customer.company, Customer.phones,
-                           Customer.email, Customer.im_id, Customer.tags).tuples()
-    documents = [(search_document(*fields, contacts=people.get(customer_id, ())), customer_id)
-                 for customer_id, *fields in rows
-                 if customer_id in people or not only_with_contacts]
+    rows = Customer.select(
+        Customer.id,
+        Customer.name,
+        Customer.company,
+        Customer.phones,
+        Customer.email,
+        Customer.im_id,
+        Customer.tags,
+    ).tuples()
+    documents = [
+        (search_document(*fields, contacts=people.get(customer_id, ())), customer_id)
+        for customer_id, *fields in rows
+        if customer_id in people or not only_with_contacts
+    ]
     mark = database.param
     database.cursor().executemany(
-        f'UPDATE "customer" SET "search_doc" = {mark} WHERE "id" = {mark}', documents)
+        f'UPDATE "customer" SET "search_doc" = {mark} WHERE "id" = {mark}', documents
+    )
 
 
 def _v2_search_index(db: peewee.Database) -> None:
@@ -76,13 +89,22 @@ def _v2_search_index(db: peewee.Database) -> None:
 def _v3_owner_indexes(db: peewee.Database) -> None:
     """v3: owner-leading indexes for the due list's drop-risk and referral sections; drop
     single-column indexes that a composite index already covers (they slow every insert)."""
-    for name in ("customer_owner_id", "interaction_customer_id", "interaction_by_id",
-                 "sales_order_customer_id", "grade_change_customer_id"):
+    for name in (
+        "customer_owner_id",
+        "interaction_customer_id",
+        "interaction_by_id",
+        "sales_order_customer_id",
+        "grade_change_customer_id",
+    ):
         db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_cadence_due" '
-                   'ON "customer" ("owner_id", "cadence_due")')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_referral_moment_on" '
-                   'ON "customer" ("owner_id", "referral_moment_on")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "customer_owner_id_cadence_due" '
+        'ON "customer" ("owner_id", "cadence_due")'
+    )
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "customer_owner_id_referral_moment_on" '
+        'ON "customer" ("owner_id", "referral_moment_on")'
+    )
 
 
 def _v4_care_greeted(db: peewee.Database) -> None:
@@ -91,8 +113,9 @@ def _v4_care_greeted(db: peewee.Database) -> None:
 
     table = CareDate._meta.table_name
     if "greeted_on" not in {column.name for column in db.get_columns(table)}:
-        migrate(SchemaMigrator.from_database(db).add_column(table, "greeted_on",
-                                                            CareDate.greeted_on))
+        migrate(
+            SchemaMigrator.from_database(db).add_column(table, "greeted_on", CareDate.greeted_on)
+        )
 
 
 def _v5_dashboard_indexes(db: peewee.Database) -> None:
@@ -154,37 +177,52 @@ def _v9_accounts(db: peewee.Database) -> None:
     def text(length: int | None = None):
         extra = {} if length is None else {"max_length": length}
         return (TextField if length is None else CharField)(
-            default="", constraints=[SQL("DEFAULT ''")], **extra)
+            default="", constraints=[SQL("DEFAULT ''")], **extra
+        )
 
     migrator = SchemaMigrator.from_database(db)
     columns = {
         "contact": [("department", text(100)), ("im_id", text(100)), ("birthday", text(10))],
-        "interaction": [("contact_id", ForeignKeyField(Contact, field=Contact.id, null=True,
-                                                       on_delete="SET NULL")),
-                        ("contact_name", text(200))],
-        "account_plan": [("target_amount", MoneyField(null=True)),
-                         *((name, text()) for name in ("strengths", "weaknesses",
-                                                       "opportunities", "threats")),
-                         ("updated_by_id", ForeignKeyField(User, field=User.id, null=True,
-                                                           on_delete="SET NULL"))],
+        "interaction": [
+            (
+                "contact_id",
+                ForeignKeyField(Contact, field=Contact.id, null=True, on_delete="SET NULL"),
+            ),
+            ("contact_name", text(200)),
+        ],
+        "account_plan": [
+            ("target_amount", MoneyField(null=True)),
+            *((name, text()) for name in ("strengths", "weaknesses", "opportunities", "threats")),
+            (
+                "updated_by_id",
+                ForeignKeyField(User, field=User.id, null=True, on_delete="SET NULL"),
+            ),
+        ],
         "survey": [("comment", text())],
     }
     operations = []
     for table, wanted in columns.items():
         have = {column.name for column in db.get_columns(table)}
-        operations += [migrator.alter_add_column(table, name, field, allow_not_null=True)
-                       for name, field in wanted if name not in have]
+        operations += [
+            migrator.alter_add_column(table, name, field, allow_not_null=True)
+            for name, field in wanted
+            if name not in have
+        ]
     if not _is_sqlite(db):  # several numbers now fit (SQLite never limited the length)
         operations.append(migrator.alter_column_type("contact", "phone", TextField()))
     migrate(*operations)
     db.create_tables([SurveyScore, Target], safe=True)
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "interaction_contact_id" ON "interaction" '
-                   '("contact_id") WHERE "contact_id" IS NOT NULL')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "interaction_contact_id" ON "interaction" '
+        '("contact_id") WHERE "contact_id" IS NOT NULL'
+    )
     # each rep's orders in a target's period from the index alone; it leads with the rep, so
     # the rep's own index goes
     db.execute_sql('DROP INDEX IF EXISTS "sales_order_by_id"')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_by_id_on_amount" '
-                   'ON "sales_order" ("by_id", "on", "amount")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "sales_order_by_id_on_amount" '
+        'ON "sales_order" ("by_id", "on", "amount")'
+    )
     _write_search_documents(only_with_contacts=True)
 
 
@@ -199,8 +237,10 @@ def _v10_sort_names(db: peewee.Database) -> None:
         db.execute_sql('ALTER TABLE "customer" ADD COLUMN "sort_name" TEXT NOT NULL DEFAULT \'\'')
     rows = Customer.select(Customer.id, Customer.name).tuples()
     mark = database.param
-    database.cursor().executemany(f'UPDATE "customer" SET "sort_name" = {mark} WHERE "id" = {mark}',
-                                  [(sort_key(name), customer_id) for customer_id, name in rows])
+    database.cursor().executemany(
+        f'UPDATE "customer" SET "sort_name" = {mark} WHERE "id" = {mark}',
+        [(sort_key(name), customer_id) for customer_id, name in rows],
+    )
     db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_sort_name" ON "customer" ("sort_name")')
 
 
@@ -237,11 +277,14 @@ def _v11_lifecycle(db: peewee.Database) -> None:
     migrator = SchemaMigrator.from_database(db)
     columns = {
         "customer": [
-            ("lifecycle", text("prospect", 12)), ("lifecycle_reason", text("")),
+            ("lifecycle", text("prospect", 12)),
+            ("lifecycle_reason", text("")),
             ("value_class", text("none", 12)),
             ("class_pinned", BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])),
-            ("class_reason", text("")), ("due_rule", text("first_contact", 16)),
-            ("last_order_on", IsoDateField(null=True)), ("regular_until", IsoDateField(null=True)),
+            ("class_reason", text("")),
+            ("due_rule", text("first_contact", 16)),
+            ("last_order_on", IsoDateField(null=True)),
+            ("regular_until", IsoDateField(null=True)),
             ("opportunity_since", UtcDateTimeField(null=True)),
             ("profit", BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])),
         ],
@@ -250,8 +293,11 @@ def _v11_lifecycle(db: peewee.Database) -> None:
     operations = []
     for table, wanted in columns.items():
         have = {column.name for column in db.get_columns(table)}
-        operations += [migrator.alter_add_column(table, name, field, allow_not_null=True)
-                       for name, field in wanted if name not in have]
+        operations += [
+            migrator.alter_add_column(table, name, field, allow_not_null=True)
+            for name, field in wanted
+            if name not in have
+        ]
     migrate(*operations)
     db.create_tables([Win, CustomerChange], safe=True)
     for statement in (
@@ -262,55 +308,86 @@ def _v11_lifecycle(db: peewee.Database) -> None:
         db.execute_sql(statement)
     _v11_fill()
     Setting.insert(key=RESCHEDULE_ALL, value="1").on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
+        conflict_target=[Setting.key], update={Setting.value: "1"}
+    ).execute()
 
 
 def _v11_fill() -> None:
     mark = database.param
     days: dict[int, list] = {}
-    for customer_id, day in Order.select(Order.customer, Order.on).order_by(
-            Order.customer, Order.on).tuples().iterator():
+    for customer_id, day in (
+        Order.select(Order.customer, Order.on)
+        .order_by(Order.customer, Order.on)
+        .tuples()
+        .iterator()
+    ):
         days.setdefault(customer_id, []).append(day)
     # the open opportunity started after the day of the last sale (UTC: the zone is unknown)
-    since = {cid: datetime.combine(found[-1] + timedelta(days=1), time(0), timezone.utc)
-             - timedelta(seconds=1) for cid, found in days.items()}
+    since = {
+        cid: datetime.combine(found[-1] + timedelta(days=1), time(0), timezone.utc)
+        - timedelta(seconds=1)
+        for cid, found in days.items()
+    }
     counted = (Interaction.direction == "out") & (Interaction.outcome != "no_answer")
     contacts: dict[int, int] = {}
-    query = (Interaction.select(Interaction.customer, Interaction.at)
-             .where(counted).order_by(Interaction.customer))
+    query = (
+        Interaction.select(Interaction.customer, Interaction.at)
+        .where(counted)
+        .order_by(Interaction.customer)
+    )
     for customer_id, at in query.tuples().iterator():
         opened = since.get(customer_id)
         if opened is None or at > opened:
             contacts[customer_id] = contacts.get(customer_id, 0) + 1
-    customers = list(Customer.select(Customer.id, Customer.status,
-                                     Customer.revenue.coerce(False)).tuples())
+    customers = list(
+        Customer.select(Customer.id, Customer.status, Customer.revenue.coerce(False)).tuples()
+    )
     tiers = value_tiers({cid: cents for cid, _status, cents in customers if cents})
     rows = []
     for customer_id, status, cents in customers:
         found = days.get(customer_id)
-        lifecycle = "terminated" if status == "terminated" else \
-            "customer" if found else "prospect"
+        lifecycle = "terminated" if status == "terminated" else "customer" if found else "prospect"
         regular = regular_until(found) if found else None
-        rows.append((
-            lifecycle, TERMINATED_BY_STATUS if lifecycle == "terminated" else "",
-            str(tiers.get(customer_id, Tier.NONE)),
-            found[-1].isoformat() if found else None,
-            regular.isoformat() if regular else None,
-            Customer.opportunity_since.db_value(since.get(customer_id)),
-            int(cents or 0), max(0, contacts.get(customer_id, 0) - 1), customer_id))
+        rows.append(
+            (
+                lifecycle,
+                TERMINATED_BY_STATUS if lifecycle == "terminated" else "",
+                str(tiers.get(customer_id, Tier.NONE)),
+                found[-1].isoformat() if found else None,
+                regular.isoformat() if regular else None,
+                Customer.opportunity_since.db_value(since.get(customer_id)),
+                int(cents or 0),
+                max(0, contacts.get(customer_id, 0) - 1),
+                customer_id,
+            )
+        )
     database.cursor().executemany(
         f'UPDATE "customer" SET "lifecycle" = {mark}, "lifecycle_reason" = {mark}, '
         f'"value_class" = {mark}, "last_order_on" = {mark}, "regular_until" = {mark}, '
         f'"opportunity_since" = {mark}, "profit" = {mark}, "followups" = {mark} '
-        f'WHERE "id" = {mark}', rows)
+        f'WHERE "id" = {mark}',
+        rows,
+    )
     now = datetime.now(timezone.utc)
-    terminated = [(cid, now, now.date(), "lifecycle", "", "terminated", TERMINATED_BY_STATUS,
-                   None) for cid, status, _cents in customers if status == "terminated"]
+    terminated = [
+        (cid, now, now.date(), "lifecycle", "", "terminated", TERMINATED_BY_STATUS, None)
+        for cid, status, _cents in customers
+        if status == "terminated"
+    ]
     if terminated:
-        CustomerChange.insert_many(terminated, fields=[
-            CustomerChange.customer, CustomerChange.at, CustomerChange.on, CustomerChange.what,
-            CustomerChange.from_value, CustomerChange.to_value, CustomerChange.reason,
-            CustomerChange.by]).execute()
+        CustomerChange.insert_many(
+            terminated,
+            fields=[
+                CustomerChange.customer,
+                CustomerChange.at,
+                CustomerChange.on,
+                CustomerChange.what,
+                CustomerChange.from_value,
+                CustomerChange.to_value,
+                CustomerChange.reason,
+                CustomerChange.by,
+            ],
+        ).execute()
 
 
 def _v12_period_indexes(db: peewee.Database) -> None:
@@ -318,8 +395,10 @@ def _v12_period_indexes(db: peewee.Database) -> None:
     retention and the wins' follow-up stages read a period from the index alone."""
     db.execute_sql('DROP INDEX IF EXISTS "sales_order_on"')
     db.execute_sql('DROP INDEX IF EXISTS "win_on"')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_on_customer_id" '
-                   'ON "sales_order" ("on", "customer_id")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "sales_order_on_customer_id" '
+        'ON "sales_order" ("on", "customer_id")'
+    )
     db.execute_sql('CREATE INDEX IF NOT EXISTS "win_on_followups" ON "win" ("on", "followups")')
 
 
@@ -360,8 +439,7 @@ def _v15_corrections(db: peewee.Database) -> None:
     for table in CORRECTABLE_TABLES:
         if "version" not in {column.name for column in db.get_columns(table)}:
             # plain ALTER TABLE: the same statement on both backends, no table rebuilt
-            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL '
-                           'DEFAULT 1')
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1')
     db.create_tables([ChangeSet, FieldChange], safe=True)
 
 
@@ -379,25 +457,37 @@ def _v17_receivables(db: peewee.Database) -> None:
     so an existing database does not wake up to years of receivables no one tracked."""
 
     have = {column.name for column in db.get_columns("sales_order")}
-    for name, definition in (("deliver_on", "DATE"), ("delivered_on", "DATE"),
-                             ("delivery", "VARCHAR(16) NOT NULL DEFAULT 'ordered'"),
-                             ("paid", "BIGINT NOT NULL DEFAULT 0"),
-                             ("owed", "BIGINT NOT NULL DEFAULT 0"), ("owed_since", "DATE")):
+    for name, definition in (
+        ("deliver_on", "DATE"),
+        ("delivered_on", "DATE"),
+        ("delivery", "VARCHAR(16) NOT NULL DEFAULT 'ordered'"),
+        ("paid", "BIGINT NOT NULL DEFAULT 0"),
+        ("owed", "BIGINT NOT NULL DEFAULT 0"),
+        ("owed_since", "DATE"),
+    ):
         if name not in have:
             db.execute_sql(f'ALTER TABLE "sales_order" ADD COLUMN "{name}" {definition}')
     db.create_tables([Payment], safe=True)
-    db.execute_sql('INSERT INTO "payment" ("order_id", "customer_id", "on", "amount", "method", '
-                   '"note", "by_id", "at") SELECT "id", "customer_id", "on", "amount", '
-                   '\'other\', \'\', "by_id", "created_at" FROM "sales_order" '
-                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
-    db.execute_sql('UPDATE "sales_order" SET "delivery" = \'delivered\', '
-                   '"delivered_on" = "on", "paid" = "amount", "owed" = 0, "owed_since" = "on" '
-                   'WHERE "delivery" = \'ordered\' AND "paid" = 0')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_owing" ON "sales_order" '
-                   '("owed_since", "customer_id", "owed") WHERE ("owed" > 0)')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "sales_order_pending_delivery" ON "sales_order" '
-                   '("deliver_on", "customer_id") '
-                   'WHERE ("delivery" IN (\'ordered\', \'partly_delivered\'))')
+    db.execute_sql(
+        'INSERT INTO "payment" ("order_id", "customer_id", "on", "amount", "method", '
+        '"note", "by_id", "at") SELECT "id", "customer_id", "on", "amount", '
+        '\'other\', \'\', "by_id", "created_at" FROM "sales_order" '
+        'WHERE "delivery" = \'ordered\' AND "paid" = 0'
+    )
+    db.execute_sql(
+        'UPDATE "sales_order" SET "delivery" = \'delivered\', '
+        '"delivered_on" = "on", "paid" = "amount", "owed" = 0, "owed_since" = "on" '
+        'WHERE "delivery" = \'ordered\' AND "paid" = 0'
+    )
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "sales_order_owing" ON "sales_order" '
+        '("owed_since", "customer_id", "owed") WHERE ("owed" > 0)'
+    )
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "sales_order_pending_delivery" ON "sales_order" '
+        '("deliver_on", "customer_id") '
+        "WHERE (\"delivery\" IN ('ordered', 'partly_delivered'))"
+    )
 
 
 def _v18_revenue_rank(db: peewee.Database) -> None:
@@ -406,10 +496,13 @@ def _v18_revenue_rank(db: peewee.Database) -> None:
     customers the team's pareto figures took seconds of table reads."""
     db.execute_sql('DROP INDEX IF EXISTS "customer_revenue_desc"')
     db.execute_sql('DROP INDEX IF EXISTS "customer_owner_id_revenue_desc"')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_revenue_desc_id" '
-                   'ON "customer" ("revenue" DESC, "id")')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "customer_owner_id_revenue_desc_id" '
-                   'ON "customer" ("owner_id", "revenue" DESC, "id")')
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "customer_revenue_desc_id" ON "customer" ("revenue" DESC, "id")'
+    )
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "customer_owner_id_revenue_desc_id" '
+        'ON "customer" ("owner_id", "revenue" DESC, "id")'
+    )
 
 
 # version -> the step that brings a database from version-1 to version
@@ -442,12 +535,16 @@ def schema_version(db: peewee.Database) -> int | None:
     if "schema_version" not in tables:
         raise StorageError(
             _("{database} is not a crmtui database (it holds other tables: {tables})").format(
-                database=db.database, tables=", ".join(sorted(tables)[:4]))
+                database=db.database, tables=", ".join(sorted(tables)[:4])
+            )
         )
     row = SchemaVersion.select().first()
     if row is None:
-        raise StorageError(_("{database} has no schema version; it was not made by crmtui").format(
-            database=db.database))
+        raise StorageError(
+            _("{database} has no schema version; it was not made by crmtui").format(
+                database=db.database
+            )
+        )
     return row.version
 
 
@@ -459,33 +556,40 @@ def ensure_schema(store, *, migrate: bool = True) -> None:
     except peewee.DatabaseError as error:
         if store.path is not None:
             raise corrupt_error(store.path, error) from None
-        raise StorageError(_("cannot read {target}: {error}").format(
-            target=store.target, error=error)) from None
+        raise StorageError(
+            _("cannot read {target}: {error}").format(target=store.target, error=error)
+        ) from None
     if version is None:
         if store.readonly:
-            raise StorageError(_("{target} is empty and read-only; nothing to show").format(
-                target=store.target))
+            raise StorageError(
+                _("{target} is empty and read-only; nothing to show").format(target=store.target)
+            )
         _create_latest(db)
         return
     if version > LATEST_VERSION:
         raise StorageError(
-            _("{target} was written by a newer crmtui (schema {version}; this crmtui knows up to "
-              "{latest}); upgrade crmtui to open it").format(
-                target=store.target, version=version, latest=LATEST_VERSION)
+            _(
+                "{target} was written by a newer crmtui (schema {version}; this crmtui knows up to "
+                "{latest}); upgrade crmtui to open it"
+            ).format(target=store.target, version=version, latest=LATEST_VERSION)
         )
     if version < LATEST_VERSION:
         team = getattr(store, "team", None)
         if team is not None and not team.is_owner:
             raise StorageError(
-                _("{target} uses schema {version} and needs an upgrade to {latest}; the "
-                  "database owner ({owner}) runs `crmtui db migrate`").format(
-                    target=store.target, version=version, latest=LATEST_VERSION,
-                    owner=team.owner))
+                _(
+                    "{target} uses schema {version} and needs an upgrade to {latest}; the "
+                    "database owner ({owner}) runs `crmtui db migrate`"
+                ).format(
+                    target=store.target, version=version, latest=LATEST_VERSION, owner=team.owner
+                )
+            )
         if store.readonly or not migrate:
             raise StorageError(
-                _("{target} uses schema {version} and needs an upgrade to {latest}; run "
-                  "`crmtui db migrate` with write access").format(
-                    target=store.target, version=version, latest=LATEST_VERSION)
+                _(
+                    "{target} uses schema {version} and needs an upgrade to {latest}; run "
+                    "`crmtui db migrate` with write access"
+                ).format(target=store.target, version=version, latest=LATEST_VERSION)
             )
         upgrade(store, version)
 
@@ -504,8 +608,11 @@ def upgrade(store, version: int) -> None:
     if store.path is not None:
         backup = backup_sqlite(store.db, store.path, label=f"schema{version}")
         store.notices.append(
-            _("upgraded the database from schema {version} to {latest}; the previous file is "
-              "kept at {backup}").format(version=version, latest=LATEST_VERSION, backup=backup))
+            _(
+                "upgraded the database from schema {version} to {latest}; the previous file is "
+                "kept at {backup}"
+            ).format(version=version, latest=LATEST_VERSION, backup=backup)
+        )
     for target in range(version + 1, LATEST_VERSION + 1):
         with schema_transaction():
             current = SchemaVersion.select().first().version
@@ -514,9 +621,14 @@ def upgrade(store, version: int) -> None:
             MIGRATIONS[target](store.db)
             SchemaVersion.update(version=target).execute()
             if getattr(store, "team", None) is not None:  # new tables get grants and policies
-
                 apply_team_mode(store.db)
 
 
-__all__ = ["LATEST_VERSION", "MIGRATIONS", "ensure_schema", "schema_version", "FTS_TABLE",
-           "database"]
+__all__ = [
+    "LATEST_VERSION",
+    "MIGRATIONS",
+    "ensure_schema",
+    "schema_version",
+    "FTS_TABLE",
+    "database",
+]

@@ -177,8 +177,9 @@ class Customer(BaseModel):
 # the 80/20 ranking reads (revenue, id) in rank order from the index alone on every backend
 # (SQLite's indexes carry the id anyway; PostgreSQL's need it named)
 Customer.add_index(Customer.revenue.desc(), Customer.id, name="customer_revenue_desc_id")
-Customer.add_index(Customer.owner, Customer.revenue.desc(), Customer.id,
-                   name="customer_owner_id_revenue_desc_id")
+Customer.add_index(
+    Customer.owner, Customer.revenue.desc(), Customer.id, name="customer_owner_id_revenue_desc_id"
+)
 # Ranking by gross profit, when the team's key customers go by profit ([maintenance] key_by)
 Customer.add_index(Customer.profit.desc(), name="customer_profit_desc")
 
@@ -239,8 +240,9 @@ class Interaction(BaseModel):
     by = ForeignKeyField(User, backref="interactions", index=False)
     followup_number = IntegerField(default=0)  # 0 = first contact
     # the person spoken to; the name stays on the interaction when the contact is removed
-    contact = ForeignKeyField(Contact, null=True, backref="interactions", on_delete="SET NULL",
-                              index=False)  # see the partial index below
+    contact = ForeignKeyField(
+        Contact, null=True, backref="interactions", on_delete="SET NULL", index=False
+    )  # see the partial index below
     contact_name = CharField(max_length=200, default="", constraints=[BLANK])
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
@@ -256,8 +258,11 @@ class Interaction(BaseModel):
 # Only the few interactions that name a contact are indexed: removing a contact finds them
 # (its ON DELETE SET NULL) without reading every interaction, and logging one without a
 # contact pays nothing.
-Interaction.add_index(Interaction.index(Interaction.contact, name="interaction_contact_id")
-                      .where(Interaction.contact.is_null(False)))
+Interaction.add_index(
+    Interaction.index(Interaction.contact, name="interaction_contact_id").where(
+        Interaction.contact.is_null(False)
+    )
+)
 
 
 class Commitment(BaseModel):
@@ -265,8 +270,9 @@ class Commitment(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="commitments", on_delete="CASCADE")
-    interaction = ForeignKeyField(Interaction, null=True, backref="commitments",
-                                  on_delete="SET NULL")
+    interaction = ForeignKeyField(
+        Interaction, null=True, backref="commitments", on_delete="SET NULL"
+    )
     text = TextField()
     due = IsoDateField()
     status = CharField(max_length=8, default="open")  # open | done | broken
@@ -286,8 +292,9 @@ class Appointment(BaseModel):
     carried out, what is still open."""
 
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="appointments", on_delete="CASCADE",
-                               index=False)  # see Meta.indexes
+    customer = ForeignKeyField(
+        Customer, backref="appointments", on_delete="CASCADE", index=False
+    )  # see Meta.indexes
     user = ForeignKeyField(User, backref="appointments", index=False)  # who attends
     starts_at = UtcDateTimeField()
     ends_at = UtcDateTimeField()  # starts_at + minutes: the clash check reads an interval
@@ -297,15 +304,17 @@ class Appointment(BaseModel):
     place = TextField(default="")
     prep = TextField(default="")  # preparation notes
     # the person to meet; the name stays when the contact is removed
-    contact = ForeignKeyField(Contact, null=True, backref="appointments", on_delete="SET NULL",
-                              index=False)
+    contact = ForeignKeyField(
+        Contact, null=True, backref="appointments", on_delete="SET NULL", index=False
+    )
     contact_name = CharField(max_length=200, default="")
     status = CharField(max_length=12, default="planned")  # rules.AppointmentStatus
     moves = IntegerField(default=0)  # how often it was moved to another time
     first_starts_at = UtcDateTimeField()  # the time first booked, kept when it moves
     # the review, when logged
-    interaction = ForeignKeyField(Interaction, null=True, backref="appointments",
-                                  on_delete="SET NULL", index=False)
+    interaction = ForeignKeyField(
+        Interaction, null=True, backref="appointments", on_delete="SET NULL", index=False
+    )
     purpose_met = CharField(max_length=8, default="")  # rules.PurposeMet, or not asked
     instructions_done = CharField(max_length=8, default="")  # the same answers; "" not asked
     still_open = TextField(default="")
@@ -317,8 +326,11 @@ class Appointment(BaseModel):
     class Meta:
         # (user, starts_at): one person's day and the clash check; (customer, starts_at): the
         # profile and the open appointment a logged visit closes; (starts_at): the team's day
-        indexes = ((("user", "starts_at"), False), (("customer", "starts_at"), False),
-                   (("starts_at",), False))
+        indexes = (
+            (("user", "starts_at"), False),
+            (("customer", "starts_at"), False),
+            (("starts_at",), False),
+        )
 
 
 class Order(BaseModel):
@@ -338,8 +350,9 @@ class Order(BaseModel):
     # delivery and payment (回款): services.receivables keeps paid, owed and owed_since current
     deliver_on = IsoDateField(null=True)  # the delivery planned (on Today that day)
     delivered_on = IsoDateField(null=True)  # the (first) delivery
-    delivery = CharField(max_length=16, default="ordered",
-                         constraints=[SQL("DEFAULT 'ordered'")])  # rules.DeliveryState
+    delivery = CharField(
+        max_length=16, default="ordered", constraints=[SQL("DEFAULT 'ordered'")]
+    )  # rules.DeliveryState
     paid = MoneyField(default=0, constraints=[SQL("DEFAULT 0")])
     owed = MoneyField(default=0, constraints=[SQL("DEFAULT 0")])  # 0 once returned
     owed_since = IsoDateField(null=True)  # payment terms run from here: delivery, else order
@@ -350,8 +363,11 @@ class Order(BaseModel):
         table_name = "sales_order"  # "order" is an SQL keyword
         # (by, on, amount): each rep's orders in a target's period, summed from the index alone
         # (on, customer) holds what retention reads: the buyers of a period, without the rows
-        indexes = ((("customer", "on"), False), (("on", "customer"), False),
-                   (("by", "on", "amount"), False))
+        indexes = (
+            (("customer", "on"), False),
+            (("on", "customer"), False),
+            (("by", "on", "amount"), False),
+        )
 
 
 # Literal SQL, not parameters: SQLite uses a partial index only for a query whose terms are
@@ -362,10 +378,14 @@ PENDING_DELIVERY = Expression(Order.delivery, OP.IN, SQL("('ordered', 'partly_de
 """Orders still to deliver (in full)."""
 # Only the orders still owed, or still to deliver, are indexed: Today's overdue payments and
 # deliveries due, and the receivables, read a small index whatever the number of orders.
-Order.add_index(Order.index(Order.owed_since, Order.customer, Order.owed,
-                            name="sales_order_owing").where(OWING))
-Order.add_index(Order.index(Order.deliver_on, Order.customer,
-                            name="sales_order_pending_delivery").where(PENDING_DELIVERY))
+Order.add_index(
+    Order.index(Order.owed_since, Order.customer, Order.owed, name="sales_order_owing").where(OWING)
+)
+Order.add_index(
+    Order.index(Order.deliver_on, Order.customer, name="sales_order_pending_delivery").where(
+        PENDING_DELIVERY
+    )
+)
 
 
 class Payment(BaseModel):
@@ -421,8 +441,11 @@ class Win(BaseModel):
 
     class Meta:
         # (by, on, amount): each rep's wins in a period from the index alone
-        indexes = ((("customer", "on"), False), (("on", "followups"), False),
-                   (("by", "on", "amount"), False))
+        indexes = (
+            (("customer", "on"), False),
+            (("on", "followups"), False),
+            (("by", "on", "amount"), False),
+        )
 
 
 class CustomerChange(BaseModel):
@@ -441,8 +464,10 @@ class CustomerChange(BaseModel):
     class Meta:
         table_name = "customer_change"
         # (what, to_value, from_value, on, by): prospects won as customers in a period, by who
-        indexes = ((("customer", "at"), False),
-                   (("what", "to_value", "from_value", "on", "by"), False))
+        indexes = (
+            (("customer", "at"), False),
+            (("what", "to_value", "from_value", "on", "by"), False),
+        )
 
 
 class Complaint(BaseModel):
@@ -516,8 +541,9 @@ class HolidayGreeting(BaseModel):
     """A holiday greeting sent (节日问候): the customer leaves that holiday's greeting list."""
 
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="holiday_greetings", on_delete="CASCADE",
-                               index=False)
+    customer = ForeignKeyField(
+        Customer, backref="holiday_greetings", on_delete="CASCADE", index=False
+    )
     holiday = CharField(max_length=100)  # the holidays library's English name
     day = IsoDateField()  # the holiday's first day that year
     at = UtcDateTimeField()
@@ -579,8 +605,7 @@ class Target(BaseModel):
 
 class GradeChange(BaseModel):
     id = AutoField()
-    customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE",
-                               index=False)
+    customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE", index=False)
     at = UtcDateTimeField()
     on = IsoDateField()  # local day of the change, for movement over 7/30/90 days
     from_grade = CharField(max_length=1, null=True)  # None for a new customer
@@ -590,8 +615,10 @@ class GradeChange(BaseModel):
 
     class Meta:
         # (on, …) holds every column the dashboard's movement over 7/30/90 days reads
-        indexes = ((("customer", "at"), False),
-                   (("on", "customer", "from_grade", "to_grade"), False))
+        indexes = (
+            (("customer", "at"), False),
+            (("on", "customer", "from_grade", "to_grade"), False),
+        )
 
 
 class ChangeSet(BaseModel):
@@ -611,8 +638,11 @@ class ChangeSet(BaseModel):
 
     class Meta:
         table_name = "change_set"
-        indexes = ((("customer", "at"), False), (("by", "origin", "id"), False),
-                   (("undoes",), False))
+        indexes = (
+            (("customer", "at"), False),
+            (("by", "origin", "id"), False),
+            (("undoes",), False),
+        )
 
 
 class FieldChange(BaseModel):

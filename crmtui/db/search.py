@@ -35,8 +35,9 @@ def create_search_index(db: peewee.Database) -> None:
             db.execute_sql(statement)
 
 
-def matching_customer_ids(terms: list[str], match: str, *, owner_id: int | None,
-                          limit: int) -> list[int]:
+def matching_customer_ids(
+    terms: list[str], match: str, *, owner_id: int | None, limit: int
+) -> list[int]:
     """Ids whose search document has every term as a word prefix, in id order, at most `limit`.
 
     The FTS query shape is chosen for speed per keystroke: unscoped, the index alone answers;
@@ -52,12 +53,16 @@ def matching_customer_ids(terms: list[str], match: str, *, owner_id: int | None,
             sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?"
             params = (match, limit)
         elif max(len(t) for t in terms) <= 2:
-            sql = (f"SELECT c.id FROM {FTS_TABLE} f CROSS JOIN customer c ON c.id = f.rowid "
-                   f"WHERE {FTS_TABLE} MATCH ? AND c.owner_id = ? LIMIT ?")
+            sql = (
+                f"SELECT c.id FROM {FTS_TABLE} f CROSS JOIN customer c ON c.id = f.rowid "
+                f"WHERE {FTS_TABLE} MATCH ? AND c.owner_id = ? LIMIT ?"
+            )
             params = (match, owner_id, limit)
         else:
-            sql = (f"SELECT id FROM customer WHERE owner_id = ? AND id IN "
-                   f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?) LIMIT ?")
+            sql = (
+                f"SELECT id FROM customer WHERE owner_id = ? AND id IN "
+                f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?) LIMIT ?"
+            )
             params = (owner_id, match, limit)
         return [row[0] for row in database.execute_sql(sql, params)]
     query = Customer.select(Customer.id)

@@ -46,10 +46,25 @@ from crmtui.i18n import _
 
 GROUPS = ("rep", "support", "manager")
 
-CUSTOMER_TABLES = ("contact", "account_plan", "interaction", "commitment", "sales_order",
-                   "care_date", "holiday_greeting", "survey", "grade_change", "complaint", "win",
-                   "customer_change", "appointment", "change_set", "field_change", "instruction",
-                   "payment")
+CUSTOMER_TABLES = (
+    "contact",
+    "account_plan",
+    "interaction",
+    "commitment",
+    "sales_order",
+    "care_date",
+    "holiday_greeting",
+    "survey",
+    "grade_change",
+    "complaint",
+    "win",
+    "customer_change",
+    "appointment",
+    "change_set",
+    "field_change",
+    "instruction",
+    "payment",
+)
 """Tables with a customer_id: their rows are seen and changed with their customer."""
 
 SUPPORT_HISTORY = ("change_set", "field_change")
@@ -109,7 +124,8 @@ def detect(db: peewee.Database) -> TeamMode | None:
     row = db.execute_sql(
         "SELECT c.relrowsecurity, pg_get_userbyid(c.relowner), session_user, "
         "current_database(), current_schema() "
-        "FROM pg_class c WHERE c.oid = to_regclass('customer')").fetchone()
+        "FROM pg_class c WHERE c.oid = to_regclass('customer')"
+    ).fetchone()
     if row is None or not row[0]:
         return None
     _enabled, owner, session_user, database, schema = row
@@ -130,9 +146,14 @@ class SetupReport:
     """Users left without a group (the owner, who needs none)."""
 
     def to_json(self) -> dict:
-        return {"owner": self.owner, "groups": self.groups, "team_group": self.team_group,
-                "created_roles": self.created_roles, "members": self.members,
-                "skipped": self.skipped}
+        return {
+            "owner": self.owner,
+            "groups": self.groups,
+            "team_group": self.team_group,
+            "created_roles": self.created_roles,
+            "members": self.members,
+            "skipped": self.skipped,
+        }
 
 
 def _scalar(db: peewee.Database, sql: str, params=()):
@@ -142,15 +163,20 @@ def _scalar(db: peewee.Database, sql: str, params=()):
 
 def _check_owner(db: peewee.Database) -> str:
     """The tables' owner, which must be this session (or a superuser acting for it)."""
-    owner = _scalar(db, "SELECT pg_get_userbyid(relowner) FROM pg_class "
-                        "WHERE oid = to_regclass('customer')")
+    owner = _scalar(
+        db, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('customer')"
+    )
     if owner is None:
         raise StorageError(_("this database has no crmtui tables yet"))
     me, superuser = db.execute_sql(
-        "SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user").fetchone()
+        "SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user"
+    ).fetchone()
     if me != owner and not superuser:
-        raise StorageError(_("only the role that owns the tables ({owner}) can set up roles; "
-                             "connect as {owner}").format(owner=owner))
+        raise StorageError(
+            _(
+                "only the role that owns the tables ({owner}) can set up roles; connect as {owner}"
+            ).format(owner=owner)
+        )
     return owner
 
 
@@ -172,13 +198,18 @@ def apply_team_mode(db: peewee.Database) -> SetupReport:
             if not _is_member(db, name, team):
                 db.execute_sql(f"GRANT {ident(team)} TO {ident(name)}")
     except peewee.ProgrammingError as error:
-        raise StorageError(_(
-            "cannot create the team's roles: {error}; the owner {owner} needs CREATEROLE "
-            "(a superuser runs: ALTER ROLE {owner} CREATEROLE)").format(
-            error=str(error).splitlines()[0], owner=owner)) from None
+        raise StorageError(
+            _(
+                "cannot create the team's roles: {error}; the owner {owner} needs CREATEROLE "
+                "(a superuser runs: ALTER ROLE {owner} CREATEROLE)"
+            ).format(error=str(error).splitlines()[0], owner=owner)
+        ) from None
     cursor = db.cursor()
-    for statement in (*_grants(schema, team, groups), *_policies(groups),
-                      *_functions(schema, owner, team, groups)):
+    for statement in (
+        *_grants(schema, team, groups),
+        *_policies(groups),
+        *_functions(schema, owner, team, groups),
+    ):
         cursor.execute(statement)  # no parameters: the driver leaves format()'s %I alone
     return report
 
@@ -209,16 +240,31 @@ def set_role(db: peewee.Database, login: str, role: str | None) -> None:
 
 
 def _is_member(db: peewee.Database, member: str, group: str) -> bool:
-    return bool(_scalar(db, """
+    return bool(
+        _scalar(
+            db,
+            """
         SELECT 1 FROM pg_auth_members m
         JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
-        WHERE g.rolname = %s AND r.rolname = %s""", (group, member)))
+        WHERE g.rolname = %s AND r.rolname = %s""",
+            (group, member),
+        )
+    )
 
 
 # -- grants -------------------------------------------------------------------------------------
 
-APP_TABLES = ("schema_version", "setting", "user", "customer", *CUSTOMER_TABLES,
-              "complaint_event", "survey_score", "target", "audit_log")
+APP_TABLES = (
+    "schema_version",
+    "setting",
+    "user",
+    "customer",
+    *CUSTOMER_TABLES,
+    "complaint_event",
+    "survey_score",
+    "target",
+    "audit_log",
+)
 
 
 def _grants(schema: str, team: str, groups: dict[str, str]) -> list[str]:
@@ -269,8 +315,9 @@ def _policies(groups: dict[str, str]) -> list[str]:
     rep, support, manager = (ident(groups[g]) for g in GROUPS)
     statements: list[str] = []
 
-    def policy(table: str, name: str, command: str, role: str, using: str | None,
-               check: str | None) -> None:
+    def policy(
+        table: str, name: str, command: str, role: str, using: str | None, check: str | None
+    ) -> None:
         text = f"CREATE POLICY {ident(name)} ON {ident(table)} FOR {command} TO {role}"
         if using is not None:
             text += f" USING ({using})"
@@ -290,8 +337,10 @@ def _policies(groups: dict[str, str]) -> list[str]:
     policy("customer", "crmtui_rep_own", "ALL", rep, own_customer, own_customer)
 
     for table in CUSTOMER_TABLES:
-        own = (f"EXISTS (SELECT 1 FROM customer c WHERE c.id = {ident(table)}.customer_id "
-               f"AND c.owner_id = {_ME})")
+        own = (
+            f"EXISTS (SELECT 1 FROM customer c WHERE c.id = {ident(table)}.customer_id "
+            f"AND c.owner_id = {_ME})"
+        )
         restricted(table)
         policy(table, "crmtui_manager", "ALL", manager, "true", "true")
         policy(table, "crmtui_rep_own", "ALL", rep, own, own)
@@ -303,26 +352,31 @@ def _policies(groups: dict[str, str]) -> list[str]:
             policy(table, "crmtui_support_add", "INSERT", support, None, "true")
         if table == "survey":
             after_complaint = "complaint_id IS NOT NULL"
-            policy(table, "crmtui_support_fix", "UPDATE", support, after_complaint,
-                   after_complaint)
+            policy(table, "crmtui_support_fix", "UPDATE", support, after_complaint, after_complaint)
             policy(table, "crmtui_support_remove", "DELETE", support, after_complaint, None)
 
-    own_event = (f"EXISTS (SELECT 1 FROM complaint k JOIN customer c ON c.id = k.customer_id "
-                 f"WHERE k.id = complaint_event.complaint_id AND c.owner_id = {_ME})")
+    own_event = (
+        f"EXISTS (SELECT 1 FROM complaint k JOIN customer c ON c.id = k.customer_id "
+        f"WHERE k.id = complaint_event.complaint_id AND c.owner_id = {_ME})"
+    )
     restricted("complaint_event")
     policy("complaint_event", "crmtui_manager", "ALL", manager, "true", "true")
     policy("complaint_event", "crmtui_support", "ALL", support, "true", "true")
     policy("complaint_event", "crmtui_rep_own", "ALL", rep, own_event, own_event)
 
     # a survey's scores on the team's own dimensions go with the survey
-    own_score = (f"EXISTS (SELECT 1 FROM survey v JOIN customer c ON c.id = v.customer_id "
-                 f"WHERE v.id = survey_score.survey_id AND c.owner_id = {_ME})")
+    own_score = (
+        f"EXISTS (SELECT 1 FROM survey v JOIN customer c ON c.id = v.customer_id "
+        f"WHERE v.id = survey_score.survey_id AND c.owner_id = {_ME})"
+    )
     restricted("survey_score")
     policy("survey_score", "crmtui_manager", "ALL", manager, "true", "true")
     policy("survey_score", "crmtui_support_read", "SELECT", support, "true", None)
     policy("survey_score", "crmtui_support_add", "INSERT", support, None, "true")
-    complaint_score = ("EXISTS (SELECT 1 FROM survey v WHERE v.id = survey_score.survey_id "
-                       "AND v.complaint_id IS NOT NULL)")
+    complaint_score = (
+        "EXISTS (SELECT 1 FROM survey v WHERE v.id = survey_score.survey_id "
+        "AND v.complaint_id IS NOT NULL)"
+    )
     policy("survey_score", "crmtui_support_fix", "DELETE", support, complaint_score, None)
     policy("survey_score", "crmtui_rep_own", "ALL", rep, own_score, own_score)
 
@@ -338,13 +392,15 @@ def _policies(groups: dict[str, str]) -> list[str]:
     restricted("setting")
     policy("setting", "crmtui_read", "SELECT", "PUBLIC", "true", None)
     policy("setting", "crmtui_manager", "ALL", manager, "true", "true")
-    policy("setting", "crmtui_own_insert", "INSERT", "PUBLIC", None,
-           f"{mine} OR key = 'instance_id'")
+    policy(
+        "setting", "crmtui_own_insert", "INSERT", "PUBLIC", None, f"{mine} OR key = 'instance_id'"
+    )
     policy("setting", "crmtui_own_update", "UPDATE", "PUBLIC", mine, mine)
     return statements
 
 
 # -- functions and triggers ---------------------------------------------------------------------
+
 
 def _functions(schema: str, owner: str, team: str, groups: dict[str, str]) -> list[str]:
     s = ident(schema)
@@ -404,7 +460,6 @@ def _functions(schema: str, owner: str, team: str, groups: dict[str, str]) -> li
         $body$""",
         f"REVOKE ALL ON FUNCTION {fn}(text, text) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION {fn}(text, text) TO {ident(groups['manager'])}",
-
         # -- the audit log: entries carry the session's user and the time; a session inserts
         # only the actions the application records itself, triggers the others
         f"""CREATE OR REPLACE FUNCTION {s}.crmtui_audit_stamp() RETURNS trigger
@@ -426,7 +481,6 @@ def _functions(schema: str, owner: str, team: str, groups: dict[str, str]) -> li
         f"DROP TRIGGER IF EXISTS crmtui_audit_stamp ON {s}.audit_log",
         f"""CREATE TRIGGER crmtui_audit_stamp BEFORE INSERT ON {s}.audit_log
         FOR EACH ROW EXECUTE FUNCTION {s}.crmtui_audit_stamp()""",
-
         f"""CREATE OR REPLACE FUNCTION {s}.crmtui_audit_customer() RETURNS trigger
         LANGUAGE plpgsql {path} AS $body$
         DECLARE
@@ -461,7 +515,6 @@ def _functions(schema: str, owner: str, team: str, groups: dict[str, str]) -> li
         f"""CREATE TRIGGER crmtui_audit_reassign AFTER UPDATE OF owner_id ON {s}.customer
         FOR EACH ROW WHEN (OLD.owner_id IS DISTINCT FROM NEW.owner_id)
         EXECUTE FUNCTION {s}.crmtui_audit_customer()""",
-
         f"""CREATE OR REPLACE FUNCTION {s}.crmtui_audit_user() RETURNS trigger
         LANGUAGE plpgsql {path} AS $body$
         BEGIN
@@ -486,7 +539,7 @@ def _functions(schema: str, owner: str, team: str, groups: dict[str, str]) -> li
             RETURN NEW;
         END
         $body$""",
-        f"DROP TRIGGER IF EXISTS crmtui_audit_user ON {s}.\"user\"",
+        f'DROP TRIGGER IF EXISTS crmtui_audit_user ON {s}."user"',
         f"""CREATE TRIGGER crmtui_audit_user AFTER INSERT OR UPDATE OF role, active
         ON {s}."user" FOR EACH ROW EXECUTE FUNCTION {s}.crmtui_audit_user()""",
     ]

@@ -75,8 +75,11 @@ TARGET_COLUMNS: list[Column] = [
     Column("share", N_("share"), lambda r: _share(r.amount.share) if r.amount else ""),
     Column("per_day", N_("per day"), lambda r: _per_day(r.amount, money)),
     Column("new", N_("new"), lambda r: _count(r.won)),
-    Column("new_target", N_("target"),
-           lambda r: _count(r.new_customers.target) if r.new_customers else "–"),
+    Column(
+        "new_target",
+        N_("target"),
+        lambda r: _count(r.new_customers.target) if r.new_customers else "–",
+    ),
     Column("new_per_day", N_("per day"), lambda r: _per_day(r.new_customers, _decimal_count)),
 ]
 """A rep's target for the period and how far it is reached: orders, then new customers."""
@@ -85,8 +88,13 @@ TARGET_COLUMNS: list[Column] = [
 def targets_heading(board: Any) -> Text:
     """'2026-11 · 2026-11-01 – 2026-11-30, 8 days left'."""
     p = board.period
-    return Text.assemble((p.key, "bold"), " · ", _("{start} – {end}, {n} days left").format(
-        start=p.start.isoformat(), end=p.end.isoformat(), n=board.days_left))
+    return Text.assemble(
+        (p.key, "bold"),
+        " · ",
+        _("{start} – {end}, {n} days left").format(
+            start=p.start.isoformat(), end=p.end.isoformat(), n=board.days_left
+        ),
+    )
 
 
 def targets_summary(board: Any) -> Text:
@@ -104,8 +112,9 @@ def targets_summary(board: Any) -> Text:
             text.append(" (")
             text.append_text(_share(float(orders / total)))
             text.append(")")
-    text.append(" · " + (_("{n:,} new customer") if won == 1 else _("{n:,} new customers"))
-                .format(n=won))
+    text.append(
+        " · " + (_("{n:,} new customer") if won == 1 else _("{n:,} new customers")).format(n=won)
+    )
     return text
 
 
@@ -115,12 +124,15 @@ def _new_against_target(row: Any) -> str:
 
 
 PANEL_TARGET_COLUMNS: list[Column] = [
-    *TARGET_COLUMNS[:5], Column("new", N_("new"), _new_against_target)]
+    *TARGET_COLUMNS[:5],
+    Column("new", N_("new"), _new_against_target),
+]
 """The dashboard figure's columns: new customers as won / target."""
 
 
-def targets_table(board: Any, *, limit: int | None = None,
-                  columns: Sequence[Column] = TARGET_COLUMNS) -> RenderableType:
+def targets_table(
+    board: Any, *, limit: int | None = None, columns: Sequence[Column] = TARGET_COLUMNS
+) -> RenderableType:
     """The period's targets, one row per rep (the best reached first)."""
     if not board.rows:
         return Text(_("No targets for {period}.").format(period=board.period.key), style="dim")
@@ -144,6 +156,7 @@ def targets_panel(board: Any, *, interactive: bool = False, limit: int = 5) -> R
 
 # -- each rep side by side ------------------------------------------------------------------------
 
+
 def _grade_column(letter: str) -> Column:
     return Column(letter, letter, lambda r: _count(r.grades.get(letter, 0)), wide_only=True)
 
@@ -166,8 +179,9 @@ REP_COLUMNS: list[Column] = [
     *(_grade_column(letter) for letter in "ABCDE"),
     Column("customers", N_("cust."), lambda r: _count(r.customers)),
     Column("done", N_("done"), lambda r: _count(r.done)),
-    Column("missed", N_("missed"),
-           lambda r: Text(_count(r.missed), style="red" if r.missed else "")),
+    Column(
+        "missed", N_("missed"), lambda r: Text(_count(r.missed), style="red" if r.missed else "")
+    ),
     Column("new", N_("new"), lambda r: _count(r.new_customers)),
     Column("wins", N_("wins"), lambda r: _count(r.wins)),
     Column("orders", N_("orders"), lambda r: money(r.orders)),
@@ -189,9 +203,13 @@ def comparison_heading(comparison: Any, sort: str) -> Text:
     p = comparison.period
     until = min(comparison.day, p.end)
     column = next((c for c in REP_COLUMNS if c.key == sort), REP_COLUMNS[0])
-    return Text.assemble((p.key, "bold"), " · ", _("{start} to {until}").format(
-        start=p.start.isoformat(), until=until.isoformat()), " · ",
-        _("sorted by {column}").format(column=_(column.heading)))
+    return Text.assemble(
+        (p.key, "bold"),
+        " · ",
+        _("{start} to {until}").format(start=p.start.isoformat(), until=until.isoformat()),
+        " · ",
+        _("sorted by {column}").format(column=_(column.heading)),
+    )
 
 
 def reps_table(comparison: Any, sort: str = "name", *, wide: bool = True) -> RenderableType:
@@ -221,6 +239,7 @@ def reps_panel(comparison: Any, *, interactive: bool = False, limit: int = 6) ->
 
 # -- the pipeline ---------------------------------------------------------------------------------
 
+
 def pipeline_chart(pipeline: Any, *, months: int = 6) -> RenderableType:
     """Open opportunities by grade, as they stand and weighted by each grade's conversion; then
     by expected close month; and which weights are the stated defaults."""
@@ -232,39 +251,65 @@ def pipeline_chart(pipeline: Any, *, months: int = 6) -> RenderableType:
     rows: list[tuple[ChartCell, ...]] = []
     for letter, cell in pipeline.by_grade.items():
         weight = weights.get(letter)
-        rate = "" if weight is None else percent(float(weight.rate)) + \
-            ("" if weight.measured else "*")
-        rows.append((grade_text(letter), _count(cell.customers), money(cell.amount),
-                     Bar(float(cell.amount / top), grade_style(letter)), rate,
-                     money(cell.weighted)))
-    rows.append((Text(_("all"), style="bold"), _count(total.customers), money(total.amount), "",
-                 "", Text(money(total.weighted), style="bold")))
-    by_grade = BarRows(rows, header=("", _("open"), _("expected"), "", _("weight"),
-                                     _("forecast")), right=(1, 2, 4, 5))
+        rate = (
+            "" if weight is None else percent(float(weight.rate)) + ("" if weight.measured else "*")
+        )
+        rows.append(
+            (
+                grade_text(letter),
+                _count(cell.customers),
+                money(cell.amount),
+                Bar(float(cell.amount / top), grade_style(letter)),
+                rate,
+                money(cell.weighted),
+            )
+        )
+    rows.append(
+        (
+            Text(_("all"), style="bold"),
+            _count(total.customers),
+            money(total.amount),
+            "",
+            "",
+            Text(money(total.weighted), style="bold"),
+        )
+    )
+    by_grade = BarRows(
+        rows,
+        header=("", _("open"), _("expected"), "", _("weight"), _("forecast")),
+        right=(1, 2, 4, 5),
+    )
     month_rows = []
     shown = list(pipeline.by_month.items())
     for month, cell in shown[:months]:
         name = _("no close date") if month == "none" else month
-        month_rows.append((name, _count(cell.customers), money(cell.amount),
-                           money(cell.weighted)))
+        month_rows.append((name, _count(cell.customers), money(cell.amount), money(cell.weighted)))
     rest = shown[months:]
     if rest:
-        month_rows.append((_("later"), _count(sum(c.customers for _m, c in rest)),
-                           money(sum((c.amount for _m, c in rest), start=0)),
-                           money(sum((c.weighted for _m, c in rest), start=0))))
-    by_month = BarRows(month_rows, header=(_("close"), _("open"), _("expected"), _("forecast")),
-                       right=(1, 2, 3))
+        month_rows.append(
+            (
+                _("later"),
+                _count(sum(c.customers for _m, c in rest)),
+                money(sum((c.amount for _m, c in rest), start=0)),
+                money(sum((c.weighted for _m, c in rest), start=0)),
+            )
+        )
+    by_month = BarRows(
+        month_rows, header=(_("close"), _("open"), _("expected"), _("forecast")), right=(1, 2, 3)
+    )
     parts: list[RenderableType] = [by_grade, Text(""), by_month]
     defaulted = pipeline.weights.defaulted
     note = _("weight: of the customers at a grade in the last year, the share that won")
     if defaulted:
         note += "; " + _("* too little history (under {n} customers): the stated default").format(
-            n=pipeline.weights.min_customers)
+            n=pipeline.weights.min_customers
+        )
     parts.append(Text(note, style="dim"))
     return Group(*parts)
 
 
 # -- complaint causes -----------------------------------------------------------------------------
+
 
 def _median(delta: Any) -> str:
     return "–" if delta is None else span(delta)
@@ -275,8 +320,9 @@ def causes_table(causes: Any, *, limit: int = 6) -> RenderableType:
     first response and to the resolution."""
     if not causes.total.complaints:
         return Text(_("No complaints in the last six months."), style="dim")
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-                  header_style="bold")
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), header_style="bold"
+    )
     table.add_column("", no_wrap=True, max_width=18, overflow="ellipsis")
     months = [month[5:] for month in causes.months]
     for month in months:
@@ -286,38 +332,68 @@ def causes_table(causes: Any, *, limit: int = 6) -> RenderableType:
     table.add_column(_("resolve"), justify="right", no_wrap=True)
 
     def add(row: Any, name: Cell, *, end_section: bool = False) -> None:
-        table.add_row(name, *(_count(n) if n else "·" for n in row.by_month),
-                      _count(row.open), _median(row.median_response),
-                      _median(row.median_resolution), end_section=end_section)
+        table.add_row(
+            name,
+            *(_count(n) if n else "·" for n in row.by_month),
+            _count(row.open),
+            _median(row.median_response),
+            _median(row.median_resolution),
+            end_section=end_section,
+        )
 
-    for heading, rows in ((_("by category"), causes.by_category),
-                          (_("by root cause"), causes.by_cause)):
+    for heading, rows in (
+        (_("by category"), causes.by_category),
+        (_("by root cause"), causes.by_cause),
+    ):
         table.add_row(Text(heading, style="bold italic"))
         for i, row in enumerate(rows[:limit]):
-            add(row, plain(row.key) if row.key else Text(_("(not recorded)"), style="dim"),
-                end_section=i == min(limit, len(rows)) - 1)
+            add(
+                row,
+                plain(row.key) if row.key else Text(_("(not recorded)"), style="dim"),
+                end_section=i == min(limit, len(rows)) - 1,
+            )
     add(causes.total, Text(_("all"), style="bold"))
-    note = Text(_("median times: first response, resolution (waiting for the customer not "
-                  "counted)"), style="dim")
+    note = Text(
+        _("median times: first response, resolution (waiting for the customer not counted)"),
+        style="dim",
+    )
     return Group(table, note)
 
 
 # -- shared ---------------------------------------------------------------------------------------
 
+
 def table_of(columns: Sequence[Column], rows: Sequence[Any]) -> Table:
     """A rich table of `rows` with the cells of `columns` (the command line's, and a panel's)."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-                  header_style="bold")
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), header_style="bold"
+    )
     for column in columns:
-        table.add_column(_(column.heading) if column.heading not in "ABCDE" else column.heading,
-                         justify="right" if column.right else "left", no_wrap=True,
-                         max_width=None if column.right else 16, overflow="ellipsis")
+        table.add_column(
+            _(column.heading) if column.heading not in "ABCDE" else column.heading,
+            justify="right" if column.right else "left",
+            no_wrap=True,
+            max_width=None if column.right else 16,
+            overflow="ellipsis",
+        )
     for row in rows:
         table.add_row(*(column.cell(row) for column in columns))
     return table
 
 
-__all__ = ["Column", "TARGET_COLUMNS", "REP_COLUMNS", "rep_columns", "targets_heading",
-           "targets_summary", "targets_table", "targets_panel", "comparison_heading",
-           "reps_table", "reps_panel",
-           "pipeline_chart", "causes_table", "table_of"]
+__all__ = [
+    "Column",
+    "TARGET_COLUMNS",
+    "REP_COLUMNS",
+    "rep_columns",
+    "targets_heading",
+    "targets_summary",
+    "targets_table",
+    "targets_panel",
+    "comparison_heading",
+    "reps_table",
+    "reps_panel",
+    "pipeline_chart",
+    "causes_table",
+    "table_of",
+]

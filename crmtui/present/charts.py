@@ -34,8 +34,15 @@ class BarRows:
     cell; the bar columns share what is left, at most `max_bar` cells each. `right` lists the
     text columns aligned to the right (numbers)."""
 
-    def __init__(self, rows: Iterable[Sequence[Cell]], *, header: Sequence[str] | None = None,
-                 right: Iterable[int] = (), max_bar: int = 40, min_bar: int = 4) -> None:
+    def __init__(
+        self,
+        rows: Iterable[Sequence[Cell]],
+        *,
+        header: Sequence[str] | None = None,
+        right: Iterable[int] = (),
+        max_bar: int = 40,
+        min_bar: int = 4,
+    ) -> None:
         self.rows = [list(row) for row in rows]
         self.header = list(header) if header is not None else None
         self.right = set(right)
@@ -89,8 +96,9 @@ class BarRows:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         widths, bars = self._layout(options.max_width)
         least = sum(w for i, w in enumerate(widths) if i not in bars) + len(widths) - 1
-        return Measurement(min(least + self.min_bar * len(bars), options.max_width),
-                           options.max_width)
+        return Measurement(
+            min(least + self.min_bar * len(bars), options.max_width), options.max_width
+        )
 
 
 class ColumnChart:
@@ -98,8 +106,16 @@ class ColumnChart:
     left and a caption under the baseline. The first `highlight` columns take `style`, the rest
     `rest_style`, and the baseline marks where they end (┴), for terminals without colour."""
 
-    def __init__(self, values: Sequence[float], *, height: int = 5, highlight: int = 0,
-                 style: str = "green", rest_style: str = "dim", caption: str = "") -> None:
+    def __init__(
+        self,
+        values: Sequence[float],
+        *,
+        height: int = 5,
+        highlight: int = 0,
+        style: str = "green",
+        rest_style: str = "dim",
+        caption: str = "",
+    ) -> None:
         self.values = list(values)
         self.height = height
         self.highlight = highlight
@@ -122,8 +138,9 @@ class ColumnChart:
             for index, value in enumerate(self.values):
                 filled = round(max(0.0, min(1.0, value)) * self.height * 8) - level * 8
                 glyph = EIGHTHS[max(0, min(8, filled))]
-                line.append(glyph * column,
-                            style=self.style if index < self.highlight else self.rest_style)
+                line.append(
+                    glyph * column, style=self.style if index < self.highlight else self.rest_style
+                )
             yield line
         axis = ["─"] * (column * count)
         if 0 < self.highlight < count:
@@ -135,8 +152,9 @@ class ColumnChart:
             yield caption
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(self.AXIS + 1 + len(self.values), options.max_width),
-                           options.max_width)
+        return Measurement(
+            min(self.AXIS + 1 + len(self.values), options.max_width), options.max_width
+        )
 
 
 def _plain(cell: Cell) -> str:

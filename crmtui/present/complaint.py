@@ -31,15 +31,25 @@ from crmtui.present.time import days_span, moment, short_moment, span
 
 # The queue's words: shorter than the domain's labels, to fit its columns.
 STATUS_WORDS = {
-    "new": NC_("queue", "new"), "acknowledged": NC_("queue", "acknowledged"),
-    "in_progress": NC_("queue", "in progress"), "waiting_customer": NC_("queue", "waiting"),
-    "resolved": NC_("queue", "resolved"), "closed": NC_("queue", "closed"),
+    "new": NC_("queue", "new"),
+    "acknowledged": NC_("queue", "acknowledged"),
+    "in_progress": NC_("queue", "in progress"),
+    "waiting_customer": NC_("queue", "waiting"),
+    "resolved": NC_("queue", "resolved"),
+    "closed": NC_("queue", "closed"),
     "reopened": NC_("queue", "reopened"),
 }
-STATUS_SHORT = {**STATUS_WORDS, "acknowledged": NC_("queue", "acked"),
-                "in_progress": NC_("queue", "working")}
-SEVERITY_SHORT = {"critical": NC_("queue", "crit"), "high": NC_("queue", "high"),
-                  "normal": NC_("queue", "norm"), "low": NC_("queue", "low")}
+STATUS_SHORT = {
+    **STATUS_WORDS,
+    "acknowledged": NC_("queue", "acked"),
+    "in_progress": NC_("queue", "working"),
+}
+SEVERITY_SHORT = {
+    "critical": NC_("queue", "crit"),
+    "high": NC_("queue", "high"),
+    "normal": NC_("queue", "norm"),
+    "low": NC_("queue", "low"),
+}
 
 
 def status_word(status: str, *, short: bool = False) -> str:
@@ -58,6 +68,7 @@ def severity_text(severity: str, *, short: bool = False) -> Text:
 
 
 # -- the clock ------------------------------------------------------------------------------------
+
 
 def sla_words(sla: Any, width: int | None = None) -> str:
     """The time left to the running deadline of a clock (`services.complaints.SlaClock`), or how
@@ -84,8 +95,11 @@ def sla_style(sla: Any) -> str:
     bold; not dimmed, since a dimmed red is blended towards the background and a 16-colour
     terminal then shows it as the yellow of at risk."""
     if sla.time_left is None:
-        return SLA_STYLES["breached"].replace("bold", "").strip() \
-            if sla.state.value == "breached" else ""
+        return (
+            SLA_STYLES["breached"].replace("bold", "").strip()
+            if sla.state.value == "breached"
+            else ""
+        )
     return SLA_STYLES[sla.state.value]
 
 
@@ -102,8 +116,7 @@ CLOSE_AFTER_DAYS = 3
 
 def promise_passed(row: Any, now: datetime) -> bool:
     """Whether the time promised to the customer has passed and the complaint is still open."""
-    return (row.promised_at is not None and row.sla.time_left is not None
-            and row.promised_at < now)
+    return row.promised_at is not None and row.sla.time_left is not None and row.promised_at < now
 
 
 def days_to_close(row: Any, today: date, zone: tzinfo) -> int | None:
@@ -115,6 +128,7 @@ def days_to_close(row: Any, today: date, zone: tzinfo) -> int | None:
 
 
 # -- one complaint --------------------------------------------------------------------------------
+
 
 def _heading_line(row: Any) -> Text:
     """'#12 张三 · 重庆华信 · high · in progress · 3h05 left'."""
@@ -148,20 +162,27 @@ def queue_detail(row: Any, zone: tzinfo, now: datetime | None = None) -> Text:
     if row.promised_at is not None:
         text.append(" · " + _("promised {when}").format(when=moment(row.promised_at, zone)))
         if now is not None and promise_passed(row, now):
-            text.append(" " + _("(passed: tell the customer where it stands)"),
-                        style=overdue_style())
+            text.append(
+                " " + _("(passed: tell the customer where it stands)"), style=overdue_style()
+            )
     if now is not None:
         days = days_to_close(row, now.astimezone(zone).date(), zone)
         if days is not None:
-            text.append(" · " + _("resolved {span} ago: close it with the customer's "
-                                  "satisfaction").format(span=days_span(days)), style="bold")
+            text.append(
+                " · "
+                + _("resolved {span} ago: close it with the customer's satisfaction").format(
+                    span=days_span(days)
+                ),
+                style="bold",
+            )
     text.append("\n")
     text.append(plain(row.summary))
     return text
 
 
-def complaint_facts(detail: Any, zone: tzinfo,
-                    now: datetime | None = None) -> list[tuple[str, str]]:
+def complaint_facts(
+    detail: Any, zone: tzinfo, now: datetime | None = None
+) -> list[tuple[str, str]]:
     """(heading, text) of what a complaint's detail (`services.complaints.ComplaintDetail`)
     shows, times in the user's zone; facts not known yet are left out. With `now`, a time
     promised to the customer that has passed says so."""
@@ -172,15 +193,24 @@ def complaint_facts(detail: Any, zone: tzinfo,
     resolve_by = moment(row.resolve_by, zone)
     if complaint.paused_seconds:
         resolve_by += " · " + _("moved by {span} waiting for the customer").format(
-            span=span(timedelta(seconds=complaint.paused_seconds)))
+            span=span(timedelta(seconds=complaint.paused_seconds))
+        )
     facts = [
-        (_("Customer"), f"{row.customer} #{row.customer_id}"
-         + (f" · {row.company}" if row.company else "")),
+        (
+            _("Customer"),
+            f"{row.customer} #{row.customer_id}" + (f" · {row.company}" if row.company else ""),
+        ),
         (_("Owner"), row.owner_name or row.owner or _("nobody")),
-        (_("Channel"), label("channel", row.channel)
-         + (f" · {row.category}" if row.category else "")),
-        (_("Opened"), moment(row.opened_at, zone) + " · "
-         + _("by {login}").format(login=complaint.created_by.login)),
+        (
+            _("Channel"),
+            label("channel", row.channel) + (f" · {row.category}" if row.category else ""),
+        ),
+        (
+            _("Opened"),
+            moment(row.opened_at, zone)
+            + " · "
+            + _("by {login}").format(login=complaint.created_by.login),
+        ),
         (_("Respond by"), moment(row.respond_by, zone)),
         (_("Acknowledged"), moment(row.acknowledged_at, zone)),
         (_("Promised"), promised),
@@ -197,14 +227,17 @@ def complaint_facts(detail: Any, zone: tzinfo,
 
 def event_text(event: Any, zone: tzinfo) -> str:
     """One timeline entry (`db.ComplaintEvent`) in words, times in the user's zone."""
+
     def noted(text: str) -> str:
         return _("{what}: {note}").format(what=text, note=event.note) if event.note else text
 
     if event.kind == "opened":
         return noted(_("opened"))
     if event.kind == "status":
-        return noted(f"{term('complaint_status', event.from_value)} → "
-                     f"{term('complaint_status', event.to_value)}")
+        return noted(
+            f"{term('complaint_status', event.from_value)} → "
+            f"{term('complaint_status', event.to_value)}"
+        )
     if event.kind == "promise":
         try:
             when = moment(datetime.fromisoformat(event.to_value), zone)
@@ -212,11 +245,15 @@ def event_text(event: Any, zone: tzinfo) -> str:
             when = event.to_value
         return _("promised the customer an answer by {when}").format(when=when)
     if event.kind == "owner":
-        return _("owner {old} → {new}").format(old=event.from_value or _("nobody"),
-                                               new=event.to_value or _("nobody"))
+        return _("owner {old} → {new}").format(
+            old=event.from_value or _("nobody"), new=event.to_value or _("nobody")
+        )
     if event.kind == "severity":
-        return noted(_("severity {old} → {new}").format(old=term("severity", event.from_value),
-                                                        new=term("severity", event.to_value)))
+        return noted(
+            _("severity {old} → {new}").format(
+                old=term("severity", event.from_value), new=term("severity", event.to_value)
+            )
+        )
     return event.note
 
 
@@ -240,8 +277,11 @@ def timeline_table(events: Iterable[Any], zone: tzinfo, today: date) -> Table:
     table.add_column(_("By"), no_wrap=True, max_width=12)
     table.add_column(_("What"), overflow="fold", ratio=1)
     for event in events:
-        table.add_row(short_moment(event.at, zone, today), plain(event.by.login),
-                      plain(event_text(event, zone), multiline=True))
+        table.add_row(
+            short_moment(event.at, zone, today),
+            plain(event.by.login),
+            plain(event_text(event, zone), multiline=True),
+        )
     return table
 
 
@@ -256,19 +296,26 @@ def contacts_table(interactions: list[Any], zone: tzinfo, today: date) -> Render
     table.add_column(_("By"), no_wrap=True, max_width=10)
     table.add_column(_("Summary"), overflow="fold", ratio=1)
     for i in interactions:
-        table.add_row(short_moment(i.at, zone, today), plain(label("channel", i.channel)),
-                      plain(label("outcome", i.outcome)), plain(i.by.login), plain(i.summary))
+        table.add_row(
+            short_moment(i.at, zone, today),
+            plain(label("channel", i.channel)),
+            plain(label("outcome", i.outcome)),
+            plain(i.by.login),
+            plain(i.summary),
+        )
     return table
 
 
-def complaint_body(detail: Any, zone: tzinfo, today: date,
-                   now: datetime | None = None) -> Group:
+def complaint_body(detail: Any, zone: tzinfo, today: date, now: datetime | None = None) -> Group:
     """Everything under the heading: the facts, the timeline and the customer's contacts."""
     return Group(
         facts_table(detail, zone, now),
         Text("\n" + _("Timeline"), style="bold underline"),
         timeline_table(detail.events, zone, today),
-        plain("\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
-              "bold underline", multiline=True),
+        plain(
+            "\n" + _("Recent contacts with {name}").format(name=detail.row.customer),
+            "bold underline",
+            multiline=True,
+        ),
         contacts_table(detail.interactions, zone, today),
     )

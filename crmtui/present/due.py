@@ -47,8 +47,9 @@ def item_detail(item: DueItem, today: date, *, owner: bool = True) -> Text:
         text.append(" · " + safe(item.company))
     if item.grade is not None:
         text.append(" · ")
-        text.append(_("grade {grade}").format(grade=item.grade.value),
-                    style=grade_style(item.grade.value))
+        text.append(
+            _("grade {grade}").format(grade=item.grade.value), style=grade_style(item.grade.value)
+        )
     text.append(" · " + label("due_section", item.kind) + " · ")
     due = pgettext("due item", "due {day}").format(day=item.due.isoformat())
     if item.overdue_days:

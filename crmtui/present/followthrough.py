@@ -34,8 +34,9 @@ def instruction_state_text(row: InstructionRow, today: date) -> str:
     return label("instruction", state)
 
 
-def instruction_table(rows: Iterable[InstructionRow], zone: tzinfo, today: date, *,
-                      recipient: bool = True) -> Table:
+def instruction_table(
+    rows: Iterable[InstructionRow], zone: tzinfo, today: date, *, recipient: bool = True
+) -> Table:
     """The instructions as a table: id, due day, state, customer, (to whom), what, who gave it,
     and the note of those done."""
     from rich.table import Table
@@ -52,9 +53,11 @@ def instruction_table(rows: Iterable[InstructionRow], zone: tzinfo, today: date,
     table.add_column(_("Note"), overflow="fold")
     for row in rows:
         cells: list[str | Text] = [
-            str(row.id), short_day(row.due, today),
+            str(row.id),
+            short_day(row.due, today),
             plain(instruction_state_text(row, today), STATE_STYLES[row.state.value]),
-            plain(row.customer)]
+            plain(row.customer),
+        ]
         if recipient:
             cells.append(plain(row.to))
         cells += [plain(row.text), plain(row.by), plain(row.note)]

@@ -20,14 +20,27 @@ from crmtui.present.text import plain, safe
 from crmtui.present.time import moment, short_moment
 
 VALUE_KINDS = {
-    "channel": "channel", "outcome": "outcome", "direction": "direction", "need": "need",
-    "deal_status": "deal", "lifecycle": "lifecycle", "value_class": "tier", "source": "source",
-    "cadence": "cadence", "severity": "severity", "purpose": "purpose",
-    "purpose_met": "review_answer", "instructions_done": "review_answer",
+    "channel": "channel",
+    "outcome": "outcome",
+    "direction": "direction",
+    "need": "need",
+    "deal_status": "deal",
+    "lifecycle": "lifecycle",
+    "value_class": "tier",
+    "source": "source",
+    "cadence": "cadence",
+    "severity": "severity",
+    "purpose": "purpose",
+    "purpose_met": "review_answer",
+    "instructions_done": "review_answer",
 }
 """The label kind of a field's values, where they are stored words."""
-STATUS_KINDS = {"customer": "status", "promise": "promise", "complaint": "complaint_status",
-                "appointment": "appointment_status"}
+STATUS_KINDS = {
+    "customer": "status",
+    "promise": "promise",
+    "complaint": "complaint_status",
+    "appointment": "appointment_status",
+}
 COMPLAINT_FIELDS = {"promise": "promise_time"}
 """Complaint events by the field they change, where the kind is named otherwise."""
 CUT = 60
@@ -55,7 +68,7 @@ def value_text(entity: str, name: str, value: Any, zone: tzinfo) -> str:
     if name in VALUE_KINDS:
         return label(VALUE_KINDS[name], value)
     text = safe(value)
-    return text if len(text) <= CUT else text[:CUT - 1] + "…"
+    return text if len(text) <= CUT else text[: CUT - 1] + "…"
 
 
 def scores_text(scores: dict) -> str:
@@ -64,6 +77,7 @@ def scores_text(scores: dict) -> str:
 
 def record_text(entity: str, values: dict, zone: tzinfo) -> str:
     """A record created or removed, in a few words."""
+
     def get(name: str) -> str:
         return value_text(entity, name, values.get(name), zone)
 
@@ -76,13 +90,14 @@ def record_text(entity: str, values: dict, zone: tzinfo) -> str:
         return f"{get('text')} ({get('due')})"
     if entity == "care":
         month, day = values.get("month"), values.get("day")
-        when = f"{month:02d}-{day:02d}" if isinstance(month, int) and isinstance(day, int) \
-            else "?"
+        when = f"{month:02d}-{day:02d}" if isinstance(month, int) and isinstance(day, int) else "?"
         return f"{label('care', values.get('kind'))} {when}"
     if entity == "survey":
-        scores = {name: values[name] for name in ("product", "service", "responsiveness",
-                                                  "value", "overall")
-                  if isinstance(values.get(name), int)}
+        scores = {
+            name: values[name]
+            for name in ("product", "service", "responsiveness", "value", "overall")
+            if isinstance(values.get(name), int)
+        }
         return scores_text({**scores, **(values.get("scores") or {})})
     return ""
 
@@ -99,14 +114,17 @@ def move_text(move: Any, zone: tzinfo) -> str:
         return "{field}: {old} → {new}".format(
             field=field_name("complaint", move.field),
             old=value_text("complaint", move.field, move.old, zone),
-            new=value_text("complaint", move.field, move.new, zone))
+            new=value_text("complaint", move.field, move.new, zone),
+        )
     what = label("record", move.entity)
     if move.field == "" and move.old is None:
         return _("{record} #{id} added: {what}").format(
-            record=what, id=move.entity_id, what=value_text(move.entity, "", move.new, zone))
+            record=what, id=move.entity_id, what=value_text(move.entity, "", move.new, zone)
+        )
     if move.field == "":
         return _("{record} #{id} removed: {what}").format(
-            record=what, id=move.entity_id, what=value_text(move.entity, "", move.old, zone))
+            record=what, id=move.entity_id, what=value_text(move.entity, "", move.old, zone)
+        )
     field = field_name(move.entity, move.field)
     old = value_text(move.entity, move.field, move.old, zone)
     new = value_text(move.entity, move.field, move.new, zone)
@@ -147,8 +165,7 @@ def history_text(entries: list, zone: tzinfo, *, name: str = "") -> Text:
     """The history as lines for the command line: a line per change, its moves indented."""
     text = Text()
     if not entries:
-        text.append(_("No changes recorded for {name} yet.").format(name=safe(name)),
-                    style="dim")
+        text.append(_("No changes recorded for {name} yet.").format(name=safe(name)), style="dim")
         return text
     for index, entry in enumerate(entries):
         if index:
@@ -168,8 +185,15 @@ def history_text(entries: list, zone: tzinfo, *, name: str = "") -> Text:
 
 def history_rows(entries: list, zone: tzinfo, today: date) -> list[tuple]:
     """The profile's History tab: (when, who, what, changes)."""
-    return [(short_moment(entry.at, zone, today), entry.by or _("someone"), entry_title(entry),
-             "; ".join(entry_changes(entry, zone))) for entry in entries]
+    return [
+        (
+            short_moment(entry.at, zone, today),
+            entry.by or _("someone"),
+            entry_title(entry),
+            "; ".join(entry_changes(entry, zone)),
+        )
+        for entry in entries
+    ]
 
 
 def when_text(at: datetime, zone: tzinfo, today: date) -> str:
@@ -183,12 +207,17 @@ def when_text(at: datetime, zone: tzinfo, today: date) -> str:
 def undo_text(plan: Any, zone: tzinfo, today: date) -> str:
     """'log for 张三 at 10:42': what an undo reverses."""
     return _("{action} for {name} at {when}").format(
-        action=label("action", plan.action), name=safe(plan.customer),
-        when=when_text(plan.at, zone, today))
+        action=label("action", plan.action),
+        name=safe(plan.customer),
+        when=when_text(plan.at, zone, today),
+    )
 
 
 def settled_text(settled: Any, zone: tzinfo, today: date) -> str:
     """'张三: logged by 王芳 10:42': why an item left the user's list."""
     return _("{name}: {done} by {who} {when}").format(
-        name=safe(settled.customer), done=label("done", settled.action),
-        who=safe(settled.by) or _("someone"), when=when_text(settled.at, zone, today))
+        name=safe(settled.customer),
+        done=label("done", settled.action),
+        who=safe(settled.by) or _("someone"),
+        when=when_text(settled.at, zone, today),
+    )

@@ -52,7 +52,8 @@ def mark(view) -> tuple[str, str]:
 def schedule_title(day: date, count: int) -> str:
     """'Schedule Tue 2026-11-24 (3)'."""
     return _("Schedule {weekday} {day} ({n})").format(
-        weekday=weekday_name(day), day=day.isoformat(), n=count)
+        weekday=weekday_name(day), day=day.isoformat(), n=count
+    )
 
 
 def schedule_heading(count: int) -> str:
@@ -100,8 +101,9 @@ class ScheduleColumns:
         fixed = 1 + cls.TIME + cls.KIND + customer + company + purpose + owner_width
         gaps = cls.GAP * (4 + bool(company) + bool(owner_width)) + 1
         rest = max(10, width - fixed - gaps)
-        return cls(customer=customer, company=company, purpose=purpose, rest=rest,
-                   owner=owner_width)
+        return cls(
+            customer=customer, company=company, purpose=purpose, rest=rest, owner=owner_width
+        )
 
     def line(self, view, zone: tzinfo, *, detail: bool = True) -> Text:
         """One appointment: mark, time, kind, customer, (company,) purpose, then what to
@@ -111,14 +113,18 @@ class ScheduleColumns:
         dim = "dim" if view.status == "cancelled" else ""
         text = Text()
         text.append(sign, style=sign_style)
-        text.append(fit(time_range(view, zone), self.TIME) + "  ",
-                    style=SCHEDULE_STYLES["missed"] if view.missed else dim or "bold")
+        text.append(
+            fit(time_range(view, zone), self.TIME) + "  ",
+            style=SCHEDULE_STYLES["missed"] if view.missed else dim or "bold",
+        )
         text.append(fit(label("appointment_kind", view.kind), self.KIND) + "  ", style=dim)
         text.append(fit(view.customer, self.customer) + "  ", style=dim)
         if self.company:
             text.append(fit(view.company, self.company) + "  ", style="dim")
-        text.append(fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
-                    style=dim or SCHEDULE_STYLES["purpose"])
+        text.append(
+            fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
+            style=dim or SCHEDULE_STYLES["purpose"],
+        )
         if self.owner:
             text.append(fit(view.user, self.owner) + "  ", style="dim")
         if detail:
@@ -136,8 +142,7 @@ class ScheduleColumns:
         return Text(" " * indent + words, style="dim")
 
 
-def agenda_lines(views: Iterable, zone: tzinfo, width: int, *,
-                 owner: bool = False) -> list[Text]:
+def agenda_lines(views: Iterable, zone: tzinfo, width: int, *, owner: bool = False) -> list[Text]:
     """The schedule as the command line prints it: each appointment's line, its details on
     the line below, and what was reviewed after a visit."""
     columns = ScheduleColumns.for_width(width, owner=owner)
@@ -161,9 +166,10 @@ def appointment_detail(view, zone: tzinfo, *, owner: bool = False) -> Text:
     if sign.strip():
         text.append(sign + " ", style=sign_style)
     when = view.starts_at.astimezone(zone)
-    text.append(f"{weekday_name(when.date())} {when.date().isoformat()} "
-                f"{time_range(view, zone)}",
-                style=SCHEDULE_STYLES["missed"] if view.missed else "bold")
+    text.append(
+        f"{weekday_name(when.date())} {when.date().isoformat()} {time_range(view, zone)}",
+        style=SCHEDULE_STYLES["missed"] if view.missed else "bold",
+    )
     text.append(" · " + label("appointment_kind", view.kind) + " · " + status_word(view))
     text.append(" · ")
     text.append(safe(view.customer), style="bold")
@@ -185,14 +191,17 @@ def review_words(view) -> str:
         return ""
     parts = []
     if view.purpose_met:
-        parts.append(_("purpose met: {answer}").format(
-            answer=label("review_answer", view.purpose_met)))
+        parts.append(
+            _("purpose met: {answer}").format(answer=label("review_answer", view.purpose_met))
+        )
     if view.instructions_done:
-        parts.append(_("instructions carried out: {answer}").format(
-            answer=label("review_answer", view.instructions_done)))
+        parts.append(
+            _("instructions carried out: {answer}").format(
+                answer=label("review_answer", view.instructions_done)
+            )
+        )
     if view.still_open:
-        parts.append(_("still open: {text}").format(
-            text=" ".join(safe(view.still_open).split())))
+        parts.append(_("still open: {text}").format(text=" ".join(safe(view.still_open).split())))
     return " · ".join(parts)
 
 
@@ -210,8 +219,10 @@ def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
     lines = []
     for view in views:
         text = Text(fit(f"#{view.id}", 6) + " ", style="dim")
-        text.append(fit(status_word(view), 9) + " ",
-                    style=SCHEDULE_STYLES["missed"] if view.missed else "dim")
+        text.append(
+            fit(status_word(view), 9) + " ",
+            style=SCHEDULE_STYLES["missed"] if view.missed else "dim",
+        )
         line = columns.line(view, zone)
         text.append_text(line)
         lines.append(text)
@@ -223,6 +234,20 @@ def length(view) -> str:
     return span(timedelta(minutes=view.minutes))
 
 
-__all__ = ["clock", "time_range", "status_word", "mark", "schedule_title", "schedule_heading",
-           "empty_schedule", "details", "appointment_detail", "ScheduleColumns", "agenda_lines",
-           "review_words", "review_line", "list_lines", "length"]
+__all__ = [
+    "clock",
+    "time_range",
+    "status_word",
+    "mark",
+    "schedule_title",
+    "schedule_heading",
+    "empty_schedule",
+    "details",
+    "appointment_detail",
+    "ScheduleColumns",
+    "agenda_lines",
+    "review_words",
+    "review_line",
+    "list_lines",
+    "length",
+]

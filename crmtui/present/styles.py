@@ -15,8 +15,13 @@ if TYPE_CHECKING:
     from rich.terminal_theme import TerminalTheme
     from rich.text import Text
 
-GRADE_STYLES = {"A": "bold red", "B": "bright_yellow", "C": "yellow", "D": "cyan",
-                "E": "bright_black"}
+GRADE_STYLES = {
+    "A": "bold red",
+    "B": "bright_yellow",
+    "C": "yellow",
+    "D": "cyan",
+    "E": "bright_black",
+}
 SLA_STYLES = {"ok": "green", "at_risk": "yellow", "breached": "bold red"}
 """A complaint clock's state: within target, at risk (≤ 25% of the window left), late."""
 SEVERITY_STYLES = {"critical": "bold red", "high": "bright_yellow"}
@@ -33,21 +38,30 @@ DAY_STYLES = {"overdue": "bold red"}
 SCHEDULE_STYLES = {"missed": "bold red", "done": "green", "purpose": "cyan"}
 """An appointment: missed (its time over, not logged), done (logged), and its purpose."""
 
-_COLOURED = (dict(GRADE_STYLES), dict(SLA_STYLES), dict(SEVERITY_STYLES), dict(DAY_STYLES),
-             dict(SCHEDULE_STYLES))
-_UNCOLOURED = ({"A": "bold reverse", "B": "bold", "C": "", "D": "", "E": ""},
-               {"ok": "", "at_risk": "bold", "breached": "bold reverse"},
-               {"critical": "bold reverse", "high": "bold"},
-               {"overdue": "bold"},
-               {"missed": "bold reverse", "done": "bold", "purpose": ""})
+_COLOURED = (
+    dict(GRADE_STYLES),
+    dict(SLA_STYLES),
+    dict(SEVERITY_STYLES),
+    dict(DAY_STYLES),
+    dict(SCHEDULE_STYLES),
+)
+_UNCOLOURED = (
+    {"A": "bold reverse", "B": "bold", "C": "", "D": "", "E": ""},
+    {"ok": "", "at_risk": "bold", "breached": "bold reverse"},
+    {"critical": "bold reverse", "high": "bold"},
+    {"overdue": "bold"},
+    {"missed": "bold reverse", "done": "bold", "purpose": ""},
+)
 
 
 def use_colour(colour: bool) -> None:
     """With NO_COLOR (colour False) the meaning styles become bold and reverse, which read on
     any terminal; the marks and words carry the rest."""
-    for styles, chosen in zip((GRADE_STYLES, SLA_STYLES, SEVERITY_STYLES, DAY_STYLES,
-                               SCHEDULE_STYLES),
-                              _COLOURED if colour else _UNCOLOURED, strict=True):
+    for styles, chosen in zip(
+        (GRADE_STYLES, SLA_STYLES, SEVERITY_STYLES, DAY_STYLES, SCHEDULE_STYLES),
+        _COLOURED if colour else _UNCOLOURED,
+        strict=True,
+    ):
         styles.clear()
         styles.update(chosen)
 
@@ -95,9 +109,26 @@ def ansi_theme() -> TerminalTheme:
     from rich.terminal_theme import TerminalTheme
 
     return TerminalTheme(
-        (28, 28, 28), (208, 208, 208),
-        [(38, 38, 38), (255, 95, 95), (95, 215, 95), (215, 175, 0), (95, 135, 215),
-         (215, 95, 215), (95, 215, 215), (208, 208, 208)],
-        [(138, 138, 138), (255, 95, 95), (135, 255, 135), (255, 215, 95), (135, 175, 255),
-         (255, 135, 255), (135, 255, 255), (255, 255, 255)],
+        (28, 28, 28),
+        (208, 208, 208),
+        [
+            (38, 38, 38),
+            (255, 95, 95),
+            (95, 215, 95),
+            (215, 175, 0),
+            (95, 135, 215),
+            (215, 95, 215),
+            (95, 215, 215),
+            (208, 208, 208),
+        ],
+        [
+            (138, 138, 138),
+            (255, 95, 95),
+            (135, 255, 135),
+            (255, 215, 95),
+            (135, 175, 255),
+            (255, 135, 255),
+            (135, 255, 255),
+            (255, 255, 255),
+        ],
     )

@@ -40,8 +40,7 @@ def short_moment(value: datetime | None, zone: tzinfo, today: date) -> str:
     if value is None:
         return ""
     local = value.astimezone(zone)
-    return local.strftime("%m-%d %H:%M") if local.year == today.year else \
-        local.date().isoformat()
+    return local.strftime("%m-%d %H:%M") if local.year == today.year else local.date().isoformat()
 
 
 def compact_moment(value: datetime | None, zone: tzinfo, today: date) -> str:
@@ -72,10 +71,16 @@ def span(delta: timedelta, *, parts: int = 2) -> str:
     days, rest = divmod(minutes, 24 * 60)
     amounts = (days, *divmod(rest, 60))
     first = next((i for i, n in enumerate(amounts) if n), len(amounts) - 1)
-    shown = [_(_UNITS[i]).format(n=amounts[i])
-             for i in range(first, min(first + parts, len(amounts))) if amounts[i] or i == first]
-    return pgettext("duration", "{larger} {smaller}").format(
-        larger=shown[0], smaller=shown[1]) if len(shown) > 1 else shown[0]
+    shown = [
+        _(_UNITS[i]).format(n=amounts[i])
+        for i in range(first, min(first + parts, len(amounts)))
+        if amounts[i] or i == first
+    ]
+    return (
+        pgettext("duration", "{larger} {smaller}").format(larger=shown[0], smaller=shown[1])
+        if len(shown) > 1
+        else shown[0]
+    )
 
 
 def days_span(n: int) -> str:

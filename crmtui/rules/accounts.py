@@ -23,6 +23,7 @@ _CENT = Decimal("0.01")
 
 # -- periods --------------------------------------------------------------------------------------
 
+
 class PeriodKind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
@@ -80,8 +81,11 @@ def month_period(year: int, month: int) -> Period:
 def quarter_period(year: int, quarter: int) -> Period:
     first = 3 * (quarter - 1) + 1
     last = first + 2
-    return Period(PeriodKind.QUARTER, date(year, first, 1),
-                  date(year, last, calendar.monthrange(year, last)[1]))
+    return Period(
+        PeriodKind.QUARTER,
+        date(year, first, 1),
+        date(year, last, calendar.monthrange(year, last)[1]),
+    )
 
 
 def year_period(year: int) -> Period:
@@ -112,24 +116,30 @@ def parse_period(text: str, kind: PeriodKind | str | None = None) -> Period:
     elif match := _MONTH.fullmatch(raw):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
-            raise PeriodError(N_("{text} is not a month (there is no month {month})"),
-                              text=raw, month=month)
+            raise PeriodError(
+                N_("{text} is not a month (there is no month {month})"), text=raw, month=month
+            )
         found = month_period(year, month)
     elif _YEAR.fullmatch(raw):
         found = year_period(int(raw))
     if found is None or found.start.year < 1900:
-        raise PeriodError(N_("{text} is not a month, quarter or year (write 2026-12, 2027-Q1 "
-                             "or 2027)"), text=raw)
+        raise PeriodError(
+            N_("{text} is not a month, quarter or year (write 2026-12, 2027-Q1 or 2027)"), text=raw
+        )
     if wanted is not None and found.kind is not wanted:
-        raise PeriodError({
-            PeriodKind.MONTH: N_("{text} is not a month (write it as 2026-12)"),
-            PeriodKind.QUARTER: N_("{text} is not a quarter (write it as 2027-Q1)"),
-            PeriodKind.YEAR: N_("{text} is not a year (write it as 2027)"),
-        }[wanted], text=raw)
+        raise PeriodError(
+            {
+                PeriodKind.MONTH: N_("{text} is not a month (write it as 2026-12)"),
+                PeriodKind.QUARTER: N_("{text} is not a quarter (write it as 2027-Q1)"),
+                PeriodKind.YEAR: N_("{text} is not a year (write it as 2027)"),
+            }[wanted],
+            text=raw,
+        )
     return found
 
 
 # -- targets --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TargetProgress:
@@ -157,8 +167,9 @@ def days_left(period: Period, today: date) -> int:
     return (period.end - today).days + 1
 
 
-def target_progress(target: Decimal | int, achieved: Decimal | int, period: Period,
-                    today: date) -> TargetProgress:
+def target_progress(
+    target: Decimal | int, achieved: Decimal | int, period: Period, today: date
+) -> TargetProgress:
     """Achieved against target, and what the period's remaining days need per day."""
     target, achieved = Decimal(target), Decimal(achieved)
     if target < 0 or achieved < 0:
@@ -172,8 +183,14 @@ def target_progress(target: Decimal | int, achieved: Decimal | int, period: Peri
     else:
         per_day = (remaining / left).quantize(_CENT, rounding=ROUND_CEILING)
     share = float(achieved / target) if target else None
-    return TargetProgress(target=target, achieved=achieved, remaining=remaining, share=share,
-                          days_left=left, per_day=per_day)
+    return TargetProgress(
+        target=target,
+        achieved=achieved,
+        remaining=remaining,
+        share=share,
+        days_left=left,
+        per_day=per_day,
+    )
 
 
 # -- account plans --------------------------------------------------------------------------------
@@ -202,16 +219,28 @@ class PlanProgress:
         return self.expected_visits is not None and self.visits < self.expected_visits
 
 
-def plan_progress(*, target_amount: Decimal | None, ordered: Decimal, visits: int,
-                  visit_every_days: int | None, today: date) -> PlanProgress:
+def plan_progress(
+    *,
+    target_amount: Decimal | None,
+    ordered: Decimal,
+    visits: int,
+    visit_every_days: int | None,
+    today: date,
+) -> PlanProgress:
     """The plan's year: orders this calendar year against its target amount, and visits this
     year against one every `visit_every_days` days."""
     days = (today - date(today.year, 1, 1)).days + 1
     share = float(ordered / target_amount) if target_amount else None
     expected = days // visit_every_days if visit_every_days else None
-    return PlanProgress(year=today.year, target_amount=target_amount, ordered=ordered,
-                        share=share, visits=visits, visit_every_days=visit_every_days,
-                        expected_visits=expected)
+    return PlanProgress(
+        year=today.year,
+        target_amount=target_amount,
+        ordered=ordered,
+        share=share,
+        visits=visits,
+        visit_every_days=visit_every_days,
+        expected_visits=expected,
+    )
 
 
 # -- forecast weights -----------------------------------------------------------------------------
@@ -221,8 +250,11 @@ HISTORY_DAYS = 365
 MIN_HISTORY = 20
 """Fewer customers than this at a grade in the history, and its stated default is used."""
 DEFAULT_CONVERSION: Mapping[Grade, Decimal] = {
-    Grade.A: Decimal("0.5"), Grade.B: Decimal("0.25"), Grade.C: Decimal("0.1"),
-    Grade.D: Decimal("0.03"), Grade.E: Decimal(0),
+    Grade.A: Decimal("0.5"),
+    Grade.B: Decimal("0.25"),
+    Grade.C: Decimal("0.1"),
+    Grade.D: Decimal("0.03"),
+    Grade.E: Decimal(0),
 }
 """The weights used where the team's own history is too thin to measure one."""
 _RATE = Decimal("0.0001")
@@ -257,10 +289,12 @@ def grades_before(start: str | None, changes: Iterable[tuple[date, str]], day: d
     return grades_held(start, ((on, to) for on, to in changes if on < day))
 
 
-def conversion_weights(tally: Mapping[str, tuple[int, int]], *,
-                       min_customers: int = MIN_HISTORY,
-                       defaults: Mapping[Grade, Decimal] = DEFAULT_CONVERSION
-                       ) -> dict[Grade, Conversion]:
+def conversion_weights(
+    tally: Mapping[str, tuple[int, int]],
+    *,
+    min_customers: int = MIN_HISTORY,
+    defaults: Mapping[Grade, Decimal] = DEFAULT_CONVERSION,
+) -> dict[Grade, Conversion]:
     """Per grade, from (customers at the grade, of them won afterwards): the measured share
     (four decimals, half up) when at least `min_customers` were there, else the default."""
     weights = {}
@@ -269,10 +303,14 @@ def conversion_weights(tally: Mapping[str, tuple[int, int]], *,
         if won > customers or won < 0:
             raise ValueError(f"{won} won of {customers} customers at {grade}")
         measured = customers >= min_customers
-        rate = ((Decimal(won) / Decimal(customers)).quantize(_RATE, rounding=ROUND_HALF_UP)
-                if measured else Decimal(defaults.get(grade, 0)))
-        weights[grade] = Conversion(grade=grade, customers=customers, won=won, rate=rate,
-                                    measured=measured)
+        rate = (
+            (Decimal(won) / Decimal(customers)).quantize(_RATE, rounding=ROUND_HALF_UP)
+            if measured
+            else Decimal(defaults.get(grade, 0))
+        )
+        weights[grade] = Conversion(
+            grade=grade, customers=customers, won=won, rate=rate, measured=measured
+        )
     return weights
 
 
@@ -282,9 +320,26 @@ def weighted(amount: Decimal, rate: Decimal) -> Decimal:
 
 
 __all__ = [
-    "PeriodKind", "PeriodError", "Period", "month_period", "quarter_period", "year_period",
-    "period_of", "parse_period", "TargetProgress", "days_left", "target_progress",
-    "VISIT_CHANNELS", "PlanProgress", "plan_progress", "HISTORY_DAYS", "MIN_HISTORY",
-    "DEFAULT_CONVERSION", "Conversion", "grades_held", "grades_before", "conversion_weights",
+    "PeriodKind",
+    "PeriodError",
+    "Period",
+    "month_period",
+    "quarter_period",
+    "year_period",
+    "period_of",
+    "parse_period",
+    "TargetProgress",
+    "days_left",
+    "target_progress",
+    "VISIT_CHANNELS",
+    "PlanProgress",
+    "plan_progress",
+    "HISTORY_DAYS",
+    "MIN_HISTORY",
+    "DEFAULT_CONVERSION",
+    "Conversion",
+    "grades_held",
+    "grades_before",
+    "conversion_weights",
     "weighted",
 ]

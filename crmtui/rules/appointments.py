@@ -76,8 +76,11 @@ def overlaps(a: Slot, b: Slot) -> bool:
 
 def first_clash(slot: Slot, others: Iterable[Slot]) -> Slot | None:
     """The earliest of `others` that overlaps `slot` (itself, by key, excluded), or None."""
-    clashes = [other for other in others
-               if (slot.key is None or other.key != slot.key) and overlaps(slot, other)]
+    clashes = [
+        other
+        for other in others
+        if (slot.key is None or other.key != slot.key) and overlaps(slot, other)
+    ]
     return min(clashes, key=lambda other: (other.start, other.key or 0), default=None)
 
 
@@ -111,6 +114,20 @@ def minute_of(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-__all__ = ["AppointmentKind", "Purpose", "AppointmentStatus", "PurposeMet", "DEFAULT_MINUTES",
-           "MAX_MINUTES", "OCCUPYING", "Slot", "overlaps", "first_clash", "day_window",
-           "is_missed", "minute_of", "EARLY_LOG", "held_by"]
+__all__ = [
+    "AppointmentKind",
+    "Purpose",
+    "AppointmentStatus",
+    "PurposeMet",
+    "DEFAULT_MINUTES",
+    "MAX_MINUTES",
+    "OCCUPYING",
+    "Slot",
+    "overlaps",
+    "first_clash",
+    "day_window",
+    "is_missed",
+    "minute_of",
+    "EARLY_LOG",
+    "held_by",
+]

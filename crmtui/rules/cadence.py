@@ -29,26 +29,29 @@ class Bucket(StrEnum):
     SLOW = "slow"
 
 
-DEFAULT_CADENCE: Mapping[Grade, Cadence] = MappingProxyType({
-    Grade.A: Cadence.DAILY,
-    Grade.B: Cadence.WEEKLY,
-    Grade.C: Cadence.HALF_MONTHLY,
-    Grade.D: Cadence.MONTHLY,
-    Grade.E: Cadence.YEARLY,
-})
+DEFAULT_CADENCE: Mapping[Grade, Cadence] = MappingProxyType(
+    {
+        Grade.A: Cadence.DAILY,
+        Grade.B: Cadence.WEEKLY,
+        Grade.C: Cadence.HALF_MONTHLY,
+        Grade.D: Cadence.MONTHLY,
+        Grade.E: Cadence.YEARLY,
+    }
+)
 
-_STEPS: Mapping[Cadence, relativedelta] = MappingProxyType({
-    Cadence.DAILY: relativedelta(days=1),
-    Cadence.WEEKLY: relativedelta(days=7),
-    Cadence.HALF_MONTHLY: relativedelta(days=15),
-    Cadence.MONTHLY: relativedelta(months=1),
-    Cadence.QUARTERLY: relativedelta(months=3),
-    Cadence.YEARLY: relativedelta(years=1),
-})
+_STEPS: Mapping[Cadence, relativedelta] = MappingProxyType(
+    {
+        Cadence.DAILY: relativedelta(days=1),
+        Cadence.WEEKLY: relativedelta(days=7),
+        Cadence.HALF_MONTHLY: relativedelta(days=15),
+        Cadence.MONTHLY: relativedelta(months=1),
+        Cadence.QUARTERLY: relativedelta(months=3),
+        Cadence.YEARLY: relativedelta(years=1),
+    }
+)
 
 
-def default_cadence(grade: Grade | str,
-                    overrides: Mapping[str, str] | None = None) -> Cadence:
+def default_cadence(grade: Grade | str, overrides: Mapping[str, str] | None = None) -> Cadence:
     """The cadence for a grade, from the team's overrides when it has one."""
     grade = Grade(grade)
     for key, value in (overrides or {}).items():

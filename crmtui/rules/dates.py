@@ -36,8 +36,7 @@ LATEST = date(2999, 12, 31)
 +999y) and moments that no time zone conversion can hold."""
 
 _DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "后天": 2}
-_SPOKEN_DAYS = {"今日": 0, "明日": 1, "大后天": 3, "昨天": -1, "昨日": -1, "前天": -2,
-                "大前天": -3}
+_SPOKEN_DAYS = {"今日": 0, "明日": 1, "大后天": 3, "昨天": -1, "昨日": -1, "前天": -2, "大前天": -3}
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAYS: dict[str, int] = {
@@ -60,23 +59,40 @@ _DAY_AND_CLOCK = lazy_pattern(r"(.+?)(?:\s+|(?<=[\u4e00-\u9fff]))(\d{1,2}:\d{2})
 _UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 # Not calendar.month_name: it follows the process locale; these are catalogue messages.
 _MONTH_NAMES = (
-    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
-    N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
 )
 
 
 def _iso(text: str, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise DateInputError(N_("{text} is not a date (there is no month {month})"),
-                             text=text, month=month)
+        raise DateInputError(
+            N_("{text} is not a date (there is no month {month})"), text=text, month=month
+        )
     if year < 1:
-        raise DateInputError(N_("{text} is not a date (there is no year {year})"),
-                             text=text, year=year)
+        raise DateInputError(
+            N_("{text} is not a date (there is no year {year})"), text=text, year=year
+        )
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        raise DateInputError(N_("{text} is not a date ({name} {year} has {days} days)"),
-                             words=("name",), text=text, name=_MONTH_NAMES[month - 1],
-                             year=year, days=days)
+        raise DateInputError(
+            N_("{text} is not a date ({name} {year} has {days} days)"),
+            words=("name",),
+            text=text,
+            name=_MONTH_NAMES[month - 1],
+            year=year,
+            days=days,
+        )
     return date(year, month, day)
 
 
@@ -84,8 +100,12 @@ def _recognised_date(raw: str, today: date) -> date | None:
     # None means the text has none of the accepted forms; a form with bad numbers raises.
     day = _any_date(raw, today)
     if day is not None and not EARLIEST <= day <= LATEST:
-        raise DateInputError(N_("{text} is out of range: use a day from {first} to {last}"),
-                             text=raw, first=EARLIEST.isoformat(), last=LATEST.isoformat())
+        raise DateInputError(
+            N_("{text} is out of range: use a day from {first} to {last}"),
+            text=raw,
+            first=EARLIEST.isoformat(),
+            last=LATEST.isoformat(),
+        )
     return day
 
 
@@ -116,10 +136,24 @@ def _offset(raw: str, today: date, amount: int, unit: str) -> date:
 _WEEK_DAY_ZH = "一二三四五六日"
 _WEEK_WORD = r"(?:周|星期|礼拜|个星期|个礼拜)"
 # 本周五 / 这周五: this calendar week; 下周一, 下下周五: the next ones; 上周三: the last one.
-_ZH_WEEK_DAY = lazy_pattern(rf"(本|这|这个|下|下个|下下|下下个|上|上个|上上|上上个)?{_WEEK_WORD}"
-                            rf"([{_WEEK_DAY_ZH}天])")
-_ZH_WEEKS = {None: None, "本": 0, "这": 0, "这个": 0, "下": 1, "下个": 1, "下下": 2, "下下个": 2,
-             "上": -1, "上个": -1, "上上": -2, "上上个": -2}
+_ZH_WEEK_DAY = lazy_pattern(
+    rf"(本|这|这个|下|下个|下下|下下个|上|上个|上上|上上个)?{_WEEK_WORD}"
+    rf"([{_WEEK_DAY_ZH}天])"
+)
+_ZH_WEEKS = {
+    None: None,
+    "本": 0,
+    "这": 0,
+    "这个": 0,
+    "下": 1,
+    "下个": 1,
+    "下下": 2,
+    "下下个": 2,
+    "上": -1,
+    "上个": -1,
+    "上上": -2,
+    "上上个": -2,
+}
 _EN_WEEK_DAY = lazy_pattern(r"(this|next|last) ([a-z]+)")
 _EN_WEEKS = {"this": 0, "next": 1, "last": -1}
 # 月底 / 本月底 / 下月底 / 下个月底 (月末 the same); 年底 / 今年底 / 明年底.
@@ -127,20 +161,55 @@ _ZH_MONTH_END = lazy_pattern(r"(本|这个|这|下|下个|上|上个)?月[底末
 _ZH_MONTHS = {None: 0, "本": 0, "这个": 0, "这": 0, "下": 1, "下个": 1, "上": -1, "上个": -1}
 _ZH_YEAR_END = lazy_pattern(r"(今|本|明|去)?年[底末]")
 _ZH_YEARS = {None: 0, "今": 0, "本": 0, "明": 1, "去": -1}
-_EN_MONTH_END = {"eom": 0, "end of month": 0, "end of the month": 0, "month end": 0,
-                 "end of next month": 1, "next month end": 1}
-_EN_YEAR_END = {"eoy": 0, "end of year": 0, "end of the year": 0, "year end": 0,
-                "end of next year": 1}
+_EN_MONTH_END = {
+    "eom": 0,
+    "end of month": 0,
+    "end of the month": 0,
+    "month end": 0,
+    "end of next month": 1,
+    "next month end": 1,
+}
+_EN_YEAR_END = {
+    "eoy": 0,
+    "end of year": 0,
+    "end of the year": 0,
+    "year end": 0,
+    "end of next year": 1,
+}
 # 3天后, 两周后, 2个月以后, 十天前; in 3 days, 2 weeks ago.
-_ZH_SPAN = lazy_pattern(r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*"
-                        r"(天|日|周|星期|个星期|个礼拜|礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)")
-_ZH_SPAN_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "个星期": "weeks",
-                  "礼拜": "weeks", "个礼拜": "weeks", "个月": "months", "月": "months",
-                  "年": "years"}
-_EN_SPAN = lazy_pattern(r"(?:in (\d{1,5}) (day|week|month|year)s?|(\d{1,5}) (day|week|month|year)s?"
-                        r" (ago|later|from now))")
-_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_ZH_SPAN = lazy_pattern(
+    r"([0-9]{1,5}|[零一二两三四五六七八九十百]{1,4})\s*"
+    r"(天|日|周|星期|个星期|个礼拜|礼拜|个月|月|年)\s*(后|以后|之后|前|以前|之前)"
+)
+_ZH_SPAN_UNITS = {
+    "天": "days",
+    "日": "days",
+    "周": "weeks",
+    "星期": "weeks",
+    "个星期": "weeks",
+    "礼拜": "weeks",
+    "个礼拜": "weeks",
+    "个月": "months",
+    "月": "months",
+    "年": "years",
+}
+_EN_SPAN = lazy_pattern(
+    r"(?:in (\d{1,5}) (day|week|month|year)s?|(\d{1,5}) (day|week|month|year)s?"
+    r" (ago|later|from now))"
+)
+_ZH_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_number(text: str) -> int | None:
@@ -222,12 +291,18 @@ def parse_date(text: str, today: date) -> date:
     """A date typed as ISO, a day word, a relative offset (+3d, -1m) or a weekday."""
     raw = text.strip()
     if not raw:
-        raise DateInputError(N_("a date is required; use 2026-12-01, today, tomorrow, +3d, +2w, "
-                                "+1m or a weekday"))
+        raise DateInputError(
+            N_("a date is required; use 2026-12-01, today, tomorrow, +3d, +2w, +1m or a weekday")
+        )
     parsed = _recognised_date(raw, today)
     if parsed is None:
-        raise DateInputError(N_("'{text}' is not a date; use 2026-12-01, today, tomorrow, +3d, "
-                                "+2w, +1m or a weekday"), text=raw)
+        raise DateInputError(
+            N_(
+                "'{text}' is not a date; use 2026-12-01, today, tomorrow, +3d, "
+                "+2w, +1m or a weekday"
+            ),
+            text=raw,
+        )
     return parsed
 
 
@@ -242,8 +317,12 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     """A date and time typed as +2h, +30min, 14:00, '<date> 14:00' or a date (at 09:00)."""
     raw = text.strip()
     if not raw:
-        raise DateInputError(N_("a date or time is required; use 2026-12-01 14:00, tomorrow "
-                                "10:00, fri 15:30, 14:00, +2h, +30min or a date"))
+        raise DateInputError(
+            N_(
+                "a date or time is required; use 2026-12-01 14:00, tomorrow "
+                "10:00, fri 15:30, 14:00, +2h, +30min or a date"
+            )
+        )
     if m := _RELATIVE_TIME.fullmatch(raw.lower()):
         sign, amount, unit = m.groups()
         step = timedelta(**{"hours" if unit == "h" else "minutes": int(amount)})
@@ -259,6 +338,11 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     else:
         day, at = _recognised_date(raw, now.date()), time(9)
     if day is None:
-        raise DateInputError(N_("'{text}' is not a date or time; use 2026-12-01 14:00, tomorrow "
-                                "10:00, fri 15:30, 14:00, +2h, +30min or a date"), text=raw)
+        raise DateInputError(
+            N_(
+                "'{text}' is not a date or time; use 2026-12-01 14:00, tomorrow "
+                "10:00, fri 15:30, 14:00, +2h, +30min or a date"
+            ),
+            text=raw,
+        )
     return datetime.combine(day, at, tzinfo=now.tzinfo)

@@ -88,9 +88,19 @@ SortKey = tuple[int, str, int, bool, int, str, str, str, int, bool]
 _GRADE_RANK = {grade.value: rank for rank, grade in enumerate(GRADE_ORDER)}
 
 
-def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: str,
-                 customer_id: int, ref_id: int | None, detail: str, owner: str, company: str,
-                 overdue: int, at_risk: bool) -> SortKey:
+def due_sort_key(
+    kind: DueKind,
+    grade: Grade | str | None,
+    due: date,
+    customer: str,
+    customer_id: int,
+    ref_id: int | None,
+    detail: str,
+    owner: str,
+    company: str,
+    overdue: int,
+    at_risk: bool,
+) -> SortKey:
     """Where a due item goes in the list, from its fields (items and bulk rows sort alike): by
     section, then follow-ups by grade and due day, the others by due day and grade."""
     rank = _GRADE_RANK[grade] if grade is not None else len(_GRADE_RANK)
@@ -98,14 +108,34 @@ def due_sort_key(kind: DueKind, grade: Grade | str | None, due: date, customer: 
     day = due.toordinal()  # below 10**6 (year 2738)
     head = rank * 10**6 + day if kind is DueKind.FOLLOW_UP else day * 10 + rank
     # The trailing fields only break ties, so that the order never depends on the input's.
-    return (_SECTION[kind] * 10**8 + head, customer, customer_id, ref_id is not None,
-            ref_id or 0, detail, owner, company, overdue, at_risk)
+    return (
+        _SECTION[kind] * 10**8 + head,
+        customer,
+        customer_id,
+        ref_id is not None,
+        ref_id or 0,
+        detail,
+        owner,
+        company,
+        overdue,
+        at_risk,
+    )
 
 
 def _sort_key(item: DueItem) -> SortKey:
-    return due_sort_key(item.kind, item.grade, item.due, item.customer, item.customer_id,
-                        item.ref_id, item.detail, item.owner, item.company, item.overdue_days,
-                        item.at_risk)
+    return due_sort_key(
+        item.kind,
+        item.grade,
+        item.due,
+        item.customer,
+        item.customer_id,
+        item.ref_id,
+        item.detail,
+        item.owner,
+        item.company,
+        item.overdue_days,
+        item.at_risk,
+    )
 
 
 def order_due_items(items: Iterable[DueItem]) -> list[DueItem]:

@@ -64,11 +64,12 @@ class DeliveryState(StrEnum):
 
 
 DELIVERY_MOVES: dict[DeliveryState, frozenset[DeliveryState]] = {
-    DeliveryState.ORDERED: frozenset({DeliveryState.DELIVERED, DeliveryState.PARTLY_DELIVERED,
-                                      DeliveryState.RETURNED}),
-    DeliveryState.PARTLY_DELIVERED: frozenset({DeliveryState.DELIVERED,
-                                               DeliveryState.PARTLY_DELIVERED,
-                                               DeliveryState.RETURNED}),
+    DeliveryState.ORDERED: frozenset(
+        {DeliveryState.DELIVERED, DeliveryState.PARTLY_DELIVERED, DeliveryState.RETURNED}
+    ),
+    DeliveryState.PARTLY_DELIVERED: frozenset(
+        {DeliveryState.DELIVERED, DeliveryState.PARTLY_DELIVERED, DeliveryState.RETURNED}
+    ),
     DeliveryState.DELIVERED: frozenset({DeliveryState.RETURNED}),
     DeliveryState.RETURNED: frozenset(),
 }

@@ -82,8 +82,9 @@ def grade_explanation(need: Need | str, expected_close: date | None, today: date
         if expected_close <= cutoff:
             if months == 1:
                 return Explained(N_("clear need, close {day} within 1 month"), day=close)
-            return Explained(N_("clear need, close {day} within {months} months"), day=close,
-                             months=months)
+            return Explained(
+                N_("clear need, close {day} within {months} months"), day=close, months=months
+            )
     return Explained(N_("clear need, close {day} more than 6 months away"), day=close)
 
 

@@ -80,15 +80,18 @@ class MaintenanceSource(StrEnum):
     PLAN = "plan"
 
 
-DEFAULT_MAINTENANCE: Mapping[Tier, Cadence] = MappingProxyType({
-    Tier.KEY: Cadence.WEEKLY,
-    Tier.IMPORTANT: Cadence.HALF_MONTHLY,
-    Tier.ORDINARY: Cadence.MONTHLY,
-    Tier.NONE: Cadence.QUARTERLY,
-})
+DEFAULT_MAINTENANCE: Mapping[Tier, Cadence] = MappingProxyType(
+    {
+        Tier.KEY: Cadence.WEEKLY,
+        Tier.IMPORTANT: Cadence.HALF_MONTHLY,
+        Tier.ORDINARY: Cadence.MONTHLY,
+        Tier.NONE: Cadence.QUARTERLY,
+    }
+)
 
 
 # -- lapsing --------------------------------------------------------------------------------------
+
 
 def buying_days(order_days: Iterable[date]) -> list[date]:
     """The distinct days with an order, in order."""
@@ -120,8 +123,9 @@ def regular_until(order_days: Iterable[date]) -> date | None:
     return None if twice is None else days[-1] + timedelta(days=twice)
 
 
-def is_lapsed(last_order: date | None, regular: date | None, today: date,
-              lapse_days: int = LAPSE_DAYS) -> bool:
+def is_lapsed(
+    last_order: date | None, regular: date | None, today: date, lapse_days: int = LAPSE_DAYS
+) -> bool:
     """True when the last order is older than both `lapse_days` and twice the usual gap
     (`regular` = last order + twice the usual gap, None without a usual gap)."""
     if last_order is None:
@@ -135,8 +139,13 @@ def lapses_on(last_order: date, regular: date | None, lapse_days: int = LAPSE_DA
     return by_days if regular is None else max(by_days, regular + timedelta(days=1))
 
 
-def lifecycle_for(order_days: Iterable[date], today: date, *, terminated: bool = False,
-                  lapse_days: int = LAPSE_DAYS) -> Lifecycle:
+def lifecycle_for(
+    order_days: Iterable[date],
+    today: date,
+    *,
+    terminated: bool = False,
+    lapse_days: int = LAPSE_DAYS,
+) -> Lifecycle:
     """The lifecycle on `today` from the customer's order days (orders after today do not
     count yet) and whether they were terminated by hand."""
     if terminated:
@@ -151,8 +160,10 @@ def lifecycle_for(order_days: Iterable[date], today: date, *, terminated: bool =
 
 # -- maintenance ----------------------------------------------------------------------------------
 
-def maintenance_cadence(value_class: Tier | str,
-                        overrides: Mapping[str, str] | None = None) -> Cadence:
+
+def maintenance_cadence(
+    value_class: Tier | str, overrides: Mapping[str, str] | None = None
+) -> Cadence:
     """The visiting cadence of a value class, from the team's overrides when it has one."""
     value_class = Tier(value_class)
     for key, value in (overrides or {}).items():
@@ -188,9 +199,13 @@ class Maintenance:
         return cadence_step(self.cadence)
 
 
-def maintenance_for(lifecycle: Lifecycle | str, value_class: Tier | str, *,
-                    plan_every_days: int | None = None,
-                    overrides: Mapping[str, str] | None = None) -> Maintenance | None:
+def maintenance_for(
+    lifecycle: Lifecycle | str,
+    value_class: Tier | str,
+    *,
+    plan_every_days: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Maintenance | None:
     """The maintenance of a customer: the plan's visit cycle when one is set, else the value
     class's cadence; None unless the lifecycle is `customer`."""
     if Lifecycle(lifecycle) is not Lifecycle.CUSTOMER:
@@ -198,11 +213,15 @@ def maintenance_for(lifecycle: Lifecycle | str, value_class: Tier | str, *,
     value_class = Tier(value_class)
     if plan_every_days:
         return Maintenance(MaintenanceSource.PLAN, value_class, every_days=plan_every_days)
-    return Maintenance(MaintenanceSource.VALUE_CLASS, value_class,
-                       cadence=maintenance_cadence(value_class, overrides))
+    return Maintenance(
+        MaintenanceSource.VALUE_CLASS,
+        value_class,
+        cadence=maintenance_cadence(value_class, overrides),
+    )
 
 
 # -- the schedule ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -219,9 +238,16 @@ def _workday(day: date) -> date:
     return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
-def schedule(*, created_on: date, last_touch: date | None, grade_cadence: Cadence | str,
-             explicit: date | None = None, maintenance: Maintenance | None = None,
-             lapsed_on: date | None = None, workdays_only: bool = False) -> Schedule:
+def schedule(
+    *,
+    created_on: date,
+    last_touch: date | None,
+    grade_cadence: Cadence | str,
+    explicit: date | None = None,
+    maintenance: Maintenance | None = None,
+    lapsed_on: date | None = None,
+    workdays_only: bool = False,
+) -> Schedule:
     """The next follow-up date of a customer and the rule that set it (see the module notes).
 
     `last_touch` is the day of the last contact (None: never contacted, due on creation);
@@ -254,17 +280,23 @@ def schedule(*, created_on: date, last_touch: date | None, grade_cadence: Cadenc
 
 # -- wins -----------------------------------------------------------------------------------------
 
+
 def counts_as_followup(direction: str, outcome: str) -> bool:
     """An outbound contact that was answered: what a follow-up (跟踪) is."""
     return direction == "out" and outcome != "no_answer"
 
 
-def opportunity_followups(contacts: Iterable[tuple[datetime, str, str]],
-                          opened: datetime | None, closed: datetime) -> int:
+def opportunity_followups(
+    contacts: Iterable[tuple[datetime, str, str]], opened: datetime | None, closed: datetime
+) -> int:
     """The follow-ups an opportunity took: of the contacts (at, direction, outcome) after
     `opened` (the previous win; None: from the first contact) up to and including `closed`,
     the outbound answered ones after the first of them."""
-    counted = sum(1 for at, direction, outcome in contacts
-                  if (opened is None or at > opened) and at <= closed
-                  and counts_as_followup(direction, outcome))
+    counted = sum(
+        1
+        for at, direction, outcome in contacts
+        if (opened is None or at > opened)
+        and at <= closed
+        and counts_as_followup(direction, outcome)
+    )
     return max(0, counted - 1)

@@ -34,15 +34,17 @@ class ComplaintStatus(StrEnum):
 
 
 _S = ComplaintStatus
-TRANSITIONS: Mapping[ComplaintStatus, frozenset[ComplaintStatus]] = MappingProxyType({
-    _S.NEW: frozenset({_S.ACKNOWLEDGED}),
-    _S.ACKNOWLEDGED: frozenset({_S.IN_PROGRESS}),
-    _S.IN_PROGRESS: frozenset({_S.WAITING_CUSTOMER, _S.RESOLVED}),
-    _S.WAITING_CUSTOMER: frozenset({_S.IN_PROGRESS}),
-    _S.RESOLVED: frozenset({_S.CLOSED, _S.REOPENED}),
-    _S.CLOSED: frozenset({_S.REOPENED}),
-    _S.REOPENED: frozenset({_S.IN_PROGRESS}),
-})
+TRANSITIONS: Mapping[ComplaintStatus, frozenset[ComplaintStatus]] = MappingProxyType(
+    {
+        _S.NEW: frozenset({_S.ACKNOWLEDGED}),
+        _S.ACKNOWLEDGED: frozenset({_S.IN_PROGRESS}),
+        _S.IN_PROGRESS: frozenset({_S.WAITING_CUSTOMER, _S.RESOLVED}),
+        _S.WAITING_CUSTOMER: frozenset({_S.IN_PROGRESS}),
+        _S.RESOLVED: frozenset({_S.CLOSED, _S.REOPENED}),
+        _S.CLOSED: frozenset({_S.REOPENED}),
+        _S.REOPENED: frozenset({_S.IN_PROGRESS}),
+    }
+)
 
 OPEN_STATUSES: frozenset[ComplaintStatus] = frozenset(ComplaintStatus) - {_S.RESOLVED, _S.CLOSED}
 
@@ -147,8 +149,9 @@ def service_time_between(start: datetime, end: datetime, policy: SlaPolicy) -> t
     return total
 
 
-def resume_deadline(deadline: datetime, waiting_since: datetime, resumed_at: datetime,
-                    policy: SlaPolicy) -> datetime:
+def resume_deadline(
+    deadline: datetime, waiting_since: datetime, resumed_at: datetime, policy: SlaPolicy
+) -> datetime:
     """The resolution deadline after the clock was paused from waiting_since to resumed_at:
     moved by the service time paused (so business hours count only the working time lost)."""
     paused = service_time_between(waiting_since, resumed_at, policy)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -29,13 +30,25 @@ class ServiceCalls:
     reported by the app as one clear notice (CrmError) or logged (anything else).
     """
 
-    def call_service(self, function: Callable[..., Any], *args: Any, done: Done | None = None,
-                     failed: Failed | None = None, group: str = "service",
-                     **kwargs: Any) -> Worker:
+    def call_service(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        done: Done | None = None,
+        failed: Failed | None = None,
+        group: str = "service",
+        **kwargs: Any,
+    ) -> Worker:
         callbacks = self.__dict__.setdefault("_service_callbacks", {})
         worker = self.run_worker(  # type: ignore[attr-defined]
-            partial(function, *args, **kwargs), name=getattr(function, "__name__", "service"),
-            group=group, description=group, exclusive=True, thread=True, exit_on_error=False)
+            partial(function, *args, **kwargs),
+            name=getattr(function, "__name__", "service"),
+            group=group,
+            description=group,
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
         callbacks[worker] = (done, failed)
         return worker
 
@@ -112,8 +125,10 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
             return
         if not (shown_again or self.is_active):
             return  # under a dialog or another screen: checked when shown again
-        stale = (self.REFRESH_AFTER is not None
-                 and self.ctx.now() - self._reloaded_at >= self.REFRESH_AFTER)
+        stale = (
+            self.REFRESH_AFTER is not None
+            and self.ctx.now() - self._reloaded_at >= self.REFRESH_AFTER
+        )
         if stale or self._change_watch.changed():
             self.reload()
 

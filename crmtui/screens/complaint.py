@@ -33,8 +33,11 @@ def load_complaint(ctx, complaint_id: int) -> ComplaintView:
     from crmtui.services.complaints import complaint_detail
 
     detail = complaint_detail(ctx, complaint_id)
-    return ComplaintView(row=detail.row, header=complaint_heading(detail.row),
-                         body=complaint_body(detail, ctx.zone, ctx.today(), ctx.now()))
+    return ComplaintView(
+        row=detail.row,
+        header=complaint_heading(detail.row),
+        body=complaint_body(detail, ctx.zone, ctx.today(), ctx.now()),
+    )
 
 
 class ComplaintScreen(ComplaintActions):
@@ -45,8 +48,13 @@ class ComplaintScreen(ComplaintActions):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
-        Binding("enter", "customer", N_("Customer"), id="complaint-customer",
-                tooltip=N_("the customer's profile")),
+        Binding(
+            "enter",
+            "customer",
+            N_("Customer"),
+            id="complaint-customer",
+            tooltip=N_("the customer's profile"),
+        ),
         Binding("j", "scroll(1)", N_("Down"), show=False, id="scroll-down"),
         Binding("k", "scroll(-1)", N_("Up"), show=False, id="scroll-up"),
     ]
@@ -65,8 +73,14 @@ class ComplaintScreen(ComplaintActions):
             yield Static("", id="detail")
 
     def load_data(self) -> None:
-        self.call_service(load_complaint, self.ctx, self.complaint_id, done=self._loaded,
-                          failed=self._load_failed, group="load")
+        self.call_service(
+            load_complaint,
+            self.ctx,
+            self.complaint_id,
+            done=self._loaded,
+            failed=self._load_failed,
+            group="load",
+        )
 
     def _loaded(self, view: ComplaintView) -> None:
         self.view = view

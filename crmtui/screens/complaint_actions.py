@@ -8,7 +8,8 @@ change by someone else in between is reported with who and when, and the screen 
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -17,9 +18,9 @@ from crmtui.cells import clip
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _
 from crmtui.labels import label
+from crmtui.present.text import plain
 from crmtui.present.time import moment
 from crmtui.rules import ComplaintStatus, can_transition
-from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.services.complaints import (
     HANDLER_ROLES,
@@ -32,12 +33,19 @@ from crmtui.services.complaints import (
 
 _S = ComplaintStatus
 
-HANDLER_ACTIONS = frozenset({"acknowledge", "work", "wait", "resolve", "close", "reopen",
-                             "severity", "owner"})
+HANDLER_ACTIONS = frozenset(
+    {"acknowledge", "work", "wait", "resolve", "close", "reopen", "severity", "owner"}
+)
 """What only support staff and managers may do (a rep may add a note)."""
 
-MOVES = {"acknowledge": _S.ACKNOWLEDGED, "work": _S.IN_PROGRESS, "wait": _S.WAITING_CUSTOMER,
-         "resolve": _S.RESOLVED, "close": _S.CLOSED, "reopen": _S.REOPENED}
+MOVES = {
+    "acknowledge": _S.ACKNOWLEDGED,
+    "work": _S.IN_PROGRESS,
+    "wait": _S.WAITING_CUSTOMER,
+    "resolve": _S.RESOLVED,
+    "close": _S.CLOSED,
+    "reopen": _S.REOPENED,
+}
 """The actions that move a complaint along the workflow, and where to."""
 
 
@@ -85,28 +93,74 @@ class ComplaintActions(CrmScreen):
     COMPACT_FOOTER = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("A", "acknowledge", N_("Ack"), id="complaint-ack",
-                tooltip=N_("acknowledge: record the time promised to the customer")),
-        Binding("w", "work", N_("Work"), id="complaint-work",
-                tooltip=N_("start work (or resume after waiting for the customer)")),
-        Binding("W", "wait", N_("Wait"), id="complaint-wait",
-                tooltip=N_("waiting for the customer: the resolution clock pauses; "
-                           "again to resume")),
-        Binding("F", "resolve", N_("Resolve"), id="complaint-resolve",
-                tooltip=N_("resolution and root cause")),
-        Binding("C", "close", N_("Close"), id="complaint-close",
-                tooltip=N_("close a resolved complaint, with the customer's satisfaction 1–5")),
-        Binding("Z", "reopen", N_("Reopen"), id="complaint-reopen",
-                tooltip=N_("a resolution that did not hold; the deadlines stay")),
-        Binding("exclamation_mark", "severity", N_("Severity"), id="complaint-severity",
-                tooltip=N_("re-judge the severity; the deadlines follow")),
-        Binding("O", "owner", N_("Owner"), id="complaint-owner",
-                tooltip=N_("give it to a support person or manager")),
-        Binding("N", "note", N_("Note"), id="complaint-note",
-                tooltip=N_("add a note to the timeline")),
-        Binding("S", "survey", N_("Survey"), id="survey",
-                tooltip=N_("a satisfaction survey after the closed complaint, with the "
-                           "customer's comment")),
+        Binding(
+            "A",
+            "acknowledge",
+            N_("Ack"),
+            id="complaint-ack",
+            tooltip=N_("acknowledge: record the time promised to the customer"),
+        ),
+        Binding(
+            "w",
+            "work",
+            N_("Work"),
+            id="complaint-work",
+            tooltip=N_("start work (or resume after waiting for the customer)"),
+        ),
+        Binding(
+            "W",
+            "wait",
+            N_("Wait"),
+            id="complaint-wait",
+            tooltip=N_("waiting for the customer: the resolution clock pauses; again to resume"),
+        ),
+        Binding(
+            "F",
+            "resolve",
+            N_("Resolve"),
+            id="complaint-resolve",
+            tooltip=N_("resolution and root cause"),
+        ),
+        Binding(
+            "C",
+            "close",
+            N_("Close"),
+            id="complaint-close",
+            tooltip=N_("close a resolved complaint, with the customer's satisfaction 1–5"),
+        ),
+        Binding(
+            "Z",
+            "reopen",
+            N_("Reopen"),
+            id="complaint-reopen",
+            tooltip=N_("a resolution that did not hold; the deadlines stay"),
+        ),
+        Binding(
+            "exclamation_mark",
+            "severity",
+            N_("Severity"),
+            id="complaint-severity",
+            tooltip=N_("re-judge the severity; the deadlines follow"),
+        ),
+        Binding(
+            "O",
+            "owner",
+            N_("Owner"),
+            id="complaint-owner",
+            tooltip=N_("give it to a support person or manager"),
+        ),
+        Binding(
+            "N", "note", N_("Note"), id="complaint-note", tooltip=N_("add a note to the timeline")
+        ),
+        Binding(
+            "S",
+            "survey",
+            N_("Survey"),
+            id="survey",
+            tooltip=N_(
+                "a satisfaction survey after the closed complaint, with the customer's comment"
+            ),
+        ),
     ]
 
     scope_label = ""
@@ -146,33 +200,49 @@ class ComplaintActions(CrmScreen):
     def action_acknowledge(self) -> None:
         from crmtui.screens.dialogs.complaint import AcknowledgeDialog
 
-        self._with_dialog(_move(_S.ACKNOWLEDGED), AcknowledgeDialog, lambda c: _(
-            "#{id} acknowledged; the customer was promised {when}.").format(
-            id=c.id, when=moment(c.promised_at, self.ctx.zone)))
+        self._with_dialog(
+            _move(_S.ACKNOWLEDGED),
+            AcknowledgeDialog,
+            lambda c: _("#{id} acknowledged; the customer was promised {when}.").format(
+                id=c.id, when=moment(c.promised_at, self.ctx.zone)
+            ),
+        )
 
     def action_work(self) -> None:
         from crmtui.services.complaints import start_work
 
-        self._now(start_work, lambda c: _("#{id} in progress; resolve by {when}.").format(
-            id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
+        self._now(
+            start_work,
+            lambda c: _("#{id} in progress; resolve by {when}.").format(
+                id=c.id, when=moment(c.resolve_by, self.ctx.zone)
+            ),
+        )
 
     def action_wait(self) -> None:
         from crmtui.services.complaints import resume, wait_for_customer
 
         row = self.current_row()
         if row is not None and row.status == _S.WAITING_CUSTOMER.value:
-            self._now(resume, lambda c: _("#{id} in progress again; resolve by {when}.").format(
-                id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
+            self._now(
+                resume,
+                lambda c: _("#{id} in progress again; resolve by {when}.").format(
+                    id=c.id, when=moment(c.resolve_by, self.ctx.zone)
+                ),
+            )
         else:
-            self._now(wait_for_customer, lambda c: _(
-                "#{id} is waiting for the customer; the resolution clock is paused.").format(
-                id=c.id))
+            self._now(
+                wait_for_customer,
+                lambda c: _(
+                    "#{id} is waiting for the customer; the resolution clock is paused."
+                ).format(id=c.id),
+            )
 
     def action_resolve(self) -> None:
         from crmtui.screens.dialogs.complaint import ResolveDialog
 
-        self._with_dialog(_move(_S.RESOLVED), ResolveDialog,
-                          lambda c: _("#{id} resolved.").format(id=c.id))
+        self._with_dialog(
+            _move(_S.RESOLVED), ResolveDialog, lambda c: _("#{id} resolved.").format(id=c.id)
+        )
 
     def action_close(self) -> None:
         from crmtui.screens.dialogs.complaint import CloseDialog
@@ -187,18 +257,27 @@ class ComplaintActions(CrmScreen):
     def action_reopen(self) -> None:
         from crmtui.screens.dialogs.complaint import ReopenDialog
 
-        self._with_dialog(_move(_S.REOPENED), ReopenDialog, lambda c: _(
-            "#{id} reopened; it is still due by {when}.").format(
-            id=c.id, when=moment(c.resolve_by, self.ctx.zone)))
+        self._with_dialog(
+            _move(_S.REOPENED),
+            ReopenDialog,
+            lambda c: _("#{id} reopened; it is still due by {when}.").format(
+                id=c.id, when=moment(c.resolve_by, self.ctx.zone)
+            ),
+        )
 
     def action_severity(self) -> None:
         from crmtui.screens.dialogs.complaint import SeverityDialog
 
-        self._with_dialog(lambda row: severity_refusal(row.id, row.status), SeverityDialog,
-                          lambda c: _(
-            "#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
-            id=c.id, severity=label("severity", c.severity),
-            respond=moment(c.respond_by, self.ctx.zone), resolve=moment(c.resolve_by, self.ctx.zone)))
+        self._with_dialog(
+            lambda row: severity_refusal(row.id, row.status),
+            SeverityDialog,
+            lambda c: _("#{id} is {severity}: respond by {respond}, resolve by {resolve}.").format(
+                id=c.id,
+                severity=label("severity", c.severity),
+                respond=moment(c.respond_by, self.ctx.zone),
+                resolve=moment(c.resolve_by, self.ctx.zone),
+            ),
+        )
 
     def action_owner(self) -> None:
         from crmtui.screens.dialogs.complaint import OwnerDialog
@@ -206,17 +285,27 @@ class ComplaintActions(CrmScreen):
         row = self.current_row()
         if row is None:
             return
-        self.call_service(handler_choices, self.ctx, done=lambda choices: self._with_dialog(
-            _nothing, lambda fresh: OwnerDialog(fresh, choices), lambda c: _(
-                "#{id} is handled by {owner}.").format(
-                id=c.id, owner=c.owner.login if c.owner_id else _("nobody"))),
-            group="action")
+        self.call_service(
+            handler_choices,
+            self.ctx,
+            done=lambda choices: self._with_dialog(
+                _nothing,
+                lambda fresh: OwnerDialog(fresh, choices),
+                lambda c: _("#{id} is handled by {owner}.").format(
+                    id=c.id, owner=c.owner.login if c.owner_id else _("nobody")
+                ),
+            ),
+            group="action",
+        )
 
     def action_note(self) -> None:
         from crmtui.screens.dialogs.complaint import NoteDialog
 
-        self._with_dialog(_nothing, NoteDialog,
-                          lambda event: _("Note added to #{id}.").format(id=event.complaint_id))
+        self._with_dialog(
+            _nothing,
+            NoteDialog,
+            lambda event: _("Note added to #{id}.").format(id=event.complaint_id),
+        )
 
     def action_survey(self) -> None:
         from crmtui.screens.dialogs.accounts import SurveyDialog
@@ -224,9 +313,14 @@ class ComplaintActions(CrmScreen):
         row = self.current_row()
         if row is None or row.status != _S.CLOSED.value:
             return
-        self.app.push_screen(SurveyDialog(row.customer_id, row.customer, row.id),
-                             lambda survey: self._changed(_("Survey recorded after #{id}.").format(
-                                 id=row.id)) if survey else None)
+        self.app.push_screen(
+            SurveyDialog(row.customer_id, row.customer, row.id),
+            lambda survey: (
+                self._changed(_("Survey recorded after #{id}.").format(id=row.id))
+                if survey
+                else None
+            ),
+        )
 
     # -- how they run ---------------------------------------------------------------------------
     def _now(self, service: Callable[..., Any], said: Callable[[Any], str]) -> None:
@@ -234,12 +328,19 @@ class ComplaintActions(CrmScreen):
         row = self.current_row()
         if row is None:
             return
-        self.call_service(service, self.ctx, row.id, expected_version=row.version,
-                          done=lambda complaint: self._changed(said(complaint)),
-                          failed=self._refused, group="action")
+        self.call_service(
+            service,
+            self.ctx,
+            row.id,
+            expected_version=row.version,
+            done=lambda complaint: self._changed(said(complaint)),
+            failed=self._refused,
+            group="action",
+        )
 
-    def _with_dialog(self, refusal_of: Refusal, dialog: Callable[[QueueRow], Any],
-                     said: Callable[[Any], str]) -> None:
+    def _with_dialog(
+        self, refusal_of: Refusal, dialog: Callable[[QueueRow], Any], said: Callable[[Any], str]
+    ) -> None:
         """Read the complaint again; refuse what it cannot take now, else ask."""
         row = self.current_row()
         if row is None:
@@ -252,8 +353,9 @@ class ComplaintActions(CrmScreen):
                 if fresh.version != row.version:
                     self.reload()
                 return
-            self.app.push_screen(dialog(fresh),
-                                 lambda done: self._changed(said(done)) if done else None)
+            self.app.push_screen(
+                dialog(fresh), lambda done: self._changed(said(done)) if done else None
+            )
 
         self.call_service(complaint_row, self.ctx, row.id, done=ask, group="action")
 
@@ -263,8 +365,9 @@ class ComplaintActions(CrmScreen):
 
     def _refused(self, error: BaseException) -> bool:
         if isinstance(error, Conflict):
-            self.app.notify(str(error), title=_("Changed meanwhile"), severity="warning",
-                            timeout=10)
+            self.app.notify(
+                str(error), title=_("Changed meanwhile"), severity="warning", timeout=10
+            )
             self.reload()
             return True
         return False  # the app reports it: the service's sentence

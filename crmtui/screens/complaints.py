@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
+from crmtui.present.complaint import days_to_close, queue_detail
 from crmtui.screens.complaint_actions import ComplaintActions
 from crmtui.screens.paged import FILTER_DELAY
 from crmtui.services.complaints import (
@@ -34,14 +35,12 @@ from crmtui.services.complaints import (
     QueueRow,
     complaint_queue,
 )
-from crmtui.present.complaint import days_to_close, queue_detail
 from crmtui.widgets.complaint_list import ComplaintList
 from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, some_of
 from crmtui.widgets.status import StatusLine
 
-FILTER_KEYS = {"severity": some_of(SEVERITIES), "status": some_of(STATUSES),
-               "owner": str.lower}
+FILTER_KEYS = {"severity": some_of(SEVERITIES), "status": some_of(STATUSES), "owner": str.lower}
 FLAGS = ("mine", "unassigned", "closed")
 """Filter words that narrow (or widen) what the service reads."""
 SHOWN = (*OPEN, "resolved")
@@ -62,12 +61,15 @@ class QueueQuery:
     status: tuple[str, ...] = ()
 
     @classmethod
-    def from_filter(cls, query: FilterQuery) -> "QueueQuery":
+    def from_filter(cls, query: FilterQuery) -> QueueQuery:
         flags = {word.lower() for word in query.text.split()} & set(FLAGS)
-        return cls(mine="mine" in flags, unassigned="unassigned" in flags,
-                   include_closed="closed" in flags,
-                   severity=tuple(query.values.get("severity", ())),
-                   status=tuple(query.values.get("status", ())))
+        return cls(
+            mine="mine" in flags,
+            unassigned="unassigned" in flags,
+            include_closed="closed" in flags,
+            severity=tuple(query.values.get("severity", ())),
+            status=tuple(query.values.get("status", ())),
+        )
 
 
 def search_words(query: FilterQuery) -> list[str]:
@@ -75,8 +77,11 @@ def search_words(query: FilterQuery) -> list[str]:
 
 
 def matches(row: QueueRow, words: list[str], owner: str | None) -> bool:
-    if owner is not None and owner not in (row.owner or "").lower() \
-            and owner not in (row.owner_name or "").lower():  # a login, or a name
+    if (
+        owner is not None
+        and owner not in (row.owner or "").lower()
+        and owner not in (row.owner_name or "").lower()
+    ):  # a login, or a name
         return False
     if words:
         haystack = " ".join((row.customer, row.company, row.summary, row.category)).casefold()
@@ -93,12 +98,27 @@ class ComplaintsScreen(ComplaintActions):
     HELP_WIDGETS = (ComplaintList,)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", N_("New"), id="new-complaint",
-                tooltip=N_("a new complaint: choose the customer by searching")),
-        Binding("slash", "filter", N_("Filter"), id="filter",
-                tooltip=N_("words, or mine unassigned closed severity:high status:new owner:")),
-        Binding("a", "mine", N_("Mine/all"), id="scope",
-                tooltip=N_("only those I handle, or everyone's")),
+        Binding(
+            "n",
+            "new",
+            N_("New"),
+            id="new-complaint",
+            tooltip=N_("a new complaint: choose the customer by searching"),
+        ),
+        Binding(
+            "slash",
+            "filter",
+            N_("Filter"),
+            id="filter",
+            tooltip=N_("words, or mine unassigned closed severity:high status:new owner:"),
+        ),
+        Binding(
+            "a",
+            "mine",
+            N_("Mine/all"),
+            id="scope",
+            tooltip=N_("only those I handle, or everyone's"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -114,8 +134,13 @@ class ComplaintsScreen(ComplaintActions):
         self._footer_timer = None
 
     def compose_body(self) -> ComposeResult:
-        yield FilterBar(FILTER_KEYS, id="filter", placeholder=_(
-            "customer, summary… or mine unassigned closed severity:high status:new owner:"))
+        yield FilterBar(
+            FILTER_KEYS,
+            id="filter",
+            placeholder=_(
+                "customer, summary… or mine unassigned closed severity:high status:new owner:"
+            ),
+        )
         yield Static(_("Loading the complaints…"), id="summary")
         yield Static("", id="columns")
         yield ComplaintList(id="queue")
@@ -138,10 +163,17 @@ class ComplaintsScreen(ComplaintActions):
             return
         asked = QueueQuery.from_filter(query)
         status = asked.status or (None if asked.include_closed else SHOWN)
-        self.call_service(complaint_queue, self.ctx, mine=asked.mine,
-                          unassigned=asked.unassigned, include_closed=asked.include_closed,
-                          severity=asked.severity or None, status=status,
-                          done=lambda rows: self._loaded(asked, rows), group="load")
+        self.call_service(
+            complaint_queue,
+            self.ctx,
+            mine=asked.mine,
+            unassigned=asked.unassigned,
+            include_closed=asked.include_closed,
+            severity=asked.severity or None,
+            status=status,
+            done=lambda rows: self._loaded(asked, rows),
+            group="load",
+        )
 
     def _loaded(self, asked: QueueQuery, rows: list[QueueRow]) -> None:
         self.read = asked
@@ -169,8 +201,14 @@ class ComplaintsScreen(ComplaintActions):
         current = queue.highlighted_item
         keep = self._select_next or (current.id if current else None)
         self._select_next = None
-        queue.show_rows(rows, zone=self.ctx.zone, today=self.ctx.today(), width=width,
-                        keep=keep, now=self.ctx.now())
+        queue.show_rows(
+            rows,
+            zone=self.ctx.zone,
+            today=self.ctx.today(),
+            width=width,
+            keep=keep,
+            now=self.ctx.now(),
+        )
         self._refresh_footer()
         self.query_one("#columns", Static).update(queue.columns.header())
         self.query_one("#summary", Static).update(self._summary(rows, query))
@@ -203,8 +241,7 @@ class ComplaintsScreen(ComplaintActions):
         if stopped.count("closed"):
             text.append(" · " + _("{n} closed").format(n=stopped.count("closed")))
         if query.values or query.text:
-            text.append(" · " + _("filter: {what}").format(what=query.describe()),
-                        style="italic")
+            text.append(" · " + _("filter: {what}").format(what=query.describe()), style="italic")
         return text
 
     def _empty_text(self) -> Text:
@@ -250,7 +287,8 @@ class ComplaintsScreen(ComplaintActions):
     def _highlighted(self) -> None:
         row = self.current_row()
         self.query_one(DetailLine).show(
-            queue_detail(row, self.ctx.zone, self.ctx.now()) if row else None)
+            queue_detail(row, self.ctx.zone, self.ctx.now()) if row else None
+        )
         # The footer offers the moves of the highlighted complaint's status. Rebuilding it
         # costs more than a cursor move, so it waits until the cursor rests (the keys
         # themselves always act on the row under the cursor).

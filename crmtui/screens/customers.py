@@ -21,9 +21,15 @@ from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
 from crmtui.widgets.lists import PAGE_SIZE
 
 SORTS = ("name", "company", "grade", "next_due", "revenue", "last_contact", "created")
-SORT_TITLES = {"name": N_("name"), "company": N_("company"), "grade": N_("grade"),
-               "next_due": N_("next due"), "revenue": N_("revenue"),
-               "last_contact": N_("last contact"), "created": N_("newest")}
+SORT_TITLES = {
+    "name": N_("name"),
+    "company": N_("company"),
+    "grade": N_("grade"),
+    "next_due": N_("next due"),
+    "revenue": N_("revenue"),
+    "last_contact": N_("last contact"),
+    "created": N_("newest"),
+}
 
 
 FILTER_KEYS = {
@@ -46,8 +52,11 @@ def customer_detail(c, today) -> Text:
     """One customer whole, for the line under the list."""
     text = Text()
     text.append(plain(c.name, "bold"))
-    for part in (c.company, label("status", c.status),
-                 _("owner {name}").format(name=c.owner.label)):
+    for part in (
+        c.company,
+        label("status", c.status),
+        _("owner {name}").format(name=c.owner.label),
+    ):
         if part:
             text.append(" · ")
             text.append(plain(part))
@@ -74,8 +83,13 @@ class CustomersScreen(PagedScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", N_("New"), id="new-customer", tooltip=N_("add a customer")),
         Binding("e", "edit", N_("Edit"), id="edit", tooltip=N_("edit the customer")),
-        Binding("greater_than_sign", "sort", N_("Sort"), id="sort",
-                tooltip=N_("name, company, grade, next due, revenue, last contact, newest")),
+        Binding(
+            "greater_than_sign",
+            "sort",
+            N_("Sort"),
+            id="sort",
+            tooltip=N_("name, company, grade, next due, revenue, last contact, newest"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -96,15 +110,23 @@ class CustomersScreen(PagedScreen):
         wide = width >= 110
         owner = (12 if wide else 9) if self.shows_owner else 0
         # the owner's room goes to the company when there is no owner column
-        return {"name": 18 if wide else 14,
-                "company": (26 if wide else 16) + ((12 if wide else 9) - owner),
-                "owner": owner}
+        return {
+            "name": 18 if wide else 14,
+            "company": (26 if wide else 16) + ((12 if wide else 9) - owner),
+            "owner": owner,
+        }
 
     def columns(self, width: int) -> list[tuple[str, int]]:
         w = self.widths(width)
         owner = [(_("Owner"), w["owner"])] if w["owner"] else []
-        columns = [(_("Name"), w["name"]), (_("Company"), w["company"]), ("G", 2), *owner,
-                   (_("Status"), 10), (_("Next due"), 11)]
+        columns = [
+            (_("Name"), w["name"]),
+            (_("Company"), w["company"]),
+            ("G", 2),
+            *owner,
+            (_("Status"), 10),
+            (_("Next due"), 11),
+        ]
         if width < 110:
             return columns
         columns += [(_("Last"), 5), (_("Phone"), 16)]
@@ -116,25 +138,42 @@ class CustomersScreen(PagedScreen):
 
         values = query.values
         page = list_customers(
-            self.ctx, text=query.text, grade=",".join(values.get("grade", ())) or None,
+            self.ctx,
+            text=query.text,
+            grade=",".join(values.get("grade", ())) or None,
             owner=values.get("owner"),
-            status=values.get("status"), tag=values.get("tag"), source=values.get("source"),
-            sort=self.sort, offset=offset, limit=limit, everyone=self.app.everyone)
+            status=values.get("status"),
+            tag=values.get("tag"),
+            source=values.get("source"),
+            sort=self.sort,
+            offset=offset,
+            limit=limit,
+            everyone=self.app.everyone,
+        )
         wide = width >= 110
         w = self.widths(width)
         today = self.ctx.today()
         rows = []
         for c in page.rows:
-            cells = [clip(c.name, w["name"]), clip(c.company, w["company"]),
-                     grade_text(c.grade, pinned=c.grade_pinned)]
+            cells = [
+                clip(c.name, w["name"]),
+                clip(c.company, w["company"]),
+                grade_text(c.grade, pinned=c.grade_pinned),
+            ]
             if w["owner"]:
                 cells.append(clip(c.owner.label, w["owner"]))
             cells += [label("status", c.status), due_text(c.next_due, today)]
             if wide:
-                cells += [short_day(c.last_contact_on, today) if c.last_contact_on else "",
-                          c.phone_list[0] if c.phone_list else "", c.tags.replace(",", " ")]
-            rows.append(Row(str(c.id), c.id, tuple(cells), customer=c.name,
-                            detail=customer_detail(c, today)))
+                cells += [
+                    short_day(c.last_contact_on, today) if c.last_contact_on else "",
+                    c.phone_list[0] if c.phone_list else "",
+                    c.tags.replace(",", " "),
+                ]
+            rows.append(
+                Row(
+                    str(c.id), c.id, tuple(cells), customer=c.name, detail=customer_detail(c, today)
+                )
+            )
         return Page(rows=rows, offset=offset, total=page.total, limit=limit)
 
     def action_sort(self) -> None:

@@ -42,8 +42,18 @@ MOVEMENT = (PROMOTED, DEMOTED, NEW)
 """The movement panel's figures."""
 LAYOUT = {
     "pipeline": ("grades", "movement", "matrix", "forecast", "wins", "stages", "at-risk"),
-    "value": ("targets", "reps", "receivables", "instructions", "keeping", "pareto",
-              "conversion", "csi", "sla", "causes"),
+    "value": (
+        "targets",
+        "reps",
+        "receivables",
+        "instructions",
+        "keeping",
+        "pareto",
+        "conversion",
+        "csi",
+        "sla",
+        "causes",
+    ),
 }
 """Where each panel of `present.dashboard` stands: two columns in a wide terminal, one under
 the other at 80 columns. The movement panel holds the figures of `movement_figures`."""
@@ -54,8 +64,14 @@ class Figure(Static, can_focus=True):
     """One figure of the dashboard, a stop for the arrow keys. `behind` names the customers
     `enter` opens (one of vocab.BEHIND_FIGURES), or None."""
 
-    def __init__(self, title: str = "", *, behind: str | None = None, id: str | None = None,
-                 classes: str = "panel") -> None:
+    def __init__(
+        self,
+        title: str = "",
+        *,
+        behind: str | None = None,
+        id: str | None = None,
+        classes: str = "panel",
+    ) -> None:
         super().__init__("", id=id, classes=classes)
         self.border_title = title
         self.behind = behind
@@ -73,18 +89,39 @@ class DashboardScreen(CrmScreen):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_figure", N_("Open"), id="open-figure",
-                tooltip=N_("what is behind the figure: the customers promoted, demoted, new, at "
-                           "risk or key; the targets, each rep, grade × rep")),
-        Binding("z", "period", N_("Period"), id="dashboard-period",
-                tooltip=N_("movement and service levels over 7, 30 or 90 days")),
-        Binding("a", "toggle_scope", N_("Mine/team"), id="scope",
-                tooltip=N_("my customers or the team's (managers)")),
+        Binding(
+            "enter",
+            "open_figure",
+            N_("Open"),
+            id="open-figure",
+            tooltip=N_(
+                "what is behind the figure: the customers promoted, demoted, new, at "
+                "risk or key; the targets, each rep, grade × rep"
+            ),
+        ),
+        Binding(
+            "z",
+            "period",
+            N_("Period"),
+            id="dashboard-period",
+            tooltip=N_("movement and service levels over 7, 30 or 90 days"),
+        ),
+        Binding(
+            "a",
+            "toggle_scope",
+            N_("Mine/team"),
+            id="scope",
+            tooltip=N_("my customers or the team's (managers)"),
+        ),
         Binding("r", "reload", N_("Refresh"), id="reload", tooltip=N_("read the figures again")),
-        Binding("tab,down,right,j", "next_figure", N_("Next figure"), id="figure-next",
-                show=False),
-        Binding("shift+tab,up,left,k", "previous_figure", N_("Previous figure"),
-                id="figure-previous", show=False),
+        Binding("tab,down,right,j", "next_figure", N_("Next figure"), id="figure-next", show=False),
+        Binding(
+            "shift+tab,up,left,k",
+            "previous_figure",
+            N_("Previous figure"),
+            id="figure-previous",
+            show=False,
+        ),
         Binding("pagedown", "page(1)", N_("Page down"), id="dashboard-page-down", show=False),
         Binding("pageup", "page(-1)", N_("Page up"), id="dashboard-page-up", show=False),
     ]
@@ -100,19 +137,17 @@ class DashboardScreen(CrmScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the figures…"), id="summary")
-        with Panels(id="panels"):
-            with Vertical(id="columns"):
-                for column, keys in LAYOUT.items():
-                    with Vertical(classes="column", id=column):
-                        for key in keys:
-                            if key == "movement":
-                                with Vertical(id="movement", classes="panel"):
-                                    with Horizontal():
-                                        for figure in MOVEMENT:
-                                            yield Figure(behind=figure, id=figure,
-                                                         classes="number")
-                            else:
-                                yield Figure(id=key)
+        with Panels(id="panels"), Vertical(id="columns"):
+            for column, keys in LAYOUT.items():
+                with Vertical(classes="column", id=column):
+                    for key in keys:
+                        if key == "movement":
+                            with Vertical(id="movement", classes="panel"):
+                                with Horizontal():
+                                    for figure in MOVEMENT:
+                                        yield Figure(behind=figure, id=figure, classes="number")
+                        else:
+                            yield Figure(id=key)
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -127,9 +162,15 @@ class DashboardScreen(CrmScreen):
         self.failed = False
         self._summary()
         started = perf_counter()
-        self.call_service(dashboard, self.ctx, self.period, everyone=self.everyone,
-                          done=lambda figures: self._loaded(figures, started),
-                          failed=self._failed, group="load")
+        self.call_service(
+            dashboard,
+            self.ctx,
+            self.period,
+            everyone=self.everyone,
+            done=lambda figures: self._loaded(figures, started),
+            failed=self._failed,
+            group="load",
+        )
 
     def _loaded(self, figures: Dashboard, started: float) -> None:
         self.figures = figures
@@ -150,8 +191,11 @@ class DashboardScreen(CrmScreen):
     def _summary(self) -> None:
         figures = self.figures
         if figures is None:
-            text = Text(_("Reading the figures…") if not self.failed else
-                        _("The figures could not be read; r tries again."))
+            text = Text(
+                _("Reading the figures…")
+                if not self.failed
+                else _("The figures could not be read; r tries again.")
+            )
         else:
             text = dashboard_heading(figures)
             if self.refreshing:

@@ -70,8 +70,15 @@ class FigureCustomersScreen(CrmScreen):
         yield DetailLine(id="detail")
 
     def load_data(self) -> None:
-        self.call_service(customers_behind, self.ctx, self.figures, self.figure, limit=LIMIT,
-                          done=self._loaded, group="load")
+        self.call_service(
+            customers_behind,
+            self.ctx,
+            self.figures,
+            self.figure,
+            limit=LIMIT,
+            done=self._loaded,
+            group="load",
+        )
 
     def _loaded(self, found: tuple[list[CustomerRow], int]) -> None:
         rows, total = found
@@ -82,9 +89,14 @@ class FigureCustomersScreen(CrmScreen):
         name, company, owner, revenue = (20, 28, 12, 14) if wide else (14, 14, 9, 11)
         if not self.shows_owner():
             company, owner = company + owner, 0
-        columns = [(_("Name"), name), (_("Company"), company), ("G", 2),
-                   *([(_("Owner"), owner)] if owner else []), (_("Next due"), 10),
-                   (_("Revenue"), revenue)]
+        columns = [
+            (_("Name"), name),
+            (_("Company"), company),
+            ("G", 2),
+            *([(_("Owner"), owner)] if owner else []),
+            (_("Next due"), 10),
+            (_("Revenue"), revenue),
+        ]
         for label, width in columns:
             table.add_column(label, width=width)
         self.customer_of = {}
@@ -92,20 +104,31 @@ class FigureCustomersScreen(CrmScreen):
         for row in rows:
             key = str(row.customer_id)
             self.customer_of[key] = row.customer_id
-            self.whole[key] = row_text((row.customer, row.company, grade_text(row.grade),
-                                        row.owner, row.next_due.isoformat(),
-                                        money(row.revenue) if row.revenue else ""))
-            cells = [clip(row.customer, name), clip(row.company, company),
-                     grade_text(row.grade)]
+            self.whole[key] = row_text(
+                (
+                    row.customer,
+                    row.company,
+                    grade_text(row.grade),
+                    row.owner,
+                    row.next_due.isoformat(),
+                    money(row.revenue) if row.revenue else "",
+                )
+            )
+            cells = [clip(row.customer, name), clip(row.company, company), grade_text(row.grade)]
             if owner:
                 cells.append(clip(row.owner, owner))
-            cells += [row.next_due.isoformat(),
-                      (money(row.revenue) if row.revenue else "").rjust(revenue)]
+            cells += [
+                row.next_due.isoformat(),
+                (money(row.revenue) if row.revenue else "").rjust(revenue),
+            ]
             table.add_row(*cells, key=key)
         if keep is not None and keep in self.customer_of:
             table.move_cursor(row=table.get_row_index(keep))
         text = Text()
-        text.append((_("{n:,} customer") if total == 1 else _("{n:,} customers")).format(n=total), style="bold")
+        text.append(
+            (_("{n:,} customer") if total == 1 else _("{n:,} customers")).format(n=total),
+            style="bold",
+        )
         if total > len(rows):
             text.append(" · " + _("the first {n:,} shown").format(n=len(rows)))
         if not total:

@@ -71,8 +71,13 @@ class HelpScreen(LocalizedBindings, ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark", "close", N_("Close"), id="help-close"),
-        Binding("slash", "search", N_("Search"), id="help-search",
-                tooltip=N_("show only the keys whose words match")),
+        Binding(
+            "slash",
+            "search",
+            N_("Search"),
+            id="help-search",
+            tooltip=N_("show only the keys whose words match"),
+        ),
         Binding("j,down", "scroll_down", N_("Down"), show=False, id="help-down"),
         Binding("k,up", "scroll_up", N_("Up"), show=False, id="help-up"),
     ]
@@ -86,14 +91,22 @@ class HelpScreen(LocalizedBindings, ModalScreen[None]):
         box = Vertical(id="help")
         box.border_title = _("Keys")
         with box:
-            yield Input(placeholder=_("search the keys: words or a key"), id="help-search",
-                        compact=True)
+            yield Input(
+                placeholder=_("search the keys: words or a key"), id="help-search", compact=True
+            )
             with VerticalScroll(id="help-scroll"):
                 for section in SECTIONS:
                     yield Static("", id=f"keys-{section.name}", classes="help-section")
-                yield Static(Text(_("Remap a key in the config file's [keys] table by its id, "
-                                    "e.g. log = \"L\". Ids: {ids}").format(
-                    ids=", ".join(sorted(known_binding_ids()))), style="dim"), id="help-ids")
+                yield Static(
+                    Text(
+                        _(
+                            "Remap a key in the config file's [keys] table by its id, "
+                            'e.g. log = "L". Ids: {ids}'
+                        ).format(ids=", ".join(sorted(known_binding_ids()))),
+                        style="dim",
+                    ),
+                    id="help-ids",
+                )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -104,13 +117,21 @@ class HelpScreen(LocalizedBindings, ModalScreen[None]):
     def _open_at_section(self) -> None:
         target = self.query_one(f"#keys-{self.section}", Static)
         self.query_one("#help-scroll", VerticalScroll).scroll_to_widget(
-            target, animate=False, top=True, immediate=True)
+            target, animate=False, top=True, immediate=True
+        )
 
     def _matches(self, use: KeyUse, keys: str, meaning: str) -> bool:
         if not self.words:
             return True
-        haystack = " ".join((keys, meaning, _(use.meaning) if meaning != use.meaning else "",
-                             use.meaning, " ".join(use.ids))).casefold()
+        haystack = " ".join(
+            (
+                keys,
+                meaning,
+                _(use.meaning) if meaning != use.meaning else "",
+                use.meaning,
+                " ".join(use.ids),
+            )
+        ).casefold()
         return all(word in haystack for word in self.words)
 
     def section_table(self, name: str) -> Table | None:

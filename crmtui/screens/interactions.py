@@ -26,7 +26,7 @@ from crmtui.widgets.lists import PAGE_SIZE
 class _Day:
     """A filter date, parsed against the day the filter is typed."""
 
-    def __init__(self, screen: "InteractionsScreen") -> None:
+    def __init__(self, screen: InteractionsScreen) -> None:
         self.screen = screen
 
     def __call__(self, text: str):
@@ -38,8 +38,16 @@ def interaction_detail(i, zone) -> Text:
     text = Text()
     text.append(moment(i.at, zone) + " · ")
     text.append(plain(i.customer.name, "bold"))
-    text.append(" · " + " · ".join((label("channel", i.channel), label("outcome", i.outcome),
-                                     _("by {login}").format(login=i.by.label))))
+    text.append(
+        " · "
+        + " · ".join(
+            (
+                label("channel", i.channel),
+                label("outcome", i.outcome),
+                _("by {login}").format(login=i.by.label),
+            )
+        )
+    )
     text.append("\n")
     text.append(plain(i.summary))
     if i.next_step:
@@ -63,13 +71,23 @@ class InteractionsScreen(PagedScreen):
         super().__init__()
         self._shown_loggable: bool | None = None
         day = _Day(self)
-        self.FILTER_KEYS = {"rep": str.lower, "channel": one_of(CHANNELS),
-                            "outcome": one_of(OUTCOMES), "since": day, "until": day}
+        self.FILTER_KEYS = {
+            "rep": str.lower,
+            "channel": one_of(CHANNELS),
+            "outcome": one_of(OUTCOMES),
+            "since": day,
+            "until": day,
+        }
 
     def columns(self, width: int) -> list[tuple[str, int]]:
         wide = width >= 110
-        columns = [(_("When"), 16 if wide else 11), (_("Customer"), 16 if wide else 12),
-                   (_("Channel"), 7), (_("Outcome"), 9), (_("By"), 10 if wide else 8)]
+        columns = [
+            (_("When"), 16 if wide else 11),
+            (_("Customer"), 16 if wide else 12),
+            (_("Channel"), 7),
+            (_("Outcome"), 9),
+            (_("By"), 10 if wide else 8),
+        ]
         used = sum(w for _label, w in columns) + 2 * len(columns)
         return [*columns, (_("Summary"), max(12, width - used - 4))]
 
@@ -77,24 +95,49 @@ class InteractionsScreen(PagedScreen):
         from crmtui.services.interactions import timeline
 
         values = query.values
-        rows = timeline(self.ctx, rep=values.get("rep"), channel=values.get("channel"),
-                        outcome=values.get("outcome"), since=values.get("since"),
-                        until=values.get("until"), customer_text=query.text, offset=offset,
-                        limit=limit, everyone=self.app.everyone)
+        rows = timeline(
+            self.ctx,
+            rep=values.get("rep"),
+            channel=values.get("channel"),
+            outcome=values.get("outcome"),
+            since=values.get("since"),
+            until=values.get("until"),
+            customer_text=query.text,
+            offset=offset,
+            limit=limit,
+            everyone=self.app.everyone,
+        )
         from crmtui.services.access import loggable_customers
 
         zone, today = self.ctx.zone, self.ctx.today()
         widths = [w for _label, w in self.columns(width)]
         loggable = loggable_customers(self.ctx, [i.customer_id for i in rows])
-        return Page(rows=[
-            Row(str(i.id), i.customer_id, (
-                (moment(i.at, zone) if widths[0] >= 16 else
-                 short_moment(i.at, zone, today)), clip(i.customer.name, widths[1]),
-                label("channel", i.channel), label("outcome", i.outcome),
-                clip(i.by.label, widths[4]),
-                clip(i.summary, widths[5])), customer=i.customer.name,
-                can_log=i.customer_id in loggable, detail=interaction_detail(i, zone))
-            for i in rows], offset=offset, limit=limit)
+        return Page(
+            rows=[
+                Row(
+                    str(i.id),
+                    i.customer_id,
+                    (
+                        (
+                            moment(i.at, zone)
+                            if widths[0] >= 16
+                            else short_moment(i.at, zone, today)
+                        ),
+                        clip(i.customer.name, widths[1]),
+                        label("channel", i.channel),
+                        label("outcome", i.outcome),
+                        clip(i.by.label, widths[4]),
+                        clip(i.summary, widths[5]),
+                    ),
+                    customer=i.customer.name,
+                    can_log=i.customer_id in loggable,
+                    detail=interaction_detail(i, zone),
+                )
+                for i in rows
+            ],
+            offset=offset,
+            limit=limit,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "log":
@@ -119,11 +162,13 @@ class InteractionsScreen(PagedScreen):
         customer_id = self.current_customer()
         if key is None or customer_id is None:
             return
-        self.app.push_screen(LogDialog(LogTarget(customer_id, self.name_of.get(key, ""))),
-                             self._logged)
+        self.app.push_screen(
+            LogDialog(LogTarget(customer_id, self.name_of.get(key, ""))), self._logged
+        )
 
     def _logged(self, logged) -> None:
         if logged is not None:
-            self.app.notify(_("Logged for {name}.").format(name=logged.result.customer.name),
-                            title=_("Saved"))
+            self.app.notify(
+                _("Logged for {name}.").format(name=logged.result.customer.name), title=_("Saved")
+            )
             self.reload()

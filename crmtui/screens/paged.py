@@ -3,9 +3,10 @@ filled one SQL page at a time; the next page is fetched when the cursor nears th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar, Mapping
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -71,8 +72,13 @@ class PagedScreen(CrmScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", N_("Filter"), id="filter", tooltip=N_("filter in place")),
-        Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
-                tooltip=N_("my customers or everyone's (managers)")),
+        Binding(
+            "a",
+            "toggle_scope",
+            N_("Mine/all"),
+            id="scope",
+            tooltip=N_("my customers or everyone's (managers)"),
+        ),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
     ]
 
@@ -89,8 +95,11 @@ class PagedScreen(CrmScreen):
         self._filter_timer = None
 
     def compose_body(self) -> ComposeResult:
-        yield FilterBar(self.FILTER_KEYS, placeholder=_(self.FILTER_HINT) if self.FILTER_HINT
-                        else "", id="filter")
+        yield FilterBar(
+            self.FILTER_KEYS,
+            placeholder=_(self.FILTER_HINT) if self.FILTER_HINT else "",
+            id="filter",
+        )
         yield Static(_("Loading…"), id="summary")
         yield ProfileRows(id="list")
         yield DetailLine(id="detail")
@@ -125,8 +134,15 @@ class PagedScreen(CrmScreen):
         limit = min(max(PAGE_SIZE, self.loaded), RELOAD_AT_MOST)
         # The columns are laid out for the width the rows were cut for, whatever it is by then.
         width = self._width()
-        self.call_service(self.fetch, query, 0, width, limit,
-                          done=partial(self._first_page, width=width), group="load")
+        self.call_service(
+            self.fetch,
+            query,
+            0,
+            width,
+            limit,
+            done=partial(self._first_page, width=width),
+            group="load",
+        )
 
     def _width(self) -> int:
         return max(60, self.table.size.width or self.app.size.width)
@@ -169,8 +185,15 @@ class PagedScreen(CrmScreen):
         if self.complete or self.fetching_more or not self.filter_query.ok:
             return
         self.fetching_more = True
-        self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
-                          done=self._more, failed=self._more_failed, group="more")
+        self.call_service(
+            self.fetch,
+            self.filter_query,
+            self.loaded,
+            self._width(),
+            done=self._more,
+            failed=self._more_failed,
+            group="more",
+        )
 
     @on(ListTable.ToEnd)
     def _to_end(self) -> None:
@@ -180,9 +203,16 @@ class PagedScreen(CrmScreen):
             return
         self.fetching_more = True
         rest = (self.total - self.loaded) if self.total is not None else TO_END_AT_MOST
-        self.call_service(self.fetch, self.filter_query, self.loaded, self._width(),
-                          limit=max(1, min(rest, TO_END_AT_MOST)), done=self._at_end,
-                          failed=self._more_failed, group="more")
+        self.call_service(
+            self.fetch,
+            self.filter_query,
+            self.loaded,
+            self._width(),
+            limit=max(1, min(rest, TO_END_AT_MOST)),
+            done=self._at_end,
+            failed=self._more_failed,
+            group="more",
+        )
 
     def _at_end(self, page: Page) -> None:
         self._more(page)
@@ -205,8 +235,10 @@ class PagedScreen(CrmScreen):
             count = self.COUNT_ONE if self.total == 1 else self.COUNT_TEXT
             text.append(_(count).format(n=self.total), style="bold")
         else:
-            text.append(_("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
-                        style="bold")
+            text.append(
+                _("{n:,} shown").format(n=self.loaded) + ("" if self.complete else "+"),
+                style="bold",
+            )
         described = self.describe()
         if described:
             text.append(" · " + described)

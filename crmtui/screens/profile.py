@@ -82,38 +82,77 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     zone, today = ctx.zone, ctx.today()
     tabs = profile_sections(p, zone, today)
     tabs["history"] = history_section(history_of(ctx, c.id), zone, today)
-    facts = GradeFacts(customer_id=c.id, name=c.name, need=c.need,
-                       expected_close=c.expected_close, grade=c.grade, pinned=c.grade_pinned,
-                       pin_reason=c.pin_reason, version=c.version)
-    class_facts = ClassFacts(customer_id=c.id, name=c.name, value_class=c.value_class,
-                             pinned=c.class_pinned, reason=c.class_reason,
-                             lifecycle=c.lifecycle, lifecycle_reason=c.lifecycle_reason,
-                             version=c.version)
-    return ProfileView(customer_id=c.id, name=c.name, header=profile_header(p),
-                       overview=profile_overview(p, zone, today), tabs=tabs,
-                       referrals=referral_tree(ctx, c.id), plan=account_plan(p),
-                       editable=p.editable, facts=facts, class_facts=class_facts,
-                       company=c.company, grade=c.grade,
-                       owner=p.owner.login, owner_name=p.owner.label,
-                       loggable=p.editable or can_log(ctx, c),
-                       orders={o.id: (o.owed, o.on) for o in p.orders})
+    facts = GradeFacts(
+        customer_id=c.id,
+        name=c.name,
+        need=c.need,
+        expected_close=c.expected_close,
+        grade=c.grade,
+        pinned=c.grade_pinned,
+        pin_reason=c.pin_reason,
+        version=c.version,
+    )
+    class_facts = ClassFacts(
+        customer_id=c.id,
+        name=c.name,
+        value_class=c.value_class,
+        pinned=c.class_pinned,
+        reason=c.class_reason,
+        lifecycle=c.lifecycle,
+        lifecycle_reason=c.lifecycle_reason,
+        version=c.version,
+    )
+    return ProfileView(
+        customer_id=c.id,
+        name=c.name,
+        header=profile_header(p),
+        overview=profile_overview(p, zone, today),
+        tabs=tabs,
+        referrals=referral_tree(ctx, c.id),
+        plan=account_plan(p),
+        editable=p.editable,
+        facts=facts,
+        class_facts=class_facts,
+        company=c.company,
+        grade=c.grade,
+        owner=p.owner.login,
+        owner_name=p.owner.label,
+        loggable=p.editable or can_log(ctx, c),
+        orders={o.id: (o.owed, o.on) for o in p.orders},
+    )
 
 
 def history_section(entries: list, zone, today) -> Section:
     """The History tab: who changed what and when, newest first."""
-    return Section([(_("When"), 11), (_("By"), 10), (_("What"), 24), (_("Change"), None)],
-                   history_rows(entries, zone, today), _("No changes recorded yet."))
+    return Section(
+        [(_("When"), 11), (_("By"), 10), (_("What"), 24), (_("Change"), None)],
+        history_rows(entries, zone, today),
+        _("No changes recorded yet."),
+    )
 
 
 TAB_TITLES = {
-    "overview": N_("Overview"), "contacts": N_("Contacts"), "timeline": N_("Timeline"),
-    "orders": N_("Orders"), "promises": N_("Promises"), "complaints": N_("Complaints"),
-    "care": N_("Care"), "surveys": N_("Surveys"), "grades": N_("Grades"),
-    "history": N_("History"), "schedule": N_("Schedule"), "referrals": N_("Referrals"),
+    "overview": N_("Overview"),
+    "contacts": N_("Contacts"),
+    "timeline": N_("Timeline"),
+    "orders": N_("Orders"),
+    "promises": N_("Promises"),
+    "complaints": N_("Complaints"),
+    "care": N_("Care"),
+    "surveys": N_("Surveys"),
+    "grades": N_("Grades"),
+    "history": N_("History"),
+    "schedule": N_("Schedule"),
+    "referrals": N_("Referrals"),
     "plan": N_("Plan"),
 }
-ROW_KINDS = {"timeline": "interaction", "orders": "order", "promises": "promise",
-             "care": "care", "surveys": "survey"}
+ROW_KINDS = {
+    "timeline": "interaction",
+    "orders": "order",
+    "promises": "promise",
+    "care": "care",
+    "surveys": "survey",
+}
 """The tabs whose rows are corrected (`e`, `enter`) and removed (`d`): the kind of record."""
 
 
@@ -132,31 +171,94 @@ class ProfileScreen(ProfileAccountKeys):
         Binding("l", "log", N_("Log"), id="log", tooltip=N_("log a contact")),
         Binding("o", "order", N_("Order"), id="order", tooltip=N_("record an order")),
         Binding("p", "promise", N_("Promise"), id="promise", tooltip=N_("record a promise")),
-        Binding("x", "complaint", N_("Complaint"), id="complaint",
-                tooltip=N_("record a complaint from this customer")),
+        Binding(
+            "x",
+            "complaint",
+            N_("Complaint"),
+            id="complaint",
+            tooltip=N_("record a complaint from this customer"),
+        ),
         Binding("right_square_bracket", "next_tab", N_("Next tab"), id="next-tab"),
-        Binding("left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab",
-                show=False),
-        Binding("e", "edit", N_("Edit"), id="edit",
-                tooltip=N_("the highlighted record on a tab of records, else the archive")),
-        Binding("d", "delete_row", N_("Delete"), id="delete-row", show=False,
-                tooltip=N_("remove the highlighted record (asks first; u undoes it)")),
-        Binding("c", "care", N_("Care date"), id="care-date",
-                tooltip=N_("a birthday or anniversary, solar or lunar (农历)")),
-        Binding("R", "regrade", N_("Regrade"), id="regrade",
-                tooltip=N_("need, expected close, or pin a grade")),
-        Binding("v", "value_class", N_("Class"), id="value-class", show=False,
-                tooltip=N_("the value class by judgement (定性), or back to the figures")),
-        Binding("T", "lifecycle", N_("Lifecycle"), id="lifecycle", show=False,
-                tooltip=N_("terminate the customer (已终止合作), or make them active again")),
-        Binding("dollar_sign", "pay", N_("Payment"), id="payment", show=False,
-                tooltip=N_("record a payment on the highlighted order (Orders tab)")),
-        Binding("i", "instruct", N_("Instruct"), id="instruct", show=False,
-                tooltip=N_("give the owner an instruction about this customer (managers)")),
-        Binding("O", "reassign", N_("Reassign"), id="reassign", show=False,
-                tooltip=N_("give the customer to another owner (managers)")),
-        Binding("b", "book", N_("Book"), id="book", show=False,
-                tooltip=N_("book a visit, call or meeting with the customer at a time")),
+        Binding(
+            "left_square_bracket", "previous_tab", N_("Previous tab"), id="previous-tab", show=False
+        ),
+        Binding(
+            "e",
+            "edit",
+            N_("Edit"),
+            id="edit",
+            tooltip=N_("the highlighted record on a tab of records, else the archive"),
+        ),
+        Binding(
+            "d",
+            "delete_row",
+            N_("Delete"),
+            id="delete-row",
+            show=False,
+            tooltip=N_("remove the highlighted record (asks first; u undoes it)"),
+        ),
+        Binding(
+            "c",
+            "care",
+            N_("Care date"),
+            id="care-date",
+            tooltip=N_("a birthday or anniversary, solar or lunar (农历)"),
+        ),
+        Binding(
+            "R",
+            "regrade",
+            N_("Regrade"),
+            id="regrade",
+            tooltip=N_("need, expected close, or pin a grade"),
+        ),
+        Binding(
+            "v",
+            "value_class",
+            N_("Class"),
+            id="value-class",
+            show=False,
+            tooltip=N_("the value class by judgement (定性), or back to the figures"),
+        ),
+        Binding(
+            "T",
+            "lifecycle",
+            N_("Lifecycle"),
+            id="lifecycle",
+            show=False,
+            tooltip=N_("terminate the customer (已终止合作), or make them active again"),
+        ),
+        Binding(
+            "dollar_sign",
+            "pay",
+            N_("Payment"),
+            id="payment",
+            show=False,
+            tooltip=N_("record a payment on the highlighted order (Orders tab)"),
+        ),
+        Binding(
+            "i",
+            "instruct",
+            N_("Instruct"),
+            id="instruct",
+            show=False,
+            tooltip=N_("give the owner an instruction about this customer (managers)"),
+        ),
+        Binding(
+            "O",
+            "reassign",
+            N_("Reassign"),
+            id="reassign",
+            show=False,
+            tooltip=N_("give the customer to another owner (managers)"),
+        ),
+        Binding(
+            "b",
+            "book",
+            N_("Book"),
+            id="book",
+            show=False,
+            tooltip=N_("book a visit, call or meeting with the customer at a time"),
+        ),
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
         *ACCOUNT_BINDINGS,
@@ -199,8 +301,14 @@ class ProfileScreen(ProfileAccountKeys):
         self.query_one(TabbedContent).hide_tab("plan")
 
     def load_data(self) -> None:
-        self.call_service(load_profile, self.ctx, self.customer_id, done=self._loaded,
-                          failed=self._load_failed, group="load")
+        self.call_service(
+            load_profile,
+            self.ctx,
+            self.customer_id,
+            done=self._loaded,
+            failed=self._load_failed,
+            group="load",
+        )
 
     def action_reload(self) -> None:
         self.reload()
@@ -230,13 +338,19 @@ class ProfileScreen(ProfileAccountKeys):
         self.query_one("#contacts-keys", Static).display = bool(keys)
         owing = view.editable and any(owed for owed, _on in view.orders.values())
         hint = self.query_one("#orders-keys", Static)
-        hint.update(Text(_("$ records a payment on the highlighted order"), style="dim")
-                    if owing else "")
+        hint.update(
+            Text(_("$ records a payment on the highlighted order"), style="dim") if owing else ""
+        )
         hint.display = owing
         tabs = self.query_one(TabbedContent)
         if view.plan is not None or view.editable:
-            empty = Text(_("No account plan yet: press P to make one (the year's targets, a "
-                           "visit cycle, strengths and weaknesses, a review date)."), style="dim")
+            empty = Text(
+                _(
+                    "No account plan yet: press P to make one (the year's targets, a "
+                    "visit cycle, strengths and weaknesses, a review date)."
+                ),
+                style="dim",
+            )
             self.query_one("#plan-text", Static).update(empty if view.plan is None else view.plan)
             tabs.show_tab("plan")
         else:
@@ -262,10 +376,10 @@ class ProfileScreen(ProfileAccountKeys):
         rows = []
         for row in tab.rows:
             if rest is not None and isinstance(row[rest], str):
-                row = (*row[:rest], clip(row[rest], max(12, width - fixed)), *row[rest + 1:])
+                row = (*row[:rest], clip(row[rest], max(12, width - fixed)), *row[rest + 1 :])
             rows.append(row)
         if tab.keys:
-            for row, key in zip(rows, tab.keys):
+            for row, key in zip(rows, tab.keys, strict=False):
                 table.add_row(*row, key=key)
         else:
             table.add_rows(rows)
@@ -306,8 +420,18 @@ class ProfileScreen(ProfileAccountKeys):
             if tab == "contacts":
                 return self._contact_under_cursor() is not None or None
             return tab in ROW_KINDS and (self._record_under_cursor() is not None or None)
-        if action in ("edit", "log", "regrade", "order", "promise", "care", "value_class",
-                      "lifecycle", "pay", "book"):
+        if action in (
+            "edit",
+            "log",
+            "regrade",
+            "order",
+            "promise",
+            "care",
+            "value_class",
+            "lifecycle",
+            "pay",
+            "book",
+        ):
             if self.view is None:
                 return None
             if action == "log":
@@ -386,8 +510,10 @@ class ProfileScreen(ProfileAccountKeys):
             if contact is not None:
                 self._with_contact(contact, self._edit_contact)
             return
-        self.app.push_screen(CustomerForm(self.customer_id),
-                             lambda saved: self._after_save(saved, _("Customer saved.")))
+        self.app.push_screen(
+            CustomerForm(self.customer_id),
+            lambda saved: self._after_save(saved, _("Customer saved.")),
+        )
 
     def _record_under_cursor(self) -> tuple[str, int] | None:
         """(kind, id) of the record highlighted on the current tab of records."""
@@ -401,8 +527,10 @@ class ProfileScreen(ProfileAccountKeys):
         key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
         return (kind, int(key.value)) if key.value and key.value.isdigit() else None
 
-    @on(DataTable.RowSelected,
-        "#table-timeline, #table-orders, #table-promises, #table-care, #table-surveys")
+    @on(
+        DataTable.RowSelected,
+        "#table-timeline, #table-orders, #table-promises, #table-care, #table-surveys",
+    )
     def _record_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
         tab = self.query_one(TabbedContent).active
@@ -414,8 +542,9 @@ class ProfileScreen(ProfileAccountKeys):
     def _correct(self, kind: str, number: int) -> None:
         from crmtui.services.corrections import read_record
 
-        self.call_service(read_record, self.ctx, kind, number, done=self._edit_record,
-                          group="action")
+        self.call_service(
+            read_record, self.ctx, kind, number, done=self._edit_record, group="action"
+        )
 
     def _edit_record(self, record) -> None:
         from crmtui.labels import label
@@ -429,8 +558,9 @@ class ProfileScreen(ProfileAccountKeys):
             return
         kind = record.kind
         if kind == "interaction":
-            dialog = LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade),
-                               record=record)
+            dialog = LogDialog(
+                LogTarget(view.customer_id, view.name, view.company, view.grade), record=record
+            )
         elif kind == "order":
             dialog = OrderDialog(view.customer_id, view.name, record)
         elif kind == "promise":
@@ -439,21 +569,29 @@ class ProfileScreen(ProfileAccountKeys):
             dialog = CareDialog(view.customer_id, view.name, record)
         else:
             dialog = SurveyDialog(view.customer_id, view.name, record=record)
-        saved = _("{record} #{id} saved.").format(record=label("record", kind).capitalize(),
-                                                  id=record.id)
+        saved = _("{record} #{id} saved.").format(
+            record=label("record", kind).capitalize(), id=record.id
+        )
         self.app.push_screen(dialog, lambda result: self._after_save(result, saved))
 
     def action_reassign(self) -> None:
-        from crmtui.screens.dialogs.corrections import ReassignDialog
         from crmtui.present.text import user_text
+        from crmtui.screens.dialogs.corrections import ReassignDialog
 
         view = self.view
         if view is None:
             return
         self.app.push_screen(
             ReassignDialog(view.customer_id, view.name, view.owner),
-            lambda customer: self._after_save(customer, _("{name}: owner {owner}").format(
-                name=customer.name, owner=user_text(customer.owner)) if customer else ""))
+            lambda customer: self._after_save(
+                customer,
+                _("{name}: owner {owner}").format(
+                    name=customer.name, owner=user_text(customer.owner)
+                )
+                if customer
+                else "",
+            ),
+        )
 
     def action_delete_row(self) -> None:
         from crmtui.services.corrections import read_record
@@ -464,15 +602,15 @@ class ProfileScreen(ProfileAccountKeys):
             return
         found = self._record_under_cursor()
         if found is not None:
-            self.call_service(read_record, self.ctx, *found, done=self._ask_removal,
-                              group="action")
+            self.call_service(read_record, self.ctx, *found, done=self._ask_removal, group="action")
 
     def _ask_removal(self, record) -> None:
         from crmtui.screens.dialogs.corrections import RemoveRecordDialog
 
-        self.app.push_screen(RemoveRecordDialog(record),
-                             lambda removed: self._after_save(removed, str(removed)
-                                                              if removed else ""))
+        self.app.push_screen(
+            RemoveRecordDialog(record),
+            lambda removed: self._after_save(removed, str(removed) if removed else ""),
+        )
 
     def action_log(self) -> None:
         from crmtui.screens.dialogs.log import LogDialog, LogTarget
@@ -484,61 +622,87 @@ class ProfileScreen(ProfileAccountKeys):
         def logged(result) -> None:
             if result is not None:
                 customer = result.result.customer
-                self._after_save(result, _("Logged; next due {due}.").format(
-                    due=customer.next_due.isoformat()))
+                self._after_save(
+                    result, _("Logged; next due {due}.").format(due=customer.next_due.isoformat())
+                )
 
         self.app.push_screen(
-            LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade)), logged)
+            LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade)), logged
+        )
 
     def action_regrade(self) -> None:
         from crmtui.screens.dialogs.small import RegradeDialog
 
         if self.view is None:
             return
-        self.app.push_screen(RegradeDialog(self.view.facts), lambda customer: self._after_save(
-            customer, _("Grade {grade}.").format(grade=customer.grade) if customer else ""))
+        self.app.push_screen(
+            RegradeDialog(self.view.facts),
+            lambda customer: self._after_save(
+                customer, _("Grade {grade}.").format(grade=customer.grade) if customer else ""
+            ),
+        )
 
     def action_value_class(self) -> None:
         from crmtui.screens.dialogs.lifecycle import ValueClassDialog
 
         if self.view is None:
             return
-        self.app.push_screen(ValueClassDialog(self.view.class_facts), lambda customer: (
-            self._after_save(customer, _("Value class {value_class}.").format(
-                value_class=label("tier", customer.value_class)) if customer else "")))
+        self.app.push_screen(
+            ValueClassDialog(self.view.class_facts),
+            lambda customer: self._after_save(
+                customer,
+                _("Value class {value_class}.").format(
+                    value_class=label("tier", customer.value_class)
+                )
+                if customer
+                else "",
+            ),
+        )
 
     def action_lifecycle(self) -> None:
         from crmtui.screens.dialogs.lifecycle import LifecycleDialog
 
         if self.view is None:
             return
-        self.app.push_screen(LifecycleDialog(self.view.class_facts), lambda customer: (
-            self._after_save(customer, _("Lifecycle {lifecycle}.").format(
-                lifecycle=label("lifecycle", customer.lifecycle)) if customer else "")))
+        self.app.push_screen(
+            LifecycleDialog(self.view.class_facts),
+            lambda customer: self._after_save(
+                customer,
+                _("Lifecycle {lifecycle}.").format(lifecycle=label("lifecycle", customer.lifecycle))
+                if customer
+                else "",
+            ),
+        )
 
     def action_order(self) -> None:
         from crmtui.screens.dialogs.small import OrderDialog
 
         if self.view is None:
             return
-        self.app.push_screen(OrderDialog(self.customer_id, self.view.name),
-                             lambda order: self._after_save(order, _("Order recorded.")))
+        self.app.push_screen(
+            OrderDialog(self.customer_id, self.view.name),
+            lambda order: self._after_save(order, _("Order recorded.")),
+        )
 
     def action_promise(self) -> None:
         from crmtui.screens.dialogs.small import PromiseDialog
 
         if self.view is None:
             return
-        self.app.push_screen(PromiseDialog(self.customer_id, self.view.name),
-                             lambda promise: self._after_save(promise, _("Promise recorded.")))
+        self.app.push_screen(
+            PromiseDialog(self.customer_id, self.view.name),
+            lambda promise: self._after_save(promise, _("Promise recorded.")),
+        )
 
     def action_care(self) -> None:
         from crmtui.screens.dialogs.care import CareDialog
 
         if self.view is None:
             return
-        self.app.push_screen(CareDialog(self.customer_id, self.view.name),
-                             lambda care: self._after_save(care, _("Care date added.")))
+        self.app.push_screen(
+            CareDialog(self.customer_id, self.view.name),
+            lambda care: self._after_save(care, _("Care date added.")),
+        )
 
     def action_book(self) -> None:
         from crmtui.screens.dialogs.appointment import BookDialog
@@ -550,9 +714,13 @@ class ProfileScreen(ProfileAccountKeys):
             if row is None:
                 return
             when = row.starts_at.astimezone(self.ctx.zone)
-            self._after_save(row, _("Booked for {day} {time}.").format(
-                day=f"{weekday_name(when.date())} {when.date().isoformat()}",
-                time=when.strftime("%H:%M")))
+            self._after_save(
+                row,
+                _("Booked for {day} {time}.").format(
+                    day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+                    time=when.strftime("%H:%M"),
+                ),
+            )
 
         self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
 
@@ -561,9 +729,10 @@ class ProfileScreen(ProfileAccountKeys):
 
         if self.view is None:
             return
-        self.app.push_screen(NewComplaintDialog(self.customer_id, self.view.name),
-                             lambda complaint: self._after_save(
-                                 complaint, opened_message(self.ctx, complaint)))
+        self.app.push_screen(
+            NewComplaintDialog(self.customer_id, self.view.name),
+            lambda complaint: self._after_save(complaint, opened_message(self.ctx, complaint)),
+        )
 
     def action_pay(self) -> None:
         from crmtui.screens.dialogs.followthrough import PaymentDialog
@@ -583,11 +752,14 @@ class ProfileScreen(ProfileAccountKeys):
             return
         owed, ordered_on = view.orders[order_id]
         if not owed:
-            self.app.notify(_("Nothing is owed on order #{id}.").format(id=order_id),
-                            severity="warning")
+            self.app.notify(
+                _("Nothing is owed on order #{id}.").format(id=order_id), severity="warning"
+            )
             return
-        self.app.push_screen(PaymentDialog(order_id, view.name, owed, ordered_on),
-                             lambda paid: self._after_save(paid, _("Payment recorded.")))
+        self.app.push_screen(
+            PaymentDialog(order_id, view.name, owed, ordered_on),
+            lambda paid: self._after_save(paid, _("Payment recorded.")),
+        )
 
     def action_instruct(self) -> None:
         from crmtui.screens.dialogs.followthrough import InstructionDialog
@@ -597,5 +769,7 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.push_screen(
             InstructionDialog(view.customer_id, view.name, view.owner, view.owner_name),
-            lambda given: self._after_save(given, _("Instruction given to {owner}.").format(
-                owner=view.owner_name)))
+            lambda given: self._after_save(
+                given, _("Instruction given to {owner}.").format(owner=view.owner_name)
+            ),
+        )

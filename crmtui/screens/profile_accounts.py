@@ -1,6 +1,6 @@
 """The profile's key-account keys: on the Contacts tab `n` adds a contact, `enter` edits the one
-under the cursor and `delete` (or `d`) removes it (after asking); `P` creates or edits the account plan;
-`S` records a satisfaction survey. Offered only to whoever may change the customer."""
+under the cursor and `delete` (or `d`) removes it (after asking); `P` creates or edits the account
+plan; `S` records a satisfaction survey. Offered only to whoever may change the customer."""
 
 from __future__ import annotations
 
@@ -16,14 +16,38 @@ CONTACT_ACTIONS = frozenset({"new_contact", "remove_contact"})
 
 
 ACCOUNT_BINDINGS: list[BindingType] = [
-    Binding("n", "new_contact", N_("New contact"), id="new-contact", show=False,
-            tooltip=N_("add a person at this customer (Contacts tab)")),
-    Binding("delete", "remove_contact", N_("Remove contact"), id="remove-contact", show=False,
-            tooltip=N_("remove the contact under the cursor (Contacts tab)")),
-    Binding("P", "plan", N_("Plan"), id="account-plan", show=False,
-            tooltip=N_("the account plan (重点客户计划): targets, visit cycle, SWOT, review")),
-    Binding("S", "survey", N_("Survey"), id="survey", show=False,
-            tooltip=N_("a satisfaction survey with the customer's comment")),
+    Binding(
+        "n",
+        "new_contact",
+        N_("New contact"),
+        id="new-contact",
+        show=False,
+        tooltip=N_("add a person at this customer (Contacts tab)"),
+    ),
+    Binding(
+        "delete",
+        "remove_contact",
+        N_("Remove contact"),
+        id="remove-contact",
+        show=False,
+        tooltip=N_("remove the contact under the cursor (Contacts tab)"),
+    ),
+    Binding(
+        "P",
+        "plan",
+        N_("Plan"),
+        id="account-plan",
+        show=False,
+        tooltip=N_("the account plan (重点客户计划): targets, visit cycle, SWOT, review"),
+    ),
+    Binding(
+        "S",
+        "survey",
+        N_("Survey"),
+        id="survey",
+        show=False,
+        tooltip=N_("a satisfaction survey with the customer's comment"),
+    ),
 ]
 """The profile's keys for them, after its own. The footer is full at 80 columns, so the Contacts
 tab says its keys in a line of its own (contacts_keys) and `?` lists them all."""
@@ -40,7 +64,6 @@ def contacts_keys(editable: bool, any_contacts: bool) -> str:
 
 class ProfileAccountKeys(CrmScreen):
     """The base of ProfileScreen, which gives `view` and `_after_save`."""
-
 
     tab_after_load: str | None = None
     """A tab to show once the profile is read again (the plan, after it was saved)."""
@@ -79,8 +102,10 @@ class ProfileAccountKeys(CrmScreen):
             return
         self.app.push_screen(
             ContactDialog(view.customer_id, view.name),
-            lambda contact: self._after_save(contact, _("Contact {name} added.").format(
-                name=contact.name) if contact else ""))
+            lambda contact: self._after_save(
+                contact, _("Contact {name} added.").format(name=contact.name) if contact else ""
+            ),
+        )
 
     @on(DataTable.RowSelected, "#table-contacts")
     def _contact_selected(self, event: DataTable.RowSelected) -> None:
@@ -98,8 +123,7 @@ class ProfileAccountKeys(CrmScreen):
     def _with_contact(self, contact_id: int, then) -> None:
         from crmtui.screens.dialogs.accounts import read_contact
 
-        self.call_service(read_contact, self.ctx, contact_id,
-                          done=then, group="action")
+        self.call_service(read_contact, self.ctx, contact_id, done=then, group="action")
 
     def _edit_contact(self, facts) -> None:
         from crmtui.screens.dialogs.accounts import ContactDialog
@@ -107,8 +131,10 @@ class ProfileAccountKeys(CrmScreen):
         view = self.view
         self.app.push_screen(
             ContactDialog(view.customer_id, view.name, facts),
-            lambda contact: self._after_save(contact, _("Contact {name} saved.").format(
-                name=contact.name) if contact else ""))
+            lambda contact: self._after_save(
+                contact, _("Contact {name} saved.").format(name=contact.name) if contact else ""
+            ),
+        )
 
     def _ask_remove(self, facts) -> None:
         from crmtui.screens.dialogs.accounts import RemoveContactDialog
@@ -116,8 +142,10 @@ class ProfileAccountKeys(CrmScreen):
         view = self.view
         self.app.push_screen(
             RemoveContactDialog(view.customer_id, view.name, facts),
-            lambda contact: self._after_save(contact, _("Contact {name} removed.").format(
-                name=contact.name) if contact else ""))
+            lambda contact: self._after_save(
+                contact, _("Contact {name} removed.").format(name=contact.name) if contact else ""
+            ),
+        )
 
     def action_plan(self) -> None:
         from crmtui.services.plans import plan_status
@@ -125,8 +153,9 @@ class ProfileAccountKeys(CrmScreen):
         view = self.view
         if view is None:
             return
-        self.call_service(plan_status, self.ctx, view.customer_id,
-                          done=self._edit_plan, group="action")
+        self.call_service(
+            plan_status, self.ctx, view.customer_id, done=self._edit_plan, group="action"
+        )
 
     def _edit_plan(self, status) -> None:
         from crmtui.screens.dialogs.accounts import PlanDialog
@@ -138,12 +167,12 @@ class ProfileAccountKeys(CrmScreen):
             if result is None:
                 return
             message = _("Account plan saved; review on {day}.").format(
-                day=result.plan.review_on.isoformat())
+                day=result.plan.review_on.isoformat()
+            )
             self.tab_after_load = "plan"
             self._after_save(result, message)
 
-        self.app.push_screen(PlanDialog(view.customer_id, view.name, plan),
-                             saved)
+        self.app.push_screen(PlanDialog(view.customer_id, view.name, plan), saved)
 
     def action_survey(self) -> None:
         from crmtui.screens.dialogs.accounts import SurveyDialog
@@ -153,7 +182,8 @@ class ProfileAccountKeys(CrmScreen):
             return
         self.app.push_screen(
             SurveyDialog(view.customer_id, view.name),
-            lambda survey: self._after_save(survey, _("Survey recorded.")))
+            lambda survey: self._after_save(survey, _("Survey recorded.")),
+        )
 
 
 __all__ = ["ProfileAccountKeys", "ACCOUNT_ACTIONS", "ACCOUNT_BINDINGS"]

@@ -6,7 +6,8 @@ column: at that grade; on overdue: the overdue ones), `>` sorts by the column un
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -35,9 +36,9 @@ WIDE = 110
 GRADES = "ABCDE"
 
 
-
 def _cell_width(cell: Any) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+
 
 class TeamTable(NavTable):
     """A table with a cell cursor: the column under it says what `enter` and `>` mean."""
@@ -60,10 +61,16 @@ class TeamTableScreen(CrmScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
-        Binding("greater_than_sign", "sort", N_("Sort"), id="sort",
-                tooltip=N_("by the column under the cursor; again: by name")),
-        Binding("z", "period", N_("Period"), id="team-period",
-                tooltip=N_("this month, quarter or year")),
+        Binding(
+            "greater_than_sign",
+            "sort",
+            N_("Sort"),
+            id="sort",
+            tooltip=N_("by the column under the cursor; again: by name"),
+        ),
+        Binding(
+            "z", "period", N_("Period"), id="team-period", tooltip=N_("this month, quarter or year")
+        ),
         Binding("r", "reload", N_("Refresh"), id="reload", show=False),
     ]
 
@@ -135,13 +142,17 @@ class TeamTableScreen(CrmScreen):
             # widths measured here, not left to the table's later pass, so the first paint is
             # already the final one
             width = max([cell_len(heading), *(_cell_width(row[index]) for row in cells)])
-            table.add_column(Text(heading, justify="right" if column.right else "left"),
-                             key=column.key, width=width)
-        for row, row_cells in zip(rows, cells):
+            table.add_column(
+                Text(heading, justify="right" if column.right else "left"),
+                key=column.key,
+                width=width,
+            )
+        for row, row_cells in zip(rows, cells, strict=False):
             table.add_row(*row_cells, key=row.login)
         if rows:
-            table.move_cursor(row=min(cursor.row, len(rows) - 1),
-                              column=min(cursor.column, len(self.columns) - 1))
+            table.move_cursor(
+                row=min(cursor.row, len(rows) - 1), column=min(cursor.column, len(self.columns) - 1)
+            )
         self.query_one("#summary", Static).update(self.summary())
         self.query_one("#keys-hint", Static).update(self.hint() if rows else "")
         self.refresh_bindings()
@@ -247,11 +258,16 @@ class RepsScreen(TeamTableScreen):
 
 MATRIX_COLUMNS: list[Column] = [
     Column("name", N_("rep"), lambda r: plain(r.name), right=False),
-    *(Column(letter, letter, (lambda g: lambda r: f"{r.grades.get(g, 0):,}")(letter))
-      for letter in GRADES),
+    *(
+        Column(letter, letter, (lambda g: lambda r: f"{r.grades.get(g, 0):,}")(letter))
+        for letter in GRADES
+    ),
     Column("all", N_("all"), lambda r: f"{r.customers:,}"),
-    Column("overdue", N_("overdue"),
-           lambda r: Text(f"{r.overdue:,}", style="bold red" if r.overdue else "")),
+    Column(
+        "overdue",
+        N_("overdue"),
+        lambda r: Text(f"{r.overdue:,}", style="bold red" if r.overdue else ""),
+    ),
 ]
 
 
@@ -301,8 +317,15 @@ class RepCustomersScreen(FigureCustomersScreen):
     def load_data(self) -> None:
         from crmtui.services.reps import rep_customers
 
-        self.call_service(rep_customers, self.ctx, self.login, grade=self.grade,
-                          limit=1000, done=self._loaded, group="load")
+        self.call_service(
+            rep_customers,
+            self.ctx,
+            self.login,
+            grade=self.grade,
+            limit=1000,
+            done=self._loaded,
+            group="load",
+        )
 
     def whose(self) -> str:
         return self.rep

@@ -34,12 +34,13 @@ from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.due_list import DueList, is_appointment, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
 
-
 APPOINTMENT = "appointment"
 """The filter's kind for the schedule's rows (kind:appointment)."""
-FILTER_KEYS = {"grade": grades,
-               "kind": one_of((*(kind.value for kind in DueKind), APPOINTMENT)),
-               "owner": str.lower}
+FILTER_KEYS = {
+    "grade": grades,
+    "kind": one_of((*(kind.value for kind in DueKind), APPOINTMENT)),
+    "owner": str.lower,
+}
 
 
 def matches(item: Any, query: FilterQuery) -> bool:
@@ -49,15 +50,23 @@ def matches(item: Any, query: FilterQuery) -> bool:
             return False
         if "owner" in values and values["owner"] not in item.user.lower():
             return False
-        words = (item.customer, item.company, details(item), label("purpose", item.purpose),
-                 label("appointment_kind", item.kind))
+        words = (
+            item.customer,
+            item.company,
+            details(item),
+            label("purpose", item.purpose),
+            label("appointment_kind", item.kind),
+        )
         return all(word in " ".join(words).casefold() for word in query.text.casefold().split())
     if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
         return False
     if "kind" in values and item.kind.value != values["kind"]:
         return False
-    if "owner" in values and values["owner"] not in item.owner.lower() \
-            and values["owner"] != item.owner_login.lower():  # a name, or a login
+    if (
+        "owner" in values
+        and values["owner"] not in item.owner.lower()
+        and values["owner"] != item.owner_login.lower()
+    ):  # a name, or a login
         return False
     if query.text:
         haystack = " ".join((item.customer, item.company, item.detail, item.owner)).casefold()
@@ -77,26 +86,69 @@ class TodayScreen(CrmScreen):
     REFRESH_AFTER = timedelta(minutes=1)  # complaint clocks move; so does the day
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", N_("Log"), id="log",
-                tooltip=N_("log a contact; the item leaves the list")),
+        Binding(
+            "l", "log", N_("Log"), id="log", tooltip=N_("log a contact; the item leaves the list")
+        ),
         Binding("s", "snooze", N_("Snooze"), id="snooze", tooltip=N_("move it to a later day")),
-        Binding("f", "report_done", N_("Done"), id="report-done",
-                tooltip=N_("report the manager's instruction carried out, with a note")),
-        Binding("dollar_sign", "pay", N_("Payment"), id="payment",
-                tooltip=N_("record a payment on the overdue order")),
-        Binding("m", "move_appointment", N_("Move"), id="move-appointment",
-                tooltip=N_("move the appointment under the cursor to another time")),
-        Binding("d", "cancel_appointment", N_("Cancel appointment"), id="cancel-appointment",
-                tooltip=N_("cancel the appointment under the cursor (asks first)")),
-        Binding("a", "toggle_scope", N_("Mine/all"), id="scope",
-                tooltip=N_("my items or everyone's (managers)")),
-        Binding("slash", "filter", N_("Filter"), id="filter",
-                tooltip=N_("words, or grade:A kind:promise owner:")),
+        Binding(
+            "f",
+            "report_done",
+            N_("Done"),
+            id="report-done",
+            tooltip=N_("report the manager's instruction carried out, with a note"),
+        ),
+        Binding(
+            "dollar_sign",
+            "pay",
+            N_("Payment"),
+            id="payment",
+            tooltip=N_("record a payment on the overdue order"),
+        ),
+        Binding(
+            "m",
+            "move_appointment",
+            N_("Move"),
+            id="move-appointment",
+            tooltip=N_("move the appointment under the cursor to another time"),
+        ),
+        Binding(
+            "d",
+            "cancel_appointment",
+            N_("Cancel appointment"),
+            id="cancel-appointment",
+            tooltip=N_("cancel the appointment under the cursor (asks first)"),
+        ),
+        Binding(
+            "a",
+            "toggle_scope",
+            N_("Mine/all"),
+            id="scope",
+            tooltip=N_("my items or everyone's (managers)"),
+        ),
+        Binding(
+            "slash",
+            "filter",
+            N_("Filter"),
+            id="filter",
+            tooltip=N_("words, or grade:A kind:promise owner:"),
+        ),
         Binding("r", "reload", N_("Reload"), id="reload", show=False),
-        Binding("t", "toggle_day", N_("Tomorrow"), id="tomorrow", show=False,
-                tooltip=N_("tomorrow's schedule and due list (the evening's plan), and back")),
-        Binding("b", "book", N_("Book"), id="book", show=False,
-                tooltip=N_("book a visit, call or meeting with the customer at a time")),
+        Binding(
+            "t",
+            "toggle_day",
+            N_("Tomorrow"),
+            id="tomorrow",
+            show=False,
+            tooltip=N_("tomorrow's schedule and due list (the evening's plan), and back"),
+        ),
+        Binding(
+            "b",
+            "book",
+            N_("Book"),
+            id="book",
+            show=False,
+            tooltip=N_("book a visit, call or meeting with the customer at a time"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -114,8 +166,11 @@ class TodayScreen(CrmScreen):
         """services.history.Settled: why items left the list (recent ones are shown)."""
 
     def compose_body(self) -> ComposeResult:
-        yield FilterBar(FILTER_KEYS, placeholder=_("name, company, reason… or grade:A kind:promise"),
-                        id="filter")
+        yield FilterBar(
+            FILTER_KEYS,
+            placeholder=_("name, company, reason… or grade:A kind:promise"),
+            id="filter",
+        )
         with Horizontal(id="summary-row"):
             yield Static(_("Loading the due list…"), id="summary")
             yield Static("", id="hints")
@@ -133,8 +188,9 @@ class TodayScreen(CrmScreen):
             self.call_service(early.result, done=self._loaded, group="load")
             return
         day = self.ctx.today() + timedelta(days=1) if self.tomorrow else None
-        self.call_service(today_list, self.ctx, self.app.everyone, day, done=self._loaded,
-                          group="load")
+        self.call_service(
+            today_list, self.ctx, self.app.everyone, day, done=self._loaded, group="load"
+        )
 
     def action_reload(self) -> None:
         self.reload()
@@ -160,11 +216,20 @@ class TodayScreen(CrmScreen):
         from crmtui.services.history import settled_by_others
 
         still = {item.customer_id for item in now.items}
-        gone = list(dict.fromkeys(item.customer_id for item in before.items
-                                  if item.customer_id not in still))
+        gone = list(
+            dict.fromkeys(
+                item.customer_id for item in before.items if item.customer_id not in still
+            )
+        )
         if gone:
-            self.call_service(settled_by_others, self.ctx, gone, self._loaded_at,
-                              done=self._show_settled, group="settled")
+            self.call_service(
+                settled_by_others,
+                self.ctx,
+                gone,
+                self._loaded_at,
+                done=self._show_settled,
+                group="settled",
+            )
 
     def _show_settled(self, found: list) -> None:
         known = {(s.customer_id, s.at) for s in self.settled}
@@ -180,8 +245,7 @@ class TodayScreen(CrmScreen):
         line.display = bool(recent)
         if recent and self.data is not None:
             text = Text(_("Left the list:") + " ", style="bold")
-            text.append(" · ".join(settled_text(s, self.ctx.zone, self.data.day)
-                                   for s in recent))
+            text.append(" · ".join(settled_text(s, self.ctx.zone, self.data.day) for s in recent))
             line.update(text)
 
     # -- drawing --------------------------------------------------------------------------------
@@ -197,8 +261,16 @@ class TodayScreen(CrmScreen):
         width = max(40, due.size.width or self.app.size.width)
         self.shown_width = width
         keys = _("l log · m move · d cancel") if self.ctx.role in ("rep", "manager") else ""
-        due.show_items(items, today=data.day, owner=owner, width=width, keep=keep,
-                       schedule=appointments, zone=self.ctx.zone, schedule_keys=keys)
+        due.show_items(
+            items,
+            today=data.day,
+            owner=owner,
+            width=width,
+            keep=keep,
+            schedule=appointments,
+            zone=self.ctx.zone,
+            schedule_keys=keys,
+        )
         self.query_one("#columns", Static).update(due.columns.header())
         summary = Text()
         if self.tomorrow:
@@ -208,8 +280,9 @@ class TodayScreen(CrmScreen):
         summary.append(" · " + (data.brief if self.items else _("nothing due")))
         total, shown = len(self.items) + len(self.appointments), len(items) + len(appointments)
         if query.values or query.text:
-            summary.append(" · " + _("showing {n} of {total}").format(n=shown, total=total),
-                           style="italic")
+            summary.append(
+                " · " + _("showing {n} of {total}").format(n=shown, total=total), style="italic"
+            )
         self.query_one("#summary", Static).update(summary)
         self._show_hints()
         self._draw_settled()
@@ -232,8 +305,10 @@ class TodayScreen(CrmScreen):
         if self.items or self.appointments:
             return Text(_("No item matches the filter. Press escape in the filter to clear it."))
         text = Text()
-        text.append(_("Nothing is due tomorrow.") if self.tomorrow else _("Nothing is due today."),
-                    style="bold")
+        text.append(
+            _("Nothing is due tomorrow.") if self.tomorrow else _("Nothing is due today."),
+            style="bold",
+        )
         if not data.coming:
             text.append("\n\n" + _("Nothing is planned yet either: press 2 for your customers."))
             return text
@@ -282,16 +357,18 @@ class TodayScreen(CrmScreen):
         if item is None or is_appointment(item) or not snooze_refusal(item.kind):
             return
         bindings = dict(self._binding_chain).get(self)
-        if bindings and any(binding.action == "snooze"
-                            for binding in bindings.key_to_bindings.get(event.key, ())):
+        if bindings and any(
+            binding.action == "snooze" for binding in bindings.key_to_bindings.get(event.key, ())
+        ):
             event.stop()
             event.prevent_default()
             self.action_snooze()
 
     def _may_change(self, view) -> bool:
         """A planned appointment on the user's own schedule (a manager: anyone's)."""
-        return view.status == "planned" and (view.user == self.ctx.user.login
-                                             or self.ctx.is_manager)
+        return view.status == "planned" and (
+            view.user == self.ctx.user.login or self.ctx.is_manager
+        )
 
     def current_item(self) -> Any:
         return self.query_one(DueList).highlighted_item
@@ -349,16 +426,21 @@ class TodayScreen(CrmScreen):
         item = self.current_item()
         if item is None:
             return
-        target = LogTarget.for_appointment(item) if is_appointment(item) else \
-            LogTarget.from_item(item)
+        target = (
+            LogTarget.for_appointment(item) if is_appointment(item) else LogTarget.from_item(item)
+        )
         self.app.push_screen(LogDialog(target), lambda logged: self._after_log(item, logged))
 
     def _after_log(self, item: DueItem, logged) -> None:
         if logged is None:
             return
         customer = logged.result.customer
-        self.app.notify(_("Logged for {name}; next due {due}.").format(
-            name=customer.name, due=customer.next_due.isoformat()), title=_("Saved"))
+        self.app.notify(
+            _("Logged for {name}; next due {due}.").format(
+                name=customer.name, due=customer.next_due.isoformat()
+            ),
+            title=_("Saved"),
+        )
         if logged.settled:
             self._drop(item)
         self.reload()
@@ -377,16 +459,21 @@ class TodayScreen(CrmScreen):
         if item is None or not self.check_action("book", ()):
             return
         day_word = _("tomorrow") + " " if self.tomorrow else ""
-        self.app.push_screen(BookDialog(item.customer_id, item.customer, day_word=day_word),
-                             self._after_booking)
+        self.app.push_screen(
+            BookDialog(item.customer_id, item.customer, day_word=day_word), self._after_booking
+        )
 
     def _after_booking(self, row) -> None:
         if row is None:
             return
         when = row.starts_at.astimezone(self.ctx.zone)
-        self.app.notify(_("Booked for {day} {time}.").format(
-            day=f"{weekday_name(when.date())} {when.date().isoformat()}",
-            time=when.strftime("%H:%M")), title=_("Saved"))
+        self.app.notify(
+            _("Booked for {day} {time}.").format(
+                day=f"{weekday_name(when.date())} {when.date().isoformat()}",
+                time=when.strftime("%H:%M"),
+            ),
+            title=_("Saved"),
+        )
         self.reload()
 
     def action_move_appointment(self) -> None:
@@ -436,8 +523,9 @@ class TodayScreen(CrmScreen):
         due = self.query_one(DueList)
         following = due.item_after(item)
         self.items = [other for other in self.items if item_key(other) != item_key(item)]
-        self.appointments = [other for other in self.appointments
-                             if item_key(other) != item_key(item)]
+        self.appointments = [
+            other for other in self.appointments if item_key(other) != item_key(item)
+        ]
         self.show(keep=following)
 
     def action_report_done(self) -> None:
@@ -447,8 +535,10 @@ class TodayScreen(CrmScreen):
         if item is None or item.kind is not DueKind.INSTRUCTION or item.ref_id is None:
             return
         text = item.detail.split(" · ")[0]
-        self.app.push_screen(ReportDoneDialog(item.ref_id, item.customer, text),
-                             lambda done: self._after_done(item, done))
+        self.app.push_screen(
+            ReportDoneDialog(item.ref_id, item.customer, text),
+            lambda done: self._after_done(item, done),
+        )
 
     def _after_done(self, item: DueItem, done) -> None:
         if done is None:
@@ -461,15 +551,18 @@ class TodayScreen(CrmScreen):
         item = self.current_item()
         if item is None or item.kind is not DueKind.PAYMENT or item.ref_id is None:
             return
-        self.call_service(order_owed, self.ctx, item.ref_id,
-                          done=lambda facts: self._pay(item, facts))
+        self.call_service(
+            order_owed, self.ctx, item.ref_id, done=lambda facts: self._pay(item, facts)
+        )
 
     def _pay(self, item: DueItem, facts) -> None:
         from crmtui.screens.dialogs.followthrough import PaymentDialog
 
         owed, ordered_on = facts
-        self.app.push_screen(PaymentDialog(item.ref_id, item.customer, owed, ordered_on),
-                             lambda paid: self._after_paid(item, paid))
+        self.app.push_screen(
+            PaymentDialog(item.ref_id, item.customer, owed, ordered_on),
+            lambda paid: self._after_paid(item, paid),
+        )
 
     def _after_paid(self, item: DueItem, paid) -> None:
         if paid is None:

@@ -40,17 +40,35 @@ class View:
 
 
 VIEWS: tuple[View, ...] = (
-    View("today", N_("Today"), "1", "crmtui.screens.today:TodayScreen",
-         N_("what is due today")),
-    View("customers", N_("Customers"), "2", "crmtui.screens.customers:CustomersScreen",
-         N_("every customer, sorted and filtered")),
-    View("interactions", N_("Interactions"), "3",
-         "crmtui.screens.interactions:InteractionsScreen",
-         N_("the contact log across customers")),
-    View("complaints", N_("Complaints"), "4", "crmtui.screens.complaints:ComplaintsScreen",
-         N_("the complaints queue, most urgent first")),
-    View("dashboard", N_("Dashboard"), "5", "crmtui.screens.dashboard:DashboardScreen",
-         N_("grades, movement, 80/20, conversion, satisfaction, service levels")),
+    View("today", N_("Today"), "1", "crmtui.screens.today:TodayScreen", N_("what is due today")),
+    View(
+        "customers",
+        N_("Customers"),
+        "2",
+        "crmtui.screens.customers:CustomersScreen",
+        N_("every customer, sorted and filtered"),
+    ),
+    View(
+        "interactions",
+        N_("Interactions"),
+        "3",
+        "crmtui.screens.interactions:InteractionsScreen",
+        N_("the contact log across customers"),
+    ),
+    View(
+        "complaints",
+        N_("Complaints"),
+        "4",
+        "crmtui.screens.complaints:ComplaintsScreen",
+        N_("the complaints queue, most urgent first"),
+    ),
+    View(
+        "dashboard",
+        N_("Dashboard"),
+        "5",
+        "crmtui.screens.dashboard:DashboardScreen",
+        N_("grades, movement, 80/20, conversion, satisfaction, service levels"),
+    ),
 )
 
 

@@ -60,8 +60,11 @@ def with_open_complaints(customer_ids) -> set[int]:
     ids = list({number for number in customer_ids if number is not None})
     if not ids:
         return set()
-    query = (Complaint.select(Complaint.customer).distinct()
-             .where(Complaint.customer.in_(ids), Complaint.status.in_(_OPEN)))
+    query = (
+        Complaint.select(Complaint.customer)
+        .distinct()
+        .where(Complaint.customer.in_(ids), Complaint.status.in_(_OPEN))
+    )
     return {customer_id for (customer_id,) in query.tuples()}
 
 
@@ -97,8 +100,9 @@ def loggable_customers(ctx, customer_ids) -> set[int]:
         return ids
     if ctx.role == "support":
         return with_open_complaints(ids) if support_logs(ctx) else set()
-    owned = Customer.select(Customer.id).where(Customer.id.in_(list(ids)),
-                                               Customer.owner == ctx.user.id)
+    owned = Customer.select(Customer.id).where(
+        Customer.id.in_(list(ids)), Customer.owner == ctx.user.id
+    )
     return {customer_id for (customer_id,) in owned.tuples()} if ids else set()
 
 
@@ -124,8 +128,9 @@ def get_loggable_customer(ctx, customer_id: int) -> Customer:
     customer = get_visible_customer(ctx, customer_id)
     if not can_log(ctx, customer):
         if support_logs(ctx):
-            raise Forbidden(_("support may log a contact only with a customer who has an open "
-                              "complaint"))
+            raise Forbidden(
+                _("support may log a contact only with a customer who has an open complaint")
+            )
         if ctx.role == "support":
             raise Forbidden(_("support can read profiles but not change them"))
         raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))

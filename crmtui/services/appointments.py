@@ -83,18 +83,31 @@ class AppointmentView:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "customer_id": self.customer_id, "customer": self.customer,
-            "company": self.company, "user": self.user, "starts_at": self.starts_at,
-            "ends_at": self.ends_at, "minutes": self.minutes, "kind": self.kind,
-            "purpose": self.purpose or None, "place": self.place, "prep": self.prep,
-            "contact": self.contact or None, "status": self.status, "missed": self.missed,
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "user": self.user,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "minutes": self.minutes,
+            "kind": self.kind,
+            "purpose": self.purpose or None,
+            "place": self.place,
+            "prep": self.prep,
+            "contact": self.contact or None,
+            "status": self.status,
+            "missed": self.missed,
             "moves": self.moves,
             "first_starts_at": self.first_starts_at if self.moves else None,
-            "review": {"purpose_met": self.purpose_met or None,
-                       "instructions_done": self.instructions_done or None,
-                       "still_open": self.still_open,
-                       "interaction_id": self.interaction_id}
-            if self.status == AppointmentStatus.DONE else None,
+            "review": {
+                "purpose_met": self.purpose_met or None,
+                "instructions_done": self.instructions_done or None,
+                "still_open": self.still_open,
+                "interaction_id": self.interaction_id,
+            }
+            if self.status == AppointmentStatus.DONE
+            else None,
         }
 
 
@@ -102,27 +115,47 @@ def view_of(row: Appointment, now: datetime) -> AppointmentView:
     """The view of an appointment read with its customer and user."""
     customer, user = row.customer, row.user
     return AppointmentView(
-        id=row.id, customer_id=row.customer_id, customer=customer.name,
-        company=customer.company, user=user.login, starts_at=row.starts_at,
-        ends_at=row.ends_at, minutes=row.minutes, kind=row.kind, purpose=row.purpose,
-        place=row.place, prep=row.prep, contact=row.contact_name, status=row.status,
-        missed=is_missed(row.status, row.ends_at, now), moves=row.moves,
-        first_starts_at=row.first_starts_at, purpose_met=row.purpose_met,
-        instructions_done=row.instructions_done, still_open=row.still_open,
-        interaction_id=row.interaction_id)
+        id=row.id,
+        customer_id=row.customer_id,
+        customer=customer.name,
+        company=customer.company,
+        user=user.login,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        minutes=row.minutes,
+        kind=row.kind,
+        purpose=row.purpose,
+        place=row.place,
+        prep=row.prep,
+        contact=row.contact_name,
+        status=row.status,
+        missed=is_missed(row.status, row.ends_at, now),
+        moves=row.moves,
+        first_starts_at=row.first_starts_at,
+        purpose_met=row.purpose_met,
+        instructions_done=row.instructions_done,
+        still_open=row.still_open,
+        interaction_id=row.interaction_id,
+    )
 
 
 def _with_names():
-    return (Appointment.select(Appointment, Customer.id, Customer.name, Customer.company,
-                               User.id, User.login)
-            .join(Customer, on=Appointment.customer)
-            .switch(Appointment).join(User, on=Appointment.user))
+    return (
+        Appointment.select(
+            Appointment, Customer.id, Customer.name, Customer.company, User.id, User.login
+        )
+        .join(Customer, on=Appointment.customer)
+        .switch(Appointment)
+        .join(User, on=Appointment.user)
+    )
 
 
 # -- reading ------------------------------------------------------------------------------------
 
-def schedule(ctx: Context, day: date, *, everyone: bool = False,
-             cancelled: bool = False) -> list[AppointmentView]:
+
+def schedule(
+    ctx: Context, day: date, *, everyone: bool = False, cancelled: bool = False
+) -> list[AppointmentView]:
     """The day's appointments (the day in the user's zone) in time order: the user's own, or
     everyone's for a manager or support who asks. Cancelled ones only with `cancelled`."""
     start, end = day_window(day, ctx.zone)
@@ -132,8 +165,7 @@ def schedule(ctx: Context, day: date, *, everyone: bool = False,
     if not cancelled:
         query = query.where(Appointment.status != AppointmentStatus.CANCELLED.value)
     now = ctx.now()
-    return [view_of(row, now) for row in
-            query.order_by(Appointment.starts_at, Appointment.id)]
+    return [view_of(row, now) for row in query.order_by(Appointment.starts_at, Appointment.id)]
 
 
 @dataclass(frozen=True)
@@ -146,8 +178,7 @@ class ScheduleKept:
     missed: list[AppointmentView]
 
 
-def schedule_kept(ctx: Context, start: date, end: date, *,
-                  everyone: bool = False) -> ScheduleKept:
+def schedule_kept(ctx: Context, start: date, end: date, *, everyone: bool = False) -> ScheduleKept:
     """The schedule of the days `start`..`end` (the user's zone) as it went: held (logged),
     moved (first booked for these days, then moved, wherever it went), missed (planned for
     these days, its time over, not logged). The user's own appointments, or everyone's for a
@@ -160,27 +191,35 @@ def schedule_kept(ctx: Context, start: date, end: date, *,
     if not (everyone and ctx.role in ("manager", "support")):
         query = query.where(Appointment.user == ctx.user.id)
     now = ctx.now()
-    views = [view_of(row, now) for row in
-             query.order_by(Appointment.starts_at, Appointment.id)]
+    views = [view_of(row, now) for row in query.order_by(Appointment.starts_at, Appointment.id)]
 
     def within(moment: datetime) -> bool:
         return since <= moment < until
 
     return ScheduleKept(
         done=[v for v in views if v.status == AppointmentStatus.DONE and within(v.starts_at)],
-        moved=sorted((v for v in views if v.moves and v.status != AppointmentStatus.CANCELLED
-                      and within(v.first_starts_at)),
-                     key=lambda v: (v.first_starts_at, v.id)),
-        missed=[v for v in views if v.missed and within(v.starts_at)])
+        moved=sorted(
+            (
+                v
+                for v in views
+                if v.moves and v.status != AppointmentStatus.CANCELLED and within(v.first_starts_at)
+            ),
+            key=lambda v: (v.first_starts_at, v.id),
+        ),
+        missed=[v for v in views if v.missed and within(v.starts_at)],
+    )
 
 
 def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
     """A customer's appointments, the latest first (a profile's list, `show --json`)."""
     get_visible_customer(ctx, customer_id)
     now = ctx.now()
-    return [view_of(row, now) for row in _with_names()
-            .where(Appointment.customer == customer_id)
-            .order_by(Appointment.starts_at.desc(), Appointment.id.desc())]
+    return [
+        view_of(row, now)
+        for row in _with_names()
+        .where(Appointment.customer == customer_id)
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+    ]
 
 
 def appointment(ctx: Context, appointment_id: Any) -> AppointmentView:
@@ -214,16 +253,21 @@ def _changeable(ctx: Context, appointment_id: Any) -> Appointment:
     row = _visible(ctx, appointment_id)
     get_editable_customer(ctx, row.customer_id)
     if row.user_id != ctx.user.id and not ctx.is_manager:
-        raise Forbidden(_("appointment #{id} is on {login}'s schedule").format(
-            id=row.id, login=row.user.login))
+        raise Forbidden(
+            _("appointment #{id} is on {login}'s schedule").format(id=row.id, login=row.user.login)
+        )
     if row.status != AppointmentStatus.PLANNED:
-        raise InvalidInput.one("appointment", _(
-            "appointment #{id} is already {status}; nothing was changed").format(
-            id=row.id, status=label("appointment_status", row.status)))
+        raise InvalidInput.one(
+            "appointment",
+            _("appointment #{id} is already {status}; nothing was changed").format(
+                id=row.id, status=label("appointment_status", row.status)
+            ),
+        )
     return row
 
 
 # -- writing ------------------------------------------------------------------------------------
+
 
 def clean_start(ctx: Context, value: Any, *, past: bool = False) -> datetime:
     """The moment typed (`tomorrow 10:00`, `fri 15:30`, `+2h`) in the user's zone, to the
@@ -240,34 +284,51 @@ def clean_start(ctx: Context, value: Any, *, past: bool = False) -> datetime:
     start = minute_of(start)
     now = minute_of(ctx.now())
     if start < now and not past:
-        raise FieldError(_("{when} has passed; book a time to come (an appointment already "
-                           "held is recorded as past)").format(
-            when=shown_moment(start, ctx.zone)))
+        raise FieldError(
+            _(
+                "{when} has passed; book a time to come (an appointment already "
+                "held is recorded as past)"
+            ).format(when=shown_moment(start, ctx.zone))
+        )
     if start > now and past:
-        raise FieldError(_("{when} is still to come; only an appointment already held is "
-                           "recorded as past").format(when=shown_moment(start, ctx.zone)))
+        raise FieldError(
+            _(
+                "{when} is still to come; only an appointment already held is recorded as past"
+            ).format(when=shown_moment(start, ctx.zone))
+        )
     return start
 
 
 def _check_clash(ctx: Context, user_id: int, slot: Slot) -> None:
     """Refuse a slot that overlaps another appointment on the same person's schedule."""
-    near = (Appointment.select(Appointment.id, Appointment.starts_at, Appointment.minutes,
-                               Appointment.customer)
-            .where((Appointment.user == user_id)
-                   & (Appointment.status.in_([s.value for s in OCCUPYING]))
-                   & (Appointment.starts_at < slot.end) & (Appointment.ends_at > slot.start)))
+    near = Appointment.select(
+        Appointment.id, Appointment.starts_at, Appointment.minutes, Appointment.customer
+    ).where(
+        (Appointment.user == user_id)
+        & (Appointment.status.in_([s.value for s in OCCUPYING]))
+        & (Appointment.starts_at < slot.end)
+        & (Appointment.ends_at > slot.start)
+    )
     rows = {row.id: row for row in near}
     clash = first_clash(slot, [Slot(row.starts_at, row.minutes, row.id) for row in rows.values()])
     if clash is None:
         return
     row = rows[clash.key]
     customer = Customer.get_by_id(row.customer_id)
-    raise InvalidInput.one("at", _(
-        "{start}–{end} clashes with appointment #{id}, {other_start}–{other_end} with {name}; "
-        "nothing was changed").format(
-        start=_clock(slot.start, ctx), end=_clock(slot.end, ctx), id=row.id,
-        other_start=shown_moment(clash.start, ctx.zone), other_end=_clock(clash.end, ctx),
-        name=customer.name))
+    raise InvalidInput.one(
+        "at",
+        _(
+            "{start}–{end} clashes with appointment #{id}, {other_start}–{other_end} with {name}; "
+            "nothing was changed"
+        ).format(
+            start=_clock(slot.start, ctx),
+            end=_clock(slot.end, ctx),
+            id=row.id,
+            other_start=shown_moment(clash.start, ctx.zone),
+            other_end=_clock(clash.end, ctx),
+            name=customer.name,
+        ),
+    )
 
 
 def _clock(moment: datetime, ctx: Context) -> str:
@@ -284,9 +345,19 @@ def _contact(customer_id: int, contact: Any):
 
 
 @writes
-def add_appointment(ctx: Context, customer_id: int, *, at: Any, minutes: Any = None,
-                    kind: Any = "visit", purpose: Any = None, place: Any = "", prep: Any = "",
-                    contact: Any = None, past: bool = False) -> Appointment:
+def add_appointment(
+    ctx: Context,
+    customer_id: int,
+    *,
+    at: Any,
+    minutes: Any = None,
+    kind: Any = "visit",
+    purpose: Any = None,
+    place: Any = "",
+    prep: Any = "",
+    contact: Any = None,
+    past: bool = False,
+) -> Appointment:
     """Book a visit, call or meeting on the user's schedule. Every field is checked first and
     all that is wrong is reported at once; then the clash, which names the other appointment."""
     customer = get_editable_customer(ctx, customer_id)
@@ -298,8 +369,17 @@ def add_appointment(ctx: Context, customer_id: int, *, at: Any, minutes: Any = N
         errors["at"] = str(error)
     fields: dict[str, Any] = {}
     try:
-        fields = clean_fields({"minutes": minutes, "kind": kind or "visit", "purpose": purpose,
-                               "place": place, "prep": prep}, ctx.today(), APPOINTMENT_FIELDS)
+        fields = clean_fields(
+            {
+                "minutes": minutes,
+                "kind": kind or "visit",
+                "purpose": purpose,
+                "place": place,
+                "prep": prep,
+            },
+            ctx.today(),
+            APPOINTMENT_FIELDS,
+        )
     except InvalidInput as error:
         errors.update(error.errors)
     person = None
@@ -314,15 +394,28 @@ def add_appointment(ctx: Context, customer_id: int, *, at: Any, minutes: Any = N
     _check_clash(ctx, ctx.user.id, slot)
     now = ctx.now()
     return Appointment.create(
-        customer=customer, user=ctx.user.id, starts_at=start, ends_at=slot.end, minutes=length,
-        kind=fields["kind"], purpose=fields["purpose"] or "", place=fields["place"],
-        prep=fields["prep"], contact=person, contact_name=person.name if person else "",
-        first_starts_at=start, created_at=now, created_by=ctx.user.id, updated_at=now)
+        customer=customer,
+        user=ctx.user.id,
+        starts_at=start,
+        ends_at=slot.end,
+        minutes=length,
+        kind=fields["kind"],
+        purpose=fields["purpose"] or "",
+        place=fields["place"],
+        prep=fields["prep"],
+        contact=person,
+        contact_name=person.name if person else "",
+        first_starts_at=start,
+        created_at=now,
+        created_by=ctx.user.id,
+        updated_at=now,
+    )
 
 
 @writes
-def move_appointment(ctx: Context, appointment_id: Any, *, at: Any,
-                     minutes: Any = None) -> Appointment:
+def move_appointment(
+    ctx: Context, appointment_id: Any, *, at: Any, minutes: Any = None
+) -> Appointment:
     """Move a planned appointment to another time to come (and length, when given)."""
     row = _changeable(ctx, appointment_id)
     errors: dict[str, str] = {}
@@ -339,8 +432,12 @@ def move_appointment(ctx: Context, appointment_id: Any, *, at: Any,
         raise InvalidInput(errors)
     length = length or row.minutes
     if start == row.starts_at and length == row.minutes:
-        raise InvalidInput.one("at", _("appointment #{id} is already at {when}").format(
-            id=row.id, when=shown_moment(start, ctx.zone)))
+        raise InvalidInput.one(
+            "at",
+            _("appointment #{id} is already at {when}").format(
+                id=row.id, when=shown_moment(start, ctx.zone)
+            ),
+        )
     slot = Slot(start, length, row.id)
     _check_clash(ctx, row.user_id, slot)
     row.starts_at, row.minutes, row.ends_at = start, length, slot.end
@@ -361,22 +458,30 @@ def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
     return row
 
 
-def open_appointment(ctx: Context, customer_id: int, day: date, *,
-                     at: datetime | None = None) -> Appointment | None:
+def open_appointment(
+    ctx: Context, customer_id: int, day: date, *, at: datetime | None = None
+) -> Appointment | None:
     """The user's planned appointment with the customer on `day` (the first, by time) that a
     contact logged `at` holds (rules.held_by: it began, or begins within a quarter of an hour);
     without `at`, the first of the day."""
     start, end = day_window(day, ctx.zone)
-    rows = (Appointment.select()
-            .where((Appointment.customer == customer_id) & (Appointment.user == ctx.user.id)
-                   & (Appointment.status == AppointmentStatus.PLANNED.value)
-                   & (Appointment.starts_at >= start) & (Appointment.starts_at < end))
-            .order_by(Appointment.starts_at, Appointment.id))
+    rows = (
+        Appointment.select()
+        .where(
+            (Appointment.customer == customer_id)
+            & (Appointment.user == ctx.user.id)
+            & (Appointment.status == AppointmentStatus.PLANNED.value)
+            & (Appointment.starts_at >= start)
+            & (Appointment.starts_at < end)
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
     return next((row for row in rows if at is None or held_by(row.starts_at, at)), None)
 
 
-def appointment_to_close(ctx: Context, customer_id: int, appointment_id: Any,
-                         at: datetime) -> Appointment | None:
+def appointment_to_close(
+    ctx: Context, customer_id: int, appointment_id: Any, at: datetime
+) -> Appointment | None:
     """The appointment a contact with the customer at `at` closes: the one named (planned,
     with this customer, and the user's to change), else the user's open one that day which
     the contact holds, else none."""
@@ -384,17 +489,26 @@ def appointment_to_close(ctx: Context, customer_id: int, appointment_id: Any,
         return open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
     row = _changeable(ctx, appointment_id)
     if row.customer_id != customer_id:
-        raise InvalidInput.one("appointment", _(
-            "appointment #{id} is with another customer").format(id=row.id))
+        raise InvalidInput.one(
+            "appointment", _("appointment #{id} is with another customer").format(id=row.id)
+        )
     return row
 
 
-def clean_review(ctx: Context, purpose_met: Any = None, instructions_done: Any = None,
-                 still_open: Any = "") -> dict[str, Any]:
+def clean_review(
+    ctx: Context, purpose_met: Any = None, instructions_done: Any = None, still_open: Any = ""
+) -> dict[str, Any]:
     """The review's answers as stored ("" for a question not answered); InvalidInput names each
     wrong one."""
-    review = clean_fields({"purpose_met": purpose_met, "instructions_done": instructions_done,
-                           "still_open": still_open}, ctx.today(), REVIEW_FIELDS)
+    review = clean_fields(
+        {
+            "purpose_met": purpose_met,
+            "instructions_done": instructions_done,
+            "still_open": still_open,
+        },
+        ctx.today(),
+        REVIEW_FIELDS,
+    )
     return {name: value or "" for name, value in review.items()}
 
 
@@ -411,8 +525,9 @@ def open_instructions(ctx: Context, customer_id: int) -> list:
     return [row for row in rows if row.to == ctx.user.login]
 
 
-def close_appointment(ctx: Context, row: Appointment, interaction: Interaction,
-                      review: dict[str, Any]) -> Appointment:
+def close_appointment(
+    ctx: Context, row: Appointment, interaction: Interaction, review: dict[str, Any]
+) -> Appointment:
     """Mark the appointment held, with the interaction that logged it and the cleaned review
     (clean_review); inside the logging transaction."""
     row.status = AppointmentStatus.DONE.value
@@ -426,9 +541,15 @@ def close_appointment(ctx: Context, row: Appointment, interaction: Interaction,
 
 
 @writes
-def close_with_review(ctx: Context, appointment_id: Any, interaction: Interaction, *,
-                      purpose_met: Any = None, instructions_done: Any = None,
-                      still_open: Any = "") -> Appointment:
+def close_with_review(
+    ctx: Context,
+    appointment_id: Any,
+    interaction: Interaction,
+    *,
+    purpose_met: Any = None,
+    instructions_done: Any = None,
+    still_open: Any = "",
+) -> Appointment:
     """Close a planned appointment with the interaction that logged it and the review's
     answers (services.interactions.log_interaction does this as it logs)."""
     row = appointment_to_close(ctx, interaction.customer_id, appointment_id, interaction.at)
@@ -436,8 +557,22 @@ def close_with_review(ctx: Context, appointment_id: Any, interaction: Interactio
     return close_appointment(ctx, row, interaction, review)
 
 
-__all__ = ["AppointmentView", "ScheduleKept", "schedule", "schedule_kept", "appointments_of",
-           "appointment", "add_appointment",
-           "move_appointment", "cancel_appointment", "open_appointment", "appointment_to_close",
-           "clean_review", "open_instructions", "close_appointment", "close_with_review",
-           "clean_start", "view_of"]
+__all__ = [
+    "AppointmentView",
+    "ScheduleKept",
+    "schedule",
+    "schedule_kept",
+    "appointments_of",
+    "appointment",
+    "add_appointment",
+    "move_appointment",
+    "cancel_appointment",
+    "open_appointment",
+    "appointment_to_close",
+    "clean_review",
+    "open_instructions",
+    "close_appointment",
+    "close_with_review",
+    "clean_start",
+    "view_of",
+]

@@ -19,16 +19,23 @@ from crmtui.i18n import _
 from crmtui.services.access import require_manager
 
 
-def audit(ctx, action: str, entity: str = "", entity_id: int | None = None,
-          detail: str = "") -> AuditLog | None:
+def audit(
+    ctx, action: str, entity: str = "", entity_id: int | None = None, detail: str = ""
+) -> AuditLog | None:
     """Record an action inside the caller's transaction (so it is kept only if the action is).
 
     Where PostgreSQL enforces the roles, the database's triggers record deletions,
     reassignments and changes to users themselves (None here)."""
     if ctx.store.team is not None and action in TRIGGER_ACTIONS:
         return None
-    return append_entry(at=ctx.now(), user_id=ctx.user.id, action=action, entity=entity,
-                        entity_id=entity_id, detail=detail)
+    return append_entry(
+        at=ctx.now(),
+        user_id=ctx.user.id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+    )
 
 
 def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:
@@ -36,14 +43,23 @@ def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[Au
     from peewee import JOIN
 
     require_manager(ctx, _("read the audit log"))
-    query = (AuditLog.select(AuditLog, User).join(User, JOIN.LEFT_OUTER, on=AuditLog.user)
-             .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+    query = (
+        AuditLog.select(AuditLog, User)
+        .join(User, JOIN.LEFT_OUTER, on=AuditLog.user)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    )
     if action:
         query = query.where(AuditLog.action == action.strip().lower())
     return list(query.limit(max(1, limit)))
 
 
 def entry_json(entry: AuditLog) -> dict:
-    return {"id": entry.id, "at": entry.at, "user": entry.user.login if entry.user_id else None,
-            "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
-            "detail": entry.detail}
+    return {
+        "id": entry.id,
+        "at": entry.at,
+        "user": entry.user.login if entry.user_id else None,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "detail": entry.detail,
+    }

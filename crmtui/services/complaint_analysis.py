@@ -41,10 +41,14 @@ class CauseRow:
     """Median time from opening to the resolution (pauses not counted), of those resolved."""
 
     def to_json(self, name: str) -> dict:
-        return {name: self.key, "complaints": self.complaints, "by_month": list(self.by_month),
-                "open": self.open,
-                "median_first_response_hours": _hours(self.median_response),
-                "median_resolution_hours": _hours(self.median_resolution)}
+        return {
+            name: self.key,
+            "complaints": self.complaints,
+            "by_month": list(self.by_month),
+            "open": self.open,
+            "median_first_response_hours": _hours(self.median_response),
+            "median_resolution_hours": _hours(self.median_resolution),
+        }
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,14 @@ class ComplaintCauses:
     total: CauseRow
 
     def to_json(self) -> dict:
-        return {"since": self.since, "until": self.until, "months": list(self.months),
-                "total": self.total.to_json("all"),
-                "by_category": [row.to_json("category") for row in self.by_category],
-                "by_root_cause": [row.to_json("root_cause") for row in self.by_cause]}
+        return {
+            "since": self.since,
+            "until": self.until,
+            "months": list(self.months),
+            "total": self.total.to_json("all"),
+            "by_category": [row.to_json("category") for row in self.by_category],
+            "by_root_cause": [row.to_json("root_cause") for row in self.by_cause],
+        }
 
 
 def _hours(span: timedelta | None) -> float | None:
@@ -80,8 +88,14 @@ class _Tally:
         self.responses: list[float] = []
         self.resolutions: list[float] = []
 
-    def add(self, month: int, opened: datetime, answered: datetime | None,
-            resolved: datetime | None, paused: int) -> None:
+    def add(
+        self,
+        month: int,
+        opened: datetime,
+        answered: datetime | None,
+        resolved: datetime | None,
+        paused: int,
+    ) -> None:
         self.by_month[month] += 1
         if answered is not None:
             self.responses.append(max(0.0, (answered - opened).total_seconds()))
@@ -91,14 +105,19 @@ class _Tally:
             self.open += 1
 
     def row(self) -> CauseRow:
-        return CauseRow(key=self.key, complaints=sum(self.by_month),
-                        by_month=tuple(self.by_month), open=self.open,
-                        median_response=_median(self.responses),
-                        median_resolution=_median(self.resolutions))
+        return CauseRow(
+            key=self.key,
+            complaints=sum(self.by_month),
+            by_month=tuple(self.by_month),
+            open=self.open,
+            median_response=_median(self.responses),
+            median_resolution=_median(self.resolutions),
+        )
 
 
-def complaint_causes(ctx: Context, *, day: date | None = None, months: int = MONTHS,
-                     everyone: bool = False) -> ComplaintCauses:
+def complaint_causes(
+    ctx: Context, *, day: date | None = None, months: int = MONTHS, everyone: bool = False
+) -> ComplaintCauses:
     """Complaints opened in the last `months` calendar months (this one included), by category
     and by root cause, most frequent first; scoped as the complaint service levels are."""
     day = day or ctx.today()
@@ -106,10 +125,20 @@ def complaint_causes(ctx: Context, *, day: date | None = None, months: int = MON
     bounds = [datetime.combine(start, time(0), ctx.zone) for start in starts]
     end = datetime.combine(_month_start(day, -1), time(0), ctx.zone)
     c = Complaint
-    query = _metrics_scope(ctx, c.select(c.category, c.root_cause, c.opened_at,
-                                         c.acknowledged_at, c.resolved_at, c.paused_seconds)
-                           .where((c.opened_at >= bounds[0]) & (c.opened_at < end))
-                           .order_by(c.opened_at), everyone)
+    query = _metrics_scope(
+        ctx,
+        c.select(
+            c.category,
+            c.root_cause,
+            c.opened_at,
+            c.acknowledged_at,
+            c.resolved_at,
+            c.paused_seconds,
+        )
+        .where((c.opened_at >= bounds[0]) & (c.opened_at < end))
+        .order_by(c.opened_at),
+        everyone,
+    )
     total = _Tally("", months)
     categories: dict[str, _Tally] = {}
     causes: dict[str, _Tally] = {}
@@ -129,9 +158,13 @@ def complaint_causes(ctx: Context, *, day: date | None = None, months: int = MON
         return sorted(rows, key=lambda r: (r.key == "", -r.complaints, r.key.casefold()))
 
     return ComplaintCauses(
-        since=starts[0], until=day,
+        since=starts[0],
+        until=day,
         months=tuple(f"{start.year:04d}-{start.month:02d}" for start in starts),
-        by_category=ranked(categories), by_cause=ranked(causes), total=total.row())
+        by_category=ranked(categories),
+        by_cause=ranked(causes),
+        total=total.row(),
+    )
 
 
 __all__ = ["MONTHS", "CauseRow", "ComplaintCauses", "complaint_causes"]

@@ -35,8 +35,10 @@ from crmtui.services.validation import (
 
 DEFAULT_ROLE = "other"
 
-_BIRTHDAY = (lazy_pattern(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})"),  # 1985-03-15, 03-15, --03-15
-             lazy_pattern(r"(?:(\d{4})|--)(\d{2})(\d{2})"))  # vCard's 19850315, --0315
+_BIRTHDAY = (
+    lazy_pattern(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})"),  # 1985-03-15, 03-15, --03-15
+    lazy_pattern(r"(?:(\d{4})|--)(\d{2})(\d{2})"),
+)  # vCard's 19850315, --0315
 
 
 def clean_birthday(value: Any, today: date | None = None) -> str:
@@ -47,8 +49,11 @@ def clean_birthday(value: Any, today: date | None = None) -> str:
         return ""
     match = _BIRTHDAY[0].fullmatch(text) or _BIRTHDAY[1].fullmatch(text)
     if match is None:
-        raise FieldError(_("'{text}' is not a birthday (write 1985-03-15, or 03-15 without the "
-                           "year)").format(text=value))
+        raise FieldError(
+            _("'{text}' is not a birthday (write 1985-03-15, or 03-15 without the year)").format(
+                text=value
+            )
+        )
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         date(year or 2000, month, day)  # 2000 is a leap year: 02-29 without a year is a day
@@ -139,8 +144,13 @@ def remove_contact(ctx: Context, contact_id: Any) -> Contact:
     contact, customer = _editable_contact(ctx, contact_id)
     Contact.delete().where(Contact.id == contact.id).execute()
     _refresh_search(customer)
-    audit(ctx, "delete", "contact", contact.id,
-          f"{contact.name} ({contact.role}) at {customer.name} (#{customer.id})")
+    audit(
+        ctx,
+        "delete",
+        "contact",
+        contact.id,
+        f"{contact.name} ({contact.role}) at {customer.name} (#{customer.id})",
+    )
     return contact
 
 
@@ -168,8 +178,9 @@ def find_contact(customer_id: int, text: Any) -> Contact:
     if isinstance(text, int):
         contact = Contact.get_or_none((Contact.id == text) & (Contact.customer == customer_id))
         if contact is None:
-            raise InvalidInput.one("contact", _("no contact #{id} at this customer").format(
-                id=text))
+            raise InvalidInput.one(
+                "contact", _("no contact #{id} at this customer").format(id=text)
+            )
         return contact
     typed = str(text or "").strip()
     if not typed:
@@ -182,19 +193,45 @@ def find_contact(customer_id: int, text: Any) -> Contact:
         return found[0]
     if not found:
         known = ", ".join(c.name for c in people[:8]) or _("none yet")
-        raise InvalidInput.one("contact", _("no contact '{text}' at this customer (contacts: "
-                                            "{known})").format(text=typed, known=known))
-    raise CrmError(_("'{text}' matches several contacts: {names}; type more of the name")
-                   .format(text=typed, names=", ".join(f"{c.name} (#{c.id})" for c in found[:5])))
+        raise InvalidInput.one(
+            "contact",
+            _("no contact '{text}' at this customer (contacts: {known})").format(
+                text=typed, known=known
+            ),
+        )
+    raise CrmError(
+        _("'{text}' matches several contacts: {names}; type more of the name").format(
+            text=typed, names=", ".join(f"{c.name} (#{c.id})" for c in found[:5])
+        )
+    )
 
 
 def contact_json(contact: Contact) -> dict:
-    return {"id": contact.id, "customer_id": contact.customer_id, "name": contact.name,
-            "role": contact.role, "title": contact.title, "department": contact.department,
-            "phones": contact.phone_list, "email": contact.email, "im_id": contact.im_id,
-            "birthday": contact.birthday or None, "notes": contact.note}
+    return {
+        "id": contact.id,
+        "customer_id": contact.customer_id,
+        "name": contact.name,
+        "role": contact.role,
+        "title": contact.title,
+        "department": contact.department,
+        "phones": contact.phone_list,
+        "email": contact.email,
+        "im_id": contact.im_id,
+        "birthday": contact.birthday or None,
+        "notes": contact.note,
+    }
 
 
-__all__ = ["CONTACT_ROLES", "CONTACT_FIELDS", "DEFAULT_ROLE", "clean_birthday", "add_contact",
-           "update_contact", "remove_contact", "visible_contact", "contacts_of", "find_contact",
-           "contact_json"]
+__all__ = [
+    "CONTACT_ROLES",
+    "CONTACT_FIELDS",
+    "DEFAULT_ROLE",
+    "clean_birthday",
+    "add_contact",
+    "update_contact",
+    "remove_contact",
+    "visible_contact",
+    "contacts_of",
+    "find_contact",
+    "contact_json",
+]

@@ -129,18 +129,23 @@ def writes(function=None, *, record: bool = True):
         try:
             result = retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
         except peewee.IntegrityError as error:
-            raise CrmError(_("not saved: {reason}").format(
-                reason=str(error).splitlines()[0])) from None
+            raise CrmError(
+                _("not saved: {reason}").format(reason=str(error).splitlines()[0])
+            ) from None
         except peewee.DataError as error:
-            raise CrmError(_("not saved: {reason}").format(
-                reason=str(error).splitlines()[0])) from None
+            raise CrmError(
+                _("not saved: {reason}").format(reason=str(error).splitlines()[0])
+            ) from None
         except peewee.OperationalError as error:
             raise _storage_error(ctx.store, error) from None
         except peewee.ProgrammingError as error:
             if sqlstate(error) == INSUFFICIENT_PRIVILEGE:  # the server enforces the roles
-                raise Forbidden(_("the database does not allow this to the role {login} ({text}); "
-                                  "nothing was changed").format(
-                    login=ctx.user.login, text=str(error).splitlines()[0])) from None
+                raise Forbidden(
+                    _(
+                        "the database does not allow this to the role {login} ({text}); "
+                        "nothing was changed"
+                    ).format(login=ctx.user.login, text=str(error).splitlines()[0])
+                ) from None
             raise
         if record:
             ctx.saved.append(saved_description(function, result))
@@ -163,8 +168,9 @@ def refresh_user(ctx: Context) -> None:
         return
     user = User.get_or_none(User.id == ctx.user.id)
     if user is None or not user.active:
-        raise Forbidden(_("the user {login} is deactivated in this database").format(
-            login=ctx.user.login))
+        raise Forbidden(
+            _("the user {login} is deactivated in this database").format(login=ctx.user.login)
+        )
     ctx.user = user
 
 
@@ -177,13 +183,21 @@ def _storage_error(store: Store, error: Exception) -> StorageError:
     text = str(error).splitlines()[0]
     if "readonly" in text or "read-only" in text:
         return StorageError(_("the database is read-only; nothing was changed"))
-    return StorageError(_("the database refused the change ({text}); nothing was changed").format(
-        text=text))
+    return StorageError(
+        _("the database refused the change ({text}); nothing was changed").format(text=text)
+    )
 
 
-def open_context(target, *, login: str | None = None, as_user: str | None = None,
-                 config: Config | None = None, clock: Callable[[], datetime] = utc_now,
-                 zone: tzinfo | None = None, create: bool = True) -> Context:
+def open_context(
+    target,
+    *,
+    login: str | None = None,
+    as_user: str | None = None,
+    config: Config | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    zone: tzinfo | None = None,
+    create: bool = True,
+) -> Context:
     """Open the store and find the acting user (the first user of a new database is its manager).
 
     `login` is who runs this, as code decides it (default: the OS login of this process).
@@ -196,8 +210,9 @@ def open_context(target, *, login: str | None = None, as_user: str | None = None
     except BaseException:
         store.close()
         raise
-    return Context(store=store, user=user, config=config or Config(), clock=clock,
-                   zone=zone or local_zone())
+    return Context(
+        store=store, user=user, config=config or Config(), clock=clock, zone=zone or local_zone()
+    )
 
 
 def acting_login(store: Store, runner: str, as_user: str | None) -> str:
@@ -211,10 +226,12 @@ def acting_login(store: Store, runner: str, as_user: str | None) -> str:
     if store.team is not None:
         connected = store.team.session_user
         if as_user and as_user != connected:
-            raise Forbidden(_(
-                "cannot act as {login}: on this database you are the database role you connect "
-                "as ({connected}); connect as {login} to act as them").format(
-                login=as_user, connected=connected))
+            raise Forbidden(
+                _(
+                    "cannot act as {login}: on this database you are the database role you connect "
+                    "as ({connected}); connect as {login} to act as them"
+                ).format(login=as_user, connected=connected)
+            )
         return connected
     if not as_user or as_user == runner:
         return runner
@@ -222,15 +239,23 @@ def acting_login(store: Store, runner: str, as_user: str | None) -> str:
         return as_user
     boss = User.get_or_none(User.login == runner)
     if boss is None:
-        raise Forbidden(_(
-            "cannot act as {login}: your login {runner} is not a user of this database, and only "
-            "a manager may act as someone else").format(login=as_user, runner=runner))
+        raise Forbidden(
+            _(
+                "cannot act as {login}: your login {runner} is not a user of this database, and "
+                "only a manager may act as someone else"
+            ).format(login=as_user, runner=runner)
+        )
     if not boss.active or boss.role != "manager":
-        raise Forbidden(_(
-            "cannot act as {login}: only a manager may act as someone else, and your login "
-            "{runner} is {role}").format(
-            login=as_user, runner=runner,
-            role=label("role", boss.role) if boss.active else _("deactivated")))
+        raise Forbidden(
+            _(
+                "cannot act as {login}: only a manager may act as someone else, and your login "
+                "{runner} is {role}"
+            ).format(
+                login=as_user,
+                runner=runner,
+                role=label("role", boss.role) if boss.active else _("deactivated"),
+            )
+        )
     return as_user
 
 
@@ -238,8 +263,9 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
     user = User.get_or_none(User.login == login)
     if user is not None:
         if not user.active:
-            raise Forbidden(_("the user {login} is deactivated in this database").format(
-                login=login))
+            raise Forbidden(
+                _("the user {login} is deactivated in this database").format(login=login)
+            )
         return user
     if store.readonly:
         if User.select().exists():
@@ -249,14 +275,17 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
     def first_user_or_existing():
         with write_transaction():
             if not User.select().exists():
-                return User.create(login=login, display_name=login, role="manager",
-                                   created_at=clock())
+                return User.create(
+                    login=login, display_name=login, role="manager", created_at=clock()
+                )
             return User.get_or_none(User.login == login)
 
     user = retry_writes(first_user_or_existing, patience=store.busy_timeout * WRITE_PATIENCE)
     if user is None:
         raise Forbidden(
-            _("{login} is not a user of this database; a manager can add them with `crmtui user "
-              "add {login}`").format(login=login)
+            _(
+                "{login} is not a user of this database; a manager can add them with `crmtui user "
+                "add {login}`"
+            ).format(login=login)
         )
     return user

@@ -74,6 +74,7 @@ _EMPTY_AS_BLANK = ("source",)
 
 # -- derived columns ----------------------------------------------------------------------------
 
+
 def effective_cadence(ctx: Context, customer: Customer) -> Cadence:
     return cadence_of(ctx.config, customer.grade, customer.cadence)
 
@@ -84,30 +85,61 @@ def cadence_of(config: Config, grade: str, own_cadence: str | None) -> Cadence:
     return default_cadence(Grade(grade), config.cadence)
 
 
-def schedule_of(config: Config, *, grade: str, own_cadence: str | None, created_on: date,
-                last_contact_on: date | None, next_step_on: date | None,
-                lifecycle: str = Lifecycle.PROSPECT.value, value_class: str = Tier.NONE.value,
-                plan_every_days: int | None = None, last_order_on: date | None = None,
-                regular_until: date | None = None) -> Schedule:
+def schedule_of(
+    config: Config,
+    *,
+    grade: str,
+    own_cadence: str | None,
+    created_on: date,
+    last_contact_on: date | None,
+    next_step_on: date | None,
+    lifecycle: str = Lifecycle.PROSPECT.value,
+    value_class: str = Tier.NONE.value,
+    plan_every_days: int | None = None,
+    last_order_on: date | None = None,
+    regular_until: date | None = None,
+) -> Schedule:
     """The follow-up schedule (rules.schedule) from the stored facts of a customer: the
     grade's cadence, the maintenance of a `customer` by value class or account plan, and the
     day a lapsed customer lapsed."""
-    maintenance = maintenance_for(lifecycle, value_class, plan_every_days=plan_every_days,
-                                  overrides=config.maintenance.cadence)
+    maintenance = maintenance_for(
+        lifecycle,
+        value_class,
+        plan_every_days=plan_every_days,
+        overrides=config.maintenance.cadence,
+    )
     lapsed_on = None
     if lifecycle == Lifecycle.LAPSED.value and last_order_on is not None:
         lapsed_on = lapses_on(last_order_on, regular_until, config.maintenance.lapse_days)
-    return schedule(created_on=created_on, last_touch=last_contact_on,
-                    grade_cadence=cadence_of(config, grade, own_cadence),
-                    explicit=next_step_on, maintenance=maintenance, lapsed_on=lapsed_on,
-                    workdays_only=config.workdays_only)
+    return schedule(
+        created_on=created_on,
+        last_touch=last_contact_on,
+        grade_cadence=cadence_of(config, grade, own_cadence),
+        explicit=next_step_on,
+        maintenance=maintenance,
+        lapsed_on=lapsed_on,
+        workdays_only=config.workdays_only,
+    )
 
 
-def follow_up_dates(config: Config, *, grade: str, own_cadence: str | None, created_on: date,
-                    last_contact_on: date | None, next_step_on: date | None) -> tuple[date, date]:
+def follow_up_dates(
+    config: Config,
+    *,
+    grade: str,
+    own_cadence: str | None,
+    created_on: date,
+    last_contact_on: date | None,
+    next_step_on: date | None,
+) -> tuple[date, date]:
     """(next_due, cadence_due) of a prospect (no orders, so no maintenance) from its facts."""
-    found = schedule_of(config, grade=grade, own_cadence=own_cadence, created_on=created_on,
-                        last_contact_on=last_contact_on, next_step_on=next_step_on)
+    found = schedule_of(
+        config,
+        grade=grade,
+        own_cadence=own_cadence,
+        created_on=created_on,
+        last_contact_on=last_contact_on,
+        next_step_on=next_step_on,
+    )
     return found.next_due, found.cadence_due
 
 
@@ -115,64 +147,106 @@ def plan_cycle(customer_id: int | None) -> int | None:
     """The visit cycle in days of the customer's account plan, if it sets one."""
     if customer_id is None:
         return None
-    return (AccountPlan.select(AccountPlan.visit_every_days)
-            .where(AccountPlan.customer == customer_id).scalar())
+    return (
+        AccountPlan.select(AccountPlan.visit_every_days)
+        .where(AccountPlan.customer == customer_id)
+        .scalar()
+    )
 
 
 def reschedule(ctx: Context, customer: Customer) -> None:
     """Recompute next_due, cadence_due and due_rule from the stored facts (no save)."""
     found = schedule_of(
-        ctx.config, grade=customer.grade, own_cadence=customer.cadence,
-        created_on=customer.created_on, last_contact_on=customer.last_contact_on,
-        next_step_on=customer.next_step_on, lifecycle=customer.lifecycle,
+        ctx.config,
+        grade=customer.grade,
+        own_cadence=customer.cadence,
+        created_on=customer.created_on,
+        last_contact_on=customer.last_contact_on,
+        next_step_on=customer.next_step_on,
+        lifecycle=customer.lifecycle,
         value_class=customer.value_class,
         plan_every_days=plan_cycle(customer.id)
-        if customer.lifecycle == Lifecycle.CUSTOMER.value else None,
-        last_order_on=customer.last_order_on, regular_until=customer.regular_until)
+        if customer.lifecycle == Lifecycle.CUSTOMER.value
+        else None,
+        last_order_on=customer.last_order_on,
+        regular_until=customer.regular_until,
+    )
     customer.next_due, customer.cadence_due = found.next_due, found.cadence_due
     customer.due_rule = found.rule.value
 
 
-def apply_grade(ctx: Context, customer: Customer, *, reason: str = "", by: User | None = None,
-                today: date | None = None) -> bool:
+def apply_grade(
+    ctx: Context,
+    customer: Customer,
+    *,
+    reason: str = "",
+    by: User | None = None,
+    today: date | None = None,
+) -> bool:
     """Set the grade the rules give (unless pinned), recording a change. True if it moved."""
     if customer.grade_pinned:
         return False
     today = today or ctx.today()
     new = grade_for(Need(customer.need), customer.expected_close, today)
-    return record_grade(ctx, customer, new,
-                        reason or grade_reason(Need(customer.need), customer.expected_close, today),
-                        by=by)
+    return record_grade(
+        ctx,
+        customer,
+        new,
+        reason or grade_reason(Need(customer.need), customer.expected_close, today),
+        by=by,
+    )
 
 
-def record_grade(ctx: Context, customer: Customer, new: Grade, reason: str, *,
-                 by: User | None) -> bool:
+def record_grade(
+    ctx: Context, customer: Customer, new: Grade, reason: str, *, by: User | None
+) -> bool:
     old = customer.grade
     if old == new.value and customer.id is not None:
         return False
     customer.grade = new.value
     if customer.id is not None:
-        GradeChange.create(customer=customer, at=ctx.now(), on=ctx.today(), from_grade=old,
-                           to_grade=new.value, reason=reason, by=by)
+        GradeChange.create(
+            customer=customer,
+            at=ctx.now(),
+            on=ctx.today(),
+            from_grade=old,
+            to_grade=new.value,
+            reason=reason,
+            by=by,
+        )
     return True
 
 
 def refresh_search(customer: Customer) -> None:
     """The customer's search document, with the names, phones and e-mail of its contacts, and
     the key its name sorts by."""
-    contacts = () if customer.id is None else (
-        Contact.select(Contact.name, Contact.phone, Contact.email)
-        .where(Contact.customer == customer.id).order_by(Contact.id).tuples())
-    customer.search_doc = search_document(*(getattr(customer, f) for f in SEARCH_FIELDS),
-                                          contacts=contacts)
+    contacts = (
+        ()
+        if customer.id is None
+        else (
+            Contact.select(Contact.name, Contact.phone, Contact.email)
+            .where(Contact.customer == customer.id)
+            .order_by(Contact.id)
+            .tuples()
+        )
+    )
+    customer.search_doc = search_document(
+        *(getattr(customer, f) for f in SEARCH_FIELDS), contacts=contacts
+    )
     customer.sort_name = sort_key(customer.name)
 
 
 # -- writes -------------------------------------------------------------------------------------
 
+
 @writes
-def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None = None,
-                 referred_by: int | None = None) -> Customer:
+def add_customer(
+    ctx: Context,
+    values: Mapping[str, Any],
+    *,
+    owner: str | None = None,
+    referred_by: int | None = None,
+) -> Customer:
     """Create a customer from raw field values (text as typed, or typed values)."""
     values = dict(values)
     values.setdefault("need", Need.POTENTIAL.value)
@@ -184,8 +258,14 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
     for name in _EMPTY_AS_BLANK:
         if name in cleaned and cleaned[name] is None:
             cleaned[name] = ""
-    customer = Customer(owner=owner_user, created_at=now, created_on=today, updated_at=now,
-                        updated_by=ctx.user.id, **cleaned)
+    customer = Customer(
+        owner=owner_user,
+        created_at=now,
+        created_on=today,
+        updated_at=now,
+        updated_by=ctx.user.id,
+        **cleaned,
+    )
     if referred_by is not None:
         customer.referred_by = get_visible_customer(ctx, referred_by)
         if not customer.source:
@@ -199,13 +279,26 @@ def add_customer(ctx: Context, values: Mapping[str, Any], *, owner: str | None =
     refresh_search(customer)
     customer.save(force_insert=True)
     if terminated:
-        CustomerChange.create(customer=customer, at=now, on=today, what="lifecycle",
-                              from_value="", to_value=customer.lifecycle,
-                              reason=TERMINATED_BY_STATUS, by=ctx.user.id)
+        CustomerChange.create(
+            customer=customer,
+            at=now,
+            on=today,
+            what="lifecycle",
+            from_value="",
+            to_value=customer.lifecycle,
+            reason=TERMINATED_BY_STATUS,
+            by=ctx.user.id,
+        )
     why = grade_reason(Need(customer.need), customer.expected_close, today)
-    GradeChange.create(customer=customer, at=now, on=today, from_grade=None,
-                       to_grade=customer.grade, by=ctx.user.id,
-                       reason=f"new customer: {why}")  # stored in English (labels.STORED)
+    GradeChange.create(
+        customer=customer,
+        at=now,
+        on=today,
+        from_grade=None,
+        to_grade=customer.grade,
+        by=ctx.user.id,
+        reason=f"new customer: {why}",
+    )  # stored in English (labels.STORED)
     return customer
 
 
@@ -230,20 +323,27 @@ def owner_login(text: Any) -> str:
     typed = str(text or "").strip()
     if not typed or User.select().where(User.login == typed).exists():
         return typed
-    named = list(User.select(User.login).where(
-        fn.LOWER(User.display_name) == typed.lower()).tuples())
+    named = list(
+        User.select(User.login).where(fn.LOWER(User.display_name) == typed.lower()).tuples()
+    )
     if len(named) == 1:
         return named[0][0]
     if len(named) > 1:
-        raise CrmError(_("'{name}' is the name of several users ({logins}); use the login")
-                       .format(name=typed, logins=", ".join(login for (login,) in named)))
+        raise CrmError(
+            _("'{name}' is the name of several users ({logins}); use the login").format(
+                name=typed, logins=", ".join(login for (login,) in named)
+            )
+        )
     return typed
 
 
 def owner_choices(ctx: Context) -> list[tuple[str, str]]:
     """(shown, login) of everyone who may own customers: active reps and managers."""
-    users = (User.select().where(User.active & User.role.in_(("rep", "manager")))
-             .order_by(User.display_name, User.login))
+    users = (
+        User.select()
+        .where(User.active & User.role.in_(("rep", "manager")))
+        .order_by(User.display_name, User.login)
+    )
     return [(user_text(user), user.login) for user in users]
 
 
@@ -258,8 +358,14 @@ def get_owner(login: str) -> User:
 
 
 @writes
-def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], *,
-                    expected_version: int | None = None, owner: str | None = None) -> Customer:
+def update_customer(
+    ctx: Context,
+    customer_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    owner: str | None = None,
+) -> Customer:
     """Save edited fields. With expected_version, refuse if someone saved since it was read.
     With `owner` (a login; managers), the customer is reassigned in the same transaction."""
     customer = get_editable_customer(ctx, customer_id)
@@ -283,9 +389,13 @@ def update_customer(ctx: Context, customer_id: int, changes: Mapping[str, Any], 
 
 def _save_fields(ctx: Context, customer: Customer, changed: dict[str, Any]) -> None:
     if "terminated" in (changed.get("status"), customer.status) and "status" in changed:
-        raise InvalidInput.one("status", _(
-            "terminating a customer, or ending a termination, needs a reason: use the "
-            "profile's lifecycle key or `crmtui status NAME terminated --reason …`"))
+        raise InvalidInput.one(
+            "status",
+            _(
+                "terminating a customer, or ending a termination, needs a reason: use the "
+                "profile's lifecycle key or `crmtui status NAME terminated --reason …`"
+            ),
+        )
     with journal(ctx, "edit", customer):
         for name, value in changed.items():
             setattr(customer, name, value)
@@ -307,9 +417,12 @@ def _conflict(ctx: Context, customer: Customer) -> Conflict:
     who = customer.updated_by.label if customer.updated_by_id else _("someone")
     when = moment(customer.updated_at, ctx.zone) if customer.updated_at else "?"
     return Conflict(
-        _("{name} was changed by {who} at {when} after you opened it; reload, then apply "
-          "your edit again").format(name=customer.name, who=who, when=when),
-        changed_by=who, changed_at=customer.updated_at,
+        _(
+            "{name} was changed by {who} at {when} after you opened it; reload, then apply "
+            "your edit again"
+        ).format(name=customer.name, who=who, when=when),
+        changed_by=who,
+        changed_at=customer.updated_at,
     )
 
 
@@ -319,20 +432,34 @@ def _save_versioned(ctx: Context, customer: Customer) -> None:
     customer.version = read_version + 1
     customer.updated_at = ctx.now()
     customer.updated_by = ctx.user.id
-    data = {field: getattr(customer, field.name) for field in Customer._meta.sorted_fields
-            if field.name != "id"}
-    updated = (Customer.update(data)
-               .where((Customer.id == customer.id) & (Customer.version == read_version))
-               .execute())
+    data = {
+        field: getattr(customer, field.name)
+        for field in Customer._meta.sorted_fields
+        if field.name != "id"
+    }
+    updated = (
+        Customer.update(data)
+        .where((Customer.id == customer.id) & (Customer.version == read_version))
+        .execute()
+    )
     if updated != 1:
         customer.version = read_version
         raise _conflict(ctx, Customer.get_by_id(customer.id))
 
 
 @writes
-def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
-            expected_close: Any = None, clear_close: bool = False, pin: str | None = None,
-            unpin: bool = False, reason: str = "", expected_version: int | None = None) -> Customer:
+def regrade(
+    ctx: Context,
+    customer_id: int,
+    *,
+    need: str | None = None,
+    expected_close: Any = None,
+    clear_close: bool = False,
+    pin: str | None = None,
+    unpin: bool = False,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Customer:
     """Change need and expected close (the grade follows), or pin a manual grade with a reason."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
@@ -369,15 +496,24 @@ def regrade(ctx: Context, customer_id: int, *, need: str | None = None,
         if pinned_grade is not None:
             customer.grade_pinned = True
             customer.pin_reason = reason
-            record_grade(ctx, customer, pinned_grade, f"pinned: {reason}",  # labels.STORED
-                         by=ctx.user)
+            record_grade(
+                ctx,
+                customer,
+                pinned_grade,
+                f"pinned: {reason}",  # labels.STORED
+                by=ctx.user,
+            )
         else:
             if unpin:
                 customer.grade_pinned = False
                 customer.pin_reason = ""
-            apply_grade(ctx, customer, by=ctx.user,
-                        reason=(reason + ": " if reason else "")
-                        + grade_reason(Need(customer.need), customer.expected_close, today))
+            apply_grade(
+                ctx,
+                customer,
+                by=ctx.user,
+                reason=(reason + ": " if reason else "")
+                + grade_reason(Need(customer.need), customer.expected_close, today),
+            )
         reschedule(ctx, customer)
         _save_versioned(ctx, customer)
     return customer
@@ -399,8 +535,9 @@ def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     audit(ctx, "reassign", "customer", customer.id, f"{old} -> {new_owner.login}")
 
     # open instructions go to whoever now looks after the customer
-    Instruction.update(to=new_owner.id).where((Instruction.customer == customer.id)
-                                              & Instruction.done_on.is_null()).execute()
+    Instruction.update(to=new_owner.id).where(
+        (Instruction.customer == customer.id) & Instruction.done_on.is_null()
+    ).execute()
     return customer
 
 
@@ -416,15 +553,20 @@ class Deleted:
 
     def __str__(self) -> str:
         return _("{name} (#{id}) with {i} interactions, {o} orders and {c} complaints").format(
-            name=self.name, id=self.customer_id, i=self.interactions, o=self.orders,
-            c=self.complaints)
+            name=self.name,
+            id=self.customer_id,
+            i=self.interactions,
+            o=self.orders,
+            c=self.complaints,
+        )
 
 
 def deletion_preview(ctx: Context, customer_id: int) -> Deleted:
     """What deleting the customer would remove (nothing is changed)."""
     customer = get_editable_customer(ctx, customer_id)
     return Deleted(
-        customer_id=customer.id, name=customer.name,
+        customer_id=customer.id,
+        name=customer.name,
         interactions=Interaction.select().where(Interaction.customer == customer.id).count(),
         orders=Order.select().where(Order.customer == customer.id).count(),
         complaints=Complaint.select().where(Complaint.customer == customer.id).count(),
@@ -432,18 +574,24 @@ def deletion_preview(ctx: Context, customer_id: int) -> Deleted:
 
 
 @writes
-def delete_customer(ctx: Context, customer_id: int, *,
-                    expected_version: int | None = None) -> Deleted:
+def delete_customer(
+    ctx: Context, customer_id: int, *, expected_version: int | None = None
+) -> Deleted:
     """Delete a customer and its history (interactions, orders, promises, complaints…),
     recording the deletion in the audit log. Managers may delete any customer, reps their own."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
     removed = deletion_preview(ctx, customer_id)
     Customer.delete().where(Customer.id == customer.id).execute()
-    audit(ctx, "delete", "customer", customer.id,
-          f"{removed.name} (#{removed.customer_id}) with {removed.interactions} interactions, "
-          f"{removed.orders} orders and {removed.complaints} complaints; "
-          f"owner {customer.owner.login}")
+    audit(
+        ctx,
+        "delete",
+        "customer",
+        customer.id,
+        f"{removed.name} (#{removed.customer_id}) with {removed.interactions} interactions, "
+        f"{removed.orders} orders and {removed.complaints} complaints; "
+        f"owner {customer.owner.login}",
+    )
     return removed
 
 
@@ -463,13 +611,17 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
     with journal(ctx, "snooze", customer):
         customer.next_step_on = day
         reschedule(ctx, customer)
-        Customer.update(next_step_on=customer.next_step_on, next_due=customer.next_due,
-                        cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
-            Customer.id == customer.id).execute()
+        Customer.update(
+            next_step_on=customer.next_step_on,
+            next_due=customer.next_due,
+            cadence_due=customer.cadence_due,
+            due_rule=customer.due_rule,
+        ).where(Customer.id == customer.id).execute()
     return customer
 
 
 # -- reads --------------------------------------------------------------------------------------
+
 
 def get_customer(ctx: Context, customer_id: int) -> Customer:
     return get_visible_customer(ctx, customer_id)
@@ -477,8 +629,12 @@ def get_customer(ctx: Context, customer_id: int) -> Customer:
 
 def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = True) -> list[int]:
     """Ids of visible customers matching typed text (name, company, phone, e-mail, pinyin)."""
-    return matching_customer_ids(query_terms(text), fts_query(text) or "",
-                                 owner_id=owner_filter(ctx, everyone=everyone), limit=limit)
+    return matching_customer_ids(
+        query_terms(text),
+        fts_query(text) or "",
+        owner_id=owner_filter(ctx, everyone=everyone),
+        limit=limit,
+    )
 
 
 def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
@@ -489,8 +645,9 @@ def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer
         return []
     terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name,
-                                       c.id))[:limit]
+    return sorted(
+        rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name, c.id)
+    )[:limit]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:
@@ -500,8 +657,11 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
         raise NotFound(_("no customer given"))
     if text.removeprefix("#").isdigit():  # an id (one too large or not ASCII names no one)
         return get_visible_customer(ctx, text)
-    exact = [c for c in Customer.select().where(fn.lower(Customer.name) == text.lower())
-             if can_view(ctx, c)]
+    exact = [
+        c
+        for c in Customer.select().where(fn.lower(Customer.name) == text.lower())
+        if can_view(ctx, c)
+    ]
     if len(exact) == 1:
         return exact[0]
     matches = exact or find_customers(ctx, text, limit=6)
@@ -510,8 +670,11 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     if not matches:
         raise NotFound(_("no customer matches '{text}'").format(text=text))
     listed = ", ".join(f"{c.name} (#{c.id})" for c in matches[:5])
-    raise CrmError(_("'{text}' matches several customers: {listed}; use the id").format(
-        text=text, listed=listed))
+    raise CrmError(
+        _("'{text}' matches several customers: {listed}; use the id").format(
+            text=text, listed=listed
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -531,10 +694,20 @@ CUSTOMER_SORTS = {
 }
 
 
-def list_customers(ctx: Context, *, text: str = "", grade: str | None = None,
-                   owner: str | None = None, status: str | None = None, tag: str | None = None,
-                   source: str | None = None, sort: str = "name", offset: int = 0,
-                   limit: int = 100, everyone: bool = True) -> CustomerPage:
+def list_customers(
+    ctx: Context,
+    *,
+    text: str = "",
+    grade: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    tag: str | None = None,
+    source: str | None = None,
+    sort: str = "name",
+    offset: int = 0,
+    limit: int = 100,
+    everyone: bool = True,
+) -> CustomerPage:
     """One page of the customers the user may see, filtered and sorted in SQL."""
     query = Customer.select(Customer, User).join(User, on=Customer.owner)
     query = scope_customers(ctx, query, everyone=everyone)
@@ -545,11 +718,13 @@ def list_customers(ctx: Context, *, text: str = "", grade: str | None = None,
         query = query.where(Customer.grade.in_([g.strip().upper() for g in grade.split(",")]))
     if owner:  # a login or a display name
         typed = owner.strip().lower()
-        query = query.where((fn.LOWER(User.login) == typed)
-                            | (fn.LOWER(User.display_name) == typed))
+        query = query.where(
+            (fn.LOWER(User.login) == typed) | (fn.LOWER(User.display_name) == typed)
+        )
     if status:  # a lifecycle (which supersedes the status), or a relationship status as typed
-        column = Customer.lifecycle if status in {life.value for life in Lifecycle} \
-            else Customer.status
+        column = (
+            Customer.lifecycle if status in {life.value for life in Lifecycle} else Customer.status
+        )
         query = query.where(column == status)
     if source:
         query = query.where(Customer.source == source)

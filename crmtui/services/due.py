@@ -59,8 +59,11 @@ CHASED = Customer.lifecycle != Lifecycle.TERMINATED.value
 """The customers on chase lists: all but the terminated."""
 # Stored values compared row by row (an enum member's .value costs a lookup each time).
 _LAPSED = Lifecycle.LAPSED.value
-_BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (DueRule.NEXT_STEP.value, DueRule.VALUE_CLASS.value,
-                                           DueRule.PLAN.value)
+_BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (
+    DueRule.NEXT_STEP.value,
+    DueRule.VALUE_CLASS.value,
+    DueRule.PLAN.value,
+)
 
 
 class _Section:
@@ -119,8 +122,12 @@ class _Section:
     def _owner(self, owner_id: int) -> tuple[str, str]:
         """(name shown, login) of an owner."""
         if self._owners is None:
-            self._owners = {uid: (display or login, login) for uid, login, display in
-                            User.select(User.id, User.login, User.display_name).tuples()}
+            self._owners = {
+                uid: (display or login, login)
+                for uid, login, display in User.select(
+                    User.id, User.login, User.display_name
+                ).tuples()
+            }
         return self._owners.get(owner_id, ("", ""))
 
     def days(self, days: int) -> str:
@@ -131,21 +138,33 @@ class _Section:
         return text
 
     def late(self, days: int) -> str:
-        """" · overdue 5d", for a follow-up or a win-back `days` late ("" when not late)."""
+        """ " · overdue 5d", for a follow-up or a win-back `days` late ("" when not late)."""
         text = self._late.get(days)
         if text is None:
-            text = self._late[days] = (" · " + _("overdue {span}").format(span=self.days(days))
-                                       if days > 0 else "")
+            text = self._late[days] = (
+                " · " + _("overdue {span}").format(span=self.days(days)) if days > 0 else ""
+            )
         return text
 
-    def item(self, kind: DueKind, row, due: date, detail: str, *, ref_id=None,
-             at_risk: bool = False) -> DueItem:
+    def item(
+        self, kind: DueKind, row, due: date, detail: str, *, ref_id=None, at_risk: bool = False
+    ) -> DueItem:
         customer_id, name, company, grade, owner_id = row[:5]
         owner, login = self._owner(owner_id)
-        return DueItem(kind=kind, customer_id=customer_id, customer=name, company=company,
-                       grade=grade, owner=owner, due=due,
-                       overdue_days=overdue_days(due, self.day), detail=detail, ref_id=ref_id,
-                       at_risk=at_risk, owner_login=login)
+        return DueItem(
+            kind=kind,
+            customer_id=customer_id,
+            customer=name,
+            company=company,
+            grade=grade,
+            owner=owner,
+            due=due,
+            overdue_days=overdue_days(due, self.day),
+            detail=detail,
+            ref_id=ref_id,
+            at_risk=at_risk,
+            owner_login=login,
+        )
 
 
 # A section's lines, before they become DueItems or JSON: the customer's five columns
@@ -153,8 +172,13 @@ class _Section:
 Line = tuple
 
 
-def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
-             kinds: set[DueKind] | None = None) -> list[DueItem]:
+def due_list(
+    ctx: Context,
+    day: date | None = None,
+    *,
+    everyone: bool = False,
+    kinds: set[DueKind] | None = None,
+) -> list[DueItem]:
     """Everything due on `day` (default today) for the user, or for everyone a manager sees."""
     section = _Section(ctx, day or ctx.today(), everyone)
     items: list[DueItem] = []
@@ -162,14 +186,25 @@ def due_list(ctx: Context, day: date | None = None, *, everyone: bool = False,
         if kind is DueKind.GREETING:
             items += _greetings(section)
             continue
-        items += [section.item(kind, line, line[5], line[6], ref_id=line[7], at_risk=line[8])
-                  for line in LINES[kind](section)]
+        items += [
+            section.item(kind, line, line[5], line[6], ref_id=line[7], at_risk=line[8])
+            for line in LINES[kind](section)
+        ]
     return order_due_items(items)
 
 
-DUE_COLUMNS = (("kind", "text"), ("customer_id", "int"), ("customer", "text"),
-               ("company", "text"), ("grade", "text?"), ("owner", "text"), ("due", "date"),
-               ("overdue_days", "int"), ("detail", "text"), ("ref_id", "int?"))
+DUE_COLUMNS = (
+    ("kind", "text"),
+    ("customer_id", "int"),
+    ("customer", "text"),
+    ("company", "text"),
+    ("grade", "text?"),
+    ("owner", "text"),
+    ("due", "date"),
+    ("overdue_days", "int"),
+    ("detail", "text"),
+    ("ref_id", "int?"),
+)
 """The columns of a due row, as `DueItem.to_json` names them (output.json_row_format's kinds)."""
 
 
@@ -182,9 +217,18 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
     for kind in _wanted(ctx, None):
         if kind is DueKind.GREETING:
             for item in order_due_items(_greetings(s)):
-                yield (kind.value, item.customer_id, item.customer, item.company,
-                       item.grade.value if item.grade is not None else None, item.owner,
-                       item.due, item.overdue_days, item.detail, item.ref_id)
+                yield (
+                    kind.value,
+                    item.customer_id,
+                    item.customer,
+                    item.company,
+                    item.grade.value if item.grade is not None else None,
+                    item.owner,
+                    item.due,
+                    item.overdue_days,
+                    item.detail,
+                    item.ref_id,
+                )
             continue
         s._owner(0)  # reads the owners' names
         names = {uid: shown for uid, (shown, _login) in s._owners.items()}
@@ -194,9 +238,14 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
             late = (today - due).days
             if late < 0:
                 late = 0
-            keyed.append((due_sort_key(kind, grade, due, name, cid, ref_id, detail, owner, company,
-                                       late, at_risk),
-                          (value, cid, name, company, grade, owner, due, late, detail, ref_id)))
+            keyed.append(
+                (
+                    due_sort_key(
+                        kind, grade, due, name, cid, ref_id, detail, owner, company, late, at_risk
+                    ),
+                    (value, cid, name, company, grade, owner, due, late, detail, ref_id),
+                )
+            )
         keyed.sort(key=_first)
         for _key, row in keyed:
             yield row
@@ -226,9 +275,18 @@ def _due_rows(s: _Section) -> list:
     value_class, last_order_on (read as a date by the win-backs, the few that show it)."""
     if s._due_rows is None:
         query = _due_query(
-            s, *_CUSTOMER, Customer.next_due, Customer.next_step, Customer.followups,
-            Customer.cadence_due, Customer.last_contact_on, Customer.lifecycle,
-            Customer.due_rule, Customer.value_class, Customer.last_order_on)
+            s,
+            *_CUSTOMER,
+            Customer.next_due,
+            Customer.next_step,
+            Customer.followups,
+            Customer.cadence_due,
+            Customer.last_contact_on,
+            Customer.lifecycle,
+            Customer.due_rule,
+            Customer.value_class,
+            Customer.last_order_on,
+        )
         s._due_rows = list(s.raw_rows(query, date_columns=(5, 8)))
     return s._due_rows
 
@@ -260,12 +318,16 @@ def _why_due(s: _Section, row) -> str:
     value_class = row[12]
     if rule == _BY_VALUE_CLASS:
         return maintenance_words(
-            value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence))
+            value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence)
+        )
     if rule == _BY_PLAN:
         if s._plans is None:
             ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
-            s._plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-                            .where(AccountPlan.customer.in_(ids)).tuples())
+            s._plans = dict(
+                AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+                .where(AccountPlan.customer.in_(ids))
+                .tuples()
+            )
         days = s._plans.get(row[0])
         if days:
             return maintenance_words(value_class, every_days=days)
@@ -281,8 +343,11 @@ def _win_back(s: _Section) -> list[Line]:
         if row[10] != _LAPSED:
             continue
         next_due, last_order_on = row[5], read_date(row[13])
-        why = _("no order since {day}").format(day=last_order_on) if last_order_on \
+        why = (
+            _("no order since {day}").format(day=last_order_on)
+            if last_order_on
             else _("no recent order")
+        )
         if row[11] == _BY_NEXT_STEP and row[6]:
             why += " · " + row[6]
         lines.append((*row[:5], next_due, why + s.late((s.day - next_due).days), None, False))
@@ -291,8 +356,11 @@ def _win_back(s: _Section) -> list[Line]:
 
 def _promise_query(s: _Section, *columns):
     return s.scoped_rows(
-        Commitment.select(*columns).join(Customer)
-        .where((Commitment.status == "open") & (Commitment.due <= s.day)), Commitment)
+        Commitment.select(*columns)
+        .join(Customer)
+        .where((Commitment.status == "open") & (Commitment.due <= s.day)),
+        Commitment,
+    )
 
 
 def _promises(s: _Section) -> list[Line]:
@@ -311,8 +379,9 @@ def _complaint_clocks(s: _Section, *columns):
     """The open complaints in scope whose clock is at risk or breached, as (row, clock): the row
     is `columns` followed by the clock's columns."""
     ctx, now = s.ctx, s.ctx.now()
-    query = (Complaint.select(*columns, *CLOCK_COLUMNS)
-             .join(Customer).where(Complaint.status.in_(OPEN)))
+    query = (
+        Complaint.select(*columns, *CLOCK_COLUMNS).join(Customer).where(Complaint.status.in_(OPEN))
+    )
     if ctx.role == "support":
         if s.owner_id is not None:
             query = query.where((Complaint.owner == ctx.user.id) | Complaint.owner.is_null())
@@ -327,20 +396,29 @@ def _complaint_clocks(s: _Section, *columns):
 
 def _complaints(s: _Section) -> list[Line]:
     lines = []
-    for row, clock in _complaint_clocks(s, *_CUSTOMER, Complaint.id, Complaint.severity,
-                                        Complaint.summary):
+    for row, clock in _complaint_clocks(
+        s, *_CUSTOMER, Complaint.id, Complaint.severity, Complaint.summary
+    ):
         complaint_id, severity, summary = row[5:8]
         if clock.time_left < timedelta(0):
-            detail = _("{which} overdue by {time}").format(which=label("clock", clock.clock),
-                                                           time=span(clock.time_left))
+            detail = _("{which} overdue by {time}").format(
+                which=label("clock", clock.clock), time=span(clock.time_left)
+            )
         else:
-            detail = _("{which} within {time}").format(which=label("clock", clock.clock),
-                                                       time=span(clock.time_left))
+            detail = _("{which} within {time}").format(
+                which=label("clock", clock.clock), time=span(clock.time_left)
+            )
         if clock.paused:
             detail += " · " + _("waiting for the customer")
-        lines.append((*row[:5], s.ctx.local_date(clock.deadline),
-                      f"{label('severity', severity)} · {summary} · {detail}", complaint_id,
-                      clock.state == SlaState.AT_RISK))
+        lines.append(
+            (
+                *row[:5],
+                s.ctx.local_date(clock.deadline),
+                f"{label('severity', severity)} · {summary} · {detail}",
+                complaint_id,
+                clock.state == SlaState.AT_RISK,
+            )
+        )
     return lines
 
 
@@ -357,16 +435,28 @@ def _care_dates(s: _Section, *columns):
     for month, day_of, leap in window.lunar:
         days_of.setdefault((True, leap, month), []).append(day_of)
     conditions = [
-        (CareDate.lunar == lunar) & (CareDate.leap == leap) & (CareDate.month == month)
+        (CareDate.lunar == lunar)
+        & (CareDate.leap == leap)
+        & (CareDate.month == month)
         & CareDate.day.in_(sorted(days))
         for (lunar, leap, month), days in sorted(days_of.items())
     ]
     if not conditions:
         return
     query = s.scoped_rows(
-        CareDate.select(*columns, CareDate.month, CareDate.day, CareDate.lunar, CareDate.leap,
-                        CareDate.greeted_on)
-        .join(Customer).where(reduce(or_, conditions) & CHASED), CareDate, by_date=True)
+        CareDate.select(
+            *columns,
+            CareDate.month,
+            CareDate.day,
+            CareDate.lunar,
+            CareDate.leap,
+            CareDate.greeted_on,
+        )
+        .join(Customer)
+        .where(reduce(or_, conditions) & CHASED),
+        CareDate,
+        by_date=True,
+    )
     first = len(columns)
     for row in query.tuples():
         month, day_of, lunar, leap, greeted_on = row[first:]
@@ -383,16 +473,20 @@ def _care_dates(s: _Section, *columns):
 
 def _care(s: _Section) -> list[Line]:
     lines = []
-    for row, when in _care_dates(s, *_CUSTOMER, CareDate.id, CareDate.kind, CareDate.year,
-                                 CareDate.note):
+    for row, when in _care_dates(
+        s, *_CUSTOMER, CareDate.id, CareDate.kind, CareDate.year, CareDate.note
+    ):
         care_id, kind, year, note, month, day_of, lunar, leap = row[5:13]
         detail = label("care", kind)
         if kind == "birthday" and year and not lunar:
             detail += " " + _("({age})").format(age=when.year - year)
         if lunar:
             detail += " · " + lunar_text(month, day_of, leap)
-        detail += " · " + (_("today") if when == s.day
-                           else _("in {span}").format(span=days_span((when - s.day).days)))
+        detail += " · " + (
+            _("today")
+            if when == s.day
+            else _("in {span}").format(span=days_span((when - s.day).days))
+        )
         if note:
             detail += " · " + note
         lines.append((*row[:5], when, detail, care_id, False))
@@ -409,10 +503,17 @@ def _greetings(s: _Section) -> list[DueItem]:
 
 def _referral_query(s: _Section, *columns):
     start = s.day - timedelta(days=REFERRAL_WINDOW_DAYS - 1)
-    return s.scoped(Customer.select(*columns).where(
-        (Customer.referral_moment_on >= start) & (Customer.referral_moment_on <= s.day)
-        & (Customer.referral_asked_on.is_null()
-           | (Customer.referral_asked_on < Customer.referral_moment_on)) & CHASED))
+    return s.scoped(
+        Customer.select(*columns).where(
+            (Customer.referral_moment_on >= start)
+            & (Customer.referral_moment_on <= s.day)
+            & (
+                Customer.referral_asked_on.is_null()
+                | (Customer.referral_asked_on < Customer.referral_moment_on)
+            )
+            & CHASED
+        )
+    )
 
 
 def _referrals(s: _Section) -> list[Line]:
@@ -430,28 +531,48 @@ def _referrals(s: _Section) -> list[Line]:
 
 def _dropped_query(s: _Section, *columns):
     """A–C customers with fewer than 4 follow-ups whose cadence ran out, not otherwise due."""
-    return s.scoped(Customer.select(*columns).where(
-        (Customer.cadence_due < s.day) & Customer.grade.in_(["A", "B", "C"])
-        & (Customer.followups < 4) & (Customer.next_due > s.day) & CHASED))
+    return s.scoped(
+        Customer.select(*columns).where(
+            (Customer.cadence_due < s.day)
+            & Customer.grade.in_(["A", "B", "C"])
+            & (Customer.followups < 4)
+            & (Customer.next_due > s.day)
+            & CHASED
+        )
+    )
 
 
 def _dropped(s: _Section) -> list[Line]:
     words = _("{n} follow-ups, no contact since {day}; next planned {next}")
-    query = _dropped_query(s, *_CUSTOMER, Customer.cadence_due, Customer.followups,
-                           Customer.next_due)
-    return [(*row[:5], row[5], words.format(n=row[6], day=row[5], next=row[7]), None, True)
-            for row in query.tuples()]
+    query = _dropped_query(
+        s, *_CUSTOMER, Customer.cadence_due, Customer.followups, Customer.next_due
+    )
+    return [
+        (*row[:5], row[5], words.format(n=row[6], day=row[5], next=row[7]), None, True)
+        for row in query.tuples()
+    ]
 
 
 def _review_query(s: _Section, *columns):
     return s.scoped_rows(
-        AccountPlan.select(*columns).join(Customer)
-        .where((AccountPlan.review_on <= s.day) & CHASED), AccountPlan)
+        AccountPlan.select(*columns)
+        .join(Customer)
+        .where((AccountPlan.review_on <= s.day) & CHASED),
+        AccountPlan,
+    )
 
 
 def _reviews(s: _Section) -> list[Line]:
-    rows = list(_review_query(s, *_CUSTOMER, AccountPlan.id, AccountPlan.review_on,
-                              AccountPlan.target_amount, AccountPlan.visit_every_days).tuples())
+    rows = list(
+        _review_query(
+            s,
+            *_CUSTOMER,
+            AccountPlan.id,
+            AccountPlan.review_on,
+            AccountPlan.target_amount,
+            AccountPlan.visit_every_days,
+        ).tuples()
+    )
     if not rows:
         return []
     from crmtui.services.plan_figures import progress_of, year_figures  # not for `due --brief`
@@ -459,10 +580,18 @@ def _reviews(s: _Section) -> list[Line]:
     figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
     lines = []
     for row in rows:
-        plan = AccountPlan(id=row[5], review_on=row[6], target_amount=row[7],
-                           visit_every_days=row[8])
-        lines.append((*row[:5], row[6], review_detail(progress_of(plan, figures[row[0]], s.day)),
-                      row[5], False))
+        plan = AccountPlan(
+            id=row[5], review_on=row[6], target_amount=row[7], visit_every_days=row[8]
+        )
+        lines.append(
+            (
+                *row[:5],
+                row[6],
+                review_detail(progress_of(plan, figures[row[0]], s.day)),
+                row[5],
+                False,
+            )
+        )
     return lines
 
 
@@ -479,10 +608,17 @@ def _payments(s: _Section) -> list[Line]:
 
 
 LINES = {
-    DueKind.COMPLAINT: _complaints, DueKind.INSTRUCTION: _instructions,
-    DueKind.PROMISE: _promises, DueKind.DELIVERY: _deliveries, DueKind.PAYMENT: _payments,
-    DueKind.FOLLOW_UP: _follow_ups, DueKind.WIN_BACK: _win_back, DueKind.CARE: _care,
-    DueKind.REFERRAL: _referrals, DueKind.DROPPED: _dropped, DueKind.REVIEW: _reviews,
+    DueKind.COMPLAINT: _complaints,
+    DueKind.INSTRUCTION: _instructions,
+    DueKind.PROMISE: _promises,
+    DueKind.DELIVERY: _deliveries,
+    DueKind.PAYMENT: _payments,
+    DueKind.FOLLOW_UP: _follow_ups,
+    DueKind.WIN_BACK: _win_back,
+    DueKind.CARE: _care,
+    DueKind.REFERRAL: _referrals,
+    DueKind.DROPPED: _dropped,
+    DueKind.REVIEW: _reviews,
 }
 """Each section's lines (greetings are built as items by services.greetings)."""
 
@@ -492,16 +628,26 @@ def review_detail(progress) -> str:
     cycle."""
     parts = [_("account plan review")]
     if progress.target_amount:
-        parts.append(_("{year} orders {ordered} of {target} ({share})").format(
-            year=progress.year, ordered=money(progress.ordered),
-            target=money(progress.target_amount), share=percent(progress.share)))
+        parts.append(
+            _("{year} orders {ordered} of {target} ({share})").format(
+                year=progress.year,
+                ordered=money(progress.ordered),
+                target=money(progress.target_amount),
+                share=percent(progress.share),
+            )
+        )
     else:
-        parts.append(_("{year} orders {ordered}").format(year=progress.year,
-                                                         ordered=money(progress.ordered)))
+        parts.append(
+            _("{year} orders {ordered}").format(year=progress.year, ordered=money(progress.ordered))
+        )
     if progress.visit_every_days:
-        parts.append(_("{visits} visits of {expected} (every {days} d)").format(
-            visits=progress.visits, expected=progress.expected_visits,
-            days=progress.visit_every_days))
+        parts.append(
+            _("{visits} visits of {expected} (every {days} d)").format(
+                visits=progress.visits,
+                expected=progress.expected_visits,
+                days=progress.visit_every_days,
+            )
+        )
     else:
         parts.append(_("{visits} visits").format(visits=progress.visits))
     return " · ".join(parts)
@@ -522,11 +668,21 @@ class Brief:
         if self.win_back:
             parts.append(_("{n} to win back").format(n=self.win_back))
         if self.overdue_promises:
-            parts.append((_("{n} overdue promise") if self.overdue_promises == 1
-                          else _("{n} overdue promises")).format(n=self.overdue_promises))
+            parts.append(
+                (
+                    _("{n} overdue promise")
+                    if self.overdue_promises == 1
+                    else _("{n} overdue promises")
+                ).format(n=self.overdue_promises)
+            )
         if self.complaints_at_risk:
-            parts.append((_("{n} complaint at risk") if self.complaints_at_risk == 1
-                          else _("{n} complaints at risk")).format(n=self.complaints_at_risk))
+            parts.append(
+                (
+                    _("{n} complaint at risk")
+                    if self.complaints_at_risk == 1
+                    else _("{n} complaints at risk")
+                ).format(n=self.complaints_at_risk)
+            )
         # Translators: what joins the parts of the one-line summary ("3 due, 1 overdue promise")
         return _(", ").join(parts)
 
@@ -536,8 +692,12 @@ def brief(items: list[DueItem]) -> Brief:
     promises = sum(1 for i in items if i.kind == DueKind.PROMISE and i.overdue_days > 0)
     complaints = sum(1 for i in items if i.kind == DueKind.COMPLAINT)
     win_back = sum(1 for i in items if i.kind == DueKind.WIN_BACK)
-    return Brief(due=len(items) - promises - complaints - win_back, overdue_promises=promises,
-                 complaints_at_risk=complaints, win_back=win_back)
+    return Brief(
+        due=len(items) - promises - complaints - win_back,
+        overdue_promises=promises,
+        complaints_at_risk=complaints,
+        win_back=win_back,
+    )
 
 
 def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) -> Brief:
@@ -550,37 +710,53 @@ def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) 
     if DueKind.COMPLAINT in wanted:
         complaints = sum(1 for _row in _complaint_clocks(s))
     if DueKind.PROMISE in wanted:
-        promises, overdue_promises = s.count(_promise_query(
-            s, fn.COUNT(Commitment.id), fn.SUM(Case(None, [(Commitment.due < s.day, 1)], 0))))
+        promises, overdue_promises = s.count(
+            _promise_query(
+                s, fn.COUNT(Commitment.id), fn.SUM(Case(None, [(Commitment.due < s.day, 1)], 0))
+            )
+        )
         due += promises - overdue_promises
     if DueKind.FOLLOW_UP in wanted:
         lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-        total, win_back = s.count(_due_query(s, fn.COUNT(Customer.id),
-                                             fn.SUM(Case(None, [(lapsed, 1)], 0))))
+        total, win_back = s.count(
+            _due_query(s, fn.COUNT(Customer.id), fn.SUM(Case(None, [(lapsed, 1)], 0)))
+        )
         due += total - win_back
     if wanted & {DueKind.INSTRUCTION, DueKind.DELIVERY, DueKind.PAYMENT}:
-        for kind, query in ((DueKind.INSTRUCTION, instruction_query),
-                            (DueKind.DELIVERY, delivery_query), (DueKind.PAYMENT, payment_query)):
+        for kind, query in (
+            (DueKind.INSTRUCTION, instruction_query),
+            (DueKind.DELIVERY, delivery_query),
+            (DueKind.PAYMENT, payment_query),
+        ):
             if kind in wanted:
                 due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
     if DueKind.CARE in wanted:
         due += sum(1 for _row in _care_dates(s, CareDate.id))
     if DueKind.GREETING in wanted:
         due += len(_greetings(s))
-    for kind, query in ((DueKind.REFERRAL, _referral_query), (DueKind.DROPPED, _dropped_query),
-                        (DueKind.REVIEW, _review_query)):
+    for kind, query in (
+        (DueKind.REFERRAL, _referral_query),
+        (DueKind.DROPPED, _dropped_query),
+        (DueKind.REVIEW, _review_query),
+    ):
         if kind in wanted:
             due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
-    return Brief(due=due, overdue_promises=overdue_promises, complaints_at_risk=complaints,
-                 win_back=win_back)
+    return Brief(
+        due=due, overdue_promises=overdue_promises, complaints_at_risk=complaints, win_back=win_back
+    )
 
 
-def coming_up(ctx: Context, day: date | None = None, *, everyone: bool = False,
-              limit: int = 5) -> list[DueItem]:
+def coming_up(
+    ctx: Context, day: date | None = None, *, everyone: bool = False, limit: int = 5
+) -> list[DueItem]:
     """The next follow-ups after `day`, for an empty day to show what comes next."""
     s = _Section(ctx, day or ctx.today(), everyone)
-    query = s.scoped(Customer.select(*_CUSTOMER, Customer.next_due, Customer.next_step)
-                     .where((Customer.next_due > s.day) & CHASED)
-                     .order_by(Customer.next_due, Customer.grade).limit(limit))
-    return [s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence"))
-            for row in query.tuples()]
+    query = s.scoped(
+        Customer.select(*_CUSTOMER, Customer.next_due, Customer.next_step)
+        .where((Customer.next_due > s.day) & CHASED)
+        .order_by(Customer.next_due, Customer.grade)
+        .limit(limit)
+    )
+    return [
+        s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence")) for row in query.tuples()
+    ]

@@ -23,9 +23,13 @@ _By = User.alias("giver")
 def instruction_query(section, *columns):
     """The instructions not yet reported done to the user (or to everyone a manager sees),
     whatever their day, read from the (to, done_on, due) index."""
-    query = (Instruction.select(*columns).join(Customer, on=Instruction.customer)
-             .switch(Instruction).join(_By, JOIN.LEFT_OUTER, on=Instruction.by)
-             .where(Instruction.done_on.is_null()))
+    query = (
+        Instruction.select(*columns)
+        .join(Customer, on=Instruction.customer)
+        .switch(Instruction)
+        .join(_By, JOIN.LEFT_OUTER, on=Instruction.by)
+        .where(Instruction.done_on.is_null())
+    )
     if section.owner_id is not None:
         query = query.where(Instruction.to == section.owner_id)
     return query
@@ -34,9 +38,19 @@ def instruction_query(section, *columns):
 def instruction_lines(section) -> list:
     """Today's section, as services.due lines: the customer's columns, then (due, detail,
     instruction id, at risk)."""
-    query = instruction_query(section, Customer.id, Customer.name, Customer.company,
-                              Customer.grade, Customer.owner, Instruction.id, Instruction.text,
-                              Instruction.due, _By.login, _By.display_name)
+    query = instruction_query(
+        section,
+        Customer.id,
+        Customer.name,
+        Customer.company,
+        Customer.grade,
+        Customer.owner,
+        Instruction.id,
+        Instruction.text,
+        Instruction.due,
+        _By.login,
+        _By.display_name,
+    )
     lines = []
     for row in query.tuples():
         instruction_id, text, due, by_login, by_name = row[5:]
@@ -53,15 +67,29 @@ def instruction_lines(section) -> list:
 def delivery_query(section, *columns):
     """Orders to deliver by the day shown, read from the index of orders still to deliver."""
     return section.scoped_rows(
-        Order.select(*columns).join(Customer, on=Order.customer)
-        .where(PENDING_DELIVERY & (Order.deliver_on <= section.day)), Order, by_date=True)
+        Order.select(*columns)
+        .join(Customer, on=Order.customer)
+        .where(PENDING_DELIVERY & (Order.deliver_on <= section.day)),
+        Order,
+        by_date=True,
+    )
 
 
 def delivery_lines(section) -> list:
     """Today's deliveries due (late ones say how late), as services.due lines."""
-    query = delivery_query(section, Customer.id, Customer.name, Customer.company,
-                           Customer.grade, Customer.owner, Order.id, Order.deliver_on,
-                           Order.product, Order.amount, Order.delivery)
+    query = delivery_query(
+        section,
+        Customer.id,
+        Customer.name,
+        Customer.company,
+        Customer.grade,
+        Customer.owner,
+        Order.id,
+        Order.deliver_on,
+        Order.product,
+        Order.amount,
+        Order.delivery,
+    )
     lines = []
     for row in query.tuples():
         order_id, due, product, amount, state = row[5:]
@@ -83,17 +111,29 @@ def payment_query(section, *columns):
     owed."""
     terms = section.ctx.config.receivables.terms_days
     return section.scoped_rows(
-        Order.select(*columns).join(Customer, on=Order.customer)
+        Order.select(*columns)
+        .join(Customer, on=Order.customer)
         .where(OWING & (Order.owed_since < section.day - timedelta(days=terms))),
-        Order, by_date=True)
+        Order,
+        by_date=True,
+    )
 
 
 def payment_lines(section) -> list:
     """Today's overdue payments, as services.due lines."""
     terms = section.ctx.config.receivables.terms_days
-    query = payment_query(section, Customer.id, Customer.name, Customer.company,
-                          Customer.grade, Customer.owner, Order.id, Order.owed_since,
-                          Order.owed, Order.on)
+    query = payment_query(
+        section,
+        Customer.id,
+        Customer.name,
+        Customer.company,
+        Customer.grade,
+        Customer.owner,
+        Order.id,
+        Order.owed_since,
+        Order.owed,
+        Order.on,
+    )
     owed_words = _("{owed} owed on order #{id} of {day}")
     overdue_words = _("overdue {span}")
     lines = []

@@ -37,8 +37,11 @@ def move_grades_if_due(ctx: Context) -> int:
     # The catch-up ranks every customer and writes the team's settings: in team mode, where the
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
-    done: dict[str, str] = dict(Setting.select(Setting.key, Setting.value).where(
-        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])).tuples())
+    done: dict[str, str] = dict(
+        Setting.select(Setting.key, Setting.value)
+        .where(Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED]))
+        .tuples()
+    )
     today = ctx.today().isoformat()
     moved = 0
     recount = done.get(REVENUE_COUNTED, "orders") != ctx.config.receivables.revenue_counts
@@ -49,8 +52,7 @@ def move_grades_if_due(ctx: Context) -> int:
             from crmtui.services.receivables import count_revenue_as_configured  # rarely
 
             count_revenue_as_configured(ctx)
-        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done
-                           or recount):
+        if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done or recount):
             from crmtui.services.lifecycle import catch_up  # once a day: not on every start
 
             catch_up(ctx)
@@ -78,17 +80,24 @@ def move_grades(ctx: Context) -> int:
         | ((close > c) & (Customer.grade != "D"))
     )
     query = Customer.select().where(
-        (Customer.need == Need.CLEAR.value) & (Customer.grade_pinned == False)  # noqa: E712
-        & close.is_null(False) & stale)
+        (Customer.need == Need.CLEAR.value)
+        & (Customer.grade_pinned == False)  # noqa: E712
+        & close.is_null(False)
+        & stale
+    )
     moved = 0
     for customer in query:
         if apply_grade(ctx, customer, today=today):
             reschedule(ctx, customer)
-            Customer.update(grade=customer.grade, next_due=customer.next_due,
-                            cadence_due=customer.cadence_due, due_rule=customer.due_rule).where(
-                Customer.id == customer.id).execute()
+            Customer.update(
+                grade=customer.grade,
+                next_due=customer.next_due,
+                cadence_due=customer.cadence_due,
+                due_rule=customer.due_rule,
+            ).where(Customer.id == customer.id).execute()
             moved += 1
     key = _setting_key(ctx)
     Setting.insert(key=key, value=today.isoformat()).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
+        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}
+    ).execute()
     return moved

@@ -54,16 +54,19 @@ def greeting_items(section) -> list[DueItem]:
     items = []
     for holiday in holidays:
         greeted = HolidayGreeting.select(HolidayGreeting.customer).where(
-            (HolidayGreeting.holiday == holiday.key) & (HolidayGreeting.day == holiday.day))
+            (HolidayGreeting.holiday == holiday.key) & (HolidayGreeting.day == holiday.day)
+        )
         query = section.scoped(
-            Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                            Customer.owner)
-            .where(who & Customer.id.not_in(greeted)))
+            Customer.select(
+                Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner
+            ).where(who & Customer.id.not_in(greeted))
+        )
         days = (holiday.day - section.day).days
         when = _("today") if days == 0 else _("in {span}").format(span=days_span(days))
         detail = f"{festivals.shown_name(holiday)} · {when}"
-        items += [section.item(DueKind.GREETING, row, holiday.day, detail)
-                  for row in query.tuples()]
+        items += [
+            section.item(DueKind.GREETING, row, holiday.day, detail) for row in query.tuples()
+        ]
     return items
 
 
@@ -71,11 +74,22 @@ def record_greetings(ctx: Context, customer_id: int, day: date) -> int:
     """Inside a write: the customer was greeted for every holiday coming up. How many."""
     recorded = 0
     for holiday in upcoming_holidays(ctx, day):
-        exists = HolidayGreeting.select().where(
-            (HolidayGreeting.customer == customer_id) & (HolidayGreeting.holiday == holiday.key)
-            & (HolidayGreeting.day == holiday.day)).exists()
+        exists = (
+            HolidayGreeting.select()
+            .where(
+                (HolidayGreeting.customer == customer_id)
+                & (HolidayGreeting.holiday == holiday.key)
+                & (HolidayGreeting.day == holiday.day)
+            )
+            .exists()
+        )
         if not exists:
-            HolidayGreeting.create(customer=customer_id, holiday=holiday.key, day=holiday.day,
-                                   at=ctx.now(), by=ctx.user.id)
+            HolidayGreeting.create(
+                customer=customer_id,
+                holiday=holiday.key,
+                day=holiday.day,
+                at=ctx.now(),
+                by=ctx.user.id,
+            )
             recorded += 1
     return recorded

@@ -94,6 +94,7 @@ class Damaged(CrmError):
 
 # -- reading --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class FieldMove:
     """One field of one record: its value before and after (decoded; a whole record created
@@ -106,8 +107,13 @@ class FieldMove:
     new: Any
 
     def to_json(self) -> dict:
-        return {"record": self.entity, "id": self.entity_id, "field": self.field or None,
-                "old": _json_value(self.old), "new": _json_value(self.new)}
+        return {
+            "record": self.entity,
+            "id": self.entity_id,
+            "field": self.field or None,
+            "old": _json_value(self.old),
+            "new": _json_value(self.new),
+        }
 
 
 def _json_value(value: Any) -> Any:
@@ -139,11 +145,19 @@ class HistoryEntry:
     note: str = ""
 
     def to_json(self) -> dict:
-        return {"id": self.id, "at": self.at, "by": self.login or None, "origin": self.origin
-                or None, "action": self.action, "record": self.entity,
-                "record_id": self.entity_id, "undone_by": self.undone_by,
-                "undoes": self.undoes, "note": self.note or None,
-                "changes": [move.to_json() for move in self.fields]}
+        return {
+            "id": self.id,
+            "at": self.at,
+            "by": self.login or None,
+            "origin": self.origin or None,
+            "action": self.action,
+            "record": self.entity,
+            "record_id": self.entity_id,
+            "undone_by": self.undone_by,
+            "undoes": self.undoes,
+            "note": self.note or None,
+            "changes": [move.to_json() for move in self.fields],
+        }
 
 
 def _decoded(entity: str, name: str, raw: str | None) -> Any:
@@ -158,8 +172,10 @@ def _decoded(entity: str, name: str, raw: str | None) -> Any:
         if not isinstance(value, dict):
             return value
         model = ENTITIES[entity]
-        return {key: (decode(model._meta.fields[key], item) if key in model._meta.fields
-                      else item) for key, item in value.items()}
+        return {
+            key: (decode(model._meta.fields[key], item) if key in model._meta.fields else item)
+            for key, item in value.items()
+        }
     try:
         return decode(column_of(entity, name), value)
     except (KeyError, ValueError, TypeError):
@@ -169,60 +185,122 @@ def _decoded(entity: str, name: str, raw: str | None) -> Any:
 def history_of(ctx: Context, customer_id: int, *, limit: int = 200) -> list[HistoryEntry]:
     """The customer's changes, newest first: change sets and complaint events together."""
     customer = get_visible_customer(ctx, customer_id)
-    sets = list(ChangeSet.select(ChangeSet, User).join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
-                .where(ChangeSet.customer == customer.id)
-                .order_by(ChangeSet.id.desc()).limit(limit))
+    sets = list(
+        ChangeSet.select(ChangeSet, User)
+        .join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
+        .where(ChangeSet.customer == customer.id)
+        .order_by(ChangeSet.id.desc())
+        .limit(limit)
+    )
     moves: dict[int, list[FieldMove]] = {}
     if sets:
         for set_id, entity, number, name, old, new in (
-                FieldChange.select(FieldChange.change_set, FieldChange.entity,
-                                   FieldChange.entity_id, FieldChange.field, FieldChange.old,
-                                   FieldChange.new)
-                .where(FieldChange.change_set.in_([s.id for s in sets]))
-                .order_by(FieldChange.id).tuples()):
-            moves.setdefault(set_id, []).append(FieldMove(
-                entity=entity, entity_id=number, field=name,
-                old=_decoded(entity, name, old), new=_decoded(entity, name, new)))
+            FieldChange.select(
+                FieldChange.change_set,
+                FieldChange.entity,
+                FieldChange.entity_id,
+                FieldChange.field,
+                FieldChange.old,
+                FieldChange.new,
+            )
+            .where(FieldChange.change_set.in_([s.id for s in sets]))
+            .order_by(FieldChange.id)
+            .tuples()
+        ):
+            moves.setdefault(set_id, []).append(
+                FieldMove(
+                    entity=entity,
+                    entity_id=number,
+                    field=name,
+                    old=_decoded(entity, name, old),
+                    new=_decoded(entity, name, new),
+                )
+            )
     _owners_by_login(moves)
     undone = {row.undoes: row.id for row in sets if row.undoes is not None}
     if sets:
-        undone.update({undoes: number for number, undoes in ChangeSet.select(
-            ChangeSet.id, ChangeSet.undoes).where(ChangeSet.undoes.in_([s.id for s in sets]))
-            .tuples()})
-    entries = [HistoryEntry(
-        id=row.id, at=row.at, by=row.by.label if row.by_id else "",
-        login=row.by.login if row.by_id else "", origin=row.origin, action=row.action,
-        entity=row.entity, entity_id=row.entity_id, fields=tuple(moves.get(row.id, ())),
-        undone_by=undone.get(row.id), undoes=row.undoes) for row in sets]
-    events = (ComplaintEvent.select(ComplaintEvent, User)
-              .join(User, JOIN.LEFT_OUTER, on=ComplaintEvent.by)
-              .switch(ComplaintEvent).join(Complaint)
-              .where(Complaint.customer == customer.id)
-              .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc()).limit(limit))
-    entries += [HistoryEntry(
-        id=None, at=event.at, by=event.by.label if event.by_id else "",
-        login=event.by.login if event.by_id else "", origin="", action="complaint",
-        entity="complaint", entity_id=event.complaint_id,
-        fields=(FieldMove("complaint", event.complaint_id, event.kind, event.from_value or None,
-                          event.to_value or None),),
-        note=event.note) for event in events]
+        undone.update(
+            {
+                undoes: number
+                for number, undoes in ChangeSet.select(ChangeSet.id, ChangeSet.undoes)
+                .where(ChangeSet.undoes.in_([s.id for s in sets]))
+                .tuples()
+            }
+        )
+    entries = [
+        HistoryEntry(
+            id=row.id,
+            at=row.at,
+            by=row.by.label if row.by_id else "",
+            login=row.by.login if row.by_id else "",
+            origin=row.origin,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            fields=tuple(moves.get(row.id, ())),
+            undone_by=undone.get(row.id),
+            undoes=row.undoes,
+        )
+        for row in sets
+    ]
+    events = (
+        ComplaintEvent.select(ComplaintEvent, User)
+        .join(User, JOIN.LEFT_OUTER, on=ComplaintEvent.by)
+        .switch(ComplaintEvent)
+        .join(Complaint)
+        .where(Complaint.customer == customer.id)
+        .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc())
+        .limit(limit)
+    )
+    entries += [
+        HistoryEntry(
+            id=None,
+            at=event.at,
+            by=event.by.label if event.by_id else "",
+            login=event.by.login if event.by_id else "",
+            origin="",
+            action="complaint",
+            entity="complaint",
+            entity_id=event.complaint_id,
+            fields=(
+                FieldMove(
+                    "complaint",
+                    event.complaint_id,
+                    event.kind,
+                    event.from_value or None,
+                    event.to_value or None,
+                ),
+            ),
+            note=event.note,
+        )
+        for event in events
+    ]
     entries.sort(key=lambda e: (e.at, e.id or 0), reverse=True)
     return entries[:limit]
 
 
 def _owners_by_login(moves: dict[int, list[FieldMove]]) -> None:
     """Owners are kept as user ids: shown by their logins."""
-    owners = [(set_id, index, move) for set_id, found in moves.items()
-              for index, move in enumerate(found)
-              if move.entity == "customer" and move.field == "owner"]
-    ids = {value for _s, _i, move in owners for value in (move.old, move.new)
-           if isinstance(value, int)}
-    logins = dict(User.select(User.id, User.login).where(User.id.in_(list(ids))).tuples()) \
-        if ids else {}
+    owners = [
+        (set_id, index, move)
+        for set_id, found in moves.items()
+        for index, move in enumerate(found)
+        if move.entity == "customer" and move.field == "owner"
+    ]
+    ids = {
+        value for _s, _i, move in owners for value in (move.old, move.new) if isinstance(value, int)
+    }
+    logins = (
+        dict(User.select(User.id, User.login).where(User.id.in_(list(ids))).tuples()) if ids else {}
+    )
     for set_id, index, move in owners:
-        moves[set_id][index] = FieldMove(move.entity, move.entity_id, move.field,
-                                         logins.get(move.old, move.old),
-                                         logins.get(move.new, move.new))
+        moves[set_id][index] = FieldMove(
+            move.entity,
+            move.entity_id,
+            move.field,
+            logins.get(move.old, move.old),
+            logins.get(move.new, move.new),
+        )
 
 
 @dataclass(frozen=True)
@@ -241,22 +319,33 @@ def settled_by_others(ctx: Context, customer_ids: list[int], since: datetime) ->
     customers that left the user's list), newest first."""
     if not customer_ids:
         return []
-    rows = (ChangeSet.select(ChangeSet, User, Customer.name)
-            .join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
-            .switch(ChangeSet).join(Customer)
-            .where(ChangeSet.customer.in_(customer_ids[:500]) & (ChangeSet.at >= since)
-                   & ((ChangeSet.by != ctx.user.id) | ChangeSet.by.is_null()))
-            .order_by(ChangeSet.id.desc()))
+    rows = (
+        ChangeSet.select(ChangeSet, User, Customer.name)
+        .join(User, JOIN.LEFT_OUTER, on=ChangeSet.by)
+        .switch(ChangeSet)
+        .join(Customer)
+        .where(
+            ChangeSet.customer.in_(customer_ids[:500])
+            & (ChangeSet.at >= since)
+            & ((ChangeSet.by != ctx.user.id) | ChangeSet.by.is_null())
+        )
+        .order_by(ChangeSet.id.desc())
+    )
     found: dict[int, Settled] = {}
     for row in rows:
         if row.customer_id not in found:
             found[row.customer_id] = Settled(
-                customer_id=row.customer_id, customer=row.customer.name, action=row.action,
-                by=row.by.label if row.by_id else "", at=row.at)
+                customer_id=row.customer_id,
+                customer=row.customer.name,
+                action=row.action,
+                by=row.by.label if row.by_id else "",
+                at=row.at,
+            )
     return list(found.values())
 
 
 # -- undo -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class UndoPlan:
@@ -272,32 +361,57 @@ class UndoPlan:
     moves: tuple[FieldMove, ...] = field(default=())
 
     def to_json(self) -> dict:
-        return {"change_id": self.change_id, "action": self.action,
-                "customer_id": self.customer_id, "customer": self.customer, "at": self.at,
-                "record": self.entity, "record_id": self.entity_id}
+        return {
+            "change_id": self.change_id,
+            "action": self.action,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "at": self.at,
+            "record": self.entity,
+            "record_id": self.entity_id,
+        }
 
 
 def _latest_own(ctx: Context) -> ChangeSet | None:
     """The user's latest change from where they work that is not an undo and not undone."""
     undone = ChangeSet.select(ChangeSet.undoes).where(ChangeSet.undoes.is_null(False))
-    return (ChangeSet.select(ChangeSet, Customer.id, Customer.name).join(Customer)
-            .where((ChangeSet.by == ctx.user.id) & (ChangeSet.origin == ctx.origin)
-                   & (ChangeSet.action != "undo") & ChangeSet.id.not_in(undone))
-            .order_by(ChangeSet.id.desc()).first())
+    return (
+        ChangeSet.select(ChangeSet, Customer.id, Customer.name)
+        .join(Customer)
+        .where(
+            (ChangeSet.by == ctx.user.id)
+            & (ChangeSet.origin == ctx.origin)
+            & (ChangeSet.action != "undo")
+            & ChangeSet.id.not_in(undone)
+        )
+        .order_by(ChangeSet.id.desc())
+        .first()
+    )
 
 
 def _nothing(ctx: Context) -> CrmError:
     if ctx.origin == "cli":
-        return CrmError(_("nothing to undo: you have changed nothing from the command line "
-                          "(or it was all undone)"))
-    return CrmError(_("nothing to undo: you have changed nothing in the app (or it was all "
-                      "undone)"))
+        return CrmError(
+            _(
+                "nothing to undo: you have changed nothing from the command line "
+                "(or it was all undone)"
+            )
+        )
+    return CrmError(
+        _("nothing to undo: you have changed nothing in the app (or it was all undone)")
+    )
 
 
 def _plan(change: ChangeSet) -> UndoPlan:
-    return UndoPlan(change_id=change.id, action=change.action, customer_id=change.customer_id,
-                    customer=change.customer.name, at=change.at, entity=change.entity,
-                    entity_id=change.entity_id)
+    return UndoPlan(
+        change_id=change.id,
+        action=change.action,
+        customer_id=change.customer_id,
+        customer=change.customer.name,
+        at=change.at,
+        entity=change.entity,
+        entity_id=change.entity_id,
+    )
 
 
 def undo_preview(ctx: Context) -> UndoPlan:
@@ -317,12 +431,15 @@ def undo(ctx: Context, change_id: int | None = None) -> UndoPlan:
         raise _nothing(ctx)
     plan = _plan(change)
     if change_id is not None and change.id != change_id:
-        raise CrmError(_("your latest change is now another one ({action} for {name}); nothing "
-                         "was undone").format(action=label("action", change.action),
-                                              name=plan.customer))
+        raise CrmError(
+            _(
+                "your latest change is now another one ({action} for {name}); nothing was undone"
+            ).format(action=label("action", change.action), name=plan.customer)
+        )
     customer = _undo_customer(ctx, change)
-    rows = list(FieldChange.select().where(FieldChange.change_set == change.id)
-                .order_by(FieldChange.id))
+    rows = list(
+        FieldChange.select().where(FieldChange.change_set == change.id).order_by(FieldChange.id)
+    )
     Reversal(ctx, change, customer, rows).run()
     return plan
 
@@ -338,38 +455,52 @@ def _undo_customer(ctx: Context, change: ChangeSet) -> Customer:
 class Reversal:
     """Undoing one change set: check that nothing changed since, then reverse it."""
 
-    def __init__(self, ctx: Context, change: ChangeSet, customer: Customer,
-                 rows: list[FieldChange]) -> None:
+    def __init__(
+        self, ctx: Context, change: ChangeSet, customer: Customer, rows: list[FieldChange]
+    ) -> None:
         self.ctx, self.change, self.customer = ctx, change, customer
         self.records = [r for r in rows if r.entity != "customer"]
         self.fields = [r for r in rows if r.entity == "customer"]
         self.strict = not self.records
         for row in rows:
             if row.entity not in ENTITIES:
-                raise Damaged(_("the history of this change is damaged (it names '{what}'); "
-                                "nothing was undone").format(what=row.entity))
+                raise Damaged(
+                    _(
+                        "the history of this change is damaged (it names '{what}'); "
+                        "nothing was undone"
+                    ).format(what=row.entity)
+                )
 
     def _value(self, row: FieldChange, which: str) -> Any:
         try:
             return load(getattr(row, which))
         except ValueError:
-            raise Damaged(_("the history of this change is damaged; nothing was undone")) \
-                from None
+            raise Damaged(_("the history of this change is damaged; nothing was undone")) from None
 
     # -- checking ------------------------------------------------------------------------------
     def _refuse(self, entity: str, number: int, *, gone: bool = False) -> Conflict:
         last = last_change_of(entity, number, after=self.change.id)
         what = label("record", entity)
         if last is None:
-            text = (_("{record} #{id} is gone") if gone else
-                    _("{record} #{id} was changed since")).format(record=what, id=number)
+            text = (
+                _("{record} #{id} is gone") if gone else _("{record} #{id} was changed since")
+            ).format(record=what, id=number)
         else:
-            text = (_("{record} #{id} was deleted by {who} at {when}") if gone else
-                    _("{record} #{id} was changed by {who} at {when} since")).format(
-                record=what, id=number, who=last.by or _("someone"),
-                when=moment(last.at, self.ctx.zone))
-        return Conflict(_("cannot undo: {why}; nothing was undone").format(why=text),
-                        changed_by=last.by if last else "", changed_at=last.at if last else None)
+            text = (
+                _("{record} #{id} was deleted by {who} at {when}")
+                if gone
+                else _("{record} #{id} was changed by {who} at {when} since")
+            ).format(
+                record=what,
+                id=number,
+                who=last.by or _("someone"),
+                when=moment(last.at, self.ctx.zone),
+            )
+        return Conflict(
+            _("cannot undo: {why}; nothing was undone").format(why=text),
+            changed_by=last.by if last else "",
+            changed_at=last.at if last else None,
+        )
 
     def check(self) -> None:
         for row in self.records:
@@ -378,8 +509,11 @@ class Reversal:
             if row.field == "" and old is None:  # created: must be as created
                 if now is None:
                     raise self._refuse(row.entity, row.entity_id, gone=True)
-                if any(now.get(key) != value for key, value in new.items()
-                       if (row.entity, key) not in RECOUNTED):
+                if any(
+                    now.get(key) != value
+                    for key, value in new.items()
+                    if (row.entity, key) not in RECOUNTED
+                ):
                     raise self._refuse(row.entity, row.entity_id)
             elif row.field == "":  # removed: comes back (under a new id if its own is taken)
                 continue
@@ -397,8 +531,14 @@ class Reversal:
     # -- reversing -----------------------------------------------------------------------------
     def run(self) -> None:
         self.check()
-        with journal(self.ctx, "undo", self.customer, entity=self.change.entity,
-                     entity_id=self.change.entity_id, undoes=self.change.id) as kept:
+        with journal(
+            self.ctx,
+            "undo",
+            self.customer,
+            entity=self.change.entity,
+            entity_id=self.change.entity_id,
+            undoes=self.change.id,
+        ) as kept:
             latest_before = latest_contact(self.customer.id)
             updates: dict[tuple[str, int], dict[str, Any]] = {}
             for row in reversed(self.records):
@@ -429,8 +569,14 @@ class Reversal:
                     if row.entity == "interaction" and snapshot.get("at"):
                         found.append(decode(at, snapshot["at"]))
                     elif row.entity == "win" and snapshot.get("on") and snapshot.get("at"):
-                        found.append(close_moment(self.ctx, Win(
-                            on=decode(on, snapshot["on"]), at=decode(win_at, snapshot["at"]))))
+                        found.append(
+                            close_moment(
+                                self.ctx,
+                                Win(
+                                    on=decode(on, snapshot["on"]), at=decode(win_at, snapshot["at"])
+                                ),
+                            )
+                        )
             elif row.entity == "interaction":
                 record = Interaction.get_or_none(Interaction.id == row.entity_id)
                 found += [decode(at, v) for v in values if row.field == "at" and v]
@@ -438,8 +584,11 @@ class Reversal:
             elif row.entity == "win" and row.field == "on":
                 record = Win.get_or_none(Win.id == row.entity_id)
                 if record is not None:
-                    found += [close_moment(self.ctx, Win(on=decode(on, v), at=record.at))
-                              for v in values if v]
+                    found += [
+                        close_moment(self.ctx, Win(on=decode(on, v), at=record.at))
+                        for v in values
+                        if v
+                    ]
         return found
 
     def _remove(self, kept, row: FieldChange) -> None:
@@ -450,17 +599,20 @@ class Reversal:
 
     def _restore(self, kept, row: FieldChange, values: dict[str, Any]) -> None:
         model = ENTITIES[row.entity]
-        decoded = {key: decode(model._meta.fields[key], value) for key, value in values.items()
-                   if key in model._meta.fields}
+        decoded = {
+            key: decode(model._meta.fields[key], value)
+            for key, value in values.items()
+            if key in model._meta.fields
+        }
         if not model.select().where(model.id == row.entity_id).exists():
             decoded["id"] = row.entity_id
         number = model.insert(**decoded).execute()
         record = model.get_by_id(decoded.get("id", number))
         if row.entity == "survey" and values.get(SCORES):
-            SurveyScore.insert_many([(record.id, name, score)
-                                     for name, score in values[SCORES].items()],
-                                    fields=[SurveyScore.survey, SurveyScore.dimension,
-                                            SurveyScore.score]).execute()
+            SurveyScore.insert_many(
+                [(record.id, name, score) for name, score in values[SCORES].items()],
+                fields=[SurveyScore.survey, SurveyScore.dimension, SurveyScore.score],
+            ).execute()
         kept.created(row.entity, record)
 
     def _put_back(self, kept, entity: str, number: int, values: dict[str, Any]) -> None:
@@ -495,8 +647,15 @@ class Reversal:
             if row.field == "grade":
                 record_grade(self.ctx, customer, Grade(value), UNDONE, by=self.ctx.user)
             elif row.field in (LIFECYCLE, VALUE_CLASS):
-                record_change(self.ctx, customer.id, row.field, getattr(customer, row.field),
-                              value, UNDONE, by=self.ctx.user.id)
+                record_change(
+                    self.ctx,
+                    customer.id,
+                    row.field,
+                    getattr(customer, row.field),
+                    value,
+                    UNDONE,
+                    by=self.ctx.user.id,
+                )
                 setattr(customer, row.field, value)
             else:
                 if row.field == "owner":
@@ -509,8 +668,13 @@ class Reversal:
         if new is None:
             raise CrmError(_("the former owner is no longer a user; nothing was undone"))
         get_owner(new.login)
-        audit(self.ctx, "reassign", "customer", self.customer.id,
-              f"{self.customer.owner.login} -> {new.login} (undone)")
+        audit(
+            self.ctx,
+            "reassign",
+            "customer",
+            self.customer.id,
+            f"{self.customer.owner.login} -> {new.login} (undone)",
+        )
 
     def _derive(self, latest_before) -> None:
         ctx, customer = self.ctx, self.customer
@@ -533,5 +697,15 @@ class Reversal:
         _save_versioned(ctx, customer)
 
 
-__all__ = ["FieldMove", "HistoryEntry", "history_of", "Settled", "settled_by_others",
-           "UndoPlan", "undo_preview", "undo", "Damaged", "UNDONE"]
+__all__ = [
+    "FieldMove",
+    "HistoryEntry",
+    "history_of",
+    "Settled",
+    "settled_by_others",
+    "UndoPlan",
+    "undo_preview",
+    "undo",
+    "Damaged",
+    "UNDONE",
+]

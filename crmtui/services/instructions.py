@@ -56,10 +56,20 @@ class InstructionRow:
     """Days past its day: while open, until today; once done, when it was reported."""
 
     def to_json(self) -> dict:
-        return {"id": self.id, "customer_id": self.customer_id, "customer": self.customer,
-                "to": self.to, "by": self.by, "text": self.text, "due": self.due,
-                "state": self.state.value, "overdue_days": self.overdue_days,
-                "given_at": self.given_at, "done_at": self.done_at, "note": self.note}
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "to": self.to,
+            "by": self.by,
+            "text": self.text,
+            "due": self.due,
+            "state": self.state.value,
+            "overdue_days": self.overdue_days,
+            "given_at": self.given_at,
+            "done_at": self.done_at,
+            "note": self.note,
+        }
 
 
 def _clean(errors: dict[str, str], name: str, value: Any, today: date):
@@ -74,17 +84,20 @@ def _recipient(login: Any) -> User:
     text = str(login or "").strip()
     user = User.get_or_none(User.login == text) if text else None
     if user is None:
-        raise NotFound(_("no user {login}; `crmtui user list` shows who there is").format(
-            login=text))
+        raise NotFound(
+            _("no user {login}; `crmtui user list` shows who there is").format(login=text)
+        )
     if not user.active:
-        raise CrmError(_("{login} is deactivated and cannot be given instructions").format(
-            login=text))
+        raise CrmError(
+            _("{login} is deactivated and cannot be given instructions").format(login=text)
+        )
     return user
 
 
 @writes
-def give_instruction(ctx: Context, login: Any, customer_id: int, text: Any,
-                     due: Any) -> Instruction:
+def give_instruction(
+    ctx: Context, login: Any, customer_id: int, text: Any, due: Any
+) -> Instruction:
     """A manager's instruction to the rep `login` about one of that rep's customers."""
     require_manager(ctx, _("give instructions"))
     user = _recipient(login)
@@ -102,11 +115,15 @@ def give_instruction(ctx: Context, login: Any, customer_id: int, text: Any,
         raise InvalidInput(errors)
     if customer.owner_id != user.id:
         owner = User.get_by_id(customer.owner_id)
-        raise CrmError(_("{name} belongs to {owner}, not {login}: give the instruction to "
-                         "{owner}, or reassign the customer first").format(
-            name=customer.name, owner=owner.login, login=user.login))
-    return Instruction.create(customer=customer, to=user, by=ctx.user.id, text=text, due=day,
-                              given_at=ctx.now())
+        raise CrmError(
+            _(
+                "{name} belongs to {owner}, not {login}: give the instruction to "
+                "{owner}, or reassign the customer first"
+            ).format(name=customer.name, owner=owner.login, login=user.login)
+        )
+    return Instruction.create(
+        customer=customer, to=user, by=ctx.user.id, text=text, due=day, given_at=ctx.now()
+    )
 
 
 def _get(ctx: Context, instruction_id: Any) -> Instruction:
@@ -125,8 +142,11 @@ def report_done(ctx: Context, instruction_id: Any, note: Any = "") -> Instructio
     if ctx.role == "support":
         raise Forbidden(_("support staff has no instructions to report"))
     if instruction.done_on is not None:
-        raise CrmError(_("instruction #{id} was already reported done on {day}").format(
-            id=instruction.id, day=instruction.done_on.isoformat()))
+        raise CrmError(
+            _("instruction #{id} was already reported done on {day}").format(
+                id=instruction.id, day=instruction.done_on.isoformat()
+            )
+        )
     errors: dict[str, str] = {}
     note = _clean(errors, "note", note, ctx.today())
     if errors:
@@ -154,31 +174,57 @@ _By = User.alias("giver")
 
 
 def _query():
-    return (Instruction.select(Instruction, Customer.id, Customer.name, User.id, User.login,
-                               User.display_name, _By.id, _By.login, _By.display_name)
-            .join(Customer, on=Instruction.customer)
-            .switch(Instruction).join(User, on=Instruction.to)
-            .switch(Instruction).join(_By, JOIN.LEFT_OUTER, on=Instruction.by))
+    return (
+        Instruction.select(
+            Instruction,
+            Customer.id,
+            Customer.name,
+            User.id,
+            User.login,
+            User.display_name,
+            _By.id,
+            _By.login,
+            _By.display_name,
+        )
+        .join(Customer, on=Instruction.customer)
+        .switch(Instruction)
+        .join(User, on=Instruction.to)
+        .switch(Instruction)
+        .join(_By, JOIN.LEFT_OUTER, on=Instruction.by)
+    )
 
 
 def _row(ctx: Context, found: Instruction, today: date) -> InstructionRow:
     to, by = found.to, found.by if found.by_id is not None else None
     state = instruction_state(found.due, found.done_on, today)
     return InstructionRow(
-        id=found.id, customer_id=found.customer_id, customer=found.customer.name,
-        to=to.login, to_name=to.label, by=by.label if by is not None else "",
-        text=found.text, due=found.due, given_at=found.given_at, done_at=found.done_at,
-        done_on=found.done_on, note=found.note, state=state,
-        overdue_days=overdue_days(found.due, found.done_on or today))
+        id=found.id,
+        customer_id=found.customer_id,
+        customer=found.customer.name,
+        to=to.login,
+        to_name=to.label,
+        by=by.label if by is not None else "",
+        text=found.text,
+        due=found.due,
+        given_at=found.given_at,
+        done_at=found.done_at,
+        done_on=found.done_on,
+        note=found.note,
+        state=state,
+        overdue_days=overdue_days(found.due, found.done_on or today),
+    )
 
 
-def list_instructions(ctx: Context, which: str = "open", *, day: date | None = None,
-                      everyone: bool = True) -> list[InstructionRow]:
+def list_instructions(
+    ctx: Context, which: str = "open", *, day: date | None = None, everyone: bool = True
+) -> list[InstructionRow]:
     """A rep's own instructions, or (managers) everyone's: open ones by due day, or only the
     late ones, or all of them (done ones last, newest first)."""
     if which not in WHICH:
-        raise InvalidInput.one("which", _("'{text}' is not one of {options}").format(
-            text=which, options=", ".join(WHICH)))
+        raise InvalidInput.one(
+            "which",
+            _("'{text}' is not one of {options}").format(text=which, options=", ".join(WHICH)),
+        )
     today = day or ctx.today()
     query = _query()
     if not (ctx.is_manager and everyone):
@@ -187,10 +233,15 @@ def list_instructions(ctx: Context, which: str = "open", *, day: date | None = N
         query = query.where(Instruction.done_on.is_null())
     if which == "late":
         query = query.where(Instruction.due < today)
-    rows = [_row(ctx, found, today) for found in
-            query.order_by(Instruction.due, Instruction.id)]
-    return sorted(rows, key=lambda r: (r.state is InstructionState.DONE,
-                                       r.due if r.done_on is None else date.max - r.due, r.id))
+    rows = [_row(ctx, found, today) for found in query.order_by(Instruction.due, Instruction.id)]
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.state is InstructionState.DONE,
+            r.due if r.done_on is None else date.max - r.due,
+            r.id,
+        ),
+    )
 
 
 def open_for_customer(ctx: Context, customer_id: int) -> list[InstructionRow]:
@@ -198,8 +249,7 @@ def open_for_customer(ctx: Context, customer_id: int) -> list[InstructionRow]:
     after a visit: were the manager's instructions for this customer carried out?)."""
     get_visible_customer(ctx, customer_id)
     today = ctx.today()
-    query = _query().where((Instruction.customer == customer_id)
-                           & Instruction.done_on.is_null())
+    query = _query().where((Instruction.customer == customer_id) & Instruction.done_on.is_null())
     return [_row(ctx, found, today) for found in query.order_by(Instruction.due, Instruction.id)]
 
 
@@ -215,14 +265,18 @@ class InstructionCounts:
     done_late: int = 0
 
 
-def instruction_counts(ctx: Context, since: date, day: date | None = None,
-                       ) -> list[InstructionCounts]:
+def instruction_counts(
+    ctx: Context,
+    since: date,
+    day: date | None = None,
+) -> list[InstructionCounts]:
     """Each rep's instructions as the manager sees them: open and late today, done (and done
     after their day) from `since` to `day`. Reps see only their own."""
     today = day or ctx.today()
-    query = (Instruction.select(Instruction.to, Instruction.due, Instruction.done_on)
-             .where(Instruction.done_on.is_null()
-                    | ((Instruction.done_on >= since) & (Instruction.done_on <= today))))
+    query = Instruction.select(Instruction.to, Instruction.due, Instruction.done_on).where(
+        Instruction.done_on.is_null()
+        | ((Instruction.done_on >= since) & (Instruction.done_on <= today))
+    )
     if not ctx.is_manager:
         query = query.where(Instruction.to == ctx.user.id)
     counts: dict[int, dict[str, int]] = {}
@@ -235,5 +289,10 @@ def instruction_counts(ctx: Context, since: date, day: date | None = None,
             mine["done"] += 1
             mine["done_late"] += done_on > due
     users = {u.id: u for u in User.select().where(User.id.in_(list(counts)))}
-    return sorted((InstructionCounts(login=users[uid].login, name=users[uid].label, **numbers)
-                   for uid, numbers in counts.items()), key=lambda c: c.login)
+    return sorted(
+        (
+            InstructionCounts(login=users[uid].login, name=users[uid].label, **numbers)
+            for uid, numbers in counts.items()
+        ),
+        key=lambda c: c.login,
+    )

@@ -80,12 +80,27 @@ def clean_moment(value: Any, ctx: Context) -> datetime:
 
 
 @writes
-def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: str = "phone",
-                    outcome: str = "neutral", direction: str = "out", next_step: str = "",
-                    next_on: Any = None, promise: str = "", promise_due: Any = None,
-                    at: Any = None, referral_ask: bool = False, contact: Any = None,
-                    plan_progress: str = "", appointment: Any = None, purpose_met: Any = None,
-                    instructions_done: Any = None, still_open: Any = "") -> LogResult:
+def log_interaction(
+    ctx: Context,
+    customer_id: int,
+    *,
+    summary: str,
+    channel: str = "phone",
+    outcome: str = "neutral",
+    direction: str = "out",
+    next_step: str = "",
+    next_on: Any = None,
+    promise: str = "",
+    promise_due: Any = None,
+    at: Any = None,
+    referral_ask: bool = False,
+    contact: Any = None,
+    plan_progress: str = "",
+    appointment: Any = None,
+    purpose_met: Any = None,
+    instructions_done: Any = None,
+    still_open: Any = "",
+) -> LogResult:
     """Store a contact and everything that follows from it, in one transaction:
     the follow-up count, last contact, grade (as of today), next due, a promise, referral flags;
     `contact` names the person spoken to (a contact's id or name), `plan_progress` adds a line
@@ -112,7 +127,8 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
     contact_day = ctx.local_date(moment) if moment else today
     if next_on is not None and "next_on" not in errors and next_on <= contact_day:
         errors["next_on"] = _("the next step must come after the contact ({day})").format(
-            day=contact_day.isoformat())
+            day=contact_day.isoformat()
+        )
     if promise and promise_due is None and "promise_due" not in errors:
         errors["promise_due"] = _("a promise needs a due date")
     if promise_due is not None and not promise and "promise" not in errors:
@@ -134,33 +150,75 @@ def log_interaction(ctx: Context, customer_id: int, *, summary: str, channel: st
             errors.update(error.errors)
         if closing is None and any(review.values()) and "appointment" not in errors:
             errors["appointment"] = _("no appointment with {name} to review on {day}").format(
-                name=customer.name, day=contact_day.isoformat())
+                name=customer.name, day=contact_day.isoformat()
+            )
     if errors:
         raise InvalidInput(errors)
     with journal(ctx, "log", customer, entity="interaction") as kept:
-        return _log(ctx, customer, kept, moment=moment, contact_day=contact_day,
-                    summary=summary, channel=channel, outcome=outcome, direction=direction,
-                    next_step=next_step, next_on=next_on, promise=promise,
-                    promise_due=promise_due, referral_ask=referral_ask, person=person,
-                    plan_progress=plan_progress, closing=closing, review=review)
+        return _log(
+            ctx,
+            customer,
+            kept,
+            moment=moment,
+            contact_day=contact_day,
+            summary=summary,
+            channel=channel,
+            outcome=outcome,
+            direction=direction,
+            next_step=next_step,
+            next_on=next_on,
+            promise=promise,
+            promise_due=promise_due,
+            referral_ask=referral_ask,
+            person=person,
+            plan_progress=plan_progress,
+            closing=closing,
+            review=review,
+        )
 
 
-def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_day: date,
-         summary: str, channel: str, outcome: str, direction: str, next_step: str,
-         next_on: date | None, promise: str, promise_due: date | None, referral_ask: bool,
-         person, plan_progress: str, closing: Appointment | None = None,
-         review: dict | None = None) -> LogResult:
+def _log(
+    ctx: Context,
+    customer: Customer,
+    kept,
+    *,
+    moment: datetime,
+    contact_day: date,
+    summary: str,
+    channel: str,
+    outcome: str,
+    direction: str,
+    next_step: str,
+    next_on: date | None,
+    promise: str,
+    promise_due: date | None,
+    referral_ask: bool,
+    person,
+    plan_progress: str,
+    closing: Appointment | None = None,
+    review: dict | None = None,
+) -> LogResult:
     today = ctx.today()
     first_contact = customer.last_contact_at is None
     # The open opportunity's follow-ups: its outbound answered contacts after the first.
     in_opportunity = customer.opportunity_since is None or moment > customer.opportunity_since
     counted = counts_as_followup(direction, outcome) and in_opportunity
-    customer.followups = max(0, counted_contacts(customer, ctx.now() + timedelta(days=1))
-                             + counted - 1)
+    customer.followups = max(
+        0, counted_contacts(customer, ctx.now() + timedelta(days=1)) + counted - 1
+    )
     interaction = Interaction.create(
-        customer=customer, at=moment, channel=channel, direction=direction, summary=summary,
-        outcome=outcome, next_step=next_step, next_on=next_on, referral_ask=referral_ask,
-        by=ctx.user.id, followup_number=customer.followups, contact=person,
+        customer=customer,
+        at=moment,
+        channel=channel,
+        direction=direction,
+        summary=summary,
+        outcome=outcome,
+        next_step=next_step,
+        next_on=next_on,
+        referral_ask=referral_ask,
+        by=ctx.user.id,
+        followup_number=customer.followups,
+        contact=person,
         contact_name=person.name if person else "",
     )
     kept.entity_id = interaction.id
@@ -183,8 +241,14 @@ def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_da
     customer.save()
     commitment = None
     if promise:
-        commitment = Commitment.create(customer=customer, interaction=interaction, text=promise,
-                                       due=promise_due, created_at=ctx.now(), by=ctx.user.id)
+        commitment = Commitment.create(
+            customer=customer,
+            interaction=interaction,
+            text=promise,
+            due=promise_due,
+            created_at=ctx.now(),
+            by=ctx.user.id,
+        )
         kept.created("promise", commitment)
     if closing is not None:
         from crmtui.services.appointments import close_appointment
@@ -193,8 +257,9 @@ def _log(ctx: Context, customer: Customer, kept, *, moment: datetime, contact_da
         before = record_values("appointment", closing)
         close_appointment(ctx, closing, interaction, review or {})
         kept.updated("appointment", closing, before)  # undoing the log opens it again
-    return LogResult(interaction=interaction, customer=customer, promise=commitment,
-                     appointment=closing)
+    return LogResult(
+        interaction=interaction, customer=customer, promise=commitment, appointment=closing
+    )
 
 
 def _person(customer_id: int, contact: Any):
@@ -223,8 +288,9 @@ def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitme
     if errors:
         raise InvalidInput(errors)
     with journal(ctx, "promise", customer, entity="promise") as kept:
-        commitment = Commitment.create(customer=customer, text=text, due=day,
-                                       created_at=ctx.now(), by=ctx.user.id)
+        commitment = Commitment.create(
+            customer=customer, text=text, due=day, created_at=ctx.now(), by=ctx.user.id
+        )
         kept.entity_id = commitment.id
         kept.created("promise", commitment)
     return commitment
@@ -240,8 +306,9 @@ def close_promise(ctx: Context, commitment_id: int, status: str = "done") -> Com
     if commitment is None:
         raise NotFound(_("no promise with id {id}").format(id=commitment_id))
     customer = get_editable_customer(ctx, commitment.customer_id)
-    with journal(ctx, f"promise_{status}", customer, entity="promise",
-                 entity_id=commitment.id) as kept:
+    with journal(
+        ctx, f"promise_{status}", customer, entity="promise", entity_id=commitment.id
+    ) as kept:
         before = record_values("promise", commitment)
         commitment.status = status
         commitment.closed_at = ctx.now()
@@ -264,8 +331,9 @@ def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
         raise InvalidInput.one("until", str(error)) from None
     if day is None or day <= ctx.today():
         raise InvalidInput.one("until", _("snooze to a day after today"))
-    with journal(ctx, "promise_snooze", customer, entity="promise",
-                 entity_id=commitment.id) as kept:
+    with journal(
+        ctx, "promise_snooze", customer, entity="promise", entity_id=commitment.id
+    ) as kept:
         before = record_values("promise", commitment)
         commitment.due = day
         commitment.version += 1
@@ -275,10 +343,22 @@ def snooze_promise(ctx: Context, commitment_id: int, until: Any) -> Commitment:
 
 
 @writes
-def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = "",
-                 on: Any = None, quantity: Any = 1, gift: str = "", note: str = "",
-                 cost: Any = None, next_close: Any = None, deliver_on: Any = None,
-                 over_limit: bool = False, expected_version: int | None = None) -> Order:
+def record_order(
+    ctx: Context,
+    customer_id: int,
+    *,
+    amount: Any,
+    product: str = "",
+    on: Any = None,
+    quantity: Any = 1,
+    gift: str = "",
+    note: str = "",
+    cost: Any = None,
+    next_close: Any = None,
+    deliver_on: Any = None,
+    over_limit: bool = False,
+    expected_version: int | None = None,
+) -> Order:
     """A sale: adds to the stored revenue (unless revenue counts payments) and profit (80/20),
     opens a referral moment, marks the deal won, and closes the opportunity
     (services.lifecycle.after_sale: a win when the need was clear; the need potential and the
@@ -313,21 +393,35 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
         errors["on"] = _("an order cannot be in the future")
     elif "on" not in errors and day < customer.created_on:
         errors["on"] = _("an order cannot be dated before the customer was added ({day})").format(
-            day=customer.created_on.isoformat())
+            day=customer.created_on.isoformat()
+        )
     if next_close is not None and "next_close" not in errors and next_close < today:
         errors["next_close"] = _("the next close date cannot be in the past")
     if customer.lifecycle == Lifecycle.TERMINATED.value:
-        errors["customer"] = _("{name} is terminated; set them back to active (with a reason) "
-                               "before recording an order").format(name=customer.name)
+        errors["customer"] = _(
+            "{name} is terminated; set them back to active (with a reason) "
+            "before recording an order"
+        ).format(name=customer.name)
     if errors:
         raise InvalidInput(errors)
     if not over_limit:
         check_credit(ctx, customer, amount)
     with journal(ctx, "order", customer, entity="order") as kept:
-        order = Order.create(customer=customer, on=day, product=product, quantity=quantity or 1,
-                             amount=amount, cost=cost, gift=gift, note=note, by=ctx.user.id,
-                             created_at=ctx.now(), deliver_on=deliver_on, owed=amount,
-                             owed_since=day)
+        order = Order.create(
+            customer=customer,
+            on=day,
+            product=product,
+            quantity=quantity or 1,
+            amount=amount,
+            cost=cost,
+            gift=gift,
+            note=note,
+            by=ctx.user.id,
+            created_at=ctx.now(),
+            deliver_on=deliver_on,
+            owed=amount,
+            owed_since=day,
+        )
         kept.entity_id = order.id
         kept.created("order", order)
         if not counts_payments(ctx):
@@ -345,8 +439,17 @@ def record_order(ctx: Context, customer_id: int, *, amount: Any, product: str = 
     return order
 
 
-def clean_care(ctx: Context, *, month: Any, day: Any, kind: str = "birthday", year: Any = None,
-               lunar: bool = False, leap: bool = False, note: str = "") -> dict[str, Any]:
+def clean_care(
+    ctx: Context,
+    *,
+    month: Any,
+    day: Any,
+    kind: str = "birthday",
+    year: Any = None,
+    lunar: bool = False,
+    leap: bool = False,
+    note: str = "",
+) -> dict[str, Any]:
     """A care date's fields as stored, or InvalidInput naming each refused field (adding one
     and correcting one check the same)."""
     today = ctx.today()
@@ -369,20 +472,38 @@ def clean_care(ctx: Context, *, month: Any, day: Any, kind: str = "birthday", ye
                 date(2000, month, day_of)  # a leap year: Feb 29 is allowed
         except ValueError:
             errors["day"] = _("{month}/{day} is not a day of the year").format(
-                month=month, day=day_of)
+                month=month, day=day_of
+            )
     if errors:
         raise InvalidInput(errors)
-    return {"kind": kind, "month": month, "day": day_of, "year": year, "lunar": bool(lunar),
-            "leap": bool(leap and lunar), "note": note}
+    return {
+        "kind": kind,
+        "month": month,
+        "day": day_of,
+        "year": year,
+        "lunar": bool(lunar),
+        "leap": bool(leap and lunar),
+        "note": note,
+    }
 
 
 @writes
-def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind: str = "birthday",
-                  year: Any = None, lunar: bool = False, leap: bool = False,
-                  note: str = "") -> CareDate:
+def add_care_date(
+    ctx: Context,
+    customer_id: int,
+    *,
+    month: Any,
+    day: Any,
+    kind: str = "birthday",
+    year: Any = None,
+    lunar: bool = False,
+    leap: bool = False,
+    note: str = "",
+) -> CareDate:
     customer = get_editable_customer(ctx, customer_id)
-    values = clean_care(ctx, month=month, day=day, kind=kind, year=year, lunar=lunar, leap=leap,
-                        note=note)
+    values = clean_care(
+        ctx, month=month, day=day, kind=kind, year=year, lunar=lunar, leap=leap, note=note
+    )
     with journal(ctx, "care", customer, entity="care") as kept:
         care = CareDate.create(customer=customer, **values)
         kept.entity_id = care.id
@@ -392,21 +513,37 @@ def add_care_date(ctx: Context, customer_id: int, *, month: Any, day: Any, kind:
 
 def interactions_for(ctx: Context, customer_id: int, *, limit: int = 100) -> list[Interaction]:
     get_visible_customer(ctx, customer_id)
-    return list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
-                .where(Interaction.customer == customer_id)
-                .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(limit))
+    return list(
+        Interaction.select(Interaction, User)
+        .join(User, on=Interaction.by)
+        .where(Interaction.customer == customer_id)
+        .order_by(Interaction.at.desc(), Interaction.id.desc())
+        .limit(limit)
+    )
 
 
-def timeline(ctx: Context, *, rep: str | None = None, channel: str | None = None,
-             outcome: str | None = None, since: date | None = None, until: date | None = None,
-             customer_text: str = "", offset: int = 0, limit: int = 100,
-             everyone: bool = True) -> list[Interaction]:
+def timeline(
+    ctx: Context,
+    *,
+    rep: str | None = None,
+    channel: str | None = None,
+    outcome: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    customer_text: str = "",
+    offset: int = 0,
+    limit: int = 100,
+    everyone: bool = True,
+) -> list[Interaction]:
     """Interactions across customers, newest first, one page at a time."""
     from datetime import time as dtime
 
-    query = (Interaction.select(Interaction, Customer, User)
-             .join(Customer, on=Interaction.customer)
-             .switch(Interaction).join(User, on=Interaction.by))
+    query = (
+        Interaction.select(Interaction, Customer, User)
+        .join(Customer, on=Interaction.customer)
+        .switch(Interaction)
+        .join(User, on=Interaction.by)
+    )
     query = scope_customers(ctx, query, everyone=everyone)
     if rep:
         query = query.where(User.login == rep)
@@ -421,8 +558,9 @@ def timeline(ctx: Context, *, rep: str | None = None, channel: str | None = None
     if customer_text.strip():
         from crmtui.services.customers import search_ids
 
-        query = query.where(Interaction.customer.in_(
-            search_ids(ctx, customer_text, limit=2000, everyone=everyone)))
-    return list(query.order_by(Interaction.at.desc(), Interaction.id.desc())
-                .offset(offset).limit(limit))
-
+        query = query.where(
+            Interaction.customer.in_(search_ids(ctx, customer_text, limit=2000, everyone=everyone))
+        )
+    return list(
+        query.order_by(Interaction.at.desc(), Interaction.id.desc()).offset(offset).limit(limit)
+    )

@@ -40,8 +40,14 @@ from crmtui.db import (
 )
 
 ENTITIES: dict[str, type[Model]] = {
-    "customer": Customer, "interaction": Interaction, "order": Order, "promise": Commitment,
-    "care": CareDate, "survey": Survey, "win": Win, "appointment": Appointment,
+    "customer": Customer,
+    "interaction": Interaction,
+    "order": Order,
+    "promise": Commitment,
+    "care": CareDate,
+    "survey": Survey,
+    "win": Win,
+    "appointment": Appointment,
 }
 """What a change names (`FieldChange.entity`), and the table it is in."""
 
@@ -49,17 +55,44 @@ NOT_KEPT = frozenset({"id", "version", "updated_at"})
 """Columns no history keeps: the id names the record, the version and the time of the last
 save move with every save."""
 CUSTOMER_NOT_KEPT = NOT_KEPT | {
-    "updated_at", "updated_by", "search_doc", "sort_name",
+    "updated_at",
+    "updated_by",
+    "search_doc",
+    "sort_name",
     # recomputed from the records by the services (and by undo)
-    "next_due", "cadence_due", "due_rule", "followups", "last_contact_at", "last_contact_on",
-    "revenue", "profit", "last_order_on", "regular_until",
+    "next_due",
+    "cadence_due",
+    "due_rule",
+    "followups",
+    "last_contact_at",
+    "last_contact_on",
+    "revenue",
+    "profit",
+    "last_order_on",
+    "regular_until",
 }
 SCORES = "scores"
 """A survey's scores on the team's own dimensions (rows of survey_score), kept as one field."""
 
-ACTIONS = ("log", "promise", "promise_done", "promise_broken", "promise_snooze", "order",
-           "care", "survey", "snooze", "regrade", "pin", "edit", "delete", "status", "class",
-           "reassign", "undo")
+ACTIONS = (
+    "log",
+    "promise",
+    "promise_done",
+    "promise_broken",
+    "promise_snooze",
+    "order",
+    "care",
+    "survey",
+    "snooze",
+    "regrade",
+    "pin",
+    "edit",
+    "delete",
+    "status",
+    "class",
+    "reassign",
+    "undo",
+)
 """What a change set did, as `ChangeSet.action` stores it (labels.label("action", …))."""
 
 
@@ -92,12 +125,18 @@ def decode(column, value: Any) -> Any:
 def record_values(entity: str, record: Model) -> dict[str, Any]:
     """The kept columns of a record, encoded (a survey with its extra scores)."""
     skip = _not_kept(entity)
-    values = {column.name: encode(column, record.__data__.get(column.name))
-              for column in type(record)._meta.sorted_fields if column.name not in skip}
+    values = {
+        column.name: encode(column, record.__data__.get(column.name))
+        for column in type(record)._meta.sorted_fields
+        if column.name not in skip
+    }
     if entity == "survey" and record.id is not None:
-        values[SCORES] = {name: score for name, score in
-                          SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
-                          .where(SurveyScore.survey == record.id).tuples()}
+        values[SCORES] = {
+            name: score
+            for name, score in SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
+            .where(SurveyScore.survey == record.id)
+            .tuples()
+        }
     return values
 
 
@@ -113,8 +152,7 @@ def column_of(entity: str, name: str):
 
 
 def fk_columns(entity: str) -> set[str]:
-    return {f.name for f in ENTITIES[entity]._meta.sorted_fields
-            if isinstance(f, ForeignKeyField)}
+    return {f.name for f in ENTITIES[entity]._meta.sorted_fields if isinstance(f, ForeignKeyField)}
 
 
 @dataclass
@@ -150,20 +188,38 @@ class Journal:
         after = stored_customer(self.customer_id)
         if after is None:
             return None
-        rows = list(self.rows) + [("customer", self.customer_id, name, old, after.get(name))
-                                  for name, old in self.before.items() if after.get(name) != old]
+        rows = list(self.rows) + [
+            ("customer", self.customer_id, name, old, after.get(name))
+            for name, old in self.before.items()
+            if after.get(name) != old
+        ]
         if not rows:
             return None
-        change = ChangeSet.create(customer=self.customer_id, at=self.ctx.now(),
-                                  by=self.ctx.user.id, origin=self.ctx.origin,
-                                  action=self.action, entity=self.entity,
-                                  entity_id=self.entity_id, undoes=self.undoes)
+        change = ChangeSet.create(
+            customer=self.customer_id,
+            at=self.ctx.now(),
+            by=self.ctx.user.id,
+            origin=self.ctx.origin,
+            action=self.action,
+            entity=self.entity,
+            entity_id=self.entity_id,
+            undoes=self.undoes,
+        )
         FieldChange.insert_many(
-            [(change.id, self.customer_id, entity, number, name, _dump(old), _dump(new))
-             for entity, number, name, old, new in rows],
-            fields=[FieldChange.change_set, FieldChange.customer, FieldChange.entity,
-                    FieldChange.entity_id, FieldChange.field, FieldChange.old,
-                    FieldChange.new]).execute()
+            [
+                (change.id, self.customer_id, entity, number, name, _dump(old), _dump(new))
+                for entity, number, name, old, new in rows
+            ],
+            fields=[
+                FieldChange.change_set,
+                FieldChange.customer,
+                FieldChange.entity,
+                FieldChange.entity_id,
+                FieldChange.field,
+                FieldChange.old,
+                FieldChange.new,
+            ],
+        ).execute()
         return change
 
 
@@ -176,18 +232,30 @@ def load(text: str | None) -> Any:
 
 
 @contextmanager
-def journal(ctx, action: str, customer: Customer, *, entity: str = "customer",
-            entity_id: int | None = None, undoes: int | None = None) -> Iterator[Journal]:
+def journal(
+    ctx,
+    action: str,
+    customer: Customer,
+    *,
+    entity: str = "customer",
+    entity_id: int | None = None,
+    undoes: int | None = None,
+) -> Iterator[Journal]:
     """Record what the block changes as one change set; inside another journal of the same
     customer, add to that one instead."""
     open_one = ctx.journal
     if open_one is not None and open_one.customer_id == customer.id:
         yield open_one
         return
-    started = Journal(ctx=ctx, action=action, customer_id=customer.id, entity=entity,
-                      entity_id=customer.id if entity == "customer" and entity_id is None
-                      else entity_id, undoes=undoes,
-                      before=_customer_before(customer))
+    started = Journal(
+        ctx=ctx,
+        action=action,
+        customer_id=customer.id,
+        entity=entity,
+        entity_id=customer.id if entity == "customer" and entity_id is None else entity_id,
+        undoes=undoes,
+        before=_customer_before(customer),
+    )
     ctx.journal = started
     try:
         yield started
@@ -216,16 +284,21 @@ def stored_customer(customer_id: int) -> dict[str, Any] | None:
 
     key = type(database.obj)
     if key not in _CUSTOMER_SQL:
-        columns = [column for column in Customer._meta.sorted_fields
-                   if column.name not in CUSTOMER_NOT_KEPT]
+        columns = [
+            column
+            for column in Customer._meta.sorted_fields
+            if column.name not in CUSTOMER_NOT_KEPT
+        ]
         sql, _params = Customer.select(*columns).where(Customer.id == 0).sql()
         _CUSTOMER_SQL[key] = (sql, columns)
     sql, columns = _CUSTOMER_SQL[key]
     row = database.execute_sql(sql, (customer_id,)).fetchone()
     if row is None:
         return None
-    return {column.name: encode(column, column.python_value(raw))
-            for column, raw in zip(columns, row, strict=True)}
+    return {
+        column.name: encode(column, column.python_value(raw))
+        for column, raw in zip(columns, row, strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -237,15 +310,22 @@ class LastChange:
     action: str
 
 
-def last_change_of(entity: str, entity_id: int, *, after: int = 0,
-                   name: str | None = None) -> LastChange | None:
+def last_change_of(
+    entity: str, entity_id: int, *, after: int = 0, name: str | None = None
+) -> LastChange | None:
     """The newest recorded change of a record (of one field of it, with `name`) in a change
     set newer than `after`."""
-    query = (ChangeSet.select(ChangeSet.at, ChangeSet.action, User.login, User.display_name)
-             .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
-             .switch(ChangeSet).join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
-             .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
-                    & (ChangeSet.id > after)))
+    query = (
+        ChangeSet.select(ChangeSet.at, ChangeSet.action, User.login, User.display_name)
+        .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+        .switch(ChangeSet)
+        .join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
+        .where(
+            (FieldChange.entity == entity)
+            & (FieldChange.entity_id == entity_id)
+            & (ChangeSet.id > after)
+        )
+    )
     if name is not None:
         query = query.where((FieldChange.field == name) | (FieldChange.field == ""))
     row = query.order_by(ChangeSet.id.desc()).tuples().first()
@@ -258,13 +338,23 @@ def last_change_of(entity: str, entity_id: int, *, after: int = 0,
 def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
     """Who deleted a record, when, and the customer it belonged to; None when no deletion of
     it is recorded."""
-    row = (ChangeSet.select(ChangeSet.at, ChangeSet.action, User.login, User.display_name,
-                            FieldChange.customer)
-           .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
-           .switch(ChangeSet).join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
-           .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
-                  & (FieldChange.field == "") & FieldChange.new.is_null())
-           .order_by(ChangeSet.id.desc()).tuples().first())
+    row = (
+        ChangeSet.select(
+            ChangeSet.at, ChangeSet.action, User.login, User.display_name, FieldChange.customer
+        )
+        .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+        .switch(ChangeSet)
+        .join(User, on=ChangeSet.by, join_type=JOIN.LEFT_OUTER)
+        .where(
+            (FieldChange.entity == entity)
+            & (FieldChange.entity_id == entity_id)
+            & (FieldChange.field == "")
+            & FieldChange.new.is_null()
+        )
+        .order_by(ChangeSet.id.desc())
+        .tuples()
+        .first()
+    )
     if row is None:
         return None
     at, action, login, display, customer_id = row
@@ -273,24 +363,48 @@ def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
 
 def creation_of(entity: str, entity_id: int) -> ChangeSet | None:
     """The change set that created a record, when it was recorded."""
-    return (ChangeSet.select().join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
-            .where((FieldChange.entity == entity) & (FieldChange.entity_id == entity_id)
-                   & (FieldChange.field == "") & FieldChange.old.is_null())
-            .order_by(ChangeSet.id.desc()).first())
+    return (
+        ChangeSet.select()
+        .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
+        .where(
+            (FieldChange.entity == entity)
+            & (FieldChange.entity_id == entity_id)
+            & (FieldChange.field == "")
+            & FieldChange.old.is_null()
+        )
+        .order_by(ChangeSet.id.desc())
+        .first()
+    )
 
 
 def customer_fields_of(change: ChangeSet) -> dict[str, tuple[Any, Any]]:
     """The customer's fields a change set moved: name -> (old, new), decoded."""
     found = {}
-    for name, old, new in (FieldChange.select(FieldChange.field, FieldChange.old,
-                                              FieldChange.new)
-                           .where((FieldChange.change_set == change.id)
-                                  & (FieldChange.entity == "customer")).tuples()):
+    for name, old, new in (
+        FieldChange.select(FieldChange.field, FieldChange.old, FieldChange.new)
+        .where((FieldChange.change_set == change.id) & (FieldChange.entity == "customer"))
+        .tuples()
+    ):
         column = column_of("customer", name)
         found[name] = (decode(column, load(old)), decode(column, load(new)))
     return found
 
 
-__all__ = ["ENTITIES", "ACTIONS", "SCORES", "Journal", "journal", "record_values",
-           "current_values", "encode", "decode", "load", "column_of", "last_change_of",
-           "deletion_of", "creation_of", "customer_fields_of", "LastChange"]
+__all__ = [
+    "ENTITIES",
+    "ACTIONS",
+    "SCORES",
+    "Journal",
+    "journal",
+    "record_values",
+    "current_values",
+    "encode",
+    "decode",
+    "load",
+    "column_of",
+    "last_change_of",
+    "deletion_of",
+    "creation_of",
+    "customer_fields_of",
+    "LastChange",
+]

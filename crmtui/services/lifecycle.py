@@ -70,17 +70,32 @@ COUNTED_CONTACT = (Interaction.direction == "out") & (Interaction.outcome != "no
 """rules.counts_as_followup in SQL (tests hold the two together)."""
 
 
-def record_change(ctx: Context, customer_id: int, what: str, old: str, new: str, reason: str,
-                  *, by: int | None) -> None:
-    CustomerChange.create(customer=customer_id, at=ctx.now(), on=ctx.today(), what=what,
-                          from_value=old or "", to_value=new, reason=reason, by=by)
+def record_change(
+    ctx: Context, customer_id: int, what: str, old: str, new: str, reason: str, *, by: int | None
+) -> None:
+    CustomerChange.create(
+        customer=customer_id,
+        at=ctx.now(),
+        on=ctx.today(),
+        what=what,
+        from_value=old or "",
+        to_value=new,
+        reason=reason,
+        by=by,
+    )
 
 
 # -- order facts and the lifecycle ----------------------------------------------------------------
 
+
 def order_days(customer_id: int) -> list[date]:
-    return [row[0] for row in Order.select(Order.on).where(Order.customer == customer_id)
-            .order_by(Order.on).tuples()]
+    return [
+        row[0]
+        for row in Order.select(Order.on)
+        .where(Order.customer == customer_id)
+        .order_by(Order.on)
+        .tuples()
+    ]
 
 
 def refresh_order_facts(customer: Customer) -> list[date]:
@@ -91,14 +106,23 @@ def refresh_order_facts(customer: Customer) -> list[date]:
     return days
 
 
-def refresh_lifecycle(ctx: Context, customer: Customer, *, reason: str = "",
-                      by: int | None = None, days: Iterable[date] | None = None) -> bool:
+def refresh_lifecycle(
+    ctx: Context,
+    customer: Customer,
+    *,
+    reason: str = "",
+    by: int | None = None,
+    days: Iterable[date] | None = None,
+) -> bool:
     """Set the lifecycle the orders give (a terminated customer stays terminated), recording
     a change. True if it moved."""
     if customer.lifecycle == Lifecycle.TERMINATED.value:
         return False
-    found = lifecycle_for(order_days(customer.id) if days is None else days, ctx.today(),
-                          lapse_days=ctx.config.maintenance.lapse_days).value
+    found = lifecycle_for(
+        order_days(customer.id) if days is None else days,
+        ctx.today(),
+        lapse_days=ctx.config.maintenance.lapse_days,
+    ).value
     if found == customer.lifecycle:
         return False
     record_change(ctx, customer.id, LIFECYCLE, customer.lifecycle, found, reason, by=by)
@@ -107,8 +131,9 @@ def refresh_lifecycle(ctx: Context, customer: Customer, *, reason: str = "",
 
 
 @writes
-def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
-                  expected_version: int | None = None) -> Customer:
+def set_lifecycle(
+    ctx: Context, customer_id: int, target: str, *, reason: str, expected_version: int | None = None
+) -> Customer:
     """Terminate a customer (已终止合作), or end a termination (`active`): both with a reason,
     kept in the history. An active customer's lifecycle then follows their orders again."""
     customer = get_editable_customer(ctx, customer_id)
@@ -117,11 +142,13 @@ def set_lifecycle(ctx: Context, customer_id: int, target: str, *, reason: str,
     errors: dict[str, str] = {}
     if target not in (Lifecycle.TERMINATED.value, ACTIVE):
         if target in {life.value for life in Lifecycle}:
-            errors["lifecycle"] = _("'{text}' follows from the orders; set terminated, or active "
-                                    "to end a termination").format(text=target)
+            errors["lifecycle"] = _(
+                "'{text}' follows from the orders; set terminated, or active to end a termination"
+            ).format(text=target)
         else:
-            errors["lifecycle"] = _("'{text}' is not a lifecycle to set; use terminated or "
-                                    "active").format(text=target)
+            errors["lifecycle"] = _(
+                "'{text}' is not a lifecycle to set; use terminated or active"
+            ).format(text=target)
     reason = clean_reason(reason, errors)
     if not errors:
         terminated = customer.lifecycle == Lifecycle.TERMINATED.value
@@ -142,16 +169,15 @@ def _set_lifecycle(ctx: Context, customer: Customer, target: str, reason: str) -
         customer.lifecycle = Lifecycle.TERMINATED.value
         customer.lifecycle_reason = reason
         customer.status = "terminated"
-        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason,
-                      by=ctx.user.id)
+        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason, by=ctx.user.id)
     else:
         days = order_days(customer.id)
-        customer.lifecycle = lifecycle_for(days, ctx.today(),
-                                           lapse_days=ctx.config.maintenance.lapse_days).value
+        customer.lifecycle = lifecycle_for(
+            days, ctx.today(), lapse_days=ctx.config.maintenance.lapse_days
+        ).value
         customer.lifecycle_reason = ""
         customer.status = "existing" if days else "potential"
-        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason,
-                      by=ctx.user.id)
+        record_change(ctx, customer.id, LIFECYCLE, old, customer.lifecycle, reason, by=ctx.user.id)
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)
 
@@ -170,6 +196,7 @@ def clean_reason(value: Any, errors: dict[str, str]) -> str:
 
 # -- value classes --------------------------------------------------------------------------------
 
+
 def ranking_column(ctx: Context):
     """The stored figure key customers are ranked by: revenue, or gross profit."""
     return Customer.profit if ctx.config.maintenance.key_by == "profit" else Customer.revenue
@@ -183,18 +210,32 @@ def class_by_figures(ctx: Context, customer: Customer, *, exclude: Iterable[int]
     amount = getattr(customer, column.name) or Decimal(0)
     if amount <= 0:
         return Tier.NONE
-    others = Customer.id.not_in([customer.id, *exclude]) if customer.id is not None \
+    others = (
+        Customer.id.not_in([customer.id, *exclude])
+        if customer.id is not None
         else Customer.id.not_in(list(exclude) or [0])
+    )
     total = Customer.select(fn.SUM(column)).where((column > 0) & others).scalar() or 0
-    ahead = Customer.select(fn.SUM(column)).where(
-        others & ((column > amount) | ((column == amount) & (Customer.id < (customer.id or 0))))
-    ).scalar() or 0
-    return tier_at(column.python_value(ahead), amount, column.python_value(total) + amount,
-                   KEY_SHARE, IMPORTANT_SHARE)
+    ahead = (
+        Customer.select(fn.SUM(column))
+        .where(
+            others & ((column > amount) | ((column == amount) & (Customer.id < (customer.id or 0))))
+        )
+        .scalar()
+        or 0
+    )
+    return tier_at(
+        column.python_value(ahead),
+        amount,
+        column.python_value(total) + amount,
+        KEY_SHARE,
+        IMPORTANT_SHARE,
+    )
 
 
-def refresh_value_class(ctx: Context, customer: Customer, *, by: int | None = None,
-                        exclude: Iterable[int] = ()) -> bool:
+def refresh_value_class(
+    ctx: Context, customer: Customer, *, by: int | None = None, exclude: Iterable[int] = ()
+) -> bool:
     """Set the class the figures give, unless pinned, recording a change. True if it moved.
 
     In team mode the server shows a rep only their own customers, whose ranking is not the
@@ -210,9 +251,15 @@ def refresh_value_class(ctx: Context, customer: Customer, *, by: int | None = No
 
 
 @writes
-def set_value_class(ctx: Context, customer_id: int, value_class: str | None = None, *,
-                    reason: str = "", unpin: bool = False,
-                    expected_version: int | None = None) -> Customer:
+def set_value_class(
+    ctx: Context,
+    customer_id: int,
+    value_class: str | None = None,
+    *,
+    reason: str = "",
+    unpin: bool = False,
+    expected_version: int | None = None,
+) -> Customer:
     """Pin a value class chosen by judgement (定性) with a reason, or unpin it to let the
     figures decide again. The owner or a manager may."""
     customer = get_editable_customer(ctx, customer_id)
@@ -222,8 +269,9 @@ def set_value_class(ctx: Context, customer_id: int, value_class: str | None = No
     return customer
 
 
-def _set_value_class(ctx: Context, customer: Customer, value_class: str | None, *, reason: str,
-                     unpin: bool) -> None:
+def _set_value_class(
+    ctx: Context, customer: Customer, value_class: str | None, *, reason: str, unpin: bool
+) -> None:
     errors: dict[str, str] = {}
     old = customer.value_class
     if unpin:
@@ -238,26 +286,36 @@ def _set_value_class(ctx: Context, customer: Customer, value_class: str | None, 
         customer.class_pinned = False
         customer.class_reason = ""
         customer.value_class = class_by_figures(ctx, customer).value
-        record_change(ctx, customer.id, VALUE_CLASS, old, customer.value_class,
-                      reason or "unpinned", by=ctx.user.id)  # labels.STORED
+        record_change(
+            ctx,
+            customer.id,
+            VALUE_CLASS,
+            old,
+            customer.value_class,
+            reason or "unpinned",
+            by=ctx.user.id,
+        )  # labels.STORED
     else:
         wanted = str(value_class or "").strip().lower()
         if wanted not in {tier.value for tier in Tier}:
-            errors["value_class"] = _("'{text}' is not a value class; use key, important, "
-                                      "ordinary or none").format(text=value_class or "")
+            errors["value_class"] = _(
+                "'{text}' is not a value class; use key, important, ordinary or none"
+            ).format(text=value_class or "")
         reason = clean_reason(reason, errors)
         if errors:
             raise InvalidInput(errors)
         customer.class_pinned = True
         customer.class_reason = reason
         customer.value_class = wanted
-        record_change(ctx, customer.id, VALUE_CLASS, old, wanted, f"pinned: {reason}",
-                      by=ctx.user.id)  # labels.STORED
+        record_change(
+            ctx, customer.id, VALUE_CLASS, old, wanted, f"pinned: {reason}", by=ctx.user.id
+        )  # labels.STORED
     reschedule(ctx, customer)
     _save_versioned(ctx, customer)
 
 
 # -- sales and wins -------------------------------------------------------------------------------
+
 
 def counted_contacts(customer: Customer, until: datetime) -> int:
     """The open opportunity's outbound answered contacts up to `until`, counted over the
@@ -265,7 +323,8 @@ def counted_contacts(customer: Customer, until: datetime) -> int:
     if customer.id is None:
         return 0
     query = Interaction.select(fn.COUNT(Interaction.id)).where(
-        (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= until))
+        (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= until)
+    )
     if customer.opportunity_since is not None:
         query = query.where(Interaction.at > customer.opportunity_since)
     return query.scalar() or 0
@@ -288,17 +347,24 @@ def close_of_sale(ctx: Context, day: date) -> datetime:
     return min(ctx.now(), end)
 
 
-def after_sale(ctx: Context, customer: Customer, order: Order,
-               next_close: date | None) -> Win | None:
+def after_sale(
+    ctx: Context, customer: Customer, order: Order, next_close: date | None
+) -> Win | None:
     """What an order does to the customer (not saved): a win when the need was clear, with the
     follow-ups it took; the opportunity closed (the close date cleared, the need potential)
     unless the next one is given; the grade, lifecycle, value class and schedule that follow."""
     win = None
     closed = close_of_sale(ctx, order.on)
     if customer.need == Need.CLEAR.value:
-        win = Win.create(customer=customer, order=order, on=order.on, amount=order.amount,
-                         followups=opportunity_followups_until(customer, closed), at=ctx.now(),
-                         by=ctx.user.id)
+        win = Win.create(
+            customer=customer,
+            order=order,
+            on=order.on,
+            amount=order.amount,
+            followups=opportunity_followups_until(customer, closed),
+            at=ctx.now(),
+            by=ctx.user.id,
+        )
         customer.opportunity_since = closed
         customer.need = Need.POTENTIAL.value
         customer.expected_close = None
@@ -311,22 +377,24 @@ def after_sale(ctx: Context, customer: Customer, order: Order,
         apply_grade(ctx, customer, by=ctx.user, reason=f"sale closed: {why}")  # labels.STORED
         refresh_followups(ctx, customer)
     elif next_close is not None:
-        apply_grade(ctx, customer, by=ctx.user,
-                    reason=f"next opportunity: {why}")  # labels.STORED
+        apply_grade(ctx, customer, by=ctx.user, reason=f"next opportunity: {why}")  # labels.STORED
     days = refresh_order_facts(customer)
-    refresh_lifecycle(ctx, customer, by=ctx.user.id, days=days,
-                      reason=f"order on {order.on}")  # labels.STORED
+    refresh_lifecycle(
+        ctx, customer, by=ctx.user.id, days=days, reason=f"order on {order.on}"
+    )  # labels.STORED
     refresh_value_class(ctx, customer)
     reschedule(ctx, customer)
     return win
 
 
 def wins_of(customer_id: int) -> list[Win]:
-    return list(Win.select().where(Win.customer == customer_id)
-                .order_by(Win.on.desc(), Win.id.desc()))
+    return list(
+        Win.select().where(Win.customer == customer_id).order_by(Win.on.desc(), Win.id.desc())
+    )
 
 
 # -- the daily catch-up ---------------------------------------------------------------------------
+
 
 @writes(record=False)  # housekeeping, not a change the user asked for
 def catch_up(ctx: Context) -> dict[str, int]:
@@ -338,13 +406,17 @@ def catch_up(ctx: Context) -> dict[str, int]:
     moved = set()
     for target, rows in _lapse_moves(ctx, today).items():
         for customer_id, old, last_order in rows:
-            reason = f"no order since {last_order}" if target == Lifecycle.LAPSED.value \
-                else "lapse days changed"  # labels.STORED
+            reason = (
+                f"no order since {last_order}"
+                if target == Lifecycle.LAPSED.value
+                else "lapse days changed"
+            )  # labels.STORED
             record_change(ctx, customer_id, LIFECYCLE, old, target, reason, by=None)
         ids = [row[0] for row in rows]
         for start in range(0, len(ids), 500):
             Customer.update(lifecycle=target).where(
-                Customer.id.in_(ids[start:start + 500])).execute()
+                Customer.id.in_(ids[start : start + 500])
+            ).execute()
         done["lapsed" if target == Lifecycle.LAPSED.value else "returned"] = len(ids)
         moved.update(ids)
     for customer_id, old, new in _class_moves(ctx):
@@ -357,24 +429,36 @@ def catch_up(ctx: Context) -> dict[str, int]:
     if everyone:
         Setting.delete().where(Setting.key == RESCHEDULE_ALL).execute()
     Setting.insert(key=CAUGHT_UP, value=today.isoformat()).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}).execute()
+        conflict_target=[Setting.key], update={Setting.value: today.isoformat()}
+    ).execute()
     return done
 
 
 def _terminate_by_status(ctx: Context) -> int:
     """Rows written with status terminated by a path that knows no lifecycle (a bulk import):
     terminated, with the status as the reason."""
-    rows = list(Customer.select(Customer.id, Customer.lifecycle).where(
-        (Customer.status == "terminated")
-        & (Customer.lifecycle != Lifecycle.TERMINATED.value)).tuples())
+    rows = list(
+        Customer.select(Customer.id, Customer.lifecycle)
+        .where(
+            (Customer.status == "terminated") & (Customer.lifecycle != Lifecycle.TERMINATED.value)
+        )
+        .tuples()
+    )
     ids = [customer_id for customer_id, _old in rows]
     for customer_id, old in rows:
-        record_change(ctx, customer_id, LIFECYCLE, old, Lifecycle.TERMINATED.value,
-                      TERMINATED_BY_STATUS, by=None)
+        record_change(
+            ctx,
+            customer_id,
+            LIFECYCLE,
+            old,
+            Lifecycle.TERMINATED.value,
+            TERMINATED_BY_STATUS,
+            by=None,
+        )
     if ids:
-        Customer.update(lifecycle=Lifecycle.TERMINATED.value,
-                        lifecycle_reason=TERMINATED_BY_STATUS).where(
-            Customer.id.in_(ids)).execute()
+        Customer.update(
+            lifecycle=Lifecycle.TERMINATED.value, lifecycle_reason=TERMINATED_BY_STATUS
+        ).where(Customer.id.in_(ids)).execute()
     return len(ids)
 
 
@@ -383,14 +467,17 @@ def _lapse_moves(ctx: Context, today: date) -> dict[str, list[tuple[int, str, da
     team's lapse_days grew). Both read the (lifecycle, last_order_on) index."""
     cutoff = today - timedelta(days=ctx.config.maintenance.lapse_days)
     lapsed = (Customer.last_order_on < cutoff) & (
-        Customer.regular_until.is_null() | (Customer.regular_until < today))
+        Customer.regular_until.is_null() | (Customer.regular_until < today)
+    )
     columns = (Customer.id, Customer.lifecycle, Customer.last_order_on)
     to_lapse = Customer.select(*columns).where(
-        (Customer.lifecycle == Lifecycle.CUSTOMER.value) & lapsed)
-    back = Customer.select(*columns).where(
-        (Customer.lifecycle == Lifecycle.LAPSED.value) & ~lapsed)
-    return {Lifecycle.LAPSED.value: list(to_lapse.tuples()),
-            Lifecycle.CUSTOMER.value: list(back.tuples())}
+        (Customer.lifecycle == Lifecycle.CUSTOMER.value) & lapsed
+    )
+    back = Customer.select(*columns).where((Customer.lifecycle == Lifecycle.LAPSED.value) & ~lapsed)
+    return {
+        Lifecycle.LAPSED.value: list(to_lapse.tuples()),
+        Lifecycle.CUSTOMER.value: list(back.tuples()),
+    }
 
 
 def _ratio(share: Decimal) -> tuple[int, int]:
@@ -408,26 +495,40 @@ def _class_moves(ctx: Context) -> list[tuple[int, str, str]]:
     moves: list[tuple[int, str, str]] = []
     unpinned = Customer.class_pinned == False  # noqa: E712
     if total > 0:
-        window = Window(order_by=[column.desc(), Customer.id], frame_type=Window.ROWS,
-                        start=Window.preceding())
-        ranked = (Customer.select(Customer.id.alias("customer_id"),
-                                  Customer.value_class.alias("stored"),
-                                  Customer.class_pinned.alias("pinned"),
-                                  cents.alias("amount"),
-                                  fn.SUM(cents).over(window).alias("running"))
-                  .where(column > 0).window(window).alias("ranked"))
+        window = Window(
+            order_by=[column.desc(), Customer.id], frame_type=Window.ROWS, start=Window.preceding()
+        )
+        ranked = (
+            Customer.select(
+                Customer.id.alias("customer_id"),
+                Customer.value_class.alias("stored"),
+                Customer.class_pinned.alias("pinned"),
+                cents.alias("amount"),
+                fn.SUM(cents).over(window).alias("running"),
+            )
+            .where(column > 0)
+            .window(window)
+            .alias("ranked")
+        )
         key_n, key_d = _ratio(KEY_SHARE)
         important_n, important_d = _ratio(IMPORTANT_SHARE)
-        found = Case(None, [
-            ((ranked.c.running - ranked.c.amount) * key_d < key_n * total, Tier.KEY.value),
-            (ranked.c.running * important_d <= important_n * total, Tier.IMPORTANT.value),
-        ], Tier.ORDINARY.value)
-        query = (Select([ranked], [ranked.c.customer_id, ranked.c.stored, found])
-                 .where((ranked.c.pinned == False) & (found != ranked.c.stored))  # noqa: E712
-                 .bind(Customer._meta.database))
+        found = Case(
+            None,
+            [
+                ((ranked.c.running - ranked.c.amount) * key_d < key_n * total, Tier.KEY.value),
+                (ranked.c.running * important_d <= important_n * total, Tier.IMPORTANT.value),
+            ],
+            Tier.ORDINARY.value,
+        )
+        query = (
+            Select([ranked], [ranked.c.customer_id, ranked.c.stored, found])
+            .where((ranked.c.pinned == False) & (found != ranked.c.stored))  # noqa: E712
+            .bind(Customer._meta.database)
+        )
         moves += list(query.tuples())
     nothing = Customer.select(Customer.id, Customer.value_class).where(
-        unpinned & (column <= 0) & (Customer.value_class != Tier.NONE.value))
+        unpinned & (column <= 0) & (Customer.value_class != Tier.NONE.value)
+    )
     moves += [(cid, stored, Tier.NONE.value) for cid, stored in nothing.tuples()]
     return moves
 
@@ -437,43 +538,105 @@ def reschedule_many(ctx: Context, ids: list[int] | None) -> int:
     rows that change. Returns how many changed."""
     if ids is not None and not ids:
         return 0
-    plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-                 .where(AccountPlan.visit_every_days.is_null(False)).tuples())
+    plans = dict(
+        AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+        .where(AccountPlan.visit_every_days.is_null(False))
+        .tuples()
+    )
     c = Customer
-    columns = (c.id, c.grade, c.cadence, c.created_on, c.last_contact_on, c.next_step_on,
-               c.lifecycle, c.value_class, c.last_order_on, c.regular_until, c.next_due,
-               c.cadence_due, c.due_rule)
-    batches = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    columns = (
+        c.id,
+        c.grade,
+        c.cadence,
+        c.created_on,
+        c.last_contact_on,
+        c.next_step_on,
+        c.lifecycle,
+        c.value_class,
+        c.last_order_on,
+        c.regular_until,
+        c.next_due,
+        c.cadence_due,
+        c.due_rule,
+    )
+    batches = [None] if ids is None else [ids[i : i + 500] for i in range(0, len(ids), 500)]
     changed = []
     for batch in batches:
         query = c.select(*columns)
         if batch is not None:
             query = query.where(c.id.in_(batch))
-        for (cid, grade, own, created_on, last_on, step_on, lifecycle, value_class, last_order,
-             regular, next_due, cadence_due, rule) in query.tuples().iterator():
+        for (
+            cid,
+            grade,
+            own,
+            created_on,
+            last_on,
+            step_on,
+            lifecycle,
+            value_class,
+            last_order,
+            regular,
+            next_due,
+            cadence_due,
+            rule,
+        ) in query.tuples().iterator():
             found = schedule_of(
-                ctx.config, grade=grade, own_cadence=own, created_on=created_on,
-                last_contact_on=last_on, next_step_on=step_on, lifecycle=lifecycle,
+                ctx.config,
+                grade=grade,
+                own_cadence=own,
+                created_on=created_on,
+                last_contact_on=last_on,
+                next_step_on=step_on,
+                lifecycle=lifecycle,
                 value_class=value_class,
                 plan_every_days=plans.get(cid) if lifecycle == Lifecycle.CUSTOMER.value else None,
-                last_order_on=last_order, regular_until=regular)
-            if (found.next_due, found.cadence_due, found.rule.value) != (next_due, cadence_due,
-                                                                         rule):
-                changed.append((found.next_due.isoformat(), found.cadence_due.isoformat(),
-                                found.rule.value, cid))
+                last_order_on=last_order,
+                regular_until=regular,
+            )
+            if (found.next_due, found.cadence_due, found.rule.value) != (
+                next_due,
+                cadence_due,
+                rule,
+            ):
+                changed.append(
+                    (
+                        found.next_due.isoformat(),
+                        found.cadence_due.isoformat(),
+                        found.rule.value,
+                        cid,
+                    )
+                )
     if changed:
         mark = Customer._meta.database.param
         Customer._meta.database.cursor().executemany(
             f'UPDATE "customer" SET "next_due" = {mark}, "cadence_due" = {mark}, '
-            f'"due_rule" = {mark} WHERE "id" = {mark}', changed)
+            f'"due_rule" = {mark} WHERE "id" = {mark}',
+            changed,
+        )
     return len(changed)
 
 
 __all__ = [
-    "LIFECYCLE", "VALUE_CLASS", "ACTIVE", "CAUGHT_UP", "record_change", "order_days",
-    "refresh_order_facts", "refresh_lifecycle", "set_lifecycle", "clean_reason",
-    "ranking_column", "class_by_figures", "refresh_value_class", "set_value_class",
-    "counted_contacts", "opportunity_followups_until", "refresh_followups", "close_of_sale",
-    "after_sale", "wins_of",
-    "catch_up", "reschedule_many",
+    "LIFECYCLE",
+    "VALUE_CLASS",
+    "ACTIVE",
+    "CAUGHT_UP",
+    "record_change",
+    "order_days",
+    "refresh_order_facts",
+    "refresh_lifecycle",
+    "set_lifecycle",
+    "clean_reason",
+    "ranking_column",
+    "class_by_figures",
+    "refresh_value_class",
+    "set_value_class",
+    "counted_contacts",
+    "opportunity_followups_until",
+    "refresh_followups",
+    "close_of_sale",
+    "after_sale",
+    "wins_of",
+    "catch_up",
+    "reschedule_many",
 ]

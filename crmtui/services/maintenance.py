@@ -74,8 +74,9 @@ def check_database(target, config: Config | None = None) -> CheckReport:
         store.close()
 
 
-def check_store(store, config: Config | None = None,
-                report: CheckReport | None = None) -> CheckReport:
+def check_store(
+    store, config: Config | None = None, report: CheckReport | None = None
+) -> CheckReport:
     """The checks of `crmtui db check` on an open store."""
     report = report or CheckReport()
     try:
@@ -94,8 +95,9 @@ def check_store(store, config: Config | None = None,
             else:
                 report.good(_("foreign keys"))
             try:
-                db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) "
-                               "VALUES ('integrity-check', 1)")
+                db.execute_sql(
+                    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+                )
                 report.good(_("search index"))
             except peewee.DatabaseError as error:
                 report.bad(_("search index: {error}").format(error=error))
@@ -118,11 +120,18 @@ def _check_access(store, report: CheckReport) -> None:
         if not chain.problems:
             report.good(_("audit log: {n} entries, hash chain intact").format(n=chain.entries))
     elif store.team is not None:
-        report.good(_("team mode: the server enforces the roles; you are the database role "
-                      "{role}").format(role=store.team.session_user))
+        report.good(
+            _("team mode: the server enforces the roles; you are the database role {role}").format(
+                role=store.team.session_user
+            )
+        )
     else:
-        report.good(_("single-role mode: everyone connects as one database role and crmtui "
-                      "checks the roles; `crmtui db setup-roles` has the server enforce them"))
+        report.good(
+            _(
+                "single-role mode: everyone connects as one database role and crmtui "
+                "checks the roles; `crmtui db setup-roles` has the server enforce them"
+            )
+        )
 
 
 def _raw_integrity(path: Path, report: CheckReport) -> None:
@@ -141,42 +150,75 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
 
 def _check_derived(report: CheckReport, config: Config) -> None:
     """Stored next_due, cadence_due and revenue must equal what the rules and orders give."""
-    plans = dict(AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-                 .where(AccountPlan.visit_every_days.is_null(False)).tuples())
+    plans = dict(
+        AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+        .where(AccountPlan.visit_every_days.is_null(False))
+        .tuples()
+    )
     wrong_due = 0
-    for c in Customer.select(Customer.id, Customer.grade, Customer.cadence, Customer.created_on,
-                             Customer.last_contact_on, Customer.next_step_on, Customer.next_due,
-                             Customer.cadence_due, Customer.lifecycle, Customer.value_class,
-                             Customer.last_order_on, Customer.regular_until).iterator():
-        found = schedule_of(config, grade=c.grade, own_cadence=c.cadence,
-                            created_on=c.created_on, last_contact_on=c.last_contact_on,
-                            next_step_on=c.next_step_on, lifecycle=c.lifecycle,
-                            value_class=c.value_class,
-                            plan_every_days=plans.get(c.id) if c.lifecycle == "customer" else None,
-                            last_order_on=c.last_order_on, regular_until=c.regular_until)
+    for c in Customer.select(
+        Customer.id,
+        Customer.grade,
+        Customer.cadence,
+        Customer.created_on,
+        Customer.last_contact_on,
+        Customer.next_step_on,
+        Customer.next_due,
+        Customer.cadence_due,
+        Customer.lifecycle,
+        Customer.value_class,
+        Customer.last_order_on,
+        Customer.regular_until,
+    ).iterator():
+        found = schedule_of(
+            config,
+            grade=c.grade,
+            own_cadence=c.cadence,
+            created_on=c.created_on,
+            last_contact_on=c.last_contact_on,
+            next_step_on=c.next_step_on,
+            lifecycle=c.lifecycle,
+            value_class=c.value_class,
+            plan_every_days=plans.get(c.id) if c.lifecycle == "customer" else None,
+            last_order_on=c.last_order_on,
+            regular_until=c.regular_until,
+        )
         if (found.next_due, found.cadence_due) != (c.next_due, c.cadence_due):
             wrong_due += 1
     if wrong_due:
-        report.bad(_("{n} customers have a stored next due that the rules disagree with")
-                   .format(n=wrong_due))
+        report.bad(
+            _("{n} customers have a stored next due that the rules disagree with").format(
+                n=wrong_due
+            )
+        )
     else:
         report.good(_("stored next due dates"))
 
     if config.receivables.revenue_counts == "payments":
-        sums = dict(Payment.select(Payment.customer, fn.SUM(Payment.amount))
-                    .group_by(Payment.customer).tuples())
+        sums = dict(
+            Payment.select(Payment.customer, fn.SUM(Payment.amount))
+            .group_by(Payment.customer)
+            .tuples()
+        )
     else:  # returned orders are no revenue
-        sums = dict(Order.select(Order.customer, fn.SUM(Order.amount))
-                    .where(Order.delivery != "returned").group_by(Order.customer).tuples())
+        sums = dict(
+            Order.select(Order.customer, fn.SUM(Order.amount))
+            .where(Order.delivery != "returned")
+            .group_by(Order.customer)
+            .tuples()
+        )
     wrong_revenue = 0
     for cid, revenue in Customer.select(Customer.id, Customer.revenue).tuples().iterator():
         expected = Order.amount.python_value(sums.get(cid, 0))
         if (revenue or Decimal(0)) != (expected or Decimal(0)):
             wrong_revenue += 1
     if wrong_revenue:
-        report.bad(_("{n} customers have a stored revenue that differs from their orders (or "
-                     "payments, as [revenue] counts)")
-                   .format(n=wrong_revenue))
+        report.bad(
+            _(
+                "{n} customers have a stored revenue that differs from their orders (or "
+                "payments, as [revenue] counts)"
+            ).format(n=wrong_revenue)
+        )
     else:
         report.good(_("stored revenue"))
 
@@ -193,6 +235,7 @@ def backup(ctx, destination: Path | None = None) -> Path:
 
 
 # -- restore ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RestoreResult:
@@ -213,17 +256,23 @@ def inspect_backup(path: Path) -> int:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise CrmError(_("cannot read {path}: {reason}").format(path=path,
-                                                                reason=error.strerror)) from None
+        raise CrmError(
+            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror)
+        ) from None
     if header != SQLITE_HEADER:
-        raise CrmError(_("{path} is not a crmtui database (it is not an SQLite file); nothing "
-                         "was restored").format(path=path))
+        raise CrmError(
+            _(
+                "{path} is not a crmtui database (it is not an SQLite file); nothing was restored"
+            ).format(path=path)
+        )
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             problems = [r[0] for r in connection.execute("PRAGMA integrity_check").fetchall()]
-            tables = {r[0] for r in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                r[0]
+                for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             version = None
             if {"schema_version", "customer", "user"} <= tables:
                 row = connection.execute("SELECT version FROM schema_version").fetchone()
@@ -231,23 +280,41 @@ def inspect_backup(path: Path) -> int:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise CrmError(_("{path} cannot be read as a database ({error}); nothing was restored")
-                       .format(path=path, error=str(error).splitlines()[0])) from None
+        raise CrmError(
+            _("{path} cannot be read as a database ({error}); nothing was restored").format(
+                path=path, error=str(error).splitlines()[0]
+            )
+        ) from None
     if problems != ["ok"]:
-        raise CrmError(_("{path} fails the integrity check ({problem}); nothing was restored")
-                       .format(path=path, problem=problems[0]))
+        raise CrmError(
+            _("{path} fails the integrity check ({problem}); nothing was restored").format(
+                path=path, problem=problems[0]
+            )
+        )
     if version is None:
-        raise CrmError(_("{path} is not a crmtui database (no crmtui schema); nothing was "
-                         "restored").format(path=path))
+        raise CrmError(
+            _("{path} is not a crmtui database (no crmtui schema); nothing was restored").format(
+                path=path
+            )
+        )
     if version > LATEST_VERSION:
-        raise CrmError(_("{path} was written by a newer crmtui (schema {version}; this crmtui "
-                         "knows up to {latest}); nothing was restored").format(
-            path=path, version=version, latest=LATEST_VERSION))
+        raise CrmError(
+            _(
+                "{path} was written by a newer crmtui (schema {version}; this crmtui "
+                "knows up to {latest}); nothing was restored"
+            ).format(path=path, version=version, latest=LATEST_VERSION)
+        )
     return version
 
 
-def restore(target: str, source: Path, *, login: str | None = None,
-            as_user: str | None = None, config: Config | None = None) -> RestoreResult:
+def restore(
+    target: str,
+    source: Path,
+    *,
+    login: str | None = None,
+    as_user: str | None = None,
+    config: Config | None = None,
+) -> RestoreResult:
     """Replace the SQLite database at `target` with the crmtui database file `source`.
 
     The file is checked first (SQLite, integrity, a crmtui schema this version can open). When
@@ -267,8 +334,12 @@ def restore(target: str, source: Path, *, login: str | None = None,
 
     text = str(target)
     if "://" in text and not text.startswith("sqlite:"):
-        raise CrmError(_("restore works on SQLite files; restore a PostgreSQL database with "
-                         "pg_restore or psql"))
+        raise CrmError(
+            _(
+                "restore works on SQLite files; restore a PostgreSQL database with "
+                "pg_restore or psql"
+            )
+        )
     path = Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:") else text)
     path = user_path(path)
     source = user_path(source)
@@ -290,16 +361,18 @@ def restore(target: str, source: Path, *, login: str | None = None,
                 if ctx.role != "manager":
                     raise CrmError(_("only a manager can restore the database"))
                 if ctx.store.readonly:
-                    raise StorageError(_("{path} is read-only; nothing was restored").format(
-                        path=path))
+                    raise StorageError(
+                        _("{path} is read-only; nothing was restored").format(path=path)
+                    )
                 replaced = backup_sqlite(ctx.store.db, path, label="before-restore")
                 intact = True
             finally:
                 ctx.store.close()
         else:
             folder = backup_directory(path)
-            folder.mkdir(exist_ok=True, mode=0o700 if file_mode_for(path.parent) == 0o600
-                         else 0o770)
+            folder.mkdir(
+                exist_ok=True, mode=0o700 if file_mode_for(path.parent) == 0o600 else 0o770
+            )
             replaced = folder / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}-damaged.sqlite3"
             create_private_file(replaced)
             shutil.copyfile(path, replaced)
@@ -335,11 +408,13 @@ def restore(target: str, source: Path, *, login: str | None = None,
             finally:
                 fresh.unlink(missing_ok=True)
     except sqlite3.OperationalError as error:
-        raise StorageError(_("could not restore into {path} ({error}); the database is as it "
-                             "was{kept}").format(
-            path=path, error=str(error).splitlines()[0],
-            kept=_(", and a copy is at {copy}").format(copy=replaced) if replaced else "")) \
-            from None
+        raise StorageError(
+            _("could not restore into {path} ({error}); the database is as it was{kept}").format(
+                path=path,
+                error=str(error).splitlines()[0],
+                kept=_(", and a copy is at {copy}").format(copy=replaced) if replaced else "",
+            )
+        ) from None
     finally:
         reader.close()
 
@@ -350,12 +425,18 @@ def restore(target: str, source: Path, *, login: str | None = None,
         # None when the restored database is another team's, where this login is no user.
         user = User.get_or_none(User.login == acting)
         with write_transaction():
-            append_entry(at=utc_now(), user_id=user.id if user else None, action="restore",
-                         entity="database", detail=_("from {source}; replaced copy kept at "
-                                                     "{copy}").format(
-                             source=source, copy=replaced or _("(none)")))
+            append_entry(
+                at=utc_now(),
+                user_id=user.id if user else None,
+                action="restore",
+                entity="database",
+                detail=_("from {source}; replaced copy kept at {copy}").format(
+                    source=source, copy=replaced or _("(none)")
+                ),
+            )
         notices = list(store.notices)
     finally:
         store.close()
-    return RestoreResult(restored_from=source, replaced_copy=replaced, schema_version=version,
-                         notices=notices)
+    return RestoreResult(
+        restored_from=source, replaced_copy=replaced, schema_version=version, notices=notices
+    )

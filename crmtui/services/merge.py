@@ -100,10 +100,18 @@ class MergePlan:
     done: bool = False
 
     def to_json(self) -> dict:
-        return {"keep": self.keep_id, "keep_name": self.keep_name, "other": self.other_id,
-                "other_name": self.other_name, "moved": self.moved, "filled": self.filled,
-                "combined": self.combined, "conflicts": [c.to_json() for c in self.conflicts],
-                "dropped": self.dropped, "done": self.done}
+        return {
+            "keep": self.keep_id,
+            "keep_name": self.keep_name,
+            "other": self.other_id,
+            "other_name": self.other_name,
+            "moved": self.moved,
+            "filled": self.filled,
+            "combined": self.combined,
+            "conflicts": [c.to_json() for c in self.conflicts],
+            "dropped": self.dropped,
+            "done": self.done,
+        }
 
 
 def _empty(value: Any) -> bool:
@@ -120,8 +128,7 @@ def _contact_key(contact: Contact) -> tuple:
 
 def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dict]:
     """What merging would do, and the rows of OTHER to delete as copies."""
-    plan = MergePlan(keep_id=keep.id, keep_name=keep.name, other_id=other.id,
-                     other_name=other.name)
+    plan = MergePlan(keep_id=keep.id, keep_name=keep.name, other_id=other.id, other_name=other.name)
     for name, model in MOVED:
         count = model.select().where(model.customer == other.id).count()
         if count:
@@ -133,8 +140,11 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
         if _empty(theirs) or mine == theirs:
             continue
         if name in COMBINED:
-            joined = _combined_phones(mine, theirs) if name == "phones" \
+            joined = (
+                _combined_phones(mine, theirs)
+                if name == "phones"
                 else clean_tags(f"{mine},{theirs}", today)
+            )
             if joined != mine:
                 plan.combined[name] = joined
         elif _empty(mine):
@@ -142,30 +152,46 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
         elif not (name in _SAME_WHEN_FOLDED and str(mine).lower() == str(theirs).lower()):
             plan.conflicts.append(Conflict(name, mine, theirs))
     if other.grade_pinned and not keep.grade_pinned:
-        plan.conflicts.append(Conflict("grade", keep.grade, _("{grade} (pinned: {reason})")
-                                       .format(grade=other.grade, reason=other.pin_reason)))
+        plan.conflicts.append(
+            Conflict(
+                "grade",
+                keep.grade,
+                _("{grade} (pinned: {reason})").format(grade=other.grade, reason=other.pin_reason),
+            )
+        )
     if other.owner_id != keep.owner_id:
         plan.conflicts.append(Conflict("owner", keep.owner.login, other.owner.login))
     keeps_referrer = keep.referred_by_id not in (None, other.id)  # OTHER itself won't remain
     if other.referred_by_id and other.referred_by_id != keep.id and not keeps_referrer:
         plan.filled["referred_by"] = other.referred_by_id
-    referrals = Customer.select().where((Customer.referred_by == other.id)
-                                        & (Customer.id != keep.id)).count()
+    referrals = (
+        Customer.select()
+        .where((Customer.referred_by == other.id) & (Customer.id != keep.id))
+        .count()
+    )
     if referrals:
         plan.moved["referrals"] = referrals
 
     drop: dict[str, list[int]] = {"care_dates": [], "contacts": [], "account_plan": []}
     mine_care = {_care_key(c) for c in CareDate.select().where(CareDate.customer == keep.id)}
-    keep_birthday = next((c for c in CareDate.select().where(
-        (CareDate.customer == keep.id) & (CareDate.kind == "birthday"))), None)
+    keep_birthday = next(
+        (
+            c
+            for c in CareDate.select().where(
+                (CareDate.customer == keep.id) & (CareDate.kind == "birthday")
+            )
+        ),
+        None,
+    )
     moved_care = 0
     for care in CareDate.select().where(CareDate.customer == other.id):
         if _care_key(care) in mine_care:
             drop["care_dates"].append(care.id)
         elif care.kind == "birthday" and keep_birthday is not None:
             drop["care_dates"].append(care.id)
-            plan.conflicts.append(Conflict("birthday", _care_label(keep_birthday),
-                                           _care_label(care)))
+            plan.conflicts.append(
+                Conflict("birthday", _care_label(keep_birthday), _care_label(care))
+            )
         else:
             moved_care += 1
     if moved_care:
@@ -183,8 +209,13 @@ def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dic
     if their_plan is not None:
         if AccountPlan.select().where(AccountPlan.customer == keep.id).exists():
             drop["account_plan"].append(their_plan.id)
-            plan.conflicts.append(Conflict("account_plan", _("#{id}'s plan").format(id=keep.id),
-                                           _("#{id}'s plan").format(id=other.id)))
+            plan.conflicts.append(
+                Conflict(
+                    "account_plan",
+                    _("#{id}'s plan").format(id=keep.id),
+                    _("#{id}'s plan").format(id=other.id),
+                )
+            )
         else:
             plan.moved["account_plan"] = 1
     plan.dropped = {k: len(v) for k, v in drop.items() if v}
@@ -245,7 +276,8 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
     for model in (*(m for _n, m in MOVED), CareDate, Contact, AccountPlan):
         model.update(customer=keep.id).where(model.customer == other.id).execute()
     Customer.update(referred_by=keep.id).where(
-        (Customer.referred_by == other.id) & (Customer.id != keep.id)).execute()
+        (Customer.referred_by == other.id) & (Customer.id != keep.id)
+    ).execute()
     if keep.referred_by_id == other.id:
         keep.referred_by = None
     for name, value in {**plan.filled, **plan.combined}.items():
@@ -257,10 +289,24 @@ def merge_customers(ctx: Context, keep_id: int, other_id: int) -> MergePlan:
     refresh_search(keep)
     Customer.delete().where(Customer.id == other.id).execute()
     _save_versioned(ctx, keep)
-    audit(ctx, "merge", "customer", keep.id, json.dumps({
-        "merged": other.id, "name": other.name, "moved": plan.moved,
-        "filled": list(plan.filled), "conflicts": [c.field for c in plan.conflicts],
-        "other": snapshot}, ensure_ascii=False, default=str))
+    audit(
+        ctx,
+        "merge",
+        "customer",
+        keep.id,
+        json.dumps(
+            {
+                "merged": other.id,
+                "name": other.name,
+                "moved": plan.moved,
+                "filled": list(plan.filled),
+                "conflicts": [c.field for c in plan.conflicts],
+                "other": snapshot,
+            },
+            ensure_ascii=False,
+            default=str,
+        ),
+    )
     plan.done = True
     return plan
 
@@ -274,8 +320,9 @@ def _combine_lifecycle(ctx: Context, keep: Customer, other: Customer) -> None:
     keep.opportunity_since = max(starts) if starts else None
     refresh_followups(ctx, keep)
     days = refresh_order_facts(keep)
-    refresh_lifecycle(ctx, keep, days=days, by=ctx.user.id,
-                      reason=f"merged with #{other.id}")  # labels.STORED
+    refresh_lifecycle(
+        ctx, keep, days=days, by=ctx.user.id, reason=f"merged with #{other.id}"
+    )  # labels.STORED
     refresh_value_class(ctx, keep, exclude=(other.id,))
 
 
@@ -283,24 +330,32 @@ def _combine_history(ctx: Context, keep: Customer, other: Customer) -> None:
     """Recompute what the combined history gives: contacts, revenue, dates of moments."""
     both_contacted = keep.last_contact_at is not None and other.last_contact_at is not None
     keep.followups = keep.followups + other.followups + (1 if both_contacted else 0)
-    if other.last_contact_at is not None and (keep.last_contact_at is None
-                                              or other.last_contact_at > keep.last_contact_at):
+    if other.last_contact_at is not None and (
+        keep.last_contact_at is None or other.last_contact_at > keep.last_contact_at
+    ):
         keep.last_contact_at, keep.last_contact_on = other.last_contact_at, other.last_contact_on
     # The pending next step that comes first, so that neither side's plan is missed.
-    pending = [(day, step) for day, step in ((keep.next_step_on, keep.next_step),
-                                             (other.next_step_on, other.next_step))
-               if day is not None and (keep.last_contact_on is None
-                                       or day > keep.last_contact_on)]
+    pending = [
+        (day, step)
+        for day, step in (
+            (keep.next_step_on, keep.next_step),
+            (other.next_step_on, other.next_step),
+        )
+        if day is not None and (keep.last_contact_on is None or day > keep.last_contact_on)
+    ]
     if pending:
         keep.next_step_on, keep.next_step = min(pending, key=lambda p: p[0])
-    interactions = list(Interaction.select(Interaction.id, Interaction.followup_number)
-                        .where(Interaction.customer == keep.id)
-                        .order_by(Interaction.at, Interaction.id))
+    interactions = list(
+        Interaction.select(Interaction.id, Interaction.followup_number)
+        .where(Interaction.customer == keep.id)
+        .order_by(Interaction.at, Interaction.id)
+    )
     first = max(0, keep.followups - len(interactions) + 1)
     for offset, interaction in enumerate(interactions):
         if interaction.followup_number != first + offset:
             Interaction.update(followup_number=first + offset).where(
-                Interaction.id == interaction.id).execute()
+                Interaction.id == interaction.id
+            ).execute()
 
     keep.revenue = revenue_sum(keep.id, ctx.config.receivables.revenue_counts)
     won = Order.select().where(Order.customer == keep.id).exists()

@@ -56,8 +56,11 @@ class PipelineCell:
     """The same, each weighted by its grade's conversion."""
 
     def __add__(self, other: PipelineCell) -> PipelineCell:
-        return PipelineCell(self.customers + other.customers, self.amount + other.amount,
-                            self.weighted + other.weighted)
+        return PipelineCell(
+            self.customers + other.customers,
+            self.amount + other.amount,
+            self.weighted + other.weighted,
+        )
 
     def to_json(self) -> dict:
         return {"customers": self.customers, "amount": self.amount, "weighted": self.weighted}
@@ -83,11 +86,21 @@ class Weights:
         return [g.value for g, c in self.grades.items() if not c.measured]
 
     def to_json(self) -> dict:
-        return {"since": self.since, "until": self.until, "min_customers": self.min_customers,
-                "defaulted": self.defaulted,
-                "grades": {g.value: {"rate": c.rate, "customers": c.customers, "won": c.won,
-                                     "measured": c.measured}
-                           for g, c in self.grades.items()}}
+        return {
+            "since": self.since,
+            "until": self.until,
+            "min_customers": self.min_customers,
+            "defaulted": self.defaulted,
+            "grades": {
+                g.value: {
+                    "rate": c.rate,
+                    "customers": c.customers,
+                    "won": c.won,
+                    "measured": c.measured,
+                }
+                for g, c in self.grades.items()
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -103,16 +116,24 @@ class Pipeline:
     """Grade → month → cell: the two breakdowns crossed."""
 
     def to_json(self) -> dict:
-        return {"day": self.day, "total": self.total.to_json(),
-                "by_grade": {g: c.to_json() for g, c in self.by_grade.items()},
-                "by_month": {m: c.to_json() for m, c in self.by_month.items()},
-                "weights": self.weights.to_json()}
+        return {
+            "day": self.day,
+            "total": self.total.to_json(),
+            "by_grade": {g: c.to_json() for g, c in self.by_grade.items()},
+            "by_month": {m: c.to_json() for m, c in self.by_month.items()},
+            "weights": self.weights.to_json(),
+        }
 
 
 # -- the history ----------------------------------------------------------------------------------
 
-def tally(grade_totals: dict[str, int], changes: Iterable[tuple[int, date, str | None, str]],
-          wins: dict[int, list[date]], winners_now: dict[int, str]) -> dict[str, tuple[int, int]]:
+
+def tally(
+    grade_totals: dict[str, int],
+    changes: Iterable[tuple[int, date, str | None, str]],
+    wins: dict[int, list[date]],
+    winners_now: dict[int, str],
+) -> dict[str, tuple[int, int]]:
     """(customers at the grade in the history, of them won afterwards) per grade, from the
     count of customers per grade now, the history's changes (customer, day, from, to) in
     customer and time order, the history's wins per customer, and the winners' grades now. A
@@ -160,28 +181,37 @@ def measure_weights(day: date, *, min_customers: int = MIN_HISTORY) -> Weights:
     the year's wins with their customers' grade now. Rows are read as the driver gives them:
     days stay as it returns them (ISO text on SQLite), which compare as days do."""
     since = day - timedelta(days=HISTORY_DAYS)
-    totals = dict(Customer.select(Customer.grade, fn.COUNT(Customer.id))
-                  .group_by(Customer.grade).tuples())
+    totals = dict(
+        Customer.select(Customer.grade, fn.COUNT(Customer.id)).group_by(Customer.grade).tuples()
+    )
     g = GradeChange
-    changes = database.execute(g.select(g.customer, g.on, g.from_grade, g.to_grade)
-                               .where((g.on >= since) & (g.on <= day))
-                               .order_by(g.customer, g.at, g.id)).fetchall()
+    changes = database.execute(
+        g.select(g.customer, g.on, g.from_grade, g.to_grade)
+        .where((g.on >= since) & (g.on <= day))
+        .order_by(g.customer, g.at, g.id)
+    ).fetchall()
     wins: dict[int, list] = {}
     now: dict[int, str] = {}
-    query = (Win.select(Win.customer, Win.on, Customer.grade)
-             .join(Customer, on=(Win.customer == Customer.id))
-             .where((Win.on >= since) & (Win.on <= day)))
+    query = (
+        Win.select(Win.customer, Win.on, Customer.grade)
+        .join(Customer, on=(Win.customer == Customer.id))
+        .where((Win.on >= since) & (Win.on <= day))
+    )
     for customer, on, grade in database.execute(query).fetchall():
         wins.setdefault(customer, []).append(on)
         now[customer] = grade
     return weights_of(since, day, tally(totals, changes, wins, now), min_customers)
 
 
-def weights_of(since: date, until: date, counted: dict[str, tuple[int, int]],
-               min_customers: int = MIN_HISTORY) -> Weights:
-    return Weights(since=since, until=until,
-                   grades=conversion_weights(counted, min_customers=min_customers),
-                   min_customers=min_customers)
+def weights_of(
+    since: date, until: date, counted: dict[str, tuple[int, int]], min_customers: int = MIN_HISTORY
+) -> Weights:
+    return Weights(
+        since=since,
+        until=until,
+        grades=conversion_weights(counted, min_customers=min_customers),
+        min_customers=min_customers,
+    )
 
 
 WEIGHTS_SETTING = "forecast_weights"
@@ -197,15 +227,17 @@ def forecast_weights(ctx, day: date) -> Weights:
         try:
             data = json.loads(kept.value)
             if data["day"] == day.isoformat():
-                return weights_of(date.fromisoformat(data["since"]), day,
-                                  {grade: tuple(pair) for grade, pair in data["tally"].items()})
+                return weights_of(
+                    date.fromisoformat(data["since"]),
+                    day,
+                    {grade: tuple(pair) for grade, pair in data["tally"].items()},
+                )
         except (ValueError, KeyError, TypeError):
             pass  # written by another version: measured again
     since = day - timedelta(days=HISTORY_DAYS)
     weights = measure_weights(day)
     counted = {g.value: (c.customers, c.won) for g, c in weights.grades.items()}
-    _keep(ctx, json.dumps({"day": day.isoformat(), "since": since.isoformat(),
-                           "tally": counted}))
+    _keep(ctx, json.dumps({"day": day.isoformat(), "since": since.isoformat(), "tally": counted}))
     return weights
 
 
@@ -217,22 +249,29 @@ def _keep(ctx, value: str) -> None:
     try:
         with write_transaction():
             Setting.insert(key=WEIGHTS_SETTING, value=value).on_conflict(
-                conflict_target=[Setting.key], update={Setting.value: value}).execute()
+                conflict_target=[Setting.key], update={Setting.value: value}
+            ).execute()
     except peewee.DatabaseError:
         pass
 
 
 # -- the pipeline ---------------------------------------------------------------------------------
 
+
 def pipeline(owner_id: int | None, day: date, weights: Weights) -> Pipeline:
     """The open opportunities of one owner (or everyone) by grade and close month, raw and
     weighted; one aggregate over the (need, status, grade, expected_close) index."""
     c = Customer
-    query = (c.select(c.grade, c.expected_close, fn.COUNT(c.id),
-                      fn.SUM(c.expected_amount).coerce(False))
-             .where((c.need == "clear") & (c.status != "terminated")
-                    & c.expected_amount.is_null(False) & c.grade.in_(OPEN_GRADES))
-             .group_by(c.grade, c.expected_close))
+    query = (
+        c.select(c.grade, c.expected_close, fn.COUNT(c.id), fn.SUM(c.expected_amount).coerce(False))
+        .where(
+            (c.need == "clear")
+            & (c.status != "terminated")
+            & c.expected_amount.is_null(False)
+            & c.grade.in_(OPEN_GRADES)
+        )
+        .group_by(c.grade, c.expected_close)
+    )
     if owner_id is not None:
         query = query.where(c.owner == owner_id)
     by_grade = {grade: PipelineCell() for grade in OPEN_GRADES}
@@ -249,11 +288,14 @@ def pipeline(owner_id: int | None, day: date, weights: Weights) -> Pipeline:
         months[month] = months.get(month, PipelineCell()) + cell
         crossed[grade][month] = crossed[grade].get(month, PipelineCell()) + cell
     order = sorted(months, key=lambda m: (m == NO_ESTIMATE, m))
-    return Pipeline(day=day, weights=weights, by_grade=by_grade,
-                    by_month={m: months[m] for m in order},
-                    total=sum(by_grade.values(), PipelineCell()),
-                    grade_months={g: {m: crossed[g][m] for m in order if m in crossed[g]}
-                                  for g in OPEN_GRADES})
+    return Pipeline(
+        day=day,
+        weights=weights,
+        by_grade=by_grade,
+        by_month={m: months[m] for m in order},
+        total=sum(by_grade.values(), PipelineCell()),
+        grade_months={g: {m: crossed[g][m] for m in order if m in crossed[g]} for g in OPEN_GRADES},
+    )
 
 
 __all__ = ["NO_ESTIMATE", "PipelineCell", "Weights", "Pipeline", "measure_weights", "pipeline"]

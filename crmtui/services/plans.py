@@ -97,8 +97,9 @@ def _clean(values: Mapping[str, Any], today: date) -> dict[str, Any]:
 
 
 @writes
-def set_plan(ctx: Context, customer_id: int, values: Mapping[str, Any], *,
-             progress: str = "") -> PlanSaved:
+def set_plan(
+    ctx: Context, customer_id: int, values: Mapping[str, Any], *, progress: str = ""
+) -> PlanSaved:
     """Create the customer's plan or change the fields given (None leaves one as it is; an
     empty text clears it). A new plan's review falls a quarter ahead unless one is given."""
     customer = get_editable_customer(ctx, customer_id)
@@ -139,8 +140,9 @@ def _prepend(ctx: Context, notes: str, note: str, day: date) -> str:
 
 
 @writes
-def add_progress(ctx: Context, customer_id: int, text: Any, *,
-                 on: date | None = None) -> AccountPlan:
+def add_progress(
+    ctx: Context, customer_id: int, text: Any, *, on: date | None = None
+) -> AccountPlan:
     """A progress line on the customer's plan (after a visit, say), newest first."""
     customer = get_editable_customer(ctx, customer_id)
     plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
@@ -165,8 +167,13 @@ def remove_plan(ctx: Context, customer_id: int) -> AccountPlan:
         raise NotFound(_("{name} has no account plan").format(name=customer.name))
     AccountPlan.delete().where(AccountPlan.id == plan.id).execute()
     _reschedule(ctx, customer)
-    audit(ctx, "delete", "account_plan", plan.id,
-          f"plan of {customer.name} (#{customer.id}), review {plan.review_on}")
+    audit(
+        ctx,
+        "delete",
+        "account_plan",
+        plan.id,
+        f"plan of {customer.name} (#{customer.id}), review {plan.review_on}",
+    )
     return plan
 
 
@@ -174,11 +181,13 @@ def _reschedule(ctx: Context, customer: Customer) -> None:
     """The customer's schedule after its visit cycle changed (stored columns only: the
     customer's own fields, and its version, are untouched)."""
     reschedule(ctx, customer)
-    Customer.update(next_due=customer.next_due, cadence_due=customer.cadence_due,
-                    due_rule=customer.due_rule).where(Customer.id == customer.id).execute()
+    Customer.update(
+        next_due=customer.next_due, cadence_due=customer.cadence_due, due_rule=customer.due_rule
+    ).where(Customer.id == customer.id).execute()
 
 
 # -- reads ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ProgressNote:
@@ -202,8 +211,9 @@ def progress_notes(text: str) -> list[ProgressNote]:
             day = date.fromisoformat(parts[0]) if len(parts) == 3 else None
         except ValueError:
             day = None
-        notes.append(ProgressNote(day, parts[1], parts[2]) if day else
-                     ProgressNote(None, "", line.strip()))
+        notes.append(
+            ProgressNote(day, parts[1], parts[2]) if day else ProgressNote(None, "", line.strip())
+        )
     return notes
 
 
@@ -221,16 +231,28 @@ class PlanStatus:
     def to_json(self) -> dict:
         p, y = self.plan, self.progress
         return {
-            "customer_id": self.customer_id, "customer": self.customer, "id": p.id,
-            "products": p.products, "target_amount": p.target_amount,
-            "target_volume": p.target_volume, "target_price": p.target_price,
-            "visit_every_days": p.visit_every_days, "services": p.services,
-            "strengths": p.strengths, "weaknesses": p.weaknesses,
-            "opportunities": p.opportunities, "threats": p.threats,
-            "review_on": p.review_on, "updated_at": p.updated_at,
-            "year": {"year": y.year, "ordered": y.ordered,
-                     "share": None if y.share is None else round(y.share, 4),
-                     "visits": y.visits, "expected_visits": y.expected_visits},
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "id": p.id,
+            "products": p.products,
+            "target_amount": p.target_amount,
+            "target_volume": p.target_volume,
+            "target_price": p.target_price,
+            "visit_every_days": p.visit_every_days,
+            "services": p.services,
+            "strengths": p.strengths,
+            "weaknesses": p.weaknesses,
+            "opportunities": p.opportunities,
+            "threats": p.threats,
+            "review_on": p.review_on,
+            "updated_at": p.updated_at,
+            "year": {
+                "year": y.year,
+                "ordered": y.ordered,
+                "share": None if y.share is None else round(y.share, 4),
+                "visits": y.visits,
+                "expected_visits": y.expected_visits,
+            },
             "progress": [note.to_json() for note in self.notes],
         }
 
@@ -247,11 +269,29 @@ def plan_status(ctx: Context, customer_id: int) -> PlanStatus | None:
         return None
     today = ctx.today()
     figures = year_figures(ctx, [customer.id], today)[customer.id]
-    return PlanStatus(customer_id=customer.id, customer=customer.name, plan=plan,
-                      progress=progress_of(plan, figures, today),
-                      notes=progress_notes(plan.progress), editable=can_edit(ctx, customer))
+    return PlanStatus(
+        customer_id=customer.id,
+        customer=customer.name,
+        plan=plan,
+        progress=progress_of(plan, figures, today),
+        notes=progress_notes(plan.progress),
+        editable=can_edit(ctx, customer),
+    )
 
 
-__all__ = ["PLAN_FIELDS", "REVIEW_EVERY", "clean_cycle", "PlanSaved", "set_plan",
-           "add_progress", "remove_plan", "ProgressNote", "progress_notes", "PlanStatus",
-           "year_figures", "progress_of", "has_plan", "plan_status"]
+__all__ = [
+    "PLAN_FIELDS",
+    "REVIEW_EVERY",
+    "clean_cycle",
+    "PlanSaved",
+    "set_plan",
+    "add_progress",
+    "remove_plan",
+    "ProgressNote",
+    "progress_notes",
+    "PlanStatus",
+    "year_figures",
+    "progress_of",
+    "has_plan",
+    "plan_status",
+]

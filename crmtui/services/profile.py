@@ -96,9 +96,15 @@ def value_tier_of(customer: Customer) -> Tier:
     if not customer.revenue:
         return Tier.NONE
     total = Customer.select(fn.SUM(Customer.revenue)).scalar() or 0
-    ahead = Customer.select(fn.SUM(Customer.revenue)).where(
-        (Customer.revenue > customer.revenue)
-        | ((Customer.revenue == customer.revenue) & (Customer.id < customer.id))).scalar() or 0
+    ahead = (
+        Customer.select(fn.SUM(Customer.revenue))
+        .where(
+            (Customer.revenue > customer.revenue)
+            | ((Customer.revenue == customer.revenue) & (Customer.id < customer.id))
+        )
+        .scalar()
+        or 0
+    )
     field = Customer.revenue
     return tier_at(field.python_value(ahead), customer.revenue, field.python_value(total))
 
@@ -126,39 +132,67 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
         no_estimate=has_no_estimate(need, customer.expected_close, today),
         editable=can_edit(ctx, customer),
         interactions=list(
-            Interaction.select(Interaction, User).join(User, on=Interaction.by)
+            Interaction.select(Interaction, User)
+            .join(User, on=Interaction.by)
             .where(Interaction.customer == customer.id)
-            .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions)),
-        orders=list(Order.select().where(Order.customer == customer.id)
-                    .order_by(Order.on.desc(), Order.id.desc())),
-        promises=list(Commitment.select().where(Commitment.customer == customer.id)
-                      .order_by(Commitment.status != "open", Commitment.due.desc())),
-        complaints=list(Complaint.select().where(Complaint.customer == customer.id)
-                        .order_by(Complaint.opened_at.desc())),
+            .order_by(Interaction.at.desc(), Interaction.id.desc())
+            .limit(interactions)
+        ),
+        orders=list(
+            Order.select()
+            .where(Order.customer == customer.id)
+            .order_by(Order.on.desc(), Order.id.desc())
+        ),
+        promises=list(
+            Commitment.select()
+            .where(Commitment.customer == customer.id)
+            .order_by(Commitment.status != "open", Commitment.due.desc())
+        ),
+        complaints=list(
+            Complaint.select()
+            .where(Complaint.customer == customer.id)
+            .order_by(Complaint.opened_at.desc())
+        ),
         care=care,
-        grade_history=list(GradeChange.select(GradeChange, User)
-                           .join(User, on=GradeChange.by, join_type=JOIN.LEFT_OUTER)
-                           .where(GradeChange.customer == customer.id)
-                           .order_by(GradeChange.at.desc(), GradeChange.id.desc())),
+        grade_history=list(
+            GradeChange.select(GradeChange, User)
+            .join(User, on=GradeChange.by, join_type=JOIN.LEFT_OUTER)
+            .where(GradeChange.customer == customer.id)
+            .order_by(GradeChange.at.desc(), GradeChange.id.desc())
+        ),
         contacts=list(Contact.select().where(Contact.customer == customer.id)),
-        referred_by=(Customer.get_or_none(Customer.id == customer.referred_by_id)
-                     if customer.referred_by_id else None),
-        referrals=list(Customer.select().where(Customer.referred_by == customer.id)
-                       .order_by(Customer.created_at)),
+        referred_by=(
+            Customer.get_or_none(Customer.id == customer.referred_by_id)
+            if customer.referred_by_id
+            else None
+        ),
+        referrals=list(
+            Customer.select()
+            .where(Customer.referred_by == customer.id)
+            .order_by(Customer.created_at)
+        ),
         plan=plan,
         maintenance=maintenance_for(
-            customer.lifecycle, customer.value_class,
+            customer.lifecycle,
+            customer.value_class,
             plan_every_days=plan.visit_every_days if plan is not None else None,
-            overrides=settings.cadence),
-        lapses_on=(lapses_on(customer.last_order_on, customer.regular_until, settings.lapse_days)
-                   if customer.last_order_on is not None
-                   and customer.lifecycle != Lifecycle.TERMINATED.value else None),
-        wins=list(Win.select().where(Win.customer == customer.id)
-                  .order_by(Win.on.desc(), Win.id.desc())),
-        changes=list(CustomerChange.select(CustomerChange, User)
-                     .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
-                     .where(CustomerChange.customer == customer.id)
-                     .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())),
+            overrides=settings.cadence,
+        ),
+        lapses_on=(
+            lapses_on(customer.last_order_on, customer.regular_until, settings.lapse_days)
+            if customer.last_order_on is not None
+            and customer.lifecycle != Lifecycle.TERMINATED.value
+            else None
+        ),
+        wins=list(
+            Win.select().where(Win.customer == customer.id).order_by(Win.on.desc(), Win.id.desc())
+        ),
+        changes=list(
+            CustomerChange.select(CustomerChange, User)
+            .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
+            .where(CustomerChange.customer == customer.id)
+            .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())
+        ),
         appointments=appointments_of(ctx, customer.id),
         surveys=surveys_of(ctx, customer.id),
         balance=balance_of(ctx, customer, today),
@@ -190,8 +224,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
         "status": c.status,
         "lifecycle": c.lifecycle,
         "lifecycle_reason": c.lifecycle_reason,
-        "value_class": {"class": c.value_class, "pinned": c.class_pinned,
-                        "reason": c.class_reason},
+        "value_class": {"class": c.value_class, "pinned": c.class_pinned, "reason": c.class_reason},
         "maintenance": maintenance_json(profile.maintenance),
         "due_rule": c.due_rule,
         "last_order_on": c.last_order_on,
@@ -209,34 +242,88 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
         "referred_by": c.referred_by_id,
         "referrals": [r.id for r in profile.referrals],
         "interactions": [
-            {"id": i.id, "at": i.at, "channel": i.channel, "direction": i.direction,
-             "outcome": i.outcome, "summary": i.summary, "next_step": i.next_step,
-             "next_on": i.next_on, "by": i.by.login, "followup_number": i.followup_number,
-             "contact": i.contact_name or None}
-            for i in profile.interactions],
-        "orders": [{"id": o.id, "on": o.on, "product": o.product, "quantity": o.quantity,
-                    "amount": o.amount, "deliver_on": o.deliver_on, "delivery": o.delivery,
-                    "delivered_on": o.delivered_on, "paid": o.paid, "owed": o.owed}
-                   for o in profile.orders],
+            {
+                "id": i.id,
+                "at": i.at,
+                "channel": i.channel,
+                "direction": i.direction,
+                "outcome": i.outcome,
+                "summary": i.summary,
+                "next_step": i.next_step,
+                "next_on": i.next_on,
+                "by": i.by.login,
+                "followup_number": i.followup_number,
+                "contact": i.contact_name or None,
+            }
+            for i in profile.interactions
+        ],
+        "orders": [
+            {
+                "id": o.id,
+                "on": o.on,
+                "product": o.product,
+                "quantity": o.quantity,
+                "amount": o.amount,
+                "deliver_on": o.deliver_on,
+                "delivery": o.delivery,
+                "delivered_on": o.delivered_on,
+                "paid": o.paid,
+                "owed": o.owed,
+            }
+            for o in profile.orders
+        ],
         "balance": profile.balance.to_json() if profile.balance is not None else None,
         "instructions": [row.to_json() for row in profile.instructions],
-        "promises": [{"id": p.id, "text": p.text, "due": p.due, "status": p.status}
-                     for p in profile.promises],
+        "promises": [
+            {"id": p.id, "text": p.text, "due": p.due, "status": p.status} for p in profile.promises
+        ],
         "surveys": [s.to_json() for s in profile.surveys],
-        "complaints": [{"id": k.id, "summary": k.summary, "severity": k.severity,
-                        "status": k.status, "opened_at": k.opened_at} for k in profile.complaints],
-        "care_dates": [{"id": o.care.id, "kind": o.care.kind, "month": o.care.month,
-                        "day": o.care.day, "lunar": o.care.lunar, "next": o.next_on}
-                       for o in profile.care],
-        "grade_history": [{"at": g.at, "from": g.from_grade, "to": g.to_grade,
-                           "reason": g.reason, "by": g.by.login if g.by_id else None}
-                          for g in profile.grade_history],
-        "wins": [{"date": w.on, "amount": w.amount, "followups": w.followups,
-                  "order_id": w.order_id} for w in profile.wins],
-        "lifecycle_history": [{"at": h.at, "what": h.what, "from": h.from_value or None,
-                               "to": h.to_value, "reason": h.reason,
-                               "by": h.by.login if h.by_id else None}
-                              for h in profile.changes],
+        "complaints": [
+            {
+                "id": k.id,
+                "summary": k.summary,
+                "severity": k.severity,
+                "status": k.status,
+                "opened_at": k.opened_at,
+            }
+            for k in profile.complaints
+        ],
+        "care_dates": [
+            {
+                "id": o.care.id,
+                "kind": o.care.kind,
+                "month": o.care.month,
+                "day": o.care.day,
+                "lunar": o.care.lunar,
+                "next": o.next_on,
+            }
+            for o in profile.care
+        ],
+        "grade_history": [
+            {
+                "at": g.at,
+                "from": g.from_grade,
+                "to": g.to_grade,
+                "reason": g.reason,
+                "by": g.by.login if g.by_id else None,
+            }
+            for g in profile.grade_history
+        ],
+        "wins": [
+            {"date": w.on, "amount": w.amount, "followups": w.followups, "order_id": w.order_id}
+            for w in profile.wins
+        ],
+        "lifecycle_history": [
+            {
+                "at": h.at,
+                "what": h.what,
+                "from": h.from_value or None,
+                "to": h.to_value,
+                "reason": h.reason,
+                "by": h.by.login if h.by_id else None,
+            }
+            for h in profile.changes
+        ],
         "appointments": [view.to_json() for view in profile.appointments],
     }
 
@@ -245,9 +332,11 @@ def maintenance_json(maintenance: Maintenance | None) -> dict | None:
     """The maintenance cadence and its source, as `crmtui show --json` writes it."""
     if maintenance is None:
         return None
-    return {"source": maintenance.source.value,
-            "cadence": maintenance.cadence.value if maintenance.cadence else None,
-            "every_days": maintenance.every_days}
+    return {
+        "source": maintenance.source.value,
+        "cadence": maintenance.cadence.value if maintenance.cadence else None,
+        "every_days": maintenance.every_days,
+    }
 
 
 @dataclass(frozen=True)
@@ -262,8 +351,9 @@ class ReferralNode:
     children: tuple[ReferralNode, ...] = ()
 
 
-def referral_tree(ctx: Context, customer_id: int, *, up: int = 5, down: int = 3,
-                  width: int = 50) -> ReferralNode:
+def referral_tree(
+    ctx: Context, customer_id: int, *, up: int = 5, down: int = 3, width: int = 50
+) -> ReferralNode:
     """Who referred the customer (up to `up` steps back) and whom they referred (`down` levels).
 
     The root is the earliest referrer found; the path from it leads to the customer, whose
@@ -273,15 +363,24 @@ def referral_tree(ctx: Context, customer_id: int, *, up: int = 5, down: int = 3,
 
     def node(row: Customer, children=()) -> ReferralNode:
         shown = can_view(ctx, row)
-        return ReferralNode(id=row.id, name=row.name if shown else "…", company=row.company
-                            if shown else "", grade=row.grade, visible=shown,
-                            children=tuple(children))
+        return ReferralNode(
+            id=row.id,
+            name=row.name if shown else "…",
+            company=row.company if shown else "",
+            grade=row.grade,
+            visible=shown,
+            children=tuple(children),
+        )
 
     def below(row: Customer, levels: int) -> list[ReferralNode]:
         if levels == 0:
             return []
-        kids = (Customer.select().where(Customer.referred_by == row.id)
-                .order_by(Customer.created_at, Customer.id).limit(width))
+        kids = (
+            Customer.select()
+            .where(Customer.referred_by == row.id)
+            .order_by(Customer.created_at, Customer.id)
+            .limit(width)
+        )
         return [node(kid, below(kid, levels - 1)) for kid in kids]
 
     tree = node(customer, below(customer, down))

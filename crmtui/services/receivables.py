@@ -67,8 +67,7 @@ def counts_payments(ctx: Context) -> bool:
 
 def owed_by(customer_id: int) -> Decimal:
     """What the customer still owes on all their orders."""
-    cents = (Order.select(fn.SUM(Order.owed)).where((Order.customer == customer_id) & OWING)
-             .scalar())
+    cents = Order.select(fn.SUM(Order.owed)).where((Order.customer == customer_id) & OWING).scalar()
     return Order.owed.python_value(cents) if cents else ZERO
 
 
@@ -79,11 +78,19 @@ def check_credit(ctx: Context, customer: Customer, amount: Decimal) -> Decimal:
     excess = credit_excess(owed, amount, customer.credit_limit)
     if excess > 0:
         raise OverCreditLimit(
-            _("this order takes {name} past their credit limit of {limit} by {excess} "
-              "({owed} owed with it)").format(
-                name=customer.name, limit=money(customer.credit_limit), excess=money(excess),
-                owed=money(owed + amount)),
-            excess=excess, limit=customer.credit_limit, owed=owed + amount)
+            _(
+                "this order takes {name} past their credit limit of {limit} by {excess} "
+                "({owed} owed with it)"
+            ).format(
+                name=customer.name,
+                limit=money(customer.credit_limit),
+                excess=money(excess),
+                owed=money(owed + amount),
+            ),
+            excess=excess,
+            limit=customer.credit_limit,
+            owed=owed + amount,
+        )
     return excess
 
 
@@ -119,8 +126,15 @@ def _day(errors: dict[str, str], value: Any, today: date, order: Order) -> date:
 
 
 @writes
-def record_payment(ctx: Context, order_id: Any, amount: Any, *, on: Any = None,
-                   method: Any = "transfer", note: Any = "") -> Payment:
+def record_payment(
+    ctx: Context,
+    order_id: Any,
+    amount: Any,
+    *,
+    on: Any = None,
+    method: Any = "transfer",
+    note: Any = "",
+) -> Payment:
     """Money received against an order: no more than is still owed on it."""
     order, customer = _order(ctx, order_id)
     today = ctx.today()
@@ -130,14 +144,25 @@ def record_payment(ctx: Context, order_id: Any, amount: Any, *, on: Any = None,
     method = _clean(errors, "method", method or "transfer", today)
     note = _clean(errors, "note", note, today)
     if amount is not None and "amount" not in errors and amount > order.owed:
-        errors["amount"] = (_("nothing is owed on order #{id}").format(id=order.id)
-                            if not order.owed else
-                            _("{amount} is more than the {owed} still owed on order #{id}").format(
-                                amount=money(amount), owed=money(order.owed), id=order.id))
+        errors["amount"] = (
+            _("nothing is owed on order #{id}").format(id=order.id)
+            if not order.owed
+            else _("{amount} is more than the {owed} still owed on order #{id}").format(
+                amount=money(amount), owed=money(order.owed), id=order.id
+            )
+        )
     if errors:
         raise InvalidInput(errors)
-    payment = Payment.create(order=order, customer=customer, on=day, amount=amount,
-                             method=method, note=note or "", by=ctx.user.id, at=ctx.now())
+    payment = Payment.create(
+        order=order,
+        customer=customer,
+        on=day,
+        amount=amount,
+        method=method,
+        note=note or "",
+        by=ctx.user.id,
+        at=ctx.now(),
+    )
     order.paid += amount
     order.owed -= amount
     order.save()
@@ -146,8 +171,9 @@ def record_payment(ctx: Context, order_id: Any, amount: Any, *, on: Any = None,
     return payment
 
 
-def _revenue_moved(ctx: Context, customer: Customer, amount: Decimal,
-                   profit: Decimal = ZERO) -> None:
+def _revenue_moved(
+    ctx: Context, customer: Customer, amount: Decimal, profit: Decimal = ZERO
+) -> None:
     customer.revenue = (customer.revenue or ZERO) + amount
     customer.profit = (customer.profit or ZERO) + profit
     refresh_value_class(ctx, customer, by=ctx.user.id)
@@ -156,8 +182,9 @@ def _revenue_moved(ctx: Context, customer: Customer, amount: Decimal,
 
 
 @writes
-def deliver(ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False,
-            returned: bool = False) -> Order:
+def deliver(
+    ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False, returned: bool = False
+) -> Order:
     """Record the order delivered (in full, or a part of it), or returned."""
     order, customer = _order(ctx, order_id)
     if partly and returned:
@@ -165,12 +192,18 @@ def deliver(ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False
     today = ctx.today()
     errors: dict[str, str] = {}
     day = _day(errors, on, today, order)
-    target = DeliveryState.RETURNED if returned else \
-        DeliveryState.PARTLY_DELIVERED if partly else DeliveryState.DELIVERED
+    target = (
+        DeliveryState.RETURNED
+        if returned
+        else DeliveryState.PARTLY_DELIVERED
+        if partly
+        else DeliveryState.DELIVERED
+    )
     current = DeliveryState(order.delivery)
     if target not in DELIVERY_MOVES[current]:
         errors["delivery"] = _("order #{id} is already {state}").format(
-            id=order.id, state=label("delivery", current))
+            id=order.id, state=label("delivery", current)
+        )
     elif order.delivered_on is not None and day < order.delivered_on:
         errors["on"] = _("cannot be before its delivery ({day})").format(day=order.delivered_on)
     if errors:
@@ -178,8 +211,7 @@ def deliver(ctx: Context, order_id: Any, *, on: Any = None, partly: bool = False
     order.delivery = target.value
     if target is DeliveryState.RETURNED:
         if not counts_payments(ctx):
-            _revenue_moved(ctx, customer, -order.amount,
-                           -(order.amount - (order.cost or ZERO)))
+            _revenue_moved(ctx, customer, -order.amount, -(order.amount - (order.cost or ZERO)))
         order.owed = ZERO
     elif order.delivered_on is None:  # the terms run from the first delivery
         order.delivered_on = day
@@ -194,10 +226,12 @@ def follow_balances(customer_id: int) -> None:
     delivery, else its day."""
     from peewee import Case
 
-    Order.update(owed=Case(None, [(Order.amount > Order.paid, Order.amount - Order.paid)], 0),
-                 owed_since=fn.COALESCE(Order.delivered_on, Order.on)).where(
-        (Order.customer == customer_id)
-        & (Order.delivery != DeliveryState.RETURNED.value)).execute()
+    Order.update(
+        owed=Case(None, [(Order.amount > Order.paid, Order.amount - Order.paid)], 0),
+        owed_since=fn.COALESCE(Order.delivered_on, Order.on),
+    ).where(
+        (Order.customer == customer_id) & (Order.delivery != DeliveryState.RETURNED.value)
+    ).execute()
 
 
 def order_facts(ctx: Context, order_id: Any) -> tuple[Decimal, date]:
@@ -212,11 +246,11 @@ def order_facts(ctx: Context, order_id: Any) -> tuple[Decimal, date]:
 
 def payments_of(ctx: Context, order_id: int) -> list[Payment]:
     get_visible_customer(ctx, Order.get_by_id(order_id).customer_id)
-    return list(Payment.select().where(Payment.order == order_id).order_by(Payment.on,
-                                                                           Payment.id))
+    return list(Payment.select().where(Payment.order == order_id).order_by(Payment.on, Payment.id))
 
 
 # -- balances ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Balance:
@@ -229,8 +263,13 @@ class Balance:
     credit_limit: Decimal | None
 
     def to_json(self) -> dict:
-        return {"owed": self.owed, "overdue": self.overdue, "since": self.since,
-                "overdue_days": self.oldest_overdue_days, "credit_limit": self.credit_limit}
+        return {
+            "owed": self.owed,
+            "overdue": self.overdue,
+            "since": self.since,
+            "overdue_days": self.oldest_overdue_days,
+            "credit_limit": self.credit_limit,
+        }
 
 
 def balance_of(ctx: Context, customer: Customer, day: date | None = None) -> Balance:
@@ -239,21 +278,30 @@ def balance_of(ctx: Context, customer: Customer, day: date | None = None) -> Bal
     owed = overdue = ZERO
     since: date | None = None
     late = 0
-    for owed_since, cents in (Order.select(Order.owed_since, Order.owed)
-                              .where((Order.customer == customer.id) & OWING).tuples()):
+    for owed_since, cents in (
+        Order.select(Order.owed_since, Order.owed)
+        .where((Order.customer == customer.id) & OWING)
+        .tuples()
+    ):
         owed += cents
         since = owed_since if since is None else min(since, owed_since)
         days = days_overdue(owed_since, today, terms)
         if days:
             overdue += cents
             late = max(late, days)
-    return Balance(owed=owed, overdue=overdue, since=since, oldest_overdue_days=late,
-                   credit_limit=customer.credit_limit)
+    return Balance(
+        owed=owed,
+        overdue=overdue,
+        since=since,
+        oldest_overdue_days=late,
+        credit_limit=customer.credit_limit,
+    )
 
 
 # -- Today ------------------------------------------------------------------------------------
 
 # -- receivables (the dashboard, stats --json) ------------------------------------------------
+
 
 @dataclass
 class Owed:
@@ -272,8 +320,12 @@ class Owed:
             self.by_age[bucket] += owed
 
     def to_json(self) -> dict:
-        return {"owed": self.owed, "overdue": self.overdue, "orders": self.orders,
-                "by_age": dict(self.by_age)}
+        return {
+            "owed": self.owed,
+            "overdue": self.overdue,
+            "orders": self.orders,
+            "by_age": dict(self.by_age),
+        }
 
 
 @dataclass
@@ -285,23 +337,34 @@ class Receivables:
     """(login, name, their receivables), most owed first."""
 
     def to_json(self) -> dict:
-        return {"day": self.day, "terms_days": self.terms_days, **self.total.to_json(),
-                "by_rep": [{"login": login, "name": name, **owed.to_json()}
-                           for login, name, owed in self.by_rep]}
+        return {
+            "day": self.day,
+            "terms_days": self.terms_days,
+            **self.total.to_json(),
+            "by_rep": [
+                {"login": login, "name": name, **owed.to_json()}
+                for login, name, owed in self.by_rep
+            ],
+        }
 
 
-def receivables(ctx: Context, day: date | None = None, *, owner_id: int | None = None
-                ) -> Receivables:
+def receivables(
+    ctx: Context, day: date | None = None, *, owner_id: int | None = None
+) -> Receivables:
     """What customers owe, overdue by age, per rep (the owners of the customers), read from
     the index of the orders still owed."""
     today = day or ctx.today()
     terms = ctx.config.receivables.terms_days
     # summed per owner and day owed in SQL: a team's half a million open orders reach Python
     # as a few rows per rep and day, each aged once by the rule
-    query = (Order.select(Customer.owner, Order.owed_since, fn.SUM(Order.owed).coerce(False),
-                          fn.COUNT(Order.id))
-             .join(Customer, on=Order.customer).where(OWING)
-             .group_by(Customer.owner, Order.owed_since))
+    query = (
+        Order.select(
+            Customer.owner, Order.owed_since, fn.SUM(Order.owed).coerce(False), fn.COUNT(Order.id)
+        )
+        .join(Customer, on=Order.customer)
+        .where(OWING)
+        .group_by(Customer.owner, Order.owed_since)
+    )
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     total = Owed()
@@ -312,12 +375,15 @@ def receivables(ctx: Context, day: date | None = None, *, owner_id: int | None =
         total.add(owed, bucket, orders)
         reps[owner].add(owed, bucket, orders)
     users = {u.id: u for u in User.select().where(User.id.in_(list(reps)))} if reps else {}
-    by_rep = sorted(((users[uid].login, users[uid].label, owed) for uid, owed in reps.items()),
-                    key=lambda r: (-r[2].owed, r[0]))
+    by_rep = sorted(
+        ((users[uid].login, users[uid].label, owed) for uid, owed in reps.items()),
+        key=lambda r: (-r[2].owed, r[0]),
+    )
     return Receivables(day=today, terms_days=terms, total=total, by_rep=by_rep)
 
 
 # -- the day's deliveries and payments (the daily report) -------------------------------------
+
 
 @dataclass(frozen=True)
 class DayMoney:
@@ -331,39 +397,57 @@ class DayMoney:
         return sum((p[3] for p in self.payments), ZERO)
 
     def to_json(self) -> dict:
-        return {"deliveries": [{"order_id": o, "customer": c, "product": p, "amount": a,
-                                "delivery": s} for o, c, p, a, s in self.deliveries],
-                "payments": [{"id": i, "order_id": o, "customer": c, "amount": a,
-                              "method": m} for i, o, c, a, m in self.payments],
-                "received": self.received}
+        return {
+            "deliveries": [
+                {"order_id": o, "customer": c, "product": p, "amount": a, "delivery": s}
+                for o, c, p, a, s in self.deliveries
+            ],
+            "payments": [
+                {"id": i, "order_id": o, "customer": c, "amount": a, "method": m}
+                for i, o, c, a, m in self.payments
+            ],
+            "received": self.received,
+        }
 
 
 def day_money(ctx: Context, day: date, *, owner_id: int | None = None) -> DayMoney:
     """The deliveries (first deliveries) and payments of one day."""
-    deliveries = (Order.select(Order.id, Customer.name, Order.product, Order.amount,
-                               Order.delivery)
-                  .join(Customer, on=Order.customer).where(Order.delivered_on == day))
-    payments = (Payment.select(Payment.id, Payment.order, Customer.name, Payment.amount,
-                               Payment.method)
-                .join(Customer, on=Payment.customer).where(Payment.on == day))
+    deliveries = (
+        Order.select(Order.id, Customer.name, Order.product, Order.amount, Order.delivery)
+        .join(Customer, on=Order.customer)
+        .where(Order.delivered_on == day)
+    )
+    payments = (
+        Payment.select(Payment.id, Payment.order, Customer.name, Payment.amount, Payment.method)
+        .join(Customer, on=Payment.customer)
+        .where(Payment.on == day)
+    )
     if owner_id is not None:
         deliveries = deliveries.where(Customer.owner == owner_id)
         payments = payments.where(Customer.owner == owner_id)
-    return DayMoney(deliveries=list(deliveries.order_by(Order.id).tuples()),
-                    payments=list(payments.order_by(Payment.id).tuples()))
+    return DayMoney(
+        deliveries=list(deliveries.order_by(Order.id).tuples()),
+        payments=list(payments.order_by(Payment.id).tuples()),
+    )
 
 
 # -- what revenue counts ----------------------------------------------------------------------
 
+
 def revenue_sum(customer_id: int, counts: str) -> Decimal:
     """The customer's revenue as `counts` has it: orders booked (less returns), or payments."""
     if counts == "payments":
-        cents = Payment.select(fn.SUM(Payment.amount)).where(
-            Payment.customer == customer_id).scalar()
+        cents = (
+            Payment.select(fn.SUM(Payment.amount)).where(Payment.customer == customer_id).scalar()
+        )
     else:
-        cents = Order.select(fn.SUM(Order.amount)).where(
-            (Order.customer == customer_id)
-            & (Order.delivery != DeliveryState.RETURNED.value)).scalar()
+        cents = (
+            Order.select(fn.SUM(Order.amount))
+            .where(
+                (Order.customer == customer_id) & (Order.delivery != DeliveryState.RETURNED.value)
+            )
+            .scalar()
+        )
     return Order.amount.python_value(cents) if cents else ZERO
 
 
@@ -376,13 +460,15 @@ def count_revenue_as_configured(ctx: Context) -> bool:
     if (stored.value if stored else "orders") == wanted:
         return False
     if wanted == "payments":
-        sums = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
-                .where(Payment.customer == Customer.id))
+        sums = Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(
+            Payment.customer == Customer.id
+        )
     else:
-        sums = (Order.select(fn.COALESCE(fn.SUM(Order.amount), 0))
-                .where((Order.customer == Customer.id)
-                       & (Order.delivery != DeliveryState.RETURNED.value)))
+        sums = Order.select(fn.COALESCE(fn.SUM(Order.amount), 0)).where(
+            (Order.customer == Customer.id) & (Order.delivery != DeliveryState.RETURNED.value)
+        )
     Customer.update(revenue=sums).execute()
     Setting.insert(key=REVENUE_COUNTED, value=wanted).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: wanted}).execute()
+        conflict_target=[Setting.key], update={Setting.value: wanted}
+    ).execute()
     return True

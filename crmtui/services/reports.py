@@ -53,10 +53,17 @@ class Done:
     by: str
 
     def to_json(self) -> dict:
-        return {"at": self.at, "customer_id": self.customer_id, "customer": self.customer,
-                "grade": self.grade, "channel": self.channel, "outcome": self.outcome,
-                "summary": self.summary, "followup_number": self.followup_number,
-                "by": self.by}
+        return {
+            "at": self.at,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "grade": self.grade,
+            "channel": self.channel,
+            "outcome": self.outcome,
+            "summary": self.summary,
+            "followup_number": self.followup_number,
+            "by": self.by,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,16 @@ class Missed:
     next_step: str
 
     def to_json(self) -> dict:
-        return {"customer_id": self.customer_id, "customer": self.customer,
-                "company": self.company, "grade": self.grade, "owner": self.owner,
-                "due": self.due, "overdue_days": self.overdue_days, "next_step": self.next_step}
+        return {
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "grade": self.grade,
+            "owner": self.owner,
+            "due": self.due,
+            "overdue_days": self.overdue_days,
+            "next_step": self.next_step,
+        }
 
 
 @dataclass(frozen=True)
@@ -89,9 +103,15 @@ class PromiseRow:
     closed_at: datetime | None
 
     def to_json(self) -> dict:
-        return {"id": self.promise_id, "customer_id": self.customer_id,
-                "customer": self.customer, "text": self.text, "due": self.due,
-                "status": self.status, "closed_at": self.closed_at}
+        return {
+            "id": self.promise_id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "text": self.text,
+            "due": self.due,
+            "status": self.status,
+            "closed_at": self.closed_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -105,9 +125,15 @@ class ComplaintRow:
     opened_at: datetime
 
     def to_json(self) -> dict:
-        return {"id": self.complaint_id, "customer_id": self.customer_id,
-                "customer": self.customer, "severity": self.severity, "summary": self.summary,
-                "status": self.status, "opened_at": self.opened_at}
+        return {
+            "id": self.complaint_id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "severity": self.severity,
+            "summary": self.summary,
+            "status": self.status,
+            "opened_at": self.opened_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -122,9 +148,15 @@ class GradeMove:
     """The login of who changed it; '' when the calendar moved it."""
 
     def to_json(self) -> dict:
-        return {"customer_id": self.customer_id, "customer": self.customer, "at": self.at,
-                "from": self.from_grade, "to": self.to_grade, "reason": self.reason,
-                "by": self.by}
+        return {
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "at": self.at,
+            "from": self.from_grade,
+            "to": self.to_grade,
+            "reason": self.reason,
+            "by": self.by,
+        }
 
 
 @dataclass(frozen=True)
@@ -138,9 +170,15 @@ class OrderRow:
     amount: Decimal
 
     def to_json(self) -> dict:
-        return {"id": self.order_id, "customer_id": self.customer_id, "customer": self.customer,
-                "on": self.on, "product": self.product, "quantity": self.quantity,
-                "amount": self.amount}
+        return {
+            "id": self.order_id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "on": self.on,
+            "product": self.product,
+            "quantity": self.quantity,
+            "amount": self.amount,
+        }
 
 
 @dataclass(frozen=True)
@@ -154,9 +192,15 @@ class DeliveryRow:
     delivery: str
 
     def to_json(self) -> dict:
-        return {"order_id": self.order_id, "customer_id": self.customer_id,
-                "customer": self.customer, "on": self.on, "product": self.product,
-                "amount": self.amount, "delivery": self.delivery}
+        return {
+            "order_id": self.order_id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "on": self.on,
+            "product": self.product,
+            "amount": self.amount,
+            "delivery": self.delivery,
+        }
 
 
 @dataclass(frozen=True)
@@ -170,9 +214,15 @@ class PaymentRow:
     method: str
 
     def to_json(self) -> dict:
-        return {"id": self.payment_id, "order_id": self.order_id,
-                "customer_id": self.customer_id, "customer": self.customer, "on": self.on,
-                "amount": self.amount, "method": self.method}
+        return {
+            "id": self.payment_id,
+            "order_id": self.order_id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "on": self.on,
+            "amount": self.amount,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True)
@@ -221,8 +271,12 @@ class Report:
 
     def to_json(self) -> dict:
         return {
-            "kind": self.kind, "date": self.day, "start": self.start, "end": self.end,
-            "user": self.user, "team": self.team,
+            "kind": self.kind,
+            "date": self.day,
+            "start": self.start,
+            "end": self.end,
+            "user": self.user,
+            "team": self.team,
             "done": [row.to_json() for row in self.done],
             "missed": [row.to_json() for row in self.missed],
             "backlog": self.backlog,
@@ -250,19 +304,25 @@ class Report:
 def report_period(kind: str, day: date, today: date) -> tuple[date, date]:
     """The first and last day a report on `day` covers."""
     if kind not in KINDS:
-        raise InvalidInput.one("kind", _("a report is daily or weekly, not {kind}").format(
-            kind=kind))
+        raise InvalidInput.one(
+            "kind", _("a report is daily or weekly, not {kind}").format(kind=kind)
+        )
     if day > today:
-        raise InvalidInput.one("date", _("{day} has not come yet; a report covers days up to "
-                                          "today").format(day=day.isoformat()))
+        raise InvalidInput.one(
+            "date",
+            _("{day} has not come yet; a report covers days up to today").format(
+                day=day.isoformat()
+            ),
+        )
     if kind == "daily":
         return day, day
     monday = day - timedelta(days=day.weekday())
     return monday, min(monday + timedelta(days=6), today)
 
 
-def build_report(ctx: Context, kind: str = "daily", day: date | None = None, *,
-                 everyone: bool = False) -> Report:
+def build_report(
+    ctx: Context, kind: str = "daily", day: date | None = None, *, everyone: bool = False
+) -> Report:
     """The review of `day` (default today) or of its week."""
     today = ctx.today()
     day = day or today
@@ -276,80 +336,136 @@ def build_report(ctx: Context, kind: str = "daily", day: date | None = None, *,
         return query if owner is None else query.where(Customer.owner == owner)
 
     i = Interaction
-    done = (i.select(i.at, Customer.id, Customer.name, Customer.grade, i.channel, i.outcome,
-                     i.summary, i.followup_number, i.by)
-            .join(Customer, on=(i.customer == Customer.id))
-            .where((i.at >= since) & (i.at < until)).order_by(i.at, i.id))
+    done = (
+        i.select(
+            i.at,
+            Customer.id,
+            Customer.name,
+            Customer.grade,
+            i.channel,
+            i.outcome,
+            i.summary,
+            i.followup_number,
+            i.by,
+        )
+        .join(Customer, on=(i.customer == Customer.id))
+        .where((i.at >= since) & (i.at < until))
+        .order_by(i.at, i.id)
+    )
     if owner is not None:
         done = done.where(i.by == ctx.user.id)
 
-    missed = mine(Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                                  Customer.owner, Customer.next_due, Customer.next_step)
-                  .where((Customer.next_due >= start) & (Customer.next_due <= end))
-                  .order_by(Customer.next_due, Customer.grade, Customer.name, Customer.id))
+    missed = mine(
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.company,
+            Customer.grade,
+            Customer.owner,
+            Customer.next_due,
+            Customer.next_step,
+        )
+        .where((Customer.next_due >= start) & (Customer.next_due <= end))
+        .order_by(Customer.next_due, Customer.grade, Customer.name, Customer.id)
+    )
     backlog = mine(Customer.select().where(Customer.next_due < start)).count()
 
     p = Commitment
     promise_columns = (p.id, Customer.id, Customer.name, p.text, p.due, p.status, p.closed_at)
 
     def promises(condition):
-        return [PromiseRow(*row) for row in mine(
-            p.select(*promise_columns).join(Customer, on=(p.customer == Customer.id))
-            .where(condition).order_by(p.due, p.id)).tuples()]
+        return [
+            PromiseRow(*row)
+            for row in mine(
+                p.select(*promise_columns)
+                .join(Customer, on=(p.customer == Customer.id))
+                .where(condition)
+                .order_by(p.due, p.id)
+            ).tuples()
+        ]
 
     closed_in_period = (p.closed_at >= since) & (p.closed_at < until)
 
     c = Complaint
-    complaints = (c.select(c.id, Customer.id, Customer.name, c.severity, c.summary, c.status,
-                           c.opened_at)
-                  .join(Customer, on=(c.customer == Customer.id))
-                  .where((c.opened_at >= since) & (c.opened_at < until))
-                  .order_by(c.opened_at, c.id))
+    complaints = (
+        c.select(c.id, Customer.id, Customer.name, c.severity, c.summary, c.status, c.opened_at)
+        .join(Customer, on=(c.customer == Customer.id))
+        .where((c.opened_at >= since) & (c.opened_at < until))
+        .order_by(c.opened_at, c.id)
+    )
     if owner is not None:
         complaints = complaints.where((Customer.owner == owner) | (c.owner == ctx.user.id))
 
     g = GradeChange
-    moves = mine(g.select(Customer.id, Customer.name, g.at, g.from_grade, g.to_grade, g.reason,
-                          g.by)
-                 .join(Customer, on=(g.customer == Customer.id))
-                 .where((g.on >= start) & (g.on <= end)).order_by(g.at, g.id))
+    moves = mine(
+        g.select(Customer.id, Customer.name, g.at, g.from_grade, g.to_grade, g.reason, g.by)
+        .join(Customer, on=(g.customer == Customer.id))
+        .where((g.on >= start) & (g.on <= end))
+        .order_by(g.at, g.id)
+    )
 
     o = Order
-    orders = mine(o.select(o.id, Customer.id, Customer.name, o.on, o.product, o.quantity,
-                           o.amount)
-                  .join(Customer, on=(o.customer == Customer.id))
-                  .where((o.on >= start) & (o.on <= end)).order_by(o.on, o.id))
+    orders = mine(
+        o.select(o.id, Customer.id, Customer.name, o.on, o.product, o.quantity, o.amount)
+        .join(Customer, on=(o.customer == Customer.id))
+        .where((o.on >= start) & (o.on <= end))
+        .order_by(o.on, o.id)
+    )
 
-    delivered = mine(o.select(o.id, Customer.id, Customer.name, o.delivered_on, o.product,
-                              o.amount, o.delivery)
-                     .join(Customer, on=(o.customer == Customer.id))
-                     .where((o.delivered_on >= start) & (o.delivered_on <= end))
-                     .order_by(o.delivered_on, o.id))
+    delivered = mine(
+        o.select(o.id, Customer.id, Customer.name, o.delivered_on, o.product, o.amount, o.delivery)
+        .join(Customer, on=(o.customer == Customer.id))
+        .where((o.delivered_on >= start) & (o.delivered_on <= end))
+        .order_by(o.delivered_on, o.id)
+    )
     pay = Payment
-    received = mine(pay.select(pay.id, pay.order, Customer.id, Customer.name, pay.on, pay.amount,
-                               pay.method)
-                    .join(Customer, on=(pay.customer == Customer.id))
-                    .where((pay.on >= start) & (pay.on <= end)).order_by(pay.on, pay.id))
-    instructions = [row for row in list_instructions(ctx, "all", day=end, everyone=owner is None)
-                    if row.done_on is None or start <= row.done_on <= end]
+    received = mine(
+        pay.select(pay.id, pay.order, Customer.id, Customer.name, pay.on, pay.amount, pay.method)
+        .join(Customer, on=(pay.customer == Customer.id))
+        .where((pay.on >= start) & (pay.on <= end))
+        .order_by(pay.on, pay.id)
+    )
+    instructions = [
+        row
+        for row in list_instructions(ctx, "all", day=end, everyone=owner is None)
+        if row.done_on is None or start <= row.done_on <= end
+    ]
 
     plan_day = end + timedelta(days=1)
     kept = schedule_kept(ctx, start, end, everyone=owner is None)
     return Report(
-        kind=kind, day=day, start=start, end=end, user=ctx.user.login, team=owner is None,
-        done=[Done(at, cid, name, grade, channel, outcome, summary, number,
-                   logins.get(by, "")) for at, cid, name, grade, channel, outcome, summary,
-              number, by in done.tuples()],
-        missed=[Missed(cid, name, company, grade, logins.get(owner_id, ""), due,
-                       overdue_days(due, end), step)
-                for cid, name, company, grade, owner_id, due, step in missed.tuples()],
+        kind=kind,
+        day=day,
+        start=start,
+        end=end,
+        user=ctx.user.login,
+        team=owner is None,
+        done=[
+            Done(at, cid, name, grade, channel, outcome, summary, number, logins.get(by, ""))
+            for at, cid, name, grade, channel, outcome, summary, number, by in done.tuples()
+        ],
+        missed=[
+            Missed(
+                cid,
+                name,
+                company,
+                grade,
+                logins.get(owner_id, ""),
+                due,
+                overdue_days(due, end),
+                step,
+            )
+            for cid, name, company, grade, owner_id, due, step in missed.tuples()
+        ],
         backlog=backlog,
         promises_kept=promises((p.status == "done") & closed_in_period),
         promises_broken=promises((p.status == "broken") & closed_in_period),
         promises_open=promises((p.status == "open") & (p.due >= start) & (p.due <= end)),
         complaints=[ComplaintRow(*row) for row in complaints.tuples()],
-        grade_changes=[GradeMove(cid, name, at, old, new, reason, logins.get(by, ""))
-                       for cid, name, at, old, new, reason, by in moves.tuples()],
+        grade_changes=[
+            GradeMove(cid, name, at, old, new, reason, logins.get(by, ""))
+            for cid, name, at, old, new, reason, by in moves.tuples()
+        ],
         orders=[OrderRow(*row) for row in orders.tuples()],
         plan_day=plan_day,
         plan=due_list(ctx, plan_day, everyone=everyone),

@@ -36,8 +36,20 @@ from crmtui.services.context import Context
 from crmtui.services.stats import GRADES, CustomerRow, RepFigures, Scope, count_rows, rep_figures
 from crmtui.services.targets import new_customers_by_user, orders_by_user, period_value
 
-SORTS = ("name", *GRADES, "customers", "done", "missed", "new", "wins", "orders", "share",
-         "complaints", "csi", "service")
+SORTS = (
+    "name",
+    *GRADES,
+    "customers",
+    "done",
+    "missed",
+    "new",
+    "wins",
+    "orders",
+    "share",
+    "complaints",
+    "csi",
+    "service",
+)
 """The columns the comparison sorts by (largest first, except the name)."""
 
 
@@ -86,11 +98,19 @@ class RepRow:
         last; by name, A to Z."""
         if column in GRADES:
             return (False, -self.grades.get(column, 0), self.name.casefold(), self.login)
-        value = {"name": None, "customers": self.customers, "done": self.done,
-                 "missed": self.missed, "new": self.new_customers, "wins": self.wins,
-                 "orders": self.orders, "share": self.share,
-                 "complaints": self.complaints_per_100, "csi": self.csi,
-                 "service": self.service}[column]
+        value = {
+            "name": None,
+            "customers": self.customers,
+            "done": self.done,
+            "missed": self.missed,
+            "new": self.new_customers,
+            "wins": self.wins,
+            "orders": self.orders,
+            "share": self.share,
+            "complaints": self.complaints_per_100,
+            "csi": self.csi,
+            "service": self.service,
+        }[column]
         if column == "name":
             return (False, 0, self.name.casefold(), self.login)
         return (value is None, -(value or 0), self.name.casefold(), self.login)
@@ -98,14 +118,24 @@ class RepRow:
     def to_json(self) -> dict:
         def share(pair: tuple[int, int]) -> float | None:
             return round(pair[0] / pair[1], 4) if pair[1] else None
+
         return {
-            "login": self.login, "name": self.name, "grades": self.grades,
-            "customers": self.customers, "followups_done": self.done,
-            "followups_missed": self.missed, "new_customers": self.new_customers,
-            "wins": self.wins, "won": self.won, "orders": self.orders, "target": self.target,
+            "login": self.login,
+            "name": self.name,
+            "grades": self.grades,
+            "customers": self.customers,
+            "followups_done": self.done,
+            "followups_missed": self.missed,
+            "new_customers": self.new_customers,
+            "wins": self.wins,
+            "won": self.won,
+            "orders": self.orders,
+            "target": self.target,
             "share": None if self.share is None else round(self.share, 4),
-            "complaints": self.complaints, "complaints_per_100": self.complaints_per_100,
-            "answered_in_time": share(self.answered), "resolved_in_time": share(self.resolved),
+            "complaints": self.complaints,
+            "complaints_per_100": self.complaints_per_100,
+            "answered_in_time": share(self.answered),
+            "resolved_in_time": share(self.resolved),
             "csi": self.csi,
         }
 
@@ -120,15 +150,22 @@ class RepComparison:
         return sorted(self.rows, key=lambda row: row.sort_key(column))
 
     def to_json(self) -> dict:
-        return {"period": self.period.key, "kind": self.period.kind.value,
-                "starts_on": self.period.start, "until": min(self.day, self.period.end),
-                "reps": [row.to_json() for row in self.rows]}
+        return {
+            "period": self.period.key,
+            "kind": self.period.kind.value,
+            "starts_on": self.period.start,
+            "until": min(self.day, self.period.end),
+            "reps": [row.to_json() for row in self.rows],
+        }
 
 
 def _bounds(period: Period, day: date, zone) -> tuple[date, datetime, datetime]:
     until = min(period.end, day)
-    return (until, datetime.combine(period.start, time(0), zone),
-            datetime.combine(until + timedelta(days=1), time(0), zone))
+    return (
+        until,
+        datetime.combine(period.start, time(0), zone),
+        datetime.combine(until + timedelta(days=1), time(0), zone),
+    )
 
 
 def _per_user(query) -> dict[int, int]:
@@ -139,9 +176,14 @@ def _count(condition):
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
-def rep_comparison(ctx: Context, period: Any = None, *, kind: PeriodKind | str = "month",
-                   day: date | None = None, figures: list[RepFigures] | None = None
-                   ) -> RepComparison:
+def rep_comparison(
+    ctx: Context,
+    period: Any = None,
+    *,
+    kind: PeriodKind | str = "month",
+    day: date | None = None,
+    figures: list[RepFigures] | None = None,
+) -> RepComparison:
     """One row per user who owns customers, for the period (default: the `kind` holding the
     day) up to the day. Managers only. `figures` are the team's grade × rep figures of the
     day, when the caller has them already."""
@@ -151,13 +193,18 @@ def rep_comparison(ctx: Context, period: Any = None, *, kind: PeriodKind | str =
     until, start_at, end_at = _bounds(found, day, ctx.zone)
     if figures is None:
         figures = rep_figures(Scope(owner_id=None, day=day, zone=ctx.zone))
-    users = {uid: (login, name) for uid, login, name in
-             User.select(User.id, User.login, User.display_name).tuples()}
+    users = {
+        uid: (login, name)
+        for uid, login, name in User.select(User.id, User.login, User.display_name).tuples()
+    }
     logins = {login: uid for uid, (login, _n) in users.items()}
     ids = [logins[row.login] for row in figures]
-    targets = {uid: amount for uid, amount in
-               Target.select(Target.user, Target.amount).where(Target.period == found.key)
-               .tuples()}
+    targets = {
+        uid: amount
+        for uid, amount in Target.select(Target.user, Target.amount)
+        .where(Target.period == found.key)
+        .tuples()
+    }
     ids += [uid for uid in targets if uid not in ids]
     if not ids:
         return RepComparison(period=found, day=day, rows=[])
@@ -165,20 +212,47 @@ def rep_comparison(ctx: Context, period: Any = None, *, kind: PeriodKind | str =
     started = found.start <= day
 
     i = Interaction.alias("i")
-    done = _per_user(User.select(User.id, i.select(count_rows()).where(
-        (i.by == User.id) & (i.at >= start_at) & (i.at < end_at))).where(User.id.in_(ids))) \
-        if started else {}
+    done = (
+        _per_user(
+            User.select(
+                User.id,
+                i.select(count_rows()).where(
+                    (i.by == User.id) & (i.at >= start_at) & (i.at < end_at)
+                ),
+            ).where(User.id.in_(ids))
+        )
+        if started
+        else {}
+    )
     c = Customer.alias("c")
     due_before = min(day, found.end + timedelta(days=1))  # due in the period, before today
-    missed = _per_user(User.select(User.id, c.select(count_rows()).where(
-        (c.owner == User.id) & (c.next_due >= found.start) & (c.next_due < due_before)))
-        .where(User.id.in_(ids))) if started else {}
+    missed = (
+        _per_user(
+            User.select(
+                User.id,
+                c.select(count_rows()).where(
+                    (c.owner == User.id) & (c.next_due >= found.start) & (c.next_due < due_before)
+                ),
+            ).where(User.id.in_(ids))
+        )
+        if started
+        else {}
+    )
     orders = orders_by_user(ids, found.start, until) if started else {}
     new = new_customers_by_user(ids, found.start, until) if started else {}
-    wins = {uid: (int(n), Decimal(int(cents or 0)) / 100) for uid, n, cents in
-            Win.select(Win.by, fn.COUNT(Win.id), fn.SUM(Win.amount).coerce(False))
+    wins = (
+        {
+            uid: (int(n), Decimal(int(cents or 0)) / 100)
+            for uid, n, cents in Win.select(
+                Win.by, fn.COUNT(Win.id), fn.SUM(Win.amount).coerce(False)
+            )
             .where((Win.on >= found.start) & (Win.on <= until) & Win.by.in_(ids))
-            .group_by(Win.by).tuples()} if started else {}
+            .group_by(Win.by)
+            .tuples()
+        }
+        if started
+        else {}
+    )
     service = _service_levels(ctx, start_at, end_at) if started else {}
     csi = _csi(ctx, start_at, end_at) if started else {}
     rows = []
@@ -186,18 +260,31 @@ def rep_comparison(ctx: Context, period: Any = None, *, kind: PeriodKind | str =
         login, name = users[uid]
         complaints, answered, resolved = service.get(uid, (0, (0, 0), (0, 0)))
         count, amount = wins.get(uid, (0, Decimal(0)))
-        rows.append(RepRow(
-            login=login, name=name or login, grades=grades.get(login, dict.fromkeys(GRADES, 0)),
-            done=done.get(uid, 0), missed=missed.get(uid, 0), new_customers=new.get(uid, 0),
-            wins=count, won=amount.quantize(Decimal("0.01")),
-            orders=orders.get(uid, Decimal("0.00")), target=targets.get(uid),
-            complaints=complaints, answered=answered, resolved=resolved, csi=csi.get(uid)))
+        rows.append(
+            RepRow(
+                login=login,
+                name=name or login,
+                grades=grades.get(login, dict.fromkeys(GRADES, 0)),
+                done=done.get(uid, 0),
+                missed=missed.get(uid, 0),
+                new_customers=new.get(uid, 0),
+                wins=count,
+                won=amount.quantize(Decimal("0.01")),
+                orders=orders.get(uid, Decimal("0.00")),
+                target=targets.get(uid),
+                complaints=complaints,
+                answered=answered,
+                resolved=resolved,
+                csi=csi.get(uid),
+            )
+        )
     rows.sort(key=lambda row: row.sort_key("name"))
     return RepComparison(period=found, day=day, rows=rows)
 
 
-def _service_levels(ctx: Context, start: datetime, end: datetime
-                    ) -> dict[int, tuple[int, tuple[int, int], tuple[int, int]]]:
+def _service_levels(
+    ctx: Context, start: datetime, end: datetime
+) -> dict[int, tuple[int, tuple[int, int], tuple[int, int]]]:
     """Per owner of the customers: complaints opened in the period, and (met, measured) of the
     first-response and resolution targets (as services.complaints.complaint_metrics counts)."""
     k = Complaint
@@ -207,19 +294,29 @@ def _service_levels(ctx: Context, start: datetime, end: datetime
     late_before_pause = k.waiting_since.is_null(False) & (k.resolve_by < k.waiting_since)
     running_late = k.waiting_since.is_null() & (k.resolve_by < now)
     response_met = answered & (k.acknowledged_at <= k.respond_by)
-    response_missed = (answered & (k.acknowledged_at > k.respond_by)) | (~answered
-                                                                          & (k.respond_by < now))
+    response_missed = (answered & (k.acknowledged_at > k.respond_by)) | (
+        ~answered & (k.respond_by < now)
+    )
     resolution_met = resolved & (k.resolved_at <= k.resolve_by)
     resolution_missed = (resolved & (k.resolved_at > k.resolve_by)) | (
-        ~resolved & (late_before_pause | running_late))
-    query = (k.select(Customer.owner, fn.COUNT(k.id), _count(response_met),
-                      _count(response_missed), _count(resolution_met), _count(resolution_missed))
-             .join(Customer, on=(k.customer == Customer.id))
-             .where((k.opened_at >= start) & (k.opened_at < end)).group_by(Customer.owner))
+        ~resolved & (late_before_pause | running_late)
+    )
+    query = (
+        k.select(
+            Customer.owner,
+            fn.COUNT(k.id),
+            _count(response_met),
+            _count(response_missed),
+            _count(resolution_met),
+            _count(resolution_missed),
+        )
+        .join(Customer, on=(k.customer == Customer.id))
+        .where((k.opened_at >= start) & (k.opened_at < end))
+        .group_by(Customer.owner)
+    )
     found = {}
     for owner, opened, r_met, r_missed, s_met, s_missed in query.tuples():
-        r_met, r_missed, s_met, s_missed = (int(x or 0) for x in (r_met, r_missed, s_met,
-                                                                    s_missed))
+        r_met, r_missed, s_met, s_missed = (int(x or 0) for x in (r_met, r_missed, s_met, s_missed))
         found[owner] = (int(opened), (r_met, r_met + r_missed), (s_met, s_met + s_missed))
     return found
 
@@ -235,18 +332,22 @@ def _csi(ctx: Context, start: datetime, end: datetime) -> dict[int, float | None
     if columns:
         points = reduce(operator.add, (fn.COALESCE(column, 0) for column in columns))
         given = reduce(operator.add, (fn.COUNT(column) for column in columns))
-        query = (s.select(Customer.owner, fn.SUM(points), given)
-                 .join(Customer, on=(s.customer == Customer.id))
-                 .where((s.at >= start) & (s.at < end)).group_by(Customer.owner))
+        query = (
+            s.select(Customer.owner, fn.SUM(points), given)
+            .join(Customer, on=(s.customer == Customer.id))
+            .where((s.at >= start) & (s.at < end))
+            .group_by(Customer.owner)
+        )
         for owner, total, count in query.tuples():
             totals[owner] = [int(total or 0), int(count or 0)]
     if own:
-        query = (SurveyScore.select(Customer.owner, fn.SUM(SurveyScore.score),
-                                    fn.COUNT(SurveyScore.id))
-                 .join(s, on=(SurveyScore.survey == s.id))
-                 .join(Customer, on=(s.customer == Customer.id))
-                 .where((s.at >= start) & (s.at < end) & SurveyScore.dimension.in_(own))
-                 .group_by(Customer.owner))
+        query = (
+            SurveyScore.select(Customer.owner, fn.SUM(SurveyScore.score), fn.COUNT(SurveyScore.id))
+            .join(s, on=(SurveyScore.survey == s.id))
+            .join(Customer, on=(s.customer == Customer.id))
+            .where((s.at >= start) & (s.at < end) & SurveyScore.dimension.in_(own))
+            .group_by(Customer.owner)
+        )
         for owner, total, count in query.tuples():
             pair = totals.setdefault(owner, [0, 0])
             pair[0] += int(total or 0)
@@ -258,8 +359,14 @@ OVERDUE = "overdue"
 """rep_customers' filter for the customers whose follow-up is overdue."""
 
 
-def rep_customers(ctx: Context, login: str, *, grade: str | None = None, day: date | None = None,
-                  limit: int = 1000) -> tuple[list[CustomerRow], int]:
+def rep_customers(
+    ctx: Context,
+    login: str,
+    *,
+    grade: str | None = None,
+    day: date | None = None,
+    limit: int = 1000,
+) -> tuple[list[CustomerRow], int]:
     """A rep's customers (at a grade, or `OVERDUE`), the most pressing next due first; the
     first `limit`, and how many there are. Managers and support open anyone's, a rep their
     own."""
@@ -275,10 +382,21 @@ def rep_customers(ctx: Context, login: str, *, grade: str | None = None, day: da
     elif grade:
         where &= Customer.grade == grade
     total = Customer.select().where(where).count()
-    query = (Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                             User.login, Customer.next_due, Customer.revenue)
-             .join(User, on=(Customer.owner == User.id)).where(where)
-             .order_by(Customer.next_due, Customer.id).limit(limit))
+    query = (
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.company,
+            Customer.grade,
+            User.login,
+            Customer.next_due,
+            Customer.revenue,
+        )
+        .join(User, on=(Customer.owner == User.id))
+        .where(where)
+        .order_by(Customer.next_due, Customer.id)
+        .limit(limit)
+    )
     return [CustomerRow(*row) for row in query.tuples()], total
 
 

@@ -33,25 +33,33 @@ def in_service_zone(policy: SlaPolicy, zone: tzinfo, moment: datetime) -> dateti
     return moment.astimezone(zone if policy.business_hours else timezone.utc)
 
 
-def deadlines_for(opened_at: datetime, severity: Severity | str,
-                  policy: SlaPolicy = DEFAULT_POLICY,
-                  zone: tzinfo = timezone.utc) -> tuple[datetime, datetime]:
+def deadlines_for(
+    opened_at: datetime,
+    severity: Severity | str,
+    policy: SlaPolicy = DEFAULT_POLICY,
+    zone: tzinfo = timezone.utc,
+) -> tuple[datetime, datetime]:
     """(respond_by, resolve_by) in UTC for a complaint opened at opened_at."""
     respond, resolve = sla_deadlines(in_service_zone(policy, zone, opened_at), severity, policy)
     return respond.astimezone(timezone.utc), resolve.astimezone(timezone.utc)
 
 
-def deadline_after_pause(deadline: datetime, waiting_since: datetime, until: datetime,
-                         policy: SlaPolicy = DEFAULT_POLICY,
-                         zone: tzinfo = timezone.utc) -> tuple[datetime, timedelta]:
+def deadline_after_pause(
+    deadline: datetime,
+    waiting_since: datetime,
+    until: datetime,
+    policy: SlaPolicy = DEFAULT_POLICY,
+    zone: tzinfo = timezone.utc,
+) -> tuple[datetime, timedelta]:
     """(the deadline moved by a pause from waiting_since to until, the service time paused)."""
     since = in_service_zone(policy, zone, waiting_since)
     moved = resume_deadline(in_service_zone(policy, zone, deadline), since, until, policy)
     return moved.astimezone(timezone.utc), service_time_between(since, until, policy)
 
 
-def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
-                  zone: tzinfo = timezone.utc) -> tuple[str, datetime]:
+def next_deadline(
+    complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY, zone: tzinfo = timezone.utc
+) -> tuple[str, datetime]:
     """Which clock runs now ('respond' or 'resolve') and its deadline.
 
     While waiting on the customer the resolution clock is paused, so its deadline moves with now.
@@ -60,15 +68,22 @@ def next_deadline(complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY,
         return "respond", complaint.respond_by
     deadline = complaint.resolve_by
     if complaint.waiting_since is not None:
-        deadline, _paused = deadline_after_pause(deadline, complaint.waiting_since, now, policy,
-                                                 zone)
+        deadline, _paused = deadline_after_pause(
+            deadline, complaint.waiting_since, now, policy, zone
+        )
     return "resolve", deadline
 
 
 read_utc = Complaint.opened_at.python_value
-CLOCK_COLUMNS = (Complaint.status, Complaint.opened_at, Complaint.acknowledged_at,
-                 Complaint.respond_by, Complaint.resolve_by, Complaint.waiting_since,
-                 Complaint.resolved_at)
+CLOCK_COLUMNS = (
+    Complaint.status,
+    Complaint.opened_at,
+    Complaint.acknowledged_at,
+    Complaint.respond_by,
+    Complaint.resolve_by,
+    Complaint.waiting_since,
+    Complaint.resolved_at,
+)
 """What sla_clock reads; select these, then ClockFacts.from_row(the raw values)."""
 
 
@@ -87,8 +102,15 @@ class ClockFacts(NamedTuple):
     def from_row(cls, values) -> ClockFacts:
         """From the raw database values of CLOCK_COLUMNS, in that order."""
         status, opened, acknowledged, respond, resolve, waiting, resolved = values
-        return cls(status, read_utc(opened), read_utc(acknowledged), read_utc(respond),
-                   read_utc(resolve), read_utc(waiting), read_utc(resolved))
+        return cls(
+            status,
+            read_utc(opened),
+            read_utc(acknowledged),
+            read_utc(respond),
+            read_utc(resolve),
+            read_utc(waiting),
+            read_utc(resolved),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +129,12 @@ class SlaClock:
     paused: bool = False
 
 
-def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
-              policy: SlaPolicy = DEFAULT_POLICY, zone: tzinfo = timezone.utc) -> SlaClock:
+def sla_clock(
+    complaint: Complaint | ClockFacts,
+    now: datetime,
+    policy: SlaPolicy = DEFAULT_POLICY,
+    zone: tzinfo = timezone.utc,
+) -> SlaClock:
     """The service-level clock of a complaint (a model, or ClockFacts read from a row)."""
     if complaint.status not in OPEN:
         late = complaint.resolved_at is not None and complaint.resolved_at > complaint.resolve_by
@@ -116,6 +142,7 @@ def sla_clock(complaint: Complaint | ClockFacts, now: datetime,
     which, deadline = next_deadline(complaint, now, policy, zone)
     paused = which == "resolve" and complaint.waiting_since is not None
     measured_at = complaint.waiting_since if paused else now
-    state = sla_state(measured_at, complaint.opened_at,
-                      complaint.resolve_by if paused else deadline)
+    state = sla_state(
+        measured_at, complaint.opened_at, complaint.resolve_by if paused else deadline
+    )
     return SlaClock(which, deadline, state, deadline - now, paused)

@@ -105,8 +105,9 @@ def instruction_counts(ctx: Context, since: date, day: date):
 
 
 def scope_for(ctx: Context, *, everyone: bool = False, day: date | None = None) -> Scope:
-    return Scope(owner_id=owner_filter(ctx, everyone=everyone), day=day or ctx.today(),
-                 zone=ctx.zone)
+    return Scope(
+        owner_id=owner_filter(ctx, everyone=everyone), day=day or ctx.today(), zone=ctx.zone
+    )
 
 
 def _cents(expression):
@@ -125,6 +126,7 @@ def _money(cents) -> Decimal:
 
 
 # -- grades, grade × rep, overdue per rep ---------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RepFigures:
@@ -145,24 +147,37 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
     the follow-ups overdue — next due before the day — counted in that owner's range of the
     (owner, next_due) index."""
     matrix = scope.customers(
-        Customer.select(Customer.owner, Customer.grade, count_rows())
-        .group_by(Customer.owner, Customer.grade))
+        Customer.select(Customer.owner, Customer.grade, count_rows()).group_by(
+            Customer.owner, Customer.grade
+        )
+    )
     grades: dict[int, dict[str, int]] = {}
     for owner_id, grade, count in matrix.tuples():
         grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
     if not grades:
         return []
-    overdue = (Customer.select(count_rows())
-               .where((Customer.owner == User.id) & (Customer.next_due < scope.day)))
-    owners = (User.select(User.id, User.login, User.display_name, overdue)
-              .where(User.id.in_(list(grades))))
+    overdue = Customer.select(count_rows()).where(
+        (Customer.owner == User.id) & (Customer.next_due < scope.day)
+    )
+    owners = User.select(User.id, User.login, User.display_name, overdue).where(
+        User.id.in_(list(grades))
+    )
     # the few terminated customers (found by their lifecycle's index) are chased by nobody
-    unchased = dict(Customer.select(Customer.owner, count_rows()).where(
-        (Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
-        .group_by(Customer.owner).tuples())
-    rows = [RepFigures(login=login, name=display or login, grades=grades[uid],
-                       overdue=late - unchased.get(uid, 0))
-            for uid, login, display, late in owners.tuples()]
+    unchased = dict(
+        Customer.select(Customer.owner, count_rows())
+        .where((Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
+        .group_by(Customer.owner)
+        .tuples()
+    )
+    rows = [
+        RepFigures(
+            login=login,
+            name=display or login,
+            grades=grades[uid],
+            overdue=late - unchased.get(uid, 0),
+        )
+        for uid, login, display, late in owners.tuples()
+    ]
     return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
 
@@ -177,7 +192,6 @@ def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
 # -- movement -------------------------------------------------------------------------------------
 
 
-
 @dataclass(frozen=True)
 class Movement:
     """Customers whose grade rose or fell over the period, net (see the module's notes)."""
@@ -190,8 +204,13 @@ class Movement:
     """Customers added in the period."""
 
     def to_json(self) -> dict:
-        return {"since": self.since, "until": self.until, "promotions": self.promotions,
-                "demotions": self.demotions, "new": self.new}
+        return {
+            "since": self.since,
+            "until": self.until,
+            "promotions": self.promotions,
+            "demotions": self.demotions,
+            "new": self.new,
+        }
 
 
 def _rank(column):
@@ -202,8 +221,9 @@ def _net_step():
     """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
     (a customer's first change, from no grade, is no step)."""
     g = GradeChange
-    return fn.SUM(Case(None, [(g.from_grade.is_null(False),
-                               _rank(g.to_grade) - _rank(g.from_grade))], 0))
+    return fn.SUM(
+        Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
+    )
 
 
 def _net_moves(scope: Scope, period: int):
@@ -211,32 +231,46 @@ def _net_moves(scope: Scope, period: int):
     period, from the covering (on, customer, from_grade, to_grade) index."""
     g = GradeChange
     added = Case(None, [(g.from_grade.is_null(), 1)], 0)
-    query = (g.select(g.customer.alias("customer_id"), _net_step().alias("net"),
-                      fn.SUM(added).alias("added"))
-             .where((g.on >= scope.since(period)) & (g.on <= scope.day))
-             .group_by(g.customer))
+    query = (
+        g.select(
+            g.customer.alias("customer_id"), _net_step().alias("net"), fn.SUM(added).alias("added")
+        )
+        .where((g.on >= scope.since(period)) & (g.on <= scope.day))
+        .group_by(g.customer)
+    )
     if scope.owner_id is not None:
         query = query.join(Customer, on=(g.customer == Customer.id)).where(
-            Customer.owner == scope.owner_id)
+            Customer.owner == scope.owner_id
+        )
     return query
 
 
 def movement(scope: Scope, period: int) -> Movement:
     """How many customers moved up, down, or came in over the last `period` days."""
     moves = _net_moves(scope, period).alias("moves")
-    up, down = (fn.SUM(Case(None, [(condition, 1)], 0)) for condition in
-                (moves.c.net < 0, moves.c.net > 0))
-    promotions, demotions, new = (Select([moves], [up, down, fn.SUM(moves.c.added)])
-                                  .bind(database).tuples().get())
-    return Movement(since=scope.since(period), until=scope.day, promotions=int(promotions or 0),
-                    demotions=int(demotions or 0), new=int(new or 0))
+    up, down = (
+        fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (moves.c.net < 0, moves.c.net > 0)
+    )
+    promotions, demotions, new = (
+        Select([moves], [up, down, fn.SUM(moves.c.added)]).bind(database).tuples().get()
+    )
+    return Movement(
+        since=scope.since(period),
+        until=scope.day,
+        promotions=int(promotions or 0),
+        demotions=int(demotions or 0),
+        new=int(new or 0),
+    )
 
 
 def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
     """The customers behind a movement figure (PROMOTED or DEMOTED), by id."""
     net = _net_step()
-    query = (_net_moves(scope, period).having(net < 0 if direction == PROMOTED else net > 0)
-             .order_by(GradeChange.customer))
+    query = (
+        _net_moves(scope, period)
+        .having(net < 0 if direction == PROMOTED else net > 0)
+        .order_by(GradeChange.customer)
+    )
     return [row[0] for row in query.tuples()]
 
 
@@ -249,6 +283,7 @@ def new_customer_ids(scope: Scope, period: int) -> list[int]:
 
 
 # -- follow-up stages and drop risks --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -265,13 +300,16 @@ def open_stages(scope: Scope) -> list[Stage]:
     query = scope.customers(
         Customer.select(Customer.grade, Customer.followups, count_rows())
         .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != TERMINATED))
-        .group_by(Customer.grade, Customer.followups))  # the index's order: no sorting
+        .group_by(Customer.grade, Customer.followups)
+    )  # the index's order: no sorting
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
     for _grade, followups, count in query.tuples():
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
-    return [Stage(stage=stage, customers=count, share=count / total if total else None)
-            for stage, count in counts.items()]
+    return [
+        Stage(stage=stage, customers=count, share=count / total if total else None)
+        for stage, count in counts.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -289,21 +327,32 @@ class WinStage:
 def win_stages(scope: Scope, period: int) -> list[WinStage]:
     """The period's wins by the follow-up at which they closed, beside the reference: one
     range of the win date index."""
-    query = (Win.select(Win.followups, count_rows())
-             .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
-             .group_by(Win.followups))
+    query = (
+        Win.select(Win.followups, count_rows())
+        .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
+        .group_by(Win.followups)
+    )
     if scope.owner_id is not None:
         query = query.join(Customer, on=(Win.customer == Customer.id)).where(
-            Customer.owner == scope.owner_id)
+            Customer.owner == scope.owner_id
+        )
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
     for followups, count in query.tuples():
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
-    return [WinStage(stage=stage, wins=count, share=count / total if total else None,
-                     reference=FOLLOWUP_REFERENCE.get(stage)) for stage, count in counts.items()]
+    return [
+        WinStage(
+            stage=stage,
+            wins=count,
+            share=count / total if total else None,
+            reference=FOLLOWUP_REFERENCE.get(stage),
+        )
+        for stage, count in counts.items()
+    ]
 
 
 # -- after the sale: lapsed customers and retention ----------------------------------------------
+
 
 @dataclass(frozen=True)
 class Lapsed:
@@ -323,11 +372,14 @@ def lapsed(scope: Scope) -> Lapsed:
     year_ago = scope.day - relativedelta(years=1)
     is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
     count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
-    recent = scope.customers(Customer.select(Customer.id).where(
-        is_lapsed & (Customer.last_order_on > year_ago)))
-    cents = (Order.select(_cents(fn.SUM(Order.amount)))
-             .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
-             .scalar())
+    recent = scope.customers(
+        Customer.select(Customer.id).where(is_lapsed & (Customer.last_order_on > year_ago))
+    )
+    cents = (
+        Order.select(_cents(fn.SUM(Order.amount)))
+        .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
+        .scalar()
+    )
     return Lapsed(customers=int(count or 0), revenue_last_year=_money(cents))
 
 
@@ -347,9 +399,15 @@ class Retention:
         return self.returned / self.previous_buyers if self.previous_buyers else None
 
     def to_json(self) -> dict:
-        return {"since": self.since, "until": self.until, "previous_since": self.previous_since,
-                "previous_until": self.previous_until, "previous_buyers": self.previous_buyers,
-                "returned": self.returned, "share": _round(self.share)}
+        return {
+            "since": self.since,
+            "until": self.until,
+            "previous_since": self.previous_since,
+            "previous_until": self.previous_until,
+            "previous_buyers": self.previous_buyers,
+            "returned": self.returned,
+            "share": _round(self.share),
+        }
 
 
 def retention(scope: Scope, period: int) -> Retention:
@@ -360,18 +418,29 @@ def retention(scope: Scope, period: int) -> Retention:
     def buyers(first: date, last: date):
         query = Order.select(Order.customer).where((Order.on >= first) & (Order.on <= last))
         if scope.owner_id is not None:
-            query = query.where(Order.customer.in_(
-                Customer.select(Customer.id).where(Customer.owner == scope.owner_id)))
+            query = query.where(
+                Order.customer.in_(
+                    Customer.select(Customer.id).where(Customer.owner == scope.owner_id)
+                )
+            )
         return query
 
     previous = buyers(before, since - timedelta(days=1)).distinct().alias("previous")
     count = Select([previous], [fn.COUNT(previous.c.customer_id)]).bind(database).scalar()
-    returned = (Select([previous], [fn.COUNT(previous.c.customer_id)])
-                .where(previous.c.customer_id.in_(buyers(since, scope.day)))
-                .bind(database).scalar())
-    return Retention(since=since, until=scope.day, previous_since=before,
-                     previous_until=since - timedelta(days=1), previous_buyers=int(count or 0),
-                     returned=int(returned or 0))
+    returned = (
+        Select([previous], [fn.COUNT(previous.c.customer_id)])
+        .where(previous.c.customer_id.in_(buyers(since, scope.day)))
+        .bind(database)
+        .scalar()
+    )
+    return Retention(
+        since=since,
+        until=scope.day,
+        previous_since=before,
+        previous_until=since - timedelta(days=1),
+        previous_buyers=int(count or 0),
+        returned=int(returned or 0),
+    )
 
 
 @dataclass(frozen=True)
@@ -388,28 +457,45 @@ class AtRisk:
     cadence_due: date
 
     def to_json(self) -> dict:
-        return {"customer_id": self.customer_id, "customer": self.customer,
-                "company": self.company, "grade": self.grade, "owner": self.owner,
-                "followups": self.followups, "last_contact": self.last_contact,
-                "cadence_due": self.cadence_due}
+        return {
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "grade": self.grade,
+            "owner": self.owner,
+            "followups": self.followups,
+            "last_contact": self.last_contact,
+            "cadence_due": self.cadence_due,
+        }
 
 
 def at_risk(scope: Scope) -> list[AtRisk]:
     """The customers at risk of being dropped, longest without contact first."""
     query = scope.customers(
-        Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                        User.login, Customer.followups, Customer.last_contact_on,
-                        Customer.cadence_due)
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.company,
+            Customer.grade,
+            User.login,
+            Customer.followups,
+            Customer.last_contact_on,
+            Customer.cadence_due,
+        )
         .join(User, on=(Customer.owner == User.id))
-        .where(Customer.grade.in_(AT_RISK_GRADES)
-               & (Customer.followups < AT_RISK_BELOW_FOLLOWUPS)
-               & (Customer.status != TERMINATED)  # the covering index's column
-               & (Customer.cadence_due < scope.day))
-        .order_by(Customer.cadence_due, Customer.id))
+        .where(
+            Customer.grade.in_(AT_RISK_GRADES)
+            & (Customer.followups < AT_RISK_BELOW_FOLLOWUPS)
+            & (Customer.status != TERMINATED)  # the covering index's column
+            & (Customer.cadence_due < scope.day)
+        )
+        .order_by(Customer.cadence_due, Customer.id)
+    )
     return [AtRisk(*row) for row in query.tuples()]
 
 
 # -- 80/20 ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Pareto:
@@ -436,11 +522,15 @@ class Pareto:
         return self.key_count / self.customers if self.customers else None
 
     def to_json(self) -> dict:
-        return {"customers": self.customers, "total": self.total,
-                "key_count": self.key_count, "key_revenue": self.key_revenue,
-                "key_share": _round(self.key_share),
-                "key_customer_share": _round(self.key_customer_share),
-                "curve": [{"customers": c, "revenue": r} for c, r in self.curve]}
+        return {
+            "customers": self.customers,
+            "total": self.total,
+            "key_count": self.key_count,
+            "key_revenue": self.key_revenue,
+            "key_share": _round(self.key_share),
+            "key_customer_share": _round(self.key_customer_share),
+            "curve": [{"customers": c, "revenue": r} for c, r in self.curve],
+        }
 
 
 def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
@@ -449,19 +539,29 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     last row, so the whole ranking is read once); a running SUM window over the one segment
     where the total reaches `share` finds the last key customer."""
     c = Customer
-    count, total = scope.customers(
-        c.select(count_rows(), _cents(fn.SUM(c.revenue))).where(c.revenue > 0)).tuples().get()
+    count, total = (
+        scope.customers(c.select(count_rows(), _cents(fn.SUM(c.revenue))).where(c.revenue > 0))
+        .tuples()
+        .get()
+    )
     total = int(total or 0)
     if not total:
-        return Pareto(customers=0, total=_money(0), key_count=0, key_revenue=_money(0),
-                      last_key=None, curve=())
+        return Pareto(
+            customers=0,
+            total=_money(0),
+            key_count=0,
+            key_revenue=_money(0),
+            last_key=None,
+            curve=(),
+        )
     target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
     curve: list[tuple[float, float]] = []
     last_row: tuple[Decimal, int] | None = None
     key = None
     done = running = 0
-    for point in sorted({math.ceil(k * count / PARETO_POINTS)
-                         for k in range(1, PARETO_POINTS + 1)}):
+    for point in sorted(
+        {math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)}
+    ):
         segment = _ranked_after(scope, last_row).limit(point - done)
         part = segment.select(_cents(c.revenue).alias("cents")).alias("part")
         subtotal = int(Select([part], [fn.SUM(part.c.cents)]).bind(database).scalar() or 0)
@@ -469,14 +569,20 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
             place, customer_id, cents, reached = _reaching(segment, target - running)
             key = (done + place, customer_id, cents, running + reached)
         # the segment's last row: not .get(), which would reset the offset
-        last_row = list(segment.select(c.revenue, c.id).offset(point - done - 1).limit(1)
-                        .tuples())[0]
+        last_row = list(segment.select(c.revenue, c.id).offset(point - done - 1).limit(1).tuples())[
+            0
+        ]
         done, running = point, running + subtotal
         curve.append((round(done / count, 4), round(running / total, 4)))
     place, last_id, last_cents, key_cents = key
-    return Pareto(customers=count, total=_money(total), key_count=place,
-                  key_revenue=_money(key_cents), last_key=(last_id, _money(last_cents)),
-                  curve=tuple(curve))
+    return Pareto(
+        customers=count,
+        total=_money(total),
+        key_count=place,
+        key_revenue=_money(key_cents),
+        last_key=(last_id, _money(last_cents)),
+        curve=tuple(curve),
+    )
 
 
 def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None):
@@ -493,15 +599,28 @@ def _reaching(segment, needed: int) -> tuple[int, int, int, int]:
     """(place in the segment, id, revenue cents, running cents) of the first row of the
     segment whose running revenue reaches `needed` cents."""
     c = Customer
-    window = Window(order_by=[c.revenue.desc(), c.id], frame_type=Window.ROWS,
-                    start=Window.preceding())
-    rows = segment.select(
-        c.id.alias("customer_id"), _cents(c.revenue).alias("cents"),
-        fn.ROW_NUMBER().over(window).alias("place"),
-        _cents(fn.SUM(c.revenue)).over(window).alias("running")).window(window).alias("rows")
-    return (Select([rows], [rows.c.place, rows.c.customer_id, rows.c.cents, rows.c.running])
-            .where(rows.c.running >= needed).order_by(rows.c.place).limit(1)
-            .bind(database).tuples().get())
+    window = Window(
+        order_by=[c.revenue.desc(), c.id], frame_type=Window.ROWS, start=Window.preceding()
+    )
+    rows = (
+        segment.select(
+            c.id.alias("customer_id"),
+            _cents(c.revenue).alias("cents"),
+            fn.ROW_NUMBER().over(window).alias("place"),
+            _cents(fn.SUM(c.revenue)).over(window).alias("running"),
+        )
+        .window(window)
+        .alias("rows")
+    )
+    return (
+        Select([rows], [rows.c.place, rows.c.customer_id, rows.c.cents, rows.c.running])
+        .where(rows.c.running >= needed)
+        .order_by(rows.c.place)
+        .limit(1)
+        .bind(database)
+        .tuples()
+        .get()
+    )
 
 
 def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
@@ -512,13 +631,15 @@ def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
     last_id, last_revenue = found.last_key
     c = Customer
     query = scope.customers(
-        c.select(c.id).where((c.revenue > last_revenue)
-                             | ((c.revenue == last_revenue) & (c.id <= last_id)))
-        .order_by(c.revenue.desc(), c.id))
+        c.select(c.id)
+        .where((c.revenue > last_revenue) | ((c.revenue == last_revenue) & (c.id <= last_id)))
+        .order_by(c.revenue.desc(), c.id)
+    )
     return [row[0] for row in query.tuples()]
 
 
 # -- conversion -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -539,8 +660,10 @@ def conversion_by_source(scope: Scope) -> list[Conversion]:
     """Won / all customers per source (寻找客户的途径), counted in the order of the
     (source, deal_status) index."""
     query = scope.customers(
-        Customer.select(Customer.source, Customer.deal_status, count_rows())
-        .group_by(Customer.source, Customer.deal_status))
+        Customer.select(Customer.source, Customer.deal_status, count_rows()).group_by(
+            Customer.source, Customer.deal_status
+        )
+    )
     customers: dict[str, int] = {}
     won: dict[str, int] = {}
     for source, deal_status, count in query.tuples():
@@ -549,11 +672,14 @@ def conversion_by_source(scope: Scope) -> list[Conversion]:
         if deal_status == "won":
             won[source] = won.get(source, 0) + count
     order = {source: place for place, source in enumerate((*SOURCES, ""))}
-    return [Conversion(source, customers[source], won.get(source, 0))
-            for source in sorted(customers, key=lambda s: (order.get(s, len(order)), s))]
+    return [
+        Conversion(source, customers[source], won.get(source, 0))
+        for source in sorted(customers, key=lambda s: (order.get(s, len(order)), s))
+    ]
 
 
 # -- satisfaction ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class QuarterCsi:
@@ -565,8 +691,12 @@ class QuarterCsi:
     """rules.csi of every dimension score given in the quarter; None without scores."""
 
     def to_json(self) -> dict:
-        return {"quarter": self.quarter, "surveys": self.surveys, "scores": self.scores,
-                "csi": self.csi}
+        return {
+            "quarter": self.quarter,
+            "surveys": self.surveys,
+            "scores": self.scores,
+            "csi": self.csi,
+        }
 
 
 def _quarter_start(day: date) -> date:
@@ -582,8 +712,9 @@ def _quarters(day: date, count: int) -> list[date]:
     return starts
 
 
-def csi_by_quarter(scope: Scope, quarters: int = CSI_QUARTERS,
-                   dimensions: Sequence[str] = DIMENSIONS) -> list[QuarterCsi]:
+def csi_by_quarter(
+    scope: Scope, quarters: int = CSI_QUARTERS, dimensions: Sequence[str] = DIMENSIONS
+) -> list[QuarterCsi]:
     """CSI per local calendar quarter over the last `quarters` quarters, oldest first, over the
     configured `dimensions`: per quarter one range of the survey time index summing and
     counting the scores of the five survey columns configured, and one over the scores of the
@@ -600,35 +731,54 @@ def csi_by_quarter(scope: Scope, quarters: int = CSI_QUARTERS,
     def scoped(query):
         if scope.owner_id is not None:
             query = query.join(Customer, on=(s.customer == Customer.id)).where(
-                Customer.owner == scope.owner_id)
+                Customer.owner == scope.owner_id
+            )
         return query
 
     def one(index: int):
-        return scoped(s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
-            (s.at >= bounds[index]) & (s.at < bounds[index + 1])))
+        return scoped(
+            s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
+                (s.at >= bounds[index]) & (s.at < bounds[index + 1])
+            )
+        )
 
     union = reduce(operator.add, (one(index) for index in range(len(starts) - 1)))
-    found = {index: (surveys, int(total or 0), int(scores or 0))
-             for index, surveys, total, scores in union.tuples()}
+    found = {
+        index: (surveys, int(total or 0), int(scores or 0))
+        for index, surveys, total, scores in union.tuples()
+    }
     if own:
+
         def extra(index: int):
-            return scoped(SurveyScore.select(Value(index), fn.SUM(SurveyScore.score),
-                                             fn.COUNT(SurveyScore.id))
-                          .join(s, on=(SurveyScore.survey == s.id))
-                          .where((s.at >= bounds[index]) & (s.at < bounds[index + 1])
-                                 & SurveyScore.dimension.in_(own)))
+            return scoped(
+                SurveyScore.select(
+                    Value(index), fn.SUM(SurveyScore.score), fn.COUNT(SurveyScore.id)
+                )
+                .join(s, on=(SurveyScore.survey == s.id))
+                .where(
+                    (s.at >= bounds[index])
+                    & (s.at < bounds[index + 1])
+                    & SurveyScore.dimension.in_(own)
+                )
+            )
 
         more = reduce(operator.add, (extra(index) for index in range(len(starts) - 1)))
         for index, total, scores in more.tuples():
             surveys, before, counted = found[index]
             found[index] = (surveys, before + int(total or 0), counted + int(scores or 0))
-    return [QuarterCsi(quarter=f"{start.year}-Q{(start.month - 1) // 3 + 1}",
-                       surveys=found[index][0], scores=found[index][2],
-                       csi=csi_of_total(found[index][1], found[index][2]))
-            for index, start in enumerate(starts[:-1])]
+    return [
+        QuarterCsi(
+            quarter=f"{start.year}-Q{(start.month - 1) // 3 + 1}",
+            surveys=found[index][0],
+            scores=found[index][2],
+            csi=csi_of_total(found[index][1], found[index][2]),
+        )
+        for index, start in enumerate(starts[:-1])
+    ]
 
 
 # -- the whole dashboard --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -665,15 +815,21 @@ class Dashboard:
 
     def to_json(self) -> dict:
         return {
-            "day": self.day, "period": self.period, "team": self.team,
+            "day": self.day,
+            "period": self.period,
+            "team": self.team,
             "grades": self.grades,
             "movement": self.movement.to_json(),
             "grade_matrix": {r.login: r.grades for r in self.reps},
             "overdue_by_rep": {r.login: r.overdue for r in self.reps},
-            "followup_stages": {s.stage: {"wins": s.wins, "share": _round(s.share),
-                                          "reference": s.reference} for s in self.win_stages},
-            "open_stages": {s.stage: {"customers": s.customers, "share": _round(s.share)}
-                            for s in self.open_stages},
+            "followup_stages": {
+                s.stage: {"wins": s.wins, "share": _round(s.share), "reference": s.reference}
+                for s in self.win_stages
+            },
+            "open_stages": {
+                s.stage: {"customers": s.customers, "share": _round(s.share)}
+                for s in self.open_stages
+            },
             "at_risk": [row.to_json() for row in self.at_risk],
             "lapsed": self.lapsed.to_json(),
             "retention": self.retention.to_json(),
@@ -687,21 +843,36 @@ class Dashboard:
             "targets": {kind: board.to_json() for kind, board in self.targets.items()},
             "reps": self.comparison.to_json() if self.comparison else None,
             "receivables": self.receivables.to_json() if self.receivables else None,
-            "instructions": [{"login": c.login, "open": c.open, "late": c.late, "done": c.done,
-                              "done_late": c.done_late} for c in self.instructions],
+            "instructions": [
+                {
+                    "login": c.login,
+                    "open": c.open,
+                    "late": c.late,
+                    "done": c.done,
+                    "done_late": c.done_late,
+                }
+                for c in self.instructions
+            ],
         }
 
 
 TARGET_KINDS = ("month", "quarter", "year")
 
 
-def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
-              day: date | None = None, target_kinds: Sequence[str] = ("month",)) -> Dashboard:
+def dashboard(
+    ctx: Context,
+    period: int = 30,
+    *,
+    everyone: bool = False,
+    day: date | None = None,
+    target_kinds: Sequence[str] = ("month",),
+) -> Dashboard:
     """Every figure of the dashboard for the last `period` days (7, 30 or 90); the targets of
     this month (the Dashboard's panel), or of each of `target_kinds`."""
     if period not in PERIODS:
-        raise InvalidInput.one("period", _("the period is 7, 30 or 90 days, not {n}").format(
-            n=period))
+        raise InvalidInput.one(
+            "period", _("the period is 7, 30 or 90 days, not {n}").format(n=period)
+        )
     scope = scope_for(ctx, everyone=everyone, day=day)
     timings: dict[str, float] = {}
 
@@ -713,8 +884,11 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
 
     reps = timed("grades", rep_figures, scope)
     return Dashboard(
-        day=scope.day, period=period, team=scope.owner_id is None,
-        grades=grade_totals(reps), reps=reps,
+        day=scope.day,
+        period=period,
+        team=scope.owner_id is None,
+        grades=grade_totals(reps),
+        reps=reps,
         movement=timed("movement", movement, scope, period),
         open_stages=timed("open_stages", open_stages, scope),
         win_stages=timed("win_stages", win_stages, scope, period),
@@ -724,20 +898,18 @@ def dashboard(ctx: Context, period: int = 30, *, everyone: bool = False,
         pareto=timed("pareto", pareto, scope),
         conversion=timed("conversion", conversion_by_source, scope),
         csi=timed("csi", csi_by_quarter, scope, dimensions=ctx.config.survey.dimensions),
-        sla=timed("sla", complaint_metrics, ctx, scope.since(period), scope.day,
-                  everyone=everyone),
-        causes=timed("complaint_causes", complaint_causes, ctx, day=scope.day,
-                     everyone=everyone),
+        sla=timed("sla", complaint_metrics, ctx, scope.since(period), scope.day, everyone=everyone),
+        causes=timed("complaint_causes", complaint_causes, ctx, day=scope.day, everyone=everyone),
         **accounts_figures(ctx, scope, reps, timed, target_kinds),
         receivables=timed("receivables", receivables, ctx, scope.day, owner_id=scope.owner_id),
-        instructions=timed("instructions", instruction_counts, ctx, scope.since(period),
-                           scope.day),
+        instructions=timed("instructions", instruction_counts, ctx, scope.since(period), scope.day),
         timings=timings,
     )
 
 
-def accounts_figures(ctx: Context, scope: Scope, reps: list[RepFigures], timed,
-                     target_kinds: Sequence[str]) -> dict:
+def accounts_figures(
+    ctx: Context, scope: Scope, reps: list[RepFigures], timed, target_kinds: Sequence[str]
+) -> dict:
     """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
     day, and (for a manager's team view) each rep side by side this month."""
     # imported here: these services build on this module's figures
@@ -745,14 +917,17 @@ def accounts_figures(ctx: Context, scope: Scope, reps: list[RepFigures], timed,
 
     weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
     found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}
-    found["targets"] = timed("targets", lambda: {
-        kind: target_board(ctx, kind=kind, day=scope.day) for kind in target_kinds})
+    found["targets"] = timed(
+        "targets",
+        lambda: {kind: target_board(ctx, kind=kind, day=scope.day) for kind in target_kinds},
+    )
     if ctx.is_manager and scope.owner_id is None:
         found["comparison"] = timed("reps", rep_comparison, ctx, day=scope.day, figures=reps)
     return found
 
 
 # -- the customers behind a figure ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CustomerRow:
@@ -774,10 +949,19 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
     rows: dict[int, CustomerRow] = {}
     owner = owner_filter(ctx, everyone=True)
     for start in range(0, len(wanted), 500):  # keep each IN list short
-        query = (Customer.select(Customer.id, Customer.name, Customer.company, Customer.grade,
-                                 User.login, Customer.next_due, Customer.revenue)
-                 .join(User, on=(Customer.owner == User.id))
-                 .where(Customer.id.in_(wanted[start:start + 500])))
+        query = (
+            Customer.select(
+                Customer.id,
+                Customer.name,
+                Customer.company,
+                Customer.grade,
+                User.login,
+                Customer.next_due,
+                Customer.revenue,
+            )
+            .join(User, on=(Customer.owner == User.id))
+            .where(Customer.id.in_(wanted[start : start + 500]))
+        )
         if owner is not None:
             query = query.where(Customer.owner == owner)
         rows.update((row[0], CustomerRow(*row)) for row in query.tuples())
@@ -787,8 +971,9 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
 """The figures of the dashboard that stand for a list of customers."""
 
 
-def customers_behind(ctx: Context, figures: Dashboard, figure: str, *,
-                     limit: int = 1000) -> tuple[list[CustomerRow], int]:
+def customers_behind(
+    ctx: Context, figures: Dashboard, figure: str, *, limit: int = 1000
+) -> tuple[list[CustomerRow], int]:
     """The customers behind one figure of `figures` (one of BEHIND_FIGURES) in the figure's
     order, for the same people, day and period; the first `limit` of them, and how many there
     are."""
@@ -811,11 +996,42 @@ def _round(value: float | None, places: int = 4) -> float | None:
 
 
 __all__ = [
-    "PERIODS", "PROMOTED", "DEMOTED", "NEW", "AT_RISK", "KEY_CUSTOMERS", "BEHIND_FIGURES",
-    "Scope", "scope_for", "RepFigures", "rep_figures",
-    "grade_totals", "Movement", "movement", "moved_customer_ids", "new_customer_ids",
-    "Stage", "open_stages", "WinStage", "win_stages", "Lapsed", "lapsed", "Retention",
-    "retention", "AtRisk", "at_risk", "Pareto", "pareto", "key_customer_ids",
-    "Conversion", "conversion_by_source", "QuarterCsi", "csi_by_quarter", "Dashboard",
-    "dashboard", "CustomerRow", "customer_rows", "customers_behind",
+    "PERIODS",
+    "PROMOTED",
+    "DEMOTED",
+    "NEW",
+    "AT_RISK",
+    "KEY_CUSTOMERS",
+    "BEHIND_FIGURES",
+    "Scope",
+    "scope_for",
+    "RepFigures",
+    "rep_figures",
+    "grade_totals",
+    "Movement",
+    "movement",
+    "moved_customer_ids",
+    "new_customer_ids",
+    "Stage",
+    "open_stages",
+    "WinStage",
+    "win_stages",
+    "Lapsed",
+    "lapsed",
+    "Retention",
+    "retention",
+    "AtRisk",
+    "at_risk",
+    "Pareto",
+    "pareto",
+    "key_customer_ids",
+    "Conversion",
+    "conversion_by_source",
+    "QuarterCsi",
+    "csi_by_quarter",
+    "Dashboard",
+    "dashboard",
+    "CustomerRow",
+    "customer_rows",
+    "customers_behind",
 ]

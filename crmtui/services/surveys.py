@@ -34,8 +34,9 @@ def configured(ctx: Context) -> tuple[str, ...]:
     return ctx.config.survey.dimensions
 
 
-def _survey_customer(ctx: Context, customer_id: int, complaint: Any) -> tuple[Customer,
-                                                                              Complaint | None]:
+def _survey_customer(
+    ctx: Context, customer_id: int, complaint: Any
+) -> tuple[Customer, Complaint | None]:
     """The customer to survey, and the closed complaint the survey follows: whoever may change
     the customer surveys them; support staff too after a complaint they may handle."""
     if complaint in (None, ""):
@@ -43,22 +44,25 @@ def _survey_customer(ctx: Context, customer_id: int, complaint: Any) -> tuple[Cu
     try:
         number = int(str(complaint).strip().lstrip("#"))
     except ValueError:
-        raise InvalidInput.one("complaint", _("'{text}' is not a complaint number").format(
-            text=complaint)) from None
+        raise InvalidInput.one(
+            "complaint", _("'{text}' is not a complaint number").format(text=complaint)
+        ) from None
     customer = get_visible_customer(ctx, customer_id)
     found = Complaint.get_or_none((Complaint.id == number) & (Complaint.customer == customer.id))
     if found is None:
         raise NotFound(_("{name} has no complaint #{id}").format(name=customer.name, id=number))
     if found.status != "closed":
-        raise InvalidInput.one("complaint", _("complaint #{id} is not closed yet").format(
-            id=number))
+        raise InvalidInput.one(
+            "complaint", _("complaint #{id} is not closed yet").format(id=number)
+        )
     if ctx.role not in HANDLERS and not can_edit(ctx, customer):
         raise Forbidden(_("{name} belongs to another rep").format(name=customer.name))
     return customer, found
 
 
-def clean_scores(ctx: Context, scores: Mapping[str, Any],
-                 errors: dict[str, str]) -> dict[str, int | None]:
+def clean_scores(
+    ctx: Context, scores: Mapping[str, Any], errors: dict[str, str]
+) -> dict[str, int | None]:
     """Scores 1–5 on the configured dimensions (None: not given); a refused one is added to
     `errors` by its dimension."""
     today = ctx.today()
@@ -66,8 +70,9 @@ def clean_scores(ctx: Context, scores: Mapping[str, Any],
     cleaned: dict[str, int | None] = {}
     for name, value in scores.items():
         if name not in dimensions:
-            errors[name] = _("'{name}' is not a survey dimension here (configured: {names})") \
-                .format(name=name, names=", ".join(dimensions))
+            errors[name] = _(
+                "'{name}' is not a survey dimension here (configured: {names})"
+            ).format(name=name, names=", ".join(dimensions))
             continue
         try:
             cleaned[name] = clean_int(1, 5)(value, today)
@@ -85,8 +90,15 @@ def survey_editor(ctx: Context, survey: Survey) -> Customer:
 
 
 @writes
-def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
-                  at: Any = None, comment: Any = "", complaint: Any = None) -> Survey:
+def record_survey(
+    ctx: Context,
+    customer_id: int,
+    scores: Mapping[str, Any],
+    *,
+    at: Any = None,
+    comment: Any = "",
+    complaint: Any = None,
+) -> Survey:
     """Store the scores given (any of the configured dimensions, at least one) with the
     customer's comment; an overall score of 4 or 5 is a moment to ask for a referral."""
     customer, closed = _survey_customer(ctx, customer_id, complaint)
@@ -114,19 +126,32 @@ def record_survey(ctx: Context, customer_id: int, scores: Mapping[str, Any], *,
             day = ctx.local_date(moment)
             moment_on = max(day, customer.referral_moment_on or day)
             Customer.update(referral_moment_on=moment_on).where(
-                Customer.id == customer.id).execute()
+                Customer.id == customer.id
+            ).execute()
     return survey
 
 
-def _store_survey(ctx: Context, customer: Customer, closed: Complaint | None, moment: datetime,
-                  comment: str, given: dict[str, int]) -> Survey:
-    survey = Survey.create(customer=customer, complaint=closed, at=moment, by=ctx.user.id,
-                           comment=comment,
-                           **{name: score for name, score in given.items() if name in DIMENSIONS})
+def _store_survey(
+    ctx: Context,
+    customer: Customer,
+    closed: Complaint | None,
+    moment: datetime,
+    comment: str,
+    given: dict[str, int],
+) -> Survey:
+    survey = Survey.create(
+        customer=customer,
+        complaint=closed,
+        at=moment,
+        by=ctx.user.id,
+        comment=comment,
+        **{name: score for name, score in given.items() if name in DIMENSIONS},
+    )
     extra = [(survey.id, name, score) for name, score in given.items() if name not in DIMENSIONS]
     if extra:
-        SurveyScore.insert_many(extra, fields=[SurveyScore.survey, SurveyScore.dimension,
-                                               SurveyScore.score]).execute()
+        SurveyScore.insert_many(
+            extra, fields=[SurveyScore.survey, SurveyScore.dimension, SurveyScore.score]
+        ).execute()
     return survey
 
 
@@ -141,29 +166,55 @@ class SurveyView:
     by: str
 
     def to_json(self) -> dict:
-        return {"id": self.id, "at": self.at, "scores": self.scores, "comment": self.comment,
-                "complaint_id": self.complaint_id, "by": self.by}
+        return {
+            "id": self.id,
+            "at": self.at,
+            "scores": self.scores,
+            "comment": self.comment,
+            "complaint_id": self.complaint_id,
+            "by": self.by,
+        }
 
 
 def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[SurveyView]:
     """The customer's surveys, newest first, with every score they hold."""
     get_visible_customer(ctx, customer_id)
-    rows = list(Survey.select(Survey, User).join(User, JOIN.LEFT_OUTER, on=Survey.by)
-                .where(Survey.customer == customer_id)
-                .order_by(Survey.at.desc(), Survey.id.desc()).limit(limit))
+    rows = list(
+        Survey.select(Survey, User)
+        .join(User, JOIN.LEFT_OUTER, on=Survey.by)
+        .where(Survey.customer == customer_id)
+        .order_by(Survey.at.desc(), Survey.id.desc())
+        .limit(limit)
+    )
     extra: dict[int, dict[str, int]] = {}
     if rows:
-        for survey_id, name, score in (SurveyScore.select(SurveyScore.survey,
-                                                          SurveyScore.dimension, SurveyScore.score)
-                                       .where(SurveyScore.survey.in_([r.id for r in rows]))
-                                       .tuples()):
+        for survey_id, name, score in (
+            SurveyScore.select(SurveyScore.survey, SurveyScore.dimension, SurveyScore.score)
+            .where(SurveyScore.survey.in_([r.id for r in rows]))
+            .tuples()
+        ):
             extra.setdefault(survey_id, {})[name] = score
-    return [SurveyView(
-        id=r.id, at=r.at, comment=r.comment, complaint_id=r.complaint_id,
-        by=r.by.login if r.by_id else "",
-        scores={**{name: getattr(r, name) for name in DIMENSIONS if getattr(r, name) is not None},
-                **extra.get(r.id, {})}) for r in rows]
+    return [
+        SurveyView(
+            id=r.id,
+            at=r.at,
+            comment=r.comment,
+            complaint_id=r.complaint_id,
+            by=r.by.login if r.by_id else "",
+            scores={
+                **{name: getattr(r, name) for name in DIMENSIONS if getattr(r, name) is not None},
+                **extra.get(r.id, {}),
+            },
+        )
+        for r in rows
+    ]
 
 
-__all__ = ["configured", "clean_scores", "survey_editor", "record_survey", "SurveyView",
-           "surveys_of"]
+__all__ = [
+    "configured",
+    "clean_scores",
+    "survey_editor",
+    "record_survey",
+    "SurveyView",
+    "surveys_of",
+]

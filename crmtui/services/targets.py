@@ -61,8 +61,9 @@ def period_value(text: Any, kind: PeriodKind | str | None = None) -> Period:
     try:
         return parse_period(str(text or ""), kind)
     except PeriodError as error:
-        raise InvalidInput.one(str(PeriodKind(kind)) if kind else "period",
-                               explain(error)) from None
+        raise InvalidInput.one(
+            str(PeriodKind(kind)) if kind else "period", explain(error)
+        ) from None
 
 
 def _target_user(login: Any) -> User:
@@ -72,14 +73,22 @@ def _target_user(login: Any) -> User:
     if not user.active:
         raise CrmError(_("{login} is deactivated and has no targets").format(login=user.login))
     if user.role == "support":
-        raise CrmError(_("{login} is support staff and has no sales targets").format(
-            login=user.login))
+        raise CrmError(
+            _("{login} is support staff and has no sales targets").format(login=user.login)
+        )
     return user
 
 
 @writes
-def set_target(ctx: Context, login: Any, period: Any, *, kind: PeriodKind | str | None = None,
-               amount: Any = None, new_customers: Any = None) -> Target:
+def set_target(
+    ctx: Context,
+    login: Any,
+    period: Any,
+    *,
+    kind: PeriodKind | str | None = None,
+    amount: Any = None,
+    new_customers: Any = None,
+) -> Target:
     """Set (or change) a rep's target for a period: the amount of orders, the new customers to
     win, or both; a value not given stays as it was. Managers only."""
     require_manager(ctx, _("set targets"))
@@ -116,8 +125,9 @@ def set_target(ctx: Context, login: Any, period: Any, *, kind: PeriodKind | str 
 
 
 @writes
-def remove_target(ctx: Context, login: Any, period: Any, *,
-                  kind: PeriodKind | str | None = None) -> Target:
+def remove_target(
+    ctx: Context, login: Any, period: Any, *, kind: PeriodKind | str | None = None
+) -> Target:
     require_manager(ctx, _("remove targets"))
     found = period_value(period, kind)
     user = User.get_or_none(User.login == str(login).strip())
@@ -125,21 +135,33 @@ def remove_target(ctx: Context, login: Any, period: Any, *,
         raise NotFound(_("no user {login}").format(login=login))
     target = Target.get_or_none((Target.user == user.id) & (Target.period == found.key))
     if target is None:
-        raise NotFound(_("{login} has no target for {period}").format(login=user.login,
-                                                                      period=found.key))
+        raise NotFound(
+            _("{login} has no target for {period}").format(login=user.login, period=found.key)
+        )
     target.delete_instance()
-    audit(ctx, "delete", "target", target.id, f"{user.login} {found.key}: amount "
-          f"{target.amount}, new customers {target.new_customers}")
+    audit(
+        ctx,
+        "delete",
+        "target",
+        target.id,
+        f"{user.login} {found.key}: amount {target.amount}, new customers {target.new_customers}",
+    )
     return target
 
 
 def target_json(target: Target) -> dict:
-    return {"login": target.user.login, "period": target.period, "starts_on": target.starts_on,
-            "ends_on": target.ends_on, "amount": target.amount,
-            "new_customers": target.new_customers}
+    return {
+        "login": target.user.login,
+        "period": target.period,
+        "starts_on": target.starts_on,
+        "ends_on": target.ends_on,
+        "amount": target.amount,
+        "new_customers": target.new_customers,
+    }
 
 
 # -- results --------------------------------------------------------------------------------------
+
 
 def _money(cents) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
@@ -151,8 +173,9 @@ def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Dec
     if not user_ids:
         return {}
     o = Order.alias("o")
-    total = (o.select(fn.SUM(o.amount).coerce(False))
-             .where((o.by == User.id) & (o.on >= start) & (o.on <= end)))
+    total = o.select(fn.SUM(o.amount).coerce(False)).where(
+        (o.by == User.id) & (o.on >= start) & (o.on <= end)
+    )
     rows = User.select(User.id, total).where(User.id.in_(user_ids)).tuples()
     return {uid: _money(cents) for uid, cents in rows}
 
@@ -163,10 +186,18 @@ def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[i
     if not user_ids:
         return {}
     c = CustomerChange
-    query = (c.select(c.by, fn.COUNT(c.id))
-             .where(c.by.in_(user_ids) & (c.what == "lifecycle") & (c.from_value == "prospect")
-                    & (c.to_value == "customer") & (c.on >= start) & (c.on <= end))
-             .group_by(c.by))
+    query = (
+        c.select(c.by, fn.COUNT(c.id))
+        .where(
+            c.by.in_(user_ids)
+            & (c.what == "lifecycle")
+            & (c.from_value == "prospect")
+            & (c.to_value == "customer")
+            & (c.on >= start)
+            & (c.on <= end)
+        )
+        .group_by(c.by)
+    )
     return {uid: int(n) for uid, n in query.tuples()}
 
 
@@ -185,14 +216,22 @@ class TargetRow:
         def progress(p: TargetProgress | None, whole: bool) -> dict | None:
             if p is None:
                 return None
-            return {"target": int(p.target) if whole else p.target,
-                    "achieved": int(p.achieved) if whole else p.achieved,
-                    "remaining": int(p.remaining) if whole else p.remaining,
-                    "share": None if p.share is None else round(p.share, 4),
-                    "per_day": p.per_day}
-        return {"login": self.login, "name": self.name, "orders": self.orders,
-                "new_customers_won": self.won, "amount": progress(self.amount, False),
-                "new_customers": progress(self.new_customers, True)}
+            return {
+                "target": int(p.target) if whole else p.target,
+                "achieved": int(p.achieved) if whole else p.achieved,
+                "remaining": int(p.remaining) if whole else p.remaining,
+                "share": None if p.share is None else round(p.share, 4),
+                "per_day": p.per_day,
+            }
+
+        return {
+            "login": self.login,
+            "name": self.name,
+            "orders": self.orders,
+            "new_customers_won": self.won,
+            "amount": progress(self.amount, False),
+            "new_customers": progress(self.new_customers, True),
+        }
 
 
 @dataclass(frozen=True)
@@ -205,13 +244,20 @@ class TargetBoard:
     rows: list[TargetRow]
 
     def to_json(self) -> dict:
-        return {"period": self.period.key, "kind": self.period.kind.value,
-                "starts_on": self.period.start, "ends_on": self.period.end, "day": self.day,
-                "days_left": self.days_left, "reps": [row.to_json() for row in self.rows]}
+        return {
+            "period": self.period.key,
+            "kind": self.period.kind.value,
+            "starts_on": self.period.start,
+            "ends_on": self.period.end,
+            "day": self.day,
+            "days_left": self.days_left,
+            "reps": [row.to_json() for row in self.rows],
+        }
 
 
-def target_board(ctx: Context, period: Any = None, *, kind: PeriodKind | str = "month",
-                 day: date | None = None) -> TargetBoard:
+def target_board(
+    ctx: Context, period: Any = None, *, kind: PeriodKind | str = "month", day: date | None = None
+) -> TargetBoard:
     """Targets and results for a period (default: the `kind` holding `day`): a manager sees
     every rep (those without a target too), a rep their own row."""
     day = day or ctx.today()
@@ -219,8 +265,11 @@ def target_board(ctx: Context, period: Any = None, *, kind: PeriodKind | str = "
     until = min(found.end, day)
     targets = {t.user_id: t for t in Target.select().where(Target.period == found.key)}
     if ctx.is_manager:
-        users = list(User.select().where(
-            User.id.in_(list(targets) or [0]) | ((User.role == "rep") & User.active)))
+        users = list(
+            User.select().where(
+                User.id.in_(list(targets) or [0]) | ((User.role == "rep") & User.active)
+            )
+        )
     else:
         users = [ctx.user] if ctx.user.id in targets or ctx.role == "rep" else []
     ids = [u.id for u in users]
@@ -231,18 +280,44 @@ def target_board(ctx: Context, period: Any = None, *, kind: PeriodKind | str = "
         target = targets.get(user.id)
         achieved = orders.get(user.id, Decimal("0.00"))
         count = won.get(user.id, 0)
-        rows.append(TargetRow(
-            login=user.login, name=user.label, orders=achieved, won=count,
-            amount=(target_progress(target.amount, achieved, found, day)
-                    if target is not None and target.amount is not None else None),
-            new_customers=(target_progress(target.new_customers, count, found, day)
-                           if target is not None and target.new_customers is not None
-                           else None)))
-    rows.sort(key=lambda r: (r.amount is None, -(r.amount.share or 0) if r.amount else 0,
-                             r.name.casefold(), r.login))
+        rows.append(
+            TargetRow(
+                login=user.login,
+                name=user.label,
+                orders=achieved,
+                won=count,
+                amount=(
+                    target_progress(target.amount, achieved, found, day)
+                    if target is not None and target.amount is not None
+                    else None
+                ),
+                new_customers=(
+                    target_progress(target.new_customers, count, found, day)
+                    if target is not None and target.new_customers is not None
+                    else None
+                ),
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.amount is None,
+            -(r.amount.share or 0) if r.amount else 0,
+            r.name.casefold(),
+            r.login,
+        )
+    )
     return TargetBoard(period=found, day=day, days_left=days_left(found, day), rows=rows)
 
 
-__all__ = ["clean_count", "period_value", "set_target", "remove_target", "target_json",
-           "orders_by_user", "new_customers_by_user", "TargetRow", "TargetBoard",
-           "target_board"]
+__all__ = [
+    "clean_count",
+    "period_value",
+    "set_target",
+    "remove_target",
+    "target_json",
+    "orders_by_user",
+    "new_customers_by_user",
+    "TargetRow",
+    "TargetBoard",
+    "target_board",
+]

@@ -41,9 +41,15 @@ class TeamMember:
     created_at: datetime
 
     def to_json(self) -> dict:
-        return {"login": self.login, "name": self.name, "role": self.role,
-                "active": self.active, "customers": self.customers,
-                "open_complaints": self.open_complaints, "created_at": self.created_at}
+        return {
+            "login": self.login,
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "customers": self.customers,
+            "open_complaints": self.open_complaints,
+            "created_at": self.created_at,
+        }
 
 
 def clean_login(text: str) -> str:
@@ -51,8 +57,10 @@ def clean_login(text: str) -> str:
     if not login:
         raise InvalidInput.one("login", _("required"))
     if len(login) > MAX_LOGIN:
-        raise InvalidInput.one("login", _("too long: {n} characters, at most {limit}").format(
-            n=len(login), limit=MAX_LOGIN))
+        raise InvalidInput.one(
+            "login",
+            _("too long: {n} characters, at most {limit}").format(n=len(login), limit=MAX_LOGIN),
+        )
     if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in login):
         raise InvalidInput.one("login", _("a login has no spaces or control characters"))
     return login
@@ -61,8 +69,9 @@ def clean_login(text: str) -> str:
 def clean_role(text: str) -> str:
     role = (text or "").strip().lower()
     if role not in ROLES:
-        raise InvalidInput.one("role", _("'{text}' is not one of {roles}").format(
-            text=text, roles=", ".join(ROLES)))
+        raise InvalidInput.one(
+            "role", _("'{text}' is not one of {roles}").format(text=text, roles=", ".join(ROLES))
+        )
     return role
 
 
@@ -81,11 +90,9 @@ def add_user(ctx: Context, login: str, *, name: str = "", role: str = "rep") -> 
     login, role, name = clean_login(login), clean_role(role), clean_name(name)
     user = User.get_or_none(User.login == login)
     if user is not None and user.active:
-        raise CrmError(_("{login} is already a user ({role})").format(login=login,
-                                                                      role=user.role))
+        raise CrmError(_("{login} is already a user ({role})").format(login=login, role=user.role))
     if user is None:
-        user = User.create(login=login, display_name=name or login, role=role,
-                           created_at=ctx.now())
+        user = User.create(login=login, display_name=name or login, role=role, created_at=ctx.now())
         audit(ctx, "user", "user", user.id, f"added {login} as {role}")
     else:
         user.active = True
@@ -108,16 +115,28 @@ def _grant(ctx: Context, login: str, role: str | None) -> None:
 def list_users(ctx: Context) -> list[TeamMember]:
     """Everyone, active first, with what they own."""
     require_manager(ctx, _("list users"))
-    owned = dict(Customer.select(Customer.owner, fn.COUNT(Customer.id))
-                 .group_by(Customer.owner).tuples())
-    handling = dict(Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
-                    .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
-                    .group_by(Complaint.owner).tuples())
+    owned = dict(
+        Customer.select(Customer.owner, fn.COUNT(Customer.id)).group_by(Customer.owner).tuples()
+    )
+    handling = dict(
+        Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
+        .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
+        .group_by(Complaint.owner)
+        .tuples()
+    )
     users = User.select().order_by(User.active.desc(), User.login)
-    return [TeamMember(login=u.login, name=u.display_name, role=u.role, active=u.active,
-                       customers=owned.get(u.id, 0), open_complaints=handling.get(u.id, 0),
-                       created_at=u.created_at)
-            for u in users]
+    return [
+        TeamMember(
+            login=u.login,
+            name=u.display_name,
+            role=u.role,
+            active=u.active,
+            customers=owned.get(u.id, 0),
+            open_complaints=handling.get(u.id, 0),
+            created_at=u.created_at,
+        )
+        for u in users
+    ]
 
 
 @writes
@@ -128,8 +147,9 @@ def set_role(ctx: Context, login: str, role: str, *, to: str | None = None) -> U
     role = clean_role(role)
     user = get_user(clean_login(login))
     if not user.active:
-        raise CrmError(_("{login} is deactivated; add them again with a role").format(
-            login=user.login))
+        raise CrmError(
+            _("{login} is deactivated; add them again with a role").format(login=user.login)
+        )
     if user.role == role:
         return user
     if user.role == "manager":
@@ -177,35 +197,63 @@ def deactivate_user(ctx: Context, login: str, *, to: str | None = None) -> Deact
     elif complaints:
         detail += f"; {complaints} open complaints back to the queue"
     audit(ctx, "deactivate", "user", user.id, detail)
-    return Deactivated(login=user.login, customers_moved=moved, complaints_moved=complaints,
-                       to=target.login if target else None)
+    return Deactivated(
+        login=user.login,
+        customers_moved=moved,
+        complaints_moved=complaints,
+        to=target.login if target else None,
+    )
 
 
 def _hand_over_complaints(ctx: Context, user: User, target: User | None) -> int:
     """Open complaints of `user` go to `target`, or back to the unassigned queue; each one's
     timeline says so, and its version moves so that a form opened before is refused."""
     now = ctx.now()
-    open_ones = [c.id for c in Complaint.select(Complaint.id).where(
-        (Complaint.owner == user.id) & Complaint.status.in_(OPEN))]
+    open_ones = [
+        c.id
+        for c in Complaint.select(Complaint.id).where(
+            (Complaint.owner == user.id) & Complaint.status.in_(OPEN)
+        )
+    ]
     if not open_ones:
         return 0
-    Complaint.update(owner=target.id if target else None, version=Complaint.version + 1,
-                     updated_at=now).where(Complaint.id.in_(open_ones)).execute()
+    Complaint.update(
+        owner=target.id if target else None, version=Complaint.version + 1, updated_at=now
+    ).where(Complaint.id.in_(open_ones)).execute()
     ComplaintEvent.insert_many(
-        [{"complaint": cid, "at": now, "by": ctx.user.id, "kind": "owner",
-          "from_value": user.login, "to_value": target.login if target else "",
-          "note": f"{user.login} was deactivated"}
-         for cid in open_ones]).execute()
+        [
+            {
+                "complaint": cid,
+                "at": now,
+                "by": ctx.user.id,
+                "kind": "owner",
+                "from_value": user.login,
+                "to_value": target.login if target else "",
+                "note": f"{user.login} was deactivated",
+            }
+            for cid in open_ones
+        ]
+    ).execute()
     return len(open_ones)
 
 
 def _keep_a_manager(user: User, action: str) -> None:
-    others = User.select().where((User.role == "manager") & (User.active == True)  # noqa: E712
-                                 & (User.id != user.id)).count()
+    others = (
+        User.select()
+        .where(
+            (User.role == "manager")
+            & (User.active == True)  # noqa: E712
+            & (User.id != user.id)
+        )
+        .count()
+    )
     if not others:
-        raise CrmError(_("cannot {action} {login}: a database needs at least one manager; "
-                         "make someone else a manager first").format(action=action,
-                                                                    login=user.login))
+        raise CrmError(
+            _(
+                "cannot {action} {login}: a database needs at least one manager; "
+                "make someone else a manager first"
+            ).format(action=action, login=user.login)
+        )
 
 
 def _hand_over(ctx: Context, user: User, to: str | None) -> tuple[User | None, int]:
@@ -214,22 +262,27 @@ def _hand_over(ctx: Context, user: User, to: str | None) -> tuple[User | None, i
     owned = Customer.select().where(Customer.owner == user.id).count()
     if to is None:
         if owned:
-            raise CrmError(_("{login} owns {n} customers; reassign them first, or name who "
-                             "takes them over with --to").format(login=user.login, n=owned))
+            raise CrmError(
+                _(
+                    "{login} owns {n} customers; reassign them first, or name who "
+                    "takes them over with --to"
+                ).format(login=user.login, n=owned)
+            )
         return None, 0
     target = get_owner(clean_login(to))
     if target.id == user.id:
         raise CrmError(_("{login} cannot take over their own customers").format(login=to))
     if owned:
         now = ctx.now()
-        Customer.update(owner=target.id, version=Customer.version + 1, updated_at=now,
-                        updated_by=ctx.user.id).where(Customer.owner == user.id).execute()
-        audit(ctx, "reassign", "user", user.id,
-              f"{owned} customers {user.login} -> {target.login}")
+        Customer.update(
+            owner=target.id, version=Customer.version + 1, updated_at=now, updated_by=ctx.user.id
+        ).where(Customer.owner == user.id).execute()
+        audit(ctx, "reassign", "user", user.id, f"{owned} customers {user.login} -> {target.login}")
 
     # the manager's open instructions about those customers go with them
-    Instruction.update(to=target.id).where((Instruction.to == user.id)
-                                           & Instruction.done_on.is_null()).execute()
+    Instruction.update(to=target.id).where(
+        (Instruction.to == user.id) & Instruction.done_on.is_null()
+    ).execute()
     return target, owned
 
 
@@ -240,8 +293,12 @@ def set_up_roles(ctx: Context) -> team_mode.SetupReport:
     group of their crmtui role; the owner becomes a manager of the database if they were not."""
     require_manager(ctx, _("set up the database roles"))
     if ctx.store.is_sqlite:
-        raise CrmError(_("roles enforced by the database need PostgreSQL; on an SQLite file "
-                         "everyone who can write the file is trusted"))
+        raise CrmError(
+            _(
+                "roles enforced by the database need PostgreSQL; on an SQLite file "
+                "everyone who can write the file is trusted"
+            )
+        )
 
     def add_owner(login: str) -> None:
         owner = User.get_or_none(User.login == login)

@@ -67,8 +67,9 @@ def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
         text = " ".join(text.split())
     text = text.strip()
     if len(text) > limit:
-        raise FieldError(_("too long: {n} characters, at most {limit}").format(
-            n=len(text), limit=limit))
+        raise FieldError(
+            _("too long: {n} characters, at most {limit}").format(n=len(text), limit=limit)
+        )
     return text
 
 
@@ -78,6 +79,7 @@ def required_text(limit: int) -> Callable[[Any, date], str]:
         if not text:
             raise FieldError(_("required"))
         return text
+
     return clean
 
 
@@ -131,8 +133,12 @@ def clean_date(value: Any, today: date) -> date | None:
 # Amounts as people write them: ¥12,000, ￥8万, 1.2万元, 3亿, RMB 500, 8k.
 _CURRENCY_PREFIX = lazy_pattern(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.IGNORECASE)
 _CURRENCY_SUFFIX = lazy_pattern(r"\s*(?:元|块|块钱|圆|rmb|cny)$", re.IGNORECASE)
-_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000),
-                "k": Decimal(1_000)}
+_MULTIPLIERS = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1_000),
+    "k": Decimal(1_000),
+}
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -186,16 +192,19 @@ def clean_positive_money(value: Any, today: date | None = None) -> Decimal:
     return amount
 
 
-def choice(options: tuple[str, ...], *,
-           optional: bool = False) -> Callable[[Any, date], str | None]:
+def choice(
+    options: tuple[str, ...], *, optional: bool = False
+) -> Callable[[Any, date], str | None]:
     def clean(value: Any, today: date) -> str | None:
         text = clean_text(value, limit=40).lower()
         if not text and optional:
             return None
         if text not in options:
-            raise FieldError(_("'{text}' is not one of {options}").format(
-                text=text, options=", ".join(options)))
+            raise FieldError(
+                _("'{text}' is not one of {options}").format(text=text, options=", ".join(options))
+            )
         return text
+
     return clean
 
 
@@ -210,6 +219,7 @@ def clean_int(low: int, high: int) -> Callable[[Any, date], int | None]:
         if not low <= number <= high:
             raise FieldError(_("must be between {low} and {high}").format(low=low, high=high))
         return number
+
     return clean
 
 
@@ -301,13 +311,15 @@ def clean_minutes(value: Any, today: date | None = None) -> int | None:
         try:
             minutes = int(parse_duration(text).total_seconds() // 60)
         except ValueError:
-            raise FieldError(_("'{text}' is not a length of time; use minutes (45) or 1h 30m")
-                             .format(text=text)) from None
+            raise FieldError(
+                _("'{text}' is not a length of time; use minutes (45) or 1h 30m").format(text=text)
+            ) from None
     if minutes <= 0:
         raise FieldError(_("an appointment lasts at least a minute"))
     if minutes > MAX_MINUTES:
-        raise FieldError(_("an appointment lasts at most a day ({n} minutes)").format(
-            n=MAX_MINUTES))
+        raise FieldError(
+            _("an appointment lasts at most a day ({n} minutes)").format(n=MAX_MINUTES)
+        )
     return minutes
 
 
@@ -326,14 +338,21 @@ REVIEW_FIELDS: dict[str, Callable[[Any, date], Any]] = {
 }
 
 
-def clean_field(name: str, value: Any, today: date,
-                table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> Any:
+def clean_field(
+    name: str,
+    value: Any,
+    today: date,
+    table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS,
+) -> Any:
     """One field's clean value, or FieldError with the reason."""
     return table[name](value, today)
 
 
-def clean_fields(values: Mapping[str, Any], today: date,
-                 table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS) -> dict:
+def clean_fields(
+    values: Mapping[str, Any],
+    today: date,
+    table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS,
+) -> dict:
     """All fields at once; InvalidInput lists every refused field so a form can mark each."""
     cleaned, errors = {}, {}
     for name, value in values.items():
@@ -354,4 +373,5 @@ def grade_value(value: Any) -> Grade:
         return Grade(str(value).strip().upper())
     except ValueError:
         raise InvalidInput.one(
-            "grade", _("'{text}' is not a grade A–E").format(text=value)) from None
+            "grade", _("'{text}' is not a grade A–E").format(text=value)
+        ) from None

@@ -58,8 +58,14 @@ def today_list(ctx: Context, everyone: bool = False, day: date | None = None) ->
     day = day or ctx.today()
     items = due_list(ctx, day, everyone=everyone)
     coming = [] if items else coming_up(ctx, day, everyone=everyone, limit=8)
-    return TodayList(day=day, items=items, brief=str(brief(items)), coming=coming,
-                     moved=moved, schedule=schedule(ctx, day, everyone=everyone))
+    return TodayList(
+        day=day,
+        items=items,
+        brief=str(brief(items)),
+        coming=coming,
+        moved=moved,
+        schedule=schedule(ctx, day, everyone=everyone),
+    )
 
 
 def read_today_early(ctx: Context) -> Future[TodayList]:
@@ -86,9 +92,16 @@ def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
 
 
 @writes
-def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None = None,
-                 *, promise_kept: bool = False, next_review: Any = REVIEW_EVERY,
-                 **fields: Any) -> LogResult:
+def log_due_item(
+    ctx: Context,
+    kind: DueKind | str,
+    customer_id: int,
+    ref_id: int | None = None,
+    *,
+    promise_kept: bool = False,
+    next_review: Any = REVIEW_EVERY,
+    **fields: Any,
+) -> LogResult:
     """Log a contact for a due item and settle the item; all or nothing."""
     from crmtui.services.access import get_visible_customer
     from crmtui.services.interactions import log_interaction
@@ -126,8 +139,14 @@ def log_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: in
     return result
 
 
-def _settle_other(ctx: Context, kind: DueKind, ref_id: int | None, customer_id: int,
-                  contact_day: date, review_on: date | None) -> None:
+def _settle_other(
+    ctx: Context,
+    kind: DueKind,
+    ref_id: int | None,
+    customer_id: int,
+    contact_day: date,
+    review_on: date | None,
+) -> None:
     """The due items the history does not keep: greetings and plan reviews."""
     if kind is DueKind.GREETING:
         from crmtui.services.greetings import record_greetings
@@ -155,15 +174,17 @@ def snooze_refusal(kind: DueKind | str) -> str | None:
     return {
         DueKind.COMPLAINT: _("a complaint keeps its deadlines; handle it instead"),
         DueKind.CARE: _("a care date cannot move; log the greeting, or it leaves after its day"),
-        DueKind.GREETING: _("a holiday does not move; log the greeting, or it leaves after the "
-                            "holiday"),
+        DueKind.GREETING: _(
+            "a holiday does not move; log the greeting, or it leaves after the holiday"
+        ),
         DueKind.REFERRAL: _("a referral ask lasts 7 days; log the ask, or let it pass"),
         DueKind.DROPPED: _("this customer went past their cadence; log a contact to keep them"),
     }.get(kind, _("this item cannot be snoozed"))
 
 
-def snooze_due_item(ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None,
-                    until: Any):
+def snooze_due_item(
+    ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None, until: Any
+):
     """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
     from crmtui.services.customers import snooze
     from crmtui.services.interactions import snooze_promise

@@ -46,11 +46,9 @@ class ComplaintColumns:
     def for_width(cls, width: int) -> ComplaintColumns:
         wide = width >= 110
         if wide:
-            fixed = dict(id=5, left=14, severity=8, status=12, customer=16, owner=10,
-                         promised=12)
+            fixed = dict(id=5, left=14, severity=8, status=12, customer=16, owner=10, promised=12)
         else:
-            fixed = dict(id=4, left=11, severity=4, status=8, customer=10, owner=7,
-                         promised=12)
+            fixed = dict(id=4, left=11, severity=4, status=8, customer=10, owner=7, promised=12)
         gaps = (2 if wide else 1) * len(fixed) + 1
         summary = max(8, width - sum(fixed.values()) - gaps)
         return cls(wide=wide, summary=summary, **fixed)
@@ -60,11 +58,16 @@ class ComplaintColumns:
         return "  " if self.wide else " "
 
     def header(self) -> Text:
-        cells = [("#", self.id, True), (_("Left"), self.left, False),
-                 (_("Sev") if not self.wide else _("Severity"), self.severity, False),
-                 (_("Status"), self.status, False), (_("Customer"), self.customer, False),
-                 (_("Owner"), self.owner, False), (_("Promised"), self.promised, False),
-                 (_("Summary"), self.summary, False)]
+        cells = [
+            ("#", self.id, True),
+            (_("Left"), self.left, False),
+            (_("Sev") if not self.wide else _("Severity"), self.severity, False),
+            (_("Status"), self.status, False),
+            (_("Customer"), self.customer, False),
+            (_("Owner"), self.owner, False),
+            (_("Promised"), self.promised, False),
+            (_("Summary"), self.summary, False),
+        ]
         text = Text(" ")
         for index, (heading, width, right) in enumerate(cells):
             if index:
@@ -72,8 +75,7 @@ class ComplaintColumns:
             text.append(heading.rjust(width) if right else fit(heading, width))
         return text
 
-    def line(self, row: QueueRow, zone: tzinfo, today: date,
-             now: datetime | None = None) -> Text:
+    def line(self, row: QueueRow, zone: tzinfo, today: date, now: datetime | None = None) -> Text:
         """One complaint; with `now`, a passed promise and a complaint to close are marked."""
         closed = row.sla.time_left is None
         # a stopped clock's row is dimmed, all but the clock, whose colour says late
@@ -84,8 +86,10 @@ class ComplaintColumns:
         text.append(gap)
         text.append(fit(sla_words(row.sla, self.left), self.left), style=sla_style(row.sla))
         text.append(gap)
-        text.append(fit(severity_word(row.severity, short=not self.wide), self.severity),
-                    style=f"{rest} {severity_style(row.severity)}".strip())
+        text.append(
+            fit(severity_word(row.severity, short=not self.wide), self.severity),
+            style=f"{rest} {severity_style(row.severity)}".strip(),
+        )
         text.append(gap, style=rest)
         nudge = now is not None and days_to_close(row, today, zone) is not None
         status = status_word(row.status, short=not self.wide)
@@ -95,8 +99,9 @@ class ComplaintColumns:
         text.append(gap)
         text.append(fit(row.customer, self.customer), style=rest)
         text.append(gap)
-        text.append(fit(row.owner or "-", self.owner), style="dim" if closed or not row.owner
-                    else "")
+        text.append(
+            fit(row.owner or "-", self.owner), style="dim" if closed or not row.owner else ""
+        )
         text.append(gap)
         passed = now is not None and promise_passed(row, now)
         promised = short_moment(row.promised_at, zone, today) + (OVERDUE_MARK if passed else "")
@@ -110,8 +115,13 @@ class ComplaintList(LineList[QueueRow]):
     """The queue, most urgent first (the service's order); enter opens the complaint."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", N_("Open"), id="complaint-open",
-                tooltip=N_("the complaint, its timeline and the customer's contacts")),
+        Binding(
+            "enter",
+            "select",
+            N_("Open"),
+            id="complaint-open",
+            tooltip=N_("the complaint, its timeline and the customer's contacts"),
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -121,8 +131,16 @@ class ComplaintList(LineList[QueueRow]):
         self.today: date | None = None
         self.now: datetime | None = None
 
-    def show_rows(self, rows: list[QueueRow], *, zone: tzinfo, today: date, width: int,
-                  keep: int | None = None, now: datetime | None = None) -> None:
+    def show_rows(
+        self,
+        rows: list[QueueRow],
+        *,
+        zone: tzinfo,
+        today: date,
+        width: int,
+        keep: int | None = None,
+        now: datetime | None = None,
+    ) -> None:
         """Replace the rows, keeping the cursor on complaint `keep` (or near it)."""
         self.columns = ComplaintColumns.for_width(width)
         self.zone, self.today, self.now = zone, today, now

@@ -120,8 +120,9 @@ class CustomerPicker(LocalizedBindings, Vertical):
         options = self.options
         options.clear_options()
         width = max(8, (self.size.width or MATCH_WIDTH) - 1)  # one line each, cut to fit
-        options.add_options([Option(plain(clip(match.label, width)), id=str(match.id))
-                             for match in matches])
+        options.add_options(
+            [Option(plain(clip(match.label, width)), id=str(match.id)) for match in matches]
+        )
         if matches:
             options.highlighted = 0
         self.set_class(bool(matches), "-matches")

@@ -51,8 +51,14 @@ class FormTextArea(TextArea):
     does, so typing replaces a filled one; sent back to correct it, the cursor goes to the end."""
 
     def __init__(self, text: str = "", **options) -> None:
-        super().__init__(text, soft_wrap=True, compact=True, tab_behavior="focus",
-                         show_line_numbers=False, **options)
+        super().__init__(
+            text,
+            soft_wrap=True,
+            compact=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            **options,
+        )
         self._correcting = False
 
     def correct(self) -> None:
@@ -134,9 +140,16 @@ class DateInput(Horizontal):
         def control(self) -> DateInput:
             return self.date_input
 
-    def __init__(self, value: str = "", *, today: date, required: bool = False,
-                 placeholder: str = "", id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        today: date,
+        required: bool = False,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.today = today
         self.required = required
@@ -165,8 +178,11 @@ class DateInput(Horizontal):
 
     @property
     def resolution(self) -> Resolution:
-        return resolve_date(self.input.value if self.is_mounted else self._initial, self.today,
-                            required=self.required)
+        return resolve_date(
+            self.input.value if self.is_mounted else self._initial,
+            self.today,
+            required=self.required,
+        )
 
     @property
     def day(self) -> date | None:
@@ -215,12 +231,14 @@ def describe_moment(moment: datetime, now: datetime) -> str:
     """'Tue 2026-11-24 10:00 · in 16h00' — the resolved time with its distance from now."""
     delta = moment - now
     when = (_("in {span}") if delta.total_seconds() >= 0 else _("{span} ago")).format(
-        span=span(delta))
+        span=span(delta)
+    )
     return f"{weekday_name(moment)} {moment.strftime(MOMENT)} · {when}"
 
 
-def resolve_moment(text: str, now: datetime, *, required: bool = False,
-                   future: bool = False, past: bool = False) -> MomentResolution:
+def resolve_moment(
+    text: str, now: datetime, *, required: bool = False, future: bool = False, past: bool = False
+) -> MomentResolution:
     """The time typed text names (rules.parse_datetime, as the services read it), in now's zone;
     with `future`, a time not after now is refused; with `past`, a time after now."""
     if not text.strip():
@@ -230,11 +248,19 @@ def resolve_moment(text: str, now: datetime, *, required: bool = False,
     except DateInputError as error:
         return MomentResolution(None, str(error))
     if future and moment <= now:
-        return MomentResolution(None, _("{when} is not in the future; pick a later time").format(
-            when=moment.strftime(MOMENT)))
+        return MomentResolution(
+            None,
+            _("{when} is not in the future; pick a later time").format(
+                when=moment.strftime(MOMENT)
+            ),
+        )
     if past and moment > now:
-        return MomentResolution(None, _("{when} is still to come; a contact is logged when it "
-                                        "happened").format(when=moment.strftime(MOMENT)))
+        return MomentResolution(
+            None,
+            _("{when} is still to come; a contact is logged when it happened").format(
+                when=moment.strftime(MOMENT)
+            ),
+        )
     return MomentResolution(moment, None)
 
 
@@ -248,11 +274,21 @@ class DateTimeInput(DateInput):
     }
     """
 
-    def __init__(self, value: str = "", *, now: Callable[[], datetime], required: bool = False,
-                 future: bool = False, past: bool = False, placeholder: str = "",
-                 empty_hint: str = "", id: str | None = None) -> None:
-        super().__init__(value, today=now().date(), required=required, placeholder=placeholder,
-                         id=id)
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        now: Callable[[], datetime],
+        required: bool = False,
+        future: bool = False,
+        past: bool = False,
+        placeholder: str = "",
+        empty_hint: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(
+            value, today=now().date(), required=required, placeholder=placeholder, id=id
+        )
         self.now = now
         self.future = future
         self.past = past
@@ -261,9 +297,13 @@ class DateTimeInput(DateInput):
 
     @property
     def resolution(self) -> MomentResolution:  # type: ignore[override]
-        return resolve_moment(self.input.value if self.is_mounted else self._initial,
-                              self.now(), required=self.required, future=self.future,
-                              past=self.past)
+        return resolve_moment(
+            self.input.value if self.is_mounted else self._initial,
+            self.now(),
+            required=self.required,
+            future=self.future,
+            past=self.past,
+        )
 
     @property
     def moment(self) -> datetime | None:

@@ -5,8 +5,9 @@ same as `crmtui agenda` and `crmtui due` print."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timezone, tzinfo
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -38,8 +39,13 @@ class DueList(LineList[Any]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", N_("Profile"), id="profile",
-                tooltip=N_("the customer's profile (on a complaint: the complaint)")),
+        Binding(
+            "enter",
+            "select",
+            N_("Profile"),
+            id="profile",
+            tooltip=N_("the customer's profile (on a complaint: the complaint)"),
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"due-list--heading"}
@@ -60,9 +66,18 @@ class DueList(LineList[Any]):
         self.zone: tzinfo = timezone.utc
         self.schedule_keys = ""
 
-    def show_items(self, items: Sequence[DueItem], *, today: date, owner: bool,
-                   width: int, keep: tuple | None = None, schedule: Sequence[Any] = (),
-                   zone: tzinfo | None = None, schedule_keys: str = "") -> None:
+    def show_items(
+        self,
+        items: Sequence[DueItem],
+        *,
+        today: date,
+        owner: bool,
+        width: int,
+        keep: tuple | None = None,
+        schedule: Sequence[Any] = (),
+        zone: tzinfo | None = None,
+        schedule_keys: str = "",
+    ) -> None:
         """Replace the list (the schedule's appointments first, in the user's `zone`, under a
         heading that names `schedule_keys`), keeping the cursor on the item keyed `keep` (or
         near it)."""
@@ -94,10 +109,15 @@ class DueList(LineList[Any]):
         item = self.items[index]
         if item is None:
             text = Text()
-            text.append(self.headings[index],
-                        style=self.get_component_rich_style("due-list--heading"))
-            if index == 0 and self.schedule_keys and self.items[1:2] and \
-                    is_appointment(self.items[1]):
+            text.append(
+                self.headings[index], style=self.get_component_rich_style("due-list--heading")
+            )
+            if (
+                index == 0
+                and self.schedule_keys
+                and self.items[1:2]
+                and is_appointment(self.items[1])
+            ):
                 text.append("  " + self.schedule_keys, style="dim")
             return text
         if is_appointment(item):

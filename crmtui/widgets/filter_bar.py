@@ -33,8 +33,10 @@ class FilterQuery:
         return not self.errors
 
     def describe(self) -> str:
-        parts = [f"{key}:{','.join(map(str, value)) if isinstance(value, tuple) else value}"
-                 for key, value in self.values.items()]
+        parts = [
+            f"{key}:{','.join(map(str, value)) if isinstance(value, tuple) else value}"
+            for key, value in self.values.items()
+        ]
         if self.text:
             parts.append(f'"{self.text}"')
         return " ".join(parts)
@@ -42,6 +44,7 @@ class FilterQuery:
 
 def one_of(options: tuple[str, ...]) -> KeyParser:
     """A key whose value is one of `options`, typed in full or as an unambiguous start."""
+
     def parse(text: str) -> str:
         text = text.lower()
         found = [option for option in options if option.startswith(text)]
@@ -50,6 +53,7 @@ def one_of(options: tuple[str, ...]) -> KeyParser:
         if len(found) != 1:
             raise ValueError(_("one of {options}").format(options=", ".join(options)))
         return found[0]
+
     return parse
 
 
@@ -63,6 +67,7 @@ def some_of(options: tuple[str, ...]) -> KeyParser:
         if not found:
             raise ValueError(_("one or more of {options}").format(options=", ".join(options)))
         return found
+
     return parse
 
 
@@ -90,7 +95,8 @@ def parse_filter(text: str, keys: Mapping[str, KeyParser]) -> FilterQuery:
                 errors[key] = f"{key}: {explain(error)}"
         elif sep and key and not key.isdigit() and key.isascii() and key.isalpha():
             errors[key] = _("unknown filter {key}:; use {keys}").format(
-                key=key, keys=", ".join(f"{k}:" for k in keys))
+                key=key, keys=", ".join(f"{k}:" for k in keys)
+            )
         else:
             words.append(token)
     return FilterQuery(text=" ".join(words), values=values, errors=errors)
@@ -152,8 +158,13 @@ class FilterBar(LocalizedBindings, Horizontal):
         def control(self) -> FilterBar:
             return self.bar
 
-    def __init__(self, keys: Mapping[str, KeyParser] | None = None, *, placeholder: str = "",
-                 id: str | None = None) -> None:
+    def __init__(
+        self,
+        keys: Mapping[str, KeyParser] | None = None,
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.keys = dict(keys or {})
         self.placeholder = placeholder

@@ -42,15 +42,20 @@ def key_width(key_display: str, description: str, compact: bool) -> int:
     return 1 + cell_len(key_display) + 1 + cell_len(description) + 1
 
 
-def fitting(bindings: Iterable[tuple[Binding, bool, str]], room: int, compact: bool,
-            display: Callable[[Binding], str]) -> list[tuple[Binding, bool, str]]:
+def fitting(
+    bindings: Iterable[tuple[Binding, bool, str]],
+    room: int,
+    compact: bool,
+    display: Callable[[Binding], str],
+) -> list[tuple[Binding, bool, str]]:
     """The bindings to show in `room` cells: those in ALWAYS_SHOWN first claim their room, then
     the others in order until one does not fit; the order shown is the order given."""
     shown = list(bindings)
-    widths = [key_width(display(binding), binding.description, compact)
-              for binding, _enabled, _tooltip in shown]
-    kept = {index for index, (binding, _e, _t) in enumerate(shown)
-            if binding.id in ALWAYS_SHOWN}
+    widths = [
+        key_width(display(binding), binding.description, compact)
+        for binding, _enabled, _tooltip in shown
+    ]
+    kept = {index for index, (binding, _e, _t) in enumerate(shown) if binding.id in ALWAYS_SHOWN}
     left = room - sum(widths[index] for index in kept)
     for index in range(len(shown)):
         if index in kept:
@@ -78,8 +83,9 @@ class FittingFooter(Footer):
                 seen.add(binding.action)
                 bindings.append((binding, enabled, tooltip))
         first = list(getattr(self.screen, "FOOTER_FIRST", ()))
-        bindings.sort(key=lambda entry: first.index(entry[0].id) if entry[0].id in first
-                      else len(first))  # stable: the others keep their order
+        bindings.sort(
+            key=lambda entry: first.index(entry[0].id) if entry[0].id in first else len(first)
+        )  # stable: the others keep their order
         return fitting(bindings, width, self.compact, self.app.get_key_display)
 
     def compose(self) -> ComposeResult:
@@ -88,9 +94,14 @@ class FittingFooter(Footer):
         width = self.size.width or self.app.size.width
         self._composed_width = width
         for binding, enabled, tooltip in self.shown_bindings(width):
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                            binding.action, disabled=not enabled,
-                            tooltip=tooltip).data_bind(compact=Footer.compact)
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._composed_width:
@@ -113,8 +124,13 @@ class PaletteKey(Widget):
 
     def render(self) -> Text:
         app = self.app
-        key = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "command_palette",
-                                          key_display=app.COMMAND_PALETTE_DISPLAY))
+        key = app.get_key_display(
+            Binding(
+                app.COMMAND_PALETTE_BINDING,
+                "command_palette",
+                key_display=app.COMMAND_PALETTE_DISPLAY,
+            )
+        )
         text = Text(key, style=self.app.theme_variables.get("footer-key-foreground", ""))
         text.stylize("bold")
         text.append(" " + _("palette"))

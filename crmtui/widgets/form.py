@@ -59,8 +59,16 @@ class FieldRow(Horizontal):
     }
     """
 
-    def __init__(self, field: str, label: str, control: Widget, *, hint: str = "",
-                 required: bool = False, wide: bool = False) -> None:
+    def __init__(
+        self,
+        field: str,
+        label: str,
+        control: Widget,
+        *,
+        hint: str = "",
+        required: bool = False,
+        wide: bool = False,
+    ) -> None:
         super().__init__(classes="field-row", id=f"row-{field}")
         self.field = field
         self.label = label
@@ -75,8 +83,9 @@ class FieldRow(Horizontal):
         yield Label(self.label + (" *" if self.required else ""), classes="field-label")
         yield self.control
         if not isinstance(self.control, DateInput):
-            yield Static(self.hint, classes="field-note" + ("" if self.hint else " -empty"),
-                         markup=False)
+            yield Static(
+                self.hint, classes="field-note" + ("" if self.hint else " -empty"), markup=False
+            )
 
     @property
     def value(self) -> Any:

@@ -86,8 +86,9 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         return id(item)
 
     # -- content --------------------------------------------------------------------------------
-    def set_items(self, items: Sequence[Row | None], *, width: int,
-                  keep: Hashable | None = None) -> None:
+    def set_items(
+        self, items: Sequence[Row | None], *, width: int, keep: Hashable | None = None
+    ) -> None:
         """Replace the list (one rebuild, not line-by-line edits); the cursor goes to the row
         keyed `keep` if it is still there, else stays near where it was."""
         previous = self.cursor or 0
@@ -96,8 +97,14 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         self.virtual_size = Size(width, len(self.items))
         target = None
         if keep is not None:
-            target = next((i for i, row in enumerate(self.items)
-                           if row is not None and self.row_key(row) == keep), None)
+            target = next(
+                (
+                    i
+                    for i, row in enumerate(self.items)
+                    if row is not None and self.row_key(row) == keep
+                ),
+                None,
+            )
         if target is None and self.items:
             target = self._nearest(min(previous, len(self.items) - 1), 1)
         self.cursor = target
@@ -118,7 +125,7 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
             index = keys.index(self.row_key(item))
         except ValueError:
             return None
-        following = keys[index + 1:] or keys[:index][-1:]
+        following = keys[index + 1 :] or keys[:index][-1:]
         return following[0] if following else None
 
     # -- drawing --------------------------------------------------------------------------------
@@ -136,7 +143,8 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style(
-                "line-list--cursor" if self.has_focus else "line-list--cursor-blurred")
+                "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
+            )
         return strip.apply_style(style).crop_extend(0, width, style)
 
     def notify_style_update(self) -> None:
@@ -187,8 +195,9 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         if self.cursor is None or not self.is_mounted:
             return
         top = self.reveal_from(self.cursor)
-        self.scroll_to_region(Region(0, top, 1, self.cursor - top + 1), animate=False,
-                              force=True, immediate=True)
+        self.scroll_to_region(
+            Region(0, top, 1, self.cursor - top + 1), animate=False, force=True, immediate=True
+        )
 
     def action_cursor_down(self) -> None:
         if self.cursor is not None:

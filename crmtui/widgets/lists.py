@@ -40,14 +40,25 @@ class NavTable(LocalizedBindings, DataTable):
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False,
-                         cursor_foreground_priority="renderable")
+        super().__init__(
+            id=id,
+            classes=classes,
+            cursor_type="row",
+            zebra_stripes=False,
+            cursor_foreground_priority="renderable",
+        )
 
     def add_row(self, *cells: Any, **options: Any) -> RowKey:
         return super().add_row(*(_as_text(cell) for cell in cells), **options)
 
-    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
-                    update_width: bool = False) -> None:
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: Any,
+        *,
+        update_width: bool = False,
+    ) -> None:
         super().update_cell(row_key, column_key, _as_text(value), update_width=update_width)
 
     @property

@@ -20,8 +20,11 @@ _cache: dict[tuple[int, str], BindingsMap] = {}
 def _translated(binding: Binding) -> Binding:
     if not binding.description and not binding.tooltip:
         return binding
-    return replace(binding, description=_(binding.description) if binding.description else "",
-                   tooltip=_(binding.tooltip) if binding.tooltip else "")
+    return replace(
+        binding,
+        description=_(binding.description) if binding.description else "",
+        tooltip=_(binding.tooltip) if binding.tooltip else "",
+    )
 
 
 def translate_bindings(bindings: BindingsMap, key: object | None = None) -> BindingsMap:
@@ -30,9 +33,12 @@ def translate_bindings(bindings: BindingsMap, key: object | None = None) -> Bind
     cache_key = (id(key), current_language()) if key is not None else None
     if cache_key is not None and cache_key in _cache:
         return _cache[cache_key].copy()
-    translated = BindingsMap.from_keys({
-        key_: [_translated(binding) for binding in key_bindings]
-        for key_, key_bindings in bindings.key_to_bindings.items()})
+    translated = BindingsMap.from_keys(
+        {
+            key_: [_translated(binding) for binding in key_bindings]
+            for key_, key_bindings in bindings.key_to_bindings.items()
+        }
+    )
     if cache_key is not None:
         _cache[cache_key] = translated
         return translated.copy()

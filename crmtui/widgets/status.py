@@ -16,7 +16,7 @@ from crmtui.present.text import safe
 def shorten_path(target: str) -> str:
     home = os.path.expanduser("~")
     if home not in ("", "/") and target.startswith(home + os.sep):
-        return "~" + target[len(home):]
+        return "~" + target[len(home) :]
     return target
 
 
@@ -88,12 +88,14 @@ class StatusLine(Widget):
         # What gives way, in turn, when the line is narrow: the space around the views' names,
         # the database's name, the role, and last the other views' names (their keys stay).
         # A long path is cut rather than taking the names' place.
-        candidates = ((self._left(), user + role + scope, wanted),
-                      (self._left("compact"), user + role + scope, wanted),
-                      (self._left(), user + role + scope, 0),
-                      (self._left("compact"), user + role + scope, 0),
-                      (self._left(), user + scope, 0),
-                      (self._left("compact"), user + scope, 0))
+        candidates = (
+            (self._left(), user + role + scope, wanted),
+            (self._left("compact"), user + role + scope, wanted),
+            (self._left(), user + role + scope, 0),
+            (self._left("compact"), user + role + scope, 0),
+            (self._left(), user + scope, 0),
+            (self._left("compact"), user + scope, 0),
+        )
         left, who = self._left("short"), user + role + scope
         for views, person, database_room in candidates:
             if needs(views, person, database_room) - (0 if database_room else 3) <= width:
@@ -103,7 +105,7 @@ class StatusLine(Widget):
         if room < 8:
             database = ""
         elif cell_len(database) > room:
-            database = "…" + database[-(room - 1):]
+            database = "…" + database[-(room - 1) :]
         right = Text(who)
         if database:
             right.append(" · " + database, style="dim")

@@ -22,7 +22,24 @@ from crmtui.screens.dialogs.small import (
     SnoozeDialog,
 )
 
-__all__ = ["AcknowledgeDialog", "CareDialog", "CloseDialog", "CustomerForm", "FormDialog", "GradeFacts",
-           "LogDialog", "LogTarget", "Logged", "NewComplaintDialog", "NoteDialog", "OrderDialog",
-           "OwnerDialog", "PromiseDialog", "RegradeDialog", "ReopenDialog", "ResolveDialog",
-           "SeverityDialog", "SnoozeDialog"]
+__all__ = [
+    "AcknowledgeDialog",
+    "CareDialog",
+    "CloseDialog",
+    "CustomerForm",
+    "FormDialog",
+    "GradeFacts",
+    "LogDialog",
+    "LogTarget",
+    "Logged",
+    "NewComplaintDialog",
+    "NoteDialog",
+    "OrderDialog",
+    "OwnerDialog",
+    "PromiseDialog",
+    "RegradeDialog",
+    "ReopenDialog",
+    "ResolveDialog",
+    "SeverityDialog",
+    "SnoozeDialog",
+]

@@ -16,16 +16,35 @@ from crmtui.errors import InvalidInput
 from crmtui.i18n import N_, _
 from crmtui.labels import dimension_label, label
 from crmtui.present.text import plain
-from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.screens.dialogs.form import CustomerDialog, choices
 from crmtui.services.contacts import CONTACT_FIELDS
 from crmtui.services.plans import PLAN_FIELDS
 from crmtui.services.validation import CONTACT_ROLES, clean_int, optional_text
 
-CONTACT_FORM_FIELDS = ("name", "role", "title", "department", "phones", "email", "im_id",
-                       "birthday", "notes")
-PLAN_FORM_FIELDS = ("products", "target_amount", "target_volume", "target_price",
-                    "visit_every_days", "services", "strengths", "weaknesses", "opportunities",
-                    "threats", "review_on")
+CONTACT_FORM_FIELDS = (
+    "name",
+    "role",
+    "title",
+    "department",
+    "phones",
+    "email",
+    "im_id",
+    "birthday",
+    "notes",
+)
+PLAN_FORM_FIELDS = (
+    "products",
+    "target_amount",
+    "target_volume",
+    "target_price",
+    "visit_every_days",
+    "services",
+    "strengths",
+    "weaknesses",
+    "opportunities",
+    "threats",
+    "review_on",
+)
 
 
 @dataclass(frozen=True)
@@ -45,11 +64,20 @@ class ContactFacts:
     notes: str
 
     @classmethod
-    def of(cls, contact) -> "ContactFacts":
-        return cls(id=contact.id, customer_id=contact.customer_id, name=contact.name,
-                   role=contact.role, title=contact.title, department=contact.department,
-                   phones=", ".join(contact.phone_list), email=contact.email,
-                   im_id=contact.im_id, birthday=contact.birthday or "", notes=contact.note)
+    def of(cls, contact) -> ContactFacts:
+        return cls(
+            id=contact.id,
+            customer_id=contact.customer_id,
+            name=contact.name,
+            role=contact.role,
+            title=contact.title,
+            department=contact.department,
+            phones=", ".join(contact.phone_list),
+            email=contact.email,
+            im_id=contact.im_id,
+            birthday=contact.birthday or "",
+            notes=contact.note,
+        )
 
 
 def read_contact(ctx, contact_id: int) -> ContactFacts:
@@ -74,17 +102,26 @@ class ContactDialog(CustomerDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         c = self.contact
         yield self.text_row("name", _("Name"), c.name if c else "", required=True)
-        yield self.select_row("role", _("Role"), choices(CONTACT_ROLES, "contact_role"),
-                              c.role if c else "other",
-                              hint=_("who decides, influences, buys or uses"))
+        yield self.select_row(
+            "role",
+            _("Role"),
+            choices(CONTACT_ROLES, "contact_role"),
+            c.role if c else "other",
+            hint=_("who decides, influences, buys or uses"),
+        )
         yield self.text_row("title", _("Title"), c.title if c else "")
         yield self.text_row("department", _("Department"), c.department if c else "")
-        yield self.text_row("phones", _("Phones"), c.phones if c else "",
-                            placeholder=_("several: comma between"))
+        yield self.text_row(
+            "phones", _("Phones"), c.phones if c else "", placeholder=_("several: comma between")
+        )
         yield self.text_row("email", _("E-mail"), c.email if c else "")
         yield self.text_row("im_id", _("WeChat / IM"), c.im_id if c else "")
-        yield self.text_row("birthday", _("Birthday"), c.birthday if c else "",
-                            placeholder=_("1985-03-15, or 03-15"))
+        yield self.text_row(
+            "birthday",
+            _("Birthday"),
+            c.birthday if c else "",
+            placeholder=_("1985-03-15, or 03-15"),
+        )
         yield self.text_row("notes", _("Notes"), c.notes if c else "", wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
@@ -109,9 +146,13 @@ class RemoveContactDialog(CustomerDialog[Any]):
         contact = self.contact
         text = plain(self.name_text, "bold")  # stored text: never markup or escapes
         text.append("\n")
-        text.append_text(plain(_("Remove {contact} ({role})? The interactions that named them "
-                                 "keep the name.").format(
-            contact=contact.name, role=label("contact_role", contact.role))))
+        text.append_text(
+            plain(
+                _(
+                    "Remove {contact} ({role})? The interactions that named them keep the name."
+                ).format(contact=contact.name, role=label("contact_role", contact.role))
+            )
+        )
         return text
 
     def save_label(self) -> str:
@@ -149,8 +190,7 @@ class PlanDialog(CustomerDialog[Any]):
     def intro_text(self) -> Text:
         text = plain(self.name_text, "bold")
         if self.plan is None:
-            text.append("\n" + _("Reviewed a quarter from today unless you give a day."),
-                        style="")
+            text.append("\n" + _("Reviewed a quarter from today unless you give a day."), style="")
         return text
 
     def compose_fields(self) -> ComposeResult:
@@ -160,23 +200,40 @@ class PlanDialog(CustomerDialog[Any]):
             return _text(getattr(plan, name)) if plan is not None else ""
 
         yield self.text_row("products", _("Products"), value("products"), wide=True)
-        yield self.text_row("target_amount", _("Target amount"), value("target_amount"),
-                            hint=_("orders for the year"))
-        yield self.text_row("target_volume", _("Target volume"), value("target_volume"),
-                            hint=_("units for the year"))
+        yield self.text_row(
+            "target_amount",
+            _("Target amount"),
+            value("target_amount"),
+            hint=_("orders for the year"),
+        )
+        yield self.text_row(
+            "target_volume",
+            _("Target volume"),
+            value("target_volume"),
+            hint=_("units for the year"),
+        )
         yield self.text_row("target_price", _("Target price"), value("target_price"))
-        yield self.text_row("visit_every_days", _("Visit every"), value("visit_every_days"),
-                            hint=_("days between visits"))
-        yield self.text_row("services", _("Services"), value("services"), wide=True,
-                            placeholder=_("services promised"))
+        yield self.text_row(
+            "visit_every_days",
+            _("Visit every"),
+            value("visit_every_days"),
+            hint=_("days between visits"),
+        )
+        yield self.text_row(
+            "services",
+            _("Services"),
+            value("services"),
+            wide=True,
+            placeholder=_("services promised"),
+        )
         yield self.text_row("strengths", _("Strengths"), value("strengths"), wide=True, lines=3)
         yield self.text_row("weaknesses", _("Weaknesses"), value("weaknesses"), wide=True, lines=3)
-        yield self.text_row("opportunities", _("Opportunities"), value("opportunities"),
-                            wide=True)
+        yield self.text_row("opportunities", _("Opportunities"), value("opportunities"), wide=True)
         yield self.text_row("threats", _("Threats"), value("threats"), wide=True, lines=3)
         yield self.date_row("review_on", _("Review on"), plan.review_on if plan else "")
-        yield self.text_row("progress", _("Progress"), wide=True,
-                            placeholder=_("a line of progress (optional)"))
+        yield self.text_row(
+            "progress", _("Progress"), wide=True, placeholder=_("a line of progress (optional)")
+        )
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.plans import set_plan
@@ -185,10 +242,20 @@ class PlanDialog(CustomerDialog[Any]):
         return set_plan(self.ctx, self.customer_id, fields, progress=values.get("progress", ""))
 
 
-SCORES = ((5, N_("very satisfied")), (4, N_("satisfied")), (3, N_("neutral")),
-          (2, N_("dissatisfied")), (1, N_("very dissatisfied")))
-COMPETITOR_SCORES = ((5, N_("much better")), (4, N_("better")), (3, N_("the same")),
-                     (2, N_("worse")), (1, N_("much worse")))
+SCORES = (
+    (5, N_("very satisfied")),
+    (4, N_("satisfied")),
+    (3, N_("neutral")),
+    (2, N_("dissatisfied")),
+    (1, N_("very dissatisfied")),
+)
+COMPETITOR_SCORES = (
+    (5, N_("much better")),
+    (4, N_("better")),
+    (3, N_("the same")),
+    (2, N_("worse")),
+    (1, N_("much worse")),
+)
 """The Likert scale's words; comparing with competitors reads better / worse."""
 
 
@@ -203,8 +270,9 @@ class SurveyDialog(CustomerDialog[Any]):
 
     TITLE_TEXT = N_("Satisfaction survey")
 
-    def __init__(self, customer_id: int, name: str, complaint_id: int | None = None,
-                 record: Any = None) -> None:
+    def __init__(
+        self, customer_id: int, name: str, complaint_id: int | None = None, record: Any = None
+    ) -> None:
         super().__init__(customer_id, name)
         self.complaint_id = complaint_id
         self.record = record
@@ -212,8 +280,10 @@ class SurveyDialog(CustomerDialog[Any]):
         if record is not None:
             scores = record.values.get("scores") or {}
             self.complaint_id = record.values.get("complaint")
-            self.shown = {**{f"score-{name}": str(score) for name, score in scores.items()},
-                          "comment": record.values.get("comment") or ""}
+            self.shown = {
+                **{f"score-{name}": str(score) for name, score in scores.items()},
+                "comment": record.values.get("comment") or "",
+            }
 
     def title_text(self) -> str:
         if self.record is None:
@@ -226,27 +296,37 @@ class SurveyDialog(CustomerDialog[Any]):
 
     @property
     def FIELDS(self):  # type: ignore[override]  # the dimensions are the team's
-        return {**{f"score-{name}": clean_int(1, 5) for name in self.dimensions},
-                "comment": optional_text(2000)}
+        return {
+            **{f"score-{name}": clean_int(1, 5) for name in self.dimensions},
+            "comment": optional_text(2000),
+        }
 
     def intro_text(self) -> Text:
         text = plain(self.name_text, "bold")
         if self.complaint_id is not None:
-            text.append(" · " + _("after complaint #{id}").format(id=self.complaint_id),
-                        style="")
-        text.append("\n" + _("Score what the customer answered; leave the rest blank."),
-                    style="")
+            text.append(" · " + _("after complaint #{id}").format(id=self.complaint_id), style="")
+        text.append("\n" + _("Score what the customer answered; leave the rest blank."), style="")
         return text
 
     def compose_fields(self) -> ComposeResult:
         labels = self.ctx.config.survey.labels
         shown = self.shown
         for name in self.dimensions:
-            yield self.select_row(f"score-{name}", dimension_label(name, labels),
-                                  score_choices(name), shown.get(f"score-{name}"), blank="–")
-        yield self.text_row("comment", _("Comment"), shown.get("comment", ""), wide=True,
-                            lines=3,
-                            placeholder=_("in the customer's words"))
+            yield self.select_row(
+                f"score-{name}",
+                dimension_label(name, labels),
+                score_choices(name),
+                shown.get(f"score-{name}"),
+                blank="–",
+            )
+        yield self.text_row(
+            "comment",
+            _("Comment"),
+            shown.get("comment", ""),
+            wide=True,
+            lines=3,
+            placeholder=_("in the customer's words"),
+        )
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_survey
@@ -260,15 +340,36 @@ class SurveyDialog(CustomerDialog[Any]):
                 return None  # nothing changed: as if cancelled
             fields = {name.removeprefix("score-"): value for name, value in changes.items()}
             try:
-                return edit_survey(self.ctx, record.id, fields, expected_version=record.version,
-                                   expected=record.expected)
+                return edit_survey(
+                    self.ctx,
+                    record.id,
+                    fields,
+                    expected_version=record.version,
+                    expected=record.expected,
+                )
             except InvalidInput as error:  # the form names the scores' rows score-…
-                raise InvalidInput({(f"score-{k}" if k in self.dimensions else k): v
-                                    for k, v in error.errors.items()}) from None
+                raise InvalidInput(
+                    {
+                        (f"score-{k}" if k in self.dimensions else k): v
+                        for k, v in error.errors.items()
+                    }
+                ) from None
         scores = {name: values.get(f"score-{name}") or None for name in self.dimensions}
-        return record_survey(self.ctx, self.customer_id, scores, comment=values.get("comment", ""),
-                             complaint=self.complaint_id)
+        return record_survey(
+            self.ctx,
+            self.customer_id,
+            scores,
+            comment=values.get("comment", ""),
+            complaint=self.complaint_id,
+        )
 
 
-__all__ = ["ContactFacts", "read_contact", "ContactDialog", "RemoveContactDialog", "PlanDialog",
-           "SurveyDialog", "score_choices"]
+__all__ = [
+    "ContactFacts",
+    "read_contact",
+    "ContactDialog",
+    "RemoveContactDialog",
+    "PlanDialog",
+    "SurveyDialog",
+    "score_choices",
+]

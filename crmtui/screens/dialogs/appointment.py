@@ -50,8 +50,14 @@ class _TimeFields:
         return clean_start(self.ctx, value)  # type: ignore[attr-defined]
 
     def time_row(self, value: str = "") -> FieldRow:
-        control = DateTimeInput(value, now=self._now, required=True, future=True,
-                                placeholder=_("tomorrow 10:00"), id="field-at")
+        control = DateTimeInput(
+            value,
+            now=self._now,
+            required=True,
+            future=True,
+            placeholder=_("tomorrow 10:00"),
+            id="field-at",
+        )
         return FieldRow("at", _("When"), control, required=True)
 
 
@@ -75,8 +81,9 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
     def on_mount(self) -> None:
         from crmtui.screens.dialogs.log import log_choices
 
-        self.call_service(log_choices, self.ctx, self.customer_id,
-                          done=self._offer_contacts, group="choices")
+        self.call_service(
+            log_choices, self.ctx, self.customer_id, done=self._offer_contacts, group="choices"
+        )
 
     def _offer_contacts(self, found) -> None:
         row = self.rows.get("contact")
@@ -87,13 +94,20 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         yield self.time_row(self.day_word)
         yield self.text_row("minutes", _("Minutes"), "60", placeholder="60")
-        yield self.select_row("kind", _("Kind"), choices(APPOINTMENT_KINDS, "appointment_kind"),
-                              "visit")
-        yield self.select_row("purpose", _("Purpose"), choices(PURPOSES, "purpose"),
-                              blank=_("(not set)"))
+        yield self.select_row(
+            "kind", _("Kind"), choices(APPOINTMENT_KINDS, "appointment_kind"), "visit"
+        )
+        yield self.select_row(
+            "purpose", _("Purpose"), choices(PURPOSES, "purpose"), blank=_("(not set)")
+        )
         yield self.text_row("place", _("Place"), wide=True, placeholder=_("where (optional)"))
-        yield self.text_row("prep", _("Preparation"), wide=True, lines=3,
-                            placeholder=_("what to bring or prepare (optional)"))
+        yield self.text_row(
+            "prep",
+            _("Preparation"),
+            wide=True,
+            lines=3,
+            placeholder=_("what to bring or prepare (optional)"),
+        )
         contact = self.select_row("contact", _("Meet"), [], blank=_("(not named)"))
         contact.display = False  # shown once the customer's contacts are read
         yield contact
@@ -131,8 +145,7 @@ class MoveDialog(_TimeFields, FormDialog[Any]):
     def save(self, values: dict[str, Any]):
         from crmtui.services.appointments import move_appointment
 
-        return move_appointment(self.ctx, self.view.id, at=values["at"],
-                                minutes=values["minutes"])
+        return move_appointment(self.ctx, self.view.id, at=values["at"], minutes=values["minutes"])
 
 
 class CancelAppointmentDialog(FormDialog[Any]):
@@ -146,8 +159,10 @@ class CancelAppointmentDialog(FormDialog[Any]):
 
     def intro_text(self) -> Text:
         text = describe(self.view, self.ctx.zone)
-        text.append("\n\n" + _("Cancel it? It stays in the customer's history as cancelled and "
-                               "frees the time."))
+        text.append(
+            "\n\n"
+            + _("Cancel it? It stays in the customer's history as cancelled and frees the time.")
+        )
         return text
 
     def save_label(self) -> str:

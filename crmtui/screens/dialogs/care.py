@@ -33,15 +33,21 @@ class CareDialog(CustomerDialog[Any]):
     """Add a care date, or correct one (`record`: services.corrections.EditableRecord)."""
 
     TITLE_TEXT = N_("Add a care date")
-    FIELDS = {"kind": choice(CARE_KINDS), "date": clean_care_day,
-              "note": optional_text(200)}
+    FIELDS = {"kind": choice(CARE_KINDS), "date": clean_care_day, "note": optional_text(200)}
 
     def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
         super().__init__(customer_id, name)
         self.record = record
-        self.shown = {"kind": record.values["kind"], "date": care_text(record.values),
-                      "lunar": bool(record.values["lunar"]), "note": record.values["note"]} \
-            if record is not None else {}
+        self.shown = (
+            {
+                "kind": record.values["kind"],
+                "date": care_text(record.values),
+                "lunar": bool(record.values["lunar"]),
+                "note": record.values["note"],
+            }
+            if record is not None
+            else {}
+        )
 
     def title_text(self) -> str:
         if self.record is None:
@@ -50,11 +56,17 @@ class CareDialog(CustomerDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         shown = self.shown
-        yield self.select_row("kind", _("Kind"), labelled("care", CARE_KINDS),
-                              shown.get("kind", "birthday"))
-        yield self.text_row("date", _("Date"), shown.get("date", ""), required=True,
-                            placeholder=_("03-15 or 农历八月十五"),
-                            hint=_("with the year: 1985-03-15; a leap month: 闰四月初一"))
+        yield self.select_row(
+            "kind", _("Kind"), labelled("care", CARE_KINDS), shown.get("kind", "birthday")
+        )
+        yield self.text_row(
+            "date",
+            _("Date"),
+            shown.get("date", ""),
+            required=True,
+            placeholder=_("03-15 or 农历八月十五"),
+            hint=_("with the year: 1985-03-15; a leap month: 闰四月初一"),
+        )
         yield self.check_row("lunar", _("Lunar calendar (农历)"), shown.get("lunar", False))
         yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True)
         yield Static("", id="outcome")
@@ -88,8 +100,9 @@ class CareDialog(CustomerDialog[Any]):
         else:
             when = next_occurrence(spec.month, spec.day, self.today)
         lunar = solar_to_lunar(when)
-        text = Text("→ " + _("next on {day}").format(
-            day=f"{weekday_name(when)} {when.isoformat()}"))
+        text = Text(
+            "→ " + _("next on {day}").format(day=f"{weekday_name(when)} {when.isoformat()}")
+        )
         text.append(" · " + lunar_text(lunar.month, lunar.day, lunar.leap), style="bold")
         outcome.update(text)
 
@@ -103,13 +116,29 @@ class CareDialog(CustomerDialog[Any]):
         spec = self.spec(values)
         if spec is None:  # e.g. a solar 31 with the lunar box ticked
             raise InvalidInput.one("date", _("not a lunar date"))
-        fields = dict(month=spec.month, day=spec.day, kind=values["kind"], year=spec.year,
-                      lunar=spec.lunar, leap=spec.leap, note=values["note"])
+        fields = dict(
+            month=spec.month,
+            day=spec.day,
+            kind=values["kind"],
+            year=spec.year,
+            lunar=spec.lunar,
+            leap=spec.leap,
+            note=values["note"],
+        )
         try:
             if record is not None:
-                return edit_care_date(self.ctx, record.id, fields,
-                                      expected_version=record.version, expected=record.expected)
+                return edit_care_date(
+                    self.ctx,
+                    record.id,
+                    fields,
+                    expected_version=record.version,
+                    expected=record.expected,
+                )
             return add_care_date(self.ctx, self.customer_id, **fields)
         except InvalidInput as error:  # the service names month and day; here they are one
-            raise InvalidInput({("date" if name in ("month", "day") else name): reason
-                                for name, reason in error.errors.items()}) from None
+            raise InvalidInput(
+                {
+                    ("date" if name in ("month", "day") else name): reason
+                    for name, reason in error.errors.items()
+                }
+            ) from None

@@ -36,7 +36,8 @@ def targets_hint(policy, severity: str) -> str:
         return ""
     hint = _("answer within {respond}, resolve within {resolve}").format(
         respond=span(policy.respond[Severity(severity)]),
-        resolve=span(policy.resolve[Severity(severity)]))
+        resolve=span(policy.resolve[Severity(severity)]),
+    )
     if policy.business_hours is not None:
         hint += " " + _("(business hours)")
     return hint
@@ -60,17 +61,28 @@ class ComplaintDialog(FormDialog[Any]):
         return self.act(values, self.row.version)
 
     def on_conflict(self, error: Conflict) -> None:
-        self.show_notice(str(error) + ". " + _("Reading it again; what you typed is kept."),
-                         error=True)
-        self.call_service(complaint_row, self.ctx, self.row.id,
-                          done=lambda row: self._reread(row, str(error)), group="reread")
+        self.show_notice(
+            str(error) + ". " + _("Reading it again; what you typed is kept."), error=True
+        )
+        self.call_service(
+            complaint_row,
+            self.ctx,
+            self.row.id,
+            done=lambda row: self._reread(row, str(error)),
+            group="reread",
+        )
 
     def _reread(self, row: QueueRow, conflict: str) -> None:
         self.row = row
         self.query_one("#intro").update(self.intro_text())
-        self.show_notice(conflict + ". " + _(
-            "It is now {status}; what you typed is kept: ctrl+s applies it to their "
-            "version.").format(status=status_word(row.status)), error=True)
+        self.show_notice(
+            conflict
+            + ". "
+            + _(
+                "It is now {status}; what you typed is kept: ctrl+s applies it to their version."
+            ).format(status=status_word(row.status)),
+            error=True,
+        )
 
 
 class AcknowledgeDialog(ComplaintDialog):
@@ -93,44 +105,71 @@ class AcknowledgeDialog(ComplaintDialog):
         return resolution.moment
 
     def compose_fields(self) -> ComposeResult:
-        control = DateTimeInput(now=self._now, required=True, future=True,
-                                placeholder="+4h", id="field-promise")
+        control = DateTimeInput(
+            now=self._now, required=True, future=True, placeholder="+4h", id="field-promise"
+        )
         yield FieldRow("promise", _("Promised"), control, required=True)
-        yield self.text_row("note", _("Note"), wide=True, lines=3,
-                            placeholder=_("what the customer was told (optional)"))
+        yield self.text_row(
+            "note",
+            _("Note"),
+            wide=True,
+            lines=3,
+            placeholder=_("what the customer was told (optional)"),
+        )
 
     def intro_text(self) -> Text:
         text = super().intro_text()
-        text.append("\n" + _("When will the customer hear back? (+4h, tomorrow 10:00, "
-                             "2026-12-01 14:00)"), style="italic")
+        text.append(
+            "\n" + _("When will the customer hear back? (+4h, tomorrow 10:00, 2026-12-01 14:00)"),
+            style="italic",
+        )
         return text
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import acknowledge
 
-        return acknowledge(self.ctx, self.row.id, values["promise"], note=values["note"],
-                           expected_version=expected_version)
+        return acknowledge(
+            self.ctx,
+            self.row.id,
+            values["promise"],
+            note=values["note"],
+            expected_version=expected_version,
+        )
 
 
 class ResolveDialog(ComplaintDialog):
     TITLE_TEXT = N_("Resolve")
-    FIELDS = {"resolution": COMPLAINT_FIELDS["resolution"],
-              "root_cause": COMPLAINT_FIELDS["root_cause"]}
+    FIELDS = {
+        "resolution": COMPLAINT_FIELDS["resolution"],
+        "root_cause": COMPLAINT_FIELDS["root_cause"],
+    }
 
     def save_label(self) -> str:
         return _("Resolve")
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("resolution", _("Resolution"), required=True, wide=True, lines=4,
-                            placeholder=_("what was done"))
-        yield self.text_row("root_cause", _("Root cause"), wide=True,
-                            placeholder=_("why it happened"))
+        yield self.text_row(
+            "resolution",
+            _("Resolution"),
+            required=True,
+            wide=True,
+            lines=4,
+            placeholder=_("what was done"),
+        )
+        yield self.text_row(
+            "root_cause", _("Root cause"), wide=True, placeholder=_("why it happened")
+        )
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import resolve
 
-        return resolve(self.ctx, self.row.id, values["resolution"], values["root_cause"],
-                       expected_version=expected_version)
+        return resolve(
+            self.ctx,
+            self.row.id,
+            values["resolution"],
+            values["root_cause"],
+            expected_version=expected_version,
+        )
 
 
 class CloseDialog(ComplaintDialog):
@@ -141,15 +180,23 @@ class CloseDialog(ComplaintDialog):
         return _("Close")
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("satisfaction", _("Satisfaction"),
-                            hint=_("1 (very unhappy) to 5 (very happy); empty if not given"))
+        yield self.text_row(
+            "satisfaction",
+            _("Satisfaction"),
+            hint=_("1 (very unhappy) to 5 (very happy); empty if not given"),
+        )
         yield self.text_row("note", _("Note"), wide=True, lines=3)
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import close
 
-        return close(self.ctx, self.row.id, values["satisfaction"], note=values["note"],
-                     expected_version=expected_version)
+        return close(
+            self.ctx,
+            self.row.id,
+            values["satisfaction"],
+            note=values["note"],
+            expected_version=expected_version,
+        )
 
 
 class SeverityDialog(ComplaintDialog):
@@ -157,14 +204,20 @@ class SeverityDialog(ComplaintDialog):
     FIELDS = {"severity": choice(SEVERITIES), "note": COMPLAINT_FIELDS["note"]}
 
     def compose_fields(self) -> ComposeResult:
-        yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"),
-                              self.row.severity, hint=targets_hint(self.ctx.config.sla, self.row.severity))
+        yield self.select_row(
+            "severity",
+            _("Severity"),
+            choices(SEVERITIES, "severity"),
+            self.row.severity,
+            hint=targets_hint(self.ctx.config.sla, self.row.severity),
+        )
         yield self.text_row("note", _("Why"), wide=True, lines=3)
 
     def intro_text(self) -> Text:
         text = super().intro_text()
-        text.append("\n" + _("Both deadlines are worked out again from when it was opened."),
-                    style="italic")
+        text.append(
+            "\n" + _("Both deadlines are worked out again from when it was opened."), style="italic"
+        )
         return text
 
     def field_changed(self, row: FieldRow) -> None:
@@ -174,8 +227,13 @@ class SeverityDialog(ComplaintDialog):
     def act(self, values, expected_version):
         from crmtui.services.complaints import set_severity
 
-        return set_severity(self.ctx, self.row.id, values["severity"], note=values["note"],
-                            expected_version=expected_version)
+        return set_severity(
+            self.ctx,
+            self.row.id,
+            values["severity"],
+            note=values["note"],
+            expected_version=expected_version,
+        )
 
 
 class OwnerDialog(ComplaintDialog):
@@ -187,14 +245,14 @@ class OwnerDialog(ComplaintDialog):
         self.handlers = handlers
 
     def compose_fields(self) -> ComposeResult:
-        yield self.select_row("owner", _("Owner"), self.handlers, self.row.owner,
-                              blank=_("nobody"))
+        yield self.select_row("owner", _("Owner"), self.handlers, self.row.owner, blank=_("nobody"))
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import assign
 
-        return assign(self.ctx, self.row.id, values["owner"] or "-",
-                      expected_version=expected_version)
+        return assign(
+            self.ctx, self.row.id, values["owner"] or "-", expected_version=expected_version
+        )
 
 
 class ReopenDialog(ComplaintDialog):
@@ -210,14 +268,14 @@ class ReopenDialog(ComplaintDialog):
         return text
 
     def compose_fields(self) -> ComposeResult:
-        yield self.text_row("note", _("Why"), wide=True, lines=3,
-                            placeholder=_("what did not hold (optional)"))
+        yield self.text_row(
+            "note", _("Why"), wide=True, lines=3, placeholder=_("what did not hold (optional)")
+        )
 
     def act(self, values, expected_version):
         from crmtui.services.complaints import reopen
 
-        return reopen(self.ctx, self.row.id, note=values["note"],
-                      expected_version=expected_version)
+        return reopen(self.ctx, self.row.id, note=values["note"], expected_version=expected_version)
 
 
 class NoteDialog(ComplaintDialog):
@@ -237,6 +295,7 @@ class NoteDialog(ComplaintDialog):
 
 # -- a new complaint ------------------------------------------------------------------------------
 
+
 def customer_matches(ctx, text: str) -> list[CustomerMatch]:
     """The customers typed text finds (runs in a worker)."""
     from crmtui.services.customers import find_customers
@@ -244,7 +303,8 @@ def customer_matches(ctx, text: str) -> list[CustomerMatch]:
     found = []
     for customer in find_customers(ctx, text, limit=CUSTOMER_MATCHES):
         label = f"#{customer.id} {customer.name}" + (
-            f" · {customer.company}" if customer.company else "")
+            f" · {customer.company}" if customer.company else ""
+        )
         found.append(CustomerMatch(customer.id, label, customer.name))
     return found
 
@@ -254,8 +314,10 @@ def opened_message(ctx, complaint) -> str:
     if complaint is None:
         return ""
     return _("Complaint #{id} opened: respond by {respond}, resolve by {resolve}.").format(
-        id=complaint.id, respond=moment(complaint.respond_by, ctx.zone),
-        resolve=moment(complaint.resolve_by, ctx.zone))
+        id=complaint.id,
+        respond=moment(complaint.respond_by, ctx.zone),
+        resolve=moment(complaint.resolve_by, ctx.zone),
+    )
 
 
 def _chosen_customer(value: Any, today=None) -> int:
@@ -268,10 +330,14 @@ class NewComplaintDialog(CustomerDialog[Any]):
     """Record a complaint; for a customer given, or one chosen by searching."""
 
     TITLE_TEXT = N_("New complaint")
-    FIELDS = {"customer": _chosen_customer, "severity": choice(SEVERITIES),
-              "summary": COMPLAINT_FIELDS["summary"], "channel": choice(CHANNELS),
-              "category": COMPLAINT_FIELDS["category"],
-              "description": COMPLAINT_FIELDS["description"]}
+    FIELDS = {
+        "customer": _chosen_customer,
+        "severity": choice(SEVERITIES),
+        "summary": COMPLAINT_FIELDS["summary"],
+        "channel": choice(CHANNELS),
+        "category": COMPLAINT_FIELDS["category"],
+        "description": COMPLAINT_FIELDS["description"],
+    }
 
     def __init__(self, customer_id: int | None = None, name: str = "") -> None:
         super().__init__(customer_id, name)  # type: ignore[arg-type]  # None: chosen in the form
@@ -286,13 +352,19 @@ class NewComplaintDialog(CustomerDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         if self.customer_id is None:
-            picker = CustomerPicker(placeholder=_("name, company, phone, pinyin…"),
-                                    id="field-customer")
+            picker = CustomerPicker(
+                placeholder=_("name, company, phone, pinyin…"), id="field-customer"
+            )
             yield FieldRow("customer", _("Customer"), picker, required=True)
         # what happened first: typing straight after `x` or `n` writes the summary
         yield self.text_row("summary", _("Summary"), required=True, wide=True, lines=2)
-        yield self.select_row("severity", _("Severity"), choices(SEVERITIES, "severity"), "normal",
-                              hint=targets_hint(self.ctx.config.sla, "normal"))
+        yield self.select_row(
+            "severity",
+            _("Severity"),
+            choices(SEVERITIES, "severity"),
+            "normal",
+            hint=targets_hint(self.ctx.config.sla, "normal"),
+        )
         yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"), "phone")
         yield self.text_row("category", _("Category"), placeholder=_("delivery, quality…"))
         yield self.text_row("description", _("Description"), wide=True, lines=5)
@@ -304,9 +376,14 @@ class NewComplaintDialog(CustomerDialog[Any]):
     @on(CustomerPicker.Search)
     def _search(self, event: CustomerPicker.Search) -> None:
         picker, text = event.picker, event.text
-        self.call_service(customer_matches, self.ctx, text,
-                          done=lambda found: picker.show_matches(text, found),
-                          failed=lambda error: True, group="search")
+        self.call_service(
+            customer_matches,
+            self.ctx,
+            text,
+            done=lambda found: picker.show_matches(text, found),
+            failed=lambda error: True,
+            group="search",
+        )
 
     @on(CustomerPicker.Chosen)
     def _chosen(self, event: CustomerPicker.Chosen) -> None:
@@ -321,7 +398,12 @@ class NewComplaintDialog(CustomerDialog[Any]):
         from crmtui.services.complaints import open_complaint
 
         customer = self.customer_id if self.customer_id is not None else int(values["customer"])
-        return open_complaint(self.ctx, customer, values["severity"], values["summary"],
-                              channel=values["channel"], category=values["category"],
-                              description=values["description"])
-
+        return open_complaint(
+            self.ctx,
+            customer,
+            values["severity"],
+            values["summary"],
+            channel=values["channel"],
+            category=values["category"],
+            description=values["description"],
+        )

@@ -65,11 +65,23 @@ class RemoveRecordDialog(CustomerDialog[Any]):
         record = self.record
         text = plain(self.name_text, "bold")
         text.append("\n")
-        text.append(plain(_("Remove {record} #{id}: {what}?").format(
-            record=label("record", record.kind), id=record.id,
-            what=removal_text(record, self.ctx.zone))))
-        text.append("\n" + _("What followed from it follows again (next due, grade, revenue); "
-                             "u undoes the removal."), style="dim")
+        text.append(
+            plain(
+                _("Remove {record} #{id}: {what}?").format(
+                    record=label("record", record.kind),
+                    id=record.id,
+                    what=removal_text(record, self.ctx.zone),
+                )
+            )
+        )
+        text.append(
+            "\n"
+            + _(
+                "What followed from it follows again (next due, grade, revenue); "
+                "u undoes the removal."
+            ),
+            style="dim",
+        )
         return text
 
     def save_label(self) -> str:
@@ -79,8 +91,13 @@ class RemoveRecordDialog(CustomerDialog[Any]):
         from crmtui.services.corrections import remove_record
 
         record = self.record
-        return remove_record(self.ctx, record.kind, record.id, expected_version=record.version,
-                             expected=record.expected)
+        return remove_record(
+            self.ctx,
+            record.kind,
+            record.id,
+            expected_version=record.version,
+            expected=record.expected,
+        )
 
 
 class UndoDialog(FormDialog[Any]):
@@ -95,10 +112,19 @@ class UndoDialog(FormDialog[Any]):
     def intro_text(self) -> Text:
         ctx = self.ctx
         text = Text()
-        text.append(plain(_("Undo: {what}").format(
-            what=undo_text(self.plan, ctx.zone, ctx.today())), "bold"))
-        text.append("\n" + _("What it added is removed, what it removed comes back, and what "
-                             "it changed gets its earlier value."), style="dim")
+        text.append(
+            plain(
+                _("Undo: {what}").format(what=undo_text(self.plan, ctx.zone, ctx.today())), "bold"
+            )
+        )
+        text.append(
+            "\n"
+            + _(
+                "What it added is removed, what it removed comes back, and what "
+                "it changed gets its earlier value."
+            ),
+            style="dim",
+        )
         return text
 
     def save_label(self) -> str:

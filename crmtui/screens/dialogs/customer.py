@@ -55,8 +55,14 @@ FORM: tuple[FormField, ...] = (
     FormField("status", N_("Status"), "select", STATUSES, "status"),
     FormField("deal_status", N_("Deal"), "select", DEAL_STATUSES, "deal"),
     FormField("source", N_("Source"), "select", SOURCES, "source", blank=N_("unknown")),
-    FormField("cadence", N_("Cadence"), "select", tuple(c.value for c in Cadence), "cadence",
-              blank=N_("by grade")),
+    FormField(
+        "cadence",
+        N_("Cadence"),
+        "select",
+        tuple(c.value for c in Cadence),
+        "cadence",
+        blank=N_("by grade"),
+    ),
     FormField("tags", N_("Tags"), hint=N_("comma-separated")),
     FormField("address", N_("Address")),
     FormField("membership", N_("Membership")),
@@ -110,12 +116,25 @@ def read_customer(ctx, customer_id: int) -> Stored:
 
     customer = get_editable_customer(ctx, customer_id)
     owners = tuple(owner_choices(ctx)) if ctx.is_manager else ()
-    return Stored(form_values(customer), customer.version, customer.name,
-                  owner=customer.owner.login, owners=owners)
+    return Stored(
+        form_values(customer),
+        customer.version,
+        customer.name,
+        owner=customer.owner.login,
+        owners=owners,
+    )
 
 
-TEXT_LINES = {"notes": 4, "address": 2, "family": 3, "personality": 3, "goals": 3,
-              "opinions": 3, "situation": 3, "competitors": 3}
+TEXT_LINES = {
+    "notes": 4,
+    "address": 2,
+    "family": 3,
+    "personality": 3,
+    "goals": 3,
+    "opinions": 3,
+    "situation": 3,
+    "competitors": 3,
+}
 """The archive's free-text fields, as text areas of up to this many lines."""
 
 
@@ -145,33 +164,51 @@ class CustomerForm(FormDialog[Any]):
     def compose_fields(self) -> ComposeResult:
         for field in FORM:
             if field.name == "need" and self.ctx.is_manager:  # managers choose the owner
-                yield self.select_row("owner", _("Owner"), [], blank="…",
-                                      hint=_("reps and managers"))
+                yield self.select_row(
+                    "owner", _("Owner"), [], blank="…", hint=_("reps and managers")
+                )
             default = NEW_DEFAULTS.get(field.name, "") if self.customer_id is None else ""
             if field.kind == "select":
-                yield self.select_row(field.name, _(field.label),
-                                      choices(field.options, field.labels), default or None,
-                                      blank=_(field.blank) if field.blank else None,
-                                      hint=_(field.hint) if field.hint else "")
+                yield self.select_row(
+                    field.name,
+                    _(field.label),
+                    choices(field.options, field.labels),
+                    default or None,
+                    blank=_(field.blank) if field.blank else None,
+                    hint=_(field.hint) if field.hint else "",
+                )
             elif field.kind == "date":
                 yield self.date_row(field.name, _(field.label), default)
             else:
-                yield self.text_row(field.name, _(field.label), default,
-                                    hint=_(field.hint) if field.hint else "",
-                                    required=field.name == "name",
-                                    lines=TEXT_LINES.get(field.name, 1))
+                yield self.text_row(
+                    field.name,
+                    _(field.label),
+                    default,
+                    hint=_(field.hint) if field.hint else "",
+                    required=field.name == "name",
+                    lines=TEXT_LINES.get(field.name, 1),
+                )
 
     def on_mount(self) -> None:
         if self.customer_id is not None:
             self.loading = True  # nothing to save before the stored values are in
-            self.call_service(read_customer, self.ctx, self.customer_id, done=self._loaded,
-                              failed=self._load_failed, group="load")
+            self.call_service(
+                read_customer,
+                self.ctx,
+                self.customer_id,
+                done=self._loaded,
+                failed=self._load_failed,
+                group="load",
+            )
         elif self.ctx.is_manager:
             from crmtui.services.customers import owner_choices
 
-            self.call_service(owner_choices, self.ctx, group="owners",
-                              done=lambda owners: self._offer_owners(owners,
-                                                                     self.ctx.user.login))
+            self.call_service(
+                owner_choices,
+                self.ctx,
+                group="owners",
+                done=lambda owners: self._offer_owners(owners, self.ctx.user.login),
+            )
 
     def _offer_owners(self, owners, owner: str) -> None:
         row = self.rows.get("owner")
@@ -211,23 +248,35 @@ class CustomerForm(FormDialog[Any]):
         if self.customer_id is None:
             return add_customer(self.ctx, values, owner=owner)
         stored = self.stored
-        changed = {name: value for name, value in values.items()
-                   if value != stored.values.get(name)}
-        return update_customer(self.ctx, self.customer_id, changed,
-                               expected_version=stored.version,
-                               owner=owner if owner != stored.owner else None)
+        changed = {
+            name: value for name, value in values.items() if value != stored.values.get(name)
+        }
+        return update_customer(
+            self.ctx,
+            self.customer_id,
+            changed,
+            expected_version=stored.version,
+            owner=owner if owner != stored.owner else None,
+        )
 
     def on_conflict(self, error: Conflict) -> None:
         self.conflicted = True
         self.refresh_bindings()
-        self.show_notice(str(error) + "\n" + _("Your edit is kept. Press ctrl+r to load their "
-                                                "version with your changes on top, then save."),
-                         error=True)
+        self.show_notice(
+            str(error)
+            + "\n"
+            + _(
+                "Your edit is kept. Press ctrl+r to load their "
+                "version with your changes on top, then save."
+            ),
+            error=True,
+        )
 
     def action_reload(self) -> None:
         if self.conflicted and not self.saving:
-            self.call_service(read_customer, self.ctx, self.customer_id, done=self._reapply,
-                              group="load")
+            self.call_service(
+                read_customer, self.ctx, self.customer_id, done=self._reapply, group="load"
+            )
 
     def _reapply(self, fresh: Stored) -> None:
         """Their saved values, with every field you changed kept as you typed it."""
@@ -244,5 +293,8 @@ class CustomerForm(FormDialog[Any]):
         self.conflicted = False
         self.refresh_bindings()
         names = {field.name: _(field.label) for field in FORM}
-        self.show_notice(_("Reloaded. Kept your changes to: {fields}. Check and save again.")
-                         .format(fields=", ".join(names.get(f, f) for f in kept) or _("nothing")))
+        self.show_notice(
+            _("Reloaded. Kept your changes to: {fields}. Check and save again.").format(
+                fields=", ".join(names.get(f, f) for f in kept) or _("nothing")
+            )
+        )

@@ -26,26 +26,42 @@ class PaymentDialog(FormDialog[Any]):
 
     def __init__(self, order_id: int, customer: str, owed: Decimal, ordered_on: date) -> None:
         super().__init__()
-        self.order_id, self.customer, self.owed, self.ordered_on = (order_id, customer, owed,
-                                                                    ordered_on)
+        self.order_id, self.customer, self.owed, self.ordered_on = (
+            order_id,
+            customer,
+            owed,
+            ordered_on,
+        )
 
     def intro_text(self) -> Text:
-        return plain(_("{name} · order #{id} of {day} · {owed} owed").format(
-            name=self.customer, id=self.order_id, day=self.ordered_on.isoformat(),
-            owed=money(self.owed)))
+        return plain(
+            _("{name} · order #{id} of {day} · {owed} owed").format(
+                name=self.customer,
+                id=self.order_id,
+                day=self.ordered_on.isoformat(),
+                owed=money(self.owed),
+            )
+        )
 
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("amount", _("Amount"), str(self.owed), required=True)
         yield self.date_row("on", _("Date"), "today")
-        yield self.select_row("method", _("Method"), labelled("payment_method", PAYMENT_METHODS),
-                              "transfer")
+        yield self.select_row(
+            "method", _("Method"), labelled("payment_method", PAYMENT_METHODS), "transfer"
+        )
         yield self.text_row("note", _("Note"), wide=True)
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.receivables import record_payment
 
-        return record_payment(self.ctx, self.order_id, values["amount"], on=values["on"],
-                              method=values["method"], note=values["note"])
+        return record_payment(
+            self.ctx,
+            self.order_id,
+            values["amount"],
+            on=values["on"],
+            method=values["method"],
+            note=values["note"],
+        )
 
 
 class ReportDoneDialog(FormDialog[Any]):
@@ -81,8 +97,12 @@ class InstructionDialog(FormDialog[Any]):
 
     def __init__(self, customer_id: int, customer: str, login: str, owner: str) -> None:
         super().__init__()
-        self.customer_id, self.customer, self.login, self.owner = (customer_id, customer, login,
-                                                                   owner)
+        self.customer_id, self.customer, self.login, self.owner = (
+            customer_id,
+            customer,
+            login,
+            owner,
+        )
 
     def intro_text(self) -> Text:
         return plain(_("To {owner}, about {name}").format(owner=self.owner, name=self.customer))
@@ -94,5 +114,6 @@ class InstructionDialog(FormDialog[Any]):
     def save(self, values: dict[str, Any]):
         from crmtui.services.instructions import give_instruction
 
-        return give_instruction(self.ctx, self.login, self.customer_id, values["text"],
-                                values["due"])
+        return give_instruction(
+            self.ctx, self.login, self.customer_id, values["text"], values["due"]
+        )

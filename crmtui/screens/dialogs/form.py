@@ -3,8 +3,9 @@ in a thread worker, and on any refusal keep the dialog open with everything type
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, Callable, ClassVar, Iterable, Mapping, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -160,36 +161,60 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         return self.ctx.today()
 
     # -- field helpers --------------------------------------------------------------------------
-    def text_row(self, field: str, label: str, value: Any = "", *, required: bool = False,
-                 hint: str = "", placeholder: str = "", wide: bool = False,
-                 lines: int = 1) -> FieldRow:
+    def text_row(
+        self,
+        field: str,
+        label: str,
+        value: Any = "",
+        *,
+        required: bool = False,
+        hint: str = "",
+        placeholder: str = "",
+        wide: bool = False,
+        lines: int = 1,
+    ) -> FieldRow:
         """A text field; with `lines` > 1 a text area that wraps and grows to that many lines
         (summaries, notes, descriptions)."""
         control: Widget
         if lines > 1:
-            control = FormTextArea(safe(value, multiline=True), placeholder=placeholder,
-                                   id=f"field-{field}")
+            control = FormTextArea(
+                safe(value, multiline=True), placeholder=placeholder, id=f"field-{field}"
+            )
             control.styles.max_height = lines
         else:
-            control = FormInput(safe(value), placeholder=placeholder, compact=True,
-                                id=f"field-{field}")
+            control = FormInput(
+                safe(value), placeholder=placeholder, compact=True, id=f"field-{field}"
+            )
         return FieldRow(field, label, control, hint=hint, required=required, wide=wide)
 
-    def date_row(self, field: str, label: str, value: Any = "", *, required: bool = False
-                 ) -> FieldRow:
+    def date_row(
+        self, field: str, label: str, value: Any = "", *, required: bool = False
+    ) -> FieldRow:
         text = value.isoformat() if isinstance(value, date) else (value or "")
         control = DateInput(text, today=self.today, required=required, id=f"field-{field}")
         return FieldRow(field, label, control, required=required)
 
-    def select_row(self, field: str, label: str, options: list[tuple[str, str]], value: Any = None,
-                   *, blank: str | None = None, hint: str = "") -> FieldRow:
-        control: Select = Select(options, value=value if value not in (None, "") else Select.NULL,
-                                 allow_blank=blank is not None, prompt=blank or "",
-                                 compact=True, id=f"field-{field}")
+    def select_row(
+        self,
+        field: str,
+        label: str,
+        options: list[tuple[str, str]],
+        value: Any = None,
+        *,
+        blank: str | None = None,
+        hint: str = "",
+    ) -> FieldRow:
+        control: Select = Select(
+            options,
+            value=value if value not in (None, "") else Select.NULL,
+            allow_blank=blank is not None,
+            prompt=blank or "",
+            compact=True,
+            id=f"field-{field}",
+        )
         return FieldRow(field, label, control, hint=hint)
 
-    def check_row(self, field: str, label: str, value: bool = False, *, hint: str = ""
-                  ) -> FieldRow:
+    def check_row(self, field: str, label: str, value: bool = False, *, hint: str = "") -> FieldRow:
         control = Checkbox(plain(label), value=value, compact=True, id=f"field-{field}")
         return FieldRow(field, "", control, hint=hint)
 
@@ -203,8 +228,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     @staticmethod
     def changed(values: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
         """The fields of a correction form whose value differs from what it showed."""
-        return {name: value for name, value in values.items()
-                if name in shown and value != shown[name]}
+        return {
+            name: value for name, value in values.items() if name in shown and value != shown[name]
+        }
 
     # -- validation -----------------------------------------------------------------------------
     def validate_row(self, row: FieldRow) -> bool:
@@ -313,15 +339,22 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             marked = [rows[f] for f in error.errors if f in rows]
             if marked:
                 marked[0].focus_control()
-            self.show_notice(_("Not saved: ") + ("; ".join(loose) if loose else
-                                                 _("fix the fields marked in red.")), error=True)
+            self.show_notice(
+                _("Not saved: ")
+                + ("; ".join(loose) if loose else _("fix the fields marked in red.")),
+                error=True,
+            )
             return True
         if isinstance(error, Conflict):
             self.on_conflict(error)
             return True
         if isinstance(error, CrmError):
-            self.show_notice(_("Not saved: {reason}").format(reason=error) + " "
-                             + _("Your input is kept; try again."), error=True)
+            self.show_notice(
+                _("Not saved: {reason}").format(reason=error)
+                + " "
+                + _("Your input is kept; try again."),
+                error=True,
+            )
             self.app.notify(str(error), title=_("Not saved"), severity="error")
             return True
         self.show_notice(_("Not saved: an unexpected error; your input is kept."), error=True)
@@ -335,8 +368,10 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
             return
         if self.has_changes:
-            self.app.push_screen(DiscardDialog(self.title_text()),
-                                 lambda discard: self.dismiss(None) if discard else None)
+            self.app.push_screen(
+                DiscardDialog(self.title_text()),
+                lambda discard: self.dismiss(None) if discard else None,
+            )
             return
         self.dismiss(None)
 
@@ -381,14 +416,20 @@ class DiscardDialog(LocalizedBindings, ModalScreen[bool]):
         box = Vertical(id="discard")
         box.border_title = _("Unsaved changes")
         with box:
-            question = (_("Quit and lose what you typed in “{form}”?") if self.quitting else
-                        _("Close “{form}” and lose what you typed?"))
+            question = (
+                _("Quit and lose what you typed in “{form}”?")
+                if self.quitting
+                else _("Close “{form}” and lose what you typed?")
+            )
             yield Static(question.format(form=self.form_title), markup=False)
             with Horizontal(id="discard-buttons"):
-                yield Button(_("Quit without saving") if self.quitting else _("Discard"),
-                             id="discard-yes", variant="error", compact=True)
-                yield Button(_("Keep editing"), id="discard-no", variant="primary",
-                             compact=True)
+                yield Button(
+                    _("Quit without saving") if self.quitting else _("Discard"),
+                    id="discard-yes",
+                    variant="error",
+                    compact=True,
+                )
+                yield Button(_("Keep editing"), id="discard-no", variant="primary", compact=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

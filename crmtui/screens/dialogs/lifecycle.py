@@ -38,8 +38,11 @@ def clean_class(value: Any, today=None) -> str | None:
     if not value:
         return None
     if value not in CLASSES:
-        raise FieldError(_("'{text}' is not a value class; use key, important, ordinary or "
-                           "none").format(text=value))
+        raise FieldError(
+            _("'{text}' is not a value class; use key, important, ordinary or none").format(
+                text=value
+            )
+        )
     return value
 
 
@@ -64,11 +67,20 @@ class ValueClassDialog(FormDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         facts = self.facts
-        yield self.select_row("value_class", _("Class"), labelled("tier", CLASSES),
-                              facts.value_class if facts.pinned else None,
-                              blank=_("by the figures (80/20)"))
-        yield self.text_row("reason", _("Reason"), facts.reason if facts.pinned else "",
-                            wide=True, placeholder=_("why (needed to pin)"))
+        yield self.select_row(
+            "value_class",
+            _("Class"),
+            labelled("tier", CLASSES),
+            facts.value_class if facts.pinned else None,
+            blank=_("by the figures (80/20)"),
+        )
+        yield self.text_row(
+            "reason",
+            _("Reason"),
+            facts.reason if facts.pinned else "",
+            wide=True,
+            placeholder=_("why (needed to pin)"),
+        )
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.lifecycle import set_value_class
@@ -78,10 +90,20 @@ class ValueClassDialog(FormDialog[Any]):
         if not chosen:  # the blank choice: back to the figures
             # the field still holding the pin's own reason is not a reason to unpin
             reason = values["reason"] if values["reason"] != facts.reason else ""
-            return set_value_class(self.ctx, facts.customer_id, unpin=True,
-                                   reason=reason, expected_version=facts.version)
-        return set_value_class(self.ctx, facts.customer_id, chosen, reason=values["reason"],
-                               expected_version=facts.version)
+            return set_value_class(
+                self.ctx,
+                facts.customer_id,
+                unpin=True,
+                reason=reason,
+                expected_version=facts.version,
+            )
+        return set_value_class(
+            self.ctx,
+            facts.customer_id,
+            chosen,
+            reason=values["reason"],
+            expected_version=facts.version,
+        )
 
 
 class LifecycleDialog(FormDialog[Any]):
@@ -101,11 +123,14 @@ class LifecycleDialog(FormDialog[Any]):
     def intro_text(self) -> str:
         facts = self.facts
         if self.terminated:
-            return _("{name} is terminated ({reason}). Make them active again: their lifecycle "
-                     "follows their orders, and they are followed up again.").format(
-                name=facts.name, reason=facts.lifecycle_reason)
-        return _("Terminate {name} (已终止合作): they leave every chase list; their history, "
-                 "orders and complaints stay.").format(name=facts.name)
+            return _(
+                "{name} is terminated ({reason}). Make them active again: their lifecycle "
+                "follows their orders, and they are followed up again."
+            ).format(name=facts.name, reason=facts.lifecycle_reason)
+        return _(
+            "Terminate {name} (已终止合作): they leave every chase list; their history, "
+            "orders and complaints stay."
+        ).format(name=facts.name)
 
     def save_label(self) -> str:
         return _("Make active") if self.terminated else _("Terminate")
@@ -117,6 +142,10 @@ class LifecycleDialog(FormDialog[Any]):
         from crmtui.services.lifecycle import ACTIVE, set_lifecycle
 
         facts = self.facts
-        return set_lifecycle(self.ctx, facts.customer_id,
-                             ACTIVE if self.terminated else "terminated",
-                             reason=values["reason"], expected_version=facts.version)
+        return set_lifecycle(
+            self.ctx,
+            facts.customer_id,
+            ACTIVE if self.terminated else "terminated",
+            reason=values["reason"],
+            expected_version=facts.version,
+        )

@@ -8,21 +8,21 @@ out (when there are any), what is still open."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from crmtui.i18n import N_, _
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
-
-from crmtui.i18n import N_, _
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
+from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.interactions import LogResult
-from crmtui.screens.dialogs.corrections import form_text
 from crmtui.services.validation import (
     CHANNELS,
     DIRECTIONS,
@@ -36,8 +36,19 @@ from crmtui.services.validation import (
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
 from crmtui.widgets.form import FieldRow
 
-LOG_FIELDS = ("summary", "at", "channel", "outcome", "next_step", "next_on", "promise",
-              "promise_due", "referral_ask", "contact", "plan_progress")
+LOG_FIELDS = (
+    "summary",
+    "at",
+    "channel",
+    "outcome",
+    "next_step",
+    "next_on",
+    "promise",
+    "promise_due",
+    "referral_ask",
+    "contact",
+    "plan_progress",
+)
 REVIEW = ("purpose_met", "instructions_done", "still_open")
 CHANNEL_OF_KIND = {"visit": "visit", "call": "phone", "meeting": "meeting"}
 """The channel a held appointment's contact is logged with, by the appointment's kind."""
@@ -61,15 +72,20 @@ def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> Log
     from crmtui.services.contacts import contacts_of
     from crmtui.services.plans import has_plan
 
-    people = [(f"{c.name} · {label('contact_role', c.role)}" + (f" · {c.title}" if c.title
-                                                                  else ""), c.id)
-              for c in contacts_of(ctx, customer_id)]
+    people = [
+        (f"{c.name} · {label('contact_role', c.role)}" + (f" · {c.title}" if c.title else ""), c.id)
+        for c in contacts_of(ctx, customer_id)
+    ]
     if appointment_id is None:
         row = open_appointment(ctx, customer_id, ctx.today(), at=ctx.now())
         appointment_id = row.id if row is not None else None
     held = appointment(ctx, appointment_id) if appointment_id is not None else None
-    return LogChoices(contacts=people, has_plan=has_plan(customer_id), appointment=held,
-                      instructions=tuple(open_instructions(ctx, customer_id)))
+    return LogChoices(
+        contacts=people,
+        has_plan=has_plan(customer_id),
+        appointment=held,
+        instructions=tuple(open_instructions(ctx, customer_id)),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,15 +102,25 @@ class LogTarget:
     channel: str = "phone"
 
     @classmethod
-    def from_item(cls, item: DueItem) -> "LogTarget":
-        return cls(item.customer_id, item.customer, item.company,
-                   item.grade.value if item.grade else None, item)
+    def from_item(cls, item: DueItem) -> LogTarget:
+        return cls(
+            item.customer_id,
+            item.customer,
+            item.company,
+            item.grade.value if item.grade else None,
+            item,
+        )
 
     @classmethod
-    def for_appointment(cls, view) -> "LogTarget":
+    def for_appointment(cls, view) -> LogTarget:
         """Logging an appointment of the schedule (a visit, call or meeting held)."""
-        return cls(view.customer_id, view.customer, view.company, appointment_id=view.id,
-                   channel=CHANNEL_OF_KIND.get(view.kind, "phone"))
+        return cls(
+            view.customer_id,
+            view.customer,
+            view.company,
+            appointment_id=view.id,
+            channel=CHANNEL_OF_KIND.get(view.kind, "phone"),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,8 +138,17 @@ def settles(kind: DueKind, values: Mapping[str, Any]) -> bool:
     return kind is not DueKind.COMPLAINT
 
 
-INTERACTION_EDITS = ("summary", "channel", "outcome", "direction", "at", "next_step", "next_on",
-                     "contact", "referral_ask")
+INTERACTION_EDITS = (
+    "summary",
+    "channel",
+    "outcome",
+    "direction",
+    "at",
+    "next_step",
+    "next_on",
+    "contact",
+    "referral_ask",
+)
 """What correcting a logged contact changes (the promise made in it is corrected on its own)."""
 
 
@@ -133,12 +168,16 @@ class LogDialog(FormDialog[Logged]):
         self.shown: dict[str, Any] = {}
         if record is not None:
             values = record.values
-            self.shown = {"summary": values["summary"], "channel": values["channel"],
-                          "outcome": values["outcome"], "direction": values["direction"],
-                          "next_step": values["next_step"],
-                          "next_on": form_text(values["next_on"]),
-                          "contact": values.get("contact") or "",
-                          "referral_ask": bool(values["referral_ask"])}
+            self.shown = {
+                "summary": values["summary"],
+                "channel": values["channel"],
+                "outcome": values["outcome"],
+                "direction": values["direction"],
+                "next_step": values["next_step"],
+                "next_on": form_text(values["next_on"]),
+                "contact": values.get("contact") or "",
+                "referral_ask": bool(values["referral_ask"]),
+            }
         self.FIELDS = {**self.FIELDS, "at": self._clean_at}
 
     def _now(self):
@@ -158,9 +197,14 @@ class LogDialog(FormDialog[Logged]):
         return _("Edit interaction #{id}").format(id=self.record.id)
 
     def on_mount(self) -> None:
-        self.call_service(log_choices, self.ctx, self.target.customer_id,
-                          self.target.appointment_id, done=self._offer_choices,
-                          group="choices")
+        self.call_service(
+            log_choices,
+            self.ctx,
+            self.target.customer_id,
+            self.target.appointment_id,
+            done=self._offer_choices,
+            group="choices",
+        )
 
     def _offer_choices(self, found: LogChoices) -> None:
         rows = self.rows
@@ -180,11 +224,16 @@ class LogDialog(FormDialog[Logged]):
             from crmtui.screens.dialogs.appointment import describe
 
             closing = self.query_one("#closing", Static)
-            shown = Text(_("Closes the appointment:") + " ", style="bold") \
-                + describe(self.closing, self.ctx.zone)
+            shown = Text(_("Closes the appointment:") + " ", style="bold") + describe(
+                self.closing, self.ctx.zone
+            )
             if found.instructions:  # what the question below asks about
-                shown.append("\n" + _("The manager's instructions: {items}").format(
-                    items="; ".join(" ".join(row.text.split()) for row in found.instructions)))
+                shown.append(
+                    "\n"
+                    + _("The manager's instructions: {items}").format(
+                        items="; ".join(" ".join(row.text.split()) for row in found.instructions)
+                    )
+                )
             closing.update(shown)
             closing.display = True
             for name in ("purpose_met", "still_open"):
@@ -195,8 +244,9 @@ class LogDialog(FormDialog[Logged]):
         """The plan's progress line is asked after a visit (or meeting) on a planned account."""
         rows = self.rows
         if "plan_progress" in rows:
-            rows["plan_progress"].display = self.has_plan and rows["channel"].value in \
-                VISIT_CHANNELS
+            rows["plan_progress"].display = (
+                self.has_plan and rows["channel"].value in VISIT_CHANNELS
+            )
 
     def field_changed(self, row) -> None:
         if row.field == "channel":
@@ -218,8 +268,12 @@ class LogDialog(FormDialog[Logged]):
         playbook = self.ctx.config.playbook.get(Grade(target.grade)) if target.grade else None
         if playbook:
             text.append("\n")
-            text.append(plain(_("Playbook {grade}: {line}").format(grade=target.grade,
-                                                                   line=playbook), "italic"))
+            text.append(
+                plain(
+                    _("Playbook {grade}: {line}").format(grade=target.grade, line=playbook),
+                    "italic",
+                )
+            )
         return text
 
     def compose_fields(self) -> ComposeResult:
@@ -227,60 +281,97 @@ class LogDialog(FormDialog[Logged]):
             yield from self.compose_correction()
             return
         item = self.target.item
-        yield self.text_row("summary", _("Summary"), required=True, wide=True, lines=3,
-                            placeholder=_("what was said"))
-        yield FieldRow("at", _("When"), DateTimeInput(
-            now=self._now, past=True, id="field-at",
-            empty_hint=_("now; or earlier: 10:30, yesterday 15:00, -2h")))
-        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"),
-                              self.target.channel)
+        yield self.text_row(
+            "summary",
+            _("Summary"),
+            required=True,
+            wide=True,
+            lines=3,
+            placeholder=_("what was said"),
+        )
+        yield FieldRow(
+            "at",
+            _("When"),
+            DateTimeInput(
+                now=self._now,
+                past=True,
+                id="field-at",
+                empty_hint=_("now; or earlier: 10:30, yesterday 15:00, -2h"),
+            ),
+        )
+        yield self.select_row(
+            "channel", _("Channel"), choices(CHANNELS, "channel"), self.target.channel
+        )
         yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"), "neutral")
-        yield self.text_row("next_step", _("Next step"), wide=True,
-                            placeholder=_("what comes next (optional)"))
+        yield self.text_row(
+            "next_step", _("Next step"), wide=True, placeholder=_("what comes next (optional)")
+        )
         yield self.date_row("next_on", _("Next date"))
-        yield self.text_row("promise", _("Promise"), wide=True,
-                            placeholder=_("what you promised (optional)"))
+        yield self.text_row(
+            "promise", _("Promise"), wide=True, placeholder=_("what you promised (optional)")
+        )
         yield self.date_row("promise_due", _("Promise due"))
         contact = self.select_row("contact", _("Spoke with"), [], blank=_("(not named)"))
         contact.display = False  # shown once the customer's contacts are read
         yield contact
-        progress = self.text_row("plan_progress", _("Plan progress"), wide=True,
-                                 placeholder=_("a line for the account plan (optional)"))
+        progress = self.text_row(
+            "plan_progress",
+            _("Plan progress"),
+            wide=True,
+            placeholder=_("a line for the account plan (optional)"),
+        )
         progress.display = False
         yield progress
-        yield self.check_row("referral_ask", _("Asked for a referral"),
-                             item is not None and item.kind is DueKind.REFERRAL)
+        yield self.check_row(
+            "referral_ask",
+            _("Asked for a referral"),
+            item is not None and item.kind is DueKind.REFERRAL,
+        )
         if item is not None and item.kind is DueKind.PROMISE and item.ref_id is not None:
-            yield self.check_row("promise_kept", _("Promise kept: {text}").format(
-                text=item.detail.split(" · ")[0]), True)
+            yield self.check_row(
+                "promise_kept",
+                _("Promise kept: {text}").format(text=item.detail.split(" · ")[0]),
+                True,
+            )
         if item is not None and item.kind is DueKind.REVIEW and item.ref_id is not None:
             yield self.date_row("next_review", _("Next review"), "+3m", required=True)
         closing = Static("", id="closing")
         closing.display = False  # the review, once the appointment it closes is read
         yield closing
         answers = choices(REVIEW_ANSWERS, "review_answer")
-        for row in (self.select_row("purpose_met", _("Purpose met"), answers,
-                                    blank=_("(not answered)")),
-                    self.select_row("instructions_done", _("Instructions done"), answers,
-                                    blank=_("(not answered)")),
-                    self.text_row("still_open", _("Still open"), wide=True,
-                                  placeholder=_("what is left to do after this visit"))):
+        for row in (
+            self.select_row("purpose_met", _("Purpose met"), answers, blank=_("(not answered)")),
+            self.select_row(
+                "instructions_done", _("Instructions done"), answers, blank=_("(not answered)")
+            ),
+            self.text_row(
+                "still_open",
+                _("Still open"),
+                wide=True,
+                placeholder=_("what is left to do after this visit"),
+            ),
+        ):
             row.display = False
             yield row
 
     def compose_correction(self) -> ComposeResult:
         shown = self.shown
         shown["at"] = form_text(self.record.values["at"], self.ctx.zone)  # the user's zone
-        yield self.text_row("summary", _("Summary"), shown["summary"], required=True, wide=True,
-                            lines=3)
-        yield self.select_row("channel", _("Channel"), choices(CHANNELS, "channel"),
-                              shown["channel"])
-        yield self.select_row("outcome", _("Outcome"), choices(OUTCOMES, "outcome"),
-                              shown["outcome"])
-        yield self.select_row("direction", _("Direction"), choices(DIRECTIONS, "direction"),
-                              shown["direction"])
-        yield self.text_row("at", _("When"), shown["at"], required=True,
-                            hint=_("e.g. 2026-11-23 10:42"))
+        yield self.text_row(
+            "summary", _("Summary"), shown["summary"], required=True, wide=True, lines=3
+        )
+        yield self.select_row(
+            "channel", _("Channel"), choices(CHANNELS, "channel"), shown["channel"]
+        )
+        yield self.select_row(
+            "outcome", _("Outcome"), choices(OUTCOMES, "outcome"), shown["outcome"]
+        )
+        yield self.select_row(
+            "direction", _("Direction"), choices(DIRECTIONS, "direction"), shown["direction"]
+        )
+        yield self.text_row(
+            "at", _("When"), shown["at"], required=True, hint=_("e.g. 2026-11-23 10:42")
+        )
         yield self.text_row("next_step", _("Next step"), shown["next_step"], wide=True)
         yield self.date_row("next_on", _("Next date"), shown["next_on"])
         contact = self.select_row("contact", _("Spoke with"), [], blank=_("(not named)"))
@@ -306,9 +397,15 @@ class LogDialog(FormDialog[Logged]):
         item = target.item
         if item is None:
             return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)
-        result = log_due_item(self.ctx, item.kind, target.customer_id, item.ref_id,
-                              promise_kept=bool(values.get("promise_kept")),
-                              next_review=values.get("next_review"), **fields)
+        result = log_due_item(
+            self.ctx,
+            item.kind,
+            target.customer_id,
+            item.ref_id,
+            promise_kept=bool(values.get("promise_kept")),
+            next_review=values.get("next_review"),
+            **fields,
+        )
         return Logged(result, settles(item.kind, values))
 
     def save_correction(self, values: dict[str, Any]):
@@ -320,5 +417,6 @@ class LogDialog(FormDialog[Logged]):
             return None  # nothing changed: as if cancelled
         if "contact" in changes:
             changes["contact"] = changes["contact"] or ""
-        return edit_interaction(self.ctx, record.id, changes, expected_version=record.version,
-                                expected=record.expected)
+        return edit_interaction(
+            self.ctx, record.id, changes, expected_version=record.version, expected=record.expected
+        )

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from crmtui.errors import InvalidInput
 from crmtui.i18n import N_, _, explain
+from crmtui.labels import stored_text
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
 from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
-from crmtui.errors import InvalidInput
 from crmtui.services.validation import (
     ORDER_FIELDS,
     PROMISE_FIELDS,
@@ -29,7 +30,6 @@ from crmtui.services.validation import (
 )
 from crmtui.widgets.date_input import resolve_date
 from crmtui.widgets.form import FieldRow
-from crmtui.labels import stored_text
 
 NEEDS = tuple(n.value for n in Need)
 PROMISE_STATUSES = ("open", "done", "broken")
@@ -63,9 +63,12 @@ class RegradeDialog(FormDialog[Any]):
     """Change need and expected close (the grade follows the rules), or pin a grade by hand."""
 
     TITLE_TEXT = N_("Regrade")
-    FIELDS = {"need": choice(NEEDS), "expected_close": clean_date,
-              "pin": clean_pin,
-              "reason": optional_text(500)}
+    FIELDS = {
+        "need": choice(NEEDS),
+        "expected_close": clean_date,
+        "pin": clean_pin,
+        "reason": optional_text(500),
+    }
 
     def __init__(self, facts: GradeFacts) -> None:
         super().__init__()
@@ -76,18 +79,29 @@ class RegradeDialog(FormDialog[Any]):
         text = plain(facts.name + " · " + _("now") + " ")
         text.append(facts.grade, style=grade_style(facts.grade))
         if facts.pinned:
-            text.append(plain(" " + _("(pinned: {reason})").format(
-                reason=stored_text(facts.pin_reason))))
+            text.append(
+                plain(" " + _("(pinned: {reason})").format(reason=stored_text(facts.pin_reason)))
+            )
         return text
 
     def compose_fields(self) -> ComposeResult:
         facts = self.facts
         yield self.select_row("need", _("Need"), choices(NEEDS, "need"), facts.need)
         yield self.date_row("expected_close", _("Expected close"), facts.expected_close)
-        yield self.select_row("pin", _("Pin grade"), [(g.value, g.value) for g in GRADE_ORDER],
-                              facts.grade if facts.pinned else None, blank=_("follow the rules"))
-        yield self.text_row("reason", _("Reason"), facts.pin_reason if facts.pinned else "",
-                            wide=True, placeholder=_("why (needed to pin)"))
+        yield self.select_row(
+            "pin",
+            _("Pin grade"),
+            [(g.value, g.value) for g in GRADE_ORDER],
+            facts.grade if facts.pinned else None,
+            blank=_("follow the rules"),
+        )
+        yield self.text_row(
+            "reason",
+            _("Reason"),
+            facts.pin_reason if facts.pinned else "",
+            wide=True,
+            placeholder=_("why (needed to pin)"),
+        )
         yield Static("", id="outcome")
 
     def on_mount(self) -> None:
@@ -119,11 +133,17 @@ class RegradeDialog(FormDialog[Any]):
 
         facts = self.facts
         close = values["expected_close"]
-        return regrade(self.ctx, facts.customer_id, need=values["need"],
-                       expected_close=close or None, clear_close=not close,
-                       pin=values["pin"] or None,
-                       unpin=facts.pinned and not values["pin"], reason=values["reason"],
-                       expected_version=facts.version)
+        return regrade(
+            self.ctx,
+            facts.customer_id,
+            need=values["need"],
+            expected_close=close or None,
+            clear_close=not close,
+            pin=values["pin"] or None,
+            unpin=facts.pinned and not values["pin"],
+            reason=values["reason"],
+            expected_version=facts.version,
+        )
 
 
 ORDER_EDITS = ("amount", "product", "on", "quantity", "cost", "gift", "note")
@@ -141,8 +161,11 @@ class OrderDialog(CustomerDialog[Any]):
     def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
         super().__init__(customer_id, name)
         self.record = record
-        self.shown = {name: form_text(record.values.get(name)) for name in ORDER_EDITS} \
-            if record is not None else {}
+        self.shown = (
+            {name: form_text(record.values.get(name)) for name in ORDER_EDITS}
+            if record is not None
+            else {}
+        )
 
     def title_text(self) -> str:
         if self.record is None:
@@ -151,8 +174,9 @@ class OrderDialog(CustomerDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         shown = self.shown
-        yield self.text_row("amount", _("Amount"), shown.get("amount", ""), required=True,
-                            placeholder="12000.00")
+        yield self.text_row(
+            "amount", _("Amount"), shown.get("amount", ""), required=True, placeholder="12000.00"
+        )
         yield self.text_row("product", _("Product"), shown.get("product", ""), wide=True)
         yield self.date_row("on", _("Date"), shown.get("on", "today"))
         yield self.text_row("quantity", _("Quantity"), shown.get("quantity", "1"))
@@ -161,8 +185,7 @@ class OrderDialog(CustomerDialog[Any]):
             yield self.date_row("next_close", _("Next close"))
             yield self.date_row("deliver_on", _("Delivery"))
         yield self.text_row("gift", _("Gift"), shown.get("gift", ""), wide=True)
-        yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True,
-                            lines=3)
+        yield self.text_row("note", _("Note"), shown.get("note", ""), wide=True, lines=3)
 
     def field_changed(self, row: FieldRow) -> None:
         if row.field == "amount":  # a confirmation holds for the amount it was given for
@@ -174,8 +197,12 @@ class OrderDialog(CustomerDialog[Any]):
         if isinstance(error, OverCreditLimit):
             self._finish_saving()
             self.over_limit_confirmed = True
-            self.show_notice(_("Not saved: {reason}. Press ctrl+s again to record it past the "
-                               "limit.").format(reason=error), error=True)
+            self.show_notice(
+                _("Not saved: {reason}. Press ctrl+s again to record it past the limit.").format(
+                    reason=error
+                ),
+                error=True,
+            )
             return True
         return super()._failed(error)
 
@@ -185,13 +212,15 @@ class OrderDialog(CustomerDialog[Any]):
 
         record = self.record
         if record is None:
-            return record_order(self.ctx, self.customer_id,
-                                over_limit=self.over_limit_confirmed, **values)
+            return record_order(
+                self.ctx, self.customer_id, over_limit=self.over_limit_confirmed, **values
+            )
         changes = self.changed(values, self.shown)
         if not changes:
             return None  # nothing changed: as if cancelled
-        return edit_order(self.ctx, record.id, changes, expected_version=record.version,
-                          expected=record.expected)
+        return edit_order(
+            self.ctx, record.id, changes, expected_version=record.version, expected=record.expected
+        )
 
 
 class PromiseDialog(CustomerDialog[Any]):
@@ -203,9 +232,15 @@ class PromiseDialog(CustomerDialog[Any]):
     def __init__(self, customer_id: int, name: str, record: Any = None) -> None:
         super().__init__(customer_id, name)
         self.record = record
-        self.shown = {"promise": form_text(record.values["text"]),
-                      "promise_due": form_text(record.values["due"]),
-                      "status": record.values["status"]} if record is not None else {}
+        self.shown = (
+            {
+                "promise": form_text(record.values["text"]),
+                "promise_due": form_text(record.values["due"]),
+                "status": record.values["status"],
+            }
+            if record is not None
+            else {}
+        )
 
     def title_text(self) -> str:
         if self.record is None:
@@ -219,13 +254,14 @@ class PromiseDialog(CustomerDialog[Any]):
 
     def compose_fields(self) -> ComposeResult:
         shown = self.shown
-        yield self.text_row("promise", _("Promise"), shown.get("promise", ""), required=True,
-                            wide=True)
-        yield self.date_row("promise_due", _("Due"), shown.get("promise_due", ""),
-                            required=True)
+        yield self.text_row(
+            "promise", _("Promise"), shown.get("promise", ""), required=True, wide=True
+        )
+        yield self.date_row("promise_due", _("Due"), shown.get("promise_due", ""), required=True)
         if self.record is not None:
-            yield self.select_row("status", _("Status"), choices(PROMISE_STATUSES, "promise"),
-                                  shown["status"])
+            yield self.select_row(
+                "status", _("Status"), choices(PROMISE_STATUSES, "promise"), shown["status"]
+            )
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_promise
@@ -233,16 +269,23 @@ class PromiseDialog(CustomerDialog[Any]):
 
         record = self.record
         if record is None:
-            return add_promise(self.ctx, self.customer_id, values["promise"],
-                               values["promise_due"])
+            return add_promise(self.ctx, self.customer_id, values["promise"], values["promise_due"])
         changes = self.changed(values, self.shown)
         if not changes:
             return None
-        fields = {"text": changes.get("promise"), "due": changes.get("promise_due"),
-                  "status": changes.get("status")}
+        fields = {
+            "text": changes.get("promise"),
+            "due": changes.get("promise_due"),
+            "status": changes.get("status"),
+        }
         try:
-            return edit_promise(self.ctx, record.id, fields, expected_version=record.version,
-                                expected=record.expected)
+            return edit_promise(
+                self.ctx,
+                record.id,
+                fields,
+                expected_version=record.version,
+                expected=record.expected,
+            )
         except InvalidInput as error:  # the service's names for the form's fields
             names = {"text": "promise", "due": "promise_due"}
             raise InvalidInput({names.get(k, k): v for k, v in error.errors.items()}) from None
@@ -271,5 +314,4 @@ class SnoozeDialog(FormDialog[Any]):
         from crmtui.services.worklist import snooze_due_item
 
         item = self.item
-        return snooze_due_item(self.ctx, item.kind, item.customer_id, item.ref_id,
-                               values["until"])
+        return snooze_due_item(self.ctx, item.kind, item.customer_id, item.ref_id, values["until"])

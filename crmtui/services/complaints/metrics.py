@@ -34,13 +34,18 @@ class SlaTally:
         return self.met / measured if measured else None
 
     def __add__(self, other: SlaTally) -> SlaTally:
-        return SlaTally(self.met + other.met, self.missed + other.missed,
-                        self.pending + other.pending)
+        return SlaTally(
+            self.met + other.met, self.missed + other.missed, self.pending + other.pending
+        )
 
     def to_json(self) -> dict:
         share = self.share
-        return {"met": self.met, "missed": self.missed, "pending": self.pending,
-                "share": round(share, 4) if share is not None else None}
+        return {
+            "met": self.met,
+            "missed": self.missed,
+            "pending": self.pending,
+            "share": round(share, 4) if share is not None else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,18 @@ class SlaBreakdown:
     resolution: SlaTally = SlaTally()
 
     def __add__(self, other: SlaBreakdown) -> SlaBreakdown:
-        return SlaBreakdown(self.opened + other.opened, self.response + other.response,
-                            self.resolution + other.resolution)
+        return SlaBreakdown(
+            self.opened + other.opened,
+            self.response + other.response,
+            self.resolution + other.resolution,
+        )
 
     def to_json(self) -> dict:
-        return {"opened": self.opened, "response": self.response.to_json(),
-                "resolution": self.resolution.to_json()}
+        return {
+            "opened": self.opened,
+            "response": self.response.to_json(),
+            "resolution": self.resolution.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -79,10 +90,13 @@ class ComplaintMetrics:
 
     def to_json(self) -> dict:
         return {
-            "since": self.since, "until": self.until, **self.total.to_json(),
+            "since": self.since,
+            "until": self.until,
+            **self.total.to_json(),
             "by_severity": {k: v.to_json() for k, v in self.by_severity.items()},
             "by_owner": {k: v.to_json() for k, v in self.by_owner.items()},
-            "by_status": self.by_status, "closed": self.closed,
+            "by_status": self.by_status,
+            "closed": self.closed,
             "satisfaction": self.satisfaction,
             "satisfaction_counts": {str(k): v for k, v in self.satisfaction_counts.items()},
         }
@@ -93,6 +107,7 @@ def _period_bounds(ctx: Context, since: date | datetime, until: date | datetime)
         if isinstance(day, datetime):
             return day
         return datetime.combine(day, time(0), tzinfo=ctx.zone)
+
     end = until if isinstance(until, datetime) else start(until + timedelta(days=1))
     return start(since).astimezone(timezone.utc), end.astimezone(timezone.utc)
 
@@ -101,8 +116,9 @@ def _count(condition):
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
-def complaint_metrics(ctx: Context, since: date | datetime, until: date | datetime, *,
-                      everyone: bool = False) -> ComplaintMetrics:
+def complaint_metrics(
+    ctx: Context, since: date | datetime, until: date | datetime, *, everyone: bool = False
+) -> ComplaintMetrics:
     """Shares answered within the first-response target and resolved within the resolution
     target, per severity and per owner, for complaints opened from `since` to `until` (local
     days, both included; or datetimes, until excluded). A target counts as met or missed once
@@ -119,16 +135,25 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
     resolved = c.resolved_at.is_null(False)
     late_before_pause = c.waiting_since.is_null(False) & (c.resolve_by < c.waiting_since)
     running_late = c.waiting_since.is_null() & (c.resolve_by < now)
-    query = (c.select(
-        c.severity, c.owner, c.status, fn.COUNT(c.id).alias("opened"),
-        _count(answered & (c.acknowledged_at <= c.respond_by)).alias("response_met"),
-        _count((answered & (c.acknowledged_at > c.respond_by))
-               | (~answered & (c.respond_by < now))).alias("response_missed"),
-        _count(resolved & (c.resolved_at <= c.resolve_by)).alias("resolution_met"),
-        _count((resolved & (c.resolved_at > c.resolve_by))
-               | (~resolved & (late_before_pause | running_late))).alias("resolution_missed"),
-    ).where((c.opened_at >= start) & (c.opened_at < end))
-        .group_by(c.severity, c.owner, c.status))
+    query = (
+        c.select(
+            c.severity,
+            c.owner,
+            c.status,
+            fn.COUNT(c.id).alias("opened"),
+            _count(answered & (c.acknowledged_at <= c.respond_by)).alias("response_met"),
+            _count(
+                (answered & (c.acknowledged_at > c.respond_by)) | (~answered & (c.respond_by < now))
+            ).alias("response_missed"),
+            _count(resolved & (c.resolved_at <= c.resolve_by)).alias("resolution_met"),
+            _count(
+                (resolved & (c.resolved_at > c.resolve_by))
+                | (~resolved & (late_before_pause | running_late))
+            ).alias("resolution_missed"),
+        )
+        .where((c.opened_at >= start) & (c.opened_at < end))
+        .group_by(c.severity, c.owner, c.status)
+    )
     query = _metrics_scope(ctx, query, everyone)
     logins = dict(User.select(User.id, User.login).tuples())
     by_severity = {s: SlaBreakdown() for s in SEVERITIES}
@@ -142,17 +167,21 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
         part = SlaBreakdown(
             opened,
             SlaTally(response_met, response_missed, opened - response_met - response_missed),
-            SlaTally(resolution_met, resolution_missed,
-                     opened - resolution_met - resolution_missed))
+            SlaTally(
+                resolution_met, resolution_missed, opened - resolution_met - resolution_missed
+            ),
+        )
         by_severity[r.severity] = by_severity.get(r.severity, SlaBreakdown()) + part
         owner = logins.get(r.owner, "")
         by_owner[owner] = by_owner.get(owner, SlaBreakdown()) + part
         by_status[r.status] = by_status.get(r.status, 0) + opened
     total = sum(by_severity.values(), SlaBreakdown())
 
-    closes = (c.select(c.satisfaction, fn.COUNT(c.id).alias("n"))
-              .where((c.status == _S.CLOSED.value) & (c.closed_at >= start) & (c.closed_at < end))
-              .group_by(c.satisfaction))
+    closes = (
+        c.select(c.satisfaction, fn.COUNT(c.id).alias("n"))
+        .where((c.status == _S.CLOSED.value) & (c.closed_at >= start) & (c.closed_at < end))
+        .group_by(c.satisfaction)
+    )
     closes = _metrics_scope(ctx, closes, everyone)
     counts = {r.satisfaction: int(r.n) for r in closes.namedtuples()}
     scored = {score: n for score, n in sorted(counts.items()) if score is not None}
@@ -161,9 +190,13 @@ def complaint_metrics(ctx: Context, since: date | datetime, until: date | dateti
     return ComplaintMetrics(
         since=since.date() if isinstance(since, datetime) else since,
         until=until.date() if isinstance(until, datetime) else until,
-        total=total, by_severity=by_severity,
-        by_owner=dict(sorted(by_owner.items())), by_status=by_status,
-        closed=sum(counts.values()), satisfaction=average, satisfaction_counts=scored,
+        total=total,
+        by_severity=by_severity,
+        by_owner=dict(sorted(by_owner.items())),
+        by_status=by_status,
+        closed=sum(counts.values()),
+        satisfaction=average,
+        satisfaction_counts=scored,
     )
 
 
@@ -173,5 +206,6 @@ def _metrics_scope(ctx: Context, query, everyone: bool):
         return query.join(Customer, on=Complaint.customer).where(Customer.owner == ctx.user.id)
     if not everyone:
         return query.join(Customer, on=Complaint.customer).where(
-            (Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id))
+            (Complaint.owner == ctx.user.id) | (Customer.owner == ctx.user.id)
+        )
     return query

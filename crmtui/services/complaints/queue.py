@@ -99,16 +99,29 @@ class QueueRow:
 
 
 _QUEUE_COLUMNS = (
-    Complaint.id, Complaint.customer, Customer.name, Customer.company, Complaint.severity,
-    User.login, User.display_name, Complaint.summary, Complaint.category, Complaint.channel,
-    Complaint.promised_at, Complaint.version, *CLOCK_COLUMNS,
+    Complaint.id,
+    Complaint.customer,
+    Customer.name,
+    Customer.company,
+    Complaint.severity,
+    User.login,
+    User.display_name,
+    Complaint.summary,
+    Complaint.category,
+    Complaint.channel,
+    Complaint.promised_at,
+    Complaint.version,
+    *CLOCK_COLUMNS,
 )
 
 
 def _queue_query(ctx: Context):
-    query = (Complaint.select(*_QUEUE_COLUMNS)
-             .join(Customer, on=Complaint.customer)
-             .switch(Complaint).join(User, JOIN.LEFT_OUTER, on=Complaint.owner))
+    query = (
+        Complaint.select(*_QUEUE_COLUMNS)
+        .join(Customer, on=Complaint.customer)
+        .switch(Complaint)
+        .join(User, JOIN.LEFT_OUTER, on=Complaint.owner)
+    )
     if ctx.role not in HANDLER_ROLES:
         query = query.where(Customer.owner == ctx.user.id)
     return query
@@ -120,8 +133,9 @@ def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
     rows = []
     for row in ctx.store.db.execute(query).fetchall():
         facts = ClockFacts.from_row(row[12:])
-        rows.append(QueueRow(*row[:10], utc(row[10]), row[11], facts,
-                             sla_clock(facts, now, policy, zone)))
+        rows.append(
+            QueueRow(*row[:10], utc(row[10]), row[11], facts, sla_clock(facts, now, policy, zone))
+        )
     return rows
 
 
@@ -132,9 +146,16 @@ def _queue_order(row: QueueRow) -> tuple:
     return (1, -row.opened_at.timestamp(), 0, -row.id)
 
 
-def complaint_queue(ctx: Context, *, include_closed: bool = False, mine: bool = False,
-                    unassigned: bool = False, severity: Any = None, status: Any = None,
-                    customer_id: int | None = None) -> list[QueueRow]:
+def complaint_queue(
+    ctx: Context,
+    *,
+    include_closed: bool = False,
+    mine: bool = False,
+    unassigned: bool = False,
+    severity: Any = None,
+    status: Any = None,
+    customer_id: int | None = None,
+) -> list[QueueRow]:
     """The complaints the user may see, most urgent first: by time left to the running deadline
     (respond_by until acknowledged, then resolve_by, moved by a running pause).
 
@@ -189,25 +210,57 @@ class ComplaintDetail:
             "closed_at": c.closed_at,
             "paused_seconds": c.paused_seconds,
             "created_by": c.created_by.login,
-            "events": [{"at": e.at, "by": e.by.login, "kind": e.kind, "from": e.from_value,
-                        "to": e.to_value, "note": e.note} for e in self.events],
-            "interactions": [{"id": i.id, "at": i.at, "channel": i.channel,
-                              "outcome": i.outcome, "summary": i.summary, "by": i.by.login}
-                             for i in self.interactions],
+            "events": [
+                {
+                    "at": e.at,
+                    "by": e.by.login,
+                    "kind": e.kind,
+                    "from": e.from_value,
+                    "to": e.to_value,
+                    "note": e.note,
+                }
+                for e in self.events
+            ],
+            "interactions": [
+                {
+                    "id": i.id,
+                    "at": i.at,
+                    "channel": i.channel,
+                    "outcome": i.outcome,
+                    "summary": i.summary,
+                    "by": i.by.login,
+                }
+                for i in self.interactions
+            ],
         }
 
 
-def complaint_detail(ctx: Context, complaint_id: Any, *,
-                     interactions: int = 10) -> ComplaintDetail:
+def complaint_detail(ctx: Context, complaint_id: Any, *, interactions: int = 10) -> ComplaintDetail:
     """A complaint with its timeline and the customer's recent interactions."""
     row = complaint_row(ctx, complaint_id)
-    complaint = (Complaint.select(Complaint, User).join(User, on=Complaint.created_by)
-                 .where(Complaint.id == row.id).get())
-    events = list(ComplaintEvent.select(ComplaintEvent, User).join(User)
-                  .where(ComplaintEvent.complaint == row.id)
-                  .order_by(ComplaintEvent.at, ComplaintEvent.id))
-    recent = list(Interaction.select(Interaction, User).join(User, on=Interaction.by)
-                  .where(Interaction.customer == row.customer_id)
-                  .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(interactions))
-    return ComplaintDetail(row=row, complaint=complaint, events=events, interactions=recent,
-                           handler=ctx.role in HANDLER_ROLES)
+    complaint = (
+        Complaint.select(Complaint, User)
+        .join(User, on=Complaint.created_by)
+        .where(Complaint.id == row.id)
+        .get()
+    )
+    events = list(
+        ComplaintEvent.select(ComplaintEvent, User)
+        .join(User)
+        .where(ComplaintEvent.complaint == row.id)
+        .order_by(ComplaintEvent.at, ComplaintEvent.id)
+    )
+    recent = list(
+        Interaction.select(Interaction, User)
+        .join(User, on=Interaction.by)
+        .where(Interaction.customer == row.customer_id)
+        .order_by(Interaction.at.desc(), Interaction.id.desc())
+        .limit(interactions)
+    )
+    return ComplaintDetail(
+        row=row,
+        complaint=complaint,
+        events=events,
+        interactions=recent,
+        handler=ctx.role in HANDLER_ROLES,
+    )

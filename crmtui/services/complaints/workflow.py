@@ -57,6 +57,7 @@ _ACTIONS = {
 
 # -- reading one complaint ----------------------------------------------------------------------
 
+
 def _complaint_id(value: Any) -> int:
     number = record_id(value)
     if number is None:
@@ -67,8 +68,9 @@ def _complaint_id(value: Any) -> int:
 def get_complaint(ctx: Context, complaint_id: Any) -> Complaint:
     """A complaint the user may see: support and managers see all, reps their customers'."""
     number = _complaint_id(complaint_id)
-    complaint = (Complaint.select(Complaint, Customer).join(Customer)
-                 .where(Complaint.id == number).first())
+    complaint = (
+        Complaint.select(Complaint, Customer).join(Customer).where(Complaint.id == number).first()
+    )
     if complaint is None or not _can_see(ctx, complaint.customer):
         raise NotFound(_("no complaint with id {id}").format(id=complaint_id))
     return complaint
@@ -97,11 +99,17 @@ def move_refusal(complaint_id: int, status: str, target: ComplaintStatus) -> str
     current = ComplaintStatus(status)
     if can_transition(current, target):
         return None
-    allowed = ", ".join(term("complaint_status", s) for s in ComplaintStatus
-                        if s in TRANSITIONS[current])
-    message = _("cannot {action} complaint #{id}: it is {status}; from {status} it can go to "
-                "{allowed}").format(action=_(_ACTIONS[target]), id=complaint_id,
-                                    status=term("complaint_status", current), allowed=allowed)
+    allowed = ", ".join(
+        term("complaint_status", s) for s in ComplaintStatus if s in TRANSITIONS[current]
+    )
+    message = _(
+        "cannot {action} complaint #{id}: it is {status}; from {status} it can go to {allowed}"
+    ).format(
+        action=_(_ACTIONS[target]),
+        id=complaint_id,
+        status=term("complaint_status", current),
+        allowed=allowed,
+    )
     if target is _S.CLOSED and current.value in OPEN:
         message += "; " + _("resolve it with a resolution note first")
     return message
@@ -114,15 +122,22 @@ def _require_move(complaint: Complaint, target: ComplaintStatus) -> None:
 
 
 def _conflict(ctx: Context, complaint_id: int) -> Conflict:
-    last = (ComplaintEvent.select(ComplaintEvent, User).join(User)
-            .where((ComplaintEvent.complaint == complaint_id) & (ComplaintEvent.kind != "note"))
-            .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc()).first())
+    last = (
+        ComplaintEvent.select(ComplaintEvent, User)
+        .join(User)
+        .where((ComplaintEvent.complaint == complaint_id) & (ComplaintEvent.kind != "note"))
+        .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc())
+        .first()
+    )
     who = last.by.label if last else _("someone")
     when = moment(last.at, ctx.zone) if last else "?"
     return Conflict(
-        _("complaint #{id} was changed by {who} at {when} after you opened it; reload it and "
-          "try again").format(id=complaint_id, who=who, when=when),
-        changed_by=who, changed_at=last.at if last else None,
+        _(
+            "complaint #{id} was changed by {who} at {when} after you opened it; reload it and "
+            "try again"
+        ).format(id=complaint_id, who=who, when=when),
+        changed_by=who,
+        changed_at=last.at if last else None,
     )
 
 
@@ -130,18 +145,22 @@ def _now(ctx: Context) -> datetime:
     return ctx.now().replace(microsecond=0)  # stored to the second
 
 
-def _save(ctx: Context, complaint: Complaint, now: datetime,
-          events: Iterable[tuple[str, str, str, str]]) -> Complaint:
+def _save(
+    ctx: Context, complaint: Complaint, now: datetime, events: Iterable[tuple[str, str, str, str]]
+) -> Complaint:
     """Write the row if its version is still the one read, bump it and append the events."""
     read_version = complaint.version
     complaint.version = read_version + 1
     complaint.updated_at = now
     # __data__ holds foreign keys as ids: no lazy loads of the related rows
-    data = {f: complaint.__data__.get(f.name) for f in Complaint._meta.sorted_fields
-            if f.name != "id"}
-    updated = (Complaint.update(data)
-               .where((Complaint.id == complaint.id) & (Complaint.version == read_version))
-               .execute())
+    data = {
+        f: complaint.__data__.get(f.name) for f in Complaint._meta.sorted_fields if f.name != "id"
+    }
+    updated = (
+        Complaint.update(data)
+        .where((Complaint.id == complaint.id) & (Complaint.version == read_version))
+        .execute()
+    )
     if updated != 1:
         complaint.version = read_version
         raise _conflict(ctx, complaint.id)
@@ -151,8 +170,15 @@ def _save(ctx: Context, complaint: Complaint, now: datetime,
 
 def _events(ctx, complaint, now, events) -> None:
     for kind, old, new, note in events:
-        ComplaintEvent.create(complaint=complaint.id, at=now, by=ctx.user.id, kind=kind,
-                              from_value=old, to_value=new, note=note)
+        ComplaintEvent.create(
+            complaint=complaint.id,
+            at=now,
+            by=ctx.user.id,
+            kind=kind,
+            from_value=old,
+            to_value=new,
+            note=note,
+        )
 
 
 def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
@@ -162,6 +188,7 @@ def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
 
 
 # -- input --------------------------------------------------------------------------------------
+
 
 def _clean(errors: dict, name: str, clean, value):
     try:
@@ -177,6 +204,7 @@ def _text(limit: int, *, required: bool = False, multiline: bool = False, why: s
         if required and not text:
             raise FieldError(_(why) if why else _("required"))
         return text
+
     return clean
 
 
@@ -184,8 +212,9 @@ COMPLAINT_FIELDS: dict[str, Callable[..., Any]] = {
     "summary": _text(300, required=True),
     "category": _text(64),
     "description": _text(5000, multiline=True),
-    "resolution": _text(2000, required=True, multiline=True,
-                        why=N_("required: say how it was resolved")),
+    "resolution": _text(
+        2000, required=True, multiline=True, why=N_("required: say how it was resolved")
+    ),
     "root_cause": _text(500),
     "note": _text(2000, multiline=True),
     "timeline_note": _text(2000, required=True, multiline=True),
@@ -199,18 +228,24 @@ def severity_value(value: Any) -> Severity:
     try:  # too long a text is not a severity either
         return Severity(clean_text(value, limit=40).lower())
     except ValueError:
-        raise InvalidInput.one("severity", _("'{text}' is not a severity; use one of {options}")
-                               .format(text=value, options=", ".join(SEVERITIES))) from None
+        raise InvalidInput.one(
+            "severity",
+            _("'{text}' is not a severity; use one of {options}").format(
+                text=value, options=", ".join(SEVERITIES)
+            ),
+        ) from None
 
 
 def status_value(value: Any) -> ComplaintStatus:
     try:
         return ComplaintStatus(clean_text(value, limit=40).lower())
     except ValueError:
-        raise InvalidInput.one("status", _("'{text}' is not a complaint status; use one of "
-                                           "{options}").format(text=value,
-                                                               options=", ".join(STATUSES))) \
-            from None
+        raise InvalidInput.one(
+            "status",
+            _("'{text}' is not a complaint status; use one of {options}").format(
+                text=value, options=", ".join(STATUSES)
+            ),
+        ) from None
 
 
 def _values(value: Any, clean) -> list[str]:
@@ -233,8 +268,12 @@ def _handler_user(login: Any) -> User | None:
     if user is None or not user.active:
         raise NotFound(_("no user {login}").format(login=text))
     if user.role not in HANDLER_ROLES:
-        raise InvalidInput.one("owner", _("{login} is a rep; complaints are handled by support "
-                                          "staff or managers").format(login=text))
+        raise InvalidInput.one(
+            "owner",
+            _("{login} is a rep; complaints are handled by support staff or managers").format(
+                login=text
+            ),
+        )
     return user
 
 
@@ -253,10 +292,19 @@ def _moment(ctx: Context, value: Any, now: datetime, name: str) -> datetime:
 
 # -- actions ------------------------------------------------------------------------------------
 
+
 @writes
-def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
-                   channel: Any = "phone", category: Any = "", description: Any = "",
-                   owner: Any = None, opened_at: Any = None) -> Complaint:
+def open_complaint(
+    ctx: Context,
+    customer_id: int,
+    severity: Any,
+    summary: Any,
+    channel: Any = "phone",
+    category: Any = "",
+    description: Any = "",
+    owner: Any = None,
+    opened_at: Any = None,
+) -> Complaint:
     """Record a complaint; its deadlines follow from the severity and the team's policy.
 
     A rep may open complaints on their own customers (left unassigned for support); support and
@@ -287,14 +335,24 @@ def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
         raise InvalidInput(errors)
     if owner not in (None, "") and ctx.role not in HANDLER_ROLES:
         raise Forbidden(_("only support staff or a manager can assign complaints"))
-    handler = _handler_user(owner) if owner is not None else (
-        ctx.user if ctx.role == "support" else None)
+    handler = (
+        _handler_user(owner) if owner is not None else (ctx.user if ctx.role == "support" else None)
+    )
     respond_by, resolve_by = deadlines_for(opened, severity, ctx.config.sla, ctx.zone)
     complaint = Complaint.create(
-        customer=customer, opened_at=opened, channel=channel, category=category,
-        severity=severity.value, summary=summary, description=description, owner=handler,
-        status=_S.NEW.value, respond_by=respond_by, resolve_by=resolve_by,
-        created_by=ctx.user.id, updated_at=now,
+        customer=customer,
+        opened_at=opened,
+        channel=channel,
+        category=category,
+        severity=severity.value,
+        summary=summary,
+        description=description,
+        owner=handler,
+        status=_S.NEW.value,
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+        created_by=ctx.user.id,
+        updated_at=now,
     )
     events = [("opened", "", _S.NEW.value, summary)]
     if handler is not None:
@@ -304,8 +362,14 @@ def open_complaint(ctx: Context, customer_id: int, severity: Any, summary: Any,
 
 
 @writes
-def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str = "",
-                expected_version: int | None = None) -> Complaint:
+def acknowledge(
+    ctx: Context,
+    complaint_id: Any,
+    promised_at: Any,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
     """First response: record when the customer was told they will hear back
     (给客户一个明确的时间)."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
@@ -315,13 +379,19 @@ def acknowledge(ctx: Context, complaint_id: Any, promised_at: Any, *, note: str 
         raise InvalidInput.one("promise", _("required: the time the customer was promised"))
     promised = _moment(ctx, promised_at, now, "promise")
     if promised <= now:
-        raise InvalidInput.one("promise", _("{when} is not in the future; promise the customer a "
-                                            "later time").format(when=moment(promised, ctx.zone)))
+        raise InvalidInput.one(
+            "promise",
+            _("{when} is not in the future; promise the customer a later time").format(
+                when=moment(promised, ctx.zone)
+            ),
+        )
     note = _clean_note(note)
     complaint.acknowledged_at = now
     complaint.promised_at = promised
-    events = [_status_event(complaint, _S.ACKNOWLEDGED, note),
-              ("promise", "", promised.isoformat(), "")]
+    events = [
+        _status_event(complaint, _S.ACKNOWLEDGED, note),
+        ("promise", "", promised.isoformat(), ""),
+    ]
     if complaint.owner_id is None:  # whoever answers first takes it
         complaint.owner = ctx.user.id
         events.append(("owner", "", ctx.user.login, ""))
@@ -336,46 +406,52 @@ def _clean_note(note: Any) -> str:
 
 
 @writes
-def start_work(ctx: Context, complaint_id: Any, *, note: str = "",
-               expected_version: int | None = None) -> Complaint:
+def start_work(
+    ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
+) -> Complaint:
     """Work on it (in_progress); on a complaint waiting for the customer this resumes the clock."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     if complaint.status == _S.WAITING_CUSTOMER.value:
         return _resume(ctx, complaint, note)
     _require_move(complaint, _S.IN_PROGRESS)
     now = _now(ctx)
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS,
-                                                     _clean_note(note))])
+    return _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS, _clean_note(note))])
 
 
 @writes
-def wait_for_customer(ctx: Context, complaint_id: Any, *, note: str = "",
-                      expected_version: int | None = None) -> Complaint:
+def wait_for_customer(
+    ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
+) -> Complaint:
     """Waiting on the customer (waiting_customer): the resolution clock pauses."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.WAITING_CUSTOMER)
     now = _now(ctx)
     complaint.waiting_since = now
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.WAITING_CUSTOMER,
-                                                     _clean_note(note))])
+    return _save(
+        ctx, complaint, now, [_status_event(complaint, _S.WAITING_CUSTOMER, _clean_note(note))]
+    )
 
 
 @writes
-def resume(ctx: Context, complaint_id: Any, *, note: str = "",
-           expected_version: int | None = None) -> Complaint:
+def resume(
+    ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
+) -> Complaint:
     """The customer answered: in_progress again, resolve_by moved by the service time paused."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     if complaint.status != _S.WAITING_CUSTOMER.value:
-        raise CrmError(_("cannot resume complaint #{id}: it is {status}, not waiting for the "
-                         "customer").format(id=complaint.id,
-                                            status=term("complaint_status", complaint.status)))
+        raise CrmError(
+            _("cannot resume complaint #{id}: it is {status}, not waiting for the customer").format(
+                id=complaint.id, status=term("complaint_status", complaint.status)
+            )
+        )
     return _resume(ctx, complaint, note)
 
 
 def _resume(ctx: Context, complaint: Complaint, note: str) -> Complaint:
     now = _now(ctx)
     complaint.resolve_by, paused = deadline_after_pause(
-        complaint.resolve_by, complaint.waiting_since or now, now, ctx.config.sla, ctx.zone)
+        complaint.resolve_by, complaint.waiting_since or now, now, ctx.config.sla, ctx.zone
+    )
     complaint.paused_seconds = (complaint.paused_seconds or 0) + int(paused.total_seconds())
     complaint.waiting_since = None
     note = _clean_note(note)
@@ -389,8 +465,14 @@ def pause_note(paused: timedelta) -> str:
 
 
 @writes
-def resolve(ctx: Context, complaint_id: Any, resolution: Any, root_cause: Any = "", *,
-            expected_version: int | None = None) -> Complaint:
+def resolve(
+    ctx: Context,
+    complaint_id: Any,
+    resolution: Any,
+    root_cause: Any = "",
+    *,
+    expected_version: int | None = None,
+) -> Complaint:
     """Resolved, with what was done (required) and the root cause."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.RESOLVED)
@@ -403,14 +485,21 @@ def resolve(ctx: Context, complaint_id: Any, resolution: Any, root_cause: Any = 
     complaint.resolved_at = now
     complaint.resolution = resolution
     complaint.root_cause = root_cause
-    note = resolution + (" · " + _("root cause: {cause}").format(cause=root_cause)
-                         if root_cause else "")
+    note = resolution + (
+        " · " + _("root cause: {cause}").format(cause=root_cause) if root_cause else ""
+    )
     return _save(ctx, complaint, now, [_status_event(complaint, _S.RESOLVED, note)])
 
 
 @writes
-def close(ctx: Context, complaint_id: Any, satisfaction: Any = None, *, note: str = "",
-          expected_version: int | None = None) -> Complaint:
+def close(
+    ctx: Context,
+    complaint_id: Any,
+    satisfaction: Any = None,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
     """Closed after resolution, with the customer's satisfaction 1–5 if they gave one.
 
     A score is kept as a survey (overall); 4 or 5 opens a referral moment for the customer.
@@ -422,8 +511,12 @@ def close(ctx: Context, complaint_id: Any, satisfaction: Any = None, *, note: st
     if errors:
         raise InvalidInput(errors)
     if not (complaint.resolution or "").strip():
-        raise InvalidInput.one("resolution", _("complaint #{id} has no resolution note; reopen "
-                                               "and resolve it with one").format(id=complaint.id))
+        raise InvalidInput.one(
+            "resolution",
+            _("complaint #{id} has no resolution note; reopen and resolve it with one").format(
+                id=complaint.id
+            ),
+        )
     now = _now(ctx)
     complaint.closed_at = now
     complaint.satisfaction = score
@@ -435,8 +528,13 @@ def close(ctx: Context, complaint_id: Any, satisfaction: Any = None, *, note: st
 
 
 def _record_satisfaction(ctx: Context, complaint: Complaint, score: int, now: datetime) -> None:
-    Survey.create(customer=complaint.customer_id, complaint=complaint.id, at=now, overall=score,
-                  by=ctx.user.id)
+    Survey.create(
+        customer=complaint.customer_id,
+        complaint=complaint.id,
+        at=now,
+        overall=score,
+        by=ctx.user.id,
+    )
     if referral_moment(ReferralEvent(kind="satisfaction", score=score)):
         today = ctx.local_date(now)
         customer = complaint.customer
@@ -445,8 +543,9 @@ def _record_satisfaction(ctx: Context, complaint: Complaint, score: int, now: da
 
 
 @writes
-def reopen(ctx: Context, complaint_id: Any, *, note: str = "",
-           expected_version: int | None = None) -> Complaint:
+def reopen(
+    ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
+) -> Complaint:
     """Back to work after a resolution that did not hold; the original deadlines stay."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.REOPENED)
@@ -462,13 +561,20 @@ def severity_refusal(complaint_id: int, status: str) -> str | None:
     """Why the severity of a complaint in `status` cannot change, or None when it can."""
     if status in OPEN:
         return None
-    return _("cannot change the severity of complaint #{id}: it is {status}; reopen it "
-             "first").format(id=complaint_id, status=term("complaint_status", status))
+    return _(
+        "cannot change the severity of complaint #{id}: it is {status}; reopen it first"
+    ).format(id=complaint_id, status=term("complaint_status", status))
 
 
 @writes
-def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = "",
-                 expected_version: int | None = None) -> Complaint:
+def set_severity(
+    ctx: Context,
+    complaint_id: Any,
+    severity: Any,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
     """Re-judge the severity of an open complaint: both deadlines are worked out again from
     opened_at with the new targets, and the resolution deadline keeps the time paused so far."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
@@ -482,8 +588,9 @@ def set_severity(ctx: Context, complaint_id: Any, severity: Any, *, note: str = 
     respond_by, resolve_by = deadlines_for(complaint.opened_at, new, policy, ctx.zone)
     paused = timedelta(seconds=complaint.paused_seconds or 0)
     complaint.respond_by = respond_by
-    complaint.resolve_by = add_service_time(in_service_zone(policy, ctx.zone, resolve_by), paused,
-                                            policy).astimezone(timezone.utc)
+    complaint.resolve_by = add_service_time(
+        in_service_zone(policy, ctx.zone, resolve_by), paused, policy
+    ).astimezone(timezone.utc)
     old = complaint.severity
     complaint.severity = new.value
     now = _now(ctx)
@@ -496,14 +603,19 @@ def handlers(ctx: Context) -> list[User]:
     from crmtui.search import sort_key
 
     _require_handler(ctx)
-    return sorted(User.select().where((User.active == True) &  # noqa: E712
-                                      User.role.in_(HANDLER_ROLES)),
-                  key=lambda user: (sort_key(user.label), user.login))
+    return sorted(
+        User.select().where(
+            (User.active == True)  # noqa: E712
+            & User.role.in_(HANDLER_ROLES)
+        ),
+        key=lambda user: (sort_key(user.label), user.login),
+    )
 
 
 @writes
-def assign(ctx: Context, complaint_id: Any, login: Any, *,
-           expected_version: int | None = None) -> Complaint:
+def assign(
+    ctx: Context, complaint_id: Any, login: Any, *, expected_version: int | None = None
+) -> Complaint:
     """Give the complaint to a support person or manager ('-' or '' leaves it unassigned)."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     handler = _handler_user(login)
@@ -524,5 +636,6 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
     text = _clean(errors, "note", _FIELD["timeline_note"], text)
     if errors:
         raise InvalidInput(errors)
-    return ComplaintEvent.create(complaint=complaint.id, at=_now(ctx), by=ctx.user.id,
-                                 kind="note", note=text)
+    return ComplaintEvent.create(
+        complaint=complaint.id, at=_now(ctx), by=ctx.user.id, kind="note", note=text
+    )

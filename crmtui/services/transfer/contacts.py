@@ -38,8 +38,9 @@ def _role(value: Any, today: date) -> str:
     for role, english in LABELS["contact_role"].items():
         if text in (role, english, zh.pgettext("contact role", english)):
             return role
-    raise FieldError(_("'{text}' is not one of {options}").format(
-        text=text, options=", ".join(CONTACT_ROLES)))
+    raise FieldError(
+        _("'{text}' is not one of {options}").format(text=text, options=", ".join(CONTACT_ROLES))
+    )
 
 
 @dataclass(frozen=True)
@@ -60,19 +61,27 @@ class ContactField:
 
 
 CONTACT_FIELDS: tuple[ContactField, ...] = (
-    ContactField("name", NC_("column", "Name"), required_text(200), "FN",
-                 ("姓名", "名字", "full name")),
-    ContactField("title", NC_("column", "Title"), optional_text(100), "TITLE",
-                 ("职务", "职位", "job title")),
+    ContactField(
+        "name", NC_("column", "Name"), required_text(200), "FN", ("姓名", "名字", "full name")
+    ),
+    ContactField(
+        "title", NC_("column", "Title"), optional_text(100), "TITLE", ("职务", "职位", "job title")
+    ),
     ContactField("role", NC_("column", "Role"), _role, "ROLE", ("角色", "决策角色")),
-    ContactField("phone", NC_("column", "Phone"), clean_phones, "TEL",
-                 ("电话", "手机", "mobile")),
-    ContactField("email", NC_("column", "E-mail"), clean_email, "EMAIL",
-                 ("邮箱", "电子邮件", "email")),
-    ContactField("note", NC_("column", "Note"), optional_text(2000, multiline=True), "NOTE",
-                 ("备注", "notes")),
-    ContactField("department", NC_("column", "Department"), optional_text(100), "",
-                 ("部门", "dept")),
+    ContactField("phone", NC_("column", "Phone"), clean_phones, "TEL", ("电话", "手机", "mobile")),
+    ContactField(
+        "email", NC_("column", "E-mail"), clean_email, "EMAIL", ("邮箱", "电子邮件", "email")
+    ),
+    ContactField(
+        "note",
+        NC_("column", "Note"),
+        optional_text(2000, multiline=True),
+        "NOTE",
+        ("备注", "notes"),
+    ),
+    ContactField(
+        "department", NC_("column", "Department"), optional_text(100), "", ("部门", "dept")
+    ),
     ContactField("im_id", NC_("column", "IM"), optional_text(100), "", ("微信", "wechat")),
     ContactField("birthday", NC_("column", "Birthday"), clean_birthday, "BDAY", ("生日",)),
 )
@@ -148,6 +157,14 @@ def contact_text(value: Any) -> str:
     return str(value)
 
 
-__all__ = ["CONTACT_FIELDS", "CONTACT_FIELD_NAMES", "ContactField", "clean_contact",
-           "contact_column", "contact_field_for", "contact_text", "field_title",
-           "numbered_contact_column"]
+__all__ = [
+    "CONTACT_FIELDS",
+    "CONTACT_FIELD_NAMES",
+    "ContactField",
+    "clean_contact",
+    "contact_column",
+    "contact_field_for",
+    "contact_text",
+    "field_title",
+    "numbered_contact_column",
+]

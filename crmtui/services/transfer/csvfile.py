@@ -36,8 +36,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
-            raise CrmError(_("{name} starts like UTF-16 text but is not; save it as \"CSV "
-                             "UTF-8\"").format(name=name)) from None
+            raise CrmError(
+                _('{name} starts like UTF-16 text but is not; save it as "CSV UTF-8"').format(
+                    name=name
+                )
+            ) from None
     if b"\x00" in data[:65536]:
         return _decode_utf16_without_bom(data, name)
     try:
@@ -47,23 +50,33 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     try:
         return data.decode("gb18030"), "GB18030"
     except UnicodeDecodeError:
-        raise CrmError(_("{name} is neither UTF-8 nor GB18030 (GBK) text; save it as "
-                         "\"CSV UTF-8\", or name its encoding with --encoding").format(
-                             name=name)) from None
+        raise CrmError(
+            _(
+                "{name} is neither UTF-8 nor GB18030 (GBK) text; save it as "
+                '"CSV UTF-8", or name its encoding with --encoding'
+            ).format(name=name)
+        ) from None
 
 
 def _decode_as(data: bytes, name: str, encoding: str) -> tuple[str, str]:
     try:
         codec = codecs.lookup(encoding)
     except LookupError:
-        raise InvalidInput.one("encoding", _("'{encoding}' is not an encoding Python knows "
-                                             "(utf-8, utf-16-le, gb18030, big5, shift_jis…)")
-                               .format(encoding=encoding)) from None
+        raise InvalidInput.one(
+            "encoding",
+            _(
+                "'{encoding}' is not an encoding Python knows "
+                "(utf-8, utf-16-le, gb18030, big5, shift_jis…)"
+            ).format(encoding=encoding),
+        ) from None
     try:
         text = data.decode(codec.name)
     except UnicodeDecodeError as error:
-        raise CrmError(_("{name} is not {encoding} text (byte {offset} cannot be read)").format(
-            name=name, encoding=encoding, offset=error.start)) from None
+        raise CrmError(
+            _("{name} is not {encoding} text (byte {offset} cannot be read)").format(
+                name=name, encoding=encoding, offset=error.start
+            )
+        ) from None
     return text.lstrip("\ufeff"), codec.name.upper()
 
 
@@ -77,9 +90,13 @@ def _utf16_without_bom(data: bytes, name: str) -> str:
         return "utf-16-le"
     if even > half // 4 and odd < even // 8:
         return "utf-16-be"
-    raise CrmError(_("{name} holds zero bytes, so it is not text in any encoding crmtui "
-                     "detects; save it as \"CSV UTF-8\", or name its encoding with "
-                     "--encoding").format(name=name))
+    raise CrmError(
+        _(
+            "{name} holds zero bytes, so it is not text in any encoding crmtui "
+            'detects; save it as "CSV UTF-8", or name its encoding with '
+            "--encoding"
+        ).format(name=name)
+    )
 
 
 def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
@@ -87,9 +104,12 @@ def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode(codec), "UTF-16"
     except UnicodeDecodeError:
-        raise CrmError(_("{name} looks like UTF-16 text without a byte-order mark but is not; "
-                         "save it as \"CSV UTF-8\", or name its encoding with --encoding")
-                       .format(name=name)) from None
+        raise CrmError(
+            _(
+                "{name} looks like UTF-16 text without a byte-order mark but is not; "
+                'save it as "CSV UTF-8", or name its encoding with --encoding'
+            ).format(name=name)
+        ) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -123,16 +143,23 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str | None]:
         if target in ("", "-"):
             mapping[column] = None
         elif target not in IMPORT_FIELDS:
-            raise CrmError(_("--map {pair}: '{field}' is not a field; the fields are {fields}")
-                           .format(pair=pair, field=target, fields=", ".join(IMPORT_FIELDS)))
+            raise CrmError(
+                _("--map {pair}: '{field}' is not a field; the fields are {fields}").format(
+                    pair=pair, field=target, fields=", ".join(IMPORT_FIELDS)
+                )
+            )
         else:
             mapping[column] = target
     return mapping
 
 
-def read_csv(text: str | TextIO, *, encoding: str = "UTF-8",
-             mapping: Mapping[str, str | None] | None = None,
-             strip_marks: bool = False) -> SourceFile:
+def read_csv(
+    text: str | TextIO,
+    *,
+    encoding: str = "UTF-8",
+    mapping: Mapping[str, str | None] | None = None,
+    strip_marks: bool = False,
+) -> SourceFile:
     """A CSV file's records, read as they are needed (the header is read at once). `text` is
     the file's text, or a text stream (opened with newline="") read as the records are;
     `strip_marks` drops byte-order marks at its start (an encoding named by the user)."""
@@ -147,7 +174,8 @@ def read_csv(text: str | TextIO, *, encoding: str = "UTF-8",
     delimiter = sniff_delimiter(head[-1] if head else "")
     source = SourceFile(kind="csv", encoding=encoding, delimiter=delimiter)
     return TableReader(source, mapping).read(
-        _physical_rows(itertools.chain(head, stream), delimiter, stream))
+        _physical_rows(itertools.chain(head, stream), delimiter, stream)
+    )
 
 
 def _physical_rows(lines: Iterable[str], delimiter: str, stream: TextIO):
@@ -162,8 +190,11 @@ def _physical_rows(lines: Iterable[str], delimiter: str, stream: TextIO):
                 return
             except csv.Error as error:
                 start, last_line = last_line + 1, reader.line_num
-                yield start, [], _("unreadable CSV ({error}); check the quotes on this row")\
-                    .format(error=error)
+                yield (
+                    start,
+                    [],
+                    _("unreadable CSV ({error}); check the quotes on this row").format(error=error),
+                )
                 continue
             start, last_line = last_line + 1, reader.line_num
             if any(cell.strip() for cell in row):
@@ -182,32 +213,50 @@ def open_text(path: Path, head: bytes, encoding: str | None = None) -> tuple[Tex
         try:
             codec = codecs.lookup(encoding)
         except LookupError:
-            raise InvalidInput.one("encoding", _("'{encoding}' is not an encoding Python knows "
-                                                 "(utf-8, utf-16-le, gb18030, big5, shift_jis…)")
-                                   .format(encoding=encoding)) from None
+            raise InvalidInput.one(
+                "encoding",
+                _(
+                    "'{encoding}' is not an encoding Python knows "
+                    "(utf-8, utf-16-le, gb18030, big5, shift_jis…)"
+                ).format(encoding=encoding),
+            ) from None
         offset = _undecodable_at(path, codec.name)
         if offset is not None:
-            raise CrmError(_("{name} is not {encoding} text (byte {offset} cannot be read)")
-                           .format(name=name, encoding=encoding, offset=offset))
+            raise CrmError(
+                _("{name} is not {encoding} text (byte {offset} cannot be read)").format(
+                    name=name, encoding=encoding, offset=offset
+                )
+            )
         return _open(path, codec.name), codec.name.upper(), True
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if _undecodable_at(path, "utf-16") is not None:
-            raise CrmError(_("{name} starts like UTF-16 text but is not; save it as \"CSV "
-                             "UTF-8\"").format(name=name))
+            raise CrmError(
+                _('{name} starts like UTF-16 text but is not; save it as "CSV UTF-8"').format(
+                    name=name
+                )
+            )
         return _open(path, "utf-16"), "UTF-16", False
     if b"\x00" in head:
         codec = _utf16_without_bom(head, name)
         if _undecodable_at(path, codec) is not None:
-            raise CrmError(_("{name} looks like UTF-16 text without a byte-order mark but is "
-                             "not; save it as \"CSV UTF-8\", or name its encoding with "
-                             "--encoding").format(name=name))
+            raise CrmError(
+                _(
+                    "{name} looks like UTF-16 text without a byte-order mark but is "
+                    'not; save it as "CSV UTF-8", or name its encoding with '
+                    "--encoding"
+                ).format(name=name)
+            )
         return _open(path, codec), "UTF-16", False
     if _undecodable_at(path, "utf-8-sig") is None:
         return _open(path, "utf-8-sig"), "UTF-8", False
     if _undecodable_at(path, "gb18030") is None:
         return _open(path, "gb18030"), "GB18030", False
-    raise CrmError(_("{name} is neither UTF-8 nor GB18030 (GBK) text; save it as "
-                     "\"CSV UTF-8\", or name its encoding with --encoding").format(name=name))
+    raise CrmError(
+        _(
+            "{name} is neither UTF-8 nor GB18030 (GBK) text; save it as "
+            '"CSV UTF-8", or name its encoding with --encoding'
+        ).format(name=name)
+    )
 
 
 def _open(path: Path, codec: str) -> TextIO:
@@ -238,7 +287,11 @@ def write_csv(out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     count = 0
     for row in rows:
         # stored text is only ever text, in files too (rows an older version stored unclean)
-        writer.writerow([strip_controls(value, multiline=True) if isinstance(value, str)
-                         else value for value in row])
+        writer.writerow(
+            [
+                strip_controls(value, multiline=True) if isinstance(value, str) else value
+                for value in row
+            ]
+        )
         count += 1
     return count

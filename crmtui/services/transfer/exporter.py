@@ -63,19 +63,76 @@ CHUNK = 500
 # The columns of a CSV export, in order. The import reads every one of them back except the
 # last few, which are figures derived from the history.
 CSV_COLUMNS = (
-    "id", "name", "company", "title", "phones", "email", "address", "im_id", "native_place",
-    "education", "family", "personality", "notes", "tags", "goals", "opinions", "situation",
-    "competitors", "membership", "birthday", "anniversary", "need", "expected_close",
-    "expected_amount", "grade", "grade_pinned", "pin_reason", "cadence", "status", "deal_status",
-    "source", "credit_limit", "credit_rating", "owner", "last_contact", "next_step",
-    "next_step_on", "next_due", "followups", "revenue", "created_on",
+    "id",
+    "name",
+    "company",
+    "title",
+    "phones",
+    "email",
+    "address",
+    "im_id",
+    "native_place",
+    "education",
+    "family",
+    "personality",
+    "notes",
+    "tags",
+    "goals",
+    "opinions",
+    "situation",
+    "competitors",
+    "membership",
+    "birthday",
+    "anniversary",
+    "need",
+    "expected_close",
+    "expected_amount",
+    "grade",
+    "grade_pinned",
+    "pin_reason",
+    "cadence",
+    "status",
+    "deal_status",
+    "source",
+    "credit_limit",
+    "credit_rating",
+    "owner",
+    "last_contact",
+    "next_step",
+    "next_step_on",
+    "next_due",
+    "followups",
+    "revenue",
+    "created_on",
 )
 # crmtui fields a vCard has no property for: written as X-CRMTUI-<FIELD>.
 VCARD_EXTRA = (
-    "im_id", "native_place", "education", "family", "personality", "goals", "opinions",
-    "situation", "competitors", "membership", "need", "expected_close", "expected_amount",
-    "grade", "grade_pinned", "pin_reason", "cadence", "status", "deal_status", "source",
-    "credit_limit", "credit_rating", "owner", "last_contact", "next_step", "next_step_on",
+    "im_id",
+    "native_place",
+    "education",
+    "family",
+    "personality",
+    "goals",
+    "opinions",
+    "situation",
+    "competitors",
+    "membership",
+    "need",
+    "expected_close",
+    "expected_amount",
+    "grade",
+    "grade_pinned",
+    "pin_reason",
+    "cadence",
+    "status",
+    "deal_status",
+    "source",
+    "credit_limit",
+    "credit_rating",
+    "owner",
+    "last_contact",
+    "next_step",
+    "next_step_on",
 )
 # Columns written as numbers: a number there stays a number (no formula guard before a sign).
 NUMERIC_COLUMNS = frozenset(("id", "expected_amount", "credit_limit", "followups", "revenue"))
@@ -101,6 +158,7 @@ class ExportResult:
 
 
 # -- common ---------------------------------------------------------------------------------------
+
 
 def _scope_owner(ctx: Context, everyone: bool) -> int | None:
     """The owner whose customers are exported, or None for everyone (managers only)."""
@@ -149,26 +207,34 @@ def _first_care(owner_id: int | None) -> dict[tuple[int, str], CareSpec]:
     found: dict[tuple[int, str], CareSpec] = {}
     query = _of_scope(CareDate, owner_id).where(CareDate.kind.in_(("birthday", "anniversary")))
     for care in query.order_by(CareDate.id):
-        found.setdefault((care.customer_id, care.kind), CareSpec(
-            care.kind, care.month, care.day, care.year, care.lunar, care.leap))
+        found.setdefault(
+            (care.customer_id, care.kind),
+            CareSpec(care.kind, care.month, care.day, care.year, care.lunar, care.leap),
+        )
     return found
 
 
-def _archive_values(ctx: Context, customer: Customer, logins: dict[int, str],
-                    care: dict[tuple[int, str], CareSpec]) -> dict[str, Any]:
+def _archive_values(
+    ctx: Context, customer: Customer, logins: dict[int, str], care: dict[tuple[int, str], CareSpec]
+) -> dict[str, Any]:
     """A customer's importable fields (and the derived figures) as stored, by CSV column."""
-    values = {name: getattr(customer, name) for name in CSV_COLUMNS
-              if name in Customer._meta.fields and name != "owner"}
+    values = {
+        name: getattr(customer, name)
+        for name in CSV_COLUMNS
+        if name in Customer._meta.fields and name != "owner"
+    }
     values["owner"] = logins.get(customer.owner_id, "")
-    values["last_contact"] = ctx.local_date(customer.last_contact_at) \
-        if customer.last_contact_at else None
+    values["last_contact"] = (
+        ctx.local_date(customer.last_contact_at) if customer.last_contact_at else None
+    )
     for kind in ("birthday", "anniversary"):
         values[kind] = care.get((customer.id, kind))
     return {name: values.get(name) for name in CSV_COLUMNS}
 
 
-def _archive(ctx: Context, customer: Customer, logins: dict[int, str],
-             care: dict[tuple[int, str], CareSpec]) -> dict[str, str]:
+def _archive(
+    ctx: Context, customer: Customer, logins: dict[int, str], care: dict[tuple[int, str], CareSpec]
+) -> dict[str, str]:
     """A customer's importable fields (and the derived figures) as text, by CSV column."""
     values = _archive_values(ctx, customer, logins, care)
     for kind in ("birthday", "anniversary"):
@@ -214,7 +280,8 @@ class _ContactsByCustomer:
 def _most_contacts(owner_id: int | None) -> int:
     """The most contacts any customer in scope has (the CSV's contact column groups)."""
     query = Contact.select(Contact.customer, fn.COUNT(Contact.id).alias("n")).join(
-        Customer, on=Contact.customer)
+        Customer, on=Contact.customer
+    )
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     counts = query.group_by(Contact.customer).tuples()
@@ -253,8 +320,9 @@ def contacts_tool_cell(text: str) -> str:
     return safe_cell(text)
 
 
-def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
-                     layout: str = "crmtui") -> tuple[int, int]:
+def write_csv_export(
+    ctx: Context, out, owner_id: int | None, instance: str, layout: str = "crmtui"
+) -> tuple[int, int]:
     """(customers, contacts written)."""
     from crmtui.services.transfer.csvfile import write_csv
 
@@ -268,27 +336,38 @@ def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
             outlook_row,
         )
 
-        header, build = ((GOOGLE_HEADER, google_row) if layout == "google"
-                         else (OUTLOOK_HEADER, outlook_row))
+        header, build = (
+            (GOOGLE_HEADER, google_row) if layout == "google" else (OUTLOOK_HEADER, outlook_row)
+        )
 
         def rows():
             for c in _customers(owner_id).iterator():
                 values = _archive(ctx, c, logins, care)
-                yield [contacts_tool_cell(v) for v in build(
-                    values, c.phone_list, c.tag_list, care.get((c.id, "birthday")),
-                    care.get((c.id, "anniversary")))]
+                yield [
+                    contacts_tool_cell(v)
+                    for v in build(
+                        values,
+                        c.phone_list,
+                        c.tag_list,
+                        care.get((c.id, "birthday")),
+                        care.get((c.id, "anniversary")),
+                    )
+                ]
 
         return write_csv(out, header, rows()), 0
     most = _most_contacts(owner_id)
-    header = list(CSV_COLUMNS) + [contact_column(n, f) for n in range(1, most + 1)
-                                  for f in CONTACT_FIELD_NAMES]
+    header = list(CSV_COLUMNS) + [
+        contact_column(n, f) for n in range(1, most + 1) for f in CONTACT_FIELD_NAMES
+    ]
     contacts = _ContactsByCustomer(owner_id)
     numeric = [name in NUMERIC_COLUMNS for name in CSV_COLUMNS]
 
     def crmtui_rows():
         for c in _customers(owner_id).iterator():
-            row = [safe_cell(v, n) for v, n in zip(_archive(ctx, c, logins, care).values(),
-                                                    numeric, strict=True)]
+            row = [
+                safe_cell(v, n)
+                for v, n in zip(_archive(ctx, c, logins, care).values(), numeric, strict=True)
+            ]
             people = contacts.of(c.id)
             for contact in people:
                 row += [safe_cell(contact_text(getattr(contact, f))) for f in CONTACT_FIELD_NAMES]
@@ -301,6 +380,7 @@ def write_csv_export(ctx: Context, out, owner_id: int | None, instance: str,
 
 # -- vCard ----------------------------------------------------------------------------------------
 
+
 def _vcard_date(spec: CareSpec | None) -> str:
     if spec is None or spec.lunar:
         return ""
@@ -311,8 +391,9 @@ def _uid(instance: str, kind: str, row_id: int) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"crmtui:{instance}:{kind}:{row_id}"))
 
 
-def vcard_cards(ctx: Context, owner_id: int | None,
-                instance: str) -> Iterator[tuple[int, int | None, str]]:
+def vcard_cards(
+    ctx: Context, owner_id: int | None, instance: str
+) -> Iterator[tuple[int, int | None, str]]:
     """(customer id, contact id or None, card text): each customer in scope, then its
     contacts' cards."""
     from crmtui import __version__
@@ -331,21 +412,44 @@ def vcard_cards(ctx: Context, owner_id: int | None,
             if spec is not None and spec.lunar:
                 extra.append((kind, spec.to_text()))
         uid = _uid(instance, "customer", customer.id)
-        yield customer.id, None, card_text(Card(
-            uid=uid, name=customer.name, company=customer.company, title=customer.title,
-            phones=customer.phone_list, email=customer.email, address=customer.address,
-            notes=customer.notes, tags=customer.tag_list,
-            birthday=_vcard_date(birthday), anniversary=_vcard_date(anniversary),
-            revision=customer.updated_at.strftime("%Y%m%dT%H%M%SZ"), extra=extra), product)
+        yield (
+            customer.id,
+            None,
+            card_text(
+                Card(
+                    uid=uid,
+                    name=customer.name,
+                    company=customer.company,
+                    title=customer.title,
+                    phones=customer.phone_list,
+                    email=customer.email,
+                    address=customer.address,
+                    notes=customer.notes,
+                    tags=customer.tag_list,
+                    birthday=_vcard_date(birthday),
+                    anniversary=_vcard_date(anniversary),
+                    revision=customer.updated_at.strftime("%Y%m%dT%H%M%SZ"),
+                    extra=extra,
+                ),
+                product,
+            ),
+        )
         for contact in contacts.of(customer.id):
             contact_uid = _uid(instance, "contact", contact.id)
-            yield customer.id, contact.id, contact_card_text(
-                contact_uid, uid, customer.company or customer.name,
-                {f: contact_text(getattr(contact, f)) for f in CONTACT_FIELD_NAMES}, product)
+            yield (
+                customer.id,
+                contact.id,
+                contact_card_text(
+                    contact_uid,
+                    uid,
+                    customer.company or customer.name,
+                    {f: contact_text(getattr(contact, f)) for f in CONTACT_FIELD_NAMES},
+                    product,
+                ),
+            )
 
 
-def write_vcard_export(ctx: Context, out, owner_id: int | None,
-                       instance: str) -> tuple[int, int]:
+def write_vcard_export(ctx: Context, out, owner_id: int | None, instance: str) -> tuple[int, int]:
     """(customers, contacts written)."""
     counts = [0, 0]
     for _customer_id, contact_id, text in vcard_cards(ctx, owner_id, instance):
@@ -355,6 +459,7 @@ def write_vcard_export(ctx: Context, out, owner_id: int | None,
 
 
 # -- Excel ----------------------------------------------------------------------------------------
+
 
 def _sheet_value(value: Any, column: str) -> Any:
     """A stored value as a workbook cell: dates and amounts typed, choices in the interface
@@ -374,8 +479,13 @@ def _sheet_value(value: Any, column: str) -> Any:
     return value
 
 
-_CHOICE_LABELS = {"need": "need", "status": "status", "deal_status": "deal", "source": "source",
-                  "cadence": "cadence"}
+_CHOICE_LABELS = {
+    "need": "need",
+    "status": "status",
+    "deal_status": "deal",
+    "source": "source",
+    "cadence": "cadence",
+}
 
 
 def _care_words(spec: CareSpec) -> str:
@@ -396,12 +506,14 @@ def sheet_headers() -> tuple[list[str], list[str]]:
 
     customers = [pgettext("column", COLUMN_TITLES[name]) for name in CSV_COLUMNS]
     contacts = [pgettext("column", title) for title in CONTACT_SHEET_TITLES] + [
-        pgettext("column", spec.title) for spec in CONTACT_FIELDS]
+        pgettext("column", spec.title) for spec in CONTACT_FIELDS
+    ]
     return customers, contacts
 
 
-def write_xlsx_export(ctx: Context, path: Path, owner_id: int | None,
-                      instance: str) -> tuple[int, int]:
+def write_xlsx_export(
+    ctx: Context, path: Path, owner_id: int | None, instance: str
+) -> tuple[int, int]:
     """A workbook: the customers on one sheet, their contacts on a second. (customers,
     contacts)."""
     from crmtui.services.transfer.workbook import write_workbook
@@ -424,13 +536,18 @@ def write_xlsx_export(ctx: Context, path: Path, owner_id: int | None,
                 counted[0] += 1
                 yield [customer_id, names.get(customer_id, "")] + [
                     _sheet_value(getattr(contact, spec.name), "")
-                    if spec.name != "role" else _role_word(contact.role)
-                    for spec in CONTACT_FIELDS]
+                    if spec.name != "role"
+                    else _role_word(contact.role)
+                    for spec in CONTACT_FIELDS
+                ]
 
-    count = write_workbook(path, [
-        (_("Customers"), customer_header, customer_rows()),
-        (_("Contacts"), contact_header, contact_rows()),
-    ])
+    count = write_workbook(
+        path,
+        [
+            (_("Customers"), customer_header, customer_rows()),
+            (_("Contacts"), contact_header, contact_rows()),
+        ],
+    )
     return count, counted[0]
 
 
@@ -442,8 +559,8 @@ def _role_word(role: str) -> str:
 
 # -- vdir -----------------------------------------------------------------------------------------
 
-def write_vdir_export(ctx: Context, writer, owner_id: int | None,
-                      instance: str) -> tuple[int, int]:
+
+def write_vdir_export(ctx: Context, writer, owner_id: int | None, instance: str) -> tuple[int, int]:
     """Every card into the vdir writer (files are moved into place after the audit)."""
     from crmtui.services.transfer.vdir import file_name
 
@@ -456,6 +573,7 @@ def write_vdir_export(ctx: Context, writer, owner_id: int | None,
 
 # -- iCalendar ------------------------------------------------------------------------------------
 
+
 def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[bytes, int, int]:
     """(file bytes, events, customers in scope)."""
     from crmtui.labels import label
@@ -465,34 +583,69 @@ def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[
     today = ctx.today()
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
     follow_ups = [
-        FollowUp(c.id, c.name, c.company, c.grade, c.next_due, c.next_step,
-                 ", ".join(c.phone_list))
-        for c in _customers(owner_id).where(Customer.next_due <= horizon)
-        .order_by(Customer.next_due, Customer.id)]
+        FollowUp(c.id, c.name, c.company, c.grade, c.next_due, c.next_step, ", ".join(c.phone_list))
+        for c in _customers(owner_id)
+        .where(Customer.next_due <= horizon)
+        .order_by(Customer.next_due, Customer.id)
+    ]
     promises = [
         Promise(p.id, p.customer_id, p.customer.name, p.text, p.due)
-        for p in _of_scope(Commitment, owner_id).where(Commitment.status == "open")
-        .order_by(Commitment.due, Commitment.id)]
+        for p in _of_scope(Commitment, owner_id)
+        .where(Commitment.status == "open")
+        .order_by(Commitment.due, Commitment.id)
+    ]
     care = [
-        Care(c.id, c.customer_id, c.customer.name, c.kind, c.month, c.day, c.year, c.lunar,
-             c.leap, c.note)
-        for c in _of_scope(CareDate, owner_id).order_by(CareDate.month, CareDate.day)]
+        Care(
+            c.id,
+            c.customer_id,
+            c.customer.name,
+            c.kind,
+            c.month,
+            c.day,
+            c.year,
+            c.lunar,
+            c.leap,
+            c.note,
+        )
+        for c in _of_scope(CareDate, owner_id).order_by(CareDate.month, CareDate.day)
+    ]
     # the appointments from today on: the user's own schedule, or everyone's
-    query = (Appointment.select(Appointment, Customer.id, Customer.name, Customer.company)
-             .join(Customer, on=Appointment.customer)
-             .where(Appointment.starts_at >= day_window(today, ctx.zone)[0]))
+    query = (
+        Appointment.select(Appointment, Customer.id, Customer.name, Customer.company)
+        .join(Customer, on=Appointment.customer)
+        .where(Appointment.starts_at >= day_window(today, ctx.zone)[0])
+    )
     if owner_id is not None:
         query = query.where(Appointment.user == owner_id)
     appointments = [
-        Visit(a.id, a.customer_id, a.customer.name, a.customer.company,
-              label("appointment_kind", a.kind), a.starts_at, a.ends_at, a.place,
-              label("purpose", a.purpose), a.prep, a.contact_name, a.status == "cancelled")
-        for a in query.order_by(Appointment.starts_at, Appointment.id)]
+        Visit(
+            a.id,
+            a.customer_id,
+            a.customer.name,
+            a.customer.company,
+            label("appointment_kind", a.kind),
+            a.starts_at,
+            a.ends_at,
+            a.place,
+            label("purpose", a.purpose),
+            a.prep,
+            a.contact_name,
+            a.status == "cancelled",
+        )
+        for a in query.order_by(Appointment.starts_at, Appointment.id)
+    ]
     owner = ctx.user.login if owner_id is not None else _("everyone")
     data, events = calendar_bytes(
-        instance=instance, owner=owner, today=today, stamp=ctx.now(),
-        follow_ups=follow_ups, promises=promises, care=care,
-        lead_days=ctx.config.care_lead_days, appointments=appointments)
+        instance=instance,
+        owner=owner,
+        today=today,
+        stamp=ctx.now(),
+        follow_ups=follow_ups,
+        promises=promises,
+        care=care,
+        lead_days=ctx.config.care_lead_days,
+        appointments=appointments,
+    )
     return data, events, _customers(owner_id).count()
 
 
@@ -532,16 +685,21 @@ def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) ->
     users = list(User.select().order_by(User.id))
     logins = {u.id: u.login for u in users}
     header = {
-        "format": "crmtui", "version": 1, "exported_at": ctx.now(),
-        "exported_by": ctx.user.login, "scope": "own" if owner_id is not None else "all",
-        "users": [{"login": u.login, "display_name": u.display_name, "role": u.role,
-                   "active": u.active} for u in users],
+        "format": "crmtui",
+        "version": 1,
+        "exported_at": ctx.now(),
+        "exported_by": ctx.user.login,
+        "scope": "own" if owner_id is not None else "all",
+        "users": [
+            {"login": u.login, "display_name": u.display_name, "role": u.role, "active": u.active}
+            for u in users
+        ],
     }
     out.write(json_text(header)[:-1] + ', "customers": [\n')
     ids = [row[0] for row in _customers(owner_id).select(Customer.id).tuples()]
     count = 0
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         children: dict[str, dict[int, list]] = {}
         for key, model, order in _CHILDREN:
             grouped: dict[int, list] = {}
@@ -550,17 +708,24 @@ def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) ->
             children[key] = {cid: sorted(rows, key=order) for cid, rows in grouped.items()}
         complaint_ids = [k.id for rows in children["complaints"].values() for k in rows]
         events: dict[int, list] = {}
-        for event in ComplaintEvent.select().where(ComplaintEvent.complaint.in_(complaint_ids)) \
-                .order_by(ComplaintEvent.at, ComplaintEvent.id):
+        for event in (
+            ComplaintEvent.select()
+            .where(ComplaintEvent.complaint.in_(complaint_ids))
+            .order_by(ComplaintEvent.at, ComplaintEvent.id)
+        ):
             events.setdefault(event.complaint_id, []).append(
-                _record(event, logins, skip=("complaint",)))
-        plans = {p.customer_id: p for p in
-                 AccountPlan.select().where(AccountPlan.customer.in_(chunk))}
+                _record(event, logins, skip=("complaint",))
+            )
+        plans = {
+            p.customer_id: p for p in AccountPlan.select().where(AccountPlan.customer.in_(chunk))
+        }
         for customer in Customer.select().where(Customer.id.in_(chunk)).order_by(Customer.id):
             data = _record(customer, logins, skip=("search_doc",))
             for key, _model, _order in _CHILDREN:
-                data[key] = [_record(row, logins, skip=("customer",))
-                             for row in children[key].get(customer.id, [])]
+                data[key] = [
+                    _record(row, logins, skip=("customer",))
+                    for row in children[key].get(customer.id, [])
+                ]
             for complaint in data["complaints"]:
                 complaint["events"] = events.get(complaint["id"], [])
             plan = plans.get(customer.id)
@@ -573,32 +738,57 @@ def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) ->
 
 # -- writing and auditing -------------------------------------------------------------------------
 
-def export(ctx: Context, fmt: str, destination: Path | None = None, *,
-           everyone: bool = False, stdout=None, layout: str = "crmtui") -> ExportResult:
+
+def export(
+    ctx: Context,
+    fmt: str,
+    destination: Path | None = None,
+    *,
+    everyone: bool = False,
+    stdout=None,
+    layout: str = "crmtui",
+) -> ExportResult:
     """Write an export to `destination` (or standard output) and record it in the audit log."""
     from crmtui.services.audit import audit
     from crmtui.services.transfer.layouts import LAYOUTS
 
     if fmt not in FORMATS:
-        raise InvalidInput.one("format", _("'{fmt}' is not one of {formats}").format(
-            fmt=fmt, formats=", ".join(FORMATS)))
+        raise InvalidInput.one(
+            "format",
+            _("'{fmt}' is not one of {formats}").format(fmt=fmt, formats=", ".join(FORMATS)),
+        )
     if layout not in LAYOUTS:
-        raise InvalidInput.one("layout", _("'{layout}' is not one of {layouts}").format(
-            layout=layout, layouts=", ".join(LAYOUTS)))
+        raise InvalidInput.one(
+            "layout",
+            _("'{layout}' is not one of {layouts}").format(
+                layout=layout, layouts=", ".join(LAYOUTS)
+            ),
+        )
     if layout != "crmtui" and fmt != "csv":
-        raise CrmError(_("--layout {layout} is a layout of CSV files; use it with --format csv")
-                       .format(layout=layout))
+        raise CrmError(
+            _("--layout {layout} is a layout of CSV files; use it with --format csv").format(
+                layout=layout
+            )
+        )
     if fmt in ("xlsx", "vdir") and destination is None:
-        raise CrmError(_("--format xlsx writes a file and --format vdir a folder; name it "
-                         "(crmtui export --format {fmt} PATH)").format(fmt=fmt))
+        raise CrmError(
+            _(
+                "--format xlsx writes a file and --format vdir a folder; name it "
+                "(crmtui export --format {fmt} PATH)"
+            ).format(fmt=fmt)
+        )
     if ctx.store.readonly:
-        raise StorageError(_("exports are written to the audit log, and {db} is read-only; "
-                             "nothing was exported").format(db=ctx.store.target))
+        raise StorageError(
+            _(
+                "exports are written to the audit log, and {db} is read-only; nothing was exported"
+            ).format(db=ctx.store.target)
+        )
     owner_id = _scope_owner(ctx, everyone)
     folder = _vdir_folder(destination) if fmt == "vdir" else None
     instance = instance_id(ctx)  # made in its own short transaction, before the reading starts
-    temporary = private_temporary_file(destination) \
-        if destination is not None and folder is None else None
+    temporary = (
+        private_temporary_file(destination) if destination is not None and folder is None else None
+    )
     vdir = None
     contacts = unchanged = others = 0
     try:
@@ -620,9 +810,11 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
                 customers, contacts = write_vdir_export(ctx, vdir, owner_id, instance)
             else:
                 if fmt == "json":
+
                     def writer(ctx, out, owner_id, instance):
                         return write_json_export(ctx, out, owner_id, instance), 0
                 elif fmt == "csv":
+
                     def writer(ctx, out, owner_id, instance):
                         return write_csv_export(ctx, out, owner_id, instance, layout)
                 else:
@@ -638,11 +830,21 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
                 items = customers
             left_out = _count_contacts(owner_id) if layout != "crmtui" else 0
         shown = str(destination) if destination is not None else _("standard output")
-        writes(lambda c: audit(c, "export", "customer", None, _(
-            "{fmt}: {n} customers ({scope}) to {where}").format(
-            fmt=fmt if layout == "crmtui" else f"{fmt} ({layout})", n=customers,
-            scope=_("all") if owner_id is None else _("own"), where=shown)),
-            record=False)(ctx)  # if the rename fails, nothing was exported
+        writes(
+            lambda c: audit(
+                c,
+                "export",
+                "customer",
+                None,
+                _("{fmt}: {n} customers ({scope}) to {where}").format(
+                    fmt=fmt if layout == "crmtui" else f"{fmt} ({layout})",
+                    n=customers,
+                    scope=_("all") if owner_id is None else _("own"),
+                    where=shown,
+                ),
+            ),
+            record=False,
+        )(ctx)  # if the rename fails, nothing was exported
         if temporary is not None:
             os.replace(temporary, destination)
             temporary = None
@@ -654,9 +856,18 @@ def export(ctx: Context, fmt: str, destination: Path | None = None, *,
             temporary.unlink(missing_ok=True)
         if vdir is not None:
             vdir.discard()
-    return ExportResult(format=fmt, customers=customers, items=items, destination=shown,
-                        everyone=owner_id is None, layout=layout, contacts=contacts,
-                        contacts_left_out=left_out, unchanged=unchanged, others=others)
+    return ExportResult(
+        format=fmt,
+        customers=customers,
+        items=items,
+        destination=shown,
+        everyone=owner_id is None,
+        layout=layout,
+        contacts=contacts,
+        contacts_left_out=left_out,
+        unchanged=unchanged,
+        others=others,
+    )
 
 
 def _vdir_folder(destination: Path) -> Path:
@@ -670,8 +881,11 @@ def _vdir_folder(destination: Path) -> Path:
         try:
             folder.mkdir(mode=0o700 if file_mode_for(folder.parent) == 0o600 else 0o770)
         except OSError as error:
-            raise CrmError(_("cannot make the folder {path}: {reason}").format(
-                path=folder, reason=error.strerror)) from None
+            raise CrmError(
+                _("cannot make the folder {path}: {reason}").format(
+                    path=folder, reason=error.strerror
+                )
+            ) from None
     return folder
 
 
@@ -691,13 +905,22 @@ def private_temporary_file(destination: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as error:
-            raise CrmError(_("cannot write {path}: {reason}").format(
-                path=destination, reason=error.strerror)) from None
+            raise CrmError(
+                _("cannot write {path}: {reason}").format(path=destination, reason=error.strerror)
+            ) from None
         os.fchmod(fd, mode)
         os.close(fd)
         return path
     raise CrmError(_("cannot write {path}").format(path=destination))
 
 
-__all__ = ["FORMATS", "CSV_COLUMNS", "ExportResult", "export", "instance_id",
-           "private_temporary_file", "safe_cell", "sheet_headers"]
+__all__ = [
+    "FORMATS",
+    "CSV_COLUMNS",
+    "ExportResult",
+    "export",
+    "instance_id",
+    "private_temporary_file",
+    "safe_cell",
+    "sheet_headers",
+]

@@ -81,8 +81,15 @@ class Care:
     note: str
 
 
-def _event(uid: str, day: date, summary: str, description: str, stamp: datetime,
-           alarm_before_days: int = 0, categories: str = ""):
+def _event(
+    uid: str,
+    day: date,
+    summary: str,
+    description: str,
+    stamp: datetime,
+    alarm_before_days: int = 0,
+    categories: str = "",
+):
     from icalendar import Alarm, Event
 
     event = Event()
@@ -136,10 +143,18 @@ def _visit_event(visit: Visit, instance: str, stamp: datetime):
     return event
 
 
-def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
-                   follow_ups: Iterable[FollowUp], promises: Iterable[Promise],
-                   care: Iterable[Care], lead_days: int,
-                   appointments: Iterable[Visit] = ()) -> tuple[bytes, int]:
+def calendar_bytes(
+    *,
+    instance: str,
+    owner: str,
+    today: date,
+    stamp: datetime,
+    follow_ups: Iterable[FollowUp],
+    promises: Iterable[Promise],
+    care: Iterable[Care],
+    lead_days: int,
+    appointments: Iterable[Visit] = (),
+) -> tuple[bytes, int]:
     """The calendar file and the number of events in it."""
     from icalendar import Calendar
 
@@ -165,22 +180,36 @@ def calendar_bytes(*, instance: str, owner: str, today: date, stamp: datetime,
         if item.phones:
             lines.append(_("Phone: {phones}").format(phones=item.phones))
         lines.append(f"crmtui show {item.customer_id}")
-        calendar.add_component(_event(
-            f"follow-up-{item.customer_id}@{instance}", max(item.due, today), summary,
-            "\n".join(lines), stamp, categories="follow-up"))
+        calendar.add_component(
+            _event(
+                f"follow-up-{item.customer_id}@{instance}",
+                max(item.due, today),
+                summary,
+                "\n".join(lines),
+                stamp,
+                categories="follow-up",
+            )
+        )
         count += 1
     for promise in promises:
         late = (today - promise.due).days
         summary = _("Promise to {name}: {text}").format(name=promise.name, text=promise.text)
         description = _("Was due {day}").format(day=promise.due.isoformat()) if late > 0 else ""
-        calendar.add_component(_event(
-            f"promise-{promise.id}@{instance}", max(promise.due, today), summary,
-            "\n".join(filter(None, [description, f"crmtui show {promise.customer_id}"])), stamp,
-            categories="promise"))
+        calendar.add_component(
+            _event(
+                f"promise-{promise.id}@{instance}",
+                max(promise.due, today),
+                summary,
+                "\n".join(filter(None, [description, f"crmtui show {promise.customer_id}"])),
+                stamp,
+                categories="promise",
+            )
+        )
         count += 1
     for item in care:
-        count += _add_care(calendar, item, instance=instance, today=today, stamp=stamp,
-                           lead_days=lead_days)
+        count += _add_care(
+            calendar, item, instance=instance, today=today, stamp=stamp, lead_days=lead_days
+        )
     data = strip_controls_by_line(calendar.to_ical().decode("utf-8")).encode("utf-8")
     return data, count  # stored text is only ever text, in files too
 
@@ -195,8 +224,9 @@ def _care_summary(item: Care) -> str:
     return summary + (f" · {item.note}" if item.note else "")
 
 
-def _add_care(calendar, item: Care, *, instance: str, today: date, stamp: datetime,
-              lead_days: int) -> int:
+def _add_care(
+    calendar, item: Care, *, instance: str, today: date, stamp: datetime, lead_days: int
+) -> int:
     summary = _care_summary(item)
     description = f"crmtui show {item.customer_id}"
     if item.lunar:
@@ -204,9 +234,17 @@ def _add_care(calendar, item: Care, *, instance: str, today: date, stamp: dateti
         day = today
         for _year in range(LUNAR_YEARS):
             day = next_lunar_occurrence(item.month, item.day, day, leap=item.leap)
-            calendar.add_component(_event(
-                f"care-{item.id}-{day.year}@{instance}", day, summary, description, stamp,
-                alarm_before_days=lead_days, categories=item.kind))
+            calendar.add_component(
+                _event(
+                    f"care-{item.id}-{day.year}@{instance}",
+                    day,
+                    summary,
+                    description,
+                    stamp,
+                    alarm_before_days=lead_days,
+                    categories=item.kind,
+                )
+            )
             day += timedelta(days=1)
         return LUNAR_YEARS
     if item.year:
@@ -217,8 +255,15 @@ def _add_care(calendar, item: Care, *, instance: str, today: date, stamp: dateti
     else:
         first = date(today.year, item.month, item.day)
         rule = {"freq": "yearly"}
-    event = _event(f"care-{item.id}@{instance}", first, summary, description, stamp,
-                   alarm_before_days=lead_days, categories=item.kind)
+    event = _event(
+        f"care-{item.id}@{instance}",
+        first,
+        summary,
+        description,
+        stamp,
+        alarm_before_days=lead_days,
+        categories=item.kind,
+    )
     event.add("rrule", rule)
     calendar.add_component(event)
     return 1

@@ -60,8 +60,21 @@ from crmtui.services.validation import (
 # A load this large (or larger than what is stored) rebuilds indexes once instead of per row.
 DEFERRED_INDEX_ROWS = 20_000
 
-_EXTRA = frozenset(("birthday", "anniversary", "grade", "grade_pinned", "pin_reason", "owner",
-                    "last_contact", "next_step", "next_step_on", "first_name", "last_name"))
+_EXTRA = frozenset(
+    (
+        "birthday",
+        "anniversary",
+        "grade",
+        "grade_pinned",
+        "pin_reason",
+        "owner",
+        "last_contact",
+        "next_step",
+        "next_step_on",
+        "first_name",
+        "last_name",
+    )
+)
 # Form fields whose spreadsheet spelling is turned into the form's first (明显需求 → clear,
 # 2026/12/1 → 2026-12-1, 1.2万 → 12000).
 _CONVERTED = {
@@ -74,6 +87,7 @@ _GRADE_SUFFIX = lazy_pattern(r"\s*(级|类|級|類|grade)$", re.IGNORECASE)
 
 # -- the report -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Rejection:
     line: int
@@ -83,8 +97,12 @@ class Rejection:
     """The file of a vdir, or the sheet of a workbook's contact, the line is in."""
 
     def to_json(self) -> dict:
-        return {"line": self.line, "file": self.file or None, "name": self.name,
-                "reasons": list(self.reasons)}
+        return {
+            "line": self.line,
+            "file": self.file or None,
+            "name": self.name,
+            "reasons": list(self.reasons),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,11 +127,17 @@ class Duplicate:
         return f"crmtui merge {self.merge[0]} {self.merge[1]}" if self.merge else None
 
     def to_json(self) -> dict:
-        return {"line": self.line, "file": self.file or None, "name": self.name,
-                "match": self.match,
-                "existing_id": self.existing_id, "existing_name": self.existing_name,
-                "existing_owner": self.existing_owner, "earlier_line": self.earlier_line,
-                "merge": self.merge_command}
+        return {
+            "line": self.line,
+            "file": self.file or None,
+            "name": self.name,
+            "match": self.match,
+            "existing_id": self.existing_id,
+            "existing_name": self.existing_name,
+            "existing_owner": self.existing_owner,
+            "earlier_line": self.earlier_line,
+            "merge": self.merge_command,
+        }
 
 
 @dataclass
@@ -147,20 +171,31 @@ class ImportReport:
         return bool(self.rejected) and not self.skip_bad
 
     def to_json(self) -> dict:
-        return {"file": self.file, "kind": self.kind, "encoding": self.encoding,
-                "delimiter": self.delimiter, "layout": self.layout or None,
-                "sheet": self.sheet or None, "records": self.records,
-                "imported": self.imported, "pinned": self.pinned, "care_dates": self.care_dates,
-                "contacts": self.contacts,
-                "rejected": [r.to_json() for r in self.rejected],
-                "duplicates": [d.to_json() for d in self.duplicates],
-                "ignored_columns": self.ignored_columns, "ignored_files": self.ignored_files,
-                "dry_run": self.dry_run,
-                "committed": self.committed, "first_id": self.ids[0] if self.ids else None,
-                "last_id": self.ids[1] if self.ids else None}
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "layout": self.layout or None,
+            "sheet": self.sheet or None,
+            "records": self.records,
+            "imported": self.imported,
+            "pinned": self.pinned,
+            "care_dates": self.care_dates,
+            "contacts": self.contacts,
+            "rejected": [r.to_json() for r in self.rejected],
+            "duplicates": [d.to_json() for d in self.duplicates],
+            "ignored_columns": self.ignored_columns,
+            "ignored_files": self.ignored_files,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "first_id": self.ids[0] if self.ids else None,
+            "last_id": self.ids[1] if self.ids else None,
+        }
 
 
 # -- one checked record ---------------------------------------------------------------------------
+
 
 @dataclass
 class _Row:
@@ -250,11 +285,13 @@ class _Checker:
         if user is None:
             errors["owner"] = _("no user '{login}'").format(login=text)
         elif user.id != self.ctx.user.id and not self.ctx.is_manager:
-            errors["owner"] = _("'{login}' is another rep; only a manager imports customers for "
-                                "other reps").format(login=text)
+            errors["owner"] = _(
+                "'{login}' is another rep; only a manager imports customers for other reps"
+            ).format(login=text)
         elif user.role == "support":
-            errors["owner"] = _("'{login}' is in support; customers belong to reps and "
-                                "managers").format(login=text)
+            errors["owner"] = _(
+                "'{login}' is in support; customers belong to reps and managers"
+            ).format(login=text)
         else:
             return user.id
         return self.ctx.user.id
@@ -295,7 +332,8 @@ class _Checker:
         pinned_flag = flag_value(extra["grade_pinned"]) if extra["grade_pinned"] else False
         if pinned_flag is None:
             errors["grade_pinned"] = _("'{text}' is not yes or no").format(
-                text=extra["grade_pinned"])
+                text=extra["grade_pinned"]
+            )
         elif pinned_flag and imported_grade is None and "grade" not in errors:
             errors["grade_pinned"] = _("a pinned grade needs a grade")
         pin_reason = self._text(errors, "pin_reason", extra["pin_reason"], 500)
@@ -304,14 +342,19 @@ class _Checker:
         if last_contact_on is not None and last_contact_on > today:
             errors["last_contact"] = _("cannot be in the future")
         next_step_on = self._date(errors, "next_step_on", extra["next_step_on"])
-        owner_id = self.owner_for(extra["owner"], errors) if extra["owner"] or \
-            self.fixed_owner else self.ctx.user.id
+        owner_id = (
+            self.owner_for(extra["owner"], errors)
+            if extra["owner"] or self.fixed_owner
+            else self.ctx.user.id
+        )
         reasons = [f"{self.label(key)}: {reason}" for key, reason in errors.items()]
         contacts = []
         for contact in record.contacts:
             cleaned_contact, problems = clean_contact(contact.values, today)
-            reasons += [f"{contact.where} – {field_title(key)}: {reason}"
-                        for key, reason in problems.items()]
+            reasons += [
+                f"{contact.where} – {field_title(key)}: {reason}"
+                for key, reason in problems.items()
+            ]
             contacts.append(cleaned_contact)
         if reasons:
             return Rejection(record.line, name, tuple(reasons), record.file)
@@ -335,23 +378,58 @@ class _Checker:
             history = f"imported: {why}"  # stored in English (labels.STORED)
         grade = imported_grade if pinned else rules_grade
         next_due, cadence_due = follow_up_dates(
-            self.ctx.config, grade=grade.value, own_cadence=cleaned.get("cadence"),
-            created_on=today, last_contact_on=last_contact_on, next_step_on=next_step_on)
+            self.ctx.config,
+            grade=grade.value,
+            own_cadence=cleaned.get("cadence"),
+            created_on=today,
+            last_contact_on=last_contact_on,
+            next_step_on=next_step_on,
+        )
         get = cleaned.get
-        values = db_values(self.row_fields, (
-            *[get(name, self.defaults[name]) for name in CUSTOMER_FIELDS],
-            grade.value, pinned, pin_reason, next_step, next_step_on, next_due, cadence_due,
-            datetime.combine(last_contact_on, time(12), self.ctx.zone) if last_contact_on
-            else None, last_contact_on, owner_id,
-            search_document(cleaned["name"], get("company", ""), get("phones", ""),
-                            get("email", ""), get("im_id", ""), get("tags", "")),
-            sort_key(cleaned["name"])))
+        values = db_values(
+            self.row_fields,
+            (
+                *[get(name, self.defaults[name]) for name in CUSTOMER_FIELDS],
+                grade.value,
+                pinned,
+                pin_reason,
+                next_step,
+                next_step_on,
+                next_due,
+                cadence_due,
+                datetime.combine(last_contact_on, time(12), self.ctx.zone)
+                if last_contact_on
+                else None,
+                last_contact_on,
+                owner_id,
+                search_document(
+                    cleaned["name"],
+                    get("company", ""),
+                    get("phones", ""),
+                    get("email", ""),
+                    get("im_id", ""),
+                    get("tags", ""),
+                ),
+                sort_key(cleaned["name"]),
+            ),
+        )
         return _Row(
-            line=record.line, fields=cleaned, owner_id=owner_id, grade=grade, pinned=pinned,
-            pin_reason=pin_reason, history_reason=history, care=care,
-            last_contact_on=last_contact_on, next_step=next_step, next_step_on=next_step_on,
+            line=record.line,
+            fields=cleaned,
+            owner_id=owner_id,
+            grade=grade,
+            pinned=pinned,
+            pin_reason=pin_reason,
+            history_reason=history,
+            care=care,
+            last_contact_on=last_contact_on,
+            next_step=next_step,
+            next_step_on=next_step_on,
             keys=identity_keys(cleaned.get("phones", ""), cleaned.get("email", "")),
-            contacts=contacts, file=record.file, values=values)
+            contacts=contacts,
+            file=record.file,
+            values=values,
+        )
 
     def check_all(self, records: Iterable[SourceRecord]) -> Iterator[_Row | Rejection]:
         """Each record checked, in order: in worker processes when there is a pool."""
@@ -418,8 +496,14 @@ def _need_implied_by(grade: Grade | None) -> str:
 
 # -- reading the file -----------------------------------------------------------------------------
 
-def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
-                sheet: str | None = None, encoding: str | None = None) -> SourceFile:
+
+def read_source(
+    path: Path,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> SourceFile:
     """Read a CSV file, a workbook, a vCard file (by content, not name) or a vdir (a folder).
     A CSV file is streamed: its records are read as they are asked for."""
     if path.is_dir():
@@ -434,8 +518,9 @@ def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
     except FileNotFoundError:
         raise NotFound(_("there is no file {path}").format(path=path)) from None
     except OSError as error:
-        raise CrmError(_("cannot read {path}: {reason}").format(
-            path=path, reason=error.strerror)) from None
+        raise CrmError(
+            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror)
+        ) from None
     if looks_like_vcard(stream.read(4096)):
         stream.close()
         text, shown = decode(path.read_bytes(), path.name, encoding)
@@ -448,19 +533,33 @@ def read_source(path: Path, mapping: Mapping[str, str | None] | None = None, *,
 
 def _refuse_options(path: Path, mapping, sheet: str | None, what: str) -> None:
     if mapping:
-        raise CrmError(_("--map names the columns of a CSV file or a sheet; {name} is {what}")
-                       .format(name=path.name, what=what))
+        raise CrmError(
+            _("--map names the columns of a CSV file or a sheet; {name} is {what}").format(
+                name=path.name, what=what
+            )
+        )
     if sheet is not None:
-        raise CrmError(_("--sheet names a sheet of a workbook; {name} is {what}").format(
-            name=path.name, what=what))
+        raise CrmError(
+            _("--sheet names a sheet of a workbook; {name} is {what}").format(
+                name=path.name, what=what
+            )
+        )
 
 
 # -- the import -----------------------------------------------------------------------------------
 
-def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bool = False,
-                mapping: Mapping[str, str | None] | None = None,
-                owner: str | None = None, sheet: str | None = None,
-                encoding: str | None = None) -> ImportReport:
+
+def import_file(
+    ctx: Context,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    mapping: Mapping[str, str | None] | None = None,
+    owner: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> ImportReport:
     """Read, check and (unless dry_run, or bad records without skip_bad) import a file.
 
     The file streams through once: each record is read, checked, compared with what is stored
@@ -475,25 +574,42 @@ def import_file(ctx: Context, path: Path, *, dry_run: bool = False, skip_bad: bo
     path = Path(path)
     sources = [read_source(path, mapping, sheet=sheet, encoding=encoding)]
     if sources[0].problems:
-        raise CrmError(_("{name}: {problem}; nothing was imported").format(
-            name=path.name, problem="; ".join(sources[0].problems)))
-    report = ImportReport(file=str(path), kind=sources[0].kind, encoding=sources[0].encoding,
-                          delimiter=sources[0].delimiter, layout=sources[0].layout,
-                          sheet=sources[0].sheet, ignored_columns=sources[0].ignored_columns,
-                          ignored_files=sources[0].ignored_files, dry_run=dry_run,
-                          skip_bad=skip_bad)
+        raise CrmError(
+            _("{name}: {problem}; nothing was imported").format(
+                name=path.name, problem="; ".join(sources[0].problems)
+            )
+        )
+    report = ImportReport(
+        file=str(path),
+        kind=sources[0].kind,
+        encoding=sources[0].encoding,
+        delimiter=sources[0].delimiter,
+        layout=sources[0].layout,
+        sheet=sources[0].sheet,
+        ignored_columns=sources[0].ignored_columns,
+        ignored_files=sources[0].ignored_files,
+        dry_run=dry_run,
+        skip_bad=skip_bad,
+    )
     checker = _Checker(ctx, sources[0], owner)
     try:
         if path.is_file():
             checker.start_pool(path.stat().st_size)
-        return _import(ctx, path, sources, checker, report, mapping=mapping, sheet=sheet,
-                       encoding=encoding)
+        return _import(
+            ctx, path, sources, checker, report, mapping=mapping, sheet=sheet, encoding=encoding
+        )
     finally:
         checker.stop_pool()
 
 
-def _import(ctx: Context, path: Path, sources: list[SourceFile], checker: _Checker,
-            report: ImportReport, **reading) -> ImportReport:
+def _import(
+    ctx: Context,
+    path: Path,
+    sources: list[SourceFile],
+    checker: _Checker,
+    report: ImportReport,
+    **reading,
+) -> ImportReport:
     if report.dry_run:
         _load(sources.pop(), checker, report, None)
         return report
@@ -507,9 +623,14 @@ def _import(ctx: Context, path: Path, sources: list[SourceFile], checker: _Check
         if report.blocked:
             raise _Blocked  # rolls back what went in before the first bad record
         report.ids = loader.finish()
-        detail = _("{file}: {imported} imported, {duplicates} duplicates, {rejected} rejected")\
-            .format(file=path.name, imported=report.imported, duplicates=len(report.duplicates),
-                    rejected=len(report.rejected))
+        detail = _(
+            "{file}: {imported} imported, {duplicates} duplicates, {rejected} rejected"
+        ).format(
+            file=path.name,
+            imported=report.imported,
+            duplicates=len(report.duplicates),
+            rejected=len(report.rejected),
+        )
         if report.ids:
             detail += f" (#{report.ids[0]}–#{report.ids[1]})"
         audit(ctx, "import", "customer", None, detail)
@@ -552,8 +673,9 @@ BATCH = 2000
 """Checked records inserted at a time."""
 
 
-def _load(source: SourceFile, checker: _Checker, report: ImportReport,
-          loader: _Loader | None) -> None:
+def _load(
+    source: SourceFile, checker: _Checker, report: ImportReport, loader: _Loader | None
+) -> None:
     """Check every record of the source into the report, dropping duplicates, and hand the
     accepted ones to `loader` (None: a dry run) while no bad record has blocked the import."""
     for name in ("records", "imported", "pinned", "care_dates", "contacts"):
@@ -590,9 +712,13 @@ class _Duplicates:
     def __init__(self) -> None:
         self.existing: dict[tuple[str, str], int] = {}
         self.facts: dict[int, tuple[str, int]] = {}
-        for cid, name, owner_id, phones, email in Customer.select(
-                Customer.id, Customer.name, Customer.owner, Customer.phones,
-                Customer.email).tuples().iterator():
+        for cid, name, owner_id, phones, email in (
+            Customer.select(
+                Customer.id, Customer.name, Customer.owner, Customer.phones, Customer.email
+            )
+            .tuples()
+            .iterator()
+        ):
             keys = identity_keys(phones, email)
             if keys:
                 self.facts[cid] = (name, owner_id)
@@ -609,15 +735,25 @@ class _Duplicates:
             key, cid = hits[0]
             others = sorted({c for _k, c in hits})
             return Duplicate(
-                line=row.line, name=name, match=_describe(key, row), file=row.file,
-                existing_id=cid, existing_name=self.facts[cid][0],
+                line=row.line,
+                name=name,
+                match=_describe(key, row),
+                file=row.file,
+                existing_id=cid,
+                existing_name=self.facts[cid][0],
                 existing_owner=self.logins.get(self.facts[cid][1], ""),
-                merge=(others[0], others[1]) if len(others) > 1 else None)
+                merge=(others[0], others[1]) if len(others) > 1 else None,
+            )
         earlier = next((self.seen[key] for key in row.keys if key in self.seen), None)
         if earlier is not None:
             key = next(k for k in row.keys if self.seen.get(k) is earlier)
-            return Duplicate(line=row.line, name=name, match=_describe(key, row), file=row.file,
-                             earlier_line=earlier[0])
+            return Duplicate(
+                line=row.line,
+                name=name,
+                match=_describe(key, row),
+                file=row.file,
+                earlier_line=earlier[0],
+            )
         marker = (row.line, row.file)
         for key in row.keys:
             self.seen.setdefault(key, marker)
@@ -628,14 +764,25 @@ def _describe(key: tuple[str, str], row: _Row) -> str:
     kind, value = key
     if kind == "email":
         return _("e-mail {address}").format(address=row.fields.get("email", value))
-    phone = next((p.strip() for p in row.fields.get("phones", "").split(",")
-                  if phone_key(p) == value), value)
+    phone = next(
+        (p.strip() for p in row.fields.get("phones", "").split(",") if phone_key(p) == value), value
+    )
     return _("phone {number}").format(number=phone)
 
 
 _ROW_COLUMNS = [
-    *CUSTOMER_FIELDS, "grade", "grade_pinned", "pin_reason", "next_step", "next_step_on",
-    "next_due", "cadence_due", "last_contact_at", "last_contact_on", "owner", "search_doc",
+    *CUSTOMER_FIELDS,
+    "grade",
+    "grade_pinned",
+    "pin_reason",
+    "next_step",
+    "next_step_on",
+    "next_due",
+    "cadence_due",
+    "last_contact_at",
+    "last_contact_on",
+    "owner",
+    "search_doc",
     "sort_name",
 ]
 _CUSTOMER_COLUMNS = ["id", *_ROW_COLUMNS, "created_at", "created_on", "updated_at", "updated_by"]
@@ -661,32 +808,71 @@ class _Loader:
 
     def insert(self, rows: list[_Row]) -> None:
         total = self.inserted + len(rows)
-        if not self.deferring and total > self.stored and (
-                total >= DEFERRED_INDEX_ROWS or self.stored < BATCH):
-            self.deferred.enter_context(deferred_indexes([Customer, GradeChange, CareDate,
-                                                          Contact]))
+        if (
+            not self.deferring
+            and total > self.stored
+            and (total >= DEFERRED_INDEX_ROWS or self.stored < BATCH)
+        ):
+            self.deferred.enter_context(
+                deferred_indexes([Customer, GradeChange, CareDate, Contact])
+            )
             self.deferring = True
         ids = reserve_ids(Customer, len(rows))
         by = self.ctx.user.id
         # the same moment and day on every row: converted for the database once
-        now, today = Customer.created_at.db_value(self.now), Customer.created_on.db_value(
-            self.today)
-        bulk_insert(Customer, self.fields, ((cid, *row.values, now, today, now, by)
-                                            for cid, row in zip(ids, rows, strict=True)),
-                    converted=True)
-        bulk_insert(GradeChange, [GradeChange.customer, GradeChange.at, GradeChange.on,
-                                  GradeChange.from_grade, GradeChange.to_grade,
-                                  GradeChange.reason, GradeChange.by],
-                    ((cid, now, today, None, row.grade.value, row.history_reason, by)
-                     for cid, row in zip(ids, rows, strict=True)))
-        bulk_insert(CareDate, [CareDate.customer, CareDate.kind, CareDate.month, CareDate.day,
-                               CareDate.year, CareDate.lunar, CareDate.leap],
-                    ((cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
-                     for cid, row in zip(ids, rows, strict=True) for spec in row.care))
+        now, today = (
+            Customer.created_at.db_value(self.now),
+            Customer.created_on.db_value(self.today),
+        )
+        bulk_insert(
+            Customer,
+            self.fields,
+            ((cid, *row.values, now, today, now, by) for cid, row in zip(ids, rows, strict=True)),
+            converted=True,
+        )
+        bulk_insert(
+            GradeChange,
+            [
+                GradeChange.customer,
+                GradeChange.at,
+                GradeChange.on,
+                GradeChange.from_grade,
+                GradeChange.to_grade,
+                GradeChange.reason,
+                GradeChange.by,
+            ],
+            (
+                (cid, now, today, None, row.grade.value, row.history_reason, by)
+                for cid, row in zip(ids, rows, strict=True)
+            ),
+        )
+        bulk_insert(
+            CareDate,
+            [
+                CareDate.customer,
+                CareDate.kind,
+                CareDate.month,
+                CareDate.day,
+                CareDate.year,
+                CareDate.lunar,
+                CareDate.leap,
+            ],
+            (
+                (cid, spec.kind, spec.month, spec.day, spec.year, spec.lunar, spec.leap)
+                for cid, row in zip(ids, rows, strict=True)
+                for spec in row.care
+            ),
+        )
         contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
-        bulk_insert(Contact, [Contact.customer, *contact_fields],
-                    ((cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
-                     for cid, row in zip(ids, rows, strict=True) for contact in row.contacts))
+        bulk_insert(
+            Contact,
+            [Contact.customer, *contact_fields],
+            (
+                (cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
+                for cid, row in zip(ids, rows, strict=True)
+                for contact in row.contacts
+            ),
+        )
         self.inserted += len(rows)
         self.first_id = ids[0] if self.first_id is None else self.first_id
         self.last_id = ids[-1]

@@ -24,8 +24,11 @@ from crmtui.services.transfer.records import SourceContact, SourceRecord
 from crmtui.services.transfer.vcard import split_name
 
 GOOGLE_SEPARATOR = " ::: "
-_GOOGLE_GROUP = lazy_pattern(r"^(e-mail|phone|address|organization|website|event|im|relation|"
-                             r"custom field|external id)\s+(\d+)\s*-\s*(.+)$", re.IGNORECASE)
+_GOOGLE_GROUP = lazy_pattern(
+    r"^(e-mail|phone|address|organization|website|event|im|relation|"
+    r"custom field|external id)\s+(\d+)\s*-\s*(.+)$",
+    re.IGNORECASE,
+)
 _SPACES = lazy_pattern(r"\s+")
 _US_DATE = lazy_pattern(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _CJK = lazy_pattern(r"[\u3400-\u9fff]")
@@ -41,8 +44,11 @@ def _split_google(text: str, title: str, record: SourceRecord) -> list[str]:
         return [text]
     values = [v.strip() for v in text.split(":::")]
     if any(not v for v in values):
-        record.problems.append(_("{column}: an empty value between ' ::: ' in '{text}'").format(
-            column=title, text=text))
+        record.problems.append(
+            _("{column}: an empty value between ' ::: ' in '{text}'").format(
+                column=title, text=text
+            )
+        )
         return [v for v in values if v]
     return values
 
@@ -64,8 +70,10 @@ class Layout:
         return self.slot(title) is Layout.IGNORE
 
     def has_name(self, header: Sequence[str]) -> bool:
-        return any(isinstance(s, tuple) and s[0] == "name"
-                   for s in (self.slot(h) for h in header if h.strip()))
+        return any(
+            isinstance(s, tuple) and s[0] == "name"
+            for s in (self.slot(h) for h in header if h.strip())
+        )
 
     def combine(self, parts: list[tuple], record: SourceRecord) -> None:
         """Parts are (slot, column title, text) in column order."""
@@ -115,8 +123,7 @@ class Layout:
             elif kind == "group":  # Google's numbered groups: (group, number) -> part -> text
                 groups.setdefault((slot[1], slot[2]), {})[slot[3]] = (title, text)
         for (group, _number), cells in groups.items():
-            self._google_group(group, cells, record, phones, emails, addresses, notes, family,
-                               org)
+            self._google_group(group, cells, record, phones, emails, addresses, notes, family, org)
         if name and not values.get("name"):
             values["name"] = _person(name)
         if org.get("occupation") and not org.get("title") and not values.get("title"):
@@ -131,8 +138,9 @@ class Layout:
         for contact in [c for c in record.contacts if c.where in self.CONTACTS]:
             if not contact.values.get("name"):  # an assistant's phone without their name
                 record.contacts.remove(contact)
-                notes.extend(f"{contact.where} ({k}): {v}" for k, v in contact.values.items()
-                             if k != "title")
+                notes.extend(
+                    f"{contact.where} ({k}): {v}" for k, v in contact.values.items() if k != "title"
+                )
         if phones:
             _join(values, "phones", ", ".join(p for _rank, p in sorted(phones, key=lambda p: p[0])))
         if emails:  # the primary in the e-mail field, the others first in the notes
@@ -141,9 +149,12 @@ class Layout:
             if not values.get("email"):
                 values["email"] = ordered[0][2]
                 rest = ordered[1:]
-            notes[:0] = [_("E-mail ({kind}): {address}").format(kind=kind, address=address)
-                         if kind else _("E-mail: {address}").format(address=address)
-                         for _first, kind, address in rest]
+            notes[:0] = [
+                _("E-mail ({kind}): {address}").format(kind=kind, address=address)
+                if kind
+                else _("E-mail: {address}").format(address=address)
+                for _first, kind, address in rest
+            ]
         lines = [_address(parts) for _key, parts in sorted(addresses.items())]
         if any(lines):
             _join(values, "address", "\n".join(line for line in lines if line), "\n")
@@ -154,8 +165,9 @@ class Layout:
         if notes:
             _join(values, "notes", "\n".join(notes), "\n")
 
-    def _google_group(self, group, cells, record, phones, emails, addresses, notes, family,
-                      org) -> None:
+    def _google_group(
+        self, group, cells, record, phones, emails, addresses, notes, family, org
+    ) -> None:
         kind = cells.get("type", ("", ""))[1]
         primary = kind.startswith("*")
         kind = kind.lstrip("* ").strip()
@@ -178,8 +190,11 @@ class Layout:
                     org[part] = cells[part][1]
         elif group == "website":
             for url in _split_google(value, value_title, record) if value else ():
-                notes.append(_("Website ({kind}): {url}").format(kind=kind, url=url) if kind
-                             else _("Website: {url}").format(url=url))
+                notes.append(
+                    _("Website ({kind}): {url}").format(kind=kind, url=url)
+                    if kind
+                    else _("Website: {url}").format(url=url)
+                )
         elif group == "event" and value:
             if kind.lower() in ("anniversary", "纪念日") and not record.values.get("anniversary"):
                 record.values["anniversary"] = value
@@ -193,8 +208,9 @@ class Layout:
             notes.extend(f"{service or kind or 'IM'}: {h}" for h in handles)
         elif group == "relation" and value:
             if kind.lower() in ("manager", "assistant"):
-                record.contacts.append(SourceContact(
-                    where=cells["value"][0], values={"name": value, "title": kind}))
+                record.contacts.append(
+                    SourceContact(where=cells["value"][0], values={"name": value, "title": kind})
+                )
             else:
                 family.append(f"{kind}: {value}" if kind else value)
         elif group == "custom field" and value:
@@ -235,15 +251,21 @@ def _address(parts: dict[str, str]) -> str:
     country; in Chinese order when the parts are Chinese."""
     if parts.get("formatted"):
         return parts["formatted"]
-    street = ", ".join(parts[k] for k in ("street", "street 2", "street 3", "extended address",
-                                          "po box") if parts.get(k))
-    city, region, code, country = (parts.get(k, "") for k in ("city", "region", "postal code",
-                                                              "country"))
+    street = ", ".join(
+        parts[k]
+        for k in ("street", "street 2", "street 3", "extended address", "po box")
+        if parts.get(k)
+    )
+    city, region, code, country = (
+        parts.get(k, "") for k in ("city", "region", "postal code", "country")
+    )
     if _CJK.search(street + city + region + country):
-        return "".join(p for p in (country, region, city, street) if p) + \
-            (f" {code}" if code else "")
-    return ", ".join(p for p in (street, city, " ".join(p for p in (region, code) if p),
-                                 country) if p)
+        return "".join(p for p in (country, region, city, street) if p) + (
+            f" {code}" if code else ""
+        )
+    return ", ".join(
+        p for p in (street, city, " ".join(p for p in (region, code) if p), country) if p
+    )
 
 
 def _google_groups(groups: Iterable[str]) -> list[str]:
@@ -277,35 +299,77 @@ def outlook_date(text: str) -> str:
 
 # -- Google ---------------------------------------------------------------------------------------
 
-_GOOGLE_PARTS = {"type": "type", "label": "type", "value": "value", "formatted": "formatted",
-                 "street": "street", "city": "city", "po box": "po box", "region": "region",
-                 "postal code": "postal code", "country": "country",
-                 "extended address": "extended address", "name": "name", "title": "title",
-                 "department": "department", "service": "service"}
+_GOOGLE_PARTS = {
+    "type": "type",
+    "label": "type",
+    "value": "value",
+    "formatted": "formatted",
+    "street": "street",
+    "city": "city",
+    "po box": "po box",
+    "region": "region",
+    "postal code": "postal code",
+    "country": "country",
+    "extended address": "extended address",
+    "name": "name",
+    "title": "title",
+    "department": "department",
+    "service": "service",
+}
 
 
 class GoogleLayout(Layout):
     name = "google"
     COLUMNS = {
-        "name": ("name", "full"), "given name": ("name", "given"),
-        "first name": ("name", "given"), "additional name": ("name", "middle"),
-        "middle name": ("name", "middle"), "family name": ("name", "family"),
+        "name": ("name", "full"),
+        "given name": ("name", "given"),
+        "first name": ("name", "given"),
+        "additional name": ("name", "middle"),
+        "middle name": ("name", "middle"),
+        "family name": ("name", "family"),
         "last name": ("name", "family"),
-        "birthday": ("field", "birthday"), "notes": ("field", "notes"),
-        "hobby": ("field", "personality"), "occupation": ("org", "occupation"),
-        "organization name": ("org", "name"), "organization title": ("org", "title"),
+        "birthday": ("field", "birthday"),
+        "notes": ("field", "notes"),
+        "hobby": ("field", "personality"),
+        "occupation": ("org", "occupation"),
+        "organization name": ("org", "name"),
+        "organization title": ("org", "title"),
         "organization department": ("org", "department"),
-        "group membership": ("groups",), "labels": ("groups",),
+        "group membership": ("groups",),
+        "labels": ("groups",),
         "nickname": ("note", "Nickname"),
     }
-    IGNORED = {"yomi name", "given name yomi", "additional name yomi", "family name yomi",
-               "name prefix", "name suffix", "initials", "short name", "maiden name", "gender",
-               "location", "billing information", "directory server", "mileage", "sensitivity",
-               "priority", "subject", "language", "photo", "file as", "phonetic first name",
-               "phonetic middle name", "phonetic last name", "organization phonetic name",
-               "organization 1 - yomi name", "organization 1 - symbol",
-               "organization 1 - location", "organization 1 - job description",
-               "organization 1 - type"}
+    IGNORED = {
+        "yomi name",
+        "given name yomi",
+        "additional name yomi",
+        "family name yomi",
+        "name prefix",
+        "name suffix",
+        "initials",
+        "short name",
+        "maiden name",
+        "gender",
+        "location",
+        "billing information",
+        "directory server",
+        "mileage",
+        "sensitivity",
+        "priority",
+        "subject",
+        "language",
+        "photo",
+        "file as",
+        "phonetic first name",
+        "phonetic middle name",
+        "phonetic last name",
+        "organization phonetic name",
+        "organization 1 - yomi name",
+        "organization 1 - symbol",
+        "organization 1 - location",
+        "organization 1 - job description",
+        "organization 1 - type",
+    }
 
     def slot(self, title: str):
         key = _key(title)
@@ -323,44 +387,103 @@ class GoogleLayout(Layout):
 
 # -- Outlook --------------------------------------------------------------------------------------
 
-OUTLOOK_PHONES = ("Primary Phone", "Mobile Phone", "Business Phone", "Business Phone 2",
-                  "Company Main Phone", "Home Phone", "Home Phone 2", "Other Phone", "Car Phone",
-                  "Callback", "Radio Phone", "ISDN", "TTY/TDD Phone", "Telex", "Assistant's Phone")
+OUTLOOK_PHONES = (
+    "Primary Phone",
+    "Mobile Phone",
+    "Business Phone",
+    "Business Phone 2",
+    "Company Main Phone",
+    "Home Phone",
+    "Home Phone 2",
+    "Other Phone",
+    "Car Phone",
+    "Callback",
+    "Radio Phone",
+    "ISDN",
+    "TTY/TDD Phone",
+    "Telex",
+    "Assistant's Phone",
+)
 OUTLOOK_FAXES = ("Business Fax", "Home Fax", "Other Fax", "Pager")
-_ADDRESS_PARTS = {"street": "street", "street 2": "street 2", "street 3": "street 3",
-                  "address po box": "po box", "city": "city", "state": "region",
-                  "postal code": "postal code", "country": "country",
-                  "country/region": "country", "address": "formatted"}
+_ADDRESS_PARTS = {
+    "street": "street",
+    "street 2": "street 2",
+    "street 3": "street 3",
+    "address po box": "po box",
+    "city": "city",
+    "state": "region",
+    "postal code": "postal code",
+    "country": "country",
+    "country/region": "country",
+    "address": "formatted",
+}
 
 
 class OutlookLayout(Layout):
     name = "outlook"
     CONTACTS = ("Manager", "Assistant")
     COLUMNS: dict = {
-        "first name": ("name", "given"), "middle name": ("name", "middle"),
+        "first name": ("name", "given"),
+        "middle name": ("name", "middle"),
         "last name": ("name", "family"),
-        "company": ("field", "company"), "job title": ("org", "title"),
-        "department": ("org", "department"), "profession": ("org", "occupation"),
-        "e-mail address": ("email", 1), "e-mail 2 address": ("email", 2),
+        "company": ("field", "company"),
+        "job title": ("org", "title"),
+        "department": ("org", "department"),
+        "profession": ("org", "occupation"),
+        "e-mail address": ("email", 1),
+        "e-mail 2 address": ("email", 2),
         "e-mail 3 address": ("email", 3),
-        "birthday": ("date", "birthday"), "anniversary": ("date", "anniversary"),
-        "notes": ("field", "notes"), "categories": ("tags", ";"), "hobby": ("field", "personality"),
-        "spouse": ("family", "Spouse"), "children": ("family", "Children"),
+        "birthday": ("date", "birthday"),
+        "anniversary": ("date", "anniversary"),
+        "notes": ("field", "notes"),
+        "categories": ("tags", ";"),
+        "hobby": ("field", "personality"),
+        "spouse": ("family", "Spouse"),
+        "children": ("family", "Children"),
         "manager's name": ("contact", "Manager", "name"),
         "assistant's name": ("contact", "Assistant", "name"),
         "assistant's phone": ("contact", "Assistant", "phone"),
-        "web page": ("note", "Web page"), "personal web page": ("note", "Personal web page"),
-        "referred by": ("note", "Referred by"), "office location": ("note", "Office"),
-        "nickname": ("note", "Nickname"), "keywords": ("note", "Keywords"),
-        "imaddress": ("field", "im_id"), "im address": ("field", "im_id"),
+        "web page": ("note", "Web page"),
+        "personal web page": ("note", "Personal web page"),
+        "referred by": ("note", "Referred by"),
+        "office location": ("note", "Office"),
+        "nickname": ("note", "Nickname"),
+        "keywords": ("note", "Keywords"),
+        "imaddress": ("field", "im_id"),
+        "im address": ("field", "im_id"),
     }
-    IGNORED = {"title", "suffix", "initials", "gender", "language", "internet free busy",
-               "location", "account", "mileage", "billing information", "directory server",
-               "sensitivity", "priority", "private", "user 1", "user 2", "user 3", "user 4",
-               "organizational id number", "government id number", "schools", "given yomi",
-               "surname yomi", "company yomi", "e-mail type", "e-mail display name",
-               "e-mail 2 type", "e-mail 2 display name", "e-mail 3 type",
-               "e-mail 3 display name"}
+    IGNORED = {
+        "title",
+        "suffix",
+        "initials",
+        "gender",
+        "language",
+        "internet free busy",
+        "location",
+        "account",
+        "mileage",
+        "billing information",
+        "directory server",
+        "sensitivity",
+        "priority",
+        "private",
+        "user 1",
+        "user 2",
+        "user 3",
+        "user 4",
+        "organizational id number",
+        "government id number",
+        "schools",
+        "given yomi",
+        "surname yomi",
+        "company yomi",
+        "e-mail type",
+        "e-mail display name",
+        "e-mail 2 type",
+        "e-mail 2 display name",
+        "e-mail 3 type",
+        "e-mail 3 display name",
+    }
 
     def __init__(self) -> None:
         self.columns = dict(self.COLUMNS)
@@ -387,8 +510,17 @@ def detect_layout(header: Sequence[str]) -> Layout | None:
     keys = {_key(h) for h in header if h and h.strip()}
     if any(_GOOGLE_GROUP.match(k) for k in keys) or "group membership" in keys:
         return GoogleLayout()
-    outlook = {"first name", "last name", "job title", "business phone", "mobile phone",
-               "home phone", "business street", "categories", "e-mail 2 address"}
+    outlook = {
+        "first name",
+        "last name",
+        "job title",
+        "business phone",
+        "mobile phone",
+        "home phone",
+        "business street",
+        "categories",
+        "e-mail 2 address",
+    }
     if "e-mail address" in keys and len(outlook & keys) >= 2:
         return OutlookLayout()
     return None
@@ -400,46 +532,160 @@ LAYOUTS = ("crmtui", "google", "outlook")
 # crmtui's fields that Google has no column for, written as its custom fields (which import
 # back); birthday and anniversary only when Google cannot hold them (lunar, no year for events).
 GOOGLE_CUSTOM = (
-    "im_id", "native_place", "education", "family", "goals", "opinions", "situation",
-    "competitors", "membership", "need", "expected_close", "expected_amount", "grade",
-    "grade_pinned", "pin_reason", "cadence", "status", "deal_status", "source", "credit_limit",
-    "credit_rating", "owner", "last_contact", "next_step", "next_step_on", "birthday",
+    "im_id",
+    "native_place",
+    "education",
+    "family",
+    "goals",
+    "opinions",
+    "situation",
+    "competitors",
+    "membership",
+    "need",
+    "expected_close",
+    "expected_amount",
+    "grade",
+    "grade_pinned",
+    "pin_reason",
+    "cadence",
+    "status",
+    "deal_status",
+    "source",
+    "credit_limit",
+    "credit_rating",
+    "owner",
+    "last_contact",
+    "next_step",
+    "next_step_on",
+    "birthday",
     "anniversary",
 )
 GOOGLE_HEADER = (
-    "Name", "Given Name", "Family Name", "Birthday", "Hobby", "Notes", "Group Membership",
-    "E-mail 1 - Type", "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value",
-    "Address 1 - Type", "Address 1 - Formatted", "Organization 1 - Type", "Organization 1 - Name",
-    "Organization 1 - Title", "Event 1 - Type", "Event 1 - Value",
-    *(f"Custom Field {n} - {part}" for n in range(1, len(GOOGLE_CUSTOM) + 1)
-      for part in ("Type", "Value")),
+    "Name",
+    "Given Name",
+    "Family Name",
+    "Birthday",
+    "Hobby",
+    "Notes",
+    "Group Membership",
+    "E-mail 1 - Type",
+    "E-mail 1 - Value",
+    "Phone 1 - Type",
+    "Phone 1 - Value",
+    "Address 1 - Type",
+    "Address 1 - Formatted",
+    "Organization 1 - Type",
+    "Organization 1 - Name",
+    "Organization 1 - Title",
+    "Event 1 - Type",
+    "Event 1 - Value",
+    *(
+        f"Custom Field {n} - {part}"
+        for n in range(1, len(GOOGLE_CUSTOM) + 1)
+        for part in ("Type", "Value")
+    ),
 )
 # Outlook's own CSV header, in its order.
 OUTLOOK_HEADER = (
-    "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department",
-    "Job Title", "Business Street", "Business Street 2", "Business Street 3", "Business City",
-    "Business State", "Business Postal Code", "Business Country/Region", "Home Street",
-    "Home Street 2", "Home Street 3", "Home City", "Home State", "Home Postal Code",
-    "Home Country/Region", "Other Street", "Other Street 2", "Other Street 3", "Other City",
-    "Other State", "Other Postal Code", "Other Country/Region", "Assistant's Phone",
-    "Business Fax", "Business Phone", "Business Phone 2", "Callback", "Car Phone",
-    "Company Main Phone", "Home Fax", "Home Phone", "Home Phone 2", "ISDN", "Mobile Phone",
-    "Other Fax", "Other Phone", "Pager", "Primary Phone", "Radio Phone", "TTY/TDD Phone", "Telex",
-    "Account", "Anniversary", "Assistant's Name", "Billing Information", "Birthday",
-    "Business Address PO Box", "Categories", "Children", "Directory Server", "E-mail Address",
-    "E-mail Type", "E-mail Display Name", "E-mail 2 Address", "E-mail 2 Type",
-    "E-mail 2 Display Name", "E-mail 3 Address", "E-mail 3 Type", "E-mail 3 Display Name",
-    "Gender", "Government ID Number", "Hobby", "Home Address PO Box", "Initials",
-    "Internet Free Busy", "Keywords", "Language", "Location", "Manager's Name", "Mileage",
-    "Notes", "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority",
-    "Private", "Profession", "Referred By", "Sensitivity", "Spouse", "User 1", "User 2",
-    "User 3", "User 4", "Web Page",
+    "Title",
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Suffix",
+    "Company",
+    "Department",
+    "Job Title",
+    "Business Street",
+    "Business Street 2",
+    "Business Street 3",
+    "Business City",
+    "Business State",
+    "Business Postal Code",
+    "Business Country/Region",
+    "Home Street",
+    "Home Street 2",
+    "Home Street 3",
+    "Home City",
+    "Home State",
+    "Home Postal Code",
+    "Home Country/Region",
+    "Other Street",
+    "Other Street 2",
+    "Other Street 3",
+    "Other City",
+    "Other State",
+    "Other Postal Code",
+    "Other Country/Region",
+    "Assistant's Phone",
+    "Business Fax",
+    "Business Phone",
+    "Business Phone 2",
+    "Callback",
+    "Car Phone",
+    "Company Main Phone",
+    "Home Fax",
+    "Home Phone",
+    "Home Phone 2",
+    "ISDN",
+    "Mobile Phone",
+    "Other Fax",
+    "Other Phone",
+    "Pager",
+    "Primary Phone",
+    "Radio Phone",
+    "TTY/TDD Phone",
+    "Telex",
+    "Account",
+    "Anniversary",
+    "Assistant's Name",
+    "Billing Information",
+    "Birthday",
+    "Business Address PO Box",
+    "Categories",
+    "Children",
+    "Directory Server",
+    "E-mail Address",
+    "E-mail Type",
+    "E-mail Display Name",
+    "E-mail 2 Address",
+    "E-mail 2 Type",
+    "E-mail 2 Display Name",
+    "E-mail 3 Address",
+    "E-mail 3 Type",
+    "E-mail 3 Display Name",
+    "Gender",
+    "Government ID Number",
+    "Hobby",
+    "Home Address PO Box",
+    "Initials",
+    "Internet Free Busy",
+    "Keywords",
+    "Language",
+    "Location",
+    "Manager's Name",
+    "Mileage",
+    "Notes",
+    "Office Location",
+    "Organizational ID Number",
+    "Other Address PO Box",
+    "Priority",
+    "Private",
+    "Profession",
+    "Referred By",
+    "Sensitivity",
+    "Spouse",
+    "User 1",
+    "User 2",
+    "User 3",
+    "User 4",
+    "Web Page",
 )
 OUTLOOK_EMPTY_DATE = "0/0/00"
 
 
-def google_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str],
-               birthday, anniversary) -> list[str]:
+def google_row(
+    values: dict[str, str], phones: Sequence[str], tags: Sequence[str], birthday, anniversary
+) -> list[str]:
     """One customer in Google's layout; `values` are the export's text by crmtui column."""
     family, given = split_name(values["name"])
     custom = dict(values)
@@ -451,14 +697,20 @@ def google_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str
         event_type, event_value, custom["anniversary"] = "Anniversary", anniversary.to_text(), ""
     groups = ["* myContacts"] + [("* starred" if t == "starred" else t) for t in tags]
     row = {
-        "Name": values["name"], "Given Name": given, "Family Name": family,
-        "Birthday": birthday_text, "Hobby": values["personality"], "Notes": values["notes"],
+        "Name": values["name"],
+        "Given Name": given,
+        "Family Name": family,
+        "Birthday": birthday_text,
+        "Hobby": values["personality"],
+        "Notes": values["notes"],
         "Group Membership": GOOGLE_SEPARATOR.join(groups),
         "E-mail 1 - Value": values["email"],
         "Phone 1 - Value": GOOGLE_SEPARATOR.join(phones),
         "Address 1 - Formatted": values["address"],
-        "Organization 1 - Name": values["company"], "Organization 1 - Title": values["title"],
-        "Event 1 - Type": event_type, "Event 1 - Value": event_value,
+        "Organization 1 - Name": values["company"],
+        "Organization 1 - Title": values["title"],
+        "Event 1 - Type": event_type,
+        "Event 1 - Value": event_value,
     }
     for number, name in enumerate(GOOGLE_CUSTOM, start=1):
         row[f"Custom Field {number} - Type"] = name
@@ -466,20 +718,27 @@ def google_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str
     return [row.get(title, "") for title in GOOGLE_HEADER]
 
 
-def outlook_row(values: dict[str, str], phones: Sequence[str], tags: Sequence[str],
-                birthday, anniversary) -> list[str]:
+def outlook_row(
+    values: dict[str, str], phones: Sequence[str], tags: Sequence[str], birthday, anniversary
+) -> list[str]:
     """One customer in Outlook's layout: what Outlook has columns for."""
     family, given = split_name(values["name"])
     notes = [values["notes"]] if values["notes"] else []
-    row = {"First Name": given, "Last Name": family, "Company": values["company"],
-           "Job Title": values["title"], "Business Street": values["address"],
-           "E-mail Address": values["email"], "Hobby": values["personality"],
-           "Categories": ";".join(tags)}
+    row = {
+        "First Name": given,
+        "Last Name": family,
+        "Company": values["company"],
+        "Job Title": values["title"],
+        "Business Street": values["address"],
+        "E-mail Address": values["email"],
+        "Hobby": values["personality"],
+        "Categories": ";".join(tags),
+    }
     # in the order the import reads them back, without Primary (whose kind is not known)
     slots = [t for t in OUTLOOK_PHONES if t not in ("Assistant's Phone", "Primary Phone")]
     for slot, phone in zip(slots, phones, strict=False):
         row[slot] = phone
-    for phone in phones[len(slots):]:
+    for phone in phones[len(slots) :]:
         notes.append(_("Phone: {number}").format(number=phone))
     for title, spec in (("Birthday", birthday), ("Anniversary", anniversary)):
         if spec is not None and spec.year and not spec.lunar:

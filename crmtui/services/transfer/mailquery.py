@@ -39,9 +39,11 @@ def mail_addresses(ctx: Context, text: str, *, limit: int = 50) -> list[MailAddr
     customers = find_customers(ctx, text, limit=limit)
     contacts: dict[int, list[Contact]] = {}
     if customers:
-        for contact in Contact.select().where(
-                Contact.customer.in_([c.id for c in customers]), Contact.email != "") \
-                .order_by(Contact.id):
+        for contact in (
+            Contact.select()
+            .where(Contact.customer.in_([c.id for c in customers]), Contact.email != "")
+            .order_by(Contact.id)
+        ):
             contacts.setdefault(contact.customer_id, []).append(contact)
     for customer in customers:
         add(customer.email, customer.name, customer.company)
@@ -49,10 +51,15 @@ def mail_addresses(ctx: Context, text: str, *, limit: int = 50) -> list[MailAddr
             add(contact.email, contact.name, customer.company or customer.name)
     words = text.strip()
     if words and len(found) < limit:
-        query = (Contact.select(Contact, Customer).join(Customer, on=Contact.customer)
-                 .where(Contact.email != "",
-                        Contact.name.contains(words) | Contact.email.contains(words))
-                 .order_by(Contact.name, Contact.id).limit(limit))
+        query = (
+            Contact.select(Contact, Customer)
+            .join(Customer, on=Contact.customer)
+            .where(
+                Contact.email != "", Contact.name.contains(words) | Contact.email.contains(words)
+            )
+            .order_by(Contact.name, Contact.id)
+            .limit(limit)
+        )
         owner = owner_filter(ctx, everyone=True)
         if owner is not None:
             query = query.where(Customer.owner == owner)
@@ -64,8 +71,9 @@ def mail_addresses(ctx: Context, text: str, *, limit: int = 50) -> list[MailAddr
 
 def field(text: str) -> str:
     """A value as one tab-separated field: no tabs, line breaks or control characters."""
-    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-                      for ch in text)
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
     return " ".join(cleaned.split())
 
 
@@ -74,4 +82,5 @@ def mutt_lines(header: str, addresses: list[MailAddress]) -> list[str]:
     organisation per line."""
     return [field(header)] + [
         "\t".join((field(a.address), field(a.name) or field(a.address), field(a.organisation)))
-        for a in addresses]
+        for a in addresses
+    ]

@@ -48,8 +48,13 @@ def unguard(cell: str) -> str:
 class TableReader:
     """Reads header and rows of one table into a SourceFile (its records stream)."""
 
-    def __init__(self, source: SourceFile, mapping: Mapping[str, str | None] | None = None,
-                 *, row_word: str = "line") -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        mapping: Mapping[str, str | None] | None = None,
+        *,
+        row_word: str = "line",
+    ) -> None:
         self.source = source
         self.mapping = {k.strip(): v for k, v in (mapping or {}).items()}
         self.row_word = row_word
@@ -90,31 +95,40 @@ class TableReader:
         top: list[Row] = []
         for row in rows:
             if row[2] is not None and not top:
-                source.problems.append(_("the header row ({where}) is unreadable: {problem}")
-                                       .format(where=self._where(row[0]), problem=row[2]))
+                source.problems.append(
+                    _("the header row ({where}) is unreadable: {problem}").format(
+                        where=self._where(row[0]), problem=row[2]
+                    )
+                )
                 return source
             top.append(row)
             if row[2] is not None or len(top) >= HEADER_SCAN:
                 break
         if not top:
-            source.problems.append(_("the file is empty; it needs a header row and one row per "
-                                     "customer"))
+            source.problems.append(
+                _("the file is empty; it needs a header row and one row per customer")
+            )
             return source
         scores = [self._score(cells) if problem is None else -1 for _line, cells, problem in top]
         best = max(range(len(top)), key=lambda i: (scores[i], -i)) if max(scores) > 0 else 0
         header = list(top[best][1])
-        rest = top[best + 1:]
+        rest = top[best + 1 :]
         if rest and rest[0][2] is None and self._is_subheader(header, rest[0][1]):
-            header = [sub.strip() or top_title for top_title, sub in
-                      _padded(header, rest[0][1])]
+            header = [sub.strip() or top_title for top_title, sub in _padded(header, rest[0][1])]
             rest = rest[1:]
         self._columns(header)
         source.records = self._records(rest, rows)
-        if "name" not in source.labels and not {"first_name", "last_name"} & \
-                source.labels.keys() and not (self.layout and self.layout.has_name(header)):
-            source.problems.append(_(
-                "no column holds the customer's name (columns: {columns}); name one with "
-                "--map COLUMN=name").format(columns=", ".join(h for h in header if h.strip())))
+        if (
+            "name" not in source.labels
+            and not {"first_name", "last_name"} & source.labels.keys()
+            and not (self.layout and self.layout.has_name(header))
+        ):
+            source.problems.append(
+                _(
+                    "no column holds the customer's name (columns: {columns}); name one with "
+                    "--map COLUMN=name"
+                ).format(columns=", ".join(h for h in header if h.strip()))
+            )
         return source
 
     def _where(self, line: int) -> str:
@@ -128,16 +142,20 @@ class TableReader:
         named = [(i, cell) for i, cell in enumerate(below) if cell.strip()]
         if not named or any(self._slot(cell, layout) is None for _i, cell in named):
             return False
-        return any(i >= len(header) or not header[i].strip()
-                   or self._slot(header[i], layout) is None for i, _cell in named)
+        return any(
+            i >= len(header) or not header[i].strip() or self._slot(header[i], layout) is None
+            for i, _cell in named
+        )
 
     def _columns(self, header: Sequence[str]) -> None:
         source = self.source
         for given in self.mapping:
             if not any(h.strip() == given for h in header):
-                raise CrmError(_("--map {column}: the file has no column '{column}' (columns: "
-                                 "{columns})").format(column=given,
-                                                      columns=", ".join(h for h in header if h)))
+                raise CrmError(
+                    _(
+                        "--map {column}: the file has no column '{column}' (columns: {columns})"
+                    ).format(column=given, columns=", ".join(h for h in header if h))
+                )
         self.layout = detect_layout(header)
         source.layout = self.layout.name if self.layout else ""
         self.width = len(header)
@@ -145,8 +163,12 @@ class TableReader:
             clean = title.strip().lstrip("\ufeff")
             slot = self._slot(clean, self.layout)
             if slot is None:
-                if clean and not is_export_only(clean) and clean not in self.mapping and not (
-                        self.layout and self.layout.ignores(clean)):
+                if (
+                    clean
+                    and not is_export_only(clean)
+                    and clean not in self.mapping
+                    and not (self.layout and self.layout.ignores(clean))
+                ):
                     source.ignored_columns.append(clean)
                 continue
             if slot[0] == FIELD:
@@ -169,9 +191,12 @@ class TableReader:
             return record
         width = self.width
         if len(row) > width and any(cell.strip() for cell in row[width:]):
-            record.problems.append(_(
-                "{n} values for {width} columns; a value holding the delimiter must be in quotes")
-                .format(n=len(row), width=width))
+            record.problems.append(
+                _(
+                    "{n} values for {width} columns; "
+                    "a value holding the delimiter must be in quotes"
+                ).format(n=len(row), width=width)
+            )
             return record
         values = record.values
         contacts: dict[int, dict[str, str]] = {}
@@ -203,8 +228,9 @@ class TableReader:
         if parts:
             self.layout.combine(parts, record)
         for number in sorted(contacts):
-            record.contacts.append(SourceContact(
-                where=_("Contact {n}").format(n=number), values=contacts[number]))
+            record.contacts.append(
+                SourceContact(where=_("Contact {n}").format(n=number), values=contacts[number])
+            )
         first, last = values.pop("first_name", ""), values.pop("last_name", "")
         if (first or last) and not values.get("name"):
             values["name"] = person_name(first, last)
@@ -213,8 +239,7 @@ class TableReader:
 
 def _padded(top: Sequence[str], below: Sequence[str]) -> Iterator[tuple[str, str]]:
     for index in range(max(len(top), len(below))):
-        yield (top[index] if index < len(top) else "",
-               below[index] if index < len(below) else "")
+        yield (top[index] if index < len(top) else "", below[index] if index < len(below) else "")
 
 
 __all__ = ["TableReader", "FORMULA_START", "unguard", "person_name"]

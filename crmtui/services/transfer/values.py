@@ -58,11 +58,23 @@ class CareSpec:
 _LUNAR_PREFIX = lazy_pattern(r"^(lunar|农历|阴历|旧历)\s*[:：]?\s*", re.IGNORECASE)
 _LEAP_PREFIX = lazy_pattern(r"^(leap|闰)\s*", re.IGNORECASE)
 _MONTH_DAY = lazy_pattern(r"(?:(\d{4})\s*[-/.年]\s*|--\s*)?(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-              "十": 10}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _CN_MONTHS = {"正": 1, "冬": 11, "腊": 12, "臘": 12}
-_CN_LUNAR = lazy_pattern(r"(?:(\d{4})\s*年\s*)?(闰)?([正冬腊臘一二三四五六七八九十]{1,3})月"
-                         r"([初十廿卅一二三四五六七八九]{2,3})日?")
+_CN_LUNAR = lazy_pattern(
+    r"(?:(\d{4})\s*年\s*)?(闰)?([正冬腊臘一二三四五六七八九十]{1,3})月"
+    r"([初十廿卅一二三四五六七八九]{2,3})日?"
+)
 
 
 def _cn_number(text: str) -> int | None:
@@ -93,15 +105,18 @@ def parse_care_text(text: str, today: date, kind: str = "birthday") -> CareSpec 
     rest = raw
     lunar = leap = False
     if m := _LUNAR_PREFIX.match(rest):
-        lunar, rest = True, rest[m.end():]
+        lunar, rest = True, rest[m.end() :]
     if m := _LEAP_PREFIX.match(rest):
-        leap, rest = True, rest[m.end():]
+        leap, rest = True, rest[m.end() :]
     year = month = day = None
     if m := _CN_LUNAR.fullmatch(rest):
         year = int(m.group(1)) if m.group(1) else None
         leap = leap or bool(m.group(2))
-        month = _CN_MONTHS.get(m.group(3)) if len(m.group(3)) == 1 and m.group(3) in _CN_MONTHS \
+        month = (
+            _CN_MONTHS.get(m.group(3))
+            if len(m.group(3)) == 1 and m.group(3) in _CN_MONTHS
             else _cn_number(m.group(3))
+        )
         day = _cn_number(m.group(4))
         lunar = True
     elif m := _MONTH_DAY.fullmatch(date_text(rest).replace(" ", "")):
@@ -110,8 +125,11 @@ def parse_care_text(text: str, today: date, kind: str = "birthday") -> CareSpec 
     elif m := _COMPACT_DATE.fullmatch(rest):
         year, month, day = (int(g) for g in m.groups())
     if not month or not day:
-        raise FieldError(_("'{text}' is not a date; use 1985-03-15, --03-15 (no year) or "
-                           "lunar 03-15").format(text=raw))
+        raise FieldError(
+            _("'{text}' is not a date; use 1985-03-15, --03-15 (no year) or lunar 03-15").format(
+                text=raw
+            )
+        )
     if year == 1604:  # Apple's placeholder year for a birthday without one
         year = None
     if leap and not lunar:
@@ -123,17 +141,22 @@ def parse_care_text(text: str, today: date, kind: str = "birthday") -> CareSpec 
         try:
             date(2000, month, day)  # a leap year, so that Feb 29 is allowed
         except ValueError:
-            raise FieldError(_("'{text}' is not a date ({month}/{day} does not exist)").format(
-                text=raw, month=month, day=day)) from None
+            raise FieldError(
+                _("'{text}' is not a date ({month}/{day} does not exist)").format(
+                    text=raw, month=month, day=day
+                )
+            ) from None
         if year is not None:
             try:
                 born = date(year, month, day if (month, day) != (2, 29) else 28)
             except ValueError:
                 born = None
             if born is None or not year >= 1900 or born > today:
-                raise FieldError(_("'{text}': the year must be between 1900 and this year")
-                                 .format(text=raw))
+                raise FieldError(
+                    _("'{text}': the year must be between 1900 and this year").format(text=raw)
+                )
     if lunar and year is not None and not 1900 <= year <= today.year:
-        raise FieldError(_("'{text}': the year must be between 1900 and this year").format(
-            text=raw))
+        raise FieldError(
+            _("'{text}': the year must be between 1900 and this year").format(text=raw)
+        )
     return CareSpec(kind=kind, month=month, day=day, year=year, lunar=lunar, leap=leap)

@@ -25,9 +25,19 @@ _BINARY_PROPERTY = lazy_pattern(r"^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.
 _CJK = lazy_pattern(r"[\u3400-\u9fff\uf900-\ufaff]")
 X_PREFIX = "X-CRMTUI-"
 
-LABELS = {"name": "FN", "company": "ORG", "title": "TITLE", "phones": "TEL", "email": "EMAIL",
-          "address": "ADR", "notes": "NOTE", "tags": "CATEGORIES", "birthday": "BDAY",
-          "anniversary": "ANNIVERSARY", "im_id": "IMPP"}
+LABELS = {
+    "name": "FN",
+    "company": "ORG",
+    "title": "TITLE",
+    "phones": "TEL",
+    "email": "EMAIL",
+    "address": "ADR",
+    "notes": "NOTE",
+    "tags": "CATEGORIES",
+    "birthday": "BDAY",
+    "anniversary": "ANNIVERSARY",
+    "im_id": "IMPP",
+}
 
 
 def looks_like_vcard(text: str) -> bool:
@@ -93,22 +103,29 @@ def parse_cards(text: str, file: str = "") -> list[SourceRecord | tuple[str, Sou
     import vobject
 
     cards, stray = split_cards(text)
-    items: list = [SourceRecord(line=line, file=file, problems=[problem])
-                   for line, problem in stray]
+    items: list = [
+        SourceRecord(line=line, file=file, problems=[problem]) for line, problem in stray
+    ]
     for line, card_text in cards:
         record = SourceRecord(line=line, file=file)
         try:
             card = vobject.readOne(card_text, allowQP=True)
         except Exception as error:  # vobject raises its own and binascii errors alike
-            record.problems.append(_("not a readable vCard ({error})").format(
-                error=str(error).splitlines()[0] if str(error) else type(error).__name__))
+            record.problems.append(
+                _("not a readable vCard ({error})").format(
+                    error=str(error).splitlines()[0] if str(error) else type(error).__name__
+                )
+            )
             items.append(record)
             continue
         customer = contact_of(card)
         if customer:
-            record.contacts.append(SourceContact(
-                where=_("the contact card at line {n}").format(n=line),
-                values=contact_card_values(card)))
+            record.contacts.append(
+                SourceContact(
+                    where=_("the contact card at line {n}").format(n=line),
+                    values=contact_card_values(card),
+                )
+            )
             items.append((customer, record))
             continue
         record.values = card_values(card)
@@ -136,8 +153,9 @@ def assemble(items: list) -> list[SourceRecord]:
             contact = holder.contacts[0]
             holder.values = {"name": contact.values.get("name", "")}
             holder.contacts = []
-            holder.problems.append(_("a contact card of {uid}, whose card is not among those "
-                                     "imported").format(uid=uid))
+            holder.problems.append(
+                _("a contact card of {uid}, whose card is not among those imported").format(uid=uid)
+            )
             records.append(holder)
     return records
 
@@ -166,8 +184,9 @@ def contact_card_values(card) -> dict[str, str]:
 
 
 def _name_of(given: str, family: str) -> str:
-    return family + given if _CJK.search(family + given) else " ".join(
-        p for p in (given, family) if p)
+    return (
+        family + given if _CJK.search(family + given) else " ".join(p for p in (given, family) if p)
+    )
 
 
 def _params(line) -> set[str]:
@@ -220,13 +239,16 @@ def _date_text(line) -> str | None:
 
 def address_text(adr) -> str:
     """A structured ADR as one line, in the order its language writes addresses."""
-    parts = [getattr(adr, name, "") for name in ("box", "extended", "street", "city", "region",
-                                                 "code", "country")]
+    parts = [
+        getattr(adr, name, "")
+        for name in ("box", "extended", "street", "city", "region", "code", "country")
+    ]
     parts = [_text(p) for p in parts]
     box, extended, street, city, region, code, country = parts
     if _CJK.search("".join(parts)):
-        return "".join(p for p in (country, region, city, street, extended, box) if p) + \
-            (f" {code}" if code else "")
+        return "".join(p for p in (country, region, city, street, extended, box) if p) + (
+            f" {code}" if code else ""
+        )
     region_code = " ".join(p for p in (region, code) if p)
     return ", ".join(p for p in (box, street, extended, city, region_code, country) if p)
 
@@ -254,8 +276,7 @@ def card_values(card) -> dict[str, str]:
             values["company"] = units[0]
         if len(units) > 1:  # departments: ORG:Company;Sales;EMEA
             department = " / ".join(units[1:])
-            values["title"] = f"{values['title']} ({department})" if values["title"] \
-                else department
+            values["title"] = f"{values['title']} ({department})" if values["title"] else department
     phones = [phone_text(_text(line.value)) for line in _preferred(contents.get("tel", []))]
     values["phones"] = ", ".join(p for p in phones if p)
     emails = [_text(line.value) for line in _preferred(contents.get("email", []))]
@@ -273,24 +294,29 @@ def card_values(card) -> dict[str, str]:
     values["tags"] = ",".join(t for t in tags if t)
     for line in contents.get("impp", []) + contents.get("x-wechat", []) + contents.get("x-qq", []):
         handle = _text(line.value)
-        values["im_id"] = handle.split(":", 1)[1] if re.match(r"^[a-z][\w+.-]*:", handle) \
-            else handle
+        values["im_id"] = (
+            handle.split(":", 1)[1] if re.match(r"^[a-z][\w+.-]*:", handle) else handle
+        )
         break
-    for prop, field in (("bday", "birthday"), ("anniversary", "anniversary"),
-                        ("x-anniversary", "anniversary")):
+    for prop, field in (
+        ("bday", "birthday"),
+        ("anniversary", "anniversary"),
+        ("x-anniversary", "anniversary"),
+    ):
         if contents.get(prop) and field not in values:
             text = _date_text(contents[prop][0])
             if text:
                 values[field] = text
     for key, lines in contents.items():
         if key.upper().startswith(X_PREFIX):
-            field = key.upper()[len(X_PREFIX):].lower().replace("-", "_")
+            field = key.upper()[len(X_PREFIX) :].lower().replace("-", "_")
             if field in IMPORT_FIELDS:
                 values[field] = _text(lines[0].value)
     return {k: v for k, v in values.items() if v}
 
 
 # -- writing vCard 4.0 ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Card:
@@ -315,8 +341,7 @@ def escape(text: str) -> str:
     """A property value as vCard writes it; stored text is only ever text (rows an older
     version stored unclean lose their control characters here)."""
     text = strip_controls(text, multiline=True)
-    return (text.replace("\\", "\\\\").replace("\n", "\\n")
-            .replace(",", "\\,").replace(";", "\\;"))
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 
 def fold(line: str) -> str:
@@ -344,16 +369,40 @@ def split_name(name: str) -> tuple[str, str]:
     return (family, given) if given else (name, "")
 
 
-_COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
-                      "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫",
-                      "西门"}
+_COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "端木",
+    "独孤",
+    "南宫",
+    "西门",
+}
 
 
 def card_text(card: Card, product: str) -> str:
     family, given = split_name(card.name)
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{product}", f"UID:{card.uid}",
-             "KIND:individual", f"FN:{escape(card.name)}",
-             f"N:{escape(family)};{escape(given)};;;"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        f"PRODID:{product}",
+        f"UID:{card.uid}",
+        "KIND:individual",
+        f"FN:{escape(card.name)}",
+        f"N:{escape(family)};{escape(given)};;;",
+    ]
     if card.company:
         lines.append(f"ORG:{escape(card.company)}")
     if card.title:
@@ -381,13 +430,20 @@ def card_text(card: Card, product: str) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def contact_card_text(uid: str, customer_uid: str, organization: str,
-                      values: Mapping[str, str], product: str) -> str:
+def contact_card_text(
+    uid: str, customer_uid: str, organization: str, values: Mapping[str, str], product: str
+) -> str:
     """A contact person's own card: ORG is the customer's company, RELATED;TYPE=contact links it
     to the customer's card, and each contact field goes to its property in the field table."""
     family, given = split_name(values.get("name", ""))
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{product}", f"UID:{uid}",
-             "KIND:individual", f"N:{escape(family)};{escape(given)};;;"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        f"PRODID:{product}",
+        f"UID:{uid}",
+        "KIND:individual",
+        f"N:{escape(family)};{escape(given)};;;",
+    ]
     for spec in CONTACT_FIELDS:
         value = values.get(spec.name, "")
         if value != "":

@@ -40,18 +40,26 @@ def read_vdir(folder: Path, encoding: str | None = None) -> SourceFile:
     try:
         files, others = card_files(folder)
     except OSError as error:
-        raise CrmError(_("cannot read {path}: {reason}").format(
-            path=folder, reason=error.strerror)) from None
-    source = SourceFile(kind="vdir", encoding=encoding or "UTF-8", labels=vcard_labels(),
-                        ignored_files=others)
+        raise CrmError(
+            _("cannot read {path}: {reason}").format(path=folder, reason=error.strerror)
+        ) from None
+    source = SourceFile(
+        kind="vdir", encoding=encoding or "UTF-8", labels=vcard_labels(), ignored_files=others
+    )
     if not files:
-        books = sorted(p.name for p in folder.iterdir() if p.is_dir() and
-                       not p.name.startswith(".") and any(
-                           c.suffix.lower() in CARD_SUFFIXES for c in p.iterdir()))
+        books = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_dir()
+            and not p.name.startswith(".")
+            and any(c.suffix.lower() in CARD_SUFFIXES for c in p.iterdir())
+        )
         if books:
-            source.problems.append(_("{path} holds no .vcf files, but its folders {folders} "
-                                     "do: import one of them").format(
-                                         path=folder, folders=", ".join(books)))
+            source.problems.append(
+                _(
+                    "{path} holds no .vcf files, but its folders {folders} do: import one of them"
+                ).format(path=folder, folders=", ".join(books))
+            )
         else:
             source.problems.append(_("{path} holds no .vcf files").format(path=folder))
         return source
@@ -60,20 +68,29 @@ def read_vdir(folder: Path, encoding: str | None = None) -> SourceFile:
         try:
             text, _encoding = decode(path.read_bytes(), path.name, encoding)
         except OSError as error:
-            items.append(SourceRecord(line=1, file=path.name, problems=[
-                _("cannot be read: {reason}").format(reason=error.strerror)]))
+            items.append(
+                SourceRecord(
+                    line=1,
+                    file=path.name,
+                    problems=[_("cannot be read: {reason}").format(reason=error.strerror)],
+                )
+            )
             continue
         except CrmError as error:
             items.append(SourceRecord(line=1, file=path.name, problems=[str(error)]))
             continue
         if not looks_like_vcard(text):
-            items.append(SourceRecord(line=1, file=path.name, problems=[
-                _("not a vCard (it does not start with BEGIN:VCARD)")]))
+            items.append(
+                SourceRecord(
+                    line=1,
+                    file=path.name,
+                    problems=[_("not a vCard (it does not start with BEGIN:VCARD)")],
+                )
+            )
             continue
         found = parse_cards(text, path.name)
         if not found:
-            items.append(SourceRecord(line=1, file=path.name, problems=[
-                _("holds no vCard")]))
+            items.append(SourceRecord(line=1, file=path.name, problems=[_("holds no vCard")]))
         items.extend(found)
     source.records = assemble(items)
     return source
@@ -114,8 +131,9 @@ class VdirWriter:
                 os.fchmod(out.fileno(), self.mode)
                 out.write(data)
         except OSError as error:
-            raise CrmError(_("cannot write {path}: {reason}").format(
-                path=target, reason=error.strerror)) from None
+            raise CrmError(
+                _("cannot write {path}: {reason}").format(path=target, reason=error.strerror)
+            ) from None
         self.pending.append((temporary, target))
 
     def commit(self) -> None:

@@ -42,11 +42,18 @@ def refuse_unreadable(data: bytes, name: str) -> None:
     """One clear message for the workbooks openpyxl cannot read."""
     if data.startswith(OLE2_SIGNATURE):
         if _ENCRYPTED_STREAM in data:
-            raise CrmError(_("{name} is a password-protected workbook; open it in Excel, remove "
-                             "the password (File › Info › Protect Workbook) and save it again")
-                           .format(name=name))
-        raise CrmError(_("{name} is an Excel 97–2003 workbook (.xls); open it in Excel or WPS "
-                         "and save it as .xlsx (or \"CSV UTF-8\")").format(name=name))
+            raise CrmError(
+                _(
+                    "{name} is a password-protected workbook; open it in Excel, remove "
+                    "the password (File › Info › Protect Workbook) and save it again"
+                ).format(name=name)
+            )
+        raise CrmError(
+            _(
+                "{name} is an Excel 97–2003 workbook (.xls); open it in Excel or WPS "
+                'and save it as .xlsx (or "CSV UTF-8")'
+            ).format(name=name)
+        )
 
 
 def cell_text(value: Any) -> str:
@@ -76,23 +83,34 @@ def _open(path: Path, data: bytes):
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise CrmError(_("{name} starts like a workbook but is damaged (not a complete .xlsx "
-                         "file)").format(name=path.name)) from None
+        raise CrmError(
+            _("{name} starts like a workbook but is damaged (not a complete .xlsx file)").format(
+                name=path.name
+            )
+        ) from None
     if "xl/workbook.bin" in names:
-        raise CrmError(_("{name} is a binary Excel workbook (.xlsb); save it as .xlsx").format(
-            name=path.name))
+        raise CrmError(
+            _("{name} is a binary Excel workbook (.xlsb); save it as .xlsx").format(name=path.name)
+        )
     if "xl/workbook.xml" not in names:
-        raise CrmError(_("{name} is a zip archive but not an Excel workbook; crmtui reads .xlsx, "
-                         "CSV and vCard").format(name=path.name))
+        raise CrmError(
+            _(
+                "{name} is a zip archive but not an Excel workbook; crmtui reads .xlsx, "
+                "CSV and vCard"
+            ).format(name=path.name)
+        )
     import openpyxl
 
     warnings.filterwarnings("ignore", module="openpyxl")  # styles it cannot read: not our data
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zip, XML and key errors alike on damaged files
-        raise CrmError(_("{name}: the workbook cannot be read ({error})").format(
-            name=path.name, error=str(error).splitlines()[0] if str(error)
-            else type(error).__name__)) from None
+        raise CrmError(
+            _("{name}: the workbook cannot be read ({error})").format(
+                name=path.name,
+                error=str(error).splitlines()[0] if str(error) else type(error).__name__,
+            )
+        ) from None
 
 
 def _rows(sheet) -> Iterator[tuple[int, list[str], None]]:
@@ -125,27 +143,42 @@ def _contacts_header(sheet) -> tuple[int, list[str]] | None:
     return None
 
 
-def read_workbook(path: Path, data: bytes, *, sheet: str | None = None,
-                  mapping: Mapping[str, str | None] | None = None) -> SourceFile:
+def read_workbook(
+    path: Path,
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+) -> SourceFile:
     book = _open(path, data)
     try:
         names = list(book.sheetnames)
-        contacts_sheet = next((n for n in names if n != sheet and
-                               _contacts_header(book[n]) is not None), None)
+        contacts_sheet = next(
+            (n for n in names if n != sheet and _contacts_header(book[n]) is not None), None
+        )
         if sheet is not None:
-            chosen = sheet if sheet in names else next(
-                (n for n in names if n.strip().lower() == sheet.strip().lower()), None)
+            chosen = (
+                sheet
+                if sheet in names
+                else next((n for n in names if n.strip().lower() == sheet.strip().lower()), None)
+            )
             if chosen is None:
-                raise NotFound(_("{name} has no sheet '{sheet}'; its sheets: {sheets}").format(
-                    name=path.name, sheet=sheet, sheets=", ".join(names)))
+                raise NotFound(
+                    _("{name} has no sheet '{sheet}'; its sheets: {sheets}").format(
+                        name=path.name, sheet=sheet, sheets=", ".join(names)
+                    )
+                )
         else:
             filled = [n for n in names if n != contacts_sheet and _has_data(book[n])]
             if not filled:
                 raise CrmError(_("{name}: no sheet holds any data").format(name=path.name))
             if len(filled) > 1:
-                raise CrmError(_("{name} has several sheets with data ({sheets}); choose one "
-                                 "with --sheet NAME").format(name=path.name,
-                                                             sheets=", ".join(filled)))
+                raise CrmError(
+                    _(
+                        "{name} has several sheets with data ({sheets}); choose one "
+                        "with --sheet NAME"
+                    ).format(name=path.name, sheets=", ".join(filled))
+                )
             chosen = filled[0]
     except BaseException:
         book.close()
@@ -172,8 +205,9 @@ def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
     for number, cells, _p in _rows(sheet):
         if number <= header_row:
             continue
-        ref = next((cells[i].strip() for i, is_ref in enumerate(refs)
-                    if is_ref and i < len(cells)), "")
+        ref = next(
+            (cells[i].strip() for i, is_ref in enumerate(refs) if is_ref and i < len(cells)), ""
+        )
         values = {}
         for index, field in enumerate(fields):
             if field and index < len(cells) and cells[index].strip():
@@ -183,8 +217,9 @@ def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
     return contacts
 
 
-def _with_contacts(records: Iterable[SourceRecord], contacts, sheet: str,
-                   book) -> Iterator[SourceRecord]:
+def _with_contacts(
+    records: Iterable[SourceRecord], contacts, sheet: str, book
+) -> Iterator[SourceRecord]:
     """The customer records with their contacts; then a problem for each contact whose customer
     id is not in the customers' sheet."""
     try:
@@ -194,18 +229,28 @@ def _with_contacts(records: Iterable[SourceRecord], contacts, sheet: str,
             yield record
         for ref, rows in contacts.items():
             for number, contact in rows:
-                yield SourceRecord(line=number, file=sheet, values={
-                    "name": contact.values.get("name", "")}, problems=[
-                    _("a contact of customer id '{ref}', which is not in the customers' sheet")
-                    .format(ref=ref) if ref else _("a contact without a customer id")])
+                yield SourceRecord(
+                    line=number,
+                    file=sheet,
+                    values={"name": contact.values.get("name", "")},
+                    problems=[
+                        _(
+                            "a contact of customer id '{ref}', which is not in the customers' sheet"
+                        ).format(ref=ref)
+                        if ref
+                        else _("a contact without a customer id")
+                    ],
+                )
     finally:
         book.close()
 
 
 # -- writing ------------------------------------------------------------------------------------
 
-def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
-                   ) -> int:
+
+def write_workbook(
+    path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+) -> int:
     """Write sheets of (title, header, rows of typed values); returns the rows of the first.
 
     Text is always written as text (never run as a formula), dates as dates, amounts as numbers.
