@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
@@ -186,18 +185,6 @@ def test_survey_from_the_shell(cli, shop):
         "customer_id": shop["zhang"], "service": 5, "value": 3}
     assert_one_clear_line(cli("survey", "张三", "--overall", "9"), "overall", "between 1 and 5")
     assert_one_clear_line(cli("survey", "张三"), "at least one score")
-
-
-def test_stats_and_report_json_import_neither_textual_nor_rich(cli, shop):
-    code = (
-        "import sys; from crmtui.cli import main\n"
-        f"main(['--db', {str(cli.db)!r}, 'stats', '--json', '--all'], login='boss')\n"
-        f"main(['--db', {str(cli.db)!r}, 'report', 'weekly', '--json'], login='boss')\n"
-        "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'imported'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=cli.env)
-    assert done.returncode == 0, done.stderr
 
 
 def test_text_that_looks_like_markup_is_printed_as_typed(cli):
