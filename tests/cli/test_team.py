@@ -1,5 +1,5 @@
-"""Team commands as a subprocess: users and roles, the audit log, deleting customers, and roles
-holding on the command line as they do in the app."""
+"""Team commands (in-process, on the test's clock): users and roles, the audit log, deleting
+customers, and roles holding on the command line as they do in the app."""
 
 from __future__ import annotations
 
