@@ -47,6 +47,15 @@ class Tmux:
                                      f"{self.screen()}")
             time.sleep(0.1)  # the interval between looks
 
+    def cursor_row(self) -> int:
+        """The line the terminal's cursor is on (Textual puts it in the focused field)."""
+        return int(self.run("display-message", "-p", "-t", self.name, "#{cursor_y}").strip())
+
+    def row_of(self, text: str) -> int | None:
+        """The first line of the screen holding `text`."""
+        return next((row for row, line in enumerate(self.screen().splitlines()) if text in line),
+                    None)
+
     def wait_for(self, text: str) -> str:
         self.until(lambda: text in self.screen(), f"{text!r} on the screen")
         return self.screen()
@@ -79,12 +88,13 @@ def test_chinese_typed_in_tmux_is_saved_and_found_by_pinyin(tmux, tmp_path):
     tmux.wait_for("0 位客户")
     tmux.keys("n")
     tmux.wait_for("新客户")
-    # A Tab typed within the first moments of the form opening can be undone when the dialog
-    # finishes mounting and sets its focus again; type at a person's pace.
-    time.sleep(1)
     tmux.keys("张三", literal=True)
     tmux.wait_for("张三")
+    # A Tab reaches the app's bindings by way of the field it leaves, so text typed right
+    # behind it can land in that field first: type on once the cursor (where an input method
+    # opens) is in the next field, as a person would.
     tmux.keys("Tab")
+    tmux.until(lambda: tmux.cursor_row() == tmux.row_of("公司"), "the cursor in 公司 after Tab")
     tmux.keys("重庆华信", literal=True)
     screen = tmux.wait_for("重庆华信")
     assert "张三" in screen
