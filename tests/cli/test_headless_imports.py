@@ -16,13 +16,15 @@ from tests.cli.conftest import Cli
 NOT_TEXTUAL = ("textual",)
 NOT_TEXTUAL_NOR_RICH = ("textual", "rich")
 NOR_THE_FILE_FORMATS = ("vobject", "icalendar", "openpyxl")  # only import and export need them
+NOR_THE_HOLIDAYS = ("holidays",)  # only greetings need them, and none are configured here
 
 CASES = {
     # every command module registered (as `crmtui --help` does) and the services screens share
     "building every command": (
         "import crmtui.cli, crmtui.services.worklist, crmtui.services.profile\n"
         "crmtui.cli.build_parser()\n", NOT_TEXTUAL, ()),
-    "due --json": ("run('due', '--json')\n", (*NOT_TEXTUAL_NOR_RICH, *NOR_THE_FILE_FORMATS),
+    "due --json": ("run('due', '--json')\n",
+                   (*NOT_TEXTUAL_NOR_RICH, *NOR_THE_FILE_FORMATS, *NOR_THE_HOLIDAYS),
                    ('"customer": "Ann"',)),
     "due": ("run('due')\n", NOT_TEXTUAL, ()),
     "user list and audit as JSON": (

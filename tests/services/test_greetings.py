@@ -3,8 +3,6 @@ chosen grades or tiers, and a logged greeting settles the holiday for that custo
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -191,12 +189,3 @@ def test_the_config_names_holidays_the_library_knows(tmp_path):
         load_config(path)
     assert Config().greetings.holidays == ()
 
-
-def test_without_greetings_the_due_list_does_not_load_the_holidays_library(ctx, sqlite_only):
-    ctx.store.close()
-    code = ("import sys; from crmtui.cli import main; "
-            f"main(['--db', {str(ctx.store.target)!r}, 'due', '--json'], login='boss'); "
-            "print('holidays' in sys.modules, file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
