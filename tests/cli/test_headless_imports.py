@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from tests.cli.conftest import Cli
+from tests.conftest import Clock
 
 NOT_TEXTUAL = ("textual",)
 NOT_TEXTUAL_NOR_RICH = ("textual", "rich")
@@ -46,7 +47,7 @@ def team(tmp_path_factory) -> Cli:
     """A database with a customer, a colleague, a contact, an order and a complaint, so the
     commands (and the figures) have rows."""
     home = tmp_path_factory.mktemp("headless")
-    cli = Cli(home / "crm.sqlite3", home)
+    cli = Cli(home / "crm.sqlite3", home, clock=Clock())  # made in-process; probed in processes
     for args in (("add", "Ann"), ("user", "add", "rita"),
                  ("log", "Ann", "--summary", "called about the quote"),
                  ("order", "1", "--amount", "1200"),

@@ -56,7 +56,7 @@ def test_a_full_disk_says_so_and_where_and_changes_nothing(db_path, clock):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small file system needs root")
-def test_a_really_full_disk_from_the_command_line(tmp_path):
+def test_a_really_full_disk_from_the_command_line(tmp_path, clock):
     """A 700 KB tmpfs (a new database takes about 500 KB), filled by the database's own log: what a user on a full disk sees."""
     from tests.cli.conftest import Cli
 
@@ -66,7 +66,7 @@ def test_a_really_full_disk_from_the_command_line(tmp_path):
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
-        cli = Cli(mount / "crm.sqlite3", tmp_path)
+        cli = Cli(mount / "crm.sqlite3", tmp_path, clock=clock)  # in-process
         assert cli("add", "张三").code == 0
         failed = []
         for _ in range(150):  # until the disk is full, and once more
