@@ -39,7 +39,7 @@ FIELDS = ("name", "company", "title", "address", "notes")
 
 def quoted_formula(value: str) -> bool:
     """Text that begins as a guarded formula does (`'=`…), which the importer unguards."""
-    return value[:1] == "'" and value[1:2] in ("=", "+", "-", "@")
+    return value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r")
 
 
 def stored() -> list[tuple]:

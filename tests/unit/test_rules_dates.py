@@ -315,12 +315,20 @@ def test_an_iso_moment_reads_back_as_itself_in_the_zone_of_now(day, hour, minute
     assert parse_datetime(moment.strftime("%Y-%m-%d %H:%M"), now).tzinfo is zone
 
 
+def within_the_days_typed(day: date) -> bool:
+    return date(1900, 1, 1) <= day <= date(2999, 12, 31)
+
+
 @given(days, st.integers(min_value=0, max_value=3000))
 def test_plus_n_days_and_weeks_count_from_today(today, n):
-    assert parse_date(f"+{n}d", today) == today + timedelta(days=n)
-    assert parse_date(f"-{n}d", today) == today - timedelta(days=n)
-    if today + timedelta(weeks=n) <= date(2999, 12, 31):
-        assert parse_date(f"+{n}w", today) == today + timedelta(weeks=n)
+    for text, day in ((f"+{n}d", today + timedelta(days=n)),
+                      (f"-{n}d", today - timedelta(days=n)),
+                      (f"+{n}w", today + timedelta(weeks=n))):
+        if within_the_days_typed(day):
+            assert parse_date(text, today) == day
+        else:
+            with pytest.raises(DateInputError, match="out of range"):
+                parse_date(text, today)
 
 
 @given(leap_years)
