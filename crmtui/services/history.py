@@ -48,13 +48,13 @@ from crmtui.services.access import (
 )
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.corrections import (
-    _refresh_survey_referral,
+from crmtui.services.corrections.derived import (
     close_moment,
     follow_contacts,
     follow_orders,
     latest_contact,
     refresh_referrals,
+    refresh_survey_referral,
     settle,
 )
 from crmtui.services.customers import _save_versioned, get_owner, record_grade, refresh_search
@@ -680,7 +680,7 @@ class Reversal:
         ctx, customer = self.ctx, self.customer
         kinds = {row.entity for row in self.records}
         if self.change.entity == "survey":
-            _refresh_survey_referral(ctx, customer)
+            refresh_survey_referral(ctx, customer)
             return
         moments = self._moments()
         if "interaction" in kinds:
