@@ -20,7 +20,7 @@ from crmtui.services.transfer.export_csv import safe_cell
 from crmtui.services.transfer.export_sheet import sheet_headers
 from crmtui.services.transfer.exporter import export
 from crmtui.services.transfer.importer import import_file
-from crmtui.services.transfer.layouts import GOOGLE_HEADER, OUTLOOK_HEADER
+from crmtui.services.transfer.layout_export import GOOGLE_HEADER, OUTLOOK_HEADER
 from crmtui.services.transfer.table import unguard
 from tests.conftest import NOW, as_user
 from tests.services.test_export import fresh_database, snapshot, team  # noqa: F401 (fixture)

@@ -58,7 +58,7 @@ def write_csv_export(
     logins = dict(User.select(User.id, User.login).tuples())
     care = first_care(owner_id)
     if layout != "crmtui":
-        from crmtui.services.transfer.layouts import (
+        from crmtui.services.transfer.layout_export import (
             GOOGLE_HEADER,
             OUTLOOK_HEADER,
             google_row,

@@ -61,7 +61,7 @@ def export(
 ) -> ExportResult:
     """Write an export to `destination` (or standard output) and record it in the audit log."""
     from crmtui.services.audit import audit
-    from crmtui.services.transfer.layouts import LAYOUTS
+    from crmtui.services.transfer.layout_export import LAYOUTS
 
     if fmt not in FORMATS:
         raise InvalidInput.one(
