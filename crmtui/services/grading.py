@@ -68,7 +68,7 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
-    from crmtui.services.customers import apply_grade, reschedule  # not for `crmtui due`
+    from crmtui.services.customer_columns import apply_grade, reschedule
 
     today = ctx.today()
     a, b, c = grade_cutoffs(today)

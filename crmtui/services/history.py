@@ -57,7 +57,8 @@ from crmtui.services.corrections.derived import (
     refresh_survey_referral,
     settle,
 )
-from crmtui.services.customers import _save_versioned, get_owner, record_grade, refresh_search
+from crmtui.services.customer_columns import record_grade, refresh_search
+from crmtui.services.customers import _save_versioned
 from crmtui.services.journal import (
     ENTITIES,
     SCORES,
@@ -76,6 +77,7 @@ from crmtui.services.lifecycle import (
     refresh_lifecycle,
     refresh_value_class,
 )
+from crmtui.services.owners import get_owner
 
 UNDONE = "undone"  # the reason of a grade, lifecycle or class change undo made (stored English)
 SET_BY_HAND = {"grade": "pin", "lifecycle": "status", "value_class": "class"}

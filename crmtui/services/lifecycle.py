@@ -50,13 +50,8 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import (
-    _check_version,
-    _save_versioned,
-    apply_grade,
-    reschedule,
-    schedule_of,
-)
+from crmtui.services.customer_columns import apply_grade, reschedule, schedule_of
+from crmtui.services.customers import _check_version, _save_versioned
 from crmtui.services.journal import journal
 from crmtui.services.validation import clean_text
 

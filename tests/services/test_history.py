@@ -216,7 +216,8 @@ def test_a_damaged_history_row_refuses_undo_and_changes_nothing(ctx, lead):
 
 def test_a_manager_reassigns_by_login_or_name_and_owner_filters_take_either(ctx, rep_ctx, lead):
     from crmtui.errors import Forbidden
-    from crmtui.services.customers import list_customers, owner_choices
+    from crmtui.services.customers import list_customers
+    from crmtui.services.owners import owner_choices
 
     update_customer(ctx, lead.id, {"company": "重庆华信"}, owner="Rita Rep")
     assert (fresh(lead).owner_id, fresh(lead).company) == (rep_ctx.user.id, "重庆华信")

@@ -150,7 +150,7 @@ class ReassignDialog(CustomerDialog[Any]):
         yield self.select_row("owner", _("Owner"), [], blank="…", hint=_("reps and managers"))
 
     def on_mount(self) -> None:
-        from crmtui.services.customers import owner_choices
+        from crmtui.services.owners import owner_choices
 
         self.call_service(owner_choices, self.ctx, done=self._offer, group="choices")
 

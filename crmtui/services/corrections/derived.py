@@ -17,7 +17,7 @@ from crmtui.db import (
 )
 from crmtui.rules import Need, ReferralEvent, referral_moment
 from crmtui.services.context import Context
-from crmtui.services.customers import apply_grade, reschedule
+from crmtui.services.customer_columns import apply_grade, reschedule
 from crmtui.services.journal import (
     creation_of,
     customer_fields_of,

@@ -39,7 +39,7 @@ from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import follow_up_dates
+from crmtui.services.customer_columns import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
 from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES, clean_contact, field_title
 from crmtui.services.transfer.csvfile import decode, open_text, read_csv
