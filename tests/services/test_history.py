@@ -13,7 +13,8 @@ from crmtui.db import ChangeSet, Commitment, Customer, FieldChange, Interaction,
 from crmtui.errors import Conflict, CrmError
 from crmtui.services.corrections import edit_interaction, edit_order, remove_record
 from crmtui.services.customers import add_customer, reassign, regrade, snooze, update_customer
-from crmtui.services.history import Damaged, history_of, settled_by_others, undo, undo_preview
+from crmtui.services.history import Damaged, history_of, settled_by_others
+from crmtui.services.undo import undo, undo_preview
 from crmtui.services.interactions import add_promise, log_interaction, record_order
 from crmtui.services.lifecycle import set_lifecycle, set_value_class
 from tests.conftest import NOW, TODAY

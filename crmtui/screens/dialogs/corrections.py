@@ -131,7 +131,7 @@ class UndoDialog(FormDialog[Any]):
         return _("Undo")
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.history import undo
+        from crmtui.services.undo import undo
 
         return undo(self.ctx, self.plan.change_id)
 
