@@ -13,7 +13,7 @@ from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, User
 from crmtui.rules import (
     SlaState,
 )
-from crmtui.services.complaints.workflow import (
+from crmtui.services.complaints.handling import (
     HANDLER_ROLES,
     SEVERITY_RANK,
     _now,
