@@ -53,7 +53,7 @@ def move_grades_if_due(ctx: Context) -> int:
 
             count_revenue_as_configured(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done or recount):
-            from crmtui.services.lifecycle import catch_up  # once a day: not on every start
+            from crmtui.services.catch_up import catch_up
 
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
