@@ -34,7 +34,6 @@ from crmtui.services.complaints.metrics import (
 )
 from crmtui.services.complaints.queue import (
     ComplaintDetail,
-    QueueRow,
     complaint_detail,
     complaint_queue,
     complaint_row,
@@ -58,14 +57,13 @@ from crmtui.services.complaints.workflow import (
 from crmtui.services.sla_clock import (
     CLOCK_COLUMNS,
     OPEN,
-    ClockFacts,
-    SlaClock,
     deadline_after_pause,
     deadlines_for,
     in_service_zone,
     read_utc,
     sla_clock,
 )
+from crmtui.views.complaints import ClockFacts, QueueRow, SlaClock
 
 __all__ = [
     "CLOCK_COLUMNS",
