@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from peewee import fn
 
@@ -82,13 +82,8 @@ def record_change(
 
 
 def order_days(customer_id: int) -> list[date]:
-    return [
-        row[0]
-        for row in Order.select(Order.on)
-        .where(Order.customer == customer_id)
-        .order_by(Order.on)
-        .tuples()
-    ]
+    query = Order.select(Order.on).where(Order.customer == customer_id).order_by(Order.on)
+    return [day for (day,) in cast("Iterable[tuple[date]]", query.tuples())]
 
 
 def refresh_order_facts(customer: Customer) -> list[date]:

@@ -64,8 +64,25 @@ def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
     rows = []
     for row in ctx.store.db.execute(query).fetchall():
         facts = facts_from_row(row[12:])
+        number, customer_id, customer, company, severity, owner, owner_name = row[:7]
+        summary, category, channel, promised_at, version = row[7:12]
         rows.append(
-            QueueRow(*row[:10], utc(row[10]), row[11], facts, sla_clock(facts, now, policy, zone))
+            QueueRow(
+                number,
+                customer_id,
+                customer,
+                company,
+                severity,
+                owner,
+                owner_name,
+                summary,
+                category,
+                channel,
+                utc(promised_at),
+                version,
+                facts,
+                sla_clock(facts, now, policy, zone),
+            )
         )
     return rows
 
