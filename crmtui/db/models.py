@@ -15,6 +15,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     Expression,
     ForeignKeyField,
@@ -676,6 +677,22 @@ class AuditLog(BaseModel):
     """SQLite: covers this entry and the one before it (crmtui.db.audit_chain)."""
 
 
+class OwedDay(BaseModel):
+    """What one owner's customers owe on the orders owed since one day (sales_order.owed > 0):
+    the receivables, summed ahead. Kept by the database's triggers (crmtui.db.figures) in the
+    transaction of every write to an order or a customer's owner, whoever writes."""
+
+    owner_id = IntegerField()
+    owed_since = IsoDateField()
+    """The order's owed_since (its day where that is not set)."""
+    owed = MoneyField(default=0)
+    orders = IntegerField(default=0)
+
+    class Meta:
+        table_name = "owed_day"
+        primary_key = CompositeKey("owner_id", "owed_since")
+
+
 MODELS = [
     SchemaVersion,
     Setting,
@@ -702,4 +719,5 @@ MODELS = [
     ChangeSet,
     FieldChange,
     AuditLog,
+    OwedDay,
 ]

@@ -264,6 +264,7 @@ APP_TABLES = (
     "survey_score",
     "target",
     "audit_log",
+    "owed_day",
 )
 
 
@@ -385,6 +386,12 @@ def _policies(groups: dict[str, str]) -> list[str]:
     restricted("target")
     policy("target", "crmtui_manager", "ALL", manager, "true", "true")
     policy("target", "crmtui_own_read", "SELECT", f"{rep}, {support}", own_target, None)
+
+    # figures the database keeps (crmtui.db.figures), written by their triggers only: a rep
+    # reads the rows of their own customers
+    restricted("owed_day")
+    policy("owed_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+    policy("owed_day", "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

@@ -28,6 +28,7 @@ from crmtui.db.connection import (
     file_mode_for,
     write_transaction,
 )
+from crmtui.db.figures import figures_out_of_step
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
@@ -103,6 +104,7 @@ def check_store(
                 report.bad(_("search index: {error}").format(error=error))
         _check_access(store, report)
         _check_derived(report, config or Config())
+        _check_figures(db, report)
     except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
     return report
@@ -146,6 +148,20 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
         return
     for row in rows[:20]:
         (report.good if row == "ok" else report.bad)(f"integrity: {row}")
+
+
+def _check_figures(db: peewee.Database, report: CheckReport) -> None:
+    """The figures the database keeps by its triggers (db.figures) against a count from the
+    records they sum."""
+    differing = {table: rows for table, rows in figures_out_of_step(db).items() if rows}
+    if differing:
+        report.bad(
+            _("the dashboard's kept figures differ from the records in {n} rows ({tables})").format(
+                n=sum(differing.values()), tables=", ".join(differing)
+            )
+        )
+    else:
+        report.good(_("the dashboard's kept figures"))
 
 
 def _check_derived(report: CheckReport, config: Config) -> None:
