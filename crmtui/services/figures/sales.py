@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from peewee import Select, Window, fn
+from peewee import Case, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
 from crmtui.rules import Lifecycle
@@ -80,27 +80,27 @@ class Retention:
 
 
 def retention(scope: Scope, period: int) -> Retention:
-    """Retention over the period: two ranges of the order date index."""
+    """Retention over the period: one range of the (order date, customer) index over both
+    periods, each customer's orders grouped once into "bought before" and "bought in"."""
     since = scope.since(period)
     before = since - timedelta(days=period)
-
-    def buyers(first: date, last: date):
-        query = Order.select(Order.customer).where((Order.on >= first) & (Order.on <= last))
-        if scope.owner_id is not None:
-            query = query.where(
-                Order.customer.in_(
-                    Customer.select(Customer.id).where(Customer.owner == scope.owner_id)
-                )
-            )
-        return query
-
-    previous = buyers(before, since - timedelta(days=1)).distinct().alias("previous")
-    count = Select([previous], [fn.COUNT(previous.c.customer_id)]).bind(database).scalar()
-    returned = (
-        Select([previous], [fn.COUNT(previous.c.customer_id)])
-        .where(previous.c.customer_id.in_(buyers(since, scope.day)))
+    earlier = Case(None, [(Order.on < since, 1)], 0)
+    later = Case(None, [(Order.on >= since, 1)], 0)
+    query = (
+        Order.select(fn.MAX(earlier).alias("earlier"), fn.MAX(later).alias("later"))
+        .where((Order.on >= before) & (Order.on <= scope.day))
+        .group_by(Order.customer)
+    )
+    if scope.owner_id is not None:
+        query = query.where(
+            Order.customer.in_(Customer.select(Customer.id).where(Customer.owner == scope.owner_id))
+        )
+    buyers = query.alias("buyers")
+    count, returned = (
+        Select([buyers], [fn.SUM(buyers.c.earlier), fn.SUM(buyers.c.earlier * buyers.c.later)])
         .bind(database)
-        .scalar()
+        .tuples()
+        .get()
     )
     return Retention(
         since=since,
