@@ -5,6 +5,9 @@ scan history.
 
 - `owed_day`: per owner (of the customer) and day owed since, what is owed on the orders still
   owed and how many they are — the receivables, aged at read time.
+- `pipeline_day`: per grade and day of the expected close, the team's open opportunities (need
+  clear, not terminated, an expected amount, grade A–D) and their expected amount; a customer
+  with no expected close counts on NO_CLOSE_DAY.
 
 Deleting a customer first clears what its orders owe (a BEFORE DELETE trigger), so the figures
 never depend on whether the cascading deletes of its orders still see the customer.
@@ -12,11 +15,16 @@ never depend on whether the cascading deletes of its orders still see the custom
 
 from __future__ import annotations
 
+from datetime import date
+
 import peewee
 
-from crmtui.db.models import OwedDay
+from crmtui.db.models import OwedDay, PipelineDay
 
-FIGURE_TABLES = ("owed_day",)
+FIGURE_TABLES = ("owed_day", "pipeline_day")
+
+NO_CLOSE_DAY = date(1, 1, 1)
+"""pipeline_day's day for the opportunities with no expected close (a key cannot be NULL)."""
 
 _OWED_KEY = 'COALESCE({row}."owed_since", {row}."on")'
 
@@ -25,6 +33,61 @@ _OWED_FROM_SCRATCH = (
     'FROM "sales_order" o JOIN "customer" c ON c."id" = o."customer_id" '
     'WHERE o."owed" > 0 GROUP BY c."owner_id", COALESCE(o."owed_since", o."on")'
 )
+
+_OPEN = (
+    "{row}.\"need\" = 'clear' AND {row}.\"status\" <> 'terminated' "
+    "AND {row}.\"expected_amount\" IS NOT NULL AND {row}.\"grade\" IN ('A', 'B', 'C', 'D')"
+)
+"""A customer counted in the pipeline (services.pipeline's open opportunity)."""
+
+_PIPELINE_COLUMNS = '"grade", "close_on", "customers", "amount"'
+
+
+def _close_on(row: str, sqlite: bool) -> str:
+    none = f"'{NO_CLOSE_DAY.isoformat()}'" if sqlite else f"DATE '{NO_CLOSE_DAY.isoformat()}'"
+    return f'COALESCE({row}."expected_close", {none})'
+
+
+def _pipeline_from_scratch(sqlite: bool) -> str:
+    day = _close_on("c", sqlite)
+    return (
+        f'SELECT c."grade", {day}, COUNT(*), SUM(c."expected_amount") '
+        f'FROM "customer" c WHERE {_OPEN.format(row="c")} GROUP BY c."grade", {day}'
+    )
+
+
+def _pipeline_change(row: str, sign: str, sqlite: bool) -> str:
+    """Add (sign '') or take away (sign '-') the customer `row` in the pipeline."""
+    target = '"pipeline_day"' if sqlite else '"pipeline_day" AS p'
+    current = "" if sqlite else "p."
+    day = _close_on(row, sqlite)
+    return (
+        f"INSERT INTO {target} ({_PIPELINE_COLUMNS}) "
+        f'SELECT {row}."grade", {day}, {sign}1, {sign}{row}."expected_amount" '
+        f"WHERE {_OPEN.format(row=row)} "
+        'ON CONFLICT ("grade", "close_on") DO UPDATE '
+        f'SET "customers" = {current}"customers" + excluded."customers", '
+        f'"amount" = {current}"amount" + excluded."amount"; '
+        f'DELETE FROM "pipeline_day" WHERE "grade" = {row}."grade" AND "close_on" = {day} '
+        'AND "customers" = 0;'
+    )
+
+
+_PIPELINE_MOVED = (
+    '({open_old} OR {open_new}) AND (OLD."grade" <> NEW."grade" OR OLD."need" <> NEW."need" '
+    'OR OLD."status" <> NEW."status" '
+    'OR OLD."expected_amount" {distinct} NEW."expected_amount" '
+    'OR OLD."expected_close" {distinct} NEW."expected_close")'
+)
+
+
+def _pipeline_moved(sqlite: bool) -> str:
+    return _PIPELINE_MOVED.format(
+        open_old=f"({_OPEN.format(row='OLD')})",
+        open_new=f"({_OPEN.format(row='NEW')})",
+        distinct="IS NOT" if sqlite else "IS DISTINCT FROM",
+    )
+
 
 _ORDER_MOVED = (
     '{when} (OLD."owed" > 0 OR NEW."owed" > 0) AND (OLD."owed" <> NEW."owed" '
@@ -82,6 +145,13 @@ def _sqlite_ddl() -> list[str]:
         'CREATE TRIGGER IF NOT EXISTS "figures_customer_delete" BEFORE DELETE ON "customer" '
         'BEGIN UPDATE "sales_order" SET "owed" = 0 '
         'WHERE "customer_id" = OLD."id" AND "owed" > 0; END',
+        'CREATE TRIGGER IF NOT EXISTS "figures_pipeline_insert" AFTER INSERT ON "customer" '
+        f"WHEN {_OPEN.format(row='NEW')} BEGIN {_pipeline_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_pipeline_update" AFTER UPDATE ON "customer" '
+        f"WHEN {_pipeline_moved(True)} BEGIN {_pipeline_change('OLD', '-', True)} "
+        f"{_pipeline_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_pipeline_delete" AFTER DELETE ON "customer" '
+        f"WHEN {_OPEN.format(row='OLD')} BEGIN {_pipeline_change('OLD', '-', True)} END",
     ]
 
 
@@ -130,7 +200,15 @@ def _postgres_ddl(schema: str) -> list[str]:
         + 'DELETE FROM "owed_day" WHERE "owner_id" = OLD."owner_id" AND "orders" = 0; '
     )
     clear = 'UPDATE "sales_order" SET "owed" = 0 WHERE "customer_id" = OLD."id" AND "owed" > 0; '
+    pipeline = (
+        "IF TG_OP <> 'INSERT' THEN "
+        + _pipeline_change("OLD", "-", False)
+        + " END IF; IF TG_OP <> 'DELETE' THEN "
+        + _pipeline_change("NEW", "", False)
+        + " END IF; "
+    )
     statements = [
+        function("figures_customer_pipeline", pipeline),
         function("figures_order_owed", take + add),
         function("figures_customer_owner", owner_moved),
         # BEFORE DELETE: NULL would cancel the delete
@@ -146,6 +224,12 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("figures_customer_owner", "customer", 'AFTER UPDATE OF "owner_id"',
          'WHEN (OLD."owner_id" <> NEW."owner_id")', "figures_customer_owner"),
         ("figures_customer_delete", "customer", "BEFORE DELETE", "", "figures_customer_delete"),
+        ("figures_pipeline_insert", "customer", "AFTER INSERT",
+         f'WHEN ({_OPEN.format(row="NEW")})', "figures_customer_pipeline"),
+        ("figures_pipeline_update", "customer", "AFTER UPDATE",
+         f"WHEN ({_pipeline_moved(False)})", "figures_customer_pipeline"),
+        ("figures_pipeline_delete", "customer", "AFTER DELETE",
+         f'WHEN ({_OPEN.format(row="OLD")})', "figures_customer_pipeline"),
     ]  # fmt: skip
     for name, table, event, when, call in triggers:
         statements.append(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
@@ -158,7 +242,7 @@ def _postgres_ddl(schema: str) -> list[str]:
 
 def create_figures(db: peewee.Database) -> None:
     """The figure tables and the triggers that keep them (idempotent)."""
-    db.create_tables([OwedDay], safe=True)
+    db.create_tables([OwedDay, PipelineDay], safe=True)
     if isinstance(db, peewee.SqliteDatabase):
         statements = _sqlite_ddl()
     else:
@@ -174,17 +258,29 @@ def fill_figures(db: peewee.Database) -> None:
     db.execute_sql(
         f'INSERT INTO "owed_day" ("owner_id", "owed_since", "owed", "orders") {_OWED_FROM_SCRATCH}'
     )
+    db.execute_sql('DELETE FROM "pipeline_day"')
+    sqlite = isinstance(db, peewee.SqliteDatabase)
+    db.execute_sql(
+        f'INSERT INTO "pipeline_day" ({_PIPELINE_COLUMNS}) {_pipeline_from_scratch(sqlite)}'
+    )
 
 
 def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
     """Per figure table, how many of its rows differ from a count from scratch (rows missing,
     extra or with other sums): all zero when the triggers kept them right."""
-    stored = 'SELECT "owner_id", "owed_since", "owed", "orders" FROM "owed_day"'
-    differing = 0
-    for first, second in ((stored, _OWED_FROM_SCRATCH), (_OWED_FROM_SCRATCH, stored)):
-        query = f'SELECT count(*) FROM ({first} EXCEPT {second}) AS "differing"'
-        differing += int(db.execute_sql(query).fetchone()[0])
-    return {"owed_day": differing}
+    sqlite = isinstance(db, peewee.SqliteDatabase)
+    found = {}
+    for table, columns, scratch in (
+        ("owed_day", '"owner_id", "owed_since", "owed", "orders"', _OWED_FROM_SCRATCH),
+        ("pipeline_day", _PIPELINE_COLUMNS, _pipeline_from_scratch(sqlite)),
+    ):
+        stored = f'SELECT {columns} FROM "{table}"'
+        differing = 0
+        for first, second in ((stored, scratch), (scratch, stored)):
+            query = f'SELECT count(*) FROM ({first} EXCEPT {second}) AS "differing"'
+            differing += int(db.execute_sql(query).fetchone()[0])
+        found[table] = differing
+    return found
 
 
-__all__ = ["FIGURE_TABLES", "create_figures", "fill_figures", "figures_out_of_step"]
+__all__ = ["FIGURE_TABLES", "NO_CLOSE_DAY", "create_figures", "fill_figures", "figures_out_of_step"]

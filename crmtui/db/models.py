@@ -693,6 +693,22 @@ class OwedDay(BaseModel):
         primary_key = CompositeKey("owner_id", "owed_since")
 
 
+class PipelineDay(BaseModel):
+    """The team's open opportunities of one grade expected to close on one day: the pipeline,
+    summed ahead by the database's triggers (crmtui.db.figures) on every write to a customer.
+    A rep's own pipeline is read from their customers."""
+
+    grade = CharField(max_length=1)
+    close_on = IsoDateField()
+    """The expected close; NO_CLOSE_DAY when there is no estimate."""
+    customers = IntegerField(default=0)
+    amount = MoneyField(default=0)
+
+    class Meta:
+        table_name = "pipeline_day"
+        primary_key = CompositeKey("grade", "close_on")
+
+
 MODELS = [
     SchemaVersion,
     Setting,
@@ -720,4 +736,5 @@ MODELS = [
     FieldChange,
     AuditLog,
     OwedDay,
+    PipelineDay,
 ]

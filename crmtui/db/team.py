@@ -265,6 +265,7 @@ APP_TABLES = (
     "target",
     "audit_log",
     "owed_day",
+    "pipeline_day",
 )
 
 
@@ -388,10 +389,12 @@ def _policies(groups: dict[str, str]) -> list[str]:
     policy("target", "crmtui_own_read", "SELECT", f"{rep}, {support}", own_target, None)
 
     # figures the database keeps (crmtui.db.figures), written by their triggers only: a rep
-    # reads the rows of their own customers
+    # reads the rows of their own customers, and none of the team's pipeline
     restricted("owed_day")
     policy("owed_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
     policy("owed_day", "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
+    restricted("pipeline_day")
+    policy("pipeline_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

@@ -10,14 +10,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from peewee import fn
 
 from crmtui.db import Customer, Order, SchemaVersion, User, database
 from crmtui.db.figures import create_figures, figures_out_of_step, fill_figures
+from crmtui.db.models import PipelineDay
 from crmtui.db.migrations import LATEST_VERSION, MIGRATIONS
 from crmtui.errors import CrmError
 from crmtui.rules import AGE_BUCKETS, age_bucket, days_overdue
 from crmtui.services.corrections import edit_order
-from crmtui.services.customers import add_customer, delete_customer, reassign
+from crmtui.services.customers import (
+    add_customer,
+    delete_customer,
+    reassign,
+    regrade,
+    update_customer,
+)
+from crmtui.services.lifecycle import set_lifecycle
+from crmtui.services.pipeline import forecast_weights, pipeline
+from crmtui.services.transfer.importer import import_file
 from crmtui.services.history import undo
 from crmtui.services.interactions import record_order
 from crmtui.services.merge import merge_customers
@@ -50,15 +61,45 @@ def owed_per_rep(day: date, terms: int) -> dict[str, tuple[Decimal, int, dict]]:
     return found
 
 
-def _service_step(ctx, rng: random.Random, customers: list[int]) -> str:
+def opportunity(rng: random.Random) -> dict:
+    """An opportunity as a form gives it: clear or not, with or without amount and close."""
+    need = rng.choice(["clear", "clear", "potential", "none"])
+    found = {"need": need}
+    if need == "clear":
+        if rng.random() < 0.8:
+            found["expected_amount"] = str(rng.randrange(1, 9000))
+        if rng.random() < 0.7:
+            found["expected_close"] = (TODAY + timedelta(days=rng.randrange(1, 120))).isoformat()
+    return found
+
+
+def _service_step(ctx, rng: random.Random, customers: list[int], tmp) -> str:
     orders = [o.id for o in Order.select(Order.id)]
     action = rng.choice(
         ["order", "order", "pay", "deliver", "return", "edit", "reassign", "merge", "delete",
-         "undo", "add"]
+         "undo", "add", "need", "need", "grade", "terminate", "import"]
     )  # fmt: skip
     if action == "add" or not customers:
-        customers.append(add_customer(ctx, {"name": f"客户{rng.randrange(10**6)}"},
+        customers.append(add_customer(ctx, opportunity(rng) | {"name": f"客户{rng.randrange(10**6)}"},
                                       owner=rng.choice(REPS)).id)  # fmt: skip
+    elif action == "need":
+        update_customer(ctx, rng.choice(customers), opportunity(rng))
+    elif action == "grade":
+        if rng.random() < 0.5:
+            regrade(ctx, rng.choice(customers), pin=rng.choice("ABCDE"), reason="test")
+        else:
+            regrade(ctx, rng.choice(customers), unpin=True, reason="test")
+    elif action == "terminate":
+        set_lifecycle(ctx, rng.choice(customers), rng.choice(["terminated", "active"]),
+                      reason="test")  # fmt: skip
+    elif action == "import":
+        rows = "\n".join(f"客户{rng.randrange(10**6)},{rng.choice(REPS)},clear,"
+                         f"{rng.randrange(1, 900)},{(TODAY + timedelta(days=rng.randrange(90))).isoformat()}"
+                         for _n in range(3))  # fmt: skip
+        path = tmp / f"import-{rng.randrange(10**9)}.csv"
+        path.write_text("name,owner,need,expected_amount,expected_close\n" + rows + "\n")
+        import_file(ctx, path)
+        customers[:] = [c.id for c in Customer.select(Customer.id)]
     elif action == "order":
         record_order(ctx, rng.choice(customers), amount=str(rng.randrange(1, 5000)),
                      on=TODAY.isoformat(),
@@ -92,7 +133,9 @@ def _service_step(ctx, rng: random.Random, customers: list[int]) -> str:
 def _raw_step(rng: random.Random) -> str:
     """Writes behind the services' back, as another program or a bulk tool would make them."""
     reps = [u.id for u in User.select(User.id).where(User.login.in_(REPS))]
-    action = rng.choice(["reassign_all", "delete_orders", "insert_orders", "owed", "day"])
+    action = rng.choice(
+        ["reassign_all", "delete_orders", "insert_orders", "owed", "day", "amounts", "closes"]
+    )
     customers = [c.id for c in Customer.select(Customer.id)]
     orders = [o.id for o in Order.select(Order.id)]
 
@@ -111,6 +154,14 @@ def _raw_step(rng: random.Random) -> str:
                          owed_since=rng.choice([None, order.on])).execute()  # fmt: skip
     elif action == "owed":
         Order.update(owed=Order.amount / 2).where(Order.id.in_(some(orders))).execute()
+    elif action == "amounts":
+        Customer.update(expected_amount=rng.choice([None, Decimal("12.34")])).where(
+            Customer.id.in_(some(customers))
+        ).execute()
+    elif action == "closes":
+        Customer.update(expected_close=rng.choice([None, TODAY]), grade=rng.choice("ABE")).where(
+            Customer.id.in_(some(customers))
+        ).execute()
     else:
         Order.update(owed_since=TODAY - timedelta(days=rng.randrange(200))).where(
             Order.id.in_(some(orders))
@@ -119,12 +170,12 @@ def _raw_step(rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed):
+def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed, tmp_path):
     rng = random.Random(seed)
     customers = [add_customer(ctx, {"name": f"客户{n}"}, owner=REPS[n % 2]).id for n in range(6)]
-    assert in_step() == {"owed_day": 0}
+    assert in_step() == {"owed_day": 0, "pipeline_day": 0}
     done: list[str] = []
-    most_owing = 0
+    most_owing = most_open = 0
     for step in range(80):
         try:
             if rng.random() < 0.25:
@@ -132,12 +183,20 @@ def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed):
                     done.append(_raw_step(rng))
                 customers[:] = [c.id for c in Customer.select(Customer.id)]
             else:
-                done.append(_service_step(ctx, rng, customers))
+                done.append(_service_step(ctx, rng, customers, tmp_path))
         except CrmError:
             pass  # a refusal (nothing to undo, an order already returned…) changes nothing
-        assert in_step() == {"owed_day": 0}, f"after step {step}"
+        assert in_step() == {"owed_day": 0, "pipeline_day": 0}, f"after step {step}"
         most_owing = max(most_owing, Order.select().where(Order.owed > 0).count())
-    assert len(done) > 50 and most_owing >= 3
+        most_open = max(most_open, PipelineDay.select(fn.SUM(PipelineDay.customers)).scalar() or 0)
+    assert len(done) > 50 and most_owing >= 3 and most_open >= 3
+    weights = forecast_weights(ctx, TODAY)
+    team = pipeline(None, TODAY, weights)
+    assert {
+        (grade, month): (cell.customers, cell.amount)
+        for grade, months in team.grade_months.items()
+        for month, cell in months.items()
+    } == pipeline_per_rep_summed(weights)
     for day in (TODAY, TODAY + timedelta(days=rng.randrange(300))):
         shown = receivables(ctx, day)
         assert {
@@ -152,16 +211,25 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
         record_order(ctx, customer, amount=amount)
     Order.update(owed_since=date(2026, 1, 5)).where(Order.customer == li).execute()
     expected = receivables(ctx).to_json()
-    for name in ("figures_order_insert", "figures_order_update", "figures_order_delete",
-                 "figures_customer_owner", "figures_customer_delete"):  # fmt: skip
-        on = "" if backend == "sqlite" else (
-            ' ON "sales_order"' if "order" in name else ' ON "customer"')  # fmt: skip
+    if backend == "sqlite":
+        triggers = database.execute_sql(
+            "SELECT name, '' FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures_%'"
+        ).fetchall()
+    else:
+        triggers = database.execute_sql(
+            "SELECT t.tgname, ' ON ' || c.relname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE %s",
+            ("figures_%",),
+        ).fetchall()
+    assert len(triggers) == 8
+    for name, on in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"{on}')
     database.execute_sql('DROP TABLE "owed_day"')
+    database.execute_sql('DROP TABLE "pipeline_day"')
     SchemaVersion.update(version=LATEST_VERSION - 1).execute()
     with database.atomic():
         MIGRATIONS[19](database.obj)
-    assert in_step() == {"owed_day": 0}
+    assert in_step() == {"owed_day": 0, "pipeline_day": 0}
     assert receivables(ctx).to_json() == expected
     assert [(r.owed, r.orders) for r in _owed_rows()] == [
         (Decimal("70.00"), 1),
@@ -169,7 +237,19 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
     ]
     create_figures(database.obj)  # again: nothing doubles
     record_order(ctx, li, amount="1")
-    assert in_step() == {"owed_day": 0}
+    assert in_step() == {"owed_day": 0, "pipeline_day": 0}
+
+
+def pipeline_per_rep_summed(weights) -> dict:
+    """Customers and expected amounts by grade and month, summed over each rep's own pipeline
+    (read from their customers, not from the figures)."""
+    found: dict = {}
+    for user in User.select():
+        for grade, months in pipeline(user.id, TODAY, weights).grade_months.items():
+            for month, cell in months.items():
+                customers, amount = found.get((grade, month), (0, Decimal(0)))
+                found[(grade, month)] = (customers + cell.customers, amount + cell.amount)
+    return found
 
 
 def _owed_rows():

@@ -295,6 +295,7 @@ def test_the_figures_the_database_keeps_follow_the_roles(team, clock):
     rita = team.open("rita", clock)
     try:
         record_order(rita, team.ids["rita"], amount="1200")
+        add_customer(rita, {"name": "Rita's lead", "need": "clear", "expected_amount": "500"})
         assert receivables(rita, owner_id=rita.user.id).total.owed == Decimal("1200.00")
         rita_id = rita.user.id
     finally:
@@ -304,11 +305,18 @@ def test_the_figures_the_database_keeps_follow_the_roles(team, clock):
         assert _rows(raw, "SELECT owner_id, owed, orders FROM owed_day") == [(rita_id, 120000, 1)]
         _refused(raw, "UPDATE owed_day SET owed = 0")
         _refused(raw, "INSERT INTO owed_day VALUES (%s, current_date, 1, 1)", rita_id)
+        assert _rows(raw, "SELECT * FROM pipeline_day") == []  # the team's, not hers
     finally:
         raw.close()
     boss = team.open("boss", clock)
     try:
         assert receivables(boss).total.owed == Decimal("2100.00")  # Ray's 900 too
+        raw_boss = team.raw("boss")
+        try:
+            assert _rows(raw_boss, "SELECT grade, customers, amount FROM pipeline_day") == [
+                ("D", 1, 50000)]
+        finally:
+            raw_boss.close()
     finally:
         boss.store.close()
 
