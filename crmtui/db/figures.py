@@ -8,6 +8,9 @@ scan history.
 - `pipeline_day`: per grade and day of the expected close, the team's open opportunities (need
   clear, not terminated, an expected amount, grade A–D) and their expected amount; a customer
   with no expected close counts on NO_CLOSE_DAY.
+- `grade_tally`, `stage_tally`, `source_tally`: customers per owner and grade, the team's open
+  customers per grade and follow-ups, and the team's customers per source and deal status
+  (`Tally` below: counts of customers, one generated trigger set each).
 
 Deleting a customer first clears what its orders owe (a BEFORE DELETE trigger), so the figures
 never depend on whether the cascading deletes of its orders still see the customer.
@@ -15,13 +18,12 @@ never depend on whether the cascading deletes of its orders still see the custom
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import peewee
 
-from crmtui.db.models import OwedDay, PipelineDay
-
-FIGURE_TABLES = ("owed_day", "pipeline_day")
+from crmtui.db.models import GradeTally, OwedDay, PipelineDay, SourceTally, StageTally
 
 NO_CLOSE_DAY = date(1, 1, 1)
 """pipeline_day's day for the opportunities with no expected close (a key cannot be NULL)."""
@@ -89,6 +91,97 @@ def _pipeline_moved(sqlite: bool) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Tally:
+    """A count of customers kept per key: `keys` are (column, SQL expression over the row
+    `{row}`), `counted` the condition a customer must meet (over `{row}`)."""
+
+    table: str
+    keys: tuple[tuple[str, str], ...]
+    counted: str = "TRUE"
+
+    def _keys(self, row: str) -> list[str]:
+        return [expression.format(row=row) for _column, expression in self.keys]
+
+    def _when(self, row: str) -> str:
+        return f"({self.counted.format(row=row)})"
+
+    def change(self, row: str, sign: str, sqlite: bool) -> str:
+        """Count the customer `row` in (sign '') or out (sign '-')."""
+        columns = ", ".join(f'"{column}"' for column, _expression in self.keys)
+        target = f'"{self.table}"' if sqlite else f'"{self.table}" AS t'
+        current = "" if sqlite else "t."
+        matches = " AND ".join(
+            f'"{column}" = {expression}'
+            for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
+        )
+        return (
+            f'INSERT INTO {target} ({columns}, "customers") '
+            f"SELECT {', '.join(self._keys(row))}, {sign}1 WHERE {self._when(row)} "
+            f"ON CONFLICT ({columns}) DO UPDATE "
+            f'SET "customers" = {current}"customers" + excluded."customers"; '
+            f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
+        )
+
+    def moved(self, sqlite: bool) -> str:
+        """The update trigger's condition: counted before or after, and a key or whether it is
+        counted changed."""
+        distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
+        changes = [
+            f"({old}) {distinct} ({new})"
+            for old, new in zip(self._keys("OLD"), self._keys("NEW"), strict=True)
+        ]
+        changes.append(f"{self._when('OLD')} {distinct} {self._when('NEW')}")
+        return f"({self._when('OLD')} OR {self._when('NEW')}) AND ({' OR '.join(changes)})"
+
+    def from_scratch(self) -> str:
+        keys = ", ".join(self._keys("c"))
+        return f'SELECT {keys}, COUNT(*) FROM "customer" c WHERE {self._when("c")} GROUP BY {keys}'
+
+    def columns(self) -> str:
+        return ", ".join(f'"{column}"' for column, _expression in self.keys) + ', "customers"'
+
+    def sqlite_ddl(self) -> list[str]:
+        name = f"figures_{self.table}"
+        return [
+            f'CREATE TRIGGER IF NOT EXISTS "{name}_insert" AFTER INSERT ON "customer" '
+            f"WHEN {self._when('NEW')} BEGIN {self.change('NEW', '', True)} END",
+            f'CREATE TRIGGER IF NOT EXISTS "{name}_update" AFTER UPDATE ON "customer" '
+            f"WHEN {self.moved(True)} BEGIN {self.change('OLD', '-', True)} "
+            f"{self.change('NEW', '', True)} END",
+            f'CREATE TRIGGER IF NOT EXISTS "{name}_delete" AFTER DELETE ON "customer" '
+            f"WHEN {self._when('OLD')} BEGIN {self.change('OLD', '-', True)} END",
+        ]
+
+    def postgres_triggers(self) -> tuple[str, list[tuple[str, str, str, str, str]]]:
+        """The function's body, and the triggers (name, table, event, condition, function)."""
+        name = f"figures_{self.table}"
+        body = (
+            f"IF TG_OP <> 'INSERT' THEN {self.change('OLD', '-', False)} END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {self.change('NEW', '', False)} END IF; "
+        )
+        return body, [
+            (f"{name}_insert", "customer", "AFTER INSERT", f"WHEN {self._when('NEW')}", name),
+            (f"{name}_update", "customer", "AFTER UPDATE", f"WHEN ({self.moved(False)})", name),
+            (f"{name}_delete", "customer", "AFTER DELETE", f"WHEN {self._when('OLD')}", name),
+        ]
+
+
+TALLIES = (
+    Tally("grade_tally", (("owner_id", '{row}."owner_id"'), ("grade", '{row}."grade"'))),
+    Tally(
+        "stage_tally",
+        (("grade", '{row}."grade"'), ("followups", '{row}."followups"')),
+        "{row}.\"grade\" IN ('A', 'B', 'C', 'D') AND {row}.\"status\" <> 'terminated'",
+    ),
+    Tally(
+        "source_tally",
+        (("source", "COALESCE({row}.\"source\", '')"), ("deal_status", '{row}."deal_status"')),
+    ),
+)
+
+FIGURE_TABLES = ("owed_day", "pipeline_day", *(tally.table for tally in TALLIES))
+
 _ORDER_MOVED = (
     '{when} (OLD."owed" > 0 OR NEW."owed" > 0) AND (OLD."owed" <> NEW."owed" '
     'OR OLD."owed_since" IS DISTINCT FROM NEW."owed_since" OR OLD."on" <> NEW."on" '
@@ -152,6 +245,7 @@ def _sqlite_ddl() -> list[str]:
         f"{_pipeline_change('NEW', '', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_pipeline_delete" AFTER DELETE ON "customer" '
         f"WHEN {_OPEN.format(row='OLD')} BEGIN {_pipeline_change('OLD', '-', True)} END",
+        *(statement for tally in TALLIES for statement in tally.sqlite_ddl()),
     ]
 
 
@@ -231,6 +325,10 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("figures_pipeline_delete", "customer", "AFTER DELETE",
          f'WHEN ({_OPEN.format(row="OLD")})', "figures_customer_pipeline"),
     ]  # fmt: skip
+    for tally in TALLIES:
+        body, more = tally.postgres_triggers()
+        statements.append(function(f"figures_{tally.table}", body))
+        triggers.extend(more)
     for name, table, event, when, call in triggers:
         statements.append(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
         statements.append(
@@ -242,7 +340,7 @@ def _postgres_ddl(schema: str) -> list[str]:
 
 def create_figures(db: peewee.Database) -> None:
     """The figure tables and the triggers that keep them (idempotent)."""
-    db.create_tables([OwedDay, PipelineDay], safe=True)
+    db.create_tables([OwedDay, PipelineDay, GradeTally, StageTally, SourceTally], safe=True)
     if isinstance(db, peewee.SqliteDatabase):
         statements = _sqlite_ddl()
     else:
@@ -263,6 +361,9 @@ def fill_figures(db: peewee.Database) -> None:
     db.execute_sql(
         f'INSERT INTO "pipeline_day" ({_PIPELINE_COLUMNS}) {_pipeline_from_scratch(sqlite)}'
     )
+    for tally in TALLIES:
+        db.execute_sql(f'DELETE FROM "{tally.table}"')
+        db.execute_sql(f'INSERT INTO "{tally.table}" ({tally.columns()}) {tally.from_scratch()}')
 
 
 def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
@@ -273,6 +374,7 @@ def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
     for table, columns, scratch in (
         ("owed_day", '"owner_id", "owed_since", "owed", "orders"', _OWED_FROM_SCRATCH),
         ("pipeline_day", _PIPELINE_COLUMNS, _pipeline_from_scratch(sqlite)),
+        *((tally.table, tally.columns(), tally.from_scratch()) for tally in TALLIES),
     ):
         stored = f'SELECT {columns} FROM "{table}"'
         differing = 0

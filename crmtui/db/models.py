@@ -709,6 +709,45 @@ class PipelineDay(BaseModel):
         primary_key = CompositeKey("grade", "close_on")
 
 
+class GradeTally(BaseModel):
+    """How many customers one owner has of one grade (the grade × rep matrix), kept by the
+    database's triggers (crmtui.db.figures) on every write to a customer."""
+
+    owner_id = IntegerField()
+    grade = CharField(max_length=1)
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "grade_tally"
+        primary_key = CompositeKey("owner_id", "grade")
+
+
+class StageTally(BaseModel):
+    """The team's open customers (grade A–D, not terminated) by grade and follow-ups so far,
+    kept by the database's triggers (crmtui.db.figures)."""
+
+    grade = CharField(max_length=1)
+    followups = IntegerField()
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "stage_tally"
+        primary_key = CompositeKey("grade", "followups")
+
+
+class SourceTally(BaseModel):
+    """The team's customers by source and deal status (conversion by source), kept by the
+    database's triggers (crmtui.db.figures)."""
+
+    source = CharField(max_length=16)
+    deal_status = CharField(max_length=16)
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "source_tally"
+        primary_key = CompositeKey("source", "deal_status")
+
+
 MODELS = [
     SchemaVersion,
     Setting,
@@ -737,4 +776,7 @@ MODELS = [
     AuditLog,
     OwedDay,
     PipelineDay,
+    GradeTally,
+    StageTally,
+    SourceTally,
 ]

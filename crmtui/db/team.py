@@ -266,6 +266,9 @@ APP_TABLES = (
     "audit_log",
     "owed_day",
     "pipeline_day",
+    "grade_tally",
+    "stage_tally",
+    "source_tally",
 )
 
 
@@ -390,11 +393,13 @@ def _policies(groups: dict[str, str]) -> list[str]:
 
     # figures the database keeps (crmtui.db.figures), written by their triggers only: a rep
     # reads the rows of their own customers, and none of the team's pipeline
-    restricted("owed_day")
-    policy("owed_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
-    policy("owed_day", "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
-    restricted("pipeline_day")
-    policy("pipeline_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+    for table in ("owed_day", "grade_tally"):
+        restricted(table)
+        policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+        policy(table, "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
+    for table in ("pipeline_day", "stage_tally", "source_tally"):
+        restricted(table)
+        policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

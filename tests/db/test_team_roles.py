@@ -305,7 +305,10 @@ def test_the_figures_the_database_keeps_follow_the_roles(team, clock):
         assert _rows(raw, "SELECT owner_id, owed, orders FROM owed_day") == [(rita_id, 120000, 1)]
         _refused(raw, "UPDATE owed_day SET owed = 0")
         _refused(raw, "INSERT INTO owed_day VALUES (%s, current_date, 1, 1)", rita_id)
-        assert _rows(raw, "SELECT * FROM pipeline_day") == []  # the team's, not hers
+        for table in ("pipeline_day", "stage_tally", "source_tally"):
+            assert _rows(raw, f"SELECT * FROM {table}") == [], table  # the team's, not hers
+        assert _rows(raw, "SELECT owner_id, sum(customers) FROM grade_tally GROUP BY owner_id") == [
+            (rita_id, 2)]
     finally:
         raw.close()
     boss = team.open("boss", clock)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from peewee import Case, Select, fn
 
 from crmtui.db import Customer, GradeChange, User, Win, database
+from crmtui.db.models import GradeTally, StageTally
 from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
 from crmtui.search import sort_key
 from crmtui.services.figures.scope import (
@@ -45,16 +47,14 @@ class RepFigures:
 
 
 def rep_figures(scope: Scope) -> list[RepFigures]:
-    """Customers per owner and grade (one pass over the (owner, grade) index), and per owner
+    """Customers per owner and grade (kept by the database: db.figures), and per owner
     the follow-ups overdue — next due before the day — counted in that owner's range of the
     (owner, next_due) index."""
-    matrix = scope.customers(
-        Customer.select(Customer.owner, Customer.grade, count_rows()).group_by(
-            Customer.owner, Customer.grade
-        )
-    )
+    matrix = GradeTally.select(GradeTally.owner_id, GradeTally.grade, GradeTally.customers)
+    if scope.owner_id is not None:
+        matrix = matrix.where(GradeTally.owner_id == scope.owner_id)
     grades: dict[int, dict[str, int]] = {}
-    for owner_id, grade, count in matrix.tuples():
+    for owner_id, grade, count in rows_of(matrix):
         grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
     if not grades:
         return []
@@ -200,13 +200,21 @@ class Stage:
 
 def open_stages(scope: Scope) -> list[Stage]:
     """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
-    query = scope.customers(
-        Customer.select(Customer.grade, Customer.followups, count_rows())
-        .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != TERMINATED))
-        .group_by(Customer.grade, Customer.followups)
-    )  # the index's order: no sorting
+    query: Any
+    if scope.owner_id is None:  # the team's, kept by the database (db.figures)
+        query = StageTally.select(StageTally.grade, StageTally.followups, StageTally.customers)
+    else:
+        query = (
+            Customer.select(Customer.grade, Customer.followups, count_rows())
+            .where(
+                (Customer.owner == scope.owner_id)
+                & Customer.grade.in_(OPEN_GRADES)
+                & (Customer.status != TERMINATED)
+            )
+            .group_by(Customer.grade, Customer.followups)
+        )  # the index's order: no sorting
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
-    for _grade, followups, count in query.tuples():
+    for _grade, followups, count in rows_of(query):
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
     return [

@@ -7,11 +7,13 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from peewee import Case, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
+from crmtui.db.models import SourceTally
 from crmtui.rules import Lifecycle
 from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
 from crmtui.services.validation import SOURCES
@@ -276,16 +278,23 @@ class Conversion:
 
 
 def conversion_by_source(scope: Scope) -> list[Conversion]:
-    """Won / all customers per source (寻找客户的途径), counted in the order of the
-    (source, deal_status) index."""
-    query = scope.customers(
-        Customer.select(Customer.source, Customer.deal_status, count_rows()).group_by(
-            Customer.source, Customer.deal_status
+    """Won / all customers per source (寻找客户的途径): the team's kept by the database
+    (db.figures), one owner's counted over their customers."""
+    query: Any
+    if scope.owner_id is None:  # the team's, kept by the database (db.figures)
+        query = SourceTally.select(
+            SourceTally.source, SourceTally.deal_status, SourceTally.customers
+        ).tuples()
+    else:
+        query = (
+            Customer.select(Customer.source, Customer.deal_status, count_rows())
+            .where(Customer.owner == scope.owner_id)
+            .group_by(Customer.source, Customer.deal_status)
+            .tuples()
         )
-    )
     customers: dict[str, int] = {}
     won: dict[str, int] = {}
-    for source, deal_status, count in query.tuples():
+    for source, deal_status, count in query:
         source = source or ""
         customers[source] = customers.get(source, 0) + count
         if deal_status == "won":
