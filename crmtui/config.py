@@ -81,7 +81,7 @@ from crmtui.rules import (
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found]  # installed on Python 3.10 only
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DURATION = lazy_pattern(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")

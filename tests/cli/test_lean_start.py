@@ -35,6 +35,7 @@ BRIEF_MODULES = {
     "crmtui.services", "crmtui.services.context", "crmtui.services.due",  # the services
     "crmtui.services.grading", "crmtui.services.sla_clock",
     "crmtui.services.followthrough_due",  # instructions, deliveries and payments due
+    "crmtui.views", "crmtui.views.complaints",  # a complaint's clock facts
 }
 JSON_MODULES = BRIEF_MODULES | {
     "crmtui.rules.accounts", "crmtui.services.plan_figures",  # account plans' reviews

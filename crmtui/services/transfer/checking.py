@@ -24,7 +24,7 @@ from crmtui.patterns import lazy_pattern
 from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
-from crmtui.services.customers import follow_up_dates
+from crmtui.services.customer_columns import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
 from crmtui.services.transfer.contacts import clean_contact, field_title
 from crmtui.services.transfer.records import (
