@@ -30,7 +30,7 @@ from crmtui.services.lifecycle import set_lifecycle
 from crmtui.services.pipeline import forecast_weights, pipeline
 from crmtui.services.transfer.importer import import_file
 from crmtui.services.validation import SOURCES
-from crmtui.services.history import undo
+from crmtui.services.undo import undo
 from crmtui.services.interactions import log_interaction, record_order
 from crmtui.services.merge import merge_customers
 from crmtui.services.receivables import deliver, receivables, record_payment
