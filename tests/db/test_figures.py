@@ -227,7 +227,8 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
     else:
         triggers = database.execute_sql(
             "SELECT t.tgname, ' ON ' || c.relname FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE %s",
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE %s "
+            "AND c.relnamespace = to_regnamespace(current_schema())",
             ("figures_%",),
         ).fetchall()
     assert len(triggers) == 8 + 3 * 3
