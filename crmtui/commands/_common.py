@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
 from crmtui.plaintext import strip_controls
 
 
@@ -58,3 +58,23 @@ def open_context(args, *, create: bool = True):
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx
+
+
+def named_day(ctx, text: str | None):
+    """The day an option names (+3d, fri, 2026-12-01…), or today when it names none."""
+    if not text:
+        return ctx.today()
+    from crmtui.errors import InvalidInput
+    from crmtui.rules import DateInputError, parse_date
+
+    try:
+        return parse_date(text, ctx.today())
+    except DateInputError as error:
+        raise InvalidInput.one("date", explain(error)) from None
+
+
+def named_customer(ctx, reference: str):
+    """The customer an id or an unambiguous name refers to."""
+    from crmtui.services.customers import resolve_customer
+
+    return resolve_customer(ctx, reference)

@@ -141,7 +141,7 @@ def print_dashboard(d) -> None:
 
 
 def cmd_report(args) -> int:
-    from crmtui.commands.core import _day
+    from crmtui.commands._common import named_day
     from crmtui.errors import InvalidInput
     from crmtui.services.reports import build_report
 
@@ -155,7 +155,7 @@ def cmd_report(args) -> int:
                 "output", _("say --format html or --format svg for {file}").format(file=args.output)
             )
     ctx = _context(args)
-    report = build_report(ctx, args.kind, _day(ctx, args.date), everyone=args.all)
+    report = build_report(ctx, args.kind, named_day(ctx, args.date), everyone=args.all)
     if args.json:
         emit_json(report.to_json())
         return 0

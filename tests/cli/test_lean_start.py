@@ -19,7 +19,7 @@ from tests.conftest import make_context
 
 BRIEF_MODULES = {
     "crmtui", "crmtui.cli", "crmtui.errors", "crmtui.i18n", "crmtui.plaintext",  # the command line
-    "crmtui.commands", "crmtui.commands.core",  # only the module that adds `due`
+    "crmtui.commands", "crmtui.commands.due",  # only the module that adds `due`
     "crmtui.commands._common",  # the parser class and the context every command opens
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
