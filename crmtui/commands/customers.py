@@ -148,12 +148,6 @@ def cmd_show(args) -> int:
     latest appointments, the complaints, the latest interactions, orders, promises, care dates
     and surveys, each with the ids `crmtui edit`, `crmtui rm`, the appointment and complaint
     commands take."""
-    from crmtui.present.profile import (
-        profile_header,
-        profile_overview,
-        profile_sections,
-        section_table,
-    )
     from crmtui.services.grading import move_grades_if_due
     from crmtui.services.profile import customer_profile, profile_json
 
@@ -163,6 +157,13 @@ def cmd_show(args) -> int:
     if args.json:
         emit_json(profile_json(ctx, profile))
         return 0
+    from crmtui.present.profile import (  # rich: not for JSON
+        profile_header,
+        profile_overview,
+        profile_sections,
+        section_table,
+    )
+
     today = ctx.today()
     out = console()
     out.print(profile_header(profile))

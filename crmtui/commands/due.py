@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from crmtui.commands._common import named_day, open_context
 from crmtui.i18n import _
-from crmtui.output import console
 
 
 def register(subparsers, common) -> None:
@@ -18,7 +17,6 @@ def register(subparsers, common) -> None:
 
 
 def cmd_due(args) -> int:
-    from crmtui.services.due import DUE_COLUMNS, count_due, due_list, due_rows
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -26,12 +24,17 @@ def cmd_due(args) -> int:
     move_grades_if_due(ctx)
     everyone = args.all and ctx.role in ("manager", "support")
     if args.brief:  # counts only: a login banner should not build the list
+        from crmtui.services.due_brief import count_due
+
         print(str(count_due(ctx, day, everyone=everyone)))
     elif args.json:  # row by row as it is read: a manager's team has tens of thousands
         from crmtui.output import emit_json_rows
+        from crmtui.services.due import DUE_COLUMNS, due_rows
 
         emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone))
     else:
+        from crmtui.services.due import due_list
+
         print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
     return 0
 
@@ -42,6 +45,7 @@ def print_due(ctx, items, day, everyone: bool) -> None:
     faster than through a rich Table)."""
     from rich.text import Text
 
+    from crmtui.output import console
     from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
 
     out = console()
