@@ -185,6 +185,22 @@ def appointment_detail(view, zone: tzinfo, *, owner: bool = False) -> Text:
     return text
 
 
+def appointment_heading(view, zone: tzinfo) -> Text:
+    """'visit · 张三 · Tue 2026-11-24 10:00–11:00', then what to prepare, where, whom."""
+    day = view.starts_at.astimezone(zone).date()
+    text = Text()
+    text.append(label("appointment_kind", view.kind) + " · ")
+    text.append(safe(view.customer), style="bold")
+    text.append(f" · {weekday_name(day)} {day.isoformat()} {time_range(view, zone)}")
+    if view.purpose:
+        text.append(" · " + label("purpose", view.purpose))
+    more = details(view)
+    if more:
+        text.append("\n")
+        text.append(safe(more), style="dim")
+    return text
+
+
 def review_words(view) -> str:
     """After a logged visit: 'purpose met: partly · still open: …' ('' before)."""
     if view.status != "done":

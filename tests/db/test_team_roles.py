@@ -531,10 +531,11 @@ def test_a_large_import_by_a_manager_leaves_the_owners_indexes_alone(team, clock
     """Deferring the indexes drops them, which only their owner may: a manager connected as
     their own role imports with the indexes kept up to date instead."""
     import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
     from crmtui.services.customers import find_customers
     from crmtui.services.transfer.importer import import_file
 
-    monkeypatch.setattr(importer, "DEFERRED_INDEX_ROWS", 3)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 3)
     monkeypatch.setattr(importer, "BATCH", 2)
     path = tmp_path / "in.csv"
     path.write_text("name,phones\n" + "".join(f"Imported {n},139{n:08d}\n" for n in range(9)))

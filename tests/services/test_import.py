@@ -395,9 +395,9 @@ def test_an_import_is_audited_and_keeps_the_stored_figures_consistent(ctx):
 
 def test_a_large_import_rebuilds_indexes_and_search_once(ctx, tmp_path, monkeypatch,
                                                          sqlite_only):
-    import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
 
-    monkeypatch.setattr(importer, "DEFERRED_INDEX_ROWS", 10)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
     rows = "".join(f"Customer {n},139{n:08d}\n" for n in range(50))
     report = import_file(ctx, write(tmp_path, "name,phones\n" + rows))
     assert report.imported == 50
@@ -486,11 +486,12 @@ def test_a_bad_record_after_batches_went_in_imports_nothing(ctx, tmp_path, monke
 def test_indexes_are_deferred_once_the_load_outgrows_the_stored_rows(ctx, tmp_path,
                                                                        monkeypatch):
     import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
 
     for n in range(12):
         add_customer(ctx, {"name": f"Stored {n}"})
     monkeypatch.setattr(importer, "BATCH", 5)
-    monkeypatch.setattr(importer, "DEFERRED_INDEX_ROWS", 10)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
     rows = "".join(f"张{n}号,138{n:08d}\n" for n in range(40))
     report = import_file(ctx, write(tmp_path, "name,phones\n" + rows))
     assert report.imported == 40 and report.ids == (13, 52)
@@ -526,29 +527,30 @@ def test_worker_processes_check_as_this_process_does(ctx, tmp_path, monkeypatch,
                                                      clock):
     """A large file is checked in worker processes: the report and the rows stored are the
     same as when this process checks it."""
+    import crmtui.services.transfer.checking as checking
     import crmtui.services.transfer.importer as importer
     from tests.conftest import make_context
 
-    monkeypatch.setattr(importer, "POOL_CHUNK", 3)
+    monkeypatch.setattr(checking, "POOL_CHUNK", 3)
     monkeypatch.setattr(importer, "BATCH", 4)
-    monkeypatch.setattr(importer, "MAX_WORKERS", 2)
-    monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(checking, "MAX_WORKERS", 2)
+    monkeypatch.setattr(checking.os, "cpu_count", lambda: 2)
     good = "".join(f"李{n}号,13{n:09d},c{n}@example.cn,,农历 --08-{n % 20 + 1:02d}\n"
                    for n in range(25))
     text = "name,phones,email,grade,birthday\n" + good + "Bad,12,,Z,\n" + \
         "李3号 again,13000000003,,,\n"
     path = write(tmp_path, text)
     pools = []
-    start = importer._Checker.start_pool
+    start = checking.Checker.start_pool
 
     def start_pool(checker, size):
         start(checker, size)
         pools.append(checker.pool is not None)
 
-    monkeypatch.setattr(importer._Checker, "start_pool", start_pool)
+    monkeypatch.setattr(checking.Checker, "start_pool", start_pool)
 
     def imported(pool_from: int):
-        monkeypatch.setattr(importer, "POOL_FILE_BYTES", pool_from)
+        monkeypatch.setattr(checking, "POOL_FILE_BYTES", pool_from)
         report = import_file(ctx, path, skip_bad=True)
         stored = [(c.name, c.phones, c.email, c.grade, c.search_doc, c.sort_name, c.next_due)
                   for c in Customer.select().order_by(Customer.id)]

@@ -10,31 +10,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label, weekday_name
-from crmtui.present.schedule import details, time_range
+from crmtui.present.schedule import appointment_heading
 from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.screens.dialogs.log import log_choices
 from crmtui.services.validation import APPOINTMENT_FIELDS, APPOINTMENT_KINDS, PURPOSES
 from crmtui.widgets.date_input import DateTimeInput
 from crmtui.widgets.form import FieldRow
 
 BOOK_FIELDS = ("at", "minutes", "kind", "purpose", "place", "prep", "contact")
-
-
-def describe(view, zone) -> Text:
-    """'visit · 张三 · Tue 2026-11-24 10:00–11:00', then what to prepare, where, whom."""
-    day = view.starts_at.astimezone(zone).date()
-    text = Text()
-    text.append(label("appointment_kind", view.kind) + " · ")
-    text.append(plain(view.customer, "bold"))
-    text.append(f" · {weekday_name(day)} {day.isoformat()} {time_range(view, zone)}")
-    if view.purpose:
-        text.append(" · " + label("purpose", view.purpose))
-    more = details(view)
-    if more:
-        text.append("\n")
-        text.append(plain(more, "dim"))
-    return text
 
 
 class _TimeFields:
@@ -79,8 +63,6 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
         return _("Book")
 
     def on_mount(self) -> None:
-        from crmtui.screens.dialogs.log import log_choices
-
         self.call_service(
             log_choices, self.ctx, self.customer_id, done=self._offer_contacts, group="choices"
         )
@@ -132,7 +114,7 @@ class MoveDialog(_TimeFields, FormDialog[Any]):
         self.FIELDS = {"at": self._clean_at, "minutes": APPOINTMENT_FIELDS["minutes"]}
 
     def intro_text(self) -> Text:
-        return describe(self.view, self.ctx.zone)
+        return appointment_heading(self.view, self.ctx.zone)
 
     def save_label(self) -> str:
         return _("Move")
@@ -158,7 +140,7 @@ class CancelAppointmentDialog(FormDialog[Any]):
         self.view = view
 
     def intro_text(self) -> Text:
-        text = describe(self.view, self.ctx.zone)
+        text = appointment_heading(self.view, self.ctx.zone)
         text.append(
             "\n\n"
             + _("Cancel it? It stays in the customer's history as cancelled and frees the time.")
@@ -177,4 +159,4 @@ class CancelAppointmentDialog(FormDialog[Any]):
         return cancel_appointment(self.ctx, self.view.id)
 
 
-__all__ = ["BookDialog", "MoveDialog", "CancelAppointmentDialog", "describe"]
+__all__ = ["BookDialog", "MoveDialog", "CancelAppointmentDialog"]

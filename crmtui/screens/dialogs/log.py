@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
+from crmtui.present.schedule import appointment_heading
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
@@ -221,10 +222,8 @@ class LogDialog(FormDialog[Logged]):
         if self.record is None:  # a correction closes no appointment
             self.closing = found.appointment
         if self.closing is not None:
-            from crmtui.screens.dialogs.appointment import describe
-
             closing = self.query_one("#closing", Static)
-            shown = Text(_("Closes the appointment:") + " ", style="bold") + describe(
+            shown = Text(_("Closes the appointment:") + " ", style="bold") + appointment_heading(
                 self.closing, self.ctx.zone
             )
             if found.instructions:  # what the question below asks about

@@ -1,0 +1,99 @@
+"""Putting an import's checked rows into the database: customers, their first grade history
+line, care dates and contacts, in batches inside the import's one transaction."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from crmtui.db import CareDate, Contact, Customer, GradeChange
+from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
+from crmtui.services.context import Context
+from crmtui.services.transfer.checking import ROW_COLUMNS, CheckedRow
+from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES
+
+DEFERRED_INDEX_ROWS = 20_000
+"""A load this large (or larger than what is stored) rebuilds indexes once instead of per row."""
+
+_CUSTOMER_COLUMNS = ["id", *ROW_COLUMNS, "created_at", "created_on", "updated_at", "updated_by"]
+_GRADE_CHANGE_COLUMNS = ["customer", "at", "on", "from_grade", "to_grade", "reason", "by"]
+_CARE_COLUMNS = ["customer", "kind", "month", "day", "year", "lunar", "leap"]
+
+
+class Loader:
+    """Inserts checked records in batches inside the import's transaction. Once a load has put
+    in more rows than were stored (and many, or the database held few), the secondary indexes
+    and the search index are dropped, and built once at the end: much quicker than updating
+    them row by row."""
+
+    def __init__(self, ctx: Context, batch: int) -> None:
+        self.ctx = ctx
+        self.batch = batch
+        """Rows inserted at a time: a database holding fewer has its indexes rebuilt by any
+        larger load."""
+        self.now, self.today, self.zone = ctx.now(), ctx.today(), ctx.zone
+        meta = Customer._meta.fields
+        self.fields = [meta[name] for name in _CUSTOMER_COLUMNS]
+        self.stored = Customer.select().count()
+        self.inserted = 0
+        self.first_id: int | None = None
+        self.last_id: int | None = None
+        self.deferred = ExitStack()
+        self.deferring = False
+
+    def insert(self, rows: list[CheckedRow]) -> None:
+        total = self.inserted + len(rows)
+        if (
+            not self.deferring
+            and total > self.stored
+            and (total >= DEFERRED_INDEX_ROWS or self.stored < self.batch)
+        ):
+            self.deferred.enter_context(
+                deferred_indexes([Customer, GradeChange, CareDate, Contact])
+            )
+            self.deferring = True
+        ids = reserve_ids(Customer, len(rows))
+        by = self.ctx.user.id
+        # the same moment and day on every row: converted for the database once
+        now, today = (
+            Customer.created_at.db_value(self.now),
+            Customer.created_on.db_value(self.today),
+        )
+        bulk_insert(
+            Customer,
+            self.fields,
+            ((cid, *row.values, now, today, now, by) for cid, row in zip(ids, rows, strict=True)),
+            converted=True,
+        )
+        bulk_insert(
+            GradeChange,
+            [GradeChange._meta.fields[name] for name in _GRADE_CHANGE_COLUMNS],
+            (
+                (cid, now, today, None, row.grade, row.history_reason, by)
+                for cid, row in zip(ids, rows, strict=True)
+            ),
+        )
+        bulk_insert(
+            CareDate,
+            [CareDate._meta.fields[name] for name in _CARE_COLUMNS],
+            ((cid, *care) for cid, row in zip(ids, rows, strict=True) for care in row.care),
+        )
+        contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
+        bulk_insert(
+            Contact,
+            [Contact.customer, *contact_fields],
+            (
+                (cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
+                for cid, row in zip(ids, rows, strict=True)
+                for contact in row.contacts
+            ),
+        )
+        self.inserted += len(rows)
+        self.first_id = ids[0] if self.first_id is None else self.first_id
+        self.last_id = ids[-1]
+
+    def finish(self) -> tuple[int, int] | None:
+        """Build what was deferred; the first and last id inserted."""
+        self.deferred.close()
+        if self.first_id is None or self.last_id is None:
+            return None
+        return (self.first_id, self.last_id)
