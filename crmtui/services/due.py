@@ -33,15 +33,35 @@ def due_list(
 ) -> list[DueItem]:
     """Everything due on `day` (default today) for the user, or for everyone a manager sees."""
     section = DueSection(ctx, day or ctx.today(), everyone)
+    today, owners, nobody = section.day, section.owners(), ("", "")
     items: list[DueItem] = []
+    append = items.append
     for kind in wanted_kinds(ctx, kinds):
         if kind is DueKind.GREETING:
             items += greetings_due(section)
             continue
-        items += [
-            section.item(kind, line, line[5], line[6], ref_id=line[7], at_risk=line[8])
-            for line in LINES[kind](section)
-        ]
+        # section.item's work, inline: a long list makes thousands
+        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](
+            section
+        ):
+            owner, login = owners.get(owner_id, nobody)
+            late = (today - due).days
+            append(
+                DueItem(
+                    kind,
+                    cid,
+                    name,
+                    company,
+                    grade,
+                    owner,
+                    due,
+                    late if late > 0 else 0,
+                    detail,
+                    ref_id,
+                    at_risk,
+                    login,
+                )
+            )
     return order_due_items(items)
 
 

@@ -3,8 +3,8 @@ aggregates over each section's conditions, without building the list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from peewee import SQL, Case, fn
 
@@ -35,8 +35,10 @@ from crmtui.services.followthrough_due import (
 )
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(NamedTuple):
+    """The due list's counts (a named tuple: cheaper to define than a dataclass, which a login
+    banner would pay for at every start)."""
+
     due: int
     overdue_promises: int
     complaints_at_risk: int
