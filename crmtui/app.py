@@ -243,7 +243,7 @@ class CrmApp(ServiceCalls, App[None]):
 
     # -- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:
-        from crmtui.services.history import undo_preview
+        from crmtui.services.undo import undo_preview
 
         if isinstance(self.screen, ModalScreen):  # a dialog is open: finish it first
             return

@@ -195,7 +195,7 @@ def load_config(path: Path | None = None) -> Config:
     if sys.version_info >= (3, 11):  # read only when there is a file: most runs have none
         import tomllib
     else:  # pragma: no cover
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found]  # installed on Python 3.10 only
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -148,4 +148,4 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
 
     @property
     def ctx(self):
-        return self.app.ctx  # type: ignore[attr-defined]
+        return self.app.ctx

@@ -21,7 +21,7 @@ from crmtui.search import name_matches, query_terms, search_document
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import refresh_search
+from crmtui.services.customer_columns import refresh_search
 from crmtui.services.validation import (
     CONTACT_ROLES,
     FieldError,

@@ -35,7 +35,7 @@ from crmtui.locations import user_path
 from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
 from crmtui.services.context import open_context, os_login, utc_now, writes
-from crmtui.services.customers import schedule_of
+from crmtui.services.customer_columns import schedule_of
 
 
 @dataclass

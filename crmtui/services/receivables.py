@@ -46,7 +46,8 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import _save_versioned, reschedule
+from crmtui.services.customer_columns import reschedule
+from crmtui.services.customers import _save_versioned
 from crmtui.services.lifecycle import refresh_value_class
 from crmtui.services.validation import PAYMENT_FIELDS, FieldError
 

@@ -24,7 +24,7 @@ from crmtui.present.complaint import (
 )
 from crmtui.present.styles import OVERDUE_MARK, overdue_style, severity_style
 from crmtui.present.time import short_moment
-from crmtui.services.complaints import QueueRow
+from crmtui.views.complaints import QueueRow
 from crmtui.widgets.line_list import LineList
 
 

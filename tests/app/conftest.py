@@ -3,10 +3,13 @@ that day, a steady cursor (for snapshots), and helpers to wait for the screen to
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
@@ -61,6 +64,54 @@ async def settle(pilot) -> None:
         quiet += 1
         if quiet >= 3:
             break
+
+
+UNTIL_SECONDS = 20.0
+"""How long `until` waits before it fails: far longer than any timer of the app (a debounce of
+0.15 s, a change check of 0.1 s in tests), so a busy machine is slow, never wrong."""
+
+
+async def until(pilot, condition: Callable[[], object], what: str = "", *,
+                settled: bool = True, timeout: float = UNTIL_SECONDS) -> None:
+    """Wait until `condition()` holds: for what a timer brings (the list a typed filter asks
+    for, the footer once the cursor rests, the palette's hits after a pause in typing, a change
+    made elsewhere), never for a fixed time.
+
+    Between looks the app runs: with `settled`, its workers finish first (as after a key); without,
+    nothing is awaited but the event loop (while a worker is held on purpose). Fails after
+    `timeout` seconds, saying what it waited for and showing the screen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if settled:
+            await settle(pilot)
+        if condition():
+            if settled:  # and what the change started has finished too
+                await settle(pilot)
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s, in vain, for {what or 'the condition'}"
+                                 f"; the screen:\n{screen_text(pilot.app)}")
+        await pilot.pause(0.02)  # a look every 20 ms, while timers and workers run
+
+
+def palette_hits(app) -> list[str]:
+    """What the open command palette offers, top first, as plain text (first lines)."""
+    if not CommandPalette.is_open(app):
+        return []
+    hits = app.screen.query_one(CommandList)
+    return [str(hits.get_option_at_index(index).prompt).split("\n")[0]
+            for index in range(hits.option_count)]
+
+
+async def palette_finds(pilot, start: str, *, top: bool = False) -> None:
+    """Wait until a hit of the palette (with `top`, its first) starts with `start`: it searches
+    after a pause in typing, and until then shows the hits of what was typed before."""
+
+    def found() -> bool:
+        hits = palette_hits(pilot.app)
+        return any(hit.startswith(start) for hit in (hits[:1] if top else hits))
+
+    await until(pilot, found, f"the palette's {'top ' if top else ''}hit {start!r}…")
 
 
 async def press(pilot, *keys: str) -> None:

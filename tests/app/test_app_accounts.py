@@ -24,7 +24,7 @@ from crmtui.services.contacts import add_contact
 from crmtui.services.plans import set_plan
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.lists import NavTable
-from tests.app.conftest import customer_of, press, screen_text, settle, type_text
+from tests.app.conftest import customer_of, press, screen_text, settle, type_text, until
 from tests.conftest import as_user
 
 
@@ -58,14 +58,6 @@ def shown(app) -> bool:
     """The screen on top has painted what it read."""
     text = screen_text(app)
     return bool(text.strip()) and "Loading…" not in text
-
-
-async def until(pilot, condition, rounds: int = 50) -> None:
-    for _round in range(rounds):
-        if condition():
-            return
-        await settle(pilot)
-    assert condition()
 
 
 def contact_rows(app) -> list[list[str]]:
@@ -238,12 +230,12 @@ async def test_a_survey_follows_a_closed_complaint_from_its_screen(demo_ctx, que
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
         app.open_complaint(queue_ctx.resolved)
-        await until(pilot, lambda: shown(app))
+        await until(pilot, lambda: shown(app), "the screen painted")
         assert isinstance(app.screen, ComplaintScreen)
         assert "Survey" not in screen_text(app)  # resolved, not closed yet
         app.pop_screen()
         app.open_complaint(queue_ctx.closed)
-        await until(pilot, lambda: shown(app))
+        await until(pilot, lambda: shown(app), "the screen painted")
         assert "Survey" in screen_text(app)
         await press(pilot, "S")
         assert isinstance(app.screen, SurveyDialog)

@@ -19,7 +19,7 @@ from crmtui.services.customers import add_customer, find_customers
 from crmtui.services.interactions import add_care_date, log_interaction, record_order
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.lists import NavTable
-from tests.app.conftest import press, screen_text, settle, type_text
+from tests.app.conftest import palette_finds, press, screen_text, settle, type_text
 from tests.app.test_app_snapshots import steps
 
 LANGUAGES = [pytest.param("en", id="en"), pytest.param("zh", id="zh")]
@@ -131,8 +131,7 @@ async def test_the_palette_jumps_by_pinyin(ctx, query):
         await press(pilot, "ctrl+p")
         assert CommandPalette.is_open(app)
         await type_text(pilot, query)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_finds(pilot, "客户：张三", top=True)
         text = screen_text(app)
         assert "客户：张三 · 重庆华信" in text and "李四" not in text
         await press(pilot, "down", "enter")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -32,7 +33,16 @@ from crmtui.services import complaints as service
 from crmtui.services.customers import add_customer
 from crmtui.widgets.complaint_list import ComplaintList
 from crmtui.widgets.due_list import DueList
-from tests.app.conftest import APP_NOW, customer_of, press, screen_text, settle, type_text
+from tests.app.conftest import (
+    APP_NOW,
+    customer_of,
+    palette_finds,
+    press,
+    screen_text,
+    settle,
+    type_text,
+    until,
+)
 from tests.conftest import as_user
 
 
@@ -48,6 +58,24 @@ def queue(app) -> ComplaintList:
 
 def shown_ids(app) -> list[int]:
     return [row.id for row in queue(app).items]
+
+
+def footer_line(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def count_change_checks(screen) -> list[bool]:
+    """Every answer of the screen's change watch from now on (each look for changes by others)."""
+    watch = screen._change_watch
+    answers: list[bool] = []
+    asked = watch.changed
+
+    def changed() -> bool:
+        answers.append(asked())
+        return answers[-1]
+
+    watch.changed = changed
+    return answers
 
 
 def notices(app) -> list[str]:
@@ -258,8 +286,9 @@ async def test_an_illegal_move_shows_the_services_message_and_changes_nothing(ap
         await open_queue(pilot)
         await cursor_to(pilot, queue_ctx.new)
         before = (stored(queue_ctx.new).version, timeline(queue_ctx.new))
-        await pilot.pause(0.3)  # the footer follows once the cursor rests
-        footer = screen_text(app).splitlines()[-1]
+        await until(pilot, lambda: "A Ack" in footer_line(app),
+                    "the footer to offer the moves of a new complaint, once the cursor rests")
+        footer = footer_line(app)
         assert "A Ack" in footer and "C Close" not in footer and "F Resolve" not in footer
 
         await press(pilot, "C")  # not offered for a new complaint, but the key answers
@@ -337,41 +366,47 @@ async def test_filters_mine_unassigned_severity_status_words_and_closed(app, que
         await open_queue(pilot)
         everything = shown_ids(app)
 
-        async def filtered(text: str) -> list[int]:
+        rows = {row.id: row for row in queue(app).items}
+        mine = {i for i in everything if rows[i].owner == "boss"}
+
+        async def filtered(text: str, shows: Callable[[list[int]], bool]) -> list[int]:
+            """Type the filter, wait until the queue `shows` its rows, take them."""
             await press(pilot, "slash")
             await fill(pilot, text)
-            await pilot.pause(0.3)
-            await settle(pilot)
+            await until(pilot, lambda: shows(shown_ids(app)), f"the queue filtered by {text!r}")
             await press(pilot, "enter")
             return shown_ids(app)
 
-        rows = {row.id: row for row in queue(app).items}
-        assert await filtered("unassigned") == [i for i in everything if rows[i].owner is None]
-        assert set(await filtered("mine")) == {i for i in everything if rows[i].owner == "boss"}
+        def exactly(expected) -> Callable[[list[int]], bool]:
+            return lambda ids: ids == expected
+
+        unassigned = [i for i in everything if rows[i].owner is None]
+        assert await filtered("unassigned", exactly(unassigned)) == unassigned
+        assert set(await filtered("mine", lambda ids: set(ids) == mine)) == mine
         assert "boss (manager) · mine" in screen_text(app)
-        assert await filtered("severity:crit,high") == [
-            i for i in everything if rows[i].severity in ("critical", "high")]
-        assert await filtered("status:new") == [i for i in everything if rows[i].status == "new"]
-        assert await filtered("invoice") == [queue_ctx.new, queue_ctx.resolved]
-        assert await filtered("owner:supp") == [
-            i for i in everything if rows[i].owner == "support"]
-        assert queue_ctx.closed in await filtered("closed")
-        assert await filtered("closed status:closed") == [
-            row.id for row in queue(app).items if row.status == "closed"]
-        assert await filtered("severity:urgent") == shown_ids(app)  # refused, list kept
-        assert "severity: one of critical, high, normal, low" in screen_text(app)
+        urgent = [i for i in everything if rows[i].severity in ("critical", "high")]
+        assert await filtered("severity:crit,high", exactly(urgent)) == urgent
+        new = [i for i in everything if rows[i].status == "new"]
+        assert await filtered("status:new", exactly(new)) == new
+        invoices = [queue_ctx.new, queue_ctx.resolved]
+        assert await filtered("invoice", exactly(invoices)) == invoices
+        supports = [i for i in everything if rows[i].owner == "support"]
+        assert await filtered("owner:supp", exactly(supports)) == supports
+        assert queue_ctx.closed in await filtered("closed", lambda ids: queue_ctx.closed in ids)
+        only_closed = await filtered("closed status:closed", lambda ids: ids == [
+            row.id for row in queue(app).items if row.status == "closed"] and ids != [])
+        assert only_closed == [row.id for row in queue(app).items if row.status == "closed"]
+        refused = "severity: one of critical, high, normal, low"
+        kept = shown_ids(app)
+        assert await filtered("severity:urgent", lambda ids: refused in screen_text(app)) == kept
+        assert refused in screen_text(app)  # refused, list kept
 
         await press(pilot, "slash", "escape")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert shown_ids(app) == everything
+        await until(pilot, lambda: shown_ids(app) == everything, "the whole queue again")
         await press(pilot, "a")  # mine, and again everyone's
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert set(shown_ids(app)) == {i for i in everything if rows[i].owner == "boss"}
+        await until(pilot, lambda: set(shown_ids(app)) == mine, "boss's complaints")
         await press(pilot, "a")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: shown_ids(app) == everything, "everyone's complaints")
         assert shown_ids(app) == everything
         assert "boss (manager) · everyone" in screen_text(app)
 
@@ -513,12 +548,11 @@ async def test_x_on_a_profile_opens_a_complaint_that_shows_in_the_queue_and_on_t
         await press(pilot, "1")
         assert isinstance(app.screen, TodayScreen) and not on_today()  # 60 minutes left: ok
         clock.now = APP_NOW + timedelta(minutes=44)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: app.screen._reloaded_at == clock.now,
+                    "Today read again once its clock moved")
         assert not on_today()  # 16 minutes left: still more than a quarter of the hour
         clock.now = APP_NOW + timedelta(minutes=45)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, on_today, "the complaint on Today once at risk")
         assert on_today()  # at risk: the minute a quarter is left, without a key pressed
         assert "machine stopped" in screen_text(app)
 
@@ -545,8 +579,9 @@ async def test_n_in_the_queue_chooses_the_customer_by_searching(app, queue_ctx, 
         assert complaint.id in shown_ids(app)
         # the cursor is on the new complaint, so the keys offered are its own
         assert queue(app).highlighted_item.id == complaint.id
-        await pilot.pause(0.3)
-        footer = screen_text(app).splitlines()[-1]
+        await until(pilot, lambda: "A Ack" in footer_line(app),
+                    "the footer to offer the new complaint's moves, once the cursor rests")
+        footer = footer_line(app)
         assert "A Ack" in footer and "C Close" not in footer
 
 
@@ -561,8 +596,8 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
         await in_another_connection(service.acknowledge, support, queue_ctx.at_risk, "+3h")
         created = await in_another_connection(
             service.open_complaint, support, customer_of("boss", 4), "normal", "noticed by itself")
-        await pilot.pause(0.4)
-        await settle(pilot)
+        await until(pilot, lambda: set(shown_ids(app)) == set(before) | {created.id},
+                    "the complaint opened elsewhere in the queue")
         assert set(shown_ids(app)) == set(before) | {created.id}
         row = next(row for row in queue(app).items if row.id == queue_ctx.at_risk)
         assert (row.status, row.owner) == ("acknowledged", "support")
@@ -572,11 +607,14 @@ async def test_changes_made_elsewhere_show_up_after_the_watch_interval(app, queu
         late = await in_another_connection(
             service.open_complaint, support, customer_of("boss", 5), "critical", "line down",
             opened_at=APP_NOW - timedelta(minutes=55))
-        await pilot.pause(0.4)
-        await settle(pilot)
-        assert any(isinstance(item, DueItem) and item.ref_id == late.id
-                   and item.kind is DueKind.COMPLAINT
-                   for item in app.screen.query_one(DueList).items)
+
+        def late_on_today() -> bool:
+            return any(isinstance(item, DueItem) and item.ref_id == late.id
+                       and item.kind is DueKind.COMPLAINT
+                       for item in app.screen.query_one(DueList).items)
+
+        await until(pilot, late_on_today, "the at-risk complaint on Today")
+        assert late_on_today()
 
         # and enter on it opens the complaint
         due = app.screen.query_one(DueList)
@@ -597,13 +635,14 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
         screen = app.screen
         original = screen.load_data
         screen.load_data = lambda: (calls.append("customers"), original())[-1]
-        await pilot.pause(0.4)
-        await settle(pilot)
+        looks = count_change_checks(screen)
+        await until(pilot, lambda: len(looks) >= 3, "three looks for changes")
         assert calls == []  # nobody changed anything
         await in_another_connection(add_customer, demo_ctx, {"name": "Zeta Newcomer"})
-        await pilot.pause(0.4)
-        await settle(pilot)
-        assert calls == ["customers"]
+        await until(pilot, lambda: calls != [], "the list read again after a change elsewhere")
+        seen = len(looks)
+        await until(pilot, lambda: len(looks) >= seen + 3, "three more looks for changes")
+        assert calls == ["customers"]  # once
         await press(pilot, "G")
         assert "Zeta Newcomer" in screen_text(app)
 
@@ -632,8 +671,7 @@ async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
         assert re.search(r"\bK +Acknowledge a complaint", text)
         await press(pilot, "escape", "ctrl+p")
         await type_text(pilot, f"#{queue_ctx.waiting}")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_finds(pilot, f"complaint: #{queue_ctx.waiting} ")
         assert f"complaint: #{queue_ctx.waiting} Manual in English only" in screen_text(app)
         await press(pilot, "enter")
         await settle(pilot)
@@ -654,7 +692,7 @@ async def test_the_profiles_complaints_tab_and_the_palette_open_complaints(app, 
         assert app.screen.complaint_id == queue_ctx.at_risk
         await press(pilot, "escape", "escape", "ctrl+p")
         await type_text(pilot, "complaint: new")
-        await pilot.pause(0.3)
+        await palette_finds(pilot, "complaint: new…", top=True)
         await press(pilot, "enter")
         assert isinstance(app.screen, NewComplaintDialog)
         assert app.screen.customer_id is None  # the customer is searched for
@@ -665,8 +703,7 @@ async def test_the_severity_of_a_closed_complaint_is_refused_before_asking(app, 
         await open_queue(pilot)
         await press(pilot, "slash")
         await fill(pilot, "closed status:closed")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: shown_ids(app) == [queue_ctx.closed], "only the closed one")
         await press(pilot, "enter")
         assert shown_ids(app) == [queue_ctx.closed]
         await press(pilot, "exclamation_mark")

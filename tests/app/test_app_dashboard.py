@@ -21,7 +21,7 @@ from crmtui.screens.profile import ProfileScreen
 from crmtui.services import stats
 from crmtui.services.stats import DEMOTED, PROMOTED, dashboard, moved_customer_ids, scope_for
 from crmtui.widgets.lists import ProfileRows
-from tests.app.conftest import press, screen_text, settle
+from tests.app.conftest import palette_finds, press, screen_text, settle, until
 from tests.conftest import as_user
 from tests.dashboard_world import build_world
 
@@ -234,7 +234,9 @@ async def test_the_figures_stay_on_screen_while_new_ones_are_read(ctx, world, mo
 
         monkeypatch.setattr("crmtui.screens.dashboard.dashboard", slow_dashboard)
         await pilot.press("z")
-        await pilot.pause(0.1)
+        # the worker is held: look without waiting for it
+        await until(pilot, lambda: "refreshing…" in screen_text(app), "“refreshing…” painted",
+                    settled=False)
         assert "refreshing…" in screen_text(app)  # the UI thread is free: it painted
         assert shown_grades(app) == before and screen.figures.period == 30
         await press(pilot, "down")
@@ -285,5 +287,5 @@ async def test_the_keys_are_in_help_remappable_and_in_the_palette(ctx, world):
             assert line in section
         await press(pilot, "escape", "ctrl+p")
         await pilot.press(*"dashb")
-        await pilot.pause(0.3)
+        await palette_finds(pilot, "view: Dashboard")
         assert "view: Dashboard" in screen_text(app)

@@ -9,7 +9,7 @@ from crmtui.screens.profile import ProfileScreen
 from crmtui.services.interactions import log_interaction
 from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.due_list import DueList, is_appointment
-from tests.app.conftest import customer_of, press, screen_text, settle
+from tests.app.conftest import customer_of, press, screen_text, settle, until
 from tests.conftest import as_user
 
 LONG = ("called about the quote for the second warehouse; they want the price held until the "
@@ -53,7 +53,9 @@ async def test_today_and_complaints_show_the_highlighted_row_whole(app, queue_ct
         due = app.screen.query_one(DueList)
         due.move_to(next(i for i, row in enumerate(due.items)
                          if row is not None and not is_appointment(row)))
-        await pilot.pause(0.1)
+        await until(pilot, lambda: not is_appointment(app.screen.current_item())
+                    and app.screen.current_item().detail in detail(app),
+                    "the line under the list to follow the cursor")
         item = app.screen.current_item()
         assert item.detail in detail(app) and item.customer in detail(app)
         await press(pilot, "j")
@@ -89,6 +91,5 @@ async def test_one_customer_is_one_customer(app, demo_ctx):
         await settle(pilot)
         await press(pilot, "2", "slash")
         await pilot.press(*name)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await until(pilot, lambda: "1 customer ·" in screen_text(app), "the one customer found")
         assert "1 customer ·" in screen_text(app) and "1 customers" not in screen_text(app)

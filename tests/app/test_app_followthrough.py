@@ -15,17 +15,8 @@ from crmtui.screens.profile import ProfileScreen
 from crmtui.services.instructions import give_instruction
 from crmtui.services.interactions import record_order
 from crmtui.widgets.lists import NavTable
-from tests.app.conftest import press, screen_text, settle, type_text
+from tests.app.conftest import press, screen_text, settle, type_text, until
 from tests.app.test_app_today import cursor_on, shown
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Wait (settling, never a fixed sleep) until `condition()` holds."""
-    for _round in range(50):
-        if condition():
-            return
-        await settle(pilot)
-    raise AssertionError(f"never: {what}")
 
 
 def boss_customer(ctx) -> Customer:

@@ -17,7 +17,14 @@ from crmtui.screens.profile import TAB_TITLES, ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.worklist import SNOOZABLE
 from crmtui.widgets.due_list import DueList, is_appointment
-from tests.app.conftest import APP_NOW, press, screen_text, settle, type_text
+from tests.app.conftest import (
+    APP_NOW,
+    palette_finds,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
 from tests.conftest import TODAY
 from tests.hostile import build_hostile, forbidden_in
 
@@ -159,12 +166,12 @@ async def visit_everything(tour: Tour, world) -> None:
     await tour.press("escape")
     await tour.press("ctrl+p", where="palette")
     await type_text(pilot, "closer")
-    await pilot.pause(0.3)  # the palette searches after a pause in typing
+    await palette_finds(pilot, "customer: ")
     await tour.check("palette customers")
     await tour.press("escape")
     await tour.press("ctrl+p")
     await type_text(pilot, f"#{world.complaints['new'][0]}")
-    await pilot.pause(0.3)
+    await palette_finds(pilot, f"complaint: #{world.complaints['new'][0]} ")
     await tour.check("palette complaint")
     await tour.press("escape")
     assert not isinstance(app.screen, ModalScreen)

@@ -21,7 +21,7 @@ from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile import ProfileScreen
 from crmtui.widgets.due_list import is_appointment
 from crmtui.widgets.footer import FittingFooter
-from tests.app.conftest import Queue, customer_of, press, screen_text, settle
+from tests.app.conftest import Queue, customer_of, press, screen_text, settle, until
 from tests.conftest import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,12 +161,12 @@ async def to_start(pilot) -> None:
     await settle(pilot)
 
 
-async def wait_for(pilot, ready, rounds: int = 50) -> None:
-    for _round in range(rounds):
-        if ready():
-            return
-        await settle(pilot)
-    raise AssertionError("the screen did not get ready")
+
+def footer_follows_cursor(screen) -> bool:
+    """The queue's footer offers the moves of the highlighted complaint's status (it is rebuilt
+    once the cursor rests, so the footer snapshots must wait for it)."""
+    row = screen.current_row()
+    return screen._footer_status == (row.status if row else None)
 
 
 def journeys(queue: Queue) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def journeys(queue: Queue) -> dict[str, Any]:
         async def go(pilot) -> None:
             pilot.app.open_profile(customer_of("boss"))
             await settle(pilot)
-            await wait_for(pilot, lambda: pilot.app.screen.view is not None)
+            await until(pilot, lambda: pilot.app.screen.view is not None, "the profile read")
             await press(pilot, *keys)
         return go
 
@@ -184,10 +184,11 @@ def journeys(queue: Queue) -> dict[str, Any]:
         async def go(pilot) -> None:
             await press(pilot, "4")
             screen = pilot.app.screen
-            await wait_for(pilot, lambda: screen.read is not None)
+            await until(pilot, lambda: screen.read is not None, "the queue read")
             index = next(i for i, row in enumerate(screen.queue.items) if row.id == complaint_id)
             screen.queue.move_to(index)
-            await pilot.pause(0.3)  # the footer follows the cursor once it rests
+            await until(pilot, lambda: footer_follows_cursor(screen),
+                        "the footer to follow the cursor once it rests")
             await press(pilot, *keys)
         return go
 
@@ -204,7 +205,8 @@ def journeys(queue: Queue) -> dict[str, Any]:
         async def go(pilot) -> None:
             due = pilot.app.screen.query_one("#due")
             due.move_to(next(i for i, item in enumerate(due.items) if is_appointment(item)))
-            await pilot.pause(0.1)
+            await until(pilot, lambda: is_appointment(pilot.app.screen.current_item()),
+                        "the cursor on an appointment")
             await press(pilot, *keys)
         return go
 
@@ -215,10 +217,12 @@ def journeys(queue: Queue) -> dict[str, Any]:
             await press(pilot, "5")
             screen = pilot.app.screen
             assert isinstance(screen, DashboardScreen)
-            await wait_for(pilot, lambda: screen.figures is not None and not screen.refreshing)
+            await until(pilot, lambda: screen.figures is not None and not screen.refreshing,
+                        "the figures read")
             screen.query_one(f"#{name}", Figure).focus()
             await press(pilot, "enter", *keys)
-            await wait_for(pilot, lambda: getattr(pilot.app.screen, "data", True) is not None)
+            await until(pilot, lambda: getattr(pilot.app.screen, "data", True) is not None,
+                        "the screen read")
         return go
 
     return {
@@ -293,7 +297,7 @@ async def test_support_is_offered_only_the_keys_support_can_use(demo_ctx, queue_
         async def quiet_profile(pilot) -> None:
             app.open_profile(quiet)
             await settle(pilot)
-            await wait_for(pilot, lambda: app.screen.view is not None)
+            await until(pilot, lambda: app.screen.view is not None, "the profile read")
 
         footers["profile without a complaint"] = await footer_after(pilot, quiet_profile)
         await press(pilot, "l", "e", "o", "R")  # keys not offered do nothing

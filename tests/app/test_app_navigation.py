@@ -21,7 +21,15 @@ from crmtui.search import sort_key
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import add_care_date
 from crmtui.widgets.lists import PAGE_SIZE, ListTable, NavTable
-from tests.app.conftest import customer_of, press, screen_text, settle, type_text
+from tests.app.conftest import (
+    customer_of,
+    palette_finds,
+    press,
+    screen_text,
+    settle,
+    type_text,
+    until,
+)
 
 
 async def test_number_keys_switch_views_and_q_quits(app):
@@ -44,12 +52,10 @@ async def test_the_palette_jumps_to_a_customer_by_name(app, demo_ctx):
         await press(pilot, "ctrl+p")
         assert CommandPalette.is_open(app)
         await type_text(pilot, customer.name.split()[1].lower())
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_finds(pilot, f"customer: {customer.name}")
         assert f"customer: {customer.name}" in screen_text(app)
         await type_text(pilot, " " + customer.name.split()[0][:3].lower())
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await palette_finds(pilot, f"customer: {customer.name}", top=True)
         await press(pilot, "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ProfileScreen)
@@ -66,14 +72,13 @@ async def test_the_palette_finds_by_company_and_phone_digits(ctx):
         for query in ("华信", "5678"):
             await press(pilot, "ctrl+p")
             await type_text(pilot, query)
-            await pilot.pause(0.3)
-            await settle(pilot)
+            await palette_finds(pilot, "customer: 张三")
             text = screen_text(app)
             assert "customer: 张三 · 重庆华信" in text and "李四" not in text
             await press(pilot, "escape")
         await press(pilot, "ctrl+p")
         await type_text(pilot, "5678")
-        await pilot.pause(0.3)
+        await palette_finds(pilot, "customer: 张三", top=True)
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, ProfileScreen) and app.screen.customer_id == target.id
 
@@ -133,18 +138,15 @@ async def test_customers_come_a_page_at_a_time_sorted_and_filtered(app, demo_ctx
         assert "sorted by company" in screen_text(app)
         await press(pilot, "slash")
         await type_text(pilot, "grade:A")
-        await pilot.pause(0.3)
-        await settle(pilot)
         expected = Customer.select().where(Customer.grade == "A").count()
+        await until(pilot, lambda: table.row_count == expected, "the grade A customers")
         assert table.row_count == expected
         assert {str(table.get_row_at(i)[2]).rstrip("*") for i in range(table.row_count)} == {"A"}
         await type_text(pilot, " status:nope")
         assert "status: one of existing, intent" in screen_text(app)
         assert table.row_count == expected  # a bad filter keeps the last good list
         await press(pilot, "escape")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert table.row_count == PAGE_SIZE
+        await until(pilot, lambda: table.row_count == PAGE_SIZE, "the unfiltered first page")
 
 
 async def test_the_interaction_log_filters_by_channel_and_date(app, demo_ctx):
@@ -152,12 +154,13 @@ async def test_the_interaction_log_filters_by_channel_and_date(app, demo_ctx):
         await settle(pilot)
         await press(pilot, "3", "slash")
         await type_text(pilot, "channel:wechat since:-7d")
-        await pilot.pause(0.3)
-        await settle(pilot)
         table = app.screen.query_one("#list", ListTable)
+
+        def channels() -> set[str]:
+            return {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+
+        await until(pilot, lambda: channels() == {"wechat"}, "only wechat contacts listed")
         assert table.row_count > 0
-        channels = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert channels == {"wechat"}
         days = [str(table.get_row_at(i)[0])[:10] for i in range(table.row_count)]
         assert min(days) >= "2026-11-16"
         await type_text(pilot, " channel:pigeon")

@@ -37,14 +37,25 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.name)
 
-    def wait_for(self, text: str, timeout: float = 15) -> str:
+    def until(self, condition, what: str, timeout: float = 20) -> None:
+        """Wait until `condition()` holds, looking every 0.1 s; fail saying what and showing
+        the screen after `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout:g} s, in vain, for {what}:\n"
+                                     f"{self.screen()}")
+            time.sleep(0.1)  # the interval between looks
+
+    def wait_for(self, text: str) -> str:
+        self.until(lambda: text in self.screen(), f"{text!r} on the screen")
+        return self.screen()
+
+    def running(self) -> bool:
+        """The app's pane is still there (it closes when the app ends)."""
+        done = subprocess.run(["tmux", "-L", self.name, "has-session", "-t", self.name],
+                              capture_output=True, env=self.env, timeout=20)
+        return done.returncode == 0
 
 
 @pytest.fixture
@@ -83,10 +94,7 @@ def test_chinese_typed_in_tmux_is_saved_and_found_by_pinyin(tmux, tmp_path):
     tmux.keys("Escape")
     tmux.wait_for("1 位客户")
     tmux.keys("q")
-    deadline = time.monotonic() + 10
-    while "crmtui" in tmux.run("list-panes", "-a", "-F", "#{pane_current_command}") \
-            and time.monotonic() < deadline:
-        time.sleep(0.1)
+    tmux.until(lambda: not tmux.running(), "the app to quit")
     ctx = open_context(db, login="boss")
     try:
         saved = Customer.get(Customer.name == "张三")

@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import timezone
 
 from crmtui.cli import build_parser, main
+from crmtui.db.connection import Store
 
 
 @dataclass
@@ -26,18 +29,46 @@ class Result:
 
 def run_cli(argv: list[str], *, db, clock, login: str = "boss") -> Result:
     """One command, as `crmtui --db DB ARGV…` would run it for the OS login `login`."""
+    return run_main(["--db", str(db), *argv], clock=clock, login=login)
+
+
+@contextmanager
+def closing_its_databases() -> Iterator[None]:
+    """What a process does when it ends: close every database it opened. In-process, a command
+    left open would be read again from its page cache, and keep its write-ahead log."""
+    opened: list[Store] = []
+    init = Store.__init__
+
+    def remembered(store: Store, *args, **kwargs) -> None:
+        init(store, *args, **kwargs)
+        opened.append(store)
+
+    Store.__init__ = remembered  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Store.__init__ = init  # type: ignore[method-assign]
+        for store in opened:
+            store.close()
+
+
+def run_main(argv: list[str], *, clock, login: str = "boss") -> Result:
+    """One command, as `crmtui ARGV…` would run it for the OS login `login`."""
     # a byte stream under the text, as a real standard output has (calendars write bytes)
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     err = io.StringIO()
-    full = ["--db", str(db), *argv]
-    with redirect_stdout(out), redirect_stderr(err):
+    with redirect_stdout(out), redirect_stderr(err), closing_its_databases():
         try:
-            code = main(full, login=login, clock=clock, zone=timezone.utc)
-        except SystemExit as stop:  # usage errors, --help
-            code = stop.code if isinstance(stop.code, int) else 1
+            code = main(argv, login=login, clock=clock, zone=timezone.utc)
+        except SystemExit as stop:  # usage errors, --help: as a process would end
+            if stop.code is None or isinstance(stop.code, int):
+                code = stop.code or 0
+            else:
+                print(stop.code, file=sys.stderr)
+                code = 1
     out.flush()
-    return Result(full, code, raw.getvalue().decode("utf-8"), err.getvalue())
+    return Result(argv, code, raw.getvalue().decode("utf-8"), err.getvalue())
 
 
 def leaf_commands() -> dict[tuple[str, ...], argparse.ArgumentParser]:

@@ -1,9 +1,11 @@
-"""The command line as a subprocess: output, JSON contracts, exit codes, one-line errors."""
+"""The command line: output, JSON contracts, exit codes, one-line errors — in-process on the
+test's clock, and three smoke tests as a process of its own (`cli_process`): `due`, a JSON
+command read through the environment, an error's exit."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -19,7 +21,7 @@ def assert_one_clear_line(result, *fragments):
         assert fragment in lines[0]
 
 
-def test_add_log_show_and_due_round_trip(cli):
+def test_add_log_show_and_due_round_trip(cli, clock):
     added = cli("add", "张三", "--company", "重庆华信", "--phone", "138 1234 5678",
                 "--need", "clear", "--close", "+20d", "--json")
     assert added.code == 0, added.err
@@ -33,7 +35,7 @@ def test_add_log_show_and_due_round_trip(cli):
     logged = cli("log", "zs", "--summary", "called", "--outcome", "positive", "--next", "+3d",
                  "--json")
     assert logged.code == 0, logged.err
-    assert logged.json()["next_due"] == (date.today() + timedelta(days=3)).isoformat()
+    assert logged.json()["next_due"] == (clock.now.date() + timedelta(days=3)).isoformat()
     shown = cli("show", str(customer_id), "--json").json()
     assert shown["followups"] == 0
     assert [i["summary"] for i in shown["interactions"]] == ["called"]
@@ -42,7 +44,8 @@ def test_add_log_show_and_due_round_trip(cli):
     assert text.code == 0 and "张三" in text.out and "called" in text.out
 
 
-def test_brief_is_one_line(cli):
+def test_brief_is_one_line(cli_process):
+    cli = cli_process
     cli("add", "A one", "--json")
     cli("add", "B two", "--json")
     result = cli("due", "--brief")
@@ -113,7 +116,8 @@ def test_usage_errors_exit_2(cli):
     assert cli("frobnicate").code == 2
 
 
-def test_a_file_that_is_not_a_database(cli, tmp_path):
+def test_a_file_that_is_not_a_database(cli_process, tmp_path):
+    cli = cli_process
     bogus = tmp_path / "bogus.db"
     bogus.write_text("hello")
     cli.db = bogus
@@ -135,7 +139,8 @@ def test_a_newer_database(cli):
     assert_one_clear_line(cli("due"), "newer crmtui")
 
 
-def test_crmtui_db_environment_variable_is_used(cli):
+def test_crmtui_db_environment_variable_is_used(cli_process):
+    cli = cli_process
     cli.env["CRMTUI_DB"] = str(cli.db)
     assert cli("add", "from env", db=False).code == 0
     assert cli("find", "env", "--json").json()[0]["name"] == "from env"

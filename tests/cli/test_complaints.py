@@ -1,4 +1,5 @@
-"""`crmtui complaint …` as a subprocess: each command, its JSON, one clear line per bad input."""
+"""`crmtui complaint …` (in-process, on the test's clock): each command, its JSON, one clear
+line per bad input."""
 
 from __future__ import annotations
 

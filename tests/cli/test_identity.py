@@ -1,5 +1,6 @@
 """Who is acting: the OS login of the process, and `--user` or CRMTUI_USER only for a manager's
-own login (or on a database nobody has claimed yet) — as a subprocess, as a user runs it."""
+own login (or on a database nobody has claimed yet). In-process with main()'s `login`, but for
+the shell's way in (`python -m crmtui`), which has no such seam: a process of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import subprocess
 import sys
 
 from crmtui.services.context import os_login
-from tests.cli.conftest import Cli
 from tests.cli.test_commands import assert_one_clear_line
 
 
@@ -30,7 +30,7 @@ def _team(cli) -> None:
 
 def test_a_rep_cannot_act_as_a_manager_with_user_or_the_environment(cli, tmp_path):
     _team(cli)
-    rita = Cli(cli.db, tmp_path, login="rita")
+    rita = cli.as_login("rita")
     before = cli.db.read_bytes(), _audit(cli.db)
     refused = rita("--user", "boss", "export", "--all", "--format", "json")
     assert_one_clear_line(refused, "cannot act as boss", "only a manager may act as someone else",
@@ -49,9 +49,9 @@ def test_a_rep_cannot_act_as_a_manager_with_user_or_the_environment(cli, tmp_pat
 
 def test_support_and_strangers_are_refused_with_the_reason(cli, tmp_path):
     _team(cli)
-    assert_one_clear_line(Cli(cli.db, tmp_path, login="sam")("due", user="rita"),
+    assert_one_clear_line(cli.as_login("sam")("due", user="rita"),
                           "cannot act as rita", "your login sam is support")
-    assert_one_clear_line(Cli(cli.db, tmp_path, login="mallory")("due", user="boss"),
+    assert_one_clear_line(cli.as_login("mallory")("due", user="boss"),
                           "cannot act as boss", "your login mallory is not a user of this database")
 
 
@@ -68,14 +68,14 @@ def test_a_deactivated_manager_acts_as_no_one(cli, tmp_path):
     _team(cli)
     assert cli("user", "role", "ray", "manager").code == 0
     assert cli("user", "remove", "ray", "--to", "boss").code == 0
-    assert_one_clear_line(Cli(cli.db, tmp_path, login="ray")("due", user="boss"),
+    assert_one_clear_line(cli.as_login("ray")("due", user="boss"),
                           "cannot act as boss", "ray is deactivated")
 
 
 def test_on_a_database_nobody_has_claimed_the_first_name_given_becomes_its_manager(cli, tmp_path):
-    newcomer = Cli(tmp_path / "fresh.sqlite3", tmp_path, login="rita")
+    newcomer = cli.as_login("rita", db=tmp_path / "fresh.sqlite3")
     assert newcomer("add", "First", user="owner").code == 0
-    listed = Cli(newcomer.db, tmp_path, login="owner")("user", "list", "--json").json()
+    listed = newcomer.as_login("owner")("user", "list", "--json").json()
     assert [(u["login"], u["role"]) for u in listed] == [("owner", "manager")]
     # now claimed: rita's login is no user, so she cannot take the name again
     assert_one_clear_line(newcomer("due", user="owner"), "cannot act as owner")

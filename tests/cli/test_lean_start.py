@@ -35,6 +35,7 @@ BRIEF_MODULES = {
     "crmtui.services.due_sections",
     "crmtui.services.grading", "crmtui.services.sla_clock",
     "crmtui.services.followthrough_due",  # instructions, deliveries and payments due
+    "crmtui.views", "crmtui.views.complaints",  # a complaint's clock facts
 }
 JSON_MODULES = BRIEF_MODULES | {
     "crmtui.services.due", "crmtui.output",  # the list's rows, written as JSON

@@ -38,7 +38,8 @@ from crmtui.services.interactions import (
     log_interaction,
     record_order,
 )
-from crmtui.services.lifecycle import catch_up, set_lifecycle, set_value_class
+from crmtui.services.catch_up import catch_up
+from crmtui.services.lifecycle import set_lifecycle, set_value_class
 from crmtui.services.maintenance import check_store
 from crmtui.services.profile import customer_profile, profile_json
 from crmtui.services.receivables import record_payment

@@ -291,3 +291,64 @@ def test_a_span_of_days_counts_from_today_either_way(today, n):
     assert parse_date(f"in {n} days", today) == today + timedelta(days=n)
     assert parse_date(f"{n}天前", today) == today - timedelta(days=n)
     assert parse_date(f"+{n}d", today) == parse_date(f"{n}天后", today)
+
+
+# -- properties: ISO days and moments, +N spans, February 29 ------------------------------------
+
+any_day = st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31))
+leap_years = st.integers(min_value=1904, max_value=2992).filter(
+    lambda year: year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+
+
+@given(any_day, days)
+def test_an_iso_day_reads_back_as_itself_whatever_today_is(day, today):
+    assert parse_date(day.isoformat(), today) == day
+    assert parse_date(f" {day.year}-{day.month}-{day.day} ", today) == day  # unpadded, spaced
+
+
+@given(any_day, st.integers(min_value=0, max_value=23), st.integers(min_value=0, max_value=59),
+       st.sampled_from([None, timezone.utc, TZ]))
+def test_an_iso_moment_reads_back_as_itself_in_the_zone_of_now(day, hour, minute, zone):
+    now = NOW.replace(tzinfo=zone)
+    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    assert parse_datetime(moment.strftime("%Y-%m-%d %H:%M"), now) == moment
+    assert parse_datetime(moment.strftime("%Y-%m-%d %H:%M"), now).tzinfo is zone
+
+
+@given(days, st.integers(min_value=0, max_value=3000))
+def test_plus_n_days_and_weeks_count_from_today(today, n):
+    assert parse_date(f"+{n}d", today) == today + timedelta(days=n)
+    assert parse_date(f"-{n}d", today) == today - timedelta(days=n)
+    if today + timedelta(weeks=n) <= date(2999, 12, 31):
+        assert parse_date(f"+{n}w", today) == today + timedelta(weeks=n)
+
+
+@given(leap_years)
+def test_february_29_is_a_day_only_in_leap_years(year):
+    assert parse_date(f"{year}-02-29", TODAY) == date(year, 2, 29)
+    assert parse_date(f"{year}-2-29", TODAY) == date(year, 2, 29)
+    for common in (year + 1, year + 2, year + 3):
+        with pytest.raises(DateInputError, match=f"February {common} has 28 days"):
+            parse_date(f"{common}-02-29", TODAY)
+
+
+@given(leap_years)
+def test_a_year_or_a_month_from_february_29_lands_on_a_real_day(year):
+    leap_day = date(year, 2, 29)
+    assert parse_date("+1y", leap_day) == date(year + 1, 2, 28)
+    assert parse_date("-1y", leap_day) == date(year - 1, 2, 28)
+    assert parse_date("+4y", leap_day) == (date(year + 4, 2, 29) if (year + 4) % 100 != 0
+                                           or (year + 4) % 400 == 0 else date(year + 4, 2, 28))
+    assert parse_date("+1m", leap_day) == date(year, 3, 29)
+    assert parse_date("+1m", date(year, 1, 31)) == leap_day  # clamped to the month's last day
+    assert parse_date("+1d", date(year, 2, 28)) == leap_day
+    assert parse_date("+1d", leap_day) == date(year, 3, 1)
+
+
+@given(days)
+def test_the_last_day_of_a_year_steps_into_the_next(today):
+    year_end = date(today.year, 12, 31)
+    assert parse_date("+1d", year_end) == date(today.year + 1, 1, 1)
+    assert parse_date("-1d", date(today.year, 1, 1)) == date(today.year - 1, 12, 31)
+    assert parse_date("+1m", year_end) == date(today.year + 1, 1, 31)
+    assert parse_date("明年底", today) == date(today.year + 1, 12, 31)

@@ -20,7 +20,7 @@ from crmtui.i18n import N_, _
 from crmtui.labels import labelled
 from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
-from crmtui.services.validation import FieldError
+from crmtui.services.validation import FieldError, clean_date
 from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
@@ -191,7 +191,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         self, field: str, label: str, value: Any = "", *, required: bool = False
     ) -> FieldRow:
         text = value.isoformat() if isinstance(value, date) else (value or "")
-        control = DateInput(text, today=self.today, required=required, id=f"field-{field}")
+        control = DateInput(
+            text, today=self.today, required=required, parse=clean_date, id=f"field-{field}"
+        )
         return FieldRow(field, label, control, required=required)
 
     def select_row(

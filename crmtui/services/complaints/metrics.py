@@ -9,13 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from peewee import Case, fn
 
 from crmtui.db import Complaint, Customer, User
-from crmtui.services.complaints.workflow import (
-    _S,
-    HANDLER_ROLES,
-    SEVERITIES,
-    STATUSES,
-    _now,
-)
+from crmtui.services.complaints.handling import _S, HANDLER_ROLES, SEVERITIES, STATUSES, _now
 from crmtui.services.context import Context
 
 

@@ -71,6 +71,7 @@ class Loader:
                 (cid, now, today, None, row.grade, row.history_reason, by)
                 for cid, row in zip(ids, rows, strict=True)
             ),
+            converted=True,
         )
         bulk_insert(
             CareDate,

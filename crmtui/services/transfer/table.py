@@ -10,6 +10,7 @@ a Google or Outlook column group that `layouts` puts together.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from crmtui.errors import CrmError
@@ -22,7 +23,13 @@ from crmtui.services.transfer.columns import (
 )
 from crmtui.services.transfer.contacts import numbered_contact_column
 from crmtui.services.transfer.layouts import Layout, detect_layout, person_name
-from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
+from crmtui.services.transfer.records import (
+    Row,
+    RowRecords,
+    SourceContact,
+    SourceFile,
+    SourceRecord,
+)
 
 HEADER_SCAN = 10
 """How many non-blank rows at the top may hold the header (title rows above it)."""
@@ -33,9 +40,6 @@ _REF_KEYS = {column_key(k) for k in ("id", "编号", "客户编号")}
 
 # Slots: what one column holds.
 FIELD, CONTACT, REF, PART = range(4)
-
-Row = tuple[int, Sequence[str], "str | None"]
-"""(line the row starts on, cells as text, problem reading it)."""
 
 
 def unguard(cell: str) -> str:
@@ -117,7 +121,9 @@ class TableReader:
             header = [sub.strip() or top_title for top_title, sub in _padded(header, rest[0][1])]
             rest = rest[1:]
         self._columns(header)
-        source.records = self._records(rest, rows)
+        source.records = RowRecords(
+            itertools.chain(rest, rows), RowReader(self.slots, self.width, self.layout)
+        )
         if (
             "name" not in source.labels
             and not {"first_name", "last_name"} & source.labels.keys()
@@ -176,13 +182,15 @@ class TableReader:
                 source.labels[slot[1]] = f"{known}, {clean}" if known else clean
             self.slots.append((index, *slot))
 
-    # -- the rows -----------------------------------------------------------------------------
 
-    def _records(self, buffered: list[Row], rows: Iterator[Row]) -> Iterator[SourceRecord]:
-        for line, cells, problem in buffered:
-            yield self.record(line, cells, problem)
-        for line, cells, problem in rows:
-            yield self.record(line, cells, problem)
+class RowReader:
+    """Reads a row of cells as its source record, by the columns the header named. It holds
+    only what the header decided, so it can be sent to a worker process with a chunk of rows."""
+
+    def __init__(self, slots: list[tuple], width: int, layout: Layout | None) -> None:
+        self.slots = slots
+        self.width = width
+        self.layout = layout
 
     def record(self, line: int, row: Sequence[str], problem: str | None) -> SourceRecord:
         record = SourceRecord(line=line)
@@ -242,4 +250,4 @@ def _padded(top: Sequence[str], below: Sequence[str]) -> Iterator[tuple[str, str
         yield (top[index] if index < len(top) else "", below[index] if index < len(below) else "")
 
 
-__all__ = ["TableReader", "FORMULA_START", "unguard", "person_name"]
+__all__ = ["TableReader", "RowReader", "FORMULA_START", "unguard", "person_name"]
