@@ -17,6 +17,14 @@ class Parser(argparse.ArgumentParser):
         line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
         self.exit(2, "crmtui: " + line + "\n")
 
+    def _get_values(self, action, arg_strings):
+        # Before Python 3.12 argparse drops a bare "--" given as an option's value
+        # (`--limit=--`) and hands the command an empty list, unconverted. Read it as the text
+        # it is, so that the option's type refuses it in one line like any other bad value.
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
 
 def database_target(args) -> str:
     """The database the options name: --db, else CRMTUI_DB, else the default file."""

@@ -489,8 +489,6 @@ def cmd_survey(args) -> int:
 
     scores = {name: getattr(args, name) for name in DIMENSIONS if getattr(args, name) is not None}
     for given in args.score:
-        if not isinstance(given, str):  # argparse drops a bare "--" value: `--score=--`
-            given = "--"
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
             raise InvalidInput.one(
