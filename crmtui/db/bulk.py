@@ -146,17 +146,21 @@ def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
 
 
 @contextmanager
-def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
+def deferred_indexes(
+    models: Iterable[type[peewee.Model]], *, rebuild_search: bool = True
+) -> Iterator[bool]:
     """Drop the secondary indexes of `models` (and SQLite's search triggers) while loading many
     rows, then build them once at the end: much faster than updating them row by row. Use inside
     the loading transaction so a failure leaves the schema as it was (both databases undo DDL
-    with the transaction)."""
+    with the transaction). Without `rebuild_search` the search index is not rebuilt: when the
+    context gives True (the index's triggers were dropped), the caller indexes the search
+    documents of the customers it inserts (`search.index_search_documents`)."""
     tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
         saved = _postgres_indexes(tables)
         for name, _sql in saved:
             database.execute_sql(f'DROP INDEX "{name}"')
-        yield
+        yield False
         for _name, sql in saved:
             database.execute_sql(sql)
         return
@@ -176,12 +180,13 @@ def deferred_indexes(models: Iterable[type[peewee.Model]]) -> Iterator[None]:
         database.execute_sql(f'DROP INDEX "{name}"')
     for name in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"')
-    yield
+    yield bool(triggers) and not rebuild_search
     for _name, sql in saved:
         database.execute_sql(sql)
     if triggers:
         create_search_index(database.obj)
-        database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        if rebuild_search:
+            database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
 def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:

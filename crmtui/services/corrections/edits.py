@@ -28,7 +28,7 @@ from crmtui.services.corrections.derived import (
     refresh_survey_referral,
     settle,
 )
-from crmtui.services.corrections.records import editable_record, kind_of
+from crmtui.services.corrections.records import editable_record, extra_scores, kind_of
 from crmtui.services.customers import _save_versioned
 from crmtui.services.interactions import _person, clean_care, clean_moment
 from crmtui.services.journal import (
@@ -324,11 +324,7 @@ def edit_survey(
             errors["at"] = _("required")
         else:
             values["at"] = _collect(errors, "at", clean_moment, given["at"], ctx)
-    extra = dict(
-        SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
-        .where(SurveyScore.survey == row.id)
-        .tuples()
-    )
+    extra = extra_scores(row.id)
     kept_scores = {**{name: getattr(row, name) for name in DIMENSIONS}, **extra, **scores}
     if not errors and all(score is None for score in kept_scores.values()):
         errors["scores"] = _("give at least one score from 1 to 5")

@@ -3,9 +3,9 @@ form, and a corrected record as `crmtui edit --json` writes it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from peewee import ForeignKeyField
 
@@ -35,13 +35,22 @@ KINDS = ("interaction", "order", "promise", "care", "survey")
 """What `crmtui edit` and `crmtui rm` correct (their KIND argument)."""
 
 
-MODELS = {
+MODELS: dict[str, Any] = {
     "interaction": Interaction,
     "order": Order,
     "promise": Commitment,
     "care": CareDate,
     "survey": Survey,
 }
+
+
+def extra_scores(survey_id: int) -> dict[str, int]:
+    """A survey's scores beyond the fixed dimensions (the team's own), by name."""
+    query = SurveyScore.select(SurveyScore.dimension, SurveyScore.score).where(
+        SurveyScore.survey == survey_id
+    )
+    # peewee's stubs type `.tuples()` rows as model instances
+    return dict(cast("Iterable[tuple[str, int]]", query.tuples()))
 
 
 def kind_of(kind: Any) -> str:
@@ -178,11 +187,7 @@ def read_record(ctx: Context, kind: Any, number: Any) -> EditableRecord:
     if kind == "survey":
         values["scores"] = {
             **{name: getattr(row, name) for name in DIMENSIONS if getattr(row, name) is not None},
-            **dict(
-                SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
-                .where(SurveyScore.survey == row.id)
-                .tuples()
-            ),
+            **extra_scores(row.id),
         }
     return EditableRecord(
         kind=kind,
@@ -236,11 +241,7 @@ def record_json(kind: str, row) -> dict:
             "leap": row.leap,
             "note": row.note,
         }
-    extra = dict(
-        SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
-        .where(SurveyScore.survey == row.id)
-        .tuples()
-    )
+    extra = extra_scores(row.id)
     return {
         **base,
         "at": row.at,

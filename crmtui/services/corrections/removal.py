@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from crmtui.db import (
@@ -95,7 +96,7 @@ def remove_record(
         elif kind == "order":
             win = Win.get_or_none(Win.order == row.id)
             latest = latest_win(customer.id)
-            moments = ()
+            moments: tuple[datetime, ...] = ()
             if win is not None:  # kept in the order it goes, so undo restores the order first
                 moments = (close_moment(ctx, win),)  # the next win's opportunity grows
                 kept.deleted("win", win)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-from crmtui.db import (
-    User,
-)
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
     CONTACT_FIELD_NAMES,
@@ -19,6 +16,7 @@ from crmtui.services.transfer.export_scope import (
     archive,
     customers_in_scope,
     first_care,
+    logins_by_id,
 )
 from crmtui.services.transfer.values import CareSpec
 
@@ -42,7 +40,7 @@ def vcard_cards(
     from crmtui.services.transfer.vcard import Card, card_text, contact_card_text
 
     product = f"-//crmtui//crmtui {__version__}//EN"
-    logins = dict(User.select(User.id, User.login).tuples())
+    logins = logins_by_id()
     care = first_care(owner_id)
     contacts = ContactsByCustomer(owner_id)
     for customer in customers_in_scope(owner_id).iterator():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from crmtui.db import (
-    User,
-)
 from crmtui.patterns import lazy_pattern
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
@@ -18,6 +15,7 @@ from crmtui.services.transfer.export_scope import (
     archive,
     customers_in_scope,
     first_care,
+    logins_by_id,
     most_contacts,
 )
 from crmtui.services.transfer.table import FORMULA_START
@@ -55,7 +53,7 @@ def write_csv_export(
     """(customers, contacts written)."""
     from crmtui.services.transfer.csvfile import write_csv
 
-    logins = dict(User.select(User.id, User.login).tuples())
+    logins = logins_by_id()
     care = first_care(owner_id)
     if layout != "crmtui":
         from crmtui.services.transfer.layout_export import (
@@ -85,7 +83,7 @@ def write_csv_export(
 
         return write_csv(out, header, rows()), 0
     most = most_contacts(owner_id)
-    header = list(CSV_COLUMNS) + [
+    columns = list(CSV_COLUMNS) + [
         contact_column(n, f) for n in range(1, most + 1) for f in CONTACT_FIELD_NAMES
     ]
     contacts = ContactsByCustomer(owner_id)
@@ -103,5 +101,5 @@ def write_csv_export(
             row += [""] * (len(CONTACT_FIELD_NAMES) * (most - len(people)))
             yield row
 
-    count = write_csv(out, header, crmtui_rows())
+    count = write_csv(out, columns, crmtui_rows())
     return count, contacts.count

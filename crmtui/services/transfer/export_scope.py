@@ -4,9 +4,9 @@ customer's values in crmtui's own columns."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from peewee import fn
 
@@ -15,6 +15,7 @@ from crmtui.db import (
     Contact,
     Customer,
     Setting,
+    User,
 )
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
@@ -120,6 +121,12 @@ def of_scope(model, owner_id: int | None):
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     return query
+
+
+def logins_by_id() -> dict[int, str]:
+    """Every user's login by id, for the columns that name a user."""
+    # peewee's stubs type `.tuples()` rows as model instances
+    return dict(cast("Iterable[tuple[int, str]]", User.select(User.id, User.login).tuples()))
 
 
 @writes(record=False)  # housekeeping: not what the user asked to save

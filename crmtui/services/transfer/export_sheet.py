@@ -8,7 +8,6 @@ from typing import Any
 
 from crmtui.db import (
     Customer,
-    User,
 )
 from crmtui.i18n import _
 from crmtui.services.context import Context
@@ -21,6 +20,7 @@ from crmtui.services.transfer.export_scope import (
     contacts_of,
     customers_in_scope,
     first_care,
+    logins_by_id,
 )
 from crmtui.services.transfer.values import CareSpec
 
@@ -82,7 +82,7 @@ def write_xlsx_export(
     contacts)."""
     from crmtui.services.transfer.workbook import write_workbook
 
-    logins = dict(User.select(User.id, User.login).tuples())
+    logins = logins_by_id()
     care = first_care(owner_id)
     customer_header, contact_header = sheet_headers()
 
