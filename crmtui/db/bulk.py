@@ -92,10 +92,23 @@ def db_values(fields: Sequence[peewee.Field], values: Iterable) -> tuple:
     """`values` as `bulk_insert` hands them to the database (each field's db_value, except str,
     int and None in plain columns): rows converted ahead, in worker processes say, then go
     through `bulk_insert` as they are."""
-    return tuple(
-        v if type(v) in _PLAIN_TYPES and type(f).db_value in _PLAIN_DB_VALUES else f.db_value(v)
-        for f, v in zip(fields, values, strict=True)
-    )
+    return RowConverter(fields)(values)
+
+
+class RowConverter:
+    """`db_values` for many rows of the same fields, with what each field takes worked out
+    once (an import converts 100,000 rows of 40 columns)."""
+
+    def __init__(self, fields: Sequence[peewee.Field]) -> None:
+        self.steps = [(type(f).db_value in _PLAIN_DB_VALUES, f.db_value) for f in fields]
+
+    def __call__(self, values: Iterable) -> tuple:
+        return tuple(
+            [
+                v if plain and type(v) in _PLAIN_TYPES else convert(v)
+                for (plain, convert), v in zip(self.steps, values, strict=True)
+            ]
+        )
 
 
 def _with_defaults(model, fields, rows, converted: bool):

@@ -14,7 +14,6 @@ from crmtui.i18n import _
 from crmtui.labels import label, weekday_name
 from crmtui.screens.dialogs.form import FormDialog
 from crmtui.screens.profile_accounts import ProfileAccountKeys
-from crmtui.screens.profile_view import ProfileView
 from crmtui.widgets.lists import NavTable
 
 ROW_KINDS = {
@@ -28,15 +27,7 @@ ROW_KINDS = {
 
 
 class ProfileRecordKeys(ProfileAccountKeys):
-    """The base of ProfileScreen, which sets `customer_id` and loads `view`."""
-
-    customer_id: int
-    view: ProfileView | None
-
-    def _after_save(self, result, message: str) -> None:
-        if result is not None:
-            self.app.notify(message, title=_("Saved"))
-            self.reload()
+    """The base of ProfileScreen, after ProfileAccountKeys."""
 
     def _record_under_cursor(self) -> tuple[str, int] | None:
         """(kind, id) of the record highlighted on the current tab of records."""

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from crmtui.db import Customer, User
-from crmtui.db.bulk import db_values
+from crmtui.db.bulk import RowConverter
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -168,7 +168,7 @@ class Checker:
         self.pool: Any = None
         self.workers = 1
         meta = Customer._meta.fields
-        self.row_fields = [meta[name] for name in ROW_COLUMNS]
+        self.to_database = RowConverter([meta[name] for name in ROW_COLUMNS])
         self.defaults = [(name, meta[name].default) for name in CUSTOMER_FIELDS]
         # The grade rules and the follow-up schedule depend on a few facts of a record (and on
         # today, fixed for the import): their answers repeat across a file.
@@ -298,8 +298,7 @@ class Checker:
         )
         get = cleaned.get
         phones, email = get("phones", ""), get("email", "")
-        row = db_values(
-            self.row_fields,
+        row = self.to_database(
             (
                 *[get(name, default) for name, default in self.defaults],
                 grade,
