@@ -25,6 +25,7 @@ BRIEF_MODULES = {
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
     "crmtui.db.models", "crmtui.db.team", "crmtui.db.store",
     "crmtui.db.search",  # the search index's table, which the schema check names
+    "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules
     "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
