@@ -29,7 +29,8 @@ from crmtui.rules import (
     sla_deadlines,
 )
 from crmtui.services.customers import add_customer, regrade, snooze
-from crmtui.services.due import brief, due_list
+from crmtui.services.due import due_list
+from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import (
     add_care_date,
