@@ -238,7 +238,9 @@ def _log(
         customer.referral_asked_on = max(contact_day, customer.referral_asked_on or contact_day)
     apply_grade(ctx, customer, today=today)
     reschedule(ctx, customer)
-    customer.save()
+    # only the columns the contact moved: an UPDATE naming every column rewrites the search
+    # index's entry (its trigger fires on search_doc) and every index of the customer
+    customer.save(only=customer.dirty_fields)
     commitment = None
     if promise:
         commitment = Commitment.create(

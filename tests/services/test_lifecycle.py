@@ -29,7 +29,8 @@ from crmtui.rules import (
     sla_deadlines,
 )
 from crmtui.services.customers import add_customer, regrade, snooze
-from crmtui.services.due import brief, due_list
+from crmtui.services.due import due_list
+from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import (
     add_care_date,
@@ -401,3 +402,4 @@ def test_retention_is_the_share_of_last_periods_buyers_who_bought_again(ctx, clo
     assert (retention.previous_since, retention.previous_until, retention.since) == (
         TODAY - 59 * DAY, TODAY - 30 * DAY, TODAY - 29 * DAY)
     assert dashboard(ctx, 30).to_json()["retention"]["share"] == 0.3333
+    assert dashboard(ctx, 30, everyone=True).retention == retention  # the team's: the same four

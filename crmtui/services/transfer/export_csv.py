@@ -29,8 +29,9 @@ _NUMBER = lazy_pattern(r"[+-]?\d+(\.\d+)?")
 
 def safe_cell(text: str, numeric: bool = False) -> str:
     """Text a spreadsheet would run as a formula, with a ' before it (imports take it off); a
-    number in a numeric column stays a number."""
-    if text.startswith(FORMULA_START) and not (numeric and _NUMBER.fullmatch(text)):
+    number in a numeric column stays a number. Text that already begins with ' before a formula
+    sign gets one more, so that the import's taking one off gives back what was typed."""
+    if text.lstrip("'").startswith(FORMULA_START) and not (numeric and _NUMBER.fullmatch(text)):
         return "'" + text
     return text
 

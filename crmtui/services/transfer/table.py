@@ -43,8 +43,9 @@ FIELD, CONTACT, REF, PART = range(4)
 
 
 def unguard(cell: str) -> str:
-    """A cell without the ' an export put before formula-like text."""
-    if cell[0] == "'" and cell[1:2] and cell[1] in "=+-@\t\r":
+    """A cell without the ' an export put before formula-like text (one of them, when text typed
+    as '=x was exported as ''=x)."""
+    if cell[0] == "'" and cell.lstrip("'").startswith(FORMULA_START):
         return cell[1:]
     return cell
 
@@ -58,8 +59,11 @@ class TableReader:
         mapping: Mapping[str, str | None] | None = None,
         *,
         row_word: str = "line",
+        guarded: bool = True,
     ) -> None:
         self.source = source
+        # A CSV export puts ' before formula-like text; a workbook's text cells are text as written.
+        self.guarded = guarded
         self.mapping = {k.strip(): v for k, v in (mapping or {}).items()}
         self.row_word = row_word
         self.layout: Layout | None = None
@@ -122,7 +126,8 @@ class TableReader:
             rest = rest[1:]
         self._columns(header)
         source.records = RowRecords(
-            itertools.chain(rest, rows), RowReader(self.slots, self.width, self.layout)
+            itertools.chain(rest, rows),
+            RowReader(self.slots, self.width, self.layout, guarded=self.guarded),
         )
         if (
             "name" not in source.labels
@@ -187,8 +192,11 @@ class RowReader:
     """Reads a row of cells as its source record, by the columns the header named. It holds
     only what the header decided, so it can be sent to a worker process with a chunk of rows."""
 
-    def __init__(self, slots: list[tuple], width: int, layout: Layout | None) -> None:
+    def __init__(
+        self, slots: list[tuple], width: int, layout: Layout | None, *, guarded: bool = True
+    ) -> None:
         self.slots = slots
+        self.guarded = guarded
         self.width = width
         self.layout = layout
 
@@ -217,7 +225,7 @@ class RowReader:
             cell = row[index].strip()
             if not cell:
                 continue
-            if cell[0] == "'":
+            if self.guarded and cell[0] == "'":
                 cell = unguard(cell)
             kind = slot[1]
             if kind == FIELD:
