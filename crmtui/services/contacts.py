@@ -172,6 +172,19 @@ def contacts_of(ctx: Context, customer_id: int) -> list[Contact]:
     return sorted(rows, key=lambda c: (rank.get(c.role, len(rank)), c.name.casefold(), c.id))
 
 
+def contact_field(customer_id: int, contact: Any) -> Contact | None:
+    """A form's contact field: the customer's contact by id or name, None when left empty, and
+    the reason as a FieldError when it names nobody."""
+    if contact is None or (isinstance(contact, str) and not contact.strip()):
+        return None
+    try:
+        return find_contact(customer_id, contact)
+    except InvalidInput as error:
+        raise FieldError(" ".join(error.errors.values())) from None
+    except CrmError as error:
+        raise FieldError(str(error)) from None
+
+
 def find_contact(customer_id: int, text: Any) -> Contact:
     """The customer's contact a typed name means: the exact name (any case), else the one
     contact whose name (or its pinyin) starts with what was typed; an int is a contact's id."""

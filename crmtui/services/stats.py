@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from time import perf_counter
 from typing import Any
 
@@ -80,6 +79,7 @@ from crmtui.services.figures.scope import (
     GRADES,
     OPEN_GRADES,
     TERMINATED,
+    CustomerRow,
     Scope,
     count_rows,
     rounded,
@@ -88,6 +88,7 @@ from crmtui.services.figures.scope import (
 from crmtui.services.instructions import instruction_counts as counts
 from crmtui.services.pipeline import forecast_weights, pipeline
 from crmtui.services.receivables import receivables as owed
+from crmtui.services.reps import rep_comparison
 from crmtui.services.targets import target_board
 from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED
 
@@ -235,9 +236,6 @@ def accounts_figures(
 ) -> dict:
     """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
     day, and (for a manager's team view) each rep side by side this month."""
-    # imported here: these services build on this module's figures
-    from crmtui.services.reps import rep_comparison
-
     weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
     found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}
     found["targets"] = timed(
@@ -250,17 +248,6 @@ def accounts_figures(
 
 
 # -- the customers behind a figure ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CustomerRow:
-    customer_id: int
-    customer: str
-    company: str
-    grade: str
-    owner: str
-    next_due: date
-    revenue: Decimal
 
 
 def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> list[CustomerRow]:

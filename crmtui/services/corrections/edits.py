@@ -18,6 +18,7 @@ from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.present.numbers import money
 from crmtui.rules import DIMENSIONS
+from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
 from crmtui.services.corrections.derived import (
     close_moment,
@@ -30,7 +31,7 @@ from crmtui.services.corrections.derived import (
 )
 from crmtui.services.corrections.records import editable_record, extra_scores, kind_of
 from crmtui.services.customers import _save_versioned
-from crmtui.services.interactions import _person, clean_care, clean_moment
+from crmtui.services.interactions import clean_care, clean_moment
 from crmtui.services.journal import (
     journal,
     record_values,
@@ -115,7 +116,7 @@ def edit_interaction(
     if "referral_ask" in given:
         values["referral_ask"] = bool(given["referral_ask"])
     if "contact" in given:
-        person = _collect(errors, "contact", _person, customer.id, given["contact"])
+        person = _collect(errors, "contact", contact_field, customer.id, given["contact"])
         if "contact" not in errors:
             values["contact"] = person.id if person else None
             values["contact_name"] = person.name if person else ""

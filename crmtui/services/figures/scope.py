@@ -65,3 +65,16 @@ def rounded(value: float | None, places: int = 4) -> float | None:
 def rows_of(query: Any) -> Iterator[tuple[Any, ...]]:
     """The rows of a query as tuples (peewee's stubs type them as model instances)."""
     return iter(query.tuples())
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One customer behind a figure, as the dashboard lists them."""
+
+    customer_id: int
+    customer: str
+    company: str
+    grade: str
+    owner: str
+    next_due: date
+    revenue: Decimal
