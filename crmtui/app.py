@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -225,7 +225,8 @@ class CrmApp(ServiceCalls, App[None]):
         )
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # is_open takes an App[object]; App is invariant in its result type (ours is None)
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )

@@ -150,4 +150,6 @@ class ComplaintList(LineList[QueueRow]):
         return item.id
 
     def line_text(self, index: int) -> Text:
-        return self.columns.line(self.items[index], self.zone, self.today, self.now)
+        row = self.items[index]
+        assert row is not None and self.zone is not None and self.today is not None  # set together
+        return self.columns.line(row, self.zone, self.today, self.now)
