@@ -68,7 +68,11 @@ def print_due(ctx, items, day, everyone: bool) -> None:
             lines.append_text(columns.line(item, day))
             lines.append("\n")
         lines.rstrip()
-        out.print(lines)
+        if columns.width <= out.width:  # lines cut to the width: no wrapping to work out
+            # (said here: printing joins the Text into one that forgets its own no_wrap)
+            out.print(lines, no_wrap=True, overflow="crop")
+        else:  # a terminal too narrow for the columns: their lines wrap
+            out.print(lines)
 
 
 def _print_schedule(ctx, day, everyone: bool, out) -> None:
