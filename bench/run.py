@@ -290,8 +290,10 @@ def csv_import(db: Path, report: Report, runs: int) -> None:
     rates = [rows / r["seconds"] for r in results]
     median, low, high = stats(rates)
     peak = max(r["peak_rss_mb"] for r in results)
+    cpu = sorted(r["cpu_seconds"] for r in results)[1]
     report.add(Row(f"CSV import, {rows:,} rows", "≥ 15,000 rows/s", median, low, high, "rows/s",
-                   3, f"peak RSS {peak:.0f} MB (≤ 150 MB)", ok=median >= 15_000 and peak <= 150))
+                   3, f"peak RSS {peak:.0f} MB (≤ 150 MB), CPU {cpu:.1f} s with its workers",
+                   ok=median >= 15_000 and peak <= 150))
 
 
 def postgres(url: str, customers: int, report: Report, runs: int, keep: bool) -> None:

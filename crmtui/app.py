@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -225,7 +225,8 @@ class CrmApp(ServiceCalls, App[None]):
         )
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # is_open takes an App[object]; App is invariant in its result type (ours is None)
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
@@ -243,7 +244,7 @@ class CrmApp(ServiceCalls, App[None]):
 
     # -- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:
-        from crmtui.services.history import undo_preview
+        from crmtui.services.undo import undo_preview
 
         if isinstance(self.screen, ModalScreen):  # a dialog is open: finish it first
             return

@@ -35,7 +35,12 @@ __all__ = [
 
 # Modules that add subcommands; each has register(subparsers, common).
 COMMAND_MODULES = (
-    "crmtui.commands.core",
+    "crmtui.commands.due",
+    "crmtui.commands.customers",
+    "crmtui.commands.interactions",
+    "crmtui.commands.orders",
+    "crmtui.commands.care",
+    "crmtui.commands.demo",
     "crmtui.commands.database",
     "crmtui.commands.complaints",
     "crmtui.commands.users",
@@ -49,26 +54,14 @@ COMMAND_MODULES = (
 # Which module adds each command, so that running one imports only its module (a command not
 # listed here still works: every module is then imported to find it).
 COMMAND_HOMES = {
+    "due": "crmtui.commands.due",
     **dict.fromkeys(
-        (
-            "due",
-            "add",
-            "log",
-            "greetings",
-            "show",
-            "grade",
-            "order",
-            "status",
-            "class",
-            "find",
-            "snooze",
-            "care",
-            "promise",
-            "demo",
-            "assign",
-        ),
-        "crmtui.commands.core",
+        ("add", "show", "grade", "status", "class", "assign", "find"), "crmtui.commands.customers"
     ),
+    "log": "crmtui.commands.interactions",
+    "order": "crmtui.commands.orders",
+    **dict.fromkeys(("greetings", "snooze", "care", "promise"), "crmtui.commands.care"),
+    "demo": "crmtui.commands.demo",
     "db": "crmtui.commands.database",
     "complaint": "crmtui.commands.complaints",
     **dict.fromkeys(("user", "audit", "delete"), "crmtui.commands.users"),
@@ -416,7 +409,7 @@ def _run_app(args) -> int:
     from crmtui.services.worklist import read_today_early
 
     if args.demo:
-        from crmtui.commands.core import demo_database
+        from crmtui.commands.demo import demo_database
 
         args.db = demo_database(args)
     ctx = open_context(args)

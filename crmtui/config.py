@@ -78,11 +78,6 @@ from crmtui.rules import (
     Tier,
 )
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DURATION = lazy_pattern(r"^(?:\s*\d+\s*(?:min|m|h|d|w|分钟|分|小时|天|周)\s*)+$")
 _DURATION_PART = lazy_pattern(r"(\d+)\s*(min|m|h|d|w|分钟|分|小时|天|周)")
@@ -197,6 +192,10 @@ def load_config(path: Path | None = None) -> Config:
                 path=path, strerror=error.strerror
             )
         ) from None
+    if sys.version_info >= (3, 11):  # read only when there is a file: most runs have none
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found]  # installed on Python 3.10 only
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -9,6 +9,7 @@ or "substituted" in lieu of another are not holidays of their own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -41,6 +42,7 @@ def holidays_of(country: str, year: int) -> tuple[Holiday, ...]:
     import holidays as library
 
     english = library.country_holidays(country, years=year, language="en_US")
+    chinese: Mapping[date, str]
     try:
         chinese = library.country_holidays(country, years=year, language="zh_CN")
     except (NotImplementedError, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from crmtui.errors import CrmError
@@ -24,10 +25,26 @@ def user_path(path: str | os.PathLike[str]) -> Path:
         ) from None
 
 
+def _xdg_folder(variable: str, fallback: str) -> Path | None:
+    """On Linux and the BSDs, the XDG base folder platformdirs gives (`$variable` when it is an
+    absolute path, else `fallback` in the home folder), without importing platformdirs: its
+    import costs a tenth of a login banner. None elsewhere, or when HOME is not absolute."""
+    if sys.platform in ("darwin", "win32", "cygwin"):
+        return None
+    given = os.environ.get(variable, "")
+    if os.path.isabs(given):
+        return Path(given)
+    home = os.environ.get("HOME", "")
+    return Path(home, fallback) if os.path.isabs(home) else None
+
+
 def data_directory() -> Path:
     override = os.environ.get("CRMTUI_DATA_DIR")
     if override:
         return Path(override)
+    base = _xdg_folder("XDG_DATA_HOME", ".local/share")
+    if base is not None:
+        return base / APP_NAME
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
@@ -37,6 +54,9 @@ def config_file() -> Path:
     override = os.environ.get("CRMTUI_CONFIG")
     if override:
         return Path(override)
+    base = _xdg_folder("XDG_CONFIG_HOME", ".config")
+    if base is not None:
+        return base / APP_NAME / "config.toml"
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, cast
 
 
 def _default(value: Any):
@@ -113,7 +113,7 @@ def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str
 
     namespace = {"e": encode_basestring, "I": int.__repr__, "N": "null", "D": iso_day}
     exec(source, namespace)  # noqa: S102 (made from the checked names and kinds above)
-    return namespace["format_row"]
+    return cast("Callable[[tuple[Any, ...]], str]", namespace["format_row"])
 
 
 _console = None

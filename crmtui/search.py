@@ -23,7 +23,7 @@ _MAX_RUN = 16
 
 
 def _suffixes(text: str, minimum: int = 1) -> list[str]:
-    return [text[i:] for i in range(len(text)) if len(text) - i >= minimum]
+    return [text[i:] for i in range(len(text) - minimum + 1)]
 
 
 # Surnames read otherwise than the character's everyday reading (pypinyin has no surname mode):
@@ -127,7 +127,8 @@ def search_document(
 ) -> str:
     """The customer's tokens; `contacts` are the (name, phones, e-mail) of the people at the
     customer, so that typing a contact's name (or its pinyin) finds the customer."""
-    named = dict.fromkeys(t for t in _text_tokens(name or "", True) if t)
+    named = dict.fromkeys(_text_tokens(name or "", True))
+    named.pop("", None)
     tokens: list[str] = [*_text_tokens(company or "", False)]
     people = list(contacts)
     for person, _phones, _email in people:
@@ -145,8 +146,13 @@ def search_document(
         tags.replace(",", " ") if tags else "",
         *(address for _p, _n, address in people),
     ):
-        tokens.extend(w.lower() for w in _WORD.findall(text or ""))
-    rest = dict.fromkeys(t for t in tokens if t and t not in named)
+        if text:
+            tokens.extend([w.lower() for w in _WORD.findall(text)])
+    # each token once, in order, leaving out the name's
+    rest = dict.fromkeys(tokens)
+    rest.pop("", None)
+    for token in named:
+        rest.pop(token, None)
     return " ".join(named) + NAME_END + " ".join(rest)
 
 

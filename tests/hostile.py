@@ -116,7 +116,8 @@ def build_hostile(ctx, clock, today) -> Hostile:
     """Fill the (empty) database of `ctx`, the manager `boss`, as the module says."""
     from crmtui.demo import build_demo
     from crmtui.services import complaints as k
-    from crmtui.services.customers import refresh_search, regrade
+    from crmtui.services.customer_columns import refresh_search
+    from crmtui.services.customers import regrade
     from crmtui.services.grading import move_grades_if_due
     from crmtui.services.interactions import (
         add_care_date,

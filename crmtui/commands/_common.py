@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
 from crmtui.plaintext import strip_controls
 
 
@@ -16,6 +16,14 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
         self.exit(2, "crmtui: " + line + "\n")
+
+    def _get_values(self, action, arg_strings):
+        # Before Python 3.12 argparse drops a bare "--" given as an option's value
+        # (`--limit=--`) and hands the command an empty list, unconverted. Read it as the text
+        # it is, so that the option's type refuses it in one line like any other bad value.
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
 
 
 def database_target(args) -> str:
@@ -58,3 +66,23 @@ def open_context(args, *, create: bool = True):
     for notice in ctx.store.notices:  # read-only, upgraded…: on stderr, so JSON stays clean
         sys.stderr.write("crmtui: " + _("note: {notice}").format(notice=notice) + "\n")
     return ctx
+
+
+def named_day(ctx, text: str | None):
+    """The day an option names (+3d, fri, 2026-12-01…), or today when it names none."""
+    if not text:
+        return ctx.today()
+    from crmtui.errors import InvalidInput
+    from crmtui.rules import DateInputError, parse_date
+
+    try:
+        return parse_date(text, ctx.today())
+    except DateInputError as error:
+        raise InvalidInput.one("date", explain(error)) from None
+
+
+def named_customer(ctx, reference: str):
+    """The customer an id or an unambiguous name refers to."""
+    from crmtui.services.customers import resolve_customer
+
+    return resolve_customer(ctx, reference)

@@ -3,7 +3,7 @@ the day's schedule (拜访计划) from a shell."""
 
 from __future__ import annotations
 
-from crmtui.commands._common import Parser, open_context
+from crmtui.commands._common import Parser, named_customer, named_day, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
@@ -96,11 +96,10 @@ def _confirm(ctx, verb: str, row) -> None:
 
 
 def cmd_add(args) -> int:
-    from crmtui.commands.core import _customer
     from crmtui.services.appointments import add_appointment, appointment
 
     ctx = _ctx(args)
-    customer = _customer(ctx, args.customer)
+    customer = named_customer(ctx, args.customer)
     row = add_appointment(
         ctx,
         customer.id,
@@ -145,12 +144,11 @@ def cmd_cancel(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from crmtui.commands.core import _day
     from crmtui.present.schedule import empty_schedule, list_lines, schedule_title
     from crmtui.services.appointments import schedule
 
     ctx = _ctx(args)
-    day = _day(ctx, args.date)
+    day = named_day(ctx, args.date)
     views = schedule(ctx, day, cancelled=True)
     if args.json:
         emit_json([view.to_json() for view in views])
@@ -163,12 +161,11 @@ def cmd_list(args) -> int:
 
 
 def cmd_agenda(args) -> int:
-    from crmtui.commands.core import _day
     from crmtui.present.schedule import agenda_lines, empty_schedule, schedule_title
     from crmtui.services.appointments import schedule
 
     ctx = _ctx(args)
-    day = _day(ctx, args.date)
+    day = named_day(ctx, args.date)
     views = schedule(ctx, day)
     if args.json:
         emit_json([view.to_json() for view in views])

@@ -270,7 +270,7 @@ def cmd_history(args) -> int:
 
 def cmd_undo(args) -> int:
     from crmtui.present.history import undo_text
-    from crmtui.services.history import undo, undo_preview
+    from crmtui.services.undo import undo, undo_preview
 
     ctx = _ctx(args)
     if args.dry_run:

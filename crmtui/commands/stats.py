@@ -141,7 +141,7 @@ def print_dashboard(d) -> None:
 
 
 def cmd_report(args) -> int:
-    from crmtui.commands.core import _day
+    from crmtui.commands._common import named_day
     from crmtui.errors import InvalidInput
     from crmtui.services.reports import build_report
 
@@ -155,7 +155,7 @@ def cmd_report(args) -> int:
                 "output", _("say --format html or --format svg for {file}").format(file=args.output)
             )
     ctx = _context(args)
-    report = build_report(ctx, args.kind, _day(ctx, args.date), everyone=args.all)
+    report = build_report(ctx, args.kind, named_day(ctx, args.date), everyone=args.all)
     if args.json:
         emit_json(report.to_json())
         return 0
@@ -489,8 +489,6 @@ def cmd_survey(args) -> int:
 
     scores = {name: getattr(args, name) for name in DIMENSIONS if getattr(args, name) is not None}
     for given in args.score:
-        if not isinstance(given, str):  # argparse drops a bare "--" value: `--score=--`
-            given = "--"
         name, equals, value = given.partition("=")
         if not equals or not name.strip():
             raise InvalidInput.one(

@@ -11,6 +11,7 @@ from peewee import SQL, BigIntegerField, BooleanField, CharField, ForeignKeyFiel
 
 from crmtui.db.connection import backup_sqlite, corrupt_error, schema_transaction
 from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
+from crmtui.db.figures import create_figures, fill_figures
 from crmtui.db.models import (
     MODELS,
     Appointment,
@@ -40,7 +41,7 @@ from crmtui.errors import StorageError
 from crmtui.i18n import _
 from crmtui.rules import Tier, regular_until, value_tiers
 
-LATEST_VERSION = 18
+LATEST_VERSION = 19
 
 
 def _is_sqlite(db: peewee.Database) -> bool:
@@ -505,6 +506,14 @@ def _v18_revenue_rank(db: peewee.Database) -> None:
     )
 
 
+def _v19_figures(db: peewee.Database) -> None:
+    """v19: figures the database keeps itself (crmtui.db.figures): what is owed per owner and
+    day, kept by triggers on every write, so the receivables read a few rows per rep where
+    they joined every order still owed to its customer. Filled in one statement."""
+    create_figures(db)
+    fill_figures(db)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_search_index,
@@ -524,6 +533,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     16: _v16_instructions,
     17: _v17_receivables,
     18: _v18_revenue_rank,
+    19: _v19_figures,
 }
 
 
@@ -600,6 +610,7 @@ def _create_latest(db: peewee.Database) -> None:
             return
         db.create_tables(MODELS)
         create_search_index(db)
+        create_figures(db)
         SchemaVersion.create(version=LATEST_VERSION)
 
 

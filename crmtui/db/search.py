@@ -3,6 +3,8 @@ match of search_doc elsewhere."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import peewee
 
 from crmtui.db.models import Customer, database
@@ -33,6 +35,18 @@ def create_search_index(db: peewee.Database) -> None:
     if isinstance(db, peewee.SqliteDatabase):
         for statement in _FTS_DDL:
             db.execute_sql(statement)
+
+
+def index_search_documents(connection: sqlite3.Connection, first_id: int, last_id: int) -> None:
+    """Add the search documents of customers first_id..last_id to the full-text index, as the
+    insert trigger would row by row: for a load that dropped the triggers
+    (`bulk.deferred_indexes`). Takes the SQLite connection itself, so that a loader can run it
+    in a thread (SQLite works without Python's lock) while it prepares the next batch."""
+    connection.execute(
+        f"INSERT INTO {FTS_TABLE}(rowid, search_doc) "
+        "SELECT id, search_doc FROM customer WHERE id BETWEEN ? AND ?",
+        (first_id, last_id),
+    )
 
 
 def matching_customer_ids(

@@ -264,6 +264,11 @@ APP_TABLES = (
     "survey_score",
     "target",
     "audit_log",
+    "owed_day",
+    "pipeline_day",
+    "grade_tally",
+    "stage_tally",
+    "source_tally",
 )
 
 
@@ -385,6 +390,16 @@ def _policies(groups: dict[str, str]) -> list[str]:
     restricted("target")
     policy("target", "crmtui_manager", "ALL", manager, "true", "true")
     policy("target", "crmtui_own_read", "SELECT", f"{rep}, {support}", own_target, None)
+
+    # figures the database keeps (crmtui.db.figures), written by their triggers only: a rep
+    # reads the rows of their own customers, and none of the team's pipeline
+    for table in ("owed_day", "grade_tally"):
+        restricted(table)
+        policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+        policy(table, "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
+    for table in ("pipeline_day", "stage_tally", "source_tally"):
+        restricted(table)
+        policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

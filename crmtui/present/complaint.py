@@ -71,7 +71,7 @@ def severity_text(severity: str, *, short: bool = False) -> Text:
 
 
 def sla_words(sla: Any, width: int | None = None) -> str:
-    """The time left to the running deadline of a clock (`services.complaints.SlaClock`), or how
+    """The time left to the running deadline of a clock (`views.complaints.SlaClock`), or how
     late it is, in a few words: 3h 5m left, 45m late, paused 2d; once stopped, late or in time.
     Within `width` cells, the time in its largest unit alone when both do not fit."""
     if sla.time_left is None:  # resolved or closed: was it in time?

@@ -89,6 +89,21 @@ class DueColumns:
         why = max(12, width - fixed - gaps)
         return cls(customer=customer, company=company, due=6, why=why, owner=owner_width)
 
+    @property
+    def width(self) -> int:
+        """The cells every line takes: the terminal's width, or more when it is too narrow for
+        the columns' least widths."""
+        return (
+            1
+            + self.customer
+            + self.company
+            + 1
+            + self.due
+            + self.why
+            + self.GAP * 4
+            + (self.GAP + self.owner if self.owner else 0)
+        )
+
     def header(self) -> Text:
         text = Text(" ")
         text.append(fit(_("Customer"), self.customer) + "  ")

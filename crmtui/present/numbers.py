@@ -12,6 +12,13 @@ def money(amount: Decimal | None) -> str:
     return f"{amount:,.2f}"
 
 
+def money_cents(cents: int) -> str:
+    """`money` of an amount stored as integer cents, without a Decimal (a team's list has
+    thousands)."""
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole:,}.{part:02d}"
+
+
 def count(n: int) -> str:
     """A count with thousands separated: 12,345."""
     return f"{n:,}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,11 +35,26 @@ _SECTION = {kind: i for i, kind in enumerate(DueKind)}
 _GRADES = {grade.value: grade for grade in Grade}
 
 
-@dataclass(frozen=True)
 class DueItem:
     """One line of the due list; ref_id is the complaint, instruction, commitment, care date or
-    plan."""
+    plan. A value: compared and hashed by its fields, never changed once made (a plain class
+    with slots, not a frozen dataclass: a team's list makes tens of thousands, and a dataclass
+    costs more to make and to import)."""
 
+    __slots__ = (
+        "kind",
+        "customer_id",
+        "customer",
+        "company",
+        "grade",
+        "owner",
+        "due",
+        "overdue_days",
+        "detail",
+        "ref_id",
+        "at_risk",
+        "owner_login",
+    )
     kind: DueKind
     customer_id: int
     customer: str
@@ -50,17 +64,57 @@ class DueItem:
     due: date
     overdue_days: int
     detail: str
-    ref_id: int | None = None
-    at_risk: bool = False
-    owner_login: str = ""
+    ref_id: int | None
+    at_risk: bool
+    owner_login: str
     """The owner's login (`owner` is the name shown), for `owner:` filters."""
 
-    def __post_init__(self) -> None:
-        # Checked before converting: a long due list builds thousands of items.
-        if self.kind.__class__ is not DueKind:
-            object.__setattr__(self, "kind", DueKind(self.kind))
-        if self.grade is not None and self.grade.__class__ is not Grade:
-            object.__setattr__(self, "grade", _GRADES.get(self.grade) or Grade(self.grade))
+    def __init__(
+        self,
+        kind: DueKind | str,
+        customer_id: int,
+        customer: str,
+        company: str,
+        grade: Grade | str | None,
+        owner: str,
+        due: date,
+        overdue_days: int,
+        detail: str,
+        ref_id: int | None = None,
+        at_risk: bool = False,
+        owner_login: str = "",
+    ) -> None:
+        self.kind = kind if kind.__class__ is DueKind else DueKind(kind)
+        self.grade = (
+            grade
+            if grade is None or grade.__class__ is Grade
+            else _GRADES.get(grade) or Grade(grade)
+        )
+        self.customer_id = customer_id
+        self.customer = customer
+        self.company = company
+        self.owner = owner
+        self.due = due
+        self.overdue_days = overdue_days
+        self.detail = detail
+        self.ref_id = ref_id
+        self.at_risk = at_risk
+        self.owner_login = owner_login
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not DueItem:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"DueItem({fields})"
 
     def to_json(self) -> dict[str, Any]:
         """The item as `crmtui due --json` prints it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -16,6 +16,11 @@ from crmtui.services.changes import ChangeWatch
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.status import StatusLine
+
+if TYPE_CHECKING:  # the app imports the screens
+    from textual import getters
+
+    from crmtui.app import CrmApp
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], bool | None]
@@ -79,6 +84,9 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
     A screen whose rows hold clocks (time left, what is due today) also reloads once its
     data is REFRESH_AFTER old by the Context's clock.
     """
+
+    if TYPE_CHECKING:  # what `self.app` is, for the type checker (the app's own attributes)
+        app = getters.app(CrmApp)
 
     HEADING = ""
     """An English msgid (N_), shown translated."""
@@ -148,4 +156,4 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
 
     @property
     def ctx(self):
-        return self.app.ctx  # type: ignore[attr-defined]
+        return self.app.ctx

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from crmtui.i18n import N_, _
 from crmtui.present.complaint import complaint_body, complaint_heading
 from crmtui.screens.complaint_actions import ComplaintActions
-from crmtui.services.complaints import QueueRow
+from crmtui.views.complaints import QueueRow
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 
@@ -72,7 +73,7 @@ def can_now(action: str, status: str) -> bool:
     return True
 
 
-def handler_choices(ctx) -> list[tuple[str, str]]:
+def handler_choices(ctx) -> list[tuple[Text, str]]:
     """(label, login) of whom a complaint can be given to (runs in a worker)."""
     from crmtui.services.complaints import handlers
 

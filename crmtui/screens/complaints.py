@@ -21,6 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
@@ -127,11 +128,11 @@ class ComplaintsScreen(ComplaintActions):
         self.read: QueueQuery | None = None
         """What the rows were read for (None until the first read)."""
         self.shown_width = 0
-        self._filter_timer = None
+        self._filter_timer: Timer | None = None
         self._footer_status: str | None = None
         self._select_next: int | None = None
         """A complaint to put the cursor on once the queue is read again (a new one)."""
-        self._footer_timer = None
+        self._footer_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(

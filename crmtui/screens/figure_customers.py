@@ -152,7 +152,8 @@ class FigureCustomersScreen(CrmScreen):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        customer_id = self.customer_of.get(event.row_key.value)
+        key = event.row_key.value
+        customer_id = self.customer_of.get(key) if key is not None else None
         if customer_id is not None:
             self.app.open_profile(customer_id)
 

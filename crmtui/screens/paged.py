@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from crmtui.i18n import N_, _
@@ -40,7 +41,7 @@ class Row:
     """The customer's name, uncut."""
     can_log: bool = True
     """Whether the user may log a contact with the row's customer."""
-    detail: object = ""
+    detail: Text | str = ""
     """The row whole (a Text or a string), for the line under the list."""
 
 
@@ -91,8 +92,8 @@ class PagedScreen(CrmScreen):
         self.customer_of: dict[str, int] = {}
         self.name_of: dict[str, str] = {}
         self.can_log_at: dict[str, bool] = {}
-        self.detail_of: dict[str, object] = {}
-        self._filter_timer = None
+        self.detail_of: dict[str, Text | str | None] = {}
+        self._filter_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(
@@ -280,7 +281,8 @@ class PagedScreen(CrmScreen):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        customer_id = self.customer_of.get(event.row_key.value)
+        key = event.row_key.value
+        customer_id = self.customer_of.get(key) if key is not None else None
         if customer_id is not None:
             self.app.open_profile(customer_id)
 

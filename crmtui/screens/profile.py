@@ -9,8 +9,7 @@ elsewhere `e` edits the archive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,115 +20,20 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs, Tre
 
 from crmtui.cells import clip
 from crmtui.i18n import N_, _
-from crmtui.labels import label, weekday_name
-from crmtui.present.history import history_rows
 from crmtui.present.profile import (
     Section,
-    account_plan,
-    profile_header,
-    profile_overview,
-    profile_sections,
     referral_label,
 )
 from crmtui.screens.profile_accounts import (
     ACCOUNT_ACTIONS,
     ACCOUNT_BINDINGS,
-    ProfileAccountKeys,
     contacts_keys,
 )
+from crmtui.screens.profile_records import ROW_KINDS, ProfileRecordKeys
+from crmtui.screens.profile_view import ProfileView, load_profile
 from crmtui.services.profile import ReferralNode
 from crmtui.widgets.detail_line import DetailLine, row_text
 from crmtui.widgets.lists import NavTable
-
-
-@dataclass(frozen=True)
-class ProfileView:
-    """What the profile shows, read and formatted in a worker so the UI thread never queries."""
-
-    customer_id: int
-    name: str
-    header: Text
-    overview: Any
-    tabs: dict[str, Section]
-    referrals: ReferralNode
-    plan: Any | None
-    editable: bool
-    facts: Any
-    """GradeFacts for the regrade dialog."""
-    class_facts: Any
-    """ClassFacts for the value class and lifecycle dialogs."""
-    company: str = ""
-    grade: str = ""
-    owner: str = ""
-    """The owner's login."""
-    loggable: bool = False
-    """Whether the user may log a contact (support: while a complaint is open)."""
-    owner_name: str = ""
-    orders: dict[int, tuple] = field(default_factory=dict)
-    """order id -> (owed, order day), for a payment on the highlighted order."""
-
-
-def load_profile(ctx, customer_id: int) -> ProfileView:
-    """Runs in a worker: the profile and its referral tree, formatted for display."""
-    from crmtui.screens.dialogs.lifecycle import ClassFacts
-    from crmtui.screens.dialogs.small import GradeFacts
-    from crmtui.services.access import can_log
-    from crmtui.services.history import history_of
-    from crmtui.services.profile import customer_profile, referral_tree
-
-    p = customer_profile(ctx, customer_id)
-    c = p.customer
-    zone, today = ctx.zone, ctx.today()
-    tabs = profile_sections(p, zone, today)
-    tabs["history"] = history_section(history_of(ctx, c.id), zone, today)
-    facts = GradeFacts(
-        customer_id=c.id,
-        name=c.name,
-        need=c.need,
-        expected_close=c.expected_close,
-        grade=c.grade,
-        pinned=c.grade_pinned,
-        pin_reason=c.pin_reason,
-        version=c.version,
-    )
-    class_facts = ClassFacts(
-        customer_id=c.id,
-        name=c.name,
-        value_class=c.value_class,
-        pinned=c.class_pinned,
-        reason=c.class_reason,
-        lifecycle=c.lifecycle,
-        lifecycle_reason=c.lifecycle_reason,
-        version=c.version,
-    )
-    return ProfileView(
-        customer_id=c.id,
-        name=c.name,
-        header=profile_header(p),
-        overview=profile_overview(p, zone, today),
-        tabs=tabs,
-        referrals=referral_tree(ctx, c.id),
-        plan=account_plan(p),
-        editable=p.editable,
-        facts=facts,
-        class_facts=class_facts,
-        company=c.company,
-        grade=c.grade,
-        owner=p.owner.login,
-        owner_name=p.owner.label,
-        loggable=p.editable or can_log(ctx, c),
-        orders={o.id: (o.owed, o.on) for o in p.orders},
-    )
-
-
-def history_section(entries: list, zone, today) -> Section:
-    """The History tab: who changed what and when, newest first."""
-    return Section(
-        [(_("When"), 11), (_("By"), 10), (_("What"), 24), (_("Change"), None)],
-        history_rows(entries, zone, today),
-        _("No changes recorded yet."),
-    )
-
 
 TAB_TITLES = {
     "overview": N_("Overview"),
@@ -146,23 +50,17 @@ TAB_TITLES = {
     "referrals": N_("Referrals"),
     "plan": N_("Plan"),
 }
-ROW_KINDS = {
-    "timeline": "interaction",
-    "orders": "order",
-    "promises": "promise",
-    "care": "care",
-    "surveys": "survey",
-}
-"""The tabs whose rows are corrected (`e`, `enter`) and removed (`d`): the kind of record."""
 
 
 TABLE_TABS = ("contacts", "timeline", "orders", "complaints", "care", "grades")
 """The tabs that are tables, in order, before the referrals and the plan."""
+
+
 LATER_TABS = ("promises", "surveys", "history", "schedule")
 """Tables after the plan (added later: the tabs before keep their places)."""
 
 
-class ProfileScreen(ProfileAccountKeys):
+class ProfileScreen(ProfileRecordKeys):
     KEYS_SECTION = "profile"
     CSS_PATH = "profile.tcss"
 
@@ -489,11 +387,6 @@ class ProfileScreen(ProfileAccountKeys):
             return
         self.app.open_profile(node.id)
 
-    def _after_save(self, result, message: str) -> None:
-        if result is not None:
-            self.app.notify(message, title=_("Saved"))
-            self.reload()
-
     def action_edit(self) -> None:
         """The highlighted record on a tab of records (a contact on Contacts), else the
         archive."""
@@ -513,263 +406,4 @@ class ProfileScreen(ProfileAccountKeys):
         self.app.push_screen(
             CustomerForm(self.customer_id),
             lambda saved: self._after_save(saved, _("Customer saved.")),
-        )
-
-    def _record_under_cursor(self) -> tuple[str, int] | None:
-        """(kind, id) of the record highlighted on the current tab of records."""
-        tab = self.query_one(TabbedContent).active
-        kind = ROW_KINDS.get(tab)
-        if kind is None:
-            return None
-        table = self.query_one(f"#table-{tab}", DataTable)
-        if not table.row_count or not table.show_cursor:
-            return None
-        key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
-        return (kind, int(key.value)) if key.value and key.value.isdigit() else None
-
-    @on(
-        DataTable.RowSelected,
-        "#table-timeline, #table-orders, #table-promises, #table-care, #table-surveys",
-    )
-    def _record_selected(self, event: DataTable.RowSelected) -> None:
-        key = event.row_key.value
-        tab = self.query_one(TabbedContent).active
-        if self.view is None or not self.view.editable or tab not in ROW_KINDS:
-            return
-        if key and key.isdigit():
-            self._correct(ROW_KINDS[tab], int(key))
-
-    def _correct(self, kind: str, number: int) -> None:
-        from crmtui.services.corrections import read_record
-
-        self.call_service(
-            read_record, self.ctx, kind, number, done=self._edit_record, group="action"
-        )
-
-    def _edit_record(self, record) -> None:
-        from crmtui.labels import label
-        from crmtui.screens.dialogs.accounts import SurveyDialog
-        from crmtui.screens.dialogs.care import CareDialog
-        from crmtui.screens.dialogs.log import LogDialog, LogTarget
-        from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog
-
-        view = self.view
-        if view is None:
-            return
-        kind = record.kind
-        if kind == "interaction":
-            dialog = LogDialog(
-                LogTarget(view.customer_id, view.name, view.company, view.grade), record=record
-            )
-        elif kind == "order":
-            dialog = OrderDialog(view.customer_id, view.name, record)
-        elif kind == "promise":
-            dialog = PromiseDialog(view.customer_id, view.name, record)
-        elif kind == "care":
-            dialog = CareDialog(view.customer_id, view.name, record)
-        else:
-            dialog = SurveyDialog(view.customer_id, view.name, record=record)
-        saved = _("{record} #{id} saved.").format(
-            record=label("record", kind).capitalize(), id=record.id
-        )
-        self.app.push_screen(dialog, lambda result: self._after_save(result, saved))
-
-    def action_reassign(self) -> None:
-        from crmtui.present.text import user_text
-        from crmtui.screens.dialogs.corrections import ReassignDialog
-
-        view = self.view
-        if view is None:
-            return
-        self.app.push_screen(
-            ReassignDialog(view.customer_id, view.name, view.owner),
-            lambda customer: self._after_save(
-                customer,
-                _("{name}: owner {owner}").format(
-                    name=customer.name, owner=user_text(customer.owner)
-                )
-                if customer
-                else "",
-            ),
-        )
-
-    def action_delete_row(self) -> None:
-        from crmtui.services.corrections import read_record
-
-        tab = self.query_one(TabbedContent).active
-        if tab == "contacts":
-            self.action_remove_contact()
-            return
-        found = self._record_under_cursor()
-        if found is not None:
-            self.call_service(read_record, self.ctx, *found, done=self._ask_removal, group="action")
-
-    def _ask_removal(self, record) -> None:
-        from crmtui.screens.dialogs.corrections import RemoveRecordDialog
-
-        self.app.push_screen(
-            RemoveRecordDialog(record),
-            lambda removed: self._after_save(removed, str(removed) if removed else ""),
-        )
-
-    def action_log(self) -> None:
-        from crmtui.screens.dialogs.log import LogDialog, LogTarget
-
-        view = self.view
-        if view is None:
-            return
-
-        def logged(result) -> None:
-            if result is not None:
-                customer = result.result.customer
-                self._after_save(
-                    result, _("Logged; next due {due}.").format(due=customer.next_due.isoformat())
-                )
-
-        self.app.push_screen(
-            LogDialog(LogTarget(view.customer_id, view.name, view.company, view.grade)), logged
-        )
-
-    def action_regrade(self) -> None:
-        from crmtui.screens.dialogs.small import RegradeDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            RegradeDialog(self.view.facts),
-            lambda customer: self._after_save(
-                customer, _("Grade {grade}.").format(grade=customer.grade) if customer else ""
-            ),
-        )
-
-    def action_value_class(self) -> None:
-        from crmtui.screens.dialogs.lifecycle import ValueClassDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            ValueClassDialog(self.view.class_facts),
-            lambda customer: self._after_save(
-                customer,
-                _("Value class {value_class}.").format(
-                    value_class=label("tier", customer.value_class)
-                )
-                if customer
-                else "",
-            ),
-        )
-
-    def action_lifecycle(self) -> None:
-        from crmtui.screens.dialogs.lifecycle import LifecycleDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            LifecycleDialog(self.view.class_facts),
-            lambda customer: self._after_save(
-                customer,
-                _("Lifecycle {lifecycle}.").format(lifecycle=label("lifecycle", customer.lifecycle))
-                if customer
-                else "",
-            ),
-        )
-
-    def action_order(self) -> None:
-        from crmtui.screens.dialogs.small import OrderDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            OrderDialog(self.customer_id, self.view.name),
-            lambda order: self._after_save(order, _("Order recorded.")),
-        )
-
-    def action_promise(self) -> None:
-        from crmtui.screens.dialogs.small import PromiseDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            PromiseDialog(self.customer_id, self.view.name),
-            lambda promise: self._after_save(promise, _("Promise recorded.")),
-        )
-
-    def action_care(self) -> None:
-        from crmtui.screens.dialogs.care import CareDialog
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            CareDialog(self.customer_id, self.view.name),
-            lambda care: self._after_save(care, _("Care date added.")),
-        )
-
-    def action_book(self) -> None:
-        from crmtui.screens.dialogs.appointment import BookDialog
-
-        if self.view is None:
-            return
-
-        def booked(row) -> None:
-            if row is None:
-                return
-            when = row.starts_at.astimezone(self.ctx.zone)
-            self._after_save(
-                row,
-                _("Booked for {day} {time}.").format(
-                    day=f"{weekday_name(when.date())} {when.date().isoformat()}",
-                    time=when.strftime("%H:%M"),
-                ),
-            )
-
-        self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
-
-    def action_complaint(self) -> None:
-        from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
-
-        if self.view is None:
-            return
-        self.app.push_screen(
-            NewComplaintDialog(self.customer_id, self.view.name),
-            lambda complaint: self._after_save(complaint, opened_message(self.ctx, complaint)),
-        )
-
-    def action_pay(self) -> None:
-        from crmtui.screens.dialogs.followthrough import PaymentDialog
-
-        view = self.view
-        if view is None:
-            return
-        tabs = self.query_one(TabbedContent)
-        table = self.query_one("#table-orders", NavTable)
-        order_id = None
-        if tabs.active == "orders" and table.row_count and view.orders:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            order_id = int(key) if key and key.isdigit() else None
-        if order_id is None:
-            tabs.active = "orders"
-            self.app.notify(_("Choose the order on the Orders tab, then press $."))
-            return
-        owed, ordered_on = view.orders[order_id]
-        if not owed:
-            self.app.notify(
-                _("Nothing is owed on order #{id}.").format(id=order_id), severity="warning"
-            )
-            return
-        self.app.push_screen(
-            PaymentDialog(order_id, view.name, owed, ordered_on),
-            lambda paid: self._after_save(paid, _("Payment recorded.")),
-        )
-
-    def action_instruct(self) -> None:
-        from crmtui.screens.dialogs.followthrough import InstructionDialog
-
-        view = self.view
-        if view is None:
-            return
-        self.app.push_screen(
-            InstructionDialog(view.customer_id, view.name, view.owner, view.owner_name),
-            lambda given: self._after_save(
-                given, _("Instruction given to {owner}.").format(owner=view.owner_name)
-            ),
         )

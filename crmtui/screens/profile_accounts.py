@@ -4,12 +4,16 @@ plan; `S` records a satisfaction survey. Offered only to whoever may change the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, TabbedContent
 
 from crmtui.i18n import N_, _
 from crmtui.screens.base import CrmScreen
+from crmtui.screens.profile_view import ProfileView
 
 ACCOUNT_ACTIONS = frozenset({"new_contact", "remove_contact", "plan", "survey"})
 CONTACT_ACTIONS = frozenset({"new_contact", "remove_contact"})
@@ -63,7 +67,16 @@ def contacts_keys(editable: bool, any_contacts: bool) -> str:
 
 
 class ProfileAccountKeys(CrmScreen):
-    """The base of ProfileScreen, which gives `view` and `_after_save`."""
+    """The base of ProfileScreen (with ProfileRecordKeys), which sets `customer_id` and loads
+    `view`."""
+
+    customer_id: int
+    view: ProfileView | None
+
+    def _after_save(self, result: Any, message: str) -> None:
+        if result is not None:
+            self.app.notify(message, title=_("Saved"))
+            self.reload()
 
     tab_after_load: str | None = None
     """A tab to show once the profile is read again (the plan, after it was saved)."""
@@ -87,7 +100,7 @@ class ProfileAccountKeys(CrmScreen):
         table = self.query_one("#table-contacts", DataTable)
         if not table.row_count or not table.show_cursor:
             return None
-        key, _column = table.coordinate_to_cell_key((table.cursor_row, 0))
+        key, _column = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return int(key.value) if key.value and key.value.isdigit() else None
 
     @on(TabbedContent.TabActivated)
@@ -129,6 +142,8 @@ class ProfileAccountKeys(CrmScreen):
         from crmtui.screens.dialogs.accounts import ContactDialog
 
         view = self.view
+        if view is None:
+            return
         self.app.push_screen(
             ContactDialog(view.customer_id, view.name, facts),
             lambda contact: self._after_save(
@@ -140,6 +155,8 @@ class ProfileAccountKeys(CrmScreen):
         from crmtui.screens.dialogs.accounts import RemoveContactDialog
 
         view = self.view
+        if view is None:
+            return
         self.app.push_screen(
             RemoveContactDialog(view.customer_id, view.name, facts),
             lambda contact: self._after_save(
@@ -161,6 +178,8 @@ class ProfileAccountKeys(CrmScreen):
         from crmtui.screens.dialogs.accounts import PlanDialog
 
         view = self.view
+        if view is None:
+            return
         plan = status.plan if status is not None else None
 
         def saved(result) -> None:

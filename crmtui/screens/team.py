@@ -21,11 +21,11 @@ from crmtui.present.accounts import (
     TARGET_COLUMNS,
     Column,
     comparison_heading,
-    plain,
     rep_columns,
     targets_heading,
     targets_summary,
 )
+from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.figure_customers import FigureCustomersScreen
 from crmtui.widgets.lists import NavTable

@@ -43,6 +43,7 @@ from crmtui.services.access import (
     get_visible_customer,
     record_id,
 )
+from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
 from crmtui.services.validation import (
     APPOINTMENT_FIELDS,
@@ -335,15 +336,6 @@ def _clock(moment: datetime, ctx: Context) -> str:
     return ctx.local(moment).strftime("%H:%M")
 
 
-def _contact(customer_id: int, contact: Any):
-    """The contact to meet, by id or name, or None."""
-    if contact is None or (isinstance(contact, str) and not contact.strip()):
-        return None
-    from crmtui.services.interactions import _person
-
-    return _person(customer_id, contact)
-
-
 @writes
 def add_appointment(
     ctx: Context,
@@ -384,7 +376,7 @@ def add_appointment(
         errors.update(error.errors)
     person = None
     try:
-        person = _contact(customer.id, contact)
+        person = contact_field(customer.id, contact)
     except FieldError as error:
         errors["contact"] = str(error)
     if errors:

@@ -13,7 +13,9 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from crmtui.db import Complaint
+from peewee import SQL, Case, NodeList, SqliteDatabase, fn
+
+from crmtui.db import Complaint, database
 from crmtui.services.complaints.metrics import _metrics_scope
 from crmtui.services.context import Context
 
@@ -76,7 +78,7 @@ def _hours(span: timedelta | None) -> float | None:
     return None if span is None else round(span.total_seconds() / 3600, 2)
 
 
-def _median(spans: list[float]) -> timedelta | None:
+def _median(spans: list[int]) -> timedelta | None:
     return timedelta(seconds=statistics.median(spans)) if spans else None
 
 
@@ -85,22 +87,17 @@ class _Tally:
         self.key = key
         self.by_month = [0] * months
         self.open = 0
-        self.responses: list[float] = []
-        self.resolutions: list[float] = []
+        self.responses: list[int] = []
+        self.resolutions: list[int] = []
 
-    def add(
-        self,
-        month: int,
-        opened: datetime,
-        answered: datetime | None,
-        resolved: datetime | None,
-        paused: int,
-    ) -> None:
+    def add(self, month: int, response: int | None, resolution: int | None) -> None:
+        """One complaint opened in the `month`-th month, with its seconds to the first response
+        and to the resolution (less pauses), None where there was none yet."""
         self.by_month[month] += 1
-        if answered is not None:
-            self.responses.append(max(0.0, (answered - opened).total_seconds()))
-        if resolved is not None:
-            self.resolutions.append(max(0.0, (resolved - opened).total_seconds() - paused))
+        if response is not None:
+            self.responses.append(max(0, response))
+        if resolution is not None:
+            self.resolutions.append(max(0, resolution))
         else:
             self.open += 1
 
@@ -115,6 +112,14 @@ class _Tally:
         )
 
 
+def _seconds(later, earlier):
+    """Whole seconds from `earlier` to `later` (stored to the second, in UTC); NULL when
+    `later` is."""
+    if isinstance(database.obj, SqliteDatabase):
+        return fn.strftime("%s", later).cast("INTEGER") - fn.strftime("%s", earlier).cast("INTEGER")
+    return NodeList((SQL("EXTRACT(EPOCH FROM"), later - earlier, SQL(")")), glue=" ").cast("BIGINT")
+
+
 def complaint_causes(
     ctx: Context, *, day: date | None = None, months: int = MONTHS, everyone: bool = False
 ) -> ComplaintCauses:
@@ -125,15 +130,19 @@ def complaint_causes(
     bounds = [datetime.combine(start, time(0), ctx.zone) for start in starts]
     end = datetime.combine(_month_start(day, -1), time(0), ctx.zone)
     c = Complaint
+    # the month and the spans worked out in SQL, read as the driver gives them: tens of
+    # thousands of complaints on a large team, each timestamp parsed in Python took seconds
+    month = Case(
+        None, [(c.opened_at < bounds[index + 1], index) for index in range(months - 1)], months - 1
+    )
     query = _metrics_scope(
         ctx,
         c.select(
             c.category,
             c.root_cause,
-            c.opened_at,
-            c.acknowledged_at,
-            c.resolved_at,
-            c.paused_seconds,
+            month,
+            _seconds(c.acknowledged_at, c.opened_at),
+            _seconds(c.resolved_at, c.opened_at) - fn.COALESCE(c.paused_seconds, 0),
         )
         .where((c.opened_at >= bounds[0]) & (c.opened_at < end))
         .order_by(c.opened_at),
@@ -142,16 +151,19 @@ def complaint_causes(
     total = _Tally("", months)
     categories: dict[str, _Tally] = {}
     causes: dict[str, _Tally] = {}
-    for category, cause, opened, answered, resolved, paused in query.tuples():
-        local = opened.astimezone(ctx.zone).date()
-        month = (local.year - starts[0].year) * 12 + local.month - starts[0].month
-        facts = (month, opened, answered, resolved, paused or 0)
-        total.add(*facts)
-        category = " ".join((category or "").split())
-        for tallies, key in ((categories, category), (causes, " ".join((cause or "").split()))):
-            tally = tallies.setdefault(key.casefold(), _Tally(key, months))
-            tally.key = key  # as written last
-            tally.add(*facts)
+    written: dict[str | None, tuple[str, str]] = {}  # as typed -> (spaced once, its match key)
+    for category, cause, index, response, resolution in database.execute(query):
+        total.add(index, response, resolution)
+        for tallies, text in ((categories, category), (causes, cause)):
+            found = written.get(text)
+            if found is None:
+                key = " ".join((text or "").split())
+                found = written[text] = (key, key.casefold())
+            tally = tallies.get(found[1])
+            if tally is None:
+                tally = tallies[found[1]] = _Tally(found[0], months)
+            tally.key = found[0]  # as written last
+            tally.add(index, response, resolution)
 
     def ranked(tallies: dict[str, _Tally]) -> list[CauseRow]:
         rows = [tally.row() for tally in tallies.values()]

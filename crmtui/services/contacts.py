@@ -21,7 +21,7 @@ from crmtui.search import name_matches, query_terms, search_document
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import refresh_search
+from crmtui.services.customer_columns import refresh_search
 from crmtui.services.validation import (
     CONTACT_ROLES,
     FieldError,
@@ -170,6 +170,19 @@ def contacts_of(ctx: Context, customer_id: int) -> list[Contact]:
     rank = {role: place for place, role in enumerate(CONTACT_ROLES)}
     rows = Contact.select().where(Contact.customer == customer_id)
     return sorted(rows, key=lambda c: (rank.get(c.role, len(rank)), c.name.casefold(), c.id))
+
+
+def contact_field(customer_id: int, contact: Any) -> Contact | None:
+    """A form's contact field: the customer's contact by id or name, None when left empty, and
+    the reason as a FieldError when it names nobody."""
+    if contact is None or (isinstance(contact, str) and not contact.strip()):
+        return None
+    try:
+        return find_contact(customer_id, contact)
+    except InvalidInput as error:
+        raise FieldError(" ".join(error.errors.values())) from None
+    except CrmError as error:
+        raise FieldError(str(error)) from None
 
 
 def find_contact(customer_id: int, text: Any) -> Contact:

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from peewee import Value, fn
 
-from crmtui.config import Config
 from crmtui.db import (
-    AccountPlan,
     Complaint,
-    Contact,
     Customer,
     CustomerChange,
     GradeChange,
@@ -30,23 +26,14 @@ from crmtui.db.migrations import TERMINATED_BY_STATUS
 from crmtui.db.search import matching_customer_ids
 from crmtui.errors import Conflict, CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
-from crmtui.present.text import user_text
 from crmtui.present.time import moment
 from crmtui.rules import (
-    Cadence,
-    Grade,
     Lifecycle,
     Need,
-    Schedule,
-    Tier,
-    default_cadence,
     grade_for,
     grade_reason,
-    lapses_on,
-    maintenance_for,
-    schedule,
 )
-from crmtui.search import fts_query, name_matches, query_terms, search_document, sort_key
+from crmtui.search import fts_query, name_matches, query_terms
 from crmtui.services.access import (
     can_view,
     get_editable_customer,
@@ -57,7 +44,15 @@ from crmtui.services.access import (
 )
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
+from crmtui.services.customer_columns import (
+    SEARCH_FIELDS,
+    apply_grade,
+    record_grade,
+    refresh_search,
+    reschedule,
+)
 from crmtui.services.journal import journal
+from crmtui.services.owners import get_owner, owner_login
 from crmtui.services.validation import (
     FieldError,
     clean_date,
@@ -66,177 +61,11 @@ from crmtui.services.validation import (
     grade_value,
 )
 
-SEARCH_FIELDS = ("name", "company", "phones", "email", "im_id", "tags")
 PIN_REASON_LIMIT = 500
+
+
 # Optional choices are stored as "" rather than NULL.
 _EMPTY_AS_BLANK = ("source",)
-
-
-# -- derived columns ----------------------------------------------------------------------------
-
-
-def effective_cadence(ctx: Context, customer: Customer) -> Cadence:
-    return cadence_of(ctx.config, customer.grade, customer.cadence)
-
-
-def cadence_of(config: Config, grade: str, own_cadence: str | None) -> Cadence:
-    if own_cadence:
-        return Cadence(own_cadence)
-    return default_cadence(Grade(grade), config.cadence)
-
-
-def schedule_of(
-    config: Config,
-    *,
-    grade: str,
-    own_cadence: str | None,
-    created_on: date,
-    last_contact_on: date | None,
-    next_step_on: date | None,
-    lifecycle: str = Lifecycle.PROSPECT.value,
-    value_class: str = Tier.NONE.value,
-    plan_every_days: int | None = None,
-    last_order_on: date | None = None,
-    regular_until: date | None = None,
-) -> Schedule:
-    """The follow-up schedule (rules.schedule) from the stored facts of a customer: the
-    grade's cadence, the maintenance of a `customer` by value class or account plan, and the
-    day a lapsed customer lapsed."""
-    maintenance = maintenance_for(
-        lifecycle,
-        value_class,
-        plan_every_days=plan_every_days,
-        overrides=config.maintenance.cadence,
-    )
-    lapsed_on = None
-    if lifecycle == Lifecycle.LAPSED.value and last_order_on is not None:
-        lapsed_on = lapses_on(last_order_on, regular_until, config.maintenance.lapse_days)
-    return schedule(
-        created_on=created_on,
-        last_touch=last_contact_on,
-        grade_cadence=cadence_of(config, grade, own_cadence),
-        explicit=next_step_on,
-        maintenance=maintenance,
-        lapsed_on=lapsed_on,
-        workdays_only=config.workdays_only,
-    )
-
-
-def follow_up_dates(
-    config: Config,
-    *,
-    grade: str,
-    own_cadence: str | None,
-    created_on: date,
-    last_contact_on: date | None,
-    next_step_on: date | None,
-) -> tuple[date, date]:
-    """(next_due, cadence_due) of a prospect (no orders, so no maintenance) from its facts."""
-    found = schedule_of(
-        config,
-        grade=grade,
-        own_cadence=own_cadence,
-        created_on=created_on,
-        last_contact_on=last_contact_on,
-        next_step_on=next_step_on,
-    )
-    return found.next_due, found.cadence_due
-
-
-def plan_cycle(customer_id: int | None) -> int | None:
-    """The visit cycle in days of the customer's account plan, if it sets one."""
-    if customer_id is None:
-        return None
-    return (
-        AccountPlan.select(AccountPlan.visit_every_days)
-        .where(AccountPlan.customer == customer_id)
-        .scalar()
-    )
-
-
-def reschedule(ctx: Context, customer: Customer) -> None:
-    """Recompute next_due, cadence_due and due_rule from the stored facts (no save)."""
-    found = schedule_of(
-        ctx.config,
-        grade=customer.grade,
-        own_cadence=customer.cadence,
-        created_on=customer.created_on,
-        last_contact_on=customer.last_contact_on,
-        next_step_on=customer.next_step_on,
-        lifecycle=customer.lifecycle,
-        value_class=customer.value_class,
-        plan_every_days=plan_cycle(customer.id)
-        if customer.lifecycle == Lifecycle.CUSTOMER.value
-        else None,
-        last_order_on=customer.last_order_on,
-        regular_until=customer.regular_until,
-    )
-    customer.next_due, customer.cadence_due = found.next_due, found.cadence_due
-    customer.due_rule = found.rule.value
-
-
-def apply_grade(
-    ctx: Context,
-    customer: Customer,
-    *,
-    reason: str = "",
-    by: User | None = None,
-    today: date | None = None,
-) -> bool:
-    """Set the grade the rules give (unless pinned), recording a change. True if it moved."""
-    if customer.grade_pinned:
-        return False
-    today = today or ctx.today()
-    new = grade_for(Need(customer.need), customer.expected_close, today)
-    return record_grade(
-        ctx,
-        customer,
-        new,
-        reason or grade_reason(Need(customer.need), customer.expected_close, today),
-        by=by,
-    )
-
-
-def record_grade(
-    ctx: Context, customer: Customer, new: Grade, reason: str, *, by: User | None
-) -> bool:
-    old = customer.grade
-    if old == new.value and customer.id is not None:
-        return False
-    customer.grade = new.value
-    if customer.id is not None:
-        GradeChange.create(
-            customer=customer,
-            at=ctx.now(),
-            on=ctx.today(),
-            from_grade=old,
-            to_grade=new.value,
-            reason=reason,
-            by=by,
-        )
-    return True
-
-
-def refresh_search(customer: Customer) -> None:
-    """The customer's search document, with the names, phones and e-mail of its contacts, and
-    the key its name sorts by."""
-    contacts = (
-        ()
-        if customer.id is None
-        else (
-            Contact.select(Contact.name, Contact.phone, Contact.email)
-            .where(Contact.customer == customer.id)
-            .order_by(Contact.id)
-            .tuples()
-        )
-    )
-    customer.search_doc = search_document(
-        *(getattr(customer, f) for f in SEARCH_FIELDS), contacts=contacts
-    )
-    customer.sort_name = sort_key(customer.name)
-
-
-# -- writes -------------------------------------------------------------------------------------
 
 
 @writes
@@ -309,52 +138,6 @@ def _owner_for_new(ctx: Context, login: str | None) -> User:
         return ctx.user
     require_manager(ctx, _("assign customers to another rep"))
     return get_owner(owner_login(login))
-
-
-def get_user(login: str) -> User:
-    user = User.get_or_none(User.login == login)
-    if user is None:
-        raise NotFound(_("no user {login}").format(login=login))
-    return user
-
-
-def owner_login(text: Any) -> str:
-    """The login a typed owner names: a login, or a display name that is one person's."""
-    typed = str(text or "").strip()
-    if not typed or User.select().where(User.login == typed).exists():
-        return typed
-    named = list(
-        User.select(User.login).where(fn.LOWER(User.display_name) == typed.lower()).tuples()
-    )
-    if len(named) == 1:
-        return named[0][0]
-    if len(named) > 1:
-        raise CrmError(
-            _("'{name}' is the name of several users ({logins}); use the login").format(
-                name=typed, logins=", ".join(login for (login,) in named)
-            )
-        )
-    return typed
-
-
-def owner_choices(ctx: Context) -> list[tuple[str, str]]:
-    """(shown, login) of everyone who may own customers: active reps and managers."""
-    users = (
-        User.select()
-        .where(User.active & User.role.in_(("rep", "manager")))
-        .order_by(User.display_name, User.login)
-    )
-    return [(user_text(user), user.login) for user in users]
-
-
-def get_owner(login: str) -> User:
-    """A user who may own customers: active, and a rep or a manager."""
-    user = get_user(login)
-    if not user.active:
-        raise CrmError(_("{login} is deactivated and cannot own customers").format(login=login))
-    if user.role == "support":
-        raise CrmError(_("{login} is support staff and cannot own customers").format(login=login))
-    return user
 
 
 @writes
@@ -618,9 +401,6 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
             due_rule=customer.due_rule,
         ).where(Customer.id == customer.id).execute()
     return customer
-
-
-# -- reads --------------------------------------------------------------------------------------
 
 
 def get_customer(ctx: Context, customer_id: int) -> Customer:

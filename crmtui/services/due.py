@@ -1,175 +1,27 @@
-"""Today's due list (SPEC §4.1): one indexed query per section, ordered by the rules.
-
-Follow-ups come from the stored `customer.next_due` through the (owner, next_due) index, never
-from scanning interactions; the same rows, split by lifecycle, give the lapsed customers to win
-back (the stored next_due folds in maintenance visits and the day a customer lapsed, with the
-rule that set it in `due_rule`). Drop risks and referral asks come from stored columns through
-owner-leading indexes; care dates from the (lunar, month, day) index with the day keys the rules
-give for the window. Rows are read as tuples: building model objects would cost more than the
-queries.
-
-Terminated customers are on no chase list: not followed up, maintained, won back, asked for a
-referral, greeted or reviewed, and not at risk of being dropped. Their promises and complaints
-stay on the list: those are still owed.
-"""
+"""Today's due list (SPEC §4.1): its items for the Today screen and `crmtui due`, and its rows
+for `crmtui due --json` (services.due_sections reads each section)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import reduce
-from operator import or_
+from datetime import date
 
-from peewee import SQL, Case, fn
-
-from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
+from crmtui.db import Customer
 from crmtui.i18n import _
-from crmtui.labels import label, lunar_text, maintenance_words
-from crmtui.present.numbers import money, percent
-from crmtui.present.time import days_span, span
 from crmtui.rules import (
-    REFERRAL_WINDOW_DAYS,
     DueItem,
     DueKind,
-    DueRule,
-    Lifecycle,
-    SlaState,
-    care_window,
     due_sort_key,
-    maintenance_cadence,
-    next_lunar_occurrence,
-    next_occurrence,
     order_due_items,
-    overdue_days,
 )
 from crmtui.services.context import Context
-from crmtui.services.followthrough_due import (
-    delivery_lines,
-    delivery_query,
-    instruction_lines,
-    instruction_query,
-    payment_lines,
-    payment_query,
+from crmtui.services.due_sections import (
+    CHASED,
+    CUSTOMER_COLUMNS,
+    LINES,
+    DueSection,
+    greetings_due,
+    wanted_kinds,
 )
-from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
-
-# Every section selects these first, then its own columns.
-_CUSTOMER = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
-CHASED = Customer.lifecycle != Lifecycle.TERMINATED.value
-"""The customers on chase lists: all but the terminated."""
-# Stored values compared row by row (an enum member's .value costs a lookup each time).
-_LAPSED = Lifecycle.LAPSED.value
-_BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (
-    DueRule.NEXT_STEP.value,
-    DueRule.VALUE_CLASS.value,
-    DueRule.PLAN.value,
-)
-
-
-class _Section:
-    """Shared state of one due-list build: the day, the scope, the owners' names and the words
-    the lines repeat (translated once per build)."""
-
-    def __init__(self, ctx: Context, day: date, everyone: bool) -> None:
-        self.ctx = ctx
-        self.day = day
-        self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
-        self._owners: dict[int, tuple[str, str]] | None = None
-        self._due_rows: list | None = None
-        self._plans: dict[int, int] | None = None
-        self._late: dict[int, str] = {}
-        self._days: dict[int, str] = {}
-
-    def scoped(self, query):
-        return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
-
-    def owned(self):
-        """The owner's customer ids, read from the compact (owner, …) index."""
-        return Customer.select(Customer.id).where(Customer.owner == self.owner_id)
-
-    def scoped_rows(self, query, model, *, by_date: bool = False):
-        """Limit rows of a customer's table (promises, care dates…) to the owner's customers.
-
-        Filtering on the owner's ids, rather than on the joined customer row, keeps a cold
-        start from reading thousands of scattered customer rows only to drop them. With
-        `by_date`, `customer_id + 0` stops SQLite from driving the query from the owner's ids,
-        so it starts from the section's own date index, which selects far fewer rows."""
-        if self.owner_id is None:
-            return query
-        column = model.customer + 0 if by_date else model.customer
-        return query.where(column.in_(self.owned()))
-
-    @staticmethod
-    def raw_rows(query, date_columns: tuple[int, ...]):
-        """The query's rows as the driver returns them, with only the given columns read as
-        dates: peewee's per-value conversion costs more than the query on a long list."""
-        read_date, seen = Customer.next_due.python_value, {}  # a long list repeats few days
-        for row in Customer._meta.database.execute(query).fetchall():
-            row = list(row)
-            for index in date_columns:
-                raw = row[index]
-                day = seen.get(raw)
-                if day is None:
-                    day = seen[raw] = read_date(raw)
-                row[index] = day
-            yield row
-
-    @staticmethod
-    def count(query) -> tuple:
-        """The one row of an aggregate query, with NULL sums (no rows) as 0."""
-        return tuple(value or 0 for value in query.tuples().get())
-
-    def _owner(self, owner_id: int) -> tuple[str, str]:
-        """(name shown, login) of an owner."""
-        if self._owners is None:
-            self._owners = {
-                uid: (display or login, login)
-                for uid, login, display in User.select(
-                    User.id, User.login, User.display_name
-                ).tuples()
-            }
-        return self._owners.get(owner_id, ("", ""))
-
-    def days(self, days: int) -> str:
-        """`days_span(days)`, worked out once per number (a long list repeats a few)."""
-        text = self._days.get(days)
-        if text is None:
-            text = self._days[days] = days_span(days)
-        return text
-
-    def late(self, days: int) -> str:
-        """ " · overdue 5d", for a follow-up or a win-back `days` late ("" when not late)."""
-        text = self._late.get(days)
-        if text is None:
-            text = self._late[days] = (
-                " · " + _("overdue {span}").format(span=self.days(days)) if days > 0 else ""
-            )
-        return text
-
-    def item(
-        self, kind: DueKind, row, due: date, detail: str, *, ref_id=None, at_risk: bool = False
-    ) -> DueItem:
-        customer_id, name, company, grade, owner_id = row[:5]
-        owner, login = self._owner(owner_id)
-        return DueItem(
-            kind=kind,
-            customer_id=customer_id,
-            customer=name,
-            company=company,
-            grade=grade,
-            owner=owner,
-            due=due,
-            overdue_days=overdue_days(due, self.day),
-            detail=detail,
-            ref_id=ref_id,
-            at_risk=at_risk,
-            owner_login=login,
-        )
-
-
-# A section's lines, before they become DueItems or JSON: the customer's five columns
-# (_CUSTOMER), then (due, detail, ref_id, at_risk).
-Line = tuple
 
 
 def due_list(
@@ -180,16 +32,36 @@ def due_list(
     kinds: set[DueKind] | None = None,
 ) -> list[DueItem]:
     """Everything due on `day` (default today) for the user, or for everyone a manager sees."""
-    section = _Section(ctx, day or ctx.today(), everyone)
+    section = DueSection(ctx, day or ctx.today(), everyone)
+    today, owners, nobody = section.day, section.owners(), ("", "")
     items: list[DueItem] = []
-    for kind in _wanted(ctx, kinds):
+    append = items.append
+    for kind in wanted_kinds(ctx, kinds):
         if kind is DueKind.GREETING:
-            items += _greetings(section)
+            items += greetings_due(section)
             continue
-        items += [
-            section.item(kind, line, line[5], line[6], ref_id=line[7], at_risk=line[8])
-            for line in LINES[kind](section)
-        ]
+        # section.item's work, inline: a long list makes thousands
+        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](
+            section
+        ):
+            owner, login = owners.get(owner_id, nobody)
+            late = (today - due).days
+            append(
+                DueItem(
+                    kind,
+                    cid,
+                    name,
+                    company,
+                    grade,
+                    owner,
+                    due,
+                    late if late > 0 else 0,
+                    detail,
+                    ref_id,
+                    at_risk,
+                    login,
+                )
+            )
     return order_due_items(items)
 
 
@@ -212,11 +84,12 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
     """The due list as rows of DUE_COLUMNS' values, in the list's order, section by section:
     what `crmtui due --json` prints, without a DueItem per line (a manager's team has tens of
     thousands). Dates are dates and the grade a letter or None."""
-    s = _Section(ctx, day or ctx.today(), everyone)
+    s = DueSection(ctx, day or ctx.today(), everyone)
     today = s.day
-    for kind in _wanted(ctx, None):
+    names = {uid: shown for uid, (shown, _login) in s.owners().items()}
+    for kind in wanted_kinds(ctx, None):
         if kind is DueKind.GREETING:
-            for item in order_due_items(_greetings(s)):
+            for item in order_due_items(greetings_due(s)):
                 yield (
                     kind.value,
                     item.customer_id,
@@ -230,8 +103,6 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
                     item.ref_id,
                 )
             continue
-        s._owner(0)  # reads the owners' names
-        names = {uid: shown for uid, (shown, _login) in s._owners.items()}
         value, keyed = kind.value, []
         for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
             owner = names.get(owner_id, "")
@@ -255,504 +126,13 @@ def _first(pair):
     return pair[0]
 
 
-def _wanted(ctx: Context, kinds: set[DueKind] | None) -> list[DueKind]:
-    """The sections to build, in the list's order (support staff see complaints only)."""
-    wanted = kinds or set(DueKind)
-    if ctx.role == "support":
-        wanted = wanted & {DueKind.COMPLAINT}
-    return [kind for kind in DueKind if kind in wanted]
-
-
-def _due_query(s: _Section, *columns):
-    """The chased customers whose next due has come: one range of the (owner, next_due) index,
-    for the follow-ups and the win-backs."""
-    return s.scoped(Customer.select(*columns).where((Customer.next_due <= s.day) & CHASED))
-
-
-def _due_rows(s: _Section) -> list:
-    """The due customers' rows, read once for the follow-ups and the win-backs: _CUSTOMER, then
-    next_due, next_step, followups, cadence_due, last_contact_on, lifecycle, due_rule,
-    value_class, last_order_on (read as a date by the win-backs, the few that show it)."""
-    if s._due_rows is None:
-        query = _due_query(
-            s,
-            *_CUSTOMER,
-            Customer.next_due,
-            Customer.next_step,
-            Customer.followups,
-            Customer.cadence_due,
-            Customer.last_contact_on,
-            Customer.lifecycle,
-            Customer.due_rule,
-            Customer.value_class,
-            Customer.last_order_on,
-        )
-        s._due_rows = list(s.raw_rows(query, date_columns=(5, 8)))
-    return s._due_rows
-
-
-def _follow_ups(s: _Section) -> list[Line]:
-    day, late, why_due = s.day, s.late, _why_due
-    at_risk_words = " · " + _("at risk of being dropped")
-    lines = []
-    for row in _due_rows(s):
-        if row[10] == _LAPSED:
-            continue
-        next_due = row[5]
-        why = why_due(s, row) + late((day - next_due).days)
-        at_risk = row[3] in "ABC" and row[7] < 4 and row[8] < day
-        if at_risk:
-            why += at_risk_words
-        lines.append((row[0], row[1], row[2], row[3], row[4], next_due, why, None, at_risk))
-    return lines
-
-
-def _why_due(s: _Section, row) -> str:
-    """What made a follow-up due, from its stored rule: the first contact, a next step, the
-    grade's cadence, the value class's visits or the account plan's."""
-    if row[9] is None:  # never contacted
-        return _("first contact")
-    rule = row[11]
-    if rule == _BY_NEXT_STEP:
-        return row[6] or _("next step")
-    value_class = row[12]
-    if rule == _BY_VALUE_CLASS:
-        return maintenance_words(
-            value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence)
-        )
-    if rule == _BY_PLAN:
-        if s._plans is None:
-            ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
-            s._plans = dict(
-                AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-                .where(AccountPlan.customer.in_(ids))
-                .tuples()
-            )
-        days = s._plans.get(row[0])
-        if days:
-            return maintenance_words(value_class, every_days=days)
-    return _("cadence")
-
-
-def _win_back(s: _Section) -> list[Line]:
-    """Lapsed customers (流失客户) whose win-back call has come: on the day they lapsed, then
-    at their grade's cadence."""
-    read_date = Customer.last_order_on.python_value
-    lines = []
-    for row in _due_rows(s):
-        if row[10] != _LAPSED:
-            continue
-        next_due, last_order_on = row[5], read_date(row[13])
-        why = (
-            _("no order since {day}").format(day=last_order_on)
-            if last_order_on
-            else _("no recent order")
-        )
-        if row[11] == _BY_NEXT_STEP and row[6]:
-            why += " · " + row[6]
-        lines.append((*row[:5], next_due, why + s.late((s.day - next_due).days), None, False))
-    return lines
-
-
-def _promise_query(s: _Section, *columns):
-    return s.scoped_rows(
-        Commitment.select(*columns)
-        .join(Customer)
-        .where((Commitment.status == "open") & (Commitment.due <= s.day)),
-        Commitment,
-    )
-
-
-def _promises(s: _Section) -> list[Line]:
-    query = _promise_query(s, *_CUSTOMER, Commitment.id, Commitment.text, Commitment.due)
-    broken = _("broken: {span} late")
-    lines = []
-    for row in s.raw_rows(query, date_columns=(7,)):
-        promise_id, text, due = row[5:]
-        late = overdue_days(due, s.day)
-        detail = text + (" · " + broken.format(span=s.days(late)) if late else "")
-        lines.append((*row[:5], due, detail, promise_id, False))
-    return lines
-
-
-def _complaint_clocks(s: _Section, *columns):
-    """The open complaints in scope whose clock is at risk or breached, as (row, clock): the row
-    is `columns` followed by the clock's columns."""
-    ctx, now = s.ctx, s.ctx.now()
-    query = (
-        Complaint.select(*columns, *CLOCK_COLUMNS).join(Customer).where(Complaint.status.in_(OPEN))
-    )
-    if ctx.role == "support":
-        if s.owner_id is not None:
-            query = query.where((Complaint.owner == ctx.user.id) | Complaint.owner.is_null())
-    elif s.owner_id is not None:
-        query = query.where(Complaint.customer.in_(s.owned()) | (Complaint.owner == ctx.user.id))
-    first_clock_column = len(columns)
-    for row in query.tuples():
-        clock = sla_clock(ClockFacts(*row[first_clock_column:]), now, ctx.config.sla, ctx.zone)
-        if clock.state != SlaState.OK:
-            yield row, clock
-
-
-def _complaints(s: _Section) -> list[Line]:
-    lines = []
-    for row, clock in _complaint_clocks(
-        s, *_CUSTOMER, Complaint.id, Complaint.severity, Complaint.summary
-    ):
-        complaint_id, severity, summary = row[5:8]
-        if clock.time_left < timedelta(0):
-            detail = _("{which} overdue by {time}").format(
-                which=label("clock", clock.clock), time=span(clock.time_left)
-            )
-        else:
-            detail = _("{which} within {time}").format(
-                which=label("clock", clock.clock), time=span(clock.time_left)
-            )
-        if clock.paused:
-            detail += " · " + _("waiting for the customer")
-        lines.append(
-            (
-                *row[:5],
-                s.ctx.local_date(clock.deadline),
-                f"{label('severity', severity)} · {summary} · {detail}",
-                complaint_id,
-                clock.state == SlaState.AT_RISK,
-            )
-        )
-    return lines
-
-
-def _care_dates(s: _Section, *columns):
-    """The care dates in scope coming up within the lead days and not yet cared for, as
-    (row, day it falls on): the row is `columns` followed by the date's own columns."""
-    lead = s.ctx.config.care_lead_days
-    window = care_window(s.day, lead)
-    # One condition per (calendar, leap, month) with its days: a handful of index ranges
-    # (building a condition per day costs more in query building than the query itself).
-    days_of: dict[tuple[bool, bool, int], list[int]] = {}
-    for month, day_of in window.solar:
-        days_of.setdefault((False, False, month), []).append(day_of)
-    for month, day_of, leap in window.lunar:
-        days_of.setdefault((True, leap, month), []).append(day_of)
-    conditions = [
-        (CareDate.lunar == lunar)
-        & (CareDate.leap == leap)
-        & (CareDate.month == month)
-        & CareDate.day.in_(sorted(days))
-        for (lunar, leap, month), days in sorted(days_of.items())
-    ]
-    if not conditions:
-        return
-    query = s.scoped_rows(
-        CareDate.select(
-            *columns,
-            CareDate.month,
-            CareDate.day,
-            CareDate.lunar,
-            CareDate.leap,
-            CareDate.greeted_on,
-        )
-        .join(Customer)
-        .where(reduce(or_, conditions) & CHASED),
-        CareDate,
-        by_date=True,
-    )
-    first = len(columns)
-    for row in query.tuples():
-        month, day_of, lunar, leap, greeted_on = row[first:]
-        if lunar:
-            when = next_lunar_occurrence(month, day_of, s.day, leap=leap)
-        else:
-            when = next_occurrence(month, day_of, s.day)
-        if not s.day <= when <= s.day + timedelta(days=lead):
-            continue
-        if greeted_on is not None and greeted_on >= when - timedelta(days=lead):
-            continue  # already cared for this occurrence
-        yield row, when
-
-
-def _care(s: _Section) -> list[Line]:
-    lines = []
-    for row, when in _care_dates(
-        s, *_CUSTOMER, CareDate.id, CareDate.kind, CareDate.year, CareDate.note
-    ):
-        care_id, kind, year, note, month, day_of, lunar, leap = row[5:13]
-        detail = label("care", kind)
-        if kind == "birthday" and year and not lunar:
-            detail += " " + _("({age})").format(age=when.year - year)
-        if lunar:
-            detail += " · " + lunar_text(month, day_of, leap)
-        detail += " · " + (
-            _("today")
-            if when == s.day
-            else _("in {span}").format(span=days_span((when - s.day).days))
-        )
-        if note:
-            detail += " · " + note
-        lines.append((*row[:5], when, detail, care_id, False))
-    return lines
-
-
-def _greetings(s: _Section) -> list[DueItem]:
-    if not s.ctx.config.greetings.holidays:  # off: not even the holidays library is loaded
-        return []
-    from crmtui.services.greetings import greeting_items
-
-    return greeting_items(s)
-
-
-def _referral_query(s: _Section, *columns):
-    start = s.day - timedelta(days=REFERRAL_WINDOW_DAYS - 1)
-    return s.scoped(
-        Customer.select(*columns).where(
-            (Customer.referral_moment_on >= start)
-            & (Customer.referral_moment_on <= s.day)
-            & (
-                Customer.referral_asked_on.is_null()
-                | (Customer.referral_asked_on < Customer.referral_moment_on)
-            )
-            & CHASED
-        )
-    )
-
-
-def _referrals(s: _Section) -> list[Line]:
-    ask, asks = _("ask for a referral (since {day})"), {}
-    query = _referral_query(s, *_CUSTOMER, Customer.referral_moment_on)
-    lines = []
-    for row in s.raw_rows(query, date_columns=(5,)):
-        since = row[5]
-        text = asks.get(since)
-        if text is None:  # one text per day: formatting a date is slow
-            text = asks[since] = ask.format(day=since)
-        lines.append((*row[:5], since, text, None, False))
-    return lines
-
-
-def _dropped_query(s: _Section, *columns):
-    """A–C customers with fewer than 4 follow-ups whose cadence ran out, not otherwise due."""
-    return s.scoped(
-        Customer.select(*columns).where(
-            (Customer.cadence_due < s.day)
-            & Customer.grade.in_(["A", "B", "C"])
-            & (Customer.followups < 4)
-            & (Customer.next_due > s.day)
-            & CHASED
-        )
-    )
-
-
-def _dropped(s: _Section) -> list[Line]:
-    words = _("{n} follow-ups, no contact since {day}; next planned {next}")
-    query = _dropped_query(
-        s, *_CUSTOMER, Customer.cadence_due, Customer.followups, Customer.next_due
-    )
-    return [
-        (*row[:5], row[5], words.format(n=row[6], day=row[5], next=row[7]), None, True)
-        for row in query.tuples()
-    ]
-
-
-def _review_query(s: _Section, *columns):
-    return s.scoped_rows(
-        AccountPlan.select(*columns)
-        .join(Customer)
-        .where((AccountPlan.review_on <= s.day) & CHASED),
-        AccountPlan,
-    )
-
-
-def _reviews(s: _Section) -> list[Line]:
-    rows = list(
-        _review_query(
-            s,
-            *_CUSTOMER,
-            AccountPlan.id,
-            AccountPlan.review_on,
-            AccountPlan.target_amount,
-            AccountPlan.visit_every_days,
-        ).tuples()
-    )
-    if not rows:
-        return []
-    from crmtui.services.plan_figures import progress_of, year_figures  # not for `due --brief`
-
-    figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
-    lines = []
-    for row in rows:
-        plan = AccountPlan(
-            id=row[5], review_on=row[6], target_amount=row[7], visit_every_days=row[8]
-        )
-        lines.append(
-            (
-                *row[:5],
-                row[6],
-                review_detail(progress_of(plan, figures[row[0]], s.day)),
-                row[5],
-                False,
-            )
-        )
-    return lines
-
-
-def _instructions(s: _Section) -> list[Line]:
-    return instruction_lines(s)
-
-
-def _deliveries(s: _Section) -> list[Line]:
-    return delivery_lines(s)
-
-
-def _payments(s: _Section) -> list[Line]:
-    return payment_lines(s)
-
-
-LINES = {
-    DueKind.COMPLAINT: _complaints,
-    DueKind.INSTRUCTION: _instructions,
-    DueKind.PROMISE: _promises,
-    DueKind.DELIVERY: _deliveries,
-    DueKind.PAYMENT: _payments,
-    DueKind.FOLLOW_UP: _follow_ups,
-    DueKind.WIN_BACK: _win_back,
-    DueKind.CARE: _care,
-    DueKind.REFERRAL: _referrals,
-    DueKind.DROPPED: _dropped,
-    DueKind.REVIEW: _reviews,
-}
-"""Each section's lines (greetings are built as items by services.greetings)."""
-
-
-def review_detail(progress) -> str:
-    """What a plan review shows: orders this year against the target, visits against the
-    cycle."""
-    parts = [_("account plan review")]
-    if progress.target_amount:
-        parts.append(
-            _("{year} orders {ordered} of {target} ({share})").format(
-                year=progress.year,
-                ordered=money(progress.ordered),
-                target=money(progress.target_amount),
-                share=percent(progress.share),
-            )
-        )
-    else:
-        parts.append(
-            _("{year} orders {ordered}").format(year=progress.year, ordered=money(progress.ordered))
-        )
-    if progress.visit_every_days:
-        parts.append(
-            _("{visits} visits of {expected} (every {days} d)").format(
-                visits=progress.visits,
-                expected=progress.expected_visits,
-                days=progress.visit_every_days,
-            )
-        )
-    else:
-        parts.append(_("{visits} visits").format(visits=progress.visits))
-    return " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class Brief:
-    due: int
-    overdue_promises: int
-    complaints_at_risk: int
-    win_back: int = 0
-    """Lapsed customers to call back (counted apart from `due`)."""
-
-    def __str__(self) -> str:
-        if not (self.due or self.overdue_promises or self.complaints_at_risk or self.win_back):
-            return _("nothing due")
-        parts = [_("{n} due").format(n=self.due)]
-        if self.win_back:
-            parts.append(_("{n} to win back").format(n=self.win_back))
-        if self.overdue_promises:
-            parts.append(
-                (
-                    _("{n} overdue promise")
-                    if self.overdue_promises == 1
-                    else _("{n} overdue promises")
-                ).format(n=self.overdue_promises)
-            )
-        if self.complaints_at_risk:
-            parts.append(
-                (
-                    _("{n} complaint at risk")
-                    if self.complaints_at_risk == 1
-                    else _("{n} complaints at risk")
-                ).format(n=self.complaints_at_risk)
-            )
-        # Translators: what joins the parts of the one-line summary ("3 due, 1 overdue promise")
-        return _(", ").join(parts)
-
-
-def brief(items: list[DueItem]) -> Brief:
-    """The one-line summary of a due list already built (the Today screen has its items)."""
-    promises = sum(1 for i in items if i.kind == DueKind.PROMISE and i.overdue_days > 0)
-    complaints = sum(1 for i in items if i.kind == DueKind.COMPLAINT)
-    win_back = sum(1 for i in items if i.kind == DueKind.WIN_BACK)
-    return Brief(
-        due=len(items) - promises - complaints - win_back,
-        overdue_promises=promises,
-        complaints_at_risk=complaints,
-        win_back=win_back,
-    )
-
-
-def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) -> Brief:
-    """`brief(due_list(...))` without building the list: counts from SQL aggregates over the
-    same conditions, with only the complaints' clocks and the care dates' calendars read row by
-    row (few rows: those are computed, not stored). For `crmtui due --brief`, a login banner."""
-    s = _Section(ctx, day or ctx.today(), everyone)
-    wanted = set(_wanted(ctx, None))
-    due = overdue_promises = complaints = win_back = 0
-    if DueKind.COMPLAINT in wanted:
-        complaints = sum(1 for _row in _complaint_clocks(s))
-    if DueKind.PROMISE in wanted:
-        promises, overdue_promises = s.count(
-            _promise_query(
-                s, fn.COUNT(Commitment.id), fn.SUM(Case(None, [(Commitment.due < s.day, 1)], 0))
-            )
-        )
-        due += promises - overdue_promises
-    if DueKind.FOLLOW_UP in wanted:
-        lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-        total, win_back = s.count(
-            _due_query(s, fn.COUNT(Customer.id), fn.SUM(Case(None, [(lapsed, 1)], 0)))
-        )
-        due += total - win_back
-    if wanted & {DueKind.INSTRUCTION, DueKind.DELIVERY, DueKind.PAYMENT}:
-        for kind, query in (
-            (DueKind.INSTRUCTION, instruction_query),
-            (DueKind.DELIVERY, delivery_query),
-            (DueKind.PAYMENT, payment_query),
-        ):
-            if kind in wanted:
-                due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
-    if DueKind.CARE in wanted:
-        due += sum(1 for _row in _care_dates(s, CareDate.id))
-    if DueKind.GREETING in wanted:
-        due += len(_greetings(s))
-    for kind, query in (
-        (DueKind.REFERRAL, _referral_query),
-        (DueKind.DROPPED, _dropped_query),
-        (DueKind.REVIEW, _review_query),
-    ):
-        if kind in wanted:
-            due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
-    return Brief(
-        due=due, overdue_promises=overdue_promises, complaints_at_risk=complaints, win_back=win_back
-    )
-
-
 def coming_up(
     ctx: Context, day: date | None = None, *, everyone: bool = False, limit: int = 5
 ) -> list[DueItem]:
     """The next follow-ups after `day`, for an empty day to show what comes next."""
-    s = _Section(ctx, day or ctx.today(), everyone)
+    s = DueSection(ctx, day or ctx.today(), everyone)
     query = s.scoped(
-        Customer.select(*_CUSTOMER, Customer.next_due, Customer.next_step)
+        Customer.select(*CUSTOMER_COLUMNS, Customer.next_due, Customer.next_step)
         .where((Customer.next_due > s.day) & CHASED)
         .order_by(Customer.next_due, Customer.grade)
         .limit(limit)

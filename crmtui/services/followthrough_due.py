@@ -12,9 +12,7 @@ from crmtui.db import Customer, Instruction, Order, User
 from crmtui.db.models import OWING, PENDING_DELIVERY
 from crmtui.i18n import _
 from crmtui.labels import label
-from crmtui.present.numbers import money
-from crmtui.present.time import days_span
-from crmtui.rules.due import overdue_days
+from crmtui.present.numbers import money_cents
 from crmtui.rules.followthrough import DeliveryState, payment_due
 
 _By = User.alias("giver")
@@ -51,17 +49,24 @@ def instruction_lines(section) -> list:
         _By.login,
         _By.display_name,
     )
+    from_words = _("from {who}")
     lines = []
-    for row in query.tuples():
+    for row in section.raw_rows(query, date_columns=(7,)):
         instruction_id, text, due, by_login, by_name = row[5:]
         detail = text
         if by_login:
-            detail += " · " + _("from {who}").format(who=by_name or by_login)
-        late = overdue_days(due, section.day)
-        if late:
-            detail += " · " + _("late by {span}").format(span=days_span(late))
-        lines.append((*row[:5], due, detail, instruction_id, False))
+            detail += " · " + from_words.format(who=by_name or by_login)
+        lines.append((*row[:5], due, detail + late_by(section, due), instruction_id, False))
     return lines
+
+
+def late_by(section, due) -> str:
+    """ " · late by 3d" after what was due by `due` and is not done on the section's day ("" when
+    it is not late)."""
+    late = (section.day - due).days
+    if late <= 0:
+        return ""
+    return " · " + _("late by {span}").format(span=section.days(late))
 
 
 def delivery_query(section, *columns):
@@ -90,19 +95,18 @@ def delivery_lines(section) -> list:
         Order.amount,
         Order.delivery,
     )
+    deliver_words = _("deliver order #{id}")
+    partly = DeliveryState.PARTLY_DELIVERED.value
     lines = []
-    for row in query.tuples():
-        order_id, due, product, amount, state = row[5:]
-        detail = _("deliver order #{id}").format(id=order_id)
+    for row in section.raw_rows(query, date_columns=(6,)):  # amounts as stored, in cents
+        order_id, due, product, cents, state = row[5:]
+        detail = deliver_words.format(id=order_id)
         if product:
             detail += " · " + product
-        detail += " · " + money(amount)
-        if state == DeliveryState.PARTLY_DELIVERED.value:
+        detail += " · " + money_cents(cents)
+        if state == partly:
             detail += " · " + label("delivery", state)
-        late = overdue_days(due, section.day)
-        if late:
-            detail += " · " + _("late by {span}").format(span=days_span(late))
-        lines.append((*row[:5], due, detail, order_id, False))
+        lines.append((*row[:5], due, detail + late_by(section, due), order_id, False))
     return lines
 
 
@@ -135,12 +139,20 @@ def payment_lines(section) -> list:
         Order.on,
     )
     owed_words = _("{owed} owed on order #{id} of {day}")
-    overdue_words = _("overdue {span}")
+    overdue_words = " · " + _("overdue {span}")
+    day, days = section.day, section.days
     lines = []
-    for row in query.tuples():
-        order_id, owed_since, owed, ordered_on = row[5:]
+    for row in section.raw_rows(query, date_columns=(6, 8)):  # amounts as stored, in cents
+        order_id, owed_since, cents, ordered_on = row[5:]
         due = payment_due(owed_since, terms)
-        detail = owed_words.format(owed=money(owed), id=order_id, day=ordered_on.isoformat())
-        detail += " · " + overdue_words.format(span=days_span(overdue_days(due, section.day)))
-        lines.append((*row[:5], due, detail, order_id, False))
+        detail = owed_words.format(owed=money_cents(cents), id=order_id, day=ordered_on.isoformat())
+        lines.append(
+            (
+                *row[:5],
+                due,
+                detail + overdue_words.format(span=days(max(0, (day - due).days))),
+                order_id,
+                False,
+            )
+        )
     return lines

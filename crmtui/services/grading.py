@@ -4,7 +4,9 @@ catches up lifecycles and value classes (services.lifecycle.catch_up)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from crmtui.db import Customer, Setting
 from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED
@@ -37,11 +39,10 @@ def move_grades_if_due(ctx: Context) -> int:
     # The catch-up ranks every customer and writes the team's settings: in team mode, where the
     # server shows a rep only their own customers, a manager's first command of the day does it.
     catches_up = ctx.store.team is None or ctx.role == "manager"
-    done: dict[str, str] = dict(
-        Setting.select(Setting.key, Setting.value)
-        .where(Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED]))
-        .tuples()
+    query = Setting.select(Setting.key, Setting.value).where(
+        Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])
     )
+    done: dict[str, str] = dict(cast("Iterable[tuple[str, str]]", query.tuples()))
     today = ctx.today().isoformat()
     moved = 0
     recount = done.get(REVENUE_COUNTED, "orders") != ctx.config.receivables.revenue_counts
@@ -53,7 +54,7 @@ def move_grades_if_due(ctx: Context) -> int:
 
             count_revenue_as_configured(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done or recount):
-            from crmtui.services.lifecycle import catch_up  # once a day: not on every start
+            from crmtui.services.catch_up import catch_up
 
             catch_up(ctx)
     except StorageError:  # others kept the database busy: reading goes on, they move next time
@@ -68,7 +69,7 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
-    from crmtui.services.customers import apply_grade, reschedule  # not for `crmtui due`
+    from crmtui.services.customer_columns import apply_grade, reschedule
 
     today = ctx.today()
     a, b, c = grade_cutoffs(today)

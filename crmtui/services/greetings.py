@@ -46,7 +46,7 @@ def _who(greetings: Greetings):
 
 
 def greeting_items(section) -> list[DueItem]:
-    """The due list's greeting section (section: crmtui.services.due's shared state)."""
+    """The due list's greeting section (section: crmtui.services.due_sections.DueSection)."""
     holidays = upcoming_holidays(section.ctx, section.day)
     if not holidays:
         return []

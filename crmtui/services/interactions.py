@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from crmtui.db import Appointment, CareDate, Commitment, Customer, Interaction, Order, User
-from crmtui.errors import CrmError, InvalidInput, NotFound
+from crmtui.errors import InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
     DateInputError,
@@ -27,6 +27,8 @@ from crmtui.services.access import (
     record_id,
     scope_customers,
 )
+from crmtui.services.appointments import appointment_to_close, clean_review, close_appointment
+from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
 from crmtui.services.customers import apply_grade, reschedule
 from crmtui.services.journal import journal, record_values
@@ -135,11 +137,9 @@ def log_interaction(
         errors["promise"] = _("say what was promised")
     if promise_due is not None and promise_due < contact_day and "promise_due" not in errors:
         errors["promise_due"] = _("a promise cannot be due before the contact")
-    person = _collect(errors, "contact", _person, customer.id, contact)
+    person = _collect(errors, "contact", contact_field, customer.id, contact)
     closing, review = None, {}
     if moment is not None:
-        from crmtui.services.appointments import appointment_to_close, clean_review
-
         try:
             review = clean_review(ctx, purpose_met, instructions_done, still_open)
         except InvalidInput as error:
@@ -238,7 +238,9 @@ def _log(
         customer.referral_asked_on = max(contact_day, customer.referral_asked_on or contact_day)
     apply_grade(ctx, customer, today=today)
     reschedule(ctx, customer)
-    customer.save()
+    # only the columns the contact moved: an UPDATE naming every column rewrites the search
+    # index's entry (its trigger fires on search_doc) and every index of the customer
+    customer.save(only=customer.dirty_fields)
     commitment = None
     if promise:
         commitment = Commitment.create(
@@ -251,7 +253,6 @@ def _log(
         )
         kept.created("promise", commitment)
     if closing is not None:
-        from crmtui.services.appointments import close_appointment
         from crmtui.services.journal import record_values
 
         before = record_values("appointment", closing)
@@ -260,20 +261,6 @@ def _log(
     return LogResult(
         interaction=interaction, customer=customer, promise=commitment, appointment=closing
     )
-
-
-def _person(customer_id: int, contact: Any):
-    """The contact spoken to, by id or name, or None."""
-    if contact is None or (isinstance(contact, str) and not contact.strip()):
-        return None
-    from crmtui.services.contacts import find_contact
-
-    try:
-        return find_contact(customer_id, contact)
-    except InvalidInput as error:
-        raise FieldError(" ".join(error.errors.values())) from None
-    except CrmError as error:
-        raise FieldError(str(error)) from None
 
 
 @writes

@@ -28,6 +28,7 @@ from crmtui.db.connection import (
     file_mode_for,
     write_transaction,
 )
+from crmtui.db.figures import figures_out_of_step
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
@@ -35,7 +36,7 @@ from crmtui.locations import user_path
 from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
 from crmtui.services.context import open_context, os_login, utc_now, writes
-from crmtui.services.customers import schedule_of
+from crmtui.services.customer_columns import schedule_of
 
 
 @dataclass
@@ -103,6 +104,7 @@ def check_store(
                 report.bad(_("search index: {error}").format(error=error))
         _check_access(store, report)
         _check_derived(report, config or Config())
+        _check_figures(store, db, report)
     except (peewee.DatabaseError, sqlite3.DatabaseError) as error:  # raw: raised while fetching
         report.bad(str(error).splitlines()[0])
     return report
@@ -146,6 +148,28 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
         return
     for row in rows[:20]:
         (report.good if row == "ok" else report.bad)(f"integrity: {row}")
+
+
+def _check_figures(store, db: peewee.Database, report: CheckReport) -> None:
+    """The figures the database keeps by its triggers (db.figures) against a count from the
+    records they sum. Not for a rep where the server enforces the roles: they see only their own
+    records, and not the team's figures."""
+    team = getattr(store, "team", None)
+    if team is not None and not team.is_owner:
+        rep = db.execute_sql(
+            "SELECT pg_has_role(session_user, %s, 'MEMBER')", (team.group_role("rep"),)
+        ).fetchone()[0]
+        if rep:
+            return
+    differing = {table: rows for table, rows in figures_out_of_step(db).items() if rows}
+    if differing:
+        report.bad(
+            _("the dashboard's kept figures differ from the records in {n} rows ({tables})").format(
+                n=sum(differing.values()), tables=", ".join(differing)
+            )
+        )
+    else:
+        report.good(_("the dashboard's kept figures"))
 
 
 def _check_derived(report: CheckReport, config: Config) -> None:

@@ -38,12 +38,8 @@ from crmtui.i18n import _
 from crmtui.services.access import get_editable_customer
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import (
-    _save_versioned,
-    apply_grade,
-    refresh_search,
-    reschedule,
-)
+from crmtui.services.customer_columns import apply_grade, refresh_search, reschedule
+from crmtui.services.customers import _save_versioned
 from crmtui.services.lifecycle import (
     refresh_followups,
     refresh_lifecycle,

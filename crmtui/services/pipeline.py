@@ -30,6 +30,8 @@ import peewee
 from peewee import fn
 
 from crmtui.db import Customer, GradeChange, Setting, Win, database, write_transaction
+from crmtui.db.figures import NO_CLOSE_DAY
+from crmtui.db.models import PipelineDay
 from crmtui.rules import (
     GRADE_ORDER,
     HISTORY_DAYS,
@@ -260,26 +262,35 @@ def _keep(ctx, value: str) -> None:
 
 def pipeline(owner_id: int | None, day: date, weights: Weights) -> Pipeline:
     """The open opportunities of one owner (or everyone) by grade and close month, raw and
-    weighted; one aggregate over the (need, status, grade, expected_close) index."""
+    weighted: the team's from what the database keeps per grade and close day (db.figures),
+    one owner's in one aggregate over the (need, status, grade, expected_close) index."""
     c = Customer
-    query = (
-        c.select(c.grade, c.expected_close, fn.COUNT(c.id), fn.SUM(c.expected_amount).coerce(False))
-        .where(
-            (c.need == "clear")
-            & (c.status != "terminated")
-            & c.expected_amount.is_null(False)
-            & c.grade.in_(OPEN_GRADES)
+    if owner_id is None:
+        p = PipelineDay
+        kept = p.select(p.grade, p.close_on, p.customers, p.amount.coerce(False))
+        query = database.execute(kept).fetchall()
+    else:
+        query = (
+            c.select(
+                c.grade, c.expected_close, fn.COUNT(c.id), fn.SUM(c.expected_amount).coerce(False)
+            )
+            .where(
+                (c.owner == owner_id)
+                & (c.need == "clear")
+                & (c.status != "terminated")
+                & c.expected_amount.is_null(False)
+                & c.grade.in_(OPEN_GRADES)
+            )
+            .group_by(c.grade, c.expected_close)
+            .tuples()
         )
-        .group_by(c.grade, c.expected_close)
-    )
-    if owner_id is not None:
-        query = query.where(c.owner == owner_id)
     by_grade = {grade: PipelineCell() for grade in OPEN_GRADES}
     months: dict[str, PipelineCell] = {}
     crossed: dict[str, dict[str, PipelineCell]] = {grade: {} for grade in OPEN_GRADES}
     read_day = c.expected_close.python_value
-    for grade, close, count, cents in query.tuples():
+    for grade, close, count, cents in query:
         close = read_day(close) if isinstance(close, str) else close
+        close = None if close == NO_CLOSE_DAY else close
         amount = (Decimal(int(cents or 0)) / 100).quantize(_CENT)
         rate = weights.grades[Grade(grade)].rate
         cell = PipelineCell(int(count), amount, weighted(amount, rate))

@@ -21,7 +21,7 @@ from crmtui.rules import PlanProgress
 from crmtui.services.access import can_edit, get_editable_customer, get_visible_customer
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import reschedule
+from crmtui.services.customer_columns import reschedule
 from crmtui.services.plan_figures import progress_of, year_figures
 from crmtui.services.validation import (
     FieldError,

@@ -41,7 +41,7 @@ from crmtui.rules import (
 from crmtui.services.access import can_edit, can_view, get_visible_customer
 from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
-from crmtui.services.customers import effective_cadence
+from crmtui.services.customer_columns import effective_cadence
 from crmtui.services.instructions import open_for_customer
 from crmtui.services.receivables import balance_of
 from crmtui.services.surveys import surveys_of

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
+from peewee import Case, fn
 
 from crmtui.db import Customer, Order, Payment, Setting, User
 from crmtui.db.migrations import REVENUE_COUNTED
-from crmtui.db.models import OWING
+from crmtui.db.models import OWING, OwedDay
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -46,7 +46,8 @@ from crmtui.rules import (
 )
 from crmtui.services.access import get_editable_customer, get_visible_customer, record_id
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import _save_versioned, reschedule
+from crmtui.services.customer_columns import reschedule
+from crmtui.services.customers import _save_versioned
 from crmtui.services.lifecycle import refresh_value_class
 from crmtui.services.validation import PAYMENT_FIELDS, FieldError
 
@@ -224,7 +225,6 @@ def follow_balances(customer_id: int) -> None:
     """What is owed on each of the customer's orders after orders were corrected or a
     correction undone: the amount less what was paid (a returned order owes nothing), from its
     delivery, else its day."""
-    from peewee import Case
 
     Order.update(
         owed=Case(None, [(Order.amount > Order.paid, Order.amount - Order.paid)], 0),
@@ -348,6 +348,20 @@ class Receivables:
         }
 
 
+def _bucket_ends(today: date, terms: int) -> list[tuple[date, int]]:
+    """(the last day owed since, the index in AGE_BUCKETS) of each ageing bucket, oldest first,
+    found by the rule itself: the older the day owed since, the longer overdue, so each bucket
+    holds a run of days."""
+    ends: dict[int, date] = {}
+    day = today - timedelta(days=terms)
+    while (found := age_bucket(days_overdue(day, today, terms))) != AGE_BUCKETS[-1]:
+        if found is not None:
+            ends.setdefault(AGE_BUCKETS.index(found), day)
+        day -= timedelta(days=1)
+    ends[len(AGE_BUCKETS) - 1] = day
+    return sorted(((end, index) for index, end in ends.items()), key=lambda pair: pair[0])
+
+
 def receivables(
     ctx: Context, day: date | None = None, *, owner_id: int | None = None
 ) -> Receivables:
@@ -355,25 +369,26 @@ def receivables(
     the index of the orders still owed."""
     today = day or ctx.today()
     terms = ctx.config.receivables.terms_days
-    # summed per owner and day owed in SQL: a team's half a million open orders reach Python
-    # as a few rows per rep and day, each aged once by the rule
-    query = (
-        Order.select(
-            Customer.owner, Order.owed_since, fn.SUM(Order.owed).coerce(False), fn.COUNT(Order.id)
-        )
-        .join(Customer, on=Order.customer)
-        .where(OWING)
-        .group_by(Customer.owner, Order.owed_since)
+    # the database keeps what is owed per owner and day (db.figures); those days are put in
+    # their ageing buckets in SQL, so a team's half a million open orders reach Python as a
+    # few rows per rep
+    bucket = Case(
+        None,
+        [(OwedDay.owed_since <= last_day, index) for last_day, index in _bucket_ends(today, terms)],
+        -1,
     )
+    query = OwedDay.select(
+        OwedDay.owner_id, bucket, fn.SUM(OwedDay.owed).coerce(False), fn.SUM(OwedDay.orders)
+    ).group_by(OwedDay.owner_id, bucket)
     if owner_id is not None:
-        query = query.where(Customer.owner == owner_id)
+        query = query.where(OwedDay.owner_id == owner_id)
     total = Owed()
     reps: dict[int, Owed] = defaultdict(Owed)
-    for owner, owed_since, cents, orders in query.tuples():
-        owed = Order.owed.python_value(cents)
-        bucket = age_bucket(days_overdue(owed_since, today, terms))
-        total.add(owed, bucket, orders)
-        reps[owner].add(owed, bucket, orders)
+    for owner, index, cents, orders in query.tuples():
+        owed = OwedDay.owed.python_value(cents)
+        age = AGE_BUCKETS[index] if index >= 0 else None
+        total.add(owed, age, int(orders))
+        reps[owner].add(owed, age, int(orders))
     users = {u.id: u for u in User.select().where(User.id.in_(list(reps)))} if reps else {}
     by_rep = sorted(
         ((users[uid].login, users[uid].label, owed) for uid, owed in reps.items()),

@@ -33,7 +33,8 @@ from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context
-from crmtui.services.stats import GRADES, CustomerRow, RepFigures, Scope, count_rows, rep_figures
+from crmtui.services.figures.grades import RepFigures, rep_figures
+from crmtui.services.figures.scope import GRADES, CustomerRow, Scope, count_rows
 from crmtui.services.targets import new_customers_by_user, orders_by_user, period_value
 
 SORTS = (

@@ -9,9 +9,7 @@ the customer its resolution clock is paused and the deadline shown moves with th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
 
 from crmtui.db import Complaint
 from crmtui.rules import (
@@ -25,6 +23,7 @@ from crmtui.rules import (
     sla_deadlines,
     sla_state,
 )
+from crmtui.views.complaints import ClockFacts, SlaClock
 
 OPEN = tuple(status.value for status in OPEN_STATUSES)
 
@@ -84,49 +83,21 @@ CLOCK_COLUMNS = (
     Complaint.waiting_since,
     Complaint.resolved_at,
 )
-"""What sla_clock reads; select these, then ClockFacts.from_row(the raw values)."""
+"""What sla_clock reads; select these, then facts_from_row(the raw values)."""
 
 
-class ClockFacts(NamedTuple):
-    """The stored facts a complaint's clock is read from (times aware, UTC)."""
-
-    status: str
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    respond_by: datetime
-    resolve_by: datetime
-    waiting_since: datetime | None
-    resolved_at: datetime | None = None
-
-    @classmethod
-    def from_row(cls, values) -> ClockFacts:
-        """From the raw database values of CLOCK_COLUMNS, in that order."""
-        status, opened, acknowledged, respond, resolve, waiting, resolved = values
-        return cls(
-            status,
-            read_utc(opened),
-            read_utc(acknowledged),
-            read_utc(respond),
-            read_utc(resolve),
-            read_utc(waiting),
-            read_utc(resolved),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SlaClock:
-    """Where a complaint stands against its service levels at one moment."""
-
-    clock: str
-    """'respond' until acknowledged, then 'resolve'; '' once resolved or closed."""
-    deadline: datetime | None
-    """The running clock's deadline (moving with the pause while waiting); None when stopped."""
-    state: SlaState
-    """ok / at_risk / breached; while paused, the state when the pause began; once stopped,
-    whether the resolution came within its target."""
-    time_left: timedelta | None
-    """Until the deadline, negative when overdue; None when stopped."""
-    paused: bool = False
+def facts_from_row(values) -> ClockFacts:
+    """ClockFacts from the raw database values of CLOCK_COLUMNS, in that order."""
+    status, opened, acknowledged, respond, resolve, waiting, resolved = values
+    return ClockFacts(
+        status,
+        read_utc(opened),
+        read_utc(acknowledged),
+        read_utc(respond),
+        read_utc(resolve),
+        read_utc(waiting),
+        read_utc(resolved),
+    )
 
 
 def sla_clock(

@@ -31,69 +31,66 @@ Decisions the figures rest on:
 
 from __future__ import annotations
 
-import math
-import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
-from functools import reduce
+from datetime import date
 from time import perf_counter
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from peewee import SQL, Case, Select, Value, Window, fn
-
-from crmtui.db import Customer, GradeChange, Order, Survey, SurveyScore, User, Win, database
+from crmtui.db import Customer, User
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
-from crmtui.rules import (
-    DIMENSIONS,
-    FOLLOWUP_REFERENCE,
-    FOLLOWUP_STAGES,
-    GRADE_ORDER,
-    Lifecycle,
-    csi_of_total,
-    followup_stage,
-    grade_rank,
-)
-from crmtui.search import sort_key
 from crmtui.services.access import owner_filter
 from crmtui.services.complaint_analysis import ComplaintCauses, complaint_causes
 from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
+from crmtui.services.figures.grades import (
+    AT_RISK_BELOW_FOLLOWUPS,
+    AT_RISK_GRADES,
+    AtRisk,
+    Movement,
+    RepFigures,
+    Stage,
+    WinStage,
+    at_risk,
+    grade_totals,
+    moved_customer_ids,
+    movement,
+    new_customer_ids,
+    open_stages,
+    rep_figures,
+    win_stages,
+)
+from crmtui.services.figures.sales import (
+    KEY_SHARE,
+    PARETO_POINTS,
+    Conversion,
+    Lapsed,
+    Pareto,
+    Retention,
+    conversion_by_source,
+    key_customer_ids,
+    lapsed,
+    pareto,
+    retention,
+)
+from crmtui.services.figures.satisfaction import CSI_QUARTERS, QuarterCsi, csi_by_quarter
+from crmtui.services.figures.scope import (
+    GRADES,
+    OPEN_GRADES,
+    TERMINATED,
+    CustomerRow,
+    Scope,
+    count_rows,
+    rounded,
+    scope_for,
+)
 from crmtui.services.instructions import instruction_counts as counts
 from crmtui.services.pipeline import forecast_weights, pipeline
 from crmtui.services.receivables import receivables as owed
+from crmtui.services.reps import rep_comparison
 from crmtui.services.targets import target_board
-from crmtui.services.validation import SOURCES
 from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED
-
-KEY_SHARE = Decimal("0.8")
-PARETO_POINTS = 20  # the cumulative revenue share at every 5% of the ranked customers
-CSI_QUARTERS = 5  # this quarter and the four before it
-# rules.at_risk_of_drop in SQL (tests hold the two together)
-AT_RISK_GRADES = ("A", "B", "C")
-AT_RISK_BELOW_FOLLOWUPS = 4
-GRADES = tuple(g.value for g in GRADE_ORDER)
-TERMINATED = Lifecycle.TERMINATED.value
-OPEN_GRADES = GRADES[:-1]  # E is a dead customer (死亡客户)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose customers and which day the figures are about."""
-
-    owner_id: int | None
-    """The one owner the figures are limited to, or None for everyone."""
-    day: date
-    zone: tzinfo
-
-    def customers(self, query):
-        return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
-
-    def since(self, period: int) -> date:
-        return self.day - timedelta(days=period - 1)
 
 
 def receivables(ctx: Context, day: date, *, owner_id: int | None):
@@ -102,679 +99,6 @@ def receivables(ctx: Context, day: date, *, owner_id: int | None):
 
 def instruction_counts(ctx: Context, since: date, day: date):
     return counts(ctx, since, day)
-
-
-def scope_for(ctx: Context, *, everyone: bool = False, day: date | None = None) -> Scope:
-    return Scope(
-        owner_id=owner_filter(ctx, everyone=everyone), day=day or ctx.today(), zone=ctx.zone
-    )
-
-
-def _cents(expression):
-    """A money aggregate as raw integer cents (no conversion to Decimal units)."""
-    return expression.coerce(False)
-
-
-def count_rows():
-    """COUNT(*): PostgreSQL answers it from an index alone, where counting a column reads the
-    table's rows too (seconds on a million customers)."""
-    return fn.COUNT(SQL("*"))
-
-
-def _money(cents) -> Decimal:
-    return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
-
-
-# -- grades, grade × rep, overdue per rep ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RepFigures:
-    """One owner's row of the grade × rep matrix, with their overdue follow-ups."""
-
-    login: str
-    name: str
-    grades: dict[str, int]
-    overdue: int
-
-    @property
-    def customers(self) -> int:
-        return sum(self.grades.values())
-
-
-def rep_figures(scope: Scope) -> list[RepFigures]:
-    """Customers per owner and grade (one pass over the (owner, grade) index), and per owner
-    the follow-ups overdue — next due before the day — counted in that owner's range of the
-    (owner, next_due) index."""
-    matrix = scope.customers(
-        Customer.select(Customer.owner, Customer.grade, count_rows()).group_by(
-            Customer.owner, Customer.grade
-        )
-    )
-    grades: dict[int, dict[str, int]] = {}
-    for owner_id, grade, count in matrix.tuples():
-        grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
-    if not grades:
-        return []
-    overdue = Customer.select(count_rows()).where(
-        (Customer.owner == User.id) & (Customer.next_due < scope.day)
-    )
-    owners = User.select(User.id, User.login, User.display_name, overdue).where(
-        User.id.in_(list(grades))
-    )
-    # the few terminated customers (found by their lifecycle's index) are chased by nobody
-    unchased = dict(
-        Customer.select(Customer.owner, count_rows())
-        .where((Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
-        .group_by(Customer.owner)
-        .tuples()
-    )
-    rows = [
-        RepFigures(
-            login=login,
-            name=display or login,
-            grades=grades[uid],
-            overdue=late - unchased.get(uid, 0),
-        )
-        for uid, login, display, late in owners.tuples()
-    ]
-    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
-
-
-def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
-    totals = dict.fromkeys(GRADES, 0)
-    for rep in reps:
-        for grade, count in rep.grades.items():
-            totals[grade] = totals.get(grade, 0) + count
-    return totals
-
-
-# -- movement -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Movement:
-    """Customers whose grade rose or fell over the period, net (see the module's notes)."""
-
-    since: date
-    until: date
-    promotions: int
-    demotions: int
-    new: int
-    """Customers added in the period."""
-
-    def to_json(self) -> dict:
-        return {
-            "since": self.since,
-            "until": self.until,
-            "promotions": self.promotions,
-            "demotions": self.demotions,
-            "new": self.new,
-        }
-
-
-def _rank(column):
-    return Case(column, [(grade, grade_rank(grade)) for grade in GRADES])
-
-
-def _net_step():
-    """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
-    (a customer's first change, from no grade, is no step)."""
-    g = GradeChange
-    return fn.SUM(
-        Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
-    )
-
-
-def _net_moves(scope: Scope, period: int):
-    """Per customer with a change in the period: its net step and whether it was added in the
-    period, from the covering (on, customer, from_grade, to_grade) index."""
-    g = GradeChange
-    added = Case(None, [(g.from_grade.is_null(), 1)], 0)
-    query = (
-        g.select(
-            g.customer.alias("customer_id"), _net_step().alias("net"), fn.SUM(added).alias("added")
-        )
-        .where((g.on >= scope.since(period)) & (g.on <= scope.day))
-        .group_by(g.customer)
-    )
-    if scope.owner_id is not None:
-        query = query.join(Customer, on=(g.customer == Customer.id)).where(
-            Customer.owner == scope.owner_id
-        )
-    return query
-
-
-def movement(scope: Scope, period: int) -> Movement:
-    """How many customers moved up, down, or came in over the last `period` days."""
-    moves = _net_moves(scope, period).alias("moves")
-    up, down = (
-        fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (moves.c.net < 0, moves.c.net > 0)
-    )
-    promotions, demotions, new = (
-        Select([moves], [up, down, fn.SUM(moves.c.added)]).bind(database).tuples().get()
-    )
-    return Movement(
-        since=scope.since(period),
-        until=scope.day,
-        promotions=int(promotions or 0),
-        demotions=int(demotions or 0),
-        new=int(new or 0),
-    )
-
-
-def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
-    """The customers behind a movement figure (PROMOTED or DEMOTED), by id."""
-    net = _net_step()
-    query = (
-        _net_moves(scope, period)
-        .having(net < 0 if direction == PROMOTED else net > 0)
-        .order_by(GradeChange.customer)
-    )
-    return [row[0] for row in query.tuples()]
-
-
-def new_customer_ids(scope: Scope, period: int) -> list[int]:
-    """The customers behind the movement's `new`: added in the period, by id."""
-    g = GradeChange
-    added = fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0))
-    query = _net_moves(scope, period).having(added > 0).order_by(g.customer)
-    return [row[0] for row in query.tuples()]
-
-
-# -- follow-up stages and drop risks --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Stage:
-    """Open customers at one follow-up stage of their open opportunity."""
-
-    stage: str
-    customers: int
-    share: float | None
-    """Of the open customers (grade A–D, not terminated), 0..1."""
-
-
-def open_stages(scope: Scope) -> list[Stage]:
-    """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
-    query = scope.customers(
-        Customer.select(Customer.grade, Customer.followups, count_rows())
-        .where(Customer.grade.in_(OPEN_GRADES) & (Customer.status != TERMINATED))
-        .group_by(Customer.grade, Customer.followups)
-    )  # the index's order: no sorting
-    counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
-    for _grade, followups, count in query.tuples():
-        counts[followup_stage(followups)] += count
-    total = sum(counts.values())
-    return [
-        Stage(stage=stage, customers=count, share=count / total if total else None)
-        for stage, count in counts.items()
-    ]
-
-
-@dataclass(frozen=True)
-class WinStage:
-    """The wins of the period that closed at one follow-up stage."""
-
-    stage: str
-    wins: int
-    share: float | None
-    """Of the period's wins, 0..1."""
-    reference: int | None
-    """Percent of sales closing at this stage, as the manuals cite it (none for 12+)."""
-
-
-def win_stages(scope: Scope, period: int) -> list[WinStage]:
-    """The period's wins by the follow-up at which they closed, beside the reference: one
-    range of the win date index."""
-    query = (
-        Win.select(Win.followups, count_rows())
-        .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
-        .group_by(Win.followups)
-    )
-    if scope.owner_id is not None:
-        query = query.join(Customer, on=(Win.customer == Customer.id)).where(
-            Customer.owner == scope.owner_id
-        )
-    counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
-    for followups, count in query.tuples():
-        counts[followup_stage(followups)] += count
-    total = sum(counts.values())
-    return [
-        WinStage(
-            stage=stage,
-            wins=count,
-            share=count / total if total else None,
-            reference=FOLLOWUP_REFERENCE.get(stage),
-        )
-        for stage, count in counts.items()
-    ]
-
-
-# -- after the sale: lapsed customers and retention ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Lapsed:
-    """Customers who stopped buying (流失客户), to be won back."""
-
-    customers: int
-    revenue_last_year: Decimal
-    """What they bought in the year up to the day."""
-
-    def to_json(self) -> dict:
-        return {"customers": self.customers, "revenue_last_year": self.revenue_last_year}
-
-
-def lapsed(scope: Scope) -> Lapsed:
-    """How many lapsed customers, from the (lifecycle, last_order_on) index; and their orders of
-    the last year, read for the few who last bought within it."""
-    year_ago = scope.day - relativedelta(years=1)
-    is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-    count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
-    recent = scope.customers(
-        Customer.select(Customer.id).where(is_lapsed & (Customer.last_order_on > year_ago))
-    )
-    cents = (
-        Order.select(_cents(fn.SUM(Order.amount)))
-        .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
-        .scalar()
-    )
-    return Lapsed(customers=int(count or 0), revenue_last_year=_money(cents))
-
-
-@dataclass(frozen=True)
-class Retention:
-    """Of the customers who bought in the period before, the share who bought again in this."""
-
-    since: date
-    until: date
-    previous_since: date
-    previous_until: date
-    previous_buyers: int
-    returned: int
-
-    @property
-    def share(self) -> float | None:
-        return self.returned / self.previous_buyers if self.previous_buyers else None
-
-    def to_json(self) -> dict:
-        return {
-            "since": self.since,
-            "until": self.until,
-            "previous_since": self.previous_since,
-            "previous_until": self.previous_until,
-            "previous_buyers": self.previous_buyers,
-            "returned": self.returned,
-            "share": _round(self.share),
-        }
-
-
-def retention(scope: Scope, period: int) -> Retention:
-    """Retention over the period: two ranges of the order date index."""
-    since = scope.since(period)
-    before = since - timedelta(days=period)
-
-    def buyers(first: date, last: date):
-        query = Order.select(Order.customer).where((Order.on >= first) & (Order.on <= last))
-        if scope.owner_id is not None:
-            query = query.where(
-                Order.customer.in_(
-                    Customer.select(Customer.id).where(Customer.owner == scope.owner_id)
-                )
-            )
-        return query
-
-    previous = buyers(before, since - timedelta(days=1)).distinct().alias("previous")
-    count = Select([previous], [fn.COUNT(previous.c.customer_id)]).bind(database).scalar()
-    returned = (
-        Select([previous], [fn.COUNT(previous.c.customer_id)])
-        .where(previous.c.customer_id.in_(buyers(since, scope.day)))
-        .bind(database)
-        .scalar()
-    )
-    return Retention(
-        since=since,
-        until=scope.day,
-        previous_since=before,
-        previous_until=since - timedelta(days=1),
-        previous_buyers=int(count or 0),
-        returned=int(returned or 0),
-    )
-
-
-@dataclass(frozen=True)
-class AtRisk:
-    """An A–C customer with fewer than 4 follow-ups whose cadence ran out (SPEC 2.3)."""
-
-    customer_id: int
-    customer: str
-    company: str
-    grade: str
-    owner: str
-    followups: int
-    last_contact: date | None
-    cadence_due: date
-
-    def to_json(self) -> dict:
-        return {
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "company": self.company,
-            "grade": self.grade,
-            "owner": self.owner,
-            "followups": self.followups,
-            "last_contact": self.last_contact,
-            "cadence_due": self.cadence_due,
-        }
-
-
-def at_risk(scope: Scope) -> list[AtRisk]:
-    """The customers at risk of being dropped, longest without contact first."""
-    query = scope.customers(
-        Customer.select(
-            Customer.id,
-            Customer.name,
-            Customer.company,
-            Customer.grade,
-            User.login,
-            Customer.followups,
-            Customer.last_contact_on,
-            Customer.cadence_due,
-        )
-        .join(User, on=(Customer.owner == User.id))
-        .where(
-            Customer.grade.in_(AT_RISK_GRADES)
-            & (Customer.followups < AT_RISK_BELOW_FOLLOWUPS)
-            & (Customer.status != TERMINATED)  # the covering index's column
-            & (Customer.cadence_due < scope.day)
-        )
-        .order_by(Customer.cadence_due, Customer.id)
-    )
-    return [AtRisk(*row) for row in query.tuples()]
-
-
-# -- 80/20 ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pareto:
-    """Revenue ranked by customer: the key customers (80/20) and the cumulative curve."""
-
-    customers: int
-    """Customers with revenue."""
-    total: Decimal
-    key_count: int
-    key_revenue: Decimal
-    last_key: tuple[int, Decimal] | None
-    """(id, revenue) of the last key customer in rank order: where the 80% is reached."""
-    curve: tuple[tuple[float, float], ...]
-    """(share of the ranked customers, share of the revenue they hold), every 5%."""
-
-    @property
-    def key_share(self) -> float | None:
-        """The key customers' share of the revenue, 0..1."""
-        return float(self.key_revenue / self.total) if self.total else None
-
-    @property
-    def key_customer_share(self) -> float | None:
-        """The key customers' share of the customers with revenue, 0..1."""
-        return self.key_count / self.customers if self.customers else None
-
-    def to_json(self) -> dict:
-        return {
-            "customers": self.customers,
-            "total": self.total,
-            "key_count": self.key_count,
-            "key_revenue": self.key_revenue,
-            "key_share": _round(self.key_share),
-            "key_customer_share": _round(self.key_customer_share),
-            "curve": [{"customers": c, "revenue": r} for c, r in self.curve],
-        }
-
-
-def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
-    """Key customers and the cumulative curve from the stored revenue, read in rank order from
-    the revenue index one 5% segment at a time (each segment starts after the previous one's
-    last row, so the whole ranking is read once); a running SUM window over the one segment
-    where the total reaches `share` finds the last key customer."""
-    c = Customer
-    count, total = (
-        scope.customers(c.select(count_rows(), _cents(fn.SUM(c.revenue))).where(c.revenue > 0))
-        .tuples()
-        .get()
-    )
-    total = int(total or 0)
-    if not total:
-        return Pareto(
-            customers=0,
-            total=_money(0),
-            key_count=0,
-            key_revenue=_money(0),
-            last_key=None,
-            curve=(),
-        )
-    target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
-    curve: list[tuple[float, float]] = []
-    last_row: tuple[Decimal, int] | None = None
-    key = None
-    done = running = 0
-    for point in sorted(
-        {math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)}
-    ):
-        segment = _ranked_after(scope, last_row).limit(point - done)
-        part = segment.select(_cents(c.revenue).alias("cents")).alias("part")
-        subtotal = int(Select([part], [fn.SUM(part.c.cents)]).bind(database).scalar() or 0)
-        if key is None and running + subtotal >= target:
-            place, customer_id, cents, reached = _reaching(segment, target - running)
-            key = (done + place, customer_id, cents, running + reached)
-        # the segment's last row: not .get(), which would reset the offset
-        last_row = list(segment.select(c.revenue, c.id).offset(point - done - 1).limit(1).tuples())[
-            0
-        ]
-        done, running = point, running + subtotal
-        curve.append((round(done / count, 4), round(running / total, 4)))
-    place, last_id, last_cents, key_cents = key
-    return Pareto(
-        customers=count,
-        total=_money(total),
-        key_count=place,
-        key_revenue=_money(key_cents),
-        last_key=(last_id, _money(last_cents)),
-        curve=tuple(curve),
-    )
-
-
-def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None):
-    """Customers with revenue ranked after `row` (revenue, id), in rank order."""
-    c = Customer
-    after = c.revenue > 0
-    if row is not None:
-        revenue, customer_id = row
-        after &= (c.revenue <= revenue) & ~((c.revenue == revenue) & (c.id <= customer_id))
-    return scope.customers(c.select(c.id).where(after)).order_by(c.revenue.desc(), c.id)
-
-
-def _reaching(segment, needed: int) -> tuple[int, int, int, int]:
-    """(place in the segment, id, revenue cents, running cents) of the first row of the
-    segment whose running revenue reaches `needed` cents."""
-    c = Customer
-    window = Window(
-        order_by=[c.revenue.desc(), c.id], frame_type=Window.ROWS, start=Window.preceding()
-    )
-    rows = (
-        segment.select(
-            c.id.alias("customer_id"),
-            _cents(c.revenue).alias("cents"),
-            fn.ROW_NUMBER().over(window).alias("place"),
-            _cents(fn.SUM(c.revenue)).over(window).alias("running"),
-        )
-        .window(window)
-        .alias("rows")
-    )
-    return (
-        Select([rows], [rows.c.place, rows.c.customer_id, rows.c.cents, rows.c.running])
-        .where(rows.c.running >= needed)
-        .order_by(rows.c.place)
-        .limit(1)
-        .bind(database)
-        .tuples()
-        .get()
-    )
-
-
-def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
-    """The key customers in rank order: everyone ranked up to the last key customer, one range
-    of the revenue index."""
-    if found.last_key is None:
-        return []
-    last_id, last_revenue = found.last_key
-    c = Customer
-    query = scope.customers(
-        c.select(c.id)
-        .where((c.revenue > last_revenue) | ((c.revenue == last_revenue) & (c.id <= last_id)))
-        .order_by(c.revenue.desc(), c.id)
-    )
-    return [row[0] for row in query.tuples()]
-
-
-# -- conversion -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conversion:
-    source: str
-    """One of validation.SOURCES, or '' when not recorded."""
-    customers: int
-    won: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.won / self.customers if self.customers else None
-
-    def to_json(self) -> dict:
-        return {"customers": self.customers, "won": self.won, "rate": _round(self.rate)}
-
-
-def conversion_by_source(scope: Scope) -> list[Conversion]:
-    """Won / all customers per source (寻找客户的途径), counted in the order of the
-    (source, deal_status) index."""
-    query = scope.customers(
-        Customer.select(Customer.source, Customer.deal_status, count_rows()).group_by(
-            Customer.source, Customer.deal_status
-        )
-    )
-    customers: dict[str, int] = {}
-    won: dict[str, int] = {}
-    for source, deal_status, count in query.tuples():
-        source = source or ""
-        customers[source] = customers.get(source, 0) + count
-        if deal_status == "won":
-            won[source] = won.get(source, 0) + count
-    order = {source: place for place, source in enumerate((*SOURCES, ""))}
-    return [
-        Conversion(source, customers[source], won.get(source, 0))
-        for source in sorted(customers, key=lambda s: (order.get(s, len(order)), s))
-    ]
-
-
-# -- satisfaction ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuarterCsi:
-    quarter: str
-    """e.g. 2026-Q4 (local calendar quarters)."""
-    surveys: int
-    scores: int
-    csi: float | None
-    """rules.csi of every dimension score given in the quarter; None without scores."""
-
-    def to_json(self) -> dict:
-        return {
-            "quarter": self.quarter,
-            "surveys": self.surveys,
-            "scores": self.scores,
-            "csi": self.csi,
-        }
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _quarters(day: date, count: int) -> list[date]:
-    """The first days of the `count` quarters ending with the one holding `day`, and the next."""
-    starts = [_quarter_start(day)]
-    for _i in range(count - 1):
-        starts.insert(0, _quarter_start(starts[0] - timedelta(days=1)))
-    starts.append(_quarter_start(starts[-1] + timedelta(days=95)))
-    return starts
-
-
-def csi_by_quarter(
-    scope: Scope, quarters: int = CSI_QUARTERS, dimensions: Sequence[str] = DIMENSIONS
-) -> list[QuarterCsi]:
-    """CSI per local calendar quarter over the last `quarters` quarters, oldest first, over the
-    configured `dimensions`: per quarter one range of the survey time index summing and
-    counting the scores of the five survey columns configured, and one over the scores of the
-    team's own dimensions (UNION ALL, so nothing is sorted); the index from them by
-    rules.csi_of_total."""
-    starts = _quarters(scope.day, quarters)
-    bounds = [datetime.combine(s, time(0), tzinfo=scope.zone) for s in starts]
-    s = Survey
-    columns = [getattr(s, name) for name in DIMENSIONS if name in dimensions]
-    own = [name for name in dimensions if name not in DIMENSIONS]
-    points = reduce(operator.add, (fn.COALESCE(column, 0) for column in columns), Value(0))
-    given = reduce(operator.add, (fn.COUNT(column) for column in columns), Value(0))
-
-    def scoped(query):
-        if scope.owner_id is not None:
-            query = query.join(Customer, on=(s.customer == Customer.id)).where(
-                Customer.owner == scope.owner_id
-            )
-        return query
-
-    def one(index: int):
-        return scoped(
-            s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
-                (s.at >= bounds[index]) & (s.at < bounds[index + 1])
-            )
-        )
-
-    union = reduce(operator.add, (one(index) for index in range(len(starts) - 1)))
-    found = {
-        index: (surveys, int(total or 0), int(scores or 0))
-        for index, surveys, total, scores in union.tuples()
-    }
-    if own:
-
-        def extra(index: int):
-            return scoped(
-                SurveyScore.select(
-                    Value(index), fn.SUM(SurveyScore.score), fn.COUNT(SurveyScore.id)
-                )
-                .join(s, on=(SurveyScore.survey == s.id))
-                .where(
-                    (s.at >= bounds[index])
-                    & (s.at < bounds[index + 1])
-                    & SurveyScore.dimension.in_(own)
-                )
-            )
-
-        more = reduce(operator.add, (extra(index) for index in range(len(starts) - 1)))
-        for index, total, scores in more.tuples():
-            surveys, before, counted = found[index]
-            found[index] = (surveys, before + int(total or 0), counted + int(scores or 0))
-    return [
-        QuarterCsi(
-            quarter=f"{start.year}-Q{(start.month - 1) // 3 + 1}",
-            surveys=found[index][0],
-            scores=found[index][2],
-            csi=csi_of_total(found[index][1], found[index][2]),
-        )
-        for index, start in enumerate(starts[:-1])
-    ]
 
 
 # -- the whole dashboard --------------------------------------------------------------------------
@@ -823,17 +147,17 @@ class Dashboard:
             "grade_matrix": {r.login: r.grades for r in self.reps},
             "overdue_by_rep": {r.login: r.overdue for r in self.reps},
             "followup_stages": {
-                s.stage: {"wins": s.wins, "share": _round(s.share), "reference": s.reference}
+                s.stage: {"wins": s.wins, "share": rounded(s.share), "reference": s.reference}
                 for s in self.win_stages
             },
             "open_stages": {
-                s.stage: {"customers": s.customers, "share": _round(s.share)}
+                s.stage: {"customers": s.customers, "share": rounded(s.share)}
                 for s in self.open_stages
             },
             "at_risk": [row.to_json() for row in self.at_risk],
             "lapsed": self.lapsed.to_json(),
             "retention": self.retention.to_json(),
-            "key_share": _round(self.pareto.key_share),
+            "key_share": rounded(self.pareto.key_share),
             "pareto": self.pareto.to_json(),
             "conversion_by_source": {row.source: row.to_json() for row in self.conversion},
             "csi": [row.to_json() for row in self.csi],
@@ -912,9 +236,6 @@ def accounts_figures(
 ) -> dict:
     """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
     day, and (for a manager's team view) each rep side by side this month."""
-    # imported here: these services build on this module's figures
-    from crmtui.services.reps import rep_comparison
-
     weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
     found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}
     found["targets"] = timed(
@@ -927,17 +248,6 @@ def accounts_figures(
 
 
 # -- the customers behind a figure ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CustomerRow:
-    customer_id: int
-    customer: str
-    company: str
-    grade: str
-    owner: str
-    next_due: date
-    revenue: Decimal
 
 
 def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> list[CustomerRow]:
@@ -991,11 +301,16 @@ def customers_behind(
     return customer_rows(ctx, ids, limit=limit), len(ids)
 
 
-def _round(value: float | None, places: int = 4) -> float | None:
-    return None if value is None else round(value, places)
-
-
 __all__ = [
+    "AT_RISK_BELOW_FOLLOWUPS",
+    "AT_RISK_GRADES",
+    "KEY_SHARE",
+    "PARETO_POINTS",
+    "CSI_QUARTERS",
+    "GRADES",
+    "OPEN_GRADES",
+    "TERMINATED",
+    "count_rows",
     "PERIODS",
     "PROMOTED",
     "DEMOTED",

@@ -21,7 +21,7 @@ from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
 from crmtui.services.complaints import OPEN
 from crmtui.services.context import ROLES, Context, writes
-from crmtui.services.customers import get_owner, get_user
+from crmtui.services.owners import get_owner, get_user
 from crmtui.services.validation import FieldError, clean_text
 
 MAX_LOGIN = 64

@@ -18,7 +18,8 @@ from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind
 from crmtui.services.context import Context, writes
-from crmtui.services.due import brief, coming_up, due_list
+from crmtui.services.due import coming_up, due_list
+from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
 
 if TYPE_CHECKING:

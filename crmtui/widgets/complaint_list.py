@@ -24,7 +24,7 @@ from crmtui.present.complaint import (
 )
 from crmtui.present.styles import OVERDUE_MARK, overdue_style, severity_style
 from crmtui.present.time import short_moment
-from crmtui.services.complaints import QueueRow
+from crmtui.views.complaints import QueueRow
 from crmtui.widgets.line_list import LineList
 
 
@@ -150,4 +150,6 @@ class ComplaintList(LineList[QueueRow]):
         return item.id
 
     def line_text(self, index: int) -> Text:
-        return self.columns.line(self.items[index], self.zone, self.today, self.now)
+        row = self.items[index]
+        assert row is not None and self.zone is not None and self.today is not None  # set together
+        return self.columns.line(row, self.zone, self.today, self.now)

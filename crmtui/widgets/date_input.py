@@ -13,11 +13,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from crmtui.i18n import _
+from crmtui.i18n import _, explain
 from crmtui.labels import weekday_name
+from crmtui.plaintext import strip_controls
 from crmtui.present.time import MOMENT, span
-from crmtui.rules import DateInputError, parse_datetime
-from crmtui.services.validation import FieldError, clean_date
+from crmtui.rules import DateInputError, parse_date, parse_datetime
 
 
 class FormInput(Input):
@@ -95,11 +95,29 @@ class Resolution:
     error: str | None
 
 
-def resolve_date(text: str, today: date, *, required: bool = False) -> Resolution:
-    """The day typed text names, with the same rules as every service (validation.clean_date)."""
+DateParser = Callable[[str, date], "date | None"]
+"""Reads typed text as a day (None when empty), raising ValueError with the reason. The forms
+pass the services' validation.clean_date, so the note says what saving would."""
+
+
+def parse_typed_date(text: str, today: date) -> date | None:
+    """The rules' date parser on the text as typed (one line, control characters dropped)."""
+    raw = " ".join(strip_controls(text).split())
+    if not raw:
+        return None
     try:
-        day = clean_date(text, today)
-    except FieldError as error:
+        return parse_date(raw, today)
+    except DateInputError as error:
+        raise ValueError(explain(error)) from None
+
+
+def resolve_date(
+    text: str, today: date, *, required: bool = False, parse: DateParser = parse_typed_date
+) -> Resolution:
+    """The day typed text names, read by `parse`."""
+    try:
+        day = parse(text, today)
+    except ValueError as error:
         return Resolution(None, str(error))
     if day is None and required:
         return Resolution(None, _("required"))
@@ -146,6 +164,7 @@ class DateInput(Horizontal):
         *,
         today: date,
         required: bool = False,
+        parse: DateParser = parse_typed_date,
         placeholder: str = "",
         id: str | None = None,
         classes: str | None = None,
@@ -153,6 +172,7 @@ class DateInput(Horizontal):
         super().__init__(id=id, classes=classes)
         self.today = today
         self.required = required
+        self.parse = parse
         self._initial = value
         self._placeholder = placeholder
         self._forced_error: str | None = None
@@ -182,6 +202,7 @@ class DateInput(Horizontal):
             self.input.value if self.is_mounted else self._initial,
             self.today,
             required=self.required,
+            parse=self.parse,
         )
 
     @property

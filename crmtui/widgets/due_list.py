@@ -5,7 +5,7 @@ same as `crmtui agenda` and `crmtui due` print."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, timezone, tzinfo
 from typing import Any, ClassVar
 
@@ -102,7 +102,7 @@ class DueList(LineList[Any]):
     def row_key(self, item: Any) -> tuple:
         return item_key(item)
 
-    def item_after(self, item: Any) -> tuple | None:
+    def item_after(self, item: Any) -> Hashable | None:
         return self.key_after(item)
 
     def line_text(self, index: int) -> Text:
@@ -122,6 +122,7 @@ class DueList(LineList[Any]):
             return text
         if is_appointment(item):
             return self.schedule_columns.line(item, self.zone)
+        assert self.today is not None  # set with the items
         return self.columns.line(item, self.today)
 
     def reveal_from(self, cursor: int) -> int:

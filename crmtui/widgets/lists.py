@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -66,7 +67,7 @@ class NavTable(LocalizedBindings, DataTable):
         """The key of the row under the cursor, if any."""
         if not self.row_count:
             return None
-        row_key, _column = self.coordinate_to_cell_key((self.cursor_row, 0))
+        row_key, _column = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
         return row_key.value
 
 

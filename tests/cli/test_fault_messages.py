@@ -114,7 +114,7 @@ def test_a_home_folder_of_a_login_the_system_does_not_know_is_refused(run, capsy
 
 
 def test_the_crash_log_is_private(run, monkeypatch, tmp_path):
-    from crmtui.commands import core
+    from crmtui.commands import due
     from crmtui.locations import log_file
 
     log = log_file()
@@ -125,7 +125,7 @@ def test_the_crash_log_is_private(run, monkeypatch, tmp_path):
     def broken(args):
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr(core, "cmd_due", broken)
+    monkeypatch.setattr(due, "cmd_due", broken)
     code, _out, err = run("due")
     assert code == 1 and f"(details in {log})" in err
     assert stat.S_IMODE(log.stat().st_mode) == 0o600

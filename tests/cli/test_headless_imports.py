@@ -34,8 +34,9 @@ CASES = {
     "stats and report as JSON": (
         "run('stats', '--json', '--all')\nrun('report', 'weekly', '--json')\n",
         NOT_TEXTUAL_NOR_RICH, ('"period": 30', '"grades"')),
-    "show and find as JSON": (  # (the profile's JSON is built beside its text, with rich)
-        "run('show', 'Ann', '--json')\nrun('find', 'Ann', '--json')\n", NOT_TEXTUAL, ()),
+    "show and find as JSON": (
+        "run('show', 'Ann', '--json')\nrun('find', 'Ann', '--json')\n", NOT_TEXTUAL_NOR_RICH,
+        ()),
     "complaint list as JSON": ("run('complaint', 'list', '--json')\n", NOT_TEXTUAL_NOR_RICH,
                                ('"summary": "late"',)),
 }

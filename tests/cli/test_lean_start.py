@@ -19,29 +19,32 @@ from tests.conftest import make_context
 
 BRIEF_MODULES = {
     "crmtui", "crmtui.cli", "crmtui.errors", "crmtui.i18n", "crmtui.plaintext",  # the command line
-    "crmtui.commands", "crmtui.commands.core",  # only the module that adds `due`
+    "crmtui.commands", "crmtui.commands.due",  # only the module that adds `due`
     "crmtui.commands._common",  # the parser class and the context every command opens
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
     "crmtui.db.models", "crmtui.db.team", "crmtui.db.store",
     "crmtui.db.search",  # the search index's table, which the schema check names
-    "crmtui.labels", "crmtui.output", "crmtui.present", "crmtui.present.numbers",  # words
-    "crmtui.present.styles", "crmtui.present.text", "crmtui.present.time",
+    "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
+    "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules
     "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
     "crmtui.rules.referral", "crmtui.rules.satisfaction", "crmtui.rules.sla",
     "crmtui.rules.value",
     "crmtui.rules.followthrough",  # when a payment falls due
-    "crmtui.services", "crmtui.services.context", "crmtui.services.due",  # the services
+    "crmtui.services", "crmtui.services.context", "crmtui.services.due_brief",  # the services
+    "crmtui.services.due_sections",
     "crmtui.services.grading", "crmtui.services.sla_clock",
     "crmtui.services.followthrough_due",  # instructions, deliveries and payments due
+    "crmtui.views", "crmtui.views.complaints",  # a complaint's clock facts
 }
 JSON_MODULES = BRIEF_MODULES | {
+    "crmtui.services.due", "crmtui.output",  # the list's rows, written as JSON
     "crmtui.rules.accounts", "crmtui.services.plan_figures",  # account plans' reviews
 }
-# Outside the standard library: the ORM and what the rules need (dates, the lunar calendar) and
-# the config file's place. Not rich, not textual, not psycopg2 for an SQLite file.
-THIRD_PARTY = {"peewee", "dateutil", "six", "lunardate", "platformdirs"}
+# Outside the standard library: the ORM and what the rules need (dates, the lunar calendar). Not
+# platformdirs (the config file's place is worked out), rich, textual, nor psycopg2 for SQLite.
+THIRD_PARTY = {"peewee", "dateutil", "six", "lunardate"}
 
 PROBE = """
 import json, sys

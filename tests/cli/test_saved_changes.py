@@ -35,7 +35,7 @@ def test_a_confirmation_that_cannot_be_printed_says_the_order_was_saved(db, cloc
     def broken(*args, **kwargs):
         raise RuntimeError("the terminal went away")
 
-    monkeypatch.setattr("crmtui.commands.core.say", broken)
+    monkeypatch.setattr("crmtui.commands.orders.say", broken)
     result = run_cli(["order", "1", "--amount", "500"], db=db, clock=clock)
     assert result.code == 0
     assert result.err.startswith("crmtui: saved: record order #1; the confirmation could not "
@@ -50,7 +50,7 @@ def test_a_refusal_after_a_commit_names_what_was_saved(db, clock, monkeypatch):
     def refused(*args, **kwargs):
         raise CrmError("the printer is out of paper")
 
-    monkeypatch.setattr("crmtui.commands.core.say", refused)
+    monkeypatch.setattr("crmtui.commands.orders.say", refused)
     result = run_cli(["order", "1", "--amount", "500"], db=db, clock=clock)
     assert result.code == 1
     assert result.err == ("crmtui: saved: record order #1; then: the printer is out of "

@@ -287,6 +287,43 @@ def test_each_role_does_its_everyday_work(team, clock):
         boss.store.close()
 
 
+def test_the_figures_the_database_keeps_follow_the_roles(team, clock):
+    """What is owed per rep (db.figures) is kept by the triggers whoever writes, read by each
+    rep for their own customers only, and written by no one directly."""
+    from crmtui.services.receivables import receivables
+
+    rita = team.open("rita", clock)
+    try:
+        record_order(rita, team.ids["rita"], amount="1200")
+        add_customer(rita, {"name": "Rita's lead", "need": "clear", "expected_amount": "500"})
+        assert receivables(rita, owner_id=rita.user.id).total.owed == Decimal("1200.00")
+        rita_id = rita.user.id
+    finally:
+        rita.store.close()
+    raw = team.raw("rita")
+    try:
+        assert _rows(raw, "SELECT owner_id, owed, orders FROM owed_day") == [(rita_id, 120000, 1)]
+        _refused(raw, "UPDATE owed_day SET owed = 0")
+        _refused(raw, "INSERT INTO owed_day VALUES (%s, current_date, 1, 1)", rita_id)
+        for table in ("pipeline_day", "stage_tally", "source_tally"):
+            assert _rows(raw, f"SELECT * FROM {table}") == [], table  # the team's, not hers
+        assert _rows(raw, "SELECT owner_id, sum(customers) FROM grade_tally GROUP BY owner_id") == [
+            (rita_id, 2)]
+    finally:
+        raw.close()
+    boss = team.open("boss", clock)
+    try:
+        assert receivables(boss).total.owed == Decimal("2100.00")  # Ray's 900 too
+        raw_boss = team.raw("boss")
+        try:
+            assert _rows(raw_boss, "SELECT grade, customers, amount FROM pipeline_day") == [
+                ("D", 1, 50000)]
+        finally:
+            raw_boss.close()
+    finally:
+        boss.store.close()
+
+
 def test_triggers_write_the_audit_log_under_the_session_user(team, clock, tmp_path):
     rita = team.open("rita", clock)
     try:

@@ -311,7 +311,7 @@ def test_the_calendar_export_holds_appointments_with_time_place_and_an_alarm(rep
 
 
 def test_undoing_the_log_opens_the_appointment_again(rep_ctx, mine, clock):
-    from crmtui.services.history import undo
+    from crmtui.services.undo import undo
     from crmtui.services.interactions import log_interaction
 
     visit = add_appointment(rep_ctx, mine.id, at="today 10:00")

@@ -29,6 +29,7 @@ from crmtui.services.complaints import acknowledge, complaint_metrics, open_comp
 from crmtui.services.context import Context
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import record_order
+from crmtui.db.figures import FIGURE_TABLES
 from crmtui.services.stats import (
     AT_RISK_BELOW_FOLLOWUPS,
     AT_RISK_GRADES,
@@ -396,7 +397,9 @@ def test_every_figure_reads_an_index_never_the_whole_customer_table(ctx, world):
         # the people of the team (one row each) may be read whole: their names, their targets
         team = re.match(r'SELECT [^;]* FROM "user" AS "t1"( WHERE [^;]*)?$', sql) \
             and " JOIN " not in sql
-        if not sql.startswith("EXPLAIN") and not team:
+        # and the figures the database keeps ahead (db.figures): a few rows per rep
+        kept = re.match(f'SELECT [^;]* FROM "({"|".join(FIGURE_TABLES)})" AS "t1"', sql)
+        if not sql.startswith("EXPLAIN") and not team and not kept:
             plans.extend(row[-1] for row in execute("EXPLAIN QUERY PLAN " + sql, params))
         return execute(sql, params, *args, **kwargs)
 

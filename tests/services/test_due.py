@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 from crmtui.db import AccountPlan, Complaint, Customer, GradeChange
 from crmtui.rules import DueKind, Severity, sla_deadlines
 from crmtui.services.customers import add_customer, snooze
-from crmtui.services.due import brief, coming_up, due_list
+from crmtui.services.due import coming_up, due_list
+from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades, move_grades_if_due
 from crmtui.services.interactions import add_care_date, log_interaction, record_order
 from tests.conftest import NOW, TODAY

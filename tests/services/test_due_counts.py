@@ -17,7 +17,8 @@ from crmtui.db import Customer, User
 from crmtui.demo import build_demo
 from crmtui.output import emit_json_rows, json_text
 from crmtui.rules import DueKind
-from crmtui.services.due import DUE_COLUMNS, brief, count_due, due_list, due_rows
+from crmtui.services.due import DUE_COLUMNS, due_list, due_rows
+from crmtui.services.due_brief import brief, count_due
 from tests.conftest import TODAY, as_user
 
 DAYS = (TODAY, TODAY + timedelta(days=4), TODAY + timedelta(days=40), TODAY - timedelta(days=9))

@@ -13,7 +13,8 @@ from crmtui.db import ChangeSet, Commitment, Customer, FieldChange, Interaction,
 from crmtui.errors import Conflict, CrmError
 from crmtui.services.corrections import edit_interaction, edit_order, remove_record
 from crmtui.services.customers import add_customer, reassign, regrade, snooze, update_customer
-from crmtui.services.history import Damaged, history_of, settled_by_others, undo, undo_preview
+from crmtui.services.history import Damaged, history_of, settled_by_others
+from crmtui.services.undo import undo, undo_preview
 from crmtui.services.interactions import add_promise, log_interaction, record_order
 from crmtui.services.lifecycle import set_lifecycle, set_value_class
 from tests.conftest import NOW, TODAY
@@ -216,7 +217,8 @@ def test_a_damaged_history_row_refuses_undo_and_changes_nothing(ctx, lead):
 
 def test_a_manager_reassigns_by_login_or_name_and_owner_filters_take_either(ctx, rep_ctx, lead):
     from crmtui.errors import Forbidden
-    from crmtui.services.customers import list_customers, owner_choices
+    from crmtui.services.customers import list_customers
+    from crmtui.services.owners import owner_choices
 
     update_customer(ctx, lead.id, {"company": "重庆华信"}, owner="Rita Rep")
     assert (fresh(lead).owner_id, fresh(lead).company) == (rep_ctx.user.id, "重庆华信")

@@ -502,6 +502,33 @@ def test_indexes_are_deferred_once_the_load_outgrows_the_stored_rows(ctx, tmp_pa
     assert check_store(ctx.store).ok
 
 
+def test_a_failure_indexing_a_batch_for_search_imports_nothing(ctx, tmp_path, monkeypatch,
+                                                                  sqlite_only):
+    """Each batch's search documents are indexed in a thread while the next batch is gathered:
+    what goes wrong there stops the import like a failure in the importing thread."""
+    import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
+
+    add_customer(ctx, {"name": "Stored", "phones": "13900009999"})
+    batches = []
+
+    def index_search_documents(connection, first_id, last_id):
+        batches.append((first_id, last_id))
+        if len(batches) == 3:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "BATCH", 4)
+    monkeypatch.setattr(loading, "index_search_documents", index_search_documents)
+    rows = "".join(f"Customer {n},139{n:08d}\n" for n in range(20))
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(ctx, write(tmp_path, "name,phones\n" + rows))
+    assert batches[:3] == [(2, 5), (6, 9), (10, 13)]
+    assert [c.name for c in Customer.select()] == ["Stored"]
+    assert GradeChange.select().count() == 1
+    assert [c.name for c in find_customers(ctx, "00009999")] == ["Stored"]
+    assert check_store(ctx.store).ok
+
+
 @pytest.mark.parametrize("chunk", [1, 3, 4, 1 << 20])
 def test_a_byte_that_is_not_text_is_found_wherever_the_file_is_cut(tmp_path, chunk):
     from crmtui.services.transfer.csvfile import _undecodable_at

@@ -29,7 +29,8 @@ from crmtui.rules import (
     sla_deadlines,
 )
 from crmtui.services.customers import add_customer, regrade, snooze
-from crmtui.services.due import brief, due_list
+from crmtui.services.due import due_list
+from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import (
     add_care_date,
@@ -37,7 +38,8 @@ from crmtui.services.interactions import (
     log_interaction,
     record_order,
 )
-from crmtui.services.lifecycle import catch_up, set_lifecycle, set_value_class
+from crmtui.services.catch_up import catch_up
+from crmtui.services.lifecycle import set_lifecycle, set_value_class
 from crmtui.services.maintenance import check_store
 from crmtui.services.profile import customer_profile, profile_json
 from crmtui.services.receivables import record_payment
@@ -400,3 +402,4 @@ def test_retention_is_the_share_of_last_periods_buyers_who_bought_again(ctx, clo
     assert (retention.previous_since, retention.previous_until, retention.since) == (
         TODAY - 59 * DAY, TODAY - 30 * DAY, TODAY - 29 * DAY)
     assert dashboard(ctx, 30).to_json()["retention"]["share"] == 0.3333
+    assert dashboard(ctx, 30, everyone=True).retention == retention  # the team's: the same four

@@ -16,9 +16,11 @@ from crmtui.errors import CrmError, NotFound
 from crmtui.services.customers import add_customer
 from crmtui.services.transfer.columns import COLUMN_TITLES, field_for_column, is_export_only
 from crmtui.services.transfer.contacts import CONTACT_FIELDS, contact_field_for
-from crmtui.services.transfer.exporter import export, safe_cell, sheet_headers
+from crmtui.services.transfer.export_csv import safe_cell
+from crmtui.services.transfer.export_sheet import sheet_headers
+from crmtui.services.transfer.exporter import export
 from crmtui.services.transfer.importer import import_file
-from crmtui.services.transfer.layouts import GOOGLE_HEADER, OUTLOOK_HEADER
+from crmtui.services.transfer.layout_export import GOOGLE_HEADER, OUTLOOK_HEADER
 from crmtui.services.transfer.table import unguard
 from tests.conftest import NOW, as_user
 from tests.services.test_export import fresh_database, snapshot, team  # noqa: F401 (fixture)
@@ -460,7 +462,7 @@ def test_formula_like_text_is_written_as_text_and_read_back(text):
 
 
 def test_google_and_outlook_cells_keep_phone_numbers_and_dates_but_guard_formulas():
-    from crmtui.services.transfer.exporter import contacts_tool_cell
+    from crmtui.services.transfer.export_csv import contacts_tool_cell
 
     assert contacts_tool_cell("+86 138 0013 8000") == "+86 138 0013 8000"
     assert contacts_tool_cell("--07-04") == "--07-04"

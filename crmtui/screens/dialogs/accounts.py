@@ -295,7 +295,7 @@ class SurveyDialog(CustomerDialog[Any]):
         return self.ctx.config.survey.dimensions
 
     @property
-    def FIELDS(self):  # type: ignore[override]  # the dimensions are the team's
+    def FIELDS(self):  # the dimensions are the team's
         return {
             **{f"score-{name}": clean_int(1, 5) for name in self.dimensions},
             "comment": optional_text(2000),

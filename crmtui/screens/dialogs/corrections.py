@@ -131,7 +131,7 @@ class UndoDialog(FormDialog[Any]):
         return _("Undo")
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.history import undo
+        from crmtui.services.undo import undo
 
         return undo(self.ctx, self.plan.change_id)
 
@@ -150,7 +150,7 @@ class ReassignDialog(CustomerDialog[Any]):
         yield self.select_row("owner", _("Owner"), [], blank="…", hint=_("reps and managers"))
 
     def on_mount(self) -> None:
-        from crmtui.services.customers import owner_choices
+        from crmtui.services.owners import owner_choices
 
         self.call_service(owner_choices, self.ctx, done=self._offer, group="choices")
 

@@ -112,7 +112,7 @@ class Stored:
 
 def read_customer(ctx, customer_id: int) -> Stored:
     from crmtui.services.access import get_editable_customer
-    from crmtui.services.customers import owner_choices
+    from crmtui.services.owners import owner_choices
 
     customer = get_editable_customer(ctx, customer_id)
     owners = tuple(owner_choices(ctx)) if ctx.is_manager else ()
@@ -201,7 +201,7 @@ class CustomerForm(FormDialog[Any]):
                 group="load",
             )
         elif self.ctx.is_manager:
-            from crmtui.services.customers import owner_choices
+            from crmtui.services.owners import owner_choices
 
             self.call_service(
                 owner_choices,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
@@ -20,11 +21,16 @@ from crmtui.i18n import N_, _
 from crmtui.labels import labelled
 from crmtui.present.text import plain, safe
 from crmtui.screens.base import ServiceCalls
-from crmtui.services.validation import FieldError
+from crmtui.services.validation import FieldError, clean_date
 from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
 from crmtui.widgets.localized import LocalizedBindings
+
+if TYPE_CHECKING:  # the app imports the screens
+    from textual import getters
+
+    from crmtui.app import CrmApp
 
 Result = TypeVar("Result")
 Cleaner = Callable[[Any, date], Any]
@@ -44,6 +50,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     It always dismisses: with the saved result, or None on escape or Cancel.
     """
+
+    if TYPE_CHECKING:  # what `self.app` is, for the type checker (the app's own attributes)
+        app = getters.app(CrmApp)
 
     DEFAULT_CSS = """
     FormDialog {
@@ -105,7 +114,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
     def __init__(self) -> None:
         super().__init__()
         self.saving = False
-        self._busy_timer = None
+        self._busy_timer: Timer | None = None
         self._start: dict[str, Any] | None = None
 
     def on_mount(self) -> None:
@@ -154,7 +163,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
 
     @property
     def ctx(self):
-        return self.app.ctx  # type: ignore[attr-defined]
+        return self.app.ctx
 
     @property
     def today(self) -> date:
@@ -191,7 +200,9 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         self, field: str, label: str, value: Any = "", *, required: bool = False
     ) -> FieldRow:
         text = value.isoformat() if isinstance(value, date) else (value or "")
-        control = DateInput(text, today=self.today, required=required, id=f"field-{field}")
+        control = DateInput(
+            text, today=self.today, required=required, parse=clean_date, id=f"field-{field}"
+        )
         return FieldRow(field, label, control, required=required)
 
     def select_row(
@@ -368,10 +379,12 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
             self.show_notice(_("Saving… wait a moment; the save either lands or is refused."))
             return
         if self.has_changes:
-            self.app.push_screen(
-                DiscardDialog(self.title_text()),
-                lambda discard: self.dismiss(None) if discard else None,
-            )
+
+            def discarded(discard: bool | None) -> None:
+                if discard:
+                    self.dismiss(None)
+
+            self.app.push_screen(DiscardDialog(self.title_text()), discarded)
             return
         self.dismiss(None)
 

@@ -113,7 +113,7 @@ class RegradeDialog(FormDialog[Any]):
     def _preview(self) -> None:
         values = self.values()
         outcome = self.query_one("#outcome", Static)
-        close = resolve_date(values.get("expected_close", ""), self.today)
+        close = resolve_date(values.get("expected_close", ""), self.today, parse=clean_date)
         if close.error or values.get("need") not in NEEDS:
             outcome.update("")
             return

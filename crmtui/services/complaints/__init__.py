@@ -15,6 +15,17 @@ with the clock, and on resuming `resolve_by` moves for good by the service time 
 
 from __future__ import annotations
 
+from crmtui.services.complaints.handling import (
+    COMPLAINT_FIELDS,
+    HANDLER_ROLES,
+    SEVERITIES,
+    SEVERITY_RANK,
+    STATUSES,
+    get_complaint,
+    move_refusal,
+    severity_value,
+    status_value,
+)
 from crmtui.services.complaints.metrics import (
     ComplaintMetrics,
     SlaBreakdown,
@@ -23,24 +34,16 @@ from crmtui.services.complaints.metrics import (
 )
 from crmtui.services.complaints.queue import (
     ComplaintDetail,
-    QueueRow,
     complaint_detail,
     complaint_queue,
     complaint_row,
 )
 from crmtui.services.complaints.workflow import (
-    COMPLAINT_FIELDS,
-    HANDLER_ROLES,
-    SEVERITIES,
-    SEVERITY_RANK,
-    STATUSES,
     acknowledge,
     add_note,
     assign,
     close,
-    get_complaint,
     handlers,
-    move_refusal,
     open_complaint,
     pause_note,
     reopen,
@@ -48,22 +51,19 @@ from crmtui.services.complaints.workflow import (
     resume,
     set_severity,
     severity_refusal,
-    severity_value,
     start_work,
-    status_value,
     wait_for_customer,
 )
 from crmtui.services.sla_clock import (
     CLOCK_COLUMNS,
     OPEN,
-    ClockFacts,
-    SlaClock,
     deadline_after_pause,
     deadlines_for,
     in_service_zone,
     read_utc,
     sla_clock,
 )
+from crmtui.views.complaints import ClockFacts, QueueRow, SlaClock
 
 __all__ = [
     "CLOCK_COLUMNS",

@@ -3,19 +3,15 @@ time to first response and to resolution."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import cast
 
 from peewee import Case, fn
 
 from crmtui.db import Complaint, Customer, User
-from crmtui.services.complaints.workflow import (
-    _S,
-    HANDLER_ROLES,
-    SEVERITIES,
-    STATUSES,
-    _now,
-)
+from crmtui.services.complaints.handling import _S, HANDLER_ROLES, SEVERITIES, STATUSES, _now
 from crmtui.services.context import Context
 
 
@@ -155,7 +151,8 @@ def complaint_metrics(
         .group_by(c.severity, c.owner, c.status)
     )
     query = _metrics_scope(ctx, query, everyone)
-    logins = dict(User.select(User.id, User.login).tuples())
+    # peewee's stubs type `.tuples()` rows as model instances
+    logins = dict(cast("Iterable[tuple[int, str]]", User.select(User.id, User.login).tuples()))
     by_severity = {s: SlaBreakdown() for s in SEVERITIES}
     by_owner: dict[str, SlaBreakdown] = {}
     by_status = {s: 0 for s in STATUSES}

@@ -4,16 +4,13 @@ line read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from peewee import JOIN
 
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, User
-from crmtui.rules import (
-    SlaState,
-)
-from crmtui.services.complaints.workflow import (
+from crmtui.services.complaints.handling import (
     HANDLER_ROLES,
     SEVERITY_RANK,
     _now,
@@ -26,77 +23,11 @@ from crmtui.services.context import Context
 from crmtui.services.sla_clock import (
     CLOCK_COLUMNS,
     OPEN,
-    ClockFacts,
-    SlaClock,
+    facts_from_row,
     read_utc,
     sla_clock,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One line of the complaints queue, with its service-level clock at the moment read."""
-
-    id: int
-    customer_id: int
-    customer: str
-    company: str
-    severity: str
-    owner: str | None
-    """Login of the support person or manager handling it; None while unassigned."""
-    owner_name: str | None
-    summary: str
-    category: str
-    channel: str
-    promised_at: datetime | None
-    version: int
-    facts: ClockFacts
-    sla: SlaClock
-
-    status = property(lambda self: self.facts.status)
-    opened_at = property(lambda self: self.facts.opened_at)
-    respond_by = property(lambda self: self.facts.respond_by)
-    resolve_by = property(lambda self: self.facts.resolve_by)
-    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
-    waiting_since = property(lambda self: self.facts.waiting_since)
-    resolved_at = property(lambda self: self.facts.resolved_at)
-
-    @property
-    def sla_state(self) -> SlaState:
-        return self.sla.state
-
-    @property
-    def time_left(self) -> timedelta | None:
-        return self.sla.time_left
-
-    def to_json(self) -> dict:
-        left = self.sla.time_left
-        return {
-            "id": self.id,
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "company": self.company,
-            "severity": self.severity,
-            "status": self.status,
-            "owner": self.owner,
-            "summary": self.summary,
-            "category": self.category,
-            "channel": self.channel,
-            "opened_at": self.opened_at,
-            "respond_by": self.respond_by,
-            "resolve_by": self.resolve_by,
-            "acknowledged_at": self.acknowledged_at,
-            "promised_at": self.promised_at,
-            "waiting_since": self.waiting_since,
-            "resolved_at": self.resolved_at,
-            "clock": self.sla.clock or None,
-            "deadline": self.sla.deadline,
-            "sla_state": self.sla.state.value,
-            "time_left_seconds": int(left.total_seconds()) if left is not None else None,
-            "paused": self.sla.paused,
-            "version": self.version,
-        }
-
+from crmtui.views.complaints import QueueRow
 
 _QUEUE_COLUMNS = (
     Complaint.id,
@@ -132,9 +63,26 @@ def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
     policy, zone, utc = ctx.config.sla, ctx.zone, read_utc
     rows = []
     for row in ctx.store.db.execute(query).fetchall():
-        facts = ClockFacts.from_row(row[12:])
+        facts = facts_from_row(row[12:])
+        number, customer_id, customer, company, severity, owner, owner_name = row[:7]
+        summary, category, channel, promised_at, version = row[7:12]
         rows.append(
-            QueueRow(*row[:10], utc(row[10]), row[11], facts, sla_clock(facts, now, policy, zone))
+            QueueRow(
+                number,
+                customer_id,
+                customer,
+                company,
+                severity,
+                owner,
+                owner_name,
+                summary,
+                category,
+                channel,
+                utc(promised_at),
+                version,
+                facts,
+                sla_clock(facts, now, policy, zone),
+            )
         )
     return rows
 

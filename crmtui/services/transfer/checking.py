@@ -12,22 +12,28 @@ import multiprocessing
 import os
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from crmtui.db import Customer, User
-from crmtui.db.bulk import db_values
+from crmtui.db.bulk import RowConverter
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
 from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
-from crmtui.services.customers import follow_up_dates
+from crmtui.services.customer_columns import follow_up_dates
 from crmtui.services.transfer.columns import choice_value, flag_value
 from crmtui.services.transfer.contacts import clean_contact, field_title
-from crmtui.services.transfer.records import SourceFile, SourceRecord
+from crmtui.services.transfer.records import (
+    Row,
+    RowReading,
+    RowRecords,
+    SourceFile,
+    SourceRecord,
+)
 from crmtui.services.transfer.report import Rejection
 from crmtui.services.transfer.values import amount_text, date_text, parse_care_text
 from crmtui.services.validation import (
@@ -162,7 +168,7 @@ class Checker:
         self.pool: Any = None
         self.workers = 1
         meta = Customer._meta.fields
-        self.row_fields = [meta[name] for name in ROW_COLUMNS]
+        self.to_database = RowConverter([meta[name] for name in ROW_COLUMNS])
         self.defaults = [(name, meta[name].default) for name in CUSTOMER_FIELDS]
         # The grade rules and the follow-up schedule depend on a few facts of a record (and on
         # today, fixed for the import): their answers repeat across a file.
@@ -292,8 +298,7 @@ class Checker:
         )
         get = cleaned.get
         phones, email = get("phones", ""), get("email", "")
-        row = db_values(
-            self.row_fields,
+        row = self.to_database(
             (
                 *[get(name, default) for name, default in self.defaults],
                 grade,
@@ -377,8 +382,16 @@ class Checker:
         # A few chunks in flight per worker: enough to keep them busy, while the file is read
         # only as fast as the rows are taken (Pool.imap would read it all ahead).
         pending: deque = deque()
-        for chunk in _chunks(records, POOL_CHUNK):
-            pending.append(self.pool.apply_async(_check_in_worker, (chunk,)))
+        jobs: Iterator[tuple[Callable[..., list], tuple]]
+        if isinstance(records, RowRecords):  # the workers read the rows' cells too
+            jobs = (
+                (_read_and_check_in_worker, (records.reader, chunk))
+                for chunk in _chunks(records.rows, POOL_CHUNK)
+            )
+        else:
+            jobs = ((_check_in_worker, (chunk,)) for chunk in _chunks(records, POOL_CHUNK))
+        for job, arguments in jobs:
+            pending.append(self.pool.apply_async(job, arguments))
             if len(pending) > 2 * self.workers:
                 yield from pending.popleft().get()
         while pending:
@@ -441,6 +454,11 @@ _WORKER_CHECKER: Checker | None = None
 def _check_in_worker(records: list[SourceRecord]) -> list[CheckedRow | Rejection]:
     assert _WORKER_CHECKER is not None
     return [_WORKER_CHECKER.check(record) for record in records]
+
+
+def _read_and_check_in_worker(reader: RowReading, rows: list[Row]) -> list[CheckedRow | Rejection]:
+    assert _WORKER_CHECKER is not None
+    return [_WORKER_CHECKER.check(reader.record(*row)) for row in rows]
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

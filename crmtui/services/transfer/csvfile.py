@@ -237,8 +237,8 @@ def open_text(path: Path, head: bytes, encoding: str | None = None) -> tuple[Tex
             )
         return _open(path, "utf-16"), "UTF-16", False
     if b"\x00" in head:
-        codec = _utf16_without_bom(head, name)
-        if _undecodable_at(path, codec) is not None:
+        utf16 = _utf16_without_bom(head, name)
+        if _undecodable_at(path, utf16) is not None:
             raise CrmError(
                 _(
                     "{name} looks like UTF-16 text without a byte-order mark but is "
@@ -246,7 +246,7 @@ def open_text(path: Path, head: bytes, encoding: str | None = None) -> tuple[Tex
                     "--encoding"
                 ).format(name=name)
             )
-        return _open(path, codec), "UTF-16", False
+        return _open(path, utf16), "UTF-16", False
     if _undecodable_at(path, "utf-8-sig") is None:
         return _open(path, "utf-8-sig"), "UTF-8", False
     if _undecodable_at(path, "gb18030") is None:

@@ -206,9 +206,9 @@ def calendar_bytes(
             )
         )
         count += 1
-    for item in care:
+    for care_date in care:
         count += _add_care(
-            calendar, item, instance=instance, today=today, stamp=stamp, lead_days=lead_days
+            calendar, care_date, instance=instance, today=today, stamp=stamp, lead_days=lead_days
         )
     data = strip_controls_by_line(calendar.to_ical().decode("utf-8")).encode("utf-8")
     return data, count  # stored text is only ever text, in files too

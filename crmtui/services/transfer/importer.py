@@ -161,7 +161,10 @@ def _import(
         # A retried transaction (PostgreSQL's serialization failures) reads the file again.
         source = sources.pop() if sources else read_source(path, **reading)
         loader = Loader(ctx, BATCH)
-        _load(source, checker, report, loader)
+        try:
+            _load(source, checker, report, loader)
+        finally:
+            loader.stop()
         if report.blocked:
             raise _Blocked  # rolls back what went in before the first bad record
         report.ids = loader.finish()

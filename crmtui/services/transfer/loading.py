@@ -3,10 +3,13 @@ line, care dates and contacts, in batches inside the import's one transaction.""
 
 from __future__ import annotations
 
+import threading
 from contextlib import ExitStack
 
 from crmtui.db import CareDate, Contact, Customer, GradeChange
 from crmtui.db.bulk import bulk_insert, deferred_indexes, reserve_ids
+from crmtui.db.models import database
+from crmtui.db.search import index_search_documents
 from crmtui.services.context import Context
 from crmtui.services.transfer.checking import ROW_COLUMNS, CheckedRow
 from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES
@@ -22,8 +25,9 @@ _CARE_COLUMNS = ["customer", "kind", "month", "day", "year", "lunar", "leap"]
 class Loader:
     """Inserts checked records in batches inside the import's transaction. Once a load has put
     in more rows than were stored (and many, or the database held few), the secondary indexes
-    and the search index are dropped, and built once at the end: much quicker than updating
-    them row by row."""
+    are dropped and built once at the end: much quicker than updating them row by row. The
+    search index (SQLite's) takes each batch's documents in a thread while the next batch is
+    being checked and gathered, instead of one rebuild at the end that nothing overlaps."""
 
     def __init__(self, ctx: Context, batch: int) -> None:
         self.ctx = ctx
@@ -39,16 +43,20 @@ class Loader:
         self.last_id: int | None = None
         self.deferred = ExitStack()
         self.deferring = False
+        self.search_by_batch = False
+        self.indexing: threading.Thread | None = None
+        self.indexing_error: BaseException | None = None
 
     def insert(self, rows: list[CheckedRow]) -> None:
+        self.wait()  # the connection does one thing at a time
         total = self.inserted + len(rows)
         if (
             not self.deferring
             and total > self.stored
             and (total >= DEFERRED_INDEX_ROWS or self.stored < self.batch)
         ):
-            self.deferred.enter_context(
-                deferred_indexes([Customer, GradeChange, CareDate, Contact])
+            self.search_by_batch = self.deferred.enter_context(
+                deferred_indexes([Customer, GradeChange, CareDate, Contact], rebuild_search=False)
             )
             self.deferring = True
         ids = reserve_ids(Customer, len(rows))
@@ -71,6 +79,7 @@ class Loader:
                 (cid, now, today, None, row.grade, row.history_reason, by)
                 for cid, row in zip(ids, rows, strict=True)
             ),
+            converted=True,
         )
         bulk_insert(
             CareDate,
@@ -90,9 +99,39 @@ class Loader:
         self.inserted += len(rows)
         self.first_id = ids[0] if self.first_id is None else self.first_id
         self.last_id = ids[-1]
+        if self.search_by_batch:
+            self._index_search(ids[0], ids[-1])
+
+    def _index_search(self, first_id: int, last_id: int) -> None:
+        connection = database.connection()  # this thread's: the import's transaction
+
+        def index() -> None:
+            try:
+                index_search_documents(connection, first_id, last_id)
+            except BaseException as error:  # raised in the importing thread by wait()
+                self.indexing_error = error
+
+        self.indexing = threading.Thread(target=index, name="import-search-index", daemon=True)
+        self.indexing.start()
+
+    def wait(self) -> None:
+        """Let the search index take the last batch; raise what went wrong there."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
+        error, self.indexing_error = self.indexing_error, None
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        """Before the transaction ends whatever happened: nothing may use the connection then."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
 
     def finish(self) -> tuple[int, int] | None:
         """Build what was deferred; the first and last id inserted."""
+        self.wait()
         self.deferred.close()
         if self.first_id is None or self.last_id is None:
             return None

@@ -7,8 +7,9 @@ a large file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass
@@ -35,6 +36,29 @@ class SourceRecord:
     ref: str = ""
     """The record's id in its source (a crmtui export's id, a vCard's UID), for what refers
     to it (a Contacts sheet's rows, contact cards)."""
+
+
+Row = tuple[int, Sequence[str], "str | None"]
+"""(line the row starts on, cells as text, problem reading it)."""
+
+
+class RowReading(Protocol):
+    def record(self, line: int, row: Sequence[str], problem: str | None) -> SourceRecord: ...
+
+
+class RowRecords:
+    """A table's records, each read from its row of cells as it is asked for. The importer's
+    worker processes may read them instead: `rows` with the `reader` that makes records of
+    them (the importing process then only passes cells on)."""
+
+    def __init__(self, rows: Iterable[Row], reader: RowReading) -> None:
+        self.rows = rows
+        self.reader = reader
+
+    def __iter__(self) -> Iterator[SourceRecord]:
+        record = self.reader.record
+        for line, cells, problem in self.rows:
+            yield record(line, cells, problem)
 
 
 @dataclass

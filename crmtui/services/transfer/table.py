@@ -10,6 +10,7 @@ a Google or Outlook column group that `layouts` puts together.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from crmtui.errors import CrmError
@@ -22,7 +23,13 @@ from crmtui.services.transfer.columns import (
 )
 from crmtui.services.transfer.contacts import numbered_contact_column
 from crmtui.services.transfer.layouts import Layout, detect_layout, person_name
-from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
+from crmtui.services.transfer.records import (
+    Row,
+    RowRecords,
+    SourceContact,
+    SourceFile,
+    SourceRecord,
+)
 
 HEADER_SCAN = 10
 """How many non-blank rows at the top may hold the header (title rows above it)."""
@@ -34,13 +41,11 @@ _REF_KEYS = {column_key(k) for k in ("id", "编号", "客户编号")}
 # Slots: what one column holds.
 FIELD, CONTACT, REF, PART = range(4)
 
-Row = tuple[int, Sequence[str], "str | None"]
-"""(line the row starts on, cells as text, problem reading it)."""
-
 
 def unguard(cell: str) -> str:
-    """A cell without the ' an export put before formula-like text."""
-    if cell[0] == "'" and cell[1:2] and cell[1] in "=+-@\t\r":
+    """A cell without the ' an export put before formula-like text (one of them, when text typed
+    as '=x was exported as ''=x)."""
+    if cell[0] == "'" and cell.lstrip("'").startswith(FORMULA_START):
         return cell[1:]
     return cell
 
@@ -54,8 +59,11 @@ class TableReader:
         mapping: Mapping[str, str | None] | None = None,
         *,
         row_word: str = "line",
+        guarded: bool = True,
     ) -> None:
         self.source = source
+        # A CSV export puts ' before formula-like text; a workbook's text cells are text as written.
+        self.guarded = guarded
         self.mapping = {k.strip(): v for k, v in (mapping or {}).items()}
         self.row_word = row_word
         self.layout: Layout | None = None
@@ -117,7 +125,10 @@ class TableReader:
             header = [sub.strip() or top_title for top_title, sub in _padded(header, rest[0][1])]
             rest = rest[1:]
         self._columns(header)
-        source.records = self._records(rest, rows)
+        source.records = RowRecords(
+            itertools.chain(rest, rows),
+            RowReader(self.slots, self.width, self.layout, guarded=self.guarded),
+        )
         if (
             "name" not in source.labels
             and not {"first_name", "last_name"} & source.labels.keys()
@@ -176,13 +187,18 @@ class TableReader:
                 source.labels[slot[1]] = f"{known}, {clean}" if known else clean
             self.slots.append((index, *slot))
 
-    # -- the rows -----------------------------------------------------------------------------
 
-    def _records(self, buffered: list[Row], rows: Iterator[Row]) -> Iterator[SourceRecord]:
-        for line, cells, problem in buffered:
-            yield self.record(line, cells, problem)
-        for line, cells, problem in rows:
-            yield self.record(line, cells, problem)
+class RowReader:
+    """Reads a row of cells as its source record, by the columns the header named. It holds
+    only what the header decided, so it can be sent to a worker process with a chunk of rows."""
+
+    def __init__(
+        self, slots: list[tuple], width: int, layout: Layout | None, *, guarded: bool = True
+    ) -> None:
+        self.slots = slots
+        self.guarded = guarded
+        self.width = width
+        self.layout = layout
 
     def record(self, line: int, row: Sequence[str], problem: str | None) -> SourceRecord:
         record = SourceRecord(line=line)
@@ -209,7 +225,7 @@ class TableReader:
             cell = row[index].strip()
             if not cell:
                 continue
-            if cell[0] == "'":
+            if self.guarded and cell[0] == "'":
                 cell = unguard(cell)
             kind = slot[1]
             if kind == FIELD:
@@ -242,4 +258,4 @@ def _padded(top: Sequence[str], below: Sequence[str]) -> Iterator[tuple[str, str
         yield (top[index] if index < len(top) else "", below[index] if index < len(below) else "")
 
 
-__all__ = ["TableReader", "FORMULA_START", "unguard", "person_name"]
+__all__ = ["TableReader", "RowReader", "FORMULA_START", "unguard", "person_name"]

@@ -25,7 +25,7 @@ from crmtui.i18n import _
 from crmtui.services.transfer.columns import column_key
 from crmtui.services.transfer.contacts import contact_field_for
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
-from crmtui.services.transfer.table import TableReader, unguard
+from crmtui.services.transfer.table import TableReader
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -185,7 +185,7 @@ def read_workbook(
         raise
     contacts = _read_contacts(book[contacts_sheet]) if contacts_sheet else {}
     source = SourceFile(kind="xlsx", encoding="", sheet=chosen)
-    TableReader(source, mapping, row_word="row").read(_rows(book[chosen]))
+    TableReader(source, mapping, row_word="row", guarded=False).read(_rows(book[chosen]))
     if source.problems:
         book.close()
         return source
@@ -211,7 +211,7 @@ def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
         values = {}
         for index, field in enumerate(fields):
             if field and index < len(cells) and cells[index].strip():
-                values[field] = unguard(cells[index].strip())
+                values[field] = cells[index].strip()
         where = _("{sheet} row {n}").format(sheet=sheet.title, n=number)
         contacts.setdefault(ref, []).append((number, SourceContact(where=where, values=values)))
     return contacts

@@ -1,0 +1,95 @@
+"""`crmtui due`: the day's due list for a shell, a script (--json) or a login banner
+(--brief)."""
+
+from __future__ import annotations
+
+from crmtui.commands._common import named_day, open_context
+from crmtui.i18n import _
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
+    p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
+    p.add_argument("--all", action="store_true", help=_("everyone's items (managers)"))
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--brief", action="store_true", help=_("one line, for a login banner"))
+    p.set_defaults(handler=cmd_due)
+
+
+def cmd_due(args) -> int:
+    from crmtui.services.grading import move_grades_if_due
+
+    ctx = open_context(args)
+    day = named_day(ctx, args.date)
+    move_grades_if_due(ctx)
+    everyone = args.all and ctx.role in ("manager", "support")
+    if args.brief:  # counts only: a login banner should not build the list
+        from crmtui.services.due_brief import count_due
+
+        print(str(count_due(ctx, day, everyone=everyone)))
+    elif args.json:  # row by row as it is read: a manager's team has tens of thousands
+        from crmtui.output import emit_json_rows
+        from crmtui.services.due import DUE_COLUMNS, due_rows
+
+        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone))
+    else:
+        from crmtui.services.due import due_list
+
+        print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
+    return 0
+
+
+def print_due(ctx, items, day, everyone: bool) -> None:
+    """The due list as Today draws it (`present.due`): aligned lines under section headings,
+    the reason cut to the terminal's width (plain lines: a long list prints several times
+    faster than through a rich Table)."""
+    from rich.text import Text
+
+    from crmtui.output import console
+    from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
+
+    out = console()
+    _print_schedule(ctx, day, everyone, out)
+    title = _("Due on {day}").format(day=day.isoformat())
+    if not items:
+        from crmtui.services.due import coming_up
+
+        out.print(Text.assemble((title, "bold"), ": " + _("nothing due. Coming up:")))
+        for item in coming_up(ctx, day, everyone=everyone):
+            out.print(coming_up_line(item, day))
+        return
+    out.print(Text(title, style="bold"))
+    columns = DueColumns.for_width(out.width, owner=everyone)
+    for kind, section in sections(items).items():
+        out.print()
+        out.print(Text(section_heading(kind, len(section)), style="bold underline"))
+        lines = Text(no_wrap=True, overflow="crop")
+        for item in section:
+            lines.append_text(columns.line(item, day))
+            lines.append("\n")
+        lines.rstrip()
+        if columns.width <= out.width:  # lines cut to the width: no wrapping to work out
+            # (said here: printing joins the Text into one that forgets its own no_wrap)
+            out.print(lines, no_wrap=True, overflow="crop")
+        else:  # a terminal too narrow for the columns: their lines wrap
+            out.print(lines)
+
+
+def _print_schedule(ctx, day, everyone: bool, out) -> None:
+    """The day's appointments above the due list, as Today shows them (nothing when none)."""
+    from rich.text import Text
+
+    from crmtui.present.schedule import agenda_lines, schedule_title
+    from crmtui.services.appointments import schedule
+
+    views = schedule(ctx, day, everyone=everyone)
+    if not views:
+        return
+    out.print(Text(schedule_title(day, len(views)), style="bold"))
+    lines = Text(no_wrap=True, overflow="crop")
+    for line in agenda_lines(views, ctx.zone, out.width, owner=everyone):
+        lines.append_text(line)
+        lines.append("\n")
+    lines.rstrip()
+    out.print(lines)
+    out.print()

@@ -1,0 +1,1 @@
+"""The dashboard's figures by area; `services.stats` puts them together."""

@@ -1,0 +1,316 @@
+"""The grade figures: customers per grade and rep with their overdue follow-ups, movement over
+the period, customers and wins by follow-up stage, and the customers at risk of being dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from peewee import Case, Select, fn
+
+from crmtui.db import Customer, GradeChange, User, Win, database
+from crmtui.db.models import GradeTally, StageTally
+from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
+from crmtui.search import sort_key
+from crmtui.services.figures.scope import (
+    GRADES,
+    OPEN_GRADES,
+    TERMINATED,
+    Scope,
+    count_rows,
+    rows_of,
+)
+from crmtui.vocab import PROMOTED
+
+# rules.at_risk_of_drop in SQL (tests hold the two together)
+AT_RISK_GRADES = ("A", "B", "C")
+AT_RISK_BELOW_FOLLOWUPS = 4
+
+
+# -- grades, grade × rep, overdue per rep ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepFigures:
+    """One owner's row of the grade × rep matrix, with their overdue follow-ups."""
+
+    login: str
+    name: str
+    grades: dict[str, int]
+    overdue: int
+
+    @property
+    def customers(self) -> int:
+        return sum(self.grades.values())
+
+
+def rep_figures(scope: Scope) -> list[RepFigures]:
+    """Customers per owner and grade (kept by the database: db.figures), and per owner
+    the follow-ups overdue — next due before the day — counted in that owner's range of the
+    (owner, next_due) index."""
+    matrix = GradeTally.select(GradeTally.owner_id, GradeTally.grade, GradeTally.customers)
+    if scope.owner_id is not None:
+        matrix = matrix.where(GradeTally.owner_id == scope.owner_id)
+    grades: dict[int, dict[str, int]] = {}
+    for owner_id, grade, count in rows_of(matrix):
+        grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
+    if not grades:
+        return []
+    overdue = Customer.select(count_rows()).where(
+        (Customer.owner == User.id) & (Customer.next_due < scope.day)
+    )
+    owners = User.select(User.id, User.login, User.display_name, overdue).where(
+        User.id.in_(list(grades))
+    )
+    # the few terminated customers (found by their lifecycle's index) are chased by nobody
+    unchased: dict[int, int] = dict(
+        rows_of(
+            Customer.select(Customer.owner, count_rows())
+            .where((Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
+            .group_by(Customer.owner)
+        )
+    )
+    rows = [
+        RepFigures(
+            login=login,
+            name=display or login,
+            grades=grades[uid],
+            overdue=late - unchased.get(uid, 0),
+        )
+        for uid, login, display, late in rows_of(owners)
+    ]
+    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
+
+
+def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
+    totals = dict.fromkeys(GRADES, 0)
+    for rep in reps:
+        for grade, count in rep.grades.items():
+            totals[grade] = totals.get(grade, 0) + count
+    return totals
+
+
+# -- movement -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Customers whose grade rose or fell over the period, net (see the module's notes)."""
+
+    since: date
+    until: date
+    promotions: int
+    demotions: int
+    new: int
+    """Customers added in the period."""
+
+    def to_json(self) -> dict:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "promotions": self.promotions,
+            "demotions": self.demotions,
+            "new": self.new,
+        }
+
+
+def _rank(column):
+    return Case(column, [(grade, grade_rank(grade)) for grade in GRADES])
+
+
+def _net_step():
+    """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
+    (a customer's first change, from no grade, is no step)."""
+    g = GradeChange
+    return fn.SUM(
+        Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
+    )
+
+
+def _net_moves(scope: Scope, period: int):
+    """Per customer with a change in the period: its net step and whether it was added in the
+    period, from the covering (on, customer, from_grade, to_grade) index."""
+    g = GradeChange
+    added = Case(None, [(g.from_grade.is_null(), 1)], 0)
+    query = (
+        g.select(
+            g.customer.alias("customer_id"), _net_step().alias("net"), fn.SUM(added).alias("added")
+        )
+        .where((g.on >= scope.since(period)) & (g.on <= scope.day))
+        .group_by(g.customer)
+    )
+    if scope.owner_id is not None:
+        query = query.join(Customer, on=(g.customer == Customer.id)).where(
+            Customer.owner == scope.owner_id
+        )
+    return query
+
+
+def movement(scope: Scope, period: int) -> Movement:
+    """How many customers moved up, down, or came in over the last `period` days."""
+    moves = _net_moves(scope, period).alias("moves")
+    up, down = (
+        fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (moves.c.net < 0, moves.c.net > 0)
+    )
+    promotions, demotions, new = (
+        Select([moves], [up, down, fn.SUM(moves.c.added)]).bind(database).tuples().get()
+    )
+    return Movement(
+        since=scope.since(period),
+        until=scope.day,
+        promotions=int(promotions or 0),
+        demotions=int(demotions or 0),
+        new=int(new or 0),
+    )
+
+
+def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
+    """The customers behind a movement figure (PROMOTED or DEMOTED), by id."""
+    net = _net_step()
+    query = (
+        _net_moves(scope, period)
+        .having(net < 0 if direction == PROMOTED else net > 0)
+        .order_by(GradeChange.customer)
+    )
+    return [row[0] for row in query.tuples()]
+
+
+def new_customer_ids(scope: Scope, period: int) -> list[int]:
+    """The customers behind the movement's `new`: added in the period, by id."""
+    g = GradeChange
+    added = fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0))
+    query = _net_moves(scope, period).having(added > 0).order_by(g.customer)
+    return [row[0] for row in query.tuples()]
+
+
+# -- follow-up stages and drop risks --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Open customers at one follow-up stage of their open opportunity."""
+
+    stage: str
+    customers: int
+    share: float | None
+    """Of the open customers (grade A–D, not terminated), 0..1."""
+
+
+def open_stages(scope: Scope) -> list[Stage]:
+    """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
+    query: Any
+    if scope.owner_id is None:  # the team's, kept by the database (db.figures)
+        query = StageTally.select(StageTally.grade, StageTally.followups, StageTally.customers)
+    else:
+        query = (
+            Customer.select(Customer.grade, Customer.followups, count_rows())
+            .where(
+                (Customer.owner == scope.owner_id)
+                & Customer.grade.in_(OPEN_GRADES)
+                & (Customer.status != TERMINATED)
+            )
+            .group_by(Customer.grade, Customer.followups)
+        )  # the index's order: no sorting
+    counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
+    for _grade, followups, count in rows_of(query):
+        counts[followup_stage(followups)] += count
+    total = sum(counts.values())
+    return [
+        Stage(stage=stage, customers=count, share=count / total if total else None)
+        for stage, count in counts.items()
+    ]
+
+
+@dataclass(frozen=True)
+class WinStage:
+    """The wins of the period that closed at one follow-up stage."""
+
+    stage: str
+    wins: int
+    share: float | None
+    """Of the period's wins, 0..1."""
+    reference: int | None
+    """Percent of sales closing at this stage, as the manuals cite it (none for 12+)."""
+
+
+def win_stages(scope: Scope, period: int) -> list[WinStage]:
+    """The period's wins by the follow-up at which they closed, beside the reference: one
+    range of the win date index."""
+    query = (
+        Win.select(Win.followups, count_rows())
+        .where((Win.on >= scope.since(period)) & (Win.on <= scope.day))
+        .group_by(Win.followups)
+    )
+    if scope.owner_id is not None:
+        query = query.join(Customer, on=(Win.customer == Customer.id)).where(
+            Customer.owner == scope.owner_id
+        )
+    counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
+    for followups, count in rows_of(query):
+        counts[followup_stage(followups)] += count
+    total = sum(counts.values())
+    return [
+        WinStage(
+            stage=stage,
+            wins=count,
+            share=count / total if total else None,
+            reference=FOLLOWUP_REFERENCE.get(stage),
+        )
+        for stage, count in counts.items()
+    ]
+
+
+# -- drop risks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """An A–C customer with fewer than 4 follow-ups whose cadence ran out (SPEC 2.3)."""
+
+    customer_id: int
+    customer: str
+    company: str
+    grade: str
+    owner: str
+    followups: int
+    last_contact: date | None
+    cadence_due: date
+
+    def to_json(self) -> dict:
+        return {
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "grade": self.grade,
+            "owner": self.owner,
+            "followups": self.followups,
+            "last_contact": self.last_contact,
+            "cadence_due": self.cadence_due,
+        }
+
+
+def at_risk(scope: Scope) -> list[AtRisk]:
+    """The customers at risk of being dropped, longest without contact first."""
+    query = scope.customers(
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.company,
+            Customer.grade,
+            User.login,
+            Customer.followups,
+            Customer.last_contact_on,
+            Customer.cadence_due,
+        )
+        .join(User, on=(Customer.owner == User.id))
+        .where(
+            Customer.grade.in_(AT_RISK_GRADES)
+            & (Customer.followups < AT_RISK_BELOW_FOLLOWUPS)
+            & (Customer.status != TERMINATED)  # the covering index's column
+            & (Customer.cadence_due < scope.day)
+        )
+        .order_by(Customer.cadence_due, Customer.id)
+    )
+    return [AtRisk(*row) for row in query.tuples()]

@@ -1,0 +1,306 @@
+"""The sales figures: lapsed customers, retention, the 80/20 ranking of revenue, and conversion
+by source."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from peewee import Case, Select, Window, fn
+
+from crmtui.db import Customer, Order, database
+from crmtui.db.models import SourceTally
+from crmtui.rules import Lifecycle
+from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
+from crmtui.services.validation import SOURCES
+
+KEY_SHARE = Decimal("0.8")
+PARETO_POINTS = 20  # the cumulative revenue share at every 5% of the ranked customers
+
+
+# -- after the sale: lapsed customers and retention ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Customers who stopped buying (流失客户), to be won back."""
+
+    customers: int
+    revenue_last_year: Decimal
+    """What they bought in the year up to the day."""
+
+    def to_json(self) -> dict:
+        return {"customers": self.customers, "revenue_last_year": self.revenue_last_year}
+
+
+def lapsed(scope: Scope) -> Lapsed:
+    """How many lapsed customers, from the (lifecycle, last_order_on) index; and their orders of
+    the last year, read for the few who last bought within it."""
+    year_ago = scope.day - relativedelta(years=1)
+    is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
+    count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
+    recent = scope.customers(
+        Customer.select(Customer.id).where(is_lapsed & (Customer.last_order_on > year_ago))
+    )
+    cents = (
+        Order.select(raw_cents(fn.SUM(Order.amount)))
+        .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
+        .scalar()
+    )
+    return Lapsed(customers=int(count or 0), revenue_last_year=to_money(cents))
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Of the customers who bought in the period before, the share who bought again in this."""
+
+    since: date
+    until: date
+    previous_since: date
+    previous_until: date
+    previous_buyers: int
+    returned: int
+
+    @property
+    def share(self) -> float | None:
+        return self.returned / self.previous_buyers if self.previous_buyers else None
+
+    def to_json(self) -> dict:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "previous_since": self.previous_since,
+            "previous_until": self.previous_until,
+            "previous_buyers": self.previous_buyers,
+            "returned": self.returned,
+            "share": rounded(self.share),
+        }
+
+
+def retention(scope: Scope, period: int) -> Retention:
+    """Retention over the period: one range of the (order date, customer) index over both
+    periods, each customer's orders grouped once into "bought before" and "bought in"."""
+    since = scope.since(period)
+    before = since - timedelta(days=period)
+    earlier = Case(None, [(Order.on < since, 1)], 0)
+    later = Case(None, [(Order.on >= since, 1)], 0)
+    query = (
+        Order.select(fn.MAX(earlier).alias("earlier"), fn.MAX(later).alias("later"))
+        .where((Order.on >= before) & (Order.on <= scope.day))
+        .group_by(Order.customer)
+    )
+    if scope.owner_id is not None:
+        query = query.where(
+            Order.customer.in_(Customer.select(Customer.id).where(Customer.owner == scope.owner_id))
+        )
+    buyers = query.alias("buyers")
+    count, returned = (
+        Select([buyers], [fn.SUM(buyers.c.earlier), fn.SUM(buyers.c.earlier * buyers.c.later)])
+        .bind(database)
+        .tuples()
+        .get()
+    )
+    return Retention(
+        since=since,
+        until=scope.day,
+        previous_since=before,
+        previous_until=since - timedelta(days=1),
+        previous_buyers=int(count or 0),
+        returned=int(returned or 0),
+    )
+
+
+# -- 80/20 ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pareto:
+    """Revenue ranked by customer: the key customers (80/20) and the cumulative curve."""
+
+    customers: int
+    """Customers with revenue."""
+    total: Decimal
+    key_count: int
+    key_revenue: Decimal
+    last_key: tuple[int, Decimal] | None
+    """(id, revenue) of the last key customer in rank order: where the 80% is reached."""
+    curve: tuple[tuple[float, float], ...]
+    """(share of the ranked customers, share of the revenue they hold), every 5%."""
+
+    @property
+    def key_share(self) -> float | None:
+        """The key customers' share of the revenue, 0..1."""
+        return float(self.key_revenue / self.total) if self.total else None
+
+    @property
+    def key_customer_share(self) -> float | None:
+        """The key customers' share of the customers with revenue, 0..1."""
+        return self.key_count / self.customers if self.customers else None
+
+    def to_json(self) -> dict:
+        return {
+            "customers": self.customers,
+            "total": self.total,
+            "key_count": self.key_count,
+            "key_revenue": self.key_revenue,
+            "key_share": rounded(self.key_share),
+            "key_customer_share": rounded(self.key_customer_share),
+            "curve": [{"customers": c, "revenue": r} for c, r in self.curve],
+        }
+
+
+def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
+    """Key customers and the cumulative curve from the stored revenue, read in rank order from
+    the revenue index one 5% segment at a time (each segment starts after the previous one's
+    last row, so the whole ranking is read once); a running SUM window over the one segment
+    where the total reaches `share` finds the last key customer."""
+    c = Customer
+    count, total = (
+        scope.customers(c.select(count_rows(), raw_cents(fn.SUM(c.revenue))).where(c.revenue > 0))
+        .tuples()
+        .get()
+    )
+    total = int(total or 0)
+    if not total:
+        return Pareto(
+            customers=0,
+            total=to_money(0),
+            key_count=0,
+            key_revenue=to_money(0),
+            last_key=None,
+            curve=(),
+        )
+    target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
+    curve: list[tuple[float, float]] = []
+    last_row: tuple[Decimal, int] | None = None
+    key = None
+    done = running = 0
+    for point in sorted(
+        {math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)}
+    ):
+        segment = _ranked_after(scope, last_row).limit(point - done)
+        part = segment.select(raw_cents(c.revenue).alias("cents")).alias("part")
+        subtotal = int(Select([part], [fn.SUM(part.c.cents)]).bind(database).scalar() or 0)
+        if key is None and running + subtotal >= target:
+            place, customer_id, cents, reached = _reaching(segment, target - running)
+            key = (done + place, customer_id, cents, running + reached)
+        # the segment's last row: not .get(), which would reset the offset
+        last_row = list(segment.select(c.revenue, c.id).offset(point - done - 1).limit(1).tuples())[
+            0
+        ]
+        done, running = point, running + subtotal
+        curve.append((round(done / count, 4), round(running / total, 4)))
+    assert key is not None  # the whole ranking reaches the share
+    place, last_id, last_cents, key_cents = key
+    return Pareto(
+        customers=count,
+        total=to_money(total),
+        key_count=place,
+        key_revenue=to_money(key_cents),
+        last_key=(last_id, to_money(last_cents)),
+        curve=tuple(curve),
+    )
+
+
+def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None):
+    """Customers with revenue ranked after `row` (revenue, id), in rank order."""
+    c = Customer
+    after = c.revenue > 0
+    if row is not None:
+        revenue, customer_id = row
+        after &= (c.revenue <= revenue) & ~((c.revenue == revenue) & (c.id <= customer_id))
+    return scope.customers(c.select(c.id).where(after)).order_by(c.revenue.desc(), c.id)
+
+
+def _reaching(segment, needed: int) -> tuple[int, int, int, int]:
+    """(place in the segment, id, revenue cents, running cents) of the first row of the
+    segment whose running revenue reaches `needed` cents."""
+    c = Customer
+    window = Window(
+        order_by=[c.revenue.desc(), c.id], frame_type=Window.ROWS, start=Window.preceding()
+    )
+    rows = (
+        segment.select(
+            c.id.alias("customer_id"),
+            raw_cents(c.revenue).alias("cents"),
+            fn.ROW_NUMBER().over(window).alias("place"),
+            raw_cents(fn.SUM(c.revenue)).over(window).alias("running"),
+        )
+        .window(window)
+        .alias("rows")
+    )
+    return (
+        Select([rows], [rows.c.place, rows.c.customer_id, rows.c.cents, rows.c.running])
+        .where(rows.c.running >= needed)
+        .order_by(rows.c.place)
+        .limit(1)
+        .bind(database)
+        .tuples()
+        .get()
+    )
+
+
+def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
+    """The key customers in rank order: everyone ranked up to the last key customer, one range
+    of the revenue index."""
+    if found.last_key is None:
+        return []
+    last_id, last_revenue = found.last_key
+    c = Customer
+    query = scope.customers(
+        c.select(c.id)
+        .where((c.revenue > last_revenue) | ((c.revenue == last_revenue) & (c.id <= last_id)))
+        .order_by(c.revenue.desc(), c.id)
+    )
+    return [row[0] for row in query.tuples()]
+
+
+# -- conversion -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conversion:
+    source: str
+    """One of validation.SOURCES, or '' when not recorded."""
+    customers: int
+    won: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.won / self.customers if self.customers else None
+
+    def to_json(self) -> dict:
+        return {"customers": self.customers, "won": self.won, "rate": rounded(self.rate)}
+
+
+def conversion_by_source(scope: Scope) -> list[Conversion]:
+    """Won / all customers per source (寻找客户的途径): the team's kept by the database
+    (db.figures), one owner's counted over their customers."""
+    query: Any
+    if scope.owner_id is None:  # the team's, kept by the database (db.figures)
+        query = SourceTally.select(
+            SourceTally.source, SourceTally.deal_status, SourceTally.customers
+        ).tuples()
+    else:
+        query = (
+            Customer.select(Customer.source, Customer.deal_status, count_rows())
+            .where(Customer.owner == scope.owner_id)
+            .group_by(Customer.source, Customer.deal_status)
+            .tuples()
+        )
+    customers: dict[str, int] = {}
+    won: dict[str, int] = {}
+    for source, deal_status, count in query:
+        source = source or ""
+        customers[source] = customers.get(source, 0) + count
+        if deal_status == "won":
+            won[source] = won.get(source, 0) + count
+    order = {source: place for place, source in enumerate((*SOURCES, ""))}
+    return [
+        Conversion(source, customers[source], won.get(source, 0))
+        for source in sorted(customers, key=lambda s: (order.get(s, len(order)), s))
+    ]

@@ -1,0 +1,103 @@
+"""A complaint as the queue, its screen and the due list read it: the stored facts its
+service-level clocks are read from, where it stands against them, and the queue's row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from crmtui.rules import SlaState
+
+
+class ClockFacts(NamedTuple):
+    """The stored facts a complaint's clock is read from (times aware, UTC)."""
+
+    status: str
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    respond_by: datetime
+    resolve_by: datetime
+    waiting_since: datetime | None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaClock:
+    """Where a complaint stands against its service levels at one moment."""
+
+    clock: str
+    """'respond' until acknowledged, then 'resolve'; '' once resolved or closed."""
+    deadline: datetime | None
+    """The running clock's deadline (moving with the pause while waiting); None when stopped."""
+    state: SlaState
+    """ok / at_risk / breached; while paused, the state when the pause began; once stopped,
+    whether the resolution came within its target."""
+    time_left: timedelta | None
+    """Until the deadline, negative when overdue; None when stopped."""
+    paused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the complaints queue, with its service-level clock at the moment read."""
+
+    id: int
+    customer_id: int
+    customer: str
+    company: str
+    severity: str
+    owner: str | None
+    """Login of the support person or manager handling it; None while unassigned."""
+    owner_name: str | None
+    summary: str
+    category: str
+    channel: str
+    promised_at: datetime | None
+    version: int
+    facts: ClockFacts
+    sla: SlaClock
+
+    status = property(lambda self: self.facts.status)
+    opened_at = property(lambda self: self.facts.opened_at)
+    respond_by = property(lambda self: self.facts.respond_by)
+    resolve_by = property(lambda self: self.facts.resolve_by)
+    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
+    waiting_since = property(lambda self: self.facts.waiting_since)
+    resolved_at = property(lambda self: self.facts.resolved_at)
+
+    @property
+    def sla_state(self) -> SlaState:
+        return self.sla.state
+
+    @property
+    def time_left(self) -> timedelta | None:
+        return self.sla.time_left
+
+    def to_json(self) -> dict:
+        left = self.sla.time_left
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer": self.customer,
+            "company": self.company,
+            "severity": self.severity,
+            "status": self.status,
+            "owner": self.owner,
+            "summary": self.summary,
+            "category": self.category,
+            "channel": self.channel,
+            "opened_at": self.opened_at,
+            "respond_by": self.respond_by,
+            "resolve_by": self.resolve_by,
+            "acknowledged_at": self.acknowledged_at,
+            "promised_at": self.promised_at,
+            "waiting_since": self.waiting_since,
+            "resolved_at": self.resolved_at,
+            "clock": self.sla.clock or None,
+            "deadline": self.sla.deadline,
+            "sla_state": self.sla.state.value,
+            "time_left_seconds": int(left.total_seconds()) if left is not None else None,
+            "paused": self.sla.paused,
+            "version": self.version,
+        }

@@ -1,0 +1,278 @@
+"""The figures the database keeps itself (crmtui.db.figures) stay equal to a count from scratch
+whatever writes: the services (orders, payments, deliveries, corrections, reassignment, merges,
+deletion, undo) and raw SQL (bulk reassignment, deletes and inserts behind the services' back),
+on SQLite and PostgreSQL; and the migration fills them for a database that had none."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from peewee import fn
+
+from crmtui.db import Customer, Order, SchemaVersion, User, database
+from crmtui.db.figures import FIGURE_TABLES, create_figures, figures_out_of_step, fill_figures
+from crmtui.db.models import PipelineDay
+from crmtui.db.migrations import LATEST_VERSION, MIGRATIONS
+from crmtui.errors import CrmError
+from crmtui.rules import AGE_BUCKETS, age_bucket, days_overdue
+from crmtui.services.corrections import edit_order
+from crmtui.services.customers import (
+    add_customer,
+    delete_customer,
+    reassign,
+    regrade,
+    update_customer,
+)
+from crmtui.services.lifecycle import set_lifecycle
+from crmtui.services.pipeline import forecast_weights, pipeline
+from crmtui.services.transfer.importer import import_file
+from crmtui.services.validation import SOURCES
+from crmtui.services.undo import undo
+from crmtui.services.interactions import log_interaction, record_order
+from crmtui.services.merge import merge_customers
+from crmtui.services.receivables import deliver, receivables, record_payment
+from tests.conftest import TODAY
+
+REPS = ("rita", "ray", "boss")
+
+
+def in_step() -> dict[str, int]:
+    """The figure tables whose rows differ from a count from scratch, and by how many rows."""
+    found = figures_out_of_step(database.obj)
+    assert set(found) == set(FIGURE_TABLES)
+    return {table: rows for table, rows in found.items() if rows}
+
+
+def owed_per_rep(day: date, terms: int) -> dict[str, tuple[Decimal, int, dict]]:
+    """What each rep's customers owe, on how many orders and by age, from the orders
+    themselves, each aged by the rule."""
+    found: dict[str, tuple[Decimal, int, dict]] = {}
+    query = (
+        Order.select(User.login, Order.owed, Order.owed_since, Order.on)
+        .join(Customer, on=Order.customer == Customer.id)
+        .join(User, on=Customer.owner == User.id)
+        .where(Order.owed > 0)
+    )
+    for login, owed, since, on in query.tuples():
+        total, count, by_age = found.get(login, (Decimal(0), 0, dict.fromkeys(AGE_BUCKETS, 0)))
+        bucket = age_bucket(days_overdue(since or on, day, terms))
+        if bucket:
+            by_age[bucket] += owed
+        found[login] = (total + owed, count + 1, by_age)
+    return found
+
+
+def opportunity(rng: random.Random) -> dict:
+    """An opportunity as a form gives it: clear or not, with or without amount and close."""
+    need = rng.choice(["clear", "clear", "potential", "none"])
+    found = {"need": need}
+    if need == "clear":
+        if rng.random() < 0.8:
+            found["expected_amount"] = str(rng.randrange(1, 9000))
+        if rng.random() < 0.7:
+            found["expected_close"] = (TODAY + timedelta(days=rng.randrange(1, 120))).isoformat()
+    return found
+
+
+def _service_step(ctx, rng: random.Random, customers: list[int], tmp) -> str:
+    orders = [o.id for o in Order.select(Order.id)]
+    action = rng.choice(
+        ["order", "order", "pay", "deliver", "return", "edit", "reassign", "merge", "delete",
+         "undo", "add", "need", "need", "grade", "terminate", "import", "log", "log", "source"]
+    )  # fmt: skip
+    if action == "add" or not customers:
+        customers.append(add_customer(ctx, opportunity(rng) | {"name": f"客户{rng.randrange(10**6)}"},
+                                      owner=rng.choice(REPS)).id)  # fmt: skip
+    elif action == "log":
+        log_interaction(ctx, rng.choice(customers), summary="called", direction="out",
+                        outcome=rng.choice(["neutral", "positive", "no_answer"]))  # fmt: skip
+    elif action == "source":
+        update_customer(ctx, rng.choice(customers), {"source": rng.choice(SOURCES)})
+    elif action == "need":
+        update_customer(ctx, rng.choice(customers), opportunity(rng))
+    elif action == "grade":
+        if rng.random() < 0.5:
+            regrade(ctx, rng.choice(customers), pin=rng.choice("ABCDE"), reason="test")
+        else:
+            regrade(ctx, rng.choice(customers), unpin=True, reason="test")
+    elif action == "terminate":
+        set_lifecycle(ctx, rng.choice(customers), rng.choice(["terminated", "active"]),
+                      reason="test")  # fmt: skip
+    elif action == "import":
+        rows = "\n".join(f"客户{rng.randrange(10**6)},{rng.choice(REPS)},clear,"
+                         f"{rng.randrange(1, 900)},{(TODAY + timedelta(days=rng.randrange(90))).isoformat()}"
+                         for _n in range(3))  # fmt: skip
+        path = tmp / f"import-{rng.randrange(10**9)}.csv"
+        path.write_text("name,owner,need,expected_amount,expected_close\n" + rows + "\n")
+        import_file(ctx, path)
+        customers[:] = [c.id for c in Customer.select(Customer.id)]
+    elif action == "order":
+        record_order(ctx, rng.choice(customers), amount=str(rng.randrange(1, 5000)),
+                     on=TODAY.isoformat(),
+                     over_limit=True)  # fmt: skip
+    elif action == "pay" and orders:
+        order = Order.get_by_id(rng.choice(orders))
+        if order.owed > 0:
+            part = max(Decimal("0.01"), (order.owed * Decimal(rng.random())).quantize(Decimal("0.01")))
+            record_payment(ctx, order.id, str(part), on=TODAY.isoformat())
+    elif action in ("deliver", "return") and orders:
+        deliver(ctx, rng.choice(orders), on=TODAY.isoformat(), returned=action == "return",
+                partly=rng.random() < 0.3 and action == "deliver")  # fmt: skip
+    elif action == "edit" and orders:
+        edit_order(ctx, rng.choice(orders), {"amount": str(rng.randrange(1, 9000))})
+    elif action == "reassign":
+        reassign(ctx, rng.choice(customers), rng.choice(REPS))
+    elif action == "merge" and len(customers) > 2:
+        keep, other = rng.sample(customers, 2)
+        merge_customers(ctx, keep, other)
+        customers.remove(other)
+    elif action == "delete" and len(customers) > 2:
+        gone = rng.choice(customers)
+        delete_customer(ctx, gone)
+        customers.remove(gone)
+    elif action == "undo":
+        undo(ctx)
+        customers[:] = [c.id for c in Customer.select(Customer.id)]
+    return action
+
+
+def _raw_step(rng: random.Random) -> str:
+    """Writes behind the services' back, as another program or a bulk tool would make them."""
+    reps = [u.id for u in User.select(User.id).where(User.login.in_(REPS))]
+    action = rng.choice(
+        ["reassign_all", "delete_orders", "insert_orders", "owed", "day", "amounts", "closes"]
+    )
+    customers = [c.id for c in Customer.select(Customer.id)]
+    orders = [o.id for o in Order.select(Order.id)]
+
+    def some(ids: list[int]) -> list[int]:
+        return rng.sample(ids, len(ids) // 2)
+
+    if action == "reassign_all":
+        Customer.update(owner=rng.choice(reps)).where(Customer.id.in_(some(customers))).execute()
+    elif action == "delete_orders":
+        Order.delete().where(Order.id.in_(some(orders))).execute()
+    elif action == "insert_orders":
+        sources = list(Order.select().limit(5))
+        for order in sources:
+            Order.insert(customer=order.customer_id, on=order.on, amount=order.amount,
+                         by=order.by_id, created_at=order.created_at, owed=order.amount,
+                         owed_since=rng.choice([None, order.on])).execute()  # fmt: skip
+    elif action == "owed":
+        Order.update(owed=Order.amount / 2).where(Order.id.in_(some(orders))).execute()
+    elif action == "amounts":
+        Customer.update(expected_amount=rng.choice([None, Decimal("12.34")])).where(
+            Customer.id.in_(some(customers))
+        ).execute()
+    elif action == "closes":
+        Customer.update(expected_close=rng.choice([None, TODAY]), grade=rng.choice("ABE")).where(
+            Customer.id.in_(some(customers))
+        ).execute()
+    else:
+        Order.update(owed_since=TODAY - timedelta(days=rng.randrange(200))).where(
+            Order.id.in_(some(orders))
+        ).execute()
+    return action
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed, tmp_path):
+    rng = random.Random(seed)
+    customers = [add_customer(ctx, {"name": f"客户{n}"}, owner=REPS[n % 2]).id for n in range(6)]
+    assert in_step() == {}
+    done: list[str] = []
+    most_owing = most_open = 0
+    for step in range(80):
+        try:
+            if rng.random() < 0.25:
+                with database.atomic():
+                    done.append(_raw_step(rng))
+                customers[:] = [c.id for c in Customer.select(Customer.id)]
+            else:
+                done.append(_service_step(ctx, rng, customers, tmp_path))
+        except CrmError:
+            pass  # a refusal (nothing to undo, an order already returned…) changes nothing
+        assert in_step() == {}, f"after step {step}"
+        most_owing = max(most_owing, Order.select().where(Order.owed > 0).count())
+        most_open = max(most_open, PipelineDay.select(fn.SUM(PipelineDay.customers)).scalar() or 0)
+    assert len(done) > 50 and most_owing >= 3 and most_open >= 3
+    weights = forecast_weights(ctx, TODAY)
+    team = pipeline(None, TODAY, weights)
+    assert {
+        (grade, month): (cell.customers, cell.amount)
+        for grade, months in team.grade_months.items()
+        for month, cell in months.items()
+    } == pipeline_per_rep_summed(weights)
+    for day in (TODAY, TODAY + timedelta(days=rng.randrange(300))):
+        shown = receivables(ctx, day)
+        assert {
+            login: (owed.owed, owed.orders, owed.by_age) for login, _name, owed in shown.by_rep
+        } == owed_per_rep(day, ctx.config.receivables.terms_days)
+
+
+def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
+    zhang = add_customer(ctx, {"name": "张三"}, owner="rita").id
+    li = add_customer(ctx, {"name": "李四"}, owner="ray").id
+    for customer, amount in ((zhang, "100"), (zhang, "50.5"), (li, "70")):
+        record_order(ctx, customer, amount=amount)
+    Order.update(owed_since=date(2026, 1, 5)).where(Order.customer == li).execute()
+    expected = receivables(ctx).to_json()
+    if backend == "sqlite":
+        triggers = database.execute_sql(
+            "SELECT name, '' FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures_%'"
+        ).fetchall()
+    else:
+        triggers = database.execute_sql(
+            "SELECT t.tgname, ' ON ' || c.relname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE %s "
+            "AND c.relnamespace = to_regnamespace(current_schema())",
+            ("figures_%",),
+        ).fetchall()
+    assert len(triggers) == 8 + 3 * 3
+    for name, on in triggers:
+        database.execute_sql(f'DROP TRIGGER "{name}"{on}')
+    for table in FIGURE_TABLES:
+        database.execute_sql(f'DROP TABLE "{table}"')
+    SchemaVersion.update(version=LATEST_VERSION - 1).execute()
+    with database.atomic():
+        MIGRATIONS[19](database.obj)
+    assert in_step() == {}
+    assert receivables(ctx).to_json() == expected
+    assert [(r.owed, r.orders) for r in _owed_rows()] == [
+        (Decimal("70.00"), 1),
+        (Decimal("150.50"), 2),
+    ]
+    create_figures(database.obj)  # again: nothing doubles
+    record_order(ctx, li, amount="1")
+    assert in_step() == {}
+
+
+def pipeline_per_rep_summed(weights) -> dict:
+    """Customers and expected amounts by grade and month, summed over each rep's own pipeline
+    (read from their customers, not from the figures)."""
+    found: dict = {}
+    for user in User.select():
+        for grade, months in pipeline(user.id, TODAY, weights).grade_months.items():
+            for month, cell in months.items():
+                customers, amount = found.get((grade, month), (0, Decimal(0)))
+                found[(grade, month)] = (customers + cell.customers, amount + cell.amount)
+    return found
+
+
+def _owed_rows():
+    from crmtui.db.models import OwedDay
+
+    return list(OwedDay.select().order_by(OwedDay.owed_since))
+
+
+def test_db_check_compares_the_kept_figures_with_the_records(backend, ctx, rep_ctx):
+    from crmtui.services.maintenance import check_store
+
+    record_order(ctx, add_customer(ctx, {"name": "张三"}, owner="rita").id, amount="10")
+    assert not [p for p in check_store(ctx.store).problems if "figures" in p]
+    database.execute_sql('UPDATE "owed_day" SET "owed" = "owed" + 1')
+    problems = check_store(ctx.store).problems
+    assert "the dashboard's kept figures differ from the records in 2 rows (owed_day)" in problems
