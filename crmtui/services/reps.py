@@ -34,7 +34,13 @@ from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context
 from crmtui.services.figures.grades import RepFigures, rep_figures
-from crmtui.services.figures.scope import GRADES, CustomerRow, Scope, count_rows
+from crmtui.services.figures.scope import (
+    GRADES,
+    CustomerRow,
+    Scope,
+    count_rows,
+    customer_rows_where,
+)
 from crmtui.services.targets import new_customers_by_user, orders_by_user, period_value
 
 SORTS = (
@@ -383,21 +389,7 @@ def rep_customers(
     elif grade:
         where &= Customer.grade == grade
     total = Customer.select().where(where).count()
-    query = (
-        Customer.select(
-            Customer.id,
-            Customer.name,
-            Customer.company,
-            Customer.grade,
-            User.login,
-            Customer.next_due,
-            Customer.revenue,
-        )
-        .join(User, on=(Customer.owner == User.id))
-        .where(where)
-        .order_by(Customer.next_due, Customer.id)
-        .limit(limit)
-    )
+    query = customer_rows_where(where).order_by(Customer.next_due, Customer.id).limit(limit)
     return [CustomerRow(*row) for row in query.tuples()], total
 
 

@@ -37,7 +37,7 @@ from datetime import date
 from time import perf_counter
 from typing import Any
 
-from crmtui.db import Customer, User
+from crmtui.db import Customer
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.services.access import owner_filter
@@ -82,6 +82,7 @@ from crmtui.services.figures.scope import (
     CustomerRow,
     Scope,
     count_rows,
+    customer_rows_where,
     rounded,
     scope_for,
 )
@@ -259,19 +260,7 @@ def customer_rows(ctx: Context, ids: Sequence[int], *, limit: int = 1000) -> lis
     rows: dict[int, CustomerRow] = {}
     owner = owner_filter(ctx, everyone=True)
     for start in range(0, len(wanted), 500):  # keep each IN list short
-        query = (
-            Customer.select(
-                Customer.id,
-                Customer.name,
-                Customer.company,
-                Customer.grade,
-                User.login,
-                Customer.next_due,
-                Customer.revenue,
-            )
-            .join(User, on=(Customer.owner == User.id))
-            .where(Customer.id.in_(wanted[start : start + 500]))
-        )
+        query = customer_rows_where(Customer.id.in_(wanted[start : start + 500]))
         if owner is not None:
             query = query.where(Customer.owner == owner)
         rows.update((row[0], CustomerRow(*row)) for row in query.tuples())

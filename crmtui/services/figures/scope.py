@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import SQL, fn
 
-from crmtui.db import Customer
+from crmtui.db import Customer, User
 from crmtui.rules import GRADE_ORDER, Lifecycle
 from crmtui.services.access import owner_filter
 from crmtui.services.context import Context
@@ -78,3 +78,20 @@ class CustomerRow:
     owner: str
     next_due: date
     revenue: Decimal
+
+
+def customer_rows_where(where: Any) -> Any:
+    """A query for the CustomerRow columns of the customers `where` selects."""
+    return (
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.company,
+            Customer.grade,
+            User.login,
+            Customer.next_due,
+            Customer.revenue,
+        )
+        .join(User, on=(Customer.owner == User.id))
+        .where(where)
+    )

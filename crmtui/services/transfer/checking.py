@@ -25,7 +25,7 @@ from crmtui.rules import Grade, Need, grade_for, grade_reason
 from crmtui.search import search_document, sort_key
 from crmtui.services.context import Context
 from crmtui.services.customer_columns import follow_up_dates
-from crmtui.services.transfer.columns import choice_value, flag_value
+from crmtui.services.transfer.columns import EXTRA_FIELDS, choice_value, flag_value
 from crmtui.services.transfer.contacts import clean_contact, field_title
 from crmtui.services.transfer.records import (
     Row,
@@ -45,21 +45,7 @@ from crmtui.services.validation import (
     optional_text,
 )
 
-_EXTRA = frozenset(
-    (
-        "birthday",
-        "anniversary",
-        "grade",
-        "grade_pinned",
-        "pin_reason",
-        "owner",
-        "last_contact",
-        "next_step",
-        "next_step_on",
-        "first_name",
-        "last_name",
-    )
-)
+_EXTRA = frozenset(EXTRA_FIELDS)
 # Form fields whose spreadsheet spelling is turned into the form's first (明显需求 → clear,
 # 2026/12/1 → 2026-12-1, 1.2万 → 12000).
 _CONVERTED = {
