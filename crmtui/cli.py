@@ -278,6 +278,21 @@ def _run(args, early_config) -> int:
         return 130
     except Exception as error:  # anything unexpected: one line for the user, details in the log
         return _unexpected(error, args)
+    finally:
+        _close_store(args)
+
+
+def _close_store(args) -> None:
+    """Close the database the command opened, as the end of a process would: `main()` may be
+    called again in the same process (scripts, tests), which must not read stale pages."""
+    context = getattr(args, "context", None)
+    if context is not None:
+        try:
+            context.store.close()
+        except Exception as error:  # the command's own outcome is what the user reads
+            from crmtui.crashlog import write_log
+
+            write_log(error)
 
 
 def _saved(args) -> str:

@@ -165,3 +165,20 @@ def test_demo_fills_an_empty_database_once(cli):
     assert len(cli("find", "a", "--json").json()) > 0
     assert_one_clear_line(cli("demo"), "already holds 60 customers")
     assert cli("db", "check").code == 0
+
+
+def test_main_closes_the_database_it_opened_as_a_process_would(tmp_path, clock, capsys):
+    """A script may call `main()` more than once in one process: each call leaves no connection
+    behind (SQLite removes the write-ahead log when the last one closes)."""
+    from datetime import timezone
+
+    from crmtui.cli import main
+
+    db = tmp_path / "crm.sqlite3"
+    run = ["--db", str(db)]
+    assert main([*run, "add", "Closing Test"], login="boss", clock=clock, zone=timezone.utc) == 0
+    assert main([*run, "log", "Closing Test", "--summary", "rang"], login="boss", clock=clock,
+                zone=timezone.utc) == 0
+    assert db.exists()
+    assert not db.with_name(db.name + "-wal").exists()
+    assert "Closing Test" in capsys.readouterr().out

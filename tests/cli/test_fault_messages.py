@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 import time
+from contextlib import closing
 
 import pytest
 
@@ -45,7 +46,8 @@ def run(tmp_path, capsys, east_of_utc):
 
 
 def _contents(db) -> list:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:  # closed: an open one keeps the -wal of the
+        # commands run in this process, which the next one would take for a crashed session
         return [connection.execute(f"SELECT * FROM {table}").fetchall()
                 for table in ("customer", "interaction", "sales_order", "complaint",
                               "commitment", "care_date", "audit_log")]
