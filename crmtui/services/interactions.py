@@ -42,6 +42,7 @@ from crmtui.services.validation import (
     choice,
     clean_date,
     clean_int,
+    collect_field,
     optional_text,
 )
 
@@ -53,14 +54,6 @@ class LogResult:
     promise: Commitment | None
     appointment: Appointment | None = None
     """The appointment the contact closed (held), with the review's answers."""
-
-
-def _collect(errors: dict, field: str, clean, *args):
-    try:
-        return clean(*args)
-    except FieldError as error:
-        errors[field] = str(error)
-        return None
 
 
 def clean_moment(value: Any, ctx: Context) -> datetime:
@@ -117,15 +110,15 @@ def log_interaction(
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = INTERACTION_FIELDS
-    summary = _collect(errors, "summary", fields["summary"], summary, today)
-    channel = _collect(errors, "channel", fields["channel"], channel, today)
-    outcome = _collect(errors, "outcome", fields["outcome"], outcome, today)
-    direction = _collect(errors, "direction", fields["direction"], direction, today)
-    next_step = _collect(errors, "next_step", fields["next_step"], next_step, today)
-    moment = _collect(errors, "at", clean_moment, at, ctx)
-    next_on = _collect(errors, "next_on", fields["next_on"], next_on, today)
-    promise = _collect(errors, "promise", fields["promise"], promise, today)
-    promise_due = _collect(errors, "promise_due", fields["promise_due"], promise_due, today)
+    summary = collect_field(errors, "summary", fields["summary"], summary, today)
+    channel = collect_field(errors, "channel", fields["channel"], channel, today)
+    outcome = collect_field(errors, "outcome", fields["outcome"], outcome, today)
+    direction = collect_field(errors, "direction", fields["direction"], direction, today)
+    next_step = collect_field(errors, "next_step", fields["next_step"], next_step, today)
+    moment = collect_field(errors, "at", clean_moment, at, ctx)
+    next_on = collect_field(errors, "next_on", fields["next_on"], next_on, today)
+    promise = collect_field(errors, "promise", fields["promise"], promise, today)
+    promise_due = collect_field(errors, "promise_due", fields["promise_due"], promise_due, today)
     contact_day = ctx.local_date(moment) if moment else today
     if next_on is not None and "next_on" not in errors and next_on <= contact_day:
         errors["next_on"] = _("the next step must come after the contact ({day})").format(
@@ -137,7 +130,7 @@ def log_interaction(
         errors["promise"] = _("say what was promised")
     if promise_due is not None and promise_due < contact_day and "promise_due" not in errors:
         errors["promise_due"] = _("a promise cannot be due before the contact")
-    person = _collect(errors, "contact", contact_field, customer.id, contact)
+    person = collect_field(errors, "contact", contact_field, customer.id, contact)
     closing, review = None, {}
     if moment is not None:
         try:
@@ -268,8 +261,8 @@ def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitme
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    text = _collect(errors, "promise", PROMISE_FIELDS["promise"], text, today)
-    day = _collect(errors, "promise_due", PROMISE_FIELDS["promise_due"], due, today)
+    text = collect_field(errors, "promise", PROMISE_FIELDS["promise"], text, today)
+    day = collect_field(errors, "promise_due", PROMISE_FIELDS["promise_due"], due, today)
     if day is None and "promise_due" not in errors:
         errors["promise_due"] = _("a promise needs a due date")
     if errors:
@@ -364,15 +357,15 @@ def record_order(
     today = ctx.today()
     errors: dict[str, str] = {}
     fields = ORDER_FIELDS
-    amount = _collect(errors, "amount", fields["amount"], amount, today)
-    product = _collect(errors, "product", fields["product"], product, today)
-    day = _collect(errors, "on", fields["on"], on, today)
-    quantity = _collect(errors, "quantity", fields["quantity"], quantity, today)
-    gift = _collect(errors, "gift", fields["gift"], gift, today)
-    note = _collect(errors, "note", fields["note"], note, today)
-    cost = _collect(errors, "cost", fields["cost"], cost, today)
-    next_close = _collect(errors, "next_close", fields["next_close"], next_close, today)
-    deliver_on = _collect(errors, "deliver_on", fields["deliver_on"], deliver_on, today)
+    amount = collect_field(errors, "amount", fields["amount"], amount, today)
+    product = collect_field(errors, "product", fields["product"], product, today)
+    day = collect_field(errors, "on", fields["on"], on, today)
+    quantity = collect_field(errors, "quantity", fields["quantity"], quantity, today)
+    gift = collect_field(errors, "gift", fields["gift"], gift, today)
+    note = collect_field(errors, "note", fields["note"], note, today)
+    cost = collect_field(errors, "cost", fields["cost"], cost, today)
+    next_close = collect_field(errors, "next_close", fields["next_close"], next_close, today)
+    deliver_on = collect_field(errors, "deliver_on", fields["deliver_on"], deliver_on, today)
     day = day or today
     if deliver_on is not None and "on" not in errors and deliver_on < day:
         errors["deliver_on"] = _("the delivery cannot be planned before the order")
@@ -441,11 +434,11 @@ def clean_care(
     and correcting one check the same)."""
     today = ctx.today()
     errors: dict[str, str] = {}
-    kind = _collect(errors, "kind", choice(CARE_KINDS), kind, today)
-    month = _collect(errors, "month", clean_int(1, 12), month, today)
-    day_of = _collect(errors, "day", clean_int(1, 30 if lunar else 31), day, today)
-    year = _collect(errors, "year", clean_int(1900, 2200), year, today)
-    note = _collect(errors, "note", optional_text(200), note, today)
+    kind = collect_field(errors, "kind", choice(CARE_KINDS), kind, today)
+    month = collect_field(errors, "month", clean_int(1, 12), month, today)
+    day_of = collect_field(errors, "day", clean_int(1, 30 if lunar else 31), day, today)
+    year = collect_field(errors, "year", clean_int(1900, 2200), year, today)
+    note = collect_field(errors, "note", optional_text(200), note, today)
     if month is None and "month" not in errors:
         errors["month"] = _("required")
     if day_of is None and "day" not in errors:

@@ -348,6 +348,16 @@ def clean_field(
     return table[name](value, today)
 
 
+def collect_field(errors: dict[str, str], name: str, clean: Callable[..., Any], *args: Any) -> Any:
+    """`clean(*args)`, or None with the refusal noted under `name` in `errors`: a form's fields
+    are each checked, so that every refused one is named at once."""
+    try:
+        return clean(*args)
+    except FieldError as error:
+        errors[name] = str(error)
+        return None
+
+
 def clean_fields(
     values: Mapping[str, Any],
     today: date,

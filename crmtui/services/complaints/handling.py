@@ -183,14 +183,6 @@ def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
     return ("status", old, new.value, note)
 
 
-def _clean(errors: dict, name: str, clean, value):
-    try:
-        return clean(value)
-    except FieldError as error:
-        errors[name] = str(error)
-        return None
-
-
 def _text(limit: int, *, required: bool = False, multiline: bool = False, why: str = ""):
     def clean(value, today=None):
         text = clean_text(value, limit=limit, multiline=multiline)

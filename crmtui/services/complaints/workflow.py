@@ -26,7 +26,6 @@ from crmtui.services.complaints.handling import (
     _FIELD,
     _S,
     HANDLER_ROLES,
-    _clean,
     _events,
     _for_handling,
     _handler_user,
@@ -46,7 +45,7 @@ from crmtui.services.sla_clock import (
     deadlines_for,
     in_service_zone,
 )
-from crmtui.services.validation import CHANNELS, FieldError, choice
+from crmtui.services.validation import CHANNELS, FieldError, choice, collect_field
 
 
 @writes
@@ -74,10 +73,12 @@ def open_complaint(
         severity = severity_value(severity)
     except InvalidInput as error:
         errors.update(error.errors)
-    summary = _clean(errors, "summary", _FIELD["summary"], summary)
-    channel = _clean(errors, "channel", lambda v: choice(CHANNELS)(v or "phone", None), channel)
-    category = _clean(errors, "category", _FIELD["category"], category)
-    description = _clean(errors, "description", _FIELD["description"], description)
+    summary = collect_field(errors, "summary", _FIELD["summary"], summary)
+    channel = collect_field(
+        errors, "channel", lambda v: choice(CHANNELS)(v or "phone", None), channel
+    )
+    category = collect_field(errors, "category", _FIELD["category"], category)
+    description = collect_field(errors, "description", _FIELD["description"], description)
     opened = now
     if opened_at not in (None, ""):
         try:
@@ -233,8 +234,8 @@ def resolve(
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.RESOLVED)
     errors: dict[str, str] = {}
-    resolution = _clean(errors, "resolution", _FIELD["resolution"], resolution)
-    root_cause = _clean(errors, "root_cause", _FIELD["root_cause"], root_cause)
+    resolution = collect_field(errors, "resolution", _FIELD["resolution"], resolution)
+    root_cause = collect_field(errors, "root_cause", _FIELD["root_cause"], root_cause)
     if errors:
         raise InvalidInput(errors)
     now = _now(ctx)
@@ -263,7 +264,7 @@ def close(
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.CLOSED)
     errors: dict[str, str] = {}
-    score = _clean(errors, "satisfaction", _FIELD["satisfaction"], satisfaction)
+    score = collect_field(errors, "satisfaction", _FIELD["satisfaction"], satisfaction)
     if errors:
         raise InvalidInput(errors)
     if not (complaint.resolution or "").strip():
@@ -389,7 +390,7 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
     too); notes never conflict with other changes, so they leave the version alone."""
     complaint = get_complaint(ctx, complaint_id)
     errors: dict[str, str] = {}
-    text = _clean(errors, "note", _FIELD["timeline_note"], text)
+    text = collect_field(errors, "note", _FIELD["timeline_note"], text)
     if errors:
         raise InvalidInput(errors)
     return ComplaintEvent.create(

@@ -41,20 +41,12 @@ from crmtui.services.validation import (
     INTERACTION_FIELDS,
     ORDER_FIELDS,
     PROMISE_FIELDS,
-    FieldError,
     choice,
     clean_text,
+    collect_field,
 )
 
 PROMISE_STATUSES = ("open", "done", "broken")
-
-
-def _collect(errors: dict, name: str, clean, *args):
-    try:
-        return clean(*args)
-    except FieldError as error:
-        errors[name] = str(error)
-        return None
 
 
 def _given(changes: Mapping[str, Any], allowed: tuple[str, ...], kind: str) -> dict[str, Any]:
@@ -107,16 +99,16 @@ def edit_interaction(
     values: dict[str, Any] = {}
     for name in ("summary", "channel", "outcome", "direction", "next_step", "next_on"):
         if name in given:
-            values[name] = _collect(errors, name, INTERACTION_FIELDS[name], given[name], today)
+            values[name] = collect_field(errors, name, INTERACTION_FIELDS[name], given[name], today)
     if "at" in given:
         if str(given["at"]).strip() == "":
             errors["at"] = _("required")
         else:
-            values["at"] = _collect(errors, "at", clean_moment, given["at"], ctx)
+            values["at"] = collect_field(errors, "at", clean_moment, given["at"], ctx)
     if "referral_ask" in given:
         values["referral_ask"] = bool(given["referral_ask"])
     if "contact" in given:
-        person = _collect(errors, "contact", contact_field, customer.id, given["contact"])
+        person = collect_field(errors, "contact", contact_field, customer.id, given["contact"])
         if "contact" not in errors:
             values["contact"] = person.id if person else None
             values["contact_name"] = person.name if person else ""
@@ -174,7 +166,7 @@ def edit_order(
     today = ctx.today()
     errors: dict[str, str] = {}
     values = {
-        name: _collect(errors, name, ORDER_FIELDS[name], value, today)
+        name: collect_field(errors, name, ORDER_FIELDS[name], value, today)
         for name, value in given.items()
     }
     if "on" in values and "on" not in errors:
@@ -237,13 +229,17 @@ def edit_promise(
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     if "text" in given:
-        values["text"] = _collect(errors, "text", PROMISE_FIELDS["promise"], given["text"], today)
+        values["text"] = collect_field(
+            errors, "text", PROMISE_FIELDS["promise"], given["text"], today
+        )
     if "due" in given:
-        values["due"] = _collect(errors, "due", PROMISE_FIELDS["promise_due"], given["due"], today)
+        values["due"] = collect_field(
+            errors, "due", PROMISE_FIELDS["promise_due"], given["due"], today
+        )
         if values["due"] is None and "due" not in errors:
             errors["due"] = _("a promise needs a due date")
     if "status" in given:
-        values["status"] = _collect(
+        values["status"] = collect_field(
             errors, "status", choice(PROMISE_STATUSES), given["status"], today
         )
     if errors:
@@ -317,14 +313,14 @@ def edit_survey(
     )
     values: dict[str, Any] = {}
     if "comment" in given:
-        values["comment"] = _collect(
+        values["comment"] = collect_field(
             errors, "comment", lambda v: clean_text(v, limit=2000, multiline=True), given["comment"]
         )
     if "at" in given:
         if str(given["at"]).strip() == "":
             errors["at"] = _("required")
         else:
-            values["at"] = _collect(errors, "at", clean_moment, given["at"], ctx)
+            values["at"] = collect_field(errors, "at", clean_moment, given["at"], ctx)
     extra = extra_scores(row.id)
     kept_scores = {**{name: getattr(row, name) for name in DIMENSIONS}, **extra, **scores}
     if not errors and all(score is None for score in kept_scores.values()):
