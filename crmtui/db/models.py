@@ -25,7 +25,7 @@ from peewee import (
     TextField,
 )
 
-from crmtui.db.fields import IsoDateField, MoneyField, UtcDateTimeField
+from crmtui.db.fields import ForeignKeyId, IsoDateField, MoneyField, UtcDateTimeField
 
 database = DatabaseProxy()
 
@@ -126,7 +126,9 @@ class Customer(BaseModel):
     deal_status = CharField(max_length=16, default="potential")
     source = CharField(max_length=16, default="")
     referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="SET NULL")
+    referred_by_id: ForeignKeyId[int | None]
     owner = ForeignKeyField(User, backref="customers", index=False)  # see Meta.indexes
+    owner_id: ForeignKeyId[int]
     credit_limit = MoneyField(null=True)
     credit_rating = CharField(max_length=16, default="")
     # kept current for 80/20 and referrals
@@ -141,6 +143,7 @@ class Customer(BaseModel):
     created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    updated_by_id: ForeignKeyId[int | None]
     version = IntegerField(default=1)
 
     class Meta:
@@ -190,6 +193,7 @@ class Contact(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     name = CharField(max_length=200)
     title = CharField(max_length=100, default="")
     role = CharField(max_length=16, default="user")  # validation.CONTACT_ROLES
@@ -211,6 +215,7 @@ class AccountPlan(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="plans", unique=True, on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     products = TextField(default="")
     target_amount = MoneyField(null=True)  # orders for the calendar year
     target_price = MoneyField(null=True)
@@ -225,11 +230,13 @@ class AccountPlan(BaseModel):
     review_on = IsoDateField(index=True)
     updated_at = UtcDateTimeField()
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    updated_by_id: ForeignKeyId[int | None]
 
 
 class Interaction(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="interactions", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     at = UtcDateTimeField()
     channel = CharField(max_length=16, default="phone")
     direction = CharField(max_length=8, default="out")  # out | in
@@ -239,11 +246,13 @@ class Interaction(BaseModel):
     next_on = IsoDateField(null=True)
     referral_ask = BooleanField(default=False)
     by = ForeignKeyField(User, backref="interactions", index=False)
+    by_id: ForeignKeyId[int]
     followup_number = IntegerField(default=0)  # 0 = first contact
     # the person spoken to; the name stays on the interaction when the contact is removed
     contact = ForeignKeyField(
         Contact, null=True, backref="interactions", on_delete="SET NULL", index=False
     )  # see the partial index below
+    contact_id: ForeignKeyId[int | None]
     contact_name = CharField(max_length=200, default="", constraints=[BLANK])
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
@@ -271,15 +280,18 @@ class Commitment(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="commitments", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     interaction = ForeignKeyField(
         Interaction, null=True, backref="commitments", on_delete="SET NULL"
     )
+    interaction_id: ForeignKeyId[int | None]
     text = TextField()
     due = IsoDateField()
     status = CharField(max_length=8, default="open")  # open | done | broken
     created_at = UtcDateTimeField()
     closed_at = UtcDateTimeField(null=True)
     by = ForeignKeyField(User, backref="commitments")
+    by_id: ForeignKeyId[int]
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
 
@@ -296,7 +308,9 @@ class Appointment(BaseModel):
     customer = ForeignKeyField(
         Customer, backref="appointments", on_delete="CASCADE", index=False
     )  # see Meta.indexes
+    customer_id: ForeignKeyId[int]
     user = ForeignKeyField(User, backref="appointments", index=False)  # who attends
+    user_id: ForeignKeyId[int]
     starts_at = UtcDateTimeField()
     ends_at = UtcDateTimeField()  # starts_at + minutes: the clash check reads an interval
     minutes = IntegerField()
@@ -308,6 +322,7 @@ class Appointment(BaseModel):
     contact = ForeignKeyField(
         Contact, null=True, backref="appointments", on_delete="SET NULL", index=False
     )
+    contact_id: ForeignKeyId[int | None]
     contact_name = CharField(max_length=200, default="")
     status = CharField(max_length=12, default="planned")  # rules.AppointmentStatus
     moves = IntegerField(default=0)  # how often it was moved to another time
@@ -316,12 +331,14 @@ class Appointment(BaseModel):
     interaction = ForeignKeyField(
         Interaction, null=True, backref="appointments", on_delete="SET NULL", index=False
     )
+    interaction_id: ForeignKeyId[int | None]
     purpose_met = CharField(max_length=8, default="")  # rules.PurposeMet, or not asked
     instructions_done = CharField(max_length=8, default="")  # the same answers; "" not asked
     still_open = TextField(default="")
     closed_at = UtcDateTimeField(null=True)  # logged or cancelled
     created_at = UtcDateTimeField()
     created_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    created_by_id: ForeignKeyId[int | None]
     updated_at = UtcDateTimeField()
 
     class Meta:
@@ -339,6 +356,7 @@ class Order(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     on = IsoDateField()
     product = CharField(max_length=200, default="")
     quantity = IntegerField(default=1)
@@ -347,6 +365,7 @@ class Order(BaseModel):
     gift = CharField(max_length=200, default="")
     note = TextField(default="")
     by = ForeignKeyField(User, backref="orders", index=False)  # see Meta.indexes
+    by_id: ForeignKeyId[int]
     created_at = UtcDateTimeField()
     # delivery and payment (回款): services.receivables keeps paid, owed and owed_since current
     deliver_on = IsoDateField(null=True)  # the delivery planned (on Today that day)
@@ -394,12 +413,15 @@ class Payment(BaseModel):
 
     id = AutoField()
     order = ForeignKeyField(Order, backref="payments", on_delete="CASCADE")
+    order_id: ForeignKeyId[int]
     customer = ForeignKeyField(Customer, backref="payments", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     on = IsoDateField()
     amount = MoneyField()
     method = CharField(max_length=16, default="transfer")  # validation.PAYMENT_METHODS
     note = TextField(default="")
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    by_id: ForeignKeyId[int | None]
     at = UtcDateTimeField()
 
     class Meta:
@@ -414,8 +436,11 @@ class Instruction(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="instructions", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     to = ForeignKeyField(User, backref="instructions", index=False)  # see Meta.indexes
+    to_id: ForeignKeyId[int]
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    by_id: ForeignKeyId[int | None]
     text = TextField()
     due = IsoDateField()
     given_at = UtcDateTimeField()
@@ -433,12 +458,15 @@ class Win(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="wins", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     order = ForeignKeyField(Order, null=True, backref="wins", on_delete="SET NULL")
+    order_id: ForeignKeyId[int | None]
     on = IsoDateField()
     amount = MoneyField()
     followups = IntegerField()  # outbound answered contacts after the first (rules.lifecycle)
     at = UtcDateTimeField()
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    by_id: ForeignKeyId[int | None]
 
     class Meta:
         # (by, on, amount): each rep's wins in a period from the index alone
@@ -454,6 +482,7 @@ class CustomerChange(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="changes", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     at = UtcDateTimeField()
     on = IsoDateField()
     what = CharField(max_length=16)  # lifecycle | value_class
@@ -461,6 +490,7 @@ class CustomerChange(BaseModel):
     to_value = CharField(max_length=16)
     reason = TextField(default="")
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")  # None: automatic
+    by_id: ForeignKeyId[int | None]
 
     class Meta:
         table_name = "customer_change"
@@ -474,6 +504,7 @@ class CustomerChange(BaseModel):
 class Complaint(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="complaints", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     opened_at = UtcDateTimeField()
     channel = CharField(max_length=16, default="phone")
     category = CharField(max_length=64, default="")
@@ -481,6 +512,7 @@ class Complaint(BaseModel):
     summary = CharField(max_length=300)
     description = TextField(default="")
     owner = ForeignKeyField(User, null=True, backref="complaints", on_delete="SET NULL")
+    owner_id: ForeignKeyId[int | None]
     status = CharField(max_length=20, default="new")
     respond_by = UtcDateTimeField()
     resolve_by = UtcDateTimeField()
@@ -494,6 +526,7 @@ class Complaint(BaseModel):
     root_cause = TextField(default="")
     satisfaction = SmallIntegerField(null=True)
     created_by = ForeignKeyField(User, backref="+")
+    created_by_id: ForeignKeyId[int]
     updated_at = UtcDateTimeField()
     version = IntegerField(default=1)
 
@@ -510,8 +543,10 @@ class ComplaintEvent(BaseModel):
 
     id = AutoField()
     complaint = ForeignKeyField(Complaint, backref="events", on_delete="CASCADE")
+    complaint_id: ForeignKeyId[int]
     at = UtcDateTimeField()
     by = ForeignKeyField(User, backref="+")
+    by_id: ForeignKeyId[int]
     kind = CharField(max_length=16)  # opened | status | note | severity | owner | promise
     from_value = CharField(max_length=64, default="")
     to_value = CharField(max_length=64, default="")
@@ -523,6 +558,7 @@ class CareDate(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="care_dates", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     kind = CharField(max_length=16, default="birthday")  # birthday | anniversary | other
     month = SmallIntegerField()
     day = SmallIntegerField()
@@ -545,10 +581,12 @@ class HolidayGreeting(BaseModel):
     customer = ForeignKeyField(
         Customer, backref="holiday_greetings", on_delete="CASCADE", index=False
     )
+    customer_id: ForeignKeyId[int]
     holiday = CharField(max_length=100)  # the holidays library's English name
     day = IsoDateField()  # the holiday's first day that year
     at = UtcDateTimeField()
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    by_id: ForeignKeyId[int | None]
 
     class Meta:
         table_name = "holiday_greeting"
@@ -560,7 +598,9 @@ class Survey(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="surveys", on_delete="CASCADE")
+    customer_id: ForeignKeyId[int]
     complaint = ForeignKeyField(Complaint, null=True, backref="surveys", on_delete="SET NULL")
+    complaint_id: ForeignKeyId[int | None]
     at = UtcDateTimeField(index=True)
     product = SmallIntegerField(null=True)
     service = SmallIntegerField(null=True)
@@ -568,6 +608,7 @@ class Survey(BaseModel):
     value = SmallIntegerField(null=True)
     overall = SmallIntegerField(null=True)
     by = ForeignKeyField(User, null=True, backref="+")
+    by_id: ForeignKeyId[int | None]
     comment = TextField(default="", constraints=[BLANK])  # what the customer said, in their words
     version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     """Moves on every edit: a correction saved over a newer one is refused (optimistic)."""
@@ -579,6 +620,7 @@ class SurveyScore(BaseModel):
 
     id = AutoField()
     survey = ForeignKeyField(Survey, backref="extra_scores", on_delete="CASCADE", index=False)
+    survey_id: ForeignKeyId[int]
     dimension = CharField(max_length=32)
     score = SmallIntegerField()
 
@@ -592,12 +634,15 @@ class Target(BaseModel):
 
     id = AutoField()
     user = ForeignKeyField(User, backref="targets", index=False)
+    user_id: ForeignKeyId[int]
     period = CharField(max_length=8)  # 2026-12 | 2027-Q1 | 2027
     starts_on = IsoDateField()
     ends_on = IsoDateField()  # the period's last day
     amount = MoneyField(null=True)  # orders
     new_customers = IntegerField(null=True)  # prospects won as customers
     set_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    # peewee's accessor replaces the model's set_by_id() classmethod here, as declared
+    set_by_id: ForeignKeyId[int | None]  # type: ignore[assignment]
     set_at = UtcDateTimeField()
 
     class Meta:
@@ -607,12 +652,14 @@ class Target(BaseModel):
 class GradeChange(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="grade_changes", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     at = UtcDateTimeField()
     on = IsoDateField()  # local day of the change, for movement over 7/30/90 days
     from_grade = CharField(max_length=1, null=True)  # None for a new customer
     to_grade = CharField(max_length=1)
     reason = TextField(default="")
     by = ForeignKeyField(User, null=True, backref="+")  # None when the calendar moved it
+    by_id: ForeignKeyId[int | None]
 
     class Meta:
         # (on, …) holds every column the dashboard's movement over 7/30/90 days reads
@@ -629,8 +676,10 @@ class ChangeSet(BaseModel):
 
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="change_sets", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     at = UtcDateTimeField()
     by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
+    by_id: ForeignKeyId[int | None]
     origin = CharField(max_length=8)  # app | cli: each has its own undo
     action = CharField(max_length=24)  # history.ACTIONS
     entity = CharField(max_length=16, default="")  # the record acted on (customer, order…)
@@ -652,7 +701,9 @@ class FieldChange(BaseModel):
 
     id = AutoField()
     change_set = ForeignKeyField(ChangeSet, backref="fields", on_delete="CASCADE", index=False)
+    change_set_id: ForeignKeyId[int]
     customer = ForeignKeyField(Customer, backref="+", on_delete="CASCADE", index=False)
+    customer_id: ForeignKeyId[int]
     entity = CharField(max_length=16)
     entity_id = IntegerField()
     field = CharField(max_length=32, default="")
@@ -668,6 +719,7 @@ class AuditLog(BaseModel):
     id = AutoField()
     at = UtcDateTimeField(index=True)
     user = ForeignKeyField(User, null=True, backref="+")
+    user_id: ForeignKeyId[int | None]
     # export | delete | reassign | role | merge | import | restore
     action = CharField(max_length=32)
     entity = CharField(max_length=32, default="")

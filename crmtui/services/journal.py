@@ -38,8 +38,8 @@ from crmtui.db import (
     User,
     Win,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.services.context import Context
-from crmtui.services.rows import first_tuple, tuples
 
 ENTITIES: dict[str, type[Model]] = {
     "customer": Customer,
@@ -134,7 +134,7 @@ def record_values(entity: str, record: Model) -> dict[str, Any]:
     }
     if entity == "survey" and record.get_id() is not None:
         values[SCORES] = dict(
-            tuples(
+            tuple_rows(
                 SurveyScore.select(SurveyScore.dimension, SurveyScore.score).where(
                     SurveyScore.survey == record.get_id()
                 ),
@@ -333,8 +333,8 @@ def last_change_of(
     )
     if name is not None:
         query = query.where((FieldChange.field == name) | (FieldChange.field == ""))
-    row = first_tuple(
-        query.order_by(ChangeSet.id.desc()), tuple[datetime, str, str | None, str | None]
+    row: tuple[datetime, str, str | None, str | None] | None = (
+        query.order_by(ChangeSet.id.desc()).tuples().first()
     )
     if row is None:
         return None
@@ -345,7 +345,7 @@ def last_change_of(
 def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
     """Who deleted a record, when, and the customer it belonged to; None when no deletion of
     it is recorded."""
-    row = first_tuple(
+    row: tuple[datetime, str, str | None, str | None, int] | None = (
         ChangeSet.select(
             ChangeSet.at, ChangeSet.action, User.login, User.display_name, FieldChange.customer
         )
@@ -358,8 +358,9 @@ def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
             & (FieldChange.field == "")
             & FieldChange.new.is_null()
         )
-        .order_by(ChangeSet.id.desc()),
-        tuple[datetime, str, str | None, str | None, int],
+        .order_by(ChangeSet.id.desc())
+        .tuples()
+        .first()
     )
     if row is None:
         return None
@@ -387,7 +388,7 @@ def creation_of(entity: str, entity_id: int) -> ChangeSet | None:
 def customer_fields_of(change: ChangeSet) -> dict[str, tuple[Any, Any]]:
     """The customer's fields a change set moved: name -> (old, new), decoded."""
     found = {}
-    for name, old, new in tuples(
+    for name, old, new in tuple_rows(
         FieldChange.select(FieldChange.field, FieldChange.old, FieldChange.new).where(
             (FieldChange.change_set == change.id) & (FieldChange.entity == "customer")
         ),

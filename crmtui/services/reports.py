@@ -29,6 +29,7 @@ from crmtui.db import (
     Payment,
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import DueItem, overdue_days
@@ -37,7 +38,6 @@ from crmtui.services.appointments import AppointmentView, schedule, schedule_kep
 from crmtui.services.context import Context
 from crmtui.services.due import due_list
 from crmtui.services.instructions import InstructionRow, list_instructions
-from crmtui.services.rows import tuples
 
 KINDS = ("daily", "weekly")
 
@@ -336,7 +336,7 @@ def build_report(
     owner = owner_filter(ctx, everyone=everyone)
     since = datetime.combine(start, time(0), tzinfo=ctx.zone)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=ctx.zone)
-    logins = dict(tuples(User.select(User.id, User.login), tuple[int, str]))
+    logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
 
     def mine(query: ModelSelect[Record]) -> ModelSelect[Record]:
         return query if owner is None else query.where(Customer.owner == owner)
@@ -382,7 +382,7 @@ def build_report(
     def promises(condition: Expression) -> list[PromiseRow]:
         return [
             PromiseRow(*row)
-            for row in tuples(
+            for row in tuple_rows(
                 mine(
                     p.select(*promise_columns)
                     .join(Customer, on=(p.customer == Customer.id))
@@ -451,7 +451,7 @@ def build_report(
         team=owner is None,
         done=[
             Done(at, cid, name, grade, channel, outcome, summary, number, logins.get(by, ""))
-            for at, cid, name, grade, channel, outcome, summary, number, by in tuples(
+            for at, cid, name, grade, channel, outcome, summary, number, by in tuple_rows(
                 done, tuple[datetime, int, str, str, str, str, str, int, int]
             )
         ],
@@ -466,7 +466,7 @@ def build_report(
                 overdue_days(due, end),
                 step,
             )
-            for cid, name, company, grade, owner_id, due, step in tuples(
+            for cid, name, company, grade, owner_id, due, step in tuple_rows(
                 missed, tuple[int, str, str, str, int, date, str]
             )
         ],
@@ -476,16 +476,17 @@ def build_report(
         promises_open=promises((p.status == "open") & (p.due >= start) & (p.due <= end)),
         complaints=[
             ComplaintRow(*row)
-            for row in tuples(complaints, tuple[int, int, str, str, str, str, datetime])
+            for row in tuple_rows(complaints, tuple[int, int, str, str, str, str, datetime])
         ],
         grade_changes=[
             GradeMove(cid, name, at, old, new, reason, "" if by is None else logins.get(by, ""))
-            for cid, name, at, old, new, reason, by in tuples(
+            for cid, name, at, old, new, reason, by in tuple_rows(
                 moves, tuple[int, str, datetime, str | None, str, str, int | None]
             )
         ],
         orders=[
-            OrderRow(*row) for row in tuples(orders, tuple[int, int, str, date, str, int, Decimal])
+            OrderRow(*row)
+            for row in tuple_rows(orders, tuple[int, int, str, date, str, int, Decimal])
         ],
         plan_day=plan_day,
         plan=due_list(ctx, plan_day, everyone=everyone),
@@ -497,10 +498,10 @@ def build_report(
         instructions_open=[row for row in instructions if row.done_on is None],
         deliveries=[
             DeliveryRow(*row)
-            for row in tuples(delivered, tuple[int, int, str, date, str, Decimal, str])
+            for row in tuple_rows(delivered, tuple[int, int, str, date, str, Decimal, str])
         ],
         payments=[
             PaymentRow(*row)
-            for row in tuples(received, tuple[int, int, int, str, date, Decimal, str])
+            for row in tuple_rows(received, tuple[int, int, int, str, date, Decimal, str])
         ],
     )
