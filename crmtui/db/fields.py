@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol, TypeVar, overload
 
-from peewee import BigIntegerField, DateField, DateTimeField
+from peewee import BigIntegerField, DateField, DateTimeField, ForeignKeyField
 
 _CENT = Decimal("0.01")
 
@@ -66,3 +67,19 @@ class UtcDateTimeField(DateTimeField):
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+_Id = TypeVar("_Id")
+
+
+class ForeignKeyId(Protocol[_Id]):
+    """The `<name>_id` accessor peewee adds beside each foreign key, for the type checker:
+    declared as `customer_id: ForeignKeyId[int]` on the model (an annotation only, so peewee's
+    own accessor stays in place). On a row it reads the key's value without loading the related
+    row; on the model it is the foreign key field, for queries."""
+
+    @overload
+    def __get__(self, row: None, model: type[Any]) -> ForeignKeyField[Any]: ...
+    @overload
+    def __get__(self, row: object, model: type[Any]) -> _Id: ...
+    def __set__(self, row: object, value: _Id) -> None: ...

@@ -83,7 +83,7 @@ class AppointmentView:
     still_open: str
     interaction_id: int | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "customer_id": self.customer_id,

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -24,6 +25,9 @@ from crmtui.db.connection import (
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
 from crmtui.labels import label
+
+if TYPE_CHECKING:
+    from crmtui.services.journal import Journal
 
 ROLES = ("rep", "support", "manager")
 
@@ -50,7 +54,7 @@ class Context:
     origin: str = "app"
     """Where the user acts: `app` or `cli`. Each has its own undo (the app's `u` undoes the
     app's last change, `crmtui undo` the command line's)."""
-    journal: object | None = field(default=None, repr=False, compare=False)
+    journal: Journal | None = field(default=None, repr=False, compare=False)
     """The change being recorded for the history while a write runs (services.journal)."""
     saved: list[str] = field(default_factory=list)
     """What this context's writes committed, in words ("record order #12"), oldest first: a

@@ -75,7 +75,7 @@ class Conflict:
     keep: Any
     other: Any
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "keep": self.keep, "other": self.other}
 
 
@@ -95,7 +95,7 @@ class MergePlan:
     """OTHER's rows deleted as copies of KEEP's (same care date, same contact…)."""
     done: bool = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "keep": self.keep_id,
             "keep_name": self.keep_name,

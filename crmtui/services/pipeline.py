@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import peewee
 from peewee import fn
@@ -64,7 +65,7 @@ class PipelineCell:
             self.weighted + other.weighted,
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"customers": self.customers, "amount": self.amount, "weighted": self.weighted}
 
 
@@ -87,7 +88,7 @@ class Weights:
         """Grades whose weight is the stated default (too little history)."""
         return [g.value for g, c in self.grades.items() if not c.measured]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,
@@ -117,7 +118,7 @@ class Pipeline:
     grade_months: dict[str, dict[str, PipelineCell]] = field(default_factory=dict)
     """Grade → month → cell: the two breakdowns crossed."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day,
             "total": self.total.to_json(),

@@ -159,7 +159,7 @@ class SurveyView:
     complaint_id: int | None
     by: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "at": self.at,

@@ -206,7 +206,7 @@ class TargetRow:
     """Orders against the amount target; None without one."""
     new_customers: TargetProgress | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         def progress(p: TargetProgress | None, whole: bool) -> dict | None:
             if p is None:
                 return None
@@ -237,7 +237,7 @@ class TargetBoard:
     days_left: int
     rows: list[TargetRow]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "period": self.period.key,
             "kind": self.period.kind.value,
