@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import peewee
@@ -51,6 +53,7 @@ WRITE_PATIENCE = 3
 """A write is retried for up to this many busy timeouts before the user is told to try again."""
 
 log = logging.getLogger("crmtui.db")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -280,7 +283,8 @@ def _held_by_no_one(shm: Path) -> bool:
         layout = "hhqqi4x"  # struct flock on Linux: type, whence, start, len, pid
         probe = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, _SHM_DEAD_MAN_SWITCH, 1, 0)
         answer = fcntl.fcntl(fd, fcntl.F_GETLK, probe)
-        return struct.unpack(layout, answer)[0] == fcntl.F_UNLCK
+        held: int = struct.unpack(layout, answer)[0]
+        return held == fcntl.F_UNLCK
     except OSError:
         return False
     finally:
@@ -315,7 +319,7 @@ def corrupt_error(path: Path, error: Exception) -> StorageError:
     )
 
 
-def retry_writes(function, *, patience: float):
+def retry_writes(function: Callable[[], _T], *, patience: float) -> _T:
     """Run `function()` (which opens its own transaction), retrying while others hold the
     database, for up to `patience` seconds; then raise StorageError. Jittered backoff keeps
     PostgreSQL's instant serialization failures from retrying in lockstep."""
@@ -349,7 +353,7 @@ def _is_sqlite() -> bool:
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[peewee._transaction | peewee._savepoint]:
     """A write transaction: begun IMMEDIATE on SQLite, so a read-then-write cannot deadlock
     (writers queue for the lock); SERIALIZABLE on PostgreSQL, so concurrent writers behave as
     if they had queued (the loser gets a serialization failure and is retried)."""
@@ -365,7 +369,7 @@ def write_transaction():
 
 
 @contextmanager
-def schema_transaction():
+def schema_transaction() -> Iterator[peewee._transaction | peewee._savepoint]:
     """Creating or upgrading the schema, one process at a time, seeing what others did first."""
     if _is_sqlite():
         with database.atomic("IMMEDIATE") as transaction:

@@ -46,7 +46,7 @@ def schema_version(db: peewee.Database) -> int | None:
                 database=db.database
             )
         )
-    return row.version
+    return int(row.version)
 
 
 def ensure_schema(store: Store, *, migrate: bool = True) -> None:
