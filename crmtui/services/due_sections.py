@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from peewee import ColumnBase, Model, ModelSelect, SelectBase
 
@@ -36,7 +36,6 @@ from crmtui.rules import (
     DueKind,
     DueRule,
     Lifecycle,
-    PlanProgress,
     SlaState,
     care_window,
     maintenance_cadence,
@@ -52,6 +51,9 @@ from crmtui.services.followthrough_due import (
 )
 from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, sla_clock
 from crmtui.views.complaints import ClockFacts, SlaClock
+
+if TYPE_CHECKING:
+    from crmtui.rules import PlanProgress  # the reviews' section is not for `due --brief`
 
 # Every section selects these first, then its own columns.
 CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)

@@ -24,6 +24,7 @@ BRIEF_MODULES = {
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
     "crmtui.db.models", "crmtui.db.team", "crmtui.db.store",
+    "crmtui.db.rows",  # the rows of the sections' queries, read with their types named
     "crmtui.db.search",  # the search index's table, which the schema check names
     "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
