@@ -21,5 +21,6 @@ def tuple_rows(query: BaseQuery, row: type[_Row]) -> Iterator[_Row]:
     The types are the caller's word, not checked at run time: a nullable column, a sum over no
     rows or an uncoerced aggregate needs `| None` or the raw type it reads.
     """
-    rows: Iterator[_Row] = iter(query.tuples())  # the stubs leave BaseQuery's rows untyped
+    # one pass, so the rows need not be kept: .iterator() reads them without peewee's cache
+    rows: Iterator[_Row] = query.tuples().iterator()
     return rows

@@ -24,7 +24,7 @@ def _dec(x: Decimal | int | float | str) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(str(x))
 
 
-def _ranked(revenue: Mapping[CustomerKey, Decimal]) -> list[tuple[CustomerKey, Decimal]]:
+def _ranked(revenue: Mapping[CustomerKey, Decimal | int]) -> list[tuple[CustomerKey, Decimal]]:
     positive = [(cid, _dec(r)) for cid, r in revenue.items() if _dec(r) > 0]
     return sorted(positive, key=lambda item: (-item[1], item[0]))
 
@@ -52,7 +52,7 @@ def tier_at(
 
 
 def value_tiers(
-    revenue: Mapping[CustomerKey, Decimal],
+    revenue: Mapping[CustomerKey, Decimal | int],
     share: Decimal = Decimal("0.8"),
     important_share: Decimal = Decimal("0.95"),
 ) -> dict[CustomerKey, Tier]:
@@ -68,7 +68,7 @@ def value_tiers(
 
 
 def key_customers(
-    revenue: Mapping[CustomerKey, Decimal], share: Decimal = Decimal("0.8")
+    revenue: Mapping[CustomerKey, Decimal | int], share: Decimal = Decimal("0.8")
 ) -> set[CustomerKey]:
     """The shortest revenue-ranked prefix of customers holding at least share of the total."""
     return {cid for cid, tier in value_tiers(revenue, share).items() if tier is Tier.KEY}
@@ -76,7 +76,7 @@ def key_customers(
 
 def value_tier(
     customer_id: CustomerKey,
-    revenue: Mapping[CustomerKey, Decimal],
+    revenue: Mapping[CustomerKey, Decimal | int],
     share: Decimal = Decimal("0.8"),
     important_share: Decimal = Decimal("0.95"),
 ) -> Tier:
@@ -84,7 +84,9 @@ def value_tier(
     return value_tiers(revenue, share, important_share).get(customer_id, Tier.NONE)
 
 
-def pareto(revenue: Mapping[CustomerKey, Decimal]) -> list[tuple[CustomerKey, Decimal, Decimal]]:
+def pareto(
+    revenue: Mapping[CustomerKey, Decimal | int],
+) -> list[tuple[CustomerKey, Decimal, Decimal]]:
     """(id, revenue, cumulative share 0..1) in rank order, customers with revenue only."""
     ranked = _ranked(revenue)
     total = sum((r for _, r in ranked), Decimal(0))

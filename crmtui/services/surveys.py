@@ -25,7 +25,7 @@ from crmtui.services.access import can_edit, get_editable_customer, get_visible_
 from crmtui.services.context import Context, writes
 from crmtui.services.interactions import clean_moment
 from crmtui.services.journal import journal
-from crmtui.services.validation import FieldError, clean_int, clean_text
+from crmtui.services.validation import FieldError, clean_int, clean_text, collect_field
 
 HANDLERS = ("support", "manager")
 
@@ -105,14 +105,8 @@ def record_survey(
     customer, closed = _survey_customer(ctx, customer_id, complaint)
     errors: dict[str, str] = {}
     cleaned = clean_scores(ctx, scores, errors)
-    try:
-        moment = clean_moment(at, ctx)
-    except FieldError as error:
-        errors["at"] = str(error)
-    try:
-        comment = clean_text(comment, limit=2000, multiline=True)
-    except FieldError as error:
-        errors["comment"] = str(error)
+    moment = collect_field(errors, "at", clean_moment, at, ctx)
+    comment = collect_field(errors, "comment", clean_text, comment, limit=2000, multiline=True)
     if not errors and not any(v is not None for v in cleaned.values()):
         errors["scores"] = _("give at least one score from 1 to 5")
     if errors:

@@ -24,7 +24,7 @@ from crmtui.services.audit import audit
 from crmtui.services.complaints import OPEN
 from crmtui.services.context import ROLES, Context, writes
 from crmtui.services.owners import get_owner, get_user
-from crmtui.services.validation import FieldError, clean_text
+from crmtui.services.validation import clean_text, one_field
 
 MAX_LOGIN = 64
 MAX_NAME = 128
@@ -79,10 +79,7 @@ def clean_role(text: str) -> str:
 
 def clean_name(text: str) -> str:
     """A display name as stored: the one cleaning rule for typed text (no control characters)."""
-    try:
-        return clean_text(text, limit=MAX_NAME)
-    except FieldError as error:
-        raise InvalidInput.one("name", str(error)) from None
+    return one_field("name", clean_text, text, limit=MAX_NAME)
 
 
 @writes

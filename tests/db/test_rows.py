@@ -45,3 +45,10 @@ def test_tuple_rows_reads_the_columns_selected_in_order(ctx):
     rows = list(tuple_rows(query, tuple[str, int, date | None]))
     assert [(name, on) for name, _id, on in rows] == [("Al", None), ("Bo", None)]
     assert all(isinstance(number, int) for _name, number, _on in rows)
+
+
+def test_there_is_one_upgrade_step_for_each_version_up_to_the_latest():
+    from crmtui.db.migrations import LATEST_VERSION
+    from crmtui.db.upgrade_steps import MIGRATIONS
+
+    assert sorted(MIGRATIONS) == list(range(2, LATEST_VERSION + 1))
