@@ -260,13 +260,9 @@ def _why_due(s: DueSection, row: Sequence[Any]) -> str:
     if rule == _BY_PLAN:
         if s._plans is None:
             ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
+            plans = AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
             s._plans = dict(
-                tuple_rows(
-                    AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days).where(
-                        AccountPlan.customer.in_(ids)
-                    ),
-                    tuple[int, int | None],
-                )
+                tuple_rows(plans.where(AccountPlan.customer.in_(ids)), tuple[int, int | None])
             )
         days = s._plans.get(row[0])
         if days:

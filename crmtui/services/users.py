@@ -14,8 +14,15 @@ from typing import Any
 
 from peewee import fn
 
-from crmtui.db import Complaint, ComplaintEvent, Customer, Instruction, User, database
-from crmtui.db import team as team_mode
+from crmtui.db import (
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Instruction,
+    User,
+    database,
+    team as team_mode,
+)
 from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
