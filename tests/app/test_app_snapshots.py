@@ -80,10 +80,10 @@ def test_interactions(snap_compare, app):
 
 
 def test_log_dialog(snap_compare, app):
-    """The log form on 钟娟's late promise (below the schedule's two appointments and the
+    """The log form on 钟娟's late promise (below the schedule's three appointments and the
     complaint at risk): it offers to mark the promise kept."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
-        "j", "j", "j", "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
+        "j", "j", "j", "j", "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
 
 
 def test_customer_form_with_a_bad_email(snap_compare, app):

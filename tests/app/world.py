@@ -7,8 +7,9 @@ nothing is drawn at random, so a snapshot changes only when a screen (or this fi
 The app opens at APP_NOW, Monday 23 November 2026, 18:00 UTC. What each screen finds there:
 
 - Today, boss's own: every section but instructions (given to reps), drop risks and
-  greetings. The schedule (a missed visit at 14:00 with 曾敏, a meeting tonight with 邵霞), a
-  complaint at risk (邵霞, critical, opened 50 minutes ago), a late promise (钟娟), a delivery due (Oliver Carter), a payment overdue (Mary Adams),
+  greetings. The schedule (a visit at 09:30 and a call at 14:00, both missed; a meeting with
+  邵霞 tonight; a visit tomorrow), a complaint at risk (邵霞, critical, opened 50 minutes ago),
+  a late promise (钟娟), a delivery due (Oliver Carter), a payment overdue (Mary Adams),
   follow-ups (曾敏 today, the hostile name `[/] x` three days late), a lapsed customer to win
   back (王建国), a care date (邵霞's company anniversary on the 25th), referrals to ask, a plan
   review (秦俊). Everyone's Today adds the reps': emma.brown's missed visit, Liam Harris's late
@@ -309,6 +310,7 @@ def build_world(ctx: Context, clock) -> World:
     when(at(6, 5, 10))
     add_care_date(ctx, shao, month=8, day=15, lunar=True, kind="birthday", note="中秋生日")
     add_care_date(ctx, shao, month=11, day=25, kind="anniversary", year=2019, note="公司成立")
+    add_care_date(ctx, shao, month=4, day=1, lunar=True, leap=True, kind="other", note="乔迁纪念")
     when(at(7, 8, 10))
     training = record_order(ctx, shao, amount="1887", product="培训课程", on="2026-07-08")
     when(at(7, 20, 10))
@@ -395,9 +397,26 @@ def build_world(ctx: Context, clock) -> World:
     )
     regrade(ctx, zeng, need="clear", expected_close="2027-03-19", reason="")
     when(at(11, 20, 9))
+    # boss's day: a visit at 09:30 and a call at 14:00, both over and not logged; a meeting
+    # tonight (booked below); a visit tomorrow
     add_appointment(
-        ctx, zeng, at="2026-11-23 14:00", purpose="revenue", place="我司展厅", prep="确认付款进度"
+        ctx,
+        qin,
+        at="2026-11-23 09:30",
+        purpose="revenue",
+        place="客户办公室 3F",
+        prep="带新价目表，回应价格异议",
     )
+    add_appointment(
+        ctx,
+        zeng,
+        at="2026-11-23 14:00",
+        minutes=30,
+        kind="call",
+        purpose="retain",
+        prep="确认付款进度",
+    )
+    add_appointment(ctx, shao, at="2026-11-24 10:00", purpose="relationship", place="我司展厅")
     # 秦俊: referred by 邵霞, a plan whose review is due today
     when(at(6, 1, 14, 30))
     log_interaction(ctx, qin, summary="邵霞介绍，电话认识", channel="phone", outcome="positive")
@@ -409,7 +428,7 @@ def build_world(ctx: Context, clock) -> World:
         ctx,
         qin,
         summary="客户对价格有异议",
-        channel="visit",
+        channel="wechat",
         outcome="neutral",
         next_step="发新报价",
         next_on="2026-11-25",
