@@ -127,6 +127,7 @@ def maintain(demo: DemoState, plan_cycles: dict[int, int | None]) -> None:
             plan_every_days=plan_cycles.get(cid),
             overrides=config.maintenance.cadence,
         )
+        assert kept is not None  # a customer's lifecycle is maintained
         last_on = last_at.astimezone(demo.zone).date() if last_at else None
         step_days = ((demo.today + kept.step) - demo.today).days
         due = last_on + kept.step if last_on else buyer.created_on

@@ -86,11 +86,9 @@ from crmtui.services.figures.scope import (
     rounded,
     scope_for,
 )
-from crmtui.services.instructions import InstructionCounts
-from crmtui.services.instructions import instruction_counts as counts
+from crmtui.services.instructions import InstructionCounts, instruction_counts as counts
 from crmtui.services.pipeline import Pipeline, forecast_weights, pipeline
-from crmtui.services.receivables import Receivables
-from crmtui.services.receivables import receivables as owed
+from crmtui.services.receivables import Receivables, receivables as owed
 from crmtui.services.reps import RepComparison, rep_comparison
 from crmtui.services.targets import TargetBoard, target_board
 from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED

@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN
 
 from crmtui.db import Complaint, Customer, Survey, SurveyScore, User
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, ReferralEvent, referral_moment
@@ -182,10 +183,11 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
     )
     extra: dict[int, dict[str, int]] = {}
     if rows:
-        for survey_id, name, score in (
-            SurveyScore.select(SurveyScore.survey, SurveyScore.dimension, SurveyScore.score)
-            .where(SurveyScore.survey.in_([r.id for r in rows]))
-            .tuples()
+        for survey_id, name, score in tuple_rows(
+            SurveyScore.select(SurveyScore.survey, SurveyScore.dimension, SurveyScore.score).where(
+                SurveyScore.survey.in_([r.id for r in rows])
+            ),
+            tuple[int, str, int],
         ):
             extra.setdefault(survey_id, {})[name] = score
     return [
@@ -194,7 +196,7 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
             at=r.at,
             comment=r.comment,
             complaint_id=r.complaint_id,
-            by=r.by.login if r.by_id else "",
+            by=r.by.login if r.by is not None else "",
             scores={
                 **{name: getattr(r, name) for name in DIMENSIONS if getattr(r, name) is not None},
                 **extra.get(r.id, {}),

@@ -14,8 +14,16 @@ from typing import Any
 
 from peewee import fn
 
-from crmtui.db import Complaint, ComplaintEvent, Customer, Instruction, User, database
-from crmtui.db import team as team_mode
+from crmtui.db import (
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Instruction,
+    User,
+    database,
+    team as team_mode,
+)
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
@@ -114,13 +122,18 @@ def list_users(ctx: Context) -> list[TeamMember]:
     """Everyone, active first, with what they own."""
     require_manager(ctx, _("list users"))
     owned = dict(
-        Customer.select(Customer.owner, fn.COUNT(Customer.id)).group_by(Customer.owner).tuples()
+        tuple_rows(
+            Customer.select(Customer.owner, fn.COUNT(Customer.id)).group_by(Customer.owner),
+            tuple[int, int],
+        )
     )
     handling = dict(
-        Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
-        .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
-        .group_by(Complaint.owner)
-        .tuples()
+        tuple_rows(
+            Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
+            .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
+            .group_by(Complaint.owner),
+            tuple[int, int],
+        )
     )
     users = User.select().order_by(User.active.desc(), User.login)
     return [
