@@ -131,8 +131,7 @@ def logins_by_id() -> dict[int, str]:
     return dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
 
 
-# housekeeping: not what the user asked to save (writes is not typed yet: services.context)
-@writes(record=False)  # type: ignore[untyped-decorator]
+@writes(record=False)  # housekeeping: not what the user asked to save
 def instance_id(ctx: Context) -> str:
     """A random id of this database, made once: the stable part of exported UIDs."""
     row = Setting.get_or_none(Setting.key == "instance_id")
