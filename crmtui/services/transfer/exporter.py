@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmtui.db.connection import file_mode_for
+from crmtui.db.files import file_mode_for
 from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
