@@ -23,6 +23,7 @@ from crmtui.present.styles import ansi_theme, use_colour
 from crmtui.present.text import safe
 from crmtui.screens.base import ServiceCalls
 from crmtui.screens.views import VIEWS, view_named
+from crmtui.services.changes import ChangeProbe
 from crmtui.services.context import Context
 from crmtui.widgets.localized import translate_bindings
 from crmtui.widgets.status import StatusLine
@@ -135,6 +136,8 @@ class CrmApp(ServiceCalls, App[None]):
         self.everyone = everyone and self.can_see_everyone
         self._early_today = early_today
         self.keymap: dict[str, str] = dict(ctx.config.keys)
+        self.change_probe = ChangeProbe(ctx)
+        """Where the screens look for changes by others, off the interface's thread."""
         self.register_theme(CALM)
         self.theme = CALM.name
 
@@ -185,6 +188,9 @@ class CrmApp(ServiceCalls, App[None]):
             self.set_keymap(self.keymap)
         for notice in self.ctx.store.notices:
             self.notify(notice, severity="warning", timeout=10)
+
+    def on_unmount(self) -> None:
+        self.change_probe.close()
 
     # -- navigation -----------------------------------------------------------------------------
     def action_view(self, name: str) -> None:

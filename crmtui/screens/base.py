@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -21,6 +23,8 @@ if TYPE_CHECKING:  # the app imports the screens
     from textual import getters
 
     from crmtui.app import CrmApp
+
+log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], bool | None]
@@ -105,40 +109,83 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
 
     _change_watch: ChangeWatch | None = None
     _reloaded_at: datetime | None = None
+    _asking: bool = False
+    """A look for changes is on its way: the timer's next look waits for it, never stacks."""
+    _missed_change: bool = False
+    """A change was noticed while another screen was on top: reload when shown again."""
 
     def load_data(self) -> None:
         """Read the screen's data (in a worker) and show it; screens give this."""
 
     def reload(self) -> None:
         """Read the data again. What was committed until now is then shown, so the change
-        watch starts afresh (a screen's own save is not noticed a second time)."""
-        if self._change_watch is not None:
-            self._change_watch.changed()
+        watch starts afresh (a screen's own save is not noticed a second time): the watch
+        marks where the database is (on the probe's thread) before the data is read."""
         self._reloaded_at = self.ctx.now()
+        self._missed_change = False
+        if not self.WATCH_CHANGES:
+            self.load_data()
+            return
+        self.run_worker(
+            self._mark_then_load(), group="change-mark", exclusive=True, exit_on_error=False
+        )
+
+    async def _mark_then_load(self) -> None:
+        try:
+            await asyncio.wrap_future(self.app.change_probe.ask(self._mark_where_the_data_is))
+        except Exception:  # the data is read all the same; the next look tells what changed
+            log.warning("marking where the database is failed", exc_info=True)
         self.load_data()
+
+    def _mark_where_the_data_is(self) -> None:
+        """On the probe's thread: start the watch, or move its mark to now."""
+        if self._change_watch is None:
+            self._change_watch = ChangeWatch(self.ctx)
+        else:
+            self._change_watch.changed()
 
     def on_mount(self) -> None:
         if self.WATCH_CHANGES:
-            self._change_watch = ChangeWatch(self.ctx)
             self.set_interval(self.CHANGE_CHECK_SECONDS, self._check_for_changes)
 
     def on_screen_resume(self) -> None:
-        if self._reloaded_at is None or not self.WATCH_CHANGES:
+        if self._reloaded_at is None or not self.WATCH_CHANGES or self._missed_change:
             self.reload()
         else:
             self._check_for_changes(shown_again=True)
 
     def _check_for_changes(self, shown_again: bool = False) -> None:
-        if self._change_watch is None or self._reloaded_at is None:
+        if self._change_watch is None or self._reloaded_at is None or self._asking:
             return
         if not (shown_again or self.is_active):
             return  # under a dialog or another screen: checked when shown again
-        stale = (
+        if (
             self.REFRESH_AFTER is not None
             and self.ctx.now() - self._reloaded_at >= self.REFRESH_AFTER
-        )
-        if stale or self._change_watch.changed():
+        ):
             self.reload()
+            return
+        self._asking = True
+        self.run_worker(
+            self._look_for_changes(self._change_watch),
+            group="change-probe",
+            exit_on_error=False,
+        )
+
+    async def _look_for_changes(self, watch: ChangeWatch) -> None:
+        try:
+            changed = await asyncio.wrap_future(self.app.change_probe.ask(watch.changed))
+        except Exception:  # asked again at the next look
+            log.warning("looking for changes failed", exc_info=True)
+            changed = False
+        finally:
+            self._asking = False
+        if not changed:
+            return
+        if self.is_active:
+            self.reload()
+        else:  # a dialog or another screen opened meanwhile
+            self._missed_change = True
 
     def compose(self) -> ComposeResult:
         yield StatusLine(self.heading())
