@@ -159,7 +159,9 @@ def cmd_instruction_done(args) -> int:
                 "customer_id": instruction.customer_id,
                 "done_at": instruction.done_at,
                 "note": instruction.note,
-                "overdue_days": max(0, (instruction.done_on - instruction.due).days),
+                "overdue_days": max(0, (instruction.done_on - instruction.due).days)
+                if instruction.done_on is not None  # set by report_done
+                else 0,
             }
         )
     else:

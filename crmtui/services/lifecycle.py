@@ -183,7 +183,7 @@ def clean_reason(value: Any, errors: dict[str, str]) -> str:
     return reason
 
 
-def ranking_column(ctx: Context) -> MoneyField:
+def ranking_column(ctx: Context) -> MoneyField[Decimal]:
     """The stored figure key customers are ranked by: revenue, or gross profit."""
     return Customer.profit if ctx.config.maintenance.key_by == "profit" else Customer.revenue
 
