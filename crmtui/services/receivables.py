@@ -78,7 +78,7 @@ def check_credit(ctx: Context, customer: Customer, amount: Decimal) -> Decimal:
     within it); the message says by how much."""
     owed = owed_by(customer.id)
     excess = credit_excess(owed, amount, customer.credit_limit)
-    if excess > 0:
+    if excess > 0 and customer.credit_limit is not None:  # no limit is never exceeded
         raise OverCreditLimit(
             _(
                 "this order takes {name} past their credit limit of {limit} by {excess} "
