@@ -60,6 +60,7 @@ from crmtui.services.validation import (
     clean_text,
     grade_value,
 )
+from crmtui.views.customers import CustomerRow
 
 PIN_REASON_LIMIT = 500
 
@@ -417,7 +418,28 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
     )
 
 
-def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
+def customer_row(customer: Customer) -> CustomerRow:
+    """The row of a customer read with its owner (joined, so reading the owner asks nothing)."""
+    owner: User = customer.owner
+    return CustomerRow(
+        id=customer.id,
+        name=customer.name,
+        company=customer.company,
+        grade=customer.grade,
+        grade_pinned=customer.grade_pinned,
+        status=customer.status,
+        next_due=customer.next_due,
+        last_contact_on=customer.last_contact_on,
+        phones=tuple(customer.phone_list),
+        email=customer.email,
+        tags=customer.tags,
+        owner=owner.login,
+        owner_name=owner.label,
+        version=customer.version,
+    )
+
+
+def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[CustomerRow]:
     """Customers matching typed text: those whose own name matches first (zs finds 张三 before
     a company in 郑州), then by name. A few times `limit` are read so that ranking has choice."""
     ids = search_ids(ctx, text, limit=limit * 4)
@@ -425,9 +447,10 @@ def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer
         return []
     terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(
+    ranked = sorted(
         rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name, c.id)
-    )[:limit]
+    )
+    return [customer_row(customer) for customer in ranked[:limit]]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:
@@ -444,9 +467,12 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     ]
     if len(exact) == 1:
         return exact[0]
-    matches = exact or find_customers(ctx, text, limit=6)
+    if len(exact) > 1:
+        matches: list[Customer] | list[CustomerRow] = exact
+    else:
+        matches = find_customers(ctx, text, limit=6)
     if len(matches) == 1:
-        return matches[0]
+        return get_visible_customer(ctx, matches[0].id)
     if not matches:
         raise NotFound(_("no customer matches '{text}'").format(text=text))
     listed = ", ".join(f"{c.name} (#{c.id})" for c in matches[:5])
@@ -457,9 +483,9 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerPage:
-    rows: list
+    rows: list[CustomerRow]
     total: int
 
 
@@ -513,5 +539,5 @@ def list_customers(
         query = query.where(tags.contains(f",{tag.lower()},"))
     total = query.count()
     order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
-    rows = list(query.order_by(*order).offset(offset).limit(limit))
+    rows = [customer_row(c) for c in query.order_by(*order).offset(offset).limit(limit)]
     return CustomerPage(rows=rows, total=total)

@@ -1,0 +1,30 @@
+"""A customer as a list, a search hit or a picker shows them: the archive's headline facts and
+the owner's name, read in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """One customer in the customers list, a search's hits or the palette."""
+
+    id: int
+    name: str
+    company: str
+    grade: str
+    grade_pinned: bool
+    status: str
+    next_due: date
+    last_contact_on: date | None
+    phones: tuple[str, ...]
+    email: str
+    tags: str
+    """Comma-separated, as stored."""
+    owner: str
+    """The owner's login."""
+    owner_name: str
+    """The owner's display name, or their login when they have none."""
+    version: int
