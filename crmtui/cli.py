@@ -280,6 +280,9 @@ def _run(args, early_config) -> int:
         return _unexpected(error, args)
     finally:
         _close_store(args)
+        output = sys.modules.get("crmtui.output")  # not imported for nothing on the lean path
+        if output is not None:
+            output.forget_console()
 
 
 def _close_store(args) -> None:

@@ -128,6 +128,13 @@ def console():
     return _console
 
 
+def forget_console() -> None:
+    """Drop the console: the next command run in this process (`main()` called again) makes
+    one for the terminal it finds (its width, NO_COLOR)."""
+    global _console
+    _console = None
+
+
 def text_only_console(**options):
     """A rich Console that prints text as text: whatever a renderable holds, its segments
     reach the terminal without control characters (rich's own styles still do), so a stored

@@ -244,7 +244,9 @@ def cmd_plan_set(args) -> int:
     values = {field: getattr(args, field) for _o, field, _h in PLAN_OPTIONS}
     saved = set_plan(ctx, customer.id, values, progress=args.progress or "")
     if args.json:
-        emit_json(plan_status(ctx, customer.id).to_json())
+        status = plan_status(ctx, customer.id)
+        assert status is not None  # the plan was just saved
+        emit_json(status.to_json())
     else:
         console().print(
             (
@@ -353,11 +355,18 @@ def _period_text(args) -> tuple[str, str] | None:
     return None
 
 
+def _required_period_text(args) -> tuple[str, str]:
+    """The period of a command whose parser requires one (`period_options(required=True)`)."""
+    chosen = _period_text(args)
+    assert chosen is not None  # argparse refused the command without one
+    return chosen
+
+
 def cmd_target_set(args) -> int:
     from crmtui.services.targets import set_target, target_json
 
     ctx = _ctx(args)
-    kind, text = _period_text(args)
+    kind, text = _required_period_text(args)
     target = set_target(
         ctx, args.login, text, kind=kind, amount=args.amount, new_customers=args.new_customers
     )
@@ -377,7 +386,7 @@ def cmd_target_rm(args) -> int:
     from crmtui.services.targets import remove_target
 
     ctx = _ctx(args)
-    kind, text = _period_text(args)
+    kind, text = _required_period_text(args)
     target = remove_target(ctx, args.login, text, kind=kind)
     if args.json:
         emit_json({"login": args.login, "period": target.period, "removed": True})

@@ -327,7 +327,7 @@ def cmd_assign(args) -> int:
 
     ctx = _ctx(args)
     complaint = assign(ctx, args.id, args.login)
-    owner = complaint.owner.login if complaint.owner_id else _("nobody")
+    owner = complaint.owner.login if complaint.owner is not None else _("nobody")
     return _done(
         args,
         ctx,

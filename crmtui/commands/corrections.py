@@ -75,7 +75,7 @@ def register(subparsers, common) -> None:
     )
     kinds = top.add_subparsers(dest="record", metavar="KIND", parser_class=Parser, required=True)
 
-    def kind_parser(name: str, help_text: str, options) -> object:
+    def kind_parser(name: str, help_text: str, options) -> Parser:
         p = kinds.add_parser(name, parents=[common], help=help_text)
         p.add_argument("id")
         for option, field, text, choices in options:

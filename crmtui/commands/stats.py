@@ -211,6 +211,7 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
 
     content = render_report(ctx, report, fmt)
     temporary = private_temporary_file(path)
+    moved = False
     try:
         try:
             temporary.write_text(content, encoding="utf-8")
@@ -221,9 +222,9 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
         # if the move below fails, nothing was saved for the user
         _audit_report(ctx, report, path)
         os.replace(temporary, path)
-        temporary = None
+        moved = True
     finally:
-        if temporary is not None:
+        if not moved:
             temporary.unlink(missing_ok=True)
 
 

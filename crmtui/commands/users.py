@@ -183,7 +183,7 @@ def cmd_audit(args) -> int:
         record = f"{e.entity} #{e.entity_id}" if e.entity_id is not None else e.entity
         table.add_row(
             moment(e.at, ctx.zone),
-            plain(e.user.login if e.user_id else ""),
+            plain(e.user.login if e.user is not None else ""),
             plain(e.action),
             plain(record),
             plain(e.detail),

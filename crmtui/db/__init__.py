@@ -1,6 +1,7 @@
 """Storage: the Peewee models, opening a database, migrations and the queries hot paths need."""
 
-from crmtui.db.connection import Store, backup_sqlite, write_transaction
+from crmtui.db.backups import backup_sqlite
+from crmtui.db.connection import Store, write_transaction
 from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.models import (
     MODELS,

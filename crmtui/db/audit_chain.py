@@ -132,7 +132,7 @@ def chain_existing(db: peewee.Database) -> int:
     return len(updates)
 
 
-def _text(value) -> str:
+def _text(value: datetime | str | None) -> str:
     if isinstance(value, datetime):  # a driver that converts: back to the stored text
         return AuditLog.at.db_value(value)
     return value if value is not None else ""

@@ -3,7 +3,7 @@ transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import peewee
@@ -25,14 +25,18 @@ _PLAIN_DB_VALUES = {
         peewee.ForeignKeyField,
     )
 }
-_PLAIN_TYPES = frozenset((str, int, type(None)))
-_NO_TYPES: frozenset = frozenset()
+_PLAIN_TYPES: frozenset[type] = frozenset((str, int, type(None)))
+_NO_TYPES: frozenset[type] = frozenset()
+
+Row = Sequence[object]
+"""One row's values, in the order of the fields given with it."""
+_Convert = Callable[[object], object]
 
 
 def bulk_insert(
     model: type[peewee.Model],
     fields: Sequence[peewee.Field],
-    rows: Iterable[Sequence],
+    rows: Iterable[Row],
     *,
     converted: bool = False,
 ) -> int:
@@ -44,7 +48,7 @@ def bulk_insert(
     """
     fields, rows = _with_defaults(model, fields, rows, converted)
     if not converted:
-        converters = [f.db_value for f in fields]
+        converters: list[_Convert] = [f.db_value for f in fields]
         passed = [
             _PLAIN_TYPES if type(f).db_value in _PLAIN_DB_VALUES else _NO_TYPES for f in fields
         ]  # the types each column takes as they are
@@ -64,18 +68,18 @@ def bulk_insert(
         marks = ", ".join("?" for _ in fields)
         sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
 
-        def send(batch):
+        def send(batch: list[Row]) -> None:
             cursor.executemany(sql, batch)
     else:
         from psycopg2.extras import execute_values
 
         sql = f'INSERT INTO "{table}" ({columns}) VALUES %s'
 
-        def send(batch):
+        def send(batch: list[Row]) -> None:
             execute_values(cursor, sql, batch, page_size=CHUNK // 5)
 
     count = 0
-    batch = []
+    batch: list[Row] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= CHUNK:
@@ -88,7 +92,7 @@ def bulk_insert(
     return count
 
 
-def db_values(fields: Sequence[peewee.Field], values: Iterable) -> tuple:
+def db_values(fields: Sequence[peewee.Field], values: Iterable[object]) -> tuple[object, ...]:
     """`values` as `bulk_insert` hands them to the database (each field's db_value, except str,
     int and None in plain columns): rows converted ahead, in worker processes say, then go
     through `bulk_insert` as they are."""
@@ -100,9 +104,11 @@ class RowConverter:
     once (an import converts 100,000 rows of 40 columns)."""
 
     def __init__(self, fields: Sequence[peewee.Field]) -> None:
-        self.steps = [(type(f).db_value in _PLAIN_DB_VALUES, f.db_value) for f in fields]
+        self.steps: list[tuple[bool, _Convert]] = [
+            (type(f).db_value in _PLAIN_DB_VALUES, f.db_value) for f in fields
+        ]
 
-    def __call__(self, values: Iterable) -> tuple:
+    def __call__(self, values: Iterable[object]) -> tuple[object, ...]:
         return tuple(
             [
                 v if plain and type(v) in _PLAIN_TYPES else convert(v)
@@ -111,7 +117,9 @@ class RowConverter:
         )
 
 
-def _with_defaults(model, fields, rows, converted: bool):
+def _with_defaults(
+    model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Row], converted: bool
+) -> tuple[list[peewee.Field], Iterable[Row]]:
     """Add the columns left out that have a Python-side default (peewee puts none in the DDL)."""
     given = {f.name for f in fields}
     extra = [
@@ -121,7 +129,9 @@ def _with_defaults(model, fields, rows, converted: bool):
     ]
     if not extra:
         return list(fields), rows
-    values = tuple(f.default() if callable(f.default) else f.default for f in extra)
+    values: tuple[object, ...] = tuple(
+        f.default() if callable(f.default) else f.default for f in extra
+    )
     if converted:
         values = db_values(extra, values)
     return [*fields, *extra], (tuple(row) + values for row in rows)
@@ -208,7 +218,7 @@ def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:
     roles, a user's import leaves the indexes alone)."""
     if not tables:
         return []
-    return database.execute_sql(
+    found: list[tuple[str, str]] = database.execute_sql(
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
         "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
         "WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema()) "
@@ -217,3 +227,4 @@ def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
         (tables,),
     ).fetchall()
+    return found

@@ -3,37 +3,57 @@
 SQLite files are created private to their owner (or group, when the directory is group-shared),
 opened in WAL mode with foreign keys, a busy timeout and synchronous=NORMAL. A file that is not a
 database, a corrupt one, a read-only one and one written by a newer crmtui each get one clear
-message. PostgreSQL URLs go through ``playhouse.db_url``.
+message. PostgreSQL URLs go through ``playhouse.db_url``. Writes run in transactions that queue
+(or retry) behind other users' writes.
+
+Beside it: the file and its marker (crmtui.db.files), what an error means (crmtui.db.failures)
+and backups (crmtui.db.backups), which callers may also reach from here.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import stat
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import peewee
 
+from crmtui.db.backups import backup_directory, backup_sqlite, latest_backup
+from crmtui.db.failures import (
+    INSUFFICIENT_PRIVILEGE,
+    disk_full_error,
+    first_line,
+    is_corruption,
+    is_io_error,
+    is_retryable,
+    sqlstate,
+    without_password,
+)
+from crmtui.db.files import (
+    SQLITE_HEADER,
+    create_private_file,
+    file_mode_for,
+    mark_suspect,
+    suspect_marker,
+)
 from crmtui.db.models import database
 from crmtui.db.team import TeamMode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
-from crmtui.locations import user_path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long one statement waits for another user's write to finish (env CRMTUI_BUSY_TIMEOUT)."""
 WRITE_PATIENCE = 3
 """A write is retried for up to this many busy timeouts before the user is told to try again."""
-# PostgreSQL: serialization failure, deadlock, lock timeout. Retrying the transaction is the cure.
-_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 
 log = logging.getLogger("crmtui.db")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -64,17 +84,6 @@ class Store:
                 _OPEN_HERE[key] = _OPEN_HERE.get(key, 1) - 1
 
 
-def file_mode_for(directory: Path) -> int:
-    """0600 for a private file; 0660 when the directory is shared with a group: group-writable
-    but not writable by everyone (a world-writable directory such as /tmp shares with no group)."""
-    try:
-        bits = directory.stat().st_mode
-    except OSError:
-        return 0o600
-    shared = bool(bits & stat.S_IWGRP) and not bits & stat.S_IWOTH
-    return 0o660 if shared else 0o600
-
-
 def busy_timeout() -> float:
     text = os.environ.get("CRMTUI_BUSY_TIMEOUT", "").strip()
     if not text:
@@ -90,18 +99,6 @@ def busy_timeout() -> float:
     return seconds
 
 
-def create_private_file(path: Path, mode: int | None = None) -> None:
-    """Create an empty file with the right mode before SQLite touches it (SQLite gives its -wal
-    and -shm files the database file's mode)."""
-    if mode is None:
-        mode = file_mode_for(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-    try:
-        os.fchmod(fd, mode)  # the umask may have narrowed a group-shared mode
-    finally:
-        os.close(fd)
-
-
 _OPEN_HERE: dict[str, int] = {}
 """SQLite files this process has open, and how many times (see `_left_unfinished`)."""
 
@@ -109,7 +106,7 @@ _OPEN_HERE: dict[str, int] = {}
 def open_server(url: str) -> Store:
     from playhouse.db_url import connect, parse
 
-    shown = _without_password(url)
+    shown = without_password(url)
     timeout = busy_timeout()
     # A writer waiting on a row lock gives up like an SQLite writer, and is retried.
     options = parse(url).get("options", "")
@@ -126,7 +123,7 @@ def open_server(url: str) -> Store:
         ) from None
     except peewee.PeeweeException as error:
         raise StorageError(
-            _("cannot connect to {shown}: {error}").format(shown=shown, error=_first_line(error))
+            _("cannot connect to {shown}: {error}").format(shown=shown, error=first_line(error))
         ) from None
     except RuntimeError as error:
         raise StorageError(
@@ -242,19 +239,6 @@ def quick_check(db: peewee.Database) -> str | None:
     return None if rows == ["ok"] else rows[0]
 
 
-def suspect_marker(path: Path) -> Path:
-    """A file beside the database saying the last session met an I/O error there."""
-    return path.with_name(path.name + "-needs-check")
-
-
-def mark_suspect(path: Path | None) -> None:
-    """Ask the next open to check the file (best effort: a full disk may refuse even this)."""
-    if path is None:
-        return
-    with suppress(OSError):
-        create_private_file(suspect_marker(path))
-
-
 def _left_unfinished(path: Path) -> bool:
     """Whether the file should be checked as it is opened: after an I/O error (the marker), or
     after a session that ended without closing it (a crash, kill -9, power loss), which leaves
@@ -299,7 +283,8 @@ def _held_by_no_one(shm: Path) -> bool:
         layout = "hhqqi4x"  # struct flock on Linux: type, whence, start, len, pid
         probe = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, _SHM_DEAD_MAN_SWITCH, 1, 0)
         answer = fcntl.fcntl(fd, fcntl.F_GETLK, probe)
-        return struct.unpack(layout, answer)[0] == fcntl.F_UNLCK
+        held: int = struct.unpack(layout, answer)[0]
+        return held == fcntl.F_UNLCK
     except OSError:
         return False
     finally:
@@ -315,13 +300,8 @@ def _frozen(path: Path) -> bool:
     return not shm.exists() and not unsaved and not os.access(path.parent, os.W_OK)
 
 
-def is_corruption(error: Exception) -> bool:
-    text = str(error).lower()
-    return "malformed" in text or "file is not a database" in text
-
-
 def corrupt_error(path: Path, error: Exception) -> StorageError:
-    message = _first_line(error)
+    message = first_line(error)
     if "locked" in message or "busy" in message:
         return StorageError(
             _("{path} is locked by another program; try again in a moment").format(path=path)
@@ -339,256 +319,7 @@ def corrupt_error(path: Path, error: Exception) -> StorageError:
     )
 
 
-def backup_directory(path: Path) -> Path:
-    return path.parent / "backups"
-
-
-def latest_backup(path: Path) -> Path | None:
-    """The newest backup of the database at `path` that opens and passes a quick check."""
-    folder = backup_directory(path)
-    if not folder.is_dir():
-        return None
-    candidates = sorted(
-        folder.glob(f"{path.stem}-*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    for candidate in candidates[:10]:
-        if backup_problem(candidate) is None:
-            return candidate
-    return None
-
-
-def backup_problem(path: Path) -> str | None:
-    """Why the file is not a backup that can be restored (empty, not SQLite, damaged, not
-    crmtui's), or None when it opens and passes SQLite's quick check."""
-    import sqlite3
-
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        return error.strerror
-    if header != SQLITE_HEADER:
-        return _("empty") if not header else _("not an SQLite file")
-    try:
-        # immutable: read the file as it is, making no -wal or -shm beside it
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
-        try:
-            rows = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
-            if rows != ["ok"]:
-                return rows[0]
-            connection.execute("SELECT version FROM schema_version").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.Error as error:
-        return _first_line(error)
-    return None
-
-
-def backup_sqlite(
-    db: peewee.SqliteDatabase, path: Path, destination: Path | None = None, *, label: str = ""
-) -> Path:
-    """A consistent online copy through SQLite's backup API, private like the original: 0600,
-    or 0660 when the database's directory is group-shared.
-
-    The copy is written under a temporary name beside the destination and renamed only once
-    it is complete and opens, so a full disk or a crash never leaves an empty or partial file
-    where a backup is expected."""
-    import sqlite3
-
-    mode = None
-    if destination is None:
-        mode = file_mode_for(path.parent)
-        folder = backup_directory(path)
-        _make_backup_folder(folder, mode)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        suffix = f"-{label}" if label else ""
-        destination = folder / f"{path.stem}-{stamp}{suffix}.sqlite3"
-        counter = 1
-        while destination.exists():
-            counter += 1
-            destination = folder / f"{path.stem}-{stamp}{suffix}-{counter}.sqlite3"
-    destination = user_path(destination)
-    if destination.exists():
-        raise StorageError(
-            _("{destination} already exists; choose another file name").format(
-                destination=destination
-            )
-        )
-    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
-    try:
-        create_private_file(partial, mode)
-        target = sqlite3.connect(str(partial))
-        try:
-            db.connection().backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")  # one file, whole by itself
-        finally:
-            target.close()
-        problem = backup_problem(partial)
-        if problem is not None:
-            raise StorageError(_("the copy does not open ({problem})").format(problem=problem))
-        os.replace(partial, destination)
-    except (OSError, sqlite3.Error, peewee.DatabaseError, StorageError) as error:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
-        full = disk_full_error(error, destination)
-        if full is not None:
-            raise StorageError(_("no backup was written: {reason}").format(reason=full)) from None
-        reason = (
-            error.strerror if isinstance(error, OSError) and error.strerror else _first_line(error)
-        )
-        raise StorageError(
-            _("cannot write the backup {destination}: {reason}").format(
-                destination=destination, reason=reason
-            )
-        ) from None
-    return destination
-
-
-def _make_backup_folder(folder: Path, file_mode: int) -> None:
-    folder_mode = 0o770 if file_mode == 0o660 else 0o700
-    try:
-        folder.mkdir(exist_ok=True, mode=folder_mode)
-        if (
-            stat.S_IMODE(folder.stat().st_mode) & 0o777 != folder_mode
-            and folder.stat().st_uid == os.getuid()
-        ):
-            # mkdir's mode is narrowed by the umask; keep a shared folder's setgid bit
-            keep = folder.stat().st_mode & stat.S_ISGID
-            folder.chmod(folder_mode | keep)
-    except OSError as error:
-        raise StorageError(
-            _("cannot create the backup folder {folder}: {strerror}").format(
-                folder=folder, strerror=error.strerror
-            )
-        ) from None
-
-
-INSUFFICIENT_PRIVILEGE = "42501"
-"""PostgreSQL's SQLSTATE for a grant or row-level policy that refuses."""
-
-
-def sqlstate(error: BaseException) -> str | None:
-    """The SQLSTATE of a PostgreSQL error (peewee keeps the driver's exception as `orig`)."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
-        if code:
-            return code
-        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
-    return None
-
-
-SQLITE_FULL = 13
-SQLITE_IOERR = 10
-_PG_DISK_FULL = "53100"
-
-
-def _causes(error: BaseException | None):
-    """The error and what it wraps or interrupted: peewee keeps the driver's exception as
-    `orig`, and a failed commit's rollback error holds the commit's error as its context."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        yield error
-        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
-
-
-def is_disk_full(error: BaseException) -> bool:
-    import errno
-
-    for cause in _causes(error):
-        if getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL:
-            return True
-        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if (getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)) == _PG_DISK_FULL:
-            return True
-        text = str(cause).lower()
-        if "database or disk is full" in text or "no space left on device" in text:
-            return True
-    return False
-
-
-def is_io_error(error: BaseException) -> bool:
-    """A failed read or write of the file itself (not a lock or a constraint)."""
-    for cause in _causes(error):
-        code = getattr(cause, "sqlite_errorcode", None)
-        if code is not None and code & 0xFF in (SQLITE_IOERR, SQLITE_FULL):
-            return True
-        if "disk i/o error" in str(cause).lower():
-            return True
-    return is_disk_full(error)
-
-
-def disk_full_error(error: BaseException, where: str | os.PathLike) -> StorageError | None:
-    """One sentence saying the disk is full and where, or None when `error` is no such thing.
-    `where` is the database the error met; a file being written (an export, a backup) that
-    the error names is reported instead."""
-    if not is_disk_full(error):
-        return None
-    text = os.fspath(where)
-    named = next(
-        (
-            cause.filename
-            for cause in _causes(error)
-            if isinstance(cause, OSError) and cause.filename
-        ),
-        None,
-    )
-    if named is None and "://" in text and not text.startswith("sqlite:"):
-        return StorageError(
-            _("the database server's disk is full ({target}); nothing was changed").format(
-                target=_without_password(text)
-            )
-        )
-    path = Path(
-        os.fsdecode(named) if named is not None else text.removeprefix("sqlite:///")
-    ).expanduser()
-    return StorageError(
-        _(
-            "the disk holding {path} is full ({free} free); nothing was changed, "
-            "free some space and try again"
-        ).format(path=path, free=_free_space(path))
-    )
-
-
-def _free_space(path: Path) -> str:
-    import shutil
-
-    folder = path if path.is_dir() else path.parent
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return "?"
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if free < 1024 or unit == "GB":
-            return f"{free} {unit}" if unit == "bytes" else f"{free:.1f} {unit}"
-        free /= 1024
-    return "?"
-
-
-def is_retryable(error: BaseException) -> bool:
-    """True for errors that mean "someone else was writing": retrying the transaction helps."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
-        if code in _RETRYABLE_SQLSTATES:
-            return True
-        text = str(error).lower()
-        if (
-            "database is locked" in text
-            or "database is busy" in text
-            or "database table is locked" in text
-        ):
-            return True
-        # peewee keeps the driver's exception as `orig`
-        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
-    return False
-
-
-def retry_writes(function, *, patience: float):
+def retry_writes(function: Callable[[], _T], *, patience: float) -> _T:
     """Run `function()` (which opens its own transaction), retrying while others hold the
     database, for up to `patience` seconds; then raise StorageError. Jittered backoff keeps
     PostgreSQL's instant serialization failures from retrying in lockstep."""
@@ -605,14 +336,14 @@ def retry_writes(function, *, patience: float):
             if not is_retryable(error):
                 raise
             if time.monotonic() >= deadline:
-                log.info("gave up after %d attempts: %s", attempt, _first_line(error))
+                log.info("gave up after %d attempts: %s", attempt, first_line(error))
                 raise StorageError(
                     _(
                         "the database stayed busy (other users are saving); nothing was changed, "
                         "try again"
                     )
                 ) from None
-            log.info("retrying (attempt %d): %s", attempt, _first_line(error))
+            log.info("retrying (attempt %d): %s", attempt, first_line(error))
             time.sleep(random.uniform(delay / 2, delay))
             delay = min(delay * 2, 0.5)
 
@@ -622,7 +353,7 @@ def _is_sqlite() -> bool:
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[peewee._transaction | peewee._savepoint]:
     """A write transaction: begun IMMEDIATE on SQLite, so a read-then-write cannot deadlock
     (writers queue for the lock); SERIALIZABLE on PostgreSQL, so concurrent writers behave as
     if they had queued (the loser gets a serialization failure and is retried)."""
@@ -638,7 +369,7 @@ def write_transaction():
 
 
 @contextmanager
-def schema_transaction():
+def schema_transaction() -> Iterator[peewee._transaction | peewee._savepoint]:
     """Creating or upgrading the schema, one process at a time, seeing what others did first."""
     if _is_sqlite():
         with database.atomic("IMMEDIATE") as transaction:
@@ -652,16 +383,31 @@ def schema_transaction():
 _SCHEMA_LOCK = 0x63726D74  # "crmt"
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip() or error.__class__.__name__
-    return text.splitlines()[0]
-
-
-def _without_password(url: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "WRITE_PATIENCE",
+    "Store",
+    "busy_timeout",
+    "corrupt_error",
+    "open_server",
+    "open_sqlite",
+    "quick_check",
+    "retry_writes",
+    "schema_transaction",
+    "write_transaction",
+    # the files, failures and backups of a database, as callers reach them from here
+    "INSUFFICIENT_PRIVILEGE",
+    "SQLITE_HEADER",
+    "backup_directory",
+    "backup_sqlite",
+    "create_private_file",
+    "disk_full_error",
+    "file_mode_for",
+    "is_corruption",
+    "is_io_error",
+    "is_retryable",
+    "latest_backup",
+    "mark_suspect",
+    "sqlstate",
+    "suspect_marker",
+]

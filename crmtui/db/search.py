@@ -8,6 +8,7 @@ import sqlite3
 import peewee
 
 from crmtui.db.models import Customer, database
+from crmtui.db.rows import tuple_rows
 
 FTS_TABLE = "customer_fts"
 _FTS_DDL = [
@@ -65,7 +66,7 @@ def matching_customer_ids(
     if isinstance(database.obj, peewee.SqliteDatabase):
         if owner_id is None:
             sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?"
-            params = (match, limit)
+            params: tuple[object, ...] = (match, limit)
         elif max(len(t) for t in terms) <= 2:
             sql = (
                 f"SELECT c.id FROM {FTS_TABLE} f CROSS JOIN customer c ON c.id = f.rowid "
@@ -85,4 +86,5 @@ def matching_customer_ids(
         query = query.where(doc.contains(" " + term))
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
-    return [row[0] for row in query.order_by(Customer.id).limit(limit).tuples()]
+    rows = tuple_rows(query.order_by(Customer.id).limit(limit), tuple[int])
+    return [customer_id for (customer_id,) in rows]

@@ -13,7 +13,9 @@ from crmtui.db.team import detect as detect_team_mode
 from crmtui.locations import user_path
 
 
-def open_store(target: str | os.PathLike, *, create: bool = True, migrate: bool = True) -> Store:
+def open_store(
+    target: str | os.PathLike[str], *, create: bool = True, migrate: bool = True
+) -> Store:
     """Open (creating if needed) the database at `target` and bring its schema up to date."""
     text = os.fspath(target)
     if "://" in text and not text.startswith("sqlite:"):

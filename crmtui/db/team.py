@@ -37,7 +37,9 @@ again so new tables get their grants and policies.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import peewee
 
@@ -145,7 +147,7 @@ class SetupReport:
     skipped: list[str] = field(default_factory=list)
     """Users left without a group (the owner, who needs none)."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "owner": self.owner,
             "groups": self.groups,
@@ -156,14 +158,15 @@ class SetupReport:
         }
 
 
-def _scalar(db: peewee.Database, sql: str, params=()):
+def _scalar(db: peewee.Database, sql: str, params: Sequence[object] = ()) -> Any:
+    """The first column of the first row, as the driver reads it; None without a row."""
     row = db.execute_sql(sql, params).fetchone()
     return row[0] if row else None
 
 
 def _check_owner(db: peewee.Database) -> str:
     """The tables' owner, which must be this session (or a superuser acting for it)."""
-    owner = _scalar(
+    owner: str | None = _scalar(
         db, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('customer')"
     )
     if owner is None:
@@ -214,7 +217,7 @@ def apply_team_mode(db: peewee.Database) -> SetupReport:
     return report
 
 
-def set_up_roles(db: peewee.Database, *, add_owner) -> SetupReport:
+def set_up_roles(db: peewee.Database, *, add_owner: Callable[[str], object]) -> SetupReport:
     """Turn a database into team mode: `apply_team_mode`, then give every active user of the
     database their group, creating login roles that do not exist yet. `add_owner(login)` makes
     the owner a manager of the database when it is not a user yet."""

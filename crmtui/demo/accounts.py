@@ -116,33 +116,25 @@ def maintain(demo: DemoState, plan_cycles: dict[int, int | None]) -> None:
     # buyer or None, customer id)
     updates: list[tuple[str, tuple | None, int]] = []
     for cid, value_class in classes.items():
-        facts = demo.buyers.get(cid)
-        if facts is None:
+        buyer = demo.buyers.get(cid)
+        if buyer is None:
             updates.append((value_class.value, None, cid))
             continue
-        (
-            owner_id,
-            chinese,
-            cadence,
-            created_on,
-            last_at,
-            explicit,
-            last_order,
-            regular,
-            counted,
-            followups,
-        ) = facts
+        last_at, followups, counted = buyer.last_at, buyer.followups, buyer.counted
         kept = maintenance_for(
             Lifecycle.CUSTOMER,
             value_class,
             plan_every_days=plan_cycles.get(cid),
             overrides=config.maintenance.cadence,
         )
+        assert kept is not None  # a customer's lifecycle is maintained
         last_on = last_at.astimezone(demo.zone).date() if last_at else None
         step_days = ((demo.today + kept.step) - demo.today).days
-        due = last_on + kept.step if last_on else created_on
+        due = last_on + kept.step if last_on else buyer.created_on
         if due <= demo.today and demo.life.random() < KEPT_UP[value_class]:
-            earliest = max(created_on, last_on + timedelta(days=1) if last_on else created_on)
+            earliest = max(
+                buyer.created_on, last_on + timedelta(days=1) if last_on else buyer.created_on
+            )
             day = max(earliest, demo.today - timedelta(days=demo.life.randint(0, step_days - 1)))
             at = min(
                 datetime.combine(day, time(demo.life.randint(9, 16)), demo.zone),
@@ -157,12 +149,12 @@ def maintain(demo: DemoState, plan_cycles: dict[int, int | None]) -> None:
                     "at": at,
                     "channel": "visit",
                     "direction": "out",
-                    "summary": demo.life.choice(VISIT_SUMMARIES[chinese]),
+                    "summary": demo.life.choice(VISIT_SUMMARIES[buyer.chinese]),
                     "outcome": "positive",
                     "next_step": "",
                     "next_on": None,
                     "referral_ask": False,
-                    "by": owner_id,
+                    "by": buyer.owner_id,
                     "followup_number": followups + (1 if counted else 0),
                     "contact": None,
                     "contact_name": "",
@@ -172,10 +164,10 @@ def maintain(demo: DemoState, plan_cycles: dict[int, int | None]) -> None:
             counted += 1
             last_at, last_on = at, at.astimezone(demo.zone).date()
         planned = schedule(
-            created_on=created_on,
+            created_on=buyer.created_on,
             last_touch=last_on,
-            grade_cadence=cadence,
-            explicit=explicit,
+            grade_cadence=buyer.cadence,
+            explicit=buyer.explicit,
             maintenance=kept,
             workdays_only=config.workdays_only,
         )

@@ -12,7 +12,7 @@ from crmtui.demo.accounts import survey
 from crmtui.demo.complaints import COMPLAINT_RATE, complaint
 from crmtui.demo.people import contact, person, spoken_to
 from crmtui.demo.sales import PRODUCTS, after_sale, order_count
-from crmtui.demo.state import DemoState
+from crmtui.demo.state import Buyer, DemoState
 from crmtui.rules import (
     Grade,
     Lifecycle,
@@ -238,17 +238,15 @@ def customer(demo: DemoState, cid: int, owners: list[User]) -> None:
         workdays_only=demo.ctx.config.workdays_only,
     )
     if lifecycle is Lifecycle.CUSTOMER:
-        demo.buyers[cid] = (
-            owner.id,
-            chinese,
-            cadence,
-            created_on,
-            last_at,
-            explicit,
-            last_order,
-            regular,
-            counted,
-            followups,
+        demo.buyers[cid] = Buyer(
+            owner_id=owner.id,
+            chinese=chinese,
+            cadence=cadence,
+            created_on=created_on,
+            last_at=last_at,
+            explicit=explicit,
+            counted=counted,
+            followups=followups,
         )
     referred_by = None
     source = rng.choice(SOURCES)

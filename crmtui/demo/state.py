@@ -6,10 +6,28 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
+from typing import NamedTuple
 
 from crmtui.demo.rows import Rows
 from crmtui.demo.team import make_team
+from crmtui.rules import Cadence
 from crmtui.services.context import Context
+
+
+class Buyer(NamedTuple):
+    """A customer still buying: what their schedule needs once the value classes are known."""
+
+    owner_id: int
+    chinese: bool
+    cadence: Cadence
+    created_on: date
+    last_at: datetime | None
+    """The last contact."""
+    explicit: date | None
+    """The next step's day, when one was set after the last contact."""
+    counted: int
+    """Contacts counted on the open opportunity."""
+    followups: int
 
 
 class DemoState:
@@ -41,10 +59,7 @@ class DemoState:
         self.order_id = 0
         self.revenue: dict[int, Decimal] = {}
         self.profit: dict[int, Decimal] = {}
-        self.buyers: dict[int, tuple] = {}
-        """Per customer still buying, what the schedule needs once the value classes are
-        known: (owner id, chinese, cadence, created_on, last contact, explicit next step,
-        last order, regular_until, counted contacts of the open opportunity, followups)."""
+        self.buyers: dict[int, Buyer] = {}
         # Nothing happens after the moment the data is made (late afternoon of another day).
         self.now = (
             ctx.now()

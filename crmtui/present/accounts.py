@@ -19,8 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmtui.i18n import N_, _
-from crmtui.present.charts import Bar, BarRows
-from crmtui.present.charts import Cell as ChartCell
+from crmtui.present.charts import Bar, BarRows, Cell as ChartCell
 from crmtui.present.numbers import money, percent, share_style
 from crmtui.present.styles import grade_style, grade_text
 from crmtui.present.text import plain

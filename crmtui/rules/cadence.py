@@ -51,7 +51,9 @@ _STEPS: Mapping[Cadence, relativedelta] = MappingProxyType(
 )
 
 
-def default_cadence(grade: Grade | str, overrides: Mapping[str, str] | None = None) -> Cadence:
+def default_cadence(
+    grade: Grade | str, overrides: Mapping[Grade, Cadence] | Mapping[str, str] | None = None
+) -> Cadence:
     """The cadence for a grade, from the team's overrides when it has one."""
     grade = Grade(grade)
     for key, value in (overrides or {}).items():

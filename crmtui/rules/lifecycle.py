@@ -162,7 +162,7 @@ def lifecycle_for(
 
 
 def maintenance_cadence(
-    value_class: Tier | str, overrides: Mapping[str, str] | None = None
+    value_class: Tier | str, overrides: Mapping[Tier, Cadence] | Mapping[str, str] | None = None
 ) -> Cadence:
     """The visiting cadence of a value class, from the team's overrides when it has one."""
     value_class = Tier(value_class)
@@ -204,7 +204,7 @@ def maintenance_for(
     value_class: Tier | str,
     *,
     plan_every_days: int | None = None,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[Tier, Cadence] | Mapping[str, str] | None = None,
 ) -> Maintenance | None:
     """The maintenance of a customer: the plan's visit cycle when one is set, else the value
     class's cadence; None unless the lifecycle is `customer`."""

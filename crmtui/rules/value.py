@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from decimal import Decimal
+from typing import TypeVar
 
 from ._base import StrEnum
+
+CustomerKey = TypeVar("CustomerKey", bound=Hashable)
+"""What names a customer in a revenue mapping (an id, usually)."""
 
 
 class Tier(StrEnum):
@@ -20,7 +24,7 @@ def _dec(x: Decimal | int | float | str) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(str(x))
 
 
-def _ranked(revenue: Mapping[Hashable, Decimal]) -> list[tuple[Hashable, Decimal]]:
+def _ranked(revenue: Mapping[CustomerKey, Decimal | int]) -> list[tuple[CustomerKey, Decimal]]:
     positive = [(cid, _dec(r)) for cid, r in revenue.items() if _dec(r) > 0]
     return sorted(positive, key=lambda item: (-item[1], item[0]))
 
@@ -48,10 +52,10 @@ def tier_at(
 
 
 def value_tiers(
-    revenue: Mapping[Hashable, Decimal],
+    revenue: Mapping[CustomerKey, Decimal | int],
     share: Decimal = Decimal("0.8"),
     important_share: Decimal = Decimal("0.95"),
-) -> dict[Hashable, Tier]:
+) -> dict[CustomerKey, Tier]:
     """The tier of every customer in revenue."""
     tiers = {cid: Tier.NONE for cid in revenue}
     ranked = _ranked(revenue)
@@ -64,15 +68,15 @@ def value_tiers(
 
 
 def key_customers(
-    revenue: Mapping[Hashable, Decimal], share: Decimal = Decimal("0.8")
-) -> set[Hashable]:
+    revenue: Mapping[CustomerKey, Decimal | int], share: Decimal = Decimal("0.8")
+) -> set[CustomerKey]:
     """The shortest revenue-ranked prefix of customers holding at least share of the total."""
     return {cid for cid, tier in value_tiers(revenue, share).items() if tier is Tier.KEY}
 
 
 def value_tier(
-    customer_id: Hashable,
-    revenue: Mapping[Hashable, Decimal],
+    customer_id: CustomerKey,
+    revenue: Mapping[CustomerKey, Decimal | int],
     share: Decimal = Decimal("0.8"),
     important_share: Decimal = Decimal("0.95"),
 ) -> Tier:
@@ -80,7 +84,9 @@ def value_tier(
     return value_tiers(revenue, share, important_share).get(customer_id, Tier.NONE)
 
 
-def pareto(revenue: Mapping[Hashable, Decimal]) -> list[tuple[Hashable, Decimal, Decimal]]:
+def pareto(
+    revenue: Mapping[CustomerKey, Decimal | int],
+) -> list[tuple[CustomerKey, Decimal, Decimal]]:
     """(id, revenue, cumulative share 0..1) in rank order, customers with revenue only."""
     ranked = _ranked(revenue)
     total = sum((r for _, r in ranked), Decimal(0))

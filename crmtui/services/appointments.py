@@ -50,6 +50,7 @@ from crmtui.services.validation import (
     REVIEW_FIELDS,
     FieldError,
     clean_fields,
+    collect_field,
 )
 
 
@@ -82,7 +83,7 @@ class AppointmentView:
     still_open: str
     interaction_id: int | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "customer_id": self.customer_id,
@@ -354,11 +355,7 @@ def add_appointment(
     all that is wrong is reported at once; then the clash, which names the other appointment."""
     customer = get_editable_customer(ctx, customer_id)
     errors: dict[str, str] = {}
-    start = None
-    try:
-        start = clean_start(ctx, at, past=past)
-    except FieldError as error:
-        errors["at"] = str(error)
+    start = collect_field(errors, "at", clean_start, ctx, at, past=past)
     fields: dict[str, Any] = {}
     try:
         fields = clean_fields(
@@ -374,11 +371,7 @@ def add_appointment(
         )
     except InvalidInput as error:
         errors.update(error.errors)
-    person = None
-    try:
-        person = contact_field(customer.id, contact)
-    except FieldError as error:
-        errors["contact"] = str(error)
+    person = collect_field(errors, "contact", contact_field, customer.id, contact)
     if errors:
         raise InvalidInput(errors)
     length = fields["minutes"] or DEFAULT_MINUTES
@@ -412,10 +405,7 @@ def move_appointment(
     row = _changeable(ctx, appointment_id)
     errors: dict[str, str] = {}
     start = length = None
-    try:
-        start = clean_start(ctx, at)
-    except FieldError as error:
-        errors["at"] = str(error)
+    start = collect_field(errors, "at", clean_start, ctx, at)
     try:
         length = clean_fields({"minutes": minutes}, ctx.today(), APPOINTMENT_FIELDS)["minutes"]
     except InvalidInput as error:

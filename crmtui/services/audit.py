@@ -12,15 +12,18 @@ action happened. Actions in use:
 
 from __future__ import annotations
 
+from typing import Any
+
 from crmtui.db import AuditLog, User
 from crmtui.db.audit_chain import append_entry
 from crmtui.db.team import TRIGGER_ACTIONS
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
+from crmtui.services.context import Context
 
 
 def audit(
-    ctx, action: str, entity: str = "", entity_id: int | None = None, detail: str = ""
+    ctx: Context, action: str, entity: str = "", entity_id: int | None = None, detail: str = ""
 ) -> AuditLog | None:
     """Record an action inside the caller's transaction (so it is kept only if the action is).
 
@@ -38,7 +41,7 @@ def audit(
     )
 
 
-def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:
+def audit_entries(ctx: Context, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:
     """The newest entries first (managers only); `user` is loaded with each."""
     from peewee import JOIN
 
@@ -53,11 +56,11 @@ def audit_entries(ctx, *, limit: int = 50, action: str | None = None) -> list[Au
     return list(query.limit(max(1, limit)))
 
 
-def entry_json(entry: AuditLog) -> dict:
+def entry_json(entry: AuditLog) -> dict[str, Any]:
     return {
         "id": entry.id,
         "at": entry.at,
-        "user": entry.user.login if entry.user_id else None,
+        "user": entry.user.login if entry.user is not None else None,
         "action": entry.action,
         "entity": entry.entity,
         "entity_id": entry.entity_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from peewee import SQL, Case, NodeList, SqliteDatabase, fn
 
@@ -63,7 +64,7 @@ class ComplaintCauses:
     by_cause: list[CauseRow]
     total: CauseRow
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,

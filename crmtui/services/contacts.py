@@ -54,7 +54,9 @@ def clean_birthday(value: Any, today: date | None = None) -> str:
                 text=value
             )
         )
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year_text, month_text, day_text = match.groups()  # the month and day are always there
+    year = int(year_text) if year_text else None
+    month, day = int(month_text), int(day_text)
     try:
         date(year or 2000, month, day)  # 2000 is a leap year: 02-29 without a year is a day
     except ValueError:
@@ -219,7 +221,7 @@ def find_contact(customer_id: int, text: Any) -> Contact:
     )
 
 
-def contact_json(contact: Contact) -> dict:
+def contact_json(contact: Contact) -> dict[str, Any]:
     return {
         "id": contact.id,
         "customer_id": contact.customer_id,

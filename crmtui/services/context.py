@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, overload
 
 import peewee
 
@@ -24,6 +25,9 @@ from crmtui.db.connection import (
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
 from crmtui.labels import label
+
+if TYPE_CHECKING:
+    from crmtui.services.journal import Journal
 
 ROLES = ("rep", "support", "manager")
 
@@ -50,7 +54,7 @@ class Context:
     origin: str = "app"
     """Where the user acts: `app` or `cli`. Each has its own undo (the app's `u` undoes the
     app's last change, `crmtui undo` the command line's)."""
-    journal: object | None = field(default=None, repr=False, compare=False)
+    journal: Journal | None = field(default=None, repr=False, compare=False)
     """The change being recorded for the history while a write runs (services.journal)."""
     saved: list[str] = field(default_factory=list)
     """What this context's writes committed, in words ("record order #12"), oldest first: a
@@ -100,7 +104,33 @@ def os_login() -> str:
         return f"uid{uid}"
 
 
-def writes(function=None, *, record: bool = True):
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+class _Writes(Protocol):
+    """`writes` given only its options: a decorator of a service function."""
+
+    def __call__(
+        self, function: Callable[Concatenate[Context, Params], Result], /
+    ) -> Callable[Concatenate[Context, Params], Result]: ...
+
+
+@overload
+def writes(
+    function: Callable[Concatenate[Context, Params], Result], *, record: bool = True
+) -> Callable[Concatenate[Context, Params], Result]: ...
+
+
+@overload
+def writes(function: None = None, *, record: bool = True) -> _Writes: ...
+
+
+def writes(
+    function: Callable[Concatenate[Context, Params], Result] | None = None,
+    *,
+    record: bool = True,
+) -> Callable[Concatenate[Context, Params], Result] | _Writes:
     """Run a service function in a short write transaction (IMMEDIATE on SQLite, SERIALIZABLE
     on PostgreSQL), retried while other users hold the database.
 
@@ -114,20 +144,21 @@ def writes(function=None, *, record: bool = True):
     """
     if function is None:
         return functools.partial(writes, record=record)
+    service = function  # (named again: the closures below see it as not None)
 
-    @functools.wraps(function)
-    def wrapper(ctx: Context, *args, **kwargs):
+    @functools.wraps(service)
+    def wrapper(ctx: Context, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
         ctx.require_writable()
         if database.in_transaction():
-            return function(ctx, *args, **kwargs)
+            return service(ctx, *args, **kwargs)
 
-        def attempt():
+        def attempt() -> Result:
             with write_transaction():
                 refresh_user(ctx)
-                return function(ctx, *args, **kwargs)
+                return service(ctx, *args, **kwargs)
 
         try:
-            result = retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
+            result: Result = retry_writes(attempt, patience=ctx.store.busy_timeout * WRITE_PATIENCE)
         except peewee.IntegrityError as error:
             raise CrmError(
                 _("not saved: {reason}").format(reason=str(error).splitlines()[0])
@@ -148,13 +179,13 @@ def writes(function=None, *, record: bool = True):
                 ) from None
             raise
         if record:
-            ctx.saved.append(saved_description(function, result))
+            ctx.saved.append(saved_description(service, result))
         return result
 
     return wrapper
 
 
-def saved_description(function: Callable, result: object) -> str:
+def saved_description(function: Callable[..., object], result: object) -> str:
     """A committed write in a few words: the service's name and the id of what it returned."""
     name = function.__name__
     what = "change" if name == "<lambda>" else name.strip("_").replace("_", " ")
@@ -189,7 +220,7 @@ def _storage_error(store: Store, error: Exception) -> StorageError:
 
 
 def open_context(
-    target,
+    target: str | os.PathLike[str],
     *,
     login: str | None = None,
     as_user: str | None = None,
@@ -272,7 +303,7 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
             raise Forbidden(_("{login} is not a user of this database").format(login=login))
         return User(login=login, display_name=login, role="manager", created_at=clock())
 
-    def first_user_or_existing():
+    def first_user_or_existing() -> User | None:
         with write_transaction():
             if not User.select().exists():
                 return User.create(
@@ -280,12 +311,14 @@ def resolve_user(store: Store, login: str, clock: Callable[[], datetime] = utc_n
                 )
             return User.get_or_none(User.login == login)
 
-    user = retry_writes(first_user_or_existing, patience=store.busy_timeout * WRITE_PATIENCE)
-    if user is None:
+    created: User | None = retry_writes(
+        first_user_or_existing, patience=store.busy_timeout * WRITE_PATIENCE
+    )
+    if created is None:
         raise Forbidden(
             _(
                 "{login} is not a user of this database; a manager can add them with `crmtui user "
                 "add {login}`"
             ).format(login=login)
         )
-    return user
+    return created

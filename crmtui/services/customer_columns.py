@@ -108,11 +108,12 @@ def plan_cycle(customer_id: int | None) -> int | None:
     """The visit cycle in days of the customer's account plan, if it sets one."""
     if customer_id is None:
         return None
-    return (
+    cycle: int | None = (
         AccountPlan.select(AccountPlan.visit_every_days)
         .where(AccountPlan.customer == customer_id)
         .scalar()
     )
+    return cycle
 
 
 def reschedule(ctx: Context, customer: Customer) -> None:

@@ -3,9 +3,12 @@ for `crmtui due --json` (services.due_sections reads each section)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from crmtui.db import Customer
+from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.rules import (
     DueItem,
@@ -80,7 +83,11 @@ DUE_COLUMNS = (
 """The columns of a due row, as `DueItem.to_json` names them (output.json_row_format's kinds)."""
 
 
-def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
+DueRow = tuple[str, int, str, str, str | None, str, date, int, str, int | None]
+"""One row of the due list as `crmtui due --json` prints it (DUE_COLUMNS' values)."""
+
+
+def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False) -> Iterator[DueRow]:
     """The due list as rows of DUE_COLUMNS' values, in the list's order, section by section:
     what `crmtui due --json` prints, without a DueItem per line (a manager's team has tens of
     thousands). Dates are dates and the grade a letter or None."""
@@ -103,7 +110,8 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
                     item.ref_id,
                 )
             continue
-        value, keyed = kind.value, []
+        value = kind.value
+        keyed: list[tuple[tuple[Any, ...], DueRow]] = []
         for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
             owner = names.get(owner_id, "")
             late = (today - due).days
@@ -122,7 +130,7 @@ def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False):
             yield row
 
 
-def _first(pair):
+def _first(pair: tuple[tuple[Any, ...], DueRow]) -> tuple[Any, ...]:
     return pair[0]
 
 
@@ -138,5 +146,6 @@ def coming_up(
         .limit(limit)
     )
     return [
-        s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence")) for row in query.tuples()
+        s.item(DueKind.FOLLOW_UP, row, row[5], row[6] or _("cadence"))
+        for row in tuple_rows(query, tuple[int, str, str, str, int, date, str])
     ]

@@ -118,13 +118,13 @@ def count_due(ctx: Context, day: date | None = None, *, everyone: bool = False) 
         due += sum(1 for _row in care_dates(s, CareDate.id))
     if DueKind.GREETING in wanted:
         due += len(greetings_due(s))
-    for kind, query in (
+    for kind, customer_query in (
         (DueKind.REFERRAL, referral_query),
         (DueKind.DROPPED, dropped_query),
         (DueKind.REVIEW, review_query),
     ):
         if kind in wanted:
-            due += s.count(query(s, fn.COUNT(SQL("*"))))[0]
+            due += s.count(customer_query(s, fn.COUNT(SQL("*"))))[0]
     return Brief(
         due=due, overdue_promises=overdue_promises, complaints_at_risk=complaints, win_back=win_back
     )

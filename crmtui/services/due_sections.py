@@ -15,11 +15,17 @@ stay on the list: those are still owed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, User
+from peewee import ColumnBase, Model, ModelSelect, SelectBase
+
+from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, Order, User
+from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.labels import label, lunar_text, maintenance_words
 from crmtui.present.numbers import money, percent
@@ -43,7 +49,11 @@ from crmtui.services.followthrough_due import (
     instruction_lines,
     payment_lines,
 )
-from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, ClockFacts, sla_clock
+from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, sla_clock
+from crmtui.views.complaints import ClockFacts, SlaClock
+
+if TYPE_CHECKING:
+    from crmtui.rules import PlanProgress  # the reviews' section is not for `due --brief`
 
 # Every section selects these first, then its own columns.
 CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
@@ -57,6 +67,10 @@ _BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (
     DueRule.PLAN.value,
 )
 
+Record = TypeVar("Record", bound=Model)
+OfCustomer = type[Commitment] | type[CareDate] | type[AccountPlan] | type[Order]
+"""A table of a customer's records, limited to an owner's customers by `scoped_rows`."""
+
 
 class DueSection:
     """Shared state of one due-list build: the day, the scope, the owners' names and the words
@@ -67,19 +81,21 @@ class DueSection:
         self.day = day
         self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
         self._owners: dict[int, tuple[str, str]] | None = None
-        self._due_rows: list | None = None
-        self._plans: dict[int, int] | None = None
+        self._due_rows: list[list[Any]] | None = None
+        self._plans: dict[int, int | None] | None = None
         self._late: dict[int, str] = {}
         self._days: dict[int, str] = {}
 
-    def scoped(self, query):
+    def scoped(self, query: ModelSelect[Record]) -> ModelSelect[Record]:
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
 
-    def owned(self):
+    def owned(self) -> ModelSelect[Customer]:
         """The owner's customer ids, read from the compact (owner, …) index."""
         return Customer.select(Customer.id).where(Customer.owner == self.owner_id)
 
-    def scoped_rows(self, query, model, *, by_date: bool = False):
+    def scoped_rows(
+        self, query: ModelSelect[Record], model: OfCustomer, *, by_date: bool = False
+    ) -> ModelSelect[Record]:
         """Limit rows of a customer's table (promises, care dates…) to the owner's customers.
 
         Filtering on the owner's ids, rather than on the joined customer row, keeps a cold
@@ -92,12 +108,13 @@ class DueSection:
         return query.where(column.in_(self.owned()))
 
     @staticmethod
-    def raw_rows(query, date_columns: tuple[int, ...]):
+    def raw_rows(query: SelectBase, date_columns: tuple[int, ...]) -> Iterator[list[Any]]:
         """The query's rows as the driver returns them, with only the given columns read as
         dates: peewee's per-value conversion costs more than the query on a long list."""
-        read_date, seen = Customer.next_due.python_value, {}  # a long list repeats few days
-        for row in Customer._meta.database.execute(query).fetchall():
-            row = list(row)
+        read_date = Customer.next_due.python_value
+        seen: dict[object, date | None] = {}  # a long list repeats few days
+        for values in Customer._meta.database.execute(query).fetchall():
+            row = list(values)
             for index in date_columns:
                 raw = row[index]
                 day = seen.get(raw)
@@ -107,7 +124,7 @@ class DueSection:
             yield row
 
     @staticmethod
-    def count(query) -> tuple:
+    def count(query: SelectBase) -> tuple[int, ...]:
         """The one row of an aggregate query, with NULL sums (no rows) as 0."""
         return tuple(value or 0 for value in query.tuples().get())
 
@@ -116,9 +133,9 @@ class DueSection:
         if self._owners is None:
             self._owners = {
                 uid: (display or login, login)
-                for uid, login, display in User.select(
-                    User.id, User.login, User.display_name
-                ).tuples()
+                for uid, login, display in tuple_rows(
+                    User.select(User.id, User.login, User.display_name), tuple[int, str, str]
+                )
             }
         return self._owners
 
@@ -143,7 +160,14 @@ class DueSection:
         return text
 
     def item(
-        self, kind: DueKind, row, due: date, detail: str, *, ref_id=None, at_risk: bool = False
+        self,
+        kind: DueKind,
+        row: Sequence[Any],
+        due: date,
+        detail: str,
+        *,
+        ref_id: int | None = None,
+        at_risk: bool = False,
     ) -> DueItem:
         customer_id, name, company, grade, owner_id = row[:5]
         owner, login = self._owner(owner_id)
@@ -163,9 +187,9 @@ class DueSection:
         )
 
 
-# A section's lines, before they become DueItems or JSON: the customer's five columns
-# (CUSTOMER_COLUMNS), then (due, detail, ref_id, at_risk).
-Line = tuple
+Line = tuple[int, str, str, str, int, date, str, int | None, bool]
+"""A section's line, before it becomes a DueItem or JSON: the customer's five columns
+(CUSTOMER_COLUMNS: id, name, company, grade, owner's id), then due, detail, ref_id, at_risk."""
 
 
 def wanted_kinds(ctx: Context, kinds: set[DueKind] | None) -> list[DueKind]:
@@ -176,13 +200,13 @@ def wanted_kinds(ctx: Context, kinds: set[DueKind] | None) -> list[DueKind]:
     return [kind for kind in DueKind if kind in wanted]
 
 
-def due_query(s: DueSection, *columns):
+def due_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Customer]:
     """The chased customers whose next due has come: one range of the (owner, next_due) index,
     for the follow-ups and the win-backs."""
     return s.scoped(Customer.select(*columns).where((Customer.next_due <= s.day) & CHASED))
 
 
-def _due_rows(s: DueSection) -> list:
+def _due_rows(s: DueSection) -> list[list[Any]]:
     """The due customers' rows, read once for the follow-ups and the win-backs: CUSTOMER_COLUMNS,
     then next_due, next_step, followups, cadence_due, last_contact_on, lifecycle, due_rule,
     value_class, last_order_on (read as a date by the win-backs, the few that show it)."""
@@ -207,7 +231,7 @@ def _due_rows(s: DueSection) -> list:
 def _follow_ups(s: DueSection) -> list[Line]:
     day, late, why_due = s.day, s.late, _why_due
     at_risk_words = " · " + _("at risk of being dropped")
-    lines = []
+    lines: list[Line] = []
     for row in _due_rows(s):
         if row[10] == _LAPSED:
             continue
@@ -220,7 +244,7 @@ def _follow_ups(s: DueSection) -> list[Line]:
     return lines
 
 
-def _why_due(s: DueSection, row) -> str:
+def _why_due(s: DueSection, row: Sequence[Any]) -> str:
     """What made a follow-up due, from its stored rule: the first contact, a next step, the
     grade's cadence, the value class's visits or the account plan's."""
     if row[9] is None:  # never contacted
@@ -236,10 +260,9 @@ def _why_due(s: DueSection, row) -> str:
     if rule == _BY_PLAN:
         if s._plans is None:
             ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
+            plans = AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
             s._plans = dict(
-                AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-                .where(AccountPlan.customer.in_(ids))
-                .tuples()
+                tuple_rows(plans.where(AccountPlan.customer.in_(ids)), tuple[int, int | None])
             )
         days = s._plans.get(row[0])
         if days:
@@ -251,7 +274,7 @@ def _win_back(s: DueSection) -> list[Line]:
     """Lapsed customers (流失客户) whose win-back call has come: on the day they lapsed, then
     at their grade's cadence."""
     read_date = Customer.last_order_on.python_value
-    lines = []
+    lines: list[Line] = []
     for row in _due_rows(s):
         if row[10] != _LAPSED:
             continue
@@ -267,7 +290,7 @@ def _win_back(s: DueSection) -> list[Line]:
     return lines
 
 
-def promise_query(s: DueSection, *columns):
+def promise_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Commitment]:
     return s.scoped_rows(
         Commitment.select(*columns)
         .join(Customer)
@@ -279,7 +302,7 @@ def promise_query(s: DueSection, *columns):
 def _promises(s: DueSection) -> list[Line]:
     query = promise_query(s, *CUSTOMER_COLUMNS, Commitment.id, Commitment.text, Commitment.due)
     broken = _("broken: {span} late")
-    lines = []
+    lines: list[Line] = []
     for row in s.raw_rows(query, date_columns=(7,)):
         promise_id, text, due = row[5:]
         late = overdue_days(due, s.day)
@@ -288,7 +311,9 @@ def _promises(s: DueSection) -> list[Line]:
     return lines
 
 
-def complaint_clocks(s: DueSection, *columns):
+def complaint_clocks(
+    s: DueSection, *columns: ColumnBase
+) -> Iterator[tuple[tuple[Any, ...], SlaClock]]:
     """The open complaints in scope whose clock is at risk or breached, as (row, clock): the row
     is `columns` followed by the clock's columns."""
     ctx, now = s.ctx, s.ctx.now()
@@ -301,32 +326,34 @@ def complaint_clocks(s: DueSection, *columns):
     elif s.owner_id is not None:
         query = query.where(Complaint.customer.in_(s.owned()) | (Complaint.owner == ctx.user.id))
     first_clock_column = len(columns)
-    for row in query.tuples():
+    for row in tuple_rows(query, tuple[Any, ...]):
         clock = sla_clock(ClockFacts(*row[first_clock_column:]), now, ctx.config.sla, ctx.zone)
         if clock.state != SlaState.OK:
             yield row, clock
 
 
 def _complaints(s: DueSection) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
     for row, clock in complaint_clocks(
         s, *CUSTOMER_COLUMNS, Complaint.id, Complaint.severity, Complaint.summary
     ):
         complaint_id, severity, summary = row[5:8]
-        if clock.time_left < timedelta(0):
+        deadline, time_left = clock.deadline, clock.time_left
+        assert deadline is not None and time_left is not None  # an open complaint's clock runs
+        if time_left < timedelta(0):
             detail = _("{which} overdue by {time}").format(
-                which=label("clock", clock.clock), time=span(clock.time_left)
+                which=label("clock", clock.clock), time=span(time_left)
             )
         else:
             detail = _("{which} within {time}").format(
-                which=label("clock", clock.clock), time=span(clock.time_left)
+                which=label("clock", clock.clock), time=span(time_left)
             )
         if clock.paused:
             detail += " · " + _("waiting for the customer")
         lines.append(
             (
                 *row[:5],
-                s.ctx.local_date(clock.deadline),
+                s.ctx.local_date(deadline),
                 f"{label('severity', severity)} · {summary} · {detail}",
                 complaint_id,
                 clock.state == SlaState.AT_RISK,
@@ -335,7 +362,7 @@ def _complaints(s: DueSection) -> list[Line]:
     return lines
 
 
-def care_dates(s: DueSection, *columns):
+def care_dates(s: DueSection, *columns: ColumnBase) -> Iterator[tuple[tuple[Any, ...], date]]:
     """The care dates in scope coming up within the lead days and not yet cared for, as
     (row, day it falls on): the row is `columns` followed by the date's own columns."""
     lead = s.ctx.config.care_lead_days
@@ -371,7 +398,7 @@ def care_dates(s: DueSection, *columns):
         by_date=True,
     )
     first = len(columns)
-    for row in query.tuples():
+    for row in tuple_rows(query, tuple[Any, ...]):
         month, day_of, lunar, leap, greeted_on = row[first:]
         if lunar:
             when = next_lunar_occurrence(month, day_of, s.day, leap=leap)
@@ -385,7 +412,7 @@ def care_dates(s: DueSection, *columns):
 
 
 def _care(s: DueSection) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
     for row, when in care_dates(
         s, *CUSTOMER_COLUMNS, CareDate.id, CareDate.kind, CareDate.year, CareDate.note
     ):
@@ -414,7 +441,7 @@ def greetings_due(s: DueSection) -> list[DueItem]:
     return greeting_items(s)
 
 
-def referral_query(s: DueSection, *columns):
+def referral_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Customer]:
     start = s.day - timedelta(days=REFERRAL_WINDOW_DAYS - 1)
     return s.scoped(
         Customer.select(*columns).where(
@@ -430,9 +457,9 @@ def referral_query(s: DueSection, *columns):
 
 
 def _referrals(s: DueSection) -> list[Line]:
-    ask, asks = _("ask for a referral (since {day})"), {}
+    ask, asks = _("ask for a referral (since {day})"), dict[date, str]()
     query = referral_query(s, *CUSTOMER_COLUMNS, Customer.referral_moment_on)
-    lines = []
+    lines: list[Line] = []
     for row in s.raw_rows(query, date_columns=(5,)):
         since = row[5]
         text = asks.get(since)
@@ -442,7 +469,7 @@ def _referrals(s: DueSection) -> list[Line]:
     return lines
 
 
-def dropped_query(s: DueSection, *columns):
+def dropped_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Customer]:
     """A–C customers with fewer than 4 follow-ups whose cadence ran out, not otherwise due."""
     return s.scoped(
         Customer.select(*columns).where(
@@ -462,11 +489,11 @@ def _dropped(s: DueSection) -> list[Line]:
     )
     return [
         (*row[:5], row[5], words.format(n=row[6], day=row[5], next=row[7]), None, True)
-        for row in query.tuples()
+        for row in tuple_rows(query, tuple[int, str, str, str, int, date, int, date])
     ]
 
 
-def review_query(s: DueSection, *columns):
+def review_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[AccountPlan]:
     """The plans in scope whose review day has come, from the review_on index (few plans are
     due; a rep's every customer would each be read)."""
     return s.scoped_rows(
@@ -480,21 +507,24 @@ def review_query(s: DueSection, *columns):
 
 def _reviews(s: DueSection) -> list[Line]:
     rows = list(
-        review_query(
-            s,
-            *CUSTOMER_COLUMNS,
-            AccountPlan.id,
-            AccountPlan.review_on,
-            AccountPlan.target_amount,
-            AccountPlan.visit_every_days,
-        ).tuples()
+        tuple_rows(
+            review_query(
+                s,
+                *CUSTOMER_COLUMNS,
+                AccountPlan.id,
+                AccountPlan.review_on,
+                AccountPlan.target_amount,
+                AccountPlan.visit_every_days,
+            ),
+            tuple[int, str, str, str, int, int, date, Decimal | None, int | None],
+        )
     )
     if not rows:
         return []
     from crmtui.services.plan_figures import progress_of, year_figures  # not for `due --brief`
 
     figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
-    lines = []
+    lines: list[Line] = []
     for row in rows:
         plan = AccountPlan(
             id=row[5], review_on=row[6], target_amount=row[7], visit_every_days=row[8]
@@ -523,7 +553,7 @@ def _payments(s: DueSection) -> list[Line]:
     return payment_lines(s)
 
 
-LINES = {
+LINES: dict[DueKind, Callable[[DueSection], list[Line]]] = {
     DueKind.COMPLAINT: _complaints,
     DueKind.INSTRUCTION: _instructions,
     DueKind.PROMISE: _promises,
@@ -539,7 +569,7 @@ LINES = {
 """Each section's lines (greetings are built as items by services.greetings)."""
 
 
-def review_detail(progress) -> str:
+def review_detail(progress: PlanProgress) -> str:
     """What a plan review shows: orders this year against the target, visits against the
     cycle."""
     parts = [_("account plan review")]

@@ -4,9 +4,10 @@ services that write them, so that `crmtui due` loads only what reading needs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from peewee import JOIN
+from peewee import JOIN, ColumnBase, ModelSelect
 
 from crmtui.db import Customer, Instruction, Order, User
 from crmtui.db.models import OWING, PENDING_DELIVERY
@@ -15,10 +16,13 @@ from crmtui.labels import label
 from crmtui.present.numbers import money_cents
 from crmtui.rules.followthrough import DeliveryState, payment_due
 
+if TYPE_CHECKING:
+    from crmtui.services.due_sections import DueSection, Line
+
 _By = User.alias("giver")
 
 
-def instruction_query(section, *columns):
+def instruction_query(section: DueSection, *columns: ColumnBase) -> ModelSelect[Instruction]:
     """The instructions not yet reported done to the user (or to everyone a manager sees),
     whatever their day, read from the (to, done_on, due) index."""
     query = (
@@ -33,7 +37,7 @@ def instruction_query(section, *columns):
     return query
 
 
-def instruction_lines(section) -> list:
+def instruction_lines(section: DueSection) -> list[Line]:
     """Today's section, as services.due lines: the customer's columns, then (due, detail,
     instruction id, at risk)."""
     query = instruction_query(
@@ -50,7 +54,7 @@ def instruction_lines(section) -> list:
         _By.display_name,
     )
     from_words = _("from {who}")
-    lines = []
+    lines: list[Line] = []
     for row in section.raw_rows(query, date_columns=(7,)):
         instruction_id, text, due, by_login, by_name = row[5:]
         detail = text
@@ -60,7 +64,7 @@ def instruction_lines(section) -> list:
     return lines
 
 
-def late_by(section, due) -> str:
+def late_by(section: DueSection, due: date) -> str:
     """ " · late by 3d" after what was due by `due` and is not done on the section's day ("" when
     it is not late)."""
     late = (section.day - due).days
@@ -69,7 +73,7 @@ def late_by(section, due) -> str:
     return " · " + _("late by {span}").format(span=section.days(late))
 
 
-def delivery_query(section, *columns):
+def delivery_query(section: DueSection, *columns: ColumnBase) -> ModelSelect[Order]:
     """Orders to deliver by the day shown, read from the index of orders still to deliver."""
     return section.scoped_rows(
         Order.select(*columns)
@@ -80,7 +84,7 @@ def delivery_query(section, *columns):
     )
 
 
-def delivery_lines(section) -> list:
+def delivery_lines(section: DueSection) -> list[Line]:
     """Today's deliveries due (late ones say how late), as services.due lines."""
     query = delivery_query(
         section,
@@ -97,7 +101,7 @@ def delivery_lines(section) -> list:
     )
     deliver_words = _("deliver order #{id}")
     partly = DeliveryState.PARTLY_DELIVERED.value
-    lines = []
+    lines: list[Line] = []
     for row in section.raw_rows(query, date_columns=(6,)):  # amounts as stored, in cents
         order_id, due, product, cents, state = row[5:]
         detail = deliver_words.format(id=order_id)
@@ -110,7 +114,7 @@ def delivery_lines(section) -> list:
     return lines
 
 
-def payment_query(section, *columns):
+def payment_query(section: DueSection, *columns: ColumnBase) -> ModelSelect[Order]:
     """Orders whose payment is overdue on the day shown, read from the index of orders still
     owed."""
     terms = section.ctx.config.receivables.terms_days
@@ -123,7 +127,7 @@ def payment_query(section, *columns):
     )
 
 
-def payment_lines(section) -> list:
+def payment_lines(section: DueSection) -> list[Line]:
     """Today's overdue payments, as services.due lines."""
     terms = section.ctx.config.receivables.terms_days
     query = payment_query(
@@ -141,7 +145,7 @@ def payment_lines(section) -> list:
     owed_words = _("{owed} owed on order #{id} of {day}")
     overdue_words = " · " + _("overdue {span}")
     day, days = section.day, section.days
-    lines = []
+    lines: list[Line] = []
     for row in section.raw_rows(query, date_columns=(6, 8)):  # amounts as stored, in cents
         order_id, owed_since, cents, ordered_on = row[5:]
         due = payment_due(owed_since, terms)

@@ -11,14 +11,21 @@ for every holiday coming up, so the customer leaves those lists.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
+
+from peewee import Expression
 
 from crmtui import festivals
 from crmtui.config import Greetings
 from crmtui.db import Customer, HolidayGreeting
+from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.present.time import days_span
 from crmtui.rules import DueItem, DueKind, Grade, Lifecycle
 from crmtui.services.context import Context
+
+if TYPE_CHECKING:
+    from crmtui.services.due_sections import DueSection
 
 
 def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
@@ -29,7 +36,7 @@ def upcoming_holidays(ctx: Context, day: date) -> list[festivals.Holiday]:
     return festivals.upcoming(greetings.country, greetings.holidays, day, greetings.lead_days)
 
 
-def _who(greetings: Greetings):
+def _who(greetings: Greetings) -> Expression:
     """The customers the greetings are for: of the chosen grades or value classes (the stored
     class: by the figures, or as pinned by hand). Terminated customers are greeted by nobody."""
     grades = {g.value for g in greetings.grades}
@@ -45,13 +52,13 @@ def _who(greetings: Greetings):
     return wanted & (Customer.lifecycle != Lifecycle.TERMINATED.value)
 
 
-def greeting_items(section) -> list[DueItem]:
+def greeting_items(section: DueSection) -> list[DueItem]:
     """The due list's greeting section (section: crmtui.services.due_sections.DueSection)."""
     holidays = upcoming_holidays(section.ctx, section.day)
     if not holidays:
         return []
     who = _who(section.ctx.config.greetings)
-    items = []
+    items: list[DueItem] = []
     for holiday in holidays:
         greeted = HolidayGreeting.select(HolidayGreeting.customer).where(
             (HolidayGreeting.holiday == holiday.key) & (HolidayGreeting.day == holiday.day)
@@ -65,7 +72,8 @@ def greeting_items(section) -> list[DueItem]:
         when = _("today") if days == 0 else _("in {span}").format(span=days_span(days))
         detail = f"{festivals.shown_name(holiday)} · {when}"
         items += [
-            section.item(DueKind.GREETING, row, holiday.day, detail) for row in query.tuples()
+            section.item(DueKind.GREETING, row, holiday.day, detail)
+            for row in tuple_rows(query, tuple[int, str, str, str, int])
         ]
     return items
 

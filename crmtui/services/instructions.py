@@ -26,7 +26,7 @@ from crmtui.i18n import _
 from crmtui.rules import InstructionState, instruction_state, overdue_days
 from crmtui.services.access import get_visible_customer, record_id, require_manager
 from crmtui.services.context import Context, writes
-from crmtui.services.validation import INSTRUCTION_FIELDS, FieldError
+from crmtui.services.validation import INSTRUCTION_FIELDS, collect_field
 
 WHICH = ("open", "late", "all")
 """What `instruction list` shows: the open ones (late included), only the late ones, or every
@@ -72,14 +72,6 @@ class InstructionRow:
         }
 
 
-def _clean(errors: dict[str, str], name: str, value: Any, today: date):
-    try:
-        return INSTRUCTION_FIELDS[name](value, today)
-    except FieldError as error:
-        errors[name] = str(error)
-        return None
-
-
 def _recipient(login: Any) -> User:
     text = str(login or "").strip()
     user = User.get_or_none(User.login == text) if text else None
@@ -104,8 +96,8 @@ def give_instruction(
     customer = get_visible_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    text = _clean(errors, "text", text, today)
-    day = _clean(errors, "due", due, today)
+    text = collect_field(errors, "text", INSTRUCTION_FIELDS["text"], text, today)
+    day = collect_field(errors, "due", INSTRUCTION_FIELDS["due"], due, today)
     if "due" not in errors:
         if day is None:
             errors["due"] = _("an instruction needs a due date")
@@ -148,7 +140,7 @@ def report_done(ctx: Context, instruction_id: Any, note: Any = "") -> Instructio
             )
         )
     errors: dict[str, str] = {}
-    note = _clean(errors, "note", note, ctx.today())
+    note = collect_field(errors, "note", INSTRUCTION_FIELDS["note"], note, ctx.today())
     if errors:
         raise InvalidInput(errors)
     now = ctx.now()

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, ForeignKeyField, Model
+from peewee import JOIN, Field, ForeignKeyField, Model
 
 from crmtui.db import (
     Appointment,
@@ -38,6 +38,8 @@ from crmtui.db import (
     User,
     Win,
 )
+from crmtui.db.rows import tuple_rows
+from crmtui.services.context import Context
 
 ENTITIES: dict[str, type[Model]] = {
     "customer": Customer,
@@ -100,7 +102,7 @@ def _not_kept(entity: str) -> frozenset[str]:
     return CUSTOMER_NOT_KEPT if entity == "customer" else NOT_KEPT
 
 
-def encode(column, value: Any) -> Any:
+def encode(column: Field[Any], value: Any) -> Any:
     """A value as a JSON-encodable stored value (money in cents, times as stored text)."""
     if value is None:
         return None
@@ -111,11 +113,11 @@ def encode(column, value: Any) -> Any:
     if isinstance(value, Decimal):
         return column.db_value(value)
     if isinstance(value, Model):
-        return value.id
+        return value.get_id()
     return value
 
 
-def decode(column, value: Any) -> Any:
+def decode(column: Field[Any], value: Any) -> Any:
     """The Python value of an encoded value."""
     if value is None:
         return None
@@ -130,25 +132,28 @@ def record_values(entity: str, record: Model) -> dict[str, Any]:
         for column in type(record)._meta.sorted_fields
         if column.name not in skip
     }
-    if entity == "survey" and record.id is not None:
-        values[SCORES] = {
-            name: score
-            for name, score in SurveyScore.select(SurveyScore.dimension, SurveyScore.score)
-            .where(SurveyScore.survey == record.id)
-            .tuples()
-        }
+    if entity == "survey" and record.get_id() is not None:
+        values[SCORES] = dict(
+            tuple_rows(
+                SurveyScore.select(SurveyScore.dimension, SurveyScore.score).where(
+                    SurveyScore.survey == record.get_id()
+                ),
+                tuple[str, int],
+            )
+        )
     return values
 
 
 def current_values(entity: str, entity_id: int) -> dict[str, Any] | None:
     """The kept columns of the stored record, or None when it is not there."""
     model = ENTITIES[entity]
-    record = model.get_or_none(model.id == entity_id)
+    record = model.get_or_none(model._meta.primary_key == entity_id)
     return None if record is None else record_values(entity, record)
 
 
-def column_of(entity: str, name: str):
-    return ENTITIES[entity]._meta.fields[name]
+def column_of(entity: str, name: str) -> Field[Any]:
+    column: Field[Any] = ENTITIES[entity]._meta.fields[name]
+    return column
 
 
 def fk_columns(entity: str) -> set[str]:
@@ -159,7 +164,7 @@ def fk_columns(entity: str) -> set[str]:
 class Journal:
     """One change being recorded (see the module notes)."""
 
-    ctx: Any
+    ctx: Context
     action: str
     customer_id: int
     entity: str
@@ -170,17 +175,17 @@ class Journal:
     """(entity, id, field, old, new), in the order they happened."""
 
     def created(self, entity: str, record: Model) -> None:
-        self.rows.append((entity, record.id, "", None, record_values(entity, record)))
+        self.rows.append((entity, record.get_id(), "", None, record_values(entity, record)))
 
     def deleted(self, entity: str, record: Model) -> None:
-        self.rows.append((entity, record.id, "", record_values(entity, record), None))
+        self.rows.append((entity, record.get_id(), "", record_values(entity, record), None))
 
     def updated(self, entity: str, record: Model, before: dict[str, Any]) -> None:
         """Keep each field of `record` that differs from `before` (from `record_values`)."""
         after = record_values(entity, record)
         for name, old in before.items():
             if after.get(name) != old:
-                self.rows.append((entity, record.id, name, old, after.get(name)))
+                self.rows.append((entity, record.get_id(), name, old, after.get(name)))
 
     def finish(self) -> ChangeSet | None:
         """Write the change set: the records' changes and every kept customer field that
@@ -233,7 +238,7 @@ def load(text: str | None) -> Any:
 
 @contextmanager
 def journal(
-    ctx,
+    ctx: Context,
     action: str,
     customer: Customer,
     *,
@@ -267,12 +272,12 @@ def journal(
 def _customer_before(customer: Customer) -> dict[str, Any]:
     """The customer's kept fields as stored: from the object when it is as read, else read
     again (a service may have changed it in memory before opening the journal)."""
-    if not customer._dirty and customer.id is not None:
+    if not customer.is_dirty() and customer.id is not None:
         return record_values("customer", customer)
     return stored_customer(customer.id) or {}
 
 
-_CUSTOMER_SQL: dict[type, tuple[str, list]] = {}
+_CUSTOMER_SQL: dict[type, tuple[str, list[Field[Any]]]] = {}
 """The statement that reads a customer's kept fields, per kind of database (the placeholders
 differ): built once, as building it costs more than running it (every logged contact reads
 it)."""
@@ -328,7 +333,9 @@ def last_change_of(
     )
     if name is not None:
         query = query.where((FieldChange.field == name) | (FieldChange.field == ""))
-    row = query.order_by(ChangeSet.id.desc()).tuples().first()
+    row: tuple[datetime, str, str | None, str | None] | None = (
+        query.order_by(ChangeSet.id.desc()).tuples().first()
+    )
     if row is None:
         return None
     at, action, login, display = row
@@ -338,7 +345,7 @@ def last_change_of(
 def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
     """Who deleted a record, when, and the customer it belonged to; None when no deletion of
     it is recorded."""
-    row = (
+    row: tuple[datetime, str, str | None, str | None, int] | None = (
         ChangeSet.select(
             ChangeSet.at, ChangeSet.action, User.login, User.display_name, FieldChange.customer
         )
@@ -363,7 +370,7 @@ def deletion_of(entity: str, entity_id: int) -> tuple[LastChange, int] | None:
 
 def creation_of(entity: str, entity_id: int) -> ChangeSet | None:
     """The change set that created a record, when it was recorded."""
-    return (
+    creation: ChangeSet | None = (
         ChangeSet.select()
         .join(FieldChange, on=FieldChange.change_set == ChangeSet.id)
         .where(
@@ -375,15 +382,17 @@ def creation_of(entity: str, entity_id: int) -> ChangeSet | None:
         .order_by(ChangeSet.id.desc())
         .first()
     )
+    return creation
 
 
 def customer_fields_of(change: ChangeSet) -> dict[str, tuple[Any, Any]]:
     """The customer's fields a change set moved: name -> (old, new), decoded."""
     found = {}
-    for name, old, new in (
-        FieldChange.select(FieldChange.field, FieldChange.old, FieldChange.new)
-        .where((FieldChange.change_set == change.id) & (FieldChange.entity == "customer"))
-        .tuples()
+    for name, old, new in tuple_rows(
+        FieldChange.select(FieldChange.field, FieldChange.old, FieldChange.new).where(
+            (FieldChange.change_set == change.id) & (FieldChange.entity == "customer")
+        ),
+        tuple[str, str | None, str | None],
     ):
         column = column_of("customer", name)
         found[name] = (decode(column, load(old)), decode(column, load(new)))

@@ -32,6 +32,7 @@ from typing import Any, cast
 from peewee import fn
 
 from crmtui.db import Customer, CustomerChange, Interaction, Order, Win
+from crmtui.db.fields import MoneyField
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -182,7 +183,7 @@ def clean_reason(value: Any, errors: dict[str, str]) -> str:
     return reason
 
 
-def ranking_column(ctx: Context):
+def ranking_column(ctx: Context) -> MoneyField:
     """The stored figure key customers are ranked by: revenue, or gross profit."""
     return Customer.profit if ctx.config.maintenance.key_by == "profit" else Customer.revenue
 

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import peewee
 from peewee import fn
@@ -55,7 +56,7 @@ class CheckReport:
         self.lines.append(f"BAD {text}")
         self.problems.append(text)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": self.problems, "lines": self.lines}
 
 

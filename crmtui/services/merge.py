@@ -75,7 +75,7 @@ class Conflict:
     keep: Any
     other: Any
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "keep": self.keep, "other": self.other}
 
 
@@ -95,7 +95,7 @@ class MergePlan:
     """OTHER's rows deleted as copies of KEEP's (same care date, same contact…)."""
     done: bool = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "keep": self.keep_id,
             "keep_name": self.keep_name,
@@ -114,15 +114,15 @@ def _empty(value: Any) -> bool:
     return value is None or value == ""
 
 
-def _care_key(care: CareDate) -> tuple:
+def _care_key(care: CareDate) -> tuple[str, int, int, bool, bool]:
     return (care.kind, care.month, care.day, care.lunar, care.leap)
 
 
-def _contact_key(contact: Contact) -> tuple:
+def _contact_key(contact: Contact) -> tuple[str, str, str]:
     return (contact.name.strip().lower(), contact.phone.strip(), contact.email.strip().lower())
 
 
-def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dict]:
+def _plan(ctx: Context, keep: Customer, other: Customer) -> tuple[MergePlan, dict[str, list[int]]]:
     """What merging would do, and the rows of OTHER to delete as copies."""
     plan = MergePlan(keep_id=keep.id, keep_name=keep.name, other_id=other.id, other_name=other.name)
     for name, model in MOVED:

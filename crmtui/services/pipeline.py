@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import peewee
 from peewee import fn
@@ -32,6 +33,7 @@ from peewee import fn
 from crmtui.db import Customer, GradeChange, Setting, Win, database, write_transaction
 from crmtui.db.figures import NO_CLOSE_DAY
 from crmtui.db.models import PipelineDay
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import (
     GRADE_ORDER,
     HISTORY_DAYS,
@@ -43,6 +45,7 @@ from crmtui.rules import (
     grades_held,
     weighted,
 )
+from crmtui.services.context import Context
 
 OPEN_GRADES = tuple(g.value for g in GRADE_ORDER if g is not Grade.E)
 NO_ESTIMATE = "none"
@@ -64,7 +67,7 @@ class PipelineCell:
             self.weighted + other.weighted,
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"customers": self.customers, "amount": self.amount, "weighted": self.weighted}
 
 
@@ -87,7 +90,7 @@ class Weights:
         """Grades whose weight is the stated default (too little history)."""
         return [g.value for g, c in self.grades.items() if not c.measured]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,
@@ -117,7 +120,7 @@ class Pipeline:
     grade_months: dict[str, dict[str, PipelineCell]] = field(default_factory=dict)
     """Grade → month → cell: the two breakdowns crossed."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day,
             "total": self.total.to_json(),
@@ -170,9 +173,9 @@ def tally(
     for grade, count in unchanged.items():
         at[grade] = at.get(grade, 0) + max(0, count)
     for customer in wins.keys() - settled:
-        grade = winners_now.get(customer)
-        if grade is not None:
-            won[grade] += 1
+        grade_now = winners_now.get(customer)
+        if grade_now is not None:
+            won[grade_now] += 1
     return {grade: (at[grade], won[grade]) for grade in at}
 
 
@@ -184,7 +187,10 @@ def measure_weights(day: date, *, min_customers: int = MIN_HISTORY) -> Weights:
     days stay as it returns them (ISO text on SQLite), which compare as days do."""
     since = day - timedelta(days=HISTORY_DAYS)
     totals = dict(
-        Customer.select(Customer.grade, fn.COUNT(Customer.id)).group_by(Customer.grade).tuples()
+        tuple_rows(
+            Customer.select(Customer.grade, fn.COUNT(Customer.id)).group_by(Customer.grade),
+            tuple[str, int],
+        )
     )
     g = GradeChange
     changes = database.execute(
@@ -192,7 +198,7 @@ def measure_weights(day: date, *, min_customers: int = MIN_HISTORY) -> Weights:
         .where((g.on >= since) & (g.on <= day))
         .order_by(g.customer, g.at, g.id)
     ).fetchall()
-    wins: dict[int, list] = {}
+    wins: dict[int, list[date]] = {}
     now: dict[int, str] = {}
     query = (
         Win.select(Win.customer, Win.on, Customer.grade)
@@ -221,7 +227,7 @@ WEIGHTS_SETTING = "forecast_weights"
 a noticeable moment, and it moves by a day at a time."""
 
 
-def forecast_weights(ctx, day: date) -> Weights:
+def forecast_weights(ctx: Context, day: date) -> Weights:
     """The weights of the day's forecast: each grade's conversion over the year before it,
     measured once a day and kept (where the user may write) for the day's other reads."""
     kept = Setting.get_or_none(Setting.key == WEIGHTS_SETTING)
@@ -243,7 +249,7 @@ def forecast_weights(ctx, day: date) -> Weights:
     return weights
 
 
-def _keep(ctx, value: str) -> None:
+def _keep(ctx: Context, value: str) -> None:
     """Keep the day's measure; where the user may not write settings (a read-only file, a
     team database's row security) it is measured again next time, nothing else changes."""
     if ctx.store.readonly:

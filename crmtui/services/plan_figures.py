@@ -10,6 +10,7 @@ from decimal import Decimal
 from peewee import fn
 
 from crmtui.db import AccountPlan, Interaction, Order
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import VISIT_CHANNELS, PlanProgress, plan_progress
 from crmtui.services.context import Context
 
@@ -27,25 +28,27 @@ def year_figures(
     since = datetime.combine(start, time(0), ctx.zone)
     until = datetime.combine(today + timedelta(days=1), time(0), ctx.zone)
     visits = dict(
-        Interaction.select(Interaction.customer, fn.COUNT(Interaction.id))
-        .where(
-            Interaction.customer.in_(ids)
-            & (Interaction.at >= since)
-            & (Interaction.at < until)
-            & Interaction.channel.in_(VISIT_CHANNELS)
+        tuple_rows(
+            Interaction.select(Interaction.customer, fn.COUNT(Interaction.id))
+            .where(
+                Interaction.customer.in_(ids)
+                & (Interaction.at >= since)
+                & (Interaction.at < until)
+                & Interaction.channel.in_(VISIT_CHANNELS)
+            )
+            .group_by(Interaction.customer),
+            tuple[int, int],
         )
-        .group_by(Interaction.customer)
-        .tuples()
     )
     return {cid: (ordered.get(cid, Decimal("0.00")), visits.get(cid, 0)) for cid in ids}
 
 
 def _ordered(ids: list[int], start: date, today: date) -> dict[int, Decimal]:
-    rows = (
+    rows = tuple_rows(
         Order.select(Order.customer, fn.SUM(Order.amount).coerce(False))
         .where(Order.customer.in_(ids) & (Order.on >= start) & (Order.on <= today))
-        .group_by(Order.customer)
-        .tuples()
+        .group_by(Order.customer),
+        tuple[int, int | None],  # the sum in cents, as stored
     )
     return {cid: (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01")) for cid, cents in rows}
 

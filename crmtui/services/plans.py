@@ -26,9 +26,11 @@ from crmtui.services.plan_figures import progress_of, year_figures
 from crmtui.services.validation import (
     FieldError,
     clean_date,
+    clean_fields,
     clean_int,
     clean_money,
     clean_text,
+    one_field,
     optional_text,
 )
 
@@ -81,21 +83,6 @@ class PlanSaved:
     customer: Customer
 
 
-def _clean(values: Mapping[str, Any], today: date) -> dict[str, Any]:
-    cleaned, errors = {}, {}
-    for name, value in values.items():
-        if name not in PLAN_FIELDS:
-            errors[name] = _("unknown field")
-            continue
-        try:
-            cleaned[name] = PLAN_FIELDS[name](value, today)
-        except FieldError as error:
-            errors[name] = str(error)
-    if errors:
-        raise InvalidInput(errors)
-    return cleaned
-
-
 @writes
 def set_plan(
     ctx: Context, customer_id: int, values: Mapping[str, Any], *, progress: str = ""
@@ -104,7 +91,7 @@ def set_plan(
     empty text clears it). A new plan's review falls a quarter ahead unless one is given."""
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
-    cleaned = _clean({k: v for k, v in values.items() if v is not None}, today)
+    cleaned = clean_fields({k: v for k, v in values.items() if v is not None}, today, PLAN_FIELDS)
     note = _clean_note(progress)
     plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
     created = plan is None
@@ -128,10 +115,7 @@ def set_plan(
 
 
 def _clean_note(text: Any) -> str:
-    try:
-        return clean_text(text, limit=500)
-    except FieldError as error:
-        raise InvalidInput.one("progress", str(error)) from None
+    return one_field("progress", clean_text, text, limit=500)
 
 
 def _prepend(ctx: Context, notes: str, note: str, day: date) -> str:

@@ -49,7 +49,7 @@ from crmtui.services.context import Context, writes
 from crmtui.services.customer_columns import reschedule
 from crmtui.services.customers import _save_versioned
 from crmtui.services.lifecycle import refresh_value_class
-from crmtui.services.validation import PAYMENT_FIELDS, FieldError
+from crmtui.services.validation import PAYMENT_FIELDS, collect_field
 
 ZERO = Decimal("0.00")
 
@@ -108,16 +108,8 @@ def _order(ctx: Context, order_id: Any) -> tuple[Order, Customer]:
     return order, customer
 
 
-def _clean(errors: dict[str, str], name: str, value: Any, today: date):
-    try:
-        return PAYMENT_FIELDS[name](value, today)
-    except FieldError as error:
-        errors[name] = str(error)
-        return None
-
-
 def _day(errors: dict[str, str], value: Any, today: date, order: Order) -> date:
-    day = _clean(errors, "on", value, today) or today
+    day = collect_field(errors, "on", PAYMENT_FIELDS["on"], value, today) or today
     if "on" not in errors:
         if day > today:
             errors["on"] = _("cannot be in the future")
@@ -140,10 +132,10 @@ def record_payment(
     order, customer = _order(ctx, order_id)
     today = ctx.today()
     errors: dict[str, str] = {}
-    amount = _clean(errors, "amount", amount, today)
+    amount = collect_field(errors, "amount", PAYMENT_FIELDS["amount"], amount, today)
     day = _day(errors, on, today, order)
-    method = _clean(errors, "method", method or "transfer", today)
-    note = _clean(errors, "note", note, today)
+    method = collect_field(errors, "method", PAYMENT_FIELDS["method"], method or "transfer", today)
+    note = collect_field(errors, "note", PAYMENT_FIELDS["note"], note, today)
     if amount is not None and "amount" not in errors and amount > order.owed:
         errors["amount"] = (
             _("nothing is owed on order #{id}").format(id=order.id)

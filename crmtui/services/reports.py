@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
+
+from peewee import Expression, Model, ModelSelect
 
 from crmtui.db import (
     Commitment,
@@ -26,16 +29,19 @@ from crmtui.db import (
     Payment,
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import DueItem, overdue_days
 from crmtui.services.access import owner_filter
-from crmtui.services.appointments import schedule, schedule_kept
+from crmtui.services.appointments import AppointmentView, schedule, schedule_kept
 from crmtui.services.context import Context
 from crmtui.services.due import due_list
-from crmtui.services.instructions import list_instructions
+from crmtui.services.instructions import InstructionRow, list_instructions
 
 KINDS = ("daily", "weekly")
+
+Record = TypeVar("Record", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class Done:
     followup_number: int
     by: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "at": self.at,
             "customer_id": self.customer_id,
@@ -79,7 +85,7 @@ class Missed:
     overdue_days: int
     next_step: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "customer_id": self.customer_id,
             "customer": self.customer,
@@ -102,7 +108,7 @@ class PromiseRow:
     status: str
     closed_at: datetime | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.promise_id,
             "customer_id": self.customer_id,
@@ -124,7 +130,7 @@ class ComplaintRow:
     status: str
     opened_at: datetime
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.complaint_id,
             "customer_id": self.customer_id,
@@ -147,7 +153,7 @@ class GradeMove:
     by: str
     """The login of who changed it; '' when the calendar moved it."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "customer_id": self.customer_id,
             "customer": self.customer,
@@ -169,7 +175,7 @@ class OrderRow:
     quantity: int
     amount: Decimal
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.order_id,
             "customer_id": self.customer_id,
@@ -191,7 +197,7 @@ class DeliveryRow:
     amount: Decimal
     delivery: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "order_id": self.order_id,
             "customer_id": self.customer_id,
@@ -213,7 +219,7 @@ class PaymentRow:
     amount: Decimal
     method: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.payment_id,
             "order_id": self.order_id,
@@ -250,14 +256,14 @@ class Report:
     plan: list[DueItem]
     # the schedule kept and missed: appointments held, moved from the time first booked, and
     # passed unlogged; the next day's appointments beside its plan
-    appointments_done: list = field(default_factory=list)
-    appointments_moved: list = field(default_factory=list)
-    appointments_missed: list = field(default_factory=list)
-    plan_appointments: list = field(default_factory=list)
+    appointments_done: list[AppointmentView] = field(default_factory=list)
+    appointments_moved: list[AppointmentView] = field(default_factory=list)
+    appointments_missed: list[AppointmentView] = field(default_factory=list)
+    plan_appointments: list[AppointmentView] = field(default_factory=list)
     # the day's follow-through: the manager's instructions reported done in the period and
     # those still open at its end; first deliveries (and returns) and payments received.
-    instructions_done: list = field(default_factory=list)
-    instructions_open: list = field(default_factory=list)
+    instructions_done: list[InstructionRow] = field(default_factory=list)
+    instructions_open: list[InstructionRow] = field(default_factory=list)
     deliveries: list[DeliveryRow] = field(default_factory=list)
     payments: list[PaymentRow] = field(default_factory=list)
 
@@ -269,7 +275,7 @@ class Report:
     def order_total(self) -> Decimal:
         return sum((order.amount for order in self.orders), Decimal("0.00"))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "date": self.day,
@@ -330,9 +336,9 @@ def build_report(
     owner = owner_filter(ctx, everyone=everyone)
     since = datetime.combine(start, time(0), tzinfo=ctx.zone)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=ctx.zone)
-    logins = dict(User.select(User.id, User.login).tuples())
+    logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
 
-    def mine(query):
+    def mine(query: ModelSelect[Record]) -> ModelSelect[Record]:
         return query if owner is None else query.where(Customer.owner == owner)
 
     i = Interaction
@@ -373,15 +379,18 @@ def build_report(
     p = Commitment
     promise_columns = (p.id, Customer.id, Customer.name, p.text, p.due, p.status, p.closed_at)
 
-    def promises(condition):
+    def promises(condition: Expression) -> list[PromiseRow]:
         return [
             PromiseRow(*row)
-            for row in mine(
-                p.select(*promise_columns)
-                .join(Customer, on=(p.customer == Customer.id))
-                .where(condition)
-                .order_by(p.due, p.id)
-            ).tuples()
+            for row in tuple_rows(
+                mine(
+                    p.select(*promise_columns)
+                    .join(Customer, on=(p.customer == Customer.id))
+                    .where(condition)
+                    .order_by(p.due, p.id)
+                ),
+                tuple[int, int, str, str, date, str, datetime | None],
+            )
         ]
 
     closed_in_period = (p.closed_at >= since) & (p.closed_at < until)
@@ -442,7 +451,9 @@ def build_report(
         team=owner is None,
         done=[
             Done(at, cid, name, grade, channel, outcome, summary, number, logins.get(by, ""))
-            for at, cid, name, grade, channel, outcome, summary, number, by in done.tuples()
+            for at, cid, name, grade, channel, outcome, summary, number, by in tuple_rows(
+                done, tuple[datetime, int, str, str, str, str, str, int, int]
+            )
         ],
         missed=[
             Missed(
@@ -455,18 +466,28 @@ def build_report(
                 overdue_days(due, end),
                 step,
             )
-            for cid, name, company, grade, owner_id, due, step in missed.tuples()
+            for cid, name, company, grade, owner_id, due, step in tuple_rows(
+                missed, tuple[int, str, str, str, int, date, str]
+            )
         ],
         backlog=backlog,
         promises_kept=promises((p.status == "done") & closed_in_period),
         promises_broken=promises((p.status == "broken") & closed_in_period),
         promises_open=promises((p.status == "open") & (p.due >= start) & (p.due <= end)),
-        complaints=[ComplaintRow(*row) for row in complaints.tuples()],
-        grade_changes=[
-            GradeMove(cid, name, at, old, new, reason, logins.get(by, ""))
-            for cid, name, at, old, new, reason, by in moves.tuples()
+        complaints=[
+            ComplaintRow(*row)
+            for row in tuple_rows(complaints, tuple[int, int, str, str, str, str, datetime])
         ],
-        orders=[OrderRow(*row) for row in orders.tuples()],
+        grade_changes=[
+            GradeMove(cid, name, at, old, new, reason, "" if by is None else logins.get(by, ""))
+            for cid, name, at, old, new, reason, by in tuple_rows(
+                moves, tuple[int, str, datetime, str | None, str, str, int | None]
+            )
+        ],
+        orders=[
+            OrderRow(*row)
+            for row in tuple_rows(orders, tuple[int, int, str, date, str, int, Decimal])
+        ],
         plan_day=plan_day,
         plan=due_list(ctx, plan_day, everyone=everyone),
         appointments_done=kept.done,
@@ -475,6 +496,12 @@ def build_report(
         plan_appointments=schedule(ctx, plan_day, everyone=owner is None),
         instructions_done=[row for row in instructions if row.done_on is not None],
         instructions_open=[row for row in instructions if row.done_on is None],
-        deliveries=[DeliveryRow(*row) for row in delivered.tuples()],
-        payments=[PaymentRow(*row) for row in received.tuples()],
+        deliveries=[
+            DeliveryRow(*row)
+            for row in tuple_rows(delivered, tuple[int, int, str, date, str, Decimal, str])
+        ],
+        payments=[
+            PaymentRow(*row)
+            for row in tuple_rows(received, tuple[int, int, int, str, date, Decimal, str])
+        ],
     )

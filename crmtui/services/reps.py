@@ -122,7 +122,7 @@ class RepRow:
             return (False, 0, self.name.casefold(), self.login)
         return (value is None, -(value or 0), self.name.casefold(), self.login)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         def share(pair: tuple[int, int]) -> float | None:
             return round(pair[0] / pair[1], 4) if pair[1] else None
 
@@ -156,7 +156,7 @@ class RepComparison:
     def sorted(self, column: str) -> list[RepRow]:
         return sorted(self.rows, key=lambda row: row.sort_key(column))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "period": self.period.key,
             "kind": self.period.kind.value,

@@ -9,7 +9,9 @@ the customer its resolution clock is paused and the deadline shown moves with th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 from crmtui.db import Complaint
 from crmtui.rules import (
@@ -57,7 +59,10 @@ def deadline_after_pause(
 
 
 def next_deadline(
-    complaint, now: datetime, policy: SlaPolicy = DEFAULT_POLICY, zone: tzinfo = timezone.utc
+    complaint: Complaint | ClockFacts,
+    now: datetime,
+    policy: SlaPolicy = DEFAULT_POLICY,
+    zone: tzinfo = timezone.utc,
 ) -> tuple[str, datetime]:
     """Which clock runs now ('respond' or 'resolve') and its deadline.
 
@@ -86,7 +91,7 @@ CLOCK_COLUMNS = (
 """What sla_clock reads; select these, then facts_from_row(the raw values)."""
 
 
-def facts_from_row(values) -> ClockFacts:
+def facts_from_row(values: Sequence[Any]) -> ClockFacts:
     """ClockFacts from the raw database values of CLOCK_COLUMNS, in that order."""
     status, opened, acknowledged, respond, resolve, waiting, resolved = values
     return ClockFacts(
@@ -111,8 +116,9 @@ def sla_clock(
         late = complaint.resolved_at is not None and complaint.resolved_at > complaint.resolve_by
         return SlaClock("", None, SlaState.BREACHED if late else SlaState.OK, None)
     which, deadline = next_deadline(complaint, now, policy, zone)
-    paused = which == "resolve" and complaint.waiting_since is not None
-    measured_at = complaint.waiting_since if paused else now
+    paused, measured_at = False, now
+    if which == "resolve" and complaint.waiting_since is not None:
+        paused, measured_at = True, complaint.waiting_since
     state = sla_state(
         measured_at, complaint.opened_at, complaint.resolve_by if paused else deadline
     )

@@ -31,11 +31,11 @@ Decisions the figures rest on:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from time import perf_counter
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypedDict, TypeVar
 
 from crmtui.db import Customer
 from crmtui.errors import InvalidInput
@@ -86,19 +86,19 @@ from crmtui.services.figures.scope import (
     rounded,
     scope_for,
 )
-from crmtui.services.instructions import instruction_counts as counts
-from crmtui.services.pipeline import forecast_weights, pipeline
-from crmtui.services.receivables import receivables as owed
-from crmtui.services.reps import rep_comparison
-from crmtui.services.targets import target_board
+from crmtui.services.instructions import InstructionCounts, instruction_counts as counts
+from crmtui.services.pipeline import Pipeline, forecast_weights, pipeline
+from crmtui.services.receivables import Receivables, receivables as owed
+from crmtui.services.reps import RepComparison, rep_comparison
+from crmtui.services.targets import TargetBoard, target_board
 from crmtui.vocab import AT_RISK, BEHIND_FIGURES, DEMOTED, KEY_CUSTOMERS, NEW, PERIODS, PROMOTED
 
 
-def receivables(ctx: Context, day: date, *, owner_id: int | None):
+def receivables(ctx: Context, day: date, *, owner_id: int | None) -> Receivables:
     return owed(ctx, day, owner_id=owner_id)
 
 
-def instruction_counts(ctx: Context, since: date, day: date):
+def instruction_counts(ctx: Context, since: date, day: date) -> list[InstructionCounts]:
     return counts(ctx, since, day)
 
 
@@ -124,21 +124,20 @@ class Dashboard:
     csi: list[QuarterCsi]
     sla: ComplaintMetrics
     causes: ComplaintCauses | None = None
-    pipeline: Any = None
-    """services.pipeline.Pipeline: open opportunities by grade and close month, and the
-    forecast."""
-    targets: dict[str, Any] = field(default_factory=dict)
-    """services.targets.TargetBoard of this month, quarter and year, by kind."""
-    comparison: Any = None
-    """services.reps.RepComparison of this month (a manager's team view only)."""
-    receivables: Any = None
-    """services.receivables.Receivables: what customers owe, overdue by age, per rep."""
-    instructions: list = field(default_factory=list)
-    """services.instructions.InstructionCounts per rep: open, late, done in the period."""
+    pipeline: Pipeline | None = None
+    """Open opportunities by grade and close month, and the forecast."""
+    targets: dict[str, TargetBoard] = field(default_factory=dict)
+    """The target boards of this month, quarter and year, by kind."""
+    comparison: RepComparison | None = None
+    """Each rep side by side this month (a manager's team view only)."""
+    receivables: Receivables | None = None
+    """What customers owe, overdue by age, per rep."""
+    instructions: list[InstructionCounts] = field(default_factory=list)
+    """Per rep: instructions open, late, done in the period."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Milliseconds per figure, for the benchmark."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day,
             "period": self.period,
@@ -183,6 +182,28 @@ class Dashboard:
 
 TARGET_KINDS = ("month", "quarter", "year")
 
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+class Timer(Protocol):
+    """Calls a figure's function and keeps how long it took, under the figure's name."""
+
+    def __call__(
+        self,
+        name: str,
+        function: Callable[Params, Result],
+        /,
+        *args: Params.args,
+        **kwargs: Params.kwargs,
+    ) -> Result: ...
+
+
+class AccountsFigures(TypedDict, total=False):
+    pipeline: Pipeline
+    targets: dict[str, TargetBoard]
+    comparison: RepComparison
+
 
 def dashboard(
     ctx: Context,
@@ -201,7 +222,13 @@ def dashboard(
     scope = scope_for(ctx, everyone=everyone, day=day)
     timings: dict[str, float] = {}
 
-    def timed(name, function, *args, **kwargs):
+    def timed(
+        name: str,
+        function: Callable[Params, Result],
+        /,
+        *args: Params.args,
+        **kwargs: Params.kwargs,
+    ) -> Result:
         started = perf_counter()
         result = function(*args, **kwargs)
         timings[name] = (perf_counter() - started) * 1000
@@ -233,12 +260,18 @@ def dashboard(
 
 
 def accounts_figures(
-    ctx: Context, scope: Scope, reps: list[RepFigures], timed, target_kinds: Sequence[str]
-) -> dict:
+    ctx: Context,
+    scope: Scope,
+    reps: list[RepFigures],
+    timed: Timer,
+    target_kinds: Sequence[str],
+) -> AccountsFigures:
     """The pipeline and its forecast, the targets of the periods of `target_kinds` holding the
     day, and (for a manager's team view) each rep side by side this month."""
     weights = timed("forecast_weights", forecast_weights, ctx, scope.day)
-    found = {"pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)}
+    found: AccountsFigures = {
+        "pipeline": timed("pipeline", pipeline, scope.owner_id, scope.day, weights)
+    }
     found["targets"] = timed(
         "targets",
         lambda: {kind: target_board(ctx, kind=kind, day=scope.day) for kind in target_kinds},

@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN
 
 from crmtui.db import Complaint, Customer, Survey, SurveyScore, User
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, ReferralEvent, referral_moment
@@ -24,7 +25,7 @@ from crmtui.services.access import can_edit, get_editable_customer, get_visible_
 from crmtui.services.context import Context, writes
 from crmtui.services.interactions import clean_moment
 from crmtui.services.journal import journal
-from crmtui.services.validation import FieldError, clean_int, clean_text
+from crmtui.services.validation import FieldError, clean_int, clean_text, collect_field
 
 HANDLERS = ("support", "manager")
 
@@ -104,14 +105,8 @@ def record_survey(
     customer, closed = _survey_customer(ctx, customer_id, complaint)
     errors: dict[str, str] = {}
     cleaned = clean_scores(ctx, scores, errors)
-    try:
-        moment = clean_moment(at, ctx)
-    except FieldError as error:
-        errors["at"] = str(error)
-    try:
-        comment = clean_text(comment, limit=2000, multiline=True)
-    except FieldError as error:
-        errors["comment"] = str(error)
+    moment = collect_field(errors, "at", clean_moment, at, ctx)
+    comment = collect_field(errors, "comment", clean_text, comment, limit=2000, multiline=True)
     if not errors and not any(v is not None for v in cleaned.values()):
         errors["scores"] = _("give at least one score from 1 to 5")
     if errors:
@@ -165,7 +160,7 @@ class SurveyView:
     complaint_id: int | None
     by: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "at": self.at,
@@ -188,10 +183,11 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
     )
     extra: dict[int, dict[str, int]] = {}
     if rows:
-        for survey_id, name, score in (
-            SurveyScore.select(SurveyScore.survey, SurveyScore.dimension, SurveyScore.score)
-            .where(SurveyScore.survey.in_([r.id for r in rows]))
-            .tuples()
+        for survey_id, name, score in tuple_rows(
+            SurveyScore.select(SurveyScore.survey, SurveyScore.dimension, SurveyScore.score).where(
+                SurveyScore.survey.in_([r.id for r in rows])
+            ),
+            tuple[int, str, int],
         ):
             extra.setdefault(survey_id, {})[name] = score
     return [
@@ -200,7 +196,7 @@ def surveys_of(ctx: Context, customer_id: int, *, limit: int = 20) -> list[Surve
             at=r.at,
             comment=r.comment,
             complaint_id=r.complaint_id,
-            by=r.by.login if r.by_id else "",
+            by=r.by.login if r.by is not None else "",
             scores={
                 **{name: getattr(r, name) for name in DIMENSIONS if getattr(r, name) is not None},
                 **extra.get(r.id, {}),

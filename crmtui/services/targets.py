@@ -39,7 +39,7 @@ from crmtui.rules import (
 from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.validation import FieldError, clean_money
+from crmtui.services.validation import FieldError, clean_money, collect_field
 
 
 def clean_count(value: Any, today: date | None = None) -> int | None:
@@ -98,14 +98,8 @@ def set_target(
     except InvalidInput as error:
         errors.update(error.errors)
         found = None
-    try:
-        amount = clean_money(amount)
-    except FieldError as error:
-        errors["amount"] = str(error)
-    try:
-        new_customers = clean_count(new_customers)
-    except FieldError as error:
-        errors["new_customers"] = str(error)
+    amount = collect_field(errors, "amount", clean_money, amount)
+    new_customers = collect_field(errors, "new_customers", clean_count, new_customers)
     if not errors and amount is None and new_customers is None:
         errors["amount"] = _("give an amount of orders, a number of new customers, or both")
     if errors:
@@ -212,7 +206,7 @@ class TargetRow:
     """Orders against the amount target; None without one."""
     new_customers: TargetProgress | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         def progress(p: TargetProgress | None, whole: bool) -> dict | None:
             if p is None:
                 return None
@@ -243,7 +237,7 @@ class TargetBoard:
     days_left: int
     rows: list[TargetRow]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "period": self.period.key,
             "kind": self.period.kind.value,

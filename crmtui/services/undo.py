@@ -94,7 +94,7 @@ class UndoPlan:
     entity_id: int | None
     moves: tuple[FieldMove, ...] = field(default=())
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "change_id": self.change_id,
             "action": self.action,

@@ -10,11 +10,20 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from peewee import fn
 
-from crmtui.db import Complaint, ComplaintEvent, Customer, Instruction, User, database
-from crmtui.db import team as team_mode
+from crmtui.db import (
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Instruction,
+    User,
+    database,
+    team as team_mode,
+)
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
@@ -22,7 +31,7 @@ from crmtui.services.audit import audit
 from crmtui.services.complaints import OPEN
 from crmtui.services.context import ROLES, Context, writes
 from crmtui.services.owners import get_owner, get_user
-from crmtui.services.validation import FieldError, clean_text
+from crmtui.services.validation import clean_text, one_field
 
 MAX_LOGIN = 64
 MAX_NAME = 128
@@ -40,7 +49,7 @@ class TeamMember:
     """Open complaints assigned to the user."""
     created_at: datetime
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "login": self.login,
             "name": self.name,
@@ -77,10 +86,7 @@ def clean_role(text: str) -> str:
 
 def clean_name(text: str) -> str:
     """A display name as stored: the one cleaning rule for typed text (no control characters)."""
-    try:
-        return clean_text(text, limit=MAX_NAME)
-    except FieldError as error:
-        raise InvalidInput.one("name", str(error)) from None
+    return one_field("name", clean_text, text, limit=MAX_NAME)
 
 
 @writes
@@ -116,13 +122,18 @@ def list_users(ctx: Context) -> list[TeamMember]:
     """Everyone, active first, with what they own."""
     require_manager(ctx, _("list users"))
     owned = dict(
-        Customer.select(Customer.owner, fn.COUNT(Customer.id)).group_by(Customer.owner).tuples()
+        tuple_rows(
+            Customer.select(Customer.owner, fn.COUNT(Customer.id)).group_by(Customer.owner),
+            tuple[int, int],
+        )
     )
     handling = dict(
-        Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
-        .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
-        .group_by(Complaint.owner)
-        .tuples()
+        tuple_rows(
+            Complaint.select(Complaint.owner, fn.COUNT(Complaint.id))
+            .where(Complaint.status.in_(OPEN) & Complaint.owner.is_null(False))
+            .group_by(Complaint.owner),
+            tuple[int, int],
+        )
     )
     users = User.select().order_by(User.active.desc(), User.login)
     return [

@@ -73,18 +73,23 @@ def clean_text(value: Any, *, limit: int, multiline: bool = False) -> str:
     return text
 
 
-def required_text(limit: int) -> Callable[[Any, date], str]:
-    def clean(value: Any, today: date) -> str:
-        text = clean_text(value, limit=limit)
+def required_text(limit: int, *, multiline: bool = False, why: str = "") -> Callable[..., str]:
+    """A cleaner of text that must be given; `why` (an N_ msgid) says what is missing."""
+
+    def clean(value: Any, today: date | None = None) -> str:
+        text = clean_text(value, limit=limit, multiline=multiline)
         if not text:
-            raise FieldError(_("required"))
+            raise FieldError(_(why) if why else _("required"))
         return text
 
     return clean
 
 
-def optional_text(limit: int, multiline: bool = False) -> Callable[[Any, date], str]:
-    return lambda value, today: clean_text(value, limit=limit, multiline=multiline)
+def optional_text(limit: int, multiline: bool = False) -> Callable[..., str]:
+    def clean(value: Any, today: date | None = None) -> str:
+        return clean_text(value, limit=limit, multiline=multiline)
+
+    return clean
 
 
 def clean_email(value: Any, today: date | None = None) -> str:
@@ -208,8 +213,8 @@ def choice(
     return clean
 
 
-def clean_int(low: int, high: int) -> Callable[[Any, date], int | None]:
-    def clean(value: Any, today: date) -> int | None:
+def clean_int(low: int, high: int) -> Callable[..., int | None]:
+    def clean(value: Any, today: date | None = None) -> int | None:
         if value is None or value == "":
             return None
         try:
@@ -348,14 +353,24 @@ def clean_field(
     return table[name](value, today)
 
 
-def collect_field(errors: dict[str, str], name: str, clean: Callable[..., Any], *args: Any) -> Any:
-    """`clean(*args)`, or None with the refusal noted under `name` in `errors`: a form's fields
-    are each checked, so that every refused one is named at once."""
+def collect_field(
+    errors: dict[str, str], name: str, clean: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    """`clean(*args, **kwargs)`, or None with the refusal noted under `name` in `errors`: a
+    form's fields are each checked, so that every refused one is named at once."""
     try:
-        return clean(*args)
+        return clean(*args, **kwargs)
     except FieldError as error:
         errors[name] = str(error)
         return None
+
+
+def one_field(name: str, clean: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`clean(*args, **kwargs)`, or InvalidInput naming `name`: a form or command of one field."""
+    try:
+        return clean(*args, **kwargs)
+    except FieldError as error:
+        raise InvalidInput.one(name, str(error)) from None
 
 
 def clean_fields(

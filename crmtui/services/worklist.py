@@ -11,9 +11,9 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from crmtui.db import AccountPlan, CareDate, Commitment
+from crmtui.db import AccountPlan, CareDate, Commitment, Customer
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind
@@ -23,10 +23,14 @@ from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
 
 if TYPE_CHECKING:
+    from crmtui.services.appointments import AppointmentView
     from crmtui.services.interactions import LogResult
 
 # Logging, snoozing and their checks are imported where they are done: the app reads Today's list
 # (today_list) while it starts, and should not wait for the services that change it.
+
+Owned = TypeVar("Owned", Commitment, CareDate, AccountPlan)
+"""A record a due item settles, of the customer the item is for."""
 
 REVIEW_EVERY = "+3m"
 """An account plan is reviewed quarterly unless the user picks another day."""
@@ -45,7 +49,7 @@ class TodayList:
     coming: list[DueItem] = field(default_factory=list)
     moved: int = 0
     """Grades the calendar moved on this read (the first of the day)."""
-    schedule: list = field(default_factory=list)
+    schedule: list[AppointmentView] = field(default_factory=list)
     """The day's appointments in time order (services.appointments.AppointmentView; cancelled
     ones left out)."""
 
@@ -77,7 +81,7 @@ def read_today_early(ctx: Context) -> Future[TodayList]:
     return future
 
 
-def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
+def _later_day(value: Any, today: date, name: str, errors: dict[str, str]) -> date | None:
     from crmtui.services.validation import FieldError, clean_date
 
     try:
@@ -95,6 +99,7 @@ def _later_day(value: Any, today: date, name: str, errors: dict) -> date | None:
 @writes
 def log_due_item(
     ctx: Context,
+    /,
     kind: DueKind | str,
     customer_id: int,
     ref_id: int | None = None,
@@ -160,7 +165,7 @@ def _settle_other(
         plan.save()
 
 
-def _own(model, ref_id: int, customer_id: int, label: str):
+def _own(model: type[Owned], ref_id: int, customer_id: int, label: str) -> Owned:
     row = model.get_or_none((model.id == ref_id) & (model.customer == customer_id))
     if row is None:
         raise NotFound(_("the {what} is gone; reload the list").format(what=label))
@@ -185,7 +190,7 @@ def snooze_refusal(kind: DueKind | str) -> str | None:
 
 def snooze_due_item(
     ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None, until: Any
-):
+) -> Customer | Commitment | AccountPlan:
     """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
     from crmtui.services.customers import snooze
     from crmtui.services.interactions import snooze_promise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -16,10 +16,11 @@ from textual.worker import WorkerFailed
 from crmtui.app import CrmApp
 from crmtui.demo import build_demo
 from crmtui.screens.base import CrmScreen
+from tests.app.world import APP_NOW, World, build_world
 from tests.conftest import TODAY
 
-# The demo's contacts of TODAY end before 17:30; the app's day starts after them.
-APP_NOW = datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc)
+# APP_NOW: Monday 23 November 2026, 18:00 UTC. The demo's contacts of TODAY end before 17:30;
+# the app's day starts after them.
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,21 @@ def demo_ctx(ctx, clock):
     build_demo(ctx, 120, seed=1, today=TODAY)
     clock.now = APP_NOW
     ctx.store.target = "demo.sqlite3"  # what the status line shows, the same on every machine
+    return ctx
+
+
+@pytest.fixture
+def world(ctx, clock) -> World:
+    """The small hand-made world of tests/app/world.py (for snapshots): sixteen customers of
+    `boss` and two reps, every value written out. The clock is left at APP_NOW."""
+    made = build_world(ctx, clock)
+    ctx.store.target = "world.sqlite3"  # what the status line shows, the same on every machine
+    return made
+
+
+@pytest.fixture
+def world_ctx(ctx, world):
+    """The manager `boss` in the hand-made world."""
     return ctx
 
 

@@ -179,17 +179,20 @@ def _no_change_checks(monkeypatch):
     monkeypatch.setattr(CrmScreen, "CHANGE_CHECK_SECONDS", 3600.0)
 
 
+# -- snapshots: boss's day in the hand-made world (a visit at 09:30 and a call at 14:00, both
+# over and not logged, a meeting at 19:00; a visit tomorrow at 10:00) --------------------------
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
-def test_today_with_a_schedule(snap_compare, schedule_ctx, size, lang):
-    ctx = schedule_ctx
+def test_today_with_a_schedule(snap_compare, world_ctx, size, lang):
+    ctx = world_ctx
     ctx.config = replace(ctx.config, lang=lang)
     assert snap_compare(CrmApp(ctx), terminal_size=size, run_before=steps())
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_tomorrows_schedule(snap_compare, schedule_ctx, lang):
-    ctx = schedule_ctx
+def test_tomorrows_schedule(snap_compare, world_ctx, lang):
+    ctx = world_ctx
     ctx.config = replace(ctx.config, lang=lang)
     assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=steps("t"))
 
@@ -263,9 +266,9 @@ async def test_the_review_asks_whether_the_managers_instructions_were_carried_ou
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_review_after_a_visit(snap_compare, schedule_ctx, lang):
+def test_the_review_after_a_visit(snap_compare, world_ctx, lang):
     """The log form on the 09:30 visit: it closes the appointment and asks the review."""
-    ctx = schedule_ctx
+    ctx = world_ctx
     ctx.config = replace(ctx.config, lang=lang)
 
     async def run_before(pilot) -> None:

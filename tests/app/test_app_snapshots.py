@@ -1,12 +1,12 @@
 """SVG snapshots of the main screens at 80×24 and 120×40 (`pytest --snapshot-update` after a
-deliberate change of the look). Demo data for a fixed day and seed, a fixed clock, no blink."""
+deliberate change of the look). The hand-made world of tests/app/world.py, a fixed clock, no
+blink."""
 
 from __future__ import annotations
 
 import pytest
 
 from crmtui.app import CrmApp
-from crmtui.db import Customer
 from crmtui.screens.base import CrmScreen
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
@@ -35,9 +35,9 @@ def steps(*keys: str, then=None):
     return run_before
 
 
-def a_customer_with_orders(ctx) -> int:
-    return (Customer.select().where((Customer.owner == ctx.user.id) & (Customer.revenue > 0))
-            .order_by(Customer.id).first().id)
+@pytest.fixture
+def app(world_ctx) -> CrmApp:
+    return CrmApp(world_ctx)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -57,14 +57,14 @@ def test_today_empty_shows_what_comes_next(snap_compare, ctx):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_profile(snap_compare, app, demo_ctx, size):
-    customer_id = a_customer_with_orders(demo_ctx)
+def test_profile(snap_compare, app, world, size):
+    customer_id = world["邵霞"]
     assert snap_compare(app, terminal_size=size, run_before=steps(
         then=lambda app: app.open_profile(customer_id)))
 
 
-def test_profile_timeline(snap_compare, app, demo_ctx):
-    customer_id = a_customer_with_orders(demo_ctx)
+def test_profile_timeline(snap_compare, app, world):
+    customer_id = world["邵霞"]
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
         "right_square_bracket", "right_square_bracket",
         then=lambda app: app.open_profile(customer_id)))
@@ -80,9 +80,10 @@ def test_interactions(snap_compare, app):
 
 
 def test_log_dialog(snap_compare, app):
-    """The log form on the first due item (below the schedule's appointment)."""
+    """The log form on 钟娟's late promise (below the schedule's three appointments and the
+    complaint at risk): it offers to mark the promise kept."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
-        "j", "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
+        "j", "j", "j", "j", "l", "q", "u", "o", "t", "e", "tab", "tab", "tab", "tab", "f", "r", "i"))
 
 
 def test_customer_form_with_a_bad_email(snap_compare, app):
@@ -108,15 +109,16 @@ def test_help(snap_compare, app):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_complaints(snap_compare, app, queue_ctx, size):
+def test_complaints(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=steps("4"))
 
 
-def test_complaint_detail(snap_compare, app, queue_ctx):
+def test_complaint_detail(snap_compare, app, world):
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(
-        then=lambda app: app.open_complaint(queue_ctx.working)))
+        then=lambda app: app.open_complaint(world.complaints.working)))
 
 
-def test_acknowledge_refuses_a_past_time(snap_compare, app, queue_ctx):
+def test_acknowledge_refuses_a_past_time(snap_compare, app):
+    """On the third row of the queue: 秦俊's new complaint."""
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(
         "4", "j", "j", "A", "1", "0", ":", "0", "0"))

@@ -130,13 +130,13 @@ async def test_a_rep_sees_their_own_target_and_no_comparison(demo_ctx):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
-def test_targets_view(snap_compare, demo_ctx, size, lang):
-    assert snap_compare(CrmApp(in_language(demo_ctx, lang)), terminal_size=size,
+def test_targets_view(snap_compare, world_ctx, size, lang):
+    assert snap_compare(CrmApp(in_language(world_ctx, lang)), terminal_size=size,
                         run_before=opens("targets"))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
-def test_rep_comparison(snap_compare, demo_ctx, size, lang):
-    assert snap_compare(CrmApp(in_language(demo_ctx, lang)), terminal_size=size,
+def test_rep_comparison(snap_compare, world_ctx, size, lang):
+    assert snap_compare(CrmApp(in_language(world_ctx, lang)), terminal_size=size,
                         run_before=opens("reps"))

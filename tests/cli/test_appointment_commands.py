@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crmtui import output
 from crmtui.cli import main
 from tests.cli.inprocess import run_cli
 
@@ -206,3 +207,16 @@ def test_the_review_answers_whether_the_instructions_were_carried_out(crm, clock
     assert shown["review"]["instructions_done"] == "partly"
     assert "instructions carried out: partly" in crm("agenda", login="rita").out
     assert crm("log", "张三", "--summary", "x", "--instructions-done", "maybe").code == 2
+
+
+def test_each_run_prints_for_the_terminal_it_finds(crm, monkeypatch):
+    """main() called again in one process (a script, a test) measures the terminal again: a
+    narrow one after a wide one gets the narrow layout."""
+    assert crm("appointment", "add", "张三", "--at", "tomorrow 10:00").code == 0
+    monkeypatch.setattr(output, "_console", None)  # as in a process that printed nothing yet
+    monkeypatch.setenv("COLUMNS", "160")
+    wide = crm("agenda", "--date", "tomorrow")
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = crm("agenda", "--date", "tomorrow")
+    assert "Acme" in wide.out, wide.out
+    assert "Acme" not in narrow.out, narrow.out

@@ -24,6 +24,10 @@ BRIEF_MODULES = {
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
     "crmtui.db", "crmtui.db.connection", "crmtui.db.fields", "crmtui.db.migrations",  # storage
     "crmtui.db.models", "crmtui.db.team", "crmtui.db.store",
+    "crmtui.db.models.archive", "crmtui.db.models.base", "crmtui.db.models.care",  # the models
+    "crmtui.db.models.history", "crmtui.db.models.sales", "crmtui.db.models.tallies",
+    "crmtui.db.backups", "crmtui.db.failures", "crmtui.db.files",  # opening's neighbours
+    "crmtui.db.rows",  # typed rows of the search's query (a few lines, no imports of its own)
     "crmtui.db.search",  # the search index's table, which the schema check names
     "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from crmtui.db import LATEST_VERSION
-from crmtui.db.migrations import MIGRATIONS, _v8_audit_chain
+from crmtui.db.upgrade_steps import MIGRATIONS, v8_audit_chain
 from crmtui.services.customers import add_customer, delete_customer
 from crmtui.services.maintenance import check_database
 from crmtui.services.users import add_user, set_role
@@ -93,7 +93,7 @@ def test_the_cli_check_exits_1_and_names_the_entry(logged):
     assert main(["--db", str(logged), "db", "check"], login="boss") == 1
 
 
-CHAINED = next(version for version, step in MIGRATIONS.items() if step is _v8_audit_chain)
+CHAINED = next(version for version, step in MIGRATIONS.items() if step is v8_audit_chain)
 """The schema version that added the chain."""
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from crmtui.db import Interaction, open_store
 from crmtui.db import connection as storage
-from crmtui.db.connection import backup_sqlite, latest_backup, suspect_marker
+from crmtui.db.backups import backup_sqlite, latest_backup
+from crmtui.db.files import suspect_marker
 from crmtui.errors import StorageError
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction

@@ -15,7 +15,8 @@ from peewee import fn
 from crmtui.db import Customer, Order, SchemaVersion, User, database
 from crmtui.db.figures import FIGURE_TABLES, create_figures, figures_out_of_step, fill_figures
 from crmtui.db.models import PipelineDay
-from crmtui.db.migrations import LATEST_VERSION, MIGRATIONS
+from crmtui.db.migrations import LATEST_VERSION
+from crmtui.db.upgrade_steps import MIGRATIONS
 from crmtui.errors import CrmError
 from crmtui.rules import AGE_BUCKETS, age_bucket, days_overdue
 from crmtui.services.corrections import edit_order

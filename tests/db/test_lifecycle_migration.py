@@ -6,8 +6,10 @@ import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 from crmtui.db import LATEST_VERSION, Customer, CustomerChange, Setting
-from crmtui.db.connection import latest_backup
-from crmtui.db.migrations import MIGRATIONS, RESCHEDULE_ALL, _v11_lifecycle
+from crmtui.db.backups import latest_backup
+from crmtui.db.migrations import RESCHEDULE_ALL
+from crmtui.db.upgrade_lifecycle import v11_lifecycle
+from crmtui.db.upgrade_steps import MIGRATIONS
 from crmtui.services.customers import add_customer
 from crmtui.services.grading import move_grades_if_due
 from crmtui.services.interactions import log_interaction, record_order
@@ -15,7 +17,7 @@ from crmtui.services.maintenance import check_store
 from tests.conftest import TODAY, make_context
 
 DAY = timedelta(days=1)
-LIFECYCLES = next(version for version, step in MIGRATIONS.items() if step is _v11_lifecycle)
+LIFECYCLES = next(version for version, step in MIGRATIONS.items() if step is v11_lifecycle)
 """The schema version that added lifecycles."""
 NEW_COLUMNS = {"customer": ("lifecycle", "lifecycle_reason", "value_class", "class_pinned",
                             "class_reason", "due_rule", "last_order_on", "regular_until",

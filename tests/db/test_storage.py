@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crmtui.db import LATEST_VERSION, Customer, open_store
-from crmtui.db.connection import latest_backup
+from crmtui.db.backups import latest_backup
 from crmtui.errors import StorageError
 from crmtui.services.customers import add_customer, find_customers
 from tests.conftest import make_context
@@ -281,7 +281,7 @@ def test_schema_5_gets_the_holiday_greetings_table(db_path, clock):
 def test_only_errors_that_mean_someone_else_is_writing_are_retried():
     import peewee
 
-    from crmtui.db.connection import is_retryable
+    from crmtui.db.failures import is_retryable
 
     class DriverError(Exception):
         def __init__(self, message, pgcode):

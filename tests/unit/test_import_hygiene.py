@@ -49,3 +49,10 @@ def test_a_rule_loads_only_its_own_module():
                             check=True, cwd=RULES_DIR.parent.parent)
     assert result.stdout.strip() == str(["crmtui.rules._base", "crmtui.rules.due",
                                          "crmtui.rules.grades"])
+
+
+def test_rules_stub_names_what_rules_exports():
+    """The checker reads crmtui/rules/__init__.pyi; the module loads names lazily from _EXPORTS."""
+    stub = (RULES_DIR / "__init__.pyi").read_text(encoding="utf-8")
+    stubbed = set(re.findall(r"^\s+(\w+) as \1,$", stub, re.MULTILINE))
+    assert stubbed == set(crmtui.rules.__all__)

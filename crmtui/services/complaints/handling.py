@@ -26,7 +26,13 @@ from crmtui.services.context import Context
 from crmtui.services.sla_clock import (
     OPEN,
 )
-from crmtui.services.validation import FieldError, clean_int, clean_text
+from crmtui.services.validation import (
+    FieldError,
+    clean_int,
+    clean_text,
+    optional_text,
+    required_text,
+)
 
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -183,27 +189,15 @@ def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
     return ("status", old, new.value, note)
 
 
-def _text(limit: int, *, required: bool = False, multiline: bool = False, why: str = ""):
-    def clean(value, today=None):
-        text = clean_text(value, limit=limit, multiline=multiline)
-        if required and not text:
-            raise FieldError(_(why) if why else _("required"))
-        return text
-
-    return clean
-
-
 COMPLAINT_FIELDS: dict[str, Callable[..., Any]] = {
-    "summary": _text(300, required=True),
-    "category": _text(64),
-    "description": _text(5000, multiline=True),
-    "resolution": _text(
-        2000, required=True, multiline=True, why=N_("required: say how it was resolved")
-    ),
-    "root_cause": _text(500),
-    "note": _text(2000, multiline=True),
-    "timeline_note": _text(2000, required=True, multiline=True),
-    "satisfaction": lambda value, today=None: clean_int(1, 5)(value, today),
+    "summary": required_text(300),
+    "category": optional_text(64),
+    "description": optional_text(5000, multiline=True),
+    "resolution": required_text(2000, multiline=True, why=N_("required: say how it was resolved")),
+    "root_cause": optional_text(500),
+    "note": optional_text(2000, multiline=True),
+    "timeline_note": required_text(2000, multiline=True),
+    "satisfaction": clean_int(1, 5),
 }
 """How the actions clean each field, as (value, today) cleaners a form validates with."""
 _FIELD = COMPLAINT_FIELDS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import cast
+from typing import Any, cast
 
 from peewee import Case, fn
 
@@ -34,7 +34,7 @@ class SlaTally:
             self.met + other.met, self.missed + other.missed, self.pending + other.pending
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         share = self.share
         return {
             "met": self.met,
@@ -57,7 +57,7 @@ class SlaBreakdown:
             self.resolution + other.resolution,
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "opened": self.opened,
             "response": self.response.to_json(),
@@ -84,7 +84,7 @@ class ComplaintMetrics:
     """Average satisfaction 1–5 given at close in the period, two decimals."""
     satisfaction_counts: dict[int, int] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,

@@ -45,7 +45,7 @@ from crmtui.services.sla_clock import (
     deadlines_for,
     in_service_zone,
 )
-from crmtui.services.validation import CHANNELS, FieldError, choice, collect_field
+from crmtui.services.validation import CHANNELS, choice, collect_field, one_field
 
 
 @writes
@@ -156,10 +156,7 @@ def acknowledge(
 
 
 def _clean_note(note: Any) -> str:
-    try:
-        return _FIELD["note"](note)
-    except FieldError as error:
-        raise InvalidInput.one("note", str(error)) from None
+    return one_field("note", _FIELD["note"], note)
 
 
 @writes

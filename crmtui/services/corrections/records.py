@@ -12,6 +12,7 @@ from peewee import ForeignKeyField
 from crmtui.db import (
     CareDate,
     Commitment,
+    Customer,
     Interaction,
     Order,
     Survey,
@@ -62,7 +63,7 @@ def kind_of(kind: Any) -> str:
     return text
 
 
-def _stored(ctx: Context, kind: str, number_text: Any):
+def _stored(ctx: Context, kind: str, number_text: Any) -> Any:
     """The stored record, or NotFound saying it was deleted (and by whom, when the user may
     see its customer) or that there is none."""
     model = MODELS[kind]
@@ -98,7 +99,7 @@ def editable_record(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-):
+) -> tuple[Any, Customer]:
     """(record, customer) for a change by the user: the record must exist, its customer be
     theirs to change, and no one have saved it since it was read: its version is still
     `expected_version`, and its values still `expected` (journal.record_values as read; on
@@ -143,7 +144,7 @@ def changed_since(ctx: Context, kind: str, number: int, *, after: int = 0) -> Co
     )
 
 
-def viewable_record(ctx: Context, kind: str, number: Any):
+def viewable_record(ctx: Context, kind: str, number: Any) -> Any:
     """A record whose customer the user may see (to fill an edit form)."""
     kind = kind_of(kind)
     row = _stored(ctx, kind, number)
@@ -200,7 +201,7 @@ def read_record(ctx: Context, kind: Any, number: Any) -> EditableRecord:
     )
 
 
-def record_json(kind: str, row) -> dict:
+def record_json(kind: str, row: Any) -> dict[str, Any]:
     """A corrected record as `crmtui edit --json` writes it."""
     kind = kind_of(kind)
     base = {"record": kind, "id": row.id, "customer_id": row.customer_id, "version": row.version}

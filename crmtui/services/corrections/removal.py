@@ -50,7 +50,7 @@ class Removed:
             record=label("record", self.kind).capitalize(), id=self.id, name=self.customer
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "record": self.kind,
             "id": self.id,

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from peewee import Case, Select, fn
+from peewee import Case, Field, Function, ModelSelect, Select, fn
 
 from crmtui.db import Customer, GradeChange, User, Win, database
 from crmtui.db.models import GradeTally, StageTally
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
 from crmtui.search import sort_key
 from crmtui.services.figures.scope import (
@@ -20,7 +21,6 @@ from crmtui.services.figures.scope import (
     TERMINATED,
     Scope,
     count_rows,
-    rows_of,
 )
 from crmtui.vocab import PROMOTED
 
@@ -54,7 +54,7 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
     if scope.owner_id is not None:
         matrix = matrix.where(GradeTally.owner_id == scope.owner_id)
     grades: dict[int, dict[str, int]] = {}
-    for owner_id, grade, count in rows_of(matrix):
+    for owner_id, grade, count in tuple_rows(matrix, tuple[int, str, int]):
         grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
     if not grades:
         return []
@@ -65,11 +65,12 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
         User.id.in_(list(grades))
     )
     # the few terminated customers (found by their lifecycle's index) are chased by nobody
-    unchased: dict[int, int] = dict(
-        rows_of(
+    unchased = dict(
+        tuple_rows(
             Customer.select(Customer.owner, count_rows())
             .where((Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
-            .group_by(Customer.owner)
+            .group_by(Customer.owner),
+            tuple[int, int],
         )
     )
     rows = [
@@ -79,7 +80,7 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
             grades=grades[uid],
             overdue=late - unchased.get(uid, 0),
         )
-        for uid, login, display, late in rows_of(owners)
+        for uid, login, display, late in tuple_rows(owners, tuple[int, str, str, int])
     ]
     return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
@@ -106,7 +107,7 @@ class Movement:
     new: int
     """Customers added in the period."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,
@@ -116,11 +117,11 @@ class Movement:
         }
 
 
-def _rank(column):
+def _rank(column: Field) -> Case:
     return Case(column, [(grade, grade_rank(grade)) for grade in GRADES])
 
 
-def _net_step():
+def _net_step() -> Function:
     """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
     (a customer's first change, from no grade, is no step)."""
     g = GradeChange
@@ -129,7 +130,7 @@ def _net_step():
     )
 
 
-def _net_moves(scope: Scope, period: int):
+def _net_moves(scope: Scope, period: int) -> ModelSelect[GradeChange]:
     """Per customer with a change in the period: its net step and whether it was added in the
     period, from the covering (on, customer, from_grade, to_grade) index."""
     g = GradeChange
@@ -174,7 +175,8 @@ def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
         .having(net < 0 if direction == PROMOTED else net > 0)
         .order_by(GradeChange.customer)
     )
-    return [row[0] for row in query.tuples()]
+    rows = tuple_rows(query, tuple[int, object, object])  # (customer, net step, added)
+    return [customer_id for customer_id, _net, _added in rows]
 
 
 def new_customer_ids(scope: Scope, period: int) -> list[int]:
@@ -182,7 +184,8 @@ def new_customer_ids(scope: Scope, period: int) -> list[int]:
     g = GradeChange
     added = fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0))
     query = _net_moves(scope, period).having(added > 0).order_by(g.customer)
-    return [row[0] for row in query.tuples()]
+    rows = tuple_rows(query, tuple[int, object, object])  # (customer, net step, added)
+    return [customer_id for customer_id, _net, _added in rows]
 
 
 # -- follow-up stages and drop risks --------------------------------------------------------------
@@ -200,7 +203,7 @@ class Stage:
 
 def open_stages(scope: Scope) -> list[Stage]:
     """Open customers (not E, not terminated) by the follow-up stage of their opportunity."""
-    query: Any
+    query: Select
     if scope.owner_id is None:  # the team's, kept by the database (db.figures)
         query = StageTally.select(StageTally.grade, StageTally.followups, StageTally.customers)
     else:
@@ -214,7 +217,7 @@ def open_stages(scope: Scope) -> list[Stage]:
             .group_by(Customer.grade, Customer.followups)
         )  # the index's order: no sorting
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
-    for _grade, followups, count in rows_of(query):
+    for _grade, followups, count in tuple_rows(query, tuple[str, int, int]):
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
     return [
@@ -248,7 +251,7 @@ def win_stages(scope: Scope, period: int) -> list[WinStage]:
             Customer.owner == scope.owner_id
         )
     counts = dict.fromkeys(FOLLOWUP_STAGES, 0)
-    for followups, count in rows_of(query):
+    for followups, count in tuple_rows(query, tuple[int, int]):
         counts[followup_stage(followups)] += count
     total = sum(counts.values())
     return [
@@ -278,7 +281,7 @@ class AtRisk:
     last_contact: date | None
     cadence_due: date
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "customer_id": self.customer_id,
             "customer": self.customer,
@@ -313,4 +316,5 @@ def at_risk(scope: Scope) -> list[AtRisk]:
         )
         .order_by(Customer.cadence_due, Customer.id)
     )
-    return [AtRisk(*row) for row in query.tuples()]
+    rows = tuple_rows(query, tuple[int, str, str, str, str, int, date | None, date])
+    return [AtRisk(*row) for row in rows]

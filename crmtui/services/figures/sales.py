@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from peewee import Case, Select, Window, fn
+from peewee import Case, ModelSelect, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
 from crmtui.db.models import SourceTally
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import Lifecycle
 from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
 from crmtui.services.validation import SOURCES
@@ -33,7 +34,7 @@ class Lapsed:
     revenue_last_year: Decimal
     """What they bought in the year up to the day."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"customers": self.customers, "revenue_last_year": self.revenue_last_year}
 
 
@@ -69,7 +70,7 @@ class Retention:
     def share(self) -> float | None:
         return self.returned / self.previous_buyers if self.previous_buyers else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "since": self.since,
             "until": self.until,
@@ -141,7 +142,7 @@ class Pareto:
         """The key customers' share of the customers with revenue, 0..1."""
         return self.key_count / self.customers if self.customers else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "customers": self.customers,
             "total": self.total,
@@ -159,12 +160,15 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     last row, so the whole ranking is read once); a running SUM window over the one segment
     where the total reaches `share` finds the last key customer."""
     c = Customer
-    count, total = (
-        scope.customers(c.select(count_rows(), raw_cents(fn.SUM(c.revenue))).where(c.revenue > 0))
-        .tuples()
-        .get()
+    count, cents = next(
+        tuple_rows(
+            scope.customers(
+                c.select(count_rows(), raw_cents(fn.SUM(c.revenue))).where(c.revenue > 0)
+            ),
+            tuple[int, int | None],
+        )
     )
-    total = int(total or 0)
+    total = int(cents or 0)
     if not total:
         return Pareto(
             customers=0,
@@ -177,7 +181,7 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
     curve: list[tuple[float, float]] = []
     last_row: tuple[Decimal, int] | None = None
-    key = None
+    key: tuple[int, int, int, int] | None = None
     done = running = 0
     for point in sorted(
         {math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)}
@@ -189,9 +193,8 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
             place, customer_id, cents, reached = _reaching(segment, target - running)
             key = (done + place, customer_id, cents, running + reached)
         # the segment's last row: not .get(), which would reset the offset
-        last_row = list(segment.select(c.revenue, c.id).offset(point - done - 1).limit(1).tuples())[
-            0
-        ]
+        last = segment.select(c.revenue, c.id).offset(point - done - 1).limit(1)
+        last_row = next(tuple_rows(last, tuple[Decimal, int]))
         done, running = point, running + subtotal
         curve.append((round(done / count, 4), round(running / total, 4)))
     assert key is not None  # the whole ranking reaches the share
@@ -206,7 +209,7 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     )
 
 
-def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None):
+def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None) -> ModelSelect[Customer]:
     """Customers with revenue ranked after `row` (revenue, id), in rank order."""
     c = Customer
     after = c.revenue > 0
@@ -216,7 +219,7 @@ def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None):
     return scope.customers(c.select(c.id).where(after)).order_by(c.revenue.desc(), c.id)
 
 
-def _reaching(segment, needed: int) -> tuple[int, int, int, int]:
+def _reaching(segment: ModelSelect[Customer], needed: int) -> tuple[int, int, int, int]:
     """(place in the segment, id, revenue cents, running cents) of the first row of the
     segment whose running revenue reaches `needed` cents."""
     c = Customer
@@ -233,15 +236,14 @@ def _reaching(segment, needed: int) -> tuple[int, int, int, int]:
         .window(window)
         .alias("rows")
     )
-    return (
+    first = (
         Select([rows], [rows.c.place, rows.c.customer_id, rows.c.cents, rows.c.running])
         .where(rows.c.running >= needed)
         .order_by(rows.c.place)
         .limit(1)
         .bind(database)
-        .tuples()
-        .get()
     )
+    return next(tuple_rows(first, tuple[int, int, int, int]))
 
 
 def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
@@ -256,7 +258,7 @@ def key_customer_ids(scope: Scope, found: Pareto) -> list[int]:
         .where((c.revenue > last_revenue) | ((c.revenue == last_revenue) & (c.id <= last_id)))
         .order_by(c.revenue.desc(), c.id)
     )
-    return [row[0] for row in query.tuples()]
+    return [customer_id for (customer_id,) in tuple_rows(query, tuple[int])]
 
 
 # -- conversion -----------------------------------------------------------------------------------
@@ -273,28 +275,27 @@ class Conversion:
     def rate(self) -> float | None:
         return self.won / self.customers if self.customers else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"customers": self.customers, "won": self.won, "rate": rounded(self.rate)}
 
 
 def conversion_by_source(scope: Scope) -> list[Conversion]:
     """Won / all customers per source (寻找客户的途径): the team's kept by the database
     (db.figures), one owner's counted over their customers."""
-    query: Any
+    query: Select
     if scope.owner_id is None:  # the team's, kept by the database (db.figures)
         query = SourceTally.select(
             SourceTally.source, SourceTally.deal_status, SourceTally.customers
-        ).tuples()
+        )
     else:
         query = (
             Customer.select(Customer.source, Customer.deal_status, count_rows())
             .where(Customer.owner == scope.owner_id)
             .group_by(Customer.source, Customer.deal_status)
-            .tuples()
         )
     customers: dict[str, int] = {}
     won: dict[str, int] = {}
-    for source, deal_status, count in query:
+    for source, deal_status, count in tuple_rows(query, tuple[str | None, str, int]):
         source = source or ""
         customers[source] = customers.get(source, 0) + count
         if deal_status == "won":

@@ -6,15 +6,20 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import reduce
+from typing import Any, TypeVar
 
-from peewee import Value, fn
+from peewee import ModelSelect, Value, fn
 
 from crmtui.db import Customer, Survey, SurveyScore
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import DIMENSIONS, csi_of_total
 from crmtui.services.figures.scope import Scope
 
 CSI_QUARTERS = 5  # this quarter and the four before it
+
+_Query = TypeVar("_Query", bound="ModelSelect[Any]")
 
 
 # -- satisfaction ---------------------------------------------------------------------------------
@@ -29,7 +34,7 @@ class QuarterCsi:
     csi: float | None
     """rules.csi of every dimension score given in the quarter; None without scores."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "quarter": self.quarter,
             "surveys": self.surveys,
@@ -67,14 +72,14 @@ def csi_by_quarter(
     points = reduce(operator.add, (fn.COALESCE(column, 0) for column in columns), Value(0))
     given = reduce(operator.add, (fn.COUNT(column) for column in columns), Value(0))
 
-    def scoped(query):
+    def scoped(query: _Query) -> _Query:
         if scope.owner_id is not None:
             query = query.join(Customer, on=(s.customer == Customer.id)).where(
                 Customer.owner == scope.owner_id
             )
         return query
 
-    def one(index: int):
+    def one(index: int) -> ModelSelect[Survey]:
         return scoped(
             s.select(Value(index), fn.COUNT(s.id), fn.SUM(points), given).where(
                 (s.at >= bounds[index]) & (s.at < bounds[index + 1])
@@ -84,11 +89,13 @@ def csi_by_quarter(
     union = reduce(operator.add, (one(index) for index in range(len(starts) - 1)))
     found = {
         index: (surveys, int(total or 0), int(scores or 0))
-        for index, surveys, total, scores in union.tuples()
+        for index, surveys, total, scores in tuple_rows(
+            union, tuple[int, int, Decimal | int | None, int | None]
+        )
     }
     if own:
 
-        def extra(index: int):
+        def extra(index: int) -> ModelSelect[SurveyScore]:
             return scoped(
                 SurveyScore.select(
                     Value(index), fn.SUM(SurveyScore.score), fn.COUNT(SurveyScore.id)
@@ -102,7 +109,8 @@ def csi_by_quarter(
             )
 
         more = reduce(operator.add, (extra(index) for index in range(len(starts) - 1)))
-        for index, total, scores in more.tuples():
+        rows = tuple_rows(more, tuple[int, Decimal | int | None, int | None])
+        for index, total, scores in rows:
             surveys, before, counted = found[index]
             found[index] = (surveys, before + int(total or 0), counted + int(scores or 0))
     return [

@@ -3,13 +3,12 @@ helpers that turn SQL aggregates into the figures' numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from peewee import SQL, fn
+from peewee import SQL, ColumnBase, Function, Select, fn
 
 from crmtui.db import Customer, User
 from crmtui.rules import GRADE_ORDER, Lifecycle
@@ -19,6 +18,9 @@ from crmtui.services.context import Context
 GRADES = tuple(g.value for g in GRADE_ORDER)
 TERMINATED = Lifecycle.TERMINATED.value
 OPEN_GRADES = GRADES[:-1]  # E is a dead customer (死亡客户)
+
+_Query = TypeVar("_Query", bound=Select)
+_Column = TypeVar("_Column", bound=ColumnBase)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class Scope:
     day: date
     zone: tzinfo
 
-    def customers(self, query):
+    def customers(self, query: _Query) -> _Query:
+        """`query` (over customers) limited to the scope's owner."""
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
 
     def since(self, period: int) -> date:
@@ -43,28 +46,23 @@ def scope_for(ctx: Context, *, everyone: bool = False, day: date | None = None) 
     )
 
 
-def raw_cents(expression):
+def raw_cents(expression: _Column) -> _Column:
     """A money aggregate as raw integer cents (no conversion to Decimal units)."""
     return expression.coerce(False)
 
 
-def count_rows():
+def count_rows() -> Function:
     """COUNT(*): PostgreSQL answers it from an index alone, where counting a column reads the
     table's rows too (seconds on a million customers)."""
     return fn.COUNT(SQL("*"))
 
 
-def to_money(cents) -> Decimal:
+def to_money(cents: int | Decimal | None) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
 def rounded(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
-
-
-def rows_of(query: Any) -> Iterator[tuple[Any, ...]]:
-    """The rows of a query as tuples (peewee's stubs type them as model instances)."""
-    return iter(query.tuples())
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ class CustomerRow:
     revenue: Decimal
 
 
-def customer_rows_where(where: Any) -> Any:
+def customer_rows_where(where: ColumnBase) -> Any:
     """A query for the CustomerRow columns of the customers `where` selects."""
     return (
         Customer.select(

@@ -14,7 +14,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 from crmtui.db import Customer, User
 from crmtui.db.bulk import RowConverter
@@ -45,10 +45,13 @@ from crmtui.services.validation import (
     optional_text,
 )
 
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
 _EXTRA = frozenset(EXTRA_FIELDS)
 # Form fields whose spreadsheet spelling is turned into the form's first (明显需求 → clear,
 # 2026/12/1 → 2026-12-1, 1.2万 → 12000).
-_CONVERTED = {
+_CONVERTED: dict[str, Callable[[str, str], str]] = {
     **dict.fromkeys(("need", "status", "deal_status", "source", "cadence"), choice_value),
     "expected_close": lambda _key, text: date_text(text),
     **dict.fromkeys(("expected_amount", "credit_limit"), lambda _key, text: amount_text(text)),
@@ -84,31 +87,35 @@ class CheckedRow(NamedTuple):
 
     line: int
     file: str
-    values: tuple
+    values: tuple[Any, ...]
     """The customer row's own columns (ROW_COLUMNS), ready for the database."""
     keys: list[tuple[str, str]]
     """(kind, key) pairs that identify the customer: normalised phones and the e-mail."""
     pinned: bool
     history_reason: str
-    care: list[tuple]
+    care: list[tuple[str, int, int, int | None, bool, bool]]
     """(kind, month, day, year, lunar, leap) of each care date."""
     contacts: list[dict[str, Any]]
 
     @property
     def name(self) -> str:
-        return self.values[_NAME]
+        name: str = self.values[_NAME]
+        return name
 
     @property
     def phones(self) -> str:
-        return self.values[_PHONES]
+        phones: str = self.values[_PHONES]
+        return phones
 
     @property
     def email(self) -> str:
-        return self.values[_EMAIL]
+        email: str = self.values[_EMAIL]
+        return email
 
     @property
     def grade(self) -> str:
-        return self.values[_GRADE]
+        grade: str = self.values[_GRADE]
+        return grade
 
 
 def phone_key(phone: str) -> str:
@@ -158,8 +165,8 @@ class Checker:
         self.defaults = [(name, meta[name].default) for name in CUSTOMER_FIELDS]
         # The grade rules and the follow-up schedule depend on a few facts of a record (and on
         # today, fixed for the import): their answers repeat across a file.
-        self._grades: dict[tuple, tuple[Grade, str]] = {}
-        self._follow_ups: dict[tuple, tuple[date, date]] = {}
+        self._grades: dict[tuple[Any, ...], tuple[Grade, str]] = {}
+        self._follow_ups: dict[tuple[Any, ...], tuple[date, date]] = {}
 
     def _owner_option(self, login: str | None) -> User | None:
         if not login:
@@ -367,8 +374,8 @@ class Checker:
             return
         # A few chunks in flight per worker: enough to keep them busy, while the file is read
         # only as fast as the rows are taken (Pool.imap would read it all ahead).
-        pending: deque = deque()
-        jobs: Iterator[tuple[Callable[..., list], tuple]]
+        pending: deque[AsyncResult[list[CheckedRow | Rejection]]] = deque()
+        jobs: Iterator[tuple[Callable[..., list[CheckedRow | Rejection]], tuple[Any, ...]]]
         if isinstance(records, RowRecords):  # the workers read the rows' cells too
             jobs = (
                 (_read_and_check_in_worker, (records.reader, chunk))
@@ -401,10 +408,11 @@ class Checker:
             self.pool.join()
             self.pool = None
 
-    def __getstate__(self):  # what a worker process is sent: nothing (it has a fork's copy)
+    def __getstate__(self) -> NoReturn:
+        # what a worker process is sent: nothing (it has a fork's copy)
         raise TypeError("a checker is not sent to the workers")
 
-    def _text(self, errors: dict, key: str, value: str, limit: int) -> str:
+    def _text(self, errors: dict[str, str], key: str, value: str, limit: int) -> str:
         if not value:
             return ""
         try:
@@ -413,7 +421,7 @@ class Checker:
             errors[key] = str(error)
             return ""
 
-    def _date(self, errors: dict, key: str, value: str) -> date | None:
+    def _date(self, errors: dict[str, str], key: str, value: str) -> date | None:
         try:
             return clean_date(date_text(value), self.today) if value else None
         except FieldError as error:
@@ -424,10 +432,10 @@ class Checker:
 def _need_implied_by(grade: Grade | None) -> str:
     """The need a grade implies when the file gives none: A–C clear, E none, D potential."""
     if grade in (Grade.A, Grade.B, Grade.C):
-        return Need.CLEAR.value
+        return str(Need.CLEAR)
     if grade is Grade.E:
-        return Need.NONE.value
-    return Need.POTENTIAL.value
+        return str(Need.NONE)
+    return str(Need.POTENTIAL)
 
 
 POOL_FILE_BYTES = 2_000_000
@@ -447,8 +455,11 @@ def _read_and_check_in_worker(reader: RowReading, rows: list[Row]) -> list[Check
     return [_WORKER_CHECKER.check(reader.record(*row)) for row in rows]
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
+_Item = TypeVar("_Item")
+
+
+def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    chunk: list[_Item] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:

@@ -14,7 +14,7 @@ import codecs
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -178,7 +178,9 @@ def read_csv(
     )
 
 
-def _physical_rows(lines: Iterable[str], delimiter: str, stream: TextIO):
+def _physical_rows(
+    lines: Iterable[str], delimiter: str, stream: TextIO
+) -> Iterator[tuple[int, list[str], str | None]]:
     """(first line, values, problem) for each non-blank record of the file."""
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     last_line = 0
@@ -280,7 +282,7 @@ def _undecodable_at(path: Path, codec: str, chunk: int = 1 << 20) -> int | None:
             offset += len(data)
 
 
-def write_csv(out, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     """Write a header and rows; values holding delimiters, quotes or newlines are quoted."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

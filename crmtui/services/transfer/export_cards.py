@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
@@ -19,6 +20,9 @@ from crmtui.services.transfer.export_scope import (
     logins_by_id,
 )
 from crmtui.services.transfer.values import CareSpec
+
+if TYPE_CHECKING:  # the vdir module is loaded only for a vdir export
+    from crmtui.services.transfer.vdir import VdirWriter
 
 
 def _vcard_date(spec: CareSpec | None) -> str:
@@ -89,7 +93,9 @@ def vcard_cards(
             )
 
 
-def write_vcard_export(ctx: Context, out, owner_id: int | None, instance: str) -> tuple[int, int]:
+def write_vcard_export(
+    ctx: Context, out: TextIO, owner_id: int | None, instance: str
+) -> tuple[int, int]:
     """(customers, contacts written)."""
     counts = [0, 0]
     for _customer_id, contact_id, text in vcard_cards(ctx, owner_id, instance):
@@ -98,7 +104,9 @@ def write_vcard_export(ctx: Context, out, owner_id: int | None, instance: str) -
     return counts[0], counts[1]
 
 
-def write_vdir_export(ctx: Context, writer, owner_id: int | None, instance: str) -> tuple[int, int]:
+def write_vdir_export(
+    ctx: Context, writer: VdirWriter, owner_id: int | None, instance: str
+) -> tuple[int, int]:
     """Every card into the vdir writer (files are moved into place after the audit)."""
     from crmtui.services.transfer.vdir import file_name
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TextIO
+
 from crmtui.patterns import lazy_pattern
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
@@ -49,7 +52,7 @@ def contacts_tool_cell(text: str) -> str:
 
 
 def write_csv_export(
-    ctx: Context, out, owner_id: int | None, instance: str, layout: str = "crmtui"
+    ctx: Context, out: TextIO, owner_id: int | None, instance: str, layout: str = "crmtui"
 ) -> tuple[int, int]:
     """(customers, contacts written)."""
     from crmtui.services.transfer.csvfile import write_csv
@@ -68,7 +71,7 @@ def write_csv_export(
             (GOOGLE_HEADER, google_row) if layout == "google" else (OUTLOOK_HEADER, outlook_row)
         )
 
-        def rows():
+        def rows() -> Iterator[list[str]]:
             for c in customers_in_scope(owner_id).iterator():
                 values = archive(ctx, c, logins, care)
                 yield [
@@ -90,7 +93,7 @@ def write_csv_export(
     contacts = ContactsByCustomer(owner_id)
     numeric = [name in NUMERIC_COLUMNS for name in CSV_COLUMNS]
 
-    def crmtui_rows():
+    def crmtui_rows() -> Iterator[list[str]]:
         for c in customers_in_scope(owner_id).iterator():
             row = [
                 safe_cell(v, n)

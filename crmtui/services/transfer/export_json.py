@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 from peewee import ForeignKeyField
 
@@ -24,13 +24,16 @@ from crmtui.db import (
     Survey,
     User,
 )
+from crmtui.db.models import BaseModel
+from crmtui.db.rows import tuple_rows
 from crmtui.services.context import Context
 from crmtui.services.transfer.export_scope import customers_in_scope
 
 CHUNK = 500
 
 
-_CHILDREN: tuple[tuple[str, type, Callable], ...] = (
+# (key, model, sort key): every one of these models has a `customer` key
+_CHILDREN: tuple[tuple[str, type[Any], Callable[[Any], Any]], ...] = (
     ("contacts", Contact, lambda m: m.id),
     ("interactions", Interaction, lambda m: (m.at, m.id)),
     ("promises", Commitment, lambda m: (m.due, m.id)),
@@ -45,9 +48,9 @@ _CHILDREN: tuple[tuple[str, type, Callable], ...] = (
 )
 
 
-def _record(row, logins: dict[int, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _record(row: BaseModel, logins: dict[int, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every column of a row; users as their login, other references as ids."""
-    data = {}
+    data: dict[str, Any] = {}
     for field in type(row)._meta.sorted_fields:
         if field.name in skip:
             continue
@@ -58,7 +61,7 @@ def _record(row, logins: dict[int, str], skip: tuple[str, ...] = ()) -> dict[str
     return data
 
 
-def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) -> int:
+def write_json_export(ctx: Context, out: TextIO, owner_id: int | None, instance: str) -> int:
     from crmtui.output import json_text
 
     users = list(User.select().order_by(User.id))
@@ -75,18 +78,19 @@ def write_json_export(ctx: Context, out, owner_id: int | None, instance: str) ->
         ],
     }
     out.write(json_text(header)[:-1] + ', "customers": [\n')
-    ids = [row[0] for row in customers_in_scope(owner_id).select(Customer.id).tuples()]
+    in_scope = customers_in_scope(owner_id).select(Customer.id)
+    ids = [customer_id for (customer_id,) in tuple_rows(in_scope, tuple[int])]
     count = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        children: dict[str, dict[int, list]] = {}
+        children: dict[str, dict[int, list[Any]]] = {}
         for key, model, order in _CHILDREN:
-            grouped: dict[int, list] = {}
+            grouped: dict[int, list[Any]] = {}
             for row in model.select().where(model.customer.in_(chunk)):
                 grouped.setdefault(row.customer_id, []).append(row)
             children[key] = {cid: sorted(rows, key=order) for cid, rows in grouped.items()}
         complaint_ids = [k.id for rows in children["complaints"].values() for k in rows]
-        events: dict[int, list] = {}
+        events: dict[int, list[dict[str, Any]]] = {}
         for event in (
             ComplaintEvent.select()
             .where(ComplaintEvent.complaint.in_(complaint_ids))

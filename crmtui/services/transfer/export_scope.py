@@ -4,11 +4,11 @@ customer's values in crmtui's own columns."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from crmtui.db import (
     CareDate,
@@ -17,6 +17,7 @@ from crmtui.db import (
     Setting,
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context, writes
@@ -108,16 +109,18 @@ def scope_owner(ctx: Context, everyone: bool) -> int | None:
     return ctx.user.id
 
 
-def customers_in_scope(owner_id: int | None):
+def customers_in_scope(owner_id: int | None) -> ModelSelect[Customer]:
     query = Customer.select()
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     return query.order_by(Customer.id)
 
 
-def of_scope(model, owner_id: int | None):
-    """Rows of a child model whose customer is in scope."""
-    query = model.select(model, Customer.id, Customer.name).join(Customer, on=model.customer)
+def of_scope(model: type[Any], owner_id: int | None) -> ModelSelect[Any]:
+    """Rows of a child model (one with a `customer` key) whose customer is in scope."""
+    query: ModelSelect[Any] = model.select(model, Customer.id, Customer.name).join(
+        Customer, on=model.customer
+    )
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
     return query
@@ -125,8 +128,7 @@ def of_scope(model, owner_id: int | None):
 
 def logins_by_id() -> dict[int, str]:
     """Every user's login by id, for the columns that name a user."""
-    # peewee's stubs type `.tuples()` rows as model instances
-    return dict(cast("Iterable[tuple[int, str]]", User.select(User.id, User.login).tuples()))
+    return dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
 
 
 @writes(record=False)  # housekeeping: not what the user asked to save
@@ -193,14 +195,15 @@ def contacts_of(owner_id: int | None) -> Iterator[tuple[int, list[Contact]]]:
     query = Contact.select(Contact).join(Customer, on=Contact.customer)
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
-    current, group = None, []
+    current: int | None = None
+    group: list[Contact] = []
     for contact in query.order_by(Contact.customer, Contact.id).iterator():
         if contact.customer_id != current:
-            if group:
+            if current is not None:
                 yield current, group
             current, group = contact.customer_id, []
         group.append(contact)
-    if group:
+    if current is not None:
         yield current, group
 
 
@@ -230,8 +233,8 @@ def most_contacts(owner_id: int | None) -> int:
     )
     if owner_id is not None:
         query = query.where(Customer.owner == owner_id)
-    counts = query.group_by(Contact.customer).tuples()
-    return max((n for _cid, n in counts), default=0)
+    counts = tuple_rows(query.group_by(Contact.customer), tuple[int, int])
+    return max((n for _customer_id, n in counts), default=0)
 
 
 def count_contacts(owner_id: int | None) -> int:

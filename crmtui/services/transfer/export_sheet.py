@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from crmtui.db import (
     Customer,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
@@ -86,15 +88,16 @@ def write_xlsx_export(
     care = first_care(owner_id)
     customer_header, contact_header = sheet_headers()
 
-    def customer_rows():
+    def customer_rows() -> Iterator[list[Any]]:
         for c in customers_in_scope(owner_id).iterator():
             values = archive_values(ctx, c, logins, care)
             yield [_sheet_value(values[name], name) for name in CSV_COLUMNS]
 
-    names = dict(customers_in_scope(owner_id).select(Customer.id, Customer.name).tuples())
+    in_scope = customers_in_scope(owner_id).select(Customer.id, Customer.name)
+    names = dict(tuple_rows(in_scope, tuple[int, str]))
     counted = [0]
 
-    def contact_rows():
+    def contact_rows() -> Iterator[list[Any]]:
         for customer_id, people in contacts_of(owner_id):
             for contact in people:
                 counted[0] += 1

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
-from crmtui.db.connection import file_mode_for
+from crmtui.db.files import file_mode_for
 from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
@@ -56,7 +58,7 @@ def export(
     destination: Path | None = None,
     *,
     everyone: bool = False,
-    stdout=None,
+    stdout: TextIO | None = None,
     layout: str = "crmtui",
 ) -> ExportResult:
     """Write an export to `destination` (or standard output) and record it in the audit log."""
@@ -95,7 +97,7 @@ def export(
             ).format(db=ctx.store.target)
         )
     owner_id = scope_owner(ctx, everyone)
-    folder = _vdir_folder(destination) if fmt == "vdir" else None
+    folder = _vdir_folder(destination) if fmt == "vdir" and destination is not None else None
     instance = instance_id(ctx)  # made in its own short transaction, before the reading starts
     temporary = (
         private_temporary_file(destination) if destination is not None and folder is None else None
@@ -109,24 +111,32 @@ def export(
                 if temporary is None:
                     out = stdout or sys.stdout
                     out.flush()
-                    getattr(out, "buffer", out).write(data)
+                    sink: Any = getattr(out, "buffer", out)  # the bytes under the text
+                    sink.write(data)
                 else:
                     temporary.write_bytes(data)
             elif fmt == "xlsx":
+                assert temporary is not None  # xlsx needs a destination (checked above)
                 customers, contacts = write_xlsx_export(ctx, temporary, owner_id, instance)
             elif fmt == "vdir":
                 from crmtui.services.transfer.vdir import VdirWriter
 
+                assert folder is not None  # vdir needs a destination (checked above)
                 vdir = VdirWriter(folder, file_mode_for(folder))
                 customers, contacts = write_vdir_export(ctx, vdir, owner_id, instance)
             else:
+                writer: Callable[[Context, TextIO, int | None, str], tuple[int, int]]
                 if fmt == "json":
 
-                    def writer(ctx, out, owner_id, instance):
+                    def writer(
+                        ctx: Context, out: TextIO, owner_id: int | None, instance: str
+                    ) -> tuple[int, int]:
                         return write_json_export(ctx, out, owner_id, instance), 0
                 elif fmt == "csv":
 
-                    def writer(ctx, out, owner_id, instance):
+                    def writer(
+                        ctx: Context, out: TextIO, owner_id: int | None, instance: str
+                    ) -> tuple[int, int]:
                         return write_csv_export(ctx, out, owner_id, instance, layout)
                 else:
                     writer = write_vcard_export
@@ -156,7 +166,7 @@ def export(
             ),
             record=False,
         )(ctx)  # if the rename fails, nothing was exported
-        if temporary is not None:
+        if temporary is not None and destination is not None:
             os.replace(temporary, destination)
             temporary = None
         if vdir is not None:

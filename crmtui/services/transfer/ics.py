@@ -16,11 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from crmtui.i18n import _
 from crmtui.labels import lunar_text
 from crmtui.plaintext import strip_controls_by_line
 from crmtui.rules import next_lunar_occurrence
+
+if TYPE_CHECKING:  # icalendar is loaded only for a calendar export
+    from icalendar import Calendar, Event
 
 LUNAR_YEARS = 5
 ALARM_HOUR = 9  # the reminder rings at 09:00 local time
@@ -89,7 +93,7 @@ def _event(
     stamp: datetime,
     alarm_before_days: int = 0,
     categories: str = "",
-):
+) -> Event:
     from icalendar import Alarm, Event
 
     event = Event()
@@ -111,7 +115,7 @@ def _event(
     return event
 
 
-def _visit_event(visit: Visit, instance: str, stamp: datetime):
+def _visit_event(visit: Visit, instance: str, stamp: datetime) -> Event:
     """A timed event: the appointment's time, place and what it is for, with an alarm."""
     from icalendar import Alarm, Event
 
@@ -225,7 +229,7 @@ def _care_summary(item: Care) -> str:
 
 
 def _add_care(
-    calendar, item: Care, *, instance: str, today: date, stamp: datetime, lead_days: int
+    calendar: Calendar, item: Care, *, instance: str, today: date, stamp: datetime, lead_days: int
 ) -> int:
     summary = _care_summary(item)
     description = f"crmtui show {item.customer_id}"

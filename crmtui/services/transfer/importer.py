@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from crmtui.db import Customer, User
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.services.audit import audit
@@ -73,7 +75,9 @@ def read_source(
     return read_csv(stream, encoding=shown, mapping=mapping, strip_marks=named)
 
 
-def _refuse_options(path: Path, mapping, sheet: str | None, what: str) -> None:
+def _refuse_options(
+    path: Path, mapping: Mapping[str, str | None] | None, sheet: str | None, what: str
+) -> None:
     if mapping:
         raise CrmError(
             _("--map names the columns of a CSV file or a sheet; {name} is {what}").format(
@@ -150,7 +154,7 @@ def _import(
     sources: list[SourceFile],
     checker: Checker,
     report: ImportReport,
-    **reading,
+    **reading: Any,
 ) -> ImportReport:
     if report.dry_run:
         _load(sources.pop(), checker, report, None)
@@ -247,7 +251,7 @@ class _Duplicates:
                 self.facts[cid] = (name, owner_id)
                 for key in keys:
                     self.existing.setdefault(key, cid)
-        self.logins = dict(User.select(User.id, User.login).tuples())
+        self.logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
         self.seen: dict[tuple[str, str], tuple[int, str]] = {}
         """Key -> (line, file) of the file's first record with it."""
 

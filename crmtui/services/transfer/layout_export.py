@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from crmtui.i18n import _
 from crmtui.services.transfer.layouts import GOOGLE_SEPARATOR, OUTLOOK_PHONES
+from crmtui.services.transfer.values import CareSpec
 from crmtui.services.transfer.vcard import split_name
 
 LAYOUTS = ("crmtui", "google", "outlook")
@@ -173,7 +174,11 @@ OUTLOOK_EMPTY_DATE = "0/0/00"
 
 
 def google_row(
-    values: dict[str, str], phones: Sequence[str], tags: Sequence[str], birthday, anniversary
+    values: dict[str, str],
+    phones: Sequence[str],
+    tags: Sequence[str],
+    birthday: CareSpec | None,
+    anniversary: CareSpec | None,
 ) -> list[str]:
     """One customer in Google's layout; `values` are the export's text by crmtui column."""
     family, given = split_name(values["name"])
@@ -208,7 +213,11 @@ def google_row(
 
 
 def outlook_row(
-    values: dict[str, str], phones: Sequence[str], tags: Sequence[str], birthday, anniversary
+    values: dict[str, str],
+    phones: Sequence[str],
+    tags: Sequence[str],
+    birthday: CareSpec | None,
+    anniversary: CareSpec | None,
 ) -> list[str]:
     """One customer in Outlook's layout: what Outlook has columns for."""
     family, given = split_name(values["name"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -61,6 +62,11 @@ def _split_google(text: str, title: str, record: SourceRecord) -> list[str]:
     return values
 
 
+Slot = tuple[Any, ...]
+"""What a column holds in a layout: its kind first, then what the kind needs (the name part,
+the field, a phone's rank…)."""
+
+
 class Layout:
     """How one tool's columns are read: `slot` names the part a column holds, `combine` turns a
     row's parts into customer fields, contacts and notes lines."""
@@ -71,7 +77,7 @@ class Layout:
     IGNORE = object()
     """The slot of a column the tool writes that crmtui keeps nothing of (Gender, Mileage…)."""
 
-    def slot(self, title: str):
+    def slot(self, title: str) -> Slot | object | None:
         raise NotImplementedError
 
     def ignores(self, title: str) -> bool:
@@ -83,18 +89,18 @@ class Layout:
             for s in (self.slot(h) for h in header if h.strip())
         )
 
-    def combine(self, parts: list[tuple], record: SourceRecord) -> None:
+    def combine(self, parts: list[tuple[Any, Any, str]], record: SourceRecord) -> None:
         """Parts are (slot, column title, text) in column order."""
         values = record.values
         name: dict[str, str] = {}
         phones: list[tuple[int, str]] = []
         """(rank, number): Google's primary first, Outlook's by kind of phone, else in order."""
         emails: list[tuple[bool, str, str]] = []
-        addresses: dict[tuple, dict[str, str]] = {}
+        addresses: dict[Any, dict[str, str]] = {}  # by order of appearance, primary first
         notes: list[str] = []
         family: list[str] = []
         tags: list[str] = []
-        groups: dict[tuple, dict[str, tuple[str, str]]] = {}
+        groups: dict[tuple[str, int], dict[str, tuple[str, str]]] = {}
         org: dict[str, str] = {}
         for slot, title, text in parts:
             kind = slot[0]
@@ -174,7 +180,16 @@ class Layout:
             _join(values, "notes", "\n".join(notes), "\n")
 
     def _google_group(
-        self, group, cells, record, phones, emails, addresses, notes, family, org
+        self,
+        group: str,
+        cells: dict[str, tuple[str, str]],
+        record: SourceRecord,
+        phones: list[tuple[int, str]],
+        emails: list[tuple[bool, str, str]],
+        addresses: dict[Any, dict[str, str]],
+        notes: list[str],
+        family: list[str],
+        org: dict[str, str],
     ) -> None:
         kind = cells.get("type", ("", ""))[1]
         primary = kind.startswith("*")
@@ -230,12 +245,12 @@ class Layout:
                 notes.append(f"{kind}: {value}" if kind else value)
 
 
-def _set(values: dict, field: str, text: str) -> None:
+def _set(values: dict[str, str], field: str, text: str) -> None:
     if text and field not in values:
         values[field] = text
 
 
-def _join(values: dict, field: str, text: str, separator: str = ", ") -> None:
+def _join(values: dict[str, str], field: str, text: str, separator: str = ", ") -> None:
     if not text:
         return
     values[field] = f"{values[field]}{separator}{text}" if values.get(field) else text
@@ -377,7 +392,7 @@ class GoogleLayout(Layout):
         "organization 1 - type",
     }
 
-    def slot(self, title: str):
+    def slot(self, title: str) -> Slot | object | None:
         key = _key(title)
         if key in self.COLUMNS:
             return self.COLUMNS[key]
@@ -430,7 +445,7 @@ _ADDRESS_PARTS = {
 class OutlookLayout(Layout):
     name = "outlook"
     CONTACTS = ("Manager", "Assistant")
-    COLUMNS: dict = {
+    COLUMNS: dict[str, Slot] = {
         "first name": ("name", "given"),
         "middle name": ("name", "middle"),
         "last name": ("name", "family"),
@@ -504,7 +519,7 @@ class OutlookLayout(Layout):
             for suffix, part in _ADDRESS_PARTS.items():
                 self.columns[f"{place} {suffix}"] = ("address", order, part)
 
-    def slot(self, title: str):
+    def slot(self, title: str) -> Slot | object | None:
         key = _key(title)
         if key in self.columns:
             return self.columns[key]

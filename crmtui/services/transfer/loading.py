@@ -64,7 +64,7 @@ class Loader:
         # the same moment and day on every row: converted for the database once
         now, today = (
             Customer.created_at.db_value(self.now),
-            Customer.created_on.db_value(self.today),
+            Customer.created_on.db_value(self.today),  # type: ignore[no-untyped-call]  # stubs
         )
         bulk_insert(
             Customer,

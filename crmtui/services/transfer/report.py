@@ -4,6 +4,7 @@ stored customers or of earlier records, and the counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Rejection:
     file: str = ""
     """The file of a vdir, or the sheet of a workbook's contact, the line is in."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
             "file": self.file or None,
@@ -44,7 +45,7 @@ class Duplicate:
     def merge_command(self) -> str | None:
         return f"crmtui merge {self.merge[0]} {self.merge[1]}" if self.merge else None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
             "file": self.file or None,
@@ -88,7 +89,7 @@ class ImportReport:
         """True when bad records stopped the whole import."""
         return bool(self.rejected) and not self.skip_bad
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "kind": self.kind,

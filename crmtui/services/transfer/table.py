@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
@@ -37,6 +38,10 @@ HEADER_SCAN = 10
 # Spreadsheets run a cell starting with these as a formula; an export puts ' before them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _REF_KEYS = {column_key(k) for k in ("id", "编号", "客户编号")}
+
+Slot = tuple[Any, ...]
+"""What a column holds: (its index, FIELD, field) | (index, CONTACT, number, field) |
+(index, REF) | (index, PART, a layout's slot, title)."""
 
 # Slots: what one column holds.
 FIELD, CONTACT, REF, PART = range(4)
@@ -67,12 +72,12 @@ class TableReader:
         self.mapping = {k.strip(): v for k, v in (mapping or {}).items()}
         self.row_word = row_word
         self.layout: Layout | None = None
-        self.slots: list[tuple] = []
+        self.slots: list[Slot] = []
         self.width = 0
 
     # -- the header ---------------------------------------------------------------------------
 
-    def _slot(self, title: str, layout: Layout | None) -> tuple | None:
+    def _slot(self, title: str, layout: Layout | None) -> tuple[Any, ...] | None:
         clean = title.strip().lstrip("\ufeff")
         if not clean:
             return None
@@ -193,7 +198,7 @@ class RowReader:
     only what the header decided, so it can be sent to a worker process with a chunk of rows."""
 
     def __init__(
-        self, slots: list[tuple], width: int, layout: Layout | None, *, guarded: bool = True
+        self, slots: list[Slot], width: int, layout: Layout | None, *, guarded: bool = True
     ) -> None:
         self.slots = slots
         self.guarded = guarded
@@ -216,7 +221,7 @@ class RowReader:
             return record
         values = record.values
         contacts: dict[int, dict[str, str]] = {}
-        parts: list[tuple] = []
+        parts: list[tuple[Any, Any, str]] = []
         size = len(row)
         for slot in self.slots:
             index = slot[0]
@@ -241,7 +246,7 @@ class RowReader:
                 record.ref = cell
             else:
                 parts.append((slot[2], slot[3], cell))
-        if parts:
+        if parts and self.layout is not None:  # parts come from a layout's columns only
             self.layout.combine(parts, record)
         for number in sorted(contacts):
             record.contacts.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TextIO
 
 from crmtui.i18n import _
 from crmtui.patterns import lazy_pattern
@@ -19,6 +20,12 @@ from crmtui.plaintext import strip_controls
 from crmtui.services.transfer.columns import IMPORT_FIELDS
 from crmtui.services.transfer.contacts import CONTACT_FIELDS
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
+
+VObject = Any
+"""A vobject component or line: vobject has no type information."""
+CardItem = SourceRecord | tuple[str, SourceRecord]
+"""A card as parse_cards reads it: a customer's record, or (its customer's UID, a record holding
+a contact card)."""
 
 _LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
 _BINARY_PROPERTY = lazy_pattern(r"^(?:[\w-]+\.)?(PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
@@ -97,13 +104,13 @@ def vcard_labels() -> dict[str, str]:
     return {f: LABELS.get(f, X_PREFIX + f.upper().replace("_", "-")) for f in IMPORT_FIELDS}
 
 
-def parse_cards(text: str, file: str = "") -> list[SourceRecord | tuple[str, SourceRecord]]:
+def parse_cards(text: str, file: str = "") -> list[CardItem]:
     """The cards of one file: a customer's record, or (the customer's UID, a record holding the
     contact card) for a contact card (RELATED;TYPE=contact), in the file's order."""
     import vobject
 
     cards, stray = split_cards(text)
-    items: list = [
+    items: list[CardItem] = [
         SourceRecord(line=line, file=file, problems=[problem]) for line, problem in stray
     ]
     for line, card_text in cards:
@@ -136,7 +143,7 @@ def parse_cards(text: str, file: str = "") -> list[SourceRecord | tuple[str, Sou
     return items
 
 
-def assemble(items: list) -> list[SourceRecord]:
+def assemble(items: list[CardItem]) -> list[SourceRecord]:
     """Customer records with their contact cards attached by UID, in order; a contact card whose
     customer is not among the cards is a problem of its own."""
     by_uid = {item.ref: item for item in items if isinstance(item, SourceRecord) and item.ref}
@@ -160,7 +167,7 @@ def assemble(items: list) -> list[SourceRecord]:
     return records
 
 
-def contact_of(card) -> str:
+def contact_of(card: VObject) -> str:
     """The UID of the customer a contact card belongs to (RELATED;TYPE=contact), or ""."""
     for line in card.contents.get("related", []):
         if "CONTACT" in _params(line):
@@ -168,7 +175,7 @@ def contact_of(card) -> str:
     return ""
 
 
-def contact_card_values(card) -> dict[str, str]:
+def contact_card_values(card: VObject) -> dict[str, str]:
     """Contact field -> text, read through the contact field table's vCard properties."""
     values = {}
     for spec in CONTACT_FIELDS:
@@ -189,7 +196,7 @@ def _name_of(given: str, family: str) -> str:
     )
 
 
-def _params(line) -> set[str]:
+def _params(line: VObject) -> set[str]:
     """TYPE values and bare parameters of a property, upper case (TYPE="voice,cell" splits)."""
     found: set[str] = set()
     for value in line.params.get("TYPE", []):
@@ -200,12 +207,12 @@ def _params(line) -> set[str]:
     return found
 
 
-def _preferred(lines: Sequence) -> list:
+def _preferred(lines: Sequence[VObject]) -> list[VObject]:
     """Lines with PREF (or TYPE=pref) first, otherwise in the card's order."""
     return sorted(lines, key=lambda ln: 0 if "PREF" in _params(ln) else 1)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return " ".join(str(v).strip() for v in value if str(v).strip())
     return str(value).strip()
@@ -222,7 +229,7 @@ def phone_text(value: str) -> str:
     return text
 
 
-def _date_text(line) -> str | None:
+def _date_text(line: VObject) -> str | None:
     """A BDAY or ANNIVERSARY as the import reads it: 1985-03-15 or --03-15; None when text."""
     if any(v.lower() == "text" for v in line.params.get("VALUE", [])):
         return None
@@ -237,7 +244,7 @@ def _date_text(line) -> str | None:
     return value
 
 
-def address_text(adr) -> str:
+def address_text(adr: VObject) -> str:
     """A structured ADR as one line, in the order its language writes addresses."""
     parts = [
         getattr(adr, name, "")
@@ -253,7 +260,7 @@ def address_text(adr) -> str:
     return ", ".join(p for p in (box, street, extended, city, region_code, country) if p)
 
 
-def card_values(card) -> dict[str, str]:
+def card_values(card: VObject) -> dict[str, str]:
     """Import field -> text, from one parsed vCard."""
     contents = card.contents
     values: dict[str, str] = {}
@@ -455,7 +462,7 @@ def contact_card_text(
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def write_vcards(out, cards: Iterable[Card], product: str) -> int:
+def write_vcards(out: TextIO, cards: Iterable[Card], product: str) -> int:
     count = 0
     for card in cards:
         out.write(card_text(card, product))

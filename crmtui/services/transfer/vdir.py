@@ -20,7 +20,13 @@ from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.services.transfer.csvfile import decode
 from crmtui.services.transfer.records import SourceFile, SourceRecord
-from crmtui.services.transfer.vcard import assemble, looks_like_vcard, parse_cards, vcard_labels
+from crmtui.services.transfer.vcard import (
+    CardItem,
+    assemble,
+    looks_like_vcard,
+    parse_cards,
+    vcard_labels,
+)
 
 CARD_SUFFIXES = (".vcf", ".vcard")
 
@@ -63,7 +69,7 @@ def read_vdir(folder: Path, encoding: str | None = None) -> SourceFile:
         else:
             source.problems.append(_("{path} holds no .vcf files").format(path=folder))
         return source
-    items: list = []
+    items: list[CardItem] = []
     for path in files:
         try:
             text, _encoding = decode(path.read_bytes(), path.name, encoding)

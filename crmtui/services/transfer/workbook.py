@@ -27,6 +27,10 @@ from crmtui.services.transfer.contacts import contact_field_for
 from crmtui.services.transfer.records import SourceContact, SourceFile, SourceRecord
 from crmtui.services.transfer.table import TableReader
 
+Sheet = Any
+"""An openpyxl worksheet (openpyxl has no type information); Book, its workbook."""
+Book = Any
+
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -77,7 +81,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _open(path: Path, data: bytes):
+def _open(path: Path, data: bytes) -> Book:
     refuse_unreadable(data, path.name)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -113,7 +117,7 @@ def _open(path: Path, data: bytes):
         ) from None
 
 
-def _rows(sheet) -> Iterator[tuple[int, list[str], None]]:
+def _rows(sheet: Sheet) -> Iterator[tuple[int, list[str], None]]:
     """(row number, cells as text, None) for each non-blank row of a sheet."""
     sheet.reset_dimensions()  # a stated size of a million rows must not be walked
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -122,13 +126,13 @@ def _rows(sheet) -> Iterator[tuple[int, list[str], None]]:
             yield number, cells, None
 
 
-def _has_data(sheet) -> bool:
+def _has_data(sheet: Sheet) -> bool:
     for _row in _rows(sheet):
         return True
     return False
 
 
-def _contacts_header(sheet) -> tuple[int, list[str]] | None:
+def _contacts_header(sheet: Sheet) -> tuple[int, list[str]] | None:
     """(row, header) when the sheet is a Contacts sheet (its name says so) listing contacts by
     customer id, else None."""
     title = column_key(sheet.title)
@@ -193,7 +197,7 @@ def read_workbook(
     return source
 
 
-def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
+def _read_contacts(sheet: Sheet) -> dict[str, list[tuple[int, SourceContact]]]:
     """Customer id -> (row, contact) of a Contacts sheet."""
     found = _contacts_header(sheet)
     if found is None:
@@ -208,7 +212,7 @@ def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
         ref = next(
             (cells[i].strip() for i, is_ref in enumerate(refs) if is_ref and i < len(cells)), ""
         )
-        values = {}
+        values: dict[str, str] = {}
         for index, field in enumerate(fields):
             if field and index < len(cells) and cells[index].strip():
                 values[field] = cells[index].strip()
@@ -218,7 +222,10 @@ def _read_contacts(sheet) -> dict[str, list[tuple[int, SourceContact]]]:
 
 
 def _with_contacts(
-    records: Iterable[SourceRecord], contacts, sheet: str, book
+    records: Iterable[SourceRecord],
+    contacts: dict[str, list[tuple[int, SourceContact]]],
+    sheet: str,
+    book: Book,
 ) -> Iterator[SourceRecord]:
     """The customer records with their contacts; then a problem for each contact whose customer
     id is not in the customers' sheet."""
@@ -249,7 +256,7 @@ def _with_contacts(
 
 
 def write_workbook(
-    path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+    path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
 ) -> int:
     """Write sheets of (title, header, rows of typed values); returns the rows of the first.
 
@@ -308,4 +315,5 @@ def write_workbook(
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1)
+    letter: str = get_column_letter(index + 1)
+    return letter

@@ -1,0 +1,84 @@
+"""Figures summed ahead, kept by the database's triggers (crmtui.db.figures) in the transaction
+of every write, whoever writes: the dashboard and the receivables read a few rows of these."""
+
+from __future__ import annotations
+
+from peewee import (
+    CharField,
+    CompositeKey,
+    IntegerField,
+)
+
+from crmtui.db.fields import IsoDateField, MoneyField
+from crmtui.db.models.base import BaseModel
+
+
+class OwedDay(BaseModel):
+    """What one owner's customers owe on the orders owed since one day (sales_order.owed > 0):
+    the receivables, summed ahead. Kept by the database's triggers (crmtui.db.figures) in the
+    transaction of every write to an order or a customer's owner, whoever writes."""
+
+    owner_id = IntegerField()
+    owed_since = IsoDateField()
+    """The order's owed_since (its day where that is not set)."""
+    owed = MoneyField(default=0)
+    orders = IntegerField(default=0)
+
+    class Meta:
+        table_name = "owed_day"
+        primary_key = CompositeKey("owner_id", "owed_since")
+
+
+class PipelineDay(BaseModel):
+    """The team's open opportunities of one grade expected to close on one day: the pipeline,
+    summed ahead by the database's triggers (crmtui.db.figures) on every write to a customer.
+    A rep's own pipeline is read from their customers."""
+
+    grade = CharField(max_length=1)
+    close_on = IsoDateField()
+    """The expected close; NO_CLOSE_DAY when there is no estimate."""
+    customers = IntegerField(default=0)
+    amount = MoneyField(default=0)
+
+    class Meta:
+        table_name = "pipeline_day"
+        primary_key = CompositeKey("grade", "close_on")
+
+
+class GradeTally(BaseModel):
+    """How many customers one owner has of one grade (the grade × rep matrix), kept by the
+    database's triggers (crmtui.db.figures) on every write to a customer."""
+
+    owner_id = IntegerField()
+    grade = CharField(max_length=1)
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "grade_tally"
+        primary_key = CompositeKey("owner_id", "grade")
+
+
+class StageTally(BaseModel):
+    """The team's open customers (grade A–D, not terminated) by grade and follow-ups so far,
+    kept by the database's triggers (crmtui.db.figures)."""
+
+    grade = CharField(max_length=1)
+    followups = IntegerField()
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "stage_tally"
+        primary_key = CompositeKey("grade", "followups")
+
+
+class SourceTally(BaseModel):
+    """The team's customers by source and deal status (conversion by source), kept by the
+    database's triggers (crmtui.db.figures)."""
+
+    source = CharField(max_length=16)
+    deal_status = CharField(max_length=16)
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "source_tally"
+        primary_key = CompositeKey("source", "deal_status")

@@ -1,0 +1,54 @@
+"""The typed ways of reading rows (crmtui.db.fields.ForeignKeyId, crmtui.db.rows) read what
+peewee stores, on every backend."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from peewee import ForeignKeyField
+
+from crmtui.db import MODELS, Customer, Interaction, User
+from crmtui.db.rows import tuple_rows
+from crmtui.services.customers import add_customer
+from crmtui.services.interactions import log_interaction
+
+
+def test_every_foreign_key_declares_its_id_accessor_with_its_nullability():
+    for model in MODELS:
+        for field in model._meta.sorted_fields:
+            if isinstance(field, ForeignKeyField):
+                declared = model.__annotations__.get(field.object_id_name)
+                wanted = f"ForeignKeyId[{'int | None' if field.null else 'int'}]"
+                assert declared == wanted, f"{model.__name__}.{field.object_id_name}"
+
+
+def test_the_id_accessors_read_and_query_the_keys_without_loading_the_rows(ctx):
+    customer = add_customer(ctx, {"name": "Ann"})
+    log_interaction(ctx, customer.id, summary="called")
+    logged = Interaction.get()
+    assert (logged.customer_id, logged.by_id, logged.contact_id) == (customer.id, ctx.user.id, None)
+    assert Interaction.select().where(Interaction.customer_id == customer.id).count() == 1
+    assert Interaction.customer_id is Interaction.customer  # on the model: the field itself
+    row = Customer.get_by_id(customer.id)
+    assert (row.owner_id, row.referred_by_id) == (ctx.user.id, None)
+    other = User.create(login="olga", role="rep", created_at=customer.created_at)
+    row.owner_id = other.id
+    assert row.owner.login == "olga"
+
+
+def test_tuple_rows_reads_the_columns_selected_in_order(ctx):
+    add_customer(ctx, {"name": "Bo"})
+    add_customer(ctx, {"name": "Al"})
+    query = Customer.select(Customer.name, Customer.id, Customer.next_step_on).order_by(
+        Customer.name
+    )
+    rows = list(tuple_rows(query, tuple[str, int, date | None]))
+    assert [(name, on) for name, _id, on in rows] == [("Al", None), ("Bo", None)]
+    assert all(isinstance(number, int) for _name, number, _on in rows)
+
+
+def test_there_is_one_upgrade_step_for_each_version_up_to_the_latest():
+    from crmtui.db.migrations import LATEST_VERSION
+    from crmtui.db.upgrade_steps import MIGRATIONS
+
+    assert sorted(MIGRATIONS) == list(range(2, LATEST_VERSION + 1))
