@@ -160,13 +160,14 @@ def update_customer(
             cleaned[name] = ""
     changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
     target = owner_login(owner) if owner not in (None, "") else None
-    moving = target is not None and target != customer.owner.login
-    if moving:
+    if target is not None and target == customer.owner.login:
+        target = None  # theirs already
+    if target is not None:
         require_manager(ctx, _("reassign customers"))
         get_owner(target)  # refused before anything is saved
     if changed:
         _save_fields(ctx, customer, changed)
-    if moving:
+    if target is not None:
         customer = reassign(ctx, customer.id, target)
     return customer
 
@@ -198,7 +199,7 @@ def _check_version(ctx: Context, customer: Customer, expected_version: int | Non
 
 
 def _conflict(ctx: Context, customer: Customer) -> Conflict:
-    who = customer.updated_by.label if customer.updated_by_id else _("someone")
+    who = customer.updated_by.label if customer.updated_by is not None else _("someone")
     when = moment(customer.updated_at, ctx.zone) if customer.updated_at else "?"
     return Conflict(
         _(
@@ -215,7 +216,7 @@ def _save_versioned(ctx: Context, customer: Customer) -> None:
     read_version = customer.version
     customer.version = read_version + 1
     customer.updated_at = ctx.now()
-    customer.updated_by = ctx.user.id
+    customer.updated_by = ctx.user
     data = {
         field: getattr(customer, field.name)
         for field in Customer._meta.sorted_fields

@@ -7,7 +7,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crmtui.db import Appointment, CareDate, Commitment, Customer, Interaction, Order, User
+from crmtui.db import (
+    Appointment,
+    CareDate,
+    Commitment,
+    Contact,
+    Customer,
+    Interaction,
+    Order,
+    User,
+)
 from crmtui.errors import InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
@@ -30,8 +39,8 @@ from crmtui.services.access import (
 from crmtui.services.appointments import appointment_to_close, clean_review, close_appointment
 from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import apply_grade, reschedule
-from crmtui.services.journal import journal, record_values
+from crmtui.services.customer_columns import apply_grade, reschedule
+from crmtui.services.journal import Journal, journal, record_values
 from crmtui.services.lifecycle import counted_contacts
 from crmtui.services.validation import (
     CARE_KINDS,
@@ -174,7 +183,7 @@ def log_interaction(
 def _log(
     ctx: Context,
     customer: Customer,
-    kept,
+    kept: Journal,
     *,
     moment: datetime,
     contact_day: date,
@@ -187,10 +196,10 @@ def _log(
     promise: str,
     promise_due: date | None,
     referral_ask: bool,
-    person,
+    person: Contact | None,
     plan_progress: str,
     closing: Appointment | None = None,
-    review: dict | None = None,
+    review: dict[str, Any] | None = None,
 ) -> LogResult:
     today = ctx.today()
     first_contact = customer.last_contact_at is None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from peewee import JOIN, Model, fn
 
@@ -253,7 +254,7 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
     )
 
 
-def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
+def profile_json(ctx: Context, profile: CustomerProfile) -> dict[str, Any]:
     c = profile.customer
     return {
         "id": c.id,
@@ -381,7 +382,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
     }
 
 
-def maintenance_json(maintenance: Maintenance | None) -> dict | None:
+def maintenance_json(maintenance: Maintenance | None) -> dict[str, Any] | None:
     """The maintenance cadence and its source, as `crmtui show --json` writes it."""
     if maintenance is None:
         return None
@@ -414,7 +415,7 @@ def referral_tree(
     """
     customer = get_visible_customer(ctx, customer_id)
 
-    def node(row: Customer, children=()) -> ReferralNode:
+    def node(row: Customer, children: Iterable[ReferralNode] = ()) -> ReferralNode:
         shown = can_view(ctx, row)
         return ReferralNode(
             id=row.id,
