@@ -54,13 +54,14 @@ from crmtui.services.customer_columns import (
 from crmtui.services.journal import journal
 from crmtui.services.owners import get_owner, owner_login
 from crmtui.services.validation import (
+    CUSTOMER_FIELDS,
     FieldError,
     clean_date,
     clean_fields,
     clean_text,
     grade_value,
 )
-from crmtui.views.customers import CustomerRow
+from crmtui.views.customers import CustomerRow, EditableCustomer
 
 PIN_REASON_LIMIT = 500
 
@@ -403,6 +404,19 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
             due_rule=customer.due_rule,
         ).where(Customer.id == customer.id).execute()
     return customer
+
+
+def editable_customer(ctx: Context, customer_id: int) -> EditableCustomer:
+    """A customer the user may change, as the edit form reads it."""
+    customer = get_editable_customer(ctx, customer_id)
+    owner = User.get_by_id(customer.owner_id)
+    return EditableCustomer(
+        id=customer.id,
+        name=customer.name,
+        version=customer.version,
+        owner=owner.login,
+        stored={name: getattr(customer, name) for name in CUSTOMER_FIELDS},
+    )
 
 
 def get_customer(ctx: Context, customer_id: int) -> Customer:

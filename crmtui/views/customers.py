@@ -3,6 +3,7 @@ the owner's name, read in one query."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,3 +29,16 @@ class CustomerRow:
     owner_name: str
     """The owner's display name, or their login when they have none."""
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class EditableCustomer:
+    """A customer as the edit form reads it: the archive's editable fields as stored (by the
+    names of validation.CUSTOMER_FIELDS), the version a save is checked against, and the
+    owner's login."""
+
+    id: int
+    name: str
+    version: int
+    owner: str
+    stored: Mapping[str, object]
