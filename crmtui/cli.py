@@ -93,9 +93,9 @@ ARGPARSE_MESSAGES = (
 )
 
 
-def global_options() -> argparse.ArgumentParser:
+def global_options() -> Parser:
     """Options accepted before or after the subcommand (SUPPRESS keeps the outer value)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH_OR_URL",

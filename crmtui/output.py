@@ -10,7 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from rich.console import Console  # loaded only once something is printed
 
 
 def _default(value: Any):
@@ -116,10 +119,10 @@ def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str
     return cast("Callable[[tuple[Any, ...]], str]", namespace["format_row"])
 
 
-_console = None
+_console: Console | None = None
 
 
-def console():
+def console() -> Console:
     """The command line's console: no highlighting, no emoji codes, and never a control
     character from the text it prints (see `text_only_console`)."""
     global _console
@@ -135,7 +138,7 @@ def forget_console() -> None:
     _console = None
 
 
-def text_only_console(**options):
+def text_only_console(**options: Any) -> Console:
     """A rich Console that prints text as text: whatever a renderable holds, its segments
     reach the terminal without control characters (rich's own styles still do), so a stored
     value missed on its way to the screen cannot retitle a terminal or set its clipboard.

@@ -71,7 +71,7 @@ def bulk_insert(
         def send(batch: list[Row]) -> None:
             cursor.executemany(sql, batch)
     else:
-        from psycopg2.extras import execute_values
+        from psycopg2.extras import execute_values  # PostgreSQL only: no driver for SQLite
 
         sql = f'INSERT INTO "{table}" ({columns}) VALUES %s'
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -104,7 +106,7 @@ _OPEN_HERE: dict[str, int] = {}
 
 
 def open_server(url: str) -> Store:
-    from playhouse.db_url import connect, parse
+    from playhouse.db_url import connect, parse  # PostgreSQL only: off an SQLite start
 
     shown = without_password(url)
     timeout = busy_timeout()
@@ -266,12 +268,9 @@ def _held_by_no_one(shm: Path) -> bool:
     """True when no process holds the database open (no lock on the -shm file's dead man
     switch). Only asks (F_GETLK), never locks, so it cannot disturb another connection; on
     systems where the question is not portable, assumes someone does."""
-    import sys
-
     if not sys.platform.startswith("linux"):
         return False
-    import fcntl
-    import struct
+    import fcntl  # Unix only (not on Windows)
 
     try:
         fd = os.open(shm, os.O_RDONLY)
@@ -323,7 +322,7 @@ def retry_writes(function: Callable[[], _T], *, patience: float) -> _T:
     """Run `function()` (which opens its own transaction), retrying while others hold the
     database, for up to `patience` seconds; then raise StorageError. Jittered backoff keeps
     PostgreSQL's instant serialization failures from retrying in lockstep."""
-    import random
+    import random  # only while others write: off every start
 
     deadline = time.monotonic() + patience
     delay = 0.01

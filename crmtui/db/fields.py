@@ -4,15 +4,47 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
 
 from peewee import BigIntegerField, DateField, DateTimeField, ForeignKeyField
 
 _CENT = Decimal("0.01")
 
+_Value = TypeVar("_Value")
+# peewee's stubs make each field generic in the value a row holds (`Field[_V]`), its classes at
+# run time are not: these bases take the value's type for the type checker only.
+if TYPE_CHECKING:
+    from peewee import (
+        BigIntegerField as _BigIntegerField,
+        DateField as _DateField,
+        DateTimeField as _DateTimeField,
+    )
+else:
 
-class MoneyField(BigIntegerField):
+    class _BigIntegerField(BigIntegerField, Generic[_Value]):
+        pass
+
+    class _DateField(DateField, Generic[_Value]):
+        pass
+
+    class _DateTimeField(DateTimeField, Generic[_Value]):
+        pass
+
+
+class MoneyField(_BigIntegerField[_Value]):
     """Decimal amounts stored as integer cents, so sums in SQL stay exact on every backend."""
+
+    if TYPE_CHECKING:  # a row holds a Decimal, or None where the column is nullable
+
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[True], **kwargs: Any
+        ) -> MoneyField[Decimal | None]: ...
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[False] = ..., **kwargs: Any
+        ) -> MoneyField[Decimal]: ...
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
 
     @overload
     def db_value(self, value: Decimal | int | str) -> int: ...
@@ -33,9 +65,21 @@ class MoneyField(BigIntegerField):
         return (Decimal(int(value)) / 100).quantize(_CENT)
 
 
-class IsoDateField(DateField):
+class IsoDateField(_DateField[_Value]):
     """A calendar day, read from its ISO text directly: peewee's general path tries strptime
     formats in turn, which dominates a due list reading four dates per customer."""
+
+    if TYPE_CHECKING:  # a row holds a date, or None where the column is nullable
+
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[True], **kwargs: Any
+        ) -> IsoDateField[date | None]: ...
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[False] = ..., **kwargs: Any
+        ) -> IsoDateField[date]: ...
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
 
     @overload
     def python_value(self, value: date | str) -> date: ...
@@ -52,11 +96,23 @@ class IsoDateField(DateField):
         return found
 
 
-class UtcDateTimeField(DateTimeField):
+class UtcDateTimeField(_DateTimeField[_Value]):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC to second precision.
 
     A fixed format keeps the text order of SQLite timestamps the same as their time order.
     """
+
+    if TYPE_CHECKING:  # a row holds an aware datetime, or None where the column is nullable
+
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[True], **kwargs: Any
+        ) -> UtcDateTimeField[datetime | None]: ...
+        @overload
+        def __new__(
+            cls, *args: Any, null: Literal[False] = ..., **kwargs: Any
+        ) -> UtcDateTimeField[datetime]: ...
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any: ...
 
     @overload
     def db_value(self, value: datetime | str) -> str: ...

@@ -254,7 +254,8 @@ def event_text(event: Any, zone: tzinfo) -> str:
                 old=term("severity", event.from_value), new=term("severity", event.to_value)
             )
         )
-    return event.note
+    note: str = event.note
+    return note
 
 
 def facts_table(detail: Any, zone: tzinfo, now: datetime | None = None) -> Table:

@@ -7,6 +7,7 @@ zone and day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -71,11 +72,11 @@ def value_text(entity: str, name: str, value: Any, zone: tzinfo) -> str:
     return text if len(text) <= CUT else text[: CUT - 1] + "…"
 
 
-def scores_text(scores: dict) -> str:
+def scores_text(scores: dict[str, Any]) -> str:
     return " · ".join(f"{dimension_label(name)} {score}" for name, score in scores.items())
 
 
-def record_text(entity: str, values: dict, zone: tzinfo) -> str:
+def record_text(entity: str, values: dict[str, Any], zone: tzinfo) -> str:
     """A record created or removed, in a few words."""
 
     def get(name: str) -> str:
@@ -158,10 +159,11 @@ def who_text(entry: Any) -> str:
         return _("someone")
     if entry.login and entry.login != entry.by:
         return f"{entry.by} ({entry.login})"
-    return entry.by
+    shown: str = entry.by
+    return shown
 
 
-def history_text(entries: list, zone: tzinfo, *, name: str = "") -> Text:
+def history_text(entries: Sequence[Any], zone: tzinfo, *, name: str = "") -> Text:
     """The history as lines for the command line: a line per change, its moves indented."""
     text = Text()
     if not entries:
@@ -183,7 +185,9 @@ def history_text(entries: list, zone: tzinfo, *, name: str = "") -> Text:
     return text
 
 
-def history_rows(entries: list, zone: tzinfo, today: date) -> list[tuple]:
+def history_rows(
+    entries: Sequence[Any], zone: tzinfo, today: date
+) -> list[tuple[str, str, str, str]]:
     """The profile's History tab: (when, who, what, changes)."""
     return [
         (

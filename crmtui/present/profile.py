@@ -43,7 +43,7 @@ class Section:
     """Rows of one kind of record, as a table."""
 
     columns: list[Column]
-    rows: list[tuple]
+    rows: list[tuple[Any, ...]]
     """Cells: text (shown plain) or rich `Text`."""
     empty: str
     """What to say when there are no rows."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 
@@ -19,6 +19,46 @@ from crmtui.present.styles import SCHEDULE_STYLES
 from crmtui.present.text import safe
 from crmtui.present.time import span
 
+
+class ShownAppointment(Protocol):
+    """What these lines read of an appointment (services.appointments.AppointmentView)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def place(self) -> str: ...
+    @property
+    def prep(self) -> str: ...
+    @property
+    def contact(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def missed(self) -> bool: ...
+    @property
+    def purpose_met(self) -> str: ...
+    @property
+    def instructions_done(self) -> str: ...
+    @property
+    def still_open(self) -> str: ...
+
+
 DONE_MARK = "✓"
 MISSED_MARK = "!"
 
@@ -28,17 +68,17 @@ def clock(moment: datetime, zone: tzinfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
-def time_range(view, zone: tzinfo) -> str:
+def time_range(view: ShownAppointment, zone: tzinfo) -> str:
     """10:00–11:00 in the user's zone (11 cells)."""
     return f"{clock(view.starts_at, zone)}–{clock(view.ends_at, zone)}"
 
 
-def status_word(view) -> str:
+def status_word(view: ShownAppointment) -> str:
     """planned, done, cancelled, or missed (planned, its time over, not logged)."""
     return label("appointment_status", "missed" if view.missed else view.status)
 
 
-def mark(view) -> tuple[str, str]:
+def mark(view: ShownAppointment) -> tuple[str, str]:
     """The one-cell mark before a line and its style: done ✓, missed !, else a space."""
     if view.status == "done":
         return DONE_MARK, SCHEDULE_STYLES["done"]
@@ -65,9 +105,9 @@ def empty_schedule(day: date) -> str:
     return _("No appointments on {day}.").format(day=day.isoformat())
 
 
-def details(view) -> str:
+def details(view: ShownAppointment) -> str:
     """What to bring and where: 'prep: … · at: … · meet: …' (one line, '' when none)."""
-    parts = []
+    parts: list[str] = []
     if view.prep:
         parts.append(_("prep: {text}").format(text=" ".join(safe(view.prep).split())))
     if view.place:
@@ -105,7 +145,7 @@ class ScheduleColumns:
             customer=customer, company=company, purpose=purpose, rest=rest, owner=owner_width
         )
 
-    def line(self, view, zone: tzinfo, *, detail: bool = True) -> Text:
+    def line(self, view: ShownAppointment, zone: tzinfo, *, detail: bool = True) -> Text:
         """One appointment: mark, time, kind, customer, (company,) purpose, then what to
         prepare, where and whom to meet, cut to the width (`detail` False leaves that to a
         second line, `detail_line`)."""
@@ -132,7 +172,7 @@ class ScheduleColumns:
         text.rstrip()
         return text
 
-    def detail_line(self, view) -> Text | None:
+    def detail_line(self, view: ShownAppointment) -> Text | None:
         """The preparation, place and contact under the line, indented to the kind column
         (None when there is nothing to say)."""
         words = details(view)
@@ -142,7 +182,9 @@ class ScheduleColumns:
         return Text(" " * indent + words, style="dim")
 
 
-def agenda_lines(views: Iterable, zone: tzinfo, width: int, *, owner: bool = False) -> list[Text]:
+def agenda_lines(
+    views: Iterable[ShownAppointment], zone: tzinfo, width: int, *, owner: bool = False
+) -> list[Text]:
     """The schedule as the command line prints it: each appointment's line, its details on
     the line below, and what was reviewed after a visit."""
     columns = ScheduleColumns.for_width(width, owner=owner)
@@ -158,7 +200,7 @@ def agenda_lines(views: Iterable, zone: tzinfo, width: int, *, owner: bool = Fal
     return lines
 
 
-def appointment_detail(view, zone: tzinfo, *, owner: bool = False) -> Text:
+def appointment_detail(view: ShownAppointment, zone: tzinfo, *, owner: bool = False) -> Text:
     """One appointment whole, for the line under Today's list: when, what, with whom and why,
     then what to prepare, where, whom to meet, and after a visit what was reviewed."""
     sign, sign_style = mark(view)
@@ -185,7 +227,7 @@ def appointment_detail(view, zone: tzinfo, *, owner: bool = False) -> Text:
     return text
 
 
-def appointment_heading(view, zone: tzinfo) -> Text:
+def appointment_heading(view: ShownAppointment, zone: tzinfo) -> Text:
     """'visit · 张三 · Tue 2026-11-24 10:00–11:00', then what to prepare, where, whom."""
     day = view.starts_at.astimezone(zone).date()
     text = Text()
@@ -201,11 +243,11 @@ def appointment_heading(view, zone: tzinfo) -> Text:
     return text
 
 
-def review_words(view) -> str:
+def review_words(view: ShownAppointment) -> str:
     """After a logged visit: 'purpose met: partly · still open: …' ('' before)."""
     if view.status != "done":
         return ""
-    parts = []
+    parts: list[str] = []
     if view.purpose_met:
         parts.append(
             _("purpose met: {answer}").format(answer=label("review_answer", view.purpose_met))
@@ -221,7 +263,7 @@ def review_words(view) -> str:
     return " · ".join(parts)
 
 
-def review_line(view, columns: ScheduleColumns) -> Text | None:
+def review_line(view: ShownAppointment, columns: ScheduleColumns) -> Text | None:
     """The review under a logged visit's line (None before, or when nothing was answered)."""
     words = review_words(view)
     if not words:
@@ -229,10 +271,10 @@ def review_line(view, columns: ScheduleColumns) -> Text | None:
     return Text(" " * (1 + columns.TIME + columns.GAP) + words, style=SCHEDULE_STYLES["done"])
 
 
-def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
+def list_lines(views: Iterable[ShownAppointment], zone: tzinfo, width: int) -> list[Text]:
     """`crmtui appointment list`: id, status and length before each schedule line."""
     columns = ScheduleColumns.for_width(max(40, width - 18))
-    lines = []
+    lines: list[Text] = []
     for view in views:
         text = Text(fit(f"#{view.id}", 6) + " ", style="dim")
         text.append(
@@ -245,7 +287,7 @@ def list_lines(views: Iterable, zone: tzinfo, width: int) -> list[Text]:
     return lines
 
 
-def length(view) -> str:
+def length(view: ShownAppointment) -> str:
     """The appointment's length in the one style of a length of time (1h 30m)."""
     return span(timedelta(minutes=view.minutes))
 

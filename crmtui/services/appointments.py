@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from peewee import ModelSelect
 
 from crmtui.db import Appointment, Customer, Interaction, User
 from crmtui.errors import Forbidden, InvalidInput, NotFound
@@ -52,6 +54,9 @@ from crmtui.services.validation import (
     clean_fields,
     collect_field,
 )
+
+if TYPE_CHECKING:
+    from crmtui.services.instructions import InstructionRow
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ def view_of(row: Appointment, now: datetime) -> AppointmentView:
     )
 
 
-def _with_names():
+def _with_names() -> ModelSelect[Appointment]:
     return (
         Appointment.select(
             Appointment, Customer.id, Customer.name, Customer.company, User.id, User.login
@@ -315,6 +320,7 @@ def _check_clash(ctx: Context, user_id: int, slot: Slot) -> None:
     clash = first_clash(slot, [Slot(row.starts_at, row.minutes, row.id) for row in rows.values()])
     if clash is None:
         return
+    assert clash.key is not None  # each slot here carries its appointment's id
     row = rows[clash.key]
     customer = Customer.get_by_id(row.customer_id)
     raise InvalidInput.one(
@@ -494,7 +500,7 @@ def clean_review(
     return {name: value or "" for name, value in review.items()}
 
 
-def open_instructions(ctx: Context, customer_id: int) -> list:
+def open_instructions(ctx: Context, customer_id: int) -> list[InstructionRow]:
     """The manager's instructions (上级指令) about the customer still open for the user (a
     manager logging a visit: anyone's), which the review after a visit asks about: were they
     carried out? Reporting each done, with its note, stays the rep's own step (`f`,
@@ -535,6 +541,13 @@ def close_with_review(
     """Close a planned appointment with the interaction that logged it and the review's
     answers (services.interactions.log_interaction does this as it logs)."""
     row = appointment_to_close(ctx, interaction.customer_id, appointment_id, interaction.at)
+    if row is None:  # none named, and none open that day
+        raise InvalidInput.one(
+            "appointment",
+            _("no appointment with {name} to review on {day}").format(
+                name=interaction.customer.name, day=ctx.local_date(interaction.at).isoformat()
+            ),
+        )
     review = clean_review(ctx, purpose_met, instructions_done, still_open)
     return close_appointment(ctx, row, interaction, review)
 

@@ -14,6 +14,7 @@ from peewee import Case, Select, Window, fn
 
 from crmtui.db import AccountPlan, Customer, Setting
 from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL, TERMINATED_BY_STATUS
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import (
     Lifecycle,
     Tier,
@@ -72,11 +73,13 @@ def _terminate_by_status(ctx: Context) -> int:
     """Rows written with status terminated by a path that knows no lifecycle (a bulk import):
     terminated, with the status as the reason."""
     rows = list(
-        Customer.select(Customer.id, Customer.lifecycle)
-        .where(
-            (Customer.status == "terminated") & (Customer.lifecycle != Lifecycle.TERMINATED.value)
+        tuple_rows(
+            Customer.select(Customer.id, Customer.lifecycle).where(
+                (Customer.status == "terminated")
+                & (Customer.lifecycle != Lifecycle.TERMINATED.value)
+            ),
+            tuple[int, str],
         )
-        .tuples()
     )
     ids = [customer_id for customer_id, _old in rows]
     for customer_id, old in rows:
@@ -109,8 +112,8 @@ def _lapse_moves(ctx: Context, today: date) -> dict[str, list[tuple[int, str, da
     )
     back = Customer.select(*columns).where((Customer.lifecycle == Lifecycle.LAPSED.value) & ~lapsed)
     return {
-        Lifecycle.LAPSED.value: list(to_lapse.tuples()),
-        Lifecycle.CUSTOMER.value: list(back.tuples()),
+        Lifecycle.LAPSED.value: list(tuple_rows(to_lapse, tuple[int, str, date])),
+        Lifecycle.CUSTOMER.value: list(tuple_rows(back, tuple[int, str, date])),
     }
 
 
@@ -159,11 +162,13 @@ def _class_moves(ctx: Context) -> list[tuple[int, str, str]]:
             .where((ranked.c.pinned == False) & (found != ranked.c.stored))  # noqa: E712
             .bind(Customer._meta.database)
         )
-        moves += list(query.tuples())
+        moves += tuple_rows(query, tuple[int, str, str])
     nothing = Customer.select(Customer.id, Customer.value_class).where(
         unpinned & (column <= 0) & (Customer.value_class != Tier.NONE.value)
     )
-    moves += [(cid, stored, Tier.NONE.value) for cid, stored in nothing.tuples()]
+    moves += [
+        (cid, stored, Tier.NONE.value) for cid, stored in tuple_rows(nothing, tuple[int, str])
+    ]
     return moves
 
 
@@ -173,9 +178,12 @@ def reschedule_many(ctx: Context, ids: list[int] | None) -> int:
     if ids is not None and not ids:
         return 0
     plans = dict(
-        AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-        .where(AccountPlan.visit_every_days.is_null(False))
-        .tuples()
+        tuple_rows(
+            AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days).where(
+                AccountPlan.visit_every_days.is_null(False)
+            ),
+            tuple[int, int],
+        )
     )
     c = Customer
     columns = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from peewee import SQL, Case, NodeList, SqliteDatabase, fn
+from peewee import SQL, Case, ColumnBase, NodeList, SqliteDatabase, fn
 
 from crmtui.db import Complaint, database
 from crmtui.services.complaints.metrics import _metrics_scope
@@ -43,7 +43,7 @@ class CauseRow:
     median_resolution: timedelta | None
     """Median time from opening to the resolution (pauses not counted), of those resolved."""
 
-    def to_json(self, name: str) -> dict:
+    def to_json(self, name: str) -> dict[str, Any]:
         return {
             name: self.key,
             "complaints": self.complaints,
@@ -113,7 +113,7 @@ class _Tally:
         )
 
 
-def _seconds(later, earlier):
+def _seconds(later: ColumnBase, earlier: ColumnBase) -> ColumnBase:
     """Whole seconds from `earlier` to `later` (stored to the second, in UTC); NULL when
     `later` is."""
     if isinstance(database.obj, SqliteDatabase):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import cast
 
 from crmtui.config import Config
 from crmtui.db import (
@@ -15,6 +14,7 @@ from crmtui.db import (
     GradeChange,
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.rules import (
     Cadence,
     Grade,
@@ -182,16 +182,15 @@ def record_grade(
 def refresh_search(customer: Customer) -> None:
     """The customer's search document, with the names, phones and e-mail of its contacts, and
     the key its name sorts by."""
-    contacts = cast(  # peewee's stubs type `.tuples()` rows as model instances
-        "Iterable[tuple[str, str, str]]",
+    contacts: Iterable[tuple[str, str, str]] = (
         ()
         if customer.id is None
-        else (
+        else tuple_rows(
             Contact.select(Contact.name, Contact.phone, Contact.email)
             .where(Contact.customer == customer.id)
-            .order_by(Contact.id)
-            .tuples()
-        ),
+            .order_by(Contact.id),
+            tuple[str, str, str],
+        )
     )
     name, company, phones, email, im_id, tags = (getattr(customer, f) for f in SEARCH_FIELDS)
     customer.search_doc = search_document(

@@ -4,12 +4,11 @@ catches up lifecycles and value classes (services.lifecycle.catch_up)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import cast
 
 from crmtui.db import Customer, Setting
 from crmtui.db.migrations import CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import StorageError
 from crmtui.rules import Need, grade_cutoffs
 from crmtui.services.context import Context, writes
@@ -42,7 +41,7 @@ def move_grades_if_due(ctx: Context) -> int:
     query = Setting.select(Setting.key, Setting.value).where(
         Setting.key.in_([key, CAUGHT_UP, RESCHEDULE_ALL, REVENUE_COUNTED])
     )
-    done: dict[str, str] = dict(cast("Iterable[tuple[str, str]]", query.tuples()))
+    done = dict(tuple_rows(query, tuple[str, str]))
     today = ctx.today().isoformat()
     moved = 0
     recount = done.get(REVENUE_COUNTED, "orders") != ctx.config.receivables.revenue_counts

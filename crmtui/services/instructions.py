@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, ModelSelect
 
 from crmtui.db import Customer, Instruction, User
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import InstructionState, instruction_state, overdue_days
@@ -55,7 +56,7 @@ class InstructionRow:
     overdue_days: int
     """Days past its day: while open, until today; once done, when it was reported."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "customer_id": self.customer_id,
@@ -165,7 +166,7 @@ def cancel_instruction(ctx: Context, instruction_id: Any) -> Instruction:
 _By = User.alias("giver")
 
 
-def _query():
+def _query() -> ModelSelect[Instruction]:
     return (
         Instruction.select(
             Instruction,
@@ -272,7 +273,7 @@ def instruction_counts(
     if not ctx.is_manager:
         query = query.where(Instruction.to == ctx.user.id)
     counts: dict[int, dict[str, int]] = {}
-    for to_id, due, done_on in query.tuples():
+    for to_id, due, done_on in tuple_rows(query, tuple[int, date, date | None]):
         mine = counts.setdefault(to_id, {"open": 0, "late": 0, "done": 0, "done_late": 0})
         if done_on is None:
             mine["open"] += 1

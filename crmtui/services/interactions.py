@@ -202,7 +202,6 @@ def _log(
     review: dict[str, Any] | None = None,
 ) -> LogResult:
     today = ctx.today()
-    first_contact = customer.last_contact_at is None
     # The open opportunity's follow-ups: its outbound answered contacts after the first.
     in_opportunity = customer.opportunity_since is None or moment > customer.opportunity_since
     counted = counts_as_followup(direction, outcome) and in_opportunity
@@ -230,7 +229,7 @@ def _log(
         from crmtui.services.plans import add_progress
 
         add_progress(ctx, customer.id, plan_progress, on=contact_day)
-    if first_contact or moment >= customer.last_contact_at:
+    if customer.last_contact_at is None or moment >= customer.last_contact_at:
         customer.last_contact_at = moment
         customer.last_contact_on = contact_day
         customer.next_step = next_step

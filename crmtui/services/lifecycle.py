@@ -27,12 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from peewee import fn
 
 from crmtui.db import Customer, CustomerChange, Interaction, Order, Win
 from crmtui.db.fields import MoneyField
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -84,7 +85,7 @@ def record_change(
 
 def order_days(customer_id: int) -> list[date]:
     query = Order.select(Order.on).where(Order.customer == customer_id).order_by(Order.on)
-    return [day for (day,) in cast("Iterable[tuple[date]]", query.tuples())]
+    return [day for (day,) in tuple_rows(query, tuple[date])]
 
 
 def refresh_order_facts(customer: Customer) -> list[date]:
@@ -183,7 +184,7 @@ def clean_reason(value: Any, errors: dict[str, str]) -> str:
     return reason
 
 
-def ranking_column(ctx: Context) -> MoneyField:
+def ranking_column(ctx: Context) -> MoneyField[Decimal]:
     """The stored figure key customers are ranked by: revenue, or gross profit."""
     return Customer.profit if ctx.config.maintenance.key_by == "profit" else Customer.revenue
 

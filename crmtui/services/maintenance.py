@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,7 @@ from crmtui.db import (
     Customer,
     Order,
     Payment,
+    Store,
     User,
     backup_sqlite,
     open_store,
@@ -30,13 +32,14 @@ from crmtui.db.connection import (
     write_transaction,
 )
 from crmtui.db.figures import figures_out_of_step
+from crmtui.db.rows import tuple_rows
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
 from crmtui.services.access import require_manager
 from crmtui.services.audit import audit
-from crmtui.services.context import open_context, os_login, utc_now, writes
+from crmtui.services.context import Context, open_context, os_login, utc_now, writes
 from crmtui.services.customer_columns import schedule_of
 
 
@@ -60,7 +63,7 @@ class CheckReport:
         return {"ok": self.ok, "problems": self.problems, "lines": self.lines}
 
 
-def check_database(target, config: Config | None = None) -> CheckReport:
+def check_database(target: str | os.PathLike[str], config: Config | None = None) -> CheckReport:
     report = CheckReport()
     try:
         store = open_store(target, create=False, migrate=False)
@@ -77,7 +80,7 @@ def check_database(target, config: Config | None = None) -> CheckReport:
 
 
 def check_store(
-    store, config: Config | None = None, report: CheckReport | None = None
+    store: Store, config: Config | None = None, report: CheckReport | None = None
 ) -> CheckReport:
     """The checks of `crmtui db check` on an open store."""
     report = report or CheckReport()
@@ -111,7 +114,7 @@ def check_store(
     return report
 
 
-def _check_access(store, report: CheckReport) -> None:
+def _check_access(store: Store, report: CheckReport) -> None:
     """Who enforces the roles here, and whether the audit log is whole."""
     from crmtui.db.audit_chain import verify_chain  # hashing: only when the log is checked
 
@@ -151,7 +154,7 @@ def _raw_integrity(path: Path, report: CheckReport) -> None:
         (report.good if row == "ok" else report.bad)(f"integrity: {row}")
 
 
-def _check_figures(store, db: peewee.Database, report: CheckReport) -> None:
+def _check_figures(store: Store, db: peewee.Database, report: CheckReport) -> None:
     """The figures the database keeps by its triggers (db.figures) against a count from the
     records they sum. Not for a rep where the server enforces the roles: they see only their own
     records, and not the team's figures."""
@@ -176,9 +179,12 @@ def _check_figures(store, db: peewee.Database, report: CheckReport) -> None:
 def _check_derived(report: CheckReport, config: Config) -> None:
     """Stored next_due, cadence_due and revenue must equal what the rules and orders give."""
     plans = dict(
-        AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-        .where(AccountPlan.visit_every_days.is_null(False))
-        .tuples()
+        tuple_rows(
+            AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days).where(
+                AccountPlan.visit_every_days.is_null(False)
+            ),
+            tuple[int, int],
+        )
     )
     wrong_due = 0
     for c in Customer.select(
@@ -221,16 +227,19 @@ def _check_derived(report: CheckReport, config: Config) -> None:
 
     if config.receivables.revenue_counts == "payments":
         sums = dict(
-            Payment.select(Payment.customer, fn.SUM(Payment.amount))
-            .group_by(Payment.customer)
-            .tuples()
+            tuple_rows(
+                Payment.select(Payment.customer, fn.SUM(Payment.amount)).group_by(Payment.customer),
+                tuple[int, int],
+            )
         )
     else:  # returned orders are no revenue
         sums = dict(
-            Order.select(Order.customer, fn.SUM(Order.amount))
-            .where(Order.delivery != "returned")
-            .group_by(Order.customer)
-            .tuples()
+            tuple_rows(
+                Order.select(Order.customer, fn.SUM(Order.amount))
+                .where(Order.delivery != "returned")
+                .group_by(Order.customer),
+                tuple[int, int],
+            )
         )
     wrong_revenue = 0
     for cid, revenue in Customer.select(Customer.id, Customer.revenue).tuples().iterator():
@@ -248,12 +257,14 @@ def _check_derived(report: CheckReport, config: Config) -> None:
         report.good(_("stored revenue"))
 
 
-def backup(ctx, destination: Path | None = None) -> Path:
+def backup(ctx: Context, destination: Path | None = None) -> Path:
     """A copy of the whole database (managers only, like any export of every customer)."""
     require_manager(ctx, _("back up the database"))
     if not ctx.store.is_sqlite:
         raise CrmError(_("back up a PostgreSQL database with pg_dump"))
-    path = backup_sqlite(ctx.store.db, ctx.store.path, destination)
+    db, file = ctx.store.db, ctx.store.path
+    assert isinstance(db, peewee.SqliteDatabase) and file is not None  # is_sqlite
+    path = backup_sqlite(db, file, destination)
     if not ctx.store.readonly:
         writes(lambda c: audit(c, "backup", detail=str(path)))(ctx)
     return path
@@ -298,7 +309,7 @@ def inspect_backup(path: Path) -> int:
                 r[0]
                 for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            version = None
+            version: int | None = None
             if {"schema_version", "customer", "user"} <= tables:
                 row = connection.execute("SELECT version FROM schema_version").fetchone()
                 version = row[0] if row else None
@@ -389,7 +400,9 @@ def restore(
                     raise StorageError(
                         _("{path} is read-only; nothing was restored").format(path=path)
                     )
-                replaced = backup_sqlite(ctx.store.db, path, label="before-restore")
+                db = ctx.store.db
+                assert isinstance(db, peewee.SqliteDatabase)  # opened from a file
+                replaced = backup_sqlite(db, path, label="before-restore")
                 intact = True
             finally:
                 ctx.store.close()

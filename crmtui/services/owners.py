@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from peewee import fn
 
 from crmtui.db import (
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, NotFound
 from crmtui.i18n import _
 from crmtui.present.text import user_text
@@ -27,10 +28,12 @@ def owner_login(text: Any) -> str:
     typed = str(text or "").strip()
     if not typed or User.select().where(User.login == typed).exists():
         return typed
-    named = cast(
-        "list[tuple[str]]",
-        list(User.select(User.login).where(fn.LOWER(User.display_name) == typed.lower()).tuples()),
-    )  # peewee's stubs type `.tuples()` rows as model instances
+    named = list(
+        tuple_rows(
+            User.select(User.login).where(fn.LOWER(User.display_name) == typed.lower()),
+            tuple[str],
+        )
+    )
     if len(named) == 1:
         return named[0][0]
     if len(named) > 1:

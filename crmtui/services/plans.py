@@ -93,21 +93,23 @@ def set_plan(
     today = ctx.today()
     cleaned = clean_fields({k: v for k, v in values.items() if v is not None}, today, PLAN_FIELDS)
     note = _clean_note(progress)
-    plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
-    created = plan is None
-    if created:
+    found = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
+    created = found is None
+    if found is None:
         if cleaned.get("review_on") is None:
             cleaned["review_on"] = clean_date(REVIEW_EVERY, today)
         plan = AccountPlan(customer=customer, updated_at=ctx.now())
-    elif "review_on" in cleaned and cleaned["review_on"] is None:
-        cleaned.pop("review_on")  # a plan always has a review: an empty one leaves it
+    else:
+        plan = found
+        if "review_on" in cleaned and cleaned["review_on"] is None:
+            cleaned.pop("review_on")  # a plan always has a review: an empty one leaves it
     old_cycle = plan.visit_every_days
     for name, value in cleaned.items():
         setattr(plan, name, value)
     if note:
         plan.progress = _prepend(ctx, plan.progress, note, today)
     plan.updated_at = ctx.now()
-    plan.updated_by = ctx.user.id
+    plan.updated_by_id = ctx.user.id
     plan.save(force_insert=created)
     if created or plan.visit_every_days != old_cycle:
         _reschedule(ctx, customer)
@@ -115,7 +117,8 @@ def set_plan(
 
 
 def _clean_note(text: Any) -> str:
-    return one_field("progress", clean_text, text, limit=500)
+    note: str = one_field("progress", clean_text, text, limit=500)
+    return note
 
 
 def _prepend(ctx: Context, notes: str, note: str, day: date) -> str:
@@ -137,7 +140,7 @@ def add_progress(
         raise InvalidInput.one("progress", _("required"))
     plan.progress = _prepend(ctx, plan.progress, note, on or ctx.today())
     plan.updated_at = ctx.now()
-    plan.updated_by = ctx.user.id
+    plan.updated_by_id = ctx.user.id
     plan.save()
     return plan
 
@@ -179,7 +182,7 @@ class ProgressNote:
     by: str
     text: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"on": self.on, "by": self.by, "text": self.text}
 
 
@@ -212,7 +215,7 @@ class PlanStatus:
     notes: list[ProgressNote]
     editable: bool
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         p, y = self.plan, self.progress
         return {
             "customer_id": self.customer_id,

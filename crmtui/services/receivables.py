@@ -27,11 +27,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import Case, fn
+from peewee import Case, SelectBase, fn
 
 from crmtui.db import Customer, Order, Payment, Setting, User
 from crmtui.db.migrations import REVENUE_COUNTED
 from crmtui.db.models import OWING, OwedDay
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -77,7 +78,7 @@ def check_credit(ctx: Context, customer: Customer, amount: Decimal) -> Decimal:
     within it); the message says by how much."""
     owed = owed_by(customer.id)
     excess = credit_excess(owed, amount, customer.credit_limit)
-    if excess > 0:
+    if excess > 0 and customer.credit_limit is not None:  # no limit is never exceeded
         raise OverCreditLimit(
             _(
                 "this order takes {name} past their credit limit of {limit} by {excess} "
@@ -254,7 +255,7 @@ class Balance:
     oldest_overdue_days: int
     credit_limit: Decimal | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "owed": self.owed,
             "overdue": self.overdue,
@@ -270,10 +271,9 @@ def balance_of(ctx: Context, customer: Customer, day: date | None = None) -> Bal
     owed = overdue = ZERO
     since: date | None = None
     late = 0
-    for owed_since, cents in (
-        Order.select(Order.owed_since, Order.owed)
-        .where((Order.customer == customer.id) & OWING)
-        .tuples()
+    for owed_since, cents in tuple_rows(
+        Order.select(Order.owed_since, Order.owed).where((Order.customer == customer.id) & OWING),
+        tuple[date, Decimal],
     ):
         owed += cents
         since = owed_since if since is None else min(since, owed_since)
@@ -311,7 +311,7 @@ class Owed:
             self.overdue += owed
             self.by_age[bucket] += owed
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "owed": self.owed,
             "overdue": self.overdue,
@@ -328,7 +328,7 @@ class Receivables:
     by_rep: list[tuple[str, str, Owed]]
     """(login, name, their receivables), most owed first."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day,
             "terms_days": self.terms_days,
@@ -376,7 +376,8 @@ def receivables(
         query = query.where(OwedDay.owner_id == owner_id)
     total = Owed()
     reps: dict[int, Owed] = defaultdict(Owed)
-    for owner, index, cents, orders in query.tuples():
+    # a group's sums: never NULL
+    for owner, index, cents, orders in tuple_rows(query, tuple[int, int, int, int]):
         owed = OwedDay.owed.python_value(cents)
         age = AGE_BUCKETS[index] if index >= 0 else None
         total.add(owed, age, int(orders))
@@ -403,7 +404,7 @@ class DayMoney:
     def received(self) -> Decimal:
         return sum((p[3] for p in self.payments), ZERO)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "deliveries": [
                 {"order_id": o, "customer": c, "product": p, "amount": a, "delivery": s}
@@ -433,8 +434,12 @@ def day_money(ctx: Context, day: date, *, owner_id: int | None = None) -> DayMon
         deliveries = deliveries.where(Customer.owner == owner_id)
         payments = payments.where(Customer.owner == owner_id)
     return DayMoney(
-        deliveries=list(deliveries.order_by(Order.id).tuples()),
-        payments=list(payments.order_by(Payment.id).tuples()),
+        deliveries=list(
+            tuple_rows(deliveries.order_by(Order.id), tuple[int, str, str, Decimal, str])
+        ),
+        payments=list(
+            tuple_rows(payments.order_by(Payment.id), tuple[int, int, str, Decimal, str])
+        ),
     )
 
 
@@ -466,6 +471,7 @@ def count_revenue_as_configured(ctx: Context) -> bool:
     stored = Setting.get_or_none(Setting.key == REVENUE_COUNTED)
     if (stored.value if stored else "orders") == wanted:
         return False
+    sums: SelectBase
     if wanted == "payments":
         sums = Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(
             Payment.customer == Customer.id

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from peewee import Case, fn
+from peewee import Case, Expression, Function, ModelSelect, fn
 
 from crmtui.db import Complaint, Customer, Interaction, Survey, SurveyScore, Target, User, Win
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
@@ -166,7 +167,7 @@ class RepComparison:
         }
 
 
-def _bounds(period: Period, day: date, zone) -> tuple[date, datetime, datetime]:
+def _bounds(period: Period, day: date, zone: tzinfo) -> tuple[date, datetime, datetime]:
     until = min(period.end, day)
     return (
         until,
@@ -175,11 +176,11 @@ def _bounds(period: Period, day: date, zone) -> tuple[date, datetime, datetime]:
     )
 
 
-def _per_user(query) -> dict[int, int]:
-    return {uid: int(n or 0) for uid, n in query.tuples()}
+def _per_user(query: ModelSelect[User]) -> dict[int, int]:
+    return {uid: int(n or 0) for uid, n in tuple_rows(query, tuple[int, int | None])}
 
 
-def _count(condition):
+def _count(condition: Expression) -> Function:
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
@@ -202,15 +203,18 @@ def rep_comparison(
         figures = rep_figures(Scope(owner_id=None, day=day, zone=ctx.zone))
     users = {
         uid: (login, name)
-        for uid, login, name in User.select(User.id, User.login, User.display_name).tuples()
+        for uid, login, name in tuple_rows(
+            User.select(User.id, User.login, User.display_name), tuple[int, str, str]
+        )
     }
     logins = {login: uid for uid, (login, _n) in users.items()}
     ids = [logins[row.login] for row in figures]
     targets = {
         uid: amount
-        for uid, amount in Target.select(Target.user, Target.amount)
-        .where(Target.period == found.key)
-        .tuples()
+        for uid, amount in tuple_rows(
+            Target.select(Target.user, Target.amount).where(Target.period == found.key),
+            tuple[int, Decimal | None],
+        )
     }
     ids += [uid for uid in targets if uid not in ids]
     if not ids:
@@ -250,12 +254,12 @@ def rep_comparison(
     wins = (
         {
             uid: (int(n), Decimal(int(cents or 0)) / 100)
-            for uid, n, cents in Win.select(
-                Win.by, fn.COUNT(Win.id), fn.SUM(Win.amount).coerce(False)
+            for uid, n, cents in tuple_rows(
+                Win.select(Win.by, fn.COUNT(Win.id), fn.SUM(Win.amount).coerce(False))
+                .where((Win.on >= found.start) & (Win.on <= until) & Win.by.in_(ids))
+                .group_by(Win.by),
+                tuple[int, int, int | None],
             )
-            .where((Win.on >= found.start) & (Win.on <= until) & Win.by.in_(ids))
-            .group_by(Win.by)
-            .tuples()
         }
         if started
         else {}
@@ -322,7 +326,9 @@ def _service_levels(
         .group_by(Customer.owner)
     )
     found = {}
-    for owner, opened, r_met, r_missed, s_met, s_missed in query.tuples():
+    for owner, opened, r_met, r_missed, s_met, s_missed in tuple_rows(
+        query, tuple[int, int, int | None, int | None, int | None, int | None]
+    ):
         r_met, r_missed, s_met, s_missed = (int(x or 0) for x in (r_met, r_missed, s_met, s_missed))
         found[owner] = (int(opened), (r_met, r_met + r_missed), (s_met, s_met + s_missed))
     return found
@@ -345,17 +351,17 @@ def _csi(ctx: Context, start: datetime, end: datetime) -> dict[int, float | None
             .where((s.at >= start) & (s.at < end))
             .group_by(Customer.owner)
         )
-        for owner, total, count in query.tuples():
+        for owner, total, count in tuple_rows(query, tuple[int, int | None, int | None]):
             totals[owner] = [int(total or 0), int(count or 0)]
     if own:
-        query = (
+        scores = (
             SurveyScore.select(Customer.owner, fn.SUM(SurveyScore.score), fn.COUNT(SurveyScore.id))
             .join(s, on=(SurveyScore.survey == s.id))
             .join(Customer, on=(s.customer == Customer.id))
             .where((s.at >= start) & (s.at < end) & SurveyScore.dimension.in_(own))
             .group_by(Customer.owner)
         )
-        for owner, total, count in query.tuples():
+        for owner, total, count in tuple_rows(scores, tuple[int, int | None, int | None]):
             pair = totals.setdefault(owner, [0, 0])
             pair[0] += int(total or 0)
             pair[1] += int(count or 0)
@@ -390,7 +396,8 @@ def rep_customers(
         where &= Customer.grade == grade
     total = Customer.select().where(where).count()
     query = customer_rows_where(where).order_by(Customer.next_due, Customer.id).limit(limit)
-    return [CustomerRow(*row) for row in query.tuples()], total
+    rows = tuple_rows(query, tuple[int, str, str, str, str, date, Decimal])
+    return [CustomerRow(*row) for row in rows], total
 
 
 __all__ = ["SORTS", "RepRow", "RepComparison", "rep_comparison", "OVERDUE", "rep_customers"]

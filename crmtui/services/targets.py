@@ -24,6 +24,7 @@ from typing import Any
 from peewee import fn
 
 from crmtui.db import CustomerChange, Order, Target, User
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
@@ -104,6 +105,7 @@ def set_target(
         errors["amount"] = _("give an amount of orders, a number of new customers, or both")
     if errors:
         raise InvalidInput(errors)
+    assert found is not None  # else its error was raised above
     user = _target_user(login)
     target = Target.get_or_none((Target.user == user.id) & (Target.period == found.key))
     if target is None:
@@ -112,7 +114,7 @@ def set_target(
         target.amount = amount
     if new_customers is not None:
         target.new_customers = new_customers
-    target.set_by = ctx.user.id
+    target.set_by_id = ctx.user.id
     target.set_at = ctx.now()
     target.save()
     return target
@@ -143,7 +145,7 @@ def remove_target(
     return target
 
 
-def target_json(target: Target) -> dict:
+def target_json(target: Target) -> dict[str, Any]:
     return {
         "login": target.user.login,
         "period": target.period,
@@ -157,7 +159,7 @@ def target_json(target: Target) -> dict:
 # -- results --------------------------------------------------------------------------------------
 
 
-def _money(cents) -> Decimal:
+def _money(cents: int | None) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
@@ -170,7 +172,9 @@ def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Dec
     total = o.select(fn.SUM(o.amount).coerce(False)).where(
         (o.by == User.id) & (o.on >= start) & (o.on <= end)
     )
-    rows = User.select(User.id, total).where(User.id.in_(user_ids)).tuples()
+    rows = tuple_rows(
+        User.select(User.id, total).where(User.id.in_(user_ids)), tuple[int, int | None]
+    )
     return {uid: _money(cents) for uid, cents in rows}
 
 
@@ -192,7 +196,7 @@ def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[i
         )
         .group_by(c.by)
     )
-    return {uid: int(n) for uid, n in query.tuples()}
+    return {uid: int(n) for uid, n in tuple_rows(query, tuple[int, int])}
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ class TargetRow:
     new_customers: TargetProgress | None
 
     def to_json(self) -> dict[str, Any]:
-        def progress(p: TargetProgress | None, whole: bool) -> dict | None:
+        def progress(p: TargetProgress | None, whole: bool) -> dict[str, Any] | None:
             if p is None:
                 return None
             return {

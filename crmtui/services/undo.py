@@ -53,6 +53,7 @@ from crmtui.services.history import Damaged, FieldMove
 from crmtui.services.journal import (
     ENTITIES,
     SCORES,
+    Journal,
     column_of,
     current_values,
     decode,
@@ -109,7 +110,7 @@ class UndoPlan:
 def _latest_own(ctx: Context) -> ChangeSet | None:
     """The user's latest change from where they work that is not an undo and not undone."""
     undone = ChangeSet.select(ChangeSet.undoes).where(ChangeSet.undoes.is_null(False))
-    return (
+    latest: ChangeSet | None = (
         ChangeSet.select(ChangeSet, Customer.id, Customer.name)
         .join(Customer)
         .where(
@@ -121,6 +122,7 @@ def _latest_own(ctx: Context) -> ChangeSet | None:
         .order_by(ChangeSet.id.desc())
         .first()
     )
+    return latest
 
 
 def _nothing(ctx: Context) -> CrmError:
@@ -316,32 +318,35 @@ class Reversal:
                 found += [decode(at, v) for v in values if row.field == "at" and v]
                 found += [record.at] if record is not None else []
             elif row.entity == "win" and row.field == "on":
-                record = Win.get_or_none(Win.id == row.entity_id)
-                if record is not None:
+                win = Win.get_or_none(Win.id == row.entity_id)
+                if win is not None:
                     found += [
-                        close_moment(self.ctx, Win(on=decode(on, v), at=record.at))
+                        close_moment(self.ctx, Win(on=decode(on, v), at=win.at))
                         for v in values
                         if v
                     ]
         return found
 
-    def _remove(self, kept, row: FieldChange) -> None:
-        model = ENTITIES[row.entity]
-        record = model.get_by_id(row.entity_id)
-        kept.deleted(row.entity, record)
-        model.delete().where(model.id == record.id).execute()
+    # The records below are of the table a change names (journal.ENTITIES), known at run time
+    # only: read as Any.
 
-    def _restore(self, kept, row: FieldChange, values: dict[str, Any]) -> None:
+    def _remove(self, kept: Journal, row: FieldChange) -> None:
+        model = ENTITIES[row.entity]
+        record: Any = model.get_by_id(row.entity_id)
+        kept.deleted(row.entity, record)
+        model.delete().where(model._meta.primary_key == record.id).execute()
+
+    def _restore(self, kept: Journal, row: FieldChange, values: dict[str, Any]) -> None:
         model = ENTITIES[row.entity]
         decoded = {
             key: decode(model._meta.fields[key], value)
             for key, value in values.items()
             if key in model._meta.fields
         }
-        if not model.select().where(model.id == row.entity_id).exists():
+        if not model.select().where(model._meta.primary_key == row.entity_id).exists():
             decoded["id"] = row.entity_id
         number = model.insert(**decoded).execute()
-        record = model.get_by_id(decoded.get("id", number))
+        record: Any = model.get_by_id(decoded.get("id", number))
         if row.entity == "survey" and values.get(SCORES):
             SurveyScore.insert_many(
                 [(record.id, name, score) for name, score in values[SCORES].items()],
@@ -349,9 +354,9 @@ class Reversal:
             ).execute()
         kept.created(row.entity, record)
 
-    def _put_back(self, kept, entity: str, number: int, values: dict[str, Any]) -> None:
+    def _put_back(self, kept: Journal, entity: str, number: int, values: dict[str, Any]) -> None:
         model = ENTITIES[entity]
-        record = model.get_by_id(number)
+        record: Any = model.get_by_id(number)
         before = record_values(entity, record)
         for name, value in values.items():
             if name == SCORES:
@@ -410,7 +415,7 @@ class Reversal:
             f"{self.customer.owner.login} -> {new.login} (undone)",
         )
 
-    def _derive(self, latest_before) -> None:
+    def _derive(self, latest_before: Interaction | None) -> None:
         ctx, customer = self.ctx, self.customer
         kinds = {row.entity for row in self.records}
         if self.change.entity == "survey":

@@ -86,7 +86,8 @@ def clean_role(text: str) -> str:
 
 def clean_name(text: str) -> str:
     """A display name as stored: the one cleaning rule for typed text (no control characters)."""
-    return one_field("name", clean_text, text, limit=MAX_NAME)
+    name: str = one_field("name", clean_text, text, limit=MAX_NAME)
+    return name
 
 
 @writes

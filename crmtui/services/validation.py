@@ -377,9 +377,10 @@ def clean_fields(
     values: Mapping[str, Any],
     today: date,
     table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS,
-) -> dict:
+) -> dict[str, Any]:
     """All fields at once; InvalidInput lists every refused field so a form can mark each."""
-    cleaned, errors = {}, {}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for name, value in values.items():
         if name not in table:
             errors[name] = _("unknown field")

@@ -158,7 +158,7 @@ def _settle_other(
         from crmtui.services.greetings import record_greetings
 
         record_greetings(ctx, customer_id, contact_day)
-    elif kind is DueKind.REVIEW and ref_id is not None:
+    elif kind is DueKind.REVIEW and ref_id is not None and review_on is not None:
         plan = _own(AccountPlan, ref_id, customer_id, _("account plan"))
         plan.review_on = review_on
         plan.updated_at = ctx.now()
@@ -218,7 +218,7 @@ def move_review(ctx: Context, plan_id: int, until: Any) -> AccountPlan:
     get_editable_customer(ctx, plan.customer_id)
     errors: dict[str, str] = {}
     day = _later_day(until, ctx.today(), "until", errors)
-    if errors:
+    if errors or day is None:  # no day is an error (required)
         raise InvalidInput(errors)
     plan.review_on = day
     plan.updated_at = ctx.now()

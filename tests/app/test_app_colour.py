@@ -59,7 +59,9 @@ def contrast(fg, bg) -> float:
 
 
 async def test_at_risk_and_late_and_each_grade_keep_their_own_colour_in_16_colours(
-        app, queue_ctx, snapshot):
+        world_ctx, snapshot):
+    """The hand-made world: a late complaint and one at risk; boss's customers at grades A–E."""
+    app = CrmApp(world_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await press(pilot, "4")
@@ -99,11 +101,11 @@ async def test_no_color_keeps_every_word_readable(demo_ctx, queue_ctx, monkeypat
 
 
 @pytest.mark.parametrize("view", ["1", "4"])
-def test_no_color_snapshot(demo_ctx, queue_ctx, monkeypatch, snap_compare, view):
+def test_no_color_snapshot(world_ctx, monkeypatch, snap_compare, view):
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def run_before(pilot) -> None:
         await settle(pilot)
         await press(pilot, view)
 
-    assert snap_compare(CrmApp(demo_ctx), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(CrmApp(world_ctx), terminal_size=(80, 24), run_before=run_before)

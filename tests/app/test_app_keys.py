@@ -21,7 +21,8 @@ from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile import ProfileScreen
 from crmtui.widgets.due_list import is_appointment
 from crmtui.widgets.footer import FittingFooter
-from tests.app.conftest import Queue, customer_of, press, screen_text, settle, until
+from tests.app.conftest import press, screen_text, settle, until
+from tests.app.world import World
 from tests.conftest import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,12 +170,14 @@ def footer_follows_cursor(screen) -> bool:
     return screen._footer_status == (row.status if row else None)
 
 
-def journeys(queue: Queue) -> dict[str, Any]:
-    """Screen or dialog -> the steps from Today that open it (keys, or a coroutine)."""
+def journeys(world: World) -> dict[str, Any]:
+    """Screen or dialog -> the steps from Today that open it (keys, or a coroutine), in the
+    hand-made world (tests/app/world.py)."""
+    queue = world.complaints
 
     def profile(*keys: str):
         async def go(pilot) -> None:
-            pilot.app.open_profile(customer_of("boss"))
+            pilot.app.open_profile(world["邵霞"])  # a complaint open, so support may log
             await settle(pilot)
             await until(pilot, lambda: pilot.app.screen.view is not None, "the profile read")
             await press(pilot, *keys)
@@ -255,14 +258,14 @@ def journeys(queue: Queue) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-async def test_every_footer_fits_80x24_whole_with_help(demo_ctx, queue_ctx, lang, snapshot,
+async def test_every_footer_fits_80x24_whole_with_help(world_ctx, world, lang, snapshot,
                                                         monkeypatch):
     monkeypatch.setattr(CrmScreen, "CHANGE_CHECK_SECONDS", 3600.0)
-    app = CrmApp(in_language(demo_ctx, lang))
+    app = CrmApp(in_language(world_ctx, lang))
     footers = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for name, steps in journeys(queue_ctx).items():
+        for name, steps in journeys(world).items():
             await to_start(pilot)
             if callable(steps):
                 await steps(pilot)
@@ -281,15 +284,15 @@ async def footer_after(pilot, steps) -> str:
     return footer_line(pilot.app)
 
 
-async def test_support_is_offered_only_the_keys_support_can_use(demo_ctx, queue_ctx, snapshot):
+async def test_support_is_offered_only_the_keys_support_can_use(world_ctx, world, snapshot):
     """Support logs a contact only with a customer who has an open complaint, and changes no
     customer: no Edit, Regrade, Order… on a profile; on Today (open complaints) `l` is there."""
-    app = CrmApp(as_user(demo_ctx, "support"))
-    quiet = customer_of("boss", 5)  # no complaint
+    app = CrmApp(as_user(world_ctx, "support"))
+    quiet = world["Robert Schmidt"]  # no complaint
     footers = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for name, steps in journeys(queue_ctx).items():
+        for name, steps in journeys(world).items():
             if name in ("today", "profile", "complaints in progress", "complaint detail",
                         "interactions"):
                 footers[name] = await footer_after(pilot, steps)

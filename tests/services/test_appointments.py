@@ -187,6 +187,16 @@ def test_a_review_answer_must_be_yes_partly_or_no(rep_ctx, mine):
     assert Appointment.get_by_id(visit.id).status == "planned"
 
 
+def test_closing_without_an_appointment_that_day_is_refused_with_a_reason(rep_ctx, mine):
+    from crmtui.services.interactions import log_interaction
+
+    logged = log_interaction(rep_ctx, mine.id, summary="called")
+    with pytest.raises(InvalidInput) as refused:
+        close_with_review(rep_ctx, None, logged.interaction, purpose_met="yes")
+    assert refused.value.errors["appointment"] == (
+        f"no appointment with 张三 to review on {TODAY.isoformat()}")
+
+
 def test_who_may_book_move_and_cancel(ctx, rep_ctx, mine):
     support, ray = as_user(ctx, "sam"), as_user(ctx, "ray")
     with pytest.raises(Forbidden):

@@ -70,7 +70,7 @@ def _complaint_id(value: Any) -> int:
 def get_complaint(ctx: Context, complaint_id: Any) -> Complaint:
     """A complaint the user may see: support and managers see all, reps their customers'."""
     number = _complaint_id(complaint_id)
-    complaint = (
+    complaint: Complaint | None = (
         Complaint.select(Complaint, Customer).join(Customer).where(Complaint.id == number).first()
     )
     if complaint is None or not _can_see(ctx, complaint.customer):
@@ -170,7 +170,9 @@ def _save(
     return complaint
 
 
-def _events(ctx, complaint, now, events) -> None:
+def _events(
+    ctx: Context, complaint: Complaint, now: datetime, events: Iterable[tuple[str, str, str, str]]
+) -> None:
     for kind, old, new, note in events:
         ComplaintEvent.create(
             complaint=complaint.id,
@@ -183,7 +185,9 @@ def _events(ctx, complaint, now, events) -> None:
         )
 
 
-def _status_event(complaint: Complaint, new: ComplaintStatus, note: str = ""):
+def _status_event(
+    complaint: Complaint, new: ComplaintStatus, note: str = ""
+) -> tuple[str, str, str, str]:
     old = complaint.status
     complaint.status = new.value
     return ("status", old, new.value, note)
@@ -227,7 +231,7 @@ def status_value(value: Any) -> ComplaintStatus:
         ) from None
 
 
-def _values(value: Any, clean) -> list[str]:
+def _values(value: Any, clean: Callable[[Any], Severity | ComplaintStatus]) -> list[str]:
     """One value, a comma-separated text or a list of them, each checked."""
     if value is None or value == "":
         return []

@@ -3,14 +3,14 @@ time to first response and to resolution."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, cast
+from typing import Any
 
-from peewee import Case, fn
+from peewee import Case, Expression, Function, ModelSelect, fn
 
 from crmtui.db import Complaint, Customer, User
+from crmtui.db.rows import tuple_rows
 from crmtui.services.complaints.handling import _S, HANDLER_ROLES, SEVERITIES, STATUSES, _now
 from crmtui.services.context import Context
 
@@ -98,8 +98,10 @@ class ComplaintMetrics:
         }
 
 
-def _period_bounds(ctx: Context, since: date | datetime, until: date | datetime):
-    def start(day):
+def _period_bounds(
+    ctx: Context, since: date | datetime, until: date | datetime
+) -> tuple[datetime, datetime]:
+    def start(day: date | datetime) -> datetime:
         if isinstance(day, datetime):
             return day
         return datetime.combine(day, time(0), tzinfo=ctx.zone)
@@ -108,7 +110,7 @@ def _period_bounds(ctx: Context, since: date | datetime, until: date | datetime)
     return start(since).astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-def _count(condition):
+def _count(condition: Expression) -> Function:
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
@@ -151,16 +153,17 @@ def complaint_metrics(
         .group_by(c.severity, c.owner, c.status)
     )
     query = _metrics_scope(ctx, query, everyone)
-    # peewee's stubs type `.tuples()` rows as model instances
-    logins = dict(cast("Iterable[tuple[int, str]]", User.select(User.id, User.login).tuples()))
+    logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
     by_severity = {s: SlaBreakdown() for s in SEVERITIES}
     by_owner: dict[str, SlaBreakdown] = {}
     by_status = {s: 0 for s in STATUSES}
-    for r in query.namedtuples():
-        opened = int(r.opened)
-        response_met, response_missed = int(r.response_met or 0), int(r.response_missed or 0)
-        resolution_met = int(r.resolution_met or 0)
-        resolution_missed = int(r.resolution_missed or 0)
+    for severity, owner_id, status, opened, *sums in tuple_rows(
+        query, tuple[str, int | None, str, int, int | None, int | None, int | None, int | None]
+    ):
+        opened = int(opened)
+        response_met, response_missed, resolution_met, resolution_missed = (
+            int(n or 0) for n in sums
+        )
         part = SlaBreakdown(
             opened,
             SlaTally(response_met, response_missed, opened - response_met - response_missed),
@@ -168,10 +171,10 @@ def complaint_metrics(
                 resolution_met, resolution_missed, opened - resolution_met - resolution_missed
             ),
         )
-        by_severity[r.severity] = by_severity.get(r.severity, SlaBreakdown()) + part
-        owner = logins.get(r.owner, "")
+        by_severity[severity] = by_severity.get(severity, SlaBreakdown()) + part
+        owner = logins.get(owner_id, "") if owner_id is not None else ""
         by_owner[owner] = by_owner.get(owner, SlaBreakdown()) + part
-        by_status[r.status] = by_status.get(r.status, 0) + opened
+        by_status[status] = by_status.get(status, 0) + opened
     total = sum(by_severity.values(), SlaBreakdown())
 
     closes = (
@@ -180,7 +183,7 @@ def complaint_metrics(
         .group_by(c.satisfaction)
     )
     closes = _metrics_scope(ctx, closes, everyone)
-    counts = {r.satisfaction: int(r.n) for r in closes.namedtuples()}
+    counts = {score: int(n) for score, n in tuple_rows(closes, tuple[int | None, int])}
     scored = {score: n for score, n in sorted(counts.items()) if score is not None}
     given = sum(scored.values())
     average = round(sum(s * n for s, n in scored.items()) / given, 2) if given else None
@@ -197,7 +200,9 @@ def complaint_metrics(
     )
 
 
-def _metrics_scope(ctx: Context, query, everyone: bool):
+def _metrics_scope(
+    ctx: Context, query: ModelSelect[Complaint], everyone: bool
+) -> ModelSelect[Complaint]:
     """Join the customer only when the scope needs its owner."""
     if ctx.role not in HANDLER_ROLES:
         return query.join(Customer, on=Complaint.customer).where(Customer.owner == ctx.user.id)

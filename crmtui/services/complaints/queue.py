@@ -4,10 +4,10 @@ line read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, ModelSelect, SelectBase
 
 from crmtui.db import Complaint, ComplaintEvent, Customer, Interaction, User
 from crmtui.services.complaints.handling import (
@@ -46,7 +46,7 @@ _QUEUE_COLUMNS = (
 )
 
 
-def _queue_query(ctx: Context):
+def _queue_query(ctx: Context) -> ModelSelect[Complaint]:
     query = (
         Complaint.select(*_QUEUE_COLUMNS)
         .join(Customer, on=Complaint.customer)
@@ -58,10 +58,10 @@ def _queue_query(ctx: Context):
     return query
 
 
-def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
+def _rows(ctx: Context, query: SelectBase, now: datetime) -> list[QueueRow]:
     # Straight from the cursor: peewee's per-value conversions would cost more than the query.
     policy, zone, utc = ctx.config.sla, ctx.zone, read_utc
-    rows = []
+    rows: list[QueueRow] = []
     for row in ctx.store.db.execute(query).fetchall():
         facts = facts_from_row(row[12:])
         number, customer_id, customer, company, severity, owner, owner_name = row[:7]
@@ -87,7 +87,7 @@ def _rows(ctx: Context, query, now: datetime) -> list[QueueRow]:
     return rows
 
 
-def _queue_order(row: QueueRow) -> tuple:
+def _queue_order(row: QueueRow) -> tuple[int, timedelta | float, int, int]:
     if row.sla.time_left is not None:
         return (0, row.sla.time_left, SEVERITY_RANK.get(row.severity, 9), row.id)
     # stopped clocks (resolved, closed) after the open ones, the newest first
@@ -147,7 +147,7 @@ class ComplaintDetail:
     handler: bool
     """True when the user may act on it (support or manager)."""
 
-    def to_json(self, ctx: Context) -> dict:
+    def to_json(self, ctx: Context) -> dict[str, Any]:
         c = self.complaint
         return {
             **self.row.to_json(),

@@ -75,7 +75,7 @@ def open_complaint(
         errors.update(error.errors)
     summary = collect_field(errors, "summary", _FIELD["summary"], summary)
     channel = collect_field(
-        errors, "channel", lambda v: choice(CHANNELS)(v or "phone", None), channel
+        errors, "channel", lambda v: choice(CHANNELS)(v or "phone", ctx.today()), channel
     )
     category = collect_field(errors, "category", _FIELD["category"], category)
     description = collect_field(errors, "description", _FIELD["description"], description)
@@ -150,13 +150,14 @@ def acknowledge(
         ("promise", "", promised.isoformat(), ""),
     ]
     if complaint.owner_id is None:  # whoever answers first takes it
-        complaint.owner = ctx.user.id
+        complaint.owner_id = ctx.user.id
         events.append(("owner", "", ctx.user.login, ""))
     return _save(ctx, complaint, now, events)
 
 
 def _clean_note(note: Any) -> str:
-    return one_field("note", _FIELD["note"], note)
+    cleaned: str = one_field("note", _FIELD["note"], note)
+    return cleaned
 
 
 @writes
@@ -375,7 +376,7 @@ def assign(
     handler = _handler_user(login)
     if complaint.owner_id == (handler.id if handler else None):
         return complaint
-    old = complaint.owner.login if complaint.owner_id else ""
+    old = complaint.owner.login if complaint.owner is not None else ""
     complaint.owner = handler
     now = _now(ctx)
     return _save(ctx, complaint, now, [("owner", old, handler.login if handler else "", "")])

@@ -35,12 +35,13 @@ ORDERS_CORRECTED = "orders corrected"  # a lifecycle change's reason, stored in 
 
 
 def latest_contact(customer_id: int) -> Interaction | None:
-    return (
+    found: Interaction | None = (
         Interaction.select()
         .where(Interaction.customer == customer_id)
         .order_by(Interaction.at.desc(), Interaction.id.desc())
         .first()
     )
+    return found
 
 
 def follow_contacts(
@@ -79,7 +80,8 @@ def close_moment(ctx: Context, win: Win) -> datetime:
     """Where a win split the contacts (services.lifecycle.close_of_sale, as at its recording):
     the moment it was recorded, or the end of its day for a sale recorded later."""
     end = datetime.combine(win.on + timedelta(days=1), time(0), ctx.zone) - timedelta(seconds=1)
-    return min(win.at, end)
+    recorded: datetime = win.at
+    return min(recorded, end)
 
 
 def recount_wins(
@@ -124,7 +126,7 @@ def referral_dates(ctx: Context, customer_id: int) -> tuple[date | None, date | 
     """(moment, asked) from the records: the latest positive contact, order or satisfied
     survey (rules.referral_moment), and the latest contact that asked for a referral."""
 
-    def day_of(stored) -> date | None:
+    def day_of(stored: datetime | str | None) -> date | None:
         moment = Interaction.at.python_value(stored)
         return ctx.local_date(moment) if moment is not None else None
 
@@ -187,12 +189,13 @@ def settle(ctx: Context, customer: Customer) -> None:
 
 
 def latest_win(customer_id: int) -> Win | None:
-    return (
+    found: Win | None = (
         Win.select()
         .where(Win.customer == customer_id)
         .order_by(Win.on.desc(), Win.id.desc())
         .first()
     )
+    return found
 
 
 def reopen_opportunity(ctx: Context, customer: Customer, order: Order, win: Win) -> None:
@@ -216,7 +219,7 @@ def reopen_opportunity(ctx: Context, customer: Customer, order: Order, win: Win)
 
 
 def _latest_win_before(customer_id: int, win: Win) -> Win | None:
-    return (
+    found: Win | None = (
         Win.select()
         .where(
             (Win.customer == customer_id)
@@ -226,6 +229,7 @@ def _latest_win_before(customer_id: int, win: Win) -> Win | None:
         .order_by(Win.on.desc(), Win.id.desc())
         .first()
     )
+    return found
 
 
 def refresh_survey_referral(ctx: Context, customer: Customer) -> None:

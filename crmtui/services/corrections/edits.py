@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from crmtui.db import (
@@ -60,7 +60,7 @@ def _given(changes: Mapping[str, Any], allowed: tuple[str, ...], kind: str) -> d
     return given
 
 
-def _save(row, values: Mapping[str, Any]) -> None:
+def _save(row: Any, values: Mapping[str, Any]) -> None:  # a record of any kind
     for name, value in values.items():
         setattr(row, name, value)
     row.version = (row.version or 1) + 1
@@ -90,6 +90,7 @@ def edit_interaction(
     expected: Mapping[str, Any] | None = None,
 ) -> Interaction:
     """Correct a logged contact: the fields given are checked as when logging it."""
+    row: Interaction
     row, customer = editable_record(
         ctx, "interaction", interaction_id, expected_version=expected_version, expected=expected
     )
@@ -159,6 +160,7 @@ def edit_order(
 ) -> Order:
     """Correct an order: the fields given are checked as when recording it; revenue, profit,
     the 80/20 class, the lifecycle and the order's win follow."""
+    row: Order
     row, customer = editable_record(
         ctx, "order", order_id, expected_version=expected_version, expected=expected
     )
@@ -221,6 +223,7 @@ def edit_promise(
 ) -> Commitment:
     """Correct a promise: what was promised, its due date, or its status (open, done,
     broken)."""
+    row: Commitment
     row, customer = editable_record(
         ctx, "promise", promise_id, expected_version=expected_version, expected=expected
     )
@@ -267,6 +270,7 @@ def edit_care_date(
 ) -> CareDate:
     """Correct a care date: the date is checked whole (month, day, calendar) as when adding
     it; a moved date shows on the due list again even if the old one was greeted."""
+    row: CareDate
     row, customer = editable_record(
         ctx, "care", care_id, expected_version=expected_version, expected=expected
     )
@@ -301,6 +305,7 @@ def edit_survey(
 ) -> Survey:
     """Correct a survey: scores on the configured dimensions (an empty score removes it;
     one at least stays), the comment, when it was taken."""
+    row: Survey
     row, customer = editable_record(
         ctx, "survey", survey_id, expected_version=expected_version, expected=expected
     )
@@ -344,7 +349,7 @@ def edit_survey(
     return row
 
 
-EDITS = {
+EDITS: dict[str, Callable[..., Interaction | Order | Commitment | CareDate | Survey]] = {
     "interaction": edit_interaction,
     "order": edit_order,
     "promise": edit_promise,
@@ -362,7 +367,7 @@ def edit_record(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-):
+) -> Interaction | Order | Commitment | CareDate | Survey:
     return EDITS[kind_of(kind)](
         ctx, number, changes, expected_version=expected_version, expected=expected
     )

@@ -3,9 +3,9 @@ form, and a corrected record as `crmtui edit --json` writes it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from peewee import ForeignKeyField
 
@@ -18,6 +18,7 @@ from crmtui.db import (
     Survey,
     SurveyScore,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import Conflict, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -50,8 +51,7 @@ def extra_scores(survey_id: int) -> dict[str, int]:
     query = SurveyScore.select(SurveyScore.dimension, SurveyScore.score).where(
         SurveyScore.survey == survey_id
     )
-    # peewee's stubs type `.tuples()` rows as model instances
-    return dict(cast("Iterable[tuple[str, int]]", query.tuples()))
+    return dict(tuple_rows(query, tuple[str, int]))
 
 
 def kind_of(kind: Any) -> str:

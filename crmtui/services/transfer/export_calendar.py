@@ -11,8 +11,11 @@ from crmtui.db import (
     Customer,
 )
 from crmtui.i18n import _
+from crmtui.labels import label
+from crmtui.rules import day_window
 from crmtui.services.context import Context
 from crmtui.services.transfer.export_scope import customers_in_scope, of_scope
+from crmtui.services.transfer.ics import Care, FollowUp, Promise, Visit, calendar_bytes
 
 FOLLOW_UP_DAYS = 90
 """The calendar holds follow-ups due within this many days (and every overdue one)."""
@@ -20,10 +23,6 @@ FOLLOW_UP_DAYS = 90
 
 def calendar_export(ctx: Context, owner_id: int | None, instance: str) -> tuple[bytes, int, int]:
     """(file bytes, events, customers in scope)."""
-    from crmtui.labels import label
-    from crmtui.rules import day_window
-    from crmtui.services.transfer.ics import Care, FollowUp, Promise, Visit, calendar_bytes
-
     today = ctx.today()
     horizon = today + timedelta(days=FOLLOW_UP_DAYS)
     follow_ups = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from crmtui import __version__
 from crmtui.services.context import Context
 from crmtui.services.transfer.contacts import (
     CONTACT_FIELD_NAMES,
@@ -20,9 +21,8 @@ from crmtui.services.transfer.export_scope import (
     logins_by_id,
 )
 from crmtui.services.transfer.values import CareSpec
-
-if TYPE_CHECKING:  # the vdir module is loaded only for a vdir export
-    from crmtui.services.transfer.vdir import VdirWriter
+from crmtui.services.transfer.vcard import Card, card_text, contact_card_text
+from crmtui.services.transfer.vdir import VdirWriter, file_name
 
 
 def _vcard_date(spec: CareSpec | None) -> str:
@@ -40,9 +40,6 @@ def vcard_cards(
 ) -> Iterator[tuple[int, int | None, str]]:
     """(customer id, contact id or None, card text): each customer in scope, then its
     contacts' cards."""
-    from crmtui import __version__
-    from crmtui.services.transfer.vcard import Card, card_text, contact_card_text
-
     product = f"-//crmtui//crmtui {__version__}//EN"
     logins = logins_by_id()
     care = first_care(owner_id)
@@ -108,8 +105,6 @@ def write_vdir_export(
     ctx: Context, writer: VdirWriter, owner_id: int | None, instance: str
 ) -> tuple[int, int]:
     """Every card into the vdir writer (files are moved into place after the audit)."""
-    from crmtui.services.transfer.vdir import file_name
-
     counts = [0, 0]
     for customer_id, contact_id, text in vcard_cards(ctx, owner_id, instance):
         writer.add(file_name(customer_id, contact_id), text)

@@ -12,6 +12,7 @@ from crmtui.services.transfer.contacts import (
     contact_column,
     contact_text,
 )
+from crmtui.services.transfer.csvfile import write_csv
 from crmtui.services.transfer.export_scope import (
     CSV_COLUMNS,
     ContactsByCustomer,
@@ -20,6 +21,12 @@ from crmtui.services.transfer.export_scope import (
     first_care,
     logins_by_id,
     most_contacts,
+)
+from crmtui.services.transfer.layout_export import (
+    GOOGLE_HEADER,
+    OUTLOOK_HEADER,
+    google_row,
+    outlook_row,
 )
 from crmtui.services.transfer.table import FORMULA_START
 
@@ -55,18 +62,9 @@ def write_csv_export(
     ctx: Context, out: TextIO, owner_id: int | None, instance: str, layout: str = "crmtui"
 ) -> tuple[int, int]:
     """(customers, contacts written)."""
-    from crmtui.services.transfer.csvfile import write_csv
-
     logins = logins_by_id()
     care = first_care(owner_id)
     if layout != "crmtui":
-        from crmtui.services.transfer.layout_export import (
-            GOOGLE_HEADER,
-            OUTLOOK_HEADER,
-            google_row,
-            outlook_row,
-        )
-
         header, build = (
             (GOOGLE_HEADER, google_row) if layout == "google" else (OUTLOOK_HEADER, outlook_row)
         )

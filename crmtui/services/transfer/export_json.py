@@ -26,6 +26,7 @@ from crmtui.db import (
 )
 from crmtui.db.models import BaseModel
 from crmtui.db.rows import tuple_rows
+from crmtui.output import json_text
 from crmtui.services.context import Context
 from crmtui.services.transfer.export_scope import customers_in_scope
 
@@ -62,8 +63,6 @@ def _record(row: BaseModel, logins: dict[int, str], skip: tuple[str, ...] = ()) 
 
 
 def write_json_export(ctx: Context, out: TextIO, owner_id: int | None, instance: str) -> int:
-    from crmtui.output import json_text
-
     users = list(User.select().order_by(User.id))
     logins = {u.id: u.login for u in users}
     header = {

@@ -11,8 +11,10 @@ from crmtui.db import (
     Customer,
 )
 from crmtui.db.rows import tuple_rows
-from crmtui.i18n import _
+from crmtui.i18n import _, current_language, pgettext
+from crmtui.labels import label
 from crmtui.services.context import Context
+from crmtui.services.transfer.columns import COLUMN_TITLES, CONTACT_SHEET_TITLES
 from crmtui.services.transfer.contacts import (
     CONTACT_FIELDS,
 )
@@ -25,13 +27,12 @@ from crmtui.services.transfer.export_scope import (
     logins_by_id,
 )
 from crmtui.services.transfer.values import CareSpec
+from crmtui.services.transfer.workbook import write_workbook
 
 
 def _sheet_value(value: Any, column: str) -> Any:
     """A stored value as a workbook cell: dates and amounts typed, choices in the interface
     language as the import reads them back, yes/no as words."""
-    from crmtui.labels import label
-
     if value is None or value == "":
         return ""
     if isinstance(value, CareSpec):
@@ -56,8 +57,6 @@ _CHOICE_LABELS = {
 
 def _care_words(spec: CareSpec) -> str:
     """A lunar or yearless date as text the import reads: 农历闰--04-15 in Chinese."""
-    from crmtui.i18n import current_language
-
     text = spec.to_text()
     if current_language() == "zh" and spec.lunar:
         day = text.split(" ")[-1]
@@ -67,9 +66,6 @@ def _care_words(spec: CareSpec) -> str:
 
 def sheet_headers() -> tuple[list[str], list[str]]:
     """The customers' and the contacts' sheet headers in the interface language."""
-    from crmtui.i18n import pgettext
-    from crmtui.services.transfer.columns import COLUMN_TITLES, CONTACT_SHEET_TITLES
-
     customers = [pgettext("column", COLUMN_TITLES[name]) for name in CSV_COLUMNS]
     contacts = [pgettext("column", title) for title in CONTACT_SHEET_TITLES] + [
         pgettext("column", spec.title) for spec in CONTACT_FIELDS
@@ -82,8 +78,6 @@ def write_xlsx_export(
 ) -> tuple[int, int]:
     """A workbook: the customers on one sheet, their contacts on a second. (customers,
     contacts)."""
-    from crmtui.services.transfer.workbook import write_workbook
-
     logins = logins_by_id()
     care = first_care(owner_id)
     customer_header, contact_header = sheet_headers()
@@ -119,6 +113,4 @@ def write_xlsx_export(
 
 
 def _role_word(role: str) -> str:
-    from crmtui.labels import label
-
     return label("contact_role", role)

@@ -22,6 +22,7 @@ from crmtui.db.files import file_mode_for
 from crmtui.errors import CrmError, InvalidInput, StorageError
 from crmtui.i18n import _
 from crmtui.locations import user_path
+from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.transfer.export_calendar import calendar_export
 from crmtui.services.transfer.export_cards import write_vcard_export, write_vdir_export
@@ -29,6 +30,8 @@ from crmtui.services.transfer.export_csv import write_csv_export
 from crmtui.services.transfer.export_json import write_json_export
 from crmtui.services.transfer.export_scope import count_contacts, instance_id, scope_owner
 from crmtui.services.transfer.export_sheet import write_xlsx_export
+from crmtui.services.transfer.layout_export import LAYOUTS
+from crmtui.services.transfer.vdir import VdirWriter
 
 FORMATS = ("csv", "vcf", "ics", "json", "xlsx", "vdir")
 
@@ -62,9 +65,6 @@ def export(
     layout: str = "crmtui",
 ) -> ExportResult:
     """Write an export to `destination` (or standard output) and record it in the audit log."""
-    from crmtui.services.audit import audit
-    from crmtui.services.transfer.layout_export import LAYOUTS
-
     if fmt not in FORMATS:
         raise InvalidInput.one(
             "format",
@@ -119,8 +119,6 @@ def export(
                 assert temporary is not None  # xlsx needs a destination (checked above)
                 customers, contacts = write_xlsx_export(ctx, temporary, owner_id, instance)
             elif fmt == "vdir":
-                from crmtui.services.transfer.vdir import VdirWriter
-
                 assert folder is not None  # vdir needs a destination (checked above)
                 vdir = VdirWriter(folder, file_mode_for(folder))
                 customers, contacts = write_vdir_export(ctx, vdir, owner_id, instance)

@@ -94,7 +94,7 @@ def _event(
     alarm_before_days: int = 0,
     categories: str = "",
 ) -> Event:
-    from icalendar import Alarm, Event
+    from icalendar import Alarm, Event  # only for a calendar export
 
     event = Event()
     event.add("uid", uid)
@@ -117,7 +117,7 @@ def _event(
 
 def _visit_event(visit: Visit, instance: str, stamp: datetime) -> Event:
     """A timed event: the appointment's time, place and what it is for, with an alarm."""
-    from icalendar import Alarm, Event
+    from icalendar import Alarm, Event  # only for a calendar export
 
     summary = f"{visit.kind}: {visit.name}" + (f" ({visit.company})" if visit.company else "")
     lines = []
@@ -160,7 +160,7 @@ def calendar_bytes(
     appointments: Iterable[Visit] = (),
 ) -> tuple[bytes, int]:
     """The calendar file and the number of events in it."""
-    from icalendar import Calendar
+    from icalendar import Calendar  # only for a calendar export
 
     calendar = Calendar()
     calendar.add("prodid", "-//crmtui//crmtui//EN")

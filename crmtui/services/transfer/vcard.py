@@ -107,7 +107,7 @@ def vcard_labels() -> dict[str, str]:
 def parse_cards(text: str, file: str = "") -> list[CardItem]:
     """The cards of one file: a customer's record, or (the customer's UID, a record holding the
     contact card) for a contact card (RELATED;TYPE=contact), in the file's order."""
-    import vobject
+    import vobject  # slow to import: only when cards are read
 
     cards, stray = split_cards(text)
     items: list[CardItem] = [

@@ -103,7 +103,7 @@ def _open(path: Path, data: bytes) -> Book:
                 "CSV and vCard"
             ).format(name=path.name)
         )
-    import openpyxl
+    import openpyxl  # slow to import: only when a workbook is read
 
     warnings.filterwarnings("ignore", module="openpyxl")  # styles it cannot read: not our data
     try:
@@ -262,7 +262,7 @@ def write_workbook(
 
     Text is always written as text (never run as a formula), dates as dates, amounts as numbers.
     """
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # slow to import: only when a workbook is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -313,7 +313,7 @@ def write_workbook(
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # loaded by the writer already
 
     letter: str = get_column_letter(index + 1)
     return letter
