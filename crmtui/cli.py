@@ -14,12 +14,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from crmtui import __version__
 from crmtui.commands._common import Parser, claimed_user, database_target, open_context
 from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _
 from crmtui.plaintext import strip_controls
+
+if TYPE_CHECKING:
+    from crmtui.commands._common import Subparsers
+    from crmtui.config import Config
 
 __all__ = [
     "COMMAND_HOMES",
@@ -93,9 +98,9 @@ ARGPARSE_MESSAGES = (
 )
 
 
-def global_options() -> argparse.ArgumentParser:
+def global_options() -> Parser:
     """Options accepted before or after the subcommand (SUPPRESS keeps the outer value)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH_OR_URL",
@@ -127,16 +132,16 @@ class _Skipped:
     """Stands in for the parsers of commands not being run: building every subcommand's
     arguments costs more than running `crmtui due`, so only the one asked for is built."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
         return lambda *args, **kwargs: self
 
 
 class _OnlyCommand:
-    def __init__(self, subparsers, wanted: str) -> None:
+    def __init__(self, subparsers: Subparsers, wanted: str) -> None:
         self._subparsers = subparsers
         self._wanted = wanted
 
-    def add_parser(self, name, **kwargs):
+    def add_parser(self, name: str, **kwargs: Any) -> Parser | _Skipped:
         if name == self._wanted:
             return self._subparsers.add_parser(name, **kwargs)
         return _Skipped()
@@ -241,7 +246,7 @@ def main(
     return _run(args, early_config)
 
 
-def _run(args, early_config) -> int:
+def _run(args: argparse.Namespace, early_config: Config | None) -> int:
     try:
         if args.config and early_config is None:  # a file named must be there and be good
             from pathlib import Path
@@ -285,7 +290,7 @@ def _run(args, early_config) -> int:
             output.forget_console()
 
 
-def _close_store(args) -> None:
+def _close_store(args: argparse.Namespace) -> None:
     """Close the database the command opened, as the end of a process would: `main()` may be
     called again in the same process (scripts, tests), which must not read stale pages."""
     context = getattr(args, "context", None)
@@ -298,13 +303,13 @@ def _close_store(args) -> None:
             write_log(error)
 
 
-def _saved(args) -> str:
+def _saved(args: argparse.Namespace) -> str:
     """What the command's context committed, in words ("" when nothing was saved)."""
     context = getattr(args, "context", None)
     return ", ".join(context.saved) if context is not None else ""
 
 
-def set_language_early(argv: list[str]):
+def set_language_early(argv: list[str]) -> Config | None:
     """Choose the language before the parser is built, so that help and usage errors speak it
     too: --lang, else the config file's lang, else the locale. Returns the config read for it
     (None when --lang decided or the file is bad), for the command to use."""
@@ -312,7 +317,8 @@ def set_language_early(argv: list[str]):
 
     flag = _option_value(argv, "--lang")
     flag = flag if flag in LANGUAGES else None  # a wrong one is the parser's to report
-    configured = loaded = None
+    configured: str | None = None
+    loaded: Config | None = None
     if flag is None:
         from pathlib import Path
 
@@ -358,7 +364,7 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def _unexpected(error: Exception, args) -> int:
+def _unexpected(error: Exception, args: argparse.Namespace) -> int:
     import sqlite3
     from pathlib import Path
 
@@ -410,7 +416,7 @@ def _unexpected(error: Exception, args) -> int:
     return 1
 
 
-def _skip_server_drivers(args) -> None:
+def _skip_server_drivers(args: argparse.Namespace) -> None:
     """peewee imports every database driver installed; a session on an SQLite file never uses
     the PostgreSQL ones, and psycopg2 alone costs about a fifth of `crmtui due`'s start-up."""
     if "peewee" in sys.modules:  # too late to matter (and never in a process already using it)
@@ -422,7 +428,7 @@ def _skip_server_drivers(args) -> None:
             sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
-def _run_app(args) -> int:
+def _run_app(args: argparse.Namespace) -> int:
     """The terminal app, on the configured database or (--demo) a throw-away demo one."""
     from crmtui.services.worklist import read_today_early
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
 
 class CrmError(Exception):
     """A problem the user can understand and fix (bad input, missing record, locked database)."""
@@ -22,7 +27,9 @@ class StorageError(CrmError):
 class Conflict(CrmError):
     """Someone else saved the record since it was read (optimistic locking)."""
 
-    def __init__(self, message: str, *, changed_by: str = "", changed_at=None) -> None:
+    def __init__(
+        self, message: str, *, changed_by: str = "", changed_at: datetime | None = None
+    ) -> None:
         super().__init__(message)
         self.changed_by = changed_by
         self.changed_at = changed_at

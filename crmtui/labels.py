@@ -8,12 +8,15 @@ read differently by what it describes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from crmtui.i18n import N_, NC_, _, current_language, pgettext
+
+if TYPE_CHECKING:
+    import re  # compiled only when a stored text is read back
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "need": {
@@ -408,7 +411,7 @@ def term(kind: str, value: Any) -> str:
     return label(kind, value)
 
 
-def labelled(kind: str, values) -> list[tuple[str, str]]:
+def labelled(kind: str, values: Iterable[str]) -> list[tuple[str, str]]:
     """(shown word, stored value) pairs, e.g. for a select."""
     return [(label(kind, value), value) for value in values]
 
@@ -484,10 +487,11 @@ STORED = (
 )
 
 
-def _pattern(template: str):
+def _pattern(template: str) -> re.Pattern[str]:
     import re
 
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for match in re.finditer(r"\{(\w+)\}", template):
         parts.append(re.escape(template[position : match.start()]))
         parts.append(f"(?P<{match.group(1)}>.+?)")
@@ -496,7 +500,7 @@ def _pattern(template: str):
     return re.compile("".join(parts), re.DOTALL)
 
 
-_STORED_PATTERNS: list | None = None
+_STORED_PATTERNS: list[tuple[str, re.Pattern[str]]] | None = None
 
 
 def _matched(text: str) -> tuple[str, dict[str, str]] | None:

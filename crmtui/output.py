@@ -10,10 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from rich.console import Console  # loaded only once something is printed
 
 
-def _default(value: Any):
+def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -58,7 +61,7 @@ def emit_json(data: Any) -> None:
 
 
 def emit_json_rows(
-    columns: Sequence[tuple[str, str]], rows: Iterable[tuple], chunk: int = 2000
+    columns: Sequence[tuple[str, str]], rows: Iterable[tuple[Any, ...]], chunk: int = 2000
 ) -> None:
     """Print the rows as `emit_json` prints a list of dicts of `columns`' names, byte for byte,
     writing as they come and without a dict per row (a manager's due list has tens of
@@ -88,7 +91,7 @@ _JSON_KINDS = {
 }
 
 
-def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str]:
+def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple[Any, ...]], str]:
     """A function writing a row (a tuple) as the JSON object `json.dumps(dict(zip(names, row)),
     ensure_ascii=False)` gives, for columns of a known kind each: "text", "int", "date", and
     "text?" or "int?" for one that may be None. It is one f-string made for the columns (as
@@ -116,10 +119,10 @@ def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple], str
     return cast("Callable[[tuple[Any, ...]], str]", namespace["format_row"])
 
 
-_console = None
+_console: Console | None = None
 
 
-def console():
+def console() -> Console:
     """The command line's console: no highlighting, no emoji codes, and never a control
     character from the text it prints (see `text_only_console`)."""
     global _console
@@ -135,19 +138,21 @@ def forget_console() -> None:
     _console = None
 
 
-def text_only_console(**options):
+def text_only_console(**options: Any) -> Console:
     """A rich Console that prints text as text: whatever a renderable holds, its segments
     reach the terminal without control characters (rich's own styles still do), so a stored
     value missed on its way to the screen cannot retitle a terminal or set its clipboard.
     Markup is still the caller's to avoid: stored text goes in as `Text`. Options are rich's
     Console options."""
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderableType
     from rich.segment import Segment
 
     from crmtui.plaintext import strip_controls
 
     class TextOnlyConsole(Console):
-        def render(self, renderable, options=None):
+        def render(
+            self, renderable: RenderableType, options: ConsoleOptions | None = None
+        ) -> Iterable[Segment]:
             for segment in super().render(renderable, options):
                 text = segment.text
                 if segment.control is None and not text.isprintable():
@@ -163,7 +168,7 @@ def text_only_console(**options):
     return console
 
 
-def say(message: str, **options) -> None:
+def say(message: str, **options: Any) -> None:
     """Print a line that may quote stored or typed text (a confirmation, a notice): as plain
     text, never as markup."""
     console().print(message, markup=False, highlight=False, **options)

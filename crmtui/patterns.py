@@ -9,7 +9,7 @@ answers the same methods, compiling on the first call.
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Any, cast
 
 
 class _LazyPattern:
@@ -23,7 +23,7 @@ class _LazyPattern:
             self._compiled = re.compile(self._source, self._flags)
         return self._compiled
 
-    def __getattr__(self, name: str):  # match, search, sub, pattern, groupindex…
+    def __getattr__(self, name: str) -> Any:  # match, search, sub, pattern, groupindex…
         value = getattr(self.compiled(), name)
         setattr(self, name, value)  # found directly from now on: as quick as the pattern's own
         return value

@@ -6,18 +6,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from crmtui.i18n import _, explain
 from crmtui.plaintext import strip_controls
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from crmtui.db import Customer
+    from crmtui.services.context import Context
+
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one clear line, exit 2
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2
         self.print_usage(sys.stderr)
         line = strip_controls(_("error: {message}").format(message=message))  # quotes typing
         self.exit(2, "crmtui: " + line + "\n")
 
-    def _get_values(self, action, arg_strings):
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # Before Python 3.12 argparse drops a bare "--" given as an option's value
         # (`--limit=--`) and hands the command an empty list, unconverted. Read it as the text
         # it is, so that the option's type refuses it in one line like any other bad value.
@@ -26,20 +34,26 @@ class Parser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
 
-def database_target(args) -> str:
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+"""What a command module's `register` adds its commands to."""
+Handler: TypeAlias = "Callable[[argparse.Namespace], int]"
+"""A command's function: the parsed options in, the exit status out."""
+
+
+def database_target(args: argparse.Namespace) -> str:
     """The database the options name: --db, else CRMTUI_DB, else the default file."""
     from crmtui.locations import default_database  # platformdirs: only once a path is needed
 
     return getattr(args, "db", None) or os.environ.get("CRMTUI_DB") or str(default_database())
 
 
-def claimed_user(args) -> str | None:
+def claimed_user(args: argparse.Namespace) -> str | None:
     """The login the command line asks to act as: --user, else CRMTUI_USER (both only a claim,
     honoured for a manager; see services.context.acting_login)."""
     return (getattr(args, "user", None) or os.environ.get("CRMTUI_USER", "")).strip() or None
 
 
-def open_context(args, *, create: bool = True):
+def open_context(args: argparse.Namespace, *, create: bool = True) -> Context:
     """The acting user on the database the options name."""
     # storage loads only once a command opens it: parsing and usage errors stay quick
     from pathlib import Path
@@ -68,7 +82,7 @@ def open_context(args, *, create: bool = True):
     return ctx
 
 
-def named_day(ctx, text: str | None):
+def named_day(ctx: Context, text: str | None) -> date:
     """The day an option names (+3d, fri, 2026-12-01…), or today when it names none."""
     if not text:
         return ctx.today()
@@ -81,7 +95,7 @@ def named_day(ctx, text: str | None):
         raise InvalidInput.one("date", explain(error)) from None
 
 
-def named_customer(ctx, reference: str):
+def named_customer(ctx: Context, reference: str) -> Customer:
     """The customer an id or an unambiguous name refers to."""
     from crmtui.services.customers import resolve_customer
 

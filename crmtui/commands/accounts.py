@@ -3,11 +3,24 @@ plans for key customers and the team's sales targets from a shell."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import N_, _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
 from crmtui.present.numbers import money, percent
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from collections.abc import Callable
+
+    from crmtui.commands._common import Handler, Subparsers
+    from crmtui.db import Customer
+    from crmtui.rules import TargetProgress
+    from crmtui.services.context import Context
+    from crmtui.services.plans import PlanStatus
+    from crmtui.services.targets import TargetBoard
 
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
@@ -37,7 +50,7 @@ PLAN_OPTIONS = (
 )
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     top = subparsers.add_parser(
         "contact", parents=[common], help=_("the people at a customer (联系人) and their roles")
     )
@@ -45,13 +58,13 @@ def register(subparsers, common) -> None:
         dest="action", metavar="ACTION", parser_class=Parser, required=True
     )
 
-    def action(parent, name, handler, help_text):
+    def action(parent: Subparsers, name: str, handler: Handler, help_text: str) -> Parser:
         p = parent.add_parser(name, parents=[common], help=help_text)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
         return p
 
-    def contact_fields(p):
+    def contact_fields(p: Parser) -> None:
         p.add_argument(
             "--phone", action="append", metavar="P", help=_("repeat for several numbers")
         )
@@ -126,7 +139,7 @@ def register(subparsers, common) -> None:
     period_options(p, required=False)
 
 
-def period_options(p, *, required: bool) -> None:
+def period_options(p: Parser, *, required: bool) -> None:
     """--month 2026-12, --quarter 2027-Q1 or --year 2027: one of them."""
     period = p.add_mutually_exclusive_group(required=required)
     period.add_argument("--month", metavar="YYYY-MM")
@@ -134,11 +147,11 @@ def period_options(p, *, required: bool) -> None:
     period.add_argument("--year", metavar="YYYY")
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
-def _customer(ctx, reference: str):
+def _customer(ctx: Context, reference: str) -> Customer:
     from crmtui.services.customers import resolve_customer
 
     return resolve_customer(ctx, reference)
@@ -147,14 +160,14 @@ def _customer(ctx, reference: str):
 # -- contacts -----------------------------------------------------------------------------------
 
 
-def _contact_values(args) -> dict:
+def _contact_values(args: Namespace) -> dict[str, Any]:
     values = {field: getattr(args, field) for _o, field, _h in CONTACT_OPTIONS}
     if args.phone is not None:
         values["phones"] = ", ".join(args.phone)
     return values
 
 
-def cmd_contact_add(args) -> int:
+def cmd_contact_add(args: Namespace) -> int:
     from crmtui.services.contacts import add_contact, contact_json
 
     ctx = _ctx(args)
@@ -172,7 +185,7 @@ def cmd_contact_add(args) -> int:
     return 0
 
 
-def cmd_contact_edit(args) -> int:
+def cmd_contact_edit(args: Namespace) -> int:
     from crmtui.services.contacts import contact_json, update_contact
 
     ctx = _ctx(args)
@@ -186,7 +199,7 @@ def cmd_contact_edit(args) -> int:
     return 0
 
 
-def cmd_contact_rm(args) -> int:
+def cmd_contact_rm(args: Namespace) -> int:
     from crmtui.services.contacts import remove_contact
 
     ctx = _ctx(args)
@@ -200,7 +213,7 @@ def cmd_contact_rm(args) -> int:
     return 0
 
 
-def cmd_contact_list(args) -> int:
+def cmd_contact_list(args: Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
@@ -236,7 +249,7 @@ def cmd_contact_list(args) -> int:
 # -- plans --------------------------------------------------------------------------------------
 
 
-def cmd_plan_set(args) -> int:
+def cmd_plan_set(args: Namespace) -> int:
     from crmtui.services.plans import plan_status, set_plan
 
     ctx = _ctx(args)
@@ -259,7 +272,7 @@ def cmd_plan_set(args) -> int:
     return 0
 
 
-def cmd_plan_show(args) -> int:
+def cmd_plan_show(args: Namespace) -> int:
     from crmtui.errors import NotFound
     from crmtui.services.plans import plan_status
 
@@ -279,7 +292,7 @@ def cmd_plan_show(args) -> int:
     return 0
 
 
-def print_plan(status) -> None:
+def print_plan(status: PlanStatus) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -331,7 +344,7 @@ def print_plan(status) -> None:
             out.print(Text(f"  {when}{note.text}"))
 
 
-def cmd_plan_rm(args) -> int:
+def cmd_plan_rm(args: Namespace) -> int:
     from crmtui.services.plans import remove_plan
 
     ctx = _ctx(args)
@@ -347,7 +360,7 @@ def cmd_plan_rm(args) -> int:
 # -- targets ------------------------------------------------------------------------------------
 
 
-def _period_text(args) -> tuple[str, str] | None:
+def _period_text(args: Namespace) -> tuple[str, str] | None:
     for kind in ("month", "quarter", "year"):
         value = getattr(args, kind, None)
         if value is not None:
@@ -355,14 +368,14 @@ def _period_text(args) -> tuple[str, str] | None:
     return None
 
 
-def _required_period_text(args) -> tuple[str, str]:
+def _required_period_text(args: Namespace) -> tuple[str, str]:
     """The period of a command whose parser requires one (`period_options(required=True)`)."""
     chosen = _period_text(args)
     assert chosen is not None  # argparse refused the command without one
     return chosen
 
 
-def cmd_target_set(args) -> int:
+def cmd_target_set(args: Namespace) -> int:
     from crmtui.services.targets import set_target, target_json
 
     ctx = _ctx(args)
@@ -382,7 +395,7 @@ def cmd_target_set(args) -> int:
     return 0
 
 
-def cmd_target_rm(args) -> int:
+def cmd_target_rm(args: Namespace) -> int:
     from crmtui.services.targets import remove_target
 
     ctx = _ctx(args)
@@ -400,7 +413,7 @@ def cmd_target_rm(args) -> int:
     return 0
 
 
-def cmd_target_list(args) -> int:
+def cmd_target_list(args: Namespace) -> int:
     from crmtui.services.targets import target_board
 
     ctx = _ctx(args)
@@ -413,7 +426,7 @@ def cmd_target_list(args) -> int:
     return 0
 
 
-def print_targets(board) -> None:
+def print_targets(board: TargetBoard) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -459,7 +472,7 @@ def print_targets(board) -> None:
     out.print(table)
 
 
-def _per_day(progress, shown) -> str:
+def _per_day(progress: TargetProgress, shown: Callable[[Any], str]) -> str:
     if progress.per_day is None:
         return _("missed")
     if not progress.per_day:

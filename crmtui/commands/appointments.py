@@ -3,16 +3,27 @@ the day's schedule (拜访计划) from a shell."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import Parser, named_customer, named_day, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
 from crmtui.services.validation import APPOINTMENT_KINDS, PURPOSES
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from rich.text import Text
+
+    from crmtui.commands._common import Handler, Subparsers
+    from crmtui.db import Appointment
+    from crmtui.services.context import Context
+
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     top = subparsers.add_parser(
         "appointment", parents=[common], help=_("visits, calls and meetings at a time (拜访计划)")
     )
@@ -20,7 +31,7 @@ def register(subparsers, common) -> None:
         dest="action", metavar="ACTION", parser_class=Parser, required=True
     )
 
-    def action(name, handler, help_text):
+    def action(name: str, handler: Handler, help_text: str) -> Parser:
         p = actions.add_parser(name, parents=[common], help=help_text)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
@@ -71,11 +82,11 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_agenda)
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
-def _confirm(ctx, verb: str, row) -> None:
+def _confirm(ctx: Context, verb: str, row: Appointment) -> None:
     """The appointment in one line, in the user's zone: '#12: visit with 张三, Tue 2026-11-24
     10:00–11:00'."""
     from crmtui.labels import label, weekday_name
@@ -95,7 +106,7 @@ def _confirm(ctx, verb: str, row) -> None:
     )
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: Namespace) -> int:
     from crmtui.services.appointments import add_appointment, appointment
 
     ctx = _ctx(args)
@@ -119,7 +130,7 @@ def cmd_add(args) -> int:
     return 0
 
 
-def cmd_move(args) -> int:
+def cmd_move(args: Namespace) -> int:
     from crmtui.services.appointments import appointment, move_appointment
 
     ctx = _ctx(args)
@@ -131,7 +142,7 @@ def cmd_move(args) -> int:
     return 0
 
 
-def cmd_cancel(args) -> int:
+def cmd_cancel(args: Namespace) -> int:
     from crmtui.services.appointments import appointment, cancel_appointment
 
     ctx = _ctx(args)
@@ -143,7 +154,7 @@ def cmd_cancel(args) -> int:
     return 0
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: Namespace) -> int:
     from crmtui.present.schedule import empty_schedule, list_lines, schedule_title
     from crmtui.services.appointments import schedule
 
@@ -160,7 +171,7 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_agenda(args) -> int:
+def cmd_agenda(args: Namespace) -> int:
     from crmtui.present.schedule import agenda_lines, empty_schedule, schedule_title
     from crmtui.services.appointments import schedule
 
@@ -177,7 +188,7 @@ def cmd_agenda(args) -> int:
     return 0
 
 
-def _print(title: str, lines) -> None:
+def _print(title: str, lines: list[Text]) -> None:
     from rich.text import Text
 
     out = console()

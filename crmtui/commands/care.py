@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import named_customer, named_day, open_context
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -9,8 +11,13 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser(
         "greetings",
         parents=[common],
@@ -45,7 +52,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_promise)
 
 
-def cmd_greetings(args) -> int:
+def cmd_greetings(args: Namespace) -> int:
     from crmtui.rules import DueKind
     from crmtui.services.due import due_list
     from crmtui.services.greetings import upcoming_holidays
@@ -102,7 +109,7 @@ def cmd_greetings(args) -> int:
     return 0
 
 
-def cmd_snooze(args) -> int:
+def cmd_snooze(args: Namespace) -> int:
     from crmtui.services.customers import snooze
 
     ctx = open_context(args)
@@ -111,7 +118,7 @@ def cmd_snooze(args) -> int:
     return 0
 
 
-def cmd_care(args) -> int:
+def cmd_care(args: Namespace) -> int:
     from crmtui.errors import InvalidInput
     from crmtui.services.interactions import add_care_date
 
@@ -136,7 +143,7 @@ def cmd_care(args) -> int:
     return 0
 
 
-def cmd_promise(args) -> int:
+def cmd_promise(args: Namespace) -> int:
     from crmtui.errors import InvalidInput
     from crmtui.services.interactions import add_promise, close_promise
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -9,10 +11,17 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.text import plain
 from crmtui.present.time import compact_moment, moment
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from crmtui.commands._common import Handler, Subparsers
+    from crmtui.db import Complaint
+    from crmtui.services.context import Context
+
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     top = subparsers.add_parser(
         "complaint", parents=[common], help=_("complaints (投诉): queue, service levels, workflow")
     )
@@ -20,7 +29,7 @@ def register(subparsers, common) -> None:
         dest="action", metavar="ACTION", parser_class=Parser, required=True
     )
 
-    def action(name, handler, help_text, *, json_flag=True):
+    def action(name: str, handler: Handler, help_text: str, *, json_flag: bool = True) -> Parser:
         p = actions.add_parser(name, parents=[common], help=help_text)
         if json_flag:
             p.add_argument("--json", action="store_true")
@@ -109,14 +118,14 @@ def register(subparsers, common) -> None:
     p.add_argument("text")
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
 # -- queue --------------------------------------------------------------------------------------
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: Namespace) -> int:
     from crmtui.services.complaints import complaint_queue
 
     ctx = _ctx(args)
@@ -182,7 +191,7 @@ def cmd_list(args) -> int:
 # -- actions ------------------------------------------------------------------------------------
 
 
-def _done(args, ctx, complaint, message: str) -> int:
+def _done(args: Namespace, ctx: Context, complaint: Complaint, message: str) -> int:
     from crmtui.services.complaints import complaint_row
 
     if args.json:
@@ -192,7 +201,7 @@ def _done(args, ctx, complaint, message: str) -> int:
     return 0
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: Namespace) -> int:
     from crmtui.services.complaints import open_complaint
     from crmtui.services.customers import resolve_customer
 
@@ -225,7 +234,7 @@ def cmd_add(args) -> int:
     )
 
 
-def cmd_ack(args) -> int:
+def cmd_ack(args: Namespace) -> int:
     from crmtui.services.complaints import acknowledge
 
     ctx = _ctx(args)
@@ -240,7 +249,7 @@ def cmd_ack(args) -> int:
     )
 
 
-def cmd_work(args) -> int:
+def cmd_work(args: Namespace) -> int:
     from crmtui.services.complaints import start_work
 
     ctx = _ctx(args)
@@ -255,7 +264,7 @@ def cmd_work(args) -> int:
     )
 
 
-def cmd_wait(args) -> int:
+def cmd_wait(args: Namespace) -> int:
     from crmtui.services.complaints import wait_for_customer
 
     ctx = _ctx(args)
@@ -270,7 +279,7 @@ def cmd_wait(args) -> int:
     )
 
 
-def cmd_resolve(args) -> int:
+def cmd_resolve(args: Namespace) -> int:
     from crmtui.services.complaints import resolve
 
     ctx = _ctx(args)
@@ -278,7 +287,7 @@ def cmd_resolve(args) -> int:
     return _done(args, ctx, complaint, _("Complaint #{id} resolved").format(id=complaint.id))
 
 
-def cmd_close(args) -> int:
+def cmd_close(args: Namespace) -> int:
     from crmtui.services.complaints import close
 
     ctx = _ctx(args)
@@ -289,7 +298,7 @@ def cmd_close(args) -> int:
     return _done(args, ctx, complaint, message)
 
 
-def cmd_reopen(args) -> int:
+def cmd_reopen(args: Namespace) -> int:
     from crmtui.services.complaints import reopen
 
     ctx = _ctx(args)
@@ -304,7 +313,7 @@ def cmd_reopen(args) -> int:
     )
 
 
-def cmd_severity(args) -> int:
+def cmd_severity(args: Namespace) -> int:
     from crmtui.services.complaints import set_severity
 
     ctx = _ctx(args)
@@ -322,7 +331,7 @@ def cmd_severity(args) -> int:
     )
 
 
-def cmd_assign(args) -> int:
+def cmd_assign(args: Namespace) -> int:
     from crmtui.services.complaints import assign
 
     ctx = _ctx(args)
@@ -336,7 +345,7 @@ def cmd_assign(args) -> int:
     )
 
 
-def cmd_note(args) -> int:
+def cmd_note(args: Namespace) -> int:
     from crmtui.services.complaints import add_note
 
     ctx = _ctx(args)
@@ -351,7 +360,7 @@ def cmd_note(args) -> int:
 # -- detail -------------------------------------------------------------------------------------
 
 
-def cmd_show(args) -> int:
+def cmd_show(args: Namespace) -> int:
     """The complaint as its screen shows it (`present.complaint`)."""
     from crmtui.present.complaint import complaint_body, complaint_heading
     from crmtui.services.complaints import complaint_detail

@@ -5,15 +5,26 @@ from the command line, reversed (`--dry-run` shows it and changes nothing)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import emit_json, say
 from crmtui.rules import DIMENSIONS
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from crmtui.commands._common import Subparsers
+    from crmtui.services.context import Context
+
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
 
 KINDS = ("interaction", "order", "promise", "care", "survey")
+
+Options: TypeAlias = "tuple[tuple[str, str, str | None, tuple[str, ...] | None], ...]"
+"""A record's options: (option, field, help, choices)."""
 """services.corrections.KINDS, without importing the services to build the parser."""
 
 INTERACTION_OPTIONS = (
@@ -64,7 +75,7 @@ METAVARS = {
 }
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     top = subparsers.add_parser(
         "edit",
         parents=[common],
@@ -75,7 +86,7 @@ def register(subparsers, common) -> None:
     )
     kinds = top.add_subparsers(dest="record", metavar="KIND", parser_class=Parser, required=True)
 
-    def kind_parser(name: str, help_text: str, options) -> Parser:
+    def kind_parser(name: str, help_text: str, options: Options) -> Parser:
         p = kinds.add_parser(name, parents=[common], help=help_text)
         p.add_argument("id")
         for option, field, text, choices in options:
@@ -182,7 +193,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_undo)
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
@@ -195,7 +206,7 @@ OPTIONS = {
 }
 
 
-def changes_of(args) -> dict:
+def changes_of(args: Namespace) -> dict[str, Any]:
     """The fields the command line gives (None: not given)."""
     from crmtui.errors import InvalidInput
 
@@ -222,7 +233,7 @@ def changes_of(args) -> dict:
     return changes
 
 
-def cmd_edit(args) -> int:
+def cmd_edit(args: Namespace) -> int:
     from crmtui.labels import label
     from crmtui.services.corrections import edit_record, record_json
 
@@ -240,7 +251,7 @@ def cmd_edit(args) -> int:
     return 0
 
 
-def cmd_rm(args) -> int:
+def cmd_rm(args: Namespace) -> int:
     from crmtui.services.corrections import remove_record
 
     ctx = _ctx(args)
@@ -252,7 +263,7 @@ def cmd_rm(args) -> int:
     return 0
 
 
-def cmd_history(args) -> int:
+def cmd_history(args: Namespace) -> int:
     from crmtui.output import console
     from crmtui.present.history import history_text
     from crmtui.services.customers import resolve_customer
@@ -268,7 +279,7 @@ def cmd_history(args) -> int:
     return 0
 
 
-def cmd_undo(args) -> int:
+def cmd_undo(args: Namespace) -> int:
     from crmtui.present.history import undo_text
     from crmtui.services.undo import undo, undo_preview
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from crmtui.commands._common import named_customer, open_context
 from crmtui.i18n import _
@@ -11,8 +12,14 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+    from crmtui.services.context import Context
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser("add", parents=[common], help=_("add a customer"))
     p.add_argument("name")
     p.add_argument("--company", default="")
@@ -105,7 +112,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_find)
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: Namespace) -> int:
     from crmtui.services.customers import add_customer
 
     ctx = open_context(args)
@@ -143,7 +150,7 @@ SHOWN_APPOINTMENTS = 5
 """Appointments `crmtui show` lists, the latest first (--json has them all)."""
 
 
-def cmd_show(args) -> int:
+def cmd_show(args: Namespace) -> int:
     """The profile as the app shows it (`present.profile`): the header, the overview, then the
     latest appointments, the complaints, the latest interactions, orders, promises, care dates
     and surveys, each with the ids `crmtui edit`, `crmtui rm`, the appointment and complaint
@@ -185,7 +192,7 @@ def cmd_show(args) -> int:
     return 0
 
 
-def cmd_grade(args) -> int:
+def cmd_grade(args: Namespace) -> int:
     from crmtui.services.customers import regrade
 
     ctx = open_context(args)
@@ -222,7 +229,7 @@ def cmd_grade(args) -> int:
     return 0
 
 
-def cmd_status(args) -> int:
+def cmd_status(args: Namespace) -> int:
     from crmtui.services.lifecycle import set_lifecycle
 
     ctx = open_context(args)
@@ -250,7 +257,7 @@ def cmd_status(args) -> int:
     return 0
 
 
-def cmd_class(args) -> int:
+def cmd_class(args: Namespace) -> int:
     from crmtui.errors import InvalidInput
     from crmtui.services.lifecycle import set_value_class
 
@@ -290,7 +297,7 @@ def cmd_class(args) -> int:
     return 0
 
 
-def cmd_assign(args) -> int:
+def cmd_assign(args: Namespace) -> int:
     from crmtui.present.text import user_text
     from crmtui.services.customers import reassign
 
@@ -303,7 +310,7 @@ def cmd_assign(args) -> int:
     return 0
 
 
-def cmd_find(args) -> int:
+def cmd_find(args: Namespace) -> int:
     from crmtui.services.customers import find_customers
 
     ctx = open_context(args)
@@ -349,7 +356,7 @@ def cmd_find(args) -> int:
     return 0
 
 
-def _print_mail_addresses(ctx, query: str, limit: int) -> int:
+def _print_mail_addresses(ctx: Context, query: str, limit: int) -> int:
     from crmtui.services.transfer.mailquery import mail_addresses, mutt_lines
 
     found = mail_addresses(ctx, query, limit=limit)

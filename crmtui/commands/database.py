@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import claimed_user, database_target, open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from crmtui.commands._common import Parser, Subparsers
+
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     db = subparsers.add_parser("db", parents=[common], help=_("check, back up, restore or migrate"))
     actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     p = actions.add_parser(
@@ -53,11 +60,11 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_setup_roles)
 
 
-def _target(args):
+def _target(args: Namespace) -> str:
     return database_target(args)
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: Namespace) -> int:
     from crmtui.services.maintenance import check_database
 
     report = check_database(_target(args))
@@ -71,7 +78,7 @@ def cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_backup(args) -> int:
+def cmd_backup(args: Namespace) -> int:
     from pathlib import Path
 
     from crmtui.services.maintenance import backup
@@ -82,7 +89,7 @@ def cmd_backup(args) -> int:
     return 0
 
 
-def cmd_restore(args) -> int:
+def cmd_restore(args: Namespace) -> int:
     from pathlib import Path
 
     from crmtui.config import load_config
@@ -119,7 +126,7 @@ def cmd_restore(args) -> int:
     return 0
 
 
-def cmd_migrate(args) -> int:
+def cmd_migrate(args: Namespace) -> int:
     from crmtui.db import LATEST_VERSION, open_store
 
     store = open_store(_target(args), create=False)
@@ -130,7 +137,7 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def cmd_setup_roles(args) -> int:
+def cmd_setup_roles(args: Namespace) -> int:
     from crmtui.services.users import set_up_roles
 
     ctx = open_context(args, create=False)

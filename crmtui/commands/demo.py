@@ -4,13 +4,19 @@ one."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.output import say
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser(
         "demo", parents=[common], help=_("fill an empty database with demo data")
     )
@@ -19,7 +25,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_demo)
 
 
-def cmd_demo(args) -> int:
+def cmd_demo(args: Namespace) -> int:
     import time
 
     from crmtui.demo import build_demo
@@ -47,7 +53,7 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def demo_database(args) -> str:
+def demo_database(args: Namespace) -> str:
     """A throw-away database with demo data, removed when the process ends."""
     import atexit
     import shutil

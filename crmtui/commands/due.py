@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import named_day, open_context
 from crmtui.i18n import _
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from datetime import date
 
-def register(subparsers, common) -> None:
+    from rich.console import Console
+
+    from crmtui.commands._common import Parser, Subparsers
+    from crmtui.rules import DueItem
+    from crmtui.services.context import Context
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser("due", parents=[common], help=_("today's due list"))
     p.add_argument("--date", metavar="D", help=_("the day to list (default today)"))
     p.add_argument("--all", action="store_true", help=_("everyone's items (managers)"))
@@ -16,7 +28,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_due)
 
 
-def cmd_due(args) -> int:
+def cmd_due(args: Namespace) -> int:
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -39,7 +51,7 @@ def cmd_due(args) -> int:
     return 0
 
 
-def print_due(ctx, items, day, everyone: bool) -> None:
+def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> None:
     """The due list as Today draws it (`present.due`): aligned lines under section headings,
     the reason cut to the terminal's width (plain lines: a long list prints several times
     faster than through a rich Table)."""
@@ -75,7 +87,7 @@ def print_due(ctx, items, day, everyone: bool) -> None:
             out.print(lines)
 
 
-def _print_schedule(ctx, day, everyone: bool, out) -> None:
+def _print_schedule(ctx: Context, day: date, everyone: bool, out: Console) -> None:
     """The day's appointments above the due list, as Today shows them (nothing when none)."""
     from rich.text import Text
 

@@ -3,15 +3,23 @@ deliveries (deliver) and payments (pay)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from crmtui.commands._common import Parser, open_context
 from crmtui.i18n import _
 from crmtui.output import console, emit_json, say
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from crmtui.commands._common import Subparsers
+    from crmtui.services.context import Context
 
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser(
         "instruct",
         parents=[common],
@@ -90,11 +98,11 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_deliver)
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
-def cmd_instruct(args) -> int:
+def cmd_instruct(args: Namespace) -> int:
     from crmtui.services.customers import resolve_customer
     from crmtui.services.instructions import give_instruction
 
@@ -123,7 +131,7 @@ def cmd_instruct(args) -> int:
     return 0
 
 
-def cmd_instruction_list(args) -> int:
+def cmd_instruction_list(args: Namespace) -> int:
     from crmtui.present.followthrough import instruction_table
     from crmtui.services.instructions import list_instructions
 
@@ -147,7 +155,7 @@ def cmd_instruction_list(args) -> int:
     return 0
 
 
-def cmd_instruction_done(args) -> int:
+def cmd_instruction_done(args: Namespace) -> int:
     from crmtui.services.instructions import report_done
 
     ctx = _ctx(args)
@@ -169,7 +177,7 @@ def cmd_instruction_done(args) -> int:
     return 0
 
 
-def cmd_instruction_cancel(args) -> int:
+def cmd_instruction_cancel(args: Namespace) -> int:
     from crmtui.services.instructions import cancel_instruction
 
     ctx = _ctx(args)
@@ -178,14 +186,14 @@ def cmd_instruction_cancel(args) -> int:
     return 0
 
 
-def _balance_json(ctx, customer_id: int) -> dict:
+def _balance_json(ctx: Context, customer_id: int) -> dict[str, Any]:
     from crmtui.db import Customer
     from crmtui.services.receivables import balance_of
 
     return balance_of(ctx, Customer.get_by_id(customer_id)).to_json()
 
 
-def cmd_pay(args) -> int:
+def cmd_pay(args: Namespace) -> int:
     from crmtui.present.numbers import money
     from crmtui.services.receivables import record_payment
 
@@ -217,7 +225,7 @@ def cmd_pay(args) -> int:
     return 0
 
 
-def cmd_deliver(args) -> int:
+def cmd_deliver(args: Namespace) -> int:
     from crmtui.labels import label
     from crmtui.services.receivables import deliver
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import named_customer, open_context
 from crmtui.i18n import _
 from crmtui.output import emit_json, say
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser("log", parents=[common], help=_("log an interaction"))
     p.add_argument("customer", help=_("id or unambiguous name"))
     p.add_argument("--summary", required=True)
@@ -63,7 +70,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_log)
 
 
-def cmd_log(args) -> int:
+def cmd_log(args: Namespace) -> int:
     from crmtui.services.interactions import log_interaction
 
     ctx = open_context(args)

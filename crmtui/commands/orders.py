@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import named_customer, open_context
 from crmtui.i18n import _
 from crmtui.output import emit_json, say
 from crmtui.present.numbers import money
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser("order", parents=[common], help=_("record an order"))
     p.add_argument("customer")
     p.add_argument("--amount", required=True, metavar="A")
@@ -35,7 +42,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_order)
 
 
-def cmd_order(args) -> int:
+def cmd_order(args: Namespace) -> int:
     from crmtui.services.interactions import record_order
 
     ctx = open_context(args)

@@ -4,6 +4,7 @@ the end-of-day review and satisfaction scores from a shell."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from crmtui.commands._common import open_context
 from crmtui.i18n import _
@@ -15,12 +16,25 @@ from crmtui.present.text import plain
 from crmtui.present.time import days_span, moment
 from crmtui.rules import DIMENSIONS
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from collections.abc import Callable, Sequence
+    from datetime import datetime, tzinfo
+
+    from rich.console import Console
+
+    from crmtui.commands._common import Parser, Subparsers
+    from crmtui.services.appointments import AppointmentView
+    from crmtui.services.context import Context
+    from crmtui.services.reports import Done, Report
+    from crmtui.services.stats import Dashboard
+
 REPORT_FORMATS = ("html", "svg")
 REPORT_WIDTH = 100  # columns of a report written to a file
 REPORT_ROWS = 100  # rows per section; a longer list is for --json
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser(
         "stats",
         parents=[common],
@@ -85,7 +99,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_survey)
 
 
-def _context(args):
+def _context(args: Namespace) -> Context:
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -96,7 +110,7 @@ def _context(args):
 # -- stats --------------------------------------------------------------------------------------
 
 
-def cmd_stats(args) -> int:
+def cmd_stats(args: Namespace) -> int:
     from crmtui.services.stats import (
         DEMOTED,
         PROMOTED,
@@ -123,7 +137,7 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def print_dashboard(d) -> None:
+def print_dashboard(d: Dashboard) -> None:
     """The dashboard's panels (`present.dashboard`), one under the other."""
     from rich.text import Text
 
@@ -140,7 +154,7 @@ def print_dashboard(d) -> None:
 # -- report -------------------------------------------------------------------------------------
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: Namespace) -> int:
     from crmtui.commands._common import named_day
     from crmtui.errors import InvalidInput
     from crmtui.services.reports import build_report
@@ -175,7 +189,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def render_report(ctx, report, fmt: str) -> str:
+def render_report(ctx: Context, report: Report, fmt: str) -> str:
     """The report as an HTML page or an SVG image (rich's export)."""
     import io
 
@@ -190,7 +204,7 @@ def render_report(ctx, report, fmt: str) -> str:
     return recorder.export_svg(title=_report_title(report))
 
 
-def _audit_report(ctx, report, where) -> None:
+def _audit_report(ctx: Context, report: Report, where: Path | str) -> None:
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
 
@@ -201,7 +215,7 @@ def _audit_report(ctx, report, where) -> None:
     )(ctx)
 
 
-def write_report(ctx, report, path: Path, fmt: str) -> None:
+def write_report(ctx: Context, report: Report, path: Path, fmt: str) -> None:
     """Render the report into an HTML or SVG file, written private to the user and moved into
     place once the export is in the audit log (as every export)."""
     import os
@@ -228,7 +242,7 @@ def write_report(ctx, report, path: Path, fmt: str) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _report_title(report) -> str:
+def _report_title(report: Report) -> str:
     if report.kind == "daily":
         return _("Daily report {day}").format(day=report.day)
     return _("Weekly report {start} – {end}").format(start=report.start, end=report.end)
@@ -240,7 +254,7 @@ def grade(letter: str | None) -> str:
     return f"[{style}]{letter}[/]" if style else "–"
 
 
-def print_report(report, out, zone=None) -> None:
+def print_report(report: Report, out: Console, zone: tzinfo | None = None) -> None:
     from rich.markup import escape as esc
     from rich.table import Table
     from rich.text import Text
@@ -254,7 +268,12 @@ def print_report(report, out, zone=None) -> None:
     heading.append(plain(whose))
     out.print(heading)
 
-    def section(title: str, rows: list, columns: tuple, cells) -> None:
+    def section(
+        title: str,
+        rows: Sequence[Any],
+        columns: tuple[int | str, ...],
+        cells: Callable[[Any], tuple[str, ...]],
+    ) -> None:
         """A heading with the count, then up to REPORT_ROWS rows; columns are a maximum
         width each, or "wide" for the one that folds."""
         out.print(f"\n[bold underline]{title}[/] ({len(rows)})")
@@ -262,7 +281,7 @@ def print_report(report, out, zone=None) -> None:
             return
         grid = Table.grid(padding=(0, 1))
         for column in columns:
-            if column == "wide":
+            if isinstance(column, str):  # "wide"
                 grid.add_column(overflow="fold", ratio=1)
             else:
                 grid.add_column(no_wrap=True, overflow="ellipsis", max_width=column)
@@ -278,7 +297,7 @@ def print_report(report, out, zone=None) -> None:
     def team(who: str) -> str:
         return f" · {esc(who)}" if report.team and who else ""
 
-    def done(row):
+    def done(row: Done) -> tuple[str, ...]:
         when = moment(row.at, zone)
         number = (
             _("first contact")
@@ -354,12 +373,12 @@ def print_report(report, out, zone=None) -> None:
     if report.orders:
         out.print(_("Total {amount}").format(amount=money(report.order_total)))
 
-    def at(when) -> str:
+    def at(when: datetime) -> str:
         """When, in the user's zone: 10:00 in a daily report, 11-24 10:00 in a weekly one."""
         shown = moment(when, zone)
         return shown[11:] if report.kind == "daily" else shown[5:]
 
-    def appointment(view, what: str) -> tuple:
+    def appointment(view: AppointmentView, what: str) -> tuple[str, ...]:
         return (
             at(view.starts_at),
             label("appointment_kind", view.kind),
@@ -483,7 +502,7 @@ def print_report(report, out, zone=None) -> None:
 # -- survey -------------------------------------------------------------------------------------
 
 
-def cmd_survey(args) -> int:
+def cmd_survey(args: Namespace) -> int:
     from crmtui.errors import InvalidInput
     from crmtui.services.customers import resolve_customer
     from crmtui.services.surveys import record_survey

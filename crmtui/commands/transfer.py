@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
 
+if TYPE_CHECKING:
+    from argparse import Namespace
 
-def register(subparsers, common) -> None:
+    from crmtui.commands._common import Parser, Subparsers
+    from crmtui.services.context import Context
+    from crmtui.services.transfer.report import ImportReport
+
+
+def register(subparsers: Subparsers, common: Parser) -> None:
     p = subparsers.add_parser(
         "import",
         parents=[common],
@@ -113,7 +121,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_merge)
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
@@ -124,7 +132,7 @@ def _say(text: str) -> None:
 # -- import ---------------------------------------------------------------------------------------
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: Namespace) -> int:
     from pathlib import Path
 
     from crmtui.services.transfer.csvfile import parse_mapping
@@ -161,7 +169,7 @@ def cmd_import(args) -> int:
     return 0
 
 
-def print_import_report(report) -> None:
+def print_import_report(report: ImportReport) -> None:
     from pathlib import Path
 
     if report.kind == "csv":
@@ -216,7 +224,7 @@ def print_import_report(report) -> None:
                 match=dup.match,
                 earlier=where,
             )
-            if dup.merge_command:
+            if dup.merge:
                 line += "; " + _("#{a} and #{b} are one customer: {command}").format(
                     a=dup.merge[0], b=dup.merge[1], command=dup.merge_command
                 )
@@ -260,7 +268,7 @@ def print_import_report(report) -> None:
         )
 
 
-def _where(word: str, line: int, file: str) -> str:
+def _where(word: str, line: int | None, file: str) -> str:
     """ "line 3", "row 3" (a workbook), "x.vcf line 3" (a vdir), "Contacts row 3"."""
     if file:
         return _("{file} {word} {n}").format(
@@ -272,7 +280,7 @@ def _where(word: str, line: int, file: str) -> str:
 # -- export ---------------------------------------------------------------------------------------
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: Namespace) -> int:
     from pathlib import Path
 
     from crmtui.errors import CrmError
@@ -363,7 +371,7 @@ def cmd_export(args) -> int:
 # -- merge ----------------------------------------------------------------------------------------
 
 
-def cmd_merge(args) -> int:
+def cmd_merge(args: Namespace) -> int:
     from crmtui.services.customers import resolve_customer
     from crmtui.services.merge import merge_customers, plan_merge
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmtui.commands._common import open_context
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -9,13 +11,19 @@ from crmtui.output import console, emit_json, say
 from crmtui.present.text import plain
 from crmtui.present.time import local_day, moment
 
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from crmtui.commands._common import Parser, Subparsers
+    from crmtui.services.context import Context
+
 # Handlers import their services as they run: registering these commands (`crmtui --help`
 # registers every module) loads no storage.
 
 ROLE_CHOICES = ("rep", "support", "manager")
 
 
-def register(subparsers, common) -> None:
+def register(subparsers: Subparsers, common: Parser) -> None:
     user = subparsers.add_parser(
         "user", parents=[common], help=_("add users, change roles, deactivate (managers)")
     )
@@ -67,11 +75,11 @@ def register(subparsers, common) -> None:
     p.set_defaults(handler=cmd_delete)
 
 
-def _ctx(args):
+def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
-def cmd_user_add(args) -> int:
+def cmd_user_add(args: Namespace) -> int:
     from crmtui.services.users import add_user
 
     ctx = _ctx(args)
@@ -94,7 +102,7 @@ def cmd_user_add(args) -> int:
     return 0
 
 
-def cmd_user_list(args) -> int:
+def cmd_user_list(args: Namespace) -> int:
     from crmtui.services.users import list_users
 
     ctx = _ctx(args)
@@ -134,7 +142,7 @@ def cmd_user_list(args) -> int:
     return 0
 
 
-def cmd_user_role(args) -> int:
+def cmd_user_role(args: Namespace) -> int:
     from crmtui.services.users import set_role
 
     user = set_role(_ctx(args), args.login, args.role, to=args.to)
@@ -142,7 +150,7 @@ def cmd_user_role(args) -> int:
     return 0
 
 
-def cmd_user_remove(args) -> int:
+def cmd_user_remove(args: Namespace) -> int:
     from crmtui.services.users import deactivate_user
 
     done = deactivate_user(_ctx(args), args.login, to=args.to)
@@ -159,7 +167,7 @@ def cmd_user_remove(args) -> int:
     return 0
 
 
-def cmd_audit(args) -> int:
+def cmd_audit(args: Namespace) -> int:
     from crmtui.services.audit import audit_entries, entry_json
 
     ctx = _ctx(args)
@@ -192,7 +200,7 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def cmd_delete(args) -> int:
+def cmd_delete(args: Namespace) -> int:
     from crmtui.errors import CrmError
     from crmtui.services.customers import delete_customer, deletion_preview, resolve_customer
 

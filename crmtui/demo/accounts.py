@@ -3,8 +3,10 @@ targets, and surveys."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from crmtui.db import Customer, User
 from crmtui.demo.state import DemoState
@@ -114,7 +116,7 @@ def maintain(demo: DemoState, plan_cycles: dict[int, int | None]) -> None:
     config = demo.ctx.config
     # (value class, (next_due, cadence_due, due_rule, last contact at and on, followups) of a
     # buyer or None, customer id)
-    updates: list[tuple[str, tuple | None, int]] = []
+    updates: list[tuple[str, tuple[Any, ...] | None, int]] = []
     for cid, value_class in classes.items():
         buyer = demo.buyers.get(cid)
         if buyer is None:
@@ -235,7 +237,7 @@ def survey(
     cid: int,
     complaint: int | None,
     at: datetime,
-    scores: list,
+    scores: Sequence[int | None],
     by: int,
     chinese: bool,
 ) -> None:

@@ -61,7 +61,7 @@ def complaint(demo: DemoState, cid: int, owner: User, created_at: datetime) -> d
     satisfaction = None
     referral_on = None
 
-    def move(at, new, note=""):
+    def move(at: datetime, new: str, note: str = "") -> None:
         nonlocal status
         events.append((at, handler.id, "status", status, new, note))
         status = new

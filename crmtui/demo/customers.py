@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from crmtui.db import User
 from crmtui.demo.accounts import survey
@@ -177,7 +178,7 @@ def customer(demo: DemoState, cid: int, owners: list[User]) -> None:
 
     revenue = Decimal(0)
     status, deal = ("potential", "potential")
-    orders: list[list] = []
+    orders: list[list[Any]] = []
     drawn_moment = referral_moment
     if need is Need.NONE and rng.random() < 0.3:
         status = "terminated"
@@ -226,7 +227,7 @@ def customer(demo: DemoState, cid: int, owners: list[User]) -> None:
     lifecycle, reason, last_order, regular, opportunity_since, followups, counted = life
     lapsed_on = (
         lapses_on(last_order, regular, demo.ctx.config.maintenance.lapse_days)
-        if lifecycle is Lifecycle.LAPSED
+        if lifecycle is Lifecycle.LAPSED and last_order is not None  # a lapsed one has bought
         else None
     )
     planned = schedule(
@@ -376,7 +377,15 @@ def care(demo: DemoState, cid: int, created_on: date) -> None:
     )
 
 
-def grade_history(demo: DemoState, cid, grade, created_at, need, close, owner) -> None:
+def grade_history(
+    demo: DemoState,
+    cid: int,
+    grade: Grade,
+    created_at: datetime,
+    need: Need,
+    close: date | None,
+    owner: User,
+) -> None:
     rng = demo.rng
     today = demo.today
     if grade in (Grade.A, Grade.B, Grade.C) and rng.random() < 0.5:

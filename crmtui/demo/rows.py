@@ -73,7 +73,7 @@ class Rows:
                 rows.clear()
 
 
-def _values(table: str, names: list[str], rows: list[Row]) -> Iterator[tuple]:
+def _values(table: str, names: list[str], rows: list[Row]) -> Iterator[tuple[Any, ...]]:
     """Each row's values in the order of `names`; a row with other fields is a mistake."""
     for row in rows:
         if len(row) != len(names):

@@ -12,6 +12,9 @@ from crmtui.db import User
 from crmtui.demo.state import DemoState
 from crmtui.rules import Lifecycle, counts_as_followup, lapses_on, lifecycle_for, regular_until
 
+Contacted = tuple[datetime, str, str]
+"""A contact drawn for a customer: (at, direction, outcome)."""
+
 PRODUCTS = (
     "Standard licence",
     "Pro licence",
@@ -45,10 +48,10 @@ def after_sale(
     created_on: date,
     created_at: datetime,
     age_days: int,
-    orders: list[list],
-    contacts: list[tuple],
+    orders: list[list[Any]],
+    contacts: list[Contacted],
     status: str,
-) -> tuple:
+) -> tuple[Lifecycle, str, date | None, date | None, datetime | None, int, int]:
     """The orders' rows, their wins and costs, and what they give the customer:
     (lifecycle, its reason, last order, regular_until, opportunity start, followups,
     counted contacts of the open opportunity)."""
@@ -230,7 +233,11 @@ def follow_through(
 
 
 def _place_orders(
-    demo: DemoState, orders: list[list], contacts: list[tuple], created_on: date, age_days: int
+    demo: DemoState,
+    orders: list[list[Any]],
+    contacts: list[Contacted],
+    created_on: date,
+    age_days: int,
 ) -> None:
     """Move the drawn order days (in place, sorted) to where sales happen: the first one
     on the day of the follow-up that closed the lead (how many it took, spread as a team's
@@ -269,7 +276,7 @@ def _place_orders(
     orders.sort(key=lambda order: order[0])
 
 
-def opened_counts(contacts: list[tuple], opened: datetime | None) -> tuple[int, int]:
+def opened_counts(contacts: list[Contacted], opened: datetime | None) -> tuple[int, int]:
     """(followups, counted contacts) of the opportunity open since `opened`."""
     counted = sum(
         1

@@ -28,12 +28,12 @@ def make_team(manager: User, customers: int, now: datetime) -> tuple[list[User],
             login, display = REP_NAMES[index]
         else:
             login, display = f"rep{index + 1:02d}", f"Rep {index + 1:02d}"
-        user, _ = User.get_or_create(
+        user, _ = User.get_or_create(  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
             login=login,
             defaults={"display_name": display, "role": "rep", "created_at": now},
         )
         reps.append(user)
-    support, _ = User.get_or_create(
+    support, _ = User.get_or_create(  # type: ignore[no-untyped-call]  # untyped in peewee's stubs
         login="support",
         defaults={"display_name": "客服 Support", "role": "support", "created_at": now},
     )

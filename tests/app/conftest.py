@@ -3,6 +3,7 @@ that day, a steady cursor (for snapshots), and helpers to wait for the screen to
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from crmtui.app import CrmApp
 from crmtui.demo import build_demo
 from crmtui.screens.base import CrmScreen
 from tests.app.world import APP_NOW, World, build_world
-from tests.conftest import TODAY
+from tests.conftest import TODAY, Clock, make_context
 
 # APP_NOW: Monday 23 November 2026, 18:00 UTC. The demo's contacts of TODAY end before 17:30;
 # the app's day starts after them.
@@ -38,19 +39,39 @@ def demo_ctx(ctx, clock):
     return ctx
 
 
-@pytest.fixture
-def world(ctx, clock) -> World:
-    """The small hand-made world of tests/app/world.py (for snapshots): sixteen customers of
-    `boss` and two reps, every value written out. The clock is left at APP_NOW."""
-    made = build_world(ctx, clock)
-    ctx.store.target = "world.sqlite3"  # what the status line shows, the same on every machine
-    return made
+@pytest.fixture(scope="session")
+def _world_file(tmp_path_factory):
+    """The hand-made world of tests/app/world.py, built once per test process through the
+    services (a second or so); each test opens a copy of the file (milliseconds)."""
+    path = tmp_path_factory.mktemp("world") / "world.sqlite3"
+    clock = Clock()
+    context = make_context(path, clock)
+    try:
+        made = build_world(context, clock)
+    finally:
+        context.store.close()
+    return path, made
 
 
 @pytest.fixture
-def world_ctx(ctx, world):
-    """The manager `boss` in the hand-made world."""
-    return ctx
+def world(_world_file) -> World:
+    """The ids of the hand-made world's customers and complaints (for snapshots): sixteen
+    customers of `boss` and two reps, every value written out."""
+    return _world_file[1]
+
+
+@pytest.fixture
+def world_ctx(_world_file, tmp_path, clock):
+    """The manager `boss` in a copy of the hand-made world, the clock at APP_NOW. A test takes
+    this or `ctx`, not both: the models are bound to one open store at a time."""
+    built, _made = _world_file
+    path = tmp_path / built.name
+    shutil.copyfile(built, path)
+    clock.now = APP_NOW
+    context = make_context(path, clock)
+    context.store.target = "world.sqlite3"  # what the status line shows, the same on every machine
+    yield context
+    context.store.close()
 
 
 @pytest.fixture
