@@ -58,7 +58,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from crmtui.errors import CrmError
 from crmtui.i18n import _
@@ -95,21 +95,20 @@ _DURATION_UNITS = {
 }
 
 
-@dataclass(frozen=True)
-class SurveySettings:
+# The sections of the settings are named tuples: cheaper to define at every start than dataclasses.
+class SurveySettings(NamedTuple):
     """The satisfaction dimensions the team asks about (由顾客来确定测评指标): any of the five
     of SPEC 2.8, `competitors` (compared with competitors), or its own, in the order asked."""
 
     dimensions: tuple[str, ...] = DIMENSIONS
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = {}
     """How each of the team's own dimensions is shown (the known ones are translated)."""
 
 
 _DIMENSION_NAME = lazy_pattern(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-@dataclass(frozen=True)
-class Greetings:
+class Greetings(NamedTuple):
     """Holiday greetings (节日问候): which holidays, how early, for which customers."""
 
     holidays: tuple[str, ...] = ()
@@ -124,15 +123,14 @@ class Greetings:
 KEY_BY = ("revenue", "profit")
 
 
-@dataclass(frozen=True)
-class Maintenance:
+class Maintenance(NamedTuple):
     """Maintenance visits by value class, lapsing and how key customers are ranked.
 
     Read when a customer is written and by the daily catch-up, so it is a team setting: every
     user of one database should have the same one.
     """
 
-    cadence: Mapping[Tier, Cadence] = field(default_factory=dict)
+    cadence: Mapping[Tier, Cadence] = {}
     """The team's value class -> cadence overrides; classes not listed use the spec's."""
     lapse_days: int = LAPSE_DAYS
     key_by: str = "revenue"
@@ -142,8 +140,7 @@ class Maintenance:
 REVENUE_COUNTS = ("orders", "payments")
 
 
-@dataclass(frozen=True)
-class Receivables:
+class Receivables(NamedTuple):
     """Payment terms and what revenue counts (team settings, like `Maintenance`)."""
 
     terms_days: int = PAYMENT_TERMS_DAYS
@@ -154,7 +151,8 @@ class Receivables:
 
 @dataclass(frozen=True)
 class Config:
-    """Settings; every field has a working default so no file is needed."""
+    """Settings; every field has a working default so no file is needed (a dataclass: callers
+    and tests derive settings from it with `dataclasses.replace`)."""
 
     lang: str | None = None
     """Interface language (en or zh); None follows the locale."""

@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -58,21 +57,36 @@ log = logging.getLogger("crmtui.db")
 _T = TypeVar("_T")
 
 
-@dataclass
 class Store:
-    """An open database and what the user should know about it."""
+    """An open database and what the user should know about it (a plain class: a dataclass
+    costs every command's start more than it gives)."""
 
-    db: peewee.Database
-    target: str
-    """What the user gave (a path or a URL without its password), for messages and the status
-    line."""
-    path: Path | None = None
-    """The SQLite file, or None for a server database."""
-    readonly: bool = False
-    notices: list[str] = field(default_factory=list)
-    busy_timeout: float = BUSY_TIMEOUT_SECONDS
-    team: TeamMode | None = None
-    """PostgreSQL with roles enforced by the server (see crmtui.db.team); None elsewhere."""
+    __slots__ = ("db", "target", "path", "readonly", "notices", "busy_timeout", "team")
+
+    def __init__(
+        self,
+        db: peewee.Database,
+        target: str,
+        path: Path | None = None,
+        readonly: bool = False,
+        notices: list[str] | None = None,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        team: TeamMode | None = None,
+    ) -> None:
+        self.db = db
+        self.target = target
+        """What the user gave (a path or a URL without its password), for messages and the
+        status line."""
+        self.path = path
+        """The SQLite file, or None for a server database."""
+        self.readonly = readonly
+        self.notices: list[str] = [] if notices is None else notices
+        self.busy_timeout = busy_timeout
+        self.team = team
+        """PostgreSQL with roles enforced by the server (see crmtui.db.team); None elsewhere."""
+
+    def __repr__(self) -> str:
+        return f"Store(target={self.target!r}, readonly={self.readonly!r})"
 
     @property
     def is_sqlite(self) -> bool:

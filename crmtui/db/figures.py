@@ -18,8 +18,8 @@ never depend on whether the cascading deletes of its orders still see the custom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import peewee
 
@@ -91,8 +91,7 @@ def _pipeline_moved(sqlite: bool) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """A count of customers kept per key: `keys` are (column, SQL expression over the row
     `{row}`), `counted` the condition a customer must meet (over `{row}`)."""
 

@@ -38,8 +38,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee
 
@@ -81,8 +80,7 @@ APP_ACTIONS = ("export", "import", "merge")
 SET_ROLE_FUNCTION = "crmtui_set_role"
 
 
-@dataclass(frozen=True)
-class TeamMode:
+class TeamMode(NamedTuple):
     """A PostgreSQL database whose roles the server enforces."""
 
     session_user: str
@@ -134,18 +132,20 @@ def detect(db: peewee.Database) -> TeamMode | None:
     return TeamMode(session_user=session_user, owner=owner, base=group_base(database, schema))
 
 
-@dataclass
 class SetupReport:
-    """What `crmtui db setup-roles` did."""
+    """What `crmtui db setup-roles` did (filled in as it goes)."""
 
-    owner: str
-    groups: dict[str, str]
-    team_group: str
-    created_roles: list[str] = field(default_factory=list)
-    members: dict[str, str] = field(default_factory=dict)
-    """login -> crmtui role, for every active user given a group."""
-    skipped: list[str] = field(default_factory=list)
-    """Users left without a group (the owner, who needs none)."""
+    __slots__ = ("owner", "groups", "team_group", "created_roles", "members", "skipped")
+
+    def __init__(self, owner: str, groups: dict[str, str], team_group: str) -> None:
+        self.owner = owner
+        self.groups = groups
+        self.team_group = team_group
+        self.created_roles: list[str] = []
+        self.members: dict[str, str] = {}
+        """login -> crmtui role, for every active user given a group."""
+        self.skipped: list[str] = []
+        """Users left without a group (the owner, who needs none)."""
 
     def to_json(self) -> dict[str, Any]:
         return {

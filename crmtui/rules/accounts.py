@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from crmtui.patterns import lazy_pattern
 
-from ._base import N_, Explained, StrEnum
+from ._base import N_, Explained, StrEnum, Value
 from .grades import Grade
 
 _CENT = Decimal("0.01")
@@ -39,14 +38,17 @@ class PeriodError(ValueError):
         super().__init__(str(self.explained))
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(Value):
     """A calendar month, quarter or year: the span a target is set for."""
 
+    __slots__ = ("kind", "start", "end")
     kind: PeriodKind
     start: date
     end: date
     """The period's last day, included."""
+
+    def __init__(self, kind: PeriodKind, start: date, end: date) -> None:
+        super().__init__(kind=kind, start=start, end=end)
 
     @property
     def key(self) -> str:
@@ -141,8 +143,7 @@ def parse_period(text: str, kind: PeriodKind | str | None = None) -> Period:
 # -- targets --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TargetProgress:
+class TargetProgress(NamedTuple):
     """How far a target for a period is reached on a day."""
 
     target: Decimal
@@ -199,8 +200,7 @@ VISIT_CHANNELS = ("visit", "meeting")
 """Interactions that count as visits for an account plan's visit cycle: met in person."""
 
 
-@dataclass(frozen=True)
-class PlanProgress:
+class PlanProgress(NamedTuple):
     """An account plan's year so far: orders against the target amount, visits against the
     cycle."""
 
@@ -260,8 +260,7 @@ DEFAULT_CONVERSION: Mapping[Grade, Decimal] = {
 _RATE = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class Conversion:
+class Conversion(NamedTuple):
     """One grade's conversion: of the customers at the grade in the history, those who won
     afterwards."""
 

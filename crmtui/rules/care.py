@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from calendar import isleap
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from lunardate import LunarDate
 
 CARE_LEAD_DAYS = 3
 
 
-@dataclass(frozen=True)
-class LunarDay:
+class LunarDay(NamedTuple):
     """A date in the Chinese lunar calendar."""
 
     year: int
@@ -21,8 +20,7 @@ class LunarDay:
     leap: bool = False
 
 
-@dataclass(frozen=True)
-class CareWindow:
+class CareWindow(NamedTuple):
     """Keys of the care dates that may fall due: solar (month, day), lunar (month, day, leap)."""
 
     solar: frozenset[tuple[int, int]]

@@ -31,14 +31,14 @@ Decisions recorded here:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from types import MappingProxyType
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from ._base import StrEnum
+from ._base import StrEnum, Value
 from .cadence import Cadence, cadence_step
 from .value import Tier
 
@@ -172,30 +172,39 @@ def maintenance_cadence(
     return DEFAULT_MAINTENANCE[value_class]
 
 
-@dataclass(frozen=True)
-class Maintenance:
+class Maintenance(Value):
     """How often a customer is visited to keep them, and what says so."""
 
+    __slots__ = ("source", "value_class", "cadence", "every_days")
     source: MaintenanceSource
     value_class: Tier
-    cadence: Cadence | None = None
+    cadence: Cadence | None
     """The class's cadence (source class)."""
-    every_days: int | None = None
+    every_days: int | None
     """The account plan's visit cycle (source plan)."""
 
-    def __post_init__(self) -> None:
-        if self.source is MaintenanceSource.PLAN:
-            if not self.every_days or self.every_days < 1:
+    def __init__(
+        self,
+        source: MaintenanceSource,
+        value_class: Tier,
+        cadence: Cadence | None = None,
+        every_days: int | None = None,
+    ) -> None:
+        if source is MaintenanceSource.PLAN:
+            if not every_days or every_days < 1:
                 raise ValueError("an account plan's visit cycle is at least one day")
-        elif self.cadence is None:
+        elif cadence is None:
             raise ValueError("a class's maintenance needs its cadence")
+        super().__init__(
+            source=source, value_class=value_class, cadence=cadence, every_days=every_days
+        )
 
     @property
     def step(self) -> relativedelta:
         if self.source is MaintenanceSource.PLAN:
-            assert self.every_days is not None  # __post_init__ holds it
+            assert self.every_days is not None  # __init__ holds it
             return relativedelta(days=self.every_days)
-        assert self.cadence is not None  # __post_init__ holds it
+        assert self.cadence is not None  # __init__ holds it
         return cadence_step(self.cadence)
 
 
@@ -223,8 +232,7 @@ def maintenance_for(
 # -- the schedule ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     """A customer's next follow-up and why."""
 
     next_due: date

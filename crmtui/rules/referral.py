@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from ._base import Value
 
 REFERRAL_WINDOW_DAYS = 7
 REFERRAL_KINDS = frozenset({"order", "interaction", "satisfaction"})
 
 
-@dataclass(frozen=True)
-class ReferralEvent:
+class ReferralEvent(Value):
     """Something that happened with a customer: an order, an interaction or a satisfaction score."""
 
+    __slots__ = ("kind", "outcome", "score")
     kind: str
-    outcome: str | None = None
-    score: int | None = None
+    outcome: str | None
+    score: int | None
 
-    def __post_init__(self) -> None:
-        if self.kind not in REFERRAL_KINDS:
-            raise ValueError(f"unknown referral event kind {self.kind!r}")
+    def __init__(self, kind: str, outcome: str | None = None, score: int | None = None) -> None:
+        if kind not in REFERRAL_KINDS:
+            raise ValueError(f"unknown referral event kind {kind!r}")
+        super().__init__(kind=kind, outcome=outcome, score=score)
 
 
 def referral_moment(event: ReferralEvent) -> bool:

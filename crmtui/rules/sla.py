@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from ._base import StrEnum
+from ._base import StrEnum, Value
 
 
 class Severity(StrEnum):
@@ -54,40 +53,53 @@ def can_transition(old: ComplaintStatus | str, new: ComplaintStatus | str) -> bo
     return ComplaintStatus(new) in TRANSITIONS[ComplaintStatus(old)]
 
 
-@dataclass(frozen=True)
-class BusinessHours:
+class BusinessHours(Value):
     """Working time: weekdays (0 = Monday) from start to end."""
 
-    weekdays: frozenset[int] = frozenset(range(5))
-    start: time = time(9)
-    end: time = time(18)
+    __slots__ = ("weekdays", "start", "end")
+    weekdays: frozenset[int]
+    start: time
+    end: time
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        weekdays: Iterable[int] = frozenset(range(5)),
+        start: time = time(9),
+        end: time = time(18),
+    ) -> None:
+        weekdays = frozenset(weekdays)
         # Without at least one open slot add_service_time would never finish.
-        if not self.weekdays or not set(self.weekdays) <= set(range(7)):
+        if not weekdays or not weekdays <= set(range(7)):
             raise ValueError("business hours need weekdays between 0 (Monday) and 6 (Sunday)")
-        if self.start >= self.end:
+        if start >= end:
             raise ValueError("business hours must end after they start")
-        object.__setattr__(self, "weekdays", frozenset(self.weekdays))
+        super().__init__(weekdays=weekdays, start=start, end=end)
 
 
-@dataclass(frozen=True)
-class SlaPolicy:
+class SlaPolicy(Value):
     """Response and resolution targets per severity, in calendar or business time."""
 
+    __slots__ = ("respond", "resolve", "business_hours", "holidays")
     respond: Mapping[Severity, timedelta]
     resolve: Mapping[Severity, timedelta]
-    business_hours: BusinessHours | None = None
-    holidays: frozenset[date] = field(default_factory=frozenset)
+    business_hours: BusinessHours | None
+    holidays: frozenset[date]
 
-    def __post_init__(self) -> None:
-        # Configs arrive with string keys; a str enum does not hash like its value.
-        for name in ("respond", "resolve"):
-            targets = {Severity(k): v for k, v in getattr(self, name).items()}
-            if set(targets) != set(Severity):
+    def __init__(
+        self,
+        respond: Mapping[Severity, timedelta],
+        resolve: Mapping[Severity, timedelta],
+        business_hours: BusinessHours | None = None,
+        holidays: Iterable[date] = frozenset(),
+    ) -> None:
+        targets = {}
+        for name, given in (("respond", respond), ("resolve", resolve)):
+            # Configs arrive with string keys; a str enum does not hash like its value.
+            by_severity = {Severity(k): v for k, v in given.items()}
+            if set(by_severity) != set(Severity):
                 raise ValueError(f"the {name} targets need every severity")
-            object.__setattr__(self, name, MappingProxyType(targets))
-        object.__setattr__(self, "holidays", frozenset(self.holidays))
+            targets[name] = MappingProxyType(by_severity)
+        super().__init__(**targets, business_hours=business_hours, holidays=frozenset(holidays))
 
 
 DEFAULT_POLICY = SlaPolicy(

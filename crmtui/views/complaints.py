@@ -3,7 +3,6 @@ service-level clocks are read from, where it stands against them, and the queue'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -22,8 +21,7 @@ class ClockFacts(NamedTuple):
     resolved_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SlaClock:
+class SlaClock(NamedTuple):
     """Where a complaint stands against its service levels at one moment."""
 
     clock: str
@@ -38,8 +36,7 @@ class SlaClock:
     paused: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
+class QueueRow(NamedTuple):
     """One line of the complaints queue, with its service-level clock at the moment read."""
 
     id: int
@@ -58,13 +55,33 @@ class QueueRow:
     facts: ClockFacts
     sla: SlaClock
 
-    status = property(lambda self: self.facts.status)
-    opened_at = property(lambda self: self.facts.opened_at)
-    respond_by = property(lambda self: self.facts.respond_by)
-    resolve_by = property(lambda self: self.facts.resolve_by)
-    acknowledged_at = property(lambda self: self.facts.acknowledged_at)
-    waiting_since = property(lambda self: self.facts.waiting_since)
-    resolved_at = property(lambda self: self.facts.resolved_at)
+    @property
+    def status(self) -> str:
+        return self.facts.status
+
+    @property
+    def opened_at(self) -> datetime:
+        return self.facts.opened_at
+
+    @property
+    def respond_by(self) -> datetime:
+        return self.facts.respond_by
+
+    @property
+    def resolve_by(self) -> datetime:
+        return self.facts.resolve_by
+
+    @property
+    def acknowledged_at(self) -> datetime | None:
+        return self.facts.acknowledged_at
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        return self.facts.waiting_since
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.facts.resolved_at
 
     @property
     def sla_state(self) -> SlaState:
@@ -74,7 +91,7 @@ class QueueRow:
     def time_left(self) -> timedelta | None:
         return self.sla.time_left
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         left = self.sla.time_left
         return {
             "id": self.id,

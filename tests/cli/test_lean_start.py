@@ -50,23 +50,43 @@ JSON_MODULES = BRIEF_MODULES | {
 # platformdirs (the config file's place is worked out), rich, textual, nor psycopg2 for SQLite.
 THIRD_PARTY = {"peewee", "dateutil", "six", "lunardate"}
 
+# Each dataclass costs about 0.4 ms to define at import: the due path's records are named tuples
+# or slotted classes (rules._base.Value). These two stay, as callers derive them with
+# dataclasses.replace.
+DATACLASSES = {"crmtui.config.Config", "crmtui.services.context.Context"}
+
 PROBE = """
 import json, sys
 from crmtui.cli import main
 code = main(sys.argv[1:], login="boss")
 sys.stdout.flush()
 names = sorted(name for name, module in sys.modules.items() if module is not None)
-sys.stderr.write("\\n" + json.dumps({"code": code, "modules": names}) + "\\n")
+dataclasses = sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items()) if name.split(".")[0] == "crmtui" and module
+    for value in list(vars(module).values())
+    if isinstance(value, type) and value.__module__ == name
+    and "__dataclass_fields__" in value.__dict__
+)
+report = {"code": code, "modules": names, "dataclasses": dataclasses}
+sys.stderr.write("\\n" + json.dumps(report) + "\\n")
 """
 
 
-def loaded_modules(*argv: str) -> tuple[str, set[str]]:
-    """What `crmtui ARGV` prints and every module it imported, in a fresh interpreter."""
+def run_probe(*argv: str) -> dict:
+    """`crmtui ARGV` in a fresh interpreter: what it printed, its exit code, every module it
+    imported and the dataclasses crmtui's modules define."""
     done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
                           check=True, timeout=60)
     report = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, done.stderr
-    return done.stdout, set(report["modules"])
+    return {**report, "stdout": done.stdout}
+
+
+def loaded_modules(*argv: str) -> tuple[str, set[str]]:
+    """What `crmtui ARGV` prints and every module it imported, in a fresh interpreter."""
+    report = run_probe(*argv)
+    return report["stdout"], set(report["modules"])
 
 
 def outside_stdlib(modules: set[str]) -> set[str]:
@@ -99,6 +119,14 @@ def test_due_imports_only_the_listed_modules(team_db, argv, allowed):
     crmtui_modules = {name for name in modules if name.split(".")[0] == "crmtui"}
     assert crmtui_modules - allowed == set(), "not on the list; add only what `due` needs"
     assert outside_stdlib(modules) - THIRD_PARTY == set()
+
+
+@pytest.mark.parametrize("argv", [("due", "--brief"), ("due", "--json")])
+def test_due_defines_no_dataclass_beyond_the_listed_ones(team_db, argv):
+    run_probe("--db", str(team_db), "due", "--brief")  # the day's first command (see above)
+    report = run_probe("--db", str(team_db), *argv)
+    assert report["stdout"].strip()
+    assert set(report["dataclasses"]) - DATACLASSES == set(), "a named tuple or a slotted class"
 
 
 def test_each_command_names_the_module_that_adds_it():
