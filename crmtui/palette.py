@@ -47,13 +47,13 @@ def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
         title = _("customer: {name}").format(name=customer.name)
         if customer.company:
             title += f" · {customer.company}"
-        phone = customer.phone_list[0] if customer.phone_list else ""
+        phone = customer.phones[0] if customer.phones else ""
         detail = " · ".join(
             part
             for part in (
                 _("grade {grade}").format(grade=customer.grade),
                 phone,
-                customer.owner.label,
+                customer.owner_name,
             )
             if part
         )

@@ -325,9 +325,9 @@ def cmd_find(args: Namespace) -> int:
                     "name": c.name,
                     "company": c.company,
                     "grade": c.grade,
-                    "phones": c.phone_list,
+                    "phones": list(c.phones),
                     "email": c.email,
-                    "owner": c.owner.login,
+                    "owner": c.owner,
                     "next_due": c.next_due,
                 }
                 for c in rows
@@ -348,7 +348,7 @@ def cmd_find(args: Namespace) -> int:
             plain(c.name),
             plain(c.company),
             plain(c.grade, grade_style(c.grade)),
-            plain(c.phone_list[0] if c.phone_list else ""),
+            plain(c.phones[0] if c.phones else ""),
             plain(c.email),
             str(c.next_due),
         )

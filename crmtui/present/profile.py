@@ -454,7 +454,7 @@ def profile_sections(p: Any, zone: tzinfo, today: date) -> dict[str, Section]:
                         " → ",
                         grade_text(g.to_grade),
                     ),
-                    g.by.label if g.by_id else _("calendar"),
+                    g.by.label if g.by else _("calendar"),
                     stored_text(g.reason),
                 )
                 for g in p.grade_history

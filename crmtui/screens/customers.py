@@ -4,6 +4,7 @@ the sort, `/` filters by text or by grade:, owner:, status:, tag:, source:."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from crmtui.present.text import plain
 from crmtui.present.time import short_day
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import SOURCES, STATUSES, clean_tags
+from crmtui.views.customers import CustomerRow
 from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
 from crmtui.widgets.lists import PAGE_SIZE
 
@@ -41,21 +43,21 @@ FILTER_KEYS = {
 }
 
 
-def due_text(day, today) -> Text:
+def due_text(day: date, today: date) -> Text:
     """The next due day; an overdue one marked with ! as well as in red."""
     if day < today:
         return Text(day.isoformat() + OVERDUE_MARK, style=overdue_style())
     return Text(day.isoformat())
 
 
-def customer_detail(c, today) -> Text:
+def customer_detail(c: CustomerRow, today: date) -> Text:
     """One customer whole, for the line under the list."""
     text = Text()
     text.append(plain(c.name, "bold"))
     for part in (
         c.company,
         label("status", c.status),
-        _("owner {name}").format(name=c.owner.label),
+        _("owner {name}").format(name=c.owner_name),
     ):
         if part:
             text.append(" · ")
@@ -64,7 +66,7 @@ def customer_detail(c, today) -> Text:
     text.append(" · " + _("next due {day}").format(day=c.next_due.isoformat()))
     if c.next_due < today:
         text.append(" (" + _("overdue") + ")", style="bold")
-    more = [", ".join(c.phone_list), c.email, c.tags.replace(",", " ")]
+    more = [", ".join(c.phones), c.email, c.tags.replace(",", " ")]
     if any(more):
         text.append("\n")
         text.append(plain(" · ".join(part for part in more if part)))
@@ -161,12 +163,12 @@ class CustomersScreen(PagedScreen):
                 grade_text(c.grade, pinned=c.grade_pinned),
             ]
             if w["owner"]:
-                cells.append(clip(c.owner.label, w["owner"]))
+                cells.append(clip(c.owner_name, w["owner"]))
             cells += [label("status", c.status), due_text(c.next_due, today)]
             if wide:
                 cells += [
                     short_day(c.last_contact_on, today) if c.last_contact_on else "",
-                    c.phone_list[0] if c.phone_list else "",
+                    c.phones[0] if c.phones else "",
                     c.tags.replace(",", " "),
                 ]
             rows.append(

@@ -4,6 +4,7 @@ name words. `enter` opens the customer, `l` logs another contact with them."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from crmtui.present.time import moment, short_moment
 from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
+from crmtui.views.interactions import InteractionRow
 from crmtui.widgets.filter_bar import FilterQuery, one_of
 from crmtui.widgets.lists import PAGE_SIZE
 
@@ -33,18 +35,18 @@ class _Day:
         return parse_date(text, self.screen.ctx.today())  # DateInputError is a ValueError
 
 
-def interaction_detail(i, zone) -> Text:
+def interaction_detail(i: InteractionRow, zone: tzinfo) -> Text:
     """One contact whole, for the line under the list."""
     text = Text()
     text.append(moment(i.at, zone) + " · ")
-    text.append(plain(i.customer.name, "bold"))
+    text.append(plain(i.customer, "bold"))
     text.append(
         " · "
         + " · ".join(
             (
                 label("channel", i.channel),
                 label("outcome", i.outcome),
-                _("by {login}").format(login=i.by.label),
+                _("by {login}").format(login=i.by_name),
             )
         )
     )
@@ -123,13 +125,13 @@ class InteractionsScreen(PagedScreen):
                             if widths[0] >= 16
                             else short_moment(i.at, zone, today)
                         ),
-                        clip(i.customer.name, widths[1]),
+                        clip(i.customer, widths[1]),
                         label("channel", i.channel),
                         label("outcome", i.outcome),
-                        clip(i.by.label, widths[4]),
+                        clip(i.by_name, widths[4]),
                         clip(i.summary, widths[5]),
                     ),
-                    customer=i.customer.name,
+                    customer=i.customer,
                     can_log=i.customer_id in loggable,
                     detail=interaction_detail(i, zone),
                 )

@@ -50,7 +50,6 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
     from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
-    from crmtui.services.access import can_log
     from crmtui.services.history import history_of
     from crmtui.services.profile import customer_profile, referral_tree
 
@@ -94,7 +93,7 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
         grade=c.grade,
         owner=p.owner.login,
         owner_name=p.owner.label,
-        loggable=p.editable or can_log(ctx, c),
+        loggable=p.loggable,
         orders={o.id: (o.owed, o.on) for o in p.orders},
     )
 

@@ -54,12 +54,14 @@ from crmtui.services.customer_columns import (
 from crmtui.services.journal import journal
 from crmtui.services.owners import get_owner, owner_login
 from crmtui.services.validation import (
+    CUSTOMER_FIELDS,
     FieldError,
     clean_date,
     clean_fields,
     clean_text,
     grade_value,
 )
+from crmtui.views.customers import CustomerRow, EditableCustomer
 
 PIN_REASON_LIMIT = 500
 
@@ -159,13 +161,14 @@ def update_customer(
             cleaned[name] = ""
     changed = {k: v for k, v in cleaned.items() if getattr(customer, k) != v}
     target = owner_login(owner) if owner not in (None, "") else None
-    moving = target is not None and target != customer.owner.login
-    if moving:
+    if target is not None and target == customer.owner.login:
+        target = None  # theirs already
+    if target is not None:
         require_manager(ctx, _("reassign customers"))
         get_owner(target)  # refused before anything is saved
     if changed:
         _save_fields(ctx, customer, changed)
-    if moving:
+    if target is not None:
         customer = reassign(ctx, customer.id, target)
     return customer
 
@@ -197,7 +200,7 @@ def _check_version(ctx: Context, customer: Customer, expected_version: int | Non
 
 
 def _conflict(ctx: Context, customer: Customer) -> Conflict:
-    who = customer.updated_by.label if customer.updated_by_id else _("someone")
+    who = customer.updated_by.label if customer.updated_by is not None else _("someone")
     when = moment(customer.updated_at, ctx.zone) if customer.updated_at else "?"
     return Conflict(
         _(
@@ -214,7 +217,7 @@ def _save_versioned(ctx: Context, customer: Customer) -> None:
     read_version = customer.version
     customer.version = read_version + 1
     customer.updated_at = ctx.now()
-    customer.updated_by = ctx.user.id
+    customer.updated_by = ctx.user
     data = {
         field: getattr(customer, field.name)
         for field in Customer._meta.sorted_fields
@@ -403,6 +406,19 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
     return customer
 
 
+def editable_customer(ctx: Context, customer_id: int) -> EditableCustomer:
+    """A customer the user may change, as the edit form reads it."""
+    customer = get_editable_customer(ctx, customer_id)
+    owner = User.get_by_id(customer.owner_id)
+    return EditableCustomer(
+        id=customer.id,
+        name=customer.name,
+        version=customer.version,
+        owner=owner.login,
+        stored={name: getattr(customer, name) for name in CUSTOMER_FIELDS},
+    )
+
+
 def get_customer(ctx: Context, customer_id: int) -> Customer:
     return get_visible_customer(ctx, customer_id)
 
@@ -417,7 +433,28 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
     )
 
 
-def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer]:
+def customer_row(customer: Customer) -> CustomerRow:
+    """The row of a customer read with its owner (joined, so reading the owner asks nothing)."""
+    owner: User = customer.owner
+    return CustomerRow(
+        id=customer.id,
+        name=customer.name,
+        company=customer.company,
+        grade=customer.grade,
+        grade_pinned=customer.grade_pinned,
+        status=customer.status,
+        next_due=customer.next_due,
+        last_contact_on=customer.last_contact_on,
+        phones=tuple(customer.phone_list),
+        email=customer.email,
+        tags=customer.tags,
+        owner=owner.login,
+        owner_name=owner.label,
+        version=customer.version,
+    )
+
+
+def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[CustomerRow]:
     """Customers matching typed text: those whose own name matches first (zs finds 张三 before
     a company in 郑州), then by name. A few times `limit` are read so that ranking has choice."""
     ids = search_ids(ctx, text, limit=limit * 4)
@@ -425,9 +462,10 @@ def find_customers(ctx: Context, text: str, *, limit: int = 50) -> list[Customer
         return []
     terms = query_terms(text)
     rows = Customer.select(Customer, User).join(User, on=Customer.owner).where(Customer.id.in_(ids))
-    return sorted(
+    ranked = sorted(
         rows, key=lambda c: (not name_matches(c.search_doc, terms), c.sort_name, c.name, c.id)
-    )[:limit]
+    )
+    return [customer_row(customer) for customer in ranked[:limit]]
 
 
 def resolve_customer(ctx: Context, reference: Any) -> Customer:
@@ -444,9 +482,12 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     ]
     if len(exact) == 1:
         return exact[0]
-    matches = exact or find_customers(ctx, text, limit=6)
+    if len(exact) > 1:
+        matches: list[Customer] | list[CustomerRow] = exact
+    else:
+        matches = find_customers(ctx, text, limit=6)
     if len(matches) == 1:
-        return matches[0]
+        return get_visible_customer(ctx, matches[0].id)
     if not matches:
         raise NotFound(_("no customer matches '{text}'").format(text=text))
     listed = ", ".join(f"{c.name} (#{c.id})" for c in matches[:5])
@@ -457,9 +498,9 @@ def resolve_customer(ctx: Context, reference: Any) -> Customer:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerPage:
-    rows: list
+    rows: list[CustomerRow]
     total: int
 
 
@@ -513,5 +554,5 @@ def list_customers(
         query = query.where(tags.contains(f",{tag.lower()},"))
     total = query.count()
     order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
-    rows = list(query.order_by(*order).offset(offset).limit(limit))
+    rows = [customer_row(c) for c in query.order_by(*order).offset(offset).limit(limit)]
     return CustomerPage(rows=rows, total=total)

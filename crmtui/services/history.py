@@ -22,6 +22,7 @@ from crmtui.db import (
     FieldChange,
     User,
 )
+from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError
 from crmtui.services.access import (
     get_visible_customer,
@@ -50,7 +51,7 @@ class FieldMove:
     old: Any
     new: Any
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "record": self.entity,
             "id": self.entity_id,
@@ -88,7 +89,7 @@ class HistoryEntry:
     undoes: int | None = None
     note: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "at": self.at,
@@ -138,7 +139,7 @@ def history_of(ctx: Context, customer_id: int, *, limit: int = 200) -> list[Hist
     )
     moves: dict[int, list[FieldMove]] = {}
     if sets:
-        for set_id, entity, number, name, old, new in (
+        for set_id, entity, number, name, old, new in tuple_rows(
             FieldChange.select(
                 FieldChange.change_set,
                 FieldChange.entity,
@@ -148,8 +149,8 @@ def history_of(ctx: Context, customer_id: int, *, limit: int = 200) -> list[Hist
                 FieldChange.new,
             )
             .where(FieldChange.change_set.in_([s.id for s in sets]))
-            .order_by(FieldChange.id)
-            .tuples()
+            .order_by(FieldChange.id),
+            tuple[int, str, int, str, Any, Any],
         ):
             moves.setdefault(set_id, []).append(
                 FieldMove(
@@ -166,17 +167,20 @@ def history_of(ctx: Context, customer_id: int, *, limit: int = 200) -> list[Hist
         undone.update(
             {
                 undoes: number
-                for number, undoes in ChangeSet.select(ChangeSet.id, ChangeSet.undoes)
-                .where(ChangeSet.undoes.in_([s.id for s in sets]))
-                .tuples()
+                for number, undoes in tuple_rows(
+                    ChangeSet.select(ChangeSet.id, ChangeSet.undoes).where(
+                        ChangeSet.undoes.in_([s.id for s in sets])
+                    ),
+                    tuple[int, int],
+                )
             }
         )
     entries = [
         HistoryEntry(
             id=row.id,
             at=row.at,
-            by=row.by.label if row.by_id else "",
-            login=row.by.login if row.by_id else "",
+            by=row.by.label if row.by is not None else "",
+            login=row.by.login if row.by is not None else "",
             origin=row.origin,
             action=row.action,
             entity=row.entity,
@@ -234,8 +238,14 @@ def _owners_by_login(moves: dict[int, list[FieldMove]]) -> None:
     ids = {
         value for _s, _i, move in owners for value in (move.old, move.new) if isinstance(value, int)
     }
-    logins = (
-        dict(User.select(User.id, User.login).where(User.id.in_(list(ids))).tuples()) if ids else {}
+    logins: dict[int, str] = (
+        dict(
+            tuple_rows(
+                User.select(User.id, User.login).where(User.id.in_(list(ids))), tuple[int, str]
+            )
+        )
+        if ids
+        else {}
     )
     for set_id, index, move in owners:
         moves[set_id][index] = FieldMove(
@@ -282,7 +292,7 @@ def settled_by_others(ctx: Context, customer_ids: list[int], since: datetime) ->
                 customer_id=row.customer_id,
                 customer=row.customer.name,
                 action=row.action,
-                by=row.by.label if row.by_id else "",
+                by=row.by.label if row.by is not None else "",
                 at=row.at,
             )
     return list(found.values())

@@ -7,7 +7,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from crmtui.db import Appointment, CareDate, Commitment, Customer, Interaction, Order, User
+from crmtui.db import (
+    Appointment,
+    CareDate,
+    Commitment,
+    Contact,
+    Customer,
+    Interaction,
+    Order,
+    User,
+)
 from crmtui.errors import InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
@@ -30,8 +39,8 @@ from crmtui.services.access import (
 from crmtui.services.appointments import appointment_to_close, clean_review, close_appointment
 from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
-from crmtui.services.customers import apply_grade, reschedule
-from crmtui.services.journal import journal, record_values
+from crmtui.services.customer_columns import apply_grade, reschedule
+from crmtui.services.journal import Journal, journal, record_values
 from crmtui.services.lifecycle import counted_contacts
 from crmtui.services.validation import (
     CARE_KINDS,
@@ -45,6 +54,7 @@ from crmtui.services.validation import (
     collect_field,
     optional_text,
 )
+from crmtui.views.interactions import InteractionRow
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,7 @@ def log_interaction(
 def _log(
     ctx: Context,
     customer: Customer,
-    kept,
+    kept: Journal,
     *,
     moment: datetime,
     contact_day: date,
@@ -186,10 +196,10 @@ def _log(
     promise: str,
     promise_due: date | None,
     referral_ask: bool,
-    person,
+    person: Contact | None,
     plan_progress: str,
     closing: Appointment | None = None,
-    review: dict | None = None,
+    review: dict[str, Any] | None = None,
 ) -> LogResult:
     today = ctx.today()
     # The open opportunity's follow-ups: its outbound answered contacts after the first.
@@ -513,7 +523,7 @@ def timeline(
     offset: int = 0,
     limit: int = 100,
     everyone: bool = True,
-) -> list[Interaction]:
+) -> list[InteractionRow]:
     """Interactions across customers, newest first, one page at a time."""
     from datetime import time as dtime
 
@@ -540,6 +550,23 @@ def timeline(
         query = query.where(
             Interaction.customer.in_(search_ids(ctx, customer_text, limit=2000, everyone=everyone))
         )
-    return list(
-        query.order_by(Interaction.at.desc(), Interaction.id.desc()).offset(offset).limit(limit)
+    page = query.order_by(Interaction.at.desc(), Interaction.id.desc()).offset(offset).limit(limit)
+    return [interaction_row(interaction) for interaction in page]
+
+
+def interaction_row(interaction: Interaction) -> InteractionRow:
+    """The row of a contact read with its customer and who logged it (joined: no more queries)."""
+    customer: Customer = interaction.customer
+    by: User = interaction.by
+    return InteractionRow(
+        id=interaction.id,
+        at=interaction.at,
+        customer_id=customer.id,
+        customer=customer.name,
+        channel=interaction.channel,
+        outcome=interaction.outcome,
+        by=by.login,
+        by_name=by.label,
+        summary=interaction.summary,
+        next_step=interaction.next_step,
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from peewee import JOIN, fn
+from peewee import JOIN, Model, fn
 
 from crmtui.db import (
     AccountPlan,
@@ -25,7 +26,6 @@ from crmtui.db import (
 )
 from crmtui.rules import (
     Lifecycle,
-    LunarDay,
     Maintenance,
     Need,
     Tier,
@@ -38,57 +38,90 @@ from crmtui.rules import (
     solar_to_lunar,
     tier_at,
 )
-from crmtui.services.access import can_edit, can_view, get_visible_customer
+from crmtui.services.access import can_edit, can_log, can_view, get_visible_customer
 from crmtui.services.appointments import AppointmentView, appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customer_columns import effective_cadence
-from crmtui.services.instructions import open_for_customer
-from crmtui.services.receivables import balance_of
-from crmtui.services.surveys import surveys_of
+from crmtui.services.instructions import InstructionRow, open_for_customer
+from crmtui.services.receivables import Balance, balance_of
+from crmtui.services.surveys import SurveyView, surveys_of
+from crmtui.views.profile import (
+    Archive,
+    CareDateEntry,
+    CareOccurrence,
+    ClassChange,
+    ComplaintEntry,
+    ContactEntry,
+    ContactPerson,
+    CustomerRef,
+    GradeMove,
+    OrderEntry,
+    Person,
+    PlanFacts,
+    PromiseEntry,
+    WinEntry,
+)
 
 
-@dataclass(frozen=True)
-class CareOccurrence:
-    care: CareDate
-    next_on: date
-    next_lunar: LunarDay
-    """The lunar date of next_on, so both calendars can be shown."""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerProfile:
-    customer: Customer
-    owner: User
+    customer: Archive
+    owner: Person
     cadence: str
     tier: Tier
     slipped: bool
     no_estimate: bool
     editable: bool
-    interactions: list[Interaction]
-    orders: list[Order]
-    promises: list[Commitment]
-    complaints: list[Complaint]
+    loggable: bool
+    """Whether the user may log a contact (support: while a complaint is open)."""
+    interactions: list[ContactEntry]
+    orders: list[OrderEntry]
+    promises: list[PromiseEntry]
+    complaints: list[ComplaintEntry]
     care: list[CareOccurrence]
-    grade_history: list[GradeChange]
-    contacts: list[Contact]
-    referred_by: Customer | None
-    referrals: list[Customer]
-    plan: AccountPlan | None
+    grade_history: list[GradeMove]
+    contacts: list[ContactPerson]
+    referred_by: CustomerRef | None
+    referrals: list[CustomerRef]
+    plan: PlanFacts | None
     maintenance: Maintenance | None
     """How often the customer is visited to keep them (customers only), and what says so."""
     lapses_on: date | None
     """The day a customer lapses without another order (or lapsed)."""
-    wins: list[Win]
-    changes: list[CustomerChange]
+    wins: list[WinEntry]
+    changes: list[ClassChange]
     """The lifecycle and value class history, newest first."""
     appointments: list[AppointmentView]
     """Visits, calls and meetings, the latest first."""
-    surveys: list = field(default_factory=list)
-    """services.surveys.SurveyView, newest first."""
-    balance: Any = None
-    """What the customer owes (services.receivables.Balance)."""
-    instructions: list = field(default_factory=list)
+    surveys: list[SurveyView] = field(default_factory=list)
+    """Newest first."""
+    balance: Balance | None = None
+    """What the customer owes."""
+    instructions: list[InstructionRow] = field(default_factory=list)
     """The manager's instructions about the customer not yet reported done."""
+
+
+View = TypeVar("View")
+
+
+def copied(view: type[View], row: Model, **given: object) -> View:
+    """A view of a stored row: its fields of the view's names, except those `given`."""
+    names = [f.name for f in fields(view)]  # type: ignore[arg-type]  # a dataclass by contract
+    return view(**{name: given[name] if name in given else getattr(row, name) for name in names})
+
+
+def person(user: User | None) -> Person | None:
+    return None if user is None else Person(login=user.login, display_name=user.display_name)
+
+
+def archive(customer: Customer) -> Archive:
+    return copied(
+        Archive,
+        customer,
+        phone_list=tuple(customer.phone_list),
+        tag_list=tuple(customer.tag_list),
+        referred_by_id=customer.referred_by_id,
+    )
 
 
 def value_tier_of(customer: Customer) -> Tier:
@@ -119,59 +152,76 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
             when = next_lunar_occurrence(item.month, item.day, today, leap=item.leap)
         else:
             when = next_occurrence(item.month, item.day, today)
-        care.append(CareOccurrence(care=item, next_on=when, next_lunar=solar_to_lunar(when)))
+        care.append(
+            CareOccurrence(
+                care=copied(CareDateEntry, item), next_on=when, next_lunar=solar_to_lunar(when)
+            )
+        )
     care.sort(key=lambda c: c.next_on)
     plan = AccountPlan.get_or_none(AccountPlan.customer == customer.id)
     settings = ctx.config.maintenance
+    owner = User.get_by_id(customer.owner_id)
+    editable = can_edit(ctx, customer)
     return CustomerProfile(
-        customer=customer,
-        owner=customer.owner,
+        customer=archive(customer),
+        owner=Person(login=owner.login, display_name=owner.display_name),
         cadence=effective_cadence(ctx, customer).value,
         tier=value_tier_of(customer),
         slipped=need is Need.CLEAR and is_slipped(customer.expected_close, today),
         no_estimate=has_no_estimate(need, customer.expected_close, today),
-        editable=can_edit(ctx, customer),
-        interactions=list(
-            Interaction.select(Interaction, User)
+        editable=editable,
+        loggable=editable or can_log(ctx, customer),
+        interactions=[
+            copied(ContactEntry, i, by=person(i.by))
+            for i in Interaction.select(Interaction, User)
             .join(User, on=Interaction.by)
             .where(Interaction.customer == customer.id)
             .order_by(Interaction.at.desc(), Interaction.id.desc())
             .limit(interactions)
-        ),
-        orders=list(
-            Order.select()
+        ],
+        orders=[
+            copied(OrderEntry, o)
+            for o in Order.select()
             .where(Order.customer == customer.id)
             .order_by(Order.on.desc(), Order.id.desc())
-        ),
-        promises=list(
-            Commitment.select()
+        ],
+        promises=[
+            copied(PromiseEntry, x)
+            for x in Commitment.select()
             .where(Commitment.customer == customer.id)
             .order_by(Commitment.status != "open", Commitment.due.desc())
-        ),
-        complaints=list(
-            Complaint.select()
+        ],
+        complaints=[
+            copied(ComplaintEntry, k)
+            for k in Complaint.select()
             .where(Complaint.customer == customer.id)
             .order_by(Complaint.opened_at.desc())
-        ),
+        ],
         care=care,
-        grade_history=list(
-            GradeChange.select(GradeChange, User)
+        grade_history=[
+            copied(GradeMove, g, by=person(g.by) if g.by_id else None)
+            for g in GradeChange.select(GradeChange, User)
             .join(User, on=GradeChange.by, join_type=JOIN.LEFT_OUTER)
             .where(GradeChange.customer == customer.id)
             .order_by(GradeChange.at.desc(), GradeChange.id.desc())
-        ),
-        contacts=list(Contact.select().where(Contact.customer == customer.id)),
+        ],
+        contacts=[
+            copied(ContactPerson, x)
+            for x in Contact.select().where(Contact.customer == customer.id)
+        ],
         referred_by=(
-            Customer.get_or_none(Customer.id == customer.referred_by_id)
+            CustomerRef(referring.id, referring.name)
             if customer.referred_by_id
+            and (referring := Customer.get_or_none(Customer.id == customer.referred_by_id))
             else None
         ),
-        referrals=list(
-            Customer.select()
+        referrals=[
+            CustomerRef(r.id, r.name)
+            for r in Customer.select(Customer.id, Customer.name)
             .where(Customer.referred_by == customer.id)
             .order_by(Customer.created_at)
-        ),
-        plan=plan,
+        ],
+        plan=copied(PlanFacts, plan) if plan is not None else None,
         maintenance=maintenance_for(
             customer.lifecycle,
             customer.value_class,
@@ -184,15 +234,19 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
             and customer.lifecycle != Lifecycle.TERMINATED.value
             else None
         ),
-        wins=list(
-            Win.select().where(Win.customer == customer.id).order_by(Win.on.desc(), Win.id.desc())
-        ),
-        changes=list(
-            CustomerChange.select(CustomerChange, User)
+        wins=[
+            copied(WinEntry, w, order_id=w.order_id)
+            for w in Win.select()
+            .where(Win.customer == customer.id)
+            .order_by(Win.on.desc(), Win.id.desc())
+        ],
+        changes=[
+            copied(ClassChange, h, by=person(h.by) if h.by_id else None)
+            for h in CustomerChange.select(CustomerChange, User)
             .join(User, on=CustomerChange.by, join_type=JOIN.LEFT_OUTER)
             .where(CustomerChange.customer == customer.id)
             .order_by(CustomerChange.at.desc(), CustomerChange.id.desc())
-        ),
+        ],
         appointments=appointments_of(ctx, customer.id),
         surveys=surveys_of(ctx, customer.id),
         balance=balance_of(ctx, customer, today),
@@ -200,18 +254,18 @@ def customer_profile(ctx: Context, customer_id: int, *, interactions: int = 200)
     )
 
 
-def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
+def profile_json(ctx: Context, profile: CustomerProfile) -> dict[str, Any]:
     c = profile.customer
     return {
         "id": c.id,
         "name": c.name,
         "company": c.company,
         "title": c.title,
-        "phones": c.phone_list,
+        "phones": list(c.phone_list),
         "email": c.email,
         "im_id": c.im_id,
         "address": c.address,
-        "tags": c.tag_list,
+        "tags": list(c.tag_list),
         "grade": c.grade,
         "pinned": c.grade_pinned,
         "pin_reason": c.pin_reason,
@@ -305,7 +359,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                 "from": g.from_grade,
                 "to": g.to_grade,
                 "reason": g.reason,
-                "by": g.by.login if g.by_id else None,
+                "by": g.by.login if g.by else None,
             }
             for g in profile.grade_history
         ],
@@ -320,7 +374,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
                 "from": h.from_value or None,
                 "to": h.to_value,
                 "reason": h.reason,
-                "by": h.by.login if h.by_id else None,
+                "by": h.by.login if h.by else None,
             }
             for h in profile.changes
         ],
@@ -328,7 +382,7 @@ def profile_json(ctx: Context, profile: CustomerProfile) -> dict:
     }
 
 
-def maintenance_json(maintenance: Maintenance | None) -> dict | None:
+def maintenance_json(maintenance: Maintenance | None) -> dict[str, Any] | None:
     """The maintenance cadence and its source, as `crmtui show --json` writes it."""
     if maintenance is None:
         return None
@@ -361,7 +415,7 @@ def referral_tree(
     """
     customer = get_visible_customer(ctx, customer_id)
 
-    def node(row: Customer, children=()) -> ReferralNode:
+    def node(row: Customer, children: Iterable[ReferralNode] = ()) -> ReferralNode:
         shown = can_view(ctx, row)
         return ReferralNode(
             id=row.id,

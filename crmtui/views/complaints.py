@@ -91,7 +91,7 @@ class QueueRow(NamedTuple):
     def time_left(self) -> timedelta | None:
         return self.sla.time_left
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         left = self.sla.time_left
         return {
             "id": self.id,

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 
 import pytest
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.complaints import ComplaintsScreen
@@ -219,3 +219,23 @@ async def test_a_log_form_saved(app, queries, demo_ctx):
         await wait_for_change_checks(pilot)
     assert_none_on_ui_thread(queries)
     assert Interaction.select().count() == before + 1
+
+
+async def test_a_customer_edited_and_saved(app, queries, demo_ctx):
+    from crmtui.db import Customer
+    from crmtui.screens.dialogs.customer import CustomerForm
+
+    queries.start()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "e")
+        await until(pilot, lambda: isinstance(app.screen, CustomerForm), "the customer form")
+        form = app.screen
+        await until(pilot, lambda: form.stored is not None, "the stored customer")
+        customer_id = form.customer_id
+        form.query_one("#field-title", Input).value = "buyer"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, CustomerForm), "the form to close")
+        await wait_for_change_checks(pilot)
+    assert_none_on_ui_thread(queries)
+    assert Customer.get_by_id(customer_id).title == "buyer"

@@ -480,7 +480,7 @@ def test_a_bad_record_after_batches_went_in_imports_nothing(ctx, tmp_path, monke
     assert report.committed and report.imported == 30 == Customer.select().count()
     assert report.ids[1] - report.ids[0] == 29  # (PostgreSQL does not take back its ids)
     assert [(d.line, d.earlier_line) for d in report.duplicates] == [(27, 5)]
-    assert find_customers(ctx, "Customer 29")[0].phones == "13900000029"
+    assert find_customers(ctx, "Customer 29")[0].phones == ("13900000029",)
 
 
 def test_indexes_are_deferred_once_the_load_outgrows_the_stored_rows(ctx, tmp_path,

@@ -7,10 +7,11 @@ version with your changes laid on top for you to check and save again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +28,9 @@ from crmtui.services.validation import (
     STATUSES,
 )
 from crmtui.widgets.form import FieldRow
+
+if TYPE_CHECKING:
+    from crmtui.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,11 @@ FORM: tuple[FormField, ...] = (
 NEW_DEFAULTS = {"need": "potential", "status": "potential", "deal_status": "potential"}
 
 
-def form_values(customer) -> dict[str, str]:
+def form_values(stored: Mapping[str, object]) -> dict[str, str]:
     """A customer's stored fields as the form shows them (text)."""
     values = {}
     for field in FORM:
-        value = getattr(customer, field.name)
+        value = stored[field.name]
         if value is None:
             values[field.name] = ""
         elif isinstance(value, date):
@@ -110,17 +114,17 @@ class Stored:
     owners: tuple[tuple[str, str], ...] = ()
 
 
-def read_customer(ctx, customer_id: int) -> Stored:
-    from crmtui.services.access import get_editable_customer
+def read_customer(ctx: Context, customer_id: int) -> Stored:
+    from crmtui.services.customers import editable_customer
     from crmtui.services.owners import owner_choices
 
-    customer = get_editable_customer(ctx, customer_id)
+    customer = editable_customer(ctx, customer_id)
     owners = tuple(owner_choices(ctx)) if ctx.is_manager else ()
     return Stored(
-        form_values(customer),
+        form_values(customer.stored),
         customer.version,
         customer.name,
-        owner=customer.owner.login,
+        owner=customer.owner,
         owners=owners,
     )
 

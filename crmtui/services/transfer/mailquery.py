@@ -64,8 +64,8 @@ def mail_addresses(ctx: Context, text: str, *, limit: int = 50) -> list[MailAddr
         if owner is not None:
             query = query.where(Customer.owner == owner)
         for contact in query:
-            customer = contact.customer
-            add(contact.email, contact.name, customer.company or customer.name)
+            theirs = contact.customer
+            add(contact.email, contact.name, theirs.company or theirs.name)
     return found
 
 
