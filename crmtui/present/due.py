@@ -5,7 +5,6 @@ up with Latin ones. The items' words (`detail`) are the services' (they are part
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
@@ -17,7 +16,7 @@ from crmtui.labels import label
 from crmtui.present.styles import OVERDUE_MARK, grade_style, overdue_style
 from crmtui.present.text import safe
 from crmtui.present.time import days_span, short_day
-from crmtui.rules import DueItem, DueKind
+from crmtui.rules import DueItem, DueKind, Value
 
 
 def sections(items: Iterable[DueItem]) -> dict[DueKind, list[DueItem]]:
@@ -66,10 +65,10 @@ def section_heading(kind: DueKind, count: int) -> str:
     return f"{label('due_section', kind)} ({count})"
 
 
-@dataclass(frozen=True)
-class DueColumns:
+class DueColumns(Value):
     """Cell widths of the due list's columns for one terminal width."""
 
+    __slots__ = ("customer", "company", "due", "why", "owner")
     customer: int
     company: int
     due: int
@@ -77,6 +76,9 @@ class DueColumns:
     owner: int
 
     GAP: ClassVar[int] = 2
+
+    def __init__(self, customer: int, company: int, due: int, why: int, owner: int) -> None:
+        super().__init__(customer=customer, company=company, due=due, why=why, owner=owner)
 
     @classmethod
     def for_width(cls, width: int, *, owner: bool) -> DueColumns:

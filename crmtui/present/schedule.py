@@ -6,7 +6,6 @@ to terminal cells, so Chinese names line up with Latin ones."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import ClassVar, Protocol
 
@@ -18,6 +17,7 @@ from crmtui.labels import label, weekday_name
 from crmtui.present.styles import SCHEDULE_STYLES
 from crmtui.present.text import safe
 from crmtui.present.time import span
+from crmtui.rules import Value
 
 
 class ShownAppointment(Protocol):
@@ -117,15 +117,20 @@ def details(view: ShownAppointment) -> str:
     return " · ".join(parts)
 
 
-@dataclass(frozen=True)
-class ScheduleColumns:
+class ScheduleColumns(Value):
     """Cell widths of a schedule line for one terminal width."""
 
+    __slots__ = ("customer", "company", "purpose", "rest", "owner")
     customer: int
     company: int
     purpose: int
     rest: int
     owner: int
+
+    def __init__(self, customer: int, company: int, purpose: int, rest: int, owner: int) -> None:
+        super().__init__(
+            customer=customer, company=company, purpose=purpose, rest=rest, owner=owner
+        )
 
     GAP: ClassVar[int] = 2
     TIME: ClassVar[int] = 11

@@ -175,7 +175,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "instruction_state",
         "payment_due",
     ),
-    "_base": ("Explained",),
+    "_base": ("Explained", "Value"),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_HOME)

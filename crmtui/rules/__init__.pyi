@@ -4,6 +4,7 @@ its submodule on first use (PEP 562), which a checker cannot follow. Keep in ste
 
 from crmtui.rules._base import (
     Explained as Explained,
+    Value as Value,
 )
 from crmtui.rules.accounts import (
     DEFAULT_CONVERSION as DEFAULT_CONVERSION,

@@ -10,8 +10,8 @@ and one that starts at 10:00 are back to back, not a clash.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 from ._base import StrEnum
 
@@ -54,8 +54,7 @@ OCCUPYING = (AppointmentStatus.PLANNED, AppointmentStatus.DONE)
 """Statuses that hold the time: a cancelled appointment frees it."""
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """An appointment's time: `start` (aware) for `minutes`."""
 
     start: datetime
