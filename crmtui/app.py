@@ -325,6 +325,7 @@ class CrmApp(ServiceCalls, App[None]):
 
     def _fatal_error(self) -> None:
         # A crash still ends the app, but the user reads one line; the traceback is in the log.
+        # Textual has no public hook for an unhandled exception (its version is pinned).
         error = self._exception
         where = write_log(error) if error is not None else ""
         self.bell()

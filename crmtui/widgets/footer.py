@@ -21,8 +21,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+
+# Footer's own key widget, so the keys look and click as Textual's do; it is not exported (the
+# Textual version is pinned in pyproject.toml).
 from textual.widgets._footer import FooterKey
 
 from crmtui.i18n import _
@@ -73,6 +77,11 @@ class FittingFooter(Footer):
     def __init__(self, *, compact: bool = False) -> None:
         super().__init__(show_command_palette=False, compact=compact)
         self._composed_width = 0
+        self._screen_bindings_known = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._screen_bindings_known = True  # composed only once the screen's keys are known
+        super().bindings_changed(screen)
 
     def shown_bindings(self, width: int) -> list[tuple[Binding, bool, str]]:
         seen: set[str] = set()
@@ -89,7 +98,7 @@ class FittingFooter(Footer):
         return fitting(bindings, width, self.compact, self.app.get_key_display)
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not self._screen_bindings_known:
             return
         width = self.size.width or self.app.size.width
         self._composed_width = width
@@ -104,7 +113,7 @@ class FittingFooter(Footer):
             ).data_bind(compact=Footer.compact)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._bindings_ready and event.size.width != self._composed_width:
+        if self._screen_bindings_known and event.size.width != self._composed_width:
             self.call_after_refresh(self.recompose)
 
 
