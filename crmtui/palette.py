@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
@@ -15,6 +16,9 @@ from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.text import plain, safe
 from crmtui.screens.views import VIEWS
+
+if TYPE_CHECKING:  # the app imports the palette
+    from crmtui.app import CrmApp
 
 CUSTOMER_HITS = 12
 
@@ -64,8 +68,13 @@ def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
 class CrmCommands(Provider):
     """Screens, the keys of the screen below the palette, and customers."""
 
+    @property
+    def crm(self) -> CrmApp:
+        """The app as the CRM's own: its context, views and opening of profiles."""
+        return cast("CrmApp", self.app)
+
     def _commands(self) -> Iterator[tuple[str, str, Callable]]:
-        app = self.app
+        app = self.crm
         role = app.ctx.role
         for view in VIEWS:
             if view.allows(role):
@@ -100,7 +109,7 @@ class CrmCommands(Provider):
     def _new_complaint(self) -> None:
         from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
 
-        app = self.app
+        app = self.crm
 
         def opened(complaint) -> None:
             if complaint is not None:
@@ -122,8 +131,8 @@ class CrmCommands(Provider):
         if not query.strip():
             return
         try:
-            complaint = await asyncio.to_thread(complaint_match, self.app.ctx, query)
-            found = await asyncio.to_thread(customer_matches, self.app.ctx, query)
+            complaint = await asyncio.to_thread(complaint_match, self.crm.ctx, query)
+            found = await asyncio.to_thread(customer_matches, self.crm.ctx, query)
         except Exception:  # a search that fails (busy database) just finds nothing
             return
         if complaint is not None:
@@ -131,7 +140,7 @@ class CrmCommands(Provider):
             yield Hit(
                 1.0,
                 plain(title),
-                partial(self.app.open_complaint, complaint_id),
+                partial(self.crm.open_complaint, complaint_id),
                 text=safe(title),
                 help=escape(safe(detail)),
             )
@@ -141,7 +150,7 @@ class CrmCommands(Provider):
             yield Hit(
                 0.95 - rank * 0.01,
                 plain(title),
-                partial(self.app.open_profile, customer_id),
+                partial(self.crm.open_profile, customer_id),
                 text=safe(title),
                 help=escape(safe(detail)),
             )

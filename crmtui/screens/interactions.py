@@ -4,6 +4,7 @@ name words. `enter` opens the customer, `l` logs another contact with them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from typing import ClassVar
 
@@ -21,7 +22,7 @@ from crmtui.rules import parse_date
 from crmtui.screens.paged import Page, PagedScreen, Row
 from crmtui.services.validation import CHANNELS, OUTCOMES
 from crmtui.views.interactions import InteractionRow
-from crmtui.widgets.filter_bar import FilterQuery, one_of
+from crmtui.widgets.filter_bar import FilterQuery, KeyParser, one_of
 from crmtui.widgets.lists import PAGE_SIZE
 
 
@@ -72,8 +73,10 @@ class InteractionsScreen(PagedScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown_loggable: bool | None = None
+
+    def filter_keys(self) -> Mapping[str, KeyParser]:
         day = _Day(self)
-        self.FILTER_KEYS = {
+        return {
             "rep": str.lower,
             "channel": one_of(CHANNELS),
             "outcome": one_of(OUTCOMES),

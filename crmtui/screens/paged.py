@@ -95,9 +95,13 @@ class PagedScreen(CrmScreen):
         self.detail_of: dict[str, Text | str | None] = {}
         self._filter_timer: Timer | None = None
 
+    def filter_keys(self) -> Mapping[str, KeyParser]:
+        """The filter's `key:value` words and how each value is read."""
+        return self.FILTER_KEYS
+
     def compose_body(self) -> ComposeResult:
         yield FilterBar(
-            self.FILTER_KEYS,
+            self.filter_keys(),
             placeholder=_(self.FILTER_HINT) if self.FILTER_HINT else "",
             id="filter",
         )

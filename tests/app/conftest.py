@@ -55,8 +55,8 @@ def _world_file(tmp_path_factory):
 
 @pytest.fixture
 def world(_world_file) -> World:
-    """The ids of the hand-made world's customers and complaints (for snapshots): sixteen
-    customers of `boss` and two reps, every value written out."""
+    """The ids of the hand-made world's customers and complaints (for snapshots):
+    seventeen customers of `boss` and two reps, every value written out."""
     return _world_file[1]
 
 

@@ -1,4 +1,4 @@
-"""A small world written by hand for the app's snapshots: sixteen named customers of the manager
+"""A small world written by hand for the app's snapshots: seventeen named customers of the manager
 `boss` and two reps, with their contacts, orders, payments, promises, complaints, appointments,
 care dates, a plan, instructions and targets. Everything is made through the services, at fixed
 moments of 2026 (the test clock is moved from one to the next), with every value written out:
@@ -48,7 +48,7 @@ from crmtui.services.receivables import deliver, record_payment
 from crmtui.services.surveys import record_survey
 from crmtui.services.targets import set_target
 from crmtui.services.users import add_user
-from tests.conftest import as_user
+from tests.conftest import Clock, as_user
 
 UTC = timezone.utc
 
@@ -92,28 +92,66 @@ class World:
         return self.customers[name]
 
 
-def build_world(ctx: Context, clock) -> World:
+class Scene:
+    """What the parts of the build share: the people (the manager, two reps, support), the test
+    clock, and the ids of the customers made so far, by name."""
+
+    def __init__(self, boss: Context, clock: Clock) -> None:
+        self.boss, self.clock = boss, clock
+        self.ids: dict[str, int] = {}
+        self.when(at(1, 5, 9))  # the team, on the first working day of the year
+        add_user(boss, "li.na", name="李娜", role="rep")
+        add_user(boss, "emma.brown", name="Emma Brown", role="rep")
+        add_user(boss, "support", name="客服 Support", role="support")
+        self.li, self.emma, self.support = (
+            as_user(boss, login) for login in ("li.na", "emma.brown", "support")
+        )
+
+    def when(self, moment: datetime) -> None:
+        """From here on the services are called at `moment`."""
+        self.clock.now = moment
+
+    def customer(
+        self, name: str, by: Context, moment: datetime, referred_by: int | None = None, **values
+    ) -> int:
+        self.when(moment)
+        self.ids[name] = add_customer(by, {"name": name, **values}, referred_by=referred_by).id
+        return self.ids[name]
+
+
+def build_world(ctx: Context, clock: Clock) -> World:
     """Fill the empty database of `ctx` (its user the manager `boss`); leaves the clock at
     APP_NOW."""
-    ids: dict[str, int] = {}
+    scene = Scene(ctx, clock)
+    _customers(scene)
+    _shao(scene)
+    _boss_others(scene)
+    _reps(scene)
+    complaints = _complaints(scene)
+    # tonight: a meeting with 邵霞
+    scene.when(at(11, 23, 12))
+    add_appointment(
+        ctx,
+        scene.ids["邵霞"],
+        at="2026-11-23 19:00",
+        minutes=90,
+        kind="meeting",
+        purpose="develop",
+        place="客户办公室 3F",
+        prep="带新价目表，谈2027年框架协议",
+    )
+    scene.when(APP_NOW)
+    return World(customers=scene.ids, complaints=complaints)
 
-    def when(moment: datetime) -> None:
-        clock.now = moment
 
-    # -- the team, on the first working day of the year ---------------------------------------
-    when(at(1, 5, 9))
-    add_user(ctx, "li.na", name="李娜", role="rep")
-    add_user(ctx, "emma.brown", name="Emma Brown", role="rep")
-    add_user(ctx, "support", name="客服 Support", role="support")
-    li, emma, support = (as_user(ctx, login) for login in ("li.na", "emma.brown", "support"))
-
-    def customer(key: str, by: Context, moment: datetime, referred_by=None, **values) -> int:
-        when(moment)
-        ids[key] = add_customer(by, {"name": key, **values}, referred_by=referred_by).id
-        return ids[key]
-
-    # -- boss's customers ---------------------------------------------------------------------
-    shao = customer(
+def _customers(scene: Scene) -> None:
+    """The customers, each made by their owner on the day they were first met."""
+    customer = scene.customer
+    ctx = scene.boss
+    li = scene.li
+    emma = scene.emma
+    # boss's
+    customer(
         "邵霞",
         ctx,
         at(3, 2, 9),
@@ -127,7 +165,7 @@ def build_world(ctx: Context, clock) -> World:
         source="event",
         need="potential",
     )
-    zhong = customer(
+    customer(
         "钟娟",
         ctx,
         at(4, 6, 10),
@@ -137,21 +175,19 @@ def build_world(ctx: Context, clock) -> World:
         expected_close="2027-01-29",
         expected_amount="56000",
     )
-    zeng = customer(
-        "曾敏", ctx, at(5, 11, 11), phones="195 1896 3216", tags="vip", need="potential"
-    )
-    qin = customer(
+    customer("曾敏", ctx, at(5, 11, 11), phones="195 1896 3216", tags="vip", need="potential")
+    customer(
         "秦俊",
         ctx,
         at(6, 1, 14),
-        referred_by=shao,
+        referred_by=scene.ids["邵霞"],
         company="上海远景纺织有限公司",
         phones="186 5523 7064",
         need="clear",
         expected_close="2026-12-18",
         expected_amount="120000",
     )
-    mary = customer(
+    customer(
         "Mary Adams",
         ctx,
         at(2, 9, 15),
@@ -160,7 +196,7 @@ def build_world(ctx: Context, clock) -> World:
         email="mary.adams@atlas.example.com",
         need="potential",
     )
-    hostile = customer(
+    customer(
         "[/] x",
         ctx,
         at(7, 20, 10),
@@ -168,7 +204,7 @@ def build_world(ctx: Context, clock) -> World:
         phones="+44 20 7394 7731",
         need="potential",
     )
-    wang = customer(
+    customer(
         "王建国",
         ctx,
         at(1, 12, 10),
@@ -176,8 +212,8 @@ def build_world(ctx: Context, clock) -> World:
         phones="138 0731 2468",
         need="potential",
     )
-    hu = customer("胡梓萱", ctx, at(2, 16, 10), company="南京天成软件有限公司", need="none")
-    oliver = customer(
+    customer("胡梓萱", ctx, at(2, 16, 10), company="南京天成软件有限公司", need="none")
+    customer(
         "Oliver Carter",
         ctx,
         at(9, 14, 10),
@@ -188,7 +224,7 @@ def build_world(ctx: Context, clock) -> World:
         expected_amount="48000",
     )
 
-    robert = customer(
+    customer(
         "Robert Schmidt",
         ctx,
         at(11, 17, 10),
@@ -199,8 +235,8 @@ def build_world(ctx: Context, clock) -> World:
         need="potential",
     )
 
-    # -- li.na's ------------------------------------------------------------------------------
-    deng = customer(
+    # li.na's
+    customer(
         "邓宁",
         li,
         at(3, 16, 10),
@@ -210,7 +246,7 @@ def build_world(ctx: Context, clock) -> World:
         expected_close="2027-02-26",
         expected_amount="86000",
     )
-    sarah = customer(
+    customer(
         "Sarah Moore",
         li,
         at(4, 20, 10),
@@ -218,7 +254,7 @@ def build_world(ctx: Context, clock) -> World:
         phones="+49 30 264172",
         need="potential",
     )
-    yan = customer(
+    customer(
         "严霞",
         li,
         at(5, 25, 10),
@@ -228,7 +264,7 @@ def build_world(ctx: Context, clock) -> World:
         expected_close="2027-04-16",
         expected_amount="210000",
     )
-    jessica = customer(
+    customer(
         "Jessica Lopez",
         li,
         at(6, 15, 10),
@@ -237,8 +273,8 @@ def build_world(ctx: Context, clock) -> World:
         need="potential",
     )
 
-    # -- emma.brown's -------------------------------------------------------------------------
-    liam = customer(
+    # emma.brown's
+    customer(
         "Liam Harris",
         emma,
         at(3, 23, 10),
@@ -247,7 +283,7 @@ def build_world(ctx: Context, clock) -> World:
         expected_close="2026-12-04",
         expected_amount="65000",
     )
-    cai = customer(
+    customer(
         "蔡敏",
         emma,
         at(4, 27, 10),
@@ -255,7 +291,7 @@ def build_world(ctx: Context, clock) -> World:
         phones="150 2761 8890",
         need="potential",
     )
-    grace = customer(
+    customer(
         "Grace Anderson",
         emma,
         at(8, 3, 10),
@@ -263,7 +299,12 @@ def build_world(ctx: Context, clock) -> World:
         need="none",
     )
 
-    # -- 邵霞: a whole profile ----------------------------------------------------------------
+
+def _shao(scene: Scene) -> None:
+    """邵霞's year: a whole profile, every tab of it holding rows."""
+    ctx = scene.boss
+    when = scene.when
+    shao = scene.ids["邵霞"]
     when(at(3, 2, 9, 30))
     add_contact(ctx, shao, {"name": "邵明", "role": "decision_maker", "phones": "139 5010 2233"})
     add_contact(
@@ -371,7 +412,23 @@ def build_world(ctx: Context, clock) -> World:
         promise_due="2026-11-26",
     )
 
-    # -- boss's others ------------------------------------------------------------------------
+
+def _boss_others(scene: Scene) -> None:
+    """What puts boss's other customers on Today: a late promise, a missed call, money owed, a
+    late follow-up, a lapsed buyer, a terminated one, a delivery, a plan review, a new
+    customer's first call."""
+    ctx = scene.boss
+    when = scene.when
+    shao = scene.ids["邵霞"]
+    zhong = scene.ids["钟娟"]
+    zeng = scene.ids["曾敏"]
+    qin = scene.ids["秦俊"]
+    mary = scene.ids["Mary Adams"]
+    hostile = scene.ids["[/] x"]
+    wang = scene.ids["王建国"]
+    hu = scene.ids["胡梓萱"]
+    oliver = scene.ids["Oliver Carter"]
+    robert = scene.ids["Robert Schmidt"]
     # 钟娟: a promise two days late
     when(at(11, 16, 10, 30))
     log_interaction(
@@ -497,7 +554,21 @@ def build_world(ctx: Context, clock) -> World:
         next_on="2026-12-07",
     )
 
-    # -- the reps' ----------------------------------------------------------------------------
+
+def _reps(scene: Scene) -> None:
+    """The reps' contacts and orders, their targets, the manager's instructions to them."""
+    ctx = scene.boss
+    li = scene.li
+    emma = scene.emma
+    when = scene.when
+    ids = scene.ids
+    deng = scene.ids["邓宁"]
+    sarah = scene.ids["Sarah Moore"]
+    yan = scene.ids["严霞"]
+    jessica = scene.ids["Jessica Lopez"]
+    liam = scene.ids["Liam Harris"]
+    cai = scene.ids["蔡敏"]
+    grace = scene.ids["Grace Anderson"]
     for by, key, moment, summary, next_on in (
         (li, "严霞", at(11, 2, 11), "例行拜访，了解使用情况", "2026-12-05"),
         (li, "Jessica Lopez", at(10, 12, 11), "Agreed the rollout plan", "2026-11-20"),
@@ -569,40 +640,19 @@ def build_world(ctx: Context, clock) -> World:
         prep="回访上次投诉的处理结果",
     )
 
-    complaints = _complaints(
-        ctx,
-        li,
-        support,
-        when,
-        shao=shao,
-        qin=qin,
-        deng=deng,
-        sarah=sarah,
-        yan=yan,
-        jessica=jessica,
-        liam=liam,
-    )
 
-    # tonight: a meeting with 邵霞
-    when(at(11, 23, 12))
-    add_appointment(
-        ctx,
-        shao,
-        at="2026-11-23 19:00",
-        minutes=90,
-        kind="meeting",
-        purpose="develop",
-        place="客户办公室 3F",
-        prep="带新价目表，谈2027年框架协议",
-    )
-    when(APP_NOW)
-    return World(customers=ids, complaints=complaints)
-
-
-def _complaints(
-    ctx, li, support, when, *, shao, qin, deng, sarah, yan, jessica, liam
-) -> Complaints:
+def _complaints(scene: Scene) -> Complaints:
     """One complaint in each state, made at fixed times before APP_NOW."""
+    ctx = scene.boss
+    support = scene.support
+    when = scene.when
+    shao = scene.ids["邵霞"]
+    qin = scene.ids["秦俊"]
+    deng = scene.ids["邓宁"]
+    sarah = scene.ids["Sarah Moore"]
+    yan = scene.ids["严霞"]
+    jessica = scene.ids["Jessica Lopez"]
+    liam = scene.ids["Liam Harris"]
     when(at(11, 10, 9))
     late = k.open_complaint(
         support, liam, "normal", "Delivery two weeks late", channel="email", category="delivery"

@@ -40,10 +40,19 @@ def test_a_save_by_someone_else_is_noticed_once(ctx):
     assert watch.changed() is False
 
 
-def test_reading_is_not_a_change_and_asking_costs_one_query(ctx):
+def test_reading_is_not_a_change_and_asking_costs_one_query(ctx, backend):
     add_customer(ctx, {"name": "Quiet"})
-    watch = ChangeWatch(ctx)
-    in_another_connection(lambda: list_customers(ctx))
-    with count_queries() as counter:
-        assert watch.changed() is False
-    assert counter.count == 1
+    # PostgreSQL's probe covers the whole server, where other tests may be writing at the same
+    # moment: there a read must go unnoticed in one of a few tries (a read that counted as a
+    # change would be noticed in every one); SQLite's file is the test's own.
+    tries = 1 if backend == "sqlite" else 5
+    answers = []
+    for _try in range(tries):
+        watch = ChangeWatch(ctx)
+        in_another_connection(lambda: list_customers(ctx))
+        with count_queries() as counter:
+            answers.append(watch.changed())
+        assert counter.count == 1
+        if answers[-1] is False:
+            break
+    assert answers[-1] is False, answers
