@@ -43,9 +43,10 @@ FILTER_KEYS = {
 }
 
 
-def due_text(day: date, today: date) -> Text:
-    """The next due day; an overdue one marked with ! as well as in red."""
-    if day < today:
+def due_text(day: date, today: date, *, chased: bool = True) -> Text:
+    """The next due day; an overdue one marked with ! as well as in red (a terminated
+    customer's day is only shown: nobody chases them)."""
+    if chased and day < today:
         return Text(day.isoformat() + OVERDUE_MARK, style=overdue_style())
     return Text(day.isoformat())
 
@@ -64,7 +65,7 @@ def customer_detail(c: CustomerRow, today: date) -> Text:
             text.append(plain(part))
     text.append(" · " + _("grade {grade}").format(grade=c.grade))
     text.append(" · " + _("next due {day}").format(day=c.next_due.isoformat()))
-    if c.next_due < today:
+    if c.chased and c.next_due < today:
         text.append(" (" + _("overdue") + ")", style="bold")
     more = [", ".join(c.phones), c.email, c.tags.replace(",", " ")]
     if any(more):
@@ -164,7 +165,7 @@ class CustomersScreen(PagedScreen):
             ]
             if w["owner"]:
                 cells.append(clip(c.owner_name, w["owner"]))
-            cells += [label("status", c.status), due_text(c.next_due, today)]
+            cells += [label("status", c.status), due_text(c.next_due, today, chased=c.chased)]
             if wide:
                 cells += [
                     short_day(c.last_contact_on, today) if c.last_contact_on else "",

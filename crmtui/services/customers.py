@@ -451,6 +451,7 @@ def customer_row(customer: Customer) -> CustomerRow:
         owner=owner.login,
         owner_name=owner.label,
         version=customer.version,
+        chased=customer.lifecycle != Lifecycle.TERMINATED.value,
     )
 
 

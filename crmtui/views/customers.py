@@ -29,6 +29,8 @@ class CustomerRow:
     owner_name: str
     """The owner's display name, or their login when they have none."""
     version: int
+    chased: bool = True
+    """On the chase lists (not terminated): only then is a past next due day overdue."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction, record_order
 from crmtui.services.receivables import record_payment
 from crmtui.widgets.due_list import DueList
-from tests.app.conftest import press, screen_text, settle, type_text
+from tests.app.conftest import press, screen_text, settle, type_text, until
 from tests.conftest import NOW, TODAY, as_user
 
 
@@ -193,3 +193,24 @@ async def test_support_is_not_offered_the_class_or_lifecycle_keys(ctx, rep_ctx, 
         assert not app.screen.check_action("lifecycle", ())
     stored = Customer.get_by_id(wang)
     assert (stored.class_pinned, stored.lifecycle) == (False, "lapsed")
+
+
+async def test_a_terminated_customer_is_not_shown_overdue_in_the_customers_list(ctx):
+    """Nobody chases a terminated customer: their past next due day is shown, unmarked."""
+    from crmtui.services.lifecycle import set_lifecycle
+
+    late = add_customer(ctx, {"name": "Late Larry"})
+    gone = add_customer(ctx, {"name": "Gone Gina"})
+    set_lifecycle(ctx, gone.id, "terminated", reason="closed down")
+    past = date.fromordinal(TODAY.toordinal() - 5)  # days go by after both were last touched
+    Customer.update(next_due=past).where(Customer.id.in_([late.id, gone.id])).execute()
+    app = CrmApp(ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")
+        await until(pilot, lambda: "Gone Gina" in screen_text(app), "the customers list")
+        lines = screen_text(app).splitlines()
+        larry = next(line for line in lines if "Late Larry" in line)
+        gina = next(line for line in lines if "Gone Gina" in line)
+        assert past.isoformat() + "!" in larry
+        assert past.isoformat() in gina and past.isoformat() + "!" not in gina
