@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmtui import __version__
 from crmtui.commands._common import Parser, claimed_user, database_target, open_context
 from crmtui.errors import CrmError
-from crmtui.i18n import LANGUAGES, N_, _
+from crmtui.i18n import LANGUAGES, N_, _, choose_language, set_language
 from crmtui.plaintext import strip_controls
 
 if TYPE_CHECKING:
@@ -313,8 +314,6 @@ def set_language_early(argv: list[str]) -> Config | None:
     """Choose the language before the parser is built, so that help and usage errors speak it
     too: --lang, else the config file's lang, else the locale. Returns the config read for it
     (None when --lang decided or the file is bad), for the command to use."""
-    from crmtui.i18n import choose_language, set_language
-
     flag = _option_value(argv, "--lang")
     flag = flag if flag in LANGUAGES else None  # a wrong one is the parser's to report
     configured: str | None = None
@@ -366,7 +365,6 @@ def _silence_stdout() -> None:
 
 def _unexpected(error: Exception, args: argparse.Namespace) -> int:
     import sqlite3
-    from pathlib import Path
 
     import peewee
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
+from crmtui.errors import InvalidInput
 from crmtui.i18n import _, explain
 from crmtui.plaintext import strip_controls
 
@@ -56,8 +58,6 @@ def claimed_user(args: argparse.Namespace) -> str | None:
 def open_context(args: argparse.Namespace, *, create: bool = True) -> Context:
     """The acting user on the database the options name."""
     # storage loads only once a command opens it: parsing and usage errors stay quick
-    from pathlib import Path
-
     from crmtui.config import load_config
     from crmtui.services.context import open_context as open_ctx
 
@@ -86,7 +86,6 @@ def named_day(ctx: Context, text: str | None) -> date:
     """The day an option names (+3d, fri, 2026-12-01…), or today when it names none."""
     if not text:
         return ctx.today()
-    from crmtui.errors import InvalidInput
     from crmtui.rules import DateInputError, parse_date
 
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crmtui.commands._common import Parser, open_context
+from crmtui.errors import NotFound
 from crmtui.i18n import N_, _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
@@ -152,6 +153,7 @@ def _ctx(args: Namespace) -> Context:
 
 
 def _customer(ctx: Context, reference: str) -> Customer:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import resolve_customer
 
     return resolve_customer(ctx, reference)
@@ -168,6 +170,7 @@ def _contact_values(args: Namespace) -> dict[str, Any]:
 
 
 def cmd_contact_add(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.contacts import add_contact, contact_json
 
     ctx = _ctx(args)
@@ -186,6 +189,7 @@ def cmd_contact_add(args: Namespace) -> int:
 
 
 def cmd_contact_edit(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.contacts import contact_json, update_contact
 
     ctx = _ctx(args)
@@ -200,6 +204,7 @@ def cmd_contact_edit(args: Namespace) -> int:
 
 
 def cmd_contact_rm(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.contacts import remove_contact
 
     ctx = _ctx(args)
@@ -214,6 +219,7 @@ def cmd_contact_rm(args: Namespace) -> int:
 
 
 def cmd_contact_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from rich.table import Table
     from rich.text import Text
 
@@ -250,6 +256,7 @@ def cmd_contact_list(args: Namespace) -> int:
 
 
 def cmd_plan_set(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.plans import plan_status, set_plan
 
     ctx = _ctx(args)
@@ -273,7 +280,7 @@ def cmd_plan_set(args: Namespace) -> int:
 
 
 def cmd_plan_show(args: Namespace) -> int:
-    from crmtui.errors import NotFound
+    # when run: building the parser must not load what this command uses
     from crmtui.services.plans import plan_status
 
     ctx = _ctx(args)
@@ -293,6 +300,7 @@ def cmd_plan_show(args: Namespace) -> int:
 
 
 def print_plan(status: PlanStatus) -> None:
+    # when run: building the parser must not load what this command uses
     from rich.table import Table
     from rich.text import Text
 
@@ -345,6 +353,7 @@ def print_plan(status: PlanStatus) -> None:
 
 
 def cmd_plan_rm(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.plans import remove_plan
 
     ctx = _ctx(args)
@@ -376,6 +385,7 @@ def _required_period_text(args: Namespace) -> tuple[str, str]:
 
 
 def cmd_target_set(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.targets import set_target, target_json
 
     ctx = _ctx(args)
@@ -396,6 +406,7 @@ def cmd_target_set(args: Namespace) -> int:
 
 
 def cmd_target_rm(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.targets import remove_target
 
     ctx = _ctx(args)
@@ -414,6 +425,7 @@ def cmd_target_rm(args: Namespace) -> int:
 
 
 def cmd_target_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.targets import target_board
 
     ctx = _ctx(args)
@@ -427,6 +439,7 @@ def cmd_target_list(args: Namespace) -> int:
 
 
 def print_targets(board: TargetBoard) -> None:
+    # when run: building the parser must not load what this command uses
     from rich.table import Table
     from rich.text import Text
 

@@ -89,6 +89,7 @@ def _ctx(args: Namespace) -> Context:
 def _confirm(ctx: Context, verb: str, row: Appointment) -> None:
     """The appointment in one line, in the user's zone: '#12: visit with 张三, Tue 2026-11-24
     10:00–11:00'."""
+    # when run: building the parser must not load what this command uses
     from crmtui.labels import label, weekday_name
     from crmtui.present.schedule import time_range
     from crmtui.services.appointments import appointment
@@ -107,6 +108,7 @@ def _confirm(ctx: Context, verb: str, row: Appointment) -> None:
 
 
 def cmd_add(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.appointments import add_appointment, appointment
 
     ctx = _ctx(args)
@@ -131,6 +133,7 @@ def cmd_add(args: Namespace) -> int:
 
 
 def cmd_move(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.appointments import appointment, move_appointment
 
     ctx = _ctx(args)
@@ -143,6 +146,7 @@ def cmd_move(args: Namespace) -> int:
 
 
 def cmd_cancel(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.appointments import appointment, cancel_appointment
 
     ctx = _ctx(args)
@@ -155,6 +159,7 @@ def cmd_cancel(args: Namespace) -> int:
 
 
 def cmd_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.present.schedule import empty_schedule, list_lines, schedule_title
     from crmtui.services.appointments import schedule
 
@@ -172,6 +177,7 @@ def cmd_list(args: Namespace) -> int:
 
 
 def cmd_agenda(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.present.schedule import agenda_lines, empty_schedule, schedule_title
     from crmtui.services.appointments import schedule
 
@@ -189,6 +195,7 @@ def cmd_agenda(args: Namespace) -> int:
 
 
 def _print(title: str, lines: list[Text]) -> None:
+    # when run: building the parser must not load what this command uses
     from rich.text import Text
 
     out = console()

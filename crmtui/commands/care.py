@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import named_customer, named_day, open_context
+from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
@@ -53,6 +54,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_greetings(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.rules import DueKind
     from crmtui.services.due import due_list
     from crmtui.services.greetings import upcoming_holidays
@@ -110,6 +112,7 @@ def cmd_greetings(args: Namespace) -> int:
 
 
 def cmd_snooze(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import snooze
 
     ctx = open_context(args)
@@ -119,7 +122,7 @@ def cmd_snooze(args: Namespace) -> int:
 
 
 def cmd_care(args: Namespace) -> int:
-    from crmtui.errors import InvalidInput
+    # when run: building the parser must not load what this command uses
     from crmtui.services.interactions import add_care_date
 
     ctx = open_context(args)
@@ -144,7 +147,7 @@ def cmd_care(args: Namespace) -> int:
 
 
 def cmd_promise(args: Namespace) -> int:
-    from crmtui.errors import InvalidInput
+    # when run: building the parser must not load what this command uses
     from crmtui.services.interactions import add_promise, close_promise
 
     ctx = open_context(args)

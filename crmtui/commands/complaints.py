@@ -126,6 +126,7 @@ def _ctx(args: Namespace) -> Context:
 
 
 def cmd_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import complaint_queue
 
     ctx = _ctx(args)
@@ -192,6 +193,7 @@ def cmd_list(args: Namespace) -> int:
 
 
 def _done(args: Namespace, ctx: Context, complaint: Complaint, message: str) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import complaint_row
 
     if args.json:
@@ -202,6 +204,7 @@ def _done(args: Namespace, ctx: Context, complaint: Complaint, message: str) -> 
 
 
 def cmd_add(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import open_complaint
     from crmtui.services.customers import resolve_customer
 
@@ -235,6 +238,7 @@ def cmd_add(args: Namespace) -> int:
 
 
 def cmd_ack(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import acknowledge
 
     ctx = _ctx(args)
@@ -250,6 +254,7 @@ def cmd_ack(args: Namespace) -> int:
 
 
 def cmd_work(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import start_work
 
     ctx = _ctx(args)
@@ -265,6 +270,7 @@ def cmd_work(args: Namespace) -> int:
 
 
 def cmd_wait(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import wait_for_customer
 
     ctx = _ctx(args)
@@ -280,6 +286,7 @@ def cmd_wait(args: Namespace) -> int:
 
 
 def cmd_resolve(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import resolve
 
     ctx = _ctx(args)
@@ -288,6 +295,7 @@ def cmd_resolve(args: Namespace) -> int:
 
 
 def cmd_close(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import close
 
     ctx = _ctx(args)
@@ -299,6 +307,7 @@ def cmd_close(args: Namespace) -> int:
 
 
 def cmd_reopen(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import reopen
 
     ctx = _ctx(args)
@@ -314,6 +323,7 @@ def cmd_reopen(args: Namespace) -> int:
 
 
 def cmd_severity(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import set_severity
 
     ctx = _ctx(args)
@@ -332,6 +342,7 @@ def cmd_severity(args: Namespace) -> int:
 
 
 def cmd_assign(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import assign
 
     ctx = _ctx(args)
@@ -346,6 +357,7 @@ def cmd_assign(args: Namespace) -> int:
 
 
 def cmd_note(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import add_note
 
     ctx = _ctx(args)
@@ -362,6 +374,7 @@ def cmd_note(args: Namespace) -> int:
 
 def cmd_show(args: Namespace) -> int:
     """The complaint as its screen shows it (`present.complaint`)."""
+    # when run: building the parser must not load what this command uses
     from crmtui.present.complaint import complaint_body, complaint_heading
     from crmtui.services.complaints import complaint_detail
 

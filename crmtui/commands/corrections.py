@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from crmtui.commands._common import Parser, open_context
+from crmtui.errors import InvalidInput
 from crmtui.i18n import _
-from crmtui.output import emit_json, say
+from crmtui.output import console, emit_json, say
 from crmtui.rules import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -208,8 +209,6 @@ OPTIONS = {
 
 def changes_of(args: Namespace) -> dict[str, Any]:
     """The fields the command line gives (None: not given)."""
-    from crmtui.errors import InvalidInput
-
     changes = {field: getattr(args, field) for _o, field, _h, _c in OPTIONS[args.record]}
     if args.record == "interaction":
         changes["referral_ask"] = args.referral_ask
@@ -234,6 +233,7 @@ def changes_of(args: Namespace) -> dict[str, Any]:
 
 
 def cmd_edit(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.labels import label
     from crmtui.services.corrections import edit_record, record_json
 
@@ -252,6 +252,7 @@ def cmd_edit(args: Namespace) -> int:
 
 
 def cmd_rm(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.corrections import remove_record
 
     ctx = _ctx(args)
@@ -264,7 +265,7 @@ def cmd_rm(args: Namespace) -> int:
 
 
 def cmd_history(args: Namespace) -> int:
-    from crmtui.output import console
+    # when run: building the parser must not load what this command uses
     from crmtui.present.history import history_text
     from crmtui.services.customers import resolve_customer
     from crmtui.services.history import history_of
@@ -280,6 +281,7 @@ def cmd_history(args: Namespace) -> int:
 
 
 def cmd_undo(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.present.history import undo_text
     from crmtui.services.undo import undo, undo_preview
 

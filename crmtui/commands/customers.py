@@ -6,11 +6,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import named_customer, open_context
+from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
 from crmtui.present.styles import grade_style
-from crmtui.present.text import plain
+from crmtui.present.text import plain, user_text
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -113,6 +114,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_add(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import add_customer
 
     ctx = open_context(args)
@@ -155,6 +157,7 @@ def cmd_show(args: Namespace) -> int:
     latest appointments, the complaints, the latest interactions, orders, promises, care dates
     and surveys, each with the ids `crmtui edit`, `crmtui rm`, the appointment and complaint
     commands take."""
+    # when run: building the parser must not load what this command uses
     from crmtui.services.grading import move_grades_if_due
     from crmtui.services.profile import customer_profile, profile_json
 
@@ -193,6 +196,7 @@ def cmd_show(args: Namespace) -> int:
 
 
 def cmd_grade(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import regrade
 
     ctx = open_context(args)
@@ -230,6 +234,7 @@ def cmd_grade(args: Namespace) -> int:
 
 
 def cmd_status(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.lifecycle import set_lifecycle
 
     ctx = open_context(args)
@@ -258,7 +263,7 @@ def cmd_status(args: Namespace) -> int:
 
 
 def cmd_class(args: Namespace) -> int:
-    from crmtui.errors import InvalidInput
+    # when run: building the parser must not load what this command uses
     from crmtui.services.lifecycle import set_value_class
 
     ctx = open_context(args)
@@ -298,7 +303,7 @@ def cmd_class(args: Namespace) -> int:
 
 
 def cmd_assign(args: Namespace) -> int:
-    from crmtui.present.text import user_text
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import reassign
 
     ctx = open_context(args)
@@ -311,6 +316,7 @@ def cmd_assign(args: Namespace) -> int:
 
 
 def cmd_find(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import find_customers
 
     ctx = open_context(args)
@@ -357,6 +363,7 @@ def cmd_find(args: Namespace) -> int:
 
 
 def _print_mail_addresses(ctx: Context, query: str, limit: int) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.transfer.mailquery import mail_addresses, mutt_lines
 
     found = mail_addresses(ctx, query, limit=limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import claimed_user, database_target, open_context
@@ -65,6 +66,7 @@ def _target(args: Namespace) -> str:
 
 
 def cmd_check(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.maintenance import check_database
 
     report = check_database(_target(args))
@@ -79,8 +81,7 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_backup(args: Namespace) -> int:
-    from pathlib import Path
-
+    # when run: building the parser must not load what this command uses
     from crmtui.services.maintenance import backup
 
     ctx = open_context(args, create=False)
@@ -90,8 +91,7 @@ def cmd_backup(args: Namespace) -> int:
 
 
 def cmd_restore(args: Namespace) -> int:
-    from pathlib import Path
-
+    # when run: building the parser must not load what this command uses
     from crmtui.config import load_config
     from crmtui.services.maintenance import restore
 
@@ -127,6 +127,7 @@ def cmd_restore(args: Namespace) -> int:
 
 
 def cmd_migrate(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.db import LATEST_VERSION, open_store
 
     store = open_store(_target(args), create=False)
@@ -138,6 +139,7 @@ def cmd_migrate(args: Namespace) -> int:
 
 
 def cmd_setup_roles(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.users import set_up_roles
 
     ctx = open_context(args, create=False)

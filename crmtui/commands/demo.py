@@ -4,6 +4,9 @@ one."""
 from __future__ import annotations
 
 import argparse
+import atexit
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import open_context
@@ -26,8 +29,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_demo(args: Namespace) -> int:
-    import time
-
+    # when run: building the parser must not load what this command uses
     from crmtui.demo import build_demo
 
     ctx = open_context(args)
@@ -55,10 +57,9 @@ def cmd_demo(args: Namespace) -> int:
 
 def demo_database(args: Namespace) -> str:
     """A throw-away database with demo data, removed when the process ends."""
-    import atexit
+    # when run: building the parser must not load what this command uses
     import shutil
     import tempfile
-    from pathlib import Path
 
     from crmtui.demo import build_demo
 

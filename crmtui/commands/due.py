@@ -29,6 +29,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_due(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -55,6 +56,7 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
     """The due list as Today draws it (`present.due`): aligned lines under section headings,
     the reason cut to the terminal's width (plain lines: a long list prints several times
     faster than through a rich Table)."""
+    # when run: building the parser must not load what this command uses
     from rich.text import Text
 
     from crmtui.output import console
@@ -89,6 +91,7 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
 
 def _print_schedule(ctx: Context, day: date, everyone: bool, out: Console) -> None:
     """The day's appointments above the due list, as Today shows them (nothing when none)."""
+    # when run: building the parser must not load what this command uses
     from rich.text import Text
 
     from crmtui.present.schedule import agenda_lines, schedule_title

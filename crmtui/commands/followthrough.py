@@ -103,6 +103,7 @@ def _ctx(args: Namespace) -> Context:
 
 
 def cmd_instruct(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import resolve_customer
     from crmtui.services.instructions import give_instruction
 
@@ -132,6 +133,7 @@ def cmd_instruct(args: Namespace) -> int:
 
 
 def cmd_instruction_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.present.followthrough import instruction_table
     from crmtui.services.instructions import list_instructions
 
@@ -156,6 +158,7 @@ def cmd_instruction_list(args: Namespace) -> int:
 
 
 def cmd_instruction_done(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.instructions import report_done
 
     ctx = _ctx(args)
@@ -178,6 +181,7 @@ def cmd_instruction_done(args: Namespace) -> int:
 
 
 def cmd_instruction_cancel(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.instructions import cancel_instruction
 
     ctx = _ctx(args)
@@ -187,6 +191,7 @@ def cmd_instruction_cancel(args: Namespace) -> int:
 
 
 def _balance_json(ctx: Context, customer_id: int) -> dict[str, Any]:
+    # when run: building the parser must not load what this command uses
     from crmtui.db import Customer
     from crmtui.services.receivables import balance_of
 
@@ -194,6 +199,7 @@ def _balance_json(ctx: Context, customer_id: int) -> dict[str, Any]:
 
 
 def cmd_pay(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.present.numbers import money
     from crmtui.services.receivables import record_payment
 
@@ -226,6 +232,7 @@ def cmd_pay(args: Namespace) -> int:
 
 
 def cmd_deliver(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.labels import label
     from crmtui.services.receivables import deliver
 

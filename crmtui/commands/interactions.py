@@ -71,6 +71,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_log(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.interactions import log_interaction
 
     ctx = open_context(args)

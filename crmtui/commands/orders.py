@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import named_customer, open_context
+from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.output import emit_json, say
 from crmtui.present.numbers import money
@@ -43,12 +44,12 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def cmd_order(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.interactions import record_order
 
     ctx = open_context(args)
     customer = named_customer(ctx, args.customer)
     from crmtui.db import Customer, Win
-    from crmtui.errors import CrmError
     from crmtui.services.receivables import OverCreditLimit
 
     try:

@@ -3,13 +3,16 @@ the end-of-day review and satisfaction scores from a shell."""
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmtui.commands._common import open_context
+from crmtui.commands._common import named_day, open_context
+from crmtui.errors import CrmError, InvalidInput
 from crmtui.i18n import _
 from crmtui.labels import label, stored_text
-from crmtui.output import console, emit_json, say
+from crmtui.output import console, emit_json, say, text_only_console
 from crmtui.present.numbers import money
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
@@ -100,6 +103,7 @@ def register(subparsers: Subparsers, common: Parser) -> None:
 
 
 def _context(args: Namespace) -> Context:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.grading import move_grades_if_due
 
     ctx = open_context(args)
@@ -111,6 +115,7 @@ def _context(args: Namespace) -> Context:
 
 
 def cmd_stats(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.stats import (
         DEMOTED,
         PROMOTED,
@@ -139,6 +144,7 @@ def cmd_stats(args: Namespace) -> int:
 
 def print_dashboard(d: Dashboard) -> None:
     """The dashboard's panels (`present.dashboard`), one under the other."""
+    # when run: building the parser must not load what this command uses
     from rich.text import Text
 
     from crmtui.present.dashboard import dashboard_heading, dashboard_panels
@@ -155,8 +161,7 @@ def print_dashboard(d: Dashboard) -> None:
 
 
 def cmd_report(args: Namespace) -> int:
-    from crmtui.commands._common import named_day
-    from crmtui.errors import InvalidInput
+    # when run: building the parser must not load what this command uses
     from crmtui.services.reports import build_report
 
     fmt = args.format
@@ -191,10 +196,6 @@ def cmd_report(args: Namespace) -> int:
 
 def render_report(ctx: Context, report: Report, fmt: str) -> str:
     """The report as an HTML page or an SVG image (rich's export)."""
-    import io
-
-    from crmtui.output import text_only_console
-
     recorder = text_only_console(
         record=True, width=REPORT_WIDTH, file=io.StringIO(), color_system="truecolor"
     )
@@ -205,6 +206,7 @@ def render_report(ctx: Context, report: Report, fmt: str) -> str:
 
 
 def _audit_report(ctx: Context, report: Report, where: Path | str) -> None:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.audit import audit
     from crmtui.services.context import writes
 
@@ -218,9 +220,7 @@ def _audit_report(ctx: Context, report: Report, where: Path | str) -> None:
 def write_report(ctx: Context, report: Report, path: Path, fmt: str) -> None:
     """Render the report into an HTML or SVG file, written private to the user and moved into
     place once the export is in the audit log (as every export)."""
-    import os
-
-    from crmtui.errors import CrmError
+    # when run: building the parser must not load what this command uses
     from crmtui.services.transfer.exporter import private_temporary_file
 
     content = render_report(ctx, report, fmt)
@@ -255,6 +255,7 @@ def grade(letter: str | None) -> str:
 
 
 def print_report(report: Report, out: Console, zone: tzinfo | None = None) -> None:
+    # when run: building the parser must not load what this command uses
     from rich.markup import escape as esc
     from rich.table import Table
     from rich.text import Text
@@ -503,7 +504,7 @@ def print_report(report: Report, out: Console, zone: tzinfo | None = None) -> No
 
 
 def cmd_survey(args: Namespace) -> int:
-    from crmtui.errors import InvalidInput
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import resolve_customer
     from crmtui.services.surveys import record_survey
 

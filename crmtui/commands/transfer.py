@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import open_context
+from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json
@@ -133,8 +135,7 @@ def _say(text: str) -> None:
 
 
 def cmd_import(args: Namespace) -> int:
-    from pathlib import Path
-
+    # when run: building the parser must not load what this command uses
     from crmtui.services.transfer.csvfile import parse_mapping
     from crmtui.services.transfer.importer import import_file
 
@@ -170,8 +171,6 @@ def cmd_import(args: Namespace) -> int:
 
 
 def print_import_report(report: ImportReport) -> None:
-    from pathlib import Path
-
     if report.kind == "csv":
         what = f"CSV, {report.encoding}, " + label("delimiter", report.delimiter)
     elif report.kind == "xlsx":
@@ -281,9 +280,7 @@ def _where(word: str, line: int | None, file: str) -> str:
 
 
 def cmd_export(args: Namespace) -> int:
-    from pathlib import Path
-
-    from crmtui.errors import CrmError
+    # when run: building the parser must not load what this command uses
     from crmtui.services.transfer.exporter import export
 
     if args.destination and args.output and args.destination != args.output:
@@ -372,6 +369,7 @@ def cmd_export(args: Namespace) -> int:
 
 
 def cmd_merge(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import resolve_customer
     from crmtui.services.merge import merge_customers, plan_merge
 

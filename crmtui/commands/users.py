@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crmtui.commands._common import open_context
+from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.output import console, emit_json, say
@@ -80,6 +81,7 @@ def _ctx(args: Namespace) -> Context:
 
 
 def cmd_user_add(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.users import add_user
 
     ctx = _ctx(args)
@@ -103,6 +105,7 @@ def cmd_user_add(args: Namespace) -> int:
 
 
 def cmd_user_list(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.users import list_users
 
     ctx = _ctx(args)
@@ -143,6 +146,7 @@ def cmd_user_list(args: Namespace) -> int:
 
 
 def cmd_user_role(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.users import set_role
 
     user = set_role(_ctx(args), args.login, args.role, to=args.to)
@@ -151,6 +155,7 @@ def cmd_user_role(args: Namespace) -> int:
 
 
 def cmd_user_remove(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.users import deactivate_user
 
     done = deactivate_user(_ctx(args), args.login, to=args.to)
@@ -168,6 +173,7 @@ def cmd_user_remove(args: Namespace) -> int:
 
 
 def cmd_audit(args: Namespace) -> int:
+    # when run: building the parser must not load what this command uses
     from crmtui.services.audit import audit_entries, entry_json
 
     ctx = _ctx(args)
@@ -201,7 +207,7 @@ def cmd_audit(args: Namespace) -> int:
 
 
 def cmd_delete(args: Namespace) -> int:
-    from crmtui.errors import CrmError
+    # when run: building the parser must not load what this command uses
     from crmtui.services.customers import delete_customer, deletion_preview, resolve_customer
 
     ctx = _ctx(args)
