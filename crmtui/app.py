@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from typing import Any, ClassVar, cast
 
+import peewee
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -306,8 +307,6 @@ class CrmApp(ServiceCalls, App[None]):
     # -- errors ---------------------------------------------------------------------------------
     def report_error(self, error: BaseException, *, title: str | None = None) -> None:
         """One clear notice: the service's sentence for a CrmError, a logged summary otherwise."""
-        import peewee
-
         if isinstance(error, CrmError):
             self.notify(str(error), title=title or _("Not done"), severity="error", timeout=8)
             return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from crmtui.errors import CrmError
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.text import plain, safe
@@ -25,7 +26,6 @@ CUSTOMER_HITS = 12
 
 def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
     """(id, title, help) of the complaint a number (12 or #12) names; runs in a worker thread."""
-    from crmtui.errors import CrmError
     from crmtui.services.complaints import complaint_row
 
     number = text.strip().lstrip("#")

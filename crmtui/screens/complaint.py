@@ -16,6 +16,7 @@ from textual.widgets import Static
 from crmtui.i18n import N_, _
 from crmtui.present.complaint import complaint_body, complaint_heading
 from crmtui.screens.complaint_actions import ComplaintActions
+from crmtui.services.complaints import complaint_detail
 from crmtui.views.complaints import QueueRow
 
 
@@ -30,8 +31,6 @@ class ComplaintView:
 
 def load_complaint(ctx, complaint_id: int) -> ComplaintView:
     """Runs in a worker: the complaint, its timeline and the customer's recent contacts."""
-    from crmtui.services.complaints import complaint_detail
-
     detail = complaint_detail(ctx, complaint_id)
     return ComplaintView(
         row=detail.row,

@@ -28,8 +28,12 @@ from crmtui.services.complaints import (
     OPEN,
     QueueRow,
     complaint_row,
+    handlers,
     move_refusal,
+    resume,
     severity_refusal,
+    start_work,
+    wait_for_customer,
 )
 
 _S = ComplaintStatus
@@ -75,8 +79,6 @@ def can_now(action: str, status: str) -> bool:
 
 def handler_choices(ctx) -> list[tuple[Text, str]]:
     """(label, login) of whom a complaint can be given to (runs in a worker)."""
-    from crmtui.services.complaints import handlers
-
     choices = []
     for user in handlers(ctx):
         label = user.login
@@ -210,8 +212,6 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_work(self) -> None:
-        from crmtui.services.complaints import start_work
-
         self._now(
             start_work,
             lambda c: _("#{id} in progress; resolve by {when}.").format(
@@ -220,8 +220,6 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_wait(self) -> None:
-        from crmtui.services.complaints import resume, wait_for_customer
-
         row = self.current_row()
         if row is not None and row.status == _S.WAITING_CUSTOMER.value:
             self._now(

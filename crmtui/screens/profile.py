@@ -24,6 +24,7 @@ from crmtui.present.profile import (
     Section,
     referral_label,
 )
+from crmtui.screens.dialogs.customer import CustomerForm
 from crmtui.screens.profile_accounts import (
     ACCOUNT_ACTIONS,
     ACCOUNT_BINDINGS,
@@ -390,8 +391,6 @@ class ProfileScreen(ProfileRecordKeys):
     def action_edit(self) -> None:
         """The highlighted record on a tab of records (a contact on Contacts), else the
         archive."""
-        from crmtui.screens.dialogs.customer import CustomerForm
-
         tab = self.query_one(TabbedContent).active
         if tab in ROW_KINDS:
             found = self._record_under_cursor()

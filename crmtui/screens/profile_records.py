@@ -12,7 +12,13 @@ from textual.widgets import DataTable, TabbedContent
 
 from crmtui.i18n import _
 from crmtui.labels import label, weekday_name
+from crmtui.present.text import user_text
+from crmtui.screens.dialogs.care import CareDialog
+from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
+from crmtui.screens.dialogs.corrections import ReassignDialog, RemoveRecordDialog
 from crmtui.screens.dialogs.form import FormDialog
+from crmtui.screens.dialogs.log import LogDialog, LogTarget
+from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog, RegradeDialog
 from crmtui.screens.profile_accounts import ProfileAccountKeys
 from crmtui.widgets.lists import NavTable
 
@@ -61,11 +67,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def _edit_record(self, record) -> None:
-        from crmtui.labels import label
         from crmtui.screens.dialogs.accounts import SurveyDialog
-        from crmtui.screens.dialogs.care import CareDialog
-        from crmtui.screens.dialogs.log import LogDialog, LogTarget
-        from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog
 
         view = self.view
         if view is None:
@@ -90,9 +92,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         self.app.push_screen(dialog, lambda result: self._after_save(result, saved))
 
     def action_reassign(self) -> None:
-        from crmtui.present.text import user_text
-        from crmtui.screens.dialogs.corrections import ReassignDialog
-
         view = self.view
         if view is None:
             return
@@ -120,16 +119,12 @@ class ProfileRecordKeys(ProfileAccountKeys):
             self.call_service(read_record, self.ctx, *found, done=self._ask_removal, group="action")
 
     def _ask_removal(self, record) -> None:
-        from crmtui.screens.dialogs.corrections import RemoveRecordDialog
-
         self.app.push_screen(
             RemoveRecordDialog(record),
             lambda removed: self._after_save(removed, str(removed) if removed else ""),
         )
 
     def action_log(self) -> None:
-        from crmtui.screens.dialogs.log import LogDialog, LogTarget
-
         view = self.view
         if view is None:
             return
@@ -146,8 +141,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_regrade(self) -> None:
-        from crmtui.screens.dialogs.small import RegradeDialog
-
         if self.view is None:
             return
         self.app.push_screen(
@@ -190,8 +183,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_order(self) -> None:
-        from crmtui.screens.dialogs.small import OrderDialog
-
         if self.view is None:
             return
         self.app.push_screen(
@@ -200,8 +191,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_promise(self) -> None:
-        from crmtui.screens.dialogs.small import PromiseDialog
-
         if self.view is None:
             return
         self.app.push_screen(
@@ -210,8 +199,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_care(self) -> None:
-        from crmtui.screens.dialogs.care import CareDialog
-
         if self.view is None:
             return
         self.app.push_screen(
@@ -240,8 +227,6 @@ class ProfileRecordKeys(ProfileAccountKeys):
         self.app.push_screen(BookDialog(self.customer_id, self.view.name), booked)
 
     def action_complaint(self) -> None:
-        from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
-
         if self.view is None:
             return
         self.app.push_screen(

@@ -16,7 +16,7 @@ from crmtui.present.profile import (
     profile_overview,
     profile_sections,
 )
-from crmtui.services.profile import ReferralNode
+from crmtui.services.profile import ReferralNode, customer_profile, referral_tree
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,6 @@ def load_profile(ctx, customer_id: int) -> ProfileView:
     from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
     from crmtui.services.history import history_of
-    from crmtui.services.profile import customer_profile, referral_tree
 
     p = customer_profile(ctx, customer_id)
     c = p.customer

@@ -28,6 +28,8 @@ from crmtui.present.accounts import (
 from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.figure_customers import FigureCustomersScreen
+from crmtui.services.reps import rep_comparison, rep_customers
+from crmtui.services.targets import target_board
 from crmtui.widgets.lists import NavTable
 
 PERIOD_KINDS = ("month", "quarter", "year")
@@ -204,8 +206,6 @@ class TargetsScreen(TeamTableScreen):
     HEADING = N_("Targets")
 
     def read(self):
-        from crmtui.services.targets import target_board
-
         return lambda: target_board(self.ctx, kind=self.kind)
 
     def table_columns(self) -> list[Column]:
@@ -235,8 +235,6 @@ class RepsScreen(TeamTableScreen):
     SORTABLE = True
 
     def read(self):
-        from crmtui.services.reps import rep_comparison
-
         return lambda: rep_comparison(self.ctx, kind=self.kind)
 
     def table_columns(self) -> list[Column]:
@@ -315,8 +313,6 @@ class RepCustomersScreen(FigureCustomersScreen):
         return _("{rep} · customers").format(rep=self.rep)
 
     def load_data(self) -> None:
-        from crmtui.services.reps import rep_customers
-
         self.call_service(
             rep_customers,
             self.ctx,

@@ -17,8 +17,14 @@ from crmtui.i18n import N_, _
 from crmtui.labels import dimension_label, label
 from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, choices
-from crmtui.services.contacts import CONTACT_FIELDS
-from crmtui.services.plans import PLAN_FIELDS
+from crmtui.services.contacts import (
+    CONTACT_FIELDS,
+    add_contact,
+    remove_contact,
+    update_contact,
+    visible_contact,
+)
+from crmtui.services.plans import PLAN_FIELDS, set_plan
 from crmtui.services.validation import CONTACT_ROLES, clean_int, optional_text
 
 CONTACT_FORM_FIELDS = (
@@ -82,8 +88,6 @@ class ContactFacts:
 
 def read_contact(ctx, contact_id: int) -> ContactFacts:
     """Runs in a worker: the contact to edit, as its customer's viewer may read it."""
-    from crmtui.services.contacts import visible_contact
-
     return ContactFacts.of(visible_contact(ctx, contact_id))
 
 
@@ -125,8 +129,6 @@ class ContactDialog(CustomerDialog[Any]):
         yield self.text_row("notes", _("Notes"), c.notes if c else "", wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.contacts import add_contact, update_contact
-
         fields = {name: values[name] for name in CONTACT_FORM_FIELDS if name in values}
         if self.contact is None:
             return add_contact(self.ctx, self.customer_id, fields)
@@ -159,8 +161,6 @@ class RemoveContactDialog(CustomerDialog[Any]):
         return _("Remove")
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.contacts import remove_contact
-
         return remove_contact(self.ctx, self.contact.id)
 
 
@@ -236,8 +236,6 @@ class PlanDialog(CustomerDialog[Any]):
         )
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.plans import set_plan
-
         fields = {name: values[name] for name in PLAN_FORM_FIELDS if name in values}
         return set_plan(self.ctx, self.customer_id, fields, progress=values.get("progress", ""))
 

@@ -14,6 +14,12 @@ from crmtui.present.schedule import appointment_heading
 from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
 from crmtui.screens.dialogs.log import log_choices
+from crmtui.services.appointments import (
+    add_appointment,
+    cancel_appointment,
+    clean_start,
+    move_appointment,
+)
 from crmtui.services.validation import APPOINTMENT_FIELDS, APPOINTMENT_KINDS, PURPOSES
 from crmtui.widgets.date_input import DateTimeInput
 from crmtui.widgets.form import FieldRow
@@ -29,8 +35,6 @@ class _TimeFields:
         return self.ctx.local(self.ctx.now())  # type: ignore[attr-defined]
 
     def _clean_at(self, value: Any, today=None) -> datetime:
-        from crmtui.services.appointments import clean_start
-
         return clean_start(self.ctx, value)  # type: ignore[attr-defined]
 
     def time_row(self, value: str = "") -> FieldRow:
@@ -95,8 +99,6 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
         yield contact
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.appointments import add_appointment
-
         fields = {name: values.get(name) for name in BOOK_FIELDS}
         fields["contact"] = fields["contact"] or None
         fields["purpose"] = fields["purpose"] or None
@@ -125,8 +127,6 @@ class MoveDialog(_TimeFields, FormDialog[Any]):
         yield self.text_row("minutes", _("Minutes"), str(self.view.minutes))
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.appointments import move_appointment
-
         return move_appointment(self.ctx, self.view.id, at=values["at"], minutes=values["minutes"])
 
 
@@ -154,8 +154,6 @@ class CancelAppointmentDialog(FormDialog[Any]):
         return _("Keep it")
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.appointments import cancel_appointment
-
         return cancel_appointment(self.ctx, self.view.id)
 
 

@@ -17,6 +17,7 @@ from crmtui.labels import labelled, lunar_text, weekday_name
 from crmtui.rules import next_lunar_occurrence, next_occurrence, solar_to_lunar
 from crmtui.screens.dialogs.corrections import care_text
 from crmtui.screens.dialogs.form import CustomerDialog
+from crmtui.services.interactions import add_care_date
 from crmtui.services.transfer.values import CareSpec, parse_care_text
 from crmtui.services.validation import CARE_KINDS, FieldError, choice, optional_text
 from crmtui.widgets.form import FieldRow
@@ -108,7 +109,6 @@ class CareDialog(CustomerDialog[Any]):
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_care_date
-        from crmtui.services.interactions import add_care_date
 
         record = self.record
         if record is not None and not self.changed(values, self.shown):

@@ -21,7 +21,21 @@ from crmtui.present.text import plain
 from crmtui.present.time import moment, span
 from crmtui.rules import Severity
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
-from crmtui.services.complaints import COMPLAINT_FIELDS, SEVERITIES, QueueRow, complaint_row
+from crmtui.services.complaints import (
+    COMPLAINT_FIELDS,
+    SEVERITIES,
+    QueueRow,
+    acknowledge,
+    add_note,
+    assign,
+    close,
+    complaint_row,
+    open_complaint,
+    reopen,
+    resolve,
+    set_severity,
+)
+from crmtui.services.customers import find_customers
 from crmtui.services.validation import CHANNELS, FieldError, choice
 from crmtui.widgets.customer_picker import CustomerMatch, CustomerPicker
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
@@ -126,8 +140,6 @@ class AcknowledgeDialog(ComplaintDialog):
         return text
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import acknowledge
-
         return acknowledge(
             self.ctx,
             self.row.id,
@@ -161,8 +173,6 @@ class ResolveDialog(ComplaintDialog):
         )
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import resolve
-
         return resolve(
             self.ctx,
             self.row.id,
@@ -188,8 +198,6 @@ class CloseDialog(ComplaintDialog):
         yield self.text_row("note", _("Note"), wide=True, lines=3)
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import close
-
         return close(
             self.ctx,
             self.row.id,
@@ -225,8 +233,6 @@ class SeverityDialog(ComplaintDialog):
             row.set_hint(targets_hint(self.ctx.config.sla, row.value))
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import set_severity
-
         return set_severity(
             self.ctx,
             self.row.id,
@@ -248,8 +254,6 @@ class OwnerDialog(ComplaintDialog):
         yield self.select_row("owner", _("Owner"), self.handlers, self.row.owner, blank=_("nobody"))
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import assign
-
         return assign(
             self.ctx, self.row.id, values["owner"] or "-", expected_version=expected_version
         )
@@ -273,8 +277,6 @@ class ReopenDialog(ComplaintDialog):
         )
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import reopen
-
         return reopen(self.ctx, self.row.id, note=values["note"], expected_version=expected_version)
 
 
@@ -288,8 +290,6 @@ class NoteDialog(ComplaintDialog):
         yield self.text_row("note", _("Note"), required=True, wide=True, lines=6)
 
     def act(self, values, expected_version):
-        from crmtui.services.complaints import add_note
-
         return add_note(self.ctx, self.row.id, values["note"])
 
 
@@ -298,8 +298,6 @@ class NoteDialog(ComplaintDialog):
 
 def customer_matches(ctx, text: str) -> list[CustomerMatch]:
     """The customers typed text finds (runs in a worker)."""
-    from crmtui.services.customers import find_customers
-
     found = []
     for customer in find_customers(ctx, text, limit=CUSTOMER_MATCHES):
         label = f"#{customer.id} {customer.name}" + (
@@ -395,8 +393,6 @@ class NewComplaintDialog(CustomerDialog[Any]):
             row.set_hint("→ " + event.match.label)
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.complaints import open_complaint
-
         customer = self.customer_id if self.customer_id is not None else int(values["customer"])
         return open_complaint(
             self.ctx,

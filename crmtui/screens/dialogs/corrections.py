@@ -17,6 +17,8 @@ from crmtui.labels import label
 from crmtui.present.history import record_text, undo_text
 from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog
+from crmtui.services.customers import reassign
+from crmtui.services.owners import owner_choices
 
 
 def form_text(value: Any, zone: tzinfo | None = None) -> str:
@@ -150,8 +152,6 @@ class ReassignDialog(CustomerDialog[Any]):
         yield self.select_row("owner", _("Owner"), [], blank="…", hint=_("reps and managers"))
 
     def on_mount(self) -> None:
-        from crmtui.services.owners import owner_choices
-
         self.call_service(owner_choices, self.ctx, done=self._offer, group="choices")
 
     def _offer(self, owners: list[tuple[str, str]]) -> None:
@@ -163,8 +163,6 @@ class ReassignDialog(CustomerDialog[Any]):
         return _("Reassign")
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.customers import reassign
-
         if not values.get("owner") or values["owner"] == self.owner:
             return None  # the same owner: as if cancelled
         return reassign(self.ctx, self.customer_id, values["owner"])

@@ -21,6 +21,8 @@ from crmtui.i18n import N_, _
 from crmtui.present.text import plain
 from crmtui.rules import Cadence, Need
 from crmtui.screens.dialogs.form import FormDialog, choices
+from crmtui.services.customers import add_customer, editable_customer, update_customer
+from crmtui.services.owners import owner_choices
 from crmtui.services.validation import (
     CUSTOMER_FIELDS,
     DEAL_STATUSES,
@@ -115,9 +117,6 @@ class Stored:
 
 
 def read_customer(ctx: Context, customer_id: int) -> Stored:
-    from crmtui.services.customers import editable_customer
-    from crmtui.services.owners import owner_choices
-
     customer = editable_customer(ctx, customer_id)
     owners = tuple(owner_choices(ctx)) if ctx.is_manager else ()
     return Stored(
@@ -246,8 +245,6 @@ class CustomerForm(FormDialog[Any]):
         return True
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.customers import add_customer, update_customer
-
         owner = values.pop("owner", None) or None
         if self.customer_id is None:
             return add_customer(self.ctx, values, owner=owner)

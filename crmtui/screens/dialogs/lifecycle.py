@@ -14,6 +14,7 @@ from crmtui.i18n import N_, _
 from crmtui.labels import label, labelled
 from crmtui.rules import Tier
 from crmtui.screens.dialogs.form import FormDialog
+from crmtui.services.lifecycle import ACTIVE, set_lifecycle, set_value_class
 from crmtui.services.validation import FieldError, optional_text
 
 CLASSES = tuple(tier.value for tier in Tier)
@@ -83,8 +84,6 @@ class ValueClassDialog(FormDialog[Any]):
         )
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.lifecycle import set_value_class
-
         facts = self.facts
         chosen = values["value_class"]
         if not chosen:  # the blank choice: back to the figures
@@ -139,8 +138,6 @@ class LifecycleDialog(FormDialog[Any]):
         yield self.text_row("reason", _("Reason"), required=True, wide=True)
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.lifecycle import ACTIVE, set_lifecycle
-
         facts = self.facts
         return set_lifecycle(
             self.ctx,

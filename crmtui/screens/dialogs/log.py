@@ -17,13 +17,16 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
+from crmtui.labels import label
 from crmtui.present.schedule import appointment_heading
 from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import FormDialog, choices
-from crmtui.services.interactions import LogResult
+from crmtui.services.appointments import appointment, open_appointment, open_instructions
+from crmtui.services.contacts import contacts_of
+from crmtui.services.interactions import LogResult, log_interaction
 from crmtui.services.validation import (
     CHANNELS,
     DIRECTIONS,
@@ -68,9 +71,6 @@ class LogChoices:
 
 def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> LogChoices:
     """Runs in a worker: what the log form offers for this customer."""
-    from crmtui.labels import label
-    from crmtui.services.appointments import appointment, open_appointment, open_instructions
-    from crmtui.services.contacts import contacts_of
     from crmtui.services.plans import has_plan
 
     people = [
@@ -379,7 +379,6 @@ class LogDialog(FormDialog[Logged]):
         yield self.check_row("referral_ask", _("Asked for a referral"), shown["referral_ask"])
 
     def save(self, values: dict[str, Any]) -> Logged:
-        from crmtui.services.interactions import log_interaction
         from crmtui.services.worklist import log_due_item
 
         if self.record is not None:

@@ -19,6 +19,8 @@ from crmtui.present.text import plain
 from crmtui.rules import GRADE_ORDER, DueItem, Need, grade_explanation, grade_for
 from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.services.customers import regrade
+from crmtui.services.interactions import add_promise, record_order
 from crmtui.services.validation import (
     ORDER_FIELDS,
     PROMISE_FIELDS,
@@ -129,8 +131,6 @@ class RegradeDialog(FormDialog[Any]):
         outcome.update(text)
 
     def save(self, values: dict[str, Any]):
-        from crmtui.services.customers import regrade
-
         facts = self.facts
         close = values["expected_close"]
         return regrade(
@@ -208,7 +208,6 @@ class OrderDialog(CustomerDialog[Any]):
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_order
-        from crmtui.services.interactions import record_order
 
         record = self.record
         if record is None:
@@ -265,7 +264,6 @@ class PromiseDialog(CustomerDialog[Any]):
 
     def save(self, values: dict[str, Any]):
         from crmtui.services.corrections import edit_promise
-        from crmtui.services.interactions import add_promise
 
         record = self.record
         if record is None:
