@@ -177,6 +177,7 @@ class CrmApp(ServiceCalls, App[None]):
     # -- start ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
         if self.keymap:
+            # on first use: kept out of the app's start-up imports
             from crmtui.screens.help import known_binding_ids
 
             unknown = sorted(set(self.keymap) - known_binding_ids())
@@ -210,6 +211,7 @@ class CrmApp(ServiceCalls, App[None]):
 
     async def action_request_quit(self) -> None:
         """ctrl+q: quit, asking first when a form holds changes (ctrl+q again quits)."""
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.form import DiscardDialog, FormDialog
 
         if isinstance(self.screen, DiscardDialog):
@@ -245,12 +247,14 @@ class CrmApp(ServiceCalls, App[None]):
             )
 
     def action_help(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(getattr(self.screen, "KEYS_SECTION", "everywhere")))
 
     # -- undo -----------------------------------------------------------------------------------
     def action_undo(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.undo import undo_preview
 
         if isinstance(self.screen, ModalScreen):  # a dialog is open: finish it first
@@ -258,11 +262,13 @@ class CrmApp(ServiceCalls, App[None]):
         self.call_service(undo_preview, self.ctx, done=self._confirm_undo, group="undo")
 
     def _confirm_undo(self, plan) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.corrections import UndoDialog
 
         self.push_screen(UndoDialog(plan), self._undone)
 
     def _undone(self, plan) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.present.history import undo_text
 
         if plan is None:
@@ -276,11 +282,13 @@ class CrmApp(ServiceCalls, App[None]):
             reload()
 
     def open_profile(self, customer_id: int) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.profile import ProfileScreen
 
         self.push_screen(ProfileScreen(customer_id))
 
     def open_complaint(self, complaint_id: int) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.complaint import ComplaintScreen
 
         self.push_screen(ComplaintScreen(complaint_id))

@@ -26,6 +26,7 @@ CUSTOMER_HITS = 12
 
 def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
     """(id, title, help) of the complaint a number (12 or #12) names; runs in a worker thread."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.services.complaints import complaint_row
 
     number = text.strip().lstrip("#")
@@ -44,6 +45,7 @@ def complaint_match(ctx, text: str) -> tuple[int, str, str] | None:
 
 def customer_matches(ctx, text: str) -> list[tuple[int, str, str]]:
     """(id, title, help) for the customers a palette query finds; runs in a worker thread."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.services.customers import find_customers
 
     rows = []
@@ -107,6 +109,7 @@ class CrmCommands(Provider):
         await self.app.run_action(action, node)
 
     def _new_complaint(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
 
         app = self.crm

@@ -201,6 +201,7 @@ class ComplaintActions(CrmScreen):
 
     # -- the moves ------------------------------------------------------------------------------
     def action_acknowledge(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import AcknowledgeDialog
 
         self._with_dialog(
@@ -237,6 +238,7 @@ class ComplaintActions(CrmScreen):
             )
 
     def action_resolve(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import ResolveDialog
 
         self._with_dialog(
@@ -244,6 +246,7 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_close(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import CloseDialog
 
         def said(c) -> str:
@@ -254,6 +257,7 @@ class ComplaintActions(CrmScreen):
         self._with_dialog(_move(_S.CLOSED), CloseDialog, said)
 
     def action_reopen(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import ReopenDialog
 
         self._with_dialog(
@@ -265,6 +269,7 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_severity(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import SeverityDialog
 
         self._with_dialog(
@@ -279,6 +284,7 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_owner(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import OwnerDialog
 
         row = self.current_row()
@@ -298,6 +304,7 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_note(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import NoteDialog
 
         self._with_dialog(
@@ -307,6 +314,7 @@ class ComplaintActions(CrmScreen):
         )
 
     def action_survey(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import SurveyDialog
 
         row = self.current_row()

@@ -309,11 +309,13 @@ class ComplaintsScreen(ComplaintActions):
         self.app.open_complaint(event.item.id)
 
     def action_new(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import NewComplaintDialog
 
         self.app.push_screen(NewComplaintDialog(), self._opened)
 
     def _opened(self, complaint) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.complaint import opened_message
 
         if complaint is None:

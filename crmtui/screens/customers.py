@@ -105,6 +105,7 @@ class CustomersScreen(PagedScreen):
     @property
     def shows_owner(self) -> bool:
         """The owner column, only where the list holds others' customers (not a rep's own)."""
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.access import owner_filter
 
         return owner_filter(self.ctx, everyone=self.app.everyone) is None
@@ -137,6 +138,7 @@ class CustomersScreen(PagedScreen):
         return [*columns, (_("Tags"), max(6, width - used - 4))]
 
     def fetch(self, query: FilterQuery, offset: int, width: int, limit: int = PAGE_SIZE) -> Page:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.customers import list_customers
 
         values = query.values
@@ -184,6 +186,7 @@ class CustomersScreen(PagedScreen):
         self.reload()
 
     def action_new(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.customer import CustomerForm
 
         def created(customer) -> None:
@@ -194,6 +197,7 @@ class CustomersScreen(PagedScreen):
         self.app.push_screen(CustomerForm(), created)
 
     def action_edit(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.customer import CustomerForm
 
         customer_id = self.current_customer()

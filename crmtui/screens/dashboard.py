@@ -269,6 +269,7 @@ class DashboardScreen(CrmScreen):
         self.reload()
 
     def action_open_figure(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.figure_customers import FigureCustomersScreen
 
         behind = self.current_behind()
@@ -282,6 +283,7 @@ class DashboardScreen(CrmScreen):
 
 def team_screen(figure: str, figures: Dashboard):
     """The table behind a team figure: targets, each rep side by side, grade × rep."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.screens.team import GradeRepScreen, RepsScreen, TargetsScreen
 
     if figure == TARGETS:

@@ -97,6 +97,7 @@ class InteractionsScreen(PagedScreen):
         return [*columns, (_("Summary"), max(12, width - used - 4))]
 
     def fetch(self, query: FilterQuery, offset: int, width: int, limit: int = PAGE_SIZE) -> Page:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.interactions import timeline
 
         values = query.values
@@ -161,6 +162,7 @@ class InteractionsScreen(PagedScreen):
             self.refresh_bindings()
 
     def action_log(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.log import LogDialog, LogTarget
 
         key = self.table.current_key

@@ -108,6 +108,7 @@ class ProfileAccountKeys(CrmScreen):
         self.refresh_bindings()
 
     def action_new_contact(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import ContactDialog
 
         view = self.view
@@ -134,11 +135,13 @@ class ProfileAccountKeys(CrmScreen):
             self._with_contact(contact_id, self._ask_remove)
 
     def _with_contact(self, contact_id: int, then) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import read_contact
 
         self.call_service(read_contact, self.ctx, contact_id, done=then, group="action")
 
     def _edit_contact(self, facts) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import ContactDialog
 
         view = self.view
@@ -152,6 +155,7 @@ class ProfileAccountKeys(CrmScreen):
         )
 
     def _ask_remove(self, facts) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import RemoveContactDialog
 
         view = self.view
@@ -165,6 +169,7 @@ class ProfileAccountKeys(CrmScreen):
         )
 
     def action_plan(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.plans import plan_status
 
         view = self.view
@@ -175,6 +180,7 @@ class ProfileAccountKeys(CrmScreen):
         )
 
     def _edit_plan(self, status) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import PlanDialog
 
         view = self.view
@@ -194,6 +200,7 @@ class ProfileAccountKeys(CrmScreen):
         self.app.push_screen(PlanDialog(view.customer_id, view.name, plan), saved)
 
     def action_survey(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import SurveyDialog
 
         view = self.view

@@ -60,6 +60,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
             self._correct(ROW_KINDS[tab], int(key))
 
     def _correct(self, kind: str, number: int) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import read_record
 
         self.call_service(
@@ -67,6 +68,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def _edit_record(self, record) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.accounts import SurveyDialog
 
         view = self.view
@@ -108,6 +110,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_delete_row(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import read_record
 
         tab = self.query_one(TabbedContent).active
@@ -151,6 +154,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_value_class(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.lifecycle import ValueClassDialog
 
         if self.view is None:
@@ -168,6 +172,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_lifecycle(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.lifecycle import LifecycleDialog
 
         if self.view is None:
@@ -207,6 +212,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_book(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.appointment import BookDialog
 
         if self.view is None:
@@ -235,6 +241,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_pay(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.followthrough import PaymentDialog
 
         view = self.view
@@ -262,6 +269,7 @@ class ProfileRecordKeys(ProfileAccountKeys):
         )
 
     def action_instruct(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.followthrough import InstructionDialog
 
         view = self.view

@@ -48,6 +48,7 @@ class ProfileView:
 
 def load_profile(ctx, customer_id: int) -> ProfileView:
     """Runs in a worker: the profile and its referral tree, formatted for display."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.screens.dialogs.lifecycle import ClassFacts
     from crmtui.screens.dialogs.small import GradeFacts
     from crmtui.services.history import history_of

@@ -213,6 +213,7 @@ class TodayScreen(CrmScreen):
 
     def _ask_why_gone(self, before: TodayList, now: TodayList) -> None:
         """The customers whose items left since the last read: who settled them?"""
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.history import settled_by_others
 
         still = {item.customer_id for item in now.items}
@@ -237,6 +238,7 @@ class TodayScreen(CrmScreen):
         self._draw_settled()
 
     def _draw_settled(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.present.history import settled_text
 
         line = self.query_one("#settled", Static)
@@ -421,6 +423,7 @@ class TodayScreen(CrmScreen):
         self.reload()
 
     def action_log(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.log import LogDialog, LogTarget
 
         item = self.current_item()
@@ -453,6 +456,7 @@ class TodayScreen(CrmScreen):
         self.reload()
 
     def action_book(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.appointment import BookDialog
 
         item = self.current_item()
@@ -477,6 +481,7 @@ class TodayScreen(CrmScreen):
         self.reload()
 
     def action_move_appointment(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.appointment import MoveDialog
 
         item = self.current_item()
@@ -485,6 +490,7 @@ class TodayScreen(CrmScreen):
         self.app.push_screen(MoveDialog(item), self._after_booking)
 
     def action_cancel_appointment(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.appointment import CancelAppointmentDialog
 
         item = self.current_item()
@@ -500,6 +506,7 @@ class TodayScreen(CrmScreen):
         self.app.push_screen(CancelAppointmentDialog(item), cancelled)
 
     def action_snooze(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.small import SnoozeDialog
 
         item = self.current_item()
@@ -529,6 +536,7 @@ class TodayScreen(CrmScreen):
         self.show(keep=following)
 
     def action_report_done(self) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.followthrough import ReportDoneDialog
 
         item = self.current_item()
@@ -556,6 +564,7 @@ class TodayScreen(CrmScreen):
         )
 
     def _pay(self, item: DueItem, facts) -> None:
+        # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.followthrough import PaymentDialog
 
         owed, ordered_on = facts
@@ -575,6 +584,7 @@ class TodayScreen(CrmScreen):
 
 def order_owed(ctx, order_id: int):
     """(owed, order day) of an order, read in a worker."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.services.receivables import order_facts
 
     return order_facts(ctx, order_id)

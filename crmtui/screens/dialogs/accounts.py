@@ -327,6 +327,7 @@ class SurveyDialog(CustomerDialog[Any]):
         )
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_survey
         from crmtui.services.surveys import record_survey
 

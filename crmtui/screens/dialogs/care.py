@@ -108,6 +108,7 @@ class CareDialog(CustomerDialog[Any]):
         outcome.update(text)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_care_date
 
         record = self.record

@@ -90,6 +90,7 @@ class RemoveRecordDialog(CustomerDialog[Any]):
         return _("Remove")
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import remove_record
 
         record = self.record
@@ -133,6 +134,7 @@ class UndoDialog(FormDialog[Any]):
         return _("Undo")
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.undo import undo
 
         return undo(self.ctx, self.plan.change_id)

@@ -204,6 +204,7 @@ class CustomerForm(FormDialog[Any]):
                 group="load",
             )
         elif self.ctx.is_manager:
+            # on first use: kept out of the app's start-up imports
             from crmtui.services.owners import owner_choices
 
             self.call_service(

@@ -52,6 +52,7 @@ class PaymentDialog(FormDialog[Any]):
         yield self.text_row("note", _("Note"), wide=True)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.receivables import record_payment
 
         return record_payment(
@@ -84,6 +85,7 @@ class ReportDoneDialog(FormDialog[Any]):
         yield self.text_row("note", _("What was done"), wide=True, lines=3)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.instructions import report_done
 
         return report_done(self.ctx, self.instruction_id, values["note"])
@@ -112,6 +114,7 @@ class InstructionDialog(FormDialog[Any]):
         yield self.date_row("due", _("Due"), required=True)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.instructions import give_instruction
 
         return give_instruction(

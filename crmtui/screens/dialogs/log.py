@@ -71,6 +71,7 @@ class LogChoices:
 
 def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> LogChoices:
     """Runs in a worker: what the log form offers for this customer."""
+    # on first use: kept out of the app's start-up imports
     from crmtui.services.plans import has_plan
 
     people = [
@@ -379,6 +380,7 @@ class LogDialog(FormDialog[Logged]):
         yield self.check_row("referral_ask", _("Asked for a referral"), shown["referral_ask"])
 
     def save(self, values: dict[str, Any]) -> Logged:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.worklist import log_due_item
 
         if self.record is not None:
@@ -407,6 +409,7 @@ class LogDialog(FormDialog[Logged]):
         return Logged(result, settles(item.kind, values))
 
     def save_correction(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_interaction
 
         record = self.record

@@ -192,6 +192,7 @@ class OrderDialog(CustomerDialog[Any]):
             self.over_limit_confirmed = False
 
     def _failed(self, error: BaseException) -> bool:
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.receivables import OverCreditLimit
 
         if isinstance(error, OverCreditLimit):
@@ -207,6 +208,7 @@ class OrderDialog(CustomerDialog[Any]):
         return super()._failed(error)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_order
 
         record = self.record
@@ -263,6 +265,7 @@ class PromiseDialog(CustomerDialog[Any]):
             )
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_promise
 
         record = self.record
@@ -309,6 +312,7 @@ class SnoozeDialog(FormDialog[Any]):
         yield self.date_row("until", _("Until"), "tomorrow", required=True)
 
     def save(self, values: dict[str, Any]):
+        # on first use: kept out of the app's start-up imports
         from crmtui.services.worklist import snooze_due_item
 
         item = self.item
