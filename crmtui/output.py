@@ -12,6 +12,8 @@ from enum import Enum
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, cast
 
+from crmtui.plaintext import strip_controls
+
 if TYPE_CHECKING:
     from rich.console import Console  # loaded only once something is printed
 
@@ -144,10 +146,9 @@ def text_only_console(**options: Any) -> Console:
     value missed on its way to the screen cannot retitle a terminal or set its clipboard.
     Markup is still the caller's to avoid: stored text goes in as `Text`. Options are rich's
     Console options."""
+    # on first use: rich loads only once something is printed or drawn
     from rich.console import Console, ConsoleOptions, RenderableType
     from rich.segment import Segment
-
-    from crmtui.plaintext import strip_controls
 
     class TextOnlyConsole(Console):
         def render(
@@ -162,6 +163,7 @@ def text_only_console(**options: Any) -> Console:
                 yield segment
 
     console = TextOnlyConsole(**{"highlight": False, "emoji": False, **options})
+    # on first use: crmtui due must not load crmtui.present.styles
     from crmtui.present.styles import use_colour
 
     use_colour(not console.no_color)  # NO_COLOR: the meaning styles turn to bold and reverse

@@ -78,6 +78,7 @@ SURNAME_READINGS = {
 @lru_cache(maxsize=65536)
 def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     try:
+        # on first use: pypinyin is heavy and only this path needs it
         from pypinyin import lazy_pinyin
     except ImportError:  # pinyin search is an extra; Chinese characters still match
         return ()
@@ -190,6 +191,7 @@ SORT_KEY_LENGTH = 120
 
 
 def _surname_syllable(character: str, reading: str) -> str:
+    # on first use: pypinyin is heavy and only this path needs it
     from pypinyin import Style, pinyin
 
     for candidate in pinyin(
@@ -209,6 +211,7 @@ def sort_key(text: str) -> str:
     (no spaces or punctuation, which some ignore)."""
     text = (text or "").strip()
     try:
+        # on first use: pypinyin is heavy and only this path needs it
         from pypinyin import Style, lazy_pinyin
     except ImportError:  # pinyin is an extra: names then sort by their characters
         syllables = [text]

@@ -30,6 +30,7 @@ from crmtui.present.numbers import count, money, percent, share_of, share_style
 from crmtui.present.styles import grade_style, grade_text
 from crmtui.present.text import plain
 from crmtui.present.time import short_day
+from crmtui.rules import AGE_BUCKETS
 from crmtui.vocab import (
     AT_RISK,
     DEMOTED,
@@ -143,8 +144,6 @@ def followthrough_panels(d: Any) -> list[Panel]:
 def receivables_table(owed: Any) -> RenderableType:
     """Owed, overdue by age (≤ 30, 31–60, 61–90, > 90 days), the team's total first and then
     each rep."""
-    from crmtui.rules import AGE_BUCKETS
-
     if not owed.total.orders:
         return Text(_("Nothing is owed."), style="dim")
     table = Table(
@@ -194,6 +193,7 @@ def instructions_table(counts: Any) -> RenderableType:
 def accounts_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
     """This month's targets, each rep side by side (a manager's team view) and the pipeline
     with its forecast (present.accounts)."""
+    # on first use: only this path needs it
     from crmtui.present.accounts import pipeline_chart, reps_panel, targets_panel
 
     panels = []
@@ -222,6 +222,7 @@ def accounts_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
 
 
 def causes_panels(d: Any) -> list[Panel]:
+    # on first use: only this path needs it
     from crmtui.present.accounts import causes_table
 
     if d.causes is None:

@@ -39,6 +39,7 @@ def instruction_table(
 ) -> Table:
     """The instructions as a table: id, due day, state, customer, (to whom), what, who gave it,
     and the note of those done."""
+    # on first use: rich loads only once something is printed or drawn
     from rich.table import Table
 
     table = Table(show_edge=False)

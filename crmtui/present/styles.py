@@ -89,6 +89,7 @@ def grade_text(grade: str | None, *, pinned: bool = False) -> Text:
 
 def grade_badge(grade: str | None, *, pinned: bool = False) -> Text:
     """A block badge for headers: the letter on its colour."""
+    # on first use: rich loads only once something is printed or drawn
     from rich.text import Text
 
     text = Text()
@@ -106,6 +107,7 @@ def ansi_theme() -> TerminalTheme:
     """How the app shows the ANSI colours above in truecolor: each near one of the 16, so a
     16-colour terminal (TERM=linux) still shows red, yellow and bright yellow apart (Textual's
     default maps yellow to orange, which such a terminal shows as red)."""
+    # on first use: rich loads only once something is printed or drawn
     from rich.terminal_theme import TerminalTheme
 
     return TerminalTheme(

@@ -16,7 +16,7 @@ from crmtui.db import Complaint, Customer
 from crmtui.db.rows import tuple_rows
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
-from crmtui.rules import OPEN_STATUSES
+from crmtui.rules import OPEN_STATUSES, DueKind
 
 if TYPE_CHECKING:  # the context imports this module
     from crmtui.rules import DueItem
@@ -99,8 +99,6 @@ def can_log_item(ctx: Context, item: DueItem) -> bool:
     """Whether a due item of the user's own list may be answered with a logged contact: a rep's
     and a manager's items are their customers'; support's are open complaints, whose customer
     support may log with (can_log)."""
-    from crmtui.rules import DueKind
-
     if ctx.role != "support":
         return True
     return support_logs(ctx) and item.kind is DueKind.COMPLAINT

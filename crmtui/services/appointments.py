@@ -505,6 +505,7 @@ def open_instructions(ctx: Context, customer_id: int) -> list[InstructionRow]:
     manager logging a visit: anyone's), which the review after a visit asks about: were they
     carried out? Reporting each done, with its note, stays the rep's own step (`f`,
     `crmtui instruction done`)."""
+    # on first use: only this path needs it
     from crmtui.services.instructions import open_for_customer
 
     rows = open_for_customer(ctx, customer_id)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from peewee import JOIN
+
 from crmtui.db import AuditLog, User
 from crmtui.db.audit_chain import append_entry
 from crmtui.db.team import TRIGGER_ACTIONS
@@ -43,8 +45,6 @@ def audit(
 
 def audit_entries(ctx: Context, *, limit: int = 50, action: str | None = None) -> list[AuditLog]:
     """The newest entries first (managers only); `user` is loaded with each."""
-    from peewee import JOIN
-
     require_manager(ctx, _("read the audit log"))
     query = (
         AuditLog.select(AuditLog, User)

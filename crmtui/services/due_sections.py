@@ -436,6 +436,7 @@ def _care(s: DueSection) -> list[Line]:
 def greetings_due(s: DueSection) -> list[DueItem]:
     if not s.ctx.config.greetings.holidays:  # off: not even the holidays library is loaded
         return []
+    # on first use: crmtui due must not load crmtui.services.greetings
     from crmtui.services.greetings import greeting_items
 
     return greeting_items(s)

@@ -53,6 +53,7 @@ def move_grades_if_due(ctx: Context) -> int:
 
             count_revenue_as_configured(ctx)
         if catches_up and (done.get(CAUGHT_UP, "") < today or RESCHEDULE_ALL in done or recount):
+            # on first use: crmtui due must not load crmtui.services.catch_up
             from crmtui.services.catch_up import catch_up
 
             catch_up(ctx)
@@ -68,6 +69,7 @@ def move_grades(ctx: Context) -> int:
     The rules' cutoffs select, in SQL, only rows whose stored grade differs from their band, so a
     daily run touches the few customers that crossed a bound. Returns how many moved.
     """
+    # on first use: crmtui due must not load crmtui.services.customer_columns
     from crmtui.services.customer_columns import apply_grade, reschedule
 
     today = ctx.today()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time as dtime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +40,9 @@ from crmtui.services.appointments import appointment_to_close, clean_review, clo
 from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
 from crmtui.services.customer_columns import apply_grade, reschedule
+from crmtui.services.customers import _check_version, _save_versioned
 from crmtui.services.journal import Journal, journal, record_values
-from crmtui.services.lifecycle import counted_contacts
+from crmtui.services.lifecycle import after_sale, counted_contacts
 from crmtui.services.validation import (
     CARE_KINDS,
     INTERACTION_FIELDS,
@@ -226,6 +227,7 @@ def _log(
     kept.entity_id = interaction.id
     kept.created("interaction", interaction)
     if plan_progress and str(plan_progress).strip():
+        # on first use: only this path needs it
         from crmtui.services.plans import add_progress
 
         add_progress(ctx, customer.id, plan_progress, on=contact_day)
@@ -255,6 +257,7 @@ def _log(
         )
         kept.created("promise", commitment)
     if closing is not None:
+        # on first use: only this path needs it
         from crmtui.services.journal import record_values
 
         before = record_values("appointment", closing)
@@ -357,8 +360,7 @@ def record_order(
     The order is owed in full until paid (services.receivables); one that takes the customer
     past their credit limit is refused with the amount over (OverCreditLimit) unless
     `over_limit` confirms it. `deliver_on` plans its delivery (on Today that day)."""
-    from crmtui.services.customers import _check_version, _save_versioned
-    from crmtui.services.lifecycle import after_sale
+    # on first use: only this path needs it
     from crmtui.services.receivables import check_credit, counts_payments
 
     customer = get_editable_customer(ctx, customer_id)
@@ -525,8 +527,6 @@ def timeline(
     everyone: bool = True,
 ) -> list[InteractionRow]:
     """Interactions across customers, newest first, one page at a time."""
-    from datetime import time as dtime
-
     query = (
         Interaction.select(Interaction, Customer, User)
         .join(Customer, on=Interaction.customer)
@@ -545,6 +545,7 @@ def timeline(
     if until:
         query = query.where(Interaction.at < datetime.combine(until, dtime.max, ctx.zone))
     if customer_text.strip():
+        # on first use: only this path needs it
         from crmtui.services.customers import search_ids
 
         query = query.where(

@@ -37,6 +37,7 @@ from crmtui.db import (
     SurveyScore,
     User,
     Win,
+    database,
 )
 from crmtui.db.rows import tuple_rows
 from crmtui.services.context import Context
@@ -285,8 +286,6 @@ it)."""
 
 def stored_customer(customer_id: int) -> dict[str, Any] | None:
     """The customer's kept fields as stored (record_values), or None when it is gone."""
-    from crmtui.db import database
-
     key = type(database.obj)
     if key not in _CUSTOMER_SQL:
         columns = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from crmtui.db import (
     backup_sqlite,
     open_store,
 )
+from crmtui.db.audit_chain import verify_chain
 from crmtui.db.connection import (
     SQLITE_HEADER,
     backup_directory,
@@ -116,8 +118,6 @@ def check_store(
 
 def _check_access(store: Store, report: CheckReport) -> None:
     """Who enforces the roles here, and whether the audit log is whole."""
-    from crmtui.db.audit_chain import verify_chain  # hashing: only when the log is checked
-
     if store.is_sqlite:
         report.good(_("roles are checked by crmtui: everyone who can write the file is trusted"))
         chain = verify_chain(store.db)
@@ -284,8 +284,6 @@ class RestoreResult:
 
 def inspect_backup(path: Path) -> int:
     """The schema version of a crmtui database file; CrmError saying why it is not usable."""
-    import sqlite3
-
     if not path.is_file():
         raise CrmError(_("there is no file {path}").format(path=path))
     try:
@@ -363,10 +361,8 @@ def restore(
     `login` and `as_user` are as for `open_context`; a database too damaged to open cannot say
     who its managers are, so its restore is recorded under the login that ran it.
     """
-    import os
+    # on first use: only this path needs it
     import shutil
-    import sqlite3
-    import time
 
     text = str(target)
     if "://" in text and not text.startswith("sqlite:"):

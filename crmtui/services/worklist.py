@@ -57,6 +57,7 @@ class TodayList:
 def today_list(ctx: Context, everyone: bool = False, day: date | None = None) -> TodayList:
     """Move grades once a day, then read the day's schedule and due list (or, on a day with
     nothing due, what comes next). `day` is today unless given (tomorrow: the evening's plan)."""
+    # on first use: only this path needs it
     from crmtui.services.appointments import schedule
 
     moved = move_grades_if_due(ctx)
@@ -82,6 +83,7 @@ def read_today_early(ctx: Context) -> Future[TodayList]:
 
 
 def _later_day(value: Any, today: date, name: str, errors: dict[str, str]) -> date | None:
+    # on first use: only this path needs it
     from crmtui.services.validation import FieldError, clean_date
 
     try:
@@ -109,6 +111,7 @@ def log_due_item(
     **fields: Any,
 ) -> LogResult:
     """Log a contact for a due item and settle the item; all or nothing."""
+    # on first use: only this path needs it
     from crmtui.services.access import get_visible_customer
     from crmtui.services.interactions import log_interaction
     from crmtui.services.journal import journal, record_values
@@ -155,6 +158,7 @@ def _settle_other(
 ) -> None:
     """The due items the history does not keep: greetings and plan reviews."""
     if kind is DueKind.GREETING:
+        # on first use: only this path needs it
         from crmtui.services.greetings import record_greetings
 
         record_greetings(ctx, customer_id, contact_day)
@@ -192,6 +196,7 @@ def snooze_due_item(
     ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None, until: Any
 ) -> Customer | Commitment | AccountPlan:
     """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
+    # on first use: only this path needs it
     from crmtui.services.customers import snooze
     from crmtui.services.interactions import snooze_promise
 
@@ -210,6 +215,7 @@ def snooze_due_item(
 
 @writes
 def move_review(ctx: Context, plan_id: int, until: Any) -> AccountPlan:
+    # on first use: only this path needs it
     from crmtui.services.access import get_editable_customer
 
     plan = AccountPlan.get_or_none(AccountPlan.id == plan_id)

@@ -355,6 +355,7 @@ def set_severity(
 def handlers(ctx: Context) -> list[User]:
     """The active support staff and managers a complaint can be given to, by name (pinyin
     for Chinese names)."""
+    # on first use: only this path needs it
     from crmtui.search import sort_key
 
     _require_handler(ctx)

@@ -263,6 +263,8 @@ def write_workbook(
     Text is always written as text (never run as a formula), dates as dates, amounts as numbers.
     """
     from openpyxl import Workbook  # slow to import: only when a workbook is written
+
+    # on first use: openpyxl is heavy and only this path needs it
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
