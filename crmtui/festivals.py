@@ -39,6 +39,7 @@ def _fold(name: str) -> str:
 @lru_cache(maxsize=16)
 def holidays_of(country: str, year: int) -> tuple[Holiday, ...]:
     """Each holiday of `country` in `year` once, on its first day."""
+    # on first use: holidays is heavy and only this path needs it
     import holidays as library
 
     english = library.country_holidays(country, years=year, language="en_US")

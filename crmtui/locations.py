@@ -45,6 +45,7 @@ def data_directory() -> Path:
     base = _xdg_folder("XDG_DATA_HOME", ".local/share")
     if base is not None:
         return base / APP_NAME
+    # on first use: crmtui due must not load platformdirs
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
@@ -57,6 +58,7 @@ def config_file() -> Path:
     base = _xdg_folder("XDG_CONFIG_HOME", ".config")
     if base is not None:
         return base / APP_NAME / "config.toml"
+    # on first use: crmtui due must not load platformdirs
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"

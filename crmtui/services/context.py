@@ -92,10 +92,9 @@ def os_login() -> str:
     """The login of the account running this process, from its user id: the environment
     (USER, LOGNAME, CRMTUI_USER) says whatever whoever started the process wrote there."""
     try:
-        # on first use: crmtui due must not load pwd
+        # here, not at the top: POSIX only, and the except branch covers the rest
         import pwd
     except ImportError:  # not POSIX: the account name Windows reports
-        # on first use: crmtui due must not load getpass
         import getpass
 
         return getpass.getuser()
