@@ -299,6 +299,7 @@ def _close_store(args: argparse.Namespace) -> None:
         try:
             context.store.close()
         except Exception as error:  # the command's own outcome is what the user reads
+            # on failure only: the crash log's writer loads when something breaks
             from crmtui.crashlog import write_log
 
             write_log(error)
@@ -364,6 +365,7 @@ def _silence_stdout() -> None:
 
 
 def _unexpected(error: Exception, args: argparse.Namespace) -> int:
+    # on failure only: what explains an unexpected error loads when one happens
     import sqlite3
 
     import peewee
@@ -428,6 +430,7 @@ def _skip_server_drivers(args: argparse.Namespace) -> None:
 
 def _run_app(args: argparse.Namespace) -> int:
     """The terminal app, on the configured database or (--demo) a throw-away demo one."""
+    # only for the app: the commands never load the app's modules
     from crmtui.services.worklist import read_today_early
 
     if args.demo:
