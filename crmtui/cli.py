@@ -191,7 +191,7 @@ def asks_for_help(argv: Sequence[str]) -> bool:
 def build_parser(command: str | None = None, *, commands: bool = True) -> Parser:
     """The parser; with `command`, only that subcommand's arguments are built; without
     `commands`, none (the app's own start, which names no command and asks for no help)."""
-    import importlib
+    import importlib  # the command modules are imported by name, only the one asked for
 
     common = global_options()
     parser = Parser(
@@ -250,9 +250,7 @@ def main(
 def _run(args: argparse.Namespace, early_config: Config | None) -> int:
     try:
         if args.config and early_config is None:  # a file named must be there and be good
-            from pathlib import Path
-
-            from crmtui.config import load_config
+            from crmtui.config import load_config  # the settings load only when a file is named
 
             args.early_config = load_config(Path(args.config))
         _skip_server_drivers(args)
@@ -320,9 +318,7 @@ def set_language_early(argv: list[str]) -> Config | None:
     configured: str | None = None
     loaded: Config | None = None
     if flag is None:
-        from pathlib import Path
-
-        from crmtui.config import load_config
+        from crmtui.config import load_config  # the settings load only when --lang is not given
 
         config = _option_value(argv, "--config")
         try:

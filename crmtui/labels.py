@@ -8,15 +8,13 @@ read differently by what it describes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, overload
 
 from crmtui.i18n import N_, NC_, _, current_language, pgettext
-
-if TYPE_CHECKING:
-    import re  # compiled only when a stored text is read back
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "need": {
@@ -488,8 +486,6 @@ STORED = (
 
 
 def _pattern(template: str) -> re.Pattern[str]:
-    import re
-
     parts: list[str] = []
     position = 0
     for match in re.finditer(r"\{(\w+)\}", template):

@@ -86,7 +86,7 @@ def named_day(ctx: Context, text: str | None) -> date:
     """The day an option names (+3d, fri, 2026-12-01…), or today when it names none."""
     if not text:
         return ctx.today()
-    from crmtui.rules import DateInputError, parse_date
+    from crmtui.rules import DateInputError, parse_date  # when run: parsing must not load the rules
 
     try:
         return parse_date(text, ctx.today())
@@ -96,6 +96,6 @@ def named_day(ctx: Context, text: str | None) -> date:
 
 def named_customer(ctx: Context, reference: str) -> Customer:
     """The customer an id or an unambiguous name refers to."""
-    from crmtui.services.customers import resolve_customer
+    from crmtui.services.customers import resolve_customer  # when run, as open_context
 
     return resolve_customer(ctx, reference)
