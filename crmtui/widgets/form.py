@@ -109,8 +109,11 @@ class FieldRow(Horizontal):
             control.value = bool(value)
         elif isinstance(control, TextArea):
             control.text = safe(value, multiline=True)
-        else:  # stored text, shown as text (an Input would show control characters raw)
+        elif isinstance(control, (Input, DateInput)):
+            # stored text, shown as text (an Input would show control characters raw)
             control.value = safe(value)
+        else:
+            raise TypeError(f"no value to set for {type(control).__name__}")
 
     def set_error(self, message: str | None) -> None:
         """Show why the field was refused (None clears it and shows the hint again)."""
