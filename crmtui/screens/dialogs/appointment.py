@@ -9,7 +9,6 @@ from typing import Any, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Select
 
 from crmtui.i18n import N_, _
 from crmtui.present.schedule import ShownAppointment, appointment_heading
@@ -85,8 +84,8 @@ class BookDialog(_TimeFields[Booked], CustomerDialog[Booked]):
 
     def _offer_contacts(self, found: LogChoices) -> None:
         row = self.rows.get("contact")
-        if found.contacts and row is not None and isinstance(row.control, Select):
-            row.control.set_options(found.contacts)
+        if found.contacts and row is not None:
+            row.set_options(found.contacts)
             row.display = True
 
     def compose_fields(self) -> ComposeResult:
