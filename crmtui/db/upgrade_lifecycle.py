@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import peewee
-from peewee import SQL, BigIntegerField, BooleanField, CharField, TextField
+from peewee import SQL, BigIntegerField, BooleanField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from crmtui.db.fields import IsoDateField, UtcDateTimeField
@@ -22,6 +22,7 @@ from crmtui.db.models import (
     database,
 )
 from crmtui.db.rows import tuple_rows
+from crmtui.db.upgrade_columns import missing_columns, text_column
 from crmtui.rules import Tier, regular_until, value_tiers
 
 
@@ -38,21 +39,15 @@ def v11_lifecycle(db: peewee.Database) -> None:
     depend on the day and the team's settings, are left to the first daily catch-up.
     """
 
-    def text(default: str, length: int | None = None) -> peewee.Field:
-        constraints: list[peewee.Node] = [SQL(f"DEFAULT '{default}'")]
-        if length is None:
-            return TextField(default=default, constraints=constraints)
-        return CharField(max_length=length, default=default, constraints=constraints)
-
     migrator = SchemaMigrator.from_database(db)
     columns: dict[str, list[tuple[str, peewee.Field]]] = {
         "customer": [
-            ("lifecycle", text("prospect", 12)),
-            ("lifecycle_reason", text("")),
-            ("value_class", text("none", 12)),
+            ("lifecycle", text_column("prospect", 12)),
+            ("lifecycle_reason", text_column()),
+            ("value_class", text_column("none", 12)),
             ("class_pinned", BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])),
-            ("class_reason", text("")),
-            ("due_rule", text("first_contact", 16)),
+            ("class_reason", text_column()),
+            ("due_rule", text_column("first_contact", 16)),
             ("last_order_on", IsoDateField(null=True)),
             ("regular_until", IsoDateField(null=True)),
             ("opportunity_since", UtcDateTimeField(null=True)),
@@ -60,15 +55,7 @@ def v11_lifecycle(db: peewee.Database) -> None:
         ],
         "sales_order": [("cost", BigIntegerField(null=True))],
     }
-    operations = []
-    for table, wanted in columns.items():
-        have = {column.name for column in db.get_columns(table)}
-        operations += [
-            migrator.alter_add_column(table, name, field, allow_not_null=True)
-            for name, field in wanted
-            if name not in have
-        ]
-    migrate(*operations)
+    migrate(*missing_columns(db, migrator, columns))
     db.create_tables([Win, CustomerChange], safe=True)
     for statement in (
         'CREATE INDEX IF NOT EXISTS "customer_lifecycle_last_order_on" '

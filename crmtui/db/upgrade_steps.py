@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee
-from peewee import SQL, CharField, ForeignKeyField, TextField
+from peewee import ForeignKeyField, TextField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from crmtui.db.audit_chain import chain_existing
@@ -32,6 +32,7 @@ from crmtui.db.models import (
 )
 from crmtui.db.rows import tuple_rows
 from crmtui.db.search import FTS_TABLE, create_search_index
+from crmtui.db.upgrade_columns import missing_columns, text_column
 from crmtui.db.upgrade_lifecycle import v11_lifecycle
 from crmtui.search import search_document, sort_key
 
@@ -163,39 +164,34 @@ def v9_accounts(db: peewee.Database) -> None:
     index by the rep who booked them. Customers with contacts get search documents that hold
     them."""
 
-    def text(length: int | None = None) -> peewee.Field:
-        if length is None:
-            return TextField(default="", constraints=[SQL("DEFAULT ''")])
-        return CharField(max_length=length, default="", constraints=[SQL("DEFAULT ''")])
-
     migrator = SchemaMigrator.from_database(db)
     columns = {
-        "contact": [("department", text(100)), ("im_id", text(100)), ("birthday", text(10))],
+        "contact": [
+            ("department", text_column(length=100)),
+            ("im_id", text_column(length=100)),
+            ("birthday", text_column(length=10)),
+        ],
         "interaction": [
             (
                 "contact_id",
                 ForeignKeyField(Contact, field=Contact.id, null=True, on_delete="SET NULL"),
             ),
-            ("contact_name", text(200)),
+            ("contact_name", text_column(length=200)),
         ],
         "account_plan": [
             ("target_amount", MoneyField(null=True)),
-            *((name, text()) for name in ("strengths", "weaknesses", "opportunities", "threats")),
+            *(
+                (name, text_column())
+                for name in ("strengths", "weaknesses", "opportunities", "threats")
+            ),
             (
                 "updated_by_id",
                 ForeignKeyField(User, field=User.id, null=True, on_delete="SET NULL"),
             ),
         ],
-        "survey": [("comment", text())],
+        "survey": [("comment", text_column())],
     }
-    operations = []
-    for table, wanted in columns.items():
-        have = {column.name for column in db.get_columns(table)}
-        operations += [
-            migrator.alter_add_column(table, name, field, allow_not_null=True)
-            for name, field in wanted
-            if name not in have
-        ]
+    operations = missing_columns(db, migrator, columns)
     if not is_sqlite(db):  # several numbers now fit (SQLite never limited the length)
         operations.append(migrator.alter_column_type("contact", "phone", TextField()))
     migrate(*operations)
@@ -353,6 +349,15 @@ def v19_figures(db: peewee.Database) -> None:
     fill_figures(db)
 
 
+def v20_order_figures(db: peewee.Database) -> None:
+    """v20: more figures the database keeps (crmtui.db.figures) for the team's dashboard:
+    customers per owner and lifecycle (the lapsed count), per owner and next due day (overdue
+    and missed follow-ups), the orders per day by their customer's lifecycle (what the lapsed
+    bought), and the buying days by the previous one (retention). Filled set-based."""
+    create_figures(db)
+    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day"))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -373,4 +378,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     17: v17_receivables,
     18: v18_revenue_rank,
     19: v19_figures,
+    20: v20_order_figures,
 }

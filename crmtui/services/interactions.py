@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time as dtime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -55,16 +54,62 @@ from crmtui.services.validation import (
     collect_field,
     optional_text,
 )
-from crmtui.views.interactions import InteractionRow
+from crmtui.views.interactions import (
+    HeldAppointment,
+    InteractionRow,
+    LoggedCustomer,
+    LoggedInteraction,
+    LoggedPromise,
+    LogResult,
+)
 
 
-@dataclass(frozen=True)
-class LogResult:
-    interaction: Interaction
-    customer: Customer
-    promise: Commitment | None
-    appointment: Appointment | None = None
-    """The appointment the contact closed (held), with the review's answers."""
+def logged_view(
+    interaction: Interaction,
+    customer: Customer,
+    promise: Commitment | None = None,
+    appointment: Appointment | None = None,
+) -> LogResult:
+    """What a log stored, copied out of its records for the screens and the command line."""
+    return LogResult(
+        interaction=LoggedInteraction(
+            id=interaction.id,
+            at=interaction.at,
+            channel=interaction.channel,
+            direction=interaction.direction,
+            outcome=interaction.outcome,
+            summary=interaction.summary,
+            next_step=interaction.next_step,
+            next_on=interaction.next_on,
+            followup_number=interaction.followup_number,
+            contact_id=interaction.contact_id,
+            contact_name=interaction.contact_name,
+            version=interaction.version,
+        ),
+        customer=LoggedCustomer(
+            id=customer.id,
+            name=customer.name,
+            grade=customer.grade,
+            followups=customer.followups,
+            next_due=customer.next_due,
+            version=customer.version,
+        ),
+        promise=(
+            LoggedPromise(id=promise.id, text=promise.text, due=promise.due)
+            if promise is not None
+            else None
+        ),
+        appointment=(
+            HeldAppointment(
+                id=appointment.id,
+                purpose_met=appointment.purpose_met,
+                instructions_done=appointment.instructions_done,
+                still_open=appointment.still_open,
+            )
+            if appointment is not None
+            else None
+        ),
+    )
 
 
 def clean_moment(value: Any, ctx: Context) -> datetime:
@@ -263,9 +308,7 @@ def _log(
         before = record_values("appointment", closing)
         close_appointment(ctx, closing, interaction, review or {})
         kept.updated("appointment", closing, before)  # undoing the log opens it again
-    return LogResult(
-        interaction=interaction, customer=customer, promise=commitment, appointment=closing
-    )
+    return logged_view(interaction, customer, commitment, closing)
 
 
 @writes

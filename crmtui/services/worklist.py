@@ -21,10 +21,10 @@ from crmtui.services.context import Context, writes
 from crmtui.services.due import coming_up, due_list
 from crmtui.services.due_brief import brief
 from crmtui.services.grading import move_grades_if_due
+from crmtui.views.interactions import LogResult
 
 if TYPE_CHECKING:
     from crmtui.services.appointments import AppointmentView
-    from crmtui.services.interactions import LogResult
 
 # Logging, snoozing and their checks are imported where they are done: the app reads Today's list
 # (today_list) while it starts, and should not wait for the services that change it.

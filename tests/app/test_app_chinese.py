@@ -45,13 +45,13 @@ async def test_the_app_speaks_the_configured_language(demo_ctx):
 # -- snapshots (the hand-made world: 邵霞 has a Chinese name and company, orders, and care dates
 # in both calendars, a lunar one in a leap month) ----------------------------------------------
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_today_with_chinese_data(snap_compare, world_ctx, lang):
-    assert snap_compare(CrmApp(in_language(world_ctx, lang)), terminal_size=(80, 24),
-                        run_before=steps())
+# Today with this data is test_app_schedule's test_today_with_a_schedule (in Chinese) and
+# test_app_snapshots' test_today (in English); the customers list and the profile overview in
+# English are test_app_snapshots' test_customers and test_profile.
+CHINESE = [pytest.param("zh", id="zh")]
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CHINESE)
 def test_customers_with_chinese_data(snap_compare, world_ctx, lang):
     assert snap_compare(CrmApp(in_language(world_ctx, lang)), terminal_size=(80, 24),
                         run_before=steps("2"))
@@ -65,7 +65,7 @@ def test_profile_care_dates_in_both_calendars(snap_compare, world_ctx, world, la
                                          then=lambda app: app.open_profile(customer_id)))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", CHINESE)
 def test_profile_overview_with_chinese_data(snap_compare, world_ctx, world, lang):
     customer_id = world["邵霞"]
     assert snap_compare(CrmApp(in_language(world_ctx, lang)), terminal_size=(80, 24),

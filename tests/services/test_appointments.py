@@ -155,7 +155,8 @@ def test_transitions_planned_to_done_with_the_review_or_cancelled_and_no_further
 
     visit = add_appointment(rep_ctx, mine.id, at="today 12:00", purpose="revenue")
     logged = log_interaction(rep_ctx, mine.id, summary="visited", channel="visit")
-    closed = close_with_review(rep_ctx, visit.id, logged.interaction, purpose_met="partly",
+    contact = Interaction.get_by_id(logged.interaction.id)
+    closed = close_with_review(rep_ctx, visit.id, contact, purpose_met="partly",
                                still_open="price for 2027")
     stored = Appointment.get_by_id(closed.id)
     assert (stored.status, stored.purpose_met, stored.still_open) == (
@@ -181,8 +182,9 @@ def test_a_review_answer_must_be_yes_partly_or_no(rep_ctx, mine):
 
     visit = add_appointment(rep_ctx, mine.id, at="today 12:00")
     logged = log_interaction(rep_ctx, mine.id, summary="visited")
+    contact = Interaction.get_by_id(logged.interaction.id)
     with pytest.raises(InvalidInput) as refused:
-        close_with_review(rep_ctx, visit.id, logged.interaction, purpose_met="maybe")
+        close_with_review(rep_ctx, visit.id, contact, purpose_met="maybe")
     assert "purpose_met" in refused.value.errors
     assert Appointment.get_by_id(visit.id).status == "planned"
 
@@ -191,8 +193,9 @@ def test_closing_without_an_appointment_that_day_is_refused_with_a_reason(rep_ct
     from crmtui.services.interactions import log_interaction
 
     logged = log_interaction(rep_ctx, mine.id, summary="called")
+    contact = Interaction.get_by_id(logged.interaction.id)
     with pytest.raises(InvalidInput) as refused:
-        close_with_review(rep_ctx, None, logged.interaction, purpose_met="yes")
+        close_with_review(rep_ctx, None, contact, purpose_met="yes")
     assert refused.value.errors["appointment"] == (
         f"no appointment with 张三 to review on {TODAY.isoformat()}")
 

@@ -26,7 +26,7 @@ from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import FormDialog, choices
 from crmtui.services.appointments import appointment, open_appointment, open_instructions
 from crmtui.services.contacts import contacts_of
-from crmtui.services.interactions import LogResult, log_interaction
+from crmtui.services.interactions import log_interaction
 from crmtui.services.validation import (
     CHANNELS,
     DIRECTIONS,
@@ -37,6 +37,7 @@ from crmtui.services.validation import (
     FieldError,
     clean_date,
 )
+from crmtui.views.interactions import LogResult
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
 from crmtui.widgets.form import FieldRow
 
