@@ -577,7 +577,7 @@ class TodayScreen(CrmScreen):
         if paid is None:
             return
         self.app.notify(_("Payment recorded."), title=_("Saved"))
-        if not paid.order.owed:
+        if not paid.order_owed:
             self._drop(item)
         self.reload()
 

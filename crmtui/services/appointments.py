@@ -446,7 +446,15 @@ def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
     return row
 
 
-def open_appointment(
+def open_appointment_id(
+    ctx: Context, customer_id: int, day: date, *, at: datetime | None = None
+) -> int | None:
+    """The id of the appointment a contact logged `at` would close (the first that it holds)."""
+    row = _open_appointment(ctx, customer_id, day, at=at)
+    return row.id if row is not None else None
+
+
+def _open_appointment(
     ctx: Context, customer_id: int, day: date, *, at: datetime | None = None
 ) -> Appointment | None:
     """The user's planned appointment with the customer on `day` (the first, by time) that a
@@ -474,7 +482,7 @@ def appointment_to_close(
     with this customer, and the user's to change), else the user's open one that day which
     the contact holds, else none."""
     if appointment_id in (None, ""):
-        return open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
+        return _open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
     row = _changeable(ctx, appointment_id)
     if row.customer_id != customer_id:
         raise InvalidInput.one(
@@ -563,7 +571,7 @@ __all__ = [
     "add_appointment",
     "move_appointment",
     "cancel_appointment",
-    "open_appointment",
+    "open_appointment_id",
     "appointment_to_close",
     "clean_review",
     "open_instructions",

@@ -24,7 +24,7 @@ from crmtui.present.text import plain
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import FormDialog, choices
-from crmtui.services.appointments import appointment, open_appointment, open_instructions
+from crmtui.services.appointments import appointment, open_appointment_id, open_instructions
 from crmtui.services.contacts import contacts_of
 from crmtui.services.interactions import log_interaction
 from crmtui.services.validation import (
@@ -80,8 +80,7 @@ def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> Log
         for c in contacts_of(ctx, customer_id)
     ]
     if appointment_id is None:
-        row = open_appointment(ctx, customer_id, ctx.today(), at=ctx.now())
-        appointment_id = row.id if row is not None else None
+        appointment_id = open_appointment_id(ctx, customer_id, ctx.today(), at=ctx.now())
     held = appointment(ctx, appointment_id) if appointment_id is not None else None
     return LogChoices(
         contacts=people,
