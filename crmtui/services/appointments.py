@@ -356,7 +356,7 @@ def add_appointment(
     prep: Any = "",
     contact: Any = None,
     past: bool = False,
-) -> Appointment:
+) -> AppointmentView:
     """Book a visit, call or meeting on the user's schedule. Every field is checked first and
     all that is wrong is reported at once; then the clash, which names the other appointment."""
     customer = get_editable_customer(ctx, customer_id)
@@ -384,7 +384,7 @@ def add_appointment(
     slot = Slot(start, length)
     _check_clash(ctx, ctx.user.id, slot)
     now = ctx.now()
-    return Appointment.create(
+    row = Appointment.create(
         customer=customer,
         user=ctx.user.id,
         starts_at=start,
@@ -401,12 +401,18 @@ def add_appointment(
         created_by=ctx.user.id,
         updated_at=now,
     )
+    return _view(ctx, row.id)
+
+
+def _view(ctx: Context, appointment_id: int) -> AppointmentView:
+    """An appointment as a write left it, read again with its customer's and user's names."""
+    return view_of(_with_names().where(Appointment.id == appointment_id).get(), ctx.now())
 
 
 @writes
 def move_appointment(
     ctx: Context, appointment_id: Any, *, at: Any, minutes: Any = None
-) -> Appointment:
+) -> AppointmentView:
     """Move a planned appointment to another time to come (and length, when given)."""
     row = _changeable(ctx, appointment_id)
     errors: dict[str, str] = {}
@@ -432,18 +438,18 @@ def move_appointment(
     row.moves += 1
     row.updated_at = ctx.now()
     row.save()
-    return row
+    return _view(ctx, row.id)
 
 
 @writes
-def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
+def cancel_appointment(ctx: Context, appointment_id: Any) -> AppointmentView:
     """Cancel a planned appointment: it stays in the customer's history as cancelled and
     frees its time."""
     row = _changeable(ctx, appointment_id)
     row.status = AppointmentStatus.CANCELLED.value
     row.closed_at = row.updated_at = ctx.now()
     row.save()
-    return row
+    return _view(ctx, row.id)
 
 
 def open_appointment_id(
