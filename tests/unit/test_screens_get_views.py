@@ -120,9 +120,6 @@ STILL_TO_MOVE = {
     "crmtui.services.complaints.close",
     "crmtui.services.complaints.reopen",
     # the records a profile dialog adds or corrects
-    "crmtui.services.interactions.add_promise",
-    "crmtui.services.interactions.record_order",
-    "crmtui.services.interactions.add_care_date",
     "crmtui.services.corrections.edit_interaction",
     "crmtui.services.corrections.edit_order",
     "crmtui.services.corrections.edit_promise",
@@ -131,9 +128,6 @@ STILL_TO_MOVE = {
     "crmtui.services.surveys.record_survey",
     "crmtui.services.plans.set_plan",
     "crmtui.services.plans.plan_status",
-    "crmtui.services.appointments.add_appointment",
-    "crmtui.services.appointments.move_appointment",
-    "crmtui.services.appointments.cancel_appointment",
     "crmtui.services.instructions.give_instruction",
     "crmtui.services.instructions.report_done",
 }
