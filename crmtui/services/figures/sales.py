@@ -243,12 +243,9 @@ def pareto_from_bands(share: Decimal = KEY_SHARE) -> Pareto:
     customers of a band where a curve point or the share falls are read, from the revenue
     index (each band spans at most 1% of its revenues, so a few hundred rows)."""
     t = RevenueTally
-    bands = list(
-        tuple_rows(
-            t.select(t.band, t.customers, raw_cents(t.revenue)).order_by(t.band.desc()),
-            tuple[int, int, int],
-        )
-    )
+    query = t.select(t.band, t.customers, raw_cents(t.revenue)).order_by(t.band.desc())
+    # thousands of plain integers: read straight from the cursor, not row by row through peewee
+    bands: list[tuple[int, int, int]] = database.execute(query).fetchall()
     count = sum(customers for _band, customers, _cents in bands)
     total = sum(cents for _band, _customers, cents in bands)
     if not total:
