@@ -304,7 +304,7 @@ class TodayScreen(CrmScreen):
         empty = not items and not appointments
         self.set_class(empty, "-empty")
         if empty:
-            self.query_one("#empty-text", Static).update(self._empty_text(query))
+            self.query_one("#empty-text", Static).update(self._empty_text(query, data))
         elif self.focused is None:
             due.focus()
 
@@ -315,9 +315,8 @@ class TodayScreen(CrmScreen):
         hints.append(_("t today") if self.tomorrow else _("t tomorrow"))
         self.query_one("#hints", Static).update(Text(" · ".join(hints), style="dim"))
 
-    def _empty_text(self, query: FilterQuery) -> Text:
-        data = self.data
-        if self.items or self.appointments or data is None:
+    def _empty_text(self, query: FilterQuery, data: TodayList) -> Text:
+        if self.items or self.appointments:
             return Text(_("No item matches the filter. Press escape in the filter to clear it."))
         text = Text()
         text.append(
