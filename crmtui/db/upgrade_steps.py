@@ -349,6 +349,15 @@ def v19_figures(db: peewee.Database) -> None:
     fill_figures(db)
 
 
+def v20_order_figures(db: peewee.Database) -> None:
+    """v20: more figures the database keeps (crmtui.db.figures) for the team's dashboard:
+    customers per owner and lifecycle (the lapsed count), per owner and next due day (overdue
+    and missed follow-ups), the orders per day by their customer's lifecycle (what the lapsed
+    bought), and the buying days by the previous one (retention). Filled set-based."""
+    create_figures(db)
+    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day"))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -369,4 +378,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     17: v17_receivables,
     18: v18_revenue_rank,
     19: v19_figures,
+    20: v20_order_figures,
 }

@@ -46,7 +46,17 @@ from crmtui.db.models.history import (
     GradeChange,
 )
 from crmtui.db.models.sales import OWING, PENDING_DELIVERY, Order, Payment, Target, Win
-from crmtui.db.models.tallies import GradeTally, OwedDay, PipelineDay, SourceTally, StageTally
+from crmtui.db.models.tallies import (
+    BuyDay,
+    DueTally,
+    GradeTally,
+    LifecycleTally,
+    OrderDay,
+    OwedDay,
+    PipelineDay,
+    SourceTally,
+    StageTally,
+)
 
 MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -79,6 +89,10 @@ MODELS: list[type[BaseModel]] = [
     GradeTally,
     StageTally,
     SourceTally,
+    LifecycleTally,
+    DueTally,
+    OrderDay,
+    BuyDay,
 ]
 
 __all__ = [
@@ -94,6 +108,7 @@ __all__ = [
     "Appointment",
     "AuditLog",
     "BaseModel",
+    "BuyDay",
     "CareDate",
     "ChangeSet",
     "Commitment",
@@ -102,13 +117,16 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerChange",
+    "DueTally",
     "FieldChange",
     "GradeChange",
     "GradeTally",
     "HolidayGreeting",
     "Instruction",
     "Interaction",
+    "LifecycleTally",
     "Order",
+    "OrderDay",
     "OwedDay",
     "Payment",
     "PipelineDay",

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import Case, ModelSelect, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
-from crmtui.db.models import SourceTally
+from crmtui.db.models import BuyDay, LifecycleTally, OrderDay, SourceTally
 from crmtui.db.rows import tuple_rows
 from crmtui.rules import Lifecycle
 from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
@@ -39,20 +39,45 @@ class Lapsed:
 
 
 def lapsed(scope: Scope) -> Lapsed:
-    """How many lapsed customers, from the (lifecycle, last_order_on) index; and their orders of
-    the last year, read for the few who last bought within it."""
+    """How many lapsed customers (kept per owner by the database: db.figures), and what they
+    bought in the year up to the day: the team's from the orders kept per day and lifecycle,
+    one owner's read for the few of theirs who last bought within the year."""
+    tally = LifecycleTally.select(fn.SUM(LifecycleTally.customers)).where(
+        LifecycleTally.lifecycle == Lifecycle.LAPSED.value
+    )
+    if scope.owner_id is not None:
+        tally = tally.where(LifecycleTally.owner_id == scope.owner_id)
+    count = tally.scalar()
     year_ago = scope.day - relativedelta(years=1)
+    if scope.owner_id is None:
+        cents = (
+            OrderDay.select(raw_cents(fn.SUM(OrderDay.amount)))
+            .where(
+                (OrderDay.on > year_ago)
+                & (OrderDay.on <= scope.day)
+                & (OrderDay.lifecycle == Lifecycle.LAPSED.value)
+            )
+            .scalar()
+        )
+    else:
+        cents = _lapsed_bought(scope, year_ago)
+    return Lapsed(customers=int(count or 0), revenue_last_year=to_money(cents))
+
+
+def _lapsed_bought(scope: Scope, year_ago: date) -> int | None:
+    """Cents the scope's lapsed customers bought after `year_ago` up to the day, from their
+    orders (read for those who last bought within the year, by the (lifecycle, last_order_on)
+    index)."""
     is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-    count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
     recent = scope.customers(
         Customer.select(Customer.id).where(is_lapsed & (Customer.last_order_on > year_ago))
     )
-    cents = (
+    cents: int | None = (
         Order.select(raw_cents(fn.SUM(Order.amount)))
         .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
         .scalar()
     )
-    return Lapsed(customers=int(count or 0), revenue_last_year=to_money(cents))
+    return cents
 
 
 @dataclass(frozen=True)
@@ -83,8 +108,37 @@ class Retention:
 
 
 def retention(scope: Scope, period: int) -> Retention:
-    """Retention over the period: one range of the (order date, customer) index over both
-    periods, each customer's orders grouped once into "bought before" and "bought in"."""
+    """Retention over the period. The team's from the buying days the database keeps with each
+    customer's previous one (db.figures' buy_day): a customer bought in a period when one of
+    its buying days in the period follows a day before it, and came back when its first buying
+    day in this period follows a day in the period before. One owner's from their orders."""
+    since = scope.since(period)
+    before = since - timedelta(days=period)
+    if scope.owner_id is None:
+        b = BuyDay
+        earlier = (b.on >= before) & (b.on < since) & (b.prev_on < before)
+        again = (b.on >= since) & (b.prev_on >= before) & (b.prev_on < since)
+        query = b.select(
+            fn.SUM(Case(None, [(earlier, b.customers)], 0)),
+            fn.SUM(Case(None, [(again, b.customers)], 0)),
+        ).where((b.on >= before) & (b.on <= scope.day))
+        count, returned = next(tuple_rows(query, tuple[int | None, int | None]))
+    else:
+        count, returned = buyers_from_orders(scope, period)
+    return Retention(
+        since=since,
+        until=scope.day,
+        previous_since=before,
+        previous_until=since - timedelta(days=1),
+        previous_buyers=int(count or 0),
+        returned=int(returned or 0),
+    )
+
+
+def buyers_from_orders(scope: Scope, period: int) -> tuple[int | None, int | None]:
+    """(Customers who bought in the period before, of them those who bought in the period):
+    one range of the (order date, customer) index over both periods, each customer's orders
+    grouped once into "bought before" and "bought in"."""
     since = scope.since(period)
     before = since - timedelta(days=period)
     earlier = Case(None, [(Order.on < since, 1)], 0)
@@ -99,20 +153,13 @@ def retention(scope: Scope, period: int) -> Retention:
             Order.customer.in_(Customer.select(Customer.id).where(Customer.owner == scope.owner_id))
         )
     buyers = query.alias("buyers")
-    count, returned = (
+    found: tuple[int | None, int | None] = (
         Select([buyers], [fn.SUM(buyers.c.earlier), fn.SUM(buyers.c.earlier * buyers.c.later)])
         .bind(database)
         .tuples()
         .get()
     )
-    return Retention(
-        since=since,
-        until=scope.day,
-        previous_since=before,
-        previous_until=since - timedelta(days=1),
-        previous_buyers=int(count or 0),
-        returned=int(returned or 0),
-    )
+    return found
 
 
 # -- 80/20 ----------------------------------------------------------------------------------------
