@@ -25,66 +25,24 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label, weekday_name
+from crmtui.labels import weekday_name
 from crmtui.present.due import coming_up_line, item_detail
-from crmtui.present.schedule import appointment_detail, details
+from crmtui.present.schedule import appointment_detail
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
+from crmtui.screens.today_rows import FILTER_KEYS, Row, matches
 from crmtui.services.access import can_log_item
 from crmtui.services.appointments import AppointmentView
 from crmtui.services.context import Context
 from crmtui.services.worklist import TodayList, snooze_refusal, today_list
 from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.due_list import DueList, item_key
-from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
+from crmtui.widgets.filter_bar import FilterBar, FilterQuery
 
 if TYPE_CHECKING:  # loaded on first use, not at the app's start
     from crmtui.screens.dialogs.appointment import Booked
     from crmtui.screens.dialogs.log import Logged
     from crmtui.services.history import Settled
-
-Row = DueItem | AppointmentView
-"""A line of the list: an appointment of the schedule, or a due item."""
-
-APPOINTMENT = "appointment"
-"""The filter's kind for the schedule's rows (kind:appointment)."""
-FILTER_KEYS = {
-    "grade": grades,
-    "kind": one_of((*(kind.value for kind in DueKind), APPOINTMENT)),
-    "owner": str.lower,
-}
-
-
-def matches(item: Row, query: FilterQuery) -> bool:
-    values = query.values
-    if isinstance(item, AppointmentView):
-        if "grade" in values or values.get("kind", APPOINTMENT) != APPOINTMENT:
-            return False
-        if "owner" in values and values["owner"] not in item.user.lower():
-            return False
-        words = (
-            item.customer,
-            item.company,
-            details(item),
-            label("purpose", item.purpose),
-            label("appointment_kind", item.kind),
-        )
-        return all(word in " ".join(words).casefold() for word in query.text.casefold().split())
-    if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
-        return False
-    if "kind" in values and item.kind.value != values["kind"]:
-        return False
-    if (
-        "owner" in values
-        and values["owner"] not in item.owner.lower()
-        and values["owner"] != item.owner_login.lower()
-    ):  # a name, or a login
-        return False
-    if query.text:
-        haystack = " ".join((item.customer, item.company, item.detail, item.owner)).casefold()
-        return all(word in haystack for word in query.text.casefold().split())
-    return True
-
 
 SETTLED_SHOWN = timedelta(minutes=15)
 """How long a line says why an item left (a colleague's log, snooze…)."""
