@@ -566,8 +566,24 @@ def _postgres_ddl(schema: str) -> list[str]:
     return statements
 
 
+_AT_RISK_ROWS = "\"grade\" IN ('A', 'B', 'C') AND \"followups\" < 4 AND \"status\" <> 'terminated'"
+"""The customers at risk of being dropped but for their cadence (services.figures.grades'
+at_risk: the same terms, so the query uses the index; tests hold the two together)."""
+
+
+_AT_RISK_INDEX = (
+    'CREATE INDEX IF NOT EXISTS "customer_at_risk" ON "customer" ("cadence_due", "id") '
+    'INCLUDE ("owner_id", "name", "company", "grade", "followups", "last_contact_on") '
+    f"WHERE {_AT_RISK_ROWS}"
+)
+"""PostgreSQL's drop risks in the order listed, holding every column the list shows: read from
+the index alone, where a million customers' rows were ten thousand page reads. (SQLite plans
+its statements before their parameters are bound, so it could not choose a partial index.)"""
+
+
 def create_figures(db: peewee.Database) -> None:
-    """The figure tables and the triggers that keep them (idempotent)."""
+    """The figure tables and the triggers that keep them, and on PostgreSQL the index the drop
+    risks read (idempotent)."""
     db.create_tables(
         [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
         + [OrderDay, BuyDay, RevenueTally],
@@ -580,6 +596,8 @@ def create_figures(db: peewee.Database) -> None:
         statements = _postgres_ddl(schema)
     for statement in statements:
         db.execute_sql(statement)
+    if not isinstance(db, peewee.SqliteDatabase):
+        db.execute_sql(_AT_RISK_INDEX)
 
 
 def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
