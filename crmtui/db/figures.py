@@ -32,6 +32,7 @@ from crmtui.db.models import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RevenueTally,
     SourceTally,
     StageTally,
 )
@@ -102,13 +103,27 @@ def _pipeline_moved(sqlite: bool) -> str:
     )
 
 
+REVENUE_BAND = (
+    'LENGTH(CAST({row}."revenue" AS TEXT)) * 1000 '
+    '+ CAST(SUBSTR(CAST({row}."revenue" AS TEXT), 1, 3) AS INTEGER)'
+)
+"""revenue_tally's band of a revenue in cents: its number of digits and its first three, so
+the bands rank as the revenues do and each spans at most 1% of its revenues
+(services.figures.sales.revenue_band_range gives a band's range back)."""
+
+
 class Tally(NamedTuple):
     """A count of customers kept per key: `keys` are (column, SQL expression over the row
-    `{row}`), `counted` the condition a customer must meet (over `{row}`)."""
+    `{row}`), `counted` the condition a customer must meet (over `{row}`), `sums` the
+    (column, expression) summed beside the count."""
 
     table: str
     keys: tuple[tuple[str, str], ...]
     counted: str = "TRUE"
+    sums: tuple[tuple[str, str], ...] = ()
+
+    def _sums(self, row: str) -> list[str]:
+        return [expression.format(row=row) for _column, expression in self.sums]
 
     def _keys(self, row: str) -> list[str]:
         return [expression.format(row=row) for _column, expression in self.keys]
@@ -125,11 +140,13 @@ class Tally(NamedTuple):
             f'"{column}" = {expression}'
             for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
         )
+        counted = ["customers", *(column for column, _expression in self.sums)]
+        values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
+        added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
         return (
-            f'INSERT INTO {target} ({columns}, "customers") '
-            f"SELECT {', '.join(self._keys(row))}, {sign}1 WHERE {self._when(row)} "
-            f"ON CONFLICT ({columns}) DO UPDATE "
-            f'SET "customers" = {current}"customers" + excluded."customers"; '
+            f"INSERT INTO {target} ({self.columns()}) "
+            f"SELECT {values} WHERE {self._when(row)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {added}; "
             f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
         )
 
@@ -139,17 +156,26 @@ class Tally(NamedTuple):
         distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
         changes = [
             f"({old}) {distinct} ({new})"
-            for old, new in zip(self._keys("OLD"), self._keys("NEW"), strict=True)
+            for old, new in zip(
+                self._keys("OLD") + self._sums("OLD"),
+                self._keys("NEW") + self._sums("NEW"),
+                strict=True,
+            )
         ]
         changes.append(f"{self._when('OLD')} {distinct} {self._when('NEW')}")
         return f"({self._when('OLD')} OR {self._when('NEW')}) AND ({' OR '.join(changes)})"
 
     def from_scratch(self) -> str:
         keys = ", ".join(self._keys("c"))
-        return f'SELECT {keys}, COUNT(*) FROM "customer" c WHERE {self._when("c")} GROUP BY {keys}'
+        sums = "".join(f", SUM({expression})" for expression in self._sums("c"))
+        return (
+            f'SELECT {keys}, COUNT(*){sums} FROM "customer" c WHERE {self._when("c")} '
+            f"GROUP BY {keys}"
+        )
 
     def columns(self) -> str:
-        return ", ".join(f'"{column}"' for column, _expression in self.keys) + ', "customers"'
+        names = [*(c for c, _e in self.keys), "customers", *(c for c, _e in self.sums)]
+        return ", ".join(f'"{name}"' for name in names)
 
     def sqlite_ddl(self) -> list[str]:
         name = f"figures_{self.table}"
@@ -198,6 +224,12 @@ TALLIES = (
             ("next_due", '{row}."next_due"'),
             ("chased", "CASE WHEN {row}.\"lifecycle\" = 'terminated' THEN 0 ELSE 1 END"),
         ),
+    ),
+    Tally(
+        "revenue_tally",
+        (("band", REVENUE_BAND),),
+        '{row}."revenue" > 0',
+        (("revenue", '{row}."revenue"'),),
     ),
 )
 
@@ -538,7 +570,7 @@ def create_figures(db: peewee.Database) -> None:
     """The figure tables and the triggers that keep them (idempotent)."""
     db.create_tables(
         [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
-        + [OrderDay, BuyDay],
+        + [OrderDay, BuyDay, RevenueTally],
         safe=True,
     )
     if isinstance(db, peewee.SqliteDatabase):
