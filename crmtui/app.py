@@ -18,7 +18,7 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
-from crmtui.crashlog import rich_traceback_error, write_log, write_log_text
+from crmtui.crashlog import rich_traceback_error, without_locals, write_log, write_log_text
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
@@ -364,7 +364,7 @@ def report_ending(written: str) -> None:
         sys.stderr.write(written)
         return
     kind, message = error
-    where = write_log_text(written)
+    where = write_log_text(without_locals(written))
     line = _("unexpected error: {kind}: {error}").format(kind=kind, error=message)
     if where:
         line += " " + _("(details in {path})").format(path=where)

@@ -39,6 +39,24 @@ def write_log_text(text: str) -> str:
     return str(path)
 
 
+def without_locals(text: str) -> str:
+    """A Rich traceback (as plain text) without the panels of each frame's local variables:
+    the log keeps where it failed, not the values (stored text, addresses) it was holding."""
+    kept: list[str] = []
+    closing = -1  # the column of the open locals panel's corners, while inside one
+    for line in text.splitlines(keepends=True):
+        if closing >= 0:
+            if line[closing : closing + 1] == PANEL_BOTTOM:
+                closing = -1
+            continue
+        column = line.find(PANEL_TOP)
+        if column >= 0 and " locals " in line:
+            closing = column
+            continue
+        kept.append(line)
+    return "".join(kept)
+
+
 def rich_traceback_error(text: str) -> tuple[str, str] | None:
     """The kind and message of the exception a Rich traceback (as plain text) ends with, or None
     if `text` holds no traceback.

@@ -21,10 +21,11 @@ from rich.segment import Segments
 from rich.traceback import Traceback
 
 from crmtui.app import CrmApp, ending_console, report_ending
-from crmtui.crashlog import rich_traceback_error
+from crmtui.crashlog import rich_traceback_error, without_locals
 from crmtui.locations import log_file
 
 FAILURE = "the crash test's own failure"
+HELD = "held-in-a-local"
 
 # The real app, crashing when F12 is pressed (a key crmtui does not use).
 CRASHING_APP = f"""
@@ -34,6 +35,7 @@ from crmtui.app import CrmApp
 
 def crash_on_f12(self, event):
     if event.key == "f12":
+        held = "-".join(["held", "in", "a", "local"])  # the value is not in the source shown
         raise RuntimeError({FAILURE!r})
 
 CrmApp.on_key = crash_on_f12
@@ -113,6 +115,7 @@ def test_a_crash_leaves_one_line_on_the_terminal_and_the_traceback_in_the_log(tm
     assert terminal.text().count(FAILURE) == 1
     logged = log.read_text(encoding="utf-8")
     assert "Traceback" in logged and "crash_on_f12" in logged
+    assert HELD not in logged  # the frames' local variables are left out
     assert logged.rstrip().endswith(f"RuntimeError: {FAILURE}")
     assert oct(log.stat().st_mode & 0o777) == oct(0o600)
 
@@ -204,6 +207,20 @@ NEWER = [  # notes and exception groups came with Python 3.11
 @pytest.mark.parametrize("width", [80, 120])
 def test_the_raised_exception_is_read_from_the_traceback(fail, error, width):
     assert rich_traceback_error(as_textual_writes(fail, width)) == error
+
+
+def holding_a_value() -> None:
+    held = "-".join(["held", "in", "a", "local"])  # noqa: F841
+    chained()
+
+
+def test_the_log_keeps_the_frames_but_not_their_local_variables():
+    written = as_textual_writes(holding_a_value)
+    assert HELD in written and "─ locals ─" in written
+    logged = without_locals(written)
+    assert HELD not in logged and "─ locals ─" not in logged
+    assert "in holding_a_value" in logged and "in chained" in logged and "KeyError" in logged
+    assert rich_traceback_error(logged) == ("ValueError", "second")
 
 
 def test_anything_else_textual_writes_as_it_ends_is_passed_on(capsys):
