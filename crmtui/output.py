@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -13,6 +13,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, cast
 
 from crmtui.plaintext import strip_controls
+from crmtui.present import Memo
 
 if TYPE_CHECKING:
     from rich.console import Console  # loaded only once something is printed
@@ -62,20 +63,16 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def emit_json_rows(
-    columns: Sequence[tuple[str, str]], rows: Iterable[tuple[Any, ...]], chunk: int = 2000
-) -> None:
-    """Print the rows as `emit_json` prints a list of dicts of `columns`' names, byte for byte,
-    writing as they come and without a dict per row (a manager's due list has tens of
-    thousands). `columns` are (name, kind) as `json_row_format` takes them."""
-    names = [name for name, _kind in columns]
+def emit_json_objects(objects: Iterable[str], chunk: int = 2000) -> None:
+    """Print JSON objects, each already written as text (`json_row_format`), as `emit_json`
+    prints a list of them, byte for byte, writing as they come (a manager's due list has tens
+    of thousands)."""
     if sys.stdout.isatty():  # indented for people: the plain path
-        emit_json([dict(zip(names, row, strict=True)) for row in rows])
+        emit_json([json.loads(text) for text in objects])
         return
-    format_row = json_row_format(columns)
     write, batch, opened = sys.stdout.write, [], False
-    for row in rows:
-        batch.append(format_row(row))
+    for text in objects:
+        batch.append(text)
         if len(batch) == chunk:
             write((", " if opened else "[") + _printable(", ".join(batch)))
             batch, opened = [], True
@@ -89,36 +86,52 @@ _JSON_KINDS = {
     "text?": "{N if v%d is None else e(v%d)}",
     "int": "{I(v%d)}",
     "int?": "{N if v%d is None else I(v%d)}",
-    "date": '"{D(v%d)}"',
+    "date": '"{D[v%d]}"',
 }
 
 
-def json_row_format(columns: Sequence[tuple[str, str]]) -> Callable[[tuple[Any, ...]], str]:
+def json_row_format(
+    columns: Sequence[tuple[str, str]],
+    *,
+    fixed: Mapping[str, Any] | None = None,
+    read: Mapping[str, int | tuple[int, Mapping[Any, str]]] | None = None,
+    width: int | None = None,
+) -> Callable[[Sequence[Any]], str]:
     """A function writing a row (a tuple) as the JSON object `json.dumps(dict(zip(names, row)),
     ensure_ascii=False)` gives, for columns of a known kind each: "text", "int", "date", and
     "text?" or "int?" for one that may be None. It is one f-string made for the columns (as
-    namedtuple makes its class): several times quicker than encoding value by value."""
-    fields, names = [], []
+    namedtuple makes its class): several times quicker than encoding value by value.
+
+    By default column i is the row's value i. `fixed` gives columns that hold the same value in
+    every row (written once, not read). `read` says where in the row a column's value is: a
+    position, or (position, texts) with `texts[value]` the value's JSON text (a `Memo`);
+    `width` is then the length of the rows (by default one past the last position read)."""
+    fixed, read = fixed or {}, read or {}
+    fields, namespace = [], {"e": encode_basestring, "I": int.__repr__, "N": "null"}
+    read_at = []
     for index, (name, kind) in enumerate(columns):
         if not name.isidentifier() or kind not in _JSON_KINDS:
             raise ValueError(f"not a JSON column: {name!r} ({kind!r})")
-        fields.append(f'"{name}": ' + _JSON_KINDS[kind].replace("%d", str(index)))
-        names.append(f"v{index}")
-    source = (
-        f"def format_row(row):\n    {', '.join(names)}, = row\n"
-        f"    return f'{{{{{', '.join(fields)}}}}}'\n"
-    )
-    days: dict[date, str] = {}  # date.isoformat is slow, and a long list repeats few days
-
-    def iso_day(day: date) -> str:
-        text = days.get(day)
-        if text is None:
-            text = days[day] = day.isoformat()
-        return text
-
-    namespace = {"e": encode_basestring, "I": int.__repr__, "N": "null", "D": iso_day}
+        if name in fixed:
+            namespace[f"F{index}"] = json_text(fixed[name])
+            fields.append(f'"{name}": {{F{index}}}')
+            continue
+        where = read.get(name, index)
+        if isinstance(where, tuple):
+            position, texts = where
+            namespace[f"T{index}"] = texts
+            fields.append(f'"{name}": {{T{index}[v{position}]}}')
+        else:
+            position = where
+            fields.append(f'"{name}": ' + _JSON_KINDS[kind].replace("%d", str(position)))
+        read_at.append(position)
+    names = [f"v{i}" for i in range(width or (max(read_at, default=-1) + 1))]
+    unpack = f"    {', '.join(names)}, = row\n" if names else ""
+    source = f"def format_row(row):\n{unpack}    return f'{{{{{', '.join(fields)}}}}}'\n"
+    # date.isoformat is slow, and a long list repeats few days
+    namespace["D"] = Memo(date.isoformat)
     exec(source, namespace)  # noqa: S102 (made from the checked names and kinds above)
-    return cast("Callable[[tuple[Any, ...]], str]", namespace["format_row"])
+    return cast("Callable[[Sequence[Any]], str]", namespace["format_row"])
 
 
 _console: Console | None = None

@@ -40,11 +40,11 @@ def cmd_due(args: Namespace) -> int:
         from crmtui.services.due_brief import count_due
 
         print(str(count_due(ctx, day, everyone=everyone)))
-    elif args.json:  # row by row as it is read: a manager's team has tens of thousands
-        from crmtui.output import emit_json_rows
-        from crmtui.services.due import DUE_COLUMNS, due_rows
+    elif args.json:  # item by item as it is read: a manager's team has tens of thousands
+        from crmtui.output import emit_json_objects
+        from crmtui.services.due import due_json
 
-        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone))
+        emit_json_objects(due_json(ctx, day, everyone=everyone))
     else:
         from crmtui.services.due import due_list
 

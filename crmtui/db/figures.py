@@ -18,12 +18,24 @@ never depend on whether the cascading deletes of its orders still see the custom
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
 import peewee
 
-from crmtui.db.models import GradeTally, OwedDay, PipelineDay, SourceTally, StageTally
+from crmtui.db.models import (
+    BuyDay,
+    DueTally,
+    GradeTally,
+    LifecycleTally,
+    OrderDay,
+    OwedDay,
+    PipelineDay,
+    RevenueTally,
+    SourceTally,
+    StageTally,
+)
 
 NO_CLOSE_DAY = date(1, 1, 1)
 """pipeline_day's day for the opportunities with no expected close (a key cannot be NULL)."""
@@ -91,13 +103,27 @@ def _pipeline_moved(sqlite: bool) -> str:
     )
 
 
+REVENUE_BAND = (
+    'LENGTH(CAST({row}."revenue" AS TEXT)) * 1000 '
+    '+ CAST(SUBSTR(CAST({row}."revenue" AS TEXT), 1, 3) AS INTEGER)'
+)
+"""revenue_tally's band of a revenue in cents: its number of digits and its first three, so
+the bands rank as the revenues do and each spans at most 1% of its revenues
+(services.figures.sales.revenue_band_range gives a band's range back)."""
+
+
 class Tally(NamedTuple):
     """A count of customers kept per key: `keys` are (column, SQL expression over the row
-    `{row}`), `counted` the condition a customer must meet (over `{row}`)."""
+    `{row}`), `counted` the condition a customer must meet (over `{row}`), `sums` the
+    (column, expression) summed beside the count."""
 
     table: str
     keys: tuple[tuple[str, str], ...]
     counted: str = "TRUE"
+    sums: tuple[tuple[str, str], ...] = ()
+
+    def _sums(self, row: str) -> list[str]:
+        return [expression.format(row=row) for _column, expression in self.sums]
 
     def _keys(self, row: str) -> list[str]:
         return [expression.format(row=row) for _column, expression in self.keys]
@@ -114,11 +140,13 @@ class Tally(NamedTuple):
             f'"{column}" = {expression}'
             for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
         )
+        counted = ["customers", *(column for column, _expression in self.sums)]
+        values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
+        added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
         return (
-            f'INSERT INTO {target} ({columns}, "customers") '
-            f"SELECT {', '.join(self._keys(row))}, {sign}1 WHERE {self._when(row)} "
-            f"ON CONFLICT ({columns}) DO UPDATE "
-            f'SET "customers" = {current}"customers" + excluded."customers"; '
+            f"INSERT INTO {target} ({self.columns()}) "
+            f"SELECT {values} WHERE {self._when(row)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {added}; "
             f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
         )
 
@@ -128,17 +156,26 @@ class Tally(NamedTuple):
         distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
         changes = [
             f"({old}) {distinct} ({new})"
-            for old, new in zip(self._keys("OLD"), self._keys("NEW"), strict=True)
+            for old, new in zip(
+                self._keys("OLD") + self._sums("OLD"),
+                self._keys("NEW") + self._sums("NEW"),
+                strict=True,
+            )
         ]
         changes.append(f"{self._when('OLD')} {distinct} {self._when('NEW')}")
         return f"({self._when('OLD')} OR {self._when('NEW')}) AND ({' OR '.join(changes)})"
 
     def from_scratch(self) -> str:
         keys = ", ".join(self._keys("c"))
-        return f'SELECT {keys}, COUNT(*) FROM "customer" c WHERE {self._when("c")} GROUP BY {keys}'
+        sums = "".join(f", SUM({expression})" for expression in self._sums("c"))
+        return (
+            f'SELECT {keys}, COUNT(*){sums} FROM "customer" c WHERE {self._when("c")} '
+            f"GROUP BY {keys}"
+        )
 
     def columns(self) -> str:
-        return ", ".join(f'"{column}"' for column, _expression in self.keys) + ', "customers"'
+        names = [*(c for c, _e in self.keys), "customers", *(c for c, _e in self.sums)]
+        return ", ".join(f'"{name}"' for name in names)
 
     def sqlite_ddl(self) -> list[str]:
         name = f"figures_{self.table}"
@@ -177,9 +214,152 @@ TALLIES = (
         "source_tally",
         (("source", "COALESCE({row}.\"source\", '')"), ("deal_status", '{row}."deal_status"')),
     ),
+    Tally(
+        "lifecycle_tally", (("owner_id", '{row}."owner_id"'), ("lifecycle", '{row}."lifecycle"'))
+    ),
+    Tally(
+        "due_tally",
+        (
+            ("owner_id", '{row}."owner_id"'),
+            ("next_due", '{row}."next_due"'),
+            ("chased", "CASE WHEN {row}.\"lifecycle\" = 'terminated' THEN 0 ELSE 1 END"),
+        ),
+    ),
+    Tally(
+        "revenue_tally",
+        (("band", REVENUE_BAND),),
+        '{row}."revenue" > 0',
+        (("revenue", '{row}."revenue"'),),
+    ),
 )
 
-FIGURE_TABLES = ("owed_day", "pipeline_day", *(tally.table for tally in TALLIES))
+
+# -- orders by day: order_day (per current lifecycle) and buy_day (retention) --------------------
+
+LONG_AGO = date(1, 1, 1)
+"""buy_day's previous buying day when there was none within PREVIOUS_WITHIN days."""
+
+PREVIOUS_WITHIN = 180
+"""buy_day keeps the previous buying day exactly up to this many days back: retention over the
+longest period (90 days) compares it with days at most 179 days before."""
+
+_ORDER_DAY_COLUMNS = '"on", "lifecycle", "amount", "orders"'
+
+_ORDER_DAY_FROM_SCRATCH = (
+    'SELECT o."on", c."lifecycle", SUM(o."amount"), COUNT(*) FROM "sales_order" o '
+    'JOIN "customer" c ON c."id" = o."customer_id" GROUP BY o."on", c."lifecycle"'
+)
+
+
+def _order_day_change(row: str, sign: str, sqlite: bool) -> str:
+    """Add (sign '') or take away (sign '-') the order `row` on its customer's lifecycle."""
+    target = '"order_day"' if sqlite else '"order_day" AS t'
+    current = "" if sqlite else "t."
+    return (
+        f"INSERT INTO {target} ({_ORDER_DAY_COLUMNS}) "
+        f'SELECT {row}."on", c."lifecycle", {sign}{row}."amount", {sign}1 FROM "customer" c '
+        f'WHERE c."id" = {row}."customer_id" ON CONFLICT ("on", "lifecycle") DO UPDATE '
+        f'SET "amount" = {current}"amount" + excluded."amount", '
+        f'"orders" = {current}"orders" + excluded."orders"; '
+        f'DELETE FROM "order_day" WHERE "on" = {row}."on" AND "orders" = 0; '
+    )
+
+
+def _customer_order_days(lifecycle: str, sign: str, sqlite: bool) -> str:
+    """Add (sign '') or take away (sign '-') all the orders of the customer NEW on
+    `lifecycle`."""
+    target = '"order_day"' if sqlite else '"order_day" AS t'
+    current = "" if sqlite else "t."
+    return (
+        f"INSERT INTO {target} ({_ORDER_DAY_COLUMNS}) "
+        f'SELECT "on", {lifecycle}, {sign}SUM("amount"), {sign}COUNT(*) FROM "sales_order" '
+        'WHERE "customer_id" = NEW."id" GROUP BY "on" ON CONFLICT ("on", "lifecycle") DO UPDATE '
+        f'SET "amount" = {current}"amount" + excluded."amount", '
+        f'"orders" = {current}"orders" + excluded."orders"; '
+    )
+
+
+def _lifecycle_moved(sqlite: bool) -> str:
+    return (
+        _customer_order_days('OLD."lifecycle"', "-", sqlite)
+        + _customer_order_days('NEW."lifecycle"', "", sqlite)
+        + 'DELETE FROM "order_day" WHERE "orders" = 0 AND "on" IN '
+        '(SELECT "on" FROM "sales_order" WHERE "customer_id" = NEW."id"); '
+    )
+
+
+_ORDER_DAY_MOVED = (
+    'OLD."on" <> NEW."on" OR OLD."amount" <> NEW."amount" OR OLD."customer_id" <> NEW."customer_id"'
+)
+
+
+def _long_ago(sqlite: bool) -> str:
+    return f"'{LONG_AGO.isoformat()}'" if sqlite else f"DATE '{LONG_AGO.isoformat()}'"
+
+
+def _previous_key(day: str, before: str, sqlite: bool) -> str:
+    """buy_day's key for a buying day `day` whose previous one is `before` (or NULL)."""
+    window = f"date({day}, '-{PREVIOUS_WITHIN} days')" if sqlite else f"({day} - {PREVIOUS_WITHIN})"
+    return f"CASE WHEN {before} >= {window} THEN {before} ELSE {_long_ago(sqlite)} END"
+
+
+def _buy_change(row: str, delta: int, sqlite: bool) -> str:
+    """Count the buying day of the order `row` in (delta 1) or out (delta -1) of buy_day: a
+    no-op when the customer has another order that day; otherwise the day itself counts with
+    its previous buying day, and the customer's next buying day moves from following the
+    previous one to following this one. Every look at the orders leaves `row` itself out, so
+    the same statements count a row in after its insert or out after its delete, or either
+    way while it still stands (PostgreSQL's BEFORE triggers)."""
+    target = '"buy_day"' if sqlite else '"buy_day" AS t'
+    current = "" if sqlite else "t."
+    same = f'"sales_order" s WHERE s."customer_id" = {row}."customer_id" AND s."id" <> {row}."id"'
+    before = f'(SELECT MAX(s."on") FROM {same} AND s."on" < {row}."on")'
+    after = f'(SELECT MIN(s."on") FROM {same} AND s."on" > {row}."on")'
+    others = f'EXISTS (SELECT 1 FROM {same} AND s."on" = {row}."on")'
+    days = f'(SELECT {row}."on" AS "x", {before} AS "p", {after} AS "n" WHERE NOT {others})'
+    own, after_before, after_own = (
+        _previous_key(day, previous, sqlite)
+        for day, previous in (('w."x"', 'w."p"'), ('w."n"', 'w."p"'), ('w."n"', 'w."x"'))
+    )
+    changes = (
+        f'SELECT w."x" AS "day", {own} AS "prev", ({delta}) AS "d" FROM {days} AS w '
+        f'UNION ALL SELECT w."n", {after_before}, ({-delta}) FROM {days} AS w '
+        'WHERE w."n" IS NOT NULL '
+        f'UNION ALL SELECT w."n", {after_own}, ({delta}) FROM {days} AS w WHERE w."n" IS NOT NULL'
+    )
+    return (
+        f'INSERT INTO {target} ("on", "prev_on", "customers") '
+        f'SELECT c."day", c."prev", SUM(c."d") FROM ({changes}) AS c WHERE TRUE '
+        'GROUP BY c."day", c."prev" HAVING SUM(c."d") <> 0 '
+        'ON CONFLICT ("on", "prev_on") DO UPDATE '
+        f'SET "customers" = {current}"customers" + excluded."customers"; '
+        f'DELETE FROM "buy_day" WHERE "customers" = 0 AND "on" IN ({row}."on", {after}); '
+    )
+
+
+def _buy_day_from_scratch(sqlite: bool) -> str:
+    key = _previous_key('d."on"', 'd."prev"', sqlite)
+    return (
+        f'SELECT d."on", {key}, COUNT(*) FROM (SELECT "customer_id", "on", '
+        'LAG("on") OVER (PARTITION BY "customer_id" ORDER BY "on") AS "prev" '
+        'FROM (SELECT DISTINCT "customer_id", "on" FROM "sales_order") AS u) AS d '
+        f'GROUP BY d."on", {key}'
+    )
+
+
+_BUY_DAY_MOVED = 'OLD."on" <> NEW."on" OR OLD."customer_id" <> NEW."customer_id"'
+
+_ORDERS_GO_FIRST = 'DELETE FROM "sales_order" WHERE "customer_id" = OLD."id"; '
+"""A customer's orders are deleted before the customer (not by the cascade after it), so the
+order figures' triggers still see whose they were, on either database."""
+
+FIGURE_TABLES = (
+    "owed_day",
+    "pipeline_day",
+    *(tally.table for tally in TALLIES),
+    "order_day",
+    "buy_day",
+)
 
 _ORDER_MOVED = (
     '{when} (OLD."owed" > 0 OR NEW."owed" > 0) AND (OLD."owed" <> NEW."owed" '
@@ -245,6 +425,24 @@ def _sqlite_ddl() -> list[str]:
         'CREATE TRIGGER IF NOT EXISTS "figures_pipeline_delete" AFTER DELETE ON "customer" '
         f"WHEN {_OPEN.format(row='OLD')} BEGIN {_pipeline_change('OLD', '-', True)} END",
         *(statement for tally in TALLIES for statement in tally.sqlite_ddl()),
+        'CREATE TRIGGER IF NOT EXISTS "figures_order_day_insert" AFTER INSERT ON "sales_order" '
+        f"BEGIN {_order_day_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_order_day_update" AFTER UPDATE ON "sales_order" '
+        f"WHEN {_ORDER_DAY_MOVED} BEGIN {_order_day_change('OLD', '-', True)} "
+        f"{_order_day_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_order_day_delete" AFTER DELETE ON "sales_order" '
+        f"BEGIN {_order_day_change('OLD', '-', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_order_day_lifecycle" AFTER UPDATE OF "lifecycle" '
+        f'ON "customer" WHEN OLD."lifecycle" <> NEW."lifecycle" BEGIN {_lifecycle_moved(True)} END',
+        'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_insert" AFTER INSERT ON "sales_order" '
+        f"BEGIN {_buy_change('NEW', 1, True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_update" AFTER UPDATE ON "sales_order" '
+        f"WHEN {_BUY_DAY_MOVED} BEGIN {_buy_change('OLD', -1, True)} "
+        f"{_buy_change('NEW', 1, True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_delete" AFTER DELETE ON "sales_order" '
+        f"BEGIN {_buy_change('OLD', -1, True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_customer_orders" BEFORE DELETE ON "customer" '
+        f"BEGIN {_ORDERS_GO_FIRST} END",
     ]
 
 
@@ -300,7 +498,27 @@ def _postgres_ddl(schema: str) -> list[str]:
         + _pipeline_change("NEW", "", False)
         + " END IF; "
     )
+    order_day = (
+        "IF TG_OP <> 'INSERT' THEN "
+        + _order_day_change("OLD", "-", False)
+        + " END IF; IF TG_OP <> 'DELETE' THEN "
+        + _order_day_change("NEW", "", False)
+        + " END IF; "
+    )
+    # BEFORE: each row's look at the orders sees the rows before it in the same statement
+    # (AFTER triggers would all see the statement's end)
+    buy_day = (
+        "IF TG_OP <> 'INSERT' THEN "
+        + _buy_change("OLD", -1, False)
+        + " END IF; IF TG_OP <> 'DELETE' THEN "
+        + _buy_change("NEW", 1, False)
+        + " END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+    )
     statements = [
+        function("figures_order_day", order_day),
+        function("figures_order_day_lifecycle", _lifecycle_moved(False)),
+        function("figures_buy_day", buy_day, "NEW"),
+        function("figures_customer_orders", _ORDERS_GO_FIRST, "OLD"),
         function("figures_customer_pipeline", pipeline),
         function("figures_order_owed", take + add),
         function("figures_customer_owner", owner_moved),
@@ -323,6 +541,17 @@ def _postgres_ddl(schema: str) -> list[str]:
          f"WHEN ({_pipeline_moved(False)})", "figures_customer_pipeline"),
         ("figures_pipeline_delete", "customer", "AFTER DELETE",
          f'WHEN ({_OPEN.format(row="OLD")})', "figures_customer_pipeline"),
+        ("figures_order_day_insert", "sales_order", "AFTER INSERT", "", "figures_order_day"),
+        ("figures_order_day_update", "sales_order", "AFTER UPDATE",
+         f"WHEN ({_ORDER_DAY_MOVED})", "figures_order_day"),
+        ("figures_order_day_delete", "sales_order", "AFTER DELETE", "", "figures_order_day"),
+        ("figures_order_day_lifecycle", "customer", 'AFTER UPDATE OF "lifecycle"',
+         'WHEN (OLD."lifecycle" <> NEW."lifecycle")', "figures_order_day_lifecycle"),
+        ("figures_buy_day_insert", "sales_order", "BEFORE INSERT", "", "figures_buy_day"),
+        ("figures_buy_day_update", "sales_order", "BEFORE UPDATE",
+         f"WHEN ({_BUY_DAY_MOVED})", "figures_buy_day"),
+        ("figures_buy_day_delete", "sales_order", "BEFORE DELETE", "", "figures_buy_day"),
+        ("figures_customer_orders", "customer", "BEFORE DELETE", "", "figures_customer_orders"),
     ]  # fmt: skip
     for tally in TALLIES:
         body, more = tally.postgres_triggers()
@@ -337,9 +566,29 @@ def _postgres_ddl(schema: str) -> list[str]:
     return statements
 
 
+_AT_RISK_ROWS = "\"grade\" IN ('A', 'B', 'C') AND \"followups\" < 4 AND \"status\" <> 'terminated'"
+"""The customers at risk of being dropped but for their cadence (services.figures.grades'
+at_risk: the same terms, so the query uses the index; tests hold the two together)."""
+
+
+_AT_RISK_INDEX = (
+    'CREATE INDEX IF NOT EXISTS "customer_at_risk" ON "customer" ("cadence_due", "id") '
+    'INCLUDE ("owner_id", "name", "company", "grade", "followups", "last_contact_on") '
+    f"WHERE {_AT_RISK_ROWS}"
+)
+"""PostgreSQL's drop risks in the order listed, holding every column the list shows: read from
+the index alone, where a million customers' rows were ten thousand page reads. (SQLite plans
+its statements before their parameters are bound, so it could not choose a partial index.)"""
+
+
 def create_figures(db: peewee.Database) -> None:
-    """The figure tables and the triggers that keep them (idempotent)."""
-    db.create_tables([OwedDay, PipelineDay, GradeTally, StageTally, SourceTally], safe=True)
+    """The figure tables and the triggers that keep them, and on PostgreSQL the index the drop
+    risks read (idempotent)."""
+    db.create_tables(
+        [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
+        + [OrderDay, BuyDay, RevenueTally],
+        safe=True,
+    )
     if isinstance(db, peewee.SqliteDatabase):
         statements = _sqlite_ddl()
     else:
@@ -347,34 +596,36 @@ def create_figures(db: peewee.Database) -> None:
         statements = _postgres_ddl(schema)
     for statement in statements:
         db.execute_sql(statement)
+    if not isinstance(db, peewee.SqliteDatabase):
+        db.execute_sql(_AT_RISK_INDEX)
 
 
-def fill_figures(db: peewee.Database) -> None:
-    """Recount every figure table from the tables it sums: set-based, one statement each."""
-    db.execute_sql('DELETE FROM "owed_day"')
-    db.execute_sql(
-        f'INSERT INTO "owed_day" ("owner_id", "owed_since", "owed", "orders") {_OWED_FROM_SCRATCH}'
-    )
-    db.execute_sql('DELETE FROM "pipeline_day"')
+def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
+    """Per figure table: its columns, and the query counting them from the records."""
     sqlite = isinstance(db, peewee.SqliteDatabase)
-    db.execute_sql(
-        f'INSERT INTO "pipeline_day" ({_PIPELINE_COLUMNS}) {_pipeline_from_scratch(sqlite)}'
-    )
-    for tally in TALLIES:
-        db.execute_sql(f'DELETE FROM "{tally.table}"')
-        db.execute_sql(f'INSERT INTO "{tally.table}" ({tally.columns()}) {tally.from_scratch()}')
+    return {
+        "owed_day": ('"owner_id", "owed_since", "owed", "orders"', _OWED_FROM_SCRATCH),
+        "pipeline_day": (_PIPELINE_COLUMNS, _pipeline_from_scratch(sqlite)),
+        **{tally.table: (tally.columns(), tally.from_scratch()) for tally in TALLIES},
+        "order_day": (_ORDER_DAY_COLUMNS, _ORDER_DAY_FROM_SCRATCH),
+        "buy_day": ('"on", "prev_on", "customers"', _buy_day_from_scratch(sqlite)),
+    }
+
+
+def fill_figures(db: peewee.Database, only: Collection[str] | None = None) -> None:
+    """Recount every figure table (or the `only` ones) from the tables it sums: set-based, one
+    statement each."""
+    for table, (columns, counted) in _from_scratch(db).items():
+        if only is None or table in only:
+            db.execute_sql(f'DELETE FROM "{table}"')
+            db.execute_sql(f'INSERT INTO "{table}" ({columns}) {counted}')
 
 
 def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
     """Per figure table, how many of its rows differ from a count from scratch (rows missing,
     extra or with other sums): all zero when the triggers kept them right."""
-    sqlite = isinstance(db, peewee.SqliteDatabase)
     found = {}
-    for table, columns, scratch in (
-        ("owed_day", '"owner_id", "owed_since", "owed", "orders"', _OWED_FROM_SCRATCH),
-        ("pipeline_day", _PIPELINE_COLUMNS, _pipeline_from_scratch(sqlite)),
-        *((tally.table, tally.columns(), tally.from_scratch()) for tally in TALLIES),
-    ):
+    for table, (columns, scratch) in _from_scratch(db).items():
         stored = f'SELECT {columns} FROM "{table}"'
         differing = 0
         for first, second in ((stored, scratch), (scratch, stored)):
@@ -384,4 +635,12 @@ def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
     return found
 
 
-__all__ = ["FIGURE_TABLES", "NO_CLOSE_DAY", "create_figures", "fill_figures", "figures_out_of_step"]
+__all__ = [
+    "FIGURE_TABLES",
+    "LONG_AGO",
+    "NO_CLOSE_DAY",
+    "PREVIOUS_WITHIN",
+    "create_figures",
+    "fill_figures",
+    "figures_out_of_step",
+]

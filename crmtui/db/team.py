@@ -272,6 +272,11 @@ APP_TABLES = (
     "grade_tally",
     "stage_tally",
     "source_tally",
+    "lifecycle_tally",
+    "due_tally",
+    "order_day",
+    "buy_day",
+    "revenue_tally",
 )
 
 
@@ -396,11 +401,18 @@ def _policies(groups: dict[str, str]) -> list[str]:
 
     # figures the database keeps (crmtui.db.figures), written by their triggers only: a rep
     # reads the rows of their own customers, and none of the team's pipeline
-    for table in ("owed_day", "grade_tally"):
+    for table in ("owed_day", "grade_tally", "lifecycle_tally", "due_tally"):
         restricted(table)
         policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
         policy(table, "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
-    for table in ("pipeline_day", "stage_tally", "source_tally"):
+    for table in (
+        "pipeline_day",
+        "stage_tally",
+        "source_tally",
+        "order_day",
+        "buy_day",
+        "revenue_tally",
+    ):
         restricted(table)
         policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
 

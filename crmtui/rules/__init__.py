@@ -119,6 +119,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "due_sort_key",
         "order_due_items",
         "overdue_days",
+        "section_line_key",
     ),
     "dates": (
         "DateInputError",

@@ -77,6 +77,7 @@ from crmtui.rules.due import (
     due_sort_key as due_sort_key,
     order_due_items as order_due_items,
     overdue_days as overdue_days,
+    section_line_key as section_line_key,
 )
 from crmtui.rules.followthrough import (
     AGE_BUCKETS as AGE_BUCKETS,

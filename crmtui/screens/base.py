@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the app imports the screens
     from textual import getters
 
     from crmtui.app import CrmApp
+    from crmtui.services.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -202,5 +203,5 @@ class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
         self.query_one(StatusLine).set_title(text)
 
     @property
-    def ctx(self):
+    def ctx(self) -> Context:
         return self.app.ctx

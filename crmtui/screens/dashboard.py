@@ -15,7 +15,7 @@ switches a manager between their own customers and the team's; `r` reads the fig
 from __future__ import annotations
 
 from time import perf_counter
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -35,6 +35,9 @@ from crmtui.present.dashboard import (
 from crmtui.screens.base import CrmScreen
 from crmtui.services.stats import Dashboard, dashboard
 from crmtui.vocab import DEMOTED, NEW, PERIODS, PROMOTED, REPS, TARGETS, TEAM_FIGURES
+
+if TYPE_CHECKING:  # the team's tables load on first use
+    from crmtui.screens.team import TeamTableScreen
 
 WIDE = 110
 """From this many columns the panels stand in two columns."""
@@ -86,7 +89,7 @@ class DashboardScreen(CrmScreen):
     HEADING = N_("Dashboard")
     WATCH_CHANGES = False  # read afresh when shown and on `r`
     CSS_PATH = "dashboard.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -217,8 +220,8 @@ class DashboardScreen(CrmScreen):
         for figure in self.query(Figure):  # a figure this view has not (reps: managers')
             if figure.id and figure.id not in MOVEMENT:
                 figure.display = figure.id in shown
-        for figure in movement_figures(d):
-            self._figure(figure)
+        for number in movement_figures(d):
+            self._figure(number)
         if self.focused is None:
             self.query_one("#grades", Figure).focus(scroll_visible=False)
         self.refresh_bindings()
@@ -281,7 +284,7 @@ class DashboardScreen(CrmScreen):
         self.app.push_screen(FigureCustomersScreen(self.figures, behind))
 
 
-def team_screen(figure: str, figures: Dashboard):
+def team_screen(figure: str, figures: Dashboard) -> TeamTableScreen[Any]:
     """The table behind a team figure: targets, each rep side by side, grade × rep."""
     # on first use: kept out of the app's start-up imports
     from crmtui.screens.team import GradeRepScreen, RepsScreen, TargetsScreen

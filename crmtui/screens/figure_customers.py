@@ -44,7 +44,10 @@ def figure_title(figures: Dashboard, figure: str) -> str:
     }[figure]
 
 
-class FigureCustomersScreen(CrmScreen):
+class CustomerRowsScreen(CrmScreen):
+    """Customers one per row, read by a subclass's `load_data` (into `_loaded`), which also
+    says whose they are: `enter` opens a profile, `escape` goes back."""
+
     KEYS_SECTION = "lists"
     CSS_PATH = "figure_customers.tcss"
     AUTO_FOCUS = "#list"
@@ -54,31 +57,15 @@ class FigureCustomersScreen(CrmScreen):
         Binding("escape", "back", N_("Back"), id="back"),
     ]
 
-    def __init__(self, figures: Dashboard, figure: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.figures = figures
-        self.figure = figure
         self.customer_of: dict[str, int] = {}
         self.whole: dict[str, Text] = {}
-
-    def heading(self) -> str:
-        return figure_title(self.figures, self.figure)
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Reading the customers…"), id="summary")
         yield ProfileRows(id="list")
         yield DetailLine(id="detail")
-
-    def load_data(self) -> None:
-        self.call_service(
-            customers_behind,
-            self.ctx,
-            self.figures,
-            self.figure,
-            limit=LIMIT,
-            done=self._loaded,
-            group="load",
-        )
 
     def _loaded(self, found: tuple[list[CustomerRow], int]) -> None:
         rows, total = found
@@ -144,11 +131,11 @@ class FigureCustomersScreen(CrmScreen):
 
     def shows_owner(self) -> bool:
         """The owner column, unless every customer listed has the same (the viewer's own)."""
-        return self.figures.team
+        raise NotImplementedError
 
     def whose(self) -> str:
         """Whose customers they are, for the summary line."""
-        return _("the team") if self.figures.team else _("my customers")
+        raise NotImplementedError
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -159,3 +146,32 @@ class FigureCustomersScreen(CrmScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class FigureCustomersScreen(CustomerRowsScreen):
+    """The customers behind one figure of the dashboard."""
+
+    def __init__(self, figures: Dashboard, figure: str) -> None:
+        super().__init__()
+        self.figures = figures
+        self.figure = figure
+
+    def heading(self) -> str:
+        return figure_title(self.figures, self.figure)
+
+    def load_data(self) -> None:
+        self.call_service(
+            customers_behind,
+            self.ctx,
+            self.figures,
+            self.figure,
+            limit=LIMIT,
+            done=self._loaded,
+            group="load",
+        )
+
+    def shows_owner(self) -> bool:
+        return self.figures.team
+
+    def whose(self) -> str:
+        return _("the team") if self.figures.team else _("my customers")

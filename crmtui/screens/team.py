@@ -7,7 +7,7 @@ column: at that grade; on overdue: the overdue ones), `>` sorts by the column un
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -27,15 +27,26 @@ from crmtui.present.accounts import (
 )
 from crmtui.present.text import plain
 from crmtui.screens.base import CrmScreen
-from crmtui.screens.figure_customers import FigureCustomersScreen
-from crmtui.services.reps import rep_comparison, rep_customers
-from crmtui.services.targets import target_board
+from crmtui.screens.figure_customers import CustomerRowsScreen
+from crmtui.services.figures.grades import RepFigures
+from crmtui.services.reps import RepComparison, RepRow, rep_comparison, rep_customers
+from crmtui.services.targets import TargetBoard, TargetRow, target_board
 from crmtui.widgets.lists import NavTable
 
 PERIOD_KINDS = ("month", "quarter", "year")
 WIDE = 110
 """From this many columns the rep comparison shows the customers per grade."""
 GRADES = "ABCDE"
+
+Data = TypeVar("Data")
+"""What a team table is read from: a target board, the reps compared, the grade × rep rows."""
+
+
+class RepLine(Protocol):
+    """A row of a team table: one rep."""
+
+    @property
+    def login(self) -> str: ...
 
 
 def _cell_width(cell: Any) -> int:
@@ -50,7 +61,7 @@ class TeamTable(NavTable):
         self.cursor_type = "cell"
 
 
-class TeamTableScreen(CrmScreen):
+class TeamTableScreen(CrmScreen, Generic[Data]):
     """A table of one row per rep; subclasses read it (`read`) and describe its columns."""
 
     KEYS_SECTION = "team"
@@ -80,7 +91,7 @@ class TeamTableScreen(CrmScreen):
         super().__init__()
         self.kind = kind
         self.sort = "name"
-        self.data: Any = None
+        self.data: Data | None = None
         self.logins: list[str] = []
         self.columns: list[Column] = []
 
@@ -90,7 +101,7 @@ class TeamTableScreen(CrmScreen):
         yield Static("", id="keys-hint")
 
     # -- reading --------------------------------------------------------------------------------
-    def read(self) -> Callable[[], Any]:
+    def read(self) -> Callable[[], Data]:
         raise NotImplementedError
 
     def load_data(self) -> None:
@@ -99,7 +110,7 @@ class TeamTableScreen(CrmScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def _loaded(self, data: Any) -> None:
+    def _loaded(self, data: Data) -> None:
         self.data = data
         self.show()
 
@@ -107,10 +118,10 @@ class TeamTableScreen(CrmScreen):
     def table_columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def table_rows(self) -> Sequence[Any]:
+    def table_rows(self, data: Data) -> Sequence[RepLine]:
         raise NotImplementedError
 
-    def summary(self) -> Text:
+    def summary(self, data: Data) -> Text:
         raise NotImplementedError
 
     def hint(self) -> str:
@@ -130,11 +141,15 @@ class TeamTableScreen(CrmScreen):
         return cell
 
     def show(self) -> None:
+        """The table of the data read (call once it is read)."""
+        data = self.data
+        if data is None:
+            return
         table = self.query_one(TeamTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
         self.columns = self.table_columns()
-        rows = list(self.table_rows())
+        rows = list(self.table_rows(data))
         self.logins = [row.login for row in rows]
         cells = [[self._cell(column, row) for column in self.columns] for row in rows]
         for index, column in enumerate(self.columns):
@@ -155,7 +170,7 @@ class TeamTableScreen(CrmScreen):
             table.move_cursor(
                 row=min(cursor.row, len(rows) - 1), column=min(cursor.column, len(self.columns) - 1)
             )
-        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#summary", Static).update(self.summary(data))
         self.query_one("#keys-hint", Static).update(self.hint() if rows else "")
         self.refresh_bindings()
 
@@ -200,22 +215,22 @@ class TeamTableScreen(CrmScreen):
         return login
 
 
-class TargetsScreen(TeamTableScreen):
+class TargetsScreen(TeamTableScreen[TargetBoard]):
     """Targets against results: orders and new customers, what each day left needs."""
 
     HEADING = N_("Targets")
 
-    def read(self):
+    def read(self) -> Callable[[], TargetBoard]:
         return lambda: target_board(self.ctx, kind=self.kind)
 
     def table_columns(self) -> list[Column]:
         return TARGET_COLUMNS
 
-    def table_rows(self):
-        return self.data.rows
+    def table_rows(self, data: TargetBoard) -> list[TargetRow]:
+        return data.rows
 
-    def summary(self) -> Text:
-        board = self.data
+    def summary(self, data: TargetBoard) -> Text:
+        board = data
         text = targets_heading(board)
         if board.rows:
             text.append(" · ")
@@ -225,33 +240,34 @@ class TargetsScreen(TeamTableScreen):
         return text
 
     def rep_name(self, login: str) -> str:
-        return next((row.name for row in self.data.rows if row.login == login), login)
+        rows = self.data.rows if self.data else []
+        return next((row.name for row in rows if row.login == login), login)
 
 
-class RepsScreen(TeamTableScreen):
+class RepsScreen(TeamTableScreen[RepComparison]):
     """Each rep side by side (managers)."""
 
     HEADING = N_("Reps side by side")
     SORTABLE = True
 
-    def read(self):
+    def read(self) -> Callable[[], RepComparison]:
         return lambda: rep_comparison(self.ctx, kind=self.kind)
 
     def table_columns(self) -> list[Column]:
         return rep_columns(self.app.size.width >= WIDE)
 
-    def table_rows(self):
-        return self.data.sorted(self.sort)
+    def table_rows(self, data: RepComparison) -> list[RepRow]:
+        return data.sorted(self.sort)
 
-    def summary(self) -> Text:
-        return comparison_heading(self.data, self.sort)
+    def summary(self, data: RepComparison) -> Text:
+        return comparison_heading(data, self.sort)
 
     def rep_name(self, login: str) -> str:
-        return next((row.name for row in self.data.rows if row.login == login), login)
+        rows = self.data.rows if self.data else []
+        return next((row.name for row in rows if row.login == login), login)
 
     def on_resize(self) -> None:
-        if self.data is not None:
-            self.show()
+        self.show()
 
 
 MATRIX_COLUMNS: list[Column] = [
@@ -269,38 +285,38 @@ MATRIX_COLUMNS: list[Column] = [
 ]
 
 
-class GradeRepScreen(TeamTableScreen):
+class GradeRepScreen(TeamTableScreen[list[RepFigures]]):
     """The grade × rep figure of the dashboard, drillable: `enter` on a count opens those
     customers."""
 
     HEADING = N_("Grade × rep")
     PERIODS = False
 
-    def __init__(self, reps: list) -> None:
+    def __init__(self, reps: list[RepFigures]) -> None:
         super().__init__()
         self.reps = reps
 
-    def read(self):
+    def read(self) -> Callable[[], list[RepFigures]]:
         return lambda: self.reps
 
     def table_columns(self) -> list[Column]:
         return MATRIX_COLUMNS
 
-    def table_rows(self):
-        return self.data
+    def table_rows(self, data: list[RepFigures]) -> list[RepFigures]:
+        return data
 
-    def summary(self) -> Text:
+    def summary(self, data: list[RepFigures]) -> Text:
         return Text(_("Customers per grade and rep, with their overdue follow-ups"))
 
     def rep_name(self, login: str) -> str:
-        return next((row.name for row in self.data if row.login == login), login)
+        return next((row.name for row in self.data or () if row.login == login), login)
 
 
-class RepCustomersScreen(FigureCustomersScreen):
+class RepCustomersScreen(CustomerRowsScreen):
     """A rep's customers (at a grade, or overdue), the most pressing next due first."""
 
     def __init__(self, login: str, name: str, grade: str | None = None) -> None:
-        super().__init__(None, "")
+        super().__init__()
         self.login = login
         self.rep = name
         self.grade = grade

@@ -3,18 +3,21 @@ for `crmtui due --json` (services.due_sections reads each section)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
+from json.encoder import encode_basestring
 from typing import Any
 
 from crmtui.db import Customer
 from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
+from crmtui.output import json_row_format
+from crmtui.present import Memo
 from crmtui.rules import (
     DueItem,
     DueKind,
-    due_sort_key,
     order_due_items,
+    section_line_key,
 )
 from crmtui.services.context import Context
 from crmtui.services.due_sections import (
@@ -83,55 +86,51 @@ DUE_COLUMNS = (
 """The columns of a due row, as `DueItem.to_json` names them (output.json_row_format's kinds)."""
 
 
-DueRow = tuple[str, int, str, str, str | None, str, date, int, str, int | None]
-"""One row of the due list as `crmtui due --json` prints it (DUE_COLUMNS' values)."""
-
-
-def due_rows(ctx: Context, day: date | None = None, *, everyone: bool = False) -> Iterator[DueRow]:
-    """The due list as rows of DUE_COLUMNS' values, in the list's order, section by section:
-    what `crmtui due --json` prints, without a DueItem per line (a manager's team has tens of
-    thousands). Dates are dates and the grade a letter or None."""
+def due_json(ctx: Context, day: date | None = None, *, everyone: bool = False) -> Iterator[str]:
+    """The due list's items as `crmtui due --json` writes each: the JSON object that
+    `json_text(item.to_json())` gives, in the list's order, section by section, written
+    straight from each section's lines (a manager's team has tens of thousands: no DueItem,
+    no row per line)."""
     s = DueSection(ctx, day or ctx.today(), everyone)
     today = s.day
-    names = {uid: shown for uid, (shown, _login) in s.owners().items()}
+    owners: Memo[int, str] = Memo(lambda _unknown: '""')  # an owner not among the users: no name
+    owners.update((uid, encode_basestring(shown)) for uid, (shown, _login) in s.owners().items())
+    late: Memo[date, str] = Memo(lambda due: str((today - due).days) if due < today else "0")
+    read: dict[str, int | tuple[int, Mapping[Any, str]]] = {
+        "customer_id": 0,
+        "customer": 1,
+        "company": 2,
+        "grade": 3,
+        "owner": (4, owners),
+        "due": 5,
+        "overdue_days": (5, late),
+        "detail": 6,
+        "ref_id": 7,
+    }
     for kind in wanted_kinds(ctx, None):
         if kind is DueKind.GREETING:
+            write_item = json_row_format(DUE_COLUMNS)
             for item in order_due_items(greetings_due(s)):
-                yield (
-                    kind.value,
-                    item.customer_id,
-                    item.customer,
-                    item.company,
-                    item.grade.value if item.grade is not None else None,
-                    item.owner,
-                    item.due,
-                    item.overdue_days,
-                    item.detail,
-                    item.ref_id,
+                yield write_item(
+                    (
+                        kind.value,
+                        item.customer_id,
+                        item.customer,
+                        item.company,
+                        item.grade.value if item.grade is not None else None,
+                        item.owner,
+                        item.due,
+                        item.overdue_days,
+                        item.detail,
+                        item.ref_id,
+                    )
                 )
             continue
-        value = kind.value
-        keyed: list[tuple[tuple[Any, ...], DueRow]] = []
-        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](s):
-            owner = names.get(owner_id, "")
-            late = (today - due).days
-            if late < 0:
-                late = 0
-            keyed.append(
-                (
-                    due_sort_key(
-                        kind, grade, due, name, cid, ref_id, detail, owner, company, late, at_risk
-                    ),
-                    (value, cid, name, company, grade, owner, due, late, detail, ref_id),
-                )
-            )
-        keyed.sort(key=_first)
-        for _key, row in keyed:
-            yield row
-
-
-def _first(pair: tuple[tuple[Any, ...], DueRow]) -> tuple[Any, ...]:
-    return pair[0]
+        lines = LINES[kind](s)
+        lines.sort(key=section_line_key(kind))
+        yield from map(
+            json_row_format(DUE_COLUMNS, fixed={"kind": kind.value}, read=read, width=9), lines
+        )
 
 
 def coming_up(

@@ -28,6 +28,7 @@ from crmtui.db import AccountPlan, CareDate, Commitment, Complaint, Customer, Or
 from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.labels import label, lunar_text, maintenance_words
+from crmtui.present import Memo
 from crmtui.present.numbers import money, percent
 from crmtui.present.time import days_span, span
 from crmtui.rules import (
@@ -81,10 +82,21 @@ class DueSection:
         self.day = day
         self.owner_id = None if (everyone and ctx.role != "rep") else ctx.user.id
         self._owners: dict[int, tuple[str, str]] | None = None
-        self._due_rows: list[list[Any]] | None = None
+        self._due_rows: list[tuple[Any, ...]] | None = None
         self._plans: dict[int, int | None] | None = None
-        self._late: dict[int, str] = {}
-        self._days: dict[int, str] = {}
+        self.dates: Memo[Any, Any] = Memo(Customer.next_due.python_value)
+        """A date column's value as the driver returns it, read as a date (None stays None):
+        peewee's per-value conversion costs more than the query on a long list, which repeats
+        few days."""
+        self.days: Memo[int, str] = Memo(days_span)
+        """`days_span(days)`: "5d"."""
+        overdue = _("overdue {span}")
+        self.overdue_since: Memo[date, str] = Memo(
+            lambda due: (
+                " · " + overdue.format(span=self.days[(day - due).days]) if due < day else ""
+            )
+        )
+        """ " · overdue 5d" after a follow-up or a win-back due on a day ("" when not late)."""
 
     def scoped(self, query: ModelSelect[Record]) -> ModelSelect[Record]:
         return query if self.owner_id is None else query.where(Customer.owner == self.owner_id)
@@ -108,20 +120,11 @@ class DueSection:
         return query.where(column.in_(self.owned()))
 
     @staticmethod
-    def raw_rows(query: SelectBase, date_columns: tuple[int, ...]) -> Iterator[list[Any]]:
-        """The query's rows as the driver returns them, with only the given columns read as
-        dates: peewee's per-value conversion costs more than the query on a long list."""
-        read_date = Customer.next_due.python_value
-        seen: dict[object, date | None] = {}  # a long list repeats few days
-        for values in Customer._meta.database.execute(query).fetchall():
-            row = list(values)
-            for index in date_columns:
-                raw = row[index]
-                day = seen.get(raw)
-                if day is None:
-                    day = seen[raw] = read_date(raw)
-                row[index] = day
-            yield row
+    def raw_rows(query: SelectBase) -> list[tuple[Any, ...]]:
+        """The query's rows as the driver returns them (dates as it gives them: read them
+        through `dates`)."""
+        rows: list[tuple[Any, ...]] = Customer._meta.database.execute(query).fetchall()
+        return rows
 
     @staticmethod
     def count(query: SelectBase) -> tuple[int, ...]:
@@ -142,22 +145,6 @@ class DueSection:
     def _owner(self, owner_id: int) -> tuple[str, str]:
         """(name shown, login) of an owner."""
         return self.owners().get(owner_id, ("", ""))
-
-    def days(self, days: int) -> str:
-        """`days_span(days)`, worked out once per number (a long list repeats a few)."""
-        text = self._days.get(days)
-        if text is None:
-            text = self._days[days] = days_span(days)
-        return text
-
-    def late(self, days: int) -> str:
-        """ " · overdue 5d", for a follow-up or a win-back `days` late ("" when not late)."""
-        text = self._late.get(days)
-        if text is None:
-            text = self._late[days] = (
-                " · " + _("overdue {span}").format(span=self.days(days)) if days > 0 else ""
-            )
-        return text
 
     def item(
         self,
@@ -206,10 +193,10 @@ def due_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Customer]:
     return s.scoped(Customer.select(*columns).where((Customer.next_due <= s.day) & CHASED))
 
 
-def _due_rows(s: DueSection) -> list[list[Any]]:
+def _due_rows(s: DueSection) -> list[tuple[Any, ...]]:
     """The due customers' rows, read once for the follow-ups and the win-backs: CUSTOMER_COLUMNS,
     then next_due, next_step, followups, cadence_due, last_contact_on, lifecycle, due_rule,
-    value_class, last_order_on (read as a date by the win-backs, the few that show it)."""
+    value_class, last_order_on (dates as the driver gives them)."""
     if s._due_rows is None:
         query = due_query(
             s,
@@ -224,69 +211,104 @@ def _due_rows(s: DueSection) -> list[list[Any]]:
             Customer.value_class,
             Customer.last_order_on,
         )
-        s._due_rows = list(s.raw_rows(query, date_columns=(5, 8)))
+        s._due_rows = s.raw_rows(query)
     return s._due_rows
 
 
 def _follow_ups(s: DueSection) -> list[Line]:
-    day, late, why_due = s.day, s.late, _why_due
+    day, dates, overdue_since = s.day, s.dates, s.overdue_since
     at_risk_words = " · " + _("at risk of being dropped")
+    first_contact, next_step_words, cadence = _("first contact"), _("next step"), _("cadence")
+    config_cadence = s.ctx.config.maintenance.cadence
+    by_class: Memo[str, str] = Memo(
+        lambda value_class: maintenance_words(
+            value_class, maintenance_cadence(value_class, config_cadence)
+        )
+    )
     lines: list[Line] = []
-    for row in _due_rows(s):
-        if row[10] == _LAPSED:
+    append = lines.append
+    for (
+        cid,
+        name,
+        company,
+        grade,
+        owner,
+        next_due,
+        next_step,
+        followups,
+        cadence_due,
+        last_contact_on,
+        lifecycle,
+        rule,
+        value_class,
+        _last_order_on,
+    ) in _due_rows(s):
+        if lifecycle == _LAPSED:
             continue
-        next_due = row[5]
-        why = why_due(s, row) + late((day - next_due).days)
-        at_risk = row[3] in "ABC" and row[7] < 4 and row[8] < day
+        # what made it due, from its stored rule: the first contact, a next step, the
+        # grade's cadence, the value class's visits or the account plan's
+        if last_contact_on is None:
+            why = first_contact
+        elif rule == _BY_NEXT_STEP:
+            why = next_step or next_step_words
+        elif rule == _BY_VALUE_CLASS:
+            why = by_class[value_class]
+        elif rule == _BY_PLAN:
+            why = _plan_visits(s, cid, value_class) or cadence
+        else:
+            why = cadence
+        next_due = dates[next_due]
+        why += overdue_since[next_due]
+        at_risk = grade in "ABC" and followups < 4 and dates[cadence_due] < day
         if at_risk:
             why += at_risk_words
-        lines.append((row[0], row[1], row[2], row[3], row[4], next_due, why, None, at_risk))
+        append((cid, name, company, grade, owner, next_due, why, None, at_risk))
     return lines
 
 
-def _why_due(s: DueSection, row: Sequence[Any]) -> str:
-    """What made a follow-up due, from its stored rule: the first contact, a next step, the
-    grade's cadence, the value class's visits or the account plan's."""
-    if row[9] is None:  # never contacted
-        return _("first contact")
-    rule = row[11]
-    if rule == _BY_NEXT_STEP:
-        return row[6] or _("next step")
-    value_class = row[12]
-    if rule == _BY_VALUE_CLASS:
-        return maintenance_words(
-            value_class, maintenance_cadence(value_class, s.ctx.config.maintenance.cadence)
+def _plan_visits(s: DueSection, customer_id: int, value_class: str) -> str:
+    """The account plan's visits that made a customer due ("" when the plan sets none)."""
+    if s._plans is None:
+        ids = [row[0] for row in _due_rows(s) if row[11] == _BY_PLAN]
+        plans = AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
+        s._plans = dict(
+            tuple_rows(plans.where(AccountPlan.customer.in_(ids)), tuple[int, int | None])
         )
-    if rule == _BY_PLAN:
-        if s._plans is None:
-            ids = [r[0] for r in _due_rows(s) if r[11] == _BY_PLAN]
-            plans = AccountPlan.select(AccountPlan.customer, AccountPlan.visit_every_days)
-            s._plans = dict(
-                tuple_rows(plans.where(AccountPlan.customer.in_(ids)), tuple[int, int | None])
-            )
-        days = s._plans.get(row[0])
-        if days:
-            return maintenance_words(value_class, every_days=days)
-    return _("cadence")
+    days = s._plans.get(customer_id)
+    return maintenance_words(value_class, every_days=days) if days else ""
 
 
 def _win_back(s: DueSection) -> list[Line]:
     """Lapsed customers (流失客户) whose win-back call has come: on the day they lapsed, then
     at their grade's cadence."""
-    read_date = Customer.last_order_on.python_value
+    dates, overdue_since = s.dates, s.overdue_since
+    since_words, no_order = _("no order since {day}"), _("no recent order")
     lines: list[Line] = []
-    for row in _due_rows(s):
-        if row[10] != _LAPSED:
+    for (
+        cid,
+        name,
+        company,
+        grade,
+        owner,
+        next_due,
+        next_step,
+        _followups,
+        _cadence_due,
+        _last_contact_on,
+        lifecycle,
+        rule,
+        _value_class,
+        last_order_on,
+    ) in _due_rows(s):
+        if lifecycle != _LAPSED:
             continue
-        next_due, last_order_on = row[5], read_date(row[13])
-        why = (
-            _("no order since {day}").format(day=last_order_on)
-            if last_order_on
-            else _("no recent order")
+        next_due, last_order_on = dates[next_due], dates[last_order_on]
+        why = since_words.format(day=last_order_on) if last_order_on else no_order
+        if rule == _BY_NEXT_STEP and next_step:
+            why += " · " + next_step
+        lines.append(
+            (cid, name, company, grade, owner, next_due, why + overdue_since[next_due], None, False)
         )
-        if row[11] == _BY_NEXT_STEP and row[6]:
-            why += " · " + row[6]
-        lines.append((*row[:5], next_due, why + s.late((s.day - next_due).days), None, False))
     return lines
 
 
@@ -302,12 +324,13 @@ def promise_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Commitment
 def _promises(s: DueSection) -> list[Line]:
     query = promise_query(s, *CUSTOMER_COLUMNS, Commitment.id, Commitment.text, Commitment.due)
     broken = _("broken: {span} late")
+    day, dates, days = s.day, s.dates, s.days
     lines: list[Line] = []
-    for row in s.raw_rows(query, date_columns=(7,)):
-        promise_id, text, due = row[5:]
-        late = overdue_days(due, s.day)
-        detail = text + (" · " + broken.format(span=s.days(late)) if late else "")
-        lines.append((*row[:5], due, detail, promise_id, False))
+    for cid, name, company, grade, owner, promise_id, text, due in s.raw_rows(query):
+        due = dates[due]
+        if due < day:
+            text += " · " + broken.format(span=days[(day - due).days])
+        lines.append((cid, name, company, grade, owner, due, text, promise_id, False))
     return lines
 
 
@@ -458,15 +481,13 @@ def referral_query(s: DueSection, *columns: ColumnBase) -> ModelSelect[Customer]
 
 
 def _referrals(s: DueSection) -> list[Line]:
-    ask, asks = _("ask for a referral (since {day})"), dict[date, str]()
+    ask, dates = _("ask for a referral (since {day})"), s.dates
+    asks: Memo[date, str] = Memo(lambda since: ask.format(day=since))  # formatting a date is slow
     query = referral_query(s, *CUSTOMER_COLUMNS, Customer.referral_moment_on)
     lines: list[Line] = []
-    for row in s.raw_rows(query, date_columns=(5,)):
-        since = row[5]
-        text = asks.get(since)
-        if text is None:  # one text per day: formatting a date is slow
-            text = asks[since] = ask.format(day=since)
-        lines.append((*row[:5], since, text, None, False))
+    for cid, name, company, grade, owner, since in s.raw_rows(query):
+        since = dates[since]
+        lines.append((cid, name, company, grade, owner, since, asks[since], None, False))
     return lines
 
 

@@ -5,7 +5,7 @@ services that write them, so that `crmtui due` loads only what reading needs."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, ColumnBase, ModelSelect
 
@@ -13,6 +13,7 @@ from crmtui.db import Customer, Instruction, Order, User
 from crmtui.db.models import OWING, PENDING_DELIVERY
 from crmtui.i18n import _
 from crmtui.labels import label
+from crmtui.present import Memo
 from crmtui.present.numbers import money_cents
 from crmtui.rules.followthrough import DeliveryState, payment_due
 
@@ -53,24 +54,34 @@ def instruction_lines(section: DueSection) -> list[Line]:
         _By.login,
         _By.display_name,
     )
-    from_words = _("from {who}")
+    from_words, dates, late = _("from {who}"), section.dates, late_by(section)
     lines: list[Line] = []
-    for row in section.raw_rows(query, date_columns=(7,)):
-        instruction_id, text, due, by_login, by_name = row[5:]
-        detail = text
+    for (
+        cid,
+        name,
+        company,
+        grade,
+        owner,
+        instruction_id,
+        text,
+        due,
+        by_login,
+        by_name,
+    ) in section.raw_rows(query):
         if by_login:
-            detail += " · " + from_words.format(who=by_name or by_login)
-        lines.append((*row[:5], due, detail + late_by(section, due), instruction_id, False))
+            text += " · " + from_words.format(who=by_name or by_login)
+        due = dates[due]
+        lines.append(
+            (cid, name, company, grade, owner, due, text + late[due], instruction_id, False)
+        )
     return lines
 
 
-def late_by(section: DueSection, due: date) -> str:
-    """ " · late by 3d" after what was due by `due` and is not done on the section's day ("" when
-    it is not late)."""
-    late = (section.day - due).days
-    if late <= 0:
-        return ""
-    return " · " + _("late by {span}").format(span=section.days(late))
+def late_by(section: DueSection) -> Memo[date, str]:
+    """ " · late by 3d" after what was due by a day and is not done on the section's day ("" when
+    it is not late), by the day it was due."""
+    day, days, words = section.day, section.days, _("late by {span}")
+    return Memo(lambda due: " · " + words.format(span=days[(day - due).days]) if due < day else "")
 
 
 def delivery_query(section: DueSection, *columns: ColumnBase) -> ModelSelect[Order]:
@@ -99,18 +110,22 @@ def delivery_lines(section: DueSection) -> list[Line]:
         Order.amount,
         Order.delivery,
     )
-    deliver_words = _("deliver order #{id}")
+    deliver_words, dates, late = _("deliver order #{id}"), section.dates, late_by(section)
     partly = DeliveryState.PARTLY_DELIVERED.value
+    partly_words = " · " + label("delivery", partly)
     lines: list[Line] = []
-    for row in section.raw_rows(query, date_columns=(6,)):  # amounts as stored, in cents
-        order_id, due, product, cents, state = row[5:]
+    # amounts as stored, in cents
+    for cid, name, company, grade, owner, order_id, due, product, cents, state in section.raw_rows(
+        query
+    ):
         detail = deliver_words.format(id=order_id)
         if product:
             detail += " · " + product
         detail += " · " + money_cents(cents)
         if state == partly:
-            detail += " · " + label("delivery", state)
-        lines.append((*row[:5], due, detail + late_by(section, due), order_id, False))
+            detail += partly_words
+        due = dates[due]
+        lines.append((cid, name, company, grade, owner, due, detail + late[due], order_id, False))
     return lines
 
 
@@ -144,19 +159,28 @@ def payment_lines(section: DueSection) -> list[Line]:
     )
     owed_words = _("{owed} owed on order #{id} of {day}")
     overdue_words = " · " + _("overdue {span}")
-    day, days = section.day, section.days
+    day, dates, days = section.day, section.dates, section.days
+    due_of: Memo[Any, date] = Memo(lambda owed_since: payment_due(dates[owed_since], terms))
+    overdue: Memo[date, str] = Memo(
+        lambda due: overdue_words.format(span=days[max(0, (day - due).days)])
+    )
+    iso: Memo[Any, str] = Memo(lambda ordered_on: dates[ordered_on].isoformat())
     lines: list[Line] = []
-    for row in section.raw_rows(query, date_columns=(6, 8)):  # amounts as stored, in cents
-        order_id, owed_since, cents, ordered_on = row[5:]
-        due = payment_due(owed_since, terms)
-        detail = owed_words.format(owed=money_cents(cents), id=order_id, day=ordered_on.isoformat())
+    # amounts as stored, in cents
+    for (
+        cid,
+        name,
+        company,
+        grade,
+        owner,
+        order_id,
+        owed_since,
+        cents,
+        ordered_on,
+    ) in section.raw_rows(query):
+        due = due_of[owed_since]
+        detail = owed_words.format(owed=money_cents(cents), id=order_id, day=iso[ordered_on])
         lines.append(
-            (
-                *row[:5],
-                due,
-                detail + overdue_words.format(span=days(max(0, (day - due).days))),
-                order_id,
-                False,
-            )
+            (cid, name, company, grade, owner, due, detail + overdue[due], order_id, False)
         )
     return lines

@@ -34,7 +34,7 @@ from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
 from crmtui.services.access import require_manager
 from crmtui.services.context import Context
-from crmtui.services.figures.grades import RepFigures, rep_figures
+from crmtui.services.figures.grades import RepFigures, due_per_owner, rep_figures
 from crmtui.services.figures.scope import (
     GRADES,
     CustomerRow,
@@ -235,20 +235,8 @@ def rep_comparison(
         if started
         else {}
     )
-    c = Customer.alias("c")
     due_before = min(day, found.end + timedelta(days=1))  # due in the period, before today
-    missed = (
-        _per_user(
-            User.select(
-                User.id,
-                c.select(count_rows()).where(
-                    (c.owner == User.id) & (c.next_due >= found.start) & (c.next_due < due_before)
-                ),
-            ).where(User.id.in_(ids))
-        )
-        if started
-        else {}
-    )
+    missed = due_per_owner(ids, since=found.start, until=due_before) if started else {}
     orders = orders_by_user(ids, found.start, until) if started else {}
     new = new_customers_by_user(ids, found.start, until) if started else {}
     wins = (

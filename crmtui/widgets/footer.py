@@ -25,11 +25,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-# Footer's own key widget, so the keys look and click as Textual's do; it is not exported (the
-# Textual version is pinned in pyproject.toml).
-from textual.widgets._footer import FooterKey
-
 from crmtui.i18n import _
+from crmtui.widgets.footer_key import FooterKey
 
 ALWAYS_SHOWN = ("help",)
 """Binding ids the footer never drops (`?`, which lists every key)."""

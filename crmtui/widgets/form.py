@@ -3,8 +3,10 @@ is wrong (or a hint) when there is something to say."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -109,8 +111,17 @@ class FieldRow(Horizontal):
             control.value = bool(value)
         elif isinstance(control, TextArea):
             control.text = safe(value, multiline=True)
-        else:  # stored text, shown as text (an Input would show control characters raw)
+        elif isinstance(control, (Input, DateInput)):
+            # stored text, shown as text (an Input would show control characters raw)
             control.value = safe(value)
+        else:
+            raise TypeError(f"no value to set for {type(control).__name__}")
+
+    def set_options(self, options: Iterable[tuple[RenderableType, Any]]) -> None:
+        """The choices of a select field, read after the form opened."""
+        if not isinstance(self.control, Select):
+            raise TypeError(f"no options for {type(self.control).__name__}")
+        self.control.set_options(options)
 
     def set_error(self, message: str | None) -> None:
         """Show why the field was refused (None clears it and shows the hint again)."""

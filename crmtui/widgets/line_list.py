@@ -76,7 +76,8 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         super().__init__(id=id)
         self.items: list[Row | None] = []
         self.cursor: int | None = None
-        self._lines: dict[int, Strip] = {}
+        self._lines: dict[int, tuple[int, Strip]] = {}
+        """Each drawn line and the width it was cut to."""
 
     # -- what subclasses give -------------------------------------------------------------------
     def line_text(self, index: int) -> Text:
@@ -135,11 +136,17 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         base = self.rich_style
         if index >= len(self.items):
             return Strip.blank(width, base)
-        strip = self._lines.get(index)
-        if strip is None:
+        cut_to, strip = self._lines.get(index, (-1, None))
+        if strip is None or cut_to != width:
             text = self.line_text(index)
+            if text.cell_len > width:  # a scroll bar took the last cells
+                # padding past the edge is not text cut off; text is, and says so
+                padding = min(len(text.plain) - len(text.plain.rstrip(" ")), text.cell_len - width)
+                if padding:
+                    text.right_crop(padding)
+                text.truncate(width, overflow="ellipsis")
             strip = Strip(list(text.render(self.app.console)), text.cell_len)
-            self._lines[index] = strip
+            self._lines[index] = (width, strip)
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style(
@@ -151,12 +158,12 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         super().notify_style_update()
         self._lines.clear()
 
-    def _on_focus(self, event) -> None:
-        super()._on_focus(event)
+    # Widget's own focus handlers still run (Textual calls each class's handler); both repaint
+    # before the next frame, so the cursor line is drawn as the new focus state wants.
+    def on_focus(self) -> None:
         self._refresh_cursor()
 
-    def _on_blur(self, event) -> None:
-        super()._on_blur(event)
+    def on_blur(self) -> None:
         self._refresh_cursor()
 
     def _refresh_cursor(self) -> None:

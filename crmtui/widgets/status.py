@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -11,6 +12,11 @@ from textual.widget import Widget
 from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.text import safe
+
+if TYPE_CHECKING:  # the app imports the widgets
+    from textual import getters
+
+    from crmtui.app import CrmApp
 
 
 def shorten_path(target: str) -> str:
@@ -30,6 +36,9 @@ class StatusLine(Widget):
 
     Reads the app each time it paints; call `refresh()` when the scope changes.
     """
+
+    if TYPE_CHECKING:  # what `self.app` is, for the type checker (the app's own attributes)
+        app = getters.app(CrmApp)
 
     DEFAULT_CSS = """
     StatusLine {

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets._footer import FooterKey
 
 import crmtui
 from crmtui.app import CrmApp
@@ -21,6 +20,7 @@ from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile import ProfileScreen
 from crmtui.widgets.due_list import is_appointment
 from crmtui.widgets.footer import FittingFooter
+from crmtui.widgets.footer_key import FooterKey
 from tests.app.conftest import press, screen_text, settle, until
 from tests.app.world import World
 from tests.conftest import as_user

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.cells import cell_len
+
 from crmtui.app import CrmApp
 from crmtui.db import Customer, Interaction
 from crmtui.rules import DueKind
@@ -187,3 +189,23 @@ async def test_an_empty_day_says_so_and_shows_what_comes_next(ctx, clock):
         assert "Nothing is due today." in text
         assert "Coming up:" in text
         assert "王小明" in text and "11-27" in text and "demo" in text
+
+
+
+async def test_a_line_the_scroll_bar_cuts_ends_in_an_ellipsis(ctx, clock):
+    for number in range(30):  # more lines than 24 rows hold, so the list scrolls
+        customer = add_customer(ctx, {"name": f"客户{number}"})
+        log_interaction(ctx, customer.id, summary="intro", at=f"{TODAY - timedelta(days=1)} 10:00",
+                        next_on=TODAY.isoformat(),
+                        next_step="send the revised quotation with the new delivery terms")
+    app = CrmApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        due = due_list(app)
+        width = due.scrollable_content_region.width
+        assert due.max_scroll_y > 0 and width < due.size.width  # a scroll bar took cells
+        first = next(index for index, item in enumerate(due.items) if item is not None)
+        assert due.line_text(first).cell_len > width  # the line is longer than the room
+        drawn = due.render_line(first).text
+        assert cell_len(drawn) == width and drawn.endswith("…")
+        assert drawn.rstrip("…") in screen_text(app)

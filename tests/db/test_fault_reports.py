@@ -58,12 +58,12 @@ def test_a_full_disk_says_so_and_where_and_changes_nothing(db_path, clock):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small file system needs root")
 def test_a_really_full_disk_from_the_command_line(tmp_path, clock):
-    """A 760 KB tmpfs (a new database takes about 550 KB), filled by the database's own log: what a user on a full disk sees."""
+    """A 820 KB tmpfs (a new database takes about 600 KB), filled by the database's own log: what a user on a full disk sees."""
     from tests.cli.conftest import Cli
 
     mount = tmp_path / "small"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=760k", "tmpfs", str(mount)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=820k", "tmpfs", str(mount)],
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from crmtui.db import LATEST_VERSION, Customer, CustomerChange, Setting
 from crmtui.db.backups import latest_backup
+from crmtui.db.figures import FIGURE_TABLES
 from crmtui.db.migrations import RESCHEDULE_ALL
 from crmtui.db.upgrade_lifecycle import v11_lifecycle
 from crmtui.db.upgrade_steps import MIGRATIONS
@@ -32,6 +33,13 @@ def at(clock, day: date) -> None:
 def _as_before_lifecycles(path) -> None:
     """The file as crmtui wrote it before lifecycles: no new tables, indexes or columns."""
     with sqlite3.connect(path) as connection:
+        triggers = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures_%'"
+        ).fetchall()
+        for (name,) in triggers:  # the kept figures came later (schema 19 on)
+            connection.execute(f'DROP TRIGGER "{name}"')
+        for table in FIGURE_TABLES:
+            connection.execute(f'DROP TABLE "{table}"')
         for name in ("customer_lifecycle_last_order_on", "customer_profit_desc"):
             connection.execute(f'DROP INDEX "{name}"')
         for table in ("win", "customer_change"):

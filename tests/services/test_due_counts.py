@@ -1,7 +1,7 @@
 """The due list's quick paths agree with the list itself, on a demo team, for every role and
 scope, on days with more or less due: the login banner's counts (`count_due`, read from SQL
 aggregates) say what `brief(due_list(...))` says, and the JSON written row by row from the
-queries (`due_rows`) is the list's own JSON, byte for byte."""
+queries (`due_json`) is the list's own JSON, byte for byte."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 from crmtui.config import Greetings
 from crmtui.db import Customer, User
 from crmtui.demo import build_demo
-from crmtui.output import emit_json_rows, json_text
+from crmtui.output import emit_json_objects, json_text
 from crmtui.rules import DueKind
-from crmtui.services.due import DUE_COLUMNS, due_list, due_rows
+from crmtui.services.due import due_json, due_list
 from crmtui.services.due_brief import brief, count_due
 from tests.conftest import TODAY, as_user
 
@@ -67,7 +67,7 @@ def test_nothing_due_counts_nothing(ctx):
 def bulk_json(ctx, day, everyone) -> str:
     out = io.StringIO()
     with redirect_stdout(out):
-        emit_json_rows(DUE_COLUMNS, due_rows(ctx, day, everyone=everyone), chunk=7)
+        emit_json_objects(due_json(ctx, day, everyone=everyone), chunk=7)
     return out.getvalue()
 
 

@@ -3,7 +3,14 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmtui.rules import DueItem, DueKind, Grade, order_due_items, overdue_days
+from crmtui.rules import (
+    DueItem,
+    DueKind,
+    Grade,
+    order_due_items,
+    overdue_days,
+    section_line_key,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -111,3 +118,28 @@ def test_the_order_is_section_then_grade_and_day_then_the_tie_breakers(rows):
                 i.ref_id or 0, i.detail, i.owner, i.company, i.overdue_days, i.at_risk)
 
     assert order_due_items(items) == sorted(items, key=reference)
+
+
+@given(st.data())
+def test_a_sections_line_key_orders_as_the_items_do(data):
+    """Lines of one section (one customer and ref id each, grades as letters) sorted by
+    `section_line_key` come in the order `order_due_items` gives their items."""
+    kind = data.draw(st.sampled_from([k for k in DueKind if k is not DueKind.GREETING]))
+    with_ref = data.draw(st.booleans())
+    keys = data.draw(st.lists(st.tuples(st.integers(1, 6), st.integers(1, 4)), unique=True,
+                              max_size=30))
+    lines = [
+        (cid, data.draw(st.sampled_from(["Li", "Wang", "李", "A", "Ann"])), "Acme",
+         data.draw(st.sampled_from([g.value for g in Grade])), 7,
+         TODAY + timedelta(days=data.draw(st.integers(-30, 30))),
+         data.draw(st.sampled_from(["", "b", "a"])), ref if with_ref else None,
+         data.draw(st.booleans()))
+        for cid, ref in (keys if with_ref else list({cid: (cid, 0) for cid, _ in keys}.values()))
+    ]
+    items = {
+        line: DueItem(kind, line[0], line[1], line[2], line[3], "", line[5], 0, line[6],
+                      line[7], line[8])
+        for line in lines
+    }
+    assert [items[line] for line in sorted(lines, key=section_line_key(kind))] == \
+        order_due_items(items.values())

@@ -46,7 +46,18 @@ from crmtui.db.models.history import (
     GradeChange,
 )
 from crmtui.db.models.sales import OWING, PENDING_DELIVERY, Order, Payment, Target, Win
-from crmtui.db.models.tallies import GradeTally, OwedDay, PipelineDay, SourceTally, StageTally
+from crmtui.db.models.tallies import (
+    BuyDay,
+    DueTally,
+    GradeTally,
+    LifecycleTally,
+    OrderDay,
+    OwedDay,
+    PipelineDay,
+    RevenueTally,
+    SourceTally,
+    StageTally,
+)
 
 MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -79,6 +90,11 @@ MODELS: list[type[BaseModel]] = [
     GradeTally,
     StageTally,
     SourceTally,
+    LifecycleTally,
+    DueTally,
+    OrderDay,
+    BuyDay,
+    RevenueTally,
 ]
 
 __all__ = [
@@ -89,11 +105,13 @@ __all__ = [
     "PENDING_DELIVERY",
     "RESCHEDULE_ALL",
     "REVENUE_COUNTED",
+    "RevenueTally",
     "TERMINATED_BY_STATUS",
     "AccountPlan",
     "Appointment",
     "AuditLog",
     "BaseModel",
+    "BuyDay",
     "CareDate",
     "ChangeSet",
     "Commitment",
@@ -102,13 +120,16 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerChange",
+    "DueTally",
     "FieldChange",
     "GradeChange",
     "GradeTally",
     "HolidayGreeting",
     "Instruction",
     "Interaction",
+    "LifecycleTally",
     "Order",
+    "OrderDay",
     "OwedDay",
     "Payment",
     "PipelineDay",

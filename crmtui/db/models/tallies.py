@@ -82,3 +82,76 @@ class SourceTally(BaseModel):
     class Meta:
         table_name = "source_tally"
         primary_key = CompositeKey("source", "deal_status")
+
+
+class LifecycleTally(BaseModel):
+    """How many customers one owner has in one lifecycle (the lapsed count), kept by the
+    database's triggers (crmtui.db.figures) on every write to a customer."""
+
+    owner_id = IntegerField()
+    lifecycle = CharField(max_length=12)
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "lifecycle_tally"
+        primary_key = CompositeKey("owner_id", "lifecycle")
+
+
+class DueTally(BaseModel):
+    """How many customers one owner has next due on one day, chased (not terminated) or not:
+    the overdue and missed follow-ups per rep, kept by the database's triggers
+    (crmtui.db.figures) on every write to a customer."""
+
+    owner_id = IntegerField()
+    next_due = IsoDateField()
+    chased = IntegerField()
+    """1 for a customer someone chases, 0 for a terminated one."""
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "due_tally"
+        primary_key = CompositeKey("owner_id", "next_due", "chased")
+
+
+class OrderDay(BaseModel):
+    """The team's orders of one day by the lifecycle their customer is in now (what the lapsed
+    customers bought), kept by the database's triggers (crmtui.db.figures) on every write to an
+    order and to a customer's lifecycle."""
+
+    lifecycle = CharField(max_length=12)
+    on = IsoDateField()
+    amount = MoneyField(default=0)
+    orders = IntegerField(default=0)
+
+    class Meta:
+        table_name = "order_day"
+        primary_key = CompositeKey("on", "lifecycle")
+
+
+class BuyDay(BaseModel):
+    """Each day a customer bought, counted by that day and the customer's previous buying day
+    (LONG_AGO when there was none within PREVIOUS_WITHIN days): the team's retention reads how
+    many customers bought in one period and again in the next from a few thousand of these.
+    Kept by the database's triggers (crmtui.db.figures) on every write to an order."""
+
+    on = IsoDateField()
+    prev_on = IsoDateField()
+    customers = IntegerField(default=0)
+
+    class Meta:
+        table_name = "buy_day"
+        primary_key = CompositeKey("on", "prev_on")
+
+
+class RevenueTally(BaseModel):
+    """The team's customers with revenue, counted and summed per band of revenue (its digits
+    and first three: crmtui.db.figures.REVENUE_BAND): the 80/20 ranking walks these and reads
+    only the customers of the bands where a figure falls. Kept by the database's triggers
+    (crmtui.db.figures) on every write to a customer."""
+
+    band = IntegerField(primary_key=True)
+    customers = IntegerField(default=0)
+    revenue = MoneyField(default=0)
+
+    class Meta:
+        table_name = "revenue_tally"

@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 
 from crmtui.i18n import N_, _
-from crmtui.present.schedule import appointment_heading
+from crmtui.present.schedule import ShownAppointment, appointment_heading
 from crmtui.present.text import plain
-from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
-from crmtui.screens.dialogs.log import log_choices
+from crmtui.screens.dialogs.form import Cleaner, CustomerDialog, FormDialog, choices
+from crmtui.screens.dialogs.log import LogChoices, log_choices
 from crmtui.services.appointments import (
     add_appointment,
     cancel_appointment,
@@ -24,18 +25,26 @@ from crmtui.services.validation import APPOINTMENT_FIELDS, APPOINTMENT_KINDS, PU
 from crmtui.widgets.date_input import DateTimeInput
 from crmtui.widgets.form import FieldRow
 
-BOOK_FIELDS = ("at", "minutes", "kind", "purpose", "place", "prep", "contact")
+
+class Booked(Protocol):
+    """What the screens read of an appointment booked, moved or cancelled."""
+
+    @property
+    def starts_at(self) -> datetime: ...
 
 
-class _TimeFields:
+Result = TypeVar("Result")
+
+
+class _TimeFields(FormDialog[Result]):
     """The time field shared by booking and moving: typed in the user's zone, refused when it
     has passed (the service's own check, as you type)."""
 
     def _now(self) -> datetime:
-        return self.ctx.local(self.ctx.now())  # type: ignore[attr-defined]
+        return self.ctx.local(self.ctx.now())
 
-    def _clean_at(self, value: Any, today=None) -> datetime:
-        return clean_start(self.ctx, value)  # type: ignore[attr-defined]
+    def _clean_at(self, value: Any, today: date | None = None) -> datetime:
+        return clean_start(self.ctx, value)
 
     def time_row(self, value: str = "") -> FieldRow:
         control = DateTimeInput(
@@ -49,7 +58,7 @@ class _TimeFields:
         return FieldRow("at", _("When"), control, required=True)
 
 
-class BookDialog(_TimeFields, CustomerDialog[Any]):
+class BookDialog(_TimeFields[Booked], CustomerDialog[Booked]):
     """Book a visit, call or meeting with the customer at a time."""
 
     TITLE_TEXT = N_("Book an appointment")
@@ -58,7 +67,9 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
         super().__init__(customer_id, name)
         self.day_word = day_word
         """What the time field starts with ('tomorrow ' from the evening view)."""
-        self.FIELDS = {"at": self._clean_at, **APPOINTMENT_FIELDS}
+
+    def cleaners(self) -> Mapping[str, Cleaner]:
+        return {"at": self._clean_at, **APPOINTMENT_FIELDS}
 
     def intro_text(self) -> Text:
         return plain(_("When do you see {name}, and why?").format(name=self.name_text))
@@ -71,10 +82,10 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
             log_choices, self.ctx, self.customer_id, done=self._offer_contacts, group="choices"
         )
 
-    def _offer_contacts(self, found) -> None:
+    def _offer_contacts(self, found: LogChoices) -> None:
         row = self.rows.get("contact")
         if found.contacts and row is not None:
-            row.control.set_options(found.contacts)
+            row.set_options(found.contacts)
             row.display = True
 
     def compose_fields(self) -> ComposeResult:
@@ -98,22 +109,31 @@ class BookDialog(_TimeFields, CustomerDialog[Any]):
         contact.display = False  # shown once the customer's contacts are read
         yield contact
 
-    def save(self, values: dict[str, Any]):
-        fields = {name: values.get(name) for name in BOOK_FIELDS}
-        fields["contact"] = fields["contact"] or None
-        fields["purpose"] = fields["purpose"] or None
-        return add_appointment(self.ctx, self.customer_id, **fields)
+    def save(self, values: dict[str, Any]) -> Booked:
+        return add_appointment(
+            self.ctx,
+            self.customer_id,
+            at=values.get("at"),
+            minutes=values.get("minutes"),
+            kind=values.get("kind"),
+            purpose=values.get("purpose") or None,
+            place=values.get("place"),
+            prep=values.get("prep"),
+            contact=values.get("contact") or None,
+        )
 
 
-class MoveDialog(_TimeFields, FormDialog[Any]):
+class MoveDialog(_TimeFields[Booked]):
     """Move a planned appointment to another time (and length)."""
 
     TITLE_TEXT = N_("Move the appointment")
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: ShownAppointment) -> None:
         super().__init__()
         self.view = view
-        self.FIELDS = {"at": self._clean_at, "minutes": APPOINTMENT_FIELDS["minutes"]}
+
+    def cleaners(self) -> Mapping[str, Cleaner]:
+        return {"at": self._clean_at, "minutes": APPOINTMENT_FIELDS["minutes"]}
 
     def intro_text(self) -> Text:
         return appointment_heading(self.view, self.ctx.zone)
@@ -126,16 +146,16 @@ class MoveDialog(_TimeFields, FormDialog[Any]):
         yield self.time_row(start.strftime("%Y-%m-%d %H:%M"))
         yield self.text_row("minutes", _("Minutes"), str(self.view.minutes))
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> Booked:
         return move_appointment(self.ctx, self.view.id, at=values["at"], minutes=values["minutes"])
 
 
-class CancelAppointmentDialog(FormDialog[Any]):
+class CancelAppointmentDialog(FormDialog[Booked]):
     """Cancel a planned appointment, once asked: it stays in the customer's history."""
 
     TITLE_TEXT = N_("Cancel the appointment")
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: ShownAppointment) -> None:
         super().__init__()
         self.view = view
 
@@ -153,7 +173,7 @@ class CancelAppointmentDialog(FormDialog[Any]):
     def cancel_label(self) -> str:
         return _("Keep it")
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> Booked:
         return cancel_appointment(self.ctx, self.view.id)
 
 

@@ -8,19 +8,22 @@ typed: saving again applies it to their version (if the workflow still allows it
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.widgets import Static
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _, pgettext
 from crmtui.present.complaint import complaint_heading, status_word
 from crmtui.present.text import plain
 from crmtui.present.time import moment, span
-from crmtui.rules import Severity
-from crmtui.screens.dialogs.form import CustomerDialog, FormDialog, choices
+from crmtui.rules import Severity, SlaPolicy
+from crmtui.screens.dialogs.form import Cleaner, FormDialog, choices
 from crmtui.services.complaints import (
     COMPLAINT_FIELDS,
     SEVERITIES,
@@ -35,6 +38,7 @@ from crmtui.services.complaints import (
     resolve,
     set_severity,
 )
+from crmtui.services.context import Context
 from crmtui.services.customers import find_customers
 from crmtui.services.validation import CHANNELS, FieldError, choice
 from crmtui.widgets.customer_picker import CustomerMatch, CustomerPicker
@@ -44,7 +48,7 @@ from crmtui.widgets.form import FieldRow
 CUSTOMER_MATCHES = 8
 
 
-def targets_hint(policy, severity: str) -> str:
+def targets_hint(policy: SlaPolicy, severity: str) -> str:
     """'answer within 4h00, resolve within 3d' for a severity under the team's policy."""
     if severity not in SEVERITIES:
         return ""
@@ -57,8 +61,9 @@ def targets_hint(policy, severity: str) -> str:
     return hint
 
 
-class ComplaintDialog(FormDialog[Any]):
-    """An action on one complaint; subclasses give the fields and `act`."""
+class ComplaintDialog(FormDialog[object]):
+    """An action on one complaint; subclasses give the fields and `act`, whose result (the
+    complaint or its new event) the dialog dismisses with."""
 
     def __init__(self, row: QueueRow) -> None:
         super().__init__()
@@ -67,11 +72,11 @@ class ComplaintDialog(FormDialog[Any]):
     def intro_text(self) -> Text:
         return complaint_heading(self.row)
 
-    def act(self, values: dict[str, Any], expected_version: int) -> Any:
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         """The service call (in a worker thread)."""
         raise NotImplementedError
 
-    def save(self, values: dict[str, Any]) -> Any:
+    def save(self, values: dict[str, Any]) -> object:
         return self.act(values, self.row.version)
 
     def on_conflict(self, error: Conflict) -> None:
@@ -88,7 +93,7 @@ class ComplaintDialog(FormDialog[Any]):
 
     def _reread(self, row: QueueRow, conflict: str) -> None:
         self.row = row
-        self.query_one("#intro").update(self.intro_text())
+        self.query_one("#intro", Static).update(self.intro_text())
         self.show_notice(
             conflict
             + ". "
@@ -102,17 +107,16 @@ class ComplaintDialog(FormDialog[Any]):
 class AcknowledgeDialog(ComplaintDialog):
     TITLE_TEXT = N_("Acknowledge")
 
-    def __init__(self, row: QueueRow) -> None:
-        super().__init__(row)
-        self.FIELDS = {"promise": self._clean_promise, "note": COMPLAINT_FIELDS["note"]}
+    def cleaners(self) -> Mapping[str, Cleaner]:
+        return {"promise": self._clean_promise, "note": COMPLAINT_FIELDS["note"]}
 
     def save_label(self) -> str:
         return _("Acknowledge")
 
-    def _now(self):
+    def _now(self) -> datetime:
         return self.ctx.local(self.ctx.now())
 
-    def _clean_promise(self, value: Any, today=None):
+    def _clean_promise(self, value: Any, today: date | None = None) -> datetime | None:
         resolution = resolve_moment(str(value or ""), self._now(), required=True, future=True)
         if resolution.error:
             raise FieldError(resolution.error)
@@ -139,7 +143,7 @@ class AcknowledgeDialog(ComplaintDialog):
         )
         return text
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return acknowledge(
             self.ctx,
             self.row.id,
@@ -172,7 +176,7 @@ class ResolveDialog(ComplaintDialog):
             "root_cause", _("Root cause"), wide=True, placeholder=_("why it happened")
         )
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return resolve(
             self.ctx,
             self.row.id,
@@ -197,7 +201,7 @@ class CloseDialog(ComplaintDialog):
         )
         yield self.text_row("note", _("Note"), wide=True, lines=3)
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return close(
             self.ctx,
             self.row.id,
@@ -232,7 +236,7 @@ class SeverityDialog(ComplaintDialog):
         if row.field == "severity":
             row.set_hint(targets_hint(self.ctx.config.sla, row.value))
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return set_severity(
             self.ctx,
             self.row.id,
@@ -253,7 +257,7 @@ class OwnerDialog(ComplaintDialog):
     def compose_fields(self) -> ComposeResult:
         yield self.select_row("owner", _("Owner"), self.handlers, self.row.owner, blank=_("nobody"))
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return assign(
             self.ctx, self.row.id, values["owner"] or "-", expected_version=expected_version
         )
@@ -276,7 +280,7 @@ class ReopenDialog(ComplaintDialog):
             "note", _("Why"), wide=True, lines=3, placeholder=_("what did not hold (optional)")
         )
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return reopen(self.ctx, self.row.id, note=values["note"], expected_version=expected_version)
 
 
@@ -289,14 +293,14 @@ class NoteDialog(ComplaintDialog):
     def compose_fields(self) -> ComposeResult:
         yield self.text_row("note", _("Note"), required=True, wide=True, lines=6)
 
-    def act(self, values, expected_version):
+    def act(self, values: dict[str, Any], expected_version: int) -> object:
         return add_note(self.ctx, self.row.id, values["note"])
 
 
 # -- a new complaint ------------------------------------------------------------------------------
 
 
-def customer_matches(ctx, text: str) -> list[CustomerMatch]:
+def customer_matches(ctx: Context, text: str) -> list[CustomerMatch]:
     """The customers typed text finds (runs in a worker)."""
     found = []
     for customer in find_customers(ctx, text, limit=CUSTOMER_MATCHES):
@@ -307,7 +311,18 @@ def customer_matches(ctx, text: str) -> list[CustomerMatch]:
     return found
 
 
-def opened_message(ctx, complaint) -> str:
+class OpenedComplaint(Protocol):
+    """What the screens read of a complaint just recorded."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def respond_by(self) -> datetime: ...
+    @property
+    def resolve_by(self) -> datetime: ...
+
+
+def opened_message(ctx: Context, complaint: OpenedComplaint | None) -> str:
     """What the user is told once a complaint is recorded."""
     if complaint is None:
         return ""
@@ -318,13 +333,13 @@ def opened_message(ctx, complaint) -> str:
     )
 
 
-def _chosen_customer(value: Any, today=None) -> int:
+def _chosen_customer(value: Any, today: date | None = None) -> int:
     if not value:
         raise FieldError(_("pick one: type part of a name, then enter"))
     return int(value)
 
 
-class NewComplaintDialog(CustomerDialog[Any]):
+class NewComplaintDialog(FormDialog[OpenedComplaint]):
     """Record a complaint; for a customer given, or one chosen by searching."""
 
     TITLE_TEXT = N_("New complaint")
@@ -338,7 +353,10 @@ class NewComplaintDialog(CustomerDialog[Any]):
     }
 
     def __init__(self, customer_id: int | None = None, name: str = "") -> None:
-        super().__init__(customer_id, name)  # type: ignore[arg-type]  # None: chosen in the form
+        super().__init__()
+        self.customer_id = customer_id
+        """None: chosen in the form."""
+        self.name_text = name
 
     def intro_text(self) -> Text:
         if self.customer_id is None:
@@ -392,7 +410,7 @@ class NewComplaintDialog(CustomerDialog[Any]):
             row.set_error(None)
             row.set_hint("→ " + event.match.label)
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> OpenedComplaint:
         customer = self.customer_id if self.customer_id is not None else int(values["customer"])
         return open_complaint(
             self.ctx,

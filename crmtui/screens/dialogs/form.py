@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the app imports the screens
     from textual import getters
 
     from crmtui.app import CrmApp
+    from crmtui.services.context import Context
 
 Result = TypeVar("Result")
 Cleaner = Callable[[Any, date], Any]
@@ -162,7 +163,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         yield from ()
 
     @property
-    def ctx(self):
+    def ctx(self) -> Context:
         return self.app.ctx
 
     @property
@@ -244,8 +245,13 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         }
 
     # -- validation -----------------------------------------------------------------------------
+    def cleaners(self) -> Mapping[str, Cleaner]:
+        """Field name -> cleaner: FIELDS, or (overridden) cleaners that need the dialog itself
+        (the user's zone and clock)."""
+        return self.FIELDS
+
     def validate_row(self, row: FieldRow) -> bool:
-        cleaner = self.FIELDS.get(row.field)
+        cleaner = self.cleaners().get(row.field)
         if cleaner is None:
             return True
         try:

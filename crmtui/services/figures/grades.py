@@ -11,7 +11,7 @@ from typing import Any
 from peewee import Case, Field, Function, ModelSelect, Select, fn
 
 from crmtui.db import Customer, GradeChange, User, Win, database
-from crmtui.db.models import GradeTally, StageTally
+from crmtui.db.models import DueTally, GradeTally, StageTally
 from crmtui.db.rows import tuple_rows
 from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
 from crmtui.search import sort_key
@@ -46,10 +46,28 @@ class RepFigures:
         return sum(self.grades.values())
 
 
+def due_per_owner(
+    owners: list[int] | None, *, until: date, since: date | None = None, chased_only: bool = False
+) -> dict[int, int]:
+    """Per owner (of `owners`, or everyone): their customers next due before `until` (and on
+    or after `since`), only those someone chases (not terminated) or all, counted from what
+    the database keeps per owner and next due day (db.figures' due_tally)."""
+    d = DueTally
+    where = d.next_due < until
+    if owners is not None:
+        where &= d.owner_id.in_(owners)
+    if since is not None:
+        where &= d.next_due >= since
+    if chased_only:
+        where &= d.chased == 1
+    query = d.select(d.owner_id, fn.SUM(d.customers)).where(where).group_by(d.owner_id)
+    return {owner: int(n or 0) for owner, n in tuple_rows(query, tuple[int, int | None])}
+
+
 def rep_figures(scope: Scope) -> list[RepFigures]:
-    """Customers per owner and grade (kept by the database: db.figures), and per owner
-    the follow-ups overdue — next due before the day — counted in that owner's range of the
-    (owner, next_due) index."""
+    """Customers per owner and grade, and per owner the follow-ups overdue — next due before
+    the day, terminated customers left out (nobody chases them) — both kept by the database
+    (db.figures)."""
     matrix = GradeTally.select(GradeTally.owner_id, GradeTally.grade, GradeTally.customers)
     if scope.owner_id is not None:
         matrix = matrix.where(GradeTally.owner_id == scope.owner_id)
@@ -58,29 +76,17 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
         grades.setdefault(owner_id, dict.fromkeys(GRADES, 0))[grade] = count
     if not grades:
         return []
-    overdue = Customer.select(count_rows()).where(
-        (Customer.owner == User.id) & (Customer.next_due < scope.day)
-    )
-    owners = User.select(User.id, User.login, User.display_name, overdue).where(
-        User.id.in_(list(grades))
-    )
-    # the few terminated customers (found by their lifecycle's index) are chased by nobody
-    unchased = dict(
-        tuple_rows(
-            Customer.select(Customer.owner, count_rows())
-            .where((Customer.lifecycle == TERMINATED) & (Customer.next_due < scope.day))
-            .group_by(Customer.owner),
-            tuple[int, int],
-        )
-    )
+    owners = None if scope.owner_id is None else [scope.owner_id]
+    overdue = due_per_owner(owners, until=scope.day, chased_only=True)
+    users = User.select(User.id, User.login, User.display_name).where(User.id.in_(list(grades)))
     rows = [
         RepFigures(
             login=login,
             name=display or login,
             grades=grades[uid],
-            overdue=late - unchased.get(uid, 0),
+            overdue=overdue.get(uid, 0),
         )
-        for uid, login, display, late in tuple_rows(owners, tuple[int, str, str, int])
+        for uid, login, display in tuple_rows(users, tuple[int, str, str])
     ]
     return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
@@ -294,9 +300,10 @@ class AtRisk:
         }
 
 
-def at_risk(scope: Scope) -> list[AtRisk]:
-    """The customers at risk of being dropped, longest without contact first."""
-    query = scope.customers(
+def at_risk_query(scope: Scope) -> ModelSelect[Customer]:
+    """The drop risks' query: its terms are those of the index that holds them
+    (db.figures' customer_at_risk), so it reads the index alone."""
+    return scope.customers(
         Customer.select(
             Customer.id,
             Customer.name,
@@ -316,5 +323,27 @@ def at_risk(scope: Scope) -> list[AtRisk]:
         )
         .order_by(Customer.cadence_due, Customer.id)
     )
-    rows = tuple_rows(query, tuple[int, str, str, str, str, int, date | None, date])
-    return [AtRisk(*row) for row in rows]
+
+
+def at_risk(scope: Scope) -> list[AtRisk]:
+    """The customers at risk of being dropped, longest without contact first."""
+    # thousands of rows on a large team: read from the cursor, not row by row through peewee;
+    # SQLite gives the days as their ISO text
+    rows = database.execute(at_risk_query(scope)).fetchall()
+    return [
+        AtRisk(
+            customer_id,
+            name,
+            company,
+            grade,
+            owner,
+            followups,
+            None if last_contact is None else _day(last_contact),
+            _day(cadence_due),
+        )
+        for customer_id, name, company, grade, owner, followups, last_contact, cadence_due in rows
+    ]
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import Case, ModelSelect, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
-from crmtui.db.models import SourceTally
+from crmtui.db.models import BuyDay, LifecycleTally, OrderDay, RevenueTally, SourceTally
 from crmtui.db.rows import tuple_rows
 from crmtui.rules import Lifecycle
 from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
@@ -39,20 +39,45 @@ class Lapsed:
 
 
 def lapsed(scope: Scope) -> Lapsed:
-    """How many lapsed customers, from the (lifecycle, last_order_on) index; and their orders of
-    the last year, read for the few who last bought within it."""
+    """How many lapsed customers (kept per owner by the database: db.figures), and what they
+    bought in the year up to the day: the team's from the orders kept per day and lifecycle,
+    one owner's read for the few of theirs who last bought within the year."""
+    tally = LifecycleTally.select(fn.SUM(LifecycleTally.customers)).where(
+        LifecycleTally.lifecycle == Lifecycle.LAPSED.value
+    )
+    if scope.owner_id is not None:
+        tally = tally.where(LifecycleTally.owner_id == scope.owner_id)
+    count = tally.scalar()
     year_ago = scope.day - relativedelta(years=1)
+    if scope.owner_id is None:
+        cents = (
+            OrderDay.select(raw_cents(fn.SUM(OrderDay.amount)))
+            .where(
+                (OrderDay.on > year_ago)
+                & (OrderDay.on <= scope.day)
+                & (OrderDay.lifecycle == Lifecycle.LAPSED.value)
+            )
+            .scalar()
+        )
+    else:
+        cents = _lapsed_bought(scope, year_ago)
+    return Lapsed(customers=int(count or 0), revenue_last_year=to_money(cents))
+
+
+def _lapsed_bought(scope: Scope, year_ago: date) -> int | None:
+    """Cents the scope's lapsed customers bought after `year_ago` up to the day, from their
+    orders (read for those who last bought within the year, by the (lifecycle, last_order_on)
+    index)."""
     is_lapsed = Customer.lifecycle == Lifecycle.LAPSED.value
-    count = scope.customers(Customer.select(count_rows()).where(is_lapsed)).scalar()
     recent = scope.customers(
         Customer.select(Customer.id).where(is_lapsed & (Customer.last_order_on > year_ago))
     )
-    cents = (
+    cents: int | None = (
         Order.select(raw_cents(fn.SUM(Order.amount)))
         .where(Order.customer.in_(recent) & (Order.on > year_ago) & (Order.on <= scope.day))
         .scalar()
     )
-    return Lapsed(customers=int(count or 0), revenue_last_year=to_money(cents))
+    return cents
 
 
 @dataclass(frozen=True)
@@ -83,8 +108,37 @@ class Retention:
 
 
 def retention(scope: Scope, period: int) -> Retention:
-    """Retention over the period: one range of the (order date, customer) index over both
-    periods, each customer's orders grouped once into "bought before" and "bought in"."""
+    """Retention over the period. The team's from the buying days the database keeps with each
+    customer's previous one (db.figures' buy_day): a customer bought in a period when one of
+    its buying days in the period follows a day before it, and came back when its first buying
+    day in this period follows a day in the period before. One owner's from their orders."""
+    since = scope.since(period)
+    before = since - timedelta(days=period)
+    if scope.owner_id is None:
+        b = BuyDay
+        earlier = (b.on >= before) & (b.on < since) & (b.prev_on < before)
+        again = (b.on >= since) & (b.prev_on >= before) & (b.prev_on < since)
+        query = b.select(
+            fn.SUM(Case(None, [(earlier, b.customers)], 0)),
+            fn.SUM(Case(None, [(again, b.customers)], 0)),
+        ).where((b.on >= before) & (b.on <= scope.day))
+        count, returned = next(tuple_rows(query, tuple[int | None, int | None]))
+    else:
+        count, returned = buyers_from_orders(scope, period)
+    return Retention(
+        since=since,
+        until=scope.day,
+        previous_since=before,
+        previous_until=since - timedelta(days=1),
+        previous_buyers=int(count or 0),
+        returned=int(returned or 0),
+    )
+
+
+def buyers_from_orders(scope: Scope, period: int) -> tuple[int | None, int | None]:
+    """(Customers who bought in the period before, of them those who bought in the period):
+    one range of the (order date, customer) index over both periods, each customer's orders
+    grouped once into "bought before" and "bought in"."""
     since = scope.since(period)
     before = since - timedelta(days=period)
     earlier = Case(None, [(Order.on < since, 1)], 0)
@@ -99,20 +153,13 @@ def retention(scope: Scope, period: int) -> Retention:
             Order.customer.in_(Customer.select(Customer.id).where(Customer.owner == scope.owner_id))
         )
     buyers = query.alias("buyers")
-    count, returned = (
+    found: tuple[int | None, int | None] = (
         Select([buyers], [fn.SUM(buyers.c.earlier), fn.SUM(buyers.c.earlier * buyers.c.later)])
         .bind(database)
         .tuples()
         .get()
     )
-    return Retention(
-        since=since,
-        until=scope.day,
-        previous_since=before,
-        previous_until=since - timedelta(days=1),
-        previous_buyers=int(count or 0),
-        returned=int(returned or 0),
-    )
+    return found
 
 
 # -- 80/20 ----------------------------------------------------------------------------------------
@@ -155,6 +202,88 @@ class Pareto:
 
 
 def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
+    """Key customers and the cumulative curve: the team's from the revenue bands the database
+    keeps (pareto_from_bands), one owner's from their customers in rank order
+    (pareto_ranked)."""
+    return pareto_from_bands(share) if scope.owner_id is None else pareto_ranked(scope, share)
+
+
+def _empty_pareto() -> Pareto:
+    return Pareto(
+        customers=0,
+        total=to_money(0),
+        key_count=0,
+        key_revenue=to_money(0),
+        last_key=None,
+        curve=(),
+    )
+
+
+def revenue_band_range(band: int) -> tuple[int, int]:
+    """The revenues in cents of a band of db.figures.REVENUE_BAND: (lowest, first above)."""
+    digits, lead = divmod(band, 1000)
+    scale = 10 ** (digits - len(str(lead)))
+    return lead * scale, (lead + 1) * scale
+
+
+def _in_band(band: int) -> ModelSelect[Customer]:
+    """The customers of a revenue band, in rank order (revenue descending, then id)."""
+    low, high = revenue_band_range(band)
+    c = Customer
+    return (
+        c.select(c.id)
+        .where((c.revenue >= Decimal(low) / 100) & (c.revenue < Decimal(high) / 100))
+        .order_by(c.revenue.desc(), c.id)
+    )
+
+
+def pareto_from_bands(share: Decimal = KEY_SHARE) -> Pareto:
+    """The team's key customers and curve from the customers and revenue kept per revenue band
+    (db.figures' revenue_tally), highest band first: whole bands add up as kept, and only the
+    customers of a band where a curve point or the share falls are read, from the revenue
+    index (each band spans at most 1% of its revenues, so a few hundred rows)."""
+    t = RevenueTally
+    query = t.select(t.band, t.customers, raw_cents(t.revenue)).order_by(t.band.desc())
+    # thousands of plain integers: read straight from the cursor, not row by row through peewee
+    bands: list[tuple[int, int, int]] = database.execute(query).fetchall()
+    count = sum(customers for _band, customers, _cents in bands)
+    total = sum(cents for _band, _customers, cents in bands)
+    if not total:
+        return _empty_pareto()
+    target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
+    points = sorted({math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)})
+    curve: list[tuple[float, float]] = []
+    key: tuple[int, int, int, int] | None = None
+    # the first customers of a band, summed: built once, run for each point with its numbers
+    part = _in_band(0).limit(1).select(raw_cents(Customer.revenue).alias("cents")).alias("part")
+    first_of_band, _params = Select([part], [fn.SUM(part.c.cents)]).bind(database).sql()
+    done = running = 0  # customers and cents of the bands before this one
+    for band, customers, cents in bands:
+        while points and points[0] <= done + customers:
+            within = points.pop(0) - done
+            low, high = revenue_band_range(band)
+            found = database.execute_sql(first_of_band, (low, high, within)).fetchone()[0]
+            subtotal = int(found or 0)
+            curve.append(
+                (round((done + within) / count, 4), round((running + subtotal) / total, 4))
+            )
+        if key is None and running + cents >= target:
+            place, customer_id, last_cents, reached = _reaching(_in_band(band), target - running)
+            key = (done + place, customer_id, last_cents, running + reached)
+        done, running = done + customers, running + cents
+    assert key is not None  # the whole ranking reaches the share
+    place, last_id, last_cents, key_cents = key
+    return Pareto(
+        customers=count,
+        total=to_money(total),
+        key_count=place,
+        key_revenue=to_money(key_cents),
+        last_key=(last_id, to_money(last_cents)),
+        curve=tuple(curve),
+    )
+
+
+def pareto_ranked(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     """Key customers and the cumulative curve from the stored revenue, read in rank order from
     the revenue index one 5% segment at a time (each segment starts after the previous one's
     last row, so the whole ranking is read once); a running SUM window over the one segment
@@ -170,14 +299,7 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     )
     total = int(cents or 0)
     if not total:
-        return Pareto(
-            customers=0,
-            total=to_money(0),
-            key_count=0,
-            key_revenue=to_money(0),
-            last_key=None,
-            curve=(),
-        )
+        return _empty_pareto()
     target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
     curve: list[tuple[float, float]] = []
     last_row: tuple[Decimal, int] | None = None
