@@ -25,7 +25,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 import crmtui
+from crmtui.app import CrmApp
+from crmtui.rules import DueItem
+from crmtui.screens.today import TodayScreen
+from crmtui.services.worklist import snooze_refusal
+from crmtui.widgets.due_list import DueList
 from crmtui.widgets.localized import own_bindings_of_key
+from tests.app.conftest import press, settle
 
 TEXTUAL = Path(textual.__file__).parent
 CRMTUI = Path(crmtui.__file__).parent
@@ -261,3 +267,26 @@ async def test_a_screens_own_keys_follow_the_keymap_hidden_or_not():
         assert "z" not in offered  # check_action hides it: the reason for the helper
         for key, action in offered.items():
             assert actions(screen, key) == [action]
+
+
+async def test_on_today_snooze_left_out_of_the_footer_still_says_why(world_ctx):
+    app = CrmApp(world_ctx)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **options: (said.append(message), notify(message, **options))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        due = screen.query_one(DueList)
+        for _step in range(len(due.items)):
+            item = due.highlighted_item
+            if isinstance(item, DueItem) and snooze_refusal(item.kind):
+                break
+            await press(pilot, "j")
+        else:
+            raise AssertionError("no item on Today that cannot be snoozed")
+        assert "s" not in screen.active_bindings  # left out of the footer
+        await press(pilot, "s")
+        assert app.screen is screen
+        assert said == [snooze_refusal(item.kind)]
