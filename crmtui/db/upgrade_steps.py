@@ -366,6 +366,11 @@ def v21_revenue_bands(db: peewee.Database) -> None:
     fill_figures(db, only=("revenue_tally",))
 
 
+def v22_at_risk_index(db: peewee.Database) -> None:
+    """v22: the drop risks read from an index holding the columns they list (crmtui.db.figures)."""
+    create_figures(db)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -388,4 +393,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     19: v19_figures,
     20: v20_order_figures,
     21: v21_revenue_bands,
+    22: v22_at_risk_index,
 }

@@ -35,6 +35,7 @@ from crmtui.services.customers import (
     update_customer,
 )
 from crmtui.services.lifecycle import set_lifecycle
+from crmtui.services.figures.grades import at_risk_query
 from crmtui.services.figures.sales import (
     Lapsed,
     buyers_from_orders,
@@ -428,3 +429,17 @@ def test_db_check_compares_the_kept_figures_with_the_records(backend, ctx, rep_c
     database.execute_sql('UPDATE "owed_day" SET "owed" = "owed" + 1')
     problems = check_store(ctx.store).problems
     assert "the dashboard's kept figures differ from the records in 2 rows (owed_day)" in problems
+
+
+def test_the_drop_risks_read_their_index_alone(backend, ctx, rep_ctx):
+    """On PostgreSQL the at-risk query's terms imply the partial index's (db.figures), so the
+    database reads the index that holds every column listed and not the customers' rows."""
+    if backend == "sqlite":
+        pytest.skip("SQLite plans before binding the parameters: no partial index there")
+    for n in range(3):
+        add_customer(ctx, {"name": f"客户{n}"}, owner="rita")
+    sql, params = at_risk_query(scope_for(ctx, everyone=True)).sql()
+    database.execute_sql("SET LOCAL enable_seqscan = off")  # a tiny table: no full reads
+    database.execute_sql("SET LOCAL enable_bitmapscan = off")
+    plan = " ".join(row[0] for row in database.execute_sql(f"EXPLAIN {sql}", params))
+    assert "Index Only Scan using customer_at_risk" in plan, plan

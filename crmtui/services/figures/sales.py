@@ -254,13 +254,16 @@ def pareto_from_bands(share: Decimal = KEY_SHARE) -> Pareto:
     points = sorted({math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)})
     curve: list[tuple[float, float]] = []
     key: tuple[int, int, int, int] | None = None
+    # the first customers of a band, summed: built once, run for each point with its numbers
+    part = _in_band(0).limit(1).select(raw_cents(Customer.revenue).alias("cents")).alias("part")
+    first_of_band, _params = Select([part], [fn.SUM(part.c.cents)]).bind(database).sql()
     done = running = 0  # customers and cents of the bands before this one
     for band, customers, cents in bands:
         while points and points[0] <= done + customers:
             within = points.pop(0) - done
-            part = _in_band(band).limit(within).select(raw_cents(Customer.revenue).alias("cents"))
-            rows = part.alias("part")
-            subtotal = int(Select([rows], [fn.SUM(rows.c.cents)]).bind(database).scalar() or 0)
+            low, high = revenue_band_range(band)
+            found = database.execute_sql(first_of_band, (low, high, within)).fetchone()[0]
+            subtotal = int(found or 0)
             curve.append(
                 (round((done + within) / count, 4), round((running + subtotal) / total, 4))
             )
