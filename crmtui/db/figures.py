@@ -8,12 +8,21 @@ scan history.
 - `pipeline_day`: per grade and day of the expected close, the team's open opportunities (need
   clear, not terminated, an expected amount, grade A–D) and their expected amount; a customer
   with no expected close counts on NO_CLOSE_DAY.
-- `grade_tally`, `stage_tally`, `source_tally`: customers per owner and grade, the team's open
-  customers per grade and follow-ups, and the team's customers per source and deal status
-  (`Tally` below: counts of customers, one generated trigger set each).
+- `grade_tally`, `stage_tally`, `source_tally`, `lifecycle_tally`, `due_tally`,
+  `revenue_tally`: customers per owner and grade, the team's open customers per grade and
+  follow-ups, the team's customers per source and deal status, customers per owner and
+  lifecycle, per owner, next due day and whether anyone chases them, and the team's customers
+  and revenue per band of revenue (`Tally` below: counts of customers, one generated trigger
+  set each).
+- `order_day`: the team's orders per day by the lifecycle their customer is in now.
+- `buy_day`: each (customer, day) with orders counted by that day and the customer's previous
+  buying day (LONG_AGO beyond PREVIOUS_WITHIN days): retention counts from it. Its triggers
+  look at the customer's neighbouring orders, so on PostgreSQL they run BEFORE each row, where
+  a statement's earlier rows are already visible (AFTER row triggers all see its end).
 
-Deleting a customer first clears what its orders owe (a BEFORE DELETE trigger), so the figures
-never depend on whether the cascading deletes of its orders still see the customer.
+Deleting a customer first clears what its orders owe and then deletes its orders (BEFORE DELETE
+triggers), so the figures never depend on whether the cascading deletes of its orders still see
+the customer.
 """
 
 from __future__ import annotations
