@@ -3,12 +3,14 @@ top, dialogs as modal screens, a command palette that also jumps to customers, a
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, ClassVar, cast
+from typing import IO, Any, ClassVar, cast
 
 import peewee
-from rich.text import Text
+from rich.console import Console
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -16,7 +18,7 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
-from crmtui.crashlog import write_log
+from crmtui.crashlog import rich_traceback_error, without_locals, write_log, write_log_text
 from crmtui.errors import CrmError
 from crmtui.i18n import N_, _, set_language
 from crmtui.palette import CrmCommands
@@ -330,26 +332,40 @@ class CrmApp(ServiceCalls, App[None]):
             message += " " + _("(details in {path})").format(path=where)
         self.notify(message, title=title or _("Not done"), severity="error", timeout=12)
 
-    def _fatal_error(self) -> None:
-        # A crash still ends the app, but the user reads one line; the traceback is in the log.
-        # Textual has no public hook for an unhandled exception (its version is pinned).
-        error = self._exception
-        where = write_log(error) if error is not None else ""
-        self.bell()
-        line = "crmtui: " + _("unexpected error: {kind}: {error}").format(
-            kind=type(error).__name__, error=error
-        )
-        if where:
-            line += " " + _("(details in {path})").format(path=where)
-        self._exit_renderables.append(Text(line))
-        self._close_messages_no_wait()
-
 
 def run_app(ctx: Context, early_today: Future | None = None) -> int:
-    """Run the app on an open Context until the user quits; the store is closed after."""
+    """Run the app on an open Context until the user quits; the store is closed after.
+
+    An unhandled exception ends the app (Textual's rule). Textual writes its traceback on the
+    app's error console once the terminal is restored: here that console writes to a buffer, the
+    traceback goes to the crash log and the user reads one line that points to it.
+    """
+    ending = io.StringIO()
     try:
         app = CrmApp(ctx, early_today=early_today)
+        app.error_console = ending_console(ending)
         app.run()
     finally:
         ctx.store.close()
+    report_ending(ending.getvalue())
     return app.return_code or 0
+
+
+def ending_console(file: IO[str]) -> Console:
+    """The app's error console: plain text into `file`, each line as long as it was drawn."""
+    return Console(file=file, markup=False, highlight=False, color_system=None, soft_wrap=True)
+
+
+def report_ending(written: str) -> None:
+    """What the app wrote on its error console as it ended, for the user: a traceback as one
+    line (the traceback itself to the log), anything else as it was written."""
+    error = rich_traceback_error(written)
+    if error is None:
+        sys.stderr.write(written)
+        return
+    kind, message = error
+    where = write_log_text(without_locals(written))
+    line = _("unexpected error: {kind}: {error}").format(kind=kind, error=message)
+    if where:
+        line += " " + _("(details in {path})").format(path=where)
+    sys.stderr.write("crmtui: " + safe(line) + "\n")  # the program's name is not translated

@@ -8,12 +8,21 @@ scan history.
 - `pipeline_day`: per grade and day of the expected close, the team's open opportunities (need
   clear, not terminated, an expected amount, grade A–D) and their expected amount; a customer
   with no expected close counts on NO_CLOSE_DAY.
-- `grade_tally`, `stage_tally`, `source_tally`: customers per owner and grade, the team's open
-  customers per grade and follow-ups, and the team's customers per source and deal status
-  (`Tally` below: counts of customers, one generated trigger set each).
+- `grade_tally`, `stage_tally`, `source_tally`, `lifecycle_tally`, `due_tally`,
+  `revenue_tally`: customers per owner and grade, the team's open customers per grade and
+  follow-ups, the team's customers per source and deal status, customers per owner and
+  lifecycle, per owner, next due day and whether anyone chases them, and the team's customers
+  and revenue per band of revenue (`Tally` below: counts of customers, one generated trigger
+  set each).
+- `order_day`: the team's orders per day by the lifecycle their customer is in now.
+- `buy_day`: each (customer, day) with orders counted by that day and the customer's previous
+  buying day (LONG_AGO beyond PREVIOUS_WITHIN days): retention counts from it. Its triggers
+  look at the customer's neighbouring orders, so on PostgreSQL they run BEFORE each row, where
+  a statement's earlier rows are already visible (AFTER row triggers all see its end).
 
-Deleting a customer first clears what its orders owe (a BEFORE DELETE trigger), so the figures
-never depend on whether the cascading deletes of its orders still see the customer.
+Deleting a customer first clears what its orders owe and then deletes its orders (BEFORE DELETE
+triggers), so the figures never depend on whether the cascading deletes of its orders still see
+the customer.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from crmtui.db.models import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RevenueTally,
     SourceTally,
     StageTally,
 )
@@ -102,13 +112,27 @@ def _pipeline_moved(sqlite: bool) -> str:
     )
 
 
+REVENUE_BAND = (
+    'LENGTH(CAST({row}."revenue" AS TEXT)) * 1000 '
+    '+ CAST(SUBSTR(CAST({row}."revenue" AS TEXT), 1, 3) AS INTEGER)'
+)
+"""revenue_tally's band of a revenue in cents: its number of digits and its first three, so
+the bands rank as the revenues do and each spans at most 1% of its revenues
+(services.figures.sales.revenue_band_range gives a band's range back)."""
+
+
 class Tally(NamedTuple):
     """A count of customers kept per key: `keys` are (column, SQL expression over the row
-    `{row}`), `counted` the condition a customer must meet (over `{row}`)."""
+    `{row}`), `counted` the condition a customer must meet (over `{row}`), `sums` the
+    (column, expression) summed beside the count."""
 
     table: str
     keys: tuple[tuple[str, str], ...]
     counted: str = "TRUE"
+    sums: tuple[tuple[str, str], ...] = ()
+
+    def _sums(self, row: str) -> list[str]:
+        return [expression.format(row=row) for _column, expression in self.sums]
 
     def _keys(self, row: str) -> list[str]:
         return [expression.format(row=row) for _column, expression in self.keys]
@@ -125,11 +149,13 @@ class Tally(NamedTuple):
             f'"{column}" = {expression}'
             for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
         )
+        counted = ["customers", *(column for column, _expression in self.sums)]
+        values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
+        added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
         return (
-            f'INSERT INTO {target} ({columns}, "customers") '
-            f"SELECT {', '.join(self._keys(row))}, {sign}1 WHERE {self._when(row)} "
-            f"ON CONFLICT ({columns}) DO UPDATE "
-            f'SET "customers" = {current}"customers" + excluded."customers"; '
+            f"INSERT INTO {target} ({self.columns()}) "
+            f"SELECT {values} WHERE {self._when(row)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {added}; "
             f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
         )
 
@@ -139,17 +165,26 @@ class Tally(NamedTuple):
         distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
         changes = [
             f"({old}) {distinct} ({new})"
-            for old, new in zip(self._keys("OLD"), self._keys("NEW"), strict=True)
+            for old, new in zip(
+                self._keys("OLD") + self._sums("OLD"),
+                self._keys("NEW") + self._sums("NEW"),
+                strict=True,
+            )
         ]
         changes.append(f"{self._when('OLD')} {distinct} {self._when('NEW')}")
         return f"({self._when('OLD')} OR {self._when('NEW')}) AND ({' OR '.join(changes)})"
 
     def from_scratch(self) -> str:
         keys = ", ".join(self._keys("c"))
-        return f'SELECT {keys}, COUNT(*) FROM "customer" c WHERE {self._when("c")} GROUP BY {keys}'
+        sums = "".join(f", SUM({expression})" for expression in self._sums("c"))
+        return (
+            f'SELECT {keys}, COUNT(*){sums} FROM "customer" c WHERE {self._when("c")} '
+            f"GROUP BY {keys}"
+        )
 
     def columns(self) -> str:
-        return ", ".join(f'"{column}"' for column, _expression in self.keys) + ', "customers"'
+        names = [*(c for c, _e in self.keys), "customers", *(c for c, _e in self.sums)]
+        return ", ".join(f'"{name}"' for name in names)
 
     def sqlite_ddl(self) -> list[str]:
         name = f"figures_{self.table}"
@@ -198,6 +233,12 @@ TALLIES = (
             ("next_due", '{row}."next_due"'),
             ("chased", "CASE WHEN {row}.\"lifecycle\" = 'terminated' THEN 0 ELSE 1 END"),
         ),
+    ),
+    Tally(
+        "revenue_tally",
+        (("band", REVENUE_BAND),),
+        '{row}."revenue" > 0',
+        (("revenue", '{row}."revenue"'),),
     ),
 )
 
@@ -534,11 +575,27 @@ def _postgres_ddl(schema: str) -> list[str]:
     return statements
 
 
+_AT_RISK_ROWS = "\"grade\" IN ('A', 'B', 'C') AND \"followups\" < 4 AND \"status\" <> 'terminated'"
+"""The customers at risk of being dropped but for their cadence (services.figures.grades'
+at_risk: the same terms, so the query uses the index; tests hold the two together)."""
+
+
+_AT_RISK_INDEX = (
+    'CREATE INDEX IF NOT EXISTS "customer_at_risk" ON "customer" ("cadence_due", "id") '
+    'INCLUDE ("owner_id", "name", "company", "grade", "followups", "last_contact_on") '
+    f"WHERE {_AT_RISK_ROWS}"
+)
+"""PostgreSQL's drop risks in the order listed, holding every column the list shows: read from
+the index alone, where a million customers' rows were ten thousand page reads. (SQLite plans
+its statements before their parameters are bound, so it could not choose a partial index.)"""
+
+
 def create_figures(db: peewee.Database) -> None:
-    """The figure tables and the triggers that keep them (idempotent)."""
+    """The figure tables and the triggers that keep them, and on PostgreSQL the index the drop
+    risks read (idempotent)."""
     db.create_tables(
         [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
-        + [OrderDay, BuyDay],
+        + [OrderDay, BuyDay, RevenueTally],
         safe=True,
     )
     if isinstance(db, peewee.SqliteDatabase):
@@ -548,6 +605,8 @@ def create_figures(db: peewee.Database) -> None:
         statements = _postgres_ddl(schema)
     for statement in statements:
         db.execute_sql(statement)
+    if not isinstance(db, peewee.SqliteDatabase):
+        db.execute_sql(_AT_RISK_INDEX)
 
 
 def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:

@@ -276,6 +276,7 @@ APP_TABLES = (
     "due_tally",
     "order_day",
     "buy_day",
+    "revenue_tally",
 )
 
 
@@ -404,7 +405,14 @@ def _policies(groups: dict[str, str]) -> list[str]:
         restricted(table)
         policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
         policy(table, "crmtui_rep_own", "SELECT", rep, f"owner_id = {_ME}", None)
-    for table in ("pipeline_day", "stage_tally", "source_tally", "order_day", "buy_day"):
+    for table in (
+        "pipeline_day",
+        "stage_tally",
+        "source_tally",
+        "order_day",
+        "buy_day",
+        "revenue_tally",
+    ):
         restricted(table)
         policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
 

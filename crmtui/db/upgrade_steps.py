@@ -355,7 +355,20 @@ def v20_order_figures(db: peewee.Database) -> None:
     and missed follow-ups), the orders per day by their customer's lifecycle (what the lapsed
     bought), and the buying days by the previous one (retention). Filled set-based."""
     create_figures(db)
-    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day"))
+    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day", "revenue_tally"))
+
+
+def v21_revenue_bands(db: peewee.Database) -> None:
+    """v21: the team's customers and revenue per band of revenue, kept by the database
+    (crmtui.db.figures), so the 80/20 ranking reads only the bands where its figures fall.
+    Filled set-based."""
+    create_figures(db)
+    fill_figures(db, only=("revenue_tally",))
+
+
+def v22_at_risk_index(db: peewee.Database) -> None:
+    """v22: the drop risks read from an index holding the columns they list (crmtui.db.figures)."""
+    create_figures(db)
 
 
 # version -> the step that brings a database from version-1 to version
@@ -379,4 +392,6 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     18: v18_revenue_rank,
     19: v19_figures,
     20: v20_order_figures,
+    21: v21_revenue_bands,
+    22: v22_at_risk_index,
 }

@@ -17,7 +17,7 @@ from crmtui.screens.dialogs.care import CareDialog
 from crmtui.screens.dialogs.complaint import NewComplaintDialog, opened_message
 from crmtui.screens.dialogs.corrections import ReassignDialog, RemoveRecordDialog
 from crmtui.screens.dialogs.form import FormDialog
-from crmtui.screens.dialogs.log import LogDialog, LogTarget
+from crmtui.screens.dialogs.log import EditInteractionDialog, LogDialog, LogTarget
 from crmtui.screens.dialogs.small import OrderDialog, PromiseDialog, RegradeDialog
 from crmtui.screens.profile_accounts import ProfileAccountKeys
 from crmtui.widgets.lists import NavTable
@@ -77,8 +77,8 @@ class ProfileRecordKeys(ProfileAccountKeys):
         kind = record.kind
         dialog: FormDialog[Any]
         if kind == "interaction":
-            dialog = LogDialog(
-                LogTarget(view.customer_id, view.name, view.company, view.grade), record=record
+            dialog = EditInteractionDialog(
+                LogTarget(view.customer_id, view.name, view.company, view.grade), record
             )
         elif kind == "order":
             dialog = OrderDialog(view.customer_id, view.name, record)

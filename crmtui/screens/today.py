@@ -12,8 +12,10 @@ colleague settled it, a line says who did what ("张三: logged by 王芳 10:42"
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, ClassVar
+from collections.abc import Hashable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -23,56 +25,25 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from crmtui.i18n import N_, _
-from crmtui.labels import label, weekday_name
+from crmtui.labels import weekday_name
 from crmtui.present.due import coming_up_line, item_detail
-from crmtui.present.schedule import appointment_detail, details
+from crmtui.present.schedule import appointment_detail
 from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
+from crmtui.screens.today_rows import FILTER_KEYS, Row, matches
 from crmtui.services.access import can_log_item
+from crmtui.services.appointments import AppointmentView
+from crmtui.services.context import Context
 from crmtui.services.worklist import TodayList, snooze_refusal, today_list
 from crmtui.widgets.detail_line import DetailLine
-from crmtui.widgets.due_list import DueList, is_appointment, item_key
-from crmtui.widgets.filter_bar import FilterBar, FilterQuery, grades, one_of
+from crmtui.widgets.due_list import DueList, item_key
+from crmtui.widgets.filter_bar import FilterBar, FilterQuery
+from crmtui.widgets.localized import own_bindings_of_key
 
-APPOINTMENT = "appointment"
-"""The filter's kind for the schedule's rows (kind:appointment)."""
-FILTER_KEYS = {
-    "grade": grades,
-    "kind": one_of((*(kind.value for kind in DueKind), APPOINTMENT)),
-    "owner": str.lower,
-}
-
-
-def matches(item: Any, query: FilterQuery) -> bool:
-    values = query.values
-    if is_appointment(item):
-        if "grade" in values or values.get("kind", APPOINTMENT) != APPOINTMENT:
-            return False
-        if "owner" in values and values["owner"] not in item.user.lower():
-            return False
-        words = (
-            item.customer,
-            item.company,
-            details(item),
-            label("purpose", item.purpose),
-            label("appointment_kind", item.kind),
-        )
-        return all(word in " ".join(words).casefold() for word in query.text.casefold().split())
-    if "grade" in values and (item.grade is None or item.grade.value not in values["grade"]):
-        return False
-    if "kind" in values and item.kind.value != values["kind"]:
-        return False
-    if (
-        "owner" in values
-        and values["owner"] not in item.owner.lower()
-        and values["owner"] != item.owner_login.lower()
-    ):  # a name, or a login
-        return False
-    if query.text:
-        haystack = " ".join((item.customer, item.company, item.detail, item.owner)).casefold()
-        return all(word in haystack for word in query.text.casefold().split())
-    return True
-
+if TYPE_CHECKING:  # loaded on first use, not at the app's start
+    from crmtui.screens.dialogs.appointment import Booked
+    from crmtui.screens.dialogs.log import Logged
+    from crmtui.services.history import Settled
 
 SETTLED_SHOWN = timedelta(minutes=15)
 """How long a line says why an item left (a colleague's log, snooze…)."""
@@ -155,14 +126,15 @@ class TodayScreen(CrmScreen):
         super().__init__()
         self.data: TodayList | None = None
         self.items: list[DueItem] = []
-        self.appointments: list[Any] = []
+        self.appointments: list[AppointmentView] = []
         self.tomorrow = False
         """The evening view: tomorrow's schedule and due list."""
         self.shown_width = 0
         self.shown_scope: bool | None = None
-        self._had_item: Any = None
-        self._loaded_at = None
-        self.settled: list = []
+        self._had_item: tuple[object, ...] | None = None
+        """What decides the keys offered on the highlighted row, as the footer shows them."""
+        self._loaded_at: datetime | None = None
+        self.settled: list[Settled] = []
         """services.history.Settled: why items left the list (recent ones are shown)."""
 
     def compose_body(self) -> ComposeResult:
@@ -232,7 +204,7 @@ class TodayScreen(CrmScreen):
                 group="settled",
             )
 
-    def _show_settled(self, found: list) -> None:
+    def _show_settled(self, found: list[Settled]) -> None:
         known = {(s.customer_id, s.at) for s in self.settled}
         self.settled = [s for s in found if (s.customer_id, s.at) not in known] + self.settled
         self._draw_settled()
@@ -251,7 +223,7 @@ class TodayScreen(CrmScreen):
             line.update(text)
 
     # -- drawing --------------------------------------------------------------------------------
-    def show(self, keep: tuple | None = None) -> None:
+    def show(self, keep: Hashable | None = None) -> None:
         data = self.data
         if data is None:
             return
@@ -291,7 +263,7 @@ class TodayScreen(CrmScreen):
         empty = not items and not appointments
         self.set_class(empty, "-empty")
         if empty:
-            self.query_one("#empty-text", Static).update(self._empty_text(query))
+            self.query_one("#empty-text", Static).update(self._empty_text(query, data))
         elif self.focused is None:
             due.focus()
 
@@ -302,8 +274,7 @@ class TodayScreen(CrmScreen):
         hints.append(_("t today") if self.tomorrow else _("t tomorrow"))
         self.query_one("#hints", Static).update(Text(" · ".join(hints), style="dim"))
 
-    def _empty_text(self, query: FilterQuery) -> Text:
-        data = self.data
+    def _empty_text(self, query: FilterQuery, data: TodayList) -> Text:
         if self.items or self.appointments:
             return Text(_("No item matches the filter. Press escape in the filter to clear it."))
         text = Text()
@@ -334,7 +305,7 @@ class TodayScreen(CrmScreen):
         if action == "log":
             if item is None:
                 return None
-            if is_appointment(item):
+            if isinstance(item, AppointmentView):
                 return self._may_change(item)
             # support logs only about a complaint: not offered elsewhere
             return can_log_item(self.ctx, item)
@@ -342,38 +313,36 @@ class TodayScreen(CrmScreen):
             if item is None:
                 return None
             # not offered; on a due item the key still says why (on_key)
-            return not (is_appointment(item) or snooze_refusal(item.kind))
+            return not (isinstance(item, AppointmentView) or snooze_refusal(item.kind))
         if action == "book":
             return item is not None and self.ctx.role in ("rep", "manager")
         if action in ("move_appointment", "cancel_appointment"):
-            return item is not None and is_appointment(item) and self._may_change(item)
+            return isinstance(item, AppointmentView) and self._may_change(item)
         if action in ("report_done", "pay"):  # offered on the items they act on
             kind = DueKind.INSTRUCTION if action == "report_done" else DueKind.PAYMENT
-            return item is not None and not is_appointment(item) and item.kind is kind
+            return isinstance(item, DueItem) and item.kind is kind
         return True
 
     def on_key(self, event: events.Key) -> None:
         """`s` on an item that cannot be snoozed is left out of the footer, but still answers
         with the reason."""
         item = self.current_item()
-        if item is None or is_appointment(item) or not snooze_refusal(item.kind):
+        if not isinstance(item, DueItem) or not snooze_refusal(item.kind):
             return
-        bindings = dict(self._binding_chain).get(self)
-        if bindings and any(
-            binding.action == "snooze" for binding in bindings.key_to_bindings.get(event.key, ())
-        ):
+        if any(binding.action == "snooze" for binding in own_bindings_of_key(self, event.key)):
             event.stop()
             event.prevent_default()
             self.action_snooze()
 
-    def _may_change(self, view) -> bool:
+    def _may_change(self, view: AppointmentView) -> bool:
         """A planned appointment on the user's own schedule (a manager: anyone's)."""
         return view.status == "planned" and (
             view.user == self.ctx.user.login or self.ctx.is_manager
         )
 
-    def current_item(self) -> Any:
-        return self.query_one(DueList).highlighted_item
+    def current_item(self) -> Row | None:
+        item: Row | None = self.query_one(DueList).highlighted_item
+        return item
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
@@ -386,11 +355,11 @@ class TodayScreen(CrmScreen):
     def _filter_done(self) -> None:
         self.query_one(DueList).focus()
 
-    def _detail(self, item) -> Text | None:
+    def _detail(self, item: Row | None) -> Text | None:
         """The highlighted row whole, for the line under the list."""
         if item is None or self.data is None:
             return None
-        if is_appointment(item):
+        if isinstance(item, AppointmentView):
             return appointment_detail(item, self.ctx.zone, owner=self.app.everyone)
         return item_detail(item, self.data.day, owner=self.app.everyone)
 
@@ -400,9 +369,10 @@ class TodayScreen(CrmScreen):
         self.query_one(DetailLine).show(self._detail(item))
         # The footer is rebuilt on refresh_bindings; do it only when the keys offered change:
         # a due item's kind and whether it may be logged, or an appointment's status.
+        shown: tuple[object, ...] | None
         if item is None:
             shown = None
-        elif is_appointment(item):
+        elif isinstance(item, AppointmentView):
             shown = ("appointment", item.status, self._may_change(item))
         else:
             shown = (item.kind, can_log_item(self.ctx, item))
@@ -430,11 +400,13 @@ class TodayScreen(CrmScreen):
         if item is None:
             return
         target = (
-            LogTarget.for_appointment(item) if is_appointment(item) else LogTarget.from_item(item)
+            LogTarget.for_appointment(item)
+            if isinstance(item, AppointmentView)
+            else LogTarget.from_item(item)
         )
         self.app.push_screen(LogDialog(target), lambda logged: self._after_log(item, logged))
 
-    def _after_log(self, item: DueItem, logged) -> None:
+    def _after_log(self, item: Row, logged: Logged | None) -> None:
         if logged is None:
             return
         customer = logged.result.customer
@@ -467,7 +439,7 @@ class TodayScreen(CrmScreen):
             BookDialog(item.customer_id, item.customer, day_word=day_word), self._after_booking
         )
 
-    def _after_booking(self, row) -> None:
+    def _after_booking(self, row: Booked | None) -> None:
         if row is None:
             return
         when = row.starts_at.astimezone(self.ctx.zone)
@@ -485,7 +457,7 @@ class TodayScreen(CrmScreen):
         from crmtui.screens.dialogs.appointment import MoveDialog
 
         item = self.current_item()
-        if item is None or not self.check_action("move_appointment", ()):
+        if not isinstance(item, AppointmentView) or not self.check_action("move_appointment", ()):
             return
         self.app.push_screen(MoveDialog(item), self._after_booking)
 
@@ -494,10 +466,10 @@ class TodayScreen(CrmScreen):
         from crmtui.screens.dialogs.appointment import CancelAppointmentDialog
 
         item = self.current_item()
-        if item is None or not self.check_action("cancel_appointment", ()):
+        if not isinstance(item, AppointmentView) or not self.check_action("cancel_appointment", ()):
             return
 
-        def cancelled(row) -> None:
+        def cancelled(row: Booked | None) -> None:
             if row is not None:
                 self.app.notify(_("Appointment cancelled."), title=_("Saved"))
                 self._drop(item)
@@ -510,7 +482,7 @@ class TodayScreen(CrmScreen):
         from crmtui.screens.dialogs.small import SnoozeDialog
 
         item = self.current_item()
-        if item is None:
+        if not isinstance(item, DueItem):
             return
         refusal = snooze_refusal(item.kind)
         if refusal:
@@ -518,14 +490,14 @@ class TodayScreen(CrmScreen):
             return
         self.app.push_screen(SnoozeDialog(item), lambda done: self._after_snooze(item, done))
 
-    def _after_snooze(self, item: DueItem, done) -> None:
+    def _after_snooze(self, item: DueItem, done: object) -> None:
         if done is None:
             return
         self.app.notify(_("{name} snoozed.").format(name=item.customer), title=_("Saved"))
         self._drop(item)
         self.reload()
 
-    def _drop(self, item: Any) -> None:
+    def _drop(self, item: Row) -> None:
         """Take the item off the list now; the reload that follows confirms it."""
         due = self.query_one(DueList)
         following = due.item_after(item)
@@ -540,7 +512,11 @@ class TodayScreen(CrmScreen):
         from crmtui.screens.dialogs.followthrough import ReportDoneDialog
 
         item = self.current_item()
-        if item is None or item.kind is not DueKind.INSTRUCTION or item.ref_id is None:
+        if (
+            not isinstance(item, DueItem)
+            or item.kind is not DueKind.INSTRUCTION
+            or item.ref_id is None
+        ):
             return
         text = item.detail.split(" · ")[0]
         self.app.push_screen(
@@ -548,7 +524,7 @@ class TodayScreen(CrmScreen):
             lambda done: self._after_done(item, done),
         )
 
-    def _after_done(self, item: DueItem, done) -> None:
+    def _after_done(self, item: DueItem, done: object) -> None:
         if done is None:
             return
         self.app.notify(_("Instruction reported done."), title=_("Saved"))
@@ -557,32 +533,38 @@ class TodayScreen(CrmScreen):
 
     def action_pay(self) -> None:
         item = self.current_item()
-        if item is None or item.kind is not DueKind.PAYMENT or item.ref_id is None:
+        if not isinstance(item, DueItem) or item.kind is not DueKind.PAYMENT:
+            return
+        order_id = item.ref_id
+        if order_id is None:
             return
         self.call_service(
-            order_owed, self.ctx, item.ref_id, done=lambda facts: self._pay(item, facts)
+            order_owed,
+            self.ctx,
+            order_id,
+            done=lambda facts: self._pay(item, order_id, facts),
         )
 
-    def _pay(self, item: DueItem, facts) -> None:
+    def _pay(self, item: DueItem, order_id: int, facts: tuple[Decimal, date]) -> None:
         # on first use: kept out of the app's start-up imports
         from crmtui.screens.dialogs.followthrough import PaymentDialog
 
         owed, ordered_on = facts
         self.app.push_screen(
-            PaymentDialog(item.ref_id, item.customer, owed, ordered_on),
+            PaymentDialog(order_id, item.customer, owed, ordered_on),
             lambda paid: self._after_paid(item, paid),
         )
 
-    def _after_paid(self, item: DueItem, paid) -> None:
+    def _after_paid(self, item: DueItem, paid: Any) -> None:  # the payment recorded
         if paid is None:
             return
         self.app.notify(_("Payment recorded."), title=_("Saved"))
-        if not paid.order.owed:
+        if not paid.order_owed:
             self._drop(item)
         self.reload()
 
 
-def order_owed(ctx, order_id: int):
+def order_owed(ctx: Context, order_id: int) -> tuple[Decimal, date]:
     """(owed, order day) of an order, read in a worker."""
     # on first use: kept out of the app's start-up imports
     from crmtui.services.receivables import order_facts

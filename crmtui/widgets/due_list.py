@@ -73,7 +73,7 @@ class DueList(LineList[Any]):
         today: date,
         owner: bool,
         width: int,
-        keep: tuple | None = None,
+        keep: Hashable | None = None,
         schedule: Sequence[Any] = (),
         zone: tzinfo | None = None,
         schedule_keys: str = "",

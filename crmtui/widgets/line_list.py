@@ -158,12 +158,12 @@ class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
         super().notify_style_update()
         self._lines.clear()
 
-    def _on_focus(self, event) -> None:
-        super()._on_focus(event)
+    # Widget's own focus handlers still run (Textual calls each class's handler); both repaint
+    # before the next frame, so the cursor line is drawn as the new focus state wants.
+    def on_focus(self) -> None:
         self._refresh_cursor()
 
-    def _on_blur(self, event) -> None:
-        super()._on_blur(event)
+    def on_blur(self) -> None:
         self._refresh_cursor()
 
     def _refresh_cursor(self) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 
 from crmtui.db import Customer, Interaction, Order, User
 from crmtui.screens.dialogs.corrections import RemoveRecordDialog, UndoDialog
-from crmtui.screens.dialogs.log import LogDialog
+from crmtui.screens.dialogs.log import EditInteractionDialog, LogDialog
 from crmtui.screens.dialogs.small import OrderDialog
 from crmtui.screens.profile import ProfileScreen
 from crmtui.services.customers import add_customer
@@ -144,7 +144,7 @@ async def test_enter_on_a_contact_row_corrects_it_and_escape_changes_nothing(app
         await open_profile(pilot, customer.id)
         await go_to_tab(pilot, "timeline")
         await press(pilot, "enter")
-        assert isinstance(app.screen, LogDialog)
+        assert isinstance(app.screen, EditInteractionDialog)
         assert app.screen.query_one("#row-summary", FieldRow).value == "first"
         await press(pilot, "escape")
         assert isinstance(app.screen, ProfileScreen)

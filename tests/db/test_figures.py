@@ -35,7 +35,15 @@ from crmtui.services.customers import (
     update_customer,
 )
 from crmtui.services.lifecycle import set_lifecycle
-from crmtui.services.figures.sales import Lapsed, buyers_from_orders, lapsed, retention
+from crmtui.services.figures.grades import at_risk_query
+from crmtui.services.figures.sales import (
+    Lapsed,
+    buyers_from_orders,
+    lapsed,
+    pareto_from_bands,
+    pareto_ranked,
+    retention,
+)
 from crmtui.services.figures.scope import Scope, scope_for
 from crmtui.services.pipeline import forecast_weights, pipeline
 from crmtui.services.transfer.importer import import_file
@@ -231,6 +239,8 @@ def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed, tmp_path):
         most_owing = max(most_owing, Order.select().where(Order.owed > 0).count())
         most_open = max(most_open, PipelineDay.select(fn.SUM(PipelineDay.customers)).scalar() or 0)
     assert len(done) > 50 and most_owing >= 2 and most_open >= 3
+    team_scope = Scope(owner_id=None, day=TODAY, zone=scope_for(ctx, everyone=True).zone)
+    assert pareto_from_bands() == pareto_ranked(team_scope)
     weights = forecast_weights(ctx, TODAY)
     team = pipeline(None, TODAY, weights)
     assert {
@@ -330,6 +340,32 @@ def retention_as_counted(ctx, rng: random.Random) -> tuple[int, int]:
     return nonzero, came_back
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_team_ranking_from_revenue_bands_equals_the_ranking_itself(backend, ctx, rep_ctx, seed):
+    """Revenues on the bands' edges, many ties, one customer, none: the team's 80/20 figures
+    read from the kept bands equal those ranked customer by customer, for any share."""
+    rng = random.Random(seed)
+    team = Scope(owner_id=None, day=TODAY, zone=scope_for(ctx, everyone=True).zone)
+    assert pareto_from_bands() == pareto_ranked(team)  # nobody has revenue yet
+    edges = [1, 9, 10, 99, 100, 101, 999, 1000, 1009, 1010, 9999, 10000, 123456, 10**9]
+    ids = [add_customer(ctx, {"name": f"客户{n}"}, owner=REPS[n % 3]).id for n in range(40)]
+    for round_ in range(6):
+        chosen = rng.sample(ids, rng.randrange(1, len(ids)))
+        for customer_id in chosen:
+            cents = rng.choice(edges) if rng.random() < 0.7 else rng.randrange(-50, 10**6)
+            database.execute_sql(
+                'UPDATE "customer" SET "revenue" = %s WHERE "id" = %s'.replace(
+                    "%s", database.param
+                ),
+                (cents, customer_id),
+            )
+        assert in_step() == {}
+        for share in (Decimal("0.8"), Decimal("0.5"), Decimal("0.999"), Decimal("1")):
+            found = pareto_from_bands(share)
+            assert found == pareto_ranked(team, share), (round_, share)
+        assert found.customers > 0
+
+
 def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
     zhang = add_customer(ctx, {"name": "张三"}, owner="rita").id
     li = add_customer(ctx, {"name": "李四"}, owner="ray").id
@@ -348,7 +384,7 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
             "AND c.relnamespace = to_regnamespace(current_schema())",
             ("figures_%",),
         ).fetchall()
-    assert len(triggers) == 8 + 5 * 3 + 8
+    assert len(triggers) == 8 + 6 * 3 + 8
     for name, on in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"{on}')
     for table in FIGURE_TABLES:
@@ -393,3 +429,17 @@ def test_db_check_compares_the_kept_figures_with_the_records(backend, ctx, rep_c
     database.execute_sql('UPDATE "owed_day" SET "owed" = "owed" + 1')
     problems = check_store(ctx.store).problems
     assert "the dashboard's kept figures differ from the records in 2 rows (owed_day)" in problems
+
+
+def test_the_drop_risks_read_their_index_alone(backend, ctx, rep_ctx):
+    """On PostgreSQL the at-risk query's terms imply the partial index's (db.figures), so the
+    database reads the index that holds every column listed and not the customers' rows."""
+    if backend == "sqlite":
+        pytest.skip("SQLite plans before binding the parameters: no partial index there")
+    for n in range(3):
+        add_customer(ctx, {"name": f"客户{n}"}, owner="rita")
+    sql, params = at_risk_query(scope_for(ctx, everyone=True)).sql()
+    database.execute_sql("SET LOCAL enable_seqscan = off")  # a tiny table: no full reads
+    database.execute_sql("SET LOCAL enable_bitmapscan = off")
+    plan = " ".join(row[0] for row in database.execute_sql(f"EXPLAIN {sql}", params))
+    assert "Index Only Scan using customer_at_risk" in plan, plan

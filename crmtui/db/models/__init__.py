@@ -54,6 +54,7 @@ from crmtui.db.models.tallies import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RevenueTally,
     SourceTally,
     StageTally,
 )
@@ -93,6 +94,7 @@ MODELS: list[type[BaseModel]] = [
     DueTally,
     OrderDay,
     BuyDay,
+    RevenueTally,
 ]
 
 __all__ = [
@@ -103,6 +105,7 @@ __all__ = [
     "PENDING_DELIVERY",
     "RESCHEDULE_ALL",
     "REVENUE_COUNTED",
+    "RevenueTally",
     "TERMINATED_BY_STATUS",
     "AccountPlan",
     "Appointment",

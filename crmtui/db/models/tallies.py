@@ -141,3 +141,17 @@ class BuyDay(BaseModel):
     class Meta:
         table_name = "buy_day"
         primary_key = CompositeKey("on", "prev_on")
+
+
+class RevenueTally(BaseModel):
+    """The team's customers with revenue, counted and summed per band of revenue (its digits
+    and first three: crmtui.db.figures.REVENUE_BAND): the 80/20 ranking walks these and reads
+    only the customers of the bands where a figure falls. Kept by the database's triggers
+    (crmtui.db.figures) on every write to a customer."""
+
+    band = IntegerField(primary_key=True)
+    customers = IntegerField(default=0)
+    revenue = MoneyField(default=0)
+
+    class Meta:
+        table_name = "revenue_tally"

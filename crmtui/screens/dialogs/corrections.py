@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +19,10 @@ from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog
 from crmtui.services.customers import reassign
 from crmtui.services.owners import owner_choices
+
+if TYPE_CHECKING:  # loaded when a record is corrected or a change undone, not before
+    from crmtui.services.corrections import EditableRecord, Removed
+    from crmtui.services.undo import UndoPlan
 
 
 def form_text(value: Any, zone: tzinfo | None = None) -> str:
@@ -44,19 +48,19 @@ def care_text(values: dict[str, Any]) -> str:
     return day
 
 
-def removal_text(record: Any, zone: tzinfo) -> str:
+def removal_text(record: EditableRecord, zone: tzinfo) -> str:
     """What a record is, in a few words, for the question before removing it."""
     if record.kind == "survey":
         return record_text("survey", {"scores": record.values.get("scores") or {}}, zone)
     return record_text(record.kind, record.values, zone)
 
 
-class RemoveRecordDialog(CustomerDialog[Any]):
+class RemoveRecordDialog(CustomerDialog["Removed"]):
     """Remove an interaction, order, promise, care date or survey, once asked."""
 
     TITLE_TEXT = N_("Remove")
 
-    def __init__(self, record: Any) -> None:
+    def __init__(self, record: EditableRecord) -> None:
         super().__init__(record.customer_id, record.customer)
         self.record = record
 
@@ -89,7 +93,7 @@ class RemoveRecordDialog(CustomerDialog[Any]):
     def save_label(self) -> str:
         return _("Remove")
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> Removed:
         # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import remove_record
 
@@ -103,12 +107,12 @@ class RemoveRecordDialog(CustomerDialog[Any]):
         )
 
 
-class UndoDialog(FormDialog[Any]):
+class UndoDialog(FormDialog["UndoPlan"]):
     """`u`: the user's last change in the app, shown before it is undone."""
 
     TITLE_TEXT = N_("Undo")
 
-    def __init__(self, plan: Any) -> None:
+    def __init__(self, plan: UndoPlan) -> None:
         super().__init__()
         self.plan = plan
 
@@ -133,7 +137,7 @@ class UndoDialog(FormDialog[Any]):
     def save_label(self) -> str:
         return _("Undo")
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> UndoPlan:
         # on first use: kept out of the app's start-up imports
         from crmtui.services.undo import undo
 
@@ -158,7 +162,7 @@ class ReassignDialog(CustomerDialog[Any]):
 
     def _offer(self, owners: list[tuple[str, str]]) -> None:
         row = self.rows["owner"]  # names are stored text: shown plain, never as markup
-        row.control.set_options([(plain(shown), login) for shown, login in owners])
+        row.set_options([(plain(shown), login) for shown, login in owners])
         row.value = self.owner
 
     def save_label(self) -> str:

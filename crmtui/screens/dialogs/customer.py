@@ -7,7 +7,7 @@ version with your changes laid on top for you to check and save again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Static
 
 from crmtui.errors import Conflict
 from crmtui.i18n import N_, _
@@ -214,10 +215,10 @@ class CustomerForm(FormDialog[Any]):
                 done=lambda owners: self._offer_owners(owners, self.ctx.user.login),
             )
 
-    def _offer_owners(self, owners, owner: str) -> None:
+    def _offer_owners(self, owners: Sequence[tuple[str, str]], owner: str) -> None:
         row = self.rows.get("owner")
         if row is not None:  # names are stored text: shown plain, never as markup
-            row.control.set_options([(plain(shown), login) for shown, login in owners])
+            row.set_options([(plain(shown), login) for shown, login in owners])
             row.value = owner
 
     def _loaded(self, stored: Stored) -> None:
@@ -228,7 +229,7 @@ class CustomerForm(FormDialog[Any]):
             rows[name].value = value
         if stored.owners:
             self._offer_owners(stored.owners, stored.owner)
-        self.query_one("#intro").update(plain(stored.name))
+        self.query_one("#intro", Static).update(plain(stored.name))
         rows["name"].focus_control()
         self.call_after_refresh(self.remember_values)
 
@@ -250,6 +251,8 @@ class CustomerForm(FormDialog[Any]):
         if self.customer_id is None:
             return add_customer(self.ctx, values, owner=owner)
         stored = self.stored
+        if stored is None:  # action_save waits until the customer is read
+            raise RuntimeError("the customer is saved only once read")
         changed = {
             name: value for name, value in values.items() if value != stored.values.get(name)
         }
@@ -283,6 +286,8 @@ class CustomerForm(FormDialog[Any]):
     def _reapply(self, fresh: Stored) -> None:
         """Their saved values, with every field you changed kept as you typed it."""
         old = self.stored
+        if old is None:  # a conflict comes only from a save, after the customer was read
+            return
         rows: dict[str, FieldRow] = self.rows
         kept = []
         for name, row in rows.items():

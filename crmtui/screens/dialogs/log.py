@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,9 +24,15 @@ from crmtui.present.styles import grade_style
 from crmtui.present.text import plain
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.corrections import form_text
-from crmtui.screens.dialogs.form import FormDialog, choices
-from crmtui.services.appointments import appointment, open_appointment, open_instructions
+from crmtui.screens.dialogs.form import Cleaner, FormDialog, choices
+from crmtui.services.appointments import (
+    AppointmentView,
+    appointment,
+    open_appointment_id,
+    open_instructions,
+)
 from crmtui.services.contacts import contacts_of
+from crmtui.services.context import Context
 from crmtui.services.interactions import log_interaction
 from crmtui.services.validation import (
     CHANNELS,
@@ -40,6 +47,10 @@ from crmtui.services.validation import (
 from crmtui.views.interactions import LogResult
 from crmtui.widgets.date_input import DateTimeInput, resolve_moment
 from crmtui.widgets.form import FieldRow
+
+if TYPE_CHECKING:  # loaded with the services that read them, not at the app's start
+    from crmtui.services.corrections import EditableRecord
+    from crmtui.services.instructions import InstructionRow
 
 LOG_FIELDS = (
     "summary",
@@ -66,11 +77,11 @@ class LogChoices:
 
     contacts: list[tuple[str, int]]
     has_plan: bool
-    appointment: Any = None
-    instructions: tuple = ()
+    appointment: AppointmentView | None = None
+    instructions: tuple[InstructionRow, ...] = ()
 
 
-def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> LogChoices:
+def log_choices(ctx: Context, customer_id: int, appointment_id: int | None = None) -> LogChoices:
     """Runs in a worker: what the log form offers for this customer."""
     # on first use: kept out of the app's start-up imports
     from crmtui.services.plans import has_plan
@@ -80,8 +91,7 @@ def log_choices(ctx, customer_id: int, appointment_id: int | None = None) -> Log
         for c in contacts_of(ctx, customer_id)
     ]
     if appointment_id is None:
-        row = open_appointment(ctx, customer_id, ctx.today(), at=ctx.now())
-        appointment_id = row.id if row is not None else None
+        appointment_id = open_appointment_id(ctx, customer_id, ctx.today(), at=ctx.now())
     held = appointment(ctx, appointment_id) if appointment_id is not None else None
     return LogChoices(
         contacts=people,
@@ -115,7 +125,7 @@ class LogTarget:
         )
 
     @classmethod
-    def for_appointment(cls, view) -> LogTarget:
+    def for_appointment(cls, view: AppointmentView) -> LogTarget:
         """Logging an appointment of the schedule (a visit, call or meeting held)."""
         return cls(
             view.customer_id,
@@ -155,49 +165,35 @@ INTERACTION_EDITS = (
 """What correcting a logged contact changes (the promise made in it is corrected on its own)."""
 
 
-class LogDialog(FormDialog[Logged]):
-    """Log a contact, or correct one (`record`: services.corrections.EditableRecord)."""
+Result = TypeVar("Result")
 
-    TITLE_TEXT = N_("Log an interaction")
+
+class ContactForm(FormDialog[Result]):
+    """What logging a contact and correcting one share: whom it was with (the intro), the time
+    it happened, and the customer's contacts to name once they are read."""
+
     FIELDS = {**INTERACTION_FIELDS, "next_review": clean_date, **REVIEW_FIELDS}
 
-    def __init__(self, target: LogTarget, record: Any = None) -> None:
+    def __init__(self, target: LogTarget) -> None:
         super().__init__()
         self.target = target
         self.has_plan = False
-        self.closing = None
-        """The appointment this contact closes, once read: its review is asked."""
-        self.record = record
         self.shown: dict[str, Any] = {}
-        if record is not None:
-            values = record.values
-            self.shown = {
-                "summary": values["summary"],
-                "channel": values["channel"],
-                "outcome": values["outcome"],
-                "direction": values["direction"],
-                "next_step": values["next_step"],
-                "next_on": form_text(values["next_on"]),
-                "contact": values.get("contact") or "",
-                "referral_ask": bool(values["referral_ask"]),
-            }
-        self.FIELDS = {**self.FIELDS, "at": self._clean_at}
+        """The values the form opened with (a correction's)."""
 
-    def _now(self):
+    def cleaners(self) -> Mapping[str, Cleaner]:
+        return {**self.FIELDS, "at": self._clean_at}
+
+    def _now(self) -> datetime:
         return self.ctx.local(self.ctx.now())
 
-    def _clean_at(self, value: Any, today=None):
+    def _clean_at(self, value: Any, today: date | None = None) -> datetime | None:
         """When the contact happened: empty is now; back-dated through the same parser as
         every time typed (the service parses it again when saving)."""
         resolution = resolve_moment(str(value or ""), self._now(), past=True)
         if resolution.error:
             raise FieldError(resolution.error)
         return resolution.moment
-
-    def title_text(self) -> str:
-        if self.record is None:
-            return super().title_text()
-        return _("Edit interaction #{id}").format(id=self.record.id)
 
     def on_mount(self) -> None:
         self.call_service(
@@ -212,7 +208,7 @@ class LogDialog(FormDialog[Logged]):
     def _offer_choices(self, found: LogChoices) -> None:
         rows = self.rows
         if found.contacts and "contact" in rows:
-            rows["contact"].control.set_options(found.contacts)
+            rows["contact"].set_options(found.contacts)
             rows["contact"].display = True
             if self.shown.get("contact"):
                 unchanged = not self.has_changes
@@ -221,25 +217,6 @@ class LogDialog(FormDialog[Logged]):
                     self.remember_values()
         self.has_plan = found.has_plan
         self._offer_progress()
-        if self.record is None:  # a correction closes no appointment
-            self.closing = found.appointment
-        if self.closing is not None:
-            closing = self.query_one("#closing", Static)
-            shown = Text(_("Closes the appointment:") + " ", style="bold") + appointment_heading(
-                self.closing, self.ctx.zone
-            )
-            if found.instructions:  # what the question below asks about
-                shown.append(
-                    "\n"
-                    + _("The manager's instructions: {items}").format(
-                        items="; ".join(" ".join(row.text.split()) for row in found.instructions)
-                    )
-                )
-            closing.update(shown)
-            closing.display = True
-            for name in ("purpose_met", "still_open"):
-                rows[name].display = True
-            rows["instructions_done"].display = bool(found.instructions)
 
     def _offer_progress(self) -> None:
         """The plan's progress line is asked after a visit (or meeting) on a planned account."""
@@ -249,7 +226,7 @@ class LogDialog(FormDialog[Logged]):
                 self.has_plan and rows["channel"].value in VISIT_CHANNELS
             )
 
-    def field_changed(self, row) -> None:
+    def field_changed(self, row: FieldRow) -> None:
         if row.field == "channel":
             self._offer_progress()
 
@@ -277,10 +254,40 @@ class LogDialog(FormDialog[Logged]):
             )
         return text
 
+
+class LogDialog(ContactForm[Logged]):
+    """Log a contact (closing the appointment it holds, if any, with its review)."""
+
+    TITLE_TEXT = N_("Log an interaction")
+
+    def __init__(self, target: LogTarget) -> None:
+        super().__init__(target)
+        self.closing: AppointmentView | None = None
+        """The appointment this contact closes, once read: its review is asked."""
+
+    def _offer_choices(self, found: LogChoices) -> None:
+        super()._offer_choices(found)
+        self.closing = found.appointment
+        if self.closing is not None:
+            rows = self.rows
+            closing = self.query_one("#closing", Static)
+            shown = Text(_("Closes the appointment:") + " ", style="bold") + appointment_heading(
+                self.closing, self.ctx.zone
+            )
+            if found.instructions:  # what the question below asks about
+                shown.append(
+                    "\n"
+                    + _("The manager's instructions: {items}").format(
+                        items="; ".join(" ".join(row.text.split()) for row in found.instructions)
+                    )
+                )
+            closing.update(shown)
+            closing.display = True
+            for name in ("purpose_met", "still_open"):
+                rows[name].display = True
+            rows["instructions_done"].display = bool(found.instructions)
+
     def compose_fields(self) -> ComposeResult:
-        if self.record is not None:
-            yield from self.compose_correction()
-            return
         item = self.target.item
         yield self.text_row(
             "summary",
@@ -355,7 +362,57 @@ class LogDialog(FormDialog[Logged]):
             row.display = False
             yield row
 
-    def compose_correction(self) -> ComposeResult:
+    def save(self, values: dict[str, Any]) -> Logged:
+        # on first use: kept out of the app's start-up imports
+        from crmtui.services.worklist import log_due_item
+
+        target = self.target
+        fields = {name: values[name] for name in LOG_FIELDS if name in values}
+        fields["contact"] = fields.get("contact") or None
+        if fields.get("channel") not in VISIT_CHANNELS or not self.has_plan:
+            fields.pop("plan_progress", None)
+        if self.closing is not None:
+            fields["appointment"] = self.closing.id
+            fields.update({name: values.get(name) or None for name in REVIEW})
+            fields["still_open"] = values.get("still_open") or ""
+        item = target.item
+        if item is None:
+            return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)
+        result = log_due_item(
+            self.ctx,
+            item.kind,
+            target.customer_id,
+            item.ref_id,
+            promise_kept=bool(values.get("promise_kept")),
+            next_review=values.get("next_review"),
+            **fields,
+        )
+        return Logged(result, settles(item.kind, values))
+
+
+class EditInteractionDialog(ContactForm[object]):
+    """Correct a logged contact (`record`, as services.corrections.read_record reads it); it
+    dismisses with the corrected record, or None when nothing changed."""
+
+    def __init__(self, target: LogTarget, record: EditableRecord) -> None:
+        super().__init__(target)
+        self.record = record
+        values = record.values
+        self.shown = {
+            "summary": values["summary"],
+            "channel": values["channel"],
+            "outcome": values["outcome"],
+            "direction": values["direction"],
+            "next_step": values["next_step"],
+            "next_on": form_text(values["next_on"]),
+            "contact": values.get("contact") or "",
+            "referral_ask": bool(values["referral_ask"]),
+        }
+
+    def title_text(self) -> str:
+        return _("Edit interaction #{id}").format(id=self.record.id)
+
+    def compose_fields(self) -> ComposeResult:
         shown = self.shown
         shown["at"] = form_text(self.record.values["at"], self.ctx.zone)  # the user's zone
         yield self.text_row(
@@ -380,36 +437,7 @@ class LogDialog(FormDialog[Logged]):
         yield contact
         yield self.check_row("referral_ask", _("Asked for a referral"), shown["referral_ask"])
 
-    def save(self, values: dict[str, Any]) -> Logged:
-        # on first use: kept out of the app's start-up imports
-        from crmtui.services.worklist import log_due_item
-
-        if self.record is not None:
-            return self.save_correction(values)
-        target = self.target
-        fields = {name: values[name] for name in LOG_FIELDS if name in values}
-        fields["contact"] = fields.get("contact") or None
-        if fields.get("channel") not in VISIT_CHANNELS or not self.has_plan:
-            fields.pop("plan_progress", None)
-        if self.closing is not None:
-            fields["appointment"] = self.closing.id
-            fields.update({name: values.get(name) or None for name in REVIEW})
-            fields["still_open"] = values.get("still_open") or ""
-        item = target.item
-        if item is None:
-            return Logged(log_interaction(self.ctx, target.customer_id, **fields), False)
-        result = log_due_item(
-            self.ctx,
-            item.kind,
-            target.customer_id,
-            item.ref_id,
-            promise_kept=bool(values.get("promise_kept")),
-            next_review=values.get("next_review"),
-            **fields,
-        )
-        return Logged(result, settles(item.kind, values))
-
-    def save_correction(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> object:
         # on first use: kept out of the app's start-up imports
         from crmtui.services.corrections import edit_interaction
 

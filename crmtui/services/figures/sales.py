@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import Case, ModelSelect, Select, Window, fn
 
 from crmtui.db import Customer, Order, database
-from crmtui.db.models import BuyDay, LifecycleTally, OrderDay, SourceTally
+from crmtui.db.models import BuyDay, LifecycleTally, OrderDay, RevenueTally, SourceTally
 from crmtui.db.rows import tuple_rows
 from crmtui.rules import Lifecycle
 from crmtui.services.figures.scope import Scope, count_rows, raw_cents, rounded, to_money
@@ -202,6 +202,88 @@ class Pareto:
 
 
 def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
+    """Key customers and the cumulative curve: the team's from the revenue bands the database
+    keeps (pareto_from_bands), one owner's from their customers in rank order
+    (pareto_ranked)."""
+    return pareto_from_bands(share) if scope.owner_id is None else pareto_ranked(scope, share)
+
+
+def _empty_pareto() -> Pareto:
+    return Pareto(
+        customers=0,
+        total=to_money(0),
+        key_count=0,
+        key_revenue=to_money(0),
+        last_key=None,
+        curve=(),
+    )
+
+
+def revenue_band_range(band: int) -> tuple[int, int]:
+    """The revenues in cents of a band of db.figures.REVENUE_BAND: (lowest, first above)."""
+    digits, lead = divmod(band, 1000)
+    scale = 10 ** (digits - len(str(lead)))
+    return lead * scale, (lead + 1) * scale
+
+
+def _in_band(band: int) -> ModelSelect[Customer]:
+    """The customers of a revenue band, in rank order (revenue descending, then id)."""
+    low, high = revenue_band_range(band)
+    c = Customer
+    return (
+        c.select(c.id)
+        .where((c.revenue >= Decimal(low) / 100) & (c.revenue < Decimal(high) / 100))
+        .order_by(c.revenue.desc(), c.id)
+    )
+
+
+def pareto_from_bands(share: Decimal = KEY_SHARE) -> Pareto:
+    """The team's key customers and curve from the customers and revenue kept per revenue band
+    (db.figures' revenue_tally), highest band first: whole bands add up as kept, and only the
+    customers of a band where a curve point or the share falls are read, from the revenue
+    index (each band spans at most 1% of its revenues, so a few hundred rows)."""
+    t = RevenueTally
+    query = t.select(t.band, t.customers, raw_cents(t.revenue)).order_by(t.band.desc())
+    # thousands of plain integers: read straight from the cursor, not row by row through peewee
+    bands: list[tuple[int, int, int]] = database.execute(query).fetchall()
+    count = sum(customers for _band, customers, _cents in bands)
+    total = sum(cents for _band, _customers, cents in bands)
+    if not total:
+        return _empty_pareto()
+    target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
+    points = sorted({math.ceil(k * count / PARETO_POINTS) for k in range(1, PARETO_POINTS + 1)})
+    curve: list[tuple[float, float]] = []
+    key: tuple[int, int, int, int] | None = None
+    # the first customers of a band, summed: built once, run for each point with its numbers
+    part = _in_band(0).limit(1).select(raw_cents(Customer.revenue).alias("cents")).alias("part")
+    first_of_band, _params = Select([part], [fn.SUM(part.c.cents)]).bind(database).sql()
+    done = running = 0  # customers and cents of the bands before this one
+    for band, customers, cents in bands:
+        while points and points[0] <= done + customers:
+            within = points.pop(0) - done
+            low, high = revenue_band_range(band)
+            found = database.execute_sql(first_of_band, (low, high, within)).fetchone()[0]
+            subtotal = int(found or 0)
+            curve.append(
+                (round((done + within) / count, 4), round((running + subtotal) / total, 4))
+            )
+        if key is None and running + cents >= target:
+            place, customer_id, last_cents, reached = _reaching(_in_band(band), target - running)
+            key = (done + place, customer_id, last_cents, running + reached)
+        done, running = done + customers, running + cents
+    assert key is not None  # the whole ranking reaches the share
+    place, last_id, last_cents, key_cents = key
+    return Pareto(
+        customers=count,
+        total=to_money(total),
+        key_count=place,
+        key_revenue=to_money(key_cents),
+        last_key=(last_id, to_money(last_cents)),
+        curve=tuple(curve),
+    )
+
+
+def pareto_ranked(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     """Key customers and the cumulative curve from the stored revenue, read in rank order from
     the revenue index one 5% segment at a time (each segment starts after the previous one's
     last row, so the whole ranking is read once); a running SUM window over the one segment
@@ -217,14 +299,7 @@ def pareto(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
     )
     total = int(cents or 0)
     if not total:
-        return Pareto(
-            customers=0,
-            total=to_money(0),
-            key_count=0,
-            key_revenue=to_money(0),
-            last_key=None,
-            curve=(),
-        )
+        return _empty_pareto()
     target = math.ceil(Decimal(total) * share)  # the least running total in cents that reaches it
     curve: list[tuple[float, float]] = []
     last_row: tuple[Decimal, int] | None = None
