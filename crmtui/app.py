@@ -28,7 +28,6 @@ from crmtui.screens.base import ServiceCalls
 from crmtui.screens.views import VIEWS, view_named
 from crmtui.services.changes import ChangeProbe
 from crmtui.services.context import Context
-from crmtui.widgets.localized import translate_bindings
 from crmtui.widgets.status import StatusLine
 
 CALM = Theme(
@@ -113,9 +112,6 @@ class CrmApp(ServiceCalls, App[None]):
         N_("Theme"),
         N_("Change the current theme"),
         N_("Quit the application as soon as possible"),
-        N_("Keys"),
-        N_("Show help for the focused widget and a summary of available keys"),
-        N_("Hide the keys and widget help panel"),
         N_("Maximize"),
         N_("Maximize the focused widget"),
         N_("Minimize"),
@@ -134,7 +130,6 @@ class CrmApp(ServiceCalls, App[None]):
             set_language(ctx.config.lang)
         super().__init__()
         use_colour(not self.no_color)  # Textual reads NO_COLOR: monochrome, and no colour here
-        self._bindings = translate_bindings(self._bindings)
         self.ctx = ctx
         self.everyone = everyone and self.can_see_everyone
         self._early_today = early_today
@@ -243,7 +238,12 @@ class CrmApp(ServiceCalls, App[None]):
             )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's own words in the interface language; not Textual's "Keys" panel, which
+        # shows the bindings' descriptions untranslated: `?` lists every key
+        keys_panel = (self.action_show_help_panel, self.action_hide_help_panel)
         for command in super().get_system_commands(screen):
+            if command.callback in keys_panel:
+                continue
             yield SystemCommand(
                 _(command.title), _(command.help), command.callback, command.discover
             )

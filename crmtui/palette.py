@@ -17,6 +17,7 @@ from crmtui.i18n import _
 from crmtui.labels import label
 from crmtui.present.text import plain, safe
 from crmtui.screens.views import VIEWS
+from crmtui.widgets.localized import binding_text
 
 if TYPE_CHECKING:  # the app imports the palette
     from crmtui.app import CrmApp
@@ -100,7 +101,7 @@ class CrmCommands(Provider):
                 continue
             seen.add(binding.action)
             yield (
-                _("action: {what}").format(what=binding.description),
+                _("action: {what}").format(what=binding_text(binding.description)),
                 app.get_key_display(binding),
                 partial(self._run, active.node, binding.action),
             )

@@ -16,7 +16,6 @@ from textual.worker import Worker, WorkerState
 from crmtui.i18n import _
 from crmtui.services.changes import ChangeWatch
 from crmtui.widgets.footer import KeysFooter
-from crmtui.widgets.localized import LocalizedBindings
 from crmtui.widgets.status import StatusLine
 
 if TYPE_CHECKING:  # the app imports the screens
@@ -80,7 +79,7 @@ class ServiceCalls:
             callbacks.pop(event.worker)
 
 
-class CrmScreen(LocalizedBindings, ServiceCalls, Screen):
+class CrmScreen(ServiceCalls, Screen):
     """A screen with the status line on top and the footer of its keys below.
 
     It loads with `reload()` when first shown, and notices changes made by others: every

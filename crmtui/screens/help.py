@@ -18,7 +18,6 @@ from textual.widgets import Input, Static
 from crmtui.i18n import N_, _
 from crmtui.keys import KEY_TABLE, SECTIONS, KeyUse, section_entries
 from crmtui.widgets.footer import KeysFooter
-from crmtui.widgets.localized import LocalizedBindings
 
 
 def known_binding_ids() -> set[str]:
@@ -38,7 +37,7 @@ def shown_keys(app, use: KeyUse) -> str:
     return " ".join(app.get_key_display(replace(binding, key=key)) for key in keys)
 
 
-class HelpScreen(LocalizedBindings, ModalScreen[None]):
+class HelpScreen(ModalScreen[None]):
     """Every key, section by section, opened at `section`."""
 
     DEFAULT_CSS = """

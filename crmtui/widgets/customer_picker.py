@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 from crmtui.cells import clip
 from crmtui.i18n import N_
 from crmtui.present.text import plain
-from crmtui.widgets.localized import LocalizedBindings
 
 MATCH_WIDTH = 34
 """Cells of a match when the picker has no size yet."""
@@ -34,7 +33,7 @@ class CustomerMatch:
     name: str
 
 
-class CustomerPicker(LocalizedBindings, Vertical):
+class CustomerPicker(Vertical):
     """A search input with its matches below. `value` is the chosen customer's id as text
     ('' until one is chosen)."""
 

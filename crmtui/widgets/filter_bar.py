@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from crmtui.i18n import N_, _, explain
-from crmtui.widgets.localized import LocalizedBindings
 
 KeyParser = Callable[[str], Any]
 """Turns a token's value into a filter value, or raises ValueError with the reason."""
@@ -102,7 +101,7 @@ def parse_filter(text: str, keys: Mapping[str, KeyParser]) -> FilterQuery:
     return FilterQuery(text=" ".join(words), values=values, errors=errors)
 
 
-class FilterBar(LocalizedBindings, Horizontal):
+class FilterBar(Horizontal):
     """A hidden-until-used filter line. Posts Changed as you type, Done on enter or escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

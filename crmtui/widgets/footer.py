@@ -27,6 +27,7 @@ from textual.widgets import Footer
 
 from crmtui.i18n import _
 from crmtui.widgets.footer_key import FooterKey
+from crmtui.widgets.localized import binding_text, in_language
 
 ALWAYS_SHOWN = ("help",)
 """Binding ids the footer never drops (`?`, which lists every key)."""
@@ -81,13 +82,15 @@ class FittingFooter(Footer):
         super().bindings_changed(screen)
 
     def shown_bindings(self, width: int) -> list[tuple[Binding, bool, str]]:
+        """The screen's keys that fit in `width`, with their words in the interface language."""
         seen: set[str] = set()
         bindings = []
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             # one key per action (`d` and `delete` remove the same contact)
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
-                bindings.append((binding, enabled, tooltip))
+                # translated before fitting: a Chinese word is as wide as two letters
+                bindings.append((in_language(binding), enabled, binding_text(tooltip)))
         first = list(getattr(self.screen, "FOOTER_FIRST", ()))
         bindings.sort(
             key=lambda entry: first.index(entry[0].id) if entry[0].id in first else len(first)

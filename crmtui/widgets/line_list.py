@@ -16,12 +16,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from crmtui.i18n import N_
-from crmtui.widgets.localized import LocalizedBindings
 
 Row = TypeVar("Row")
 
 
-class LineList(LocalizedBindings, ScrollView, Generic[Row], can_focus=True):
+class LineList(ScrollView, Generic[Row], can_focus=True):
     """One line per entry of `items`; None entries are not selectable (headings, say).
 
     Subclasses draw a line with `line_text` and name a row with `row_key` (to keep the cursor

@@ -15,7 +15,6 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from crmtui.i18n import N_
 from crmtui.present.text import safe
-from crmtui.widgets.localized import LocalizedBindings
 
 PAGE_SIZE = 100
 """Rows fetched per query in long lists."""
@@ -29,7 +28,7 @@ def _as_text(cell: Any) -> Any:
     return Text(safe(cell), end="", no_wrap=True)
 
 
-class NavTable(LocalizedBindings, DataTable):
+class NavTable(DataTable):
     """A row-cursor table with j/k, and g/G (or home/end) to the first and last row. String
     cells are shown as plain text, never as markup."""
 

@@ -1,11 +1,9 @@
-"""Key bindings shown in the interface language.
+"""Key bindings shown in the interface language, and a node's own bindings of a key.
 
 BINDINGS are class attributes, made when a module is imported, before the language is chosen;
-so their descriptions and tooltips are English msgids (marked with N_) and each node translates
-its own copy when it is created. Textual's bindings (the command palette's "palette") are
-translated too when the catalogue knows them.
-
-Also here: a node's own bindings of a key, whether or not they are offered now.
+so their descriptions and tooltips are English msgids (marked with N_), translated where they are
+shown (the footer, the command palette) with `binding_text`. Textual's own bindings are translated
+there too when the catalogue knows them.
 """
 
 from __future__ import annotations
@@ -15,45 +13,24 @@ from dataclasses import replace
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from crmtui.i18n import _, current_language
-
-_cache: dict[tuple[int, str], BindingsMap] = {}
+from crmtui.i18n import _
 
 
-def _translated(binding: Binding) -> Binding:
+def binding_text(text: str) -> str:
+    """A binding's description or tooltip in the interface language; none stays none (gettext
+    would give the catalogue's header for an empty message)."""
+    return _(text) if text else ""
+
+
+def in_language(binding: Binding) -> Binding:
+    """`binding` with its description and tooltip in the interface language, to show it."""
     if not binding.description and not binding.tooltip:
         return binding
     return replace(
         binding,
-        description=_(binding.description) if binding.description else "",
-        tooltip=_(binding.tooltip) if binding.tooltip else "",
+        description=binding_text(binding.description),
+        tooltip=binding_text(binding.tooltip),
     )
-
-
-def translate_bindings(bindings: BindingsMap, key: object | None = None) -> BindingsMap:
-    """A copy of `bindings` with descriptions and tooltips in the interface language; `key`
-    (a class) caches the translation per language."""
-    cache_key = (id(key), current_language()) if key is not None else None
-    if cache_key is not None and cache_key in _cache:
-        return _cache[cache_key].copy()
-    translated = BindingsMap.from_keys(
-        {
-            key_: [_translated(binding) for binding in key_bindings]
-            for key_, key_bindings in bindings.key_to_bindings.items()
-        }
-    )
-    if cache_key is not None:
-        _cache[cache_key] = translated
-        return translated.copy()
-    return translated
-
-
-class LocalizedBindings:
-    """Mixin for crmtui's widgets and screens: BINDINGS shown in the interface language."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._bindings = translate_bindings(self._bindings, type(self))  # type: ignore
 
 
 def own_bindings_of_key(node: DOMNode, key: str) -> list[Binding]:

@@ -15,13 +15,15 @@ from textual.dom import DOMNode
 
 import crmtui
 from crmtui.app import CrmApp
+from crmtui.i18n import _
 from crmtui.keys import KEY_TABLE, SECTIONS, entry_for, readme_section
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile import ProfileScreen
 from crmtui.widgets.due_list import is_appointment
 from crmtui.widgets.footer import FittingFooter
 from crmtui.widgets.footer_key import FooterKey
-from tests.app.conftest import press, screen_text, settle, until
+from crmtui.widgets.localized import binding_text
+from tests.app.conftest import palette_finds, palette_hits, press, screen_text, settle, until
 from tests.app.world import World
 from tests.conftest import as_user
 
@@ -148,6 +150,10 @@ def footer_line(app) -> str:
     for key in keys:
         assert key.region.right <= footer.region.right, f"{key.description!r} is cut"
         assert f"{key.key_display} {key.description}".strip() in line, key.description
+        # in the interface language already: translating the words again changes nothing (an
+        # English msgid shown under --lang zh would turn Chinese)
+        for words in (key.description, str(key.tooltip or "")):
+            assert binding_text(words) == words, f"{words!r} is not in the interface language"
     if isinstance(app.screen, CrmScreen):  # a dialog's fields take `?` as text
         assert any(key.key == "question_mark" for key in keys), "no ? in the footer"
     return line.split("▏")[0].rstrip()
@@ -273,6 +279,26 @@ async def test_every_footer_fits_80x24_whole_with_help(world_ctx, world, lang, s
                 await press(pilot, *steps)
             footers[name] = f"{type(app.screen).__name__}: {footer_line(app)}"
     assert footers == snapshot
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_palette_speaks_the_language_and_leaves_the_keys_to_help(demo_ctx, lang):
+    """The palette's actions (the screen's keys) and Textual's commands in the interface
+    language; not Textual's Keys panel, which would show the keys' words in English: `?` lists
+    every key."""
+    app = CrmApp(in_language(demo_ctx, lang))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await palette_finds(pilot, _("Theme"))
+        hits = palette_hits(app)
+        assert _("action: {what}").format(what=_("Log")) in hits  # Today's `l`
+        assert _("Screenshot") in hits
+        assert not [hit for hit in hits if hit.startswith(_("Keys"))]
+        commands = list(app.get_system_commands(app.screen))
+        assert app.action_show_help_panel not in [command.callback for command in commands]
+        if lang == "zh":
+            assert not [hit for hit in hits if hit.startswith(("action: ", "Theme", "Keys"))]
 
 
 async def footer_after(pilot, steps) -> str:

@@ -37,14 +37,9 @@ TEXTUAL = Path(textual.__file__).parent
 CRMTUI = Path(crmtui.__file__).parent
 
 # Uses that remain, each with why; the test fails when one more appears and when one of these
-# goes (then strike it here).
-KNOWN = {
-    # the bindings' descriptions in the interface language, chosen at start-up: Textual merges
-    # BINDINGS into each node's private map when the class is made, with no public way to change
-    # a description afterwards
-    "crmtui.app.CrmApp._bindings",
-    "crmtui.widgets.localized.LocalizedBindings._bindings",
-}
+# goes (then strike it here). None remain: the bindings' descriptions are translated where they
+# are shown (crmtui.widgets.localized.binding_text), no longer in each node's private map.
+KNOWN: set[str] = set()
 
 
 def private(name: str) -> bool:
@@ -185,7 +180,7 @@ def test_no_class_overrides_or_uses_a_private_name_of_its_textual_base():
         textual_names = textual_private_names(cls)
         if not textual_names:
             continue
-        for own in cls.__mro__:  # crmtui's mixins too (LocalizedBindings)
+        for own in cls.__mro__:  # crmtui's mixins too (ServiceCalls)
             if own.__module__.split(".")[0] != "crmtui":
                 continue
             found.update(

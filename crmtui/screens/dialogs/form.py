@@ -25,7 +25,6 @@ from crmtui.services.validation import FieldError, clean_date
 from crmtui.widgets.date_input import DateInput, FormInput, FormTextArea
 from crmtui.widgets.footer import KeysFooter
 from crmtui.widgets.form import FieldRow
-from crmtui.widgets.localized import LocalizedBindings
 
 if TYPE_CHECKING:  # the app imports the screens
     from textual import getters
@@ -45,7 +44,7 @@ def choices(values: Iterable[str], kind: str) -> list[tuple[str, str]]:
     return labelled(kind, values)
 
 
-class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
+class FormDialog(ServiceCalls, ModalScreen[Result]):
     """A modal form. Subclasses give `compose_fields` and `save` (run in a worker thread, it may
     only use the Context and plain values), and may refine `on_conflict`.
 
@@ -395,7 +394,7 @@ class FormDialog(LocalizedBindings, ServiceCalls, ModalScreen[Result]):
         self.dismiss(None)
 
 
-class DiscardDialog(LocalizedBindings, ModalScreen[bool]):
+class DiscardDialog(ModalScreen[bool]):
     """Asked before a form with changes is closed (escape) or the app quits (ctrl+q): True to
     throw the changes away. `Keep editing` is focused, so enter and escape both keep them."""
 
