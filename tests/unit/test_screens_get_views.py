@@ -125,7 +125,6 @@ STILL_TO_MOVE = {
     "crmtui.services.corrections.edit_promise",
     "crmtui.services.corrections.edit_care_date",
     "crmtui.services.corrections.edit_survey",
-    "crmtui.services.surveys.record_survey",
     "crmtui.services.plans.set_plan",
     "crmtui.services.plans.plan_status",
 }
