@@ -4,11 +4,25 @@ without control characters too (`crmtui.plaintext`)."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len as rich_cell_len, get_character_cell_size, set_cell_size
 
 from crmtui.plaintext import strip_controls
+from crmtui.present import Memo
 
 ELLIPSIS = "…"
+
+_CELLS: Memo[str, int] = Memo(get_character_cell_size)
+"""Each character's cells, as rich counts them, looked up in C once known (rich sums a
+generator over the characters of every text that is not all Latin)."""
+
+
+def cell_len(text: str) -> int:
+    """The terminal cells `text` takes, as rich's `cell_len` counts them."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:  # joined characters: rich's own rules
+        return rich_cell_len(text)
+    return sum(map(_CELLS.__getitem__, text))
 
 
 def fit(text: str, width: int) -> str:
@@ -16,8 +30,9 @@ def fit(text: str, width: int) -> str:
     text = " ".join(strip_controls(text or "").split())
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
+    cells = cell_len(text)
+    if cells <= width:
+        return text + " " * (width - cells)
     # A wide character cut in half leaves a space; drop it so the ellipsis follows the text.
     return set_cell_size(set_cell_size(text, width - 1).rstrip() + ELLIPSIS, width)
 

@@ -245,7 +245,7 @@ def cmd_contact_list(args: Namespace) -> int:
             label("contact_role", c.role),
             Text(c.title),
             Text(c.department),
-            Text(", ".join(c.phone_list)),
+            Text(", ".join(c.phones)),
             Text(c.email),
         )
     out.print(table)

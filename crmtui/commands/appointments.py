@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from crmtui.commands._common import Handler, Subparsers
-    from crmtui.db import Appointment
+    from crmtui.services.appointments import AppointmentView
     from crmtui.services.context import Context
 
 # Handlers import their services as they run: registering these commands (`crmtui --help`
@@ -86,15 +86,13 @@ def _ctx(args: Namespace) -> Context:
     return open_context(args)
 
 
-def _confirm(ctx: Context, verb: str, row: Appointment) -> None:
+def _confirm(ctx: Context, verb: str, view: AppointmentView) -> None:
     """The appointment in one line, in the user's zone: '#12: visit with 张三, Tue 2026-11-24
     10:00–11:00'."""
     # when run: building the parser must not load what this command uses
     from crmtui.labels import label, weekday_name
     from crmtui.present.schedule import time_range
-    from crmtui.services.appointments import appointment
 
-    view = appointment(ctx, row.id)
     local = view.starts_at.astimezone(ctx.zone)
     say(
         verb.format(
@@ -109,7 +107,7 @@ def _confirm(ctx: Context, verb: str, row: Appointment) -> None:
 
 def cmd_add(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
-    from crmtui.services.appointments import add_appointment, appointment
+    from crmtui.services.appointments import add_appointment
 
     ctx = _ctx(args)
     customer = named_customer(ctx, args.customer)
@@ -126,7 +124,7 @@ def cmd_add(args: Namespace) -> int:
         past=args.past,
     )
     if args.json:
-        emit_json(appointment(ctx, row.id))
+        emit_json(row)
     else:
         _confirm(ctx, _("Appointment #{id}: {kind} with {name}, {day} {time}"), row)
     return 0
@@ -134,12 +132,12 @@ def cmd_add(args: Namespace) -> int:
 
 def cmd_move(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
-    from crmtui.services.appointments import appointment, move_appointment
+    from crmtui.services.appointments import move_appointment
 
     ctx = _ctx(args)
     row = move_appointment(ctx, args.id, at=args.at, minutes=args.minutes)
     if args.json:
-        emit_json(appointment(ctx, row.id))
+        emit_json(row)
     else:
         _confirm(ctx, _("Appointment #{id} moved: {kind} with {name}, {day} {time}"), row)
     return 0
@@ -147,12 +145,12 @@ def cmd_move(args: Namespace) -> int:
 
 def cmd_cancel(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
-    from crmtui.services.appointments import appointment, cancel_appointment
+    from crmtui.services.appointments import cancel_appointment
 
     ctx = _ctx(args)
     row = cancel_appointment(ctx, args.id)
     if args.json:
-        emit_json(appointment(ctx, row.id))
+        emit_json(row)
     else:
         _confirm(ctx, _("Appointment #{id} cancelled: {kind} with {name}, {day} {time}"), row)
     return 0

@@ -162,10 +162,10 @@ def cmd_promise(args: Namespace) -> int:
     if not args.customer or not args.text:
         raise InvalidInput.one("promise", _("give a customer and what was promised, with --due"))
     customer = named_customer(ctx, args.customer)
-    promise = add_promise(ctx, customer.id, args.text, args.due)
+    made = add_promise(ctx, customer.id, args.text, args.due)
     say(
         _("Promise #{id} for {name}, due {due}").format(
-            id=promise.id, name=customer.name, due=promise.due
+            id=made.id, name=customer.name, due=made.due
         )
     )
     return 0

@@ -200,11 +200,11 @@ def cmd_grade(args: Namespace) -> int:
     from crmtui.services.customers import regrade
 
     ctx = open_context(args)
-    customer = named_customer(ctx, args.customer)
+    named = named_customer(ctx, args.customer)
     clear = bool(args.close and args.close.strip().lower() in ("none", "-", "unknown"))
     customer = regrade(
         ctx,
-        customer.id,
+        named.id,
         need=args.need,
         expected_close=None if clear else args.close,
         clear_close=clear,

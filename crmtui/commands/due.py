@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from crmtui.commands._common import named_day, open_context
 from crmtui.i18n import _
+from crmtui.plaintext import strip_controls
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from crmtui.commands._common import Parser, Subparsers
+    from crmtui.present.due import DueColumns
     from crmtui.rules import DueItem
     from crmtui.services.context import Context
 
@@ -60,7 +62,7 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
     from rich.text import Text
 
     from crmtui.output import console
-    from crmtui.present.due import DueColumns, coming_up_line, section_heading, sections
+    from crmtui.present.due import DueColumns, coming_up_line
 
     out = console()
     _print_schedule(ctx, day, everyone, out)
@@ -72,8 +74,25 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
         for item in coming_up(ctx, day, everyone=everyone):
             out.print(coming_up_line(item, day))
         return
-    out.print(Text(title, style="bold"))
     columns = DueColumns.for_width(out.width, owner=everyone)
+    if out.color_system is None and columns.width <= out.width:
+        # not a terminal: no styles to write, and every line fits, so the lines are written as
+        # they are (rich's layout of a team's list takes several times longer than making it)
+        _write_plain(out, title, columns, items, day)
+    else:
+        _print_styled(out, title, columns, items, day)
+
+
+def _print_styled(
+    out: Console, title: str, columns: DueColumns, items: list[DueItem], day: date
+) -> None:
+    """The due list's title, headings and lines, styled by rich."""
+    # when run: building the parser must not load what this command uses
+    from rich.text import Text
+
+    from crmtui.present.due import section_heading, sections
+
+    out.print(Text(title, style="bold"))
     for kind, section in sections(items).items():
         out.print()
         out.print(Text(section_heading(kind, len(section)), style="bold underline"))
@@ -87,6 +106,22 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
             out.print(lines, no_wrap=True, overflow="crop")
         else:  # a terminal too narrow for the columns: their lines wrap
             out.print(lines)
+
+
+def _write_plain(
+    out: Console, title: str, columns: DueColumns, items: list[DueItem], day: date
+) -> None:
+    """The due list as `print_due` prints it, for output with no styles: the same text."""
+    # when run: building the parser must not load what this command uses
+    from crmtui.present.due import section_heading, sections
+
+    text = [title]
+    for kind, section in sections(items).items():
+        lines = "\n".join([columns.plain_line(item, day) for item in section])
+        text += ["", section_heading(kind, len(section)), lines.rstrip()]
+    written = "\n".join(text) + "\n"
+    out.file.write(strip_controls(written, multiline=True))
+    out.file.flush()
 
 
 def _print_schedule(ctx: Context, day: date, everyone: bool, out: Console) -> None:

@@ -207,25 +207,27 @@ def cmd_pay(args: Namespace) -> int:
     payment = record_payment(
         ctx, args.order, args.amount, on=args.date, method=args.method, note=args.note
     )
-    order = payment.order
     if args.json:
         emit_json(
             {
                 "id": payment.id,
-                "order_id": order.id,
+                "order_id": payment.order_id,
                 "customer_id": payment.customer_id,
                 "amount": payment.amount,
                 "on": payment.on,
                 "method": payment.method,
-                "paid": order.paid,
-                "owed": order.owed,
+                "paid": payment.order_paid,
+                "owed": payment.order_owed,
                 "balance": _balance_json(ctx, payment.customer_id),
             }
         )
     else:
         say(
             _("Payment #{id}: {amount} on order #{order}; {owed} still owed on it").format(
-                id=payment.id, amount=money(payment.amount), order=order.id, owed=money(order.owed)
+                id=payment.id,
+                amount=money(payment.amount),
+                order=payment.order_id,
+                owed=money(payment.order_owed),
             )
         )
     return 0

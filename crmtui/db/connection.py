@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import struct
 import sys
 import time
@@ -251,7 +252,10 @@ def open_sqlite(path: Path, *, create: bool) -> Store:
 def quick_check(db: peewee.Database) -> str | None:
     """SQLite's quick integrity check (pages, records, no index cross-check); the first
     problem, or None."""
-    rows = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
+    try:
+        rows = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as error:  # too damaged to check: that is the answer
+        return str(error)
     return None if rows == ["ok"] else rows[0]
 
 

@@ -117,19 +117,28 @@ class DueColumns(Value):
             text.append("  " + fit(_("Owner"), self.owner))
         return text
 
-    def line(self, item: DueItem, today: date) -> Text:
-        text = Text(" ")
-        text.append(fit(item.customer, self.customer) + "  ")
-        text.append(fit(item.company, self.company) + "  ", style="dim")
+    def pieces(self, item: DueItem, today: date) -> list[tuple[str, str]]:
+        """A line's (text, style) pieces: `line` is them in a Text, `plain_line` their text."""
         grade = item.grade.value if item.grade is not None else "-"
-        text.append(grade, style=grade_style(grade))
-        text.append("  ")
         day = short_day(item.due, today)
         if len(day) > 5:  # a day of another year: its year, rather than a cut "2025-…"
             day = str(item.due.year)
         day += OVERDUE_MARK if item.overdue_days else ""
-        text.append(fit(day, self.due) + "  ", style=overdue_style(bool(item.overdue_days)))
-        text.append(fit(item.detail, self.why))
+        pieces = [
+            (" " + fit(item.customer, self.customer) + "  ", ""),
+            (fit(item.company, self.company) + "  ", "dim"),
+            (grade, grade_style(grade)),
+            ("  ", ""),
+            (fit(day, self.due) + "  ", overdue_style(bool(item.overdue_days))),
+            (fit(item.detail, self.why), ""),
+        ]
         if self.owner:
-            text.append("  " + fit(item.owner, self.owner), style="dim")
-        return text
+            pieces.append(("  " + fit(item.owner, self.owner), "dim"))
+        return pieces
+
+    def line(self, item: DueItem, today: date) -> Text:
+        return Text.assemble(*self.pieces(item, today))
+
+    def plain_line(self, item: DueItem, today: date) -> str:
+        """The line's text alone, for output that is not a terminal (no styles to write)."""
+        return "".join([text for text, _style in self.pieces(item, today)])

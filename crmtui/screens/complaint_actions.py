@@ -35,6 +35,7 @@ from crmtui.services.complaints import (
     start_work,
     wait_for_customer,
 )
+from crmtui.widgets.localized import own_bindings_of_key
 
 _S = ComplaintStatus
 
@@ -191,8 +192,7 @@ class ComplaintActions(CrmScreen):
         complaint again and says why not (or, if it changed meanwhile, goes ahead)."""
         if self.ctx.role not in HANDLER_ROLES or self.current_row() is None:
             return
-        bindings = dict(self._binding_chain).get(self)
-        for binding in bindings.key_to_bindings.get(event.key, ()) if bindings else ():
+        for binding in own_bindings_of_key(self, event.key):
             if binding.action in HANDLER_ACTIONS and not self.check_action(binding.action, ()):
                 event.stop()
                 event.prevent_default()

@@ -38,6 +38,7 @@ from crmtui.services.worklist import TodayList, snooze_refusal, today_list
 from crmtui.widgets.detail_line import DetailLine
 from crmtui.widgets.due_list import DueList, item_key
 from crmtui.widgets.filter_bar import FilterBar, FilterQuery
+from crmtui.widgets.localized import own_bindings_of_key
 
 if TYPE_CHECKING:  # loaded on first use, not at the app's start
     from crmtui.screens.dialogs.appointment import Booked
@@ -328,10 +329,7 @@ class TodayScreen(CrmScreen):
         item = self.current_item()
         if not isinstance(item, DueItem) or not snooze_refusal(item.kind):
             return
-        bindings = dict(self._binding_chain).get(self)
-        if bindings and any(
-            binding.action == "snooze" for binding in bindings.key_to_bindings.get(event.key, ())
-        ):
+        if any(binding.action == "snooze" for binding in own_bindings_of_key(self, event.key)):
             event.stop()
             event.prevent_default()
             self.action_snooze()
@@ -561,7 +559,7 @@ class TodayScreen(CrmScreen):
         if paid is None:
             return
         self.app.notify(_("Payment recorded."), title=_("Saved"))
-        if not paid.order.owed:
+        if not paid.order_owed:
             self._drop(item)
         self.reload()
 

@@ -356,7 +356,7 @@ def add_appointment(
     prep: Any = "",
     contact: Any = None,
     past: bool = False,
-) -> Appointment:
+) -> AppointmentView:
     """Book a visit, call or meeting on the user's schedule. Every field is checked first and
     all that is wrong is reported at once; then the clash, which names the other appointment."""
     customer = get_editable_customer(ctx, customer_id)
@@ -384,7 +384,7 @@ def add_appointment(
     slot = Slot(start, length)
     _check_clash(ctx, ctx.user.id, slot)
     now = ctx.now()
-    return Appointment.create(
+    row = Appointment.create(
         customer=customer,
         user=ctx.user.id,
         starts_at=start,
@@ -401,12 +401,18 @@ def add_appointment(
         created_by=ctx.user.id,
         updated_at=now,
     )
+    return _view(ctx, row.id)
+
+
+def _view(ctx: Context, appointment_id: int) -> AppointmentView:
+    """An appointment as a write left it, read again with its customer's and user's names."""
+    return view_of(_with_names().where(Appointment.id == appointment_id).get(), ctx.now())
 
 
 @writes
 def move_appointment(
     ctx: Context, appointment_id: Any, *, at: Any, minutes: Any = None
-) -> Appointment:
+) -> AppointmentView:
     """Move a planned appointment to another time to come (and length, when given)."""
     row = _changeable(ctx, appointment_id)
     errors: dict[str, str] = {}
@@ -432,21 +438,29 @@ def move_appointment(
     row.moves += 1
     row.updated_at = ctx.now()
     row.save()
-    return row
+    return _view(ctx, row.id)
 
 
 @writes
-def cancel_appointment(ctx: Context, appointment_id: Any) -> Appointment:
+def cancel_appointment(ctx: Context, appointment_id: Any) -> AppointmentView:
     """Cancel a planned appointment: it stays in the customer's history as cancelled and
     frees its time."""
     row = _changeable(ctx, appointment_id)
     row.status = AppointmentStatus.CANCELLED.value
     row.closed_at = row.updated_at = ctx.now()
     row.save()
-    return row
+    return _view(ctx, row.id)
 
 
-def open_appointment(
+def open_appointment_id(
+    ctx: Context, customer_id: int, day: date, *, at: datetime | None = None
+) -> int | None:
+    """The id of the appointment a contact logged `at` would close (the first that it holds)."""
+    row = _open_appointment(ctx, customer_id, day, at=at)
+    return row.id if row is not None else None
+
+
+def _open_appointment(
     ctx: Context, customer_id: int, day: date, *, at: datetime | None = None
 ) -> Appointment | None:
     """The user's planned appointment with the customer on `day` (the first, by time) that a
@@ -474,7 +488,7 @@ def appointment_to_close(
     with this customer, and the user's to change), else the user's open one that day which
     the contact holds, else none."""
     if appointment_id in (None, ""):
-        return open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
+        return _open_appointment(ctx, customer_id, ctx.local_date(at), at=at)
     row = _changeable(ctx, appointment_id)
     if row.customer_id != customer_id:
         raise InvalidInput.one(
@@ -563,7 +577,7 @@ __all__ = [
     "add_appointment",
     "move_appointment",
     "cancel_appointment",
-    "open_appointment",
+    "open_appointment_id",
     "appointment_to_close",
     "clean_review",
     "open_instructions",

@@ -32,6 +32,7 @@ from crmtui.services.validation import (
     optional_text,
     required_text,
 )
+from crmtui.views.contacts import ContactCard
 
 DEFAULT_ROLE = "other"
 
@@ -94,7 +95,7 @@ def _refresh_search(customer: Customer) -> None:
 
 
 @writes
-def add_contact(ctx: Context, customer_id: int, values: Mapping[str, Any]) -> Contact:
+def add_contact(ctx: Context, customer_id: int, values: Mapping[str, Any]) -> ContactCard:
     """A new contact at the customer; a name is required, the role defaults to `other`."""
     customer = get_editable_customer(ctx, customer_id)
     values = {"role": DEFAULT_ROLE, **{k: v for k, v in values.items() if v is not None}}
@@ -102,7 +103,7 @@ def add_contact(ctx: Context, customer_id: int, values: Mapping[str, Any]) -> Co
     cleaned = _cleaned(ctx, values)
     contact = Contact.create(customer=customer, **cleaned)
     _refresh_search(customer)
-    return contact
+    return contact_card(contact)
 
 
 def _editable_contact(ctx: Context, contact_id: Any) -> tuple[Contact, Customer]:
@@ -125,7 +126,7 @@ def _contact(contact_id: Any) -> Contact:
 
 
 @writes
-def update_contact(ctx: Context, contact_id: Any, changes: Mapping[str, Any]) -> Contact:
+def update_contact(ctx: Context, contact_id: Any, changes: Mapping[str, Any]) -> ContactCard:
     """Change the fields given (None leaves a field as it is; an empty text clears it)."""
     contact, customer = _editable_contact(ctx, contact_id)
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -137,11 +138,11 @@ def update_contact(ctx: Context, contact_id: Any, changes: Mapping[str, Any]) ->
     contact.save()
     if {"name", "phone", "email"} & cleaned.keys():
         _refresh_search(customer)
-    return contact
+    return contact_card(contact)
 
 
 @writes
-def remove_contact(ctx: Context, contact_id: Any) -> Contact:
+def remove_contact(ctx: Context, contact_id: Any) -> ContactCard:
     """Remove a contact (audited); interactions that named them keep the name."""
     contact, customer = _editable_contact(ctx, contact_id)
     Contact.delete().where(Contact.id == contact.id).execute()
@@ -153,25 +154,42 @@ def remove_contact(ctx: Context, contact_id: Any) -> Contact:
         contact.id,
         f"{contact.name} ({contact.role}) at {customer.name} (#{customer.id})",
     )
-    return contact
+    return contact_card(contact)
 
 
-def visible_contact(ctx: Context, contact_id: Any) -> Contact:
+def visible_contact(ctx: Context, contact_id: Any) -> ContactCard:
     """A contact whose customer the user may see."""
     contact = _contact(contact_id)
     try:
         get_visible_customer(ctx, contact.customer_id)
     except NotFound:
         raise NotFound(_("no contact with id {id}").format(id=contact_id)) from None
-    return contact
+    return contact_card(contact)
 
 
-def contacts_of(ctx: Context, customer_id: int) -> list[Contact]:
+def contacts_of(ctx: Context, customer_id: int) -> list[ContactCard]:
     """The customer's contacts: decision makers first, then by name."""
     get_visible_customer(ctx, customer_id)
     rank = {role: place for place, role in enumerate(CONTACT_ROLES)}
     rows = Contact.select().where(Contact.customer == customer_id)
-    return sorted(rows, key=lambda c: (rank.get(c.role, len(rank)), c.name.casefold(), c.id))
+    ordered = sorted(rows, key=lambda c: (rank.get(c.role, len(rank)), c.name.casefold(), c.id))
+    return [contact_card(contact) for contact in ordered]
+
+
+def contact_card(contact: Contact) -> ContactCard:
+    return ContactCard(
+        id=contact.id,
+        customer_id=contact.customer_id,
+        name=contact.name,
+        role=contact.role,
+        title=contact.title,
+        department=contact.department,
+        phones=tuple(contact.phone_list),
+        email=contact.email,
+        im_id=contact.im_id,
+        birthday=contact.birthday or "",
+        notes=contact.note,
+    )
 
 
 def contact_field(customer_id: int, contact: Any) -> Contact | None:
@@ -221,7 +239,7 @@ def find_contact(customer_id: int, text: Any) -> Contact:
     )
 
 
-def contact_json(contact: Contact) -> dict[str, Any]:
+def contact_json(contact: ContactCard) -> dict[str, Any]:
     return {
         "id": contact.id,
         "customer_id": contact.customer_id,
@@ -229,11 +247,11 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "role": contact.role,
         "title": contact.title,
         "department": contact.department,
-        "phones": contact.phone_list,
+        "phones": list(contact.phones),
         "email": contact.email,
         "im_id": contact.im_id,
         "birthday": contact.birthday or None,
-        "notes": contact.note,
+        "notes": contact.notes,
     }
 
 
@@ -247,6 +265,7 @@ __all__ = [
     "remove_contact",
     "visible_contact",
     "contacts_of",
+    "contact_card",
     "find_contact",
     "contact_json",
 ]

@@ -61,7 +61,8 @@ from crmtui.services.validation import (
     clean_text,
     grade_value,
 )
-from crmtui.views.customers import CustomerRow, EditableCustomer
+from crmtui.views.customers import CustomerRow, EditableCustomer, SavedCustomer
+from crmtui.views.profile import Person
 
 PIN_REASON_LIMIT = 500
 
@@ -77,7 +78,7 @@ def add_customer(
     *,
     owner: str | None = None,
     referred_by: int | None = None,
-) -> Customer:
+) -> SavedCustomer:
     """Create a customer from raw field values (text as typed, or typed values)."""
     values = dict(values)
     values.setdefault("need", Need.POTENTIAL.value)
@@ -130,7 +131,7 @@ def add_customer(
         by=ctx.user.id,
         reason=f"new customer: {why}",
     )  # stored in English (labels.STORED)
-    return customer
+    return saved_customer(customer)
 
 
 def _owner_for_new(ctx: Context, login: str | None) -> User:
@@ -150,7 +151,7 @@ def update_customer(
     *,
     expected_version: int | None = None,
     owner: str | None = None,
-) -> Customer:
+) -> SavedCustomer:
     """Save edited fields. With expected_version, refuse if someone saved since it was read.
     With `owner` (a login; managers), the customer is reassigned in the same transaction."""
     customer = get_editable_customer(ctx, customer_id)
@@ -169,8 +170,8 @@ def update_customer(
     if changed:
         _save_fields(ctx, customer, changed)
     if target is not None:
-        customer = reassign(ctx, customer.id, target)
-    return customer
+        customer = _reassign(ctx, customer.id, target)
+    return saved_customer(customer)
 
 
 def _save_fields(ctx: Context, customer: Customer, changed: dict[str, Any]) -> None:
@@ -245,7 +246,7 @@ def regrade(
     unpin: bool = False,
     reason: str = "",
     expected_version: int | None = None,
-) -> Customer:
+) -> SavedCustomer:
     """Change need and expected close (the grade follows), or pin a manual grade with a reason."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
@@ -302,13 +303,17 @@ def regrade(
             )
         reschedule(ctx, customer)
         _save_versioned(ctx, customer)
-    return customer
+    return saved_customer(customer)
 
 
 @writes
-def reassign(ctx: Context, customer_id: int, login: str) -> Customer:
+def reassign(ctx: Context, customer_id: int, login: str) -> SavedCustomer:
     """Give the customer to another owner (managers): audited and kept in the history. The
     owner is named by login or by display name (one that names one person)."""
+    return saved_customer(_reassign(ctx, customer_id, login))
+
+
+def _reassign(ctx: Context, customer_id: int, login: str) -> Customer:
     require_manager(ctx, _("reassign customers"))
     customer = get_visible_customer(ctx, customer_id)
     new_owner = get_owner(owner_login(login))
@@ -382,7 +387,7 @@ def delete_customer(
 
 
 @writes
-def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
+def snooze(ctx: Context, customer_id: int, until: Any) -> SavedCustomer:
     """Move the customer's next follow-up to a later day without logging a contact."""
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
@@ -403,7 +408,7 @@ def snooze(ctx: Context, customer_id: int, until: Any) -> Customer:
             cadence_due=customer.cadence_due,
             due_rule=customer.due_rule,
         ).where(Customer.id == customer.id).execute()
-    return customer
+    return saved_customer(customer)
 
 
 def editable_customer(ctx: Context, customer_id: int) -> EditableCustomer:
@@ -430,6 +435,26 @@ def search_ids(ctx: Context, text: str, *, limit: int = 50, everyone: bool = Tru
         fts_query(text) or "",
         owner_id=owner_filter(ctx, everyone=everyone),
         limit=limit,
+    )
+
+
+def saved_customer(customer: Customer) -> SavedCustomer:
+    """The customer as a write left them, with their owner (read unless already loaded)."""
+    owner: User = customer.owner
+    return SavedCustomer(
+        id=customer.id,
+        name=customer.name,
+        grade=customer.grade,
+        grade_pinned=customer.grade_pinned,
+        next_due=customer.next_due,
+        status=customer.status,
+        lifecycle=customer.lifecycle,
+        lifecycle_reason=customer.lifecycle_reason,
+        value_class=customer.value_class,
+        class_pinned=customer.class_pinned,
+        class_reason=customer.class_reason,
+        owner=Person(login=owner.login, display_name=owner.display_name),
+        version=customer.version,
     )
 
 

@@ -42,14 +42,15 @@ def due_list(
     today, owners, nobody = section.day, section.owners(), ("", "")
     items: list[DueItem] = []
     append = items.append
+    # section by section, each in its order: the list's order (sections come first in it)
     for kind in wanted_kinds(ctx, kinds):
         if kind is DueKind.GREETING:
-            items += greetings_due(section)
+            items += order_due_items(greetings_due(section))
             continue
+        lines = LINES[kind](section)
+        lines.sort(key=section_line_key(kind))
         # section.item's work, inline: a long list makes thousands
-        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in LINES[kind](
-            section
-        ):
+        for cid, name, company, grade, owner_id, due, detail, ref_id, at_risk in lines:
             owner, login = owners.get(owner_id, nobody)
             late = (today - due).days
             append(
@@ -68,7 +69,7 @@ def due_list(
                     login,
                 )
             )
-    return order_due_items(items)
+    return items
 
 
 DUE_COLUMNS = (

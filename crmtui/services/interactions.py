@@ -42,6 +42,7 @@ from crmtui.services.customer_columns import apply_grade, reschedule
 from crmtui.services.customers import _check_version, _save_versioned
 from crmtui.services.journal import Journal, journal, record_values
 from crmtui.services.lifecycle import after_sale, counted_contacts
+from crmtui.services.record_views import care_entry, logged_view, order_entry, promise_entry
 from crmtui.services.validation import (
     CARE_KINDS,
     INTERACTION_FIELDS,
@@ -54,62 +55,8 @@ from crmtui.services.validation import (
     collect_field,
     optional_text,
 )
-from crmtui.views.interactions import (
-    HeldAppointment,
-    InteractionRow,
-    LoggedCustomer,
-    LoggedInteraction,
-    LoggedPromise,
-    LogResult,
-)
-
-
-def logged_view(
-    interaction: Interaction,
-    customer: Customer,
-    promise: Commitment | None = None,
-    appointment: Appointment | None = None,
-) -> LogResult:
-    """What a log stored, copied out of its records for the screens and the command line."""
-    return LogResult(
-        interaction=LoggedInteraction(
-            id=interaction.id,
-            at=interaction.at,
-            channel=interaction.channel,
-            direction=interaction.direction,
-            outcome=interaction.outcome,
-            summary=interaction.summary,
-            next_step=interaction.next_step,
-            next_on=interaction.next_on,
-            followup_number=interaction.followup_number,
-            contact_id=interaction.contact_id,
-            contact_name=interaction.contact_name,
-            version=interaction.version,
-        ),
-        customer=LoggedCustomer(
-            id=customer.id,
-            name=customer.name,
-            grade=customer.grade,
-            followups=customer.followups,
-            next_due=customer.next_due,
-            version=customer.version,
-        ),
-        promise=(
-            LoggedPromise(id=promise.id, text=promise.text, due=promise.due)
-            if promise is not None
-            else None
-        ),
-        appointment=(
-            HeldAppointment(
-                id=appointment.id,
-                purpose_met=appointment.purpose_met,
-                instructions_done=appointment.instructions_done,
-                still_open=appointment.still_open,
-            )
-            if appointment is not None
-            else None
-        ),
-    )
+from crmtui.views.interactions import InteractionRow, LogResult
+from crmtui.views.profile import CareDateEntry, OrderEntry, PromiseEntry
 
 
 def clean_moment(value: Any, ctx: Context) -> datetime:
@@ -312,7 +259,7 @@ def _log(
 
 
 @writes
-def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitment:
+def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> PromiseEntry:
     customer = get_editable_customer(ctx, customer_id)
     today = ctx.today()
     errors: dict[str, str] = {}
@@ -328,7 +275,7 @@ def add_promise(ctx: Context, customer_id: int, text: str, due: Any) -> Commitme
         )
         kept.entity_id = commitment.id
         kept.created("promise", commitment)
-    return commitment
+    return promise_entry(commitment)
 
 
 @writes
@@ -393,7 +340,7 @@ def record_order(
     deliver_on: Any = None,
     over_limit: bool = False,
     expected_version: int | None = None,
-) -> Order:
+) -> OrderEntry:
     """A sale: adds to the stored revenue (unless revenue counts payments) and profit (80/20),
     opens a referral moment, marks the deal won, and closes the opportunity
     (services.lifecycle.after_sale: a win when the need was clear; the need potential and the
@@ -470,7 +417,7 @@ def record_order(
         if win is not None:
             kept.created("win", win)
         _save_versioned(ctx, customer)
-    return order
+    return order_entry(order)
 
 
 def clean_care(
@@ -533,7 +480,7 @@ def add_care_date(
     lunar: bool = False,
     leap: bool = False,
     note: str = "",
-) -> CareDate:
+) -> CareDateEntry:
     customer = get_editable_customer(ctx, customer_id)
     values = clean_care(
         ctx, month=month, day=day, kind=kind, year=year, lunar=lunar, leap=leap, note=note
@@ -542,7 +489,7 @@ def add_care_date(
         care = CareDate.create(customer=customer, **values)
         kept.entity_id = care.id
         kept.created("care", care)
-    return care
+    return care_entry(care)
 
 
 def interactions_for(ctx: Context, customer_id: int, *, limit: int = 100) -> list[Interaction]:

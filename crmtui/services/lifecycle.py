@@ -48,9 +48,10 @@ from crmtui.rules import (
 from crmtui.services.access import get_editable_customer
 from crmtui.services.context import Context, writes
 from crmtui.services.customer_columns import apply_grade, reschedule
-from crmtui.services.customers import _check_version, _save_versioned
+from crmtui.services.customers import _check_version, _save_versioned, saved_customer
 from crmtui.services.journal import journal
 from crmtui.services.validation import clean_text
+from crmtui.views.customers import SavedCustomer
 
 LIFECYCLE, VALUE_CLASS = "lifecycle", "value_class"
 """What a customer_change row records."""
@@ -123,7 +124,7 @@ def refresh_lifecycle(
 @writes
 def set_lifecycle(
     ctx: Context, customer_id: int, target: str, *, reason: str, expected_version: int | None = None
-) -> Customer:
+) -> SavedCustomer:
     """Terminate a customer (已终止合作), or end a termination (`active`): both with a reason,
     kept in the history. An active customer's lifecycle then follows their orders again."""
     customer = get_editable_customer(ctx, customer_id)
@@ -150,7 +151,7 @@ def set_lifecycle(
         raise InvalidInput(errors)
     with journal(ctx, "status", customer):
         _set_lifecycle(ctx, customer, target, reason)
-    return customer
+    return saved_customer(customer)
 
 
 def _set_lifecycle(ctx: Context, customer: Customer, target: str, reason: str) -> None:
@@ -246,14 +247,14 @@ def set_value_class(
     reason: str = "",
     unpin: bool = False,
     expected_version: int | None = None,
-) -> Customer:
+) -> SavedCustomer:
     """Pin a value class chosen by judgement (定性) with a reason, or unpin it to let the
     figures decide again. The owner or a manager may."""
     customer = get_editable_customer(ctx, customer_id)
     _check_version(ctx, customer, expected_version)
     with journal(ctx, "class", customer):
         _set_value_class(ctx, customer, value_class, reason=reason, unpin=unpin)
-    return customer
+    return saved_customer(customer)
 
 
 def _set_value_class(

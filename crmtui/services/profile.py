@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from peewee import JOIN, Model, fn
+from peewee import JOIN, fn
 
 from crmtui.db import (
     AccountPlan,
@@ -44,6 +44,7 @@ from crmtui.services.context import Context
 from crmtui.services.customer_columns import effective_cadence
 from crmtui.services.instructions import InstructionRow, open_for_customer
 from crmtui.services.receivables import Balance, balance_of
+from crmtui.services.record_views import copied
 from crmtui.services.surveys import SurveyView, surveys_of
 from crmtui.views.profile import (
     Archive,
@@ -99,15 +100,6 @@ class CustomerProfile:
     """What the customer owes."""
     instructions: list[InstructionRow] = field(default_factory=list)
     """The manager's instructions about the customer not yet reported done."""
-
-
-View = TypeVar("View")
-
-
-def copied(view: type[View], row: Model, **given: object) -> View:
-    """A view of a stored row: its fields of the view's names, except those `given`."""
-    names = [f.name for f in fields(view)]  # type: ignore[arg-type]  # a dataclass by contract
-    return view(**{name: given[name] if name in given else getattr(row, name) for name in names})
 
 
 def person(user: User | None) -> Person | None:

@@ -51,6 +51,7 @@ from crmtui.services.customer_columns import reschedule
 from crmtui.services.customers import _save_versioned
 from crmtui.services.lifecycle import refresh_value_class
 from crmtui.services.validation import PAYMENT_FIELDS, collect_field
+from crmtui.views.payments import RecordedPayment
 
 ZERO = Decimal("0.00")
 
@@ -128,7 +129,7 @@ def record_payment(
     on: Any = None,
     method: Any = "transfer",
     note: Any = "",
-) -> Payment:
+) -> RecordedPayment:
     """Money received against an order: no more than is still owed on it."""
     order, customer = _order(ctx, order_id)
     today = ctx.today()
@@ -162,7 +163,17 @@ def record_payment(
     order.save()
     if counts_payments(ctx):
         _revenue_moved(ctx, customer, amount)
-    return payment
+    return RecordedPayment(
+        id=payment.id,
+        order_id=order.id,
+        customer_id=customer.id,
+        amount=payment.amount,
+        on=payment.on,
+        method=payment.method,
+        note=payment.note,
+        order_paid=order.paid,
+        order_owed=order.owed,
+    )
 
 
 def _revenue_moved(

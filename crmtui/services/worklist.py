@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from crmtui.db import AccountPlan, CareDate, Commitment, Customer
+from crmtui.db import AccountPlan, CareDate, Commitment
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DueItem, DueKind
@@ -194,8 +194,10 @@ def snooze_refusal(kind: DueKind | str) -> str | None:
 
 def snooze_due_item(
     ctx: Context, kind: DueKind | str, customer_id: int, ref_id: int | None, until: Any
-) -> Customer | Commitment | AccountPlan:
-    """Move a due item to a later day: a follow-up, a promise's due date or a plan review."""
+) -> date:
+    """Move a due item to a later day: a follow-up, a promise's due date or a plan review.
+    Returns the day the item is due now (a follow-up's customer may be due before the day
+    given, when their cadence comes first)."""
     # on first use: only this path needs it
     from crmtui.services.customers import snooze
     from crmtui.services.interactions import snooze_promise
@@ -205,12 +207,12 @@ def snooze_due_item(
     if refusal:
         raise CrmError(refusal)
     if kind in (DueKind.FOLLOW_UP, DueKind.WIN_BACK):  # both move the customer's next due
-        return snooze(ctx, customer_id, until)
+        return snooze(ctx, customer_id, until).next_due
     if ref_id is None:
         raise CrmError(_("this item cannot be snoozed"))
     if kind is DueKind.PROMISE:
-        return snooze_promise(ctx, ref_id, until)
-    return move_review(ctx, ref_id, until)
+        return snooze_promise(ctx, ref_id, until).due
+    return move_review(ctx, ref_id, until).review_on
 
 
 @writes

@@ -9,6 +9,18 @@ from typing import NamedTuple
 from crmtui.rules import SlaState
 
 
+class Handler(NamedTuple):
+    """Someone a complaint can be given to: an active support person or manager."""
+
+    login: str
+    display_name: str
+    role: str
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.login
+
+
 class ClockFacts(NamedTuple):
     """The stored facts a complaint's clock is read from (times aware, UTC)."""
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from crmtui.views.profile import Person
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerRow:
@@ -44,3 +46,23 @@ class EditableCustomer:
     version: int
     owner: str
     stored: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCustomer:
+    """A customer as a write left them (added, edited, regraded, reassigned, given a
+    lifecycle or value class, snoozed): what the dialog's caller and the command line say."""
+
+    id: int
+    name: str
+    grade: str
+    grade_pinned: bool
+    next_due: date
+    status: str
+    lifecycle: str
+    lifecycle_reason: str
+    value_class: str
+    class_pinned: bool
+    class_reason: str
+    owner: Person
+    version: int

@@ -110,6 +110,8 @@ class OrderEntry:
     delivered_on: date | None
     paid: Decimal
     owed: Decimal
+    cost: Decimal | None = None
+    """What the sale cost, when known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ BINDINGS are class attributes, made when a module is imported, before the langua
 so their descriptions and tooltips are English msgids (marked with N_) and each node translates
 its own copy when it is created. Textual's bindings (the command palette's "palette") are
 translated too when the catalogue knows them.
+
+Also here: a node's own bindings of a key, whether or not they are offered now.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
 
 from crmtui.i18n import _, current_language
 
@@ -51,3 +54,25 @@ class LocalizedBindings:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._bindings = translate_bindings(self._bindings, type(self))  # type: ignore
+
+
+def own_bindings_of_key(node: DOMNode, key: str) -> list[Binding]:
+    """The bindings `node` gives `key` itself (its class's BINDINGS over its bases', as Textual
+    merges them, with the keys the app's keymap sets), also those its check_action hides now:
+    Screen.active_bindings leaves those out."""
+    keys: dict[str, list[Binding]] = {}
+    for cls in reversed(type(node).__mro__):
+        if issubclass(cls, DOMNode):
+            keys.update(BindingsMap(vars(cls).get("BINDINGS", ())).key_to_bindings)
+    own = BindingsMap.from_keys(keys)
+    keymap = getattr(node.app, "keymap", None) or {}
+    own.apply_keymap(
+        {  # each key as Textual writes it ("?" is "question_mark"), as App.set_keymap does
+            binding_id: ",".join(
+                remapped.key for remapped in Binding.make_bindings([Binding(keys_, "")])
+            )
+            for binding_id, keys_ in keymap.items()
+            if keys_.strip(", ")
+        }
+    )
+    return own.key_to_bindings.get(key, [])

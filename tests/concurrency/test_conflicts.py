@@ -11,6 +11,7 @@ from crmtui.db import Customer, Interaction, User, database
 from crmtui.errors import Conflict
 from crmtui.services.customers import add_customer, get_customer, update_customer
 from crmtui.services.interactions import log_interaction
+from crmtui.views.customers import SavedCustomer
 from tests.conftest import NOW, as_user
 
 EDITORS = ("boss", "m1", "m2", "m3")
@@ -52,7 +53,7 @@ def test_the_same_customer_saved_by_four_at_once(editors):
         (lambda login=login: update_customer(editors[login], customer.id,
                                              {"company": f"{login} Co"}, expected_version=read))
         for login in EDITORS])
-    winners = [login for login, r in zip(EDITORS, results) if isinstance(r, Customer)]
+    winners = [login for login, r in zip(EDITORS, results) if isinstance(r, SavedCustomer)]
     losers = [(login, r) for login, r in zip(EDITORS, results) if isinstance(r, Conflict)]
     assert len(winners) == 1 and len(losers) == 3, results
     winner = winners[0]

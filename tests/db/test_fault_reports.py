@@ -5,6 +5,7 @@ or an I/O error is checked as it is opened — with real SQLite files and real S
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -205,7 +206,11 @@ def test_an_open_while_someone_else_has_it_open_runs_no_check(db_path, clock, ch
         holder.communicate("\n", timeout=10)
 
 
-def test_damage_left_by_a_crash_is_found_as_the_file_opens(db_path, clock):
+@pytest.mark.parametrize(("offset", "garbage"), [
+    pytest.param(8, random.Random(7).randbytes(300), id="records"),  # the check reports it
+    pytest.param(0, b"\xff" * 300, id="page-header"),  # the check itself cannot read the page
+])
+def test_damage_left_by_a_crash_is_found_as_the_file_opens(db_path, clock, offset, garbage):
     ctx = make_context(db_path, clock)
     for number in range(300):
         add_customer(ctx, {"name": f"Customer {number}", "notes": "n" * 300})
@@ -216,9 +221,9 @@ def test_damage_left_by_a_crash_is_found_as_the_file_opens(db_path, clock):
             "ORDER BY pageno")]
     middle_page = pages[len(pages) // 2] - 1  # dbstat counts pages from 1
     _crash_while_writing(db_path)
-    with open(db_path, "r+b") as handle:  # 300 bytes of garbage over where its records start
-        handle.seek(middle_page * 4096 + 8)
-        handle.write(os.urandom(300))
+    with open(db_path, "r+b") as handle:  # 300 bytes of garbage over the page
+        handle.seek(middle_page * 4096 + offset)
+        handle.write(garbage)
     with pytest.raises(StorageError, match="cannot be read as a database") as caught:
         open_store(db_path)
     assert "db check" in str(caught.value)

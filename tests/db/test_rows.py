@@ -31,7 +31,7 @@ def test_the_id_accessors_read_and_query_the_keys_without_loading_the_rows(ctx):
     assert Interaction.customer_id is Interaction.customer  # on the model: the field itself
     row = Customer.get_by_id(customer.id)
     assert (row.owner_id, row.referred_by_id) == (ctx.user.id, None)
-    other = User.create(login="olga", role="rep", created_at=customer.created_at)
+    other = User.create(login="olga", role="rep", created_at=row.created_at)
     row.owner_id = other.id
     assert row.owner.login == "olga"
 

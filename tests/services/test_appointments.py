@@ -18,7 +18,7 @@ from crmtui.services.appointments import (
     cancel_appointment,
     close_with_review,
     move_appointment,
-    open_appointment,
+    open_appointment_id,
     schedule,
 )
 from crmtui.services.contacts import add_contact
@@ -127,7 +127,7 @@ def test_one_already_held_is_recorded_as_past_and_the_length_reads_as_written(re
     assert (stored.starts_at, stored.minutes) == (utc(8, day=TODAY), 90)
     [view] = schedule(rep_ctx, TODAY)
     assert view.missed  # over and not logged yet
-    assert open_appointment(rep_ctx, mine.id, TODAY).id == row.id
+    assert open_appointment_id(rep_ctx, mine.id, TODAY) == row.id
 
 
 def test_moving_keeps_the_first_time_counts_the_moves_and_checks_clashes(rep_ctx, mine):

@@ -74,7 +74,7 @@ def test_amounts_that_are_refused(text, reason):
 
 def test_an_order_and_an_expected_amount_take_wan_in_every_form(ctx):
     customer = add_customer(ctx, {"name": "张三", "expected_amount": "￥8万"})
-    assert customer.expected_amount == Decimal("80000.00")
+    assert Customer.get_by_id(customer.id).expected_amount == Decimal("80000.00")
     order = record_order(ctx, customer.id, amount="1.5万")
     assert order.amount == Decimal("15000.00")
     assert Customer.get_by_id(customer.id).revenue == Decimal("15000.00")

@@ -466,7 +466,7 @@ def test_satisfaction_is_1_to_5(ctx, score):
 def test_a_satisfied_customer_is_a_referral_moment(ctx, clock):
     customer = add_customer(ctx, {"name": "happy"})
     complaint = complaint_in(ctx, S.RESOLVED)
-    Complaint.update(customer=customer).where(Complaint.id == complaint.id).execute()
+    Complaint.update(customer=customer.id).where(Complaint.id == complaint.id).execute()
     close(ctx, complaint.id, "4")
     stored = Complaint.get_by_id(complaint.id)
     assert (stored.status, stored.satisfaction, stored.closed_at) == ("closed", 4, NOW)

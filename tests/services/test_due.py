@@ -87,7 +87,7 @@ def test_complaints_at_risk_appear_first(ctx, clock):
     customer = add_customer(ctx, {"name": "angry"})
     opened = NOW - timedelta(minutes=50)
     respond_by, resolve_by = sla_deadlines(opened, Severity.CRITICAL)
-    Complaint.create(customer=customer, opened_at=opened, severity="critical", summary="broken",
+    Complaint.create(customer=customer.id, opened_at=opened, severity="critical", summary="broken",
                      respond_by=respond_by, resolve_by=resolve_by, created_by=ctx.user.id,
                      updated_at=opened)
     items = due_list(ctx)
@@ -99,7 +99,7 @@ def test_complaints_at_risk_appear_first(ctx, clock):
 def test_account_plan_reviews_are_due(ctx):
     customer = add_customer(ctx, {"name": "key"})
     log_interaction(ctx, customer.id, summary="x", next_on="+60d")
-    AccountPlan.create(customer=customer, review_on=TODAY, updated_at=NOW)
+    AccountPlan.create(customer=customer.id, review_on=TODAY, updated_at=NOW)
     assert [i.kind for i in due_list(ctx)] == [DueKind.REVIEW]
 
 

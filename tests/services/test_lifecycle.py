@@ -240,7 +240,7 @@ def test_no_order_for_a_terminated_customer_and_no_termination_by_edit(ctx, lead
 
 
 def test_a_customer_added_as_terminated_is_terminated(ctx):
-    customer = add_customer(ctx, {"name": "Old", "status": "terminated"})
+    customer = Customer.get_by_id(add_customer(ctx, {"name": "Old", "status": "terminated"}).id)
     assert (customer.lifecycle, customer.lifecycle_reason) == (
         "terminated", "relationship status was terminated")
     assert kinds_of(ctx, customer.id) == set()

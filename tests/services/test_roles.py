@@ -107,7 +107,7 @@ def _snapshot(cid):
 
 
 def test_adding_customers(team):
-    assert customers.add_customer(team["rita"], {"name": "mine"}).owner_id == team["rita"].user.id
+    assert customers.add_customer(team["rita"], {"name": "mine"}).owner.login == "rita"
     with pytest.raises(Forbidden):
         customers.add_customer(team["rita"], {"name": "for ray"}, owner="ray")
     with pytest.raises(Forbidden):

@@ -71,7 +71,7 @@ def test_a_referral_ask_is_settled_by_asking(ctx):
 
 def test_a_plan_review_moves_to_the_next_review_day(ctx):
     customer = settled_customer(ctx, "key")
-    plan = AccountPlan.create(customer=customer, review_on=TODAY, updated_at=NOW)
+    plan = AccountPlan.create(customer=customer.id, review_on=TODAY, updated_at=NOW)
     item = item_of(ctx, DueKind.REVIEW)
     log_due_item(ctx, item.kind, item.customer_id, item.ref_id, summary="quarterly review")
     assert AccountPlan.get_by_id(plan.id).review_on == date(2027, 2, 23)  # +3 months
@@ -98,7 +98,7 @@ def test_snoozing_follow_ups_promises_and_reviews_and_refusing_the_rest(ctx):
     promise = add_promise(ctx, customer.id, "call back", "today")
     snooze_due_item(ctx, DueKind.PROMISE, customer.id, promise.id, "fri")
     assert Commitment.get_by_id(promise.id).due == date(2026, 11, 27)
-    plan = AccountPlan.create(customer=customer, review_on=TODAY, updated_at=NOW)
+    plan = AccountPlan.create(customer=customer.id, review_on=TODAY, updated_at=NOW)
     with pytest.raises(InvalidInput, match="pick a day after today"):
         snooze_due_item(ctx, DueKind.REVIEW, customer.id, plan.id, "today")
     snooze_due_item(ctx, DueKind.REVIEW, customer.id, plan.id, "+1w")

@@ -26,6 +26,7 @@ from crmtui.services.contacts import (
 )
 from crmtui.services.plans import PLAN_FIELDS, set_plan
 from crmtui.services.validation import CONTACT_ROLES, clean_int, optional_text
+from crmtui.views.contacts import ContactCard
 
 CONTACT_FORM_FIELDS = (
     "name",
@@ -70,7 +71,7 @@ class ContactFacts:
     notes: str
 
     @classmethod
-    def of(cls, contact) -> ContactFacts:
+    def of(cls, contact: ContactCard) -> ContactFacts:
         return cls(
             id=contact.id,
             customer_id=contact.customer_id,
@@ -78,11 +79,11 @@ class ContactFacts:
             role=contact.role,
             title=contact.title,
             department=contact.department,
-            phones=", ".join(contact.phone_list),
+            phones=", ".join(contact.phones),
             email=contact.email,
             im_id=contact.im_id,
-            birthday=contact.birthday or "",
-            notes=contact.note,
+            birthday=contact.birthday,
+            notes=contact.notes,
         )
 
 

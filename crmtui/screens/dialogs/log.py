@@ -28,7 +28,7 @@ from crmtui.screens.dialogs.form import Cleaner, FormDialog, choices
 from crmtui.services.appointments import (
     AppointmentView,
     appointment,
-    open_appointment,
+    open_appointment_id,
     open_instructions,
 )
 from crmtui.services.contacts import contacts_of
@@ -91,8 +91,7 @@ def log_choices(ctx: Context, customer_id: int, appointment_id: int | None = Non
         for c in contacts_of(ctx, customer_id)
     ]
     if appointment_id is None:
-        row = open_appointment(ctx, customer_id, ctx.today(), at=ctx.now())
-        appointment_id = row.id if row is not None else None
+        appointment_id = open_appointment_id(ctx, customer_id, ctx.today(), at=ctx.now())
     held = appointment(ctx, appointment_id) if appointment_id is not None else None
     return LogChoices(
         contacts=people,

@@ -46,6 +46,7 @@ from crmtui.services.sla_clock import (
     in_service_zone,
 )
 from crmtui.services.validation import CHANNELS, choice, collect_field, one_field
+from crmtui.views.complaints import Handler
 
 
 @writes
@@ -352,19 +353,20 @@ def set_severity(
     return _save(ctx, complaint, now, [("severity", old, new.value, _clean_note(note))])
 
 
-def handlers(ctx: Context) -> list[User]:
+def handlers(ctx: Context) -> list[Handler]:
     """The active support staff and managers a complaint can be given to, by name (pinyin
     for Chinese names)."""
     # on first use: only this path needs it
     from crmtui.search import sort_key
 
     _require_handler(ctx)
+    people = User.select(User.login, User.display_name, User.role).where(
+        (User.active == True)  # noqa: E712
+        & User.role.in_(HANDLER_ROLES)
+    )
     return sorted(
-        User.select().where(
-            (User.active == True)  # noqa: E712
-            & User.role.in_(HANDLER_ROLES)
-        ),
-        key=lambda user: (sort_key(user.label), user.login),
+        (Handler(user.login, user.display_name, user.role) for user in people),
+        key=lambda person: (sort_key(person.label), person.login),
     )
 
 
