@@ -356,6 +356,10 @@ def _buy_day_from_scratch(sqlite: bool) -> str:
     )
 
 
+TRIGGER_INDEXES = frozenset({"sales_order_customer_id_on"})
+"""Indexes the figures' triggers look up for every row written: a bulk load keeps them (without
+the (customer, day) index, each order's buy_day trigger would read every order)."""
+
 _BUY_DAY_MOVED = 'OLD."on" <> NEW."on" OR OLD."customer_id" <> NEW."customer_id"'
 
 _ORDERS_GO_FIRST = 'DELETE FROM "sales_order" WHERE "customer_id" = OLD."id"; '
@@ -649,6 +653,7 @@ __all__ = [
     "LONG_AGO",
     "NO_CLOSE_DAY",
     "PREVIOUS_WITHIN",
+    "TRIGGER_INDEXES",
     "create_figures",
     "fill_figures",
     "figures_out_of_step",
