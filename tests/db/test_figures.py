@@ -16,13 +16,13 @@ from peewee import fn
 from crmtui.db import Customer, Order, SchemaVersion, User, database
 from crmtui.db.figures import (
     FIGURE_TABLES,
-    LONG_AGO,
     TRIGGER_INDEXES,
     create_figures,
     figures_out_of_step,
     fill_figures,
 )
 from crmtui.db.models import BuyDay, PipelineDay
+from crmtui.db.order_figures import LONG_AGO
 from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.upgrade_steps import MIGRATIONS
 from crmtui.errors import CrmError
