@@ -15,10 +15,18 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from crmtui.config import Config
 from crmtui.db import User
 from crmtui.services.context import Context, open_context
+
+# Hypothesis's timings (a deadline per example, "too slow" to generate) fail on a busy shared
+# machine without saying anything about the code: the properties are checked, their speed is not.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")
 
 # Monday 23 November 2026, 10:00 UTC; tests run in UTC so "today" does not depend on the machine.
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

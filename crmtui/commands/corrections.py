@@ -235,13 +235,13 @@ def changes_of(args: Namespace) -> dict[str, Any]:
 def cmd_edit(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
     from crmtui.labels import label
-    from crmtui.services.corrections import edit_record, record_json
+    from crmtui.services.corrections import edit_record
 
     changes = changes_of(args)
     ctx = _ctx(args)
     row = edit_record(ctx, args.record, args.id, changes)
     if args.json:
-        emit_json(record_json(args.record, row))
+        emit_json(row.to_json())
     else:
         say(
             _("{record} #{id} saved").format(

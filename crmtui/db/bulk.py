@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import peewee
 
+from crmtui.db.figures import TRIGGER_INDEXES
 from crmtui.db.models import database
 from crmtui.db.search import FTS_TABLE, create_search_index
 
@@ -173,14 +174,15 @@ def deferred_indexes(
     models: Iterable[type[peewee.Model]], *, rebuild_search: bool = True
 ) -> Iterator[bool]:
     """Drop the secondary indexes of `models` (and SQLite's search triggers) while loading many
-    rows, then build them once at the end: much faster than updating them row by row. Use inside
+    rows, then build them once at the end (all but the TRIGGER_INDEXES the kept figures' triggers
+    look up on every row): much faster than updating them row by row. Use inside
     the loading transaction so a failure leaves the schema as it was (both databases undo DDL
     with the transaction). Without `rebuild_search` the search index is not rebuilt: when the
     context gives True (the index's triggers were dropped), the caller indexes the search
     documents of the customers it inserts (`search.index_search_documents`)."""
     tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
-        saved = _postgres_indexes(tables)
+        saved = [index for index in _postgres_indexes(tables) if index[0] not in TRIGGER_INDEXES]
         for name, _sql in saved:
             database.execute_sql(f'DROP INDEX "{name}"')
         yield False
@@ -193,6 +195,7 @@ def deferred_indexes(
         f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks})",
         tables,
     ).fetchall()
+    saved = [index for index in saved if index[0] not in TRIGGER_INDEXES]
     triggers = [
         name
         for (name,) in database.execute_sql(

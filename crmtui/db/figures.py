@@ -16,9 +16,10 @@ scan history.
   set each).
 - `order_day`: the team's orders per day by the lifecycle their customer is in now.
 - `buy_day`: each (customer, day) with orders counted by that day and the customer's previous
-  buying day (LONG_AGO beyond PREVIOUS_WITHIN days): retention counts from it. Its triggers
-  look at the customer's neighbouring orders, so on PostgreSQL they run BEFORE each row, where
-  a statement's earlier rows are already visible (AFTER row triggers all see its end).
+  buying day (LONG_AGO beyond PREVIOUS_WITHIN days; both, and the SQL of these two, in
+  crmtui.db.order_figures): retention counts from it. Its triggers look at the customer's
+  neighbouring orders, so on PostgreSQL they run BEFORE each row, where a statement's earlier
+  rows are already visible (AFTER row triggers all see its end).
 
 Deleting a customer first clears what its orders owe and then deletes its orders (BEFORE DELETE
 triggers), so the figures never depend on whether the cascading deletes of its orders still see
@@ -44,6 +45,15 @@ from crmtui.db.models import (
     RevenueTally,
     SourceTally,
     StageTally,
+)
+from crmtui.db.order_figures import (
+    ORDER_DAY_COLUMNS,
+    ORDER_DAY_FROM_SCRATCH,
+    ORDER_DAY_MOVED,
+    buy_change,
+    buy_day_from_scratch,
+    lifecycle_moved,
+    order_day_change,
 )
 
 NO_CLOSE_DAY = date(1, 1, 1)
@@ -243,118 +253,9 @@ TALLIES = (
 )
 
 
-# -- orders by day: order_day (per current lifecycle) and buy_day (retention) --------------------
-
-LONG_AGO = date(1, 1, 1)
-"""buy_day's previous buying day when there was none within PREVIOUS_WITHIN days."""
-
-PREVIOUS_WITHIN = 180
-"""buy_day keeps the previous buying day exactly up to this many days back: retention over the
-longest period (90 days) compares it with days at most 179 days before."""
-
-_ORDER_DAY_COLUMNS = '"on", "lifecycle", "amount", "orders"'
-
-_ORDER_DAY_FROM_SCRATCH = (
-    'SELECT o."on", c."lifecycle", SUM(o."amount"), COUNT(*) FROM "sales_order" o '
-    'JOIN "customer" c ON c."id" = o."customer_id" GROUP BY o."on", c."lifecycle"'
-)
-
-
-def _order_day_change(row: str, sign: str, sqlite: bool) -> str:
-    """Add (sign '') or take away (sign '-') the order `row` on its customer's lifecycle."""
-    target = '"order_day"' if sqlite else '"order_day" AS t'
-    current = "" if sqlite else "t."
-    return (
-        f"INSERT INTO {target} ({_ORDER_DAY_COLUMNS}) "
-        f'SELECT {row}."on", c."lifecycle", {sign}{row}."amount", {sign}1 FROM "customer" c '
-        f'WHERE c."id" = {row}."customer_id" ON CONFLICT ("on", "lifecycle") DO UPDATE '
-        f'SET "amount" = {current}"amount" + excluded."amount", '
-        f'"orders" = {current}"orders" + excluded."orders"; '
-        f'DELETE FROM "order_day" WHERE "on" = {row}."on" AND "orders" = 0; '
-    )
-
-
-def _customer_order_days(lifecycle: str, sign: str, sqlite: bool) -> str:
-    """Add (sign '') or take away (sign '-') all the orders of the customer NEW on
-    `lifecycle`."""
-    target = '"order_day"' if sqlite else '"order_day" AS t'
-    current = "" if sqlite else "t."
-    return (
-        f"INSERT INTO {target} ({_ORDER_DAY_COLUMNS}) "
-        f'SELECT "on", {lifecycle}, {sign}SUM("amount"), {sign}COUNT(*) FROM "sales_order" '
-        'WHERE "customer_id" = NEW."id" GROUP BY "on" ON CONFLICT ("on", "lifecycle") DO UPDATE '
-        f'SET "amount" = {current}"amount" + excluded."amount", '
-        f'"orders" = {current}"orders" + excluded."orders"; '
-    )
-
-
-def _lifecycle_moved(sqlite: bool) -> str:
-    return (
-        _customer_order_days('OLD."lifecycle"', "-", sqlite)
-        + _customer_order_days('NEW."lifecycle"', "", sqlite)
-        + 'DELETE FROM "order_day" WHERE "orders" = 0 AND "on" IN '
-        '(SELECT "on" FROM "sales_order" WHERE "customer_id" = NEW."id"); '
-    )
-
-
-_ORDER_DAY_MOVED = (
-    'OLD."on" <> NEW."on" OR OLD."amount" <> NEW."amount" OR OLD."customer_id" <> NEW."customer_id"'
-)
-
-
-def _long_ago(sqlite: bool) -> str:
-    return f"'{LONG_AGO.isoformat()}'" if sqlite else f"DATE '{LONG_AGO.isoformat()}'"
-
-
-def _previous_key(day: str, before: str, sqlite: bool) -> str:
-    """buy_day's key for a buying day `day` whose previous one is `before` (or NULL)."""
-    window = f"date({day}, '-{PREVIOUS_WITHIN} days')" if sqlite else f"({day} - {PREVIOUS_WITHIN})"
-    return f"CASE WHEN {before} >= {window} THEN {before} ELSE {_long_ago(sqlite)} END"
-
-
-def _buy_change(row: str, delta: int, sqlite: bool) -> str:
-    """Count the buying day of the order `row` in (delta 1) or out (delta -1) of buy_day: a
-    no-op when the customer has another order that day; otherwise the day itself counts with
-    its previous buying day, and the customer's next buying day moves from following the
-    previous one to following this one. Every look at the orders leaves `row` itself out, so
-    the same statements count a row in after its insert or out after its delete, or either
-    way while it still stands (PostgreSQL's BEFORE triggers)."""
-    target = '"buy_day"' if sqlite else '"buy_day" AS t'
-    current = "" if sqlite else "t."
-    same = f'"sales_order" s WHERE s."customer_id" = {row}."customer_id" AND s."id" <> {row}."id"'
-    before = f'(SELECT MAX(s."on") FROM {same} AND s."on" < {row}."on")'
-    after = f'(SELECT MIN(s."on") FROM {same} AND s."on" > {row}."on")'
-    others = f'EXISTS (SELECT 1 FROM {same} AND s."on" = {row}."on")'
-    days = f'(SELECT {row}."on" AS "x", {before} AS "p", {after} AS "n" WHERE NOT {others})'
-    own, after_before, after_own = (
-        _previous_key(day, previous, sqlite)
-        for day, previous in (('w."x"', 'w."p"'), ('w."n"', 'w."p"'), ('w."n"', 'w."x"'))
-    )
-    changes = (
-        f'SELECT w."x" AS "day", {own} AS "prev", ({delta}) AS "d" FROM {days} AS w '
-        f'UNION ALL SELECT w."n", {after_before}, ({-delta}) FROM {days} AS w '
-        'WHERE w."n" IS NOT NULL '
-        f'UNION ALL SELECT w."n", {after_own}, ({delta}) FROM {days} AS w WHERE w."n" IS NOT NULL'
-    )
-    return (
-        f'INSERT INTO {target} ("on", "prev_on", "customers") '
-        f'SELECT c."day", c."prev", SUM(c."d") FROM ({changes}) AS c WHERE TRUE '
-        'GROUP BY c."day", c."prev" HAVING SUM(c."d") <> 0 '
-        'ON CONFLICT ("on", "prev_on") DO UPDATE '
-        f'SET "customers" = {current}"customers" + excluded."customers"; '
-        f'DELETE FROM "buy_day" WHERE "customers" = 0 AND "on" IN ({row}."on", {after}); '
-    )
-
-
-def _buy_day_from_scratch(sqlite: bool) -> str:
-    key = _previous_key('d."on"', 'd."prev"', sqlite)
-    return (
-        f'SELECT d."on", {key}, COUNT(*) FROM (SELECT "customer_id", "on", '
-        'LAG("on") OVER (PARTITION BY "customer_id" ORDER BY "on") AS "prev" '
-        'FROM (SELECT DISTINCT "customer_id", "on" FROM "sales_order") AS u) AS d '
-        f'GROUP BY d."on", {key}'
-    )
-
+TRIGGER_INDEXES = frozenset({"sales_order_customer_id_on"})
+"""Indexes the figures' triggers look up for every row written: a bulk load keeps them (without
+the (customer, day) index, each order's buy_day trigger would read every order)."""
 
 _BUY_DAY_MOVED = 'OLD."on" <> NEW."on" OR OLD."customer_id" <> NEW."customer_id"'
 
@@ -435,21 +336,21 @@ def _sqlite_ddl() -> list[str]:
         f"WHEN {_OPEN.format(row='OLD')} BEGIN {_pipeline_change('OLD', '-', True)} END",
         *(statement for tally in TALLIES for statement in tally.sqlite_ddl()),
         'CREATE TRIGGER IF NOT EXISTS "figures_order_day_insert" AFTER INSERT ON "sales_order" '
-        f"BEGIN {_order_day_change('NEW', '', True)} END",
+        f"BEGIN {order_day_change('NEW', '', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_order_day_update" AFTER UPDATE ON "sales_order" '
-        f"WHEN {_ORDER_DAY_MOVED} BEGIN {_order_day_change('OLD', '-', True)} "
-        f"{_order_day_change('NEW', '', True)} END",
+        f"WHEN {ORDER_DAY_MOVED} BEGIN {order_day_change('OLD', '-', True)} "
+        f"{order_day_change('NEW', '', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_order_day_delete" AFTER DELETE ON "sales_order" '
-        f"BEGIN {_order_day_change('OLD', '-', True)} END",
+        f"BEGIN {order_day_change('OLD', '-', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_order_day_lifecycle" AFTER UPDATE OF "lifecycle" '
-        f'ON "customer" WHEN OLD."lifecycle" <> NEW."lifecycle" BEGIN {_lifecycle_moved(True)} END',
+        f'ON "customer" WHEN OLD."lifecycle" <> NEW."lifecycle" BEGIN {lifecycle_moved(True)} END',
         'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_insert" AFTER INSERT ON "sales_order" '
-        f"BEGIN {_buy_change('NEW', 1, True)} END",
+        f"BEGIN {buy_change('NEW', 1, True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_update" AFTER UPDATE ON "sales_order" '
-        f"WHEN {_BUY_DAY_MOVED} BEGIN {_buy_change('OLD', -1, True)} "
-        f"{_buy_change('NEW', 1, True)} END",
+        f"WHEN {_BUY_DAY_MOVED} BEGIN {buy_change('OLD', -1, True)} "
+        f"{buy_change('NEW', 1, True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_delete" AFTER DELETE ON "sales_order" '
-        f"BEGIN {_buy_change('OLD', -1, True)} END",
+        f"BEGIN {buy_change('OLD', -1, True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_customer_orders" BEFORE DELETE ON "customer" '
         f"BEGIN {_ORDERS_GO_FIRST} END",
     ]
@@ -509,23 +410,23 @@ def _postgres_ddl(schema: str) -> list[str]:
     )
     order_day = (
         "IF TG_OP <> 'INSERT' THEN "
-        + _order_day_change("OLD", "-", False)
+        + order_day_change("OLD", "-", False)
         + " END IF; IF TG_OP <> 'DELETE' THEN "
-        + _order_day_change("NEW", "", False)
+        + order_day_change("NEW", "", False)
         + " END IF; "
     )
     # BEFORE: each row's look at the orders sees the rows before it in the same statement
     # (AFTER triggers would all see the statement's end)
     buy_day = (
         "IF TG_OP <> 'INSERT' THEN "
-        + _buy_change("OLD", -1, False)
+        + buy_change("OLD", -1, False)
         + " END IF; IF TG_OP <> 'DELETE' THEN "
-        + _buy_change("NEW", 1, False)
+        + buy_change("NEW", 1, False)
         + " END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
     )
     statements = [
         function("figures_order_day", order_day),
-        function("figures_order_day_lifecycle", _lifecycle_moved(False)),
+        function("figures_order_day_lifecycle", lifecycle_moved(False)),
         function("figures_buy_day", buy_day, "NEW"),
         function("figures_customer_orders", _ORDERS_GO_FIRST, "OLD"),
         function("figures_customer_pipeline", pipeline),
@@ -552,7 +453,7 @@ def _postgres_ddl(schema: str) -> list[str]:
          f'WHEN ({_OPEN.format(row="OLD")})', "figures_customer_pipeline"),
         ("figures_order_day_insert", "sales_order", "AFTER INSERT", "", "figures_order_day"),
         ("figures_order_day_update", "sales_order", "AFTER UPDATE",
-         f"WHEN ({_ORDER_DAY_MOVED})", "figures_order_day"),
+         f"WHEN ({ORDER_DAY_MOVED})", "figures_order_day"),
         ("figures_order_day_delete", "sales_order", "AFTER DELETE", "", "figures_order_day"),
         ("figures_order_day_lifecycle", "customer", 'AFTER UPDATE OF "lifecycle"',
          'WHEN (OLD."lifecycle" <> NEW."lifecycle")', "figures_order_day_lifecycle"),
@@ -616,8 +517,8 @@ def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
         "owed_day": ('"owner_id", "owed_since", "owed", "orders"', _OWED_FROM_SCRATCH),
         "pipeline_day": (_PIPELINE_COLUMNS, _pipeline_from_scratch(sqlite)),
         **{tally.table: (tally.columns(), tally.from_scratch()) for tally in TALLIES},
-        "order_day": (_ORDER_DAY_COLUMNS, _ORDER_DAY_FROM_SCRATCH),
-        "buy_day": ('"on", "prev_on", "customers"', _buy_day_from_scratch(sqlite)),
+        "order_day": (ORDER_DAY_COLUMNS, ORDER_DAY_FROM_SCRATCH),
+        "buy_day": ('"on", "prev_on", "customers"', buy_day_from_scratch(sqlite)),
     }
 
 
@@ -646,9 +547,8 @@ def figures_out_of_step(db: peewee.Database) -> dict[str, int]:
 
 __all__ = [
     "FIGURE_TABLES",
-    "LONG_AGO",
     "NO_CLOSE_DAY",
-    "PREVIOUS_WITHIN",
+    "TRIGGER_INDEXES",
     "create_figures",
     "fill_figures",
     "figures_out_of_step",

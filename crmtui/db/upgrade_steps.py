@@ -355,7 +355,7 @@ def v20_order_figures(db: peewee.Database) -> None:
     and missed follow-ups), the orders per day by their customer's lifecycle (what the lapsed
     bought), and the buying days by the previous one (retention). Filled set-based."""
     create_figures(db)
-    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day", "revenue_tally"))
+    fill_figures(db, only=("lifecycle_tally", "due_tally", "order_day", "buy_day"))
 
 
 def v21_revenue_bands(db: peewee.Database) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # loaded on first use, not at the app's start
     from crmtui.screens.dialogs.appointment import Booked
     from crmtui.screens.dialogs.log import Logged
     from crmtui.services.history import Settled
+    from crmtui.views.payments import RecordedPayment
 
 SETTLED_SHOWN = timedelta(minutes=15)
 """How long a line says why an item left (a colleague's log, snooze…)."""
@@ -555,7 +556,7 @@ class TodayScreen(CrmScreen):
             lambda paid: self._after_paid(item, paid),
         )
 
-    def _after_paid(self, item: DueItem, paid: Any) -> None:  # the payment recorded
+    def _after_paid(self, item: DueItem, paid: RecordedPayment | None) -> None:
         if paid is None:
             return
         self.app.notify(_("Payment recorded."), title=_("Saved"))

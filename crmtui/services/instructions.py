@@ -90,7 +90,7 @@ def _recipient(login: Any) -> User:
 @writes
 def give_instruction(
     ctx: Context, login: Any, customer_id: int, text: Any, due: Any
-) -> Instruction:
+) -> InstructionRow:
     """A manager's instruction to the rep `login` about one of that rep's customers."""
     require_manager(ctx, _("give instructions"))
     user = _recipient(login)
@@ -114,9 +114,15 @@ def give_instruction(
                 "{owner}, or reassign the customer first"
             ).format(name=customer.name, owner=owner.login, login=user.login)
         )
-    return Instruction.create(
+    given = Instruction.create(
         customer=customer, to=user, by=ctx.user.id, text=text, due=day, given_at=ctx.now()
     )
+    return _written(ctx, given.id)
+
+
+def _written(ctx: Context, instruction_id: int) -> InstructionRow:
+    """An instruction as a write left it, read again with the names its row shows."""
+    return _row(ctx, _query().where(Instruction.id == instruction_id).get(), ctx.today())
 
 
 def _get(ctx: Context, instruction_id: Any) -> Instruction:
@@ -129,7 +135,7 @@ def _get(ctx: Context, instruction_id: Any) -> Instruction:
 
 
 @writes
-def report_done(ctx: Context, instruction_id: Any, note: Any = "") -> Instruction:
+def report_done(ctx: Context, instruction_id: Any, note: Any = "") -> InstructionRow:
     """The rep reports the instruction carried out, with a note on what was done."""
     instruction = _get(ctx, instruction_id)
     if ctx.role == "support":
@@ -149,7 +155,7 @@ def report_done(ctx: Context, instruction_id: Any, note: Any = "") -> Instructio
     instruction.done_on = ctx.local_date(now)
     instruction.note = note or ""
     instruction.save()
-    return instruction
+    return _written(ctx, instruction.id)
 
 
 @writes

@@ -23,6 +23,7 @@ from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
 from crmtui.services.customer_columns import reschedule
 from crmtui.services.plan_figures import progress_of, year_figures
+from crmtui.services.record_views import copied
 from crmtui.services.validation import (
     FieldError,
     clean_date,
@@ -33,6 +34,7 @@ from crmtui.services.validation import (
     one_field,
     optional_text,
 )
+from crmtui.views.profile import PlanFacts
 
 REVIEW_EVERY = "+3m"
 """A new plan is reviewed a quarter from the day it is made unless a day is given."""
@@ -78,9 +80,9 @@ PLAN_FIELDS: dict[str, Callable[[Any, date], Any]] = {
 
 @dataclass(frozen=True)
 class PlanSaved:
-    plan: AccountPlan
+    plan: PlanFacts
     created: bool
-    customer: Customer
+    customer_id: int
 
 
 @writes
@@ -113,7 +115,7 @@ def set_plan(
     plan.save(force_insert=created)
     if created or plan.visit_every_days != old_cycle:
         _reschedule(ctx, customer)
-    return PlanSaved(plan=plan, created=created, customer=customer)
+    return PlanSaved(plan=copied(PlanFacts, plan), created=created, customer_id=customer.id)
 
 
 def _clean_note(text: Any) -> str:
@@ -210,7 +212,7 @@ class PlanStatus:
 
     customer_id: int
     customer: str
-    plan: AccountPlan
+    plan: PlanFacts
     progress: PlanProgress
     notes: list[ProgressNote]
     editable: bool
@@ -259,7 +261,7 @@ def plan_status(ctx: Context, customer_id: int) -> PlanStatus | None:
     return PlanStatus(
         customer_id=customer.id,
         customer=customer.name,
-        plan=plan,
+        plan=copied(PlanFacts, plan),
         progress=progress_of(plan, figures, today),
         notes=progress_notes(plan.progress),
         editable=can_edit(ctx, customer),

@@ -99,7 +99,7 @@ def record_survey(
     at: Any = None,
     comment: Any = "",
     complaint: Any = None,
-) -> Survey:
+) -> SurveyView:
     """Store the scores given (any of the configured dimensions, at least one) with the
     customer's comment; an overall score of 4 or 5 is a moment to ask for a referral."""
     customer, closed = _survey_customer(ctx, customer_id, complaint)
@@ -123,7 +123,17 @@ def record_survey(
             Customer.update(referral_moment_on=moment_on).where(
                 Customer.id == customer.id
             ).execute()
-    return survey
+    ordered = [name for name in DIMENSIONS if name in given] + [
+        name for name in given if name not in DIMENSIONS
+    ]  # as surveys_of lists them
+    return SurveyView(
+        id=survey.id,
+        at=survey.at,
+        scores={name: given[name] for name in ordered},
+        comment=survey.comment,
+        complaint_id=closed.id if closed is not None else None,
+        by=ctx.user.login,
+    )
 
 
 def _store_survey(

@@ -191,6 +191,8 @@ class PlanFacts:
     opportunities: str
     threats: str
     progress: str
+    id: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,21 @@ from crmtui.db import Appointment
 from crmtui.rules import DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.dialogs.appointment import BookDialog, CancelAppointmentDialog, MoveDialog
+from crmtui.screens.dialogs.log import LogDialog
 from crmtui.screens.profile import ProfileScreen
 from crmtui.screens.today import TodayScreen
 from crmtui.services.appointments import add_appointment
 from crmtui.widgets.due_list import DueList, is_appointment
 from crmtui.widgets.form import FieldRow
-from tests.app.conftest import APP_NOW, customer_of, press, screen_text, settle, type_text
+from tests.app.conftest import (
+    APP_NOW,
+    customer_of,
+    press,
+    screen_text,
+    settle,
+    type_text,
+    until,
+)
 from tests.app.test_app_snapshots import steps
 
 UTC = timezone.utc
@@ -200,7 +209,6 @@ def test_tomorrows_schedule(snap_compare, world_ctx, lang):
 
 async def test_logging_a_visit_from_the_schedule_closes_it_with_the_review(schedule_ctx):
     from crmtui.db import Instruction
-    from crmtui.screens.dialogs.log import LogDialog
 
     Instruction.delete().execute()  # the demo's: this visit has none to ask about
     app = CrmApp(schedule_ctx)
@@ -238,7 +246,6 @@ async def test_the_review_asks_whether_the_managers_instructions_were_carried_ou
     """An instruction open about the 09:30 visit's customer: the log form names it and asks;
     the answer is kept with the visit, and the instruction stays open until reported done."""
     from crmtui.db import Instruction
-    from crmtui.screens.dialogs.log import LogDialog
     from crmtui.services.instructions import give_instruction
 
     Instruction.delete().execute()
@@ -275,6 +282,9 @@ def test_the_review_after_a_visit(snap_compare, world_ctx, lang):
     async def run_before(pilot) -> None:
         await settle(pilot)
         await press(pilot, "l")
+        await until(pilot, lambda: isinstance(pilot.app.screen, LogDialog)
+                    and pilot.app.screen.closing is not None,
+                    "the log form to read the appointment it closes")
         await type_text(pilot, "演示了新价目表" if lang == "zh" else "presented the price list")
 
     assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=run_before)

@@ -16,12 +16,13 @@ from peewee import fn
 from crmtui.db import Customer, Order, SchemaVersion, User, database
 from crmtui.db.figures import (
     FIGURE_TABLES,
-    LONG_AGO,
+    TRIGGER_INDEXES,
     create_figures,
     figures_out_of_step,
     fill_figures,
 )
 from crmtui.db.models import BuyDay, PipelineDay
+from crmtui.db.order_figures import LONG_AGO
 from crmtui.db.migrations import LATEST_VERSION
 from crmtui.db.upgrade_steps import MIGRATIONS
 from crmtui.errors import CrmError
@@ -443,3 +444,24 @@ def test_the_drop_risks_read_their_index_alone(backend, ctx, rep_ctx):
     database.execute_sql("SET LOCAL enable_bitmapscan = off")
     plan = " ".join(row[0] for row in database.execute_sql(f"EXPLAIN {sql}", params))
     assert "Index Only Scan using customer_at_risk" in plan, plan
+
+
+def test_a_bulk_load_keeps_the_index_the_order_triggers_read(backend, ctx, rep_ctx):
+    """deferred_indexes drops the orders' other indexes while loading but keeps the (customer,
+    day) one that buy_day's triggers look up per row; the figures stay in step through it."""
+    from crmtui.db.bulk import deferred_indexes
+
+    def order_indexes() -> set[str]:
+        return {index.name for index in database.get_indexes("sales_order")}
+
+    customer = add_customer(ctx, {"name": "张三"}, owner="rita").id
+    assert TRIGGER_INDEXES <= order_indexes()
+    with database.atomic(), deferred_indexes([Order]):
+        held = order_indexes()
+        Order.insert_many(
+            [{"customer": customer, "on": TODAY - timedelta(days=n), "amount": 5,
+              "by": ctx.user.id, "created_at": datetime(2026, 1, 1)} for n in range(0, 60, 7)]
+        ).execute()  # fmt: skip
+    assert held & TRIGGER_INDEXES == TRIGGER_INDEXES and "sales_order_on_customer_id" not in held
+    assert "sales_order_on_customer_id" in order_indexes()
+    assert in_step() == {}

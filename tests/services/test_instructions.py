@@ -45,8 +45,10 @@ def at(clock, day: date) -> None:
 def test_instruction_to_done(team, ritas, clock):
     boss, rita = team["boss"], team["rita"]
     given = give_instruction(boss, "rita", ritas, "  Present the new\nprice list ", "+3d")
-    assert (given.text, given.due, given.to_id, given.by_id) == (
-        "Present the new price list", TODAY + timedelta(days=3), rita.user.id, boss.user.id)
+    assert (given.text, given.due, given.to, given.by) == (
+        "Present the new price list", TODAY + timedelta(days=3), "rita", "boss")
+    stored = Instruction.get_by_id(given.id)
+    assert (stored.to_id, stored.by_id) == (rita.user.id, boss.user.id)
     # on Rita's Today, from the day it is given, with who gave it
     items = [i for i in due_list(rita, TODAY) if i.kind is DueKind.INSTRUCTION]
     assert [(i.customer_id, i.ref_id, i.due, i.overdue_days) for i in items] == [

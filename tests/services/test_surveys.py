@@ -100,7 +100,8 @@ def test_a_survey_after_a_closed_complaint(team, clock):
     close(sam, complaint.id)
     survey = record_survey(sam, customer, {"overall": 4, "delivery": 2}, complaint=complaint.id,
                            comment="处理得快")
-    assert (survey.complaint_id, survey.by_id) == (complaint.id, sam.user.id)
+    assert (survey.complaint_id, survey.by) == (complaint.id, "sam")
+    assert Survey.get_by_id(survey.id).by_id == sam.user.id
     with pytest.raises(Forbidden, match="support can read profiles"):
         record_survey(sam, customer, {"overall": 4})  # not after a complaint: the rep's call
     with pytest.raises(NotFound, match="no complaint #99"):

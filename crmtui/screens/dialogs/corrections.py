@@ -19,6 +19,7 @@ from crmtui.present.text import plain
 from crmtui.screens.dialogs.form import CustomerDialog, FormDialog
 from crmtui.services.customers import reassign
 from crmtui.services.owners import owner_choices
+from crmtui.views.customers import SavedCustomer
 
 if TYPE_CHECKING:  # loaded when a record is corrected or a change undone, not before
     from crmtui.services.corrections import EditableRecord, Removed
@@ -144,7 +145,7 @@ class UndoDialog(FormDialog["UndoPlan"]):
         return undo(self.ctx, self.plan.change_id)
 
 
-class ReassignDialog(CustomerDialog[Any]):
+class ReassignDialog(CustomerDialog[SavedCustomer]):
     """`O` (managers): give the customer to another owner; audited and kept in the history."""
 
     TITLE_TEXT = N_("Reassign")
@@ -168,7 +169,7 @@ class ReassignDialog(CustomerDialog[Any]):
     def save_label(self) -> str:
         return _("Reassign")
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> SavedCustomer | None:
         if not values.get("owner") or values["owner"] == self.owner:
             return None  # the same owner: as if cancelled
         return reassign(self.ctx, self.customer_id, values["owner"])

@@ -30,6 +30,7 @@ from crmtui.services.validation import (
     SOURCES,
     STATUSES,
 )
+from crmtui.views.customers import SavedCustomer
 from crmtui.widgets.form import FieldRow
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ TEXT_LINES = {
 """The archive's free-text fields, as text areas of up to this many lines."""
 
 
-class CustomerForm(FormDialog[Any]):
+class CustomerForm(FormDialog[SavedCustomer]):
     """New customer when `customer_id` is None; otherwise edit that customer."""
 
     FIELDS = CUSTOMER_FIELDS
@@ -246,7 +247,7 @@ class CustomerForm(FormDialog[Any]):
             return self.conflicted
         return True
 
-    def save(self, values: dict[str, Any]):
+    def save(self, values: dict[str, Any]) -> SavedCustomer:
         owner = values.pop("owner", None) or None
         if self.customer_id is None:
             return add_customer(self.ctx, values, owner=owner)

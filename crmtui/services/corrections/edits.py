@@ -29,7 +29,7 @@ from crmtui.services.corrections.derived import (
     refresh_survey_referral,
     settle,
 )
-from crmtui.services.corrections.records import editable_record, extra_scores, kind_of
+from crmtui.services.corrections.records import corrected, editable_record, extra_scores, kind_of
 from crmtui.services.customers import _save_versioned
 from crmtui.services.interactions import clean_care, clean_moment
 from crmtui.services.journal import (
@@ -45,6 +45,7 @@ from crmtui.services.validation import (
     clean_text,
     collect_field,
 )
+from crmtui.views.corrections import CorrectedRecord
 
 PROMISE_STATUSES = ("open", "done", "broken")
 
@@ -88,7 +89,7 @@ def edit_interaction(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> Interaction:
+) -> CorrectedRecord:
     """Correct a logged contact: the fields given are checked as when logging it."""
     row: Interaction
     row, customer = editable_record(
@@ -143,7 +144,7 @@ def edit_interaction(
         )
         settle(ctx, customer)
         customer.save()
-    return row
+    return corrected("interaction", row)
 
 
 ORDER_EDITS = ("amount", "product", "on", "quantity", "gift", "note", "cost")
@@ -157,7 +158,7 @@ def edit_order(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> Order:
+) -> CorrectedRecord:
     """Correct an order: the fields given are checked as when recording it; revenue, profit,
     the 80/20 class, the lifecycle and the order's win follow."""
     row: Order
@@ -206,7 +207,7 @@ def edit_order(
         follow_orders(ctx, customer, **touched)
         settle(ctx, customer)
         _save_versioned(ctx, customer)
-    return row
+    return corrected("order", row)
 
 
 PROMISE_EDITS = ("text", "due", "status")
@@ -220,7 +221,7 @@ def edit_promise(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> Commitment:
+) -> CorrectedRecord:
     """Correct a promise: what was promised, its due date, or its status (open, done,
     broken)."""
     row: Commitment
@@ -253,7 +254,7 @@ def edit_promise(
         before = record_values("promise", row)
         _save(row, values)
         kept.updated("promise", row, before)
-    return row
+    return corrected("promise", row)
 
 
 CARE_EDITS = ("kind", "month", "day", "year", "lunar", "leap", "note")
@@ -267,7 +268,7 @@ def edit_care_date(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> CareDate:
+) -> CorrectedRecord:
     """Correct a care date: the date is checked whole (month, day, calendar) as when adding
     it; a moved date shows on the due list again even if the old one was greeted."""
     row: CareDate
@@ -291,7 +292,7 @@ def edit_care_date(
         before = record_values("care", row)
         _save(row, values)
         kept.updated("care", row, before)
-    return row
+    return corrected("care", row)
 
 
 @writes
@@ -302,7 +303,7 @@ def edit_survey(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> Survey:
+) -> CorrectedRecord:
     """Correct a survey: scores on the configured dimensions (an empty score removes it;
     one at least stays), the comment, when it was taken."""
     row: Survey
@@ -346,10 +347,10 @@ def edit_survey(
         _save(row, values)
         kept.updated("survey", row, before)
         refresh_survey_referral(ctx, customer)
-    return row
+    return corrected("survey", row)
 
 
-EDITS: dict[str, Callable[..., Interaction | Order | Commitment | CareDate | Survey]] = {
+EDITS: dict[str, Callable[..., CorrectedRecord]] = {
     "interaction": edit_interaction,
     "order": edit_order,
     "promise": edit_promise,
@@ -367,7 +368,7 @@ def edit_record(
     *,
     expected_version: int | None = None,
     expected: Mapping[str, Any] | None = None,
-) -> Interaction | Order | Commitment | CareDate | Survey:
+) -> CorrectedRecord:
     return EDITS[kind_of(kind)](
         ctx, number, changes, expected_version=expected_version, expected=expected
     )

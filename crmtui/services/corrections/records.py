@@ -32,6 +32,7 @@ from crmtui.services.journal import (
     record_values,
 )
 from crmtui.services.surveys import survey_editor
+from crmtui.views.corrections import CorrectedRecord
 
 KINDS = ("interaction", "order", "promise", "care", "survey")
 """What `crmtui edit` and `crmtui rm` correct (their KIND argument)."""
@@ -198,6 +199,20 @@ def read_record(ctx: Context, kind: Any, number: Any) -> EditableRecord:
         version=row.version,
         values=values,
         expected=record_values(kind, row),
+    )
+
+
+def corrected(kind: str, row: Any) -> CorrectedRecord:
+    """A record as a correction left it, copied out of its row."""
+    values = record_json(kind, row)
+    for name in ("record", "id", "customer_id", "version"):
+        values.pop(name)
+    return CorrectedRecord(
+        kind=kind_of(kind),
+        id=row.id,
+        customer_id=row.customer_id,
+        version=row.version,
+        values=values,
     )
 
 
