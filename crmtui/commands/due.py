@@ -129,6 +129,11 @@ def _print_schedule(ctx: Context, day: date, everyone: bool, out: Console) -> No
     # when run: building the parser must not load what this command uses
     from rich.text import Text
 
+    from crmtui.services.due import any_appointment_on
+
+    if not any_appointment_on(ctx, day):
+        return
+    # on a day with appointments only: the schedule's services load a dozen modules
     from crmtui.present.schedule import agenda_lines, schedule_title
     from crmtui.services.appointments import schedule
 

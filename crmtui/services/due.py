@@ -8,7 +8,7 @@ from datetime import date
 from json.encoder import encode_basestring
 from typing import Any
 
-from crmtui.db import Customer
+from crmtui.db import Appointment, Customer
 from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.output import json_row_format
@@ -132,6 +132,20 @@ def due_json(ctx: Context, day: date | None = None, *, everyone: bool = False) -
         yield from map(
             json_row_format(DUE_COLUMNS, fixed={"kind": kind.value}, read=read, width=9), lines
         )
+
+
+def any_appointment_on(ctx: Context, day: date) -> bool:
+    """Whether anyone has an appointment on `day` (in the user's zone), whatever its state: one
+    look at the table, so that printing the list on a day without any need not load the
+    schedule's services."""
+    # on first use: `crmtui due --json` prints no schedule
+    from crmtui.rules.appointments import day_window
+
+    start, end = day_window(day, ctx.zone)
+    query = Appointment.select(Appointment.id).where(
+        (Appointment.starts_at >= start) & (Appointment.starts_at < end)
+    )
+    return bool(query.exists())
 
 
 def coming_up(

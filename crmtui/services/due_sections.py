@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from peewee import ColumnBase, Model, ModelSelect, SelectBase
 
@@ -29,7 +29,6 @@ from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
 from crmtui.labels import label, lunar_text, maintenance_words
 from crmtui.present import Memo
-from crmtui.present.numbers import money, percent
 from crmtui.present.time import days_span, span
 from crmtui.rules import (
     REFERRAL_WINDOW_DAYS,
@@ -52,9 +51,6 @@ from crmtui.services.followthrough_due import (
 )
 from crmtui.services.sla_clock import CLOCK_COLUMNS, OPEN, sla_clock
 from crmtui.views.complaints import ClockFacts, SlaClock
-
-if TYPE_CHECKING:
-    from crmtui.rules import PlanProgress  # the reviews' section is not for `due --brief`
 
 # Every section selects these first, then its own columns.
 CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
@@ -543,7 +539,9 @@ def _reviews(s: DueSection) -> list[Line]:
     )
     if not rows:
         return []
-    from crmtui.services.plan_figures import progress_of, year_figures  # not for `due --brief`
+    # not for `due --brief`: only a list with plan reviews due needs them
+    from crmtui.present.plan_review import review_detail
+    from crmtui.services.plan_figures import progress_of, year_figures
 
     figures = year_figures(s.ctx, [row[0] for row in rows], s.day)
     lines: list[Line] = []
@@ -589,33 +587,3 @@ LINES: dict[DueKind, Callable[[DueSection], list[Line]]] = {
     DueKind.REVIEW: _reviews,
 }
 """Each section's lines (greetings are built as items by services.greetings)."""
-
-
-def review_detail(progress: PlanProgress) -> str:
-    """What a plan review shows: orders this year against the target, visits against the
-    cycle."""
-    parts = [_("account plan review")]
-    if progress.target_amount:
-        parts.append(
-            _("{year} orders {ordered} of {target} ({share})").format(
-                year=progress.year,
-                ordered=money(progress.ordered),
-                target=money(progress.target_amount),
-                share=percent(progress.share),
-            )
-        )
-    else:
-        parts.append(
-            _("{year} orders {ordered}").format(year=progress.year, ordered=money(progress.ordered))
-        )
-    if progress.visit_every_days:
-        parts.append(
-            _("{visits} visits of {expected} (every {days} d)").format(
-                visits=progress.visits,
-                expected=progress.expected_visits,
-                days=progress.visit_every_days,
-            )
-        )
-    else:
-        parts.append(_("{visits} visits").format(visits=progress.visits))
-    return " · ".join(parts)

@@ -30,6 +30,7 @@ BRIEF_MODULES = {
     "crmtui.db.rows",  # typed rows of the search's query (a few lines, no imports of its own)
     "crmtui.db.search",  # the search index's table, which the schema check names
     "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
+    "crmtui.db.order_figures",  # (the order figures' part of them)
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules
     "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
@@ -45,6 +46,7 @@ BRIEF_MODULES = {
 JSON_MODULES = BRIEF_MODULES | {
     "crmtui.services.due", "crmtui.output",  # the list's rows, written as JSON
     "crmtui.rules.accounts", "crmtui.services.plan_figures",  # account plans' reviews
+    "crmtui.present.plan_review",  # and their words
 }
 # Outside the standard library: the ORM and what the rules need (dates, the lunar calendar). Not
 # platformdirs (the config file's place is worked out), rich, textual, nor psycopg2 for SQLite.

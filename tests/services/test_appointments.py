@@ -336,3 +336,18 @@ def test_undoing_the_log_opens_the_appointment_again(rep_ctx, mine, clock):
     assert (stored.status, stored.purpose_met, stored.still_open, stored.interaction_id,
             stored.closed_at) == ("planned", "", "", None, None)
     assert Interaction.select().count() == 0
+
+
+def test_the_due_lists_look_for_appointments_finds_the_schedules_day(ctx, rep_ctx, mine):
+    """`crmtui due` loads the schedule's services only on a day `any_appointment_on` finds one:
+    the day in the reader's zone, anyone's, cancelled ones too."""
+    from crmtui.services.due import any_appointment_on
+
+    shanghai = replace(rep_ctx, zone=ZoneInfo("Asia/Shanghai"))
+    assert not any_appointment_on(shanghai, TOMORROW)
+    row = add_appointment(shanghai, mine.id, at="tomorrow 07:30")  # 23:30 UTC the day before
+    assert [view.id for view in schedule(shanghai, TOMORROW)] == [row.id]
+    assert any_appointment_on(shanghai, TOMORROW) and any_appointment_on(ctx, TODAY)
+    assert not any_appointment_on(shanghai, TODAY) and not any_appointment_on(ctx, TOMORROW)
+    cancel_appointment(rep_ctx, row.id)
+    assert any_appointment_on(ctx, TODAY)  # whatever its state: the schedule says what it is
