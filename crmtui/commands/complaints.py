@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from crmtui.commands._common import Handler, Subparsers
-    from crmtui.db import Complaint
     from crmtui.services.context import Context
+    from crmtui.views.complaints import ComplaintState
 
 TABLE_ROWS = 100  # a longer table is neither readable nor quick to draw
 
@@ -192,7 +192,7 @@ def cmd_list(args: Namespace) -> int:
 # -- actions ------------------------------------------------------------------------------------
 
 
-def _done(args: Namespace, ctx: Context, complaint: Complaint, message: str) -> int:
+def _done(args: Namespace, ctx: Context, complaint: ComplaintState, message: str) -> int:
     # when run: building the parser must not load what this command uses
     from crmtui.services.complaints import complaint_row
 
@@ -347,7 +347,7 @@ def cmd_assign(args: Namespace) -> int:
 
     ctx = _ctx(args)
     complaint = assign(ctx, args.id, args.login)
-    owner = complaint.owner.login if complaint.owner is not None else _("nobody")
+    owner = complaint.owner if complaint.owner is not None else _("nobody")
     return _done(
         args,
         ctx,

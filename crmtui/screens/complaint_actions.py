@@ -297,7 +297,7 @@ class ComplaintActions(CrmScreen):
                 _nothing,
                 lambda fresh: OwnerDialog(fresh, choices),
                 lambda c: _("#{id} is handled by {owner}.").format(
-                    id=c.id, owner=c.owner.login if c.owner_id else _("nobody")
+                    id=c.id, owner=c.owner or _("nobody")
                 ),
             ),
             group="action",

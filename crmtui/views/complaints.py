@@ -21,6 +21,31 @@ class Handler(NamedTuple):
         return self.display_name or self.login
 
 
+class ComplaintState(NamedTuple):
+    """A complaint as a step of its workflow left it."""
+
+    id: int
+    customer_id: int
+    severity: str
+    status: str
+    owner: str | None
+    """Login of whoever handles it; None while unassigned."""
+    opened_at: datetime
+    promised_at: datetime | None
+    respond_by: datetime
+    resolve_by: datetime
+    satisfaction: int | None
+    version: int
+
+
+class ComplaintNote(NamedTuple):
+    """A note added to a complaint's timeline."""
+
+    complaint_id: int
+    at: datetime
+    note: str
+
+
 class ClockFacts(NamedTuple):
     """The stored facts a complaint's clock is read from (times aware, UTC)."""
 

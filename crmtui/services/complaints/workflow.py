@@ -46,7 +46,7 @@ from crmtui.services.sla_clock import (
     in_service_zone,
 )
 from crmtui.services.validation import CHANNELS, choice, collect_field, one_field
-from crmtui.views.complaints import Handler
+from crmtui.views.complaints import ComplaintNote, ComplaintState, Handler
 
 
 @writes
@@ -60,7 +60,7 @@ def open_complaint(
     description: Any = "",
     owner: Any = None,
     opened_at: Any = None,
-) -> Complaint:
+) -> ComplaintState:
     """Record a complaint; its deadlines follow from the severity and the team's policy.
 
     A rep may open complaints on their own customers (left unassigned for support); support and
@@ -116,7 +116,7 @@ def open_complaint(
     if handler is not None:
         events.append(("owner", "", handler.login, ""))
     _events(ctx, complaint, now, events)
-    return complaint
+    return _state(complaint)
 
 
 @writes
@@ -127,7 +127,7 @@ def acknowledge(
     *,
     note: str = "",
     expected_version: int | None = None,
-) -> Complaint:
+) -> ComplaintState:
     """First response: record when the customer was told they will hear back
     (给客户一个明确的时间)."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
@@ -153,7 +153,7 @@ def acknowledge(
     if complaint.owner_id is None:  # whoever answers first takes it
         complaint.owner_id = ctx.user.id
         events.append(("owner", "", ctx.user.login, ""))
-    return _save(ctx, complaint, now, events)
+    return _state(_save(ctx, complaint, now, events))
 
 
 def _clean_note(note: Any) -> str:
@@ -164,34 +164,38 @@ def _clean_note(note: Any) -> str:
 @writes
 def start_work(
     ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
-) -> Complaint:
+) -> ComplaintState:
     """Work on it (in_progress); on a complaint waiting for the customer this resumes the clock."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     if complaint.status == _S.WAITING_CUSTOMER.value:
-        return _resume(ctx, complaint, note)
+        return _state(_resume(ctx, complaint, note))
     _require_move(complaint, _S.IN_PROGRESS)
     now = _now(ctx)
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS, _clean_note(note))])
+    return _state(
+        _save(ctx, complaint, now, [_status_event(complaint, _S.IN_PROGRESS, _clean_note(note))])
+    )
 
 
 @writes
 def wait_for_customer(
     ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
-) -> Complaint:
+) -> ComplaintState:
     """Waiting on the customer (waiting_customer): the resolution clock pauses."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.WAITING_CUSTOMER)
     now = _now(ctx)
     complaint.waiting_since = now
-    return _save(
-        ctx, complaint, now, [_status_event(complaint, _S.WAITING_CUSTOMER, _clean_note(note))]
+    return _state(
+        _save(
+            ctx, complaint, now, [_status_event(complaint, _S.WAITING_CUSTOMER, _clean_note(note))]
+        )
     )
 
 
 @writes
 def resume(
     ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
-) -> Complaint:
+) -> ComplaintState:
     """The customer answered: in_progress again, resolve_by moved by the service time paused."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     if complaint.status != _S.WAITING_CUSTOMER.value:
@@ -200,7 +204,7 @@ def resume(
                 id=complaint.id, status=term("complaint_status", complaint.status)
             )
         )
-    return _resume(ctx, complaint, note)
+    return _state(_resume(ctx, complaint, note))
 
 
 def _resume(ctx: Context, complaint: Complaint, note: str) -> Complaint:
@@ -228,7 +232,7 @@ def resolve(
     root_cause: Any = "",
     *,
     expected_version: int | None = None,
-) -> Complaint:
+) -> ComplaintState:
     """Resolved, with what was done (required) and the root cause."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.RESOLVED)
@@ -244,7 +248,7 @@ def resolve(
     note = resolution + (
         " · " + _("root cause: {cause}").format(cause=root_cause) if root_cause else ""
     )
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.RESOLVED, note)])
+    return _state(_save(ctx, complaint, now, [_status_event(complaint, _S.RESOLVED, note)]))
 
 
 @writes
@@ -255,7 +259,7 @@ def close(
     *,
     note: str = "",
     expected_version: int | None = None,
-) -> Complaint:
+) -> ComplaintState:
     """Closed after resolution, with the customer's satisfaction 1–5 if they gave one.
 
     A score is kept as a survey (overall); 4 or 5 opens a referral moment for the customer.
@@ -280,7 +284,7 @@ def close(
     if score is not None:
         note = _("satisfaction {score}/5").format(score=score) + (f" · {note}" if note else "")
         _record_satisfaction(ctx, complaint, score, now)
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.CLOSED, note)])
+    return _state(_save(ctx, complaint, now, [_status_event(complaint, _S.CLOSED, note)]))
 
 
 def _record_satisfaction(ctx: Context, complaint: Complaint, score: int, now: datetime) -> None:
@@ -301,7 +305,7 @@ def _record_satisfaction(ctx: Context, complaint: Complaint, score: int, now: da
 @writes
 def reopen(
     ctx: Context, complaint_id: Any, *, note: str = "", expected_version: int | None = None
-) -> Complaint:
+) -> ComplaintState:
     """Back to work after a resolution that did not hold; the original deadlines stay."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     _require_move(complaint, _S.REOPENED)
@@ -310,7 +314,9 @@ def reopen(
     complaint.resolved_at = None
     complaint.closed_at = None
     complaint.satisfaction = None
-    return _save(ctx, complaint, now, [_status_event(complaint, _S.REOPENED, _clean_note(note))])
+    return _state(
+        _save(ctx, complaint, now, [_status_event(complaint, _S.REOPENED, _clean_note(note))])
+    )
 
 
 def severity_refusal(complaint_id: int, status: str) -> str | None:
@@ -330,7 +336,7 @@ def set_severity(
     *,
     note: str = "",
     expected_version: int | None = None,
-) -> Complaint:
+) -> ComplaintState:
     """Re-judge the severity of an open complaint: both deadlines are worked out again from
     opened_at with the new targets, and the resolution deadline keeps the time paused so far."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
@@ -339,7 +345,7 @@ def set_severity(
     if refusal:
         raise CrmError(refusal)
     if new.value == complaint.severity:
-        return complaint
+        return _state(complaint)
     policy = ctx.config.sla
     respond_by, resolve_by = deadlines_for(complaint.opened_at, new, policy, ctx.zone)
     paused = timedelta(seconds=complaint.paused_seconds or 0)
@@ -350,7 +356,7 @@ def set_severity(
     old = complaint.severity
     complaint.severity = new.value
     now = _now(ctx)
-    return _save(ctx, complaint, now, [("severity", old, new.value, _clean_note(note))])
+    return _state(_save(ctx, complaint, now, [("severity", old, new.value, _clean_note(note))]))
 
 
 def handlers(ctx: Context) -> list[Handler]:
@@ -373,20 +379,22 @@ def handlers(ctx: Context) -> list[Handler]:
 @writes
 def assign(
     ctx: Context, complaint_id: Any, login: Any, *, expected_version: int | None = None
-) -> Complaint:
+) -> ComplaintState:
     """Give the complaint to a support person or manager ('-' or '' leaves it unassigned)."""
     complaint = _for_handling(ctx, complaint_id, expected_version)
     handler = _handler_user(login)
     if complaint.owner_id == (handler.id if handler else None):
-        return complaint
+        return _state(complaint)
     old = complaint.owner.login if complaint.owner is not None else ""
     complaint.owner = handler
     now = _now(ctx)
-    return _save(ctx, complaint, now, [("owner", old, handler.login if handler else "", "")])
+    return _state(
+        _save(ctx, complaint, now, [("owner", old, handler.login if handler else "", "")])
+    )
 
 
 @writes
-def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
+def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintNote:
     """A note on the timeline. Anyone who sees the complaint may add one (the customer's rep
     too); notes never conflict with other changes, so they leave the version alone."""
     complaint = get_complaint(ctx, complaint_id)
@@ -394,6 +402,25 @@ def add_note(ctx: Context, complaint_id: Any, text: Any) -> ComplaintEvent:
     text = collect_field(errors, "note", _FIELD["timeline_note"], text)
     if errors:
         raise InvalidInput(errors)
-    return ComplaintEvent.create(
+    event = ComplaintEvent.create(
         complaint=complaint.id, at=_now(ctx), by=ctx.user.id, kind="note", note=text
+    )
+    return ComplaintNote(complaint_id=complaint.id, at=event.at, note=event.note)
+
+
+def _state(complaint: Complaint) -> ComplaintState:
+    owner: User | None = complaint.owner if complaint.owner_id is not None else None
+    return ComplaintState(
+        id=complaint.id,
+        customer_id=complaint.customer_id,
+        severity=complaint.severity,
+        status=complaint.status,
+        # the handler as set by this step, else looked up here rather than by the screen
+        owner=owner.login if owner is not None else None,
+        opened_at=complaint.opened_at,
+        promised_at=complaint.promised_at,
+        respond_by=complaint.respond_by,
+        resolve_by=complaint.resolve_by,
+        satisfaction=complaint.satisfaction,
+        version=complaint.version,
     )
