@@ -209,7 +209,7 @@ def complaint_facts(
             _("Opened"),
             moment(row.opened_at, zone)
             + " · "
-            + _("by {login}").format(login=complaint.created_by.login),
+            + _("by {login}").format(login=complaint.created_by),
         ),
         (_("Respond by"), moment(row.respond_by, zone)),
         (_("Acknowledged"), moment(row.acknowledged_at, zone)),
@@ -226,7 +226,7 @@ def complaint_facts(
 
 
 def event_text(event: Any, zone: tzinfo) -> str:
-    """One timeline entry (`db.ComplaintEvent`) in words, times in the user's zone."""
+    """One timeline entry (`views.complaints.TimelineEvent`) in words, times in the user's zone."""
 
     def noted(text: str) -> str:
         return _("{what}: {note}").format(what=text, note=event.note) if event.note else text
@@ -280,7 +280,7 @@ def timeline_table(events: Iterable[Any], zone: tzinfo, today: date) -> Table:
     for event in events:
         table.add_row(
             short_moment(event.at, zone, today),
-            plain(event.by.login),
+            plain(event.by),
             plain(event_text(event, zone), multiline=True),
         )
     return table
@@ -301,7 +301,7 @@ def contacts_table(interactions: list[Any], zone: tzinfo, today: date) -> Render
             short_moment(i.at, zone, today),
             plain(label("channel", i.channel)),
             plain(label("outcome", i.outcome)),
-            plain(i.by.login),
+            plain(i.by),
             plain(i.summary),
         )
     return table

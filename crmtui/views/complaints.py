@@ -46,6 +46,43 @@ class ComplaintNote(NamedTuple):
     note: str
 
 
+class ComplaintRecord(NamedTuple):
+    """What a complaint's detail shows beyond its queue row."""
+
+    description: str
+    resolution: str
+    root_cause: str
+    satisfaction: int | None
+    closed_at: datetime | None
+    paused_seconds: int
+    created_by: str
+    """Login of who recorded it."""
+
+
+class TimelineEvent(NamedTuple):
+    """One entry of a complaint's timeline."""
+
+    at: datetime
+    by: str
+    """Login of who made the change."""
+    kind: str
+    from_value: str
+    to_value: str
+    note: str
+
+
+class RecentContact(NamedTuple):
+    """A recent contact with the complaining customer, as the detail lists it."""
+
+    id: int
+    at: datetime
+    channel: str
+    outcome: str
+    summary: str
+    by: str
+    """Login of who logged it."""
+
+
 class ClockFacts(NamedTuple):
     """The stored facts a complaint's clock is read from (times aware, UTC)."""
 

@@ -295,7 +295,7 @@ def test_acknowledging_records_the_promise_and_takes_ownership(ctx, rep_ctx, clo
     stored = Complaint.get_by_id(complaint.id)
     assert (stored.status, stored.acknowledged_at, stored.promised_at, stored.owner.login) == (
         "acknowledged", NOW + 20 * MIN, NOW + 20 * MIN + 4 * H, "sam")
-    events = [(e.kind, e.from_value, e.to_value, e.note, e.by.login)
+    events = [(e.kind, e.from_value, e.to_value, e.note, e.by)
               for e in complaint_detail(ctx, complaint.id).events]
     assert events[1:] == [
         ("status", "new", "acknowledged", "called back", "sam"),

@@ -105,15 +105,6 @@ def test_the_check_finds_a_model_behind_a_container_or_a_view() -> None:
     assert list(models_in(int | str | None)) == []
 
 
-STILL_TO_MOVE = {
-    # the complaint screen: the complaint, its events and the interactions it links
-    "crmtui.services.complaints.complaint_detail",
-}
-"""Service functions the screens call that still return a model: this list only shrinks (the
-test fails when one of them returns a view, so that it is taken off, and when any other
-function returns a model)."""
-
-
 def test_service_functions_the_screens_call_return_no_models() -> None:
     crossing: dict[str, list[str]] = {}
     checked = 0
@@ -125,5 +116,4 @@ def test_service_functions_the_screens_call_return_no_models() -> None:
         if models := returned_models(value):
             crossing[f"{module_name}.{name}"] = models
     assert checked > 50, checked  # the walk found the screens' service calls
-    assert sorted(set(crossing) - STILL_TO_MOVE) == [], f"hand the screens a model: {crossing}"
-    assert sorted(STILL_TO_MOVE - set(crossing)) == [], "return views now: take them off"
+    assert crossing == {}, f"service functions that hand the screens a model: {crossing}"

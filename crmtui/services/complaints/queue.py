@@ -27,7 +27,7 @@ from crmtui.services.sla_clock import (
     read_utc,
     sla_clock,
 )
-from crmtui.views.complaints import QueueRow
+from crmtui.views.complaints import ComplaintRecord, QueueRow, RecentContact, TimelineEvent
 
 _QUEUE_COLUMNS = (
     Complaint.id,
@@ -139,10 +139,10 @@ def complaint_row(ctx: Context, complaint_id: Any) -> QueueRow:
 @dataclass(frozen=True)
 class ComplaintDetail:
     row: QueueRow
-    complaint: Complaint
-    events: list[ComplaintEvent]
-    """Oldest first, each with `by` (the user) loaded."""
-    interactions: list[Interaction]
+    complaint: ComplaintRecord
+    events: list[TimelineEvent]
+    """Oldest first."""
+    interactions: list[RecentContact]
     """The customer's most recent contacts, newest first."""
     handler: bool
     """True when the user may act on it (support or manager)."""
@@ -157,11 +157,11 @@ class ComplaintDetail:
             "satisfaction": c.satisfaction,
             "closed_at": c.closed_at,
             "paused_seconds": c.paused_seconds,
-            "created_by": c.created_by.login,
+            "created_by": c.created_by,
             "events": [
                 {
                     "at": e.at,
-                    "by": e.by.login,
+                    "by": e.by,
                     "kind": e.kind,
                     "from": e.from_value,
                     "to": e.to_value,
@@ -176,7 +176,7 @@ class ComplaintDetail:
                     "channel": i.channel,
                     "outcome": i.outcome,
                     "summary": i.summary,
-                    "by": i.by.login,
+                    "by": i.by,
                 }
                 for i in self.interactions
             ],
@@ -207,8 +207,21 @@ def complaint_detail(ctx: Context, complaint_id: Any, *, interactions: int = 10)
     )
     return ComplaintDetail(
         row=row,
-        complaint=complaint,
-        events=events,
-        interactions=recent,
+        complaint=ComplaintRecord(
+            description=complaint.description,
+            resolution=complaint.resolution,
+            root_cause=complaint.root_cause,
+            satisfaction=complaint.satisfaction,
+            closed_at=complaint.closed_at,
+            paused_seconds=complaint.paused_seconds,
+            created_by=complaint.created_by.login,
+        ),
+        events=[
+            TimelineEvent(e.at, e.by.login, e.kind, e.from_value, e.to_value, e.note)
+            for e in events
+        ],
+        interactions=[
+            RecentContact(i.id, i.at, i.channel, i.outcome, i.summary, i.by.login) for i in recent
+        ],
         handler=ctx.role in HANDLER_ROLES,
     )
