@@ -14,6 +14,7 @@ from textual.widgets import DataTable, TabbedContent
 from crmtui.i18n import N_, _
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.profile_view import ProfileView
+from crmtui.services.contacts import visible_contact
 
 ACCOUNT_ACTIONS = frozenset({"new_contact", "remove_contact", "plan", "survey"})
 CONTACT_ACTIONS = frozenset({"new_contact", "remove_contact"})
@@ -135,10 +136,7 @@ class ProfileAccountKeys(CrmScreen):
             self._with_contact(contact_id, self._ask_remove)
 
     def _with_contact(self, contact_id: int, then) -> None:
-        # on first use: kept out of the app's start-up imports
-        from crmtui.screens.dialogs.accounts import read_contact
-
-        self.call_service(read_contact, self.ctx, contact_id, done=then, group="action")
+        self.call_service(visible_contact, self.ctx, contact_id, done=then, group="action")
 
     def _edit_contact(self, facts) -> None:
         # on first use: kept out of the app's start-up imports

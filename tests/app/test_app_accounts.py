@@ -102,11 +102,14 @@ async def test_a_contact_is_added_from_the_profile_then_edited_and_removed(app, 
         await press(pilot, "enter")  # edit the contact under the cursor
         assert isinstance(app.screen, ContactDialog)
         assert app.screen.query_one("#field-title", Input).value == "总经理"
+        assert (app.screen.query_one("#field-phones", Input).value
+                == "139 0000 1111, 023 6666 7777")
         fill(app, "title", "董事长")
         await settle(pilot)
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ProfileScreen)
         assert Contact.get_by_id(contact.id).title == "董事长"
+        assert Contact.get_by_id(contact.id).phone_list == ["139 0000 1111", "023 6666 7777"]
         assert contact_rows(app)[0][1] == "董事长"
 
         await press(pilot, "delete")

@@ -4,7 +4,6 @@ satisfaction survey (`S`, also on a closed complaint) over the team's configured
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,6 @@ from crmtui.services.contacts import (
     add_contact,
     remove_contact,
     update_contact,
-    visible_contact,
 )
 from crmtui.services.plans import PLAN_FIELDS, set_plan
 from crmtui.services.validation import CONTACT_ROLES, clean_int, optional_text
@@ -54,50 +52,12 @@ PLAN_FORM_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class ContactFacts:
-    """A contact as the edit form shows it (read in a worker)."""
-
-    id: int
-    customer_id: int
-    name: str
-    role: str
-    title: str
-    department: str
-    phones: str
-    email: str
-    im_id: str
-    birthday: str
-    notes: str
-
-    @classmethod
-    def of(cls, contact: ContactCard) -> ContactFacts:
-        return cls(
-            id=contact.id,
-            customer_id=contact.customer_id,
-            name=contact.name,
-            role=contact.role,
-            title=contact.title,
-            department=contact.department,
-            phones=", ".join(contact.phones),
-            email=contact.email,
-            im_id=contact.im_id,
-            birthday=contact.birthday,
-            notes=contact.notes,
-        )
-
-
-def read_contact(ctx, contact_id: int) -> ContactFacts:
-    """Runs in a worker: the contact to edit, as its customer's viewer may read it."""
-    return ContactFacts.of(visible_contact(ctx, contact_id))
-
-
 class ContactDialog(CustomerDialog[Any]):
     """Add a contact at the customer, or edit one (`contact` given)."""
 
     FIELDS = CONTACT_FIELDS
 
-    def __init__(self, customer_id: int, name: str, contact: ContactFacts | None = None) -> None:
+    def __init__(self, customer_id: int, name: str, contact: ContactCard | None = None) -> None:
         super().__init__(customer_id, name)
         self.contact = contact
 
@@ -117,7 +77,10 @@ class ContactDialog(CustomerDialog[Any]):
         yield self.text_row("title", _("Title"), c.title if c else "")
         yield self.text_row("department", _("Department"), c.department if c else "")
         yield self.text_row(
-            "phones", _("Phones"), c.phones if c else "", placeholder=_("several: comma between")
+            "phones",
+            _("Phones"),
+            ", ".join(c.phones) if c else "",
+            placeholder=_("several: comma between"),
         )
         yield self.text_row("email", _("E-mail"), c.email if c else "")
         yield self.text_row("im_id", _("WeChat / IM"), c.im_id if c else "")
@@ -141,7 +104,7 @@ class RemoveContactDialog(CustomerDialog[Any]):
 
     TITLE_TEXT = N_("Remove contact")
 
-    def __init__(self, customer_id: int, name: str, contact: ContactFacts) -> None:
+    def __init__(self, customer_id: int, name: str, contact: ContactCard) -> None:
         super().__init__(customer_id, name)
         self.contact = contact
 
@@ -365,8 +328,6 @@ class SurveyDialog(CustomerDialog[Any]):
 
 
 __all__ = [
-    "ContactFacts",
-    "read_contact",
     "ContactDialog",
     "RemoveContactDialog",
     "PlanDialog",
