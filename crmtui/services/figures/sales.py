@@ -219,6 +219,26 @@ def _empty_pareto() -> Pareto:
     )
 
 
+def _reached_pareto(
+    count: int,
+    total: int,
+    key: tuple[int, int, int, int] | None,
+    curve: list[tuple[float, float]],
+) -> Pareto:
+    """The figures once the ranking is read: `key` is (place, id and cents of the last key
+    customer, the running total in cents there)."""
+    assert key is not None  # the whole ranking reaches the share
+    place, last_id, last_cents, key_cents = key
+    return Pareto(
+        customers=count,
+        total=to_money(total),
+        key_count=place,
+        key_revenue=to_money(key_cents),
+        last_key=(last_id, to_money(last_cents)),
+        curve=tuple(curve),
+    )
+
+
 def revenue_band_range(band: int) -> tuple[int, int]:
     """The revenues in cents of a band of db.figures.REVENUE_BAND: (lowest, first above)."""
     digits, lead = divmod(band, 1000)
@@ -271,16 +291,7 @@ def pareto_from_bands(share: Decimal = KEY_SHARE) -> Pareto:
             place, customer_id, last_cents, reached = _reaching(_in_band(band), target - running)
             key = (done + place, customer_id, last_cents, running + reached)
         done, running = done + customers, running + cents
-    assert key is not None  # the whole ranking reaches the share
-    place, last_id, last_cents, key_cents = key
-    return Pareto(
-        customers=count,
-        total=to_money(total),
-        key_count=place,
-        key_revenue=to_money(key_cents),
-        last_key=(last_id, to_money(last_cents)),
-        curve=tuple(curve),
-    )
+    return _reached_pareto(count, total, key, curve)
 
 
 def pareto_ranked(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
@@ -319,16 +330,7 @@ def pareto_ranked(scope: Scope, share: Decimal = KEY_SHARE) -> Pareto:
         last_row = next(tuple_rows(last, tuple[Decimal, int]))
         done, running = point, running + subtotal
         curve.append((round(done / count, 4), round(running / total, 4)))
-    assert key is not None  # the whole ranking reaches the share
-    place, last_id, last_cents, key_cents = key
-    return Pareto(
-        customers=count,
-        total=to_money(total),
-        key_count=place,
-        key_revenue=to_money(key_cents),
-        last_key=(last_id, to_money(last_cents)),
-        curve=tuple(curve),
-    )
+    return _reached_pareto(count, total, key, curve)
 
 
 def _ranked_after(scope: Scope, row: tuple[Decimal, int] | None) -> ModelSelect[Customer]:
