@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from crmtui.patterns import lazy_pattern
 
@@ -75,14 +76,40 @@ SURNAME_READINGS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    # on first use: pypinyin is heavy and only the paths that read pinyin need it
+    from pypinyin.core import Pinyin
+
+    return Pinyin()
+
+
+@lru_cache(maxsize=65536)  # words: phrases of pypinyin's dictionary and single characters
+def _word_syllables(word: str, style: int, errors: str, five: bool) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin  # on first use, as above
+
+    return tuple(lazy_pinyin(word, style=Style(style), errors=errors, neutral_tone_with_five=five))
+
+
+def _syllables(text: str, style: int = 0, errors: str = "default", five: bool = False) -> list[str]:
+    """`lazy_pinyin(text, style, errors, neutral_tone_with_five=five)`, each word read once.
+
+    pypinyin splits the text into words (runs of other characters, phrases of its dictionary,
+    single characters) and reads each word on its own, so a word reads the same wherever it
+    stands: names and companies share their characters and words, and their pinyin is worked
+    out once per word (tests/unit/test_search_syllables.py compares the two over random text)."""
+    syllables: list[str] = []
+    for word in _segmenter().seg(text):
+        syllables.extend(_word_syllables(word, style, errors, five))
+    return syllables
+
+
 @lru_cache(maxsize=65536)
 def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     try:
-        # on first use: pypinyin is heavy and only this path needs it
-        from pypinyin import lazy_pinyin
+        syllables = _syllables(run, errors="ignore")
     except ImportError:  # pinyin search is an extra; Chinese characters still match
         return ()
-    syllables = lazy_pinyin(run, errors="ignore")
     if not syllables:
         return ()
     tokens: set[str] = set()
@@ -190,6 +217,11 @@ def fts_query(text: str) -> str | None:
 SORT_KEY_LENGTH = 120
 
 
+_TONE3 = 8
+"""pypinyin's Style.TONE3 (syllables ending in their tone's digit), named without importing it."""
+
+
+@lru_cache(maxsize=1024)
 def _surname_syllable(character: str, reading: str) -> str:
     # on first use: pypinyin is heavy and only this path needs it
     from pypinyin import Style, pinyin
@@ -211,12 +243,10 @@ def sort_key(text: str) -> str:
     (no spaces or punctuation, which some ignore)."""
     text = (text or "").strip()
     try:
-        # on first use: pypinyin is heavy and only this path needs it
-        from pypinyin import Style, lazy_pinyin
+        syllables = _syllables(text, style=_TONE3, five=True)
     except ImportError:  # pinyin is an extra: names then sort by their characters
         syllables = [text]
     else:
-        syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
         if _CJK_RUN.match(text):
             for length in (2, 1):  # a compound surname (尉迟) before a single one (尉)
                 reading = SURNAME_READINGS.get(text[:length])
