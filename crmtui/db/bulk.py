@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import peewee
 
-from crmtui.db.figures import TRIGGER_INDEXES
+from crmtui.db.figures import FIGURE_TABLES, TRIGGER_INDEXES, fill_figures
 from crmtui.db.models import database
 from crmtui.db.search import FTS_TABLE, create_search_index
 
@@ -213,6 +213,34 @@ def deferred_indexes(
         create_search_index(database.obj)
         if rebuild_search:
             database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+@contextmanager
+def deferred_insert_figures(model: type[peewee.Model]) -> Iterator[None]:
+    """Drop the triggers that add each row inserted into `model` to the kept figures (SQLite),
+    then put them back and recount the figure tables they add to, once, from the records: a
+    load of many rows then counts them in one statement per table instead of an upsert per
+    table and row. Use inside the loading transaction, for a load larger than what is stored
+    (the recount reads every row of the table); PostgreSQL keeps its triggers."""
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        yield
+        return
+    triggers = [
+        (name, sql)
+        for name, sql in database.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name LIKE 'figures%' AND sql LIKE '% AFTER INSERT ON %'",
+            (model._meta.table_name,),
+        )
+    ]
+    for name, _sql in triggers:
+        database.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in triggers:
+        database.execute_sql(sql)
+    counted = [t for t in FIGURE_TABLES if any(f'INTO "{t}"' in sql for _n, sql in triggers)]
+    if counted:
+        fill_figures(database.obj, only=counted)
 
 
 def _postgres_indexes(tables: list[str]) -> list[tuple[str, str]]:

@@ -1,0 +1,89 @@
+"""A large import takes shortcuts (figures counted once, indexes built once): what it stores is
+what a row-by-row import stores."""
+
+from __future__ import annotations
+
+import random
+
+from crmtui.db import Customer
+from crmtui.db.figures import FIGURE_TABLES, figures_out_of_step
+from crmtui.services.customers import add_customer
+from crmtui.services.transfer.importer import import_file
+
+HEADER = "name,phones,need,expected_close,expected_amount,grade,source,deal_status,status\n"
+
+
+def _random_rows(seed: int, count: int) -> str:
+    rng = random.Random(seed)
+    lines = []
+    for n in range(count):
+        need = rng.choice(["明显需求", "潜在需求", "无需求", ""])
+        close = f"2026/{rng.randint(10, 12)}/{rng.randint(1, 28)}" if rng.random() < 0.6 else ""
+        amount = str(rng.randint(1, 90) * 1000) if rng.random() < 0.7 else ""
+        lines.append(
+            ",".join(
+                [
+                    f"客户{n}",
+                    f"139{n:08d}",
+                    need,
+                    close,
+                    amount,
+                    rng.choice(["", "A", "B", "C", "D", "E"]),
+                    rng.choice(["", "营销", "转介绍", "canvass"]),
+                    rng.choice(["", "won", "negotiating"]),
+                    rng.choice(["", "existing", "intent", "terminated"]),
+                ]
+            )
+        )
+    return HEADER + "\n".join(lines) + "\n"
+
+
+def _figures(ctx) -> dict[str, list[tuple]]:
+    return {
+        table: sorted(ctx.store.db.execute_sql(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        for table in FIGURE_TABLES
+    }
+
+
+def _triggers(ctx) -> list[tuple[str, str]]:
+    rows = ctx.store.db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
+    ctx, tmp_path, monkeypatch, sqlite_only
+):
+    import crmtui.db.bulk as bulk
+    import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
+
+    for n in range(3):
+        add_customer(ctx, {"name": f"Stored {n}", "need": "clear", "expected_amount": "5000"})
+    path = tmp_path / "in.csv"
+    path.write_text(_random_rows(7, 60), encoding="utf-8")
+    triggers = _triggers(ctx)
+    recounts = []
+    fill = bulk.fill_figures
+    monkeypatch.setattr(bulk, "fill_figures", lambda db, only: recounts.append(only) or fill(db, only))
+
+    # row by row: no index deferred, each customer counted by the figures' triggers
+    monkeypatch.setattr(importer, "BATCH", 1)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10**9)
+    assert import_file(ctx, path).imported == 60
+    assert recounts == []
+    by_trigger = _figures(ctx)
+    Customer.delete().where(Customer.name.startswith("客户")).execute()
+
+    # a large load: the triggers dropped, the figures counted once at the end
+    monkeypatch.setattr(importer, "BATCH", 7)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
+    assert import_file(ctx, path).imported == 60
+    assert recounts and "grade_tally" in recounts[0] and "pipeline_day" in recounts[0]
+    assert _figures(ctx) == by_trigger
+    assert _triggers(ctx) == triggers
+    assert not any(figures_out_of_step(ctx.store.db).values())
+    # and the triggers count what comes after
+    add_customer(ctx, {"name": "Later", "need": "clear", "expected_amount": "700"})
+    assert not any(figures_out_of_step(ctx.store.db).values())
