@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from peewee import ModelSelect
 
 from crmtui.db import Complaint, Customer
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import by_id, tuple_rows
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.rules import OPEN_STATUSES, DueKind
@@ -119,7 +119,7 @@ def loggable_customers(ctx: Context, customer_ids: Iterable[int | None]) -> set[
 
 def get_visible_customer(ctx: Context, customer_id: object) -> Customer:
     number = record_id(customer_id)
-    customer = Customer.get_or_none(Customer.id == number) if number is not None else None
+    customer = by_id(Customer, number) if number is not None else None
     if customer is None or not can_view(ctx, customer):
         raise NotFound(_("no customer with id {id}").format(id=customer_id))
     return customer

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import ModelSelect
 
 from crmtui.db import Appointment, Customer, Interaction, User
+from crmtui.db.rows import written_once
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.labels import label
@@ -467,17 +468,24 @@ def _open_appointment(
     contact logged `at` holds (rules.held_by: it began, or begins within a quarter of an hour);
     without `at`, the first of the day."""
     start, end = day_window(day, ctx.zone)
-    rows = (
-        Appointment.select()
-        .where(
-            (Appointment.customer == customer_id)
-            & (Appointment.user == ctx.user.id)
-            & (Appointment.status == AppointmentStatus.PLANNED.value)
-            & (Appointment.starts_at >= start)
-            & (Appointment.starts_at < end)
+    planned = AppointmentStatus.PLANNED.value
+
+    def query() -> ModelSelect[Appointment]:
+        return (
+            Appointment.select()
+            .where(
+                (Appointment.customer == customer_id)
+                & (Appointment.user == ctx.user.id)
+                & (Appointment.status == planned)
+                & (Appointment.starts_at >= start)
+                & (Appointment.starts_at < end)
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
         )
-        .order_by(Appointment.starts_at, Appointment.id)
-    )
+
+    # every logged contact asks: the statement is written once
+    params = [customer_id, ctx.user.id, planned, *map(Appointment.starts_at.db_value, (start, end))]
+    rows = Appointment.raw(written_once("a day's planned appointments", query, params), *params)
     return next((row for row in rows if at is None or held_by(row.starts_at, at)), None)
 
 

@@ -22,6 +22,7 @@ from crmtui.db.connection import (
     retry_writes,
     sqlstate,
 )
+from crmtui.db.rows import by_id
 from crmtui.errors import CrmError, Forbidden, StorageError
 from crmtui.i18n import _
 from crmtui.labels import label
@@ -198,7 +199,7 @@ def refresh_user(ctx: Context) -> None:
     """Re-read the acting user (role, active) from the database."""
     if ctx.user.id is None:
         return
-    user = User.get_or_none(User.id == ctx.user.id)
+    user = by_id(User, ctx.user.id)
     if user is None or not user.active:
         raise Forbidden(
             _("the user {login} is deactivated in this database").format(login=ctx.user.login)

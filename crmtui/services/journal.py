@@ -39,7 +39,7 @@ from crmtui.db import (
     Win,
     database,
 )
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import tuple_rows, written_once
 from crmtui.services.context import Context
 
 ENTITIES: dict[str, type[Model]] = {
@@ -278,24 +278,20 @@ def _customer_before(customer: Customer) -> dict[str, Any]:
     return stored_customer(customer.id) or {}
 
 
-_CUSTOMER_SQL: dict[type, tuple[str, list[Field[Any]]]] = {}
-"""The statement that reads a customer's kept fields, per kind of database (the placeholders
-differ): built once, as building it costs more than running it (every logged contact reads
-it)."""
+_CUSTOMER_KEPT = [
+    column for column in Customer._meta.sorted_fields if column.name not in CUSTOMER_NOT_KEPT
+]
 
 
 def stored_customer(customer_id: int) -> dict[str, Any] | None:
-    """The customer's kept fields as stored (record_values), or None when it is gone."""
-    key = type(database.obj)
-    if key not in _CUSTOMER_SQL:
-        columns = [
-            column
-            for column in Customer._meta.sorted_fields
-            if column.name not in CUSTOMER_NOT_KEPT
-        ]
-        sql, _params = Customer.select(*columns).where(Customer.id == 0).sql()
-        _CUSTOMER_SQL[key] = (sql, columns)
-    sql, columns = _CUSTOMER_SQL[key]
+    """The customer's kept fields as stored (record_values), or None when it is gone (every
+    logged contact reads them: the statement is written once)."""
+    columns = _CUSTOMER_KEPT
+    sql = written_once(
+        "customer's kept fields",
+        lambda: Customer.select(*columns).where(Customer.id == customer_id),
+        [customer_id],
+    )
     row = database.execute_sql(sql, (customer_id,)).fetchone()
     if row is None:
         return None

@@ -4,11 +4,14 @@ peewee stores, on every backend."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+import pytest
 
 from peewee import ForeignKeyField
 
 from crmtui.db import MODELS, Customer, Interaction, User
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import by_id, tuple_rows, written_once
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
 
@@ -45,6 +48,33 @@ def test_tuple_rows_reads_the_columns_selected_in_order(ctx):
     rows = list(tuple_rows(query, tuple[str, int, date | None]))
     assert [(name, on) for name, _id, on in rows] == [("Al", None), ("Bo", None)]
     assert all(isinstance(number, int) for _name, number, _on in rows)
+
+
+def test_a_record_by_id_reads_as_peewee_reads_it(ctx):
+    customer = add_customer(ctx, {"name": "Ann", "company": "Acme", "phones": "555 0100"})
+    Customer.update(
+        expected_amount=Decimal("1234.50"), expected_close=date(2027, 2, 28)
+    ).where(Customer.id == customer.id).execute()
+    log_interaction(ctx, customer.id, summary="called", next_on="2027-03-01")
+    for model, number in ((Customer, customer.id), (User, ctx.user.id),
+                          (Interaction, Interaction.get().id)):
+        read, wanted = by_id(model, number), model.get_or_none(model.id == number)
+        assert read is not None and type(read) is model
+        for field in model._meta.sorted_fields:
+            value, expected = getattr(read, field.name), getattr(wanted, field.name)
+            assert (value, type(value)) == (expected, type(expected)), field.name
+        assert not read.is_dirty()
+    assert by_id(Customer, customer.id + 1000) is None
+
+
+def test_a_statement_written_once_refuses_values_in_another_order(ctx):
+    def query():
+        return Customer.select().where((Customer.name == "Ann") & (Customer.owner == 7))
+
+    with pytest.raises(ValueError, match="takes"):
+        written_once("test: refused order", query, [7, "Ann"])
+    sql = written_once("test: accepted order", query, ["Ann", 7])
+    assert list(Customer.raw(sql, "Ann", 7)) == []
 
 
 def test_there_is_one_upgrade_step_for_each_version_up_to_the_latest():
