@@ -3,6 +3,7 @@ transaction."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -108,12 +109,35 @@ class RowConverter:
         self.steps: list[tuple[bool, _Convert]] = [
             (type(f).db_value in _PLAIN_DB_VALUES, f.db_value) for f in fields
         ]
+        self.width = len(fields)
+        plain = [i for i, (is_plain, _convert) in enumerate(self.steps) if is_plain]
+        self.converted = [
+            (i, convert) for i, (is_plain, convert) in enumerate(self.steps) if not is_plain
+        ]
+        # the plain columns' values picked out in C, so that a row whose plain columns hold
+        # only str, int and None (nearly every row) is checked without a Python step per value
+        self.pick_plain: Callable[[Sequence[object]], Iterable[object]] = (
+            operator.itemgetter(*plain)
+            if len(plain) >= 2
+            else lambda row: [row[i] for i in plain]  # itemgetter of one gives no tuple
+        )
 
     def __call__(self, values: Iterable[object]) -> tuple[object, ...]:
+        row = list(values)
+        if len(row) != self.width:
+            raise ValueError(f"{len(row)} values for {self.width} fields")
+        picked = self.pick_plain(row)
+        if not _PLAIN_TYPES.issuperset(map(type, picked)):
+            return self._slowly(row)
+        for i, convert in self.converted:
+            row[i] = convert(row[i])
+        return tuple(row)
+
+    def _slowly(self, row: list[object]) -> tuple[object, ...]:
         return tuple(
             [
                 v if plain and type(v) in _PLAIN_TYPES else convert(v)
-                for (plain, convert), v in zip(self.steps, values, strict=True)
+                for (plain, convert), v in zip(self.steps, row, strict=True)
             ]
         )
 

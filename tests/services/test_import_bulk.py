@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from crmtui.db import Customer
 from crmtui.db.figures import FIGURE_TABLES, figures_out_of_step
 from crmtui.services.customers import add_customer
+from crmtui.errors import InvalidInput
+from crmtui.services.transfer import checking
 from crmtui.services.transfer.importer import import_file
+from crmtui.services.transfer.records import SourceFile
+from crmtui.services.validation import clean_fields
+from tests.conftest import TODAY
 
 HEADER = "name,phones,need,expected_close,expected_amount,grade,source,deal_status,status\n"
 
@@ -87,3 +95,63 @@ def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
     # and the triggers count what comes after
     add_customer(ctx, {"name": "Later", "need": "clear", "expected_amount": "700"})
     assert not any(figures_out_of_step(ctx.store.db).values())
+
+
+# -- each (field, text) cleaned once per file ------------------------------------------------------
+
+_TEXTS = {
+    "name": ["张三", "", "  Zhang   San ", "x" * 201, "a\x1bb"],
+    "company": ["重庆华信科技有限公司", "", "Acme,  Inc."],
+    "title": ["经理", "CEO", ""],
+    "phones": ["139 0000 0000", "12", "+86 138-0000-0000; 010-1234567", "", "138/139"],
+    "email": ["a@b.cn", "bad@", "A@B.COM", ""],
+    "address": ["1 High St\nSuite 2", ""],
+    "tags": ["vip, North", "a;b，c", ""],
+    "notes": ["line one\nline two", "", "y" * 300],
+    "need": ["明显需求", "clear", "潜在需求", "maybe", ""],
+    "expected_close": ["2026/12/1", "2026年1月2日", "tomorrow", "2026/13/40", ""],
+    "expected_amount": ["¥1.2万", "abc", "-5", "1.234", "12,000", ""],
+    "credit_limit": ["8k", "1e3", ""],
+    "source": ["营销", "marketing", "nope", ""],
+    "cadence": ["weekly", "每周", "sometimes", ""],
+    "status": ["existing", "潜在", "x", ""],
+    "deal_status": ["won", "", "lost"],
+    "bogus": ["anything"],
+}
+_records = st.lists(
+    st.dictionaries(
+        st.sampled_from(sorted(_TEXTS)),
+        st.one_of(st.sampled_from(sum(_TEXTS.values(), [])), st.text(max_size=12)),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _cleaned_by_the_form(values: dict[str, str]) -> tuple[dict, dict]:
+    """What the importer did before it remembered answers: every field converted from its
+    spreadsheet spelling, then the form's clean_fields."""
+    values = dict(values)
+    for key in checking._CONVERTED.keys() & values.keys():
+        values[key] = checking._CONVERTED[key](key, values[key])
+    try:
+        return clean_fields(values, TODAY), {}
+    except InvalidInput as error:
+        return {}, error.errors
+
+
+def test_remembered_field_answers_are_the_forms_answers(ctx):
+    checker = checking.Checker(ctx, SourceFile(kind="csv"), None)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_records)
+    def check(records):
+        for values in records:  # one checker for all: later records meet remembered texts
+            errors: dict[str, str] = {}
+            cleaned = checker._clean_fields(dict(values), errors)
+            expected_cleaned, expected_errors = _cleaned_by_the_form(values)
+            assert list(cleaned.items()) == list(expected_cleaned.items())
+            assert list(errors.items()) == list(expected_errors.items())
+
+    check()
+    assert checker._cleaned  # answers were remembered (and reused across the examples)

@@ -40,7 +40,6 @@ from crmtui.services.validation import (
     CUSTOMER_FIELDS,
     FieldError,
     clean_date,
-    clean_fields,
     grade_value,
     optional_text,
 )
@@ -144,6 +143,8 @@ def identity_keys(phones: str, email: str) -> list[tuple[str, str]]:
 
 _MEMO_SIZE = 50_000
 """Entries kept of each memo of the rules' answers (about a few MB); a larger file starts over."""
+_MEMO_TEXT = 200
+"""Texts up to this long have their cleaned value remembered (which bounds the memo's size)."""
 
 
 class Checker:
@@ -167,6 +168,7 @@ class Checker:
         # today, fixed for the import): their answers repeat across a file.
         self._grades: dict[tuple[Any, ...], tuple[Grade, str]] = {}
         self._follow_ups: dict[tuple[Any, ...], tuple[date, date]] = {}
+        self._cleaned: dict[tuple[str, str], tuple[bool, Any]] = {}
 
     def _owner_option(self, login: str | None) -> User | None:
         if not login:
@@ -214,15 +216,9 @@ class Checker:
         extra = dict.fromkeys(_EXTRA, "")
         for key in _EXTRA.intersection(values):
             extra[key] = values.pop(key)
-        for key in _CONVERTED.keys() & values.keys():
-            values[key] = _CONVERTED[key](key, values[key])
         if not values.get("name"):
             errors["name"] = _("required")
-        try:
-            cleaned = clean_fields(values, today)
-        except InvalidInput as error:
-            errors.update(error.errors)
-            cleaned = {}
+        cleaned = self._clean_fields(values, errors)
 
         care = []
         for kind in ("birthday", "anniversary"):
@@ -327,6 +323,42 @@ class Checker:
             care,
             contacts,
         )
+
+    def _clean_fields(self, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+        """The form's `clean_fields` of a record's fields, each first turned from its
+        spreadsheet spelling (_CONVERTED), with the refusals added to `errors`. Each field's
+        answer depends only on its text and today, and a file repeats its choices, dates,
+        amounts and titles: each (field, text) is worked out once."""
+        cleaned: dict[str, Any] = {}
+        refused = False
+        memo = self._cleaned
+        for name, text in values.items():
+            key = (name, text)
+            found = memo.get(key)
+            if found is None:
+                found = self._clean_field(name, text)
+                if len(text) <= _MEMO_TEXT:  # a long text (notes) is seldom seen twice
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    memo[key] = found
+            if found[0]:
+                cleaned[name] = found[1]
+            else:
+                errors[name] = found[1]
+                refused = True
+        return {} if refused else cleaned
+
+    def _clean_field(self, name: str, text: str) -> tuple[bool, Any]:
+        """(True, the clean value) or (False, the reason it is refused)."""
+        convert = _CONVERTED.get(name)
+        clean = CUSTOMER_FIELDS.get(name)
+        if clean is None:
+            return (False, _("unknown field"))
+        form_text = text if convert is None else convert(name, text)
+        try:
+            return (True, clean(form_text, self.today))
+        except FieldError as error:
+            return (False, str(error))
 
     def _grade(self, need: str, close: date | None) -> tuple[Grade, str]:
         """The rules' grade for a need and close date, and why (stored in English)."""
