@@ -4,6 +4,7 @@ changed."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -21,7 +22,7 @@ from crmtui.services.instructions import (
     open_for_customer,
     report_done,
 )
-from tests.conftest import TODAY, as_user
+from tests.conftest import NOW, TODAY, as_user
 
 
 @pytest.fixture
@@ -131,3 +132,37 @@ def test_open_instructions_follow_the_customer_to_a_new_owner(team, ritas):
     assert [i.ref_id for i in due_list(team["ray"]) if i.kind is DueKind.INSTRUCTION] == [
         given.id]
     assert not [i for i in due_list(team["rita"]) if i.kind is DueKind.INSTRUCTION]
+
+
+def test_the_counts_per_rep_equal_a_count_of_each_instruction(team, ritas):
+    """Random instructions, open and done, early, on time and late: the counts the database
+    groups equal those worked out from each instruction (as the manager and as a rep)."""
+    boss, rita = team["boss"], team["rita"]
+    rays = add_customer(boss, {"name": "李四"}, owner="ray").id
+    bosses = add_customer(boss, {"name": "王五"}, owner="boss").id
+    owners = {ritas: rita.user.id, rays: team["ray"].user.id, bosses: boss.user.id}
+    rng = random.Random(18)
+    for _ in range(300):
+        customer = rng.choice(list(owners))
+        due = TODAY + timedelta(days=rng.randint(-40, 10))
+        done_on = rng.choice([None, due + timedelta(days=rng.randint(-5, 5))])
+        Instruction.create(customer=customer, to=owners[customer], by=boss.user.id, text="x",
+                           due=due, given_at=NOW, done_on=done_on,
+                           done_at=None if done_on is None else NOW)
+    since = TODAY - timedelta(days=29)
+    expected: dict[str, list[int]] = {}
+    for row in Instruction.select():
+        counts = expected.setdefault(row.to.login, [0, 0, 0, 0])
+        if row.done_on is None:
+            counts[0] += 1
+            counts[1] += row.due < TODAY
+        elif since <= row.done_on <= TODAY:
+            counts[2] += 1
+            counts[3] += row.done_on > row.due
+    found = instruction_counts(boss, since, TODAY)
+    assert [(c.login, [c.open, c.late, c.done, c.done_late]) for c in found] == sorted(
+        expected.items())
+    assert [c.name for c in found] == ["boss", "Ray Rep", "Rita Rep"]
+    [own] = instruction_counts(rita, since, TODAY)
+    assert (own.login, [own.open, own.late, own.done, own.done_late]) == (
+        "rita", expected["rita"])
