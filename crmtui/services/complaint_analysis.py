@@ -102,6 +102,22 @@ class _Tally:
         else:
             self.open += 1
 
+    def merge(
+        self,
+        month: int,
+        complaints: int,
+        still_open: int,
+        responses: list[int],
+        resolutions: list[int],
+    ) -> None:
+        """`complaints` opened in the `month`-th month, `still_open` of them not resolved, with
+        the seconds to the first response and to the resolution of those that have them (less
+        than zero already taken as zero)."""
+        self.by_month[month] += complaints
+        self.open += still_open
+        self.responses.extend(responses)
+        self.resolutions.extend(resolutions)
+
     def row(self) -> CauseRow:
         return CauseRow(
             key=self.key,
@@ -121,6 +137,12 @@ def _seconds(later: ColumnBase, earlier: ColumnBase) -> ColumnBase:
     return NodeList((SQL("EXTRACT(EPOCH FROM"), later - earlier, SQL(")")), glue=" ").cast("BIGINT")
 
 
+def _spans(seconds: ColumnBase) -> ColumnBase:
+    """PostgreSQL: a group's spans that are known, less than zero taken as zero."""
+    clamped = Case(None, [(seconds < 0, 0)], seconds)
+    return fn.ARRAY_AGG(clamped).filter(seconds.is_null(False))
+
+
 def complaint_causes(
     ctx: Context, *, day: date | None = None, months: int = MONTHS, everyone: bool = False
 ) -> ComplaintCauses:
@@ -136,35 +158,65 @@ def complaint_causes(
     month = Case(
         None, [(c.opened_at < bounds[index + 1], index) for index in range(months - 1)], months - 1
     )
-    query = _metrics_scope(
-        ctx,
-        c.select(
-            c.category,
-            c.root_cause,
-            month,
-            _seconds(c.acknowledged_at, c.opened_at),
-            _seconds(c.resolved_at, c.opened_at) - fn.COALESCE(c.paused_seconds, 0),
-        )
-        .where((c.opened_at >= bounds[0]) & (c.opened_at < end))
-        .order_by(c.opened_at),
-        everyone,
-    )
+    response = _seconds(c.acknowledged_at, c.opened_at)
+    resolution = _seconds(c.resolved_at, c.opened_at) - fn.COALESCE(c.paused_seconds, 0)
+    opened = (c.opened_at >= bounds[0]) & (c.opened_at < end)
     total = _Tally("", months)
     categories: dict[str, _Tally] = {}
     causes: dict[str, _Tally] = {}
     written: dict[str | None, tuple[str, str]] = {}  # as typed -> (spaced once, its match key)
-    for category, cause, index, response, resolution in database.execute(query):
-        total.add(index, response, resolution)
-        for tallies, text in ((categories, category), (causes, cause)):
-            found = written.get(text)
-            if found is None:
-                key = " ".join((text or "").split())
-                found = written[text] = (key, key.casefold())
-            tally = tallies.get(found[1])
-            if tally is None:
-                tally = tallies[found[1]] = _Tally(found[0], months)
-            tally.key = found[0]  # as written last
-            tally.add(index, response, resolution)
+
+    def tally_of(tallies: dict[str, _Tally], text: str | None) -> _Tally:
+        found = written.get(text)
+        if found is None:
+            key = " ".join((text or "").split())
+            found = written[text] = (key, key.casefold())
+        tally = tallies.get(found[1])
+        if tally is None:
+            tally = tallies[found[1]] = _Tally(found[0], months)
+        tally.key = found[0]  # as written last
+        return tally
+
+    if isinstance(database.obj, SqliteDatabase):
+        query = _metrics_scope(
+            ctx,
+            c.select(c.category, c.root_cause, month, response, resolution)
+            .where(opened)
+            .order_by(c.opened_at),
+            everyone,
+        )
+        for category, cause, index, responded, resolved in database.execute(query):
+            total.add(index, responded, resolved)
+            for tallies, text in ((categories, category), (causes, cause)):
+                tally_of(tallies, text).add(index, responded, resolved)
+    else:
+        # PostgreSQL groups the complaints by what was typed and month, each group with its
+        # spans (a few hundred groups, not one row per complaint): the medians are still taken
+        # here, over the same spans, so the answers are those of the rows one by one
+        for category, cause, index, count, still_open, responses, resolutions in database.execute(
+            _metrics_scope(
+                ctx,
+                c.select(
+                    c.category,
+                    c.root_cause,
+                    month,
+                    fn.COUNT(SQL("*")),
+                    fn.COUNT(SQL("*")).filter(c.resolved_at.is_null()),
+                    _spans(response),
+                    _spans(resolution),
+                )
+                .where(opened)
+                .group_by(c.category, c.root_cause, month)
+                # the latest last: the text as written last names the tally
+                .order_by(fn.MAX(c.opened_at)),
+                everyone,
+            )
+        ):
+            total.merge(index, count, still_open, responses or [], resolutions or [])
+            for tallies, text in ((categories, category), (causes, cause)):
+                tally_of(tallies, text).merge(
+                    index, count, still_open, responses or [], resolutions or []
+                )
 
     def ranked(tallies: dict[str, _Tally]) -> list[CauseRow]:
         rows = [tally.row() for tally in tallies.values()]
