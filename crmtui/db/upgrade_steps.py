@@ -371,6 +371,19 @@ def v22_at_risk_index(db: peewee.Database) -> None:
     create_figures(db)
 
 
+def v23_people_sort_names(db: peewee.Database) -> None:
+    """v23: people sort by a stored key, as customers do (v10), so the dashboard's reps and the
+    complaint handlers are listed without loading pinyin."""
+    if "sort_name" not in {column.name for column in db.get_columns("user")}:
+        db.execute_sql('ALTER TABLE "user" ADD COLUMN "sort_name" TEXT NOT NULL DEFAULT \'\'')
+    rows = db.execute_sql('SELECT "id", "display_name", "login" FROM "user"').fetchall()
+    mark = database.param
+    database.cursor().executemany(
+        f'UPDATE "user" SET "sort_name" = {mark} WHERE "id" = {mark}',
+        [(sort_key(name or login), user_id) for user_id, name, login in rows],
+    )
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -394,4 +407,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     20: v20_order_figures,
     21: v21_revenue_bands,
     22: v22_at_risk_index,
+    23: v23_people_sort_names,
 }

@@ -3,6 +3,8 @@ itself: its schema version, its settings and its users."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import (
     SQL,
     AutoField,
@@ -62,7 +64,19 @@ class User(BaseModel):
     role = CharField(max_length=16, default="rep")  # rep | support | manager
     active = BooleanField(default=True)
     created_at = UtcDateTimeField()
+    sort_name = TextField(default="", constraints=[BLANK])
+    """What people sort by (`crmtui.search.sort_key` of the label: 王芳 among the w's), kept
+    whenever the row is saved, so a list of people sorts without loading pinyin."""
 
     @property
     def label(self) -> str:
         return self.display_name or self.login
+
+    def save(self, force_insert: bool = False, only: Any = None) -> int:
+        # on first use: only writing a user needs pinyin
+        from crmtui.search import sort_key
+
+        self.sort_name = sort_key(self.label)
+        if only is not None:
+            only = [*only, User.sort_name]
+        return super().save(force_insert=force_insert, only=only)

@@ -362,18 +362,13 @@ def set_severity(
 def handlers(ctx: Context) -> list[Handler]:
     """The active support staff and managers a complaint can be given to, by name (pinyin
     for Chinese names)."""
-    # on first use: only this path needs it
-    from crmtui.search import sort_key
-
     _require_handler(ctx)
-    people = User.select(User.login, User.display_name, User.role).where(
-        (User.active == True)  # noqa: E712
-        & User.role.in_(HANDLER_ROLES)
+    people = (
+        User.select(User.login, User.display_name, User.role)
+        .where((User.active == True) & User.role.in_(HANDLER_ROLES))  # noqa: E712
+        .order_by(User.sort_name, User.login)
     )
-    return sorted(
-        (Handler(user.login, user.display_name, user.role) for user in people),
-        key=lambda person: (sort_key(person.label), person.login),
-    )
+    return [Handler(user.login, user.display_name, user.role) for user in people]
 
 
 @writes

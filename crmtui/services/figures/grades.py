@@ -14,7 +14,6 @@ from crmtui.db import Customer, GradeChange, User, Win, database
 from crmtui.db.models import DueTally, GradeTally, StageTally
 from crmtui.db.rows import tuple_rows
 from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
-from crmtui.search import sort_key
 from crmtui.services.figures.scope import (
     GRADES,
     OPEN_GRADES,
@@ -78,8 +77,12 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
         return []
     owners = None if scope.owner_id is None else [scope.owner_id]
     overdue = due_per_owner(owners, until=scope.day, chased_only=True)
-    users = User.select(User.id, User.login, User.display_name).where(User.id.in_(list(grades)))
-    rows = [
+    users = (
+        User.select(User.id, User.login, User.display_name)
+        .where(User.id.in_(list(grades)))
+        .order_by(User.sort_name, User.login)  # 王芳 among the w's
+    )
+    return [
         RepFigures(
             login=login,
             name=display or login,
@@ -88,7 +91,6 @@ def rep_figures(scope: Scope) -> list[RepFigures]:
         )
         for uid, login, display in tuple_rows(users, tuple[int, str, str])
     ]
-    return sorted(rows, key=lambda r: (sort_key(r.name), r.login))  # 王芳 among the w's
 
 
 def grade_totals(reps: Iterable[RepFigures]) -> dict[str, int]:
