@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
 
 from crmtui.patterns import lazy_pattern
 
@@ -77,11 +76,17 @@ SURNAME_READINGS = {
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> Any:
+def _segmenters() -> tuple[Callable[[str], list[str]], Callable[[str], Iterable[str]]]:
+    """pypinyin's segmentation of any text, and of a run of Chinese characters alone (which
+    its segmentation hands to the phrase dictionary's longest-match cut as it is: without
+    first splitting the text into runs of characters with and without pinyin)."""
     # on first use: pypinyin is heavy and only the paths that read pinyin need it
+    from pypinyin.constants import PHRASES_DICT
     from pypinyin.core import Pinyin
+    from pypinyin.seg import mmseg
 
-    return Pinyin()
+    segment: Callable[[str], list[str]] = Pinyin().seg
+    return segment, (mmseg.seg.cut if PHRASES_DICT else lambda run: (run,))
 
 
 @lru_cache(maxsize=65536)  # words: phrases of pypinyin's dictionary and single characters
@@ -91,15 +96,19 @@ def _word_syllables(word: str, style: int, errors: str, five: bool) -> tuple[str
     return tuple(lazy_pinyin(word, style=Style(style), errors=errors, neutral_tone_with_five=five))
 
 
-def _syllables(text: str, style: int = 0, errors: str = "default", five: bool = False) -> list[str]:
-    """`lazy_pinyin(text, style, errors, neutral_tone_with_five=five)`, each word read once.
+def _syllables(
+    text: str, style: int = 0, errors: str = "default", five: bool = False, *, run: bool = False
+) -> list[str]:
+    """`lazy_pinyin(text, style, errors, neutral_tone_with_five=five)`, each word read once;
+    `run`: the text is a run of Chinese characters (_CJK_RUN).
 
     pypinyin splits the text into words (runs of other characters, phrases of its dictionary,
     single characters) and reads each word on its own, so a word reads the same wherever it
     stands: names and companies share their characters and words, and their pinyin is worked
     out once per word (tests/unit/test_search_syllables.py compares the two over random text)."""
+    segment, cut = _segmenters()
     syllables: list[str] = []
-    for word in _segmenter().seg(text):
+    for word in cut(text) if run else segment(text):
         syllables.extend(_word_syllables(word, style, errors, five))
     return syllables
 
@@ -107,7 +116,7 @@ def _syllables(text: str, style: int = 0, errors: str = "default", five: bool = 
 @lru_cache(maxsize=65536)
 def _pinyin_tokens(run: str, surname: bool) -> tuple[str, ...]:
     try:
-        syllables = _syllables(run, errors="ignore")
+        syllables = _syllables(run, errors="ignore", run=True)
     except ImportError:  # pinyin search is an extra; Chinese characters still match
         return ()
     if not syllables:

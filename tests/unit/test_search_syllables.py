@@ -35,7 +35,9 @@ _pieces = st.one_of(
 texts = st.lists(_pieces, max_size=8).map("".join)
 
 
-def _whole(text: str, style: int = 0, errors: str = "default", five: bool = False) -> list[str]:
+def _whole(
+    text: str, style: int = 0, errors: str = "default", five: bool = False, run: bool = False
+) -> list[str]:
     return lazy_pinyin(text, style=Style(style), errors=errors, neutral_tone_with_five=five)
 
 
@@ -50,6 +52,8 @@ def test_word_by_word_reading_is_pypinyins_reading_of_the_whole_text(text):
     assert search._syllables(text, style=search._TONE3, five=True) == _whole(
         text, Style.TONE3, five=True
     )
+    for run in search._CJK_RUN.findall(text):  # a run is cut into words without splitting it
+        assert search._syllables(run, errors="ignore", run=True) == _whole(run, errors="ignore")
 
 
 @settings(max_examples=200, deadline=None)
