@@ -16,17 +16,15 @@ from crmtui.db.search import FTS_TABLE, create_search_index
 CHUNK = 5000
 # Field classes whose db_value passes str and int through (subclasses that convert, such as
 # MoneyField, have their own db_value and are not among them).
-_PLAIN_DB_VALUES = {
-    cls.db_value
-    for cls in (
-        peewee.CharField,
-        peewee.TextField,
-        peewee.IntegerField,
-        peewee.SmallIntegerField,
-        peewee.AutoField,
-        peewee.ForeignKeyField,
-    )
-}
+_PLAIN_FIELDS = (
+    peewee.CharField,
+    peewee.TextField,
+    peewee.IntegerField,
+    peewee.SmallIntegerField,
+    peewee.AutoField,
+    peewee.ForeignKeyField,
+)
+_PLAIN_DB_VALUES = {cls.db_value for cls in _PLAIN_FIELDS}
 _PLAIN_TYPES: frozenset[type] = frozenset((str, int, type(None)))
 _NO_TYPES: frozenset[type] = frozenset()
 
@@ -110,12 +108,20 @@ class RowConverter:
             (type(f).db_value in _PLAIN_DB_VALUES, f.db_value) for f in fields
         ]
         self.width = len(fields)
-        plain = [i for i, (is_plain, _convert) in enumerate(self.steps) if is_plain]
-        self.converted = [
-            (i, convert) for i, (is_plain, convert) in enumerate(self.steps) if not is_plain
+        # Text, number and key columns hold str, int or None (nearly always): their values are
+        # picked out and their types checked in C. The others (dates, flags, amounts) are
+        # taken one by one.
+        plain = [
+            i
+            for i, (field, (is_plain, _convert)) in enumerate(zip(fields, self.steps, strict=True))
+            if is_plain and isinstance(field, _PLAIN_FIELDS)
         ]
-        # the plain columns' values picked out in C, so that a row whose plain columns hold
-        # only str, int and None (nearly every row) is checked without a Python step per value
+        picked = set(plain)
+        self.others = [
+            (i, is_plain, convert)
+            for i, (is_plain, convert) in enumerate(self.steps)
+            if i not in picked
+        ]
         self.pick_plain: Callable[[Sequence[object]], Iterable[object]] = (
             operator.itemgetter(*plain)
             if len(plain) >= 2
@@ -126,11 +132,12 @@ class RowConverter:
         row = list(values)
         if len(row) != self.width:
             raise ValueError(f"{len(row)} values for {self.width} fields")
-        picked = self.pick_plain(row)
-        if not _PLAIN_TYPES.issuperset(map(type, picked)):
+        if not _PLAIN_TYPES.issuperset(map(type, self.pick_plain(row))):
             return self._slowly(row)
-        for i, convert in self.converted:
-            row[i] = convert(row[i])
+        for i, is_plain, convert in self.others:
+            value = row[i]
+            if not is_plain or type(value) not in _PLAIN_TYPES:
+                row[i] = convert(value)
         return tuple(row)
 
     def _slowly(self, row: list[object]) -> tuple[object, ...]:

@@ -73,7 +73,9 @@ def _outcome(convert, values) -> tuple:
                 max_size=len(FIELDS)))
 def test_rows_as_an_import_makes_them_convert_as_one_by_one(values):
     row = _typical(values)
-    assert RowConverter(FIELDS)(row) == _one_by_one(row)
+    converter = RowConverter(FIELDS)
+    converter._slowly = None  # such rows take the quick way (a text column's types in C)
+    assert converter(row) == _one_by_one(row)
 
 
 def test_a_row_of_another_width_is_refused():
