@@ -100,6 +100,10 @@ def processes(db: Path, report: Report, runs: int) -> None:
                            "ms", runs))
     report.add(Row("python -c 'import textual.app'", "floor",
                    *stats(time_process([PY, "-c", "import textual.app"], runs)), "ms", runs))
+    libraries = _libraries_imported(db, ["due", "--brief"], {**env, "CRMTUI_USER": REP})
+    report.add(Row("python importing what `due --brief` imports but crmtui", "floor",
+                   *stats(time_process([PY, "-c", LOAD_LIBRARIES, *libraries], runs)), "ms", runs,
+                   f"{len(libraries)} modules: peewee, the standard library's, dateutil…"))
     for label, args, target, login in (
         ("crmtui due --json (a rep)", ["due", "--json"], 100, REP),
         ("crmtui due (table, a rep)", ["due"], 150, REP),
@@ -119,6 +123,41 @@ def processes(db: Path, report: Report, runs: int) -> None:
     median, low, high = stats(samples)
     report.add(Row("crmtui stats --json --all (manager), 100k customers", "—", median, low,
                    high, "ms", runs, f"{median / floor.median:.1f}× python"))
+
+
+# The modules named on the command line, in order, with the database drivers a session on an
+# SQLite file keeps peewee from loading (crmtui.cli._skip_server_drivers) kept out the same way.
+LOAD_LIBRARIES = """
+import importlib, sys
+sys.modules.update(psycopg2=None, psycopg=None)
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+"""
+
+LIST_LIBRARIES = """
+import json, sys
+from crmtui.cli import main
+main(sys.argv[1:])
+sys.stdout.flush()
+names = [name for name, module in sys.modules.items()
+         if module is not None and name.split(".")[0] not in ("crmtui", "__main__")]
+sys.stderr.write(json.dumps(names))
+"""
+
+
+def _libraries_imported(db: Path, args: list[str], env: dict) -> list[str]:
+    """The modules, crmtui's own left out, that `crmtui ARGS` has loaded when it ends, in the
+    order they were loaded: what any program doing the same work in Python with these
+    libraries starts with."""
+    import json
+
+    done = subprocess.run([PY, "-c", LIST_LIBRARIES, "--db", str(db), *args],
+                          env={**os.environ, **env}, capture_output=True, check=True, text=True)
+    before = subprocess.run([PY, "-c", "import json, sys; print(json.dumps(list(sys.modules)))"],
+                            capture_output=True, check=True, text=True)
+    started = set(json.loads(before.stdout))
+    return [name for name in json.loads(done.stderr.strip().splitlines()[-1])
+            if name not in started]
 
 
 def _count_items(command: list[str], env: dict) -> str:
