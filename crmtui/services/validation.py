@@ -46,6 +46,10 @@ PAYMENT_METHODS = ("transfer", "cash", "card", "cheque", "wechat", "alipay", "ot
 MAX_MONEY = Decimal("1000000000000")
 _EMAIL = lazy_pattern(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]{2,}$")
 _PHONE = lazy_pattern(r"^\+?[\d\s\-().]{5,30}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
+_NOT_DIGIT = lazy_pattern(r"\D")
+_PHONE_SEPARATOR = lazy_pattern(r"[,;/]")
+_TAG_SEPARATOR = lazy_pattern(r"[,;，]")
+_NUMBER = lazy_pattern(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class FieldError(ValueError):
@@ -101,7 +105,7 @@ def clean_email(value: Any, today: date | None = None) -> str:
 
 def clean_phone(text: str) -> str:
     text = clean_text(text, limit=40)
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGIT.sub("", text)
     if not _PHONE.match(text) or not 5 <= len(digits) <= 20:
         raise FieldError(_("'{text}' is not a phone number").format(text=text))
     return text
@@ -112,13 +116,13 @@ def clean_phones(value: Any, today: date | None = None) -> str:
     if isinstance(value, (list, tuple)):
         parts = [str(v) for v in value]
     else:
-        parts = re.split(r"[,;/]", "" if value is None else str(value))
+        parts = _PHONE_SEPARATOR.split("" if value is None else str(value))
     phones = [clean_phone(p) for p in parts if p.strip()]
     return ", ".join(dict.fromkeys(phones))
 
 
 def clean_tags(value: Any, today: date | None = None) -> str:
-    parts = value if isinstance(value, (list, tuple)) else re.split(r"[,;，]", str(value or ""))
+    parts = value if isinstance(value, (list, tuple)) else _TAG_SEPARATOR.split(str(value or ""))
     tags = [clean_text(p, limit=40).lower().replace(" ", "-") for p in parts]
     return ",".join(dict.fromkeys(t for t in tags if t))
 
@@ -159,7 +163,7 @@ def parse_amount(text: str) -> Decimal | None:
         multiplier = _MULTIPLIERS[raw[-1:].lower()]
         raw = raw[:-1].rstrip()
     raw = _CURRENCY_PREFIX.sub("", raw).replace(",", "").replace(" ", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+    if not _NUMBER.fullmatch(raw):
         return None
     try:
         return Decimal(raw) * multiplier

@@ -145,6 +145,9 @@ _MEMO_SIZE = 50_000
 """Entries kept of each memo of the rules' answers (about a few MB); a larger file starts over."""
 _MEMO_TEXT = 200
 """Texts up to this long have their cleaned value remembered (which bounds the memo's size)."""
+_CLEANED_SIZE = 8_000
+"""Field texts remembered: a file's names, phones and e-mails are each new and fill the memo,
+which then starts over; its choices, dates and amounts are seen again within a few rows."""
 
 
 class Checker:
@@ -338,7 +341,7 @@ class Checker:
             if found is None:
                 found = self._clean_field(name, text)
                 if len(text) <= _MEMO_TEXT:  # a long text (notes) is seldom seen twice
-                    if len(memo) >= _MEMO_SIZE:
+                    if len(memo) >= _CLEANED_SIZE:
                         memo.clear()
                     memo[key] = found
             if found[0]:
