@@ -15,6 +15,7 @@ scan history.
   and revenue per band of revenue (`Tally` below: counts of customers, one generated trigger
   set each).
 - `order_day`: the team's orders per day by the lifecycle their customer is in now.
+- `rep_order_day`: the orders each user booked per day (targets, each rep side by side).
 - `buy_day`: each (customer, day) with orders counted by that day and the customer's previous
   buying day (LONG_AGO beyond PREVIOUS_WITHIN days; both, and the SQL of these two, in
   crmtui.db.order_figures): retention counts from it. Its triggers look at the customer's
@@ -42,6 +43,7 @@ from crmtui.db.models import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RepOrderDay,
     RevenueTally,
     SourceTally,
     StageTally,
@@ -50,10 +52,14 @@ from crmtui.db.order_figures import (
     ORDER_DAY_COLUMNS,
     ORDER_DAY_FROM_SCRATCH,
     ORDER_DAY_MOVED,
+    REP_ORDER_DAY_COLUMNS,
+    REP_ORDER_DAY_FROM_SCRATCH,
+    REP_ORDER_DAY_MOVED,
     buy_change,
     buy_day_from_scratch,
     lifecycle_moved,
     order_day_change,
+    rep_order_day_change,
 )
 
 NO_CLOSE_DAY = date(1, 1, 1)
@@ -269,6 +275,7 @@ FIGURE_TABLES = (
     *(tally.table for tally in TALLIES),
     "order_day",
     "buy_day",
+    "rep_order_day",
 )
 
 _ORDER_MOVED = (
@@ -344,6 +351,13 @@ def _sqlite_ddl() -> list[str]:
         f"BEGIN {order_day_change('OLD', '-', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_order_day_lifecycle" AFTER UPDATE OF "lifecycle" '
         f'ON "customer" WHEN OLD."lifecycle" <> NEW."lifecycle" BEGIN {lifecycle_moved(True)} END',
+        'CREATE TRIGGER IF NOT EXISTS "figures_rep_order_day_insert" AFTER INSERT ON "sales_order" '
+        f"BEGIN {rep_order_day_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_rep_order_day_update" AFTER UPDATE ON "sales_order" '
+        f"WHEN {REP_ORDER_DAY_MOVED} BEGIN {rep_order_day_change('OLD', '-', True)} "
+        f"{rep_order_day_change('NEW', '', True)} END",
+        'CREATE TRIGGER IF NOT EXISTS "figures_rep_order_day_delete" AFTER DELETE ON "sales_order" '
+        f"BEGIN {rep_order_day_change('OLD', '-', True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_insert" AFTER INSERT ON "sales_order" '
         f"BEGIN {buy_change('NEW', 1, True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_buy_day_update" AFTER UPDATE ON "sales_order" '
@@ -424,8 +438,16 @@ def _postgres_ddl(schema: str) -> list[str]:
         + buy_change("NEW", 1, False)
         + " END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
     )
+    rep_order_day = (
+        "IF TG_OP <> 'INSERT' THEN "
+        + rep_order_day_change("OLD", "-", False)
+        + " END IF; IF TG_OP <> 'DELETE' THEN "
+        + rep_order_day_change("NEW", "", False)
+        + " END IF; "
+    )
     statements = [
         function("figures_order_day", order_day),
+        function("figures_rep_order_day", rep_order_day),
         function("figures_order_day_lifecycle", lifecycle_moved(False)),
         function("figures_buy_day", buy_day, "NEW"),
         function("figures_customer_orders", _ORDERS_GO_FIRST, "OLD"),
@@ -457,6 +479,12 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("figures_order_day_delete", "sales_order", "AFTER DELETE", "", "figures_order_day"),
         ("figures_order_day_lifecycle", "customer", 'AFTER UPDATE OF "lifecycle"',
          'WHEN (OLD."lifecycle" <> NEW."lifecycle")', "figures_order_day_lifecycle"),
+        ("figures_rep_order_day_insert", "sales_order", "AFTER INSERT", "",
+         "figures_rep_order_day"),
+        ("figures_rep_order_day_update", "sales_order", "AFTER UPDATE",
+         f"WHEN ({REP_ORDER_DAY_MOVED})", "figures_rep_order_day"),
+        ("figures_rep_order_day_delete", "sales_order", "AFTER DELETE", "",
+         "figures_rep_order_day"),
         ("figures_buy_day_insert", "sales_order", "BEFORE INSERT", "", "figures_buy_day"),
         ("figures_buy_day_update", "sales_order", "BEFORE UPDATE",
          f"WHEN ({_BUY_DAY_MOVED})", "figures_buy_day"),
@@ -496,7 +524,7 @@ def create_figures(db: peewee.Database) -> None:
     risks read (idempotent)."""
     db.create_tables(
         [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
-        + [OrderDay, BuyDay, RevenueTally],
+        + [OrderDay, BuyDay, RevenueTally, RepOrderDay],
         safe=True,
     )
     if isinstance(db, peewee.SqliteDatabase):
@@ -519,6 +547,7 @@ def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
         **{tally.table: (tally.columns(), tally.from_scratch()) for tally in TALLIES},
         "order_day": (ORDER_DAY_COLUMNS, ORDER_DAY_FROM_SCRATCH),
         "buy_day": ('"on", "prev_on", "customers"', buy_day_from_scratch(sqlite)),
+        "rep_order_day": (REP_ORDER_DAY_COLUMNS, REP_ORDER_DAY_FROM_SCRATCH),
     }
 
 

@@ -1,6 +1,7 @@
 """The order figures' SQL, kept by triggers (crmtui.db.figures creates them): `order_day`, the
-team's orders per day by the lifecycle their customer is in now, and `buy_day`, each buying day
-of a customer with the previous one, which retention counts from. Each builder writes the same
+team's orders per day by the lifecycle their customer is in now, `rep_order_day`, each user's
+orders booked per day (targets and the reps side by side), and `buy_day`, each buying day of a
+customer with the previous one, which retention counts from. Each builder writes the same
 statements for SQLite and PostgreSQL (`sqlite` picks the dialect)."""
 
 from __future__ import annotations
@@ -33,6 +34,32 @@ def order_day_change(row: str, sign: str, sqlite: bool) -> str:
         f'SET "amount" = {current}"amount" + excluded."amount", '
         f'"orders" = {current}"orders" + excluded."orders"; '
         f'DELETE FROM "order_day" WHERE "on" = {row}."on" AND "orders" = 0; '
+    )
+
+
+REP_ORDER_DAY_COLUMNS = '"by_id", "on", "amount", "orders"'
+
+REP_ORDER_DAY_FROM_SCRATCH = (
+    'SELECT "by_id", "on", SUM("amount"), COUNT(*) FROM "sales_order" GROUP BY "by_id", "on"'
+)
+
+REP_ORDER_DAY_MOVED = (
+    'OLD."on" <> NEW."on" OR OLD."amount" <> NEW."amount" OR OLD."by_id" <> NEW."by_id"'
+)
+
+
+def rep_order_day_change(row: str, sign: str, sqlite: bool) -> str:
+    """Add (sign '') or take away (sign '-') the order `row` on the day and user who booked it."""
+    target = '"rep_order_day"' if sqlite else '"rep_order_day" AS t'
+    current = "" if sqlite else "t."
+    return (
+        f"INSERT INTO {target} ({REP_ORDER_DAY_COLUMNS}) "
+        f'VALUES ({row}."by_id", {row}."on", {sign}{row}."amount", {sign}1) '
+        'ON CONFLICT ("by_id", "on") DO UPDATE '
+        f'SET "amount" = {current}"amount" + excluded."amount", '
+        f'"orders" = {current}"orders" + excluded."orders"; '
+        f'DELETE FROM "rep_order_day" WHERE "by_id" = {row}."by_id" AND "on" = {row}."on" '
+        'AND "orders" = 0; '
     )
 
 

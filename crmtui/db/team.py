@@ -277,6 +277,7 @@ APP_TABLES = (
     "order_day",
     "buy_day",
     "revenue_tally",
+    "rep_order_day",
 )
 
 
@@ -415,6 +416,10 @@ def _policies(groups: dict[str, str]) -> list[str]:
     ):
         restricted(table)
         policy(table, "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+    # the orders each user booked: a rep reads their own (their target's orders)
+    restricted("rep_order_day")
+    policy("rep_order_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+    policy("rep_order_day", "crmtui_rep_own", "SELECT", rep, f"by_id = {_ME}", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

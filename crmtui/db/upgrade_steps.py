@@ -384,6 +384,14 @@ def v23_people_sort_names(db: peewee.Database) -> None:
     )
 
 
+def v24_rep_order_days(db: peewee.Database) -> None:
+    """v24: the orders each user booked per day, kept by the database (crmtui.db.figures), so
+    the targets and the reps side by side sum a few rows per rep where they read every order of
+    the period. Filled set-based."""
+    create_figures(db)
+    fill_figures(db, only=("rep_order_day",))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -408,4 +416,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     21: v21_revenue_bands,
     22: v22_at_risk_index,
     23: v23_people_sort_names,
+    24: v24_rep_order_days,
 }

@@ -243,7 +243,7 @@ def rep_comparison(
         {
             uid: (int(n), Decimal(int(cents or 0)) / 100)
             for uid, n, cents in tuple_rows(
-                Win.select(Win.by, fn.COUNT(Win.id), fn.SUM(Win.amount).coerce(False))
+                Win.select(Win.by, count_rows(), fn.SUM(Win.amount).coerce(False))
                 .where((Win.on >= found.start) & (Win.on <= until) & Win.by.in_(ids))
                 .group_by(Win.by),
                 tuple[int, int, int | None],

@@ -21,9 +21,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
-from crmtui.db import CustomerChange, Order, Target, User
+from crmtui.db import CustomerChange, Target, User
+from crmtui.db.models import RepOrderDay
 from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
@@ -164,18 +165,18 @@ def _money(cents: int | None) -> Decimal:
 
 
 def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
-    """Orders booked by each user from `start` to `end` (both included): one range of the
-    (by, on, amount) index per user."""
+    """Orders booked by each user from `start` to `end` (both included), summed from what the
+    database keeps per user and day (db.figures' rep_order_day)."""
     if not user_ids:
         return {}
-    o = Order.alias("o")
-    total = o.select(fn.SUM(o.amount).coerce(False)).where(
-        (o.by == User.id) & (o.on >= start) & (o.on <= end)
+    d = RepOrderDay
+    query = (
+        d.select(d.by_id, fn.SUM(d.amount).coerce(False))
+        .where(d.by_id.in_(user_ids) & (d.on >= start) & (d.on <= end))
+        .group_by(d.by_id)
     )
-    rows = tuple_rows(
-        User.select(User.id, total).where(User.id.in_(user_ids)), tuple[int, int | None]
-    )
-    return {uid: _money(cents) for uid, cents in rows}
+    cents = dict(tuple_rows(query, tuple[int, int | None]))
+    return {uid: _money(cents.get(uid)) for uid in dict.fromkeys(user_ids)}
 
 
 def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[int, int]:
@@ -185,7 +186,7 @@ def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[i
         return {}
     c = CustomerChange
     query = (
-        c.select(c.by, fn.COUNT(c.id))
+        c.select(c.by, fn.COUNT(SQL("*")))  # not a column: read from the index alone
         .where(
             c.by.in_(user_ids)
             & (c.what == "lifecycle")

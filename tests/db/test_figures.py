@@ -47,6 +47,7 @@ from crmtui.services.figures.sales import (
 )
 from crmtui.services.figures.scope import Scope, scope_for
 from crmtui.services.pipeline import forecast_weights, pipeline
+from crmtui.services.targets import orders_by_user
 from crmtui.services.transfer.importer import import_file
 from crmtui.services.validation import SOURCES
 from crmtui.services.undo import undo
@@ -164,7 +165,7 @@ def _raw_step(rng: random.Random) -> str:
     reps = [u.id for u in User.select(User.id).where(User.login.in_(REPS))]
     action = rng.choice(
         ["reassign_all", "delete_orders", "insert_orders", "owed", "day", "amounts", "closes",
-         "order_days", "order_days", "move_orders", "lifecycles", "due"]
+         "order_days", "order_days", "move_orders", "lifecycles", "due", "rebook"]
     )  # fmt: skip
     customers = [c.id for c in Customer.select(Customer.id)]
     orders = [o.id for o in Order.select(Order.id)]
@@ -208,6 +209,8 @@ def _raw_step(rng: random.Random) -> str:
         Customer.update(
             lifecycle=rng.choice(["lapsed", "customer", "prospect", "terminated"])
         ).where(Customer.id.in_(some(customers))).execute()
+    elif action == "rebook":  # orders booked for another user
+        Order.update(by=rng.choice(reps)).where(Order.id.in_(some(orders))).execute()
     elif action == "due":
         Customer.update(next_due=TODAY + timedelta(days=rng.randrange(-30, 30))).where(
             Customer.id.in_(some(customers))
@@ -249,6 +252,9 @@ def test_every_write_keeps_the_figures(backend, ctx, rep_ctx, seed, tmp_path):
         for grade, months in team.grade_months.items()
         for month, cell in months.items()
     } == pipeline_per_rep_summed(weights)
+    users = [u.id for u in User.select(User.id)]
+    for start, end in ((TODAY, TODAY), (TODAY - timedelta(days=rng.randrange(400)), TODAY)):
+        assert orders_by_user(users, start, end) == orders_per_user(users, start, end)
     for day in (TODAY, TODAY + timedelta(days=rng.randrange(300))):
         shown = receivables(ctx, day)
         assert {
@@ -385,7 +391,7 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
             "AND c.relnamespace = to_regnamespace(current_schema())",
             ("figures_%",),
         ).fetchall()
-    assert len(triggers) == 8 + 6 * 3 + 8
+    assert len(triggers) == 8 + 6 * 3 + 8 + 3
     for name, on in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"{on}')
     for table in FIGURE_TABLES:
@@ -402,6 +408,39 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
     create_figures(database.obj)  # again: nothing doubles
     record_order(ctx, li, amount="1")
     assert in_step() == {}
+
+
+def orders_per_user(users: list[int], start: date, end: date) -> dict[int, Decimal]:
+    """Each user's orders booked from `start` to `end`, added up from the orders themselves."""
+    found = {user: Decimal("0.00") for user in users}
+    for order in Order.select().where((Order.on >= start) & (Order.on <= end)):
+        found[order.by_id] += order.amount
+    return found
+
+
+def test_the_migration_to_24_fills_the_orders_per_user_and_day(backend, ctx, rep_ctx):
+    zhang = add_customer(ctx, {"name": "张三"}, owner="rita").id
+    for amount in ("100", "50.5", "70"):
+        record_order(ctx, zhang, amount=amount)
+    Order.update(by=rep_ctx.user.id, on=TODAY - timedelta(days=40)).where(
+        Order.amount == Decimal("70")).execute()
+    if backend == "sqlite":
+        drop = 'DROP TRIGGER "{name}"'
+    else:
+        drop = 'DROP TRIGGER "{name}" ON "sales_order"'
+    for event in ("insert", "update", "delete"):
+        database.execute_sql(drop.format(name=f"figures_rep_order_day_{event}"))
+    database.execute_sql('DROP TABLE "rep_order_day"')
+    SchemaVersion.update(version=23).execute()
+    with database.atomic():
+        MIGRATIONS[24](database.obj)
+    assert in_step() == {}
+    users = [ctx.user.id, rep_ctx.user.id]
+    assert orders_by_user(users, TODAY - timedelta(days=60), TODAY) == {
+        ctx.user.id: Decimal("150.50"), rep_ctx.user.id: Decimal("70.00")}
+    record_order(ctx, zhang, amount="1")  # the triggers again
+    assert in_step() == {}
+    assert orders_by_user(users, TODAY, TODAY)[ctx.user.id] == Decimal("151.50")
 
 
 def pipeline_per_rep_summed(weights) -> dict:

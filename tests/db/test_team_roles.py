@@ -506,6 +506,9 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
     try:
         assert [row.login for row in target_board(rita, "2026-12").rows] == [
             team.people["rita"]]
+        record_order(rita, team.ids["rita"], amount="300")  # read back from rep_order_day
+        [row] = target_board(rita, "2026-11").rows
+        assert (row.login, row.orders) == (team.people["rita"], Decimal("300.00"))
         own = replace(rita, config=replace(rita.config, survey=SurveySettings(
             dimensions=("overall", "competitors"))))
         record_survey(own, team.ids["rita"], {"overall": 5, "competitors": 4})
@@ -520,6 +523,9 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
                        "FROM target")
         assert _rows(rita, "SELECT dimension, score FROM survey_score") == [("competitors", 4)]
         assert _rows(ray, "SELECT * FROM survey_score") == []
+        [(ritas_id, amount)] = _rows(rita, "SELECT by_id, amount FROM rep_order_day")
+        assert amount == 30000  # her own orders only; ray reads only his
+        assert ritas_id not in [by for (by,) in _rows(ray, "SELECT by_id FROM rep_order_day")]
     finally:
         rita.close()
         ray.close()

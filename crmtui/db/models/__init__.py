@@ -54,6 +54,7 @@ from crmtui.db.models.tallies import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RepOrderDay,
     RevenueTally,
     SourceTally,
     StageTally,
@@ -95,6 +96,7 @@ MODELS: list[type[BaseModel]] = [
     OrderDay,
     BuyDay,
     RevenueTally,
+    RepOrderDay,
 ]
 
 __all__ = [
@@ -133,6 +135,7 @@ __all__ = [
     "OwedDay",
     "Payment",
     "PipelineDay",
+    "RepOrderDay",
     "SchemaVersion",
     "Setting",
     "SourceTally",

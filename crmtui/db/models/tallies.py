@@ -128,6 +128,21 @@ class OrderDay(BaseModel):
         primary_key = CompositeKey("on", "lifecycle")
 
 
+class RepOrderDay(BaseModel):
+    """The orders one user booked on one day (the order's `by`): each rep's orders in a target's
+    period, summed from a few rows per rep where they read every order. Kept by the database's
+    triggers (crmtui.db.figures) on every write to an order."""
+
+    by_id = IntegerField()
+    on = IsoDateField()
+    amount = MoneyField(default=0)
+    orders = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rep_order_day"
+        primary_key = CompositeKey("by_id", "on")
+
+
 class BuyDay(BaseModel):
     """Each day a customer bought, counted by that day and the customer's previous buying day
     (LONG_AGO when there was none within PREVIOUS_WITHIN days): the team's retention reads how
