@@ -19,6 +19,7 @@ table and go in with their customer, or not at all.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -237,7 +238,10 @@ class _Duplicates:
     """Tells a record whose customer is already stored, or came earlier in the file."""
 
     def __init__(self) -> None:
-        self.existing: dict[tuple[str, str], int] = {}
+        # Keys are held per kind (phone, e-mail), each kind's keys as text: a large file's keys
+        # are most of what the importing process holds, and a (kind, key) pair per key would
+        # add a tuple to each.
+        self.existing: defaultdict[str, dict[str, int]] = defaultdict(dict)
         self.facts: dict[int, tuple[str, int]] = {}
         for cid, name, owner_id, phones, email in (
             Customer.select(
@@ -249,15 +253,18 @@ class _Duplicates:
             keys = identity_keys(phones, email)
             if keys:
                 self.facts[cid] = (name, owner_id)
-                for key in keys:
-                    self.existing.setdefault(key, cid)
+                for kind, key in keys:
+                    self.existing[kind].setdefault(key, cid)
         self.logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
-        self.seen: dict[tuple[str, str], tuple[int, str]] = {}
-        """Key -> (line, file) of the file's first record with it."""
+        self.seen: defaultdict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        """Kind -> key -> (line, file) of the file's first record with it."""
 
     def of(self, row: CheckedRow) -> Duplicate | None:
         name = row.name
-        hits = [(key, self.existing[key]) for key in row.keys if key in self.existing]
+        existing, seen = self.existing, self.seen
+        hits = [
+            ((kind, key), existing[kind][key]) for kind, key in row.keys if key in existing[kind]
+        ]
         if hits:
             key, cid = hits[0]
             others = sorted({c for _k, c in hits})
@@ -271,19 +278,19 @@ class _Duplicates:
                 existing_owner=self.logins.get(self.facts[cid][1], ""),
                 merge=(others[0], others[1]) if len(others) > 1 else None,
             )
-        earlier = next((self.seen[key] for key in row.keys if key in self.seen), None)
+        earlier = next((seen[kind][key] for kind, key in row.keys if key in seen[kind]), None)
         if earlier is not None:
-            key = next(k for k in row.keys if self.seen.get(k) is earlier)
+            first = next((kind, k) for kind, k in row.keys if seen[kind].get(k) is earlier)
             return Duplicate(
                 line=row.line,
                 name=name,
-                match=_describe(key, row),
+                match=_describe(first, row),
                 file=row.file,
                 earlier_line=earlier[0],
             )
         marker = (row.line, row.file)
-        for key in row.keys:
-            self.seen.setdefault(key, marker)
+        for kind, text in row.keys:
+            seen[kind].setdefault(text, marker)
         return None
 
 
