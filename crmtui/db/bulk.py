@@ -12,6 +12,7 @@ import peewee
 from crmtui.db.figures import FIGURE_TABLES, TRIGGER_INDEXES, fill_figures
 from crmtui.db.models import database
 from crmtui.db.search import FTS_TABLE, create_search_index
+from crmtui.patterns import lazy_pattern
 
 CHUNK = 5000
 # Field classes whose db_value passes str and int through (subclasses that convert, such as
@@ -27,6 +28,9 @@ _PLAIN_FIELDS = (
 _PLAIN_DB_VALUES = {cls.db_value for cls in _PLAIN_FIELDS}
 _PLAIN_TYPES: frozenset[type] = frozenset((str, int, type(None)))
 _NO_TYPES: frozenset[type] = frozenset()
+
+_WRITTEN_TABLE = lazy_pattern(r'(?:INTO|UPDATE|DELETE FROM) "(\w+)"')
+"""The tables a trigger writes."""
 
 Row = Sequence[object]
 """One row's values, in the order of the fields given with it."""
@@ -263,13 +267,17 @@ def deferred_insert_figures(model: type[peewee.Model]) -> Iterator[None]:
             "AND name LIKE 'figures%' AND sql LIKE '% AFTER INSERT ON %'",
             (model._meta.table_name,),
         )
+        # only a trigger whose every table can be counted again (a figure table)
+        if set(_WRITTEN_TABLE.findall(sql)) <= set(FIGURE_TABLES)
     ]
     for name, _sql in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"')
     yield
     for _name, sql in triggers:
         database.execute_sql(sql)
-    counted = [t for t in FIGURE_TABLES if any(f'INTO "{t}"' in sql for _n, sql in triggers)]
+    counted = [
+        t for t in FIGURE_TABLES if any(t in _WRITTEN_TABLE.findall(sql) for _n, sql in triggers)
+    ]
     if counted:
         fill_figures(database.obj, only=counted)
 

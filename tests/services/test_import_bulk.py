@@ -97,6 +97,28 @@ def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
     assert not any(figures_out_of_step(ctx.store.db).values())
 
 
+
+def test_a_trigger_writing_other_tables_stays_through_a_large_import(
+    ctx, tmp_path, monkeypatch, sqlite_only
+):
+    """Only the figures' triggers, whose tables can be counted again, are set aside."""
+    import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
+
+    db = ctx.store.db
+    db.execute_sql('CREATE TABLE "arrivals" ("customer_id" INTEGER)')
+    db.execute_sql(
+        'CREATE TRIGGER "figures_arrivals" AFTER INSERT ON "customer" BEGIN '
+        'INSERT INTO "arrivals" VALUES (NEW."id"); END'
+    )
+    monkeypatch.setattr(importer, "BATCH", 7)
+    monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
+    path = tmp_path / "in.csv"
+    path.write_text(_random_rows(3, 30), encoding="utf-8")
+    assert import_file(ctx, path).imported == 30
+    assert db.execute_sql('SELECT count(*) FROM "arrivals"').fetchone()[0] == 30
+    assert not any(figures_out_of_step(db).values())
+
 # -- each (field, text) cleaned once per file ------------------------------------------------------
 
 _TEXTS = {
