@@ -252,7 +252,8 @@ def sort_key(text: str) -> str:
     (no spaces or punctuation, which some ignore)."""
     text = (text or "").strip()
     try:
-        syllables = _syllables(text, style=_TONE3, five=True)
+        # ASCII has nothing to read as pinyin: a login or a Latin name needs no dictionary
+        syllables = [text] if text.isascii() else _syllables(text, style=_TONE3, five=True)
     except ImportError:  # pinyin is an extra: names then sort by their characters
         syllables = [text]
     else:

@@ -66,6 +66,15 @@ print(json.dumps([names, reps, "pypinyin" in sys.modules]))
 """
 
 
+def test_a_new_database_gives_its_first_user_a_sort_key_without_loading_pinyin(db_path):
+    probe = ("import json, sys; from crmtui.cli import main; main(sys.argv[1:], login='ann'); "
+             "from crmtui.db import User; "
+             "print(json.dumps([[u.sort_name for u in User.select()], 'pypinyin' in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", probe, "--db", str(db_path), "due", "--brief"],
+                          capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(done.stdout.splitlines()[-1]) == [["ann"], False]
+
+
 def test_listing_people_does_not_load_pinyin(db_path, clock):
     from crmtui.services.customers import add_customer
 

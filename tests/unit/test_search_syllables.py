@@ -75,3 +75,19 @@ def test_search_documents_and_sort_keys_are_those_read_from_the_whole_text(name,
         search._syllables = original
         for cached in (search._text_tokens, search._pinyin_tokens, search.sort_key):
             cached.cache_clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x7F)))
+@example("John Smith")
+@example(" O'Neil-3 ")
+def test_a_sort_key_of_ascii_text_is_what_pypinyin_reads_without_loading_it(text):
+    read = "".join(_whole(text.strip(), Style.TONE3, five=True))
+    folded = "".join(ch for ch in read.casefold() if ch.isalnum())[: search.SORT_KEY_LENGTH]
+    search.sort_key.cache_clear()
+    search._segmenters.cache_clear()
+    try:
+        assert search.sort_key(text) == folded
+        assert search._segmenters.cache_info().misses == 0  # pypinyin was not asked
+    finally:
+        search.sort_key.cache_clear()
