@@ -377,6 +377,22 @@ def one_field(name: str, clean: Callable[..., Any], *args: Any, **kwargs: Any) -
         raise InvalidInput.one(name, str(error)) from None
 
 
+def checked_field(
+    name: str,
+    value: Any,
+    today: date,
+    table: Mapping[str, Callable[[Any, date], Any]] = CUSTOMER_FIELDS,
+) -> tuple[bool, Any]:
+    """One field as `clean_fields` checks it: (True, its clean value) or (False, why it is
+    refused)."""
+    if name not in table:
+        return (False, _("unknown field"))
+    try:
+        return (True, clean_field(name, value, today, table))
+    except FieldError as error:
+        return (False, str(error))
+
+
 def clean_fields(
     values: Mapping[str, Any],
     today: date,
@@ -386,13 +402,8 @@ def clean_fields(
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, value in values.items():
-        if name not in table:
-            errors[name] = _("unknown field")
-            continue
-        try:
-            cleaned[name] = table[name](value, today)
-        except FieldError as error:
-            errors[name] = str(error)
+        ok, result = checked_field(name, value, today, table)
+        (cleaned if ok else errors)[name] = result
     if errors:
         raise InvalidInput(errors)
     return cleaned

@@ -39,6 +39,7 @@ from crmtui.services.transfer.values import amount_text, date_text, parse_care_t
 from crmtui.services.validation import (
     CUSTOMER_FIELDS,
     FieldError,
+    checked_field,
     clean_date,
     grade_value,
     optional_text,
@@ -352,16 +353,9 @@ class Checker:
         return {} if refused else cleaned
 
     def _clean_field(self, name: str, text: str) -> tuple[bool, Any]:
-        """(True, the clean value) or (False, the reason it is refused)."""
+        """`checked_field` of the text, first turned from its spreadsheet spelling."""
         convert = _CONVERTED.get(name)
-        clean = CUSTOMER_FIELDS.get(name)
-        if clean is None:
-            return (False, _("unknown field"))
-        form_text = text if convert is None else convert(name, text)
-        try:
-            return (True, clean(form_text, self.today))
-        except FieldError as error:
-            return (False, str(error))
+        return checked_field(name, text if convert is None else convert(name, text), self.today)
 
     def _grade(self, need: str, close: date | None) -> tuple[Grade, str]:
         """The rules' grade for a need and close date, and why (stored in English)."""
