@@ -45,5 +45,18 @@ class DetailLine(Static):
             self.update("")
             self.add_class("-empty")
             return
-        self.update(plain(detail, multiline=True) if isinstance(detail, str) else detail)
+        showing, height = not self.has_class("-empty"), self.size.height
+        self.update(
+            plain(detail, multiline=True) if isinstance(detail, str) else detail, layout=False
+        )
         self.remove_class("-empty")
+        # the screen's layout is worked out again only when the number of lines changes: every
+        # cursor move shows a new row here, and most rows take as many lines as the last
+        if showing and self._lines() != height:
+            self.refresh(layout=True)
+
+    def _lines(self) -> int:
+        """The lines the text now shown takes at the line's width (at most max-height)."""
+        lines = self.get_content_height(self.size, self.app.size, self.content_size.width)
+        limit = self.styles.max_height
+        return min(lines, int(limit.value)) if limit is not None else lines

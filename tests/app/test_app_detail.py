@@ -3,6 +3,8 @@ that say nothing for the viewer (the owner, on a rep's own customers) are left o
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from crmtui.app import CrmApp
 from crmtui.db import Customer
 from crmtui.screens.profile import ProfileScreen
@@ -93,3 +95,22 @@ async def test_one_customer_is_one_customer(app, demo_ctx):
         await pilot.press(*name)
         await until(pilot, lambda: "1 customer ·" in screen_text(app), "the one customer found")
         assert "1 customer ·" in screen_text(app) and "1 customers" not in screen_text(app)
+
+
+async def test_the_line_under_the_list_takes_the_lines_its_row_needs(app, demo_ctx):
+    log_interaction(demo_ctx, customer_of("boss"), summary=LONG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        line = app.screen.query_one(DetailLine)
+        assert LONG in flat(detail(app)) and line.size.height >= 3  # wrapped
+        moves = 0
+        while max(map(cell_len, detail(app).splitlines())) > 70:  # to a row whose lines fit
+            await press(pilot, "j")
+            moves += 1
+            assert moves < 20, "a short row among the first twenty"
+        lines = len(detail(app).splitlines())
+        await until(pilot, lambda: line.size.height == lines, "the line to shrink to its text")
+        await press(pilot, *["k"] * moves)
+        assert LONG in flat(detail(app))
+        await until(pilot, lambda: line.size.height > lines, "the line to grow again")
