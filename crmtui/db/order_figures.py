@@ -23,17 +23,29 @@ ORDER_DAY_FROM_SCRATCH = (
 )
 
 
-def order_day_change(row: str, sign: str, sqlite: bool) -> str:
-    """Add (sign '') or take away (sign '-') the order `row` on its customer's lifecycle."""
-    target = '"order_day"' if sqlite else '"order_day" AS t'
+def _add_orders(table: str, keys: str, rows: str, sqlite: bool) -> str:
+    """Add the `rows` (the table's `keys`, then amount and orders: a SELECT or VALUES) to
+    `table`'s sums, row by row on its keys."""
+    target = f'"{table}"' if sqlite else f'"{table}" AS t'
     current = "" if sqlite else "t."
     return (
-        f"INSERT INTO {target} ({ORDER_DAY_COLUMNS}) "
-        f'SELECT {row}."on", c."lifecycle", {sign}{row}."amount", {sign}1 FROM "customer" c '
-        f'WHERE c."id" = {row}."customer_id" ON CONFLICT ("on", "lifecycle") DO UPDATE '
+        f'INSERT INTO {target} ({keys}, "amount", "orders") {rows} ON CONFLICT ({keys}) DO UPDATE '
         f'SET "amount" = {current}"amount" + excluded."amount", '
         f'"orders" = {current}"orders" + excluded."orders"; '
-        f'DELETE FROM "order_day" WHERE "on" = {row}."on" AND "orders" = 0; '
+    )
+
+
+def order_day_change(row: str, sign: str, sqlite: bool) -> str:
+    """Add (sign '') or take away (sign '-') the order `row` on its customer's lifecycle."""
+    return (
+        _add_orders(
+            "order_day",
+            '"on", "lifecycle"',
+            f'SELECT {row}."on", c."lifecycle", {sign}{row}."amount", {sign}1 FROM "customer" c '
+            f'WHERE c."id" = {row}."customer_id"',
+            sqlite,
+        )
+        + f'DELETE FROM "order_day" WHERE "on" = {row}."on" AND "orders" = 0; '
     )
 
 
@@ -50,14 +62,12 @@ REP_ORDER_DAY_MOVED = (
 
 def rep_order_day_change(row: str, sign: str, sqlite: bool) -> str:
     """Add (sign '') or take away (sign '-') the order `row` on the day and user who booked it."""
-    target = '"rep_order_day"' if sqlite else '"rep_order_day" AS t'
-    current = "" if sqlite else "t."
-    return (
-        f"INSERT INTO {target} ({REP_ORDER_DAY_COLUMNS}) "
-        f'VALUES ({row}."by_id", {row}."on", {sign}{row}."amount", {sign}1) '
-        'ON CONFLICT ("by_id", "on") DO UPDATE '
-        f'SET "amount" = {current}"amount" + excluded."amount", '
-        f'"orders" = {current}"orders" + excluded."orders"; '
+    return _add_orders(
+        "rep_order_day",
+        '"by_id", "on"',
+        f'VALUES ({row}."by_id", {row}."on", {sign}{row}."amount", {sign}1)',
+        sqlite,
+    ) + (
         f'DELETE FROM "rep_order_day" WHERE "by_id" = {row}."by_id" AND "on" = {row}."on" '
         'AND "orders" = 0; '
     )
@@ -66,14 +76,12 @@ def rep_order_day_change(row: str, sign: str, sqlite: bool) -> str:
 def _customer_order_days(lifecycle: str, sign: str, sqlite: bool) -> str:
     """Add (sign '') or take away (sign '-') all the orders of the customer NEW on
     `lifecycle`."""
-    target = '"order_day"' if sqlite else '"order_day" AS t'
-    current = "" if sqlite else "t."
-    return (
-        f"INSERT INTO {target} ({ORDER_DAY_COLUMNS}) "
+    return _add_orders(
+        "order_day",
+        '"on", "lifecycle"',
         f'SELECT "on", {lifecycle}, {sign}SUM("amount"), {sign}COUNT(*) FROM "sales_order" '
-        'WHERE "customer_id" = NEW."id" GROUP BY "on" ON CONFLICT ("on", "lifecycle") DO UPDATE '
-        f'SET "amount" = {current}"amount" + excluded."amount", '
-        f'"orders" = {current}"orders" + excluded."orders"; '
+        'WHERE "customer_id" = NEW."id" GROUP BY "on"',
+        sqlite,
     )
 
 

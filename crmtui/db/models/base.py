@@ -73,7 +73,7 @@ class User(BaseModel):
         return self.display_name or self.login
 
     def save(self, force_insert: bool = False, only: Any = None) -> int:
-        # on first use: only writing a user needs pinyin
+        # on first use: only writing a user needs the sort key (and pinyin, for a non-ASCII label)
         from crmtui.search import sort_key
 
         self.sort_name = sort_key(self.label)
