@@ -29,7 +29,7 @@ the customer.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import NamedTuple
 
@@ -370,6 +370,18 @@ def _sqlite_ddl() -> list[str]:
     ]
 
 
+def _old_out_new_in(change: Callable[[str, str, bool], str]) -> str:
+    """A PostgreSQL trigger body taking the old row out of a figure and putting the new one in
+    (`change(row, sign, sqlite)`), for whichever of the two the operation has."""
+    return (
+        "IF TG_OP <> 'INSERT' THEN "
+        + change("OLD", "-", False)
+        + " END IF; IF TG_OP <> 'DELETE' THEN "
+        + change("NEW", "", False)
+        + " END IF; "
+    )
+
+
 def _postgres_ddl(schema: str) -> list[str]:
     path = f'SET search_path = "{schema}", pg_catalog, pg_temp'
 
@@ -415,20 +427,8 @@ def _postgres_ddl(schema: str) -> list[str]:
         + 'DELETE FROM "owed_day" WHERE "owner_id" = OLD."owner_id" AND "orders" = 0; '
     )
     clear = 'UPDATE "sales_order" SET "owed" = 0 WHERE "customer_id" = OLD."id" AND "owed" > 0; '
-    pipeline = (
-        "IF TG_OP <> 'INSERT' THEN "
-        + _pipeline_change("OLD", "-", False)
-        + " END IF; IF TG_OP <> 'DELETE' THEN "
-        + _pipeline_change("NEW", "", False)
-        + " END IF; "
-    )
-    order_day = (
-        "IF TG_OP <> 'INSERT' THEN "
-        + order_day_change("OLD", "-", False)
-        + " END IF; IF TG_OP <> 'DELETE' THEN "
-        + order_day_change("NEW", "", False)
-        + " END IF; "
-    )
+    pipeline = _old_out_new_in(_pipeline_change)
+    order_day = _old_out_new_in(order_day_change)
     # BEFORE: each row's look at the orders sees the rows before it in the same statement
     # (AFTER triggers would all see the statement's end)
     buy_day = (
@@ -438,13 +438,7 @@ def _postgres_ddl(schema: str) -> list[str]:
         + buy_change("NEW", 1, False)
         + " END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
     )
-    rep_order_day = (
-        "IF TG_OP <> 'INSERT' THEN "
-        + rep_order_day_change("OLD", "-", False)
-        + " END IF; IF TG_OP <> 'DELETE' THEN "
-        + rep_order_day_change("NEW", "", False)
-        + " END IF; "
-    )
+    rep_order_day = _old_out_new_in(rep_order_day_change)
     statements = [
         function("figures_order_day", order_day),
         function("figures_rep_order_day", rep_order_day),
