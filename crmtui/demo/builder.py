@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from crmtui.db import Complaint, Contact, Customer, Interaction, Order, Survey, write_transaction
-from crmtui.db.bulk import deferred_indexes, reset_sequences
+from crmtui.db.bulk import deferred_indexes, deferred_insert_figures, reset_sequences
 from crmtui.demo.accounts import maintain, plans, targets
 from crmtui.demo.customers import customer
 from crmtui.demo.rows import TABLES
@@ -57,7 +57,11 @@ def build_demo(
 
 def _run(demo: DemoState) -> DemoSummary:
     owners = demo.owners
-    with deferred_indexes(TABLES.values()):
+    with (
+        deferred_indexes(TABLES.values()),
+        deferred_insert_figures(Customer),
+        deferred_insert_figures(Order),
+    ):
         for start in range(1, demo.count + 1, BATCH):
             for customer_id in range(start, min(start + BATCH, demo.count + 1)):
                 customer(demo, customer_id, owners)

@@ -77,8 +77,9 @@ def test_money_is_exact_timestamps_are_utc_and_dates_stay_dates(ctx):
     for amount in ("0.10", "0.20", "1234567890.99"):
         record_order(ctx, customer.id, amount=amount)
     east = timezone(timedelta(hours=8))
-    log_interaction(ctx, customer.id, summary="late call",
-                    at=datetime(2026, 11, 23, 1, 30, tzinfo=east))
+    log_interaction(
+        ctx, customer.id, summary="late call", at=datetime(2026, 11, 23, 1, 30, tzinfo=east)
+    )
     stored = Customer.get_by_id(customer.id)
     assert stored.revenue == Decimal("1234567891.29")
     assert stored.expected_amount == Decimal("0.10")
@@ -87,18 +88,29 @@ def test_money_is_exact_timestamps_are_utc_and_dates_stay_dates(ctx):
     assert stored.last_contact_on == date(2026, 11, 22)  # the context's zone is UTC
     assert isinstance(stored.next_due, date) and not isinstance(stored.next_due, datetime)
     assert stored.created_at == NOW
-    late = Interaction.select().where(Interaction.at > datetime(2026, 11, 22, 17, 0,
-                                                                tzinfo=timezone.utc))
+    late = Interaction.select().where(
+        Interaction.at > datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)
+    )
     assert [i.summary for i in late] == ["late call"]
 
 
 def test_bulk_inserts_with_ids_then_normal_inserts_continue_after_them(ctx):
     owner = User.get(User.login == "boss")
-    fields = [Customer.id, Customer.name, Customer.owner, Customer.next_due,
-              Customer.cadence_due, Customer.created_at, Customer.created_on,
-              Customer.updated_at, Customer.search_doc]
-    rows = [(i, f"bulk {i}", owner.id, TODAY, TODAY, NOW, TODAY, NOW, f"bulk {i}")
-            for i in range(1, 2501)]
+    fields = [
+        Customer.id,
+        Customer.name,
+        Customer.owner,
+        Customer.next_due,
+        Customer.cadence_due,
+        Customer.created_at,
+        Customer.created_on,
+        Customer.updated_at,
+        Customer.search_doc,
+    ]
+    rows = [
+        (i, f"bulk {i}", owner.id, TODAY, TODAY, NOW, TODAY, NOW, f"bulk {i}")
+        for i in range(1, 2501)
+    ]
     assert bulk_insert(Customer, fields, rows) == 2500
     reset_sequences([Customer])
     assert add_customer(ctx, {"name": "after"}).id == 2501
@@ -107,8 +119,9 @@ def test_bulk_inserts_with_ids_then_normal_inserts_continue_after_them(ctx):
 
 
 def test_search_matches_the_start_of_words_on_every_backend(ctx):
-    lee = add_customer(ctx, {"name": "Li Lei", "email": "lilei@example.com",
-                             "company": "Acme Trading"})
+    lee = add_customer(
+        ctx, {"name": "Li Lei", "email": "lilei@example.com", "company": "Acme Trading"}
+    )
     add_customer(ctx, {"name": "Zhang", "company": "Other"})
     assert search_ids(ctx, "exam") == [lee.id]
     assert search_ids(ctx, "acme tr") == [lee.id]
@@ -118,13 +131,24 @@ def test_search_matches_the_start_of_words_on_every_backend(ctx):
     assert search_ids(ctx, "%") == [] and search_ids(ctx, "_") == []
 
 
-def test_demo_data_fills_every_table_and_checks_clean(ctx, db_target):
+def test_demo_data_fills_every_table_and_checks_clean(ctx, db_target, monkeypatch):
+    import crmtui.db.bulk as bulk
     from crmtui.demo import build_demo
     from crmtui.services.maintenance import check_database
 
+    recounted: list[str] = []
+    fill = bulk.fill_figures
+    monkeypatch.setattr(
+        bulk, "fill_figures", lambda db, only: recounted.extend(only) or fill(db, only)
+    )
     summary = build_demo(ctx, 40)
+    assert {"grade_tally", "pipeline_day", "order_day", "rep_order_day"} <= set(recounted)
     assert Customer.select().count() == summary.customers == 40
     assert Interaction.select().count() == summary.interactions > 0
-    assert add_customer(ctx, {"name": "after the demo"}).id == 41
+    # the figures were counted once at the end; their triggers count what comes after
+    later = add_customer(ctx, {"name": "after the demo"})
+    assert later.id == 41
+    record_order(ctx, later.id, amount="120", over_limit=True)
+    record_order(ctx, 1, amount="80", over_limit=True)
     report = check_database(db_target)
     assert report.ok, report.problems

@@ -53,15 +53,20 @@ def _figures(ctx) -> dict[str, list[tuple]]:
     }
 
 
-def _triggers(ctx) -> list[tuple[str, str]]:
+def _triggers(ctx, backend) -> list[tuple[str, str]]:
+    """Each trigger with its statement (SQLite) or whether it fires (PostgreSQL)."""
     rows = ctx.store.db.execute_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        if backend == "sqlite"
+        else "SELECT t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND c.relnamespace = to_regnamespace(current_schema()) "
+        "ORDER BY 1"
     ).fetchall()
     return [tuple(row) for row in rows]
 
 
 def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
-    ctx, tmp_path, monkeypatch, sqlite_only
+    ctx, tmp_path, monkeypatch, backend
 ):
     import crmtui.db.bulk as bulk
     import crmtui.services.transfer.importer as importer
@@ -71,10 +76,13 @@ def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
         add_customer(ctx, {"name": f"Stored {n}", "need": "clear", "expected_amount": "5000"})
     path = tmp_path / "in.csv"
     path.write_text(_random_rows(7, 60), encoding="utf-8")
-    triggers = _triggers(ctx)
+    triggers = _triggers(ctx, backend)
+    assert len(triggers) > 20
     recounts = []
     fill = bulk.fill_figures
-    monkeypatch.setattr(bulk, "fill_figures", lambda db, only: recounts.append(only) or fill(db, only))
+    monkeypatch.setattr(
+        bulk, "fill_figures", lambda db, only: recounts.append(only) or fill(db, only)
+    )
 
     # row by row: no index deferred, each customer counted by the figures' triggers
     monkeypatch.setattr(importer, "BATCH", 1)
@@ -90,16 +98,15 @@ def test_a_large_import_counts_the_kept_figures_as_their_triggers_do(
     assert import_file(ctx, path).imported == 60
     assert recounts and "grade_tally" in recounts[0] and "pipeline_day" in recounts[0]
     assert _figures(ctx) == by_trigger
-    assert _triggers(ctx) == triggers
+    assert _triggers(ctx, backend) == triggers
     assert not any(figures_out_of_step(ctx.store.db).values())
     # and the triggers count what comes after
     add_customer(ctx, {"name": "Later", "need": "clear", "expected_amount": "700"})
     assert not any(figures_out_of_step(ctx.store.db).values())
 
 
-
 def test_a_trigger_writing_other_tables_stays_through_a_large_import(
-    ctx, tmp_path, monkeypatch, sqlite_only
+    ctx, tmp_path, monkeypatch, backend
 ):
     """Only the figures' triggers, whose tables can be counted again, are set aside."""
     import crmtui.services.transfer.importer as importer
@@ -107,10 +114,20 @@ def test_a_trigger_writing_other_tables_stays_through_a_large_import(
 
     db = ctx.store.db
     db.execute_sql('CREATE TABLE "arrivals" ("customer_id" INTEGER)')
-    db.execute_sql(
-        'CREATE TRIGGER "figures_arrivals" AFTER INSERT ON "customer" BEGIN '
-        'INSERT INTO "arrivals" VALUES (NEW."id"); END'
-    )
+    if backend == "sqlite":
+        db.execute_sql(
+            'CREATE TRIGGER "figures_arrivals" AFTER INSERT ON "customer" BEGIN '
+            'INSERT INTO "arrivals" VALUES (NEW."id"); END'
+        )
+    else:
+        db.execute_sql(
+            'CREATE FUNCTION "figures_arrivals"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+            'INSERT INTO "arrivals" VALUES (NEW."id"); RETURN NULL; END $$'
+        )
+        db.execute_sql(
+            'CREATE TRIGGER "figures_arrivals" AFTER INSERT ON "customer" FOR EACH ROW '
+            'EXECUTE FUNCTION "figures_arrivals"()'
+        )
     monkeypatch.setattr(importer, "BATCH", 7)
     monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
     path = tmp_path / "in.csv"
@@ -118,6 +135,7 @@ def test_a_trigger_writing_other_tables_stays_through_a_large_import(
     assert import_file(ctx, path).imported == 30
     assert db.execute_sql('SELECT count(*) FROM "arrivals"').fetchone()[0] == 30
     assert not any(figures_out_of_step(db).values())
+
 
 # -- each (field, text) cleaned once per file ------------------------------------------------------
 
