@@ -335,6 +335,9 @@ def csv_import(db: Path, report: Report, runs: int) -> None:
                    ok=median >= 15_000 and peak <= 150))
 
 
+TEAM_SETTINGS = ("jit = off", "work_mem = '64MB'")
+
+
 def postgres(url: str, customers: int, report: Report, runs: int, keep: bool) -> None:
     """The team on PostgreSQL: a database of its own on the server `url` names, built with the
     demo (a rep per 2,000 customers), measured, then dropped unless `keep`."""
@@ -358,10 +361,12 @@ def postgres(url: str, customers: int, report: Report, runs: int, keep: bool) ->
             started = time.perf_counter()
             subprocess.run([PY, "-m", "crmtui", "--db", target, "--user", MANAGER, "demo",
                             "--customers", str(customers)], check=True)
-            psycopg2_run(target, "ANALYZE")
+            psycopg2_run(target, "VACUUM (ANALYZE)")  # index-only counts need the visibility map
             seconds = time.perf_counter() - started
-            report.add(Row("PostgreSQL: build the team (demo, ANALYZE)", "—", seconds, seconds,
-                           seconds, "s", 1, f"{customers:,} customers"))
+            report.add(Row("PostgreSQL: build the team (demo, VACUUM ANALYZE)", "—", seconds,
+                           seconds, seconds, "s", 1, f"{customers:,} customers"))
+        for setting in TEAM_SETTINGS:  # what README's "A million customers" asks of a team
+            psycopg2_run(url, f'ALTER DATABASE "{name}" SET {setting}')
         _pg_measure(target, customers, report, runs)
     finally:
         if not keep:
