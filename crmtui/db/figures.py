@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 import peewee
 
+from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
 from crmtui.db.models import (
     BuyDay,
     DueTally,
@@ -259,9 +260,9 @@ TALLIES = (
 )
 
 
-TRIGGER_INDEXES = frozenset({"sales_order_customer_id_on"})
-"""Indexes the figures' triggers look up for every row written: a bulk load keeps them (without
-the (customer, day) index, each order's buy_day trigger would read every order)."""
+TRIGGER_INDEXES = frozenset({"sales_order_customer_id_on", GRADE_DAYS_INDEX})
+"""Indexes the triggers look up for every row written: a bulk load keeps them (without the
+(customer, day) index, each order's buy_day trigger would read every order)."""
 
 _BUY_DAY_MOVED = 'OLD."on" <> NEW."on" OR OLD."customer_id" <> NEW."customer_id"'
 

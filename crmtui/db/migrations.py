@@ -9,6 +9,7 @@ import peewee
 from crmtui.db.backups import backup_sqlite
 from crmtui.db.connection import Store, corrupt_error, schema_transaction
 from crmtui.db.figures import create_figures
+from crmtui.db.grade_days import create_grade_days
 from crmtui.db.models import (
     CAUGHT_UP,
     MODELS,
@@ -23,7 +24,7 @@ from crmtui.db.team import apply_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 24
+LATEST_VERSION = 25
 """The schema this crmtui writes; crmtui.db.upgrade_steps.MIGRATIONS has a step for each version
 after the first, up to this one."""
 
@@ -102,6 +103,7 @@ def _create_latest(db: peewee.Database) -> None:
         db.create_tables(MODELS)
         create_search_index(db)
         create_figures(db)
+        create_grade_days(db)
         SchemaVersion.create(version=LATEST_VERSION)
 
 

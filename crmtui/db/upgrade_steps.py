@@ -12,8 +12,9 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from crmtui.db.audit_chain import chain_existing
 from crmtui.db.bulk import deferred_indexes
-from crmtui.db.fields import MoneyField
+from crmtui.db.fields import IsoDateField, MoneyField
 from crmtui.db.figures import create_figures, fill_figures
+from crmtui.db.grade_days import create_grade_days, fill_grade_days
 from crmtui.db.models import (
     Appointment,
     AuditLog,
@@ -392,6 +393,23 @@ def v24_rep_order_days(db: peewee.Database) -> None:
     fill_figures(db, only=("rep_order_day",))
 
 
+def v25_grade_days(db: peewee.Database) -> None:
+    """v25: each grade change holds the days of its customer's changes next to it, kept by the
+    database (crmtui.db.grade_days), so the dashboard's movement groups only the customers with
+    more than one change in the period; the movement index holds them too. Filled set-based."""
+    migrator = SchemaMigrator.from_database(db)
+    day = {"prev_on": IsoDateField(null=True), "next_on": IsoDateField(null=True)}
+    migrate(*missing_columns(db, migrator, {"grade_change": list(day.items())}))
+    fill_grade_days(db)
+    db.execute_sql('DROP INDEX IF EXISTS "grade_change_on_customer_id_from_grade_to_grade"')
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS "
+        '"grade_change_on_customer_id_from_grade_to_grade_prev_on_next_on" '
+        'ON "grade_change" ("on", "customer_id", "from_grade", "to_grade", "prev_on", "next_on")'
+    )
+    create_grade_days(db)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -417,4 +435,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     22: v22_at_risk_index,
     23: v23_people_sort_names,
     24: v24_rep_order_days,
+    25: v25_grade_days,
 }

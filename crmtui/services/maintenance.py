@@ -34,6 +34,7 @@ from crmtui.db.connection import (
     write_transaction,
 )
 from crmtui.db.figures import figures_out_of_step
+from crmtui.db.grade_days import grade_days_out_of_step
 from crmtui.db.rows import tuple_rows
 from crmtui.db.search import FTS_TABLE
 from crmtui.errors import CrmError, StorageError
@@ -165,7 +166,8 @@ def _check_figures(store: Store, db: peewee.Database, report: CheckReport) -> No
         ).fetchone()[0]
         if rep:
             return
-    differing = {table: rows for table, rows in figures_out_of_step(db).items() if rows}
+    counts = {**figures_out_of_step(db), "grade_change": grade_days_out_of_step(db)}
+    differing = {table: rows for table, rows in counts.items() if rows}
     if differing:
         report.bad(
             _("the dashboard's kept figures differ from the records in {n} rows ({tables})").format(

@@ -54,12 +54,16 @@ class GradeChange(BaseModel):
     reason = TextField(default="")
     by = ForeignKeyField(User, null=True, backref="+")  # None when the calendar moved it
     by_id: ForeignKeyId[int | None]
+    # the days of the customer's changes next to this one, kept by the database's triggers
+    # (crmtui.db.grade_days): never written here
+    prev_on = IsoDateField(null=True)
+    next_on = IsoDateField(null=True)
 
     class Meta:
         # (on, …) holds every column the dashboard's movement over 7/30/90 days reads
         indexes = (
             (("customer", "at"), False),
-            (("on", "customer", "from_grade", "to_grade"), False),
+            (("on", "customer", "from_grade", "to_grade", "prev_on", "next_on"), False),
         )
 
 

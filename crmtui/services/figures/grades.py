@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import Case, Field, Function, ModelSelect, Select, fn
 
@@ -159,20 +159,37 @@ def _net_moves(scope: Scope, period: int) -> ModelSelect[GradeChange]:
 
 def movement(scope: Scope, period: int) -> Movement:
     """How many customers moved up, down, or came in over the last `period` days."""
-    moves = _net_moves(scope, period).alias("moves")
-    up, down = (
-        fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (moves.c.net < 0, moves.c.net > 0)
+    g = GradeChange
+    since = scope.since(period)
+    # a change that is its customer's only one in the period is that customer's whole
+    # movement: those are summed as they are, and only the customers with several changes
+    # are grouped (db.grade_days keeps each change's neighbouring days)
+    alone = (g.prev_on.is_null() | (g.prev_on < since)) & (
+        g.next_on.is_null() | (g.next_on > scope.day)
     )
-    promotions, demotions, new = (
-        Select([moves], [up, down, fn.SUM(moves.c.added)]).bind(database).tuples().get()
+    step = Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
+    singles = g.select(*_moves(step, fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0)))).where(
+        (g.on >= since) & (g.on <= scope.day) & alone
     )
+    if scope.owner_id is not None:
+        singles = singles.join(Customer, on=(g.customer == Customer.id)).where(
+            Customer.owner == scope.owner_id
+        )
+    moves = _net_moves(scope, period).where(~alone).alias("moves")
+    grouped = Select([moves], _moves(moves.c.net, fn.SUM(moves.c.added))).bind(database)
+    counts = [0, 0, 0]
+    for query in (singles, grouped):
+        for index, value in enumerate(query.tuples().get()):
+            counts[index] += int(value or 0)
+    promotions, demotions, new = counts
     return Movement(
-        since=scope.since(period),
-        until=scope.day,
-        promotions=int(promotions or 0),
-        demotions=int(demotions or 0),
-        new=int(new or 0),
+        since=since, until=scope.day, promotions=promotions, demotions=demotions, new=new
     )
+
+
+def _moves(net: Any, added: Function) -> list[Function]:
+    """Customers whose `net` step is up (towards A), down, and the sum of `added`."""
+    return [fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (net < 0, net > 0)] + [added]
 
 
 def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
@@ -276,9 +293,9 @@ def win_stages(scope: Scope, period: int) -> list[WinStage]:
 # -- drop risks --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AtRisk:
-    """An A–C customer with fewer than 4 follow-ups whose cadence ran out (SPEC 2.3)."""
+class AtRisk(NamedTuple):
+    """An A–C customer with fewer than 4 follow-ups whose cadence ran out (SPEC 2.3). A tuple:
+    a large team has tens of thousands, built straight from the rows."""
 
     customer_id: int
     customer: str
@@ -290,16 +307,7 @@ class AtRisk:
     cadence_due: date
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "company": self.company,
-            "grade": self.grade,
-            "owner": self.owner,
-            "followups": self.followups,
-            "last_contact": self.last_contact,
-            "cadence_due": self.cadence_due,
-        }
+        return self._asdict()  # the JSON keys are the field names
 
 
 def at_risk_query(scope: Scope) -> ModelSelect[Customer]:
@@ -329,22 +337,14 @@ def at_risk_query(scope: Scope) -> ModelSelect[Customer]:
 
 def at_risk(scope: Scope) -> list[AtRisk]:
     """The customers at risk of being dropped, longest without contact first."""
-    # thousands of rows on a large team: read from the cursor, not row by row through peewee;
-    # SQLite gives the days as their ISO text
+    # thousands of rows on a large team: read from the cursor, not row by row through peewee
     rows = database.execute(at_risk_query(scope)).fetchall()
-    return [
-        AtRisk(
-            customer_id,
-            name,
-            company,
-            grade,
-            owner,
-            followups,
-            None if last_contact is None else _day(last_contact),
-            _day(cadence_due),
-        )
-        for customer_id, name, company, grade, owner, followups, last_contact, cadence_due in rows
-    ]
+    if rows and isinstance(rows[0][-1], str):  # SQLite gives the days as their ISO text
+        return [
+            AtRisk(cid, name, company, grade, owner, followups, last and _day(last), _day(due))
+            for cid, name, company, grade, owner, followups, last, due in rows
+        ]
+    return list(map(AtRisk._make, rows))
 
 
 def _day(value: date | str) -> date:

@@ -48,6 +48,9 @@ _CHILDREN: tuple[tuple[str, type[Any], Callable[[Any], Any]], ...] = (
     ("appointments", Appointment, lambda m: (m.starts_at, m.id)),
 )
 
+_KEPT_BY_DATABASE = {"grade_history": ("prev_on", "next_on")}
+"""Columns the database works out itself (crmtui.db.grade_days): not part of the records."""
+
 
 def _record(row: BaseModel, logins: dict[int, str], skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every column of a row; users as their login, other references as ids."""
@@ -105,7 +108,7 @@ def write_json_export(ctx: Context, out: TextIO, owner_id: int | None, instance:
             data = _record(customer, logins, skip=("search_doc",))
             for key, _model, _order in _CHILDREN:
                 data[key] = [
-                    _record(row, logins, skip=("customer",))
+                    _record(row, logins, skip=("customer", *_KEPT_BY_DATABASE.get(key, ())))
                     for row in children[key].get(customer.id, [])
                 ]
             for complaint in data["complaints"]:
