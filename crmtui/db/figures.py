@@ -16,6 +16,7 @@ scan history.
   set each).
 - `order_day`: the team's orders per day by the lifecycle their customer is in now.
 - `rep_order_day`: the orders each user booked per day (targets, each rep side by side).
+- `rep_interaction_day`: the interactions each user logged per UTC day (its SQL beside).
 - `buy_day`: each (customer, day) with orders counted by that day and the customer's previous
   buying day (LONG_AGO beyond PREVIOUS_WITHIN days; both, and the SQL of these two, in
   crmtui.db.order_figures): retention counts from it. Its triggers look at the customer's
@@ -35,6 +36,7 @@ from typing import NamedTuple
 
 import peewee
 
+from crmtui.db import interaction_figures as interactions
 from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
 from crmtui.db.models import (
     BuyDay,
@@ -44,6 +46,7 @@ from crmtui.db.models import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RepInteractionDay,
     RepOrderDay,
     RevenueTally,
     SourceTally,
@@ -277,6 +280,7 @@ FIGURE_TABLES = (
     "order_day",
     "buy_day",
     "rep_order_day",
+    "rep_interaction_day",
 )
 
 _ORDER_MOVED = (
@@ -368,6 +372,7 @@ def _sqlite_ddl() -> list[str]:
         f"BEGIN {buy_change('OLD', -1, True)} END",
         'CREATE TRIGGER IF NOT EXISTS "figures_customer_orders" BEFORE DELETE ON "customer" '
         f"BEGIN {_ORDERS_GO_FIRST} END",
+        *interactions.rep_interaction_day_sqlite(),
     ]
 
 
@@ -486,9 +491,11 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("figures_buy_day_delete", "sales_order", "BEFORE DELETE", "", "figures_buy_day"),
         ("figures_customer_orders", "customer", "BEFORE DELETE", "", "figures_customer_orders"),
     ]  # fmt: skip
-    for tally in TALLIES:
-        body, more = tally.postgres_triggers()
-        statements.append(function(f"figures_{tally.table}", body))
+    for table, (body, more) in (
+        *((tally.table, tally.postgres_triggers()) for tally in TALLIES),
+        ("rep_interaction_day", interactions.rep_interaction_day_postgres()),
+    ):
+        statements.append(function(f"figures_{table}", body))
         triggers.extend(more)
     for name, table, event, when, call in triggers:
         statements.append(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
@@ -515,11 +522,11 @@ its statements before their parameters are bound, so it could not choose a parti
 
 
 def create_figures(db: peewee.Database) -> None:
-    """The figure tables and the triggers that keep them, and on PostgreSQL the index the drop
-    risks read (idempotent)."""
+    """The figure tables and the triggers that keep them, and on PostgreSQL the indexes the drop
+    risks and each rep's complaints and surveys read (idempotent)."""
     db.create_tables(
         [OwedDay, PipelineDay, GradeTally, StageTally, SourceTally, LifecycleTally, DueTally]
-        + [OrderDay, BuyDay, RevenueTally, RepOrderDay],
+        + [OrderDay, BuyDay, RevenueTally, RepOrderDay, RepInteractionDay],
         safe=True,
     )
     if isinstance(db, peewee.SqliteDatabase):
@@ -531,6 +538,8 @@ def create_figures(db: peewee.Database) -> None:
         db.execute_sql(statement)
     if not isinstance(db, peewee.SqliteDatabase):
         db.execute_sql(_AT_RISK_INDEX)
+        for index in interactions.OWNER_INDEXES:
+            db.execute_sql(index)
 
 
 def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
@@ -543,6 +552,7 @@ def _from_scratch(db: peewee.Database) -> dict[str, tuple[str, str]]:
         "order_day": (ORDER_DAY_COLUMNS, ORDER_DAY_FROM_SCRATCH),
         "buy_day": ('"on", "prev_on", "customers"', buy_day_from_scratch(sqlite)),
         "rep_order_day": (REP_ORDER_DAY_COLUMNS, REP_ORDER_DAY_FROM_SCRATCH),
+        "rep_interaction_day": interactions.rep_interaction_day_from_scratch(sqlite),
     }
 
 

@@ -278,6 +278,7 @@ APP_TABLES = (
     "buy_day",
     "revenue_tally",
     "rep_order_day",
+    "rep_interaction_day",
 )
 
 
@@ -420,6 +421,10 @@ def _policies(groups: dict[str, str]) -> list[str]:
     restricted("rep_order_day")
     policy("rep_order_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
     policy("rep_order_day", "crmtui_rep_own", "SELECT", rep, f"by_id = {_ME}", None)
+    # the interactions each user logged: a rep reads their own
+    restricted("rep_interaction_day")
+    policy("rep_interaction_day", "crmtui_read", "SELECT", f"{manager}, {support}", "true", None)
+    policy("rep_interaction_day", "crmtui_rep_own", "SELECT", rep, f"by_id = {_ME}", None)
 
     # settings: everyone reads; each person writes their own "grades moved" day, and the
     # export id once; managers any setting

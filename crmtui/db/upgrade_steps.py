@@ -410,6 +410,16 @@ def v25_grade_days(db: peewee.Database) -> None:
     create_grade_days(db)
 
 
+def v26_rep_interaction_days(db: peewee.Database) -> None:
+    """v26: the interactions each user logged per UTC day, kept by the database
+    (crmtui.db.figures), so each rep side by side sums a few rows per rep where it read every
+    interaction of the period; on PostgreSQL, indexes giving each customer's owner without the
+    customer's row and the period's survey scores (complaints and CSI per owner). Filled
+    set-based."""
+    create_figures(db)
+    fill_figures(db, only=("rep_interaction_day",))
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -436,4 +446,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     23: v23_people_sort_names,
     24: v24_rep_order_days,
     25: v25_grade_days,
+    26: v26_rep_interaction_days,
 }

@@ -61,6 +61,7 @@ def _run(demo: DemoState) -> DemoSummary:
         deferred_indexes(TABLES.values()),
         deferred_insert_figures(Customer),
         deferred_insert_figures(Order),
+        deferred_insert_figures(Interaction),
     ):
         for start in range(1, demo.count + 1, BATCH):
             for customer_id in range(start, min(start + BATCH, demo.count + 1)):

@@ -9,8 +9,9 @@ What counts for whom:
 
 - customers, their grades and the follow-ups missed (due in the period before today, still
   not done) are the owner's;
-- follow-ups done are the interactions a user logged; orders, wins and new customers are the
-  user's who booked them (services.targets);
+- follow-ups done are the interactions a user logged (summed per UTC day by the database,
+  rep_interaction_day, with the partial days at the period's edges read from the interactions);
+  orders, wins and new customers are the user's who booked them (services.targets);
 - complaints, service levels and satisfaction are about the owner's customers: complaints
   opened in the period, answered and resolved within their targets (of those measured),
   and the CSI of the surveys given in the period over the configured dimensions.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from peewee import Case, Expression, Function, ModelSelect, fn
 
 from crmtui.db import Complaint, Customer, Interaction, Survey, SurveyScore, Target, User, Win
+from crmtui.db.models import RepInteractionDay
 from crmtui.db.rows import tuple_rows
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
@@ -176,7 +178,7 @@ def _bounds(period: Period, day: date, zone: tzinfo) -> tuple[date, datetime, da
     )
 
 
-def _per_user(query: ModelSelect[User]) -> dict[int, int]:
+def _per_user(query: ModelSelect[Any]) -> dict[int, int]:
     return {uid: int(n or 0) for uid, n in tuple_rows(query, tuple[int, int | None])}
 
 
@@ -222,19 +224,7 @@ def rep_comparison(
     grades = {row.login: row.grades for row in figures}
     started = found.start <= day
 
-    i = Interaction.alias("i")
-    done = (
-        _per_user(
-            User.select(
-                User.id,
-                i.select(count_rows()).where(
-                    (i.by == User.id) & (i.at >= start_at) & (i.at < end_at)
-                ),
-            ).where(User.id.in_(ids))
-        )
-        if started
-        else {}
-    )
+    done = _interactions_by_user(ids, start_at, end_at) if started else {}
     due_before = min(day, found.end + timedelta(days=1))  # due in the period, before today
     missed = due_per_owner(ids, since=found.start, until=due_before) if started else {}
     orders = orders_by_user(ids, found.start, until) if started else {}
@@ -279,6 +269,69 @@ def rep_comparison(
         )
     rows.sort(key=lambda row: row.sort_key("name"))
     return RepComparison(period=found, day=day, rows=rows)
+
+
+_HALF_DAY = timedelta(hours=12)
+
+
+def utc_day_pieces(
+    start: datetime, end: datetime
+) -> tuple[tuple[date, date] | None, list[tuple[datetime, datetime, int]]]:
+    """[start, end) (aware) as the whole UTC days to sum from rep_interaction_day (first, last;
+    None for none) and the pieces of days to read from the interactions: (from, to in UTC,
+    +1 to add or -1 to take away). A period's bounds are local midnights: a day cut at an edge
+    is read either as its part inside or as the whole day less its part outside, the shorter."""
+    start, end = (moment.astimezone(timezone.utc) for moment in (start, end))
+    floor = datetime.combine(start.date(), time(0), timezone.utc)
+    ceiling = datetime.combine(end.date(), time(0), timezone.utc)
+    ceiling += timedelta(days=1) if ceiling < end else timedelta(0)
+    first, last = floor.date(), ceiling.date() - timedelta(days=1)
+    if first == last:  # one UTC day: what is inside, or the day less what is outside
+        outside = (start - floor) + (ceiling - end)
+        if end - start <= outside:
+            return None, [(start, end, 1)]
+        pieces = [(floor, start, -1), (end, ceiling, -1)]
+        return (first, last), [piece for piece in pieces if piece[0] < piece[1]]
+    pieces = []
+    if start > floor:
+        if start - floor > _HALF_DAY:
+            first += timedelta(days=1)
+            pieces.append((start, floor + timedelta(days=1), 1))
+        else:
+            pieces.append((floor, start, -1))
+    if end < ceiling:
+        if ceiling - end > _HALF_DAY:
+            last -= timedelta(days=1)
+            pieces.append((ceiling - timedelta(days=1), end, 1))
+        else:
+            pieces.append((end, ceiling, -1))
+    return ((first, last) if first <= last else None), pieces
+
+
+def _interactions_by_user(ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """The interactions each user logged from `start` to `end`: the whole UTC days from the
+    figure the database keeps, the days cut at the period's edges from the (by, at) index."""
+    days, pieces = utc_day_pieces(start, end)
+    found: dict[int, int] = {}
+    if days is not None:
+        d = RepInteractionDay
+        query = (
+            d.select(d.by_id, fn.SUM(d.interactions))
+            .where(d.by_id.in_(ids) & (d.on >= days[0]) & (d.on <= days[1]))
+            .group_by(d.by_id)
+        )
+        found = _per_user(query)
+    if pieces:
+        i = Interaction.alias("i")
+        counts = [
+            i.select(count_rows()).where((i.by == User.id) & (i.at >= lo) & (i.at < hi))
+            for lo, hi, _sign in pieces
+        ]
+        rows = tuple_rows(User.select(User.id, *counts).where(User.id.in_(ids)), tuple[int, ...])
+        for uid, *numbers in rows:
+            change = sum(int(n) * sign for n, (_lo, _hi, sign) in zip(numbers, pieces, strict=True))
+            found[uid] = found.get(uid, 0) + change
+    return found
 
 
 def _service_levels(

@@ -31,6 +31,7 @@ BRIEF_MODULES = {
     "crmtui.db.search",  # the search index's table, which the schema check names
     "crmtui.db.figures",  # the tables of the figures the database keeps, which the schema names
     "crmtui.db.order_figures",  # (the order figures' part of them)
+    "crmtui.db.interaction_figures",  # (and the interactions per user and day)
     "crmtui.db.grade_days",  # (and the grade changes' neighbouring days the schema keeps)
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules

@@ -391,7 +391,7 @@ def test_the_migration_fills_the_figures_set_based(backend, ctx, rep_ctx):
             "AND c.relnamespace = to_regnamespace(current_schema())",
             ("figures_%",),
         ).fetchall()
-    assert len(triggers) == 8 + 6 * 3 + 8 + 3
+    assert len(triggers) == 8 + 6 * 3 + 8 + 3 + 3
     for name, on in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"{on}')
     for table in FIGURE_TABLES:

@@ -507,6 +507,7 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
         assert [row.login for row in target_board(rita, "2026-12").rows] == [
             team.people["rita"]]
         record_order(rita, team.ids["rita"], amount="300")  # read back from rep_order_day
+        log_interaction(rita, team.ids["rita"], summary="called")  # into rep_interaction_day
         [row] = target_board(rita, "2026-11").rows
         assert (row.login, row.orders) == (team.people["rita"], Decimal("300.00"))
         own = replace(rita, config=replace(rita.config, survey=SurveySettings(
@@ -526,6 +527,9 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
         [(ritas_id, amount)] = _rows(rita, "SELECT by_id, amount FROM rep_order_day")
         assert amount == 30000  # her own orders only; ray reads only his
         assert ritas_id not in [by for (by,) in _rows(ray, "SELECT by_id FROM rep_order_day")]
+        assert _rows(rita, "SELECT by_id, interactions FROM rep_interaction_day") == [
+            (ritas_id, 1)]  # her own; ray reads none of hers
+        assert _rows(ray, "SELECT * FROM rep_interaction_day WHERE by_id = %s", ritas_id) == []
     finally:
         rita.close()
         ray.close()

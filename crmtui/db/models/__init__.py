@@ -54,6 +54,7 @@ from crmtui.db.models.tallies import (
     OrderDay,
     OwedDay,
     PipelineDay,
+    RepInteractionDay,
     RepOrderDay,
     RevenueTally,
     SourceTally,
@@ -97,6 +98,7 @@ MODELS: list[type[BaseModel]] = [
     BuyDay,
     RevenueTally,
     RepOrderDay,
+    RepInteractionDay,
 ]
 
 __all__ = [
@@ -135,6 +137,7 @@ __all__ = [
     "OwedDay",
     "Payment",
     "PipelineDay",
+    "RepInteractionDay",
     "RepOrderDay",
     "SchemaVersion",
     "Setting",

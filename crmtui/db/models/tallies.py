@@ -143,6 +143,21 @@ class RepOrderDay(BaseModel):
         primary_key = CompositeKey("by_id", "on")
 
 
+class RepInteractionDay(BaseModel):
+    """The interactions one user logged on one UTC day (the interaction's `by` and the day of
+    its `at`): each rep's follow-ups done in a period, summed from a few rows per rep for the
+    period's whole days where they read every interaction. Kept by the database's triggers
+    (crmtui.db.figures) on every write to an interaction."""
+
+    by_id = IntegerField()
+    on = IsoDateField()
+    interactions = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rep_interaction_day"
+        primary_key = CompositeKey("by_id", "on")
+
+
 class BuyDay(BaseModel):
     """Each day a customer bought, counted by that day and the customer's previous buying day
     (LONG_AGO when there was none within PREVIOUS_WITHIN days): the team's retention reads how
