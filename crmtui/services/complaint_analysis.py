@@ -9,12 +9,12 @@ was written last; complaints not resolved yet have none.
 
 from __future__ import annotations
 
-import statistics
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from peewee import SQL, Case, ColumnBase, NodeList, SqliteDatabase, fn
+from peewee import SQL, Case, ColumnBase, SqliteDatabase, fn
 
 from crmtui.db import Complaint, database
 from crmtui.services.complaints.metrics import _metrics_scope
@@ -79,8 +79,48 @@ def _hours(span: timedelta | None) -> float | None:
     return None if span is None else round(span.total_seconds() / 3600, 2)
 
 
-def _median(spans: list[int]) -> timedelta | None:
-    return timedelta(seconds=statistics.median(spans)) if spans else None
+class _Spans:
+    """Whole seconds, gathered one by one (`add`) or as runs already sorted (`add_sorted`), whose
+    median is taken without sorting them all together: a team's complaints come as a few dozen
+    sorted runs, and the category, the cause and the total each take the median of some of them."""
+
+    def __init__(self) -> None:
+        self.loose: list[int] = []
+        self.runs: list[list[int]] = []
+
+    def add(self, seconds: int) -> None:
+        self.loose.append(seconds)
+
+    def add_sorted(self, run: list[int]) -> None:
+        if run:
+            self.runs.append(run)
+
+    def median(self) -> timedelta | None:
+        """statistics.median of every span: the middle one, or the mean of the middle two."""
+        runs = [*self.runs, sorted(self.loose)] if self.loose else self.runs
+        count = sum(len(run) for run in runs)
+        if not count:
+            return None
+        middle = count // 2
+        if count % 2:
+            return timedelta(seconds=_kth(runs, middle))
+        return timedelta(seconds=(_kth(runs, middle - 1) + _kth(runs, middle)) / 2)
+
+
+def _kth(runs: list[list[int]], k: int) -> int:
+    """The `k`-th smallest (from 0) of the values of the sorted, non-empty `runs` together: the
+    least value with more than `k` values at or below it, found by halving the range of values."""
+    if len(runs) == 1:
+        return runs[0][k]
+    low = min(run[0] for run in runs)
+    high = max(run[-1] for run in runs)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(bisect_right(run, middle) for run in runs) > k:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 class _Tally:
@@ -88,35 +128,31 @@ class _Tally:
         self.key = key
         self.by_month = [0] * months
         self.open = 0
-        self.responses: list[int] = []
-        self.resolutions: list[int] = []
+        self.responses = _Spans()
+        self.resolutions = _Spans()
 
     def add(self, month: int, response: int | None, resolution: int | None) -> None:
         """One complaint opened in the `month`-th month, with its seconds to the first response
         and to the resolution (less pauses), None where there was none yet."""
         self.by_month[month] += 1
         if response is not None:
-            self.responses.append(max(0, response))
+            self.responses.add(max(0, response))
         if resolution is not None:
-            self.resolutions.append(max(0, resolution))
+            self.resolutions.add(max(0, resolution))
         else:
             self.open += 1
 
     def merge(
-        self,
-        month: int,
-        complaints: int,
-        still_open: int,
-        responses: list[int],
-        resolutions: list[int],
+        self, by_month: list[int], still_open: int, responses: list[int], resolutions: list[int]
     ) -> None:
-        """`complaints` opened in the `month`-th month, `still_open` of them not resolved, with
-        the seconds to the first response and to the resolution of those that have them (less
-        than zero already taken as zero)."""
-        self.by_month[month] += complaints
+        """Complaints opened `by_month`, `still_open` of them not resolved, with the seconds to
+        the first response and to the resolution of those that have them, sorted (less than
+        zero already taken as zero)."""
+        for month, complaints in enumerate(by_month):
+            self.by_month[month] += complaints
         self.open += still_open
-        self.responses.extend(responses)
-        self.resolutions.extend(resolutions)
+        self.responses.add_sorted(responses)
+        self.resolutions.add_sorted(resolutions)
 
     def row(self) -> CauseRow:
         return CauseRow(
@@ -124,23 +160,23 @@ class _Tally:
             complaints=sum(self.by_month),
             by_month=tuple(self.by_month),
             open=self.open,
-            median_response=_median(self.responses),
-            median_resolution=_median(self.resolutions),
+            median_response=self.responses.median(),
+            median_resolution=self.resolutions.median(),
         )
 
 
 def _seconds(later: ColumnBase, earlier: ColumnBase) -> ColumnBase:
-    """Whole seconds from `earlier` to `later` (stored to the second, in UTC); NULL when
-    `later` is."""
-    if isinstance(database.obj, SqliteDatabase):
-        return fn.strftime("%s", later).cast("INTEGER") - fn.strftime("%s", earlier).cast("INTEGER")
-    return NodeList((SQL("EXTRACT(EPOCH FROM"), later - earlier, SQL(")")), glue=" ").cast("BIGINT")
+    """SQLite: whole seconds from `earlier` to `later` (stored to the second, in UTC); NULL
+    when `later` is."""
+    return fn.strftime("%s", later).cast("INTEGER") - fn.strftime("%s", earlier).cast("INTEGER")
 
 
-def _spans(seconds: ColumnBase) -> ColumnBase:
-    """PostgreSQL: a group's spans that are known, less than zero taken as zero."""
-    clamped = Case(None, [(seconds < 0, 0)], seconds)
-    return fn.ARRAY_AGG(clamped).filter(seconds.is_null(False))
+def _pg_spans(later: ColumnBase, earlier: ColumnBase, less: ColumnBase | int = 0) -> ColumnBase:
+    """PostgreSQL: the seconds from `earlier` to `later`, less `less`, of the group's rows where
+    `later` is known, less than zero taken as zero. date_part's double is exact here, and
+    cheaper than EXTRACT's numeric: the columns hold whole seconds (UtcDateTimeField)."""
+    seconds = fn.date_part("epoch", later - earlier).cast("BIGINT") - less
+    return fn.ARRAY_AGG(fn.GREATEST(seconds, 0)).filter(later.is_null(False))
 
 
 def complaint_causes(
@@ -153,13 +189,6 @@ def complaint_causes(
     bounds = [datetime.combine(start, time(0), ctx.zone) for start in starts]
     end = datetime.combine(_month_start(day, -1), time(0), ctx.zone)
     c = Complaint
-    # the month and the spans worked out in SQL, read as the driver gives them: tens of
-    # thousands of complaints on a large team, each timestamp parsed in Python took seconds
-    month = Case(
-        None, [(c.opened_at < bounds[index + 1], index) for index in range(months - 1)], months - 1
-    )
-    response = _seconds(c.acknowledged_at, c.opened_at)
-    resolution = _seconds(c.resolved_at, c.opened_at) - fn.COALESCE(c.paused_seconds, 0)
     opened = (c.opened_at >= bounds[0]) & (c.opened_at < end)
     total = _Tally("", months)
     categories: dict[str, _Tally] = {}
@@ -178,6 +207,15 @@ def complaint_causes(
         return tally
 
     if isinstance(database.obj, SqliteDatabase):
+        # the month and the spans worked out in SQL, read as the driver gives them: each
+        # timestamp parsed in Python took seconds on a large team
+        month = Case(
+            None,
+            [(c.opened_at < bounds[index + 1], index) for index in range(months - 1)],
+            months - 1,
+        )
+        response = _seconds(c.acknowledged_at, c.opened_at)
+        resolution = _seconds(c.resolved_at, c.opened_at) - fn.COALESCE(c.paused_seconds, 0)
         query = _metrics_scope(
             ctx,
             c.select(c.category, c.root_cause, month, response, resolution)
@@ -190,33 +228,37 @@ def complaint_causes(
             for tallies, text in ((categories, category), (causes, cause)):
                 tally_of(tallies, text).add(index, responded, resolved)
     else:
-        # PostgreSQL groups the complaints by what was typed and month, each group with its
-        # spans (a few hundred groups, not one row per complaint): the medians are still taken
-        # here, over the same spans, so the answers are those of the rows one by one
-        for category, cause, index, count, still_open, responses, resolutions in database.execute(
+        # PostgreSQL groups the complaints by what was typed (a few dozen groups: hashed, not
+        # sorted), counting each month's as those opened before its end, with each group's
+        # spans; the medians are taken here over the same spans, each group's sorted once,
+        # so the answers are those of the rows one by one
+        for category, cause, *by_end, still_open, responses, resolutions in database.execute(
             _metrics_scope(
                 ctx,
                 c.select(
                     c.category,
                     c.root_cause,
-                    month,
+                    *(fn.COUNT(SQL("*")).filter(c.opened_at < bound) for bound in bounds[1:]),
                     fn.COUNT(SQL("*")),
                     fn.COUNT(SQL("*")).filter(c.resolved_at.is_null()),
-                    _spans(response),
-                    _spans(resolution),
+                    _pg_spans(c.acknowledged_at, c.opened_at),
+                    _pg_spans(c.resolved_at, c.opened_at, fn.COALESCE(c.paused_seconds, 0)),
                 )
                 .where(opened)
-                .group_by(c.category, c.root_cause, month)
+                .group_by(c.category, c.root_cause)
                 # the latest last: the text as written last names the tally
                 .order_by(fn.MAX(c.opened_at)),
                 everyone,
             )
         ):
-            total.merge(index, count, still_open, responses or [], resolutions or [])
+            # by_end: opened before each month's end; a month's, those less the month before's
+            by_start = [0, *by_end[:-1]]
+            by_month = [end - start for start, end in zip(by_start, by_end, strict=True)]
+            responses = sorted(responses or ())
+            resolutions = sorted(resolutions or ())
+            total.merge(by_month, still_open, responses, resolutions)
             for tallies, text in ((categories, category), (causes, cause)):
-                tally_of(tallies, text).merge(
-                    index, count, still_open, responses or [], resolutions or []
-                )
+                tally_of(tallies, text).merge(by_month, still_open, responses, resolutions)
 
     def ranked(tallies: dict[str, _Tally]) -> list[CauseRow]:
         rows = [tally.row() for tally in tallies.values()]
