@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from crmtui.db import Complaint
-from crmtui.services.complaint_analysis import complaint_causes
+from crmtui.services.complaint_analysis import _Spans, complaint_causes
 from crmtui.services.customers import add_customer
 from tests.conftest import NOW, TODAY
 
@@ -102,3 +102,22 @@ def test_complaint_causes_equal_a_count_of_each_complaint(ctx, rep_ctx):
     mine = complaint_causes(boss, day=TODAY).to_json()
     assert mine["total"] == from_scratch(
         [c for c in everyone if c.customer.owner_id == boss.user.id], TODAY, zone)["total"]
+
+
+def test_the_median_of_sorted_runs_is_that_of_all_their_spans():
+    """_Spans takes the median of runs sorted apart (PostgreSQL's groups) and of spans added one
+    by one (SQLite's rows) without sorting them together: the same as statistics.median."""
+    rng = random.Random(24)
+    for _case in range(400):
+        spans = _Spans()
+        everything: list[int] = []
+        for _run in range(rng.choice([0, 1, 1, 2, 5, 24])):
+            run = sorted(rng.choice([rng.randint(0, 50), rng.randint(0, 10**7)])
+                         for _n in range(rng.choice([0, 1, 2, 3, 40, 300])))
+            spans.add_sorted(run)
+            everything += run
+        for _n in range(rng.choice([0, 0, 1, 7])):
+            spans.add(value := rng.randint(0, 10**6))
+            everything.append(value)
+        expected = timedelta(seconds=statistics.median(everything)) if everything else None
+        assert spans.median() == expected
