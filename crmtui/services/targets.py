@@ -21,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import SQL, fn
+from peewee import SQL, ColumnBase, SqliteDatabase, Value, fn
 
-from crmtui.db import CustomerChange, Target, User
+from crmtui.db import CustomerChange, Target, User, database
 from crmtui.db.models import RepOrderDay
 from crmtui.db.rows import tuple_rows
 from crmtui.errors import CrmError, InvalidInput, NotFound
@@ -164,6 +164,15 @@ def _money(cents: int | None) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
+def _among(column: ColumnBase, ids: list[int]) -> ColumnBase:
+    """`column` is one of `ids`: on PostgreSQL one array parameter (the IN list PostgreSQL
+    would make of it), not one parameter each, which peewee takes a few microseconds to write
+    for each of a team's hundreds of reps."""
+    if isinstance(database.obj, SqliteDatabase):
+        return column.in_(ids)
+    return column == fn.ANY(Value(ids, unpack=False))
+
+
 def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
     """Orders booked by each user from `start` to `end` (both included), summed from what the
     database keeps per user and day (db.figures' rep_order_day)."""
@@ -172,7 +181,7 @@ def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Dec
     d = RepOrderDay
     query = (
         d.select(d.by_id, fn.SUM(d.amount).coerce(False))
-        .where(d.by_id.in_(user_ids) & (d.on >= start) & (d.on <= end))
+        .where(_among(d.by_id, user_ids) & (d.on >= start) & (d.on <= end))
         .group_by(d.by_id)
     )
     cents = dict(tuple_rows(query, tuple[int, int | None]))
@@ -188,7 +197,7 @@ def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[i
     query = (
         c.select(c.by, fn.COUNT(SQL("*")))  # not a column: read from the index alone
         .where(
-            c.by.in_(user_ids)
+            _among(c.by, user_ids)
             & (c.what == "lifecycle")
             & (c.from_value == "prospect")
             & (c.to_value == "customer")
@@ -262,37 +271,52 @@ def target_board(
     day = day or ctx.today()
     found = period_value(period, kind) if period else period_of(kind, day)
     until = min(found.end, day)
-    targets = {t.user_id: t for t in Target.select().where(Target.period == found.key)}
-    if ctx.is_manager:
-        users = list(
-            User.select().where(
-                User.id.in_(list(targets) or [0]) | ((User.role == "rep") & User.active)
-            )
+    # plain rows, not model instances: a team has hundreds of reps, each with a target
+    t = Target
+    targets = {
+        user_id: (amount, new_customers)
+        for user_id, amount, new_customers in tuple_rows(
+            t.select(t.user, t.amount, t.new_customers).where(t.period == found.key),
+            tuple[int, Decimal | None, int | None],
         )
+    }
+    users: list[tuple[int, str, str]]  # id, login, label
+    if ctx.is_manager:
+        u = User
+        users = [
+            (user_id, login, display_name or login)
+            for user_id, login, display_name in tuple_rows(
+                u.select(u.id, u.login, u.display_name).where(
+                    u.id.in_(t.select(t.user).where(t.period == found.key))
+                    | ((u.role == "rep") & u.active)
+                ),
+                tuple[int, str, str | None],
+            )
+        ]
+    elif ctx.user.id in targets or ctx.role == "rep":
+        users = [(ctx.user.id, ctx.user.login, ctx.user.label)]
     else:
-        users = [ctx.user] if ctx.user.id in targets or ctx.role == "rep" else []
-    ids = [u.id for u in users]
+        users = []
+    ids = [user_id for user_id, _login, _label in users]
     orders = orders_by_user(ids, found.start, until) if until >= found.start else {}
     won = new_customers_by_user(ids, found.start, until) if until >= found.start else {}
     rows = []
-    for user in users:
-        target = targets.get(user.id)
-        achieved = orders.get(user.id, Decimal("0.00"))
-        count = won.get(user.id, 0)
+    for user_id, login, label in users:
+        amount, new_customers = targets.get(user_id, (None, None))
+        achieved = orders.get(user_id, Decimal("0.00"))
+        count = won.get(user_id, 0)
         rows.append(
             TargetRow(
-                login=user.login,
-                name=user.label,
+                login=login,
+                name=label,
                 orders=achieved,
                 won=count,
                 amount=(
-                    target_progress(target.amount, achieved, found, day)
-                    if target is not None and target.amount is not None
-                    else None
+                    target_progress(amount, achieved, found, day) if amount is not None else None
                 ),
                 new_customers=(
-                    target_progress(target.new_customers, count, found, day)
-                    if target is not None and target.new_customers is not None
+                    target_progress(new_customers, count, found, day)
+                    if new_customers is not None
                     else None
                 ),
             )
