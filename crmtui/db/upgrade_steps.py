@@ -23,6 +23,7 @@ from crmtui.db.models import (
     Contact,
     Customer,
     FieldChange,
+    GradeChange,
     HolidayGreeting,
     Instruction,
     Payment,
@@ -420,6 +421,15 @@ def v26_rep_interaction_days(db: peewee.Database) -> None:
     fill_figures(db, only=("rep_interaction_day",))
 
 
+def v27_grade_move_indexes(db: peewee.Database) -> None:
+    """v27: the dashboard's movement reads the changes that moved a customer and those that
+    added one from two partial indexes (crmtui.db.models.history), in place of one over both."""
+    db.execute_sql(
+        'DROP INDEX IF EXISTS "grade_change_on_customer_id_from_grade_to_grade_prev_on_next_on"'
+    )
+    db.create_tables([GradeChange], safe=True)  # its missing indexes: the two above
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -447,4 +457,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     24: v24_rep_order_days,
     25: v25_grade_days,
     26: v26_rep_interaction_days,
+    27: v27_grade_move_indexes,
 }

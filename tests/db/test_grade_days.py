@@ -134,7 +134,7 @@ def test_a_bulk_load_keeps_the_index_the_days_are_looked_up_by(backend, ctx, rep
             [change_row(rng, rng.choice(customers)) for _ in range(40)]
         ).execute()
     assert TRIGGER_INDEX in held
-    assert "grade_change_on_customer_id_from_grade_to_grade_prev_on_next_on" not in held
+    assert "grade_change_moves" not in held
     assert grade_days_out_of_step(database.obj) == 0
 
 

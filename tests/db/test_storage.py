@@ -234,8 +234,9 @@ DASHBOARD_INDEXES = {
     "customer_source_deal_status": "source, deal_status",
     "customer_revenue_desc_id": "revenue DESC, id",
     "customer_owner_id_revenue_desc_id": "owner_id, revenue DESC, id",
-    "grade_change_on_customer_id_from_grade_to_grade_prev_on_next_on":
-        "on, customer_id, from_grade, to_grade, prev_on, next_on",
+    "grade_change_moves": "on, customer_id, from_grade, to_grade, prev_on, next_on) "
+                          "WHERE (from_grade IS NOT NULL",
+    "grade_change_added": "on, customer_id) WHERE (from_grade IS NULL",
 }
 
 

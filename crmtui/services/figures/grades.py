@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from peewee import Case, Field, Function, ModelSelect, Select, fn
+from peewee import Case, Expression, Field, Function, ModelSelect, Select, fn
 
 from crmtui.db import Customer, GradeChange, User, Win, database
 from crmtui.db.models import DueTally, GradeTally, StageTally
@@ -135,27 +135,12 @@ def _rank(column: Field) -> Case:
     return Case(column, [(grade, grade_rank(grade)) for grade in GRADES])
 
 
-def _net_step() -> Function:
-    """The sum of a customer's rank steps: negative towards A, as rules.is_promotion(start, end)
-    (a customer's first change, from no grade, is no step)."""
+def _changes(scope: Scope, period: int, select: list[Any], *, added: bool) -> ModelSelect[Any]:
+    """`select` over the period's grade changes that added a customer (`added`: from no grade)
+    or moved one (from a grade to another), each kind read from its own partial index."""
     g = GradeChange
-    return fn.SUM(
-        Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
-    )
-
-
-def _net_moves(scope: Scope, period: int) -> ModelSelect[GradeChange]:
-    """Per customer with a change in the period: its net step and whether it was added in the
-    period, from the covering (on, customer, from_grade, to_grade) index."""
-    g = GradeChange
-    added = Case(None, [(g.from_grade.is_null(), 1)], 0)
-    query = (
-        g.select(
-            g.customer.alias("customer_id"), _net_step().alias("net"), fn.SUM(added).alias("added")
-        )
-        .where((g.on >= scope.since(period)) & (g.on <= scope.day))
-        .group_by(g.customer)
-    )
+    kind = g.from_grade.is_null() if added else g.from_grade.is_null(False)
+    query = g.select(*select).where(kind & (g.on >= scope.since(period)) & (g.on <= scope.day))
     if scope.owner_id is not None:
         query = query.join(Customer, on=(g.customer == Customer.id)).where(
             Customer.owner == scope.owner_id
@@ -163,60 +148,74 @@ def _net_moves(scope: Scope, period: int) -> ModelSelect[GradeChange]:
     return query
 
 
+def _step() -> Expression:
+    """A moving change's rank step: negative towards A, as rules.is_promotion(start, end)."""
+    return _rank(GradeChange.to_grade) - _rank(GradeChange.from_grade)
+
+
+def _up_and_down(net: Any) -> list[Function]:
+    """How many of the rows have their `net` step up (towards A), and how many down."""
+    return [fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (net < 0, net > 0)]
+
+
 def movement(scope: Scope, period: int) -> Movement:
-    """How many customers moved up, down, or came in over the last `period` days."""
+    """How many customers moved up, down, or came in over the last `period` days: a
+    customer's net step is the sum of their changes' steps in the period (a change adding
+    them is none)."""
     g = GradeChange
     since = scope.since(period)
-    # a change that is its customer's only one in the period is that customer's whole
+    # a change that is its customer's only move in the period is that customer's whole
     # movement: those are summed as they are, and only the customers with several changes
     # are grouped (db.grade_days keeps each change's neighbouring days)
     alone = (g.prev_on.is_null() | (g.prev_on < since)) & (
         g.next_on.is_null() | (g.next_on > scope.day)
     )
-    step = Case(None, [(g.from_grade.is_null(False), _rank(g.to_grade) - _rank(g.from_grade))], 0)
-    singles = g.select(*_moves(step, fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0)))).where(
-        (g.on >= since) & (g.on <= scope.day) & alone
+    # the single moves are counted per (from, to) pair of grades, a few dozen groups: a
+    # rank worked out per row cost more than reading the rows
+    singles = (
+        _changes(scope, period, [g.from_grade, g.to_grade, count_rows()], added=False)
+        .where(alone)
+        .group_by(g.from_grade, g.to_grade)
     )
-    if scope.owner_id is not None:
-        singles = singles.join(Customer, on=(g.customer == Customer.id)).where(
-            Customer.owner == scope.owner_id
-        )
-    moves = _net_moves(scope, period).where(~alone).alias("moves")
-    grouped = Select([moves], _moves(moves.c.net, fn.SUM(moves.c.added))).bind(database)
-    counts = [0, 0, 0]
-    for query in (singles, grouped):
-        for index, value in enumerate(query.tuples().get()):
-            counts[index] += int(value or 0)
-    promotions, demotions, new = counts
+    promotions = demotions = 0
+    for before, after, count in tuple_rows(singles, tuple[str, str, int]):
+        step = grade_rank(after) - grade_rank(before)
+        promotions += count if step < 0 else 0
+        demotions += count if step > 0 else 0
+    moves = (
+        _changes(scope, period, [fn.SUM(_step()).alias("net")], added=False)
+        .where(~alone)
+        .group_by(g.customer)
+        .alias("moves")
+    )
+    grouped = Select([moves], _up_and_down(moves.c.net)).bind(database)
+    up, down = grouped.tuples().get()
+    promotions += int(up or 0)
+    demotions += int(down or 0)
+    (new,) = _changes(scope, period, [count_rows()], added=True).tuples().get()
     return Movement(
-        since=since, until=scope.day, promotions=promotions, demotions=demotions, new=new
+        since=since, until=scope.day, promotions=promotions, demotions=demotions, new=int(new)
     )
-
-
-def _moves(net: Any, added: Function) -> list[Function]:
-    """Customers whose `net` step is up (towards A), down, and the sum of `added`."""
-    return [fn.SUM(Case(None, [(condition, 1)], 0)) for condition in (net < 0, net > 0)] + [added]
 
 
 def moved_customer_ids(scope: Scope, period: int, direction: str) -> list[int]:
     """The customers behind a movement figure (PROMOTED or DEMOTED), by id."""
-    net = _net_step()
+    g = GradeChange
+    net = fn.SUM(_step())
     query = (
-        _net_moves(scope, period)
+        _changes(scope, period, [g.customer], added=False)
+        .group_by(g.customer)
         .having(net < 0 if direction == PROMOTED else net > 0)
-        .order_by(GradeChange.customer)
+        .order_by(g.customer)
     )
-    rows = tuple_rows(query, tuple[int, object, object])  # (customer, net step, added)
-    return [customer_id for customer_id, _net, _added in rows]
+    return [customer_id for (customer_id,) in tuple_rows(query, tuple[int])]
 
 
 def new_customer_ids(scope: Scope, period: int) -> list[int]:
     """The customers behind the movement's `new`: added in the period, by id."""
     g = GradeChange
-    added = fn.SUM(Case(None, [(g.from_grade.is_null(), 1)], 0))
-    query = _net_moves(scope, period).having(added > 0).order_by(g.customer)
-    rows = tuple_rows(query, tuple[int, object, object])  # (customer, net step, added)
-    return [customer_id for customer_id, _net, _added in rows]
+    query = _changes(scope, period, [g.customer], added=True).distinct().order_by(g.customer)
+    return [customer_id for (customer_id,) in tuple_rows(query, tuple[int])]
 
 
 # -- follow-up stages and drop risks --------------------------------------------------------------
