@@ -21,7 +21,6 @@ Decisions:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -365,6 +364,17 @@ def _bucket_ends(today: date, terms: int) -> list[tuple[date, int]]:
     return sorted(((end, index) for index, end in ends.items()), key=lambda pair: pair[0])
 
 
+def _owed(sums: list[int]) -> Owed:
+    """Owed from [owed, overdue, orders, owed by age...] in cents."""
+    money = OwedDay.owed.python_value
+    return Owed(
+        owed=money(sums[0]),
+        overdue=money(sums[1]),
+        orders=sums[2],
+        by_age={bucket: money(cents) for bucket, cents in zip(AGE_BUCKETS, sums[3:], strict=True)},
+    )
+
+
 def receivables(
     ctx: Context, day: date | None = None, *, owner_id: int | None = None
 ) -> Receivables:
@@ -385,17 +395,31 @@ def receivables(
     ).group_by(OwedDay.owner_id, bucket)
     if owner_id is not None:
         query = query.where(OwedDay.owner_id == owner_id)
-    total = Owed()
-    reps: dict[int, Owed] = defaultdict(Owed)
-    # a group's sums: never NULL
+    # summed in whole cents, as money once per rep: a team's rows are a few thousand
+    cents_of: dict[int, list[int]] = {}  # owner -> [owed, overdue, orders, owed by age...]
+    # a group's sums: never NULL (PostgreSQL's sum of a bigint is a numeric)
     for owner, index, cents, orders in tuple_rows(query, tuple[int, int, int, int]):
-        owed = OwedDay.owed.python_value(cents)
-        age = AGE_BUCKETS[index] if index >= 0 else None
-        total.add(owed, age, int(orders))
-        reps[owner].add(owed, age, int(orders))
-    users = {u.id: u for u in User.select().where(User.id.in_(list(reps)))} if reps else {}
+        sums = cents_of.get(owner)
+        if sums is None:
+            sums = cents_of[owner] = [0] * (3 + len(AGE_BUCKETS))
+        sums[0] += int(cents)
+        sums[2] += int(orders)
+        if index >= 0:
+            sums[1] += int(cents)
+            sums[3 + index] += int(cents)
+    everyone = [sum(column) for column in zip(*cents_of.values(), strict=True)]
+    total = _owed(everyone) if cents_of else Owed()
+    users = User.select(User.id, User.login, User.display_name)  # a team's few hundred
+    if owner_id is not None:
+        users = users.where(User.id == owner_id)
+    names = {
+        user_id: (login, display_name or login)
+        for user_id, login, display_name in (
+            tuple_rows(users, tuple[int, str, str | None]) if cents_of else ()
+        )
+    }
     by_rep = sorted(
-        ((users[uid].login, users[uid].label, owed) for uid, owed in reps.items()),
+        ((*names[uid], _owed(sums)) for uid, sums in cents_of.items()),
         key=lambda r: (-r[2].owed, r[0]),
     )
     return Receivables(day=today, terms_days=terms, total=total, by_rep=by_rep)
