@@ -298,11 +298,17 @@ def instruction_counts(
             query, tuple[int, int, int, int, int]
         )
     }
-    users = {u.id: u for u in User.select().where(User.id.in_(list(counts)))}
+    # the names as plain rows, without an IN list of hundreds of reps
+    users = User.select(User.id, User.login, User.display_name)
+    if not ctx.is_manager:
+        users = users.where(User.id == ctx.user.id)
+    names = {
+        user_id: (login, display_name or login)
+        for user_id, login, display_name in (
+            tuple_rows(users, tuple[int, str, str | None]) if counts else ()
+        )
+    }
     return sorted(
-        (
-            InstructionCounts(users[uid].login, users[uid].label, *numbers)
-            for uid, numbers in counts.items()
-        ),
+        (InstructionCounts(*names[uid], *numbers) for uid, numbers in counts.items()),
         key=lambda c: c.login,
     )
