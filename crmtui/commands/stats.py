@@ -128,7 +128,11 @@ def cmd_stats(args: Namespace) -> int:
 
     ctx = _context(args)
     figures = dashboard(
-        ctx, args.period, everyone=args.all, target_kinds=TARGET_KINDS if args.json else ("month",)
+        ctx,
+        args.period,
+        everyone=args.all,
+        target_kinds=TARGET_KINDS if args.json else ("month",),
+        all_at_risk=args.json,
     )
     if not args.json:
         print_dashboard(figures)

@@ -95,7 +95,7 @@ def dashboard_panels(d: Any, *, interactive: bool = False) -> list[Panel]:
         Panel("stages", _("Open customers by follow-ups so far"), stages_chart(d)),
         Panel(
             "at-risk",
-            _("At risk of being dropped ({n:,})").format(n=len(d.at_risk)),
+            _("At risk of being dropped ({n:,})").format(n=d.at_risk_count),
             at_risk_list(d, interactive=interactive),
             behind=AT_RISK,
         ),
@@ -391,7 +391,7 @@ def at_risk_list(d: Any, *, interactive: bool = False) -> RenderableType:
             cells.append(plain(row.owner))
         table.add_row(*cells)
     lead = Text(_("A–C, fewer than 4 follow-ups, cadence run out"), style="dim")
-    more = len(rows) - AT_RISK_SHOWN
+    more = d.at_risk_count - AT_RISK_SHOWN
     if interactive:
         tail = (
             _("… and {n:,} more; enter lists them all").format(n=more)

@@ -46,6 +46,7 @@ from crmtui.services.complaints import ComplaintMetrics, complaint_metrics
 from crmtui.services.context import Context
 from crmtui.services.figures.grades import (
     AT_RISK_BELOW_FOLLOWUPS,
+    AT_RISK_CARRIED,
     AT_RISK_GRADES,
     AtRisk,
     Movement,
@@ -53,6 +54,8 @@ from crmtui.services.figures.grades import (
     Stage,
     WinStage,
     at_risk,
+    at_risk_count,
+    at_risk_ids,
     grade_totals,
     moved_customer_ids,
     movement,
@@ -117,6 +120,9 @@ class Dashboard:
     open_stages: list[Stage]
     win_stages: list[WinStage]
     at_risk: list[AtRisk]
+    """The customers at risk of being dropped, longest without contact first: the first
+    AT_RISK_CARRIED of them, or all when the dashboard was asked for all."""
+    at_risk_count: int
     lapsed: Lapsed
     retention: Retention
     pareto: Pareto
@@ -155,6 +161,7 @@ class Dashboard:
                 for s in self.open_stages
             },
             "at_risk": [row.to_json() for row in self.at_risk],
+            "at_risk_count": self.at_risk_count,
             "lapsed": self.lapsed.to_json(),
             "retention": self.retention.to_json(),
             "key_share": rounded(self.pareto.key_share),
@@ -212,9 +219,11 @@ def dashboard(
     everyone: bool = False,
     day: date | None = None,
     target_kinds: Sequence[str] = ("month",),
+    all_at_risk: bool = False,
 ) -> Dashboard:
     """Every figure of the dashboard for the last `period` days (7, 30 or 90); the targets of
-    this month (the Dashboard's panel), or of each of `target_kinds`."""
+    this month (the Dashboard's panel), or of each of `target_kinds`; the first customers at
+    risk of being dropped and their count, or (`all_at_risk`) every one of them."""
     if period not in PERIODS:
         raise InvalidInput.one(
             "period", _("the period is 7, 30 or 90 days, not {n}").format(n=period)
@@ -244,7 +253,8 @@ def dashboard(
         movement=timed("movement", movement, scope, period),
         open_stages=timed("open_stages", open_stages, scope),
         win_stages=timed("win_stages", win_stages, scope, period),
-        at_risk=timed("at_risk", at_risk, scope),
+        at_risk=timed("at_risk", at_risk, scope, None if all_at_risk else AT_RISK_CARRIED),
+        at_risk_count=timed("at_risk_count", at_risk_count, scope),
         lapsed=timed("lapsed", lapsed, scope),
         retention=timed("retention", retention, scope, period),
         pareto=timed("pareto", pareto, scope),
@@ -315,7 +325,7 @@ def customers_behind(
     elif figure == NEW:
         ids = new_customer_ids(scope, figures.period)
     elif figure == AT_RISK:
-        ids = [row.customer_id for row in figures.at_risk]
+        ids = at_risk_ids(scope)
     elif figure == KEY_CUSTOMERS:
         ids = key_customer_ids(scope, figures.pareto)
     else:
@@ -325,6 +335,7 @@ def customers_behind(
 
 __all__ = [
     "AT_RISK_BELOW_FOLLOWUPS",
+    "AT_RISK_CARRIED",
     "AT_RISK_GRADES",
     "KEY_SHARE",
     "PARETO_POINTS",
@@ -359,6 +370,7 @@ __all__ = [
     "retention",
     "AtRisk",
     "at_risk",
+    "at_risk_ids",
     "Pareto",
     "pareto",
     "key_customer_ids",

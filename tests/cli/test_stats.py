@@ -77,6 +77,15 @@ def test_stats_json_for_the_team(cli, shop):
     assert month["movement"]["new"] == 3
 
 
+def test_stats_json_lists_every_customer_at_risk_where_the_dashboard_carries_the_first(
+    cli, shop, monkeypatch
+):
+    monkeypatch.setattr("crmtui.services.stats.AT_RISK_CARRIED", 1)
+    data = cli("stats", "--json", "--all").json()
+    assert data["at_risk_count"] == len(data["at_risk"]) == 2
+    assert [row["customer"] for row in data["at_risk"]] == ["张三", "Ray"]
+
+
 def test_stats_json_is_scoped_to_the_user(cli, shop):
     rep = cli("stats", "--json", "--all", user="rita").json()
     assert rep["grades"] == {"A": 0, "B": 1, "C": 0, "D": 0, "E": 0}

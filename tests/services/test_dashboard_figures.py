@@ -27,17 +27,19 @@ from crmtui.rules import (
 from crmtui.rules import pareto as rules_pareto
 from crmtui.services.complaints import acknowledge, complaint_metrics, open_complaint
 from crmtui.services.context import Context
-from crmtui.services.customers import add_customer
+from crmtui.services.customers import add_customer, regrade
 from crmtui.services.interactions import record_order
 from crmtui.db.figures import FIGURE_TABLES
 from crmtui.services.stats import (
     AT_RISK_BELOW_FOLLOWUPS,
     AT_RISK_GRADES,
     AT_RISK,
+    AT_RISK_CARRIED,
     DEMOTED,
     KEY_CUSTOMERS,
     NEW,
     PROMOTED,
+    at_risk,
     customer_rows,
     customers_behind,
     dashboard,
@@ -210,6 +212,26 @@ def test_customers_at_risk_of_being_dropped(ctx, world):
         ("Ada", "A", 0, T - 100 * DAY, "boss"), ("Cai", "C", 1, T - 14 * DAY, "boss"),
         ("Hal", "B", 2, T - 11 * DAY, "rita"), ("Ivy", "A", 0, T - 2 * DAY, "boss")]
     assert rows[1].last_contact == T - 29 * DAY and rows[0].last_contact is None
+
+
+def test_the_dashboard_carries_the_first_drop_risks_and_counts_them_all(ctx, world, clock):
+    """A large team has tens of thousands at risk: the dashboard carries the first (longest
+    without contact), counts them all, lists them all on demand (its JSON and the figure's
+    customers) in the same order."""
+    for n in range(AT_RISK_CARRIED + 5):  # never contacted, cadence run out days apart
+        at(clock, T - (60 + n) * DAY)
+        regrade(ctx, add_customer(ctx, {"name": f"客户{n:02d}"}).id, pin="A", reason="key")
+    clock.now = NOW
+    every = at_risk(scope_for(ctx, everyone=True))
+    assert len(every) == AT_RISK_CARRIED + 5 + 4  # and the world's four
+    figures = dashboard(ctx, 30, everyone=True)
+    assert figures.at_risk == every[:AT_RISK_CARRIED]
+    assert figures.at_risk_count == len(every) == figures.to_json()["at_risk_count"]
+    assert dashboard(ctx, 30, everyone=True, all_at_risk=True).at_risk == every
+    rows, total = customers_behind(ctx, figures, AT_RISK)
+    assert total == len(every) and [r.customer_id for r in rows] == [r.customer_id for r in every]
+    mine = scope_for(as_user(ctx, "rita"))
+    assert dashboard(as_user(ctx, "rita"), 30).at_risk_count == len(at_risk(mine)) == 1
 
 
 def test_the_sql_drop_risk_is_the_rules_one():

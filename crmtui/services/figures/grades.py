@@ -340,16 +340,36 @@ def at_risk_query(scope: Scope) -> ModelSelect[Customer]:
     )
 
 
-def at_risk(scope: Scope) -> list[AtRisk]:
-    """The customers at risk of being dropped, longest without contact first."""
+AT_RISK_CARRIED = 20
+"""The drop risks the dashboard carries: the first, longest without contact (a screen shows a
+few and the count; a large team has tens of thousands, listed on demand)."""
+
+
+def at_risk(scope: Scope, limit: int | None = None) -> list[AtRisk]:
+    """The customers at risk of being dropped, longest without contact first (the first
+    `limit` of them, or all)."""
+    query = at_risk_query(scope)
+    if limit is not None:
+        query = query.limit(limit)
     # thousands of rows on a large team: read from the cursor, not row by row through peewee
-    rows = database.execute(at_risk_query(scope)).fetchall()
+    rows = database.execute(query).fetchall()
     if rows and isinstance(rows[0][-1], str):  # SQLite gives the days as their ISO text
         return [
             AtRisk(cid, name, company, grade, owner, followups, last and _day(last), _day(due))
             for cid, name, company, grade, owner, followups, last, due in rows
         ]
     return list(map(AtRisk._make, rows))
+
+
+def at_risk_count(scope: Scope) -> int:
+    """How many customers are at risk of being dropped (from the index that holds them)."""
+    return at_risk_query(scope).count()
+
+
+def at_risk_ids(scope: Scope) -> list[int]:
+    """The customers at risk of being dropped, by id, in the list's order."""
+    query = at_risk_query(scope).select(Customer.id)
+    return [customer_id for (customer_id,) in tuple_rows(query, tuple[int])]
 
 
 def _day(value: date | str) -> date:
