@@ -36,7 +36,7 @@ def _change(row: str, sign: str, sqlite: bool) -> str:
     day = _day(row, sqlite)
     added = (
         f"INSERT INTO {target} ({REP_INTERACTION_DAY_COLUMNS}) "
-        f'VALUES ({row}."by_id", {day}, {sign}1) ON CONFLICT ("by_id", "on") DO UPDATE '
+        f'VALUES ({row}."by_id", {day}, {sign}1) ON CONFLICT ("on", "by_id") DO UPDATE '
         f'SET "interactions" = {current}"interactions" + excluded."interactions"; '
     )
     if not sign:

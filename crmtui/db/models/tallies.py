@@ -155,7 +155,8 @@ class RepInteractionDay(BaseModel):
 
     class Meta:
         table_name = "rep_interaction_day"
-        primary_key = CompositeKey("by_id", "on")
+        # the day first: a period's rows are one stretch of the key, whoever logged them
+        primary_key = CompositeKey("on", "by_id")
 
 
 class BuyDay(BaseModel):
