@@ -74,10 +74,17 @@ def _left(row: str) -> str:
 _MOVED = 'OLD."customer_id" <> NEW."customer_id" OR OLD."on" <> NEW."on"'
 
 
+_OTHERS = 'EXISTS (SELECT 1 FROM "grade_change" o WHERE o."customer_id" = NEW."customer_id"{also})'
+"""The customer has other changes: a customer's first change (every row of an import of new
+customers) has no neighbours, and its days stay NULL without another look."""
+
+
 def _sqlite_ddl() -> list[str]:
+    others = _OTHERS.format(also=' AND o."id" <> NEW."id"')
+    given = 'NEW."prev_on" IS NOT NULL OR NEW."next_on" IS NOT NULL'  # set right, or cleared
     return [
         'CREATE TRIGGER IF NOT EXISTS "grade_days_insert" AFTER INSERT ON "grade_change" '
-        f"BEGIN {_neighbours_of('NEW')}{_arrived('NEW')}END",
+        f"WHEN {others} OR {given} BEGIN {_neighbours_of('NEW')}{_arrived('NEW')}END",
         'CREATE TRIGGER IF NOT EXISTS "grade_days_update" '
         'AFTER UPDATE OF "customer_id", "on" ON "grade_change" '
         f"WHEN {_MOVED} BEGIN {_left('OLD')}{_neighbours_of('NEW')}{_arrived('NEW')}END",
@@ -98,8 +105,12 @@ def _postgres_ddl(schema: str) -> list[str]:
 
     # before the insert, the row's own days are set on the row itself: no second version of it
     own = (
+        f"IF {_OTHERS.format(also='')} THEN "
         f'NEW."prev_on" := ({_PREV.format(row="NEW")}); '
         f'NEW."next_on" := ({_NEXT.format(row="NEW")}); '
+        f"{_arrived('NEW')}"
+        'ELSE NEW."prev_on" := NULL; NEW."next_on" := NULL; '
+        "END IF; "
     )
     triggers = [
         ("grade_days_insert", "BEFORE INSERT", "", "grade_days_insert"),
@@ -112,7 +123,7 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("grade_days_delete", "AFTER DELETE", "", "grade_days_delete"),
     ]
     statements = [
-        function("grade_days_insert", own + _arrived("NEW"), "NEW"),
+        function("grade_days_insert", own, "NEW"),
         function(
             "grade_days_update", _left("OLD") + _neighbours_of("NEW") + _arrived("NEW"), "NULL"
         ),

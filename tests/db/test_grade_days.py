@@ -55,7 +55,10 @@ def movement_grouped(owner_id: int | None, period: int) -> Movement:
 
 def change_row(rng: random.Random, customer_id: int) -> dict:
     day = TODAY - timedelta(days=rng.randrange(0, 100))
+    wrong = rng.choice([None, day])  # days a writer gives are never taken as they are
     return {
+        "prev_on": wrong,
+        "next_on": wrong,
         "customer": customer_id,
         "at": datetime.combine(day, time(rng.randrange(24)), timezone.utc),
         "on": day,
