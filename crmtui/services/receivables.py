@@ -382,31 +382,31 @@ def receivables(
     the index of the orders still owed."""
     today = day or ctx.today()
     terms = ctx.config.receivables.terms_days
-    # the database keeps what is owed per owner and day (db.figures); those days are put in
-    # their ageing buckets in SQL, so a team's half a million open orders reach Python as a
-    # few rows per rep
-    bucket = Case(
-        None,
-        [(OwedDay.owed_since <= last_day, index) for last_day, index in _bucket_ends(today, terms)],
-        -1,
-    )
-    query = OwedDay.select(
-        OwedDay.owner_id, bucket, fn.SUM(OwedDay.owed).coerce(False), fn.SUM(OwedDay.orders)
-    ).group_by(OwedDay.owner_id, bucket)
+    # the database keeps what is owed per owner and day (db.figures); SQL sums per owner what
+    # was owed since each ageing bucket's last day or earlier, so a team's half a million open
+    # orders reach Python as one row per rep, each bucket the difference of two of those sums
+    ends = _bucket_ends(today, terms)  # oldest first
+    o = OwedDay
+    query = o.select(
+        o.owner_id,
+        fn.SUM(o.owed).coerce(False),
+        fn.SUM(o.orders),
+        *(
+            fn.SUM(Case(None, [(o.owed_since <= last_day, o.owed)], 0)).coerce(False)
+            for last_day, _index in ends
+        ),
+    ).group_by(o.owner_id)
     if owner_id is not None:
-        query = query.where(OwedDay.owner_id == owner_id)
-    # summed in whole cents, as money once per rep: a team's rows are a few thousand
+        query = query.where(o.owner_id == owner_id)
     cents_of: dict[int, list[int]] = {}  # owner -> [owed, overdue, orders, owed by age...]
     # a group's sums: never NULL (PostgreSQL's sum of a bigint is a numeric)
-    for owner, index, cents, orders in tuple_rows(query, tuple[int, int, int, int]):
-        sums = cents_of.get(owner)
-        if sums is None:
-            sums = cents_of[owner] = [0] * (3 + len(AGE_BUCKETS))
-        sums[0] += int(cents)
-        sums[2] += int(orders)
-        if index >= 0:
-            sums[1] += int(cents)
-            sums[3 + index] += int(cents)
+    for owner, cents, orders, *by_end in tuple_rows(query, tuple[Any, ...]):
+        sums = cents_of[owner] = [int(cents), 0, int(orders)] + [0] * len(AGE_BUCKETS)
+        older = 0
+        for (_last_day, index), up_to in zip(ends, by_end, strict=True):
+            sums[3 + index] = int(up_to) - older
+            older = int(up_to)
+        sums[1] = older
     everyone = [sum(column) for column in zip(*cents_of.values(), strict=True)]
     total = _owed(everyone) if cents_of else Owed()
     users = User.select(User.id, User.login, User.display_name)  # a team's few hundred
