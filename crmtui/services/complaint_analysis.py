@@ -80,16 +80,14 @@ def _hours(span: timedelta | None) -> float | None:
 
 
 class _Spans:
-    """Whole seconds, gathered one by one (`add`) or as runs already sorted (`add_sorted`), whose
-    median is taken without sorting them all together: a team's complaints come as a few dozen
-    sorted runs, and the category, the cause and the total each take the median of some of them."""
+    """Whole seconds, gathered one by one (appended to `loose`: SQLite's rows, tens of thousands)
+    or as runs already sorted (`add_sorted`), whose median is taken without sorting them all
+    together: a team's complaints come as a few dozen sorted runs, and the category, the cause
+    and the total each take the median of some of them."""
 
     def __init__(self) -> None:
         self.loose: list[int] = []
         self.runs: list[list[int]] = []
-
-    def add(self, seconds: int) -> None:
-        self.loose.append(seconds)
 
     def add_sorted(self, run: list[int]) -> None:
         if run:
@@ -136,9 +134,9 @@ class _Tally:
         and to the resolution (less pauses), None where there was none yet."""
         self.by_month[month] += 1
         if response is not None:
-            self.responses.add(max(0, response))
+            self.responses.loose.append(max(0, response))
         if resolution is not None:
-            self.resolutions.add(max(0, resolution))
+            self.resolutions.loose.append(max(0, resolution))
         else:
             self.open += 1
 

@@ -117,7 +117,7 @@ def test_the_median_of_sorted_runs_is_that_of_all_their_spans():
             spans.add_sorted(run)
             everything += run
         for _n in range(rng.choice([0, 0, 1, 7])):
-            spans.add(value := rng.randint(0, 10**6))
+            spans.loose.append(value := rng.randint(0, 10**6))
             everything.append(value)
         expected = timedelta(seconds=statistics.median(everything)) if everything else None
         assert spans.median() == expected
