@@ -17,7 +17,7 @@ from crmtui.services.pipeline import measure_weights, pipeline
 from crmtui.services.reps import rep_comparison
 from crmtui.services.surveys import record_survey
 from crmtui.services.targets import set_target
-from tests.conftest import NOW, TODAY, as_user
+from tests.conftest import BACKENDS, NOW, TODAY, as_user
 
 
 def at(clock, day: date) -> None:
@@ -118,6 +118,7 @@ def test_the_pipeline_by_grade_and_month_raw_and_weighted(ctx, rep_ctx, history,
     assert data["weights"]["defaulted"] == ["C", "E"]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)  # the figures read from the driver's rows
 def test_each_rep_side_by_side(ctx, rep_ctx, clock):
     """November 2026 to the 23rd: rita's two customers (one A) were added on the 2nd and called
     today; she booked 1,500 against a target of 6,000, and it won her a new customer; one
