@@ -3,13 +3,15 @@ hand (orders booked and new customers won in the period, what the remaining days
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from crmtui.db import AuditLog, Target
+from crmtui.db import AuditLog, CustomerChange, Order, Target, User
 from crmtui.errors import CrmError, Forbidden, InvalidInput, NotFound
+from crmtui.rules import target_progress
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import record_order
 from crmtui.services.targets import remove_target, set_target, target_board, target_json
@@ -150,3 +152,47 @@ def test_reps_see_their_own_targets_managers_everyone_s(team, ctx):
     assert target_board(team["sam"]).rows == []
     with pytest.raises(InvalidInput, match="2026-13"):
         target_board(team["boss"], "2026-13")
+
+
+def test_the_board_equals_a_count_of_each_order_and_each_customer_won(team, clock):
+    """Random orders over November and December, booked by the reps on their customers and by
+    the manager on anyone's: each row of December's board holds the orders booked by its user
+    and the changes prospect → customer they made, counted one by one, and the progress of
+    their targets from those."""
+    rng = random.Random(26)
+    boss = team["boss"]
+    sellers = [team["rita"], team["ray"], boss]
+    at(clock, date(2026, 10, 31))
+    customers = []
+    for n in range(24):
+        owner = rng.choice(sellers)
+        customers.append((owner, add_customer(owner, {"name": f"客户{n}"}).id))
+    at(clock, date(2026, 12, 20))
+    for _n in range(70):
+        owner, customer = rng.choice(customers)
+        record_order(rng.choice([owner, boss]), customer, amount=str(rng.randint(1, 50000)),
+                     on=date(2026, 11, 1) + timedelta(days=rng.randint(0, 49)))
+    for login in ("rita", "boss"):  # ray without a target
+        set_target(boss, login, "2026-12", amount=str(rng.randint(1000, 300000)),
+                   new_customers=str(rng.randint(1, 9)))
+    board = target_board(boss, "2026-12", kind="month")
+    start, until = date(2026, 12, 1), date(2026, 12, 20)
+    booked = [o for o in Order.select() if start <= o.on <= until]
+    won = [c for c in CustomerChange.select()
+           if (c.what, c.from_value, c.to_value) == ("lifecycle", "prospect", "customer")
+           and start <= c.on <= until]
+    assert len({o.by_id for o in booked}) == 3 and won  # every seller booked in December
+    targets = {t.user.login: t for t in Target.select()}
+    expected = {}
+    for user in User.select():
+        if user.login not in targets and not (user.role == "rep" and user.active):
+            continue
+        orders = sum((o.amount for o in booked if o.by_id == user.id), Decimal("0.00"))
+        count = sum(1 for c in won if c.by_id == user.id)
+        target = targets.get(user.login)
+        expected[user.login] = (
+            user.display_name or user.login, orders, count,
+            target_progress(target.amount, orders, board.period, until) if target else None,
+            target_progress(target.new_customers, count, board.period, until) if target else None)
+    assert {row.login: (row.name, row.orders, row.won, row.amount, row.new_customers)
+            for row in board.rows} == expected
