@@ -26,7 +26,17 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any, TypeVar
 
-from peewee import BaseQuery, Case, Expression, Function, ModelSelect, fn
+from peewee import (
+    BaseQuery,
+    Case,
+    ColumnBase,
+    Expression,
+    Function,
+    ModelSelect,
+    SqliteDatabase,
+    Value,
+    fn,
+)
 
 from crmtui.db import (
     Complaint,
@@ -199,6 +209,14 @@ def _driver_rows(query: BaseQuery, row: type[_Row]) -> list[_Row]:
     return rows
 
 
+def _among(column: ColumnBase, ids: list[int]) -> ColumnBase:
+    """`column` is one of `ids`: on PostgreSQL one array parameter (the IN list the server
+    would make of it) where peewee writes 500 parameters one by one (as services.targets)."""
+    if isinstance(database.obj, SqliteDatabase):
+        return column.in_(ids)
+    return column == fn.ANY(Value(ids, unpack=False))
+
+
 def _per_user(query: ModelSelect[Any]) -> dict[int, int]:
     return {uid: int(n or 0) for uid, n in _driver_rows(query, tuple[int, int | None])}
 
@@ -255,7 +273,7 @@ def rep_comparison(
             uid: (int(n), Decimal(int(cents or 0)) / 100)
             for uid, n, cents in _driver_rows(
                 Win.select(Win.by, count_rows(), fn.SUM(Win.amount).coerce(False))
-                .where((Win.on >= found.start) & (Win.on <= until) & Win.by.in_(ids))
+                .where((Win.on >= found.start) & (Win.on <= until) & _among(Win.by, ids))
                 .group_by(Win.by),
                 tuple[int, int, int | None],
             )

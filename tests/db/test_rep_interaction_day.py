@@ -10,6 +10,7 @@ import random
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from crmtui.db.upgrade_steps import MIGRATIONS
 from crmtui.errors import CrmError
 from crmtui.rules import period_of
 from crmtui.services.customers import add_customer, delete_customer
-from crmtui.services.interactions import log_interaction
+from crmtui.services.interactions import log_interaction, record_order
 from crmtui.services.merge import merge_customers
 from crmtui.services.reps import rep_comparison, utc_day_pieces
 from tests.conftest import TODAY
@@ -191,6 +192,17 @@ def test_the_migration_to_26_counts_the_interactions_per_user_and_day(backend, c
     Customer.delete().where(Customer.id == zhang).execute()
     assert out_of_step() == 0
     assert database.execute_sql('SELECT count(*) FROM "rep_interaction_day"').fetchone() == (0,)
+
+
+def test_each_reps_wins_are_theirs(backend, ctx, rep_ctx):
+    """The wins of the period per user who booked them (an array of ids on PostgreSQL)."""
+    add_customer(ctx, {"name": "the manager's"})
+    for n, amount in enumerate(("1200", "34.5")):
+        won = add_customer(rep_ctx, {"name": f"客户{n}", "need": "clear", "expected_amount": "9"})
+        record_order(rep_ctx, won.id, amount=amount)
+    rows = {row.login: row for row in rep_comparison(ctx).rows}
+    assert (rows["rita"].wins, rows["rita"].won) == (2, Decimal("1234.50"))
+    assert (rows["boss"].wins, rows["boss"].won) == (0, Decimal("0.00"))
 
 
 def test_the_check_reports_the_interactions_per_day_out_of_step(backend, ctx, rep_ctx, db_target):
