@@ -29,12 +29,9 @@ from typing import Any, TypeVar
 from peewee import (
     BaseQuery,
     Case,
-    ColumnBase,
     Expression,
     Function,
     ModelSelect,
-    SqliteDatabase,
-    Value,
     fn,
 )
 
@@ -50,7 +47,7 @@ from crmtui.db import (
     database,
 )
 from crmtui.db.models import RepInteractionDay
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import among, tuple_rows
 from crmtui.errors import Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.rules import DIMENSIONS, Period, PeriodKind, csi_of_total, period_of
@@ -209,14 +206,6 @@ def _driver_rows(query: BaseQuery, row: type[_Row]) -> list[_Row]:
     return rows
 
 
-def _among(column: ColumnBase, ids: list[int]) -> ColumnBase:
-    """`column` is one of `ids`: on PostgreSQL one array parameter (the IN list the server
-    would make of it) where peewee writes 500 parameters one by one (as services.targets)."""
-    if isinstance(database.obj, SqliteDatabase):
-        return column.in_(ids)
-    return column == fn.ANY(Value(ids, unpack=False))
-
-
 def _per_user(query: ModelSelect[Any]) -> dict[int, int]:
     return {uid: int(n or 0) for uid, n in _driver_rows(query, tuple[int, int | None])}
 
@@ -273,7 +262,7 @@ def rep_comparison(
             uid: (int(n), Decimal(int(cents or 0)) / 100)
             for uid, n, cents in _driver_rows(
                 Win.select(Win.by, count_rows(), fn.SUM(Win.amount).coerce(False))
-                .where((Win.on >= found.start) & (Win.on <= until) & _among(Win.by, ids))
+                .where((Win.on >= found.start) & (Win.on <= until) & among(Win.by, ids))
                 .group_by(Win.by),
                 tuple[int, int, int | None],
             )

@@ -21,11 +21,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import SQL, ColumnBase, SqliteDatabase, Value, fn
+from peewee import SQL, fn
 
-from crmtui.db import CustomerChange, Target, User, database
+from crmtui.db import CustomerChange, Target, User
 from crmtui.db.models import RepOrderDay
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import among, tuple_rows
 from crmtui.errors import CrmError, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.rules import (
@@ -164,15 +164,6 @@ def _money(cents: int | None) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def _among(column: ColumnBase, ids: list[int]) -> ColumnBase:
-    """`column` is one of `ids`: on PostgreSQL one array parameter (the IN list PostgreSQL
-    would make of it), not one parameter each, which peewee takes a few microseconds to write
-    for each of a team's hundreds of reps."""
-    if isinstance(database.obj, SqliteDatabase):
-        return column.in_(ids)
-    return column == fn.ANY(Value(ids, unpack=False))
-
-
 def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Decimal]:
     """Orders booked by each user from `start` to `end` (both included), summed from what the
     database keeps per user and day (db.figures' rep_order_day)."""
@@ -181,7 +172,7 @@ def orders_by_user(user_ids: list[int], start: date, end: date) -> dict[int, Dec
     d = RepOrderDay
     query = (
         d.select(d.by_id, fn.SUM(d.amount).coerce(False))
-        .where(_among(d.by_id, user_ids) & (d.on >= start) & (d.on <= end))
+        .where(among(d.by_id, user_ids) & (d.on >= start) & (d.on <= end))
         .group_by(d.by_id)
     )
     cents = dict(tuple_rows(query, tuple[int, int | None]))
@@ -197,7 +188,7 @@ def new_customers_by_user(user_ids: list[int], start: date, end: date) -> dict[i
     query = (
         c.select(c.by, fn.COUNT(SQL("*")))  # not a column: read from the index alone
         .where(
-            _among(c.by, user_ids)
+            among(c.by, user_ids)
             & (c.what == "lifecycle")
             & (c.from_value == "prospect")
             & (c.to_value == "customer")

@@ -12,7 +12,7 @@ from peewee import Case, Expression, Field, Function, ModelSelect, Select, fn
 
 from crmtui.db import Customer, GradeChange, User, Win, database
 from crmtui.db.models import DueTally, GradeTally, StageTally
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import among, tuple_rows
 from crmtui.rules import FOLLOWUP_REFERENCE, FOLLOWUP_STAGES, followup_stage, grade_rank
 from crmtui.services.figures.scope import (
     GRADES,
@@ -54,7 +54,7 @@ def due_per_owner(
     d = DueTally
     where = d.next_due < until
     if owners is not None:
-        where &= d.owner_id.in_(owners)
+        where &= among(d.owner_id, owners)
     if since is not None:
         where &= d.next_due >= since
     if chased_only:
