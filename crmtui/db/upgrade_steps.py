@@ -430,6 +430,24 @@ def v27_grade_move_indexes(db: peewee.Database) -> None:
     db.create_tables([GradeChange], safe=True)  # its missing indexes: the two above
 
 
+def v28_fewer_customer_indexes(db: peewee.Database) -> None:
+    """v28: a contact logged moves the customer's due days, so its new row version goes into
+    every index of the customer: drop the four no query needs (name: lists sort by sort_name;
+    cadence_due: the owner's, the drop risks' and the stages' indexes serve its queries;
+    (source, deal_status): the team's conversion is kept in source_tally, an owner's counted
+    from the owner's index; updated_by: users are never deleted), and index only the customers
+    someone referred (crmtui.db.models.archive)."""
+    for name in (
+        "customer_name",
+        "customer_cadence_due",
+        "customer_source_deal_status",
+        "customer_updated_by_id",
+        "customer_referred_by_id",
+    ):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    db.create_tables([Customer], safe=True)  # its missing index: the referrals' partial one
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -458,4 +476,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     25: v25_grade_days,
     26: v26_rep_interaction_days,
     27: v27_grade_move_indexes,
+    28: v28_fewer_customer_indexes,
 }

@@ -231,7 +231,6 @@ def test_an_upgraded_file_has_the_same_schema_as_a_new_one(tmp_path, clock):
 
 DASHBOARD_INDEXES = {
     "customer_grade_followups_status_cadence_due": "grade, followups, status, cadence_due",
-    "customer_source_deal_status": "source, deal_status",
     "customer_revenue_desc_id": "revenue DESC, id",
     "customer_owner_id_revenue_desc_id": "owner_id, revenue DESC, id",
     "grade_change_moves": "on, customer_id, from_grade, to_grade, prev_on, next_on) "

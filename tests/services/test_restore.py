@@ -74,7 +74,7 @@ def test_a_damaged_backup_fails_the_integrity_check(ctx, tmp_path):
     data = bytearray(copy.read_bytes())
     with sqlite3.connect(copy) as connection:
         root = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'customer_name'").fetchone()[0]
+            "SELECT rootpage FROM sqlite_master WHERE name = 'customer_sort_name'").fetchone()[0]
     page = 4096 * (root - 1)
     data[page + 8:page + 200] = b"\xff" * 192  # an index page's cell pointers
     copy.write_bytes(bytes(data))

@@ -73,7 +73,9 @@ class Customer(BaseModel):
     status = CharField(max_length=16, default="potential")
     deal_status = CharField(max_length=16, default="potential")
     source = CharField(max_length=16, default="")
-    referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="SET NULL")
+    referred_by = ForeignKeyField(
+        "self", null=True, backref="referrals", on_delete="SET NULL", index=False
+    )  # see the partial index below
     referred_by_id: ForeignKeyId[int | None]
     owner = ForeignKeyField(User, backref="customers", index=False)  # see Meta.indexes
     owner_id: ForeignKeyId[int]
@@ -90,11 +92,16 @@ class Customer(BaseModel):
     created_at = UtcDateTimeField()
     created_on = IsoDateField()  # local date of creation: a never-contacted customer is due then
     updated_at = UtcDateTimeField()
-    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # not indexed (as an account plan's): only deleting a user would look customers up by it,
+    # and users are deactivated, not deleted
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL", index=False)
     updated_by_id: ForeignKeyId[int | None]
     version = IntegerField(default=1)
 
     class Meta:
+        # Every index costs each contact logged: the contact moves the due days, so the row's
+        # new version is written into every index of the customer (schema 28 dropped four that
+        # others serve: name, cadence_due, (source, deal_status), updated_by).
         indexes = (
             # Composite indexes lead with the owner: every list a rep sees is "mine, by date".
             (("owner", "next_due"), False),
@@ -103,13 +110,10 @@ class Customer(BaseModel):
             (("owner", "referral_moment_on"), False),
             (("next_due",), False),
             # the dashboard's aggregates read these without touching the table rows:
-            # follow-up stages and drop risks by grade, conversion by source
+            # follow-up stages and drop risks by grade
             (("grade", "followups", "status", "cadence_due"), False),
-            (("source", "deal_status"), False),
-            (("name",), False),
             (("sort_name",), False),
             (("referral_moment_on",), False),
-            (("cadence_due",), False),
             (("lifecycle", "last_order_on"), False),  # the daily lapse check, lapsed counts
             # the pipeline: open opportunities by grade and close month, from the index alone
             (("need", "grade", "expected_close", "expected_amount", "status"), False),
@@ -134,6 +138,14 @@ Customer.add_index(
 )
 # Ranking by gross profit, when the team's key customers go by profit ([maintenance] key_by)
 Customer.add_index(Customer.profit.desc(), name="customer_profit_desc")
+# Only the few customers someone referred are indexed: a referrer's referrals (the profile,
+# merging, deleting the referrer) are found without reading every customer, and saving one
+# nobody referred writes nothing here.
+Customer.add_index(
+    Customer.index(Customer.referred_by, name="customer_referred_by_id").where(
+        Customer.referred_by.is_null(False)
+    )
+)
 
 
 class Contact(BaseModel):
