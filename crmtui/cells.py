@@ -4,14 +4,26 @@ without control characters too (`crmtui.plaintext`)."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len as rich_cell_len, get_character_cell_size, set_cell_size
+from typing import TYPE_CHECKING
 
 from crmtui.plaintext import strip_controls
 from crmtui.present import Memo
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 ELLIPSIS = "…"
 
-_CELLS: Memo[str, int] = Memo(get_character_cell_size)
+
+def _rich_cells() -> ModuleType:
+    """rich's cell rules, loaded for the first text that is not all printable ASCII (a plain
+    `crmtui due` into a pipe need not load rich for a list of Latin names)."""
+    from rich import cells
+
+    return cells
+
+
+_CELLS: Memo[str, int] = Memo(lambda character: _rich_cells().get_character_cell_size(character))
 """Each character's cells, as rich counts them, looked up in C once known (rich sums a
 generator over the characters of every text that is not all Latin)."""
 
@@ -21,7 +33,8 @@ def cell_len(text: str) -> int:
     if text.isascii() and text.isprintable():
         return len(text)
     if "\u200d" in text or "\ufe0f" in text:  # joined characters: rich's own rules
-        return rich_cell_len(text)
+        length: int = _rich_cells().cell_len(text)
+        return length
     return sum(map(_CELLS.__getitem__, text))
 
 
@@ -33,8 +46,14 @@ def fit(text: str, width: int) -> str:
     cells = cell_len(text)
     if cells <= width:
         return text + " " * (width - cells)
+    if text.isascii() and text.isprintable():  # a cell a character: cut by slicing
+        cut = text[: width - 1].rstrip()
+        return cut + ELLIPSIS + " " * (width - 1 - len(cut))
+    rich = _rich_cells()
     # A wide character cut in half leaves a space; drop it so the ellipsis follows the text.
-    return set_cell_size(set_cell_size(text, width - 1).rstrip() + ELLIPSIS, width)
+    cut = rich.set_cell_size(text, width - 1).rstrip()
+    fitted: str = rich.set_cell_size(cut + ELLIPSIS, width)
+    return fitted
 
 
 def clip(text: str, width: int) -> str:
@@ -42,4 +61,7 @@ def clip(text: str, width: int) -> str:
     text = " ".join(strip_controls(text or "").split())
     if cell_len(text) <= width:
         return text
-    return set_cell_size(text, max(0, width - 1)).rstrip() + ELLIPSIS
+    if text.isascii() and text.isprintable():
+        return text[: max(0, width - 1)].rstrip() + ELLIPSIS
+    cut: str = _rich_cells().set_cell_size(text, max(0, width - 1))
+    return cut.rstrip() + ELLIPSIS

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -144,6 +145,34 @@ def console() -> Console:
     if _console is None:
         _console = text_only_console()
     return _console
+
+
+def plain_width() -> int | None:
+    """The width `console()` would print at, when it would write no styles: output that is not
+    a terminal, with nothing set to make rich treat it as one. Printing plain lines then need
+    not load rich (most of a `crmtui due` into a pipe's time). None when rich must decide.
+
+    rich's own rules (`Console.is_terminal`, `Console.size`): a width in COLUMNS, else the first
+    of standard input, output and error that is a terminal, else 80."""
+    forced = "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ
+    if forced or _console is not None or sys.platform == "win32" or "IPython" in sys.modules:
+        return None
+    try:
+        if sys.stdout.isatty():
+            return None
+    except ValueError:  # closed
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns) or None  # rich prints at a width of 0 as it can: its call
+    width = 0
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):  # not a terminal
+            continue
+        break
+    return width or 80
 
 
 def forget_console() -> None:

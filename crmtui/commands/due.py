@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from typing import IO, TYPE_CHECKING
 
 from crmtui.commands._common import named_day, open_context
 from crmtui.i18n import _
@@ -11,12 +12,14 @@ from crmtui.plaintext import strip_controls
 
 if TYPE_CHECKING:
     from argparse import Namespace
+    from collections.abc import Sequence
     from datetime import date
 
     from rich.console import Console
 
     from crmtui.commands._common import Parser, Subparsers
     from crmtui.present.due import DueColumns
+    from crmtui.present.schedule import ShownAppointment
     from crmtui.rules import DueItem
     from crmtui.services.context import Context
 
@@ -55,18 +58,30 @@ def cmd_due(args: Namespace) -> int:
 
 
 def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> None:
-    """The due list as Today draws it (`present.due`): aligned lines under section headings,
-    the reason cut to the terminal's width (plain lines: a long list prints several times
-    faster than through a rich Table)."""
+    """The day's appointments, then the due list as Today draws it (`present.due`): aligned
+    lines under section headings, the reason cut to the terminal's width (plain lines: a long
+    list prints several times faster than through a rich Table)."""
     # when run: building the parser must not load what this command uses
+    from crmtui.output import plain_width
+    from crmtui.present.due import DueColumns
+
+    title = _("Due on {day}").format(day=day.isoformat())
+    views = _schedule(ctx, day, everyone)
+    width = plain_width()
+    if items and width is not None:  # no styles to write: no rich at all, when every line fits
+        columns = DueColumns.for_width(width, owner=everyone)
+        agenda = _plain_agenda(ctx, day, views, width, everyone)
+        if columns.width <= width and agenda is not None:
+            _write_plain(sys.stdout, title, columns, items, day, agenda)
+            return
     from rich.text import Text
 
     from crmtui.output import console
-    from crmtui.present.due import DueColumns, coming_up_line
+    from crmtui.present.due import coming_up_line
 
     out = console()
-    _print_schedule(ctx, day, everyone, out)
-    title = _("Due on {day}").format(day=day.isoformat())
+    if views:
+        _print_schedule(ctx, day, views, everyone, out)
     if not items:
         from crmtui.services.due import coming_up
 
@@ -78,9 +93,39 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
     if out.color_system is None and columns.width <= out.width:
         # not a terminal: no styles to write, and every line fits, so the lines are written as
         # they are (rich's layout of a team's list takes several times longer than making it)
-        _write_plain(out, title, columns, items, day)
+        _write_plain(out.file, title, columns, items, day)
     else:
         _print_styled(out, title, columns, items, day)
+
+
+def _schedule(ctx: Context, day: date, everyone: bool) -> Sequence[ShownAppointment]:
+    """The day's appointments Today shows above the due list."""
+    # when run, and the schedule's services (a dozen modules) on a day with appointments only
+    from crmtui.services.due import any_appointment_on
+
+    if not any_appointment_on(ctx, day):
+        return []
+    from crmtui.services.appointments import schedule
+
+    return schedule(ctx, day, everyone=everyone)
+
+
+def _plain_agenda(
+    ctx: Context, day: date, views: Sequence[ShownAppointment], width: int, everyone: bool
+) -> list[str] | None:
+    """The schedule's lines above the due list as `_print_schedule` prints them with no styles
+    (none on a day without appointments); None when a line is wider than `width`, which rich
+    would wrap."""
+    if not views:
+        return []
+    # when run: on a day with appointments only
+    from crmtui.cells import cell_len
+    from crmtui.present.schedule import agenda_plain, schedule_title
+
+    lines = agenda_plain(views, ctx.zone, width, owner=everyone)
+    if any(cell_len(line) > width for line in lines):
+        return None
+    return [schedule_title(day, len(views)), "\n".join(lines).rstrip(), ""]
 
 
 def _print_styled(
@@ -109,37 +154,36 @@ def _print_styled(
 
 
 def _write_plain(
-    out: Console, title: str, columns: DueColumns, items: list[DueItem], day: date
+    file: IO[str],
+    title: str,
+    columns: DueColumns,
+    items: list[DueItem],
+    day: date,
+    agenda: list[str] | None = None,
 ) -> None:
-    """The due list as `print_due` prints it, for output with no styles: the same text."""
+    """The due list as `print_due` prints it, for output with no styles: the same text (after
+    the schedule's lines, `_plain_agenda`, when given)."""
     # when run: building the parser must not load what this command uses
     from crmtui.present.due import section_heading, sections
 
-    text = [title]
+    text = [*(agenda or []), title]
     for kind, section in sections(items).items():
         lines = "\n".join([columns.plain_line(item, day) for item in section])
         text += ["", section_heading(kind, len(section)), lines.rstrip()]
     written = "\n".join(text) + "\n"
-    out.file.write(strip_controls(written, multiline=True))
-    out.file.flush()
+    file.write(strip_controls(written, multiline=True))
+    file.flush()
 
 
-def _print_schedule(ctx: Context, day: date, everyone: bool, out: Console) -> None:
-    """The day's appointments above the due list, as Today shows them (nothing when none)."""
-    # when run: building the parser must not load what this command uses
+def _print_schedule(
+    ctx: Context, day: date, views: Sequence[ShownAppointment], everyone: bool, out: Console
+) -> None:
+    """The day's appointments above the due list, as Today shows them."""
+    # when run: plain output need not load rich
     from rich.text import Text
 
-    from crmtui.services.due import any_appointment_on
-
-    if not any_appointment_on(ctx, day):
-        return
-    # on a day with appointments only: the schedule's services load a dozen modules
     from crmtui.present.schedule import agenda_lines, schedule_title
-    from crmtui.services.appointments import schedule
 
-    views = schedule(ctx, day, everyone=everyone)
-    if not views:
-        return
     out.print(Text(schedule_title(day, len(views)), style="bold"))
     lines = Text(no_wrap=True, overflow="crop")
     for line in agenda_lines(views, ctx.zone, out.width, owner=everyone):

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import ClassVar
-
-from rich.text import Text
+from typing import TYPE_CHECKING, ClassVar
 
 from crmtui.cells import fit
 from crmtui.i18n import _, pgettext
@@ -17,6 +15,9 @@ from crmtui.present.styles import OVERDUE_MARK, grade_style, overdue_style
 from crmtui.present.text import safe
 from crmtui.present.time import days_span, short_day
 from crmtui.rules import DueItem, DueKind, Value
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def sections(items: Iterable[DueItem]) -> dict[DueKind, list[DueItem]]:
@@ -29,6 +30,8 @@ def sections(items: Iterable[DueItem]) -> dict[DueKind, list[DueItem]]:
 
 def coming_up_line(item: DueItem, today: date) -> Text:
     """A follow-up after the day shown, for a day with nothing due: when, who, why."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     grade = item.grade.value if item.grade else "-"
     text = Text("  " + fit(short_day(item.due, today), 5) + "  ")
     text.append(fit(item.customer, 16) + "  ")
@@ -40,6 +43,8 @@ def coming_up_line(item: DueItem, today: date) -> Text:
 
 def item_detail(item: DueItem, today: date, *, owner: bool = True) -> Text:
     """One due item whole, for the line under the list: who, why in full, when, whose."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     text = Text()
     text.append(safe(item.customer), style="bold")
     if item.company:
@@ -107,6 +112,8 @@ class DueColumns(Value):
         )
 
     def header(self) -> Text:
+        from rich.text import Text  # here: plain lines for a pipe need no rich
+
         text = Text(" ")
         text.append(fit(_("Customer"), self.customer) + "  ")
         text.append(fit(_("Company"), self.company) + "  ")
@@ -137,6 +144,8 @@ class DueColumns(Value):
         return pieces
 
     def line(self, item: DueItem, today: date) -> Text:
+        from rich.text import Text  # here: plain lines for a pipe need no rich
+
         return Text.assemble(*self.pieces(item, today))
 
     def plain_line(self, item: DueItem, today: date) -> str:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
-from typing import ClassVar, Protocol
-
-from rich.text import Text
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from crmtui.cells import clip, fit
 from crmtui.i18n import _
@@ -18,6 +16,9 @@ from crmtui.present.styles import SCHEDULE_STYLES
 from crmtui.present.text import safe
 from crmtui.present.time import span
 from crmtui.rules import Value
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 class ShownAppointment(Protocol):
@@ -150,41 +151,57 @@ class ScheduleColumns(Value):
             customer=customer, company=company, purpose=purpose, rest=rest, owner=owner_width
         )
 
+    def pieces(
+        self, view: ShownAppointment, zone: tzinfo, *, detail: bool = True
+    ) -> list[tuple[str, str]]:
+        """A line's (text, style) pieces: `line` is them in a Text, trailing spaces taken off."""
+        sign, sign_style = mark(view)
+        dim = "dim" if view.status == "cancelled" else ""
+        pieces = [
+            (sign, sign_style),
+            (
+                fit(time_range(view, zone), self.TIME) + "  ",
+                SCHEDULE_STYLES["missed"] if view.missed else dim or "bold",
+            ),
+            (fit(label("appointment_kind", view.kind), self.KIND) + "  ", dim),
+            (fit(view.customer, self.customer) + "  ", dim),
+        ]
+        if self.company:
+            pieces.append((fit(view.company, self.company) + "  ", "dim"))
+        pieces.append(
+            (
+                fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
+                dim or SCHEDULE_STYLES["purpose"],
+            )
+        )
+        if self.owner:
+            pieces.append((fit(view.user, self.owner) + "  ", "dim"))
+        if detail:
+            pieces.append((clip(details(view), self.rest), "dim" if dim else ""))
+        return pieces
+
     def line(self, view: ShownAppointment, zone: tzinfo, *, detail: bool = True) -> Text:
         """One appointment: mark, time, kind, customer, (company,) purpose, then what to
         prepare, where and whom to meet, cut to the width (`detail` False leaves that to a
         second line, `detail_line`)."""
-        sign, sign_style = mark(view)
-        dim = "dim" if view.status == "cancelled" else ""
-        text = Text()
-        text.append(sign, style=sign_style)
-        text.append(
-            fit(time_range(view, zone), self.TIME) + "  ",
-            style=SCHEDULE_STYLES["missed"] if view.missed else dim or "bold",
-        )
-        text.append(fit(label("appointment_kind", view.kind), self.KIND) + "  ", style=dim)
-        text.append(fit(view.customer, self.customer) + "  ", style=dim)
-        if self.company:
-            text.append(fit(view.company, self.company) + "  ", style="dim")
-        text.append(
-            fit(label("purpose", view.purpose) or "-", self.purpose) + "  ",
-            style=dim or SCHEDULE_STYLES["purpose"],
-        )
-        if self.owner:
-            text.append(fit(view.user, self.owner) + "  ", style="dim")
-        if detail:
-            text.append(clip(details(view), self.rest), style="dim" if dim else "")
+        from rich.text import Text  # here: plain lines for a pipe need no rich
+
+        text = Text.assemble(*self.pieces(view, zone, detail=detail))
         text.rstrip()
         return text
+
+    @property
+    def indent(self) -> str:
+        """What goes before the lines under an appointment's: up to the kind column."""
+        return " " * (1 + self.TIME + self.GAP)
 
     def detail_line(self, view: ShownAppointment) -> Text | None:
         """The preparation, place and contact under the line, indented to the kind column
         (None when there is nothing to say)."""
+        from rich.text import Text  # here: plain lines for a pipe need no rich
+
         words = details(view)
-        if not words:
-            return None
-        indent = 1 + self.TIME + self.GAP
-        return Text(" " * indent + words, style="dim")
+        return Text(self.indent + words, style="dim") if words else None
 
 
 def agenda_lines(
@@ -205,9 +222,24 @@ def agenda_lines(
     return lines
 
 
+def agenda_plain(
+    views: Iterable[ShownAppointment], zone: tzinfo, width: int, *, owner: bool = False
+) -> list[str]:
+    """`agenda_lines`' text alone, for output that is not a terminal (no styles to write)."""
+    columns = ScheduleColumns.for_width(width, owner=owner)
+    lines: list[str] = []
+    for view in views:
+        lines.append("".join([text for text, _style in columns.pieces(view, zone, detail=False)]))
+        lines[-1] = lines[-1].rstrip()
+        lines += [columns.indent + words for words in (details(view), review_words(view)) if words]
+    return lines
+
+
 def appointment_detail(view: ShownAppointment, zone: tzinfo, *, owner: bool = False) -> Text:
     """One appointment whole, for the line under Today's list: when, what, with whom and why,
     then what to prepare, where, whom to meet, and after a visit what was reviewed."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     sign, sign_style = mark(view)
     text = Text()
     if sign.strip():
@@ -234,6 +266,8 @@ def appointment_detail(view: ShownAppointment, zone: tzinfo, *, owner: bool = Fa
 
 def appointment_heading(view: ShownAppointment, zone: tzinfo) -> Text:
     """'visit · 张三 · Tue 2026-11-24 10:00–11:00', then what to prepare, where, whom."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     day = view.starts_at.astimezone(zone).date()
     text = Text()
     text.append(label("appointment_kind", view.kind) + " · ")
@@ -270,14 +304,16 @@ def review_words(view: ShownAppointment) -> str:
 
 def review_line(view: ShownAppointment, columns: ScheduleColumns) -> Text | None:
     """The review under a logged visit's line (None before, or when nothing was answered)."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     words = review_words(view)
-    if not words:
-        return None
-    return Text(" " * (1 + columns.TIME + columns.GAP) + words, style=SCHEDULE_STYLES["done"])
+    return Text(columns.indent + words, style=SCHEDULE_STYLES["done"]) if words else None
 
 
 def list_lines(views: Iterable[ShownAppointment], zone: tzinfo, width: int) -> list[Text]:
     """`crmtui appointment list`: id, status and length before each schedule line."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     columns = ScheduleColumns.for_width(max(40, width - 18))
     lines: list[Text] = []
     for view in views:

@@ -162,3 +162,27 @@ def test_help_is_recognised_as_argparse_does(argv, asks):
     from crmtui.cli import asks_for_help
 
     assert asks_for_help(argv) is asks
+
+
+def test_the_due_table_into_a_pipe_loads_no_rich(db_path, clock):
+    """A script's `crmtui due | …` has no styles to write: the day's appointments and the due
+    list are written as text, without loading rich's console and text (only its character
+    widths, for the Chinese names)."""
+    from crmtui.db import Customer
+    from crmtui.demo import build_demo
+    from crmtui.services.appointments import add_appointment
+
+    ctx = make_context(db_path, clock)
+    build_demo(ctx, 60, seed=2)
+    customer = Customer.select().where(Customer.owner == ctx.user.id).first()
+    day = ctx.today().isoformat()
+    add_appointment(ctx, customer.id, at=f"{day} 23:00", place="his office")
+    ctx.store.close()
+    run_probe("--db", str(db_path), "due", "--brief")  # the day's first command (see above)
+    report = run_probe("--db", str(db_path), "due", "--date", day)
+    assert "his office" in report["stdout"] and "Due on" in report["stdout"]
+    rich = {name for name in report["modules"] if name.split(".")[0] == "rich"}
+    assert "rich.cells" in rich  # the demo's Chinese names are measured
+    widths = {"rich", "rich._extension", "rich.cells"}
+    assert {name for name in rich if name not in widths and
+            not name.startswith("rich._unicode_data")} == set()
