@@ -237,6 +237,8 @@ def _log(
     # only the columns the contact moved: an UPDATE naming every column rewrites the search
     # index's entry (its trigger fires on search_doc) and every index of the customer
     customer.save(only=customer.dirty_fields)
+    if not plan_progress:  # (the plan's progress may have written the customer's row itself)
+        kept.saved(customer)
     commitment = None
     if promise:
         commitment = Commitment.create(

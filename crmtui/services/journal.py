@@ -174,6 +174,15 @@ class Journal:
     before: dict[str, Any] = field(default_factory=dict)
     rows: list[tuple[str, int, str, Any, Any]] = field(default_factory=list)
     """(entity, id, field, old, new), in the order they happened."""
+    after: dict[str, Any] | None = None
+    """The customer's kept fields as the block leaves them, when the service knows them
+    (`saved`): finishing need not read them back."""
+
+    def saved(self, customer: Customer) -> None:
+        """`customer` was just saved whole and nothing else writes its row before the journal
+        closes (a contact logged, the app's most frequent write): its kept fields are what the
+        database holds."""
+        self.after = record_values("customer", customer)
 
     def created(self, entity: str, record: Model) -> None:
         self.rows.append((entity, record.get_id(), "", None, record_values(entity, record)))
@@ -191,7 +200,7 @@ class Journal:
     def finish(self) -> ChangeSet | None:
         """Write the change set: the records' changes and every kept customer field that
         moved (None when nothing changed, or the customer is gone)."""
-        after = stored_customer(self.customer_id)
+        after = self.after if self.after is not None else stored_customer(self.customer_id)
         if after is None:
             return None
         rows = list(self.rows) + [
@@ -251,7 +260,10 @@ def journal(
     customer, add to that one instead."""
     open_one = ctx.journal
     if open_one is not None and open_one.customer_id == customer.id:
-        yield open_one
+        try:
+            yield open_one
+        finally:
+            open_one.after = None  # the outer block may write the customer after this one
         return
     started = Journal(
         ctx=ctx,

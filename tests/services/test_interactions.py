@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from playhouse.test_utils import count_queries
 
-from crmtui.db import Commitment, Customer, GradeChange, Interaction, Order
+from crmtui.db import ChangeSet, Commitment, Customer, FieldChange, GradeChange, Interaction, Order
 from crmtui.errors import InvalidInput
 from crmtui.services.customers import add_customer
+from crmtui.services.journal import _dump, stored_customer
 from crmtui.services.interactions import (
     add_care_date,
     close_promise,
@@ -121,6 +123,48 @@ def test_logging_one_interaction_takes_a_bounded_number_of_queries(ctx):
     customer = add_customer(ctx, {"name": "Hot path"})
     with count_queries() as counter:
         log_interaction(ctx, customer.id, summary="call", promise="x", promise_due="+1d")
-    assert counter.count <= 10  # 3 of them the history: the customer as saved, the change set
-    #                             and its fields (one insert for all); 1 the open appointment
-    #                             the contact may close
+    assert counter.count <= 9  # 2 of them the history: the change set and its fields (one
+    #                            insert for all; the customer as saved is not read back); 1 the
+    #                            open appointment the contact may close
+
+
+def test_a_logs_history_holds_each_customer_field_the_log_moved_as_stored(ctx, clock):
+    """The customer's fields a log records as changed (taken from the customer as saved, not
+    read back) equal the stored fields before and after it, compared from scratch."""
+    rng = random.Random(5)
+    customers = [
+        add_customer(ctx, {"name": f"客户{n}", "need": rng.choice(["clear", "potential"]),
+                           "expected_close": f"+{rng.randint(1, 120)}d"}).id
+        for n in range(6)
+    ]  # fmt: skip
+    fields_moved = set()
+    for step in range(40):
+        clock.now = NOW + timedelta(days=3 * step, minutes=step)
+        customer_id = rng.choice(customers)
+        before = stored_customer(customer_id)
+        log_interaction(
+            ctx,
+            customer_id,
+            summary=f"call {step}",
+            outcome=rng.choice(["positive", "neutral", "negative", "no_answer"]),
+            direction=rng.choice(["out", "in"]),
+            next_step=rng.choice(["", "send the quote", "visit"]),
+            next_on=rng.choice([None, "+3d", "+10d"]),
+            referral_ask=rng.random() < 0.3,
+        )
+        after = stored_customer(customer_id)
+        change = ChangeSet.select().order_by(ChangeSet.id.desc()).first()
+        recorded = {
+            (f.field, f.old, f.new)
+            for f in FieldChange.select().where(
+                (FieldChange.change_set == change.id) & (FieldChange.entity == "customer")
+            )
+        }
+        moved = {
+            (name, _dump(old), _dump(after[name]))
+            for name, old in before.items()
+            if after[name] != old
+        }
+        assert recorded == moved, step
+        fields_moved |= {name for name, _, _ in moved}
+    assert {"grade", "next_step", "next_step_on", "referral_asked_on"} <= fields_moved
