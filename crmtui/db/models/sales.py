@@ -66,8 +66,12 @@ PENDING_DELIVERY = Expression(Order.delivery, OP.IN, SQL("('ordered', 'partly_de
 """Orders still to deliver (in full)."""
 # Only the orders still owed, or still to deliver, are indexed: Today's overdue payments and
 # deliveries due, and the receivables, read a small index whatever the number of orders.
+# The owed orders' index holds what Today's overdue payments show of the order (the customer,
+# what is owed, the order's day), so a team's thousands are read without their order rows.
 Order.add_index(
-    Order.index(Order.owed_since, Order.customer, Order.owed, name="sales_order_owing").where(OWING)
+    Order.index(
+        Order.owed_since, Order.customer, Order.owed, Order.on, name="sales_order_owing"
+    ).where(OWING)
 )
 Order.add_index(
     Order.index(Order.deliver_on, Order.customer, name="sales_order_pending_delivery").where(
