@@ -37,6 +37,7 @@ from typing import NamedTuple
 import peewee
 
 from crmtui.db import interaction_figures as interactions
+from crmtui.db.dialect_ddl import run_dialect_ddl
 from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
 from crmtui.db.models import (
     BuyDay,
@@ -529,13 +530,7 @@ def create_figures(db: peewee.Database) -> None:
         + [OrderDay, BuyDay, RevenueTally, RepOrderDay, RepInteractionDay],
         safe=True,
     )
-    if isinstance(db, peewee.SqliteDatabase):
-        statements = _sqlite_ddl()
-    else:
-        schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
-        statements = _postgres_ddl(schema)
-    for statement in statements:
-        db.execute_sql(statement)
+    run_dialect_ddl(db, _sqlite_ddl, _postgres_ddl)
     if not isinstance(db, peewee.SqliteDatabase):
         db.execute_sql(_AT_RISK_INDEX)
         for index in interactions.OWNER_INDEXES:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import peewee
 
+from crmtui.db.dialect_ddl import run_dialect_ddl
+
 TABLE = '"grade_change"'
 
 _PREV = (
@@ -140,13 +142,7 @@ def _postgres_ddl(schema: str) -> list[str]:
 
 def create_grade_days(db: peewee.Database) -> None:
     """The triggers that keep the neighbouring days (idempotent)."""
-    if isinstance(db, peewee.SqliteDatabase):
-        statements = _sqlite_ddl()
-    else:
-        schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
-        statements = _postgres_ddl(schema)
-    for statement in statements:
-        db.execute_sql(statement)
+    run_dialect_ddl(db, _sqlite_ddl, _postgres_ddl)
 
 
 def _differs(row: str, sqlite: bool) -> str:

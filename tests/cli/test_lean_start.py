@@ -33,6 +33,7 @@ BRIEF_MODULES = {
     "crmtui.db.order_figures",  # (the order figures' part of them)
     "crmtui.db.interaction_figures",  # (and the interactions per user and day)
     "crmtui.db.grade_days",  # (and the grade changes' neighbouring days the schema keeps)
+    "crmtui.db.dialect_ddl",  # (their triggers, written for each kind of database)
     "crmtui.labels", "crmtui.present", "crmtui.present.numbers", "crmtui.present.time",  # words
     "crmtui.rules", "crmtui.rules._base", "crmtui.rules.cadence", "crmtui.rules.care",  # the rules
     "crmtui.rules.due", "crmtui.rules.grades", "crmtui.rules.lifecycle",  # the list applies
