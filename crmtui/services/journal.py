@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN, Field, ForeignKeyField, Model
+from peewee import JOIN, Field, ForeignKeyField, Model, SqliteDatabase
 
 from crmtui.db import (
     Appointment,
@@ -210,7 +210,7 @@ class Journal:
         ]
         if not rows:
             return None
-        change = ChangeSet.create(
+        change = ChangeSet(
             customer=self.customer_id,
             at=self.ctx.now(),
             by=self.ctx.user.id,
@@ -220,22 +220,54 @@ class Journal:
             entity_id=self.entity_id,
             undoes=self.undoes,
         )
-        FieldChange.insert_many(
-            [
-                (change.id, self.customer_id, entity, number, name, _dump(old), _dump(new))
-                for entity, number, name, old, new in rows
-            ],
-            fields=[
-                FieldChange.change_set,
-                FieldChange.customer,
-                FieldChange.entity,
-                FieldChange.entity_id,
-                FieldChange.field,
-                FieldChange.old,
-                FieldChange.new,
-            ],
-        ).execute()
+        fields = [
+            (self.customer_id, entity, number, name, _dump(old), _dump(new))
+            for entity, number, name, old, new in rows
+        ]
+        if isinstance(database.obj, SqliteDatabase):
+            change.save(force_insert=True)
+            FieldChange.insert_many(
+                [(change.id, *row) for row in fields],
+                fields=[
+                    FieldChange.change_set,
+                    FieldChange.customer,
+                    FieldChange.entity,
+                    FieldChange.entity_id,
+                    FieldChange.field,
+                    FieldChange.old,
+                    FieldChange.new,
+                ],
+            ).execute()
+        else:
+            change.id = _insert_at_once(change, fields)
         return change
+
+
+_CHANGE_COLUMNS = ("customer", "at", "by", "origin", "action", "entity", "entity_id", "undoes")
+
+
+_FIELD_COLUMNS = ("customer_id", "entity", "entity_id", "field", "old", "new")
+
+
+def _insert_at_once(change: ChangeSet, fields: list[tuple[Any, ...]]) -> int:
+    """The change set and its fields in one statement (PostgreSQL: a round trip fewer for
+    every write), the fields numbered in the order they happened; the change set's id."""
+    columns = [ChangeSet._meta.fields[name] for name in _CHANGE_COLUMNS]
+    names = ", ".join(f'"{column.column_name}"' for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    kept = ", ".join(f'"{name}"' for name in _FIELD_COLUMNS)
+    read = ", ".join(f'"v"."{name}"' for name in _FIELD_COLUMNS)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(fields))
+    sql = (
+        f'WITH "change" AS (INSERT INTO "change_set" ({names}) VALUES ({marks}) RETURNING "id") '
+        f'INSERT INTO "field_change" ("change_set_id", {kept}) '
+        f'SELECT "change"."id", {read} FROM "change", (VALUES {values}) AS "v" ("n", {kept}) '
+        'ORDER BY "v"."n" RETURNING "change_set_id"'
+    )
+    params = [column.db_value(change.__data__.get(column.name)) for column in columns]
+    params += [value for n, row in enumerate(fields) for value in (n, *row)]
+    number: int = database.execute_sql(sql, params).fetchone()[0]
+    return number
 
 
 def _dump(value: Any) -> str | None:
