@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import peewee
 
 from crmtui.db.figures import FIGURE_TABLES, TRIGGER_INDEXES, fill_figures
 from crmtui.db.models import database
-from crmtui.db.search import FTS_TABLE, create_search_index
+from crmtui.db.search import FTS_TABLE, create_search_index, loading_settings
 from crmtui.patterns import lazy_pattern
 
 CHUNK = 5000
@@ -214,7 +214,8 @@ def deferred_indexes(
     the loading transaction so a failure leaves the schema as it was (both databases undo DDL
     with the transaction). Without `rebuild_search` the search index is not rebuilt: when the
     context gives True (the index's triggers were dropped), the caller indexes the search
-    documents of the customers it inserts (`search.index_search_documents`)."""
+    documents of the customers it inserts (`search.index_search_documents`). SQLite's search
+    index takes its load settings meanwhile (`search.loading_settings`)."""
     tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
         saved = [index for index in _postgres_indexes(tables) if index[0] not in TRIGGER_INDEXES]
@@ -241,13 +242,14 @@ def deferred_indexes(
         database.execute_sql(f'DROP INDEX "{name}"')
     for name in triggers:
         database.execute_sql(f'DROP TRIGGER "{name}"')
-    yield bool(triggers) and not rebuild_search
-    for _name, sql in saved:
-        database.execute_sql(sql)
-    if triggers:
-        create_search_index(database.obj)
-        if rebuild_search:
-            database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    with loading_settings(database.obj) if triggers else nullcontext():
+        yield bool(triggers) and not rebuild_search
+        for _name, sql in saved:
+            database.execute_sql(sql)
+        if triggers:
+            create_search_index(database.obj)
+            if rebuild_search:
+                database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
 @contextmanager
