@@ -9,10 +9,19 @@ from decimal import Decimal
 import pytest
 from playhouse.test_utils import count_queries
 
-from crmtui.db import ChangeSet, Commitment, Customer, FieldChange, GradeChange, Interaction, Order
+from crmtui.db import (
+    ChangeSet,
+    Commitment,
+    Customer,
+    FieldChange,
+    GradeChange,
+    Interaction,
+    Order,
+    database,
+)
 from crmtui.errors import InvalidInput
 from crmtui.services.customers import add_customer
-from crmtui.services.journal import _dump, stored_customer
+from crmtui.services.journal import _dump, journal, stored_customer
 from crmtui.services.interactions import (
     add_care_date,
     close_promise,
@@ -181,3 +190,18 @@ def test_a_logs_history_keeps_its_records_and_fields_in_the_order_they_happened(
     assert [(f.entity, f.field) for f in rows] == [
         ("interaction", ""), ("promise", ""), ("customer", "next_step"),
         ("customer", "next_step_on"), ("customer", "referral_asked_on")]  # fmt: skip
+
+
+def test_a_log_inside_another_write_leaves_that_write_the_customers_fields_it_changes(ctx):
+    """Logged inside a write with a journal of its own, the log does not vouch for the
+    customer's fields: the outer write may change them after it."""
+    customer = add_customer(ctx, {"name": "Nested"})
+    with database.atomic(), journal(ctx, "log", Customer.get_by_id(customer.id)) as kept:
+        log_interaction(ctx, customer.id, summary="call", next_step="quote")
+        Customer.update(next_step="visit").where(Customer.id == customer.id).execute()
+        assert kept.after is None
+    change = ChangeSet.select().order_by(ChangeSet.id.desc()).first()
+    moved = FieldChange.get(
+        (FieldChange.change_set == change.id) & (FieldChange.field == "next_step")
+    )
+    assert (moved.old, moved.new) == ('""', '"visit"')
