@@ -578,24 +578,12 @@ def _reviews(s: DueSection) -> list[Line]:
     return lines
 
 
-def _instructions(s: DueSection) -> list[Line]:
-    return instruction_lines(s)
-
-
-def _deliveries(s: DueSection) -> list[Line]:
-    return delivery_lines(s)
-
-
-def _payments(s: DueSection) -> list[Line]:
-    return payment_lines(s)
-
-
 LINES: dict[DueKind, Callable[[DueSection], list[Line]]] = {
     DueKind.COMPLAINT: _complaints,
-    DueKind.INSTRUCTION: _instructions,
+    DueKind.INSTRUCTION: instruction_lines,
     DueKind.PROMISE: _promises,
-    DueKind.DELIVERY: _deliveries,
-    DueKind.PAYMENT: _payments,
+    DueKind.DELIVERY: delivery_lines,
+    DueKind.PAYMENT: payment_lines,
     DueKind.FOLLOW_UP: _follow_ups,
     DueKind.WIN_BACK: _win_back,
     DueKind.CARE: _care,
