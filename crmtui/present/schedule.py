@@ -5,7 +5,7 @@ to terminal cells, so Chinese names line up with Latin ones."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -195,30 +195,35 @@ class ScheduleColumns(Value):
         """What goes before the lines under an appointment's: up to the kind column."""
         return " " * (1 + self.TIME + self.GAP)
 
-    def detail_line(self, view: ShownAppointment) -> Text | None:
-        """The preparation, place and contact under the line, indented to the kind column
-        (None when there is nothing to say)."""
-        from rich.text import Text  # here: plain lines for a pipe need no rich
 
+def _agenda(
+    views: Iterable[ShownAppointment], zone: tzinfo, width: int, owner: bool
+) -> Iterator[tuple[list[tuple[str, str]], bool]]:
+    """The schedule's lines as (text, style) pieces, each with whether its trailing spaces go:
+    each appointment's line, its details on the line below, and what was reviewed after a
+    visit."""
+    columns = ScheduleColumns.for_width(width, owner=owner)
+    for view in views:
+        yield columns.pieces(view, zone, detail=False), True
         words = details(view)
-        return Text(self.indent + words, style="dim") if words else None
+        if words:
+            yield [(columns.indent + words, "dim")], False
+        words = review_words(view)
+        if words:
+            yield [(columns.indent + words, SCHEDULE_STYLES["done"])], False
 
 
 def agenda_lines(
     views: Iterable[ShownAppointment], zone: tzinfo, width: int, *, owner: bool = False
 ) -> list[Text]:
-    """The schedule as the command line prints it: each appointment's line, its details on
-    the line below, and what was reviewed after a visit."""
-    columns = ScheduleColumns.for_width(width, owner=owner)
+    """The schedule as the command line prints it (`_agenda`)."""
+    from rich.text import Text  # here: plain lines for a pipe need no rich
+
     lines: list[Text] = []
-    for view in views:
-        lines.append(columns.line(view, zone, detail=False))
-        below = columns.detail_line(view)
-        if below is not None:
-            lines.append(below)
-        review = review_line(view, columns)
-        if review is not None:
-            lines.append(review)
+    for pieces, stripped in _agenda(views, zone, width, owner):
+        lines.append(Text.assemble(*pieces))
+        if stripped:
+            lines[-1].rstrip()
     return lines
 
 
@@ -226,12 +231,10 @@ def agenda_plain(
     views: Iterable[ShownAppointment], zone: tzinfo, width: int, *, owner: bool = False
 ) -> list[str]:
     """`agenda_lines`' text alone, for output that is not a terminal (no styles to write)."""
-    columns = ScheduleColumns.for_width(width, owner=owner)
     lines: list[str] = []
-    for view in views:
-        lines.append("".join([text for text, _style in columns.pieces(view, zone, detail=False)]))
-        lines[-1] = lines[-1].rstrip()
-        lines += [columns.indent + words for words in (details(view), review_words(view)) if words]
+    for pieces, stripped in _agenda(views, zone, width, owner):
+        line = "".join([text for text, _style in pieces])
+        lines.append(line.rstrip() if stripped else line)
     return lines
 
 
@@ -302,14 +305,6 @@ def review_words(view: ShownAppointment) -> str:
     return " · ".join(parts)
 
 
-def review_line(view: ShownAppointment, columns: ScheduleColumns) -> Text | None:
-    """The review under a logged visit's line (None before, or when nothing was answered)."""
-    from rich.text import Text  # here: plain lines for a pipe need no rich
-
-    words = review_words(view)
-    return Text(columns.indent + words, style=SCHEDULE_STYLES["done"]) if words else None
-
-
 def list_lines(views: Iterable[ShownAppointment], zone: tzinfo, width: int) -> list[Text]:
     """`crmtui appointment list`: id, status and length before each schedule line."""
     from rich.text import Text  # here: plain lines for a pipe need no rich
@@ -345,8 +340,8 @@ __all__ = [
     "appointment_detail",
     "ScheduleColumns",
     "agenda_lines",
+    "agenda_plain",
     "review_words",
-    "review_line",
     "list_lines",
     "length",
 ]

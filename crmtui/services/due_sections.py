@@ -63,10 +63,10 @@ from crmtui.views.complaints import ClockFacts, SlaClock
 
 # Every section selects these first, then its own columns.
 CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.grade, Customer.owner)
-CHASED = Customer.lifecycle != Lifecycle.TERMINATED.value
-"""The customers on chase lists: all but the terminated."""
 # Stored values compared row by row (an enum member's .value costs a lookup each time).
 _LAPSED, _TERMINATED = Lifecycle.LAPSED.value, Lifecycle.TERMINATED.value
+CHASED = Customer.lifecycle != _TERMINATED
+"""The customers on chase lists: all but the terminated."""
 _BY_NEXT_STEP, _BY_VALUE_CLASS, _BY_PLAN = (
     DueRule.NEXT_STEP.value,
     DueRule.VALUE_CLASS.value,
