@@ -4,12 +4,13 @@ transaction."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 
 import peewee
 
 from crmtui.db.figures import FIGURE_TABLES, TRIGGER_INDEXES, fill_figures
+from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
 from crmtui.db.models import database
 from crmtui.db.search import FTS_TABLE, create_search_index, loading_settings
 from crmtui.patterns import lazy_pattern
@@ -206,11 +207,15 @@ def reset_sequences(models: Iterable[type[peewee.Model]]) -> None:
 
 @contextmanager
 def deferred_indexes(
-    models: Iterable[type[peewee.Model]], *, rebuild_search: bool = True
+    models: Iterable[type[peewee.Model]],
+    *,
+    rebuild_search: bool = True,
+    keep: Collection[str] = TRIGGER_INDEXES,
 ) -> Iterator[bool]:
     """Drop the secondary indexes of `models` (and SQLite's search triggers) while loading many
-    rows, then build them once at the end (all but the TRIGGER_INDEXES the kept figures' triggers
-    look up on every row): much faster than updating them row by row. Use inside
+    rows, then build them once at the end (all but those in `keep`: by default the
+    TRIGGER_INDEXES the triggers look up on every row): much faster than updating them row by
+    row. Use inside
     the loading transaction so a failure leaves the schema as it was (both databases undo DDL
     with the transaction). Without `rebuild_search` the search index is not rebuilt: when the
     context gives True (the index's triggers were dropped), the caller indexes the search
@@ -218,7 +223,7 @@ def deferred_indexes(
     index takes its load settings meanwhile (`search.loading_settings`)."""
     tables = [m._meta.table_name for m in models]
     if not isinstance(database.obj, peewee.SqliteDatabase):
-        saved = [index for index in _postgres_indexes(tables) if index[0] not in TRIGGER_INDEXES]
+        saved = [index for index in _postgres_indexes(tables) if index[0] not in keep]
         for name, _sql in saved:
             database.execute_sql(f'DROP INDEX "{name}"')
         yield False
@@ -231,7 +236,7 @@ def deferred_indexes(
         f"AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks})",
         tables,
     ).fetchall()
-    saved = [index for index in saved if index[0] not in TRIGGER_INDEXES]
+    saved = [index for index in saved if index[0] not in keep]
     triggers = [
         name
         for (name,) in database.execute_sql(
@@ -286,6 +291,50 @@ def deferred_insert_figures(model: type[peewee.Model]) -> Iterator[None]:
     ]
     if counted:
         fill_figures(database.obj, only=counted)
+
+
+_FIRST_DAYS_TRIGGER = "grade_days_insert"
+
+
+@contextmanager
+def deferred_first_grade_days() -> Iterator[bool]:
+    """Set aside the trigger that gives each grade change inserted the days of its customer's
+    neighbouring changes, for a load whose every change is its new customer's first and only
+    one (an import's): for such a row the trigger finds no other change and leaves its days
+    NULL, as inserted, after an index look-up per row. Gives whether it was set aside, and then
+    its index (grade_days.TRIGGER_INDEX) need not be kept while loading. Use inside the
+    loading transaction (both databases undo the change with it); on PostgreSQL only when the
+    connected role owns the table, as with the figures' triggers."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        found = database.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+            "AND tbl_name = 'grade_change'",
+            (_FIRST_DAYS_TRIGGER,),
+        ).fetchone()
+        if found is None:
+            yield False
+            return
+        database.execute_sql(f'DROP TRIGGER "{_FIRST_DAYS_TRIGGER}"')
+        yield True
+        database.execute_sql(found[0])
+        return
+    owned = database.execute_sql(
+        "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE c.relname = 'grade_change' AND c.relnamespace = to_regnamespace(current_schema()) "
+        "AND pg_has_role(current_user, c.relowner, 'USAGE') "
+        "AND t.tgname = %s AND t.tgenabled = 'O'",
+        (_FIRST_DAYS_TRIGGER,),
+    ).fetchone()
+    if owned is None:
+        yield False
+        return
+    database.execute_sql(f'ALTER TABLE "grade_change" DISABLE TRIGGER "{_FIRST_DAYS_TRIGGER}"')
+    yield True
+    database.execute_sql(f'ALTER TABLE "grade_change" ENABLE TRIGGER "{_FIRST_DAYS_TRIGGER}"')
+
+
+LOAD_KEEPS_WITHOUT_DAYS = TRIGGER_INDEXES - {GRADE_DAYS_INDEX}
+"""The indexes a load keeps once `deferred_first_grade_days` has set its trigger aside."""
 
 
 def _sqlite_insert_triggers(table: str) -> list[tuple[str, str]]:

@@ -4,19 +4,22 @@ what a row-by-row import stores."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmtui.db import Customer
+from crmtui.db import Customer, GradeChange
 from crmtui.db.figures import FIGURE_TABLES, figures_out_of_step
+from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
+from crmtui.db.grade_days import grade_days_out_of_step
 from crmtui.services.customers import add_customer
 from crmtui.errors import InvalidInput
 from crmtui.services.transfer import checking
 from crmtui.services.transfer.importer import import_file
 from crmtui.services.transfer.records import SourceFile
 from crmtui.services.validation import clean_fields
-from tests.conftest import TODAY
+from tests.conftest import NOW, TODAY
 
 HEADER = "name,phones,need,expected_close,expected_amount,grade,source,deal_status,status\n"
 
@@ -135,6 +138,91 @@ def test_a_trigger_writing_other_tables_stays_through_a_large_import(
     assert import_file(ctx, path).imported == 30
     assert db.execute_sql('SELECT count(*) FROM "arrivals"').fetchone()[0] == 30
     assert not any(figures_out_of_step(db).values())
+
+
+def _grade_changes(ctx) -> list[tuple]:
+    """Each imported customer's grade changes as stored, with their neighbouring days."""
+    query = (
+        GradeChange.select(
+            Customer.name,
+            GradeChange.on,
+            GradeChange.from_grade,
+            GradeChange.to_grade,
+            GradeChange.reason,
+            GradeChange.by,
+            GradeChange.prev_on,
+            GradeChange.next_on,
+        )
+        .join(Customer)
+        .where(Customer.name.startswith("客户"))
+        .tuples()
+    )
+    return sorted(query, key=repr)
+
+
+def test_a_large_import_writes_the_grade_changes_a_row_by_row_one_does(
+    ctx, tmp_path, monkeypatch, backend
+):
+    """The trigger that finds a change's neighbouring days is set aside for a large load (an
+    imported customer's first change has none) with the index it reads, and both come back."""
+    import crmtui.services.transfer.importer as importer
+    import crmtui.services.transfer.loading as loading
+
+    for n in range(3):
+        add_customer(ctx, {"name": f"Stored {n}", "need": "clear", "expected_amount": "5000"})
+    db = ctx.store.db
+    triggers = _triggers(ctx, backend)
+    indexes = sorted(index.name for index in db.get_indexes("grade_change"))
+    assert GRADE_DAYS_INDEX in indexes
+    seen: list[tuple[bool, bool]] = []  # (trigger there, index there) as changes go in
+    insert = loading.bulk_insert
+
+    def watched(model, fields, rows, **options):
+        if model is GradeChange:
+            names = {name for name, *_rest in _triggers(ctx, backend)}
+            held = {index.name for index in db.get_indexes("grade_change")}
+            enabled = (
+                backend == "sqlite" or dict(_triggers(ctx, backend)).get("grade_days_insert") == "O"
+            )
+            seen.append(("grade_days_insert" in names and enabled, GRADE_DAYS_INDEX in held))
+        return insert(model, fields, rows, **options)
+
+    for seed in (5, 6, 7):
+        path = tmp_path / f"in{seed}.csv"
+        path.write_text(_random_rows(seed, 40 + seed), encoding="utf-8")
+
+        monkeypatch.setattr(importer, "BATCH", 1)
+        monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10**9)
+        assert import_file(ctx, path).imported == 40 + seed
+        by_trigger = _grade_changes(ctx)
+        Customer.delete().where(Customer.name.startswith("客户")).execute()
+
+        seen.clear()
+        monkeypatch.setattr(loading, "bulk_insert", watched)
+        monkeypatch.setattr(importer, "BATCH", 7)
+        monkeypatch.setattr(loading, "DEFERRED_INDEX_ROWS", 10)
+        assert import_file(ctx, path).imported == 40 + seed
+        monkeypatch.setattr(loading, "bulk_insert", insert)
+        assert set(seen) == {(False, False)}
+        assert _grade_changes(ctx) == by_trigger
+        assert _triggers(ctx, backend) == triggers
+        assert sorted(index.name for index in db.get_indexes("grade_change")) == indexes
+        assert grade_days_out_of_step(db) == 0
+        # the trigger keeps the days of a later change again
+        first = Customer.select().where(Customer.name.startswith("客户")).order_by(Customer.id)
+        customer = first.get()
+        GradeChange.insert(
+            customer=customer,
+            at=NOW,
+            on=TODAY + timedelta(days=3),
+            from_grade="D",
+            to_grade="C",
+            reason="later",
+            by=ctx.user.id,
+        ).execute()
+        assert grade_days_out_of_step(db) == 0
+        assert _grade_changes(ctx) != by_trigger
+        Customer.delete().where(Customer.name.startswith("客户")).execute()
 
 
 # -- each (field, text) cleaned once per file ------------------------------------------------------
