@@ -12,10 +12,10 @@ placeholders and quoting differ).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from peewee import BaseQuery, ColumnBase, Model, SqliteDatabase, Value, fn
+from peewee import BaseQuery, ColumnBase, Field, Model, SqliteDatabase, Value, fn
 
 from crmtui.db.models.base import database
 
@@ -59,6 +59,49 @@ def written_once(key: Hashable, build: Callable[[], BaseQuery], params: Sequence
             raise ValueError(f"{key!r}: the query takes {built!r}, not {params!r}")
         _WRITTEN[kind] = sql
     return sql
+
+
+def insert_record(record: Model) -> None:
+    """`record.save(force_insert=True)` for a new record with an automatic id, from a statement
+    written once for the fields it holds: its id is set from the database's."""
+    model = type(record)
+    primary_key: Field = model._meta.primary_key  # type: ignore[assignment]  # never False here
+    data = {name: value for name, value in record.__data__.items() if name != primary_key.name}
+    fields = [model._meta.fields[name] for name in data]
+    params = [field.db_value(value) for field, value in zip(fields, data.values(), strict=True)]
+    sqlite = isinstance(database.obj, SqliteDatabase)
+
+    def build() -> BaseQuery:
+        query = model.insert_many([tuple(data.values())], fields=fields)
+        return query if sqlite else query.returning(primary_key)
+
+    cursor = database.execute_sql(written_once((model, "insert", *data), build, params), params)
+    setattr(record, primary_key.name, cursor.lastrowid if sqlite else cursor.fetchone()[0])
+    _saved(record, [primary_key.name, *data])
+
+
+def update_record(record: Model, fields: Sequence[Field]) -> None:
+    """`record.save(only=fields)` for a record that has an id, from a statement written once for
+    these fields (a caller passes them in a stable order, such as `record.dirty_fields`)."""
+    model = type(record)
+    primary_key: Field = model._meta.primary_key  # type: ignore[assignment]  # never False here
+    number = record.get_id()
+    values = {field: record.__data__.get(field.name) for field in fields}
+    params = [field.db_value(value) for field, value in values.items()]
+    params.append(primary_key.db_value(number))
+    sql = written_once(
+        (model, "update", *(field.name for field in fields)),
+        lambda: model.update(values).where(primary_key == number),
+        params,
+    )
+    database.execute_sql(sql, params)
+    _saved(record, [field.name for field in fields])
+
+
+def _saved(record: Model, names: Iterable[str]) -> None:
+    """No longer dirty, as `save` leaves what it wrote."""
+    dirty: set[str] = record._dirty  # type: ignore[attr-defined]  # peewee's, not in its stubs
+    dirty.difference_update(names)
 
 
 def by_id(model: type[_Record], number: int) -> _Record | None:

@@ -13,8 +13,9 @@ from crmtui.db import (
     Customer,
     GradeChange,
     User,
+    database,
 )
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import tuple_rows, written_once
 from crmtui.rules import (
     Cadence,
     Grade,
@@ -108,11 +109,16 @@ def plan_cycle(customer_id: int | None) -> int | None:
     """The visit cycle in days of the customer's account plan, if it sets one."""
     if customer_id is None:
         return None
-    cycle: int | None = (
-        AccountPlan.select(AccountPlan.visit_every_days)
-        .where(AccountPlan.customer == customer_id)
-        .scalar()
+    # every logged contact with a customer asks: the statement is written once
+    sql = written_once(
+        "account plan's visit cycle",
+        lambda: AccountPlan.select(AccountPlan.visit_every_days).where(
+            AccountPlan.customer == customer_id
+        ),
+        [customer_id],
     )
+    row = database.execute_sql(sql, [customer_id]).fetchone()
+    cycle: int | None = None if row is None else row[0]
     return cycle
 
 

@@ -29,11 +29,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
-from crmtui.db import Customer, CustomerChange, Interaction, Order, Win
+from crmtui.db import Customer, CustomerChange, Interaction, Order, Win, database
 from crmtui.db.fields import MoneyField
-from crmtui.db.rows import tuple_rows
+from crmtui.db.rows import tuple_rows, written_once
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -307,12 +307,21 @@ def counted_contacts(customer: Customer, until: datetime) -> int:
     (customer, at) index."""
     if customer.id is None:
         return 0
-    query = Interaction.select(fn.COUNT(Interaction.id)).where(
-        (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= until)
-    )
-    if customer.opportunity_since is not None:
-        query = query.where(Interaction.at > customer.opportunity_since)
-    return query.scalar() or 0
+    since = customer.opportunity_since
+
+    def query() -> ModelSelect[Interaction]:
+        counted = Interaction.select(fn.COUNT(Interaction.id)).where(
+            (Interaction.customer == customer.id) & COUNTED_CONTACT & (Interaction.at <= until)
+        )
+        return counted if since is None else counted.where(Interaction.at > since)
+
+    # every logged contact counts them: the statement is written once (with and without a start)
+    params = [customer.id, "out", "no_answer", Interaction.at.db_value(until)]
+    if since is not None:
+        params.append(Interaction.at.db_value(since))
+    sql = written_once(("counted contacts", since is None), query, params)
+    count: int | None = database.execute_sql(sql, params).fetchone()[0]
+    return count or 0
 
 
 def opportunity_followups_until(customer: Customer, until: datetime) -> int:

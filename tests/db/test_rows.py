@@ -11,7 +11,7 @@ import pytest
 from peewee import ForeignKeyField
 
 from crmtui.db import MODELS, Customer, Interaction, User
-from crmtui.db.rows import by_id, tuple_rows, written_once
+from crmtui.db.rows import by_id, insert_record, tuple_rows, update_record, written_once
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
 
@@ -52,12 +52,15 @@ def test_tuple_rows_reads_the_columns_selected_in_order(ctx):
 
 def test_a_record_by_id_reads_as_peewee_reads_it(ctx):
     customer = add_customer(ctx, {"name": "Ann", "company": "Acme", "phones": "555 0100"})
-    Customer.update(
-        expected_amount=Decimal("1234.50"), expected_close=date(2027, 2, 28)
-    ).where(Customer.id == customer.id).execute()
+    Customer.update(expected_amount=Decimal("1234.50"), expected_close=date(2027, 2, 28)).where(
+        Customer.id == customer.id
+    ).execute()
     log_interaction(ctx, customer.id, summary="called", next_on="2027-03-01")
-    for model, number in ((Customer, customer.id), (User, ctx.user.id),
-                          (Interaction, Interaction.get().id)):
+    for model, number in (
+        (Customer, customer.id),
+        (User, ctx.user.id),
+        (Interaction, Interaction.get().id),
+    ):
         read, wanted = by_id(model, number), model.get_or_none(model.id == number)
         assert read is not None and type(read) is model
         for field in model._meta.sorted_fields:
@@ -75,6 +78,50 @@ def test_a_statement_written_once_refuses_values_in_another_order(ctx):
         written_once("test: refused order", query, [7, "Ann"])
     sql = written_once("test: accepted order", query, ["Ann", 7])
     assert list(Customer.raw(sql, "Ann", 7)) == []
+
+
+def _stored(model, number):
+    row = model.get_by_id(number)
+    return {field.name: getattr(row, field.name) for field in model._meta.sorted_fields}
+
+
+def test_a_record_inserted_from_its_written_statement_is_stored_as_save_stores_it(ctx):
+    customer = add_customer(ctx, {"name": "Ann"})
+    at = ctx.now()
+    made = []
+    for insert in (lambda record: record.save(force_insert=True), insert_record):
+        for next_on in (None, date(2027, 3, 1)):  # the second time: the statement as written
+            record = Interaction(
+                customer=customer.id,
+                at=at,
+                summary="called 电话",
+                by=ctx.user.id,
+                next_on=next_on,
+                referral_ask=True,
+                followup_number=2,
+            )
+            insert(record)
+            assert record.id is not None and not record.is_dirty()
+            made.append(record.id)
+    stored = [_stored(Interaction, number) for number in made]
+    assert stored[2] == {**stored[0], "id": made[2]}
+    assert stored[3] == {**stored[1], "id": made[3]}
+    assert len(set(made)) == 4
+
+
+def test_a_record_updated_from_its_written_statement_writes_only_the_fields_named(ctx):
+    first = add_customer(ctx, {"name": "Ann", "company": "Acme"})
+    second = add_customer(ctx, {"name": "Bo", "company": "Bolt"})
+    for customer, followups in ((first, 3), (second, 5)):  # the second time: as written
+        row = Customer.get_by_id(customer.id)
+        before = _stored(Customer, customer.id)
+        row.followups = followups
+        row.next_due = date(2027, 4, 1)
+        row.company = "changed in memory only"
+        update_record(row, [Customer.next_due, Customer.followups])
+        assert row.dirty_field_names == ["company"]
+        after = _stored(Customer, customer.id)
+        assert after == {**before, "followups": followups, "next_due": date(2027, 4, 1)}
 
 
 def test_there_is_one_upgrade_step_for_each_version_up_to_the_latest():
