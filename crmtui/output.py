@@ -49,6 +49,14 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == "\n" else _json_escape(ch) for ch in text)
 
 
+def json_string(text: str) -> str:
+    """A string as JSON, as `json_text` writes it (`encode_basestring`, then what a terminal
+    would act on escaped): checked value by value, the user's text alone rather than the
+    whole output."""
+    encoded = encode_basestring(text)
+    return encoded if encoded.isprintable() else _printable(encoded)
+
+
 def _json_escape(ch: str) -> str:
     # Outside strings JSON holds only ASCII and line breaks, so these are inside strings.
     code = ord(ch)
@@ -65,9 +73,9 @@ def emit_json(data: Any) -> None:
 
 
 def emit_json_objects(objects: Iterable[str], chunk: int = 2000) -> None:
-    """Print JSON objects, each already written as text (`json_row_format`), as `emit_json`
-    prints a list of them, byte for byte, writing as they come (a manager's due list has tens
-    of thousands)."""
+    """Print JSON objects, each already written as text by `json_row_format` (whose strings are
+    terminal-safe), as `emit_json` prints a list of them, byte for byte, writing as they come
+    (a manager's due list has tens of thousands)."""
     if sys.stdout.isatty():  # indented for people: the plain path
         emit_json([json.loads(text) for text in objects])
         return
@@ -75,9 +83,9 @@ def emit_json_objects(objects: Iterable[str], chunk: int = 2000) -> None:
     for text in objects:
         batch.append(text)
         if len(batch) == chunk:
-            write((", " if opened else "[") + _printable(", ".join(batch)))
+            write((", " if opened else "[") + ", ".join(batch))
             batch, opened = [], True
-    tail = _printable(", ".join(batch))
+    tail = ", ".join(batch)
     write((", " + tail if tail else "") if opened else "[" + tail)
     write("]\n")
 
@@ -105,10 +113,11 @@ def json_row_format(
 
     By default column i is the row's value i. `fixed` gives columns that hold the same value in
     every row (written once, not read). `read` says where in the row a column's value is: a
-    position, or (position, texts) with `texts[value]` the value's JSON text (a `Memo`);
-    `width` is then the length of the rows (by default one past the last position read)."""
+    position, or (position, texts) with `texts[value]` the value's JSON text (a `Memo`; a string
+    as `json_string` writes it); `width` is then the length of the rows (by default one past the
+    last position read). Strings are terminal-safe as `json_text` writes them."""
     fixed, read = fixed or {}, read or {}
-    fields, namespace = [], {"e": encode_basestring, "I": int.__repr__, "N": "null"}
+    fields, namespace = [], {"e": json_string, "I": int.__repr__, "N": "null"}
     read_at = []
     for index, (name, kind) in enumerate(columns):
         if not name.isidentifier() or kind not in _JSON_KINDS:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from json.encoder import encode_basestring
 from typing import Any
 
 from crmtui.db import Appointment, Customer
 from crmtui.db.rows import tuple_rows
 from crmtui.i18n import _
-from crmtui.output import json_row_format
+from crmtui.output import json_row_format, json_string
 from crmtui.present import Memo
 from crmtui.rules import (
     DueItem,
@@ -95,7 +94,7 @@ def due_json(ctx: Context, day: date | None = None, *, everyone: bool = False) -
     s = DueSection(ctx, day or ctx.today(), everyone)
     today = s.day
     owners: Memo[int, str] = Memo(lambda _unknown: '""')  # an owner not among the users: no name
-    owners.update((uid, encode_basestring(shown)) for uid, (shown, _login) in s.owners().items())
+    owners.update((uid, json_string(shown)) for uid, (shown, _login) in s.owners().items())
     late: Memo[date, str] = Memo(lambda due: str((today - due).days) if due < today else "0")
     read: dict[str, int | tuple[int, Mapping[Any, str]]] = {
         "customer_id": 0,

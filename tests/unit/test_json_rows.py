@@ -36,14 +36,22 @@ def test_a_row_read_from_its_positions_is_the_dicts_json(rows, chunk):
     ]
     written = [write((*row, "unread")) for row in rows]
     assert [json.loads(text) for text in written] == expected
-    assert written == [json.dumps(value, ensure_ascii=False) for value in expected]
+    assert written == [json_text(value) for value in expected]  # non-printing ones escaped
     out = io.StringIO()
     with redirect_stdout(out):
         emit_json_objects(iter(written), chunk=chunk)
-    assert out.getvalue() == json_text(expected) + "\n"  # non-printing characters escaped too
+    assert out.getvalue() == json_text(expected) + "\n"
 
 
 def test_columns_read_in_their_own_order_by_default():
     write = json_row_format((("a", "int"), ("b", "text")))
     assert write((1, "x")) == '{"a": 1, "b": "x"}'
     assert json_row_format((("k", "text"),), fixed={"k": "v"})(()) == '{"k": "v"}'
+
+
+def test_what_a_terminal_would_act_on_is_escaped_in_each_string():
+    write = json_row_format((("name", "text"), ("grade", "text?")))
+    written = write(("\x9b31mred\u202egnp.exe", "\x85"))
+    assert written == '{"name": "\\u009b31mred\\u202egnp.exe", "grade": "\\u0085"}'
+    assert written.isprintable()
+    assert json.loads(written) == {"name": "\x9b31mred\u202egnp.exe", "grade": "\x85"}
