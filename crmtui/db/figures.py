@@ -173,11 +173,20 @@ class Tally(NamedTuple):
         counted = ["customers", *(column for column, _expression in self.sums)]
         values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
         added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
-        return (
+        upsert = (
             f"INSERT INTO {target} ({self.columns()}) "
             f"SELECT {values} WHERE {self._when(row)} "
-            f"ON CONFLICT ({columns}) DO UPDATE SET {added}; "
-            f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
+            f"ON CONFLICT ({columns}) DO UPDATE SET {added}"
+        )
+        if not sign:  # counted in: no count can have dropped to 0
+            return upsert + "; "
+        emptied = f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
+        if sqlite:
+            return f"{upsert}; {emptied}"
+        # only when this count reached 0 (every save that moved a tally looked for one)
+        return (
+            f'DECLARE remaining bigint; BEGIN {upsert} RETURNING {current}"customers" '
+            f"INTO remaining; IF remaining = 0 THEN {emptied} END IF; END; "
         )
 
     def moved(self, sqlite: bool) -> str:

@@ -24,7 +24,7 @@ from crmtui.db.team import apply_team_mode
 from crmtui.errors import StorageError
 from crmtui.i18n import _
 
-LATEST_VERSION = 29
+LATEST_VERSION = 30
 """The schema this crmtui writes; crmtui.db.upgrade_steps.MIGRATIONS has a step for each version
 after the first, up to this one."""
 

@@ -13,7 +13,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from crmtui.db.audit_chain import chain_existing
 from crmtui.db.bulk import deferred_indexes
 from crmtui.db.fields import IsoDateField, MoneyField
-from crmtui.db.figures import create_figures, fill_figures
+from crmtui.db.figures import TALLIES, create_figures, fill_figures
 from crmtui.db.grade_days import create_grade_days, fill_grade_days
 from crmtui.db.models import (
     Appointment,
@@ -456,6 +456,17 @@ def v29_owed_orders_index(db: peewee.Database) -> None:
     db.create_tables([Order], safe=True)  # its missing index: the one above
 
 
+def v30_tallies_emptied_only_counting_out(db: peewee.Database) -> None:
+    """v30: the customer tallies' triggers delete an emptied count only after counting a
+    customer out, on PostgreSQL only when that count reached 0 (every logged contact moves its
+    customer's due day: two deletes that could find nothing). The triggers are written again."""
+    if is_sqlite(db):  # (SQLite's are created only where missing)
+        for tally in TALLIES:
+            for event in ("insert", "update", "delete"):
+                db.execute_sql(f'DROP TRIGGER IF EXISTS "figures_{tally.table}_{event}"')
+    create_figures(db)
+
+
 # version -> the step that brings a database from version-1 to version
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: v2_search_index,
@@ -486,4 +497,5 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     27: v27_grade_move_indexes,
     28: v28_fewer_customer_indexes,
     29: v29_owed_orders_index,
+    30: v30_tallies_emptied_only_counting_out,
 }
