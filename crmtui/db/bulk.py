@@ -158,20 +158,29 @@ def _with_defaults(
     model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Row], converted: bool
 ) -> tuple[list[peewee.Field], Iterable[Row]]:
     """Add the columns left out that have a Python-side default (peewee puts none in the DDL)."""
+    extra, values = defaults_of(model, fields, converted=converted)
+    if not extra:
+        return list(fields), rows
+    return [*fields, *extra], (tuple(row) + values for row in rows)
+
+
+def defaults_of(
+    model: type[peewee.Model], fields: Sequence[peewee.Field], *, converted: bool = True
+) -> tuple[list[peewee.Field], tuple[object, ...]]:
+    """The fields left out of `fields` that have a Python-side default, and their defaults
+    (converted for the database): a caller building many rows adds them to each itself."""
     given = {f.name for f in fields}
     extra = [
         f
         for f in model._meta.sorted_fields
         if f.name not in given and f.default is not None and not f.primary_key
     ]
-    if not extra:
-        return list(fields), rows
     values: tuple[object, ...] = tuple(
         f.default() if callable(f.default) else f.default for f in extra
     )
-    if converted:
+    if converted and extra:
         values = db_values(extra, values)
-    return [*fields, *extra], (tuple(row) + values for row in rows)
+    return extra, values
 
 
 def reserve_ids(model: type[peewee.Model], count: int) -> list[int]:

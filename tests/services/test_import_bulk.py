@@ -283,3 +283,64 @@ def test_remembered_field_answers_are_the_forms_answers(ctx):
 
     check()
     assert checker._cleaned  # answers were remembered (and reused across the examples)
+
+
+# -- chunks without a duplicate are taken whole ----------------------------------------------------
+
+
+def _rows_with_duplicates(rng: random.Random, count: int) -> str:
+    """Records sharing phones and e-mails with each other and with stored customers, some bad,
+    some with a phone written twice."""
+    lines = []
+    for n in range(count):
+        phone = f"139{rng.randrange(count * 2):08d}"
+        phones = rng.choice([phone, f"{phone}, +86 {phone}", f"138{n:08d}", ""])
+        email = rng.choice(["", f"p{rng.randrange(count)}@example.cn", f"solo{n}@example.cn"])
+        grade = rng.choice(["", "A", "D", "Z"])  # Z is refused
+        lines.append(f"客户{n},{phones!r},{email},{grade}".replace("'", '"'))
+    return "name,phones,email,grade\n" + "\n".join(lines) + "\n"
+
+
+def test_the_duplicates_found_chunk_by_chunk_are_those_found_record_by_record(
+    ctx, tmp_path, monkeypatch, backend
+):
+    import crmtui.services.transfer.importer as importer
+
+    for n in range(5):
+        add_customer(ctx, {"name": f"Stored {n}", "phones": f"139{n * 7:08d}"})
+    add_customer(ctx, {"name": "Stored mail", "email": "P3@example.cn"})
+
+    def imported(path, batch: int, whole_chunks: bool) -> tuple[dict, list[tuple]]:
+        monkeypatch.setattr(importer, "BATCH", batch)
+        if not whole_chunks:
+            monkeypatch.setattr(importer._Duplicates, "none_in", lambda self, chunk: False)
+        report = import_file(ctx, path, skip_bad=True).to_json()
+        monkeypatch.undo()
+        stored = (
+            Customer.select(Customer.id, Customer.name, Customer.phones, Customer.email)
+            .where(Customer.name.startswith("客户"))
+            .order_by(Customer.id)
+            .tuples()
+        )
+        rows = [tuple(row) for row in stored]
+        cares = GradeChange.select().join(Customer).where(Customer.name.startswith("客户")).count()
+        assert cares == len(rows)
+        Customer.delete().where(Customer.name.startswith("客户")).execute()
+        return report, rows
+
+    for seed in range(4):
+        rng = random.Random(seed)
+        path = tmp_path / f"dup{seed}.csv"
+        path.write_text(_rows_with_duplicates(rng, 60), encoding="utf-8")
+        one_by_one = imported(path, 1, whole_chunks=False)
+        report, rows = one_by_one
+        assert report["duplicates"] and report["rejected"] and rows
+        for batch in (7, 25, 1000):
+            chunked = imported(path, batch, whole_chunks=True)
+            for got in (chunked[0], report):
+                got.pop("first_id", None), got.pop("last_id", None)
+            assert chunked[0] == report
+            # the same records in, with ids from the first free one on
+            first = rows[0][0]
+            assert [row[1:] for row in chunked[1]] == [row[1:] for row in rows]
+            assert chunked[1][0][0] >= first

@@ -199,7 +199,7 @@ def _physical_rows(
                 )
                 continue
             start, last_line = last_line + 1, reader.line_num
-            if any(cell.strip() for cell in row):
+            if any(map(str.strip, row)):  # a cell with more than white space
                 yield start, row, None
     finally:
         stream.close()

@@ -30,7 +30,14 @@ from crmtui.errors import CrmError, Forbidden, NotFound
 from crmtui.i18n import _
 from crmtui.services.audit import audit
 from crmtui.services.context import Context, writes
-from crmtui.services.transfer.checking import CheckedRow, Checker, identity_keys, phone_key
+from crmtui.services.transfer.checking import (
+    CheckedChunk,
+    CheckedRow,
+    Checker,
+    chunk_rows,
+    identity_keys,
+    phone_key,
+)
 from crmtui.services.transfer.csvfile import decode, open_text, read_csv
 from crmtui.services.transfer.loading import Loader
 from crmtui.services.transfer.records import SourceFile
@@ -211,27 +218,24 @@ def _load(
     report.rejected.clear()
     report.duplicates.clear()
     duplicates = _Duplicates()
-    batch: list[CheckedRow] = []
-    for row in checker.check_all(source.records):  # not kept once inserted
-        report.records += 1
-        if isinstance(row, Rejection):
-            report.rejected.append(row)
-            continue
-        duplicate = duplicates.of(row)
-        if duplicate is not None:
-            report.duplicates.append(duplicate)
-            continue
-        report.imported += 1
-        report.pinned += row.pinned
-        report.care_dates += len(row.care)
-        report.contacts += len(row.contacts)
-        if loader is not None and not report.blocked:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                loader.insert(batch)
-                batch = []
-    if loader is not None and not report.blocked and batch:
-        loader.insert(batch)
+    for chunk in checker.check_all(source.records, BATCH):  # not kept once inserted
+        report.records += chunk.records
+        report.rejected.extend(chunk.rejected)
+        if not duplicates.none_in(chunk):  # then record by record
+            kept = []
+            for position, row in enumerate(chunk_rows(chunk)):
+                duplicate = duplicates.of(row)
+                if duplicate is None:
+                    kept.append(position)
+                else:
+                    report.duplicates.append(duplicate)
+            chunk = chunk.only(kept)
+        report.imported += len(chunk.lines)
+        report.pinned += len(chunk.pinned)
+        report.care_dates += len(chunk.care)
+        report.contacts += len(chunk.contacts)
+        if loader is not None and not report.blocked and chunk.lines:
+            loader.insert(chunk)
 
 
 class _Duplicates:
@@ -258,6 +262,22 @@ class _Duplicates:
         self.logins = dict(tuple_rows(User.select(User.id, User.login), tuple[int, str]))
         self.seen: defaultdict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
         """Kind -> key -> (line, file) of the file's first record with it."""
+
+    def none_in(self, chunk: CheckedChunk) -> bool:
+        """Whether no row of the chunk is a duplicate (no key of it stored, seen earlier or
+        twice in it): then its keys are remembered as `of` would, row by row, remember them."""
+        known = [(kind, keys) for kind, (keys, _rows) in chunk.keys.items() if keys]
+        for kind, keys in known:
+            if (
+                not self.existing[kind].keys().isdisjoint(keys)
+                or not self.seen[kind].keys().isdisjoint(keys)
+                or len(set(keys)) != len(keys)
+            ):
+                return False
+        markers = list(zip(chunk.lines, chunk.files, strict=True))  # one per row, as `of` keeps
+        for kind, (keys, rows) in chunk.keys.items():
+            self.seen[kind].update(zip(keys, map(markers.__getitem__, rows), strict=True))
+        return True
 
     def of(self, row: CheckedRow) -> Duplicate | None:
         name = row.name

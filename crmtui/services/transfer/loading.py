@@ -10,6 +10,7 @@ from crmtui.db import CareDate, Contact, Customer, GradeChange
 from crmtui.db.bulk import (
     LOAD_KEEPS_WITHOUT_DAYS,
     bulk_insert,
+    defaults_of,
     deferred_first_grade_days,
     deferred_indexes,
     deferred_insert_figures,
@@ -19,7 +20,7 @@ from crmtui.db.figures import TRIGGER_INDEXES
 from crmtui.db.models import database
 from crmtui.db.search import index_search_documents
 from crmtui.services.context import Context
-from crmtui.services.transfer.checking import ROW_COLUMNS, CheckedRow
+from crmtui.services.transfer.checking import CARE_COLUMNS, ROW_COLUMNS, CheckedChunk
 from crmtui.services.transfer.contacts import CONTACT_FIELD_NAMES
 
 DEFERRED_INDEX_ROWS = 20_000
@@ -27,7 +28,8 @@ DEFERRED_INDEX_ROWS = 20_000
 
 _CUSTOMER_COLUMNS = ["id", *ROW_COLUMNS, "created_at", "created_on", "updated_at", "updated_by"]
 _GRADE_CHANGE_COLUMNS = ["customer", "at", "on", "from_grade", "to_grade", "reason", "by"]
-_CARE_COLUMNS = ["customer", "kind", "month", "day", "year", "lunar", "leap"]
+_CARE_COLUMNS = ["customer", *CARE_COLUMNS]
+_GRADE = ROW_COLUMNS.index("grade")
 
 
 class Loader:
@@ -48,6 +50,8 @@ class Loader:
         self.now, self.today, self.zone = ctx.now(), ctx.today(), ctx.zone
         meta = Customer._meta.fields
         self.fields = [meta[name] for name in _CUSTOMER_COLUMNS]
+        extra, self.defaults = defaults_of(Customer, self.fields)
+        self.fields += extra
         self.stored = Customer.select().count()
         self.inserted = 0
         self.first_id: int | None = None
@@ -58,9 +62,10 @@ class Loader:
         self.indexing: threading.Thread | None = None
         self.indexing_error: BaseException | None = None
 
-    def insert(self, rows: list[CheckedRow]) -> None:
+    def insert(self, chunk: CheckedChunk) -> None:
+        """Put the chunk's accepted rows in."""
         self.wait()  # the connection does one thing at a time
-        total = self.inserted + len(rows)
+        total = self.inserted + len(chunk.values)
         if (
             not self.deferring
             and total > self.stored
@@ -78,44 +83,46 @@ class Loader:
                 )
             )
             self.deferring = True
-        ids = reserve_ids(Customer, len(rows))
+        ids = reserve_ids(Customer, len(chunk.values))
         by = self.ctx.user.id
-        # the same moment and day on every row: converted for the database once
+        # The same moment, day and defaults on every row, converted for the database once; the
+        # chunk's values are converted already: each table's rows are built in one pass.
         now, today = (
             Customer.created_at.db_value(self.now),
             Customer.created_on.db_value(self.today),  # type: ignore[no-untyped-call]  # stubs
         )
+        tail = (now, today, now, by, *self.defaults)
         bulk_insert(
             Customer,
             self.fields,
-            ((cid, *row.values, now, today, now, by) for cid, row in zip(ids, rows, strict=True)),
+            [(cid, *values, *tail) for cid, values in zip(ids, chunk.values, strict=True)],
             converted=True,
         )
         bulk_insert(
             GradeChange,
             [GradeChange._meta.fields[name] for name in _GRADE_CHANGE_COLUMNS],
-            (
-                (cid, now, today, None, row.grade, row.history_reason, by)
-                for cid, row in zip(ids, rows, strict=True)
-            ),
+            [
+                (cid, now, today, None, values[_GRADE], reason, by)
+                for cid, values, reason in zip(ids, chunk.values, chunk.reasons, strict=True)
+            ],
             converted=True,
         )
         bulk_insert(
             CareDate,
             [CareDate._meta.fields[name] for name in _CARE_COLUMNS],
-            ((cid, *care) for cid, row in zip(ids, rows, strict=True) for care in row.care),
+            [(ids[care[0]], *care[1:]) for care in chunk.care],
+            converted=True,
         )
         contact_fields = [Contact._meta.fields[name] for name in CONTACT_FIELD_NAMES]
         bulk_insert(
             Contact,
             [Contact.customer, *contact_fields],
-            (
-                (cid, *(contact[name] for name in CONTACT_FIELD_NAMES))
-                for cid, row in zip(ids, rows, strict=True)
-                for contact in row.contacts
-            ),
+            [
+                (ids[row], *(contact[name] for name in CONTACT_FIELD_NAMES))
+                for row, contact in chunk.contacts
+            ],
         )
-        self.inserted += len(rows)
+        self.inserted += len(chunk.values)
         self.first_id = ids[0] if self.first_id is None else self.first_id
         self.last_id = ids[-1]
         if self.search_by_batch:
