@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import ModelSelect
 
 from crmtui.db import Appointment, Customer, Interaction, User
-from crmtui.db.rows import written_once
+from crmtui.db.rows import prepared_once
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _, explain
 from crmtui.labels import label
@@ -485,7 +485,7 @@ def _open_appointment(
 
     # every logged contact asks: the statement is written once
     params = [customer_id, ctx.user.id, planned, *map(Appointment.starts_at.db_value, (start, end))]
-    rows = Appointment.raw(written_once("a day's planned appointments", query, params), *params)
+    rows = Appointment.raw(prepared_once("a day's planned appointments", query, params), *params)
     return next((row for row in rows if at is None or held_by(row.starts_at, at)), None)
 
 

@@ -15,7 +15,7 @@ from crmtui.db import (
     User,
     database,
 )
-from crmtui.db.rows import tuple_rows, written_once
+from crmtui.db.rows import prepared_once, tuple_rows
 from crmtui.rules import (
     Cadence,
     Grade,
@@ -110,7 +110,7 @@ def plan_cycle(customer_id: int | None) -> int | None:
     if customer_id is None:
         return None
     # every logged contact with a customer asks: the statement is written once
-    sql = written_once(
+    sql = prepared_once(
         "account plan's visit cycle",
         lambda: AccountPlan.select(AccountPlan.visit_every_days).where(
             AccountPlan.customer == customer_id

@@ -33,7 +33,7 @@ from peewee import ModelSelect, fn
 
 from crmtui.db import Customer, CustomerChange, Interaction, Order, Win, database
 from crmtui.db.fields import MoneyField
-from crmtui.db.rows import tuple_rows, written_once
+from crmtui.db.rows import prepared_once, tuple_rows
 from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import (
@@ -319,7 +319,7 @@ def counted_contacts(customer: Customer, until: datetime) -> int:
     params = [customer.id, "out", "no_answer", Interaction.at.db_value(until)]
     if since is not None:
         params.append(Interaction.at.db_value(since))
-    sql = written_once(("counted contacts", since is None), query, params)
+    sql = prepared_once(("counted contacts", since is None), query, params)
     count: int | None = database.execute_sql(sql, params).fetchone()[0]
     return count or 0
 

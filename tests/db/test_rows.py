@@ -8,10 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from peewee import ForeignKeyField
+from peewee import SQL, ForeignKeyField
 
-from crmtui.db import MODELS, Customer, Interaction, User
-from crmtui.db.rows import by_id, insert_record, tuple_rows, update_record, written_once
+from crmtui.db import MODELS, Customer, Interaction, User, database
+from crmtui.db.rows import (
+    by_id,
+    insert_record,
+    prepared_once,
+    tuple_rows,
+    update_record,
+    written_once,
+)
 from crmtui.services.customers import add_customer
 from crmtui.services.interactions import log_interaction
 
@@ -122,6 +129,39 @@ def test_a_record_updated_from_its_written_statement_writes_only_the_fields_name
         assert row.dirty_field_names == ["company"]
         after = _stored(Customer, customer.id)
         assert after == {**before, "followups": followups, "next_due": date(2027, 4, 1)}
+
+
+def test_a_statement_prepared_once_reads_what_it_reads_written(backend, ctx):
+    ann = add_customer(ctx, {"name": "Ann", "company": "Acme"})
+    add_customer(ctx, {"name": "Bo", "company": "Acme"})
+
+    def query():  # (a literal % too: the driver reads a statement with values as a format)
+        return (
+            Customer.select(Customer.name)
+            .where((Customer.company == "Acme") & (Customer.id >= ann.id))
+            .where(SQL("'100%%' <> ''"))
+            .order_by(Customer.name)
+        )
+
+    params = ["Acme", ann.id]
+    written = written_once("test: prepared", query, params)
+    plain = database.execute_sql(written, params).fetchall()
+    first = prepared_once("test: prepared", query, params)
+    assert database.execute_sql(first, params).fetchall() == plain == [("Ann",), ("Bo",)]
+    again = prepared_once("test: prepared", query, params)
+    assert again == first
+    if backend == "sqlite":
+        assert first == written
+        return
+    assert first.startswith("EXECUTE ")
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+    assert database.execute_sql(prepared, ['%"company" = $1%']).fetchone()[0] == 1
+    database.close()  # a new connection prepares it again
+    database.connect()
+    assert (
+        database.execute_sql(prepared_once("test: prepared", query, params), params).fetchall()
+        == plain
+    )
 
 
 def test_there_is_one_upgrade_step_for_each_version_up_to_the_latest():
