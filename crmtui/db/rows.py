@@ -72,13 +72,18 @@ _MARKS = re.compile(r"%s|%%")
 
 def prepared_once(key: Hashable, build: Callable[[], BaseQuery], params: Sequence[object]) -> str:
     """`written_once`'s statement, to run with `params`: on PostgreSQL one the connection
-    prepared, so the server parses and plans it once per connection, not on every call (a
-    customer's whole row took 0.1-0.2 ms to parse and plan). For the statements every logged
-    contact makes, whose parameters' types their columns give and whose one plan suits them all;
-    a pooler in front must keep each session to one client (PgBouncer's session mode)."""
+    prepared (`prepared`)."""
     sql = written_once(key, build, params)
-    if isinstance(database.obj, SqliteDatabase):
-        return sql
+    return sql if isinstance(database.obj, SqliteDatabase) else prepared(sql, len(params))
+
+
+def prepared(sql: str, count: int) -> str:
+    """PostgreSQL: the statement `sql` (with `count` %s marks) prepared once by the connection,
+    as an EXECUTE to run with the same values: the server parses and plans it once per
+    connection, not on every call (a customer's whole row took 0.1-0.2 ms to parse and plan).
+    For the statements every logged contact makes, whose values' types their columns give (or
+    casts) and whose one plan suits them all; a pooler in front must keep each session to one
+    client (PgBouncer's session mode)."""
     names = _PREPARED.setdefault(database.connection(), {})
     name = names.get(sql)
     if name is None:
@@ -88,7 +93,7 @@ def prepared_once(key: Hashable, build: Callable[[], BaseQuery], params: Sequenc
         text = _MARKS.sub(lambda mark: mark[0] if mark[0] == "%%" else f"${next(numbers)}", sql)
         database.execute_sql(f"PREPARE {name} AS {text}")
         names[sql] = name
-    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
 def insert_record(record: Model) -> None:

@@ -39,7 +39,7 @@ from crmtui.db import (
     Win,
     database,
 )
-from crmtui.db.rows import tuple_rows, written_once
+from crmtui.db.rows import prepared, tuple_rows, written_once
 from crmtui.services.context import Context
 
 ENTITIES: dict[str, type[Model]] = {
@@ -257,7 +257,10 @@ def _insert_at_once(change: ChangeSet, fields: list[tuple[Any, ...]]) -> int:
     marks = ", ".join(["%s"] * len(columns))
     kept = ", ".join(f'"{name}"' for name in _FIELD_COLUMNS)
     read = ", ".join(f'"v"."{name}"' for name in _FIELD_COLUMNS)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(fields))
+    # typed: prepared, a VALUES list's values would be text
+    values = ", ".join(
+        ["(%s::integer, %s::integer, %s, %s::integer, %s, %s::text, %s::text)"] * len(fields)
+    )
     sql = (
         f'WITH "change" AS (INSERT INTO "change_set" ({names}) VALUES ({marks}) RETURNING "id") '
         f'INSERT INTO "field_change" ("change_set_id", {kept}) '
@@ -266,7 +269,7 @@ def _insert_at_once(change: ChangeSet, fields: list[tuple[Any, ...]]) -> int:
     )
     params = [column.db_value(change.__data__.get(column.name)) for column in columns]
     params += [value for n, row in enumerate(fields) for value in (n, *row)]
-    number: int = database.execute_sql(sql, params).fetchone()[0]
+    number: int = database.execute_sql(prepared(sql, len(params)), params).fetchone()[0]
     return number
 
 
