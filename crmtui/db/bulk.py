@@ -70,11 +70,10 @@ def bulk_insert(
     table = model._meta.table_name
     cursor = database.cursor()
     if isinstance(database.obj, peewee.SqliteDatabase):
-        marks = ", ".join("?" for _ in fields)
-        sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
 
         def send(batch: list[Row]) -> None:
-            cursor.executemany(sql, batch)
+            marks, values = _same_written_once(batch, len(fields))
+            cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)
     else:
         from psycopg2.extras import execute_values  # PostgreSQL only: no driver for SQLite
 
@@ -95,6 +94,53 @@ def bulk_insert(
         send(batch)
         count += len(batch)
     return count
+
+
+SAME_FROM = 64
+"""A batch of this many rows or more has its same values written into its statement."""
+_LARGEST_INT = 2**63 - 1
+
+
+def _same_written_once(batch: list[Row], width: int) -> tuple[str, list[Row]]:
+    """The VALUES marks of a SQLite INSERT for `batch` and the rows to bind with it: in a large
+    batch, a column holding the same NULL, integer or text in every row is written into the
+    statement once instead of bound in each row. Binding is most of what the driver does for a
+    wide insert, and an import's batch holds the same values in about half its columns (texts
+    left empty, the owner, the moment, the defaults); the database stores the same values."""
+    marks = ["?"] * width
+    if len(batch) < SAME_FROM:
+        return ", ".join(marks), batch
+    varying = []
+    for i, column in enumerate(zip(*batch, strict=True)):
+        literal = _literal(column[0])
+        if (
+            literal is not None
+            and column.count(column[0]) == len(column)
+            and len(set(map(type, column))) == 1  # 1 == True == 1.0, stored apart
+        ):
+            marks[i] = literal
+        else:
+            varying.append(i)
+    if len(varying) == width:
+        return ", ".join(marks), batch
+    if len(varying) > 1:
+        values: list[Row] = list(map(operator.itemgetter(*varying), batch))
+    elif varying:
+        values = [(row[varying[0]],) for row in batch]
+    else:
+        values = [()] * len(batch)
+    return ", ".join(marks), values
+
+
+def _literal(value: object) -> str | None:
+    """`value` as an SQL literal, if it is NULL, an integer or a text (None otherwise)."""
+    if value is None:
+        return "NULL"
+    if type(value) is int and -_LARGEST_INT <= value <= _LARGEST_INT:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def db_values(fields: Sequence[peewee.Field], values: Iterable[object]) -> tuple[object, ...]:
