@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -149,21 +148,21 @@ class Receivables(NamedTuple):
     """`[revenue] counts`: revenue and the 80/20 tiers count orders, or payments received."""
 
 
-@dataclass(frozen=True)
-class Config:
-    """Settings; every field has a working default so no file is needed (a dataclass: callers
-    and tests derive settings from it with `dataclasses.replace`)."""
+class Config(NamedTuple):
+    """Settings; every field has a working default so no file is needed (a named tuple, like its
+    sections: the dataclasses module and what it imports cost a command line's start about 8% of
+    its instructions). Derive settings with `config._replace(...)`."""
 
     lang: str | None = None
     """Interface language (en or zh); None follows the locale."""
-    cadence: Mapping[Grade, Cadence] = field(default_factory=dict)
+    cadence: Mapping[Grade, Cadence] = {}
     """The team's grade -> cadence overrides; grades not listed use the spec's defaults."""
     workdays_only: bool = False
     care_lead_days: int = 3
-    playbook: Mapping[Grade, str] = field(default_factory=dict)
+    playbook: Mapping[Grade, str] = {}
     survey: SurveySettings = SurveySettings()
     sla: SlaPolicy = DEFAULT_POLICY
-    keys: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = {}
     """Binding id -> comma-separated keys, applied with App.set_keymap."""
     greetings: Greetings = Greetings()
     maintenance: Maintenance = Maintenance()
@@ -171,7 +170,7 @@ class Config:
     source: Path | None = None
 
     def with_lang(self, lang: str | None) -> Config:
-        return replace(self, lang=lang) if lang else self
+        return self._replace(lang=lang) if lang else self
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
 
 import peewee
 
@@ -43,24 +42,51 @@ def local_zone() -> tzinfo:
     return zone
 
 
-@dataclass
 class Context:
-    """The acting user, the open store, the settings and the clock."""
+    """The acting user, the open store, the settings and the clock (a slotted class, not a
+    dataclass: see `Config`)."""
+
+    __slots__ = ("store", "user", "config", "clock", "zone", "origin", "journal", "saved")
 
     store: Store
     user: User
-    config: Config = field(default_factory=Config)
-    clock: Callable[[], datetime] = utc_now
-    zone: tzinfo = field(default_factory=local_zone)
-    origin: str = "app"
+    config: Config
+    clock: Callable[[], datetime]
+    zone: tzinfo
+    origin: str
     """Where the user acts: `app` or `cli`. Each has its own undo (the app's `u` undoes the
     app's last change, `crmtui undo` the command line's)."""
-    journal: Journal | None = field(default=None, repr=False, compare=False)
+    journal: Journal | None
     """The change being recorded for the history while a write runs (services.journal)."""
-    saved: list[str] = field(default_factory=list)
+    saved: list[str]
     """What this context's writes committed, in words ("record order #12"), oldest first: a
     front end that fails after a commit says the change was saved instead of reporting a
     failure (which would invite a second, duplicate save)."""
+
+    def __init__(
+        self,
+        store: Store,
+        user: User,
+        config: Config | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        zone: tzinfo | None = None,
+        origin: str = "app",
+        journal: Journal | None = None,
+        saved: list[str] | None = None,
+    ) -> None:
+        self.store, self.user, self.clock, self.origin = store, user, clock, origin
+        self.config = Config() if config is None else config
+        self.zone = local_zone() if zone is None else zone
+        self.journal = journal
+        self.saved = [] if saved is None else saved
+
+    def replaced(self, **changes: Any) -> Context:
+        """A copy with some of its parts changed (another zone, other settings), for one call."""
+        parts = {name: getattr(self, name) for name in self.__slots__}
+        return Context(**{**parts, "saved": list(self.saved), **changes})
+
+    def __repr__(self) -> str:
+        return f"Context(user={self.user.login!r}, origin={self.origin!r}, zone={self.zone!r})"
 
     def now(self) -> datetime:
         """Now, as an aware UTC datetime."""
@@ -243,9 +269,7 @@ def open_context(
     except BaseException:
         store.close()
         raise
-    return Context(
-        store=store, user=user, config=config or Config(), clock=clock, zone=zone or local_zone()
-    )
+    return Context(store=store, user=user, config=config, clock=clock, zone=zone)
 
 
 def acting_login(store: Store, runner: str, as_user: str | None) -> str:

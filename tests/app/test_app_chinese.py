@@ -4,7 +4,6 @@ jump, and care dates in both calendars."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -26,7 +25,7 @@ LANGUAGES = [pytest.param("en", id="en"), pytest.param("zh", id="zh")]
 
 
 def in_language(ctx, lang: str):
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
     return ctx
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -650,7 +649,7 @@ async def test_other_lists_and_the_profile_reload_only_when_something_changed(
 # -- keys, help and palette ----------------------------------------------------------------------
 
 async def test_help_palette_and_remapped_complaint_keys(demo_ctx, queue_ctx):
-    demo_ctx.config = replace(demo_ctx.config, keys={"complaint-ack": "K", "view-complaints": "0"})
+    demo_ctx.config = demo_ctx.config._replace(keys={"complaint-ack": "K", "view-complaints": "0"})
     app = CrmApp(demo_ctx)
     async with app.run_test(size=(130, 60)) as pilot:
         await settle(pilot)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -266,7 +265,7 @@ async def test_a_failed_read_keeps_the_figures_and_says_so(ctx, world, monkeypat
 async def test_the_keys_are_in_help_remappable_and_in_the_palette(ctx, world):
     assert {"dashboard-period", "open-figure", "figure-next", "figure-previous"} <= \
         known_binding_ids()
-    ctx.config = replace(ctx.config, keys={"dashboard-period": "P"})
+    ctx.config = ctx.config._replace(keys={"dashboard-period": "P"})
     app = CrmApp(ctx)
     async with app.run_test(size=(100, 50)) as pilot:
         screen = await open_dashboard(pilot)

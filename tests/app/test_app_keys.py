@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +135,7 @@ def test_every_id_of_the_table_is_remappable(binding_id):
 # -- the footers at 80×24 -------------------------------------------------------------------------
 
 def in_language(ctx, lang: str):
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
     return ctx
 
 

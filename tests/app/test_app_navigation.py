@@ -105,9 +105,8 @@ async def test_help_lists_the_keys_of_every_screen(app):
 
 
 async def test_keys_are_remapped_from_the_config_file(demo_ctx):
-    from dataclasses import replace
 
-    demo_ctx.config = replace(demo_ctx.config, keys={"log": "L", "view-customers": "c",
+    demo_ctx.config = demo_ctx.config._replace(keys={"log": "L", "view-customers": "c",
                                                      "no-such-action": "x"})
     app = CrmApp(demo_ctx)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -5,7 +5,6 @@ schedule at 80×24 and 120×40 in both languages."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -196,14 +195,14 @@ def _no_change_checks(monkeypatch):
 @pytest.mark.parametrize("size", SIZES)
 def test_today_with_a_schedule(snap_compare, world_ctx, size, lang):
     ctx = world_ctx
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
     assert snap_compare(CrmApp(ctx), terminal_size=size, run_before=steps())
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_tomorrows_schedule(snap_compare, world_ctx, lang):
     ctx = world_ctx
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
     assert snap_compare(CrmApp(ctx), terminal_size=(80, 24), run_before=steps("t"))
 
 
@@ -277,7 +276,7 @@ async def test_the_review_asks_whether_the_managers_instructions_were_carried_ou
 def test_the_review_after_a_visit(snap_compare, world_ctx, lang):
     """The log form on the 09:30 visit: it closes the appointment and asks the review."""
     ctx = world_ctx
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
 
     async def run_before(pilot) -> None:
         await settle(pilot)

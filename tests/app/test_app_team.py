@@ -4,7 +4,6 @@ rep figure drilled the same way; snapshots at 80×24 and 120×40 in both languag
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 
@@ -27,7 +26,7 @@ def _no_change_checks(monkeypatch):
 
 
 def in_language(ctx, lang: str):
-    ctx.config = replace(ctx.config, lang=lang)
+    ctx.config = ctx.config._replace(lang=lang)
     return ctx
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -125,7 +124,7 @@ def test_the_follow_ups_done_equal_a_count_from_the_interactions(backend, ctx, r
         if step % 5 != 4:
             continue
         for zone in ZONES:
-            zoned = replace(ctx, zone=zone)
+            zoned = ctx.replaced(zone=zone)
             for kind in ("month", "quarter", "year"):
                 day = TODAY - timedelta(days=rng.choice([0, 0, 1, 22, 23, 60, 85]))
                 counted = _done_as_counted(zone, kind, day)

@@ -489,7 +489,6 @@ def test_the_command_line_takes_who_you_are_from_the_server(team, capsys):
 def test_targets_and_survey_scores_follow_the_roles(team, clock):
     """Managers set everyone's targets; a rep reads their own and sets none; a survey's scores
     on the team's own dimensions are seen with the survey's customer."""
-    from dataclasses import replace
 
     from crmtui.config import SurveySettings
     from crmtui.services.surveys import record_survey
@@ -510,7 +509,7 @@ def test_targets_and_survey_scores_follow_the_roles(team, clock):
         log_interaction(rita, team.ids["rita"], summary="called")  # into rep_interaction_day
         [row] = target_board(rita, "2026-11").rows
         assert (row.login, row.orders) == (team.people["rita"], Decimal("300.00"))
-        own = replace(rita, config=replace(rita.config, survey=SurveySettings(
+        own = rita.replaced(config=rita.config._replace(survey=SurveySettings(
             dimensions=("overall", "competitors"))))
         record_survey(own, team.ids["rita"], {"overall": 5, "competitors": 4})
     finally:

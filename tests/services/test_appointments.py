@@ -3,7 +3,6 @@ review, who may, and a day's schedule across time zones."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -53,7 +52,7 @@ def test_a_visit_is_booked_with_its_purpose_preparation_place_and_contact(rep_ct
 
 
 def test_a_time_typed_in_shanghai_is_stored_in_utc_and_shown_in_the_readers_zone(rep_ctx, mine):
-    shanghai = replace(rep_ctx, zone=ZoneInfo("Asia/Shanghai"))  # 18:00 there on the 23rd
+    shanghai = rep_ctx.replaced(zone=ZoneInfo("Asia/Shanghai"))  # 18:00 there on the 23rd
     row = add_appointment(shanghai, mine.id, at="tomorrow 10:00", minutes="90")
     assert Appointment.get_by_id(row.id).starts_at == utc(2)  # 10:00 +08:00
     [seen_in_utc] = schedule(rep_ctx, TOMORROW)
@@ -302,7 +301,7 @@ def test_the_calendar_export_holds_appointments_with_time_place_and_an_alarm(rep
 
     from crmtui.services.transfer.exporter import export
 
-    shanghai = replace(rep_ctx, zone=ZoneInfo("Asia/Shanghai"))
+    shanghai = rep_ctx.replaced(zone=ZoneInfo("Asia/Shanghai"))
     visit = add_appointment(shanghai, mine.id, at="tomorrow 10:00", minutes=90,
                             purpose="revenue", place="解放碑 3F", prep="带新价目表")
     call = add_appointment(rep_ctx, mine.id, at="tomorrow 15:00", kind="call")
@@ -343,7 +342,7 @@ def test_the_due_lists_look_for_appointments_finds_the_schedules_day(ctx, rep_ct
     the day in the reader's zone, anyone's, cancelled ones too."""
     from crmtui.services.due import any_appointment_on
 
-    shanghai = replace(rep_ctx, zone=ZoneInfo("Asia/Shanghai"))
+    shanghai = rep_ctx.replaced(zone=ZoneInfo("Asia/Shanghai"))
     assert not any_appointment_on(shanghai, TOMORROW)
     row = add_appointment(shanghai, mine.id, at="tomorrow 07:30")  # 23:30 UTC the day before
     assert [view.id for view in schedule(shanghai, TOMORROW)] == [row.id]

@@ -5,7 +5,6 @@ cause named as written last."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import statistics
 from datetime import date, datetime, timedelta
@@ -71,8 +70,8 @@ def from_scratch(complaints: list[Complaint], day: date, zone, months: int = 6) 
 
 def test_complaint_causes_equal_a_count_of_each_complaint(ctx, rep_ctx):
     zone = ZoneInfo("Asia/Shanghai")  # months start at local midnight, 16:00 UTC the day before
-    boss = dataclasses.replace(ctx, zone=zone)
-    rita = dataclasses.replace(rep_ctx, zone=zone)
+    boss = ctx.replaced(zone=zone)
+    rita = rep_ctx.replaced(zone=zone)
     customers = [add_customer(boss, {"name": f"客户{n}"}, owner=owner).id
                  for n, owner in enumerate(("rita", "ray", "boss", "rita"))]
     rng = random.Random(18)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta, timezone
 
 import pytest
@@ -115,7 +114,7 @@ def test_scopes(ctx, handled):
 
 
 def test_the_period_is_local_days_inclusive(ctx, handled):
-    east = dataclasses.replace(ctx, zone=timezone(timedelta(hours=8)))
+    east = ctx.replaced(zone=timezone(timedelta(hours=8)))
     customer = add_customer(ctx, {"name": "late night"})
     for when in ("2026-11-22 23:59", "2026-11-23 00:00"):  # +08:00 local times
         open_complaint(east, customer.id, "low", "x", opened_at=when)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -90,7 +89,7 @@ def test_deadlines_follow_the_severity_in_calendar_time(ctx, severity, respond, 
 def test_configured_targets_are_used(ctx):
     policy = SlaPolicy(respond={**DEFAULT_POLICY.respond, "critical": 30 * MIN},
                        resolve={**DEFAULT_POLICY.resolve, "critical": 8 * H})
-    custom = dataclasses.replace(ctx, config=Config(sla=policy))
+    custom = ctx.replaced(config=Config(sla=policy))
     complaint = new_complaint(custom, "critical")
     assert (complaint.respond_by, complaint.resolve_by) == (NOW + 30 * MIN, NOW + 8 * H)
 
@@ -103,7 +102,7 @@ BUSINESS = SlaPolicy(respond=DEFAULT_POLICY.respond,
 
 
 def business(ctx):
-    return dataclasses.replace(ctx, config=Config(sla=BUSINESS), zone=UTC8)
+    return ctx.replaced(config=Config(sla=BUSINESS), zone=UTC8)
 
 
 def local(*args) -> datetime:
@@ -121,7 +120,7 @@ def test_business_hours_count_local_working_time_over_a_weekend_and_a_holiday(ct
 
 def test_calendar_time_ignores_the_local_zone(ctx, clock):
     clock.now = local(2026, 11, 27, 17, 0)
-    complaint = new_complaint(dataclasses.replace(ctx, zone=UTC8), "high")
+    complaint = new_complaint(ctx.replaced(zone=UTC8), "high")
     assert complaint.respond_by == local(2026, 11, 27, 21, 0)
 
 
@@ -306,7 +305,7 @@ def test_acknowledging_records_the_promise_and_takes_ownership(ctx, rep_ctx, clo
 
 def test_a_promise_is_read_in_the_users_zone(ctx):
     complaint = new_complaint(ctx, "low")
-    acknowledge(dataclasses.replace(ctx, zone=UTC8), complaint.id, "tomorrow 10:00")
+    acknowledge(ctx.replaced(zone=UTC8), complaint.id, "tomorrow 10:00")
     assert Complaint.get_by_id(complaint.id).promised_at == local(2026, 11, 24, 10, 0)
 
 

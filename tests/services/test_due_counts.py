@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -51,7 +50,7 @@ def test_the_banner_counts_what_the_list_holds_for_every_role_and_day(team):
 
 
 def test_the_banner_counts_holiday_greetings_when_they_are_on(team):
-    ctx = replace(team, config=replace(team.config, greetings=Greetings(
+    ctx = team.replaced(config=team.config._replace(greetings=Greetings(
         holidays=("Spring Festival", "Mid-Autumn Festival"), lead_days=14)))
     spring_festival_eve = date(2027, 2, 1)  # 2027's Spring Festival is on 6 February
     for everyone in (False, True):
@@ -85,7 +84,7 @@ def test_the_bulk_json_is_the_lists_json_byte_for_byte(team):
 
 
 def test_the_bulk_json_holds_greetings_and_escapes_as_the_list_does(team):
-    ctx = replace(team, config=replace(team.config, greetings=Greetings(
+    ctx = team.replaced(config=team.config._replace(greetings=Greetings(
         holidays=("Spring Festival",), lead_days=14)))
     # a grade A customer due today (ordered: PostgreSQL returns unordered rows in any order)
     customer = (Customer.select().where((Customer.grade == "A") & (Customer.next_due <= TODAY))

@@ -3,7 +3,6 @@ chosen grades or tiers, and a logged greeting settles the holiday for that custo
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -57,7 +56,7 @@ def test_upcoming_holidays_within_the_lead_days_across_the_new_year():
 
 
 def _greetings(ctx, **settings) -> None:
-    ctx.config = replace(ctx.config, greetings=Greetings(holidays=FESTIVALS, **settings))
+    ctx.config = ctx.config._replace(greetings=Greetings(holidays=FESTIVALS, **settings))
 
 
 def _at(clock, day: date) -> None:

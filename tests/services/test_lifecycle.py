@@ -3,7 +3,6 @@ terminated customers, and the daily catch-up — every transition through the se
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ import pytest
 from crmtui.config import Greetings, Maintenance
 from crmtui.db import (
     AccountPlan,
-    Commitment,
     Complaint,
     Customer,
     CustomerChange,
@@ -183,7 +181,7 @@ def chased(ctx, clock):
                      respond_by=respond, resolve_by=resolve, created_by=ctx.user.id,
                      updated_at=NOW)
     Customer.update(referral_moment_on=TODAY - DAY).where(Customer.id == customer.id).execute()
-    ctx.config = replace(ctx.config, greetings=Greetings(holidays=("Spring Festival",),
+    ctx.config = ctx.config._replace(greetings=Greetings(holidays=("Spring Festival",),
                                                          lead_days=90))
     return customer.id
 
@@ -298,7 +296,7 @@ def test_classes_are_relative_and_the_daily_catch_up_moves_the_others(ctx, clock
 
 
 def test_key_customers_by_profit_when_configured(ctx, clock):
-    ctx.config = replace(ctx.config, maintenance=Maintenance(key_by="profit"))
+    ctx.config = ctx.config._replace(maintenance=Maintenance(key_by="profit"))
     at(clock, TODAY - 5 * DAY)
     volume = add_customer(ctx, {"name": "Volume"}).id
     margin = add_customer(ctx, {"name": "Margin"}).id

@@ -4,7 +4,6 @@ payments."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -190,11 +189,11 @@ def test_revenue_counts_payments_when_configured(ctx, rep_ctx, zhang):
     order = record_order(rep_ctx, zhang, amount="5000")
     assert Customer.get_by_id(zhang).revenue == Decimal("5000.00")
     record_payment(rep_ctx, order.id, "2000")
-    paying = replace(ctx.config, receivables=ReceivableSettings(revenue_counts="payments"))
-    boss = replace(ctx, config=paying)
+    paying = ctx.config._replace(receivables=ReceivableSettings(revenue_counts="payments"))
+    boss = ctx.replaced(config=paying)
     move_grades_if_due(boss)  # notices the change: every customer recounted
     assert Customer.get_by_id(zhang).revenue == Decimal("2000.00")
-    rita = replace(rep_ctx, config=paying)
+    rita = rep_ctx.replaced(config=paying)
     record_payment(rita, order.id, "1000")
     record_order(rita, zhang, amount="700")
     assert Customer.get_by_id(zhang).revenue == Decimal("3000.00")

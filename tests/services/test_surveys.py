@@ -3,12 +3,11 @@ the CSI over whatever is configured; complaint analysis by category and root cau
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
 
-from crmtui.config import Config, SurveySettings
+from crmtui.config import SurveySettings
 from crmtui.db import Survey, SurveyScore
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.rules import csi
@@ -30,7 +29,7 @@ def team(ctx, rep_ctx):
 
 
 def configured(ctx, settings=TEAM_SURVEY):
-    return dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, survey=settings))
+    return ctx.replaced(config=ctx.config._replace(survey=settings))
 
 
 def snapshot() -> tuple[list, list]:
