@@ -332,15 +332,8 @@ def deferred_insert_figures(model: type[peewee.Model]) -> Iterator[None]:
         # only a trigger whose every table can be counted again (a figure table)
         if set(_WRITTEN_TABLE.findall(body)) <= set(FIGURE_TABLES)
     ]
-    for name, _body in triggers:
-        database.execute_sql(
-            f'DROP TRIGGER "{name}"'
-            if sqlite
-            else f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"'
-        )
-    yield
-    for name, body in triggers:
-        database.execute_sql(body if sqlite else f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
+    with _set_aside(table, triggers):
+        yield
     counted = [
         t for t in FIGURE_TABLES if any(t in _WRITTEN_TABLE.findall(body) for _n, body in triggers)
     ]
@@ -362,30 +355,40 @@ def deferred_first_grade_days() -> Iterator[bool]:
     connected role owns the table, as with the figures' triggers."""
     if isinstance(database.obj, peewee.SqliteDatabase):
         found = database.execute_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
             "AND tbl_name = 'grade_change'",
             (_FIRST_DAYS_TRIGGER,),
-        ).fetchone()
-        if found is None:
-            yield False
-            return
-        database.execute_sql(f'DROP TRIGGER "{_FIRST_DAYS_TRIGGER}"')
-        yield True
-        database.execute_sql(found[0])
-        return
-    owned = database.execute_sql(
-        "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE c.relname = 'grade_change' AND c.relnamespace = to_regnamespace(current_schema()) "
-        "AND pg_has_role(current_user, c.relowner, 'USAGE') "
-        "AND t.tgname = %s AND t.tgenabled = 'O'",
-        (_FIRST_DAYS_TRIGGER,),
-    ).fetchone()
-    if owned is None:
-        yield False
-        return
-    database.execute_sql(f'ALTER TABLE "grade_change" DISABLE TRIGGER "{_FIRST_DAYS_TRIGGER}"')
-    yield True
-    database.execute_sql(f'ALTER TABLE "grade_change" ENABLE TRIGGER "{_FIRST_DAYS_TRIGGER}"')
+        ).fetchall()
+    else:
+        found = database.execute_sql(
+            "SELECT t.tgname, '' FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relname = 'grade_change' "
+            "AND c.relnamespace = to_regnamespace(current_schema()) "
+            "AND pg_has_role(current_user, c.relowner, 'USAGE') "
+            "AND t.tgname = %s AND t.tgenabled = 'O'",
+            (_FIRST_DAYS_TRIGGER,),
+        ).fetchall()
+    with _set_aside("grade_change", found):
+        yield bool(found)
+
+
+@contextmanager
+def _set_aside(table: str, triggers: list[tuple[str, str]]) -> Iterator[None]:
+    """Without the (name, statement) triggers of `table` while the block runs: dropped and
+    made again from their statement on SQLite, disabled and enabled again on PostgreSQL.
+    Inside a transaction, which undoes both if the block fails."""
+    sqlite = isinstance(database.obj, peewee.SqliteDatabase)
+    for name, _statement in triggers:
+        database.execute_sql(
+            f'DROP TRIGGER "{name}"'
+            if sqlite
+            else f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"'
+        )
+    yield
+    for name, statement in triggers:
+        database.execute_sql(
+            statement if sqlite else f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"'
+        )
 
 
 LOAD_KEEPS_WITHOUT_DAYS = TRIGGER_INDEXES - {GRADE_DAYS_INDEX}
