@@ -109,9 +109,10 @@ elif everyone:  # a manager's view of everyone (the command line opens the user'
 else:  # `crmtui --db DB`, acting as the user (the benchmark's runner is a manager there)
     sys.meta_path.insert(0, AfterImport())
     os.environ["CRMTUI_USER"] = user
-    from crmtui.cli import main
+    sys.argv = ["crmtui", "--db", db]
+    from crmtui.__main__ import run
 
-    main(["--db", db])
+    run()
 """
 
 

@@ -1,5 +1,16 @@
+"""`python -m crmtui` and the `crmtui` command."""
+
 import sys
 
-from crmtui.cli import main
 
-sys.exit(main())
+def run() -> None:
+    from crmtui.loading import loading
+
+    loading()
+    from crmtui.cli import main
+
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -21,6 +21,7 @@ from crmtui import __version__
 from crmtui.commands._common import Parser, claimed_user, database_target, open_context
 from crmtui.errors import CrmError
 from crmtui.i18n import LANGUAGES, N_, _, choose_language, set_language
+from crmtui.loading import loaded
 from crmtui.plaintext import strip_controls
 
 if TYPE_CHECKING:
@@ -255,6 +256,8 @@ def _run(args: argparse.Namespace, early_config: Config | None) -> int:
             args.early_config = load_config(Path(args.config))
         _skip_server_drivers(args)
         handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) or _run_app
+        if handler is not _run_app and not getattr(args, "says_when_loaded", False):
+            loaded()  # (the app and `crmtui due` say so themselves, after their imports)
         return handler(args) or 0
     except CrmError as error:
         if _saved(args):  # refused after a change committed: say both
@@ -432,6 +435,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if args.demo:
         from crmtui.commands.demo import demo_database
 
+        loaded()  # (building the demo is work, not loading)
         args.db = demo_database(args)
     ctx = open_context(args)
     ctx.origin = "app"
@@ -439,8 +443,5 @@ def _run_app(args: argparse.Namespace) -> int:
     early = read_today_early(ctx)
     from crmtui.app import run_app
 
+    loaded()
     return run_app(ctx, early)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

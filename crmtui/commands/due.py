@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING
 
 from crmtui.commands._common import named_day, open_context
 from crmtui.i18n import _
+from crmtui.loading import loaded
 from crmtui.plaintext import strip_controls
 
 if TYPE_CHECKING:
@@ -30,29 +31,30 @@ def register(subparsers: Subparsers, common: Parser) -> None:
     p.add_argument("--all", action="store_true", help=_("everyone's items (managers)"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--brief", action="store_true", help=_("one line, for a login banner"))
-    p.set_defaults(handler=cmd_due)
+    p.set_defaults(handler=cmd_due, says_when_loaded=True)
 
 
 def cmd_due(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
     from crmtui.services.grading import move_grades_if_due
 
+    if args.brief:  # counts only: a login banner should not build the list
+        from crmtui.services.due_brief import count_due
+    elif args.json:
+        from crmtui.output import emit_json_objects
+        from crmtui.services.due import due_json
+    else:
+        from crmtui.services.due import due_list
+    loaded()
     ctx = open_context(args)
     day = named_day(ctx, args.date)
     move_grades_if_due(ctx)
     everyone = args.all and ctx.role in ("manager", "support")
-    if args.brief:  # counts only: a login banner should not build the list
-        from crmtui.services.due_brief import count_due
-
+    if args.brief:
         print(str(count_due(ctx, day, everyone=everyone)))
     elif args.json:  # item by item as it is read: a manager's team has tens of thousands
-        from crmtui.output import emit_json_objects
-        from crmtui.services.due import due_json
-
         emit_json_objects(due_json(ctx, day, everyone=everyone))
     else:
-        from crmtui.services.due import due_list
-
         print_due(ctx, due_list(ctx, day, everyone=everyone), day, everyone)
     return 0
 

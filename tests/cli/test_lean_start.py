@@ -19,6 +19,7 @@ from tests.conftest import make_context
 
 BRIEF_MODULES = {
     "crmtui", "crmtui.cli", "crmtui.errors", "crmtui.i18n", "crmtui.plaintext",  # the command line
+    "crmtui.loading",  # the collector off while the command loads (a few lines, imports only gc)
     "crmtui.commands", "crmtui.commands.due",  # only the module that adds `due`
     "crmtui.commands._common",  # the parser class and the context every command opens
     "crmtui.config", "crmtui.locations", "crmtui.patterns",  # settings
