@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from crmtui.commands._common import Handler, Subparsers
-    from crmtui.services.appointments import AppointmentView
+    from crmtui.services.appointment_views import AppointmentView
     from crmtui.services.context import Context
 
 # Handlers import their services as they run: registering these commands (`crmtui --help`
@@ -159,7 +159,7 @@ def cmd_cancel(args: Namespace) -> int:
 def cmd_list(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
     from crmtui.present.schedule import empty_schedule, list_lines, schedule_title
-    from crmtui.services.appointments import schedule
+    from crmtui.services.appointment_views import schedule
 
     ctx = _ctx(args)
     day = named_day(ctx, args.date)
@@ -177,7 +177,7 @@ def cmd_list(args: Namespace) -> int:
 def cmd_agenda(args: Namespace) -> int:
     # when run: building the parser must not load what this command uses
     from crmtui.present.schedule import agenda_lines, empty_schedule, schedule_title
-    from crmtui.services.appointments import schedule
+    from crmtui.services.appointment_views import schedule
 
     ctx = _ctx(args)
     day = named_day(ctx, args.date)

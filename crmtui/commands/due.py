@@ -102,12 +102,12 @@ def print_due(ctx: Context, items: list[DueItem], day: date, everyone: bool) -> 
 
 def _schedule(ctx: Context, day: date, everyone: bool) -> Sequence[ShownAppointment]:
     """The day's appointments Today shows above the due list."""
-    # when run, and the schedule's services (a dozen modules) on a day with appointments only
+    # when run, and the schedule's reading on a day with appointments only
     from crmtui.services.due import any_appointment_on
 
     if not any_appointment_on(ctx, day):
         return []
-    from crmtui.services.appointments import schedule
+    from crmtui.services.appointment_views import schedule
 
     return schedule(ctx, day, everyone=everyone)
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from crmtui.commands._common import Parser, Subparsers
-    from crmtui.services.appointments import AppointmentView
+    from crmtui.services.appointment_views import AppointmentView
     from crmtui.services.context import Context
     from crmtui.services.reports import Done, Report
     from crmtui.services.stats import Dashboard

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class ShownAppointment(Protocol):
-    """What these lines read of an appointment (services.appointments.AppointmentView)."""
+    """What these lines read of an appointment (services.appointment_views.AppointmentView)."""
 
     @property
     def id(self) -> int: ...

@@ -32,7 +32,7 @@ from crmtui.rules import DueItem, DueKind
 from crmtui.screens.base import CrmScreen
 from crmtui.screens.today_rows import FILTER_KEYS, Row, matches
 from crmtui.services.access import can_log_item
-from crmtui.services.appointments import AppointmentView
+from crmtui.services.appointment_views import AppointmentView
 from crmtui.services.context import Context
 from crmtui.services.worklist import TodayList, snooze_refusal, today_list
 from crmtui.widgets.detail_line import DetailLine

@@ -7,7 +7,7 @@ from __future__ import annotations
 from crmtui.labels import label
 from crmtui.present.schedule import details
 from crmtui.rules import DueItem, DueKind
-from crmtui.services.appointments import AppointmentView
+from crmtui.services.appointment_views import AppointmentView
 from crmtui.widgets.filter_bar import FilterQuery, grades, one_of
 
 Row = DueItem | AppointmentView

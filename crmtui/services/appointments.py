@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import ModelSelect
 
-from crmtui.db import Appointment, Customer, Interaction, User
+from crmtui.db import Appointment, Customer, Interaction
 from crmtui.db.rows import prepared_once
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.i18n import _, explain
@@ -37,7 +37,6 @@ from crmtui.rules import (
     day_window,
     first_clash,
     held_by,
-    is_missed,
     minute_of,
     parse_datetime,
 )
@@ -46,6 +45,7 @@ from crmtui.services.access import (
     get_visible_customer,
     record_id,
 )
+from crmtui.services.appointment_views import AppointmentView, view_of, with_names
 from crmtui.services.contacts import contact_field
 from crmtui.services.context import Context, writes
 from crmtui.services.validation import (
@@ -60,120 +60,7 @@ if TYPE_CHECKING:
     from crmtui.services.instructions import InstructionRow
 
 
-@dataclass(frozen=True)
-class AppointmentView:
-    """An appointment as lists, the schedule and JSON read it (times in UTC; shown in the
-    user's zone by crmtui.present.schedule)."""
-
-    id: int
-    customer_id: int
-    customer: str
-    company: str
-    user: str
-    """The login of who attends."""
-    starts_at: datetime
-    ends_at: datetime
-    minutes: int
-    kind: str
-    purpose: str
-    place: str
-    prep: str
-    contact: str
-    status: str
-    missed: bool
-    """Planned, its time over, and not logged."""
-    moves: int
-    first_starts_at: datetime
-    purpose_met: str
-    instructions_done: str
-    still_open: str
-    interaction_id: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "customer_id": self.customer_id,
-            "customer": self.customer,
-            "company": self.company,
-            "user": self.user,
-            "starts_at": self.starts_at,
-            "ends_at": self.ends_at,
-            "minutes": self.minutes,
-            "kind": self.kind,
-            "purpose": self.purpose or None,
-            "place": self.place,
-            "prep": self.prep,
-            "contact": self.contact or None,
-            "status": self.status,
-            "missed": self.missed,
-            "moves": self.moves,
-            "first_starts_at": self.first_starts_at if self.moves else None,
-            "review": {
-                "purpose_met": self.purpose_met or None,
-                "instructions_done": self.instructions_done or None,
-                "still_open": self.still_open,
-                "interaction_id": self.interaction_id,
-            }
-            if self.status == AppointmentStatus.DONE
-            else None,
-        }
-
-
-def view_of(row: Appointment, now: datetime) -> AppointmentView:
-    """The view of an appointment read with its customer and user."""
-    customer, user = row.customer, row.user
-    return AppointmentView(
-        id=row.id,
-        customer_id=row.customer_id,
-        customer=customer.name,
-        company=customer.company,
-        user=user.login,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        minutes=row.minutes,
-        kind=row.kind,
-        purpose=row.purpose,
-        place=row.place,
-        prep=row.prep,
-        contact=row.contact_name,
-        status=row.status,
-        missed=is_missed(row.status, row.ends_at, now),
-        moves=row.moves,
-        first_starts_at=row.first_starts_at,
-        purpose_met=row.purpose_met,
-        instructions_done=row.instructions_done,
-        still_open=row.still_open,
-        interaction_id=row.interaction_id,
-    )
-
-
-def _with_names() -> ModelSelect[Appointment]:
-    return (
-        Appointment.select(
-            Appointment, Customer.id, Customer.name, Customer.company, User.id, User.login
-        )
-        .join(Customer, on=Appointment.customer)
-        .switch(Appointment)
-        .join(User, on=Appointment.user)
-    )
-
-
 # -- reading ------------------------------------------------------------------------------------
-
-
-def schedule(
-    ctx: Context, day: date, *, everyone: bool = False, cancelled: bool = False
-) -> list[AppointmentView]:
-    """The day's appointments (the day in the user's zone) in time order: the user's own, or
-    everyone's for a manager or support who asks. Cancelled ones only with `cancelled`."""
-    start, end = day_window(day, ctx.zone)
-    query = _with_names().where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
-    if not (everyone and ctx.role in ("manager", "support")):
-        query = query.where(Appointment.user == ctx.user.id)
-    if not cancelled:
-        query = query.where(Appointment.status != AppointmentStatus.CANCELLED.value)
-    now = ctx.now()
-    return [view_of(row, now) for row in query.order_by(Appointment.starts_at, Appointment.id)]
 
 
 @dataclass(frozen=True)
@@ -195,7 +82,7 @@ def schedule_kept(ctx: Context, start: date, end: date, *, everyone: bool = Fals
     _ignored, until = day_window(end, ctx.zone)
     booked = (Appointment.starts_at >= since) & (Appointment.starts_at < until)
     first = (Appointment.first_starts_at >= since) & (Appointment.first_starts_at < until)
-    query = _with_names().where(booked | (first & (Appointment.moves > 0)))
+    query = with_names().where(booked | (first & (Appointment.moves > 0)))
     if not (everyone and ctx.role in ("manager", "support")):
         query = query.where(Appointment.user == ctx.user.id)
     now = ctx.now()
@@ -224,7 +111,7 @@ def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
     now = ctx.now()
     return [
         view_of(row, now)
-        for row in _with_names()
+        for row in with_names()
         .where(Appointment.customer == customer_id)
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     ]
@@ -233,7 +120,7 @@ def appointments_of(ctx: Context, customer_id: int) -> list[AppointmentView]:
 def appointment(ctx: Context, appointment_id: Any) -> AppointmentView:
     """One appointment the user may see."""
     row = _visible(ctx, appointment_id)
-    return view_of(_with_names().where(Appointment.id == row.id).get(), ctx.now())
+    return view_of(with_names().where(Appointment.id == row.id).get(), ctx.now())
 
 
 def _find(appointment_id: Any) -> Appointment:
@@ -407,7 +294,7 @@ def add_appointment(
 
 def _view(ctx: Context, appointment_id: int) -> AppointmentView:
     """An appointment as a write left it, read again with its customer's and user's names."""
-    return view_of(_with_names().where(Appointment.id == appointment_id).get(), ctx.now())
+    return view_of(with_names().where(Appointment.id == appointment_id).get(), ctx.now())
 
 
 @writes
@@ -576,9 +463,7 @@ def close_with_review(
 
 
 __all__ = [
-    "AppointmentView",
     "ScheduleKept",
-    "schedule",
     "schedule_kept",
     "appointments_of",
     "appointment",
@@ -592,5 +477,4 @@ __all__ = [
     "close_appointment",
     "close_with_review",
     "clean_start",
-    "view_of",
 ]

@@ -39,7 +39,8 @@ from crmtui.rules import (
     tier_at,
 )
 from crmtui.services.access import can_edit, can_log, can_view, get_visible_customer
-from crmtui.services.appointments import AppointmentView, appointments_of
+from crmtui.services.appointment_views import AppointmentView
+from crmtui.services.appointments import appointments_of
 from crmtui.services.context import Context
 from crmtui.services.customer_columns import effective_cadence
 from crmtui.services.instructions import InstructionRow, open_for_customer

@@ -34,7 +34,8 @@ from crmtui.errors import InvalidInput
 from crmtui.i18n import _
 from crmtui.rules import DueItem, overdue_days
 from crmtui.services.access import owner_filter
-from crmtui.services.appointments import AppointmentView, schedule, schedule_kept
+from crmtui.services.appointment_views import AppointmentView, schedule
+from crmtui.services.appointments import schedule_kept
 from crmtui.services.context import Context
 from crmtui.services.due import due_list
 from crmtui.services.instructions import InstructionRow, list_instructions

@@ -24,7 +24,7 @@ from crmtui.services.grading import move_grades_if_due
 from crmtui.views.interactions import LogResult
 
 if TYPE_CHECKING:
-    from crmtui.services.appointments import AppointmentView
+    from crmtui.services.appointment_views import AppointmentView
 
 # Logging, snoozing and their checks are imported where they are done: the app reads Today's list
 # (today_list) while it starts, and should not wait for the services that change it.
@@ -50,7 +50,7 @@ class TodayList:
     moved: int = 0
     """Grades the calendar moved on this read (the first of the day)."""
     schedule: list[AppointmentView] = field(default_factory=list)
-    """The day's appointments in time order (services.appointments.AppointmentView; cancelled
+    """The day's appointments in time order (services.appointment_views.AppointmentView; cancelled
     ones left out)."""
 
 
@@ -58,7 +58,7 @@ def today_list(ctx: Context, everyone: bool = False, day: date | None = None) ->
     """Move grades once a day, then read the day's schedule and due list (or, on a day with
     nothing due, what comes next). `day` is today unless given (tomorrow: the evening's plan)."""
     # on first use: only this path needs it
-    from crmtui.services.appointments import schedule
+    from crmtui.services.appointment_views import schedule
 
     moved = move_grades_if_due(ctx)
     day = day or ctx.today()

@@ -11,6 +11,7 @@ import pytest
 from crmtui.db import Appointment, Interaction
 from crmtui.errors import Forbidden, InvalidInput, NotFound
 from crmtui.present.schedule import time_range
+from crmtui.services.appointment_views import schedule
 from crmtui.services.appointments import (
     add_appointment,
     appointments_of,
@@ -18,7 +19,6 @@ from crmtui.services.appointments import (
     close_with_review,
     move_appointment,
     open_appointment_id,
-    schedule,
 )
 from crmtui.services.contacts import add_contact
 from crmtui.services.customers import add_customer

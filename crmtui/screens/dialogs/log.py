@@ -25,8 +25,8 @@ from crmtui.present.text import plain
 from crmtui.rules import VISIT_CHANNELS, DueItem, DueKind, Grade
 from crmtui.screens.dialogs.corrections import form_text
 from crmtui.screens.dialogs.form import Cleaner, FormDialog, choices
+from crmtui.services.appointment_views import AppointmentView
 from crmtui.services.appointments import (
-    AppointmentView,
     appointment,
     open_appointment_id,
     open_instructions,
