@@ -219,7 +219,7 @@ def search(db: Path, report: Report, runs: int) -> None:
         typed = ["zhang", "zs", "wangf", "138", "北京", "smith", "acme", "li lei"]
         keystrokes = [word[:i] for word in typed for i in range(1, len(word) + 1)]
         samples = []
-        for _ in range(max(1, runs // 10)):
+        for _ in range(max(1, runs // 3)):  # 32 keystrokes a round: one round moved with the host
             for text in keystrokes:
                 started = time.perf_counter()
                 search_ids(ctx, text, limit=20, everyone=everyone)
