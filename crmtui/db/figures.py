@@ -161,32 +161,39 @@ class Tally(NamedTuple):
     def _when(self, row: str) -> str:
         return f"({self.counted.format(row=row)})"
 
-    def change(self, row: str, sign: str, sqlite: bool) -> str:
-        """Count the customer `row` in (sign '') or out (sign '-')."""
+    def upsert(self, row: str, sign: str, sqlite: bool) -> str:
+        """The statement adding the customer `row` to its count (sign '') or taking it out ('-')."""
         columns = ", ".join(f'"{column}"' for column, _expression in self.keys)
         target = f'"{self.table}"' if sqlite else f'"{self.table}" AS t'
         current = "" if sqlite else "t."
-        matches = " AND ".join(
-            f'"{column}" = {expression}'
-            for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
-        )
         counted = ["customers", *(column for column, _expression in self.sums)]
         values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
         added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
-        upsert = (
+        return (
             f"INSERT INTO {target} ({self.columns()}) "
             f"SELECT {values} WHERE {self._when(row)} "
             f"ON CONFLICT ({columns}) DO UPDATE SET {added}"
         )
+
+    def emptied(self, row: str) -> str:
+        """The statement deleting the count of the customer `row` once it holds no customer."""
+        matches = " AND ".join(
+            f'"{column}" = {expression}'
+            for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
+        )
+        return f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
+
+    def change(self, row: str, sign: str, sqlite: bool) -> str:
+        """Count the customer `row` in (sign '') or out (sign '-')."""
+        upsert = self.upsert(row, sign, sqlite)
         if not sign:  # counted in: no count can have dropped to 0
             return upsert + "; "
-        emptied = f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
         if sqlite:
-            return f"{upsert}; {emptied}"
+            return f"{upsert}; {self.emptied(row)}"
         # only when this count reached 0 (every save that moved a tally looked for one)
         return (
-            f'DECLARE remaining bigint; BEGIN {upsert} RETURNING {current}"customers" '
-            f"INTO remaining; IF remaining = 0 THEN {emptied} END IF; END; "
+            f'DECLARE remaining bigint; BEGIN {upsert} RETURNING t."customers" '
+            f"INTO remaining; IF remaining = 0 THEN {self.emptied(row)} END IF; END; "
         )
 
     def moved(self, sqlite: bool) -> str:

@@ -16,21 +16,7 @@ from crmtui.services.interactions import log_interaction
 
 def _schema_29_change(self: Tally, row: str, sign: str, sqlite: bool) -> str:
     """The tallies' statement as schema 29 wrote it: an emptied count looked for every time."""
-    columns = ", ".join(f'"{column}"' for column, _expression in self.keys)
-    target = f'"{self.table}"' if sqlite else f'"{self.table}" AS t'
-    current = "" if sqlite else "t."
-    matches = " AND ".join(
-        f'"{column}" = {expression}'
-        for (column, _e), expression in zip(self.keys, self._keys(row), strict=True)
-    )
-    counted = ["customers", *(column for column, _expression in self.sums)]
-    values = ", ".join([*self._keys(row), f"{sign}1", *(f"{sign}{e}" for e in self._sums(row))])
-    added = ", ".join(f'"{c}" = {current}"{c}" + excluded."{c}"' for c in counted)
-    return (
-        f"INSERT INTO {target} ({self.columns()}) SELECT {values} WHERE {self._when(row)} "
-        f"ON CONFLICT ({columns}) DO UPDATE SET {added}; "
-        f'DELETE FROM "{self.table}" WHERE {matches} AND "customers" = 0;'
-    )
+    return f"{self.upsert(row, sign, sqlite)}; {self.emptied(row)}"
 
 
 def _triggers(backend: str) -> dict[str, str]:
