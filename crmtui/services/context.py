@@ -83,7 +83,7 @@ class Context:
     def replaced(self, **changes: Any) -> Context:
         """A copy with some of its parts changed (another zone, other settings), for one call."""
         parts = {name: getattr(self, name) for name in self.__slots__}
-        return Context(**{**parts, "saved": list(self.saved), **changes})
+        return Context(**{**parts, **changes})
 
     def __repr__(self) -> str:
         return f"Context(user={self.user.login!r}, origin={self.origin!r}, zone={self.zone!r})"
