@@ -10,7 +10,10 @@ from contextlib import contextmanager, nullcontext
 import peewee
 
 from crmtui.db.figures import FIGURE_TABLES, TRIGGER_INDEXES, fill_figures
-from crmtui.db.grade_days import TRIGGER_INDEX as GRADE_DAYS_INDEX
+from crmtui.db.grade_days import (
+    INSERT_TRIGGER as FIRST_DAYS_TRIGGER,
+    TRIGGER_INDEX as GRADE_DAYS_INDEX,
+)
 from crmtui.db.models import database
 from crmtui.db.search import FTS_TABLE, create_search_index, loading_settings
 from crmtui.patterns import lazy_pattern
@@ -341,9 +344,6 @@ def deferred_insert_figures(model: type[peewee.Model]) -> Iterator[None]:
         fill_figures(database.obj, only=counted)
 
 
-_FIRST_DAYS_TRIGGER = "grade_days_insert"
-
-
 @contextmanager
 def deferred_first_grade_days() -> Iterator[bool]:
     """Set aside the trigger that gives each grade change inserted the days of its customer's
@@ -357,7 +357,7 @@ def deferred_first_grade_days() -> Iterator[bool]:
         found = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
             "AND tbl_name = 'grade_change'",
-            (_FIRST_DAYS_TRIGGER,),
+            (FIRST_DAYS_TRIGGER,),
         ).fetchall()
     else:
         found = database.execute_sql(
@@ -366,7 +366,7 @@ def deferred_first_grade_days() -> Iterator[bool]:
             "AND c.relnamespace = to_regnamespace(current_schema()) "
             "AND pg_has_role(current_user, c.relowner, 'USAGE') "
             "AND t.tgname = %s AND t.tgenabled = 'O'",
-            (_FIRST_DAYS_TRIGGER,),
+            (FIRST_DAYS_TRIGGER,),
         ).fetchall()
     with _set_aside("grade_change", found):
         yield bool(found)

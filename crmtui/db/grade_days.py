@@ -29,6 +29,10 @@ _NEXT = (
 TRIGGER_INDEX = "grade_change_customer_id_at"
 """The index the triggers look a customer's changes up by: a bulk load keeps it."""
 
+INSERT_TRIGGER = "grade_days_insert"
+"""The trigger (and on PostgreSQL its function) giving an inserted change its neighbours' days:
+a load of first changes sets it aside (bulk.deferred_first_grade_days)."""
+
 _SAME_DAY_TWICE = 'COUNT(*) OVER (PARTITION BY "customer_id", "on") > 1'
 FROM_SCRATCH = (
     'SELECT "id", '
@@ -85,7 +89,7 @@ def _sqlite_ddl() -> list[str]:
     others = _OTHERS.format(also=' AND o."id" <> NEW."id"')
     given = 'NEW."prev_on" IS NOT NULL OR NEW."next_on" IS NOT NULL'  # set right, or cleared
     return [
-        'CREATE TRIGGER IF NOT EXISTS "grade_days_insert" AFTER INSERT ON "grade_change" '
+        f'CREATE TRIGGER IF NOT EXISTS "{INSERT_TRIGGER}" AFTER INSERT ON "grade_change" '
         f"WHEN {others} OR {given} BEGIN {_neighbours_of('NEW')}{_arrived('NEW')}END",
         'CREATE TRIGGER IF NOT EXISTS "grade_days_update" '
         'AFTER UPDATE OF "customer_id", "on" ON "grade_change" '
@@ -115,7 +119,7 @@ def _postgres_ddl(schema: str) -> list[str]:
         "END IF; "
     )
     triggers = [
-        ("grade_days_insert", "BEFORE INSERT", "", "grade_days_insert"),
+        (INSERT_TRIGGER, "BEFORE INSERT", "", INSERT_TRIGGER),
         (
             "grade_days_update",
             'AFTER UPDATE OF "customer_id", "on"',
@@ -125,7 +129,7 @@ def _postgres_ddl(schema: str) -> list[str]:
         ("grade_days_delete", "AFTER DELETE", "", "grade_days_delete"),
     ]
     statements = [
-        function("grade_days_insert", own, "NEW"),
+        function(INSERT_TRIGGER, own, "NEW"),
         function(
             "grade_days_update", _left("OLD") + _neighbours_of("NEW") + _arrived("NEW"), "NULL"
         ),
@@ -175,6 +179,7 @@ def grade_days_out_of_step(db: peewee.Database) -> int:
 
 __all__ = [
     "FROM_SCRATCH",
+    "INSERT_TRIGGER",
     "TRIGGER_INDEX",
     "create_grade_days",
     "fill_grade_days",
