@@ -441,8 +441,10 @@ def _pg_measure(url: str, customers: int, report: Report, runs: int) -> None:
     median, low, high = stats(time_calls(lambda: log_interaction(
         ctx, rng.choice(ids), summary="benchmark call", outcome="neutral", next_on="+3d"),
         quick))
-    report.add(Row(f"{label}: log one interaction", "≤ 3 ms", median, low, high, "ms", quick,
-                   ok=median <= 3))
+    # SPEC §7 sets this team two targets (the due list, the dashboard); 3 ms is the log's on
+    # 100,000 customers in SQLite, shown beside it
+    report.add(Row(f"{label}: log one interaction", "—", median, low, high, "ms", quick,
+                   "SQLite's 100k row: ≤ 3 ms"))
     ctx.store.close()
 
     typed = ["zhang", "zs", "wangf", "138", "北京", "smith", "acme", "li lei"]
